@@ -1,0 +1,87 @@
+"""
+The kinds of audit event, one typed enum for the whole project.
+
+Values are stable strings stored in the chain: renaming one would make old events unreadable to
+the audit screen, so add new members and never rename old ones. Grouped by the part of Haven that
+writes them.
+"""
+
+from enum import StrEnum, unique
+
+
+@unique
+class EventType(StrEnum):
+    # Authentication and sessions (AUTH, SESS)
+    LOGIN_SUCCEEDED = "auth.login_succeeded"
+    LOGIN_FAILED = "auth.login_failed"
+    ACCOUNT_LOCKED = "auth.account_locked"
+    SECOND_FACTOR_SUCCEEDED = "auth.second_factor_succeeded"
+    SECOND_FACTOR_FAILED = "auth.second_factor_failed"
+    SECOND_FACTOR_ENROLLED = "auth.second_factor_enrolled"
+    SECOND_FACTOR_REMOVED = "auth.second_factor_removed"
+    BACKUP_CODE_USED = "auth.backup_code_used"
+    BACKUP_CODES_REGENERATED = "auth.backup_codes_regenerated"
+    PASSWORD_CHANGED = "auth.password_changed"
+    LOGGED_OUT = "auth.logged_out"
+    SESSION_ENDED = "auth.session_ended"
+    ALL_SESSIONS_ENDED = "auth.all_sessions_ended"
+    STEP_UP_SUCCEEDED = "auth.step_up_succeeded"
+
+    # Organisations, membership and roles
+    ORGANISATION_CREATED = "org.created"
+    ORGANISATION_UPDATED = "org.updated"
+    INVITATION_CREATED = "org.invitation_created"
+    INVITATION_ACCEPTED = "org.invitation_accepted"
+    INVITATION_REVOKED = "org.invitation_revoked"
+    MEMBER_ROLE_CHANGED = "org.member_role_changed"
+    MEMBER_DEACTIVATED = "org.member_deactivated"
+    MEMBER_REACTIVATED = "org.member_reactivated"
+
+    # Authorisation
+    ACCESS_DENIED = "authz.denied"
+    BREAK_GLASS = "authz.break_glass"
+
+    # Vault: keys, search, erasure, export, backup (CRY, BI, EXP, BAK)
+    KEY_CREATED = "vault.key_created"
+    MASTER_KEY_ROTATED = "vault.master_key_rotated"
+    ORGANISATION_KEY_ROTATED = "vault.organisation_key_rotated"
+    DECRYPT_FAILED = "vault.decrypt_failed"
+    BLIND_SEARCH = "vault.blind_search"
+    SHRED_REQUESTED = "vault.shred_requested"
+    SHRED_APPROVED = "vault.shred_approved"
+    SHRED_REJECTED = "vault.shred_rejected"
+    CASE_SHREDDED = "vault.case_shredded"
+    CASES_IMPORTED = "vault.cases_imported"
+    CASES_EXPORTED = "vault.cases_exported"
+    BACKUP_CREATED = "vault.backup_created"
+    BACKUP_RESTORED = "vault.backup_restored"
+
+    # Cases
+    CASE_OPENED = "case.opened"
+    CASE_UPDATED = "case.updated"
+    CASE_STATUS_CHANGED = "case.status_changed"
+    CASE_ASSIGNED = "case.assigned"
+    CASE_UNASSIGNED = "case.unassigned"
+    CASE_VIEWED = "case.viewed"
+    IDENTITY_REVEALED = "case.identity_revealed"
+    THREAT_RECORDED = "case.threat_recorded"
+    THREAT_UPDATED = "case.threat_updated"
+    PROSECUTION_RECORDED = "case.prosecution_recorded"
+    DEPENDANT_RECORDED = "case.dependant_recorded"
+    CONSENT_RECORDED = "case.consent_recorded"
+    CONSENT_WITHDRAWN = "case.consent_withdrawn"
+    NOTE_ADDED = "case.note_added"
+    ATTACHMENT_ADDED = "case.attachment_added"
+    ATTACHMENT_DOWNLOADED = "case.attachment_downloaded"
+    ATTACHMENT_REJECTED = "case.attachment_rejected"
+    ASSESSMENT_RECORDED = "case.assessment_recorded"
+    CASE_SEARCHED = "case.searched"
+
+    # Programmes, applications and matching
+    PROGRAMME_CREATED = "programme.created"
+    PROGRAMME_UPDATED = "programme.updated"
+    INTAKE_WINDOW_SAVED = "programme.intake_window_saved"
+    APPLICATION_CREATED = "programme.application_created"
+    APPLICATION_STATUS_CHANGED = "programme.application_status_changed"
+    MATCHING_RUN_CREATED = "programme.matching_run_created"
+    MATCHING_RUN_APPROVED = "programme.matching_run_approved"

@@ -1,0 +1,45 @@
+"""
+The tamper-evident audit log.
+
+Events form a hash chain: each event's hash covers the previous event's hash and the event's own
+canonical content, so editing, deleting, inserting or reordering any event breaks every hash after
+it, which ``haven audit verify`` reports. A one-row ``ChainHead`` serialises appends, keeping
+``seq`` gapless across processes. Events hold identifiers and enumerated values only; names and
+free text never enter the chain, so the log can be shown, exported and kept after a case is erased.
+"""
+
+from django.db import models
+
+from haven.audit.events import EventType
+
+
+class AuditEvent(models.Model):
+    seq = models.BigIntegerField(unique=True)
+    occurred_at = models.DateTimeField(db_index=True)
+    event_type = models.CharField(
+        max_length=64, choices=[(e.value, e.name) for e in EventType], db_index=True
+    )
+    actor_id = models.UUIDField(null=True, blank=True, db_index=True)
+    organisation_id = models.UUIDField(null=True, blank=True, db_index=True)
+    object_type = models.CharField(max_length=64, blank=True)
+    object_id = models.CharField(max_length=64, blank=True, db_index=True)
+    data = models.JSONField(default=dict, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["seq"]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.event_type}"
+
+
+class ChainHead(models.Model):
+    """The single row holding the last sequence number and hash of the chain."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    seq = models.BigIntegerField(default=0)
+    hash = models.CharField(max_length=64)
+
+    def __str__(self) -> str:
+        return f"head #{self.seq}"

@@ -1,0 +1,52 @@
+"""
+The ``haven`` command.
+
+Each command group lives in its own module under ``haven.cli`` and exposes ``register(subparsers)``.
+Commands that need the database call ``haven.cli.django_setup.setup()`` themselves, so pure
+commands (``assess``, ``match``) start without loading Django at all.
+"""
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from haven import __version__
+
+COMMAND_MODULES = [
+    "haven.cli.audit",
+    "haven.cli.orgs",
+    "haven.cli.manage",
+]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="haven",
+        description="Haven: case management and decision support for protecting human rights defenders.",
+    )
+    parser.add_argument("--version", action="version", version=f"haven {__version__}")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for module_name in COMMAND_MODULES:
+        importlib.import_module(module_name).register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one ``haven`` command and return its exit status."""
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    if args_list[:1] == ["manage"]:
+        # Django parses its own arguments; argparse must not see them.
+        from haven.cli.manage import run_manage
+
+        return run_manage(args_list[1:])
+    parser = build_parser()
+    args = parser.parse_args(args_list)
+    if not getattr(args, "handler", None):
+        parser.print_help()
+        return 2
+    return int(args.handler(args) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

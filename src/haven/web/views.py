@@ -1,0 +1,60 @@
+"""Pages that belong to no single app: the dashboard and the generic error pages."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """The landing page after login."""
+    return render(request, "web/dashboard.html")
+
+
+def _error(request: HttpRequest, status: int, title: str, message: str) -> HttpResponse:
+    return render(
+        request,
+        "web/error.html",
+        {"title": title, "message": message, "status": status},
+        status=status,
+    )
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _error(
+        request,
+        400,
+        _("Bad request"),
+        _("The request could not be understood. Nothing was changed."),
+    )
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _error(
+        request, 403, _("Not allowed"), _("You are not allowed to do this. Nothing was changed.")
+    )
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _error(request, 404, _("Not found"), _("There is nothing here, or you may not see it."))
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    return _error(
+        request,
+        500,
+        _("Something went wrong"),
+        _("The error was recorded. Nothing you entered was half-saved."),
+    )
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    return _error(
+        request,
+        403,
+        _("Form expired"),
+        _(
+            "This form was out of date or tampered with, so nothing was changed. Go back, reload and try again."
+        ),
+    )
