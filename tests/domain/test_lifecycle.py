@@ -1,5 +1,7 @@
 """The case and relocation state machines: tables of moves, guards, roles and graph properties."""
 
+from pathlib import Path
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -308,3 +310,15 @@ def test_options_and_transition_agree(status, role, satisfied):
             with pytest.raises(TransitionError) as raised:
                 CASE_MACHINE.transition(status, option.target, role=role, satisfied=satisfied)
             assert raised.value.reasons == option.blocked_by
+
+
+def test_the_lifecycle_guide_lists_every_move_and_requirement():
+    """docs/case-lifecycle.md stays in step with the code: each move and requirement has a row."""
+    guide = (Path(__file__).resolve().parents[2] / "docs" / "case-lifecycle.md").read_text()
+
+    for machine in (CASE_MACHINE, RELOCATION_MACHINE):
+        for transition in machine.transitions:
+            row = f"| `{transition.source}` | `{transition.target}` | {transition.label} |"
+            assert row in guide, row
+    for requirement in Requirement:
+        assert f"| `{requirement}` | {requirement.description} |" in guide
