@@ -40,7 +40,9 @@ def read_json(path: str, label: str) -> Any:
     try:
         return json.loads(text, parse_constant=_reject_constant)
     except json.JSONDecodeError as error:
-        raise InputError([(label, f"not valid JSON: {error.msg} at line {error.lineno} column {error.colno}")]) from None
+        raise InputError(
+            [(label, f"not valid JSON: {error.msg} at line {error.lineno} column {error.colno}")]
+        ) from None
     except ValueError as error:
         raise InputError([(label, str(error))]) from None
 
@@ -51,7 +53,12 @@ def catalogue_problems(catalogue: Any) -> list[tuple[str, str]]:
         return [("(catalogue)", "must be a list of programmes")]
     problems = []
     seen: set[str] = set()
-    list_fields = ("eligible_profiles", "eligible_nationalities", "languages_required", "host_countries")
+    list_fields = (
+        "eligible_profiles",
+        "eligible_nationalities",
+        "languages_required",
+        "host_countries",
+    )
     for index, programme in enumerate(catalogue):
         if not isinstance(programme, dict):
             problems.append((f"[{index}]", "must be an object"))
@@ -65,15 +72,26 @@ def catalogue_problems(catalogue: Any) -> list[tuple[str, str]]:
             seen.add(programme_id)
         for name in list_fields:
             value = programme.get(name)
-            if value is not None and not (isinstance(value, list) and all(isinstance(item, str) for item in value)):
+            if value is not None and not (
+                isinstance(value, list) and all(isinstance(item, str) for item in value)
+            ):
                 problems.append((f"[{index}].{name}", "must be a list of strings or null"))
-        for name in ("requires_return_intent", "family_allowed", "requires_refugee_status", "must_be_outside_home_country"):
+        for name in (
+            "requires_return_intent",
+            "family_allowed",
+            "requires_refugee_status",
+            "must_be_outside_home_country",
+        ):
             value = programme.get(name)
             if value is not None and not isinstance(value, bool):
                 problems.append((f"[{index}].{name}", "must be true, false or null"))
         minimum = programme.get("duration_months_min")
-        if minimum is not None and (isinstance(minimum, bool) or not isinstance(minimum, int | float) or minimum < 0):
-            problems.append((f"[{index}].duration_months_min", "must be a number of months or null"))
+        if minimum is not None and (
+            isinstance(minimum, bool) or not isinstance(minimum, int | float) or minimum < 0
+        ):
+            problems.append(
+                (f"[{index}].duration_months_min", "must be a number of months or null")
+            )
     return problems
 
 
@@ -116,6 +134,15 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
         ),
     )
     parser.add_argument("facts", metavar="FACTS.json", help="a haven.case-facts/1 document")
-    parser.add_argument("--programmes", metavar="CATALOGUE.json", help="a programme catalogue: adds each programme's eligibility")
-    parser.add_argument("--format", choices=("json", "text"), default="json", help="json (machine format, default) or text (printable report)")
+    parser.add_argument(
+        "--programmes",
+        metavar="CATALOGUE.json",
+        help="a programme catalogue: adds each programme's eligibility",
+    )
+    parser.add_argument(
+        "--format",
+        choices=("json", "text"),
+        default="json",
+        help="json (machine format, default) or text (printable report)",
+    )
     parser.set_defaults(handler=run_assess)

@@ -37,10 +37,14 @@ def _risk_dict(risk: RiskAssessment) -> dict[str, Any]:
     return {"level": risk.level, "score": risk.score, "reasons": list(risk.reasons)}
 
 
-def _find_programme(programmes: Sequence[Mapping[str, Any]] | None, programme_id: str | None) -> Mapping[str, Any] | None:
+def _find_programme(
+    programmes: Sequence[Mapping[str, Any]] | None, programme_id: str | None
+) -> Mapping[str, Any] | None:
     if not programmes or programme_id is None:
         return None
-    return next((programme for programme in programmes if programme.get("id") == programme_id), None)
+    return next(
+        (programme for programme in programmes if programme.get("id") == programme_id), None
+    )
 
 
 def assess(
@@ -66,7 +70,10 @@ def assess(
         risk = RiskAssessment(
             risk.level,
             risk.score,
-            (f"Risk now is the risk the defender would face in {facts.context.country}; they are in {facts.defender.current_country}.", *risk.reasons),
+            (
+                f"Risk now is the risk the defender would face in {facts.context.country}; they are in {facts.defender.current_country}.",
+                *risk.reasons,
+            ),
         )
     on_return = assess_risk_on_return(facts, civic_space_ratings=civic_space_ratings)
     protection = assess_protection(facts, hrd=hrd, risk=on_return or risk)
@@ -74,10 +81,22 @@ def assess(
     catalogue_rule = own_programme.get("requires_return_intent") if own_programme else None
     expects_return = programme_expects_return(facts, catalogue_rule)
     asylum_policy = own_programme.get("asylum_policy") if own_programme else None
-    regimes = map_regimes(facts, protection=protection, risk_on_return=on_return, expects_return=expects_return)
-    pathways = rank_pathways(facts, risk=risk, risk_on_return=on_return, protection=protection, expects_return=expects_return)
+    regimes = map_regimes(
+        facts, protection=protection, risk_on_return=on_return, expects_return=expects_return
+    )
+    pathways = rank_pathways(
+        facts,
+        risk=risk,
+        risk_on_return=on_return,
+        protection=protection,
+        expects_return=expects_return,
+    )
     tension = flag_tension(
-        facts, protection=protection, risk_on_return=on_return, expects_return=expects_return, asylum_policy=asylum_policy
+        facts,
+        protection=protection,
+        risk_on_return=on_return,
+        expects_return=expects_return,
+        asylum_policy=asylum_policy,
     )
 
     result: dict[str, Any] = {
@@ -88,9 +107,12 @@ def assess(
     }
     if on_return is not None:
         result["risk_on_return"] = _risk_dict(on_return)
-    views = risk_views(risk, on_return, staff_level=staff_risk_level, defender_level=facts.defender.own_risk_level)
+    views = risk_views(
+        risk, on_return, staff_level=staff_risk_level, defender_level=facts.defender.own_risk_level
+    )
     result["risk_views"] = [
-        {"source": view.source, "level": view.level} | ({"divergence": view.divergence} if view.divergence else {})
+        {"source": view.source, "level": view.level}
+        | ({"divergence": view.divergence} if view.divergence else {})
         for view in views
     ]
     result["protection"] = {
@@ -108,17 +130,28 @@ def assess(
             for name, element in protection.elements.items()
         },
     }
-    result["regimes"] = {name: {"status": standing.status, "reasons": list(standing.reasons)} for name, standing in regimes.items()}
+    result["regimes"] = {
+        name: {"status": standing.status, "reasons": list(standing.reasons)}
+        for name, standing in regimes.items()
+    }
     result["pathways"] = [
         {"pathway": item.pathway, "suitability": item.suitability, "reasons": list(item.reasons)}
         | ({"cautions": list(item.cautions)} if item.cautions else {})
         for item in pathways
     ]
-    result["tension"] = {"flag": tension.flag, "reasons": list(tension.reasons), "actions": list(tension.actions)}
+    result["tension"] = {
+        "flag": tension.flag,
+        "reasons": list(tension.reasons),
+        "actions": list(tension.actions),
+    }
     if programmes is not None:
         data = EligibilityInput(facts=facts, hrd=hrd, protection_outcome=protection.outcome)
         result["programmes"] = [
-            {"id": verdict.programme_id, "eligible": verdict.eligible, "reasons": list(verdict.reasons)}
+            {
+                "id": verdict.programme_id,
+                "eligible": verdict.eligible,
+                "reasons": list(verdict.reasons),
+            }
             for verdict in evaluate_catalogue(programmes, data)
         ]
     return result

@@ -220,7 +220,9 @@ def _schema_problem(error: Any) -> tuple[str, str]:
         return json_path([*parts, unknown[0]]), "is not a field of haven.case-facts/1"
     if keyword == "enum":
         allowed = ", ".join(str(choice) for choice in error.validator_value)
-        return json_path(parts), f"unknown value {_echo(error.instance)}; expected one of: {allowed}"
+        return json_path(
+            parts
+        ), f"unknown value {_echo(error.instance)}; expected one of: {allowed}"
     if keyword == "const":
         return json_path(parts), f"must be {_echo(error.validator_value)}"
     if keyword == "format":
@@ -231,9 +233,13 @@ def _schema_problem(error: Any) -> tuple[str, str]:
         return json_path(parts), f"must be of type {expected_text}"
     if keyword == "pattern":
         what = "a two-letter code" if "A-Z" in str(error.validator_value) else "a code"
-        return json_path(parts), f"{_echo(error.instance)} is not {what} (pattern {error.validator_value})"
+        return json_path(
+            parts
+        ), f"{_echo(error.instance)} is not {what} (pattern {error.validator_value})"
     if keyword in ("minimum", "maximum"):
-        return json_path(parts), f"must be {'at least' if keyword == 'minimum' else 'at most'} {error.validator_value}"
+        return json_path(
+            parts
+        ), f"must be {'at least' if keyword == 'minimum' else 'at most'} {error.validator_value}"
     if keyword == "maxLength":
         return json_path(parts), f"is longer than {error.validator_value} characters"
     return json_path(parts), f"does not satisfy the schema ({keyword})"
@@ -241,7 +247,9 @@ def _schema_problem(error: Any) -> tuple[str, str]:
 
 def schema_problems(data: object) -> list[tuple[str, str]]:
     """Every schema violation in ``data`` as ``(json_path, message)``, in document order."""
-    errors = sorted(_validator().iter_errors(data), key=lambda error: list(map(str, error.absolute_path)))
+    errors = sorted(
+        _validator().iter_errors(data), key=lambda error: list(map(str, error.absolute_path))
+    )
     problems = [_schema_problem(error) for error in errors]
     return list(dict.fromkeys(problems))
 
@@ -274,7 +282,10 @@ def _build(data: Mapping[str, Any]) -> CaseFacts:
         }
     )
     threats = tuple(
-        Threat(**{key: value for key, value in item.items() if key != "note"} | {"date": _date(item.get("date"))})
+        Threat(
+            **{key: value for key, value in item.items() if key != "note"}
+            | {"date": _date(item.get("date"))}
+        )
         for item in data.get("threats", [])
     )
     context_data = dict(data.get("context", {}))
@@ -290,7 +301,9 @@ def _build(data: Mapping[str, Any]) -> CaseFacts:
         }
     )
     relocation_data = dict(data.get("relocation", {}))
-    relocation = Relocation(**relocation_data | {"end_date": _date(relocation_data.get("end_date"))})
+    relocation = Relocation(
+        **relocation_data | {"end_date": _date(relocation_data.get("end_date"))}
+    )
     return CaseFacts(
         assessed_on=_date(data.get("assessed_on")),
         defender=defender,
@@ -334,7 +347,9 @@ def _stateless_with_nationality(facts: CaseFacts) -> list[Problem]:
 def _after_departure_while_at_home(facts: CaseFacts) -> list[Problem]:
     """A threat 'after departure' needs a departure: the defender cannot still be at home."""
     defender = facts.defender
-    home = set(defender.nationalities) | ({defender.habitual_residence} if defender.stateless else set())
+    home = set(defender.nationalities) | (
+        {defender.habitual_residence} if defender.stateless else set()
+    )
     if defender.current_country is None or defender.current_country not in home:
         return []
     if facts.relocation.status == "returned":
@@ -369,7 +384,12 @@ def _relocation_without_relocation(facts: CaseFacts) -> list[Problem]:
             if getattr(relocation, name) is not None:
                 problems.append((f"relocation.{name}", "is set but relocation.status is none"))
     if relocation.status in ("none", "applied") and (relocation.extensions_used or 0) > 0:
-        problems.append(("relocation.extensions_used", f"is above 0 but relocation.status is {relocation.status}"))
+        problems.append(
+            (
+                "relocation.extensions_used",
+                f"is above 0 but relocation.status is {relocation.status}",
+            )
+        )
     if (
         relocation.status == "in_relocation"
         and relocation.end_date is not None
@@ -389,7 +409,12 @@ def _sur_place_knowledge_without_activity(facts: CaseFacts) -> list[Problem]:
     """The persecutor cannot know of activity abroad that did not happen."""
     sur_place = facts.claim.sur_place
     if sur_place.activities_abroad is False and sur_place.known_to_persecutor:
-        return [("claim.sur_place.known_to_persecutor", "is true but claim.sur_place.activities_abroad is false")]
+        return [
+            (
+                "claim.sur_place.known_to_persecutor",
+                "is true but claim.sur_place.activities_abroad is false",
+            )
+        ]
     return []
 
 

@@ -21,7 +21,9 @@ from dataclasses import dataclass
 from haven.domain.facts import CaseFacts
 
 SOURCE_DECLARATION = "UN Declaration on Human Rights Defenders (A/RES/53/144) art 1"
-SOURCE_PEACEFUL = "UN Declaration on Human Rights Defenders art 12; OHCHR Fact Sheet 29 (peaceful action)"
+SOURCE_PEACEFUL = (
+    "UN Declaration on Human Rights Defenders art 12; OHCHR Fact Sheet 29 (peaceful action)"
+)
 SOURCE_UNIVERSALITY = "OHCHR Fact Sheet 29 (acceptance of the universality of human rights)"
 
 #: Profiles that describe a defending role rather than an identity; they hint at the work but do
@@ -80,7 +82,9 @@ def screen_defender(facts: CaseFacts) -> HrdScreening:
 
     if defender.peaceful_means is False:
         failed = True
-        reasons.append(f"Uses or advocates violence, so falls outside the protection for defenders [{SOURCE_PEACEFUL}].")
+        reasons.append(
+            f"Uses or advocates violence, so falls outside the protection for defenders [{SOURCE_PEACEFUL}]."
+        )
     elif defender.peaceful_means is None:
         missing.append("defender.peaceful_means")
         reasons.append(f"Whether the work is peaceful is not recorded [{SOURCE_PEACEFUL}].")
@@ -89,15 +93,23 @@ def screen_defender(facts: CaseFacts) -> HrdScreening:
 
     if defender.accepts_universality is False:
         failed = True
-        reasons.append(f"Denies the rights of others, so does not accept universality [{SOURCE_UNIVERSALITY}].")
+        reasons.append(
+            f"Denies the rights of others, so does not accept universality [{SOURCE_UNIVERSALITY}]."
+        )
     elif defender.accepts_universality is None:
         missing.append("defender.accepts_universality")
-        reasons.append(f"Whether they accept the universality of rights is not recorded [{SOURCE_UNIVERSALITY}].")
+        reasons.append(
+            f"Whether they accept the universality of rights is not recorded [{SOURCE_UNIVERSALITY}]."
+        )
     else:
-        reasons.append(f"Defends rights without denying the rights of others [{SOURCE_UNIVERSALITY}].")
+        reasons.append(
+            f"Defends rights without denying the rights of others [{SOURCE_UNIVERSALITY}]."
+        )
 
     if defender.organisation_backing:
-        reasons.append("An organisation or network vouches for the work (supporting evidence, not a requirement).")
+        reasons.append(
+            "An organisation or network vouches for the work (supporting evidence, not a requirement)."
+        )
     if any(threat.linked_to_work for threat in facts.threats):
         reasons.append("Threats are linked to the work, which corroborates it.")
 

@@ -84,7 +84,9 @@ ACTOR_WEIGHT: Mapping[str, float] = {
     "religious_group": 1.0,
     "unknown": 1.0,
 }
-STATE_ACTORS = frozenset({"state_security", "military", "police", "judiciary", "government_official", "ruling_party"})
+STATE_ACTORS = frozenset(
+    {"state_security", "military", "police", "judiciary", "government_official", "ruling_party"}
+)
 
 TARGET_WEIGHT: Mapping[str, float] = {
     "defender": 1.0,
@@ -97,7 +99,14 @@ TARGET_WEIGHT: Mapping[str, float] = {
 #: Harms that put a life or liberty in immediate danger; against the defender within a year (or
 #: still ongoing) they make the risk at least high, whatever else is recorded.
 GRAVE_HARMS = frozenset(
-    {"killing_attempt", "torture", "enforced_disappearance", "abduction", "sexual_violence", "death_threat"}
+    {
+        "killing_attempt",
+        "torture",
+        "enforced_disappearance",
+        "abduction",
+        "sexual_violence",
+        "death_threat",
+    }
 )
 
 PROSECUTION_STAGE_SEVERITY: Mapping[str, float] = {
@@ -118,7 +127,11 @@ CIVIC_SPACE_WEIGHT: Mapping[str, float] = {
     "repressed": 1.25,
     "closed": 1.4,
 }
-PROTECTION_MECHANISM_WEIGHT: Mapping[str, float] = {"effective": 0.9, "ineffective": 1.05, "none": 1.1}
+PROTECTION_MECHANISM_WEIGHT: Mapping[str, float] = {
+    "effective": 0.9,
+    "ineffective": 1.05,
+    "none": 1.1,
+}
 VISIBILITY_WEIGHT: Mapping[str, float] = {"low": 0.0, "medium": 0.1, "high": 0.2}
 
 
@@ -175,7 +188,9 @@ def _recency(threat: Threat, assessed_on: datetime.date | None) -> float:
     return 0.4
 
 
-def threat_weight(threat: Threat, assessed_on: datetime.date | None, *, on_return: bool = False) -> float:
+def threat_weight(
+    threat: Threat, assessed_on: datetime.date | None, *, on_return: bool = False
+) -> float:
     """The weight of one threat; see the module docstring for each factor."""
     weight = THREAT_SEVERITY[threat.kind]
     weight *= ACTOR_WEIGHT.get(threat.actor or "unknown", 1.0)
@@ -196,7 +211,9 @@ def threat_weight(threat: Threat, assessed_on: datetime.date | None, *, on_retur
 
 def prosecution_weight(prosecution: Prosecution, *, on_return: bool = False) -> float:
     """The weight of one prosecution, read as a threat from the state."""
-    weight = PROSECUTION_STAGE_SEVERITY.get(prosecution.stage or "", 4.0) * ACTOR_WEIGHT["judiciary"]
+    weight = (
+        PROSECUTION_STAGE_SEVERITY.get(prosecution.stage or "", 4.0) * ACTOR_WEIGHT["judiciary"]
+    )
     if prosecution.charge in SERIOUS_CHARGES:
         weight *= 1.2
     years = prosecution.max_penalty_years or 0
@@ -216,7 +233,10 @@ def prosecution_weight(prosecution: Prosecution, *, on_return: bool = False) -> 
 def combined_load(weights: list[float]) -> float:
     """Largest weight + half the second + a quarter of each other one."""
     ordered = sorted(weights, reverse=True)
-    return sum(value * (1.0 if index == 0 else 0.5 if index == 1 else 0.25) for index, value in enumerate(ordered))
+    return sum(
+        value * (1.0 if index == 0 else 0.5 if index == 1 else 0.25)
+        for index, value in enumerate(ordered)
+    )
 
 
 def _describe_threat(threat: Threat) -> str:
@@ -246,15 +266,20 @@ def civic_space_for(facts: CaseFacts, ratings: CivicSpaceRatings | None) -> tupl
         return facts.context.civic_space, "as recorded"
     country = facts.context.country
     if ratings is not None and country and country in ratings.ratings:
-        return ratings.ratings[country], f"{ratings.source} rating for {country}, used because the facts do not record it"
+        return ratings.ratings[
+            country
+        ], f"{ratings.source} rating for {country}, used because the facts do not record it"
     return None, "not recorded"
 
 
-def _assess(facts: CaseFacts, ratings: CivicSpaceRatings | None, *, on_return: bool) -> RiskAssessment:
+def _assess(
+    facts: CaseFacts, ratings: CivicSpaceRatings | None, *, on_return: bool
+) -> RiskAssessment:
     assessed_on = facts.assessed_on
     context = facts.context
     items = [
-        (threat_weight(threat, assessed_on, on_return=on_return), _describe_threat(threat)) for threat in facts.threats
+        (threat_weight(threat, assessed_on, on_return=on_return), _describe_threat(threat))
+        for threat in facts.threats
     ]
     items += [
         (prosecution_weight(prosecution, on_return=on_return), _describe_prosecution(prosecution))
@@ -265,11 +290,19 @@ def _assess(facts: CaseFacts, ratings: CivicSpaceRatings | None, *, on_return: b
     if items:
         top = sorted(items, key=lambda item: item[0], reverse=True)[:3]
         drivers = "; ".join(f"{description} (weight {weight:.1f})" for weight, description in top)
-        reasons.append(f"Threat load {load:.1f} from {len(items)} threat(s) and prosecution(s); main drivers: {drivers}.")
+        reasons.append(
+            f"Threat load {load:.1f} from {len(items)} threat(s) and prosecution(s); main drivers: {drivers}."
+        )
     else:
-        reasons.append("No threats or prosecutions are recorded, so the score rests on context alone and may understate the risk.")
+        reasons.append(
+            "No threats or prosecutions are recorded, so the score rests on context alone and may understate the risk."
+        )
 
-    exposure = 1.0 + 0.1 * len(facts.vulnerabilities) + VISIBILITY_WEIGHT.get(facts.defender.visibility or "low", 0.0)
+    exposure = (
+        1.0
+        + 0.1 * len(facts.vulnerabilities)
+        + VISIBILITY_WEIGHT.get(facts.defender.visibility or "low", 0.0)
+    )
     if facts.vulnerabilities or facts.defender.visibility in ("medium", "high"):
         named = ", ".join(_words(item) for item in sorted(facts.vulnerabilities)) or "none listed"
         reasons.append(
@@ -281,7 +314,9 @@ def _assess(facts: CaseFacts, ratings: CivicSpaceRatings | None, *, on_return: b
     civic_space, civic_origin = civic_space_for(facts, ratings)
     if civic_space:
         context_factor *= CIVIC_SPACE_WEIGHT[civic_space]
-        context_notes.append(f"civic space {civic_space} ({civic_origin}) x{CIVIC_SPACE_WEIGHT[civic_space]}")
+        context_notes.append(
+            f"civic space {civic_space} ({civic_origin}) x{CIVIC_SPACE_WEIGHT[civic_space]}"
+        )
     if context.impunity_for_attacks_on_defenders:
         context_factor *= 1.15
         context_notes.append("impunity for attacks on defenders x1.15")
@@ -294,15 +329,21 @@ def _assess(facts: CaseFacts, ratings: CivicSpaceRatings | None, *, on_return: b
     if context.national_protection_mechanism:
         weight = PROTECTION_MECHANISM_WEIGHT[context.national_protection_mechanism]
         context_factor *= weight
-        context_notes.append(f"national protection mechanism {context.national_protection_mechanism} x{weight}")
+        context_notes.append(
+            f"national protection mechanism {context.national_protection_mechanism} x{weight}"
+        )
 
     floors: list[tuple[str, str]] = []
     if on_return:
         sur_place = facts.claim.sur_place
         if context.diaspora_monitored:
             context_factor *= 1.2
-            context_notes.append("the persecutor monitors defenders abroad or screens returnees x1.2")
-        if sur_place.activities_abroad and (sur_place.known_to_persecutor or context.diaspora_monitored):
+            context_notes.append(
+                "the persecutor monitors defenders abroad or screens returnees x1.2"
+            )
+        if sur_place.activities_abroad and (
+            sur_place.known_to_persecutor or context.diaspora_monitored
+        ):
             context_factor *= 1.2
             context_notes.append("activity abroad known to, or watched by, the persecutor x1.2")
         if facts.claim.would_continue_activity_on_return:
@@ -310,7 +351,12 @@ def _assess(facts: CaseFacts, ratings: CivicSpaceRatings | None, *, on_return: b
             context_notes.append("would continue the work on return x1.1")
         for prosecution in facts.prosecutions:
             if prosecution.stage in ARREST_ON_ARRIVAL_STAGES:
-                floors.append(("high", f"a {_words(prosecution.stage or '')} prosecution means arrest on arrival"))
+                floors.append(
+                    (
+                        "high",
+                        f"a {_words(prosecution.stage or '')} prosecution means arrest on arrival",
+                    )
+                )
     if context_notes:
         reasons.append(f"Context x{context_factor:.2f}: " + "; ".join(context_notes) + ".")
     elif civic_origin == "not recorded":
@@ -327,7 +373,12 @@ def _assess(facts: CaseFacts, ratings: CivicSpaceRatings | None, *, on_return: b
         months = _months_before(threat.date, assessed_on)
         recent = threat.ongoing or (months is not None and months <= 12)
         if threat.kind in GRAVE_HARMS and (threat.directed_at in (None, "defender")) and recent:
-            floors.append(("high", f"{_describe_threat(threat)} puts the defender's life or liberty in danger"))
+            floors.append(
+                (
+                    "high",
+                    f"{_describe_threat(threat)} puts the defender's life or liberty in danger",
+                )
+            )
 
     score = load * exposure * context_factor / capacity_factor
     level = _level_for(score)
@@ -335,11 +386,15 @@ def _assess(facts: CaseFacts, ratings: CivicSpaceRatings | None, *, on_return: b
         if level_rank(floor_level) > level_rank(level):
             level = floor_level
             reasons.append(f"Raised to {floor_level}: {why}.")
-    reasons.append(f"Score {score:.1f} gives {level} (low < 4 <= medium < 10 <= high < 20 <= critical) [{SOURCE_METHOD}].")
+    reasons.append(
+        f"Score {score:.1f} gives {level} (low < 4 <= medium < 10 <= high < 20 <= critical) [{SOURCE_METHOD}]."
+    )
     return RiskAssessment(level=level, score=round(score, 2), reasons=tuple(reasons))
 
 
-def assess_risk(facts: CaseFacts, *, civic_space_ratings: CivicSpaceRatings | None = None) -> RiskAssessment:
+def assess_risk(
+    facts: CaseFacts, *, civic_space_ratings: CivicSpaceRatings | None = None
+) -> RiskAssessment:
     """Risk in the country of risk (``context.country``) as the facts stand today."""
     return _assess(facts, civic_space_ratings, on_return=False)
 
@@ -347,7 +402,9 @@ def assess_risk(facts: CaseFacts, *, civic_space_ratings: CivicSpaceRatings | No
 def is_outside_country_of_risk(facts: CaseFacts) -> bool | None:
     """Whether the defender is away from the country the risk is in; ``None`` if not known."""
     defender = facts.defender
-    home = facts.context.country or (defender.nationalities[0] if len(defender.nationalities) == 1 else None)
+    home = facts.context.country or (
+        defender.nationalities[0] if len(defender.nationalities) == 1 else None
+    )
     if defender.current_country is None or home is None:
         return None
     return defender.current_country != home
@@ -375,7 +432,11 @@ class RiskView:
 
 
 def risk_views(
-    engine: RiskAssessment, on_return: RiskAssessment | None, *, staff_level: str | None, defender_level: str | None
+    engine: RiskAssessment,
+    on_return: RiskAssessment | None,
+    *,
+    staff_level: str | None,
+    defender_level: str | None,
 ) -> tuple[RiskView, ...]:
     """
     The engine's, the staff's and the defender's view of the risk side by side.
