@@ -19,7 +19,11 @@ def problems_of(document) -> list[tuple[str, str]]:
         ({**BASE, "threats": [{"kind": "hex"}]}, "threats[0].kind", "unknown value"),
         ({**BASE, "threats": [{}]}, "threats[0].kind", "is required"),
         ({**BASE, "assessed_on": "2026-02-30"}, "assessed_on", "not a real date"),
-        ({**BASE, "defender": {"nationalities": ["ru"]}}, "defender.nationalities[0]", "two-letter"),
+        (
+            {**BASE, "defender": {"nationalities": ["ru"]}},
+            "defender.nationalities[0]",
+            "two-letter",
+        ),
         ({**BASE, "defender": {"nickname": "x"}}, "defender.nickname", "not a field"),
         ({**BASE, "schema": "haven.case-facts/2"}, "schema", "must be"),
         ({"assessed_on": "2026-11-20"}, "schema", "is required"),
@@ -37,7 +41,11 @@ def test_schema_problems_name_the_field(document, path, fragment):
 
 def test_every_problem_is_reported_at_once():
     """All schema problems come back together, not one per attempt."""
-    document = {**BASE, "threats": [{"kind": "hex"}, {"kind": "raid", "actor": "ghost"}], "context": {"civic_space": "wide"}}
+    document = {
+        **BASE,
+        "threats": [{"kind": "hex"}, {"kind": "raid", "actor": "ghost"}],
+        "context": {"civic_space": "wide"},
+    }
 
     paths = [where for where, _ in problems_of(document)]
 
@@ -51,15 +59,49 @@ def test_every_problem_is_reported_at_once():
         ({**BASE, "defender": {"birth_year": 2030}}, "defender.birth_year"),
         ({**BASE, "defender": {"stateless": True, "nationalities": ["ZZ"]}}, "defender.stateless"),
         (
-            {**BASE, "defender": {"nationalities": ["ZZ"], "current_country": "ZZ"}, "threats": [{"kind": "raid", "after_departure": True}]},
+            {
+                **BASE,
+                "defender": {"nationalities": ["ZZ"], "current_country": "ZZ"},
+                "threats": [{"kind": "raid", "after_departure": True}],
+            },
             "threats[0].after_departure",
         ),
-        ({**BASE, "threats": [{"kind": "raid", "reported_to_authorities": False, "authority_response": "hostile"}]}, "threats[0].authority_response"),
-        ({**BASE, "relocation": {"status": "none", "host_country": "NL"}}, "relocation.host_country"),
-        ({**BASE, "relocation": {"status": "applied", "extensions_used": 1}}, "relocation.extensions_used"),
-        ({**BASE, "relocation": {"status": "in_relocation", "end_date": "2026-10-01"}}, "relocation.end_date"),
-        ({**BASE, "claim": {"sur_place": {"activities_abroad": False, "known_to_persecutor": True}}}, "claim.sur_place.known_to_persecutor"),
-        ({**BASE, "context": {"safe_area": {"exists": False, "accessible": True}}}, "context.safe_area.accessible"),
+        (
+            {
+                **BASE,
+                "threats": [
+                    {
+                        "kind": "raid",
+                        "reported_to_authorities": False,
+                        "authority_response": "hostile",
+                    }
+                ],
+            },
+            "threats[0].authority_response",
+        ),
+        (
+            {**BASE, "relocation": {"status": "none", "host_country": "NL"}},
+            "relocation.host_country",
+        ),
+        (
+            {**BASE, "relocation": {"status": "applied", "extensions_used": 1}},
+            "relocation.extensions_used",
+        ),
+        (
+            {**BASE, "relocation": {"status": "in_relocation", "end_date": "2026-10-01"}},
+            "relocation.end_date",
+        ),
+        (
+            {
+                **BASE,
+                "claim": {"sur_place": {"activities_abroad": False, "known_to_persecutor": True}},
+            },
+            "claim.sur_place.known_to_persecutor",
+        ),
+        (
+            {**BASE, "context": {"safe_area": {"exists": False, "accessible": True}}},
+            "context.safe_area.accessible",
+        ),
     ],
 )
 def test_impossible_or_contradictory_facts_are_rejected(document, path):

@@ -28,7 +28,11 @@ def test_unclear_screening_names_what_is_missing():
     """Thin facts give `unclear` with every missing fact named."""
     screening = screen_defender(make_facts(defender={"profiles": ["journalist"]}))
 
-    assert ("defender.activities", "defender.peaceful_means", "defender.accepts_universality") == screening.missing
+    assert (
+        "defender.activities",
+        "defender.peaceful_means",
+        "defender.accepts_universality",
+    ) == screening.missing
     assert any("journalist" in reason for reason in screening.reasons)
 
 

@@ -11,13 +11,48 @@ from tests.domain.builders import make_facts
     [
         ({}, "low"),
         ({"threats": [{"kind": "online_harassment", "actor": "unknown"}]}, "low"),
-        ({"threats": [{"kind": "surveillance", "actor": "police", "ongoing": True, "linked_to_work": True}], "context": {"civic_space": "repressed"}}, "medium"),
-        ({"threats": [{"kind": "death_threat", "actor": "paramilitary", "ongoing": True, "linked_to_work": True}]}, "high"),
         (
             {
                 "threats": [
-                    {"kind": "killing_attempt", "actor": "paramilitary", "date": "2026-10-01", "linked_to_work": True},
-                    {"kind": "death_threat", "actor": "paramilitary", "ongoing": True, "linked_to_work": True},
+                    {
+                        "kind": "surveillance",
+                        "actor": "police",
+                        "ongoing": True,
+                        "linked_to_work": True,
+                    }
+                ],
+                "context": {"civic_space": "repressed"},
+            },
+            "medium",
+        ),
+        (
+            {
+                "threats": [
+                    {
+                        "kind": "death_threat",
+                        "actor": "paramilitary",
+                        "ongoing": True,
+                        "linked_to_work": True,
+                    }
+                ]
+            },
+            "high",
+        ),
+        (
+            {
+                "threats": [
+                    {
+                        "kind": "killing_attempt",
+                        "actor": "paramilitary",
+                        "date": "2026-10-01",
+                        "linked_to_work": True,
+                    },
+                    {
+                        "kind": "death_threat",
+                        "actor": "paramilitary",
+                        "ongoing": True,
+                        "linked_to_work": True,
+                    },
                 ],
                 "context": {"civic_space": "repressed", "impunity_for_attacks_on_defenders": True},
             },
@@ -33,8 +68,21 @@ def test_level_table(sections, expected):
 def test_grave_harm_sets_a_floor():
     """A recent attempt on the defender's life makes the risk at least high, even with many capacities."""
     facts = make_facts(
-        threats=[{"kind": "killing_attempt", "date": "2026-09-01", "actor": "unknown", "linked_to_work": False}],
-        capacities=["network_support", "legal_support", "safe_accommodation", "protective_accompaniment", "emergency_fund"],
+        threats=[
+            {
+                "kind": "killing_attempt",
+                "date": "2026-09-01",
+                "actor": "unknown",
+                "linked_to_work": False,
+            }
+        ],
+        capacities=[
+            "network_support",
+            "legal_support",
+            "safe_accommodation",
+            "protective_accompaniment",
+            "emergency_fund",
+        ],
     )
 
     risk = assess_risk(facts)
@@ -75,7 +123,10 @@ def test_recorded_civic_space_wins_over_ratings():
     ratings = CivicSpaceRatings(ratings={"ZZ": "closed"}, source="CIVICUS Monitor 2025")
     facts = make_facts(threats=[{"kind": "raid"}], context={"country": "ZZ", "civic_space": "open"})
 
-    assert any("civic space open (as recorded)" in reason for reason in assess_risk(facts, civic_space_ratings=ratings).reasons)
+    assert any(
+        "civic space open (as recorded)" in reason
+        for reason in assess_risk(facts, civic_space_ratings=ratings).reasons
+    )
 
 
 ABROAD = {"nationalities": ["ZZ"], "current_country": "XA"}
@@ -83,14 +134,21 @@ ABROAD = {"nationalities": ["ZZ"], "current_country": "XA"}
 
 def test_no_risk_on_return_for_a_defender_at_home():
     """Risk on return does not arise for a defender at home and not relocating."""
-    facts = make_facts(defender={"nationalities": ["ZZ"], "current_country": "ZZ"}, context={"country": "ZZ"})
+    facts = make_facts(
+        defender={"nationalities": ["ZZ"], "current_country": "ZZ"}, context={"country": "ZZ"}
+    )
 
     assert assess_risk_on_return(facts) is None
 
 
 def test_prosecution_in_absentia_means_arrest_on_return():
     """A conviction in absentia makes the risk on return at least high (arrest on arrival)."""
-    facts = make_facts(defender=ABROAD, context={"country": "ZZ"}, prosecutions=[{"charge": "defamation", "stage": "in_absentia"}], capacities=["legal_support", "network_support"])
+    facts = make_facts(
+        defender=ABROAD,
+        context={"country": "ZZ"},
+        prosecutions=[{"charge": "defamation", "stage": "in_absentia"}],
+        capacities=["legal_support", "network_support"],
+    )
 
     on_return = assess_risk_on_return(facts)
 
@@ -100,7 +158,9 @@ def test_prosecution_in_absentia_means_arrest_on_return():
 
 def test_monitoring_abroad_raises_risk_on_return():
     """Monitoring of defenders abroad and known activity abroad raise risk on return (S.F. v Sweden)."""
-    plain = make_facts(defender=ABROAD, context={"country": "ZZ"}, threats=[{"kind": "surveillance"}])
+    plain = make_facts(
+        defender=ABROAD, context={"country": "ZZ"}, threats=[{"kind": "surveillance"}]
+    )
     watched = make_facts(
         defender=ABROAD,
         context={"country": "ZZ", "diaspora_monitored": True},
@@ -116,8 +176,14 @@ def test_views_name_their_divergence():
     facts = make_facts(threats=[{"kind": "online_harassment"}])
     engine = assess_risk(facts)
 
-    views = {view.source: view for view in risk_views(engine, None, staff_level="medium", defender_level="critical")}
+    views = {
+        view.source: view
+        for view in risk_views(engine, None, staff_level="medium", defender_level="critical")
+    }
 
     assert "low" == views["engine"].level
     assert "1 level(s) above the engine's view (low)" == views["staff"].divergence
-    assert "3 level(s) above the engine's view (low); staff rate it medium" == views["defender"].divergence
+    assert (
+        "3 level(s) above the engine's view (low); staff rate it medium"
+        == views["defender"].divergence
+    )

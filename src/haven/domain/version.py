@@ -22,7 +22,7 @@ RULE_MODULES = (
 )
 
 ENGINE_VERSION = "1.0.0"
-RULES_DIGEST = "0" * 64
+RULES_DIGEST = "1b61dea77d7c55c91a7b6f65f1661df9bc2c6e5d051967a91e05318cb02c4e3d"
 
 
 def engine_version() -> str:
