@@ -24,17 +24,17 @@ def write(tmp_path, content: str, name: str = "facts.json") -> str:
 
 def test_json_output_fits_the_assessment_schema(capsys):
     """The JSON format is a valid haven.assessment/1 document with every programme judged."""
-    assert 0 == main(["assess", JOURNALIST, "--programmes", CATALOGUE])
+    assert main(["assess", JOURNALIST, "--programmes", CATALOGUE]) == 0
 
     result = json.loads(capsys.readouterr().out)
     validator = Draft202012Validator(schema("assessment"), format_checker=FormatChecker())
-    assert [] == [error.message for error in validator.iter_errors(result)]
-    assert 22 == len(result["programmes"])
+    assert [error.message for error in validator.iter_errors(result)] == []
+    assert len(result["programmes"]) == 22
 
 
 def test_text_output_is_a_readable_report(capsys):
     """The text format prints headings, the outcome, ranked pathways and programmes."""
-    assert 0 == main(["assess", JOURNALIST, "--programmes", CATALOGUE, "--format", "text"])
+    assert main(["assess", JOURNALIST, "--programmes", CATALOGUE, "--format", "text"]) == 0
 
     report = capsys.readouterr().out
     for heading in (
@@ -74,17 +74,17 @@ def test_text_output_is_a_readable_report(capsys):
 )
 def test_invalid_facts_exit_2_naming_the_field(tmp_path, capsys, content, expected):
     """Bad input exits 2, names the field on stderr and prints nothing on stdout."""
-    assert 2 == main(["assess", write(tmp_path, content)])
+    assert main(["assess", write(tmp_path, content)]) == 2
 
     captured = capsys.readouterr()
-    assert "" == captured.out
+    assert captured.out == ""
     assert expected in captured.err
     assert "Traceback" not in captured.err
 
 
 def test_missing_file_exits_2(tmp_path, capsys):
     """A missing facts file is a clear error, not a traceback."""
-    assert 2 == main(["assess", str(tmp_path / "absent.json")])
+    assert main(["assess", str(tmp_path / "absent.json")]) == 2
 
     assert "file not found" in capsys.readouterr().err
 
@@ -97,7 +97,7 @@ def test_bad_catalogue_exits_2_with_paths(tmp_path, capsys):
         "catalogue.json",
     )
 
-    assert 2 == main(["assess", JOURNALIST, "--programmes", catalogue])
+    assert main(["assess", JOURNALIST, "--programmes", catalogue]) == 2
 
     err = capsys.readouterr().err
     assert "programmes [1].id: repeats the id a" in err
@@ -114,7 +114,7 @@ def test_command_runs_as_a_real_process_without_django():
     completed = subprocess.run(
         [sys.executable, "-c", probe, JOURNALIST], capture_output=True, text=True, check=False
     )
-    assert 0 == completed.returncode, completed.stderr
+    assert completed.returncode == 0, completed.stderr
 
     haven = Path(sys.executable).parent / "haven"
     completed = subprocess.run(
@@ -124,8 +124,8 @@ def test_command_runs_as_a_real_process_without_django():
         check=False,
     )
 
-    assert 0 == completed.returncode
-    assert "refugee" == json.loads(completed.stdout)["protection"]["outcome"]
+    assert completed.returncode == 0
+    assert json.loads(completed.stdout)["protection"]["outcome"] == "refugee"
 
 
 def test_help_explains_the_command(capsys):

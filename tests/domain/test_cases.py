@@ -25,10 +25,10 @@ def test_journalist_prosecuted_as_foreign_agent(assessment_validator):
     """
     result = run("journalist_foreign_agent")
 
-    assert [] == list(assessment_validator.iter_errors(result))
-    assert "defender" == result["hrd"]["status"]
-    assert "refugee" == result["protection"]["outcome"]
-    assert "not_suitable" == pathway(result, "return_with_protection")
+    assert list(assessment_validator.iter_errors(result)) == []
+    assert result["hrd"]["status"] == "defender"
+    assert result["protection"]["outcome"] == "refugee"
+    assert pathway(result, "return_with_protection") == "not_suitable"
     assert result["tension"]["flag"] is False
 
 
@@ -40,39 +40,39 @@ def test_land_defender_on_shelter_city_with_paramilitary_threats():
     """
     result = run("land_defender_in_relocation", programmes=seed_programmes())
 
-    assert "refugee" == result["protection"]["outcome"]
+    assert result["protection"]["outcome"] == "refugee"
     assert result["tension"]["flag"] is True
-    assert "contested" == result["regimes"]["relocation"]["status"]
-    assert "recommended" == pathway(result, "extension")
+    assert result["regimes"]["relocation"]["status"] == "contested"
+    assert pathway(result, "extension") == "recommended"
 
 
 def test_thin_facts_give_unclear_screening_and_ask_for_evidence():
     """With only a profile and one online threat, nothing can be settled: unclear, further evidence."""
     result = run("thin_facts_activist")
 
-    assert "unclear" == result["hrd"]["status"]
-    assert "further_evidence_needed" == result["protection"]["outcome"]
+    assert result["hrd"]["status"] == "unclear"
+    assert result["protection"]["outcome"] == "further_evidence_needed"
 
 
 def test_lawyer_still_at_home():
     """A lawyer raided and detained by state security but still at home is outside art 1A(2): not applicable, and leaving is advised."""
     result = run("lawyer_still_at_home")
 
-    assert "not_applicable" == result["protection"]["outcome"]
-    assert "recommended" == pathway(result, "temporary_international_relocation")
-    assert "not_suitable" == pathway(result, "in_country_protection")
+    assert result["protection"]["outcome"] == "not_applicable"
+    assert pathway(result, "temporary_international_relocation") == "recommended"
+    assert pathway(result, "in_country_protection") == "not_suitable"
     assert "risk_on_return" not in result
 
 
 def test_excluded_person_facing_torture():
     """Art 1F excludes from refugee status, but ECHR art 3 and CAT art 3 stay absolute (Chahal): non-refoulement only."""
-    assert "non_refoulement_only" == run("former_commander_torture_risk")["protection"]["outcome"]
+    assert run("former_commander_torture_risk")["protection"]["outcome"] == "non_refoulement_only"
 
 
 def test_excluded_person_without_absolute_risk():
     """Art 1F(b) without a risk of torture leaves no protection in the Convention or QD art 15 (QD art 17)."""
     assert (
-        "no_protection_need_shown" == run("serious_crime_no_torture_risk")["protection"]["outcome"]
+        run("serious_crime_no_torture_risk")["protection"]["outcome"] == "no_protection_need_shown"
     )
 
 
@@ -80,31 +80,31 @@ def test_rejected_account():
     """A rejected core account means further evidence is needed before protection can be shown (Handbook paras 195-205)."""
     result = run("account_rejected")
 
-    assert "further_evidence_needed" == result["protection"]["outcome"]
-    assert "contested" == result["regimes"]["refugee"]["status"]
+    assert result["protection"]["outcome"] == "further_evidence_needed"
+    assert result["regimes"]["refugee"]["status"] == "contested"
 
 
 def test_legitimate_prosecution_is_not_persecution():
     """A fair prosecution for tax fraud under a legitimate law is not persecution (Handbook para 56)."""
     result = run("legitimate_tax_prosecution")
 
-    assert "not_met" == result["protection"]["elements"]["persecution"]["finding"]
-    assert "no_protection_need_shown" == result["protection"]["outcome"]
+    assert result["protection"]["elements"]["persecution"]["finding"] == "not_met"
+    assert result["protection"]["outcome"] == "no_protection_need_shown"
 
 
 def test_reasonable_safe_area_defeats_the_claim():
     """Against a private actor without national reach, a reachable safe area where the work can go on is an internal protection alternative (GIP No. 4; QD art 8)."""
     result = run("safe_area_available")
 
-    assert "not_met" == result["protection"]["elements"]["internal_relocation"]["finding"]
-    assert "no_protection_need_shown" == result["protection"]["outcome"]
+    assert result["protection"]["elements"]["internal_relocation"]["finding"] == "not_met"
+    assert result["protection"]["outcome"] == "no_protection_need_shown"
 
 
 def test_bad_faith_activity_abroad_in_new_zealand():
     """New Zealand's good-faith limit (Refugee Appeal 2254/94): a claim resting only on non-genuine activity abroad fails."""
     result = run("bad_faith_posts_new_zealand")
 
-    assert "not_met" == result["protection"]["elements"]["sur_place"]["finding"]
+    assert result["protection"]["elements"]["sur_place"]["finding"] == "not_met"
     assert result["protection"]["outcome"] != "refugee"
 
 
@@ -112,8 +112,8 @@ def test_dual_national_must_lack_protection_in_both_states():
     """A defender persecuted in one state of nationality must also lack protection in the other (art 1A(2) second paragraph; Ward)."""
     result = run("dual_national_defender")
 
-    assert "unclear" == result["protection"]["elements"]["state_protection"]["finding"]
-    assert "further_evidence_needed" == result["protection"]["outcome"]
+    assert result["protection"]["elements"]["state_protection"]["finding"] == "unclear"
+    assert result["protection"]["outcome"] == "further_evidence_needed"
 
 
 def test_woman_defender_who_will_not_return():
@@ -126,13 +126,13 @@ def test_woman_defender_who_will_not_return():
 
     assert result["tension"]["flag"] is True
     defender_view = next(view for view in result["risk_views"] if view["source"] == "defender")
-    assert "high" == defender_view["level"]
+    assert defender_view["level"] == "high"
     assert "above" in defender_view["divergence"]
 
 
 def test_civilian_in_exceptional_indiscriminate_violence():
     """Without a Convention nexus, exceptional indiscriminate violence in armed conflict still gives subsidiary protection (QD art 15(c); Elgafaji)."""
     assert (
-        "complementary_protection"
-        == run("civilian_in_exceptional_violence")["protection"]["outcome"]
+        run("civilian_in_exceptional_violence")["protection"]["outcome"]
+        == "complementary_protection"
     )

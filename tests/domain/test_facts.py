@@ -49,7 +49,7 @@ def test_every_problem_is_reported_at_once():
 
     paths = [where for where, _ in problems_of(document)]
 
-    assert ["context.civic_space", "threats[0].kind", "threats[1].actor"] == sorted(paths)
+    assert sorted(paths) == ["context.civic_space", "threats[0].kind", "threats[1].actor"]
 
 
 @pytest.mark.parametrize(
@@ -113,7 +113,7 @@ def test_defender_disagreeing_with_staff_is_not_an_error():
     """The defender's own view of risk is kept, not rejected: risk is contested."""
     facts = parse_facts({**BASE, "defender": {"own_risk_level": "critical"}})
 
-    assert "critical" == facts.defender.own_risk_level
+    assert facts.defender.own_risk_level == "critical"
 
 
 def test_return_after_departure_threats_are_allowed_for_a_returned_defender():

@@ -28,11 +28,11 @@ def test_unclear_screening_names_what_is_missing():
     """Thin facts give `unclear` with every missing fact named."""
     screening = screen_defender(make_facts(defender={"profiles": ["journalist"]}))
 
-    assert (
+    assert screening.missing == (
         "defender.activities",
         "defender.peaceful_means",
         "defender.accepts_universality",
-    ) == screening.missing
+    )
     assert any("journalist" in reason for reason in screening.reasons)
 
 
@@ -40,5 +40,5 @@ def test_violence_outweighs_activity():
     """Someone who uses violence is not a defender even with recorded rights work (Fact Sheet 29: peaceful action)."""
     screening = screen_defender(make_facts(defender={**COMPLETE, "peaceful_means": False}))
 
-    assert "not_defender" == screening.status
+    assert screening.status == "not_defender"
     assert any("Fact Sheet 29" in reason for reason in screening.reasons)

@@ -56,7 +56,7 @@ def test_tension_when_defender_does_not_wish_to_return():
     )
 
     assert result["tension"]["flag"] is True
-    assert "contested" == result["regimes"]["relocation"]["status"]
+    assert result["regimes"]["relocation"]["status"] == "contested"
 
 
 def test_no_tension_without_a_programme():
@@ -64,7 +64,7 @@ def test_no_tension_without_a_programme():
     result = assess(make_facts(defender=ABROAD, threats=GRAVE, context={"country": "ZZ"}))
 
     assert result["tension"]["flag"] is False
-    assert "outside" == result["regimes"]["relocation"]["status"]
+    assert result["regimes"]["relocation"]["status"] == "outside"
 
 
 def test_no_tension_when_programme_does_not_expect_return():
@@ -122,7 +122,7 @@ def test_pathways_are_ranked_best_first():
 
     ranks = [order[item["suitability"]] for item in result["pathways"]]
     assert sorted(ranks) == ranks
-    assert 10 == len(result["pathways"])
+    assert len(result["pathways"]) == 10
 
 
 def test_return_is_not_suitable_with_critical_risk_on_return():
@@ -138,9 +138,9 @@ def test_return_is_not_suitable_with_critical_risk_on_return():
     )
 
     by_name = {item["pathway"]: item for item in result["pathways"]}
-    assert "not_suitable" == by_name["return_with_protection"]["suitability"]
-    assert "recommended" == by_name["extension"]["suitability"]
-    assert "recommended" == by_name["asylum"]["suitability"]
+    assert by_name["return_with_protection"]["suitability"] == "not_suitable"
+    assert by_name["extension"]["suitability"] == "recommended"
+    assert by_name["asylum"]["suitability"] == "recommended"
 
 
 def test_low_risk_at_home_recommends_in_country_protection():
@@ -153,8 +153,8 @@ def test_low_risk_at_home_recommends_in_country_protection():
         )
     )
 
-    assert "in_country_protection" == result["pathways"][0]["pathway"]
-    assert "recommended" == result["pathways"][0]["suitability"]
+    assert result["pathways"][0]["pathway"] == "in_country_protection"
+    assert result["pathways"][0]["suitability"] == "recommended"
 
 
 def test_wish_orders_within_a_rank():
@@ -169,7 +169,7 @@ def test_wish_orders_within_a_rank():
 
     first = assess(facts)["pathways"][0]
 
-    assert "asylum" == first["pathway"]
+    assert first["pathway"] == "asylum"
     assert "The defender wishes for this." in first["reasons"]
 
 
@@ -192,5 +192,5 @@ def test_refugee_regime_standing_follows_the_outcome():
         )
     )
 
-    assert "within" == strong["regimes"]["refugee"]["status"]
-    assert "contested" == rejected["regimes"]["refugee"]["status"]
+    assert strong["regimes"]["refugee"]["status"] == "within"
+    assert rejected["regimes"]["refugee"]["status"] == "contested"

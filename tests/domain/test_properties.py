@@ -77,4 +77,4 @@ def test_every_assessment_fits_the_schema(facts, assessment_validator):
     """Whatever the facts, the assessment is a valid haven.assessment/1 document."""
     errors = list(assessment_validator.iter_errors(assess(facts, staff_risk_level="high")))
 
-    assert [] == [error.message for error in errors]
+    assert [error.message for error in errors] == []

@@ -253,12 +253,12 @@ def test_state_protection(sections, expected):
 
 def test_state_protection_must_fail_in_every_nationality():
     """With two nationalities, protection in the other state must be assessed too (art 1A(2) second paragraph; Ward)."""
-    assert "unclear" == finding(
+    assert finding(
         "state_protection",
         defender={"nationalities": ["ZZ", "XB"]},
         context={"country": "ZZ"},
         threats=[{"kind": "raid", "actor": "police"}],
-    )
+    ) == "unclear"
 
 
 @pytest.mark.parametrize(
@@ -387,7 +387,7 @@ def test_inside_the_country_is_not_applicable():
         defender={"nationalities": ["ZZ"], "current_country": "ZZ"}, threats=[STATE_THREAT]
     ).outcome
 
-    assert "not_applicable" == outcome
+    assert outcome == "not_applicable"
 
 
 @pytest.mark.parametrize("jurisdiction", ["UNHCR", "EU", "UK", "US", "CA", "AU", "NZ"])

@@ -87,7 +87,7 @@ def test_grave_harm_sets_a_floor():
 
     risk = assess_risk(facts)
 
-    assert "high" == risk.level
+    assert risk.level == "high"
     assert any("Raised to high" in reason for reason in risk.reasons)
 
 
@@ -153,7 +153,7 @@ def test_prosecution_in_absentia_means_arrest_on_return():
     on_return = assess_risk_on_return(facts)
 
     assert on_return is not None
-    assert "high" == on_return.level
+    assert on_return.level == "high"
 
 
 def test_monitoring_abroad_raises_risk_on_return():
@@ -181,9 +181,9 @@ def test_views_name_their_divergence():
         for view in risk_views(engine, None, staff_level="medium", defender_level="critical")
     }
 
-    assert "low" == views["engine"].level
-    assert "1 level(s) above the engine's view (low)" == views["staff"].divergence
+    assert views["engine"].level == "low"
+    assert views["staff"].divergence == "1 level(s) above the engine's view (low)"
     assert (
-        "3 level(s) above the engine's view (low); staff rate it medium"
-        == views["defender"].divergence
+        views["defender"].divergence
+        == "3 level(s) above the engine's view (low); staff rate it medium"
     )

@@ -18,7 +18,7 @@ def test_rules_digest_is_recorded():
     """Changing any rule without bumping ENGINE_VERSION and recording the new digest fails here."""
     current = rules_digest()
 
-    assert version.RULES_DIGEST == current, (
+    assert current == version.RULES_DIGEST, (
         f"The decision rules changed. Bump ENGINE_VERSION in haven/domain/version.py and set RULES_DIGEST = {current!r}."
     )
 
