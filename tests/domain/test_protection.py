@@ -253,12 +253,15 @@ def test_state_protection(sections, expected):
 
 def test_state_protection_must_fail_in_every_nationality():
     """With two nationalities, protection in the other state must be assessed too (art 1A(2) second paragraph; Ward)."""
-    assert finding(
-        "state_protection",
-        defender={"nationalities": ["ZZ", "XB"]},
-        context={"country": "ZZ"},
-        threats=[{"kind": "raid", "actor": "police"}],
-    ) == "unclear"
+    assert (
+        finding(
+            "state_protection",
+            defender={"nationalities": ["ZZ", "XB"]},
+            context={"country": "ZZ"},
+            threats=[{"kind": "raid", "actor": "police"}],
+        )
+        == "unclear"
+    )
 
 
 @pytest.mark.parametrize(
