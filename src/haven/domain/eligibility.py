@@ -1,0 +1,288 @@
+"""
+Programme eligibility in three-valued logic, applying exactly the rules in
+``shared/reference/programmes.md``.
+
+Each rule is a small function returning a ``RuleResult``: ``True`` (passes), ``False`` (fails) or
+``None`` (unclear), with a reason naming the catalogue field it reads. They combine as the
+catalogue notes say: not eligible if any rule fails; otherwise unclear if any rule is unclear;
+otherwise eligible. A ``null`` in the catalogue and an absent fact both mean "not known", and an
+unknown makes a rule unclear only where the answer could change the verdict.
+
+Rules pass silently only when they do not apply; every verdict lists every reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from haven.domain.facts import CaseFacts
+from haven.domain.hrd import HrdScreening
+
+SOURCE = "programme catalogue rule"
+
+
+@dataclass(frozen=True)
+class RuleResult:
+    passed: bool | None
+    reason: str
+
+
+@dataclass(frozen=True)
+class Eligibility:
+    programme_id: str
+    eligible: bool | str
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class EligibilityInput:
+    """What the rules read: the facts plus two engine results they depend on."""
+
+    facts: CaseFacts
+    hrd: HrdScreening
+    protection_outcome: str
+
+
+Rule = Callable[[Mapping[str, Any], EligibilityInput], RuleResult | None]
+
+
+def _words(codes: Sequence[str]) -> str:
+    return ", ".join(code.replace("_", " ") for code in codes)
+
+
+def defender_rule(programme: Mapping[str, Any], data: EligibilityInput) -> RuleResult:
+    """Every programme is for human rights defenders working peacefully."""
+    if data.hrd.status == "not_defender":
+        return RuleResult(
+            False, "Not eligible: the screening finds the person is not a human rights defender."
+        )
+    if data.facts.defender.peaceful_means is False:
+        return RuleResult(False, "Not eligible: the defender does not work by peaceful means.")
+    if data.hrd.status == "unclear":
+        return RuleResult(None, "Unclear: the defender screening is unclear.")
+    return RuleResult(True, "A human rights defender working peacefully.")
+
+
+def profiles_rule(programme: Mapping[str, Any], data: EligibilityInput) -> RuleResult:
+    """``eligible_profiles``: any defender if it lists ``any_hrd``."""
+    listed = programme.get("eligible_profiles")
+    if listed is None:
+        return RuleResult(
+            None, "Unclear: the programme's eligible profiles are not recorded (eligible_profiles)."
+        )
+    if "any_hrd" in listed:
+        return RuleResult(True, "Open to any defender (eligible_profiles).")
+    profiles = data.facts.defender.profiles
+    if not profiles:
+        return RuleResult(
+            None,
+            f"Unclear: open only to {_words(listed)}, and the defender's profiles are not recorded (eligible_profiles).",
+        )
+    matching = [profile for profile in profiles if profile in listed]
+    if matching:
+        return RuleResult(True, f"Profile {_words(matching)} is eligible (eligible_profiles).")
+    return RuleResult(False, f"Not eligible: open only to {_words(listed)} (eligible_profiles).")
+
+
+def nationalities_rule(programme: Mapping[str, Any], data: EligibilityInput) -> RuleResult | None:
+    """``eligible_nationalities``: ``null`` means any nationality."""
+    listed = programme.get("eligible_nationalities")
+    if listed is None:
+        return None
+    nationalities = data.facts.defender.nationalities
+    if not nationalities:
+        why = (
+            "the defender is stateless"
+            if data.facts.defender.stateless
+            else "the defender's nationalities are not recorded"
+        )
+        return RuleResult(
+            None, f"Unclear: open only to some nationalities, and {why} (eligible_nationalities)."
+        )
+    matching = [code for code in nationalities if code in listed]
+    if matching:
+        return RuleResult(
+            True, f"Nationality {', '.join(matching)} is eligible (eligible_nationalities)."
+        )
+    return RuleResult(
+        False,
+        f"Not eligible: nationality {', '.join(nationalities)} is not among those the programme accepts (eligible_nationalities).",
+    )
+
+
+def languages_rule(programme: Mapping[str, Any], data: EligibilityInput) -> RuleResult | None:
+    """``languages_required``: ``[]`` means none; the defender must work in one of them."""
+    required = programme.get("languages_required")
+    if required == []:
+        return None
+    if required is None:
+        return RuleResult(
+            None,
+            "Unclear: the programme's language requirement is not recorded (languages_required).",
+        )
+    languages = data.facts.defender.languages
+    if languages is None:
+        return RuleResult(
+            None,
+            f"Unclear: the programme needs one of {', '.join(required)}, and the defender's languages are not recorded (languages_required).",
+        )
+    shared = [code for code in languages if code in required]
+    if shared:
+        return RuleResult(True, f"Works in {', '.join(shared)} (languages_required).")
+    return RuleResult(
+        False,
+        f"Not eligible: the programme needs one of {', '.join(required)} (languages_required).",
+    )
+
+
+def return_intent_rule(programme: Mapping[str, Any], data: EligibilityInput) -> RuleResult | None:
+    """``requires_return_intent``: unknown only matters to a defender who does not intend to return."""
+    required = programme.get("requires_return_intent")
+    intends = data.facts.defender.intends_to_return
+    if required is True:
+        if intends is False:
+            return RuleResult(
+                False,
+                "Not eligible: the programme requires an intention to return, and the defender does not intend to return (requires_return_intent).",
+            )
+        if intends is None:
+            return RuleResult(
+                None,
+                "Unclear: the programme requires an intention to return, and the defender's intention is not recorded (requires_return_intent).",
+            )
+        return RuleResult(
+            True, "Intends to return, as the programme requires (requires_return_intent)."
+        )
+    if required is None and intends is False:
+        return RuleResult(
+            None,
+            "Unclear: the defender does not intend to return, and whether the programme requires it is not recorded (requires_return_intent).",
+        )
+    return None
+
+
+def family_rule(programme: Mapping[str, Any], data: EligibilityInput) -> RuleResult | None:
+    """``family_allowed``: only matters when a dependant would come along."""
+    accompanying = [
+        dependant for dependant in data.facts.defender.dependants if dependant.would_accompany
+    ]
+    if not accompanying:
+        return None
+    allowed = programme.get("family_allowed")
+    if allowed is False:
+        return RuleResult(
+            False,
+            "Not eligible with family: the programme does not take dependants, and a dependant would accompany the defender; the defender may still go alone (family_allowed).",
+        )
+    if allowed is None:
+        return RuleResult(
+            None,
+            "Unclear: a dependant would accompany the defender, and whether the programme takes family is not recorded (family_allowed).",
+        )
+    return RuleResult(True, "The programme takes accompanying family (family_allowed).")
+
+
+def duration_rule(programme: Mapping[str, Any], data: EligibilityInput) -> RuleResult | None:
+    """``duration_months_min`` against the months the defender can be away."""
+    available = data.facts.defender.available_months
+    if available is None:
+        return None
+    minimum = programme.get("duration_months_min")
+    if minimum is None:
+        return RuleResult(
+            None,
+            f"Unclear: the defender can be away {available:g} months, and the programme's minimum stay is not recorded (duration_months_min).",
+        )
+    if available < minimum:
+        return RuleResult(
+            False,
+            f"Not eligible: the defender can be away {available:g} months, below the minimum stay of {minimum:g} (duration_months_min).",
+        )
+    return RuleResult(True, f"Can stay the minimum of {minimum:g} months (duration_months_min).")
+
+
+def refugee_status_rule(programme: Mapping[str, Any], data: EligibilityInput) -> RuleResult | None:
+    """``requires_refugee_status``: read against the protection engine's outcome."""
+    if programme.get("requires_refugee_status") is not True:
+        return None
+    outcome = data.protection_outcome
+    if outcome == "refugee":
+        return RuleResult(
+            True,
+            "The protection assessment points to refugee status, which the programme requires (requires_refugee_status).",
+        )
+    if outcome == "further_evidence_needed":
+        return RuleResult(
+            None,
+            "Unclear: the programme requires refugee status, and the protection assessment needs further evidence (requires_refugee_status).",
+        )
+    return RuleResult(
+        False,
+        f"Not eligible: the programme requires refugee status, and the protection assessment gives {outcome.replace('_', ' ')} (requires_refugee_status).",
+    )
+
+
+def outside_home_rule(programme: Mapping[str, Any], data: EligibilityInput) -> RuleResult | None:
+    """``must_be_outside_home_country``."""
+    if programme.get("must_be_outside_home_country") is not True:
+        return None
+    defender = data.facts.defender
+    if defender.current_country is None:
+        return RuleResult(
+            None,
+            "Unclear: the programme takes only defenders outside their own country, and where the defender is now is not recorded (must_be_outside_home_country).",
+        )
+    if defender.current_country in defender.nationalities:
+        return RuleResult(
+            False,
+            "Not eligible: the programme takes only defenders outside their own country (must_be_outside_home_country).",
+        )
+    return RuleResult(
+        True, "Outside their own country, as the programme requires (must_be_outside_home_country)."
+    )
+
+
+def host_countries_rule(programme: Mapping[str, Any], data: EligibilityInput) -> RuleResult | None:
+    """``host_countries``: hosting a defender in their own country is not international relocation."""
+    hosts = programme.get("host_countries") or []
+    nationalities = set(data.facts.defender.nationalities)
+    if hosts and nationalities and all(host in nationalities for host in hosts):
+        return RuleResult(
+            False, "Not eligible: every host country is the defender's own (host_countries)."
+        )
+    return None
+
+
+RULES: tuple[Rule, ...] = (
+    defender_rule,
+    profiles_rule,
+    nationalities_rule,
+    languages_rule,
+    return_intent_rule,
+    family_rule,
+    duration_rule,
+    refugee_status_rule,
+    outside_home_rule,
+    host_countries_rule,
+)
+
+
+def evaluate_programme(programme: Mapping[str, Any], data: EligibilityInput) -> Eligibility:
+    """One programme's verdict with every reason, failures first."""
+    results = [result for rule in RULES if (result := rule(programme, data)) is not None]
+    failed = [result.reason for result in results if result.passed is False]
+    unclear = [result.reason for result in results if result.passed is None]
+    passed = [result.reason for result in results if result.passed is True]
+    verdict: bool | str = False if failed else "unclear" if unclear else True
+    return Eligibility(
+        programme_id=str(programme["id"]), eligible=verdict, reasons=(*failed, *unclear, *passed)
+    )
+
+
+def evaluate_catalogue(
+    programmes: Sequence[Mapping[str, Any]], data: EligibilityInput
+) -> tuple[Eligibility, ...]:
+    """Every programme in the catalogue, in catalogue order."""
+    return tuple(evaluate_programme(programme, data) for programme in programmes)

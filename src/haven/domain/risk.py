@@ -1,0 +1,463 @@
+"""
+Risk now and risk on return, scored so that a coordinator can redo the sum by hand.
+
+Method (Protection International, *New Protection Manual for Human Rights Defenders*, ch. 1.2):
+risk = threats x vulnerabilities / capacities. Haven makes each factor a number:
+
+- **threat load**: each threat gets ``severity(kind) x actor x target x recency x ongoing x
+  link-to-work x authority-response``; each prosecution is a threat from the state with a weight
+  from its stage, charge, penalty and fairness. The weights are sorted, and the load is the
+  largest + half the second + a quarter of each other one (repeated harm adds up, with
+  diminishing weight, so a long list of minor incidents does not outweigh one attempt on a life);
+- **exposure**: ``1 + 0.1`` per vulnerability, ``+0.1`` for medium and ``+0.2`` for high visibility;
+- **context**: civic space (CIVICUS scale), impunity for attacks on defenders, armed conflict,
+  harm to similarly placed defenders, and the national protection mechanism;
+- **capacities**: the product is divided by ``1 + 0.1`` per capacity.
+
+Levels: score below 4 is low, below 10 medium, below 20 high, otherwise critical. Some harms set a
+floor whatever the score (an attempt on the defender's life in the last year is at least high).
+
+Two properties hold by construction and are checked with Hypothesis: another threat never lowers
+the score or the level; another capacity never raises them. Every weight is at least zero and
+the load weights do not increase down the sorted list, so adding a threat can only push each
+position's value up.
+
+Risk on return starts from the same load and adds what the persecutor did or learnt after the
+defender left: threats after departure weigh 1.3 times as much, prosecutions in absentia or with
+a warrant outstanding mean arrest on arrival (floor: high), monitoring of defenders abroad and
+the defender's own activity abroad known to the persecutor each multiply the score.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from haven.domain.facts import CaseFacts, Prosecution, Threat
+
+LEVELS = ("low", "medium", "high", "critical")
+LEVEL_THRESHOLDS = ((20.0, "critical"), (10.0, "high"), (4.0, "medium"))
+
+SOURCE_METHOD = "Protection International, New Protection Manual for HRDs, ch. 1.2 (risk = threats x vulnerabilities / capacities)"
+SOURCE_CIVICUS = "CIVICUS Monitor civic space ratings"
+
+THREAT_SEVERITY: Mapping[str, float] = {
+    "killing_attempt": 10,
+    "enforced_disappearance": 10,
+    "torture": 10,
+    "sexual_violence": 9,
+    "abduction": 9,
+    "death_threat": 8,
+    "physical_attack": 7,
+    "arbitrary_detention": 7,
+    "threats_to_family": 6,
+    "raid": 5,
+    "judicial_harassment": 5,
+    "forced_eviction": 5,
+    "property_destruction": 4,
+    "travel_ban": 4,
+    "asset_freeze": 4,
+    "surveillance": 3,
+    "intimidation": 3,
+    "loss_of_livelihood": 3,
+    "smear_campaign": 2,
+    "online_harassment": 2,
+}
+
+#: Actors that command force or the machinery of the state weigh more: they can act on a threat.
+ACTOR_WEIGHT: Mapping[str, float] = {
+    "state_security": 1.3,
+    "military": 1.3,
+    "paramilitary": 1.3,
+    "police": 1.2,
+    "judiciary": 1.2,
+    "government_official": 1.2,
+    "ruling_party": 1.2,
+    "armed_group": 1.2,
+    "organised_crime": 1.2,
+    "company": 1.1,
+    "private_security": 1.1,
+    "political_party": 1.1,
+    "community": 1.0,
+    "family": 1.0,
+    "religious_group": 1.0,
+    "unknown": 1.0,
+}
+STATE_ACTORS = frozenset(
+    {"state_security", "military", "police", "judiciary", "government_official", "ruling_party"}
+)
+
+TARGET_WEIGHT: Mapping[str, float] = {
+    "defender": 1.0,
+    "family": 0.9,
+    "colleague": 0.7,
+    "organisation": 0.7,
+    "community": 0.6,
+}
+
+#: Harms that put a life or liberty in immediate danger; against the defender within a year (or
+#: still ongoing) they make the risk at least high, whatever else is recorded.
+GRAVE_HARMS = frozenset(
+    {
+        "killing_attempt",
+        "torture",
+        "enforced_disappearance",
+        "abduction",
+        "sexual_violence",
+        "death_threat",
+    }
+)
+
+PROSECUTION_STAGE_SEVERITY: Mapping[str, float] = {
+    "investigation": 3,
+    "warrant": 6,
+    "charged": 5,
+    "on_trial": 6,
+    "convicted": 7,
+    "in_absentia": 6,
+}
+SERIOUS_CHARGES = frozenset({"terrorism", "extremism", "treason_espionage"})
+ARREST_ON_ARRIVAL_STAGES = frozenset({"warrant", "convicted", "in_absentia"})
+
+CIVIC_SPACE_WEIGHT: Mapping[str, float] = {
+    "open": 0.9,
+    "narrowed": 1.0,
+    "obstructed": 1.1,
+    "repressed": 1.25,
+    "closed": 1.4,
+}
+PROTECTION_MECHANISM_WEIGHT: Mapping[str, float] = {
+    "effective": 0.9,
+    "ineffective": 1.05,
+    "none": 1.1,
+}
+VISIBILITY_WEIGHT: Mapping[str, float] = {"low": 0.0, "medium": 0.1, "high": 0.2}
+
+
+@dataclass(frozen=True)
+class CivicSpaceRatings:
+    """Country ratings to fall back on when the facts do not record civic space."""
+
+    ratings: Mapping[str, str]
+    source: str
+
+
+@dataclass(frozen=True)
+class RiskAssessment:
+    """A risk level with the score behind it and the reasons that drive it."""
+
+    level: str
+    score: float
+    reasons: tuple[str, ...]
+
+
+def level_rank(level: str) -> int:
+    return LEVELS.index(level)
+
+
+def _words(code: str) -> str:
+    return code.replace("_", " ")
+
+
+def _level_for(score: float) -> str:
+    for threshold, level in LEVEL_THRESHOLDS:
+        if score >= threshold:
+            return level
+    return "low"
+
+
+def _months_before(date: datetime.date | None, assessed_on: datetime.date | None) -> float | None:
+    if date is None or assessed_on is None:
+        return None
+    return (assessed_on - date).days / 30.44
+
+
+def _recency(threat: Threat, assessed_on: datetime.date | None) -> float:
+    if threat.ongoing:
+        return 1.0
+    months = _months_before(threat.date, assessed_on)
+    if months is None:
+        return 0.8
+    if months <= 6:
+        return 1.0
+    if months <= 12:
+        return 0.8
+    if months <= 24:
+        return 0.6
+    return 0.4
+
+
+def threat_weight(
+    threat: Threat, assessed_on: datetime.date | None, *, on_return: bool = False
+) -> float:
+    """The weight of one threat; see the module docstring for each factor."""
+    weight = THREAT_SEVERITY[threat.kind]
+    weight *= ACTOR_WEIGHT.get(threat.actor or "unknown", 1.0)
+    weight *= TARGET_WEIGHT.get(threat.directed_at or "defender", 1.0)
+    weight *= _recency(threat, assessed_on)
+    if threat.ongoing:
+        weight *= 1.25
+    if threat.linked_to_work is False:
+        weight *= 0.6
+    elif threat.linked_to_work is None:
+        weight *= 0.9
+    if threat.authority_response == "hostile":
+        weight *= 1.2
+    if on_return and threat.after_departure:
+        weight *= 1.3
+    return weight
+
+
+def prosecution_weight(prosecution: Prosecution, *, on_return: bool = False) -> float:
+    """The weight of one prosecution, read as a threat from the state."""
+    weight = (
+        PROSECUTION_STAGE_SEVERITY.get(prosecution.stage or "", 4.0) * ACTOR_WEIGHT["judiciary"]
+    )
+    if prosecution.charge in SERIOUS_CHARGES:
+        weight *= 1.2
+    years = prosecution.max_penalty_years or 0
+    if years >= 10:
+        weight *= 1.3
+    elif years >= 3:
+        weight *= 1.15
+    if prosecution.underlying_activity_protected:
+        weight *= 1.2
+    if prosecution.fair_trial_available is False:
+        weight *= 1.1
+    if on_return and prosecution.stage in ARREST_ON_ARRIVAL_STAGES:
+        weight *= 1.3
+    return weight
+
+
+def combined_load(weights: list[float]) -> float:
+    """Largest weight + half the second + a quarter of each other one."""
+    ordered = sorted(weights, reverse=True)
+    return sum(
+        value * (1.0 if index == 0 else 0.5 if index == 1 else 0.25)
+        for index, value in enumerate(ordered)
+    )
+
+
+def _describe_threat(threat: Threat) -> str:
+    parts = [_words(threat.kind)]
+    if threat.actor:
+        parts.append(f"by {_words(threat.actor)}")
+    if threat.directed_at and threat.directed_at != "defender":
+        parts.append(f"against {threat.directed_at}")
+    if threat.date:
+        parts.append(f"({threat.date.isoformat()})")
+    if threat.ongoing:
+        parts.append("ongoing")
+    if threat.after_departure:
+        parts.append("after departure")
+    return " ".join(parts)
+
+
+def _describe_prosecution(prosecution: Prosecution) -> str:
+    charge = _words(prosecution.charge or "unspecified")
+    stage = _words(prosecution.stage or "stage unknown")
+    return f"prosecution on a {charge} charge ({stage})"
+
+
+def civic_space_for(facts: CaseFacts, ratings: CivicSpaceRatings | None) -> tuple[str | None, str]:
+    """The civic-space rating and where it came from (the facts, or the fallback ratings)."""
+    if facts.context.civic_space:
+        return facts.context.civic_space, "as recorded"
+    country = facts.context.country
+    if ratings is not None and country and country in ratings.ratings:
+        return ratings.ratings[
+            country
+        ], f"{ratings.source} rating for {country}, used because the facts do not record it"
+    return None, "not recorded"
+
+
+def _assess(
+    facts: CaseFacts, ratings: CivicSpaceRatings | None, *, on_return: bool
+) -> RiskAssessment:
+    assessed_on = facts.assessed_on
+    context = facts.context
+    items = [
+        (threat_weight(threat, assessed_on, on_return=on_return), _describe_threat(threat))
+        for threat in facts.threats
+    ]
+    items += [
+        (prosecution_weight(prosecution, on_return=on_return), _describe_prosecution(prosecution))
+        for prosecution in facts.prosecutions
+    ]
+    load = combined_load([weight for weight, _ in items])
+    reasons: list[str] = []
+    if items:
+        top = sorted(items, key=lambda item: item[0], reverse=True)[:3]
+        drivers = "; ".join(f"{description} (weight {weight:.1f})" for weight, description in top)
+        reasons.append(
+            f"Threat load {load:.1f} from {len(items)} threat(s) and prosecution(s); main drivers: {drivers}."
+        )
+    else:
+        reasons.append(
+            "No threats or prosecutions are recorded, so the score rests on context alone and may understate the risk."
+        )
+
+    exposure = (
+        1.0
+        + 0.1 * len(facts.vulnerabilities)
+        + VISIBILITY_WEIGHT.get(facts.defender.visibility or "low", 0.0)
+    )
+    if facts.vulnerabilities or facts.defender.visibility in ("medium", "high"):
+        named = ", ".join(_words(item) for item in sorted(facts.vulnerabilities)) or "none listed"
+        reasons.append(
+            f"Exposure x{exposure:.2f}: vulnerabilities ({named}); visibility {facts.defender.visibility or 'not recorded'}."
+        )
+
+    context_factor = 1.0
+    context_notes: list[str] = []
+    civic_space, civic_origin = civic_space_for(facts, ratings)
+    if civic_space:
+        context_factor *= CIVIC_SPACE_WEIGHT[civic_space]
+        context_notes.append(
+            f"civic space {civic_space} ({civic_origin}) x{CIVIC_SPACE_WEIGHT[civic_space]}"
+        )
+    if context.impunity_for_attacks_on_defenders:
+        context_factor *= 1.15
+        context_notes.append("impunity for attacks on defenders x1.15")
+    if context.armed_conflict:
+        context_factor *= 1.1
+        context_notes.append("armed conflict x1.1")
+    if context.similarly_placed_harmed:
+        context_factor *= 1.15
+        context_notes.append("similarly placed defenders harmed x1.15")
+    if context.national_protection_mechanism:
+        weight = PROTECTION_MECHANISM_WEIGHT[context.national_protection_mechanism]
+        context_factor *= weight
+        context_notes.append(
+            f"national protection mechanism {context.national_protection_mechanism} x{weight}"
+        )
+
+    floors: list[tuple[str, str]] = []
+    if on_return:
+        sur_place = facts.claim.sur_place
+        if context.diaspora_monitored:
+            context_factor *= 1.2
+            context_notes.append(
+                "the persecutor monitors defenders abroad or screens returnees x1.2"
+            )
+        if sur_place.activities_abroad and (
+            sur_place.known_to_persecutor or context.diaspora_monitored
+        ):
+            context_factor *= 1.2
+            context_notes.append("activity abroad known to, or watched by, the persecutor x1.2")
+        if facts.claim.would_continue_activity_on_return:
+            context_factor *= 1.1
+            context_notes.append("would continue the work on return x1.1")
+        for prosecution in facts.prosecutions:
+            if prosecution.stage in ARREST_ON_ARRIVAL_STAGES:
+                floors.append(
+                    (
+                        "high",
+                        f"a {_words(prosecution.stage or '')} prosecution means arrest on arrival",
+                    )
+                )
+    if context_notes:
+        reasons.append(f"Context x{context_factor:.2f}: " + "; ".join(context_notes) + ".")
+    elif civic_origin == "not recorded":
+        reasons.append("Civic space and the rest of the country context are not recorded.")
+
+    capacity_factor = 1.0 + 0.1 * len(facts.capacities)
+    if facts.capacities:
+        named = ", ".join(_words(item) for item in sorted(facts.capacities))
+        reasons.append(f"Capacities divide the score by {capacity_factor:.1f}: {named}.")
+    else:
+        reasons.append("No protective capacities are recorded.")
+
+    for threat in facts.threats:
+        months = _months_before(threat.date, assessed_on)
+        recent = threat.ongoing or (months is not None and months <= 12)
+        if threat.kind in GRAVE_HARMS and (threat.directed_at in (None, "defender")) and recent:
+            floors.append(
+                (
+                    "high",
+                    f"{_describe_threat(threat)} puts the defender's life or liberty in danger",
+                )
+            )
+
+    score = load * exposure * context_factor / capacity_factor
+    level = _level_for(score)
+    for floor_level, why in floors:
+        if level_rank(floor_level) > level_rank(level):
+            level = floor_level
+            reasons.append(f"Raised to {floor_level}: {why}.")
+    reasons.append(
+        f"Score {score:.1f} gives {level} (low < 4 <= medium < 10 <= high < 20 <= critical) [{SOURCE_METHOD}]."
+    )
+    return RiskAssessment(level=level, score=round(score, 2), reasons=tuple(reasons))
+
+
+def assess_risk(
+    facts: CaseFacts, *, civic_space_ratings: CivicSpaceRatings | None = None
+) -> RiskAssessment:
+    """Risk in the country of risk (``context.country``) as the facts stand today."""
+    return _assess(facts, civic_space_ratings, on_return=False)
+
+
+def is_outside_country_of_risk(facts: CaseFacts) -> bool | None:
+    """Whether the defender is away from the country the risk is in; ``None`` if not known."""
+    defender = facts.defender
+    home = facts.context.country or (
+        defender.nationalities[0] if len(defender.nationalities) == 1 else None
+    )
+    if defender.current_country is None or home is None:
+        return None
+    return defender.current_country != home
+
+
+def assess_risk_on_return(
+    facts: CaseFacts, *, civic_space_ratings: CivicSpaceRatings | None = None
+) -> RiskAssessment | None:
+    """
+    Risk if the defender went back, or ``None`` when the question does not arise.
+
+    It arises when the defender is abroad, or is in or heading to a relocation programme.
+    """
+    heading_away = facts.relocation.status in ("applied", "accepted", "in_relocation")
+    if not (is_outside_country_of_risk(facts) or heading_away):
+        return None
+    return _assess(facts, civic_space_ratings, on_return=True)
+
+
+@dataclass(frozen=True)
+class RiskView:
+    source: str
+    level: str
+    divergence: str | None = None
+
+
+def risk_views(
+    engine: RiskAssessment,
+    on_return: RiskAssessment | None,
+    *,
+    staff_level: str | None,
+    defender_level: str | None,
+) -> tuple[RiskView, ...]:
+    """
+    The engine's, the staff's and the defender's view of the risk side by side.
+
+    Each human view names how far it is from the engine's (on return where that is assessed, as
+    that is the risk a relocated defender weighs); disagreement is shown, never resolved.
+    """
+    reference = on_return or engine
+    reference_name = "the engine's view on return" if on_return else "the engine's view"
+    views = [RiskView(source="engine", level=engine.level)]
+    if on_return is not None:
+        views.append(RiskView(source="engine_on_return", level=on_return.level))
+    for source, level in (("staff", staff_level), ("defender", defender_level)):
+        if level is None:
+            continue
+        gap = level_rank(level) - level_rank(reference.level)
+        divergence = None
+        if gap:
+            direction = "above" if gap > 0 else "below"
+            divergence = f"{abs(gap)} level(s) {direction} {reference_name} ({reference.level})"
+        if source == "defender" and staff_level is not None and staff_level != level:
+            divergence = (divergence + "; " if divergence else "") + f"staff rate it {staff_level}"
+        views.append(RiskView(source=source, level=level, divergence=divergence))
+    return tuple(views)

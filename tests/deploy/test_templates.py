@@ -1,0 +1,37 @@
+"""The deployment templates keep their security promises (TOR-03, RET-03)."""
+
+import re
+from pathlib import Path
+
+DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
+
+
+def test_onion_service_targets_loopback_only():
+    """TOR-03: every HiddenServicePort points at 127.0.0.1 or a unix socket, never a routable address."""
+    targets = re.findall(r"^HiddenServicePort\s+\d+\s+(\S+)", (DEPLOY / "torrc").read_text(), re.MULTILINE)
+
+    assert targets
+    for target in targets:
+        assert target.startswith(("127.0.0.1:", "unix:")), target
+
+
+def test_access_logs_hold_no_client_address():
+    """RET-03: no nginx log format records $remote_addr or forwarded addresses."""
+    config = (DEPLOY / "nginx.conf").read_text()
+
+    assert "$remote_addr" not in config
+    assert "$http_x_forwarded_for" not in config
+    assert "$proxy_add_x_forwarded_for" not in config
+
+
+def test_clearnet_site_advertises_its_onion():
+    """TOR-03: clearnet responses carry Onion-Location."""
+    assert "Onion-Location" in (DEPLOY / "nginx.conf").read_text()
+
+
+def test_gunicorn_logs_no_address_and_listens_on_loopback():
+    """RET-03: the unit's gunicorn access-log format has no %(h)s and binds to loopback."""
+    unit = (DEPLOY / "haven.service").read_text()
+
+    assert "%(h)s" not in unit and "%%(h)s" not in unit
+    assert "--bind 127.0.0.1:" in unit
