@@ -8,8 +8,10 @@ import pytest
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 
+from haven.domain.facts import parse_facts
 from haven.domain.lifecycle import CaseStatus
 from haven.fictional import generate_cases
+from haven.reference import civicus_ratings, seed_programmes
 
 
 def load_schema(name: str) -> dict:
@@ -26,11 +28,6 @@ def import_validator() -> Draft202012Validator:
     return Draft202012Validator(
         import_schema, registry=registry, format_checker=Draft202012Validator.FORMAT_CHECKER
     )
-
-
-def civicus_ratings() -> dict[str, str]:
-    data = json.loads(resources.files("haven").joinpath("data/countries.json").read_text("utf-8"))
-    return data["civicus"]["ratings"]
 
 
 @pytest.fixture(scope="module")
@@ -127,7 +124,7 @@ def test_relocation_facts_fit_the_lifecycle_status(forty):
 
 def test_civic_space_matches_the_reference_ratings_or_is_left_unknown(forty):
     """The civic-space fact is the CIVICUS rating of the country, or absent when it is not rated."""
-    ratings = civicus_ratings()
+    ratings = civicus_ratings().ratings
     for case in forty.document["cases"]:
         context = case["facts"].get("context")
         if context is None:
@@ -165,3 +162,21 @@ def test_a_negative_count_is_refused():
     """Asking for fewer than zero cases is a clear error."""
     with pytest.raises(ValueError, match="count must be zero or more"):
         generate_cases(-1, seed=1)
+
+
+def test_every_generated_case_passes_the_facts_semantic_checks(forty):
+    """The decision engines accept every fictional case: no contradictory facts."""
+    for case in forty.document["cases"]:
+        parse_facts(case["facts"])
+
+
+def test_relocations_name_catalogue_programmes_in_their_host_countries(forty):
+    """A relocation's programme exists in the seed catalogue and hosts in the stated country."""
+    catalogue = {entry["id"]: entry for entry in seed_programmes()}
+    for case in forty.document["cases"]:
+        relocation = case["facts"]["relocation"]
+        if relocation["status"] == "none":
+            continue
+        programme = catalogue[relocation["programme_id"]]
+        assert relocation["host_country"] in programme["host_countries"]
+        assert relocation.get("programme_requires_return") == programme["requires_return_intent"]

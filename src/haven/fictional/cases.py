@@ -21,10 +21,10 @@ from haven.domain.lifecycle import CaseStatus
 from haven.fictional.identities import fictional_identity
 from haven.fictional.places import (
     ORIGINS,
-    PROGRAMMES,
     HostProgramme,
     OriginCountry,
     civic_space,
+    programmes,
     visa_for,
 )
 
@@ -233,21 +233,17 @@ def _relocation(
     rng: random.Random,
     relocation_status: str,
     programme: HostProgramme,
-    nationality: str,
+    origin: OriginCountry,
     assessed_on: date,
-    *,
-    tension: bool,
 ) -> dict[str, Any]:
     relocation: dict[str, Any] = {"status": relocation_status}
     if relocation_status == "none":
         return relocation
     relocation["programme_id"] = programme.programme_id
     relocation["host_country"] = programme.host_country
-    relocation["visa"] = visa_for(nationality, programme)
+    relocation["visa"] = visa_for(origin, programme)
     if programme.requires_return is not None:
         relocation["programme_requires_return"] = programme.requires_return
-    if tension:
-        relocation["programme_requires_return"] = True
     if relocation_status == "in_relocation":
         relocation["end_date"] = (assessed_on + timedelta(days=rng.randint(10, 80))).isoformat()
         relocation["extensions_used"] = rng.choice((0, 0, 1))
@@ -257,9 +253,12 @@ def _relocation(
     return relocation
 
 
-def _programme_for(rng: random.Random, profiles: list[str]) -> HostProgramme:
-    fitting = [p for p in PROGRAMMES if p.profiles & {"any_hrd", *profiles}]
-    return rng.choice(fitting or list(PROGRAMMES))
+def _programme_for(
+    rng: random.Random, profiles: list[str], *, requiring_return: bool
+) -> HostProgramme:
+    candidates = [p for p in programmes() if p.requires_return or not requiring_return]
+    fitting = [p for p in candidates if p.profiles & {"any_hrd", *profiles}]
+    return rng.choice(fitting or candidates)
 
 
 def _dependant(rng: random.Random, defender_age: int) -> dict[str, Any]:
@@ -286,7 +285,7 @@ def _case(
     relocation_status = rng.choice(_RELOCATION_FOR_STATUS[status])
     tension = status in _TENSION_STATUSES and relocation_status == "in_relocation"
     tension = tension and cycle % 2 == 0
-    programme = _programme_for(rng, profiles)
+    programme = _programme_for(rng, profiles, requiring_return=tension)
     birth_year = rng.randint(1958, 2002)
     identity = fictional_identity(rng, number=number, birth_year=birth_year)
     abroad = relocation_status == "in_relocation"
@@ -346,9 +345,7 @@ def _case(
         facts["context"] = _context(rng, origin)
     if status in _CLAIM_STATUSES:
         facts["claim"] = _claim(rng, status)
-    facts["relocation"] = _relocation(
-        rng, relocation_status, programme, origin.code, assessed_on, tension=tension
-    )
+    facts["relocation"] = _relocation(rng, relocation_status, programme, origin, assessed_on)
 
     notes = [f"{rng.choice(_NOTE_OPENINGS)} {rng.choice(_NOTE_FOLLOW_UPS)}"]
     return {
