@@ -8,7 +8,9 @@ DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
 
 def test_onion_service_targets_loopback_only():
     """TOR-03: every HiddenServicePort points at 127.0.0.1 or a unix socket, never a routable address."""
-    targets = re.findall(r"^HiddenServicePort\s+\d+\s+(\S+)", (DEPLOY / "torrc").read_text(), re.MULTILINE)
+    targets = re.findall(
+        r"^HiddenServicePort\s+\d+\s+(\S+)", (DEPLOY / "torrc").read_text(), re.MULTILINE
+    )
 
     assert targets
     for target in targets:
