@@ -42,6 +42,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "haven.accounts.middleware.AccessMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
@@ -64,6 +65,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
+                "haven.accounts.context_processors.membership",
             ],
         },
     }
@@ -136,6 +138,9 @@ AXES_RESET_ON_SUCCESS = True
 AXES_COOLOFF_TIME = "haven.accounts.lockout.cooloff_for_request"
 AXES_LOCKOUT_CALLABLE = "haven.accounts.lockout.lockout_response"
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+# RET-03: axes stores a constant instead of the client address.
+AXES_CLIENT_IP_CALLABLE = "haven.accounts.lockout.no_client_address"
+AXES_SENSITIVE_PARAMETERS = ["username", "password", "code"]
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
 AXES_VERBOSE = False
 # axes.W006 asks for the address in the lockout key; AUTH-08 deliberately leaves it out.
