@@ -135,6 +135,8 @@ CSRF_FAILURE_VIEW = "haven.web.views.csrf_failure"
 AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_FAILURE_LIMIT = 10
 AXES_RESET_ON_SUCCESS = True
+# Attempts during a lockout do not restart it, so the cool-off a person is told about holds.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_COOLOFF_TIME = "haven.accounts.lockout.cooloff_for_request"
 AXES_LOCKOUT_CALLABLE = "haven.accounts.lockout.lockout_response"
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
