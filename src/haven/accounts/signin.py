@@ -30,7 +30,7 @@ ORGANISATION_ID = "haven_organisation_id"
 
 def password_accepted(request: HttpRequest, user: User, next_url: str = "") -> None:
     """Start a half-signed-in session after a correct password."""
-    auth_login(request, user)
+    auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     now = time.time()
     request.session[STARTED_AT] = now
     request.session[LAST_SEEN_AT] = now
