@@ -97,7 +97,9 @@ def test_role_change_and_deactivation_are_audited_and_end_access(
 
     sign_in(worker, caseworker)
 
-    client.post(reverse("members:role", kwargs={"membership_id": membership.pk}), {"role": "analyst"})
+    client.post(
+        reverse("members:role", kwargs={"membership_id": membership.pk}), {"role": "analyst"}
+    )
     client.post(reverse("members:deactivate", kwargs={"membership_id": membership.pk}))
 
     membership.refresh_from_db()

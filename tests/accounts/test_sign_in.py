@@ -122,7 +122,9 @@ def test_first_sign_in_enrols_an_authenticator_and_shows_backup_codes_once(
 
     assert len(codes) == 10 and len(set(codes)) == 10
     stored = set(RecoveryCode.objects.values_list("code_digest", flat=True))
-    assert not any(code in digest or code.replace("-", "") in digest for code in codes for digest in stored)
+    assert not any(
+        code in digest or code.replace("-", "") in digest for code in codes for digest in stored
+    )
     assert first_use["Location"] == reverse("web:dashboard")
     assert second_use.status_code == 200
     assert events(EventType.SECOND_FACTOR_ENROLLED) == 1
@@ -254,7 +256,7 @@ def test_a_user_sees_and_ends_their_other_session(caseworker, frozen):
 def test_a_coordinator_ends_every_session_of_a_colleague_at_once(
     caseworker, coordinator, sign_in_as, frozen
 ):
-    """"Colleague arrested": one button ends all of a member's sessions, audited (SESS-03, AUD-01)."""
+    """ "Colleague arrested": one button ends all of a member's sessions, audited (SESS-03, AUD-01)."""
     laptop, phone = Client(), Client()
     full_sign_in(laptop, caseworker)
     frozen.shift(timedelta(seconds=31))
@@ -278,9 +280,7 @@ def test_a_caseworker_cannot_end_a_colleagues_sessions(caseworker, coordinator, 
     client = sign_in_as(caseworker)
     membership = coordinator.memberships.get()
 
-    response = client.post(
-        reverse("members:end_sessions", kwargs={"membership_id": membership.pk})
-    )
+    response = client.post(reverse("members:end_sessions", kwargs={"membership_id": membership.pk}))
 
     assert response.status_code == 404
     assert events(EventType.ALL_SESSIONS_ENDED) == 0

@@ -23,7 +23,9 @@ def test_filters_narrow_by_event_type_actor_and_object(
     auditor, coordinator, organisation, sign_in_as
 ):
     """Filtering by type, person and object id shows just the matching events."""
-    record_event(EventType.CASE_OPENED, actor=coordinator, organisation=organisation, object_id="a1")
+    record_event(
+        EventType.CASE_OPENED, actor=coordinator, organisation=organisation, object_id="a1"
+    )
     record_event(EventType.CASE_VIEWED, actor=auditor, organisation=organisation, object_id="b2")
     client = sign_in_as(auditor)
 

@@ -38,7 +38,7 @@ def assert_hardened(response, *, signed_in: bool) -> None:
     assert "http" not in csp and "*" not in csp
     assert response["X-Frame-Options"] == "DENY"
     assert response["X-Content-Type-Options"] == "nosniff"
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
     assert response["Cross-Origin-Opener-Policy"] == "same-origin"
     for feature in ("camera", "geolocation", "microphone"):
         assert f"{feature}=()" in response["Permissions-Policy"]
@@ -85,7 +85,9 @@ def test_the_scan_catches_a_foreign_host():
     ):
         with pytest.raises(AssertionError):
             assert_no_foreign_host(html)
-    assert_no_foreign_host('<a href="/accounts/login/">x</a><svg xmlns="http://www.w3.org/2000/svg">')
+    assert_no_foreign_host(
+        '<a href="/accounts/login/">x</a><svg xmlns="http://www.w3.org/2000/svg">'
+    )
 
 
 @pytest.mark.parametrize(

@@ -64,7 +64,9 @@ def test_a_password_alone_reaches_only_the_second_factor(route, client, organisa
 
 
 @pytest.mark.parametrize("route", WITH_OBJECTS, ids=str)
-def test_another_organisations_member_gets_404(route, organisation, coordinator, outsider, sign_in_as):
+def test_another_organisations_member_gets_404(
+    route, organisation, coordinator, outsider, sign_in_as
+):
     """
     A coordinator of North Star gets 404 for every object of Harbour Light (AZ-02).
 

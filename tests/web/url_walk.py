@@ -95,9 +95,7 @@ def _walk(
             name=f"{namespace}{entry.name}",
             pattern=entry,
             uuid_parameters=tuple(n for n, c in found.items() if isinstance(c, UUIDConverter)),
-            string_parameters=tuple(
-                n for n, c in found.items() if isinstance(c, StringConverter)
-            ),
+            string_parameters=tuple(n for n, c in found.items() if isinstance(c, StringConverter)),
         )
 
 
