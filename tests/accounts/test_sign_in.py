@@ -299,7 +299,7 @@ def test_passwords_are_hashed_with_argon2id(db, settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]
     user = User.objects.create_user(username="pat.password", password=PASSWORD)
 
-    algorithm, variety, version, parameters, _salt, _hash = user.password.split("$")
+    algorithm, variety, _version, parameters, _salt, _hash = user.password.split("$")
     values = dict(item.split("=") for item in parameters.split(","))
 
     assert (algorithm, variety) == ("argon2", "argon2id")

@@ -9,12 +9,12 @@ import pytest
 from haven.accounts import totp
 from haven.accounts.models import Membership, Organisation, Role, User
 from haven.cli import main
-from haven.demo import DemoRefused, seed_all
+from haven.demo import DemoRefusedError, seed_all
 
 
 def test_seeding_refuses_without_demo_settings(db):
     """Demo accounts with printed passwords never reach a non-demo database (SEC-02)."""
-    with pytest.raises(DemoRefused):
+    with pytest.raises(DemoRefusedError):
         seed_all()
 
     assert User.objects.count() == 0
@@ -48,7 +48,7 @@ def test_the_command_seeds_a_fresh_data_folder_and_prints_logins(tmp_path):
     env = {
         key: value
         for key, value in os.environ.items()
-        if key not in {"DJANGO_SETTINGS_MODULE", "DATABASE_URL"}
+        if key not in {"DJANGO_SETTINGS_MODULE", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     }
     env["HAVEN_DATA_DIR"] = str(tmp_path / "data")
 

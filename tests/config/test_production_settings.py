@@ -17,11 +17,19 @@ PRODUCTION_ENV = {
 }
 
 
+def run_env() -> dict[str, str]:
+    """The parent's environment without Haven's variables or test-only switches."""
+    return {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("HAVEN_", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"))
+    }
+
+
 def run_haven(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    base = {k: v for k, v in os.environ.items() if not k.startswith(("HAVEN_", "DATABASE_URL"))}
     return subprocess.run(
         [sys.executable, "-m", "haven", *args],
-        env={**base, **env},
+        env={**run_env(), **env},
         capture_output=True,
         text=True,
         timeout=120,
@@ -66,7 +74,7 @@ def test_production_settings_have_no_demo_and_secure_cookies():
     )
     result = subprocess.run(
         [sys.executable, "-c", f"import django; django.setup(); {code}"],
-        env={**os.environ, **PRODUCTION_ENV},
+        env={**run_env(), **PRODUCTION_ENV},
         capture_output=True,
         text=True,
         timeout=60,

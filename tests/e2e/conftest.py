@@ -105,10 +105,9 @@ def _append_only_triggers(action: str) -> None:
         ("create", "postgresql"): migration.POSTGRES_DROP + migration.POSTGRES_CREATE,
     }[(action, vendor)]
     blocker = _CONFIG[0].stash[blocking_manager_key]
-    with blocker.unblock():
-        with connection.cursor() as cursor:
-            for statement in statements:
-                cursor.execute(statement)
+    with blocker.unblock(), connection.cursor() as cursor:
+        for statement in statements:
+            cursor.execute(statement)
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -125,5 +124,26 @@ def pytest_runtest_teardown(item, nextitem):
     if is_live:
         _append_only_triggers("drop")
     yield
-    if is_live:
+    if is_live and nextitem is not None:  # after the last test the test database is gone
         _append_only_triggers("create")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _close_live_server_connections(django_db_setup, django_db_blocker):
+    """
+    On PostgreSQL, close connections the live server's request threads left open.
+
+    Otherwise dropping the test database at the end of the run fails with "being accessed by
+    other users". Runs before the database teardown because it depends on ``django_db_setup``.
+    """
+    yield
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+    connection.close()

@@ -27,7 +27,7 @@ FOREIGN_REFERENCE = re.compile(
 def assert_hardened(response, *, signed_in: bool) -> None:
     csp = response["Content-Security-Policy"]
     directives = dict(
-        (part.strip().split(" ", 1) + [""])[:2] for part in csp.split(";") if part.strip()
+        ([*part.strip().split(" ", 1), ""])[:2] for part in csp.split(";") if part.strip()
     )
     assert directives["default-src"] == "'self'"
     assert "'unsafe-inline'" not in directives["script-src"]

@@ -15,11 +15,11 @@ def demo(args: argparse.Namespace) -> int:
 
     from haven.accounts import totp
     from haven.accounts.models import User
-    from haven.demo import DemoRefused, require_demo_settings, seed_all
+    from haven.demo import DemoRefusedError, require_demo_settings, seed_all
 
     try:
         require_demo_settings()
-    except DemoRefused as refusal:
+    except DemoRefusedError as refusal:
         print(f"haven demo: {refusal}", file=sys.stderr)
         return 2
     if args.code:

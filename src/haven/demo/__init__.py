@@ -17,7 +17,7 @@ SEEDERS = [
 ]
 
 
-class DemoRefused(RuntimeError):
+class DemoRefusedError(RuntimeError):
     """Raised when asked to seed demo data outside a demo database."""
 
 
@@ -32,7 +32,7 @@ class DemoLogin:
 
 def require_demo_settings() -> None:
     if not getattr(settings, "HAVEN_DEMO", False):
-        raise DemoRefused(
+        raise DemoRefusedError(
             "Demo data is only seeded with the demo settings (HAVEN_DEMO = True); "
             "these settings are not a demo database."
         )

@@ -16,6 +16,8 @@ DATABASES = {
     if _url
     else {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}
 }
+# The live server's threads must not keep connections open, or the test database cannot be dropped.
+DATABASES["default"]["CONN_MAX_AGE"] = 0
 
 # Argon2 at its real cost would dominate the suite; AUTH-01 tests switch it back on.
 PASSWORD_HASHERS = [
@@ -34,4 +36,4 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 # Static files come from the app folders through whitenoise's finders; nothing is collected.
-STATIC_ROOT = None
+STATIC_ROOT = None  # type: ignore[assignment]
