@@ -6,12 +6,14 @@ the membership is what ``haven.accounts.policy`` reads. Identifiers shown outsid
 sequential keys (AZ-02).
 """
 
+import hashlib
 import uuid
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_otp.models import Device, ThrottlingMixin
 
 
 class Organisation(models.Model):
@@ -30,7 +32,7 @@ class Organisation(models.Model):
         return self.slug
 
 
-class User(AbstractUser):
+class User(AbstractUser):  # type: ignore[django-manager-missing]
     """A staff account. The login name is ``username``; nothing else about the person is required."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -71,3 +73,130 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}@{self.organisation_id}:{self.role}"
+
+
+class Invitation(models.Model):
+    """
+    A one-time link that lets someone join an organisation with a given role.
+
+    Only a SHA-256 digest of the token is stored: the link is shown once to the coordinator who
+    created it, so a copy of the database cannot be used to join.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="invitations"
+    )
+    role = models.CharField(max_length=32, choices=Role.choices)
+    username = models.CharField(max_length=150, blank=True)
+    token_digest = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, related_name="invitations_sent"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"invitation {self.id}"
+
+    @property
+    def is_open(self) -> bool:
+        return (
+            self.accepted_at is None
+            and self.revoked_at is None
+            and self.expires_at > timezone.now()
+        )
+
+
+class LoginSession(models.Model):
+    """
+    One signed-in browser session, so people can see and end their sessions (SESS-03).
+
+    It holds a digest of the session key and times only: no address and no browser string
+    (RET-03). The request middleware refuses a session whose row is ended or gone.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="login_sessions")
+    session_key_digest = models.CharField(max_length=64, db_index=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_seen_at = models.DateTimeField(default=timezone.now)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"session {self.id}"
+
+
+class RecoveryCodeDevice(ThrottlingMixin, Device):  # type: ignore[misc]
+    """
+    A second factor made of single-use backup codes, stored only as SHA-256 digests (AUTH-07).
+
+    django-otp's own static device keeps its tokens in plain text; this one never does. The codes
+    carry 80 random bits each, so an unsalted digest cannot be reversed by guessing.
+    """
+
+    class Meta:
+        verbose_name = "recovery code device"
+
+    def verify_token(self, token: object) -> bool:
+        allowed, _details = self.verify_is_allowed()
+        if not allowed:
+            return False
+        used = self.codes.filter(
+            code_digest=recovery_code_digest(str(token)), used_at__isnull=True
+        ).update(used_at=timezone.now())
+        if used:
+            self.throttle_reset(commit=True)
+            return True
+        self.throttle_increment(commit=True)
+        return False
+
+    def get_throttle_factor(self) -> int:
+        return 1
+
+
+class RecoveryCode(models.Model):
+    device = models.ForeignKey(RecoveryCodeDevice, on_delete=models.CASCADE, related_name="codes")
+    code_digest = models.CharField(max_length=64)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["device", "code_digest"], name="one_digest_per_device"),
+        ]
+
+    def __str__(self) -> str:
+        return f"recovery code {self.pk}"
+
+
+def recovery_code_digest(code: str) -> str:
+    """Return the stored form of a backup code: case, spaces and dashes do not matter."""
+    normalised = "".join(character for character in code.upper() if character.isalnum())
+    return hashlib.sha256(normalised.encode()).hexdigest()
+
+
+class LockoutRecord(models.Model):
+    """
+    How often one login name has been locked out, so each new lockout lasts longer (AUTH-08).
+
+    Keyed on a digest of the name as typed, so names that are not accounts get the same treatment
+    and the table does not list them in clear.
+    """
+
+    username_digest = models.CharField(max_length=64, unique=True)
+    lockouts = models.PositiveIntegerField(default=0)
+    locked_until = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"lockout record {self.pk}"

@@ -1,13 +1,61 @@
-"""Writes to organisations and memberships. Each function records its audit event in the same transaction."""
+"""
+Writes to organisations, members, invitations, sessions and second factors.
 
+Each function runs in one transaction and records its audit event in it, so a change and its
+record stand or fall together. Permission checks happen before the call (the view's declared
+policy and a selector); each docstring says which one it assumes.
+"""
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from haven.accounts.models import Organisation
+from haven.accounts.models import (
+    Invitation,
+    LoginSession,
+    Membership,
+    Organisation,
+    RecoveryCode,
+    RecoveryCodeDevice,
+    Role,
+    User,
+    recovery_code_digest,
+)
 from haven.audit.events import EventType
 from haven.audit.services import record_event
 
 ORGANISATION_SLUG_TAKEN = "An organisation with the slug {slug!r} already exists."
+INVITATION_LIFETIME = timedelta(hours=72)
+RECOVERY_CODE_COUNT = 10
+
+
+class MembershipError(ValidationError):
+    """A change to a membership that would leave the organisation in a bad state."""
+
+
+def _digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def home_organisation(user: User) -> Organisation | None:
+    """Return the organisation an account's sign-in events are filed under: its first active one."""
+    membership = (
+        Membership.objects.filter(user=user, is_active=True)
+        .select_related("organisation")
+        .order_by("created_at")
+        .first()
+    )
+    return membership.organisation if membership else None
+
+
+# Organisations -------------------------------------------------------------------------------
 
 
 @transaction.atomic
@@ -31,3 +79,366 @@ def organisation_create(*, slug: str, name: str, actor: object = None) -> Organi
         object_id=organisation.pk,
     )
     return organisation
+
+
+# Signing in ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def sign_in_failure_record(*, username: str) -> None:
+    """
+    Record a refused password. The name itself is never stored (AUD-05): only the account's id
+    when the name belongs to one.
+    """
+    user = User.objects.filter(username=username).first()
+    record_event(
+        EventType.LOGIN_FAILED,
+        actor=user,
+        organisation=home_organisation(user) if user else None,
+        object_type="user",
+        object_id=user.public_id if user else "",
+    )
+
+
+@transaction.atomic
+def second_factor_failure_record(*, user: User, method: str) -> None:
+    """Record a refused second-factor code (AUTH-05)."""
+    record_event(
+        EventType.SECOND_FACTOR_FAILED,
+        actor=user,
+        organisation=home_organisation(user),
+        object_type="user",
+        object_id=user.public_id,
+        data={"method": method},
+    )
+
+
+@transaction.atomic
+def totp_enrolment_confirm(*, user: User, device: TOTPDevice) -> list[str]:
+    """
+    Confirm a newly enrolled authenticator and issue the first set of backup codes.
+
+    Permission: the caller has checked a valid code from ``device`` for ``user``.
+    Side effects: ``auth.second_factor_enrolled`` and ``auth.backup_codes_regenerated`` events.
+    Returns the backup codes, which exist in clear only in this return value.
+    """
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    TOTPDevice.objects.filter(user=user, confirmed=False).exclude(pk=device.pk).delete()
+    record_event(
+        EventType.SECOND_FACTOR_ENROLLED,
+        actor=user,
+        organisation=home_organisation(user),
+        object_type="user",
+        object_id=user.public_id,
+        data={"method": "totp"},
+    )
+    return recovery_codes_issue(user=user)
+
+
+def _new_recovery_code() -> str:
+    raw = secrets.token_bytes(10)  # 80 bits, well beyond guessing against a throttled form
+    text = "".join(
+        "ABCDEFGHJKMNPQRSTVWXYZ0123456789"[int.from_bytes(raw, "big") >> (5 * i) & 31]
+        for i in range(16)
+    )
+    return "-".join(text[i : i + 4] for i in range(0, 16, 4))
+
+
+@transaction.atomic
+def recovery_codes_issue(*, user: User) -> list[str]:
+    """
+    Replace the user's backup codes with a fresh set and return them in clear, once.
+
+    Only digests are stored (AUTH-07); the previous set stops working.
+    Side effects: one ``auth.backup_codes_regenerated`` event.
+    """
+    device, _created = RecoveryCodeDevice.objects.get_or_create(
+        user=user, defaults={"name": "backup codes", "confirmed": True}
+    )
+    device.codes.all().delete()
+    codes = [_new_recovery_code() for _ in range(RECOVERY_CODE_COUNT)]
+    RecoveryCode.objects.bulk_create(
+        RecoveryCode(device=device, code_digest=recovery_code_digest(code)) for code in codes
+    )
+    record_event(
+        EventType.BACKUP_CODES_REGENERATED,
+        actor=user,
+        organisation=home_organisation(user),
+        object_type="user",
+        object_id=user.public_id,
+        data={"count": len(codes)},
+    )
+    return codes
+
+
+@transaction.atomic
+def login_session_start(*, user: User, session_key: str, method: str) -> LoginSession:
+    """
+    Record a session that has passed both factors and return it.
+
+    Permission: the caller has verified the second factor and rotated the session key.
+    Side effects: ``auth.second_factor_succeeded`` (and ``auth.backup_code_used`` for a backup
+    code), then ``auth.login_succeeded`` naming the new session.
+    """
+    organisation = home_organisation(user)
+    login_session = LoginSession.objects.create(user=user, session_key_digest=_digest(session_key))
+    record_event(
+        EventType.SECOND_FACTOR_SUCCEEDED,
+        actor=user,
+        organisation=organisation,
+        object_type="user",
+        object_id=user.public_id,
+        data={"method": method},
+    )
+    if method == "recovery_code":
+        record_event(
+            EventType.BACKUP_CODE_USED,
+            actor=user,
+            organisation=organisation,
+            object_type="user",
+            object_id=user.public_id,
+        )
+    record_event(
+        EventType.LOGIN_SUCCEEDED,
+        actor=user,
+        organisation=organisation,
+        object_type="login_session",
+        object_id=login_session.pk,
+    )
+    return login_session
+
+
+@transaction.atomic
+def login_session_end(
+    *, actor: User | None, login_session: LoginSession, reason: str, logged_out: bool = False
+) -> None:
+    """
+    End one session: the middleware refuses it from the next request on.
+
+    Permission: the session is the actor's own (checked by ``login_session_get_own``), or the
+    caller is the middleware expiring it (actor None).
+    Side effects: ``auth.logged_out`` when the owner logs out, ``auth.session_ended`` otherwise.
+    """
+    updated = LoginSession.objects.filter(pk=login_session.pk, ended_at__isnull=True).update(
+        ended_at=timezone.now()
+    )
+    if not updated:
+        return
+    record_event(
+        EventType.LOGGED_OUT if logged_out else EventType.SESSION_ENDED,
+        actor=actor,
+        organisation=home_organisation(login_session.user),
+        object_type="login_session",
+        object_id=login_session.pk,
+        data={"reason": reason},
+    )
+
+
+@transaction.atomic
+def login_sessions_end_all(*, actor: User, user: User, organisation: Organisation) -> int:
+    """
+    End every open session of ``user`` at once ("colleague arrested", SESS-03) and return how many.
+
+    Permission: the actor may end sessions of this member (``Permission.END_MEMBER_SESSIONS``, with
+    the membership fetched by ``member_get``) or is the user.
+    Side effects: one ``auth.all_sessions_ended`` event with the count.
+    """
+    ended = LoginSession.objects.filter(user=user, ended_at__isnull=True).update(
+        ended_at=timezone.now()
+    )
+    record_event(
+        EventType.ALL_SESSIONS_ENDED,
+        actor=actor,
+        organisation=organisation,
+        object_type="user",
+        object_id=user.public_id,
+        data={"count": ended},
+    )
+    return ended
+
+
+# Invitations and membership ------------------------------------------------------------------
+
+INVITATION_NOT_USABLE = _("This invitation link is not valid any more. Ask for a new one.")
+USERNAME_TAKEN = _("This username is taken. Choose another.")
+CANNOT_CHANGE_OWN_MEMBERSHIP = _("You cannot change or deactivate your own membership.")
+
+
+@transaction.atomic
+def invitation_create(
+    *, actor: User, organisation: Organisation, role: Role | str, username: str = ""
+) -> tuple[Invitation, str]:
+    """
+    Create a one-time invitation and return it with its token, the only time the token exists.
+
+    Permission: the actor may manage members of ``organisation`` (``Permission.MANAGE_MEMBERS``).
+    Side effects: one ``org.invitation_created`` event with the role.
+    """
+    role = Role(role)
+    token = secrets.token_urlsafe(32)
+    invitation = Invitation.objects.create(
+        organisation=organisation,
+        role=role,
+        username=username.strip(),
+        token_digest=_digest(token),
+        created_by=actor,
+        expires_at=timezone.now() + INVITATION_LIFETIME,
+    )
+    record_event(
+        EventType.INVITATION_CREATED,
+        actor=actor,
+        organisation=organisation,
+        object_type="invitation",
+        object_id=invitation.pk,
+        data={"role": role.value},
+    )
+    return invitation, token
+
+
+def invitation_find_open(token: str) -> Invitation | None:
+    """Return the open invitation for a token from a link, or None (expired, used, revoked, unknown)."""
+    invitation = (
+        Invitation.objects.select_related("organisation")
+        .filter(token_digest=_digest(token))
+        .first()
+    )
+    if invitation is None or not invitation.is_open or not invitation.organisation.is_active:
+        return None
+    return invitation
+
+
+@transaction.atomic
+def invitation_accept(*, token: str, username: str, password: str) -> User:
+    """
+    Create the invited account and its membership, and use up the invitation.
+
+    Permission: anyone holding the link. Validates the password (AUTH-02) and the username.
+    Side effects: one ``org.invitation_accepted`` event. Raises ``ValidationError`` and changes
+    nothing when the link is not usable, the name is taken or the password is weak.
+    """
+    invitation = invitation_find_open(token)
+    if invitation is None:
+        raise ValidationError(INVITATION_NOT_USABLE)
+    locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if locked.accepted_at is not None:
+        raise ValidationError(INVITATION_NOT_USABLE)
+    if User.objects.filter(username__iexact=username).exists():
+        raise ValidationError(USERNAME_TAKEN)
+    user = User(username=username)
+    validate_password(password, user)
+    user.set_password(password)
+    user.full_clean()
+    user.save()
+    Membership.objects.create(user=user, organisation=invitation.organisation, role=invitation.role)
+    locked.accepted_at = timezone.now()
+    locked.accepted_by = user
+    locked.save(update_fields=["accepted_at", "accepted_by"])
+    record_event(
+        EventType.INVITATION_ACCEPTED,
+        actor=user,
+        organisation=invitation.organisation,
+        object_type="invitation",
+        object_id=invitation.pk,
+        data={"role": invitation.role},
+    )
+    return user
+
+
+@transaction.atomic
+def invitation_revoke(*, actor: User, invitation: Invitation) -> None:
+    """
+    Make an open invitation unusable.
+
+    Permission: as ``invitation_create``, with the invitation fetched by ``invitation_get``.
+    Side effects: one ``org.invitation_revoked`` event.
+    """
+    if invitation.revoked_at is not None or invitation.accepted_at is not None:
+        return
+    invitation.revoked_at = timezone.now()
+    invitation.save(update_fields=["revoked_at"])
+    record_event(
+        EventType.INVITATION_REVOKED,
+        actor=actor,
+        organisation=invitation.organisation_id,
+        object_type="invitation",
+        object_id=invitation.pk,
+    )
+
+
+def _refuse_own(actor: User, membership: Membership) -> None:
+    if membership.user_id == actor.pk:
+        raise MembershipError(CANNOT_CHANGE_OWN_MEMBERSHIP)
+
+
+@transaction.atomic
+def membership_change_role(*, actor: User, membership: Membership, role: Role | str) -> Membership:
+    """
+    Give a member another role; it takes effect on their next request.
+
+    Permission: ``Permission.MANAGE_MEMBERS``, membership fetched by ``member_get``.
+    Side effects: one ``org.member_role_changed`` event with both roles. Raises
+    ``MembershipError`` for the actor's own membership.
+    """
+    _refuse_own(actor, membership)
+    role = Role(role)
+    previous = membership.role
+    if previous == role:
+        return membership
+    membership.role = role
+    membership.save(update_fields=["role"])
+    record_event(
+        EventType.MEMBER_ROLE_CHANGED,
+        actor=actor,
+        organisation=membership.organisation_id,
+        object_type="membership",
+        object_id=membership.pk,
+        data={"from": previous, "to": role.value},
+    )
+    return membership
+
+
+@transaction.atomic
+def membership_deactivate(*, actor: User, membership: Membership) -> Membership:
+    """
+    Withdraw a member's access and end all their sessions at once.
+
+    Permission: ``Permission.MANAGE_MEMBERS``, membership fetched by ``member_get``.
+    Side effects: ``org.member_deactivated`` and ``auth.all_sessions_ended`` events. Raises
+    ``MembershipError`` for the actor's own membership.
+    """
+    _refuse_own(actor, membership)
+    if membership.is_active:
+        membership.is_active = False
+        membership.save(update_fields=["is_active"])
+        record_event(
+            EventType.MEMBER_DEACTIVATED,
+            actor=actor,
+            organisation=membership.organisation_id,
+            object_type="membership",
+            object_id=membership.pk,
+        )
+    login_sessions_end_all(actor=actor, user=membership.user, organisation=membership.organisation)
+    return membership
+
+
+@transaction.atomic
+def membership_reactivate(*, actor: User, membership: Membership) -> Membership:
+    """
+    Give a deactivated member their access back (with their existing second factor).
+
+    Permission: ``Permission.MANAGE_MEMBERS``, membership fetched by ``member_get``.
+    Side effects: one ``org.member_reactivated`` event.
+    """
+    _refuse_own(actor, membership)
+    if not membership.is_active:
+        membership.is_active = True
+        membership.save(update_fields=["is_active"])
+        record_event(
+            EventType.MEMBER_REACTIVATED,
+            actor=actor,
+            organisation=membership.organisation_id,
+            object_type="membership",
+            object_id=membership.pk,
+        )
+    return membership

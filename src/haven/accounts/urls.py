@@ -1,9 +1,17 @@
-from django.contrib.auth import views as auth_views
 from django.urls import path
+
+from haven.accounts import views
 
 app_name = "accounts"
 
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(template_name="accounts/login.html"), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("login/", views.sign_in, name="login"),
+    path("two-factor/", views.second_factor, name="second_factor"),
+    path("two-factor/setup/", views.enrol, name="enrol"),
+    path("logout/", views.sign_out, name="logout"),
+    path("security/", views.security, name="security"),
+    path("security/backup-codes/", views.recovery_codes_regenerate, name="recovery_codes"),
+    path("sessions/<uuid:session_id>/end/", views.session_end, name="session_end"),
+    path("organisation/", views.organisation_switch, name="organisation_switch"),
+    path("invitations/<str:token>/", views.invitation_accept, name="invitation_accept"),
 ]

@@ -18,6 +18,7 @@ COMMAND_MODULES = [
     "haven.cli.orgs",
     "haven.cli.manage",
     "haven.cli.assess",
+    "haven.cli.demo",
 ]
 
 
@@ -34,7 +35,17 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run one ``haven`` command and return its exit status."""
+    """Run one ``haven`` command and return its exit status; bad configuration exits 2, no traceback."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    try:
+        return _run(argv)
+    except ImproperlyConfigured as error:
+        print(f"haven: configuration error: {error}", file=sys.stderr)
+        return 2
+
+
+def _run(argv: Sequence[str] | None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     if args_list[:1] == ["manage"]:
         # Django parses its own arguments; argparse must not see them.

@@ -1,11 +1,16 @@
 """The URL map. Every route must declare its access policy: ``tests/web/test_url_policies.py`` walks them all."""
 
 from django.urls import include, path
+from django.views.i18n import set_language
+
+from haven.accounts.access import public
 
 urlpatterns = [
     path("", include("haven.web.urls")),
     path("accounts/", include("haven.accounts.urls")),
+    path("members/", include("haven.accounts.member_urls")),
     path("audit/", include("haven.audit.urls")),
+    path("i18n/setlang/", public(set_language), name="set_language"),
 ]
 
 handler400 = "haven.web.views.bad_request"

@@ -1,14 +1,15 @@
 """Pages that belong to no single app: the dashboard and the generic error pages."""
 
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from haven.accounts.access import signed_in
 
-@login_required
+
+@signed_in
 def dashboard(request: HttpRequest) -> HttpResponse:
-    """The landing page after login."""
+    """The landing page after signing in: what this member's role can use, and nothing else."""
     return render(request, "web/dashboard.html")
 
 

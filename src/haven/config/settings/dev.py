@@ -13,6 +13,7 @@ from haven.config.settings.environment import csv
 
 # The embedded database and the demo key live here; only this account may read them.
 DATA_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
+(DATA_DIR / "static").mkdir(exist_ok=True)
 
 DEBUG = os.environ.get("HAVEN_DEBUG") == "1"
 SECRET_KEY = os.environ.get("HAVEN_SECRET_KEY") or "haven-dev-only-not-for-production-" + "x" * 20

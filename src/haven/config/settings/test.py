@@ -16,6 +16,8 @@ DATABASES = {
     if _url
     else {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}
 }
+# The live server's threads must not keep connections open, or the test database cannot be dropped.
+DATABASES["default"]["CONN_MAX_AGE"] = 0
 
 # Argon2 at its real cost would dominate the suite; AUTH-01 tests switch it back on.
 PASSWORD_HASHERS = [
@@ -33,3 +35,5 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Static files come from the app folders through whitenoise's finders; nothing is collected.
+STATIC_ROOT = None  # type: ignore[assignment]

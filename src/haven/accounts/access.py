@@ -1,0 +1,75 @@
+"""
+Declaring who may reach a view. Every URL's view carries exactly one of these declarations.
+
+``AccessMiddleware`` reads the declaration before the view runs and enforces it, so the rule is in
+one place and a view cannot forget it; a view with no declaration is refused (AZ-01), and
+``tests/web/test_url_policies.py`` fails for it. The four kinds:
+
+- ``@public``: no account needed (sign-in page, invitation links, language switch).
+- ``@sign_in_step``: a password has been given but the second factor not yet (enrolment, code).
+- ``@signed_in``: any fully signed-in account; the view itself limits what it shows to the user's
+  own things (their sessions, the dashboard).
+- ``@requires(Permission.X)``: a signed-in member of the current organisation whose role grants
+  ``X`` (checked by ``haven.accounts.policy``). Object-level checks then happen in selectors.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any, TypeVar
+
+from haven.accounts.policy import Permission
+
+ViewFunction = TypeVar("ViewFunction", bound=Callable[..., Any])
+
+POLICY_ATTRIBUTE = "haven_access_policy"
+
+
+class AccessKind(StrEnum):
+    PUBLIC = "public"
+    SIGN_IN_STEP = "sign_in_step"
+    SIGNED_IN = "signed_in"
+    PERMISSION = "permission"
+
+
+@dataclass(frozen=True)
+class AccessPolicy:
+    kind: AccessKind
+    permission: Permission | None = None
+
+
+def _declare(view: ViewFunction, policy: AccessPolicy) -> ViewFunction:
+    if getattr(view, POLICY_ATTRIBUTE, None) is not None:
+        raise TypeError(f"{view!r} already declares an access policy")
+    setattr(view, POLICY_ATTRIBUTE, policy)
+    return view
+
+
+def public(view: ViewFunction) -> ViewFunction:
+    """Anyone may open this view, signed in or not."""
+    return _declare(view, AccessPolicy(AccessKind.PUBLIC))
+
+
+def sign_in_step(view: ViewFunction) -> ViewFunction:
+    """Only someone half-way through signing in (password given) may open this view."""
+    return _declare(view, AccessPolicy(AccessKind.SIGN_IN_STEP))
+
+
+def signed_in(view: ViewFunction) -> ViewFunction:
+    """Any account that has passed both factors may open this view."""
+    return _declare(view, AccessPolicy(AccessKind.SIGNED_IN))
+
+
+def requires(permission: Permission) -> Callable[[ViewFunction], ViewFunction]:
+    """Only members whose role grants ``permission`` in the current organisation may open this."""
+
+    def decorator(view: ViewFunction) -> ViewFunction:
+        return _declare(view, AccessPolicy(AccessKind.PERMISSION, permission))
+
+    return decorator
+
+
+def policy_of(view: Callable[..., Any]) -> AccessPolicy | None:
+    """Return the policy a view declared, or None when it declared none."""
+    policy = getattr(view, POLICY_ATTRIBUTE, None)
+    return policy if isinstance(policy, AccessPolicy) else None

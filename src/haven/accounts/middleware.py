@@ -1,0 +1,114 @@
+"""
+Per-request enforcement of sessions, organisation and each view's declared access policy.
+
+One middleware so the order of the checks is plain to read:
+
+1. An expired session (30 minutes idle or 12 hours old, SESS-02) or one ended elsewhere (SESS-03)
+   is logged out before anything else sees it.
+2. The active membership is put on ``request.membership`` and ``request.organisation``; an account
+   with no active membership has neither.
+3. Before the view runs, its declaration (``haven.accounts.access``) is enforced: undeclared views
+   are refused (AZ-01), protected views need both factors (AUTH-03), permission views need a role
+   that grants the permission, and a refusal looks like a missing page (AZ-02).
+"""
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from haven.accounts import signin
+from haven.accounts.access import AccessKind, policy_of
+from haven.accounts.models import LoginSession, User
+from haven.accounts.policy import may
+from haven.accounts.selectors import membership_current
+from haven.audit.events import EventType
+from haven.audit.services import record_event
+
+# Writing the last-seen time on every request would make every page a database write.
+LAST_SEEN_RESOLUTION_SECONDS = 30
+
+
+class AccessMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.membership = None  # type: ignore[attr-defined]
+        request.organisation = None  # type: ignore[attr-defined]
+        if request.user.is_authenticated:
+            ended_because = self._session_problem(request)
+            if ended_because:
+                signin.sign_out(request, reason=ended_because, by_owner=False)
+                messages.info(request, _("Your session ended. Please sign in again."))
+            else:
+                self._resolve_membership(request)
+        return self.get_response(request)
+
+    def _session_problem(self, request: HttpRequest) -> str:
+        now = time.time()
+        started = float(request.session.get(signin.STARTED_AT, 0))
+        last_seen = float(request.session.get(signin.LAST_SEEN_AT, 0))
+        if now - started > settings.HAVEN_SESSION_ABSOLUTE_SECONDS:
+            return "absolute_limit"
+        if now - last_seen > settings.HAVEN_SESSION_IDLE_SECONDS:
+            return "idle_limit"
+        if request.user.is_verified():  # type: ignore[union-attr]
+            login_session = signin.current_login_session(request)
+            if login_session is None:
+                return "ended"
+            if now - last_seen > LAST_SEEN_RESOLUTION_SECONDS:
+                LoginSession.objects.filter(pk=login_session.pk).update(last_seen_at=timezone.now())
+        if now - last_seen > LAST_SEEN_RESOLUTION_SECONDS:
+            request.session[signin.LAST_SEEN_AT] = now
+        return ""
+
+    def _resolve_membership(self, request: HttpRequest) -> None:
+        user = request.user
+        assert isinstance(user, User)
+        membership = membership_current(user, request.session.get(signin.ORGANISATION_ID))
+        request.membership = membership  # type: ignore[attr-defined]
+        request.organisation = membership.organisation if membership else None  # type: ignore[attr-defined]
+
+    def process_view(
+        self,
+        request: HttpRequest,
+        view_func: Callable[..., Any],
+        view_args: tuple[Any, ...],
+        view_kwargs: dict[str, Any],
+    ) -> HttpResponse | None:
+        from haven.web.views import page_not_found
+
+        policy = policy_of(view_func)
+        if policy is None:
+            return page_not_found(request)
+        if policy.kind == AccessKind.PUBLIC:
+            return None
+        user = request.user
+        if not user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        assert isinstance(user, User)
+        if policy.kind == AccessKind.SIGN_IN_STEP:
+            return None
+        if not user.is_verified():  # type: ignore[attr-defined]
+            return redirect(signin.second_factor_entry_url(user))
+        if policy.kind == AccessKind.SIGNED_IN:
+            return None
+        membership = request.membership  # type: ignore[attr-defined]
+        assert policy.permission is not None
+        if may(membership, policy.permission):
+            return None
+        record_event(
+            EventType.ACCESS_DENIED,
+            actor=user,
+            organisation=membership.organisation if membership else None,
+            data={"permission": policy.permission.value},
+        )
+        return page_not_found(request)

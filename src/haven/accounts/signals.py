@@ -1,0 +1,33 @@
+"""Audit events for what django-axes notices: a lockout is recorded once per lockout (AUTH-08)."""
+
+from typing import Any
+
+from axes.signals import user_locked_out
+from django.db import transaction
+from django.dispatch import receiver
+
+from haven.accounts.lockout import lockout_recorded
+from haven.accounts.models import User
+from haven.audit.events import EventType
+from haven.audit.services import record_event
+
+
+@receiver(user_locked_out)
+def record_lockout(
+    sender: Any, request: Any = None, username: str | None = None, **kwargs: Any
+) -> None:
+    if not username:
+        return
+    from haven.accounts.services import home_organisation
+
+    with transaction.atomic():
+        if not lockout_recorded(username):
+            return
+        user = User.objects.filter(username=username).first()
+        record_event(
+            EventType.ACCOUNT_LOCKED,
+            actor=user,
+            organisation=home_organisation(user) if user else None,
+            object_type="user",
+            object_id=user.public_id if user else "",
+        )

@@ -1,0 +1,85 @@
+"""
+The two-step sign-in as it touches the browser session.
+
+Step one (password) logs the account in with Django, which rotates the session key; the session
+is then only good for the second-factor pages. Step two (TOTP or a backup code) marks the session
+verified, rotates the key again (SESS-01) and records a ``LoginSession`` that the middleware checks
+on every request, so it can be listed and ended from elsewhere (SESS-03).
+"""
+
+import time
+
+from django.contrib.auth import login as auth_login
+from django.contrib.auth import logout as auth_logout
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django_otp import login as otp_login
+from django_otp.models import Device
+
+from haven.accounts import services, totp
+from haven.accounts.lockout import lockout_history_clear
+from haven.accounts.models import LoginSession, User
+
+STARTED_AT = "haven_started_at"
+LAST_SEEN_AT = "haven_last_seen_at"
+LOGIN_SESSION_ID = "haven_login_session_id"
+NEXT_URL = "haven_next"
+ORGANISATION_ID = "haven_organisation_id"
+
+
+def password_accepted(request: HttpRequest, user: User, next_url: str = "") -> None:
+    """Start a half-signed-in session after a correct password."""
+    auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    now = time.time()
+    request.session[STARTED_AT] = now
+    request.session[LAST_SEEN_AT] = now
+    if next_url and url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        request.session[NEXT_URL] = next_url
+
+
+def second_factor_entry_url(user: User) -> str:
+    """Return where a half-signed-in user goes: enrolment the first time, the code page after."""
+    if totp.confirmed_device(user) is None:
+        return reverse("accounts:enrol")
+    return reverse("accounts:second_factor")
+
+
+def second_factor_accepted(request: HttpRequest, device: Device, method: str) -> str:
+    """Finish signing in with a verified device; return the URL to continue to."""
+    user = request.user
+    assert isinstance(user, User)
+    otp_login(request, device)
+    request.session.cycle_key()
+    session_key = request.session.session_key or ""
+    login_session = services.login_session_start(user=user, session_key=session_key, method=method)
+    request.session[LOGIN_SESSION_ID] = str(login_session.pk)
+    request.session[LAST_SEEN_AT] = time.time()
+    lockout_history_clear(user.get_username())
+    return str(request.session.pop(NEXT_URL, "") or reverse("web:dashboard"))
+
+
+def current_login_session(request: HttpRequest) -> LoginSession | None:
+    """Return the open ``LoginSession`` behind this request, or None."""
+    session_id = request.session.get(LOGIN_SESSION_ID)
+    if not session_id or not request.user.is_authenticated:
+        return None
+    return LoginSession.objects.filter(
+        pk=session_id, user=request.user, ended_at__isnull=True
+    ).first()
+
+
+def sign_out(request: HttpRequest, *, reason: str, by_owner: bool) -> None:
+    """End the request's session on the server and forget it in the browser."""
+    login_session = current_login_session(request)
+    user = request.user if request.user.is_authenticated else None
+    if login_session is not None:
+        services.login_session_end(
+            actor=user if by_owner else None,
+            login_session=login_session,
+            reason=reason,
+            logged_out=by_owner,
+        )
+    auth_logout(request)

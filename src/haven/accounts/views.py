@@ -1,0 +1,362 @@
+"""
+Sign-in, second factor, sessions, invitations and member management: thin views over services.
+
+Each view declares its access policy (``haven.accounts.access``); ``AccessMiddleware`` enforces it.
+"""
+
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST
+
+from haven.accounts import selectors, services, signin, totp
+from haven.accounts.access import public, requires, sign_in_step, signed_in
+from haven.accounts.forms import (
+    AcceptInvitationForm,
+    CodeForm,
+    EnrolmentCodeForm,
+    InvitationForm,
+    OrganisationChoiceForm,
+    RoleForm,
+)
+from haven.accounts.models import Membership, RecoveryCodeDevice, User
+from haven.accounts.policy import Permission
+
+CODE_REFUSED = gettext_lazy("That code was not accepted. Check it and try again.")
+TOO_MANY_CODES = gettext_lazy("Too many wrong codes. Wait a minute, then try again.")
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+def _member(request: HttpRequest) -> Membership:
+    membership = request.membership  # type: ignore[attr-defined]
+    assert isinstance(membership, Membership)
+    return membership
+
+
+# Signing in ----------------------------------------------------------------------------------
+
+
+@public
+@sensitive_post_parameters("password")
+@never_cache
+def sign_in(request: HttpRequest) -> HttpResponse:
+    """Step one: the password. Unknown names, wrong passwords and inactive accounts look alike."""
+    if request.user.is_authenticated:
+        user = _user(request)
+        if user.is_verified():  # type: ignore[attr-defined]
+            return redirect("web:dashboard")
+        return redirect(signin.second_factor_entry_url(user))
+    next_url = request.POST.get("next") or request.GET.get("next", "")
+    form = AuthenticationForm(request, data=request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            user = form.get_user()
+            assert isinstance(user, User)
+            signin.password_accepted(request, user, next_url)
+            return redirect(signin.second_factor_entry_url(user))
+        services.sign_in_failure_record(username=request.POST.get("username", ""))
+    return render(request, "accounts/login.html", {"form": form, "next": next_url})
+
+
+@sign_in_step
+@sensitive_post_parameters("code")
+@never_cache
+def second_factor(request: HttpRequest) -> HttpResponse:
+    """Step two: a code from the authenticator app, or one backup code (AUTH-05, AUTH-07)."""
+    user = _user(request)
+    if user.is_verified():  # type: ignore[attr-defined]
+        return redirect("web:dashboard")
+    device = totp.confirmed_device(user)
+    if device is None:
+        return redirect("accounts:enrol")
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        code = form.cleaned_data["code"].replace(" ", "")
+        if code.isdigit():
+            method, chosen = "totp", device
+            allowed, _details = device.verify_is_allowed()
+            accepted = allowed and totp.check_code(device, code)
+        else:
+            method = "recovery_code"
+            recovery = RecoveryCodeDevice.objects.filter(user=user).first()
+            chosen = recovery
+            allowed = recovery is not None and recovery.verify_is_allowed()[0]
+            accepted = bool(allowed and recovery and recovery.verify_token(code))
+        if accepted and chosen is not None:
+            return redirect(signin.second_factor_accepted(request, chosen, method))
+        services.second_factor_failure_record(user=user, method=method)
+        form.add_error("code", TOO_MANY_CODES if not allowed else CODE_REFUSED)
+    return render(request, "accounts/second_factor.html", {"form": form})
+
+
+@sign_in_step
+@sensitive_post_parameters("code")
+@never_cache
+def enrol(request: HttpRequest) -> HttpResponse:
+    """First sign-in: set up the authenticator app, confirm one code, then show backup codes once."""
+    user = _user(request)
+    if user.is_verified() or totp.confirmed_device(user) is not None:  # type: ignore[attr-defined]
+        return redirect("accounts:second_factor")
+    device = totp.pending_device(user)
+    form = EnrolmentCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if totp.check_code(device, form.cleaned_data["code"]):
+            codes = services.totp_enrolment_confirm(user=user, device=device)
+            continue_to = signin.second_factor_accepted(request, device, "totp")
+            return render(
+                request,
+                "accounts/recovery_codes.html",
+                {"codes": codes, "continue_to": continue_to},
+            )
+        services.second_factor_failure_record(user=user, method="totp_enrolment")
+        form.add_error("code", CODE_REFUSED)
+    return render(
+        request,
+        "accounts/enrol.html",
+        {"form": form, "secret": totp.secret_text(device), "qr_svg": totp.qr_code_svg(device)},
+    )
+
+
+@sign_in_step
+@require_POST
+def sign_out(request: HttpRequest) -> HttpResponse:
+    """Log out: end the session on the server and ask the browser to forget the site (SESS-03)."""
+    signin.sign_out(request, reason="logout", by_owner=True)
+    response = redirect("accounts:login")
+    response["Clear-Site-Data"] = '"cache", "cookies", "storage"'
+    return response
+
+
+# The signed-in account's own security --------------------------------------------------------
+
+
+@signed_in
+def security(request: HttpRequest) -> HttpResponse:
+    """The account's open sessions, each of which can be ended, and its backup codes."""
+    current = signin.current_login_session(request)
+    return render(
+        request,
+        "accounts/security.html",
+        {
+            "sessions": selectors.login_session_list(_user(request)),
+            "current_id": current.pk if current else None,
+        },
+    )
+
+
+@signed_in
+@require_POST
+def session_end(request: HttpRequest, session_id: uuid.UUID) -> HttpResponse:
+    """End one of the account's own sessions; ending the current one logs out."""
+    user = _user(request)
+    login_session = selectors.login_session_get_own(user, session_id)
+    current = signin.current_login_session(request)
+    services.login_session_end(actor=user, login_session=login_session, reason="ended_by_owner")
+    if current is not None and current.pk == login_session.pk:
+        return sign_out(request)
+    messages.success(request, _("The session was ended."))
+    return redirect("accounts:security")
+
+
+@signed_in
+@require_POST
+def recovery_codes_regenerate(request: HttpRequest) -> HttpResponse:
+    """Replace the backup codes and show the new ones once."""
+    codes = services.recovery_codes_issue(user=_user(request))
+    return render(
+        request,
+        "accounts/recovery_codes.html",
+        {"codes": codes, "continue_to": reverse("accounts:security")},
+    )
+
+
+@signed_in
+@require_POST
+def organisation_switch(request: HttpRequest) -> HttpResponse:
+    """Act for another organisation the account belongs to."""
+    form = OrganisationChoiceForm(request.POST)
+    if form.is_valid():
+        chosen = str(form.cleaned_data["organisation"])
+        if any(str(m.organisation_id) == chosen for m in selectors.memberships_of(_user(request))):
+            request.session[signin.ORGANISATION_ID] = chosen
+    return redirect("web:dashboard")
+
+
+# Invitations ---------------------------------------------------------------------------------
+
+
+@public
+@sensitive_post_parameters("password", "password_again")
+@never_cache
+def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    """Open a one-time invitation link: choose a name and password, then set up the second factor."""
+    invitation = services.invitation_find_open(token)
+    if invitation is None:
+        return render(
+            request,
+            "web/error.html",
+            {"title": _("Invitation not valid"), "message": services.INVITATION_NOT_USABLE},
+            status=404,
+        )
+    form = AcceptInvitationForm(request.POST or None, initial={"username": invitation.username})
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.invitation_accept(
+                token=token,
+                username=form.cleaned_data["username"],
+                password=form.cleaned_data["password"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            if request.user.is_authenticated:
+                signin.sign_out(request, reason="switched_account", by_owner=True)
+            signin.password_accepted(request, user)
+            return redirect("accounts:enrol")
+    return render(
+        request,
+        "accounts/invitation_accept.html",
+        {
+            "form": form,
+            "organisation": invitation.organisation,
+            "role": invitation.get_role_display(),
+        },
+    )
+
+
+# Members (coordinators) ----------------------------------------------------------------------
+
+
+@requires(Permission.MANAGE_MEMBERS)
+def member_list(request: HttpRequest) -> HttpResponse:
+    member = _member(request)
+    return render(
+        request,
+        "accounts/member_list.html",
+        {
+            "memberships": selectors.member_list(member),
+            "invitations": selectors.invitation_list_open(member),
+            "form": InvitationForm(),
+        },
+    )
+
+
+@requires(Permission.MANAGE_MEMBERS)
+@require_POST
+def invitation_create(request: HttpRequest) -> HttpResponse:
+    member = _member(request)
+    form = InvitationForm(request.POST)
+    if not form.is_valid():
+        return render(
+            request,
+            "accounts/member_list.html",
+            {
+                "memberships": selectors.member_list(member),
+                "invitations": selectors.invitation_list_open(member),
+                "form": form,
+            },
+            status=400,
+        )
+    invitation, token = services.invitation_create(
+        actor=_user(request),
+        organisation=member.organisation,
+        role=form.cleaned_data["role"],
+        username=form.cleaned_data["username"],
+    )
+    link = request.build_absolute_uri(
+        reverse("accounts:invitation_accept", kwargs={"token": token})
+    )
+    return render(
+        request, "accounts/invitation_created.html", {"invitation": invitation, "link": link}
+    )
+
+
+@requires(Permission.MANAGE_MEMBERS)
+@require_POST
+def invitation_revoke(request: HttpRequest, invitation_id: uuid.UUID) -> HttpResponse:
+    invitation = selectors.invitation_get(_member(request), invitation_id)
+    services.invitation_revoke(actor=_user(request), invitation=invitation)
+    messages.success(request, _("The invitation was revoked."))
+    return redirect("members:list")
+
+
+@requires(Permission.MANAGE_MEMBERS)
+def member_detail(request: HttpRequest, membership_id: uuid.UUID) -> HttpResponse:
+    target = selectors.member_get(_member(request), membership_id, Permission.MANAGE_MEMBERS)
+    return render(
+        request,
+        "accounts/member_detail.html",
+        {
+            "target": target,
+            "form": RoleForm(initial={"role": target.role}),
+            "open_sessions": selectors.login_session_list(target.user).count(),
+        },
+    )
+
+
+def _member_change(request: HttpRequest, membership_id: uuid.UUID, change: str) -> HttpResponse:
+    actor = _user(request)
+    target = selectors.member_get(_member(request), membership_id, Permission.MANAGE_MEMBERS)
+    try:
+        if change == "role":
+            form = RoleForm(request.POST)
+            if not form.is_valid():
+                messages.error(request, _("Choose one of the listed roles."))
+                return redirect("members:detail", membership_id=target.pk)
+            services.membership_change_role(
+                actor=actor, membership=target, role=form.cleaned_data["role"]
+            )
+        elif change == "deactivate":
+            services.membership_deactivate(actor=actor, membership=target)
+        else:
+            services.membership_reactivate(actor=actor, membership=target)
+    except services.MembershipError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Saved."))
+    return redirect("members:detail", membership_id=target.pk)
+
+
+@requires(Permission.MANAGE_MEMBERS)
+@require_POST
+def member_role(request: HttpRequest, membership_id: uuid.UUID) -> HttpResponse:
+    return _member_change(request, membership_id, "role")
+
+
+@requires(Permission.MANAGE_MEMBERS)
+@require_POST
+def member_deactivate(request: HttpRequest, membership_id: uuid.UUID) -> HttpResponse:
+    return _member_change(request, membership_id, "deactivate")
+
+
+@requires(Permission.MANAGE_MEMBERS)
+@require_POST
+def member_reactivate(request: HttpRequest, membership_id: uuid.UUID) -> HttpResponse:
+    return _member_change(request, membership_id, "reactivate")
+
+
+@requires(Permission.END_MEMBER_SESSIONS)
+@require_POST
+def member_end_sessions(request: HttpRequest, membership_id: uuid.UUID) -> HttpResponse:
+    """End every session of a member at once ("colleague arrested", SESS-03)."""
+    member = _member(request)
+    target = selectors.member_get(member, membership_id, Permission.END_MEMBER_SESSIONS)
+    ended = services.login_sessions_end_all(
+        actor=_user(request), user=target.user, organisation=member.organisation
+    )
+    messages.success(request, _("%(count)d session(s) ended.") % {"count": ended})
+    return redirect("members:detail", membership_id=target.pk)

@@ -1,0 +1,72 @@
+"""``haven demo``: a working Haven on this machine with fictional data, in one command."""
+
+import argparse
+import os
+import sys
+
+from haven.cli import django_setup
+
+DEFAULT_PORT = 8000
+
+
+def demo(args: argparse.Namespace) -> int:
+    django_setup.setup()
+    from django.core.management import call_command
+
+    from haven.accounts import totp
+    from haven.accounts.models import User
+    from haven.demo import DemoRefusedError, require_demo_settings, seed_all
+
+    try:
+        require_demo_settings()
+    except DemoRefusedError as refusal:
+        print(f"haven demo: {refusal}", file=sys.stderr)
+        return 2
+    if args.code:
+        user = User.objects.filter(username=args.code).first()
+        device = totp.confirmed_device(user) if user else None
+        if device is None:
+            print(f"haven demo: no demo account named {args.code!r}", file=sys.stderr)
+            return 2
+        print(totp.current_code(totp.secret_bytes(device)))
+        return 0
+    call_command("migrate", verbosity=0, interactive=False)
+    logins = seed_all()
+    url = f"http://127.0.0.1:{args.port}/"
+    print("Haven demo: fictional organisations and people only. Do not enter real data.\n")
+    print(f"Every demo account's password: {logins[0].password}")
+    print("Second factor: add the secret to an authenticator app, or print the current code with")
+    print("  haven demo --code USERNAME\n")
+    print(f"{'username':<28}{'organisation':<30}{'role':<16}TOTP secret")
+    for login in logins:
+        print(f"{login.username:<28}{login.organisation:<30}{login.role:<16}{login.totp_secret}")
+    if args.no_serve:
+        return 0
+    print(f"\nOpen {url} and sign in. Stop with Ctrl+C.", flush=True)
+    call_command("runserver", f"127.0.0.1:{args.port}", use_reloader=False, use_threading=True)
+    return 0
+
+
+def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+    parser = subparsers.add_parser(
+        "demo",
+        help="migrate, seed fictional demo data and serve Haven on 127.0.0.1",
+        description="Create or update the embedded demo database (.haven/), seed two fictional "
+        "organisations with one account per role, print their logins and serve Haven on "
+        "127.0.0.1. Refuses to run with production settings.",
+    )
+    parser.add_argument(
+        "--port",
+        type=int,
+        default=int(os.environ.get("PORT") or DEFAULT_PORT),
+        help="port to serve on (default: $PORT or 8000)",
+    )
+    parser.add_argument(
+        "--no-serve", action="store_true", help="migrate, seed and print the logins, then exit"
+    )
+    parser.add_argument(
+        "--code",
+        metavar="USERNAME",
+        help="print the current TOTP code of a demo account and exit",
+    )
+    parser.set_defaults(handler=demo)

@@ -1,0 +1,128 @@
+"""Invitations by one-time link, role changes and deactivation, each audited (AUD-01, AZ-01)."""
+
+from datetime import timedelta
+
+import time_machine
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from haven.accounts.models import Invitation, Membership, Role, User
+from haven.accounts.services import invitation_create
+from haven.audit.events import EventType
+from haven.audit.models import AuditEvent
+
+
+def invite(coordinator, role=Role.CASEWORKER):
+    organisation = coordinator.memberships.get().organisation
+    return invitation_create(actor=coordinator, organisation=organisation, role=role)
+
+
+def accept(client, token, username="ines.invited", password="a long fresh passphrase 9"):
+    return client.post(
+        reverse("accounts:invitation_accept", kwargs={"token": token}),
+        {"username": username, "password": password, "password_again": password},
+    )
+
+
+def test_a_coordinator_creates_an_invitation_link_shown_once(coordinator, sign_in_as):
+    """The link holds a random token; only its digest is stored."""
+    client = sign_in_as(coordinator)
+
+    response = client.post(reverse("members:invite"), {"role": Role.ANALYST, "username": ""})
+
+    link = response.context["link"]
+    token = link.rstrip("/").rsplit("/", 1)[1]
+    invitation = Invitation.objects.get()
+    assert invitation.role == Role.ANALYST
+    assert token not in invitation.token_digest
+    assert AuditEvent.objects.filter(event_type=EventType.INVITATION_CREATED.value).count() == 1
+
+
+def test_accepting_creates_the_member_and_leads_to_enrolment(client, coordinator):
+    """The invited person picks a name and password, then must enrol a second factor."""
+    _invitation, token = invite(coordinator)
+
+    response = accept(client, token)
+
+    assert response["Location"] == reverse("accounts:enrol")
+    membership = Membership.objects.get(user__username="ines.invited")
+    assert membership.role == Role.CASEWORKER
+    assert membership.organisation == coordinator.memberships.get().organisation
+
+
+def test_an_invitation_works_once(client, coordinator):
+    """A second use of the same link is refused and creates nothing."""
+    _invitation, token = invite(coordinator)
+    accept(client, token)
+
+    again = accept(Client(), token, username="someone.else")
+
+    assert again.status_code == 404
+    assert not User.objects.filter(username="someone.else").exists()
+
+
+def test_an_expired_or_tampered_link_is_refused(client, coordinator):
+    """After 72 hours, or with a changed token, the link shows a clear 404 and changes nothing."""
+    _invitation, token = invite(coordinator)
+
+    tampered = client.get(reverse("accounts:invitation_accept", kwargs={"token": token + "x"}))
+    with time_machine.travel(timezone.now() + timedelta(hours=73)):
+        expired = accept(client, token)
+
+    assert tampered.status_code == 404 and expired.status_code == 404
+    assert "not valid any more" in expired.content.decode()
+    assert User.objects.count() == 1
+
+
+def test_a_weak_password_is_refused_and_nothing_is_created(client, coordinator):
+    """A common password gets a clear message; no account appears (AUTH-02)."""
+    _invitation, token = invite(coordinator)
+
+    response = accept(client, token, password="password12345")
+
+    assert response.status_code == 200
+    assert response.context["form"].errors
+    assert not User.objects.filter(username="ines.invited").exists()
+
+
+def test_role_change_and_deactivation_are_audited_and_end_access(
+    coordinator, caseworker, sign_in_as
+):
+    """A deactivated member loses access at once; both changes leave audit events."""
+    membership = caseworker.memberships.get()
+    client = sign_in_as(coordinator)
+    worker = Client()
+    from tests.conftest import sign_in
+
+    sign_in(worker, caseworker)
+
+    client.post(
+        reverse("members:role", kwargs={"membership_id": membership.pk}), {"role": "analyst"}
+    )
+    client.post(reverse("members:deactivate", kwargs={"membership_id": membership.pk}))
+
+    membership.refresh_from_db()
+    assert membership.role == Role.ANALYST and membership.is_active is False
+    assert worker.get(reverse("web:dashboard")).status_code == 302
+    types = set(AuditEvent.objects.values_list("event_type", flat=True))
+    assert {EventType.MEMBER_ROLE_CHANGED.value, EventType.MEMBER_DEACTIVATED.value} <= types
+
+
+def test_a_coordinator_cannot_deactivate_themselves(coordinator, sign_in_as):
+    """Nobody can lock themselves out of their own organisation by mistake."""
+    membership = coordinator.memberships.get()
+    client = sign_in_as(coordinator)
+
+    client.post(reverse("members:deactivate", kwargs={"membership_id": membership.pk}))
+
+    membership.refresh_from_db()
+    assert membership.is_active is True
+
+
+def test_a_caseworker_cannot_see_the_member_list(caseworker, sign_in_as):
+    """Roles without the permission get 404, and the refusal is audited (AZ-01)."""
+    client = sign_in_as(caseworker)
+
+    assert client.get(reverse("members:list")).status_code == 404
+    assert AuditEvent.objects.filter(event_type=EventType.ACCESS_DENIED.value).count() == 1

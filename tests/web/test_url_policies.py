@@ -1,0 +1,97 @@
+"""
+Every URL declares who may reach it, and the declaration holds (AZ-01, AZ-02, AUTH-03).
+
+The routes come from the resolver, so URLs added by other apps are covered without editing this
+file; only new ``<uuid:...>`` parameters need an object factory in ``url_walk.py``.
+"""
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+
+from haven.accounts.access import AccessKind, policy_of
+from tests.conftest import sign_in_password_only
+from tests.web.url_walk import all_routes
+
+ROUTES = all_routes()
+PROTECTED = [r for r in ROUTES if policy_of(r.pattern.callback).kind != AccessKind.PUBLIC]
+SIGNED_IN = [
+    r
+    for r in ROUTES
+    if policy_of(r.pattern.callback).kind in {AccessKind.SIGNED_IN, AccessKind.PERMISSION}
+]
+WITH_OBJECTS = [r for r in ROUTES if r.uuid_parameters]
+
+
+def test_the_walk_finds_the_known_routes():
+    """The walk sees nested namespaces, so it would see a new app's URLs too."""
+    names = {r.name for r in ROUTES}
+
+    assert {"web:dashboard", "accounts:login", "members:detail", "audit:events"} <= names
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=str)
+def test_every_view_declares_an_access_policy(route):
+    """A view with no declared policy fails the suite (AZ-01: deny by default)."""
+    assert policy_of(route.pattern.callback) is not None, (
+        f"{route.name} has no access policy: decorate it with @public, @sign_in_step, "
+        "@signed_in or @requires(Permission.X) from haven.accounts.access"
+    )
+
+
+@pytest.mark.parametrize("route", PROTECTED, ids=str)
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_anonymous_visitors_are_sent_to_sign_in(route, method, client, organisation, coordinator):
+    """Without an account every protected URL redirects to the sign-in page (AZ-01)."""
+    url = route.url(organisation, coordinator)
+
+    response = getattr(client, method)(url)
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse(settings.LOGIN_URL))
+
+
+@pytest.mark.parametrize("route", SIGNED_IN, ids=str)
+def test_a_password_alone_reaches_only_the_second_factor(route, client, organisation, coordinator):
+    """A session with the password but no second factor is sent to the code page (AUTH-03)."""
+    url = route.url(organisation, coordinator)
+    sign_in_password_only(client, coordinator)
+
+    response = client.get(url)
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("accounts:second_factor")
+
+
+@pytest.mark.parametrize("route", WITH_OBJECTS, ids=str)
+def test_another_organisations_member_gets_404(
+    route, organisation, coordinator, outsider, sign_in_as
+):
+    """
+    A coordinator of North Star gets 404 for every object of Harbour Light (AZ-02).
+
+    A view that only accepts POST answers GET with 405 whatever the id, which reveals nothing.
+    """
+    url = route.url(organisation, coordinator)
+    client = sign_in_as(outsider)
+
+    posted = client.post(url)
+    fetched = client.get(url)
+
+    assert posted.status_code == 404
+    assert fetched.status_code in {404, 405}
+
+
+@pytest.mark.parametrize("route", WITH_OBJECTS, ids=str)
+def test_the_organisations_coordinator_reaches_the_same_objects(
+    route, organisation, coordinator, sign_in_as
+):
+    """The 404 above is about the organisation: the owner's coordinator is not refused."""
+    url = route.url(organisation, coordinator)
+    client = sign_in_as(coordinator)
+
+    response = client.get(url)
+    if response.status_code == 405:
+        response = client.post(url)
+
+    assert response.status_code in {200, 302}

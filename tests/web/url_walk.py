@@ -1,0 +1,104 @@
+"""
+Walking every URL pattern, and the objects that fill their ``<uuid:...>`` parts.
+
+When an app adds a URL with a new ``<uuid:name>`` parameter, add an entry to ``OBJECT_FACTORIES``:
+a function that creates (through the app's services) an object belonging to the given
+organisation and returns its id. The URL-policy test then checks that a member of another
+organisation gets 404 for it. A UUID parameter with no factory fails the test, so nothing slips
+through unchecked.
+"""
+
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls.converters import StringConverter, UUIDConverter
+
+from haven.accounts.models import LoginSession, Membership, Organisation, Role, User
+from haven.accounts.services import invitation_create
+
+ObjectFactory = Callable[[Organisation, User], uuid.UUID]
+
+
+def _membership(organisation: Organisation, member: User) -> uuid.UUID:
+    colleague = User.objects.create_user(username=f"colleague-{uuid.uuid4().hex[:8]}")
+    return Membership.objects.create(
+        user=colleague, organisation=organisation, role=Role.CASEWORKER
+    ).pk
+
+
+def _invitation(organisation: Organisation, member: User) -> uuid.UUID:
+    invitation, _token = invitation_create(
+        actor=member, organisation=organisation, role=Role.ANALYST
+    )
+    return invitation.pk
+
+
+def _login_session(organisation: Organisation, member: User) -> uuid.UUID:
+    return LoginSession.objects.create(user=member, session_key_digest="0" * 64).pk
+
+
+OBJECT_FACTORIES: dict[str, ObjectFactory] = {
+    "membership_id": _membership,
+    "invitation_id": _invitation,
+    "session_id": _login_session,
+}
+
+# Values for string parameters, which never name an object of an organisation.
+STRING_VALUES: dict[str, str] = {"token": "no-such-invitation-token"}
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str
+    pattern: URLPattern
+    uuid_parameters: tuple[str, ...]
+    string_parameters: tuple[str, ...]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def url(self, organisation: Organisation, member: User) -> str:
+        kwargs: dict[str, object] = {}
+        for parameter in self.uuid_parameters:
+            if parameter not in OBJECT_FACTORIES:
+                raise AssertionError(
+                    f"{self.name}: no object factory for <uuid:{parameter}>; "
+                    "register one in tests/web/url_walk.py"
+                )
+            kwargs[parameter] = OBJECT_FACTORIES[parameter](organisation, member)
+        for parameter in self.string_parameters:
+            kwargs[parameter] = STRING_VALUES.get(parameter, "x")
+        return reverse(self.name, kwargs=kwargs)
+
+
+def _walk(
+    patterns: list[URLPattern | URLResolver], namespace: str, converters: dict[str, object]
+) -> Iterator[Route]:
+    for entry in patterns:
+        found = {**converters, **getattr(entry.pattern, "converters", {})}
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from _walk(entry.url_patterns, inner, found)
+            continue
+        unknown = [
+            name
+            for name, converter in found.items()
+            if not isinstance(converter, UUIDConverter | StringConverter)
+        ]
+        if unknown:
+            raise AssertionError(
+                f"{entry.name}: object ids in URLs must be <uuid:...> (AZ-02), not {unknown}"
+            )
+        yield Route(
+            name=f"{namespace}{entry.name}",
+            pattern=entry,
+            uuid_parameters=tuple(n for n, c in found.items() if isinstance(c, UUIDConverter)),
+            string_parameters=tuple(n for n, c in found.items() if isinstance(c, StringConverter)),
+        )
+
+
+def all_routes() -> list[Route]:
+    """Return every named route of the project, including those added by apps later."""
+    return list(_walk(get_resolver().url_patterns, "", {}))
