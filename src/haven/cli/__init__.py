@@ -36,13 +36,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one ``haven`` command and return its exit status; bad configuration exits 2, no traceback."""
-    from django.core.exceptions import ImproperlyConfigured
-
     try:
         return _run(argv)
-    except ImproperlyConfigured as error:
-        print(f"haven: configuration error: {error}", file=sys.stderr)
-        return 2
+    except Exception as error:
+        # Only a command that loaded Django can raise ImproperlyConfigured; pure commands
+        # (assess, match) must not pay for importing Django just to catch it.
+        django_exceptions = sys.modules.get("django.core.exceptions")
+        if django_exceptions and isinstance(error, django_exceptions.ImproperlyConfigured):
+            print(f"haven: configuration error: {error}", file=sys.stderr)
+            return 2
+        raise
 
 
 def _run(argv: Sequence[str] | None) -> int:
