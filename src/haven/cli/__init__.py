@@ -17,6 +17,7 @@ COMMAND_MODULES = [
     "haven.cli.audit",
     "haven.cli.orgs",
     "haven.cli.manage",
+    "haven.cli.match",
 ]
 
 
