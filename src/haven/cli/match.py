@@ -43,7 +43,9 @@ def schema_errors(document: Any) -> list[tuple[str, str]]:
 
     schema = _problem_schema()
     try:
-        fastjsonschema.validate({**schema, "$schema": "http://json-schema.org/draft-07/schema#"}, document)
+        fastjsonschema.validate(
+            {**schema, "$schema": "http://json-schema.org/draft-07/schema#"}, document
+        )
     except fastjsonschema.JsonSchemaValueException as fast_error:
         from jsonschema import Draft202012Validator
 

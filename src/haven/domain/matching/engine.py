@@ -97,10 +97,11 @@ class MatchingResult:
 
 def usable_options(problem: MatchingProblem) -> npt.NDArray[np.bool_]:
     """Return a mask of options whose placement could hold the applicant's demand if empty."""
-    return np.all(
+    fits: npt.NDArray[np.bool_] = np.all(
         problem.demand[problem.option_applicant] <= problem.capacity[problem.option_placement],
         axis=1,
     )
+    return fits
 
 
 def tier_ranks(problem: MatchingProblem) -> IntArray:
@@ -153,9 +154,7 @@ def _capacity_rows(
     )
 
 
-def _constraint_matrix(
-    problem: MatchingProblem, columns: IntArray, resources: IntArray
-) -> Any:
+def _constraint_matrix(problem: MatchingProblem, columns: IntArray, resources: IntArray) -> Any:
     """Applicant rows (take at most one option) stacked on capacity rows (placement x resource)."""
     from scipy import sparse
 
@@ -257,7 +256,9 @@ def _option_price(
     """Return, per option, the capacity price of the units it would use at its placement."""
     prices = capacity_price.reshape(problem.placement_count, len(resources))
     used = problem.demand[problem.option_applicant[options]][:, resources]
-    return np.asarray((prices[problem.option_placement[options]] * used).sum(axis=1), dtype=np.int64)
+    return np.asarray(
+        (prices[problem.option_placement[options]] * used).sum(axis=1), dtype=np.int64
+    )
 
 
 def _dual_bound(
@@ -285,9 +286,7 @@ def _solve_tiered(
     resources = np.flatnonzero(np.any(problem.demand > 0, axis=0)).astype(np.int64)
     columns = usable
     matrix = _constraint_matrix(problem, columns, resources)
-    upper = np.concatenate(
-        [np.ones(problem.applicant_count), _capacity_vector(problem, resources)]
-    )
+    upper = np.concatenate([np.ones(problem.applicant_count), _capacity_vector(problem, resources)])
     base = LinearConstraint(matrix, -np.inf, upper)
     column_tiers = problem.tiers[problem.option_applicant[columns]]
     scores = problem.option_score[columns]
@@ -301,7 +300,7 @@ def _solve_tiered(
     reports: list[StageReport] = []
     chosen = incumbent[problem.option_applicant[columns]] == problem.option_placement[columns]
     for stage, (name, gain) in enumerate(objectives):
-        achieved = int(round(float(gain @ chosen)))
+        achieved = round(float(gain @ chosen))
         remaining = deadline - time.monotonic()
         upper_bound: int | None = None
         if remaining > 0:
@@ -323,7 +322,7 @@ def _solve_tiered(
                 assignment = _assignment_from_columns(problem, columns, candidate)
                 check_feasible(problem, assignment)
                 if _meets(candidate, fixed_rows, fixed_counts):
-                    value = int(round(float(gain @ candidate)))
+                    value = round(float(gain @ candidate))
                     if value > achieved:
                         chosen, achieved = candidate, value
             bound = getattr(solution, "mip_dual_bound", None)
@@ -362,8 +361,14 @@ def solve(
     usable = np.flatnonzero(usable_options(problem)).astype(np.int64)
     if len(usable) == 0:
         return MatchingResult(
-            problem, "optimal", baseline, 0.0, "trivial (no usable option)",
-            time.monotonic() - started, seed, baseline,
+            problem,
+            "optimal",
+            baseline,
+            0.0,
+            "trivial (no usable option)",
+            time.monotonic() - started,
+            seed,
+            baseline,
         )
     network = None
     if has_network_structure(problem, np.isin(np.arange(problem.option_count), usable)):
@@ -371,8 +376,15 @@ def solve(
     if network is not None:
         assignment, report = network
         return MatchingResult(
-            problem, "optimal", assignment, 0.0, "highs-lp (network, integer dual certificate)",
-            time.monotonic() - started, seed, baseline, (report,),
+            problem,
+            "optimal",
+            assignment,
+            0.0,
+            "highs-lp (network, integer dual certificate)",
+            time.monotonic() - started,
+            seed,
+            baseline,
+            (report,),
         )
     assignment, reports = _solve_tiered(problem, usable, baseline, deadline)
     solver = "highs-milp (tiered)"
@@ -382,6 +394,13 @@ def solve(
     gaps = [report.relative_gap for report in reports]
     gap = None if any(value is None for value in gaps) else max(v for v in gaps if v is not None)
     return MatchingResult(
-        problem, "optimal" if proven else "feasible", assignment, 0.0 if proven else gap,
-        solver, time.monotonic() - started, seed, baseline, reports,
+        problem,
+        "optimal" if proven else "feasible",
+        assignment,
+        0.0 if proven else gap,
+        solver,
+        time.monotonic() - started,
+        seed,
+        baseline,
+        reports,
     )

@@ -56,7 +56,7 @@ def explain_unplaced(problem: MatchingProblem, assignment: IntArray) -> dict[int
                 placed_score=placed_score,
             )
         )
-    for applicant, listed in reasons.items():
+    for listed in reasons.values():
         if not listed:
             listed.append(NO_OPTIONS)
     return reasons
@@ -82,7 +82,9 @@ def _option_reason(
                 f"{name} can never hold them: they need {_units(int(need[resource]), label)} "
                 f"and it has {int(capacity[resource])} in total"
             )
-    short = [resource for resource in range(len(problem.resources)) if need[resource] > free[resource]]
+    short = [
+        resource for resource in range(len(problem.resources)) if need[resource] > free[resource]
+    ]
     if not short:
         return (
             f"{name} still has room for them, but the search stopped at its time limit "

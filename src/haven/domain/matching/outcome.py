@@ -19,7 +19,8 @@ class InfeasibleAssignmentError(AssertionError):
 
 def assigned_options(problem: MatchingProblem, assignment: IntArray) -> npt.NDArray[np.bool_]:
     """Return a mask over options: True where the option is the one its applicant was given."""
-    return assignment[problem.option_applicant] == problem.option_placement
+    mask: npt.NDArray[np.bool_] = assignment[problem.option_applicant] == problem.option_placement
+    return mask
 
 
 def check_feasible(problem: MatchingProblem, assignment: IntArray) -> None:
@@ -30,10 +31,14 @@ def check_feasible(problem: MatchingProblem, assignment: IntArray) -> None:
     Nobody can be placed twice because an assignment holds one placement per applicant.
     """
     placed = assignment != UNPLACED
-    used = np.bincount(problem.option_applicant[assigned_options(problem, assignment)],
-                       minlength=problem.applicant_count)
+    used = np.bincount(
+        problem.option_applicant[assigned_options(problem, assignment)],
+        minlength=problem.applicant_count,
+    )
     if np.any(used[placed] != 1):
-        raise InfeasibleAssignmentError("an applicant was given a placement not among their options")
+        raise InfeasibleAssignmentError(
+            "an applicant was given a placement not among their options"
+        )
     usage = np.zeros_like(problem.capacity)
     np.add.at(usage, assignment[placed], problem.demand[placed])
     if np.any(usage > problem.capacity):

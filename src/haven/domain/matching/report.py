@@ -69,9 +69,7 @@ def result_to_json(result: MatchingResult) -> dict[str, Any]:
             "total_score": baseline_score,
         },
         "improvement_over_baseline": {
-            "placed_by_tier": {
-                str(tier): counts[tier] - baseline_counts[tier] for tier in counts
-            },
+            "placed_by_tier": {str(tier): counts[tier] - baseline_counts[tier] for tier in counts},
             "total_score": result.total_score - baseline_score,
         },
         "stages": [
