@@ -49,11 +49,13 @@ format: install
 	$(BIN)/ruff format src tests bench
 
 bench: install
+	$(BIN)/python -m pip install --quiet --require-hashes --only-binary :all: -r requirements/bench.txt
 	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
 lock:
 	cd requirements && uv pip compile --python-version 3.11 --generate-hashes --quiet base.in -o base.txt
 	cd requirements && uv pip compile --python-version 3.11 --generate-hashes --quiet base.in dev.in -o dev.txt
+	cd requirements && uv pip compile --python-version 3.11 --generate-hashes --quiet bench.in -o bench.txt
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -19,6 +19,7 @@ COMMAND_MODULES = [
     "haven.cli.manage",
     "haven.cli.assess",
     "haven.cli.demo",
+    "haven.cli.match",
 ]
 
 
