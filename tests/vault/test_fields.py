@@ -10,7 +10,7 @@ from haven.audit.models import AuditEvent
 from haven.cases.models import Case, Defender, Note
 from haven.cases.selectors import case_principal_defender
 from haven.cases.services import note_add
-from haven.vault.errors import DecryptionFailed
+from haven.vault.errors import DecryptionFailedError
 from tests.cases.factories import (
     CANARY_NAME,
     CANARY_NOTE,
@@ -20,22 +20,24 @@ from tests.cases.factories import (
 )
 
 
+def _row_id(pk):
+    return pk.hex if connection.vendor == "sqlite" else pk
+
+
 def raw_column(table: str, column: str, pk) -> bytes:
+    """Read a column as an attacker with database access would: raw SQL, no Django fields."""
+    query = f"SELECT {column} FROM {table} WHERE id = %s"  # noqa: S608 (fixed names in tests)
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT {column} FROM {table} WHERE id = %s",
-            [pk.hex if connection.vendor == "sqlite" else pk],
-        )
+        cursor.execute(query, [_row_id(pk)])
         (value,) = cursor.fetchone()
     return bytes(value)
 
 
 def write_raw_column(table: str, column: str, pk, value: bytes) -> None:
+    """Overwrite a column behind the application's back."""
+    query = f"UPDATE {table} SET {column} = %s WHERE id = %s"  # noqa: S608 (fixed names in tests)
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {table} SET {column} = %s WHERE id = %s",
-            [value, pk.hex if connection.vendor == "sqlite" else pk],
-        )
+        cursor.execute(query, [value, _row_id(pk)])
 
 
 @pytest.fixture
@@ -49,10 +51,10 @@ def test_round_trip_returns_every_value(case):
     defender = Defender.objects.get(pk=case_principal_defender(fresh).pk)
 
     assert canary_facts() == fresh.facts
-    assert CANARY_REFERENCE == fresh.external_reference
-    assert CANARY_NAME == defender.legal_name
+    assert fresh.external_reference == CANARY_REFERENCE
+    assert defender.legal_name == CANARY_NAME
     assert datetime.date(1987, 3, 14) == defender.birth_date
-    assert ["Zeph Canarywood"] == defender.other_names
+    assert defender.other_names == ["Zeph Canarywood"]
 
 
 def test_column_holds_versioned_ciphertext_not_plaintext(case):
@@ -85,8 +87,8 @@ def test_ciphertext_moved_to_another_row_fails_closed(organisation):
         raw_column("cases_case", "external_reference", first.pk),
     )
 
-    with pytest.raises(DecryptionFailed):
-        Case.objects.get(pk=second.pk).external_reference
+    with pytest.raises(DecryptionFailedError):
+        _ = Case.objects.get(pk=second.pk).external_reference
     assert AuditEvent.objects.filter(
         event_type=EventType.DECRYPT_FAILED, object_id=str(second.pk)
     ).exists()
@@ -99,8 +101,8 @@ def test_ciphertext_moved_to_another_column_fails(case):
         "cases_defender", "phone", defender.pk, raw_column("cases_defender", "email", defender.pk)
     )
 
-    with pytest.raises(DecryptionFailed):
-        Defender.objects.get(pk=defender.pk).phone
+    with pytest.raises(DecryptionFailedError):
+        _ = Defender.objects.get(pk=defender.pk).phone
 
 
 def test_flipped_byte_fails(case):
@@ -109,8 +111,8 @@ def test_flipped_byte_fails(case):
     stored[-1] ^= 1
     write_raw_column("cases_case", "facts", case.pk, bytes(stored))
 
-    with pytest.raises(DecryptionFailed):
-        Case.objects.get(pk=case.pk).facts
+    with pytest.raises(DecryptionFailedError):
+        _ = Case.objects.get(pk=case.pk).facts
 
 
 def test_plaintext_never_reaches_sql_filters(case):
@@ -125,7 +127,7 @@ def test_in_place_json_changes_are_saved(case):
     fresh.facts["assessed_on"] = "2025-01-02"
     fresh.save()
 
-    assert "2025-01-02" == Case.objects.get(pk=case.pk).facts["assessed_on"]
+    assert Case.objects.get(pk=case.pk).facts["assessed_on"] == "2025-01-02"
 
 
 def test_unread_fields_are_not_decrypted(case, django_assert_num_queries):
@@ -139,5 +141,5 @@ def test_notes_use_the_case_key(case):
     """A note's body round-trips and is stored encrypted."""
     note = note_add(case=case, author=None, body=CANARY_NOTE)
 
-    assert CANARY_NOTE == Note.objects.get(pk=note.pk).body
+    assert Note.objects.get(pk=note.pk).body == CANARY_NOTE
     assert CANARY_NOTE.encode() not in raw_column("cases_note", "body", note.pk)

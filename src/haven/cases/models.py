@@ -86,7 +86,9 @@ class Case(models.Model):
     status = models.CharField(max_length=16, choices=CaseStatus.choices, default=CaseStatus.OPEN)
     facts = EncryptedJSONField()
     external_reference = EncryptedTextField(max_length=200)
-    defenders = models.ManyToManyField(Defender, through="CaseDefender", related_name="cases")
+    defenders: "models.ManyToManyField[Defender, CaseDefender]" = models.ManyToManyField(
+        Defender, through="CaseDefender", related_name="cases"
+    )
     created_at = models.DateTimeField(default=timezone.now)
     erased_at = models.DateTimeField(null=True, blank=True)
 

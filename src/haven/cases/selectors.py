@@ -10,7 +10,7 @@ from haven.cases.models import Case, CaseStatus, Defender, Note
 from haven.vault.keyring import current_keyring
 
 
-class CaseNotFound(Exception):
+class CaseNotFoundError(Exception):
     """The case does not exist or the user may not see it; the two are never told apart."""
 
 
@@ -47,11 +47,11 @@ def case_list_visible_to(user: Any, *, organisation: Organisation) -> QuerySet[C
 
 
 def case_get_for_user(user: Any, *, organisation: Organisation, case_id: uuid.UUID | str) -> Case:
-    """Return one visible case or raise CaseNotFound, the same way for missing and forbidden."""
+    """Return one visible case or raise CaseNotFoundError, the same way for missing and forbidden."""
     try:
         return case_list_visible_to(user, organisation=organisation).get(pk=case_id)
     except (Case.DoesNotExist, ValueError):
-        raise CaseNotFound from None
+        raise CaseNotFoundError from None
 
 
 def case_principal_defender(case: Case) -> Defender | None:

@@ -34,7 +34,7 @@ from haven.vault.blind_index import (
     blind_index_update,
     find_index,
 )
-from haven.vault.errors import SearchRateLimited
+from haven.vault.errors import SearchRateLimitedError
 from haven.vault.keyring import keyring_scope
 
 IDENTITY_FIELDS = (
@@ -253,7 +253,7 @@ def case_erasure_approve(*, erasure: CaseErasure, approved_by: Any) -> CaseErasu
     Checks itself that ``approved_by`` is a coordinator of the same organisation and not the
     requester. Destroys the case's data key and the keys of its defenders that no other live case
     refers to, deletes their blind-index tokens, and marks the rows erased; every encrypted field
-    then raises KeyDestroyed. Side effects: ``vault.shred_approved`` and ``vault.case_shredded``
+    then raises KeyDestroyedError. Side effects: ``vault.shred_approved`` and ``vault.case_shredded``
     events holding identifiers only. Raises CaseError when the approval is not allowed.
     """
     erasure = CaseErasure.objects.select_for_update().get(pk=erasure.pk)
@@ -318,7 +318,7 @@ def defender_search(
     is an active member (an outsider gets the same empty answer as a miss, BI-04) and allows
     ``SEARCHES_PER_HOUR`` searches per user per hour, counted from the audit log, so the limit holds
     across processes. Side effect: one ``vault.blind_search`` event holding the token, never the
-    term. Raises SearchRateLimited past the limit and CaseError for a field without an index.
+    term. Raises SearchRateLimitedError past the limit and CaseError for a field without an index.
     """
     try:
         index = find_index(Defender, field)
@@ -331,7 +331,7 @@ def defender_search(
                 event_type=EventType.BLIND_SEARCH, actor_id=user.public_id, occurred_at__gte=since
             ).count()
             if recent >= SEARCHES_PER_HOUR:
-                raise SearchRateLimited(SEARCH_LIMIT_REACHED.format(limit=SEARCHES_PER_HOUR))
+                raise SearchRateLimitedError(SEARCH_LIMIT_REACHED.format(limit=SEARCHES_PER_HOUR))
         allowed = bool(membership_roles(user, organisation))
         searched, owner_ids = blind_index_candidates(ring, organisation.pk, Defender, index, value)
         matches: list[Defender] = []

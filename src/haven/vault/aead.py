@@ -14,7 +14,7 @@ import struct
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from haven.vault.errors import DecryptionFailed
+from haven.vault.errors import DecryptionFailedError
 
 MAGIC = b"v1"
 ALG_AES_256_GCM = 1
@@ -44,18 +44,18 @@ def key_version_of(blob: bytes) -> int:
     """Return the key version recorded in a sealed value's header."""
     magic, alg, version = _HEADER.unpack_from(blob)
     if magic != MAGIC or alg != ALG_AES_256_GCM:
-        raise DecryptionFailed(NOT_A_CIPHERTEXT)
+        raise DecryptionFailedError(NOT_A_CIPHERTEXT)
     return int(version)
 
 
 def open_sealed(cipher: AESGCM, blob: bytes, aad: bytes) -> bytes:
-    """Decrypt a value made by ``seal`` with the same ``aad``; raise DecryptionFailed otherwise."""
+    """Decrypt a value made by ``seal`` with the same ``aad``; raise DecryptionFailedError otherwise."""
     if len(blob) < OVERHEAD:
-        raise DecryptionFailed(NOT_A_CIPHERTEXT)
+        raise DecryptionFailedError(NOT_A_CIPHERTEXT)
     key_version_of(blob)
     header = blob[:HEADER_BYTES]
     nonce = blob[HEADER_BYTES : HEADER_BYTES + NONCE_BYTES]
     try:
         return cipher.decrypt(nonce, blob[HEADER_BYTES + NONCE_BYTES :], header + aad)
     except InvalidTag:
-        raise DecryptionFailed(AUTHENTICATION_FAILED) from None
+        raise DecryptionFailedError(AUTHENTICATION_FAILED) from None

@@ -94,7 +94,7 @@ class BlindIndex:
     @property
     def expected_coincidences(self) -> float:
         """``C = R / 2**min(L, K)``: how many rows are expected to share one token (BI-02)."""
-        return self.expected_rows / 2 ** min(self.bits, self.input_entropy_bits)
+        return float(self.expected_rows / 2 ** min(self.bits, self.input_entropy_bits))
 
     @property
     def within_leakage_bounds(self) -> bool:
@@ -172,7 +172,7 @@ def blind_index_update(instance: Any, keyring: KeyRing) -> None:
     model = type(instance)
     indexer = BlindIndexer(keyring, instance.organisation_id)
     BlindIndexEntry.objects.filter(owner_id=instance.pk).delete()
-    entries = []
+    entries: list[BlindIndexEntry] = []
     for index in declared_indexes(model):
         raw = getattr(instance, index.field)
         values: Iterable[Any] = raw if isinstance(raw, list) else [raw]

@@ -12,29 +12,29 @@ class VaultError(Exception):
     """Base class of every vault failure."""
 
 
-class MasterKeyMissing(VaultError, ImproperlyConfigured):
+class MasterKeyMissingError(VaultError, ImproperlyConfigured):
     """No master key is configured, or its file cannot be read (CRY-04: no fallback)."""
 
 
-class MasterKeyInvalid(VaultError, ImproperlyConfigured):
+class MasterKeyInvalidError(VaultError, ImproperlyConfigured):
     """The configured master key is not 32 bytes of base64."""
 
 
-class UnknownMasterKey(VaultError):
+class UnknownMasterKeyError(VaultError):
     """An organisation key is wrapped under a master key that is not loaded."""
 
 
-class KeyNotFound(VaultError):
+class KeyNotFoundError(VaultError):
     """No data key exists for the record, or the organisation has no key yet."""
 
 
-class KeyDestroyed(VaultError):
+class KeyDestroyedError(VaultError):
     """The record was erased: its data key was destroyed (crypto-shredding, CRY-06)."""
 
 
-class DecryptionFailed(VaultError):
+class DecryptionFailedError(VaultError):
     """A ciphertext failed authentication: tampered, truncated, or moved from another row."""
 
 
-class SearchRateLimited(VaultError):
+class SearchRateLimitedError(VaultError):
     """A user ran more blind-index searches than the hourly limit allows (BI-04)."""

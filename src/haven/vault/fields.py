@@ -15,8 +15,8 @@ A model declares its sensitive columns as ``EncryptedTextField``, ``EncryptedJSO
   raises TypeError instead of sending plaintext to the database. Exact search goes through
   ``haven.vault.blind_index``.
 
-A failed decryption raises ``DecryptionFailed`` (logged and audited with identifiers only,
-CRY-08); reading an erased record raises ``KeyDestroyed``.
+A failed decryption raises ``DecryptionFailedError`` (logged and audited with identifiers only,
+CRY-08); reading an erased record raises ``KeyDestroyedError``.
 """
 
 import datetime
@@ -29,7 +29,7 @@ from django.db import models
 from django.db.models.query_utils import DeferredAttribute
 
 from haven.vault import aead
-from haven.vault.errors import DecryptionFailed
+from haven.vault.errors import DecryptionFailedError
 from haven.vault.keyring import KeyRef, KeyRing, current_keyring
 
 logger = logging.getLogger("haven.vault")
@@ -82,7 +82,7 @@ class EncryptedAttribute(DeferredAttribute):
         instance.__dict__[self.field.attname] = value
 
 
-class EncryptedField(models.BinaryField):
+class EncryptedField(models.BinaryField):  # type: ignore[type-arg]
     """Base class: a BinaryField whose attribute is plaintext and whose column is ciphertext."""
 
     descriptor_class = EncryptedAttribute
@@ -175,7 +175,7 @@ class EncryptedField(models.BinaryField):
         _version, cipher = keyring_for(instance).data_key(ref)
         try:
             encoded = aead.open_sealed(cipher, stored.blob, self.associated_data(instance, ref))
-        except DecryptionFailed:
+        except DecryptionFailedError:
             self._report_failure(instance, ref)
             raise
         stored.plain = self.decode(encoded)

@@ -19,7 +19,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from haven.vault import aead
-from haven.vault.errors import DecryptionFailed
+from haven.vault.errors import DecryptionFailedError
 from haven.vault.keyring import KeyRef, KeyRing
 
 MAGIC = b"hvf1"
@@ -54,7 +54,7 @@ def attachment_key_create(
 def attachment_key_open(
     keyring: KeyRing, case_ref: KeyRef, attachment_id: object, wrapped: bytes
 ) -> AESGCM:
-    """Unwrap a stored attachment key; raises KeyDestroyed once the case is erased."""
+    """Unwrap a stored attachment key; raises KeyDestroyedError once the case is erased."""
     case_cipher = keyring.data_cipher(case_ref)
     return AESGCM(
         aead.open_sealed(case_cipher, bytes(wrapped), attachment_key_aad(case_ref, attachment_id))
@@ -85,22 +85,22 @@ def seal_stream(cipher: AESGCM, source: BinaryIO, sink: BinaryIO, aad: bytes) ->
 
 
 def open_stream(cipher: AESGCM, source: BinaryIO, sink: BinaryIO, aad: bytes) -> int:
-    """Decrypt a file made by ``seal_stream`` into ``sink``; raise DecryptionFailed if altered."""
+    """Decrypt a file made by ``seal_stream`` into ``sink``; raise DecryptionFailedError if altered."""
     head = source.read(len(MAGIC) + PREFIX_BYTES)
     if len(head) != len(MAGIC) + PREFIX_BYTES or not head.startswith(MAGIC):
-        raise DecryptionFailed(NOT_A_FILE)
+        raise DecryptionFailedError(NOT_A_FILE)
     prefix = head[len(MAGIC) :]
     total = 0
     counter = 0
     pending = _read_chunk(source)
     if pending is None:
-        raise DecryptionFailed(NOT_A_FILE)
+        raise DecryptionFailedError(NOT_A_FILE)
     while pending is not None:
         following = _read_chunk(source)
         try:
             plain = cipher.decrypt(_nonce(prefix, counter, following is None), pending, aad)
         except InvalidTag:
-            raise DecryptionFailed(FILE_TAMPERED) from None
+            raise DecryptionFailedError(FILE_TAMPERED) from None
         sink.write(plain)
         total += len(plain)
         pending = following
@@ -113,9 +113,9 @@ def _read_chunk(source: BinaryIO) -> bytes | None:
     if not length_bytes:
         return None
     if len(length_bytes) != _LENGTH.size:
-        raise DecryptionFailed(NOT_A_FILE)
+        raise DecryptionFailedError(NOT_A_FILE)
     (length,) = _LENGTH.unpack(length_bytes)
     chunk = source.read(length)
     if len(chunk) != length or length > CHUNK_BYTES + 16:
-        raise DecryptionFailed(NOT_A_FILE)
+        raise DecryptionFailedError(NOT_A_FILE)
     return chunk

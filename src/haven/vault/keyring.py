@@ -10,9 +10,9 @@ keys of a whole list page in one query instead of one per row.
 
 import contextlib
 import contextvars
-import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.db import transaction
@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from haven.accounts.models import Organisation
 from haven.vault import aead
-from haven.vault.errors import KeyDestroyed, KeyNotFound, UnknownMasterKey
+from haven.vault.errors import KeyDestroyedError, KeyNotFoundError, UnknownMasterKeyError
 from haven.vault.masterkey import MasterKey, configured_master_key
 from haven.vault.models import DataKey, KeyPurpose, KeyState, OrganisationKey
 
@@ -43,9 +43,9 @@ MASTER_NOT_LOADED = (
 class KeyRef:
     """Which data key encrypts a record: its organisation and the key's owner (e.g. a case)."""
 
-    organisation_id: uuid.UUID | None
+    organisation_id: Any  # a UUID, or None for system secrets
     owner_type: str
-    owner_id: uuid.UUID | None
+    owner_id: Any
 
     @classmethod
     def system(cls) -> "KeyRef":
@@ -53,7 +53,7 @@ class KeyRef:
         return cls(None, SYSTEM_OWNER, None)
 
 
-def organisation_key_aad(organisation_id: object, purpose: str, version: int) -> bytes:
+def organisation_key_aad(organisation_id: Any, purpose: str, version: int) -> bytes:
     return f"orgkey|{organisation_id or SYSTEM_OWNER}|{purpose}|{version}".encode()
 
 
@@ -67,9 +67,9 @@ class KeyRing:
     def __init__(self, extra_master_keys: Sequence[MasterKey] = ()) -> None:
         self._extra_masters = list(extra_master_keys)
         self._masters: dict[str, MasterKey] | None = None
-        self._organisation: dict[tuple[object, str, int], AESGCM] = {}
-        self._current_version: dict[tuple[object, str], int] = {}
-        self._data: dict[tuple[str, object], tuple[int, AESGCM]] = {}
+        self._organisation: dict[tuple[Any, str, int], AESGCM] = {}
+        self._current_version: dict[tuple[Any, str], int] = {}
+        self._data: dict[tuple[str, Any], tuple[int, AESGCM]] = {}
 
     # Master keys -------------------------------------------------------------------------
     def master_keys(self) -> dict[str, MasterKey]:
@@ -92,10 +92,12 @@ class KeyRing:
         if key in self._organisation:
             return self._organisation[key]
         if row.wrapped is None or row.state == KeyState.DESTROYED:
-            raise KeyNotFound(NO_ORGANISATION_KEY.format(version=row.version, purpose=row.purpose))
+            raise KeyNotFoundError(
+                NO_ORGANISATION_KEY.format(version=row.version, purpose=row.purpose)
+            )
         master = self.master_keys().get(row.master_key_id)
         if master is None:
-            raise UnknownMasterKey(MASTER_NOT_LOADED.format(key_id=row.master_key_id))
+            raise UnknownMasterKeyError(MASTER_NOT_LOADED.format(key_id=row.master_key_id))
         raw = aead.open_sealed(
             master.cipher,
             bytes(row.wrapped),
@@ -109,9 +111,11 @@ class KeyRing:
         """Return an organisation key's bytes, for deriving subkeys (blind indexes) only."""
         master = self.master_keys().get(row.master_key_id)
         if master is None:
-            raise UnknownMasterKey(MASTER_NOT_LOADED.format(key_id=row.master_key_id))
+            raise UnknownMasterKeyError(MASTER_NOT_LOADED.format(key_id=row.master_key_id))
         if row.wrapped is None:
-            raise KeyNotFound(NO_ORGANISATION_KEY.format(version=row.version, purpose=row.purpose))
+            raise KeyNotFoundError(
+                NO_ORGANISATION_KEY.format(version=row.version, purpose=row.purpose)
+            )
         return aead.open_sealed(
             master.cipher,
             bytes(row.wrapped),
@@ -120,7 +124,7 @@ class KeyRing:
 
     # Organisation keys -------------------------------------------------------------------
     def organisation_cipher(
-        self, organisation_id: object, purpose: str, version: int | None = None
+        self, organisation_id: Any, purpose: str, version: int | None = None
     ) -> tuple[int, AESGCM]:
         """Return (version, cipher) of an organisation key; the active one when no version is given."""
         if version is None:
@@ -132,21 +136,19 @@ class KeyRing:
         return row.version, self.open_organisation_row(row)
 
     def organisation_row(
-        self, organisation_id: object, purpose: str, version: int | None = None
+        self, organisation_id: Any, purpose: str, version: int | None = None
     ) -> OrganisationKey:
         """Return an organisation key row, creating version 1 on first use."""
         rows = OrganisationKey.objects.filter(organisation_id=organisation_id, purpose=purpose)
         if version is not None:
             row = rows.filter(version=version).first()
             if row is None:
-                raise KeyNotFound(NO_ORGANISATION_KEY.format(version=version, purpose=purpose))
+                raise KeyNotFoundError(NO_ORGANISATION_KEY.format(version=version, purpose=purpose))
             return row
         row = rows.filter(state=KeyState.ACTIVE).order_by("-version").first()
         return row or self._create_first_organisation_key(organisation_id, purpose)
 
-    def _create_first_organisation_key(
-        self, organisation_id: object, purpose: str
-    ) -> OrganisationKey:
+    def _create_first_organisation_key(self, organisation_id: Any, purpose: str) -> OrganisationKey:
         with transaction.atomic():
             if organisation_id is not None:
                 # Serialises the first key per organisation across processes.
@@ -161,7 +163,7 @@ class KeyRing:
             return self.add_organisation_key(organisation_id, purpose, version=1)
 
     def add_organisation_key(
-        self, organisation_id: object, purpose: str, *, version: int
+        self, organisation_id: Any, purpose: str, *, version: int
     ) -> OrganisationKey:
         """Create and store a new organisation key version wrapped under the current master key."""
         from haven.audit.events import EventType
@@ -190,7 +192,7 @@ class KeyRing:
 
     # Data keys ----------------------------------------------------------------------------
     def data_cipher(self, ref: KeyRef) -> AESGCM:
-        """Return the cipher of a record's data key; raise KeyDestroyed if the record was erased."""
+        """Return the cipher of a record's data key; raise KeyDestroyedError if the record was erased."""
         return self.data_key(ref)[1]
 
     def data_key(self, ref: KeyRef) -> tuple[int, AESGCM]:
@@ -208,11 +210,11 @@ class KeyRing:
 
     def _open_data_row(self, ref: KeyRef, row: DataKey | None) -> tuple[int, AESGCM]:
         if row is None:
-            raise KeyNotFound(NO_DATA_KEY.format(owner_type=ref.owner_type))
+            raise KeyNotFoundError(NO_DATA_KEY.format(owner_type=ref.owner_type))
         if str(row.organisation_id) != str(ref.organisation_id):
-            raise KeyNotFound(OTHER_ORGANISATION.format(owner_type=ref.owner_type))
+            raise KeyNotFoundError(OTHER_ORGANISATION.format(owner_type=ref.owner_type))
         if row.destroyed_at is not None or row.wrapped is None:
-            raise KeyDestroyed(ERASED)
+            raise KeyDestroyedError(ERASED)
         _version, organisation_cipher = self.organisation_cipher(
             row.organisation_id, KeyPurpose.DATA, row.organisation_key_version
         )

@@ -21,7 +21,7 @@ from pathlib import Path
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from haven.vault.aead import KEY_BYTES, new_key
-from haven.vault.errors import MasterKeyInvalid, MasterKeyMissing
+from haven.vault.errors import MasterKeyInvalidError, MasterKeyMissingError
 
 NO_MASTER_KEY = (
     "No master key is configured: set HAVEN_MASTER_KEY (base64 of 32 random bytes) or "
@@ -48,9 +48,9 @@ def parse_master_key(text: str, *, source: str) -> MasterKey:
     try:
         raw = base64.b64decode(text.strip(), validate=True)
     except (binascii.Error, ValueError):
-        raise MasterKeyInvalid(NOT_A_KEY.format(source=source)) from None
+        raise MasterKeyInvalidError(NOT_A_KEY.format(source=source)) from None
     if len(raw) != KEY_BYTES:
-        raise MasterKeyInvalid(NOT_A_KEY.format(source=source))
+        raise MasterKeyInvalidError(NOT_A_KEY.format(source=source))
     return MasterKey(key_id=master_key_id(raw), cipher=AESGCM(raw))
 
 
@@ -64,12 +64,12 @@ def read_master_key_file(path: Path) -> MasterKey:
     try:
         text = Path(path).read_text(encoding="ascii")
     except (OSError, UnicodeDecodeError):
-        raise MasterKeyMissing(KEY_FILE_UNREADABLE.format(path=path)) from None
+        raise MasterKeyMissingError(KEY_FILE_UNREADABLE.format(path=path)) from None
     return parse_master_key(text, source=f"in {path}")
 
 
 def configured_master_key() -> MasterKey:
-    """Return the master key the settings point at, or raise MasterKeyMissing."""
+    """Return the master key the settings point at, or raise MasterKeyMissingError."""
     from django.conf import settings
 
     value = getattr(settings, "HAVEN_MASTER_KEY", None)
@@ -78,7 +78,7 @@ def configured_master_key() -> MasterKey:
     path = getattr(settings, "HAVEN_MASTER_KEY_FILE", None)
     if path:
         return read_master_key_file(Path(path))
-    raise MasterKeyMissing(NO_MASTER_KEY)
+    raise MasterKeyMissingError(NO_MASTER_KEY)
 
 
 def write_master_key_file(path: Path) -> MasterKey:
@@ -94,7 +94,7 @@ def write_master_key_file(path: Path) -> MasterKey:
     try:
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
-        raise MasterKeyInvalid(KEY_FILE_EXISTS.format(path=path)) from None
+        raise MasterKeyInvalidError(KEY_FILE_EXISTS.format(path=path)) from None
     with os.fdopen(descriptor, "w", encoding="ascii") as handle:
         handle.write(base64.b64encode(raw).decode() + "\n")
     return MasterKey(key_id=master_key_id(raw), cipher=AESGCM(raw))

@@ -12,7 +12,7 @@ import base64
 import binascii
 
 from haven.vault import aead
-from haven.vault.errors import DecryptionFailed
+from haven.vault.errors import DecryptionFailedError
 from haven.vault.keyring import KeyRing, current_keyring
 from haven.vault.models import KeyPurpose
 
@@ -35,13 +35,13 @@ def seal_system_secret(*, purpose: str, record_id: str, secret: bytes) -> str:
 def open_system_secret(*, purpose: str, record_id: str, sealed: str) -> bytes:
     """Return the secret sealed by ``seal_system_secret`` for the same purpose and record."""
     if not sealed.startswith(PREFIX):
-        raise DecryptionFailed(NOT_SEALED)
+        raise DecryptionFailedError(NOT_SEALED)
     try:
         blob = base64.b64decode(sealed[len(PREFIX) :], validate=True)
     except (binascii.Error, ValueError):
-        raise DecryptionFailed(NOT_SEALED) from None
+        raise DecryptionFailedError(NOT_SEALED) from None
     if len(blob) < aead.OVERHEAD:
-        raise DecryptionFailed(NOT_SEALED)
+        raise DecryptionFailedError(NOT_SEALED)
     ring = current_keyring() or KeyRing()
     _version, cipher = ring.organisation_cipher(None, KeyPurpose.SYSTEM, aead.key_version_of(blob))
     return aead.open_sealed(cipher, blob, _aad(purpose, record_id))
