@@ -21,7 +21,7 @@ from django.utils import timezone
 from haven.accounts.models import Organisation
 from haven.vault import aead
 from haven.vault.errors import KeyDestroyedError, KeyNotFoundError, UnknownMasterKeyError
-from haven.vault.masterkey import MasterKey, configured_master_key
+from haven.vault.masterkey import MasterKey, configured_master_keys
 from haven.vault.models import DataKey, KeyPurpose, KeyState, OrganisationKey
 
 SYSTEM_OWNER = "system"
@@ -75,8 +75,7 @@ class KeyRing:
     def master_keys(self) -> dict[str, MasterKey]:
         """Return every loaded master key by id; the configured one is always among them."""
         if self._masters is None:
-            configured = configured_master_key()
-            self._masters = {configured.key_id: configured}
+            self._masters = {key.key_id: key for key in configured_master_keys()}
             for extra in self._extra_masters:
                 self._masters[extra.key_id] = extra
         return self._masters

@@ -68,17 +68,37 @@ def read_master_key_file(path: Path) -> MasterKey:
     return parse_master_key(text, source=f"in {path}")
 
 
-def configured_master_key() -> MasterKey:
-    """Return the master key the settings point at, or raise MasterKeyMissingError."""
+def configured_master_keys() -> list[MasterKey]:
+    """
+    Return the configured master keys, the current one first, or raise MasterKeyMissingError.
+
+    The setting (or file) may hold several keys separated by white space: the first wraps new
+    organisation keys, every one opens existing ones. A second key is how the running server
+    keeps reading while ``haven keys rotate-master`` moves keys from the old master to the new.
+    """
     from django.conf import settings
 
     value = getattr(settings, "HAVEN_MASTER_KEY", None)
-    if value:
-        return parse_master_key(value, source="in HAVEN_MASTER_KEY")
     path = getattr(settings, "HAVEN_MASTER_KEY_FILE", None)
-    if path:
-        return read_master_key_file(Path(path))
-    raise MasterKeyMissingError(NO_MASTER_KEY)
+    if value:
+        text, source = value, "in HAVEN_MASTER_KEY"
+    elif path:
+        try:
+            text = Path(path).read_text(encoding="ascii")
+        except (OSError, UnicodeDecodeError):
+            raise MasterKeyMissingError(KEY_FILE_UNREADABLE.format(path=path)) from None
+        source = f"in {path}"
+    else:
+        raise MasterKeyMissingError(NO_MASTER_KEY)
+    keys = [parse_master_key(part, source=source) for part in text.split()]
+    if not keys:
+        raise MasterKeyInvalidError(NOT_A_KEY.format(source=source))
+    return keys
+
+
+def configured_master_key() -> MasterKey:
+    """Return the current master key (the first configured one)."""
+    return configured_master_keys()[0]
 
 
 def write_master_key_file(path: Path) -> MasterKey:
