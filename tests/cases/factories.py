@@ -28,7 +28,7 @@ def canary_identity(suffix: str = "") -> dict[str, Any]:
 def canary_facts() -> dict[str, Any]:
     return {
         "schema": "haven.case-facts/1",
-        "defender": {"nationalities": ["CO"], "profiles": ["land_environment"]},
+        "defender": {"nationalities": ["CO"], "profiles": ["land", "environmental"]},
     }
 
 
