@@ -53,7 +53,7 @@ def test_organisation_rotation_interrupted_then_rerun(cases, organisation, stop_
     assert decrypted_state() == before
     assert set(
         DataKey.objects.filter(organisation=organisation).values_list(
-            "organisation_key_version", flat=True
+            "organisation_key__version", flat=True
         )
     ) == {first.version}
 

@@ -3,7 +3,9 @@ Case records. Sensitive columns are vault fields; everything in plain columns is
 non-identifying (codes, statuses, timestamps, foreign keys).
 
 Each model says which data key encrypts it through ``vault_key_ref()``: a defender uses its own,
-a case and its notes use the case's.
+a case and its notes use the case's. Cases and defenders point at their ``DataKey`` row, so a
+query with ``select_related("data_key__organisation_key")`` brings every key a page needs in the
+same round trip.
 """
 
 import uuid
@@ -22,7 +24,8 @@ from haven.vault.blind_index import (
     normalise_text,
 )
 from haven.vault.fields import EncryptedDateField, EncryptedJSONField, EncryptedTextField
-from haven.vault.keyring import KeyRef
+from haven.vault.keyring import KeyRef, preloaded_relation
+from haven.vault.models import DataKey
 
 CASE_KEY = "case"
 DEFENDER_KEY = "defender"
@@ -41,6 +44,7 @@ class Defender(models.Model):
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="defenders"
     )
+    data_key = models.OneToOneField(DataKey, on_delete=models.PROTECT, related_name="+")
     legal_name = EncryptedTextField(max_length=300)
     other_names = EncryptedJSONField()
     birth_date = EncryptedDateField()
@@ -74,7 +78,9 @@ class Defender(models.Model):
         return f"defender {self.pk}"
 
     def vault_key_ref(self) -> KeyRef:
-        return KeyRef(self.organisation_id, DEFENDER_KEY, self.pk)
+        return KeyRef(
+            self.organisation_id, DEFENDER_KEY, self.pk, preloaded_relation(self, "data_key")
+        )
 
 
 class Case(models.Model):
@@ -83,6 +89,7 @@ class Case(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="cases")
     code = models.CharField(max_length=20)
+    data_key = models.OneToOneField(DataKey, on_delete=models.PROTECT, related_name="+")
     status = models.CharField(max_length=16, choices=CaseStatus.choices, default=CaseStatus.OPEN)
     facts = EncryptedJSONField()
     external_reference = EncryptedTextField(max_length=200)
@@ -104,7 +111,7 @@ class Case(models.Model):
         return self.code
 
     def vault_key_ref(self) -> KeyRef:
-        return KeyRef(self.organisation_id, CASE_KEY, self.pk)
+        return KeyRef(self.organisation_id, CASE_KEY, self.pk, preloaded_relation(self, "data_key"))
 
 
 class CaseDefenderRole(models.TextChoices):
@@ -151,7 +158,12 @@ class Note(models.Model):
         return f"note {self.pk}"
 
     def vault_key_ref(self) -> KeyRef:
-        return KeyRef(self.organisation_id, CASE_KEY, self.case_id)
+        return KeyRef(
+            self.organisation_id,
+            CASE_KEY,
+            self.case_id,
+            preloaded_relation(self, "case", "data_key"),
+        )
 
 
 class ErasureState(models.TextChoices):

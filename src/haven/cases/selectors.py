@@ -42,6 +42,7 @@ def case_list_visible_to(user: Any, *, organisation: Organisation) -> QuerySet[C
     return (
         Case.objects.filter(organisation=organisation)
         .exclude(status=CaseStatus.ERASED)
+        .select_related("data_key__organisation_key")
         .order_by("-created_at")
     )
 

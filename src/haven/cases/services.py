@@ -96,7 +96,7 @@ def defender_create(
     with keyring_scope() as ring:
         defender = Defender(organisation=organisation)
         _set_identity(defender, identity)
-        ring.create_data_key(defender.vault_key_ref())
+        defender.data_key = ring.create_data_key(defender.vault_key_ref())
         defender.save()
         blind_index_update(defender, ring)
     return defender
@@ -145,7 +145,7 @@ def case_open(
         case = Case(organisation=organisation, code=code or _new_case_code(organisation))
         case.facts = dict(facts)
         case.external_reference = external_reference
-        ring.create_data_key(case.vault_key_ref())
+        case.data_key = ring.create_data_key(case.vault_key_ref())
         case.save()
         CaseDefender.objects.create(case=case, defender=defender)
         record_event(

@@ -53,6 +53,24 @@ class Ciphertext:
     def __repr__(self) -> str:
         return f"<Ciphertext {len(self.blob)} bytes>"
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # A pickled instance (e.g. in a cache backend) keeps the ciphertext, never the plaintext.
+        return (Ciphertext, (self.blob,))
+
+
+def _row_context(instance: models.Model) -> tuple[KeyRef, bytes]:
+    """
+    Return the key reference and the associated-data prefix of ``instance``, computed once.
+
+    Every encrypted field of a row shares both, so a page reading 20 fields builds them once.
+    """
+    context = instance.__dict__.get("_vault_context")
+    if context is None or context[2] != instance.pk:
+        ref: KeyRef = instance.vault_key_ref()  # type: ignore[attr-defined]
+        prefix = f"field|{ref.organisation_id}|{instance._meta.db_table}|{instance.pk}|".encode()
+        context = instance.__dict__["_vault_context"] = (ref, prefix, instance.pk)
+    return context[0], context[1]
+
 
 def keyring_for(instance: models.Model) -> KeyRing:
     """Return the open key ring, or one private to ``instance`` when no scope is open."""
@@ -118,11 +136,9 @@ class EncryptedField(models.BinaryField):  # type: ignore[type-arg]
     def decode(self, data: bytes) -> Any:
         raise NotImplementedError
 
-    def associated_data(self, instance: models.Model, ref: KeyRef) -> bytes:
-        """Bind a ciphertext to its organisation, table, column and row (CRY-02)."""
-        return (
-            f"field|{ref.organisation_id}|{instance._meta.db_table}|{self.column}|{instance.pk}"
-        ).encode()
+    def associated_data(self, prefix: bytes) -> bytes:
+        """Bind a ciphertext to its organisation, table, row and column (CRY-02)."""
+        return prefix + self.column.encode()
 
     # Database conversion -----------------------------------------------------------------
     def from_db_value(self, value: Any, expression: Any, connection: Any) -> Ciphertext | None:
@@ -159,11 +175,11 @@ class EncryptedField(models.BinaryField):  # type: ignore[type-arg]
         """Encrypt ``value`` for this column of ``instance`` and keep it cached as read."""
         if instance.pk is None:
             raise ValueError(f"{type(instance).__name__} needs its primary key before encrypting.")
-        ref: KeyRef = instance.vault_key_ref()  # type: ignore[attr-defined]
+        ref, prefix = _row_context(instance)
         version, cipher = keyring_for(instance).data_key(ref)
         encoded = self.encode(value)
-        blob = aead.seal(cipher, encoded, self.associated_data(instance, ref), key_version=version)
-        plain = value if self.mutable else self.decode(encoded)
+        blob = aead.seal(cipher, encoded, self.associated_data(prefix), key_version=version)
+        plain = value if self.mutable or isinstance(value, str) else self.decode(encoded)
         instance.__dict__[self.attname] = Ciphertext(blob, plain, encoded)
         return blob
 
@@ -171,10 +187,10 @@ class EncryptedField(models.BinaryField):  # type: ignore[type-arg]
         """Decrypt ``stored`` for ``instance``, caching the plaintext on it."""
         if stored.encoded is not None:
             return stored.plain
-        ref: KeyRef = instance.vault_key_ref()  # type: ignore[attr-defined]
+        ref, prefix = _row_context(instance)
         _version, cipher = keyring_for(instance).data_key(ref)
         try:
-            encoded = aead.open_sealed(cipher, stored.blob, self.associated_data(instance, ref))
+            encoded = aead.open_sealed(cipher, stored.blob, self.associated_data(prefix))
         except DecryptionFailedError:
             self._report_failure(instance, ref)
             raise

@@ -11,7 +11,7 @@ keys of a whole list page in one query instead of one per row.
 import contextlib
 import contextvars
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -39,18 +39,39 @@ MASTER_NOT_LOADED = (
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class KeyRef:
-    """Which data key encrypts a record: its organisation and the key's owner (e.g. a case)."""
+    """
+    Which data key encrypts a record: its organisation and the key's owner (e.g. a case).
+
+    ``preloaded`` may carry the owner's ``DataKey`` row when a query already fetched it
+    (``select_related("data_key__organisation_key")``), which saves the key ring a query.
+    """
 
     organisation_id: Any  # a UUID, or None for system secrets
     owner_type: str
     owner_id: Any
+    preloaded: Any = field(default=None, compare=False, hash=False, repr=False)
 
     @classmethod
     def system(cls) -> "KeyRef":
         """The reference for organisation-less system secrets (TOTP seeds and the like)."""
         return cls(None, SYSTEM_OWNER, None)
+
+
+def preloaded_relation(instance: Any, *path: str) -> Any:
+    """
+    Follow ``path`` through relations a query already loaded, without ever querying; None if not.
+
+    Models use it in ``vault_key_ref`` to hand the key ring a data key fetched by
+    ``select_related``.
+    """
+    current = instance
+    for name in path:
+        current = current._state.fields_cache.get(name)
+        if current is None:
+            return None
+    return current
 
 
 def organisation_key_aad(organisation_id: Any, purpose: str, version: int) -> bytes:
@@ -70,6 +91,10 @@ class KeyRing:
         self._organisation: dict[tuple[Any, str, int], AESGCM] = {}
         self._current_version: dict[tuple[Any, str], int] = {}
         self._data: dict[tuple[str, Any], tuple[int, AESGCM]] = {}
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Pickling (a model instance put in a cache, say) yields an empty ring, never keys.
+        return (KeyRing, ())
 
     # Master keys -------------------------------------------------------------------------
     def master_keys(self) -> dict[str, MasterKey]:
@@ -204,7 +229,13 @@ class KeyRing:
             version, cipher = self.organisation_cipher(None, KeyPurpose.SYSTEM)
             self._data[cache_key] = (version, cipher)
             return version, cipher
-        row = DataKey.objects.filter(owner_type=ref.owner_type, owner_id=ref.owner_id).first()
+        row = ref.preloaded
+        if row is None:
+            row = (
+                DataKey.objects.select_related("organisation_key")
+                .filter(owner_type=ref.owner_type, owner_id=ref.owner_id)
+                .first()
+            )
         return self._open_data_row(ref, row)
 
     def _open_data_row(self, ref: KeyRef, row: DataKey | None) -> tuple[int, AESGCM]:
@@ -214,9 +245,7 @@ class KeyRing:
             raise KeyNotFoundError(OTHER_ORGANISATION.format(owner_type=ref.owner_type))
         if row.destroyed_at is not None or row.wrapped is None:
             raise KeyDestroyedError(ERASED)
-        _version, organisation_cipher = self.organisation_cipher(
-            row.organisation_id, KeyPurpose.DATA, row.organisation_key_version
-        )
+        organisation_cipher = self.open_organisation_row(row.organisation_key)
         raw = aead.open_sealed(
             organisation_cipher, bytes(row.wrapped), data_key_aad(ref, row.version)
         )
@@ -234,30 +263,31 @@ class KeyRing:
         if not wanted:
             return
         owner_ids = {owner_id for _type, owner_id in wanted}
-        for row in DataKey.objects.filter(owner_id__in=owner_ids, destroyed_at__isnull=True):
+        rows = DataKey.objects.select_related("organisation_key").filter(
+            owner_id__in=owner_ids, destroyed_at__isnull=True
+        )
+        for row in rows:
             ref = wanted.get((row.owner_type, row.owner_id))
             if ref is not None:
                 self._open_data_row(ref, row)
 
-    def create_data_key(self, ref: KeyRef) -> AESGCM:
-        """Create, wrap and store a new data key for ``ref`` and return its cipher."""
-        org_version, organisation_cipher = self.organisation_cipher(
-            ref.organisation_id, KeyPurpose.DATA
-        )
+    def create_data_key(self, ref: KeyRef) -> DataKey:
+        """Create, wrap, store and cache a new data key for ``ref``; return its row."""
+        organisation_key = self.organisation_row(ref.organisation_id, KeyPurpose.DATA)
+        organisation_cipher = self.open_organisation_row(organisation_key)
         raw = aead.new_key()
-        DataKey.objects.create(
+        row = DataKey.objects.create(
             organisation_id=ref.organisation_id,
             owner_type=ref.owner_type,
             owner_id=ref.owner_id,
             version=1,
             wrapped=aead.seal(
-                organisation_cipher, raw, data_key_aad(ref, 1), key_version=org_version
+                organisation_cipher, raw, data_key_aad(ref, 1), key_version=organisation_key.version
             ),
-            organisation_key_version=org_version,
+            organisation_key=organisation_key,
         )
-        cipher = AESGCM(raw)
-        self._data[(ref.owner_type, ref.owner_id)] = (1, cipher)
-        return cipher
+        self._data[(ref.owner_type, ref.owner_id)] = (1, AESGCM(raw))
+        return row
 
     def destroy_data_key(self, ref: KeyRef) -> bool:
         """Destroy the wrapped data key of ``ref`` (crypto-shredding); True if one was destroyed."""

@@ -12,6 +12,7 @@ organisation keys can say which master key wraps them without revealing anything
 
 import base64
 import binascii
+import functools
 import hashlib
 import hmac
 import os
@@ -81,16 +82,20 @@ def configured_master_keys() -> list[MasterKey]:
     value = getattr(settings, "HAVEN_MASTER_KEY", None)
     path = getattr(settings, "HAVEN_MASTER_KEY_FILE", None)
     if value:
-        text, source = value, "in HAVEN_MASTER_KEY"
-    elif path:
+        return list(_parsed_keys(value, "in HAVEN_MASTER_KEY"))
+    if path:
         try:
             text = Path(path).read_text(encoding="ascii")
         except (OSError, UnicodeDecodeError):
             raise MasterKeyMissingError(KEY_FILE_UNREADABLE.format(path=path)) from None
-        source = f"in {path}"
-    else:
-        raise MasterKeyMissingError(NO_MASTER_KEY)
-    keys = [parse_master_key(part, source=source) for part in text.split()]
+        return list(_parsed_keys(text, f"in {path}"))
+    raise MasterKeyMissingError(NO_MASTER_KEY)
+
+
+@functools.lru_cache(maxsize=4)
+def _parsed_keys(text: str, source: str) -> tuple[MasterKey, ...]:
+    """Parse once per process: the master key lives in memory for the process's life anyway."""
+    keys = tuple(parse_master_key(part, source=source) for part in text.split())
     if not keys:
         raise MasterKeyInvalidError(NOT_A_KEY.format(source=source))
     return keys

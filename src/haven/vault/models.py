@@ -68,7 +68,9 @@ class DataKey(models.Model):
     owner_id = models.UUIDField()
     version = models.PositiveSmallIntegerField(default=1)
     wrapped = models.BinaryField(null=True)
-    organisation_key_version = models.PositiveIntegerField()
+    organisation_key = models.ForeignKey(
+        OrganisationKey, on_delete=models.PROTECT, related_name="data_keys"
+    )
     created_at = models.DateTimeField(default=timezone.now)
     destroyed_at = models.DateTimeField(null=True, blank=True)
 
@@ -79,7 +81,6 @@ class DataKey(models.Model):
                 fields=["owner_type", "owner_id"], name="one_data_key_per_owner"
             ),
         ]
-        indexes = [models.Index(fields=["organisation", "organisation_key_version"])]
 
     def __str__(self) -> str:
         return f"{self.owner_type}:{self.owner_id}"

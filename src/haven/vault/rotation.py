@@ -82,7 +82,7 @@ def rotate_master(*, new_master: MasterKey, max_rows: int | None = None) -> Rota
 def _stale_data_keys(organisation_id: Any, version: int) -> Any:
     return (
         DataKey.objects.filter(organisation_id=organisation_id, destroyed_at__isnull=True)
-        .exclude(organisation_key_version=version)
+        .exclude(organisation_key__version=version)
         .exclude(wrapped=None)
     )
 
@@ -123,31 +123,31 @@ def rotate_organisation(
     organisation_id = getattr(organisation, "pk", organisation)
     ring = KeyRing()
     version = _current_or_new_version(ring, organisation_id)
-    _version, new_cipher = ring.organisation_cipher(organisation_id, KeyPurpose.DATA, version)
+    new_row = ring.organisation_row(organisation_id, KeyPurpose.DATA, version)
+    new_cipher = ring.open_organisation_row(new_row)
     done = 0
     while max_rows is None or done < max_rows:
         limit = batch_size if max_rows is None else min(batch_size, max_rows - done)
         with transaction.atomic():
             batch = list(
                 _stale_data_keys(organisation_id, version)
-                .select_for_update()
+                .select_related("organisation_key")
+                .select_for_update(of=("self",))
                 .order_by("pk")[:limit]
             )
             if not batch:
                 break
             for row in batch:
                 ref = KeyRef(row.organisation_id, row.owner_type, row.owner_id)
-                _old, old_cipher = ring.organisation_cipher(
-                    organisation_id, KeyPurpose.DATA, row.organisation_key_version
-                )
+                old_cipher = ring.open_organisation_row(row.organisation_key)
                 raw = aead.open_sealed(
                     old_cipher, bytes(row.wrapped), data_key_aad(ref, row.version)
                 )
                 row.wrapped = aead.seal(
                     new_cipher, raw, data_key_aad(ref, row.version), key_version=version
                 )
-                row.organisation_key_version = version
-                row.save(update_fields=["wrapped", "organisation_key_version"])
+                row.organisation_key = new_row
+                row.save(update_fields=["wrapped", "organisation_key"])
             done += len(batch)
     remaining = _stale_data_keys(organisation_id, version).count()
     if remaining == 0:
@@ -198,6 +198,6 @@ def destroy_retired_keys(*, organisation: Any, retired_before: datetime.datetime
 def _stale_in_use(organisation_id: Any, version: int) -> bool:
     return DataKey.objects.filter(
         organisation_id=organisation_id,
-        organisation_key_version=version,
+        organisation_key__version=version,
         destroyed_at__isnull=True,
     ).exists()
