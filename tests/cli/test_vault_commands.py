@@ -214,3 +214,15 @@ def test_rotate_org_unknown_slug_exits_2(db, capsys):
     """An unknown organisation is named and nothing changes."""
     assert main(["keys", "rotate-org", "nowhere"]) == 2
     assert "nowhere" in capsys.readouterr().err
+
+
+def test_init_master_writes_a_private_key_and_never_overwrites(db, tmp_path, capsys):
+    """keys init-master writes a 0600 key file and refuses to replace it."""
+    path = tmp_path / "master.key"
+
+    assert main(["keys", "init-master", "--out", str(path)]) == 0
+    assert oct(path.stat().st_mode & 0o777) == "0o600"
+    before = path.read_text()
+    assert main(["keys", "init-master", "--out", str(path)]) == 2
+    assert "never overwritten" in capsys.readouterr().err
+    assert path.read_text() == before

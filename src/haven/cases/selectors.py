@@ -3,6 +3,7 @@
 import uuid
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 
 from haven.accounts.models import Membership, Organisation, Role
@@ -51,7 +52,7 @@ def case_get_for_user(user: Any, *, organisation: Organisation, case_id: uuid.UU
     """Return one visible case or raise CaseNotFoundError, the same way for missing and forbidden."""
     try:
         return case_list_visible_to(user, organisation=organisation).get(pk=case_id)
-    except (Case.DoesNotExist, ValueError):
+    except (Case.DoesNotExist, ValueError, ValidationError):
         raise CaseNotFoundError from None
 
 

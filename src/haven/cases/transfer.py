@@ -16,6 +16,7 @@ from importlib import resources
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Prefetch
 from django.utils import timezone
 from jsonschema import Draft202012Validator, FormatChecker
 from referencing import Registry, Resource
@@ -23,7 +24,7 @@ from referencing import Registry, Resource
 from haven.accounts.models import Organisation
 from haven.audit.events import EventType
 from haven.audit.services import record_event
-from haven.cases.models import Case, CaseStatus, Note
+from haven.cases.models import Case, CaseDefender, CaseStatus, Note
 from haven.cases.selectors import case_principal_defender
 from haven.cases.services import IDENTITY_FIELDS, case_open, case_update, defender_update, note_add
 from haven.vault.keyring import keyring_scope
@@ -154,9 +155,10 @@ def cases_import(*, organisation: Organisation, document: Any, actor: Any = None
 
 
 def _identity_of(case: Case) -> dict[str, Any]:
-    defender = case_principal_defender(case)
-    if defender is None:
+    links = list(case.defender_links.all())  # prefetched, principal first
+    if not links:
         return {}
+    defender = links[0].defender
     identity: dict[str, Any] = {}
     for name in IDENTITY_FIELDS:
         value = getattr(defender, name)
@@ -168,21 +170,30 @@ def _identity_of(case: Case) -> dict[str, Any]:
 
 def export_document(*, organisation: Organisation) -> dict[str, Any]:
     """Return every live case of ``organisation`` in the import format, decrypted (in memory only)."""
-    cases = list(
+    cases = (
         Case.objects.filter(organisation=organisation)
         .exclude(status=CaseStatus.ERASED)
+        .select_related("data_key__organisation_key")
+        .prefetch_related(
+            Prefetch(
+                "defender_links",
+                queryset=CaseDefender.objects.select_related(
+                    "defender__data_key__organisation_key"
+                ).order_by("role", "defender__created_at"),
+            ),
+            Prefetch("notes", queryset=Note.objects.order_by("created_at")),
+        )
         .order_by("created_at", "code")
     )
     items: list[dict[str, Any]] = []
-    with keyring_scope() as ring:
-        ring.prefetch(case.vault_key_ref() for case in cases)
+    with keyring_scope():
         for case in cases:
             item: dict[str, Any] = {"code": case.code}
             if case.external_reference:
                 item["external_reference"] = case.external_reference
             item["identity"] = _identity_of(case)
             item["facts"] = case.facts
-            notes = [note.body for note in Note.objects.filter(case=case).order_by("created_at")]
+            notes = [note.body for note in case.notes.all()]
             if notes:
                 item["notes"] = notes
             items.append(item)

@@ -19,6 +19,7 @@ A failed decryption raises ``DecryptionFailedError`` (logged and audited with id
 CRY-08); reading an erased record raises ``KeyDestroyedError``.
 """
 
+import base64
 import datetime
 import json
 import logging
@@ -156,6 +157,15 @@ class EncryptedField(models.BinaryField):  # type: ignore[type-arg]
 
     def value_from_object(self, obj: models.Model) -> Any:
         return getattr(obj, self.attname)
+
+    def value_to_string(self, obj: models.Model) -> Any:
+        """Serialise as stored, so ``dumpdata`` and fixtures carry ciphertext, never plaintext."""
+        stored = obj.__dict__.get(self.attname)
+        if stored is None:
+            return None
+        if not isinstance(stored, Ciphertext):
+            raise TypeError(f"{self.name} holds unsaved plaintext; save before serialising.")
+        return base64.b64encode(stored.blob).decode("ascii")
 
     def pre_save(self, model_instance: models.Model, add: bool) -> Any:
         value = model_instance.__dict__.get(self.attname)

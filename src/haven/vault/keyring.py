@@ -111,10 +111,15 @@ class KeyRing:
         return self._extra_masters[0] if self._extra_masters else next(iter(masters.values()))
 
     def open_organisation_row(self, row: OrganisationKey) -> AESGCM:
-        """Unwrap one organisation key row with whichever master key wrapped it."""
+        """Unwrap one organisation key row with whichever master key wrapped it, and cache it."""
         key = (row.organisation_id, row.purpose, row.version)
-        if key in self._organisation:
-            return self._organisation[key]
+        cipher = self._organisation.get(key)
+        if cipher is None:
+            cipher = self._organisation[key] = AESGCM(self.raw_organisation_key(row))
+        return cipher
+
+    def raw_organisation_key(self, row: OrganisationKey) -> bytes:
+        """Return an organisation key's bytes (for re-wrapping and for deriving subkeys)."""
         if row.wrapped is None or row.state == KeyState.DESTROYED:
             raise KeyNotFoundError(
                 NO_ORGANISATION_KEY.format(version=row.version, purpose=row.purpose)
@@ -122,24 +127,6 @@ class KeyRing:
         master = self.master_keys().get(row.master_key_id)
         if master is None:
             raise UnknownMasterKeyError(MASTER_NOT_LOADED.format(key_id=row.master_key_id))
-        raw = aead.open_sealed(
-            master.cipher,
-            bytes(row.wrapped),
-            organisation_key_aad(row.organisation_id, row.purpose, row.version),
-        )
-        cipher = AESGCM(raw)
-        self._organisation[key] = cipher
-        return cipher
-
-    def raw_organisation_key(self, row: OrganisationKey) -> bytes:
-        """Return an organisation key's bytes, for deriving subkeys (blind indexes) only."""
-        master = self.master_keys().get(row.master_key_id)
-        if master is None:
-            raise UnknownMasterKeyError(MASTER_NOT_LOADED.format(key_id=row.master_key_id))
-        if row.wrapped is None:
-            raise KeyNotFoundError(
-                NO_ORGANISATION_KEY.format(version=row.version, purpose=row.purpose)
-            )
         return aead.open_sealed(
             master.cipher,
             bytes(row.wrapped),
