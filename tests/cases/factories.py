@@ -11,6 +11,14 @@ CANARY_DOCUMENT = "CANARY-DOC-77119"
 CANARY_ADDRESS = "Calle Canario 42, Barrio Ficticio"
 CANARY_NOTE = "canary-note: safe house near the fictional river"
 CANARY_REFERENCE = "CANARY-REF-5521"
+CANARIES = [
+    CANARY_NAME,
+    CANARY_EMAIL,
+    CANARY_DOCUMENT,
+    CANARY_ADDRESS,
+    CANARY_NOTE,
+    CANARY_REFERENCE,
+]
 
 
 def canary_identity(suffix: str = "") -> dict[str, Any]:

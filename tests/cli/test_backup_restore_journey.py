@@ -21,24 +21,13 @@ from pyrage import x25519
 
 from haven.vault import archives
 from tests.cases.factories import (
-    CANARY_ADDRESS,
-    CANARY_DOCUMENT,
-    CANARY_EMAIL,
-    CANARY_NAME,
+    CANARIES,
     CANARY_NOTE,
     CANARY_REFERENCE,
     canary_facts,
     canary_identity,
 )
 
-CANARIES = [
-    CANARY_NAME,
-    CANARY_EMAIL,
-    CANARY_DOCUMENT,
-    CANARY_ADDRESS,
-    CANARY_NOTE,
-    CANARY_REFERENCE,
-]
 POSTGRES_URL = os.environ.get("DATABASE_URL", "")
 
 

@@ -16,24 +16,11 @@ from haven.vault.backup import BackupError, restore, snapshot
 from haven.vault.masterkey import parse_master_key
 from haven.vault.rotation import rotate_master
 from tests.cases.factories import (
-    CANARY_ADDRESS,
-    CANARY_DOCUMENT,
-    CANARY_EMAIL,
-    CANARY_NAME,
+    CANARIES,
     CANARY_NOTE,
-    CANARY_REFERENCE,
     open_canary_case,
 )
 from tests.vault.records import decrypted_state, wipe_database
-
-CANARIES = [
-    CANARY_NAME,
-    CANARY_EMAIL,
-    CANARY_DOCUMENT,
-    CANARY_ADDRESS,
-    CANARY_NOTE,
-    CANARY_REFERENCE,
-]
 
 
 @pytest.fixture

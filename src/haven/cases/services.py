@@ -84,13 +84,13 @@ def _set_identity(defender: Defender, identity: Mapping[str, Any]) -> None:
 
 
 @transaction.atomic
-def defender_create(
+def _defender_create(
     *, organisation: Organisation, actor: Any, identity: Mapping[str, Any]
 ) -> Defender:
     """
     Create a defender with their own data key, encrypted identity and blind-index tokens.
 
-    The caller has checked that ``actor`` may add defenders to ``organisation``. Raises CaseError
+    Only ``case_open`` calls it, and its ``case.opened`` event names the defender. Raises CaseError
     for a missing legal name or an unknown identity field; nothing is written then.
     """
     with keyring_scope() as ring:
@@ -141,7 +141,7 @@ def case_open(
     ``case.opened`` event. Raises CaseError when the identity is incomplete.
     """
     with keyring_scope() as ring:
-        defender = defender_create(organisation=organisation, actor=actor, identity=identity)
+        defender = _defender_create(organisation=organisation, actor=actor, identity=identity)
         case = Case(organisation=organisation, code=code or _new_case_code(organisation))
         case.facts = dict(facts)
         case.external_reference = external_reference
