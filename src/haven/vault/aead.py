@@ -33,9 +33,15 @@ def new_key() -> bytes:
     return os.urandom(KEY_BYTES)
 
 
+_HEADERS: dict[int, bytes] = {}
+_PREFIX = MAGIC + bytes([ALG_AES_256_GCM])
+
+
 def seal(cipher: AESGCM, plaintext: bytes, aad: bytes, *, key_version: int = 1) -> bytes:
     """Encrypt ``plaintext`` bound to ``aad`` and return header, nonce and ciphertext together."""
-    header = _HEADER.pack(MAGIC, ALG_AES_256_GCM, key_version)
+    header = _HEADERS.get(key_version)
+    if header is None:
+        header = _HEADERS[key_version] = _HEADER.pack(MAGIC, ALG_AES_256_GCM, key_version)
     nonce = os.urandom(NONCE_BYTES)
     return header + nonce + cipher.encrypt(nonce, plaintext, header + aad)
 
@@ -50,9 +56,8 @@ def key_version_of(blob: bytes) -> int:
 
 def open_sealed(cipher: AESGCM, blob: bytes, aad: bytes) -> bytes:
     """Decrypt a value made by ``seal`` with the same ``aad``; raise DecryptionFailedError otherwise."""
-    if len(blob) < OVERHEAD:
+    if len(blob) < OVERHEAD or blob[:3] != _PREFIX:
         raise DecryptionFailedError(NOT_A_CIPHERTEXT)
-    key_version_of(blob)
     header = blob[:HEADER_BYTES]
     nonce = blob[HEADER_BYTES : HEADER_BYTES + NONCE_BYTES]
     try:

@@ -84,6 +84,9 @@ def keyring_for(instance: models.Model) -> KeyRing:
     return ring
 
 
+_NOT_LOADED = object()
+
+
 class EncryptedAttribute(DeferredAttribute):
     """Descriptor that turns a loaded ciphertext into plaintext on first read."""
 
@@ -92,7 +95,9 @@ class EncryptedAttribute(DeferredAttribute):
     def __get__(self, instance: Any, cls: Any = None) -> Any:
         if instance is None:
             return self
-        value = super().__get__(instance, cls)
+        value = instance.__dict__.get(self.field.attname, _NOT_LOADED)
+        if value is _NOT_LOADED:  # a deferred column: let Django load it
+            value = super().__get__(instance, cls)
         if isinstance(value, Ciphertext):
             return self.field.reveal(instance, value)
         return value
@@ -139,7 +144,7 @@ class EncryptedField(models.BinaryField):  # type: ignore[type-arg]
 
     def associated_data(self, prefix: bytes) -> bytes:
         """Bind a ciphertext to its organisation, table, row and column (CRY-02)."""
-        return prefix + self.column.encode()
+        return prefix + self.column.encode("ascii")
 
     # Database conversion -----------------------------------------------------------------
     def from_db_value(self, value: Any, expression: Any, connection: Any) -> Ciphertext | None:
