@@ -16,6 +16,9 @@ from haven import __version__
 COMMAND_MODULES = [
     "haven.cli.audit",
     "haven.cli.orgs",
+    "haven.cli.keys",
+    "haven.cli.cases",
+    "haven.cli.backup",
     "haven.cli.manage",
     "haven.cli.assess",
     "haven.cli.demo",

@@ -30,6 +30,8 @@ INSTALLED_APPS = [
     "haven.web",
     "haven.accounts",
     "haven.audit",
+    "haven.vault",
+    "haven.cases",
 ]
 
 MIDDLEWARE = [
@@ -47,6 +49,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "haven.web.middleware.PrivateResponseMiddleware",
+    "haven.vault.middleware.KeyRingMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 

@@ -1,0 +1,185 @@
+"""
+Vault speed, measured side by side in one run against baselines in the same process.
+
+1. Field layer: encrypt + decrypt of the same payloads through ``EncryptedTextField`` (encoding,
+   associated data, key lookup in the key ring, header) versus bare AES-256-GCM calls. Printed as
+   a throughput ratio, field layer / raw (goal: at least 0.5).
+2. Case page: a page showing 20 encrypted fields, loaded and rendered in its own key-ring scope
+   (as a request would: one data-key and one organisation-key lookup, then 20 decryptions), versus
+   the same page whose 20 fields are stored in plaintext. Printed as time ratio, encrypted /
+   plaintext (goal: at most 1.3).
+
+Runs on the test settings' in-memory SQLite; ``make bench`` runs it.
+"""
+
+import os
+import random
+import statistics
+import sys
+import time
+import uuid
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "haven.config.settings.test")
+
+import django
+
+django.setup()
+
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection, models  # noqa: E402
+from django.template import Context, Template  # noqa: E402
+
+from haven.accounts.services import organisation_create  # noqa: E402
+from haven.vault.fields import Ciphertext, EncryptedTextField  # noqa: E402
+from haven.vault.keyring import KeyRef, keyring_scope, preloaded_relation  # noqa: E402
+from haven.vault.models import DataKey  # noqa: E402
+
+FIELD_COUNT = 20
+rng = random.Random(20261127)
+
+
+def payloads(count: int) -> list[str]:
+    """Names, phone numbers and note-sized texts, as a case's fields hold them."""
+    words = ["río", "casa", "amenaza", "viaje", "fecha", "Ana", "María", "safe", "house", "visa"]
+    sizes = [24, 16, 120, 600, 2000]
+    return [
+        " ".join(rng.choice(words) for _ in range(rng.choice(sizes) // 5)) for _ in range(count)
+    ]
+
+
+def plain_fields() -> dict[str, models.Field]:
+    return {f"f{index}": models.TextField() for index in range(FIELD_COUNT)}
+
+
+def sealed_fields() -> dict[str, models.Field]:
+    return {f"f{index}": EncryptedTextField() for index in range(FIELD_COUNT)}
+
+
+def page_model(name: str, fields: dict[str, models.Field]) -> type[models.Model]:
+    def vault_key_ref(self):  # type: ignore[no-untyped-def]
+        return KeyRef(
+            self.organisation_id, "bench_page", self.pk, preloaded_relation(self, "data_key")
+        )
+
+    attributes = {
+        "__module__": __name__,
+        "id": models.UUIDField(primary_key=True, default=uuid.uuid4),
+        "organisation_id": models.UUIDField(),
+        "data_key": models.OneToOneField(
+            DataKey, null=True, on_delete=models.PROTECT, related_name="+"
+        ),
+        "vault_key_ref": vault_key_ref,
+        "Meta": type("Meta", (), {"app_label": "cases", "db_table": f"bench_{name.lower()}"}),
+        **fields,
+    }
+    return type(name, (models.Model,), attributes)
+
+
+def best_of(runs: int, action) -> float:  # type: ignore[no-untyped-def]
+    timings = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        action()
+        timings.append(time.perf_counter() - started)
+    return min(timings)
+
+
+def field_layer_ratio(
+    organisation_id: uuid.UUID, sealed_model: type[models.Model], texts: list[str]
+) -> tuple[float, float, float]:
+    encoded = [text.encode() for text in texts]
+    raw_key = os.urandom(32)
+    raw_cipher = AESGCM(raw_key)
+    aad = b"field|bench|table|column|row"
+    field = sealed_model._meta.get_field("f0")
+    page = sealed_model(organisation_id=organisation_id, id=uuid.uuid4())
+
+    def raw() -> None:
+        for data in encoded:
+            nonce = os.urandom(12)
+            raw_cipher.decrypt(nonce, raw_cipher.encrypt(nonce, data, aad), aad)
+
+    def layered() -> None:
+        with keyring_scope():
+            for text in texts:
+                blob = field.seal_for(page, text)
+                page.__dict__["f0"] = Ciphertext(blob)
+                _ = page.f0
+
+    with keyring_scope() as ring:
+        ring.create_data_key(page.vault_key_ref())
+    raw_runs, layered_runs = [], []
+    for _ in range(9):  # interleaved, so load from other processes hits both alike
+        raw_runs.append(best_of(1, raw))
+        layered_runs.append(best_of(1, layered))
+    raw_seconds, layered_seconds = min(raw_runs), min(layered_runs)
+    return raw_seconds / layered_seconds, raw_seconds, layered_seconds
+
+
+def page_ratio(organisation_id: uuid.UUID, plain_model, sealed_model) -> tuple[float, float, float]:  # type: ignore[no-untyped-def]
+    values = payloads(FIELD_COUNT)
+    plain = plain_model.objects.create(
+        organisation_id=organisation_id, **{f"f{i}": v for i, v in enumerate(values)}
+    )
+    sealed = sealed_model(
+        organisation_id=organisation_id, **{f"f{i}": v for i, v in enumerate(values)}
+    )
+    with keyring_scope() as ring:
+        sealed.data_key = ring.create_data_key(sealed.vault_key_ref())
+        sealed.save()
+    template = Template(
+        "<article><h1>Case</h1><dl>"
+        + "".join(f"<dt>Field {i}</dt><dd>{{{{ page.f{i} }}}}</dd>" for i in range(FIELD_COUNT))
+        + "</dl></article>"
+    )
+
+    def render(model, pk) -> str:  # type: ignore[no-untyped-def]
+        with keyring_scope():
+            # As a case selector does: the page's keys come in the same query as its row.
+            page = model.objects.select_related("data_key__organisation_key").get(pk=pk)
+            return template.render(Context({"page": page}))
+
+    assert render(plain_model, plain.pk) == render(sealed_model, sealed.pk)
+    plain_samples, sealed_samples = [], []
+    for _ in range(15):
+        plain_samples.append(best_of(3, lambda: [render(plain_model, plain.pk) for _ in range(50)]))
+        sealed_samples.append(
+            best_of(3, lambda: [render(sealed_model, sealed.pk) for _ in range(50)])
+        )
+    plain_seconds = statistics.median(plain_samples) / 50
+    sealed_seconds = statistics.median(sealed_samples) / 50
+    return sealed_seconds / plain_seconds, plain_seconds, sealed_seconds
+
+
+def main() -> int:
+    call_command("migrate", verbosity=0)
+    organisation = organisation_create(slug="bench-org", name="Bench (fictional)")
+    plain_model = page_model("PlainPage", plain_fields())
+    sealed_model = page_model("SealedPage", sealed_fields())
+    with connection.schema_editor() as editor:
+        editor.create_model(plain_model)
+        editor.create_model(sealed_model)
+
+    for label, texts in (
+        ("mixed field sizes (16 B to 2 KB)", payloads(2000)),
+        ("note-sized payloads (8 KB)", ["x" * 8192] * 2000),
+    ):
+        ratio, raw_s, layered_s = field_layer_ratio(organisation.pk, sealed_model, texts)
+        print(
+            f"field layer encrypt+decrypt throughput / raw AES-GCM, {label}: {ratio:.2f} "
+            f"(goal >= 0.5; 2000 payloads: raw {raw_s * 1000:.1f} ms, "
+            f"field layer {layered_s * 1000:.1f} ms)"
+        )
+    page, plain_s, sealed_s = page_ratio(organisation.pk, plain_model, sealed_model)
+    print(
+        f"case page with {FIELD_COUNT} encrypted fields / plaintext page: {page:.2f}x "
+        f"(goal <= 1.3; plaintext {plain_s * 1e6:.0f} us, encrypted {sealed_s * 1e6:.0f} us per page)"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

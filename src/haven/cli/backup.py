@@ -1,0 +1,98 @@
+"""``haven backup`` and ``haven restore``: encrypted snapshots without the master key (BAK-01)."""
+
+import argparse
+import sys
+from pathlib import Path
+
+from haven.cli import django_setup
+
+
+def _fail(command: str, message: object) -> int:
+    print(f"haven {command}: {message}", file=sys.stderr)
+    return 2
+
+
+def backup(args: argparse.Namespace) -> int:
+    django_setup.setup()
+    from haven.audit.events import EventType
+    from haven.audit.services import record_event
+    from haven.vault import archives
+    from haven.vault.backup import snapshot
+
+    out = Path(args.out)
+    if not out.parent.is_dir():
+        return _fail("backup", f"the folder of {out} does not exist")
+    try:
+        if args.passphrase_file:
+            passphrase = archives.read_passphrase_file(args.passphrase_file)
+            artifact = archives.encrypt(snapshot(), passphrase=passphrase)
+        else:
+            recipient = archives.parse_recipient(args.recipient)
+            artifact = archives.encrypt(snapshot(), recipients=[recipient])
+        archives.write_atomically(out, artifact)
+    except archives.ArchiveError as error:
+        return _fail("backup", f"{error} Nothing was written.")
+    record_event(EventType.BACKUP_CREATED, data={"bytes": len(artifact)})
+    print(f"backup written to {out} (age-encrypted; the master key is not in it)")
+    return 0
+
+
+def restore(args: argparse.Namespace) -> int:
+    django_setup.setup()
+    from django.core.management import call_command
+
+    from haven.audit.events import EventType
+    from haven.audit.services import record_event
+    from haven.vault import archives
+    from haven.vault.backup import restore as restore_snapshot
+    from haven.vault.errors import VaultError
+
+    try:
+        data = Path(args.file).read_bytes()
+    except OSError:
+        return _fail("restore", f"{args.file} cannot be read")
+    try:
+        if args.passphrase_file:
+            plain = archives.decrypt(
+                data, name=args.file, passphrase=archives.read_passphrase_file(args.passphrase_file)
+            )
+        else:
+            plain = archives.decrypt(
+                data, name=args.file, identities=archives.read_identity_file(args.identity_file)
+            )
+        call_command("migrate", verbosity=0, interactive=False)
+        report = restore_snapshot(plain)
+    except (archives.ArchiveError, VaultError) as error:
+        return _fail("restore", error)
+    record_event(EventType.BACKUP_RESTORED, data={"rows": report.rows})
+    print(f"restored {report.rows} rows in {report.tables} tables; run `haven audit verify`")
+    return 0
+
+
+def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+    writer = subparsers.add_parser(
+        "backup",
+        help="write an age-encrypted snapshot of the database (without the master key)",
+        description="Write a consistent snapshot of every table, encrypted with age to a "
+        "passphrase or an X25519 recipient. Encrypted fields stay encrypted and organisation "
+        "keys stay wrapped: restoring needs the same master key, kept apart from backups.",
+    )
+    writer.add_argument("--out", required=True, help="the encrypted file to write")
+    secret = writer.add_mutually_exclusive_group(required=True)
+    secret.add_argument("--passphrase-file", help="file holding the passphrase")
+    secret.add_argument("--recipient", help="an age public key (age1...), ideally kept offline")
+    writer.set_defaults(handler=backup)
+
+    reader = subparsers.add_parser(
+        "restore",
+        help="load a backup into a new, empty database",
+        description="Migrate the configured database, then load the backup into it in one "
+        "transaction. Refuses a database that already holds data, a wrong passphrase or "
+        "identity, a damaged file, or a master key that cannot open the backup's keys; in "
+        "each case nothing is written.",
+    )
+    reader.add_argument("file", help="the backup file")
+    secret = reader.add_mutually_exclusive_group(required=True)
+    secret.add_argument("--passphrase-file", help="file holding the passphrase")
+    secret.add_argument("--identity-file", help="age identity file (AGE-SECRET-KEY-...)")
+    reader.set_defaults(handler=restore)

@@ -1,0 +1,123 @@
+"""``haven cases import`` and ``haven cases export`` (format: spec/case-import.schema.json)."""
+
+import argparse
+import sys
+from pathlib import Path
+
+from haven.cli import django_setup
+
+
+def _fail(command: str, message: object) -> int:
+    print(f"haven cases {command}: {message}", file=sys.stderr)
+    return 2
+
+
+def import_cases(args: argparse.Namespace) -> int:
+    django_setup.setup()
+    from haven.accounts.models import Organisation
+    from haven.cases.services import CaseError
+    from haven.cases.transfer import ImportInvalidError, cases_import, parse_import_bytes
+    from haven.vault import archives
+    from haven.vault.errors import VaultError
+
+    organisation = Organisation.objects.filter(slug=args.org).first()
+    if organisation is None:
+        return _fail("import", f"no organisation with the slug {args.org!r}")
+    try:
+        data = Path(args.file).read_bytes()
+    except OSError:
+        return _fail("import", f"{args.file} cannot be read")
+    try:
+        if data.startswith(archives.AGE_HEADER):
+            if args.passphrase_file:
+                data = archives.decrypt(
+                    data,
+                    name=args.file,
+                    passphrase=archives.read_passphrase_file(args.passphrase_file),
+                )
+            elif args.identity_file:
+                data = archives.decrypt(
+                    data,
+                    name=args.file,
+                    identities=archives.read_identity_file(args.identity_file),
+                )
+            else:
+                return _fail(
+                    "import", f"{args.file} is encrypted: give --passphrase-file or --identity-file"
+                )
+        report = cases_import(organisation=organisation, document=parse_import_bytes(data))
+    except ImportInvalidError as invalid:
+        print(f"haven cases import: {args.file} is invalid; nothing was imported:", file=sys.stderr)
+        for path, message in invalid.errors:
+            print(f"  {path}: {message}", file=sys.stderr)
+        return 2
+    except (archives.ArchiveError, VaultError, CaseError) as error:
+        return _fail("import", f"{error} Nothing was imported.")
+    print(f"imported into {organisation.slug}: {report.created} new, {report.updated} updated")
+    return 0
+
+
+def export_cases(args: argparse.Namespace) -> int:
+    django_setup.setup()
+    from haven.accounts.models import Organisation
+    from haven.cases.transfer import cases_export
+    from haven.vault import archives
+    from haven.vault.errors import VaultError
+
+    organisation = Organisation.objects.filter(slug=args.org).first()
+    if organisation is None:
+        return _fail("export", f"no organisation with the slug {args.org!r}")
+    out = Path(args.out)
+    if not out.parent.is_dir():
+        return _fail("export", f"the folder of {out} does not exist")
+    try:
+        if args.passphrase_file:
+            passphrase = archives.read_passphrase_file(args.passphrase_file)
+
+            def seal(data: bytes) -> bytes:
+                return archives.encrypt(data, passphrase=passphrase)
+        else:
+            recipient = archives.parse_recipient(args.recipient)
+
+            def seal(data: bytes) -> bytes:
+                return archives.encrypt(data, recipients=[recipient])
+
+        artifact = cases_export(organisation=organisation, actor=None, seal=seal)
+        archives.write_atomically(out, artifact)
+    except (archives.ArchiveError, VaultError) as error:
+        return _fail("export", f"{error} Nothing was written.")
+    print(f"exported {organisation.slug} to {out} (age-encrypted)")
+    return 0
+
+
+def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+    cases = subparsers.add_parser("cases", help="import and export cases (encrypted with age)")
+    commands = cases.add_subparsers(dest="cases_command", metavar="COMMAND", required=True)
+
+    importer = commands.add_parser(
+        "import",
+        help="import cases from a haven.case-import/1 file, all or nothing",
+        description="Import cases from a JSON file in the haven.case-import/1 format, plain or "
+        "age-encrypted. An invalid file is rejected with each error's JSON path and nothing is "
+        "written. A case whose code exists is updated.",
+    )
+    importer.add_argument("file", help="the file to import")
+    importer.add_argument("--org", required=True, help="the organisation's slug")
+    secret = importer.add_mutually_exclusive_group()
+    secret.add_argument("--passphrase-file", help="passphrase of an age-encrypted file")
+    secret.add_argument("--identity-file", help="age identity (AGE-SECRET-KEY-...) for the file")
+    importer.set_defaults(handler=import_cases)
+
+    exporter = commands.add_parser(
+        "export",
+        help="export an organisation's cases, age-encrypted",
+        description="Write every live case of the organisation in the haven.case-import/1 "
+        "format, encrypted with age to a passphrase or an X25519 recipient. A plaintext file is "
+        "never written; open it with `age -d`.",
+    )
+    exporter.add_argument("--org", required=True, help="the organisation's slug")
+    exporter.add_argument("--out", required=True, help="the encrypted file to write")
+    secret = exporter.add_mutually_exclusive_group(required=True)
+    secret.add_argument("--passphrase-file", help="file holding the passphrase")
+    secret.add_argument("--recipient", help="the partner's age public key (age1...)")
+    exporter.set_defaults(handler=export_cases)

@@ -1,0 +1,114 @@
+"""
+age encryption for files that leave Haven: exports and backups (EXP-01, BAK-01).
+
+age is used so a partner or an operator can open a file with the standard ``age`` tool: to an
+X25519 recipient (``age1...``) or to a passphrase (scrypt). Plaintext never touches the disk:
+the caller hands bytes in memory, and ``write_atomically`` only ever writes the encrypted result,
+through a temporary file renamed into place, so a failure leaves nothing behind.
+"""
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+
+import pyrage
+from pyrage import passphrase as age_passphrase
+from pyrage import x25519
+
+AGE_HEADER = b"age-encryption.org/v1"
+
+NOT_AGE = "{name} is not an age-encrypted file."
+CANNOT_DECRYPT = (
+    "{name} could not be decrypted: the passphrase or identity is wrong, or the file is "
+    "truncated or was tampered with."
+)
+BAD_RECIPIENT = "{value!r} is not an age X25519 recipient (it should start with age1)."
+EMPTY_PASSPHRASE = "The passphrase file {path} is empty."  # noqa: S105 (a message, not a secret)
+UNREADABLE = "{path} cannot be read."
+NO_IDENTITY = "{path} holds no age identity (a line starting AGE-SECRET-KEY-)."
+
+
+class ArchiveError(Exception):
+    """A file could not be encrypted, decrypted or read; the message says which and why."""
+
+
+def read_passphrase_file(path: Path) -> str:
+    """Return the passphrase in ``path`` without its trailing newline."""
+    try:
+        text = Path(path).read_text(encoding="utf-8").rstrip("\r\n")
+    except (OSError, UnicodeDecodeError):
+        raise ArchiveError(UNREADABLE.format(path=path)) from None
+    if not text:
+        raise ArchiveError(EMPTY_PASSPHRASE.format(path=path))
+    return text
+
+
+def read_identity_file(path: Path) -> list[x25519.Identity]:
+    """Return the X25519 identities in an ``age-keygen`` file."""
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        raise ArchiveError(UNREADABLE.format(path=path)) from None
+    identities = []
+    for line in lines:
+        if line.strip().startswith("AGE-SECRET-KEY-"):
+            try:
+                identities.append(x25519.Identity.from_str(line.strip()))
+            except pyrage.IdentityError:
+                raise ArchiveError(NO_IDENTITY.format(path=path)) from None
+    if not identities:
+        raise ArchiveError(NO_IDENTITY.format(path=path))
+    return identities
+
+
+def parse_recipient(value: str) -> x25519.Recipient:
+    """Return the X25519 recipient written as ``age1...``."""
+    try:
+        return x25519.Recipient.from_str(value.strip())
+    except (pyrage.RecipientError, ValueError):
+        raise ArchiveError(BAD_RECIPIENT.format(value=value[:80])) from None
+
+
+def encrypt(
+    data: bytes, *, passphrase: str | None = None, recipients: list[x25519.Recipient] | None = None
+) -> bytes:
+    """Return ``data`` encrypted with age to a passphrase or to recipients (exactly one of them)."""
+    if (passphrase is None) == (not recipients):
+        raise ArchiveError("Encrypt to either a passphrase or recipients.")
+    if passphrase is not None:
+        return bytes(age_passphrase.encrypt(data, passphrase))
+    return bytes(pyrage.encrypt(data, list(recipients or [])))
+
+
+def decrypt(
+    data: bytes,
+    *,
+    name: str,
+    passphrase: str | None = None,
+    identities: list[x25519.Identity] | None = None,
+) -> bytes:
+    """Return the plaintext of an age file, or raise ArchiveError naming ``name``."""
+    if not data.startswith(AGE_HEADER):
+        raise ArchiveError(NOT_AGE.format(name=name))
+    try:
+        if passphrase is not None:
+            return bytes(age_passphrase.decrypt(data, passphrase))
+        return bytes(pyrage.decrypt(data, list(identities or [])))
+    except (pyrage.DecryptError, ValueError):
+        raise ArchiveError(CANNOT_DECRYPT.format(name=name)) from None
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` (mode 0600) through a temporary file renamed into place."""
+    path = Path(path)
+    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=".haven-", suffix=".part")
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(data)
+        os.chmod(temporary, 0o600)
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
+        raise

@@ -1,0 +1,249 @@
+"""
+Backup and restore: a consistent, encrypted snapshot of every table, without the master key.
+
+``snapshot`` reads every concrete model inside one transaction (REPEATABLE READ on PostgreSQL, a
+read transaction on SQLite), so rows written meanwhile are either wholly in or wholly out. Values
+are stored as the database holds them: encrypted columns stay ciphertext and organisation keys
+stay wrapped, so the backup is useless without the master key, which is escrowed separately
+(BAK-01). The JSON is gzipped and age-encrypted in memory; only the encrypted file is written.
+
+``restore`` loads a snapshot into an empty database (freshly migrated, nothing but Django's own
+content types in it) in one transaction, keeping every primary key and the audit chain exactly as
+they were, so ``haven audit verify`` passes afterwards. Before writing anything it checks that the
+snapshot matches this version's migrations and that the configured master key opens every
+organisation key in it.
+"""
+
+import base64
+import binascii
+import contextlib
+import datetime
+import decimal
+import gzip
+import json
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from django.apps import apps
+from django.core.management.color import no_style
+from django.db import connection, models, transaction
+from django.db.migrations.recorder import MigrationRecorder
+from django.utils import timezone
+from django.utils.duration import duration_iso_string
+
+from haven.vault.errors import VaultError
+from haven.vault.fields import Ciphertext, EncryptedField
+from haven.vault.keyring import KeyRing
+from haven.vault.models import OrganisationKey
+
+FORMAT = "haven.backup/1"
+# Sessions are not restored: a restored server must not revive anyone's login.
+SKIPPED_MODELS = {"sessions.session"}
+# Tables that must be empty for a restore to go ahead.
+MUST_BE_EMPTY = (
+    "accounts.organisation",
+    "accounts.user",
+    "audit.auditevent",
+    "vault.organisationkey",
+    "cases.case",
+)
+
+NOT_A_BACKUP = "The file is not a Haven backup (wrong format or damaged contents)."
+NOT_EMPTY = (
+    "The database is not empty ({table} has rows). Restore only into a new, empty database; "
+    "nothing was written."
+)
+OTHER_VERSION = (
+    "The backup was written by a Haven version with different database migrations; "
+    "restore it with the matching version. Nothing was written."
+)
+WRONG_MASTER_KEY = (
+    "The configured master key cannot open the backup's organisation keys ({problem}). "
+    "Configure the master key the backup was made under; nothing was written."
+)
+
+
+class BackupError(VaultError):
+    """A backup cannot be written or restored; the message says why."""
+
+
+@dataclass(frozen=True)
+class RestoreReport:
+    tables: int
+    rows: int
+
+
+def backed_up_models() -> list[type[models.Model]]:
+    """Return every concrete, managed model whose rows a backup carries."""
+    return [
+        model
+        for model in apps.get_models(include_auto_created=True)
+        if model._meta.managed
+        and not model._meta.proxy
+        and model._meta.label_lower not in SKIPPED_MODELS
+    ]
+
+
+def _encode(field: models.Field[Any, Any], value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, Ciphertext):
+        return base64.b64encode(value.blob).decode()
+    if isinstance(field, models.BinaryField):
+        return base64.b64encode(bytes(value)).decode()
+    if isinstance(field, models.JSONField):
+        return value
+    if isinstance(value, datetime.datetime | datetime.date | datetime.time):
+        return value.isoformat()
+    if isinstance(value, datetime.timedelta):
+        return duration_iso_string(value)
+    if isinstance(value, uuid.UUID | decimal.Decimal):
+        return str(value)
+    return value
+
+
+def _decode(field: models.Field[Any, Any], value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(field, EncryptedField):
+        return Ciphertext(base64.b64decode(value, validate=True))
+    if isinstance(field, models.BinaryField):
+        return base64.b64decode(value, validate=True)
+    if isinstance(field, models.JSONField):
+        return value
+    return field.to_python(value)
+
+
+def applied_migrations() -> list[list[str]]:
+    return sorted([app, name] for app, name in MigrationRecorder(connection).applied_migrations())
+
+
+def snapshot() -> bytes:
+    """Return a gzipped JSON snapshot of every table, read in one consistent transaction."""
+    tables: dict[str, Any] = {}
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            _read_tables(tables)
+    else:
+        with transaction.atomic():
+            _read_tables(tables)
+    document = {
+        "format": FORMAT,
+        "created_at": timezone.now().isoformat(),
+        "vendor": connection.vendor,
+        "migrations": applied_migrations(),
+        "tables": tables,
+    }
+    return gzip.compress(json.dumps(document, separators=(",", ":")).encode(), mtime=0)
+
+
+def _read_tables(tables: dict[str, Any]) -> None:
+    for model in backed_up_models():
+        fields = list(model._meta.concrete_fields)
+        rows = model._base_manager.order_by("pk").values_list(*(f.attname for f in fields))
+        tables[model._meta.label_lower] = {
+            "fields": [f.attname for f in fields],
+            "rows": [[_encode(f, v) for f, v in zip(fields, row, strict=True)] for row in rows],
+        }
+
+
+def _fields_by_attname(
+    model: type[models.Model], names: list[str]
+) -> list["models.Field[Any, Any]"]:
+    by_attname = {field.attname: field for field in model._meta.concrete_fields}
+    return [by_attname[name] for name in names]
+
+
+def load_snapshot(data: bytes) -> dict[str, Any]:
+    """Return the document inside a decrypted snapshot, or raise BackupError."""
+    try:
+        document = json.loads(gzip.decompress(data))
+    except (OSError, EOFError, ValueError):
+        raise BackupError(NOT_A_BACKUP) from None
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
+        raise BackupError(NOT_A_BACKUP)
+    if not isinstance(document.get("tables"), dict):
+        raise BackupError(NOT_A_BACKUP)
+    return document
+
+
+def _check_empty() -> None:
+    for label in MUST_BE_EMPTY:
+        if apps.get_model(label)._base_manager.exists():
+            raise BackupError(NOT_EMPTY.format(table=label))
+
+
+def _check_master_key(table: dict[str, Any]) -> None:
+    ring = KeyRing()
+    fields = _fields_by_attname(OrganisationKey, table["fields"])
+    for row in table["rows"]:
+        key = OrganisationKey(
+            **{f.attname: _decode(f, v) for f, v in zip(fields, row, strict=True)}
+        )
+        if key.wrapped is None:
+            continue
+        try:
+            ring.raw_organisation_key(key)
+        except VaultError as error:
+            raise BackupError(WRONG_MASTER_KEY.format(problem=error)) from None
+
+
+@contextlib.contextmanager
+def _timestamps_as_stored(model: type[models.Model]) -> Iterator[None]:
+    """Keep stored values of auto_now fields instead of stamping the time of the restore."""
+    changed = []
+    for field in model._meta.concrete_fields:
+        if isinstance(field, models.DateField) and (field.auto_now or field.auto_now_add):
+            changed.append((field, field.auto_now, field.auto_now_add))
+            field.auto_now = field.auto_now_add = False
+    try:
+        yield
+    finally:
+        for field, auto_now, auto_now_add in changed:
+            field.auto_now, field.auto_now_add = auto_now, auto_now_add
+
+
+def restore(data: bytes) -> RestoreReport:
+    """
+    Load a decrypted snapshot into this (migrated, empty) database in one transaction.
+
+    Raises BackupError, with nothing written, for a damaged snapshot, a non-empty database, a
+    different set of migrations, or a master key that cannot open the snapshot's keys.
+    """
+    document = load_snapshot(data)
+    if document.get("migrations") != applied_migrations():
+        raise BackupError(OTHER_VERSION)
+    tables = document["tables"]
+    try:
+        if OrganisationKey._meta.label_lower in tables:
+            _check_master_key(tables[OrganisationKey._meta.label_lower])
+        with transaction.atomic():
+            _check_empty()
+            # migrate created these itself; the snapshot's rows (same keys) replace them.
+            apps.get_model("auth.permission")._base_manager.all().delete()
+            apps.get_model("contenttypes.contenttype")._base_manager.all().delete()
+            count = 0
+            restored = []
+            for model in backed_up_models():
+                table = tables.get(model._meta.label_lower)
+                if not table or not table["rows"]:
+                    continue
+                fields = _fields_by_attname(model, table["fields"])
+                objects = [
+                    model(**{f.attname: _decode(f, v) for f, v in zip(fields, row, strict=True)})
+                    for row in table["rows"]
+                ]
+                with _timestamps_as_stored(model):
+                    model._base_manager.bulk_create(objects, batch_size=500)
+                count += len(objects)
+                restored.append(model)
+            with connection.cursor() as cursor:
+                for statement in connection.ops.sequence_reset_sql(no_style(), restored):
+                    cursor.execute(statement)
+    except (KeyError, TypeError, ValueError, binascii.Error) as error:
+        raise BackupError(NOT_A_BACKUP) from error
+    apps.get_model("contenttypes.contenttype").objects.clear_cache()
+    return RestoreReport(tables=len(restored), rows=count)

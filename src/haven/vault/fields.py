@@ -1,0 +1,272 @@
+"""
+Encrypted model fields that the rest of Haven reads and writes like ordinary attributes.
+
+A model declares its sensitive columns as ``EncryptedTextField``, ``EncryptedJSONField`` or
+``EncryptedDateField`` and defines ``vault_key_ref()`` naming the data key that encrypts them
+(its own, or its case's). The column holds only ciphertext; the attribute holds plaintext.
+
+- Reading: a row loads as ciphertext and is decrypted on first access to that attribute, so a
+  list page that shows only case codes never opens a key (lazy decryption).
+- Writing: assigning a value keeps plaintext in memory; ``save()`` encrypts it in ``pre_save``,
+  which, unlike ``get_prep_value``, sees the row, so the associated data binds the ciphertext to
+  organisation, table, column and primary key (CRY-02). The primary key must therefore exist before
+  the first save: models with encrypted fields use a UUID primary key with a default.
+- Filtering on an encrypted column with a plaintext value, or ``QuerySet.update()`` with one,
+  raises TypeError instead of sending plaintext to the database. Exact search goes through
+  ``haven.vault.blind_index``.
+
+A failed decryption raises ``DecryptionFailedError`` (logged and audited with identifiers only,
+CRY-08); reading an erased record raises ``KeyDestroyedError``.
+"""
+
+import base64
+import datetime
+import json
+import logging
+from typing import Any
+
+from django.core import checks
+from django.db import models
+from django.db.models.query_utils import DeferredAttribute
+
+from haven.vault import aead
+from haven.vault.errors import DecryptionFailedError
+from haven.vault.keyring import KeyRef, KeyRing, current_keyring
+
+logger = logging.getLogger("haven.vault")
+
+PLAINTEXT_IN_QUERY = (
+    "Encrypted field {field} cannot be compared with or updated to a plaintext value in SQL; "
+    "assign it on an instance and save, or search through a blind index."
+)
+
+
+class Ciphertext:
+    """A stored ciphertext, with its plaintext cached once something has read it."""
+
+    __slots__ = ("blob", "encoded", "plain")
+
+    def __init__(self, blob: bytes, plain: Any = None, encoded: bytes | None = None) -> None:
+        self.blob = blob
+        self.plain = plain
+        self.encoded = encoded
+
+    def __repr__(self) -> str:
+        return f"<Ciphertext {len(self.blob)} bytes>"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # A pickled instance (e.g. in a cache backend) keeps the ciphertext, never the plaintext.
+        return (Ciphertext, (self.blob,))
+
+
+def _row_context(instance: models.Model) -> tuple[KeyRef, bytes]:
+    """
+    Return the key reference and the associated-data prefix of ``instance``, computed once.
+
+    Every encrypted field of a row shares both, so a page reading 20 fields builds them once.
+    """
+    context = instance.__dict__.get("_vault_context")
+    if context is None or context[2] != instance.pk:
+        ref: KeyRef = instance.vault_key_ref()  # type: ignore[attr-defined]
+        prefix = f"field|{ref.organisation_id}|{instance._meta.db_table}|{instance.pk}|".encode()
+        context = instance.__dict__["_vault_context"] = (ref, prefix, instance.pk)
+    return context[0], context[1]
+
+
+def keyring_for(instance: models.Model) -> KeyRing:
+    """Return the open key ring, or one private to ``instance`` when no scope is open."""
+    ring = current_keyring()
+    if ring is not None:
+        return ring
+    ring = instance.__dict__.get("_vault_keyring")
+    if ring is None:
+        ring = instance.__dict__["_vault_keyring"] = KeyRing()
+    return ring
+
+
+_NOT_LOADED = object()
+
+
+class EncryptedAttribute(DeferredAttribute):
+    """Descriptor that turns a loaded ciphertext into plaintext on first read."""
+
+    field: "EncryptedField"
+
+    def __get__(self, instance: Any, cls: Any = None) -> Any:
+        if instance is None:
+            return self
+        value = instance.__dict__.get(self.field.attname, _NOT_LOADED)
+        if value is _NOT_LOADED:  # a deferred column: let Django load it
+            value = super().__get__(instance, cls)
+        if isinstance(value, Ciphertext):
+            return self.field.reveal(instance, value)
+        return value
+
+    def __set__(self, instance: Any, value: Any) -> None:
+        instance.__dict__[self.field.attname] = value
+
+
+class EncryptedField(models.BinaryField):  # type: ignore[type-arg]
+    """Base class: a BinaryField whose attribute is plaintext and whose column is ciphertext."""
+
+    descriptor_class = EncryptedAttribute
+    mutable = False
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("null", True)
+        kwargs.setdefault("blank", True)
+        super().__init__(*args, **kwargs)
+        self.editable = True
+
+    def deconstruct(self) -> Any:
+        name, path, args, kwargs = super().deconstruct()
+        kwargs.pop("editable", None)
+        return name, path, args, kwargs
+
+    def check(self, **kwargs: Any) -> list[checks.CheckMessage]:
+        errors = list(super().check(**kwargs))
+        if not callable(getattr(self.model, "vault_key_ref", None)):
+            errors.append(
+                checks.Error(
+                    f"{self.model.__name__} has an encrypted field but no vault_key_ref() method.",
+                    obj=self,
+                    id="vault.E001",
+                )
+            )
+        return errors
+
+    # Serialisation of the plaintext; subclasses define the type.
+    def encode(self, value: Any) -> bytes:
+        raise NotImplementedError
+
+    def decode(self, data: bytes) -> Any:
+        raise NotImplementedError
+
+    def associated_data(self, prefix: bytes) -> bytes:
+        """Bind a ciphertext to its organisation, table, row and column (CRY-02)."""
+        return prefix + self.column.encode("ascii")
+
+    # Database conversion -----------------------------------------------------------------
+    def from_db_value(self, value: Any, expression: Any, connection: Any) -> Ciphertext | None:
+        return None if value is None else Ciphertext(bytes(value))
+
+    def to_python(self, value: Any) -> Any:
+        return value
+
+    def get_prep_value(self, value: Any) -> Any:
+        if value is None or isinstance(value, bytes | memoryview):
+            return value
+        if isinstance(value, Ciphertext):
+            return value.blob
+        raise TypeError(PLAINTEXT_IN_QUERY.format(field=self.name))
+
+    def value_from_object(self, obj: models.Model) -> Any:
+        return getattr(obj, self.attname)
+
+    def value_to_string(self, obj: models.Model) -> Any:
+        """Serialise as stored, so ``dumpdata`` and fixtures carry ciphertext, never plaintext."""
+        stored = obj.__dict__.get(self.attname)
+        if stored is None:
+            return None
+        if not isinstance(stored, Ciphertext):
+            raise TypeError(f"{self.name} holds unsaved plaintext; save before serialising.")
+        return base64.b64encode(stored.blob).decode("ascii")
+
+    def pre_save(self, model_instance: models.Model, add: bool) -> Any:
+        value = model_instance.__dict__.get(self.attname)
+        if value is None:
+            return None
+        if isinstance(value, Ciphertext):
+            if (
+                not self.mutable
+                or value.encoded is None
+                or self.encode(value.plain) == value.encoded
+            ):
+                return value.blob
+            value = value.plain
+        return self.seal_for(model_instance, value)
+
+    def seal_for(self, instance: models.Model, value: Any) -> bytes:
+        """Encrypt ``value`` for this column of ``instance`` and keep it cached as read."""
+        if instance.pk is None:
+            raise ValueError(f"{type(instance).__name__} needs its primary key before encrypting.")
+        ref, prefix = _row_context(instance)
+        version, cipher = keyring_for(instance).data_key(ref)
+        encoded = self.encode(value)
+        blob = aead.seal(cipher, encoded, self.associated_data(prefix), key_version=version)
+        plain = value if self.mutable or isinstance(value, str) else self.decode(encoded)
+        instance.__dict__[self.attname] = Ciphertext(blob, plain, encoded)
+        return blob
+
+    def reveal(self, instance: models.Model, stored: Ciphertext) -> Any:
+        """Decrypt ``stored`` for ``instance``, caching the plaintext on it."""
+        if stored.encoded is not None:
+            return stored.plain
+        ref, prefix = _row_context(instance)
+        _version, cipher = keyring_for(instance).data_key(ref)
+        try:
+            encoded = aead.open_sealed(cipher, stored.blob, self.associated_data(prefix))
+        except DecryptionFailedError:
+            self._report_failure(instance, ref)
+            raise
+        stored.plain = self.decode(encoded)
+        stored.encoded = encoded
+        return stored.plain
+
+    def _report_failure(self, instance: models.Model, ref: KeyRef) -> None:
+        from haven.audit.events import EventType
+        from haven.audit.services import record_event
+
+        logger.warning(
+            "decrypt_failed",
+            extra={
+                "table": instance._meta.db_table,
+                "column": self.column,
+                "row": str(instance.pk),
+            },
+        )
+        record_event(
+            EventType.DECRYPT_FAILED,
+            organisation=ref.organisation_id,
+            object_type=instance._meta.model_name or "",
+            object_id=str(instance.pk),
+            data={"field": self.column},
+        )
+
+
+class EncryptedTextField(EncryptedField):
+    """Encrypted text; ``max_length`` limits the plaintext."""
+
+    def encode(self, value: Any) -> bytes:
+        if not isinstance(value, str):
+            raise TypeError(f"{self.name} holds text, not {type(value).__name__}.")
+        return value.encode()
+
+    def decode(self, data: bytes) -> str:
+        return data.decode()
+
+
+class EncryptedJSONField(EncryptedField):
+    """Encrypted JSON (dicts and lists); changes made in place are saved too."""
+
+    mutable = True
+
+    def encode(self, value: Any) -> bytes:
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode()
+
+    def decode(self, data: bytes) -> Any:
+        return json.loads(data)
+
+
+class EncryptedDateField(EncryptedField):
+    """An encrypted calendar date."""
+
+    def encode(self, value: Any) -> bytes:
+        if isinstance(value, str):
+            value = datetime.date.fromisoformat(value)
+        if not isinstance(value, datetime.date) or isinstance(value, datetime.datetime):
+            raise TypeError(f"{self.name} holds a date, not {type(value).__name__}.")
+        return value.isoformat().encode()
+
+    def decode(self, data: bytes) -> datetime.date:
+        return datetime.date.fromisoformat(data.decode())

@@ -1,0 +1,323 @@
+"""
+Unwrapping keys, and keeping them for the length of one request or operation.
+
+A ``KeyRing`` opens organisation keys with the master key and data keys with organisation keys,
+and caches what it opened in process memory. One key ring lives for one request (see
+``haven.vault.middleware``) or one command (``keyring_scope``); it is never pickled into a session
+or a cache backend, and closing the scope drops every key it held. ``prefetch`` opens the data
+keys of a whole list page in one query instead of one per row.
+"""
+
+import contextlib
+import contextvars
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from django.db import transaction
+from django.utils import timezone
+
+from haven.accounts.models import Organisation
+from haven.vault import aead
+from haven.vault.errors import KeyDestroyedError, KeyNotFoundError, UnknownMasterKeyError
+from haven.vault.masterkey import MasterKey, configured_master_keys
+from haven.vault.models import DataKey, KeyPurpose, KeyState, OrganisationKey
+
+SYSTEM_OWNER = "system"
+
+ERASED = (
+    "This record was erased: its data key was destroyed, so its encrypted fields can no longer "
+    "be read."
+)
+NO_DATA_KEY = "No data key exists for this {owner_type}; it must be created before writing."
+OTHER_ORGANISATION = "The data key of this {owner_type} belongs to another organisation."
+NO_ORGANISATION_KEY = "Organisation key v{version} ({purpose}) does not exist or was destroyed."
+MASTER_NOT_LOADED = (
+    "An organisation key is wrapped under master key {key_id}, which is not loaded. "
+    "Configure that master key (HAVEN_MASTER_KEY_FILE) or finish `haven keys rotate-master`."
+)
+
+
+@dataclass(frozen=True, slots=True)
+class KeyRef:
+    """
+    Which data key encrypts a record: its organisation and the key's owner (e.g. a case).
+
+    ``preloaded`` may carry the owner's ``DataKey`` row when a query already fetched it
+    (``select_related("data_key__organisation_key")``), which saves the key ring a query.
+    """
+
+    organisation_id: Any  # a UUID, or None for system secrets
+    owner_type: str
+    owner_id: Any
+    preloaded: Any = field(default=None, compare=False, hash=False, repr=False)
+
+    @classmethod
+    def system(cls) -> "KeyRef":
+        """The reference for organisation-less system secrets (TOTP seeds and the like)."""
+        return cls(None, SYSTEM_OWNER, None)
+
+
+def preloaded_relation(instance: Any, *path: str) -> Any:
+    """
+    Follow ``path`` through relations a query already loaded, without ever querying; None if not.
+
+    Models use it in ``vault_key_ref`` to hand the key ring a data key fetched by
+    ``select_related``.
+    """
+    current = instance
+    for name in path:
+        current = current._state.fields_cache.get(name)
+        if current is None:
+            return None
+    return current
+
+
+def organisation_key_aad(organisation_id: Any, purpose: str, version: int) -> bytes:
+    return f"orgkey|{organisation_id or SYSTEM_OWNER}|{purpose}|{version}".encode()
+
+
+def data_key_aad(ref: KeyRef, version: int) -> bytes:
+    return f"datakey|{ref.organisation_id}|{ref.owner_type}|{ref.owner_id}|{version}".encode()
+
+
+class KeyRing:
+    """Opens and caches keys for one request or operation."""
+
+    def __init__(self, extra_master_keys: Sequence[MasterKey] = ()) -> None:
+        self._extra_masters = list(extra_master_keys)
+        self._masters: dict[str, MasterKey] | None = None
+        self._organisation: dict[tuple[Any, str, int], AESGCM] = {}
+        self._current_version: dict[tuple[Any, str], int] = {}
+        self._data: dict[tuple[str, Any], tuple[int, AESGCM]] = {}
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Pickling (a model instance put in a cache, say) yields an empty ring, never keys.
+        return (KeyRing, ())
+
+    # Master keys -------------------------------------------------------------------------
+    def master_keys(self) -> dict[str, MasterKey]:
+        """Return every loaded master key by id; the configured one is always among them."""
+        if self._masters is None:
+            self._masters = {key.key_id: key for key in configured_master_keys()}
+            for extra in self._extra_masters:
+                self._masters[extra.key_id] = extra
+        return self._masters
+
+    def current_master(self) -> MasterKey:
+        """Return the master key new organisation keys are wrapped under."""
+        masters = self.master_keys()
+        return self._extra_masters[0] if self._extra_masters else next(iter(masters.values()))
+
+    def open_organisation_row(self, row: OrganisationKey) -> AESGCM:
+        """Unwrap one organisation key row with whichever master key wrapped it, and cache it."""
+        key = (row.organisation_id, row.purpose, row.version)
+        cipher = self._organisation.get(key)
+        if cipher is None:
+            cipher = self._organisation[key] = AESGCM(self.raw_organisation_key(row))
+        return cipher
+
+    def raw_organisation_key(self, row: OrganisationKey) -> bytes:
+        """Return an organisation key's bytes (for re-wrapping and for deriving subkeys)."""
+        if row.wrapped is None or row.state == KeyState.DESTROYED:
+            raise KeyNotFoundError(
+                NO_ORGANISATION_KEY.format(version=row.version, purpose=row.purpose)
+            )
+        master = self.master_keys().get(row.master_key_id)
+        if master is None:
+            raise UnknownMasterKeyError(MASTER_NOT_LOADED.format(key_id=row.master_key_id))
+        return aead.open_sealed(
+            master.cipher,
+            bytes(row.wrapped),
+            organisation_key_aad(row.organisation_id, row.purpose, row.version),
+        )
+
+    # Organisation keys -------------------------------------------------------------------
+    def organisation_cipher(
+        self, organisation_id: Any, purpose: str, version: int | None = None
+    ) -> tuple[int, AESGCM]:
+        """Return (version, cipher) of an organisation key; the active one when no version is given."""
+        if version is None:
+            version = self._current_version.get((organisation_id, purpose))
+        if version is not None and (organisation_id, purpose, version) in self._organisation:
+            return version, self._organisation[(organisation_id, purpose, version)]
+        row = self.organisation_row(organisation_id, purpose, version)
+        self._current_version.setdefault((organisation_id, purpose), row.version)
+        return row.version, self.open_organisation_row(row)
+
+    def organisation_row(
+        self, organisation_id: Any, purpose: str, version: int | None = None
+    ) -> OrganisationKey:
+        """Return an organisation key row, creating version 1 on first use."""
+        rows = OrganisationKey.objects.filter(organisation_id=organisation_id, purpose=purpose)
+        if version is not None:
+            row = rows.filter(version=version).first()
+            if row is None:
+                raise KeyNotFoundError(NO_ORGANISATION_KEY.format(version=version, purpose=purpose))
+            return row
+        row = rows.filter(state=KeyState.ACTIVE).order_by("-version").first()
+        return row or self._create_first_organisation_key(organisation_id, purpose)
+
+    def _create_first_organisation_key(self, organisation_id: Any, purpose: str) -> OrganisationKey:
+        with transaction.atomic():
+            if organisation_id is not None:
+                # Serialises the first key per organisation across processes.
+                Organisation.objects.select_for_update().filter(pk=organisation_id).first()
+            existing = (
+                OrganisationKey.objects.filter(organisation_id=organisation_id, purpose=purpose)
+                .order_by("-version")
+                .first()
+            )
+            if existing is not None:
+                return existing
+            return self.add_organisation_key(organisation_id, purpose, version=1)
+
+    def add_organisation_key(
+        self, organisation_id: Any, purpose: str, *, version: int
+    ) -> OrganisationKey:
+        """Create and store a new organisation key version wrapped under the current master key."""
+        from haven.audit.events import EventType
+        from haven.audit.services import record_event
+
+        master = self.current_master()
+        raw = aead.new_key()
+        row = OrganisationKey.objects.create(
+            organisation_id=organisation_id,
+            purpose=purpose,
+            version=version,
+            wrapped=aead.seal(
+                master.cipher, raw, organisation_key_aad(organisation_id, purpose, version)
+            ),
+            master_key_id=master.key_id,
+        )
+        self._organisation[(organisation_id, purpose, version)] = AESGCM(raw)
+        record_event(
+            EventType.KEY_CREATED,
+            organisation=organisation_id,
+            object_type="organisation_key",
+            object_id=f"{purpose}-v{version}",
+            data={"purpose": purpose, "version": version, "master_key_id": master.key_id},
+        )
+        return row
+
+    # Data keys ----------------------------------------------------------------------------
+    def data_cipher(self, ref: KeyRef) -> AESGCM:
+        """Return the cipher of a record's data key; raise KeyDestroyedError if the record was erased."""
+        return self.data_key(ref)[1]
+
+    def data_key(self, ref: KeyRef) -> tuple[int, AESGCM]:
+        """Return (data key version, cipher) for ``ref``, opening and caching it on first use."""
+        cache_key = (ref.owner_type, ref.owner_id)
+        cached = self._data.get(cache_key)
+        if cached is not None:
+            return cached
+        if ref.owner_type == SYSTEM_OWNER:
+            version, cipher = self.organisation_cipher(None, KeyPurpose.SYSTEM)
+            self._data[cache_key] = (version, cipher)
+            return version, cipher
+        row = ref.preloaded
+        if row is None:
+            row = (
+                DataKey.objects.select_related("organisation_key")
+                .filter(owner_type=ref.owner_type, owner_id=ref.owner_id)
+                .first()
+            )
+        return self._open_data_row(ref, row)
+
+    def _open_data_row(self, ref: KeyRef, row: DataKey | None) -> tuple[int, AESGCM]:
+        if row is None:
+            raise KeyNotFoundError(NO_DATA_KEY.format(owner_type=ref.owner_type))
+        if str(row.organisation_id) != str(ref.organisation_id):
+            raise KeyNotFoundError(OTHER_ORGANISATION.format(owner_type=ref.owner_type))
+        if row.destroyed_at is not None or row.wrapped is None:
+            raise KeyDestroyedError(ERASED)
+        organisation_cipher = self.open_organisation_row(row.organisation_key)
+        raw = aead.open_sealed(
+            organisation_cipher, bytes(row.wrapped), data_key_aad(ref, row.version)
+        )
+        opened = (row.version, AESGCM(raw))
+        self._data[(ref.owner_type, ref.owner_id)] = opened
+        return opened
+
+    def prefetch(self, refs: Iterable[KeyRef]) -> None:
+        """Open the data keys of many records with one query (list pages, exports)."""
+        wanted = {
+            (ref.owner_type, ref.owner_id): ref
+            for ref in refs
+            if ref.owner_type != SYSTEM_OWNER and (ref.owner_type, ref.owner_id) not in self._data
+        }
+        if not wanted:
+            return
+        owner_ids = {owner_id for _type, owner_id in wanted}
+        rows = DataKey.objects.select_related("organisation_key").filter(
+            owner_id__in=owner_ids, destroyed_at__isnull=True
+        )
+        for row in rows:
+            ref = wanted.get((row.owner_type, row.owner_id))
+            if ref is not None:
+                self._open_data_row(ref, row)
+
+    def create_data_key(self, ref: KeyRef) -> DataKey:
+        """Create, wrap, store and cache a new data key for ``ref``; return its row."""
+        organisation_key = self.organisation_row(ref.organisation_id, KeyPurpose.DATA)
+        organisation_cipher = self.open_organisation_row(organisation_key)
+        raw = aead.new_key()
+        row = DataKey.objects.create(
+            organisation_id=ref.organisation_id,
+            owner_type=ref.owner_type,
+            owner_id=ref.owner_id,
+            version=1,
+            wrapped=aead.seal(
+                organisation_cipher, raw, data_key_aad(ref, 1), key_version=organisation_key.version
+            ),
+            organisation_key=organisation_key,
+        )
+        self._data[(ref.owner_type, ref.owner_id)] = (1, AESGCM(raw))
+        return row
+
+    def destroy_data_key(self, ref: KeyRef) -> bool:
+        """Destroy the wrapped data key of ``ref`` (crypto-shredding); True if one was destroyed."""
+        self._data.pop((ref.owner_type, ref.owner_id), None)
+        updated = DataKey.objects.filter(
+            owner_type=ref.owner_type, owner_id=ref.owner_id, destroyed_at__isnull=True
+        ).update(wrapped=None, destroyed_at=timezone.now())
+        return bool(updated)
+
+    def forget(self) -> None:
+        """Drop every key this ring holds."""
+        self._organisation.clear()
+        self._current_version.clear()
+        self._data.clear()
+        self._masters = None
+
+
+_active: contextvars.ContextVar[KeyRing | None] = contextvars.ContextVar(
+    "haven_vault_keyring", default=None
+)
+
+
+def current_keyring() -> KeyRing | None:
+    """Return the key ring of the running request or operation, if one is open."""
+    return _active.get()
+
+
+@contextlib.contextmanager
+def keyring_scope(extra_master_keys: Sequence[MasterKey] = ()) -> Iterator[KeyRing]:
+    """
+    Open a key ring for the block and drop its keys at the end.
+
+    Nested scopes reuse the outer ring (unless they bring extra master keys), so a service called
+    from a view shares the request's cache.
+    """
+    outer = _active.get()
+    if outer is not None and not extra_master_keys:
+        yield outer
+        return
+    ring = KeyRing(extra_master_keys)
+    token = _active.set(ring)
+    try:
+        yield ring
+    finally:
+        _active.reset(token)
+        ring.forget()

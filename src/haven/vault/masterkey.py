@@ -1,0 +1,133 @@
+"""
+Loading the master key, the root of the key hierarchy.
+
+The master key comes from ``HAVEN_MASTER_KEY`` (base64 of 32 bytes) or from the file named by
+``HAVEN_MASTER_KEY_FILE`` (the same text, mode 0600 or stricter). It only ever lives in memory: it
+never enters the database, a backup, an export or a log (CRY-04, BAK-01). Without it Haven refuses
+to touch encrypted data; nothing falls back to ``SECRET_KEY``.
+
+Each master key is known by a short id, an HMAC of a fixed label under the key itself, so wrapped
+organisation keys can say which master key wraps them without revealing anything about it.
+"""
+
+import base64
+import binascii
+import functools
+import hashlib
+import hmac
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from haven.vault.aead import KEY_BYTES, new_key
+from haven.vault.errors import MasterKeyInvalidError, MasterKeyMissingError
+
+NO_MASTER_KEY = (
+    "No master key is configured: set HAVEN_MASTER_KEY (base64 of 32 random bytes) or "
+    "HAVEN_MASTER_KEY_FILE. Haven never falls back to SECRET_KEY."
+)
+KEY_FILE_UNREADABLE = (
+    "The master key file {path} does not exist or cannot be read. "
+    "Create one with `haven keys init-master` (or `haven demo`), or restore it from escrow."
+)
+NOT_A_KEY = "The master key {source} is not base64 of exactly 32 bytes."
+KEY_FILE_EXISTS = "{path} already exists; a master key file is never overwritten."
+
+
+@dataclass(frozen=True)
+class MasterKey:
+    """A loaded master key: its id and a ready AES-GCM instance (the raw bytes are not kept)."""
+
+    key_id: str
+    cipher: AESGCM = field(repr=False)
+
+
+def parse_master_key(text: str, *, source: str) -> MasterKey:
+    """Return the master key encoded as base64 in ``text``; ``source`` names it in errors."""
+    try:
+        raw = base64.b64decode(text.strip(), validate=True)
+    except (binascii.Error, ValueError):
+        raise MasterKeyInvalidError(NOT_A_KEY.format(source=source)) from None
+    if len(raw) != KEY_BYTES:
+        raise MasterKeyInvalidError(NOT_A_KEY.format(source=source))
+    return MasterKey(key_id=master_key_id(raw), cipher=AESGCM(raw))
+
+
+def master_key_id(raw: bytes) -> str:
+    """Return the public id of a master key: 16 hex digits of an HMAC under the key itself."""
+    return hmac.new(raw, b"haven master key id", hashlib.sha256).hexdigest()[:16]
+
+
+def read_master_key_file(path: Path) -> MasterKey:
+    """Load a master key from a file written by ``write_master_key_file``."""
+    try:
+        text = Path(path).read_text(encoding="ascii")
+    except (OSError, UnicodeDecodeError):
+        raise MasterKeyMissingError(KEY_FILE_UNREADABLE.format(path=path)) from None
+    return parse_master_key(text, source=f"in {path}")
+
+
+def configured_master_keys() -> list[MasterKey]:
+    """
+    Return the configured master keys, the current one first, or raise MasterKeyMissingError.
+
+    The setting (or file) may hold several keys separated by white space: the first wraps new
+    organisation keys, every one opens existing ones. A second key is how the running server
+    keeps reading while ``haven keys rotate-master`` moves keys from the old master to the new.
+    """
+    from django.conf import settings
+
+    value = getattr(settings, "HAVEN_MASTER_KEY", None)
+    path = getattr(settings, "HAVEN_MASTER_KEY_FILE", None)
+    if value:
+        return list(_parsed_keys(value, "in HAVEN_MASTER_KEY"))
+    if path:
+        try:
+            text = Path(path).read_text(encoding="ascii")
+        except (OSError, UnicodeDecodeError):
+            raise MasterKeyMissingError(KEY_FILE_UNREADABLE.format(path=path)) from None
+        return list(_parsed_keys(text, f"in {path}"))
+    raise MasterKeyMissingError(NO_MASTER_KEY)
+
+
+@functools.lru_cache(maxsize=4)
+def _parsed_keys(text: str, source: str) -> tuple[MasterKey, ...]:
+    """Parse once per process: the master key lives in memory for the process's life anyway."""
+    keys = tuple(parse_master_key(part, source=source) for part in text.split())
+    if not keys:
+        raise MasterKeyInvalidError(NOT_A_KEY.format(source=source))
+    return keys
+
+
+def configured_master_key() -> MasterKey:
+    """Return the current master key (the first configured one)."""
+    return configured_master_keys()[0]
+
+
+def write_master_key_file(path: Path) -> MasterKey:
+    """
+    Create ``path`` holding a new random master key, readable by this account only (mode 0600).
+
+    Refuses to overwrite an existing file: replacing a master key by accident would make every
+    record unreadable.
+    """
+    path = Path(path)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    raw = new_key()
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        raise MasterKeyInvalidError(KEY_FILE_EXISTS.format(path=path)) from None
+    with os.fdopen(descriptor, "w", encoding="ascii") as handle:
+        handle.write(base64.b64encode(raw).decode() + "\n")
+    return MasterKey(key_id=master_key_id(raw), cipher=AESGCM(raw))
+
+
+def ensure_demo_master_key(path: Path) -> bool:
+    """Create the demo's master key file at ``path`` (mode 0600) unless it exists; True if created."""
+    if Path(path).exists():
+        return False
+    write_master_key_file(path)
+    return True

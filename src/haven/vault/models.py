@@ -1,0 +1,102 @@
+"""
+Key storage. Rows here hold keys only in wrapped form; the master key that opens them never does.
+
+``OrganisationKey`` rows are wrapped under the master key (one per organisation, purpose and
+version; organisation-less rows hold system secrets such as TOTP seeds). ``DataKey`` rows are
+wrapped under an organisation's data key, one per case and per defender: destroying one is how a
+record is erased (crypto-shredding). ``BlindIndexEntry`` rows hold truncated keyed hashes for
+exact search; they live in their own table so erasing an owner deletes them in one statement.
+"""
+
+import uuid
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from haven.accounts.models import Organisation
+
+
+class KeyPurpose(models.TextChoices):
+    DATA = "data", _("Wraps data keys")
+    BLIND_INDEX = "blind_index", _("Root of blind-index keys")
+    SYSTEM = "system", _("Encrypts organisation-less system secrets")
+
+
+class KeyState(models.TextChoices):
+    ACTIVE = "active", _("Active: wraps new keys")
+    RETIRED = "retired", _("Retired: still opens keys it wrapped before a rotation")
+    DESTROYED = "destroyed", _("Destroyed")
+
+
+class OrganisationKey(models.Model):
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="vault_keys"
+    )
+    purpose = models.CharField(max_length=16, choices=KeyPurpose.choices)
+    version = models.PositiveIntegerField()
+    wrapped = models.BinaryField(null=True)
+    master_key_id = models.CharField(max_length=16)
+    state = models.CharField(max_length=16, choices=KeyState.choices, default=KeyState.ACTIVE)
+    created_at = models.DateTimeField(default=timezone.now)
+    retired_at = models.DateTimeField(null=True, blank=True)
+    destroyed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["organisation_id", "purpose", "version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "purpose", "version"], name="one_org_key_per_version"
+            ),
+            models.UniqueConstraint(
+                fields=["purpose", "version"],
+                condition=models.Q(organisation__isnull=True),
+                name="one_system_key_per_version",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id or 'system'}:{self.purpose}:v{self.version}"
+
+
+class DataKey(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="vault_data_keys"
+    )
+    owner_type = models.CharField(max_length=32)
+    owner_id = models.UUIDField()
+    version = models.PositiveSmallIntegerField(default=1)
+    wrapped = models.BinaryField(null=True)
+    organisation_key = models.ForeignKey(
+        OrganisationKey, on_delete=models.PROTECT, related_name="data_keys"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    destroyed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owner_type", "owner_id"], name="one_data_key_per_owner"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.owner_type}:{self.owner_id}"
+
+
+class BlindIndexEntry(models.Model):
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="vault_blind_index_entries"
+    )
+    index_name = models.CharField(max_length=100)
+    owner_id = models.UUIDField(db_index=True)
+    token = models.CharField(max_length=16)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["organisation", "index_name", "token"])]
+
+    def __str__(self) -> str:
+        return f"{self.index_name}:{self.token}"

@@ -1,0 +1,107 @@
+"""Import and export in the haven.case-import/1 format: all or nothing, encrypted out (EXP-01)."""
+
+import json
+
+import pytest
+from pyrage import x25519
+
+from haven.audit.events import EventType
+from haven.audit.models import AuditEvent
+from haven.cases.models import Case, Defender
+from haven.cases.transfer import ImportInvalidError, cases_export, cases_import, export_document
+from haven.vault import archives
+from tests.cases.factories import CANARY_NAME, CANARY_NOTE, canary_facts, canary_identity
+
+
+def import_document(*suffixes, code=None):
+    cases = []
+    for suffix in suffixes:
+        item = {
+            "identity": canary_identity(suffix),
+            "facts": canary_facts(),
+            "external_reference": f"REF{suffix}",
+            "notes": [CANARY_NOTE + suffix],
+        }
+        if code:
+            item["code"] = code
+        cases.append(item)
+    return {"schema": "haven.case-import/1", "cases": cases}
+
+
+def test_import_then_export_round_trips_every_field(organisation):
+    """Every imported field comes back, decrypted, in the export."""
+    document = import_document(" A", " B")
+
+    report = cases_import(organisation=organisation, document=document)
+    exported = export_document(organisation=organisation)
+
+    assert (report.created, report.updated) == (2, 0)
+    assert [
+        {key: value for key, value in item.items() if key != "code"} for item in exported["cases"]
+    ] == document["cases"]
+
+
+def test_export_reimported_elsewhere_is_identical(organisation, other_organisation):
+    """An export imported into another organisation exports the same cases."""
+    cases_import(organisation=organisation, document=import_document(" A", " B"))
+    first = export_document(organisation=organisation)
+
+    cases_import(organisation=other_organisation, document=first)
+    second = export_document(organisation=other_organisation)
+
+    assert second["cases"] == first["cases"]
+
+
+def test_import_by_existing_code_updates_without_duplicating_notes(organisation):
+    """A case whose code exists is updated in place and known notes are not added twice."""
+    cases_import(organisation=organisation, document=import_document(" A"))
+    code = Case.objects.get().code
+    update = import_document(" A", code=code)
+    update["cases"][0]["identity"]["phone"] = "+44 20 7946 0000"
+
+    report = cases_import(organisation=organisation, document=update)
+    exported = export_document(organisation=organisation)["cases"]
+
+    assert (report.created, report.updated) == (0, 1)
+    assert len(exported) == 1
+    assert exported[0]["identity"]["phone"] == "+44 20 7946 0000"
+    assert exported[0]["notes"] == [CANARY_NOTE + " A"]
+
+
+def test_invalid_import_names_each_error_path_and_writes_nothing(organisation):
+    """Errors in two cases are each reported with their JSON path; no case is created."""
+    document = import_document(" A", " B", " C")
+    del document["cases"][0]["identity"]["legal_name"]
+    document["cases"][2]["identity"]["birth_date"] = "14 March 1987"
+    document["cases"][2]["facts"]["defender"]["gender"] = "unknown-value"
+
+    with pytest.raises(ImportInvalidError) as raised:
+        cases_import(organisation=organisation, document=document)
+
+    paths = [path for path, _message in raised.value.errors]
+    assert "$.cases[0].identity" in paths
+    assert "$.cases[2].identity.birth_date" in paths
+    assert "$.cases[2].facts.defender.gender" in paths
+    assert Case.objects.count() == 0
+    assert Defender.objects.count() == 0
+
+
+def test_encrypted_export_opens_with_the_recipient_identity(organisation):
+    """The export is an age file with no canary in it; the partner's identity opens it; the audit has its hash."""
+    cases_import(organisation=organisation, document=import_document(" A"))
+    identity = x25519.Identity.generate()
+
+    artifact = cases_export(
+        organisation=organisation,
+        actor=None,
+        seal=lambda data: archives.encrypt(data, recipients=[identity.to_public()]),
+    )
+
+    assert artifact.startswith(b"age-encryption.org/v1")
+    assert CANARY_NAME.encode() not in artifact
+    opened = json.loads(archives.decrypt(artifact, name="export", identities=[identity]))
+    assert opened["cases"][0]["identity"]["legal_name"] == CANARY_NAME + " A"
+    event = AuditEvent.objects.get(event_type=EventType.CASES_EXPORTED)
+    assert event.data["bytes"] == len(artifact)
+    assert len(event.data["sha256"]) == 64
+    assert "_bidx" not in json.dumps(opened) and "token" not in json.dumps(opened)
