@@ -14,6 +14,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_otp.models import Device, ThrottlingMixin
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 
 class Organisation(models.Model):
@@ -200,3 +201,29 @@ class LockoutRecord(models.Model):
 
     def __str__(self) -> str:
         return f"lockout record {self.pk}"
+
+
+TOTP_SECRET_PURPOSE = "otp_totp"  # noqa: S105 (a label for the sealed secret, not a secret)
+
+
+class SealedTOTPDevice(TOTPDevice):  # type: ignore[misc]  # django-otp ships no types
+    """
+    django-otp's TOTP device with its seed sealed by the vault (AUTH-06).
+
+    django-otp keeps the seed as hex in ``key``; here ``key`` holds the vault's sealed form, bound to
+    the user's public id, and ``bin_key`` opens it when a code is checked or a QR code drawn. A seed
+    copied onto another user's row fails to open. Only ``haven.accounts.totp`` uses this model.
+    """
+
+    class Meta:
+        proxy = True
+
+    @property
+    def bin_key(self) -> bytes:
+        from haven.vault.system_secrets import (
+            open_system_secret,  # (imported here: the vault imports accounts)
+        )
+
+        return open_system_secret(
+            purpose=TOTP_SECRET_PURPOSE, record_id=str(self.user.public_id), sealed=self.key
+        )

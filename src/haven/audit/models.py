@@ -10,15 +10,13 @@ free text never enter the chain, so the log can be shown, exported and kept afte
 
 from django.db import models
 
-from haven.audit.events import EventType
-
 
 class AuditEvent(models.Model):
     seq = models.BigIntegerField(unique=True)
     occurred_at = models.DateTimeField(db_index=True)
-    event_type = models.CharField(
-        max_length=64, choices=[(e.value, e.name) for e in EventType], db_index=True
-    )
+    # No ``choices``: the EventType enum grows with every feature, and choices would turn each new
+    # member into a migration. ``record_event`` accepts only EventType members.
+    event_type = models.CharField(max_length=64, db_index=True)
     actor_id = models.UUIDField(null=True, blank=True, db_index=True)
     organisation_id = models.UUIDField(null=True, blank=True, db_index=True)
     object_type = models.CharField(max_length=64, blank=True)

@@ -11,11 +11,13 @@ DEFAULT_PORT = 8000
 
 def demo(args: argparse.Namespace) -> int:
     django_setup.setup()
+    from django.conf import settings
     from django.core.management import call_command
 
     from haven.accounts import totp
     from haven.accounts.models import User
     from haven.demo import DemoRefusedError, require_demo_settings, seed_all
+    from haven.vault.masterkey import ensure_demo_master_key
 
     try:
         require_demo_settings()
@@ -30,6 +32,11 @@ def demo(args: argparse.Namespace) -> int:
             return 2
         print(totp.current_code(totp.secret_bytes(device)))
         return 0
+    master_key_file = settings.HAVEN_MASTER_KEY_FILE
+    if master_key_file and ensure_demo_master_key(master_key_file):
+        print(
+            f"Created the demo master key at {master_key_file} (mode 0600, never in the database).\n"
+        )
     call_command("migrate", verbosity=0, interactive=False)
     logins = seed_all()
     url = f"http://127.0.0.1:{args.port}/"
