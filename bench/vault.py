@@ -87,36 +87,55 @@ def best_of(runs: int, action) -> float:  # type: ignore[no-untyped-def]
     return min(timings)
 
 
+RAW_SIDE = (
+    "raw AES-256-GCM per value: encode the text as UTF-8, a fresh 96-bit nonce from os.urandom, "
+    "encrypt with {aad_bytes} bytes of associated data (organisation, table, row, column), store "
+    "nonce + ciphertext as one value; then split it, decrypt with the same associated data and "
+    "decode the text"
+)
+FIELD_SIDE = (
+    "field layer per value: EncryptedTextField.seal_for (key from the open key ring, versioned "
+    "header, associated data bound to the row, fresh nonce, ciphertext cached on the instance), "
+    "then the value loaded as from the database and read through the model attribute (header "
+    "check, decrypt, decode)"
+)
+SCOPE_NOTE = (
+    "both sides use a key already in memory: the field layer's key ring is opened and its key "
+    "fetched before timing (the page figure below includes that fetch)"
+)
+
+
 def field_layer_ratio(
     organisation_id: uuid.UUID, sealed_model: type[models.Model], texts: list[str]
-) -> tuple[float, float, float]:
-    encoded = [text.encode() for text in texts]
-    raw_key = os.urandom(32)
-    raw_cipher = AESGCM(raw_key)
-    aad = b"field|bench|table|column|row"
+) -> tuple[float, float, float, int]:
+    raw_cipher = AESGCM(os.urandom(32))
     field = sealed_model._meta.get_field("f0")
     page = sealed_model(organisation_id=organisation_id, id=uuid.uuid4())
+    # The same associated data the field layer binds, so both sides authenticate as many bytes.
+    aad = f"field|{organisation_id}|{sealed_model._meta.db_table}|{page.pk}|f0".encode()
 
     def raw() -> None:
-        for data in encoded:
+        for text in texts:
             nonce = os.urandom(12)
-            raw_cipher.decrypt(nonce, raw_cipher.encrypt(nonce, data, aad), aad)
+            stored = nonce + raw_cipher.encrypt(nonce, text.encode(), aad)
+            raw_cipher.decrypt(stored[:12], stored[12:], aad).decode()
 
     def layered() -> None:
-        with keyring_scope():
-            for text in texts:
-                blob = field.seal_for(page, text)
-                page.__dict__["f0"] = Ciphertext(blob)
-                _ = page.f0
+        for text in texts:
+            blob = field.seal_for(page, text)
+            page.__dict__["f0"] = Ciphertext(blob)
+            _ = page.f0
 
     with keyring_scope() as ring:
         ring.create_data_key(page.vault_key_ref())
     raw_runs, layered_runs = [], []
-    for _ in range(9):  # interleaved, so load from other processes hits both alike
-        raw_runs.append(best_of(1, raw))
-        layered_runs.append(best_of(1, layered))
+    with keyring_scope():
+        layered()  # opens the key ring's data key before anything is timed
+        for _ in range(15):  # interleaved, so load from other processes hits both alike
+            raw_runs.append(best_of(1, raw))
+            layered_runs.append(best_of(1, layered))
     raw_seconds, layered_seconds = min(raw_runs), min(layered_runs)
-    return raw_seconds / layered_seconds, raw_seconds, layered_seconds
+    return raw_seconds / layered_seconds, raw_seconds, layered_seconds, len(aad)
 
 
 def page_ratio(organisation_id: uuid.UUID, plain_model, sealed_model) -> tuple[float, float, float]:  # type: ignore[no-untyped-def]
@@ -163,16 +182,20 @@ def main() -> int:
         editor.create_model(plain_model)
         editor.create_model(sealed_model)
 
+    aad_bytes = 0
     for label, texts in (
         ("mixed field sizes (16 B to 2 KB)", payloads(2000)),
         ("note-sized payloads (8 KB)", ["x" * 8192] * 2000),
     ):
-        ratio, raw_s, layered_s = field_layer_ratio(organisation.pk, sealed_model, texts)
+        ratio, raw_s, layered_s, aad_bytes = field_layer_ratio(organisation.pk, sealed_model, texts)
         print(
             f"field layer encrypt+decrypt throughput / raw AES-GCM, {label}: {ratio:.2f} "
             f"(goal >= 0.5; 2000 payloads: raw {raw_s * 1000:.1f} ms, "
             f"field layer {layered_s * 1000:.1f} ms)"
         )
+    print(f"  - {RAW_SIDE.format(aad_bytes=aad_bytes)}")
+    print(f"  - {FIELD_SIDE}")
+    print(f"  - {SCOPE_NOTE}")
     page, plain_s, sealed_s = page_ratio(organisation.pk, plain_model, sealed_model)
     print(
         f"case page with {FIELD_COUNT} encrypted fields / plaintext page: {page:.2f}x "

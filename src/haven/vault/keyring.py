@@ -74,6 +74,26 @@ def preloaded_relation(instance: Any, *path: str) -> Any:
     return current
 
 
+class OpenedKey:
+    """
+    A data key this ring opened: its version, cipher and the header of values sealed under it.
+
+    Encrypted fields keep a reference to it on the model instance so that reading 20 fields of a
+    row looks the key up once; closing the ring's scope empties it (``cipher`` becomes None), so
+    those references stop working the moment the ring forgets its keys.
+    """
+
+    __slots__ = ("cipher", "header", "version")
+
+    def __init__(self, version: int, cipher: AESGCM) -> None:
+        self.version = version
+        self.cipher: AESGCM | None = cipher
+        self.header = aead.header_for(version)
+
+    def revoke(self) -> None:
+        self.cipher = None
+
+
 def organisation_key_aad(organisation_id: Any, purpose: str, version: int) -> bytes:
     return f"orgkey|{organisation_id or SYSTEM_OWNER}|{purpose}|{version}".encode()
 
@@ -90,7 +110,7 @@ class KeyRing:
         self._masters: dict[str, MasterKey] | None = None
         self._organisation: dict[tuple[Any, str, int], AESGCM] = {}
         self._current_version: dict[tuple[Any, str], int] = {}
-        self._data: dict[tuple[str, Any], tuple[int, AESGCM]] = {}
+        self._data: dict[tuple[str, Any], OpenedKey] = {}
 
     def __reduce__(self) -> tuple[Any, ...]:
         # Pickling (a model instance put in a cache, say) yields an empty ring, never keys.
@@ -208,14 +228,21 @@ class KeyRing:
 
     def data_key(self, ref: KeyRef) -> tuple[int, AESGCM]:
         """Return (data key version, cipher) for ``ref``, opening and caching it on first use."""
+        opened = self.opened_data_key(ref)
+        if opened.cipher is None:  # entries leave the cache when revoked; fail closed regardless
+            raise KeyNotFoundError(NO_DATA_KEY.format(owner_type=ref.owner_type))
+        return opened.version, opened.cipher
+
+    def opened_data_key(self, ref: KeyRef) -> OpenedKey:
+        """Return the ring's entry for the data key of ``ref``, opening it on first use."""
         cache_key = (ref.owner_type, ref.owner_id)
         cached = self._data.get(cache_key)
         if cached is not None:
             return cached
         if ref.owner_type == SYSTEM_OWNER:
             version, cipher = self.organisation_cipher(None, KeyPurpose.SYSTEM)
-            self._data[cache_key] = (version, cipher)
-            return version, cipher
+            opened = self._data[cache_key] = OpenedKey(version, cipher)
+            return opened
         row = ref.preloaded
         if row is None:
             row = (
@@ -225,7 +252,7 @@ class KeyRing:
             )
         return self._open_data_row(ref, row)
 
-    def _open_data_row(self, ref: KeyRef, row: DataKey | None) -> tuple[int, AESGCM]:
+    def _open_data_row(self, ref: KeyRef, row: DataKey | None) -> OpenedKey:
         if row is None:
             raise KeyNotFoundError(NO_DATA_KEY.format(owner_type=ref.owner_type))
         if str(row.organisation_id) != str(ref.organisation_id):
@@ -236,7 +263,7 @@ class KeyRing:
         raw = aead.open_sealed(
             organisation_cipher, bytes(row.wrapped), data_key_aad(ref, row.version)
         )
-        opened = (row.version, AESGCM(raw))
+        opened = OpenedKey(row.version, AESGCM(raw))
         self._data[(ref.owner_type, ref.owner_id)] = opened
         return opened
 
@@ -273,19 +300,29 @@ class KeyRing:
             ),
             organisation_key=organisation_key,
         )
-        self._data[(ref.owner_type, ref.owner_id)] = (1, AESGCM(raw))
+        self._store(ref, OpenedKey(1, AESGCM(raw)))
         return row
 
     def destroy_data_key(self, ref: KeyRef) -> bool:
         """Destroy the wrapped data key of ``ref`` (crypto-shredding); True if one was destroyed."""
-        self._data.pop((ref.owner_type, ref.owner_id), None)
+        self._store(ref, None)
         updated = DataKey.objects.filter(
             owner_type=ref.owner_type, owner_id=ref.owner_id, destroyed_at__isnull=True
         ).update(wrapped=None, destroyed_at=timezone.now())
         return bool(updated)
 
+    def _store(self, ref: KeyRef, opened: OpenedKey | None) -> None:
+        """Cache ``opened`` for ``ref`` (or drop the entry), revoking any entry it replaces."""
+        previous = self._data.pop((ref.owner_type, ref.owner_id), None)
+        if previous is not None:
+            previous.revoke()
+        if opened is not None:
+            self._data[(ref.owner_type, ref.owner_id)] = opened
+
     def forget(self) -> None:
-        """Drop every key this ring holds."""
+        """Drop every key this ring holds, including those fields still point at."""
+        for opened in self._data.values():
+            opened.revoke()
         self._organisation.clear()
         self._current_version.clear()
         self._data.clear()
