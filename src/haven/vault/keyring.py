@@ -10,12 +10,14 @@ keys of a whole list page in one query instead of one per row.
 
 import contextlib
 import contextvars
-from collections.abc import Iterable, Iterator, Sequence
+import functools
+import uuid
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from haven.accounts.models import Organisation
@@ -94,6 +96,48 @@ class OpenedKey:
         self.cipher = None
 
 
+class WrappedOrganisationKey(NamedTuple):
+    """The columns of an ``OrganisationKey`` row the key ring needs, read without the ORM."""
+
+    organisation_id: Any
+    purpose: str
+    version: int
+    wrapped: bytes | memoryview | None
+    state: str
+    master_key_id: str
+
+
+def _as_uuid(value: Any) -> uuid.UUID:
+    """Read a UUID column fetched with raw SQL (a UUID on PostgreSQL, 32 hex digits on SQLite)."""
+    return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+
+
+@functools.cache
+def _data_key_query(vendor: str) -> str:
+    """SQL for one owner's data key joined to its organisation key, built from the models once."""
+    del vendor  # part of the cache key only: quoting follows the connection in use
+    data, organisation = DataKey._meta, OrganisationKey._meta
+    quote = connection.ops.quote_name
+
+    def columns(meta: Any, alias: str, names: Sequence[str]) -> list[str]:
+        return [f"{alias}.{quote(meta.get_field(name).column)}" for name in names]
+
+    selected = columns(
+        data, "dk", ("organisation", "version", "wrapped", "destroyed_at")
+    ) + columns(organisation, "ok", ("purpose", "version", "wrapped", "state", "master_key_id"))
+    data_table, key_table = quote(data.db_table), quote(organisation.db_table)
+    join = (
+        f"ok.{quote(organisation.pk.column)} = "
+        f"dk.{quote(data.get_field('organisation_key').column)}"
+    )
+    owner = (
+        f"dk.{quote(data.get_field('owner_type').column)} = %s "
+        f"AND dk.{quote(data.get_field('owner_id').column)} = %s"
+    )
+    # Table and column names come from the models; the two values are parameters.
+    return f"SELECT {', '.join(selected)} FROM {data_table} dk JOIN {key_table} ok ON {join} WHERE {owner}"  # noqa: S608
+
+
 def organisation_key_aad(organisation_id: Any, purpose: str, version: int) -> bytes:
     return f"orgkey|{organisation_id or SYSTEM_OWNER}|{purpose}|{version}".encode()
 
@@ -130,7 +174,7 @@ class KeyRing:
         masters = self.master_keys()
         return self._extra_masters[0] if self._extra_masters else next(iter(masters.values()))
 
-    def open_organisation_row(self, row: OrganisationKey) -> AESGCM:
+    def open_organisation_row(self, row: "OrganisationKey | WrappedOrganisationKey") -> AESGCM:
         """Unwrap one organisation key row with whichever master key wrapped it, and cache it."""
         key = (row.organisation_id, row.purpose, row.version)
         cipher = self._organisation.get(key)
@@ -138,7 +182,7 @@ class KeyRing:
             cipher = self._organisation[key] = AESGCM(self.raw_organisation_key(row))
         return cipher
 
-    def raw_organisation_key(self, row: OrganisationKey) -> bytes:
+    def raw_organisation_key(self, row: "OrganisationKey | WrappedOrganisationKey") -> bytes:
         """Return an organisation key's bytes (for re-wrapping and for deriving subkeys)."""
         if row.wrapped is None or row.state == KeyState.DESTROYED:
             raise KeyNotFoundError(
@@ -243,29 +287,87 @@ class KeyRing:
             version, cipher = self.organisation_cipher(None, KeyPurpose.SYSTEM)
             opened = self._data[cache_key] = OpenedKey(version, cipher)
             return opened
-        row = ref.preloaded
-        if row is None:
-            row = (
-                DataKey.objects.select_related("organisation_key")
-                .filter(owner_type=ref.owner_type, owner_id=ref.owner_id)
-                .first()
-            )
-        return self._open_data_row(ref, row)
+        if ref.preloaded is not None:
+            return self._open_data_row(ref, ref.preloaded)
+        return self._fetch_and_open(ref)
 
     def _open_data_row(self, ref: KeyRef, row: DataKey | None) -> OpenedKey:
         if row is None:
             raise KeyNotFoundError(NO_DATA_KEY.format(owner_type=ref.owner_type))
-        if str(row.organisation_id) != str(ref.organisation_id):
-            raise KeyNotFoundError(OTHER_ORGANISATION.format(owner_type=ref.owner_type))
-        if row.destroyed_at is not None or row.wrapped is None:
-            raise KeyDestroyedError(ERASED)
-        organisation_cipher = self.open_organisation_row(row.organisation_key)
-        raw = aead.open_sealed(
-            organisation_cipher, bytes(row.wrapped), data_key_aad(ref, row.version)
+        return self._open_wrapped_data_key(
+            ref,
+            organisation_id=row.organisation_id,
+            version=row.version,
+            wrapped=None if row.destroyed_at is not None else row.wrapped,
+            organisation_cipher=lambda: self.open_organisation_row(row.organisation_key),
         )
-        opened = OpenedKey(row.version, AESGCM(raw))
+
+    def _open_wrapped_data_key(
+        self,
+        ref: KeyRef,
+        *,
+        organisation_id: Any,
+        version: int,
+        wrapped: bytes | memoryview | None,
+        organisation_cipher: Callable[[], AESGCM],
+    ) -> OpenedKey:
+        """Check a data key belongs to ``ref``'s organisation and is intact, then unwrap and cache it."""
+        if str(organisation_id) != str(ref.organisation_id):
+            raise KeyNotFoundError(OTHER_ORGANISATION.format(owner_type=ref.owner_type))
+        if wrapped is None:
+            raise KeyDestroyedError(ERASED)
+        raw = aead.open_sealed(organisation_cipher(), bytes(wrapped), data_key_aad(ref, version))
+        opened = OpenedKey(version, AESGCM(raw))
         self._data[(ref.owner_type, ref.owner_id)] = opened
         return opened
+
+    def _fetch_and_open(self, ref: KeyRef) -> OpenedKey:
+        """
+        Fetch one record's data key with its organisation key in one prepared query, and open it.
+
+        A detail page reads a single row, so this replaces the ORM join a ``select_related``
+        builds on every request; the SQL text is built once per process and database vendor
+        (see ``bench/vault.py`` for what it saves).
+        """
+        owner_field = DataKey._meta.get_field("owner_id")
+        with connection.cursor() as cursor:
+            cursor.execute(
+                _data_key_query(connection.vendor),
+                [ref.owner_type, owner_field.get_db_prep_value(ref.owner_id, connection)],
+            )
+            found = cursor.fetchone()
+        if found is None:
+            raise KeyNotFoundError(NO_DATA_KEY.format(owner_type=ref.owner_type))
+        (
+            organisation_id,
+            version,
+            wrapped,
+            destroyed_at,
+            key_purpose,
+            key_version,
+            key_wrapped,
+            key_state,
+            master_key_id,
+        ) = found
+        organisation_id = _as_uuid(organisation_id)
+
+        def organisation_cipher() -> AESGCM:
+            cached = self._organisation.get((organisation_id, key_purpose, key_version))
+            if cached is not None:
+                return cached
+            return self.open_organisation_row(
+                WrappedOrganisationKey(
+                    organisation_id, key_purpose, key_version, key_wrapped, key_state, master_key_id
+                )
+            )
+
+        return self._open_wrapped_data_key(
+            ref,
+            organisation_id=organisation_id,
+            version=version,
+            wrapped=None if destroyed_at is not None else wrapped,
+            organisation_cipher=organisation_cipher,
+        )
 
     def prefetch(self, refs: Iterable[KeyRef]) -> None:
         """Open the data keys of many records with one query (list pages, exports)."""
