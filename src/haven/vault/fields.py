@@ -256,9 +256,6 @@ class EncryptedField(models.BinaryField):  # type: ignore[type-arg]
         return stored.plain
 
     def _report_failure(self, instance: models.Model, ref: KeyRef) -> None:
-        from haven.audit.events import EventType
-        from haven.audit.services import record_event
-
         logger.warning(
             "decrypt_failed",
             extra={
@@ -267,12 +264,11 @@ class EncryptedField(models.BinaryField):  # type: ignore[type-arg]
                 "row": str(instance.pk),
             },
         )
-        record_event(
-            EventType.DECRYPT_FAILED,
-            organisation=ref.organisation_id,
+        keyring_for(instance).report_decryption_failure(
+            organisation_id=ref.organisation_id,
             object_type=instance._meta.model_name or "",
             object_id=str(instance.pk),
-            data={"field": self.column},
+            column=self.column,
         )
 
 

@@ -11,13 +11,15 @@ keys of a whole list page in one query instead of one per row.
 import contextlib
 import contextvars
 import functools
+import logging
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
+from django.db.transaction import TransactionManagementError
 from django.utils import timezone
 
 from haven.accounts.models import Organisation
@@ -25,6 +27,8 @@ from haven.vault import aead
 from haven.vault.errors import KeyDestroyedError, KeyNotFoundError, UnknownMasterKeyError
 from haven.vault.masterkey import MasterKey, configured_master_keys
 from haven.vault.models import DataKey, KeyPurpose, KeyState, OrganisationKey
+
+logger = logging.getLogger("haven.vault")
 
 SYSTEM_OWNER = "system"
 
@@ -155,6 +159,7 @@ class KeyRing:
         self._organisation: dict[tuple[Any, str, int], AESGCM] = {}
         self._current_version: dict[tuple[Any, str], int] = {}
         self._data: dict[tuple[str, Any], OpenedKey] = {}
+        self._failures: list[tuple[str | None, dict[str, Any]]] = []
 
     def __reduce__(self) -> tuple[Any, ...]:
         # Pickling (a model instance put in a cache, say) yields an empty ring, never keys.
@@ -421,6 +426,57 @@ class KeyRing:
         if opened is not None:
             self._data[(ref.owner_type, ref.owner_id)] = opened
 
+    # Decryption failures ------------------------------------------------------------------
+    def report_decryption_failure(
+        self, *, organisation_id: Any, object_type: str, object_id: str, column: str
+    ) -> None:
+        """
+        Audit a ciphertext that failed authentication (CRY-08), even if the caller rolls back.
+
+        The event is written at once, in the caller's transaction. A failed decryption raises,
+        and a raise usually rolls that transaction back, which would take the event with it;
+        so the ring remembers each event written inside a transaction and, when its scope
+        closes, writes again any that the database no longer holds (``settle_failures``).
+        """
+        from haven.audit.events import EventType
+        from haven.audit.services import record_event
+
+        event = {
+            "organisation": organisation_id,
+            "object_type": object_type,
+            "object_id": object_id,
+            "data": {"field": column},
+        }
+        try:
+            recorded: str | None = record_event(EventType.DECRYPT_FAILED, **event).hash
+        except (DatabaseError, TransactionManagementError):
+            # The caller's transaction is already broken: write the event when the scope closes.
+            recorded = None
+        if recorded is None or connection.in_atomic_block:
+            self._failures.append((recorded, event))
+
+    def settle_failures(self) -> None:
+        """Write again the failure events a rolled-back transaction removed (see above)."""
+        from haven.audit.events import EventType
+        from haven.audit.models import AuditEvent
+        from haven.audit.services import record_event
+
+        pending, self._failures = self._failures, []
+        if not pending:
+            return
+        try:
+            kept = set(
+                AuditEvent.objects.filter(
+                    hash__in=[recorded for recorded, _event in pending if recorded]
+                ).values_list("hash", flat=True)
+            )
+            for recorded, event in pending:
+                if recorded not in kept:
+                    event["data"] = {**event["data"], "after_rollback": True}
+                    record_event(EventType.DECRYPT_FAILED, **event)
+        except (DatabaseError, TransactionManagementError):
+            logger.error("decrypt_failed_not_audited", extra={"events": len(pending)})
+
     def forget(self) -> None:
         """Drop every key this ring holds, including those fields still point at."""
         for opened in self._data.values():
@@ -459,4 +515,7 @@ def keyring_scope(extra_master_keys: Sequence[MasterKey] = ()) -> Iterator[KeyRi
         yield ring
     finally:
         _active.reset(token)
-        ring.forget()
+        try:
+            ring.settle_failures()
+        finally:
+            ring.forget()
