@@ -457,13 +457,13 @@ class KeyRing:
 
     def settle_failures(self) -> None:
         """Write again the failure events a rolled-back transaction removed (see above)."""
+        pending, self._failures = self._failures, []
+        if not pending:  # the usual case, at the end of every request: nothing to import or ask
+            return
         from haven.audit.events import EventType
         from haven.audit.models import AuditEvent
         from haven.audit.services import record_event
 
-        pending, self._failures = self._failures, []
-        if not pending:
-            return
         try:
             kept = set(
                 AuditEvent.objects.filter(
