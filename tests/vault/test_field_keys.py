@@ -121,3 +121,11 @@ def test_failure_event_is_written_once_when_the_transaction_commits(organisation
         _ = Case.objects.get(pk=target.pk).external_reference
 
     assert [event.data for event in _failure_events(target)] == [{"field": "external_reference"}]
+
+
+def test_one_record_and_its_keys_take_two_queries(case, django_assert_num_queries):
+    """Reading every encrypted field of one loaded row costs one query for its keys, no more."""
+    with keyring_scope(), django_assert_num_queries(2):
+        loaded = Case.objects.get(pk=case.pk)
+        assert loaded.external_reference == CANARY_REFERENCE
+        assert loaded.facts == canary_facts()
