@@ -5,9 +5,10 @@ Backup and restore: a consistent, encrypted snapshot of every table, without the
 read transaction on SQLite), so rows written meanwhile are either wholly in or wholly out. Values
 are stored as the database holds them: encrypted columns stay ciphertext and organisation keys
 stay wrapped, so the backup is useless without the master key, which is escrowed separately
-(BAK-01). ``snapshot_chunks`` streams the gzipped JSON a batch of rows at a time; the CLI
-age-encrypts the stream into the file as it comes (``archives.encrypt_to_file``), so neither
-the plaintext nor the whole database is ever held in memory or written to disk.
+(BAK-01). ``snapshot_chunks`` streams the gzipped JSON a batch of rows at a time, and a backup
+to an age recipient is encrypted into the file as it comes (``archives.encrypt_to_file``), so
+the database is never held in memory whole and plaintext never reaches the disk. (A passphrase
+backup still gathers the compressed snapshot in memory: pyrage cannot stream that mode.)
 
 ``restore`` loads a snapshot into an empty database (freshly migrated, nothing but Django's own
 content types in it) in one transaction, keeping every primary key and the audit chain exactly as
