@@ -449,3 +449,17 @@ class Attachment(CaseKeyedRecord):
 
     def __str__(self) -> str:
         return f"attachment {self.pk}"
+
+
+class FormReceipt(models.Model):
+    """
+    The one-time token of a submitted form: its primary key makes a second submission of the same
+    form fail inside the transaction, so a double click never saves twice.
+    """
+
+    token = models.UUIDField(primary_key=True)
+    case = models.ForeignKey(Case, null=True, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"receipt {self.token}"

@@ -238,38 +238,35 @@ def case_assessments(membership: Membership | None, *, case: Case) -> list[Asses
     return list(Assessment.objects.filter(case=case).order_by("-recorded_at"))
 
 
-def assessment_get(
-    membership: Membership | None, *, case_id: uuid.UUID, assessment_id: uuid.UUID
-) -> Assessment:
-    """Return one assessment of a visible case, or 404."""
-    case = case_get(membership, case_id)
-    assessment = Assessment.objects.filter(case=case, pk=assessment_id).first()
-    if assessment is None:
+def _record_get(membership: Membership | None, model: Any, record_id: uuid.UUID) -> Any:
+    """Return a record whose case the member may see, with that case attached, or 404."""
+    try:
+        record = model.objects.filter(pk=record_id).only("id", "case_id").first()
+    except (ValueError, ValidationError):
+        record = None
+    if record is None:
         raise CaseNotFoundError
-    assessment.case = case
+    case = case_get(membership, record.case_id)
+    full = model.objects.get(pk=record_id)
+    full.case = case
+    return full
+
+
+def assessment_get(membership: Membership | None, *, assessment_id: uuid.UUID) -> Assessment:
+    """Return one assessment of a case the member may see, or 404."""
+    assessment: Assessment = _record_get(membership, Assessment, assessment_id)
     return assessment
 
 
-def attachment_get(
-    membership: Membership | None, *, case_id: uuid.UUID, attachment_id: uuid.UUID
-) -> Attachment:
-    """Return one attachment of a visible case, or 404."""
-    case = case_get(membership, case_id)
-    attachment = Attachment.objects.filter(case=case, pk=attachment_id).first()
-    if attachment is None:
-        raise CaseNotFoundError
-    attachment.case = case
+def attachment_get(membership: Membership | None, *, attachment_id: uuid.UUID) -> Attachment:
+    """Return one attachment of a case the member may see, or 404."""
+    attachment: Attachment = _record_get(membership, Attachment, attachment_id)
     return attachment
 
 
-def consent_get(
-    membership: Membership | None, *, case_id: uuid.UUID, consent_id: uuid.UUID
-) -> Consent:
-    case = case_get(membership, case_id)
-    consent = Consent.objects.filter(case=case, pk=consent_id).first()
-    if consent is None:
-        raise CaseNotFoundError
-    consent.case = case
+def consent_get(membership: Membership | None, *, consent_id: uuid.UUID) -> Consent:
+    """Return one consent record of a case the member may see, or 404."""
+    consent: Consent = _record_get(membership, Consent, consent_id)
     return consent
 
 

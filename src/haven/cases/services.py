@@ -12,7 +12,7 @@ import uuid
 from collections.abc import Mapping
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from haven.accounts.models import Membership, Organisation, Role
@@ -35,6 +35,7 @@ from haven.cases.models import (
     Defender,
     Dependant,
     ErasureState,
+    FormReceipt,
     IdentityReveal,
     Note,
     Notification,
@@ -1134,7 +1135,12 @@ def attachment_read(*, actor: Any, attachment: Attachment) -> bytes:
         )
         plain = io.BytesIO()
         with default_storage.open(attachment.storage_name, "rb") as stored:
-            open_stream(cipher, stored, plain, file_aad(case.vault_key_ref(), attachment.pk))
+            open_stream(
+                cipher,
+                stored,  # type: ignore[arg-type]  # a File reads like a binary stream
+                plain,
+                file_aad(case.vault_key_ref(), attachment.pk),
+            )
         record_event(
             EventType.ATTACHMENT_DOWNLOADED,
             actor=actor,
@@ -1191,3 +1197,34 @@ def case_intake(
             scope=consent_scope,
         )
     return case
+
+
+# Double submits ------------------------------------------------------------------------------
+
+ALREADY_SUBMITTED = "This form was already sent and saved once; it was not saved again."
+
+
+class DuplicateSubmissionError(CaseError):
+    """A form's one-time token was used before; ``case_id`` names what the first submit made."""
+
+    def __init__(self, case_id: Any) -> None:
+        super().__init__(ALREADY_SUBMITTED)
+        self.case_id = case_id
+
+
+def form_receipt_claim(*, token: uuid.UUID, case: Case | None = None) -> FormReceipt:
+    """
+    Claim a form's one-time token inside the caller's transaction.
+
+    The caller claims first and saves after, in one transaction: if saving fails the claim is
+    rolled back with it, so the form can be sent again. Raises DuplicateSubmissionError when the
+    token was already used.
+    """
+    existing = FormReceipt.objects.filter(pk=token).first()
+    if existing is not None:
+        raise DuplicateSubmissionError(existing.case_id)
+    try:
+        with transaction.atomic():
+            return FormReceipt.objects.create(token=token, case=case)
+    except IntegrityError:
+        raise DuplicateSubmissionError(None) from None
