@@ -495,7 +495,6 @@ def case_unassign(*, actor: Any, case: Case, membership: Membership) -> None:
         )
 
 
-@transaction.atomic
 def break_glass_open(*, membership: Membership, code: str, reason: str) -> Case:
     """
     Give a member emergency access to a case of their organisation they are not assigned to.
@@ -511,17 +510,24 @@ def break_glass_open(*, membership: Membership, code: str, reason: str) -> Case:
     cleaned = _reason(reason)
     case = case_by_code(membership.organisation, code)
     if case is None:
-        record_event(
-            EventType.BREAK_GLASS,
-            actor=membership.user,
-            organisation=membership.organisation_id,
-            object_type="case",
-            data={"outcome": "no_such_case"},
-        )
+        with transaction.atomic():
+            record_event(
+                EventType.BREAK_GLASS,
+                actor=membership.user,
+                organisation=membership.organisation_id,
+                object_type="case",
+                data={"outcome": "no_such_case"},
+            )
         raise CaseError(NO_CASE_WITH_CODE)
     if visible_cases(membership).filter(pk=case.pk).exists():
         raise CaseError(ALREADY_VISIBLE)
+    with transaction.atomic():
+        return _break_glass_grant(membership=membership, case=case, reason=cleaned)
+
+
+def _break_glass_grant(*, membership: Membership, case: Case, reason: str) -> Case:
     now = timezone.now()
+    cleaned = reason
     with keyring_scope():
         grant = BreakGlassGrant(
             case=case,
