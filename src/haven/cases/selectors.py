@@ -210,28 +210,80 @@ class TimelineEntry:
     record: Any
 
 
+@dataclass(frozen=True)
+class CaseRecords:
+    """Every record of one case, each table read once, for the case page."""
+
+    threats: list[Threat]
+    prosecutions: list[Prosecution]
+    dependants: list[Dependant]
+    consents: list[Consent]
+    assessments: list[Assessment]
+    status_changes: list[StatusChange]
+    attachments: list[Attachment]
+    notes: list[Note]
+    assignments: list[Assignment]
+
+    def facts(self, case: Case, *, assessed_on: Any = None) -> dict[str, Any]:
+        """The full facts document, as ``case_facts`` builds it, from the rows already read."""
+        return build_facts(
+            case.facts,
+            threats=[(threat.details, threat.narrative) for threat in self.threats],
+            prosecutions=[item.details for item in self.prosecutions],
+            dependants=[item.details for item in self.dependants],
+            assessed_on=assessed_on,
+        )
+
+    def timeline(self) -> list[TimelineEntry]:
+        """Threats, assessments, status changes, notes, consents and files, newest first."""
+        entries = [
+            TimelineEntry(kind, record.recorded_at, record)
+            for kind, records in (
+                ("threat", self.threats),
+                ("assessment", self.assessments),
+                ("status", self.status_changes),
+                ("consent", self.consents),
+                ("prosecution", self.prosecutions),
+                ("dependant", self.dependants),
+                ("attachment", self.attachments),
+            )
+            for record in records
+        ]
+        entries.extend(TimelineEntry("note", note.created_at, note) for note in self.notes)
+        entries.sort(key=lambda entry: entry.at, reverse=True)
+        return entries
+
+
+def case_records(membership: Membership | None, *, case: Case) -> CaseRecords:
+    """Read every record of a case (``case`` comes from ``case_get``): one query per table."""
+
+    def rows(model: Any) -> list[Any]:
+        records = list(model.objects.filter(case=case).order_by("recorded_at"))
+        for record in records:
+            record.case = case  # the case's key is already at hand: no query per row
+        return records
+
+    notes = list(notes_for_case(membership, case=case).select_related("author"))
+    for note in notes:
+        note.case = case
+    return CaseRecords(
+        threats=rows(Threat),
+        prosecutions=rows(Prosecution),
+        dependants=rows(Dependant),
+        consents=rows(Consent),
+        assessments=rows(Assessment),
+        status_changes=rows(StatusChange),
+        attachments=rows(Attachment),
+        notes=notes,
+        assignments=list(
+            case.assignments.select_related("membership__user").order_by("assigned_at")
+        ),
+    )
+
+
 def case_timeline(membership: Membership | None, *, case: Case) -> list[TimelineEntry]:
     """Return threats, assessments, status changes, notes, consents and files, newest first."""
-    sources: list[tuple[str, QuerySet[Any]]] = [
-        ("threat", Threat.objects.filter(case=case).select_related("recorded_by")),
-        ("assessment", Assessment.objects.filter(case=case).select_related("recorded_by")),
-        ("status", StatusChange.objects.filter(case=case).select_related("recorded_by")),
-        ("consent", Consent.objects.filter(case=case).select_related("recorded_by")),
-        ("prosecution", Prosecution.objects.filter(case=case).select_related("recorded_by")),
-        ("dependant", Dependant.objects.filter(case=case).select_related("recorded_by")),
-        ("attachment", Attachment.objects.filter(case=case).select_related("recorded_by")),
-    ]
-    entries = [
-        TimelineEntry(kind, record.recorded_at, record)
-        for kind, queryset in sources
-        for record in queryset
-    ]
-    entries.extend(
-        TimelineEntry("note", note.created_at, note)
-        for note in notes_for_case(membership, case=case).select_related("author")
-    )
-    entries.sort(key=lambda entry: entry.at, reverse=True)
-    return entries
+    return case_records(membership, case=case).timeline()
 
 
 def case_assessments(membership: Membership | None, *, case: Case) -> list[Assessment]:
@@ -296,9 +348,16 @@ def is_assigned(membership: Membership, case: Case) -> bool:
     return Assignment.objects.filter(case=case, membership=membership).exists()
 
 
-def sees_by_break_glass(membership: Membership, case: Case) -> bool:
+def sees_by_break_glass(
+    membership: Membership, case: Case, *, assignments: list[Assignment] | None = None
+) -> bool:
     """Whether the member sees the case only through an emergency grant (the page says so)."""
-    if supervises_all_cases(membership) or is_assigned(membership, case):
+    if supervises_all_cases(membership):
+        return False
+    if assignments is not None:
+        # ``case`` came from ``case_get``: not assigned means it is visible through a grant.
+        return membership.pk not in {assignment.membership_id for assignment in assignments}
+    if is_assigned(membership, case):
         return False
     return case.break_glass_grants.filter(
         membership=membership, expires_at__gt=timezone.now()

@@ -873,25 +873,44 @@ DERIVED_REQUIREMENTS = {
 }
 
 
-def derived_requirements(case: Case) -> set[str]:
-    """Return the requirements the case's records show to be met."""
-    from haven.cases.selectors import active_consent_purposes, case_principal_defender
+def derived_requirements(case: Case, *, records: Any = None) -> set[str]:
+    """
+    Return the requirements the case's records show to be met; ``records`` (a
+    ``selectors.CaseRecords``) saves reading them again.
+    """
+    if records is not None:
+        return _derived_from(case, records.consents, records.assessments, records.threats)
+    latest = Assessment.objects.filter(case=case).order_by("-recorded_at")[:1]
+    newer_threats = (
+        list(Threat.objects.filter(case=case, recorded_at__gt=latest[0].recorded_at)[:1])
+        if latest
+        else []
+    )
+    consents = list(Consent.objects.filter(case=case, withdrawn_at__isnull=True))
+    return _derived_from(case, consents, list(latest), newer_threats)
 
+
+def _derived_from(
+    case: Case, consents: list[Consent], assessments: list[Assessment], threats: list[Threat]
+) -> set[str]:
     met: set[str] = set()
-    defender = case_principal_defender(case)
-    if defender is not None and defender.erased_at is None:
-        met.add("intake_recorded")
-    purposes = active_consent_purposes(case)
+    if case.status != CaseStatus.ERASED:
+        met.add("intake_recorded")  # every live case was opened with its defender's intake
+    purposes = {
+        consent.details.get("purpose")
+        for consent in consents
+        if consent.withdrawn_at is None and consent.details
+    }
     if ConsentPurpose.PROCESSING in purposes:
         met.add("consent_to_processing_recorded")
     if ConsentPurpose.SHARE_WITH_PROGRAMME in purposes:
         met.add("consent_to_share_with_programme")
     if ConsentPurpose.ASYLUM_REFERRAL in purposes:
         met.add("asylum_referral_consent_recorded")
-    latest = Assessment.objects.filter(case=case).order_by("-recorded_at").first()
-    if latest is not None:
+    if assessments:
+        latest = max(assessment.recorded_at for assessment in assessments)
         met.update({"risk_assessment_recorded", "protection_assessment_recorded"})
-        if Threat.objects.filter(case=case, recorded_at__gt=latest.recorded_at).exists():
+        if any(threat.recorded_at > latest for threat in threats):
             met.add("new_threat_recorded")
     return met
 
@@ -1234,3 +1253,19 @@ def form_receipt_claim(*, token: uuid.UUID, case: Case | None = None) -> FormRec
             return FormReceipt.objects.create(token=token, case=case)
     except IntegrityError:
         raise DuplicateSubmissionError(None) from None
+
+
+@transaction.atomic
+def case_viewed(*, membership: Membership, case: Case, by_break_glass: bool) -> None:
+    """
+    Record that a member opened a case page, so bulk browsing by an insider shows in the audit
+    log (T3). Side effect: one ``case.viewed`` event saying whether access came by break-glass.
+    """
+    record_event(
+        EventType.CASE_VIEWED,
+        actor=membership.user,
+        organisation=case.organisation_id,
+        object_type="case",
+        object_id=case.pk,
+        data={"break_glass": by_break_glass},
+    )

@@ -178,10 +178,10 @@ def notifications_read(request: HttpRequest) -> HttpResponse:
 
 
 def _requirements_to_confirm(
-    case: Case, membership: Membership
+    case: Case, membership: Membership, records: Any = None
 ) -> tuple[list[Any], list[tuple[str, str]]]:
     """Return the next moves with what blocks them, and the requirements a member may attest."""
-    derived = services.derived_requirements(case)
+    derived = services.derived_requirements(case, records=records)
     options = CASE_MACHINE.options(Lifecycle(case.status), role=membership.role, satisfied=derived)
     attestable: dict[str, str] = {}
     for option in options:
@@ -197,23 +197,27 @@ def case_detail(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     """The case page: status and moves, facts by section, records, assessments and the timeline."""
     membership = _member(request)
     case = selectors.case_get(membership, case_id)
-    moves, attestable = _requirements_to_confirm(case, membership)
-    facts = selectors.case_facts(case)
-    assignments = list(case.assignments.select_related("membership__user"))
+    records = selectors.case_records(membership, case=case)
+    moves, attestable = _requirements_to_confirm(case, membership, records)
+    by_break_glass = selectors.sees_by_break_glass(
+        membership, case, assignments=records.assignments
+    )
+    services.case_viewed(membership=membership, case=case, by_break_glass=by_break_glass)
+    assigned = {assignment.membership_id for assignment in records.assignments}
     context = {
         "case": case,
-        "facts": facts,
-        "timeline": selectors.case_timeline(membership, case=case),
-        "assessments": selectors.case_assessments(membership, case=case),
-        "assignments": assignments,
+        "facts": records.facts(case),
+        "timeline": records.timeline(),
+        "assessments": sorted(records.assessments, key=lambda a: a.recorded_at, reverse=True),
+        "assignments": records.assignments,
         "assignable": [
-            m
-            for m in selectors.case_assignable_members(case)
-            if m.pk not in {a.membership_id for a in assignments}
+            member
+            for member in selectors.case_assignable_members(case)
+            if member.pk not in assigned
         ]
         if may(membership, Permission.CASE_ASSIGN)
         else [],
-        "by_break_glass": selectors.sees_by_break_glass(membership, case),
+        "by_break_glass": by_break_glass,
         "moves": moves,
         "transition_form": forms.TransitionForm(requirements=attestable),
         "settings_form": forms.CaseSettingsForm(
