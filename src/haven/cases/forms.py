@@ -392,9 +392,19 @@ class TransitionForm(forms.Form):
     )
     reason = forms.CharField(label=_("Reason (encrypted)"), required=False, max_length=2000)
 
-    def __init__(self, *args: Any, requirements: list[tuple[str, str]], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        requirements: list[tuple[str, str]],
+        targets: list[str] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["confirmed"].choices = requirements  # type: ignore[attr-defined]
+        if targets is not None:  # offer only the moves the machine knows from here
+            self.fields["target"].choices = [  # type: ignore[attr-defined]
+                (value, label) for value, label in CaseStatus.choices if value in targets
+            ]
 
 
 class AssignForm(forms.Form):

@@ -219,7 +219,9 @@ def case_detail(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
         else [],
         "by_break_glass": by_break_glass,
         "moves": moves,
-        "transition_form": forms.TransitionForm(requirements=attestable),
+        "transition_form": forms.TransitionForm(
+            requirements=attestable, targets=[option.target.value for option in moves]
+        ),
         "settings_form": forms.CaseSettingsForm(
             initial={"urgency": case.urgency, "next_due_on": case.next_due_on}
         ),
