@@ -461,3 +461,125 @@ def test_legal_advisers_see_only_assigned_cases_but_coordinators_see_all(organis
         membership = membership_of(user, organisation)
         assert may(membership, Permission.CASE_VIEW, case) is expected
         assert visible_cases(membership).filter(pk=case.pk).exists() is expected
+
+
+def test_a_coordinator_assigns_and_unassigns_a_caseworker(
+    organisation, coordinator, caseworker, sign_in_as
+):
+    """Assignment and its removal go through the case page's forms, each with its audit event."""
+    case = assigned_case(organisation, coordinator)
+    client = sign_in_as(coordinator)
+    member = membership_of(caseworker, organisation)
+
+    client.post(reverse("cases:assign", kwargs={"case_id": case.pk}), {"membership": member.pk})
+    assigned = Assignment.objects.filter(case=case, membership=member).exists()
+    client.post(reverse("cases:unassign", kwargs={"case_id": case.pk}), {"membership": member.pk})
+
+    assert assigned
+    assert not Assignment.objects.filter(case=case, membership=member).exists()
+    assert events(EventType.CASE_UNASSIGNED).count() == 1
+
+
+def test_a_caseworker_cannot_assign(organisation, coordinator, caseworker, sign_in_as):
+    """Assigning needs the coordinator's permission: a caseworker gets 404 and nothing changes."""
+    case = assigned_case(organisation, caseworker)
+    client = sign_in_as(caseworker)
+    colleague = make_member(organisation, Role.CASEWORKER, "cam.colleague")
+
+    response = client.post(
+        reverse("cases:assign", kwargs={"case_id": case.pk}),
+        {"membership": membership_of(colleague, organisation).pk},
+    )
+
+    assert response.status_code == 404
+    assert Assignment.objects.filter(case=case).count() == 1
+
+
+def test_a_consent_is_withdrawn_once(organisation, caseworker, sign_in_as):
+    """A consent is marked withdrawn (kept on record); withdrawing again says it already was."""
+    case = assigned_case(organisation, caseworker)
+    consent = consent_record(
+        actor=caseworker,
+        case=case,
+        purpose="share_with_programme",
+        given_on=timezone.localdate(),
+        scope="share with the programme",
+    )
+    client = sign_in_as(caseworker)
+    url = reverse("cases:consent_withdraw", kwargs={"consent_id": consent.pk})
+
+    client.post(url)
+    again = client.post(url, follow=True)
+
+    assert Consent.objects.get().withdrawn_at is not None
+    assert "already withdrawn" in again.content.decode()
+    assert events(EventType.CONSENT_WITHDRAWN).count() == 1
+
+
+def test_prosecutions_and_dependants_are_recorded_and_reach_the_engines(
+    organisation, caseworker, sign_in_as
+):
+    """Prosecution and dependant forms store rows that the facts document then carries."""
+    from haven.cases.selectors import case_facts
+
+    case = assigned_case(organisation, caseworker)
+    client = sign_in_as(caseworker)
+
+    client.post(
+        reverse("cases:prosecution_add", kwargs={"case_id": case.pk}),
+        {"charge": "foreign_agent", "stage": "charged", "max_penalty_years": "8"},
+    )
+    client.post(
+        reverse("cases:dependant_add", kwargs={"case_id": case.pk}),
+        {"relation": "child", "age": "9", "would_accompany": "true"},
+    )
+
+    facts = case_facts(Case.objects.get(pk=case.pk))
+    assert facts["prosecutions"] == [
+        {"charge": "foreign_agent", "stage": "charged", "max_penalty_years": 8.0}
+    ]
+    assert facts["defender"]["dependants"] == [
+        {"relation": "child", "age": 9, "would_accompany": True}
+    ]
+
+
+def test_a_nested_claim_section_is_saved(organisation, caseworker, sign_in_as):
+    """The claim form flattens nested objects (sur place) and saves them nested again."""
+    case = assigned_case(organisation, caseworker)
+    client = sign_in_as(caseworker)
+
+    client.post(
+        reverse("cases:facts_section", kwargs={"case_id": case.pk, "section": "claim"}),
+        {
+            "jurisdiction": "UK",
+            "grounds": ["political_opinion"],
+            "sur_place__activities_abroad": "true",
+            "sur_place__known_to_persecutor": "unknown",
+        },
+    )
+
+    assert Case.objects.get(pk=case.pk).facts["claim"] == {
+        "jurisdiction": "UK",
+        "grounds": ["political_opinion"],
+        "sur_place": {"activities_abroad": True},
+    }
+
+
+def test_coordinators_mark_notifications_read(organisation, coordinator, caseworker, sign_in_as):
+    """A break-glass notification shows on the coordinator's dashboard until marked read."""
+    from haven.cases.services import break_glass_open
+
+    case = assigned_case(organisation, coordinator)
+    break_glass_open(
+        membership=membership_of(caseworker, organisation),
+        code=case.code,
+        reason="The defender is in danger tonight",
+    )
+    client = sign_in_as(coordinator)
+
+    before = client.get(reverse("web:dashboard")).content.decode()
+    client.post(reverse("cases:notifications_read"))
+    after = client.get(reverse("web:dashboard")).content.decode()
+
+    assert "used emergency access" in before
+    assert "used emergency access" not in after
