@@ -149,6 +149,7 @@ def test_logging_a_threat_encrypts_it_and_puts_it_on_the_timeline(
             "directed_at": "defender",
             "ongoing": "unknown",
             "narrative": narrative,
+            "submission_token": str(uuid.uuid4()),
         },
     )
 
@@ -178,7 +179,7 @@ def test_a_past_threat_dated_in_the_future_is_refused(organisation, caseworker, 
 
     response = client.post(
         reverse("cases:threat_add", kwargs={"case_id": case.pk}),
-        {"date": tomorrow, "kind": "raid"},
+        {"date": tomorrow, "kind": "raid", "submission_token": str(uuid.uuid4())},
     )
 
     assert response.status_code == 200
@@ -527,11 +528,21 @@ def test_prosecutions_and_dependants_are_recorded_and_reach_the_engines(
 
     client.post(
         reverse("cases:prosecution_add", kwargs={"case_id": case.pk}),
-        {"charge": "foreign_agent", "stage": "charged", "max_penalty_years": "8"},
+        {
+            "charge": "foreign_agent",
+            "stage": "charged",
+            "max_penalty_years": "8",
+            "submission_token": str(uuid.uuid4()),
+        },
     )
     client.post(
         reverse("cases:dependant_add", kwargs={"case_id": case.pk}),
-        {"relation": "child", "age": "9", "would_accompany": "true"},
+        {
+            "relation": "child",
+            "age": "9",
+            "would_accompany": "true",
+            "submission_token": str(uuid.uuid4()),
+        },
     )
 
     facts = case_facts(Case.objects.get(pk=case.pk))
@@ -583,3 +594,17 @@ def test_coordinators_mark_notifications_read(organisation, coordinator, casewor
 
     assert "used emergency access" in before
     assert "used emergency access" not in after
+
+
+def test_a_threat_sent_twice_is_logged_once(organisation, caseworker, sign_in_as):
+    """The same threat form sent twice (a double click) saves one threat and says so."""
+    case = assigned_case(organisation, caseworker)
+    client = sign_in_as(caseworker)
+    data = {"kind": "raid", "date": "2026-10-01", "submission_token": str(uuid.uuid4())}
+    url = reverse("cases:threat_add", kwargs={"case_id": case.pk})
+
+    client.post(url, data)
+    second = client.post(url, data, follow=True)
+
+    assert Threat.objects.count() == 1
+    assert "already sent" in second.content.decode()

@@ -220,6 +220,7 @@ def _record_form(section: str, *, extra: dict[str, forms.Field] | None = None) -
     if "charge" in fields:
         fields["charge"].required = True
     fields.update(extra or {})
+    fields["submission_token"] = forms.UUIDField(widget=forms.HiddenInput)
     return type(f"{section.title()}Form", (forms.Form,), fields)
 
 
@@ -349,7 +350,7 @@ class BreakGlassForm(ReasonForm):
     code = forms.CharField(label=_("Case code"), max_length=20)
 
 
-class ConsentForm(forms.Form):
+class ConsentForm(SubmissionTokenMixin):
     purpose = forms.ChoiceField(label=_("Purpose"), choices=ConsentPurpose.choices)
     given_on = forms.DateField(
         label=_("Given on"),

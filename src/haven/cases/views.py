@@ -358,10 +358,16 @@ def _record_view(
 ) -> HttpResponse:
     membership = _member(request)
     case = selectors.case_get(membership, case_id)
-    form = form_class(request.POST or None)
+    form = form_class(request.POST or None, initial={"submission_token": uuid.uuid4()})
     if request.method == "POST" and form.is_valid():
+        token = form.cleaned_data.pop("submission_token")
         try:
-            save(membership, case, form)
+            with transaction.atomic():
+                services.form_receipt_claim(token=token, case=case)
+                save(membership, case, form)
+        except DuplicateSubmissionError as duplicate:
+            messages.warning(request, str(duplicate))
+            return redirect(_case_url(case.pk))
         except CaseError as error:
             _refused(request, error)
         else:
