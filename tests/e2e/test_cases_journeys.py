@@ -188,3 +188,28 @@ def test_the_workspace_without_javascript(
     case = Case.objects.get()
     assert note_shown
     assert case.code in page.text_content("#case-table")
+
+
+def test_filtering_the_list_with_javascript_swaps_only_the_table(
+    page, live_server, organisation, caseworker, sign_in_through_browser
+):
+    """With JavaScript, htmx replaces the case table in place and keeps the filter in the address."""
+    from haven.cases.models import URGENCY_RANK, Urgency
+
+    urgent = assigned_case(organisation, caseworker, suffix=" urgent")
+    Case.objects.filter(pk=urgent.pk).update(
+        urgency=Urgency.EMERGENCY, urgency_rank=URGENCY_RANK[Urgency.EMERGENCY]
+    )
+    calm = assigned_case(organisation, caseworker, suffix=" calm")
+    sign_in_through_browser(page, caseworker)
+    page.wait_for_url(f"{live_server.url}/")
+    page.goto(f"{live_server.url}{reverse('cases:list')}")
+    page.evaluate("window.marker = 'same page'")
+
+    page.select_option("#id_urgency", "emergency")
+    page.click("form.filters button[type=submit] >> nth=0")
+    page.wait_for_url("**/cases/?*urgency=emergency*")
+
+    table = page.text_content("#case-table")
+    assert urgent.code in table and calm.code not in table
+    assert page.evaluate("window.marker") == "same page"
