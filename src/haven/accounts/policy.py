@@ -28,6 +28,12 @@ class Permission(StrEnum):
     MANAGE_MEMBERS = "members.manage"
     END_MEMBER_SESSIONS = "members.end_sessions"
     VIEW_AUDIT_LOG = "audit.view"
+    CASE_VIEW = "cases.view"
+    CASE_OPEN = "cases.open"
+    CASE_EDIT = "cases.edit"
+    CASE_ASSIGN = "cases.assign"
+    CASE_REVEAL_IDENTITY = "cases.reveal_identity"
+    CASE_BREAK_GLASS = "cases.break_glass"
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
