@@ -27,6 +27,7 @@ from haven.cases.models import (
     Threat,
 )
 from haven.cases.services import consent_record, threat_record
+from haven.domain.protection import ELEMENT_QUESTIONS
 from tests.cases.factories import (
     CANARY_ADDRESS,
     CANARY_NAME,
@@ -328,6 +329,13 @@ def test_an_assessment_records_input_output_version_and_shows_the_tension(
     assert "Tension between the two regimes" in page
     assert assessment.output["tension"]["actions"][0][:40] in page
     assert "well founded fear" in page
+    table = page[page.index('id="protection"') :]
+    shown = [
+        table.index(f"<strong>{name.replace('_', ' ')}</strong>") for name in ELEMENT_QUESTIONS
+    ]
+    assert shown == sorted(shown), (
+        "protection elements follow the legal order, outside country first"
+    )
 
 
 def test_lifecycle_moves_need_their_requirements(organisation, caseworker, sign_in_as):

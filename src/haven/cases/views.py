@@ -28,6 +28,7 @@ from haven.cases.models import Case, CaseStatus
 from haven.cases.services import CaseError, DuplicateSubmissionError
 from haven.domain.lifecycle import CASE_MACHINE, REQUIREMENT_DESCRIPTIONS, Requirement
 from haven.domain.lifecycle import CaseStatus as Lifecycle
+from haven.domain.protection import ELEMENT_QUESTIONS
 from haven.uploads import DEFAULT_MAX_BYTES, RejectionCode, UploadRejected, download_headers
 from haven.vault.errors import SearchRateLimitedError
 
@@ -541,6 +542,9 @@ def assessment_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     return render(request, "cases/assessment_new.html", {"case": case, "form": form})
 
 
+_ELEMENT_ORDER = {name: index for index, name in enumerate(ELEMENT_QUESTIONS)}
+
+
 @requires(Permission.CASE_VIEW)
 def assessment_detail(request: HttpRequest, assessment_id: uuid.UUID) -> HttpResponse:
     """Risk and its drivers, the two-regime map, ranked pathways, tension, protection findings."""
@@ -555,7 +559,8 @@ def assessment_detail(request: HttpRequest, assessment_id: uuid.UUID) -> HttpRes
             "case": assessment.case,
             "assessment": assessment,
             "output": output,
-            "elements": sorted(elements.items(), key=lambda item: list(elements).index(item[0])),
+            # Stored JSON may have sorted its keys: show the elements in the order the law asks them.
+            "elements": sorted(elements.items(), key=lambda item: _ELEMENT_ORDER.get(item[0], 99)),
             "history": selectors.case_assessments(membership, case=assessment.case),
         },
     )
