@@ -21,20 +21,25 @@ Two exact routes, chosen by the structure of the demands (matching research note
 * **Tiered integer route.** Families (several units, or resources that do not nest) make it a
   multidimensional knapsack, where a weighted sum silently trades an urgent case for several small
   low-tier families (research note, section 3.3). HiGHS ``milp`` maximises the count of each tier
-  in turn, fixing the counts already won, then the score. Each stage has a share of the time limit;
-  a stage that stops early keeps the best assignment found so far (starting from greedy) and
-  reports its proven gap. ``optimal`` is only claimed when every stage's dual bound, rounded down
-  to an integer, equals what was achieved.
+  in turn, fixing the counts already won, then the score. Each stage has an equal share of the
+  time left and runs in a forked child that is killed when the share is over (``deadline``), so
+  the limit holds even where HiGHS overruns its own (its presolve does on large models). A stage
+  that stops early keeps the best assignment found so far (starting from greedy) and reports its
+  bound: HiGHS's dual bound when it gave one, else a bound needing no solver (the tier's
+  applicants with a usable option; everyone's best score). ``optimal`` is only claimed when every
+  stage's bound, rounded down to an integer, equals what was achieved.
 """
 
 import math
 import time
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
 
+from haven.domain.matching.deadline import call_before
 from haven.domain.matching.greedy import UNPLACED, greedy
 from haven.domain.matching.outcome import (
     check_feasible,
@@ -49,6 +54,8 @@ DEFAULT_TIME_LIMIT_S = 60.0
 EXACT_FLOAT_LIMIT = 2**52
 COLUMN_GENERATION_START = 4
 COLUMN_GENERATION_ROUNDS = 25
+# HiGHS gets this share of a stage's time; the child is killed at the end of the whole share.
+SOLVER_SHARE_OF_STAGE = 0.8
 
 Status = Literal["optimal", "feasible"]
 
@@ -276,11 +283,56 @@ def _dual_bound(
     return int(best.sum() + (capacity * capacity_price).sum())
 
 
+def _trivial_bounds(problem: MatchingProblem, usable: IntArray, tiers: list[int]) -> list[int]:
+    """
+    Return an upper bound per stage that needs no solver, so a gap exists even when none answered.
+
+    A tier cannot place more applicants than it has applicants with a usable option, and the total
+    score cannot exceed everyone getting their best usable option.
+    """
+    owners = problem.option_applicant[usable]
+    with_options = np.unique(owners)
+    bounds = [int(np.count_nonzero(problem.tiers[with_options] == tier)) for tier in tiers]
+    best = np.zeros(problem.applicant_count, dtype=np.int64)
+    np.maximum.at(best, owners, problem.option_score[usable])
+    return [*bounds, int(best.sum())]
+
+
+def _milp_stage(
+    gain: npt.NDArray[np.float64],
+    constraints: list[Any],
+    seconds: float,
+) -> tuple[IntArray | None, float | None]:
+    """
+    Maximise ``gain`` over the constraints; return (chosen columns or None, dual bound or None).
+
+    Runs in a forked child (``deadline.call_before``), so only small arrays travel back.
+    """
+    from scipy.optimize import Bounds, milp
+
+    solution = milp(
+        -gain,
+        integrality=np.ones(len(gain)),
+        bounds=Bounds(0, 1),
+        constraints=constraints,
+        options={"time_limit": seconds, "mip_rel_gap": 0.0, "disp": False},
+    )
+    chosen = None if solution.x is None else np.flatnonzero(np.asarray(solution.x) > 0.5)
+    bound = getattr(solution, "mip_dual_bound", None)
+    return chosen, (None if bound is None or not math.isfinite(bound) else -float(bound))
+
+
 def _solve_tiered(
     problem: MatchingProblem, usable: IntArray, incumbent: IntArray, deadline: float
 ) -> tuple[IntArray, tuple[StageReport, ...]]:
-    """Maximise each tier's count in turn, then the score, keeping the best assignment so far."""
-    from scipy.optimize import Bounds, LinearConstraint, milp
+    """
+    Maximise each tier's count in turn, then the score, keeping the best assignment so far.
+
+    Each stage gets an equal share of the time left and runs in a child killed at the end of
+    its share, so a solver that overruns its own limit costs that stage, never the deadline.
+    """
+    import scipy.optimize  # noqa: F401  (imported once here, not in every forked child)
+    from scipy.optimize import LinearConstraint
     from scipy.sparse import csr_matrix
 
     resources = np.flatnonzero(np.any(problem.demand > 0, axis=0)).astype(np.int64)
@@ -295,39 +347,38 @@ def _solve_tiered(
         (f"placed in tier {tier}", (column_tiers == tier).astype(float)) for tier in tiers
     ]
     objectives.append(("total score", scores.astype(float)))
+    trivial = _trivial_bounds(problem, usable, tiers)
     fixed_rows: list[npt.NDArray[np.float64]] = []
     fixed_counts: list[int] = []
     reports: list[StageReport] = []
     chosen = incumbent[problem.option_applicant[columns]] == problem.option_placement[columns]
     for stage, (name, gain) in enumerate(objectives):
         achieved = round(float(gain @ chosen))
+        upper_bound = trivial[stage]
         remaining = deadline - time.monotonic()
-        upper_bound: int | None = None
-        if remaining > 0:
+        if achieved < upper_bound and remaining > 0:
             constraints = [base]
             if fixed_rows:
                 constraints.append(
                     LinearConstraint(csr_matrix(np.vstack(fixed_rows)), fixed_counts, np.inf)
                 )
             share = remaining / (len(objectives) - stage)
-            solution = milp(
-                -gain,
-                integrality=np.ones(len(columns)),
-                bounds=Bounds(0, 1),
-                constraints=constraints,
-                options={"time_limit": share, "mip_rel_gap": 0.0, "disp": False},
+            outcome = call_before(
+                partial(_milp_stage, gain, constraints, SOLVER_SHARE_OF_STAGE * share),
+                time.monotonic() + share,
             )
-            if solution.x is not None:
-                candidate = np.asarray(solution.x) > 0.5
-                assignment = _assignment_from_columns(problem, columns, candidate)
-                check_feasible(problem, assignment)
-                if _meets(candidate, fixed_rows, fixed_counts):
-                    value = round(float(gain @ candidate))
-                    if value > achieved:
-                        chosen, achieved = candidate, value
-            bound = getattr(solution, "mip_dual_bound", None)
-            if bound is not None and math.isfinite(bound):
-                upper_bound = math.floor(-bound + 1e-6)
+            if outcome is not None:
+                picked, bound = outcome
+                if picked is not None:
+                    candidate = np.zeros(len(columns), dtype=bool)
+                    candidate[picked] = True
+                    check_feasible(problem, _assignment_from_columns(problem, columns, candidate))
+                    if _meets(candidate, fixed_rows, fixed_counts):
+                        value = round(float(gain @ candidate))
+                        if value > achieved:
+                            chosen, achieved = candidate, value
+                if bound is not None:
+                    upper_bound = min(upper_bound, math.floor(bound + 1e-6))
         reports.append(StageReport(name, achieved, upper_bound))
         fixed_rows.append(gain)
         fixed_counts.append(achieved)
@@ -372,9 +423,12 @@ def solve(
         )
     network = None
     if has_network_structure(problem, np.isin(np.arange(problem.option_count), usable)):
-        network = _solve_network(problem, usable, deadline)
+        import scipy.optimize  # noqa: F401  (imported once here, not in the forked child)
+
+        network = call_before(partial(_solve_network, problem, usable, deadline), deadline)
     if network is not None:
         assignment, report = network
+        check_feasible(problem, assignment)
         return MatchingResult(
             problem,
             "optimal",
@@ -390,6 +444,7 @@ def solve(
     solver = "highs-milp (tiered)"
     if lexicographic_key(problem, baseline) > lexicographic_key(problem, assignment):
         assignment, solver = baseline, "greedy (the integer programme found nothing better in time)"
+    check_feasible(problem, assignment)
     proven = all(report.proven for report in reports) and solver.startswith("highs")
     gaps = [report.relative_gap for report in reports]
     gap = None if any(value is None for value in gaps) else max(v for v in gaps if v is not None)
