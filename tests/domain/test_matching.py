@@ -19,6 +19,8 @@ from haven.domain.matching import (
     result_to_json,
     solve,
 )
+from haven.domain.matching.engine import _solve_network, usable_options
+from haven.domain.matching.transportation import least_prices
 
 
 def document(placements, applicants, resources=("places",)):
@@ -338,3 +340,85 @@ def test_same_input_same_hash_and_result():
     assert first["input_sha256"] == second["input_sha256"]
     assert first["assignments"] == second["assignments"]
     assert first["seed"] == 7
+
+
+def crowded_unit_intake(applicants, placements, seed):
+    """A seeded, clearly fictional intake where everyone needs one place and places are scarce."""
+    rng = np.random.default_rng(seed)
+    sites = {
+        f"site-{index:03d}": {"places": int(places)}
+        for index, places in enumerate(rng.integers(1, 6, size=placements))
+    }
+    names = sorted(sites)
+    people = [
+        (
+            f"fictional-person-{index:04d}",
+            int(rng.integers(1, 4)),
+            ONE,
+            [
+                (names[site], int(rng.integers(0, 1001)))
+                for site in sorted(rng.choice(placements, size=6, replace=False).tolist())
+            ],
+        )
+        for index in range(applicants)
+    ]
+    return parse_problem(document(sites, people))
+
+
+def test_assignment_route_agrees_with_the_lp_route():
+    """
+    On a unit-demand intake the assignment route (LAPJVsp, prices by longest paths) proves an
+    optimum with the same lexicographic value as the independent HiGHS LP route.
+    """
+    problem = crowded_unit_intake(400, 40, seed=5)
+    usable = np.flatnonzero(usable_options(problem)).astype(np.int64)
+
+    result = solve(problem)
+    by_lp = _solve_network(problem, usable, time.monotonic() + 60)
+
+    assert result.status == "optimal"
+    assert result.solver.startswith("lapjvsp")
+    assert result.stages[0].proven
+    assert by_lp is not None
+    assert lexicographic_key(problem, by_lp[0]) == lexicographic_key(problem, result.assignment)
+
+
+def test_prices_refuse_an_assignment_that_a_swap_improves():
+    """Two applicants each holding the other's favourite form a positive cycle: no stable prices exist."""
+    problem = parse_problem(
+        document(
+            {"P": ONE, "Q": ONE},
+            [
+                ("rosa", 1, ONE, [("P", 10), ("Q", 100)]),
+                ("sami", 1, ONE, [("P", 100), ("Q", 10)]),
+            ],
+        )
+    )
+    options = np.arange(problem.option_count)
+    swapped_wrong = np.asarray([0, 1], dtype=np.int64)
+
+    assert least_prices(problem, options, problem.option_score, swapped_wrong) is None
+    assert (
+        least_prices(problem, options, problem.option_score, swapped_wrong[::-1].copy()) is not None
+    )
+
+
+def test_nested_unit_demands_take_the_lp_route():
+    """Everyone needs a place and some also a bed: not one capacity, so the proven LP route solves it."""
+    problem = parse_problem(
+        document(
+            {"P": {"places": 2, "beds": 1}, "Q": {"places": 1, "beds": 1}},
+            [
+                ("tomas", 2, {"places": 1, "beds": 1}, [("P", 50), ("Q", 40)]),
+                ("uma", 2, {"places": 1, "beds": 1}, [("P", 60)]),
+                ("vera", 1, {"places": 1}, [("P", 70), ("Q", 90)]),
+            ],
+            ("places", "beds"),
+        )
+    )
+
+    result = solve(problem)
+
+    assert result.status == "optimal"
+    assert result.solver.startswith("highs-lp")
+    assert placements_of(result) == {"tomas": "Q", "uma": "P", "vera": "P"}

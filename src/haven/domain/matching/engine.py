@@ -48,6 +48,11 @@ from haven.domain.matching.outcome import (
     total_score,
 )
 from haven.domain.matching.problem import IntArray, MatchingProblem
+from haven.domain.matching.transportation import (
+    best_options,
+    single_capacity,
+    solve_transportation,
+)
 
 ENGINE_VERSION = "haven-matching/1.0"
 DEFAULT_TIME_LIMIT_S = 60.0
@@ -187,11 +192,53 @@ def _assignment_from_columns(
     return assignment
 
 
-def _best_options_per_applicant(problem: MatchingProblem, usable: IntArray, count: int) -> IntArray:
-    order = usable[np.lexsort((-problem.option_score[usable], problem.option_applicant[usable]))]
-    owners = problem.option_applicant[order]
-    first = np.searchsorted(owners, owners)
-    return order[np.arange(len(order)) - first < count]
+def tier_weights(problem: MatchingProblem, usable: IntArray) -> IntArray | None:
+    """
+    Return each option's weight ``M * tier_rank + score`` (see the module docstring), or None
+    when a sum of weights could leave the integers float64 holds exactly.
+    """
+    ranks = tier_ranks(problem)
+    applicants_with_options = len(np.unique(problem.option_applicant[usable]))
+    max_score = int(problem.option_score[usable].max(initial=0))
+    big_m = applicants_with_options * max_score + 1
+    weights: IntArray = ranks[problem.option_applicant] * big_m + problem.option_score
+    if int(weights.max(initial=0)) * max(1, applicants_with_options) >= EXACT_FLOAT_LIMIT:
+        return None
+    return weights
+
+
+def _solve_assignment(
+    problem: MatchingProblem, usable: IntArray, room: IntArray
+) -> tuple[IntArray, StageReport] | None:
+    """
+    Solve a transportation problem as an assignment problem and prove it with integer prices.
+
+    Returns None (the caller then tries the LP route) rather than an unproven answer.
+    """
+    weights = tier_weights(problem, usable)
+    if weights is None:
+        return None
+    solved = solve_transportation(problem, usable, weights, room)
+    if solved is None:
+        return None
+    assignment, prices = solved
+    check_feasible(problem, assignment)
+    resources = np.flatnonzero(np.any(problem.demand > 0, axis=0)).astype(np.int64)
+    # Each placement's price sits on the resource that sets its room (its smallest capacity
+    # among those the applicants use), so the certificate charges it once per applicant.
+    demanded = np.any(problem.demand[np.unique(problem.option_applicant[usable])] > 0, axis=0)
+    masked = np.where(demanded[resources], problem.capacity[:, resources], np.iinfo(np.int64).max)
+    capacity_price = np.zeros((problem.placement_count, len(resources)), dtype=np.int64)
+    capacity_price[np.arange(problem.placement_count), masked.argmin(axis=1)] = prices
+    achieved = int(weights[assignment[problem.option_applicant] == problem.option_placement].sum())
+    capacity = _capacity_vector(problem, resources)
+    upper_bound = _dual_bound(
+        problem, usable, resources, capacity, capacity_price.reshape(-1), weights
+    )
+    report = StageReport("tier-weighted score", achieved, upper_bound)
+    if not report.proven:
+        return None
+    return assignment, report
 
 
 def _solve_network(
@@ -206,15 +253,11 @@ def _solve_network(
     from scipy.optimize import linprog
 
     resources = np.flatnonzero(np.any(problem.demand > 0, axis=0)).astype(np.int64)
-    ranks = tier_ranks(problem)
-    applicants_with_options = len(np.unique(problem.option_applicant[usable]))
-    max_score = int(problem.option_score[usable].max(initial=0))
-    big_m = applicants_with_options * max_score + 1
-    weights = ranks[problem.option_applicant] * big_m + problem.option_score
-    if int(weights.max(initial=0)) * max(1, applicants_with_options) >= EXACT_FLOAT_LIMIT:
+    weights = tier_weights(problem, usable)
+    if weights is None:
         return None
     capacity = _capacity_vector(problem, resources)
-    columns = np.sort(_best_options_per_applicant(problem, usable, COLUMN_GENERATION_START))
+    columns = best_options(problem, usable, COLUMN_GENERATION_START)
     in_model = np.zeros(problem.option_count, dtype=bool)
     for _round in range(COLUMN_GENERATION_ROUNDS):
         in_model[columns] = True
@@ -422,10 +465,20 @@ def solve(
             baseline,
         )
     network = None
-    if has_network_structure(problem, np.isin(np.arange(problem.option_count), usable)):
+    solver = "highs-lp (network, integer dual certificate)"
+    room = single_capacity(problem, usable)
+    if room is not None:
+        import scipy.sparse.csgraph  # imported once here, not in the forked child
+
+        network = call_before(partial(_solve_assignment, problem, usable, room), deadline)
+        solver = "lapjvsp (assignment on capacity slots, integer price certificate)"
+    if network is None and has_network_structure(
+        problem, np.isin(np.arange(problem.option_count), usable)
+    ):
         import scipy.optimize  # noqa: F401  (imported once here, not in the forked child)
 
         network = call_before(partial(_solve_network, problem, usable, deadline), deadline)
+        solver = "highs-lp (network, integer dual certificate)"
     if network is not None:
         assignment, report = network
         check_feasible(problem, assignment)
@@ -434,7 +487,7 @@ def solve(
             "optimal",
             assignment,
             0.0,
-            "highs-lp (network, integer dual certificate)",
+            solver,
             time.monotonic() - started,
             seed,
             baseline,
