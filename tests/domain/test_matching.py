@@ -422,3 +422,43 @@ def test_nested_unit_demands_take_the_lp_route():
     assert result.status == "optimal"
     assert result.solver.startswith("highs-lp")
     assert placements_of(result) == {"tomas": "Q", "uma": "P", "vera": "P"}
+
+
+def test_greedy_top_up_keeps_the_start_and_fills_the_room_left():
+    """Topping up an assignment keeps every placement in it and hands out only the room it leaves."""
+    problem = parse_problem(
+        document(
+            {"P": {"places": 2}, "Q": ONE},
+            [
+                ("wanda", 1, ONE, [("P", 10), ("Q", 90)]),
+                ("xavi", 1, ONE, [("Q", 80)]),
+                ("yara", 1, ONE, [("Q", 70), ("P", 5)]),
+            ],
+        )
+    )
+    start = np.asarray([0, 1, UNPLACED], dtype=np.int64)
+
+    topped_up = greedy(problem, start=start)
+
+    check_feasible(problem, topped_up)
+    assert topped_up.tolist() == [0, 1, 0]
+
+
+def test_an_urgent_applicant_without_options_does_not_block_the_proof():
+    """A tier placed in full binds only its applicants who had options; one with none is no obstacle."""
+    problem = parse_problem(
+        document(
+            {"P": {"places": 1, "beds": 2}},
+            [
+                ("fam-zola", 2, {"places": 1, "beds": 2}, [("P", 0)]),
+                ("abel", 1, {"places": 1, "beds": 1}, [("P", 0)]),
+                ("fam-bruno", 2, {"places": 1, "beds": 1}, []),
+            ],
+            ("places", "beds"),
+        )
+    )
+
+    result = solve(problem)
+
+    assert result.status == "optimal"
+    assert placements_of(result) == {"fam-zola": "P"}

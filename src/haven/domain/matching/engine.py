@@ -366,66 +366,111 @@ def _milp_stage(
 
 
 def _solve_tiered(
-    problem: MatchingProblem, usable: IntArray, incumbent: IntArray, deadline: float
+    problem: MatchingProblem, usable: IntArray, incumbent: IntArray, deadline: float, seed: int
 ) -> tuple[IntArray, tuple[StageReport, ...]]:
     """
     Maximise each tier's count in turn, then the score, keeping the best assignment so far.
 
     Each stage gets an equal share of the time left and runs in a child killed at the end of
     its share, so a solver that overruns its own limit costs that stage, never the deadline.
+
+    Each model is cut down by what earlier stages proved, without losing any optimum: a tier
+    stage leaves out less urgent applicants (they only take room, and no count fixed so far
+    depends on them); a tier proven to place everyone with an option turns into "each of them
+    is placed" rows instead of one dense count row; a tier proven to place nobody loses its
+    options; a tier proven at its count is fixed at it exactly.
     """
     import scipy.optimize  # noqa: F401  (imported once here, not in every forked child)
-    from scipy.optimize import LinearConstraint
-    from scipy.sparse import csr_matrix
 
     resources = np.flatnonzero(np.any(problem.demand > 0, axis=0)).astype(np.int64)
     columns = usable
-    matrix = _constraint_matrix(problem, columns, resources)
-    upper = np.concatenate([np.ones(problem.applicant_count), _capacity_vector(problem, resources)])
-    base = LinearConstraint(matrix, -np.inf, upper)
+    matrix = _constraint_matrix(problem, columns, resources).tocsc()
+    capacity = _capacity_vector(problem, resources).astype(float)
     column_tiers = problem.tiers[problem.option_applicant[columns]]
     scores = problem.option_score[columns]
     tiers = [tier for tier in problem.tier_levels() if np.any(column_tiers == tier)]
-    objectives: list[tuple[str, npt.NDArray[np.float64]]] = [
-        (f"placed in tier {tier}", (column_tiers == tier).astype(float)) for tier in tiers
+    objectives: list[tuple[str, int | None, npt.NDArray[np.float64]]] = [
+        (f"placed in tier {tier}", tier, (column_tiers == tier).astype(float)) for tier in tiers
     ]
-    objectives.append(("total score", scores.astype(float)))
+    objectives.append(("total score", None, scores.astype(float)))
     trivial = _trivial_bounds(problem, usable, tiers)
+    must_place = np.zeros(problem.applicant_count, dtype=bool)
+    excluded = np.zeros(len(columns), dtype=bool)
+    count_rows: list[tuple[npt.NDArray[np.float64], int, float]] = []
     fixed_rows: list[npt.NDArray[np.float64]] = []
     fixed_counts: list[int] = []
     reports: list[StageReport] = []
     chosen = incumbent[problem.option_applicant[columns]] == problem.option_placement[columns]
-    for stage, (name, gain) in enumerate(objectives):
+    for stage, (name, tier, gain) in enumerate(objectives):
         achieved = round(float(gain @ chosen))
         upper_bound = trivial[stage]
         remaining = deadline - time.monotonic()
         if achieved < upper_bound and remaining > 0:
-            constraints = [base]
-            if fixed_rows:
-                constraints.append(
-                    LinearConstraint(csr_matrix(np.vstack(fixed_rows)), fixed_counts, np.inf)
-                )
+            active = ~excluded if tier is None else ~excluded & (column_tiers >= tier)
             share = remaining / (len(objectives) - stage)
+            model = _stage_model(matrix, capacity, must_place, active, count_rows)
             outcome = call_before(
-                partial(_milp_stage, gain, constraints, SOLVER_SHARE_OF_STAGE * share),
+                partial(_milp_stage, gain[active], model, SOLVER_SHARE_OF_STAGE * share),
                 time.monotonic() + share,
             )
             if outcome is not None:
                 picked, bound = outcome
                 if picked is not None:
                     candidate = np.zeros(len(columns), dtype=bool)
-                    candidate[picked] = True
+                    candidate[np.flatnonzero(active)[picked]] = True
                     check_feasible(problem, _assignment_from_columns(problem, columns, candidate))
-                    if _meets(candidate, fixed_rows, fixed_counts):
-                        value = round(float(gain @ candidate))
-                        if value > achieved:
-                            chosen, achieved = candidate, value
+                    value = round(float(gain @ candidate))
+                    if value > achieved and _meets(candidate, fixed_rows, fixed_counts):
+                        topped_up = greedy(
+                            problem,
+                            seed=seed,
+                            start=_assignment_from_columns(problem, columns, candidate),
+                        )
+                        chosen = (
+                            topped_up[problem.option_applicant[columns]]
+                            == problem.option_placement[columns]
+                        )
+                        achieved = round(float(gain @ chosen))
                 if bound is not None:
                     upper_bound = min(upper_bound, math.floor(bound + 1e-6))
-        reports.append(StageReport(name, achieved, upper_bound))
+        report = StageReport(name, achieved, upper_bound)
+        reports.append(report)
         fixed_rows.append(gain)
         fixed_counts.append(achieved)
+        if tier is None:
+            continue
+        if report.proven and achieved == 0:
+            excluded |= column_tiers == tier
+        elif achieved == trivial[stage]:
+            must_place[problem.option_applicant[columns[column_tiers == tier]]] = True
+        else:
+            count_rows.append((gain, achieved, achieved if report.proven else np.inf))
     return _assignment_from_columns(problem, columns, chosen), tuple(reports)
+
+
+def _stage_model(
+    matrix: Any,
+    capacity: npt.NDArray[np.float64],
+    must_place: npt.NDArray[np.bool_],
+    active: npt.NDArray[np.bool_],
+    count_rows: list[tuple[npt.NDArray[np.float64], int, float]],
+) -> list[Any]:
+    """Return one stage's constraints over the ``active`` columns (see ``_solve_tiered``)."""
+    from scipy.optimize import LinearConstraint
+    from scipy.sparse import csr_matrix
+
+    lower = np.concatenate([np.where(must_place, 1.0, -np.inf), np.full(len(capacity), -np.inf)])
+    upper = np.concatenate([np.ones(len(must_place)), capacity])
+    constraints = [LinearConstraint(matrix[:, np.flatnonzero(active)], lower, upper)]
+    if count_rows:
+        constraints.append(
+            LinearConstraint(
+                csr_matrix(np.vstack([row[active] for row, _, _ in count_rows])),
+                [low for _, low, _ in count_rows],
+                [high for _, _, high in count_rows],
+            )
+        )
+    return constraints
 
 
 def _meets(
@@ -493,7 +538,7 @@ def solve(
             baseline,
             (report,),
         )
-    assignment, reports = _solve_tiered(problem, usable, baseline, deadline)
+    assignment, reports = _solve_tiered(problem, usable, baseline, deadline, seed)
     solver = "highs-milp (tiered)"
     if lexicographic_key(problem, baseline) > lexicographic_key(problem, assignment):
         assignment, solver = baseline, "greedy (the integer programme found nothing better in time)"
