@@ -1,7 +1,11 @@
 """
 The optimal matcher: most urgent tiers first, then the greatest total score, families never split.
 
-Two exact routes, chosen by the structure of the demands (matching research note, section 4.4):
+Three exact routes, chosen by the structure of the demands (matching research note, section 4.4).
+When every applicant needs one unit of the same resources the problem is a transportation problem,
+solved as an assignment on capacity slots and proven with integer prices (``transportation``);
+otherwise one of the two below. Every solver call runs in a forked child killed at its deadline
+(``deadline``), so no route can overrun the time limit.
 
 * **Network route.** When every demand is 0 or 1 and the resources each applicant uses nest (for
   example everyone needs a place and some also a bed, each one unit), the constraint matrix is a
