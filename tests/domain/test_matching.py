@@ -12,6 +12,7 @@ from haven.domain.matching import (
     UNPLACED,
     MatchingProblemError,
     check_feasible,
+    engine,
     explain_unplaced,
     greedy,
     lexicographic_key,
@@ -462,3 +463,46 @@ def test_an_urgent_applicant_without_options_does_not_block_the_proof():
 
     assert result.status == "optimal"
     assert placements_of(result) == {"fam-zola": "P"}
+
+
+def test_room_left_by_urgent_tiers_bounds_a_tier_without_a_solver():
+    """With no time to search, the room the urgent family leaves proves the lower tier's count."""
+    problem = parse_problem(
+        document(
+            {"P": {"places": 3, "beds": 4}},
+            [
+                ("fam-chen", 2, {"places": 1, "beds": 3}, [("P", 100)]),
+                ("dara", 1, {"places": 1, "beds": 1}, [("P", 10)]),
+                ("eli", 1, {"places": 1, "beds": 1}, [("P", 20)]),
+                ("fam-fox", 1, {"places": 1, "beds": 2}, [("P", 90)]),
+            ],
+            ("places", "beds"),
+        )
+    )
+
+    result = solve(problem, time_limit_s=0)
+
+    assert [(stage.achieved, stage.upper_bound) for stage in result.stages[:2]] == [(1, 1), (1, 1)]
+    assert result.status == "feasible"
+    assert result.gap == result.stages[2].relative_gap
+
+
+def test_neighbourhood_search_claims_only_what_the_full_model_confirms(monkeypatch):
+    """
+    When models are searched in a neighbourhood (as large ones are), every stage it calls proven
+    has the value the full model proves optimal, and the answer is feasible and never below greedy.
+    """
+    problem = crowded_family_intake(150, 8, seed=2)
+    full = solve(problem, time_limit_s=60)
+    monkeypatch.setattr(engine, "FULL_MODEL_COLUMNS", 40)
+
+    searched = solve(problem, time_limit_s=60)
+
+    assert full.status == "optimal"
+    check_feasible(problem, searched.assignment)
+    assert lexicographic_key(problem, searched.assignment) >= lexicographic_key(
+        problem, greedy(problem)
+    )
+    for ours, proven in zip(searched.stages, full.stages, strict=True):
+        if ours.proven:
+            assert ours.achieved == proven.achieved
