@@ -20,6 +20,7 @@ from haven.domain.matching import (
     result_to_json,
     solve,
 )
+from haven.domain.matching.deadline import call_before
 from haven.domain.matching.engine import _solve_network, usable_options
 from haven.domain.matching.transportation import least_prices
 
@@ -506,3 +507,25 @@ def test_neighbourhood_search_claims_only_what_the_full_model_confirms(monkeypat
     for ours, proven in zip(searched.stages, full.stages, strict=True):
         if ours.proven:
             assert ours.achieved == proven.achieved
+
+
+def spin_forever():
+    """Stand-in for a solver that ignores its own time limit."""
+    while True:
+        pass
+
+
+def test_a_call_past_its_deadline_is_killed_and_gives_no_answer():
+    """A solver call that never returns is killed at the deadline; the caller gets None and goes on."""
+    started = time.monotonic()
+
+    outcome = call_before(spin_forever, started + 0.3)
+
+    assert outcome is None
+    assert time.monotonic() - started < 20
+
+
+def test_a_call_within_its_deadline_returns_its_value_and_a_failure_returns_none():
+    """The child's value comes back intact; an exception in the child means no answer, not a crash."""
+    assert call_before(lambda: np.arange(3), time.monotonic() + 30).tolist() == [0, 1, 2]
+    assert call_before(lambda: 1 // 0, time.monotonic() + 30) is None

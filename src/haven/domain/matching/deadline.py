@@ -10,7 +10,8 @@ few milliseconds, so the isolation is cheap enough for every stage.
 
 The parent process never runs HiGHS itself: a child forked from a process whose HiGHS thread pool
 has started would inherit a pool without its threads. Where ``fork`` does not exist (Windows) the
-call runs in-process and only the solver's own limit applies; Haven is deployed on Linux.
+call runs in-process and only the solver's own limit applies; Haven is deployed on Linux. The
+same holds inside a daemonic worker process, which may not start children of its own.
 """
 
 import multiprocessing
@@ -41,7 +42,10 @@ def call_before(function: Callable[[], Outcome], deadline: float) -> Outcome | N
     """
     if deadline <= time.monotonic():
         return None
-    if "fork" not in multiprocessing.get_all_start_methods():
+    if (
+        "fork" not in multiprocessing.get_all_start_methods()
+        or multiprocessing.current_process().daemon
+    ):
         return function()
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
