@@ -77,11 +77,17 @@ Status = Literal["optimal", "feasible"]
 
 @dataclass(frozen=True)
 class StageReport:
-    """How far one lexicographic stage got: what was achieved and the proven upper bound."""
+    """
+    How far one lexicographic stage got: what was achieved and the proven upper bound.
+
+    ``searched`` says whether a solver was run for it; a stage its bound already settled, or one
+    the time limit left no room for, was not.
+    """
 
     objective: str
     achieved: int
     upper_bound: int | None
+    searched: bool = False
 
     @property
     def proven(self) -> bool:
@@ -417,12 +423,10 @@ def _solve_tiered(
     is placed" rows instead of one dense count row; a tier proven to place nobody loses its
     options; a tier proven at its count is fixed at it exactly.
     """
-    import scipy.optimize  # noqa: F401  (imported once here, not in every forked child)
-
     resources = np.flatnonzero(np.any(problem.demand > 0, axis=0)).astype(np.int64)
     columns = usable
-    matrix = _constraint_matrix(problem, columns, resources).tocsc()
     capacity = _capacity_vector(problem, resources).astype(float)
+    matrix = None
     column_tiers = problem.tiers[problem.option_applicant[columns]]
     scores = problem.option_score[columns]
     tiers = [tier for tier in problem.tier_levels() if np.any(column_tiers == tier)]
@@ -445,12 +449,18 @@ def _solve_tiered(
         if tier is not None:
             upper_bound = min(upper_bound, _room_bound(problem, usable, tier, must_place, held))
         remaining = deadline - time.monotonic()
-        if achieved < upper_bound and remaining > 0:
+        searched = achieved < upper_bound and remaining > 0
+        if searched:
             active = ~excluded if tier is None else ~excluded & (column_tiers >= tier)
             restricted = int(np.count_nonzero(active)) > FULL_MODEL_COLUMNS
             if restricted:
                 active &= chosen | _best_columns(problem, columns, active, NEIGHBOURHOOD_OPTIONS)
             share = remaining / (len(objectives) - stage)
+            if matrix is None:
+                # Imported and built only when a stage searches, once, not in every child.
+                import scipy.optimize  # noqa: F401
+
+                matrix = _constraint_matrix(problem, columns, resources).tocsc()
             model = _stage_model(matrix, capacity, must_place, active, count_rows)
             outcome = call_before(
                 partial(_milp_stage, gain[active], model, SOLVER_SHARE_OF_STAGE * share),
@@ -476,7 +486,7 @@ def _solve_tiered(
                         achieved = round(float(gain @ chosen))
                 if bound is not None and not restricted:
                     upper_bound = min(upper_bound, math.floor(bound + 1e-6))
-        report = StageReport(name, achieved, upper_bound)
+        report = StageReport(name, achieved, upper_bound, searched=searched)
         reports.append(report)
         fixed_rows.append(gain)
         fixed_counts.append(achieved)
@@ -569,13 +579,15 @@ def solve(
     network = None
     solver = "highs-lp (network, integer dual certificate)"
     room = single_capacity(problem, usable)
-    if room is not None:
+    if room is not None and deadline > time.monotonic():
         import scipy.sparse.csgraph  # imported once here, not in the forked child
 
         network = call_before(partial(_solve_assignment, problem, usable, room), deadline)
         solver = "lapjvsp (assignment on capacity slots, integer price certificate)"
-    if network is None and has_network_structure(
-        problem, np.isin(np.arange(problem.option_count), usable)
+    if (
+        network is None
+        and deadline > time.monotonic()
+        and has_network_structure(problem, np.isin(np.arange(problem.option_count), usable))
     ):
         import scipy.optimize  # noqa: F401  (imported once here, not in the forked child)
 
@@ -596,11 +608,13 @@ def solve(
             (report,),
         )
     assignment, reports = _solve_tiered(problem, usable, baseline, deadline, seed)
-    solver = "highs-milp (tiered)"
-    if lexicographic_key(problem, baseline) > lexicographic_key(problem, assignment):
+    searched = any(report.searched for report in reports)
+    solver = "highs-milp (tiered)" if searched else "greedy (not searched; bounds without a solver)"
+    fallback = lexicographic_key(problem, baseline) > lexicographic_key(problem, assignment)
+    if fallback:
         assignment, solver = baseline, "greedy (the integer programme found nothing better in time)"
     check_feasible(problem, assignment)
-    proven = all(report.proven for report in reports) and solver.startswith("highs")
+    proven = all(report.proven for report in reports) and not fallback
     # The result is compared stage by stage, so its distance from the optimum is decided at the
     # most urgent stage not proven; later stages' bounds only hold given the counts fixed before.
     unproven = [report for report in reports if not report.proven]
