@@ -110,7 +110,8 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
         type=_non_negative_seconds,
         default=None,
         metavar="SECONDS",
-        help="stop the integer programme after this long and report the proven gap "
+        help="return within about this many seconds (plus reading and writing the documents); "
+        "a search stopped by it reports status feasible and its proven gap "
         "(overrides the problem's time_limit_s; default 60)",
     )
     parser.add_argument(

@@ -2,9 +2,12 @@
 Optimal matching of applicants to host-programme placements (issue 6, pure part).
 
 The package is split by topic: ``problem`` (parsing and semantic checks), ``greedy`` (the
-baseline), ``outcome`` (feasibility and objective), ``engine`` (the exact solvers),
+baseline), ``outcome`` (feasibility and objective), ``engine`` (choosing a route, the HiGHS routes
+and their proofs), ``transportation`` (unit demand as an assignment on capacity slots, proven by
+integer prices), ``deadline`` (solver calls in a child killed at the time limit),
 ``explanation`` (reasons for the unplaced) and ``report`` (the result document). scipy is imported
-only inside the solvers, so parsing and the greedy baseline stay cheap to import.
+only inside the solvers, so parsing and the greedy baseline stay cheap to import. ``docs/matching.md``
+describes the objective, the proofs and the time-limit behaviour.
 """
 
 from haven.domain.matching.engine import ENGINE_VERSION, MatchingResult, StageReport, solve

@@ -21,11 +21,13 @@ def lottery_order(problem: MatchingProblem, *, seed: int) -> IntArray:
     return np.lexsort((lottery, -problem.tiers)).astype(np.int64)
 
 
-def greedy(problem: MatchingProblem, *, seed: int = 0) -> IntArray:
+def greedy(problem: MatchingProblem, *, seed: int = 0, start: IntArray | None = None) -> IntArray:
     """
     Return the greedy assignment: entry ``i`` is applicant ``i``'s placement index or ``-1``.
 
-    Options are tried from the highest score down, equal scores in input order.
+    Options are tried from the highest score down, equal scores in input order. With ``start``
+    (a feasible assignment) its placements are kept and only the room they leave is handed out,
+    which is how the optimiser tops up an assignment a stage found for the more urgent tiers.
     """
     order_of_options = np.lexsort(
         (np.arange(problem.option_count), -problem.option_score, problem.option_applicant)
@@ -33,10 +35,17 @@ def greedy(problem: MatchingProblem, *, seed: int = 0) -> IntArray:
     sorted_applicants = problem.option_applicant[order_of_options]
     starts = np.searchsorted(sorted_applicants, np.arange(problem.applicant_count + 1)).tolist()
     sorted_placements = problem.option_placement[order_of_options].tolist()
-    remaining = problem.capacity.tolist()
+    if start is None:
+        start = np.full(problem.applicant_count, UNPLACED, dtype=np.int64)
+    placed = start != UNPLACED
+    free = problem.capacity.copy()
+    np.subtract.at(free, start[placed], problem.demand[placed])
+    remaining = free.tolist()
     demands = problem.demand.tolist()
-    assignment = [UNPLACED] * problem.applicant_count
+    assignment = start.tolist()
     for applicant in lottery_order(problem, seed=seed).tolist():
+        if assignment[applicant] != UNPLACED:
+            continue
         need = demands[applicant]
         for position in range(starts[applicant], starts[applicant + 1]):
             free = remaining[sorted_placements[position]]

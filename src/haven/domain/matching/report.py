@@ -4,7 +4,7 @@ The result document (``haven.matching-result/1``) built from a ``MatchingResult`
 Beyond the fields the schema requires, the document records what is needed to reproduce and
 judge the run: the SHA-256 of the canonical input, the engine version and seed, the greedy
 baseline's outcome and the optimiser's improvement over it, and each lexicographic stage with its
-proven bound.
+proven bound and whether a solver searched it.
 """
 
 from typing import Any
@@ -78,6 +78,7 @@ def result_to_json(result: MatchingResult) -> dict[str, Any]:
                 "achieved": stage.achieved,
                 "upper_bound": stage.upper_bound,
                 "proven": stage.proven,
+                "searched": stage.searched,
             }
             for stage in result.stages
         ],
