@@ -681,13 +681,20 @@ def threat_record(
     return threat
 
 
-@transaction.atomic
-def prosecution_record(*, actor: Any, case: Case, details: Mapping[str, Any]) -> Prosecution:
-    """Add a prosecution (checked like a threat). Side effect: ``case.prosecution_recorded``."""
+def _fact_row_record(
+    *,
+    actor: Any,
+    case: Case,
+    details: Mapping[str, Any],
+    model: type[Prosecution] | type[Dependant],
+    facts_key: str,
+    event_type: EventType,
+) -> Any:
+    """Check ``details`` as one more entry of ``facts[facts_key]``, store it encrypted, audit it."""
     _check_live(case)
-    _raise_problems(facts_problems(case, extra=("prosecutions", dict(details))))
+    _raise_problems(facts_problems(case, extra=(facts_key, dict(details))))
     with keyring_scope():
-        row = Prosecution(
+        row = model(
             case=case,
             organisation_id=case.organisation_id,
             recorded_by=actor,
@@ -696,12 +703,26 @@ def prosecution_record(*, actor: Any, case: Case, details: Mapping[str, Any]) ->
         row.save()
     _touch(case)
     record_event(
-        EventType.PROSECUTION_RECORDED,
+        event_type,
         actor=actor,
         organisation=case.organisation_id,
         object_type="case",
         object_id=case.pk,
-        data={"prosecution_id": row.pk},
+        data={f"{model._meta.model_name}_id": row.pk},
+    )
+    return row
+
+
+@transaction.atomic
+def prosecution_record(*, actor: Any, case: Case, details: Mapping[str, Any]) -> Prosecution:
+    """Add a prosecution (checked like a threat). Side effect: ``case.prosecution_recorded``."""
+    row: Prosecution = _fact_row_record(
+        actor=actor,
+        case=case,
+        details=details,
+        model=Prosecution,
+        facts_key="prosecutions",
+        event_type=EventType.PROSECUTION_RECORDED,
     )
     return row
 
@@ -709,24 +730,13 @@ def prosecution_record(*, actor: Any, case: Case, details: Mapping[str, Any]) ->
 @transaction.atomic
 def dependant_record(*, actor: Any, case: Case, details: Mapping[str, Any]) -> Dependant:
     """Add a dependant (checked like a threat). Side effect: ``case.dependant_recorded``."""
-    _check_live(case)
-    _raise_problems(facts_problems(case, extra=("dependants", dict(details))))
-    with keyring_scope():
-        row = Dependant(
-            case=case,
-            organisation_id=case.organisation_id,
-            recorded_by=actor,
-            details=dict(details),
-        )
-        row.save()
-    _touch(case)
-    record_event(
-        EventType.DEPENDANT_RECORDED,
+    row: Dependant = _fact_row_record(
         actor=actor,
-        organisation=case.organisation_id,
-        object_type="case",
-        object_id=case.pk,
-        data={"dependant_id": row.pk},
+        case=case,
+        details=details,
+        model=Dependant,
+        facts_key="dependants",
+        event_type=EventType.DEPENDANT_RECORDED,
     )
     return row
 

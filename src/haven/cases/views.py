@@ -304,19 +304,23 @@ def case_transition(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     return redirect(_case_url(case.pk))
 
 
+def _chosen_member(request: HttpRequest, case: Case) -> Membership | None:
+    """The member of the case's organisation named by the assignment form, if any."""
+    form = forms.AssignForm(request.POST)
+    if not form.is_valid():
+        return None
+    member: Membership | None = (
+        selectors.case_assignable_members(case).filter(pk=form.cleaned_data["membership"]).first()
+    )
+    return member
+
+
 @requires(Permission.CASE_ASSIGN)
 @require_POST
 def case_assign(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     membership = _member(request)
     case = selectors.case_get(membership, case_id)
-    form = forms.AssignForm(request.POST)
-    target = None
-    if form.is_valid():
-        target = (
-            selectors.case_assignable_members(case)
-            .filter(pk=form.cleaned_data["membership"])
-            .first()
-        )
+    target = _chosen_member(request, case)
     if target is None:
         messages.error(request, _("Choose a member of this organisation. Nothing was changed."))
     else:
@@ -333,14 +337,7 @@ def case_assign(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 def case_unassign(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     membership = _member(request)
     case = selectors.case_get(membership, case_id)
-    form = forms.AssignForm(request.POST)
-    target = None
-    if form.is_valid():
-        target = (
-            selectors.case_assignable_members(case)
-            .filter(pk=form.cleaned_data["membership"])
-            .first()
-        )
+    target = _chosen_member(request, case)
     if target is None:
         messages.error(request, _("Choose a member of this organisation. Nothing was changed."))
     else:
