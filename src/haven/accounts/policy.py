@@ -28,6 +28,11 @@ class Permission(StrEnum):
     MANAGE_MEMBERS = "members.manage"
     END_MEMBER_SESSIONS = "members.end_sessions"
     VIEW_AUDIT_LOG = "audit.view"
+    VIEW_PROGRAMMES = "programmes.view"
+    MANAGE_PROGRAMMES = "programmes.manage"
+    MANAGE_APPLICATIONS = "programmes.applications"
+    REVIEW_APPLICATIONS = "programmes.review_applications"
+    RUN_MATCHING = "programmes.matching"
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {

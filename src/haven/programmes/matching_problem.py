@@ -1,0 +1,155 @@
+"""
+Building the ``haven.matching-problem/1`` document from stored applications.
+
+* **Applicants** are cases, not applications: a case that applied to two programmes is one
+  applicant with options at both, so the matcher can never place one defender twice.
+* **Placements** are intake windows; their capacity is what the window declares minus what
+  offered and accepted applications there already hold.
+* **Tier** comes from the risk engine's level on the case's current facts (low 1 ... critical 4).
+  The Case model has no urgency field of its own yet, so nothing raises the tier beyond the
+  engine's level; when one is added it belongs in ``applicant_tier``.
+* **Options** are only the eligible pairs. A pair is excluded, with a code the review screen
+  explains, when a possible host country is one the persecutor reaches (checked first: security
+  comes before everything, research note 2.4), when the engine finds the case not eligible, or
+  when eligibility is unclear (staff must resolve it before a machine proposes an offer).
+* **Scores** come from ``haven.domain.placement_fit``; only their points are kept in ``detail``,
+  the words are rendered again on screen from the component names.
+
+Call inside a key-ring scope: the facts and persecutor-reach lists are decrypted here.
+"""
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from haven.domain.matching.problem import PROBLEM_SCHEMA_ID
+from haven.domain.placement_fit import (
+    fit,
+    household_size,
+    reached_host_countries,
+    tier_for_risk,
+)
+from haven.programmes.catalogue import CaseAssessment, case_assessment, catalogue_entry
+from haven.programmes.models import Application, IntakeWindow
+
+EXCLUDED_PERSECUTOR_REACH = "persecutor_reach"
+EXCLUDED_NOT_ELIGIBLE = "not_eligible"
+EXCLUDED_UNCLEAR = "eligibility_unclear"
+LOWEST_TIER = 1
+
+
+@dataclass(frozen=True)
+class BuiltProblem:
+    document: dict[str, Any]
+    detail: dict[str, Any]
+
+
+def applicant_tier(assessment: CaseAssessment) -> int:
+    """The case's urgency tier; facts that cannot be assessed give the lowest tier."""
+    level = assessment.risk_level
+    return LOWEST_TIER if level is None else tier_for_risk(level)
+
+
+def _possible_hosts(window: IntakeWindow) -> list[str]:
+    if window.host_country:
+        return [window.host_country]
+    return list(window.programme.host_countries or [])
+
+
+def _demand(assessment: CaseAssessment, resources: Sequence[str]) -> dict[str, int]:
+    household = household_size(assessment.facts) if assessment.facts is not None else 1
+    demand = {"places": 1, "beds": household}
+    return {resource: demand.get(resource, 0) for resource in resources}
+
+
+def build_problem(
+    *,
+    windows: Sequence[IntakeWindow],
+    applications: Sequence[Application],
+    committed: Sequence[Application],
+    reach_by_case: Mapping[str, list[str]],
+    time_limit_s: float | None = None,
+) -> BuiltProblem:
+    """
+    Return the problem document and the review detail for ``applications`` at ``windows``.
+
+    ``committed`` are the offered and accepted applications already holding room in the windows;
+    ``reach_by_case`` maps case id to the host countries its persecutor reaches.
+    """
+    resources = sorted({resource for window in windows for resource in window.capacities})
+    used: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for application in committed:
+        holder = case_assessment(application.case, [])
+        for resource, amount in _demand(holder, resources).items():
+            used[str(application.intake_window_id)][resource] += amount
+    placements = [
+        {
+            "id": str(window.pk),
+            "capacity": {
+                resource: max(
+                    0, int(window.capacities.get(resource, 0)) - used[str(window.pk)][resource]
+                )
+                for resource in resources
+            },
+        }
+        for window in windows
+    ]
+
+    by_case: dict[str, list[Application]] = defaultdict(list)
+    for application in applications:
+        by_case[str(application.case_id)].append(application)
+
+    applicants = []
+    detail: dict[str, Any] = {"applicants": {}}
+    for case_id, case_applications in by_case.items():
+        programmes = {
+            application.programme_id: application.programme for application in case_applications
+        }
+        assessment = case_assessment(case_applications[0].case, programmes.values())
+        reach = reach_by_case.get(case_id, [])
+        options = []
+        entry: dict[str, Any] = {"applications": {}, "components": {}, "excluded": {}}
+        for application in case_applications:
+            catalogue = catalogue_entry(application.programme)
+            verdict = assessment.eligibility(application.programme.catalogue_id)["verdict"]
+            for window in windows:
+                if window.programme_id != application.programme_id:
+                    continue
+                if application.intake_window_id not in (None, window.pk):
+                    continue
+                window_id = str(window.pk)
+                entry["applications"][window_id] = str(application.pk)
+                if reached_host_countries(_possible_hosts(window), reach):
+                    entry["excluded"][window_id] = EXCLUDED_PERSECUTOR_REACH
+                elif verdict == "not_eligible":
+                    entry["excluded"][window_id] = EXCLUDED_NOT_ELIGIBLE
+                elif verdict != "eligible" or assessment.facts is None:
+                    entry["excluded"][window_id] = EXCLUDED_UNCLEAR
+                else:
+                    placement_fit = fit(
+                        assessment.facts, catalogue, preference_rank=application.preference_rank
+                    )
+                    entry["components"][window_id] = {
+                        component.name: component.points for component in placement_fit.components
+                    }
+                    options.append({"placement": window_id, "score": placement_fit.score})
+        applicants.append(
+            {
+                "id": case_id,
+                "tier": applicant_tier(assessment),
+                "demand": _demand(assessment, resources),
+                "options": options,
+            }
+        )
+        detail["applicants"][case_id] = entry
+
+    document: dict[str, Any] = {
+        "schema": PROBLEM_SCHEMA_ID,
+        "resources": resources,
+        "placements": placements,
+        "applicants": applicants,
+    }
+    if time_limit_s is not None:
+        document["time_limit_s"] = time_limit_s
+    return BuiltProblem(document=document, detail=detail)
