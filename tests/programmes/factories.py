@@ -9,36 +9,7 @@ from typing import Any
 from haven.cases.services import case_open
 from haven.programmes import services
 from haven.programmes.models import ApplicationRoute, Programme
-
-THREAT_AT_HOME = {
-    "kind": "death_threat",
-    "date": "2026-10-01",
-    "linked_to_work": True,
-    "ongoing": True,
-}
-
-
-def fictional_facts(*, threats: list[dict[str, Any]] | None = None, **defender: Any) -> dict:
-    """Facts of a fictional environmental defender in Colombia whom the engines find eligible."""
-    person = {
-        "nationalities": ["CO"],
-        "current_country": "CO",
-        "languages": ["es", "en"],
-        "profiles": ["environmental"],
-        "activities": ["land_and_environment"],
-        "peaceful_means": True,
-        "accepts_universality": True,
-        "intends_to_return": True,
-    }
-    person.update(defender)
-    return {
-        "schema": "haven.case-facts/1",
-        "assessed_on": "2026-11-20",
-        "defender": person,
-        "threats": [THREAT_AT_HOME] if threats is None else threats,
-        "context": {"country": "CO"},
-    }
-
+from tests.programmes.fictional_facts import fictional_facts
 
 def open_fictional_case(organisation, actor=None, *, name: str = "Ilse Marrowfield", **facts: Any):
     return case_open(

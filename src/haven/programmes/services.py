@@ -6,6 +6,7 @@ that transaction, so a change and its record stand or fall together. Events carr
 field names and enumerated values only: never a programme's free text, never a case fact.
 """
 
+import copy
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -58,6 +59,17 @@ REVIEW_STATUSES = frozenset({S.SHORTLISTED, S.OFFERED})
 MATCHABLE_STATUSES = frozenset({S.SUBMITTED, S.SHORTLISTED})
 
 
+#: Catalogue fields the model stores without null: a missing list is empty, missing text blank.
+NEVER_NULL: Mapping[str, Any] = {
+    "operator": "",
+    "intake": "",
+    "source_url": "",
+    "host_countries": [],
+    "host_cities": [],
+    "provides": [],
+}
+
+
 class ProgrammeError(Exception):
     """A programme, application or matching operation refused for a reason the user can act on."""
 
@@ -88,8 +100,8 @@ def programme_catalogue_seed(*, organisation: Organisation, actor: Any = None) -
         programme = Programme(organisation=organisation, catalogue_id=entry["id"])
         for field in CATALOGUE_FIELDS:
             value = entry.get(field)
-            if field in {"operator", "intake", "source_url"} and value is None:
-                value = ""
+            if value is None and field in NEVER_NULL:
+                value = copy.copy(NEVER_NULL[field])
             setattr(programme, field, value)
         programme.save()
         record_event(
