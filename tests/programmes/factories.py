@@ -11,6 +11,7 @@ from haven.programmes import services
 from haven.programmes.models import ApplicationRoute, Programme
 from tests.programmes.fictional_facts import fictional_facts
 
+
 def open_fictional_case(organisation, actor=None, *, name: str = "Ilse Marrowfield", **facts: Any):
     return case_open(
         organisation=organisation,
