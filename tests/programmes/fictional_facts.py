@@ -45,5 +45,11 @@ def _ongoing(kind: str) -> dict[str, Any]:
 #: Threats the risk engine rates critical for a highly visible defender.
 CRITICAL_THREATS = [
     _ongoing(kind)
-    for kind in ("killing_attempt", "death_threat", "abduction", "threats_to_family", "surveillance")
+    for kind in (
+        "killing_attempt",
+        "death_threat",
+        "abduction",
+        "threats_to_family",
+        "surveillance",
+    )
 ]

@@ -187,7 +187,9 @@ def test_one_open_application_per_programme_and_case(organisation, caseworker):
     assert start(caseworker, case, programme).status == "draft"
 
 
-def test_a_programme_or_window_of_elsewhere_is_refused(organisation, other_organisation, caseworker):
+def test_a_programme_or_window_of_elsewhere_is_refused(
+    organisation, other_organisation, caseworker
+):
     """A case cannot apply to another organisation's programme, nor to a mismatched window."""
     case = open_fictional_case(organisation)
     foreign = make_programme(other_organisation)

@@ -30,7 +30,9 @@ def test_seeding_copies_the_catalogue_once(organisation, coordinator):
     assert len(first) == len(catalogue)
     assert second == []
     stored = Programme.objects.get(organisation=organisation, catalogue_id="shelter_city_georgia")
-    assert stored.eligible_nationalities == catalogue["shelter_city_georgia"]["eligible_nationalities"]
+    assert (
+        stored.eligible_nationalities == catalogue["shelter_city_georgia"]["eligible_nationalities"]
+    )
     assert stored.requires_return_intent is None
     assert len(events(EventType.PROGRAMME_CREATED)) == len(catalogue)
 
@@ -76,7 +78,10 @@ def test_an_edit_that_changes_nothing_writes_no_event(organisation, coordinator)
     """Saving the form unchanged is not an audited change."""
     programme = make_programme(organisation)
 
-    assert programme_update(actor=coordinator, programme=programme, changes={"scope": "international"}) == []
+    assert (
+        programme_update(actor=coordinator, programme=programme, changes={"scope": "international"})
+        == []
+    )
     assert events(EventType.PROGRAMME_UPDATED) == []
 
 

@@ -1,0 +1,268 @@
+"""
+Matching runs: the problem Haven builds from applications (tiers, scores, exclusions, capacity),
+the proposal and its approval into offers, all audited.
+"""
+
+import pytest
+
+from haven.audit.events import EventType
+from haven.audit.models import AuditEvent
+from haven.domain.placement_fit import PREFERENCE_POINTS
+from haven.programmes.matching_problem import (
+    EXCLUDED_NOT_ELIGIBLE,
+    EXCLUDED_PERSECUTOR_REACH,
+    EXCLUDED_UNCLEAR,
+)
+from haven.programmes.models import Application, MatchingRun
+from haven.programmes.services import (
+    ProgrammeError,
+    application_change_status,
+    application_create,
+    matching_run_approve,
+    matching_run_create,
+    persecutor_reach_set,
+)
+from tests.programmes.factories import (
+    make_programme,
+    make_window,
+    open_fictional_case,
+    submitted_application,
+)
+from tests.programmes.fictional_facts import CRITICAL_THREATS
+
+
+def applicant(run, case):
+    return next(item for item in run.problem["applicants"] if item["id"] == str(case.pk))
+
+
+def run_for(coordinator, organisation, windows, **kwargs):
+    return matching_run_create(
+        actor=coordinator, organisation=organisation, windows=windows, **kwargs
+    )
+
+
+def test_tiers_come_from_the_risk_engine(organisation, coordinator):
+    """Critical risk is tier 4, the default fictional threat high (3), no threats low (1)."""
+    programme = make_programme(organisation)
+    window = make_window(programme, places=5)
+    cases = {
+        4: open_fictional_case(organisation, threats=CRITICAL_THREATS, visibility="high"),
+        3: open_fictional_case(organisation),
+        1: open_fictional_case(organisation, threats=[]),
+    }
+    for case in cases.values():
+        submitted_application(coordinator, case, programme, window)
+
+    run = run_for(coordinator, organisation, [window])
+
+    assert {tier: applicant(run, case)["tier"] for tier, case in cases.items()} == {
+        4: 4,
+        3: 3,
+        1: 1,
+    }
+
+
+def test_scores_follow_fit_and_the_defenders_ranking(organisation, coordinator):
+    """A first-ranked programme scores more than a third-ranked one, by the preference points."""
+    first = make_programme(organisation, catalogue_id="first_fellowship")
+    third = make_programme(organisation, catalogue_id="third_fellowship")
+    windows = [make_window(first), make_window(third)]
+    case = open_fictional_case(organisation)
+    submitted_application(coordinator, case, first, rank=1)
+    submitted_application(coordinator, case, third, rank=3)
+
+    run = run_for(coordinator, organisation, windows)
+
+    scores = {option["placement"]: option["score"] for option in applicant(run, case)["options"]}
+    assert scores[str(windows[0].pk)] - scores[str(windows[1].pk)] == (
+        PREFERENCE_POINTS[1] - PREFERENCE_POINTS[3]
+    )
+    components = run.detail["applicants"][str(case.pk)]["components"][str(windows[0].pk)]
+    assert components["preference"] == PREFERENCE_POINTS[1]
+    assert sum(components.values()) == scores[str(windows[0].pk)]
+
+
+def test_a_case_with_two_applications_is_one_applicant(organisation, coordinator):
+    """Two applications of one case make one applicant with two options: never placed twice."""
+    programmes = [make_programme(organisation, catalogue_id=f"fellowship_{n}") for n in (1, 2)]
+    windows = [make_window(programme, places=3) for programme in programmes]
+    case = open_fictional_case(organisation)
+    for programme in programmes:
+        submitted_application(coordinator, case, programme)
+
+    run = run_for(coordinator, organisation, windows)
+
+    assert len(run.problem["applicants"]) == 1
+    assert len(applicant(run, case)["options"]) == 2
+    assert len(run.result["assignments"]) == 1
+
+
+def test_a_host_country_the_persecutor_reaches_is_excluded(organisation, coordinator):
+    """Staff's persecutor-reach list removes the option whatever the score (research note 2.1)."""
+    programme = make_programme(organisation, host_countries=["NL", "GE"])
+    fixed_elsewhere = make_window(programme, host_country="NL")
+    not_fixed = make_window(programme)
+    case = open_fictional_case(organisation)
+    submitted_application(coordinator, case, programme)
+    persecutor_reach_set(actor=coordinator, case=case, host_countries=["GE"])
+
+    run = run_for(coordinator, organisation, [fixed_elsewhere, not_fixed])
+
+    options = [option["placement"] for option in applicant(run, case)["options"]]
+    assert options == [str(fixed_elsewhere.pk)]
+    excluded = run.detail["applicants"][str(case.pk)]["excluded"]
+    assert excluded == {str(not_fixed.pk): EXCLUDED_PERSECUTOR_REACH}
+
+
+def test_not_eligible_and_unclear_cases_get_no_options(organisation, coordinator):
+    """Only eligible pairs become options; the others carry the engine's verdict as the reason."""
+    programme = make_programme(organisation, languages_required=["en"], family_allowed=None)
+    window = make_window(programme)
+    no_language = open_fictional_case(organisation, languages=["es"])
+    with_family = open_fictional_case(
+        organisation, dependants=[{"relation": "child", "would_accompany": True}]
+    )
+    for case in (no_language, with_family):
+        submitted_application(coordinator, case, programme)
+
+    run = run_for(coordinator, organisation, [window])
+
+    for case, code in ((no_language, EXCLUDED_NOT_ELIGIBLE), (with_family, EXCLUDED_UNCLEAR)):
+        assert applicant(run, case)["options"] == []
+        assert run.detail["applicants"][str(case.pk)]["excluded"] == {str(window.pk): code}
+    assert run.result["assignments"] == []
+
+
+def test_families_need_beds_when_windows_count_them(organisation, coordinator):
+    """With beds declared, a household of three demands three beds and one place."""
+    window = make_window(make_programme(organisation), places=2, beds=2)
+    case = open_fictional_case(
+        organisation,
+        dependants=[
+            {"relation": "child", "would_accompany": True},
+            {"relation": "partner", "would_accompany": True},
+        ],
+    )
+    submitted_application(coordinator, case, window.programme)
+
+    run = run_for(coordinator, organisation, [window])
+
+    assert applicant(run, case)["demand"] == {"beds": 3, "places": 1}
+    [unplaced] = run.result["unplaced"]
+    assert "can never hold them" in unplaced["reasons"][0]
+
+
+def test_offers_already_made_use_up_capacity(organisation, coordinator):
+    """A second run sees only the room left after the first run's offers."""
+    window = make_window(make_programme(organisation), places=1)
+    first, second = open_fictional_case(organisation), open_fictional_case(organisation)
+    submitted_application(coordinator, first, window.programme, window)
+    matching_run_approve(actor=coordinator, run=run_for(coordinator, organisation, [window]))
+    submitted_application(coordinator, second, window.programme, window)
+
+    run = run_for(coordinator, organisation, [window])
+
+    assert run.problem["placements"][0]["capacity"] == {"places": 0}
+    assert run.result["assignments"] == []
+
+
+def test_the_most_urgent_case_takes_the_last_place(organisation, coordinator):
+    """One place, two eligible cases: the critical one is proposed, the other is told why not."""
+    window = make_window(make_programme(organisation), places=1)
+    urgent = open_fictional_case(organisation, threats=CRITICAL_THREATS, visibility="high")
+    calmer = open_fictional_case(organisation, threats=[])
+    submitted_application(coordinator, calmer, window.programme, window, rank=1)
+    submitted_application(coordinator, urgent, window.programme, window)
+
+    run = run_for(coordinator, organisation, [window])
+
+    placed = [(item["applicant"], item["placement"]) for item in run.result["assignments"]]
+    assert placed == [(str(urgent.pk), str(window.pk))]
+    [unplaced] = run.result["unplaced"]
+    assert unplaced["applicant"] == str(calmer.pk)
+    assert "higher tiers" in unplaced["reasons"][0]
+    assert run.result["baseline"]["placed_by_tier"] == {"4": 1, "1": 0}
+    assert run.input_sha256 == run.result["input_sha256"]
+    assert run.engine_version == run.result["engine_version"]
+
+
+def test_a_run_end_to_end_proposes_then_offers_on_approval(organisation, coordinator):
+    """Nothing is offered until approval; approval offers every placement, all audited."""
+    programme = make_programme(organisation)
+    window = make_window(programme, places=2)
+    cases = [open_fictional_case(organisation) for _ in range(3)]
+    applications = [submitted_application(coordinator, case, programme) for case in cases]
+
+    run = run_for(coordinator, organisation, [window], seed=7)
+
+    assert run.status == "proposed"
+    assert set(Application.objects.values_list("status", flat=True)) == {"submitted"}
+    created = AuditEvent.objects.get(event_type=EventType.MATCHING_RUN_CREATED)
+    assert created.data["applicants"] == 3 and created.data["placed"] == 2
+
+    offered = matching_run_approve(actor=coordinator, run=run)
+
+    assert len(offered) == 2
+    assert all(item.intake_window_id == window.pk for item in offered)
+    statuses = sorted(Application.objects.values_list("status", flat=True))
+    assert statuses == ["offered", "offered", "submitted"]
+    run.refresh_from_db()
+    assert run.status == "approved" and run.approved_by == coordinator
+    approved = AuditEvent.objects.get(event_type=EventType.MATCHING_RUN_APPROVED)
+    assert sorted(approved.data["offers"]) == sorted(str(item.pk) for item in offered)
+    offers = AuditEvent.objects.filter(
+        event_type=EventType.APPLICATION_STATUS_CHANGED, data__to="offered"
+    )
+    assert {event.data["matching_run_id"] for event in offers} == {str(run.pk)}
+    assert {str(a.pk) for a in applications} >= {str(item.pk) for item in offered}
+
+
+def test_approval_is_all_or_nothing_when_an_application_changed(organisation, coordinator):
+    """If a proposed applicant withdrew meanwhile, nothing is offered and the run stays proposed."""
+    window = make_window(make_programme(organisation), places=2)
+    first, second = (
+        submitted_application(coordinator, open_fictional_case(organisation), window.programme)
+        for _ in range(2)
+    )
+    run = run_for(coordinator, organisation, [window])
+    application_change_status(actor=coordinator, application=second, status="withdrawn")
+
+    with pytest.raises(ProgrammeError, match="run matching again"):
+        matching_run_approve(actor=coordinator, run=run)
+
+    first.refresh_from_db()
+    run.refresh_from_db()
+    assert first.status == "submitted"
+    assert run.status == "proposed"
+    assert not AuditEvent.objects.filter(event_type=EventType.MATCHING_RUN_APPROVED).exists()
+
+
+def test_a_run_is_approved_once(organisation, coordinator):
+    """A second approval is refused: offers are made once."""
+    window = make_window(make_programme(organisation))
+    submitted_application(coordinator, open_fictional_case(organisation), window.programme)
+    run = run_for(coordinator, organisation, [window])
+    matching_run_approve(actor=coordinator, run=run)
+
+    with pytest.raises(ProgrammeError, match="approved already"):
+        matching_run_approve(actor=coordinator, run=run)
+
+
+def test_a_run_without_applicants_or_with_foreign_windows_is_refused(
+    organisation, other_organisation, coordinator
+):
+    """No waiting application, or another organisation's window: refused, no run stored."""
+    window = make_window(make_programme(organisation))
+    foreign = make_window(make_programme(other_organisation))
+    draft_only = open_fictional_case(organisation)
+    application_create(
+        actor=coordinator, case=draft_only, programme=window.programme, route="applied"
+    )
+
+    with pytest.raises(ProgrammeError, match="No submitted or shortlisted"):
+        run_for(coordinator, organisation, [window])
+    with pytest.raises(ProgrammeError, match="this organisation's"):
+        run_for(coordinator, organisation, [window, foreign])
+    with pytest.raises(ProgrammeError, match="at least one"):
+        run_for(coordinator, organisation, [])
+    assert not MatchingRun.objects.exists()
