@@ -14,6 +14,7 @@ from django.utils.module_loading import import_string
 
 SEEDERS = [
     "haven.demo.platform.seed_platform",
+    "haven.demo.programmes.seed_programmes",
 ]
 
 
