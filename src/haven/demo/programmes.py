@@ -6,6 +6,7 @@ when the demo already has cases, submitted applications waiting for a matching r
 import datetime
 
 from django.db import transaction
+from django.utils import timezone
 
 from haven.accounts.models import Membership, Organisation, Role
 from haven.cases.models import Case, CaseStatus
@@ -31,7 +32,7 @@ DEMO_APPLICATIONS = 6
 def _demo_window(programme: Programme) -> None:
     if IntakeWindow.objects.filter(programme=programme).exists():
         return
-    year = datetime.date.today().year + 1
+    year = timezone.localdate().year + 1
     intake_window_save(
         actor=None,
         programme=programme,
