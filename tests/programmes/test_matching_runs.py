@@ -214,6 +214,7 @@ def test_a_run_end_to_end_proposes_then_offers_on_approval(organisation, coordin
         event_type=EventType.APPLICATION_STATUS_CHANGED, data__to="offered"
     )
     assert {event.data["matching_run_id"] for event in offers} == {str(run.pk)}
+    assert {event.data["intake_window_id"] for event in offers} == {str(window.pk)}
     assert {str(a.pk) for a in applications} >= {str(item.pk) for item in offered}
 
 

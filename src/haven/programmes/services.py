@@ -378,7 +378,7 @@ def application_change_status(
     does not allow or a submission without consent.
     """
     application = (
-        Application.objects.select_for_update()
+        Application.objects.select_for_update(of=("self",))
         .select_related("case__data_key__organisation_key", "programme")
         .get(pk=application.pk)
     )
@@ -412,7 +412,12 @@ def application_change_status(
             organisation=application.organisation_id,
             object_type="application",
             object_id=application.pk,
-            data={"from": current, "to": status, "matching_run_id": run.pk if run else None},
+            data={
+                "from": current,
+                "to": status,
+                "intake_window_id": application.intake_window_id,
+                "matching_run_id": run.pk if run else None,
+            },
         )
     return application
 
