@@ -155,7 +155,7 @@ def test_a_caseworker_cannot_shortlist_or_reach_matching(organisation, caseworke
 
 @pytest.mark.parametrize("role", [Role.HOST_PARTNER, Role.AUDITOR, Role.ANALYST])
 def test_roles_without_programme_permissions_get_404(organisation, personas, sign_in_as, role):
-    """Host partners (their minimal view is not built), auditors and analysts see none of it."""
+    """Host partners, auditors and analysts reach neither the catalogue nor matching."""
     programme = make_programme(organisation)
     client = sign_in_as(personas[role])
 

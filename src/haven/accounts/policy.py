@@ -33,6 +33,7 @@ class Permission(StrEnum):
     MANAGE_APPLICATIONS = "programmes.applications"
     REVIEW_APPLICATIONS = "programmes.review_applications"
     RUN_MATCHING = "programmes.matching"
+    VIEW_HOSTED_APPLICATIONS = "programmes.hosted_applications"
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {

@@ -87,3 +87,4 @@ class EventType(StrEnum):
     MATCHING_RUN_APPROVED = "programme.matching_run_approved"
     APPLICATION_CONSENT_RECORDED = "programme.application_consent_recorded"
     PERSECUTOR_REACH_UPDATED = "programme.persecutor_reach_updated"
+    HOST_PARTNER_ASSIGNED = "programme.host_partner_assigned"

@@ -15,6 +15,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from haven.accounts.models import Membership
 from haven.programmes.models import (
     ApplicationRoute,
     ApplicationStatus,
@@ -297,3 +298,14 @@ class MatchingRunForm(forms.Form):
     def __init__(self, *args: Any, windows: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["windows"].queryset = windows  # type: ignore[attr-defined]
+
+
+class HostPartnerForm(forms.Form):
+    membership = forms.ModelChoiceField(label=_("Host partner"), queryset=Membership.objects.none())
+
+    def __init__(self, *args: Any, candidates: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["membership"].queryset = candidates  # type: ignore[attr-defined]
+        self.fields["membership"].label_from_instance = (  # type: ignore[attr-defined]
+            lambda membership: membership.user.username
+        )

@@ -14,7 +14,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from haven.accounts.models import Organisation
+from haven.accounts.models import Membership, Organisation
 from haven.cases.models import CASE_KEY, Case
 from haven.vault.fields import EncryptedJSONField
 from haven.vault.keyring import KeyRef, preloaded_relation
@@ -76,6 +76,29 @@ class Programme(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class HostPartnerAssignment(models.Model):
+    """A host partner's membership linked to a programme it hosts: what it may see, nothing more."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="host_partners")
+    membership = models.ForeignKey(
+        Membership, on_delete=models.CASCADE, related_name="hosted_programmes"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "membership"], name="one_assignment_per_host_partner"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.membership_id} hosts {self.programme_id}"
 
 
 class IntakeWindowStatus(models.TextChoices):

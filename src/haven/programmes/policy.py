@@ -2,9 +2,9 @@
 Who may do what with programmes, applications and matching runs.
 
 Coordinators manage the catalogue and run matching; caseworkers read the catalogue and apply for
-the cases they may see; legal advisers read the catalogue. Host partners get nothing yet: their
-minimal view of applications at their own programme is not built, so they meet the same 404 as
-anyone else without a permission.
+the cases they may see; legal advisers read the catalogue. A host partner sees only the
+applications at the programmes a coordinator assigned to it, with minimum data (a reference, the
+window and the status: no case code, no facts, no threats); every other page is 404 to it.
 """
 
 from haven.accounts.models import Role
@@ -23,3 +23,4 @@ def install() -> None:
     )
     grant(Role.CASEWORKER, Permission.VIEW_PROGRAMMES, Permission.MANAGE_APPLICATIONS)
     grant(Role.LEGAL_ADVISER, Permission.VIEW_PROGRAMMES)
+    grant(Role.HOST_PARTNER, Permission.VIEW_HOSTED_APPLICATIONS)

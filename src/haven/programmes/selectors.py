@@ -12,11 +12,12 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import Http404
 
-from haven.accounts.models import Membership
+from haven.accounts.models import Membership, Role
 from haven.cases.models import Case
 from haven.cases.selectors import CaseNotFoundError, case_get_for_user, case_list_visible_to
 from haven.programmes.models import (
     Application,
+    ApplicationStatus,
     IntakeWindow,
     MatchingRun,
     PersecutorReach,
@@ -107,3 +108,41 @@ def cases_by_id(member: Membership, case_ids: Any) -> dict[str, Case]:
     """The member's visible cases among ``case_ids``, keyed by id as text (for run reviews)."""
     visible = case_list_visible_to(member.user, organisation=member.organisation)
     return {str(case.pk): case for case in visible.filter(pk__in=list(case_ids))}
+
+
+#: What a host partner is shown: applications the organisation has put forward to its programme.
+HOSTED_STATUSES = (
+    ApplicationStatus.SHORTLISTED,
+    ApplicationStatus.OFFERED,
+    ApplicationStatus.ACCEPTED,
+)
+
+
+def host_partner_candidates(member: Membership) -> QuerySet[Membership]:
+    """The organisation's active host partners, for the coordinator's assignment form."""
+    return (
+        Membership.objects.filter(
+            organisation_id=member.organisation_id, role=Role.HOST_PARTNER, is_active=True
+        )
+        .select_related("user")
+        .order_by("user__username")
+    )
+
+
+def hosted_applications(member: Membership) -> QuerySet[Application]:
+    """
+    The applications at the programmes assigned to this host partner, with minimum data.
+
+    Only the columns a host needs are loaded (no case, no eligibility, no consent texts), so a
+    template cannot show more by mistake.
+    """
+    return (
+        Application.objects.filter(
+            organisation_id=member.organisation_id,
+            programme__host_partners__membership=member,
+            status__in=HOSTED_STATUSES,
+        )
+        .select_related("programme", "intake_window")
+        .only("id", "status", "updated_at", "programme__name", "intake_window__name")
+        .order_by("programme__name", "-updated_at")
+    )

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from haven.accounts.models import Organisation
+from haven.accounts.models import Membership, Organisation, Role
 from haven.audit.events import EventType
 from haven.audit.services import record_event
 from haven.cases.models import Case, CaseStatus
@@ -31,6 +31,7 @@ from haven.programmes.models import (
     Application,
     ApplicationRoute,
     ApplicationStatus,
+    HostPartnerAssignment,
     IntakeWindow,
     MatchingRun,
     MatchingRunStatus,
@@ -223,6 +224,40 @@ def intake_window_save(
         data={"programme_id": programme.pk, "created": created, "fields": changed},
     )
     return window
+
+
+@transaction.atomic
+def host_partner_assign(
+    *, actor: Any, programme: Programme, membership: Membership
+) -> HostPartnerAssignment:
+    """
+    Let a host partner see the applications at ``programme`` (minimum data only).
+
+    Permission: MANAGE_PROGRAMMES. Side effect: one ``programme.host_partner_assigned`` event.
+    Raises ProgrammeError unless ``membership`` is an active host partner of the same
+    organisation; assigning twice returns the existing assignment without a second event.
+    """
+    if (
+        membership.organisation_id != programme.organisation_id
+        or membership.role != Role.HOST_PARTNER
+        or not membership.is_active
+    ):
+        raise ProgrammeError(_("Choose an active host partner of this organisation."))
+    assignment, created = HostPartnerAssignment.objects.get_or_create(
+        programme=programme,
+        membership=membership,
+        defaults={"organisation_id": programme.organisation_id},
+    )
+    if created:
+        record_event(
+            EventType.HOST_PARTNER_ASSIGNED,
+            actor=actor,
+            organisation=programme.organisation_id,
+            object_type="programme",
+            object_id=programme.pk,
+            data={"membership_id": membership.pk},
+        )
+    return assignment
 
 
 # --- Cases: persecutor reach ----------------------------------------------------------------

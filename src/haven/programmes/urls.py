@@ -9,6 +9,12 @@ urlpatterns = [
     path("seed/", views.programme_seed, name="seed"),
     path("<uuid:programme_id>/", views.programme_detail, name="detail"),
     path("<uuid:programme_id>/edit/", views.programme_edit, name="edit"),
+    path(
+        "<uuid:programme_id>/host-partners/",
+        views.programme_host_partner,
+        name="host_partner",
+    ),
+    path("hosted/", views.hosted_applications, name="hosted"),
     path("<uuid:programme_id>/windows/new/", views.window_create, name="window_create"),
     path("windows/<uuid:window_id>/edit/", views.window_edit, name="window_edit"),
     path("cases/<uuid:case_id>/applications/", views.case_applications, name="case_applications"),

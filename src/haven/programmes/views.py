@@ -23,6 +23,7 @@ from haven.programmes.catalogue import asylum_policy_text, return_expectation_te
 from haven.programmes.forms import (
     ApplicationForm,
     ApplicationStatusForm,
+    HostPartnerForm,
     IntakeWindowForm,
     MatchingRunForm,
     PersecutorReachForm,
@@ -69,12 +70,17 @@ def programme_seed(request: HttpRequest) -> HttpResponse:
 
 @requires(Permission.VIEW_PROGRAMMES)
 def programme_detail(request: HttpRequest, programme_id: uuid.UUID) -> HttpResponse:
-    programme = selectors.programme_get(_member(request), programme_id)
+    member = _member(request)
+    programme = selectors.programme_get(member, programme_id)
     return render(
         request,
         "programmes/programme_detail.html",
         {
             "programme": programme,
+            "host_partners": programme.host_partners.select_related("membership__user"),
+            "host_partner_form": HostPartnerForm(
+                candidates=selectors.host_partner_candidates(member)
+            ),
             "windows": programme.windows.all(),
             "asylum_policy_text": asylum_policy_text(programme),
             "return_expectation_text": return_expectation_text(programme),
@@ -105,6 +111,36 @@ def programme_edit(request: HttpRequest, programme_id: uuid.UUID) -> HttpRespons
         "programmes/programme_edit.html",
         {"programme": programme, "form": form},
         status=status,
+    )
+
+
+@requires(Permission.MANAGE_PROGRAMMES)
+@require_POST
+def programme_host_partner(request: HttpRequest, programme_id: uuid.UUID) -> HttpResponse:
+    member = _member(request)
+    programme = selectors.programme_get(member, programme_id)
+    form = HostPartnerForm(request.POST, candidates=selectors.host_partner_candidates(member))
+    if not form.is_valid():
+        messages.error(request, _("Choose one of the listed host partners."))
+    else:
+        try:
+            services.host_partner_assign(
+                actor=request.user, programme=programme, membership=form.cleaned_data["membership"]
+            )
+        except services.ProgrammeError as error:
+            _refused(request, error)
+        else:
+            messages.success(request, _("The host partner now sees this programme's applications."))
+    return redirect("programmes:detail", programme_id=programme.pk)
+
+
+@requires(Permission.VIEW_HOSTED_APPLICATIONS)
+def hosted_applications(request: HttpRequest) -> HttpResponse:
+    """A host partner's list: reference, programme, window, status; nothing about the case."""
+    return render(
+        request,
+        "programmes/hosted_applications.html",
+        {"applications": selectors.hosted_applications(_member(request))},
     )
 
 
