@@ -231,3 +231,20 @@ def test_a_run_of_another_organisation_is_404(organisation, coordinator, outside
     )
     run.refresh_from_db()
     assert run.status == "proposed"
+
+
+def test_coordinators_list_applications_by_status(organisation, coordinator, sign_in_as):
+    """The list filters by status, so a coordinator finds what waits to be shortlisted."""
+    programme = make_programme(organisation)
+    waiting = open_fictional_case(organisation)
+    drafting = open_fictional_case(organisation)
+    submitted_application(coordinator, waiting, programme)
+    application_create(actor=coordinator, case=drafting, programme=programme, route="applied")
+    client = sign_in_as(coordinator)
+
+    page = client.get(reverse("programmes:applications"), {"status": "submitted"})
+
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert waiting.code in body and drafting.code not in body
+    assert client.get(reverse("programmes:applications"), {"status": "lost"}).status_code == 400

@@ -281,6 +281,12 @@ class ApplicationStatusForm(forms.Form):
     status = forms.ChoiceField(label=_("New status"), choices=ApplicationStatus.choices)
 
 
+class ApplicationFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("Any")), *ApplicationStatus.choices]
+    )
+
+
 class MatchingRunForm(forms.Form):
     windows = forms.ModelMultipleChoiceField(
         label=_("Intake windows"),

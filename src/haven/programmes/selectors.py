@@ -68,6 +68,17 @@ def application_list_for_case(member: Membership, case: Case) -> QuerySet[Applic
     )
 
 
+def application_list(member: Membership, *, status: str | None = None) -> QuerySet[Application]:
+    """The organisation's applications whose case the member may see, newest change first."""
+    visible = case_list_visible_to(member.user, organisation=member.organisation)
+    applications = Application.objects.filter(
+        organisation_id=member.organisation_id, case__in=visible
+    )
+    if status:
+        applications = applications.filter(status=status)
+    return applications.select_related("case", "programme", "intake_window").order_by("-updated_at")
+
+
 def application_get(member: Membership, application_id: uuid.UUID) -> Application:
     """Return an application whose case the member may see."""
     visible = case_list_visible_to(member.user, organisation=member.organisation)

@@ -23,6 +23,7 @@ urlpatterns = [
         views.case_persecutor_reach,
         name="case_persecutor_reach",
     ),
+    path("applications/", views.application_list, name="applications"),
     path("applications/<uuid:application_id>/", views.application_detail, name="application"),
     path(
         "applications/<uuid:application_id>/consent/",

@@ -21,6 +21,7 @@ from haven.accounts.policy import Permission, may
 from haven.programmes import selectors, services
 from haven.programmes.catalogue import asylum_policy_text, return_expectation_text
 from haven.programmes.forms import (
+    ApplicationFilterForm,
     ApplicationForm,
     ApplicationStatusForm,
     HostPartnerForm,
@@ -253,6 +254,22 @@ def case_persecutor_reach(request: HttpRequest, case_id: uuid.UUID) -> HttpRespo
         else:
             messages.success(request, _("Host countries the persecutor reaches saved."))
     return redirect("programmes:case_applications", case_id=case.pk)
+
+
+@requires(Permission.REVIEW_APPLICATIONS)
+def application_list(request: HttpRequest) -> HttpResponse:
+    """Every application of the organisation, by status: where a coordinator shortlists from."""
+    form = ApplicationFilterForm(request.GET or None)
+    status = form.cleaned_data["status"] if form.is_valid() else None
+    return render(
+        request,
+        "programmes/application_list.html",
+        {
+            "form": form,
+            "applications": selectors.application_list(_member(request), status=status),
+        },
+        status=400 if form.is_bound and not form.is_valid() else 200,
+    )
 
 
 @requires(Permission.MANAGE_APPLICATIONS)
