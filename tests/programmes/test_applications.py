@@ -4,12 +4,14 @@ import pytest
 
 from haven.audit.events import EventType
 from haven.audit.models import AuditEvent
+from haven.cases.services import case_update
 from haven.domain.version import engine_version
 from haven.programmes.models import Application, ApplicationRoute
 from haven.programmes.selectors import persecutor_reach
 from haven.programmes.services import (
     ProgrammeError,
     application_change_status,
+    application_check_eligibility,
     application_create,
     application_record_consent,
     persecutor_reach_set,
@@ -21,6 +23,7 @@ from tests.programmes.factories import (
     open_fictional_case,
     submitted_application,
 )
+from tests.programmes.fictional_facts import fictional_facts
 from tests.vault.test_fields import raw_column
 
 
@@ -213,3 +216,43 @@ def test_persecutor_reach_is_encrypted_and_audited_by_count(organisation, casewo
         assert persecutor_reach(case) == ["AM", "GE"]
     [event] = AuditEvent.objects.filter(event_type=EventType.PERSECUTOR_REACH_UPDATED)
     assert event.data == {"countries": 2}
+
+
+def test_eligibility_is_checked_again_on_changed_facts(organisation, caseworker):
+    """After the facts change, a re-check stores the new verdict and audits its code."""
+    case = open_fictional_case(organisation, languages=["es"])
+    application = start(caseworker, case, make_programme(organisation))
+    with keyring_scope():
+        assert Application.objects.get(pk=application.pk).eligibility["verdict"] == "not_eligible"
+    case_update(
+        case=case,
+        actor=caseworker,
+        facts=fictional_facts(languages=["es", "en"]),
+    )
+
+    snapshot = application_check_eligibility(actor=caseworker, application=application)
+
+    assert snapshot["verdict"] == "eligible"
+    [event] = AuditEvent.objects.filter(event_type=EventType.APPLICATION_ELIGIBILITY_CHECKED)
+    assert event.data["verdict"] == "eligible"
+
+
+def test_a_closed_application_keeps_its_verdict(organisation, caseworker):
+    """A withdrawn application's verdict is history: a re-check is refused."""
+    application = start(caseworker, open_fictional_case(organisation), make_programme(organisation))
+    application_change_status(actor=caseworker, application=application, status="withdrawn")
+
+    with pytest.raises(ProgrammeError, match="closed application"):
+        application_check_eligibility(actor=caseworker, application=application)
+
+
+def test_consent_is_taken_on_drafts_only(organisation, caseworker):
+    """Once submitted, consent cannot be recorded again over the texts first shown."""
+    application = submitted_application(
+        caseworker, open_fictional_case(organisation), make_programme(organisation)
+    )
+
+    with pytest.raises(ProgrammeError, match="on a draft"):
+        application_record_consent(actor=caseworker, application=application)
+
+    assert AuditEvent.objects.filter(event_type=EventType.APPLICATION_CONSENT_RECORDED).count() == 1

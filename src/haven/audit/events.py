@@ -88,3 +88,4 @@ class EventType(StrEnum):
     APPLICATION_CONSENT_RECORDED = "programme.application_consent_recorded"
     PERSECUTOR_REACH_UPDATED = "programme.persecutor_reach_updated"
     HOST_PARTNER_ASSIGNED = "programme.host_partner_assigned"
+    APPLICATION_ELIGIBILITY_CHECKED = "programme.application_eligibility_checked"

@@ -364,6 +364,38 @@ def _eligibility_snapshot(case: Case, programme: Programme) -> dict[str, Any]:
 
 
 @transaction.atomic
+def application_check_eligibility(*, actor: Any, application: Application) -> dict[str, Any]:
+    """
+    Run the engines again on the case's current facts and store the new snapshot.
+
+    For an open application whose case facts changed since the verdict was taken. Permission:
+    MANAGE_APPLICATIONS. Side effect: one ``programme.application_eligibility_checked`` event with
+    the verdict code. Raises ProgrammeError for a closed application (its verdict is history).
+    """
+    application = (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("case__data_key__organisation_key", "programme")
+        .get(pk=application.pk)
+    )
+    if application.status not in OPEN_STATUSES:
+        raise ProgrammeError(_("A closed application keeps the verdict it was decided on."))
+    with keyring_scope():
+        snapshot = _eligibility_snapshot(application.case, application.programme)
+        application.eligibility = snapshot
+        _touch(application)
+        application.save(update_fields=["eligibility", "updated_at"])
+        record_event(
+            EventType.APPLICATION_ELIGIBILITY_CHECKED,
+            actor=actor,
+            organisation=application.organisation_id,
+            object_type="application",
+            object_id=application.pk,
+            data={"verdict": snapshot["verdict"], "engine_version": snapshot["engine_version"]},
+        )
+    return snapshot
+
+
+@transaction.atomic
 def application_record_consent(*, actor: Any, application: Application) -> Application:
     """
     Record that the defender gave informed consent after seeing the programme's asylum policy
@@ -372,6 +404,11 @@ def application_record_consent(*, actor: Any, application: Application) -> Appli
     Only a draft takes consent (a submitted application was consented to already). Permission:
     MANAGE_APPLICATIONS. Side effect: one ``programme.application_consent_recorded`` event.
     """
+    application = (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("programme")
+        .get(pk=application.pk)
+    )
     if application.status != S.DRAFT:
         raise ProgrammeError(_("Consent is recorded on a draft, before it is submitted."))
     application.consent_recorded_by = actor

@@ -26,6 +26,11 @@ urlpatterns = [
     path("applications/", views.application_list, name="applications"),
     path("applications/<uuid:application_id>/", views.application_detail, name="application"),
     path(
+        "applications/<uuid:application_id>/eligibility/",
+        views.application_eligibility,
+        name="application_eligibility",
+    ),
+    path(
         "applications/<uuid:application_id>/consent/",
         views.application_consent,
         name="application_consent",

@@ -287,6 +287,7 @@ def application_detail(request: HttpRequest, application_id: uuid.UUID) -> HttpR
         {
             "application": application,
             "eligibility": eligibility,
+            "open_statuses": sorted(services.OPEN_STATUSES),
             "asylum_policy_text": asylum_policy_text(application.programme),
             "return_expectation_text": return_expectation_text(application.programme),
             "next_statuses": [
@@ -296,6 +297,19 @@ def application_detail(request: HttpRequest, application_id: uuid.UUID) -> HttpR
             ],
         },
     )
+
+
+@requires(Permission.MANAGE_APPLICATIONS)
+@require_POST
+def application_eligibility(request: HttpRequest, application_id: uuid.UUID) -> HttpResponse:
+    application = selectors.application_get(_member(request), application_id)
+    try:
+        services.application_check_eligibility(actor=request.user, application=application)
+    except services.ProgrammeError as error:
+        _refused(request, error)
+    else:
+        messages.success(request, _("Eligibility checked again on the case's current facts."))
+    return redirect("programmes:application", application_id=application.pk)
 
 
 @requires(Permission.MANAGE_APPLICATIONS)
