@@ -105,10 +105,10 @@ def test_a_programme_without_a_recorded_policy_says_so_before_consent(organisati
     programme = make_programme(organisation, asylum_policy=None, requires_return_intent=None)
     application = start(caseworker, open_fictional_case(organisation), programme)
 
-    application_record_consent(actor=caseworker, application=application)
+    consented = application_record_consent(actor=caseworker, application=application)
 
-    assert "records no asylum policy" in application.consent_asylum_policy_shown
-    assert "does not record" in application.consent_return_expectation_shown
+    assert "records no asylum policy" in consented.consent_asylum_policy_shown
+    assert "does not record" in consented.consent_return_expectation_shown
 
 
 def test_the_status_machine_runs_draft_to_accepted(organisation, caseworker, coordinator):
