@@ -498,23 +498,28 @@ def application_change_status(
 
 
 def _matchable_applications(windows: list[IntakeWindow]) -> list[Application]:
+    """
+    The waiting applications for ``windows``; each programme row is loaded once, not per
+    application, since a run reads hundreds of applications to a handful of programmes.
+    """
     window_ids = {window.pk for window in windows}
-    programme_ids = {window.programme_id for window in windows}
+    programmes = {window.programme_id: window.programme for window in windows}
     candidates = (
         Application.objects.filter(
             organisation_id=windows[0].organisation_id,
             status__in=MATCHABLE_STATUSES,
-            programme_id__in=programme_ids,
+            programme_id__in=programmes,
             case__status=CaseStatus.OPEN,
         )
-        .select_related("case__data_key__organisation_key", "programme")
+        .select_related("case__data_key__organisation_key")
         .order_by("created_at")
     )
-    return [
-        application
-        for application in candidates
-        if application.intake_window_id is None or application.intake_window_id in window_ids
-    ]
+    matchable = []
+    for application in candidates:
+        if application.intake_window_id in (None, *window_ids):
+            application.programme = programmes[application.programme_id]
+            matchable.append(application)
+    return matchable
 
 
 def _committed(windows: list[IntakeWindow]) -> list[Application]:
