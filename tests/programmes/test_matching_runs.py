@@ -267,3 +267,20 @@ def test_a_run_without_applicants_or_with_foreign_windows_is_refused(
     with pytest.raises(ProgrammeError, match="at least one"):
         run_for(coordinator, organisation, [])
     assert not MatchingRun.objects.exists()
+
+
+def test_an_offered_family_holds_its_beds(organisation, coordinator):
+    """Beds held by an offered household of two are not offered again: one bed is left of three."""
+    window = make_window(make_programme(organisation), places=3, beds=3)
+    child = [{"relation": "child", "would_accompany": True}]
+    offered_family = open_fictional_case(organisation, dependants=child)
+    submitted_application(coordinator, offered_family, window.programme, window)
+    matching_run_approve(actor=coordinator, run=run_for(coordinator, organisation, [window]))
+    submitted_application(
+        coordinator, open_fictional_case(organisation, dependants=child), window.programme, window
+    )
+
+    run = run_for(coordinator, organisation, [window])
+
+    assert run.problem["placements"][0]["capacity"] == {"beds": 1, "places": 2}
+    assert run.result["assignments"] == []

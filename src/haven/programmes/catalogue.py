@@ -119,6 +119,14 @@ class CaseAssessment:
         return None if self.assessment is None else str(self.assessment["risk"]["level"])
 
 
+def case_facts(case: Case) -> CaseFacts | None:
+    """The case's decrypted facts, parsed; ``None`` when they fail validation."""
+    try:
+        return parse_facts(case.facts or {})
+    except FactsError:
+        return None
+
+
 def case_assessment(case: Case, programmes: Iterable[Programme]) -> CaseAssessment:
     """
     Run the engines on the case's facts against ``programmes``.

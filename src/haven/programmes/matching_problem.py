@@ -23,6 +23,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from haven.domain.facts import CaseFacts
 from haven.domain.matching.problem import PROBLEM_SCHEMA_ID
 from haven.domain.placement_fit import (
     fit,
@@ -30,7 +31,7 @@ from haven.domain.placement_fit import (
     reached_host_countries,
     tier_for_risk,
 )
-from haven.programmes.catalogue import CaseAssessment, case_assessment, catalogue_entry
+from haven.programmes.catalogue import CaseAssessment, case_assessment, case_facts, catalogue_entry
 from haven.programmes.models import Application, IntakeWindow
 
 EXCLUDED_PERSECUTOR_REACH = "persecutor_reach"
@@ -57,8 +58,9 @@ def _possible_hosts(window: IntakeWindow) -> list[str]:
     return list(window.programme.host_countries or [])
 
 
-def _demand(assessment: CaseAssessment, resources: Sequence[str]) -> dict[str, int]:
-    household = household_size(assessment.facts) if assessment.facts is not None else 1
+def _demand(facts: CaseFacts | None, resources: Sequence[str]) -> dict[str, int]:
+    """One place, and a bed per household member; unreadable facts count as one person."""
+    household = household_size(facts) if facts is not None else 1
     demand = {"places": 1, "beds": household}
     return {resource: demand.get(resource, 0) for resource in resources}
 
@@ -80,8 +82,7 @@ def build_problem(
     resources = sorted({resource for window in windows for resource in window.capacities})
     used: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for application in committed:
-        holder = case_assessment(application.case, [])
-        for resource, amount in _demand(holder, resources).items():
+        for resource, amount in _demand(case_facts(application.case), resources).items():
             used[str(application.intake_window_id)][resource] += amount
     placements = [
         {
@@ -138,7 +139,7 @@ def build_problem(
             {
                 "id": case_id,
                 "tier": applicant_tier(assessment),
-                "demand": _demand(assessment, resources),
+                "demand": _demand(assessment.facts, resources),
                 "options": options,
             }
         )
