@@ -17,7 +17,7 @@ def backup(args: argparse.Namespace) -> int:
     from haven.audit.events import EventType
     from haven.audit.services import record_event
     from haven.vault import archives
-    from haven.vault.backup import snapshot
+    from haven.vault.backup import snapshot_chunks
 
     out = Path(args.out)
     if not out.parent.is_dir():
@@ -25,14 +25,13 @@ def backup(args: argparse.Namespace) -> int:
     try:
         if args.passphrase_file:
             passphrase = archives.read_passphrase_file(args.passphrase_file)
-            artifact = archives.encrypt(snapshot(), passphrase=passphrase)
+            size = archives.encrypt_to_file(snapshot_chunks(), out, passphrase=passphrase)
         else:
             recipient = archives.parse_recipient(args.recipient)
-            artifact = archives.encrypt(snapshot(), recipients=[recipient])
-        archives.write_atomically(out, artifact)
+            size = archives.encrypt_to_file(snapshot_chunks(), out, recipients=[recipient])
     except archives.ArchiveError as error:
         return _fail("backup", f"{error} Nothing was written.")
-    record_event(EventType.BACKUP_CREATED, data={"bytes": len(artifact)})
+    record_event(EventType.BACKUP_CREATED, data={"bytes": size})
     print(f"backup written to {out} (age-encrypted; the master key is not in it)")
     return 0
 

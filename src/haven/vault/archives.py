@@ -3,14 +3,18 @@ age encryption for files that leave Haven: exports and backups (EXP-01, BAK-01).
 
 age is used so a partner or an operator can open a file with the standard ``age`` tool: to an
 X25519 recipient (``age1...``) or to a passphrase (scrypt). Plaintext never touches the disk:
-the caller hands bytes in memory, and ``write_atomically`` only ever writes the encrypted result,
-through a temporary file renamed into place, so a failure leaves nothing behind.
+the caller hands bytes in memory (or a stream of them to ``encrypt_to_file``), and only the
+encrypted result is written, through a temporary file renamed into place, so a failure leaves
+nothing behind.
 """
 
 import contextlib
+import io
 import os
 import tempfile
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any, BinaryIO
 
 import pyrage
 from pyrage import passphrase as age_passphrase
@@ -101,11 +105,79 @@ def decrypt(
 
 def write_atomically(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` (mode 0600) through a temporary file renamed into place."""
+    with _atomic_file(path) as handle:
+        handle.write(data)
+
+
+def encrypt_to_file(
+    chunks: Iterable[bytes],
+    path: Path,
+    *,
+    passphrase: str | None = None,
+    recipients: list[x25519.Recipient] | None = None,
+) -> int:
+    """
+    Encrypt a stream of plaintext pieces into ``path`` (atomically, mode 0600); return its size.
+
+    To recipients the pieces are encrypted as they arrive, so memory holds one piece and one age
+    chunk at a time. age's passphrase mode has no streaming interface in pyrage, so a
+    passphrase-encrypted file is built in memory as before.
+    """
+    if (passphrase is None) == (not recipients):
+        raise ArchiveError("Encrypt to either a passphrase or recipients.")
+    path = Path(path)
+    if passphrase is not None:
+        artifact = encrypt(b"".join(chunks), passphrase=passphrase)
+        write_atomically(path, artifact)
+        return len(artifact)
+    reader = _ChunkReader(chunks)
+    with _atomic_file(path) as handle:
+        try:
+            pyrage.encrypt_io(reader, handle, list(recipients or []))
+        except pyrage.EncryptError:
+            # pyrage wraps whatever the stream raised; raise the original (a database error, say).
+            if reader.failure is not None:
+                raise reader.failure from None
+            raise
+    return path.stat().st_size
+
+
+class _ChunkReader(io.RawIOBase):
+    """A readable file over an iterable of byte strings, for ``pyrage.encrypt_io``."""
+
+    def __init__(self, chunks: Iterable[bytes]) -> None:
+        super().__init__()
+        self._chunks = iter(chunks)
+        self._pending = memoryview(b"")
+        self.failure: Exception | None = None
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        while not self._pending:
+            try:
+                piece = next(self._chunks, None)
+            except Exception as error:
+                self.failure = error
+                raise
+            if piece is None:
+                return 0
+            self._pending = memoryview(piece)
+        size = min(len(buffer), len(self._pending))
+        buffer[:size] = self._pending[:size]
+        self._pending = self._pending[size:]
+        return size
+
+
+@contextlib.contextmanager
+def _atomic_file(path: Path) -> Iterator[BinaryIO]:
+    """Open a temporary file beside ``path``; rename it into place (mode 0600) if all went well."""
     path = Path(path)
     descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=".haven-", suffix=".part")
     try:
         with os.fdopen(descriptor, "wb") as handle:
-            handle.write(data)
+            yield handle
         os.chmod(temporary, 0o600)
         os.replace(temporary, path)
     except BaseException:

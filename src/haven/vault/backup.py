@@ -5,7 +5,10 @@ Backup and restore: a consistent, encrypted snapshot of every table, without the
 read transaction on SQLite), so rows written meanwhile are either wholly in or wholly out. Values
 are stored as the database holds them: encrypted columns stay ciphertext and organisation keys
 stay wrapped, so the backup is useless without the master key, which is escrowed separately
-(BAK-01). The JSON is gzipped and age-encrypted in memory; only the encrypted file is written.
+(BAK-01). ``snapshot_chunks`` streams the gzipped JSON a batch of rows at a time, and a backup
+to an age recipient is encrypted into the file as it comes (``archives.encrypt_to_file``), so
+the database is never held in memory whole and plaintext never reaches the disk. (A passphrase
+backup still gathers the compressed snapshot in memory: pyrage cannot stream that mode.)
 
 ``restore`` loads a snapshot into an empty database (freshly migrated, nothing but Django's own
 content types in it) in one transaction, keeping every primary key and the audit chain exactly as
@@ -22,6 +25,7 @@ import decimal
 import gzip
 import json
 import uuid
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -39,6 +43,9 @@ from haven.vault.keyring import KeyRing
 from haven.vault.models import OrganisationKey
 
 FORMAT = "haven.backup/1"
+# zlib's window bits for the gzip container (16 + 15): the stream opens with ``gzip``.
+GZIP_WBITS = 31
+BATCH_ROWS = 500
 # Sessions are not restored: a restored server must not revive anyone's login.
 SKIPPED_MODELS = {"sessions.session"}
 # Tables that must be empty for a restore to go ahead.
@@ -122,32 +129,77 @@ def applied_migrations() -> list[list[str]]:
 
 def snapshot() -> bytes:
     """Return a gzipped JSON snapshot of every table, read in one consistent transaction."""
-    tables: dict[str, Any] = {}
+    return b"".join(snapshot_chunks())
+
+
+def snapshot_chunks(batch_rows: int = BATCH_ROWS) -> Iterator[bytes]:
+    """
+    Yield the same gzipped snapshot as ``snapshot`` in pieces, holding only a batch of rows.
+
+    Tables are read with database iterators and written out row batch by row batch, so memory
+    stays flat however large the database is; ``archives.encrypt_to_file`` encrypts the pieces
+    as they come. The read transaction stays open until the last piece has been taken.
+    """
+    compressor = zlib.compressobj(9, zlib.DEFLATED, GZIP_WBITS)
+    for piece in _document_pieces(batch_rows):
+        compressed = compressor.compress(piece)
+        if compressed:
+            yield compressed
+    yield compressor.flush()
+
+
+@contextlib.contextmanager
+def _consistent_read() -> Iterator[None]:
     if connection.vendor == "postgresql" and not connection.in_atomic_block:
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-            _read_tables(tables)
+            yield
     else:
         with transaction.atomic():
-            _read_tables(tables)
-    document = {
-        "format": FORMAT,
-        "created_at": timezone.now().isoformat(),
-        "vendor": connection.vendor,
-        "migrations": applied_migrations(),
-        "tables": tables,
-    }
-    return gzip.compress(json.dumps(document, separators=(",", ":")).encode(), mtime=0)
+            yield
 
 
-def _read_tables(tables: dict[str, Any]) -> None:
-    for model in backed_up_models():
-        fields = list(model._meta.concrete_fields)
-        rows = model._base_manager.order_by("pk").values_list(*(f.attname for f in fields))
-        tables[model._meta.label_lower] = {
-            "fields": [f.attname for f in fields],
-            "rows": [[_encode(f, v) for f, v in zip(fields, row, strict=True)] for row in rows],
-        }
+def _json(value: Any) -> bytes:
+    return json.dumps(value, separators=(",", ":")).encode()
+
+
+def _document_pieces(batch_rows: int) -> Iterator[bytes]:
+    """Yield the snapshot's JSON text: a header, then each table's field names and rows."""
+    with _consistent_read():
+        header = _json(
+            {
+                "format": FORMAT,
+                "created_at": timezone.now().isoformat(),
+                "vendor": connection.vendor,
+                "migrations": applied_migrations(),
+            }
+        )
+        yield header[:-1] + b',"tables":{'
+        for table_number, model in enumerate(backed_up_models()):
+            fields = list(model._meta.concrete_fields)
+            yield (
+                (b"," if table_number else b"")
+                + _json(model._meta.label_lower)
+                + b':{"fields":'
+                + _json([f.attname for f in fields])
+                + b',"rows":['
+            )
+            rows = (
+                model._base_manager.order_by("pk")
+                .values_list(*(f.attname for f in fields))
+                .iterator(chunk_size=batch_rows)
+            )
+            batch: list[bytes] = []
+            separator = b""
+            for row in rows:
+                batch.append(_json([_encode(f, v) for f, v in zip(fields, row, strict=True)]))
+                if len(batch) == batch_rows:
+                    yield separator + b",".join(batch)
+                    batch, separator = [], b","
+            if batch:
+                yield separator + b",".join(batch)
+            yield b"]}"
+        yield b"}}"
 
 
 def _fields_by_attname(

@@ -59,18 +59,52 @@ class Ciphertext:
         return (Ciphertext, (self.blob,))
 
 
-def _row_context(instance: models.Model) -> tuple[KeyRef, bytes]:
+class RowKeys:
     """
-    Return the key reference and the associated-data prefix of ``instance``, computed once.
+    What every encrypted field of one row needs, worked out once per row and key ring.
 
-    Every encrypted field of a row shares both, so a page reading 20 fields builds them once.
+    It holds the ring's entry for the row's data key (not the cipher itself, so the key goes
+    when the ring's scope closes) and, per column, the authenticated data: header, organisation,
+    table, primary key and column (CRY-02). Reading 20 fields of a case thus costs one key
+    lookup and 20 decryptions, not 20 lookups and 20 string builds.
     """
-    context = instance.__dict__.get("_vault_context")
-    if context is None or context[2] != instance.pk:
-        ref: KeyRef = instance.vault_key_ref()  # type: ignore[attr-defined]
-        prefix = f"field|{ref.organisation_id}|{instance._meta.db_table}|{instance.pk}|".encode()
-        context = instance.__dict__["_vault_context"] = (ref, prefix, instance.pk)
-    return context[0], context[1]
+
+    __slots__ = ("aad", "opened", "pk", "pk_attname", "prefix", "ref")
+
+    def __init__(self, instance: models.Model, ring: KeyRing) -> None:
+        self.pk_attname = instance._meta.pk.attname
+        self.pk = instance.__dict__[self.pk_attname]
+        self.ref: KeyRef = instance.vault_key_ref()  # type: ignore[attr-defined]
+        self.opened = ring.opened_data_key(self.ref)
+        table = instance._meta.db_table
+        self.prefix = f"field|{self.ref.organisation_id}|{table}|{self.pk}|".encode()
+        self.aad: dict[str, bytes] = {}
+
+    def aad_for(self, field: "EncryptedField") -> bytes:
+        """Return header + associated data of ``field`` in this row, building it on first use."""
+        aad = self.aad[field.attname] = self.opened.header + self.prefix + field.column_bytes
+        return aad
+
+
+def row_keys(instance: models.Model) -> RowKeys:
+    """
+    Return the row's keys, rebuilding them if the key ring forgot them or the primary key moved.
+
+    This runs once per field read or write, so the usual case is a dictionary read and three
+    attribute reads; a primary key that is equal but not the same object just rebuilds.
+    """
+    values = instance.__dict__
+    keys = values.get("_vault_row")
+    if (
+        keys is not None
+        and keys.opened.cipher is not None
+        and keys.pk is values.get(keys.pk_attname)
+    ):
+        return keys  # type: ignore[no-any-return]
+    if instance.pk is None:
+        raise ValueError(f"{type(instance).__name__} needs its primary key before encrypting.")
+    keys = instance.__dict__["_vault_row"] = RowKeys(instance, keyring_for(instance))
+    return keys
 
 
 def keyring_for(instance: models.Model) -> KeyRing:
@@ -92,18 +126,24 @@ class EncryptedAttribute(DeferredAttribute):
 
     field: "EncryptedField"
 
+    def __init__(self, field: "EncryptedField") -> None:
+        super().__init__(field)
+        self.attname = field.attname
+
     def __get__(self, instance: Any, cls: Any = None) -> Any:
         if instance is None:
             return self
-        value = instance.__dict__.get(self.field.attname, _NOT_LOADED)
+        value = instance.__dict__.get(self.attname, _NOT_LOADED)
+        if value.__class__ is Ciphertext:
+            return value.plain if value.encoded is not None else self.field.reveal(instance, value)
         if value is _NOT_LOADED:  # a deferred column: let Django load it
             value = super().__get__(instance, cls)
-        if isinstance(value, Ciphertext):
-            return self.field.reveal(instance, value)
+            if isinstance(value, Ciphertext):
+                return self.field.reveal(instance, value)
         return value
 
     def __set__(self, instance: Any, value: Any) -> None:
-        instance.__dict__[self.field.attname] = value
+        instance.__dict__[self.attname] = value
 
 
 class EncryptedField(models.BinaryField):  # type: ignore[type-arg]
@@ -142,9 +182,11 @@ class EncryptedField(models.BinaryField):  # type: ignore[type-arg]
     def decode(self, data: bytes) -> Any:
         raise NotImplementedError
 
-    def associated_data(self, prefix: bytes) -> bytes:
-        """Bind a ciphertext to its organisation, table, row and column (CRY-02)."""
-        return prefix + self.column.encode("ascii")
+    def contribute_to_class(
+        self, cls: type[models.Model], name: str, private_only: bool = False
+    ) -> None:
+        super().contribute_to_class(cls, name, private_only=private_only)
+        self.column_bytes = self.column.encode("ascii")
 
     # Database conversion -----------------------------------------------------------------
     def from_db_value(self, value: Any, expression: Any, connection: Any) -> Ciphertext | None:
@@ -188,12 +230,11 @@ class EncryptedField(models.BinaryField):  # type: ignore[type-arg]
 
     def seal_for(self, instance: models.Model, value: Any) -> bytes:
         """Encrypt ``value`` for this column of ``instance`` and keep it cached as read."""
-        if instance.pk is None:
-            raise ValueError(f"{type(instance).__name__} needs its primary key before encrypting.")
-        ref, prefix = _row_context(instance)
-        version, cipher = keyring_for(instance).data_key(ref)
+        keys = row_keys(instance)
         encoded = self.encode(value)
-        blob = aead.seal(cipher, encoded, self.associated_data(prefix), key_version=version)
+        opened = keys.opened
+        aad = keys.aad.get(self.attname) or keys.aad_for(self)
+        blob = aead.seal_prepared(opened.cipher, opened.header, encoded, aad)  # type: ignore[arg-type]
         plain = value if self.mutable or isinstance(value, str) else self.decode(encoded)
         instance.__dict__[self.attname] = Ciphertext(blob, plain, encoded)
         return blob
@@ -202,21 +243,19 @@ class EncryptedField(models.BinaryField):  # type: ignore[type-arg]
         """Decrypt ``stored`` for ``instance``, caching the plaintext on it."""
         if stored.encoded is not None:
             return stored.plain
-        ref, prefix = _row_context(instance)
-        _version, cipher = keyring_for(instance).data_key(ref)
+        keys = row_keys(instance)
+        opened = keys.opened
+        aad = keys.aad.get(self.attname) or keys.aad_for(self)
         try:
-            encoded = aead.open_sealed(cipher, stored.blob, self.associated_data(prefix))
+            encoded = aead.open_prepared(opened.cipher, opened.header, stored.blob, aad)  # type: ignore[arg-type]
         except DecryptionFailedError:
-            self._report_failure(instance, ref)
+            self._report_failure(instance, keys.ref)
             raise
         stored.plain = self.decode(encoded)
         stored.encoded = encoded
         return stored.plain
 
     def _report_failure(self, instance: models.Model, ref: KeyRef) -> None:
-        from haven.audit.events import EventType
-        from haven.audit.services import record_event
-
         logger.warning(
             "decrypt_failed",
             extra={
@@ -225,12 +264,11 @@ class EncryptedField(models.BinaryField):  # type: ignore[type-arg]
                 "row": str(instance.pk),
             },
         )
-        record_event(
-            EventType.DECRYPT_FAILED,
-            organisation=ref.organisation_id,
+        keyring_for(instance).report_decryption_failure(
+            organisation_id=ref.organisation_id,
             object_type=instance._meta.model_name or "",
             object_id=str(instance.pk),
-            data={"field": self.column},
+            column=self.column,
         )
 
 

@@ -10,12 +10,16 @@ keys of a whole list page in one query instead of one per row.
 
 import contextlib
 import contextvars
-from collections.abc import Iterable, Iterator, Sequence
+import functools
+import logging
+import uuid
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from django.db import transaction
+from django.db import DatabaseError, connection, transaction
+from django.db.transaction import TransactionManagementError
 from django.utils import timezone
 
 from haven.accounts.models import Organisation
@@ -23,6 +27,8 @@ from haven.vault import aead
 from haven.vault.errors import KeyDestroyedError, KeyNotFoundError, UnknownMasterKeyError
 from haven.vault.masterkey import MasterKey, configured_master_keys
 from haven.vault.models import DataKey, KeyPurpose, KeyState, OrganisationKey
+
+logger = logging.getLogger("haven.vault")
 
 SYSTEM_OWNER = "system"
 
@@ -74,6 +80,68 @@ def preloaded_relation(instance: Any, *path: str) -> Any:
     return current
 
 
+class OpenedKey:
+    """
+    A data key this ring opened: its version, cipher and the header of values sealed under it.
+
+    Encrypted fields keep a reference to it on the model instance so that reading 20 fields of a
+    row looks the key up once; closing the ring's scope empties it (``cipher`` becomes None), so
+    those references stop working the moment the ring forgets its keys.
+    """
+
+    __slots__ = ("cipher", "header", "version")
+
+    def __init__(self, version: int, cipher: AESGCM) -> None:
+        self.version = version
+        self.cipher: AESGCM | None = cipher
+        self.header = aead.header_for(version)
+
+    def revoke(self) -> None:
+        self.cipher = None
+
+
+class WrappedOrganisationKey(NamedTuple):
+    """The columns of an ``OrganisationKey`` row the key ring needs, read without the ORM."""
+
+    organisation_id: Any
+    purpose: str
+    version: int
+    wrapped: bytes | memoryview | None
+    state: str
+    master_key_id: str
+
+
+def _as_uuid(value: Any) -> uuid.UUID:
+    """Read a UUID column fetched with raw SQL (a UUID on PostgreSQL, 32 hex digits on SQLite)."""
+    return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+
+
+@functools.cache
+def _data_key_query(vendor: str) -> str:
+    """SQL for one owner's data key joined to its organisation key, built from the models once."""
+    del vendor  # part of the cache key only: quoting follows the connection in use
+    data, organisation = DataKey._meta, OrganisationKey._meta
+    quote = connection.ops.quote_name
+
+    def columns(meta: Any, alias: str, names: Sequence[str]) -> list[str]:
+        return [f"{alias}.{quote(meta.get_field(name).column)}" for name in names]
+
+    selected = columns(
+        data, "dk", ("organisation", "version", "wrapped", "destroyed_at")
+    ) + columns(organisation, "ok", ("purpose", "version", "wrapped", "state", "master_key_id"))
+    data_table, key_table = quote(data.db_table), quote(organisation.db_table)
+    join = (
+        f"ok.{quote(organisation.pk.column)} = "
+        f"dk.{quote(data.get_field('organisation_key').column)}"
+    )
+    owner = (
+        f"dk.{quote(data.get_field('owner_type').column)} = %s "
+        f"AND dk.{quote(data.get_field('owner_id').column)} = %s"
+    )
+    # Table and column names come from the models; the two values are parameters.
+    return f"SELECT {', '.join(selected)} FROM {data_table} dk JOIN {key_table} ok ON {join} WHERE {owner}"  # noqa: S608
+
+
 def organisation_key_aad(organisation_id: Any, purpose: str, version: int) -> bytes:
     return f"orgkey|{organisation_id or SYSTEM_OWNER}|{purpose}|{version}".encode()
 
@@ -90,7 +158,8 @@ class KeyRing:
         self._masters: dict[str, MasterKey] | None = None
         self._organisation: dict[tuple[Any, str, int], AESGCM] = {}
         self._current_version: dict[tuple[Any, str], int] = {}
-        self._data: dict[tuple[str, Any], tuple[int, AESGCM]] = {}
+        self._data: dict[tuple[str, Any], OpenedKey] = {}
+        self._failures: list[tuple[str | None, dict[str, Any]]] = []
 
     def __reduce__(self) -> tuple[Any, ...]:
         # Pickling (a model instance put in a cache, say) yields an empty ring, never keys.
@@ -110,7 +179,7 @@ class KeyRing:
         masters = self.master_keys()
         return self._extra_masters[0] if self._extra_masters else next(iter(masters.values()))
 
-    def open_organisation_row(self, row: OrganisationKey) -> AESGCM:
+    def open_organisation_row(self, row: "OrganisationKey | WrappedOrganisationKey") -> AESGCM:
         """Unwrap one organisation key row with whichever master key wrapped it, and cache it."""
         key = (row.organisation_id, row.purpose, row.version)
         cipher = self._organisation.get(key)
@@ -118,7 +187,7 @@ class KeyRing:
             cipher = self._organisation[key] = AESGCM(self.raw_organisation_key(row))
         return cipher
 
-    def raw_organisation_key(self, row: OrganisationKey) -> bytes:
+    def raw_organisation_key(self, row: "OrganisationKey | WrappedOrganisationKey") -> bytes:
         """Return an organisation key's bytes (for re-wrapping and for deriving subkeys)."""
         if row.wrapped is None or row.state == KeyState.DESTROYED:
             raise KeyNotFoundError(
@@ -208,37 +277,102 @@ class KeyRing:
 
     def data_key(self, ref: KeyRef) -> tuple[int, AESGCM]:
         """Return (data key version, cipher) for ``ref``, opening and caching it on first use."""
+        opened = self.opened_data_key(ref)
+        if opened.cipher is None:  # entries leave the cache when revoked; fail closed regardless
+            raise KeyNotFoundError(NO_DATA_KEY.format(owner_type=ref.owner_type))
+        return opened.version, opened.cipher
+
+    def opened_data_key(self, ref: KeyRef) -> OpenedKey:
+        """Return the ring's entry for the data key of ``ref``, opening it on first use."""
         cache_key = (ref.owner_type, ref.owner_id)
         cached = self._data.get(cache_key)
         if cached is not None:
             return cached
         if ref.owner_type == SYSTEM_OWNER:
             version, cipher = self.organisation_cipher(None, KeyPurpose.SYSTEM)
-            self._data[cache_key] = (version, cipher)
-            return version, cipher
-        row = ref.preloaded
-        if row is None:
-            row = (
-                DataKey.objects.select_related("organisation_key")
-                .filter(owner_type=ref.owner_type, owner_id=ref.owner_id)
-                .first()
-            )
-        return self._open_data_row(ref, row)
+            opened = self._data[cache_key] = OpenedKey(version, cipher)
+            return opened
+        if ref.preloaded is not None:
+            return self._open_data_row(ref, ref.preloaded)
+        return self._fetch_and_open(ref)
 
-    def _open_data_row(self, ref: KeyRef, row: DataKey | None) -> tuple[int, AESGCM]:
+    def _open_data_row(self, ref: KeyRef, row: DataKey | None) -> OpenedKey:
         if row is None:
             raise KeyNotFoundError(NO_DATA_KEY.format(owner_type=ref.owner_type))
-        if str(row.organisation_id) != str(ref.organisation_id):
-            raise KeyNotFoundError(OTHER_ORGANISATION.format(owner_type=ref.owner_type))
-        if row.destroyed_at is not None or row.wrapped is None:
-            raise KeyDestroyedError(ERASED)
-        organisation_cipher = self.open_organisation_row(row.organisation_key)
-        raw = aead.open_sealed(
-            organisation_cipher, bytes(row.wrapped), data_key_aad(ref, row.version)
+        return self._open_wrapped_data_key(
+            ref,
+            organisation_id=row.organisation_id,
+            version=row.version,
+            wrapped=None if row.destroyed_at is not None else row.wrapped,
+            organisation_cipher=lambda: self.open_organisation_row(row.organisation_key),
         )
-        opened = (row.version, AESGCM(raw))
+
+    def _open_wrapped_data_key(
+        self,
+        ref: KeyRef,
+        *,
+        organisation_id: Any,
+        version: int,
+        wrapped: bytes | memoryview | None,
+        organisation_cipher: Callable[[], AESGCM],
+    ) -> OpenedKey:
+        """Check a data key belongs to ``ref``'s organisation and is intact, then unwrap and cache it."""
+        if str(organisation_id) != str(ref.organisation_id):
+            raise KeyNotFoundError(OTHER_ORGANISATION.format(owner_type=ref.owner_type))
+        if wrapped is None:
+            raise KeyDestroyedError(ERASED)
+        raw = aead.open_sealed(organisation_cipher(), bytes(wrapped), data_key_aad(ref, version))
+        opened = OpenedKey(version, AESGCM(raw))
         self._data[(ref.owner_type, ref.owner_id)] = opened
         return opened
+
+    def _fetch_and_open(self, ref: KeyRef) -> OpenedKey:
+        """
+        Fetch one record's data key with its organisation key in one prepared query, and open it.
+
+        A detail page reads a single row, so this replaces the ORM join a ``select_related``
+        builds on every request; the SQL text is built once per process and database vendor
+        (see ``bench/vault.py`` for what it saves).
+        """
+        owner_field = DataKey._meta.get_field("owner_id")
+        with connection.cursor() as cursor:
+            cursor.execute(
+                _data_key_query(connection.vendor),
+                [ref.owner_type, owner_field.get_db_prep_value(ref.owner_id, connection)],
+            )
+            found = cursor.fetchone()
+        if found is None:
+            raise KeyNotFoundError(NO_DATA_KEY.format(owner_type=ref.owner_type))
+        (
+            organisation_id,
+            version,
+            wrapped,
+            destroyed_at,
+            key_purpose,
+            key_version,
+            key_wrapped,
+            key_state,
+            master_key_id,
+        ) = found
+        organisation_id = _as_uuid(organisation_id)
+
+        def organisation_cipher() -> AESGCM:
+            cached = self._organisation.get((organisation_id, key_purpose, key_version))
+            if cached is not None:
+                return cached
+            return self.open_organisation_row(
+                WrappedOrganisationKey(
+                    organisation_id, key_purpose, key_version, key_wrapped, key_state, master_key_id
+                )
+            )
+
+        return self._open_wrapped_data_key(
+            ref,
+            organisation_id=organisation_id,
+            version=version,
+            wrapped=None if destroyed_at is not None else wrapped,
+            organisation_cipher=organisation_cipher,
+        )
 
     def prefetch(self, refs: Iterable[KeyRef]) -> None:
         """Open the data keys of many records with one query (list pages, exports)."""
@@ -273,19 +407,80 @@ class KeyRing:
             ),
             organisation_key=organisation_key,
         )
-        self._data[(ref.owner_type, ref.owner_id)] = (1, AESGCM(raw))
+        self._store(ref, OpenedKey(1, AESGCM(raw)))
         return row
 
     def destroy_data_key(self, ref: KeyRef) -> bool:
         """Destroy the wrapped data key of ``ref`` (crypto-shredding); True if one was destroyed."""
-        self._data.pop((ref.owner_type, ref.owner_id), None)
+        self._store(ref, None)
         updated = DataKey.objects.filter(
             owner_type=ref.owner_type, owner_id=ref.owner_id, destroyed_at__isnull=True
         ).update(wrapped=None, destroyed_at=timezone.now())
         return bool(updated)
 
+    def _store(self, ref: KeyRef, opened: OpenedKey | None) -> None:
+        """Cache ``opened`` for ``ref`` (or drop the entry), revoking any entry it replaces."""
+        previous = self._data.pop((ref.owner_type, ref.owner_id), None)
+        if previous is not None:
+            previous.revoke()
+        if opened is not None:
+            self._data[(ref.owner_type, ref.owner_id)] = opened
+
+    # Decryption failures ------------------------------------------------------------------
+    def report_decryption_failure(
+        self, *, organisation_id: Any, object_type: str, object_id: str, column: str
+    ) -> None:
+        """
+        Audit a ciphertext that failed authentication (CRY-08), even if the caller rolls back.
+
+        The event is written at once, in the caller's transaction. A failed decryption raises,
+        and a raise usually rolls that transaction back, which would take the event with it;
+        so the ring remembers each event written inside a transaction and, when its scope
+        closes, writes again any that the database no longer holds (``settle_failures``).
+        """
+        from haven.audit.events import EventType
+        from haven.audit.services import record_event
+
+        event = {
+            "organisation": organisation_id,
+            "object_type": object_type,
+            "object_id": object_id,
+            "data": {"field": column},
+        }
+        try:
+            recorded: str | None = record_event(EventType.DECRYPT_FAILED, **event).hash
+        except (DatabaseError, TransactionManagementError):
+            # The caller's transaction is already broken: write the event when the scope closes.
+            recorded = None
+        if recorded is None or connection.in_atomic_block:
+            self._failures.append((recorded, event))
+
+    def settle_failures(self) -> None:
+        """Write again the failure events a rolled-back transaction removed (see above)."""
+        pending, self._failures = self._failures, []
+        if not pending:  # the usual case, at the end of every request: nothing to import or ask
+            return
+        from haven.audit.events import EventType
+        from haven.audit.models import AuditEvent
+        from haven.audit.services import record_event
+
+        try:
+            kept = set(
+                AuditEvent.objects.filter(
+                    hash__in=[recorded for recorded, _event in pending if recorded]
+                ).values_list("hash", flat=True)
+            )
+            for recorded, event in pending:
+                if recorded not in kept:
+                    event["data"] = {**event["data"], "after_rollback": True}
+                    record_event(EventType.DECRYPT_FAILED, **event)
+        except (DatabaseError, TransactionManagementError):
+            logger.error("decrypt_failed_not_audited", extra={"events": len(pending)})
+
     def forget(self) -> None:
-        """Drop every key this ring holds."""
+        """Drop every key this ring holds, including those fields still point at."""
+        for opened in self._data.values():
+            opened.revoke()
         self._organisation.clear()
         self._current_version.clear()
         self._data.clear()
@@ -320,4 +515,7 @@ def keyring_scope(extra_master_keys: Sequence[MasterKey] = ()) -> Iterator[KeyRi
         yield ring
     finally:
         _active.reset(token)
-        ring.forget()
+        try:
+            ring.settle_failures()
+        finally:
+            ring.forget()
