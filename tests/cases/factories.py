@@ -48,3 +48,56 @@ def open_canary_case(organisation, actor=None, suffix: str = ""):
         facts=canary_facts(),
         external_reference=CANARY_REFERENCE,
     )
+
+
+def tension_facts() -> dict[str, Any]:
+    """A woman defender abroad on a programme that requires return, who does not mean to return."""
+    return {
+        "schema": "haven.case-facts/1",
+        "defender": {
+            "nationalities": ["HN"],
+            "current_country": "ES",
+            "profiles": ["woman_hrd"],
+            "activities": ["women_rights"],
+            "peaceful_means": True,
+            "accepts_universality": True,
+            "intends_to_return": False,
+            "wishes": ["asylum"],
+            "own_risk_level": "high",
+        },
+        "threats": [
+            {"date": "2026-06-01", "kind": "smear_campaign", "actor": "political_party"},
+            {"date": "2026-07-01", "kind": "online_harassment", "linked_to_work": True},
+        ],
+        "context": {"country": "HN"},
+        "claim": {"jurisdiction": "EU", "credibility": "not_assessed"},
+        "relocation": {
+            "status": "in_relocation",
+            "programme_id": "catalan_protection_programme",
+            "host_country": "ES",
+            "end_date": "2027-02-01",
+            "visa": "residence_permit",
+            "programme_requires_return": True,
+        },
+    }
+
+
+def membership_of(user, organisation):
+    from haven.accounts.models import Membership
+
+    return Membership.objects.get(user=user, organisation=organisation)
+
+
+def assigned_case(organisation, user, *, facts=None, suffix: str = ""):
+    """Open a canary case (optionally with ``facts``) and assign ``user`` to it."""
+    from haven.cases.services import case_assign
+
+    case = case_open(
+        organisation=organisation,
+        actor=user,
+        identity=canary_identity(suffix),
+        facts=facts or canary_facts(),
+        external_reference=CANARY_REFERENCE,
+    )
+    case_assign(actor=user, case=case, membership=membership_of(user, organisation))
+    return case

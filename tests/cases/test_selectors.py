@@ -5,22 +5,29 @@ import uuid
 import pytest
 from django.core import serializers
 
-from haven.accounts.models import Role
+from haven.accounts.models import Membership, Role
 from haven.cases.models import Case
-from haven.cases.selectors import CaseNotFoundError, case_get_for_user, case_list_visible_to
+from haven.cases.selectors import CaseNotFoundError, case_get, visible_cases
+from haven.cases.services import case_assign
 from haven.cases.transfer import export_document
 from haven.vault.keyring import keyring_scope
 from tests.cases.factories import CANARY_REFERENCE, open_canary_case
 from tests.conftest import make_member
 
 
-def test_members_see_their_organisations_cases(organisation, caseworker):
-    """A caseworker lists the organisation's cases."""
-    case = open_canary_case(organisation)
+def member(user, organisation):
+    return Membership.objects.get(user=user, organisation=organisation)
 
-    assert [case.pk] == [
-        item.pk for item in case_list_visible_to(caseworker, organisation=organisation)
-    ]
+
+def test_caseworkers_see_the_cases_they_are_assigned_to(organisation, caseworker):
+    """A caseworker lists an organisation's case once assigned to it, and not before (AZ-03)."""
+    case = open_canary_case(organisation)
+    before = list(visible_cases(member(caseworker, organisation)))
+
+    case_assign(actor=None, case=case, membership=member(caseworker, organisation))
+
+    assert before == []
+    assert [case.pk] == [item.pk for item in visible_cases(member(caseworker, organisation))]
 
 
 def test_outsiders_and_auditors_see_nothing(organisation, other_organisation):
@@ -29,31 +36,36 @@ def test_outsiders_and_auditors_see_nothing(organisation, other_organisation):
     outsider = make_member(other_organisation, Role.COORDINATOR, "olga.outsider")
     auditor = make_member(organisation, Role.AUDITOR, "audrey.auditor")
 
-    for user in (outsider, auditor):
-        assert list(case_list_visible_to(user, organisation=organisation)) == []
+    for membership in (
+        member(outsider, other_organisation),
+        member(auditor, organisation),
+    ):
+        assert list(visible_cases(membership)) == []
         with pytest.raises(CaseNotFoundError):
-            case_get_for_user(user, organisation=organisation, case_id=case.pk)
+            case_get(membership, case.pk)
 
 
-def test_missing_and_forbidden_look_the_same(organisation, caseworker):
+def test_missing_and_forbidden_look_the_same(organisation, coordinator):
     """An unknown id and a malformed id raise the same error as a forbidden case."""
     for case_id in (uuid.uuid4(), "not-a-uuid"):
         with pytest.raises(CaseNotFoundError):
-            case_get_for_user(caseworker, organisation=organisation, case_id=case_id)
+            case_get(member(coordinator, organisation), case_id)
 
 
 def test_list_page_decrypts_without_extra_queries(
     organisation, caseworker, django_assert_num_queries
 ):
-    """Listing 5 cases and decrypting a field of each takes two queries: membership, then rows with keys."""
+    """Listing 5 assigned cases and decrypting a field of each takes one query: rows with keys."""
+    membership = member(caseworker, organisation)
     for index in range(5):
-        open_canary_case(organisation, suffix=str(index))
+        case_assign(
+            actor=None,
+            case=open_canary_case(organisation, suffix=str(index)),
+            membership=membership,
+        )
 
-    with keyring_scope(), django_assert_num_queries(2):
-        references = [
-            case.external_reference
-            for case in case_list_visible_to(caseworker, organisation=organisation)
-        ]
+    with keyring_scope(), django_assert_num_queries(1):
+        references = [case.external_reference for case in visible_cases(membership)]
 
     assert references == [CANARY_REFERENCE] * 5
 

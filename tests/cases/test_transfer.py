@@ -105,3 +105,47 @@ def test_encrypted_export_opens_with_the_recipient_identity(organisation):
     assert event.data["bytes"] == len(artifact)
     assert len(event.data["sha256"]) == 64
     assert "_bidx" not in json.dumps(opened) and "token" not in json.dumps(opened)
+
+
+def test_threats_prosecutions_and_dependants_round_trip_through_their_rows(organisation):
+    """Imported facts are split into threat, prosecution and dependant rows and rebuilt unchanged on export."""
+    from haven.cases.models import Dependant, Prosecution, Threat
+    from tests.cases.factories import tension_facts
+
+    facts = tension_facts()
+    facts["threats"][0]["note"] = "canary: followed after the meeting"
+    facts["prosecutions"] = [{"charge": "defamation", "stage": "charged", "max_penalty_years": 3}]
+    facts["defender"]["dependants"] = [{"relation": "child", "age": 7, "would_accompany": True}]
+    document = {
+        "schema": "haven.case-import/1",
+        "cases": [{"identity": canary_identity(), "facts": facts}],
+    }
+
+    cases_import(organisation=organisation, document=document)
+    exported = export_document(organisation=organisation)
+
+    assert (Threat.objects.count(), Prosecution.objects.count(), Dependant.objects.count()) == (
+        2,
+        1,
+        1,
+    )
+    assert Threat.objects.order_by("recorded_at").first().narrative == facts["threats"][0]["note"]
+    assert exported["cases"][0]["facts"] == facts
+
+
+def test_importing_an_existing_code_replaces_its_threats(organisation):
+    """A second import of the same code replaces the threat rows rather than adding to them."""
+    from haven.cases.models import Threat
+    from tests.cases.factories import tension_facts
+
+    facts = tension_facts()
+    first = {
+        "schema": "haven.case-import/1",
+        "cases": [{"code": "HV-KEEP01", "identity": canary_identity(), "facts": facts}],
+    }
+    cases_import(organisation=organisation, document=first)
+    facts["threats"] = facts["threats"][:1]
+
+    cases_import(organisation=organisation, document=first)
+
+    assert Threat.objects.count() == 1

@@ -29,12 +29,17 @@ def assert_hardened(response, *, signed_in: bool) -> None:
     directives = dict(
         ([*part.strip().split(" ", 1), ""])[:2] for part in csp.split(";") if part.strip()
     )
-    assert directives["default-src"] == "'self'"
-    assert "'unsafe-inline'" not in directives["script-src"]
-    if b"<script" in response.content:
-        assert "'nonce-" in directives["script-src"]
-    assert directives["object-src"] == "'none'"
-    assert directives["frame-ancestors"] == "'none'"
+    if response.get("Content-Disposition", "").startswith("attachment"):
+        # A download carries the stricter sandbox policy instead, with nothing allowed (UPL-06).
+        assert "sandbox" in directives
+        assert directives["default-src"] == "'none'"
+    else:
+        assert directives["default-src"] == "'self'"
+        assert "'unsafe-inline'" not in directives["script-src"]
+        if b"<script" in response.content:
+            assert "'nonce-" in directives["script-src"]
+        assert directives["object-src"] == "'none'"
+        assert directives["frame-ancestors"] == "'none'"
     assert "http" not in csp and "*" not in csp
     assert response["X-Frame-Options"] == "DENY"
     assert response["X-Content-Type-Options"] == "nosniff"

@@ -47,6 +47,51 @@ def _login_session(organisation: Organisation, member: User) -> uuid.UUID:
     return LoginSession.objects.create(user=member, session_key_digest="0" * 64).pk
 
 
+def _case(organisation: Organisation, member: User) -> uuid.UUID:
+    from tests.cases.factories import open_canary_case
+
+    return open_canary_case(organisation, member, suffix=uuid.uuid4().hex[:6]).pk
+
+
+def _assessment(organisation: Organisation, member: User) -> uuid.UUID:
+    from haven.cases.models import Case
+    from haven.cases.services import assessment_run
+
+    case = Case.objects.get(pk=_case(organisation, member))
+    membership = Membership.objects.get(user=member, organisation=organisation)
+    return assessment_run(
+        membership=membership,
+        case=case,
+        staff_risk_level="high",
+        defender_risk_level="critical",
+        staff_decision="",
+    ).pk
+
+
+def _attachment(organisation: Organisation, member: User) -> uuid.UUID:
+    from haven.cases.models import Case
+    from haven.cases.services import attachment_add
+
+    case = Case.objects.get(pk=_case(organisation, member))
+    return attachment_add(actor=member, case=case, name="statement.txt", data=b"A statement.\n").pk
+
+
+def _consent(organisation: Organisation, member: User) -> uuid.UUID:
+    import datetime
+
+    from haven.cases.models import Case, ConsentPurpose
+    from haven.cases.services import consent_record
+
+    case = Case.objects.get(pk=_case(organisation, member))
+    return consent_record(
+        actor=member,
+        case=case,
+        purpose=ConsentPurpose.PROCESSING,
+        given_on=datetime.date(2026, 1, 5),
+        scope="processing for protection",
+    ).pk
+
+
 def _programme(organisation: Organisation, member: User) -> uuid.UUID:
     return _existing_programme(organisation).pk
 
@@ -60,10 +105,6 @@ def _existing_programme(organisation: Organisation) -> Programme:
 
 def _intake_window(organisation: Organisation, member: User) -> uuid.UUID:
     return make_window(_existing_programme(organisation), member).pk
-
-
-def _case(organisation: Organisation, member: User) -> uuid.UUID:
-    return open_fictional_case(organisation, member).pk
 
 
 def _application(organisation: Organisation, member: User) -> uuid.UUID:
@@ -86,15 +127,18 @@ OBJECT_FACTORIES: dict[str, ObjectFactory] = {
     "membership_id": _membership,
     "invitation_id": _invitation,
     "session_id": _login_session,
+    "case_id": _case,
+    "assessment_id": _assessment,
+    "attachment_id": _attachment,
+    "consent_id": _consent,
     "programme_id": _programme,
     "window_id": _intake_window,
-    "case_id": _case,
     "application_id": _application,
     "run_id": _matching_run,
 }
 
 # Values for string parameters, which never name an object of an organisation.
-STRING_VALUES: dict[str, str] = {"token": "no-such-invitation-token"}
+STRING_VALUES: dict[str, str] = {"token": "no-such-invitation-token", "section": "defender"}
 
 
 @dataclass(frozen=True)

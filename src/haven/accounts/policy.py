@@ -34,6 +34,12 @@ class Permission(StrEnum):
     REVIEW_APPLICATIONS = "programmes.review_applications"
     RUN_MATCHING = "programmes.matching"
     VIEW_HOSTED_APPLICATIONS = "programmes.hosted_applications"
+    CASE_VIEW = "cases.view"
+    CASE_OPEN = "cases.open"
+    CASE_EDIT = "cases.edit"
+    CASE_ASSIGN = "cases.assign"
+    CASE_REVEAL_IDENTITY = "cases.reveal_identity"
+    CASE_BREAK_GLASS = "cases.break_glass"
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {

@@ -32,9 +32,33 @@ DEFENDER_KEY = "defender"
 
 
 class CaseStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    """The statuses of ``haven.domain.lifecycle.CaseStatus``; the machine decides the moves."""
+
+    INTAKE = "intake", _("Intake")
+    SCREENING = "screening", _("Screening")
+    NOT_ELIGIBLE = "not_eligible", _("Not eligible")
+    ASSESSMENT = "assessment", _("Risk assessment")
+    PATHWAY_PLANNING = "pathway_planning", _("Pathway planning")
+    APPLYING = "applying", _("Applying to a programme")
+    RELOCATION_PREPARATION = "relocation_preparation", _("Preparing the relocation")
+    IN_RELOCATION = "in_relocation", _("In relocation")
+    RETURN_REVIEW = "return_review", _("Return review")
+    RETURNED_FOLLOW_UP = "returned_follow_up", _("Returned: follow-up")
+    ONWARD_RELOCATION = "onward_relocation", _("Onward relocation")
+    ASYLUM_BRIDGE = "asylum_bridge", _("Asylum bridge")
     CLOSED = "closed", _("Closed")
     ERASED = "erased", _("Erased")
+
+
+class Urgency(models.TextChoices):
+    """How fast staff must act; plain so lists can sort and filter on it without decrypting."""
+
+    ROUTINE = "routine", _("Routine")
+    PRIORITY = "priority", _("Priority")
+    EMERGENCY = "emergency", _("Emergency")
+
+
+URGENCY_RANK = {Urgency.EMERGENCY: 0, Urgency.PRIORITY: 1, Urgency.ROUTINE: 2}
 
 
 class Defender(models.Model):
@@ -90,13 +114,23 @@ class Case(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="cases")
     code = models.CharField(max_length=20)
     data_key = models.OneToOneField(DataKey, on_delete=models.PROTECT, related_name="+")
-    status = models.CharField(max_length=16, choices=CaseStatus.choices, default=CaseStatus.OPEN)
+    status = models.CharField(max_length=32, choices=CaseStatus.choices, default=CaseStatus.INTAKE)
+    urgency = models.CharField(max_length=16, choices=Urgency.choices, default=Urgency.ROUTINE)
+    # Sorting key for urgency (0 = emergency), so the database orders without a CASE expression.
+    urgency_rank = models.PositiveSmallIntegerField(default=2)
+    next_due_on = models.DateField(null=True, blank=True)
+    # Whether the latest assessment's risk views disagree: a yes/no the dashboard sorts on, so the
+    # levels themselves stay encrypted in the assessment.
+    risk_views_diverge = models.BooleanField(default=False)
+    # Profile, context, claim, relocation, vulnerabilities and capacities (case-facts format).
+    # Threats, prosecutions and dependants live in their own rows; facts_mapping joins them.
     facts = EncryptedJSONField()
     external_reference = EncryptedTextField(max_length=200)
     defenders: "models.ManyToManyField[Defender, CaseDefender]" = models.ManyToManyField(
         Defender, through="CaseDefender", related_name="cases"
     )
     created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
     erased_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -105,6 +139,10 @@ class Case(models.Model):
             models.UniqueConstraint(
                 fields=["organisation", "code"], name="case_code_unique_per_org"
             ),
+        ]
+        indexes = [
+            models.Index(fields=["organisation", "status"]),
+            models.Index(fields=["organisation", "urgency_rank", "created_at"]),
         ]
 
     def __str__(self) -> str:
@@ -199,3 +237,229 @@ class CaseErasure(models.Model):
 
     def __str__(self) -> str:
         return f"erasure of {self.case_id} ({self.state})"
+
+
+class CaseKeyedRecord(models.Model):
+    """
+    A record of a case, encrypted under the case's data key.
+
+    Subclasses are rows on the case timeline: plain columns hold ids and times only; what the
+    record says lives in encrypted fields.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        abstract = True
+        ordering = ["recorded_at"]
+
+    def vault_key_ref(self) -> KeyRef:
+        return KeyRef(
+            self.organisation_id,
+            CASE_KEY,
+            self.case_id,  # type: ignore[attr-defined]
+            preloaded_relation(self, "case", "data_key"),
+        )
+
+
+class Assignment(models.Model):
+    """A member on a case's access list (AZ-03): they see it and work on it."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="assignments")
+    membership = models.ForeignKey(
+        "accounts.Membership", on_delete=models.CASCADE, related_name="case_assignments"
+    )
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    assigned_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["assigned_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "membership"], name="one_assignment_per_member"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.membership_id} on {self.case_id}"
+
+
+class BreakGlassGrant(CaseKeyedRecord):
+    """Emergency access to a case the member is not assigned to: a reason, an expiry, an audit trail."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="break_glass_grants")
+    membership = models.ForeignKey(
+        "accounts.Membership", on_delete=models.CASCADE, related_name="break_glass_grants"
+    )
+    reason = EncryptedTextField(max_length=1000)
+    expires_at = models.DateTimeField()
+
+    class Meta(CaseKeyedRecord.Meta):
+        indexes = [models.Index(fields=["membership", "expires_at"])]
+
+    def __str__(self) -> str:
+        return f"break-glass {self.pk}"
+
+
+class NotificationKind(models.TextChoices):
+    BREAK_GLASS = "break_glass", _("Emergency access to a case")
+
+
+class Notification(models.Model):
+    """An in-app message to one member; it names the case by id only (the page shows the code)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    recipient = models.ForeignKey(
+        "accounts.Membership", on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(max_length=32, choices=NotificationKind.choices)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
+    actor = models.ForeignKey(
+        "accounts.Membership", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"notification {self.pk}"
+
+
+class IdentityReveal(CaseKeyedRecord):
+    """One time a member opened a defender's identity, and why (AZ-04, AUD-01)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="identity_reveals")
+    reason = EncryptedTextField(max_length=1000)
+
+    def __str__(self) -> str:
+        return f"reveal {self.pk}"
+
+
+class StatusChange(CaseKeyedRecord):
+    """A lifecycle move, with the requirements staff confirmed and an optional encrypted reason."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.CharField(max_length=32, choices=CaseStatus.choices)
+    to_status = models.CharField(max_length=32, choices=CaseStatus.choices)
+    confirmed = EncryptedJSONField()
+    reason = EncryptedTextField(max_length=2000)
+
+    def __str__(self) -> str:
+        return f"{self.from_status} -> {self.to_status}"
+
+
+class Threat(CaseKeyedRecord):
+    """A threat or incident: the case-facts threat fields (encrypted) and a narrative."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="threats")
+    details = EncryptedJSONField()
+    narrative = EncryptedTextField(max_length=2000)
+
+    def __str__(self) -> str:
+        return f"threat {self.pk}"
+
+
+class Prosecution(CaseKeyedRecord):
+    """A prosecution of the defender, in the case-facts prosecution fields (encrypted)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="prosecutions")
+    details = EncryptedJSONField()
+
+    def __str__(self) -> str:
+        return f"prosecution {self.pk}"
+
+
+class Dependant(CaseKeyedRecord):
+    """A person who depends on the defender, in the case-facts dependant fields (encrypted)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="dependants")
+    details = EncryptedJSONField()
+
+    def __str__(self) -> str:
+        return f"dependant {self.pk}"
+
+
+class ConsentPurpose(models.TextChoices):
+    PROCESSING = "processing", _("Processing of their data by this organisation")
+    SHARE_WITH_PROGRAMME = "share_with_programme", _("Sharing their data with a programme")
+    ASYLUM_REFERRAL = "asylum_referral", _("Referral to legal counsel for asylum")
+    OTHER = "other", _("Another purpose (described)")
+
+
+class Consent(CaseKeyedRecord):
+    """What the defender agreed to, when and for what purpose; withdrawable, never deleted."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="consents")
+    # {"purpose": ConsentPurpose, "given_on": date, "scope": text}: encrypted, since the purpose
+    # alone (an asylum referral) says something about the defender.
+    details = EncryptedJSONField()
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"consent {self.pk}"
+
+
+class Assessment(CaseKeyedRecord):
+    """
+    One run of the engines on a case, kept with the staff decision and the defender's own view.
+
+    ``facts_input`` and ``output`` are exactly what ``haven.domain.assessment.assess`` read and
+    returned, so a past assessment can be explained with the rules of its ``engine_version``.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="assessments")
+    engine_version = models.CharField(max_length=80)
+    facts_input = EncryptedJSONField()
+    output = EncryptedJSONField()
+    staff_risk_level = EncryptedTextField(max_length=16)
+    defender_risk_level = EncryptedTextField(max_length=16)
+    staff_decision = EncryptedTextField(max_length=5000)
+    views_diverge = models.BooleanField(default=False)
+
+    def __str__(self) -> str:
+        return f"assessment {self.pk}"
+
+
+class Attachment(CaseKeyedRecord):
+    """
+    A cleaned, encrypted evidence file (UPL-04, UPL-05).
+
+    The bytes live in the default storage under a random name, encrypted with their own key,
+    which is wrapped by the case's key and kept here; the file name the user gave is encrypted.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments")
+    name = EncryptedTextField(max_length=300)
+    media_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    wrapped_key = models.BinaryField()
+    storage_name = models.CharField(max_length=100)
+    original_sha256 = models.CharField(max_length=64)
+
+    def __str__(self) -> str:
+        return f"attachment {self.pk}"
+
+
+class FormReceipt(models.Model):
+    """
+    The one-time token of a submitted form: its primary key makes a second submission of the same
+    form fail inside the transaction, so a double click never saves twice.
+    """
+
+    token = models.UUIDField(primary_key=True)
+    case = models.ForeignKey(Case, null=True, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"receipt {self.token}"

@@ -1,18 +1,48 @@
-"""Reads of cases and defenders. Each takes the acting user first and returns only what they may see."""
+"""
+Reads of cases and their records. Each takes the acting member first and returns only what they
+may see (AZ-02, AZ-03); a case they may not see raises ``Http404``, exactly like a missing one.
+
+List reads bring the keys a page needs in the same query (``select_related`` of the data key and
+its organisation key) and prefetch related rows, so a page's query count does not grow with the
+number of cases (pinned in ``tests/cases/test_query_counts.py``).
+"""
 
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import F, Prefetch, QuerySet
+from django.http import Http404
+from django.utils import timezone
 
 from haven.accounts.models import Membership, Organisation, Role
-from haven.cases.models import Case, CaseStatus, Defender, Note
+from haven.cases.access import supervises_all_cases, visible_cases_filter
+from haven.cases.facts_mapping import build_facts
+from haven.cases.models import (
+    Assessment,
+    Assignment,
+    Attachment,
+    Case,
+    CaseStatus,
+    Consent,
+    Defender,
+    Dependant,
+    Note,
+    Notification,
+    Prosecution,
+    StatusChange,
+    Threat,
+)
 from haven.vault.keyring import current_keyring
 
+CASE_KEYS = "data_key__organisation_key"
+CLOSED_STATUSES = (CaseStatus.CLOSED, CaseStatus.ERASED, CaseStatus.NOT_ELIGIBLE)
+CASES_PER_PAGE = 50
 
-class CaseNotFoundError(Exception):
-    """The case does not exist or the user may not see it; the two are never told apart."""
+
+class CaseNotFoundError(Http404):
+    """The case does not exist or the member may not see it; the two are never told apart."""
 
 
 def membership_roles(user: Any, organisation: Organisation) -> set[str]:
@@ -30,46 +60,305 @@ def is_coordinator(user: Any, organisation: Organisation) -> bool:
     return Role.COORDINATOR in membership_roles(user, organisation)
 
 
-def case_list_visible_to(user: Any, *, organisation: Organisation) -> QuerySet[Case]:
-    """
-    Return the cases of ``organisation`` the user may see, newest first, erased ones excluded.
+def _active(membership: Membership | None) -> bool:
+    return (
+        membership is not None
+        and membership.is_active
+        and membership.role in (Role.COORDINATOR, Role.CASEWORKER, Role.LEGAL_ADVISER)
+    )
 
-    Need-to-know (assignments) narrows this later; today any active member of the organisation
-    who is not an auditor or analyst sees its cases.
-    """
-    roles = membership_roles(user, organisation) - {Role.AUDITOR, Role.ANALYST}
-    if not roles:
+
+def visible_cases(membership: Membership | None) -> QuerySet[Case]:
+    """Return the live cases ``membership`` may see, with their keys, newest first."""
+    if membership is None or not _active(membership):
         return Case.objects.none()
     return (
-        Case.objects.filter(organisation=organisation)
+        Case.objects.filter(visible_cases_filter(membership))
         .exclude(status=CaseStatus.ERASED)
-        .select_related("data_key__organisation_key")
+        .select_related(CASE_KEYS)
         .order_by("-created_at")
     )
 
 
-def case_get_for_user(user: Any, *, organisation: Organisation, case_id: uuid.UUID | str) -> Case:
-    """Return one visible case or raise CaseNotFoundError, the same way for missing and forbidden."""
+def case_get(membership: Membership | None, case_id: uuid.UUID | str) -> Case:
+    """Return one case the member may see, or raise CaseNotFoundError (a 404) for anything else."""
     try:
-        return case_list_visible_to(user, organisation=organisation).get(pk=case_id)
+        return visible_cases(membership).get(pk=case_id)
     except (Case.DoesNotExist, ValueError, ValidationError):
         raise CaseNotFoundError from None
 
 
+def case_by_code(organisation: Organisation, code: str) -> Case | None:
+    """Return the organisation's live case with ``code``; for break-glass, which audits every try."""
+    return (
+        Case.objects.filter(organisation=organisation, code=code.strip().upper())
+        .exclude(status=CaseStatus.ERASED)
+        .select_related(CASE_KEYS)
+        .first()
+    )
+
+
+def case_list(
+    membership: Membership | None,
+    *,
+    statuses: list[str] | None = None,
+    urgency: str | None = None,
+    assigned_to_me: bool = False,
+    include_closed: bool = False,
+) -> QuerySet[Case]:
+    """
+    Return the visible cases filtered on plain columns only, with their assignees prefetched.
+
+    Nothing here reads an encrypted column: filters on status, urgency and assignment are all
+    the list offers (A3: a threat kind or risk level would have to be decrypted to filter on).
+    """
+    cases = visible_cases(membership)
+    if statuses:
+        cases = cases.filter(status__in=statuses)
+    elif not include_closed:
+        cases = cases.exclude(status__in=CLOSED_STATUSES)
+    if urgency:
+        cases = cases.filter(urgency=urgency)
+    if assigned_to_me and membership is not None:
+        cases = cases.filter(assignments__membership=membership)
+    return cases.order_by("urgency_rank", F("next_due_on").asc(nulls_last=True), "-created_at")
+
+
+def with_assignees(cases: QuerySet[Case]) -> QuerySet[Case]:
+    """Add the assignees (and their user names) in one extra query for the whole page."""
+    return cases.prefetch_related(
+        Prefetch(
+            "assignments",
+            queryset=Assignment.objects.select_related("membership__user").order_by("assigned_at"),
+        )
+    )
+
+
+def my_cases(membership: Membership | None) -> list[Case]:
+    """
+    The "My cases" list: the member's open assigned cases, divergent risk views first, then urgency
+    and the nearest due date.
+    """
+    if membership is None or not _active(membership):
+        return []
+    cases = (
+        visible_cases(membership)
+        .filter(assignments__membership=membership)
+        .exclude(status__in=CLOSED_STATUSES)
+        .order_by(
+            "-risk_views_diverge",
+            "urgency_rank",
+            F("next_due_on").asc(nulls_last=True),
+            "-created_at",
+        )
+    )
+    return list(cases[:CASES_PER_PAGE])
+
+
+def unread_notifications(membership: Membership | None) -> list[Notification]:
+    """Return the member's unread in-app notifications with their cases' codes, newest first."""
+    if membership is None:
+        return []
+    return list(
+        Notification.objects.filter(recipient=membership, read_at__isnull=True)
+        .select_related("case", "actor__user")
+        .order_by("-created_at")[:20]
+    )
+
+
 def case_principal_defender(case: Case) -> Defender | None:
     """Return the defender at the centre of ``case``."""
-    return case.defenders.order_by("case_links__role", "created_at").first()
+    return (
+        case.defenders.select_related(CASE_KEYS).order_by("case_links__role", "created_at").first()
+    )
 
 
 def prefetch_case_keys(cases: list[Case]) -> None:
-    """Open the data keys of ``cases`` (and their defenders) in one query each, for list pages."""
+    """Open the data keys of ``cases`` in one query, for pages that decrypt something per case."""
     ring = current_keyring()
     if ring is not None:
         ring.prefetch(case.vault_key_ref() for case in cases)
 
 
-def notes_for_case(user: Any, *, case: Case) -> QuerySet[Note]:
-    """Return the notes of a case the user can see (``case`` comes from ``case_get_for_user``)."""
+def notes_for_case(membership: Membership | None, *, case: Case) -> QuerySet[Note]:
+    """Return the notes of a case (``case`` comes from ``case_get``, which checked access)."""
     return Note.objects.filter(case=case, organisation_id=case.organisation_id).order_by(
         "created_at"
     )
+
+
+def case_facts(case: Case, *, assessed_on: Any = None) -> dict[str, Any]:
+    """Return the case's full facts document: its own part and its threat, prosecution and dependant rows."""
+    threats = Threat.objects.filter(case=case).order_by("recorded_at")
+    prosecutions = Prosecution.objects.filter(case=case).order_by("recorded_at")
+    dependants = Dependant.objects.filter(case=case).order_by("recorded_at")
+    return build_facts(
+        case.facts,
+        threats=[(threat.details, threat.narrative) for threat in threats],
+        prosecutions=[item.details for item in prosecutions],
+        dependants=[item.details for item in dependants],
+        assessed_on=assessed_on,
+    )
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One dated thing that happened on a case, for the case page."""
+
+    kind: str
+    at: Any
+    record: Any
+
+
+@dataclass(frozen=True)
+class CaseRecords:
+    """Every record of one case, each table read once, for the case page."""
+
+    threats: list[Threat]
+    prosecutions: list[Prosecution]
+    dependants: list[Dependant]
+    consents: list[Consent]
+    assessments: list[Assessment]
+    status_changes: list[StatusChange]
+    attachments: list[Attachment]
+    notes: list[Note]
+    assignments: list[Assignment]
+
+    def facts(self, case: Case, *, assessed_on: Any = None) -> dict[str, Any]:
+        """The full facts document, as ``case_facts`` builds it, from the rows already read."""
+        return build_facts(
+            case.facts,
+            threats=[(threat.details, threat.narrative) for threat in self.threats],
+            prosecutions=[item.details for item in self.prosecutions],
+            dependants=[item.details for item in self.dependants],
+            assessed_on=assessed_on,
+        )
+
+    def timeline(self) -> list[TimelineEntry]:
+        """Threats, assessments, status changes, notes, consents and files, newest first."""
+        entries = [
+            TimelineEntry(kind, record.recorded_at, record)
+            for kind, records in (
+                ("threat", self.threats),
+                ("assessment", self.assessments),
+                ("status", self.status_changes),
+                ("consent", self.consents),
+                ("prosecution", self.prosecutions),
+                ("dependant", self.dependants),
+                ("attachment", self.attachments),
+            )
+            for record in records
+        ]
+        entries.extend(TimelineEntry("note", note.created_at, note) for note in self.notes)
+        entries.sort(key=lambda entry: entry.at, reverse=True)
+        return entries
+
+
+def case_records(membership: Membership | None, *, case: Case) -> CaseRecords:
+    """Read every record of a case (``case`` comes from ``case_get``): one query per table."""
+
+    def rows(model: Any) -> list[Any]:
+        records = list(model.objects.filter(case=case).order_by("recorded_at"))
+        for record in records:
+            record.case = case  # the case's key is already at hand: no query per row
+        return records
+
+    notes = list(notes_for_case(membership, case=case).select_related("author"))
+    for note in notes:
+        note.case = case
+    return CaseRecords(
+        threats=rows(Threat),
+        prosecutions=rows(Prosecution),
+        dependants=rows(Dependant),
+        consents=rows(Consent),
+        assessments=rows(Assessment),
+        status_changes=rows(StatusChange),
+        attachments=rows(Attachment),
+        notes=notes,
+        assignments=list(
+            case.assignments.select_related("membership__user").order_by("assigned_at")
+        ),
+    )
+
+
+def case_timeline(membership: Membership | None, *, case: Case) -> list[TimelineEntry]:
+    """Return threats, assessments, status changes, notes, consents and files, newest first."""
+    return case_records(membership, case=case).timeline()
+
+
+def case_assessments(membership: Membership | None, *, case: Case) -> list[Assessment]:
+    return list(Assessment.objects.filter(case=case).order_by("-recorded_at"))
+
+
+def _record_get(membership: Membership | None, model: Any, record_id: uuid.UUID) -> Any:
+    """Return a record whose case the member may see, with that case attached, or 404."""
+    try:
+        record = model.objects.filter(pk=record_id).only("id", "case_id").first()
+    except (ValueError, ValidationError):
+        record = None
+    if record is None:
+        raise CaseNotFoundError
+    case = case_get(membership, record.case_id)
+    full = model.objects.get(pk=record_id)
+    full.case = case
+    return full
+
+
+def assessment_get(membership: Membership | None, *, assessment_id: uuid.UUID) -> Assessment:
+    """Return one assessment of a case the member may see, or 404."""
+    assessment: Assessment = _record_get(membership, Assessment, assessment_id)
+    return assessment
+
+
+def attachment_get(membership: Membership | None, *, attachment_id: uuid.UUID) -> Attachment:
+    """Return one attachment of a case the member may see, or 404."""
+    attachment: Attachment = _record_get(membership, Attachment, attachment_id)
+    return attachment
+
+
+def consent_get(membership: Membership | None, *, consent_id: uuid.UUID) -> Consent:
+    """Return one consent record of a case the member may see, or 404."""
+    consent: Consent = _record_get(membership, Consent, consent_id)
+    return consent
+
+
+def active_consent_purposes(case: Case) -> set[str]:
+    """Return the purposes the defender has consented to and not withdrawn."""
+    return {
+        consent.details.get("purpose")
+        for consent in Consent.objects.filter(case=case, withdrawn_at__isnull=True)
+        if consent.details
+    }
+
+
+def case_assignable_members(case: Case) -> QuerySet[Membership]:
+    """Members of the case's organisation who can work on cases, for the assignment form."""
+    return (
+        Membership.objects.filter(
+            organisation_id=case.organisation_id,
+            is_active=True,
+            role__in=(Role.CASEWORKER, Role.LEGAL_ADVISER, Role.COORDINATOR),
+        )
+        .select_related("user")
+        .order_by("user__username")
+    )
+
+
+def is_assigned(membership: Membership, case: Case) -> bool:
+    return Assignment.objects.filter(case=case, membership=membership).exists()
+
+
+def sees_by_break_glass(
+    membership: Membership, case: Case, *, assignments: list[Assignment] | None = None
+) -> bool:
+    """Whether the member sees the case only through an emergency grant (the page says so)."""
+    if supervises_all_cases(membership):
+        return False
+    if assignments is not None:
+        # ``case`` came from ``case_get``: not assigned means it is visible through a grant.
+        return membership.pk not in {assignment.membership_id for assignment in assignments}
+    if is_assigned(membership, case):
+        return False
+    return case.break_glass_grants.filter(
+        membership=membership, expires_at__gt=timezone.now()
+    ).exists()

@@ -24,9 +24,17 @@ from referencing import Registry, Resource
 from haven.accounts.models import Organisation
 from haven.audit.events import EventType
 from haven.audit.services import record_event
-from haven.cases.models import Case, CaseDefender, CaseStatus, Note
+from haven.cases.facts_mapping import build_facts
+from haven.cases.models import Case, CaseDefender, CaseStatus, Dependant, Note, Prosecution, Threat
 from haven.cases.selectors import case_principal_defender
-from haven.cases.services import IDENTITY_FIELDS, case_open, case_update, defender_update, note_add
+from haven.cases.services import (
+    IDENTITY_FIELDS,
+    case_open,
+    case_replace_facts,
+    case_update,
+    defender_update,
+    note_add,
+)
 from haven.vault.keyring import keyring_scope
 
 SCHEMA_ID = "haven.case-import/1"
@@ -98,8 +106,9 @@ def cases_import(*, organisation: Organisation, document: Any, actor: Any = None
     """
     Create or update the cases in ``document`` (validated here) all or nothing.
 
-    A case whose ``code`` exists in the organisation is updated: facts, external reference and the
-    principal defender's identity are replaced, notes not already present are added. Any other
+    A case whose ``code`` exists in the organisation is updated: facts (with their threat,
+    prosecution and dependant rows), external reference and the principal defender's identity are
+    replaced, notes not already present are added. Any other
     case is opened with its code (or a new one). Side effect: one ``vault.cases_imported`` event
     with the counts. Raises ImportInvalidError listing each error's JSON path.
     """
@@ -127,12 +136,11 @@ def cases_import(*, organisation: Organisation, document: Any, actor: Any = None
                 known_notes: set[str] = set()
                 created += 1
             else:
-                case = case_update(
-                    case=existing,
-                    actor=actor,
-                    facts=item["facts"],
-                    external_reference=item.get("external_reference"),
-                )
+                case = case_replace_facts(case=existing, actor=actor, facts=item["facts"])
+                if item.get("external_reference") is not None:
+                    case_update(
+                        case=case, actor=actor, external_reference=item["external_reference"]
+                    )
                 defender = case_principal_defender(case)
                 if defender is not None:
                     full_identity = {name: identity.get(name) for name in IDENTITY_FIELDS}
@@ -182,6 +190,9 @@ def export_document(*, organisation: Organisation) -> dict[str, Any]:
                 ).order_by("role", "defender__created_at"),
             ),
             Prefetch("notes", queryset=Note.objects.order_by("created_at")),
+            Prefetch("threats", queryset=Threat.objects.order_by("recorded_at")),
+            Prefetch("prosecutions", queryset=Prosecution.objects.order_by("recorded_at")),
+            Prefetch("dependants", queryset=Dependant.objects.order_by("recorded_at")),
         )
         .order_by("created_at", "code")
     )
@@ -192,7 +203,12 @@ def export_document(*, organisation: Organisation) -> dict[str, Any]:
             if case.external_reference:
                 item["external_reference"] = case.external_reference
             item["identity"] = _identity_of(case)
-            item["facts"] = case.facts
+            item["facts"] = build_facts(
+                case.facts,
+                threats=[(threat.details, threat.narrative) for threat in case.threats.all()],
+                prosecutions=[row.details for row in case.prosecutions.all()],
+                dependants=[row.details for row in case.dependants.all()],
+            )
             notes = [note.body for note in case.notes.all()]
             if notes:
                 item["notes"] = notes

@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/", include("haven.accounts.urls")),
     path("members/", include("haven.accounts.member_urls")),
     path("audit/", include("haven.audit.urls")),
+    path("cases/", include("haven.cases.urls")),
     path("programmes/", include("haven.programmes.urls")),
     path("i18n/setlang/", public(set_language), name="set_language"),
 ]

@@ -5,12 +5,26 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from haven.accounts.access import signed_in
+from haven.accounts.policy import Permission, may
 
 
 @signed_in
 def dashboard(request: HttpRequest) -> HttpResponse:
-    """The landing page after signing in: what this member's role can use, and nothing else."""
-    return render(request, "web/dashboard.html")
+    """
+    The landing page after signing in: what this member's role can use, and nothing else. For
+    case staff it opens on "My cases" (divergent risk views first, then urgency and due dates)
+    and their unread notifications.
+    """
+    from haven.cases import selectors as case_selectors
+
+    membership = getattr(request, "membership", None)
+    context = {}
+    if may(membership, Permission.CASE_VIEW):
+        context = {
+            "my_cases": case_selectors.my_cases(membership),
+            "notifications": case_selectors.unread_notifications(membership),
+        }
+    return render(request, "web/dashboard.html", context)
 
 
 def _error(request: HttpRequest, status: int, title: str, message: str) -> HttpResponse:

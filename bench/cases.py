@@ -1,0 +1,383 @@
+"""
+Cases workspace speed, measured side by side in one run.
+
+1. Case list with 100,000 cases: the number of queries the list page makes for a caseworker is
+   counted with 100 cases in the organisation and again with 100,000 (goal: the same count). The
+   page's time at both sizes is printed for information.
+2. Case page: the real page of one case (with its threats, notes, consents and assessments,
+   decrypted under the case key, with the ``case.viewed`` audit event and the full middleware
+   stack) versus the same template rendered by a twin view over a plaintext copy of the case in
+   tables without encryption and without audit. Printed as a time ratio, real / plaintext
+   (goal: at most 1.3).
+
+Runs on the test settings' in-memory SQLite; ``make bench`` runs it.
+"""
+
+import datetime
+import os
+import sys
+import time
+import types
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "haven.config.settings.test")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection, models  # noqa: E402
+from django.shortcuts import render  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.urls import clear_url_caches, path  # noqa: E402
+from django.utils import timezone  # noqa: E402
+from tests.cases.factories import assigned_case, tension_facts  # noqa: E402
+from tests.conftest import make_member, sign_in  # noqa: E402
+
+from haven.accounts.access import requires  # noqa: E402
+from haven.accounts.models import Membership, Role, User  # noqa: E402
+from haven.accounts.policy import Permission  # noqa: E402
+from haven.accounts.services import organisation_create  # noqa: E402
+from haven.cases import forms  # noqa: E402
+from haven.cases.models import (  # noqa: E402
+    URGENCY_RANK,
+    Assessment,
+    Assignment,
+    Attachment,
+    Case,
+    CaseStatus,
+    Consent,
+    Dependant,
+    Note,
+    Prosecution,
+    StatusChange,
+    Threat,
+    Urgency,
+)
+from haven.cases.selectors import TimelineEntry  # noqa: E402
+from haven.cases.services import (  # noqa: E402
+    assessment_run,
+    case_assign,
+    consent_record,
+    note_add,
+    threat_record,
+)
+from haven.domain.lifecycle import CASE_MACHINE  # noqa: E402
+from haven.domain.lifecycle import CaseStatus as Lifecycle  # noqa: E402
+from haven.vault.keyring import keyring_scope  # noqa: E402
+from haven.vault.models import DataKey  # noqa: E402
+
+SMALL, LARGE = 100, 100_000
+RECORDS = 10
+
+
+# Part 1: the list page at 100 and 100,000 cases ------------------------------------------------
+
+
+def bulk_cases(organisation, membership: Membership, count: int, *, first: int = 0) -> None:
+    """Insert ``count`` cases fast: list pages never decrypt, so their keys need not open."""
+    organisation_key = DataKey.objects.filter(organisation=organisation).first().organisation_key
+    now = timezone.now()
+    batch = 5_000
+    for start in range(0, count, batch):
+        size = min(batch, count - start)
+        ids = [uuid.uuid4() for _ in range(size)]
+        keys = [
+            DataKey(
+                organisation=organisation,
+                owner_type="case",
+                owner_id=case_id,
+                wrapped=b"bench: never opened",
+                organisation_key=organisation_key,
+            )
+            for case_id in ids
+        ]
+        DataKey.objects.bulk_create(keys)
+        statuses = [s for s in CaseStatus.values if s != CaseStatus.ERASED]
+        cases = []
+        for offset, (case_id, key) in enumerate(zip(ids, keys, strict=True)):
+            urgency = list(Urgency)[(start + offset) % 3]
+            cases.append(
+                Case(
+                    id=case_id,
+                    organisation=organisation,
+                    code=f"B-{first + start + offset:07d}",
+                    data_key=key,
+                    status=statuses[(start + offset) % len(statuses)],
+                    urgency=urgency,
+                    urgency_rank=URGENCY_RANK[urgency],
+                    created_at=now - datetime.timedelta(minutes=start + offset),
+                )
+            )
+        Case.objects.bulk_create(cases)
+        Assignment.objects.bulk_create(
+            Assignment(case_id=case_id, membership=membership) for case_id in ids[::3]
+        )
+
+
+def list_page(client: Client) -> tuple[int, float]:
+    with CaptureQueriesContext(connection) as captured:
+        started = time.perf_counter()
+        response = client.get("/cases/")
+        elapsed = time.perf_counter() - started
+    assert response.status_code == 200, response.status_code
+    return len(captured.captured_queries), elapsed
+
+
+# Part 2: the case page against a plaintext twin --------------------------------------------------
+
+
+def twin_model(name: str, fields: dict[str, models.Field]) -> type[models.Model]:
+    attributes = {
+        "__module__": __name__,
+        "id": models.UUIDField(primary_key=True, default=uuid.uuid4),
+        "Meta": type("Meta", (), {"app_label": "cases", "db_table": f"bench_plain_{name}"}),
+        **fields,
+    }
+    return type(f"Plain{name.title()}", (models.Model,), attributes)
+
+
+def plaintext_models() -> dict[str, type[models.Model]]:
+    """Tables like the case's, with plain columns where the real ones are encrypted."""
+    case_fields = {
+        "code": models.CharField(max_length=20),
+        "status": models.CharField(max_length=32, choices=CaseStatus.choices),
+        "urgency": models.CharField(max_length=16, choices=Urgency.choices),
+        "next_due_on": models.DateField(null=True),
+        "facts": models.JSONField(null=True),
+        "external_reference": models.TextField(null=True),
+    }
+    plain = {"case": twin_model("case", case_fields)}
+
+    def record(name: str, extra: dict[str, models.Field]) -> type[models.Model]:
+        return twin_model(
+            name,
+            {
+                "case": models.ForeignKey(plain["case"], on_delete=models.CASCADE),
+                "recorded_at": models.DateTimeField(),
+                "recorded_by": models.ForeignKey(User, null=True, on_delete=models.SET_NULL),
+                **extra,
+            },
+        )
+
+    plain["threat"] = record(
+        "threat", {"details": models.JSONField(null=True), "narrative": models.TextField(null=True)}
+    )
+    plain["note"] = record("note", {"body": models.TextField()})
+    plain["consent"] = record(
+        "consent",
+        {"details": models.JSONField(null=True), "withdrawn_at": models.DateTimeField(null=True)},
+    )
+    plain["assessment"] = record(
+        "assessment",
+        {
+            "output": models.JSONField(null=True),
+            "staff_risk_level": models.TextField(null=True),
+            "defender_risk_level": models.TextField(null=True),
+            "views_diverge": models.BooleanField(default=False),
+        },
+    )
+    with connection.schema_editor() as editor:
+        for model in plain.values():
+            editor.create_model(model)
+    return plain
+
+
+def copy_to_plaintext(case: Case, plain: dict[str, type[models.Model]]) -> uuid.UUID:
+    with keyring_scope():
+        twin = plain["case"].objects.create(
+            code=case.code,
+            status=case.status,
+            urgency=case.urgency,
+            next_due_on=case.next_due_on,
+            facts=case.facts,
+            external_reference=case.external_reference,
+        )
+        for threat in Threat.objects.filter(case=case):
+            plain["threat"].objects.create(
+                case=twin,
+                recorded_at=threat.recorded_at,
+                recorded_by=threat.recorded_by,
+                details=threat.details,
+                narrative=threat.narrative,
+            )
+        for note in Note.objects.filter(case=case):
+            plain["note"].objects.create(
+                case=twin, recorded_at=note.created_at, recorded_by=note.author, body=note.body
+            )
+        for consent in Consent.objects.filter(case=case):
+            plain["consent"].objects.create(
+                case=twin,
+                recorded_at=consent.recorded_at,
+                recorded_by=consent.recorded_by,
+                details=consent.details,
+            )
+        for assessment in Assessment.objects.filter(case=case):
+            plain["assessment"].objects.create(
+                case=twin,
+                recorded_at=assessment.recorded_at,
+                recorded_by=assessment.recorded_by,
+                output=assessment.output,
+                staff_risk_level=assessment.staff_risk_level,
+                defender_risk_level=assessment.defender_risk_level,
+                views_diverge=assessment.views_diverge,
+            )
+    return twin.pk
+
+
+def plaintext_view(plain: dict[str, type[models.Model]]):  # type: ignore[no-untyped-def]
+    """The case page's work over the plaintext tables: same queries, same template, no audit."""
+
+    @requires(Permission.CASE_VIEW)
+    def view(request, case_id):  # type: ignore[no-untyped-def]
+        membership = request.membership
+        case = plain["case"].objects.get(pk=case_id)
+        threats = list(plain["threat"].objects.filter(case=case).select_related("recorded_by"))
+        notes = list(plain["note"].objects.filter(case=case).select_related("recorded_by"))
+        consents = list(plain["consent"].objects.filter(case=case).select_related("recorded_by"))
+        assessments = list(
+            plain["assessment"].objects.filter(case=case).select_related("recorded_by")
+        )
+        # The tables this copy has no rows in are still read, as the real page reads them.
+        for model in (Prosecution, Dependant, StatusChange, Attachment):
+            list(model.objects.filter(case_id=case_id))
+        facts = dict(case.facts or {})
+        facts["threats"] = [dict(t.details, note=t.narrative) for t in threats]
+        timeline = [TimelineEntry("threat", t.recorded_at, t) for t in threats]
+        timeline += [TimelineEntry("assessment", a.recorded_at, a) for a in assessments]
+        timeline += [TimelineEntry("consent", c.recorded_at, c) for c in consents]
+        for note in notes:
+            note.author = note.recorded_by
+            note.created_at = note.recorded_at
+            timeline.append(TimelineEntry("note", note.recorded_at, note))
+        timeline.sort(key=lambda entry: entry.at, reverse=True)
+        derived = {"intake_recorded"}
+        if any(c.details.get("purpose") == "processing" for c in consents):
+            derived.add("consent_to_processing_recorded")
+        options = CASE_MACHINE.options(
+            Lifecycle(case.status), role=membership.role, satisfied=derived
+        )
+        case.assignments = Assignment.objects.filter(case_id=case_id)
+        context = {
+            "case": case,
+            "facts": facts,
+            "timeline": timeline,
+            "assessments": sorted(assessments, key=lambda a: a.recorded_at, reverse=True),
+            "assignments": list(Membership.objects.filter(pk=membership.pk).select_related("user")),
+            "assignable": [],
+            "by_break_glass": False,
+            "moves": list(options),
+            "transition_form": forms.TransitionForm(requirements=[]),
+            "settings_form": forms.CaseSettingsForm(
+                initial={"urgency": case.urgency, "next_due_on": case.next_due_on}
+            ),
+            "note_form": forms.NoteForm(initial={"submission_token": uuid.uuid4()}),
+            "attachment_form": forms.AttachmentForm(),
+            "sections": forms.FACTS_SECTIONS,
+            "editable": True,
+        }
+        return render(request, "cases/case_detail.html", context)
+
+    return view
+
+
+def install_plaintext_route(view) -> None:  # type: ignore[no-untyped-def]
+    from haven.config import urls as project_urls
+
+    module = types.ModuleType("bench_case_urls")
+    module.urlpatterns = [  # type: ignore[attr-defined]
+        path("plain-cases/<uuid:case_id>/", view),
+        *project_urls.urlpatterns,
+    ]
+    sys.modules["bench_case_urls"] = module
+    settings.ROOT_URLCONF = "bench_case_urls"
+    clear_url_caches()
+
+
+def rich_case(organisation, caseworker: User) -> Case:
+    membership = Membership.objects.get(user=caseworker, organisation=organisation)
+    case = assigned_case(organisation, caseworker, facts=tension_facts())
+    for index in range(RECORDS):
+        threat_record(
+            actor=caseworker,
+            case=case,
+            details={"date": "2026-08-01", "kind": "surveillance", "actor": "police"},
+            narrative=f"Fictional incident number {index}: a car outside the office. " * 4,
+        )
+        note_add(case=case, author=caseworker, body=f"Fictional follow-up note {index}. " * 6)
+    consent_record(
+        actor=caseworker,
+        case=case,
+        purpose="processing",
+        given_on=datetime.date(2026, 1, 5),
+        scope="processing for protection",
+    )
+    for level in ("medium", "high", "critical"):
+        assessment_run(
+            membership=membership,
+            case=case,
+            staff_risk_level=level,
+            defender_risk_level="high",
+            staff_decision="Fictional decision.",
+        )
+    case_assign(actor=caseworker, case=case, membership=membership)
+    return case
+
+
+def page_ratio(client: Client, real_url: str, plain_url: str) -> tuple[float, float, float]:
+    for url in (real_url, plain_url):  # warm templates and caches
+        assert client.get(url).status_code == 200
+    real_runs, plain_runs = [], []
+    for _ in range(31):  # interleaved, so load from other processes hits both alike
+        for url, runs in ((real_url, real_runs), (plain_url, plain_runs)):
+            started = time.perf_counter()
+            response = client.get(url)
+            runs.append(time.perf_counter() - started)
+            assert response.status_code == 200
+    real, plain = sorted(real_runs)[len(real_runs) // 2], sorted(plain_runs)[len(plain_runs) // 2]
+    return real / plain, real, plain
+
+
+def main() -> int:
+    call_command("migrate", verbosity=0)
+    organisation = organisation_create(slug="bench-light", name="Bench Light (fictional)")
+    caseworker = make_member(organisation, Role.CASEWORKER, "bench.caseworker")
+    membership = Membership.objects.get(user=caseworker)
+    client = Client()
+    sign_in(client, caseworker)
+
+    case = rich_case(organisation, caseworker)
+    plain = plaintext_models()
+    twin_id = copy_to_plaintext(case, plain)
+    install_plaintext_route(plaintext_view(plain))
+    ratio, real, plaintext = page_ratio(client, f"/cases/{case.pk}/", f"/plain-cases/{twin_id}/")
+    print(
+        f"case page, decrypted and audited / plaintext: {ratio:.2f} "
+        f"({real * 1000:.1f} ms vs {plaintext * 1000:.1f} ms, median of 31; goal <= 1.3)"
+    )
+
+    bulk_cases(organisation, membership, SMALL)
+    small_queries, small_time = list_page(client)
+    started = time.perf_counter()
+    bulk_cases(organisation, membership, LARGE - SMALL, first=SMALL)
+    print(f"(inserted {LARGE:,} cases in {time.perf_counter() - started:.0f} s)")
+    list_page(client)
+    large_queries, large_time = list_page(client)
+    print(
+        f"case list queries at {SMALL:,} cases: {small_queries}; at {Case.objects.count():,}: "
+        f"{large_queries} (ratio {large_queries / small_queries:.2f}; goal 1.00). "
+        f"Time {small_time * 1000:.0f} ms vs {large_time * 1000:.0f} ms."
+    )
+    ok = ratio <= 1.3 and large_queries == small_queries
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,78 @@
+"""
+Need-to-know for cases (AZ-03): who may see which case, in one place.
+
+Roles grant the case permissions; the object rule then narrows them to single cases. Coordinators
+supervise their whole organisation and see every case in it. Everyone else sees a case only while
+they are on its access list (an ``Assignment``) or hold an unexpired break-glass grant for it. The
+same rule exists twice, as ``may_see_case`` for one object and ``visible_cases_filter`` for SQL,
+and the tests check that both agree.
+"""
+
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from haven.accounts.models import Membership, Role
+from haven.accounts.policy import Permission, grant, register_object_rule
+from haven.cases.models import Assignment, BreakGlassGrant, Case
+
+CASE_PERMISSIONS = {
+    Role.COORDINATOR: (
+        Permission.CASE_VIEW,
+        Permission.CASE_OPEN,
+        Permission.CASE_EDIT,
+        Permission.CASE_ASSIGN,
+        Permission.CASE_REVEAL_IDENTITY,
+    ),
+    Role.CASEWORKER: (
+        Permission.CASE_VIEW,
+        Permission.CASE_OPEN,
+        Permission.CASE_EDIT,
+        Permission.CASE_REVEAL_IDENTITY,
+        Permission.CASE_BREAK_GLASS,
+    ),
+    Role.LEGAL_ADVISER: (
+        Permission.CASE_VIEW,
+        Permission.CASE_EDIT,
+        Permission.CASE_REVEAL_IDENTITY,
+        Permission.CASE_BREAK_GLASS,
+    ),
+}
+
+
+def supervises_all_cases(membership: Membership) -> bool:
+    """Coordinators hold the supervisor role AZ-03 allows: every case of their organisation."""
+    return membership.role == Role.COORDINATOR
+
+
+def visible_cases_filter(membership: Membership) -> Q:
+    """Return the SQL condition for the cases ``membership`` may see (erased ones included)."""
+    same_organisation = Q(organisation_id=membership.organisation_id)
+    if supervises_all_cases(membership):
+        return same_organisation
+    assigned = Exists(
+        Assignment.objects.filter(case_id=OuterRef("pk"), membership_id=membership.pk)
+    )
+    broke_glass = Exists(
+        BreakGlassGrant.objects.filter(
+            case_id=OuterRef("pk"), membership_id=membership.pk, expires_at__gt=timezone.now()
+        )
+    )
+    return same_organisation & (Q(assigned) | Q(broke_glass))
+
+
+def may_see_case(membership: Membership, permission: Permission, case: Any) -> bool:
+    """The object rule for ``Case``: the organisation's, and assigned or broken into."""
+    if case.organisation_id != membership.organisation_id:
+        return False
+    if supervises_all_cases(membership):
+        return True
+    return Case.objects.filter(pk=case.pk).filter(visible_cases_filter(membership)).exists()
+
+
+def install() -> None:
+    """Grant the case permissions to their roles and register the object rule (app start-up)."""
+    for role, permissions in CASE_PERMISSIONS.items():
+        grant(role, *permissions)
+    register_object_rule(Case, may_see_case)

@@ -1,0 +1,72 @@
+"""
+Between the case records and one ``haven.case-facts/1`` document.
+
+Threats, prosecutions and dependants are rows of their own (each on the timeline, each with its
+own encrypted fields); the rest of the facts (defender profile, context, claim, relocation,
+vulnerabilities and capacities) is one encrypted document on the case. ``split_facts`` takes a
+full document apart for storage (import, intake) and ``build_facts`` puts it back together for
+the engines and for export, so an import followed by an export gives the same facts.
+"""
+
+import copy
+import datetime
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+FACTS_SCHEMA_ID = "haven.case-facts/1"
+
+
+@dataclass
+class SplitFacts:
+    """A facts document with its repeated records taken out."""
+
+    document: dict[str, Any]
+    threats: list[tuple[dict[str, Any], str | None]] = field(default_factory=list)
+    prosecutions: list[dict[str, Any]] = field(default_factory=list)
+    dependants: list[dict[str, Any]] = field(default_factory=list)
+
+
+def split_facts(facts: Mapping[str, Any]) -> SplitFacts:
+    """Return the case document and, apart, each threat (with its note), prosecution and dependant."""
+    document = copy.deepcopy(dict(facts))
+    document["schema"] = FACTS_SCHEMA_ID
+    threats = []
+    for threat in document.pop("threats", []):
+        details = dict(threat)
+        note = details.pop("note", None)
+        threats.append((details, note))
+    prosecutions = [dict(item) for item in document.pop("prosecutions", [])]
+    defender = document.get("defender")
+    dependants = [dict(item) for item in defender.pop("dependants", [])] if defender else []
+    return SplitFacts(document, threats, prosecutions, dependants)
+
+
+def build_facts(
+    document: Mapping[str, Any] | None,
+    *,
+    threats: Iterable[tuple[Mapping[str, Any], str | None]] = (),
+    prosecutions: Iterable[Mapping[str, Any]] = (),
+    dependants: Iterable[Mapping[str, Any]] = (),
+    assessed_on: datetime.date | None = None,
+) -> dict[str, Any]:
+    """Return the full facts document; empty lists are left out, as absent means "not known"."""
+    facts = copy.deepcopy(dict(document or {}))
+    facts["schema"] = FACTS_SCHEMA_ID
+    if assessed_on is not None:
+        facts["assessed_on"] = assessed_on.isoformat()
+    threat_items = []
+    for details, note in threats:
+        item = dict(details)
+        if note:
+            item["note"] = note
+        threat_items.append(item)
+    if threat_items:
+        facts["threats"] = threat_items
+    prosecution_items = [dict(item) for item in prosecutions]
+    if prosecution_items:
+        facts["prosecutions"] = prosecution_items
+    dependant_items = [dict(item) for item in dependants]
+    if dependant_items:
+        facts.setdefault("defender", {})["dependants"] = dependant_items
+    return facts

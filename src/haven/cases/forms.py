@@ -1,0 +1,442 @@
+"""
+Forms of the cases workspace. Each lists its fields (AZ-08); none binds an organisation, an owner
+or an access list from the request.
+
+The facts forms (threats, prosecutions, dependants, and the sections of the case's own facts
+document) are built from ``spec/case-facts.schema.json``, so every field the engines read can be
+recorded in the browser and the choices always match what the schema accepts. An unanswered
+question stays absent from the facts: absent means "not known", never "no".
+"""
+
+import datetime
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from django import forms
+from django.core.validators import RegexValidator
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from haven.cases.models import CaseStatus, ConsentPurpose, Urgency
+from haven.reference import schema
+
+UNKNOWN = ("", _("Not known"))
+RISK_LEVELS = [
+    ("low", _("Low")),
+    ("medium", _("Medium")),
+    ("high", _("High")),
+    ("critical", _("Critical")),
+]
+FUTURE_DATE = _("This date is in the future; a past event cannot be.")
+COUNTRY_CODE = RegexValidator(r"^[A-Z]{2}$", _("Use a two-letter country code, e.g. CO."))
+FIELD_SEPARATOR = "__"
+
+
+def _label(name: str) -> str:
+    return name.replace("_", " ").capitalize()
+
+
+def _resolve(spec: Mapping[str, Any]) -> Mapping[str, Any]:
+    reference = spec.get("$ref")
+    if reference:
+        return dict(schema("case-facts")["$defs"][reference.rsplit("/", 1)[-1]])
+    return spec
+
+
+class CountryListField(forms.CharField):
+    """Country codes separated by commas or spaces, e.g. "CO, VE"."""
+
+    def to_python(self, value: Any) -> list[str]:  # type: ignore[override]
+        text = super().to_python(value) or ""
+        return [code.upper() for code in re.split(r"[\s,]+", text) if code]
+
+    def validate(self, value: Any) -> None:
+        for code in value:
+            COUNTRY_CODE(code)
+
+
+class LanguageListField(forms.CharField):
+    def to_python(self, value: Any) -> list[str]:  # type: ignore[override]
+        text = super().to_python(value) or ""
+        return [code.lower() for code in re.split(r"[\s,]+", text) if code]
+
+    def validate(self, value: Any) -> None:
+        for code in value:
+            if not re.fullmatch(r"[a-z]{2}", code):
+                raise forms.ValidationError(_("Use two-letter language codes, e.g. es, en."))
+
+
+def _yes_no_unknown(label: str) -> forms.Field:
+    """Yes, no, or not known (Django's NullBooleanSelect: "unknown" leaves the fact out)."""
+    return forms.NullBooleanField(label=label, required=False)
+
+
+def field_for(name: str, spec: Mapping[str, Any]) -> forms.Field | None:
+    """Return a form field for one schema property, or None for nested lists of objects."""
+    spec = _resolve(spec)
+    label = _label(name)
+    kind = spec.get("type")
+    if "enum" in spec:
+        return forms.ChoiceField(
+            label=label, required=False, choices=[UNKNOWN, *[(v, _label(v)) for v in spec["enum"]]]
+        )
+    if kind == "boolean" or kind == ["boolean", "null"]:
+        return _yes_no_unknown(label)
+    if kind == "integer":
+        return forms.IntegerField(
+            label=label,
+            required=False,
+            min_value=spec.get("minimum"),
+            max_value=spec.get("maximum"),
+        )
+    if kind == "number":
+        return forms.FloatField(label=label, required=False, min_value=spec.get("minimum"))
+    if kind == "string" and spec.get("format") == "date":
+        return forms.DateField(
+            label=label, required=False, widget=forms.DateInput(attrs={"type": "date"})
+        )
+    if kind == "string" and spec.get("pattern") == "^[A-Z]{2}$":
+        return forms.CharField(label=label, required=False, max_length=2, validators=[COUNTRY_CODE])
+    if kind == "string":
+        return forms.CharField(label=label, required=False, max_length=spec.get("maxLength", 200))
+    if kind == "array":
+        items = _resolve(spec.get("items", {}))
+        if "enum" in items:
+            return forms.MultipleChoiceField(
+                label=label,
+                required=False,
+                choices=[(v, _label(v)) for v in items["enum"]],
+                widget=forms.CheckboxSelectMultiple,
+            )
+        if items.get("pattern") == "^[A-Z]{2}$":
+            return CountryListField(
+                label=label, required=False, help_text=_("Comma-separated codes.")
+            )
+        if items.get("pattern") == "^[a-z]{2}$":
+            return LanguageListField(
+                label=label, required=False, help_text=_("Comma-separated codes.")
+            )
+    return None
+
+
+def fields_for_object(
+    spec: Mapping[str, Any], *, prefix: str = "", skip: tuple[str, ...] = ()
+) -> dict[str, forms.Field]:
+    """Return form fields for an object schema; nested objects become ``parent__child`` fields."""
+    fields: dict[str, forms.Field] = {}
+    for name, child in spec.get("properties", {}).items():
+        if name in skip:
+            continue
+        child = _resolve(child)
+        if child.get("type") == "object":
+            fields.update(fields_for_object(child, prefix=f"{prefix}{name}{FIELD_SEPARATOR}"))
+            continue
+        field = field_for(name, child)
+        if field is not None:
+            fields[prefix + name] = field
+    return fields
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return value
+
+
+def object_from_cleaned(cleaned: Mapping[str, Any]) -> dict[str, Any]:
+    """Turn cleaned form data back into a facts object, leaving unanswered fields out."""
+    result: dict[str, Any] = {}
+    for key, value in cleaned.items():
+        if value is None or value == "" or value == []:
+            continue
+        target = result
+        *parents, leaf = key.split(FIELD_SEPARATOR)
+        for parent in parents:
+            target = target.setdefault(parent, {})
+        target[leaf] = _plain(value)
+    return result
+
+
+def initial_from_object(data: Mapping[str, Any] | None, prefix: str = "") -> dict[str, Any]:
+    """The reverse of ``object_from_cleaned``, for showing stored facts in a form."""
+    initial: dict[str, Any] = {}
+    for key, value in (data or {}).items():
+        if isinstance(value, dict):
+            initial.update(initial_from_object(value, prefix=f"{prefix}{key}{FIELD_SEPARATOR}"))
+        elif (
+            isinstance(value, list)
+            and value
+            and isinstance(value[0], str)
+            and key in ("nationalities", "languages")
+        ):
+            initial[prefix + key] = ", ".join(value)
+        else:
+            initial[prefix + key] = value
+    return initial
+
+
+FACTS_SECTIONS = {
+    "defender": _("Defender profile"),
+    "context": _("Country context"),
+    "claim": _("Protection claim"),
+    "relocation": _("Relocation"),
+    "exposure": _("Vulnerabilities and capacities"),
+}
+
+
+def facts_section_form_class(section: str) -> type[forms.Form]:
+    """Return a form class for one section of the case's own facts document."""
+    properties = schema("case-facts")["properties"]
+    if section == "exposure":
+        fields: dict[str, Any] = {
+            key: field_for(key, properties[key]) for key in ("vulnerabilities", "capacities")
+        }
+    else:
+        fields = dict(fields_for_object(properties[section], skip=("dependants",)))
+    return type(f"{section.title()}FactsForm", (forms.Form,), dict(fields))
+
+
+class NotInFuture:
+    """Refuses dates after today: a threat, consent or check-in that has not happened yet."""
+
+    def __call__(self, value: datetime.date | None) -> None:
+        if value is not None and value > timezone.localdate():
+            raise forms.ValidationError(FUTURE_DATE)
+
+
+def _record_form(section: str, *, extra: dict[str, forms.Field] | None = None) -> type[forms.Form]:
+    properties = schema("case-facts")["properties"]
+    spec = (
+        properties[section]["items"]
+        if section != "dependants"
+        else properties["defender"]["properties"]["dependants"]["items"]
+    )
+    fields = fields_for_object(spec, skip=("note",))
+    if "date" in fields:
+        fields["date"].validators.append(NotInFuture())
+    if "kind" in fields:
+        fields["kind"].required = True
+    if "charge" in fields:
+        fields["charge"].required = True
+    fields.update(extra or {})
+    fields["submission_token"] = forms.UUIDField(widget=forms.HiddenInput)
+    return type(f"{section.title()}Form", (forms.Form,), fields)
+
+
+ThreatForm = _record_form(
+    "threats",
+    extra={
+        "narrative": forms.CharField(
+            label=_("What happened (encrypted)"),
+            required=False,
+            max_length=2000,
+            widget=forms.Textarea(attrs={"rows": 4}),
+        )
+    },
+)
+ProsecutionForm = _record_form("prosecutions")
+DependantForm = _record_form("dependants")
+
+
+class SubmissionTokenMixin(forms.Form):
+    """A one-time token, so a form sent twice is recognised and not saved twice."""
+
+    submission_token = forms.UUIDField(widget=forms.HiddenInput)
+
+
+class IntakeForm(SubmissionTokenMixin):
+    legal_name = forms.CharField(label=_("Legal name"), max_length=300)
+    other_names = forms.CharField(
+        label=_("Other names (one per line)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    birth_date = forms.DateField(
+        label=_("Date of birth"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[NotInFuture()],
+    )
+    phone = forms.CharField(label=_("Safe phone"), required=False, max_length=50)
+    email = forms.EmailField(label=_("Safe e-mail"), required=False, max_length=254)
+    document_number = forms.CharField(
+        label=_("Identity document number"), required=False, max_length=100
+    )
+    address = forms.CharField(
+        label=_("Address"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    urgency = forms.ChoiceField(
+        label=_("Urgency"), choices=Urgency.choices, initial=Urgency.ROUTINE
+    )
+    nationalities = CountryListField(
+        label=_("Nationalities"),
+        required=False,
+        help_text=_("Comma-separated country codes, e.g. CO."),
+    )
+    current_country = forms.CharField(
+        label=_("Where the defender is now"),
+        required=False,
+        max_length=2,
+        validators=[COUNTRY_CODE],
+    )
+    profiles = field_for(
+        "profiles", schema("case-facts")["properties"]["defender"]["properties"]["profiles"]
+    )
+    activities = field_for(
+        "activities", schema("case-facts")["properties"]["defender"]["properties"]["activities"]
+    )
+    own_risk_level = forms.ChoiceField(
+        label=_("The defender's own view of their risk"),
+        required=False,
+        choices=[UNKNOWN, *RISK_LEVELS],
+    )
+    consent_to_processing = forms.BooleanField(
+        label=_("The defender consents to this organisation processing their data"), required=False
+    )
+    consent_scope = forms.CharField(
+        label=_("What they agreed to (in their words)"), required=False, max_length=1000
+    )
+
+    def identity(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        identity: dict[str, Any] = {"legal_name": data["legal_name"].strip()}
+        names = [line.strip() for line in data["other_names"].splitlines() if line.strip()]
+        if names:
+            identity["other_names"] = names
+        if data["birth_date"]:
+            identity["birth_date"] = data["birth_date"]
+        for key in ("phone", "email", "document_number", "address"):
+            if data[key].strip():
+                identity[key] = data[key].strip()
+        return identity
+
+    def facts(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        defender: dict[str, Any] = {}
+        for key in ("nationalities", "profiles", "activities"):
+            if data[key]:
+                defender[key] = list(data[key])
+        if data["current_country"]:
+            defender["current_country"] = data["current_country"]
+        if data["own_risk_level"]:
+            defender["own_risk_level"] = data["own_risk_level"]
+        facts: dict[str, Any] = {"schema": "haven.case-facts/1"}
+        if defender:
+            facts["defender"] = defender
+        return facts
+
+
+class NoteForm(SubmissionTokenMixin):
+    body = forms.CharField(
+        label=_("Note (encrypted)"), max_length=20_000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why do you need this?"),
+        min_length=10,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class BreakGlassForm(ReasonForm):
+    code = forms.CharField(label=_("Case code"), max_length=20)
+
+
+class ConsentForm(SubmissionTokenMixin):
+    purpose = forms.ChoiceField(label=_("Purpose"), choices=ConsentPurpose.choices)
+    given_on = forms.DateField(
+        label=_("Given on"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[NotInFuture()],
+    )
+    scope = forms.CharField(
+        label=_("What they agreed to"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class AssessmentForm(SubmissionTokenMixin):
+    staff_risk_level = forms.ChoiceField(label=_("Staff view of the risk"), choices=RISK_LEVELS)
+    defender_risk_level = forms.ChoiceField(
+        label=_("The defender's own view of their risk"),
+        required=False,
+        choices=[UNKNOWN, *RISK_LEVELS],
+    )
+    staff_decision = forms.CharField(
+        label=_("Staff decision and reasons (encrypted)"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class CaseSettingsForm(forms.Form):
+    urgency = forms.ChoiceField(label=_("Urgency"), choices=Urgency.choices)
+    next_due_on = forms.DateField(
+        label=_("Next action due"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class TransitionForm(forms.Form):
+    target = forms.ChoiceField(
+        label=_("Move to"), choices=[c for c in CaseStatus.choices if c[0] != CaseStatus.ERASED]
+    )
+    confirmed = forms.MultipleChoiceField(
+        label=_("I confirm"), required=False, choices=[], widget=forms.CheckboxSelectMultiple
+    )
+    reason = forms.CharField(label=_("Reason (encrypted)"), required=False, max_length=2000)
+
+    def __init__(
+        self,
+        *args: Any,
+        requirements: list[tuple[str, str]],
+        targets: list[str] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["confirmed"].choices = requirements  # type: ignore[attr-defined]
+        if targets is not None:  # offer only the moves the machine knows from here
+            self.fields["target"].choices = [  # type: ignore[attr-defined]
+                (value, label) for value, label in CaseStatus.choices if value in targets
+            ]
+
+
+class AssignForm(forms.Form):
+    membership = forms.UUIDField(widget=forms.HiddenInput)
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(label=_("File (JPEG, PNG, WebP, PDF or plain text)"))
+
+
+SEARCH_FIELDS = [
+    ("legal_name", _("Legal name")),
+    ("other_names", _("Other name")),
+    ("phone", _("Phone")),
+    ("email", _("E-mail")),
+    ("document_number", _("Document number")),
+]
+
+
+class SearchForm(forms.Form):
+    field = forms.ChoiceField(label=_("Search by"), choices=SEARCH_FIELDS)
+    value = forms.CharField(label=_("Exact value"), max_length=300)
+
+
+class ListFilterForm(forms.Form):
+    status = forms.MultipleChoiceField(
+        label=_("Status"), required=False, choices=CaseStatus.choices[:-1]
+    )
+    urgency = forms.ChoiceField(
+        label=_("Urgency"), required=False, choices=[("", _("Any")), *Urgency.choices]
+    )
+    mine = forms.BooleanField(label=_("Only my cases"), required=False)
+    closed = forms.BooleanField(label=_("Include closed"), required=False)
+    page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)

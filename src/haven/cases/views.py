@@ -1,0 +1,602 @@
+"""
+The cases workspace: thin views over ``selectors`` (reads, need-to-know) and ``services`` (writes).
+
+Every view declares its permission; every case, assessment, file or consent is fetched through a
+selector that answers 404 for anything the member may not see (AZ-02, AZ-03). State changes are
+POST only. A refused write shows the service's message and changes nothing. Sensitive values
+never go into a URL: search and reveal are POSTs whose answers are rendered, not redirected to.
+"""
+
+import uuid
+from typing import Any
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST
+
+from haven.accounts.access import requires
+from haven.accounts.models import Membership
+from haven.accounts.policy import Permission, may
+from haven.cases import forms, selectors, services
+from haven.cases.models import Case, CaseStatus
+from haven.cases.services import CaseError, DuplicateSubmissionError
+from haven.domain.lifecycle import CASE_MACHINE, REQUIREMENT_DESCRIPTIONS, Requirement
+from haven.domain.lifecycle import CaseStatus as Lifecycle
+from haven.uploads import DEFAULT_MAX_BYTES, RejectionCode, UploadRejected, download_headers
+from haven.vault.errors import SearchRateLimitedError
+
+
+def _member(request: HttpRequest) -> Membership:
+    membership = request.membership  # type: ignore[attr-defined]
+    assert isinstance(membership, Membership)
+    return membership
+
+
+def _case_url(case_id: Any) -> str:
+    return reverse("cases:detail", kwargs={"case_id": case_id})
+
+
+def _refused(request: HttpRequest, error: Exception) -> None:
+    messages.error(request, str(error))
+
+
+# Lists and search ----------------------------------------------------------------------------
+
+
+@requires(Permission.CASE_VIEW)
+def case_list(request: HttpRequest) -> HttpResponse:
+    """
+    Cases the member may see, filtered on plain columns (GET); exact search by a defender's
+    name, phone, e-mail or document goes through blind indexes and is a POST (WEB-05).
+    """
+    membership = _member(request)
+    filters = forms.ListFilterForm(request.GET or None)
+    search = forms.SearchForm(request.POST or None)
+    search_results: list[Case] | None = None
+    cleaned: dict[str, Any] = filters.cleaned_data if filters.is_valid() else {}
+    if request.method == "POST" and search.is_valid():
+        try:
+            defenders = services.defender_search(
+                user=request.user,
+                organisation=membership.organisation,
+                field=search.cleaned_data["field"],
+                value=search.cleaned_data["value"],
+            )
+        except (SearchRateLimitedError, CaseError) as error:
+            _refused(request, error)
+            defenders = []
+        search_results = list(
+            selectors.with_assignees(
+                selectors.visible_cases(membership).filter(defenders__in=defenders).distinct()
+            )
+        )
+    cases = selectors.with_assignees(
+        selectors.case_list(
+            membership,
+            statuses=cleaned.get("status") or None,
+            urgency=cleaned.get("urgency") or None,
+            assigned_to_me=bool(cleaned.get("mine")),
+            include_closed=bool(cleaned.get("closed")),
+        )
+    )
+    page = Paginator(cases, selectors.CASES_PER_PAGE).get_page(cleaned.get("page") or 1)
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "filters": filters,
+        "search": search,
+        "search_results": search_results,
+        "page": page,
+        "query": query.urlencode(),
+    }
+    template = (
+        "cases/_case_table.html" if request.headers.get("HX-Request") else "cases/case_list.html"
+    )
+    return render(request, template, context)
+
+
+@requires(Permission.CASE_OPEN)
+@sensitive_post_parameters()
+def intake(request: HttpRequest) -> HttpResponse:
+    """The staff intake form: a new defender and their case, assigned to whoever takes it in."""
+    membership = _member(request)
+    form = forms.IntakeForm(request.POST or None, initial={"submission_token": uuid.uuid4()})
+    if request.method == "POST" and form.is_valid():
+        consent = form.cleaned_data["consent_to_processing"]
+        try:
+            with transaction.atomic():
+                receipt = services.form_receipt_claim(token=form.cleaned_data["submission_token"])
+                case = services.case_intake(
+                    membership=membership,
+                    identity=form.identity(),
+                    facts=form.facts(),
+                    urgency=form.cleaned_data["urgency"],
+                    consent_scope=(
+                        form.cleaned_data["consent_scope"] or _("processing for protection")
+                    )
+                    if consent
+                    else None,
+                )
+                receipt.case = case
+                receipt.save(update_fields=["case"])
+        except DuplicateSubmissionError as duplicate:
+            messages.warning(request, str(duplicate))
+            if (
+                duplicate.case_id
+                and selectors.visible_cases(membership).filter(pk=duplicate.case_id).exists()
+            ):
+                return redirect(_case_url(duplicate.case_id))
+            return redirect("cases:list")
+        except CaseError as error:
+            _refused(request, error)
+        else:
+            messages.success(
+                request, _("Case %(code)s opened. You are assigned to it.") % {"code": case.code}
+            )
+            return redirect(_case_url(case.pk))
+    return render(request, "cases/intake.html", {"form": form})
+
+
+@requires(Permission.CASE_BREAK_GLASS)
+@sensitive_post_parameters()
+def break_glass(request: HttpRequest) -> HttpResponse:
+    """Emergency access to a case one is not assigned to: code, reason, audit, coordinators told."""
+    form = forms.BreakGlassForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = services.break_glass_open(
+                membership=_member(request),
+                code=form.cleaned_data["code"],
+                reason=form.cleaned_data["reason"],
+            )
+        except CaseError as error:
+            _refused(request, error)
+        else:
+            messages.warning(
+                request,
+                _("Emergency access granted for %(hours)s hours. Your coordinators have been told.")
+                % {"hours": services.BREAK_GLASS_HOURS},
+            )
+            return redirect(_case_url(case.pk))
+    return render(request, "cases/break_glass.html", {"form": form})
+
+
+@requires(Permission.CASE_VIEW)
+@require_POST
+def notifications_read(request: HttpRequest) -> HttpResponse:
+    services.notifications_mark_read(membership=_member(request))
+    return redirect("web:dashboard")
+
+
+# The case page -------------------------------------------------------------------------------
+
+
+def _requirements_to_confirm(
+    case: Case, membership: Membership, records: Any = None
+) -> tuple[list[Any], list[tuple[str, str]]]:
+    """Return the next moves with what blocks them, and the requirements a member may attest."""
+    derived = services.derived_requirements(case, records=records)
+    options = CASE_MACHINE.options(Lifecycle(case.status), role=membership.role, satisfied=derived)
+    attestable: dict[str, str] = {}
+    for option in options:
+        for requirement in option.transition.requirements:
+            if requirement.value not in services.DERIVED_REQUIREMENTS:
+                attestable[requirement.value] = REQUIREMENT_DESCRIPTIONS[Requirement(requirement)]
+    moves = [option for option in options if option.target != Lifecycle.ERASED]
+    return moves, sorted(attestable.items())
+
+
+@requires(Permission.CASE_VIEW)
+def case_detail(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    """The case page: status and moves, facts by section, records, assessments and the timeline."""
+    membership = _member(request)
+    case = selectors.case_get(membership, case_id)
+    records = selectors.case_records(membership, case=case)
+    moves, attestable = _requirements_to_confirm(case, membership, records)
+    by_break_glass = selectors.sees_by_break_glass(
+        membership, case, assignments=records.assignments
+    )
+    services.case_viewed(membership=membership, case=case, by_break_glass=by_break_glass)
+    assigned = {assignment.membership_id for assignment in records.assignments}
+    context = {
+        "case": case,
+        "facts": records.facts(case),
+        "timeline": records.timeline(),
+        "assessments": sorted(records.assessments, key=lambda a: a.recorded_at, reverse=True),
+        "assignments": records.assignments,
+        "assignable": [
+            member
+            for member in selectors.case_assignable_members(case)
+            if member.pk not in assigned
+        ]
+        if may(membership, Permission.CASE_ASSIGN)
+        else [],
+        "by_break_glass": by_break_glass,
+        "moves": moves,
+        "transition_form": forms.TransitionForm(
+            requirements=attestable, targets=[option.target.value for option in moves]
+        ),
+        "settings_form": forms.CaseSettingsForm(
+            initial={"urgency": case.urgency, "next_due_on": case.next_due_on}
+        ),
+        "note_form": forms.NoteForm(initial={"submission_token": uuid.uuid4()}),
+        "attachment_form": forms.AttachmentForm(),
+        "sections": forms.FACTS_SECTIONS,
+        "editable": case.status != CaseStatus.ERASED,
+    }
+    return render(request, "cases/case_detail.html", context)
+
+
+@requires(Permission.CASE_REVEAL_IDENTITY)
+@sensitive_post_parameters()
+def identity_reveal(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    """
+    Show the defender's identity after a reason is given (AZ-04, AUD-01). The identity is in this
+    POST's response only: nothing stays revealed and no URL carries it.
+    """
+    membership = _member(request)
+    case = selectors.case_get(membership, case_id)
+    form = forms.ReasonForm(request.POST or None)
+    defender = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            defender = services.identity_reveal(
+                membership=membership, case=case, reason=form.cleaned_data["reason"]
+            )
+        except CaseError as error:
+            _refused(request, error)
+    return render(request, "cases/reveal.html", {"case": case, "form": form, "defender": defender})
+
+
+@requires(Permission.CASE_EDIT)
+@require_POST
+def case_settings(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    membership = _member(request)
+    case = selectors.case_get(membership, case_id)
+    form = forms.CaseSettingsForm(request.POST)
+    if form.is_valid():
+        try:
+            services.case_settings_update(
+                actor=membership.user,
+                case=case,
+                urgency=form.cleaned_data["urgency"],
+                next_due_on=form.cleaned_data["next_due_on"],
+            )
+            messages.success(request, _("Urgency and due date saved."))
+        except CaseError as error:
+            _refused(request, error)
+    else:
+        messages.error(request, _("Choose an urgency and a valid date. Nothing was changed."))
+    return redirect(_case_url(case.pk))
+
+
+@requires(Permission.CASE_EDIT)
+@require_POST
+def case_transition(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    """Move the case through the lifecycle; the machine's reasons are shown when it refuses."""
+    membership = _member(request)
+    case = selectors.case_get(membership, case_id)
+    _moves, attestable = _requirements_to_confirm(case, membership)
+    form = forms.TransitionForm(request.POST, requirements=attestable)
+    if form.is_valid():
+        try:
+            services.case_transition(
+                membership=membership,
+                case=case,
+                target=form.cleaned_data["target"],
+                confirmed=form.cleaned_data["confirmed"],
+                reason=form.cleaned_data["reason"],
+            )
+            messages.success(
+                request, _("Status changed to %(status)s.") % {"status": case.get_status_display()}
+            )
+        except CaseError as error:
+            _refused(request, error)
+    else:
+        messages.error(request, _("Choose where the case should move. Nothing was changed."))
+    return redirect(_case_url(case.pk))
+
+
+@requires(Permission.CASE_ASSIGN)
+@require_POST
+def case_assign(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    membership = _member(request)
+    case = selectors.case_get(membership, case_id)
+    form = forms.AssignForm(request.POST)
+    target = None
+    if form.is_valid():
+        target = (
+            selectors.case_assignable_members(case)
+            .filter(pk=form.cleaned_data["membership"])
+            .first()
+        )
+    if target is None:
+        messages.error(request, _("Choose a member of this organisation. Nothing was changed."))
+    else:
+        try:
+            services.case_assign(actor=membership.user, case=case, membership=target)
+            messages.success(request, _("%(name)s is assigned.") % {"name": target.user.username})
+        except CaseError as error:
+            _refused(request, error)
+    return redirect(_case_url(case.pk))
+
+
+@requires(Permission.CASE_ASSIGN)
+@require_POST
+def case_unassign(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    membership = _member(request)
+    case = selectors.case_get(membership, case_id)
+    form = forms.AssignForm(request.POST)
+    target = None
+    if form.is_valid():
+        target = (
+            selectors.case_assignable_members(case)
+            .filter(pk=form.cleaned_data["membership"])
+            .first()
+        )
+    if target is None:
+        messages.error(request, _("Choose a member of this organisation. Nothing was changed."))
+    else:
+        services.case_unassign(actor=membership.user, case=case, membership=target)
+        messages.success(
+            request, _("%(name)s is no longer assigned.") % {"name": target.user.username}
+        )
+    return redirect(_case_url(case.pk))
+
+
+# Records -------------------------------------------------------------------------------------
+
+
+def _record_view(
+    request: HttpRequest, case_id: uuid.UUID, *, form_class: Any, title: str, save: Any
+) -> HttpResponse:
+    membership = _member(request)
+    case = selectors.case_get(membership, case_id)
+    form = form_class(request.POST or None, initial={"submission_token": uuid.uuid4()})
+    if request.method == "POST" and form.is_valid():
+        token = form.cleaned_data.pop("submission_token")
+        try:
+            with transaction.atomic():
+                services.form_receipt_claim(token=token, case=case)
+                save(membership, case, form)
+        except DuplicateSubmissionError as duplicate:
+            messages.warning(request, str(duplicate))
+            return redirect(_case_url(case.pk))
+        except CaseError as error:
+            _refused(request, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(_case_url(case.pk))
+    return render(request, "cases/record_form.html", {"case": case, "form": form, "title": title})
+
+
+@requires(Permission.CASE_EDIT)
+def threat_add(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    """Log a threat or incident: the case-facts fields and an encrypted narrative."""
+
+    def save(membership: Membership, case: Case, form: Any) -> None:
+        data = dict(form.cleaned_data)
+        narrative = data.pop("narrative", "")
+        services.threat_record(
+            actor=membership.user,
+            case=case,
+            details=forms.object_from_cleaned(data),
+            narrative=narrative,
+        )
+
+    return _record_view(
+        request,
+        case_id,
+        form_class=forms.ThreatForm,
+        title=_("Log a threat or incident"),
+        save=save,
+    )
+
+
+@requires(Permission.CASE_EDIT)
+def prosecution_add(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    def save(membership: Membership, case: Case, form: Any) -> None:
+        services.prosecution_record(
+            actor=membership.user, case=case, details=forms.object_from_cleaned(form.cleaned_data)
+        )
+
+    return _record_view(
+        request,
+        case_id,
+        form_class=forms.ProsecutionForm,
+        title=_("Record a prosecution"),
+        save=save,
+    )
+
+
+@requires(Permission.CASE_EDIT)
+def dependant_add(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    def save(membership: Membership, case: Case, form: Any) -> None:
+        services.dependant_record(
+            actor=membership.user, case=case, details=forms.object_from_cleaned(form.cleaned_data)
+        )
+
+    return _record_view(
+        request, case_id, form_class=forms.DependantForm, title=_("Record a dependant"), save=save
+    )
+
+
+@requires(Permission.CASE_EDIT)
+def consent_add(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    def save(membership: Membership, case: Case, form: Any) -> None:
+        services.consent_record(actor=membership.user, case=case, **form.cleaned_data)
+
+    return _record_view(
+        request, case_id, form_class=forms.ConsentForm, title=_("Record consent"), save=save
+    )
+
+
+@requires(Permission.CASE_EDIT)
+@require_POST
+def consent_withdraw(request: HttpRequest, consent_id: uuid.UUID) -> HttpResponse:
+    membership = _member(request)
+    consent = selectors.consent_get(membership, consent_id=consent_id)
+    try:
+        services.consent_withdraw(actor=membership.user, consent=consent)
+        messages.success(request, _("Consent marked as withdrawn."))
+    except CaseError as error:
+        _refused(request, error)
+    return redirect(_case_url(consent.case_id))
+
+
+@requires(Permission.CASE_EDIT)
+@require_POST
+def note_add(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    membership = _member(request)
+    case = selectors.case_get(membership, case_id)
+    form = forms.NoteForm(request.POST)
+    if not form.is_valid():
+        messages.error(
+            request, _("A note needs text of at most 20,000 characters. Nothing was saved.")
+        )
+        return redirect(_case_url(case.pk))
+    try:
+        with transaction.atomic():
+            services.form_receipt_claim(token=form.cleaned_data["submission_token"], case=case)
+            services.note_add(case=case, author=membership.user, body=form.cleaned_data["body"])
+        messages.success(request, _("Note added."))
+    except CaseError as error:
+        _refused(request, error)
+    return redirect(_case_url(case.pk))
+
+
+@requires(Permission.CASE_EDIT)
+def facts_section(request: HttpRequest, case_id: uuid.UUID, section: str) -> HttpResponse:
+    """Edit one section of the case's own facts; the whole document is checked before saving."""
+    if section not in forms.FACTS_SECTIONS:
+        raise Http404
+    membership = _member(request)
+    case = selectors.case_get(membership, case_id)
+    form_class = forms.facts_section_form_class(section)
+    stored = case.facts or {}
+    current = (
+        {key: stored.get(key) for key in ("vulnerabilities", "capacities")}
+        if section == "exposure"
+        else stored.get(section)
+    )
+    form = form_class(request.POST or None, initial=forms.initial_from_object(current))
+    if request.method == "POST" and form.is_valid():
+        values = (
+            dict(form.cleaned_data)
+            if section == "exposure"
+            else forms.object_from_cleaned(form.cleaned_data)
+        )
+        try:
+            services.facts_section_update(
+                actor=membership.user, case=case, section=section, values=values
+            )
+        except CaseError as error:
+            _refused(request, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(_case_url(case.pk))
+    return render(
+        request,
+        "cases/record_form.html",
+        {"case": case, "form": form, "title": forms.FACTS_SECTIONS[section]},
+    )
+
+
+# Assessments ---------------------------------------------------------------------------------
+
+
+@requires(Permission.CASE_EDIT)
+def assessment_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    """Run the engines on the case's records and record the result with the staff's decision."""
+    membership = _member(request)
+    case = selectors.case_get(membership, case_id)
+    own = (case.facts or {}).get("defender", {}).get("own_risk_level", "")
+    form = forms.AssessmentForm(
+        request.POST or None, initial={"submission_token": uuid.uuid4(), "defender_risk_level": own}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                services.form_receipt_claim(token=form.cleaned_data["submission_token"], case=case)
+                assessment = services.assessment_run(
+                    membership=membership,
+                    case=case,
+                    staff_risk_level=form.cleaned_data["staff_risk_level"],
+                    defender_risk_level=form.cleaned_data["defender_risk_level"] or None,
+                    staff_decision=form.cleaned_data["staff_decision"],
+                )
+        except DuplicateSubmissionError as duplicate:
+            messages.warning(request, str(duplicate))
+            return redirect(_case_url(case.pk))
+        except CaseError as error:
+            _refused(request, error)
+        else:
+            return redirect("cases:assessment", assessment_id=assessment.pk)
+    return render(request, "cases/assessment_new.html", {"case": case, "form": form})
+
+
+@requires(Permission.CASE_VIEW)
+def assessment_detail(request: HttpRequest, assessment_id: uuid.UUID) -> HttpResponse:
+    """Risk and its drivers, the two-regime map, ranked pathways, tension, protection findings."""
+    membership = _member(request)
+    assessment = selectors.assessment_get(membership, assessment_id=assessment_id)
+    output = assessment.output or {}
+    elements = output.get("protection", {}).get("elements", {})
+    return render(
+        request,
+        "cases/assessment_detail.html",
+        {
+            "case": assessment.case,
+            "assessment": assessment,
+            "output": output,
+            "elements": sorted(elements.items(), key=lambda item: list(elements).index(item[0])),
+            "history": selectors.case_assessments(membership, case=assessment.case),
+        },
+    )
+
+
+# Attachments ---------------------------------------------------------------------------------
+
+
+@requires(Permission.CASE_EDIT)
+@require_POST
+def attachment_add(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    """Upload evidence: checked by content, cleaned, encrypted; refusals say why."""
+    membership = _member(request)
+    case = selectors.case_get(membership, case_id)
+    form = forms.AttachmentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Choose a file to upload. Nothing was saved."))
+        return redirect(_case_url(case.pk))
+    upload = form.cleaned_data["file"]
+    if upload.size > DEFAULT_MAX_BYTES:
+        messages.error(request, str(UploadRejected(RejectionCode.TOO_LARGE)))
+        return redirect(_case_url(case.pk))
+    try:
+        services.attachment_add(
+            actor=membership.user, case=case, name=upload.name, data=upload.read()
+        )
+        messages.success(request, _("File cleaned, encrypted and added."))
+    except (UploadRejected, CaseError) as error:
+        _refused(request, error)
+    return redirect(_case_url(case.pk))
+
+
+@requires(Permission.CASE_VIEW)
+def attachment_download(request: HttpRequest, attachment_id: uuid.UUID) -> HttpResponse:
+    """Send a file as an attachment with a sandbox CSP, never inline (UPL-06)."""
+    membership = _member(request)
+    attachment = selectors.attachment_get(membership, attachment_id=attachment_id)
+    content = services.attachment_read(actor=membership.user, attachment=attachment)
+    response = HttpResponse(content)
+    for header, value in download_headers(
+        attachment.name or "download", attachment.media_type, size=len(content)
+    ).items():
+        response[header] = value
+    return response
