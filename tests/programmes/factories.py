@@ -6,19 +6,35 @@ real services. Every person is invented; "Harbour Test Fellowship" is not a real
 import datetime
 from typing import Any
 
-from haven.cases.services import case_open
+from haven.accounts.models import Membership
+from haven.cases.services import case_assign, case_open
 from haven.programmes import services
 from haven.programmes.models import ApplicationRoute, Programme
 from tests.programmes.fictional_facts import fictional_facts
 
 
-def open_fictional_case(organisation, actor=None, *, name: str = "Ilse Marrowfield", **facts: Any):
+def open_fictional_case(
+    organisation,
+    actor=None,
+    *,
+    name: str = "Ilse Marrowfield",
+    urgency: str = "routine",
+    **facts: Any,
+):
     return case_open(
         organisation=organisation,
         actor=actor,
         identity={"legal_name": f"{name} (fictional)"},
         facts=fictional_facts(**facts),
+        urgency=urgency,
     )
+
+
+def assign(case, user):
+    """Put ``user`` on the case's team through the cases service, as a coordinator would."""
+    membership = Membership.objects.get(user=user, organisation_id=case.organisation_id)
+    case_assign(actor=None, case=case, membership=membership)
+    return case
 
 
 def make_programme(organisation, catalogue_id: str = "harbour_test_fellowship", **fields: Any):

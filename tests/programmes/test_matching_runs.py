@@ -4,16 +4,22 @@ the proposal and its approval into offers, all audited.
 """
 
 import pytest
+from django.db import connection
 
+from haven.accounts.models import Membership
 from haven.audit.events import EventType
 from haven.audit.models import AuditEvent
+from haven.cases.services import assessment_run
 from haven.domain.placement_fit import PREFERENCE_POINTS
 from haven.programmes.matching_problem import (
+    EXCLUDED_NOT_AVAILABLE,
     EXCLUDED_NOT_ELIGIBLE,
     EXCLUDED_PERSECUTOR_REACH,
     EXCLUDED_UNCLEAR,
+    applicant_tier,
 )
 from haven.programmes.models import Application, MatchingRun
+from haven.programmes.review import run_review
 from haven.programmes.services import (
     ProgrammeError,
     application_change_status,
@@ -41,13 +47,16 @@ def run_for(coordinator, organisation, windows, **kwargs):
     )
 
 
-def test_tiers_come_from_the_risk_engine(organisation, coordinator):
-    """Critical risk is tier 4, the default fictional threat high (3), no threats low (1)."""
+def test_tiers_come_from_the_risk_engine_when_no_assessment_is_recorded(organisation, coordinator):
+    """
+    Routine cases never assessed sit at the first tier of their risk band: critical 10, the
+    default fictional threat high (7), no threats low (1).
+    """
     programme = make_programme(organisation)
     window = make_window(programme, places=5)
     cases = {
-        4: open_fictional_case(organisation, threats=CRITICAL_THREATS, visibility="high"),
-        3: open_fictional_case(organisation),
+        10: open_fictional_case(organisation, threats=CRITICAL_THREATS, visibility="high"),
+        7: open_fictional_case(organisation),
         1: open_fictional_case(organisation, threats=[]),
     }
     for case in cases.values():
@@ -56,10 +65,107 @@ def test_tiers_come_from_the_risk_engine(organisation, coordinator):
     run = run_for(coordinator, organisation, [window])
 
     assert {tier: applicant(run, case)["tier"] for tier, case in cases.items()} == {
-        4: 4,
-        3: 3,
+        10: 10,
+        7: 7,
         1: 1,
     }
+    assert {entry["risk_source"] for entry in run.detail["applicants"].values()} == {"engine"}
+
+
+def test_the_latest_recorded_assessment_decides_the_risk(organisation, coordinator):
+    """
+    A case the engine rates low on its facts, whose latest assessment records a critical staff
+    level, is matched at the critical band; an older assessment does not count.
+    """
+    programme = make_programme(organisation)
+    window = make_window(programme, places=5)
+    case = open_fictional_case(organisation, threats=[])
+    membership = Membership.objects.get(user=coordinator, organisation=organisation)
+    for staff_level in ("low", "critical"):
+        assessment_run(
+            membership=membership,
+            case=case,
+            staff_risk_level=staff_level,
+            defender_risk_level=None,
+            staff_decision="",
+        )
+    submitted_application(coordinator, case, programme, window)
+
+    run = run_for(coordinator, organisation, [window])
+
+    assert applicant(run, case)["tier"] == applicant_tier("critical", "routine") == 10
+    assert run.detail["applicants"][str(case.pk)]["risk_source"] == "assessment"
+
+
+def test_urgency_raises_the_tier_within_its_risk_band_only(organisation, coordinator):
+    """
+    Of two cases at the same risk the emergency one is two tiers higher and the priority one
+    one higher; an emergency at low risk still ranks below a routine case at high risk.
+    """
+    programme = make_programme(organisation)
+    window = make_window(programme, places=5)
+    routine_high = open_fictional_case(organisation)
+    priority_high = open_fictional_case(organisation, urgency="priority")
+    emergency_high = open_fictional_case(organisation, urgency="emergency")
+    emergency_low = open_fictional_case(organisation, threats=[], urgency="emergency")
+    for case in (routine_high, priority_high, emergency_high, emergency_low):
+        submitted_application(coordinator, case, programme, window)
+
+    run = run_for(coordinator, organisation, [window])
+
+    base = applicant(run, routine_high)["tier"]
+    assert applicant(run, priority_high)["tier"] == base + 1
+    assert applicant(run, emergency_high)["tier"] == base + 2
+    assert applicant(run, emergency_low)["tier"] < base
+
+
+def test_a_defender_available_after_the_stay_starts_is_excluded_with_a_reason(
+    organisation, coordinator
+):
+    """The window's stay starts on 1 April; a defender free only from 1 May is not proposed."""
+    window = make_window(make_programme(organisation), places=2)
+    late = open_fictional_case(organisation, available_from="2027-05-01")
+    on_time = open_fictional_case(organisation, available_from="2027-04-01")
+    for case in (late, on_time):
+        submitted_application(coordinator, case, window.programme, window)
+
+    run = run_for(coordinator, organisation, [window])
+
+    assert applicant(run, late)["options"] == []
+    assert run.detail["applicants"][str(late.pk)]["excluded"] == {
+        str(window.pk): EXCLUDED_NOT_AVAILABLE
+    }
+    assert [item["applicant"] for item in run.result["assignments"]] == [str(on_time.pk)]
+    review = run_review(Membership.objects.get(user=coordinator, organisation=organisation), run)
+    [unplaced] = review.unplaced
+    assert "available only after" in unplaced.reasons[0]
+
+
+def test_the_stored_run_is_sealed(organisation, coordinator):
+    """
+    The problem, result and review detail are ciphertext in the database (CRY-01): neither a
+    case id nor a tier can be read from the columns, and the run still reads back whole.
+    """
+    window = make_window(make_programme(organisation))
+    case = open_fictional_case(organisation)
+    submitted_application(coordinator, case, window.programme, window)
+
+    run = run_for(coordinator, organisation, [window])
+
+    table = MatchingRun._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT problem, result, detail FROM {table} WHERE id = %s",  # noqa: S608
+            [MatchingRun._meta.pk.get_db_prep_value(run.pk, connection)],
+        )
+        columns = [bytes(column) for column in cursor.fetchone()]
+    for column in columns:
+        assert str(case.pk).encode() not in column
+        assert b"tier" not in column
+        assert b"applicants" not in column
+    fresh = MatchingRun.objects.get(pk=run.pk)
+    assert applicant(fresh, case)["tier"] == applicant(run, case)["tier"]
+    assert fresh.result == run.result
 
 
 def test_scores_follow_fit_and_the_defenders_ranking(organisation, coordinator):
@@ -181,7 +287,7 @@ def test_the_most_urgent_case_takes_the_last_place(organisation, coordinator):
     [unplaced] = run.result["unplaced"]
     assert unplaced["applicant"] == str(calmer.pk)
     assert "higher tiers" in unplaced["reasons"][0]
-    assert run.result["baseline"]["placed_by_tier"] == {"4": 1, "1": 0}
+    assert run.result["baseline"]["placed_by_tier"] == {"10": 1, "1": 0}
     assert run.input_sha256 == run.result["input_sha256"]
     assert run.engine_version == run.result["engine_version"]
 

@@ -9,6 +9,7 @@ from haven.audit.models import AuditEvent
 from haven.programmes.models import Application, IntakeWindow, MatchingRun, Programme
 from haven.programmes.services import application_create, matching_run_create
 from tests.programmes.factories import (
+    assign,
     make_programme,
     make_window,
     open_fictional_case,
@@ -103,9 +104,12 @@ def test_a_window_with_dates_the_wrong_way_round_is_a_400(organisation, coordina
 def test_a_caseworker_applies_consents_and_submits_through_the_screens(
     organisation, caseworker, sign_in_as
 ):
-    """Draft, the eligibility reasons and consent texts on screen, consent, then submission."""
+    """
+    A caseworker assigned to the case: draft, the eligibility reasons and consent texts on screen,
+    consent, then submission.
+    """
     programme = make_programme(organisation)
-    case = open_fictional_case(organisation)
+    case = assign(open_fictional_case(organisation), caseworker)
     client = sign_in_as(caseworker)
 
     created = client.post(
@@ -137,7 +141,9 @@ def test_a_caseworker_applies_consents_and_submits_through_the_screens(
 def test_a_caseworker_cannot_shortlist_or_reach_matching(organisation, caseworker, sign_in_as):
     """Shortlisting and offers are a coordinator's; matching runs are 404 to a caseworker."""
     application = submitted_application(
-        caseworker, open_fictional_case(organisation), make_programme(organisation)
+        caseworker,
+        assign(open_fictional_case(organisation), caseworker),
+        make_programme(organisation),
     )
     client = sign_in_as(caseworker)
 
@@ -151,6 +157,33 @@ def test_a_caseworker_cannot_shortlist_or_reach_matching(organisation, caseworke
     assert application.status == "submitted"
     assert "Only a coordinator" in response.content.decode()
     assert client.get(reverse("programmes:runs")).status_code == 404
+
+
+def test_a_caseworker_not_on_the_case_gets_404_for_its_applications(
+    organisation, caseworker, coordinator, sign_in_as
+):
+    """
+    Need-to-know (AZ-03): a caseworker not assigned to a case can neither list nor start its
+    applications, nor open one a coordinator made; the answer is the 404 of a missing case.
+    """
+    programme = make_programme(organisation)
+    case = open_fictional_case(organisation)
+    application = submitted_application(coordinator, case, programme)
+    client = sign_in_as(caseworker)
+    applications_url = reverse("programmes:case_applications", kwargs={"case_id": case.pk})
+
+    assert client.get(applications_url).status_code == 404
+    assert (
+        client.post(applications_url, {"programme": programme.pk, "route": "applied"}).status_code
+        == 404
+    )
+    assert (
+        client.get(
+            reverse("programmes:application", kwargs={"application_id": application.pk})
+        ).status_code
+        == 404
+    )
+    assert Application.objects.filter(case=case).count() == 1
 
 
 @pytest.mark.parametrize("role", [Role.HOST_PARTNER, Role.AUDITOR, Role.ANALYST])

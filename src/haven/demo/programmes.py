@@ -1,6 +1,9 @@
 """
 The programmes demo seed: each demo organisation's catalogue, a few open intake windows, and,
 when the demo already has cases, submitted applications waiting for a matching run.
+
+It runs after the cases seeder (``haven.demo.SEEDERS``) and applies for cases whose lifecycle
+has reached the point where a pathway is chosen: applying, pathway planning or assessment.
 """
 
 import datetime
@@ -27,6 +30,8 @@ DEMO_WINDOWS = {
     "shelter_city_costa_rica": {"places": 2, "beds": 2},
 }
 DEMO_APPLICATIONS = 6
+#: Lifecycle statuses of demo cases that apply to a programme, the furthest along first.
+APPLYING_STATUSES = (CaseStatus.APPLYING, CaseStatus.PATHWAY_PLANNING, CaseStatus.ASSESSMENT)
 
 
 def _demo_window(programme: Programme) -> None:
@@ -61,9 +66,12 @@ def _demo_applications(organisation: Organisation) -> None:
     programmes = list(
         Programme.objects.filter(organisation=organisation, catalogue_id__in=DEMO_WINDOWS)
     )
-    cases = Case.objects.filter(organisation=organisation, status=CaseStatus.OPEN).order_by(
-        "created_at"
+    candidates = Case.objects.filter(organisation=organisation, status__in=APPLYING_STATUSES)
+    cases = sorted(
+        candidates, key=lambda case: (APPLYING_STATUSES.index(case.status), case.created_at)
     )[:DEMO_APPLICATIONS]
+    if not programmes:
+        return
     for index, case in enumerate(cases):
         programme = programmes[index % len(programmes)]
         application = application_create(

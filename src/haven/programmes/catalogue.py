@@ -14,6 +14,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from haven.cases.models import Case
+from haven.cases.selectors import case_facts as case_facts_document
 from haven.domain.assessment import assess
 from haven.domain.facts import CaseFacts, FactsError, parse_facts
 from haven.domain.version import engine_version
@@ -120,22 +121,25 @@ class CaseAssessment:
 
 
 def case_facts(case: Case) -> CaseFacts | None:
-    """The case's decrypted facts, parsed; ``None`` when they fail validation."""
+    """
+    The case's full facts (its own document joined with its threat, prosecution and dependant
+    rows), parsed; ``None`` when they fail validation.
+    """
     try:
-        return parse_facts(case.facts or {})
+        return parse_facts(case_facts_document(case))
     except FactsError:
         return None
 
 
 def case_assessment(case: Case, programmes: Iterable[Programme]) -> CaseAssessment:
     """
-    Run the engines on the case's facts against ``programmes``.
+    Run the engines on the case's full facts (records included) against ``programmes``.
 
     The facts are decrypted through the vault field, so call this inside a key-ring scope. Facts
     that fail validation give an assessment of ``None``: every verdict is then unclear.
     """
     try:
-        facts = parse_facts(case.facts or {})
+        facts = parse_facts(case_facts_document(case))
     except FactsError as error:
         return CaseAssessment(None, None, problem_count=len(error.problems))
     result = assess(

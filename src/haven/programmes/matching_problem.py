@@ -5,13 +5,17 @@ Building the ``haven.matching-problem/1`` document from stored applications.
   applicant with options at both, so the matcher can never place one defender twice.
 * **Placements** are intake windows; their capacity is what the window declares minus what
   offered and accepted applications there already hold.
-* **Tier** comes from the risk engine's level on the case's current facts (low 1 ... critical 4).
-  The Case model has no urgency field of its own yet, so nothing raises the tier beyond the
-  engine's level; when one is added it belongs in ``applicant_tier``.
+* **Tier** puts the recorded risk first and the case's urgency second (``applicant_tier``). The
+  risk is the latest recorded assessment's (the more severe of the engine's level and the staff
+  level recorded with it); a case never assessed gets the risk engine's level on its current facts.
+  Each risk level is a band of three tiers and urgency (routine, priority, emergency) picks the
+  tier inside the band, so urgency raises a case above others of the same risk but never above a
+  case of higher risk: low 1-3, medium 4-6, high 7-9, critical 10-12.
 * **Options** are only the eligible pairs. A pair is excluded, with a code the review screen
   explains, when a possible host country is one the persecutor reaches (checked first: security
   comes before everything, research note 2.4), when the engine finds the case not eligible, or
-  when eligibility is unclear (staff must resolve it before a machine proposes an offer).
+  when eligibility is unclear (staff must resolve it before a machine proposes an offer), or when
+  the defender is available only after the window's stay starts.
 * **Scores** come from ``haven.domain.placement_fit``; only their points are kept in ``detail``,
   the words are rendered again on screen from the component names.
 
@@ -23,6 +27,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from haven.cases.models import Urgency
 from haven.domain.facts import CaseFacts
 from haven.domain.matching.problem import PROBLEM_SCHEMA_ID
 from haven.domain.placement_fit import (
@@ -31,13 +36,17 @@ from haven.domain.placement_fit import (
     reached_host_countries,
     tier_for_risk,
 )
-from haven.programmes.catalogue import CaseAssessment, case_assessment, case_facts, catalogue_entry
+from haven.programmes.catalogue import case_assessment, case_facts, catalogue_entry
 from haven.programmes.models import Application, IntakeWindow
 
 EXCLUDED_PERSECUTOR_REACH = "persecutor_reach"
 EXCLUDED_NOT_ELIGIBLE = "not_eligible"
 EXCLUDED_UNCLEAR = "eligibility_unclear"
-LOWEST_TIER = 1
+EXCLUDED_NOT_AVAILABLE = "not_available_in_time"
+LOWEST_RISK_TIER = 1
+#: Tiers inside one risk band, one per urgency; the lowest urgency takes the band's first tier.
+URGENCY_STEP: Mapping[str, int] = {Urgency.ROUTINE: 0, Urgency.PRIORITY: 1, Urgency.EMERGENCY: 2}
+TIERS_PER_RISK_LEVEL = len(URGENCY_STEP)
 
 
 @dataclass(frozen=True)
@@ -46,10 +55,15 @@ class BuiltProblem:
     detail: dict[str, Any]
 
 
-def applicant_tier(assessment: CaseAssessment) -> int:
-    """The case's urgency tier; facts that cannot be assessed give the lowest tier."""
-    level = assessment.risk_level
-    return LOWEST_TIER if level is None else tier_for_risk(level)
+def applicant_tier(risk_level: str | None, urgency: str) -> int:
+    """
+    The case's matching tier: its risk level's band, then its urgency within the band.
+
+    An unknown risk (facts that cannot be assessed and no recorded assessment) counts as the
+    lowest, so a case is never raised by missing data; an unknown urgency counts as routine.
+    """
+    risk_tier = LOWEST_RISK_TIER if risk_level is None else tier_for_risk(risk_level)
+    return (risk_tier - 1) * TIERS_PER_RISK_LEVEL + 1 + URGENCY_STEP.get(urgency, 0)
 
 
 def _possible_hosts(window: IntakeWindow) -> list[str]:
@@ -71,14 +85,17 @@ def build_problem(
     applications: Sequence[Application],
     committed: Sequence[Application],
     reach_by_case: Mapping[str, list[str]],
+    recorded_risk_by_case: Mapping[str, str] | None = None,
     time_limit_s: float | None = None,
 ) -> BuiltProblem:
     """
     Return the problem document and the review detail for ``applications`` at ``windows``.
 
     ``committed`` are the offered and accepted applications already holding room in the windows;
-    ``reach_by_case`` maps case id to the host countries its persecutor reaches.
+    ``reach_by_case`` maps case id to the host countries its persecutor reaches;
+    ``recorded_risk_by_case`` maps case id to the risk level of its latest recorded assessment.
     """
+    recorded_risk = recorded_risk_by_case or {}
     resources = sorted({resource for window in windows for resource in window.capacities})
     used: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for application in committed:
@@ -107,10 +124,18 @@ def build_problem(
         programmes = {
             application.programme_id: application.programme for application in case_applications
         }
-        assessment = case_assessment(case_applications[0].case, programmes.values())
+        case = case_applications[0].case
+        assessment = case_assessment(case, programmes.values())
         reach = reach_by_case.get(case_id, [])
+        available_from = assessment.facts.defender.available_from if assessment.facts else None
         options = []
-        entry: dict[str, Any] = {"applications": {}, "components": {}, "excluded": {}}
+        risk_level = recorded_risk.get(case_id) or assessment.risk_level
+        entry: dict[str, Any] = {
+            "applications": {},
+            "components": {},
+            "excluded": {},
+            "risk_source": "assessment" if case_id in recorded_risk else "engine",
+        }
         for application in case_applications:
             catalogue = catalogue_entry(application.programme)
             verdict = assessment.eligibility(application.programme.catalogue_id)["verdict"]
@@ -127,6 +152,12 @@ def build_problem(
                     entry["excluded"][window_id] = EXCLUDED_NOT_ELIGIBLE
                 elif verdict != "eligible" or assessment.facts is None:
                     entry["excluded"][window_id] = EXCLUDED_UNCLEAR
+                elif (
+                    available_from is not None
+                    and window.stay_starts_on is not None
+                    and available_from > window.stay_starts_on
+                ):
+                    entry["excluded"][window_id] = EXCLUDED_NOT_AVAILABLE
                 else:
                     placement_fit = fit(
                         assessment.facts, catalogue, preference_rank=application.preference_rank
@@ -138,7 +169,7 @@ def build_problem(
         applicants.append(
             {
                 "id": case_id,
-                "tier": applicant_tier(assessment),
+                "tier": applicant_tier(risk_level, case.urgency),
                 "demand": _demand(assessment.facts, resources),
                 "options": options,
             }

@@ -18,6 +18,10 @@ from haven.accounts.models import Membership, Organisation
 from haven.cases.models import CASE_KEY, Case
 from haven.vault.fields import EncryptedJSONField
 from haven.vault.keyring import KeyRef, preloaded_relation
+from haven.vault.models import DataKey
+
+#: Owner type of a matching run's own data key in the vault.
+MATCHING_RUN_KEY = "matching_run"
 
 
 class ProgrammeKind(models.TextChoices):
@@ -250,7 +254,9 @@ class MatchingRun(models.Model):
     ``problem`` and ``result`` are the ``haven.matching-problem/1`` and ``-result/1`` documents;
     applicants are named by case id and placements by intake-window id, so they carry no names.
     ``detail`` holds, per case, the application behind each option, its score components (points
-    only) and the code of every exclusion, for the review screen.
+    only) and the code of every exclusion, for the review screen. All three are sealed under the
+    run's own data key: a tier beside a case id tells a reader of the database how much danger
+    that defender is in, and the exclusions say where their persecutor reaches.
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -259,9 +265,10 @@ class MatchingRun(models.Model):
     status = models.CharField(
         max_length=16, choices=MatchingRunStatus.choices, default=MatchingRunStatus.PROPOSED
     )
-    problem = models.JSONField()
-    result = models.JSONField()
-    detail = models.JSONField(default=dict)
+    data_key = models.OneToOneField(DataKey, on_delete=models.PROTECT, related_name="+")
+    problem = EncryptedJSONField()
+    result = EncryptedJSONField()
+    detail = EncryptedJSONField()
     engine_version = models.CharField(max_length=50)
     input_sha256 = models.CharField(max_length=64)
     seed = models.PositiveIntegerField(default=0)
@@ -283,3 +290,8 @@ class MatchingRun(models.Model):
 
     def __str__(self) -> str:
         return f"matching run {self.pk}"
+
+    def vault_key_ref(self) -> KeyRef:
+        return KeyRef(
+            self.organisation_id, MATCHING_RUN_KEY, self.pk, preloaded_relation(self, "data_key")
+        )

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from haven.accounts.models import Membership
 from haven.domain.matching.explanation import NO_OPTIONS
 from haven.programmes.matching_problem import (
+    EXCLUDED_NOT_AVAILABLE,
     EXCLUDED_NOT_ELIGIBLE,
     EXCLUDED_PERSECUTOR_REACH,
     EXCLUDED_UNCLEAR,
@@ -36,6 +37,9 @@ EXCLUSION_REASONS = {
     EXCLUDED_NOT_ELIGIBLE: _("excluded: the eligibility engine finds the case not eligible"),
     EXCLUDED_UNCLEAR: _(
         "excluded: eligibility is unclear; resolve the open questions on the application first"
+    ),
+    EXCLUDED_NOT_AVAILABLE: _(
+        "excluded: the defender is available only after this window's stay starts"
     ),
 }
 

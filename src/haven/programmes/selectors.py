@@ -13,8 +13,8 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from haven.accounts.models import Membership, Role
+from haven.cases import selectors as case_selectors
 from haven.cases.models import Case
-from haven.cases.selectors import CaseNotFoundError, case_get_for_user, case_list_visible_to
 from haven.programmes.models import (
     Application,
     ApplicationStatus,
@@ -52,11 +52,8 @@ def intake_window_get(member: Membership, window_id: uuid.UUID) -> IntakeWindow:
 
 
 def case_get(member: Membership, case_id: uuid.UUID) -> Case:
-    """Return a case the member may see, through the cases app's own rule."""
-    try:
-        return case_get_for_user(member.user, organisation=member.organisation, case_id=case_id)
-    except CaseNotFoundError:
-        raise Http404 from None
+    """Return a case the member may see, through the cases app's need-to-know rule (a 404 if not)."""
+    return case_selectors.case_get(member, case_id)
 
 
 def application_list_for_case(member: Membership, case: Case) -> QuerySet[Application]:
@@ -70,7 +67,7 @@ def application_list_for_case(member: Membership, case: Case) -> QuerySet[Applic
 
 def application_list(member: Membership, *, status: str | None = None) -> QuerySet[Application]:
     """The organisation's applications whose case the member may see, newest change first."""
-    visible = case_list_visible_to(member.user, organisation=member.organisation)
+    visible = case_selectors.visible_cases(member)
     applications = Application.objects.filter(
         organisation_id=member.organisation_id, case__in=visible
     )
@@ -81,7 +78,7 @@ def application_list(member: Membership, *, status: str | None = None) -> QueryS
 
 def application_get(member: Membership, application_id: uuid.UUID) -> Application:
     """Return an application whose case the member may see."""
-    visible = case_list_visible_to(member.user, organisation=member.organisation)
+    visible = case_selectors.visible_cases(member)
     try:
         return (
             Application.objects.filter(organisation_id=member.organisation_id, case__in=visible)
@@ -117,7 +114,7 @@ def matching_run_get(member: Membership, run_id: uuid.UUID) -> MatchingRun:
 
 def cases_by_id(member: Membership, case_ids: Any) -> dict[str, Case]:
     """The member's visible cases among ``case_ids``, keyed by id as text (for run reviews)."""
-    visible = case_list_visible_to(member.user, organisation=member.organisation)
+    visible = case_selectors.visible_cases(member)
     return {str(case.pk): case for case in visible.filter(pk__in=list(case_ids))}
 
 

@@ -17,9 +17,11 @@ from django.utils.translation import gettext as _
 from haven.accounts.models import Membership, Organisation, Role
 from haven.audit.events import EventType
 from haven.audit.services import record_event
-from haven.cases.models import Case, CaseStatus
+from haven.cases.models import Assessment, Case
+from haven.cases.selectors import CLOSED_STATUSES
 from haven.domain.matching import parse_problem, result_to_json, solve
 from haven.domain.matching.engine import ENGINE_VERSION
+from haven.domain.risk import LEVELS as RISK_LEVELS
 from haven.programmes.catalogue import (
     CATALOGUE_FIELDS,
     asylum_policy_text,
@@ -272,7 +274,7 @@ def persecutor_reach_set(*, actor: Any, case: Case, host_countries: Iterable[str
     actor may see. Side effect: one ``programme.persecutor_reach_updated`` event holding the
     number of countries only (the list itself hints at the persecutor).
     """
-    if case.status != CaseStatus.OPEN:
+    if case.status in CLOSED_STATUSES:
         raise ProgrammeError(_("Only an open case can be changed."))
     countries = sorted({code.strip().upper() for code in host_countries if code.strip()})
     with keyring_scope():
@@ -315,7 +317,7 @@ def application_create(
     ``programme.application_created`` event. Raises ProgrammeError for a closed case, a programme
     or window of another organisation, or an open application to the same programme.
     """
-    if case.status != CaseStatus.OPEN:
+    if case.status in CLOSED_STATUSES:
         raise ProgrammeError(_("Only an open case can apply to a programme."))
     if programme.organisation_id != case.organisation_id:
         raise ProgrammeError(_("That programme is not in this organisation's catalogue."))
@@ -509,8 +511,8 @@ def _matchable_applications(windows: list[IntakeWindow]) -> list[Application]:
             organisation_id=windows[0].organisation_id,
             status__in=MATCHABLE_STATUSES,
             programme_id__in=programmes,
-            case__status=CaseStatus.OPEN,
         )
+        .exclude(case__status__in=CLOSED_STATUSES)
         .select_related("case__data_key__organisation_key")
         .order_by("created_at")
     )
@@ -520,6 +522,32 @@ def _matchable_applications(windows: list[IntakeWindow]) -> list[Application]:
             application.programme = programmes[application.programme_id]
             matchable.append(application)
     return matchable
+
+
+def _recorded_risk_levels(case_ids: set[Any]) -> dict[str, str]:
+    """
+    The risk level of each case's latest recorded assessment: the more severe of the engine's
+    level and the staff level recorded with it (decrypts; call inside a key-ring scope).
+    """
+    latest: dict[Any, Any] = {}
+    for case_id, assessment_id in (
+        Assessment.objects.filter(case_id__in=case_ids)
+        .order_by("case_id", "-recorded_at")
+        .values_list("case_id", "pk")
+    ):
+        latest.setdefault(case_id, assessment_id)
+    levels = {}
+    for assessment in Assessment.objects.filter(pk__in=latest.values()).select_related(
+        "case__data_key__organisation_key"
+    ):
+        recorded = [
+            (assessment.output or {}).get("risk", {}).get("level"),
+            assessment.staff_risk_level,
+        ]
+        known = [level for level in recorded if level in RISK_LEVELS]
+        if known:
+            levels[str(assessment.case_id)] = max(known, key=RISK_LEVELS.index)
+    return levels
 
 
 def _committed(windows: list[IntakeWindow]) -> list[Application]:
@@ -559,30 +587,35 @@ def matching_run_create(
             raise ProgrammeError(
                 _("No submitted or shortlisted application is waiting for these windows.")
             )
+        case_ids = {application.case_id for application in applications}
         built = build_problem(
             windows=chosen,
             applications=applications,
+            recorded_risk_by_case=_recorded_risk_levels(case_ids),
             committed=_committed(chosen),
             reach_by_case={
                 str(record.case_id): list(record.host_countries or [])
-                for record in PersecutorReach.objects.filter(
-                    case_id__in={application.case_id for application in applications}
-                ).select_related("case__data_key")
+                for record in PersecutorReach.objects.filter(case_id__in=case_ids).select_related(
+                    "case__data_key"
+                )
             },
             time_limit_s=time_limit_s,
         )
     problem = parse_problem(built.document)
     result = result_to_json(solve(problem, seed=seed))
-    run = MatchingRun.objects.create(
-        organisation=organisation,
-        problem=built.document,
-        result=result,
-        detail=built.detail,
-        engine_version=ENGINE_VERSION,
-        input_sha256=problem.input_sha256,
-        seed=seed,
-        created_by=actor,
-    )
+    with keyring_scope() as ring:
+        run = MatchingRun(
+            organisation=organisation,
+            engine_version=ENGINE_VERSION,
+            input_sha256=problem.input_sha256,
+            seed=seed,
+            created_by=actor,
+        )
+        run.data_key = ring.create_data_key(run.vault_key_ref())
+        run.problem = built.document
+        run.result = result
+        run.detail = built.detail
+        run.save()
     run.windows.set(chosen)
     record_event(
         EventType.MATCHING_RUN_CREATED,
