@@ -281,3 +281,26 @@ def test_coordinators_list_applications_by_status(organisation, coordinator, sig
     body = page.content.decode()
     assert waiting.code in body and drafting.code not in body
     assert client.get(reverse("programmes:applications"), {"status": "lost"}).status_code == 400
+
+
+def test_the_case_page_links_to_its_applications_for_those_who_may_apply(
+    organisation, personas, sign_in_as
+):
+    """
+    Coordinators and assigned caseworkers find the case's programme applications from the case
+    page; a legal adviser on the case sees the case but not the link (no applications permission).
+    """
+    case = open_fictional_case(organisation)
+    assign(case, personas[Role.CASEWORKER])
+    assign(case, personas[Role.LEGAL_ADVISER])
+    link = reverse("programmes:case_applications", kwargs={"case_id": case.pk})
+    case_page = reverse("cases:detail", kwargs={"case_id": case.pk})
+
+    for role, shown in (
+        (Role.COORDINATOR, True),
+        (Role.CASEWORKER, True),
+        (Role.LEGAL_ADVISER, False),
+    ):
+        response = sign_in_as(personas[role]).get(case_page)
+        assert response.status_code == 200
+        assert (link in response.content.decode()) is shown, role
