@@ -9,8 +9,10 @@ from django.db import connection
 from haven.accounts.models import Membership
 from haven.audit.events import EventType
 from haven.audit.models import AuditEvent
+from haven.cases.selectors import case_facts
 from haven.cases.services import assessment_run
 from haven.domain.placement_fit import PREFERENCE_POINTS
+from haven.programmes.catalogue import case_facts_documents
 from haven.programmes.matching_problem import (
     EXCLUDED_NOT_AVAILABLE,
     EXCLUDED_NOT_ELIGIBLE,
@@ -28,6 +30,7 @@ from haven.programmes.services import (
     matching_run_create,
     persecutor_reach_set,
 )
+from haven.vault.keyring import keyring_scope
 from tests.programmes.factories import (
     make_programme,
     make_window,
@@ -390,3 +393,25 @@ def test_an_offered_family_holds_its_beds(organisation, coordinator):
 
     assert run.problem["placements"][0]["capacity"] == {"beds": 1, "places": 2}
     assert run.result["assignments"] == []
+
+
+def test_facts_read_in_bulk_equal_the_cases_own_facts_document(organisation, coordinator):
+    """
+    A run reads every case's threats, prosecutions and dependants in one query per table; the
+    documents it builds are exactly what the cases app builds for each case alone.
+    """
+    cases = [
+        open_fictional_case(organisation, threats=CRITICAL_THREATS, visibility="high"),
+        open_fictional_case(
+            organisation, threats=[], dependants=[{"relation": "child", "would_accompany": True}]
+        ),
+        open_fictional_case(organisation),
+    ]
+
+    with keyring_scope():
+        documents = case_facts_documents(cases)
+        expected = {case.pk: case_facts(case) for case in cases}
+
+    assert documents == expected
+    assert len(documents[cases[0].pk]["threats"]) == len(CRITICAL_THREATS)
+    assert documents[cases[1].pk]["defender"]["dependants"][0]["relation"] == "child"

@@ -36,7 +36,12 @@ from haven.domain.placement_fit import (
     reached_host_countries,
     tier_for_risk,
 )
-from haven.programmes.catalogue import case_assessment, case_facts, catalogue_entry
+from haven.programmes.catalogue import (
+    case_assessment,
+    case_facts,
+    case_facts_documents,
+    catalogue_entry,
+)
 from haven.programmes.models import Application, IntakeWindow
 
 EXCLUDED_PERSECUTOR_REACH = "persecutor_reach"
@@ -97,9 +102,15 @@ def build_problem(
     """
     recorded_risk = recorded_risk_by_case or {}
     resources = sorted({resource for window in windows for resource in window.capacities})
+    documents = case_facts_documents(
+        {
+            application.case_id: application.case for application in [*applications, *committed]
+        }.values()
+    )
     used: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for application in committed:
-        for resource, amount in _demand(case_facts(application.case), resources).items():
+        facts = case_facts(application.case, documents[application.case_id])
+        for resource, amount in _demand(facts, resources).items():
             used[str(application.intake_window_id)][resource] += amount
     placements = [
         {
@@ -125,7 +136,7 @@ def build_problem(
             application.programme_id: application.programme for application in case_applications
         }
         case = case_applications[0].case
-        assessment = case_assessment(case, programmes.values())
+        assessment = case_assessment(case, programmes.values(), documents[case.pk])
         reach = reach_by_case.get(case_id, [])
         available_from = assessment.facts.defender.available_from if assessment.facts else None
         options = []
