@@ -19,6 +19,7 @@ from haven.programmes.matching_problem import (
     EXCLUDED_PERSECUTOR_REACH,
     EXCLUDED_UNCLEAR,
     applicant_tier,
+    tier_parts,
 )
 from haven.programmes.models import Application, MatchingRun
 from haven.programmes.review import run_review
@@ -415,3 +416,26 @@ def test_facts_read_in_bulk_equal_the_cases_own_facts_document(organisation, coo
     assert documents == expected
     assert len(documents[cases[0].pk]["threats"]) == len(CRITICAL_THREATS)
     assert documents[cases[1].pk]["defender"]["dependants"][0]["relation"] == "child"
+
+
+@pytest.mark.parametrize("risk_level", ["low", "medium", "high", "critical"])
+@pytest.mark.parametrize("urgency", ["routine", "priority", "emergency"])
+def test_a_tier_says_which_risk_and_urgency_made_it(risk_level, urgency):
+    """Every tier reads back as the risk level and urgency it was built from."""
+    assert tier_parts(applicant_tier(risk_level, urgency)) == (risk_level, urgency)
+
+
+def test_the_review_explains_each_tier(organisation, coordinator):
+    """The run review words each tier: risk, where the risk comes from, and urgency."""
+    window = make_window(make_programme(organisation), places=1)
+    case = open_fictional_case(organisation, threats=[], urgency="emergency")
+    submitted_application(coordinator, case, window.programme, window)
+
+    review = run_review(
+        Membership.objects.get(user=coordinator, organisation=organisation),
+        run_for(coordinator, organisation, [window]),
+    )
+
+    [row] = review.placements
+    assert row.tier_reason.startswith("low risk, emergency urgency")
+    assert "no assessment recorded" in row.tier_reason

@@ -31,6 +31,7 @@ from haven.cases.models import Urgency
 from haven.domain.facts import CaseFacts
 from haven.domain.matching.problem import PROBLEM_SCHEMA_ID
 from haven.domain.placement_fit import (
+    TIER_BY_RISK_LEVEL,
     fit,
     household_size,
     reached_host_countries,
@@ -69,6 +70,14 @@ def applicant_tier(risk_level: str | None, urgency: str) -> int:
     """
     risk_tier = LOWEST_RISK_TIER if risk_level is None else tier_for_risk(risk_level)
     return (risk_tier - 1) * TIERS_PER_RISK_LEVEL + 1 + URGENCY_STEP.get(urgency, 0)
+
+
+def tier_parts(tier: int) -> tuple[str, str]:
+    """The risk level and urgency a tier stands for: the inverse of ``applicant_tier``."""
+    band, step = divmod(tier - 1, TIERS_PER_RISK_LEVEL)
+    levels = sorted(TIER_BY_RISK_LEVEL, key=TIER_BY_RISK_LEVEL.__getitem__)
+    urgencies = sorted(URGENCY_STEP, key=URGENCY_STEP.__getitem__)
+    return levels[min(band, len(levels) - 1)], urgencies[step]
 
 
 def _possible_hosts(window: IntakeWindow) -> list[str]:

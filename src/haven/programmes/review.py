@@ -18,6 +18,7 @@ from haven.programmes.matching_problem import (
     EXCLUDED_NOT_ELIGIBLE,
     EXCLUDED_PERSECUTOR_REACH,
     EXCLUDED_UNCLEAR,
+    tier_parts,
 )
 from haven.programmes.models import IntakeWindow, MatchingRun
 from haven.programmes.selectors import cases_by_id
@@ -44,11 +45,26 @@ EXCLUSION_REASONS = {
 }
 
 
+RISK_SOURCES = {
+    "assessment": _("the latest recorded assessment"),
+    "engine": _("the engines on the current facts; no assessment recorded"),
+}
+
+
+def tier_reason(tier: int, risk_source: str | None) -> str:
+    """Why a case has its tier, in words: its risk, where that risk comes from, its urgency."""
+    risk_level, urgency = tier_parts(tier)
+    source = RISK_SOURCES.get(risk_source or "", "")
+    text = _("%(risk)s risk, %(urgency)s urgency") % {"risk": risk_level, "urgency": urgency}
+    return f"{text} ({source})" if source else str(text)
+
+
 @dataclass
 class ReviewRow:
     case_code: str
     case_id: str
     tier: int
+    tier_reason: str = ""
     window: str = ""
     score: int = 0
     components: list[tuple[str, int]] = field(default_factory=list)
@@ -79,10 +95,12 @@ def run_review(member: Membership, run: MatchingRun) -> RunReview:
 
     def row(case_id: str) -> ReviewRow:
         case = cases.get(case_id)
+        tier = int(applicants[case_id]["tier"])
         return ReviewRow(
             case_code=case.code if case else str(_("(case not visible)")),
             case_id=case_id if case else "",
-            tier=int(applicants[case_id]["tier"]),
+            tier=tier,
+            tier_reason=tier_reason(tier, detail.get(case_id, {}).get("risk_source")),
         )
 
     def in_words(text: str) -> str:
