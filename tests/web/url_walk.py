@@ -17,6 +17,14 @@ from django.urls.converters import StringConverter, UUIDConverter
 
 from haven.accounts.models import LoginSession, Membership, Organisation, Role, User
 from haven.accounts.services import invitation_create
+from haven.programmes.models import Programme
+from haven.programmes.services import application_create, matching_run_create
+from tests.programmes.factories import (
+    make_programme,
+    make_window,
+    open_fictional_case,
+    submitted_application,
+)
 
 ObjectFactory = Callable[[Organisation, User], uuid.UUID]
 
@@ -84,6 +92,37 @@ def _consent(organisation: Organisation, member: User) -> uuid.UUID:
     ).pk
 
 
+def _programme(organisation: Organisation, member: User) -> uuid.UUID:
+    return _existing_programme(organisation).pk
+
+
+def _existing_programme(organisation: Organisation) -> Programme:
+    """One fictional programme per organisation, shared by the factories of one URL."""
+    return Programme.objects.filter(organisation=organisation).first() or make_programme(
+        organisation
+    )
+
+
+def _intake_window(organisation: Organisation, member: User) -> uuid.UUID:
+    return make_window(_existing_programme(organisation), member).pk
+
+
+def _application(organisation: Organisation, member: User) -> uuid.UUID:
+    return application_create(
+        actor=member,
+        case=open_fictional_case(organisation, member),
+        programme=_existing_programme(organisation),
+        route="applied",
+    ).pk
+
+
+def _matching_run(organisation: Organisation, member: User) -> uuid.UUID:
+    programme = _existing_programme(organisation)
+    window = make_window(programme, member)
+    submitted_application(member, open_fictional_case(organisation, member), programme, window)
+    return matching_run_create(actor=member, organisation=organisation, windows=[window]).pk
+
+
 OBJECT_FACTORIES: dict[str, ObjectFactory] = {
     "membership_id": _membership,
     "invitation_id": _invitation,
@@ -92,6 +131,10 @@ OBJECT_FACTORIES: dict[str, ObjectFactory] = {
     "assessment_id": _assessment,
     "attachment_id": _attachment,
     "consent_id": _consent,
+    "programme_id": _programme,
+    "window_id": _intake_window,
+    "application_id": _application,
+    "run_id": _matching_run,
 }
 
 # Values for string parameters, which never name an object of an organisation.

@@ -85,3 +85,7 @@ class EventType(StrEnum):
     APPLICATION_STATUS_CHANGED = "programme.application_status_changed"
     MATCHING_RUN_CREATED = "programme.matching_run_created"
     MATCHING_RUN_APPROVED = "programme.matching_run_approved"
+    APPLICATION_CONSENT_RECORDED = "programme.application_consent_recorded"
+    PERSECUTOR_REACH_UPDATED = "programme.persecutor_reach_updated"
+    HOST_PARTNER_ASSIGNED = "programme.host_partner_assigned"
+    APPLICATION_ELIGIBILITY_CHECKED = "programme.application_eligibility_checked"

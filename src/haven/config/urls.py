@@ -11,6 +11,7 @@ urlpatterns = [
     path("members/", include("haven.accounts.member_urls")),
     path("audit/", include("haven.audit.urls")),
     path("cases/", include("haven.cases.urls")),
+    path("programmes/", include("haven.programmes.urls")),
     path("i18n/setlang/", public(set_language), name="set_language"),
 ]
 

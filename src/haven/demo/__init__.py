@@ -15,6 +15,7 @@ from django.utils.module_loading import import_string
 SEEDERS = [
     "haven.demo.platform.seed_platform",
     "haven.demo.cases.seed_cases",
+    "haven.demo.programmes.seed_programmes",
 ]
 
 

@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "haven.audit",
     "haven.vault",
     "haven.cases",
+    "haven.programmes",
 ]
 
 MIDDLEWARE = [

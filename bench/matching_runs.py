@@ -1,0 +1,117 @@
+"""
+Matching-run speed, measured against baselines in the same process.
+
+A run over ``CASES`` fictional cases applying to ``PROGRAMMES`` programmes (one window each).
+Building the problem reads every case from the database, decrypts its facts, runs the engines and
+scores each option. Two ratios are printed:
+
+1. problem building / parsing and assessing the same facts from dicts already in memory: the cost
+   of the database, the vault and the scoring around the engines (goal: at most 1.5);
+2. the whole run (build, solve, store) / the solve alone on the stored problem document: where a
+   coordinator's wait goes.
+
+Runs on the test settings' in-memory SQLite; ``make bench`` runs it.
+"""
+
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "haven.config.settings.test")
+
+import django
+
+django.setup()
+
+import scipy.optimize  # noqa: E402, F401  (imported once up front: the solver's import is not its speed)
+from django.core.management import call_command  # noqa: E402
+from tests.programmes.factories import (  # noqa: E402
+    make_programme,
+    make_window,
+    open_fictional_case,
+    submitted_application,
+)
+from tests.programmes.fictional_facts import CRITICAL_THREATS, fictional_facts  # noqa: E402
+
+from haven.accounts.services import organisation_create  # noqa: E402
+from haven.domain.assessment import assess  # noqa: E402
+from haven.domain.facts import parse_facts  # noqa: E402
+from haven.domain.matching import parse_problem, solve  # noqa: E402
+from haven.programmes.catalogue import catalogue_entry  # noqa: E402
+from haven.programmes.models import IntakeWindow  # noqa: E402
+from haven.programmes.services import matching_run_create  # noqa: E402
+from haven.reference import civicus_ratings  # noqa: E402
+
+CASES = 200
+PROGRAMMES = 3
+PLACES = 40
+
+
+def variant(index: int) -> dict:
+    """Vary tier, languages and family so the problem is not trivial."""
+    threats = [CRITICAL_THREATS, None, []][index % 3]
+    languages = [["es", "en"], ["es"], ["en", "fr"]][index % 3]
+    dependants = [{"relation": "child", "would_accompany": True}] * (index % 2)
+    return {"threats": threats, "languages": languages, "dependants": dependants}
+
+
+def median_seconds(action, repeats: int = 3) -> float:  # type: ignore[no-untyped-def]
+    """The median wall time of ``repeats`` calls: one slow outlier does not move it."""
+    times = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def main() -> int:
+    call_command("migrate", verbosity=0)
+    organisation = organisation_create(slug="bench-harbour", name="Bench Harbour (fictional)")
+    programmes = [
+        make_programme(organisation, catalogue_id=f"bench_{n}", family_allowed=True)
+        for n in range(PROGRAMMES)
+    ]
+    windows = [make_window(programme, places=PLACES, beds=PLACES + 10) for programme in programmes]
+    for index in range(CASES):
+        case = open_fictional_case(organisation, name=f"Bench Person {index}", **variant(index))
+        for rank, programme in enumerate(programmes[: 1 + index % PROGRAMMES], start=1):
+            submitted_application(None, case, programme, rank=rank)
+
+    entries = [catalogue_entry(programme) for programme in programmes]
+    documents = [fictional_facts(**variant(index)) for index in range(CASES)]
+    windows = list(IntakeWindow.objects.filter(pk__in=[window.pk for window in windows]))
+
+    def engines_alone() -> None:
+        for document in documents:
+            assess(parse_facts(document), programmes=entries, civic_space_ratings=civicus_ratings())
+
+    runs = []
+
+    def whole_run() -> None:
+        runs.append(matching_run_create(actor=None, organisation=organisation, windows=windows))
+
+    engines_seconds = median_seconds(engines_alone)
+    run_seconds = median_seconds(whole_run)
+    problem = parse_problem(runs[-1].problem)
+    solve_seconds = median_seconds(lambda: solve(problem))
+    building = run_seconds - solve_seconds
+    run = runs[-1]
+
+    print(f"{CASES} cases, {PROGRAMMES} windows, {len(run.result['assignments'])} placed")
+    print(
+        f"problem building / engines on facts in memory: {building / engines_seconds:.2f} "
+        f"(goal <= 1.5; engines alone {engines_seconds:.3f}s)"
+    )
+    print(
+        f"whole run / solve alone: {run_seconds / solve_seconds:.1f} (solve {solve_seconds:.3f}s)"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,183 @@
+"""
+The bridge between stored programmes and the pure engines.
+
+The engines read catalogue entries shaped like ``programmes.json``; ``catalogue_entry`` turns a
+``Programme`` row back into that shape, and ``case_assessment`` runs the engines on a case's
+decrypted facts. The texts a defender must see before applying (asylum policy, return
+expectation) are worded here, once, so the consent record stores exactly what the screen showed.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from haven.cases.facts_mapping import build_facts
+from haven.cases.models import Case, Dependant, Prosecution, Threat
+from haven.cases.selectors import case_facts as case_facts_document
+from haven.domain.assessment import assess
+from haven.domain.facts import CaseFacts, FactsError, parse_facts
+from haven.domain.version import engine_version
+from haven.programmes.models import Programme
+from haven.reference import civicus_ratings
+
+#: Catalogue fields copied one to one between programmes.json and the Programme model.
+CATALOGUE_FIELDS = (
+    "name",
+    "operator",
+    "host_countries",
+    "host_cities",
+    "duration_months_min",
+    "duration_months_max",
+    "eligible_profiles",
+    "requires_return_intent",
+    "family_allowed",
+    "languages_required",
+    "provides",
+    "intake",
+    "asylum_policy",
+    "source_url",
+    "kind",
+    "scope",
+    "eligible_nationalities",
+    "requires_refugee_status",
+    "must_be_outside_home_country",
+    "places_per_year",
+)
+
+
+def catalogue_entry(programme: Programme) -> dict[str, Any]:
+    """Return the programme as the engines read it: a programmes.json entry."""
+    entry = {field: getattr(programme, field) for field in CATALOGUE_FIELDS}
+    entry["id"] = programme.catalogue_id
+    return entry
+
+
+def asylum_policy_text(programme: Programme) -> str:
+    """What the defender is told about the programme and asylum, before they apply."""
+    if programme.asylum_policy:
+        return programme.asylum_policy
+    return _(
+        "The catalogue records no asylum policy for this programme. Ask the programme what "
+        "happens if the defender claims asylum during or after the stay, before applying."
+    )
+
+
+def return_expectation_text(programme: Programme) -> str:
+    """What the defender is told about returning home at the end of the stay."""
+    if programme.requires_return_intent is True:
+        text = _(
+            "The programme expects the defender to intend to return home at the end of the stay."
+        )
+    elif programme.requires_return_intent is False:
+        text = _("The programme does not require an intention to return home.")
+    else:
+        text = _(
+            "The catalogue does not record whether the programme expects a return home; "
+            "ask the programme before applying."
+        )
+    if programme.duration_months_max is not None:
+        text += " " + _("The stay lasts at most %(months)s months.") % {
+            "months": f"{programme.duration_months_max:g}"
+        }
+    return text
+
+
+@dataclass(frozen=True)
+class CaseAssessment:
+    """The engines' view of one case: its parsed facts (when valid) and the assessment."""
+
+    facts: CaseFacts | None
+    assessment: dict[str, Any] | None
+    problem_count: int = 0
+
+    def eligibility(self, catalogue_id: str) -> dict[str, Any]:
+        """Return the snapshot stored on an application: verdict, reasons, engine version."""
+        if self.assessment is None:
+            return {
+                "verdict": "unclear",
+                "reasons": [
+                    _(
+                        "Unclear: the case's facts have %(count)d problem(s) and cannot be "
+                        "assessed; correct them on the case page."
+                    )
+                    % {"count": self.problem_count}
+                ],
+                "engine_version": engine_version(),
+            }
+        for verdict in self.assessment.get("programmes", []):
+            if verdict["id"] == catalogue_id:
+                eligible = verdict["eligible"]
+                return {
+                    "verdict": {True: "eligible", False: "not_eligible"}.get(eligible, "unclear"),
+                    "reasons": list(verdict["reasons"]),
+                    "engine_version": self.assessment["engine_version"],
+                }
+        raise KeyError(catalogue_id)
+
+    @property
+    def risk_level(self) -> str | None:
+        return None if self.assessment is None else str(self.assessment["risk"]["level"])
+
+
+def case_facts_documents(cases: Iterable[Case]) -> dict[Any, dict[str, Any]]:
+    """
+    The full facts documents of many cases, by case id: what ``cases.selectors.case_facts`` builds
+    for one case, with one query per record table for all of them instead of three per case (a
+    matching run reads hundreds of cases). Decrypts; call inside a key-ring scope.
+    """
+    by_id = {case.pk: case for case in cases}
+    threats: dict[Any, list[tuple[Any, Any]]] = defaultdict(list)
+    prosecutions: dict[Any, list[Any]] = defaultdict(list)
+    dependants: dict[Any, list[Any]] = defaultdict(list)
+    for threat in Threat.objects.filter(case_id__in=by_id).order_by("recorded_at"):
+        threats[threat.case_id].append((threat.details, threat.narrative))
+    for prosecution in Prosecution.objects.filter(case_id__in=by_id).order_by("recorded_at"):
+        prosecutions[prosecution.case_id].append(prosecution.details)
+    for dependant in Dependant.objects.filter(case_id__in=by_id).order_by("recorded_at"):
+        dependants[dependant.case_id].append(dependant.details)
+    return {
+        case_id: build_facts(
+            case.facts,
+            threats=threats[case_id],
+            prosecutions=prosecutions[case_id],
+            dependants=dependants[case_id],
+        )
+        for case_id, case in by_id.items()
+    }
+
+
+def case_facts(case: Case, document: Mapping[str, Any] | None = None) -> CaseFacts | None:
+    """
+    The case's full facts (its own document joined with its threat, prosecution and dependant
+    rows), parsed; ``None`` when they fail validation. ``document`` saves the reads when the
+    caller built it already (``case_facts_documents``).
+    """
+    try:
+        return parse_facts(document if document is not None else case_facts_document(case))
+    except FactsError:
+        return None
+
+
+def case_assessment(
+    case: Case, programmes: Iterable[Programme], document: Mapping[str, Any] | None = None
+) -> CaseAssessment:
+    """
+    Run the engines on the case's full facts (records included) against ``programmes``.
+
+    The facts are decrypted through the vault field, so call this inside a key-ring scope. Facts
+    that fail validation give an assessment of ``None``: every verdict is then unclear.
+    ``document`` is the case's facts document when the caller built it already.
+    """
+    try:
+        facts = parse_facts(document if document is not None else case_facts_document(case))
+    except FactsError as error:
+        return CaseAssessment(None, None, problem_count=len(error.problems))
+    result = assess(
+        facts,
+        programmes=[catalogue_entry(programme) for programme in programmes],
+        civic_space_ratings=civicus_ratings(),
+    )
+    return CaseAssessment(facts, result)

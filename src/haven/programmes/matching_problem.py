@@ -1,0 +1,207 @@
+"""
+Building the ``haven.matching-problem/1`` document from stored applications.
+
+* **Applicants** are cases, not applications: a case that applied to two programmes is one
+  applicant with options at both, so the matcher can never place one defender twice.
+* **Placements** are intake windows; their capacity is what the window declares minus what
+  offered and accepted applications there already hold.
+* **Tier** puts the recorded risk first and the case's urgency second (``applicant_tier``). The
+  risk is the latest recorded assessment's (the more severe of the engine's level and the staff
+  level recorded with it); a case never assessed gets the risk engine's level on its current facts.
+  Each risk level is a band of three tiers and urgency (routine, priority, emergency) picks the
+  tier inside the band, so urgency raises a case above others of the same risk but never above a
+  case of higher risk: low 1-3, medium 4-6, high 7-9, critical 10-12.
+* **Options** are only the eligible pairs. A pair is excluded, with a code the review screen
+  explains, when a possible host country is one the persecutor reaches (checked first: security
+  comes before everything, research note 2.4), when the engine finds the case not eligible, or
+  when eligibility is unclear (staff must resolve it before a machine proposes an offer), or when
+  the defender is available only after the window's stay starts.
+* **Scores** come from ``haven.domain.placement_fit``; only their points are kept in ``detail``,
+  the words are rendered again on screen from the component names.
+
+Call inside a key-ring scope: the facts and persecutor-reach lists are decrypted here.
+"""
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from haven.cases.models import Urgency
+from haven.domain.facts import CaseFacts
+from haven.domain.matching.problem import PROBLEM_SCHEMA_ID
+from haven.domain.placement_fit import (
+    TIER_BY_RISK_LEVEL,
+    fit,
+    household_size,
+    reached_host_countries,
+    tier_for_risk,
+)
+from haven.programmes.catalogue import (
+    case_assessment,
+    case_facts,
+    case_facts_documents,
+    catalogue_entry,
+)
+from haven.programmes.models import Application, IntakeWindow
+
+EXCLUDED_PERSECUTOR_REACH = "persecutor_reach"
+EXCLUDED_NOT_ELIGIBLE = "not_eligible"
+EXCLUDED_UNCLEAR = "eligibility_unclear"
+EXCLUDED_NOT_AVAILABLE = "not_available_in_time"
+LOWEST_RISK_TIER = 1
+#: Tiers inside one risk band, one per urgency; the lowest urgency takes the band's first tier.
+URGENCY_STEP: Mapping[str, int] = {Urgency.ROUTINE: 0, Urgency.PRIORITY: 1, Urgency.EMERGENCY: 2}
+TIERS_PER_RISK_LEVEL = len(URGENCY_STEP)
+
+
+@dataclass(frozen=True)
+class BuiltProblem:
+    document: dict[str, Any]
+    detail: dict[str, Any]
+
+
+def applicant_tier(risk_level: str | None, urgency: str) -> int:
+    """
+    The case's matching tier: its risk level's band, then its urgency within the band.
+
+    An unknown risk (facts that cannot be assessed and no recorded assessment) counts as the
+    lowest, so a case is never raised by missing data; an unknown urgency counts as routine.
+    """
+    risk_tier = LOWEST_RISK_TIER if risk_level is None else tier_for_risk(risk_level)
+    return (risk_tier - 1) * TIERS_PER_RISK_LEVEL + 1 + URGENCY_STEP.get(urgency, 0)
+
+
+def tier_parts(tier: int) -> tuple[str, str]:
+    """The risk level and urgency a tier stands for: the inverse of ``applicant_tier``."""
+    band, step = divmod(tier - 1, TIERS_PER_RISK_LEVEL)
+    levels = sorted(TIER_BY_RISK_LEVEL, key=TIER_BY_RISK_LEVEL.__getitem__)
+    urgencies = sorted(URGENCY_STEP, key=URGENCY_STEP.__getitem__)
+    return levels[min(band, len(levels) - 1)], urgencies[step]
+
+
+def _possible_hosts(window: IntakeWindow) -> list[str]:
+    if window.host_country:
+        return [window.host_country]
+    return list(window.programme.host_countries or [])
+
+
+def _demand(facts: CaseFacts | None, resources: Sequence[str]) -> dict[str, int]:
+    """One place, and a bed per household member; unreadable facts count as one person."""
+    household = household_size(facts) if facts is not None else 1
+    demand = {"places": 1, "beds": household}
+    return {resource: demand.get(resource, 0) for resource in resources}
+
+
+def build_problem(
+    *,
+    windows: Sequence[IntakeWindow],
+    applications: Sequence[Application],
+    committed: Sequence[Application],
+    reach_by_case: Mapping[str, list[str]],
+    recorded_risk_by_case: Mapping[str, str] | None = None,
+    time_limit_s: float | None = None,
+) -> BuiltProblem:
+    """
+    Return the problem document and the review detail for ``applications`` at ``windows``.
+
+    ``committed`` are the offered and accepted applications already holding room in the windows;
+    ``reach_by_case`` maps case id to the host countries its persecutor reaches;
+    ``recorded_risk_by_case`` maps case id to the risk level of its latest recorded assessment.
+    """
+    recorded_risk = recorded_risk_by_case or {}
+    resources = sorted({resource for window in windows for resource in window.capacities})
+    documents = case_facts_documents(
+        {
+            application.case_id: application.case for application in [*applications, *committed]
+        }.values()
+    )
+    used: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for application in committed:
+        facts = case_facts(application.case, documents[application.case_id])
+        for resource, amount in _demand(facts, resources).items():
+            used[str(application.intake_window_id)][resource] += amount
+    placements = [
+        {
+            "id": str(window.pk),
+            "capacity": {
+                resource: max(
+                    0, int(window.capacities.get(resource, 0)) - used[str(window.pk)][resource]
+                )
+                for resource in resources
+            },
+        }
+        for window in windows
+    ]
+
+    by_case: dict[str, list[Application]] = defaultdict(list)
+    for application in applications:
+        by_case[str(application.case_id)].append(application)
+
+    applicants = []
+    detail: dict[str, Any] = {"applicants": {}}
+    for case_id, case_applications in by_case.items():
+        programmes = {
+            application.programme_id: application.programme for application in case_applications
+        }
+        case = case_applications[0].case
+        assessment = case_assessment(case, programmes.values(), documents[case.pk])
+        reach = reach_by_case.get(case_id, [])
+        available_from = assessment.facts.defender.available_from if assessment.facts else None
+        options = []
+        risk_level = recorded_risk.get(case_id) or assessment.risk_level
+        entry: dict[str, Any] = {
+            "applications": {},
+            "components": {},
+            "excluded": {},
+            "risk_source": "assessment" if case_id in recorded_risk else "engine",
+        }
+        for application in case_applications:
+            catalogue = catalogue_entry(application.programme)
+            verdict = assessment.eligibility(application.programme.catalogue_id)["verdict"]
+            for window in windows:
+                if window.programme_id != application.programme_id:
+                    continue
+                if application.intake_window_id not in (None, window.pk):
+                    continue
+                window_id = str(window.pk)
+                entry["applications"][window_id] = str(application.pk)
+                if reached_host_countries(_possible_hosts(window), reach):
+                    entry["excluded"][window_id] = EXCLUDED_PERSECUTOR_REACH
+                elif verdict == "not_eligible":
+                    entry["excluded"][window_id] = EXCLUDED_NOT_ELIGIBLE
+                elif verdict != "eligible" or assessment.facts is None:
+                    entry["excluded"][window_id] = EXCLUDED_UNCLEAR
+                elif (
+                    available_from is not None
+                    and window.stay_starts_on is not None
+                    and available_from > window.stay_starts_on
+                ):
+                    entry["excluded"][window_id] = EXCLUDED_NOT_AVAILABLE
+                else:
+                    placement_fit = fit(
+                        assessment.facts, catalogue, preference_rank=application.preference_rank
+                    )
+                    entry["components"][window_id] = {
+                        component.name: component.points for component in placement_fit.components
+                    }
+                    options.append({"placement": window_id, "score": placement_fit.score})
+        applicants.append(
+            {
+                "id": case_id,
+                "tier": applicant_tier(risk_level, case.urgency),
+                "demand": _demand(assessment.facts, resources),
+                "options": options,
+            }
+        )
+        detail["applicants"][case_id] = entry
+
+    document: dict[str, Any] = {
+        "schema": PROBLEM_SCHEMA_ID,
+        "resources": resources,
+        "placements": placements,
+        "applicants": applicants,
+    }
+    if time_limit_s is not None:
+        document["time_limit_s"] = time_limit_s
+    return BuiltProblem(document=document, detail=detail)

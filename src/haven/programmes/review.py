@@ -1,0 +1,145 @@
+"""
+The review of a matching run, in words: who would go where and why, who would not and why not,
+and how the optimum compares with the greedy-by-urgency baseline a coordinator would do by hand.
+
+The stored run names cases and windows by id; this module puts case codes and window names back,
+and words the score components and exclusion codes in the reader's language.
+"""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from haven.accounts.models import Membership
+from haven.domain.matching.explanation import NO_OPTIONS
+from haven.programmes.matching_problem import (
+    EXCLUDED_NOT_AVAILABLE,
+    EXCLUDED_NOT_ELIGIBLE,
+    EXCLUDED_PERSECUTOR_REACH,
+    EXCLUDED_UNCLEAR,
+    tier_parts,
+)
+from haven.programmes.models import IntakeWindow, MatchingRun
+from haven.programmes.selectors import cases_by_id
+
+COMPONENT_LABELS = {
+    "preference": _("the defender's ranking"),
+    "wishes": _("answers their wishes"),
+    "needs": _("health needs provided for"),
+    "language": _("working language"),
+    "region": _("regional proximity"),
+}
+
+EXCLUSION_REASONS = {
+    EXCLUDED_PERSECUTOR_REACH: _(
+        "excluded: a possible host country is one the persecutor is known to reach"
+    ),
+    EXCLUDED_NOT_ELIGIBLE: _("excluded: the eligibility engine finds the case not eligible"),
+    EXCLUDED_UNCLEAR: _(
+        "excluded: eligibility is unclear; resolve the open questions on the application first"
+    ),
+    EXCLUDED_NOT_AVAILABLE: _(
+        "excluded: the defender is available only after this window's stay starts"
+    ),
+}
+
+
+RISK_SOURCES = {
+    "assessment": _("the latest recorded assessment"),
+    "engine": _("the engines on the current facts; no assessment recorded"),
+}
+
+
+def tier_reason(tier: int, risk_source: str | None) -> str:
+    """Why a case has its tier, in words: its risk, where that risk comes from, its urgency."""
+    risk_level, urgency = tier_parts(tier)
+    source = RISK_SOURCES.get(risk_source or "", "")
+    text = _("%(risk)s risk, %(urgency)s urgency") % {"risk": risk_level, "urgency": urgency}
+    return f"{text} ({source})" if source else str(text)
+
+
+@dataclass
+class ReviewRow:
+    case_code: str
+    case_id: str
+    tier: int
+    tier_reason: str = ""
+    window: str = ""
+    score: int = 0
+    components: list[tuple[str, int]] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)
+
+
+@dataclass
+class RunReview:
+    placements: list[ReviewRow]
+    unplaced: list[ReviewRow]
+    result: dict[str, Any]
+    tiers: list[tuple[str, int, int]]
+
+
+def _window_label(window: IntakeWindow | None) -> str:
+    if window is None:
+        return str(_("an intake window no longer in this run"))
+    return f"{window.programme.name}: {window.name}"
+
+
+def run_review(member: Membership, run: MatchingRun) -> RunReview:
+    """Return the run's placements and unplaced applicants with their reasons, in words."""
+    windows = {str(window.pk): window for window in run.windows.select_related("programme")}
+    labels = {window_id: _window_label(window) for window_id, window in windows.items()}
+    applicants = {entry["id"]: entry for entry in run.problem["applicants"]}
+    detail = run.detail.get("applicants", {})
+    cases = cases_by_id(member, applicants)
+
+    def row(case_id: str) -> ReviewRow:
+        case = cases.get(case_id)
+        tier = int(applicants[case_id]["tier"])
+        return ReviewRow(
+            case_code=case.code if case else str(_("(case not visible)")),
+            case_id=case_id if case else "",
+            tier=tier,
+            tier_reason=tier_reason(tier, detail.get(case_id, {}).get("risk_source")),
+        )
+
+    def in_words(text: str) -> str:
+        for window_id, label in labels.items():
+            text = text.replace(window_id, label)
+        return text
+
+    placements = []
+    for assignment in run.result["assignments"]:
+        placed = row(assignment["applicant"])
+        placed.window = labels.get(assignment["placement"], "")
+        placed.score = int(assignment.get("score", 0))
+        components = detail.get(assignment["applicant"], {}).get("components", {})
+        placed.components = [
+            (str(COMPONENT_LABELS.get(name, name)), int(points))
+            for name, points in components.get(assignment["placement"], {}).items()
+        ]
+        placements.append(placed)
+
+    unplaced = []
+    for item in run.result["unplaced"]:
+        left = row(item["applicant"])
+        excluded = detail.get(item["applicant"], {}).get("excluded", {})
+        left.reasons = [
+            f"{labels.get(window_id, '')}: {EXCLUSION_REASONS.get(code, code)}"
+            for window_id, code in excluded.items()
+        ]
+        matcher_reasons = [in_words(reason) for reason in item["reasons"]]
+        if excluded and matcher_reasons == [NO_OPTIONS]:
+            matcher_reasons = []
+        left.reasons += matcher_reasons
+        unplaced.append(left)
+
+    placed_by_tier = run.result.get("placed_by_tier", {})
+    baseline_by_tier = run.result.get("baseline", {}).get("placed_by_tier", {})
+    tiers = [
+        (tier, int(placed_by_tier.get(tier, 0)), int(baseline_by_tier.get(tier, 0)))
+        for tier in sorted(placed_by_tier, key=int, reverse=True)
+    ]
+    placements.sort(key=lambda item: (-item.tier, item.case_code))
+    unplaced.sort(key=lambda item: (-item.tier, item.case_code))
+    return RunReview(placements=placements, unplaced=unplaced, result=run.result, tiers=tiers)

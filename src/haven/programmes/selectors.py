@@ -1,0 +1,156 @@
+"""
+Reads of programmes, intake windows, applications and matching runs.
+
+Each takes the acting membership first and returns only what it may see; anything else raises
+``Http404``, the same answer as for an id that does not exist (AZ-02). Applications are visible
+only through their case, so they follow the case selectors' rules.
+"""
+
+import uuid
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from haven.accounts.models import Membership, Role
+from haven.cases import selectors as case_selectors
+from haven.cases.models import Case
+from haven.programmes.models import (
+    Application,
+    ApplicationStatus,
+    IntakeWindow,
+    MatchingRun,
+    PersecutorReach,
+    Programme,
+)
+
+
+def programme_list(member: Membership) -> QuerySet[Programme]:
+    return Programme.objects.filter(organisation_id=member.organisation_id).order_by("name")
+
+
+def programme_get(member: Membership, programme_id: uuid.UUID) -> Programme:
+    try:
+        return programme_list(member).get(pk=programme_id)
+    except Programme.DoesNotExist:
+        raise Http404 from None
+
+
+def intake_window_list(member: Membership) -> QuerySet[IntakeWindow]:
+    return (
+        IntakeWindow.objects.filter(organisation_id=member.organisation_id)
+        .select_related("programme")
+        .order_by("programme__name", "opens_on")
+    )
+
+
+def intake_window_get(member: Membership, window_id: uuid.UUID) -> IntakeWindow:
+    try:
+        return intake_window_list(member).get(pk=window_id)
+    except IntakeWindow.DoesNotExist:
+        raise Http404 from None
+
+
+def case_get(member: Membership, case_id: uuid.UUID) -> Case:
+    """Return a case the member may see, through the cases app's need-to-know rule (a 404 if not)."""
+    return case_selectors.case_get(member, case_id)
+
+
+def application_list_for_case(member: Membership, case: Case) -> QuerySet[Application]:
+    """The applications of a case fetched with ``case_get``."""
+    return (
+        Application.objects.filter(organisation_id=member.organisation_id, case=case)
+        .select_related("programme", "intake_window")
+        .order_by("-created_at")
+    )
+
+
+def application_list(member: Membership, *, status: str | None = None) -> QuerySet[Application]:
+    """The organisation's applications whose case the member may see, newest change first."""
+    visible = case_selectors.visible_cases(member)
+    applications = Application.objects.filter(
+        organisation_id=member.organisation_id, case__in=visible
+    )
+    if status:
+        applications = applications.filter(status=status)
+    return applications.select_related("case", "programme", "intake_window").order_by("-updated_at")
+
+
+def application_get(member: Membership, application_id: uuid.UUID) -> Application:
+    """Return an application whose case the member may see."""
+    visible = case_selectors.visible_cases(member)
+    try:
+        return (
+            Application.objects.filter(organisation_id=member.organisation_id, case__in=visible)
+            .select_related(
+                "case__data_key__organisation_key", "programme", "intake_window", "nominated_by"
+            )
+            .get(pk=application_id)
+        )
+    except Application.DoesNotExist:
+        raise Http404 from None
+
+
+def persecutor_reach(case: Case) -> list[str]:
+    """The host countries staff recorded as reachable by the case's persecutor (decrypts)."""
+    record = PersecutorReach.objects.filter(case=case).select_related("case__data_key").first()
+    if record is None:
+        return []
+    return list(record.host_countries or [])
+
+
+def matching_run_list(member: Membership) -> QuerySet[MatchingRun]:
+    return MatchingRun.objects.filter(organisation_id=member.organisation_id).order_by(
+        "-created_at"
+    )
+
+
+def matching_run_get(member: Membership, run_id: uuid.UUID) -> MatchingRun:
+    try:
+        return matching_run_list(member).get(pk=run_id)
+    except MatchingRun.DoesNotExist:
+        raise Http404 from None
+
+
+def cases_by_id(member: Membership, case_ids: Any) -> dict[str, Case]:
+    """The member's visible cases among ``case_ids``, keyed by id as text (for run reviews)."""
+    visible = case_selectors.visible_cases(member)
+    return {str(case.pk): case for case in visible.filter(pk__in=list(case_ids))}
+
+
+#: What a host partner is shown: applications the organisation has put forward to its programme.
+HOSTED_STATUSES = (
+    ApplicationStatus.SHORTLISTED,
+    ApplicationStatus.OFFERED,
+    ApplicationStatus.ACCEPTED,
+)
+
+
+def host_partner_candidates(member: Membership) -> QuerySet[Membership]:
+    """The organisation's active host partners, for the coordinator's assignment form."""
+    return (
+        Membership.objects.filter(
+            organisation_id=member.organisation_id, role=Role.HOST_PARTNER, is_active=True
+        )
+        .select_related("user")
+        .order_by("user__username")
+    )
+
+
+def hosted_applications(member: Membership) -> QuerySet[Application]:
+    """
+    The applications at the programmes assigned to this host partner, with minimum data.
+
+    Only the columns a host needs are loaded (no case, no eligibility, no consent texts), so a
+    template cannot show more by mistake.
+    """
+    return (
+        Application.objects.filter(
+            organisation_id=member.organisation_id,
+            programme__host_partners__membership=member,
+            status__in=HOSTED_STATUSES,
+        )
+        .select_related("programme", "intake_window")
+        .only("id", "status", "updated_at", "programme__name", "intake_window__name")
+        .order_by("programme__name", "-updated_at")
+    )

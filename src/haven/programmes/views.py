@@ -1,0 +1,411 @@
+"""
+The programmes screens: catalogue, intake windows, a case's applications, matching runs.
+
+Views are thin: a selector fetches what the member may see (404 otherwise), a form checks the
+input, a service writes. Every page works without JavaScript; POST-only actions redirect back
+with a message, and a form page with bad input is shown again with status 400.
+"""
+
+import uuid
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from haven.accounts.access import requires
+from haven.accounts.models import Membership
+from haven.accounts.policy import Permission, may
+from haven.programmes import selectors, services
+from haven.programmes.catalogue import asylum_policy_text, return_expectation_text
+from haven.programmes.forms import (
+    ApplicationFilterForm,
+    ApplicationForm,
+    ApplicationStatusForm,
+    HostPartnerForm,
+    IntakeWindowForm,
+    MatchingRunForm,
+    PersecutorReachForm,
+    ProgrammeForm,
+)
+from haven.programmes.models import MatchingRunStatus
+from haven.programmes.review import run_review
+from haven.vault.keyring import keyring_scope
+
+
+def _member(request: HttpRequest) -> Membership:
+    member = request.membership  # type: ignore[attr-defined]
+    assert isinstance(member, Membership)
+    return member
+
+
+def _refused(request: HttpRequest, error: services.ProgrammeError) -> None:
+    messages.error(request, str(error))
+
+
+# --- Catalogue -------------------------------------------------------------------------------
+
+
+@requires(Permission.VIEW_PROGRAMMES)
+def programme_list(request: HttpRequest) -> HttpResponse:
+    member = _member(request)
+    return render(
+        request,
+        "programmes/programme_list.html",
+        {"programmes": selectors.programme_list(member)},
+    )
+
+
+@requires(Permission.MANAGE_PROGRAMMES)
+@require_POST
+def programme_seed(request: HttpRequest) -> HttpResponse:
+    member = _member(request)
+    added = services.programme_catalogue_seed(organisation=member.organisation, actor=request.user)
+    messages.success(
+        request, _("%(count)d programme(s) added from the seed catalogue.") % {"count": len(added)}
+    )
+    return redirect("programmes:list")
+
+
+@requires(Permission.VIEW_PROGRAMMES)
+def programme_detail(request: HttpRequest, programme_id: uuid.UUID) -> HttpResponse:
+    member = _member(request)
+    programme = selectors.programme_get(member, programme_id)
+    return render(
+        request,
+        "programmes/programme_detail.html",
+        {
+            "programme": programme,
+            "host_partners": programme.host_partners.select_related("membership__user"),
+            "host_partner_form": HostPartnerForm(
+                candidates=selectors.host_partner_candidates(member)
+            ),
+            "windows": programme.windows.all(),
+            "asylum_policy_text": asylum_policy_text(programme),
+            "return_expectation_text": return_expectation_text(programme),
+        },
+    )
+
+
+@requires(Permission.MANAGE_PROGRAMMES)
+def programme_edit(request: HttpRequest, programme_id: uuid.UUID) -> HttpResponse:
+    programme = selectors.programme_get(_member(request), programme_id)
+    if request.method == "POST":
+        form = ProgrammeForm(request.POST, initial=ProgrammeForm.initial_for(programme))
+        if form.is_valid():
+            changed = services.programme_update(
+                actor=request.user, programme=programme, changes=form.cleaned_data
+            )
+            if changed:
+                messages.success(request, _("Programme saved."))
+            else:
+                messages.info(request, _("Nothing changed."))
+            return redirect("programmes:detail", programme_id=programme.pk)
+        status = 400
+    else:
+        form = ProgrammeForm(initial=ProgrammeForm.initial_for(programme))
+        status = 200
+    return render(
+        request,
+        "programmes/programme_edit.html",
+        {"programme": programme, "form": form},
+        status=status,
+    )
+
+
+@requires(Permission.MANAGE_PROGRAMMES)
+@require_POST
+def programme_host_partner(request: HttpRequest, programme_id: uuid.UUID) -> HttpResponse:
+    member = _member(request)
+    programme = selectors.programme_get(member, programme_id)
+    form = HostPartnerForm(request.POST, candidates=selectors.host_partner_candidates(member))
+    if not form.is_valid():
+        messages.error(request, _("Choose one of the listed host partners."))
+    else:
+        try:
+            services.host_partner_assign(
+                actor=request.user, programme=programme, membership=form.cleaned_data["membership"]
+            )
+        except services.ProgrammeError as error:
+            _refused(request, error)
+        else:
+            messages.success(request, _("The host partner now sees this programme's applications."))
+    return redirect("programmes:detail", programme_id=programme.pk)
+
+
+@requires(Permission.VIEW_HOSTED_APPLICATIONS)
+def hosted_applications(request: HttpRequest) -> HttpResponse:
+    """A host partner's list: reference, programme, window, status; nothing about the case."""
+    return render(
+        request,
+        "programmes/hosted_applications.html",
+        {"applications": selectors.hosted_applications(_member(request))},
+    )
+
+
+def _window_form_page(request: HttpRequest, programme: Any, window: Any = None) -> HttpResponse:
+    status = 200
+    if request.method == "POST":
+        form = IntakeWindowForm(request.POST, programme=programme)
+        if form.is_valid():
+            try:
+                services.intake_window_save(
+                    actor=request.user,
+                    programme=programme,
+                    window=window,
+                    data=form.service_data(),
+                )
+            except services.ProgrammeError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, _("Intake window saved."))
+                return redirect("programmes:detail", programme_id=programme.pk)
+        status = 400
+    else:
+        initial = IntakeWindowForm.initial_for(window) if window else {"places": 1}
+        form = IntakeWindowForm(initial=initial, programme=programme)
+    return render(
+        request,
+        "programmes/window_edit.html",
+        {"programme": programme, "window": window, "form": form},
+        status=status,
+    )
+
+
+@requires(Permission.MANAGE_PROGRAMMES)
+def window_create(request: HttpRequest, programme_id: uuid.UUID) -> HttpResponse:
+    programme = selectors.programme_get(_member(request), programme_id)
+    return _window_form_page(request, programme)
+
+
+@requires(Permission.MANAGE_PROGRAMMES)
+def window_edit(request: HttpRequest, window_id: uuid.UUID) -> HttpResponse:
+    window = selectors.intake_window_get(_member(request), window_id)
+    return _window_form_page(request, window.programme, window)
+
+
+# --- A case's applications ------------------------------------------------------------------
+
+
+def _application_form(member: Membership, data: Any = None) -> ApplicationForm:
+    return ApplicationForm(
+        data,
+        programmes=selectors.programme_list(member),
+        windows=selectors.intake_window_list(member),
+    )
+
+
+@requires(Permission.MANAGE_APPLICATIONS)
+def case_applications(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    member = _member(request)
+    case = selectors.case_get(member, case_id)
+    status = 200
+    if request.method == "POST":
+        form = _application_form(member, request.POST)
+        if form.is_valid():
+            try:
+                application = services.application_create(
+                    actor=request.user,
+                    case=case,
+                    programme=form.cleaned_data["programme"],
+                    intake_window=form.cleaned_data["intake_window"],
+                    route=form.cleaned_data["route"],
+                    preference_rank=form.cleaned_data["preference_rank"],
+                )
+            except services.ProgrammeError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, _("Draft application started."))
+                return redirect("programmes:application", application_id=application.pk)
+        status = 400
+    else:
+        form = _application_form(member)
+    with keyring_scope():
+        reach = selectors.persecutor_reach(case)
+    return render(
+        request,
+        "programmes/case_applications.html",
+        {
+            "case": case,
+            "applications": selectors.application_list_for_case(member, case),
+            "form": form,
+            "reach_form": PersecutorReachForm(initial={"host_countries": reach}),
+        },
+        status=status,
+    )
+
+
+@requires(Permission.MANAGE_APPLICATIONS)
+@require_POST
+def case_persecutor_reach(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    case = selectors.case_get(_member(request), case_id)
+    form = PersecutorReachForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(error) for error in form.errors["host_countries"]))
+    else:
+        try:
+            services.persecutor_reach_set(
+                actor=request.user, case=case, host_countries=form.cleaned_data["host_countries"]
+            )
+        except services.ProgrammeError as error:
+            _refused(request, error)
+        else:
+            messages.success(request, _("Host countries the persecutor reaches saved."))
+    return redirect("programmes:case_applications", case_id=case.pk)
+
+
+@requires(Permission.REVIEW_APPLICATIONS)
+def application_list(request: HttpRequest) -> HttpResponse:
+    """Every application of the organisation, by status: where a coordinator shortlists from."""
+    form = ApplicationFilterForm(request.GET or None)
+    status = form.cleaned_data["status"] if form.is_valid() else None
+    return render(
+        request,
+        "programmes/application_list.html",
+        {
+            "form": form,
+            "applications": selectors.application_list(_member(request), status=status),
+        },
+        status=400 if form.is_bound and not form.is_valid() else 200,
+    )
+
+
+@requires(Permission.MANAGE_APPLICATIONS)
+def application_detail(request: HttpRequest, application_id: uuid.UUID) -> HttpResponse:
+    member = _member(request)
+    application = selectors.application_get(member, application_id)
+    allowed = services.TRANSITIONS[application.status]
+    if not may(member, Permission.REVIEW_APPLICATIONS):
+        allowed = allowed - services.REVIEW_STATUSES
+    with keyring_scope():
+        eligibility = application.eligibility or {}
+    return render(
+        request,
+        "programmes/application_detail.html",
+        {
+            "application": application,
+            "eligibility": eligibility,
+            "open_statuses": sorted(services.OPEN_STATUSES),
+            "asylum_policy_text": asylum_policy_text(application.programme),
+            "return_expectation_text": return_expectation_text(application.programme),
+            "next_statuses": [
+                (value, label)
+                for value, label in ApplicationStatusForm.base_fields["status"].choices  # type: ignore[attr-defined]
+                if value in allowed
+            ],
+        },
+    )
+
+
+@requires(Permission.MANAGE_APPLICATIONS)
+@require_POST
+def application_eligibility(request: HttpRequest, application_id: uuid.UUID) -> HttpResponse:
+    application = selectors.application_get(_member(request), application_id)
+    try:
+        services.application_check_eligibility(actor=request.user, application=application)
+    except services.ProgrammeError as error:
+        _refused(request, error)
+    else:
+        messages.success(request, _("Eligibility checked again on the case's current facts."))
+    return redirect("programmes:application", application_id=application.pk)
+
+
+@requires(Permission.MANAGE_APPLICATIONS)
+@require_POST
+def application_consent(request: HttpRequest, application_id: uuid.UUID) -> HttpResponse:
+    application = selectors.application_get(_member(request), application_id)
+    try:
+        services.application_record_consent(actor=request.user, application=application)
+    except services.ProgrammeError as error:
+        _refused(request, error)
+    else:
+        messages.success(request, _("The defender's informed consent is recorded."))
+    return redirect("programmes:application", application_id=application.pk)
+
+
+@requires(Permission.MANAGE_APPLICATIONS)
+@require_POST
+def application_status(request: HttpRequest, application_id: uuid.UUID) -> HttpResponse:
+    member = _member(request)
+    application = selectors.application_get(member, application_id)
+    form = ApplicationStatusForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose one of the listed statuses."))
+        return redirect("programmes:application", application_id=application.pk)
+    status = form.cleaned_data["status"]
+    if status in services.REVIEW_STATUSES and not may(member, Permission.REVIEW_APPLICATIONS):
+        messages.error(request, _("Only a coordinator shortlists applications or makes offers."))
+        return redirect("programmes:application", application_id=application.pk)
+    try:
+        services.application_change_status(
+            actor=request.user, application=application, status=status
+        )
+    except services.ProgrammeError as error:
+        _refused(request, error)
+    else:
+        messages.success(request, _("Application status changed."))
+    return redirect("programmes:application", application_id=application.pk)
+
+
+# --- Matching runs --------------------------------------------------------------------------
+
+
+@requires(Permission.RUN_MATCHING)
+def run_list(request: HttpRequest) -> HttpResponse:
+    member = _member(request)
+    windows = selectors.intake_window_list(member)
+    status = 200
+    if request.method == "POST":
+        form = MatchingRunForm(request.POST, windows=windows)
+        if form.is_valid():
+            try:
+                run = services.matching_run_create(
+                    actor=request.user,
+                    organisation=member.organisation,
+                    windows=form.cleaned_data["windows"],
+                    seed=form.cleaned_data["seed"] or 0,
+                )
+            except services.ProgrammeError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, _("Matching run made: review the proposal."))
+                return redirect("programmes:run", run_id=run.pk)
+        status = 400
+    else:
+        form = MatchingRunForm(windows=windows)
+    return render(
+        request,
+        "programmes/run_list.html",
+        {"form": form, "runs": selectors.matching_run_list(member)},
+        status=status,
+    )
+
+
+@requires(Permission.RUN_MATCHING)
+def run_detail(request: HttpRequest, run_id: uuid.UUID) -> HttpResponse:
+    member = _member(request)
+    run = selectors.matching_run_get(member, run_id)
+    return render(
+        request,
+        "programmes/run_detail.html",
+        {
+            "run": run,
+            "review": run_review(member, run),
+            "proposed": run.status == MatchingRunStatus.PROPOSED,
+        },
+    )
+
+
+@requires(Permission.RUN_MATCHING)
+@require_POST
+def run_approve(request: HttpRequest, run_id: uuid.UUID) -> HttpResponse:
+    run = selectors.matching_run_get(_member(request), run_id)
+    try:
+        offered = services.matching_run_approve(actor=request.user, run=run)
+    except services.ProgrammeError as error:
+        _refused(request, error)
+    else:
+        messages.success(request, _("%(count)d offer(s) made.") % {"count": len(offered)})
+    return redirect("programmes:run", run_id=run.pk)

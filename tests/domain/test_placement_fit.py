@@ -1,0 +1,120 @@
+"""Tiers, fit scores and exclusions for one defender and one programme (matching research note 2.1)."""
+
+import pytest
+
+from haven.domain.placement_fit import (
+    LANGUAGE_POINTS,
+    MAX_SCORE,
+    NEEDS_POINTS,
+    NO_LANGUAGE_REQUIREMENT_POINTS,
+    PREFERENCE_POINTS,
+    REGION_POINTS,
+    WISH_POINTS,
+    fit,
+    household_size,
+    reached_host_countries,
+    tier_for_risk,
+)
+from tests.domain.builders import make_facts
+
+PROGRAMME = {
+    "kind": "respite",
+    "scope": "international",
+    "host_countries": ["NL"],
+    "languages_required": ["en", "fr"],
+    "provides": ["medical", "housing"],
+    "eligible_nationalities": None,
+}
+
+
+def points(result, name):
+    return next(component.points for component in result.components if component.name == name)
+
+
+@pytest.mark.parametrize(
+    ("level", "tier"), [("low", 1), ("medium", 2), ("high", 3), ("critical", 4)]
+)
+def test_tiers_follow_the_risk_level_most_urgent_highest(level, tier):
+    """Critical risk is tier 4 and low risk tier 1, as the matcher expects (higher = more urgent)."""
+    assert tier_for_risk(level) == tier
+
+
+def test_an_unknown_risk_level_is_refused():
+    """A level the risk engine never gives is an error, not a silent tier."""
+    with pytest.raises(ValueError, match="unknown risk level"):
+        tier_for_risk("extreme")
+
+
+def test_the_household_counts_only_dependants_who_come_along():
+    """Beds needed: the defender plus accompanying dependants, not those who stay behind."""
+    facts = make_facts(
+        defender={
+            "dependants": [
+                {"relation": "child", "would_accompany": True},
+                {"relation": "partner", "would_accompany": False},
+                {"relation": "child", "would_accompany": True},
+            ]
+        }
+    )
+
+    assert household_size(facts) == 3
+
+
+def test_a_perfect_fit_scores_every_component():
+    """Ranked first, wish answered, needs met, shared language: each component gives its points."""
+    facts = make_facts(
+        defender={"languages": ["fr"], "health_needs": ["medical"], "wishes": ["respite"]}
+    )
+
+    result = fit(facts, PROGRAMME, preference_rank=1)
+
+    assert points(result, "preference") == PREFERENCE_POINTS[1]
+    assert points(result, "wishes") == WISH_POINTS
+    assert points(result, "needs") == NEEDS_POINTS
+    assert points(result, "language") == LANGUAGE_POINTS
+    assert points(result, "region") == 0
+    assert result.score == PREFERENCE_POINTS[1] + WISH_POINTS + NEEDS_POINTS + LANGUAGE_POINTS
+    assert result.score <= MAX_SCORE
+
+
+def test_unmet_health_needs_lower_the_score_and_are_named():
+    """Half the needs met gives half the points; the reason names what is missing."""
+    facts = make_facts(defender={"health_needs": ["medical", "disability_access"]})
+
+    component = next(c for c in fit(facts, PROGRAMME).components if c.name == "needs")
+
+    assert component.points == NEEDS_POINTS // 2
+    assert "disability access" in component.reason
+
+
+def test_an_unranked_programme_gets_no_preference_points():
+    """Without the defender's ranking the preference component is zero and says so."""
+    result = fit(make_facts(), PROGRAMME)
+
+    assert points(result, "preference") == 0
+
+
+def test_a_programme_without_a_language_rule_gets_partial_language_points():
+    """No language recorded by the programme: fewer points than a confirmed shared language."""
+    facts = make_facts(defender={"languages": ["es"]})
+
+    result = fit(facts, PROGRAMME | {"languages_required": []})
+
+    assert points(result, "language") == NO_LANGUAGE_REQUIREMENT_POINTS < LANGUAGE_POINTS
+
+
+def test_a_regional_programme_for_the_defenders_region_scores_proximity():
+    """A regional programme listing the defender's nationality is close to home; others are not."""
+    regional = PROGRAMME | {"scope": "regional", "eligible_nationalities": ["KG", "KZ"]}
+
+    near = fit(make_facts(defender={"nationalities": ["KG"]}), regional)
+    far = fit(make_facts(defender={"nationalities": ["CO"]}), regional)
+
+    assert points(near, "region") == REGION_POINTS
+    assert points(far, "region") == 0
+
+
+def test_any_reached_host_country_is_reported():
+    """One possible host country within the persecutor's reach is enough to report it."""
+    assert reached_host_countries(["GE", "AM"], ["RU", "GE"]) == ["GE"]
+    assert reached_host_countries(["NL"], ["RU"]) == []
