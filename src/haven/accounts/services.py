@@ -113,6 +113,30 @@ def second_factor_failure_record(*, user: User, method: str) -> None:
     )
 
 
+def step_up_success_record(*, user: User, method: str) -> None:
+    """Record a correct step-up code given to reach a sensitive action (SESS-04)."""
+    record_event(
+        EventType.STEP_UP_SUCCEEDED,
+        actor=user,
+        organisation=home_organisation(user),
+        object_type="user",
+        object_id=user.public_id,
+        data={"method": method},
+    )
+
+
+def step_up_failure_record(*, user: User, method: str) -> None:
+    """Record a refused step-up code (SESS-04); the throttle itself lives on the device."""
+    record_event(
+        EventType.STEP_UP_FAILED,
+        actor=user,
+        organisation=home_organisation(user),
+        object_type="user",
+        object_id=user.public_id,
+        data={"method": method},
+    )
+
+
 @transaction.atomic
 def totp_enrolment_confirm(*, user: User, device: TOTPDevice) -> list[str]:
     """

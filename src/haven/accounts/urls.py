@@ -9,6 +9,7 @@ urlpatterns = [
     path("two-factor/", views.second_factor, name="second_factor"),
     path("two-factor/setup/", views.enrol, name="enrol"),
     path("logout/", views.sign_out, name="logout"),
+    path("step-up/", views.step_up, name="step_up"),
     path("security/", views.security, name="security"),
     path("security/backup-codes/", views.recovery_codes_regenerate, name="recovery_codes"),
     path("sessions/<uuid:session_id>/end/", views.session_end, name="session_end"),
