@@ -170,7 +170,9 @@ def test_changing_a_role_needs_a_fresh_second_factor(coordinator, caseworker, si
 
     membership.refresh_from_db()
     assert membership.role == Role.CASEWORKER
-    assert _step_up_next(asked) == reverse("members:detail", kwargs={"membership_id": membership.pk})
+    assert _step_up_next(asked) == reverse(
+        "members:detail", kwargs={"membership_id": membership.pk}
+    )
     assert _events(EventType.MEMBER_ROLE_CHANGED) == 0
 
 
@@ -183,3 +185,18 @@ def test_inviting_a_member_needs_a_fresh_second_factor(coordinator, sign_in_as):
 
     assert _step_up_next(asked) == reverse("members:list")
     assert _events(EventType.INVITATION_CREATED) == 0
+
+
+def test_signing_in_with_a_code_starts_the_five_minutes(client, caseworker):
+    """SESS-04: the real second-factor step records the time, so a reveal six minutes after signing in asks again."""
+    from tests.accounts.test_sign_in import full_sign_in
+
+    with time_machine.travel(SIGNED_IN_AT, tick=False) as clock:
+        full_sign_in(client, caseworker)
+        clock.shift(datetime.timedelta(minutes=4))
+        within = client.post(reverse("accounts:recovery_codes"))
+        clock.shift(datetime.timedelta(minutes=2))
+        asked = client.post(reverse("accounts:recovery_codes"))
+
+    assert within.status_code == 200
+    assert _step_up_next(asked) == reverse("accounts:security")

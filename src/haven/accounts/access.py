@@ -18,11 +18,10 @@ enough for the actions that hurt most.
 """
 
 import functools
-
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any, TypeVar
+from typing import Any, TypeVar, overload
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -86,9 +85,19 @@ def policy_of(view: Callable[..., Any]) -> AccessPolicy | None:
     return policy if isinstance(policy, AccessPolicy) else None
 
 
+@overload
+def requires_recent_second_factor(view: ViewFunction) -> ViewFunction: ...
+
+
+@overload
+def requires_recent_second_factor(
+    *, return_to: str | None = None
+) -> Callable[[ViewFunction], ViewFunction]: ...
+
+
 def requires_recent_second_factor(
     view: ViewFunction | None = None, *, return_to: str | None = None
-) -> Any:
+) -> ViewFunction | Callable[[ViewFunction], ViewFunction]:
     """
     Send the user to the step-up page unless their second factor is under five minutes old.
 

@@ -11,6 +11,12 @@ urlpatterns = [
     path("logout/", views.sign_out, name="logout"),
     path("step-up/", views.step_up, name="step_up"),
     path("security/", views.security, name="security"),
+    path("security/password/", views.password_change, name="password_change"),
+    path(
+        "security/notices/<uuid:notice_id>/dismiss/",
+        views.security_notice_dismiss,
+        name="security_notice_dismiss",
+    ),
     path("security/backup-codes/", views.recovery_codes_regenerate, name="recovery_codes"),
     path("sessions/<uuid:session_id>/end/", views.session_end, name="session_end"),
     path("organisation/", views.organisation_switch, name="organisation_switch"),

@@ -8,7 +8,8 @@ import uuid
 from dataclasses import dataclass
 
 from django.contrib import messages
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -202,8 +203,35 @@ def security(request: HttpRequest) -> HttpResponse:
         {
             "sessions": selectors.login_session_list(_user(request)),
             "current_id": current.pk if current else None,
+            "security_notices": selectors.security_notices_open(_user(request)),
         },
     )
+
+
+@signed_in
+@require_POST
+def security_notice_dismiss(request: HttpRequest, notice_id: uuid.UUID) -> HttpResponse:
+    """Hide one of the account's own security notices once read (AUTH-10)."""
+    user = _user(request)
+    notice = selectors.security_notice_get_own(user, notice_id)
+    services.security_notice_dismiss(user=user, notice=notice)
+    return redirect("accounts:security")
+
+
+@signed_in
+@sensitive_post_parameters("old_password", "new_password1", "new_password2")
+@never_cache
+def password_change(request: HttpRequest) -> HttpResponse:
+    """Change one's own password after giving the current one; the account is told in the app."""
+    user = _user(request)
+    form = PasswordChangeForm(user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.password_change(user=user, new_password=form.cleaned_data["new_password1"])
+        update_session_auth_hash(request, user)
+        messages.success(request, _("Your password was changed."))
+        return redirect("accounts:security")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "accounts/password_change.html", {"form": form}, status=status)
 
 
 @signed_in
