@@ -200,3 +200,19 @@ def test_signing_in_with_a_code_starts_the_five_minutes(client, caseworker):
 
     assert within.status_code == 200
     assert _step_up_next(asked) == reverse("accounts:security")
+
+
+def test_step_up_codes_are_throttled_like_sign_in(caseworker, sign_in_as):
+    """SESS-04, AUTH-05: right after a wrong code even the right one is refused until the delay passes, as at sign-in."""
+    with time_machine.travel(SIGNED_IN_AT, tick=False) as clock:
+        client = sign_in_as(caseworker)
+        clock.shift(datetime.timedelta(minutes=6))
+        code = totp.current_code(KNOWN_TOTP_SECRET)
+        wrong = "000000" if code != "000000" else "111111"
+        client.post(reverse("accounts:step_up"), {"code": wrong, "next": "/"})
+        too_soon = client.post(reverse("accounts:step_up"), {"code": code, "next": "/"})
+
+    assert too_soon.status_code == 200
+    assert "Too many wrong codes" in too_soon.content.decode()
+    assert _events(EventType.STEP_UP_FAILED) == 2
+    assert _events(EventType.STEP_UP_SUCCEEDED) == 0
