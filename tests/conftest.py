@@ -104,6 +104,7 @@ def sign_in(client: Client, user: User) -> LoginSession:
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session[signin.STARTED_AT] = now
     session[signin.LAST_SEEN_AT] = now
+    session[signin.SECOND_FACTOR_AT] = now
     session[signin.LOGIN_SESSION_ID] = str(login_session.pk)
     session.save()
     return login_session

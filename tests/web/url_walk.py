@@ -47,6 +47,13 @@ def _login_session(organisation: Organisation, member: User) -> uuid.UUID:
     return LoginSession.objects.create(user=member, session_key_digest="0" * 64).pk
 
 
+def _security_notice(organisation: Organisation, member: User) -> uuid.UUID:
+    from haven.accounts.models import SecurityNoticeKind
+    from haven.accounts.services import security_notice_create
+
+    return security_notice_create(user=member, kind=SecurityNoticeKind.PASSWORD_CHANGED).pk
+
+
 def _case(organisation: Organisation, member: User) -> uuid.UUID:
     from tests.cases.factories import open_canary_case
 
@@ -127,6 +134,7 @@ OBJECT_FACTORIES: dict[str, ObjectFactory] = {
     "membership_id": _membership,
     "invitation_id": _invitation,
     "session_id": _login_session,
+    "notice_id": _security_notice,
     "case_id": _case,
     "assessment_id": _assessment,
     "attachment_id": _attachment,

@@ -11,12 +11,22 @@ one place and a view cannot forget it; a view with no declaration is refused (AZ
   own things (their sessions, the dashboard).
 - ``@requires(Permission.X)``: a signed-in member of the current organisation whose role grants
   ``X`` (checked by ``haven.accounts.policy``). Object-level checks then happen in selectors.
+
+On top of its declaration, a view that reveals an identity, changes a second factor or grants a
+role adds ``@requires_recent_second_factor`` (SESS-04): a stolen unlocked session is then not
+enough for the actions that hurt most.
 """
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any, TypeVar
+from typing import Any, TypeVar, overload
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import urlencode
 
 from haven.accounts.policy import Permission
 
@@ -73,3 +83,46 @@ def policy_of(view: Callable[..., Any]) -> AccessPolicy | None:
     """Return the policy a view declared, or None when it declared none."""
     policy = getattr(view, POLICY_ATTRIBUTE, None)
     return policy if isinstance(policy, AccessPolicy) else None
+
+
+@overload
+def requires_recent_second_factor(view: ViewFunction) -> ViewFunction: ...
+
+
+@overload
+def requires_recent_second_factor(
+    *, return_to: str | None = None
+) -> Callable[[ViewFunction], ViewFunction]: ...
+
+
+def requires_recent_second_factor(
+    view: ViewFunction | None = None, *, return_to: str | None = None
+) -> ViewFunction | Callable[[ViewFunction], ViewFunction]:
+    """
+    Send the user to the step-up page unless their second factor is under five minutes old.
+
+    Put it below the access declaration, so the middleware has already checked who may come in.
+    After a correct code the user comes back to the page: for a GET the same address, for a POST
+    the page named by ``return_to`` (a URL name reversed with the view's own arguments), where
+    they submit the form again; nothing from a refused POST is kept or replayed.
+    """
+
+    def decorator(inner: ViewFunction) -> ViewFunction:
+        @functools.wraps(inner)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            from haven.accounts import signin
+
+            if signin.second_factor_is_recent(request):
+                response: HttpResponse = inner(request, *args, **kwargs)
+                return response
+            if request.method in {"GET", "HEAD"} or return_to is None:
+                come_back = request.get_full_path()
+            else:
+                come_back = reverse(return_to, args=args, kwargs=kwargs)
+            return redirect(f"{reverse('accounts:step_up')}?{urlencode({'next': come_back})}")
+
+        return wrapper  # type: ignore[return-value]
+
+    if view is not None:
+        return decorator(view)
+    return decorator

@@ -227,3 +227,31 @@ class SealedTOTPDevice(TOTPDevice):  # type: ignore[misc]  # django-otp ships no
         return open_system_secret(
             purpose=TOTP_SECRET_PURPOSE, record_id=str(self.user.public_id), sealed=self.key
         )
+
+
+class SecurityNoticeKind(models.TextChoices):
+    SECOND_FACTOR_ENROLLED = "second_factor_enrolled", _("An authenticator app was set up")
+    BACKUP_CODES_REGENERATED = "backup_codes_regenerated", _("New backup codes were made")
+    PASSWORD_CHANGED = "password_changed", _("Your password was changed")
+    ACCOUNT_LOCKED = "account_locked", _("Your account was locked after wrong passwords")
+
+
+class SecurityNotice(models.Model):
+    """
+    An in-app notice to one account that its sign-in factors changed or it was locked (AUTH-10).
+
+    In the app, not by e-mail, because mail can be read by the people Haven protects against. It
+    holds a kind and times only; it stays on the security page until the account dismisses it.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="security_notices")
+    kind = models.CharField(max_length=32, choices=SecurityNoticeKind.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+    dismissed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"security notice {self.id}"

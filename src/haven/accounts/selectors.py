@@ -8,7 +8,7 @@ import uuid
 from django.db.models import QuerySet
 from django.http import Http404
 
-from haven.accounts.models import Invitation, LoginSession, Membership, User
+from haven.accounts.models import Invitation, LoginSession, Membership, SecurityNotice, User
 from haven.accounts.policy import Permission, may
 
 
@@ -72,6 +72,19 @@ def invitation_get(member: Membership, invitation_id: uuid.UUID) -> Invitation:
 def login_session_list(user: User) -> QuerySet[LoginSession]:
     """Return the user's open sessions, newest first."""
     return LoginSession.objects.filter(user=user, ended_at__isnull=True).order_by("-created_at")
+
+
+def security_notices_open(user: User) -> QuerySet[SecurityNotice]:
+    """Return the account's own notices it has not dismissed yet, newest first (AUTH-10)."""
+    return SecurityNotice.objects.filter(user=user, dismissed_at__isnull=True)
+
+
+def security_notice_get_own(user: User, notice_id: uuid.UUID) -> SecurityNotice:
+    """Return one of the account's own open notices, or raise ``Http404``."""
+    notice = security_notices_open(user).filter(pk=notice_id).first()
+    if notice is None:
+        raise Http404
+    return notice
 
 
 def login_session_get_own(user: User, session_id: uuid.UUID) -> LoginSession:

@@ -25,6 +25,8 @@ from haven.accounts.models import (
     RecoveryCode,
     RecoveryCodeDevice,
     Role,
+    SecurityNotice,
+    SecurityNoticeKind,
     User,
     recovery_code_digest,
 )
@@ -113,6 +115,30 @@ def second_factor_failure_record(*, user: User, method: str) -> None:
     )
 
 
+def step_up_success_record(*, user: User, method: str) -> None:
+    """Record a correct step-up code given to reach a sensitive action (SESS-04)."""
+    record_event(
+        EventType.STEP_UP_SUCCEEDED,
+        actor=user,
+        organisation=home_organisation(user),
+        object_type="user",
+        object_id=user.public_id,
+        data={"method": method},
+    )
+
+
+def step_up_failure_record(*, user: User, method: str) -> None:
+    """Record a refused step-up code (SESS-04); the throttle itself lives on the device."""
+    record_event(
+        EventType.STEP_UP_FAILED,
+        actor=user,
+        organisation=home_organisation(user),
+        object_type="user",
+        object_id=user.public_id,
+        data={"method": method},
+    )
+
+
 @transaction.atomic
 def totp_enrolment_confirm(*, user: User, device: TOTPDevice) -> list[str]:
     """
@@ -133,7 +159,8 @@ def totp_enrolment_confirm(*, user: User, device: TOTPDevice) -> list[str]:
         object_id=user.public_id,
         data={"method": "totp"},
     )
-    return recovery_codes_issue(user=user)
+    security_notice_create(user=user, kind=SecurityNoticeKind.SECOND_FACTOR_ENROLLED)
+    return _recovery_codes_replace(user=user)
 
 
 def _new_recovery_code() -> str:
@@ -146,13 +173,21 @@ def _new_recovery_code() -> str:
 
 
 @transaction.atomic
+@transaction.atomic
 def recovery_codes_issue(*, user: User) -> list[str]:
     """
     Replace the user's backup codes with a fresh set and return them in clear, once.
 
     Only digests are stored (AUTH-07); the previous set stops working.
-    Side effects: one ``auth.backup_codes_regenerated`` event.
+    Side effects: one ``auth.backup_codes_regenerated`` event and an in-app notice (AUTH-10).
     """
+    codes = _recovery_codes_replace(user=user)
+    security_notice_create(user=user, kind=SecurityNoticeKind.BACKUP_CODES_REGENERATED)
+    return codes
+
+
+def _recovery_codes_replace(*, user: User) -> list[str]:
+    """Swap in new backup codes with their audit event; enrolment gives its own notice."""
     device, _created = RecoveryCodeDevice.objects.get_or_create(
         user=user, defaults={"name": "backup codes", "confirmed": True}
     )
@@ -442,3 +477,51 @@ def membership_reactivate(*, actor: User, membership: Membership) -> Membership:
             object_id=membership.pk,
         )
     return membership
+
+
+# In-app security notices (AUTH-10) -------------------------------------------------------------
+
+
+def security_notice_create(*, user: User, kind: SecurityNoticeKind) -> SecurityNotice:
+    """
+    Tell the account in the app that its factors changed or it was locked (AUTH-10).
+
+    Called inside the transaction of the change it reports, whose audit event records it.
+    """
+    return SecurityNotice.objects.create(user=user, kind=kind)
+
+
+@transaction.atomic
+def security_notice_dismiss(*, user: User, notice: SecurityNotice) -> None:
+    """
+    Hide a notice the account has read.
+
+    Permission: the caller fetched ``notice`` with ``selectors.security_notice_get_own``.
+    Side effects: sets ``dismissed_at``; no audit event (the change it reported has one).
+    """
+    if notice.user_id != user.pk:
+        raise ValidationError(_("That notice is not yours."))
+    notice.dismissed_at = timezone.now()
+    notice.save(update_fields=["dismissed_at"])
+
+
+@transaction.atomic
+def password_change(*, user: User, new_password: str) -> None:
+    """
+    Set a new password for the account.
+
+    Permission: the caller has checked the current password (and the session is signed in).
+    Validates the new password (AUTH-02). Side effects: one ``auth.password_changed`` event and
+    an in-app notice (AUTH-10). Raises ``ValidationError`` and changes nothing for a weak one.
+    """
+    validate_password(new_password, user)
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
+    record_event(
+        EventType.PASSWORD_CHANGED,
+        actor=user,
+        organisation=home_organisation(user),
+        object_type="user",
+        object_id=user.public_id,
+    )
+    security_notice_create(user=user, kind=SecurityNoticeKind.PASSWORD_CHANGED)

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.dispatch import receiver
 
 from haven.accounts.lockout import lockout_recorded
-from haven.accounts.models import User
+from haven.accounts.models import SecurityNoticeKind, User
 from haven.audit.events import EventType
 from haven.audit.services import record_event
 
@@ -18,7 +18,7 @@ def record_lockout(
 ) -> None:
     if not username:
         return
-    from haven.accounts.services import home_organisation
+    from haven.accounts.services import home_organisation, security_notice_create
 
     with transaction.atomic():
         if not lockout_recorded(username):
@@ -31,3 +31,5 @@ def record_lockout(
             object_type="user",
             object_id=user.public_id if user else "",
         )
+        if user is not None:
+            security_notice_create(user=user, kind=SecurityNoticeKind.ACCOUNT_LOCKED)

@@ -26,6 +26,11 @@ LAST_SEEN_AT = "haven_last_seen_at"
 LOGIN_SESSION_ID = "haven_login_session_id"
 NEXT_URL = "haven_next"
 ORGANISATION_ID = "haven_organisation_id"
+SECOND_FACTOR_AT = "haven_second_factor_at"
+
+# SESS-04: revealing an identity, changing a second factor or granting a role needs a second
+# factor given within this many seconds.
+STEP_UP_WINDOW_SECONDS = 5 * 60
 
 
 def password_accepted(request: HttpRequest, user: User, next_url: str = "") -> None:
@@ -57,8 +62,39 @@ def second_factor_accepted(request: HttpRequest, device: Device, method: str) ->
     login_session = services.login_session_start(user=user, session_key=session_key, method=method)
     request.session[LOGIN_SESSION_ID] = str(login_session.pk)
     request.session[LAST_SEEN_AT] = time.time()
+    request.session[SECOND_FACTOR_AT] = time.time()
     lockout_history_clear(user.get_username())
     return str(request.session.pop(NEXT_URL, "") or reverse("web:dashboard"))
+
+
+def second_factor_is_recent(request: HttpRequest) -> bool:
+    """Whether this session gave its second factor within the step-up window (SESS-04)."""
+    verified_at = float(request.session.get(SECOND_FACTOR_AT, 0))
+    return 0 <= time.time() - verified_at <= STEP_UP_WINDOW_SECONDS
+
+
+def step_up_accepted(request: HttpRequest, method: str) -> None:
+    """Mark a correct step-up code: the session's second factor is fresh again (SESS-04)."""
+    user = request.user
+    assert isinstance(user, User)
+    request.session[SECOND_FACTOR_AT] = time.time()
+    services.step_up_success_record(user=user, method=method)
+
+
+def safe_next_path(candidate: str) -> str:
+    """
+    Return ``candidate`` when it is a path on this site, else the dashboard.
+
+    Only relative paths starting with one slash are kept, so a crafted ``next`` can never send a
+    user to another host after they typed a code (no open redirect).
+    """
+    if (
+        candidate.startswith("/")
+        and not candidate.startswith("//")
+        and url_has_allowed_host_and_scheme(candidate, allowed_hosts=set())
+    ):
+        return candidate
+    return reverse("web:dashboard")
 
 
 def current_login_session(request: HttpRequest) -> LoginSession | None:

@@ -5,9 +5,11 @@ Each view declares its access policy (``haven.accounts.access``); ``AccessMiddle
 """
 
 import uuid
+from dataclasses import dataclass
 
 from django.contrib import messages
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,9 +19,16 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
+from django_otp.models import Device
 
 from haven.accounts import selectors, services, signin, totp
-from haven.accounts.access import public, requires, sign_in_step, signed_in
+from haven.accounts.access import (
+    public,
+    requires,
+    requires_recent_second_factor,
+    sign_in_step,
+    signed_in,
+)
 from haven.accounts.forms import (
     AcceptInvitationForm,
     CodeForm,
@@ -85,22 +94,62 @@ def second_factor(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:enrol")
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        code = form.cleaned_data["code"].replace(" ", "")
-        if code.isdigit():
-            method, chosen = "totp", device
-            allowed, _details = device.verify_is_allowed()
-            accepted = allowed and totp.check_code(device, code)
-        else:
-            method = "recovery_code"
-            recovery = RecoveryCodeDevice.objects.filter(user=user).first()
-            chosen = recovery
-            allowed = recovery is not None and recovery.verify_is_allowed()[0]
-            accepted = bool(allowed and recovery and recovery.verify_token(code))
-        if accepted and chosen is not None:
-            return redirect(signin.second_factor_accepted(request, chosen, method))
-        services.second_factor_failure_record(user=user, method=method)
-        form.add_error("code", TOO_MANY_CODES if not allowed else CODE_REFUSED)
+        check = _code_check(user, device, form.cleaned_data["code"])
+        if check.accepted and check.device is not None:
+            return redirect(signin.second_factor_accepted(request, check.device, check.method))
+        services.second_factor_failure_record(user=user, method=check.method)
+        form.add_error("code", TOO_MANY_CODES if not check.allowed else CODE_REFUSED)
     return render(request, "accounts/second_factor.html", {"form": form})
+
+
+@dataclass(frozen=True)
+class _CodeCheck:
+    method: str
+    device: Device | None
+    allowed: bool
+    accepted: bool
+
+
+def _code_check(user: User, device: Device, typed: str) -> _CodeCheck:
+    """
+    Check a typed authenticator or backup code, within django-otp's throttle (AUTH-05, AUTH-07).
+
+    Sign-in and step-up share this so that both refuse and slow down wrong codes the same way.
+    """
+    code = typed.replace(" ", "")
+    if code.isdigit():
+        allowed, _details = device.verify_is_allowed()
+        return _CodeCheck("totp", device, allowed, bool(allowed and totp.check_code(device, code)))
+    recovery = RecoveryCodeDevice.objects.filter(user=user).first()
+    allowed = recovery is not None and recovery.verify_is_allowed()[0]
+    accepted = bool(allowed and recovery and recovery.verify_token(code))
+    return _CodeCheck("recovery_code", recovery, allowed, accepted)
+
+
+@signed_in
+@sensitive_post_parameters("code")
+@never_cache
+def step_up(request: HttpRequest) -> HttpResponse:
+    """
+    Ask again for the second factor before a sensitive action (SESS-04), then go back to it.
+
+    ``next`` is kept only when it is a path on this site, so the page cannot be used to send
+    someone elsewhere.
+    """
+    user = _user(request)
+    next_path = signin.safe_next_path(request.POST.get("next") or request.GET.get("next", ""))
+    device = totp.confirmed_device(user)
+    if device is None:
+        return redirect("web:dashboard")
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        check = _code_check(user, device, form.cleaned_data["code"])
+        if check.accepted:
+            signin.step_up_accepted(request, check.method)
+            return redirect(next_path)
+        services.step_up_failure_record(user=user, method=check.method)
+        form.add_error("code", TOO_MANY_CODES if not check.allowed else CODE_REFUSED)
+    return render(request, "accounts/step_up.html", {"form": form, "next": next_path})
 
 
 @sign_in_step
@@ -154,8 +203,35 @@ def security(request: HttpRequest) -> HttpResponse:
         {
             "sessions": selectors.login_session_list(_user(request)),
             "current_id": current.pk if current else None,
+            "security_notices": selectors.security_notices_open(_user(request)),
         },
     )
+
+
+@signed_in
+@require_POST
+def security_notice_dismiss(request: HttpRequest, notice_id: uuid.UUID) -> HttpResponse:
+    """Hide one of the account's own security notices once read (AUTH-10)."""
+    user = _user(request)
+    notice = selectors.security_notice_get_own(user, notice_id)
+    services.security_notice_dismiss(user=user, notice=notice)
+    return redirect("accounts:security")
+
+
+@signed_in
+@sensitive_post_parameters("old_password", "new_password1", "new_password2")
+@never_cache
+def password_change(request: HttpRequest) -> HttpResponse:
+    """Change one's own password after giving the current one; the account is told in the app."""
+    user = _user(request)
+    form = PasswordChangeForm(user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.password_change(user=user, new_password=form.cleaned_data["new_password1"])
+        update_session_auth_hash(request, user)
+        messages.success(request, _("Your password was changed."))
+        return redirect("accounts:security")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "accounts/password_change.html", {"form": form}, status=status)
 
 
 @signed_in
@@ -173,6 +249,7 @@ def session_end(request: HttpRequest, session_id: uuid.UUID) -> HttpResponse:
 
 
 @signed_in
+@requires_recent_second_factor(return_to="accounts:security")
 @require_POST
 def recovery_codes_regenerate(request: HttpRequest) -> HttpResponse:
     """Replace the backup codes and show the new ones once."""
@@ -256,6 +333,7 @@ def member_list(request: HttpRequest) -> HttpResponse:
 
 
 @requires(Permission.MANAGE_MEMBERS)
+@requires_recent_second_factor(return_to="members:list")
 @require_POST
 def invitation_create(request: HttpRequest) -> HttpResponse:
     member = _member(request)
@@ -332,6 +410,7 @@ def _member_change(request: HttpRequest, membership_id: uuid.UUID, change: str) 
 
 
 @requires(Permission.MANAGE_MEMBERS)
+@requires_recent_second_factor(return_to="members:detail")
 @require_POST
 def member_role(request: HttpRequest, membership_id: uuid.UUID) -> HttpResponse:
     return _member_change(request, membership_id, "role")
@@ -344,6 +423,7 @@ def member_deactivate(request: HttpRequest, membership_id: uuid.UUID) -> HttpRes
 
 
 @requires(Permission.MANAGE_MEMBERS)
+@requires_recent_second_factor(return_to="members:detail")
 @require_POST
 def member_reactivate(request: HttpRequest, membership_id: uuid.UUID) -> HttpResponse:
     return _member_change(request, membership_id, "reactivate")

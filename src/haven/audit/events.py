@@ -26,6 +26,7 @@ class EventType(StrEnum):
     SESSION_ENDED = "auth.session_ended"
     ALL_SESSIONS_ENDED = "auth.all_sessions_ended"
     STEP_UP_SUCCEEDED = "auth.step_up_succeeded"
+    STEP_UP_FAILED = "auth.step_up_failed"
 
     # Organisations, membership and roles
     ORGANISATION_CREATED = "org.created"

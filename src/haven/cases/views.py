@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from haven.accounts.access import requires
+from haven.accounts.access import requires, requires_recent_second_factor
 from haven.accounts.models import Membership
 from haven.accounts.policy import Permission, may
 from haven.cases import forms, selectors, services
@@ -235,6 +235,7 @@ def case_detail(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 
 
 @requires(Permission.CASE_REVEAL_IDENTITY)
+@requires_recent_second_factor
 @sensitive_post_parameters()
 def identity_reveal(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     """
