@@ -9,6 +9,7 @@ same round trip.
 """
 
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -59,6 +60,16 @@ class Urgency(models.TextChoices):
 
 
 URGENCY_RANK = {Urgency.EMERGENCY: 0, Urgency.PRIORITY: 1, Urgency.ROUTINE: 2}
+
+
+def case_key_ref(record: Any) -> KeyRef:
+    """Return the key reference of a record encrypted under its case's data key."""
+    return KeyRef(
+        record.organisation_id,
+        CASE_KEY,
+        record.case_id,
+        preloaded_relation(record, "case", "data_key"),
+    )
 
 
 class Defender(models.Model):
@@ -196,12 +207,7 @@ class Note(models.Model):
         return f"note {self.pk}"
 
     def vault_key_ref(self) -> KeyRef:
-        return KeyRef(
-            self.organisation_id,
-            CASE_KEY,
-            self.case_id,
-            preloaded_relation(self, "case", "data_key"),
-        )
+        return case_key_ref(self)
 
 
 class ErasureState(models.TextChoices):
@@ -259,12 +265,7 @@ class CaseKeyedRecord(models.Model):
         ordering = ["recorded_at"]
 
     def vault_key_ref(self) -> KeyRef:
-        return KeyRef(
-            self.organisation_id,
-            CASE_KEY,
-            self.case_id,  # type: ignore[attr-defined]
-            preloaded_relation(self, "case", "data_key"),
-        )
+        return case_key_ref(self)
 
 
 class Assignment(models.Model):

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from haven.accounts.models import Membership, Organisation
-from haven.cases.models import CASE_KEY, Case
+from haven.cases.models import Case, case_key_ref
 from haven.vault.fields import EncryptedJSONField
 from haven.vault.keyring import KeyRef, preloaded_relation
 from haven.vault.models import DataKey
@@ -157,12 +157,7 @@ class PersecutorReach(models.Model):
         return f"persecutor reach for {self.case_id}"
 
     def vault_key_ref(self) -> KeyRef:
-        return KeyRef(
-            self.organisation_id,
-            CASE_KEY,
-            self.case_id,
-            preloaded_relation(self, "case", "data_key"),
-        )
+        return case_key_ref(self)
 
 
 class ApplicationStatus(models.TextChoices):
@@ -230,12 +225,7 @@ class Application(models.Model):
         return f"application {self.pk}"
 
     def vault_key_ref(self) -> KeyRef:
-        return KeyRef(
-            self.organisation_id,
-            CASE_KEY,
-            self.case_id,
-            preloaded_relation(self, "case", "data_key"),
-        )
+        return case_key_ref(self)
 
     @property
     def has_consent(self) -> bool:
