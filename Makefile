@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 PG_URL ?= postgresql://postgres@127.0.0.1:5432/test
 PYTEST_ARGS ?=
 
-.PHONY: install demo test test-sqlite test-postgres lint format bench lock clean
+.PHONY: install demo test test-sqlite test-postgres lint format messages bench lock clean
 
 install: $(STAMP)
 
@@ -47,6 +47,12 @@ lint: install
 format: install
 	$(BIN)/ruff check --fix src tests bench
 	$(BIN)/ruff format src tests bench
+
+# Catalogues carry no source locations, so two branches that add strings merge without conflicts
+# over line numbers; the compiled .mo files are committed.
+messages: install
+	cd src/haven && ../../$(BIN)/haven manage makemessages -l es -l fr -l ar --ignore "static/*" --no-location
+	cd src/haven && ../../$(BIN)/haven manage compilemessages
 
 bench: install
 	$(BIN)/python -m pip install --quiet --require-hashes --only-binary :all: -r requirements/bench.txt
