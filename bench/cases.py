@@ -42,8 +42,7 @@ from tests.cases.factories import assigned_case, tension_facts  # noqa: E402
 from tests.conftest import make_member, sign_in  # noqa: E402
 
 from haven.accounts.access import requires  # noqa: E402
-from haven.accounts.models import Membership, Role, User  # noqa: E402
-from haven.accounts.policy import Permission  # noqa: E402
+from haven.accounts.models import User  # noqa: E402
 from haven.accounts.services import organisation_create  # noqa: E402
 from haven.cases import forms  # noqa: E402
 from haven.cases.models import (  # noqa: E402
@@ -71,6 +70,8 @@ from haven.cases.services import (  # noqa: E402
 )
 from haven.domain.lifecycle import CASE_MACHINE  # noqa: E402
 from haven.domain.lifecycle import CaseStatus as Lifecycle  # noqa: E402
+from haven.organisations.models import Membership, Role  # noqa: E402
+from haven.organisations.policy import Permission  # noqa: E402
 from haven.vault.keyring import keyring_scope  # noqa: E402
 from haven.vault.models import DataKey  # noqa: E402
 

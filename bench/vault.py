@@ -37,10 +37,11 @@ from django.db import connection, models  # noqa: E402
 from django.template import Context, Template, engines  # noqa: E402
 from django.test import RequestFactory  # noqa: E402
 
-from haven.accounts.models import Membership, Role, User  # noqa: E402
+from haven.accounts.models import User  # noqa: E402
 from haven.accounts.services import organisation_create  # noqa: E402
 from haven.audit.events import EventType  # noqa: E402
 from haven.audit.services import record_event  # noqa: E402
+from haven.organisations.models import Membership, Role  # noqa: E402
 from haven.vault.fields import Ciphertext, EncryptedTextField  # noqa: E402
 from haven.vault.keyring import KeyRef, keyring_scope, preloaded_relation  # noqa: E402
 from haven.vault.models import DataKey  # noqa: E402

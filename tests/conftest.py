@@ -16,8 +16,9 @@ from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 
 from haven.accounts import signin, totp
-from haven.accounts.models import LoginSession, Membership, Organisation, Role, User
+from haven.accounts.models import LoginSession, User
 from haven.accounts.services import organisation_create
+from haven.organisations.models import Membership, Organisation, Role
 
 PASSWORD = "correct horse battery staple 7"
 KNOWN_TOTP_SECRET = bytes.fromhex("3132333435363738393031323334353637383930")

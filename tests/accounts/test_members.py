@@ -7,10 +7,11 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from haven.accounts.models import Invitation, Membership, Role, User
+from haven.accounts.models import Invitation, User
 from haven.accounts.services import invitation_create
 from haven.audit.events import EventType
 from haven.audit.models import AuditEvent
+from haven.organisations.models import Membership, Role
 
 
 def invite(coordinator, role=Role.CASEWORKER):

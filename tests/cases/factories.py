@@ -83,7 +83,7 @@ def tension_facts() -> dict[str, Any]:
 
 
 def membership_of(user, organisation):
-    from haven.accounts.models import Membership
+    from haven.organisations.models import Membership
 
     return Membership.objects.get(user=user, organisation=organisation)
 

@@ -6,7 +6,6 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from haven.accounts.models import Role
 from haven.audit.events import EventType
 from haven.audit.models import AuditEvent
 from haven.audit.verification import verify_chain
@@ -22,6 +21,7 @@ from haven.cases.services import (
     defender_search,
     note_add,
 )
+from haven.organisations.models import Role
 from haven.vault.errors import KeyDestroyedError
 from haven.vault.keyring import keyring_scope
 from haven.vault.models import BlindIndexEntry, DataKey

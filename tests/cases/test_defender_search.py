@@ -2,12 +2,12 @@
 
 import pytest
 
-from haven.accounts.models import Role
 from haven.audit.events import EventType
 from haven.audit.models import AuditEvent
 from haven.cases import services
 from haven.cases.selectors import case_principal_defender
 from haven.cases.services import CaseError, defender_search
+from haven.organisations.models import Role
 from haven.vault.errors import SearchRateLimitedError
 from tests.cases.factories import CANARY_NAME, open_canary_case
 from tests.conftest import make_member

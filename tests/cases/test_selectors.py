@@ -5,11 +5,11 @@ import uuid
 import pytest
 from django.core import serializers
 
-from haven.accounts.models import Membership, Role
 from haven.cases.models import Case
 from haven.cases.selectors import CaseNotFoundError, case_get, visible_cases
 from haven.cases.services import case_assign
 from haven.cases.transfer import export_document
+from haven.organisations.models import Membership, Role
 from haven.vault.keyring import keyring_scope
 from tests.cases.factories import CANARY_REFERENCE, open_canary_case
 from tests.conftest import make_member

@@ -12,7 +12,6 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from haven.accounts.models import Role
 from haven.audit.events import EventType
 from haven.audit.models import AuditEvent
 from haven.cases.models import (
@@ -28,6 +27,7 @@ from haven.cases.models import (
 )
 from haven.cases.services import consent_record, threat_record
 from haven.domain.protection import ELEMENT_QUESTIONS
+from haven.organisations.models import Role
 from tests.cases.factories import (
     CANARY_ADDRESS,
     CANARY_NAME,
@@ -461,8 +461,8 @@ def test_the_dashboard_lists_divergent_cases_first(organisation, caseworker, sig
 
 def test_legal_advisers_see_only_assigned_cases_but_coordinators_see_all(organisation, coordinator):
     """The object rule and the SQL filter agree for every role (AZ-03)."""
-    from haven.accounts.policy import Permission, may
     from haven.cases.selectors import visible_cases
+    from haven.organisations.policy import Permission, may
 
     adviser = make_member(organisation, Role.LEGAL_ADVISER, "lee.adviser")
     case = assigned_case(organisation, coordinator)

@@ -6,8 +6,8 @@ real services. Every person is invented; "Harbour Test Fellowship" is not a real
 import datetime
 from typing import Any
 
-from haven.accounts.models import Membership
 from haven.cases.services import case_assign, case_open
+from haven.organisations.models import Membership
 from haven.programmes import services
 from haven.programmes.models import ApplicationRoute, Programme
 from tests.programmes.fictional_facts import fictional_facts

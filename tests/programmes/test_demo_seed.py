@@ -1,9 +1,9 @@
 """The demo seeds each organisation's catalogue, a few intake windows and waiting applications."""
 
-from haven.accounts.models import Organisation
 from haven.cases.selectors import CLOSED_STATUSES
 from haven.demo import seed_all
 from haven.demo.programmes import DEMO_APPLICATIONS
+from haven.organisations.models import Organisation
 from haven.programmes.models import Application, IntakeWindow, Programme
 from haven.programmes.services import matching_run_create
 from haven.reference import seed_programmes

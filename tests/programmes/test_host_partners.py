@@ -3,9 +3,9 @@
 import pytest
 from django.urls import reverse
 
-from haven.accounts.models import Role
 from haven.audit.events import EventType
 from haven.audit.models import AuditEvent
+from haven.organisations.models import Role
 from haven.programmes.models import HostPartnerAssignment
 from haven.programmes.services import (
     ProgrammeError,

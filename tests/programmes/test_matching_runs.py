@@ -6,12 +6,12 @@ the proposal and its approval into offers, all audited.
 import pytest
 from django.db import connection
 
-from haven.accounts.models import Membership
 from haven.audit.events import EventType
 from haven.audit.models import AuditEvent
 from haven.cases.selectors import case_facts
 from haven.cases.services import assessment_run
 from haven.domain.placement_fit import PREFERENCE_POINTS
+from haven.organisations.models import Membership
 from haven.programmes.catalogue import case_facts_documents
 from haven.programmes.matching_problem import (
     EXCLUDED_NOT_AVAILABLE,

@@ -3,9 +3,9 @@
 import pytest
 from django.urls import reverse
 
-from haven.accounts.models import Role
 from haven.audit.events import EventType
 from haven.audit.models import AuditEvent
+from haven.organisations.models import Role
 from haven.programmes.models import Application, IntakeWindow, MatchingRun, Programme
 from haven.programmes.services import application_create, matching_run_create
 from tests.programmes.factories import (

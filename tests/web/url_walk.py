@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.converters import StringConverter, UUIDConverter
 
-from haven.accounts.models import LoginSession, Membership, Organisation, Role, User
+from haven.accounts.models import LoginSession, User
 from haven.accounts.services import invitation_create
+from haven.organisations.models import Membership, Organisation, Role
 from haven.programmes.models import Programme
 from haven.programmes.services import application_create, matching_run_create
 from tests.programmes.factories import (

@@ -10,7 +10,7 @@ one place and a view cannot forget it; a view with no declaration is refused (AZ
 - ``@signed_in``: any fully signed-in account; the view itself limits what it shows to the user's
   own things (their sessions, the dashboard).
 - ``@requires(Permission.X)``: a signed-in member of the current organisation whose role grants
-  ``X`` (checked by ``haven.accounts.policy``). Object-level checks then happen in selectors.
+  ``X`` (checked by ``haven.organisations.policy``). Object-level checks then happen in selectors.
 
 On top of its declaration, a view that reveals an identity, changes a second factor or grants a
 role adds ``@requires_recent_second_factor`` (SESS-04): a stolen unlocked session is then not
@@ -28,7 +28,8 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from haven.accounts.policy import Permission
+from haven.accounts import signin
+from haven.organisations.policy import Permission
 
 ViewFunction = TypeVar("ViewFunction", bound=Callable[..., Any])
 
@@ -110,8 +111,6 @@ def requires_recent_second_factor(
     def decorator(inner: ViewFunction) -> ViewFunction:
         @functools.wraps(inner)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            from haven.accounts import signin
-
             if signin.second_factor_is_recent(request):
                 response: HttpResponse = inner(request, *args, **kwargs)
                 return response

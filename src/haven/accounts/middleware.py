@@ -19,7 +19,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,10 +27,10 @@ from django.utils.translation import gettext as _
 from haven.accounts import signin
 from haven.accounts.access import AccessKind, policy_of
 from haven.accounts.models import LoginSession, User
-from haven.accounts.policy import may
 from haven.accounts.selectors import membership_current
 from haven.audit.events import EventType
 from haven.audit.services import record_event
+from haven.organisations.policy import may
 
 # Writing the last-seen time on every request would make every page a database write.
 LAST_SEEN_RESOLUTION_SECONDS = 30
@@ -84,11 +84,9 @@ class AccessMiddleware:
         view_args: tuple[Any, ...],
         view_kwargs: dict[str, Any],
     ) -> HttpResponse | None:
-        from haven.web.views import page_not_found
-
         policy = policy_of(view_func)
         if policy is None:
-            return page_not_found(request)
+            raise Http404
         if policy.kind == AccessKind.PUBLIC:
             return None
         user = request.user
@@ -111,4 +109,4 @@ class AccessMiddleware:
             organisation=membership.organisation if membership else None,
             data={"permission": policy.permission.value},
         )
-        return page_not_found(request)
+        raise Http404

@@ -20,11 +20,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from haven.accounts.models import (
     Invitation,
     LoginSession,
-    Membership,
-    Organisation,
     RecoveryCode,
     RecoveryCodeDevice,
-    Role,
     SecurityNotice,
     SecurityNoticeKind,
     User,
@@ -32,6 +29,7 @@ from haven.accounts.models import (
 )
 from haven.audit.events import EventType
 from haven.audit.services import record_event
+from haven.organisations.models import Membership, Organisation, Role
 
 ORGANISATION_SLUG_TAKEN = "An organisation with the slug {slug!r} already exists."
 INVITATION_LIFETIME = timedelta(hours=72)

@@ -8,6 +8,7 @@ from django.dispatch import receiver
 
 from haven.accounts.lockout import lockout_recorded
 from haven.accounts.models import SecurityNoticeKind, User
+from haven.accounts.services import home_organisation, security_notice_create
 from haven.audit.events import EventType
 from haven.audit.services import record_event
 
@@ -18,8 +19,6 @@ def record_lockout(
 ) -> None:
     if not username:
         return
-    from haven.accounts.services import home_organisation, security_notice_create
-
     with transaction.atomic():
         if not lockout_recorded(username):
             return

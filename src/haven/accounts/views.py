@@ -37,8 +37,9 @@ from haven.accounts.forms import (
     OrganisationChoiceForm,
     RoleForm,
 )
-from haven.accounts.models import Membership, RecoveryCodeDevice, User
-from haven.accounts.policy import Permission
+from haven.accounts.models import RecoveryCodeDevice, User
+from haven.organisations.models import Membership
+from haven.organisations.policy import Permission
 
 CODE_REFUSED = gettext_lazy("That code was not accepted. Check it and try again.")
 TOO_MANY_CODES = gettext_lazy("Too many wrong codes. Wait a minute, then try again.")

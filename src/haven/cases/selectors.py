@@ -16,7 +16,6 @@ from django.db.models import F, Prefetch, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from haven.accounts.models import Membership, Organisation, Role
 from haven.cases.access import supervises_all_cases, visible_cases_filter
 from haven.cases.facts_mapping import build_facts
 from haven.cases.models import (
@@ -34,6 +33,7 @@ from haven.cases.models import (
     StatusChange,
     Threat,
 )
+from haven.organisations.models import Membership, Organisation, Role
 from haven.vault.keyring import current_keyring
 
 CASE_KEYS = "data_key__organisation_key"

@@ -15,7 +15,6 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from haven.accounts.models import Membership, Organisation, Role
 from haven.audit.events import EventType
 from haven.audit.models import AuditEvent
 from haven.audit.services import record_event
@@ -46,6 +45,7 @@ from haven.cases.models import (
     Urgency,
 )
 from haven.cases.selectors import is_coordinator, membership_roles
+from haven.organisations.models import Membership, Organisation, Role
 from haven.vault.blind_index import (
     blind_index_candidates,
     blind_index_delete,

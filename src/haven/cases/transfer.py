@@ -21,7 +21,6 @@ from django.utils import timezone
 from jsonschema import Draft202012Validator, FormatChecker
 from referencing import Registry, Resource
 
-from haven.accounts.models import Organisation
 from haven.audit.events import EventType
 from haven.audit.services import record_event
 from haven.cases.facts_mapping import build_facts
@@ -35,6 +34,7 @@ from haven.cases.services import (
     defender_update,
     note_add,
 )
+from haven.organisations.models import Organisation
 from haven.vault.keyring import keyring_scope
 
 SCHEMA_ID = "haven.case-import/1"

@@ -21,14 +21,14 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from haven.accounts.access import requires, requires_recent_second_factor
-from haven.accounts.models import Membership
-from haven.accounts.policy import Permission, may
 from haven.cases import forms, selectors, services
 from haven.cases.models import Case, CaseStatus
 from haven.cases.services import CaseError, DuplicateSubmissionError
 from haven.domain.lifecycle import CASE_MACHINE, REQUIREMENT_DESCRIPTIONS, Requirement
 from haven.domain.lifecycle import CaseStatus as Lifecycle
 from haven.domain.protection import ELEMENT_QUESTIONS
+from haven.organisations.models import Membership
+from haven.organisations.policy import Permission, may
 from haven.uploads import DEFAULT_MAX_BYTES, RejectionCode, UploadRejected, download_headers
 from haven.vault.errors import SearchRateLimitedError
 

@@ -14,9 +14,9 @@ def _fail(command: str, message: object) -> int:
 
 def import_cases(args: argparse.Namespace) -> int:
     django_setup.setup()
-    from haven.accounts.models import Organisation
     from haven.cases.services import CaseError
     from haven.cases.transfer import ImportInvalidError, cases_import, parse_import_bytes
+    from haven.organisations.models import Organisation
     from haven.vault import archives
     from haven.vault.errors import VaultError
 
@@ -59,8 +59,8 @@ def import_cases(args: argparse.Namespace) -> int:
 
 def export_cases(args: argparse.Namespace) -> int:
     django_setup.setup()
-    from haven.accounts.models import Organisation
     from haven.cases.transfer import cases_export
+    from haven.organisations.models import Organisation
     from haven.vault import archives
     from haven.vault.errors import VaultError
 

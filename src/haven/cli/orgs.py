@@ -8,7 +8,7 @@ from haven.cli import django_setup
 
 def list_orgs(args: argparse.Namespace) -> int:
     django_setup.setup()
-    from haven.accounts.models import Organisation
+    from haven.organisations.models import Organisation
 
     for organisation in Organisation.objects.order_by("slug"):
         state = "" if organisation.is_active else "\t(inactive)"

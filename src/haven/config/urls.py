@@ -9,7 +9,7 @@ urlpatterns = [
     path("", include("haven.web.urls")),
     path("accounts/", include("haven.accounts.urls")),
     path("members/", include("haven.accounts.member_urls")),
-    path("audit/", include("haven.audit.urls")),
+    path("audit/", include("haven.web.audit_urls")),
     path("cases/", include("haven.cases.urls")),
     path("programmes/", include("haven.programmes.urls")),
     path("i18n/setlang/", public(set_language), name="set_language"),

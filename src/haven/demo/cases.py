@@ -14,13 +14,13 @@ import random
 from django.db import transaction
 from django.utils import timezone
 
-from haven.accounts.models import Membership, Organisation, Role
 from haven.cases.models import URGENCY_RANK, Case, CaseStatus, StatusChange, Urgency
 from haven.cases.services import assessment_run, case_assign
 from haven.cases.transfer import cases_import
 from haven.demo import DemoLogin, require_demo_settings
 from haven.demo.platform import ORGANISATIONS
 from haven.fictional import generate_cases
+from haven.organisations.models import Membership, Organisation, Role
 from haven.vault.keyring import keyring_scope
 
 CASES_PER_ORGANISATION = 20

@@ -5,9 +5,10 @@ import secrets
 from django.db import transaction
 
 from haven.accounts import totp
-from haven.accounts.models import Membership, Organisation, Role, User
+from haven.accounts.models import User
 from haven.accounts.services import organisation_create
 from haven.demo import DemoLogin, require_demo_settings
+from haven.organisations.models import Membership, Organisation, Role
 
 # Printed by `haven demo`; usable only on a demo database, which is never production.
 DEMO_PASSWORD = "demo only: harbour lights"  # noqa: S105

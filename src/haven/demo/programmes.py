@@ -11,9 +11,9 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from haven.accounts.models import Membership, Organisation, Role
 from haven.cases.models import Case, CaseStatus
 from haven.demo import DemoLogin, require_demo_settings
+from haven.organisations.models import Membership, Organisation, Role
 from haven.programmes.models import Application, ApplicationRoute, IntakeWindow, Programme
 from haven.programmes.services import (
     application_change_status,

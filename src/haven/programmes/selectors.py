@@ -12,9 +12,9 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import Http404
 
-from haven.accounts.models import Membership, Role
 from haven.cases import selectors as case_selectors
 from haven.cases.models import Case
+from haven.organisations.models import Membership, Role
 from haven.programmes.models import (
     Application,
     ApplicationStatus,

@@ -14,7 +14,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from haven.accounts.models import Membership, Organisation, Role
 from haven.audit.events import EventType
 from haven.audit.services import record_event
 from haven.cases.models import Assessment, Case
@@ -22,6 +21,7 @@ from haven.cases.selectors import CLOSED_STATUSES
 from haven.domain.matching import parse_problem, result_to_json, solve
 from haven.domain.matching.engine import ENGINE_VERSION
 from haven.domain.risk import LEVELS as RISK_LEVELS
+from haven.organisations.models import Membership, Organisation, Role
 from haven.programmes.catalogue import (
     CATALOGUE_FIELDS,
     asylum_policy_text,

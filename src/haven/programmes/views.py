@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from haven.accounts.access import requires
-from haven.accounts.models import Membership
-from haven.accounts.policy import Permission, may
+from haven.organisations.models import Membership
+from haven.organisations.policy import Permission, may
 from haven.programmes import selectors, services
 from haven.programmes.catalogue import asylum_policy_text, return_expectation_text
 from haven.programmes.forms import (

@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "haven.web",
+    "haven.organisations",
     "haven.accounts",
     "haven.audit",
     "haven.vault",

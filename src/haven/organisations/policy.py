@@ -18,7 +18,7 @@ from collections.abc import Callable
 from enum import StrEnum, unique
 from typing import Any
 
-from haven.accounts.models import Membership, Role
+from haven.organisations.models import Membership, Role
 
 
 @unique

@@ -1,16 +1,43 @@
-"""The audit screen: auditors and coordinators read their organisation's events (AUD-01)."""
+"""The audit screen: auditors and coordinators read their organisation's events (AUD-01).
 
+A screen, so it lives in the web layer above the audit core it reads."""
+
+from django import forms
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 
 from haven.accounts.access import requires
-from haven.accounts.models import Membership
-from haven.accounts.policy import Permission
-from haven.audit.forms import AuditFilterForm
+from haven.audit.events import EventType
 from haven.audit.selectors import AuditFilter, actor_names, audit_event_list
+from haven.organisations.models import Membership
+from haven.organisations.policy import Permission
 
 PAGE_SIZE = 50
+
+
+class AuditFilterForm(forms.Form):
+    """The audit screen's filters. Every field is optional; ids only, never names or free text."""
+
+    event_type = forms.ChoiceField(
+        label=_("Event"),
+        required=False,
+        choices=[("", _("Any"))] + [(e.value, e.value) for e in EventType],
+    )
+    actor = forms.ChoiceField(label=_("Who"), required=False, choices=[("", _("Anyone"))])
+    object_id = forms.CharField(label=_("Object id"), required=False, max_length=64)
+    date_from = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args: object, actors: dict[str, str], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        ordered = sorted(actors.items(), key=lambda item: item[1])
+        self.fields["actor"].choices = [("", _("Anyone")), *ordered]  # type: ignore[attr-defined]
 
 
 @requires(Permission.VIEW_AUDIT_LOG)
