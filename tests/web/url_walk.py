@@ -131,7 +131,18 @@ def _matching_run(organisation: Organisation, member: User) -> uuid.UUID:
     return matching_run_create(actor=member, organisation=organisation, windows=[window]).pk
 
 
+def _api_token(organisation: Organisation, member: User) -> uuid.UUID:
+    from haven.api.tokens import token_create
+
+    membership = Membership.objects.get(user=member, organisation=organisation)
+    token, _secret = token_create(
+        membership=membership, name="walk", scopes=["cases:read"], lifetime_days=7
+    )
+    return token.pk
+
+
 OBJECT_FACTORIES: dict[str, ObjectFactory] = {
+    "token_id": _api_token,
     "membership_id": _membership,
     "invitation_id": _invitation,
     "session_id": _login_session,
