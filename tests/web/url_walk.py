@@ -158,7 +158,11 @@ OBJECT_FACTORIES: dict[str, ObjectFactory] = {
 }
 
 # Values for string parameters, which never name an object of an organisation.
-STRING_VALUES: dict[str, str] = {"token": "no-such-invitation-token", "section": "defender"}
+STRING_VALUES: dict[str, str] = {
+    "token": "no-such-invitation-token",
+    "section": "defender",
+    "table": "cases-by-status",
+}
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Final
+from typing import Any, Final
 
 SMALLEST_SHOWN: Final = 5
 """Counts from 1 up to this value less one are hidden (the usual threshold in statistical disclosure control)."""
@@ -81,7 +81,7 @@ def _complement(line: list[Cell], values: Mapping[Cell, int], hidden: set[Cell])
 
 
 def suppress(
-    counts: Mapping[Cell, int],
+    counts: Mapping[Any, int],
     rows: Iterable[Key],
     columns: Iterable[Key],
     *,
