@@ -17,6 +17,7 @@ from haven.programmes.services import (
     persecutor_reach_set,
 )
 from haven.vault.keyring import keyring_scope
+from tests.acting import acting
 from tests.programmes.factories import (
     make_programme,
     make_window,
@@ -225,9 +226,7 @@ def test_eligibility_is_checked_again_on_changed_facts(organisation, caseworker)
     with keyring_scope():
         assert Application.objects.get(pk=application.pk).eligibility["verdict"] == "not_eligible"
     case_update(
-        case=case,
-        actor=caseworker,
-        facts=fictional_facts(languages=["es", "en"]),
+        membership=acting(caseworker), case=case, facts=fictional_facts(languages=["es", "en"])
     )
 
     snapshot = application_check_eligibility(actor=caseworker, application=application)

@@ -20,6 +20,7 @@ from haven.accounts.services import invitation_create
 from haven.organisations.models import Membership, Organisation, Role
 from haven.programmes.models import Programme
 from haven.programmes.services import application_create, matching_run_create
+from tests.acting import acting
 from tests.programmes.factories import (
     make_programme,
     make_window,
@@ -81,7 +82,9 @@ def _attachment(organisation: Organisation, member: User) -> uuid.UUID:
     from haven.cases.services import attachment_add
 
     case = Case.objects.get(pk=_case(organisation, member))
-    return attachment_add(actor=member, case=case, name="statement.txt", data=b"A statement.\n").pk
+    return attachment_add(
+        membership=acting(member), case=case, name="statement.txt", data=b"A statement.\n"
+    ).pk
 
 
 def _consent(organisation: Organisation, member: User) -> uuid.UUID:
@@ -92,7 +95,7 @@ def _consent(organisation: Organisation, member: User) -> uuid.UUID:
 
     case = Case.objects.get(pk=_case(organisation, member))
     return consent_record(
-        actor=member,
+        membership=acting(member),
         case=case,
         purpose=ConsentPurpose.PROCESSING,
         given_on=datetime.date(2026, 1, 5),

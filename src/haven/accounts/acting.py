@@ -1,0 +1,37 @@
+"""
+Who is acting when a service runs: a member of an organisation, or Haven itself.
+
+Every service and selector takes the acting member first, as ``membership``. A few writes also
+happen with no person behind them: the ``haven cases import`` command run by an operator, the demo
+seeders and background jobs. Those pass ``SYSTEM`` instead, never ``None``: a web request always
+has a membership, so a missing one stays a refusal (``may(None, ...)`` is false) and cannot be
+mistaken for the system. The audit chain records a system action with no actor.
+"""
+
+from __future__ import annotations
+
+from typing import Final, final
+
+from haven.accounts.models import User
+from haven.organisations.models import Membership
+
+
+@final
+class SystemActor:
+    """Haven itself: an operator's command, a demo seeder or a scheduled job, never a web request."""
+
+    def __repr__(self) -> str:
+        return "SYSTEM"
+
+
+SYSTEM: Final = SystemActor()
+
+Acting = Membership | SystemActor
+"""A member of an organisation, or ``SYSTEM`` for the writes no person makes."""
+
+
+def acting_user(membership: Acting) -> User | None:
+    """Return the account to record as the actor: none for ``SYSTEM``."""
+    if isinstance(membership, SystemActor):
+        return None
+    return membership.user
