@@ -69,20 +69,20 @@ def make_window(programme, actor=None, *, places: int = 2, beds: int | None = No
         "capacities": capacities,
         "status": "open",
     } | fields
-    return services.intake_window_save(actor=actor, programme=programme, data=data)
+    return services.intake_window_save(membership=acting(actor), programme=programme, data=data)
 
 
 def submitted_application(actor, case, programme, window=None, *, rank: int | None = None):
     """A draft started, consented to and submitted, as a caseworker would."""
     application = services.application_create(
-        actor=actor,
+        membership=acting(actor),
         case=case,
         programme=programme,
         intake_window=window,
         route=ApplicationRoute.APPLIED,
         preference_rank=rank,
     )
-    services.application_record_consent(actor=actor, application=application)
+    services.application_record_consent(membership=acting(actor), application=application)
     return services.application_change_status(
-        actor=actor, application=application, status="submitted"
+        membership=acting(actor), application=application, status="submitted"
     )

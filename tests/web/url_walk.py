@@ -120,7 +120,7 @@ def _intake_window(organisation: Organisation, member: User) -> uuid.UUID:
 
 def _application(organisation: Organisation, member: User) -> uuid.UUID:
     return application_create(
-        actor=member,
+        membership=acting(member),
         case=open_fictional_case(organisation, member),
         programme=_existing_programme(organisation),
         route="applied",
@@ -131,7 +131,9 @@ def _matching_run(organisation: Organisation, member: User) -> uuid.UUID:
     programme = _existing_programme(organisation)
     window = make_window(programme, member)
     submitted_application(member, open_fictional_case(organisation, member), programme, window)
-    return matching_run_create(actor=member, organisation=organisation, windows=[window]).pk
+    return matching_run_create(
+        membership=acting(member), organisation=organisation, windows=[window]
+    ).pk
 
 
 OBJECT_FACTORIES: dict[str, ObjectFactory] = {

@@ -14,6 +14,7 @@ from typing import Final, final
 
 from haven.accounts.models import User
 from haven.organisations.models import Membership
+from haven.organisations.policy import Permission, may
 
 
 @final
@@ -35,3 +36,10 @@ def acting_user(membership: Acting) -> User | None:
     if isinstance(membership, SystemActor):
         return None
     return membership.user
+
+
+def permits(membership: Acting, permission: Permission, obj: object = None) -> bool:
+    """Return whether the actor may do ``permission``: ``SYSTEM`` may, a member as ``may`` says."""
+    if isinstance(membership, SystemActor):
+        return True
+    return may(membership, permission, obj)
