@@ -10,9 +10,15 @@ mistaken for the system. The audit chain records a system action with no actor.
 
 from __future__ import annotations
 
-from typing import Final, final
+import re
+from collections.abc import Mapping
+from typing import Any, Final, final
+
+from django.db.models import Model
 
 from haven.accounts.models import User
+from haven.audit.events import EventType
+from haven.audit.services import record_event
 from haven.organisations.models import Membership
 from haven.organisations.policy import Permission, may
 
@@ -26,6 +32,8 @@ class SystemActor:
 
 
 SYSTEM: Final = SystemActor()
+
+_SNAKE = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 
 Acting = Membership | SystemActor
 """A member of an organisation, or ``SYSTEM`` for the writes no person makes."""
@@ -43,3 +51,20 @@ def permits(membership: Acting, permission: Permission, obj: object = None) -> b
     if isinstance(membership, SystemActor):
         return True
     return may(membership, permission, obj)
+
+
+def record_action(
+    event_type: EventType, membership: Acting, subject: Model, data: Mapping[str, Any] | None = None
+) -> None:
+    """
+    Audit what ``membership`` did to ``subject``: the chain gets the subject's kind (its class name
+    in snake case, e.g. ``intake_window``), id and organisation, and ``data`` (ids and enum values).
+    """
+    record_event(
+        event_type,
+        actor=acting_user(membership),
+        organisation=getattr(subject, "organisation_id", subject.pk),
+        object_type=_SNAKE.sub("_", type(subject).__name__).lower(),
+        object_id=subject.pk,
+        data=data,
+    )

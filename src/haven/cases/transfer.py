@@ -21,9 +21,8 @@ from django.utils import timezone
 from jsonschema import Draft202012Validator, FormatChecker
 from referencing import Registry, Resource
 
-from haven.accounts.acting import Acting, acting_user
+from haven.accounts.acting import Acting, record_action
 from haven.audit.events import EventType
-from haven.audit.services import record_event
 from haven.cases.facts_mapping import build_facts
 from haven.cases.models import Case, CaseDefender, CaseStatus, Dependant, Note, Prosecution, Threat
 from haven.cases.selectors import case_principal_defender
@@ -156,13 +155,11 @@ def cases_import(*, membership: Acting, organisation: Organisation, document: An
                 if body not in known_notes:
                     note_add(membership=membership, case=case, body=body)
                     known_notes.add(body)
-        record_event(
+        record_action(
             EventType.CASES_IMPORTED,
-            actor=acting_user(membership),
-            organisation=organisation,
-            object_type="organisation",
-            object_id=organisation.pk,
-            data={"created": created, "updated": updated},
+            membership,
+            organisation,
+            {"created": created, "updated": updated},
         )
     return ImportReport(created=created, updated=updated)
 
@@ -239,18 +236,9 @@ def cases_export(
     """
     document = export_document(organisation=organisation)
     artifact = seal(json.dumps(document, ensure_ascii=False, indent=1).encode())
-    record_event(
-        EventType.CASES_EXPORTED,
-        actor=acting_user(membership),
-        organisation=organisation,
-        object_type="organisation",
-        object_id=organisation.pk,
-        data={
-            "cases": len(document["cases"]),
-            "bytes": len(artifact),
-            "sha256": hashlib.sha256(artifact).hexdigest(),
-        },
-    )
+    sha256 = hashlib.sha256(artifact).hexdigest()
+    data = {"cases": len(document["cases"]), "bytes": len(artifact), "sha256": sha256}
+    record_action(EventType.CASES_EXPORTED, membership, organisation, data)
     return artifact
 
 

@@ -8,6 +8,7 @@ never go into a URL: search and reveal are POSTs whose answers are rendered, not
 """
 
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -388,38 +389,28 @@ def threat_add(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
     )
 
 
+def _saves_details(service: Callable[..., object]) -> Callable[..., None]:
+    """The save step of a record whose form holds case-facts fields only."""
+
+    def save(membership: Membership, case: Case, form: Any, token: uuid.UUID) -> None:
+        details = forms.object_from_cleaned(form.cleaned_data)
+        service(membership=membership, case=case, details=details, submission_token=token)
+
+    return save
+
+
 @requires(Permission.CASE_EDIT)
 def prosecution_add(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
-    def save(membership: Membership, case: Case, form: Any, token: uuid.UUID) -> None:
-        services.prosecution_record(
-            membership=membership,
-            case=case,
-            details=forms.object_from_cleaned(form.cleaned_data),
-            submission_token=token,
-        )
-
-    return _record_view(
-        request,
-        case_id,
-        form_class=forms.ProsecutionForm,
-        title=_("Record a prosecution"),
-        save=save,
-    )
+    save = _saves_details(services.prosecution_record)
+    title = _("Record a prosecution")
+    return _record_view(request, case_id, form_class=forms.ProsecutionForm, title=title, save=save)
 
 
 @requires(Permission.CASE_EDIT)
 def dependant_add(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
-    def save(membership: Membership, case: Case, form: Any, token: uuid.UUID) -> None:
-        services.dependant_record(
-            membership=membership,
-            case=case,
-            details=forms.object_from_cleaned(form.cleaned_data),
-            submission_token=token,
-        )
-
-    return _record_view(
-        request, case_id, form_class=forms.DependantForm, title=_("Record a dependant"), save=save
-    )
+    save = _saves_details(services.dependant_record)
+    title = _("Record a dependant")
+    return _record_view(request, case_id, form_class=forms.DependantForm, title=title, save=save)
 
 
 @requires(Permission.CASE_EDIT)

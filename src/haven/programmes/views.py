@@ -7,6 +7,7 @@ with a message, and a form page with bad input is shown again with status 400.
 """
 
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -296,30 +297,35 @@ def application_detail(request: HavenRequest, application_id: uuid.UUID) -> Http
     )
 
 
-@requires(Permission.MANAGE_APPLICATIONS)
-@require_POST
-def application_eligibility(request: HavenRequest, application_id: uuid.UUID) -> HttpResponse:
-    application = selectors.application_get(_member(request), application_id)
+def _application_action(
+    request: HavenRequest, application_id: uuid.UUID, service: Callable[..., object], done: str
+) -> HttpResponse:
+    """Run ``service`` on an application the member may see; back to it with ``done`` or why not."""
+    member = _member(request)
+    application = selectors.application_get(member, application_id)
     try:
-        services.application_check_eligibility(membership=_member(request), application=application)
+        service(membership=member, application=application)
     except services.ProgrammeError as error:
         _refused(request, error)
     else:
-        messages.success(request, _("Eligibility checked again on the case's current facts."))
+        messages.success(request, done)
     return redirect("programmes:application", application_id=application.pk)
+
+
+@requires(Permission.MANAGE_APPLICATIONS)
+@require_POST
+def application_eligibility(request: HavenRequest, application_id: uuid.UUID) -> HttpResponse:
+    done = _("Eligibility checked again on the case's current facts.")
+    return _application_action(
+        request, application_id, services.application_check_eligibility, done
+    )
 
 
 @requires(Permission.MANAGE_APPLICATIONS)
 @require_POST
 def application_consent(request: HavenRequest, application_id: uuid.UUID) -> HttpResponse:
-    application = selectors.application_get(_member(request), application_id)
-    try:
-        services.application_record_consent(membership=_member(request), application=application)
-    except services.ProgrammeError as error:
-        _refused(request, error)
-    else:
-        messages.success(request, _("The defender's informed consent is recorded."))
-    return redirect("programmes:application", application_id=application.pk)
+    done = _("The defender's informed consent is recorded.")
+    return _application_action(request, application_id, services.application_record_consent, done)
 
 
 @requires(Permission.MANAGE_APPLICATIONS)

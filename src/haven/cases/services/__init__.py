@@ -26,7 +26,6 @@ from haven.cases.services.attachments import attachment_add, attachment_read
 from haven.cases.services.consents import consent_record, consent_withdraw
 from haven.cases.services.defenders import IDENTITY_FIELDS, defender_update
 from haven.cases.services.erasure import case_erasure_approve, case_erasure_request
-from haven.cases.services.guards import facts_problems
 from haven.cases.services.intake import case_intake
 from haven.cases.services.lifecycle import (
     DERIVED_REQUIREMENTS,
@@ -73,7 +72,6 @@ __all__ = [
     "defender_update",
     "dependant_record",
     "derived_requirements",
-    "facts_problems",
     "facts_section_update",
     "identity_reveal",
     "note_add",

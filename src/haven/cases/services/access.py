@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from haven.accounts.acting import Acting, acting_user
+from haven.accounts.acting import Acting, acting_user, record_action
 from haven.audit.events import EventType
 from haven.audit.services import record_event
 from haven.cases.errors import CaseError
@@ -23,7 +23,6 @@ from haven.cases.models import (
     NotificationKind,
 )
 from haven.cases.selectors import case_by_code, case_principal_defender, visible_cases
-from haven.cases.services.events import record_case_event
 from haven.cases.services.guards import check_live, required_reason
 from haven.organisations.models import Membership, Role
 from haven.vault.keyring import keyring_scope
@@ -51,12 +50,7 @@ def case_assign(*, membership: Acting, case: Case, assignee: Membership) -> Assi
         defaults={"assigned_by": acting_user(membership)},
     )
     if created:
-        record_case_event(
-            EventType.CASE_ASSIGNED,
-            membership=membership,
-            case=case,
-            data={"membership": str(assignee.pk)},
-        )
+        record_action(EventType.CASE_ASSIGNED, membership, case, {"membership": str(assignee.pk)})
     return assignment
 
 
@@ -65,12 +59,7 @@ def case_unassign(*, membership: Acting, case: Case, assignee: Membership) -> No
     """Take a member off the access list; their next request no longer sees the case (AZ-03)."""
     deleted, _count = Assignment.objects.filter(case=case, membership=assignee).delete()
     if deleted:
-        record_case_event(
-            EventType.CASE_UNASSIGNED,
-            membership=membership,
-            case=case,
-            data={"membership": str(assignee.pk)},
-        )
+        record_action(EventType.CASE_UNASSIGNED, membership, case, {"membership": str(assignee.pk)})
 
 
 def break_glass_open(*, membership: Membership, code: str, reason: str) -> Case:
@@ -126,11 +115,11 @@ def _break_glass_grant(*, membership: Membership, case: Case, reason: str) -> Ca
         )
         for coordinator in coordinators
     )
-    record_case_event(
+    record_action(
         EventType.BREAK_GLASS,
-        membership=membership,
-        case=case,
-        data={"grant_id": grant.pk, "outcome": "granted", "hours": BREAK_GLASS_HOURS},
+        membership,
+        case,
+        {"grant_id": grant.pk, "outcome": "granted", "hours": BREAK_GLASS_HOURS},
     )
     return case
 
@@ -162,11 +151,11 @@ def identity_reveal(*, membership: Membership, case: Case, reason: str) -> Defen
         )
         reveal.reason = cleaned
         reveal.save()
-    record_case_event(
+    record_action(
         EventType.IDENTITY_REVEALED,
-        membership=membership,
-        case=case,
-        data={"reveal_id": reveal.pk, "defender_id": defender.pk if defender else ""},
+        membership,
+        case,
+        {"reveal_id": reveal.pk, "defender_id": defender.pk if defender else ""},
     )
     return defender
 
@@ -177,9 +166,4 @@ def case_viewed(*, membership: Membership, case: Case, by_break_glass: bool) -> 
     Record that a member opened a case page, so bulk browsing by an insider shows in the audit
     log (T3). Side effect: one ``case.viewed`` event saying whether access came by break-glass.
     """
-    record_case_event(
-        EventType.CASE_VIEWED,
-        membership=membership,
-        case=case,
-        data={"break_glass": by_break_glass},
-    )
+    record_action(EventType.CASE_VIEWED, membership, case, {"break_glass": by_break_glass})

@@ -6,11 +6,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from haven.accounts.acting import record_action
 from haven.audit.events import EventType
 from haven.cases.errors import CaseError
 from haven.cases.models import Assessment, Case
 from haven.cases.selectors import case_facts
-from haven.cases.services.events import record_case_event
 from haven.cases.services.guards import check_live, raise_problems
 from haven.cases.services.receipts import form_receipt_claim
 from haven.domain.assessment import assess
@@ -79,11 +79,11 @@ def assessment_run(
         assessment.save()
     Case.objects.filter(pk=case.pk).update(risk_views_diverge=diverge, updated_at=timezone.now())
     case.risk_views_diverge = diverge
-    record_case_event(
+    record_action(
         EventType.ASSESSMENT_RECORDED,
-        membership=membership,
-        case=case,
-        data={
+        membership,
+        case,
+        {
             "assessment_id": assessment.pk,
             "engine_version": assessment.engine_version,
             "views_diverge": diverge,

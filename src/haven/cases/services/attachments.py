@@ -8,10 +8,10 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from haven.accounts.acting import record_action
 from haven.audit.events import EventType
 from haven.cases.errors import CaseError
 from haven.cases.models import Attachment, Case
-from haven.cases.services.events import record_case_event
 from haven.cases.services.guards import check_live
 from haven.organisations.models import Membership
 from haven.uploads import UploadRejected, sanitise
@@ -44,11 +44,8 @@ def attachment_add(*, membership: Membership, case: Case, name: str, data: bytes
         cleaned = sanitise(data, name)
     except UploadRejected as rejected:
         with transaction.atomic():
-            record_case_event(
-                EventType.ATTACHMENT_REJECTED,
-                membership=membership,
-                case=case,
-                data={"reason": str(rejected.code)},
+            record_action(
+                EventType.ATTACHMENT_REJECTED, membership, case, {"reason": str(rejected.code)}
             )
         raise
     with transaction.atomic(), keyring_scope() as ring:
@@ -76,11 +73,11 @@ def attachment_add(*, membership: Membership, case: Case, name: str, data: bytes
             attachment.storage_name, ContentFile(sealed.getvalue())
         )
         attachment.save()
-    record_case_event(
+    record_action(
         EventType.ATTACHMENT_ADDED,
-        membership=membership,
-        case=case,
-        data={
+        membership,
+        case,
+        {
             "attachment_id": attachment.pk,
             "bytes": attachment.size,
             "original_sha256": cleaned.original_sha256,
@@ -107,10 +104,7 @@ def attachment_read(*, membership: Membership, attachment: Attachment) -> bytes:
                 plain,
                 file_aad(case.vault_key_ref(), attachment.pk),
             )
-        record_case_event(
-            EventType.ATTACHMENT_DOWNLOADED,
-            membership=membership,
-            case=case,
-            data={"attachment_id": attachment.pk},
+        record_action(
+            EventType.ATTACHMENT_DOWNLOADED, membership, case, {"attachment_id": attachment.pk}
         )
     return plain.getvalue()

@@ -7,12 +7,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from haven.accounts.acting import Acting, acting_user
+from haven.accounts.acting import Acting, acting_user, record_action
 from haven.audit.events import EventType
 from haven.audit.services import record_event
 from haven.cases.errors import CaseError
 from haven.cases.models import Case, Consent, ConsentPurpose
-from haven.cases.services.events import record_case_event
 from haven.cases.services.guards import check_live, touch
 from haven.cases.services.receipts import form_receipt_claim
 from haven.vault.keyring import keyring_scope
@@ -51,12 +50,7 @@ def consent_record(
         consent.details = {"purpose": purpose, "given_on": given_on.isoformat(), "scope": scope}
         consent.save()
     touch(case)
-    record_case_event(
-        EventType.CONSENT_RECORDED,
-        membership=membership,
-        case=case,
-        data={"consent_id": consent.pk},
-    )
+    record_action(EventType.CONSENT_RECORDED, membership, case, {"consent_id": consent.pk})
     return consent
 
 

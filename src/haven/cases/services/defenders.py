@@ -6,9 +6,8 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from haven.accounts.acting import Acting, acting_user
+from haven.accounts.acting import Acting, record_action
 from haven.audit.events import EventType
-from haven.audit.services import record_event
 from haven.cases.errors import CaseError
 from haven.cases.models import Defender
 from haven.cases.services.guards import CASE_ERASED
@@ -66,12 +65,5 @@ def defender_update(
         _set_identity(defender, identity)
         defender.save()
         blind_index_update(defender, ring)
-        record_event(
-            EventType.CASE_UPDATED,
-            actor=acting_user(membership),
-            organisation=defender.organisation_id,
-            object_type="defender",
-            object_id=defender.pk,
-            data={"fields": sorted(identity)},
-        )
+        record_action(EventType.CASE_UPDATED, membership, defender, {"fields": sorted(identity)})
     return defender

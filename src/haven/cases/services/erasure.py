@@ -6,11 +6,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from haven.accounts.acting import record_action
 from haven.audit.events import EventType
 from haven.cases.errors import CaseError
 from haven.cases.models import Case, CaseDefender, CaseErasure, CaseStatus, Defender, ErasureState
 from haven.cases.selectors import is_coordinator
-from haven.cases.services.events import record_case_event
 from haven.cases.services.guards import check_live
 from haven.organisations.models import Membership
 from haven.vault.blind_index import blind_index_delete
@@ -50,12 +50,7 @@ def case_erasure_request(*, membership: Membership, case: Case) -> CaseErasure:
         requested_at=now,
         expires_at=now + ERASURE_APPROVAL_WINDOW,
     )
-    record_case_event(
-        EventType.SHRED_REQUESTED,
-        membership=membership,
-        case=case,
-        data={"erasure_id": erasure.pk},
-    )
+    record_action(EventType.SHRED_REQUESTED, membership, case, {"erasure_id": erasure.pk})
     return erasure
 
 
@@ -102,16 +97,11 @@ def case_erasure_approve(*, membership: Membership, erasure: CaseErasure) -> Cas
     erasure.approved_by = membership.user
     erasure.approved_at = now
     erasure.save(update_fields=["state", "approved_by", "approved_at"])
-    record_case_event(
+    record_action(
         EventType.SHRED_APPROVED,
-        membership=membership,
-        case=case,
-        data={"erasure_id": erasure.pk, "requested_by": erasure.requested_by.public_id},
+        membership,
+        case,
+        {"erasure_id": erasure.pk, "requested_by": erasure.requested_by.public_id},
     )
-    record_case_event(
-        EventType.CASE_SHREDDED,
-        membership=membership,
-        case=case,
-        data={"defender_ids": erased_defenders},
-    )
+    record_action(EventType.CASE_SHREDDED, membership, case, {"defender_ids": erased_defenders})
     return erasure

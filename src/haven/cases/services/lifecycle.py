@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from haven.accounts.acting import record_action
 from haven.audit.events import EventType
 from haven.cases.errors import CaseError
 from haven.cases.models import (
@@ -17,7 +18,6 @@ from haven.cases.models import (
     StatusChange,
     Threat,
 )
-from haven.cases.services.events import record_case_event
 from haven.domain.lifecycle import CASE_MACHINE, TransitionError
 from haven.domain.lifecycle import CaseStatus as Lifecycle
 from haven.organisations.models import Membership
@@ -127,10 +127,10 @@ def case_transition(
         change.save()
     Case.objects.filter(pk=case.pk).update(status=target, updated_at=timezone.now())
     case.status = target
-    record_case_event(
+    record_action(
         EventType.CASE_STATUS_CHANGED,
-        membership=membership,
-        case=case,
-        data={"from": change.from_status, "to": target, "confirmed": confirmed_only},
+        membership,
+        case,
+        {"from": change.from_status, "to": target, "confirmed": confirmed_only},
     )
     return change

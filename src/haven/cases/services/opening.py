@@ -8,7 +8,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from haven.accounts.acting import Acting, acting_user
+from haven.accounts.acting import Acting, acting_user, record_action
 from haven.audit.events import EventType
 from haven.cases.facts_mapping import SplitFacts, split_facts
 from haven.cases.models import (
@@ -21,7 +21,6 @@ from haven.cases.models import (
     Urgency,
 )
 from haven.cases.services.defenders import defender_create
-from haven.cases.services.events import record_case_event
 from haven.cases.services.guards import check_urgency
 from haven.cases.services.records import case_update
 from haven.organisations.models import Organisation
@@ -75,11 +74,8 @@ def case_open(
         case.save()
         CaseDefender.objects.create(case=case, defender=defender)
         _records_create(membership=membership, case=case, split=split)
-        record_case_event(
-            EventType.CASE_OPENED,
-            membership=membership,
-            case=case,
-            data={"code": case.code, "defender_id": defender.pk},
+        record_action(
+            EventType.CASE_OPENED, membership, case, {"code": case.code, "defender_id": defender.pk}
         )
     return case
 

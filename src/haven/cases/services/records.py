@@ -11,18 +11,9 @@ from typing import Any, TypeVar
 from django.db import transaction
 from django.utils import timezone
 
-from haven.accounts.acting import Acting, acting_user
+from haven.accounts.acting import Acting, acting_user, record_action
 from haven.audit.events import EventType
-from haven.cases.models import (
-    URGENCY_RANK,
-    Case,
-    Dependant,
-    Note,
-    Prosecution,
-    Threat,
-    Urgency,
-)
-from haven.cases.services.events import record_case_event
+from haven.cases.models import URGENCY_RANK, Case, Dependant, Note, Prosecution, Threat, Urgency
 from haven.cases.services.guards import (
     check_live,
     check_urgency,
@@ -54,9 +45,7 @@ def case_update(
             case.external_reference = external_reference
             changed.append("external_reference")
         case.save()
-        record_case_event(
-            EventType.CASE_UPDATED, membership=membership, case=case, data={"fields": changed}
-        )
+        record_action(EventType.CASE_UPDATED, membership, case, {"fields": changed})
     return case
 
 
@@ -75,9 +64,7 @@ def note_add(
             body=body,
         )
         note.save()
-        record_case_event(
-            EventType.NOTE_ADDED, membership=membership, case=case, data={"note_id": note.pk}
-        )
+        record_action(EventType.NOTE_ADDED, membership, case, {"note_id": note.pk})
     return note
 
 
@@ -113,9 +100,7 @@ def threat_record(
         )
         threat.save()
     touch(case)
-    record_case_event(
-        EventType.THREAT_RECORDED, membership=membership, case=case, data={"threat_id": threat.pk}
-    )
+    record_action(EventType.THREAT_RECORDED, membership, case, {"threat_id": threat.pk})
     return threat
 
 
@@ -123,13 +108,12 @@ Row = TypeVar("Row", Prosecution, Dependant)
 
 
 def _fact_row_record(
-    *,
-    membership: Membership,
-    case: Case,
-    details: Mapping[str, Any],
     model: type[Row],
     facts_key: str,
     event_type: EventType,
+    membership: Membership,
+    case: Case,
+    details: Mapping[str, Any],
 ) -> Row:
     """Check ``details`` as one more entry of ``facts[facts_key]``, store it encrypted, audit it."""
     check_live(case)
@@ -143,12 +127,7 @@ def _fact_row_record(
         )
         row.save()
     touch(case)
-    record_case_event(
-        event_type,
-        membership=membership,
-        case=case,
-        data={f"{model._meta.model_name}_id": row.pk},
-    )
+    record_action(event_type, membership, case, {f"{model._meta.model_name}_id": row.pk})
     return row
 
 
@@ -163,12 +142,7 @@ def prosecution_record(
     """Add a prosecution (checked like a threat). Side effect: ``case.prosecution_recorded``."""
     form_receipt_claim(token=submission_token, case=case)
     return _fact_row_record(
-        membership=membership,
-        case=case,
-        details=details,
-        model=Prosecution,
-        facts_key="prosecutions",
-        event_type=EventType.PROSECUTION_RECORDED,
+        Prosecution, "prosecutions", EventType.PROSECUTION_RECORDED, membership, case, details
     )
 
 
@@ -183,12 +157,7 @@ def dependant_record(
     """Add a dependant (checked like a threat). Side effect: ``case.dependant_recorded``."""
     form_receipt_claim(token=submission_token, case=case)
     return _fact_row_record(
-        membership=membership,
-        case=case,
-        details=details,
-        model=Dependant,
-        facts_key="dependants",
-        event_type=EventType.DEPENDANT_RECORDED,
+        Dependant, "dependants", EventType.DEPENDANT_RECORDED, membership, case, details
     )
 
 
@@ -226,11 +195,8 @@ def facts_section_update(
         case.facts = document
         case.updated_at = timezone.now()
         case.save()
-    record_case_event(
-        EventType.CASE_UPDATED,
-        membership=membership,
-        case=case,
-        data={"fields": ["facts"], "section": section},
+    record_action(
+        EventType.CASE_UPDATED, membership, case, {"fields": ["facts"], "section": section}
     )
     return case
 
@@ -249,10 +215,10 @@ def case_settings_update(
         updated_at=timezone.now(),
     )
     case.urgency, case.next_due_on = urgency, next_due_on
-    record_case_event(
+    record_action(
         EventType.CASE_UPDATED,
-        membership=membership,
-        case=case,
-        data={"fields": ["urgency", "next_due_on"], "urgency": urgency},
+        membership,
+        case,
+        {"fields": ["urgency", "next_due_on"], "urgency": urgency},
     )
     return case

@@ -7,17 +7,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from haven.accounts.acting import Acting, acting_user, permits
+from haven.accounts.acting import Acting, acting_user, permits, record_action
 from haven.audit.events import EventType
-from haven.audit.services import record_event
 from haven.cases.models import Case
 from haven.cases.selectors import CLOSED_STATUSES
 from haven.organisations.policy import Permission
-from haven.programmes.catalogue import (
-    asylum_policy_text,
-    case_assessment,
-    return_expectation_text,
-)
+from haven.programmes.catalogue import asylum_policy_text, case_assessment, return_expectation_text
 from haven.programmes.errors import ProgrammeError
 from haven.programmes.models import (
     Application,
@@ -89,13 +84,8 @@ def persecutor_reach_set(
         record.updated_by = acting_user(membership)
         record.updated_at = timezone.now()
         record.save()
-        record_event(
-            EventType.PERSECUTOR_REACH_UPDATED,
-            actor=acting_user(membership),
-            organisation=case.organisation_id,
-            object_type="case",
-            object_id=case.pk,
-            data={"countries": len(countries)},
+        record_action(
+            EventType.PERSECUTOR_REACH_UPDATED, membership, case, {"countries": len(countries)}
         )
     return countries
 
@@ -144,13 +134,11 @@ def application_create(
         )
         application.eligibility = _eligibility_snapshot(case, programme)
         application.save()
-        record_event(
+        record_action(
             EventType.APPLICATION_CREATED,
-            actor=acting_user(membership),
-            organisation=case.organisation_id,
-            object_type="application",
-            object_id=application.pk,
-            data={
+            membership,
+            application,
+            {
                 "case_id": case.pk,
                 "programme_id": programme.pk,
                 "intake_window_id": intake_window.pk if intake_window else None,
@@ -189,13 +177,11 @@ def application_check_eligibility(
         application.eligibility = snapshot
         application.updated_at = timezone.now()
         application.save(update_fields=["eligibility", "updated_at"])
-        record_event(
+        record_action(
             EventType.APPLICATION_ELIGIBILITY_CHECKED,
-            actor=acting_user(membership),
-            organisation=application.organisation_id,
-            object_type="application",
-            object_id=application.pk,
-            data={"verdict": snapshot["verdict"], "engine_version": snapshot["engine_version"]},
+            membership,
+            application,
+            {"verdict": snapshot["verdict"], "engine_version": snapshot["engine_version"]},
         )
     return snapshot
 
@@ -230,13 +216,11 @@ def application_record_consent(*, membership: Acting, application: Application) 
             "updated_at",
         ]
     )
-    record_event(
+    record_action(
         EventType.APPLICATION_CONSENT_RECORDED,
-        actor=acting_user(membership),
-        organisation=application.organisation_id,
-        object_type="application",
-        object_id=application.pk,
-        data={"programme_id": application.programme_id},
+        membership,
+        application,
+        {"programme_id": application.programme_id},
     )
     return application
 
@@ -294,13 +278,11 @@ def application_status_move(
         application.status = status
         application.updated_at = timezone.now()
         application.save(update_fields=fields)
-        record_event(
+        record_action(
             EventType.APPLICATION_STATUS_CHANGED,
-            actor=acting_user(membership),
-            organisation=application.organisation_id,
-            object_type="application",
-            object_id=application.pk,
-            data={
+            membership,
+            application,
+            {
                 "from": current,
                 "to": status,
                 "intake_window_id": application.intake_window_id,

@@ -8,18 +8,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from haven.accounts.acting import Acting, acting_user
+from haven.accounts.acting import Acting, record_action
 from haven.audit.events import EventType
-from haven.audit.services import record_event
 from haven.organisations.models import Membership, Organisation, Role
-from haven.programmes.catalogue import (
-    CATALOGUE_FIELDS,
-)
+from haven.programmes.catalogue import CATALOGUE_FIELDS
 from haven.programmes.errors import ProgrammeError
-from haven.programmes.models import (
-    HostPartnerAssignment,
-    Programme,
-)
+from haven.programmes.models import HostPartnerAssignment, Programme
 from haven.reference import seed_programmes
 
 #: Catalogue fields the model stores without null: a missing list is empty, missing text blank.
@@ -59,13 +53,11 @@ def programme_catalogue_seed(*, membership: Acting, organisation: Organisation) 
                 value = copy.copy(NEVER_NULL[field])
             setattr(programme, field, value)
         programme.save()
-        record_event(
+        record_action(
             EventType.PROGRAMME_CREATED,
-            actor=acting_user(membership),
-            organisation=organisation,
-            object_type="programme",
-            object_id=programme.pk,
-            data={"catalogue_id": programme.catalogue_id, "source": "seed_catalogue"},
+            membership,
+            programme,
+            {"catalogue_id": programme.catalogue_id, "source": "seed_catalogue"},
         )
         added.append(programme)
     return added
@@ -95,14 +87,7 @@ def programme_update(
         setattr(programme, field, changes[field])
     programme.updated_at = timezone.now()
     programme.save()
-    record_event(
-        EventType.PROGRAMME_UPDATED,
-        actor=acting_user(membership),
-        organisation=programme.organisation_id,
-        object_type="programme",
-        object_id=programme.pk,
-        data={"fields": changed},
-    )
+    record_action(EventType.PROGRAMME_UPDATED, membership, programme, {"fields": changed})
     return changed
 
 
@@ -129,12 +114,10 @@ def host_partner_assign(
         defaults={"organisation_id": programme.organisation_id},
     )
     if created:
-        record_event(
+        record_action(
             EventType.HOST_PARTNER_ASSIGNED,
-            actor=acting_user(membership),
-            organisation=programme.organisation_id,
-            object_type="programme",
-            object_id=programme.pk,
-            data={"membership_id": host_partner.pk},
+            membership,
+            programme,
+            {"membership_id": host_partner.pk},
         )
     return assignment

@@ -7,9 +7,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from haven.accounts.acting import Acting, acting_user
+from haven.accounts.acting import Acting, acting_user, record_action
 from haven.audit.events import EventType
-from haven.audit.services import record_event
 from haven.cases.models import Assessment
 from haven.cases.selectors import CLOSED_STATUSES
 from haven.domain.matching import parse_problem, result_to_json, solve
@@ -25,11 +24,7 @@ from haven.programmes.models import (
     MatchingRunStatus,
     PersecutorReach,
 )
-from haven.programmes.services.applications import (
-    MATCHABLE_STATUSES,
-    S,
-    application_status_move,
-)
+from haven.programmes.services.applications import MATCHABLE_STATUSES, S, application_status_move
 from haven.vault.keyring import keyring_scope
 
 NO_WINDOW_CHOSEN = _("Choose at least one intake window.")
@@ -155,13 +150,11 @@ def matching_run_create(
         run.detail = built.detail
         run.save()
     run.windows.set(chosen)
-    record_event(
+    record_action(
         EventType.MATCHING_RUN_CREATED,
-        actor=acting_user(membership),
-        organisation=organisation,
-        object_type="matching_run",
-        object_id=run.pk,
-        data={
+        membership,
+        run,
+        {
             "windows": [window.pk for window in chosen],
             "applicants": problem.applicant_count,
             "placed": len(result["assignments"]),
@@ -221,12 +214,10 @@ def matching_run_approve(*, membership: Acting, run: MatchingRun) -> list[Applic
     run.approved_by = acting_user(membership)
     run.approved_at = timezone.now()
     run.save(update_fields=["status", "approved_by", "approved_at"])
-    record_event(
+    record_action(
         EventType.MATCHING_RUN_APPROVED,
-        actor=acting_user(membership),
-        organisation=run.organisation_id,
-        object_type="matching_run",
-        object_id=run.pk,
-        data={"offers": [application.pk for application in offered]},
+        membership,
+        run,
+        {"offers": [application.pk for application in offered]},
     )
     return offered

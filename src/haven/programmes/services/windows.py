@@ -6,14 +6,10 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from haven.accounts.acting import Acting, acting_user
+from haven.accounts.acting import Acting, record_action
 from haven.audit.events import EventType
-from haven.audit.services import record_event
 from haven.programmes.errors import ProgrammeError
-from haven.programmes.models import (
-    IntakeWindow,
-    Programme,
-)
+from haven.programmes.models import IntakeWindow, Programme
 
 WINDOW_CLOSES_BEFORE_OPENING = _("The window cannot close before it opens.")
 STAY_ENDS_BEFORE_STARTING = _("The stay cannot end before it starts.")
@@ -86,12 +82,10 @@ def intake_window_save(
     for field in changed:
         setattr(window, field, data[field])
     window.save()
-    record_event(
+    record_action(
         EventType.INTAKE_WINDOW_SAVED,
-        actor=acting_user(membership),
-        organisation=programme.organisation_id,
-        object_type="intake_window",
-        object_id=window.pk,
-        data={"programme_id": programme.pk, "created": created, "fields": changed},
+        membership,
+        window,
+        {"programme_id": programme.pk, "created": created, "fields": changed},
     )
     return window
