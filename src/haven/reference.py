@@ -28,7 +28,7 @@ def schema(name: str) -> dict[str, Any]:
 
 
 def seed_programmes() -> list[dict[str, Any]]:
-    """The seed programme catalogue (a copy of shared/reference/programmes.json)."""
+    """The seed programme catalogue: the protection programmes Haven knows at first start-up."""
     loaded: list[dict[str, Any]] = _read_json("data/programmes.json")
     return loaded
 

@@ -8,7 +8,9 @@ policy and a selector); each docstring says which one it assumes.
 
 import hashlib
 import secrets
+from collections.abc import Mapping
 from datetime import timedelta
+from typing import Any
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -55,6 +57,23 @@ def home_organisation(user: User) -> Organisation | None:
     return membership.organisation if membership else None
 
 
+def account_event_record(
+    event_type: EventType, user: User | None, data: Mapping[str, Any] | None = None
+) -> None:
+    """
+    Record an event about an account, acted by that account (or by no one for an unknown name),
+    filed under its home organisation.
+    """
+    record_event(
+        event_type,
+        actor=user,
+        organisation=home_organisation(user) if user else None,
+        object_type="user",
+        object_id=user.public_id if user else "",
+        data=data,
+    )
+
+
 # Organisations -------------------------------------------------------------------------------
 
 
@@ -91,50 +110,23 @@ def sign_in_failure_record(*, username: str) -> None:
     when the name belongs to one.
     """
     user = User.objects.filter(username=username).first()
-    record_event(
-        EventType.LOGIN_FAILED,
-        actor=user,
-        organisation=home_organisation(user) if user else None,
-        object_type="user",
-        object_id=user.public_id if user else "",
-    )
+    account_event_record(EventType.LOGIN_FAILED, user)
 
 
 @transaction.atomic
 def second_factor_failure_record(*, user: User, method: str) -> None:
     """Record a refused second-factor code (AUTH-05)."""
-    record_event(
-        EventType.SECOND_FACTOR_FAILED,
-        actor=user,
-        organisation=home_organisation(user),
-        object_type="user",
-        object_id=user.public_id,
-        data={"method": method},
-    )
+    account_event_record(EventType.SECOND_FACTOR_FAILED, user, {"method": method})
 
 
 def step_up_success_record(*, user: User, method: str) -> None:
     """Record a correct step-up code given to reach a sensitive action (SESS-04)."""
-    record_event(
-        EventType.STEP_UP_SUCCEEDED,
-        actor=user,
-        organisation=home_organisation(user),
-        object_type="user",
-        object_id=user.public_id,
-        data={"method": method},
-    )
+    account_event_record(EventType.STEP_UP_SUCCEEDED, user, {"method": method})
 
 
 def step_up_failure_record(*, user: User, method: str) -> None:
     """Record a refused step-up code (SESS-04); the throttle itself lives on the device."""
-    record_event(
-        EventType.STEP_UP_FAILED,
-        actor=user,
-        organisation=home_organisation(user),
-        object_type="user",
-        object_id=user.public_id,
-        data={"method": method},
-    )
+    account_event_record(EventType.STEP_UP_FAILED, user, {"method": method})
 
 
 @transaction.atomic
@@ -149,14 +141,7 @@ def totp_enrolment_confirm(*, user: User, device: TOTPDevice) -> list[str]:
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     TOTPDevice.objects.filter(user=user, confirmed=False).exclude(pk=device.pk).delete()
-    record_event(
-        EventType.SECOND_FACTOR_ENROLLED,
-        actor=user,
-        organisation=home_organisation(user),
-        object_type="user",
-        object_id=user.public_id,
-        data={"method": "totp"},
-    )
+    account_event_record(EventType.SECOND_FACTOR_ENROLLED, user, {"method": "totp"})
     security_notice_create(user=user, kind=SecurityNoticeKind.SECOND_FACTOR_ENROLLED)
     return _recovery_codes_replace(user=user)
 
@@ -194,14 +179,7 @@ def _recovery_codes_replace(*, user: User) -> list[str]:
     RecoveryCode.objects.bulk_create(
         RecoveryCode(device=device, code_digest=recovery_code_digest(code)) for code in codes
     )
-    record_event(
-        EventType.BACKUP_CODES_REGENERATED,
-        actor=user,
-        organisation=home_organisation(user),
-        object_type="user",
-        object_id=user.public_id,
-        data={"count": len(codes)},
-    )
+    account_event_record(EventType.BACKUP_CODES_REGENERATED, user, {"count": len(codes)})
     return codes
 
 
@@ -515,11 +493,5 @@ def password_change(*, user: User, new_password: str) -> None:
     validate_password(new_password, user)
     user.set_password(new_password)
     user.save(update_fields=["password"])
-    record_event(
-        EventType.PASSWORD_CHANGED,
-        actor=user,
-        organisation=home_organisation(user),
-        object_type="user",
-        object_id=user.public_id,
-    )
+    account_event_record(EventType.PASSWORD_CHANGED, user)
     security_notice_create(user=user, kind=SecurityNoticeKind.PASSWORD_CHANGED)
