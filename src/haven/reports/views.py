@@ -9,6 +9,7 @@ from haven.accounts.access import requires
 from haven.organisations.models import Membership
 from haven.organisations.policy import Permission
 from haven.reports.selectors import analyst_report
+from haven.uploads.downloads import content_disposition
 
 #: Characters that make a spreadsheet treat a cell as a formula (CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -37,7 +38,11 @@ def table_csv(request: HttpRequest, table: str) -> HttpResponse:
     """One table as CSV, suppressed exactly as on the page."""
     found = analyst_report(membership=_membership(request)).table(table)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{found.slug}.csv"'
+    # A download like any other (UPL-06): an attachment, never sniffed, sandboxed, never cached.
+    response["Content-Disposition"] = content_disposition(f"{found.slug}.csv")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    response["Cache-Control"] = "no-store"
     writer = csv.writer(response)
     for row in found.csv_rows():
         writer.writerow([_spreadsheet_safe(cell) for cell in row])
