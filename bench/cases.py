@@ -43,6 +43,7 @@ from tests.cases.factories import assigned_case, tension_facts  # noqa: E402
 from tests.conftest import make_member, sign_in  # noqa: E402
 
 from haven.accounts.access import requires  # noqa: E402
+from haven.accounts.acting import SYSTEM  # noqa: E402
 from haven.accounts.models import User  # noqa: E402
 from haven.accounts.services import organisation_create  # noqa: E402
 from haven.cases import forms  # noqa: E402
@@ -351,7 +352,9 @@ def page_ratio(client: Client, real_url: str, plain_url: str) -> tuple[float, fl
 
 def main() -> int:
     call_command("migrate", verbosity=0)
-    organisation = organisation_create(slug="bench-light", name="Bench Light (fictional)")
+    organisation = organisation_create(
+        membership=SYSTEM, slug="bench-light", name="Bench Light (fictional)"
+    )
     caseworker = make_member(organisation, Role.CASEWORKER, "bench.caseworker")
     membership = Membership.objects.get(user=caseworker)
     client = Client()

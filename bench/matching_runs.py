@@ -72,7 +72,9 @@ def median_seconds(action, repeats: int = 3) -> float:  # type: ignore[no-untype
 
 def main() -> int:
     call_command("migrate", verbosity=0)
-    organisation = organisation_create(slug="bench-harbour", name="Bench Harbour (fictional)")
+    organisation = organisation_create(
+        membership=SYSTEM, slug="bench-harbour", name="Bench Harbour (fictional)"
+    )
     programmes = [
         make_programme(organisation, catalogue_id=f"bench_{n}", family_allowed=True)
         for n in range(PROGRAMMES)

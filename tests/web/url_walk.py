@@ -40,7 +40,7 @@ def _membership(organisation: Organisation, member: User) -> uuid.UUID:
 
 def _invitation(organisation: Organisation, member: User) -> uuid.UUID:
     invitation, _token = invitation_create(
-        actor=member, organisation=organisation, role=Role.ANALYST
+        membership=acting(member, organisation), role=Role.ANALYST
     )
     return invitation.pk
 

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from haven.accounts.acting import SystemActor, acting_user
 from haven.accounts.models import (
     Invitation,
     LoginSession,
@@ -31,14 +32,16 @@ from haven.accounts.models import (
 )
 from haven.audit.events import EventType
 from haven.audit.services import record_event
+from haven.organisations.errors import ApplicationError
 from haven.organisations.models import Membership, Organisation, Role
+from haven.organisations.policy import Permission, may
 
 ORGANISATION_SLUG_TAKEN = "An organisation with the slug {slug!r} already exists."
 INVITATION_LIFETIME = timedelta(hours=72)
 RECOVERY_CODE_COUNT = 10
 
 
-class MembershipError(ValidationError):
+class MembershipError(ApplicationError):
     """A change to a membership that would leave the organisation in a bad state."""
 
 
@@ -78,11 +81,12 @@ def account_event_record(
 
 
 @transaction.atomic
-def organisation_create(*, slug: str, name: str, actor: object = None) -> Organisation:
+def organisation_create(*, membership: SystemActor, slug: str, name: str) -> Organisation:
     """
     Create an organisation (a tenant) and return it.
 
-    Permission: callers are operators on the command line or a platform administrator.
+    Permission: only Haven itself (``SYSTEM``: the ``haven orgs create`` command, the demo and
+    test set-up) creates tenants; no member of one can.
     Side effects: one ``org.created`` audit event. Raises ``ValidationError`` for a bad or taken slug.
     """
     if Organisation.objects.filter(slug=slug).exists():
@@ -92,7 +96,7 @@ def organisation_create(*, slug: str, name: str, actor: object = None) -> Organi
     organisation.save()
     record_event(
         EventType.ORGANISATION_CREATED,
-        actor=actor,
+        actor=acting_user(membership),
         organisation=organisation,
         object_type="organisation",
         object_id=organisation.pk,
@@ -247,21 +251,23 @@ def login_session_end(
 
 
 @transaction.atomic
-def login_sessions_end_all(*, actor: User, user: User, organisation: Organisation) -> int:
+def login_sessions_end_all(*, membership: Membership, member: Membership) -> int:
     """
-    End every open session of ``user`` at once ("colleague arrested", SESS-03) and return how many.
+    End every open session of ``member``'s account at once ("colleague arrested", SESS-03) and
+    return how many.
 
-    Permission: the actor may end sessions of this member (``Permission.END_MEMBER_SESSIONS``, with
-    the membership fetched by ``member_get``) or is the user.
+    Permission: ``membership`` may end sessions of this member (``Permission.END_MEMBER_SESSIONS``,
+    or ``MANAGE_MEMBERS`` when deactivating), with ``member`` fetched by ``member_get``.
     Side effects: one ``auth.all_sessions_ended`` event with the count.
     """
+    user = member.user
     ended = LoginSession.objects.filter(user=user, ended_at__isnull=True).update(
         ended_at=timezone.now()
     )
     record_event(
         EventType.ALL_SESSIONS_ENDED,
-        actor=actor,
-        organisation=organisation,
+        actor=membership.user,
+        organisation=membership.organisation_id,
         object_type="user",
         object_id=user.public_id,
         data={"count": ended},
@@ -274,18 +280,23 @@ def login_sessions_end_all(*, actor: User, user: User, organisation: Organisatio
 INVITATION_NOT_USABLE = _("This invitation link is not valid any more. Ask for a new one.")
 USERNAME_TAKEN = _("This username is taken. Choose another.")
 CANNOT_CHANGE_OWN_MEMBERSHIP = _("You cannot change or deactivate your own membership.")
+NOT_A_MEMBER_MANAGER = _("Your role does not manage members.")
 
 
 @transaction.atomic
 def invitation_create(
-    *, actor: User, organisation: Organisation, role: Role | str, username: str = ""
+    *, membership: Membership, role: Role | str, username: str = ""
 ) -> tuple[Invitation, str]:
     """
     Create a one-time invitation and return it with its token, the only time the token exists.
 
-    Permission: the actor may manage members of ``organisation`` (``Permission.MANAGE_MEMBERS``).
-    Side effects: one ``org.invitation_created`` event with the role.
+    The invitation is to the member's own organisation. Permission: ``Permission.MANAGE_MEMBERS``,
+    checked here. Side effects: one ``org.invitation_created`` event with the role. Raises
+    MembershipError for a member whose role does not manage members.
     """
+    if not may(membership, Permission.MANAGE_MEMBERS):
+        raise MembershipError(NOT_A_MEMBER_MANAGER)
+    organisation = membership.organisation
     role = Role(role)
     token = secrets.token_urlsafe(32)
     invitation = Invitation.objects.create(
@@ -293,12 +304,12 @@ def invitation_create(
         role=role,
         username=username.strip(),
         token_digest=_digest(token),
-        created_by=actor,
+        created_by=membership.user,
         expires_at=timezone.now() + INVITATION_LIFETIME,
     )
     record_event(
         EventType.INVITATION_CREATED,
-        actor=actor,
+        actor=membership.user,
         organisation=organisation,
         object_type="invitation",
         object_id=invitation.pk,
@@ -357,7 +368,7 @@ def invitation_accept(*, token: str, username: str, password: str) -> User:
 
 
 @transaction.atomic
-def invitation_revoke(*, actor: User, invitation: Invitation) -> None:
+def invitation_revoke(*, membership: Membership, invitation: Invitation) -> None:
     """
     Make an open invitation unusable.
 
@@ -370,89 +381,89 @@ def invitation_revoke(*, actor: User, invitation: Invitation) -> None:
     invitation.save(update_fields=["revoked_at"])
     record_event(
         EventType.INVITATION_REVOKED,
-        actor=actor,
+        actor=membership.user,
         organisation=invitation.organisation_id,
         object_type="invitation",
         object_id=invitation.pk,
     )
 
 
-def _refuse_own(actor: User, membership: Membership) -> None:
-    if membership.user_id == actor.pk:
+def _refuse_own(membership: Membership, member: Membership) -> None:
+    if member.user_id == membership.user_id:
         raise MembershipError(CANNOT_CHANGE_OWN_MEMBERSHIP)
 
 
-@transaction.atomic
-def membership_change_role(*, actor: User, membership: Membership, role: Role | str) -> Membership:
-    """
-    Give a member another role; it takes effect on their next request.
+def _record_member_event(event_type: EventType, membership: Membership, member: Membership) -> None:
+    record_event(
+        event_type,
+        actor=membership.user,
+        organisation=member.organisation_id,
+        object_type="membership",
+        object_id=member.pk,
+    )
 
-    Permission: ``Permission.MANAGE_MEMBERS``, membership fetched by ``member_get``.
-    Side effects: one ``org.member_role_changed`` event with both roles. Raises
-    ``MembershipError`` for the actor's own membership.
+
+@transaction.atomic
+def membership_change_role(
+    *, membership: Membership, member: Membership, role: Role | str
+) -> Membership:
     """
-    _refuse_own(actor, membership)
+    Give ``member`` another role; it takes effect on their next request.
+
+    Permission: ``Permission.MANAGE_MEMBERS``, ``member`` fetched by ``member_get``.
+    Side effects: one ``org.member_role_changed`` event with both roles. Raises
+    ``MembershipError`` for the acting member's own membership.
+    """
+    _refuse_own(membership, member)
     role = Role(role)
-    previous = membership.role
+    previous = member.role
     if previous == role:
-        return membership
-    membership.role = role
-    membership.save(update_fields=["role"])
+        return member
+    member.role = role
+    member.save(update_fields=["role"])
     record_event(
         EventType.MEMBER_ROLE_CHANGED,
-        actor=actor,
-        organisation=membership.organisation_id,
+        actor=membership.user,
+        organisation=member.organisation_id,
         object_type="membership",
-        object_id=membership.pk,
+        object_id=member.pk,
         data={"from": previous, "to": role.value},
     )
-    return membership
+    return member
 
 
 @transaction.atomic
-def membership_deactivate(*, actor: User, membership: Membership) -> Membership:
+def membership_deactivate(*, membership: Membership, member: Membership) -> Membership:
     """
     Withdraw a member's access and end all their sessions at once.
 
-    Permission: ``Permission.MANAGE_MEMBERS``, membership fetched by ``member_get``.
+    Permission: ``Permission.MANAGE_MEMBERS``, ``member`` fetched by ``member_get``.
     Side effects: ``org.member_deactivated`` and ``auth.all_sessions_ended`` events. Raises
-    ``MembershipError`` for the actor's own membership.
+    ``MembershipError`` for the acting member's own membership.
     """
-    _refuse_own(actor, membership)
-    if membership.is_active:
-        membership.is_active = False
-        membership.save(update_fields=["is_active"])
-        record_event(
-            EventType.MEMBER_DEACTIVATED,
-            actor=actor,
-            organisation=membership.organisation_id,
-            object_type="membership",
-            object_id=membership.pk,
-        )
-    login_sessions_end_all(actor=actor, user=membership.user, organisation=membership.organisation)
-    return membership
+    _refuse_own(membership, member)
+    if member.is_active:
+        member.is_active = False
+        member.save(update_fields=["is_active"])
+        _record_member_event(EventType.MEMBER_DEACTIVATED, membership, member)
+    login_sessions_end_all(membership=membership, member=member)
+    return member
 
 
 @transaction.atomic
-def membership_reactivate(*, actor: User, membership: Membership) -> Membership:
+def membership_reactivate(*, membership: Membership, member: Membership) -> Membership:
     """
     Give a deactivated member their access back (with their existing second factor).
 
-    Permission: ``Permission.MANAGE_MEMBERS``, membership fetched by ``member_get``.
+    Permission: ``Permission.MANAGE_MEMBERS``, ``member`` fetched by ``member_get``.
     Side effects: one ``org.member_reactivated`` event.
     """
-    _refuse_own(actor, membership)
-    if not membership.is_active:
-        membership.is_active = True
-        membership.save(update_fields=["is_active"])
-        record_event(
-            EventType.MEMBER_REACTIVATED,
-            actor=actor,
-            organisation=membership.organisation_id,
-            object_type="membership",
-            object_id=membership.pk,
-        )
-    return membership
+    _refuse_own(membership, member)
+    if not member.is_active:
+        member.is_active = True
+        member.save(update_fields=["is_active"])
+        _record_member_event(EventType.MEMBER_REACTIVATED, membership, member)
+    return member
 
 
 # In-app security notices (AUTH-10) -------------------------------------------------------------
