@@ -123,3 +123,104 @@ def test_the_openapi_schema_is_served_and_the_docs_page_is_not(client):
     assert schema.status_code == 200
     assert "/api/v1/cases" in schema.json()["paths"]
     assert client.get("/api/v1/docs").status_code == 404
+
+
+THREAT = {"date": "2026-06-01", "kind": "smear_campaign", "actor": "political_party"}
+
+
+def _write_client(user, make_token, api_client):
+    return api_client(make_token(user, scopes=("cases:read", "records:write")))
+
+
+def test_recording_a_threat_through_the_api(cases_of_harbour, caseworker, make_token, api_client):
+    mine, _ = cases_of_harbour
+    client = _write_client(caseworker, make_token, api_client)
+    url = reverse("api:threat_create", kwargs={"case_id": mine.pk})
+
+    response = client.post(
+        url,
+        {"details": THREAT, "narrative": "Posters at the office."},
+        content_type="application/json",
+    )
+
+    assert response.status_code == 201, response.content
+    assert response.json()["details"]["kind"] == "smear_campaign"
+    threats = client.get(reverse("api:case_threats", kwargs={"case_id": mine.pk})).json()
+    assert [t["narrative"] for t in threats][-1] == "Posters at the office."
+    assert AuditEvent.objects.filter(event_type="case.threat_recorded").exists()
+
+
+def test_a_malformed_body_is_422_with_the_field_path_and_saves_nothing(
+    cases_of_harbour, caseworker, make_token, api_client
+):
+    mine, _ = cases_of_harbour
+    client = _write_client(caseworker, make_token, api_client)
+    url = reverse("api:threat_create", kwargs={"case_id": mine.pk})
+    before = mine.threats.count()
+
+    wrong_type = client.post(url, {"details": "not an object"}, content_type="application/json")
+    not_json = client.post(url, "{not json", content_type="application/json")
+
+    assert wrong_type.status_code == 422
+    assert ["body", "threat", "details"] in [e["loc"] for e in wrong_type.json()["detail"]]
+    assert not_json.status_code in {400, 422}
+    assert mine.threats.count() == before
+
+
+def test_facts_the_engines_refuse_are_400_with_the_reason(
+    cases_of_harbour, caseworker, make_token, api_client
+):
+    mine, _ = cases_of_harbour
+    client = _write_client(caseworker, make_token, api_client)
+    url = reverse("api:threat_create", kwargs={"case_id": mine.pk})
+
+    response = client.post(
+        url, {"details": {**THREAT, "kind": "no_such_kind"}}, content_type="application/json"
+    )
+
+    assert response.status_code == 400
+    assert response.json()["detail"]
+    assert mine.threats.count() == 0
+
+
+def test_writing_needs_the_write_scope(cases_of_harbour, caseworker, make_token, api_client):
+    mine, _ = cases_of_harbour
+    read_only = api_client(make_token(caseworker))
+    url = reverse("api:threat_create", kwargs={"case_id": mine.pk})
+
+    response = read_only.post(url, {"details": THREAT}, content_type="application/json")
+
+    assert response.status_code == 404
+    assert mine.threats.count() == 0
+
+
+def test_running_an_assessment_through_the_api(
+    cases_of_harbour, caseworker, make_token, api_client
+):
+    mine, _ = cases_of_harbour
+    client = _write_client(caseworker, make_token, api_client)
+
+    response = client.post(
+        reverse("api:assessment_create", kwargs={"case_id": mine.pk}),
+        {"staff_risk_level": "high", "defender_risk_level": "critical"},
+        content_type="application/json",
+    )
+
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["engine_version"] and body["views_diverge"] is True
+    bad = client.post(
+        reverse("api:assessment_create", kwargs={"case_id": mine.pk}),
+        {"staff_risk_level": "enormous"},
+        content_type="application/json",
+    )
+    assert bad.status_code == 422
+
+
+def test_paging_out_of_range_is_422_not_a_server_error(
+    organisation, caseworker, make_token, api_client
+):
+    """Found by Schemathesis: an offset past what the database can hold answered 500."""
+    client = api_client(make_token(caseworker))
+    for query in ({"offset": 3199981786095193973325824}, {"limit": 610541474}, {"limit": 0}):
+        assert client.get(reverse("api:case_list"), query).status_code == 422

@@ -1,18 +1,24 @@
-"""Cases, threats and assessments through the API: the same selectors as the case pages."""
+"""
+Cases, threats and assessments through the API: the same selectors and services as the case pages.
+
+Writing needs the token's ``records:write`` scope and the member's ``cases.edit`` permission on the
+case; the services check the record itself (the engines' parser) exactly as for the web forms.
+"""
 
 import uuid
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Literal
 
 from django.db.models import QuerySet
-from django.http import HttpRequest
-from ninja import Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from django.http import Http404, HttpRequest
+from ninja import Field, Router, Schema, Status
+from ninja.pagination import paginate
 
 from haven.api.models import Scope
-from haven.api.operations import answers, operation
-from haven.cases import selectors
+from haven.api.operations import Pages, answers, operation
+from haven.cases import selectors, services
 from haven.cases.models import Case
+from haven.organisations.policy import Permission, may
 
 router = Router(tags=["cases"])
 
@@ -56,12 +62,37 @@ class AssessmentOut(Schema):
     output: dict[str, Any]
 
 
+RiskLevel = Literal["low", "medium", "high", "critical"]
+
+
+class ThreatIn(Schema):
+    """A threat as the case facts describe one (date, kind, actor, ...), checked by the engines."""
+
+    details: dict[str, Any]
+    narrative: str | None = Field(default=None, max_length=2000)
+
+
+class AssessmentIn(Schema):
+    staff_risk_level: RiskLevel
+    defender_risk_level: RiskLevel | None = None
+    staff_decision: str = Field(default="", max_length=5000)
+
+
 def _membership(request: HttpRequest) -> Any:
     return request.membership  # type: ignore[attr-defined]
 
 
+def _editable_case(request: HttpRequest, case_id: uuid.UUID) -> Case:
+    """The case, if the member may see it and edit it; 404 either way otherwise."""
+    membership = _membership(request)
+    case = selectors.case_get(membership=membership, case_id=case_id)
+    if not may(membership, Permission.CASE_EDIT, case):
+        raise Http404
+    return case
+
+
 @router.get("/cases", response=answers(list[CaseSummary]))
-@paginate(LimitOffsetPagination)
+@paginate(Pages)
 @operation(Scope.READ_CASES)
 def case_list(request: HttpRequest) -> QuerySet[Case]:
     """The cases the token's member may see, newest first; no identities."""
@@ -106,3 +137,34 @@ def case_assessments(request: HttpRequest, case_id: uuid.UUID) -> list[Any]:
     membership = _membership(request)
     case = selectors.case_get(membership=membership, case_id=case_id)
     return selectors.case_assessments(membership=membership, case=case)
+
+
+@router.post("/cases/{uuid:case_id}/threats", response=answers(ThreatOut, status=201))
+@operation(Scope.WRITE_RECORDS)
+def threat_create(request: HttpRequest, case_id: uuid.UUID, threat: ThreatIn) -> Status[Any]:
+    """Record a threat on the case; refused with the engines' reasons when its facts do not hold."""
+    case = _editable_case(request, case_id)
+    recorded = services.threat_record(
+        membership=_membership(request),
+        case=case,
+        details=threat.details,
+        narrative=threat.narrative,
+    )
+    return Status(201, recorded)
+
+
+@router.post("/cases/{uuid:case_id}/assessments", response=answers(AssessmentOut, status=201))
+@operation(Scope.WRITE_RECORDS)
+def assessment_create(
+    request: HttpRequest, case_id: uuid.UUID, assessment: AssessmentIn
+) -> Status[Any]:
+    """Run the engines on the case's records and store the result beside the staff's view."""
+    case = _editable_case(request, case_id)
+    recorded = services.assessment_run(
+        membership=_membership(request),
+        case=case,
+        staff_risk_level=assessment.staff_risk_level,
+        defender_risk_level=assessment.defender_risk_level,
+        staff_decision=assessment.staff_decision,
+    )
+    return Status(201, recorded)

@@ -13,7 +13,8 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.http import Http404, HttpRequest
-from ninja import Schema
+from ninja import Field, Schema
+from ninja.pagination import LimitOffsetPagination
 from ninja.security import HttpBearer
 from ninja.throttling import SimpleRateThrottle
 
@@ -115,3 +116,15 @@ def operation(scope: Scope | None) -> Callable[[Operation], Operation]:
         return wrapper  # type: ignore[return-value]
 
     return decorator
+
+
+class Pages(LimitOffsetPagination):
+    """``limit`` (1 to 100, 50 by default) and ``offset``, both bounded so no request can ask the
+    database for a number it cannot hold: anything outside is a 422, never a server error."""
+
+    class Input(Schema):
+        limit: int = Field(50, ge=1, le=100)
+        offset: int = Field(0, ge=0, le=1_000_000_000)
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(max_limit=100, **kwargs)
