@@ -185,11 +185,7 @@ class TestProofOfWork:
 
     def test_solved_work_is_accepted_at_once(self, client, organisation):
         token = issue_form_token()
-        nonce = next(
-            str(n)
-            for n in range(1_000_000)
-            if work_is_done(token, str(n))
-        )
+        nonce = next(str(n) for n in range(1_000_000) if work_is_done(token, str(n)))
 
         submit_referral(client, organisation, form_token=token, work=nonce)
 

@@ -186,7 +186,9 @@ class PortalCounter(models.Model):
     class Meta:
         ordering = ["window_start"]
         constraints = [
-            models.UniqueConstraint(fields=["scope", "window_start"], name="one_counter_per_window"),
+            models.UniqueConstraint(
+                fields=["scope", "window_start"], name="one_counter_per_window"
+            ),
         ]
 
     def __str__(self) -> str:

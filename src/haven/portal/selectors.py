@@ -58,7 +58,9 @@ def intake_queue(*, membership: Membership | None, page: int | str | None = 1) -
     """
     member = _require_triage(membership)
     waiting = (
-        Referral.objects.filter(organisation_id=member.organisation_id, status=ReferralStatus.PENDING)
+        Referral.objects.filter(
+            organisation_id=member.organisation_id, status=ReferralStatus.PENDING
+        )
         .order_by("urgency_rank", "submitted_at")
         .only("id", "reference", "urgency", "language", "submitted_at")
     )

@@ -68,7 +68,9 @@ CANNOT_OPEN = _(
     "both, wait a while and try again."
 )
 CASE_CLOSED = _("This case is closed, so messages can no longer be sent. Nothing was sent.")
-NO_CASE_YET = _("The team has not opened a case from this request yet, so there is no one to write to.")
+NO_CASE_YET = _(
+    "The team has not opened a case from this request yet, so there is no one to write to."
+)
 ALREADY_TRIAGED = _("This referral was already dealt with; nothing was changed.")
 DECLINE_REASON_TOO_SHORT = _(
     "Give the defender a reason of at least %(minimum)d characters: they will read it."

@@ -138,7 +138,9 @@ def referral_new(request: HttpRequest) -> HttpResponse:
     if not selectors.portal_organisations().exists():
         return _portal_render(request, "portal/busy.html", {"message": NO_ORGANISATION}, 503)
     if request.method != "POST":
-        return _portal_render(request, "portal/referral_form.html", {"form": _fresh_referral_form(request)})
+        return _portal_render(
+            request, "portal/referral_form.html", {"form": _fresh_referral_form(request)}
+        )
     if not abuse.within_rate_limits("referral"):
         return _busy(request)
     form = ReferralForm(request.POST, request.FILES)
@@ -385,7 +387,9 @@ def referral_link(request: HttpRequest, referral_id: uuid.UUID) -> HttpResponse:
     form = LinkCaseForm(request.POST)
     if form.is_valid():
         try:
-            case = selectors.case_for_link(membership=membership, code=form.cleaned_data["case_code"])
+            case = selectors.case_for_link(
+                membership=membership, code=form.cleaned_data["case_code"]
+            )
             services.referral_link_case(membership=membership, referral=referral, case=case)
         except Http404:
             form.add_error("case_code", _("You have no open case with that code."))
