@@ -40,7 +40,7 @@ def referral_data(organisation, **overrides):
 def old_form_token(seconds: float) -> str:
     """A token issued ``seconds`` ago, as a form left open that long would carry."""
     return signing.dumps(
-        {"t": uuid.uuid4().hex, "at": time.time() - seconds}, salt=abuse.FORM_TOKEN_SALT
+        {"t": uuid.uuid4().hex, "at": time.time() - seconds}, salt=abuse.FORM_SIGNING_NAMESPACE
     )
 
 

@@ -191,10 +191,8 @@ def test_opening_a_case_moves_the_account_and_files_and_lets_messages_flow(
     assert Attachment.objects.filter(case=case).count() == 1
     referral.refresh_from_db()
     assert referral.status == ReferralStatus.CASE_OPENED and referral.case == case
-    assert (
-        staff.post(f"/portal/intake/{referral.pk}/decline/", {"reason": "x" * 20}).status_code
-        == 400
-    )
+    again = staff.post(f"/portal/intake/{referral.pk}/decline/", {"reason": "x" * 20}, follow=True)
+    assert "already dealt with" in again.content.decode()
 
     staff.post(f"/portal/cases/{case.pk}/messages/", {"body": "We read your request."})
     sign_in(client, code)
@@ -234,13 +232,15 @@ def test_a_declined_referral_shows_the_reason_to_the_defender(
     staff = sign_in_as(coordinator)
 
     too_short = staff.post(f"/portal/intake/{referral.pk}/decline/", {"reason": "no"})
+    assert Referral.objects.get().status == ReferralStatus.PENDING
     declined = staff.post(
         f"/portal/intake/{referral.pk}/decline/",
         {"reason": "We only work with defenders in the fictional region."},
     )
 
-    assert too_short.status_code == 400
+    assert too_short.status_code == 302
     assert declined.status_code == 302
+    assert Referral.objects.get().status == ReferralStatus.DECLINED
     sign_in(client, receipt)
     page = client.get("/portal/status/").content.decode()
     assert "We only work with defenders in the fictional region." in page

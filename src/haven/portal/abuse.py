@@ -28,7 +28,7 @@ from django.utils import timezone
 
 from haven.portal.models import PortalCounter, PortalFormToken
 
-FORM_TOKEN_SALT = "haven.portal.form-token"
+FORM_SIGNING_NAMESPACE = "haven.portal.form-token"
 FORM_TOKEN_MAX_AGE_SECONDS = 6 * 60 * 60
 TOTAL_SCOPE = "total"
 
@@ -95,13 +95,13 @@ class FormToken:
 
 def issue_form_token() -> str:
     """A signed one-time token for a form; also the proof-of-work challenge."""
-    return signing.dumps({"t": uuid.uuid4().hex, "at": time.time()}, salt=FORM_TOKEN_SALT)
+    return signing.dumps({"t": uuid.uuid4().hex, "at": time.time()}, salt=FORM_SIGNING_NAMESPACE)
 
 
 def read_form_token(value: str) -> FormToken | None:
     """Return the token if its signature holds and it is not too old; None otherwise."""
     try:
-        payload = signing.loads(value, salt=FORM_TOKEN_SALT, max_age=FORM_TOKEN_MAX_AGE_SECONDS)
+        payload = signing.loads(value, salt=FORM_SIGNING_NAMESPACE, max_age=FORM_TOKEN_MAX_AGE_SECONDS)
         return FormToken(uuid.UUID(payload["t"]), float(payload["at"]))
     except (signing.BadSignature, KeyError, ValueError, TypeError):
         return None

@@ -330,8 +330,18 @@ def intake_queue(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _referral_page(request: HttpRequest, referral: Referral, **forms: Any) -> HttpResponse:
+def _form_problem(form: Any) -> str:
+    """The first problem of an invalid form, to show after the redirect back."""
+    for errors in form.errors.values():
+        return str(errors[0])
+    return str(_("Check the form and try again."))
+
+
+@requires(Permission.PORTAL_TRIAGE)
+def referral_detail(request: HttpRequest, referral_id: uuid.UUID) -> HttpResponse:
+    """One referral decrypted for triage (audited), its duplicate check and the three decisions."""
     membership = request.membership  # type: ignore[attr-defined]
+    referral = selectors.referral_get(membership=membership, referral_id=referral_id)
     pending = referral.status == ReferralStatus.PENDING
     services.referral_viewed(membership=membership, referral=referral)
     return render(
@@ -344,20 +354,17 @@ def _referral_page(request: HttpRequest, referral: Referral, **forms: Any) -> Ht
             "duplicates": selectors.duplicate_cases(membership=membership, referral=referral)
             if pending
             else [],
-            "open_form": forms.get("open_form")
-            or OpenCaseForm(initial={"legal_name": (referral.account or {}).get("name", "")}),
-            "link_form": forms.get("link_form") or LinkCaseForm(),
-            "decline_form": forms.get("decline_form") or DeclineForm(),
+            "open_form": OpenCaseForm(
+                initial={"legal_name": (referral.account or {}).get("name", "")}
+            ),
+            "link_form": LinkCaseForm(),
+            "decline_form": DeclineForm(),
         },
-        status=400 if forms else 200,
     )
 
 
-@requires(Permission.PORTAL_TRIAGE)
-def referral_detail(request: HttpRequest, referral_id: uuid.UUID) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
-    referral = selectors.referral_get(membership=membership, referral_id=referral_id)
-    return _referral_page(request, referral)
+def _back_to(referral: Referral) -> HttpResponse:
+    return redirect("portal:referral_detail", referral_id=referral.pk)
 
 
 @requires(Permission.PORTAL_TRIAGE)
@@ -366,17 +373,18 @@ def referral_open_case(request: HttpRequest, referral_id: uuid.UUID) -> HttpResp
     membership = request.membership  # type: ignore[attr-defined]
     referral = selectors.referral_get(membership=membership, referral_id=referral_id)
     form = OpenCaseForm(request.POST)
-    if form.is_valid():
-        try:
-            case = services.referral_open_case(
-                membership=membership, referral=referral, legal_name=form.cleaned_data["legal_name"]
-            )
-        except (ApplicationError, CaseError) as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, _("Case opened from the referral."))
-            return redirect("cases:detail", case_id=case.pk)
-    return _referral_page(request, referral, open_form=form)
+    if not form.is_valid():
+        messages.error(request, _form_problem(form))
+        return _back_to(referral)
+    try:
+        case = services.referral_open_case(
+            membership=membership, referral=referral, legal_name=form.cleaned_data["legal_name"]
+        )
+    except (ApplicationError, CaseError) as error:
+        messages.error(request, str(error))
+        return _back_to(referral)
+    messages.success(request, _("Case opened from the referral."))
+    return redirect("cases:detail", case_id=case.pk)
 
 
 @requires(Permission.PORTAL_TRIAGE)
@@ -385,20 +393,20 @@ def referral_link(request: HttpRequest, referral_id: uuid.UUID) -> HttpResponse:
     membership = request.membership  # type: ignore[attr-defined]
     referral = selectors.referral_get(membership=membership, referral_id=referral_id)
     form = LinkCaseForm(request.POST)
-    if form.is_valid():
-        try:
-            case = selectors.case_for_link(
-                membership=membership, code=form.cleaned_data["case_code"]
-            )
-            services.referral_link_case(membership=membership, referral=referral, case=case)
-        except Http404:
-            form.add_error("case_code", _("You have no open case with that code."))
-        except ApplicationError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, _("The referral was added to the case."))
-            return redirect("cases:detail", case_id=case.pk)
-    return _referral_page(request, referral, link_form=form)
+    if not form.is_valid():
+        messages.error(request, _form_problem(form))
+        return _back_to(referral)
+    try:
+        case = selectors.case_for_link(membership=membership, code=form.cleaned_data["case_code"])
+        services.referral_link_case(membership=membership, referral=referral, case=case)
+    except Http404:
+        messages.error(request, _("You have no open case with that code."))
+        return _back_to(referral)
+    except ApplicationError as error:
+        messages.error(request, str(error))
+        return _back_to(referral)
+    messages.success(request, _("The referral was added to the case."))
+    return redirect("cases:detail", case_id=case.pk)
 
 
 @requires(Permission.PORTAL_TRIAGE)
@@ -407,17 +415,18 @@ def referral_decline(request: HttpRequest, referral_id: uuid.UUID) -> HttpRespon
     membership = request.membership  # type: ignore[attr-defined]
     referral = selectors.referral_get(membership=membership, referral_id=referral_id)
     form = DeclineForm(request.POST)
-    if form.is_valid():
-        try:
-            services.referral_decline(
-                membership=membership, referral=referral, reason=form.cleaned_data["reason"]
-            )
-        except ApplicationError as error:
-            form.add_error("reason", str(error))
-        else:
-            messages.success(request, _("The referral was declined; the defender will read why."))
-            return redirect("portal:intake_queue")
-    return _referral_page(request, referral, decline_form=form)
+    if not form.is_valid():
+        messages.error(request, _form_problem(form))
+        return _back_to(referral)
+    try:
+        services.referral_decline(
+            membership=membership, referral=referral, reason=form.cleaned_data["reason"]
+        )
+    except ApplicationError as error:
+        messages.error(request, str(error))
+        return _back_to(referral)
+    messages.success(request, _("The referral was declined; the defender will read why."))
+    return redirect("portal:intake_queue")
 
 
 @requires(Permission.CASE_EDIT)
