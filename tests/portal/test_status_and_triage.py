@@ -126,7 +126,7 @@ def test_the_queue_shows_waiting_referrals_and_their_age(
     submit_referral(client, organisation)
     Referral.objects.update(submitted_at=timezone.now() - datetime.timedelta(days=3))
 
-    page = sign_in_as(coordinator).get("/portal/intake/")
+    page = sign_in_as(coordinator).get("/intake/")
 
     text = page.content.decode()
     assert page.status_code == 200
@@ -140,13 +140,13 @@ def test_the_queue_costs_the_same_queries_for_few_and_many(
 ):
     staff = sign_in_as(coordinator)
     submit_referral(client, organisation)
-    staff.get("/portal/intake/")
+    staff.get("/intake/")
     with CaptureQueriesContext(connection) as few:
-        staff.get("/portal/intake/")
+        staff.get("/intake/")
     for index in range(60):
         waiting_referral(organisation, index)
     with CaptureQueriesContext(connection) as many:
-        response = staff.get("/portal/intake/")
+        response = staff.get("/intake/")
 
     assert response.status_code == 200
     assert len(many.captured_queries) == len(few.captured_queries)
@@ -180,9 +180,9 @@ def test_opening_a_case_moves_the_account_and_files_and_lets_messages_flow(
     referral = Referral.objects.get()
     staff = sign_in_as(coordinator)
 
-    detail = staff.get(f"/portal/intake/{referral.pk}/")
+    detail = staff.get(f"/intake/{referral.pk}/")
     assert CANARY_ACCOUNT in detail.content.decode()
-    opened = staff.post(f"/portal/intake/{referral.pk}/open-case/", {"legal_name": CANARY_NAME})
+    opened = staff.post(f"/intake/{referral.pk}/open-case/", {"legal_name": CANARY_NAME})
 
     case = Case.objects.get()
     assert opened.status_code == 302 and opened["Location"] == f"/cases/{case.pk}/"
@@ -191,10 +191,10 @@ def test_opening_a_case_moves_the_account_and_files_and_lets_messages_flow(
     assert Attachment.objects.filter(case=case).count() == 1
     referral.refresh_from_db()
     assert referral.status == ReferralStatus.CASE_OPENED and referral.case == case
-    again = staff.post(f"/portal/intake/{referral.pk}/decline/", {"reason": "x" * 20}, follow=True)
+    again = staff.post(f"/intake/{referral.pk}/decline/", {"reason": "x" * 20}, follow=True)
     assert "already dealt with" in again.content.decode()
 
-    staff.post(f"/portal/cases/{case.pk}/messages/", {"body": "We read your request."})
+    staff.post(f"/intake/cases/{case.pk}/messages/", {"body": "We read your request."})
     sign_in(client, code)
     status_page = client.get("/portal/status/").content.decode()
     assert "We read your request." in status_page
@@ -231,10 +231,10 @@ def test_a_declined_referral_shows_the_reason_to_the_defender(
     referral = Referral.objects.get()
     staff = sign_in_as(coordinator)
 
-    too_short = staff.post(f"/portal/intake/{referral.pk}/decline/", {"reason": "no"})
+    too_short = staff.post(f"/intake/{referral.pk}/decline/", {"reason": "no"})
     assert Referral.objects.get().status == ReferralStatus.PENDING
     declined = staff.post(
-        f"/portal/intake/{referral.pk}/decline/",
+        f"/intake/{referral.pk}/decline/",
         {"reason": "We only work with defenders in the fictional region."},
     )
 
@@ -257,8 +257,8 @@ def test_linking_after_a_duplicate_check(client, organisation, coordinator, sign
     referral = Referral.objects.get()
     staff = sign_in_as(coordinator)
 
-    detail = staff.get(f"/portal/intake/{referral.pk}/").content.decode()
-    linked = staff.post(f"/portal/intake/{referral.pk}/link/", {"case_code": existing.code})
+    detail = staff.get(f"/intake/{referral.pk}/").content.decode()
+    linked = staff.post(f"/intake/{referral.pk}/link/", {"case_code": existing.code})
 
     assert f">{existing.code}</a>" in detail
     assert linked.status_code == 302
@@ -273,12 +273,12 @@ def test_another_organisations_staff_cannot_see_a_referral(
     referral = Referral.objects.get()
     staff = sign_in_as(outsider)
 
-    assert staff.get(f"/portal/intake/{referral.pk}/").status_code == 404
+    assert staff.get(f"/intake/{referral.pk}/").status_code == 404
     assert (
-        staff.post(f"/portal/intake/{referral.pk}/decline/", {"reason": "x" * 30}).status_code
+        staff.post(f"/intake/{referral.pk}/decline/", {"reason": "x" * 30}).status_code
         == 404
     )
-    assert "R-" not in staff.get("/portal/intake/").content.decode()
+    assert "R-" not in staff.get("/intake/").content.decode()
 
 
 def test_the_stay_entry_appears_only_with_an_active_stay(client, receipt, monkeypatch):

@@ -13,6 +13,7 @@ urlpatterns = [
     path("cases/", include("haven.cases.urls")),
     path("programmes/", include("haven.programmes.urls")),
     path("portal/", include("haven.portal.urls")),
+    path("intake/", include("haven.portal.staff_urls")),
     path("i18n/setlang/", public(set_language), name="set_language"),
 ]
 

@@ -364,7 +364,7 @@ def referral_detail(request: HttpRequest, referral_id: uuid.UUID) -> HttpRespons
 
 
 def _back_to(referral: Referral) -> HttpResponse:
-    return redirect("portal:referral_detail", referral_id=referral.pk)
+    return redirect("intake:referral_detail", referral_id=referral.pk)
 
 
 @requires(Permission.PORTAL_TRIAGE)
@@ -426,7 +426,7 @@ def referral_decline(request: HttpRequest, referral_id: uuid.UUID) -> HttpRespon
         messages.error(request, str(error))
         return _back_to(referral)
     messages.success(request, _("The referral was declined; the defender will read why."))
-    return redirect("portal:intake_queue")
+    return redirect("intake:queue")
 
 
 @requires(Permission.CASE_EDIT)
