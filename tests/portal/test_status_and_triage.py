@@ -274,10 +274,7 @@ def test_another_organisations_staff_cannot_see_a_referral(
     staff = sign_in_as(outsider)
 
     assert staff.get(f"/intake/{referral.pk}/").status_code == 404
-    assert (
-        staff.post(f"/intake/{referral.pk}/decline/", {"reason": "x" * 30}).status_code
-        == 404
-    )
+    assert staff.post(f"/intake/{referral.pk}/decline/", {"reason": "x" * 30}).status_code == 404
     assert "R-" not in staff.get("/intake/").content.decode()
 
 

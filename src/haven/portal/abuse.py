@@ -101,7 +101,9 @@ def issue_form_token() -> str:
 def read_form_token(value: str) -> FormToken | None:
     """Return the token if its signature holds and it is not too old; None otherwise."""
     try:
-        payload = signing.loads(value, salt=FORM_SIGNING_NAMESPACE, max_age=FORM_TOKEN_MAX_AGE_SECONDS)
+        payload = signing.loads(
+            value, salt=FORM_SIGNING_NAMESPACE, max_age=FORM_TOKEN_MAX_AGE_SECONDS
+        )
         return FormToken(uuid.UUID(payload["t"]), float(payload["at"]))
     except (signing.BadSignature, KeyError, ValueError, TypeError):
         return None
