@@ -195,3 +195,20 @@ class TestProofOfWork:
         submit_referral(client, organisation, form_token=old_form_token(45))
 
         assert Referral.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("lang", "direction", "quick_exit"),
+    [("ar", "rtl", "خروج سريع"), ("fa", "rtl", "خروج سریع"), ("ru", "ltr", "Быстрый выход")],
+)
+def test_the_portal_speaks_the_defenders_language(
+    client, organisation, lang, direction, quick_exit
+):
+    """Arabic and Persian lay out right to left; Russian and Persian catalogues are started."""
+    response = client.get(f"/portal/?lang={lang}")
+
+    text = response.content.decode()
+    assert f'dir="{direction}"' in text
+    assert quick_exit in text
+    assert response["Content-Language"] == lang
+    assert set(response.cookies) <= {"csrftoken"}
