@@ -48,7 +48,7 @@ organisation = Organisation.objects.get(slug="harbour-light")
 client = Client(HTTP_HOST="127.0.0.1")
 upload = io.BytesIO({CANARY_FILE_TEXT!r}.encode())
 upload.name = "statement.txt"
-sent = client.post("/portal/", referral_data(organisation, files=upload))
+sent = client.post("/portal/", referral_data(organisation, attachments=upload))
 assert sent.status_code == 200, sent.status_code
 bad = client.post("/portal/", referral_data(organisation, passphrase_again="different passphrase"))
 assert bad.status_code == 400, bad.status_code

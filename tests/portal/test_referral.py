@@ -63,7 +63,7 @@ def test_a_clean_file_is_kept_encrypted(client, organisation):
     picture = io.BytesIO(png_bytes())
     picture.name = "evidence.png"
 
-    submit_referral(client, organisation, files=picture)
+    submit_referral(client, organisation, attachments=picture)
 
     stored = ReferralFile.objects.get()
     assert stored.media_type == "image/png"
@@ -81,7 +81,7 @@ def test_a_lying_or_forbidden_file_saves_nothing(client, organisation, name, con
     upload = io.BytesIO(content)
     upload.name = name
 
-    response = client.post("/portal/", referral_data(organisation, files=upload))
+    response = client.post("/portal/", referral_data(organisation, attachments=upload))
 
     assert response.status_code == 400
     assert message in response.content.decode()
@@ -93,7 +93,7 @@ def test_an_oversized_file_is_refused_before_anything_is_saved(client, organisat
     upload = io.BytesIO(b"a" * (1024 * 1024 + 1))
     upload.name = "long.txt"
 
-    response = client.post("/portal/", referral_data(organisation, files=upload))
+    response = client.post("/portal/", referral_data(organisation, attachments=upload))
 
     assert response.status_code == 400
     assert "at most 1 MB" in response.content.decode()

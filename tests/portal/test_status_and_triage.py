@@ -173,7 +173,7 @@ def test_opening_a_case_moves_the_account_and_files_and_lets_messages_flow(
     upload_data = referral_data(organisation)
     picture = io.BytesIO(png_bytes())
     picture.name = "evidence.png"
-    upload_data["files"] = picture
+    upload_data["attachments"] = picture
     response = client.post("/portal/", upload_data)
     code = receipt_from(response)
     client.cookies.clear()

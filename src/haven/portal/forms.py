@@ -43,7 +43,7 @@ class MultipleFileField(forms.FileField):
         return list(files)
 
 
-def _passphrase_field(label: str) -> forms.CharField:
+def _passphrase_field(label: Any) -> forms.CharField:
     return forms.CharField(
         label=label,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
@@ -93,7 +93,7 @@ class ReferralForm(AntiAbuseFields):
     urgency = forms.ChoiceField(
         label=_("How urgent is it?"), choices=Urgency.choices, initial=Urgency.ROUTINE
     )
-    files = MultipleFileField(
+    attachments = MultipleFileField(
         label=_("Files (optional): photos, PDF or text"),
         required=False,
     )

@@ -25,7 +25,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from haven.accounts.access import public, requires
 from haven.accounts.policy import Permission
-from haven.cases.selectors import case_get
+from haven.cases.selectors import CLOSED_STATUSES, case_get
 from haven.cases.services import CaseError
 from haven.organisations.errors import ApplicationError
 from haven.portal import abuse, receipts, selectors, services, sessions, stays
@@ -60,7 +60,7 @@ NO_ORGANISATION = _("No organisation takes requests here at the moment.")
 
 
 def portal_languages() -> dict[str, str]:
-    return dict(settings.HAVEN_PORTAL_LANGUAGES)
+    return {code: str(name) for code, name in settings.HAVEN_PORTAL_LANGUAGES}
 
 
 def portal_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -126,7 +126,7 @@ def _fresh_referral_form(request: HttpRequest) -> ReferralForm:
 def _uploads(form: ReferralForm) -> list[services.UploadedFile]:
     return [
         services.UploadedFile(name=upload.name or "file", data=upload.read())
-        for upload in form.cleaned_data["files"]
+        for upload in form.cleaned_data["attachments"]
     ]
 
 
@@ -149,8 +149,7 @@ def referral_new(request: HttpRequest) -> HttpResponse:
         challenge = form.cleaned_data["form_token"]
         token = abuse.read_form_token(challenge)
         if token is None:
-            form.add_error(None, FORM_EXPIRED)
-            form = _refreshed(form)
+            form = _refreshed(request)
         elif wait := abuse.seconds_left_to_wait(token, challenge, form.cleaned_data["work"]):
             form.add_error(None, PLEASE_WAIT % {"seconds": wait})
             status = 429
@@ -173,7 +172,7 @@ def referral_new(request: HttpRequest) -> HttpResponse:
                     form_token=token,
                 )
             except UploadRejected as rejected:
-                form.add_error("files", FILE_MESSAGES.get(rejected.code, FILE_REFUSED))
+                form.add_error("attachments", FILE_MESSAGES.get(rejected.code, FILE_REFUSED))
             except ApplicationError as error:
                 form.add_error(None, str(error))
                 if error.message == services.QUEUE_FULL:
@@ -193,14 +192,14 @@ def referral_new(request: HttpRequest) -> HttpResponse:
     return _portal_render(request, "portal/referral_form.html", {"form": form}, status=status)
 
 
-def _refreshed(form: ReferralForm) -> ReferralForm:
-    """The same answers with a new token (files and passphrases are never sent back)."""
-    data = form.data.copy()
+def _refreshed(request: HttpRequest) -> ReferralForm:
+    """The same answers with a new token and the reason; files and passphrases are not sent back."""
+    data = request.POST.copy()
     data["form_token"] = abuse.issue_form_token()
     for secret in ("passphrase", "passphrase_again"):
         data.pop(secret, None)
     refreshed = ReferralForm(data)
-    refreshed._errors = form._errors  # keep the message that explains why
+    refreshed.add_error(None, FORM_EXPIRED)
     return refreshed
 
 
@@ -234,7 +233,7 @@ def _status_page(
 ) -> HttpResponse:
     case = referral.case
     can_write = referral.case_id is not None and referral.status != ReferralStatus.DECLINED
-    if case is not None and case.status in services.CLOSED_STATUSES:
+    if case is not None and case.status in CLOSED_STATUSES:
         can_write = False
     return _portal_render(
         request,
