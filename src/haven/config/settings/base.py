@@ -1,5 +1,6 @@
 """Settings shared by every environment. Secrets and hosts are set by the environment modules."""
 
+import os
 from pathlib import Path
 
 import dj_database_url
@@ -237,10 +238,10 @@ HAVEN_PORTAL_MAX_FILES = 3
 HAVEN_PORTAL_MAX_FILE_BYTES = 2 * 1024 * 1024
 # Proof of work: 0 turns it off; 16 to 20 bits cost a browser a second or a few. Without
 # JavaScript a form is accepted once it has been open this long instead.
-HAVEN_PORTAL_POW_BITS = 0
+HAVEN_PORTAL_POW_BITS = int(os.environ.get("HAVEN_PORTAL_POW_BITS", "0"))
 HAVEN_PORTAL_NO_JS_WAIT_SECONDS = 20
 # Where "quick exit" goes; empty means a blank page on this site, which loads nothing else.
-HAVEN_PORTAL_EXIT_URL = ""
+HAVEN_PORTAL_EXIT_URL = os.environ.get("HAVEN_PORTAL_EXIT_URL", "")
 
 # Where the vault finds the master key; the environment modules set one of the two.
 HAVEN_MASTER_KEY: str | None = None
