@@ -1,16 +1,24 @@
 """The self-referral form: what it saves, encrypted, once; and what it refuses, saving nothing."""
 
+import datetime
 import io
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 from PIL import Image
 
 from haven.audit.events import EventType
 from haven.audit.models import AuditEvent
 from haven.portal import receipts
 from haven.portal.abuse import issue_form_token, work_is_done
-from haven.portal.models import Referral, ReferralFile
+from haven.portal.models import (
+    PortalCounter,
+    PortalFormToken,
+    PortalSession,
+    Referral,
+    ReferralFile,
+)
 from tests.portal.helpers import (
     CANARY_ACCOUNT,
     CANARY_HANDLE,
@@ -212,3 +220,18 @@ def test_the_portal_speaks_the_defenders_language(
     assert quick_exit in text
     assert response["Content-Language"] == lang
     assert set(response.cookies) <= {"csrftoken"}
+
+
+def test_old_counters_tokens_and_sessions_are_forgotten(client, organisation):
+    """The anti-abuse tables do not grow without bound: a new counter window prunes them."""
+    submit_referral(client, organisation)
+    long_ago = timezone.now() - datetime.timedelta(days=2)
+    PortalCounter.objects.update(window_start=long_ago)
+    PortalFormToken.objects.update(used_at=long_ago)
+    PortalSession.objects.update(last_seen_at=long_ago)
+
+    submit_referral(client, organisation)
+
+    assert PortalCounter.objects.filter(window_start=long_ago).count() == 0
+    assert PortalFormToken.objects.count() == 1
+    assert PortalSession.objects.count() == 1

@@ -26,7 +26,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from haven.portal.models import PortalCounter, PortalFormToken
+from haven.portal.models import PortalCounter, PortalFormToken, PortalSession
 
 FORM_SIGNING_NAMESPACE = "haven.portal.form-token"
 FORM_TOKEN_MAX_AGE_SECONDS = 6 * 60 * 60
@@ -49,12 +49,30 @@ def _count(scope: str, window_seconds: int) -> int:
             try:
                 with transaction.atomic():
                     PortalCounter.objects.create(scope=scope, window_start=start, count=1)
-                    return 1
+                forget_expired()
+                return 1
             except IntegrityError:
                 PortalCounter.objects.filter(scope=scope, window_start=start).update(
                     count=F("count") + 1
                 )
         return PortalCounter.objects.get(scope=scope, window_start=start).count
+
+
+def forget_expired() -> None:
+    """
+    Delete counters older than a day, form tokens past their signature's age (a replay of those
+    is refused by the signature anyway) and ended portal sessions. Runs when a counter window
+    opens, so at most a few times a minute and never on a table that grows without bound.
+    """
+    now = timezone.now()
+    PortalCounter.objects.filter(window_start__lt=now - datetime.timedelta(days=1)).delete()
+    PortalFormToken.objects.filter(
+        used_at__lt=now - datetime.timedelta(seconds=FORM_TOKEN_MAX_AGE_SECONDS + 60)
+    ).delete()
+    PortalSession.objects.filter(
+        last_seen_at__lt=now
+        - datetime.timedelta(seconds=settings.HAVEN_PORTAL_SESSION_IDLE_SECONDS)
+    ).delete()
 
 
 def within_rate_limits(form: str) -> bool:
