@@ -391,6 +391,29 @@ def _decided(referral: Referral, membership: Membership, status: str) -> None:
     referral.decided_by = membership.user
 
 
+def _settle_on_case(
+    *,
+    membership: Membership,
+    referral: Referral,
+    case: Case,
+    status: ReferralStatus,
+    event: EventType,
+) -> None:
+    """Move the referral's account and files onto ``case``, record the decision and its event."""
+    _move_to_case(membership=membership, referral=referral, case=case)
+    _decided(referral, membership, status)
+    referral.case = case
+    referral.save(update_fields=["status", "decided_at", "decided_by", "case"])
+    record_event(
+        event,
+        actor=membership.user,
+        organisation=referral.organisation_id,
+        object_type="referral",
+        object_id=referral.pk,
+        data={"case_id": case.pk},
+    )
+
+
 @transaction.atomic
 def referral_open_case(*, membership: Membership, referral: Referral, legal_name: str) -> Case:
     """
@@ -413,17 +436,12 @@ def referral_open_case(*, membership: Membership, referral: Referral, legal_name
             urgency=referral.urgency,
         )
         case_assign(actor=membership.user, case=case, membership=membership)
-        _move_to_case(membership=membership, referral=referral, case=case)
-        _decided(referral, membership, ReferralStatus.CASE_OPENED)
-        referral.case = case
-        referral.save(update_fields=["status", "decided_at", "decided_by", "case"])
-        record_event(
-            EventType.PORTAL_REFERRAL_CASE_OPENED,
-            actor=membership.user,
-            organisation=referral.organisation_id,
-            object_type="referral",
-            object_id=referral.pk,
-            data={"case_id": case.pk},
+        _settle_on_case(
+            membership=membership,
+            referral=referral,
+            case=case,
+            status=ReferralStatus.CASE_OPENED,
+            event=EventType.PORTAL_REFERRAL_CASE_OPENED,
         )
     return case
 
@@ -442,17 +460,12 @@ def referral_link_case(*, membership: Membership, referral: Referral, case: Case
         referral = _pending_for_update(membership, referral)
         if case.status in CLOSED_STATUSES or case.erased_at is not None:
             raise ApplicationError(CASE_CLOSED)
-        _move_to_case(membership=membership, referral=referral, case=case)
-        _decided(referral, membership, ReferralStatus.LINKED)
-        referral.case = case
-        referral.save(update_fields=["status", "decided_at", "decided_by", "case"])
-        record_event(
-            EventType.PORTAL_REFERRAL_LINKED,
-            actor=membership.user,
-            organisation=referral.organisation_id,
-            object_type="referral",
-            object_id=referral.pk,
-            data={"case_id": case.pk},
+        _settle_on_case(
+            membership=membership,
+            referral=referral,
+            case=case,
+            status=ReferralStatus.LINKED,
+            event=EventType.PORTAL_REFERRAL_LINKED,
         )
     return case
 

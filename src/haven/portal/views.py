@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
@@ -362,70 +363,67 @@ def referral_detail(request: HttpRequest, referral_id: uuid.UUID) -> HttpRespons
     )
 
 
-def _back_to(referral: Referral) -> HttpResponse:
+NO_SUCH_CASE = _("You have no open case with that code.")
+
+
+def _triage(
+    request: HttpRequest,
+    referral_id: uuid.UUID,
+    form_class: type[forms.Form],
+    decide: Callable[[Any, Referral, dict[str, Any]], HttpResponse],
+) -> HttpResponse:
+    """
+    The shape every triage decision shares: fetch the referral (404 if not the member's), check
+    the form, run ``decide``; a refusal goes back to the referral page with its message.
+    """
+    membership = request.membership  # type: ignore[attr-defined]
+    referral = selectors.referral_get(membership=membership, referral_id=referral_id)
+    form = form_class(request.POST)
+    try:
+        if not form.is_valid():
+            raise ApplicationError(_form_problem(form))
+        return decide(membership, referral, form.cleaned_data)
+    except Http404:
+        messages.error(request, NO_SUCH_CASE)
+    except (ApplicationError, CaseError) as error:
+        messages.error(request, str(error))
     return redirect("intake:referral_detail", referral_id=referral.pk)
 
 
 @requires(Permission.PORTAL_TRIAGE)
 @require_POST
 def referral_open_case(request: HttpRequest, referral_id: uuid.UUID) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
-    referral = selectors.referral_get(membership=membership, referral_id=referral_id)
-    form = OpenCaseForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _form_problem(form))
-        return _back_to(referral)
-    try:
+    def decide(membership: Any, referral: Referral, data: dict[str, Any]) -> HttpResponse:
         case = services.referral_open_case(
-            membership=membership, referral=referral, legal_name=form.cleaned_data["legal_name"]
+            membership=membership, referral=referral, legal_name=data["legal_name"]
         )
-    except (ApplicationError, CaseError) as error:
-        messages.error(request, str(error))
-        return _back_to(referral)
-    messages.success(request, _("Case opened from the referral."))
-    return redirect("cases:detail", case_id=case.pk)
+        messages.success(request, _("Case opened from the referral."))
+        return redirect("cases:detail", case_id=case.pk)
+
+    return _triage(request, referral_id, OpenCaseForm, decide)
 
 
 @requires(Permission.PORTAL_TRIAGE)
 @require_POST
 def referral_link(request: HttpRequest, referral_id: uuid.UUID) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
-    referral = selectors.referral_get(membership=membership, referral_id=referral_id)
-    form = LinkCaseForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _form_problem(form))
-        return _back_to(referral)
-    try:
-        case = selectors.case_for_link(membership=membership, code=form.cleaned_data["case_code"])
+    def decide(membership: Any, referral: Referral, data: dict[str, Any]) -> HttpResponse:
+        case = selectors.case_for_link(membership=membership, code=data["case_code"])
         services.referral_link_case(membership=membership, referral=referral, case=case)
-    except Http404:
-        messages.error(request, _("You have no open case with that code."))
-        return _back_to(referral)
-    except ApplicationError as error:
-        messages.error(request, str(error))
-        return _back_to(referral)
-    messages.success(request, _("The referral was added to the case."))
-    return redirect("cases:detail", case_id=case.pk)
+        messages.success(request, _("The referral was added to the case."))
+        return redirect("cases:detail", case_id=case.pk)
+
+    return _triage(request, referral_id, LinkCaseForm, decide)
 
 
 @requires(Permission.PORTAL_TRIAGE)
 @require_POST
 def referral_decline(request: HttpRequest, referral_id: uuid.UUID) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
-    referral = selectors.referral_get(membership=membership, referral_id=referral_id)
-    form = DeclineForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _form_problem(form))
-        return _back_to(referral)
-    try:
-        services.referral_decline(
-            membership=membership, referral=referral, reason=form.cleaned_data["reason"]
-        )
-    except ApplicationError as error:
-        messages.error(request, str(error))
-        return _back_to(referral)
-    messages.success(request, _("The referral was declined; the defender will read why."))
-    return redirect("intake:queue")
+    def decide(membership: Any, referral: Referral, data: dict[str, Any]) -> HttpResponse:
+        services.referral_decline(membership=membership, referral=referral, reason=data["reason"])
+        messages.success(request, _("The referral was declined; the defender will read why."))
+        return redirect("intake:queue")
+
+    return _triage(request, referral_id, DeclineForm, decide)
 
 
 @requires(Permission.CASE_EDIT)
