@@ -285,3 +285,15 @@ def test_the_stay_entry_appears_only_with_an_active_stay(client, receipt, monkey
     monkeypatch.setattr(stays, "case_has_active_stay", lambda case: True)
 
     assert 'id="stay-entry"' in client.get("/portal/status/").content.decode()
+
+
+def test_the_duplicate_check_says_so_when_the_search_limit_is_spent(
+    client, organisation, coordinator, sign_in_as, receipt, monkeypatch
+):
+    monkeypatch.setattr("haven.cases.services.SEARCHES_PER_HOUR", 0)
+    referral = Referral.objects.get()
+
+    page = sign_in_as(coordinator).get(f"/intake/{referral.pk}/")
+
+    assert page.status_code == 200
+    assert "could not run" in page.content.decode()

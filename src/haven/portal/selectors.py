@@ -18,6 +18,7 @@ from haven.cases.models import Case, CaseDefender, Defender
 from haven.cases.selectors import visible_cases
 from haven.cases.services import defender_search
 from haven.portal.models import PortalMessage, Referral, ReferralStatus
+from haven.vault.errors import SearchRateLimitedError
 
 REFERRALS_PER_PAGE = 50
 # Which Defender blind indexes a referral's contact handle is checked against, per channel.
@@ -89,13 +90,14 @@ def referral_get(*, membership: Membership | None, referral_id: uuid.UUID) -> Re
     return referral
 
 
-def duplicate_cases(*, membership: Membership, referral: Referral) -> list[Case]:
+def duplicate_cases(*, membership: Membership, referral: Referral) -> list[Case] | None:
     """
     Cases the member can see whose defender matches the referral's name or contact handle.
 
     The lookup goes through the defenders' blind indexes (``defender_search``, which audits and
     rate-limits itself), so no plaintext is compared in SQL. Only cases the member may see come
-    back; break-glass stays a deliberate act, not a side effect of triage.
+    back; break-glass stays a deliberate act, not a side effect of triage. None when the member
+    has used up their hourly blind searches: the page then says the check could not run.
     """
     account = referral.account or {}
     searches: list[tuple[str, str]] = []
@@ -106,9 +108,15 @@ def duplicate_cases(*, membership: Membership, referral: Referral) -> list[Case]
         searches.append((index, account["handle"]))
     defenders: set[uuid.UUID] = set()
     for field, value in searches:
-        found: list[Defender] = defender_search(
-            user=membership.user, organisation=membership.organisation, field=field, value=value
-        )
+        try:
+            found: list[Defender] = defender_search(
+                user=membership.user,
+                organisation=membership.organisation,
+                field=field,
+                value=value,
+            )
+        except SearchRateLimitedError:
+            return None
         defenders.update(defender.pk for defender in found)
     if not defenders:
         return []
@@ -141,7 +149,7 @@ def case_has_portal_referral(case: Case) -> bool:
 
 def messages_for_defender(referral: Referral) -> list[PortalMessage]:
     """The messages of the case the defender's referral became, oldest first."""
-    if referral.case_id is None:
+    if referral.case_id is None or referral.case is None or referral.case.erased_at is not None:
         return []
     return list(
         PortalMessage.objects.filter(case_id=referral.case_id, referral=referral)

@@ -351,9 +351,11 @@ def referral_detail(request: HttpRequest, referral_id: uuid.UUID) -> HttpRespons
             "referral": referral,
             "pending": pending,
             "files": list(referral.files.all()),
-            "duplicates": selectors.duplicate_cases(membership=membership, referral=referral)
-            if pending
-            else [],
+            "duplicates": (
+                selectors.duplicate_cases(membership=membership, referral=referral)
+                if pending
+                else []
+            ),
             "open_form": OpenCaseForm(
                 initial={"legal_name": (referral.account or {}).get("name", "")}
             ),
