@@ -11,7 +11,7 @@ from PIL import Image
 from haven.audit.events import EventType
 from haven.audit.models import AuditEvent
 from haven.portal import receipts
-from haven.portal.abuse import issue_form_token, work_is_done
+from haven.portal.abuse import counted, issue_form_token, work_is_done
 from haven.portal.models import (
     PortalCounter,
     PortalFormToken,
@@ -19,6 +19,7 @@ from haven.portal.models import (
     Referral,
     ReferralFile,
 )
+from haven.portal.services import REFUSED_FULL_SCOPE
 from tests.portal.helpers import (
     CANARY_ACCOUNT,
     CANARY_HANDLE,
@@ -235,3 +236,11 @@ def test_old_counters_tokens_and_sessions_are_forgotten(client, organisation):
     assert PortalCounter.objects.filter(window_start=long_ago).count() == 0
     assert PortalFormToken.objects.count() == 1
     assert PortalSession.objects.count() == 1
+
+
+def test_refusals_for_a_full_queue_are_counted(client, organisation, settings):
+    settings.HAVEN_PORTAL_QUEUE_CAP = 0
+
+    client.post("/portal/", referral_data(organisation))
+
+    assert counted(REFUSED_FULL_SCOPE) == 1

@@ -39,7 +39,7 @@ from haven.portal.models import (
     ReferralFile,
     ReferralStatus,
 )
-from haven.uploads import sanitise
+from haven.uploads import SanitisedFile, sanitise
 from haven.vault.files import (
     attachment_key_create,
     attachment_key_open,
@@ -109,16 +109,15 @@ def _new_reference(organisation: Organisation) -> str:
             return reference
 
 
-def _store_file(ring: KeyRing, referral: Referral, upload: UploadedFile) -> None:
-    """Clean one file with the upload sanitiser and store it sealed under the referral's key."""
-    cleaned = sanitise(upload.data, upload.name)
+def _store_file(ring: KeyRing, referral: Referral, name: str, cleaned: SanitisedFile) -> None:
+    """Store one cleaned file sealed under its own key, wrapped by the referral's key."""
     stored = ReferralFile(
         referral=referral,
         organisation_id=referral.organisation_id,
         media_type=cleaned.media_type,
         size=len(cleaned.content),
     )
-    stem = upload.name.rsplit(".", 1)[0][:200] or "file"
+    stem = name.rsplit(".", 1)[0][:200] or "file"
     stored.name = f"{stem}.{cleaned.extension}"
     ref = referral.vault_key_ref()
     cipher, wrapped = attachment_key_create(ring, ref, stored.pk)
@@ -151,18 +150,20 @@ def referral_submit(
     Save a referral encrypted under a new data key of ``organisation``; return it and its
     receipt code, which exists nowhere else afterwards.
 
-    Files are cleaned first (``UploadRejected`` before anything is saved). Side effect: one
-    ``portal.referral_received`` event. Raises ApplicationError(ALREADY_SENT) for a replayed form
-    and ApplicationError(QUEUE_FULL) past the queue cap; nothing is saved then.
+    The queue cap is checked and the files are cleaned before anything is written (a refused
+    file raises ``UploadRejected``; a full queue ApplicationError(QUEUE_FULL), counted). Side
+    effect: one ``portal.referral_received`` event. Raises ApplicationError(ALREADY_SENT) for a
+    replayed form; nothing is saved then.
     """
+    if queue_is_full(organisation):
+        abuse.count_event(REFUSED_FULL_SCOPE)
+        raise ApplicationError(QUEUE_FULL)
+    cleaned = [(upload.name, sanitise(upload.data, upload.name)) for upload in files]
     code = receipts.new_receipt_code()
     passphrase_hash = receipts.hash_passphrase(passphrase)
     with transaction.atomic(), keyring_scope() as ring:
         if not abuse.claim_form_token(form_token):
             raise ApplicationError(ALREADY_SENT)
-        if queue_is_full(organisation):
-            abuse.count_event(REFUSED_FULL_SCOPE)
-            raise ApplicationError(QUEUE_FULL)
         referral = Referral(
             organisation=organisation,
             reference=_new_reference(organisation),
@@ -182,8 +183,8 @@ def referral_submit(
         }
         referral.data_key = ring.create_data_key(referral.vault_key_ref())
         referral.save()
-        for upload in files:
-            _store_file(ring, referral, upload)
+        for name, clean in cleaned:
+            _store_file(ring, referral, name, clean)
         record_event(
             EventType.PORTAL_REFERRAL_RECEIVED,
             organisation=organisation,
