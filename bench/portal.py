@@ -43,8 +43,9 @@ from tests.conftest import make_member, sign_in  # noqa: E402
 from tests.portal.helpers import referral_data  # noqa: E402
 
 from haven.accounts.access import public  # noqa: E402
-from haven.accounts.models import Role  # noqa: E402
+from haven.accounts.acting import SYSTEM  # noqa: E402
 from haven.accounts.services import organisation_create  # noqa: E402
+from haven.organisations.models import Role  # noqa: E402
 from haven.portal import receipts  # noqa: E402
 from haven.portal.forms import ReferralForm  # noqa: E402
 from haven.portal.models import Referral  # noqa: E402
@@ -198,7 +199,9 @@ def main() -> int:
     call_command("migrate", verbosity=0)
     with connection.schema_editor() as editor:
         editor.create_model(PlainReferral)
-    organisation = organisation_create(slug="bench-light", name="Bench Light (fictional)")
+    organisation = organisation_create(
+        membership=SYSTEM, slug="bench-light", name="Bench Light (fictional)"
+    )
     install_plain_route()
 
     ratio, real, plain = submission_ratio(organisation)

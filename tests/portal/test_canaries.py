@@ -37,7 +37,8 @@ logging.getLogger().setLevel(logging.DEBUG)
 for name in ("django", "django.request", "django.security", "haven"):
     logging.getLogger(name).setLevel(logging.DEBUG)
 from django.test import Client
-from haven.accounts.models import Membership, Organisation, Role, User
+from haven.accounts.models import User
+from haven.organisations.models import Membership, Organisation, Role
 from haven.portal import services
 from haven.portal.abuse import issue_form_token, read_form_token
 from haven.portal.models import Referral

@@ -16,6 +16,7 @@ from haven.portal import stays
 from haven.portal.abuse import issue_form_token
 from haven.portal.models import PortalMessage, Referral, ReferralStatus
 from haven.vault.keyring import keyring_scope
+from tests.acting import acting
 from tests.portal.helpers import (
     CANARY_ACCOUNT,
     CANARY_MESSAGE,
@@ -249,8 +250,8 @@ def test_a_declined_referral_shows_the_reason_to_the_defender(
 
 def test_linking_after_a_duplicate_check(client, organisation, coordinator, sign_in_as, receipt):
     existing = case_open(
+        membership=acting(coordinator),
         organisation=organisation,
-        actor=coordinator,
         identity={"legal_name": CANARY_NAME},
         facts={"schema": "haven.case-facts/1"},
     )
@@ -290,7 +291,7 @@ def test_the_stay_entry_appears_only_with_an_active_stay(client, receipt, monkey
 def test_the_duplicate_check_says_so_when_the_search_limit_is_spent(
     client, organisation, coordinator, sign_in_as, receipt, monkeypatch
 ):
-    monkeypatch.setattr("haven.cases.services.SEARCHES_PER_HOUR", 0)
+    monkeypatch.setattr("haven.cases.services.search.SEARCHES_PER_HOUR", 0)
     referral = Referral.objects.get()
 
     page = sign_in_as(coordinator).get(f"/intake/{referral.pk}/")

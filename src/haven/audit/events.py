@@ -101,3 +101,7 @@ class EventType(StrEnum):
     PORTAL_SIGN_IN_FAILED = "portal.sign_in_failed"
     PORTAL_MESSAGE_FROM_DEFENDER = "portal.message_from_defender"
     PORTAL_MESSAGE_FROM_STAFF = "portal.message_from_staff"
+    # The JSON API
+    API_TOKEN_CREATED = "api.token_created"
+    API_TOKEN_REVOKED = "api.token_revoked"
+    API_CALLED = "api.called"

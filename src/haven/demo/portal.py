@@ -2,10 +2,10 @@
 
 import secrets
 
-from haven.accounts.models import Organisation
 from haven.cases.models import Urgency
 from haven.demo import DemoLogin, require_demo_settings
 from haven.demo.platform import ORGANISATIONS
+from haven.organisations.models import Organisation
 from haven.portal import abuse
 from haven.portal.models import Referral
 from haven.portal.services import ReferralContent, referral_submit

@@ -7,8 +7,8 @@ class PortalConfig(AppConfig):
     verbose_name = "Portal"
 
     def ready(self) -> None:
-        from haven.accounts.models import Role
-        from haven.accounts.policy import Permission, grant
+        from haven.organisations.models import Role
+        from haven.organisations.policy import Permission, grant
 
         grant(Role.COORDINATOR, Permission.PORTAL_TRIAGE)
         grant(Role.CASEWORKER, Permission.PORTAL_TRIAGE)

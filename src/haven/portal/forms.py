@@ -7,8 +7,8 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
-from haven.accounts.models import Organisation
 from haven.cases.models import Urgency
+from haven.organisations.models import Organisation
 from haven.portal import receipts
 from haven.portal.models import ContactChannel
 from haven.portal.selectors import portal_organisations

@@ -12,11 +12,11 @@ from django.db.models import Count, Min, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from haven.accounts.models import Membership, Organisation
-from haven.accounts.policy import Permission, may
 from haven.cases.models import Case, CaseDefender, Defender
 from haven.cases.selectors import visible_cases
 from haven.cases.services import defender_search
+from haven.organisations.models import Membership, Organisation
+from haven.organisations.policy import Permission, may
 from haven.portal.models import PortalMessage, Referral, ReferralStatus
 from haven.vault.errors import SearchRateLimitedError
 
@@ -110,7 +110,7 @@ def duplicate_cases(*, membership: Membership, referral: Referral) -> list[Case]
     for field, value in searches:
         try:
             found: list[Defender] = defender_search(
-                user=membership.user,
+                membership=membership,
                 organisation=membership.organisation,
                 field=field,
                 value=value,

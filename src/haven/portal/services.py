@@ -22,8 +22,6 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from haven.accounts.models import Membership, Organisation
-from haven.accounts.policy import Permission, may
 from haven.audit.events import EventType
 from haven.audit.services import record_event
 from haven.cases.facts_mapping import FACTS_SCHEMA_ID
@@ -31,6 +29,8 @@ from haven.cases.models import URGENCY_RANK, Case, Urgency
 from haven.cases.selectors import CLOSED_STATUSES
 from haven.cases.services import attachment_add, case_assign, case_open, note_add
 from haven.organisations.errors import ApplicationError
+from haven.organisations.models import Membership, Organisation
+from haven.organisations.policy import Permission, may
 from haven.portal import abuse, receipts
 from haven.portal.models import (
     MessageDirection,
@@ -375,11 +375,11 @@ def _referral_file_bytes(ring: KeyRing, stored: ReferralFile) -> bytes:
 
 def _move_to_case(*, membership: Membership, referral: Referral, case: Case) -> None:
     """Copy the referral's account (as a note) and its files onto the case."""
-    note_add(case=case, author=membership.user, body=_referral_note(referral))
+    note_add(membership=membership, case=case, body=_referral_note(referral))
     with keyring_scope() as ring:
         for stored in referral.files.select_related("referral__data_key__organisation_key"):
             attachment_add(
-                actor=membership.user,
+                membership=membership,
                 case=case,
                 name=stored.name or "file",
                 data=_referral_file_bytes(ring, stored),
@@ -430,13 +430,13 @@ def referral_open_case(*, membership: Membership, referral: Referral, legal_name
     with keyring_scope():
         referral = _pending_for_update(membership, referral)
         case = case_open(
+            membership=membership,
             organisation=membership.organisation,
-            actor=membership.user,
             identity={"legal_name": legal_name},
             facts={"schema": FACTS_SCHEMA_ID},
             urgency=referral.urgency,
         )
-        case_assign(actor=membership.user, case=case, membership=membership)
+        case_assign(membership=membership, case=case, assignee=membership)
         _settle_on_case(
             membership=membership,
             referral=referral,

@@ -25,10 +25,10 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from haven.accounts.access import public, requires
-from haven.accounts.policy import Permission
 from haven.cases.selectors import CLOSED_STATUSES, case_get
 from haven.cases.services import CaseError
 from haven.organisations.errors import ApplicationError
+from haven.organisations.policy import Permission
 from haven.portal import abuse, receipts, selectors, services, sessions, stays
 from haven.portal.forms import (
     DeclineForm,

@@ -13,9 +13,9 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('accounts', '0004_security_notices'),
-        ('cases', '0003_records_access_assessments'),
-        ('vault', '0001_initial'),
+        ('organisations', '0001_moved_from_accounts'),
+        ('cases', '0004_organisations_moved'),
+        ('vault', '0002_organisations_moved'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -63,7 +63,7 @@ class Migration(migrations.Migration):
                 ('case', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='portal_referrals', to='cases.case')),
                 ('data_key', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='vault.datakey')),
                 ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.organisation')),
+                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisations.organisation')),
             ],
             options={
                 'ordering': ['submitted_at'],
@@ -91,7 +91,7 @@ class Migration(migrations.Migration):
                 ('sent_at', models.DateTimeField(default=django.utils.timezone.now)),
                 ('author', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='portal_messages', to='cases.case')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.organisation')),
+                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisations.organisation')),
                 ('referral', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='messages', to='portal.referral')),
             ],
             options={
@@ -107,7 +107,7 @@ class Migration(migrations.Migration):
                 ('size', models.PositiveIntegerField()),
                 ('wrapped_key', models.BinaryField()),
                 ('storage_name', models.CharField(max_length=100)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.organisation')),
+                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisations.organisation')),
                 ('referral', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='files', to='portal.referral')),
             ],
             options={
