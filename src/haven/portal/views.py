@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from haven.accounts.access import public, requires
+from haven.accounts.requests import HavenRequest, acting_member
 from haven.cases.selectors import CLOSED_STATUSES, case_get
 from haven.cases.services import CaseError
 from haven.organisations.errors import ApplicationError
@@ -318,8 +319,8 @@ def quick_exit(request: HttpRequest) -> HttpResponse:
 
 
 @requires(Permission.PORTAL_TRIAGE)
-def intake_queue(request: HttpRequest) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+def intake_queue(request: HavenRequest) -> HttpResponse:
+    membership = acting_member(request)
     return render(
         request,
         "portal/intake_queue.html",
@@ -338,9 +339,9 @@ def _form_problem(form: Any) -> str:
 
 
 @requires(Permission.PORTAL_TRIAGE)
-def referral_detail(request: HttpRequest, referral_id: uuid.UUID) -> HttpResponse:
+def referral_detail(request: HavenRequest, referral_id: uuid.UUID) -> HttpResponse:
     """One referral decrypted for triage (audited), its duplicate check and the three decisions."""
-    membership = request.membership  # type: ignore[attr-defined]
+    membership = acting_member(request)
     referral = selectors.referral_get(membership=membership, referral_id=referral_id)
     pending = referral.status == ReferralStatus.PENDING
     services.referral_viewed(membership=membership, referral=referral)
@@ -369,7 +370,7 @@ NO_SUCH_CASE = _("You have no open case with that code.")
 
 
 def _triage(
-    request: HttpRequest,
+    request: HavenRequest,
     referral_id: uuid.UUID,
     form_class: type[forms.Form],
     decide: Callable[[Any, Referral, dict[str, Any]], HttpResponse],
@@ -378,7 +379,7 @@ def _triage(
     The shape every triage decision shares: fetch the referral (404 if not the member's), check
     the form, run ``decide``; a refusal goes back to the referral page with its message.
     """
-    membership = request.membership  # type: ignore[attr-defined]
+    membership = acting_member(request)
     referral = selectors.referral_get(membership=membership, referral_id=referral_id)
     form = form_class(request.POST)
     try:
@@ -394,7 +395,7 @@ def _triage(
 
 @requires(Permission.PORTAL_TRIAGE)
 @require_POST
-def referral_open_case(request: HttpRequest, referral_id: uuid.UUID) -> HttpResponse:
+def referral_open_case(request: HavenRequest, referral_id: uuid.UUID) -> HttpResponse:
     def decide(membership: Any, referral: Referral, data: dict[str, Any]) -> HttpResponse:
         case = services.referral_open_case(
             membership=membership, referral=referral, legal_name=data["legal_name"]
@@ -407,7 +408,7 @@ def referral_open_case(request: HttpRequest, referral_id: uuid.UUID) -> HttpResp
 
 @requires(Permission.PORTAL_TRIAGE)
 @require_POST
-def referral_link(request: HttpRequest, referral_id: uuid.UUID) -> HttpResponse:
+def referral_link(request: HavenRequest, referral_id: uuid.UUID) -> HttpResponse:
     def decide(membership: Any, referral: Referral, data: dict[str, Any]) -> HttpResponse:
         case = selectors.case_for_link(membership=membership, code=data["case_code"])
         services.referral_link_case(membership=membership, referral=referral, case=case)
@@ -419,7 +420,7 @@ def referral_link(request: HttpRequest, referral_id: uuid.UUID) -> HttpResponse:
 
 @requires(Permission.PORTAL_TRIAGE)
 @require_POST
-def referral_decline(request: HttpRequest, referral_id: uuid.UUID) -> HttpResponse:
+def referral_decline(request: HavenRequest, referral_id: uuid.UUID) -> HttpResponse:
     def decide(membership: Any, referral: Referral, data: dict[str, Any]) -> HttpResponse:
         services.referral_decline(membership=membership, referral=referral, reason=data["reason"])
         messages.success(request, _("The referral was declined; the defender will read why."))
@@ -430,9 +431,9 @@ def referral_decline(request: HttpRequest, referral_id: uuid.UUID) -> HttpRespon
 
 @requires(Permission.CASE_EDIT)
 @require_POST
-def team_message(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+def team_message(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
     """A case team member writes to the defender; the thread is shown on the case page."""
-    membership = request.membership  # type: ignore[attr-defined]
+    membership = acting_member(request)
     case = case_get(membership, case_id)
     form = TeamMessageForm(request.POST)
     if form.is_valid():
