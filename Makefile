@@ -48,10 +48,11 @@ format: install
 	$(BIN)/ruff check --fix src tests bench
 	$(BIN)/ruff format src tests bench
 
+# Russian and Persian are started for the portal only (see HAVEN_PORTAL_LANGUAGES).
 # Catalogues carry no source locations, so two branches that add strings merge without conflicts
 # over line numbers; the compiled .mo files are committed.
 messages: install
-	cd src/haven && ../../$(BIN)/haven manage makemessages -l es -l fr -l ar --ignore "static/*" --no-location
+	cd src/haven && ../../$(BIN)/haven manage makemessages -l es -l fr -l ar -l ru -l fa --ignore "static/*" --no-location
 	for po in src/haven/locale/*/LC_MESSAGES/django.po; do msgattrib --no-obsolete --output-file="$$po" "$$po"; done
 	cd src/haven && ../../$(BIN)/haven manage compilemessages
 

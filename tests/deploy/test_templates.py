@@ -37,3 +37,14 @@ def test_gunicorn_logs_no_address_and_listens_on_loopback():
 
     assert "%(h)s" not in unit and "%%(h)s" not in unit
     assert "--bind 127.0.0.1:" in unit
+
+
+def test_the_portal_onion_serves_only_the_portal():
+    """Issue 14: staff pages are unreachable through the defenders' onion, which is rate-limited."""
+    config = (DEPLOY / "nginx.conf").read_text()
+    portal_server = config[config.index("listen 127.0.0.1:8081;") :]
+    proxied = re.findall(r"location\s+(\S+)\s*\{[^}]*proxy_pass", portal_server)
+
+    assert proxied == ["/portal/"]
+    assert "limit_req zone=haven_portal" in portal_server
+    assert "127.0.0.1:8081" in (DEPLOY / "torrc").read_text()

@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from haven.cases.models import CASE_KEY, DEFENDER_KEY, Defender
+from haven.portal.models import REFERRAL_KEY
 from haven.vault.blind_index import declared_indexes, qualified_index_name
 from haven.vault.models import KeyPurpose
 
@@ -14,8 +15,11 @@ KEY_NAMES = [
     "master",
     "attachment",
     "SECRET_KEY",
+    "portal receipt",
+    "portal passphrase",
+    "portal session",
     *(f"organisation:{purpose}" for purpose in KeyPurpose.values),
-    *(f"datakey:{owner}" for owner in (CASE_KEY, DEFENDER_KEY)),
+    *(f"datakey:{owner}" for owner in (CASE_KEY, DEFENDER_KEY, REFERRAL_KEY)),
     *(f"bidx:{qualified_index_name(Defender, index)}" for index in declared_indexes(Defender)),
 ]
 

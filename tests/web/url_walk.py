@@ -146,6 +146,27 @@ def _api_token(organisation: Organisation, member: User) -> uuid.UUID:
     return token.pk
 
 
+def _referral(organisation: Organisation, member: User) -> uuid.UUID:
+    from haven.portal.abuse import read_form_token
+    from haven.portal.services import ReferralContent, referral_submit
+    from tests.portal.helpers import referral_data
+
+    data = referral_data(organisation)
+    referral, _code = referral_submit(
+        organisation=organisation,
+        content=ReferralContent(
+            **{key: data[key] for key in ("name", "channel", "handle", "country", "when")},
+            account=data["account"],
+            urgency=data["urgency"],
+            language="en",
+        ),
+        passphrase=data["passphrase"],
+        files=[],
+        form_token=read_form_token(data["form_token"]),
+    )
+    return referral.pk
+
+
 OBJECT_FACTORIES: dict[str, ObjectFactory] = {
     "token_id": _api_token,
     "membership_id": _membership,
@@ -160,6 +181,7 @@ OBJECT_FACTORIES: dict[str, ObjectFactory] = {
     "window_id": _intake_window,
     "application_id": _application,
     "run_id": _matching_run,
+    "referral_id": _referral,
 }
 
 # Values for string parameters, which never name an object of an organisation.

@@ -91,6 +91,16 @@ class EventType(StrEnum):
     HOST_PARTNER_ASSIGNED = "programme.host_partner_assigned"
     APPLICATION_ELIGIBILITY_CHECKED = "programme.application_eligibility_checked"
 
+    # The defenders' portal: referrals, receipts, messages
+    PORTAL_REFERRAL_RECEIVED = "portal.referral_received"
+    PORTAL_REFERRAL_VIEWED = "portal.referral_viewed"
+    PORTAL_REFERRAL_CASE_OPENED = "portal.referral_case_opened"
+    PORTAL_REFERRAL_LINKED = "portal.referral_linked"
+    PORTAL_REFERRAL_DECLINED = "portal.referral_declined"
+    PORTAL_SIGN_IN_SUCCEEDED = "portal.sign_in_succeeded"
+    PORTAL_SIGN_IN_FAILED = "portal.sign_in_failed"
+    PORTAL_MESSAGE_FROM_DEFENDER = "portal.message_from_defender"
+    PORTAL_MESSAGE_FROM_STAFF = "portal.message_from_staff"
     # The JSON API
     API_TOKEN_CREATED = "api.token_created"
     API_TOKEN_REVOKED = "api.token_revoked"

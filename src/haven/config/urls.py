@@ -13,6 +13,8 @@ urlpatterns = [
     path("audit/", include("haven.web.audit_urls")),
     path("cases/", include("haven.cases.urls")),
     path("programmes/", include("haven.programmes.urls")),
+    path("portal/", include("haven.portal.urls")),
+    path("intake/", include("haven.portal.staff_urls")),
     path("reports/", include("haven.reports.urls")),
     path("api/v1/", include("haven.api.urls")),
     path("i18n/setlang/", public(set_language), name="set_language"),

@@ -40,6 +40,7 @@ class Permission(StrEnum):
     CASE_ASSIGN = "cases.assign"
     CASE_REVEAL_IDENTITY = "cases.reveal_identity"
     CASE_BREAK_GLASS = "cases.break_glass"
+    PORTAL_TRIAGE = "portal.triage"
     VIEW_REPORTS = "reports.view"
 
 

@@ -1,5 +1,6 @@
 """Settings shared by every environment. Secrets and hosts are set by the environment modules."""
 
+import os
 from pathlib import Path
 
 import dj_database_url
@@ -34,6 +35,7 @@ INSTALLED_APPS = [
     "haven.vault",
     "haven.cases",
     "haven.programmes",
+    "haven.portal",
     "haven.reports",
     "haven.api",
 ]
@@ -195,6 +197,9 @@ PERMISSIONS_POLICY: dict[str, list[str]] = {
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("es", _("Spanish")), ("fr", _("French")), ("ar", _("Arabic"))]
+# The portal also speaks Russian and Persian (catalogues started). They are not in LANGUAGES on
+# purpose: staff pages would then offer two languages in which almost nothing is translated.
+HAVEN_PORTAL_LANGUAGES = [*LANGUAGES, ("ru", "Русский"), ("fa", "فارسی")]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 USE_I18N = True
 TIME_ZONE = "UTC"
@@ -216,6 +221,30 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}}
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FILES = 5
+
+# The defenders' portal (haven.portal): see docs/portal.md.
+HAVEN_PORTAL_COOKIE_NAME = "haven_portal"
+HAVEN_PORTAL_SESSION_IDLE_SECONDS = 20 * 60
+HAVEN_PORTAL_SESSION_ABSOLUTE_SECONDS = 2 * 60 * 60
+# Argon2id for receipt passphrases: RFC 9106's second recommendation is heavier; this is the
+# ASVS minimum (AUTH-01), because the 103-bit receipt code already makes guessing infeasible.
+HAVEN_PORTAL_ARGON2 = {"time_cost": 2, "memory_cost": 19 * 1024, "parallelism": 1}
+# (count, seconds) per form, and for all portal forms together.
+HAVEN_PORTAL_RATE_LIMITS = {
+    "referral": (30, 60),
+    "sign_in": (60, 60),
+    "message": (60, 60),
+    "total": (120, 60),
+}
+HAVEN_PORTAL_QUEUE_CAP = 1000
+HAVEN_PORTAL_MAX_FILES = 3
+HAVEN_PORTAL_MAX_FILE_BYTES = 2 * 1024 * 1024
+# Proof of work: 0 turns it off; 16 to 20 bits cost a browser a second or a few. Without
+# JavaScript a form is accepted once it has been open this long instead.
+HAVEN_PORTAL_POW_BITS = int(os.environ.get("HAVEN_PORTAL_POW_BITS", "0"))
+HAVEN_PORTAL_NO_JS_WAIT_SECONDS = 20
+# Where "quick exit" goes; empty means a blank page on this site, which loads nothing else.
+HAVEN_PORTAL_EXIT_URL = os.environ.get("HAVEN_PORTAL_EXIT_URL", "")
 
 # Where the vault finds the master key; the environment modules set one of the two.
 HAVEN_MASTER_KEY: str | None = None

@@ -37,3 +37,6 @@ STORAGES = {
 }
 # Static files come from the app folders through whitenoise's finders; nothing is collected.
 STATIC_ROOT = None  # type: ignore[assignment]
+
+# The portal's Argon2 at a cost the suite can afford; its format is still checked (AUTH-01).
+HAVEN_PORTAL_ARGON2 = {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}
