@@ -118,7 +118,6 @@ def _problem_from_fictional_cases() -> dict[str, Any]:
 def _problem_inputs() -> dict[str, Any]:
     sys.path.insert(0, str(ROOT / "bench"))
     from matching import make_instance  # type: ignore[import-not-found]
-
     from tests.cli.test_match import problem
 
     inputs: dict[str, Any] = {"cli-test-problem": problem()}

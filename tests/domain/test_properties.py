@@ -7,8 +7,9 @@ from hypothesis import strategies as st
 
 from haven.domain.assessment import assess
 from haven.domain.hrd import screen_defender
-from haven.domain.protection import POSITIVE_OUTCOMES, assess_protection
+from haven.domain.protection import assess_protection
 from haven.domain.risk import assess_risk, assess_risk_on_return, level_rank
+from haven.domain.vocabulary import POSITIVE_OUTCOMES
 from tests.domain.strategies import CAPACITIES, EXCLUSION_INDICATORS, case_facts, threat_values
 
 PROPERTY_SETTINGS = settings(max_examples=60, deadline=None)

@@ -26,9 +26,21 @@ from dataclasses import dataclass
 
 from haven.domain.facts import CaseFacts
 from haven.domain.hrd import HrdScreening
-from haven.domain.risk import STATE_ACTORS, RiskAssessment, level_rank
+from haven.domain.risk import STATE_ACTORS, RiskAssessment
+from haven.domain.vocabulary import (
+    Finding,
+    HrdStatus,
+    ProtectionOutcome,
+    RiskLevel,
+)
 
-MET, NOT_MET, UNCLEAR, NOT_APPLICABLE = "met", "not_met", "unclear", "not_applicable"
+MET, NOT_MET, UNCLEAR, NOT_APPLICABLE = (
+    Finding.MET,
+    Finding.NOT_MET,
+    Finding.UNCLEAR,
+    Finding.NOT_APPLICABLE,
+)
+Outcome = ProtectionOutcome
 
 ELEMENT_QUESTIONS: Mapping[str, str] = {
     "outside_country": "Is the defender outside their country of nationality (or habitual residence)?",
@@ -78,21 +90,20 @@ ONE_F = frozenset(
         "acts_contrary_to_un_purposes",
     }
 )
-POSITIVE_OUTCOMES = ("refugee", "complementary_protection", "non_refoulement_only")
 
 
 @dataclass(frozen=True)
 class Element:
     """One element's finding, with reasons in plain words and the sources they rest on."""
 
-    finding: str
+    finding: Finding
     reasons: tuple[str, ...]
     sources: tuple[str, ...]
 
 
 @dataclass(frozen=True)
 class ProtectionAssessment:
-    outcome: str
+    outcome: ProtectionOutcome
     standard_of_proof: str
     jurisdiction: str
     elements: Mapping[str, Element]
@@ -218,12 +229,12 @@ def _well_founded_fear(facts: CaseFacts, risk: RiskAssessment, standard: str) ->
         reasons.append(
             "Past persecution is a serious indication of future risk unless there are good reasons to think it will not recur (QD art 4(4); 8 C.F.R. 1208.13(b))."
         )
-    elif level_rank(risk.level) >= level_rank("high"):
+    elif risk.level.rank >= RiskLevel.HIGH.rank:
         objective = MET
         reasons.append(
             "A high or critical risk is at least a reasonable possibility of serious harm."
         )
-    elif risk.level == "medium":
+    elif risk.level == RiskLevel.MEDIUM:
         if facts.context.similarly_placed_harmed or grave_or_direct:
             objective = MET
             reasons.append(
@@ -391,7 +402,7 @@ def _convention_ground(facts: CaseFacts, hrd: HrdScreening) -> Element:
         if hints:
             reasons.append("Also consider: " + "; ".join(hints) + ".")
         return Element(MET, tuple(reasons), tuple(sources))
-    if hrd.status == "defender" and any(threat.linked_to_work for threat in facts.threats):
+    if hrd.status == HrdStatus.DEFENDER and any(threat.linked_to_work for threat in facts.threats):
         reasons.append(
             "No ground is recorded, but the threats are linked to human rights work, which is usually political opinion, actual or imputed (Canada v Ward; QD art 10(1)(e)): a legal adviser should record the ground."
         )
@@ -473,7 +484,7 @@ def _sur_place(facts: CaseFacts, jurisdiction: str) -> Element:
             tuple(sources),
         )
     reasons: list[str] = []
-    findings: list[str] = []
+    findings: list[Finding] = []
     if after_departure or in_absentia:
         findings.append(MET)
         reasons.append(
@@ -754,11 +765,7 @@ def _complementary(facts: CaseFacts, risk: RiskAssessment, jurisdiction: str) ->
         )
     if claim.death_penalty_risk:
         grounds.append("a risk of the death penalty or execution (QD art 15(a))")
-    if (
-        claim.past_torture
-        and state_involved(facts)
-        and level_rank(risk.level) >= level_rank("high")
-    ):
+    if claim.past_torture and state_involved(facts) and risk.level.rank >= RiskLevel.HIGH.rank:
         grounds.append(
             "past torture by state agents with a high risk now is a serious indication of a real risk of ill-treatment (QD art 4(4), art 15(b))"
         )
@@ -769,12 +776,12 @@ def _complementary(facts: CaseFacts, risk: RiskAssessment, jurisdiction: str) ->
     elif (
         context.armed_conflict
         and context.indiscriminate_violence in ("low", "high")
-        and level_rank(risk.level) >= level_rank("high")
+        and risk.level.rank >= RiskLevel.HIGH.rank
     ):
         grounds.append(
             "indiscriminate violence in armed conflict with individual risk factors on the Elgafaji sliding scale (QD art 15(c))"
         )
-    if risk.level == "critical" and any(
+    if risk.level == RiskLevel.CRITICAL and any(
         threat.kind in LIFE_OR_FREEDOM_HARMS for threat in facts.threats
     ):
         grounds.append(
@@ -784,7 +791,7 @@ def _complementary(facts: CaseFacts, risk: RiskAssessment, jurisdiction: str) ->
     if grounds:
         finding = MET
         reasons.append("Serious harm on return: " + "; ".join(grounds) + ".")
-    elif level_rank(risk.level) >= level_rank("high"):
+    elif risk.level.rank >= RiskLevel.HIGH.rank:
         finding = UNCLEAR
         reasons.append(
             "The risk is high: a legal adviser should assess whether the feared treatment reaches the art 3 threshold."
@@ -854,11 +861,13 @@ INCLUSION = (
 )
 
 
-def _outcome(facts: CaseFacts, elements: Mapping[str, Element]) -> tuple[str, list[str]]:
+def _outcome(
+    facts: CaseFacts, elements: Mapping[str, Element]
+) -> tuple[ProtectionOutcome, list[str]]:
     """Combine the elements as the decision tree does (refugee-law.md, compact order)."""
     claim = facts.claim
     if elements["outside_country"].finding == NOT_MET:
-        return "not_applicable", [
+        return Outcome.NOT_APPLICABLE, [
             "The defender is in their own country: international protection does not arise yet."
         ]
     absolute = bool(claim.torture_risk_by_or_with_state)
@@ -877,32 +886,32 @@ def _outcome(facts: CaseFacts, elements: Mapping[str, Element]) -> tuple[str, li
 
     if elements["credibility"].finding == NOT_MET:
         if absolute:
-            return "non_refoulement_only", [
+            return Outcome.NON_REFOULEMENT_ONLY, [
                 "Credibility is rejected or the evidence is insufficient, but a real risk of torture is recorded: return is barred absolutely (ECHR art 3; CAT art 3) while the facts are revisited."
             ]
-        return "further_evidence_needed", [
+        return Outcome.FURTHER_EVIDENCE_NEEDED, [
             "Credibility is rejected or the evidence is insufficient: the claim needs further evidence before protection can be shown."
         ]
     if excluded or ceased:
         why = "excluded" if excluded else "a cessation clause applies"
         if absolute:
-            return "non_refoulement_only", [
+            return Outcome.NON_REFOULEMENT_ONLY, [
                 f"Refugee status is barred ({why}), but a real risk of torture makes return unlawful (ECHR art 3; CAT art 3; Chahal)."
             ]
         if complementary == MET and not subsidiary_excluded:
-            return "complementary_protection", [
+            return Outcome.COMPLEMENTARY_PROTECTION, [
                 f"Refugee status is barred ({why}); subsidiary or complementary protection is indicated."
             ]
-        return "no_protection_need_shown", [
+        return Outcome.NO_PROTECTION_NEED_SHOWN, [
             f"Refugee status is barred ({why}) and no absolute bar on return is recorded; an individual assessment must confirm the exclusion or cessation first."
         ]
     if not failing and not open_:
         if danger:
             if absolute:
-                return "non_refoulement_only", [
+                return Outcome.NON_REFOULEMENT_ONLY, [
                     "The refugee definition is met, but art 33(2) may lift the Convention's bar on return; the real risk of torture keeps return barred (ECHR art 3; CAT art 3)."
                 ]
-            return "further_evidence_needed", [
+            return Outcome.FURTHER_EVIDENCE_NEEDED, [
                 "The refugee definition is met, but the recorded danger to host security (art 33(2); QD art 14(4)-(5)) needs an individual legal assessment."
             ]
         reasons = [
@@ -910,38 +919,38 @@ def _outcome(facts: CaseFacts, elements: Mapping[str, Element]) -> tuple[str, li
         ]
         if elements["credibility"].finding == UNCLEAR:
             reasons.append("Caution: credibility is not yet assessed.")
-        return "refugee", reasons
+        return Outcome.REFUGEE, reasons
     if failing:
         names = ", ".join(failing)
         if complementary == MET or absolute:
             if subsidiary_excluded:
                 if absolute:
-                    return "non_refoulement_only", [
+                    return Outcome.NON_REFOULEMENT_ONLY, [
                         f"Refugee status fails ({names}); subsidiary protection is excluded (QD art 17), but ECHR art 3 and CAT art 3 bar return."
                     ]
-                return "no_protection_need_shown", [
+                return Outcome.NO_PROTECTION_NEED_SHOWN, [
                     f"Refugee status fails ({names}) and subsidiary protection is excluded (QD art 17)."
                 ]
-            return "complementary_protection", [
+            return Outcome.COMPLEMENTARY_PROTECTION, [
                 f"Refugee status fails ({names}), but a real risk of serious harm calls for complementary protection."
             ]
         if complementary == UNCLEAR:
-            return "further_evidence_needed", [
+            return Outcome.FURTHER_EVIDENCE_NEEDED, [
                 f"Refugee status fails ({names}); whether complementary protection applies needs further evidence."
             ]
-        return "no_protection_need_shown", [
+        return Outcome.NO_PROTECTION_NEED_SHOWN, [
             f"Refugee status fails ({names}) and no real risk of serious harm is shown."
         ]
     names = ", ".join(open_)
     if absolute or complementary == MET:
         if subsidiary_excluded and absolute:
-            return "non_refoulement_only", [
+            return Outcome.NON_REFOULEMENT_ONLY, [
                 f"Refugee status is open ({names}); subsidiary protection is excluded, but ECHR art 3 and CAT art 3 bar return."
             ]
         if not subsidiary_excluded:
-            return "complementary_protection", [
+            return Outcome.COMPLEMENTARY_PROTECTION, [
                 f"At least complementary protection: a real risk of serious harm is shown, while refugee status stays open ({names})."
             ]
-    return "further_evidence_needed", [
+    return Outcome.FURTHER_EVIDENCE_NEEDED, [
         f"Refugee status cannot yet be shown: not settled on the facts recorded: {names}."
     ]

@@ -12,6 +12,7 @@ This module itself is not hashed, so recording the digest does not change it.
 """
 
 RULE_MODULES = (
+    "vocabulary",
     "facts",
     "hrd",
     "risk",
@@ -22,7 +23,7 @@ RULE_MODULES = (
 )
 
 ENGINE_VERSION = "1.0.0"
-RULES_DIGEST = "1b61dea77d7c55c91a7b6f65f1661df9bc2c6e5d051967a91e05318cb02c4e3d"
+RULES_DIGEST = "bd13c85cfdc90924921564c4c6bc85ed7cb24dc296667b4ae9084d8806e74ce3"
 
 
 def engine_version() -> str:
