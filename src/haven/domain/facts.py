@@ -138,6 +138,16 @@ class SurPlace:
 
 
 @dataclass(frozen=True)
+class FearedHarm:
+    """A harm feared on return that need not have happened before, and why the fear is founded."""
+
+    kind: str
+    basis: tuple[str, ...]
+    actor: str | None = None
+    known_to_actor: bool | None = None
+
+
+@dataclass(frozen=True)
 class Claim:
     jurisdiction: str | None = None
     credibility: str | None = None
@@ -156,6 +166,7 @@ class Claim:
     death_penalty_risk: bool | None = None
     torture_risk_by_or_with_state: bool | None = None
     diplomatic_assurances: bool | None = None
+    feared_harms: tuple[FearedHarm, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -163,10 +174,14 @@ class Relocation:
     status: str | None = None
     programme_id: str | None = None
     host_country: str | None = None
+    start_date: datetime.date | None = None
     end_date: datetime.date | None = None
     visa: str | None = None
     programme_requires_return: bool | None = None
     extensions_used: int | None = None
+    activities_abroad_visible: bool | None = None
+    incidents_abroad: int | None = None
+    asylum_claim_lodged: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -298,11 +313,24 @@ def _build(data: Mapping[str, Any]) -> CaseFacts:
             "sur_place": SurPlace(**claim_data.get("sur_place", {})),
             "exclusion_indicators": _tuple(claim_data.get("exclusion_indicators")),
             "cessation_indicators": _tuple(claim_data.get("cessation_indicators")),
+            "feared_harms": tuple(
+                FearedHarm(
+                    kind=item["kind"],
+                    basis=tuple(item["basis"]),
+                    actor=item.get("actor"),
+                    known_to_actor=item.get("known_to_actor"),
+                )
+                for item in claim_data.get("feared_harms", [])
+            ),
         }
     )
     relocation_data = dict(data.get("relocation", {}))
     relocation = Relocation(
-        **relocation_data | {"end_date": _date(relocation_data.get("end_date"))}
+        **relocation_data
+        | {
+            "start_date": _date(relocation_data.get("start_date")),
+            "end_date": _date(relocation_data.get("end_date")),
+        }
     )
     return CaseFacts(
         assessed_on=_date(data.get("assessed_on")),
@@ -380,7 +408,7 @@ def _relocation_without_relocation(facts: CaseFacts) -> list[Problem]:
     relocation = facts.relocation
     problems: list[Problem] = []
     if relocation.status == "none":
-        for name in ("programme_id", "host_country", "end_date"):
+        for name in ("programme_id", "host_country", "start_date", "end_date"):
             if getattr(relocation, name) is not None:
                 problems.append((f"relocation.{name}", "is set but relocation.status is none"))
     if relocation.status in ("none", "applied") and (relocation.extensions_used or 0) > 0:
@@ -403,6 +431,23 @@ def _relocation_without_relocation(facts: CaseFacts) -> list[Problem]:
             )
         )
     return problems
+
+
+def _relocation_ending_before_it_starts(facts: CaseFacts) -> list[Problem]:
+    """A stay cannot end before it starts."""
+    relocation = facts.relocation
+    if (
+        relocation.start_date is not None
+        and relocation.end_date is not None
+        and relocation.start_date > relocation.end_date
+    ):
+        return [
+            (
+                "relocation.start_date",
+                f"is after relocation.end_date ({relocation.end_date.isoformat()})",
+            )
+        ]
+    return []
 
 
 def _sur_place_knowledge_without_activity(facts: CaseFacts) -> list[Problem]:
@@ -432,6 +477,7 @@ SEMANTIC_CHECKS: tuple[Callable[[CaseFacts], list[Problem]], ...] = (
     _after_departure_while_at_home,
     _response_without_report,
     _relocation_without_relocation,
+    _relocation_ending_before_it_starts,
     _sur_place_knowledge_without_activity,
     _safe_area_that_does_not_exist,
 )

@@ -19,11 +19,15 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from haven.domain.facts import CaseFacts
-from haven.domain.protection import ProtectionAssessment, state_involved
+from haven.domain.protection import (
+    ProtectionAssessment,
+    relocation_defeaters,
+    safe_area_shown,
+    state_involved,
+)
 from haven.domain.risk import RiskAssessment, is_outside_country_of_risk
 from haven.domain.vocabulary import (
     POSITIVE_OUTCOMES,
-    Finding,
     PathwayName,
     ProtectionOutcome,
     RegimeStatus,
@@ -304,24 +308,28 @@ def in_country_protection(situation: Situation) -> Pathway:
 
 
 def internal_relocation(situation: Situation) -> Pathway:
-    """Follows the protection engine's internal relocation element."""
+    """
+    A safer area at home: not suitable where something defeats it, possible where an area is
+    shown safe; otherwise possible once the safe-area facts are completed. (The protection
+    element answers a different question: whether relocation defeats a claim, which it does only
+    where an area is shown; see rule 4.)
+    """
     name = PathwayName.INTERNAL_RELOCATION
     if situation.abroad:
         return Pathway(name, Suitability.NOT_SUITABLE, ("The defender is already abroad.",))
-    element = situation.protection.elements["internal_relocation"]
-    if element.finding == Finding.NOT_MET:
+    facts = situation.facts
+    reasons = situation.protection.elements["internal_relocation"].reasons
+    if relocation_defeaters(facts):
+        return Pathway(name, Suitability.NOT_SUITABLE, reasons)
+    if safe_area_shown(facts):
         return Pathway(
             name,
             Suitability.POSSIBLE
             if situation.risk.level != RiskLevel.CRITICAL
             else Suitability.NOT_SUITABLE,
-            element.reasons,
+            reasons,
         )
-    if element.finding == Finding.MET:
-        return Pathway(name, Suitability.NOT_SUITABLE, element.reasons)
-    return Pathway(
-        name, Suitability.POSSIBLE, element.reasons, ("Complete the safe-area facts first.",)
-    )
+    return Pathway(name, Suitability.POSSIBLE, reasons, ("Complete the safe-area facts first.",))
 
 
 def regional_relocation(situation: Situation) -> Pathway:

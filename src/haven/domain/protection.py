@@ -21,13 +21,14 @@ legal adviser decides.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from haven.domain.facts import CaseFacts
 from haven.domain.hrd import HrdScreening
-from haven.domain.risk import STATE_ACTORS, RiskAssessment
+from haven.domain.risk import STATE_ACTORS, RiskAssessment, founded_feared_harms
 from haven.domain.vocabulary import (
+    POSITIVE_OUTCOMES,
     Finding,
     HrdStatus,
     ProtectionOutcome,
@@ -92,6 +93,49 @@ ONE_F = frozenset(
 )
 
 
+#: Harms to life or to freedom from torture: a high or critical risk of one of them from the state
+#: (or with its acquiescence) is a real risk of arbitrary deprivation of life or of ill-treatment.
+RISK_TO_LIFE_HARMS = frozenset(
+    {"killing_attempt", "death_threat", "enforced_disappearance", "torture"}
+)
+#: Jurisdictions bound never to expose anyone to the death penalty: ECHR Protocol 13 (EU member
+#: states, the UK) or the Second Optional Protocol to the ICCPR (Australia, Canada, New Zealand).
+DEATH_PENALTY_ABOLITION_BOUND = frozenset({"EU", "UK", "CA", "AU", "NZ"})
+SOURCES_ABSOLUTE = (
+    "ECHR art 3",
+    "Chahal v UK (GC 1996) paras 79-80",
+    "Saadi v Italy (GC 2008)",
+    "CAT art 3",
+    "ICCPR arts 6-7 (HRC General Comment 31 para 12)",
+    "Al-Saadoon and Mufdhi v UK (2010)",
+    "CJEU C-391/16 M and Others",
+    "8 CFR 1208.17 (deferral of removal)",
+)
+SOURCES_CONTINUATION = (
+    "HJ (Iran) [2010] UKSC 31 para 82",
+    "RT (Zimbabwe) [2012] UKSC 38",
+    "Appellant S395/2002 (HCA 2003)",
+    "CJEU C-71/11 and C-99/11 Y and Z",
+)
+SOURCES_PAST_PERSECUTION = ("QD art 4(4)", "8 CFR 1208.13(b)(1) and (b)(3)(ii)")
+SOURCES_RISK_WITHOUT_PAST_HARM = (
+    "UNHCR Handbook paras 43, 45, 94-96",
+    "QD art 5(2)",
+    "S.F. and Others v Sweden (ECtHR 2012)",
+    "BA (Iran) CG [2011] UKUT 36",
+)
+SOURCES_RELOCATION_BURDEN = (
+    "UNHCR GIP No. 4 paras 33-35",
+    "QD art 8",
+    "Januzi v SSHD [2006] UKHL 5",
+)
+SOURCES_UNASSESSED = (
+    "UNHCR Handbook paras 195-196, 203-205",
+    "UNHCR Note on Burden and Standard of Proof (1998)",
+)
+PENDING_STAGES = frozenset({"investigation", "warrant", "charged", "on_trial", "in_absentia"})
+
+
 @dataclass(frozen=True)
 class Element:
     """One element's finding, with reasons in plain words and the sources they rest on."""
@@ -126,13 +170,108 @@ def _home_countries(facts: CaseFacts) -> set[str]:
 
 
 def actors_of(facts: CaseFacts) -> set[str]:
-    """Every known actor behind the threats, with the judiciary for each prosecution."""
+    """
+    Every known actor behind the threats and founded feared harms, with the judiciary for each
+    prosecution.
+    """
     actors = {
         threat.actor for threat in facts.threats if threat.actor and threat.actor != "unknown"
+    }
+    actors |= {
+        harm.actor for harm in founded_feared_harms(facts) if harm.actor and harm.actor != "unknown"
     }
     if facts.prosecutions:
         actors.add("judiciary")
     return actors
+
+
+def credibility_unassessed(facts: CaseFacts) -> bool:
+    """Whether the account still waits for a credibility finding (absent or ``not_assessed``)."""
+    return facts.claim.credibility in (None, "not_assessed")
+
+
+def absolute_risk_grounds(facts: CaseFacts, risk: RiskAssessment) -> list[str]:
+    """
+    Every way the facts show a real risk of torture, cruel, inhuman or degrading treatment, or
+    arbitrary deprivation of life: prohibitions that no exclusion, art 33(2), QD art 17 or
+    cessation clause lifts (rule 1; ECHR art 3; CAT art 3; ICCPR arts 6-7).
+    """
+    claim = facts.claim
+    jurisdiction = claim.jurisdiction or DEFAULT_JURISDICTION
+    grounds = []
+    if claim.torture_risk_by_or_with_state:
+        grounds.append(
+            "a real risk of torture by or with the acquiescence of the state is recorded"
+        )
+    if claim.past_torture and state_involved(facts):
+        grounds.append(
+            "past torture by state agents presumes a current risk of ill-treatment, which the state has not dispelled (R.C. v Sweden (2010) paras 53-55; J.K. and Others v Sweden (GC 2016); QD art 4(4))"
+        )
+    if claim.death_penalty_risk and jurisdiction in DEATH_PENALTY_ABOLITION_BOUND:
+        grounds.append(
+            f"a risk of the death penalty, to which {jurisdiction} may expose nobody (ECHR Protocol 13 or ICCPR Second Optional Protocol; Al-Saadoon and Mufdhi v UK)"
+        )
+    if risk.level.rank >= RiskLevel.HIGH.rank:
+        state_harms = [
+            threat.kind
+            for threat in facts.threats
+            if threat.kind in RISK_TO_LIFE_HARMS
+            and (threat.actor in STATE_ACTORS or threat.authority_response == "hostile")
+        ] + [
+            harm.kind
+            for harm in founded_feared_harms(facts)
+            if harm.kind in RISK_TO_LIFE_HARMS and harm.actor in STATE_ACTORS
+        ]
+        if state_harms:
+            grounds.append(
+                f"a {risk.level} risk to life or of ill-treatment from the state or with its acquiescence ({_join(sorted(set(state_harms)))})"
+            )
+    return grounds
+
+
+def past_persecution_found(facts: CaseFacts) -> str | None:
+    """
+    Why the facts show past persecution, or ``None``: an adviser's finding, or the engine's own
+    when serious harm linked to the defender's work struck them before they left (rule 3).
+    """
+    if facts.claim.past_persecution:
+        return "A legal adviser records past persecution."
+    serious = sorted(
+        {
+            threat.kind
+            for threat in facts.threats
+            if threat.kind in LIFE_OR_FREEDOM_HARMS
+            and not threat.after_departure
+            and threat.directed_at in (None, "defender")
+            and threat.linked_to_work
+            and threat.actor not in (None, "unknown")
+        }
+    )
+    if serious:
+        return f"The engine finds past persecution: {_join(serious)} against the defender, linked to their work, before they left."
+    return None
+
+
+def continuation_reason(facts: CaseFacts) -> str | None:
+    """
+    Why safety would require the defender to stop, hide or change protected work, or ``None``
+    (rule 2): the persecutor harms people for this work, and the defender would go on with it,
+    or would stop only out of fear.
+    """
+    claim = facts.claim
+    harms_the_work = (
+        bool(facts.context.similarly_placed_harmed)
+        or any(threat.linked_to_work for threat in facts.threats)
+        or any(p.underlying_activity_protected for p in facts.prosecutions)
+        or bool(founded_feared_harms(facts))
+    )
+    if not harms_the_work:
+        return None
+    if claim.would_continue_activity_on_return:
+        return "The defender would continue their protected work on return, and the persecutor harms people for it: they cannot be expected to stop, hide or change it to be safe, so the fear is well founded and the harm persecutory (HJ (Iran) [2010] UKSC 31 para 82; RT (Zimbabwe) [2012] UKSC 38; Y and Z)."
+    if claim.would_continue_activity_on_return is False:
+        return "The defender would stop their work on return; if they would stop only out of fear, being safe only by stopping is itself persecution (HJ (Iran) [2010] UKSC 31 para 82; RT (Zimbabwe) [2012] UKSC 38). Record any other reason they would stop."
+    return None
 
 
 def state_involved(facts: CaseFacts) -> bool:
@@ -214,7 +353,7 @@ def _credibility(facts: CaseFacts) -> Element:
 
 def _well_founded_fear(facts: CaseFacts, risk: RiskAssessment, standard: str) -> Element:
     claim = facts.claim
-    sources = (
+    sources: tuple[str, ...] = (
         "UNHCR Handbook paras 37-50",
         "QD art 4(4)",
         standard.split(":")[0] + " standard of proof",
@@ -224,11 +363,41 @@ def _well_founded_fear(facts: CaseFacts, risk: RiskAssessment, standard: str) ->
         threat.kind in LIFE_OR_FREEDOM_HARMS and threat.directed_at in (None, "defender")
         for threat in facts.threats
     )
-    if claim.past_persecution:
+    past = past_persecution_found(facts)
+    continuation = continuation_reason(facts)
+    founded = founded_feared_harms(facts)
+    persecutory, _, _ = _prosecution_is_persecution(facts)
+    pending = [
+        prosecution for prosecution in facts.prosecutions if prosecution.stage in PENDING_STAGES
+    ]
+    if past:
         objective = MET
         reasons.append(
-            "Past persecution is a serious indication of future risk unless there are good reasons to think it will not recur (QD art 4(4); 8 C.F.R. 1208.13(b))."
+            past
+            + " Past persecution presumes a well-founded fear unless good reasons show it will not recur (QD art 4(4); 8 CFR 1208.13(b)(1))."
         )
+        sources = (*sources, *SOURCES_PAST_PERSECUTION)
+    elif continuation and claim.would_continue_activity_on_return:
+        objective = MET
+        reasons.append(continuation)
+        sources = (*sources, *SOURCES_CONTINUATION)
+    elif founded:
+        objective = MET
+        reasons.append(
+            "No past harm is needed: "
+            + "; ".join(
+                f"{_words(harm.kind)}" + (f" by {_words(harm.actor)}" if harm.actor else "")
+                for harm in founded
+            )
+            + " is feared from an actor who knows, or will probably learn, of the defender and harms people placed like them (Handbook paras 43, 45; QD art 5(2))."
+        )
+        sources = (*sources, *SOURCES_RISK_WITHOUT_PAST_HARM)
+    elif persecutory and pending:
+        objective = MET
+        reasons.append(
+            "A pending prosecution that is persecutory supports a well-founded fear (Handbook paras 56-60; QD art 9(2)(b)-(d))."
+        )
+        sources = (*sources, "UNHCR Handbook paras 56-60", "QD art 9(2)(b)-(d)")
     elif risk.level.rank >= RiskLevel.HIGH.rank:
         objective = MET
         reasons.append(
@@ -257,6 +426,12 @@ def _well_founded_fear(facts: CaseFacts, risk: RiskAssessment, standard: str) ->
         reasons.append(
             "The risk scores low, but neither the country context nor a credibility finding is recorded: the facts are too thin to rule out a well-founded fear."
         )
+    elif credibility_unassessed(facts):
+        objective = UNCLEAR
+        reasons.append(
+            "The risk scores low, but credibility and evidence are not yet assessed: no firm answer before the facts are established (Handbook paras 195-196, 203-205)."
+        )
+        sources = (*sources, *SOURCES_UNASSESSED)
     else:
         objective = NOT_MET
         reasons.append(
@@ -290,6 +465,10 @@ def _prosecution_is_persecution(facts: CaseFacts) -> tuple[list[str], list[str],
             signs.append("the penalty is disproportionate")
         if prosecution.fair_trial_available is False:
             signs.append("no fair trial is available")
+        elif prosecution.stage == "in_absentia" and prosecution.fair_trial_available is not True:
+            signs.append(
+                "a conviction in absentia without a guaranteed retrial fails the fair-trial test (Sejdovic v Italy (GC 2006); Othman (Abu Qatada) v UK (2012))"
+            )
         if signs:
             persecutory.append(f"{label}: {', '.join(signs)}")
         elif (
@@ -347,20 +526,28 @@ def _persecution(facts: CaseFacts) -> Element:
         reasons.append(
             f"Lesser measures ({_join(sorted({threat.kind for threat in lesser}))}) may add up with others; on their own they may fall below the threshold (Handbook paras 53-55)."
         )
-    if facts.claim.past_persecution:
+    if any(
+        p.stage == "in_absentia" and p.fair_trial_available is not True for p in facts.prosecutions
+    ):
+        sources += ["Sejdovic v Italy (GC 2006)", "Othman (Abu Qatada) v UK (2012)"]
+    past = past_persecution_found(facts)
+    if past:
         met = True
-        reasons.append("A legal adviser records past persecution.")
-    continue_work = facts.claim.would_continue_activity_on_return
-    if continue_work is False:
+        reasons.append(past)
+    serious_feared = sorted(
+        {harm.kind for harm in founded_feared_harms(facts) if harm.kind in LIFE_OR_FREEDOM_HARMS}
+    )
+    if serious_feared:
+        met = True
         reasons.append(
-            "If the defender would stop their work only out of fear, the fear is still well-founded: nobody can be required to give up protected activity to be safe (HJ (Iran) [2010] UKSC 31; RT (Zimbabwe) [2012] UKSC 38)."
+            f"The feared {_join(serious_feared)} would be serious harm, and the fear is founded without past harm (QD art 5(2); Handbook para 45)."
         )
-        sources.append("HJ (Iran) [2010] UKSC 31; RT (Zimbabwe) [2012] UKSC 38")
-    elif continue_work:
-        reasons.append(
-            "The defender would continue the work on return, and cannot be expected to stop it (HJ (Iran); Appellant S395/2002)."
-        )
-        sources.append("HJ (Iran) [2010] UKSC 31; Appellant S395/2002 (2003) 216 CLR 473")
+        sources += list(SOURCES_RISK_WITHOUT_PAST_HARM)
+    continuation = continuation_reason(facts)
+    if continuation:
+        met = True
+        reasons.append(continuation)
+        sources += list(SOURCES_CONTINUATION)
     if met:
         finding = MET
     elif unclear or lesser:
@@ -413,9 +600,34 @@ def _convention_ground(facts: CaseFacts, hrd: HrdScreening) -> Element:
     return Element(UNCLEAR, tuple(reasons), tuple(sources))
 
 
+def _persecutory_harm_linked(facts: CaseFacts) -> bool | None:
+    """
+    Whether the harm that makes out persecution is linked to the defender's work (rule 9): the
+    serious harms when there are any, else the lesser measures that add up. ``None``: no link
+    recorded either way.
+    """
+    serious = [threat for threat in facts.threats if threat.kind in LIFE_OR_FREEDOM_HARMS]
+    weighed = serious or [t for t in facts.threats if t.kind not in LIFE_OR_FREEDOM_HARMS]
+    if any(threat.linked_to_work for threat in weighed) or any(
+        p.underlying_activity_protected for p in facts.prosecutions
+    ):
+        return True
+    if serious and any(threat.linked_to_work for threat in facts.threats):
+        return False
+    return None
+
+
 def _nexus(facts: CaseFacts, jurisdiction: str) -> Element:
     claim = facts.claim
     sources = ["QD art 9(3)", "INS v Elias-Zacarias, 502 U.S. 478 (1992)"]
+    if any(p.applied_discriminatorily for p in facts.prosecutions):
+        return Element(
+            MET,
+            (
+                "The law is applied to the defender discriminatorily: discriminatory prosecution on a Convention ground shows the link (Handbook paras 56-60; QD art 9(2)(c), 9(3)).",
+            ),
+            (*sources, "UNHCR Handbook paras 56-60", "QD art 9(2)(c)"),
+        )
     if jurisdiction == "US":
         sources.append("INA 208(b)(1)(B)(i) (at least one central reason)")
     if jurisdiction == "AU":
@@ -424,9 +636,13 @@ def _nexus(facts: CaseFacts, jurisdiction: str) -> Element:
         return Element(
             NOT_MET,
             (
-                "The harm is explained only by a private dispute or official duties, with no sign of a protected motive (Lepetiuk, 11th Cir. 2019).",
+                "The harm is explained only by a private dispute or by acts done in official duties; harm to an official for official acts is not by itself evidence of a political motive (Matter of N-M-, 25 I&N Dec. 526 (BIA 2011); Lepetiuk, 11th Cir. 2019).",
             ),
-            (*sources, "Lepetiuk v U.S. Att'y Gen. (11th Cir. 2019)"),
+            (
+                *sources,
+                "Matter of N-M-, 25 I&N Dec. 526 (BIA 2011)",
+                "Lepetiuk v U.S. Att'y Gen. (11th Cir. 2019)",
+            ),
         )
     motive = claim.persecutor_motive_evidence
     if motive == "direct":
@@ -456,9 +672,7 @@ def _nexus(facts: CaseFacts, jurisdiction: str) -> Element:
             ),
             tuple(sources),
         )
-    linked = any(threat.linked_to_work for threat in facts.threats) or any(
-        p.underlying_activity_protected for p in facts.prosecutions
-    )
+    linked = _persecutory_harm_linked(facts)
     if linked:
         return Element(
             MET,
@@ -466,6 +680,23 @@ def _nexus(facts: CaseFacts, jurisdiction: str) -> Element:
                 "The threats or prosecutions are linked to the defender's work, which is circumstantial evidence of motive; record the motive evidence.",
             ),
             tuple(sources),
+        )
+    if linked is False:
+        return Element(
+            UNCLEAR,
+            (
+                "Only lesser harm is linked to the defender's work; the serious harm is not. The Convention reason must attach to the harm that is persecution (art 1A(2) 'for reasons of'; QD art 9(3)).",
+            ),
+            (*sources, SOURCE_ART_1A2),
+        )
+    profile_basis = {"own_profile", "activity_abroad_known", "similarly_placed_harmed"}
+    if any(profile_basis & set(harm.basis) for harm in founded_feared_harms(facts)):
+        return Element(
+            MET,
+            (
+                "The feared harm rests on the defender's profile or activity, which is circumstantial evidence that it would be for that reason; record the motive evidence.",
+            ),
+            (*sources, *SOURCES_RISK_WITHOUT_PAST_HARM),
         )
     return Element(
         UNCLEAR, ("Nothing recorded links the harm to a protected ground.",), tuple(sources)
@@ -599,6 +830,12 @@ def _state_protection(facts: CaseFacts) -> Element:
             reasons.append(
                 "Effective, non-temporary protection appears available and accessible (QD art 7(2); Horvath: a system plus the willingness to operate it)."
             )
+        elif past_persecution_found(facts):
+            finding = MET
+            reasons.append(
+                "Past persecution presumes that state protection is lacking unless good reasons show otherwise, and none are recorded (QD art 4(4); 8 CFR 1208.13(b)(1))."
+            )
+            sources += list(SOURCES_PAST_PERSECUTION)
         else:
             finding = UNCLEAR
             reasons.append(
@@ -616,11 +853,10 @@ def _state_protection(facts: CaseFacts) -> Element:
     return Element(finding, tuple(reasons), tuple(sources))
 
 
-def _internal_relocation(facts: CaseFacts) -> Element:
-    sources = ["UNHCR Handbook para 91", "UNHCR GIP No. 4 (HCR/GIP/03/04)", "QD art 8"]
+def relocation_defeaters(facts: CaseFacts) -> list[str]:
+    """Every recorded reason why no internal relocation alternative is relevant or reasonable."""
     context = facts.context
     safe_area = context.safe_area
-    reasons: list[str] = []
     defeaters = []
     if state_involved(facts):
         defeaters.append(
@@ -632,31 +868,55 @@ def _internal_relocation(facts: CaseFacts) -> Element:
         defeaters.append(
             "being safe there would require the defender to stop or hide their work, which cannot be required (SZATV [2007] HCA 40; SA (Pakistan) [2011] UKUT 30; HJ (Iran))"
         )
-        sources.append("SZATV v MIAC [2007] HCA 40")
     if safe_area.exists is False:
         defeaters.append("no safe area exists")
     if safe_area.accessible is False:
         defeaters.append("the safe area cannot be reached safely and legally")
     if safe_area.undue_hardship:
         defeaters.append("living there would mean undue hardship (reasonableness test)")
-    if defeaters:
-        finding = MET
-        reasons.append(
-            "No reasonable internal relocation alternative: " + "; ".join(defeaters) + "."
-        )
-    elif (
+    return defeaters
+
+
+def safe_area_shown(facts: CaseFacts) -> bool:
+    """Whether a specific area is identified and shown safe, accessible and reasonable."""
+    context = facts.context
+    safe_area = context.safe_area
+    return bool(
         safe_area.exists
         and safe_area.accessible
         and safe_area.requires_stopping_activity is False
         and safe_area.undue_hardship is False
         and context.actor_national_reach is False
-    ):
+    )
+
+
+def _internal_relocation(facts: CaseFacts) -> Element:
+    sources = ["UNHCR Handbook para 91", "UNHCR GIP No. 4 (HCR/GIP/03/04)", "QD art 8"]
+    context = facts.context
+    safe_area = context.safe_area
+    reasons: list[str] = []
+    defeaters = relocation_defeaters(facts)
+    if safe_area.requires_stopping_activity:
+        sources.append("SZATV v MIAC [2007] HCA 40")
+        sources += list(SOURCES_CONTINUATION)
+    past = past_persecution_found(facts)
+    if defeaters:
+        finding = MET
+        reasons.append(
+            "No reasonable internal relocation alternative: " + "; ".join(defeaters) + "."
+        )
+    elif safe_area_shown(facts):
         finding = NOT_MET
         reasons.append(
             "A safe area exists, can be reached, allows the work to continue and would not cause undue hardship: an internal relocation alternative appears available (GIP No. 4 relevance and reasonableness tests)."
         )
+        if past:
+            reasons.append(
+                "Past persecution presumes there is no relocation alternative; an identified area shown safe, accessible and reasonable is the kind of good reason that rebuts it (QD art 4(4); 8 CFR 1208.13(b)(1)(i)(B), (b)(3)(ii))."
+            )
+            sources += list(SOURCES_PAST_PERSECUTION)
     else:
-        finding = UNCLEAR
+        finding = MET
         missing = [
             name
             for name, value in (
@@ -672,10 +932,13 @@ def _internal_relocation(facts: CaseFacts) -> Element:
             if value is None
         ]
         reasons.append(
-            "The relevance and reasonableness tests cannot be completed; not recorded: "
+            "Internal relocation defeats a claim only where a specific area is identified and shown to be safe, accessible and reasonable; that is not shown (not recorded: "
             + ", ".join(missing)
-            + "."
+            + "), so it does not defeat this claim."
         )
+        sources += list(SOURCES_RELOCATION_BURDEN)
+        if past:
+            sources += list(SOURCES_PAST_PERSECUTION)
     if {"land", "indigenous"} & set(facts.defender.profiles):
         reasons.append(
             "For a land or indigenous defender, reasonableness must weigh the loss of land, community and the purpose of the work (GIP No. 4 reasonableness factors)."
@@ -704,12 +967,10 @@ def _exclusion(facts: CaseFacts) -> Element:
             "Art 1E: the country of residence recognises the rights and obligations of its nationals."
         )
     if "danger_to_host_security" in indicators:
-        if finding == MET:
-            finding = UNCLEAR
         reasons.append(
-            "Danger to the host country's security is not a 1F clause, but art 33(2) may lift the Convention's bar on return and QD art 14(4)-(5) lets a member state refuse or revoke status: a legal adviser must assess it individually."
+            "Danger to the host country's security is not an exclusion clause: art 33(2) may lift the Convention's bar on return and QD art 14(4)-(6) lets a member state refuse or revoke status, but the person stays a refugee (CJEU C-391/16 M and Others); a legal adviser must assess it individually."
         )
-        sources.append("1951 Convention art 33(2)")
+        sources += ["1951 Convention art 33(2)", "QD art 14(4)-(6)", "CJEU C-391/16 M and Others"]
     if finding == MET and "danger_to_host_security" not in indicators:
         reasons.append("No exclusion indicator is recorded.")
     if any(p.charge in ("terrorism", "extremism") for p in facts.prosecutions):
@@ -758,17 +1019,15 @@ def _complementary(facts: CaseFacts, risk: RiskAssessment, jurisdiction: str) ->
         "AU": ["Migration Act 1958 (Cth) s 36(2)(aa)"],
         "US": ["8 C.F.R. 1208.16-18 (CAT)"],
     }.get(jurisdiction, [])
-    grounds: list[str] = []
-    if claim.torture_risk_by_or_with_state:
-        grounds.append(
-            "a real risk of torture by or with the acquiescence of the state: ECHR art 3 and CAT art 3 forbid return absolutely (Chahal; Saadi v Italy), and QD art 15(b) applies"
-        )
-    if claim.death_penalty_risk:
+    absolute = absolute_risk_grounds(facts, risk)
+    grounds: list[str] = [
+        f"{ground}: an absolute bar on return (ECHR art 3; CAT art 3; ICCPR arts 6-7; QD art 15(a)-(b))"
+        for ground in absolute
+    ]
+    if absolute:
+        sources += [source for source in SOURCES_ABSOLUTE if source not in sources]
+    if claim.death_penalty_risk and jurisdiction not in DEATH_PENALTY_ABOLITION_BOUND:
         grounds.append("a risk of the death penalty or execution (QD art 15(a))")
-    if claim.past_torture and state_involved(facts) and risk.level.rank >= RiskLevel.HIGH.rank:
-        grounds.append(
-            "past torture by state agents with a high risk now is a serious indication of a real risk of ill-treatment (QD art 4(4), art 15(b))"
-        )
     if context.armed_conflict and context.indiscriminate_violence == "exceptional":
         grounds.append(
             "indiscriminate violence so exceptional that presence alone is a real risk (QD art 15(c); Elgafaji C-465/07)"
@@ -839,7 +1098,7 @@ def assess_protection(
         "cessation": _cessation(facts),
         "complementary_protection": _complementary(facts, risk, jurisdiction),
     }
-    outcome, reasons = _outcome(facts, elements)
+    outcome, reasons = _outcome(facts, elements, absolute_risk_grounds(facts, risk))
     return ProtectionAssessment(
         outcome=outcome,
         standard_of_proof=standard,
@@ -862,63 +1121,106 @@ INCLUSION = (
 
 
 def _outcome(
-    facts: CaseFacts, elements: Mapping[str, Element]
+    facts: CaseFacts, elements: Mapping[str, Element], absolute: Sequence[str]
 ) -> tuple[ProtectionOutcome, list[str]]:
-    """Combine the elements as the decision tree does (refugee-law.md, compact order)."""
+    """
+    Combine the elements as the decision tree does (refugee-law.md, compact order), then apply the
+    two guards of the rules of law: an absolute prohibition gives at least non-refoulement for a
+    person outside their country (rule 1), and no firm "no" rests on unassessed facts (rule 5).
+    """
+    outcome, reasons = _tree_outcome(facts, elements, bool(absolute))
+    if outcome in POSITIVE_OUTCOMES and elements["credibility"].finding == UNCLEAR:
+        reasons[0] = "If the account is accepted: " + reasons[0][0].lower() + reasons[0][1:]
+    if (
+        outcome == Outcome.NO_PROTECTION_NEED_SHOWN
+        and elements["credibility"].finding == UNCLEAR
+        and credibility_unassessed(facts)
+    ):
+        return Outcome.FURTHER_EVIDENCE_NEEDED, [
+            *reasons,
+            "Credibility and evidence are not yet assessed, so this is not a firm answer: further evidence is needed before no protection need can be shown (Handbook paras 195-196, 203-205).",
+        ]
+    return outcome, reasons
+
+
+def _limits(facts: CaseFacts, elements: Mapping[str, Element]) -> str:
+    """What limits the status: the exclusion, art 33(2) and cessation findings, in words."""
+    claim = facts.claim
+    limits = []
+    if set(claim.exclusion_indicators) - {"danger_to_host_security"}:
+        limits.append(
+            "exclusion ("
+            + _join(sorted(set(claim.exclusion_indicators) - {"danger_to_host_security"}))
+            + ")"
+        )
+    if "danger_to_host_security" in claim.exclusion_indicators:
+        limits.append("danger to the host's security (art 33(2); QD art 14(4)-(6))")
+    if elements["cessation"].finding == NOT_MET:
+        limits.append("cessation (" + _join(claim.cessation_indicators) + ")")
+    return "; ".join(limits)
+
+
+def _tree_outcome(
+    facts: CaseFacts, elements: Mapping[str, Element], absolute: bool
+) -> tuple[ProtectionOutcome, list[str]]:
     claim = facts.claim
     if elements["outside_country"].finding == NOT_MET:
         return Outcome.NOT_APPLICABLE, [
             "The defender is in their own country: international protection does not arise yet."
         ]
-    absolute = bool(claim.torture_risk_by_or_with_state)
     complementary = elements["complementary_protection"].finding
     subsidiary_excluded = bool(claim.exclusion_indicators)
     failing = [name for name in INCLUSION if elements[name].finding == NOT_MET]
     open_ = [name for name in INCLUSION if elements[name].finding == UNCLEAR]
-    pre_departure_basis = any(not threat.after_departure for threat in facts.threats) or any(
-        p.stage != "in_absentia" for p in facts.prosecutions
+    pre_departure_basis = (
+        any(not threat.after_departure for threat in facts.threats)
+        or any(p.stage != "in_absentia" for p in facts.prosecutions)
+        or bool(founded_feared_harms(facts))
     )
     if elements["sur_place"].finding == NOT_MET and not pre_departure_basis:
         failing.append("sur_place")
     excluded = elements["exclusion"].finding == NOT_MET
     ceased = elements["cessation"].finding == NOT_MET
     danger = "danger_to_host_security" in claim.exclusion_indicators
+    limits = _limits(facts, elements)
+    absolute_bar = (
+        "a real risk of torture, ill-treatment or arbitrary deprivation of life bars return"
+        " absolutely, whatever exclusion, art 33(2) or cessation indicators say (ECHR art 3;"
+        " CAT art 3; ICCPR arts 6-7; Chahal; Saadi v Italy)"
+    )
 
     if elements["credibility"].finding == NOT_MET:
-        if absolute:
+        # Facts of a rejected account cannot found the risk; an adviser's own finding of a
+        # torture risk still can (it may rest on accepted facts alone).
+        if claim.torture_risk_by_or_with_state:
             return Outcome.NON_REFOULEMENT_ONLY, [
-                "Credibility is rejected or the evidence is insufficient, but a real risk of torture is recorded: return is barred absolutely (ECHR art 3; CAT art 3) while the facts are revisited."
+                f"Credibility is rejected or the evidence is insufficient, but {absolute_bar} while the facts are revisited."
             ]
         return Outcome.FURTHER_EVIDENCE_NEEDED, [
             "Credibility is rejected or the evidence is insufficient: the claim needs further evidence before protection can be shown."
         ]
     if excluded or ceased:
         why = "excluded" if excluded else "a cessation clause applies"
-        if absolute:
-            return Outcome.NON_REFOULEMENT_ONLY, [
-                f"Refugee status is barred ({why}), but a real risk of torture makes return unlawful (ECHR art 3; CAT art 3; Chahal)."
-            ]
         if complementary == MET and not subsidiary_excluded:
             return Outcome.COMPLEMENTARY_PROTECTION, [
                 f"Refugee status is barred ({why}); subsidiary or complementary protection is indicated."
+            ]
+        if absolute:
+            return Outcome.NON_REFOULEMENT_ONLY, [
+                f"Refugee status is barred ({why}), but {absolute_bar}. What limits the status: {limits}."
             ]
         return Outcome.NO_PROTECTION_NEED_SHOWN, [
             f"Refugee status is barred ({why}) and no absolute bar on return is recorded; an individual assessment must confirm the exclusion or cessation first."
         ]
     if not failing and not open_:
-        if danger:
-            if absolute:
-                return Outcome.NON_REFOULEMENT_ONLY, [
-                    "The refugee definition is met, but art 33(2) may lift the Convention's bar on return; the real risk of torture keeps return barred (ECHR art 3; CAT art 3)."
-                ]
-            return Outcome.FURTHER_EVIDENCE_NEEDED, [
-                "The refugee definition is met, but the recorded danger to host security (art 33(2); QD art 14(4)-(5)) needs an individual legal assessment."
-            ]
         reasons = [
             "Every inclusion element is met and no exclusion or cessation clause applies: the facts as recorded describe a refugee (status is declaratory, Handbook para 28)."
         ]
-        if elements["credibility"].finding == UNCLEAR:
-            reasons.append("Caution: credibility is not yet assessed.")
+        if danger:
+            reasons.append(
+                "Caution: the recorded danger to the host's security is not an exclusion clause; the host state may refuse or revoke status under art 33(2) and QD art 14(4)-(6), but the person remains a refugee (CJEU C-391/16 M and Others)."
+                + (f" Whatever it decides, {absolute_bar}." if absolute else "")
+            )
         return Outcome.REFUGEE, reasons
     if failing:
         names = ", ".join(failing)
@@ -926,7 +1228,7 @@ def _outcome(
             if subsidiary_excluded:
                 if absolute:
                     return Outcome.NON_REFOULEMENT_ONLY, [
-                        f"Refugee status fails ({names}); subsidiary protection is excluded (QD art 17), but ECHR art 3 and CAT art 3 bar return."
+                        f"Refugee status fails ({names}); subsidiary protection is excluded (QD art 17), but {absolute_bar}. What limits the status: {limits}."
                     ]
                 return Outcome.NO_PROTECTION_NEED_SHOWN, [
                     f"Refugee status fails ({names}) and subsidiary protection is excluded (QD art 17)."
@@ -945,7 +1247,7 @@ def _outcome(
     if absolute or complementary == MET:
         if subsidiary_excluded and absolute:
             return Outcome.NON_REFOULEMENT_ONLY, [
-                f"Refugee status is open ({names}); subsidiary protection is excluded, but ECHR art 3 and CAT art 3 bar return."
+                f"Refugee status is open ({names}); subsidiary protection is excluded, but {absolute_bar}. What limits the status: {limits}."
             ]
         if not subsidiary_excluded:
             return Outcome.COMPLEMENTARY_PROTECTION, [

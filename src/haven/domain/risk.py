@@ -34,7 +34,7 @@ import datetime
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from haven.domain.facts import CaseFacts, Prosecution, Threat
+from haven.domain.facts import CaseFacts, FearedHarm, Prosecution, Threat
 from haven.domain.vocabulary import RISK_LEVEL_ORDER, RiskLevel
 
 LEVELS = RISK_LEVEL_ORDER
@@ -178,6 +178,18 @@ DIASPORA_MONITORED_WEIGHT = 1.2
 ACTIVITY_ABROAD_KNOWN_WEIGHT = 1.2
 CONTINUES_WORK_ON_RETURN_WEIGHT = 1.1
 
+#: A founded feared harm (``founded_feared_harms``) weighs like an undated threat of its kind from
+#: its actor: it has not happened, but the facts show why it would.
+FEARED_HARM_WEIGHT = 0.8
+#: What shows the actor knows, or will probably learn, of the defender or their activity.
+KNOWLEDGE_BASES = frozenset(
+    {"activity_abroad_known", "monitoring_of_diaspora", "returnee_screening"}
+)
+#: What shows the actor harms people placed like the defender, or the defender themselves.
+HARM_PATTERN_BASES = frozenset(
+    {"similarly_placed_harmed", "pending_prosecution", "past_pattern_against_defender"}
+)
+
 #: A grave harm at most this many months old (or ongoing) sets a floor of ``RiskLevel.HIGH``.
 GRAVE_HARM_FLOOR_MONTHS = 12
 
@@ -275,6 +287,34 @@ def prosecution_weight(prosecution: Prosecution, *, on_return: bool = False) -> 
     return weight
 
 
+def feared_harm_founded(harm: FearedHarm, facts: CaseFacts) -> bool:
+    """
+    Whether a feared harm founds a well-founded fear without any past harm (UNHCR Handbook paras
+    43, 45; QD art 5(2); S.F. v Sweden; BA (Iran) CG [2011] UKUT 36): the actor knows, or will
+    probably learn, of the defender's profile or activity, and harms people placed like them.
+    """
+    known = harm.known_to_actor is True or (
+        harm.known_to_actor is None and bool(KNOWLEDGE_BASES & set(harm.basis))
+    )
+    pattern = bool(HARM_PATTERN_BASES & set(harm.basis)) or bool(
+        facts.context.similarly_placed_harmed
+    )
+    return known and pattern
+
+
+def founded_feared_harms(facts: CaseFacts) -> tuple[FearedHarm, ...]:
+    return tuple(harm for harm in facts.claim.feared_harms if feared_harm_founded(harm, facts))
+
+
+def feared_harm_weight(harm: FearedHarm) -> float:
+    """A founded feared harm's weight in the risk on return."""
+    return (
+        THREAT_SEVERITY[harm.kind]
+        * ACTOR_WEIGHT.get(harm.actor or "unknown", 1.0)
+        * FEARED_HARM_WEIGHT
+    )
+
+
 def combined_load(weights: list[float]) -> float:
     """Largest weight + half the second + a quarter of each other one."""
     ordered = sorted(weights, reverse=True)
@@ -331,6 +371,18 @@ def _assess(
         (prosecution_weight(prosecution, on_return=on_return), _describe_prosecution(prosecution))
         for prosecution in facts.prosecutions
     ]
+    if on_return:
+        items += [
+            (
+                feared_harm_weight(harm),
+                f"feared {_words(harm.kind)}"
+                + (f" by {_words(harm.actor)}" if harm.actor else "")
+                + " (founded on "
+                + ", ".join(_words(basis) for basis in harm.basis)
+                + ")",
+            )
+            for harm in founded_feared_harms(facts)
+        ]
     load = combined_load([weight for weight, _ in items])
     reasons: list[str] = []
     if items:
@@ -382,14 +434,24 @@ def _assess(
     floors: list[tuple[RiskLevel, str]] = []
     if on_return:
         sur_place = facts.claim.sur_place
+        relocation = facts.relocation
         if context.diaspora_monitored:
             context_factor *= DIASPORA_MONITORED_WEIGHT
             context_notes.append(
                 "the persecutor monitors defenders abroad or screens returnees"
                 f" x{DIASPORA_MONITORED_WEIGHT}"
             )
-        if sur_place.activities_abroad and (
-            sur_place.known_to_persecutor or context.diaspora_monitored
+        elif relocation.incidents_abroad:
+            context_factor *= DIASPORA_MONITORED_WEIGHT
+            context_notes.append(
+                f"{relocation.incidents_abroad} security incident(s) during the stay abroad"
+                f" x{DIASPORA_MONITORED_WEIGHT}"
+            )
+        visible_abroad = sur_place.activities_abroad or relocation.activities_abroad_visible
+        if visible_abroad and (
+            sur_place.known_to_persecutor
+            or context.diaspora_monitored
+            or bool(relocation.incidents_abroad)
         ):
             context_factor *= ACTIVITY_ABROAD_KNOWN_WEIGHT
             context_notes.append(

@@ -22,8 +22,8 @@ RULE_MODULES = (
     "assessment",
 )
 
-ENGINE_VERSION = "1.0.0"
-RULES_DIGEST = "bd13c85cfdc90924921564c4c6bc85ed7cb24dc296667b4ae9084d8806e74ce3"
+ENGINE_VERSION = "1.1.0"
+RULES_DIGEST = "b102507f2e75b539b7ed8cbd6eca2a3d8b59c9958bd778e6a9a7bdd0c317dd5e"
 
 
 def engine_version() -> str:
