@@ -22,14 +22,8 @@ from haven.reference import civicus_ratings
 from tests.domain.builders import make_facts
 from tests.domain.conftest import load_case
 from tests.domain.strategies import EXCLUSION_INDICATORS, case_facts
+from tests.domain.test_protection import ABROAD, protection_of
 
-ABROAD = {
-    "nationalities": ["ZZ"],
-    "current_country": "XA",
-    "activities": ["press_freedom"],
-    "peaceful_means": True,
-    "accepts_universality": True,
-}
 ACCEPTED = {"credibility": "accepted", "grounds": ["political_opinion"], "subjective_fear": True}
 CESSATION_INDICATORS = [
     "re_availed_protection",
@@ -39,12 +33,6 @@ CESSATION_INDICATORS = [
     "changed_circumstances",
 ]
 PROPERTY_SETTINGS = settings(max_examples=60, deadline=None)
-
-
-def protection_of(**sections):
-    facts = make_facts(**sections)
-    risk = assess_risk_on_return(facts) or assess_risk(facts)
-    return assess_protection(facts, hrd=screen_defender(facts), risk=risk)
 
 
 def all_sources(result) -> set[str]:
@@ -117,25 +105,22 @@ def test_rule_1_death_penalty_outside_abolition_treaties_is_not_absolute():
 
 # --- rules 2 to 10: one table ---------------------------------------------------------------------
 
+CONTINUING_JOURNALIST = {
+    "threats": [{"kind": "intimidation", "actor": "police", "linked_to_work": True}],
+    "context": {"similarly_placed_harmed": True},
+    "claim": {**ACCEPTED, "would_continue_activity_on_return": True},
+}
 RULE_TABLE = [
     (
         "2 continuation rule",
-        {
-            "threats": [{"kind": "intimidation", "actor": "police", "linked_to_work": True}],
-            "context": {"similarly_placed_harmed": True},
-            "claim": {**ACCEPTED, "would_continue_activity_on_return": True},
-        },
+        CONTINUING_JOURNALIST,
         "well_founded_fear",
         Finding.MET,
         "HJ (Iran) [2010] UKSC 31 para 82",
     ),
     (
         "2 continuation rule",
-        {
-            "threats": [{"kind": "intimidation", "actor": "police", "linked_to_work": True}],
-            "context": {"similarly_placed_harmed": True},
-            "claim": {**ACCEPTED, "would_continue_activity_on_return": True},
-        },
+        CONTINUING_JOURNALIST,
         "persecution",
         Finding.MET,
         "CJEU C-71/11 and C-99/11 Y and Z",
