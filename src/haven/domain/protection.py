@@ -24,6 +24,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from haven.domain import messages
 from haven.domain.facts import CaseFacts
 from haven.domain.hrd import HrdScreening
 from haven.domain.risk import STATE_ACTORS, RiskAssessment, founded_feared_harms
@@ -1127,19 +1128,17 @@ def _outcome(
     Combine the elements as the decision tree does (refugee-law.md, compact order), then apply the
     two guards of the rules of law: an absolute prohibition gives at least non-refoulement for a
     person outside their country (rule 1), and no firm "no" rests on unassessed facts (rule 5).
+    Every reason is a keyed ``Message`` (rule 12).
     """
     outcome, reasons = _tree_outcome(facts, elements, bool(absolute))
     if outcome in POSITIVE_OUTCOMES and elements["credibility"].finding == UNCLEAR:
-        reasons[0] = "If the account is accepted: " + reasons[0][0].lower() + reasons[0][1:]
+        reasons[0] = messages.IF_ACCOUNT_ACCEPTED(reason=reasons[0])
     if (
         outcome == Outcome.NO_PROTECTION_NEED_SHOWN
         and elements["credibility"].finding == UNCLEAR
         and credibility_unassessed(facts)
     ):
-        return Outcome.FURTHER_EVIDENCE_NEEDED, [
-            *reasons,
-            "Credibility and evidence are not yet assessed, so this is not a firm answer: further evidence is needed before no protection need can be shown (Handbook paras 195-196, 203-205).",
-        ]
+        return Outcome.FURTHER_EVIDENCE_NEEDED, [*reasons, messages.NO_FIRM_NO()]
     return outcome, reasons
 
 
@@ -1165,9 +1164,7 @@ def _tree_outcome(
 ) -> tuple[ProtectionOutcome, list[str]]:
     claim = facts.claim
     if elements["outside_country"].finding == NOT_MET:
-        return Outcome.NOT_APPLICABLE, [
-            "The defender is in their own country: international protection does not arise yet."
-        ]
+        return Outcome.NOT_APPLICABLE, [messages.IN_OWN_COUNTRY()]
     complementary = elements["complementary_protection"].finding
     subsidiary_excluded = bool(claim.exclusion_indicators)
     failing = [name for name in INCLUSION if elements[name].finding == NOT_MET]
@@ -1183,44 +1180,27 @@ def _tree_outcome(
     ceased = elements["cessation"].finding == NOT_MET
     danger = "danger_to_host_security" in claim.exclusion_indicators
     limits = _limits(facts, elements)
-    absolute_bar = (
-        "a real risk of torture, ill-treatment or arbitrary deprivation of life bars return"
-        " absolutely, whatever exclusion, art 33(2) or cessation indicators say (ECHR art 3;"
-        " CAT art 3; ICCPR arts 6-7; Chahal; Saadi v Italy)"
-    )
 
     if elements["credibility"].finding == NOT_MET:
         # Facts of a rejected account cannot found the risk; an adviser's own finding of a
         # torture risk still can (it may rest on accepted facts alone).
         if claim.torture_risk_by_or_with_state:
-            return Outcome.NON_REFOULEMENT_ONLY, [
-                f"Credibility is rejected or the evidence is insufficient, but {absolute_bar} while the facts are revisited."
-            ]
-        return Outcome.FURTHER_EVIDENCE_NEEDED, [
-            "Credibility is rejected or the evidence is insufficient: the claim needs further evidence before protection can be shown."
-        ]
+            return Outcome.NON_REFOULEMENT_ONLY, [messages.REJECTED_BUT_ABSOLUTE()]
+        return Outcome.FURTHER_EVIDENCE_NEEDED, [messages.REJECTED()]
     if excluded or ceased:
-        why = "excluded" if excluded else "a cessation clause applies"
+        why = messages.WHY_EXCLUDED() if excluded else messages.WHY_CEASED()
         if complementary == MET and not subsidiary_excluded:
-            return Outcome.COMPLEMENTARY_PROTECTION, [
-                f"Refugee status is barred ({why}); subsidiary or complementary protection is indicated."
-            ]
+            return Outcome.COMPLEMENTARY_PROTECTION, [messages.BARRED_COMPLEMENTARY(why=why)]
         if absolute:
             return Outcome.NON_REFOULEMENT_ONLY, [
-                f"Refugee status is barred ({why}), but {absolute_bar}. What limits the status: {limits}."
+                messages.BARRED_BUT_ABSOLUTE(why=why, limits=limits)
             ]
-        return Outcome.NO_PROTECTION_NEED_SHOWN, [
-            f"Refugee status is barred ({why}) and no absolute bar on return is recorded; an individual assessment must confirm the exclusion or cessation first."
-        ]
+        return Outcome.NO_PROTECTION_NEED_SHOWN, [messages.BARRED(why=why)]
     if not failing and not open_:
-        reasons = [
-            "Every inclusion element is met and no exclusion or cessation clause applies: the facts as recorded describe a refugee (status is declaratory, Handbook para 28)."
-        ]
+        reasons: list[str] = [messages.REFUGEE()]
         if danger:
-            reasons.append(
-                "Caution: the recorded danger to the host's security is not an exclusion clause; the host state may refuse or revoke status under art 33(2) and QD art 14(4)-(6), but the person remains a refugee (CJEU C-391/16 M and Others)."
-                + (f" Whatever it decides, {absolute_bar}." if absolute else "")
-            )
+            caution = messages.DANGER_TO_HOST_ABSOLUTE if absolute else messages.DANGER_TO_HOST
+            reasons.append(caution())
         return Outcome.REFUGEE, reasons
     if failing:
         names = ", ".join(failing)
@@ -1228,31 +1208,21 @@ def _tree_outcome(
             if subsidiary_excluded:
                 if absolute:
                     return Outcome.NON_REFOULEMENT_ONLY, [
-                        f"Refugee status fails ({names}); subsidiary protection is excluded (QD art 17), but {absolute_bar}. What limits the status: {limits}."
+                        messages.FAILS_EXCLUDED_BUT_ABSOLUTE(elements=names, limits=limits)
                     ]
-                return Outcome.NO_PROTECTION_NEED_SHOWN, [
-                    f"Refugee status fails ({names}) and subsidiary protection is excluded (QD art 17)."
-                ]
-            return Outcome.COMPLEMENTARY_PROTECTION, [
-                f"Refugee status fails ({names}), but a real risk of serious harm calls for complementary protection."
-            ]
+                return Outcome.NO_PROTECTION_NEED_SHOWN, [messages.FAILS_EXCLUDED(elements=names)]
+            return Outcome.COMPLEMENTARY_PROTECTION, [messages.FAILS_COMPLEMENTARY(elements=names)]
         if complementary == UNCLEAR:
             return Outcome.FURTHER_EVIDENCE_NEEDED, [
-                f"Refugee status fails ({names}); whether complementary protection applies needs further evidence."
+                messages.FAILS_COMPLEMENTARY_OPEN(elements=names)
             ]
-        return Outcome.NO_PROTECTION_NEED_SHOWN, [
-            f"Refugee status fails ({names}) and no real risk of serious harm is shown."
-        ]
+        return Outcome.NO_PROTECTION_NEED_SHOWN, [messages.FAILS(elements=names)]
     names = ", ".join(open_)
     if absolute or complementary == MET:
         if subsidiary_excluded and absolute:
             return Outcome.NON_REFOULEMENT_ONLY, [
-                f"Refugee status is open ({names}); subsidiary protection is excluded, but {absolute_bar}. What limits the status: {limits}."
+                messages.OPEN_EXCLUDED_BUT_ABSOLUTE(elements=names, limits=limits)
             ]
         if not subsidiary_excluded:
-            return Outcome.COMPLEMENTARY_PROTECTION, [
-                f"At least complementary protection: a real risk of serious harm is shown, while refugee status stays open ({names})."
-            ]
-    return Outcome.FURTHER_EVIDENCE_NEEDED, [
-        f"Refugee status cannot yet be shown: not settled on the facts recorded: {names}."
-    ]
+            return Outcome.COMPLEMENTARY_PROTECTION, [messages.OPEN_COMPLEMENTARY(elements=names)]
+    return Outcome.FURTHER_EVIDENCE_NEEDED, [messages.OPEN(elements=names)]

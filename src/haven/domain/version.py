@@ -13,6 +13,7 @@ This module itself is not hashed, so recording the digest does not change it.
 
 RULE_MODULES = (
     "vocabulary",
+    "messages",
     "facts",
     "hrd",
     "risk",
@@ -23,7 +24,7 @@ RULE_MODULES = (
 )
 
 ENGINE_VERSION = "1.1.0"
-RULES_DIGEST = "b102507f2e75b539b7ed8cbd6eca2a3d8b59c9958bd778e6a9a7bdd0c317dd5e"
+RULES_DIGEST = "94db8c9eaab020900c7fdc4e5b1bfc14ece666e9977d8c06d16f9b91366765dd"
 
 
 def engine_version() -> str:
