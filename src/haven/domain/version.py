@@ -2,7 +2,8 @@
 The version of the decision logic, stamped on every assessment as ``engine_version``.
 
 ``ENGINE_VERSION`` is declared by hand; ``RULES_DIGEST`` is the SHA-256 of the source of every
-module in ``RULE_MODULES`` (LF line endings, in that order). ``tests/domain/test_version.py``
+module in ``RULE_MODULES`` (LF line endings, in that order; a package's modules are named by
+their path). ``tests/domain/test_version.py``
 recomputes the digest and fails when it differs, naming the new digest: whoever changes a rule
 must bump ``ENGINE_VERSION`` and record the new digest in the same commit. The digest is part of
 the published version too, so two assessments with the same ``engine_version`` were produced by
@@ -17,14 +18,21 @@ RULE_MODULES = (
     "facts",
     "hrd",
     "risk",
-    "protection",
+    "protection/common",
+    "protection/absolute",
+    "protection/fear",
+    "protection/grounds",
+    "protection/refuge",
+    "protection/exclusion",
+    "protection/complementary",
+    "protection/__init__",
     "pathways",
     "eligibility",
     "assessment",
 )
 
 ENGINE_VERSION = "1.1.0"
-RULES_DIGEST = "94db8c9eaab020900c7fdc4e5b1bfc14ece666e9977d8c06d16f9b91366765dd"
+RULES_DIGEST = "a750b15de173166c48c5c33480cb35ec51af391fc682854a8f4f864a166c1b62"
 
 
 def engine_version() -> str:
