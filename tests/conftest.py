@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 import pytest
 from django.test import Client
+from django.utils import translation
 from django_otp import DEVICE_ID_SESSION_KEY
 
 from haven.accounts import signin, totp
@@ -125,3 +126,13 @@ def sign_in_as(client) -> Callable[[User], Client]:
         return client
 
     return sign
+
+
+@pytest.fixture(autouse=True)
+def _language_reset_after_each_test():
+    """
+    LocaleMiddleware activates the request's language on the worker thread and nothing resets it,
+    so one test's Arabic request would otherwise make the next test read Arabic messages.
+    """
+    yield
+    translation.deactivate()

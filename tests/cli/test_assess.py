@@ -70,6 +70,18 @@ def test_text_output_is_a_readable_report(capsys):
             '{"schema": "haven.case-facts/1", "defender": {"available_months": NaN}}',
             "(facts file): NaN is not valid JSON",
         ),
+        (
+            '{"schema": "haven.case-facts/1", "claim": {"feared_harms": [{"kind": "torture", "basis": ["rumour"]}]}}',
+            "claim.feared_harms[0].basis[0]: unknown value",
+        ),
+        (
+            '{"schema": "haven.case-facts/1", "claim": {"feared_harms": [{"kind": "torture", "actor": "aliens", "basis": ["own_profile"]}]}}',
+            "claim.feared_harms[0].actor: unknown value",
+        ),
+        (
+            '{"schema": "haven.case-facts/1", "relocation": {"status": "in_relocation", "start_date": "2026-09-01", "end_date": "2026-06-01"}}',
+            "relocation.start_date: is after relocation.end_date (2026-06-01)",
+        ),
     ],
 )
 def test_invalid_facts_exit_2_naming_the_field(tmp_path, capsys, content, expected):

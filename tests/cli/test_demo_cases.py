@@ -20,7 +20,7 @@ def test_the_demo_seeds_forty_cases_across_statuses_countries_and_teams(db, sett
     countries = {case.facts.get("defender", {}).get("nationalities", [""])[0] for case in cases}
     assert len(cases) == 40
     assert set(per_organisation.values()) == {20}
-    assert statuses == set(CaseStatus.values) - {CaseStatus.ERASED}
+    assert statuses == set(CaseStatus) - {CaseStatus.ERASED}
     assert len(countries) >= 4
     for caseworker in Membership.objects.filter(role=Role.CASEWORKER):
         assert caseworker.case_assignments.count() >= 5

@@ -4,6 +4,7 @@ import pytest
 
 from haven.domain.eligibility import EligibilityInput, evaluate_programme
 from haven.domain.hrd import HrdScreening
+from haven.domain.vocabulary import Verdict
 from tests.domain.builders import make_facts
 
 DEFENDER = HrdScreening(status="defender", reasons=(), missing=())
@@ -44,7 +45,7 @@ def test_open_programme_is_eligible_with_reasons():
     """With every rule passing the verdict is eligible, and the reasons say why."""
     result = verdict()
 
-    assert result.eligible is True
+    assert result.eligible is Verdict.ELIGIBLE
     assert result.reasons
 
 
@@ -103,7 +104,7 @@ def test_open_programme_is_eligible_with_reasons():
 )
 def test_rule_table(programme, defender, expected):
     """Each catalogue rule fails, passes or is unclear exactly as programmes.md says."""
-    assert expected == verdict(programme, defender).eligible
+    assert expected == verdict(programme, defender).eligible.as_json()
 
 
 @pytest.mark.parametrize(
@@ -116,20 +117,25 @@ def test_rule_table(programme, defender, expected):
 )
 def test_refugee_status_rule(outcome, expected):
     """`requires_refugee_status` reads the protection engine's outcome (programmes.md)."""
-    assert expected == verdict({"requires_refugee_status": True}, outcome=outcome).eligible
+    assert (
+        expected == verdict({"requires_refugee_status": True}, outcome=outcome).eligible.as_json()
+    )
 
 
 @pytest.mark.parametrize(("status", "expected"), [("not_defender", False), ("unclear", "unclear")])
 def test_defender_rule(status, expected):
     """The screening result gates every programme (programmes.md, defender rule)."""
-    assert expected == verdict(hrd=HrdScreening(status=status, reasons=(), missing=())).eligible
+    assert (
+        expected
+        == verdict(hrd=HrdScreening(status=status, reasons=(), missing=())).eligible.as_json()
+    )
 
 
 def test_failure_outranks_unclear_and_every_reason_is_kept():
     """Not eligible if any rule fails, even when another is unclear; every reason is listed."""
     result = verdict({"eligible_nationalities": ["XB"], "languages_required": None})
 
-    assert result.eligible is False
+    assert result.eligible is Verdict.NOT_ELIGIBLE
     assert any("eligible_nationalities" in reason for reason in result.reasons)
     assert any("languages_required" in reason for reason in result.reasons)
 

@@ -1,8 +1,13 @@
 """The case-facts parser: every problem, with its JSON path; legal disagreements pass."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from jsonschema import Draft202012Validator, FormatChecker
 
-from haven.domain.facts import FactsError, parse_facts
+from haven.domain.facts import FactsError, parse_facts, schema_problems
+from haven.reference import schema
+from tests.domain.strategies import case_documents
 
 BASE = {"schema": "haven.case-facts/1", "assessed_on": "2026-11-20"}
 
@@ -135,3 +140,34 @@ def test_absent_fields_mean_not_known():
     assert facts.defender.peaceful_means is None
     assert facts.defender.languages is None
     assert facts.claim.credibility is None
+
+
+BREAKAGES = [
+    lambda document: document | {"unknown_field": 1},
+    lambda document: document | {"assessed_on": "2026-02-30"},
+    lambda document: document | {"assessed_on": "20261120"},
+    lambda document: document | {"threats": [{"kind": "hex"}]},
+    lambda document: document | {"defender": {"nationalities": ["zz"]}},
+    lambda document: document | {"defender": {"available_months": -1}},
+    lambda document: (
+        document | {"claim": {"feared_harms": [{"kind": "torture", "basis": ["rumour"]}]}}
+    ),
+    lambda document: document | {"claim": {"feared_harms": [{"kind": "torture", "basis": []}]}},
+    lambda document: document | {"relocation": {"incidents_abroad": "two"}},
+    lambda document: document,
+]
+
+
+@settings(max_examples=80, deadline=None)
+@given(document=case_documents(), break_it=st.sampled_from(BREAKAGES))
+def test_fast_validation_agrees_with_the_full_validator(document, break_it):
+    """
+    The compiled fast path accepts exactly what the full validator accepts, so a document never
+    skips a check because it took the fast path (it answers "valid?" only).
+    """
+    candidate = break_it(document)
+    full_verdict = Draft202012Validator(
+        schema("case-facts"), format_checker=FormatChecker()
+    ).is_valid(candidate)
+
+    assert (schema_problems(candidate) == []) == full_verdict

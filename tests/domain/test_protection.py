@@ -90,8 +90,17 @@ def test_credibility(claim, expected):
             {
                 "threats": [{"kind": "online_harassment"}],
                 "context": {"country": "ZZ", "civic_space": "open"},
+                "claim": {"credibility": "accepted"},
             },
             "not_met",
+        ),
+        # Rule 5: a low score on unassessed facts is no firm "no" (Handbook paras 195-196).
+        (
+            {
+                "threats": [{"kind": "online_harassment"}],
+                "context": {"country": "ZZ", "civic_space": "open"},
+            },
+            "unclear",
         ),
         ({"threats": [{"kind": "online_harassment"}]}, "unclear"),
         (
@@ -303,7 +312,16 @@ def test_state_protection_must_fail_in_every_nationality():
             },
             "not_met",
         ),
-        ({"threats": [{"kind": "raid", "actor": "company"}]}, "unclear"),
+        # Rule 4: no area identified, so relocation does not defeat the claim (UNHCR GIP No. 4
+        # paras 33-35; QD art 8; Januzi [2006] UKHL 5).
+        ({"threats": [{"kind": "raid", "actor": "company"}]}, "met"),
+        (
+            {
+                "threats": [{"kind": "raid", "actor": "company"}],
+                "context": {"safe_area": {"exists": True, "accessible": True}},
+            },
+            "met",
+        ),
     ],
 )
 def test_internal_relocation(sections, expected):
@@ -318,7 +336,8 @@ def test_internal_relocation(sections, expected):
         (["serious_non_political_crime"], "not_met"),
         (["un_agency_protection"], "not_met"),
         (["rights_of_national_elsewhere"], "not_met"),
-        (["danger_to_host_security"], "unclear"),
+        # Rule 10: art 33(2) is not an exclusion clause (QD art 14(4)-(6); C-391/16 M and Others).
+        (["danger_to_host_security"], "met"),
     ],
 )
 def test_exclusion(indicators, expected):
@@ -365,7 +384,12 @@ def _refugee_case(**claim):
         ({"credibility": "not_assessed"}, "refugee"),
         ({"credibility": "rejected"}, "further_evidence_needed"),
         ({"evidence": "insufficient"}, "further_evidence_needed"),
-        ({"exclusion_indicators": ["serious_non_political_crime"]}, "no_protection_need_shown"),
+        (
+            {"exclusion_indicators": ["serious_non_political_crime"], "credibility": "accepted"},
+            "no_protection_need_shown",
+        ),
+        # Rule 5: not a firm "no" while credibility is unassessed (Handbook paras 195-196).
+        ({"exclusion_indicators": ["serious_non_political_crime"]}, "further_evidence_needed"),
         (
             {
                 "exclusion_indicators": ["serious_non_political_crime"],

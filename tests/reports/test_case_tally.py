@@ -42,7 +42,7 @@ def test_the_tally_follows_every_change_to_the_cases(organisation, other_organis
     cases += [open_canary_case(other_organisation, None, suffix=f"n{i}") for i in range(3)]
     assert _tallied() == _counted_from_cases()
 
-    statuses = list(CaseStatus.values)
+    statuses = [status.value for status in CaseStatus]
     urgencies = list(Urgency.values)
     for _step in range(60):
         case = rng.choice(cases)

@@ -11,7 +11,7 @@ from django.urls import reverse
 from hypothesis import given
 from hypothesis import strategies as st
 
-from haven.cases.models import Case, CaseStatus
+from haven.cases.models import CASE_STATUS_LABELS, Case, CaseStatus
 from haven.organisations.models import Role
 from haven.reports.tables import COMPLEMENT, SMALL, report_table
 from tests.cases.factories import open_canary_case
@@ -62,8 +62,12 @@ def test_the_analyst_reads_counts_with_small_ones_hidden(some_cases, analyst, si
 
     assert response.status_code == 200
     by_status = response.context["report"].table("cases-by-status")
-    intake = next(row for row in by_status.rows if row.label == str(CaseStatus.INTAKE.label))
-    screening = next(row for row in by_status.rows if row.label == str(CaseStatus.SCREENING.label))
+    intake = next(
+        row for row in by_status.rows if row.label == str(CASE_STATUS_LABELS[CaseStatus.INTAKE])
+    )
+    screening = next(
+        row for row in by_status.rows if row.label == str(CASE_STATUS_LABELS[CaseStatus.SCREENING])
+    )
     assert intake.cells[0].text == SMALL
     assert screening.cells[0].text == COMPLEMENT
     assert by_status.totals[0].text == "9"

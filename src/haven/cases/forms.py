@@ -18,7 +18,7 @@ from django.core.validators import RegexValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from haven.cases.models import CaseStatus, ConsentPurpose, Urgency
+from haven.cases.models import CASE_STATUS_CHOICES, CaseStatus, ConsentPurpose, Urgency
 from haven.reference import schema
 
 UNKNOWN = ("", _("Not known"))
@@ -386,7 +386,7 @@ class CaseSettingsForm(forms.Form):
 
 class TransitionForm(forms.Form):
     target = forms.ChoiceField(
-        label=_("Move to"), choices=[c for c in CaseStatus.choices if c[0] != CaseStatus.ERASED]
+        label=_("Move to"), choices=[c for c in CASE_STATUS_CHOICES if c[0] != CaseStatus.ERASED]
     )
     confirmed = forms.MultipleChoiceField(
         label=_("I confirm"), required=False, choices=[], widget=forms.CheckboxSelectMultiple
@@ -404,7 +404,7 @@ class TransitionForm(forms.Form):
         self.fields["confirmed"].choices = requirements  # type: ignore[attr-defined]
         if targets is not None:  # offer only the moves the machine knows from here
             self.fields["target"].choices = [  # type: ignore[attr-defined]
-                (value, label) for value, label in CaseStatus.choices if value in targets
+                (value, label) for value, label in CASE_STATUS_CHOICES if value in targets
             ]
 
 
@@ -432,7 +432,7 @@ class SearchForm(forms.Form):
 
 class ListFilterForm(forms.Form):
     status = forms.MultipleChoiceField(
-        label=_("Status"), required=False, choices=CaseStatus.choices[:-1]
+        label=_("Status"), required=False, choices=CASE_STATUS_CHOICES[:-1]
     )
     urgency = forms.ChoiceField(
         label=_("Urgency"), required=False, choices=[("", _("Any")), *Urgency.choices]

@@ -14,8 +14,10 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from haven.domain.lifecycle import CaseStatus as CaseStatus  # re-exported: the one definition
 from haven.organisations.models import Organisation
 from haven.vault.blind_index import (
     BlindIndex,
@@ -32,23 +34,27 @@ CASE_KEY = "case"
 DEFENDER_KEY = "defender"
 
 
-class CaseStatus(models.TextChoices):
-    """The statuses of ``haven.domain.lifecycle.CaseStatus``; the machine decides the moves."""
-
-    INTAKE = "intake", _("Intake")
-    SCREENING = "screening", _("Screening")
-    NOT_ELIGIBLE = "not_eligible", _("Not eligible")
-    ASSESSMENT = "assessment", _("Risk assessment")
-    PATHWAY_PLANNING = "pathway_planning", _("Pathway planning")
-    APPLYING = "applying", _("Applying to a programme")
-    RELOCATION_PREPARATION = "relocation_preparation", _("Preparing the relocation")
-    IN_RELOCATION = "in_relocation", _("In relocation")
-    RETURN_REVIEW = "return_review", _("Return review")
-    RETURNED_FOLLOW_UP = "returned_follow_up", _("Returned: follow-up")
-    ONWARD_RELOCATION = "onward_relocation", _("Onward relocation")
-    ASYLUM_BRIDGE = "asylum_bridge", _("Asylum bridge")
-    CLOSED = "closed", _("Closed")
-    ERASED = "erased", _("Erased")
+#: The labels people read for each lifecycle status; the statuses themselves (and the moves between
+#: them) are ``haven.domain.lifecycle.CaseStatus``, the one definition.
+CASE_STATUS_LABELS: dict[CaseStatus, str | Promise] = {
+    CaseStatus.INTAKE: _("Intake"),
+    CaseStatus.SCREENING: _("Screening"),
+    CaseStatus.NOT_ELIGIBLE: _("Not eligible"),
+    CaseStatus.ASSESSMENT: _("Risk assessment"),
+    CaseStatus.PATHWAY_PLANNING: _("Pathway planning"),
+    CaseStatus.APPLYING: _("Applying to a programme"),
+    CaseStatus.RELOCATION_PREPARATION: _("Preparing the relocation"),
+    CaseStatus.IN_RELOCATION: _("In relocation"),
+    CaseStatus.RETURN_REVIEW: _("Return review"),
+    CaseStatus.RETURNED_FOLLOW_UP: _("Returned: follow-up"),
+    CaseStatus.ONWARD_RELOCATION: _("Onward relocation"),
+    CaseStatus.ASYLUM_BRIDGE: _("Asylum bridge"),
+    CaseStatus.CLOSED: _("Closed"),
+    CaseStatus.ERASED: _("Erased"),
+}
+CASE_STATUS_CHOICES: list[tuple[str, str | Promise]] = [
+    (status.value, CASE_STATUS_LABELS[status]) for status in CaseStatus
+]
 
 
 class Urgency(models.TextChoices):
@@ -125,7 +131,9 @@ class Case(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="cases")
     code = models.CharField(max_length=20)
     data_key = models.OneToOneField(DataKey, on_delete=models.PROTECT, related_name="+")
-    status = models.CharField(max_length=32, choices=CaseStatus.choices, default=CaseStatus.INTAKE)
+    status = models.CharField(
+        max_length=32, choices=CASE_STATUS_CHOICES, default=CaseStatus.INTAKE.value
+    )
     urgency = models.CharField(max_length=16, choices=Urgency.choices, default=Urgency.ROUTINE)
     # Sorting key for urgency (0 = emergency), so the database orders without a CASE expression.
     urgency_rank = models.PositiveSmallIntegerField(default=2)
@@ -351,8 +359,8 @@ class StatusChange(CaseKeyedRecord):
     """A lifecycle move, with the requirements staff confirmed and an optional encrypted reason."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="status_changes")
-    from_status = models.CharField(max_length=32, choices=CaseStatus.choices)
-    to_status = models.CharField(max_length=32, choices=CaseStatus.choices)
+    from_status = models.CharField(max_length=32, choices=CASE_STATUS_CHOICES)
+    to_status = models.CharField(max_length=32, choices=CASE_STATUS_CHOICES)
     confirmed = EncryptedJSONField()
     reason = EncryptedTextField(max_length=2000)
 

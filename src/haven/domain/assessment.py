@@ -89,7 +89,6 @@ def assess(
         risk=risk,
         risk_on_return=on_return,
         protection=protection,
-        expects_return=expects_return,
     )
     tension = flag_tension(
         facts,
@@ -149,7 +148,7 @@ def assess(
         result["programmes"] = [
             {
                 "id": verdict.programme_id,
-                "eligible": verdict.eligible,
+                "eligible": verdict.eligible.as_json(),
                 "reasons": list(verdict.reasons),
             }
             for verdict in evaluate_catalogue(programmes, data)

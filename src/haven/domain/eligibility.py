@@ -19,6 +19,7 @@ from typing import Any
 
 from haven.domain.facts import CaseFacts
 from haven.domain.hrd import HrdScreening
+from haven.domain.vocabulary import HrdStatus, ProtectionOutcome, Verdict
 
 SOURCE = "programme catalogue rule"
 
@@ -32,7 +33,7 @@ class RuleResult:
 @dataclass(frozen=True)
 class Eligibility:
     programme_id: str
-    eligible: bool | str
+    eligible: Verdict
     reasons: tuple[str, ...]
 
 
@@ -42,7 +43,7 @@ class EligibilityInput:
 
     facts: CaseFacts
     hrd: HrdScreening
-    protection_outcome: str
+    protection_outcome: ProtectionOutcome
 
 
 Rule = Callable[[Mapping[str, Any], EligibilityInput], RuleResult | None]
@@ -54,13 +55,13 @@ def _words(codes: Sequence[str]) -> str:
 
 def defender_rule(programme: Mapping[str, Any], data: EligibilityInput) -> RuleResult:
     """Every programme is for human rights defenders working peacefully."""
-    if data.hrd.status == "not_defender":
+    if data.hrd.status == HrdStatus.NOT_DEFENDER:
         return RuleResult(
             False, "Not eligible: the screening finds the person is not a human rights defender."
         )
     if data.facts.defender.peaceful_means is False:
         return RuleResult(False, "Not eligible: the defender does not work by peaceful means.")
-    if data.hrd.status == "unclear":
+    if data.hrd.status == HrdStatus.UNCLEAR:
         return RuleResult(None, "Unclear: the defender screening is unclear.")
     return RuleResult(True, "A human rights defender working peacefully.")
 
@@ -208,19 +209,19 @@ def refugee_status_rule(programme: Mapping[str, Any], data: EligibilityInput) ->
     if programme.get("requires_refugee_status") is not True:
         return None
     outcome = data.protection_outcome
-    if outcome == "refugee":
+    if outcome == ProtectionOutcome.REFUGEE:
         return RuleResult(
             True,
             "The protection assessment points to refugee status, which the programme requires (requires_refugee_status).",
         )
-    if outcome == "further_evidence_needed":
+    if outcome == ProtectionOutcome.FURTHER_EVIDENCE_NEEDED:
         return RuleResult(
             None,
             "Unclear: the programme requires refugee status, and the protection assessment needs further evidence (requires_refugee_status).",
         )
     return RuleResult(
         False,
-        f"Not eligible: the programme requires refugee status, and the protection assessment gives {outcome.replace('_', ' ')} (requires_refugee_status).",
+        f"Not eligible: the programme requires refugee status, and the protection assessment gives {ProtectionOutcome(outcome).words} (requires_refugee_status).",
     )
 
 
@@ -275,7 +276,7 @@ def evaluate_programme(programme: Mapping[str, Any], data: EligibilityInput) -> 
     failed = [result.reason for result in results if result.passed is False]
     unclear = [result.reason for result in results if result.passed is None]
     passed = [result.reason for result in results if result.passed is True]
-    verdict: bool | str = False if failed else "unclear" if unclear else True
+    verdict = Verdict.NOT_ELIGIBLE if failed else Verdict.UNCLEAR if unclear else Verdict.ELIGIBLE
     return Eligibility(
         programme_id=str(programme["id"]), eligible=verdict, reasons=(*failed, *unclear, *passed)
     )

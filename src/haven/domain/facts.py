@@ -21,12 +21,14 @@ from __future__ import annotations
 
 import datetime
 import json
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from typing import Any
 
+import fastjsonschema
 from jsonschema import Draft202012Validator, FormatChecker
 
 FACTS_SCHEMA_ID = "haven.case-facts/1"
@@ -138,6 +140,16 @@ class SurPlace:
 
 
 @dataclass(frozen=True)
+class FearedHarm:
+    """A harm feared on return that need not have happened before, and why the fear is founded."""
+
+    kind: str
+    basis: tuple[str, ...]
+    actor: str | None = None
+    known_to_actor: bool | None = None
+
+
+@dataclass(frozen=True)
 class Claim:
     jurisdiction: str | None = None
     credibility: str | None = None
@@ -156,6 +168,7 @@ class Claim:
     death_penalty_risk: bool | None = None
     torture_risk_by_or_with_state: bool | None = None
     diplomatic_assurances: bool | None = None
+    feared_harms: tuple[FearedHarm, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -163,10 +176,14 @@ class Relocation:
     status: str | None = None
     programme_id: str | None = None
     host_country: str | None = None
+    start_date: datetime.date | None = None
     end_date: datetime.date | None = None
     visa: str | None = None
     programme_requires_return: bool | None = None
     extensions_used: int | None = None
+    activities_abroad_visible: bool | None = None
+    incidents_abroad: int | None = None
+    asylum_claim_lodged: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -185,10 +202,57 @@ class CaseFacts:
 # --- schema pass ---------------------------------------------------------------------------------
 
 
+_FULL_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _schema() -> dict[str, Any]:
+    text = resources.files("haven").joinpath("spec/case-facts.schema.json").read_text("utf-8")
+    schema: dict[str, Any] = json.loads(text)
+    return schema
+
+
 @cache
 def _validator() -> Draft202012Validator:
-    text = resources.files("haven").joinpath("spec/case-facts.schema.json").read_text("utf-8")
-    return Draft202012Validator(json.loads(text), format_checker=FormatChecker())
+    return Draft202012Validator(_schema(), format_checker=FormatChecker())
+
+
+def is_real_date(value: str) -> bool:
+    """An RFC 3339 full-date that exists on the calendar (``2026-02-30`` does not)."""
+    if not _FULL_DATE.fullmatch(value):
+        return False
+    try:
+        datetime.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+@cache
+def _fast_validator() -> Callable[[object], object]:
+    """
+    The same schema compiled to Python by fastjsonschema, which only answers "valid?".
+
+    The schema uses no keyword whose meaning differs between draft 2020-12 and draft 7 (no
+    ``$ref`` beside other keywords, no ``prefixItems`` or ``unevaluated*``), so compiling it as
+    draft 7 accepts exactly what ``jsonschema`` accepts; ``tests/domain/test_facts.py`` checks
+    the two agree on generated and broken documents.
+    """
+    schema = {
+        key: value
+        for key, value in _schema().items()
+        if key != "$id"  # a relative id would send the resolver looking for a remote document
+    } | {"$schema": "http://json-schema.org/draft-07/schema#"}
+    validate: Callable[[object], object] = fastjsonschema.compile(
+        schema,
+        handlers={"http": _no_remote_schemas, "https": _no_remote_schemas},
+        formats={"date": is_real_date},
+    )
+    return validate
+
+
+def _no_remote_schemas(uri: str) -> dict[str, Any]:
+    """The schema is self-contained; Haven never fetches anything from the network."""
+    raise ValueError(f"remote schema reference refused: {uri}")
 
 
 def json_path(parts: Iterable[str | int]) -> str:
@@ -246,12 +310,25 @@ def _schema_problem(error: Any) -> tuple[str, str]:
 
 
 def schema_problems(data: object) -> list[tuple[str, str]]:
-    """Every schema violation in ``data`` as ``(json_path, message)``, in document order."""
-    errors = sorted(
-        _validator().iter_errors(data), key=lambda error: list(map(str, error.absolute_path))
-    )
-    problems = [_schema_problem(error) for error in errors]
-    return list(dict.fromkeys(problems))
+    """
+    Every schema violation in ``data`` as ``(json_path, message)``, in document order.
+
+    Valid documents take the fast path: a compiled validator answers "valid?" several times
+    faster than ``jsonschema``, which is asked only for a document already known to be invalid,
+    to list every error with its path.
+    """
+    try:
+        _fast_validator()(data)
+    except fastjsonschema.JsonSchemaValueException as fast_error:
+        errors = sorted(
+            _validator().iter_errors(data), key=lambda error: list(map(str, error.absolute_path))
+        )
+        problems = [_schema_problem(error) for error in errors]
+        if not problems:
+            where = json_path(str(fast_error.name).removeprefix("data").lstrip(".").split("."))
+            problems = [(where, str(fast_error.message))]
+        return list(dict.fromkeys(problems))
+    return []
 
 
 # --- building the model --------------------------------------------------------------------------
@@ -298,11 +375,24 @@ def _build(data: Mapping[str, Any]) -> CaseFacts:
             "sur_place": SurPlace(**claim_data.get("sur_place", {})),
             "exclusion_indicators": _tuple(claim_data.get("exclusion_indicators")),
             "cessation_indicators": _tuple(claim_data.get("cessation_indicators")),
+            "feared_harms": tuple(
+                FearedHarm(
+                    kind=item["kind"],
+                    basis=tuple(item["basis"]),
+                    actor=item.get("actor"),
+                    known_to_actor=item.get("known_to_actor"),
+                )
+                for item in claim_data.get("feared_harms", [])
+            ),
         }
     )
     relocation_data = dict(data.get("relocation", {}))
     relocation = Relocation(
-        **relocation_data | {"end_date": _date(relocation_data.get("end_date"))}
+        **relocation_data
+        | {
+            "start_date": _date(relocation_data.get("start_date")),
+            "end_date": _date(relocation_data.get("end_date")),
+        }
     )
     return CaseFacts(
         assessed_on=_date(data.get("assessed_on")),
@@ -380,7 +470,7 @@ def _relocation_without_relocation(facts: CaseFacts) -> list[Problem]:
     relocation = facts.relocation
     problems: list[Problem] = []
     if relocation.status == "none":
-        for name in ("programme_id", "host_country", "end_date"):
+        for name in ("programme_id", "host_country", "start_date", "end_date"):
             if getattr(relocation, name) is not None:
                 problems.append((f"relocation.{name}", "is set but relocation.status is none"))
     if relocation.status in ("none", "applied") and (relocation.extensions_used or 0) > 0:
@@ -403,6 +493,23 @@ def _relocation_without_relocation(facts: CaseFacts) -> list[Problem]:
             )
         )
     return problems
+
+
+def _relocation_ending_before_it_starts(facts: CaseFacts) -> list[Problem]:
+    """A stay cannot end before it starts."""
+    relocation = facts.relocation
+    if (
+        relocation.start_date is not None
+        and relocation.end_date is not None
+        and relocation.start_date > relocation.end_date
+    ):
+        return [
+            (
+                "relocation.start_date",
+                f"is after relocation.end_date ({relocation.end_date.isoformat()})",
+            )
+        ]
+    return []
 
 
 def _sur_place_knowledge_without_activity(facts: CaseFacts) -> list[Problem]:
@@ -432,6 +539,7 @@ SEMANTIC_CHECKS: tuple[Callable[[CaseFacts], list[Problem]], ...] = (
     _after_departure_while_at_home,
     _response_without_report,
     _relocation_without_relocation,
+    _relocation_ending_before_it_starts,
     _sur_place_knowledge_without_activity,
     _safe_area_that_does_not_exist,
 )

@@ -19,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from haven.domain.facts import CaseFacts
+from haven.domain.vocabulary import HrdStatus
 
 SOURCE_DECLARATION = "UN Declaration on Human Rights Defenders (A/RES/53/144) art 1"
 SOURCE_PEACEFUL = (
@@ -50,7 +51,7 @@ ROLE_PROFILES = frozenset(
 class HrdScreening:
     """The screening result: ``defender``, ``not_defender`` or ``unclear``, with every reason."""
 
-    status: str
+    status: HrdStatus
     reasons: tuple[str, ...]
     missing: tuple[str, ...]
 
@@ -114,10 +115,10 @@ def screen_defender(facts: CaseFacts) -> HrdScreening:
         reasons.append("Threats are linked to the work, which corroborates it.")
 
     if failed:
-        status = "not_defender"
+        status = HrdStatus.NOT_DEFENDER
     elif work_known and not missing:
-        status = "defender"
+        status = HrdStatus.DEFENDER
     else:
-        status = "unclear"
+        status = HrdStatus.UNCLEAR
         reasons.append("Unclear until these facts are recorded: " + ", ".join(missing) + ".")
     return HrdScreening(status=status, reasons=tuple(reasons), missing=tuple(missing))

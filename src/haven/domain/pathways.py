@@ -15,15 +15,28 @@ pathway the defender wishes for comes first. The defender decides.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from haven.domain.facts import CaseFacts
-from haven.domain.protection import POSITIVE_OUTCOMES, ProtectionAssessment, state_involved
-from haven.domain.risk import RiskAssessment, is_outside_country_of_risk, level_rank
+from haven.domain.protection import (
+    ProtectionAssessment,
+    relocation_defeaters,
+    safe_area_shown,
+    state_involved,
+)
+from haven.domain.risk import RiskAssessment, is_outside_country_of_risk
+from haven.domain.vocabulary import (
+    POSITIVE_OUTCOMES,
+    PathwayName,
+    ProtectionOutcome,
+    RegimeStatus,
+    RiskLevel,
+    Suitability,
+)
 
 IN_PROGRAMME = ("applied", "accepted", "in_relocation")
-SUITABILITY_ORDER = ("recommended", "possible", "not_suitable")
+SUITABILITY_ORDER: tuple[Suitability, ...] = tuple(Suitability)
 
 #: The wish that speaks for each pathway.
 WISH_FOR_PATHWAY: Mapping[str, str] = {
@@ -39,14 +52,14 @@ WISH_FOR_PATHWAY: Mapping[str, str] = {
 
 @dataclass(frozen=True)
 class Standing:
-    status: str
+    status: RegimeStatus
     reasons: tuple[str, ...]
 
 
 @dataclass(frozen=True)
 class Pathway:
-    pathway: str
-    suitability: str
+    pathway: PathwayName
+    suitability: Suitability
     reasons: tuple[str, ...]
     cautions: tuple[str, ...] = ()
 
@@ -58,8 +71,8 @@ class Tension:
     actions: tuple[str, ...]
 
 
-def _at_least(risk: RiskAssessment | None, level: str) -> bool:
-    return risk is not None and level_rank(risk.level) >= level_rank(level)
+def _at_least(risk: RiskAssessment | None, level: RiskLevel) -> bool:
+    return risk is not None and risk.level.rank >= level.rank
 
 
 def programme_expects_return(facts: CaseFacts, catalogue_rule: bool | None) -> bool | None:
@@ -82,12 +95,10 @@ def map_regimes(
         pulls = []
         if facts.defender.intends_to_return is False:
             pulls.append("the defender does not intend to return")
-        if _at_least(risk_on_return, "high"):
+        if _at_least(risk_on_return, RiskLevel.HIGH):
             pulls.append(f"risk on return is {risk_on_return.level if risk_on_return else ''}")
         if protection.outcome in POSITIVE_OUTCOMES:
-            pulls.append(
-                f"the protection assessment points to {protection.outcome.replace('_', ' ')}"
-            )
+            pulls.append(f"the protection assessment points to {protection.outcome.words}")
         where = {
             "applied": "has applied to",
             "accepted": "is accepted by",
@@ -101,20 +112,21 @@ def map_regimes(
         if pulls and expects_return is not False:
             expectation = "expects return" if expects_return else "may expect return (not recorded)"
             relocation = Standing(
-                "contested", (base, f"The programme {expectation}, but " + "; ".join(pulls) + ".")
+                RegimeStatus.CONTESTED,
+                (base, f"The programme {expectation}, but " + "; ".join(pulls) + "."),
             )
         else:
-            relocation = Standing("within", (base,))
+            relocation = Standing(RegimeStatus.WITHIN, (base,))
     elif status == "returned":
         relocation = Standing(
-            "outside",
+            RegimeStatus.OUTSIDE,
             (
                 "The defender has returned from relocation; follow-up and risk on return matter now.",
             ),
         )
     else:
         relocation = Standing(
-            "outside",
+            RegimeStatus.OUTSIDE,
             (
                 "The defender is not in or applying to a relocation programme."
                 if status == "none"
@@ -125,21 +137,21 @@ def map_regimes(
     outcome = protection.outcome
     if outcome in POSITIVE_OUTCOMES:
         refugee = Standing(
-            "within",
+            RegimeStatus.WITHIN,
             (
-                f"The protection assessment points to {outcome.replace('_', ' ')}.",
+                f"The protection assessment points to {outcome.words}.",
                 *protection.reasons,
             ),
         )
-    elif outcome == "further_evidence_needed":
+    elif outcome == ProtectionOutcome.FURTHER_EVIDENCE_NEEDED:
         refugee = Standing(
-            "contested",
+            RegimeStatus.CONTESTED,
             ("Whether the defender needs international protection is open.", *protection.reasons),
         )
     else:
         refugee = Standing(
-            "outside",
-            (f"The protection assessment gives {outcome.replace('_', ' ')}.", *protection.reasons),
+            RegimeStatus.OUTSIDE,
+            (f"The protection assessment gives {outcome.words}.", *protection.reasons),
         )
     return {"relocation": relocation, "refugee": refugee}
 
@@ -171,10 +183,10 @@ def flag_tension(
     if expects_return is False:
         return Tension(False, ("The programme does not expect the defender to return.",), ())
     pulls = []
-    if _at_least(risk_on_return, "high"):
+    if _at_least(risk_on_return, RiskLevel.HIGH):
         pulls.append(f"risk on return is {risk_on_return.level if risk_on_return else ''}")
     if protection.outcome in POSITIVE_OUTCOMES:
-        pulls.append(f"the protection assessment points to {protection.outcome.replace('_', ' ')}")
+        pulls.append(f"the protection assessment points to {protection.outcome.words}")
     if defender.intends_to_return is False:
         pulls.append("the defender does not intend to return")
     if set(defender.wishes) & {"asylum", "resettlement", "onward_relocation"}:
@@ -224,345 +236,362 @@ def _visa_action(facts: CaseFacts) -> str:
     return f"Check what the defender's visa or status in {host} allows (not recorded)."
 
 
+@dataclass(frozen=True)
+class Situation:
+    """What every pathway rule reads: the facts, the engine results and a few derived answers."""
+
+    facts: CaseFacts
+    risk: RiskAssessment
+    risk_on_return: RiskAssessment | None
+    protection: ProtectionAssessment
+    abroad: bool | None
+    in_relocation: bool
+    state_persecutor: bool
+    travel_cautions: tuple[str, ...]
+
+    @property
+    def forward(self) -> RiskAssessment:
+        """The risk the defender faces next: on return when that is assessed, else now."""
+        return self.risk_on_return or self.risk
+
+
+PathwayRule = Callable[[Situation], Pathway]
+
+
+def _travel_cautions(facts: CaseFacts, abroad: bool | None) -> tuple[str, ...]:
+    defender = facts.defender
+    cautions = []
+    if defender.travel_ban:
+        cautions.append("A travel ban may stop the defender leaving through official exits.")
+    if defender.valid_passport is False:
+        cautions.append("The defender has no valid passport.")
+    if defender.valid_passport is None and not abroad:
+        cautions.append("Whether the defender holds a valid passport is not recorded.")
+    return tuple(cautions)
+
+
+def in_country_protection(situation: Situation) -> Pathway:
+    """Protective measures at home, unless the risk or a repressive state makes them futile."""
+    name, risk = PathwayName.IN_COUNTRY_PROTECTION, situation.risk
+    if situation.abroad:
+        return Pathway(
+            name, Suitability.NOT_SUITABLE, ("The defender is abroad; see return with protection.",)
+        )
+    state = situation.state_persecutor
+    if risk.level == RiskLevel.CRITICAL or (
+        state and situation.facts.context.civic_space in ("repressed", "closed")
+    ):
+        return Pathway(
+            name,
+            Suitability.NOT_SUITABLE,
+            (
+                f"Risk is {risk.level}"
+                + (
+                    " and the state is the persecutor in a repressed or closed civic space"
+                    if state
+                    else ""
+                )
+                + ": protective measures at home are unlikely to be enough.",
+            ),
+        )
+    suitability = (
+        Suitability.RECOMMENDED
+        if risk.level in (RiskLevel.LOW, RiskLevel.MEDIUM)
+        else Suitability.POSSIBLE
+    )
+    reasons = [
+        f"Risk is {risk.level}: protective measures at home (security plan, accompaniment, legal support, networks) can reduce it."
+    ]
+    if situation.facts.context.national_protection_mechanism == "effective":
+        reasons.append("The national protection mechanism is effective.")
+    return Pathway(name, suitability, tuple(reasons))
+
+
+def internal_relocation(situation: Situation) -> Pathway:
+    """
+    A safer area at home: not suitable where something defeats it, possible where an area is
+    shown safe; otherwise possible once the safe-area facts are completed. (The protection
+    element answers a different question: whether relocation defeats a claim, which it does only
+    where an area is shown; see rule 4.)
+    """
+    name = PathwayName.INTERNAL_RELOCATION
+    if situation.abroad:
+        return Pathway(name, Suitability.NOT_SUITABLE, ("The defender is already abroad.",))
+    facts = situation.facts
+    reasons = situation.protection.elements["internal_relocation"].reasons
+    if relocation_defeaters(facts):
+        return Pathway(name, Suitability.NOT_SUITABLE, reasons)
+    if safe_area_shown(facts):
+        return Pathway(
+            name,
+            Suitability.POSSIBLE
+            if situation.risk.level != RiskLevel.CRITICAL
+            else Suitability.NOT_SUITABLE,
+            reasons,
+        )
+    return Pathway(name, Suitability.POSSIBLE, reasons, ("Complete the safe-area facts first.",))
+
+
+def regional_relocation(situation: Situation) -> Pathway:
+    """A stay in the region from medium risk, for a defender still at home."""
+    name, risk = PathwayName.REGIONAL_RELOCATION, situation.risk
+    if situation.abroad:
+        return Pathway(
+            name,
+            Suitability.NOT_SUITABLE,
+            ("The defender is already abroad; see onward relocation.",),
+        )
+    if risk.level.rank < RiskLevel.MEDIUM.rank:
+        return Pathway(name, Suitability.NOT_SUITABLE, ("Risk is low.",))
+    cautions = [*situation.travel_cautions]
+    if situation.facts.context.diaspora_monitored:
+        cautions.append(
+            "The persecutor watches defenders abroad; a neighbouring country may be within reach."
+        )
+    return Pathway(
+        name,
+        Suitability.POSSIBLE,
+        (
+            f"Risk is {risk.level}: a stay in the region keeps the defender close to their work and community.",
+        ),
+        tuple(cautions),
+    )
+
+
+def temporary_international_relocation(situation: Situation) -> Pathway:
+    """A relocation programme: recommended at high risk for a defender who intends to return."""
+    name, risk = PathwayName.TEMPORARY_INTERNATIONAL_RELOCATION, situation.risk
+    defender = situation.facts.defender
+    if situation.in_relocation:
+        return Pathway(
+            name,
+            Suitability.NOT_SUITABLE,
+            (
+                "The defender is already on a relocation programme; see extension and onward relocation.",
+            ),
+        )
+    if situation.forward.level.rank < RiskLevel.MEDIUM.rank:
+        return Pathway(name, Suitability.NOT_SUITABLE, ("Risk is low.",))
+    cautions = [*situation.travel_cautions]
+    if defender.intends_to_return is False:
+        cautions.append(
+            "Relocation programmes expect return; the defender does not intend to return. Explain programme asylum policies before they apply."
+        )
+    if _at_least(situation.risk_on_return, RiskLevel.CRITICAL):
+        cautions.append(
+            "Risk on return is critical: a short stay followed by return may not be safe."
+        )
+    suitability = (
+        Suitability.RECOMMENDED
+        if risk.level.rank >= RiskLevel.HIGH.rank and defender.intends_to_return is not False
+        else Suitability.POSSIBLE
+    )
+    return Pathway(
+        name,
+        suitability,
+        (f"Risk is {risk.level}: a temporary stay abroad gives respite and keeps the work going.",),
+        tuple(cautions),
+    )
+
+
+def extension(situation: Situation) -> Pathway:
+    """A longer stay for a defender on a programme, recommended when return is dangerous."""
+    name = PathwayName.EXTENSION
+    if not situation.in_relocation:
+        return Pathway(
+            name, Suitability.NOT_SUITABLE, ("The defender is not on a relocation programme.",)
+        )
+    risk_on_return = situation.risk_on_return
+    reasons = []
+    if _at_least(risk_on_return, RiskLevel.HIGH):
+        reasons.append(
+            f"Risk on return is {risk_on_return.level if risk_on_return else ''}: more time abroad is safer while other options are prepared."
+        )
+        suitability = Suitability.RECOMMENDED
+    else:
+        reasons.append("An extension gives time to prepare a safe return.")
+        suitability = Suitability.POSSIBLE
+    days_left = _days_left(situation.facts)
+    if days_left is not None:
+        reasons.append(f"The stay ends in {days_left} days.")
+    used = situation.facts.relocation.extensions_used
+    cautions = (f"{used} extension(s) already used.",) if used else ()
+    return Pathway(name, suitability, tuple(reasons), cautions)
+
+
+def onward_relocation(situation: Situation) -> Pathway:
+    """A further stay elsewhere for a defender already away, recommended at high forward risk."""
+    name, forward = PathwayName.ONWARD_RELOCATION, situation.forward
+    if not (situation.abroad or situation.in_relocation):
+        return Pathway(name, Suitability.NOT_SUITABLE, ("The defender is not abroad.",))
+    if not (
+        _at_least(forward, RiskLevel.HIGH) or "onward_relocation" in situation.facts.defender.wishes
+    ):
+        return Pathway(
+            name, Suitability.POSSIBLE, ("An onward stay is an option if return is delayed.",)
+        )
+    cautions = []
+    if situation.facts.context.diaspora_monitored:
+        cautions.append("The persecutor watches defenders abroad: choose a host beyond its reach.")
+    return Pathway(
+        name,
+        Suitability.RECOMMENDED if _at_least(forward, RiskLevel.HIGH) else Suitability.POSSIBLE,
+        (
+            f"Risk on return is {forward.level}: a further stay in another country keeps the defender away from it.",
+        ),
+        tuple(cautions),
+    )
+
+
+def return_with_protection(situation: Situation) -> Pathway:
+    """Going home with a security plan, never with an arrest waiting or at high forward risk."""
+    name, forward, facts = PathwayName.RETURN_WITH_PROTECTION, situation.forward, situation.facts
+    if not (situation.abroad or situation.in_relocation or facts.relocation.status == "returned"):
+        return Pathway(name, Suitability.NOT_SUITABLE, ("The defender has not left.",))
+    arrest = any(p.stage in ("warrant", "convicted", "in_absentia") for p in facts.prosecutions)
+    if arrest or _at_least(forward, RiskLevel.HIGH):
+        why = (
+            "a prosecution means arrest on arrival"
+            if arrest
+            else f"risk on return is {forward.level}"
+        )
+        return Pathway(name, Suitability.NOT_SUITABLE, (f"Not safe now: {why}.",))
+    return Pathway(
+        name,
+        Suitability.RECOMMENDED if facts.defender.intends_to_return else Suitability.POSSIBLE,
+        (
+            f"Risk on return is {forward.level}: return with a security plan, follow-up calls and network support.",
+        ),
+        ("Review risk on return shortly before travel.",),
+    )
+
+
+ASYLUM_CAUTION = "Seeking asylum is the defender's decision, after independent legal advice; it may end a programme stay and make return harder."
+
+
+def asylum(situation: Situation) -> Pathway:
+    """Follows the protection outcome; the decision to claim stays the defender's."""
+    name, outcome = PathwayName.ASYLUM, situation.protection.outcome
+    if outcome in POSITIVE_OUTCOMES:
+        return Pathway(
+            name,
+            Suitability.RECOMMENDED,
+            (f"The protection assessment points to {outcome.words}.",),
+            (ASYLUM_CAUTION,),
+        )
+    if outcome == ProtectionOutcome.FURTHER_EVIDENCE_NEEDED:
+        return Pathway(
+            name,
+            Suitability.POSSIBLE,
+            ("The protection need is open: gather evidence and take legal advice.",),
+            (ASYLUM_CAUTION,),
+        )
+    if outcome == ProtectionOutcome.NOT_APPLICABLE:
+        return Pathway(
+            name,
+            Suitability.NOT_SUITABLE,
+            ("Asylum can only be sought outside the country of nationality.",),
+        )
+    return Pathway(
+        name, Suitability.NOT_SUITABLE, ("No protection need is shown on the facts recorded.",)
+    )
+
+
+def resettlement(situation: Situation) -> Pathway:
+    """For a refugee already outside their country."""
+    name = PathwayName.RESETTLEMENT
+    if situation.protection.outcome == ProtectionOutcome.REFUGEE and situation.abroad:
+        return Pathway(
+            name,
+            Suitability.POSSIBLE,
+            (
+                "A refugee outside their country may be referred for resettlement (for example Canada's stream for defenders).",
+            ),
+            (
+                "Resettlement usually needs recognition by UNHCR or the host state and takes months.",
+            ),
+        )
+    return Pathway(
+        name,
+        Suitability.NOT_SUITABLE,
+        ("Resettlement needs a recognised refugee outside their country.",),
+    )
+
+
+def humanitarian_visa(situation: Situation) -> Pathway:
+    """A visa to travel and seek protection, for a defender at high risk at home."""
+    name, risk = PathwayName.HUMANITARIAN_VISA, situation.risk
+    if not situation.abroad and _at_least(risk, RiskLevel.HIGH):
+        return Pathway(
+            name,
+            Suitability.POSSIBLE,
+            (
+                f"Risk is {risk.level} in the country: a humanitarian visa allows travel to seek protection.",
+            ),
+            ("Few states issue them, and decisions are slow.", *situation.travel_cautions),
+        )
+    return Pathway(
+        name,
+        Suitability.NOT_SUITABLE,
+        ("The defender is abroad." if situation.abroad else f"Risk is {risk.level}.",),
+    )
+
+
+#: Every pathway rule, in the fixed order that breaks ties in the ranking.
+PATHWAY_RULES: tuple[PathwayRule, ...] = (
+    in_country_protection,
+    internal_relocation,
+    regional_relocation,
+    temporary_international_relocation,
+    extension,
+    onward_relocation,
+    return_with_protection,
+    asylum,
+    resettlement,
+    humanitarian_visa,
+)
+
+
 def rank_pathways(
     facts: CaseFacts,
     *,
     risk: RiskAssessment,
     risk_on_return: RiskAssessment | None,
     protection: ProtectionAssessment,
-    expects_return: bool | None,
 ) -> tuple[Pathway, ...]:
     """Every pathway with its suitability, reasons and cautions, best first."""
-    defender = facts.defender
-    context = facts.context
-    relocation = facts.relocation
     abroad = is_outside_country_of_risk(facts)
-    in_relocation = relocation.status == "in_relocation"
-    state = state_involved(facts)
-    forward = risk_on_return or risk
-    travel_cautions = []
-    if defender.travel_ban:
-        travel_cautions.append("A travel ban may stop the defender leaving through official exits.")
-    if defender.valid_passport is False:
-        travel_cautions.append("The defender has no valid passport.")
-    if defender.valid_passport is None and not abroad:
-        travel_cautions.append("Whether the defender holds a valid passport is not recorded.")
-    pathways: list[Pathway] = []
-
-    # In-country protection
-    if abroad:
-        pathways.append(
-            Pathway(
-                "in_country_protection",
-                "not_suitable",
-                ("The defender is abroad; see return with protection.",),
-            )
-        )
-    elif risk.level == "critical" or (state and context.civic_space in ("repressed", "closed")):
-        pathways.append(
-            Pathway(
-                "in_country_protection",
-                "not_suitable",
-                (
-                    f"Risk is {risk.level}"
-                    + (
-                        " and the state is the persecutor in a repressed or closed civic space"
-                        if state
-                        else ""
-                    )
-                    + ": protective measures at home are unlikely to be enough.",
-                ),
-            )
-        )
-    else:
-        suitability = "recommended" if risk.level in ("low", "medium") else "possible"
-        reasons = [
-            f"Risk is {risk.level}: protective measures at home (security plan, accompaniment, legal support, networks) can reduce it."
-        ]
-        if context.national_protection_mechanism == "effective":
-            reasons.append("The national protection mechanism is effective.")
-        pathways.append(Pathway("in_country_protection", suitability, tuple(reasons)))
-
-    # Internal relocation
-    ifa = protection.elements["internal_relocation"]
-    if abroad:
-        pathways.append(
-            Pathway("internal_relocation", "not_suitable", ("The defender is already abroad.",))
-        )
-    elif ifa.finding == "not_met":
-        pathways.append(
-            Pathway(
-                "internal_relocation",
-                "possible" if risk.level != "critical" else "not_suitable",
-                ifa.reasons,
-            )
-        )
-    else:
-        pathways.append(
-            Pathway(
-                "internal_relocation",
-                "not_suitable" if ifa.finding == "met" else "possible",
-                ifa.reasons,
-                () if ifa.finding == "met" else ("Complete the safe-area facts first.",),
-            )
-        )
-
-    # Regional relocation
-    if abroad:
-        pathways.append(
-            Pathway(
-                "regional_relocation",
-                "not_suitable",
-                ("The defender is already abroad; see onward relocation.",),
-            )
-        )
-    elif level_rank(risk.level) >= level_rank("medium"):
-        cautions = [*travel_cautions]
-        if context.diaspora_monitored:
-            cautions.append(
-                "The persecutor watches defenders abroad; a neighbouring country may be within reach."
-            )
-        pathways.append(
-            Pathway(
-                "regional_relocation",
-                "possible",
-                (
-                    f"Risk is {risk.level}: a stay in the region keeps the defender close to their work and community.",
-                ),
-                tuple(cautions),
-            )
-        )
-    else:
-        pathways.append(Pathway("regional_relocation", "not_suitable", ("Risk is low.",)))
-
-    # Temporary international relocation
-    if in_relocation:
-        pathways.append(
-            Pathway(
-                "temporary_international_relocation",
-                "not_suitable",
-                (
-                    "The defender is already on a relocation programme; see extension and onward relocation.",
-                ),
-            )
-        )
-    elif level_rank(forward.level) >= level_rank("medium"):
-        cautions = [*travel_cautions]
-        if defender.intends_to_return is False:
-            cautions.append(
-                "Relocation programmes expect return; the defender does not intend to return. Explain programme asylum policies before they apply."
-            )
-        if _at_least(risk_on_return, "critical"):
-            cautions.append(
-                "Risk on return is critical: a short stay followed by return may not be safe."
-            )
-        suitability = (
-            "recommended"
-            if level_rank(risk.level) >= level_rank("high")
-            and defender.intends_to_return is not False
-            else "possible"
-        )
-        pathways.append(
-            Pathway(
-                "temporary_international_relocation",
-                suitability,
-                (
-                    f"Risk is {risk.level}: a temporary stay abroad gives respite and keeps the work going.",
-                ),
-                tuple(cautions),
-            )
-        )
-    else:
-        pathways.append(
-            Pathway("temporary_international_relocation", "not_suitable", ("Risk is low.",))
-        )
-
-    # Extension
-    if in_relocation:
-        days_left = _days_left(facts)
-        reasons = []
-        if _at_least(risk_on_return, "high"):
-            reasons.append(
-                f"Risk on return is {risk_on_return.level if risk_on_return else ''}: more time abroad is safer while other options are prepared."
-            )
-            suitability = "recommended"
-        else:
-            reasons.append("An extension gives time to prepare a safe return.")
-            suitability = "possible"
-        if days_left is not None:
-            reasons.append(f"The stay ends in {days_left} days.")
-        extension_cautions: tuple[str, ...] = ()
-        if relocation.extensions_used:
-            extension_cautions = (f"{relocation.extensions_used} extension(s) already used.",)
-        pathways.append(Pathway("extension", suitability, tuple(reasons), extension_cautions))
-    else:
-        pathways.append(
-            Pathway(
-                "extension", "not_suitable", ("The defender is not on a relocation programme.",)
-            )
-        )
-
-    # Onward relocation
-    if abroad or in_relocation:
-        if _at_least(forward, "high") or "onward_relocation" in defender.wishes:
-            cautions = []
-            if context.diaspora_monitored:
-                cautions.append(
-                    "The persecutor watches defenders abroad: choose a host beyond its reach."
-                )
-            pathways.append(
-                Pathway(
-                    "onward_relocation",
-                    "recommended" if _at_least(forward, "high") else "possible",
-                    (
-                        f"Risk on return is {forward.level}: a further stay in another country keeps the defender away from it.",
-                    ),
-                    tuple(cautions),
-                )
-            )
-        else:
-            pathways.append(
-                Pathway(
-                    "onward_relocation",
-                    "possible",
-                    ("An onward stay is an option if return is delayed.",),
-                )
-            )
-    else:
-        pathways.append(
-            Pathway("onward_relocation", "not_suitable", ("The defender is not abroad.",))
-        )
-
-    # Return with protection
-    if abroad or in_relocation or relocation.status == "returned":
-        arrest = any(p.stage in ("warrant", "convicted", "in_absentia") for p in facts.prosecutions)
-        if arrest or _at_least(forward, "high"):
-            why = (
-                "a prosecution means arrest on arrival"
-                if arrest
-                else f"risk on return is {forward.level}"
-            )
-            pathways.append(
-                Pathway("return_with_protection", "not_suitable", (f"Not safe now: {why}.",))
-            )
-        else:
-            suitability = "recommended" if defender.intends_to_return else "possible"
-            pathways.append(
-                Pathway(
-                    "return_with_protection",
-                    suitability,
-                    (
-                        f"Risk on return is {forward.level}: return with a security plan, follow-up calls and network support.",
-                    ),
-                    ("Review risk on return shortly before travel.",),
-                )
-            )
-    else:
-        pathways.append(
-            Pathway("return_with_protection", "not_suitable", ("The defender has not left.",))
-        )
-
-    # Asylum
-    outcome = protection.outcome
-    asylum_cautions = (
-        "Seeking asylum is the defender's decision, after independent legal advice; it may end a programme stay and make return harder.",
+    situation = Situation(
+        facts=facts,
+        risk=risk,
+        risk_on_return=risk_on_return,
+        protection=protection,
+        abroad=abroad,
+        in_relocation=facts.relocation.status == "in_relocation",
+        state_persecutor=state_involved(facts),
+        travel_cautions=_travel_cautions(facts, abroad),
     )
-    if outcome in POSITIVE_OUTCOMES:
-        pathways.append(
-            Pathway(
-                "asylum",
-                "recommended",
-                (f"The protection assessment points to {outcome.replace('_', ' ')}.",),
-                asylum_cautions,
-            )
-        )
-    elif outcome == "further_evidence_needed":
-        pathways.append(
-            Pathway(
-                "asylum",
-                "possible",
-                ("The protection need is open: gather evidence and take legal advice.",),
-                asylum_cautions,
-            )
-        )
-    elif outcome == "not_applicable":
-        pathways.append(
-            Pathway(
-                "asylum",
-                "not_suitable",
-                ("Asylum can only be sought outside the country of nationality.",),
-            )
-        )
-    else:
-        pathways.append(
-            Pathway(
-                "asylum", "not_suitable", ("No protection need is shown on the facts recorded.",)
-            )
-        )
-
-    # Resettlement
-    if outcome == "refugee" and abroad:
-        pathways.append(
-            Pathway(
-                "resettlement",
-                "possible",
-                (
-                    "A refugee outside their country may be referred for resettlement (for example Canada's stream for defenders).",
-                ),
-                (
-                    "Resettlement usually needs recognition by UNHCR or the host state and takes months.",
-                ),
-            )
-        )
-    else:
-        pathways.append(
-            Pathway(
-                "resettlement",
-                "not_suitable",
-                ("Resettlement needs a recognised refugee outside their country.",),
-            )
-        )
-
-    # Humanitarian visa
-    if not abroad and _at_least(risk, "high"):
-        pathways.append(
-            Pathway(
-                "humanitarian_visa",
-                "possible",
-                (
-                    f"Risk is {risk.level} in the country: a humanitarian visa allows travel to seek protection.",
-                ),
-                ("Few states issue them, and decisions are slow.", *travel_cautions),
-            )
-        )
-    else:
-        pathways.append(
-            Pathway(
-                "humanitarian_visa",
-                "not_suitable",
-                ("The defender is abroad." if abroad else f"Risk is {risk.level}.",),
-            )
-        )
-
+    wishes = facts.defender.wishes
+    pathways = [rule(situation) for rule in PATHWAY_RULES]
     labelled = [
         Pathway(
             item.pathway,
             item.suitability,
             (*item.reasons, "The defender wishes for this.")
-            if WISH_FOR_PATHWAY.get(item.pathway) in defender.wishes
-            and item.suitability != "not_suitable"
+            if WISH_FOR_PATHWAY.get(item.pathway) in wishes
+            and item.suitability != Suitability.NOT_SUITABLE
             else item.reasons,
             item.cautions,
         )
         for item in pathways
     ]
-    order = {name: index for index, name in enumerate(item.pathway for item in pathways)}
+    order = {item.pathway: index for index, item in enumerate(pathways)}
     return tuple(
         sorted(
             labelled,
             key=lambda item: (
                 SUITABILITY_ORDER.index(item.suitability),
-                WISH_FOR_PATHWAY.get(item.pathway) not in defender.wishes,
+                WISH_FOR_PATHWAY.get(item.pathway) not in wishes,
                 order[item.pathway],
             ),
         )

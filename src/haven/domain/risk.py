@@ -34,10 +34,15 @@ import datetime
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from haven.domain.facts import CaseFacts, Prosecution, Threat
+from haven.domain.facts import CaseFacts, FearedHarm, Prosecution, Threat
+from haven.domain.vocabulary import RISK_LEVEL_ORDER, RiskLevel
 
-LEVELS = ("low", "medium", "high", "critical")
-LEVEL_THRESHOLDS = ((20.0, "critical"), (10.0, "high"), (4.0, "medium"))
+LEVELS = RISK_LEVEL_ORDER
+LEVEL_THRESHOLDS = (
+    (20.0, RiskLevel.CRITICAL),
+    (10.0, RiskLevel.HIGH),
+    (4.0, RiskLevel.MEDIUM),
+)
 
 SOURCE_METHOD = "Protection International, New Protection Manual for HRDs, ch. 1.2 (risk = threats x vulnerabilities / capacities)"
 SOURCE_CIVICUS = "CIVICUS Monitor civic space ratings"
@@ -134,6 +139,60 @@ PROTECTION_MECHANISM_WEIGHT: Mapping[str, float] = {
 }
 VISIBILITY_WEIGHT: Mapping[str, float] = {"low": 0.0, "medium": 0.1, "high": 0.2}
 
+#: Threat factors beyond kind, actor and target (module docstring, "threat load").
+ONGOING_WEIGHT = 1.25
+UNLINKED_TO_WORK_WEIGHT = 0.6
+LINK_TO_WORK_UNKNOWN_WEIGHT = 0.9
+HOSTILE_AUTHORITIES_WEIGHT = 1.2
+AFTER_DEPARTURE_ON_RETURN_WEIGHT = 1.3
+#: Recency: (at most this many months old, weight); older threats weigh ``OLDER_THREAT_WEIGHT``,
+#: undated ones ``UNDATED_THREAT_WEIGHT``. An ongoing threat is always current.
+RECENCY_WEIGHTS: tuple[tuple[float, float], ...] = ((6, 1.0), (12, 0.8), (24, 0.6))
+OLDER_THREAT_WEIGHT = 0.4
+UNDATED_THREAT_WEIGHT = 0.8
+CURRENT_THREAT_WEIGHT = 1.0
+DAYS_PER_MONTH = 30.44
+
+#: Prosecution factors: a stage not recorded weighs ``UNKNOWN_STAGE_SEVERITY``.
+UNKNOWN_STAGE_SEVERITY = 4.0
+SERIOUS_CHARGE_WEIGHT = 1.2
+#: Maximum penalty: (at least this many years, weight), largest first.
+PENALTY_WEIGHTS: tuple[tuple[int, float], ...] = ((10, 1.3), (3, 1.15))
+PROTECTED_ACTIVITY_WEIGHT = 1.2
+NO_FAIR_TRIAL_WEIGHT = 1.1
+ARREST_ON_ARRIVAL_WEIGHT = 1.3
+
+#: Combined load: the largest weight counts fully, the second by half, each other by a quarter.
+LOAD_SHARE_FIRST = 1.0
+LOAD_SHARE_SECOND = 0.5
+LOAD_SHARE_REST = 0.25
+
+VULNERABILITY_STEP = 0.1
+CAPACITY_STEP = 0.1
+
+#: Context multipliers (module docstring, "context"), and those only risk on return applies.
+IMPUNITY_WEIGHT = 1.15
+ARMED_CONFLICT_WEIGHT = 1.1
+SIMILARLY_PLACED_HARMED_WEIGHT = 1.15
+DIASPORA_MONITORED_WEIGHT = 1.2
+ACTIVITY_ABROAD_KNOWN_WEIGHT = 1.2
+CONTINUES_WORK_ON_RETURN_WEIGHT = 1.1
+
+#: A founded feared harm (``founded_feared_harms``) weighs like an undated threat of its kind from
+#: its actor: it has not happened, but the facts show why it would.
+FEARED_HARM_WEIGHT = 0.8
+#: What shows the actor knows, or will probably learn, of the defender or their activity.
+KNOWLEDGE_BASES = frozenset(
+    {"activity_abroad_known", "monitoring_of_diaspora", "returnee_screening"}
+)
+#: What shows the actor harms people placed like the defender, or the defender themselves.
+HARM_PATTERN_BASES = frozenset(
+    {"similarly_placed_harmed", "pending_prosecution", "past_pattern_against_defender"}
+)
+
+#: A grave harm at most this many months old (or ongoing) sets a floor of ``RiskLevel.HIGH``.
+GRAVE_HARM_FLOOR_MONTHS = 12
+
 
 @dataclass(frozen=True)
 class CivicSpaceRatings:
@@ -147,45 +206,42 @@ class CivicSpaceRatings:
 class RiskAssessment:
     """A risk level with the score behind it and the reasons that drive it."""
 
-    level: str
+    level: RiskLevel
     score: float
     reasons: tuple[str, ...]
 
 
 def level_rank(level: str) -> int:
-    return LEVELS.index(level)
+    return RiskLevel(level).rank
 
 
 def _words(code: str) -> str:
     return code.replace("_", " ")
 
 
-def _level_for(score: float) -> str:
+def _level_for(score: float) -> RiskLevel:
     for threshold, level in LEVEL_THRESHOLDS:
         if score >= threshold:
             return level
-    return "low"
+    return RiskLevel.LOW
 
 
 def _months_before(date: datetime.date | None, assessed_on: datetime.date | None) -> float | None:
     if date is None or assessed_on is None:
         return None
-    return (assessed_on - date).days / 30.44
+    return (assessed_on - date).days / DAYS_PER_MONTH
 
 
 def _recency(threat: Threat, assessed_on: datetime.date | None) -> float:
     if threat.ongoing:
-        return 1.0
+        return CURRENT_THREAT_WEIGHT
     months = _months_before(threat.date, assessed_on)
     if months is None:
-        return 0.8
-    if months <= 6:
-        return 1.0
-    if months <= 12:
-        return 0.8
-    if months <= 24:
-        return 0.6
-    return 0.4
+        return UNDATED_THREAT_WEIGHT
+    for most_months, weight in RECENCY_WEIGHTS:
+        if months <= most_months:
+            return weight
+    return OLDER_THREAT_WEIGHT
 
 
 def threat_weight(
@@ -197,44 +253,74 @@ def threat_weight(
     weight *= TARGET_WEIGHT.get(threat.directed_at or "defender", 1.0)
     weight *= _recency(threat, assessed_on)
     if threat.ongoing:
-        weight *= 1.25
+        weight *= ONGOING_WEIGHT
     if threat.linked_to_work is False:
-        weight *= 0.6
+        weight *= UNLINKED_TO_WORK_WEIGHT
     elif threat.linked_to_work is None:
-        weight *= 0.9
+        weight *= LINK_TO_WORK_UNKNOWN_WEIGHT
     if threat.authority_response == "hostile":
-        weight *= 1.2
+        weight *= HOSTILE_AUTHORITIES_WEIGHT
     if on_return and threat.after_departure:
-        weight *= 1.3
+        weight *= AFTER_DEPARTURE_ON_RETURN_WEIGHT
     return weight
 
 
 def prosecution_weight(prosecution: Prosecution, *, on_return: bool = False) -> float:
     """The weight of one prosecution, read as a threat from the state."""
     weight = (
-        PROSECUTION_STAGE_SEVERITY.get(prosecution.stage or "", 4.0) * ACTOR_WEIGHT["judiciary"]
+        PROSECUTION_STAGE_SEVERITY.get(prosecution.stage or "", UNKNOWN_STAGE_SEVERITY)
+        * ACTOR_WEIGHT["judiciary"]
     )
     if prosecution.charge in SERIOUS_CHARGES:
-        weight *= 1.2
+        weight *= SERIOUS_CHARGE_WEIGHT
     years = prosecution.max_penalty_years or 0
-    if years >= 10:
-        weight *= 1.3
-    elif years >= 3:
-        weight *= 1.15
+    for least_years, penalty_weight in PENALTY_WEIGHTS:
+        if years >= least_years:
+            weight *= penalty_weight
+            break
     if prosecution.underlying_activity_protected:
-        weight *= 1.2
+        weight *= PROTECTED_ACTIVITY_WEIGHT
     if prosecution.fair_trial_available is False:
-        weight *= 1.1
+        weight *= NO_FAIR_TRIAL_WEIGHT
     if on_return and prosecution.stage in ARREST_ON_ARRIVAL_STAGES:
-        weight *= 1.3
+        weight *= ARREST_ON_ARRIVAL_WEIGHT
     return weight
+
+
+def feared_harm_founded(harm: FearedHarm, facts: CaseFacts) -> bool:
+    """
+    Whether a feared harm founds a well-founded fear without any past harm (UNHCR Handbook paras
+    43, 45; QD art 5(2); S.F. v Sweden; BA (Iran) CG [2011] UKUT 36): the actor knows, or will
+    probably learn, of the defender's profile or activity, and harms people placed like them.
+    """
+    known = harm.known_to_actor is True or (
+        harm.known_to_actor is None and bool(KNOWLEDGE_BASES & set(harm.basis))
+    )
+    pattern = bool(HARM_PATTERN_BASES & set(harm.basis)) or bool(
+        facts.context.similarly_placed_harmed
+    )
+    return known and pattern
+
+
+def founded_feared_harms(facts: CaseFacts) -> tuple[FearedHarm, ...]:
+    return tuple(harm for harm in facts.claim.feared_harms if feared_harm_founded(harm, facts))
+
+
+def feared_harm_weight(harm: FearedHarm) -> float:
+    """A founded feared harm's weight in the risk on return."""
+    return (
+        THREAT_SEVERITY[harm.kind]
+        * ACTOR_WEIGHT.get(harm.actor or "unknown", 1.0)
+        * FEARED_HARM_WEIGHT
+    )
 
 
 def combined_load(weights: list[float]) -> float:
     """Largest weight + half the second + a quarter of each other one."""
     ordered = sorted(weights, reverse=True)
     return sum(
-        value * (1.0 if index == 0 else 0.5 if index == 1 else 0.25)
+        value
+        * (LOAD_SHARE_FIRST if index == 0 else LOAD_SHARE_SECOND if index == 1 else LOAD_SHARE_REST)
         for index, value in enumerate(ordered)
     )
 
@@ -285,6 +371,18 @@ def _assess(
         (prosecution_weight(prosecution, on_return=on_return), _describe_prosecution(prosecution))
         for prosecution in facts.prosecutions
     ]
+    if on_return:
+        items += [
+            (
+                feared_harm_weight(harm),
+                f"feared {_words(harm.kind)}"
+                + (f" by {_words(harm.actor)}" if harm.actor else "")
+                + " (founded on "
+                + ", ".join(_words(basis) for basis in harm.basis)
+                + ")",
+            )
+            for harm in founded_feared_harms(facts)
+        ]
     load = combined_load([weight for weight, _ in items])
     reasons: list[str] = []
     if items:
@@ -300,7 +398,7 @@ def _assess(
 
     exposure = (
         1.0
-        + 0.1 * len(facts.vulnerabilities)
+        + VULNERABILITY_STEP * len(facts.vulnerabilities)
         + VISIBILITY_WEIGHT.get(facts.defender.visibility or "low", 0.0)
     )
     if facts.vulnerabilities or facts.defender.visibility in ("medium", "high"):
@@ -318,14 +416,14 @@ def _assess(
             f"civic space {civic_space} ({civic_origin}) x{CIVIC_SPACE_WEIGHT[civic_space]}"
         )
     if context.impunity_for_attacks_on_defenders:
-        context_factor *= 1.15
-        context_notes.append("impunity for attacks on defenders x1.15")
+        context_factor *= IMPUNITY_WEIGHT
+        context_notes.append(f"impunity for attacks on defenders x{IMPUNITY_WEIGHT}")
     if context.armed_conflict:
-        context_factor *= 1.1
-        context_notes.append("armed conflict x1.1")
+        context_factor *= ARMED_CONFLICT_WEIGHT
+        context_notes.append(f"armed conflict x{ARMED_CONFLICT_WEIGHT}")
     if context.similarly_placed_harmed:
-        context_factor *= 1.15
-        context_notes.append("similarly placed defenders harmed x1.15")
+        context_factor *= SIMILARLY_PLACED_HARMED_WEIGHT
+        context_notes.append(f"similarly placed defenders harmed x{SIMILARLY_PLACED_HARMED_WEIGHT}")
     if context.national_protection_mechanism:
         weight = PROTECTION_MECHANISM_WEIGHT[context.national_protection_mechanism]
         context_factor *= weight
@@ -333,27 +431,43 @@ def _assess(
             f"national protection mechanism {context.national_protection_mechanism} x{weight}"
         )
 
-    floors: list[tuple[str, str]] = []
+    floors: list[tuple[RiskLevel, str]] = []
     if on_return:
         sur_place = facts.claim.sur_place
+        relocation = facts.relocation
         if context.diaspora_monitored:
-            context_factor *= 1.2
+            context_factor *= DIASPORA_MONITORED_WEIGHT
             context_notes.append(
-                "the persecutor monitors defenders abroad or screens returnees x1.2"
+                "the persecutor monitors defenders abroad or screens returnees"
+                f" x{DIASPORA_MONITORED_WEIGHT}"
             )
-        if sur_place.activities_abroad and (
-            sur_place.known_to_persecutor or context.diaspora_monitored
+        elif relocation.incidents_abroad:
+            context_factor *= DIASPORA_MONITORED_WEIGHT
+            context_notes.append(
+                f"{relocation.incidents_abroad} security incident(s) during the stay abroad"
+                f" x{DIASPORA_MONITORED_WEIGHT}"
+            )
+        visible_abroad = sur_place.activities_abroad or relocation.activities_abroad_visible
+        if visible_abroad and (
+            sur_place.known_to_persecutor
+            or context.diaspora_monitored
+            or bool(relocation.incidents_abroad)
         ):
-            context_factor *= 1.2
-            context_notes.append("activity abroad known to, or watched by, the persecutor x1.2")
+            context_factor *= ACTIVITY_ABROAD_KNOWN_WEIGHT
+            context_notes.append(
+                "activity abroad known to, or watched by, the persecutor"
+                f" x{ACTIVITY_ABROAD_KNOWN_WEIGHT}"
+            )
         if facts.claim.would_continue_activity_on_return:
-            context_factor *= 1.1
-            context_notes.append("would continue the work on return x1.1")
+            context_factor *= CONTINUES_WORK_ON_RETURN_WEIGHT
+            context_notes.append(
+                f"would continue the work on return x{CONTINUES_WORK_ON_RETURN_WEIGHT}"
+            )
         for prosecution in facts.prosecutions:
             if prosecution.stage in ARREST_ON_ARRIVAL_STAGES:
                 floors.append(
                     (
-                        "high",
+                        RiskLevel.HIGH,
                         f"a {_words(prosecution.stage or '')} prosecution means arrest on arrival",
                     )
                 )
@@ -362,7 +476,7 @@ def _assess(
     elif civic_origin == "not recorded":
         reasons.append("Civic space and the rest of the country context are not recorded.")
 
-    capacity_factor = 1.0 + 0.1 * len(facts.capacities)
+    capacity_factor = 1.0 + CAPACITY_STEP * len(facts.capacities)
     if facts.capacities:
         named = ", ".join(_words(item) for item in sorted(facts.capacities))
         reasons.append(f"Capacities divide the score by {capacity_factor:.1f}: {named}.")
@@ -371,11 +485,11 @@ def _assess(
 
     for threat in facts.threats:
         months = _months_before(threat.date, assessed_on)
-        recent = threat.ongoing or (months is not None and months <= 12)
+        recent = threat.ongoing or (months is not None and months <= GRAVE_HARM_FLOOR_MONTHS)
         if threat.kind in GRAVE_HARMS and (threat.directed_at in (None, "defender")) and recent:
             floors.append(
                 (
-                    "high",
+                    RiskLevel.HIGH,
                     f"{_describe_threat(threat)} puts the defender's life or liberty in danger",
                 )
             )
@@ -383,7 +497,7 @@ def _assess(
     score = load * exposure * context_factor / capacity_factor
     level = _level_for(score)
     for floor_level, why in floors:
-        if level_rank(floor_level) > level_rank(level):
+        if floor_level.rank > level.rank:
             level = floor_level
             reasons.append(f"Raised to {floor_level}: {why}.")
     reasons.append(
@@ -427,7 +541,7 @@ def assess_risk_on_return(
 @dataclass(frozen=True)
 class RiskView:
     source: str
-    level: str
+    level: RiskLevel
     divergence: str | None = None
 
 
@@ -449,9 +563,10 @@ def risk_views(
     views = [RiskView(source="engine", level=engine.level)]
     if on_return is not None:
         views.append(RiskView(source="engine_on_return", level=on_return.level))
-    for source, level in (("staff", staff_level), ("defender", defender_level)):
-        if level is None:
+    for source, given in (("staff", staff_level), ("defender", defender_level)):
+        if given is None:
             continue
+        level = RiskLevel(given)
         gap = level_rank(level) - level_rank(reference.level)
         divergence = None
         if gap:

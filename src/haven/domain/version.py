@@ -2,7 +2,8 @@
 The version of the decision logic, stamped on every assessment as ``engine_version``.
 
 ``ENGINE_VERSION`` is declared by hand; ``RULES_DIGEST`` is the SHA-256 of the source of every
-module in ``RULE_MODULES`` (LF line endings, in that order). ``tests/domain/test_version.py``
+module in ``RULE_MODULES`` (LF line endings, in that order; a package's modules are named by
+their path). ``tests/domain/test_version.py``
 recomputes the digest and fails when it differs, naming the new digest: whoever changes a rule
 must bump ``ENGINE_VERSION`` and record the new digest in the same commit. The digest is part of
 the published version too, so two assessments with the same ``engine_version`` were produced by
@@ -12,17 +13,26 @@ This module itself is not hashed, so recording the digest does not change it.
 """
 
 RULE_MODULES = (
+    "vocabulary",
+    "messages",
     "facts",
     "hrd",
     "risk",
-    "protection",
+    "protection/common",
+    "protection/absolute",
+    "protection/fear",
+    "protection/grounds",
+    "protection/refuge",
+    "protection/exclusion",
+    "protection/complementary",
+    "protection/__init__",
     "pathways",
     "eligibility",
     "assessment",
 )
 
-ENGINE_VERSION = "1.0.0"
-RULES_DIGEST = "1b61dea77d7c55c91a7b6f65f1661df9bc2c6e5d051967a91e05318cb02c4e3d"
+ENGINE_VERSION = "1.1.0"
+RULES_DIGEST = "a750b15de173166c48c5c33480cb35ec51af391fc682854a8f4f864a166c1b62"
 
 
 def engine_version() -> str:

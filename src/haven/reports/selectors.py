@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from haven.cases.models import CaseStatus, Urgency
+from haven.cases.models import CASE_STATUS_CHOICES, CaseStatus, Urgency
 from haven.organisations.models import Membership
 from haven.organisations.policy import Permission, may
 from haven.programmes.models import Application, ApplicationStatus
@@ -110,7 +110,9 @@ def analyst_report(*, membership: Membership) -> AnalystReport:
         programme_names[key] = group["programme__name"]
         by_programme[(key, group["status"])] += group["applications"]
 
-    statuses = [(value, label) for value, label in CaseStatus.choices if value != CaseStatus.ERASED]
+    statuses = [
+        (value, label) for value, label in CASE_STATUS_CHOICES if value != CaseStatus.ERASED
+    ]
     urgencies = list(Urgency.choices)
     month_rows: Labelled = [(month.isoformat()[:7], month.strftime("%Y-%m")) for month in months]
     application_statuses = [

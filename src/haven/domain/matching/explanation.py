@@ -10,8 +10,6 @@ or it lacks the free units they need. When the result is not proven optimal a pl
 have room, and the reason then says the time limit stopped the search.
 """
 
-from collections import defaultdict
-
 import numpy as np
 
 from haven.domain.matching.greedy import UNPLACED
@@ -24,100 +22,133 @@ def _units(amount: int, resource: str) -> str:
     return f"{amount} {resource}"
 
 
+#: Larger than any tier or score: "no holder" in the per-placement minimums.
+_NONE = np.iinfo(np.int64).max
+
+
 def explain_unplaced(problem: MatchingProblem, assignment: IntArray) -> dict[int, list[str]]:
-    """Return applicant index -> reasons, for every applicant the assignment leaves unplaced."""
+    """
+    Return applicant index -> reasons, for every applicant the assignment leaves unplaced.
+
+    Everything a reason depends on is computed once for all options with array operations (free
+    units, each placement's lowest holder tier, the lowest placed score per placement and tier);
+    only the wording is done option by option, so explaining thousands of unplaced applicants
+    costs about as much as listing their options.
+    """
     placed = assignment != UNPLACED
     usage = np.zeros_like(problem.capacity)
     np.add.at(usage, assignment[placed], problem.demand[placed])
     free = problem.capacity - usage
-    occupants: dict[int, list[int]] = defaultdict(list)
-    for applicant in np.flatnonzero(placed).tolist():
-        occupants[int(assignment[applicant])].append(applicant)
+    tiers = problem.tiers.astype(np.int64)
+    holders = np.flatnonzero(placed)
+    holder_placement = assignment[holders]
+    lowest_holder_tier = np.full(problem.placement_count, _NONE, dtype=np.int64)
+    np.minimum.at(lowest_holder_tier, holder_placement, tiers[holders])
     placed_score = np.zeros(problem.applicant_count, dtype=np.int64)
     mine = assignment[problem.option_applicant] == problem.option_placement
     placed_score[problem.option_applicant[mine]] = problem.option_score[mine]
+    lowest_same_tier = np.full(
+        (problem.placement_count, int(tiers.max(initial=0)) + 1), _NONE, dtype=np.int64
+    )
+    np.minimum.at(lowest_same_tier, (holder_placement, tiers[holders]), placed_score[holders])
+
+    options = np.flatnonzero(~placed[problem.option_applicant])
+    applicants = problem.option_applicant[options]
+    placements = problem.option_placement[options]
+    need = problem.demand[applicants]
+    never_fits = need > problem.capacity[placements]
+    short = need > free[placements]
+    option_tiers = tiers[applicants]
+    all_higher = lowest_holder_tier[placements] > option_tiers
+    same_tier_floor = lowest_same_tier[placements, option_tiers]
+    any_lower = lowest_holder_tier[placements] < option_tiers
 
     reasons: dict[int, list[str]] = {
         applicant: [] for applicant in np.flatnonzero(~placed).tolist()
     }
-    tiers = problem.tiers.tolist()
-    for option in np.flatnonzero(~placed[problem.option_applicant]).tolist():
-        applicant = int(problem.option_applicant[option])
-        placement = int(problem.option_placement[option])
-        reasons[applicant].append(
-            _option_reason(
+    names = problem.placement_ids
+    never_fits_any: list[bool] = np.any(never_fits, axis=1).tolist()
+    short_any: list[bool] = np.any(short, axis=1).tolist()
+    rows = zip(
+        applicants.tolist(),
+        placements.tolist(),
+        problem.option_score[options].tolist(),
+        never_fits_any,
+        short_any,
+        all_higher.tolist(),
+        same_tier_floor.tolist(),
+        any_lower.tolist(),
+        strict=True,
+    )
+    for index, (applicant, placement, score, never, lacks, higher, floor, lower) in enumerate(rows):
+        name = names[placement]
+        if never:
+            resource = int(np.argmax(never_fits[index]))
+            reason = (
+                f"{name} can never hold them: they need "
+                f"{_units(int(need[index, resource]), problem.resources[resource])} "
+                f"and it has {int(problem.capacity[placement, resource])} in total"
+            )
+        elif not lacks:
+            reason = (
+                f"{name} still has room for them, but the search stopped at its time limit "
+                "before placing them"
+            )
+        elif higher:
+            reason = f"{name} is full with applicants of higher tiers"
+        elif floor != _NONE and score < floor:
+            reason = (
+                f"below the score of the lowest-scored applicant of the same tier placed at "
+                f"{name} by {floor - score} points"
+            )
+        elif floor != _NONE and score == floor:
+            reason = (
+                f"tied at score {score} with the lowest-scored applicant of the same tier placed "
+                f"at {name}"
+            )
+        else:
+            reason = _room_reason(
                 problem,
                 applicant=applicant,
                 placement=placement,
-                score=int(problem.option_score[option]),
                 free=free[placement],
-                holders=occupants[placement],
-                tiers=tiers,
-                placed_score=placed_score,
+                short=np.flatnonzero(short[index]).tolist(),
+                lower_tiers_hold=lower,
+                assignment=assignment,
             )
-        )
+        reasons[applicant].append(reason)
     for listed in reasons.values():
         if not listed:
             listed.append(NO_OPTIONS)
     return reasons
 
 
-def _option_reason(
+def _room_reason(
     problem: MatchingProblem,
     *,
     applicant: int,
     placement: int,
-    score: int,
     free: IntArray,
-    holders: list[int],
-    tiers: list[int],
-    placed_score: IntArray,
+    short: list[int],
+    lower_tiers_hold: bool,
+    assignment: IntArray,
 ) -> str:
+    """The rarer reasons, when a placement lacks room and neither tier nor score explains it."""
     name = problem.placement_ids[placement]
     need = problem.demand[applicant]
-    capacity = problem.capacity[placement]
-    for resource, label in enumerate(problem.resources):
-        if need[resource] > capacity[resource]:
-            return (
-                f"{name} can never hold them: they need {_units(int(need[resource]), label)} "
-                f"and it has {int(capacity[resource])} in total"
-            )
-    short = [
-        resource for resource in range(len(problem.resources)) if need[resource] > free[resource]
-    ]
-    if not short:
-        return (
-            f"{name} still has room for them, but the search stopped at its time limit "
-            "before placing them"
-        )
-    tier = tiers[applicant]
-    if all(tiers[holder] > tier for holder in holders):
-        return f"{name} is full with applicants of higher tiers"
-    same_tier = [int(placed_score[holder]) for holder in holders if tiers[holder] == tier]
-    if same_tier and score < min(same_tier):
-        return (
-            f"below the score of the lowest-scored applicant of the same tier placed at {name} "
-            f"by {min(same_tier) - score} points"
-        )
-    if same_tier and score == min(same_tier):
-        return (
-            f"tied at score {score} with the lowest-scored applicant of the same tier placed "
-            f"at {name}"
-        )
-    lower_usage = sum(
-        (problem.demand[holder] for holder in holders if tiers[holder] < tier),
-        start=np.zeros(len(problem.resources), dtype=np.int64),
-    )
     shortfalls = ", ".join(
         f"{_units(int(free[resource]), problem.resources[resource])} free of "
         f"{int(need[resource])} needed"
         for resource in short
     )
-    if not any(tiers[holder] < tier for holder in holders):
+    if not lower_tiers_hold:
         return (
             f"{name} lacks room for them ({shortfalls}); the rest is held by applicants of the "
             "same or a higher tier"
         )
+    tier = problem.tiers[applicant]
+    lower = (assignment == placement) & (problem.tiers < tier)
+    lower_usage = problem.demand[lower].sum(axis=0)
     if any(need[resource] > free[resource] + lower_usage[resource] for resource in short):
         return (
             f"{name} lacks room for them ({shortfalls}), even counting what its lower-tier "

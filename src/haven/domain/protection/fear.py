@@ -1,0 +1,357 @@
+"""
+The first half of the refugee definition: outside the country, credibility, a well-founded
+fear (with the past-persecution and continuation presumptions) and persecution, including
+prosecution as persecution.
+"""
+
+from __future__ import annotations
+
+from haven.domain.facts import CaseFacts
+from haven.domain.protection.common import (
+    LIFE_OR_FREEDOM_HARMS,
+    MET,
+    NOT_MET,
+    PENDING_STAGES,
+    SOURCE_ART_1A2,
+    SOURCES_CONTINUATION,
+    SOURCES_PAST_PERSECUTION,
+    SOURCES_RISK_WITHOUT_PAST_HARM,
+    SOURCES_UNASSESSED,
+    UNCLEAR,
+    Element,
+    code_words,
+    credibility_unassessed,
+    home_countries,
+    join_codes,
+)
+from haven.domain.risk import RiskAssessment, founded_feared_harms
+from haven.domain.vocabulary import (
+    RiskLevel,
+)
+
+
+def past_persecution_found(facts: CaseFacts) -> str | None:
+    """
+    Why the facts show past persecution, or ``None``: an adviser's finding, or the engine's own
+    when serious harm linked to the defender's work struck them before they left (rule 3).
+    """
+    if facts.claim.past_persecution:
+        return "A legal adviser records past persecution."
+    serious = sorted(
+        {
+            threat.kind
+            for threat in facts.threats
+            if threat.kind in LIFE_OR_FREEDOM_HARMS
+            and not threat.after_departure
+            and threat.directed_at in (None, "defender")
+            and threat.linked_to_work
+            and threat.actor not in (None, "unknown")
+        }
+    )
+    if serious:
+        return f"The engine finds past persecution: {join_codes(serious)} against the defender, linked to their work, before they left."
+    return None
+
+
+def continuation_reason(facts: CaseFacts) -> str | None:
+    """
+    Why safety would require the defender to stop, hide or change protected work, or ``None``
+    (rule 2): the persecutor harms people for this work, and the defender would go on with it,
+    or would stop only out of fear.
+    """
+    claim = facts.claim
+    harms_the_work = (
+        bool(facts.context.similarly_placed_harmed)
+        or any(threat.linked_to_work for threat in facts.threats)
+        or any(p.underlying_activity_protected for p in facts.prosecutions)
+        or bool(founded_feared_harms(facts))
+    )
+    if not harms_the_work:
+        return None
+    if claim.would_continue_activity_on_return:
+        return "The defender would continue their protected work on return, and the persecutor harms people for it: they cannot be expected to stop, hide or change it to be safe, so the fear is well founded and the harm persecutory (HJ (Iran) [2010] UKSC 31 para 82; RT (Zimbabwe) [2012] UKSC 38; Y and Z)."
+    if claim.would_continue_activity_on_return is False:
+        return "The defender would stop their work on return; if they would stop only out of fear, being safe only by stopping is itself persecution (HJ (Iran) [2010] UKSC 31 para 82; RT (Zimbabwe) [2012] UKSC 38). Record any other reason they would stop."
+    return None
+
+
+def outside_country(facts: CaseFacts) -> Element:
+    sources: tuple[str, ...] = (SOURCE_ART_1A2, "UNHCR Handbook paras 87-93")
+    home = home_countries(facts)
+    current = facts.defender.current_country
+    if current is None or not home:
+        missing = "defender.current_country" if current is None else "defender.nationalities"
+        return Element(
+            UNCLEAR,
+            (
+                f"Not known where the defender is, or of which country they are a national ({missing}).",
+            ),
+            sources,
+        )
+    if current in home:
+        return Element(
+            NOT_MET,
+            (
+                f"The defender is in {current}, their own country. The refugee definition applies only outside it: "
+                "look at in-country protection, internal or regional relocation, or a relocation programme.",
+            ),
+            sources,
+        )
+    reasons = [f"The defender is in {current}, outside {', '.join(sorted(home))}."]
+    if facts.relocation.status == "in_relocation":
+        reasons.append(
+            "Leaving lawfully on a relocation programme visa does not matter (Handbook paras 94-96)."
+        )
+    if len(facts.defender.nationalities) > 1:
+        reasons.append(
+            "They hold several nationalities: protection must be lacking in every one of them "
+            "(art 1A(2) second paragraph; Handbook paras 106-107; Canada v Ward)."
+        )
+        sources = (*sources, "Canada (AG) v Ward [1993] 2 SCR 689")
+    return Element(MET, tuple(reasons), sources)
+
+
+def credibility(facts: CaseFacts) -> Element:
+    sources = ("UNHCR Handbook paras 195-205", "QD art 4(3) and 4(5)")
+    claim = facts.claim
+    if claim.credibility == "rejected":
+        return Element(
+            NOT_MET,
+            (
+                "A legal adviser has rejected the core account. Check whether risk arises from accepted facts alone (profile, activity abroad).",
+            ),
+            sources,
+        )
+    if claim.evidence == "insufficient":
+        return Element(
+            NOT_MET,
+            (
+                "The evidence is recorded as insufficient. Threat logs, complaints to the police, letters from defender networks and UN communications can fill the gap.",
+            ),
+            sources,
+        )
+    if claim.credibility in ("accepted", "partly_accepted"):
+        reasons = [
+            "A legal adviser has accepted the account."
+            if claim.credibility == "accepted"
+            else "The account is partly accepted: the assessment rests on the accepted facts."
+        ]
+        if claim.evidence != "sufficient":
+            reasons.append("The sufficiency of the evidence is not yet assessed.")
+        return Element(MET, tuple(reasons), sources)
+    return Element(
+        UNCLEAR,
+        (
+            "Credibility is not yet assessed: the engine takes the facts as recorded, which is a caution, not a bar; the benefit of the doubt applies where the account is generally credible.",
+        ),
+        sources,
+    )
+
+
+def well_founded_fear(facts: CaseFacts, risk: RiskAssessment, standard: str) -> Element:
+    claim = facts.claim
+    sources: tuple[str, ...] = (
+        "UNHCR Handbook paras 37-50",
+        "QD art 4(4)",
+        standard.split(":")[0] + " standard of proof",
+    )
+    reasons = [f"The engine rates the risk {risk.level} (score {risk.score:.1f})."]
+    grave_or_direct = any(
+        threat.kind in LIFE_OR_FREEDOM_HARMS and threat.directed_at in (None, "defender")
+        for threat in facts.threats
+    )
+    past = past_persecution_found(facts)
+    continuation = continuation_reason(facts)
+    founded = founded_feared_harms(facts)
+    persecutory, _, _ = prosecution_is_persecution(facts)
+    pending = [
+        prosecution for prosecution in facts.prosecutions if prosecution.stage in PENDING_STAGES
+    ]
+    if past:
+        objective = MET
+        reasons.append(
+            past
+            + " Past persecution presumes a well-founded fear unless good reasons show it will not recur (QD art 4(4); 8 CFR 1208.13(b)(1))."
+        )
+        sources = (*sources, *SOURCES_PAST_PERSECUTION)
+    elif continuation and claim.would_continue_activity_on_return:
+        objective = MET
+        reasons.append(continuation)
+        sources = (*sources, *SOURCES_CONTINUATION)
+    elif founded:
+        objective = MET
+        reasons.append(
+            "No past harm is needed: "
+            + "; ".join(
+                f"{code_words(harm.kind)}" + (f" by {code_words(harm.actor)}" if harm.actor else "")
+                for harm in founded
+            )
+            + " is feared from an actor who knows, or will probably learn, of the defender and harms people placed like them (Handbook paras 43, 45; QD art 5(2))."
+        )
+        sources = (*sources, *SOURCES_RISK_WITHOUT_PAST_HARM)
+    elif persecutory and pending:
+        objective = MET
+        reasons.append(
+            "A pending prosecution that is persecutory supports a well-founded fear (Handbook paras 56-60; QD art 9(2)(b)-(d))."
+        )
+        sources = (*sources, "UNHCR Handbook paras 56-60", "QD art 9(2)(b)-(d)")
+    elif risk.level.rank >= RiskLevel.HIGH.rank:
+        objective = MET
+        reasons.append(
+            "A high or critical risk is at least a reasonable possibility of serious harm."
+        )
+    elif risk.level == RiskLevel.MEDIUM:
+        if facts.context.similarly_placed_harmed or grave_or_direct:
+            objective = MET
+            reasons.append(
+                "A medium risk with direct threats to life or liberty, or harm to similarly placed defenders, reaches the low forward-looking threshold (Handbook paras 43-45)."
+            )
+        else:
+            objective = UNCLEAR
+            reasons.append(
+                "A medium risk may or may not reach the threshold: record the treatment of similarly placed defenders and what the persecutor knows."
+            )
+    elif not facts.threats and not facts.prosecutions:
+        objective = UNCLEAR
+        reasons.append("No threats or prosecutions are recorded: the facts are too thin to judge.")
+    elif (
+        facts.context.country is None
+        and facts.context.civic_space is None
+        and claim.credibility is None
+    ):
+        objective = UNCLEAR
+        reasons.append(
+            "The risk scores low, but neither the country context nor a credibility finding is recorded: the facts are too thin to rule out a well-founded fear."
+        )
+    elif credibility_unassessed(facts):
+        objective = UNCLEAR
+        reasons.append(
+            "The risk scores low, but credibility and evidence are not yet assessed: no firm answer before the facts are established (Handbook paras 195-196, 203-205)."
+        )
+        sources = (*sources, *SOURCES_UNASSESSED)
+    else:
+        objective = NOT_MET
+        reasons.append(
+            "On the recorded facts the risk is low, below a reasonable possibility of serious harm."
+        )
+    if claim.subjective_fear is False:
+        reasons.append(
+            "The defender is not recorded as fearing return; the Handbook treats fear as subjective and objective (paras 37-41), so this needs a closer look."
+        )
+        finding = UNCLEAR if objective == MET else objective
+    else:
+        if claim.subjective_fear is None:
+            reasons.append("The defender's own fear is not recorded.")
+        finding = objective
+    return Element(finding, tuple(reasons), sources)
+
+
+def prosecution_is_persecution(facts: CaseFacts) -> tuple[list[str], list[str], list[str]]:
+    """Split prosecutions into persecutory, legitimate and unclear ones (Handbook paras 56-60)."""
+    persecutory, legitimate, unclear = [], [], []
+    for prosecution in facts.prosecutions:
+        label = f"the {code_words(prosecution.charge or 'unspecified')} prosecution"
+        signs = []
+        if prosecution.underlying_activity_protected:
+            signs.append("punishes protected peaceful activity")
+        if prosecution.law_meets_rights_standards is False:
+            signs.append("the law breaches human rights standards")
+        if prosecution.applied_discriminatorily:
+            signs.append("it is applied discriminatorily")
+        if prosecution.penalty_disproportionate:
+            signs.append("the penalty is disproportionate")
+        if prosecution.fair_trial_available is False:
+            signs.append("no fair trial is available")
+        elif prosecution.stage == "in_absentia" and prosecution.fair_trial_available is not True:
+            signs.append(
+                "a conviction in absentia without a guaranteed retrial fails the fair-trial test (Sejdovic v Italy (GC 2006); Othman (Abu Qatada) v UK (2012))"
+            )
+        if signs:
+            persecutory.append(f"{label}: {', '.join(signs)}")
+        elif (
+            prosecution.underlying_activity_protected is False
+            and prosecution.law_meets_rights_standards is True
+            and prosecution.applied_discriminatorily is False
+            and prosecution.penalty_disproportionate is False
+            and prosecution.fair_trial_available is True
+        ):
+            legitimate.append(label)
+        else:
+            unclear.append(label)
+    return persecutory, legitimate, unclear
+
+
+def persecution(facts: CaseFacts) -> Element:
+    sources = ["UNHCR Handbook paras 51-65", "QD art 9(1)-(2)"]
+    reasons: list[str] = []
+    serious = sorted(
+        {threat.kind for threat in facts.threats if threat.kind in LIFE_OR_FREEDOM_HARMS}
+    )
+    lesser = [threat for threat in facts.threats if threat.kind not in LIFE_OR_FREEDOM_HARMS]
+    persecutory, legitimate, unclear = prosecution_is_persecution(facts)
+    met = False
+    if serious:
+        met = True
+        reasons.append(
+            f"Threats to life or freedom ({join_codes(serious)}) are always persecution when on a Convention ground (Handbook para 51; QD art 9(2)(a))."
+        )
+    if persecutory:
+        met = True
+        reasons.append(
+            "Prosecution as persecution: "
+            + "; ".join(persecutory)
+            + " (Handbook paras 56-60; QD art 9(2)(b)-(d))."
+        )
+    if legitimate:
+        reasons.append(
+            "Legitimate prosecution is not persecution: "
+            + ", ".join(legitimate)
+            + " (Handbook para 56)."
+        )
+    if unclear:
+        reasons.append(
+            "Not enough is recorded to tell prosecution from persecution for "
+            + ", ".join(unclear)
+            + ": compare the charge with the underlying activity, the fairness of the trial and the likely sentence."
+        )
+    if len(lesser) >= 3:
+        met = True
+        reasons.append(
+            f"{len(lesser)} lesser measures ({join_codes(sorted({threat.kind for threat in lesser}))}) add up to persecution on cumulative grounds (Handbook paras 53-55; QD art 9(1)(b))."
+        )
+    elif lesser:
+        reasons.append(
+            f"Lesser measures ({join_codes(sorted({threat.kind for threat in lesser}))}) may add up with others; on their own they may fall below the threshold (Handbook paras 53-55)."
+        )
+    if any(
+        p.stage == "in_absentia" and p.fair_trial_available is not True for p in facts.prosecutions
+    ):
+        sources += ["Sejdovic v Italy (GC 2006)", "Othman (Abu Qatada) v UK (2012)"]
+    past = past_persecution_found(facts)
+    if past:
+        met = True
+        reasons.append(past)
+    serious_feared = sorted(
+        {harm.kind for harm in founded_feared_harms(facts) if harm.kind in LIFE_OR_FREEDOM_HARMS}
+    )
+    if serious_feared:
+        met = True
+        reasons.append(
+            f"The feared {join_codes(serious_feared)} would be serious harm, and the fear is founded without past harm (QD art 5(2); Handbook para 45)."
+        )
+        sources += list(SOURCES_RISK_WITHOUT_PAST_HARM)
+    continuation = continuation_reason(facts)
+    if continuation:
+        met = True
+        reasons.append(continuation)
+        sources += list(SOURCES_CONTINUATION)
+    if met:
+        finding = MET
+    elif unclear or lesser:
+        finding = UNCLEAR
+    elif legitimate:
+        finding = NOT_MET
+    else:
+        finding = UNCLEAR
+        reasons.append("No harm is recorded that could be weighed.")
+    return Element(finding, tuple(reasons), tuple(sources))

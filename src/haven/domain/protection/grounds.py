@@ -1,0 +1,237 @@
+"""
+Why the harm is feared: the Convention ground (actual or imputed), the nexus between ground
+and harm, and claims that arose sur place.
+"""
+
+from __future__ import annotations
+
+from haven.domain.facts import CaseFacts
+from haven.domain.hrd import HrdScreening
+from haven.domain.protection.common import (
+    LIFE_OR_FREEDOM_HARMS,
+    MET,
+    NOT_APPLICABLE,
+    NOT_MET,
+    SOURCE_ART_1A2,
+    SOURCES_RISK_WITHOUT_PAST_HARM,
+    UNCLEAR,
+    Element,
+    join_codes,
+)
+from haven.domain.risk import founded_feared_harms
+from haven.domain.vocabulary import (
+    Finding,
+    HrdStatus,
+)
+
+
+def convention_ground(facts: CaseFacts, hrd: HrdScreening) -> Element:
+    claim = facts.claim
+    sources = [SOURCE_ART_1A2, "UNHCR Handbook paras 66-86", "QD art 10"]
+    reasons: list[str] = []
+    grounds = list(claim.grounds)
+    if claim.opinion_imputed_by_persecutor and "political_opinion" not in grounds:
+        grounds.append("political_opinion")
+    if claim.opinion_imputed_by_persecutor:
+        reasons.append(
+            "The persecutor attributes a political opinion to the defender; that is enough whether or not they hold it (QD art 10(2); Handbook para 80)."
+        )
+    profiles = set(facts.defender.profiles)
+    hints = []
+    if "lgbti" in profiles and "particular_social_group" not in grounds:
+        hints.append("particular social group (LGBTI defenders; UNHCR GIP No. 2)")
+    if "indigenous" in profiles and "race" not in grounds:
+        hints.append("race or ethnicity (indigenous defenders)")
+    if "religious_leader" in profiles and "religion" not in grounds:
+        hints.append("religion")
+    if grounds:
+        reasons.insert(0, f"Ground(s): {join_codes(grounds)}.")
+        if "political_opinion" in grounds:
+            reasons.append(
+                "Political opinion covers any matter in which the machinery of state, government and policy may be engaged, including corruption and human rights work (Canada v Ward; QD art 10(1)(e))."
+            )
+            sources.append("Canada (AG) v Ward [1993] 2 SCR 689")
+        if hints:
+            reasons.append("Also consider: " + "; ".join(hints) + ".")
+        return Element(MET, tuple(reasons), tuple(sources))
+    if hrd.status == HrdStatus.DEFENDER and any(threat.linked_to_work for threat in facts.threats):
+        reasons.append(
+            "No ground is recorded, but the threats are linked to human rights work, which is usually political opinion, actual or imputed (Canada v Ward; QD art 10(1)(e)): a legal adviser should record the ground."
+        )
+    else:
+        reasons.append("No Convention ground is recorded.")
+    if hints:
+        reasons.append("Consider: " + "; ".join(hints) + ".")
+    return Element(UNCLEAR, tuple(reasons), tuple(sources))
+
+
+def persecutory_harm_linked(facts: CaseFacts) -> bool | None:
+    """
+    Whether the harm that makes out persecution is linked to the defender's work (rule 9): the
+    serious harms when there are any, else the lesser measures that add up. ``None``: no link
+    recorded either way.
+    """
+    serious = [threat for threat in facts.threats if threat.kind in LIFE_OR_FREEDOM_HARMS]
+    weighed = serious or [t for t in facts.threats if t.kind not in LIFE_OR_FREEDOM_HARMS]
+    if any(threat.linked_to_work for threat in weighed) or any(
+        p.underlying_activity_protected for p in facts.prosecutions
+    ):
+        return True
+    if serious and any(threat.linked_to_work for threat in facts.threats):
+        return False
+    return None
+
+
+def nexus(facts: CaseFacts, jurisdiction: str) -> Element:
+    claim = facts.claim
+    sources = ["QD art 9(3)", "INS v Elias-Zacarias, 502 U.S. 478 (1992)"]
+    if any(p.applied_discriminatorily for p in facts.prosecutions):
+        return Element(
+            MET,
+            (
+                "The law is applied to the defender discriminatorily: discriminatory prosecution on a Convention ground shows the link (Handbook paras 56-60; QD art 9(2)(c), 9(3)).",
+            ),
+            (*sources, "UNHCR Handbook paras 56-60", "QD art 9(2)(c)"),
+        )
+    if jurisdiction == "US":
+        sources.append("INA 208(b)(1)(B)(i) (at least one central reason)")
+    if jurisdiction == "AU":
+        sources.append("Migration Act 1958 (Cth) s 5J(4) (essential and significant reason)")
+    if claim.harm_only_private_or_official_duty:
+        return Element(
+            NOT_MET,
+            (
+                "The harm is explained only by a private dispute or by acts done in official duties; harm to an official for official acts is not by itself evidence of a political motive (Matter of N-M-, 25 I&N Dec. 526 (BIA 2011); Lepetiuk, 11th Cir. 2019).",
+            ),
+            (
+                *sources,
+                "Matter of N-M-, 25 I&N Dec. 526 (BIA 2011)",
+                "Lepetiuk v U.S. Att'y Gen. (11th Cir. 2019)",
+            ),
+        )
+    motive = claim.persecutor_motive_evidence
+    if motive == "direct":
+        return Element(
+            MET, ("There is direct evidence of the persecutor's motive.",), tuple(sources)
+        )
+    if motive == "circumstantial":
+        reasons = [
+            "The persecutor's motive rests on circumstantial evidence; mixed motives are possible (Osorio; Fedunyak)."
+        ]
+        if jurisdiction == "US":
+            reasons.append("In the US the ground must be at least one central reason.")
+        return Element(MET, tuple(reasons), tuple(sources))
+    if motive == "none":
+        if jurisdiction == "EU":
+            return Element(
+                UNCLEAR,
+                (
+                    "No evidence of the persecutor's motive; under QD art 9(3) the link may instead run to the absence of protection.",
+                ),
+                tuple(sources),
+            )
+        return Element(
+            NOT_MET,
+            (
+                "There is no evidence of the persecutor's motive, and the persecutor's motive is what counts (Elias-Zacarias).",
+            ),
+            tuple(sources),
+        )
+    linked = persecutory_harm_linked(facts)
+    if linked:
+        return Element(
+            MET,
+            (
+                "The threats or prosecutions are linked to the defender's work, which is circumstantial evidence of motive; record the motive evidence.",
+            ),
+            tuple(sources),
+        )
+    if linked is False:
+        return Element(
+            UNCLEAR,
+            (
+                "Only lesser harm is linked to the defender's work; the serious harm is not. The Convention reason must attach to the harm that is persecution (art 1A(2) 'for reasons of'; QD art 9(3)).",
+            ),
+            (*sources, SOURCE_ART_1A2),
+        )
+    profile_basis = {"own_profile", "activity_abroad_known", "similarly_placed_harmed"}
+    if any(profile_basis & set(harm.basis) for harm in founded_feared_harms(facts)):
+        return Element(
+            MET,
+            (
+                "The feared harm rests on the defender's profile or activity, which is circumstantial evidence that it would be for that reason; record the motive evidence.",
+            ),
+            (*sources, *SOURCES_RISK_WITHOUT_PAST_HARM),
+        )
+    return Element(
+        UNCLEAR, ("Nothing recorded links the harm to a protected ground.",), tuple(sources)
+    )
+
+
+def sur_place(facts: CaseFacts, jurisdiction: str) -> Element:
+    sur_place = facts.claim.sur_place
+    sources = ["UNHCR Handbook paras 94-96", "QD art 5"]
+    after_departure = [threat for threat in facts.threats if threat.after_departure]
+    in_absentia = [p for p in facts.prosecutions if p.stage == "in_absentia"]
+    if not after_departure and not in_absentia and not sur_place.activities_abroad:
+        return Element(
+            NOT_APPLICABLE,
+            ("No events after departure and no activity abroad are recorded.",),
+            tuple(sources),
+        )
+    reasons: list[str] = []
+    findings: list[Finding] = []
+    if after_departure or in_absentia:
+        findings.append(MET)
+        reasons.append(
+            f"Events at home after departure ({len(after_departure) + len(in_absentia)}) can found a well-founded fear (Handbook para 95; QD art 5(1))."
+        )
+    if sur_place.activities_abroad:
+        known = sur_place.known_to_persecutor or facts.context.diaspora_monitored
+        if sur_place.genuine is False:
+            if jurisdiction == "UK":
+                findings.append(MET if known else UNCLEAR)
+                reasons.append(
+                    "Activity abroad that is not genuine can still create a real risk in the UK if the authorities know of it and would hold it against the defender (Danian [1999] EWCA Civ 3000; XX (PJAK) Iran CG [2022] UKUT 23)."
+                )
+                sources.append("Danian v SSHD [1999] EWCA Civ 3000")
+            elif jurisdiction == "NZ":
+                findings.append(NOT_MET)
+                reasons.append(
+                    "New Zealand applies a good-faith limit to self-created claims (Refugee Appeal No. 2254/94; check the position under the Immigration Act 2009)."
+                )
+                sources.append("Refugee Appeal No. 2254/94 (NZ RSAA)")
+            elif jurisdiction == "EU" and sur_place.subsequent_application:
+                findings.append(NOT_MET)
+                reasons.append(
+                    "In a subsequent application a member state may refuse refugee status where the risk rests on circumstances created on purpose after leaving (QD art 5(3)); subsidiary protection and non-refoulement remain."
+                )
+            else:
+                findings.append(UNCLEAR)
+                reasons.append(
+                    "Activity abroad recorded as not genuine: whether it was undertaken only to create a claim weighs in the assessment (QD art 4(3)(d)); the risk still depends on what the persecutor knows."
+                )
+        elif known:
+            findings.append(MET)
+            reasons.append(
+                "Activity abroad is known to, or watched by, the persecutor (Handbook para 96; S.F. and Others v Sweden, ECtHR 2012)."
+            )
+            sources.append("S.F. and Others v Sweden (ECtHR 2012)")
+            if sur_place.genuine:
+                reasons.append("It continues convictions held before departure (QD art 5(2)).")
+            else:
+                reasons.append(
+                    "Record the continuity between the work at home and abroad: it supports genuineness (QD art 5(2))."
+                )
+        elif sur_place.known_to_persecutor is False:
+            findings.append(NOT_MET if not findings else UNCLEAR)
+            reasons.append(
+                "The activity abroad is not known to the persecutor, so on its own it adds no risk."
+            )
+        else:
+            findings.append(UNCLEAR)
+            reasons.append(
+                "Not recorded whether the persecutor knows of the activity abroad (surveillance, informants, social media, returnee screening)."
+            )
+    finding = MET if MET in findings else NOT_MET if findings == [NOT_MET] else UNCLEAR
+    return Element(finding, tuple(reasons), tuple(sources))
