@@ -1079,8 +1079,9 @@ def attachment_add(*, actor: Any, case: Case, name: str, data: bytes) -> Attachm
     Clean an uploaded file (``haven.uploads.sanitise``), encrypt it under its own key wrapped by
     the case key, and store it under a random name (UPL-02, UPL-04, UPL-05).
 
-    Side effect: one ``case.attachment_added`` event with the attachment id, size and the SHA-256
-    of the file as received. Raises ``UploadRejected`` (after a ``case.attachment_rejected``
+    Side effect: one ``case.attachment_added`` event with the attachment id, size and the keyed
+    fingerprint of the file as received (``vault.files.received_fingerprint``: shredding the
+    case makes it unmatchable, unlike a bare SHA-256). Raises ``UploadRejected`` (after a ``case.attachment_rejected``
     event, written even though nothing else is) or CaseError past the per-case limit.
     """
     import io
@@ -1089,7 +1090,12 @@ def attachment_add(*, actor: Any, case: Case, name: str, data: bytes) -> Attachm
     from django.core.files.storage import default_storage
 
     from haven.uploads import UploadRejected, sanitise
-    from haven.vault.files import attachment_key_create, file_aad, seal_stream
+    from haven.vault.files import (
+        attachment_key_create,
+        file_aad,
+        received_fingerprint,
+        seal_stream,
+    )
 
     _check_live(case)
     if Attachment.objects.filter(case=case).count() >= ATTACHMENTS_PER_CASE:
@@ -1107,13 +1113,15 @@ def attachment_add(*, actor: Any, case: Case, name: str, data: bytes) -> Attachm
             recorded_by=actor,
             media_type=cleaned.media_type,
             size=len(cleaned.content),
-            original_sha256=cleaned.original_sha256,
             storage_name=f"attachments/{uuid.uuid4()}",
         )
         stem = name.rsplit(".", 1)[0][:200] or "file"
         attachment.name = f"{stem}.{cleaned.extension}"
         cipher, wrapped = attachment_key_create(ring, case.vault_key_ref(), attachment.pk)
         attachment.wrapped_key = wrapped
+        attachment.received_fingerprint = received_fingerprint(
+            ring, case.vault_key_ref(), attachment.pk, wrapped, cleaned.original_sha256
+        )
         sealed = io.BytesIO()
         seal_stream(
             cipher,
@@ -1134,7 +1142,7 @@ def attachment_add(*, actor: Any, case: Case, name: str, data: bytes) -> Attachm
         data={
             "attachment_id": attachment.pk,
             "bytes": attachment.size,
-            "original_sha256": cleaned.original_sha256,
+            "received_fingerprint": attachment.received_fingerprint,
         },
     )
     return attachment
