@@ -196,4 +196,6 @@ def test_the_received_file_leaves_no_bare_fingerprint_and_shredding_unlinks_it(
     erase(case, coordinator, second_coordinator)
     erased = Case.objects.get(pk=case.pk)
     with pytest.raises(KeyDestroyedError), keyring_scope() as ring:
-        received_fingerprint(ring, erased.vault_key_ref(), stored.pk, bytes(stored.wrapped_key), bare)
+        received_fingerprint(
+            ring, erased.vault_key_ref(), stored.pk, bytes(stored.wrapped_key), bare
+        )

@@ -118,9 +118,7 @@ def _strip_actions(dictionaries: list[Dictionary | Stream]) -> list[str]:
 
 def _refuse_remaining_actions(pdf: pikepdf.Pdf) -> None:
     for dictionary in _walk(pdf):
-        if any(key in dictionary for key in _AUTOMATIC_ACTION_KEYS) or _outward_action(
-            dictionary
-        ):
+        if any(key in dictionary for key in _AUTOMATIC_ACTION_KEYS) or _outward_action(dictionary):
             raise UploadRejected(RejectionCode.PDF_ACTIVE_CONTENT, detail="outward action")
 
 
