@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Mapping
 from typing import Any
 
+from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -53,7 +54,16 @@ from haven.vault.blind_index import (
     find_index,
 )
 from haven.vault.errors import SearchRateLimitedError
-from haven.vault.keyring import keyring_scope
+from haven.vault.files import (
+    attachment_key_create,
+    attachment_key_open,
+    file_aad,
+    open_stream,
+    received_fingerprint,
+    seal_stream,
+)
+from haven.vault.integrity import Discard
+from haven.vault.keyring import KeyRing, keyring_scope
 
 IDENTITY_FIELDS = (
     "legal_name",
@@ -1087,15 +1097,8 @@ def attachment_add(*, actor: Any, case: Case, name: str, data: bytes) -> Attachm
     import io
 
     from django.core.files.base import ContentFile
-    from django.core.files.storage import default_storage
 
     from haven.uploads import UploadRejected, sanitise
-    from haven.vault.files import (
-        attachment_key_create,
-        file_aad,
-        received_fingerprint,
-        seal_stream,
-    )
 
     _check_live(case)
     if Attachment.objects.filter(case=case).count() >= ATTACHMENTS_PER_CASE:
@@ -1167,10 +1170,6 @@ def attachment_read(*, actor: Any, attachment: Attachment) -> bytes:
     """
     import io
 
-    from django.core.files.storage import default_storage
-
-    from haven.vault.files import attachment_key_open, file_aad, open_stream
-
     case = attachment.case
     with transaction.atomic(), keyring_scope() as ring:
         cipher = attachment_key_open(
@@ -1193,6 +1192,19 @@ def attachment_read(*, actor: Any, attachment: Attachment) -> bytes:
             data={"attachment_id": attachment.pk},
         )
     return plain.getvalue()
+
+
+def attachment_verify(attachment: Attachment, ring: KeyRing) -> None:
+    """
+    Decrypt a stored attachment to nowhere, for ``haven vault verify``; nothing is recorded.
+
+    Raises KeyDestroyedError for an erased case, FileNotFoundError for a missing file and
+    DecryptionFailedError for a file changed, cut short or moved on disk.
+    """
+    ref = attachment.case.vault_key_ref()
+    cipher = attachment_key_open(ring, ref, attachment.pk, bytes(attachment.wrapped_key))
+    with default_storage.open(attachment.storage_name, "rb") as stored:
+        open_stream(cipher, stored, Discard(), file_aad(ref, attachment.pk))  # type: ignore[arg-type]
 
 
 # Intake --------------------------------------------------------------------------------------

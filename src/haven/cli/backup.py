@@ -64,7 +64,10 @@ def restore(args: argparse.Namespace) -> int:
     except (archives.ArchiveError, VaultError) as error:
         return _fail("restore", error)
     record_event(EventType.BACKUP_RESTORED, data={"rows": report.rows})
-    print(f"restored {report.rows} rows in {report.tables} tables; run `haven audit verify`")
+    print(
+        f"restored {report.rows} rows in {report.tables} tables and {report.files} files; "
+        "run `haven vault verify` and `haven audit verify`"
+    )
     return 0
 
 
