@@ -1086,25 +1086,27 @@ TOO_MANY_ATTACHMENTS = "This case already has {limit} files, the limit."
 
 def attachment_add(*, actor: Any, case: Case, name: str, data: bytes) -> Attachment:
     """
-    Clean an uploaded file (``haven.uploads.sanitise``), encrypt it under its own key wrapped by
-    the case key, and store it under a random name (UPL-02, UPL-04, UPL-05).
+    Clean an uploaded file (``haven.uploads.sanitise``, in a child process with memory and time
+    limits), encrypt it under its own key wrapped by the case key, and store it under a random
+    name (UPL-02, UPL-03, UPL-04, UPL-05).
 
     Side effect: one ``case.attachment_added`` event with the attachment id, size and the keyed
     fingerprint of the file as received (``vault.files.received_fingerprint``: shredding the
-    case makes it unmatchable, unlike a bare SHA-256). Raises ``UploadRejected`` (after a ``case.attachment_rejected``
-    event, written even though nothing else is) or CaseError past the per-case limit.
+    case makes it unmatchable, unlike a bare SHA-256). Raises ``UploadRejected`` (after a
+    ``case.attachment_rejected`` event, written even though nothing else is) or CaseError past
+    the per-case limit.
     """
     import io
 
     from django.core.files.base import ContentFile
 
-    from haven.uploads import UploadRejected, sanitise
+    from haven.uploads import UploadRejected, sanitise_in_worker
 
     _check_live(case)
     if Attachment.objects.filter(case=case).count() >= ATTACHMENTS_PER_CASE:
         raise CaseError(TOO_MANY_ATTACHMENTS.format(limit=ATTACHMENTS_PER_CASE))
     try:
-        cleaned = sanitise(data, name)
+        cleaned = sanitise_in_worker(data, name)
     except UploadRejected as rejected:
         with transaction.atomic():
             _record_rejection(actor=actor, case=case, code=str(rejected.code))
