@@ -302,7 +302,7 @@ def load_snapshot(data: bytes) -> dict[str, Any]:
     """Return the document inside a decrypted snapshot, or raise BackupError."""
     try:
         document = json.loads(gzip.decompress(data))
-    except (OSError, EOFError, ValueError):
+    except (OSError, EOFError, ValueError, RecursionError):
         raise BackupError(NOT_A_BACKUP) from None
     if not isinstance(document, dict) or document.get("format") not in READABLE_FORMATS:
         raise BackupError(NOT_A_BACKUP)
