@@ -23,13 +23,15 @@ from PIL import Image
 
 from haven.uploads.isolation import DEFAULT_LIMITS, worker_command, worker_request
 
-OLD_MAX_PIXELS = 50_000_000
+OLD_MAX_PIXELS = 50_000_000  # and, in IN_WEB_WORKER, the old 500,000-object PDF walk
 OLD_MAX_BYTES = 20 * 1024 * 1024
 PDF_OBJECTS = 450_000
 
+# The old limits: 50 megapixels, and PDFs walked up to 500,000 objects.
 IN_WEB_WORKER = """
 import sys
-from haven.uploads import sanitise, UploadRejected
+from haven.uploads import pdfs, sanitise, UploadRejected
+pdfs._MAX_OBJECTS_WALKED = 500_000
 data = open(sys.argv[1], "rb").read()
 try:
     sanitise(data, sys.argv[2], max_bytes={max_bytes}, max_pixels={max_pixels})
