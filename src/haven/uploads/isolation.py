@@ -111,7 +111,7 @@ def _outcome(output: bytes, received: bytes) -> SanitisedFile:
         raise UploadRejected(RejectionCode.UNREADABLE, detail="cleaner output")
     if not outcome.get("ok"):
         try:
-            code = RejectionCode(outcome.get("code"))
+            code = RejectionCode(str(outcome.get("code")))
         except ValueError:
             code = RejectionCode.UNREADABLE
         raise UploadRejected(code, detail=str(outcome.get("detail", ""))[:200])

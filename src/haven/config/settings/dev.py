@@ -21,7 +21,7 @@ SECRET_KEY = os.environ.get("HAVEN_SECRET_KEY") or "haven-dev-only-not-for-produ
 ALLOWED_HOSTS = csv("HAVEN_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 DATABASES = {"default": database_from_url(os.environ.get("DATABASE_URL"))}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    private_file(Path(DATABASES["default"]["NAME"]))
+    private_file(Path(str(DATABASES["default"]["NAME"])))
 
 HAVEN_MASTER_KEY = os.environ.get("HAVEN_MASTER_KEY") or None
 HAVEN_MASTER_KEY_FILE = None if HAVEN_MASTER_KEY else DATA_DIR / "master.key"
