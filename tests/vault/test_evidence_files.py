@@ -11,6 +11,7 @@ import stat
 
 import pytest
 from django.core.files.storage import default_storage
+from pyrage import x25519
 
 from haven.audit.models import AuditEvent
 from haven.cases.models import Attachment
@@ -227,3 +228,19 @@ def test_restore_refuses_a_wrongly_typed_value_with_a_message(attachment, wrong_
     with pytest.raises(BackupError):
         restore(snapshot_of(document))
     assert AuditEvent.objects.count() == 0
+
+
+def test_a_backup_with_a_lost_file_stops_with_its_name_and_writes_nothing(
+    attachment, media_root, tmp_path, capsys
+):
+    """BAK-02: a record whose file is gone stops `haven backup` (exit 2) naming it; no file is left."""
+    (media_root / attachment.storage_name).unlink()
+    out_dir = tmp_path / "backups"
+    out_dir.mkdir()
+    recipient = str(x25519.Identity.generate().to_public())
+
+    code = main(["backup", "--out", str(out_dir / "haven.age"), "--recipient", recipient])
+
+    assert code == 2
+    assert attachment.storage_name in capsys.readouterr().err
+    assert list(out_dir.iterdir()) == []
