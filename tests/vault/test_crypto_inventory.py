@@ -13,6 +13,7 @@ INVENTORY = Path(__file__).resolve().parents[2] / "docs" / "crypto-inventory.md"
 KEY_NAMES = [
     "master",
     "attachment",
+    "attachment:fingerprint",
     "SECRET_KEY",
     *(f"organisation:{purpose}" for purpose in KeyPurpose.values),
     *(f"datakey:{owner}" for owner in (CASE_KEY, DEFENDER_KEY)),
