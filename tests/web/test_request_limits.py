@@ -40,6 +40,23 @@ def test_a_body_over_the_limit_is_refused_before_it_is_read(organisation, casewo
     assert Attachment.objects.count() == 0
 
 
+def test_the_refusal_speaks_the_language_the_browser_asks_for(client):
+    """The 413 is translated for this request, not in whatever language the thread served last."""
+    from django.utils import translation
+
+    oversized = {
+        "CONTENT_TYPE": "multipart/form-data; boundary=x",
+        "CONTENT_LENGTH": str(settings.HAVEN_MAX_REQUEST_BYTES + 1),
+        "wsgi.input": UnreadableBody(),
+    }
+    with translation.override("ar"):
+        english = client.generic("POST", "/", HTTP_ACCEPT_LANGUAGE="en", **oversized)
+    french = client.generic("POST", "/", HTTP_ACCEPT_LANGUAGE="fr", **oversized)
+
+    assert "too large" in english.content.decode()
+    assert "trop volumineuse" in french.content.decode()
+
+
 def test_a_body_at_the_limit_is_let_through(organisation, caseworker, sign_in_as):
     """The limit refuses only what exceeds it: a small upload still arrives."""
     case = assigned_case(organisation, caseworker)

@@ -4,6 +4,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.utils import translation
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.translation import gettext_lazy as _
 
@@ -54,8 +55,9 @@ class RequestBodyLimitMiddleware:
         except ValueError:
             declared = 0
         if declared > settings.HAVEN_MAX_REQUEST_BYTES:
-            response = HttpResponse(
-                str(REQUEST_TOO_LARGE), status=413, content_type="text/plain; charset=utf-8"
-            )
-            return response
+            # LocaleMiddleware has not run yet: choose the language here, or the message would
+            # be in whichever language this thread served last.
+            with translation.override(translation.get_language_from_request(request)):
+                message = str(REQUEST_TOO_LARGE)
+            return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
         return self.get_response(request)
