@@ -1,4 +1,4 @@
-"""Response headers that every page needs and no view should have to remember."""
+"""Response headers every page needs, and the request-size limit that runs before everything else."""
 
 from collections.abc import Callable
 
