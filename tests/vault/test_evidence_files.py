@@ -244,3 +244,19 @@ def test_a_backup_with_a_lost_file_stops_with_its_name_and_writes_nothing(
     assert code == 2
     assert attachment.storage_name in capsys.readouterr().err
     assert list(out_dir.iterdir()) == []
+
+
+def test_vault_verify_opens_totp_seeds_and_fails_on_a_moved_one(coordinator, caseworker):
+    """AUTH-06: every sealed TOTP seed is opened; one copied onto another user's row fails."""
+    from haven.accounts.models import SealedTOTPDevice
+
+    devices = list(SealedTOTPDevice.objects.order_by("pk"))
+    intact = verify_vault()
+    devices[1].key = devices[0].key
+    devices[1].save(update_fields=["key"])
+
+    broken = verify_vault()
+
+    assert intact.intact
+    assert intact.values_opened >= len(devices)
+    assert any(SealedTOTPDevice._meta.db_table in failure for failure in broken.failures)

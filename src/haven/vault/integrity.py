@@ -2,7 +2,8 @@
 Checking that everything encrypted can still be opened: what ``haven vault verify`` runs.
 
 An operator runs it after a restore, a key rotation or a disk scare. Every encrypted column of
-every row is decrypted (and thrown away), and every stored file is decrypted to nowhere by the
+every row is decrypted (and thrown away), so is every value sealed outside those columns whose app
+registers an opener (TOTP seeds), and every stored file is decrypted to nowhere by the
 opener its app registers. Records of erased cases cannot be opened by design (their key is
 destroyed, CRY-06); they are counted apart and are not failures. Anything else that does not
 open (a changed ciphertext, a missing key, a file cut short or gone) is a failure, reported with
@@ -24,6 +25,7 @@ BATCH_ROWS = 500
 MISSING_FILE = "missing from the file storage"
 
 FileOpener = Callable[[models.Model, KeyRing], None]
+ValueOpener = Callable[[models.Model], object]
 
 
 @dataclass
@@ -40,6 +42,16 @@ class IntegrityReport:
 
 
 _FILE_OPENERS: dict[str, FileOpener] = {}
+_VALUE_OPENERS: dict[str, ValueOpener] = {}
+
+
+def register_value_opener(model_label: str, opener: ValueOpener) -> None:
+    """
+    Register how to open a value sealed outside the encrypted fields (a TOTP seed, say).
+
+    ``opener(instance)`` returns the plaintext, which is thrown away, or raises a VaultError.
+    """
+    _VALUE_OPENERS[model_label] = opener
 
 
 def register_file_opener(model_label: str, opener: FileOpener) -> None:
@@ -83,6 +95,18 @@ def verify_values(report: IntegrityReport) -> None:
                         )
                     else:
                         report.values_opened += 1
+    for label, opener in _VALUE_OPENERS.items():
+        model = apps.get_model(label)
+        for instance in model._base_manager.order_by("pk").iterator(chunk_size=BATCH_ROWS):
+            with keyring_scope():
+                try:
+                    opener(instance)
+                except KeyDestroyedError:
+                    report.values_erased += 1
+                except (VaultError, ValueError) as error:
+                    report.failures.append(f"{_where(instance)}: {type(error).__name__}")
+                else:
+                    report.values_opened += 1
 
 
 def verify_files(report: IntegrityReport) -> None:
