@@ -30,14 +30,15 @@ EVIDENCE_BYTES = 4 * 1024 * 1024
 ADD_EVIDENCE = """
 import os, django
 django.setup()
-from haven.accounts.models import Organisation
+from haven.accounts.acting import SYSTEM
+from haven.organisations.models import Organisation
 from haven.cases.models import Case
 from haven.cases.services import attachment_add
 case = Case.objects.filter(organisation=Organisation.objects.get()).first()
 for number in range({count}):
     # Random hex text: a valid plain-text upload that gzip cannot shrink much.
     body = (os.urandom({size} // 2).hex() + "\\n").encode()
-    attachment_add(actor=None, case=case, name=f"log-{{number}}.txt", data=body)
+    attachment_add(membership=SYSTEM, case=case, name=f"log-{{number}}.txt", data=body)
 """
 
 

@@ -24,6 +24,7 @@ from haven.cases.services import (
 from haven.cli import main
 from haven.vault.backup import BackupError, restore, snapshot
 from haven.vault.integrity import verify_vault
+from tests.acting import acting
 from tests.cases.factories import open_canary_case
 from tests.conftest import make_member
 from tests.vault.records import wipe_database
@@ -45,7 +46,9 @@ def media_root(settings, tmp_path):
 @pytest.fixture
 def attachment(organisation, coordinator, media_root):
     case = open_canary_case(organisation)
-    return attachment_add(actor=coordinator, case=case, name="statement.txt", data=STATEMENT)
+    return attachment_add(
+        membership=acting(coordinator), case=case, name="statement.txt", data=STATEMENT
+    )
 
 
 def mode(path) -> int:
@@ -75,7 +78,7 @@ def test_files_are_stored_in_the_data_folder_private_to_the_service(attachment, 
 
 def test_a_restore_brings_every_file_back(attachment, coordinator, media_root):
     """BAK-01: backup, lose the database and the files, restore: the file opens as before."""
-    before = attachment_read(actor=coordinator, attachment=attachment)
+    before = attachment_read(membership=acting(coordinator), attachment=attachment)
     data = snapshot()
     wipe_database()
     default_storage.delete(attachment.storage_name)
@@ -84,7 +87,7 @@ def test_a_restore_brings_every_file_back(attachment, coordinator, media_root):
 
     assert report.files == 1
     restored = Attachment.objects.get(pk=attachment.pk)
-    assert attachment_read(actor=coordinator, attachment=restored) == before
+    assert attachment_read(membership=acting(coordinator), attachment=restored) == before
     assert mode(media_root / restored.storage_name) == 0o600
     assert verify_vault().intact
 
@@ -151,8 +154,8 @@ def test_vault_verify_fails_on_a_changed_value(attachment, capsys):
 def test_erased_records_are_counted_apart_not_failed(organisation, coordinator, attachment):
     """CRY-06: an erased case's values and files cannot open by design; verify still passes."""
     second = make_member(organisation, "coordinator", "sam.second")
-    erasure = case_erasure_request(case=attachment.case, requested_by=coordinator)
-    case_erasure_approve(erasure=erasure, approved_by=second)
+    erasure = case_erasure_request(membership=acting(coordinator), case=attachment.case)
+    case_erasure_approve(membership=acting(second), erasure=erasure)
 
     report = verify_vault()
 

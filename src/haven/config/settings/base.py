@@ -28,11 +28,14 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "haven.web",
+    "haven.organisations",
     "haven.accounts",
     "haven.audit",
     "haven.vault",
     "haven.cases",
     "haven.programmes",
+    "haven.reports",
+    "haven.api",
 ]
 
 MIDDLEWARE = [

@@ -4,7 +4,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
     """The received file is remembered by a keyed fingerprint, not its bare SHA-256 (issue 11)."""
 
-    dependencies = [("cases", "0003_records_access_assessments")]
+    dependencies = [("cases", "0004_organisations_moved")]
 
     operations = [
         migrations.RenameField(
