@@ -171,3 +171,36 @@ def test_defender_in_another_live_case_keeps_their_key(
     erase(first, coordinator, second_coordinator)
 
     assert Defender.objects.get(pk=defender.pk).legal_name == CANARY_NAME
+
+
+def test_the_received_file_leaves_no_bare_fingerprint_and_shredding_unlinks_it(
+    case, coordinator, second_coordinator
+):
+    """CRY-06, AUD-05: the audit event and the row hold a keyed fingerprint, unverifiable after erasure."""
+    import hashlib
+
+    from haven.cases.models import Attachment
+    from haven.cases.services import attachment_add
+    from haven.vault.files import received_fingerprint
+
+    received = b"A fictional statement about a fictional harbour.\n"
+    bare = hashlib.sha256(received).hexdigest()
+    attachment = attachment_add(
+        membership=acting(coordinator), case=case, name="statement.txt", data=received
+    )
+    event = AuditEvent.objects.get(event_type=EventType.ATTACHMENT_ADDED)
+    stored = Attachment.objects.get(pk=attachment.pk)
+
+    assert bare not in str(event.data)
+    assert bare != stored.received_fingerprint
+    assert event.data["received_fingerprint"] == stored.received_fingerprint
+    with keyring_scope() as ring:
+        assert stored.received_fingerprint == received_fingerprint(
+            ring, case.vault_key_ref(), stored.pk, bytes(stored.wrapped_key), bare
+        )
+    erase(case, coordinator, second_coordinator)
+    erased = Case.objects.get(pk=case.pk)
+    with pytest.raises(KeyDestroyedError), keyring_scope() as ring:
+        received_fingerprint(
+            ring, erased.vault_key_ref(), stored.pk, bytes(stored.wrapped_key), bare
+        )

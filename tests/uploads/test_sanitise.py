@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
-from haven.uploads import RejectionCode, SanitisedFile, UploadRejected, sanitise
+from haven.uploads import RejectionCode, SanitisedFile, UploadRejected, pdfs, sanitise
 from haven.uploads.rejections import (
     MESSAGES,
     PDF_ACTIVE_CONTENT_MESSAGE,
@@ -225,6 +225,41 @@ class TestPdf:
 
         assert refused.code is RejectionCode.PDF_ACTIVE_CONTENT
         assert refused.message == PDF_ACTIVE_CONTENT_MESSAGE
+
+    @pytest.mark.parametrize(
+        "build",
+        [
+            files.pdf_with_uri_open_action,
+            files.pdf_with_remote_goto_link,
+            files.pdf_with_page_open_uri_action,
+        ],
+        ids=["open-action-uri", "gotor-link", "page-additional-action"],
+    )
+    def test_actions_that_reach_another_host_are_stripped(self, build):
+        """UPL-04, TOR-01: no /OpenAction, /AA, /URI or /GoToR action survives cleaning."""
+        cleaned = sanitise(build(), "document.pdf", **LIMITS)
+
+        with pikepdf.open(io.BytesIO(cleaned.content)) as stored:
+            for dictionary in pdfs._walk(stored):
+                assert "/OpenAction" not in dictionary
+                assert "/AA" not in dictionary
+                assert dictionary.get("/S") not in (pikepdf.Name.URI, pikepdf.Name.GoToR)
+            assert len(stored.pages) >= 1
+        assert files.TRACKING_HOST.encode() not in cleaned.content
+
+    def test_a_submit_form_action_is_refused(self):
+        """UPL-02: a form that submits to a server is refused outright, wherever it hangs."""
+        refused = rejection(files.pdf_with_submit_form_action(), "form.pdf")
+
+        assert refused.code is RejectionCode.PDF_ACTIVE_CONTENT
+
+    def test_a_link_within_the_document_is_kept(self):
+        """Stripping is targeted: a /GoTo link to the document's own page stays usable."""
+        cleaned = sanitise(files.pdf_with_internal_link(), "report.pdf", **LIMITS)
+
+        with pikepdf.open(io.BytesIO(cleaned.content)) as stored:
+            link = stored.pages[0].Annots[0]
+            assert str(link.A.S) == "/GoTo"
 
     def test_a_password_protected_pdf_is_refused(self):
         """A PDF that cannot be opened for inspection cannot be cleaned, so it is refused."""

@@ -14,6 +14,7 @@ INVENTORY = Path(__file__).resolve().parents[2] / "docs" / "crypto-inventory.md"
 KEY_NAMES = [
     "master",
     "attachment",
+    "attachment:fingerprint",
     "SECRET_KEY",
     "portal receipt",
     "portal passphrase",

@@ -64,3 +64,31 @@ def test_key_file_is_the_configured_key(settings, tmp_path):
     settings.HAVEN_MASTER_KEY_FILE = path
 
     assert configured_master_key().key_id == read_master_key_file(path).key_id
+
+
+@pytest.mark.parametrize("mode", [0o644, 0o640, 0o604, 0o660])
+def test_a_key_file_other_accounts_can_read_is_refused(settings, tmp_path, mode):
+    """CRY-04: a master key file looser than 0600 is refused with the fix, and its key is not echoed."""
+    path = tmp_path / "master.key"
+    ensure_demo_master_key(path)
+    key_text = path.read_text().strip()
+    os.chmod(path, mode)
+    settings.HAVEN_MASTER_KEY = None
+    settings.HAVEN_MASTER_KEY_FILE = path
+
+    with pytest.raises(MasterKeyInvalidError, match="chmod 600") as raised:
+        configured_master_key()
+    with pytest.raises(MasterKeyInvalidError):
+        read_master_key_file(path)
+    assert key_text not in str(raised.value)
+
+
+def test_a_read_only_key_file_for_its_owner_is_accepted(settings, tmp_path):
+    """Mode 0400 (how systemd credentials arrive) is strict enough."""
+    path = tmp_path / "master.key"
+    ensure_demo_master_key(path)
+    os.chmod(path, 0o400)
+    settings.HAVEN_MASTER_KEY = None
+    settings.HAVEN_MASTER_KEY_FILE = path
+
+    assert configured_master_key().key_id == read_master_key_file(path).key_id

@@ -446,6 +446,8 @@ class Attachment(CaseKeyedRecord):
 
     The bytes live in the default storage under a random name, encrypted with their own key,
     which is wrapped by the case's key and kept here; the file name the user gave is encrypted.
+    ``received_fingerprint`` is the keyed hash of the file as received (never its bare SHA-256,
+    which would outlive the case's erasure as a fingerprint).
     """
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments")
@@ -454,7 +456,7 @@ class Attachment(CaseKeyedRecord):
     size = models.PositiveIntegerField()
     wrapped_key = models.BinaryField()
     storage_name = models.CharField(max_length=100)
-    original_sha256 = models.CharField(max_length=64)
+    received_fingerprint = models.CharField(max_length=64)
 
     def __str__(self) -> str:
         return f"attachment {self.pk}"

@@ -9,7 +9,7 @@ encrypted artifact leaves this module; its size and SHA-256 are audited (EXP-01,
 
 import hashlib
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -241,19 +241,3 @@ def cases_export(
     record_action(EventType.CASES_EXPORTED, membership, organisation, data)
     return artifact
 
-
-def parse_import_bytes(data: bytes) -> Mapping[str, Any]:
-    """Parse a plaintext import file; raise ImportInvalidError at ``$`` if it is not JSON."""
-    try:
-        return json.loads(data)  # type: ignore[no-any-return]
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise ImportInvalidError(
-            [
-                (
-                    "$",
-                    f"not valid JSON ({error.msg} at line {error.lineno})"
-                    if isinstance(error, json.JSONDecodeError)
-                    else "not UTF-8 text",
-                )
-            ]
-        ) from None

@@ -19,6 +19,7 @@ COMMAND_MODULES = [
     "haven.cli.keys",
     "haven.cli.cases",
     "haven.cli.backup",
+    "haven.cli.vault",
     "haven.cli.manage",
     "haven.cli.assess",
     "haven.cli.demo",

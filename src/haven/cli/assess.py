@@ -14,6 +14,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from haven.cli.documents import DocumentError, parse_document
+
 EXIT_INVALID = 2
 
 
@@ -25,26 +27,23 @@ class InputError(Exception):
         super().__init__("; ".join(f"{where}: {message}" for where, message in self.problems))
 
 
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not valid JSON")
-
-
 def read_json(path: str, label: str) -> Any:
-    """Parse a JSON file strictly (no NaN or Infinity), raising ``InputError`` with a location."""
+    """Parse a JSON file strictly (``haven.cli.documents``), raising ``InputError`` with a location."""
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        data = Path(path).read_bytes()
     except FileNotFoundError:
         raise InputError([(label, f"file not found: {path}")]) from None
-    except (OSError, UnicodeDecodeError) as error:
+    except OSError as error:
         raise InputError([(label, f"cannot read {path}: {error.__class__.__name__}")]) from None
     try:
-        return json.loads(text, parse_constant=_reject_constant)
-    except json.JSONDecodeError as error:
+        return parse_document(data)
+    except DocumentError as error:
         raise InputError(
-            [(label, f"not valid JSON: {error.msg} at line {error.lineno} column {error.colno}")]
+            [
+                (label if where == "$" else f"{label} {where}", message)
+                for where, message in error.problems
+            ]
         ) from None
-    except ValueError as error:
-        raise InputError([(label, str(error))]) from None
 
 
 def catalogue_problems(catalogue: Any) -> list[tuple[str, str]]:

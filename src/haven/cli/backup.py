@@ -18,6 +18,7 @@ def backup(args: argparse.Namespace) -> int:
     from haven.audit.services import record_event
     from haven.vault import archives
     from haven.vault.backup import snapshot_chunks
+    from haven.vault.errors import VaultError
 
     out = Path(args.out)
     if not out.parent.is_dir():
@@ -29,7 +30,7 @@ def backup(args: argparse.Namespace) -> int:
         else:
             recipient = archives.parse_recipient(args.recipient)
             size = archives.encrypt_to_file(snapshot_chunks(), out, recipients=[recipient])
-    except archives.ArchiveError as error:
+    except (archives.ArchiveError, VaultError) as error:
         return _fail("backup", f"{error} Nothing was written.")
     record_event(EventType.BACKUP_CREATED, data={"bytes": size})
     print(f"backup written to {out} (age-encrypted; the master key is not in it)")
@@ -64,7 +65,10 @@ def restore(args: argparse.Namespace) -> int:
     except (archives.ArchiveError, VaultError) as error:
         return _fail("restore", error)
     record_event(EventType.BACKUP_RESTORED, data={"rows": report.rows})
-    print(f"restored {report.rows} rows in {report.tables} tables; run `haven audit verify`")
+    print(
+        f"restored {report.rows} rows in {report.tables} tables and {report.files} files; "
+        "run `haven vault verify` and `haven audit verify`"
+    )
     return 0
 
 

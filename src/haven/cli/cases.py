@@ -5,6 +5,7 @@ import sys
 from pathlib import Path
 
 from haven.cli import django_setup
+from haven.cli.documents import DocumentError, parse_document
 
 
 def _fail(command: str, message: object) -> int:
@@ -16,7 +17,7 @@ def import_cases(args: argparse.Namespace) -> int:
     django_setup.setup()
     from haven.accounts.acting import SYSTEM
     from haven.cases.errors import CaseError
-    from haven.cases.transfer import ImportInvalidError, cases_import, parse_import_bytes
+    from haven.cases.transfer import ImportInvalidError, cases_import
     from haven.organisations.models import Organisation
     from haven.vault import archives
     from haven.vault.errors import VaultError
@@ -47,8 +48,13 @@ def import_cases(args: argparse.Namespace) -> int:
                     "import", f"{args.file} is encrypted: give --passphrase-file or --identity-file"
                 )
         report = cases_import(
-            membership=SYSTEM, organisation=organisation, document=parse_import_bytes(data)
+            membership=SYSTEM, organisation=organisation, document=parse_document(data)
         )
+    except DocumentError as invalid:
+        print(f"haven cases import: {args.file} is invalid; nothing was imported:", file=sys.stderr)
+        for path, message in invalid.problems:
+            print(f"  {path}: {message}", file=sys.stderr)
+        return 2
     except ImportInvalidError as invalid:
         print(f"haven cases import: {args.file} is invalid; nothing was imported:", file=sys.stderr)
         for path, message in invalid.errors:

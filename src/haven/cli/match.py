@@ -18,6 +18,8 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from haven.cli.documents import DocumentError, parse_document
+
 EXIT_INVALID = 2
 
 
@@ -69,12 +71,12 @@ def run_match(args: argparse.Namespace) -> int:
     from haven.domain.matching import MatchingProblemError, parse_problem, result_to_json, solve
 
     try:
-        with open(args.problem, encoding="utf-8") as handle:
-            document = json.load(handle)
+        with open(args.problem, "rb") as handle:
+            document = parse_document(handle.read())
     except OSError as error:
         return _fail([f"cannot read {args.problem}: {error.strerror}"])
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        return _fail([f"{args.problem} is not valid JSON: {error}"])
+    except DocumentError as error:
+        return _fail(f"{path}: {message}" for path, message in error.problems)
     errors = schema_errors(document)
     if errors:
         return _fail(f"{path}: {message}" for path, message in errors)

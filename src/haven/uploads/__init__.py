@@ -7,6 +7,7 @@ and returns what may be stored; ``download_headers`` gives the headers to send i
 """
 
 from haven.uploads.downloads import content_disposition, download_headers
+from haven.uploads.isolation import DEFAULT_LIMITS, CleanerLimits, sanitise_in_worker
 from haven.uploads.rejections import RejectionCode, UploadRejected
 from haven.uploads.sanitising import (
     DEFAULT_MAX_BYTES,
@@ -17,8 +18,10 @@ from haven.uploads.sanitising import (
 from haven.uploads.scanning import MalwareScanner
 
 __all__ = [
+    "DEFAULT_LIMITS",
     "DEFAULT_MAX_BYTES",
     "DEFAULT_MAX_PIXELS",
+    "CleanerLimits",
     "MalwareScanner",
     "RejectionCode",
     "SanitisedFile",
@@ -26,4 +29,5 @@ __all__ = [
     "content_disposition",
     "download_headers",
     "sanitise",
+    "sanitise_in_worker",
 ]

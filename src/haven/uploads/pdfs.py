@@ -12,6 +12,14 @@ dates), every XMP ``/Metadata`` stream (document, page and image level) and ``/P
 copy cannot be matched to the original by its ``/ID``. Only objects reachable from the trailer
 are written, so orphaned objects (earlier revisions kept by incremental saves) are gone too.
 
+Actions that reach outside the document are removed rather than refused, because ordinary
+documents carry hyperlinks: every ``/OpenAction`` and every additional-actions dictionary
+(``/AA``: on open, close, page view, field focus...) is deleted, and a link's ``/A`` whose action
+is ``/URI``, ``/GoToR`` or ``/Thread`` (which can name a network share) is deleted too, leaving
+the link inert. Opening such a file could otherwise fetch a URL or a remote file and reveal the
+caseworker's address to whoever sent it. After stripping, the document is walked again and refused
+should any such action still be reachable (one hidden somewhere a viewer might still follow).
+
 ``pikepdf`` (QPDF) does this without rendering pages. It does not remove metadata inside images
 embedded in the pages or text written on them; ``mat2`` in a sandboxed worker would go further,
 at the cost of system dependencies and page re-rendering.
@@ -31,7 +39,12 @@ _ACTIVE_ACTIONS = frozenset(
 )
 _ACTIVE_TYPES = frozenset({"/EmbeddedFile", "/RichMedia", "/FileAttachment", "/3D", "/Sound"})
 _METADATA_KEYS = ("/Metadata", "/PieceInfo")
-_MAX_OBJECTS_WALKED = 500_000
+# Triggers that run an action without the reader choosing it; always deleted.
+_AUTOMATIC_ACTION_KEYS = ("/OpenAction", "/AA")
+# Actions that contact another host or open another file; deleted from links and outlines.
+_OUTWARD_ACTIONS = frozenset({"/URI", "/GoToR", "/Thread"})
+# A long scanned book has tens of thousands of objects; walking 450,000 took seconds (issue 11).
+_MAX_OBJECTS_WALKED = 100_000
 
 
 def _dictionary_of(obj: Object) -> Dictionary | Stream | None:
@@ -83,6 +96,33 @@ def _active_content(dictionary: Dictionary | Stream) -> str | None:
     return None
 
 
+def _outward_action(value: object) -> bool:
+    if not isinstance(value, Dictionary):
+        return False
+    action = value.get("/S")
+    return isinstance(action, Name) and str(action) in _OUTWARD_ACTIONS
+
+
+def _strip_actions(dictionaries: list[Dictionary | Stream]) -> list[str]:
+    """Delete automatic actions and outward links in place; return what kinds were removed."""
+    removed: set[str] = set()
+    for dictionary in dictionaries:
+        for key in _AUTOMATIC_ACTION_KEYS:
+            if key in dictionary:
+                del dictionary[key]
+                removed.add("PDF automatic actions")
+        if _outward_action(dictionary.get("/A")):
+            del dictionary["/A"]
+            removed.add("PDF links to other hosts or files")
+    return sorted(removed)
+
+
+def _refuse_remaining_actions(pdf: pikepdf.Pdf) -> None:
+    for dictionary in _walk(pdf):
+        if any(key in dictionary for key in _AUTOMATIC_ACTION_KEYS) or _outward_action(dictionary):
+            raise UploadRejected(RejectionCode.PDF_ACTIVE_CONTENT, detail="outward action")
+
+
 def clean_pdf(data: bytes) -> tuple[bytes, list[str]]:
     """
     Return the PDF without its metadata, and the names of what was removed.
@@ -106,6 +146,7 @@ def clean_pdf(data: bytes) -> tuple[bytes, list[str]]:
                 trigger = _active_content(dictionary)
                 if trigger is not None:
                     raise UploadRejected(RejectionCode.PDF_ACTIVE_CONTENT, detail=trigger)
+            removed.extend(_strip_actions(dictionaries))
             info = pdf.trailer.get("/Info")
             if isinstance(info, Dictionary):
                 removed.extend(f"PDF {key}" for key in sorted(info.keys()))
@@ -119,6 +160,7 @@ def clean_pdf(data: bytes) -> tuple[bytes, list[str]]:
                         del dictionary[key]
             if xmp_streams:
                 removed.append("XMP metadata")
+            _refuse_remaining_actions(pdf)
             out = io.BytesIO()
             pdf.save(out, deterministic_id=True, fix_metadata_version=False)
         except pikepdf.PdfError as broken:

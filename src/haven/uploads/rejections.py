@@ -23,6 +23,7 @@ class RejectionCode(StrEnum):
     TEXT_NOT_UTF8 = "text_not_utf8"
     TEXT_LOOKS_LIKE_MARKUP = "text_looks_like_markup"
     MALWARE_FOUND = "malware_found"
+    TOO_COMPLEX = "too_complex"
 
 
 EMPTY_MESSAGE = "The file is empty."
@@ -55,6 +56,10 @@ TEXT_LOOKS_LIKE_MARKUP_MESSAGE = (
     "The text file contains a web page or XML, which is not accepted as plain text."
 )
 MALWARE_FOUND_MESSAGE = "The malware scanner flagged this file, so it was not stored."
+TOO_COMPLEX_MESSAGE = (
+    "The file needs more memory or time to clean than is allowed, so it was not stored. Please "
+    "upload a smaller image or a simpler document."
+)
 
 MESSAGES: dict[RejectionCode, str] = {
     RejectionCode.EMPTY: EMPTY_MESSAGE,
@@ -69,6 +74,7 @@ MESSAGES: dict[RejectionCode, str] = {
     RejectionCode.TEXT_NOT_UTF8: TEXT_NOT_UTF8_MESSAGE,
     RejectionCode.TEXT_LOOKS_LIKE_MARKUP: TEXT_LOOKS_LIKE_MARKUP_MESSAGE,
     RejectionCode.MALWARE_FOUND: MALWARE_FOUND_MESSAGE,
+    RejectionCode.TOO_COMPLEX: TOO_COMPLEX_MESSAGE,
 }
 
 

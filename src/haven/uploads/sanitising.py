@@ -10,8 +10,9 @@ The caller keeps ``original_sha256`` for chain of custody: it proves which file 
 without keeping the file. Keeping the untouched original (UPL-04's "preserve original" path) is
 a decision for the caller, under its stricter grant.
 
-Parsing untrusted files is risky even with maintained libraries; callers should run this in a
-worker process with memory and time limits rather than in the web process.
+Parsing untrusted files is risky even with maintained libraries: the web app calls it through
+``haven.uploads.isolation.sanitise_in_worker``, in a child process with memory, CPU-time and
+wall-clock limits.
 """
 
 import hashlib
@@ -25,7 +26,9 @@ from haven.uploads.rejections import RejectionCode, UploadRejected
 from haven.uploads.scanning import MalwareScanner
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
-DEFAULT_MAX_PIXELS = 50_000_000
+# 24 megapixels (6000 x 4000): a full-size photo from most cameras and phones; a larger one is
+# refused before decoding (UPL-03), keeping the cleaner within its memory limit.
+DEFAULT_MAX_PIXELS = 24_000_000
 
 
 @dataclass(frozen=True)

@@ -4,13 +4,14 @@ age encryption for files that leave Haven: exports and backups (EXP-01, BAK-01).
 age is used so a partner or an operator can open a file with the standard ``age`` tool: to an
 X25519 recipient (``age1...``) or to a passphrase (scrypt). Plaintext never touches the disk:
 the caller hands bytes in memory (or a stream of them to ``encrypt_to_file``), and only the
-encrypted result is written, through a temporary file renamed into place, so a failure leaves
-nothing behind.
+encrypted result is written, into a file that has no name until it is complete, so a failure,
+even a killed process, leaves nothing behind.
 """
 
 import contextlib
 import io
 import os
+import secrets
 import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -172,8 +173,45 @@ class _ChunkReader(io.RawIOBase):
 
 @contextlib.contextmanager
 def _atomic_file(path: Path) -> Iterator[BinaryIO]:
-    """Open a temporary file beside ``path``; rename it into place (mode 0600) if all went well."""
+    """
+    Open an unnamed file in ``path``'s folder and give it ``path`` (mode 0600) if all went well.
+
+    On Linux the file is created with ``O_TMPFILE``: it has no name until it is complete, so a
+    process killed mid-write (kill -9, power loss) leaves nothing behind, not even a ``.part``
+    file. It is then linked under a random temporary name and renamed over ``path``, which is
+    atomic. Where ``O_TMPFILE`` is missing (other systems, some file systems) a named temporary
+    file is used, removed on any failure Python sees.
+    """
     path = Path(path)
+    try:
+        descriptor = os.open(path.parent, os.O_TMPFILE | os.O_WRONLY, 0o600)  # type: ignore[attr-defined,unused-ignore]
+    except (AttributeError, OSError):
+        with _named_atomic_file(path) as handle:
+            yield handle
+        return
+    with os.fdopen(descriptor, "wb") as handle:
+        yield handle
+        handle.flush()
+        os.fsync(handle.fileno())
+        os.fchmod(handle.fileno(), 0o600)
+        temporary = path.parent / f".haven-{secrets.token_hex(8)}.part"
+        # linkat(AT_SYMLINK_FOLLOW) on /proc/self/fd/N is how an O_TMPFILE file gets a name.
+        proc_fds = os.open("/proc/self/fd", os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            os.link(str(handle.fileno()), temporary, src_dir_fd=proc_fds, follow_symlinks=True)
+        finally:
+            os.close(proc_fds)
+    try:
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
+        raise
+
+
+@contextlib.contextmanager
+def _named_atomic_file(path: Path) -> Iterator[BinaryIO]:
+    """Open a temporary file beside ``path``; rename it into place (mode 0600) if all went well."""
     descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=".haven-", suffix=".part")
     try:
         with os.fdopen(descriptor, "wb") as handle:

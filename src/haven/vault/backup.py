@@ -10,11 +10,17 @@ to an age recipient is encrypted into the file as it comes (``archives.encrypt_t
 the database is never held in memory whole and plaintext never reaches the disk. (A passphrase
 backup still gathers the compressed snapshot in memory: pyrage cannot stream that mode.)
 
+Evidence files travel in the same snapshot: after the tables, every file a row names (models
+register the column with ``register_stored_files``) is streamed from the storage as base64, exactly
+as stored, so it stays encrypted under its own key and a restore brings it back byte for byte.
+
 ``restore`` loads a snapshot into an empty database (freshly migrated, nothing but Django's own
 content types in it) in one transaction, keeping every primary key and the audit chain exactly as
 they were, so ``haven audit verify`` passes afterwards. Before writing anything it checks that the
 snapshot matches this version's migrations and that the configured master key opens every
-organisation key in it.
+organisation key in it, that it names no table this version does not know, and, once the rows are
+in, that the audit chain verifies: a backup with a gap in its chain is refused, not restored.
+(Restore still holds the whole decrypted snapshot in memory, files included.)
 """
 
 import base64
@@ -31,23 +37,32 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.apps import apps
+from django.core.exceptions import SuspiciousFileOperation, ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.management.color import no_style
-from django.db import connection, models, transaction
+from django.db import DatabaseError, connection, models, transaction
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 from django.utils.duration import duration_iso_string
 
+from haven.audit.verification import verify_chain
 from haven.vault.errors import VaultError
 from haven.vault.fields import Ciphertext, EncryptedField
 from haven.vault.keyring import KeyRing
 from haven.vault.models import OrganisationKey
 
-FORMAT = "haven.backup/1"
+FORMAT = "haven.backup/2"
+# Version 1 carried no files; such a backup still restores, without its evidence files.
+READABLE_FORMATS = {"haven.backup/1", FORMAT}
+# Files are read in pieces of a multiple of 3 bytes, so their base64 pieces join into one string.
+FILE_PIECE_BYTES = 3 * 64 * 1024
 # zlib's window bits for the gzip container (16 + 15): the stream opens with ``gzip``.
 GZIP_WBITS = 31
 BATCH_ROWS = 500
-# Sessions are not restored: a restored server must not revive anyone's login. The reports'
-# case tally is not either: the cases table's triggers count the restored cases again.
+# Sessions are not restored: a restored server must not revive anyone's login. The case tally
+# (``reports.casetally``) is derived: database triggers count the restored cases as they are
+# inserted, so carrying its rows too would count every case twice.
 SKIPPED_MODELS = {"sessions.session", "reports.casetally"}
 # Tables that must be empty for a restore to go ahead.
 MUST_BE_EMPTY = (
@@ -67,6 +82,25 @@ OTHER_VERSION = (
     "The backup was written by a Haven version with different database migrations; "
     "restore it with the matching version. Nothing was written."
 )
+UNKNOWN_TABLES = (
+    "The backup holds tables this version of Haven does not know ({tables}); it was written by "
+    "another version or altered. Nothing was written."
+)
+BROKEN_CHAIN = (
+    "The backup's audit chain does not verify ({problem}); events were removed or changed "
+    "before or after the backup was made. Nothing was written."
+)
+FILE_MISSING = (
+    "The stored file {name} named by a record is missing from the file storage; run "
+    "`haven vault verify`. Nothing was written."
+)
+FILES_DISAGREE = (
+    "The backup's files do not match its records ({problem}); it is damaged or was altered. "
+    "Nothing was written."
+)
+FILE_EXISTS = (
+    "The file storage already holds {name}. Restore into an empty data folder; nothing was written."
+)
 WRONG_MASTER_KEY = (
     "The configured master key cannot open the backup's organisation keys ({problem}). "
     "Configure the master key the backup was made under; nothing was written."
@@ -81,6 +115,57 @@ class BackupError(VaultError):
 class RestoreReport:
     tables: int
     rows: int
+    files: int = 0
+
+
+_STORED_FILE_COLUMNS: list[tuple[str, str]] = []
+
+
+def register_stored_files(model_label: str, attname: str) -> None:
+    """
+    Declare that column ``attname`` of ``model_label`` names a file in the default storage.
+
+    Backups carry every such file and restores put it back; ``haven vault verify`` opens them.
+    Apps call this from ``AppConfig.ready()``.
+    """
+    if (model_label, attname) not in _STORED_FILE_COLUMNS:
+        _STORED_FILE_COLUMNS.append((model_label, attname))
+
+
+def stored_file_names() -> Iterator[str]:
+    """Yield the storage name of every file a row refers to, in a stable order."""
+    for label, attname in _STORED_FILE_COLUMNS:
+        model = apps.get_model(label)
+        names = model._base_manager.order_by(attname).values_list(attname, flat=True)
+        yield from names.iterator(chunk_size=BATCH_ROWS)
+
+
+def _file_pieces(name: str) -> Iterator[bytes]:
+    """Yield one file as a JSON pair ``["name","base64"]``, a piece of the file at a time."""
+    if not default_storage.exists(name):
+        raise BackupError(FILE_MISSING.format(name=name))
+    yield b"[" + _json(name) + b',"'
+    with default_storage.open(name, "rb") as stored:
+        while True:
+            piece = _read_exactly(stored, FILE_PIECE_BYTES)
+            if piece:
+                yield base64.b64encode(piece)
+            if len(piece) < FILE_PIECE_BYTES:
+                break
+    yield b'"]'
+
+
+def _read_exactly(stored: Any, size: int) -> bytes:
+    """Read ``size`` bytes unless the file ends first (a short read mid-file would break base64)."""
+    parts = []
+    wanted = size
+    while wanted:
+        part = stored.read(wanted)
+        if not part:
+            break
+        parts.append(part)
+        wanted -= len(part)
+    return b"".join(parts)
 
 
 def backed_up_models() -> list[type[models.Model]]:
@@ -200,7 +285,12 @@ def _document_pieces(batch_rows: int) -> Iterator[bytes]:
             if batch:
                 yield separator + b",".join(batch)
             yield b"]}"
-        yield b"}}"
+        yield b'},"files":['
+        for file_number, name in enumerate(stored_file_names()):
+            if file_number:
+                yield b","
+            yield from _file_pieces(name)
+        yield b"]}"
 
 
 def _fields_by_attname(
@@ -214,13 +304,60 @@ def load_snapshot(data: bytes) -> dict[str, Any]:
     """Return the document inside a decrypted snapshot, or raise BackupError."""
     try:
         document = json.loads(gzip.decompress(data))
-    except (OSError, EOFError, ValueError):
+    except (OSError, EOFError, ValueError, RecursionError):
         raise BackupError(NOT_A_BACKUP) from None
-    if not isinstance(document, dict) or document.get("format") != FORMAT:
+    if not isinstance(document, dict) or document.get("format") not in READABLE_FORMATS:
         raise BackupError(NOT_A_BACKUP)
     if not isinstance(document.get("tables"), dict):
         raise BackupError(NOT_A_BACKUP)
+    if not isinstance(document.get("files", []), list):
+        raise BackupError(NOT_A_BACKUP)
     return document
+
+
+def _check_known_tables(tables: dict[str, Any]) -> None:
+    known = {model._meta.label_lower for model in backed_up_models()} | SKIPPED_MODELS
+    unknown = sorted(str(label) for label in tables if label not in known)
+    if unknown:
+        raise BackupError(UNKNOWN_TABLES.format(tables=", ".join(unknown)[:300]))
+
+
+def _backed_up_files(document: dict[str, Any]) -> dict[str, bytes]:
+    """Return the backup's files by storage name, checked against the names its rows hold."""
+    files: dict[str, bytes] = {}
+    for entry in document.get("files", []):
+        if not (
+            isinstance(entry, list)
+            and len(entry) == 2
+            and all(isinstance(part, str) for part in entry)
+        ):
+            raise BackupError(NOT_A_BACKUP)
+        name, encoded = entry
+        if name in files:
+            raise BackupError(FILES_DISAGREE.format(problem="a file appears twice"))
+        files[name] = base64.b64decode(encoded, validate=True)
+    return files
+
+
+def _check_files_match_rows(files: dict[str, bytes], *, required: bool) -> None:
+    """After the rows are in: every named file is in the backup (for version 2) and no other."""
+    named = set(stored_file_names())
+    extra = len(set(files) - named)
+    missing = len(named - set(files)) if required else 0
+    if extra or missing:
+        raise BackupError(
+            FILES_DISAGREE.format(problem=f"{missing} missing, {extra} not named by any record")
+        )
+
+
+def _write_files(files: dict[str, bytes], written: list[str]) -> None:
+    for name, content in files.items():
+        if default_storage.exists(name):
+            raise BackupError(FILE_EXISTS.format(name=name))
+        saved = default_storage.save(name, ContentFile(content))
+        written.append(saved)
+        if saved != name:
+            raise BackupError(FILE_EXISTS.format(name=name))
 
 
 def _check_empty() -> None:
@@ -270,7 +407,10 @@ def restore(data: bytes) -> RestoreReport:
     if document.get("migrations") != applied_migrations():
         raise BackupError(OTHER_VERSION)
     tables = document["tables"]
+    written: list[str] = []
     try:
+        _check_known_tables(tables)
+        files = _backed_up_files(document)
         if OrganisationKey._meta.label_lower in tables:
             _check_master_key(tables[OrganisationKey._meta.label_lower])
         with transaction.atomic():
@@ -296,7 +436,29 @@ def restore(data: bytes) -> RestoreReport:
             with connection.cursor() as cursor:
                 for statement in connection.ops.sequence_reset_sql(no_style(), restored):
                     cursor.execute(statement)
-    except (KeyError, TypeError, ValueError, binascii.Error) as error:
-        raise BackupError(NOT_A_BACKUP) from error
+            chain = verify_chain()
+            if not chain.intact:
+                raise BackupError(BROKEN_CHAIN.format(problem=chain.problem))
+            _check_files_match_rows(files, required=document["format"] == FORMAT)
+            _write_files(files, written)
+    except BaseException as error:
+        for name in written:
+            with contextlib.suppress(OSError):
+                default_storage.delete(name)
+        if isinstance(error, BackupError):
+            raise
+        if isinstance(
+            error,
+            KeyError
+            | TypeError
+            | ValueError
+            | binascii.Error
+            | ValidationError
+            | DatabaseError
+            | SuspiciousFileOperation
+            | OverflowError,
+        ):
+            raise BackupError(NOT_A_BACKUP) from error
+        raise
     apps.get_model("contenttypes.contenttype").objects.clear_cache()
-    return RestoreReport(tables=len(restored), rows=count)
+    return RestoreReport(tables=len(restored), rows=count, files=len(files))

@@ -9,14 +9,23 @@ file size. Erasing the case destroys its data key, which makes every attachment 
 file of the case, unreadable.
 
 Layout: ``b"hvf1" | nonce prefix (7)`` then, per chunk, ``length (4, big-endian) | ct+tag``.
+
+A file's fingerprint for the audit trail (``received_fingerprint``) is an HMAC of its SHA-256
+under a key derived from the attachment key, never the bare SHA-256: whoever holds the file can
+still prove it was the one received while the case lives, but once the case's key is shredded the
+fingerprint can no longer be matched to any copy of the file circulating elsewhere.
 """
 
+import hashlib
+import hmac
 import os
 import struct
 from typing import BinaryIO
 
 from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from haven.vault import aead
 from haven.vault.errors import DecryptionFailedError
@@ -59,6 +68,22 @@ def attachment_key_open(
     return AESGCM(
         aead.open_sealed(case_cipher, bytes(wrapped), attachment_key_aad(case_ref, attachment_id))
     )
+
+
+def received_fingerprint(
+    keyring: KeyRing, case_ref: KeyRef, attachment_id: object, wrapped: bytes, sha256_hex: str
+) -> str:
+    """
+    Return the keyed fingerprint of a received file: HMAC-SHA256 of its SHA-256 under a key
+    derived (HKDF) from the attachment key, which the case's key wraps. Shredding the case makes
+    it unverifiable and unlinkable; raises KeyDestroyedError once that has happened.
+    """
+    case_cipher = keyring.data_cipher(case_ref)
+    raw = aead.open_sealed(case_cipher, bytes(wrapped), attachment_key_aad(case_ref, attachment_id))
+    mac_key = HKDF(
+        algorithm=hashes.SHA256(), length=32, salt=None, info=b"haven/received-fingerprint"
+    ).derive(raw)
+    return hmac.new(mac_key, bytes.fromhex(sha256_hex), hashlib.sha256).hexdigest()
 
 
 def _nonce(prefix: bytes, counter: int, last: bool) -> bytes:

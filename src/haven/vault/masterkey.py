@@ -16,6 +16,7 @@ import functools
 import hashlib
 import hmac
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,6 +34,10 @@ KEY_FILE_UNREADABLE = (
     "Create one with `haven keys init-master` (or `haven demo`), or restore it from escrow."
 )
 NOT_A_KEY = "The master key {source} is not base64 of exactly 32 bytes."
+KEY_FILE_TOO_OPEN = (
+    "The master key file {path} can be read or written by other accounts (mode {mode:04o}); "
+    "Haven refuses it. Run `chmod 600 {path}` after checking who may have copied it."
+)
 KEY_FILE_EXISTS = "{path} already exists; a master key file is never overwritten."
 
 
@@ -62,11 +67,28 @@ def master_key_id(raw: bytes) -> str:
 
 def read_master_key_file(path: Path) -> MasterKey:
     """Load a master key from a file written by ``write_master_key_file``."""
+    return parse_master_key(_read_key_file(Path(path)), source=f"in {path}")
+
+
+def _read_key_file(path: Path) -> str:
+    """
+    Return the text of a key file that only its owner can read or write (0600, 0400 or stricter).
+
+    A key file open to the group or to everyone may already have been copied, so it is refused
+    rather than used; the mode is read from the open descriptor, so it is the file actually read.
+    """
     try:
-        text = Path(path).read_text(encoding="ascii")
-    except (OSError, UnicodeDecodeError):
+        with path.open("rb") as handle:
+            mode = stat.S_IMODE(os.fstat(handle.fileno()).st_mode)
+            data = handle.read()
+    except OSError:
         raise MasterKeyMissingError(KEY_FILE_UNREADABLE.format(path=path)) from None
-    return parse_master_key(text, source=f"in {path}")
+    if mode & 0o077:
+        raise MasterKeyInvalidError(KEY_FILE_TOO_OPEN.format(path=path, mode=mode))
+    try:
+        return data.decode("ascii")
+    except UnicodeDecodeError:
+        raise MasterKeyMissingError(KEY_FILE_UNREADABLE.format(path=path)) from None
 
 
 def configured_master_keys() -> list[MasterKey]:
@@ -84,11 +106,7 @@ def configured_master_keys() -> list[MasterKey]:
     if value:
         return list(_parsed_keys(value, "in HAVEN_MASTER_KEY"))
     if path:
-        try:
-            text = Path(path).read_text(encoding="ascii")
-        except (OSError, UnicodeDecodeError):
-            raise MasterKeyMissingError(KEY_FILE_UNREADABLE.format(path=path)) from None
-        return list(_parsed_keys(text, f"in {path}"))
+        return list(_parsed_keys(_read_key_file(Path(path)), f"in {path}"))
     raise MasterKeyMissingError(NO_MASTER_KEY)
 
 

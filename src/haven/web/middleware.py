@@ -1,9 +1,16 @@
-"""Response headers that every page needs and no view should have to remember."""
+"""Response headers every page needs, and the request-size limit that runs before everything else."""
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.utils import translation
 from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.utils.translation import gettext_lazy as _
+
+REQUEST_TOO_LARGE = _(
+    "The request is too large. Files can be up to 20 MB; nothing was received or saved."
+)
 
 
 class PrivateResponseMiddleware:
@@ -30,3 +37,29 @@ class PrivateResponseMiddleware:
         if "Server" in response:
             del response["Server"]
         return response
+
+
+class RequestBodyLimitMiddleware:
+    """
+    Answer 413 to a request whose declared body exceeds ``HAVEN_MAX_REQUEST_BYTES`` (UPL-01).
+
+    It runs first, before the CSRF check or a view reads ``request.POST``, so an oversized body is
+    refused from its ``Content-Length`` alone: not a byte of it is read, buffered or spooled.
+    A body without a length is never read by Django at all.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            declared = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            declared = 0
+        if declared > settings.HAVEN_MAX_REQUEST_BYTES:
+            # LocaleMiddleware has not run yet: choose the language here, or the message would
+            # be in whichever language this thread served last.
+            with translation.override(translation.get_language_from_request(request)):
+                message = str(REQUEST_TOO_LARGE)
+            return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)

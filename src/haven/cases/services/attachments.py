@@ -8,40 +8,45 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from haven.accounts.acting import record_action
+from haven.accounts.acting import Acting, acting_user, record_action
 from haven.audit.events import EventType
 from haven.cases.errors import CaseError
 from haven.cases.models import Attachment, Case
 from haven.cases.services.guards import check_live
 from haven.organisations.models import Membership
-from haven.uploads import UploadRejected, sanitise
+from haven.uploads import UploadRejected, sanitise_in_worker
 from haven.vault.files import (
     attachment_key_create,
     attachment_key_open,
     file_aad,
     open_stream,
+    received_fingerprint,
     seal_stream,
 )
-from haven.vault.keyring import keyring_scope
+from haven.vault.integrity import Discard
+from haven.vault.keyring import KeyRing, keyring_scope
 
 ATTACHMENTS_PER_CASE = 100
 TOO_MANY_ATTACHMENTS = _("This case already has %(limit)s files, the limit.")
 
 
-def attachment_add(*, membership: Membership, case: Case, name: str, data: bytes) -> Attachment:
+def attachment_add(*, membership: Acting, case: Case, name: str, data: bytes) -> Attachment:
     """
-    Clean an uploaded file (``haven.uploads.sanitise``), encrypt it under its own key wrapped by
-    the case key, and store it under a random name (UPL-02, UPL-04, UPL-05).
+    Clean an uploaded file (``haven.uploads.sanitise``, in a child process with memory and time
+    limits), encrypt it under its own key wrapped by the case key, and store it under a random
+    name (UPL-02, UPL-03, UPL-04, UPL-05).
 
-    Side effect: one ``case.attachment_added`` event with the attachment id, size and the SHA-256
-    of the file as received. Raises ``UploadRejected`` (after a ``case.attachment_rejected``
-    event, written even though nothing else is) or CaseError past the per-case limit.
+    Side effect: one ``case.attachment_added`` event with the attachment id, size and the keyed
+    fingerprint of the file as received (``vault.files.received_fingerprint``: shredding the
+    case makes it unmatchable, unlike a bare SHA-256). Raises ``UploadRejected`` (after a
+    ``case.attachment_rejected`` event, written even though nothing else is) or CaseError past
+    the per-case limit.
     """
     check_live(case)
     if Attachment.objects.filter(case=case).count() >= ATTACHMENTS_PER_CASE:
         raise CaseError(TOO_MANY_ATTACHMENTS, limit=ATTACHMENTS_PER_CASE)
     try:
-        cleaned = sanitise(data, name)
+        cleaned = sanitise_in_worker(data, name)
     except UploadRejected as rejected:
         with transaction.atomic():
             record_action(
@@ -52,16 +57,18 @@ def attachment_add(*, membership: Membership, case: Case, name: str, data: bytes
         attachment = Attachment(
             case=case,
             organisation_id=case.organisation_id,
-            recorded_by=membership.user,
+            recorded_by=acting_user(membership),
             media_type=cleaned.media_type,
             size=len(cleaned.content),
-            original_sha256=cleaned.original_sha256,
             storage_name=f"attachments/{uuid.uuid4()}",
         )
         stem = name.rsplit(".", 1)[0][:200] or "file"
         attachment.name = f"{stem}.{cleaned.extension}"
         cipher, wrapped = attachment_key_create(ring, case.vault_key_ref(), attachment.pk)
         attachment.wrapped_key = wrapped
+        attachment.received_fingerprint = received_fingerprint(
+            ring, case.vault_key_ref(), attachment.pk, wrapped, cleaned.original_sha256
+        )
         sealed = io.BytesIO()
         seal_stream(
             cipher,
@@ -80,7 +87,7 @@ def attachment_add(*, membership: Membership, case: Case, name: str, data: bytes
         {
             "attachment_id": attachment.pk,
             "bytes": attachment.size,
-            "original_sha256": cleaned.original_sha256,
+            "received_fingerprint": attachment.received_fingerprint,
         },
     )
     return attachment
@@ -108,3 +115,16 @@ def attachment_read(*, membership: Membership, attachment: Attachment) -> bytes:
             EventType.ATTACHMENT_DOWNLOADED, membership, case, {"attachment_id": attachment.pk}
         )
     return plain.getvalue()
+
+
+def attachment_verify(attachment: Attachment, ring: KeyRing) -> None:
+    """
+    Decrypt a stored attachment to nowhere, for ``haven vault verify``; nothing is recorded.
+
+    Raises KeyDestroyedError for an erased case, FileNotFoundError for a missing file and
+    DecryptionFailedError for a file changed, cut short or moved on disk.
+    """
+    ref = attachment.case.vault_key_ref()
+    cipher = attachment_key_open(ring, ref, attachment.pk, bytes(attachment.wrapped_key))
+    with default_storage.open(attachment.storage_name, "rb") as stored:
+        open_stream(cipher, stored, Discard(), file_aad(ref, attachment.pk))  # type: ignore[arg-type]

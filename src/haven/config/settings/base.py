@@ -41,6 +41,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "haven.web.middleware.RequestBodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -209,6 +210,12 @@ STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
 # haven/static is not inside any one app, so the finders are told where it is.
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
+# Evidence files (already encrypted, under random names) live in the data folder, so the service
+# can write them under ProtectSystem=strict, backups carry them, and no web server serves them
+# (UPL-05): no MEDIA_URL is routed anywhere. Only this account may read them.
+MEDIA_ROOT = DATA_DIR / "files"
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
@@ -218,9 +225,17 @@ WHITENOISE_AUTOREFRESH = False
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}}
 
+# UPL-01: a request body over this many bytes is answered 413 before any of it is read
+# (haven.web.middleware.RequestBodyLimitMiddleware). It is the largest evidence file
+# (haven.uploads.DEFAULT_MAX_BYTES, 20 MiB) plus room for the form around it; deploy/nginx.conf's
+# client_max_body_size says the same, and a test keeps the two equal.
+HAVEN_MAX_REQUEST_BYTES = 21 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
-FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FILES = 5
+# Plaintext evidence never touches the disk: uploads stay in memory (bounded by the body limit
+# above), and there is no temporary-file handler to spool them to /tmp.
+FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.MemoryFileUploadHandler"]
+FILE_UPLOAD_MAX_MEMORY_SIZE = HAVEN_MAX_REQUEST_BYTES
 
 # The defenders' portal (haven.portal): see docs/portal.md.
 HAVEN_PORTAL_COOKIE_NAME = "haven_portal"

@@ -25,3 +25,23 @@ def required(name: str) -> str:
 def csv(name: str, default: str = "") -> list[str]:
     """Return a comma-separated environment variable as a list of non-empty items."""
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def private_data_dir(path: Path) -> Path:
+    """Create the data folder readable by this account only (0700), tightening an existing one."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    os.chmod(path, 0o700)
+    return path
+
+
+def private_file(path: Path) -> Path:
+    """
+    Create ``path`` empty with mode 0600 unless it exists, and tighten it to 0600 if it does.
+
+    SQLite creates its database with the process umask (usually 0644) and gives its ``-wal`` and
+    ``-shm`` files the database's mode, so creating the file first keeps all three private.
+    """
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT, 0o600)
+    os.close(descriptor)
+    os.chmod(path, 0o600)
+    return path

@@ -1,0 +1,22 @@
+"""
+gunicorn's configuration for Haven: ``gunicorn -c python:haven.config.gunicorn haven.config.wsgi``.
+
+gunicorn writes ``Server: gunicorn`` into every response itself, after the application has
+answered, and has no setting to turn it off; Django cannot remove a header it never sees. The
+banner tells an attacker which server and parser sit behind the proxy (WEB-06), so the response
+class gunicorn builds is replaced by one that leaves the header out. The sync worker looks the
+class up in ``gunicorn.http.wsgi`` for every request, which is why replacing it there works;
+``tests/deploy/test_gunicorn.py`` runs a real gunicorn to prove it.
+"""
+
+from gunicorn.http import wsgi
+
+
+class ResponseWithoutBanner(wsgi.Response):  # type: ignore[misc]
+    """gunicorn's response, minus the ``Server`` line of its default headers."""
+
+    def default_headers(self) -> list[str]:
+        return [line for line in super().default_headers() if not line.startswith("Server:")]
+
+
+wsgi.Response = ResponseWithoutBanner
