@@ -240,4 +240,3 @@ def cases_export(
     data = {"cases": len(document["cases"]), "bytes": len(artifact), "sha256": sha256}
     record_action(EventType.CASES_EXPORTED, membership, organisation, data)
     return artifact
-
