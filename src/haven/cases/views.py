@@ -208,6 +208,7 @@ def case_detail(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     context = {
         "case": case,
         "facts": records.facts(case),
+        "records": records,
         "timeline": records.timeline(),
         "assessments": sorted(records.assessments, key=lambda a: a.recorded_at, reverse=True),
         "assignments": records.assignments,
