@@ -11,6 +11,7 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from haven.audit.events import EventType
 from haven.audit.models import AuditEvent
@@ -26,6 +27,7 @@ from haven.cases.models import (
     Threat,
 )
 from haven.cases.services import consent_record, threat_record
+from haven.cases.vocabulary import term
 from haven.domain.protection import ELEMENT_QUESTIONS
 from haven.organisations.models import Role
 from tests.cases.factories import (
@@ -348,7 +350,7 @@ def test_an_assessment_records_input_output_version_and_shows_the_tension(
     assert "A well-founded fear" in page
     table = page[page.index('id="protection"') :]
     shown = [
-        table.index(f"<strong>{name.replace('_', ' ')}</strong>") for name in ELEMENT_QUESTIONS
+        table.index(f"<strong>{escape(term(name))}</strong>") for name in ELEMENT_QUESTIONS
     ]
     assert shown == sorted(shown), (
         "protection elements follow the legal order, outside country first"
