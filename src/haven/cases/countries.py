@@ -21,6 +21,7 @@ from django_countries import countries
 from haven.organisations.errors import ApplicationError
 
 UNKNOWN_COUNTRY = _("We do not know a country called “%(name)s”. Choose one from the list.")
+COUNTRY_LIST_HELP = _("Type each country's name and separate them with semicolons.")
 LIST_SEPARATOR = "; "
 
 

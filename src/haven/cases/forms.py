@@ -17,7 +17,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from haven.cases.countries import CountryField, CountryListField
+from haven.cases.countries import COUNTRY_LIST_HELP, CountryField, CountryListField
 from haven.cases.models import CaseStatus, ConsentPurpose, Urgency
 from haven.cases.vocabulary import TERMS, term
 from haven.reference import schema
@@ -29,7 +29,6 @@ RISK_LEVELS = [
     ("high", _("High")),
     ("critical", _("Critical")),
 ]
-COUNTRY_LIST_HELP = _("Type each country's name and separate them with semicolons.")
 FUTURE_DATE = _("This date is in the future; a past event cannot be.")
 FIELD_SEPARATOR = "__"
 

@@ -15,6 +15,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from haven.cases.countries import COUNTRY_LIST_HELP, CountryListField
 from haven.organisations.models import Membership
 from haven.programmes.models import (
     ApplicationRoute,
@@ -26,11 +27,19 @@ from haven.programmes.models import (
     ProgrammeScope,
 )
 
-COUNTRY_CODE = re.compile(r"^[A-Z]{2}$")
 LANGUAGE_CODE = re.compile(r"^[a-z]{2}$")
 CATALOGUE_CODE = re.compile(r"^[a-z0-9_]{1,60}$")
 NOT_RECORDED = "unknown"
-ANY = "any"
+
+
+class AnyCountryListField(CountryListField):
+    """Countries by name, where an empty answer means every country (stored as ``None``)."""
+
+    def prepare_value(self, value: Any) -> Any:
+        return "" if value is None else super().prepare_value(value)
+
+    def clean(self, value: Any) -> list[str] | None:  # type: ignore[override]
+        return super().clean(value) or None
 
 
 class CodeListField(forms.CharField):
@@ -87,11 +96,8 @@ class ProgrammeForm(forms.Form):
     )
     kind = forms.ChoiceField(label=_("Kind"), choices=ProgrammeKind.choices)
     scope = forms.ChoiceField(label=_("Scope"), choices=ProgrammeScope.choices)
-    host_countries = CodeListField(
-        label=_("Host countries"),
-        pattern=COUNTRY_CODE,
-        upper=True,
-        help_text=_("ISO country codes, separated by commas, e.g. NL, DE."),
+    host_countries = CountryListField(
+        label=_("Host countries"), required=False, help_text=COUNTRY_LIST_HELP
     )
     host_cities = forms.CharField(
         label=_("Host cities"),
@@ -109,14 +115,17 @@ class ProgrammeForm(forms.Form):
         label=_("Eligible profiles"),
         pattern=CATALOGUE_CODE,
         null_word=NOT_RECORDED,
-        help_text=_('Profile codes such as any_hrd, journalist; "unknown" if not recorded.'),
+        help_text=_(
+            'Catalogue profile codes, separated by commas; "unknown" if not recorded.'
+        ),
     )
-    eligible_nationalities = CodeListField(
+    eligible_nationalities = AnyCountryListField(
         label=_("Eligible nationalities"),
-        pattern=COUNTRY_CODE,
-        upper=True,
-        null_word=ANY,
-        help_text=_('ISO country codes; "any" when the programme takes every nationality.'),
+        required=False,
+        help_text=_(
+            "Type each country's name, separated by semicolons; leave empty when the programme "
+            "takes every nationality."
+        ),
     )
     languages_required = CodeListField(
         label=_("Languages required"),
@@ -269,11 +278,12 @@ class ApplicationForm(forms.Form):
 
 
 class PersecutorReachForm(forms.Form):
-    host_countries = CodeListField(
+    host_countries = CountryListField(
         label=_("Host countries the persecutor can reach"),
-        pattern=COUNTRY_CODE,
-        upper=True,
-        help_text=_("ISO country codes, separated by commas. No placement there is ever proposed."),
+        required=False,
+        help_text=_(
+            "Type each country's name, separated by semicolons. No placement there is ever proposed."
+        ),
     )
 
 
