@@ -32,6 +32,24 @@ CATALOGUE_CODE = re.compile(r"^[a-z0-9_]{1,60}$")
 NOT_RECORDED = "unknown"
 
 
+WINDOW_LABEL = _("%(programme)s: %(window)s")
+
+
+def window_label(window: IntakeWindow) -> str:
+    """An intake window named with its programme: window names such as "Spring" repeat."""
+    return str(WINDOW_LABEL) % {"programme": window.programme.name, "window": window.name}
+
+
+class WindowChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return window_label(obj)
+
+
+class WindowsChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return window_label(obj)
+
+
 class AnyCountryListField(CountryListField):
     """Countries by name, where an empty answer means every country (stored as ``None``)."""
 
@@ -115,9 +133,7 @@ class ProgrammeForm(forms.Form):
         label=_("Eligible profiles"),
         pattern=CATALOGUE_CODE,
         null_word=NOT_RECORDED,
-        help_text=_(
-            'Catalogue profile codes, separated by commas; "unknown" if not recorded.'
-        ),
+        help_text=_('Catalogue profile codes, separated by commas; "unknown" if not recorded.'),
     )
     eligible_nationalities = AnyCountryListField(
         label=_("Eligible nationalities"),
@@ -249,7 +265,7 @@ class ApplicationForm(forms.Form):
     """Start an application of a case to a programme of the member's own catalogue."""
 
     programme = forms.ModelChoiceField(label=_("Programme"), queryset=Programme.objects.none())
-    intake_window = forms.ModelChoiceField(
+    intake_window = WindowChoiceField(
         label=_("Intake window"),
         queryset=IntakeWindow.objects.none(),
         required=False,
@@ -267,7 +283,7 @@ class ApplicationForm(forms.Form):
     def __init__(self, *args: Any, programmes: Any, windows: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["programme"].queryset = programmes  # type: ignore[attr-defined]
-        self.fields["intake_window"].queryset = windows  # type: ignore[attr-defined]
+        self.fields["intake_window"].queryset = windows.select_related("programme")  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -298,7 +314,7 @@ class ApplicationFilterForm(forms.Form):
 
 
 class MatchingRunForm(forms.Form):
-    windows = forms.ModelMultipleChoiceField(
+    windows = WindowsChoiceField(
         label=_("Intake windows"),
         queryset=IntakeWindow.objects.none(),
         widget=forms.CheckboxSelectMultiple,
@@ -313,7 +329,7 @@ class MatchingRunForm(forms.Form):
 
     def __init__(self, *args: Any, windows: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["windows"].queryset = windows  # type: ignore[attr-defined]
+        self.fields["windows"].queryset = windows.select_related("programme")  # type: ignore[attr-defined]
 
 
 class HostPartnerForm(forms.Form):

@@ -13,6 +13,7 @@ from typing import Any
 
 from django import template
 from django.utils import formats
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from haven.cases.countries import country_name, country_names
@@ -135,3 +136,15 @@ def consent_purpose(value: Any) -> str:
 def without_path(source: Any) -> str:
     """A rule's source without a repository path in brackets: people read the name of the rule."""
     return re.sub(r"\s*\([^)]*\.md\)", "", str(source or ""))
+
+
+@register.filter
+def language_names(codes: Any) -> str:
+    """Languages by name in the reader's language (Django's list), the code when it has none."""
+    names = []
+    for code in codes or ():
+        try:
+            names.append(str(get_language_info(str(code))["name_translated"]))
+        except KeyError:
+            names.append(str(code))
+    return ", ".join(names)
