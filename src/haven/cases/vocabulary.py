@@ -7,8 +7,16 @@ page, form and filter, so a term reads the same everywhere and is translated onc
 that every property name and enumerated value in the schemas has its label here.
 """
 
+import re
+from functools import cache
+
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import override
+
+from haven.reference import seed_programmes
+
+IDENTIFIER = re.compile(r"\b[a-z]+(?:_[a-z0-9]+)+\b")
 
 TERMS: dict[str, Promise] = {
     "abduction": _("Abduction"),
@@ -206,7 +214,7 @@ TERMS: dict[str, Promise] = {
     "no_protection_need_shown": _("No protection need shown"),
     "non_binary": _("Non-binary"),
     "non_refoulement_only": _("Protection from return only"),
-    "none": _("None of these"),
+    "none": _("Nothing"),
     "not_applicable": _("Does not apply"),
     "not_assessed": _("Not assessed"),
     "not_defender": _("Not a defender"),
@@ -380,3 +388,31 @@ def term(identifier: object) -> str:
     if label is not None:
         return str(label)
     return key.replace("_", " ").capitalize()
+
+
+@cache
+def _catalogue_names() -> dict[str, str]:
+    return {entry["id"]: entry["name"] for entry in seed_programmes()}
+
+
+def programme_name(identifier: object) -> str:
+    """A seed catalogue programme by its name (a proper name, the same in every language)."""
+    return _catalogue_names().get(str(identifier)) or term(identifier)
+
+
+def in_words(text: object) -> str:
+    """
+    Put words in place of identifiers inside an English sentence from the engines.
+
+    The engines still write their reasons in English (their message keys are coming); until then
+    a reason at least names facts and programmes in words, and the page marks it ``lang="en"``.
+    """
+
+    def words(match: re.Match[str]) -> str:
+        identifier = match.group()
+        if identifier in _catalogue_names():
+            return _catalogue_names()[identifier]
+        return term(identifier)
+
+    with override("en"):
+        return IDENTIFIER.sub(words, str(text))

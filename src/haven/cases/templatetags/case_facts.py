@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from haven.cases.countries import country_name, country_names
 from haven.cases.models import CaseStatus, ConsentPurpose
-from haven.cases.vocabulary import TERMS, term
+from haven.cases.vocabulary import TERMS, in_words, programme_name, term
 from haven.reference import schema
 
 register = template.Library()
@@ -148,3 +148,15 @@ def language_names(codes: Any) -> str:
         except KeyError:
             names.append(str(code))
     return ", ".join(names)
+
+
+@register.filter
+def reason(text: Any) -> str:
+    """An engine's reason with facts and programmes named in words rather than identifiers."""
+    return in_words(text)
+
+
+@register.filter
+def programme(identifier: Any) -> str:
+    """A catalogue programme by its name."""
+    return programme_name(identifier)
