@@ -47,7 +47,7 @@ def test_the_invite_form_has_no_role_chosen_in_advance(coordinator, sign_in_as):
     page = client.get(reverse("members:list")).content.decode()
     refused = client.post(reverse("members:invite"), {"role": "", "username": ""})
 
-    assert "<option value=\"\" selected>" in page
+    assert '<option value="" selected>' in page
     assert refused.status_code == 400
     assert not Invitation.objects.exists()
 

@@ -349,9 +349,7 @@ def test_an_assessment_records_input_output_version_and_shows_the_tension(
     assert assessment.output["tension"]["actions"][0][:40] in page
     assert "A well-founded fear" in page
     table = page[page.index('id="protection"') :]
-    shown = [
-        table.index(f"<strong>{escape(term(name))}</strong>") for name in ELEMENT_QUESTIONS
-    ]
+    shown = [table.index(f"<strong>{escape(term(name))}</strong>") for name in ELEMENT_QUESTIONS]
     assert shown == sorted(shown), (
         "protection elements follow the legal order, outside country first"
     )

@@ -134,7 +134,9 @@ def demo(settings):
     logins = seed_all()
     harbour = Organisation.objects.get(slug="harbour-light")
     matching_run_create(
-        actor=None, organisation=harbour, windows=list(IntakeWindow.objects.filter(organisation=harbour))
+        actor=None,
+        organisation=harbour,
+        windows=list(IntakeWindow.objects.filter(organisation=harbour)),
     )
     return [login for login in logins if login.organisation.startswith("Harbour")]
 

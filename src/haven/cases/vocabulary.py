@@ -383,6 +383,8 @@ def term(identifier: object) -> str:
     An identifier missing from the table (a new catalogue entry, say) is shown as words rather
     than as a code; the schema test keeps the table complete for everything Haven itself defines.
     """
+    if identifier is None or identifier == "":
+        return ""
     key = str(identifier)
     label = TERMS.get(key)
     if label is not None:

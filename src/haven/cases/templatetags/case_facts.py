@@ -30,13 +30,25 @@ NOT_KNOWN = _("Not known")
 
 def _country_facts() -> frozenset[str]:
     """The names of the facts whose values are country codes, read from the facts schema."""
+    document = schema("case-facts")
+    definitions = document.get("$defs", {})
+
+    def resolved(spec: Any) -> Any:
+        if isinstance(spec, Mapping) and "$ref" in spec:
+            return definitions.get(str(spec["$ref"]).rsplit("/", 1)[-1], {})
+        return spec
+
+    def is_country(spec: Any) -> bool:
+        spec = resolved(spec)
+        return isinstance(spec, Mapping) and spec.get("pattern") == "^[A-Z]{2}$"
+
     names: set[str] = set()
 
     def walk(node: Any) -> None:
         if isinstance(node, Mapping):
             for name, spec in (node.get("properties") or {}).items():
-                items = spec.get("items", {}) if isinstance(spec, Mapping) else {}
-                if "^[A-Z]{2}$" in (spec.get("pattern"), items.get("pattern")):
+                items = resolved(spec).get("items") if isinstance(resolved(spec), Mapping) else None
+                if is_country(spec) or is_country(items):
                     names.add(name)
             for child in node.values():
                 walk(child)
@@ -44,7 +56,7 @@ def _country_facts() -> frozenset[str]:
             for child in node:
                 walk(child)
 
-    walk(schema("case-facts"))
+    walk(document)
     return frozenset(names)
 
 
@@ -98,6 +110,8 @@ def fact_value(value: Any, name: str = "") -> str:
         return str(NOT_KNOWN)
     if isinstance(value, bool):
         return str(YES if value else NO)
+    if name == "programme_id":
+        return programme_name(value)
     if name in COUNTRY_FACTS:
         return country_names(value) if isinstance(value, list) else country_name(value)
     if isinstance(value, list):
