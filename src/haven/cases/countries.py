@@ -134,7 +134,7 @@ class CountryListField(forms.CharField):
             return country_names(value)
         return value
 
-    def clean(self, value: object) -> list[str]:  # type: ignore[override]
+    def clean(self, value: object) -> list[str]:
         text = super().clean(value)
         if not text:
             return []

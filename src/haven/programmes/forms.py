@@ -40,12 +40,12 @@ def window_label(window: IntakeWindow) -> str:
     return str(WINDOW_LABEL) % {"programme": window.programme.name, "window": window.name}
 
 
-class WindowChoiceField(forms.ModelChoiceField):
+class WindowChoiceField(forms.ModelChoiceField[IntakeWindow]):
     def label_from_instance(self, obj: Any) -> str:
         return window_label(obj)
 
 
-class WindowsChoiceField(forms.ModelMultipleChoiceField):
+class WindowsChoiceField(forms.ModelMultipleChoiceField[IntakeWindow]):
     def label_from_instance(self, obj: Any) -> str:
         return window_label(obj)
 
