@@ -123,7 +123,7 @@ def test_a_caseworker_applies_consents_and_submits_through_the_screens(
         "programmes:application", kwargs={"application_id": application.pk}
     )
     page = client.get(created["Location"]).content.decode()
-    assert "Works in en (languages_required)." in page
+    assert "Works in en (Languages required)." in page
     assert "does not support asylum claims" in page
 
     client.post(

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django import template
+from django.db import models
 from django.utils import formats
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
@@ -128,22 +129,23 @@ def fact_value(value: Any, name: str = "") -> str:
     return _date(text) or text
 
 
+def _choice_label(choices: type[models.TextChoices], value: Any) -> str:
+    try:
+        return str(choices(str(value)).label)
+    except ValueError:
+        return term(value)
+
+
 @register.filter
 def case_status(value: Any) -> str:
     """The label of a case status value (as the lifecycle engine names it)."""
-    try:
-        return str(CaseStatus(str(value)).label)
-    except ValueError:
-        return term(value)
+    return _choice_label(CaseStatus, value)
 
 
 @register.filter
 def consent_purpose(value: Any) -> str:
     """The label of a consent's purpose."""
-    try:
-        return str(ConsentPurpose(str(value)).label)
-    except ValueError:
-        return term(value)
+    return _choice_label(ConsentPurpose, value)
 
 
 @register.filter
