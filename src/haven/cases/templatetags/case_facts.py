@@ -82,18 +82,6 @@ def terms(values: Any) -> str:
     return ", ".join(term(value) for value in values or ())
 
 
-@register.filter
-def country(code: Any) -> str:
-    """A country's name in the reader's language."""
-    return country_name(code)
-
-
-@register.filter
-def countries(codes: Any) -> str:
-    """Several countries' names in the reader's language."""
-    return country_names(codes)
-
-
 def _date(text: str) -> Any:
     try:
         return formats.date_format(datetime.date.fromisoformat(text), "DATE_FORMAT")
@@ -166,13 +154,9 @@ def language_names(codes: Any) -> str:
     return ", ".join(names)
 
 
-@register.filter
-def reason(text: Any) -> str:
-    """An engine's reason with facts and programmes named in words rather than identifiers."""
-    return in_words(text)
-
-
-@register.filter
-def programme(identifier: Any) -> str:
-    """A catalogue programme by its name."""
-    return programme_name(identifier)
+# Countries by name, engine reasons in words and catalogue programmes by name: the functions
+# themselves are the filters.
+register.filter("country", country_name)
+register.filter("countries", country_names)
+register.filter("reason", in_words)
+register.filter("programme", programme_name)
