@@ -19,6 +19,7 @@ import pytest
 from django.urls import Resolver404, resolve
 
 from haven.accounts import totp
+from haven.accounts.acting import SYSTEM
 from haven.demo import seed_all
 from haven.demo.platform import DEMO_PASSWORD
 from haven.organisations.models import Organisation
@@ -136,7 +137,7 @@ def demo(settings):
     logins = seed_all()
     harbour = Organisation.objects.get(slug="harbour-light")
     matching_run_create(
-        actor=None,
+        membership=SYSTEM,
         organisation=harbour,
         windows=list(IntakeWindow.objects.filter(organisation=harbour)),
     )

@@ -79,9 +79,13 @@ EVENT_LABELS: dict[EventType, Promise] = {
     EventType.PERSECUTOR_REACH_UPDATED: _("Persecutor's reach changed"),
     EventType.HOST_PARTNER_ASSIGNED: _("Host partner given access"),
     EventType.APPLICATION_ELIGIBILITY_CHECKED: _("Eligibility checked again"),
+    EventType.API_TOKEN_CREATED: _("API token made"),
+    EventType.API_TOKEN_REVOKED: _("API token revoked"),
+    EventType.API_CALLED: _("API used"),
 }
 
 OBJECT_LABELS: dict[str, Promise] = {
+    "api_token": _("API token"),
     "application": _("application"),
     "case": _("case"),
     "intake_window": _("intake window"),
