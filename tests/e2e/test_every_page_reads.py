@@ -70,7 +70,10 @@ def _route(path: str) -> str | None:
 
 
 def _links(page, base: str) -> list[str]:
-    hrefs = page.eval_on_selector_all("a[href]", "links => links.map(link => link.href)")
+    # A link marked ``download`` fetches a file (a report's CSV), not a page to read.
+    hrefs = page.eval_on_selector_all(
+        "a[href]:not([download])", "links => links.map(link => link.href)"
+    )
     found = []
     for href in hrefs:
         url, _fragment = urldefrag(href)
