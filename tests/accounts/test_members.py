@@ -41,6 +41,18 @@ def test_a_coordinator_creates_an_invitation_link_shown_once(coordinator, sign_i
     assert AuditEvent.objects.filter(event_type=EventType.INVITATION_CREATED.value).count() == 1
 
 
+def test_the_invite_form_has_no_role_chosen_in_advance(coordinator, sign_in_as):
+    """A role is granted by a choice, never by leaving a default as it was (issue 15)."""
+    client = sign_in_as(coordinator)
+
+    page = client.get(reverse("members:list")).content.decode()
+    refused = client.post(reverse("members:invite"), {"role": "", "username": ""})
+
+    assert '<option value="" selected>' in page
+    assert refused.status_code == 400
+    assert not Invitation.objects.exists()
+
+
 def test_accepting_creates_the_member_and_leads_to_enrolment(client, coordinator):
     """The invited person picks a name and password, then must enrol a second factor."""
     _invitation, token = invite(coordinator)

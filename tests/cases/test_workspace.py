@@ -11,6 +11,7 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from haven.audit.events import EventType
 from haven.audit.models import AuditEvent
@@ -26,6 +27,7 @@ from haven.cases.models import (
     Threat,
 )
 from haven.cases.services import consent_record, threat_record
+from haven.cases.vocabulary import term
 from haven.domain.protection import ELEMENT_QUESTIONS
 from haven.organisations.models import Role
 from tests.acting import acting
@@ -123,14 +125,31 @@ def test_a_field_too_long_is_refused_and_nothing_is_saved(organisation, casework
     assert events(EventType.CASE_OPENED).count() == 0
 
 
-def test_a_bad_country_code_is_refused_with_its_field(organisation, caseworker, sign_in_as):
-    """A nationality that is not a two-letter code is named in the message; nothing is saved."""
+def test_an_unknown_country_name_is_refused_with_its_field(organisation, caseworker, sign_in_as):
+    """A nationality that names no country is quoted back in the message; nothing is saved."""
     client = sign_in_as(caseworker)
 
-    response = client.post(reverse("cases:intake"), intake_data(nationalities="Colombia"))
+    response = client.post(reverse("cases:intake"), intake_data(nationalities="Atlantis"))
 
-    assert "two-letter country code" in response.content.decode()
+    assert response.status_code == 200
+    assert "We do not know a country called “Atlantis”" in response.content.decode()
     assert Case.objects.count() == 0
+
+
+def test_countries_are_typed_by_name_in_the_readers_language(organisation, caseworker, sign_in_as):
+    """Names in Spanish, without accents or capitals, and plain codes all become ISO codes."""
+    client = sign_in_as(caseworker)
+    client.cookies["django_language"] = "es"
+
+    response = client.post(
+        reverse("cases:intake"),
+        intake_data(nationalities="colombia; Peru; VE", current_country="Mexico"),
+    )
+
+    assert response.status_code == 302
+    defender = Case.objects.get().facts["defender"]
+    assert defender["nationalities"] == ["CO", "PE", "VE"]
+    assert defender["current_country"] == "MX"
 
 
 def test_logging_a_threat_encrypts_it_and_puts_it_on_the_timeline(
@@ -169,7 +188,7 @@ def test_logging_a_threat_encrypts_it_and_puts_it_on_the_timeline(
         stored = " ".join(str(value) for value in cursor.fetchone())
     assert "canary-threat" not in stored and "death_threat" not in stored
     page = client.get(reverse("cases:detail", kwargs={"case_id": case.pk})).content.decode()
-    assert narrative in page and "death_threat" in page
+    assert narrative in page and "Death threat" in page and "death_threat" not in page
     assert events(EventType.THREAT_RECORDED).count() == 1
 
 
@@ -329,11 +348,9 @@ def test_an_assessment_records_input_output_version_and_shows_the_tension(
     assert Case.objects.get(pk=case.pk).risk_views_diverge is True
     assert "Tension between the two regimes" in page
     assert assessment.output["tension"]["actions"][0][:40] in page
-    assert "well founded fear" in page
+    assert "A well-founded fear" in page
     table = page[page.index('id="protection"') :]
-    shown = [
-        table.index(f"<strong>{name.replace('_', ' ')}</strong>") for name in ELEMENT_QUESTIONS
-    ]
+    shown = [table.index(f"<strong>{escape(term(name))}</strong>") for name in ELEMENT_QUESTIONS]
     assert shown == sorted(shown), (
         "protection elements follow the legal order, outside country first"
     )
@@ -414,15 +431,18 @@ def test_a_photo_is_stored_encrypted_without_gps_and_downloaded_as_an_attachment
 
 
 def test_a_facts_section_is_edited_and_checked(organisation, caseworker, sign_in_as):
-    """The context section saves a valid country and refuses a malformed one."""
+    """The context section saves a country typed by name and refuses a name that is no country."""
     case = assigned_case(organisation, caseworker)
     client = sign_in_as(caseworker)
     url = reverse("cases:facts_section", kwargs={"case_id": case.pk, "section": "context"})
 
-    bad = client.post(url, {"country": "Colombia"})
-    good = client.post(url, {"country": "CO", "civic_space": "repressed", "armed_conflict": "true"})
+    bad = client.post(url, {"country": "Narnia"})
+    good = client.post(
+        url, {"country": "Colombia", "civic_space": "repressed", "armed_conflict": "true"}
+    )
 
     assert bad.status_code == 200
+    assert "We do not know a country called “Narnia”" in bad.content.decode()
     assert good.status_code == 302
     assert Case.objects.get(pk=case.pk).facts["context"] == {
         "country": "CO",

@@ -179,6 +179,7 @@ def test_the_workspace_without_javascript(
 
     take_in_a_defender(page, live_server)
     page.wait_for_url("**/cases/*/")
+    page.click("#add-note summary")  # forms open where they are used, in <details>, without JS
     page.fill("#id_body", "Called back on the safe line; fictional.")
     page.click("#add-note button[type=submit]")
     page.wait_for_url("**/cases/*/")

@@ -444,5 +444,5 @@ def test_the_review_explains_each_tier(organisation, coordinator):
     )
 
     [row] = review.placements
-    assert row.tier_reason.startswith("low risk, emergency urgency")
+    assert row.tier_reason.startswith("risk Low, urgency Emergency")
     assert "no assessment recorded" in row.tier_reason

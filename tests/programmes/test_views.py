@@ -41,9 +41,9 @@ def test_a_coordinator_edits_a_programme_and_the_change_is_audited(
     }
     data |= {
         "places_per_year": "12",
-        "eligible_nationalities": "any",
+        "eligible_nationalities": "",
         "languages_required": "en, FR",
-        "host_countries": "nl",
+        "host_countries": "netherlands; Georgia",
         "provides": "housing, psychosocial",
         "requires_return_intent": "true",
         "family_allowed": "true",
@@ -58,25 +58,27 @@ def test_a_coordinator_edits_a_programme_and_the_change_is_audited(
     programme.refresh_from_db()
     assert programme.places_per_year == 12
     assert programme.languages_required == ["en", "fr"]
+    assert programme.host_countries == ["NL", "GE"]
+    assert programme.eligible_nationalities is None
     assert programme.organisation == organisation
     event = AuditEvent.objects.get(event_type=EventType.PROGRAMME_UPDATED)
-    assert event.data["fields"] == ["languages_required", "places_per_year"]
+    assert event.data["fields"] == ["host_countries", "languages_required", "places_per_year"]
 
 
 def test_a_bad_code_in_the_edit_form_is_a_400_and_changes_nothing(
     organisation, coordinator, sign_in_as
 ):
-    """An invalid country code is answered 400 with the message; the programme is unchanged."""
+    """A name that is no country is answered 400 with the message; the programme is unchanged."""
     programme = make_programme(organisation)
     client = sign_in_as(coordinator)
 
     response = client.post(
         reverse("programmes:edit", kwargs={"programme_id": programme.pk}),
-        {"name": "X", "kind": "respite", "scope": "regional", "host_countries": "Netherlands"},
+        {"name": "X", "kind": "respite", "scope": "regional", "host_countries": "Lilliput"},
     )
 
     assert response.status_code == 400
-    assert "Not a valid code" in response.content.decode()
+    assert "We do not know a country called “Lilliput”" in response.content.decode()
     programme.refresh_from_db()
     assert programme.kind == "temporary_relocation"
 
@@ -122,7 +124,7 @@ def test_a_caseworker_applies_consents_and_submits_through_the_screens(
         "programmes:application", kwargs={"application_id": application.pk}
     )
     page = client.get(created["Location"]).content.decode()
-    assert "Works in en (languages_required)." in page
+    assert "Works in en (Languages required)." in page
     assert "does not support asylum claims" in page
 
     client.post(

@@ -3,7 +3,11 @@
 from django.http import HttpRequest
 
 from haven.accounts.selectors import memberships_of
-from haven.organisations.policy import permissions_of
+from haven.organisations.policy import Permission, permissions_of
+
+# Templates ask ``Permission.CASE_EDIT in haven_permissions``; a template would call the enum class
+# itself, so pages get its members by name instead (a typo then shows nothing, never a raw string).
+PERMISSIONS_BY_NAME = {permission.name: permission for permission in Permission}
 
 
 def membership(request: HttpRequest) -> dict[str, object]:
@@ -16,4 +20,5 @@ def membership(request: HttpRequest) -> dict[str, object]:
         "haven_membership": current,
         "haven_permissions": {permission.value for permission in permissions_of(current)},
         "haven_other_memberships": others,
+        "Permission": PERMISSIONS_BY_NAME,
     }

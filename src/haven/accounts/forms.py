@@ -27,7 +27,10 @@ class EnrolmentCodeForm(forms.Form):
 
 
 class InvitationForm(forms.Form):
-    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    # No role is chosen in advance: granting one must be a decision, never a default left as is.
+    role = forms.ChoiceField(
+        label=_("Role"), choices=[("", _("Choose a role")), *Role.choices], required=True
+    )
     username = forms.CharField(
         label=_("Username (optional)"),
         required=False,

@@ -14,11 +14,12 @@ from collections.abc import Mapping
 from typing import Any
 
 from django import forms
-from django.core.validators import RegexValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from haven.cases.countries import COUNTRY_LIST_HELP, CountryField, CountryListField
 from haven.cases.models import CASE_STATUS_CHOICES, CaseStatus, ConsentPurpose, Urgency
+from haven.cases.vocabulary import TERMS, term
 from haven.reference import schema
 
 UNKNOWN = ("", _("Not known"))
@@ -29,12 +30,12 @@ RISK_LEVELS = [
     ("critical", _("Critical")),
 ]
 FUTURE_DATE = _("This date is in the future; a past event cannot be.")
-COUNTRY_CODE = RegexValidator(r"^[A-Z]{2}$", _("Use a two-letter country code, e.g. CO."))
 FIELD_SEPARATOR = "__"
 
 
-def _label(name: str) -> str:
-    return name.replace("_", " ").capitalize()
+def _label(name: str) -> Any:
+    """The translated label of a schema name or value (lazy, so each reader gets their language)."""
+    return TERMS.get(name) or term(name)
 
 
 def _resolve(spec: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -42,18 +43,6 @@ def _resolve(spec: Mapping[str, Any]) -> Mapping[str, Any]:
     if reference:
         return dict(schema("case-facts")["$defs"][reference.rsplit("/", 1)[-1]])
     return spec
-
-
-class CountryListField(forms.CharField):
-    """Country codes separated by commas or spaces, e.g. "CO, VE"."""
-
-    def to_python(self, value: Any) -> list[str]:  # type: ignore[override]
-        text = super().to_python(value) or ""
-        return [code.upper() for code in re.split(r"[\s,]+", text) if code]
-
-    def validate(self, value: Any) -> None:
-        for code in value:
-            COUNTRY_CODE(code)
 
 
 class LanguageListField(forms.CharField):
@@ -97,7 +86,7 @@ def field_for(name: str, spec: Mapping[str, Any]) -> forms.Field | None:
             label=label, required=False, widget=forms.DateInput(attrs={"type": "date"})
         )
     if kind == "string" and spec.get("pattern") == "^[A-Z]{2}$":
-        return forms.CharField(label=label, required=False, max_length=2, validators=[COUNTRY_CODE])
+        return CountryField(label=label, required=False, max_length=100)
     if kind == "string":
         return forms.CharField(label=label, required=False, max_length=spec.get("maxLength", 200))
     if kind == "array":
@@ -110,9 +99,7 @@ def field_for(name: str, spec: Mapping[str, Any]) -> forms.Field | None:
                 widget=forms.CheckboxSelectMultiple,
             )
         if items.get("pattern") == "^[A-Z]{2}$":
-            return CountryListField(
-                label=label, required=False, help_text=_("Comma-separated codes.")
-            )
+            return CountryListField(label=label, required=False, help_text=COUNTRY_LIST_HELP)
         if items.get("pattern") == "^[a-z]{2}$":
             return LanguageListField(
                 label=label, required=False, help_text=_("Comma-separated codes.")
@@ -164,12 +151,7 @@ def initial_from_object(data: Mapping[str, Any] | None, prefix: str = "") -> dic
     for key, value in (data or {}).items():
         if isinstance(value, dict):
             initial.update(initial_from_object(value, prefix=f"{prefix}{key}{FIELD_SEPARATOR}"))
-        elif (
-            isinstance(value, list)
-            and value
-            and isinstance(value[0], str)
-            and key in ("nationalities", "languages")
-        ):
+        elif isinstance(value, list) and value and isinstance(value[0], str) and key == "languages":
             initial[prefix + key] = ", ".join(value)
         else:
             initial[prefix + key] = value
@@ -274,16 +256,9 @@ class IntakeForm(SubmissionTokenMixin):
         label=_("Urgency"), choices=Urgency.choices, initial=Urgency.ROUTINE
     )
     nationalities = CountryListField(
-        label=_("Nationalities"),
-        required=False,
-        help_text=_("Comma-separated country codes, e.g. CO."),
+        label=_("Nationalities"), required=False, help_text=COUNTRY_LIST_HELP
     )
-    current_country = forms.CharField(
-        label=_("Where the defender is now"),
-        required=False,
-        max_length=2,
-        validators=[COUNTRY_CODE],
-    )
+    current_country = CountryField(label=_("Where the defender is now"), required=False)
     profiles = field_for(
         "profiles", schema("case-facts")["properties"]["defender"]["properties"]["profiles"]
     )

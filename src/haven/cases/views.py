@@ -200,6 +200,7 @@ def case_detail(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
     context = {
         "case": case,
         "facts": records.facts(case),
+        "records": records,
         "timeline": records.timeline(),
         "assessments": sorted(records.assessments, key=lambda a: a.recorded_at, reverse=True),
         "assignments": records.assignments,

@@ -15,6 +15,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from haven.cases.countries import COUNTRY_LIST_HELP, CountryListField
 from haven.organisations.models import Membership
 from haven.programmes.models import (
     ApplicationRoute,
@@ -26,11 +27,37 @@ from haven.programmes.models import (
     ProgrammeScope,
 )
 
-COUNTRY_CODE = re.compile(r"^[A-Z]{2}$")
 LANGUAGE_CODE = re.compile(r"^[a-z]{2}$")
 CATALOGUE_CODE = re.compile(r"^[a-z0-9_]{1,60}$")
 NOT_RECORDED = "unknown"
-ANY = "any"
+
+
+WINDOW_LABEL = _("%(programme)s: %(window)s")
+
+
+def window_label(window: IntakeWindow) -> str:
+    """An intake window named with its programme: window names such as "Spring" repeat."""
+    return str(WINDOW_LABEL) % {"programme": window.programme.name, "window": window.name}
+
+
+class WindowChoiceField(forms.ModelChoiceField[IntakeWindow]):
+    def label_from_instance(self, obj: Any) -> str:
+        return window_label(obj)
+
+
+class WindowsChoiceField(forms.ModelMultipleChoiceField[IntakeWindow]):
+    def label_from_instance(self, obj: Any) -> str:
+        return window_label(obj)
+
+
+class AnyCountryListField(CountryListField):
+    """Countries by name, where an empty answer means every country (stored as ``None``)."""
+
+    def prepare_value(self, value: Any) -> Any:
+        return "" if value is None else super().prepare_value(value)
+
+    def clean(self, value: Any) -> list[str] | None:  # type: ignore[override]
+        return super().clean(value) or None
 
 
 class CodeListField(forms.CharField):
@@ -87,11 +114,8 @@ class ProgrammeForm(forms.Form):
     )
     kind = forms.ChoiceField(label=_("Kind"), choices=ProgrammeKind.choices)
     scope = forms.ChoiceField(label=_("Scope"), choices=ProgrammeScope.choices)
-    host_countries = CodeListField(
-        label=_("Host countries"),
-        pattern=COUNTRY_CODE,
-        upper=True,
-        help_text=_("ISO country codes, separated by commas, e.g. NL, DE."),
+    host_countries = CountryListField(
+        label=_("Host countries"), required=False, help_text=COUNTRY_LIST_HELP
     )
     host_cities = forms.CharField(
         label=_("Host cities"),
@@ -109,14 +133,15 @@ class ProgrammeForm(forms.Form):
         label=_("Eligible profiles"),
         pattern=CATALOGUE_CODE,
         null_word=NOT_RECORDED,
-        help_text=_('Profile codes such as any_hrd, journalist; "unknown" if not recorded.'),
+        help_text=_('Catalogue profile codes, separated by commas; "unknown" if not recorded.'),
     )
-    eligible_nationalities = CodeListField(
+    eligible_nationalities = AnyCountryListField(
         label=_("Eligible nationalities"),
-        pattern=COUNTRY_CODE,
-        upper=True,
-        null_word=ANY,
-        help_text=_('ISO country codes; "any" when the programme takes every nationality.'),
+        required=False,
+        help_text=_(
+            "Type each country's name, separated by semicolons; leave empty when the programme "
+            "takes every nationality."
+        ),
     )
     languages_required = CodeListField(
         label=_("Languages required"),
@@ -240,7 +265,7 @@ class ApplicationForm(forms.Form):
     """Start an application of a case to a programme of the member's own catalogue."""
 
     programme = forms.ModelChoiceField(label=_("Programme"), queryset=Programme.objects.none())
-    intake_window = forms.ModelChoiceField(
+    intake_window = WindowChoiceField(
         label=_("Intake window"),
         queryset=IntakeWindow.objects.none(),
         required=False,
@@ -258,7 +283,7 @@ class ApplicationForm(forms.Form):
     def __init__(self, *args: Any, programmes: Any, windows: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["programme"].queryset = programmes  # type: ignore[attr-defined]
-        self.fields["intake_window"].queryset = windows  # type: ignore[attr-defined]
+        self.fields["intake_window"].queryset = windows.select_related("programme")  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -269,11 +294,12 @@ class ApplicationForm(forms.Form):
 
 
 class PersecutorReachForm(forms.Form):
-    host_countries = CodeListField(
+    host_countries = CountryListField(
         label=_("Host countries the persecutor can reach"),
-        pattern=COUNTRY_CODE,
-        upper=True,
-        help_text=_("ISO country codes, separated by commas. No placement there is ever proposed."),
+        required=False,
+        help_text=_(
+            "Type each country's name, separated by semicolons. No placement there is ever proposed."
+        ),
     )
 
 
@@ -288,7 +314,7 @@ class ApplicationFilterForm(forms.Form):
 
 
 class MatchingRunForm(forms.Form):
-    windows = forms.ModelMultipleChoiceField(
+    windows = WindowsChoiceField(
         label=_("Intake windows"),
         queryset=IntakeWindow.objects.none(),
         widget=forms.CheckboxSelectMultiple,
@@ -303,7 +329,7 @@ class MatchingRunForm(forms.Form):
 
     def __init__(self, *args: Any, windows: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["windows"].queryset = windows  # type: ignore[attr-defined]
+        self.fields["windows"].queryset = windows.select_related("programme")  # type: ignore[attr-defined]
 
 
 class HostPartnerForm(forms.Form):

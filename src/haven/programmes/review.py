@@ -11,6 +11,8 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from haven.cases.models import Urgency
+from haven.cases.vocabulary import term
 from haven.domain.matching.explanation import NO_OPTIONS
 from haven.organisations.models import Membership
 from haven.programmes.matching_problem import (
@@ -51,11 +53,14 @@ RISK_SOURCES = {
 }
 
 
+TIER_WORDS = _("risk %(risk)s, urgency %(urgency)s")
+
+
 def tier_reason(tier: int, risk_source: str | None) -> str:
     """Why a case has its tier, in words: its risk, where that risk comes from, its urgency."""
     risk_level, urgency = tier_parts(tier)
     source = RISK_SOURCES.get(risk_source or "", "")
-    text = _("%(risk)s risk, %(urgency)s urgency") % {"risk": risk_level, "urgency": urgency}
+    text = TIER_WORDS % {"risk": term(risk_level), "urgency": Urgency(urgency).label}
     return f"{text} ({source})" if source else str(text)
 
 

@@ -13,6 +13,7 @@ from haven.accounts.requests import HavenRequest, acting_member
 from haven.audit.events import EventType
 from haven.audit.selectors import AuditFilter, actor_names, audit_event_list
 from haven.organisations.policy import Permission
+from haven.web.audit_labels import EVENT_LABELS, event_label, object_label
 
 PAGE_SIZE = 50
 
@@ -23,7 +24,7 @@ class AuditFilterForm(forms.Form):
     event_type = forms.ChoiceField(
         label=_("Event"),
         required=False,
-        choices=[("", _("Any"))] + [(e.value, e.value) for e in EventType],
+        choices=[("", _("Any"))] + [(e.value, EVENT_LABELS[e]) for e in EventType],
     )
     actor = forms.ChoiceField(label=_("Who"), required=False, choices=[("", _("Anyone"))])
     object_id = forms.CharField(label=_("Object id"), required=False, max_length=64)
@@ -62,6 +63,8 @@ def event_list(request: HavenRequest) -> HttpResponse:
     page = Paginator(audit_event_list(member, filters), PAGE_SIZE).get_page(request.GET.get("page"))
     for event in page:
         event.actor_name = names.get(str(event.actor_id), "")  # type: ignore[attr-defined]
+        event.label = event_label(event.event_type)  # type: ignore[attr-defined]
+        event.object_label = object_label(event.object_type)  # type: ignore[attr-defined]
     query = request.GET.copy()
     query.pop("page", None)
     return render(

@@ -21,6 +21,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.forms",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
@@ -28,6 +29,7 @@ INSTALLED_APPS = [
     "csp",
     "django_tasks",
     "django_tasks_db",
+    "django_countries",
     "haven.web",
     "haven.organisations",
     "haven.accounts",
@@ -62,6 +64,8 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "haven.config.urls"
 WSGI_APPLICATION = "haven.config.wsgi.application"
+
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 TEMPLATES = [
     {
