@@ -18,7 +18,7 @@ from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from haven.cases.countries import country_name, country_names
-from haven.cases.models import CaseStatus, ConsentPurpose
+from haven.cases.models import CASE_STATUS_LABELS, CaseStatus, ConsentPurpose
 from haven.cases.vocabulary import TERMS, in_words, programme_name, term
 from haven.reference import schema
 
@@ -127,7 +127,10 @@ def _choice_label(choices: type[models.TextChoices], value: Any) -> str:
 @register.filter
 def case_status(value: Any) -> str:
     """The label of a case status value (as the lifecycle engine names it)."""
-    return _choice_label(CaseStatus, value)
+    try:
+        return str(CASE_STATUS_LABELS[CaseStatus(str(value))])
+    except ValueError:
+        return term(value)
 
 
 @register.filter
