@@ -10,7 +10,7 @@ and the tests check that both agree.
 
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from haven.cases.models import Assignment, BreakGlassGrant, Case
@@ -47,19 +47,23 @@ def supervises_all_cases(membership: Membership) -> bool:
 
 
 def visible_cases_filter(membership: Membership) -> Q:
-    """Return the SQL condition for the cases ``membership`` may see (erased ones included)."""
+    """
+    Return the SQL condition for the cases ``membership`` may see (erased ones included).
+
+    Written as one semi-join, ``id IN (assigned UNION broken into)``, rather than an OR of two
+    correlated EXISTS: the planner estimates the set from the member's own assignment and grant
+    rows, so it keeps walking the list's index instead of guessing that most of the table matches.
+    """
     same_organisation = Q(organisation_id=membership.organisation_id)
     if supervises_all_cases(membership):
         return same_organisation
-    assigned = Exists(
-        Assignment.objects.filter(case_id=OuterRef("pk"), membership_id=membership.pk)
+    assigned = Assignment.objects.filter(membership_id=membership.pk).order_by().values("case_id")
+    broke_glass = (
+        BreakGlassGrant.objects.filter(membership_id=membership.pk, expires_at__gt=timezone.now())
+        .order_by()
+        .values("case_id")
     )
-    broke_glass = Exists(
-        BreakGlassGrant.objects.filter(
-            case_id=OuterRef("pk"), membership_id=membership.pk, expires_at__gt=timezone.now()
-        )
-    )
-    return same_organisation & (Q(assigned) | Q(broke_glass))
+    return same_organisation & Q(pk__in=assigned.union(broke_glass))
 
 
 def may_see_case(membership: Membership, permission: Permission, case: Any) -> bool:

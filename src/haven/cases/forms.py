@@ -439,4 +439,8 @@ class ListFilterForm(forms.Form):
     )
     mine = forms.BooleanField(label=_("Only my cases"), required=False)
     closed = forms.BooleanField(label=_("Include closed"), required=False)
-    page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    # Keyset pagination (cases.pagination): the case a page starts after or ends before, or the
+    # last page. A cursor that is not a case of the list starts at the first page.
+    after = forms.UUIDField(required=False, widget=forms.HiddenInput)
+    before = forms.UUIDField(required=False, widget=forms.HiddenInput)
+    last = forms.BooleanField(required=False, widget=forms.HiddenInput)

@@ -11,7 +11,6 @@ import uuid
 from typing import Any
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -23,6 +22,7 @@ from django.views.decorators.http import require_POST
 from haven.accounts.access import requires, requires_recent_second_factor
 from haven.cases import forms, selectors, services
 from haven.cases.models import Case, CaseStatus
+from haven.cases.pagination import COUNT_CAP
 from haven.cases.services import CaseError, DuplicateSubmissionError
 from haven.domain.lifecycle import CASE_MACHINE, REQUIREMENT_DESCRIPTIONS, Requirement
 from haven.domain.lifecycle import CaseStatus as Lifecycle
@@ -77,24 +77,26 @@ def case_list(request: HttpRequest) -> HttpResponse:
                 selectors.visible_cases(membership).filter(defenders__in=defenders).distinct()
             )
         )
-    cases = selectors.with_assignees(
-        selectors.case_list(
-            membership,
-            statuses=cleaned.get("status") or None,
-            urgency=cleaned.get("urgency") or None,
-            assigned_to_me=bool(cleaned.get("mine")),
-            include_closed=bool(cleaned.get("closed")),
-        )
+    page = selectors.case_list_page(
+        membership,
+        statuses=cleaned.get("status") or None,
+        urgency=cleaned.get("urgency") or None,
+        assigned_to_me=bool(cleaned.get("mine")),
+        include_closed=bool(cleaned.get("closed")),
+        after=cleaned.get("after"),
+        before=cleaned.get("before"),
+        last=bool(cleaned.get("last")),
     )
-    page = Paginator(cases, selectors.CASES_PER_PAGE).get_page(cleaned.get("page") or 1)
     query = request.GET.copy()
-    query.pop("page", None)
+    for cursor in ("after", "before", "last"):
+        query.pop(cursor, None)
     context = {
         "filters": filters,
         "search": search,
         "search_results": search_results,
         "page": page,
         "query": query.urlencode(),
+        "count_cap": COUNT_CAP,
     }
     template = (
         "cases/_case_table.html" if request.headers.get("HX-Request") else "cases/case_list.html"
