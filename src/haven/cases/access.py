@@ -10,7 +10,7 @@ and the tests check that both agree.
 
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from haven.cases.models import Assignment, BreakGlassGrant, Case
@@ -50,20 +50,26 @@ def visible_cases_filter(membership: Membership) -> Q:
     """
     Return the SQL condition for the cases ``membership`` may see (erased ones included).
 
-    Written as one semi-join, ``id IN (assigned UNION broken into)``, rather than an OR of two
-    correlated EXISTS: the planner estimates the set from the member's own assignment and grant
-    rows, so it keeps walking the list's index instead of guessing that most of the table matches.
+    The assignment test is one ``EXISTS``, which PostgreSQL turns into a semi-join planned from
+    the member's own assignment statistics (and SQLite probes per row along the list's index).
+    The live break-glass grants, rare and short, are read first as a list of case ids: an ``OR``
+    of two correlated ``EXISTS``, as this used to be, cannot become a join, and the planner then
+    guesses that most of the table matches (issue 17).
     """
     same_organisation = Q(organisation_id=membership.organisation_id)
     if supervises_all_cases(membership):
         return same_organisation
-    assigned = Assignment.objects.filter(membership_id=membership.pk).order_by().values("case_id")
-    broke_glass = (
-        BreakGlassGrant.objects.filter(membership_id=membership.pk, expires_at__gt=timezone.now())
-        .order_by()
-        .values("case_id")
+    assigned = Q(
+        Exists(Assignment.objects.filter(case_id=OuterRef("pk"), membership_id=membership.pk))
     )
-    return same_organisation & Q(pk__in=assigned.union(broke_glass))
+    broken_into = list(
+        BreakGlassGrant.objects.filter(
+            membership_id=membership.pk, expires_at__gt=timezone.now()
+        ).values_list("case_id", flat=True)
+    )
+    if broken_into:
+        return same_organisation & (assigned | Q(pk__in=broken_into))
+    return same_organisation & assigned
 
 
 def may_see_case(membership: Membership, permission: Permission, case: Any) -> bool:
