@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from haven.cases.models import CaseStatus, ConsentPurpose, Urgency
+from haven.cases.pagination import KeysetCursorForm
 from haven.reference import schema
 
 UNKNOWN = ("", _("Not known"))
@@ -430,7 +431,7 @@ class SearchForm(forms.Form):
     value = forms.CharField(label=_("Exact value"), max_length=300)
 
 
-class ListFilterForm(forms.Form):
+class ListFilterForm(KeysetCursorForm):
     status = forms.MultipleChoiceField(
         label=_("Status"), required=False, choices=CaseStatus.choices[:-1]
     )
@@ -439,8 +440,3 @@ class ListFilterForm(forms.Form):
     )
     mine = forms.BooleanField(label=_("Only my cases"), required=False)
     closed = forms.BooleanField(label=_("Include closed"), required=False)
-    # Keyset pagination (cases.pagination): the case a page starts after or ends before, or the
-    # last page. A cursor that is not a case of the list starts at the first page.
-    after = forms.UUIDField(required=False, widget=forms.HiddenInput)
-    before = forms.UUIDField(required=False, widget=forms.HiddenInput)
-    last = forms.BooleanField(required=False, widget=forms.HiddenInput)

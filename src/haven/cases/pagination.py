@@ -19,9 +19,40 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
+from django import forms
 from django.db.models import F, OrderBy, Q, QuerySet
+from django.http import QueryDict
 
 COUNT_CAP = 1_000
+CURSOR_PARAMETERS = ("after", "before", "last")
+
+
+class KeysetCursorForm(forms.Form):
+    """
+    The page a list shows: after or before one of its rows, or the last page. A cursor that is
+    not a row of the list starts at the first page, and a malformed one is ignored the same way.
+    """
+
+    after = forms.UUIDField(required=False, widget=forms.HiddenInput)
+    before = forms.UUIDField(required=False, widget=forms.HiddenInput)
+    last = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+
+def cursor_arguments(cleaned: dict[str, Any]) -> dict[str, Any]:
+    """``keyset_page``'s cursor arguments from a ``KeysetCursorForm``'s cleaned data."""
+    return {
+        "after": cleaned.get("after"),
+        "before": cleaned.get("before"),
+        "last": bool(cleaned.get("last")),
+    }
+
+
+def query_without_cursor(query: QueryDict) -> str:
+    """The list's other parameters (its filters), for the links to other pages."""
+    kept = query.copy()
+    for parameter in CURSOR_PARAMETERS:
+        kept.pop(parameter, None)
+    return kept.urlencode()
 
 
 @dataclass(frozen=True)
@@ -57,6 +88,8 @@ class KeysetPage:
     #: How many rows the whole list has, counted up to ``COUNT_CAP`` (see ``count_is_capped``).
     count: int
     count_is_capped: bool
+    #: The cap the count stopped at, for "more than 1,000".
+    cap: int = COUNT_CAP
 
     @property
     def first_id(self) -> Any:
@@ -119,6 +152,7 @@ def keyset_page(
         has_next=more if forward else started_elsewhere,
         count=min(count, COUNT_CAP),
         count_is_capped=count > COUNT_CAP,
+        cap=COUNT_CAP,
     )
 
 

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 from haven.accounts.access import requires, requires_recent_second_factor
 from haven.cases import forms, selectors, services
 from haven.cases.models import Case, CaseStatus
-from haven.cases.pagination import COUNT_CAP
+from haven.cases.pagination import cursor_arguments, query_without_cursor
 from haven.cases.services import CaseError, DuplicateSubmissionError
 from haven.domain.lifecycle import CASE_MACHINE, REQUIREMENT_DESCRIPTIONS, Requirement
 from haven.domain.lifecycle import CaseStatus as Lifecycle
@@ -83,20 +83,14 @@ def case_list(request: HttpRequest) -> HttpResponse:
         urgency=cleaned.get("urgency") or None,
         assigned_to_me=bool(cleaned.get("mine")),
         include_closed=bool(cleaned.get("closed")),
-        after=cleaned.get("after"),
-        before=cleaned.get("before"),
-        last=bool(cleaned.get("last")),
+        **cursor_arguments(cleaned),
     )
-    query = request.GET.copy()
-    for cursor in ("after", "before", "last"):
-        query.pop(cursor, None)
     context = {
         "filters": filters,
         "search": search,
         "search_results": search_results,
         "page": page,
-        "query": query.urlencode(),
-        "count_cap": COUNT_CAP,
+        "query": query_without_cursor(request.GET),
     }
     template = (
         "cases/_case_table.html" if request.headers.get("HX-Request") else "cases/case_list.html"
