@@ -48,14 +48,20 @@ def test_the_command_refuses_with_non_demo_settings(db, capsys):
     assert "only seeded with the demo settings" in capsys.readouterr().err
 
 
-def test_the_command_seeds_a_fresh_data_folder_and_prints_logins(tmp_path):
-    """On a fresh machine ``haven demo --no-serve`` migrates, seeds and prints the logins."""
+def fresh_demo_environment(tmp_path) -> dict[str, str]:
+    """This process's environment without its test settings, and an empty data folder."""
     env = {
         key: value
         for key, value in os.environ.items()
         if key not in {"DJANGO_SETTINGS_MODULE", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     }
     env["HAVEN_DATA_DIR"] = str(tmp_path / "data")
+    return env
+
+
+def test_the_command_seeds_a_fresh_data_folder_and_prints_logins(tmp_path):
+    """On a fresh machine ``haven demo --no-serve`` migrates, seeds and prints the logins."""
+    env = fresh_demo_environment(tmp_path)
 
     result = subprocess.run(
         [sys.executable, "-m", "haven", "demo", "--no-serve"],
@@ -87,12 +93,7 @@ def free_port() -> int:
 
 def test_the_demo_is_served_by_gunicorn_and_stops_on_ctrl_c(tmp_path):
     """``haven demo`` serves with gunicorn, as production does, and Ctrl+C stops every process."""
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in {"DJANGO_SETTINGS_MODULE", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
-    }
-    env["HAVEN_DATA_DIR"] = str(tmp_path / "data")
+    env = fresh_demo_environment(tmp_path)
     port = free_port()
     demo = subprocess.Popen(
         [sys.executable, "-m", "haven", "demo", "--port", str(port)],
