@@ -135,9 +135,7 @@ class EncryptedAttribute(DeferredAttribute):
             return self
         value = instance.__dict__.get(self.attname, _NOT_LOADED)
         if value.__class__ is Ciphertext:
-            if value.encoded is not None:
-                return value.plain
-            return self.field.reveal(instance, value)
+            return value.plain if value.encoded is not None else self.field.reveal(instance, value)
         if value is _NOT_LOADED:  # a deferred column: let Django load it
             value = super().__get__(instance, cls)
             if isinstance(value, Ciphertext):
@@ -153,8 +151,6 @@ class EncryptedField(models.BinaryField):  # type: ignore[type-arg]
 
     descriptor_class = EncryptedAttribute
     mutable = False
-    #: Plaintext is ``str`` stored as UTF-8: sealing skips the type dispatch for it.
-    holds_text = False
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("null", True)
@@ -234,31 +230,20 @@ class EncryptedField(models.BinaryField):  # type: ignore[type-arg]
 
     def seal_for(self, instance: models.Model, value: Any) -> bytes:
         """Encrypt ``value`` for this column of ``instance`` and keep it cached as read."""
-        values = instance.__dict__
-        keys = values.get("_vault_row")
-        if keys is None or keys.opened.cipher is None or keys.pk is not values.get(keys.pk_attname):
-            keys = row_keys(instance)
-        if self.holds_text and value.__class__ is str:
-            encoded = value.encode()
-            plain = value
-        else:
-            encoded = self.encode(value)
-            plain = value if self.mutable else self.decode(encoded)
+        keys = row_keys(instance)
+        encoded = self.encode(value)
         opened = keys.opened
         aad = keys.aad.get(self.attname) or keys.aad_for(self)
         blob = aead.seal_prepared(opened.cipher, opened.header, encoded, aad)  # type: ignore[arg-type]
-        values[self.attname] = Ciphertext(blob, plain, encoded)
+        plain = value if self.mutable or isinstance(value, str) else self.decode(encoded)
+        instance.__dict__[self.attname] = Ciphertext(blob, plain, encoded)
         return blob
 
     def reveal(self, instance: models.Model, stored: Ciphertext) -> Any:
         """Decrypt ``stored`` for ``instance``, caching the plaintext on it."""
         if stored.encoded is not None:
             return stored.plain
-        # ``row_keys`` inlined: this runs once per field read, and the call is a good part of it.
-        values = instance.__dict__
-        keys = values.get("_vault_row")
-        if keys is None or keys.opened.cipher is None or keys.pk is not values.get(keys.pk_attname):
-            keys = row_keys(instance)
+        keys = row_keys(instance)
         opened = keys.opened
         aad = keys.aad.get(self.attname) or keys.aad_for(self)
         try:
@@ -289,8 +274,6 @@ class EncryptedField(models.BinaryField):  # type: ignore[type-arg]
 
 class EncryptedTextField(EncryptedField):
     """Encrypted text; ``max_length`` limits the plaintext."""
-
-    holds_text = True
 
     def encode(self, value: Any) -> bytes:
         if not isinstance(value, str):
