@@ -2,9 +2,11 @@
 Reads of cases and their records. Each takes the acting member first and returns only what they
 may see (AZ-02, AZ-03); a case they may not see raises ``Http404``, exactly like a missing one.
 
-List reads bring the keys a page needs in the same query (``select_related`` of the data key and
-its organisation key) and prefetch related rows, so a page's query count does not grow with the
-number of cases (pinned in ``tests/cases/test_query_counts.py``).
+Reads of one case bring its keys in the same query (``select_related`` of the data key and its
+organisation key). List reads decrypt nothing, so they load only the columns a row shows and no
+key table, page through an index in the list's order (``haven.cases.pagination``) and prefetch
+related rows: neither a page's query count nor its time grows with the number of cases (pinned in
+``tests/cases/test_query_counts.py``, measured by ``bench/cases.py``).
 """
 
 import uuid
