@@ -4,8 +4,6 @@ import argparse
 import os
 import sys
 
-from django.db import connections
-
 from haven.cli import django_setup, serving
 
 DEFAULT_PORT = 8000
@@ -15,6 +13,7 @@ def demo(args: argparse.Namespace) -> int:
     django_setup.setup()
     from django.conf import settings
     from django.core.management import call_command
+    from django.db import connections
 
     from haven.accounts import totp
     from haven.accounts.models import User
