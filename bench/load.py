@@ -49,6 +49,7 @@ from django.test import Client  # noqa: E402
 from tests.conftest import make_member, sign_in  # noqa: E402
 
 from cases import bulk_cases, rich_case  # noqa: E402
+from haven.accounts.acting import SYSTEM  # noqa: E402
 from haven.accounts.services import organisation_create  # noqa: E402
 from haven.cases.models import Assessment  # noqa: E402
 from haven.cli.serving import LOOPBACK, gunicorn_command  # noqa: E402
@@ -88,7 +89,9 @@ def prepare_database() -> tuple[dict[str, str], str | None]:
 def seed(client: Client) -> dict[str, str]:
     """Fictional data; return the URL of each page to request."""
     ensure_demo_master_key(settings.HAVEN_MASTER_KEY_FILE)
-    organisation = organisation_create(slug="load-light", name="Load Light (fictional)")
+    organisation = organisation_create(
+        membership=SYSTEM, slug="load-light", name="Load Light (fictional)"
+    )
     caseworker = make_member(organisation, Role.CASEWORKER, "load.caseworker")
     membership = Membership.objects.get(user=caseworker)
     case = rich_case(organisation, caseworker)
