@@ -33,6 +33,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from tests.conftest import make_member, sign_in  # noqa: E402
 
+from haven.accounts.acting import SYSTEM  # noqa: E402
 from haven.accounts.services import organisation_create  # noqa: E402
 from haven.cases.models import URGENCY_RANK, Case, CaseStatus, Urgency  # noqa: E402
 from haven.organisations.models import Membership, Role  # noqa: E402
@@ -108,7 +109,9 @@ def side_by_side(client: Client, organisation, membership) -> tuple[float, float
 
 
 def measure() -> int:
-    organisation = organisation_create(slug="bench-reports", name="Bench Reports (fictional)")
+    organisation = organisation_create(
+        membership=SYSTEM, slug="bench-reports", name="Bench Reports (fictional)"
+    )
     coordinator = make_member(organisation, Role.COORDINATOR, "bench.coordinator")
     analyst = make_member(organisation, Role.ANALYST, "bench.analyst")
     from tests.cases.factories import open_canary_case

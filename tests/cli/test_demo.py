@@ -1,8 +1,12 @@
 """``haven demo`` seeds fictional data on a demo database only."""
 
 import os
+import signal
+import socket
 import subprocess
 import sys
+import time
+import urllib.request
 
 import pytest
 
@@ -44,14 +48,20 @@ def test_the_command_refuses_with_non_demo_settings(db, capsys):
     assert "only seeded with the demo settings" in capsys.readouterr().err
 
 
-def test_the_command_seeds_a_fresh_data_folder_and_prints_logins(tmp_path):
-    """On a fresh machine ``haven demo --no-serve`` migrates, seeds and prints the logins."""
+def fresh_demo_environment(tmp_path) -> dict[str, str]:
+    """This process's environment without its test settings, and an empty data folder."""
     env = {
         key: value
         for key, value in os.environ.items()
         if key not in {"DJANGO_SETTINGS_MODULE", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     }
     env["HAVEN_DATA_DIR"] = str(tmp_path / "data")
+    return env
+
+
+def test_the_command_seeds_a_fresh_data_folder_and_prints_logins(tmp_path):
+    """On a fresh machine ``haven demo --no-serve`` migrates, seeds and prints the logins."""
+    env = fresh_demo_environment(tmp_path)
 
     result = subprocess.run(
         [sys.executable, "-m", "haven", "demo", "--no-serve"],
@@ -73,3 +83,40 @@ def test_demo_help_explains_itself(capsys):
         main(["demo", "--help"])
 
     assert "--no-serve" in capsys.readouterr().out
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_the_demo_is_served_by_gunicorn_and_stops_on_ctrl_c(tmp_path):
+    """``haven demo`` serves with gunicorn, as production does, and Ctrl+C stops every process."""
+    env = fresh_demo_environment(tmp_path)
+    port = free_port()
+    demo = subprocess.Popen(
+        [sys.executable, "-m", "haven", "demo", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        response = None
+        deadline = time.monotonic() + 240
+        while response is None and time.monotonic() < deadline and demo.poll() is None:
+            try:
+                response = urllib.request.urlopen(f"http://127.0.0.1:{port}/accounts/login/")
+            except OSError:
+                time.sleep(1)
+        assert response is not None, "the demo never answered"
+        assert response.status == 200
+        assert "gunicorn" in response.headers.get("Server", "")
+    finally:
+        demo.send_signal(signal.SIGINT)
+        output, _ = demo.communicate(timeout=60)
+
+    assert demo.returncode == 0, output
+    with pytest.raises(OSError):
+        urllib.request.urlopen(f"http://127.0.0.1:{port}/accounts/login/", timeout=2)

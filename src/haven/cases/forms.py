@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from haven.cases.countries import COUNTRY_LIST_HELP, CountryField, CountryListField
 from haven.cases.models import CASE_STATUS_CHOICES, CaseStatus, ConsentPurpose, Urgency
 from haven.cases.vocabulary import TERMS, term
+from haven.cases.pagination import KeysetCursorForm
 from haven.reference import schema
 
 UNKNOWN = ("", _("Not known"))
@@ -405,7 +406,7 @@ class SearchForm(forms.Form):
     value = forms.CharField(label=_("Exact value"), max_length=300)
 
 
-class ListFilterForm(forms.Form):
+class ListFilterForm(KeysetCursorForm):
     status = forms.MultipleChoiceField(
         label=_("Status"), required=False, choices=CASE_STATUS_CHOICES[:-1]
     )
@@ -414,4 +415,3 @@ class ListFilterForm(forms.Form):
     )
     mine = forms.BooleanField(label=_("Only my cases"), required=False)
     closed = forms.BooleanField(label=_("Include closed"), required=False)
-    page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)

@@ -8,11 +8,14 @@ query with ``select_related("data_key__organisation_key")`` brings every key a p
 same round trip.
 """
 
+import datetime
 import uuid
 from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -31,6 +34,8 @@ from haven.vault.keyring import KeyRef, preloaded_relation
 from haven.vault.models import DataKey
 
 CASE_KEY = "case"
+#: Where a case without a due date sorts in lists: after every real date.
+NO_DUE_DATE = datetime.date(9999, 12, 31)
 DEFENDER_KEY = "defender"
 
 
@@ -138,6 +143,14 @@ class Case(models.Model):
     # Sorting key for urgency (0 = emergency), so the database orders without a CASE expression.
     urgency_rank = models.PositiveSmallIntegerField(default=2)
     next_due_on = models.DateField(null=True, blank=True)
+    # The due date as lists sort it: no date sorts after every date. Computed by the database, so
+    # the lists' indexes hold plain columns and no NULL ordering, which SQLite and PostgreSQL place
+    # differently in an index.
+    due_sort = models.GeneratedField(
+        expression=Coalesce("next_due_on", Value(NO_DUE_DATE), output_field=models.DateField()),
+        output_field=models.DateField(),
+        db_persist=True,
+    )
     # Whether the latest assessment's risk views disagree: a yes/no the dashboard sorts on, so the
     # levels themselves stay encrypted in the assessment.
     risk_views_diverge = models.BooleanField(default=False)
@@ -161,7 +174,23 @@ class Case(models.Model):
         ]
         indexes = [
             models.Index(fields=["organisation", "status"]),
-            models.Index(fields=["organisation", "urgency_rank", "created_at"]),
+            # One index per list sort order (selectors.CASE_LIST_ORDER, MY_CASES_ORDER), so a
+            # page reads its 50 rows in order instead of sorting every visible case.
+            models.Index(
+                fields=["organisation", "urgency_rank", "due_sort", "-created_at", "-id"],
+                name="case_list_order",
+            ),
+            models.Index(
+                fields=[
+                    "organisation",
+                    "-risk_views_diverge",
+                    "urgency_rank",
+                    "due_sort",
+                    "-created_at",
+                    "-id",
+                ],
+                name="case_my_cases_order",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -2,9 +2,11 @@
 Reads of cases and their records. Each takes the acting member first and returns only what they
 may see (AZ-02, AZ-03); a case they may not see raises ``Http404``, exactly like a missing one.
 
-List reads bring the keys a page needs in the same query (``select_related`` of the data key and
-its organisation key) and prefetch related rows, so a page's query count does not grow with the
-number of cases (pinned in ``tests/cases/test_query_counts.py``).
+Reads of one case bring its keys in the same query (``select_related`` of the data key and its
+organisation key). List reads decrypt nothing, so they load only the columns a row shows and no
+key table, page through an index in the list's order (``haven.cases.pagination``) and prefetch
+related rows: neither a page's query count nor its time grows with the number of cases (pinned in
+``tests/cases/test_query_counts.py``, measured by ``bench/cases.py``).
 """
 
 import uuid
@@ -12,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import F, Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -33,6 +35,7 @@ from haven.cases.models import (
     StatusChange,
     Threat,
 )
+from haven.cases.pagination import KeysetPage, SortKey, keyset_page
 from haven.organisations.models import Membership, Organisation, Role
 
 CASE_KEYS = "data_key__organisation_key"
@@ -97,6 +100,40 @@ def case_by_code(organisation: Organisation, code: str) -> Case | None:
     )
 
 
+#: What a list row shows: the list reads these columns and no key table, for it decrypts nothing.
+LIST_COLUMNS = (
+    "id",
+    "organisation_id",
+    "code",
+    "status",
+    "urgency",
+    "urgency_rank",
+    "due_sort",
+    "next_due_on",
+    "risk_views_diverge",
+    "created_at",
+)
+#: The case list's order (urgency, then the nearest due date, newest first); indexed as
+#: ``case_list_order``.
+CASE_LIST_ORDER = (
+    SortKey("urgency_rank"),
+    SortKey("due_sort"),
+    SortKey("created_at", descending=True),
+    SortKey("id", descending=True),
+)
+#: "My cases": divergent risk views first, then as the case list; indexed as ``case_my_cases_order``.
+MY_CASES_ORDER = (SortKey("risk_views_diverge", descending=True), *CASE_LIST_ORDER)
+
+
+def _listed_cases(membership: Membership) -> QuerySet[Case]:
+    """The live cases the member may see, with only the columns a list shows."""
+    return (
+        Case.objects.filter(visible_cases_filter(membership))
+        .exclude(status=CaseStatus.ERASED)
+        .only(*LIST_COLUMNS)
+    )
+
+
 def case_list(
     membership: Membership | None,
     *,
@@ -106,21 +143,51 @@ def case_list(
     include_closed: bool = False,
 ) -> QuerySet[Case]:
     """
-    Return the visible cases filtered on plain columns only, with their assignees prefetched.
+    Return the visible cases filtered on plain columns only, in the list's order.
 
     Nothing here reads an encrypted column: filters on status, urgency and assignment are all
     the list offers (A3: a threat kind or risk level would have to be decrypted to filter on).
     """
-    cases = visible_cases(membership)
+    if membership is None or not _active(membership):
+        return Case.objects.none()
+    cases = _listed_cases(membership)
     if statuses:
         cases = cases.filter(status__in=statuses)
     elif not include_closed:
         cases = cases.exclude(status__in=CLOSED_STATUSES)
     if urgency:
         cases = cases.filter(urgency=urgency)
-    if assigned_to_me and membership is not None:
-        cases = cases.filter(assignments__membership=membership)
-    return cases.order_by("urgency_rank", F("next_due_on").asc(nulls_last=True), "-created_at")
+    if assigned_to_me:
+        cases = cases.filter(_assigned_to(membership))
+    return cases.order_by(*(key.order(forward=True) for key in CASE_LIST_ORDER))
+
+
+def case_list_page(
+    membership: Membership | None,
+    *,
+    after: str | None = None,
+    before: str | None = None,
+    last: bool = False,
+    **filters: Any,
+) -> KeysetPage:
+    """
+    One page of ``case_list`` (same filters) with its assignees: the page after the case
+    ``after``, before the case ``before``, the last page, or the first. Its cost does not grow
+    with the number of cases (``bench/cases.py``).
+    """
+    return keyset_page(
+        with_assignees(case_list(membership, **filters)),
+        CASE_LIST_ORDER,
+        size=CASES_PER_PAGE,
+        after=after,
+        before=before,
+        last=last,
+    )
+
+
+def _assigned_to(membership: Membership) -> Exists:
+    """Cases the member is assigned to, as a semi-join (see ``access.visible_cases_filter``)."""
+    return Exists(Assignment.objects.filter(case_id=OuterRef("pk"), membership_id=membership.pk))
 
 
 def with_assignees(cases: QuerySet[Case]) -> QuerySet[Case]:
@@ -136,20 +203,16 @@ def with_assignees(cases: QuerySet[Case]) -> QuerySet[Case]:
 def my_cases(membership: Membership | None) -> list[Case]:
     """
     The "My cases" list: the member's open assigned cases, divergent risk views first, then urgency
-    and the nearest due date.
+    and the nearest due date. Being assigned is itself what lets a member see a case (AZ-03), so
+    the assignment semi-join is the whole visibility filter here.
     """
     if membership is None or not _active(membership):
         return []
     cases = (
-        visible_cases(membership)
-        .filter(assignments__membership=membership)
+        Case.objects.filter(_assigned_to(membership), organisation_id=membership.organisation_id)
         .exclude(status__in=CLOSED_STATUSES)
-        .order_by(
-            "-risk_views_diverge",
-            "urgency_rank",
-            F("next_due_on").asc(nulls_last=True),
-            "-created_at",
-        )
+        .only(*LIST_COLUMNS)
+        .order_by(*(key.order(forward=True) for key in MY_CASES_ORDER))
     )
     return list(cases[:CASES_PER_PAGE])
 

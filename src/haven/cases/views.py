@@ -12,7 +12,6 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -26,6 +25,7 @@ from haven.accounts.requests import acting_member as _member
 from haven.cases import forms, selectors, services
 from haven.cases.errors import CaseError
 from haven.cases.models import Case, CaseStatus
+from haven.cases.pagination import cursor_arguments, query_without_cursor
 from haven.cases.services import DuplicateSubmissionError
 from haven.domain.lifecycle import CASE_MACHINE, REQUIREMENT_DESCRIPTIONS, Requirement
 from haven.domain.lifecycle import CaseStatus as Lifecycle
@@ -74,24 +74,20 @@ def case_list(request: HavenRequest) -> HttpResponse:
                 selectors.visible_cases(membership).filter(defenders__in=defenders).distinct()
             )
         )
-    cases = selectors.with_assignees(
-        selectors.case_list(
-            membership,
-            statuses=cleaned.get("status") or None,
-            urgency=cleaned.get("urgency") or None,
-            assigned_to_me=bool(cleaned.get("mine")),
-            include_closed=bool(cleaned.get("closed")),
-        )
+    page = selectors.case_list_page(
+        membership,
+        statuses=cleaned.get("status") or None,
+        urgency=cleaned.get("urgency") or None,
+        assigned_to_me=bool(cleaned.get("mine")),
+        include_closed=bool(cleaned.get("closed")),
+        **cursor_arguments(cleaned),
     )
-    page = Paginator(cases, selectors.CASES_PER_PAGE).get_page(cleaned.get("page") or 1)
-    query = request.GET.copy()
-    query.pop("page", None)
     context = {
         "filters": filters,
         "search": search,
         "search_results": search_results,
         "page": page,
-        "query": query.urlencode(),
+        "query": query_without_cursor(request.GET),
     }
     template = (
         "cases/_case_table.html" if request.headers.get("HX-Request") else "cases/case_list.html"

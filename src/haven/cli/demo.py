@@ -4,7 +4,7 @@ import argparse
 import os
 import sys
 
-from haven.cli import django_setup
+from haven.cli import django_setup, serving
 
 DEFAULT_PORT = 8000
 
@@ -13,6 +13,7 @@ def demo(args: argparse.Namespace) -> int:
     django_setup.setup()
     from django.conf import settings
     from django.core.management import call_command
+    from django.db import connections
 
     from haven.accounts import totp
     from haven.accounts.models import User
@@ -50,17 +51,19 @@ def demo(args: argparse.Namespace) -> int:
     if args.no_serve:
         return 0
     print(f"\nOpen {url} and sign in. Stop with Ctrl+C.", flush=True)
-    call_command("runserver", f"127.0.0.1:{args.port}", use_reloader=False, use_threading=True)
-    return 0
+    # The served processes open their own connections; none may inherit this one.
+    connections.close_all()
+    return serving.serve_demo(port=args.port, settings_module=os.environ["DJANGO_SETTINGS_MODULE"])
 
 
 def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
     parser = subparsers.add_parser(
         "demo",
-        help="migrate, seed fictional demo data and serve Haven on 127.0.0.1",
+        help="migrate, seed fictional demo data and serve Haven on 127.0.0.1 with gunicorn",
         description="Create or update the embedded demo database (.haven/), seed two fictional "
         "organisations with one account per role, print their logins and serve Haven on "
-        "127.0.0.1. Refuses to run with production settings.",
+        "127.0.0.1 with gunicorn, as production serves it. Refuses to run with production "
+        "settings.",
     )
     parser.add_argument(
         "--port",

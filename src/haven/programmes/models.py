@@ -220,6 +220,12 @@ class Application(models.Model):
 
     class Meta:
         ordering = ["created_at"]
+        indexes = [
+            # The application list's order (selectors.APPLICATION_LIST_ORDER).
+            models.Index(
+                fields=["organisation", "-updated_at", "-id"], name="application_list_order"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"application {self.pk}"

@@ -14,6 +14,7 @@ from django.http import Http404
 
 from haven.cases import selectors as case_selectors
 from haven.cases.models import Case
+from haven.cases.pagination import KeysetPage, SortKey, keyset_page
 from haven.organisations.models import Membership, Role
 from haven.programmes.models import (
     Application,
@@ -75,6 +76,44 @@ def application_list(member: Membership, *, status: str | None = None) -> QueryS
     if status:
         applications = applications.filter(status=status)
     return applications.select_related("case", "programme", "intake_window").order_by("-updated_at")
+
+
+#: The application list's order, newest change first; indexed as ``application_list_order``.
+APPLICATION_LIST_ORDER = (SortKey("updated_at", descending=True), SortKey("id", descending=True))
+APPLICATIONS_PER_PAGE = 50
+#: What a row of the application list shows, and nothing encrypted.
+APPLICATION_LIST_COLUMNS = (
+    "id",
+    "organisation_id",
+    "status",
+    "updated_at",
+    "case",
+    "case__code",
+    "programme",
+    "programme__name",
+    "intake_window",
+    "intake_window__name",
+)
+
+
+def application_list_page(
+    member: Membership,
+    *,
+    status: str | None = None,
+    after: str | None = None,
+    before: str | None = None,
+    last: bool = False,
+) -> KeysetPage:
+    """One page of ``application_list``: after or before an application, the last, or the first."""
+    shown = application_list(member, status=status).only(*APPLICATION_LIST_COLUMNS)
+    return keyset_page(
+        shown,
+        APPLICATION_LIST_ORDER,
+        size=APPLICATIONS_PER_PAGE,
+        after=after,
+        before=before,
+        last=last,
+    )
 
 
 def application_get(member: Membership, application_id: uuid.UUID) -> Application:

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from haven.accounts.access import requires
 from haven.accounts.requests import HavenRequest
 from haven.accounts.requests import acting_member as _member
+from haven.cases.pagination import KeysetCursorForm, cursor_arguments, query_without_cursor
 from haven.organisations.models import Membership
 from haven.organisations.policy import Permission, may
 from haven.programmes import selectors, services
@@ -260,13 +261,16 @@ def application_list(request: HavenRequest) -> HttpResponse:
     """Every application of the organisation, by status: where a coordinator shortlists from."""
     form = ApplicationFilterForm(request.GET or None)
     status = form.cleaned_data["status"] if form.is_valid() else None
+    cursor = KeysetCursorForm(request.GET)
+    page = selectors.application_list_page(
+        _member(request),
+        status=status,
+        **cursor_arguments(cursor.cleaned_data if cursor.is_valid() else {}),
+    )
     return render(
         request,
         "programmes/application_list.html",
-        {
-            "form": form,
-            "applications": selectors.application_list(_member(request), status=status),
-        },
+        {"form": form, "page": page, "query": query_without_cursor(request.GET)},
         status=400 if form.is_bound and not form.is_valid() else 200,
     )
 
