@@ -19,8 +19,8 @@ from django.utils.translation import gettext_lazy as _
 
 from haven.cases.countries import COUNTRY_LIST_HELP, CountryField, CountryListField
 from haven.cases.models import CASE_STATUS_CHOICES, CaseStatus, ConsentPurpose, Urgency
-from haven.cases.vocabulary import TERMS, term
 from haven.cases.pagination import KeysetCursorForm
+from haven.cases.vocabulary import TERMS, term
 from haven.reference import schema
 
 UNKNOWN = ("", _("Not known"))

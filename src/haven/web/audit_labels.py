@@ -79,6 +79,15 @@ EVENT_LABELS: dict[EventType, Promise] = {
     EventType.PERSECUTOR_REACH_UPDATED: _("Persecutor's reach changed"),
     EventType.HOST_PARTNER_ASSIGNED: _("Host partner given access"),
     EventType.APPLICATION_ELIGIBILITY_CHECKED: _("Eligibility checked again"),
+    EventType.PORTAL_REFERRAL_RECEIVED: _("Referral received through the portal"),
+    EventType.PORTAL_REFERRAL_VIEWED: _("Portal referral opened"),
+    EventType.PORTAL_REFERRAL_CASE_OPENED: _("Case opened from a portal referral"),
+    EventType.PORTAL_REFERRAL_LINKED: _("Portal referral added to a case"),
+    EventType.PORTAL_REFERRAL_DECLINED: _("Portal referral declined"),
+    EventType.PORTAL_SIGN_IN_SUCCEEDED: _("Defender opened their referral"),
+    EventType.PORTAL_SIGN_IN_FAILED: _("Wrong receipt or passphrase at the portal"),
+    EventType.PORTAL_MESSAGE_FROM_DEFENDER: _("Message from the defender"),
+    EventType.PORTAL_MESSAGE_FROM_STAFF: _("Message to the defender"),
     EventType.API_TOKEN_CREATED: _("API token made"),
     EventType.API_TOKEN_REVOKED: _("API token revoked"),
     EventType.API_CALLED: _("API used"),
@@ -98,6 +107,7 @@ OBJECT_LABELS: dict[str, Promise] = {
     "defender": _("defender"),
     "organisation_key": _("organisation key"),
     "user": _("account"),
+    "referral": _("portal referral"),
 }
 
 

@@ -13,7 +13,7 @@ from haven.accounts.requests import HavenRequest, acting_member
 from haven.audit.events import EventType
 from haven.audit.selectors import AuditFilter, actor_names, audit_event_list
 from haven.organisations.policy import Permission
-from haven.web.audit_labels import EVENT_LABELS, event_label, object_label
+from haven.web.audit_labels import event_label, object_label
 
 PAGE_SIZE = 50
 
@@ -24,7 +24,7 @@ class AuditFilterForm(forms.Form):
     event_type = forms.ChoiceField(
         label=_("Event"),
         required=False,
-        choices=[("", _("Any"))] + [(e.value, EVENT_LABELS[e]) for e in EventType],
+        choices=[("", _("Any"))] + [(e.value, event_label(e.value)) for e in EventType],
     )
     actor = forms.ChoiceField(label=_("Who"), required=False, choices=[("", _("Anyone"))])
     object_id = forms.CharField(label=_("Object id"), required=False, max_length=64)
