@@ -436,6 +436,9 @@ def restore(data: bytes) -> RestoreReport:
             with connection.cursor() as cursor:
                 for statement in connection.ops.sequence_reset_sql(no_style(), restored):
                     cursor.execute(statement)
+            # Foreign keys are checked at commit on both engines; check them now, so a row that
+            # points nowhere refuses the whole restore here instead of at some later commit.
+            connection.check_constraints(table_names=[m._meta.db_table for m in restored])
             chain = verify_chain()
             if not chain.intact:
                 raise BackupError(BROKEN_CHAIN.format(problem=chain.problem))
