@@ -130,6 +130,27 @@ def _matching_run(organisation: Organisation, member: User) -> uuid.UUID:
     return matching_run_create(actor=member, organisation=organisation, windows=[window]).pk
 
 
+def _stay(organisation: Organisation, member: User) -> uuid.UUID:
+    from tests.relocations.factories import arrived_stay
+
+    return arrived_stay(organisation, member).pk
+
+
+def _extension(organisation: Organisation, member: User) -> uuid.UUID:
+    import datetime
+
+    from haven.relocations.services import extension_request
+    from tests.relocations.factories import arrived_stay, membership_of
+
+    stay = arrived_stay(organisation, member)
+    return extension_request(
+        membership=membership_of(member, organisation),
+        stay=stay,
+        ground="health",
+        requested_end=stay.planned_end + datetime.timedelta(days=14),
+    ).pk
+
+
 OBJECT_FACTORIES: dict[str, ObjectFactory] = {
     "membership_id": _membership,
     "invitation_id": _invitation,
@@ -143,6 +164,8 @@ OBJECT_FACTORIES: dict[str, ObjectFactory] = {
     "window_id": _intake_window,
     "application_id": _application,
     "run_id": _matching_run,
+    "stay_id": _stay,
+    "extension_id": _extension,
 }
 
 # Values for string parameters, which never name an object of an organisation.

@@ -40,6 +40,10 @@ class Permission(StrEnum):
     CASE_ASSIGN = "cases.assign"
     CASE_REVEAL_IDENTITY = "cases.reveal_identity"
     CASE_BREAK_GLASS = "cases.break_glass"
+    STAY_VIEW = "relocations.view"
+    STAY_MANAGE = "relocations.manage"
+    STAY_DECIDE = "relocations.decide"
+    STAY_HOST = "relocations.host"
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {

@@ -90,3 +90,10 @@ class EventType(StrEnum):
     PERSECUTOR_REACH_UPDATED = "programme.persecutor_reach_updated"
     HOST_PARTNER_ASSIGNED = "programme.host_partner_assigned"
     APPLICATION_ELIGIBILITY_CHECKED = "programme.application_eligibility_checked"
+
+    # Relocation stays
+    STAY_OPENED = "relocation.stay_opened"
+    STAY_RECORD_SAVED = "relocation.record_saved"
+    STAY_ARRIVAL_CONFIRMED = "relocation.arrival_confirmed"
+    STAY_EXTENSION_DECIDED = "relocation.extension_decided"
+    STAY_LETTER_GENERATED = "relocation.letter_generated"

@@ -34,6 +34,7 @@ from haven.cases.models import (
     StatusChange,
     Threat,
 )
+from haven.cases.record_sources import contribute_facts
 from haven.vault.keyring import current_keyring
 
 CASE_KEYS = "data_key__organisation_key"
@@ -192,13 +193,14 @@ def case_facts(case: Case, *, assessed_on: Any = None) -> dict[str, Any]:
     threats = Threat.objects.filter(case=case).order_by("recorded_at")
     prosecutions = Prosecution.objects.filter(case=case).order_by("recorded_at")
     dependants = Dependant.objects.filter(case=case).order_by("recorded_at")
-    return build_facts(
+    facts = build_facts(
         case.facts,
         threats=[(threat.details, threat.narrative) for threat in threats],
         prosecutions=[item.details for item in prosecutions],
         dependants=[item.details for item in dependants],
         assessed_on=assessed_on,
     )
+    return contribute_facts(case, facts)
 
 
 @dataclass(frozen=True)

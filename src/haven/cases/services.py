@@ -45,7 +45,11 @@ from haven.cases.models import (
     Threat,
     Urgency,
 )
+from haven.cases.record_sources import derived_elsewhere, requirements_met_elsewhere
 from haven.cases.selectors import is_coordinator, membership_roles
+from haven.domain.lifecycle import CaseStatus as LifecycleStatus
+from haven.domain.lifecycle import TransitionError as RecordsDoNotMeetMove
+from haven.domain.lifecycle import follow_records
 from haven.vault.blind_index import (
     blind_index_candidates,
     blind_index_delete,
@@ -883,11 +887,20 @@ DERIVED_REQUIREMENTS = {
 }
 
 
+def derived_requirement_names() -> frozenset[str]:
+    """Every requirement read from records (here and in the apps above), never ticked by hand."""
+    return frozenset(DERIVED_REQUIREMENTS) | derived_elsewhere()
+
+
 def derived_requirements(case: Case, *, records: Any = None) -> set[str]:
     """
-    Return the requirements the case's records show to be met; ``records`` (a
-    ``selectors.CaseRecords``) saves reading them again.
+    Return the requirements the case's records, and the records other apps keep about it, show
+    to be met; ``records`` (a ``selectors.CaseRecords``) saves reading them again.
     """
+    return _derived_here(case, records=records) | requirements_met_elsewhere(case)
+
+
+def _derived_here(case: Case, *, records: Any = None) -> set[str]:
     if records is not None:
         return _derived_from(case, records.consents, records.assessments, records.threats)
     latest = Assessment.objects.filter(case=case).order_by("-recorded_at")[:1]
@@ -949,7 +962,7 @@ def case_transition(
     if target == CaseStatus.ERASED:
         raise CaseError(ERASE_THROUGH_ERASURE)
     derived = derived_requirements(locked)
-    confirmed_only = sorted(set(confirmed) - DERIVED_REQUIREMENTS)
+    confirmed_only = sorted(set(confirmed) - derived_requirement_names())
     try:
         source = Lifecycle(locked.status)
         CASE_MACHINE.transition(
@@ -981,6 +994,50 @@ def case_transition(
         object_type="case",
         object_id=case.pk,
         data={"from": change.from_status, "to": target, "confirmed": confirmed_only},
+    )
+    return change
+
+
+@transaction.atomic
+def case_follow_records(*, actor: Any, case: Case, source: str, target: str) -> StatusChange | None:
+    """
+    Move a case from ``source`` to ``target`` because its records now meet every requirement of
+    that move (``haven.domain.lifecycle.RECORD_DRIVEN_MOVES``), with nobody ticking a box.
+
+    Called by the services that write those records, inside their transaction. A case that is not
+    at ``source`` (staff already moved it, or it took another path) is left alone and None is
+    returned, as is a case whose records do not yet meet the move. Side effect: one
+    ``case.status_changed`` event with ``by_records`` set.
+    """
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    if locked.status != source:
+        return None
+    try:
+        follow_records(
+            LifecycleStatus(source), LifecycleStatus(target), satisfied=derived_requirements(locked)
+        )
+    except RecordsDoNotMeetMove:
+        return None
+    with keyring_scope():
+        change = StatusChange(
+            case=locked,
+            organisation_id=locked.organisation_id,
+            recorded_by=getattr(actor, "user", actor),
+            from_status=source,
+            to_status=target,
+            confirmed=[],
+            reason=None,
+        )
+        change.save()
+    Case.objects.filter(pk=case.pk).update(status=target, updated_at=timezone.now())
+    case.status = target
+    record_event(
+        EventType.CASE_STATUS_CHANGED,
+        actor=getattr(actor, "user", actor),
+        organisation=case.organisation_id,
+        object_type="case",
+        object_id=case.pk,
+        data={"from": source, "to": target, "confirmed": [], "by_records": True},
     )
     return change
 

@@ -12,6 +12,7 @@ urlpatterns = [
     path("audit/", include("haven.audit.urls")),
     path("cases/", include("haven.cases.urls")),
     path("programmes/", include("haven.programmes.urls")),
+    path("relocations/", include("haven.relocations.urls")),
     path("i18n/setlang/", public(set_language), name="set_language"),
 ]
 

@@ -30,7 +30,7 @@ from haven.programmes.forms import (
     PersecutorReachForm,
     ProgrammeForm,
 )
-from haven.programmes.models import MatchingRunStatus
+from haven.programmes.models import ApplicationStatus, MatchingRunStatus
 from haven.programmes.review import run_review
 from haven.vault.keyring import keyring_scope
 
@@ -276,7 +276,8 @@ def application_list(request: HttpRequest) -> HttpResponse:
 def application_detail(request: HttpRequest, application_id: uuid.UUID) -> HttpResponse:
     member = _member(request)
     application = selectors.application_get(member, application_id)
-    allowed = services.TRANSITIONS[application.status]
+    # Accepting an offer opens the relocation stay: that form (relocations) asks where and when.
+    allowed = services.TRANSITIONS[application.status] - {ApplicationStatus.ACCEPTED}
     if not may(member, Permission.REVIEW_APPLICATIONS):
         allowed = allowed - services.REVIEW_STATUSES
     with keyring_scope():
@@ -335,6 +336,8 @@ def application_status(request: HttpRequest, application_id: uuid.UUID) -> HttpR
         messages.error(request, _("Choose one of the listed statuses."))
         return redirect("programmes:application", application_id=application.pk)
     status = form.cleaned_data["status"]
+    if status == ApplicationStatus.ACCEPTED:
+        return redirect("relocations:open", application_id=application.pk)
     if status in services.REVIEW_STATUSES and not may(member, Permission.REVIEW_APPLICATIONS):
         messages.error(request, _("Only a coordinator shortlists applications or makes offers."))
         return redirect("programmes:application", application_id=application.pk)

@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "haven.vault",
     "haven.cases",
     "haven.programmes",
+    "haven.relocations",
 ]
 
 MIDDLEWARE = [
