@@ -215,3 +215,9 @@ class ExtensionDecisionForm(forms.Form):
     decision = forms.ChoiceField(
         label=_("Decision"), choices=[("grant", _("Grant")), ("refuse", _("Refuse"))]
     )
+
+
+class LetterTemplateForm(forms.Form):
+    body = forms.CharField(
+        label=_("Letter text"), max_length=5000, widget=forms.Textarea(attrs={"rows": 14})
+    )

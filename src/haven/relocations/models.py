@@ -289,3 +289,39 @@ class Extension(StayRecord):
 
     def __str__(self) -> str:
         return f"extension {self.pk}"
+
+
+class LetterLanguage(models.TextChoices):
+    EN = "en", "English"
+    ES = "es", "Español"
+    FR = "fr", "Français"
+    AR = "ar", "العربية"
+
+
+class LetterTemplate(models.Model):
+    """
+    A programme's own wording of the consulate letter in one language, replacing Haven's default.
+    It holds placeholders only, never a defender's data: the letter is filled in when generated.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="letter_templates"
+    )
+    language = models.CharField(max_length=2, choices=LetterLanguage.choices)
+    body = models.TextField(max_length=5000)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "language"], name="one_letter_template_per_language"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"letter template {self.programme_id} {self.language}"

@@ -15,6 +15,12 @@ urlpatterns = [
     path("<uuid:stay_id>/incidents/", views.incident_record, name="incident"),
     path("<uuid:stay_id>/activities/", views.activity_record, name="activity"),
     path("<uuid:stay_id>/extensions/", views.extension_request, name="extension"),
+    path("<uuid:stay_id>/letter/<str:language>/", views.letter_download, name="letter"),
+    path(
+        "programmes/<uuid:programme_id>/letter/<str:language>/",
+        views.letter_template,
+        name="letter_template",
+    ),
     path(
         "extensions/<uuid:extension_id>/decide/",
         views.extension_decide,

@@ -10,18 +10,19 @@ from typing import Any
 
 from django import forms as django_forms
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from haven.accounts.access import requires
+from haven.accounts.access import requires, requires_recent_second_factor
 from haven.accounts.models import Membership
 from haven.accounts.policy import Permission, may
 from haven.programmes.models import ApplicationStatus
-from haven.relocations import forms, selectors, services
+from haven.programmes.selectors import programme_get
+from haven.relocations import forms, letters, selectors, services
 from haven.relocations.access import is_host_partner
-from haven.relocations.models import TRACEABLE_CHANNELS, Stay, StayEventKind
+from haven.relocations.models import TRACEABLE_CHANNELS, LetterLanguage, Stay, StayEventKind
 from haven.vault.keyring import keyring_scope
 
 
@@ -134,6 +135,7 @@ def _stay_page(
             "may_write": host or may(member, Permission.STAY_MANAGE, stay),
             "decision_form": forms.ExtensionDecisionForm(),
             "traceable_channels": sorted(TRACEABLE_CHANNELS),
+            "letter_languages": LetterLanguage.choices,
             **page_forms,
         }
         response = render(
@@ -289,3 +291,62 @@ def extension_decide(request: HttpRequest, extension_id: uuid.UUID) -> HttpRespo
         return _stay_page(request, selectors.stay_get(member, extension.stay_id), status=400)
     messages.success(request, _("Extension decided."))
     return redirect("relocations:detail", stay_id=extension.stay_id)
+
+
+@requires(Permission.STAY_MANAGE)
+@requires_recent_second_factor
+def letter_download(request: HttpRequest, stay_id: uuid.UUID, language: str) -> HttpResponse:
+    """The consulate letter as a PDF; the file name names no one (a reference and a language)."""
+    member = _member(request)
+    stay = selectors.stay_get(member, stay_id)
+    if language not in LetterLanguage.values:
+        raise Http404
+    pdf = letters.letter_generate(membership=member, stay=stay, language=language)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="invitation-{stay.reference}-{language}.pdf"'
+    )
+    return response
+
+
+@requires(Permission.MANAGE_PROGRAMMES)
+@require_http_methods(["GET", "POST"])
+def letter_template(request: HttpRequest, programme_id: uuid.UUID, language: str) -> HttpResponse:
+    """A coordinator edits the programme's wording of the consulate letter in one language."""
+    member = _member(request)
+    programme = programme_get(member, programme_id)
+    if language not in LetterLanguage.values:
+        raise Http404
+    form = forms.LetterTemplateForm(
+        request.POST or None, initial={"body": letters.template_text(programme, language)}
+    )
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                letters.template_save(
+                    membership=member,
+                    programme=programme,
+                    language=language,
+                    body=form.cleaned_data["body"],
+                )
+            except letters.LetterError as error:
+                form.add_error("body", str(error))
+            else:
+                messages.success(request, _("Letter template saved."))
+                return redirect(
+                    "relocations:letter_template", programme_id=programme.pk, language=language
+                )
+        status = 400
+    return render(
+        request,
+        "relocations/letter_template.html",
+        {
+            "programme": programme,
+            "language": LetterLanguage(language),
+            "languages": LetterLanguage.choices,
+            "form": form,
+            "placeholders": letters.PLACEHOLDERS,
+        },
+        status=status,
+    )
