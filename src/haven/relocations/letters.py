@@ -208,8 +208,8 @@ def render_pdf(text: str, *, language: str) -> bytes:
         return bytes(pdf.output())
     finally:
         # fontTools reads the font lazily and keeps the file open until told otherwise.
-        for font in pdf.fonts.values():
-            opened = getattr(font, "ttfont", None)
+        for loaded in pdf.fonts.values():
+            opened = getattr(loaded, "ttfont", None)
             if opened is not None:
                 opened.close()
 
