@@ -11,7 +11,7 @@ from haven.accounts.models import Membership, Role, User
 from haven.cases.models import Case, CaseStatus
 from haven.programmes import services as programme_services
 from haven.programmes.models import Programme
-from haven.relocations import services
+from haven.relocations import returns, services
 from tests.conftest import make_member
 from tests.programmes.factories import (
     assign,
@@ -95,3 +95,27 @@ def host_partner_of(programme, organisation, username: str = "hana.host") -> Use
         actor=None, programme=programme, membership=membership_of(user, organisation)
     )
     return user
+
+
+def returned_stay(organisation, coordinator):
+    """A stay reviewed (the defender chose to return), planned, and returned from yesterday."""
+    stay = arrived_stay(organisation, coordinator, started_days_ago=80)
+    member = membership_of(coordinator, organisation)
+    services.check_in_record(
+        membership=member, stay=stay, done_on=days_ago(70), mode="call", flags=[]
+    )
+    returns.return_review_open(
+        membership=member, stay=stay, staff_risk_level="medium", defender_risk_level=None
+    )
+    returns.return_review_decide(
+        membership=member,
+        stay=stay,
+        options=["return", "extension"],
+        defender_preference="return",
+        staff_decision="return",
+        legal_advice_offered=True,
+    )
+    returns.return_plan_save(
+        membership=member, stay=stay, security_plan="Met at arrivals.", contacts="", support=""
+    )
+    return returns.return_record(membership=member, stay=stay, returned_on=days_ago(1))

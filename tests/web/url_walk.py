@@ -151,6 +151,13 @@ def _extension(organisation: Organisation, member: User) -> uuid.UUID:
     ).pk
 
 
+def _follow_up(organisation: Organisation, member: User) -> uuid.UUID:
+    from haven.relocations.models import FollowUp
+    from tests.relocations.factories import returned_stay
+
+    return FollowUp.objects.filter(stay=returned_stay(organisation, member)).first().pk
+
+
 OBJECT_FACTORIES: dict[str, ObjectFactory] = {
     "membership_id": _membership,
     "invitation_id": _invitation,
@@ -166,6 +173,7 @@ OBJECT_FACTORIES: dict[str, ObjectFactory] = {
     "run_id": _matching_run,
     "stay_id": _stay,
     "extension_id": _extension,
+    "follow_up_id": _follow_up,
 }
 
 # Values for string parameters, which never name an object of an organisation.

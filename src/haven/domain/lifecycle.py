@@ -591,12 +591,14 @@ CASE_MACHINE: StateMachine[CaseStatus] = StateMachine(
 #: Moves that the records make, not a person: once a stay's records meet every requirement of
 #: one of these, the case follows on its own (an accepted offer opens the preparation; a
 #: confirmed arrival with the visa and the travel plan in place starts the stay; an opened return
-#: review starts the review). Nobody's role is asked, because nobody chooses: the records decide.
+#: review starts the review; a recorded return, after a review in which the defender chose to go
+#: home and a return plan, starts the follow-up). Nobody's role is asked, because nobody chooses: the records decide.
 RECORD_DRIVEN_MOVES: frozenset[tuple[CaseStatus, CaseStatus]] = frozenset(
     {
         (CaseStatus.APPLYING, CaseStatus.RELOCATION_PREPARATION),
         (CaseStatus.RELOCATION_PREPARATION, CaseStatus.IN_RELOCATION),
         (CaseStatus.IN_RELOCATION, CaseStatus.RETURN_REVIEW),
+        (CaseStatus.RETURN_REVIEW, CaseStatus.RETURNED_FOLLOW_UP),
     }
 )
 

@@ -15,7 +15,10 @@ from haven.relocations.models import (
     CheckIn,
     Extension,
     ExtensionDecision,
+    FollowUp,
     Preparation,
+    ReturnPlan,
+    ReturnReview,
     Stay,
     StayEvent,
     StayEventKind,
@@ -32,6 +35,10 @@ STAY_REQUIREMENTS = frozenset(
         Requirement.ARRIVAL_CONFIRMED,
         Requirement.WELLBEING_CHECK_IN_RECORDED,
         Requirement.EXTENSION_GRANTED,
+        Requirement.RETURN_REVIEW_DONE,
+        Requirement.DEFENDER_CHOOSES_RETURN,
+        Requirement.RETURN_SECURITY_PLAN_RECORDED,
+        Requirement.FOLLOW_UP_COMPLETED,
     }
 )
 
@@ -64,6 +71,16 @@ def requirements_met(case: Case) -> set[str]:
         met.add(Requirement.WELLBEING_CHECK_IN_RECORDED.value)
     if Extension.objects.filter(stay=stay, decision=ExtensionDecision.GRANTED).exists():
         met.add(Requirement.EXTENSION_GRANTED.value)
+    review = ReturnReview.objects.filter(stay=stay, decided_at__isnull=False).first()
+    if review is not None:
+        met.add(Requirement.RETURN_REVIEW_DONE.value)
+        if review.defender_chooses_return:
+            met.add(Requirement.DEFENDER_CHOOSES_RETURN.value)
+    if ReturnPlan.objects.filter(stay=stay).exists():
+        met.add(Requirement.RETURN_SECURITY_PLAN_RECORDED.value)
+    follow_ups = list(FollowUp.objects.filter(stay=stay).values_list("done_on", flat=True))
+    if follow_ups and all(done is not None for done in follow_ups):
+        met.add(Requirement.FOLLOW_UP_COMPLETED.value)
     return met
 
 
@@ -86,7 +103,7 @@ def contribute(case: Case, facts: dict[str, Any]) -> None:
         requires_return=stay.programme.requires_return_intent,
         extensions_used=stay.extensions_used,
     )
-    if stay.arrived_on is not None and stay.host_country:
+    if stay.arrived_on is not None and stay.ended_on is None and stay.host_country:
         facts.setdefault("defender", {})["current_country"] = stay.host_country
     events = list(StayEvent.objects.filter(stay=stay).order_by("recorded_at"))
     incidents = [

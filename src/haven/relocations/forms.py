@@ -9,13 +9,17 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from haven.domain.risk import LEVELS
 from haven.relocations.models import (
     ActivityType,
     CheckInMode,
     ExtensionGround,
+    FollowUpStatus,
     IncidentType,
     PaymentChannel,
+    ReturnOption,
     Severity,
+    StayOutcome,
     StipendFrequency,
     VisaOutcome,
     VisaRoute,
@@ -221,3 +225,70 @@ class LetterTemplateForm(forms.Form):
     body = forms.CharField(
         label=_("Letter text"), max_length=5000, widget=forms.Textarea(attrs={"rows": 14})
     )
+
+
+RISK_LEVELS = [(level, level) for level in LEVELS]
+
+
+class ReturnReviewOpenForm(forms.Form):
+    staff_risk_level = forms.ChoiceField(label=_("Staff view of the risk"), choices=RISK_LEVELS)
+    defender_risk_level = forms.ChoiceField(
+        label=_("The defender's own view of the risk"),
+        choices=[("", "—"), *RISK_LEVELS],
+        required=False,
+    )
+
+
+class ReturnReviewDecisionForm(forms.Form):
+    options = forms.MultipleChoiceField(
+        label=_("Options weighed"),
+        choices=ReturnOption.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    defender_preference = forms.ChoiceField(
+        label=_("What the defender wants"), choices=ReturnOption.choices
+    )
+    staff_decision = forms.ChoiceField(label=_("Staff decision"), choices=ReturnOption.choices)
+    legal_advice_offered = forms.BooleanField(
+        label=_("Independent legal advice was offered"), required=False
+    )
+
+
+class ReturnPlanForm(forms.Form):
+    security_plan = forms.CharField(
+        label=_("Travel, the first 72 hours and the security and digital plan"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    contacts = forms.CharField(
+        label=_("Local contacts"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    support = forms.CharField(
+        label=_("Reintegration support (grants, psychosocial and legal help)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class ReturnForm(forms.Form):
+    returned_on = _date(_("Returned on"))
+
+
+class FollowUpForm(forms.Form):
+    done_on = _date(_("Date"))
+    status = forms.ChoiceField(label=_("How the defender is"), choices=FollowUpStatus.choices)
+    needs = forms.CharField(
+        label=_("Needs and referrals"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class OutcomeForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=StayOutcome.choices)
+    on = _date(_("Since"))

@@ -61,6 +61,10 @@ class Stay(models.Model):
     )
     housing_handed_over = models.BooleanField(default=False)
     extensions_used = models.PositiveSmallIntegerField(default=0)
+    ended_on = models.DateField(null=True, blank=True)
+    # Encrypted: "sought asylum" is among the most dangerous facts Haven holds.
+    outcome = EncryptedTextField(max_length=32)
+    outcome_on = models.DateField(null=True, blank=True)
     # Due dates kept as plain columns, so My cases and the reminder job find what is owed with
     # one indexed query instead of decrypting every stay.
     next_check_in_due = models.DateField(null=True, blank=True)
@@ -80,6 +84,9 @@ class Stay(models.Model):
 
     def vault_key_ref(self) -> KeyRef:
         return case_key_ref(self)
+
+    def outcome_label(self) -> str:
+        return str(StayOutcome(self.outcome).label) if self.outcome in StayOutcome.values else ""
 
     @property
     def reference(self) -> str:
@@ -325,3 +332,101 @@ class LetterTemplate(models.Model):
 
     def __str__(self) -> str:
         return f"letter template {self.programme_id} {self.language}"
+
+
+class ReturnOption(models.TextChoices):
+    RETURN = "return", _("Return home")
+    EXTENSION = "extension", _("Extend the stay")
+    ONWARD = "onward", _("Onward relocation to another programme")
+    REGIONAL = "regional", _("Regional relocation")
+    IN_COUNTRY = "in_country", _("Relocation inside the home country after return")
+    ASYLUM = "asylum", _("Asylum or another residence route (hand over to the asylum bridge)")
+    RESETTLEMENT = "resettlement", _("Resettlement referral")
+
+
+class ReturnReview(StayRecord):
+    """
+    The return review: a fresh assessment (with risk on return) run for it, the options weighed,
+    the defender's own preference beside the staff decision, and whether independent legal advice
+    was offered. The options and both choices are encrypted: "asylum" alone says a great deal.
+    """
+
+    assessment = models.ForeignKey("cases.Assessment", on_delete=models.PROTECT, related_name="+")
+    options = EncryptedJSONField()
+    defender_preference = EncryptedTextField(max_length=32)
+    staff_decision = EncryptedTextField(max_length=32)
+    legal_advice_offered = models.BooleanField(default=False)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    # Plain, for the lifecycle: whether the defender chose to go home. Choosing it endangers no
+    # one; every other preference stays in the encrypted column only.
+    defender_chooses_return = models.BooleanField(default=False)
+
+    class Meta(StayRecord.Meta):
+        constraints = [models.UniqueConstraint(fields=["stay"], name="one_return_review_per_stay")]
+
+    def __str__(self) -> str:
+        return f"return review {self.pk}"
+
+    def option_labels(self) -> list[str]:
+        return [str(ReturnOption(value).label) for value in self.options or []]
+
+    def preference_label(self) -> str:
+        value = self.defender_preference
+        return str(ReturnOption(value).label) if value in ReturnOption.values else ""
+
+    def decision_label(self) -> str:
+        value = self.staff_decision
+        return str(ReturnOption(value).label) if value in ReturnOption.values else ""
+
+
+class ReturnPlan(StayRecord):
+    """How the defender goes home: travel and the first 72 hours, contacts, support."""
+
+    security_plan = EncryptedTextField(max_length=5000)
+    contacts = EncryptedTextField(max_length=2000)
+    support = EncryptedTextField(max_length=2000)
+    returned_on = models.DateField(null=True, blank=True)
+
+    class Meta(StayRecord.Meta):
+        constraints = [models.UniqueConstraint(fields=["stay"], name="one_return_plan_per_stay")]
+
+    def __str__(self) -> str:
+        return f"return plan {self.pk}"
+
+
+class FollowUpStatus(models.TextChoices):
+    SAFE = "safe", _("Safe")
+    THREATENED = "threatened", _("Threatened")
+    INCIDENT = "incident", _("An incident happened")
+    DETAINED = "detained", _("Detained")
+    UNREACHABLE = "unreachable", _("Could not be reached")
+
+
+class FollowUp(StayRecord):
+    """One follow-up after return, due on a schedule; what was found is encrypted."""
+
+    due_on = models.DateField()
+    done_on = models.DateField(null=True, blank=True)
+    findings = EncryptedJSONField()
+    note = EncryptedTextField(max_length=2000)
+
+    class Meta(StayRecord.Meta):
+        ordering = ["due_on"]
+
+    def __str__(self) -> str:
+        return f"follow-up {self.pk}"
+
+    def status_label(self) -> str:
+        value = (self.findings or {}).get("status")
+        return str(FollowUpStatus(value).label) if value in FollowUpStatus.values else ""
+
+
+class StayOutcome(models.TextChoices):
+    """One primary outcome per stay, dated and updatable (relocation practice, section 3)."""
+
+    RETURNED_SAFE = "returned_safe", _("Returned and safe")
+    RETURNED_THREATENED = "returned_threatened", _("Returned and threatened")
+    RELOCATED_AGAIN = "relocated_again", _("Relocated again")
+    SOUGHT_ASYLUM = "sought_asylum", _("Sought asylum")
+    RESETTLED = "resettled", _("Resettled")
+    ENDED_EARLY = "ended_early", _("Ended early")

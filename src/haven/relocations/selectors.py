@@ -25,7 +25,10 @@ from haven.relocations.models import (
     CheckIn,
     Extension,
     ExtensionDecision,
+    FollowUp,
     Preparation,
+    ReturnPlan,
+    ReturnReview,
     Stay,
     StayEvent,
     StayStatus,
@@ -108,6 +111,9 @@ class StayRecords:
     check_ins: list[CheckIn] = field(default_factory=list)
     events: list[StayEvent] = field(default_factory=list)
     extensions: list[Extension] = field(default_factory=list)
+    return_review: ReturnReview | None = None
+    return_plan: ReturnPlan | None = None
+    follow_ups: list[FollowUp] = field(default_factory=list)
 
     @property
     def pending_extension(self) -> Extension | None:
@@ -139,6 +145,13 @@ def stay_records(membership: Membership, stay: Stay) -> StayRecords:
             Extension.objects.filter(stay=stay)
             .select_related("decided_by", *related)
             .order_by("-recorded_at")
+        ),
+        return_review=ReturnReview.objects.filter(stay=stay)
+        .select_related("assessment", *related)
+        .first(),
+        return_plan=ReturnPlan.objects.filter(stay=stay).select_related(*related).first(),
+        follow_ups=list(
+            FollowUp.objects.filter(stay=stay).select_related(*related).order_by("due_on")
         ),
     )
 
@@ -210,3 +223,13 @@ def stay_due(stay: Stay, *, today: datetime.date) -> list[DueItem]:
     if stay.status == StayStatus.EXTENSION_REQUESTED:
         items.append(DueItem(stay, "extension_waiting", stay.planned_end))
     return items
+
+
+def follow_up_get(membership: Membership, follow_up_id: uuid.UUID) -> FollowUp:
+    """A follow-up of a stay the member may reach, or a 404."""
+    try:
+        return FollowUp.objects.select_related("stay").get(
+            pk=follow_up_id, stay__in=reachable_stays(membership)
+        )
+    except FollowUp.DoesNotExist:
+        raise Http404 from None

@@ -137,6 +137,7 @@ def _refresh(stay: Stay, *, actor: Any) -> Stay:
         arrived_on=stay.arrived_on,
         extension_pending=ExtensionDecision.PENDING in extensions,
         extensions_granted=extensions.count(ExtensionDecision.GRANTED),
+        ended_on=stay.ended_on,
     )
     stay.status = stay_status(records)
     stay.extensions_used = records.extensions_granted

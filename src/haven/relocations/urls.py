@@ -21,6 +21,16 @@ urlpatterns = [
         views.letter_template,
         name="letter_template",
     ),
+    path("<uuid:stay_id>/return-review/", views.return_review_open, name="review_open"),
+    path(
+        "<uuid:stay_id>/return-review/decision/",
+        views.return_review_decide,
+        name="review_decide",
+    ),
+    path("<uuid:stay_id>/return-plan/", views.return_plan_save, name="return_plan"),
+    path("<uuid:stay_id>/return/", views.return_record, name="return"),
+    path("<uuid:stay_id>/outcome/", views.outcome_record, name="outcome"),
+    path("follow-ups/<uuid:follow_up_id>/", views.follow_up_record, name="follow_up"),
     path(
         "extensions/<uuid:extension_id>/decide/",
         views.extension_decide,

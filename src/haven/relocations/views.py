@@ -20,7 +20,7 @@ from haven.accounts.models import Membership
 from haven.accounts.policy import Permission, may
 from haven.programmes.models import ApplicationStatus
 from haven.programmes.selectors import programme_get
-from haven.relocations import forms, letters, selectors, services
+from haven.relocations import forms, letters, returns, selectors, services
 from haven.relocations.access import is_host_partner
 from haven.relocations.models import TRACEABLE_CHANNELS, LetterLanguage, Stay, StayEventKind
 from haven.vault.keyring import keyring_scope
@@ -109,6 +109,12 @@ STAFF_FORMS: dict[str, type[django_forms.Form]] = {
     "incident_form": forms.IncidentForm,
     "activity_form": forms.ActivityForm,
     "extension_form": forms.ExtensionForm,
+    "review_open_form": forms.ReturnReviewOpenForm,
+    "review_decision_form": forms.ReturnReviewDecisionForm,
+    "return_plan_form": forms.ReturnPlanForm,
+    "return_form": forms.ReturnForm,
+    "follow_up_form": forms.FollowUpForm,
+    "outcome_form": forms.OutcomeForm,
 }
 HOST_FORMS = ("arrival_form", "check_in_form", "incident_form", "activity_form", "extension_form")
 
@@ -350,3 +356,70 @@ def letter_template(request: HttpRequest, programme_id: uuid.UUID, language: str
         },
         status=status,
     )
+
+
+@requires(Permission.STAY_MANAGE)
+@require_http_methods(["GET", "POST"])
+def return_review_open(request: HttpRequest, stay_id: uuid.UUID) -> HttpResponse:
+    def write(member: Membership, stay: Stay, form: Any) -> None:
+        returns.return_review_open(
+            membership=member,
+            stay=stay,
+            staff_risk_level=form.cleaned_data["staff_risk_level"],
+            defender_risk_level=form.cleaned_data["defender_risk_level"] or None,
+        )
+
+    return _record(request, stay_id, "review_open_form", write, _("Return review opened."))
+
+
+@requires(Permission.STAY_DECIDE)
+@require_http_methods(["GET", "POST"])
+def return_review_decide(request: HttpRequest, stay_id: uuid.UUID) -> HttpResponse:
+    def write(member: Membership, stay: Stay, form: Any) -> None:
+        returns.return_review_decide(membership=member, stay=stay, **form.cleaned_data)
+
+    return _record(request, stay_id, "review_decision_form", write, _("Return review decided."))
+
+
+@requires(Permission.STAY_MANAGE)
+@require_http_methods(["GET", "POST"])
+def return_plan_save(request: HttpRequest, stay_id: uuid.UUID) -> HttpResponse:
+    def write(member: Membership, stay: Stay, form: Any) -> None:
+        returns.return_plan_save(membership=member, stay=stay, **form.cleaned_data)
+
+    return _record(request, stay_id, "return_plan_form", write, _("Return plan saved."))
+
+
+@requires(Permission.STAY_MANAGE)
+@require_http_methods(["GET", "POST"])
+def return_record(request: HttpRequest, stay_id: uuid.UUID) -> HttpResponse:
+    def write(member: Membership, stay: Stay, form: Any) -> None:
+        returns.return_record(membership=member, stay=stay, **form.cleaned_data)
+
+    return _record(request, stay_id, "return_form", write, _("Return recorded."))
+
+
+@requires(Permission.STAY_DECIDE)
+@require_http_methods(["GET", "POST"])
+def outcome_record(request: HttpRequest, stay_id: uuid.UUID) -> HttpResponse:
+    def write(member: Membership, stay: Stay, form: Any) -> None:
+        returns.outcome_record(
+            membership=member,
+            stay=stay,
+            outcome=form.cleaned_data["outcome"],
+            on=form.cleaned_data["on"],
+        )
+
+    return _record(request, stay_id, "outcome_form", write, _("Outcome recorded."))
+
+
+@requires(Permission.STAY_MANAGE)
+@require_http_methods(["GET", "POST"])
+def follow_up_record(request: HttpRequest, follow_up_id: uuid.UUID) -> HttpResponse:
+    member = _member(request)
+    follow_up = selectors.follow_up_get(member, follow_up_id)
+
+    def write(member: Membership, stay: Stay, form: Any) -> None:
+        returns.follow_up_record(membership=member, follow_up=follow_up, **form.cleaned_data)
+
+    return _record(request, follow_up.stay_id, "follow_up_form", write, _("Follow-up recorded."))
