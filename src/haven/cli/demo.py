@@ -2,6 +2,7 @@
 
 import argparse
 import os
+import subprocess
 import sys
 
 from haven.cli import django_setup
@@ -50,7 +51,13 @@ def demo(args: argparse.Namespace) -> int:
     if args.no_serve:
         return 0
     print(f"\nOpen {url} and sign in. Stop with Ctrl+C.", flush=True)
-    call_command("runserver", f"127.0.0.1:{args.port}", use_reloader=False, use_threading=True)
+    # The background worker (stay reminders) runs beside the server and stops with it.
+    worker = subprocess.Popen([sys.executable, "-m", "haven", "worker"], env=os.environ.copy())
+    try:
+        call_command("runserver", f"127.0.0.1:{args.port}", use_reloader=False, use_threading=True)
+    finally:
+        worker.terminate()
+        worker.wait(timeout=10)
     return 0
 
 

@@ -430,3 +430,41 @@ class StayOutcome(models.TextChoices):
     SOUGHT_ASYLUM = "sought_asylum", _("Sought asylum")
     RESETTLED = "resettled", _("Resettled")
     ENDED_EARLY = "ended_early", _("Ended early")
+
+
+class ReminderKind(models.TextChoices):
+    CHECK_IN_OVERDUE = "check_in_overdue", _("Check-in overdue")
+    ARRIVAL_UNCONFIRMED = "arrival_unconfirmed", _("Arrival not confirmed")
+    RETURN_REVIEW_DUE = "return_review_due", _("Return review due")
+    EXTENSION_WAITING = "extension_waiting", _("Extension waiting for a decision")
+
+
+class StayReminder(models.Model):
+    """
+    An in-app reminder to one member about one stay, made by the reminder job. It names the stay
+    by id and the kind of thing due, nothing else, and is never sent by e-mail.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    recipient = models.ForeignKey(
+        "accounts.Membership", on_delete=models.CASCADE, related_name="stay_reminders"
+    )
+    stay = models.ForeignKey(Stay, on_delete=models.CASCADE, related_name="reminders")
+    kind = models.CharField(max_length=24, choices=ReminderKind.choices)
+    due_on = models.DateField()
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            # The job runs again and again: the same reminder is made once.
+            models.UniqueConstraint(
+                fields=["recipient", "stay", "kind", "due_on"], name="one_reminder_per_due_item"
+            )
+        ]
+        indexes = [models.Index(fields=["recipient", "read_at"])]
+
+    def __str__(self) -> str:
+        return f"reminder {self.pk}"

@@ -175,6 +175,51 @@ class DueItem:
     due_on: datetime.date
 
 
+def due_filter(today: datetime.date) -> Q:
+    """The SQL condition for open stays with something owed today (what ``due_kinds`` finds)."""
+    return Q(status__in=OPEN_STATUSES) & (
+        Q(status__in=UNDER_WAY, next_check_in_due__lt=today)
+        | Q(arrived_on__isnull=True, planned_start__lte=today - ARRIVAL_GRACE)
+        | Q(status__in=UNDER_WAY, return_review_due__lte=today)
+        | Q(status=StayStatus.EXTENSION_REQUESTED)
+    )
+
+
+#: The plain columns ``due_kinds`` reads, in its argument order.
+DUE_COLUMNS = (
+    "status",
+    "next_check_in_due",
+    "arrived_on",
+    "planned_start",
+    "return_review_due",
+    "planned_end",
+)
+
+
+def due_kinds(
+    status: str,
+    next_check_in_due: datetime.date | None,
+    arrived_on: datetime.date | None,
+    planned_start: datetime.date,
+    return_review_due: datetime.date | None,
+    planned_end: datetime.date,
+    *,
+    today: datetime.date,
+) -> list[tuple[str, datetime.date]]:
+    """What is owed on one stay today, as (kind, since) pairs, from its plain columns."""
+    owed: list[tuple[str, datetime.date]] = []
+    under_way = status in UNDER_WAY
+    if under_way and next_check_in_due and next_check_in_due < today:
+        owed.append(("check_in_overdue", next_check_in_due))
+    if arrived_on is None and status in OPEN_STATUSES and planned_start + ARRIVAL_GRACE <= today:
+        owed.append(("arrival_unconfirmed", planned_start))
+    if under_way and return_review_due and return_review_due <= today:
+        owed.append(("return_review_due", return_review_due))
+    if status == StayStatus.EXTENSION_REQUESTED:
+        owed.append(("extension_waiting", planned_end))
+    return owed
+
+
 def due_items(
     membership: Membership | None, *, today: datetime.date | None = None
 ) -> list[DueItem]:
@@ -194,35 +239,18 @@ def due_items(
     )
     stays = (
         reachable_stays(membership)
-        .filter(assigned, status__in=OPEN_STATUSES)
-        .filter(
-            Q(status__in=UNDER_WAY, next_check_in_due__lt=today)
-            | Q(arrived_on__isnull=True, planned_start__lte=today - ARRIVAL_GRACE)
-            | Q(status__in=UNDER_WAY, return_review_due__lte=today)
-            | Q(status=StayStatus.EXTENSION_REQUESTED)
-        )
+        .filter(assigned)
+        .filter(due_filter(today))
         .select_related("case", "programme")
         .order_by("planned_start")[:STAYS_PER_PAGE]
     )
-    items: list[DueItem] = []
-    for stay in stays:
-        items.extend(stay_due(stay, today=today))
-    return items
-
-
-def stay_due(stay: Stay, *, today: datetime.date) -> list[DueItem]:
-    """What is owed on one stay today, from its plain columns."""
-    items = []
-    under_way = stay.status in UNDER_WAY
-    if under_way and stay.next_check_in_due and stay.next_check_in_due < today:
-        items.append(DueItem(stay, "check_in_overdue", stay.next_check_in_due))
-    if stay.arrived_on is None and stay.planned_start + ARRIVAL_GRACE <= today:
-        items.append(DueItem(stay, "arrival_unconfirmed", stay.planned_start))
-    if under_way and stay.return_review_due and stay.return_review_due <= today:
-        items.append(DueItem(stay, "return_review_due", stay.return_review_due))
-    if stay.status == StayStatus.EXTENSION_REQUESTED:
-        items.append(DueItem(stay, "extension_waiting", stay.planned_end))
-    return items
+    return [
+        DueItem(stay, kind, since)
+        for stay in stays
+        for kind, since in due_kinds(
+            *(getattr(stay, column) for column in DUE_COLUMNS), today=today
+        )
+    ]
 
 
 def follow_up_get(membership: Membership, follow_up_id: uuid.UUID) -> FollowUp:

@@ -6,6 +6,7 @@ app_name = "relocations"
 
 urlpatterns = [
     path("", views.stay_list, name="list"),
+    path("reminders/read/", views.reminders_read, name="reminders_read"),
     path("offers/<uuid:application_id>/accept/", views.stay_open, name="open"),
     path("<uuid:stay_id>/", views.stay_detail, name="detail"),
     path("<uuid:stay_id>/visa/", views.visa_record, name="visa"),

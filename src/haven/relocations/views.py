@@ -20,7 +20,7 @@ from haven.accounts.models import Membership
 from haven.accounts.policy import Permission, may
 from haven.programmes.models import ApplicationStatus
 from haven.programmes.selectors import programme_get
-from haven.relocations import forms, letters, returns, selectors, services
+from haven.relocations import forms, letters, reminders, returns, selectors, services
 from haven.relocations.access import is_host_partner
 from haven.relocations.models import TRACEABLE_CHANNELS, LetterLanguage, Stay, StayEventKind
 from haven.vault.keyring import keyring_scope
@@ -423,3 +423,10 @@ def follow_up_record(request: HttpRequest, follow_up_id: uuid.UUID) -> HttpRespo
         returns.follow_up_record(membership=member, follow_up=follow_up, **form.cleaned_data)
 
     return _record(request, follow_up.stay_id, "follow_up_form", write, _("Follow-up recorded."))
+
+
+@requires(Permission.STAY_VIEW)
+@require_http_methods(["POST"])
+def reminders_read(request: HttpRequest) -> HttpResponse:
+    reminders.reminders_mark_read(membership=_member(request))
+    return redirect("web:dashboard")

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from haven.accounts.access import signed_in
 from haven.accounts.policy import Permission, may
 from haven.accounts.selectors import security_notices_open
+from haven.relocations.reminders import unread_reminders
 from haven.relocations.selectors import due_items
 
 
@@ -26,6 +27,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "my_cases": case_selectors.my_cases(membership),
             "notifications": case_selectors.unread_notifications(membership),
             "relocation_due": due_items(membership),
+            "stay_reminders": unread_reminders(membership),
         }
     # AUTH-10: changes to the account's factors, or a lockout, are told here until dismissed.
     context["security_notices"] = security_notices_open(request.user)  # type: ignore[arg-type]
