@@ -23,6 +23,7 @@ from haven.programmes.selectors import programme_get
 from haven.relocations import forms, letters, reminders, returns, selectors, services
 from haven.relocations.access import is_host_partner
 from haven.relocations.models import TRACEABLE_CHANNELS, LetterLanguage, Stay, StayEventKind
+from haven.uploads.downloads import download_headers
 from haven.vault.keyring import keyring_scope
 
 
@@ -308,10 +309,13 @@ def letter_download(request: HttpRequest, stay_id: uuid.UUID, language: str) -> 
     if language not in LetterLanguage.values:
         raise Http404
     pdf = letters.letter_generate(membership=member, stay=stay, language=language)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'attachment; filename="invitation-{stay.reference}-{language}.pdf"'
+    response = HttpResponse(pdf)
+    # Sent like an upload: an attachment under a sandbox CSP, never rendered inline (UPL-06).
+    headers = download_headers(
+        f"invitation-{stay.reference}-{language}.pdf", "application/pdf", size=len(pdf)
     )
+    for header, value in headers.items():
+        response[header] = value
     return response
 
 
