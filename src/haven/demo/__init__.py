@@ -16,6 +16,7 @@ SEEDERS = [
     "haven.demo.platform.seed_platform",
     "haven.demo.cases.seed_cases",
     "haven.demo.programmes.seed_programmes",
+    "haven.demo.relocations.seed_relocations",
 ]
 
 

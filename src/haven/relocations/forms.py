@@ -39,6 +39,11 @@ class StayOpenForm(forms.Form):
     """Accept the offer: where the stay is, when, and who travels."""
 
     host_city = forms.CharField(label=_("Host city"), max_length=200)
+    host_country = forms.RegexField(
+        label=_("Host country (two-letter code, if the programme hosts in several)"),
+        regex=r"^[A-Z]{2}$",
+        required=False,
+    )
     planned_start = _date(_("Planned start"))
     planned_end = _date(_("Planned end"))
     travelling_dependants = forms.MultipleChoiceField(

@@ -21,7 +21,7 @@ from haven.accounts.models import Membership
 from haven.accounts.policy import Permission, may
 from haven.audit.events import EventType
 from haven.cases.models import CaseStatus
-from haven.cases.services import assessment_run, case_follow_records, threat_record
+from haven.cases.services import CaseError, assessment_run, case_follow_records, threat_record
 from haven.domain.stay import follow_up_schedule
 from haven.relocations.models import (
     FollowUp,
@@ -39,6 +39,7 @@ from haven.vault.keyring import keyring_scope
 AsylumHandover = Callable[[Membership, Stay, ReturnReview], None]
 _ASYLUM_HANDOVERS: list[AsylumHandover] = []
 
+ASSESSMENT_REFUSED = _("The fresh assessment could not run: %(problems)s")
 REVIEW_EXISTS = _("This stay already has its return review.")
 REVIEW_DECIDED = _("This return review was already decided.")
 NO_REVIEW = _("Open the return review first.")
@@ -91,13 +92,16 @@ def return_review_open(
         raise StayError(NOT_UNDER_WAY)
     if ReturnReview.objects.filter(stay=stay).exists():
         raise StayError(REVIEW_EXISTS)
-    assessment = assessment_run(
-        membership=membership,
-        case=stay.case,
-        staff_risk_level=staff_risk_level,
-        defender_risk_level=defender_risk_level,
-        staff_decision="",
-    )
+    try:
+        assessment = assessment_run(
+            membership=membership,
+            case=stay.case,
+            staff_risk_level=staff_risk_level,
+            defender_risk_level=defender_risk_level,
+            staff_decision="",
+        )
+    except CaseError as error:
+        raise StayError(ASSESSMENT_REFUSED, problems=str(error)) from None
     with keyring_scope():
         review = ReturnReview(
             case_id=stay.case_id,

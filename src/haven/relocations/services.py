@@ -72,6 +72,7 @@ PROBLEM_MESSAGES = {
     StayProblem.VALIDITY_ENDS_BEFORE_START: _("The visa's validity must end after it begins."),
 }
 NOT_AN_OFFER = _("Only an offered place can be accepted; this application is %(status)s.")
+NOT_A_HOST_COUNTRY = _("This programme hosts in %(countries)s only.")
 ALREADY_OPEN = _("This offer was already accepted and its stay opened.")
 NOT_ARRIVED = _("Record the arrival first: check-ins and incidents belong to a stay under way.")
 ALREADY_ARRIVED = _("The arrival of this stay is already confirmed.")
@@ -193,6 +194,7 @@ def stay_open(
     planned_end: datetime.date,
     travelling_dependants: Iterable[Any] = (),
     needs: str = "",
+    host_country: str = "",
 ) -> Stay:
     """
     Accept an offered place and open its stay: who travels, where, from when until when.
@@ -225,8 +227,13 @@ def stay_open(
     )
     dependants = _dependant_ids(locked, travelling_dependants)
     window = locked.intake_window
-    host_country = (window.host_country if window and window.host_country else "") or (
-        programme.host_countries[0] if len(programme.host_countries) == 1 else ""
+    hosts = list(programme.host_countries or [])
+    if host_country and hosts and host_country not in hosts:
+        raise StayError(NOT_A_HOST_COUNTRY, countries=", ".join(hosts))
+    host_country = (
+        host_country
+        or (window.host_country if window and window.host_country else "")
+        or (hosts[0] if len(hosts) == 1 else "")
     )
     application_change_status(actor=membership.user, application=locked, status="accepted")
     with keyring_scope():

@@ -87,6 +87,7 @@ def stay_open(request: HttpRequest, application_id: uuid.UUID) -> HttpResponse:
                         planned_end=form.cleaned_data["planned_end"],
                         travelling_dependants=form.cleaned_data["travelling_dependants"],
                         needs=form.cleaned_data["needs"],
+                        host_country=form.cleaned_data["host_country"],
                     )
                 except services.StayError as error:
                     form.add_error(None, str(error))
