@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_job_reminds_the_assigned_caseworker_once(organisation, coordinator, caseworker):
-    stay = arrived_stay(organisation, coordinator, caseworker=caseworker, started_days_ago=20)
+    stay = arrived_stay(organisation, coordinator, caseworker=caseworker, started_days_ago=8)
 
     send_stay_reminders.enqueue()
     again = remind()
@@ -41,7 +41,7 @@ def test_nothing_owed_means_no_reminder(organisation, coordinator, caseworker):
 def test_reminders_show_on_the_dashboard_until_read(
     organisation, coordinator, caseworker, sign_in_as
 ):
-    stay = arrived_stay(organisation, coordinator, caseworker=caseworker, started_days_ago=20)
+    stay = arrived_stay(organisation, coordinator, caseworker=caseworker, started_days_ago=8)
     remind()
     client = sign_in_as(caseworker)
 

@@ -244,3 +244,16 @@ def test_a_check_in_in_the_future_is_refused(organisation, coordinator):
             mode="call",
             flags=[],
         )
+
+
+def test_a_check_in_before_the_arrival_is_refused(organisation, coordinator):
+    stay = arrived_stay(organisation, coordinator)
+
+    with pytest.raises(services.StayError, match="before the arrival"):
+        services.check_in_record(
+            membership=membership_of(coordinator, organisation),
+            stay=stay,
+            done_on=stay.arrived_on - datetime.timedelta(days=1),
+            mode="call",
+            flags=[],
+        )

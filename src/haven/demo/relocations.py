@@ -180,8 +180,8 @@ def _seed(organisation: Organisation, seed: int) -> None:
         consulate="Consulate of Spain (fictional desk)",
         lodged_on=_ago(5),
     )
-    # In the stay, no check-in since arriving 25 days ago: overdue on My cases.
-    _arrive(stay(2, _ago(25), 6), coordinator)
+    # In the stay, no check-in since arriving 9 days ago: the first one is overdue on My cases.
+    _arrive(stay(2, _ago(9), 6), coordinator)
     # An extension waiting for the coordinator.
     extending = _arrive(stay(3, _ago(70), 4), coordinator)
     services.check_in_record(
@@ -194,10 +194,10 @@ def _seed(organisation: Organisation, seed: int) -> None:
         requested_end=extending.planned_end + datetime.timedelta(days=90),
         evidence="New threats against the community radio since the defender left.",
     )
-    # A return review due: the stay ends in ten days.
-    reviewing = _arrive(stay(4, _ago(80), 3), coordinator)
+    # A return review due: it fell due two days ago, six weeks before the end of the stay.
+    reviewing = _arrive(stay(4, _ago(50), 3), coordinator)
     services.check_in_record(
-        membership=caseworker, stay=reviewing, done_on=_ago(76), mode="call", flags=[]
+        membership=caseworker, stay=reviewing, done_on=_ago(46), mode="call", flags=[]
     )
     # Returned, with follow-ups scheduled.
     returned = _arrive(stay(5, _ago(88), 3), coordinator)

@@ -185,6 +185,24 @@ def due_filter(today: datetime.date) -> Q:
     )
 
 
+def newly_due_filter(today: datetime.date, *, window: datetime.timedelta) -> Q:
+    """
+    The SQL condition for stays whose item fell due within ``window`` before ``today``: what a
+    reminder announces. Older items stay on My cases (``due_filter``) but were announced already.
+    """
+    since = today - window
+    return Q(status__in=OPEN_STATUSES) & (
+        Q(status__in=UNDER_WAY, next_check_in_due__lt=today, next_check_in_due__gte=since)
+        | Q(
+            arrived_on__isnull=True,
+            planned_start__lte=today - ARRIVAL_GRACE,
+            planned_start__gte=since - ARRIVAL_GRACE,
+        )
+        | Q(status__in=UNDER_WAY, return_review_due__lte=today, return_review_due__gte=since)
+        | Q(status=StayStatus.EXTENSION_REQUESTED)
+    )
+
+
 #: The plain columns ``due_kinds`` reads, in its argument order.
 DUE_COLUMNS = (
     "status",

@@ -81,6 +81,7 @@ EXTENSION_PENDING = _("An extension is already waiting for a decision.")
 EXTENSION_DECIDED = _("This extension was already decided.")
 UNKNOWN_DEPENDANT = _("Choose dependants recorded on the case.")
 FUTURE_DATE = _("This date has not come yet.")
+BEFORE_ARRIVAL = _("This date is before the arrival (%(arrived)s).")
 STAY_CLOSED = _("This stay has ended or was cancelled; nothing more can be recorded on it.")
 
 
@@ -441,6 +442,8 @@ def check_in_record(
     stay = _arrived(membership, stay)
     if done_on > timezone.localdate():
         raise StayError(FUTURE_DATE)
+    if stay.arrived_on is not None and done_on < stay.arrived_on:
+        raise StayError(BEFORE_ARRIVAL, arrived=stay.arrived_on.isoformat())
     with keyring_scope():
         check_in = CheckIn(
             case_id=stay.case_id,
