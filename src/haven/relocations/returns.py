@@ -33,7 +33,12 @@ from haven.relocations.models import (
     StayOutcome,
     StayStatus,
 )
-from haven.relocations.services import StayError, _event, _live, _lock
+from haven.relocations.services import (
+    StayError,
+    lock_stay,
+    record_stay_event,
+    refuse_if_closed,
+)
 from haven.vault.keyring import keyring_scope
 
 AsylumHandover = Callable[[Membership, Stay, ReturnReview], None]
@@ -68,8 +73,8 @@ def register_asylum_handover(handler: AsylumHandover) -> None:
 def _stay_for(membership: Membership, stay: Stay, permission: Permission) -> Stay:
     if not may(membership, permission, stay):
         raise Http404
-    locked = _lock(stay)
-    _live(locked)
+    locked = lock_stay(stay)
+    refuse_if_closed(locked)
     return locked
 
 
@@ -116,7 +121,7 @@ def return_review_open(
                 review.save()
         except IntegrityError:
             raise StayError(REVIEW_EXISTS) from None
-    _event(membership, stay, EventType.STAY_RECORD_SAVED, record="return_review")
+    record_stay_event(membership, stay, EventType.STAY_RECORD_SAVED, record="return_review")
     case_follow_records(
         actor=membership,
         case=stay.case,
@@ -159,7 +164,7 @@ def return_review_decide(
         review.defender_chooses_return = defender_preference == ReturnOption.RETURN
         review.decided_at = timezone.now()
         review.save()
-    _event(
+    record_stay_event(
         membership,
         stay,
         EventType.STAY_RECORD_SAVED,
@@ -193,7 +198,7 @@ def return_plan_save(
         plan.contacts = contacts.strip() or None
         plan.support = support.strip() or None
         plan.save()
-    _event(membership, stay, EventType.STAY_RECORD_SAVED, record="return_plan")
+    record_stay_event(membership, stay, EventType.STAY_RECORD_SAVED, record="return_plan")
     return plan
 
 
@@ -235,7 +240,7 @@ def return_record(*, membership: Membership, stay: Stay, returned_on: datetime.d
             )
             for due_on in follow_up_schedule(returned_on=returned_on)
         )
-    _event(membership, stay, EventType.STAY_RECORD_SAVED, record="return")
+    record_stay_event(membership, stay, EventType.STAY_RECORD_SAVED, record="return")
     case_follow_records(
         actor=membership,
         case=stay.case,
@@ -285,7 +290,7 @@ def follow_up_record(
                     "ongoing": True,
                 },
             )
-    _event(membership, locked.stay, EventType.STAY_RECORD_SAVED, record="follow_up")
+    record_stay_event(membership, locked.stay, EventType.STAY_RECORD_SAVED, record="follow_up")
     return locked
 
 
@@ -297,7 +302,7 @@ def outcome_record(*, membership: Membership, stay: Stay, outcome: str, on: date
     """
     if not may(membership, Permission.STAY_DECIDE, stay) or outcome not in StayOutcome.values:
         raise Http404
-    locked = _lock(stay)
+    locked = lock_stay(stay)
     with keyring_scope():
         locked.outcome = outcome
         locked.outcome_on = on
@@ -305,5 +310,5 @@ def outcome_record(*, membership: Membership, stay: Stay, outcome: str, on: date
             locked.ended_on = on
             locked.status = StayStatus.ENDED
         locked.save(update_fields=["outcome", "outcome_on", "ended_on", "status"])
-    _event(membership, locked, EventType.STAY_RECORD_SAVED, record="outcome")
+    record_stay_event(membership, locked, EventType.STAY_RECORD_SAVED, record="outcome")
     return locked

@@ -100,7 +100,8 @@ def _months(value: float | None) -> str:
     return f"{value:g}" if value is not None else ""
 
 
-def _lock(stay: Stay) -> Stay:
+def lock_stay(stay: Stay) -> Stay:
+    """Re-read the stay locked for this transaction, so two writers take turns (a double submit)."""
     return (
         Stay.objects.select_for_update(of=("self",))
         .select_related("case__data_key__organisation_key", "programme")
@@ -108,12 +109,14 @@ def _lock(stay: Stay) -> Stay:
     )
 
 
-def _live(stay: Stay) -> None:
+def refuse_if_closed(stay: Stay) -> None:
+    """Nothing more is written to a stay that ended or was cancelled."""
     if stay.status in (RelocationStatus.ENDED, RelocationStatus.CANCELLED):
         raise StayError(STAY_CLOSED)
 
 
-def _event(actor: Any, stay: Stay, event: EventType, **data: Any) -> None:
+def record_stay_event(actor: Any, stay: Stay, event: EventType, **data: Any) -> None:
+    """One audit event about a stay: its id, its case's id and enumerated values only."""
     record_event(
         event,
         actor=getattr(actor, "user", actor),
@@ -256,7 +259,7 @@ def stay_open(
                 stay.save()
         except IntegrityError:
             raise StayError(ALREADY_OPEN) from None
-        _event(membership, stay, EventType.STAY_OPENED, application_id=locked.pk)
+        record_stay_event(membership, stay, EventType.STAY_OPENED, application_id=locked.pk)
         return _refresh(stay, actor=membership)
 
 
@@ -281,8 +284,8 @@ def visa_record(
     case start the stay once the arrival and travel plan are recorded.
     """
     _reachable(membership, Permission.STAY_MANAGE, stay)
-    stay = _lock(stay)
-    _live(stay)
+    stay = lock_stay(stay)
+    refuse_if_closed(stay)
     if lodged_on and decided_on and decided_on < lodged_on:
         _refuse([StayProblem.DECISION_BEFORE_LODGING])
     if valid_from and valid_until and valid_until <= valid_from:
@@ -302,7 +305,9 @@ def visa_record(
             valid_until=valid_until,
         )
         visa.save()
-        _event(membership, stay, EventType.STAY_RECORD_SAVED, record="visa", outcome=outcome)
+        record_stay_event(
+            membership, stay, EventType.STAY_RECORD_SAVED, record="visa", outcome=outcome
+        )
         _refresh(stay, actor=membership)
     return visa
 
@@ -332,8 +337,8 @@ def preparation_save(
     channel is traceable, never their content).
     """
     _reachable(membership, Permission.STAY_MANAGE, stay)
-    stay = _lock(stay)
-    _live(stay)
+    stay = lock_stay(stay)
+    refuse_if_closed(stay)
     if expectations_acknowledged_on and expectations_acknowledged_on > timezone.localdate():
         raise StayError(FUTURE_DATE)
     programme = stay.programme
@@ -354,7 +359,7 @@ def preparation_save(
         }
         preparation.expectations_acknowledged_on = expectations_acknowledged_on
         preparation.save()
-        _event(
+        record_stay_event(
             membership,
             stay,
             EventType.STAY_RECORD_SAVED,
@@ -386,8 +391,8 @@ def arrival_confirm(
         Permission.STAY_HOST if may(membership, Permission.STAY_HOST) else Permission.STAY_MANAGE
     )
     _reachable(membership, permission, stay)
-    stay = _lock(stay)
-    _live(stay)
+    stay = lock_stay(stay)
+    refuse_if_closed(stay)
     if stay.arrived_on is not None:
         raise StayError(ALREADY_ARRIVED)
     if arrived_on > timezone.localdate():
@@ -399,7 +404,7 @@ def arrival_confirm(
     stay.housing_handed_over = housing_handed_over
     stay.arrival_confirmed_by = membership.user
     stay.save(update_fields=["arrived_on", "housing_handed_over", "arrival_confirmed_by"])
-    _event(
+    record_stay_event(
         membership,
         stay,
         EventType.STAY_ARRIVAL_CONFIRMED,
@@ -414,8 +419,8 @@ def _arrived(membership: Membership, stay: Stay) -> Stay:
         Permission.STAY_HOST if may(membership, Permission.STAY_HOST) else Permission.STAY_MANAGE
     )
     _reachable(membership, permission, stay)
-    stay = _lock(stay)
-    _live(stay)
+    stay = lock_stay(stay)
+    refuse_if_closed(stay)
     if stay.arrived_on is None:
         raise StayError(NOT_ARRIVED)
     return stay
@@ -457,7 +462,7 @@ def check_in_record(
             psychosocial_referral=psychosocial_referral,
         )
         check_in.save()
-        _event(
+        record_stay_event(
             membership,
             stay,
             EventType.STAY_RECORD_SAVED,
@@ -502,7 +507,7 @@ def stay_event_record(
             narrative=narrative.strip() or None,
         )
         event.save()
-        _event(membership, stay, EventType.STAY_RECORD_SAVED, record=kind)
+        record_stay_event(membership, stay, EventType.STAY_RECORD_SAVED, record=kind)
     return event
 
 
@@ -547,7 +552,9 @@ def extension_request(
                 extension.save()
         except IntegrityError:
             raise StayError(EXTENSION_PENDING) from None
-        _event(membership, stay, EventType.STAY_RECORD_SAVED, record="extension", ground=ground)
+        record_stay_event(
+            membership, stay, EventType.STAY_RECORD_SAVED, record="extension", ground=ground
+        )
         _refresh(stay, actor=membership)
     return extension
 
@@ -564,8 +571,8 @@ def extension_decide(*, membership: Membership, extension: Extension, grant: boo
     """
     stay = extension.stay
     _reachable(membership, Permission.STAY_DECIDE, stay)
-    stay = _lock(stay)
-    _live(stay)
+    stay = lock_stay(stay)
+    refuse_if_closed(stay)
     locked = Extension.objects.select_for_update().get(pk=extension.pk)
     if locked.decision != ExtensionDecision.PENDING:
         raise StayError(EXTENSION_DECIDED)
@@ -586,7 +593,7 @@ def extension_decide(*, membership: Membership, extension: Extension, grant: boo
     locked.decided_by = membership.user
     locked.decided_at = timezone.now()
     locked.save(update_fields=["decision", "decided_by", "decided_at"])
-    _event(
+    record_stay_event(
         membership,
         stay,
         EventType.STAY_EXTENSION_DECIDED,

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods
 from haven.accounts.access import requires, requires_recent_second_factor
 from haven.accounts.models import Membership
 from haven.accounts.policy import Permission, may
+from haven.cases.selectors import case_facts
 from haven.programmes.models import ApplicationStatus
 from haven.programmes.selectors import programme_get
 from haven.relocations import forms, letters, reminders, returns, selectors, services
@@ -134,6 +135,11 @@ def _stay_page(
     page_forms = {name: STAFF_FORMS[name]() for name in names} | (bound or {})
     with keyring_scope():
         records = selectors.stay_records(member, stay)
+        languages = LetterLanguage.choices
+        if not host:
+            # The case's own language first: the letter a consulate officer reads is in it.
+            first = letters.case_language(case_facts(stay.case))
+            languages = sorted(languages, key=lambda choice: choice[0] != first)
         context = {
             "stay": stay,
             "records": records,
@@ -143,7 +149,7 @@ def _stay_page(
             "may_write": host or may(member, Permission.STAY_MANAGE, stay),
             "decision_form": forms.ExtensionDecisionForm(),
             "traceable_channels": sorted(TRACEABLE_CHANNELS),
-            "letter_languages": LetterLanguage.choices,
+            "letter_languages": languages,
             **page_forms,
         }
         response = render(
