@@ -26,3 +26,4 @@ class ApplicationError(Exception):
     def __str__(self) -> str:
         text = str(self.message)
         return text % self.params if self.params else text
+
