@@ -37,9 +37,9 @@ from django.utils import timezone  # noqa: E402
 from tests.conftest import make_member, sign_in  # noqa: E402
 from tests.relocations.factories import arrived_stay  # noqa: E402
 
-from haven.accounts.models import Membership, Role  # noqa: E402
 from haven.accounts.services import organisation_create  # noqa: E402
 from haven.cases.models import Assignment, Case, CaseStatus  # noqa: E402
+from haven.organisations.models import Membership, Role  # noqa: E402
 from haven.programmes.models import Application  # noqa: E402
 from haven.relocations.models import CheckIn, Stay, StayReminder, StayStatus  # noqa: E402
 from haven.relocations.reminders import remind  # noqa: E402

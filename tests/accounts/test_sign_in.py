@@ -9,9 +9,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from haven.accounts import totp
-from haven.accounts.models import RecoveryCode, Role, User
+from haven.accounts.models import RecoveryCode, User
 from haven.audit.events import EventType
 from haven.audit.models import AuditEvent
+from haven.organisations.models import Role
 from tests.conftest import KNOWN_TOTP_SECRET, PASSWORD, make_member
 
 START = timezone.now().replace(microsecond=0)

@@ -12,9 +12,10 @@ import time_machine
 from django.urls import reverse
 
 from haven.accounts import totp
-from haven.accounts.models import RecoveryCode, Role
+from haven.accounts.models import RecoveryCode
 from haven.audit.events import EventType
 from haven.audit.models import AuditEvent
+from haven.organisations.models import Role
 from tests.cases.factories import CANARY_NAME, assigned_case
 from tests.conftest import KNOWN_TOTP_SECRET
 

@@ -5,6 +5,7 @@ import json
 import pytest
 from pyrage import x25519
 
+from haven.accounts.acting import SYSTEM
 from haven.audit.events import EventType
 from haven.audit.models import AuditEvent
 from haven.cases.models import Case, Defender
@@ -32,7 +33,7 @@ def test_import_then_export_round_trips_every_field(organisation):
     """Every imported field comes back, decrypted, in the export."""
     document = import_document(" A", " B")
 
-    report = cases_import(organisation=organisation, document=document)
+    report = cases_import(membership=SYSTEM, organisation=organisation, document=document)
     exported = export_document(organisation=organisation)
 
     assert (report.created, report.updated) == (2, 0)
@@ -43,10 +44,10 @@ def test_import_then_export_round_trips_every_field(organisation):
 
 def test_export_reimported_elsewhere_is_identical(organisation, other_organisation):
     """An export imported into another organisation exports the same cases."""
-    cases_import(organisation=organisation, document=import_document(" A", " B"))
+    cases_import(membership=SYSTEM, organisation=organisation, document=import_document(" A", " B"))
     first = export_document(organisation=organisation)
 
-    cases_import(organisation=other_organisation, document=first)
+    cases_import(membership=SYSTEM, organisation=other_organisation, document=first)
     second = export_document(organisation=other_organisation)
 
     assert second["cases"] == first["cases"]
@@ -54,12 +55,12 @@ def test_export_reimported_elsewhere_is_identical(organisation, other_organisati
 
 def test_import_by_existing_code_updates_without_duplicating_notes(organisation):
     """A case whose code exists is updated in place and known notes are not added twice."""
-    cases_import(organisation=organisation, document=import_document(" A"))
+    cases_import(membership=SYSTEM, organisation=organisation, document=import_document(" A"))
     code = Case.objects.get().code
     update = import_document(" A", code=code)
     update["cases"][0]["identity"]["phone"] = "+44 20 7946 0000"
 
-    report = cases_import(organisation=organisation, document=update)
+    report = cases_import(membership=SYSTEM, organisation=organisation, document=update)
     exported = export_document(organisation=organisation)["cases"]
 
     assert (report.created, report.updated) == (0, 1)
@@ -76,7 +77,7 @@ def test_invalid_import_names_each_error_path_and_writes_nothing(organisation):
     document["cases"][2]["facts"]["defender"]["gender"] = "unknown-value"
 
     with pytest.raises(ImportInvalidError) as raised:
-        cases_import(organisation=organisation, document=document)
+        cases_import(membership=SYSTEM, organisation=organisation, document=document)
 
     paths = [path for path, _message in raised.value.errors]
     assert "$.cases[0].identity" in paths
@@ -88,12 +89,12 @@ def test_invalid_import_names_each_error_path_and_writes_nothing(organisation):
 
 def test_encrypted_export_opens_with_the_recipient_identity(organisation):
     """The export is an age file with no canary in it; the partner's identity opens it; the audit has its hash."""
-    cases_import(organisation=organisation, document=import_document(" A"))
+    cases_import(membership=SYSTEM, organisation=organisation, document=import_document(" A"))
     identity = x25519.Identity.generate()
 
     artifact = cases_export(
+        membership=SYSTEM,
         organisation=organisation,
-        actor=None,
         seal=lambda data: archives.encrypt(data, recipients=[identity.to_public()]),
     )
 
@@ -121,7 +122,7 @@ def test_threats_prosecutions_and_dependants_round_trip_through_their_rows(organ
         "cases": [{"identity": canary_identity(), "facts": facts}],
     }
 
-    cases_import(organisation=organisation, document=document)
+    cases_import(membership=SYSTEM, organisation=organisation, document=document)
     exported = export_document(organisation=organisation)
 
     assert (Threat.objects.count(), Prosecution.objects.count(), Dependant.objects.count()) == (
@@ -143,9 +144,9 @@ def test_importing_an_existing_code_replaces_its_threats(organisation):
         "schema": "haven.case-import/1",
         "cases": [{"code": "HV-KEEP01", "identity": canary_identity(), "facts": facts}],
     }
-    cases_import(organisation=organisation, document=first)
+    cases_import(membership=SYSTEM, organisation=organisation, document=first)
     facts["threats"] = facts["threats"][:1]
 
-    cases_import(organisation=organisation, document=first)
+    cases_import(membership=SYSTEM, organisation=organisation, document=first)
 
     assert Threat.objects.count() == 1

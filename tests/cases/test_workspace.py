@@ -12,7 +12,6 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from haven.accounts.models import Role
 from haven.audit.events import EventType
 from haven.audit.models import AuditEvent
 from haven.cases.models import (
@@ -28,6 +27,8 @@ from haven.cases.models import (
 )
 from haven.cases.services import consent_record, threat_record
 from haven.domain.protection import ELEMENT_QUESTIONS
+from haven.organisations.models import Role
+from tests.acting import acting
 from tests.cases.factories import (
     CANARY_ADDRESS,
     CANARY_NAME,
@@ -194,7 +195,7 @@ def test_a_semantic_problem_in_the_facts_is_refused_with_its_path(organisation, 
 
     with pytest.raises(Exception, match=r"authority_response"):
         threat_record(
-            actor=caseworker,
+            membership=acting(caseworker),
             case=case,
             details={
                 "kind": "raid",
@@ -346,7 +347,7 @@ def test_lifecycle_moves_need_their_requirements(organisation, caseworker, sign_
 
     refused = client.post(url, {"target": "screening"}, follow=True)
     consent_record(
-        actor=caseworker,
+        membership=acting(caseworker),
         case=case,
         purpose="processing",
         given_on=timezone.localdate(),
@@ -461,8 +462,8 @@ def test_the_dashboard_lists_divergent_cases_first(organisation, caseworker, sig
 
 def test_legal_advisers_see_only_assigned_cases_but_coordinators_see_all(organisation, coordinator):
     """The object rule and the SQL filter agree for every role (AZ-03)."""
-    from haven.accounts.policy import Permission, may
     from haven.cases.selectors import visible_cases
+    from haven.organisations.policy import Permission, may
 
     adviser = make_member(organisation, Role.LEGAL_ADVISER, "lee.adviser")
     case = assigned_case(organisation, coordinator)
@@ -508,7 +509,7 @@ def test_a_consent_is_withdrawn_once(organisation, caseworker, sign_in_as):
     """A consent is marked withdrawn (kept on record); withdrawing again says it already was."""
     case = assigned_case(organisation, caseworker)
     consent = consent_record(
-        actor=caseworker,
+        membership=acting(caseworker),
         case=case,
         purpose="share_with_programme",
         given_on=timezone.localdate(),

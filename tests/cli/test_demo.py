@@ -7,9 +7,10 @@ import sys
 import pytest
 
 from haven.accounts import totp
-from haven.accounts.models import Membership, Organisation, Role, User
+from haven.accounts.models import User
 from haven.cli import main
 from haven.demo import DemoRefusedError, seed_all
+from haven.organisations.models import Membership, Organisation, Role
 
 
 def test_seeding_refuses_without_demo_settings(db):

@@ -2,9 +2,9 @@
 
 from collections import Counter
 
-from haven.accounts.models import Membership, Role
 from haven.cases.models import Assessment, Case, CaseStatus
 from haven.demo import seed_all
+from haven.organisations.models import Membership, Role
 
 
 def test_the_demo_seeds_forty_cases_across_statuses_countries_and_teams(db, settings):

@@ -1,9 +1,10 @@
 """The demo seeds each organisation's catalogue, a few intake windows and waiting applications."""
 
-from haven.accounts.models import Organisation
+from haven.accounts.acting import SYSTEM
 from haven.cases.selectors import CLOSED_STATUSES
 from haven.demo import seed_all
 from haven.demo.programmes import DEMO_APPLICATIONS
+from haven.organisations.models import Organisation
 from haven.programmes.models import Application, IntakeWindow, Programme
 from haven.programmes.services import matching_run_create
 from haven.reference import seed_programmes
@@ -30,7 +31,7 @@ def test_the_demo_seed_is_idempotent_and_ready_for_a_matching_run(db, settings):
         assert not applications.filter(case__status__in=CLOSED_STATUSES).exists()
     harbour = Organisation.objects.get(slug="harbour-light")
     windows = list(IntakeWindow.objects.filter(organisation=harbour))
-    run = matching_run_create(actor=None, organisation=harbour, windows=windows)
+    run = matching_run_create(membership=SYSTEM, organisation=harbour, windows=windows)
     assert (
         len(run.problem["applicants"])
         == Application.objects.filter(organisation=harbour, stay__isnull=True)

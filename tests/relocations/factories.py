@@ -7,11 +7,14 @@ import datetime
 
 from django.utils import timezone
 
-from haven.accounts.models import Membership, Role, User
+from haven.accounts.acting import SYSTEM
+from haven.accounts.models import User
 from haven.cases.models import Case, CaseStatus
+from haven.organisations.models import Membership, Role
 from haven.programmes import services as programme_services
 from haven.programmes.models import Programme
 from haven.relocations import returns, services
+from tests.acting import acting
 from tests.conftest import make_member
 from tests.programmes.factories import (
     assign,
@@ -46,7 +49,7 @@ def offered_application(organisation, coordinator, *, programme=None, caseworker
     application = submitted_application(coordinator, case, programme, window)
     for status in ("shortlisted", "offered"):
         application = programme_services.application_change_status(
-            actor=coordinator, application=application, status=status
+            membership=acting(coordinator), application=application, status=status
         )
     return application
 
@@ -92,7 +95,7 @@ def host_partner_of(programme, organisation, username: str = "hana.host") -> Use
     """A host partner member assigned to ``programme`` by a coordinator."""
     user = make_member(organisation, Role.HOST_PARTNER, username)
     programme_services.host_partner_assign(
-        actor=None, programme=programme, membership=membership_of(user, organisation)
+        membership=SYSTEM, programme=programme, host_partner=membership_of(user, organisation)
     )
     return user
 

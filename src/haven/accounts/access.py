@@ -10,7 +10,9 @@ one place and a view cannot forget it; a view with no declaration is refused (AZ
 - ``@signed_in``: any fully signed-in account; the view itself limits what it shows to the user's
   own things (their sessions, the dashboard).
 - ``@requires(Permission.X)``: a signed-in member of the current organisation whose role grants
-  ``X`` (checked by ``haven.accounts.policy``). Object-level checks then happen in selectors.
+  ``X`` (checked by ``haven.organisations.policy``). Object-level checks then happen in selectors.
+- ``api_token``: the JSON API, which authenticates each request by its bearer token and ignores
+  the session (``haven.api``); the middleware lets it through for the API to answer 401.
 
 On top of its declaration, a view that reveals an identity, changes a second factor or grants a
 role adds ``@requires_recent_second_factor`` (SESS-04): a stolen unlocked session is then not
@@ -28,7 +30,8 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from haven.accounts.policy import Permission
+from haven.accounts import signin
+from haven.organisations.policy import Permission
 
 ViewFunction = TypeVar("ViewFunction", bound=Callable[..., Any])
 
@@ -40,6 +43,7 @@ class AccessKind(StrEnum):
     SIGN_IN_STEP = "sign_in_step"
     SIGNED_IN = "signed_in"
     PERMISSION = "permission"
+    API_TOKEN = "api_token"  # noqa: S105 (an access kind, not a secret)
 
 
 @dataclass(frozen=True)
@@ -79,6 +83,11 @@ def requires(permission: Permission) -> Callable[[ViewFunction], ViewFunction]:
     return decorator
 
 
+def api_token(view: ViewFunction) -> ViewFunction:
+    """The view authenticates by API token itself; sessions and cookies play no part."""
+    return _declare(view, AccessPolicy(AccessKind.API_TOKEN))
+
+
 def policy_of(view: Callable[..., Any]) -> AccessPolicy | None:
     """Return the policy a view declared, or None when it declared none."""
     policy = getattr(view, POLICY_ATTRIBUTE, None)
@@ -110,8 +119,6 @@ def requires_recent_second_factor(
     def decorator(inner: ViewFunction) -> ViewFunction:
         @functools.wraps(inner)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            from haven.accounts import signin
-
             if signin.second_factor_is_recent(request):
                 response: HttpResponse = inner(request, *args, **kwargs)
                 return response

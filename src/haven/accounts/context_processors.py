@@ -2,8 +2,8 @@
 
 from django.http import HttpRequest
 
-from haven.accounts.policy import permissions_of
 from haven.accounts.selectors import memberships_of
+from haven.organisations.policy import permissions_of
 
 
 def membership(request: HttpRequest) -> dict[str, object]:

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from haven.accounts.models import Role
+from haven.organisations.models import Role
 
 
 class CodeForm(forms.Form):

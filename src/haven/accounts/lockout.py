@@ -17,6 +17,8 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from haven.accounts.models import LockoutRecord
+
 BASE_COOLOFF = timedelta(minutes=5)
 MAX_COOLOFF = timedelta(hours=2)
 HISTORY_FORGOTTEN_AFTER = timedelta(days=1)
@@ -33,8 +35,6 @@ def cooloff_for_lockouts(lockouts: int) -> timedelta:
 
 
 def _lockouts_for(username: str) -> int:
-    from haven.accounts.models import LockoutRecord
-
     record = LockoutRecord.objects.filter(username_digest=_username_digest(username)).first()
     if record is None or record.locked_until is None:
         return 0
@@ -62,8 +62,6 @@ def lockout_recorded(username: str) -> bool:
 
     Returns True when this was a new lockout (so the caller records one audit event).
     """
-    from haven.accounts.models import LockoutRecord
-
     now = timezone.now()
     record, _created = LockoutRecord.objects.select_for_update().get_or_create(
         username_digest=_username_digest(username)
@@ -79,8 +77,6 @@ def lockout_recorded(username: str) -> bool:
 
 def lockout_history_clear(username: str) -> None:
     """Forget a name's lockouts after it signs in with both factors."""
-    from haven.accounts.models import LockoutRecord
-
     LockoutRecord.objects.filter(username_digest=_username_digest(username)).delete()
 
 

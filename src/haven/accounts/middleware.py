@@ -19,7 +19,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,10 +27,11 @@ from django.utils.translation import gettext as _
 from haven.accounts import signin
 from haven.accounts.access import AccessKind, policy_of
 from haven.accounts.models import LoginSession, User
-from haven.accounts.policy import may
+from haven.accounts.requests import HavenRequest
 from haven.accounts.selectors import membership_current
 from haven.audit.events import EventType
 from haven.audit.services import record_event
+from haven.organisations.policy import may
 
 # Writing the last-seen time on every request would make every page a database write.
 LAST_SEEN_RESOLUTION_SECONDS = 30
@@ -40,9 +41,9 @@ class AccessMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        request.membership = None  # type: ignore[attr-defined]
-        request.organisation = None  # type: ignore[attr-defined]
+    def __call__(self, request: HavenRequest) -> HttpResponse:
+        request.membership = None
+        request.organisation = None
         if request.user.is_authenticated:
             ended_because = self._session_problem(request)
             if ended_because:
@@ -70,26 +71,24 @@ class AccessMiddleware:
             request.session[signin.LAST_SEEN_AT] = now
         return ""
 
-    def _resolve_membership(self, request: HttpRequest) -> None:
+    def _resolve_membership(self, request: HavenRequest) -> None:
         user = request.user
         assert isinstance(user, User)
         membership = membership_current(user, request.session.get(signin.ORGANISATION_ID))
-        request.membership = membership  # type: ignore[attr-defined]
-        request.organisation = membership.organisation if membership else None  # type: ignore[attr-defined]
+        request.membership = membership
+        request.organisation = membership.organisation if membership else None
 
     def process_view(
         self,
-        request: HttpRequest,
+        request: HavenRequest,
         view_func: Callable[..., Any],
         view_args: tuple[Any, ...],
         view_kwargs: dict[str, Any],
     ) -> HttpResponse | None:
-        from haven.web.views import page_not_found
-
         policy = policy_of(view_func)
         if policy is None:
-            return page_not_found(request)
-        if policy.kind == AccessKind.PUBLIC:
+            raise Http404
+        if policy.kind in {AccessKind.PUBLIC, AccessKind.API_TOKEN}:
             return None
         user = request.user
         if not user.is_authenticated:
@@ -101,7 +100,7 @@ class AccessMiddleware:
             return redirect(signin.second_factor_entry_url(user))
         if policy.kind == AccessKind.SIGNED_IN:
             return None
-        membership = request.membership  # type: ignore[attr-defined]
+        membership = request.membership
         assert policy.permission is not None
         if may(membership, policy.permission):
             return None
@@ -111,4 +110,4 @@ class AccessMiddleware:
             organisation=membership.organisation if membership else None,
             data={"permission": policy.permission.value},
         )
-        return page_not_found(request)
+        raise Http404

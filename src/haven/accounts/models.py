@@ -1,9 +1,6 @@
 """
-Organisations (the tenants), staff accounts and their roles.
-
-An organisation's data is reachable only through a membership of that organisation; the role on
-the membership is what ``haven.accounts.policy`` reads. Identifiers shown outside are UUIDs, never
-sequential keys (AZ-02).
+Staff accounts and how they sign in: invitations, login sessions, second factors, lockouts and
+security notices. Organisations, memberships and roles live in ``haven.organisations`` below.
 """
 
 import hashlib
@@ -16,21 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from django_otp.models import Device, ThrottlingMixin
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-
-class Organisation(models.Model):
-    """A protection organisation: the unit of tenancy, keys and data."""
-
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    slug = models.SlugField(max_length=50, unique=True)
-    name = models.CharField(max_length=200)
-    is_active = models.BooleanField(default=True)
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["slug"]
-
-    def __str__(self) -> str:
-        return self.slug
+from haven.organisations.models import Organisation, Role
+from haven.vault.system_secrets import open_system_secret
 
 
 class User(AbstractUser):  # type: ignore[django-manager-missing]
@@ -43,37 +27,6 @@ class User(AbstractUser):  # type: ignore[django-manager-missing]
 
     def __str__(self) -> str:
         return self.username
-
-
-class Role(models.TextChoices):
-    COORDINATOR = "coordinator", _("Coordinator")
-    CASEWORKER = "caseworker", _("Caseworker")
-    LEGAL_ADVISER = "legal_adviser", _("Legal adviser")
-    HOST_PARTNER = "host_partner", _("Host partner")
-    ANALYST = "analyst", _("Analyst")
-    AUDITOR = "auditor", _("Auditor")
-
-
-class Membership(models.Model):
-    """One user's role in one organisation."""
-
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
-    organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="memberships"
-    )
-    role = models.CharField(max_length=32, choices=Role.choices)
-    is_active = models.BooleanField(default=True)
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["organisation__slug", "user__username"]
-        constraints = [
-            models.UniqueConstraint(fields=["user", "organisation"], name="one_membership_per_org"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.user_id}@{self.organisation_id}:{self.role}"
 
 
 class Invitation(models.Model):
@@ -220,10 +173,6 @@ class SealedTOTPDevice(TOTPDevice):  # type: ignore[misc]  # django-otp ships no
 
     @property
     def bin_key(self) -> bytes:
-        from haven.vault.system_secrets import (
-            open_system_secret,  # (imported here: the vault imports accounts)
-        )
-
         return open_system_secret(
             purpose=TOTP_SECRET_PURPOSE, record_id=str(self.user.public_id), sealed=self.key
         )

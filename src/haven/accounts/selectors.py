@@ -8,8 +8,9 @@ import uuid
 from django.db.models import QuerySet
 from django.http import Http404
 
-from haven.accounts.models import Invitation, LoginSession, Membership, SecurityNotice, User
-from haven.accounts.policy import Permission, may
+from haven.accounts.models import Invitation, LoginSession, SecurityNotice, User
+from haven.organisations.models import Membership
+from haven.organisations.policy import Permission, may
 
 
 def memberships_of(user: User) -> QuerySet[Membership]:

@@ -97,3 +97,7 @@ class EventType(StrEnum):
     STAY_ARRIVAL_CONFIRMED = "relocation.arrival_confirmed"
     STAY_EXTENSION_DECIDED = "relocation.extension_decided"
     STAY_LETTER_GENERATED = "relocation.letter_generated"
+    # The JSON API
+    API_TOKEN_CREATED = "api.token_created"
+    API_TOKEN_REVOKED = "api.token_revoked"
+    API_CALLED = "api.called"

@@ -6,9 +6,9 @@ from datetime import date, datetime, time, timedelta
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from haven.accounts.models import Membership
-from haven.accounts.policy import Permission, may
 from haven.audit.models import AuditEvent
+from haven.organisations.models import Membership
+from haven.organisations.policy import Permission, may
 
 
 @dataclass(frozen=True)

@@ -13,9 +13,9 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from haven.accounts.models import Membership, Role
-from haven.accounts.policy import Permission, grant, register_object_rule
 from haven.cases.models import Assignment, BreakGlassGrant, Case
+from haven.organisations.models import Membership, Role
+from haven.organisations.policy import Permission, grant, register_object_rule
 
 CASE_PERMISSIONS = {
     Role.COORDINATOR: (

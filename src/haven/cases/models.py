@@ -16,7 +16,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from haven.accounts.models import Organisation
+from haven.organisations.models import Organisation
 from haven.vault.blind_index import (
     BlindIndex,
     normalise_document_number,
@@ -274,7 +274,7 @@ class Assignment(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="assignments")
     membership = models.ForeignKey(
-        "accounts.Membership", on_delete=models.CASCADE, related_name="case_assignments"
+        "organisations.Membership", on_delete=models.CASCADE, related_name="case_assignments"
     )
     assigned_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -298,7 +298,7 @@ class BreakGlassGrant(CaseKeyedRecord):
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="break_glass_grants")
     membership = models.ForeignKey(
-        "accounts.Membership", on_delete=models.CASCADE, related_name="break_glass_grants"
+        "organisations.Membership", on_delete=models.CASCADE, related_name="break_glass_grants"
     )
     reason = EncryptedTextField(max_length=1000)
     expires_at = models.DateTimeField()
@@ -320,12 +320,12 @@ class Notification(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     recipient = models.ForeignKey(
-        "accounts.Membership", on_delete=models.CASCADE, related_name="notifications"
+        "organisations.Membership", on_delete=models.CASCADE, related_name="notifications"
     )
     kind = models.CharField(max_length=32, choices=NotificationKind.choices)
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
     actor = models.ForeignKey(
-        "accounts.Membership", null=True, on_delete=models.SET_NULL, related_name="+"
+        "organisations.Membership", null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)

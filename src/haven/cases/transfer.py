@@ -21,9 +21,8 @@ from django.utils import timezone
 from jsonschema import Draft202012Validator, FormatChecker
 from referencing import Registry, Resource
 
-from haven.accounts.models import Organisation
+from haven.accounts.acting import Acting, record_action
 from haven.audit.events import EventType
-from haven.audit.services import record_event
 from haven.cases.facts_mapping import build_facts
 from haven.cases.models import Case, CaseDefender, CaseStatus, Dependant, Note, Prosecution, Threat
 from haven.cases.selectors import case_principal_defender
@@ -35,6 +34,7 @@ from haven.cases.services import (
     defender_update,
     note_add,
 )
+from haven.organisations.models import Organisation
 from haven.vault.keyring import keyring_scope
 
 SCHEMA_ID = "haven.case-import/1"
@@ -102,7 +102,7 @@ def validate_import(document: Any, organisation: Organisation) -> list[tuple[str
 
 
 @transaction.atomic
-def cases_import(*, organisation: Organisation, document: Any, actor: Any = None) -> ImportReport:
+def cases_import(*, membership: Acting, organisation: Organisation, document: Any) -> ImportReport:
     """
     Create or update the cases in ``document`` (validated here) all or nothing.
 
@@ -126,8 +126,8 @@ def cases_import(*, organisation: Organisation, document: Any, actor: Any = None
             )
             if existing is None:
                 case = case_open(
+                    membership=membership,
                     organisation=organisation,
-                    actor=actor,
                     identity=identity,
                     facts=item["facts"],
                     external_reference=item.get("external_reference"),
@@ -136,28 +136,30 @@ def cases_import(*, organisation: Organisation, document: Any, actor: Any = None
                 known_notes: set[str] = set()
                 created += 1
             else:
-                case = case_replace_facts(case=existing, actor=actor, facts=item["facts"])
+                case = case_replace_facts(membership=membership, case=existing, facts=item["facts"])
                 if item.get("external_reference") is not None:
                     case_update(
-                        case=case, actor=actor, external_reference=item["external_reference"]
+                        membership=membership,
+                        case=case,
+                        external_reference=item["external_reference"],
                     )
                 defender = case_principal_defender(case)
                 if defender is not None:
                     full_identity = {name: identity.get(name) for name in IDENTITY_FIELDS}
-                    defender_update(defender=defender, actor=actor, identity=full_identity)
+                    defender_update(
+                        membership=membership, defender=defender, identity=full_identity
+                    )
                 known_notes = {note.body for note in Note.objects.filter(case=case)}
                 updated += 1
             for body in item.get("notes", []):
                 if body not in known_notes:
-                    note_add(case=case, author=actor, body=body)
+                    note_add(membership=membership, case=case, body=body)
                     known_notes.add(body)
-        record_event(
+        record_action(
             EventType.CASES_IMPORTED,
-            actor=actor,
-            organisation=organisation,
-            object_type="organisation",
-            object_id=organisation.pk,
-            data={"created": created, "updated": updated},
+            membership,
+            organisation,
+            {"created": created, "updated": updated},
         )
     return ImportReport(created=created, updated=updated)
 
@@ -223,28 +225,20 @@ def export_document(*, organisation: Organisation) -> dict[str, Any]:
 
 @transaction.atomic
 def cases_export(
-    *, organisation: Organisation, actor: Any, seal: Callable[[bytes], bytes]
+    *, membership: Acting, organisation: Organisation, seal: Callable[[bytes], bytes]
 ) -> bytes:
     """
     Return every live case of ``organisation`` as an encrypted artifact made by ``seal``.
 
-    The caller has checked that ``actor`` may export. Side effect: one ``vault.cases_exported``
+    The caller has checked that ``membership`` may export (the ``haven cases export`` command
+    acts as ``SYSTEM``). Side effect: one ``vault.cases_exported``
     event with the case count, the artifact's size and its SHA-256.
     """
     document = export_document(organisation=organisation)
     artifact = seal(json.dumps(document, ensure_ascii=False, indent=1).encode())
-    record_event(
-        EventType.CASES_EXPORTED,
-        actor=actor,
-        organisation=organisation,
-        object_type="organisation",
-        object_id=organisation.pk,
-        data={
-            "cases": len(document["cases"]),
-            "bytes": len(artifact),
-            "sha256": hashlib.sha256(artifact).hexdigest(),
-        },
-    )
+    sha256 = hashlib.sha256(artifact).hexdigest()
+    data = {"cases": len(document["cases"]), "bytes": len(artifact), "sha256": sha256}
+    record_action(EventType.CASES_EXPORTED, membership, organisation, data)
     return artifact
 
 

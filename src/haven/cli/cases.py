@@ -14,9 +14,10 @@ def _fail(command: str, message: object) -> int:
 
 def import_cases(args: argparse.Namespace) -> int:
     django_setup.setup()
-    from haven.accounts.models import Organisation
-    from haven.cases.services import CaseError
+    from haven.accounts.acting import SYSTEM
+    from haven.cases.errors import CaseError
     from haven.cases.transfer import ImportInvalidError, cases_import, parse_import_bytes
+    from haven.organisations.models import Organisation
     from haven.vault import archives
     from haven.vault.errors import VaultError
 
@@ -45,7 +46,9 @@ def import_cases(args: argparse.Namespace) -> int:
                 return _fail(
                     "import", f"{args.file} is encrypted: give --passphrase-file or --identity-file"
                 )
-        report = cases_import(organisation=organisation, document=parse_import_bytes(data))
+        report = cases_import(
+            membership=SYSTEM, organisation=organisation, document=parse_import_bytes(data)
+        )
     except ImportInvalidError as invalid:
         print(f"haven cases import: {args.file} is invalid; nothing was imported:", file=sys.stderr)
         for path, message in invalid.errors:
@@ -59,8 +62,9 @@ def import_cases(args: argparse.Namespace) -> int:
 
 def export_cases(args: argparse.Namespace) -> int:
     django_setup.setup()
-    from haven.accounts.models import Organisation
+    from haven.accounts.acting import SYSTEM
     from haven.cases.transfer import cases_export
+    from haven.organisations.models import Organisation
     from haven.vault import archives
     from haven.vault.errors import VaultError
 
@@ -82,7 +86,7 @@ def export_cases(args: argparse.Namespace) -> int:
             def seal(data: bytes) -> bytes:
                 return archives.encrypt(data, recipients=[recipient])
 
-        artifact = cases_export(organisation=organisation, actor=None, seal=seal)
+        artifact = cases_export(membership=SYSTEM, organisation=organisation, seal=seal)
         archives.write_atomically(out, artifact)
     except (archives.ArchiveError, VaultError) as error:
         return _fail("export", f"{error} Nothing was written.")

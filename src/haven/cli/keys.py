@@ -55,7 +55,7 @@ def rotate_master(args: argparse.Namespace) -> int:
 
 
 def _organisation(slug: str):  # type: ignore[no-untyped-def]
-    from haven.accounts.models import Organisation
+    from haven.organisations.models import Organisation
 
     return Organisation.objects.filter(slug=slug).first()
 

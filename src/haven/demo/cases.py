@@ -14,13 +14,13 @@ import random
 from django.db import transaction
 from django.utils import timezone
 
-from haven.accounts.models import Membership, Organisation, Role
 from haven.cases.models import URGENCY_RANK, Case, CaseStatus, StatusChange, Urgency
 from haven.cases.services import assessment_run, case_assign
 from haven.cases.transfer import cases_import
 from haven.demo import DemoLogin, require_demo_settings
 from haven.demo.platform import ORGANISATIONS
 from haven.fictional import generate_cases
+from haven.organisations.models import Membership, Organisation, Role
 from haven.vault.keyring import keyring_scope
 
 CASES_PER_ORGANISATION = 20
@@ -57,7 +57,7 @@ def _seed_organisation(organisation: Organisation, seed: int) -> None:
     coordinator = _member(organisation, Role.COORDINATOR)
     caseworker = _member(organisation, Role.CASEWORKER)
     adviser = _member(organisation, Role.LEGAL_ADVISER)
-    cases_import(organisation=organisation, document=generated.document, actor=coordinator.user)
+    cases_import(membership=coordinator, organisation=organisation, document=generated.document)
     rng = random.Random(seed)  # noqa: S311 (fictional data, not a secret)
     today = timezone.localdate()
     with keyring_scope():
@@ -94,7 +94,7 @@ def _seed_organisation(organisation: Organisation, seed: int) -> None:
             if status in (CaseStatus.ASYLUM_BRIDGE, CaseStatus.RETURN_REVIEW):
                 team.append(adviser)
             for member in team or [caseworker]:
-                case_assign(actor=coordinator.user, case=case, membership=member)
+                case_assign(membership=coordinator, case=case, assignee=member)
             if status in ASSESSED_STATUSES:
                 assessment_run(
                     membership=caseworker,

@@ -5,9 +5,11 @@ import secrets
 from django.db import transaction
 
 from haven.accounts import totp
-from haven.accounts.models import Membership, Organisation, Role, User
+from haven.accounts.acting import SYSTEM
+from haven.accounts.models import User
 from haven.accounts.services import organisation_create
 from haven.demo import DemoLogin, require_demo_settings
+from haven.organisations.models import Membership, Organisation, Role
 
 # Printed by `haven demo`; usable only on a demo database, which is never production.
 DEMO_PASSWORD = "demo only: harbour lights"  # noqa: S105
@@ -32,7 +34,7 @@ def seed_platform() -> list[DemoLogin]:
     logins = []
     for slug, name, short in ORGANISATIONS:
         organisation = Organisation.objects.filter(slug=slug).first() or organisation_create(
-            slug=slug, name=name
+            membership=SYSTEM, slug=slug, name=name
         )
         for role in Role:
             user = _user(f"{role.value}.{short}")

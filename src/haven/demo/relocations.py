@@ -12,11 +12,11 @@ import random
 from django.db import transaction
 from django.utils import timezone
 
-from haven.accounts.models import Membership, Organisation, Role
 from haven.cases.models import Case, CaseStatus
 from haven.cases.services import case_assign, case_open, case_transition
 from haven.demo import DemoLogin, require_demo_settings
 from haven.fictional.identities import fictional_identity
+from haven.organisations.models import Membership, Organisation, Role
 from haven.programmes.models import ApplicationRoute, Programme
 from haven.programmes.services import (
     application_change_status,
@@ -75,21 +75,21 @@ def _stay(
     rng = random.Random(seed)  # noqa: S311 (fictional data, not a secret)
     identity = fictional_identity(rng, number=seed, birth_year=1980 + seed % 15)
     case = case_open(
+        membership=coordinator,
         organisation=organisation,
-        actor=coordinator.user,
         identity={"legal_name": identity.legal_name, "document_number": identity.document_number},
         facts=DEMO_FACTS,
     )
     Case.objects.filter(pk=case.pk).update(status=CaseStatus.APPLYING)
     case.status = CaseStatus.APPLYING
-    case_assign(actor=coordinator.user, case=case, membership=caseworker)
+    case_assign(membership=coordinator, case=case, assignee=caseworker)
     application = application_create(
-        actor=caseworker.user, case=case, programme=programme, route=ApplicationRoute.NOMINATED
+        membership=caseworker, case=case, programme=programme, route=ApplicationRoute.NOMINATED
     )
-    application_record_consent(actor=caseworker.user, application=application)
+    application_record_consent(membership=caseworker, application=application)
     for status in ("submitted", "shortlisted", "offered"):
         application = application_change_status(
-            actor=coordinator.user, application=application, status=status
+            membership=coordinator, application=application, status=status
         )
     return services.stay_open(
         membership=coordinator,
@@ -213,7 +213,7 @@ def _seed(organisation: Organisation, seed: int) -> None:
     # Handed to the asylum bridge: the review decided for asylum; the legal adviser opened it.
     asylum = _arrive(stay(6, _ago(85), 3), coordinator)
     _review(asylum, coordinator, decision="asylum")
-    case_assign(actor=coordinator.user, case=asylum.case, membership=legal)
+    case_assign(membership=coordinator, case=asylum.case, assignee=legal)
     case_transition(
         membership=legal, case=asylum.case, target=CaseStatus.ASYLUM_BRIDGE, confirmed=[]
     )

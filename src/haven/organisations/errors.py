@@ -26,4 +26,3 @@ class ApplicationError(Exception):
     def __str__(self) -> str:
         text = str(self.message)
         return text % self.params if self.params else text
-

@@ -15,7 +15,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from haven.accounts.models import Membership
+from haven.organisations.models import Membership
 from haven.programmes.models import (
     ApplicationRoute,
     ApplicationStatus,

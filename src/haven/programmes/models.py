@@ -14,8 +14,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from haven.accounts.models import Membership, Organisation
 from haven.cases.models import Case, case_key_ref
+from haven.organisations.models import Membership, Organisation
 from haven.vault.fields import EncryptedJSONField
 from haven.vault.keyring import KeyRef, preloaded_relation
 from haven.vault.models import DataKey

@@ -7,8 +7,8 @@ applications at the programmes a coordinator assigned to it, with minimum data (
 window and the status: no case code, no facts, no threats); every other page is 404 to it.
 """
 
-from haven.accounts.models import Role
-from haven.accounts.policy import Permission, grant
+from haven.organisations.models import Role
+from haven.organisations.policy import Permission, grant
 
 
 def install() -> None:

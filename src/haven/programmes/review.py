@@ -11,8 +11,8 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from haven.accounts.models import Membership
 from haven.domain.matching.explanation import NO_OPTIONS
+from haven.organisations.models import Membership
 from haven.programmes.matching_problem import (
     EXCLUDED_NOT_AVAILABLE,
     EXCLUDED_NOT_ELIGIBLE,

@@ -12,10 +12,10 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Q
 
-from haven.accounts.models import Membership, Role
-from haven.accounts.policy import Permission, grant, may, register_object_rule
 from haven.cases.access import visible_cases_filter
 from haven.cases.models import Case
+from haven.organisations.models import Membership, Role
+from haven.organisations.policy import Permission, grant, may, register_object_rule
 from haven.programmes.models import HostPartnerAssignment
 from haven.relocations.models import Stay, StayStatus
 

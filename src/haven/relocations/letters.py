@@ -24,12 +24,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from fpdf import FPDF, XPos, YPos
 
-from haven.accounts.models import Membership
-from haven.accounts.policy import Permission, may
 from haven.audit.events import EventType
 from haven.audit.services import record_event
 from haven.cases.selectors import case_facts, case_principal_defender
 from haven.organisations.errors import ApplicationError
+from haven.organisations.models import Membership
+from haven.organisations.policy import Permission, may
 from haven.programmes.models import Programme
 from haven.relocations.models import LetterLanguage, LetterTemplate, Stay
 from haven.vault.keyring import keyring_scope

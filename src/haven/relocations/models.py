@@ -14,8 +14,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from haven.accounts.models import Organisation
 from haven.cases.models import Case, CaseKeyedRecord, case_key_ref
+from haven.organisations.models import Organisation
 from haven.programmes.models import Application, Programme
 from haven.vault.fields import EncryptedJSONField, EncryptedTextField
 from haven.vault.keyring import KeyRef
@@ -448,7 +448,7 @@ class StayReminder(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     recipient = models.ForeignKey(
-        "accounts.Membership", on_delete=models.CASCADE, related_name="stay_reminders"
+        "organisations.Membership", on_delete=models.CASCADE, related_name="stay_reminders"
     )
     stay = models.ForeignKey(Stay, on_delete=models.CASCADE, related_name="reminders")
     kind = models.CharField(max_length=24, choices=ReminderKind.choices)

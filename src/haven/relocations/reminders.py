@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
-from haven.accounts.models import Membership
+from haven.organisations.models import Membership
 from haven.relocations.models import Stay, StayReminder
 from haven.relocations.selectors import ARRIVAL_GRACE, DUE_COLUMNS, due_kinds, newly_due_filter
 

@@ -17,12 +17,12 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from haven.accounts.models import Membership
-from haven.accounts.policy import Permission, may
 from haven.audit.events import EventType
 from haven.cases.models import CaseStatus
 from haven.cases.services import CaseError, assessment_run, case_follow_records, threat_record
 from haven.domain.stay import follow_up_schedule
+from haven.organisations.models import Membership
+from haven.organisations.policy import Permission, may
 from haven.relocations.models import (
     FollowUp,
     FollowUpStatus,
@@ -123,7 +123,7 @@ def return_review_open(
             raise StayError(REVIEW_EXISTS) from None
     record_stay_event(membership, stay, EventType.STAY_RECORD_SAVED, record="return_review")
     case_follow_records(
-        actor=membership,
+        membership=membership,
         case=stay.case,
         source=CaseStatus.IN_RELOCATION,
         target=CaseStatus.RETURN_REVIEW,
@@ -242,7 +242,7 @@ def return_record(*, membership: Membership, stay: Stay, returned_on: datetime.d
         )
     record_stay_event(membership, stay, EventType.STAY_RECORD_SAVED, record="return")
     case_follow_records(
-        actor=membership,
+        membership=membership,
         case=stay.case,
         source=CaseStatus.RETURN_REVIEW,
         target=CaseStatus.RETURNED_FOLLOW_UP,
@@ -281,7 +281,7 @@ def follow_up_record(
         locked.save()
         if status in THREAT_FINDINGS:
             threat_record(
-                actor=membership.user,
+                membership=membership,
                 case=locked.stay.case,
                 details={
                     "kind": THREAT_FINDINGS[FollowUpStatus(status)],

@@ -15,9 +15,9 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from haven.accounts.models import Membership
-from haven.accounts.policy import Permission, may
 from haven.cases.models import Assignment, Case, Dependant
+from haven.organisations.models import Membership
+from haven.organisations.policy import Permission, may
 from haven.programmes.models import Application
 from haven.programmes.selectors import application_get
 from haven.relocations.access import is_host_partner, reachable_stays_filter

@@ -17,8 +17,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from haven.accounts.models import Membership
-from haven.accounts.policy import Permission, may
+from haven.accounts.acting import Acting, acting_user
 from haven.audit.events import EventType
 from haven.audit.services import record_event
 from haven.cases.models import CaseStatus, Dependant
@@ -35,8 +34,10 @@ from haven.domain.stay import (
     stay_status,
 )
 from haven.organisations.errors import ApplicationError
+from haven.organisations.models import Membership
+from haven.organisations.policy import Permission, may
 from haven.programmes.models import Application, ApplicationStatus
-from haven.programmes.services import application_change_status
+from haven.programmes.services import application_status_move
 from haven.relocations.models import (
     TRACEABLE_CHANNELS,
     CheckIn,
@@ -115,11 +116,11 @@ def refuse_if_closed(stay: Stay) -> None:
         raise StayError(STAY_CLOSED)
 
 
-def record_stay_event(actor: Any, stay: Stay, event: EventType, **data: Any) -> None:
+def record_stay_event(membership: Acting, stay: Stay, event: EventType, **data: Any) -> None:
     """One audit event about a stay: its id, its case's id and enumerated values only."""
     record_event(
         event,
-        actor=getattr(actor, "user", actor),
+        actor=acting_user(membership),
         organisation=stay.organisation_id,
         object_type="stay",
         object_id=stay.pk,
@@ -127,7 +128,7 @@ def record_stay_event(actor: Any, stay: Stay, event: EventType, **data: Any) -> 
     )
 
 
-def _refresh(stay: Stay, *, actor: Any) -> Stay:
+def _refresh(stay: Stay, *, membership: Acting) -> Stay:
     """
     Read the stay's stage and due dates from its records, save them, and let the case follow.
     Runs inside the caller's transaction with the stay locked.
@@ -163,13 +164,13 @@ def _refresh(stay: Stay, *, actor: Any) -> Stay:
         ]
     )
     case_follow_records(
-        actor=actor,
+        membership=membership,
         case=stay.case,
         source=CaseStatus.APPLYING,
         target=CaseStatus.RELOCATION_PREPARATION,
     )
     case_follow_records(
-        actor=actor,
+        membership=membership,
         case=stay.case,
         source=CaseStatus.RELOCATION_PREPARATION,
         target=CaseStatus.IN_RELOCATION,
@@ -239,7 +240,11 @@ def stay_open(
         or (window.host_country if window and window.host_country else "")
         or (hosts[0] if len(hosts) == 1 else "")
     )
-    application_change_status(actor=membership.user, application=locked, status="accepted")
+    # STAY_MANAGE, checked above, is the permission to accept an offer: the move itself is the
+    # programmes status machine's.
+    application_status_move(
+        membership=membership, application=locked, status=ApplicationStatus.ACCEPTED
+    )
     with keyring_scope():
         stay = Stay(
             organisation_id=locked.organisation_id,
@@ -260,7 +265,7 @@ def stay_open(
         except IntegrityError:
             raise StayError(ALREADY_OPEN) from None
         record_stay_event(membership, stay, EventType.STAY_OPENED, application_id=locked.pk)
-        return _refresh(stay, actor=membership)
+        return _refresh(stay, membership=membership)
 
 
 @transaction.atomic
@@ -308,7 +313,7 @@ def visa_record(
         record_stay_event(
             membership, stay, EventType.STAY_RECORD_SAVED, record="visa", outcome=outcome
         )
-        _refresh(stay, actor=membership)
+        _refresh(stay, membership=membership)
     return visa
 
 
@@ -367,7 +372,7 @@ def preparation_save(
             travel_plan=preparation.travel_plan_recorded,
             traceable_stipend=stipend_traceable(stipend),
         )
-        _refresh(stay, actor=membership)
+        _refresh(stay, membership=membership)
     return preparation
 
 
@@ -410,7 +415,7 @@ def arrival_confirm(
         EventType.STAY_ARRIVAL_CONFIRMED,
         by_host=permission == Permission.STAY_HOST,
     )
-    return _refresh(stay, actor=membership)
+    return _refresh(stay, membership=membership)
 
 
 def _arrived(membership: Membership, stay: Stay) -> Stay:
@@ -469,7 +474,7 @@ def check_in_record(
             record="check_in",
             referral=psychosocial_referral,
         )
-        _refresh(stay, actor=membership)
+        _refresh(stay, membership=membership)
     return check_in
 
 
@@ -555,7 +560,7 @@ def extension_request(
         record_stay_event(
             membership, stay, EventType.STAY_RECORD_SAVED, record="extension", ground=ground
         )
-        _refresh(stay, actor=membership)
+        _refresh(stay, membership=membership)
     return extension
 
 
@@ -600,5 +605,5 @@ def extension_decide(*, membership: Membership, extension: Extension, grant: boo
         extension_id=locked.pk,
         decision=locked.decision,
     )
-    _refresh(stay, actor=membership)
+    _refresh(stay, membership=membership)
     return locked

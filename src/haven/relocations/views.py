@@ -16,9 +16,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from haven.accounts.access import requires, requires_recent_second_factor
-from haven.accounts.models import Membership
-from haven.accounts.policy import Permission, may
 from haven.cases.selectors import case_facts
+from haven.organisations.models import Membership
+from haven.organisations.policy import Permission, may
 from haven.programmes.models import ApplicationStatus
 from haven.programmes.selectors import programme_get
 from haven.relocations import forms, letters, reminders, returns, selectors, services

@@ -50,7 +50,7 @@ BATCH_ROWS = 500
 SKIPPED_MODELS = {"sessions.session"}
 # Tables that must be empty for a restore to go ahead.
 MUST_BE_EMPTY = (
-    "accounts.organisation",
+    "organisations.organisation",
     "accounts.user",
     "audit.auditevent",
     "vault.organisationkey",

@@ -22,7 +22,10 @@ from django.db import DatabaseError, connection, transaction
 from django.db.transaction import TransactionManagementError
 from django.utils import timezone
 
-from haven.accounts.models import Organisation
+from haven.audit.events import EventType
+from haven.audit.models import AuditEvent
+from haven.audit.services import record_event
+from haven.organisations.models import Organisation
 from haven.vault import aead
 from haven.vault.errors import KeyDestroyedError, KeyNotFoundError, UnknownMasterKeyError
 from haven.vault.masterkey import MasterKey, configured_master_keys
@@ -246,8 +249,6 @@ class KeyRing:
         self, organisation_id: Any, purpose: str, *, version: int
     ) -> OrganisationKey:
         """Create and store a new organisation key version wrapped under the current master key."""
-        from haven.audit.events import EventType
-        from haven.audit.services import record_event
 
         master = self.current_master()
         raw = aead.new_key()
@@ -438,8 +439,6 @@ class KeyRing:
         so the ring remembers each event written inside a transaction and, when its scope
         closes, writes again any that the database no longer holds (``settle_failures``).
         """
-        from haven.audit.events import EventType
-        from haven.audit.services import record_event
 
         event = {
             "organisation": organisation_id,
@@ -460,9 +459,6 @@ class KeyRing:
         pending, self._failures = self._failures, []
         if not pending:  # the usual case, at the end of every request: nothing to import or ask
             return
-        from haven.audit.events import EventType
-        from haven.audit.models import AuditEvent
-        from haven.audit.services import record_event
 
         try:
             kept = set(

@@ -14,7 +14,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from haven.accounts.models import Organisation
+from haven.organisations.models import Organisation
 
 
 class KeyPurpose(models.TextChoices):

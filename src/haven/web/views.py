@@ -5,8 +5,9 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from haven.accounts.access import signed_in
-from haven.accounts.policy import Permission, may
 from haven.accounts.selectors import security_notices_open
+from haven.cases import selectors as case_selectors
+from haven.organisations.policy import Permission, may
 from haven.relocations.reminders import unread_reminders
 from haven.relocations.selectors import due_items
 
@@ -18,8 +19,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     case staff it opens on "My cases" (divergent risk views first, then urgency and due dates)
     and their unread notifications.
     """
-    from haven.cases import selectors as case_selectors
-
     membership = getattr(request, "membership", None)
     context = {}
     if may(membership, Permission.CASE_VIEW):

@@ -28,12 +28,15 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "haven.web",
+    "haven.organisations",
     "haven.accounts",
     "haven.audit",
     "haven.vault",
     "haven.cases",
     "haven.programmes",
     "haven.relocations",
+    "haven.reports",
+    "haven.api",
 ]
 
 MIDDLEWARE = [

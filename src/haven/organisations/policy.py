@@ -18,7 +18,7 @@ from collections.abc import Callable
 from enum import StrEnum, unique
 from typing import Any
 
-from haven.accounts.models import Membership, Role
+from haven.organisations.models import Membership, Role
 
 
 @unique
@@ -44,16 +44,22 @@ class Permission(StrEnum):
     STAY_MANAGE = "relocations.manage"
     STAY_DECIDE = "relocations.decide"
     STAY_HOST = "relocations.host"
+    VIEW_REPORTS = "reports.view"
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
     Role.COORDINATOR: frozenset(
-        {Permission.MANAGE_MEMBERS, Permission.END_MEMBER_SESSIONS, Permission.VIEW_AUDIT_LOG}
+        {
+            Permission.MANAGE_MEMBERS,
+            Permission.END_MEMBER_SESSIONS,
+            Permission.VIEW_AUDIT_LOG,
+            Permission.VIEW_REPORTS,
+        }
     ),
     Role.CASEWORKER: frozenset(),
     Role.LEGAL_ADVISER: frozenset(),
     Role.HOST_PARTNER: frozenset(),
-    Role.ANALYST: frozenset(),
+    Role.ANALYST: frozenset({Permission.VIEW_REPORTS}),
     Role.AUDITOR: frozenset({Permission.VIEW_AUDIT_LOG}),
 }
 
