@@ -90,6 +90,20 @@ def stays_of_case(membership: Membership | None, case: Case) -> list[Stay]:
     )
 
 
+def case_active_stay(membership: Membership | None, case: Case) -> Stay | None:
+    """
+    The case's stay that has not ended or been cancelled, if the member may reach it; None when
+    there is none or it is out of the member's reach (other apps ask "is this defender away?").
+    """
+    return (
+        reachable_stays(membership)
+        .filter(case=case, status__in=OPEN_STATUSES)
+        .select_related("programme")
+        .order_by("-created_at")
+        .first()
+    )
+
+
 def application_for_stay(membership: Membership, application_id: uuid.UUID) -> Application:
     """An application whose case the member may see, for the accept-and-open form (else 404)."""
     return application_get(membership, application_id)
