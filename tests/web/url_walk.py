@@ -167,6 +167,34 @@ def _referral(organisation: Organisation, member: User) -> uuid.UUID:
     return referral.pk
 
 
+def _stay(organisation: Organisation, member: User) -> uuid.UUID:
+    from tests.relocations.factories import arrived_stay
+
+    return arrived_stay(organisation, member).pk
+
+
+def _extension(organisation: Organisation, member: User) -> uuid.UUID:
+    import datetime
+
+    from haven.relocations.services import extension_request
+    from tests.relocations.factories import arrived_stay, membership_of
+
+    stay = arrived_stay(organisation, member)
+    return extension_request(
+        membership=membership_of(member, organisation),
+        stay=stay,
+        ground="health",
+        requested_end=stay.planned_end + datetime.timedelta(days=14),
+    ).pk
+
+
+def _follow_up(organisation: Organisation, member: User) -> uuid.UUID:
+    from haven.relocations.models import FollowUp
+    from tests.relocations.factories import returned_stay
+
+    return FollowUp.objects.filter(stay=returned_stay(organisation, member)).first().pk
+
+
 OBJECT_FACTORIES: dict[str, ObjectFactory] = {
     "token_id": _api_token,
     "membership_id": _membership,
@@ -182,12 +210,16 @@ OBJECT_FACTORIES: dict[str, ObjectFactory] = {
     "application_id": _application,
     "run_id": _matching_run,
     "referral_id": _referral,
+    "stay_id": _stay,
+    "extension_id": _extension,
+    "follow_up_id": _follow_up,
 }
 
 # Values for string parameters, which never name an object of an organisation.
 STRING_VALUES: dict[str, str] = {
     "token": "no-such-invitation-token",
     "section": "defender",
+    "language": "ar",
     "table": "cases-by-status",
 }
 

@@ -101,6 +101,12 @@ class EventType(StrEnum):
     PORTAL_SIGN_IN_FAILED = "portal.sign_in_failed"
     PORTAL_MESSAGE_FROM_DEFENDER = "portal.message_from_defender"
     PORTAL_MESSAGE_FROM_STAFF = "portal.message_from_staff"
+    # Relocation stays
+    STAY_OPENED = "relocation.stay_opened"
+    STAY_RECORD_SAVED = "relocation.record_saved"
+    STAY_ARRIVAL_CONFIRMED = "relocation.arrival_confirmed"
+    STAY_EXTENSION_DECIDED = "relocation.extension_decided"
+    STAY_LETTER_GENERATED = "relocation.letter_generated"
     # The JSON API
     API_TOKEN_CREATED = "api.token_created"
     API_TOKEN_REVOKED = "api.token_revoked"

@@ -36,6 +36,7 @@ from haven.cases.models import (
     Threat,
 )
 from haven.cases.pagination import KeysetPage, SortKey, keyset_page
+from haven.cases.record_sources import contribute_facts
 from haven.organisations.models import Membership, Organisation, Role
 
 CASE_KEYS = "data_key__organisation_key"
@@ -247,13 +248,14 @@ def case_facts(case: Case, *, assessed_on: Any = None) -> dict[str, Any]:
     threats = Threat.objects.filter(case=case).order_by("recorded_at")
     prosecutions = Prosecution.objects.filter(case=case).order_by("recorded_at")
     dependants = Dependant.objects.filter(case=case).order_by("recorded_at")
-    return build_facts(
+    facts = build_facts(
         case.facts,
         threats=[(threat.details, threat.narrative) for threat in threats],
         prosecutions=[item.details for item in prosecutions],
         dependants=[item.details for item in dependants],
         assessed_on=assessed_on,
     )
+    return contribute_facts(case, facts)
 
 
 @dataclass(frozen=True)

@@ -175,7 +175,7 @@ def _requirements_to_confirm(
     attestable: dict[str, str] = {}
     for option in options:
         for requirement in option.transition.requirements:
-            if requirement.value not in services.DERIVED_REQUIREMENTS:
+            if requirement.value not in services.derived_requirement_names():
                 attestable[requirement.value] = REQUIREMENT_DESCRIPTIONS[Requirement(requirement)]
     moves = [option for option in options if option.target != Lifecycle.ERASED]
     return moves, sorted(attestable.items())

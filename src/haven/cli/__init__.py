@@ -24,6 +24,7 @@ COMMAND_MODULES = [
     "haven.cli.assess",
     "haven.cli.demo",
     "haven.cli.match",
+    "haven.cli.worker",
 ]
 
 

@@ -41,10 +41,11 @@ def serve_demo(*, port: int, settings_module: str) -> int:
     Run the demo's processes until one of them stops or the person presses Ctrl+C, then stop
     them all. Returns the exit status of the process that stopped first.
     """
-    commands = [gunicorn_command(port=port, workers=DEMO_WORKERS)]
-    # WORKER: the background task worker (`haven worker`, being added on another branch) belongs
-    # here, as `[sys.executable, "-m", "haven", "worker"]`, so that the demo runs queued tasks as
-    # production does. Until it lands, queued tasks wait in the database.
+    # The server and the background worker (stay reminders), as production runs them.
+    commands = [
+        gunicorn_command(port=port, workers=DEMO_WORKERS),
+        [sys.executable, "-m", "haven", "worker"],
+    ]
     return run_together(commands, environment={"DJANGO_SETTINGS_MODULE": settings_module})
 
 

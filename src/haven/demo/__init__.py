@@ -17,6 +17,7 @@ SEEDERS = [
     "haven.demo.cases.seed_cases",
     "haven.demo.programmes.seed_programmes",
     "haven.demo.portal.seed_portal",
+    "haven.demo.relocations.seed_relocations",
 ]
 
 

@@ -41,6 +41,10 @@ class Permission(StrEnum):
     CASE_REVEAL_IDENTITY = "cases.reveal_identity"
     CASE_BREAK_GLASS = "cases.break_glass"
     PORTAL_TRIAGE = "portal.triage"
+    STAY_VIEW = "relocations.view"
+    STAY_MANAGE = "relocations.manage"
+    STAY_DECIDE = "relocations.decide"
+    STAY_HOST = "relocations.host"
     VIEW_REPORTS = "reports.view"
 
 

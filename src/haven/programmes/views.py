@@ -34,7 +34,7 @@ from haven.programmes.forms import (
     PersecutorReachForm,
     ProgrammeForm,
 )
-from haven.programmes.models import MatchingRunStatus
+from haven.programmes.models import ApplicationStatus, MatchingRunStatus
 from haven.programmes.review import run_review
 
 
@@ -279,7 +279,8 @@ def application_list(request: HavenRequest) -> HttpResponse:
 def application_detail(request: HavenRequest, application_id: uuid.UUID) -> HttpResponse:
     member = _member(request)
     application = selectors.application_get(member, application_id)
-    allowed = services.TRANSITIONS[application.status]
+    # Accepting an offer opens the relocation stay: that form (relocations) asks where and when.
+    allowed = services.TRANSITIONS[application.status] - {ApplicationStatus.ACCEPTED}
     if not may(member, Permission.REVIEW_APPLICATIONS):
         allowed = allowed - services.REVIEW_STATUSES
     eligibility = selectors.application_eligibility(application)
@@ -342,6 +343,8 @@ def application_status(request: HavenRequest, application_id: uuid.UUID) -> Http
         messages.error(request, _("Choose one of the listed statuses."))
         return redirect("programmes:application", application_id=application.pk)
     status = form.cleaned_data["status"]
+    if status == ApplicationStatus.ACCEPTED:
+        return redirect("relocations:open", application_id=application.pk)
     try:
         services.application_change_status(
             membership=_member(request), application=application, status=status

@@ -8,6 +8,8 @@ from haven.accounts.access import signed_in
 from haven.accounts.selectors import security_notices_open
 from haven.cases import selectors as case_selectors
 from haven.organisations.policy import Permission, may
+from haven.relocations.reminders import unread_reminders
+from haven.relocations.selectors import due_items
 
 
 @signed_in
@@ -23,6 +25,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         context = {
             "my_cases": case_selectors.my_cases(membership),
             "notifications": case_selectors.unread_notifications(membership),
+            "relocation_due": due_items(membership),
+            "stay_reminders": unread_reminders(membership),
         }
     # AUTH-10: changes to the account's factors, or a lockout, are told here until dismissed.
     context["security_notices"] = security_notices_open(request.user)  # type: ignore[arg-type]

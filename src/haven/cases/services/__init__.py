@@ -29,7 +29,9 @@ from haven.cases.services.erasure import case_erasure_approve, case_erasure_requ
 from haven.cases.services.intake import case_intake
 from haven.cases.services.lifecycle import (
     DERIVED_REQUIREMENTS,
+    case_follow_records,
     case_transition,
+    derived_requirement_names,
     derived_requirements,
 )
 from haven.cases.services.opening import case_open, case_replace_facts
@@ -59,6 +61,7 @@ __all__ = [
     "case_assign",
     "case_erasure_approve",
     "case_erasure_request",
+    "case_follow_records",
     "case_intake",
     "case_open",
     "case_replace_facts",
@@ -72,6 +75,7 @@ __all__ = [
     "defender_search",
     "defender_update",
     "dependant_record",
+    "derived_requirement_names",
     "derived_requirements",
     "facts_section_update",
     "identity_reveal",

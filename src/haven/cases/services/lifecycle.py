@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from haven.accounts.acting import record_action
+from haven.accounts.acting import Acting, acting_user, record_action
 from haven.audit.events import EventType
 from haven.cases.errors import CaseError
 from haven.cases.models import (
@@ -18,7 +18,8 @@ from haven.cases.models import (
     StatusChange,
     Threat,
 )
-from haven.domain.lifecycle import CASE_MACHINE, TransitionError
+from haven.cases.record_sources import derived_elsewhere, requirements_met_elsewhere
+from haven.domain.lifecycle import CASE_MACHINE, TransitionError, follow_records
 from haven.domain.lifecycle import CaseStatus as Lifecycle
 from haven.organisations.models import Membership
 from haven.vault.keyring import keyring_scope
@@ -39,11 +40,20 @@ DERIVED_REQUIREMENTS = {
 }
 
 
+def derived_requirement_names() -> frozenset[str]:
+    """Every requirement read from records (here and in the apps above), never ticked by hand."""
+    return frozenset(DERIVED_REQUIREMENTS) | derived_elsewhere()
+
+
 def derived_requirements(case: Case, *, records: Any = None) -> set[str]:
     """
-    Return the requirements the case's records show to be met; ``records`` (a
-    ``selectors.CaseRecords``) saves reading them again.
+    Return the requirements the case's records, and the records other apps keep about it, show
+    to be met; ``records`` (a ``selectors.CaseRecords``) saves reading them again.
     """
+    return _derived_here(case, records=records) | requirements_met_elsewhere(case)
+
+
+def _derived_here(case: Case, *, records: Any = None) -> set[str]:
     if records is not None:
         return _derived_from(case, records.consents, records.assessments, records.threats)
     latest = Assessment.objects.filter(case=case).order_by("-recorded_at")[:1]
@@ -102,7 +112,7 @@ def case_transition(
     if target == CaseStatus.ERASED:
         raise CaseError(ERASE_THROUGH_ERASURE)
     derived = derived_requirements(locked)
-    confirmed_only = sorted(set(confirmed) - DERIVED_REQUIREMENTS)
+    confirmed_only = sorted(set(confirmed) - derived_requirement_names())
     try:
         source = Lifecycle(locked.status)
         CASE_MACHINE.transition(
@@ -132,5 +142,48 @@ def case_transition(
         membership,
         case,
         {"from": change.from_status, "to": target, "confirmed": confirmed_only},
+    )
+    return change
+
+
+@transaction.atomic
+def case_follow_records(
+    *, membership: Acting, case: Case, source: str, target: str
+) -> StatusChange | None:
+    """
+    Move a case from ``source`` to ``target`` because its records now meet every requirement of
+    that move (``haven.domain.lifecycle.RECORD_DRIVEN_MOVES``), with nobody ticking a box.
+
+    Called by the services that write those records, inside their transaction, with their acting
+    member (or ``SYSTEM``): no permission of its own is checked, the calling service has checked
+    the one that let it write the record. A case that is not at ``source`` (staff already moved
+    it, or it took another path) is left alone and None is returned, as is a case whose records
+    do not yet meet the move. Side effect: one ``case.status_changed`` event with ``by_records``.
+    """
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    if locked.status != source:
+        return None
+    try:
+        follow_records(Lifecycle(source), Lifecycle(target), satisfied=derived_requirements(locked))
+    except TransitionError:
+        return None
+    with keyring_scope():
+        change = StatusChange(
+            case=locked,
+            organisation_id=locked.organisation_id,
+            recorded_by=acting_user(membership),
+            from_status=source,
+            to_status=target,
+            confirmed=[],
+            reason=None,
+        )
+        change.save()
+    Case.objects.filter(pk=case.pk).update(status=target, updated_at=timezone.now())
+    case.status = target
+    record_action(
+        EventType.CASE_STATUS_CHANGED,
+        membership,
+        case,
+        {"from": source, "to": target, "confirmed": [], "by_records": True},
     )
     return change

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "haven.cases",
     "haven.programmes",
     "haven.portal",
+    "haven.relocations",
     "haven.reports",
     "haven.api",
 ]

@@ -25,6 +25,7 @@ from haven.domain.lifecycle.machine import (
     TransitionError,
     TransitionOption,
 )
+from haven.domain.lifecycle.records import RECORD_DRIVEN_MOVES, follow_records
 from haven.domain.lifecycle.relocation import RELOCATION_MACHINE, RELOCATION_TRANSITIONS
 from haven.domain.lifecycle.states import (
     REQUIREMENT_DESCRIPTIONS,
@@ -37,6 +38,7 @@ from haven.domain.lifecycle.states import (
 __all__ = [
     "CASE_MACHINE",
     "CASE_TRANSITIONS",
+    "RECORD_DRIVEN_MOVES",
     "RELOCATION_MACHINE",
     "RELOCATION_TRANSITIONS",
     "REQUIREMENT_DESCRIPTIONS",
@@ -48,4 +50,5 @@ __all__ = [
     "Transition",
     "TransitionError",
     "TransitionOption",
+    "follow_records",
 ]

@@ -1,0 +1,43 @@
+"""
+``haven worker``: the background worker, run beside the server (``haven demo`` starts one).
+
+Every ``--interval`` seconds it enqueues the stay reminder job and then works through the
+django-tasks database queue (``db_worker --batch``): reminders, and any other job the apps
+enqueue. Reminders appear in the app only; nothing is ever sent by e-mail.
+"""
+
+import argparse
+import time
+
+
+def worker(args: argparse.Namespace) -> int:
+    from haven.cli.django_setup import setup
+
+    setup()
+    from django.core.management import call_command
+
+    from haven.relocations.reminders import send_stay_reminders
+
+    while True:
+        send_stay_reminders.enqueue()
+        call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+        if args.once:
+            return 0
+        time.sleep(args.interval)
+
+
+def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+    parser = subparsers.add_parser(
+        "worker",
+        help="run background jobs (stay reminders) from the database queue",
+        description="Enqueue the stay reminder job on a schedule and run the database task "
+        "queue. Reminders are shown in Haven only, never e-mailed.",
+    )
+    parser.add_argument(
+        "--interval",
+        type=int,
+        default=900,
+        help="seconds between runs (default: %(default)s)",
+    )
+    parser.add_argument("--once", action="store_true", help="run the queue once and exit")
+    parser.set_defaults(handler=worker)

@@ -1,0 +1,294 @@
+"""
+The rules of one temporary relocation stay, as pure functions: dates that make sense, the
+programme's maximum, when check-ins, the return review and follow-ups fall due, which stage the
+stay is in given its records, and the relocation facts the engines read.
+
+Values marked "design default" come from the relocation practice reference
+(``relocation-practice.md``): they are proposals, not documented practice, so each can be
+overridden by the caller (per programme). Every refusal is a ``StayProblem`` code; the Django side
+turns codes into translated sentences, so this module stays free of Django.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum, unique
+
+from haven.domain.lifecycle import RelocationStatus
+
+__all__ = [
+    "DEFAULT_RULES",
+    "Incident",
+    "StayProblem",
+    "StayRecords",
+    "StayRules",
+    "add_months",
+    "check_in_schedule",
+    "extension_problems",
+    "follow_up_schedule",
+    "next_due",
+    "relocation_facts",
+    "return_review_due_on",
+    "stay_problems",
+    "stay_status",
+]
+
+SOURCE = "Relocation practice reference, sections 2 and 3 (design defaults)"
+
+
+@unique
+class StayProblem(StrEnum):
+    """Why a date or an extension is refused; the web layer words each one."""
+
+    END_NOT_AFTER_START = "end_not_after_start"
+    LONGER_THAN_PROGRAMME = "longer_than_programme"
+    EXTENSION_NOT_LATER = "extension_not_later"
+    EXTENSION_PAST_MAXIMUM = "extension_past_maximum"
+    ARRIVAL_BEFORE_START = "arrival_before_start"
+    RETURN_BEFORE_ARRIVAL = "return_before_arrival"
+    DECISION_BEFORE_LODGING = "decision_before_lodging"
+    VALIDITY_ENDS_BEFORE_START = "validity_ends_before_start"
+
+
+@dataclass(frozen=True)
+class StayRules:
+    """The schedule a programme follows; every value is a design default unless configured."""
+
+    #: Host check-ins: within 72 hours of arrival, weekly for the first month, then fortnightly.
+    first_check_in_days: int = 3
+    weekly_check_ins: int = 4
+    later_check_in_days: int = 14
+    #: Return review: six weeks before the end of a stay of up to three months, else three months.
+    short_stay_months: int = 3
+    short_stay_review_weeks: int = 6
+    long_stay_review_months: int = 3
+    #: Follow-ups after return: within a day, after a week, then 1, 3, 6 and 12 months.
+    follow_up_days: tuple[int, ...] = (1, 7)
+    follow_up_months: tuple[int, ...] = (1, 3, 6, 12)
+    #: Arrival is overdue once the day after the planned arrival has begun.
+    arrival_grace_days: int = 1
+
+
+DEFAULT_RULES = StayRules()
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """Return ``day`` moved by whole calendar months, clamped to the end of a shorter month."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    for candidate in (day.day, 30, 29, 28):
+        try:
+            return datetime.date(year, month, min(day.day, candidate))
+        except ValueError:
+            continue
+    raise ValueError(f"no valid day in {year}-{month}")  # unreachable: day 28 always exists
+
+
+def _latest_end(start: datetime.date, maximum_months: float | None) -> datetime.date | None:
+    if maximum_months is None:
+        return None
+    whole = int(maximum_months)
+    days = round((maximum_months - whole) * 30)
+    return add_months(start, whole) + datetime.timedelta(days=days)
+
+
+def stay_problems(
+    *, start: datetime.date, end: datetime.date, maximum_months: float | None
+) -> list[StayProblem]:
+    """Why a planned stay cannot be recorded: an end not after the start, or past the maximum."""
+    if end <= start:
+        return [StayProblem.END_NOT_AFTER_START]
+    latest = _latest_end(start, maximum_months)
+    if latest is not None and end > latest:
+        return [StayProblem.LONGER_THAN_PROGRAMME]
+    return []
+
+
+def extension_problems(
+    *,
+    start: datetime.date,
+    current_end: datetime.date,
+    requested_end: datetime.date,
+    maximum_months: float | None,
+) -> list[StayProblem]:
+    """
+    Why an extension cannot be requested or granted: it must end later than the stay now does,
+    and the whole stay, counted from its start, must stay within the programme's maximum.
+    """
+    if requested_end <= current_end:
+        return [StayProblem.EXTENSION_NOT_LATER]
+    latest = _latest_end(start, maximum_months)
+    if latest is not None and requested_end > latest:
+        return [StayProblem.EXTENSION_PAST_MAXIMUM]
+    return []
+
+
+def check_in_schedule(
+    *, arrived_on: datetime.date, end: datetime.date, rules: StayRules = DEFAULT_RULES
+) -> list[datetime.date]:
+    """The dates wellbeing check-ins fall due, from arrival to the end of the stay."""
+    due = [arrived_on + datetime.timedelta(days=rules.first_check_in_days)]
+    due += [
+        arrived_on + datetime.timedelta(weeks=week + 1) for week in range(rules.weekly_check_ins)
+    ]
+    step = datetime.timedelta(days=rules.later_check_in_days)
+    day = arrived_on + datetime.timedelta(weeks=rules.weekly_check_ins) + step
+    while day < end:
+        due.append(day)
+        day += step
+    return sorted({day for day in due if day <= end})
+
+
+def follow_up_schedule(
+    *, returned_on: datetime.date, rules: StayRules = DEFAULT_RULES
+) -> list[datetime.date]:
+    """The dates follow-ups after return fall due."""
+    days = [returned_on + datetime.timedelta(days=offset) for offset in rules.follow_up_days]
+    months = [add_months(returned_on, offset) for offset in rules.follow_up_months]
+    return days + months
+
+
+def next_due(schedule: Sequence[datetime.date], done: int) -> datetime.date | None:
+    """
+    The next date still owed when ``done`` items of the schedule were recorded: each record
+    answers the earliest open due date, so the defender is never asked twice for one.
+    """
+    return schedule[done] if done < len(schedule) else None
+
+
+def return_review_due_on(
+    *, start: datetime.date, end: datetime.date, rules: StayRules = DEFAULT_RULES
+) -> datetime.date:
+    """When the return review falls due: earlier before a long stay ends than a short one."""
+    if end <= add_months(start, rules.short_stay_months):
+        return end - datetime.timedelta(weeks=rules.short_stay_review_weeks)
+    return add_months(end, -rules.long_stay_review_months)
+
+
+@dataclass(frozen=True)
+class StayRecords:
+    """What the records of one stay show, in the plain values the status and facts rules need."""
+
+    visa_outcome: str | None = None  # pending, granted, refused, not_required; None: no visa record
+    travel_plan_recorded: bool = False
+    arrived_on: datetime.date | None = None
+    extension_pending: bool = False
+    extensions_granted: int = 0
+    ended_on: datetime.date | None = None
+    cancelled: bool = False
+
+
+def stay_status(records: StayRecords) -> RelocationStatus:
+    """The stage a stay is in, read from its records (never ticked by hand)."""
+    if records.cancelled:
+        return RelocationStatus.CANCELLED
+    if records.ended_on is not None:
+        return RelocationStatus.ENDED
+    if records.arrived_on is not None:
+        if records.extension_pending:
+            return RelocationStatus.EXTENSION_REQUESTED
+        return RelocationStatus.EXTENDED if records.extensions_granted else RelocationStatus.IN_STAY
+    visa_ready = records.visa_outcome in ("granted", "not_required")
+    if visa_ready and records.travel_plan_recorded:
+        return RelocationStatus.TRAVELLING
+    return {
+        "pending": RelocationStatus.VISA_APPLIED,
+        "granted": RelocationStatus.VISA_GRANTED,
+        "refused": RelocationStatus.VISA_REFUSED,
+    }.get(records.visa_outcome or "", RelocationStatus.PLANNED)
+
+
+#: The case-facts visa values for each visa route a stay can record.
+VISA_FACTS = {
+    "visa_free": "visa_free",
+    "schengen_short_stay": "short_stay",
+    "schengen_limited_territorial": "short_stay",
+    "national_long_stay": "long_stay",
+    "humanitarian_admission": "residence_permit",
+    "other_short_stay": "short_stay",
+    "other_long_stay": "long_stay",
+}
+
+
+@dataclass(frozen=True)
+class Incident:
+    """A security incident during the stay, in the case-facts threat vocabulary."""
+
+    kind: str
+    happened_on: datetime.date
+    home_state_link: bool
+    reported_to_police: bool
+
+
+def relocation_facts(
+    *,
+    status: RelocationStatus,
+    programme_id: str,
+    host_country: str,
+    end: datetime.date,
+    visa_route: str | None,
+    requires_return: bool | None,
+    extensions_used: int,
+) -> dict[str, object]:
+    """
+    The ``relocation`` part of the case facts, derived from the stay so nobody enters it twice.
+
+    A stay not yet begun is "accepted", one under way "in_relocation", one ended "returned".
+    """
+    facts_status = "accepted"
+    if status in (
+        RelocationStatus.IN_STAY,
+        RelocationStatus.EXTENSION_REQUESTED,
+        RelocationStatus.EXTENDED,
+    ):
+        facts_status = "in_relocation"
+    elif status == RelocationStatus.ENDED:
+        facts_status = "returned"
+    facts: dict[str, object] = {
+        "status": facts_status,
+        "programme_id": programme_id,
+        "end_date": end.isoformat(),
+        "extensions_used": extensions_used,
+    }
+    if host_country:
+        facts["host_country"] = host_country
+    if visa_route in VISA_FACTS:
+        facts["visa"] = VISA_FACTS[visa_route]
+    if requires_return is not None:
+        facts["programme_requires_return"] = requires_return
+    return facts
+
+
+def incident_threats(incidents: Iterable[Incident]) -> list[dict[str, object]]:
+    """
+    Incidents abroad as case-facts threats marked ``after_departure``: the risk-on-return and
+    sur place engines weigh them like any other threat. One linked to the home state names the
+    state's security apparatus as the actor; otherwise the actor is unknown.
+    """
+    return [
+        {
+            "kind": incident.kind,
+            "date": incident.happened_on.isoformat(),
+            "actor": "state_security" if incident.home_state_link else "unknown",
+            "after_departure": True,
+            "directed_at": "defender",
+            "reported_to_authorities": incident.reported_to_police,
+        }
+        for incident in incidents
+    ]
+
+
+def sur_place_facts(*, public_activity: bool, incidents: Sequence[Incident]) -> dict[str, bool]:
+    """
+    The sur place facts the stay shows: public activity abroad, and whether the persecutor knows
+    of it (an incident linked to the home state says it does). Genuineness is a human judgement
+    and is never set here.
+    """
+    facts: dict[str, bool] = {}
+    if public_activity:
+        facts["activities_abroad"] = True
+    if any(incident.home_state_link for incident in incidents):
+        facts["known_to_persecutor"] = True
+    return facts

@@ -1,0 +1,299 @@
+"""
+Forms of the stay screens. Each lists its fields (AZ-08); none takes an organisation, a case, a
+stay or a recorder from the request body: those come from the URL and the signed-in member.
+"""
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from haven.domain.risk import LEVELS
+from haven.relocations.models import (
+    ActivityType,
+    CheckInMode,
+    ExtensionGround,
+    FollowUpStatus,
+    IncidentType,
+    PaymentChannel,
+    ReturnOption,
+    Severity,
+    StayOutcome,
+    StipendFrequency,
+    VisaOutcome,
+    VisaRoute,
+    WellbeingFlag,
+)
+
+END_BEFORE_START = _("The end must be after the start.")
+
+
+def _date(label: Any, *, required: bool = True) -> forms.DateField:
+    return forms.DateField(
+        label=label, required=required, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class StayOpenForm(forms.Form):
+    """Accept the offer: where the stay is, when, and who travels."""
+
+    host_city = forms.CharField(label=_("Host city"), max_length=200)
+    host_country = forms.RegexField(
+        label=_("Host country (two-letter code, if the programme hosts in several)"),
+        regex=r"^[A-Z]{2}$",
+        required=False,
+    )
+    planned_start = _date(_("Planned start"))
+    planned_end = _date(_("Planned end"))
+    travelling_dependants = forms.MultipleChoiceField(
+        label=_("Dependants who travel"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    needs = forms.CharField(
+        label=_("Needs the host should know (housing, access, diet)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args: Any, dependants: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["travelling_dependants"].choices = dependants  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("planned_start"), data.get("planned_end")
+        if start and end and end <= start:
+            raise ValidationError(END_BEFORE_START)
+        return data
+
+
+class VisaForm(forms.Form):
+    route = forms.ChoiceField(label=_("Route"), choices=VisaRoute.choices)
+    outcome = forms.ChoiceField(label=_("Where it stands"), choices=VisaOutcome.choices)
+    consulate = forms.CharField(label=_("Consulate"), required=False, max_length=200)
+    lodged_on = _date(_("Lodged on"), required=False)
+    decided_on = _date(_("Decided on"), required=False)
+    valid_from = _date(_("Valid from"), required=False)
+    valid_until = _date(_("Valid until"), required=False)
+
+
+class PreparationForm(forms.Form):
+    travel_plan = forms.CharField(
+        label=_("Travel and security plan (route, transits, check-in points, missed-contact rule)"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    digital_check_done = forms.BooleanField(label=_("Digital-security check done"), required=False)
+    insurer = forms.CharField(label=_("Insurer"), required=False, max_length=200)
+    policy_number = forms.CharField(label=_("Policy number"), required=False, max_length=100)
+    insured_until = _date(_("Insured until"), required=False)
+    mental_health_covered = forms.BooleanField(
+        label=_("Mental health care is covered"), required=False
+    )
+    stipend_amount = forms.DecimalField(
+        label=_("Stipend amount"), required=False, min_value=0, max_digits=9, decimal_places=2
+    )
+    stipend_currency = forms.RegexField(
+        label=_("Currency (three letters)"), regex=r"^[A-Z]{3}$", required=False
+    )
+    stipend_frequency = forms.ChoiceField(
+        label=_("Paid"), choices=[("", "—"), *StipendFrequency.choices], required=False
+    )
+    stipend_channel = forms.ChoiceField(
+        label=_("Payment channel"), choices=[("", "—"), *PaymentChannel.choices], required=False
+    )
+    expectations_acknowledged_on = _date(
+        _("The defender acknowledged the return expectation and asylum policy on"),
+        required=False,
+    )
+
+    def insurance(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        until = data.get("insured_until")
+        return {
+            "insurer": data.get("insurer", ""),
+            "policy_number": data.get("policy_number", ""),
+            "until": until.isoformat() if until else None,
+            "mental_health": bool(data.get("mental_health_covered")),
+        }
+
+    def stipend(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        amount = data.get("stipend_amount")
+        return {
+            "amount": str(amount) if amount is not None else None,
+            "currency": data.get("stipend_currency", ""),
+            "frequency": data.get("stipend_frequency", ""),
+            "channel": data.get("stipend_channel", ""),
+        }
+
+
+class ArrivalForm(forms.Form):
+    arrived_on = _date(_("Arrived on"))
+    housing_handed_over = forms.BooleanField(label=_("Housing handed over"), required=False)
+
+
+class CheckInForm(forms.Form):
+    done_on = _date(_("Date"))
+    mode = forms.ChoiceField(label=_("How"), choices=CheckInMode.choices)
+    flags = forms.MultipleChoiceField(
+        label=_("What the defender chose to share"),
+        choices=WellbeingFlag.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    note = forms.CharField(
+        label=_("Note (no clinical details)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    psychosocial_referral = forms.BooleanField(
+        label=_("Referred to psychosocial support, at the defender's wish"), required=False
+    )
+
+
+class IncidentForm(forms.Form):
+    type = forms.ChoiceField(label=_("What happened"), choices=IncidentType.choices)
+    date = _date(_("Date"))
+    coarse_place = forms.CharField(
+        label=_("Where, roughly (a city, not an address)"), required=False, max_length=100
+    )
+    severity = forms.ChoiceField(label=_("Severity"), choices=Severity.choices)
+    home_state_link = forms.BooleanField(label=_("Linked to the home state"), required=False)
+    police_report = forms.BooleanField(label=_("Reported to the police"), required=False)
+    narrative = forms.CharField(
+        label=_("What happened and what was done"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def details(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "type": data["type"],
+            "date": data["date"],
+            "coarse_place": data.get("coarse_place", ""),
+            "severity": data["severity"],
+            "home_state_link": bool(data.get("home_state_link")),
+            "police_report": bool(data.get("police_report")),
+        }
+
+
+class ActivityForm(forms.Form):
+    type = forms.ChoiceField(label=_("Activity"), choices=ActivityType.choices)
+    date = _date(_("Date"))
+    public = forms.BooleanField(label=_("Public (media, talk, publication)"), required=False)
+    publicity_consent = forms.BooleanField(
+        label=_("The defender agreed to be named or shown"), required=False
+    )
+    narrative = forms.CharField(
+        label=_("Risk note"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def details(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "type": data["type"],
+            "date": data["date"],
+            "public": bool(data.get("public")),
+            "publicity_consent": bool(data.get("publicity_consent")),
+        }
+
+
+class ExtensionForm(forms.Form):
+    ground = forms.ChoiceField(label=_("Ground"), choices=ExtensionGround.choices)
+    requested_end = _date(_("Extend until"))
+    evidence = forms.CharField(
+        label=_("Evidence"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class ExtensionDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"), choices=[("grant", _("Grant")), ("refuse", _("Refuse"))]
+    )
+
+
+class LetterTemplateForm(forms.Form):
+    body = forms.CharField(
+        label=_("Letter text"), max_length=5000, widget=forms.Textarea(attrs={"rows": 14})
+    )
+
+
+RISK_LEVELS = [(level, level) for level in LEVELS]
+
+
+class ReturnReviewOpenForm(forms.Form):
+    staff_risk_level = forms.ChoiceField(label=_("Staff view of the risk"), choices=RISK_LEVELS)
+    defender_risk_level = forms.ChoiceField(
+        label=_("The defender's own view of the risk"),
+        choices=[("", "—"), *RISK_LEVELS],
+        required=False,
+    )
+
+
+class ReturnReviewDecisionForm(forms.Form):
+    options = forms.MultipleChoiceField(
+        label=_("Options weighed"),
+        choices=ReturnOption.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    defender_preference = forms.ChoiceField(
+        label=_("What the defender wants"), choices=ReturnOption.choices
+    )
+    staff_decision = forms.ChoiceField(label=_("Staff decision"), choices=ReturnOption.choices)
+    legal_advice_offered = forms.BooleanField(
+        label=_("Independent legal advice was offered"), required=False
+    )
+
+
+class ReturnPlanForm(forms.Form):
+    security_plan = forms.CharField(
+        label=_("Travel, the first 72 hours and the security and digital plan"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    contacts = forms.CharField(
+        label=_("Local contacts"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    support = forms.CharField(
+        label=_("Reintegration support (grants, psychosocial and legal help)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class ReturnForm(forms.Form):
+    returned_on = _date(_("Returned on"))
+
+
+class FollowUpForm(forms.Form):
+    done_on = _date(_("Date"))
+    status = forms.ChoiceField(label=_("How the defender is"), choices=FollowUpStatus.choices)
+    needs = forms.CharField(
+        label=_("Needs and referrals"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class OutcomeForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=StayOutcome.choices)
+    on = _date(_("Since"))

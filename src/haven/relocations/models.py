@@ -1,0 +1,470 @@
+"""
+The relocation stay and its records, from the accepted offer to the end of the stay.
+
+One ``Stay`` per accepted application. Its plain columns hold only what lists, reminders and the
+host partner need without decrypting (programme, host country, dates, how many people travel,
+the stage); everything that says where the defender is, how they travel, what they fear or how
+they feel is a vault field under the case's data key (``relocation-practice.md`` section 5).
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from haven.cases.models import Case, CaseKeyedRecord, case_key_ref
+from haven.organisations.models import Organisation
+from haven.programmes.models import Application, Programme
+from haven.vault.fields import EncryptedJSONField, EncryptedTextField
+from haven.vault.keyring import KeyRef
+
+
+class StayStatus(models.TextChoices):
+    """The values of ``haven.domain.lifecycle.RelocationStatus``, read from the stay's records."""
+
+    PLANNED = "planned", _("Planned")
+    VISA_APPLIED = "visa_applied", _("Visa applied for")
+    VISA_GRANTED = "visa_granted", _("Visa granted")
+    VISA_REFUSED = "visa_refused", _("Visa refused")
+    TRAVELLING = "travelling", _("Ready to travel")
+    IN_STAY = "in_stay", _("In the stay")
+    EXTENSION_REQUESTED = "extension_requested", _("Extension requested")
+    EXTENDED = "extended", _("Extended")
+    ENDED = "ended", _("Ended")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Stay(models.Model):
+    """A defender's temporary relocation at one programme, opened by accepting its offer."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="stays")
+    # One stay per application: a second submit of the same acceptance finds this taken.
+    application = models.OneToOneField(Application, on_delete=models.PROTECT, related_name="stay")
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="stays")
+    host_country = models.CharField(max_length=2)
+    host_city = EncryptedTextField(max_length=200)
+    planned_start = models.DateField()
+    planned_end = models.DateField()
+    people_count = models.PositiveSmallIntegerField(default=1)
+    # Which dependants travel (their ids in the case's dependant records) and the needs the host
+    # should know of (housing, access, diet): encrypted, shown to the host partner on purpose.
+    travelling_dependants = EncryptedJSONField()
+    needs = EncryptedTextField(max_length=2000)
+    status = models.CharField(max_length=24, choices=StayStatus.choices, default=StayStatus.PLANNED)
+    arrived_on = models.DateField(null=True, blank=True)
+    arrival_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    housing_handed_over = models.BooleanField(default=False)
+    extensions_used = models.PositiveSmallIntegerField(default=0)
+    ended_on = models.DateField(null=True, blank=True)
+    # Encrypted: "sought asylum" is among the most dangerous facts Haven holds.
+    outcome = EncryptedTextField(max_length=32)
+    outcome_on = models.DateField(null=True, blank=True)
+    # Due dates kept as plain columns, so My cases and the reminder job find what is owed with
+    # one indexed query instead of decrypting every stay.
+    next_check_in_due = models.DateField(null=True, blank=True)
+    return_review_due = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["planned_start", "created_at"]
+        indexes = [
+            models.Index(fields=["organisation", "status"]),
+            models.Index(fields=["next_check_in_due"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"stay {self.pk}"
+
+    def vault_key_ref(self) -> KeyRef:
+        return case_key_ref(self)
+
+    def outcome_label(self) -> str:
+        return str(StayOutcome(self.outcome).label) if self.outcome in StayOutcome.values else ""
+
+    @property
+    def reference(self) -> str:
+        """A short reference host partners can quote: it names no case and no person."""
+        return str(self.pk)[:8].upper()
+
+
+class StayRecord(CaseKeyedRecord):
+    """A record of one stay, encrypted under the case's key; ``case`` is kept for the key."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
+    stay = models.ForeignKey(Stay, on_delete=models.CASCADE, related_name="+")
+
+    class Meta(CaseKeyedRecord.Meta):
+        abstract = True
+
+
+class VisaRoute(models.TextChoices):
+    VISA_FREE = "visa_free", _("No visa needed")
+    SCHENGEN_SHORT_STAY = "schengen_short_stay", _("Schengen short-stay visa (C)")
+    SCHENGEN_LIMITED = "schengen_limited_territorial", _("Schengen visa valid in one state only")
+    NATIONAL_LONG_STAY = "national_long_stay", _("National long-stay visa (D) and permit")
+    HUMANITARIAN = "humanitarian_admission", _("Humanitarian admission")
+    OTHER_SHORT_STAY = "other_short_stay", _("Another short-stay visa")
+    OTHER_LONG_STAY = "other_long_stay", _("Another long-stay visa")
+
+
+class VisaOutcome(models.TextChoices):
+    PENDING = "pending", _("Waiting for the decision")
+    GRANTED = "granted", _("Granted")
+    REFUSED = "refused", _("Refused")
+    NOT_REQUIRED = "not_required", _("No visa needed")
+
+
+class VisaApplication(StayRecord):
+    """The visa for a stay: route, consulate, the dates it moved on, and its outcome."""
+
+    route = models.CharField(max_length=32, choices=VisaRoute.choices)
+    consulate = EncryptedTextField(max_length=200)
+    lodged_on = models.DateField(null=True, blank=True)
+    decided_on = models.DateField(null=True, blank=True)
+    outcome = models.CharField(max_length=16, choices=VisaOutcome.choices)
+    valid_from = models.DateField(null=True, blank=True)
+    valid_until = models.DateField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"visa {self.pk}"
+
+
+class StipendFrequency(models.TextChoices):
+    MONTHLY = "monthly", _("Monthly")
+    ONCE = "once", _("Once")
+    WEEKLY = "weekly", _("Weekly")
+
+
+class PaymentChannel(models.TextChoices):
+    HOST_BANK_ACCOUNT = "host_bank_account", _("A bank account in the host country")
+    CASH = "cash", _("Cash handed over by the host")
+    HOME_BANK_TRANSFER = "home_bank_transfer", _("A transfer to a bank account at home")
+    MONEY_TRANSFER_SERVICE = "money_transfer_service", _("A money transfer service")
+
+
+#: Channels a home state can trace: the stipend form warns before they are recorded.
+TRACEABLE_CHANNELS = frozenset(
+    {PaymentChannel.HOME_BANK_TRANSFER, PaymentChannel.MONEY_TRANSFER_SERVICE}
+)
+
+
+class Preparation(StayRecord):
+    """
+    Everything prepared before departure, one row per stay, updated as it firms up: the travel
+    and security plan (the most dangerous data before travel), the digital-security check,
+    insurance, stipend, and the informed expectations the defender was shown.
+    """
+
+    travel_plan = EncryptedTextField(max_length=5000)
+    # That a plan exists is no secret; what it says is. The lifecycle reads this column.
+    travel_plan_recorded = models.BooleanField(default=False)
+    digital_check_done = models.BooleanField(default=False)
+    insurance = EncryptedJSONField()
+    stipend = EncryptedJSONField()
+    # The programme's return expectation and asylum policy exactly as shown, and when the
+    # defender acknowledged them: information given, never a waiver of the right to seek asylum.
+    expectations_shown = EncryptedJSONField()
+    expectations_acknowledged_on = models.DateField(null=True, blank=True)
+
+    class Meta(StayRecord.Meta):
+        constraints = [models.UniqueConstraint(fields=["stay"], name="one_preparation_per_stay")]
+
+    def __str__(self) -> str:
+        return f"preparation {self.pk}"
+
+
+class CheckInMode(models.TextChoices):
+    IN_PERSON = "in_person", _("In person")
+    CALL = "call", _("Call")
+    MESSAGE = "message", _("Secure message")
+
+
+class WellbeingFlag(models.TextChoices):
+    """Non-clinical answers: flags, never a diagnosis (Barcelona Guidelines)."""
+
+    RESTED = "rested", _("Resting well")
+    NOT_RESTED = "not_rested", _("Not resting well")
+    FEELS_UNSAFE = "feels_unsafe", _("Does not feel safe")
+    WORRIED_ABOUT_FAMILY = "worried_about_family", _("Worried about family at home")
+    OVERLOADED = "overloaded", _("Too much work or too many appointments")
+    WANTS_PROVIDER = "wants_provider", _("Would like to talk to a wellbeing provider")
+    HOST_SHOULD_CHANGE = "host_should_change", _("Something the host should change")
+
+
+class CheckIn(StayRecord):
+    """A voluntary wellbeing check-in: flags and a confidential note, no clinical detail."""
+
+    done_on = models.DateField()
+    mode = models.CharField(max_length=16, choices=CheckInMode.choices)
+    flags = EncryptedJSONField()
+    note = EncryptedTextField(max_length=2000)
+    psychosocial_referral = models.BooleanField(default=False)
+
+    def __str__(self) -> str:
+        return f"check-in {self.pk}"
+
+
+class StayEventKind(models.TextChoices):
+    ACTIVITY = "activity", _("Activity")
+    INCIDENT = "incident", _("Security incident")
+
+
+class ActivityType(models.TextChoices):
+    MEDIA = "media", _("Media work")
+    ADVOCACY = "advocacy", _("Advocacy meeting")
+    EVENT = "event", _("Talk or public event")
+    PUBLICATION = "publication", _("Publication")
+    TRAINING = "training", _("Training")
+
+
+class IncidentType(models.TextChoices):
+    """Incidents abroad, in the case-facts threat vocabulary so the engines read them as threats."""
+
+    SURVEILLANCE = "surveillance", _("Surveillance")
+    ONLINE_HARASSMENT = "online_harassment", _("Online threats or hacking")
+    INTIMIDATION = "intimidation", _("Approach by embassy staff or informants")
+    THREATS_TO_FAMILY = "threats_to_family", _("Pressure on family at home")
+    SMEAR_CAMPAIGN = "smear_campaign", _("Smear campaign")
+    DEATH_THREAT = "death_threat", _("Death threat")
+    PHYSICAL_ATTACK = "physical_attack", _("Physical attack")
+    JUDICIAL_HARASSMENT = "judicial_harassment", _("Interpol notice or court case at home")
+
+
+class Severity(models.TextChoices):
+    LOW = "low", _("Low")
+    MEDIUM = "medium", _("Medium")
+    HIGH = "high", _("High")
+
+
+class StayEvent(StayRecord):
+    """
+    Public activity or a security incident during the stay. The type says which; the details
+    (type, date, public, home-state link, severity, police report) and the narrative are encrypted,
+    since even "an incident happened on this day" tells the persecutor something.
+    """
+
+    kind = models.CharField(max_length=16, choices=StayEventKind.choices)
+    details = EncryptedJSONField()
+    narrative = EncryptedTextField(max_length=2000)
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.pk}"
+
+
+class ExtensionGround(models.TextChoices):
+    RISK_UNCHANGED = "risk_unchanged", _("Risk at home unchanged or worse")
+    HEALTH = "health", _("Health")
+    TRAVEL_OR_VISA = "travel_or_visa", _("Travel or visa disruption")
+    UNFINISHED_WORK = "unfinished_work", _("Unfinished work")
+
+
+class ExtensionDecision(models.TextChoices):
+    PENDING = "pending", _("Waiting for the decision")
+    GRANTED = "granted", _("Granted")
+    REFUSED = "refused", _("Refused")
+
+
+class Extension(StayRecord):
+    """A request to extend the stay and, once taken, the coordinator's decision."""
+
+    ground = models.CharField(max_length=24, choices=ExtensionGround.choices)
+    requested_end = models.DateField()
+    evidence = EncryptedTextField(max_length=2000)
+    decision = models.CharField(
+        max_length=16, choices=ExtensionDecision.choices, default=ExtensionDecision.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta(StayRecord.Meta):
+        constraints = [
+            models.UniqueConstraint(
+                fields=["stay"],
+                condition=models.Q(decision="pending"),
+                name="one_pending_extension_per_stay",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"extension {self.pk}"
+
+
+class LetterLanguage(models.TextChoices):
+    EN = "en", "English"
+    ES = "es", "Español"
+    FR = "fr", "Français"
+    AR = "ar", "العربية"
+
+
+class LetterTemplate(models.Model):
+    """
+    A programme's own wording of the consulate letter in one language, replacing Haven's default.
+    It holds placeholders only, never a defender's data: the letter is filled in when generated.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="letter_templates"
+    )
+    language = models.CharField(max_length=2, choices=LetterLanguage.choices)
+    body = models.TextField(max_length=5000)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "language"], name="one_letter_template_per_language"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"letter template {self.programme_id} {self.language}"
+
+
+class ReturnOption(models.TextChoices):
+    RETURN = "return", _("Return home")
+    EXTENSION = "extension", _("Extend the stay")
+    ONWARD = "onward", _("Onward relocation to another programme")
+    REGIONAL = "regional", _("Regional relocation")
+    IN_COUNTRY = "in_country", _("Relocation inside the home country after return")
+    ASYLUM = "asylum", _("Asylum or another residence route (hand over to the asylum bridge)")
+    RESETTLEMENT = "resettlement", _("Resettlement referral")
+
+
+class ReturnReview(StayRecord):
+    """
+    The return review: a fresh assessment (with risk on return) run for it, the options weighed,
+    the defender's own preference beside the staff decision, and whether independent legal advice
+    was offered. The options and both choices are encrypted: "asylum" alone says a great deal.
+    """
+
+    assessment = models.ForeignKey("cases.Assessment", on_delete=models.PROTECT, related_name="+")
+    options = EncryptedJSONField()
+    defender_preference = EncryptedTextField(max_length=32)
+    staff_decision = EncryptedTextField(max_length=32)
+    legal_advice_offered = models.BooleanField(default=False)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    # Plain, for the lifecycle: whether the defender chose to go home. Choosing it endangers no
+    # one; every other preference stays in the encrypted column only.
+    defender_chooses_return = models.BooleanField(default=False)
+
+    class Meta(StayRecord.Meta):
+        constraints = [models.UniqueConstraint(fields=["stay"], name="one_return_review_per_stay")]
+
+    def __str__(self) -> str:
+        return f"return review {self.pk}"
+
+    def option_labels(self) -> list[str]:
+        return [str(ReturnOption(value).label) for value in self.options or []]
+
+    def preference_label(self) -> str:
+        value = self.defender_preference
+        return str(ReturnOption(value).label) if value in ReturnOption.values else ""
+
+    def decision_label(self) -> str:
+        value = self.staff_decision
+        return str(ReturnOption(value).label) if value in ReturnOption.values else ""
+
+
+class ReturnPlan(StayRecord):
+    """How the defender goes home: travel and the first 72 hours, contacts, support."""
+
+    security_plan = EncryptedTextField(max_length=5000)
+    contacts = EncryptedTextField(max_length=2000)
+    support = EncryptedTextField(max_length=2000)
+    returned_on = models.DateField(null=True, blank=True)
+
+    class Meta(StayRecord.Meta):
+        constraints = [models.UniqueConstraint(fields=["stay"], name="one_return_plan_per_stay")]
+
+    def __str__(self) -> str:
+        return f"return plan {self.pk}"
+
+
+class FollowUpStatus(models.TextChoices):
+    SAFE = "safe", _("Safe")
+    THREATENED = "threatened", _("Threatened")
+    INCIDENT = "incident", _("An incident happened")
+    DETAINED = "detained", _("Detained")
+    UNREACHABLE = "unreachable", _("Could not be reached")
+
+
+class FollowUp(StayRecord):
+    """One follow-up after return, due on a schedule; what was found is encrypted."""
+
+    due_on = models.DateField()
+    done_on = models.DateField(null=True, blank=True)
+    findings = EncryptedJSONField()
+    note = EncryptedTextField(max_length=2000)
+
+    class Meta(StayRecord.Meta):
+        ordering = ["due_on"]
+
+    def __str__(self) -> str:
+        return f"follow-up {self.pk}"
+
+    def status_label(self) -> str:
+        value = (self.findings or {}).get("status")
+        return str(FollowUpStatus(value).label) if value in FollowUpStatus.values else ""
+
+
+class StayOutcome(models.TextChoices):
+    """One primary outcome per stay, dated and updatable (relocation practice, section 3)."""
+
+    RETURNED_SAFE = "returned_safe", _("Returned and safe")
+    RETURNED_THREATENED = "returned_threatened", _("Returned and threatened")
+    RELOCATED_AGAIN = "relocated_again", _("Relocated again")
+    SOUGHT_ASYLUM = "sought_asylum", _("Sought asylum")
+    RESETTLED = "resettled", _("Resettled")
+    ENDED_EARLY = "ended_early", _("Ended early")
+
+
+class ReminderKind(models.TextChoices):
+    CHECK_IN_OVERDUE = "check_in_overdue", _("Check-in overdue")
+    ARRIVAL_UNCONFIRMED = "arrival_unconfirmed", _("Arrival not confirmed")
+    RETURN_REVIEW_DUE = "return_review_due", _("Return review due")
+    EXTENSION_WAITING = "extension_waiting", _("Extension waiting for a decision")
+
+
+class StayReminder(models.Model):
+    """
+    An in-app reminder to one member about one stay, made by the reminder job. It names the stay
+    by id and the kind of thing due, nothing else, and is never sent by e-mail.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    recipient = models.ForeignKey(
+        "organisations.Membership", on_delete=models.CASCADE, related_name="stay_reminders"
+    )
+    stay = models.ForeignKey(Stay, on_delete=models.CASCADE, related_name="reminders")
+    kind = models.CharField(max_length=24, choices=ReminderKind.choices)
+    due_on = models.DateField()
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            # The job runs again and again: the same reminder is made once.
+            models.UniqueConstraint(
+                fields=["recipient", "stay", "kind", "due_on"], name="one_reminder_per_due_item"
+            )
+        ]
+        indexes = [models.Index(fields=["recipient", "read_at"])]
+
+    def __str__(self) -> str:
+        return f"reminder {self.pk}"

@@ -1,0 +1,84 @@
+"""
+Reminders about stays, made by a background job (django-tasks, database backend) and shown in
+the app; never an e-mail, so no case content leaves Haven.
+
+``remind`` finds, in one query, every open stay with something newly owed (a check-in gone
+overdue, an arrival not confirmed, a return review fallen due, an extension waiting) together
+with the members assigned to its case, and records one ``StayReminder`` per member and item. It
+is idempotent: running it again makes nothing twice. ``haven worker`` enqueues it on a schedule and runs the
+queue beside the server.
+"""
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+from django_tasks import task
+
+from haven.organisations.models import Membership
+from haven.relocations.models import Stay, StayReminder
+from haven.relocations.selectors import ARRIVAL_GRACE, DUE_COLUMNS, due_kinds, newly_due_filter
+
+REMINDER_WINDOW = datetime.timedelta(days=7)
+
+
+def remind(*, today: datetime.date | None = None) -> int:
+    """
+    Record the reminders due today for every organisation; return how many are new.
+
+    A reminder announces an item that fell due in the last ``REMINDER_WINDOW`` (a week, so a
+    worker that was down for a few days misses nothing); older items remain on My cases. Two
+    reads (those stays with their assigned members, and the reminders they already have) and
+    one insert of only what is new.
+    """
+    today = today or timezone.localdate()
+    due = Stay.objects.filter(newly_due_filter(today, window=REMINDER_WINDOW))
+    rows = due.filter(case__assignments__isnull=False).values_list(
+        "pk", "organisation_id", "case__assignments__membership_id", *DUE_COLUMNS
+    )
+    made = set(
+        StayReminder.objects.filter(stay__in=due.values("pk")).values_list(
+            "recipient_id", "stay_id", "kind", "due_on"
+        )
+    )
+    reminders = [
+        StayReminder(
+            organisation_id=organisation_id,
+            recipient_id=membership_id,
+            stay_id=stay_id,
+            kind=kind,
+            due_on=since,
+        )
+        for stay_id, organisation_id, membership_id, *columns in rows
+        for kind, since in due_kinds(*columns, today=today)
+        if since >= today - REMINDER_WINDOW - ARRIVAL_GRACE
+        and (membership_id, stay_id, kind, since) not in made
+    ]
+    with transaction.atomic():
+        # A worker racing this one may insert the same reminder: the constraint keeps one.
+        StayReminder.objects.bulk_create(reminders, ignore_conflicts=True, batch_size=1000)
+    return len(reminders)
+
+
+@task()
+def send_stay_reminders() -> int:
+    """The background job: ``remind`` for today."""
+    return remind()
+
+
+def unread_reminders(membership: Membership | None) -> list[StayReminder]:
+    """The member's unread reminders with their stays' case codes, newest first (one query)."""
+    if membership is None:
+        return []
+    return list(
+        StayReminder.objects.filter(recipient=membership, read_at__isnull=True)
+        .select_related("stay__case")
+        .order_by("-created_at")[:20]
+    )
+
+
+def reminders_mark_read(*, membership: Membership) -> int:
+    """Mark the member's reminders read; return how many."""
+    return StayReminder.objects.filter(recipient=membership, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )

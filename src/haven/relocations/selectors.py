@@ -1,0 +1,295 @@
+"""
+Every read of stays and their records.
+
+Each takes the acting membership first and returns only what it may reach
+(``access.reachable_stays_filter``); anything else raises ``Http404``, the answer for an id that
+does not exist (AZ-02). Lists load their related rows in the same query, so their query count
+does not grow with the number of stays (``tests/relocations/test_query_counts.py``).
+"""
+
+import datetime
+import uuid
+from dataclasses import dataclass, field
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from haven.cases.models import Assignment, Case, Dependant
+from haven.organisations.models import Membership
+from haven.organisations.policy import Permission, may
+from haven.programmes.models import Application
+from haven.programmes.selectors import application_get
+from haven.relocations.access import is_host_partner, reachable_stays_filter
+from haven.relocations.models import (
+    CheckIn,
+    Extension,
+    ExtensionDecision,
+    FollowUp,
+    Preparation,
+    ReturnPlan,
+    ReturnReview,
+    Stay,
+    StayEvent,
+    StayStatus,
+    VisaApplication,
+)
+
+STAY_KEYS = "case__data_key__organisation_key"
+STAYS_PER_PAGE = 100
+OPEN_STATUSES = (
+    StayStatus.PLANNED,
+    StayStatus.VISA_APPLIED,
+    StayStatus.VISA_GRANTED,
+    StayStatus.VISA_REFUSED,
+    StayStatus.TRAVELLING,
+    StayStatus.IN_STAY,
+    StayStatus.EXTENSION_REQUESTED,
+    StayStatus.EXTENDED,
+)
+UNDER_WAY = (StayStatus.IN_STAY, StayStatus.EXTENSION_REQUESTED, StayStatus.EXTENDED)
+#: Arrival is overdue once the day after the planned arrival has begun (design default).
+ARRIVAL_GRACE = datetime.timedelta(days=1)
+
+
+def reachable_stays(membership: Membership | None) -> QuerySet[Stay]:
+    """The stays ``membership`` may reach: host partners theirs, staff those of cases they see."""
+    if membership is None or not may(membership, Permission.STAY_VIEW):
+        return Stay.objects.none()
+    return Stay.objects.filter(reachable_stays_filter(membership))
+
+
+def stay_get(membership: Membership | None, stay_id: uuid.UUID) -> Stay:
+    """One stay the member may reach, with its case key and programme, or a 404."""
+    try:
+        return reachable_stays(membership).select_related(STAY_KEYS, "programme").get(pk=stay_id)
+    except Stay.DoesNotExist:
+        raise Http404 from None
+
+
+def stay_list(membership: Membership | None, *, include_closed: bool = False) -> list[Stay]:
+    """
+    The stays the member may reach, soonest first. Staff rows carry the case (for its code) and
+    the programme; host-partner rows only the programme and the plain host columns.
+    """
+    stays = reachable_stays(membership).select_related("programme")
+    if membership is not None and not is_host_partner(membership):
+        stays = stays.select_related("case")
+    if not include_closed:
+        stays = stays.filter(status__in=OPEN_STATUSES)
+    return list(stays.order_by("planned_start", "created_at")[:STAYS_PER_PAGE])
+
+
+def stays_of_case(membership: Membership | None, case: Case) -> list[Stay]:
+    """The stays of a case fetched with ``case_get`` (which checked access)."""
+    return list(
+        reachable_stays(membership)
+        .filter(case=case)
+        .select_related("programme")
+        .order_by("-created_at")
+    )
+
+
+def case_active_stay(membership: Membership | None, case: Case) -> Stay | None:
+    """
+    The case's stay that has not ended or been cancelled, if the member may reach it; None when
+    there is none or it is out of the member's reach (other apps ask "is this defender away?").
+    """
+    return (
+        reachable_stays(membership)
+        .filter(case=case, status__in=OPEN_STATUSES)
+        .select_related("programme")
+        .order_by("-created_at")
+        .first()
+    )
+
+
+def application_for_stay(membership: Membership, application_id: uuid.UUID) -> Application:
+    """An application whose case the member may see, for the accept-and-open form (else 404)."""
+    return application_get(membership, application_id)
+
+
+def case_dependants(case: Case) -> list[Dependant]:
+    """The case's dependants, for choosing who travels (details decrypt under the case key)."""
+    return list(
+        Dependant.objects.filter(case=case).select_related(STAY_KEYS).order_by("recorded_at")
+    )
+
+
+@dataclass
+class StayRecords:
+    """Everything recorded on one stay, for the staff page; read in one query per kind."""
+
+    visas: list[VisaApplication] = field(default_factory=list)
+    preparation: Preparation | None = None
+    check_ins: list[CheckIn] = field(default_factory=list)
+    events: list[StayEvent] = field(default_factory=list)
+    extensions: list[Extension] = field(default_factory=list)
+    return_review: ReturnReview | None = None
+    return_plan: ReturnPlan | None = None
+    follow_ups: list[FollowUp] = field(default_factory=list)
+
+    @property
+    def pending_extension(self) -> Extension | None:
+        return next((e for e in self.extensions if e.decision == ExtensionDecision.PENDING), None)
+
+
+def stay_records(membership: Membership, stay: Stay) -> StayRecords:
+    """
+    The records of a stay fetched with ``stay_get``. Host partners get none of them: what the
+    defender said in check-ins, the travel plan and the incidents are for staff (need-to-know).
+    """
+    if is_host_partner(membership):
+        return StayRecords()
+    related = ("case__data_key__organisation_key",)
+    return StayRecords(
+        visas=list(
+            VisaApplication.objects.filter(stay=stay)
+            .select_related(*related)
+            .order_by("-recorded_at")
+        ),
+        preparation=Preparation.objects.filter(stay=stay).select_related(*related).first(),
+        check_ins=list(
+            CheckIn.objects.filter(stay=stay).select_related(*related).order_by("-done_on")
+        ),
+        events=list(
+            StayEvent.objects.filter(stay=stay).select_related(*related).order_by("-recorded_at")
+        ),
+        extensions=list(
+            Extension.objects.filter(stay=stay)
+            .select_related("decided_by", *related)
+            .order_by("-recorded_at")
+        ),
+        return_review=ReturnReview.objects.filter(stay=stay)
+        .select_related("assessment", *related)
+        .first(),
+        return_plan=ReturnPlan.objects.filter(stay=stay).select_related(*related).first(),
+        follow_ups=list(
+            FollowUp.objects.filter(stay=stay).select_related(*related).order_by("due_on")
+        ),
+    )
+
+
+def extension_get(membership: Membership, extension_id: uuid.UUID) -> Extension:
+    """An extension of a stay the member may reach, or a 404."""
+    try:
+        return Extension.objects.select_related("stay").get(
+            pk=extension_id, stay__in=reachable_stays(membership)
+        )
+    except Extension.DoesNotExist:
+        raise Http404 from None
+
+
+@dataclass(frozen=True)
+class DueItem:
+    """Something owed on a stay, for My cases: which case, what is due, since when."""
+
+    stay: Stay
+    what: str
+    due_on: datetime.date
+
+
+def due_filter(today: datetime.date) -> Q:
+    """The SQL condition for open stays with something owed today (what ``due_kinds`` finds)."""
+    return Q(status__in=OPEN_STATUSES) & (
+        Q(status__in=UNDER_WAY, next_check_in_due__lt=today)
+        | Q(arrived_on__isnull=True, planned_start__lte=today - ARRIVAL_GRACE)
+        | Q(status__in=UNDER_WAY, return_review_due__lte=today)
+        | Q(status=StayStatus.EXTENSION_REQUESTED)
+    )
+
+
+def newly_due_filter(today: datetime.date, *, window: datetime.timedelta) -> Q:
+    """
+    The SQL condition for stays whose item fell due within ``window`` before ``today``: what a
+    reminder announces. Older items stay on My cases (``due_filter``) but were announced already.
+    """
+    since = today - window
+    return Q(status__in=OPEN_STATUSES) & (
+        Q(status__in=UNDER_WAY, next_check_in_due__lt=today, next_check_in_due__gte=since)
+        | Q(
+            arrived_on__isnull=True,
+            planned_start__lte=today - ARRIVAL_GRACE,
+            planned_start__gte=since - ARRIVAL_GRACE,
+        )
+        | Q(status__in=UNDER_WAY, return_review_due__lte=today, return_review_due__gte=since)
+        | Q(status=StayStatus.EXTENSION_REQUESTED)
+    )
+
+
+#: The plain columns ``due_kinds`` reads, in its argument order.
+DUE_COLUMNS = (
+    "status",
+    "next_check_in_due",
+    "arrived_on",
+    "planned_start",
+    "return_review_due",
+    "planned_end",
+)
+
+
+def due_kinds(
+    status: str,
+    next_check_in_due: datetime.date | None,
+    arrived_on: datetime.date | None,
+    planned_start: datetime.date,
+    return_review_due: datetime.date | None,
+    planned_end: datetime.date,
+    *,
+    today: datetime.date,
+) -> list[tuple[str, datetime.date]]:
+    """What is owed on one stay today, as (kind, since) pairs, from its plain columns."""
+    owed: list[tuple[str, datetime.date]] = []
+    under_way = status in UNDER_WAY
+    if under_way and next_check_in_due and next_check_in_due < today:
+        owed.append(("check_in_overdue", next_check_in_due))
+    if arrived_on is None and status in OPEN_STATUSES and planned_start + ARRIVAL_GRACE <= today:
+        owed.append(("arrival_unconfirmed", planned_start))
+    if under_way and return_review_due and return_review_due <= today:
+        owed.append(("return_review_due", return_review_due))
+    if status == StayStatus.EXTENSION_REQUESTED:
+        owed.append(("extension_waiting", planned_end))
+    return owed
+
+
+def due_items(
+    membership: Membership | None, *, today: datetime.date | None = None
+) -> list[DueItem]:
+    """
+    What is owed on the stays of the member's assigned cases: overdue check-ins, unconfirmed
+    arrivals, return reviews due and extensions waiting. One query, whatever the number of stays.
+    """
+    if (
+        membership is None
+        or is_host_partner(membership)
+        or not may(membership, Permission.STAY_VIEW)
+    ):
+        return []
+    today = today or timezone.localdate()
+    assigned = Exists(
+        Assignment.objects.filter(case_id=OuterRef("case_id"), membership_id=membership.pk)
+    )
+    stays = (
+        reachable_stays(membership)
+        .filter(assigned)
+        .filter(due_filter(today))
+        .select_related("case", "programme")
+        .order_by("planned_start")[:STAYS_PER_PAGE]
+    )
+    return [
+        DueItem(stay, kind, since)
+        for stay in stays
+        for kind, since in due_kinds(
+            *(getattr(stay, column) for column in DUE_COLUMNS), today=today
+        )
+    ]
+
+
+def follow_up_get(membership: Membership, follow_up_id: uuid.UUID) -> FollowUp:
+    """A follow-up of a stay the member may reach, or a 404."""
+    try:
+        return FollowUp.objects.select_related("stay").get(
+            pk=follow_up_id, stay__in=reachable_stays(membership)
+        )
+    except FollowUp.DoesNotExist:
+        raise Http404 from None

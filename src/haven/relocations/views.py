@@ -1,0 +1,443 @@
+"""
+The stay screens. Thin: a selector fetches what the member may reach (404 otherwise), a form
+checks the input, a service writes. One stay page serves staff and host partners: a host partner
+gets the host template (dates, how many people, needs; arrival, check-ins and local incidents to
+record) and nothing of the case. Bad input is shown again on the page with status 400.
+"""
+
+import uuid
+from typing import Any
+
+from django import forms as django_forms
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from haven.accounts.access import requires, requires_recent_second_factor
+from haven.cases.selectors import case_facts
+from haven.organisations.models import Membership
+from haven.organisations.policy import Permission, may
+from haven.programmes.models import ApplicationStatus
+from haven.programmes.selectors import programme_get
+from haven.relocations import forms, letters, reminders, returns, selectors, services
+from haven.relocations.access import is_host_partner
+from haven.relocations.models import TRACEABLE_CHANNELS, LetterLanguage, Stay, StayEventKind
+from haven.uploads.downloads import download_headers
+from haven.vault.keyring import keyring_scope
+
+
+def _member(request: HttpRequest) -> Membership:
+    member = request.membership  # type: ignore[attr-defined]
+    assert isinstance(member, Membership)
+    return member
+
+
+@requires(Permission.STAY_VIEW)
+def stay_list(request: HttpRequest) -> HttpResponse:
+    member = _member(request)
+    host = is_host_partner(member)
+    return render(
+        request,
+        "relocations/stay_list.html",
+        {"stays": selectors.stay_list(member), "host_view": host},
+    )
+
+
+def _dependant_choices(stay_or_case: Any) -> list[tuple[str, str]]:
+    choices = []
+    for number, dependant in enumerate(selectors.case_dependants(stay_or_case), start=1):
+        details = dependant.details or {}
+        words = " · ".join(
+            str(details[key]) for key in ("relation", "age_band") if details.get(key)
+        )
+        choices.append((str(dependant.pk), f"{number}. {words}" if words else f"{number}."))
+    return choices
+
+
+@requires(Permission.STAY_MANAGE)
+def stay_open(request: HttpRequest, application_id: uuid.UUID) -> HttpResponse:
+    """Accept an offered place and open its stay."""
+    member = _member(request)
+    application = selectors.application_for_stay(member, application_id)
+    if application.status not in (ApplicationStatus.OFFERED, ApplicationStatus.ACCEPTED):
+        messages.error(request, _("Only an offered place can be accepted."))
+        return redirect("programmes:application", application_id=application.pk)
+    existing = Stay.objects.filter(application=application).only("pk").first()
+    if existing is not None:
+        return redirect("relocations:detail", stay_id=existing.pk)
+    with keyring_scope():
+        dependants = _dependant_choices(application.case)
+        window = application.intake_window
+        initial = (
+            {"planned_start": window.stay_starts_on, "planned_end": window.stay_ends_on}
+            if window
+            else {}
+        )
+        form = forms.StayOpenForm(request.POST or None, dependants=dependants, initial=initial)
+        status = 200
+        if request.method == "POST":
+            if form.is_valid():
+                try:
+                    stay = services.stay_open(
+                        membership=member,
+                        application=application,
+                        host_city=form.cleaned_data["host_city"],
+                        planned_start=form.cleaned_data["planned_start"],
+                        planned_end=form.cleaned_data["planned_end"],
+                        travelling_dependants=form.cleaned_data["travelling_dependants"],
+                        needs=form.cleaned_data["needs"],
+                        host_country=form.cleaned_data["host_country"],
+                    )
+                except services.StayError as error:
+                    form.add_error(None, str(error))
+                else:
+                    messages.success(request, _("Offer accepted: the stay is open."))
+                    return redirect("relocations:detail", stay_id=stay.pk)
+            status = 400
+        return render(
+            request,
+            "relocations/stay_open.html",
+            {"application": application, "form": form},
+            status=status,
+        )
+
+
+STAFF_FORMS: dict[str, type[django_forms.Form]] = {
+    "visa_form": forms.VisaForm,
+    "preparation_form": forms.PreparationForm,
+    "arrival_form": forms.ArrivalForm,
+    "check_in_form": forms.CheckInForm,
+    "incident_form": forms.IncidentForm,
+    "activity_form": forms.ActivityForm,
+    "extension_form": forms.ExtensionForm,
+    "review_open_form": forms.ReturnReviewOpenForm,
+    "review_decision_form": forms.ReturnReviewDecisionForm,
+    "return_plan_form": forms.ReturnPlanForm,
+    "return_form": forms.ReturnForm,
+    "follow_up_form": forms.FollowUpForm,
+    "outcome_form": forms.OutcomeForm,
+}
+HOST_FORMS = ("arrival_form", "check_in_form", "incident_form", "activity_form", "extension_form")
+
+
+def _stay_page(
+    request: HttpRequest,
+    stay: Stay,
+    *,
+    bound: dict[str, django_forms.Form] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    member = _member(request)
+    host = is_host_partner(member)
+    names = HOST_FORMS if host else tuple(STAFF_FORMS)
+    page_forms = {name: STAFF_FORMS[name]() for name in names} | (bound or {})
+    with keyring_scope():
+        records = selectors.stay_records(member, stay)
+        languages = LetterLanguage.choices
+        if not host:
+            # The case's own language first: the letter a consulate officer reads is in it.
+            first = letters.case_language(case_facts(stay.case))
+            languages = sorted(languages, key=lambda choice: choice[0] != first)
+        context = {
+            "stay": stay,
+            "records": records,
+            "host_view": host,
+            "may_manage": may(member, Permission.STAY_MANAGE, stay),
+            "may_decide": may(member, Permission.STAY_DECIDE, stay),
+            "may_write": host or may(member, Permission.STAY_MANAGE, stay),
+            "decision_form": forms.ExtensionDecisionForm(),
+            "traceable_channels": sorted(TRACEABLE_CHANNELS),
+            "letter_languages": languages,
+            **page_forms,
+        }
+        response = render(
+            request,
+            "relocations/host_stay.html" if host else "relocations/stay_detail.html",
+            context,
+            status=status,
+        )
+    return response
+
+
+@requires(Permission.STAY_VIEW)
+def stay_detail(request: HttpRequest, stay_id: uuid.UUID) -> HttpResponse:
+    stay = selectors.stay_get(_member(request), stay_id)
+    return _stay_page(request, stay)
+
+
+def _record(
+    request: HttpRequest,
+    stay_id: uuid.UUID,
+    form_name: str,
+    write: Any,
+    done: str,
+) -> HttpResponse:
+    """Bind the named form, call ``write(member, stay, form)``, and redirect or show the errors."""
+    member = _member(request)
+    stay = selectors.stay_get(member, stay_id)
+    if request.method != "POST":
+        return _stay_page(request, stay)
+    form = STAFF_FORMS[form_name](request.POST)
+    if form.is_valid():
+        try:
+            write(member, stay, form)
+        except services.StayError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, done)
+            return redirect("relocations:detail", stay_id=stay.pk)
+    return _stay_page(request, stay, bound={form_name: form}, status=400)
+
+
+@requires(Permission.STAY_MANAGE)
+@require_http_methods(["GET", "POST"])
+def visa_record(request: HttpRequest, stay_id: uuid.UUID) -> HttpResponse:
+    def write(member: Membership, stay: Stay, form: Any) -> None:
+        services.visa_record(membership=member, stay=stay, **form.cleaned_data)
+
+    return _record(request, stay_id, "visa_form", write, _("Visa recorded."))
+
+
+@requires(Permission.STAY_MANAGE)
+@require_http_methods(["GET", "POST"])
+def preparation_save(request: HttpRequest, stay_id: uuid.UUID) -> HttpResponse:
+    def write(member: Membership, stay: Stay, form: Any) -> None:
+        data = form.cleaned_data
+        services.preparation_save(
+            membership=member,
+            stay=stay,
+            travel_plan=data["travel_plan"],
+            digital_check_done=data["digital_check_done"],
+            insurance=form.insurance(),
+            stipend=form.stipend(),
+            expectations_acknowledged_on=data["expectations_acknowledged_on"],
+        )
+        if data["stipend_channel"] in TRACEABLE_CHANNELS:
+            messages.warning(
+                request,
+                _(
+                    "Payments through this channel could be traced from the defender's home "
+                    "country. Prefer an account in the host country or cash where you can."
+                ),
+            )
+
+    return _record(request, stay_id, "preparation_form", write, _("Preparation saved."))
+
+
+@requires(Permission.STAY_VIEW)
+@require_http_methods(["GET", "POST"])
+def arrival_confirm(request: HttpRequest, stay_id: uuid.UUID) -> HttpResponse:
+    def write(member: Membership, stay: Stay, form: Any) -> None:
+        services.arrival_confirm(membership=member, stay=stay, **form.cleaned_data)
+
+    return _record(request, stay_id, "arrival_form", write, _("Arrival confirmed."))
+
+
+@requires(Permission.STAY_VIEW)
+@require_http_methods(["GET", "POST"])
+def check_in_record(request: HttpRequest, stay_id: uuid.UUID) -> HttpResponse:
+    def write(member: Membership, stay: Stay, form: Any) -> None:
+        services.check_in_record(membership=member, stay=stay, **form.cleaned_data)
+
+    return _record(request, stay_id, "check_in_form", write, _("Check-in recorded."))
+
+
+@requires(Permission.STAY_VIEW)
+@require_http_methods(["GET", "POST"])
+def incident_record(request: HttpRequest, stay_id: uuid.UUID) -> HttpResponse:
+    def write(member: Membership, stay: Stay, form: Any) -> None:
+        services.stay_event_record(
+            membership=member,
+            stay=stay,
+            kind=StayEventKind.INCIDENT,
+            details=form.details(),
+            narrative=form.cleaned_data["narrative"],
+        )
+
+    return _record(request, stay_id, "incident_form", write, _("Incident recorded."))
+
+
+@requires(Permission.STAY_VIEW)
+@require_http_methods(["GET", "POST"])
+def activity_record(request: HttpRequest, stay_id: uuid.UUID) -> HttpResponse:
+    def write(member: Membership, stay: Stay, form: Any) -> None:
+        services.stay_event_record(
+            membership=member,
+            stay=stay,
+            kind=StayEventKind.ACTIVITY,
+            details=form.details(),
+            narrative=form.cleaned_data["narrative"],
+        )
+
+    return _record(request, stay_id, "activity_form", write, _("Activity recorded."))
+
+
+@requires(Permission.STAY_VIEW)
+@require_http_methods(["GET", "POST"])
+def extension_request(request: HttpRequest, stay_id: uuid.UUID) -> HttpResponse:
+    def write(member: Membership, stay: Stay, form: Any) -> None:
+        services.extension_request(membership=member, stay=stay, **form.cleaned_data)
+
+    return _record(request, stay_id, "extension_form", write, _("Extension requested."))
+
+
+@requires(Permission.STAY_DECIDE)
+@require_http_methods(["GET", "POST"])
+def extension_decide(request: HttpRequest, extension_id: uuid.UUID) -> HttpResponse:
+    member = _member(request)
+    extension = selectors.extension_get(member, extension_id)
+    if request.method != "POST":
+        return _stay_page(request, selectors.stay_get(member, extension.stay_id))
+    form = forms.ExtensionDecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose to grant or to refuse."))
+        return _stay_page(request, extension.stay, status=400)
+    try:
+        services.extension_decide(
+            membership=member,
+            extension=extension,
+            grant=form.cleaned_data["decision"] == "grant",
+        )
+    except services.StayError as error:
+        messages.error(request, str(error))
+        return _stay_page(request, selectors.stay_get(member, extension.stay_id), status=400)
+    messages.success(request, _("Extension decided."))
+    return redirect("relocations:detail", stay_id=extension.stay_id)
+
+
+@requires(Permission.STAY_MANAGE)
+@requires_recent_second_factor
+def letter_download(request: HttpRequest, stay_id: uuid.UUID, language: str) -> HttpResponse:
+    """The consulate letter as a PDF; the file name names no one (a reference and a language)."""
+    member = _member(request)
+    stay = selectors.stay_get(member, stay_id)
+    if language not in LetterLanguage.values:
+        raise Http404
+    pdf = letters.letter_generate(membership=member, stay=stay, language=language)
+    response = HttpResponse(pdf)
+    # Sent like an upload: an attachment under a sandbox CSP, never rendered inline (UPL-06).
+    headers = download_headers(
+        f"invitation-{stay.reference}-{language}.pdf", "application/pdf", size=len(pdf)
+    )
+    for header, value in headers.items():
+        response[header] = value
+    return response
+
+
+@requires(Permission.MANAGE_PROGRAMMES)
+@require_http_methods(["GET", "POST"])
+def letter_template(request: HttpRequest, programme_id: uuid.UUID, language: str) -> HttpResponse:
+    """A coordinator edits the programme's wording of the consulate letter in one language."""
+    member = _member(request)
+    programme = programme_get(member, programme_id)
+    if language not in LetterLanguage.values:
+        raise Http404
+    form = forms.LetterTemplateForm(
+        request.POST or None, initial={"body": letters.template_text(programme, language)}
+    )
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                letters.template_save(
+                    membership=member,
+                    programme=programme,
+                    language=language,
+                    body=form.cleaned_data["body"],
+                )
+            except letters.LetterError as error:
+                form.add_error("body", str(error))
+            else:
+                messages.success(request, _("Letter template saved."))
+                return redirect(
+                    "relocations:letter_template", programme_id=programme.pk, language=language
+                )
+        status = 400
+    return render(
+        request,
+        "relocations/letter_template.html",
+        {
+            "programme": programme,
+            "language": LetterLanguage(language),
+            "languages": LetterLanguage.choices,
+            "form": form,
+            "placeholders": letters.PLACEHOLDERS,
+        },
+        status=status,
+    )
+
+
+@requires(Permission.STAY_MANAGE)
+@require_http_methods(["GET", "POST"])
+def return_review_open(request: HttpRequest, stay_id: uuid.UUID) -> HttpResponse:
+    def write(member: Membership, stay: Stay, form: Any) -> None:
+        returns.return_review_open(
+            membership=member,
+            stay=stay,
+            staff_risk_level=form.cleaned_data["staff_risk_level"],
+            defender_risk_level=form.cleaned_data["defender_risk_level"] or None,
+        )
+
+    return _record(request, stay_id, "review_open_form", write, _("Return review opened."))
+
+
+@requires(Permission.STAY_DECIDE)
+@require_http_methods(["GET", "POST"])
+def return_review_decide(request: HttpRequest, stay_id: uuid.UUID) -> HttpResponse:
+    def write(member: Membership, stay: Stay, form: Any) -> None:
+        returns.return_review_decide(membership=member, stay=stay, **form.cleaned_data)
+
+    return _record(request, stay_id, "review_decision_form", write, _("Return review decided."))
+
+
+@requires(Permission.STAY_MANAGE)
+@require_http_methods(["GET", "POST"])
+def return_plan_save(request: HttpRequest, stay_id: uuid.UUID) -> HttpResponse:
+    def write(member: Membership, stay: Stay, form: Any) -> None:
+        returns.return_plan_save(membership=member, stay=stay, **form.cleaned_data)
+
+    return _record(request, stay_id, "return_plan_form", write, _("Return plan saved."))
+
+
+@requires(Permission.STAY_MANAGE)
+@require_http_methods(["GET", "POST"])
+def return_record(request: HttpRequest, stay_id: uuid.UUID) -> HttpResponse:
+    def write(member: Membership, stay: Stay, form: Any) -> None:
+        returns.return_record(membership=member, stay=stay, **form.cleaned_data)
+
+    return _record(request, stay_id, "return_form", write, _("Return recorded."))
+
+
+@requires(Permission.STAY_DECIDE)
+@require_http_methods(["GET", "POST"])
+def outcome_record(request: HttpRequest, stay_id: uuid.UUID) -> HttpResponse:
+    def write(member: Membership, stay: Stay, form: Any) -> None:
+        returns.outcome_record(
+            membership=member,
+            stay=stay,
+            outcome=form.cleaned_data["outcome"],
+            on=form.cleaned_data["on"],
+        )
+
+    return _record(request, stay_id, "outcome_form", write, _("Outcome recorded."))
+
+
+@requires(Permission.STAY_MANAGE)
+@require_http_methods(["GET", "POST"])
+def follow_up_record(request: HttpRequest, follow_up_id: uuid.UUID) -> HttpResponse:
+    member = _member(request)
+    follow_up = selectors.follow_up_get(member, follow_up_id)
+
+    def write(member: Membership, stay: Stay, form: Any) -> None:
+        returns.follow_up_record(membership=member, follow_up=follow_up, **form.cleaned_data)
+
+    return _record(request, follow_up.stay_id, "follow_up_form", write, _("Follow-up recorded."))
+
+
+@requires(Permission.STAY_VIEW)
+@require_http_methods(["POST"])
+def reminders_read(request: HttpRequest) -> HttpResponse:
+    reminders.reminders_mark_read(membership=_member(request))
+    return redirect("web:dashboard")

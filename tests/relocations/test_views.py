@@ -1,0 +1,162 @@
+"""
+The stay pages: need-to-know for host partners (AZ-03), bad input answered with 400 and nothing
+saved, the overdue check-in on My cases, and pinned query counts on every list.
+"""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from haven.cases.models import CaseStatus
+from haven.relocations.models import Stay
+from haven.relocations.selectors import due_items, stay_list
+from tests.programmes.factories import make_programme
+from tests.relocations.factories import (
+    arrived_stay,
+    days_ago,
+    host_partner_of,
+    membership_of,
+    offered_application,
+    open_stay,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def count_queries(action) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        action()
+    return len(captured.captured_queries)
+
+
+def test_a_host_partner_sees_dates_people_and_needs_only(organisation, coordinator, sign_in_as):
+    """AZ-03: the host view names no case, no city, no travel plan, no threat."""
+    stay = arrived_stay(organisation, coordinator)
+    host = host_partner_of(stay.programme, organisation)
+
+    page = sign_in_as(host).get(reverse("relocations:detail", kwargs={"stay_id": stay.pk}))
+
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "A ground-floor room" in text
+    assert stay.planned_end.isoformat() in text
+    assert stay.case.code not in text
+    assert "Leiden" not in text
+    assert "Bus to the capital" not in text
+
+
+def test_a_host_partner_confirms_the_arrival(organisation, coordinator, sign_in_as):
+    stay = open_stay(organisation, coordinator)
+    host = host_partner_of(stay.programme, organisation)
+    client = sign_in_as(host)
+
+    response = client.post(
+        reverse("relocations:arrival", kwargs={"stay_id": stay.pk}),
+        {"arrived_on": days_ago(1).isoformat(), "housing_handed_over": "on"},
+    )
+
+    assert response.status_code == 302
+    stay.refresh_from_db()
+    assert stay.arrived_on == days_ago(1)
+    assert stay.arrival_confirmed_by == host
+
+
+def test_a_host_partner_of_another_programme_gets_404(organisation, coordinator, sign_in_as):
+    stay = open_stay(organisation, coordinator)
+    other = make_programme(organisation, catalogue_id="another_fellowship")
+    stranger = host_partner_of(other, organisation, "hugo.otherhost")
+    client = sign_in_as(stranger)
+
+    fetched = client.get(reverse("relocations:detail", kwargs={"stay_id": stay.pk}))
+    posted = client.post(
+        reverse("relocations:arrival", kwargs={"stay_id": stay.pk}),
+        {"arrived_on": days_ago(1).isoformat()},
+    )
+
+    assert fetched.status_code == posted.status_code == 404
+    stay.refresh_from_db()
+    assert stay.arrived_on is None
+
+
+def test_an_end_before_the_start_is_shown_again_with_400(organisation, coordinator, sign_in_as):
+    application = offered_application(organisation, coordinator)
+
+    response = sign_in_as(coordinator).post(
+        reverse("relocations:open", kwargs={"application_id": application.pk}),
+        {"host_city": "Leiden", "planned_start": "2027-04-01", "planned_end": "2027-03-01"},
+    )
+
+    assert response.status_code == 400
+    assert "The end must be after the start." in response.content.decode()
+    assert not Stay.objects.exists()
+    assert application.case.status == CaseStatus.APPLYING
+
+
+def test_accepting_from_the_application_page_leads_to_the_stay_form(
+    organisation, coordinator, sign_in_as
+):
+    application = offered_application(organisation, coordinator)
+
+    response = sign_in_as(coordinator).post(
+        reverse("programmes:application_status", kwargs={"application_id": application.pk}),
+        {"status": "accepted"},
+    )
+
+    assert response["Location"] == reverse(
+        "relocations:open", kwargs={"application_id": application.pk}
+    )
+    application.refresh_from_db()
+    assert application.status == "offered"
+
+
+def test_an_overdue_check_in_is_flagged_on_my_cases(
+    organisation, coordinator, caseworker, sign_in_as
+):
+    stay = arrived_stay(organisation, coordinator, caseworker=caseworker, started_days_ago=20)
+
+    page = sign_in_as(caseworker).get(reverse("web:dashboard"))
+
+    text = page.content.decode()
+    assert "Check-in overdue" in text
+    assert stay.case.code in text
+    assert stay.next_check_in_due == stay.arrived_on + datetime.timedelta(days=3)
+
+
+def test_the_stay_list_does_not_grow_with_stays(organisation, coordinator, sign_in_as):
+    client = sign_in_as(coordinator)
+    for _index in range(2):
+        arrived_stay(organisation, coordinator)
+    few = count_queries(lambda: client.get(reverse("relocations:list")))
+    for _index in range(4):
+        arrived_stay(organisation, coordinator)
+
+    many = count_queries(lambda: client.get(reverse("relocations:list")))
+
+    assert many == few
+    assert len(stay_list(membership_of(coordinator, organisation))) == 6
+
+
+def test_due_items_are_one_query(organisation, coordinator, caseworker, django_assert_num_queries):
+    for _index in range(3):
+        arrived_stay(organisation, coordinator, caseworker=caseworker, started_days_ago=20)
+    member = membership_of(caseworker, organisation)
+
+    with django_assert_num_queries(1):
+        items = due_items(member)
+
+    assert [item.what for item in items].count("check_in_overdue") == 3
+
+
+def test_the_dashboard_does_not_grow_with_stays(organisation, coordinator, caseworker, sign_in_as):
+    client = sign_in_as(caseworker)
+    arrived_stay(organisation, coordinator, caseworker=caseworker, started_days_ago=20)
+    few = count_queries(lambda: client.get(reverse("web:dashboard")))
+    for _index in range(3):
+        arrived_stay(organisation, coordinator, caseworker=caseworker, started_days_ago=20)
+
+    many = count_queries(lambda: client.get(reverse("web:dashboard")))
+
+    assert many == few
