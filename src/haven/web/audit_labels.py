@@ -79,6 +79,11 @@ EVENT_LABELS: dict[EventType, Promise] = {
     EventType.PERSECUTOR_REACH_UPDATED: _("Persecutor's reach changed"),
     EventType.HOST_PARTNER_ASSIGNED: _("Host partner given access"),
     EventType.APPLICATION_ELIGIBILITY_CHECKED: _("Eligibility checked again"),
+    EventType.STAY_OPENED: _("Stay opened"),
+    EventType.STAY_RECORD_SAVED: _("Stay record saved"),
+    EventType.STAY_ARRIVAL_CONFIRMED: _("Arrival confirmed"),
+    EventType.STAY_EXTENSION_DECIDED: _("Extension decided"),
+    EventType.STAY_LETTER_GENERATED: _("Consulate letter made"),
     EventType.PORTAL_REFERRAL_RECEIVED: _("Referral received through the portal"),
     EventType.PORTAL_REFERRAL_VIEWED: _("Portal referral opened"),
     EventType.PORTAL_REFERRAL_CASE_OPENED: _("Case opened from a portal referral"),
@@ -108,6 +113,7 @@ OBJECT_LABELS: dict[str, Promise] = {
     "organisation_key": _("organisation key"),
     "user": _("account"),
     "referral": _("portal referral"),
+    "stay": _("stay"),
 }
 
 
