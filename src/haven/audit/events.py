@@ -28,6 +28,10 @@ class EventType(StrEnum):
     STEP_UP_SUCCEEDED = "auth.step_up_succeeded"
     STEP_UP_FAILED = "auth.step_up_failed"
 
+    # The audit chain itself (AUD-04)
+    CHAIN_ANCHORED = "audit.chain_anchored"
+    CHECKPOINT_WRITTEN = "audit.checkpoint_written"
+
     # Organisations, membership and roles
     ORGANISATION_CREATED = "org.created"
     ORGANISATION_UPDATED = "org.updated"

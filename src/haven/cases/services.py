@@ -377,8 +377,8 @@ def defender_search(
     Looks the normalised value up through its blind index, then decrypts the candidates to drop
     the false positives that truncation creates on purpose (BI-02). Checks itself that the user
     is an active member (an outsider gets the same empty answer as a miss, BI-04) and allows
-    ``SEARCHES_PER_HOUR`` searches per user per hour, counted from the audit log, so the limit holds
-    across processes. Side effect: one ``vault.blind_search`` event holding the token, never the
+    ``SEARCHES_PER_HOUR`` searches per user per hour, counted from the audit log under a lock on
+    the user's row, so the limit holds across processes and concurrent requests. Side effect: one ``vault.blind_search`` event holding the token, never the
     term. Raises SearchRateLimitedError past the limit and CaseError for a field without an index.
     """
     try:
@@ -387,6 +387,10 @@ def defender_search(
         raise CaseError(SEARCH_FIELD_UNKNOWN.format(field=field)) from None
     with transaction.atomic(), keyring_scope() as ring:
         if user is not None and getattr(user, "public_id", None) is not None:
+            # Count and record under one lock on the searcher's row, or concurrent searches all
+            # read the same count and slip past the limit together (issue 11, item 10). SQLite
+            # serialises writers already: its transactions begin IMMEDIATE (settings).
+            list(type(user).objects.select_for_update().filter(pk=user.pk).values_list("pk"))
             since = timezone.now() - datetime.timedelta(hours=1)
             recent = AuditEvent.objects.filter(
                 event_type=EventType.BLIND_SEARCH, actor_id=user.public_id, occurred_at__gte=since
