@@ -5,11 +5,10 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from haven.audit.selectors import AuditFilter, audit_event_list
-from haven.organisations.models import Membership
-
 from haven.audit.events import EventType
+from haven.audit.selectors import AuditFilter, audit_event_list
 from haven.audit.services import record_event
+from haven.organisations.models import Membership
 
 
 def test_an_auditor_sees_only_their_organisations_events(

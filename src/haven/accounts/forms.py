@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from haven.accounts.usernames import validate_single_script
 from haven.organisations.models import Role
 
 
@@ -41,6 +42,7 @@ class AcceptInvitationForm(forms.Form):
         label=_("Username"),
         max_length=150,
         regex=r"^[\w.@+-]+\Z",
+        validators=[validate_single_script],
         error_messages={"invalid": _("Use letters, digits and . @ + - _ only.")},
     )
     password = forms.CharField(
