@@ -24,7 +24,7 @@ def test_names_in_one_writing_system_are_accepted(name):
     ["c\u043e\u043erdinator", "p\u0430ul", "ali.\u0623\u062d\u0645\u062f", "\u03b1lpha-beta"],
 )
 def test_mixed_alphabets_are_refused(name):
-    """Cyrillic о or а inside a Latin name, Arabic after Latin, a Greek alpha before Latin."""
+    """Cyrillic o or a inside a Latin name, Arabic after Latin, a Greek alpha before Latin."""
     assert not is_single_script(name)
 
 

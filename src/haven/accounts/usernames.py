@@ -1,8 +1,8 @@
 """
 Usernames that cannot impersonate one another (issue 11, item 10).
 
-``cооrdinator`` with two Cyrillic ``о`` looks exactly like ``coordinator`` in a member list, an
-audit screen or a security notice. A username may therefore use letters of one script only, plus
+``coordinator`` spelt with two Cyrillic o's (U+043E) looks exactly like the Latin one in a
+member list, an audit screen or a security notice. A username may therefore use letters of one script only, plus
 the script-neutral digits and ``. @ + - _``; the combinations a single writing system needs
 (Japanese mixes Han, Hiragana and Katakana; Korean Han and Hangul) count as one script, following
 the "highly restrictive" level of Unicode TS #39. The script data comes from
