@@ -147,7 +147,7 @@ OBJECT_FACTORIES: dict[str, ObjectFactory] = {
 }
 
 # Values for string parameters, which never name an object of an organisation.
-STRING_VALUES: dict[str, str] = {"token": "no-such-invitation-token", "section": "defender"}
+STRING_VALUES: dict[str, str] = {"section": "defender"}
 
 
 @dataclass(frozen=True)

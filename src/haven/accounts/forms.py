@@ -38,6 +38,14 @@ class InvitationForm(forms.Form):
 
 
 class AcceptInvitationForm(forms.Form):
+    code = forms.CharField(
+        label=_("Invitation code"),
+        max_length=40,
+        help_text=_("The code after # in your invitation link, for example ABCD-EFGH-JKMN-PQRS."),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
+        ),
+    )
     username = forms.RegexField(
         label=_("Username"),
         max_length=150,

@@ -309,12 +309,12 @@ def invitation_create(
     Side effects: one ``org.invitation_created`` event with the role.
     """
     role = Role(role)
-    token = secrets.token_urlsafe(32)
+    token = invitation_code_new()
     invitation = Invitation.objects.create(
         organisation=organisation,
         role=role,
         username=username.strip(),
-        token_digest=_digest(token),
+        token_digest=_digest(invitation_code_normalise(token)),
         created_by=actor,
         expires_at=timezone.now() + INVITATION_LIFETIME,
     )
@@ -329,11 +329,31 @@ def invitation_create(
     return invitation, token
 
 
+# Invitation codes: 16 characters of Crockford's base32 (80 random bits), typeable from a phone
+# and read aloud without ambiguity. The code travels in the link's fragment, which browsers never
+# send, so it reaches no access log (issue 11, item 6); without JavaScript it is typed on the page.
+CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+CODE_LENGTH = 16
+_CODE_LOOKALIKES = str.maketrans({"O": "0", "I": "1", "L": "1"})
+
+
+def invitation_code_new() -> str:
+    """Return a new invitation code, grouped as ``XXXX-XXXX-XXXX-XXXX`` for reading."""
+    code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+    return "-".join(code[start : start + 4] for start in range(0, CODE_LENGTH, 4))
+
+
+def invitation_code_normalise(code: str) -> str:
+    """Return the canonical form of a typed code: no spaces or dashes, upper case, O=0, I=L=1."""
+    compact = "".join(code.split()).replace("-", "").upper()
+    return compact.translate(_CODE_LOOKALIKES)
+
+
 def invitation_find_open(token: str) -> Invitation | None:
-    """Return the open invitation for a token from a link, or None (expired, used, revoked, unknown)."""
+    """Return the open invitation for a code, or None (expired, used, revoked, unknown)."""
     invitation = (
         Invitation.objects.select_related("organisation")
-        .filter(token_digest=_digest(token))
+        .filter(token_digest=_digest(invitation_code_normalise(token)))
         .first()
     )
     if invitation is None or not invitation.is_open or not invitation.organisation.is_active:

@@ -20,5 +20,5 @@ urlpatterns = [
     path("security/backup-codes/", views.recovery_codes_regenerate, name="recovery_codes"),
     path("sessions/<uuid:session_id>/end/", views.session_end, name="session_end"),
     path("organisation/", views.organisation_switch, name="organisation_switch"),
-    path("invitations/<str:token>/", views.invitation_accept, name="invitation_accept"),
+    path("invitations/accept/", views.invitation_accept, name="invitation_accept"),
 ]

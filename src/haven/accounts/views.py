@@ -278,41 +278,40 @@ def organisation_switch(request: HttpRequest) -> HttpResponse:
 
 
 @public
-@sensitive_post_parameters("password", "password_again")
+@sensitive_post_parameters("code", "password", "password_again")
 @never_cache
-def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
-    """Open a one-time invitation link: choose a name and password, then set up the second factor."""
-    invitation = services.invitation_find_open(token)
-    if invitation is None:
-        return render(
-            request,
-            "web/error.html",
-            {"title": _("Invitation not valid"), "message": services.INVITATION_NOT_USABLE},
-            status=404,
-        )
-    form = AcceptInvitationForm(request.POST or None, initial={"username": invitation.username})
+def invitation_accept(request: HttpRequest) -> HttpResponse:
+    """
+    Accept a one-time invitation: its code, a name and a password, then the second factor.
+
+    The code never appears in a URL the server sees: the link carries it in the fragment, which a
+    small script copies into the form, and without JavaScript the person types it. An unknown,
+    used or expired code is a 400 with the form and its message; nothing is created.
+    """
+    form = AcceptInvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            user = services.invitation_accept(
-                token=token,
-                username=form.cleaned_data["username"],
-                password=form.cleaned_data["password"],
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
+        invitation = services.invitation_find_open(form.cleaned_data["code"])
+        if invitation is None:
+            form.add_error("code", services.INVITATION_NOT_USABLE)
         else:
-            if request.user.is_authenticated:
-                signin.sign_out(request, reason="switched_account", by_owner=True)
-            signin.password_accepted(request, user)
-            return redirect("accounts:enrol")
+            try:
+                user = services.invitation_accept(
+                    token=form.cleaned_data["code"],
+                    username=form.cleaned_data["username"],
+                    password=form.cleaned_data["password"],
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                if request.user.is_authenticated:
+                    signin.sign_out(request, reason="switched_account", by_owner=True)
+                signin.password_accepted(request, user)
+                return redirect("accounts:enrol")
     return render(
         request,
         "accounts/invitation_accept.html",
-        {
-            "form": form,
-            "organisation": invitation.organisation,
-            "role": invitation.get_role_display(),
-        },
+        {"form": form},
+        status=400 if form.errors else 200,
     )
 
 
@@ -356,11 +355,11 @@ def invitation_create(request: HttpRequest) -> HttpResponse:
         role=form.cleaned_data["role"],
         username=form.cleaned_data["username"],
     )
-    link = request.build_absolute_uri(
-        reverse("accounts:invitation_accept", kwargs={"token": token})
-    )
+    link = request.build_absolute_uri(reverse("accounts:invitation_accept")) + "#" + token
     return render(
-        request, "accounts/invitation_created.html", {"invitation": invitation, "link": link}
+        request,
+        "accounts/invitation_created.html",
+        {"invitation": invitation, "link": link, "code": token},
     )
 
 
