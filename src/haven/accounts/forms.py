@@ -16,6 +16,23 @@ class CodeForm(forms.Form):
     )
 
 
+class BothFactorsForm(forms.Form):
+    """Password and second factor together: the way in while an account's sign-in is paused."""
+
+    username = forms.CharField(label=_("Username"), max_length=150)
+    password = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    code = forms.CharField(
+        label=_("Code from your authenticator app, or a backup code"),
+        max_length=32,
+        strip=True,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code"}),
+    )
+
+
 class EnrolmentCodeForm(forms.Form):
     code = forms.CharField(
         label=_("The 6-digit code your app shows now"),

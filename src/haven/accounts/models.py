@@ -193,6 +193,10 @@ class SecurityNoticeKind(models.TextChoices):
     BACKUP_CODES_REGENERATED = "backup_codes_regenerated", _("New backup codes were made")
     PASSWORD_CHANGED = "password_changed", _("Your password was changed")
     ACCOUNT_LOCKED = "account_locked", _("Your account was locked after wrong passwords")
+    SIGNED_IN_DURING_LOCKOUT = (
+        "signed_in_during_lockout",
+        _("You signed in with both factors while your account was locked"),
+    )
 
 
 class SecurityNotice(models.Model):

@@ -101,6 +101,25 @@ def sign_in_failure_record(*, username: str) -> None:
 
 
 @transaction.atomic
+def lockout_passed_by_owner_record(*, user: User, method: str) -> None:
+    """
+    Report that the account's owner signed in during a lockout with both factors (issue 11).
+
+    Side effects: one ``auth.signed_in_during_lockout`` event and a security notice, so the
+    owner learns that someone has been guessing their password.
+    """
+    record_event(
+        EventType.SIGNED_IN_DURING_LOCKOUT,
+        actor=user,
+        organisation=home_organisation(user),
+        object_type="user",
+        object_id=user.public_id,
+        data={"method": method},
+    )
+    security_notice_create(user=user, kind=SecurityNoticeKind.SIGNED_IN_DURING_LOCKOUT)
+
+
+@transaction.atomic
 def second_factor_failure_record(*, user: User, method: str) -> None:
     """Record a refused second-factor code (AUTH-05)."""
     record_event(

@@ -6,6 +6,7 @@ app_name = "accounts"
 
 urlpatterns = [
     path("login/", views.sign_in, name="login"),
+    path("login/both-factors/", views.sign_in_with_both_factors, name="login_both_factors"),
     path("two-factor/", views.second_factor, name="second_factor"),
     path("two-factor/setup/", views.enrol, name="enrol"),
     path("logout/", views.sign_out, name="logout"),

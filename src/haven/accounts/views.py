@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -31,12 +32,14 @@ from haven.accounts.access import (
 )
 from haven.accounts.forms import (
     AcceptInvitationForm,
+    BothFactorsForm,
     CodeForm,
     EnrolmentCodeForm,
     InvitationForm,
     OrganisationChoiceForm,
     RoleForm,
 )
+from haven.accounts.lockout import is_locked_out
 from haven.accounts.models import RecoveryCodeDevice, User
 from haven.organisations.models import Membership
 from haven.organisations.policy import Permission
@@ -80,6 +83,53 @@ def sign_in(request: HttpRequest) -> HttpResponse:
             return redirect(signin.second_factor_entry_url(user))
         services.sign_in_failure_record(username=request.POST.get("username", ""))
     return render(request, "accounts/login.html", {"form": form, "next": next_url})
+
+
+BOTH_FACTORS_REFUSED = gettext_lazy(
+    "That did not work. Check your username, password and code, and try again."
+)
+
+
+@public
+@sensitive_post_parameters("password", "code")
+@never_cache
+def sign_in_with_both_factors(request: HttpRequest) -> HttpResponse:
+    """
+    Sign in with the password and the second factor on one form, even during a lockout.
+
+    A stranger who types wrong passwords pauses the normal sign-in of a named account (AUTH-08);
+    the owner, holding both factors, comes through here (issue 11, item 11). Any mistake gets the
+    same answer, so the page tells a password guesser nothing, and wrong codes meet the same
+    throttle as on the code page. Signing in while the account is locked is reported to the
+    owner (security notice) and audited.
+    """
+    form = BothFactorsForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        user = User.objects.filter(username=data["username"]).first()
+        if user is None:
+            make_password(data["password"])  # take as long as a real check
+        password_ok = bool(user and user.is_active and user.check_password(data["password"]))
+        device = totp.confirmed_device(user) if user and password_ok else None
+        if user is not None and device is not None:
+            was_locked = is_locked_out(user.get_username())
+            check = _code_check(user, device, data["code"])
+            if check.accepted and check.device is not None:
+                signin.password_accepted(request, user)
+                next_url = signin.second_factor_accepted(request, check.device, check.method)
+                if was_locked:
+                    services.lockout_passed_by_owner_record(user=user, method=check.method)
+                return redirect(next_url)
+            services.second_factor_failure_record(user=user, method=check.method)
+        else:
+            services.sign_in_failure_record(username=data["username"])
+        form.add_error(None, BOTH_FACTORS_REFUSED)
+    return render(
+        request,
+        "accounts/login_both_factors.html",
+        {"form": form},
+        status=400 if form.errors else 200,
+    )
 
 
 @sign_in_step

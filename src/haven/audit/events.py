@@ -15,6 +15,7 @@ class EventType(StrEnum):
     LOGIN_SUCCEEDED = "auth.login_succeeded"
     LOGIN_FAILED = "auth.login_failed"
     ACCOUNT_LOCKED = "auth.account_locked"
+    SIGNED_IN_DURING_LOCKOUT = "auth.signed_in_during_lockout"
     SECOND_FACTOR_SUCCEEDED = "auth.second_factor_succeeded"
     SECOND_FACTOR_FAILED = "auth.second_factor_failed"
     SECOND_FACTOR_ENROLLED = "auth.second_factor_enrolled"

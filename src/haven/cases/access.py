@@ -48,7 +48,8 @@ def supervises_all_cases(membership: Membership) -> bool:
 
 def visible_cases_filter(membership: Membership) -> Q:
     """Return the SQL condition for the cases ``membership`` may see (erased ones included)."""
-    same_organisation = Q(organisation_id=membership.organisation_id)
+    # Cases staged by an unfinished import are nobody's yet (see ImportRun).
+    same_organisation = Q(organisation_id=membership.organisation_id, staged=False)
     if supervises_all_cases(membership):
         return same_organisation
     assigned = Exists(
@@ -64,7 +65,7 @@ def visible_cases_filter(membership: Membership) -> Q:
 
 def may_see_case(membership: Membership, permission: Permission, case: Any) -> bool:
     """The object rule for ``Case``: the organisation's, and assigned or broken into."""
-    if case.organisation_id != membership.organisation_id:
+    if case.organisation_id != membership.organisation_id or case.staged:
         return False
     if supervises_all_cases(membership):
         return True

@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Mapping
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -390,7 +391,7 @@ def defender_search(
             # Count and record under one lock on the searcher's row, or concurrent searches all
             # read the same count and slip past the limit together (issue 11, item 10). SQLite
             # serialises writers already: its transactions begin IMMEDIATE (settings).
-            list(type(user).objects.select_for_update().filter(pk=user.pk).values_list("pk"))
+            list(get_user_model().objects.select_for_update().filter(pk=user.pk).values_list("pk"))
             since = timezone.now() - datetime.timedelta(hours=1)
             recent = AuditEvent.objects.filter(
                 event_type=EventType.BLIND_SEARCH, actor_id=user.public_id, occurred_at__gte=since

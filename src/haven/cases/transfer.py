@@ -2,8 +2,10 @@
 Import and export of cases in the ``haven.case-import/1`` format (spec/case-import.schema.json).
 
 An import is validated as a whole before anything is written, and every error is reported with
-its JSON path; then it runs in one transaction, so a failure half-way leaves the database as it
-was. An export is built in memory, encrypted by the caller's ``seal`` function (age) and only the
+its JSON path; then it runs in small batches that each commit (an ``ImportRun`` records how far it
+got), so it never holds the database or the audit chain for long, and a run cut off half-way is
+completed by importing the same file again. New cases stay staged, invisible, until the last
+batch is in. An export is built in memory, encrypted by the caller's ``seal`` function (age) and only the
 encrypted artifact leaves this module; its size and SHA-256 are audited (EXP-01, EXP-02).
 """
 
@@ -24,7 +26,16 @@ from referencing import Registry, Resource
 from haven.audit.events import EventType
 from haven.audit.services import record_event
 from haven.cases.facts_mapping import build_facts
-from haven.cases.models import Case, CaseDefender, CaseStatus, Dependant, Note, Prosecution, Threat
+from haven.cases.models import (
+    Case,
+    CaseDefender,
+    CaseStatus,
+    Dependant,
+    ImportRun,
+    Note,
+    Prosecution,
+    Threat,
+)
 from haven.cases.selectors import case_principal_defender
 from haven.cases.services import (
     IDENTITY_FIELDS,
@@ -55,6 +66,8 @@ class ImportInvalidError(Exception):
 class ImportReport:
     created: int
     updated: int
+    run_id: str = ""
+    finished: bool = True
 
 
 def _schema_text(name: str) -> Any:
@@ -101,65 +114,137 @@ def validate_import(document: Any, organisation: Organisation) -> list[tuple[str
     return sorted(errors)
 
 
-@transaction.atomic
-def cases_import(*, organisation: Organisation, document: Any, actor: Any = None) -> ImportReport:
+IMPORT_BATCH_SIZE = 25
+ANOTHER_IMPORT_UNFINISHED = (
+    "another import into this organisation (id {run}) is unfinished: run it again with the same "
+    "file to complete it before importing a different one"
+)
+
+
+class ImportConflictError(Exception):
+    """A different file's import into the same organisation is still unfinished."""
+
+
+def document_digest(document: Any) -> str:
+    """Return the SHA-256 of the document's canonical JSON: how a rerun finds its import run."""
+    canonical = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _import_item(
+    *, organisation: Organisation, item: Mapping[str, Any], actor: Any, run: ImportRun
+) -> bool:
+    """Create or update one case of the file; return True when it was created."""
+    identity = item["identity"]
+    existing = (
+        Case.objects.filter(organisation=organisation, code=item["code"]).first()
+        if item.get("code")
+        else None
+    )
+    if existing is None:
+        case = case_open(
+            organisation=organisation,
+            actor=actor,
+            identity=identity,
+            facts=item["facts"],
+            external_reference=item.get("external_reference"),
+            code=item.get("code"),
+        )
+        Case.objects.filter(pk=case.pk).update(staged=True, import_run=run)
+        known_notes: set[str] = set()
+        created = True
+    else:
+        case = case_replace_facts(case=existing, actor=actor, facts=item["facts"])
+        if item.get("external_reference") is not None:
+            case_update(case=case, actor=actor, external_reference=item["external_reference"])
+        defender = case_principal_defender(case)
+        if defender is not None:
+            full_identity = {name: identity.get(name) for name in IDENTITY_FIELDS}
+            defender_update(defender=defender, actor=actor, identity=full_identity)
+        known_notes = {note.body for note in Note.objects.filter(case=case)}
+        created = False
+    for body in item.get("notes", []):
+        if body not in known_notes:
+            note_add(case=case, author=actor, body=body)
+            known_notes.add(body)
+    return created
+
+
+def _open_run(organisation: Organisation, document: Any) -> ImportRun:
+    """Return the unfinished run of this very file, or a new one; refuse beside another file's."""
+    digest = document_digest(document)
+    with transaction.atomic():
+        unfinished = ImportRun.objects.select_for_update().filter(
+            organisation=organisation, finished_at__isnull=True
+        )
+        for run in unfinished:
+            if run.digest == digest:
+                return run
+            raise ImportConflictError(ANOTHER_IMPORT_UNFINISHED.format(run=run.pk))
+        return ImportRun.objects.create(
+            organisation=organisation, digest=digest, total=len(document["cases"])
+        )
+
+
+def cases_import(
+    *,
+    organisation: Organisation,
+    document: Any,
+    actor: Any = None,
+    batch_size: int = IMPORT_BATCH_SIZE,
+    max_batches: int | None = None,
+) -> ImportReport:
     """
-    Create or update the cases in ``document`` (validated here) all or nothing.
+    Create or update the cases in ``document`` (validated here), in batches that each commit.
 
     A case whose ``code`` exists in the organisation is updated: facts (with their threat,
     prosecution and dependant rows), external reference and the principal defender's identity are
-    replaced, notes not already present are added. Any other
-    case is opened with its code (or a new one). Side effect: one ``vault.cases_imported`` event
-    with the counts. Raises ImportInvalidError listing each error's JSON path.
+    replaced, notes not already present are added. Any other case is opened with its code (or a
+    new one) and stays staged, invisible to members, until the whole file is in.
+
+    Each batch of ``batch_size`` items is one transaction that also advances the ``ImportRun``, so
+    the audit chain head and the database are held for one batch at a time, never for the whole
+    file, and a run cut off anywhere resumes where it stopped when the same file is imported
+    again. ``max_batches`` stops early (for slicing, and for tests of an interrupted run); the
+    report then says ``finished=False``. Side effect: one ``vault.cases_imported`` event with the
+    counts, in the transaction that releases the staged cases. Raises ImportInvalidError listing
+    each error's JSON path, and ImportConflictError while another file's import is unfinished.
     """
     errors = validate_import(document, organisation)
     if errors:
         raise ImportInvalidError(errors)
-    created = updated = 0
-    with keyring_scope():
-        for item in document["cases"]:
-            identity = item["identity"]
-            existing = (
-                Case.objects.filter(organisation=organisation, code=item["code"]).first()
-                if item.get("code")
-                else None
+    run = _open_run(organisation, document)
+    items = document["cases"]
+    batches = 0
+    while run.next_index < len(items):
+        if max_batches is not None and batches >= max_batches:
+            return ImportReport(run.created, run.updated, run_id=str(run.pk), finished=False)
+        with transaction.atomic(), keyring_scope():
+            run = ImportRun.objects.select_for_update().get(pk=run.pk)
+            stop = min(run.next_index + batch_size, len(items))
+            for item in items[run.next_index : stop]:
+                if _import_item(organisation=organisation, item=item, actor=actor, run=run):
+                    run.created += 1
+                else:
+                    run.updated += 1
+            run.next_index = stop
+            run.save(update_fields=["next_index", "created", "updated"])
+        batches += 1
+    with transaction.atomic():
+        run = ImportRun.objects.select_for_update().get(pk=run.pk)
+        if run.finished_at is None:
+            Case.objects.filter(import_run=run, staged=True).update(staged=False)
+            run.finished_at = timezone.now()
+            run.save(update_fields=["finished_at"])
+            record_event(
+                EventType.CASES_IMPORTED,
+                actor=actor,
+                organisation=organisation,
+                object_type="import_run",
+                object_id=run.pk,
+                data={"created": run.created, "updated": run.updated},
             )
-            if existing is None:
-                case = case_open(
-                    organisation=organisation,
-                    actor=actor,
-                    identity=identity,
-                    facts=item["facts"],
-                    external_reference=item.get("external_reference"),
-                    code=item.get("code"),
-                )
-                known_notes: set[str] = set()
-                created += 1
-            else:
-                case = case_replace_facts(case=existing, actor=actor, facts=item["facts"])
-                if item.get("external_reference") is not None:
-                    case_update(
-                        case=case, actor=actor, external_reference=item["external_reference"]
-                    )
-                defender = case_principal_defender(case)
-                if defender is not None:
-                    full_identity = {name: identity.get(name) for name in IDENTITY_FIELDS}
-                    defender_update(defender=defender, actor=actor, identity=full_identity)
-                known_notes = {note.body for note in Note.objects.filter(case=case)}
-                updated += 1
-            for body in item.get("notes", []):
-                if body not in known_notes:
-                    note_add(case=case, author=actor, body=body)
-                    known_notes.add(body)
-        record_event(
-            EventType.CASES_IMPORTED,
-            actor=actor,
-            organisation=organisation,
-            object_type="organisation",
-            object_id=organisation.pk,
-            data={"created": created, "updated": updated},
-        )
-    return ImportReport(created=created, updated=updated)
+    return ImportReport(run.created, run.updated, run_id=str(run.pk), finished=True)
 
 
 def _identity_of(case: Case) -> dict[str, Any]:
@@ -179,7 +264,7 @@ def _identity_of(case: Case) -> dict[str, Any]:
 def export_document(*, organisation: Organisation) -> dict[str, Any]:
     """Return every live case of ``organisation`` in the import format, decrypted (in memory only)."""
     cases = (
-        Case.objects.filter(organisation=organisation)
+        Case.objects.filter(organisation=organisation, staged=False)
         .exclude(status=CaseStatus.ERASED)
         .select_related("data_key__organisation_key")
         .prefetch_related(
