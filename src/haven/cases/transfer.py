@@ -114,7 +114,7 @@ def validate_import(document: Any, organisation: Organisation) -> list[tuple[str
     return sorted(errors)
 
 
-IMPORT_BATCH_SIZE = 25
+IMPORT_BATCH_SIZE = 10
 ANOTHER_IMPORT_UNFINISHED = (
     "another import into this organisation (id {run}) is unfinished: run it again with the same "
     "file to complete it before importing a different one"

@@ -139,8 +139,8 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
     importer.add_argument(
         "--batch-size",
         type=_positive,
-        default=25,
-        help="cases per committed batch (default 25); smaller batches hold locks for less time",
+        default=10,
+        help="cases per committed batch (default 10); smaller batches hold locks for less time",
     )
     importer.set_defaults(handler=import_cases)
 
