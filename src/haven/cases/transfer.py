@@ -11,13 +11,14 @@ encrypted artifact leaves this module; its size and SHA-256 are audited (EXP-01,
 
 import hashlib
 import json
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 from jsonschema import Draft202012Validator, FormatChecker
@@ -115,6 +116,10 @@ def validate_import(document: Any, organisation: Organisation) -> list[tuple[str
 
 
 IMPORT_BATCH_SIZE = 10
+# A batch also ends after this long, however few cases it holds, so a slow machine or large cases
+# never hold the database for longer than this at a time.
+BATCH_SECONDS = 0.5
+SQLITE_GAP_SECONDS = 0.12
 ANOTHER_IMPORT_UNFINISHED = (
     "another import into this organisation (id {run}) is unfinished: run it again with the same "
     "file to complete it before importing a different one"
@@ -202,7 +207,7 @@ def cases_import(
     replaced, notes not already present are added. Any other case is opened with its code (or a
     new one) and stays staged, invisible to members, until the whole file is in.
 
-    Each batch of ``batch_size`` items is one transaction that also advances the ``ImportRun``, so
+    Each batch of ``batch_size`` items (or fewer, if ``BATCH_SECONDS`` run out) is one transaction that also advances the ``ImportRun``, so
     the audit chain head and the database are held for one batch at a time, never for the whole
     file, and a run cut off anywhere resumes where it stopped when the same file is imported
     again. ``max_batches`` stops early (for slicing, and for tests of an interrupted run); the
@@ -221,15 +226,22 @@ def cases_import(
             return ImportReport(run.created, run.updated, run_id=str(run.pk), finished=False)
         with transaction.atomic(), keyring_scope():
             run = ImportRun.objects.select_for_update().get(pk=run.pk)
+            started = time.monotonic()
             stop = min(run.next_index + batch_size, len(items))
-            for item in items[run.next_index : stop]:
-                if _import_item(organisation=organisation, item=item, actor=actor, run=run):
+            for index in range(run.next_index, stop):
+                if _import_item(organisation=organisation, item=items[index], actor=actor, run=run):
                     run.created += 1
                 else:
                     run.updated += 1
-            run.next_index = stop
+                run.next_index = index + 1
+                if time.monotonic() - started > BATCH_SECONDS:
+                    break
             run.save(update_fields=["next_index", "created", "updated"])
         batches += 1
+        if connection.vendor == "sqlite":
+            # SQLite's busy handler polls a waiting writer only every 100 ms; without a gap the
+            # next batch would take the lock again first and starve the web app's writes.
+            time.sleep(SQLITE_GAP_SECONDS)
     with transaction.atomic():
         run = ImportRun.objects.select_for_update().get(pk=run.pk)
         if run.finished_at is None:
