@@ -10,7 +10,6 @@ import json
 import secrets
 
 import pytest
-from django.db import connection
 
 from haven.audit import keys
 from haven.audit.chain import GENESIS_HASH, event_content, keyed_link_hash, link_hash
@@ -25,15 +24,7 @@ from haven.audit.models import AuditEvent, ChainHead
 from haven.audit.services import ChainBrokenError, anchor_chain, record_event
 from haven.audit.verification import verify_chain
 from haven.cli import main
-
-
-def _drop_append_only_guard() -> None:
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("DROP TRIGGER IF EXISTS audit_event_no_change ON audit_auditevent")
-        else:
-            cursor.execute("DROP TRIGGER IF EXISTS audit_event_no_update")
-            cursor.execute("DROP TRIGGER IF EXISTS audit_event_no_delete")
+from tests.audit.tampering import drop_append_only_guard
 
 
 def _new_master_key() -> str:
@@ -74,7 +65,7 @@ def test_events_are_sealed_with_the_current_master_key(history):
 
 def test_deleting_identity_reveals_and_recomputing_unkeyed_fails(history):
     """AUD-02: the issue's attack, recomputing with plain SHA-256 as the old chain allowed."""
-    _drop_append_only_guard()
+    drop_append_only_guard()
     AuditEvent.objects.filter(event_type=EventType.IDENTITY_REVEALED).delete()
     _rewrite_chain(lambda event, prev: link_hash(prev, event_content(event)))
 
@@ -86,7 +77,7 @@ def test_deleting_identity_reveals_and_recomputing_unkeyed_fails(history):
 
 def test_deleting_identity_reveals_and_recomputing_with_a_guessed_key_fails(history):
     """AUD-02: an attacker keeping the key id but not holding the key cannot forge links."""
-    _drop_append_only_guard()
+    drop_append_only_guard()
     AuditEvent.objects.filter(event_type=EventType.IDENTITY_REVEALED).delete()
     guessed = secrets.token_bytes(32)
     _rewrite_chain(
@@ -102,7 +93,7 @@ def test_deleting_identity_reveals_and_recomputing_with_a_guessed_key_fails(hist
 def test_removed_tail_with_reset_head_passes_alone_but_fails_against_a_checkpoint(history):
     """AUD-04: truncate the newest events and reset the head: only a checkpoint notices."""
     checkpoint = parse_checkpoint(json.dumps(checkpoint_create()))
-    _drop_append_only_guard()
+    drop_append_only_guard()
     keep = checkpoint["seq"] - 5
     survivor = AuditEvent.objects.get(seq=keep)
     AuditEvent.objects.filter(seq__gt=keep).delete()
@@ -125,7 +116,7 @@ def test_an_untouched_chain_agrees_with_its_checkpoint_and_later_events(history,
 def test_a_rewritten_chain_fails_against_the_checkpoint(history):
     """AUD-04: even someone holding the MAC key cannot rewrite history behind a checkpoint."""
     checkpoint = parse_checkpoint(json.dumps(checkpoint_create()))
-    _drop_append_only_guard()
+    drop_append_only_guard()
     AuditEvent.objects.filter(event_type=EventType.IDENTITY_REVEALED).delete()
     secret = keys.current_secret()
     _rewrite_chain(
@@ -156,7 +147,7 @@ def test_garbage_is_not_a_checkpoint(db, text):
 
 def test_a_broken_chain_gets_no_checkpoint(history):
     """A checkpoint never vouches for a chain that already fails."""
-    _drop_append_only_guard()
+    drop_append_only_guard()
     AuditEvent.objects.filter(seq=4).delete()
 
     with pytest.raises(ChainBrokenError):
@@ -174,7 +165,7 @@ def legacy_chain(organisation):
     """A chain written entirely before this change: empty key ids, plain SHA-256 links."""
     for index in range(4):
         record_event(EventType.CASE_VIEWED, organisation=organisation, object_id=f"old{index}")
-    _drop_append_only_guard()
+    drop_append_only_guard()
     _rewrite_chain(_unkeyed)
     ChainHead.objects.filter(id=1).update(key_id="")
 
@@ -197,7 +188,7 @@ def test_an_unkeyed_chain_fails_until_sealed_then_verifies(legacy_chain, organis
 def test_an_old_event_changed_after_sealing_is_caught(legacy_chain):
     """The anchor's HMAC covers the digest of the unkeyed events, so recomputing them fails."""
     anchor_chain()
-    _drop_append_only_guard()
+    drop_append_only_guard()
     AuditEvent.objects.filter(seq=2).update(object_id="forged")
     anchor = AuditEvent.objects.get(event_type=EventType.CHAIN_ANCHORED)
     prev = GENESIS_HASH
@@ -214,7 +205,7 @@ def test_an_old_event_changed_after_sealing_is_caught(legacy_chain):
 
 
 def test_seal_refuses_a_broken_unkeyed_chain(legacy_chain):
-    _drop_append_only_guard()
+    drop_append_only_guard()
     AuditEvent.objects.filter(seq=2).update(object_id="forged")
 
     with pytest.raises(ChainBrokenError):
@@ -255,7 +246,7 @@ def test_cli_checkpoint_then_verify(history, tmp_path, capsys):
 def test_cli_verify_fails_after_truncation_against_checkpoint(history, tmp_path, capsys):
     path = tmp_path / "checkpoint.json"
     main(["audit", "checkpoint", "--out", str(path)])
-    _drop_append_only_guard()
+    drop_append_only_guard()
     head_seq = AuditEvent.objects.count()
     AuditEvent.objects.filter(seq__gt=head_seq - 5).delete()
     survivor = AuditEvent.objects.order_by("-seq").first()

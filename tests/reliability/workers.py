@@ -105,7 +105,26 @@ def web_latency(seconds: float) -> dict[str, Any]:
     return {"latencies": latencies, "errors": errors}
 
 
+def import_file(path: str, slug: str, batch_size: int, timed: bool) -> dict[str, Any]:
+    """Import a file in this process, with or without the time limit per batch."""
+    import json as json_module
+
+    from haven.cases.transfer import BATCH_SECONDS, cases_import
+    from haven.organisations.models import Organisation
+
+    with open(path, encoding="utf-8") as handle:
+        document = json_module.load(handle)
+    report = cases_import(
+        organisation=Organisation.objects.get(slug=slug),
+        document=document,
+        batch_size=batch_size,
+        batch_seconds=BATCH_SECONDS if timed else None,
+    )
+    return {"created": report.created}
+
+
 JOBS = {
+    "import": lambda argv: import_file(argv[0], argv[1], int(argv[2]), argv[3] == "timed"),
     "append-events": lambda argv: append_events(int(argv[0])),
     "searches": lambda argv: concurrent_searches(int(argv[0]), int(argv[1])),
     "create-searcher": lambda argv: create_searcher(),
