@@ -4,8 +4,9 @@ Web latency during a large ``haven cases import``, before and after batching (is
 Builds a throw-away installation (file SQLite, or PostgreSQL when ``DATABASE_URL`` is set), then
 runs the same import twice into fresh organisations while a second process repeats what a case
 page does to the database (read a page of cases, append one audit event) and records each
-latency: first with the whole file in one batch (``--batch-size`` = the file, as the import was
-before: one transaction holding the database and the audit chain head), then in batches of 10.
+latency: first with the whole file in one batch without a time limit (as the import was before:
+one transaction holding the database and the audit chain head), then as ``haven cases import``
+now does it, in batches of 10 cases or half a second.
 Prints p50, p99 and worst latency and errors for both runs, and the ratio after / before.
 
     .venv/bin/python bench/import_latency.py [--cases 6000]

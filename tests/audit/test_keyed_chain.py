@@ -263,3 +263,13 @@ def test_cli_verify_refuses_an_unreadable_checkpoint(db, tmp_path, capsys):
 
     assert main(["audit", "verify", "--checkpoint", str(path)]) == 1
     assert main(["audit", "verify", "--checkpoint", str(tmp_path / "absent")]) == 2
+
+
+def test_an_event_beyond_the_head_is_caught(history):
+    """Events the verifier skips because the chain grew meanwhile must still lie under the head."""
+    drop_append_only_guard()
+    ChainHead.objects.filter(id=1).update(seq=len(history) - 1, hash=history[-2].hash)
+
+    report = verify_chain()
+
+    assert report.first_bad_seq == len(history)

@@ -67,7 +67,12 @@ def verify_chain(batch_size: int = 2000, *, through: int | None = None) -> Chain
     def broken(seq: int, problem: str) -> ChainReport:
         return ChainReport(checked, seq, problem, digest, prev_hash, digest_at)
 
-    for event in AuditEvent.objects.order_by("seq").iterator(chunk_size=batch_size):
+    # The head is read first and events after it are left alone: they were appended while this
+    # ran, and a live chain must not look cut short because it grew.
+    head = ChainHead.objects.filter(id=1).first()
+    head_seq = head.seq if head else 0
+    events = AuditEvent.objects.filter(seq__lte=max(head_seq, 0)) if head else AuditEvent.objects
+    for event in events.order_by("seq").iterator(chunk_size=batch_size):
         if event.seq != expected_seq:
             return broken(expected_seq, f"event #{expected_seq} is missing")
         if event.prev_hash != prev_hash:
@@ -95,8 +100,10 @@ def verify_chain(batch_size: int = 2000, *, through: int | None = None) -> Chain
         prev_hash = event.hash
         expected_seq += 1
         checked += 1
-    head = ChainHead.objects.filter(id=1).first()
-    head_seq = head.seq if head else 0
+    current_head = ChainHead.objects.filter(id=1).values_list("seq", flat=True).first() or 0
+    stray = AuditEvent.objects.filter(seq__gt=max(head_seq, current_head)).order_by("seq").first()
+    if stray is not None:
+        return broken(stray.seq, f"event #{stray.seq} lies beyond the chain head")
     if head_seq != checked or (head and head.hash != prev_hash):
         return broken(checked + 1, f"the chain ends at #{checked} but its head records #{head_seq}")
     if unanchored_from is not None:
