@@ -167,7 +167,11 @@ def test_an_interrupted_import_is_invisible_then_completed_by_a_rerun(organisati
     member = coordinator.memberships.get()
 
     partial = cases_import(
-        organisation=organisation, document=document, batch_size=2, max_batches=2
+        organisation=organisation,
+        document=document,
+        batch_size=2,
+        batch_seconds=None,
+        max_batches=2,
     )
 
     assert not partial.finished
