@@ -52,6 +52,7 @@ format: install
 # over line numbers; the compiled .mo files are committed.
 messages: install
 	cd src/haven && ../../$(BIN)/haven manage makemessages -l es -l fr -l ar --ignore "static/*" --no-location
+	for po in src/haven/locale/*/LC_MESSAGES/django.po; do msgattrib --no-obsolete --output-file="$$po" "$$po"; done
 	cd src/haven && ../../$(BIN)/haven manage compilemessages
 
 bench: install

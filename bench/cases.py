@@ -38,10 +38,12 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import clear_url_caches, path  # noqa: E402
 from django.utils import timezone  # noqa: E402
+from tests.acting import acting  # noqa: E402
 from tests.cases.factories import assigned_case, tension_facts  # noqa: E402
 from tests.conftest import make_member, sign_in  # noqa: E402
 
 from haven.accounts.access import requires  # noqa: E402
+from haven.accounts.acting import SYSTEM  # noqa: E402
 from haven.accounts.models import User  # noqa: E402
 from haven.accounts.services import organisation_create  # noqa: E402
 from haven.cases import forms  # noqa: E402
@@ -307,14 +309,16 @@ def rich_case(organisation, caseworker: User) -> Case:
     case = assigned_case(organisation, caseworker, facts=tension_facts())
     for index in range(RECORDS):
         threat_record(
-            actor=caseworker,
+            membership=acting(caseworker),
             case=case,
             details={"date": "2026-08-01", "kind": "surveillance", "actor": "police"},
             narrative=f"Fictional incident number {index}: a car outside the office. " * 4,
         )
-        note_add(case=case, author=caseworker, body=f"Fictional follow-up note {index}. " * 6)
+        note_add(
+            membership=acting(caseworker), case=case, body=f"Fictional follow-up note {index}. " * 6
+        )
     consent_record(
-        actor=caseworker,
+        membership=acting(caseworker),
         case=case,
         purpose="processing",
         given_on=datetime.date(2026, 1, 5),
@@ -328,7 +332,7 @@ def rich_case(organisation, caseworker: User) -> Case:
             defender_risk_level="high",
             staff_decision="Fictional decision.",
         )
-    case_assign(actor=caseworker, case=case, membership=membership)
+    case_assign(membership=acting(caseworker), case=case, assignee=membership)
     return case
 
 
@@ -348,7 +352,9 @@ def page_ratio(client: Client, real_url: str, plain_url: str) -> tuple[float, fl
 
 def main() -> int:
     call_command("migrate", verbosity=0)
-    organisation = organisation_create(slug="bench-light", name="Bench Light (fictional)")
+    organisation = organisation_create(
+        membership=SYSTEM, slug="bench-light", name="Bench Light (fictional)"
+    )
     caseworker = make_member(organisation, Role.CASEWORKER, "bench.caseworker")
     membership = Membership.objects.get(user=caseworker)
     client = Client()

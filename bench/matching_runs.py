@@ -37,6 +37,7 @@ from tests.programmes.factories import (  # noqa: E402
 )
 from tests.programmes.fictional_facts import CRITICAL_THREATS, fictional_facts  # noqa: E402
 
+from haven.accounts.acting import SYSTEM  # noqa: E402
 from haven.accounts.services import organisation_create  # noqa: E402
 from haven.domain.assessment import assess  # noqa: E402
 from haven.domain.facts import parse_facts  # noqa: E402
@@ -71,7 +72,9 @@ def median_seconds(action, repeats: int = 3) -> float:  # type: ignore[no-untype
 
 def main() -> int:
     call_command("migrate", verbosity=0)
-    organisation = organisation_create(slug="bench-harbour", name="Bench Harbour (fictional)")
+    organisation = organisation_create(
+        membership=SYSTEM, slug="bench-harbour", name="Bench Harbour (fictional)"
+    )
     programmes = [
         make_programme(organisation, catalogue_id=f"bench_{n}", family_allowed=True)
         for n in range(PROGRAMMES)
@@ -93,7 +96,9 @@ def main() -> int:
     runs = []
 
     def whole_run() -> None:
-        runs.append(matching_run_create(actor=None, organisation=organisation, windows=windows))
+        runs.append(
+            matching_run_create(membership=SYSTEM, organisation=organisation, windows=windows)
+        )
 
     engines_seconds = median_seconds(engines_alone)
     run_seconds = median_seconds(whole_run)

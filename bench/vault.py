@@ -37,6 +37,7 @@ from django.db import connection, models  # noqa: E402
 from django.template import Context, Template, engines  # noqa: E402
 from django.test import RequestFactory  # noqa: E402
 
+from haven.accounts.acting import SYSTEM  # noqa: E402
 from haven.accounts.models import User  # noqa: E402
 from haven.accounts.services import organisation_create  # noqa: E402
 from haven.audit.events import EventType  # noqa: E402
@@ -265,7 +266,9 @@ def page_ratios(organisation, plain_model, sealed_model) -> dict[str, tuple[floa
 
 def main() -> int:
     call_command("migrate", verbosity=0)
-    organisation = organisation_create(slug="bench-org", name="Bench (fictional)")
+    organisation = organisation_create(
+        membership=SYSTEM, slug="bench-org", name="Bench (fictional)"
+    )
     plain_model = page_model("PlainPage", plain_fields(), encrypted=False)
     sealed_model = page_model("SealedPage", sealed_fields(), encrypted=True)
     with connection.schema_editor() as editor:

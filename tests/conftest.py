@@ -16,6 +16,7 @@ from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 
 from haven.accounts import signin, totp
+from haven.accounts.acting import SYSTEM
 from haven.accounts.models import LoginSession, User
 from haven.accounts.services import organisation_create
 from haven.organisations.models import Membership, Organisation, Role
@@ -35,12 +36,16 @@ PERSONA_NAMES = {
 
 @pytest.fixture
 def organisation(db) -> Organisation:
-    return organisation_create(slug="harbour-light", name="Harbour Light (fictional)")
+    return organisation_create(
+        membership=SYSTEM, slug="harbour-light", name="Harbour Light (fictional)"
+    )
 
 
 @pytest.fixture
 def other_organisation(db) -> Organisation:
-    return organisation_create(slug="north-star", name="North Star Aid (fictional)")
+    return organisation_create(
+        membership=SYSTEM, slug="north-star", name="North Star Aid (fictional)"
+    )
 
 
 def make_member(

@@ -1,6 +1,6 @@
 """
 Reference data shipped inside the package: the JSON Schemas of the CLI interfaces, the seed
-programme catalogue and the CIVICUS civic-space ratings.
+programme catalogue, the CIVICUS civic-space ratings and the host states' asylum rules.
 
 The pure engines in ``haven.domain`` never read files; the CLI and the Django services load
 reference data here and pass it in. Files are read through importlib.resources so the installed
@@ -12,6 +12,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from haven.domain.host_states import HostStateCatalogue, parse_catalogue
 from haven.domain.risk import CivicSpaceRatings
 
 
@@ -27,7 +28,7 @@ def schema(name: str) -> dict[str, Any]:
 
 
 def seed_programmes() -> list[dict[str, Any]]:
-    """The seed programme catalogue (a copy of shared/reference/programmes.json)."""
+    """The seed programme catalogue: the protection programmes Haven knows at first start-up."""
     loaded: list[dict[str, Any]] = _read_json("data/programmes.json")
     return loaded
 
@@ -37,3 +38,9 @@ def civicus_ratings() -> CivicSpaceRatings:
     """CIVICUS Monitor ratings (partial: 66 countries), used when the facts leave civic space out."""
     data = _read_json("data/civicus.json")
     return CivicSpaceRatings(ratings=data["ratings"], source=f"CIVICUS Monitor {data['year']}")
+
+
+@cache
+def host_state_catalogue() -> HostStateCatalogue:
+    """Where and how a claim is made in each host state, and its time limits (versioned)."""
+    return parse_catalogue(_read_json("data/host_states.json"))

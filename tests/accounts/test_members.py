@@ -12,11 +12,12 @@ from haven.accounts.services import invitation_create
 from haven.audit.events import EventType
 from haven.audit.models import AuditEvent
 from haven.organisations.models import Membership, Role
+from tests.acting import acting
 
 
 def invite(coordinator, role=Role.CASEWORKER):
     organisation = coordinator.memberships.get().organisation
-    return invitation_create(actor=coordinator, organisation=organisation, role=role)
+    return invitation_create(membership=acting(coordinator, organisation), role=role)
 
 
 def accept(client, token, username="ines.invited", password="a long fresh passphrase 9"):

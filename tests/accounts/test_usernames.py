@@ -29,9 +29,8 @@ def test_mixed_alphabets_are_refused(name):
 
 
 def test_accepting_an_invitation_with_a_homoglyph_name_creates_nothing(coordinator):
-    organisation = coordinator.memberships.get().organisation
     _invitation, token = invitation_create(
-        actor=coordinator, organisation=organisation, role=Role.CASEWORKER
+        membership=coordinator.memberships.get(), role=Role.CASEWORKER
     )
 
     with pytest.raises(ValidationError) as error:

@@ -3,6 +3,7 @@
 from typing import Any
 
 from haven.cases.services import case_open
+from tests.acting import acting
 
 CANARY_NAME = "Zephyrine Canarywood-Quillfeather"
 CANARY_PHONE = "+57 (310) 555-0199"
@@ -42,8 +43,8 @@ def canary_facts() -> dict[str, Any]:
 
 def open_canary_case(organisation, actor=None, suffix: str = ""):
     return case_open(
+        membership=acting(actor),
         organisation=organisation,
-        actor=actor,
         identity=canary_identity(suffix),
         facts=canary_facts(),
         external_reference=CANARY_REFERENCE,
@@ -93,11 +94,11 @@ def assigned_case(organisation, user, *, facts=None, suffix: str = ""):
     from haven.cases.services import case_assign
 
     case = case_open(
+        membership=acting(user),
         organisation=organisation,
-        actor=user,
         identity=canary_identity(suffix),
         facts=facts or canary_facts(),
         external_reference=CANARY_REFERENCE,
     )
-    case_assign(actor=user, case=case, membership=membership_of(user, organisation))
+    case_assign(membership=acting(user), case=case, assignee=membership_of(user, organisation))
     return case

@@ -6,25 +6,25 @@ import pytest
 import time_machine
 from django.utils import timezone
 
+from haven.accounts.acting import SYSTEM
 from haven.audit.events import EventType
 from haven.audit.models import AuditEvent
 from haven.audit.verification import verify_chain
 from haven.cases.models import Case, CaseErasure, CaseStatus, Defender, ErasureState, Note
 from haven.cases.selectors import case_principal_defender
 from haven.cases.services import (
-    ERASURE_EXPIRED,
-    NOT_A_COORDINATOR,
-    SAME_COORDINATOR,
     CaseError,
     case_erasure_approve,
     case_erasure_request,
     defender_search,
     note_add,
 )
+from haven.cases.services.erasure import ERASURE_EXPIRED, NOT_A_COORDINATOR, SAME_COORDINATOR
 from haven.organisations.models import Role
 from haven.vault.errors import KeyDestroyedError
 from haven.vault.keyring import keyring_scope
 from haven.vault.models import BlindIndexEntry, DataKey
+from tests.acting import acting
 from tests.cases.factories import CANARY_NAME, CANARY_NOTE, open_canary_case
 from tests.conftest import make_member
 
@@ -37,13 +37,13 @@ def second_coordinator(organisation):
 @pytest.fixture
 def case(organisation):
     case = open_canary_case(organisation)
-    note_add(case=case, author=None, body=CANARY_NOTE)
+    note_add(membership=SYSTEM, case=case, body=CANARY_NOTE)
     return case
 
 
 def erase(case, coordinator, second_coordinator):
-    erasure = case_erasure_request(case=case, requested_by=coordinator)
-    return case_erasure_approve(erasure=erasure, approved_by=second_coordinator)
+    erasure = case_erasure_request(membership=acting(coordinator), case=case)
+    return case_erasure_approve(membership=acting(second_coordinator), erasure=erasure)
 
 
 def test_every_field_raises_erased(case, coordinator, second_coordinator):
@@ -101,7 +101,10 @@ def test_keys_and_index_tokens_are_gone(
     assert not BlindIndexEntry.objects.filter(owner_id=defender_id).exists()
     assert (
         defender_search(
-            user=caseworker, organisation=organisation, field="legal_name", value=CANARY_NAME
+            membership=acting(caseworker),
+            organisation=organisation,
+            field="legal_name",
+            value=CANARY_NAME,
         )
         == []
     )
@@ -119,40 +122,40 @@ def test_an_open_key_ring_forgets_the_erased_key(case, coordinator, second_coord
 
 def test_requester_cannot_approve(case, coordinator):
     """The coordinator who asked cannot also approve; nothing is erased."""
-    erasure = case_erasure_request(case=case, requested_by=coordinator)
+    erasure = case_erasure_request(membership=acting(coordinator), case=case)
 
-    with pytest.raises(CaseError, match=SAME_COORDINATOR):
-        case_erasure_approve(erasure=erasure, approved_by=coordinator)
+    with pytest.raises(CaseError, match=str(SAME_COORDINATOR)):
+        case_erasure_approve(membership=acting(coordinator), erasure=erasure)
     assert Case.objects.get(pk=case.pk).facts
 
 
 def test_caseworker_cannot_request_or_approve(case, coordinator, caseworker):
     """Only coordinators take part in erasure."""
-    with pytest.raises(CaseError, match=NOT_A_COORDINATOR):
-        case_erasure_request(case=case, requested_by=caseworker)
-    erasure = case_erasure_request(case=case, requested_by=coordinator)
-    with pytest.raises(CaseError, match=NOT_A_COORDINATOR):
-        case_erasure_approve(erasure=erasure, approved_by=caseworker)
+    with pytest.raises(CaseError, match=str(NOT_A_COORDINATOR)):
+        case_erasure_request(membership=acting(caseworker), case=case)
+    erasure = case_erasure_request(membership=acting(coordinator), case=case)
+    with pytest.raises(CaseError, match=str(NOT_A_COORDINATOR)):
+        case_erasure_approve(membership=acting(caseworker), erasure=erasure)
 
 
 def test_coordinator_of_another_organisation_cannot_approve(case, coordinator, other_organisation):
     """A coordinator elsewhere is not a second coordinator here."""
     stranger = make_member(other_organisation, Role.COORDINATOR, "olga.outsider")
-    erasure = case_erasure_request(case=case, requested_by=coordinator)
+    erasure = case_erasure_request(membership=acting(coordinator), case=case)
 
-    with pytest.raises(CaseError, match=NOT_A_COORDINATOR):
-        case_erasure_approve(erasure=erasure, approved_by=stranger)
+    with pytest.raises(CaseError, match=str(NOT_A_COORDINATOR)):
+        case_erasure_approve(membership=acting(stranger), erasure=erasure)
 
 
 def test_expired_request_cannot_be_approved(case, coordinator, second_coordinator):
     """An approval after 72 hours is refused and nothing is erased."""
-    erasure = case_erasure_request(case=case, requested_by=coordinator)
+    erasure = case_erasure_request(membership=acting(coordinator), case=case)
 
     with (
         time_machine.travel(timezone.now() + datetime.timedelta(hours=73)),
-        pytest.raises(CaseError, match=ERASURE_EXPIRED),
+        pytest.raises(CaseError, match=str(ERASURE_EXPIRED)),
     ):
-        case_erasure_approve(erasure=erasure, approved_by=second_coordinator)
+        case_erasure_approve(membership=acting(second_coordinator), erasure=erasure)
     assert Case.objects.get(pk=case.pk).external_reference
 
 

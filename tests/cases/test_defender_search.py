@@ -4,11 +4,11 @@ import pytest
 
 from haven.audit.events import EventType
 from haven.audit.models import AuditEvent
-from haven.cases import services
 from haven.cases.selectors import case_principal_defender
-from haven.cases.services import CaseError, defender_search
+from haven.cases.services import CaseError, defender_search, search
 from haven.organisations.models import Role
 from haven.vault.errors import SearchRateLimitedError
+from tests.acting import acting
 from tests.cases.factories import CANARY_NAME, open_canary_case
 from tests.conftest import make_member
 
@@ -21,7 +21,7 @@ def case(organisation):
 def test_finds_by_name_whatever_the_spacing_and_case(case, caseworker, organisation):
     """A caseworker finds the defender by a differently spaced, differently cased name."""
     found = defender_search(
-        user=caseworker,
+        membership=acting(caseworker),
         organisation=organisation,
         field="legal_name",
         value=f"  {CANARY_NAME.upper()} ",
@@ -34,7 +34,11 @@ def test_finds_by_name_whatever_the_spacing_and_case(case, caseworker, organisat
 def test_finds_by_phone_in_any_format(case, caseworker, organisation, phone):
     """Phone search ignores formatting."""
     assert (
-        len(defender_search(user=caseworker, organisation=organisation, field="phone", value=phone))
+        len(
+            defender_search(
+                membership=acting(caseworker), organisation=organisation, field="phone", value=phone
+            )
+        )
         == 1
     )
 
@@ -42,7 +46,10 @@ def test_finds_by_phone_in_any_format(case, caseworker, organisation, phone):
 def test_other_names_are_searchable(case, caseworker, organisation):
     """Each of a defender's other names is indexed."""
     found = defender_search(
-        user=caseworker, organisation=organisation, field="other_names", value="zeph canarywood"
+        membership=acting(caseworker),
+        organisation=organisation,
+        field="other_names",
+        value="zeph canarywood",
     )
 
     assert len(found) == 1
@@ -54,7 +61,10 @@ def test_false_positives_are_dropped(organisation, caseworker):
         open_canary_case(organisation, suffix=f" {index}")
 
     found = defender_search(
-        user=caseworker, organisation=organisation, field="legal_name", value=CANARY_NAME + " 7"
+        membership=acting(caseworker),
+        organisation=organisation,
+        field="legal_name",
+        value=CANARY_NAME + " 7",
     )
 
     assert [defender.legal_name for defender in found] == [CANARY_NAME + " 7"]
@@ -66,7 +76,10 @@ def test_outsider_sees_the_same_as_a_miss(case, organisation, other_organisation
 
     assert (
         defender_search(
-            user=outsider, organisation=organisation, field="legal_name", value=CANARY_NAME
+            membership=acting(outsider),
+            organisation=organisation,
+            field="legal_name",
+            value=CANARY_NAME,
         )
         == []
     )
@@ -75,7 +88,10 @@ def test_outsider_sees_the_same_as_a_miss(case, organisation, other_organisation
 def test_search_is_audited_with_the_token_not_the_term(case, caseworker, organisation):
     """The audit row holds the index token and counts, never the searched name."""
     defender_search(
-        user=caseworker, organisation=organisation, field="legal_name", value=CANARY_NAME
+        membership=acting(caseworker),
+        organisation=organisation,
+        field="legal_name",
+        value=CANARY_NAME,
     )
 
     event = AuditEvent.objects.get(event_type=EventType.BLIND_SEARCH)
@@ -87,15 +103,21 @@ def test_search_is_audited_with_the_token_not_the_term(case, caseworker, organis
 
 def test_fifty_first_search_in_an_hour_is_refused(case, caseworker, organisation, monkeypatch):
     """Past the hourly limit the search raises a clear error and is not run."""
-    monkeypatch.setattr(services, "SEARCHES_PER_HOUR", 3)
+    monkeypatch.setattr(search, "SEARCHES_PER_HOUR", 3)
     for _ in range(3):
         defender_search(
-            user=caseworker, organisation=organisation, field="email", value="x@example.org"
+            membership=acting(caseworker),
+            organisation=organisation,
+            field="email",
+            value="x@example.org",
         )
 
     with pytest.raises(SearchRateLimitedError, match="limit"):
         defender_search(
-            user=caseworker, organisation=organisation, field="email", value="x@example.org"
+            membership=acting(caseworker),
+            organisation=organisation,
+            field="email",
+            value="x@example.org",
         )
     assert AuditEvent.objects.filter(event_type=EventType.BLIND_SEARCH).count() == 3
 
@@ -103,4 +125,6 @@ def test_fifty_first_search_in_an_hour_is_refused(case, caseworker, organisation
 def test_unindexed_field_is_refused(caseworker, organisation):
     """Searching a field without a blind index (the address) is refused."""
     with pytest.raises(CaseError, match="address"):
-        defender_search(user=caseworker, organisation=organisation, field="address", value="x")
+        defender_search(
+            membership=acting(caseworker), organisation=organisation, field="address", value="x"
+        )

@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from haven.cases.selectors import my_cases
+from tests.acting import acting
 from tests.cases.factories import assigned_case, membership_of
 
 pytestmark = pytest.mark.django_db
@@ -68,12 +69,12 @@ def test_the_case_page_does_not_grow_with_records(organisation, caseworker, sign
     case = assigned_case(organisation, caseworker)
     client = sign_in_as(caseworker)
     url = reverse("cases:detail", kwargs={"case_id": case.pk})
-    note_add(case=case, author=caseworker, body="first")
-    threat_record(actor=caseworker, case=case, details={"kind": "raid"})
+    note_add(membership=acting(caseworker), case=case, body="first")
+    threat_record(membership=acting(caseworker), case=case, details={"kind": "raid"})
     few = count_queries(lambda: client.get(url))
     for index in range(5):
-        note_add(case=case, author=caseworker, body=f"note {index}")
-        threat_record(actor=caseworker, case=case, details={"kind": "surveillance"})
+        note_add(membership=acting(caseworker), case=case, body=f"note {index}")
+        threat_record(membership=acting(caseworker), case=case, details={"kind": "surveillance"})
 
     many = count_queries(lambda: client.get(url))
 

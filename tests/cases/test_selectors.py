@@ -5,6 +5,7 @@ import uuid
 import pytest
 from django.core import serializers
 
+from haven.accounts.acting import SYSTEM
 from haven.cases.models import Case
 from haven.cases.selectors import CaseNotFoundError, case_get, visible_cases
 from haven.cases.services import case_assign
@@ -24,7 +25,7 @@ def test_caseworkers_see_the_cases_they_are_assigned_to(organisation, caseworker
     case = open_canary_case(organisation)
     before = list(visible_cases(member(caseworker, organisation)))
 
-    case_assign(actor=None, case=case, membership=member(caseworker, organisation))
+    case_assign(membership=SYSTEM, case=case, assignee=member(caseworker, organisation))
 
     assert before == []
     assert [case.pk] == [item.pk for item in visible_cases(member(caseworker, organisation))]
@@ -59,9 +60,9 @@ def test_list_page_decrypts_without_extra_queries(
     membership = member(caseworker, organisation)
     for index in range(5):
         case_assign(
-            actor=None,
+            membership=SYSTEM,
             case=open_canary_case(organisation, suffix=str(index)),
-            membership=membership,
+            assignee=membership,
         )
 
     with keyring_scope(), django_assert_num_queries(1):

@@ -5,6 +5,7 @@ import json
 import pytest
 from pyrage import x25519
 
+from haven.accounts.acting import SYSTEM
 from haven.audit.events import EventType
 from haven.audit.models import AuditEvent
 from haven.cases.models import Case, Defender
@@ -39,7 +40,7 @@ def test_import_then_export_round_trips_every_field(organisation):
     """Every imported field comes back, decrypted, in the export."""
     document = import_document(" A", " B")
 
-    report = cases_import(organisation=organisation, document=document)
+    report = cases_import(membership=SYSTEM, organisation=organisation, document=document)
     exported = export_document(organisation=organisation)
 
     assert (report.created, report.updated) == (2, 0)
@@ -50,10 +51,10 @@ def test_import_then_export_round_trips_every_field(organisation):
 
 def test_export_reimported_elsewhere_is_identical(organisation, other_organisation):
     """An export imported into another organisation exports the same cases."""
-    cases_import(organisation=organisation, document=import_document(" A", " B"))
+    cases_import(membership=SYSTEM, organisation=organisation, document=import_document(" A", " B"))
     first = export_document(organisation=organisation)
 
-    cases_import(organisation=other_organisation, document=first)
+    cases_import(membership=SYSTEM, organisation=other_organisation, document=first)
     second = export_document(organisation=other_organisation)
 
     assert second["cases"] == first["cases"]
@@ -61,12 +62,12 @@ def test_export_reimported_elsewhere_is_identical(organisation, other_organisati
 
 def test_import_by_existing_code_updates_without_duplicating_notes(organisation):
     """A case whose code exists is updated in place and known notes are not added twice."""
-    cases_import(organisation=organisation, document=import_document(" A"))
+    cases_import(membership=SYSTEM, organisation=organisation, document=import_document(" A"))
     code = Case.objects.get().code
     update = import_document(" A", code=code)
     update["cases"][0]["identity"]["phone"] = "+44 20 7946 0000"
 
-    report = cases_import(organisation=organisation, document=update)
+    report = cases_import(membership=SYSTEM, organisation=organisation, document=update)
     exported = export_document(organisation=organisation)["cases"]
 
     assert (report.created, report.updated) == (0, 1)
@@ -83,7 +84,7 @@ def test_invalid_import_names_each_error_path_and_writes_nothing(organisation):
     document["cases"][2]["facts"]["defender"]["gender"] = "unknown-value"
 
     with pytest.raises(ImportInvalidError) as raised:
-        cases_import(organisation=organisation, document=document)
+        cases_import(membership=SYSTEM, organisation=organisation, document=document)
 
     paths = [path for path, _message in raised.value.errors]
     assert "$.cases[0].identity" in paths
@@ -95,12 +96,12 @@ def test_invalid_import_names_each_error_path_and_writes_nothing(organisation):
 
 def test_encrypted_export_opens_with_the_recipient_identity(organisation):
     """The export is an age file with no canary in it; the partner's identity opens it; the audit has its hash."""
-    cases_import(organisation=organisation, document=import_document(" A"))
+    cases_import(membership=SYSTEM, organisation=organisation, document=import_document(" A"))
     identity = x25519.Identity.generate()
 
     artifact = cases_export(
+        membership=SYSTEM,
         organisation=organisation,
-        actor=None,
         seal=lambda data: archives.encrypt(data, recipients=[identity.to_public()]),
     )
 
@@ -128,7 +129,7 @@ def test_threats_prosecutions_and_dependants_round_trip_through_their_rows(organ
         "cases": [{"identity": canary_identity(), "facts": facts}],
     }
 
-    cases_import(organisation=organisation, document=document)
+    cases_import(membership=SYSTEM, organisation=organisation, document=document)
     exported = export_document(organisation=organisation)
 
     assert (Threat.objects.count(), Prosecution.objects.count(), Dependant.objects.count()) == (
@@ -150,10 +151,10 @@ def test_importing_an_existing_code_replaces_its_threats(organisation):
         "schema": "haven.case-import/1",
         "cases": [{"code": "HV-KEEP01", "identity": canary_identity(), "facts": facts}],
     }
-    cases_import(organisation=organisation, document=first)
+    cases_import(membership=SYSTEM, organisation=organisation, document=first)
     facts["threats"] = facts["threats"][:1]
 
-    cases_import(organisation=organisation, document=first)
+    cases_import(membership=SYSTEM, organisation=organisation, document=first)
 
     assert Threat.objects.count() == 1
 
@@ -167,6 +168,7 @@ def test_an_interrupted_import_is_invisible_then_completed_by_a_rerun(organisati
     member = coordinator.memberships.get()
 
     partial = cases_import(
+        membership=SYSTEM,
         organisation=organisation,
         document=document,
         batch_size=2,
@@ -179,7 +181,9 @@ def test_an_interrupted_import_is_invisible_then_completed_by_a_rerun(organisati
     assert list(visible_cases(member)) == []  # ...nobody sees them
     assert not AuditEvent.objects.filter(event_type=EventType.CASES_IMPORTED).exists()
 
-    finished = cases_import(organisation=organisation, document=document, batch_size=2)
+    finished = cases_import(
+        membership=SYSTEM, organisation=organisation, document=document, batch_size=2
+    )
 
     assert finished.finished and finished.run_id == partial.run_id
     assert (finished.created, finished.updated) == (5, 0)
@@ -190,6 +194,7 @@ def test_an_interrupted_import_is_invisible_then_completed_by_a_rerun(organisati
 
 def test_another_file_waits_for_the_unfinished_import(organisation):
     cases_import(
+        membership=SYSTEM,
         organisation=organisation,
         document=import_document(" A", " B", " C"),
         batch_size=1,
@@ -197,4 +202,4 @@ def test_another_file_waits_for_the_unfinished_import(organisation):
     )
 
     with pytest.raises(ImportConflictError):
-        cases_import(organisation=organisation, document=import_document(" Z"))
+        cases_import(membership=SYSTEM, organisation=organisation, document=import_document(" Z"))

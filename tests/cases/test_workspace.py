@@ -28,6 +28,7 @@ from haven.cases.models import (
 from haven.cases.services import consent_record, threat_record
 from haven.domain.protection import ELEMENT_QUESTIONS
 from haven.organisations.models import Role
+from tests.acting import acting
 from tests.cases.factories import (
     CANARY_ADDRESS,
     CANARY_NAME,
@@ -194,7 +195,7 @@ def test_a_semantic_problem_in_the_facts_is_refused_with_its_path(organisation, 
 
     with pytest.raises(Exception, match=r"authority_response"):
         threat_record(
-            actor=caseworker,
+            membership=acting(caseworker),
             case=case,
             details={
                 "kind": "raid",
@@ -346,7 +347,7 @@ def test_lifecycle_moves_need_their_requirements(organisation, caseworker, sign_
 
     refused = client.post(url, {"target": "screening"}, follow=True)
     consent_record(
-        actor=caseworker,
+        membership=acting(caseworker),
         case=case,
         purpose="processing",
         given_on=timezone.localdate(),
@@ -508,7 +509,7 @@ def test_a_consent_is_withdrawn_once(organisation, caseworker, sign_in_as):
     """A consent is marked withdrawn (kept on record); withdrawing again says it already was."""
     case = assigned_case(organisation, caseworker)
     consent = consent_record(
-        actor=caseworker,
+        membership=acting(caseworker),
         case=case,
         purpose="share_with_programme",
         given_on=timezone.localdate(),

@@ -1,4 +1,4 @@
-"""Programme eligibility: each rule of shared/reference/programmes.md, three-valued."""
+"""Programme eligibility: each catalogue rule of the seed programmes, three-valued."""
 
 import pytest
 

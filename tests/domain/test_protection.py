@@ -1,4 +1,4 @@
-"""Protection elements, one table per element (shared/reference/refugee-law.md nodes 0-12)."""
+"""Protection elements, one table per element (the refugee-definition decision nodes 0-12)."""
 
 import pytest
 

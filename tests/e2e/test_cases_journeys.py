@@ -10,6 +10,7 @@ from django.urls import reverse
 from haven.audit.events import EventType
 from haven.audit.models import AuditEvent
 from haven.cases.models import Case, Threat
+from tests.acting import acting
 from tests.cases.factories import CANARY_NAME, assigned_case, tension_facts
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -140,7 +141,9 @@ def test_another_organisations_member_is_refused_on_every_case_url(
         defender_risk_level=None,
         staff_decision="",
     )
-    attachment = attachment_add(actor=coordinator, case=case, name="note.txt", data=b"fictional\n")
+    attachment = attachment_add(
+        membership=acting(coordinator), case=case, name="note.txt", data=b"fictional\n"
+    )
     by_case = {"case_id": case.pk}
     urls = [
         reverse(name, kwargs=by_case)

@@ -6,10 +6,12 @@ real services. Every person is invented; "Harbour Test Fellowship" is not a real
 import datetime
 from typing import Any
 
+from haven.accounts.acting import SYSTEM
 from haven.cases.services import case_assign, case_open
 from haven.organisations.models import Membership
 from haven.programmes import services
 from haven.programmes.models import ApplicationRoute, Programme
+from tests.acting import acting
 from tests.programmes.fictional_facts import fictional_facts
 
 
@@ -22,8 +24,8 @@ def open_fictional_case(
     **facts: Any,
 ):
     return case_open(
+        membership=acting(actor),
         organisation=organisation,
-        actor=actor,
         identity={"legal_name": f"{name} (fictional)"},
         facts=fictional_facts(**facts),
         urgency=urgency,
@@ -33,7 +35,7 @@ def open_fictional_case(
 def assign(case, user):
     """Put ``user`` on the case's team through the cases service, as a coordinator would."""
     membership = Membership.objects.get(user=user, organisation_id=case.organisation_id)
-    case_assign(actor=None, case=case, membership=membership)
+    case_assign(membership=SYSTEM, case=case, assignee=membership)
     return case
 
 
@@ -67,20 +69,20 @@ def make_window(programme, actor=None, *, places: int = 2, beds: int | None = No
         "capacities": capacities,
         "status": "open",
     } | fields
-    return services.intake_window_save(actor=actor, programme=programme, data=data)
+    return services.intake_window_save(membership=acting(actor), programme=programme, data=data)
 
 
 def submitted_application(actor, case, programme, window=None, *, rank: int | None = None):
     """A draft started, consented to and submitted, as a caseworker would."""
     application = services.application_create(
-        actor=actor,
+        membership=acting(actor),
         case=case,
         programme=programme,
         intake_window=window,
         route=ApplicationRoute.APPLIED,
         preference_rank=rank,
     )
-    services.application_record_consent(actor=actor, application=application)
+    services.application_record_consent(membership=acting(actor), application=application)
     return services.application_change_status(
-        actor=actor, application=application, status="submitted"
+        membership=acting(actor), application=application, status="submitted"
     )

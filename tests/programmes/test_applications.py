@@ -17,6 +17,7 @@ from haven.programmes.services import (
     persecutor_reach_set,
 )
 from haven.vault.keyring import keyring_scope
+from tests.acting import acting
 from tests.programmes.factories import (
     make_programme,
     make_window,
@@ -29,7 +30,11 @@ from tests.vault.test_fields import raw_column
 
 def start(actor, case, programme, **kwargs):
     return application_create(
-        actor=actor, case=case, programme=programme, route=ApplicationRoute.NOMINATED, **kwargs
+        membership=acting(actor),
+        case=case,
+        programme=programme,
+        route=ApplicationRoute.NOMINATED,
+        **kwargs,
     )
 
 
@@ -76,7 +81,9 @@ def test_submission_needs_recorded_consent(organisation, caseworker):
     application = start(caseworker, open_fictional_case(organisation), make_programme(organisation))
 
     with pytest.raises(ProgrammeError, match="informed consent"):
-        application_change_status(actor=caseworker, application=application, status="submitted")
+        application_change_status(
+            membership=acting(caseworker), application=application, status="submitted"
+        )
 
     application.refresh_from_db()
     assert application.status == "draft"
@@ -88,7 +95,7 @@ def test_consent_keeps_the_texts_the_defender_was_shown(organisation, caseworker
     programme = make_programme(organisation, duration_months_max=6)
     application = start(caseworker, open_fictional_case(organisation), programme)
 
-    application_record_consent(actor=caseworker, application=application)
+    application_record_consent(membership=acting(caseworker), application=application)
     programme.asylum_policy = "A later, different policy."
     programme.save()
 
@@ -105,7 +112,7 @@ def test_a_programme_without_a_recorded_policy_says_so_before_consent(organisati
     programme = make_programme(organisation, asylum_policy=None, requires_return_intent=None)
     application = start(caseworker, open_fictional_case(organisation), programme)
 
-    consented = application_record_consent(actor=caseworker, application=application)
+    consented = application_record_consent(membership=acting(caseworker), application=application)
 
     assert "records no asylum policy" in consented.consent_asylum_policy_shown
     assert "does not record" in consented.consent_return_expectation_shown
@@ -118,7 +125,7 @@ def test_the_status_machine_runs_draft_to_accepted(organisation, caseworker, coo
     )
     for status in ("shortlisted", "offered", "accepted"):
         application = application_change_status(
-            actor=coordinator, application=application, status=status
+            membership=acting(coordinator), application=application, status=status
         )
 
     moves = [
@@ -148,14 +155,16 @@ def test_moves_the_machine_does_not_allow_are_refused(organisation, coordinator,
     """A draft cannot be accepted, nothing goes back, and closed applications stay closed."""
     case = open_fictional_case(organisation)
     application = start(coordinator, case, make_programme(organisation))
-    application_record_consent(actor=coordinator, application=application)
+    application_record_consent(membership=acting(coordinator), application=application)
     for status in path:
         application = application_change_status(
-            actor=coordinator, application=application, status=status
+            membership=acting(coordinator), application=application, status=status
         )
 
     with pytest.raises(ProgrammeError, match="cannot become"):
-        application_change_status(actor=coordinator, application=application, status=refused)
+        application_change_status(
+            membership=acting(coordinator), application=application, status=refused
+        )
 
     application.refresh_from_db()
     assert application.status == (path[-1] if path else "draft")
@@ -166,13 +175,13 @@ def test_withdrawal_is_possible_from_every_open_status(organisation, coordinator
     programme = make_programme(organisation)
     for path in ([], ["submitted"], ["submitted", "shortlisted"], ["submitted", "offered"]):
         application = start(coordinator, open_fictional_case(organisation), programme)
-        application_record_consent(actor=coordinator, application=application)
+        application_record_consent(membership=acting(coordinator), application=application)
         for status in path:
             application = application_change_status(
-                actor=coordinator, application=application, status=status
+                membership=acting(coordinator), application=application, status=status
             )
         withdrawn = application_change_status(
-            actor=coordinator, application=application, status="withdrawn"
+            membership=acting(coordinator), application=application, status="withdrawn"
         )
         assert withdrawn.status == "withdrawn"
 
@@ -185,7 +194,7 @@ def test_one_open_application_per_programme_and_case(organisation, caseworker):
 
     with pytest.raises(ProgrammeError, match="already has an open application"):
         start(caseworker, case, programme)
-    application_change_status(actor=caseworker, application=first, status="withdrawn")
+    application_change_status(membership=acting(caseworker), application=first, status="withdrawn")
 
     assert start(caseworker, case, programme).status == "draft"
 
@@ -210,7 +219,7 @@ def test_persecutor_reach_is_encrypted_and_audited_by_count(organisation, casewo
     """The reachable host countries are stored encrypted; the event holds only their number."""
     case = open_fictional_case(organisation)
 
-    persecutor_reach_set(actor=caseworker, case=case, host_countries=["ge", " AM", ""])
+    persecutor_reach_set(membership=acting(caseworker), case=case, host_countries=["ge", " AM", ""])
 
     with keyring_scope():
         assert persecutor_reach(case) == ["AM", "GE"]
@@ -225,12 +234,10 @@ def test_eligibility_is_checked_again_on_changed_facts(organisation, caseworker)
     with keyring_scope():
         assert Application.objects.get(pk=application.pk).eligibility["verdict"] == "not_eligible"
     case_update(
-        case=case,
-        actor=caseworker,
-        facts=fictional_facts(languages=["es", "en"]),
+        membership=acting(caseworker), case=case, facts=fictional_facts(languages=["es", "en"])
     )
 
-    snapshot = application_check_eligibility(actor=caseworker, application=application)
+    snapshot = application_check_eligibility(membership=acting(caseworker), application=application)
 
     assert snapshot["verdict"] == "eligible"
     [event] = AuditEvent.objects.filter(event_type=EventType.APPLICATION_ELIGIBILITY_CHECKED)
@@ -240,10 +247,12 @@ def test_eligibility_is_checked_again_on_changed_facts(organisation, caseworker)
 def test_a_closed_application_keeps_its_verdict(organisation, caseworker):
     """A withdrawn application's verdict is history: a re-check is refused."""
     application = start(caseworker, open_fictional_case(organisation), make_programme(organisation))
-    application_change_status(actor=caseworker, application=application, status="withdrawn")
+    application_change_status(
+        membership=acting(caseworker), application=application, status="withdrawn"
+    )
 
     with pytest.raises(ProgrammeError, match="closed application"):
-        application_check_eligibility(actor=caseworker, application=application)
+        application_check_eligibility(membership=acting(caseworker), application=application)
 
 
 def test_consent_is_taken_on_drafts_only(organisation, caseworker):
@@ -253,6 +262,6 @@ def test_consent_is_taken_on_drafts_only(organisation, caseworker):
     )
 
     with pytest.raises(ProgrammeError, match="on a draft"):
-        application_record_consent(actor=caseworker, application=application)
+        application_record_consent(membership=acting(caseworker), application=application)
 
     assert AuditEvent.objects.filter(event_type=EventType.APPLICATION_CONSENT_RECORDED).count() == 1

@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 
+from haven.accounts.acting import SYSTEM
 from haven.audit.events import EventType
 from haven.audit.models import AuditEvent
 from haven.programmes.models import IntakeWindow, Programme
@@ -14,6 +15,7 @@ from haven.programmes.services import (
     programme_update,
 )
 from haven.reference import seed_programmes
+from tests.acting import acting
 from tests.programmes.factories import make_programme, make_window
 
 
@@ -23,8 +25,8 @@ def events(event_type):
 
 def test_seeding_copies_the_catalogue_once(organisation, coordinator):
     """Seeding adds every catalogue programme with its facts; a second seed adds nothing."""
-    first = programme_catalogue_seed(organisation=organisation, actor=coordinator)
-    second = programme_catalogue_seed(organisation=organisation, actor=coordinator)
+    first = programme_catalogue_seed(membership=acting(coordinator), organisation=organisation)
+    second = programme_catalogue_seed(membership=acting(coordinator), organisation=organisation)
 
     catalogue = {entry["id"]: entry for entry in seed_programmes()}
     assert len(first) == len(catalogue)
@@ -41,12 +43,14 @@ def test_seeding_keeps_an_organisations_edits_and_other_organisations_apart(
     organisation, other_organisation, coordinator
 ):
     """An edited programme survives a re-seed, and each organisation has its own catalogue."""
-    programme_catalogue_seed(organisation=organisation, actor=coordinator)
+    programme_catalogue_seed(membership=acting(coordinator), organisation=organisation)
     edited = Programme.objects.get(organisation=organisation, catalogue_id="shelter_city_nl")
-    programme_update(actor=coordinator, programme=edited, changes={"places_per_year": 30})
+    programme_update(
+        membership=acting(coordinator), programme=edited, changes={"places_per_year": 30}
+    )
 
-    programme_catalogue_seed(organisation=organisation, actor=coordinator)
-    programme_catalogue_seed(organisation=other_organisation)
+    programme_catalogue_seed(membership=acting(coordinator), organisation=organisation)
+    programme_catalogue_seed(membership=SYSTEM, organisation=other_organisation)
 
     edited.refresh_from_db()
     assert edited.places_per_year == 30
@@ -61,7 +65,7 @@ def test_an_edit_records_the_changed_field_names_not_their_values(organisation, 
     new_policy = "Fictional policy: asylum claims end the fellowship."
 
     changed = programme_update(
-        actor=coordinator,
+        membership=acting(coordinator),
         programme=programme,
         changes={"asylum_policy": new_policy, "family_allowed": True, "name": programme.name},
     )
@@ -79,7 +83,9 @@ def test_an_edit_that_changes_nothing_writes_no_event(organisation, coordinator)
     programme = make_programme(organisation)
 
     assert (
-        programme_update(actor=coordinator, programme=programme, changes={"scope": "international"})
+        programme_update(
+            membership=acting(coordinator), programme=programme, changes={"scope": "international"}
+        )
         == []
     )
     assert events(EventType.PROGRAMME_UPDATED) == []
@@ -91,7 +97,7 @@ def test_an_unknown_field_is_refused_and_nothing_changes(organisation, coordinat
 
     with pytest.raises(ProgrammeError, match="organisation_id"):
         programme_update(
-            actor=coordinator,
+            membership=acting(coordinator),
             programme=programme,
             changes={"name": "Renamed", "organisation_id": "x"},
         )
@@ -118,7 +124,7 @@ def test_a_window_edit_names_only_what_changed(organisation, coordinator):
     data = {field: getattr(window, field) for field in ("name", "opens_on", "closes_on")}
 
     intake_window_save(
-        actor=coordinator,
+        membership=acting(coordinator),
         programme=window.programme,
         window=window,
         data=data | {"capacities": {"places": 3}},

@@ -1,5 +1,6 @@
 """The demo seeds each organisation's catalogue, a few intake windows and waiting applications."""
 
+from haven.accounts.acting import SYSTEM
 from haven.cases.selectors import CLOSED_STATUSES
 from haven.demo import seed_all
 from haven.demo.programmes import DEMO_APPLICATIONS
@@ -29,7 +30,7 @@ def test_the_demo_seed_is_idempotent_and_ready_for_a_matching_run(db, settings):
         assert not applications.filter(case__status__in=CLOSED_STATUSES).exists()
     harbour = Organisation.objects.get(slug="harbour-light")
     windows = list(IntakeWindow.objects.filter(organisation=harbour))
-    run = matching_run_create(actor=None, organisation=harbour, windows=windows)
+    run = matching_run_create(membership=SYSTEM, organisation=harbour, windows=windows)
     assert (
         len(run.problem["applicants"])
         == Application.objects.filter(organisation=harbour).values("case").distinct().count()

@@ -12,6 +12,7 @@ from haven.programmes.services import (
     application_change_status,
     host_partner_assign,
 )
+from tests.acting import acting
 from tests.conftest import make_member
 from tests.programmes.factories import (
     make_programme,
@@ -29,7 +30,7 @@ def host(organisation):
 def shortlisted(coordinator, case, programme, window=None):
     application = submitted_application(coordinator, case, programme, window)
     return application_change_status(
-        actor=coordinator, application=application, status="shortlisted"
+        membership=acting(coordinator), application=application, status="shortlisted"
     )
 
 
@@ -40,7 +41,9 @@ def test_a_host_partner_sees_its_programme_only_and_nothing_about_the_case(
     hosted = make_programme(organisation)
     other = make_programme(organisation, catalogue_id="other_fellowship", name="Other (fictional)")
     window = make_window(hosted, name="Hosted spring cohort")
-    host_partner_assign(actor=coordinator, programme=hosted, membership=host.memberships.get())
+    host_partner_assign(
+        membership=acting(coordinator), programme=hosted, host_partner=host.memberships.get()
+    )
     visible_case = open_fictional_case(organisation)
     shown = shortlisted(coordinator, visible_case, hosted, window)
     hidden_elsewhere = shortlisted(coordinator, open_fictional_case(organisation), other)
@@ -61,7 +64,9 @@ def test_a_host_partner_cannot_open_an_application_or_its_case(
 ):
     """Even at its own programme, the application and case pages are 404 to a host partner."""
     programme = make_programme(organisation)
-    host_partner_assign(actor=coordinator, programme=programme, membership=host.memberships.get())
+    host_partner_assign(
+        membership=acting(coordinator), programme=programme, host_partner=host.memberships.get()
+    )
     application = shortlisted(coordinator, open_fictional_case(organisation), programme)
     client = sign_in_as(host)
 
@@ -81,7 +86,9 @@ def test_only_an_active_host_partner_of_the_organisation_can_be_assigned(
 
     for membership in (caseworker.memberships.get(), foreign_host.memberships.get()):
         with pytest.raises(ProgrammeError, match="active host partner"):
-            host_partner_assign(actor=coordinator, programme=programme, membership=membership)
+            host_partner_assign(
+                membership=acting(coordinator), programme=programme, host_partner=membership
+            )
 
     assert not HostPartnerAssignment.objects.exists()
 

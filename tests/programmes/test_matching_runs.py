@@ -32,6 +32,7 @@ from haven.programmes.services import (
     persecutor_reach_set,
 )
 from haven.vault.keyring import keyring_scope
+from tests.acting import acting
 from tests.programmes.factories import (
     make_programme,
     make_window,
@@ -47,7 +48,7 @@ def applicant(run, case):
 
 def run_for(coordinator, organisation, windows, **kwargs):
     return matching_run_create(
-        actor=coordinator, organisation=organisation, windows=windows, **kwargs
+        membership=acting(coordinator), organisation=organisation, windows=windows, **kwargs
     )
 
 
@@ -214,7 +215,7 @@ def test_a_host_country_the_persecutor_reaches_is_excluded(organisation, coordin
     not_fixed = make_window(programme)
     case = open_fictional_case(organisation)
     submitted_application(coordinator, case, programme)
-    persecutor_reach_set(actor=coordinator, case=case, host_countries=["GE"])
+    persecutor_reach_set(membership=acting(coordinator), case=case, host_countries=["GE"])
 
     run = run_for(coordinator, organisation, [fixed_elsewhere, not_fixed])
 
@@ -267,7 +268,9 @@ def test_offers_already_made_use_up_capacity(organisation, coordinator):
     window = make_window(make_programme(organisation), places=1)
     first, second = open_fictional_case(organisation), open_fictional_case(organisation)
     submitted_application(coordinator, first, window.programme, window)
-    matching_run_approve(actor=coordinator, run=run_for(coordinator, organisation, [window]))
+    matching_run_approve(
+        membership=acting(coordinator), run=run_for(coordinator, organisation, [window])
+    )
     submitted_application(coordinator, second, window.programme, window)
 
     run = run_for(coordinator, organisation, [window])
@@ -310,7 +313,7 @@ def test_a_run_end_to_end_proposes_then_offers_on_approval(organisation, coordin
     created = AuditEvent.objects.get(event_type=EventType.MATCHING_RUN_CREATED)
     assert created.data["applicants"] == 3 and created.data["placed"] == 2
 
-    offered = matching_run_approve(actor=coordinator, run=run)
+    offered = matching_run_approve(membership=acting(coordinator), run=run)
 
     assert len(offered) == 2
     assert all(item.intake_window_id == window.pk for item in offered)
@@ -336,10 +339,12 @@ def test_approval_is_all_or_nothing_when_an_application_changed(organisation, co
         for _ in range(2)
     )
     run = run_for(coordinator, organisation, [window])
-    application_change_status(actor=coordinator, application=second, status="withdrawn")
+    application_change_status(
+        membership=acting(coordinator), application=second, status="withdrawn"
+    )
 
     with pytest.raises(ProgrammeError, match="run matching again"):
-        matching_run_approve(actor=coordinator, run=run)
+        matching_run_approve(membership=acting(coordinator), run=run)
 
     first.refresh_from_db()
     run.refresh_from_db()
@@ -353,10 +358,10 @@ def test_a_run_is_approved_once(organisation, coordinator):
     window = make_window(make_programme(organisation))
     submitted_application(coordinator, open_fictional_case(organisation), window.programme)
     run = run_for(coordinator, organisation, [window])
-    matching_run_approve(actor=coordinator, run=run)
+    matching_run_approve(membership=acting(coordinator), run=run)
 
     with pytest.raises(ProgrammeError, match="approved already"):
-        matching_run_approve(actor=coordinator, run=run)
+        matching_run_approve(membership=acting(coordinator), run=run)
 
 
 def test_a_run_without_applicants_or_with_foreign_windows_is_refused(
@@ -367,7 +372,7 @@ def test_a_run_without_applicants_or_with_foreign_windows_is_refused(
     foreign = make_window(make_programme(other_organisation))
     draft_only = open_fictional_case(organisation)
     application_create(
-        actor=coordinator, case=draft_only, programme=window.programme, route="applied"
+        membership=acting(coordinator), case=draft_only, programme=window.programme, route="applied"
     )
 
     with pytest.raises(ProgrammeError, match="No submitted or shortlisted"):
@@ -385,7 +390,9 @@ def test_an_offered_family_holds_its_beds(organisation, coordinator):
     child = [{"relation": "child", "would_accompany": True}]
     offered_family = open_fictional_case(organisation, dependants=child)
     submitted_application(coordinator, offered_family, window.programme, window)
-    matching_run_approve(actor=coordinator, run=run_for(coordinator, organisation, [window]))
+    matching_run_approve(
+        membership=acting(coordinator), run=run_for(coordinator, organisation, [window])
+    )
     submitted_application(
         coordinator, open_fictional_case(organisation, dependants=child), window.programme, window
     )

@@ -8,6 +8,7 @@ from haven.audit.models import AuditEvent
 from haven.organisations.models import Role
 from haven.programmes.models import Application, IntakeWindow, MatchingRun, Programme
 from haven.programmes.services import application_create, matching_run_create
+from tests.acting import acting
 from tests.programmes.factories import (
     assign,
     make_programme,
@@ -203,7 +204,7 @@ def test_roles_without_programme_permissions_get_404(organisation, personas, sig
 def test_another_organisations_application_is_404(organisation, outsider, coordinator, sign_in_as):
     """An application of Harbour Light is not found for North Star's coordinator (AZ-02)."""
     application = application_create(
-        actor=coordinator,
+        membership=acting(coordinator),
         case=open_fictional_case(organisation),
         programme=make_programme(organisation),
         route="applied",
@@ -255,7 +256,9 @@ def test_a_run_of_another_organisation_is_404(organisation, coordinator, outside
     """North Star cannot open or approve Harbour Light's run (AZ-02)."""
     window = make_window(make_programme(organisation))
     submitted_application(coordinator, open_fictional_case(organisation), window.programme)
-    run = matching_run_create(actor=coordinator, organisation=organisation, windows=[window])
+    run = matching_run_create(
+        membership=acting(coordinator), organisation=organisation, windows=[window]
+    )
     client = sign_in_as(outsider)
 
     assert client.get(reverse("programmes:run", kwargs={"run_id": run.pk})).status_code == 404
@@ -272,7 +275,9 @@ def test_coordinators_list_applications_by_status(organisation, coordinator, sig
     waiting = open_fictional_case(organisation)
     drafting = open_fictional_case(organisation)
     submitted_application(coordinator, waiting, programme)
-    application_create(actor=coordinator, case=drafting, programme=programme, route="applied")
+    application_create(
+        membership=acting(coordinator), case=drafting, programme=programme, route="applied"
+    )
     client = sign_in_as(coordinator)
 
     page = client.get(reverse("programmes:applications"), {"status": "submitted"})

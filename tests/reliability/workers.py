@@ -35,11 +35,11 @@ def concurrent_searches(threads: int, limit: int) -> dict[str, Any]:
     """Run ``threads`` searches at once as one person, the hourly limit set to ``limit``."""
     from django.db import connection
 
-    from haven.cases import services
+    from haven.cases.services import search as search_services
     from haven.organisations.models import Membership
     from haven.vault.errors import SearchRateLimitedError
 
-    services.SEARCHES_PER_HOUR = limit
+    search_services.SEARCHES_PER_HOUR = limit
     membership = Membership.objects.select_related("user", "organisation").get(
         user__username="rel.searcher"
     )
@@ -49,8 +49,8 @@ def concurrent_searches(threads: int, limit: int) -> dict[str, Any]:
     def search() -> None:
         barrier.wait()
         try:
-            services.defender_search(
-                user=membership.user,
+            search_services.defender_search(
+                membership=membership,
                 organisation=membership.organisation,
                 field="email",
                 value="nobody@example.org",
@@ -109,12 +109,14 @@ def import_file(path: str, slug: str, batch_size: int, timed: bool) -> dict[str,
     """Import a file in this process, with or without the time limit per batch."""
     import json as json_module
 
+    from haven.accounts.acting import SYSTEM
     from haven.cases.transfer import BATCH_SECONDS, cases_import
     from haven.organisations.models import Organisation
 
     with open(path, encoding="utf-8") as handle:
         document = json_module.load(handle)
     report = cases_import(
+        membership=SYSTEM,
         organisation=Organisation.objects.get(slug=slug),
         document=document,
         batch_size=batch_size,

@@ -8,6 +8,7 @@ import pytest
 from django.conf import settings as django_settings
 from pyrage import x25519
 
+from haven.accounts.acting import SYSTEM
 from haven.audit.verification import verify_chain
 from haven.cases.models import Case
 from haven.cases.services import note_add
@@ -26,7 +27,7 @@ from tests.vault.records import decrypted_state, wipe_database
 @pytest.fixture
 def cases(organisation, other_organisation):
     first = open_canary_case(organisation)
-    note_add(case=first, author=None, body=CANARY_NOTE)
+    note_add(membership=SYSTEM, case=first, body=CANARY_NOTE)
     second = open_canary_case(other_organisation, suffix=" II")
     return [first, second]
 

@@ -8,6 +8,7 @@ import uuid
 import pytest
 from django.db import transaction
 
+from haven.accounts.acting import SYSTEM
 from haven.audit.events import EventType
 from haven.audit.models import AuditEvent
 from haven.audit.verification import verify_chain
@@ -53,7 +54,7 @@ def test_closing_the_scope_revokes_the_key_a_row_holds(case):
 
 def test_a_row_given_a_new_primary_key_binds_new_values_to_it(case):
     """After the primary key changes, values are sealed for the new row, not the old (CRY-02)."""
-    note = note_add(case=case, author=None, body=CANARY_NOTE)
+    note = note_add(membership=SYSTEM, case=case, body=CANARY_NOTE)
     copy = Note.objects.get(pk=note.pk)
     assert copy.body == CANARY_NOTE  # the row's keys are now built for the old primary key
 

@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.db import connection
 
+from haven.accounts.acting import SYSTEM
 from haven.audit.events import EventType
 from haven.audit.models import AuditEvent
 from haven.cases.models import Case, Defender, Note
@@ -139,7 +140,7 @@ def test_unread_fields_are_not_decrypted(case, django_assert_num_queries):
 
 def test_notes_use_the_case_key(case):
     """A note's body round-trips and is stored encrypted."""
-    note = note_add(case=case, author=None, body=CANARY_NOTE)
+    note = note_add(membership=SYSTEM, case=case, body=CANARY_NOTE)
 
     assert Note.objects.get(pk=note.pk).body == CANARY_NOTE
     assert CANARY_NOTE.encode() not in raw_column("cases_note", "body", note.pk)

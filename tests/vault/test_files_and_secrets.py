@@ -17,6 +17,7 @@ from haven.vault.files import (
 )
 from haven.vault.keyring import KeyRing, keyring_scope
 from haven.vault.system_secrets import open_system_secret, seal_system_secret
+from tests.acting import acting
 from tests.cases.factories import open_canary_case
 from tests.conftest import make_member
 
@@ -89,7 +90,8 @@ def test_erasing_the_case_makes_its_files_unreadable(case, organisation, coordin
         _cipher, wrapped = attachment_key_create(ring, ref, "att-1")
     second = make_member(organisation, "coordinator", "sam.second")
     case_erasure_approve(
-        erasure=case_erasure_request(case=case, requested_by=coordinator), approved_by=second
+        membership=acting(second),
+        erasure=case_erasure_request(membership=acting(coordinator), case=case),
     )
 
     with pytest.raises(KeyDestroyedError):

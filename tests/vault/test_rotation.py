@@ -8,6 +8,7 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
+from haven.accounts.acting import SYSTEM
 from haven.cases.services import note_add
 from haven.vault.masterkey import parse_master_key
 from haven.vault.models import DataKey, KeyPurpose, KeyState, OrganisationKey
@@ -21,7 +22,7 @@ def cases(organisation, other_organisation):
     opened = [open_canary_case(organisation, suffix=f" {index}") for index in range(4)]
     opened.append(open_canary_case(other_organisation))
     for case in opened:
-        note_add(case=case, author=None, body=f"note for {case.code}")
+        note_add(membership=SYSTEM, case=case, body=f"note for {case.code}")
     return opened
 
 

@@ -14,13 +14,25 @@ from tests.conftest import sign_in_password_only
 from tests.web.url_walk import all_routes
 
 ROUTES = all_routes()
-PROTECTED = [r for r in ROUTES if policy_of(r.pattern.callback).kind != AccessKind.PUBLIC]
-SIGNED_IN = [
+
+
+def _kind(route):
+    policy = policy_of(route.pattern.callback)
+    return policy.kind if policy else None
+
+
+# The JSON API authenticates by token, not session: it has its own walk below.
+SESSION_ROUTES = [r for r in ROUTES if _kind(r) != AccessKind.API_TOKEN]
+PROTECTED = [r for r in SESSION_ROUTES if _kind(r) != AccessKind.PUBLIC]
+SIGNED_IN = [r for r in SESSION_ROUTES if _kind(r) in {AccessKind.SIGNED_IN, AccessKind.PERMISSION}]
+WITH_OBJECTS = [r for r in SESSION_ROUTES if r.uuid_parameters]
+# The schema is public (it holds no data); the root only anchors django-ninja's reversing and 404s.
+API_OPERATIONS = [
     r
     for r in ROUTES
-    if policy_of(r.pattern.callback).kind in {AccessKind.SIGNED_IN, AccessKind.PERMISSION}
+    if _kind(r) == AccessKind.API_TOKEN and r.name not in {"api:openapi-json", "api:api-root"}
 ]
-WITH_OBJECTS = [r for r in ROUTES if r.uuid_parameters]
+API_WITH_OBJECTS = [r for r in API_OPERATIONS if r.uuid_parameters]
 
 
 def test_the_walk_finds_the_known_routes():
@@ -95,3 +107,68 @@ def test_the_organisations_coordinator_reaches_the_same_objects(
         response = client.post(url)
 
     assert response.status_code in {200, 302}
+
+
+def _all_scopes_token(user, organisation):
+    from haven.api.tokens import scopes_for, token_create
+    from haven.organisations.models import Membership
+
+    membership = Membership.objects.get(user=user, organisation=organisation)
+    _token, secret = token_create(
+        membership=membership,
+        name="walk",
+        scopes=[scope.value for scope in scopes_for(membership)],
+        lifetime_days=7,
+    )
+    return secret
+
+
+def test_the_walk_finds_the_api():
+    assert {"api:me", "api:case_list", "api:case_detail"} <= {r.name for r in API_OPERATIONS}
+
+
+@pytest.mark.parametrize("route", API_OPERATIONS, ids=str)
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_every_api_operation_refuses_a_call_without_a_token(
+    route, method, client, organisation, coordinator
+):
+    """No token, no answer: 401 (or 405 for a method the operation does not have)."""
+    url = route.url(organisation, coordinator)
+
+    response = getattr(client, method)(url)
+
+    assert response.status_code in {401, 405}
+
+
+@pytest.mark.parametrize("route", API_WITH_OBJECTS, ids=str)
+def test_another_organisations_token_gets_404(route, organisation, coordinator, outsider):
+    """A North Star coordinator's token with every scope gets 404 for Harbour Light's objects."""
+    from django.test import Client
+
+    url = route.url(organisation, coordinator)
+    client = Client(
+        headers={
+            "Authorization": f"Bearer {_all_scopes_token(outsider, outsider.memberships.get().organisation)}"
+        }
+    )
+
+    fetched = client.get(url)
+    posted = client.post(url, data="{}", content_type="application/json")
+
+    assert fetched.status_code in {404, 405}
+    assert posted.status_code in {404, 405}
+    assert 404 in {fetched.status_code, posted.status_code}
+
+
+@pytest.mark.parametrize("route", API_WITH_OBJECTS, ids=str)
+def test_the_owners_token_reaches_the_same_objects(route, organisation, coordinator):
+    from django.test import Client
+
+    url = route.url(organisation, coordinator)
+    client = Client(
+        headers={"Authorization": f"Bearer {_all_scopes_token(coordinator, organisation)}"}
+    )
+
+    response = client.get(url)
+
+    assert response.status_code in {200, 405}

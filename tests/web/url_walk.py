@@ -20,6 +20,7 @@ from haven.accounts.services import invitation_create
 from haven.organisations.models import Membership, Organisation, Role
 from haven.programmes.models import Programme
 from haven.programmes.services import application_create, matching_run_create
+from tests.acting import acting
 from tests.programmes.factories import (
     make_programme,
     make_window,
@@ -39,7 +40,7 @@ def _membership(organisation: Organisation, member: User) -> uuid.UUID:
 
 def _invitation(organisation: Organisation, member: User) -> uuid.UUID:
     invitation, _token = invitation_create(
-        actor=member, organisation=organisation, role=Role.ANALYST
+        membership=acting(member, organisation), role=Role.ANALYST
     )
     return invitation.pk
 
@@ -81,7 +82,9 @@ def _attachment(organisation: Organisation, member: User) -> uuid.UUID:
     from haven.cases.services import attachment_add
 
     case = Case.objects.get(pk=_case(organisation, member))
-    return attachment_add(actor=member, case=case, name="statement.txt", data=b"A statement.\n").pk
+    return attachment_add(
+        membership=acting(member), case=case, name="statement.txt", data=b"A statement.\n"
+    ).pk
 
 
 def _consent(organisation: Organisation, member: User) -> uuid.UUID:
@@ -92,7 +95,7 @@ def _consent(organisation: Organisation, member: User) -> uuid.UUID:
 
     case = Case.objects.get(pk=_case(organisation, member))
     return consent_record(
-        actor=member,
+        membership=acting(member),
         case=case,
         purpose=ConsentPurpose.PROCESSING,
         given_on=datetime.date(2026, 1, 5),
@@ -117,7 +120,7 @@ def _intake_window(organisation: Organisation, member: User) -> uuid.UUID:
 
 def _application(organisation: Organisation, member: User) -> uuid.UUID:
     return application_create(
-        actor=member,
+        membership=acting(member),
         case=open_fictional_case(organisation, member),
         programme=_existing_programme(organisation),
         route="applied",
@@ -128,10 +131,23 @@ def _matching_run(organisation: Organisation, member: User) -> uuid.UUID:
     programme = _existing_programme(organisation)
     window = make_window(programme, member)
     submitted_application(member, open_fictional_case(organisation, member), programme, window)
-    return matching_run_create(actor=member, organisation=organisation, windows=[window]).pk
+    return matching_run_create(
+        membership=acting(member), organisation=organisation, windows=[window]
+    ).pk
+
+
+def _api_token(organisation: Organisation, member: User) -> uuid.UUID:
+    from haven.api.tokens import token_create
+
+    membership = Membership.objects.get(user=member, organisation=organisation)
+    token, _secret = token_create(
+        membership=membership, name="walk", scopes=["cases:read"], lifetime_days=7
+    )
+    return token.pk
 
 
 OBJECT_FACTORIES: dict[str, ObjectFactory] = {
+    "token_id": _api_token,
     "membership_id": _membership,
     "invitation_id": _invitation,
     "session_id": _login_session,
@@ -147,7 +163,10 @@ OBJECT_FACTORIES: dict[str, ObjectFactory] = {
 }
 
 # Values for string parameters, which never name an object of an organisation.
-STRING_VALUES: dict[str, str] = {"section": "defender"}
+STRING_VALUES: dict[str, str] = {
+    "section": "defender",
+    "table": "cases-by-status",
+}
 
 
 @dataclass(frozen=True)

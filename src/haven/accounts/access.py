@@ -11,6 +11,8 @@ one place and a view cannot forget it; a view with no declaration is refused (AZ
   own things (their sessions, the dashboard).
 - ``@requires(Permission.X)``: a signed-in member of the current organisation whose role grants
   ``X`` (checked by ``haven.organisations.policy``). Object-level checks then happen in selectors.
+- ``api_token``: the JSON API, which authenticates each request by its bearer token and ignores
+  the session (``haven.api``); the middleware lets it through for the API to answer 401.
 
 On top of its declaration, a view that reveals an identity, changes a second factor or grants a
 role adds ``@requires_recent_second_factor`` (SESS-04): a stolen unlocked session is then not
@@ -41,6 +43,7 @@ class AccessKind(StrEnum):
     SIGN_IN_STEP = "sign_in_step"
     SIGNED_IN = "signed_in"
     PERMISSION = "permission"
+    API_TOKEN = "api_token"  # noqa: S105 (an access kind, not a secret)
 
 
 @dataclass(frozen=True)
@@ -78,6 +81,11 @@ def requires(permission: Permission) -> Callable[[ViewFunction], ViewFunction]:
         return _declare(view, AccessPolicy(AccessKind.PERMISSION, permission))
 
     return decorator
+
+
+def api_token(view: ViewFunction) -> ViewFunction:
+    """The view authenticates by API token itself; sessions and cookies play no part."""
+    return _declare(view, AccessPolicy(AccessKind.API_TOKEN))
 
 
 def policy_of(view: Callable[..., Any]) -> AccessPolicy | None:

@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from haven.accounts import signin
 from haven.accounts.access import AccessKind, policy_of
 from haven.accounts.models import LoginSession, User
+from haven.accounts.requests import HavenRequest
 from haven.accounts.selectors import membership_current
 from haven.audit.events import EventType
 from haven.audit.services import record_event
@@ -40,9 +41,9 @@ class AccessMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        request.membership = None  # type: ignore[attr-defined]
-        request.organisation = None  # type: ignore[attr-defined]
+    def __call__(self, request: HavenRequest) -> HttpResponse:
+        request.membership = None
+        request.organisation = None
         if request.user.is_authenticated:
             ended_because = self._session_problem(request)
             if ended_because:
@@ -70,16 +71,16 @@ class AccessMiddleware:
             request.session[signin.LAST_SEEN_AT] = now
         return ""
 
-    def _resolve_membership(self, request: HttpRequest) -> None:
+    def _resolve_membership(self, request: HavenRequest) -> None:
         user = request.user
         assert isinstance(user, User)
         membership = membership_current(user, request.session.get(signin.ORGANISATION_ID))
-        request.membership = membership  # type: ignore[attr-defined]
-        request.organisation = membership.organisation if membership else None  # type: ignore[attr-defined]
+        request.membership = membership
+        request.organisation = membership.organisation if membership else None
 
     def process_view(
         self,
-        request: HttpRequest,
+        request: HavenRequest,
         view_func: Callable[..., Any],
         view_args: tuple[Any, ...],
         view_kwargs: dict[str, Any],
@@ -87,7 +88,7 @@ class AccessMiddleware:
         policy = policy_of(view_func)
         if policy is None:
             raise Http404
-        if policy.kind == AccessKind.PUBLIC:
+        if policy.kind in {AccessKind.PUBLIC, AccessKind.API_TOKEN}:
             return None
         user = request.user
         if not user.is_authenticated:
@@ -99,7 +100,7 @@ class AccessMiddleware:
             return redirect(signin.second_factor_entry_url(user))
         if policy.kind == AccessKind.SIGNED_IN:
             return None
-        membership = request.membership  # type: ignore[attr-defined]
+        membership = request.membership
         assert policy.permission is not None
         if may(membership, policy.permission):
             return None

@@ -8,7 +8,9 @@ policy and a selector); each docstring says which one it assumes.
 
 import hashlib
 import secrets
+from collections.abc import Mapping
 from datetime import timedelta
+from typing import Any
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -17,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from haven.accounts.acting import SystemActor, acting_user
 from haven.accounts.models import (
     Invitation,
     LoginSession,
@@ -29,14 +32,16 @@ from haven.accounts.models import (
 )
 from haven.audit.events import EventType
 from haven.audit.services import record_event
+from haven.organisations.errors import ApplicationError
 from haven.organisations.models import Membership, Organisation, Role
+from haven.organisations.policy import Permission, may
 
 ORGANISATION_SLUG_TAKEN = "An organisation with the slug {slug!r} already exists."
 INVITATION_LIFETIME = timedelta(hours=72)
 RECOVERY_CODE_COUNT = 10
 
 
-class MembershipError(ValidationError):
+class MembershipError(ApplicationError):
     """A change to a membership that would leave the organisation in a bad state."""
 
 
@@ -55,15 +60,33 @@ def home_organisation(user: User) -> Organisation | None:
     return membership.organisation if membership else None
 
 
+def account_event_record(
+    event_type: EventType, user: User | None, data: Mapping[str, Any] | None = None
+) -> None:
+    """
+    Record an event about an account, acted by that account (or by no one for an unknown name),
+    filed under its home organisation.
+    """
+    record_event(
+        event_type,
+        actor=user,
+        organisation=home_organisation(user) if user else None,
+        object_type="user",
+        object_id=user.public_id if user else "",
+        data=data,
+    )
+
+
 # Organisations -------------------------------------------------------------------------------
 
 
 @transaction.atomic
-def organisation_create(*, slug: str, name: str, actor: object = None) -> Organisation:
+def organisation_create(*, membership: SystemActor, slug: str, name: str) -> Organisation:
     """
     Create an organisation (a tenant) and return it.
 
-    Permission: callers are operators on the command line or a platform administrator.
+    Permission: only Haven itself (``SYSTEM``: the ``haven orgs create`` command, the demo and
+    test set-up) creates tenants; no member of one can.
     Side effects: one ``org.created`` audit event. Raises ``ValidationError`` for a bad or taken slug.
     """
     if Organisation.objects.filter(slug=slug).exists():
@@ -73,7 +96,7 @@ def organisation_create(*, slug: str, name: str, actor: object = None) -> Organi
     organisation.save()
     record_event(
         EventType.ORGANISATION_CREATED,
-        actor=actor,
+        actor=acting_user(membership),
         organisation=organisation,
         object_type="organisation",
         object_id=organisation.pk,
@@ -91,13 +114,7 @@ def sign_in_failure_record(*, username: str) -> None:
     when the name belongs to one.
     """
     user = User.objects.filter(username=username).first()
-    record_event(
-        EventType.LOGIN_FAILED,
-        actor=user,
-        organisation=home_organisation(user) if user else None,
-        object_type="user",
-        object_id=user.public_id if user else "",
-    )
+    account_event_record(EventType.LOGIN_FAILED, user)
 
 
 @transaction.atomic
@@ -108,52 +125,24 @@ def lockout_passed_by_owner_record(*, user: User, method: str) -> None:
     Side effects: one ``auth.signed_in_during_lockout`` event and a security notice, so the
     owner learns that someone has been guessing their password.
     """
-    record_event(
-        EventType.SIGNED_IN_DURING_LOCKOUT,
-        actor=user,
-        organisation=home_organisation(user),
-        object_type="user",
-        object_id=user.public_id,
-        data={"method": method},
-    )
+    account_event_record(EventType.SIGNED_IN_DURING_LOCKOUT, user, data={"method": method})
     security_notice_create(user=user, kind=SecurityNoticeKind.SIGNED_IN_DURING_LOCKOUT)
 
 
 @transaction.atomic
 def second_factor_failure_record(*, user: User, method: str) -> None:
     """Record a refused second-factor code (AUTH-05)."""
-    record_event(
-        EventType.SECOND_FACTOR_FAILED,
-        actor=user,
-        organisation=home_organisation(user),
-        object_type="user",
-        object_id=user.public_id,
-        data={"method": method},
-    )
+    account_event_record(EventType.SECOND_FACTOR_FAILED, user, {"method": method})
 
 
 def step_up_success_record(*, user: User, method: str) -> None:
     """Record a correct step-up code given to reach a sensitive action (SESS-04)."""
-    record_event(
-        EventType.STEP_UP_SUCCEEDED,
-        actor=user,
-        organisation=home_organisation(user),
-        object_type="user",
-        object_id=user.public_id,
-        data={"method": method},
-    )
+    account_event_record(EventType.STEP_UP_SUCCEEDED, user, {"method": method})
 
 
 def step_up_failure_record(*, user: User, method: str) -> None:
     """Record a refused step-up code (SESS-04); the throttle itself lives on the device."""
-    record_event(
-        EventType.STEP_UP_FAILED,
-        actor=user,
-        organisation=home_organisation(user),
-        object_type="user",
-        object_id=user.public_id,
-        data={"method": method},
-    )
+    account_event_record(EventType.STEP_UP_FAILED, user, {"method": method})
 
 
 @transaction.atomic
@@ -168,14 +157,7 @@ def totp_enrolment_confirm(*, user: User, device: TOTPDevice) -> list[str]:
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     TOTPDevice.objects.filter(user=user, confirmed=False).exclude(pk=device.pk).delete()
-    record_event(
-        EventType.SECOND_FACTOR_ENROLLED,
-        actor=user,
-        organisation=home_organisation(user),
-        object_type="user",
-        object_id=user.public_id,
-        data={"method": "totp"},
-    )
+    account_event_record(EventType.SECOND_FACTOR_ENROLLED, user, {"method": "totp"})
     security_notice_create(user=user, kind=SecurityNoticeKind.SECOND_FACTOR_ENROLLED)
     return _recovery_codes_replace(user=user)
 
@@ -213,14 +195,7 @@ def _recovery_codes_replace(*, user: User) -> list[str]:
     RecoveryCode.objects.bulk_create(
         RecoveryCode(device=device, code_digest=recovery_code_digest(code)) for code in codes
     )
-    record_event(
-        EventType.BACKUP_CODES_REGENERATED,
-        actor=user,
-        organisation=home_organisation(user),
-        object_type="user",
-        object_id=user.public_id,
-        data={"count": len(codes)},
-    )
+    account_event_record(EventType.BACKUP_CODES_REGENERATED, user, {"count": len(codes)})
     return codes
 
 
@@ -288,21 +263,23 @@ def login_session_end(
 
 
 @transaction.atomic
-def login_sessions_end_all(*, actor: User, user: User, organisation: Organisation) -> int:
+def login_sessions_end_all(*, membership: Membership, member: Membership) -> int:
     """
-    End every open session of ``user`` at once ("colleague arrested", SESS-03) and return how many.
+    End every open session of ``member``'s account at once ("colleague arrested", SESS-03) and
+    return how many.
 
-    Permission: the actor may end sessions of this member (``Permission.END_MEMBER_SESSIONS``, with
-    the membership fetched by ``member_get``) or is the user.
+    Permission: ``membership`` may end sessions of this member (``Permission.END_MEMBER_SESSIONS``,
+    or ``MANAGE_MEMBERS`` when deactivating), with ``member`` fetched by ``member_get``.
     Side effects: one ``auth.all_sessions_ended`` event with the count.
     """
+    user = member.user
     ended = LoginSession.objects.filter(user=user, ended_at__isnull=True).update(
         ended_at=timezone.now()
     )
     record_event(
         EventType.ALL_SESSIONS_ENDED,
-        actor=actor,
-        organisation=organisation,
+        actor=membership.user,
+        organisation=membership.organisation_id,
         object_type="user",
         object_id=user.public_id,
         data={"count": ended},
@@ -315,18 +292,23 @@ def login_sessions_end_all(*, actor: User, user: User, organisation: Organisatio
 INVITATION_NOT_USABLE = _("This invitation link is not valid any more. Ask for a new one.")
 USERNAME_TAKEN = _("This username is taken. Choose another.")
 CANNOT_CHANGE_OWN_MEMBERSHIP = _("You cannot change or deactivate your own membership.")
+NOT_A_MEMBER_MANAGER = _("Your role does not manage members.")
 
 
 @transaction.atomic
 def invitation_create(
-    *, actor: User, organisation: Organisation, role: Role | str, username: str = ""
+    *, membership: Membership, role: Role | str, username: str = ""
 ) -> tuple[Invitation, str]:
     """
     Create a one-time invitation and return it with its token, the only time the token exists.
 
-    Permission: the actor may manage members of ``organisation`` (``Permission.MANAGE_MEMBERS``).
-    Side effects: one ``org.invitation_created`` event with the role.
+    The invitation is to the member's own organisation. Permission: ``Permission.MANAGE_MEMBERS``,
+    checked here. Side effects: one ``org.invitation_created`` event with the role. Raises
+    MembershipError for a member whose role does not manage members.
     """
+    if not may(membership, Permission.MANAGE_MEMBERS):
+        raise MembershipError(NOT_A_MEMBER_MANAGER)
+    organisation = membership.organisation
     role = Role(role)
     token = invitation_code_new()
     invitation = Invitation.objects.create(
@@ -334,12 +316,12 @@ def invitation_create(
         role=role,
         username=username.strip(),
         token_digest=_digest(invitation_code_normalise(token)),
-        created_by=actor,
+        created_by=membership.user,
         expires_at=timezone.now() + INVITATION_LIFETIME,
     )
     record_event(
         EventType.INVITATION_CREATED,
-        actor=actor,
+        actor=membership.user,
         organisation=organisation,
         object_type="invitation",
         object_id=invitation.pk,
@@ -418,7 +400,7 @@ def invitation_accept(*, token: str, username: str, password: str) -> User:
 
 
 @transaction.atomic
-def invitation_revoke(*, actor: User, invitation: Invitation) -> None:
+def invitation_revoke(*, membership: Membership, invitation: Invitation) -> None:
     """
     Make an open invitation unusable.
 
@@ -431,89 +413,89 @@ def invitation_revoke(*, actor: User, invitation: Invitation) -> None:
     invitation.save(update_fields=["revoked_at"])
     record_event(
         EventType.INVITATION_REVOKED,
-        actor=actor,
+        actor=membership.user,
         organisation=invitation.organisation_id,
         object_type="invitation",
         object_id=invitation.pk,
     )
 
 
-def _refuse_own(actor: User, membership: Membership) -> None:
-    if membership.user_id == actor.pk:
+def _refuse_own(membership: Membership, member: Membership) -> None:
+    if member.user_id == membership.user_id:
         raise MembershipError(CANNOT_CHANGE_OWN_MEMBERSHIP)
 
 
-@transaction.atomic
-def membership_change_role(*, actor: User, membership: Membership, role: Role | str) -> Membership:
-    """
-    Give a member another role; it takes effect on their next request.
+def _record_member_event(event_type: EventType, membership: Membership, member: Membership) -> None:
+    record_event(
+        event_type,
+        actor=membership.user,
+        organisation=member.organisation_id,
+        object_type="membership",
+        object_id=member.pk,
+    )
 
-    Permission: ``Permission.MANAGE_MEMBERS``, membership fetched by ``member_get``.
-    Side effects: one ``org.member_role_changed`` event with both roles. Raises
-    ``MembershipError`` for the actor's own membership.
+
+@transaction.atomic
+def membership_change_role(
+    *, membership: Membership, member: Membership, role: Role | str
+) -> Membership:
     """
-    _refuse_own(actor, membership)
+    Give ``member`` another role; it takes effect on their next request.
+
+    Permission: ``Permission.MANAGE_MEMBERS``, ``member`` fetched by ``member_get``.
+    Side effects: one ``org.member_role_changed`` event with both roles. Raises
+    ``MembershipError`` for the acting member's own membership.
+    """
+    _refuse_own(membership, member)
     role = Role(role)
-    previous = membership.role
+    previous = member.role
     if previous == role:
-        return membership
-    membership.role = role
-    membership.save(update_fields=["role"])
+        return member
+    member.role = role
+    member.save(update_fields=["role"])
     record_event(
         EventType.MEMBER_ROLE_CHANGED,
-        actor=actor,
-        organisation=membership.organisation_id,
+        actor=membership.user,
+        organisation=member.organisation_id,
         object_type="membership",
-        object_id=membership.pk,
+        object_id=member.pk,
         data={"from": previous, "to": role.value},
     )
-    return membership
+    return member
 
 
 @transaction.atomic
-def membership_deactivate(*, actor: User, membership: Membership) -> Membership:
+def membership_deactivate(*, membership: Membership, member: Membership) -> Membership:
     """
     Withdraw a member's access and end all their sessions at once.
 
-    Permission: ``Permission.MANAGE_MEMBERS``, membership fetched by ``member_get``.
+    Permission: ``Permission.MANAGE_MEMBERS``, ``member`` fetched by ``member_get``.
     Side effects: ``org.member_deactivated`` and ``auth.all_sessions_ended`` events. Raises
-    ``MembershipError`` for the actor's own membership.
+    ``MembershipError`` for the acting member's own membership.
     """
-    _refuse_own(actor, membership)
-    if membership.is_active:
-        membership.is_active = False
-        membership.save(update_fields=["is_active"])
-        record_event(
-            EventType.MEMBER_DEACTIVATED,
-            actor=actor,
-            organisation=membership.organisation_id,
-            object_type="membership",
-            object_id=membership.pk,
-        )
-    login_sessions_end_all(actor=actor, user=membership.user, organisation=membership.organisation)
-    return membership
+    _refuse_own(membership, member)
+    if member.is_active:
+        member.is_active = False
+        member.save(update_fields=["is_active"])
+        _record_member_event(EventType.MEMBER_DEACTIVATED, membership, member)
+    login_sessions_end_all(membership=membership, member=member)
+    return member
 
 
 @transaction.atomic
-def membership_reactivate(*, actor: User, membership: Membership) -> Membership:
+def membership_reactivate(*, membership: Membership, member: Membership) -> Membership:
     """
     Give a deactivated member their access back (with their existing second factor).
 
-    Permission: ``Permission.MANAGE_MEMBERS``, membership fetched by ``member_get``.
+    Permission: ``Permission.MANAGE_MEMBERS``, ``member`` fetched by ``member_get``.
     Side effects: one ``org.member_reactivated`` event.
     """
-    _refuse_own(actor, membership)
-    if not membership.is_active:
-        membership.is_active = True
-        membership.save(update_fields=["is_active"])
-        record_event(
-            EventType.MEMBER_REACTIVATED,
-            actor=actor,
-            organisation=membership.organisation_id,
-            object_type="membership",
-            object_id=membership.pk,
-        )
-    return membership
+    _refuse_own(membership, member)
+    if not member.is_active:
+        member.is_active = True
+        member.save(update_fields=["is_active"])
+        _record_member_event(EventType.MEMBER_REACTIVATED, membership, member)
+    return member
 
 
 # In-app security notices (AUTH-10) -------------------------------------------------------------
@@ -554,11 +536,5 @@ def password_change(*, user: User, new_password: str) -> None:
     validate_password(new_password, user)
     user.set_password(new_password)
     user.save(update_fields=["password"])
-    record_event(
-        EventType.PASSWORD_CHANGED,
-        actor=user,
-        organisation=home_organisation(user),
-        object_type="user",
-        object_id=user.public_id,
-    )
+    account_event_record(EventType.PASSWORD_CHANGED, user)
     security_notice_create(user=user, kind=SecurityNoticeKind.PASSWORD_CHANGED)

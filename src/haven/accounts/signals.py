@@ -8,9 +8,8 @@ from django.dispatch import receiver
 
 from haven.accounts.lockout import lockout_recorded
 from haven.accounts.models import SecurityNoticeKind, User
-from haven.accounts.services import home_organisation, security_notice_create
+from haven.accounts.services import account_event_record, security_notice_create
 from haven.audit.events import EventType
-from haven.audit.services import record_event
 
 
 @receiver(user_locked_out)
@@ -23,12 +22,6 @@ def record_lockout(
         if not lockout_recorded(username):
             return
         user = User.objects.filter(username=username).first()
-        record_event(
-            EventType.ACCOUNT_LOCKED,
-            actor=user,
-            organisation=home_organisation(user) if user else None,
-            object_type="user",
-            object_id=user.public_id if user else "",
-        )
+        account_event_record(EventType.ACCOUNT_LOCKED, user)
         if user is not None:
             security_notice_create(user=user, kind=SecurityNoticeKind.ACCOUNT_LOCKED)

@@ -6,6 +6,7 @@ Each view declares its access policy (``haven.accounts.access``); ``AccessMiddle
 
 import uuid
 from dataclasses import dataclass
+from typing import cast
 
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
@@ -41,6 +42,7 @@ from haven.accounts.forms import (
 )
 from haven.accounts.lockout import is_locked_out
 from haven.accounts.models import RecoveryCodeDevice, User
+from haven.accounts.requests import HavenRequest, acting_member
 from haven.organisations.models import Membership
 from haven.organisations.policy import Permission
 
@@ -55,9 +57,7 @@ def _user(request: HttpRequest) -> User:
 
 
 def _member(request: HttpRequest) -> Membership:
-    membership = request.membership  # type: ignore[attr-defined]
-    assert isinstance(membership, Membership)
-    return membership
+    return acting_member(cast(HavenRequest, request))
 
 
 # Signing in ----------------------------------------------------------------------------------
@@ -400,10 +400,7 @@ def invitation_create(request: HttpRequest) -> HttpResponse:
             status=400,
         )
     invitation, token = services.invitation_create(
-        actor=_user(request),
-        organisation=member.organisation,
-        role=form.cleaned_data["role"],
-        username=form.cleaned_data["username"],
+        membership=member, role=form.cleaned_data["role"], username=form.cleaned_data["username"]
     )
     link = request.build_absolute_uri(reverse("accounts:invitation_accept")) + "#" + token
     return render(
@@ -417,7 +414,7 @@ def invitation_create(request: HttpRequest) -> HttpResponse:
 @require_POST
 def invitation_revoke(request: HttpRequest, invitation_id: uuid.UUID) -> HttpResponse:
     invitation = selectors.invitation_get(_member(request), invitation_id)
-    services.invitation_revoke(actor=_user(request), invitation=invitation)
+    services.invitation_revoke(membership=_member(request), invitation=invitation)
     messages.success(request, _("The invitation was revoked."))
     return redirect("members:list")
 
@@ -437,8 +434,8 @@ def member_detail(request: HttpRequest, membership_id: uuid.UUID) -> HttpRespons
 
 
 def _member_change(request: HttpRequest, membership_id: uuid.UUID, change: str) -> HttpResponse:
-    actor = _user(request)
-    target = selectors.member_get(_member(request), membership_id, Permission.MANAGE_MEMBERS)
+    member = _member(request)
+    target = selectors.member_get(member, membership_id, Permission.MANAGE_MEMBERS)
     try:
         if change == "role":
             form = RoleForm(request.POST)
@@ -446,14 +443,14 @@ def _member_change(request: HttpRequest, membership_id: uuid.UUID, change: str) 
                 messages.error(request, _("Choose one of the listed roles."))
                 return redirect("members:detail", membership_id=target.pk)
             services.membership_change_role(
-                actor=actor, membership=target, role=form.cleaned_data["role"]
+                membership=member, member=target, role=form.cleaned_data["role"]
             )
         elif change == "deactivate":
-            services.membership_deactivate(actor=actor, membership=target)
+            services.membership_deactivate(membership=member, member=target)
         else:
-            services.membership_reactivate(actor=actor, membership=target)
+            services.membership_reactivate(membership=member, member=target)
     except services.MembershipError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, str(error))
     else:
         messages.success(request, _("Saved."))
     return redirect("members:detail", membership_id=target.pk)
@@ -485,8 +482,6 @@ def member_end_sessions(request: HttpRequest, membership_id: uuid.UUID) -> HttpR
     """End every session of a member at once ("colleague arrested", SESS-03)."""
     member = _member(request)
     target = selectors.member_get(member, membership_id, Permission.END_MEMBER_SESSIONS)
-    ended = services.login_sessions_end_all(
-        actor=_user(request), user=target.user, organisation=member.organisation
-    )
+    ended = services.login_sessions_end_all(membership=member, member=target)
     messages.success(request, _("%(count)d session(s) ended.") % {"count": ended})
     return redirect("members:detail", membership_id=target.pk)

@@ -95,3 +95,8 @@ class EventType(StrEnum):
     PERSECUTOR_REACH_UPDATED = "programme.persecutor_reach_updated"
     HOST_PARTNER_ASSIGNED = "programme.host_partner_assigned"
     APPLICATION_ELIGIBILITY_CHECKED = "programme.application_eligibility_checked"
+
+    # The JSON API
+    API_TOKEN_CREATED = "api.token_created"
+    API_TOKEN_REVOKED = "api.token_revoked"
+    API_CALLED = "api.called"

@@ -34,7 +34,6 @@ from haven.cases.models import (
     Threat,
 )
 from haven.organisations.models import Membership, Organisation, Role
-from haven.vault.keyring import current_keyring
 
 CASE_KEYS = "data_key__organisation_key"
 CLOSED_STATUSES = (CaseStatus.CLOSED, CaseStatus.ERASED, CaseStatus.NOT_ELIGIBLE)
@@ -173,13 +172,6 @@ def case_principal_defender(case: Case) -> Defender | None:
     )
 
 
-def prefetch_case_keys(cases: list[Case]) -> None:
-    """Open the data keys of ``cases`` in one query, for pages that decrypt something per case."""
-    ring = current_keyring()
-    if ring is not None:
-        ring.prefetch(case.vault_key_ref() for case in cases)
-
-
 def notes_for_case(membership: Membership | None, *, case: Case) -> QuerySet[Note]:
     """Return the notes of a case (``case`` comes from ``case_get``, which checked access)."""
     return Note.objects.filter(case=case, organisation_id=case.organisation_id).order_by(
@@ -281,11 +273,6 @@ def case_records(membership: Membership | None, *, case: Case) -> CaseRecords:
     )
 
 
-def case_timeline(membership: Membership | None, *, case: Case) -> list[TimelineEntry]:
-    """Return threats, assessments, status changes, notes, consents and files, newest first."""
-    return case_records(membership, case=case).timeline()
-
-
 def case_assessments(membership: Membership | None, *, case: Case) -> list[Assessment]:
     return list(Assessment.objects.filter(case=case).order_by("-recorded_at"))
 
@@ -320,15 +307,6 @@ def consent_get(membership: Membership | None, *, consent_id: uuid.UUID) -> Cons
     """Return one consent record of a case the member may see, or 404."""
     consent: Consent = _record_get(membership, Consent, consent_id)
     return consent
-
-
-def active_consent_purposes(case: Case) -> set[str]:
-    """Return the purposes the defender has consented to and not withdrawn."""
-    return {
-        consent.details.get("purpose")
-        for consent in Consent.objects.filter(case=case, withdrawn_at__isnull=True)
-        if consent.details
-    }
 
 
 def case_assignable_members(case: Case) -> QuerySet[Membership]:

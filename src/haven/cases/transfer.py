@@ -21,11 +21,13 @@ from typing import Any
 from django.db import connection, transaction
 from django.db.models import Prefetch
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from jsonschema import Draft202012Validator, FormatChecker
 from referencing import Registry, Resource
 
+from haven.accounts.acting import Acting, record_action
 from haven.audit.events import EventType
-from haven.audit.services import record_event
+from haven.cases.errors import CaseError
 from haven.cases.facts_mapping import build_facts
 from haven.cases.models import (
     Case,
@@ -120,13 +122,13 @@ IMPORT_BATCH_SIZE = 10
 # never hold the database for longer than this at a time.
 BATCH_SECONDS = 0.5
 SQLITE_GAP_SECONDS = 0.12
-ANOTHER_IMPORT_UNFINISHED = (
-    "another import into this organisation (id {run}) is unfinished: run it again with the same "
-    "file to complete it before importing a different one"
+ANOTHER_IMPORT_UNFINISHED = _(
+    "Another import into this organisation (id %(run)s) is unfinished: run it again with the same "
+    "file to complete it before importing a different one."
 )
 
 
-class ImportConflictError(Exception):
+class ImportConflictError(CaseError):
     """A different file's import into the same organisation is still unfinished."""
 
 
@@ -137,7 +139,7 @@ def document_digest(document: Any) -> str:
 
 
 def _import_item(
-    *, organisation: Organisation, item: Mapping[str, Any], actor: Any, run: ImportRun
+    *, membership: Acting, organisation: Organisation, item: Mapping[str, Any], run: ImportRun
 ) -> bool:
     """Create or update one case of the file; return True when it was created."""
     identity = item["identity"]
@@ -148,8 +150,8 @@ def _import_item(
     )
     if existing is None:
         case = case_open(
+            membership=membership,
             organisation=organisation,
-            actor=actor,
             identity=identity,
             facts=item["facts"],
             external_reference=item.get("external_reference"),
@@ -159,18 +161,20 @@ def _import_item(
         known_notes: set[str] = set()
         created = True
     else:
-        case = case_replace_facts(case=existing, actor=actor, facts=item["facts"])
+        case = case_replace_facts(membership=membership, case=existing, facts=item["facts"])
         if item.get("external_reference") is not None:
-            case_update(case=case, actor=actor, external_reference=item["external_reference"])
+            case_update(
+                membership=membership, case=case, external_reference=item["external_reference"]
+            )
         defender = case_principal_defender(case)
         if defender is not None:
             full_identity = {name: identity.get(name) for name in IDENTITY_FIELDS}
-            defender_update(defender=defender, actor=actor, identity=full_identity)
+            defender_update(membership=membership, defender=defender, identity=full_identity)
         known_notes = {note.body for note in Note.objects.filter(case=case)}
         created = False
     for body in item.get("notes", []):
         if body not in known_notes:
-            note_add(case=case, author=actor, body=body)
+            note_add(membership=membership, case=case, body=body)
             known_notes.add(body)
     return created
 
@@ -185,7 +189,7 @@ def _open_run(organisation: Organisation, document: Any) -> ImportRun:
         for run in unfinished:
             if run.digest == digest:
                 return run
-            raise ImportConflictError(ANOTHER_IMPORT_UNFINISHED.format(run=run.pk))
+            raise ImportConflictError(ANOTHER_IMPORT_UNFINISHED, run=run.pk)
         return ImportRun.objects.create(
             organisation=organisation, digest=digest, total=len(document["cases"])
         )
@@ -193,9 +197,9 @@ def _open_run(organisation: Organisation, document: Any) -> ImportRun:
 
 def cases_import(
     *,
+    membership: Acting,
     organisation: Organisation,
     document: Any,
-    actor: Any = None,
     batch_size: int = IMPORT_BATCH_SIZE,
     batch_seconds: float | None = BATCH_SECONDS,
     max_batches: int | None = None,
@@ -231,7 +235,9 @@ def cases_import(
             started = time.monotonic()
             stop = min(run.next_index + batch_size, len(items))
             for index in range(run.next_index, stop):
-                if _import_item(organisation=organisation, item=items[index], actor=actor, run=run):
+                if _import_item(
+                    membership=membership, organisation=organisation, item=items[index], run=run
+                ):
                     run.created += 1
                 else:
                     run.updated += 1
@@ -250,13 +256,11 @@ def cases_import(
             Case.objects.filter(import_run=run, staged=True).update(staged=False)
             run.finished_at = timezone.now()
             run.save(update_fields=["finished_at"])
-            record_event(
+            record_action(
                 EventType.CASES_IMPORTED,
-                actor=actor,
-                organisation=organisation,
-                object_type="import_run",
-                object_id=run.pk,
-                data={"created": run.created, "updated": run.updated},
+                membership,
+                run,
+                {"created": run.created, "updated": run.updated},
             )
     return ImportReport(run.created, run.updated, run_id=str(run.pk), finished=True)
 
@@ -322,28 +326,20 @@ def export_document(*, organisation: Organisation) -> dict[str, Any]:
 
 @transaction.atomic
 def cases_export(
-    *, organisation: Organisation, actor: Any, seal: Callable[[bytes], bytes]
+    *, membership: Acting, organisation: Organisation, seal: Callable[[bytes], bytes]
 ) -> bytes:
     """
     Return every live case of ``organisation`` as an encrypted artifact made by ``seal``.
 
-    The caller has checked that ``actor`` may export. Side effect: one ``vault.cases_exported``
+    The caller has checked that ``membership`` may export (the ``haven cases export`` command
+    acts as ``SYSTEM``). Side effect: one ``vault.cases_exported``
     event with the case count, the artifact's size and its SHA-256.
     """
     document = export_document(organisation=organisation)
     artifact = seal(json.dumps(document, ensure_ascii=False, indent=1).encode())
-    record_event(
-        EventType.CASES_EXPORTED,
-        actor=actor,
-        organisation=organisation,
-        object_type="organisation",
-        object_id=organisation.pk,
-        data={
-            "cases": len(document["cases"]),
-            "bytes": len(artifact),
-            "sha256": hashlib.sha256(artifact).hexdigest(),
-        },
-    )
+    sha256 = hashlib.sha256(artifact).hexdigest()
+    data = {"cases": len(document["cases"]), "bytes": len(artifact), "sha256": sha256}
+    record_action(EventType.CASES_EXPORTED, membership, organisation, data)
     return artifact
 
 

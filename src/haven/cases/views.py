@@ -8,12 +8,12 @@ never go into a URL: search and reveal are POSTs whose answers are rendered, not
 """
 
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -21,9 +21,12 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from haven.accounts.access import requires, requires_recent_second_factor
+from haven.accounts.requests import HavenRequest
+from haven.accounts.requests import acting_member as _member
 from haven.cases import forms, selectors, services
+from haven.cases.errors import CaseError
 from haven.cases.models import Case, CaseStatus
-from haven.cases.services import CaseError, DuplicateSubmissionError
+from haven.cases.services import DuplicateSubmissionError
 from haven.domain.lifecycle import CASE_MACHINE, REQUIREMENT_DESCRIPTIONS, Requirement
 from haven.domain.lifecycle import CaseStatus as Lifecycle
 from haven.domain.protection import ELEMENT_QUESTIONS
@@ -33,17 +36,11 @@ from haven.uploads import DEFAULT_MAX_BYTES, RejectionCode, UploadRejected, down
 from haven.vault.errors import SearchRateLimitedError
 
 
-def _member(request: HttpRequest) -> Membership:
-    membership = request.membership  # type: ignore[attr-defined]
-    assert isinstance(membership, Membership)
-    return membership
-
-
 def _case_url(case_id: Any) -> str:
     return reverse("cases:detail", kwargs={"case_id": case_id})
 
 
-def _refused(request: HttpRequest, error: Exception) -> None:
+def _refused(request: HavenRequest, error: Exception) -> None:
     messages.error(request, str(error))
 
 
@@ -51,7 +48,7 @@ def _refused(request: HttpRequest, error: Exception) -> None:
 
 
 @requires(Permission.CASE_VIEW)
-def case_list(request: HttpRequest) -> HttpResponse:
+def case_list(request: HavenRequest) -> HttpResponse:
     """
     Cases the member may see, filtered on plain columns (GET); exact search by a defender's
     name, phone, e-mail or document goes through blind indexes and is a POST (WEB-05).
@@ -64,7 +61,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and search.is_valid():
         try:
             defenders = services.defender_search(
-                user=request.user,
+                membership=membership,
                 organisation=membership.organisation,
                 field=search.cleaned_data["field"],
                 value=search.cleaned_data["value"],
@@ -104,28 +101,23 @@ def case_list(request: HttpRequest) -> HttpResponse:
 
 @requires(Permission.CASE_OPEN)
 @sensitive_post_parameters()
-def intake(request: HttpRequest) -> HttpResponse:
+def intake(request: HavenRequest) -> HttpResponse:
     """The staff intake form: a new defender and their case, assigned to whoever takes it in."""
     membership = _member(request)
     form = forms.IntakeForm(request.POST or None, initial={"submission_token": uuid.uuid4()})
     if request.method == "POST" and form.is_valid():
         consent = form.cleaned_data["consent_to_processing"]
         try:
-            with transaction.atomic():
-                receipt = services.form_receipt_claim(token=form.cleaned_data["submission_token"])
-                case = services.case_intake(
-                    membership=membership,
-                    identity=form.identity(),
-                    facts=form.facts(),
-                    urgency=form.cleaned_data["urgency"],
-                    consent_scope=(
-                        form.cleaned_data["consent_scope"] or _("processing for protection")
-                    )
-                    if consent
-                    else None,
-                )
-                receipt.case = case
-                receipt.save(update_fields=["case"])
+            case = services.case_intake(
+                membership=membership,
+                identity=form.identity(),
+                facts=form.facts(),
+                urgency=form.cleaned_data["urgency"],
+                consent_scope=(form.cleaned_data["consent_scope"] or _("processing for protection"))
+                if consent
+                else None,
+                submission_token=form.cleaned_data["submission_token"],
+            )
         except DuplicateSubmissionError as duplicate:
             messages.warning(request, str(duplicate))
             if (
@@ -146,7 +138,7 @@ def intake(request: HttpRequest) -> HttpResponse:
 
 @requires(Permission.CASE_BREAK_GLASS)
 @sensitive_post_parameters()
-def break_glass(request: HttpRequest) -> HttpResponse:
+def break_glass(request: HavenRequest) -> HttpResponse:
     """Emergency access to a case one is not assigned to: code, reason, audit, coordinators told."""
     form = forms.BreakGlassForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -170,7 +162,7 @@ def break_glass(request: HttpRequest) -> HttpResponse:
 
 @requires(Permission.CASE_VIEW)
 @require_POST
-def notifications_read(request: HttpRequest) -> HttpResponse:
+def notifications_read(request: HavenRequest) -> HttpResponse:
     services.notifications_mark_read(membership=_member(request))
     return redirect("web:dashboard")
 
@@ -194,7 +186,7 @@ def _requirements_to_confirm(
 
 
 @requires(Permission.CASE_VIEW)
-def case_detail(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+def case_detail(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
     """The case page: status and moves, facts by section, records, assessments and the timeline."""
     membership = _member(request)
     case = selectors.case_get(membership, case_id)
@@ -237,7 +229,7 @@ def case_detail(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 @requires(Permission.CASE_REVEAL_IDENTITY)
 @requires_recent_second_factor
 @sensitive_post_parameters()
-def identity_reveal(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+def identity_reveal(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
     """
     Show the defender's identity after a reason is given (AZ-04, AUD-01). The identity is in this
     POST's response only: nothing stays revealed and no URL carries it.
@@ -258,14 +250,14 @@ def identity_reveal(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 
 @requires(Permission.CASE_EDIT)
 @require_POST
-def case_settings(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+def case_settings(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
     membership = _member(request)
     case = selectors.case_get(membership, case_id)
     form = forms.CaseSettingsForm(request.POST)
     if form.is_valid():
         try:
             services.case_settings_update(
-                actor=membership.user,
+                membership=membership,
                 case=case,
                 urgency=form.cleaned_data["urgency"],
                 next_due_on=form.cleaned_data["next_due_on"],
@@ -280,7 +272,7 @@ def case_settings(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 
 @requires(Permission.CASE_EDIT)
 @require_POST
-def case_transition(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+def case_transition(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
     """Move the case through the lifecycle; the machine's reasons are shown when it refuses."""
     membership = _member(request)
     case = selectors.case_get(membership, case_id)
@@ -305,7 +297,7 @@ def case_transition(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     return redirect(_case_url(case.pk))
 
 
-def _chosen_member(request: HttpRequest, case: Case) -> Membership | None:
+def _chosen_member(request: HavenRequest, case: Case) -> Membership | None:
     """The member of the case's organisation named by the assignment form, if any."""
     form = forms.AssignForm(request.POST)
     if not form.is_valid():
@@ -318,7 +310,7 @@ def _chosen_member(request: HttpRequest, case: Case) -> Membership | None:
 
 @requires(Permission.CASE_ASSIGN)
 @require_POST
-def case_assign(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+def case_assign(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
     membership = _member(request)
     case = selectors.case_get(membership, case_id)
     target = _chosen_member(request, case)
@@ -326,7 +318,7 @@ def case_assign(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
         messages.error(request, _("Choose a member of this organisation. Nothing was changed."))
     else:
         try:
-            services.case_assign(actor=membership.user, case=case, membership=target)
+            services.case_assign(membership=membership, case=case, assignee=target)
             messages.success(request, _("%(name)s is assigned.") % {"name": target.user.username})
         except CaseError as error:
             _refused(request, error)
@@ -335,14 +327,14 @@ def case_assign(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 
 @requires(Permission.CASE_ASSIGN)
 @require_POST
-def case_unassign(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+def case_unassign(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
     membership = _member(request)
     case = selectors.case_get(membership, case_id)
     target = _chosen_member(request, case)
     if target is None:
         messages.error(request, _("Choose a member of this organisation. Nothing was changed."))
     else:
-        services.case_unassign(actor=membership.user, case=case, membership=target)
+        services.case_unassign(membership=membership, case=case, assignee=target)
         messages.success(
             request, _("%(name)s is no longer assigned.") % {"name": target.user.username}
         )
@@ -353,7 +345,7 @@ def case_unassign(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 
 
 def _record_view(
-    request: HttpRequest, case_id: uuid.UUID, *, form_class: Any, title: str, save: Any
+    request: HavenRequest, case_id: uuid.UUID, *, form_class: Any, title: str, save: Any
 ) -> HttpResponse:
     membership = _member(request)
     case = selectors.case_get(membership, case_id)
@@ -361,9 +353,7 @@ def _record_view(
     if request.method == "POST" and form.is_valid():
         token = form.cleaned_data.pop("submission_token")
         try:
-            with transaction.atomic():
-                services.form_receipt_claim(token=token, case=case)
-                save(membership, case, form)
+            save(membership, case, form, token)
         except DuplicateSubmissionError as duplicate:
             messages.warning(request, str(duplicate))
             return redirect(_case_url(case.pk))
@@ -376,17 +366,18 @@ def _record_view(
 
 
 @requires(Permission.CASE_EDIT)
-def threat_add(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+def threat_add(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
     """Log a threat or incident: the case-facts fields and an encrypted narrative."""
 
-    def save(membership: Membership, case: Case, form: Any) -> None:
+    def save(membership: Membership, case: Case, form: Any, token: uuid.UUID) -> None:
         data = dict(form.cleaned_data)
         narrative = data.pop("narrative", "")
         services.threat_record(
-            actor=membership.user,
+            membership=membership,
             case=case,
             details=forms.object_from_cleaned(data),
             narrative=narrative,
+            submission_token=token,
         )
 
     return _record_view(
@@ -398,38 +389,36 @@ def threat_add(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     )
 
 
+def _saves_details(service: Callable[..., object]) -> Callable[..., None]:
+    """The save step of a record whose form holds case-facts fields only."""
+
+    def save(membership: Membership, case: Case, form: Any, token: uuid.UUID) -> None:
+        details = forms.object_from_cleaned(form.cleaned_data)
+        service(membership=membership, case=case, details=details, submission_token=token)
+
+    return save
+
+
 @requires(Permission.CASE_EDIT)
-def prosecution_add(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    def save(membership: Membership, case: Case, form: Any) -> None:
-        services.prosecution_record(
-            actor=membership.user, case=case, details=forms.object_from_cleaned(form.cleaned_data)
+def prosecution_add(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
+    save = _saves_details(services.prosecution_record)
+    title = _("Record a prosecution")
+    return _record_view(request, case_id, form_class=forms.ProsecutionForm, title=title, save=save)
+
+
+@requires(Permission.CASE_EDIT)
+def dependant_add(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
+    save = _saves_details(services.dependant_record)
+    title = _("Record a dependant")
+    return _record_view(request, case_id, form_class=forms.DependantForm, title=title, save=save)
+
+
+@requires(Permission.CASE_EDIT)
+def consent_add(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
+    def save(membership: Membership, case: Case, form: Any, token: uuid.UUID) -> None:
+        services.consent_record(
+            membership=membership, case=case, submission_token=token, **form.cleaned_data
         )
-
-    return _record_view(
-        request,
-        case_id,
-        form_class=forms.ProsecutionForm,
-        title=_("Record a prosecution"),
-        save=save,
-    )
-
-
-@requires(Permission.CASE_EDIT)
-def dependant_add(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    def save(membership: Membership, case: Case, form: Any) -> None:
-        services.dependant_record(
-            actor=membership.user, case=case, details=forms.object_from_cleaned(form.cleaned_data)
-        )
-
-    return _record_view(
-        request, case_id, form_class=forms.DependantForm, title=_("Record a dependant"), save=save
-    )
-
-
-@requires(Permission.CASE_EDIT)
-def consent_add(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    def save(membership: Membership, case: Case, form: Any) -> None:
-        services.consent_record(actor=membership.user, case=case, **form.cleaned_data)
 
     return _record_view(
         request, case_id, form_class=forms.ConsentForm, title=_("Record consent"), save=save
@@ -438,11 +427,11 @@ def consent_add(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 
 @requires(Permission.CASE_EDIT)
 @require_POST
-def consent_withdraw(request: HttpRequest, consent_id: uuid.UUID) -> HttpResponse:
+def consent_withdraw(request: HavenRequest, consent_id: uuid.UUID) -> HttpResponse:
     membership = _member(request)
     consent = selectors.consent_get(membership, consent_id=consent_id)
     try:
-        services.consent_withdraw(actor=membership.user, consent=consent)
+        services.consent_withdraw(membership=membership, consent=consent)
         messages.success(request, _("Consent marked as withdrawn."))
     except CaseError as error:
         _refused(request, error)
@@ -451,7 +440,7 @@ def consent_withdraw(request: HttpRequest, consent_id: uuid.UUID) -> HttpRespons
 
 @requires(Permission.CASE_EDIT)
 @require_POST
-def note_add(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+def note_add(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
     membership = _member(request)
     case = selectors.case_get(membership, case_id)
     form = forms.NoteForm(request.POST)
@@ -461,9 +450,12 @@ def note_add(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
         )
         return redirect(_case_url(case.pk))
     try:
-        with transaction.atomic():
-            services.form_receipt_claim(token=form.cleaned_data["submission_token"], case=case)
-            services.note_add(case=case, author=membership.user, body=form.cleaned_data["body"])
+        services.note_add(
+            membership=membership,
+            case=case,
+            body=form.cleaned_data["body"],
+            submission_token=form.cleaned_data["submission_token"],
+        )
         messages.success(request, _("Note added."))
     except CaseError as error:
         _refused(request, error)
@@ -471,7 +463,7 @@ def note_add(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 
 
 @requires(Permission.CASE_EDIT)
-def facts_section(request: HttpRequest, case_id: uuid.UUID, section: str) -> HttpResponse:
+def facts_section(request: HavenRequest, case_id: uuid.UUID, section: str) -> HttpResponse:
     """Edit one section of the case's own facts; the whole document is checked before saving."""
     if section not in forms.FACTS_SECTIONS:
         raise Http404
@@ -493,7 +485,7 @@ def facts_section(request: HttpRequest, case_id: uuid.UUID, section: str) -> Htt
         )
         try:
             services.facts_section_update(
-                actor=membership.user, case=case, section=section, values=values
+                membership=membership, case=case, section=section, values=values
             )
         except CaseError as error:
             _refused(request, error)
@@ -511,7 +503,7 @@ def facts_section(request: HttpRequest, case_id: uuid.UUID, section: str) -> Htt
 
 
 @requires(Permission.CASE_EDIT)
-def assessment_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+def assessment_new(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
     """Run the engines on the case's records and record the result with the staff's decision."""
     membership = _member(request)
     case = selectors.case_get(membership, case_id)
@@ -521,15 +513,14 @@ def assessment_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            with transaction.atomic():
-                services.form_receipt_claim(token=form.cleaned_data["submission_token"], case=case)
-                assessment = services.assessment_run(
-                    membership=membership,
-                    case=case,
-                    staff_risk_level=form.cleaned_data["staff_risk_level"],
-                    defender_risk_level=form.cleaned_data["defender_risk_level"] or None,
-                    staff_decision=form.cleaned_data["staff_decision"],
-                )
+            assessment = services.assessment_run(
+                membership=membership,
+                case=case,
+                staff_risk_level=form.cleaned_data["staff_risk_level"],
+                defender_risk_level=form.cleaned_data["defender_risk_level"] or None,
+                staff_decision=form.cleaned_data["staff_decision"],
+                submission_token=form.cleaned_data["submission_token"],
+            )
         except DuplicateSubmissionError as duplicate:
             messages.warning(request, str(duplicate))
             return redirect(_case_url(case.pk))
@@ -544,7 +535,7 @@ _ELEMENT_ORDER = {name: index for index, name in enumerate(ELEMENT_QUESTIONS)}
 
 
 @requires(Permission.CASE_VIEW)
-def assessment_detail(request: HttpRequest, assessment_id: uuid.UUID) -> HttpResponse:
+def assessment_detail(request: HavenRequest, assessment_id: uuid.UUID) -> HttpResponse:
     """Risk and its drivers, the two-regime map, ranked pathways, tension, protection findings."""
     membership = _member(request)
     assessment = selectors.assessment_get(membership, assessment_id=assessment_id)
@@ -569,7 +560,7 @@ def assessment_detail(request: HttpRequest, assessment_id: uuid.UUID) -> HttpRes
 
 @requires(Permission.CASE_EDIT)
 @require_POST
-def attachment_add(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+def attachment_add(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
     """Upload evidence: checked by content, cleaned, encrypted; refusals say why."""
     membership = _member(request)
     case = selectors.case_get(membership, case_id)
@@ -583,7 +574,7 @@ def attachment_add(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
         return redirect(_case_url(case.pk))
     try:
         services.attachment_add(
-            actor=membership.user, case=case, name=upload.name, data=upload.read()
+            membership=membership, case=case, name=upload.name, data=upload.read()
         )
         messages.success(request, _("File cleaned, encrypted and added."))
     except (UploadRejected, CaseError) as error:
@@ -592,11 +583,11 @@ def attachment_add(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 
 
 @requires(Permission.CASE_VIEW)
-def attachment_download(request: HttpRequest, attachment_id: uuid.UUID) -> HttpResponse:
+def attachment_download(request: HavenRequest, attachment_id: uuid.UUID) -> HttpResponse:
     """Send a file as an attachment with a sandbox CSP, never inline (UPL-06)."""
     membership = _member(request)
     attachment = selectors.attachment_get(membership, attachment_id=attachment_id)
-    content = services.attachment_read(actor=membership.user, attachment=attachment)
+    content = services.attachment_read(membership=membership, attachment=attachment)
     response = HttpResponse(content)
     for header, value in download_headers(
         attachment.name or "download", attachment.media_type, size=len(content)

@@ -24,7 +24,8 @@ def _positive(text: str) -> int:
 
 def import_cases(args: argparse.Namespace) -> int:
     django_setup.setup()
-    from haven.cases.services import CaseError
+    from haven.accounts.acting import SYSTEM
+    from haven.cases.errors import CaseError
     from haven.cases.transfer import (
         ImportConflictError,
         ImportInvalidError,
@@ -61,6 +62,7 @@ def import_cases(args: argparse.Namespace) -> int:
                     "import", f"{args.file} is encrypted: give --passphrase-file or --identity-file"
                 )
         report = cases_import(
+            membership=SYSTEM,
             organisation=organisation,
             document=parse_import_bytes(data),
             batch_size=args.batch_size,
@@ -87,6 +89,7 @@ def import_cases(args: argparse.Namespace) -> int:
 
 def export_cases(args: argparse.Namespace) -> int:
     django_setup.setup()
+    from haven.accounts.acting import SYSTEM
     from haven.cases.transfer import cases_export
     from haven.organisations.models import Organisation
     from haven.vault import archives
@@ -110,7 +113,7 @@ def export_cases(args: argparse.Namespace) -> int:
             def seal(data: bytes) -> bytes:
                 return archives.encrypt(data, recipients=[recipient])
 
-        artifact = cases_export(organisation=organisation, actor=None, seal=seal)
+        artifact = cases_export(membership=SYSTEM, organisation=organisation, seal=seal)
         archives.write_atomically(out, artifact)
     except (archives.ArchiveError, VaultError) as error:
         return _fail("export", f"{error} Nothing was written.")

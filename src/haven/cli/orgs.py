@@ -20,10 +20,11 @@ def create_org(args: argparse.Namespace) -> int:
     django_setup.setup()
     from django.core.exceptions import ValidationError
 
+    from haven.accounts.acting import SYSTEM
     from haven.accounts.services import organisation_create
 
     try:
-        organisation = organisation_create(slug=args.slug, name=args.name)
+        organisation = organisation_create(membership=SYSTEM, slug=args.slug, name=args.name)
     except ValidationError as error:
         for message in error.messages:
             print(f"haven orgs create: {message}", file=sys.stderr)

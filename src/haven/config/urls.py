@@ -7,11 +7,14 @@ from haven.accounts.access import public
 
 urlpatterns = [
     path("", include("haven.web.urls")),
+    path("accounts/tokens/", include("haven.api.token_urls")),
     path("accounts/", include("haven.accounts.urls")),
     path("members/", include("haven.accounts.member_urls")),
     path("audit/", include("haven.web.audit_urls")),
     path("cases/", include("haven.cases.urls")),
     path("programmes/", include("haven.programmes.urls")),
+    path("reports/", include("haven.reports.urls")),
+    path("api/v1/", include("haven.api.urls")),
     path("i18n/setlang/", public(set_language), name="set_language"),
 ]
 

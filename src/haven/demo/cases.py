@@ -57,7 +57,7 @@ def _seed_organisation(organisation: Organisation, seed: int) -> None:
     coordinator = _member(organisation, Role.COORDINATOR)
     caseworker = _member(organisation, Role.CASEWORKER)
     adviser = _member(organisation, Role.LEGAL_ADVISER)
-    cases_import(organisation=organisation, document=generated.document, actor=coordinator.user)
+    cases_import(membership=coordinator, organisation=organisation, document=generated.document)
     rng = random.Random(seed)  # noqa: S311 (fictional data, not a secret)
     today = timezone.localdate()
     with keyring_scope():
@@ -94,7 +94,7 @@ def _seed_organisation(organisation: Organisation, seed: int) -> None:
             if status in (CaseStatus.ASYLUM_BRIDGE, CaseStatus.RETURN_REVIEW):
                 team.append(adviser)
             for member in team or [caseworker]:
-                case_assign(actor=coordinator.user, case=case, membership=member)
+                case_assign(membership=coordinator, case=case, assignee=member)
             if status in ASSESSED_STATUSES:
                 assessment_run(
                     membership=caseworker,

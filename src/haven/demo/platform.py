@@ -5,6 +5,7 @@ import secrets
 from django.db import transaction
 
 from haven.accounts import totp
+from haven.accounts.acting import SYSTEM
 from haven.accounts.models import User
 from haven.accounts.services import organisation_create
 from haven.demo import DemoLogin, require_demo_settings
@@ -33,7 +34,7 @@ def seed_platform() -> list[DemoLogin]:
     logins = []
     for slug, name, short in ORGANISATIONS:
         organisation = Organisation.objects.filter(slug=slug).first() or organisation_create(
-            slug=slug, name=name
+            membership=SYSTEM, slug=slug, name=name
         )
         for role in Role:
             user = _user(f"{role.value}.{short}")

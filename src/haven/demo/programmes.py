@@ -11,6 +11,7 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from haven.accounts.acting import SYSTEM, Acting
 from haven.cases.models import Case, CaseStatus
 from haven.demo import DemoLogin, require_demo_settings
 from haven.organisations.models import Membership, Organisation, Role
@@ -39,7 +40,7 @@ def _demo_window(programme: Programme) -> None:
         return
     year = timezone.localdate().year + 1
     intake_window_save(
-        actor=None,
+        membership=SYSTEM,
         programme=programme,
         data={
             "name": f"Spring {year} cohort (demo)",
@@ -62,7 +63,7 @@ def _demo_applications(organisation: Organisation) -> None:
         .select_related("user")
         .first()
     )
-    actor = caseworker.user if caseworker else None
+    actor: Acting = caseworker or SYSTEM
     programmes = list(
         Programme.objects.filter(organisation=organisation, catalogue_id__in=DEMO_WINDOWS)
     )
@@ -75,14 +76,14 @@ def _demo_applications(organisation: Organisation) -> None:
     for index, case in enumerate(cases):
         programme = programmes[index % len(programmes)]
         application = application_create(
-            actor=actor,
+            membership=actor,
             case=case,
             programme=programme,
             route=ApplicationRoute.NOMINATED,
             preference_rank=1,
         )
-        application_record_consent(actor=actor, application=application)
-        application_change_status(actor=actor, application=application, status="submitted")
+        application_record_consent(membership=actor, application=application)
+        application_change_status(membership=actor, application=application, status="submitted")
 
 
 @transaction.atomic
@@ -90,7 +91,7 @@ def seed_programmes() -> list[DemoLogin]:
     """Seed every demo organisation's catalogue and windows (once); no new logins."""
     require_demo_settings()
     for organisation in Organisation.objects.order_by("slug"):
-        programme_catalogue_seed(organisation=organisation)
+        programme_catalogue_seed(membership=SYSTEM, organisation=organisation)
         for programme in Programme.objects.filter(
             organisation=organisation, catalogue_id__in=DEMO_WINDOWS
         ):

@@ -40,16 +40,22 @@ class Permission(StrEnum):
     CASE_ASSIGN = "cases.assign"
     CASE_REVEAL_IDENTITY = "cases.reveal_identity"
     CASE_BREAK_GLASS = "cases.break_glass"
+    VIEW_REPORTS = "reports.view"
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
     Role.COORDINATOR: frozenset(
-        {Permission.MANAGE_MEMBERS, Permission.END_MEMBER_SESSIONS, Permission.VIEW_AUDIT_LOG}
+        {
+            Permission.MANAGE_MEMBERS,
+            Permission.END_MEMBER_SESSIONS,
+            Permission.VIEW_AUDIT_LOG,
+            Permission.VIEW_REPORTS,
+        }
     ),
     Role.CASEWORKER: frozenset(),
     Role.LEGAL_ADVISER: frozenset(),
     Role.HOST_PARTNER: frozenset(),
-    Role.ANALYST: frozenset(),
+    Role.ANALYST: frozenset({Permission.VIEW_REPORTS}),
     Role.AUDITOR: frozenset({Permission.VIEW_AUDIT_LOG}),
 }
 

@@ -23,6 +23,7 @@ from haven.programmes.models import (
     PersecutorReach,
     Programme,
 )
+from haven.vault.keyring import keyring_scope
 
 
 def programme_list(member: Membership) -> QuerySet[Programme]:
@@ -96,7 +97,14 @@ def persecutor_reach(case: Case) -> list[str]:
     record = PersecutorReach.objects.filter(case=case).select_related("case__data_key").first()
     if record is None:
         return []
-    return list(record.host_countries or [])
+    with keyring_scope():
+        return list(record.host_countries or [])
+
+
+def application_eligibility(application: Application) -> dict[str, Any]:
+    """The eligibility snapshot stored with an application, decrypted (empty before the first)."""
+    with keyring_scope():
+        return dict(application.eligibility or {})
 
 
 def matching_run_list(member: Membership) -> QuerySet[MatchingRun]:

@@ -7,15 +7,18 @@ with a message, and a form page with bad input is shown again with status 400.
 """
 
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from haven.accounts.access import requires
+from haven.accounts.requests import HavenRequest
+from haven.accounts.requests import acting_member as _member
 from haven.organisations.models import Membership
 from haven.organisations.policy import Permission, may
 from haven.programmes import selectors, services
@@ -32,16 +35,9 @@ from haven.programmes.forms import (
 )
 from haven.programmes.models import MatchingRunStatus
 from haven.programmes.review import run_review
-from haven.vault.keyring import keyring_scope
 
 
-def _member(request: HttpRequest) -> Membership:
-    member = request.membership  # type: ignore[attr-defined]
-    assert isinstance(member, Membership)
-    return member
-
-
-def _refused(request: HttpRequest, error: services.ProgrammeError) -> None:
+def _refused(request: HavenRequest, error: services.ProgrammeError) -> None:
     messages.error(request, str(error))
 
 
@@ -49,7 +45,7 @@ def _refused(request: HttpRequest, error: services.ProgrammeError) -> None:
 
 
 @requires(Permission.VIEW_PROGRAMMES)
-def programme_list(request: HttpRequest) -> HttpResponse:
+def programme_list(request: HavenRequest) -> HttpResponse:
     member = _member(request)
     return render(
         request,
@@ -60,9 +56,9 @@ def programme_list(request: HttpRequest) -> HttpResponse:
 
 @requires(Permission.MANAGE_PROGRAMMES)
 @require_POST
-def programme_seed(request: HttpRequest) -> HttpResponse:
+def programme_seed(request: HavenRequest) -> HttpResponse:
     member = _member(request)
-    added = services.programme_catalogue_seed(organisation=member.organisation, actor=request.user)
+    added = services.programme_catalogue_seed(membership=member, organisation=member.organisation)
     messages.success(
         request, _("%(count)d programme(s) added from the seed catalogue.") % {"count": len(added)}
     )
@@ -70,7 +66,7 @@ def programme_seed(request: HttpRequest) -> HttpResponse:
 
 
 @requires(Permission.VIEW_PROGRAMMES)
-def programme_detail(request: HttpRequest, programme_id: uuid.UUID) -> HttpResponse:
+def programme_detail(request: HavenRequest, programme_id: uuid.UUID) -> HttpResponse:
     member = _member(request)
     programme = selectors.programme_get(member, programme_id)
     return render(
@@ -90,13 +86,13 @@ def programme_detail(request: HttpRequest, programme_id: uuid.UUID) -> HttpRespo
 
 
 @requires(Permission.MANAGE_PROGRAMMES)
-def programme_edit(request: HttpRequest, programme_id: uuid.UUID) -> HttpResponse:
+def programme_edit(request: HavenRequest, programme_id: uuid.UUID) -> HttpResponse:
     programme = selectors.programme_get(_member(request), programme_id)
     if request.method == "POST":
         form = ProgrammeForm(request.POST, initial=ProgrammeForm.initial_for(programme))
         if form.is_valid():
             changed = services.programme_update(
-                actor=request.user, programme=programme, changes=form.cleaned_data
+                membership=_member(request), programme=programme, changes=form.cleaned_data
             )
             if changed:
                 messages.success(request, _("Programme saved."))
@@ -117,7 +113,7 @@ def programme_edit(request: HttpRequest, programme_id: uuid.UUID) -> HttpRespons
 
 @requires(Permission.MANAGE_PROGRAMMES)
 @require_POST
-def programme_host_partner(request: HttpRequest, programme_id: uuid.UUID) -> HttpResponse:
+def programme_host_partner(request: HavenRequest, programme_id: uuid.UUID) -> HttpResponse:
     member = _member(request)
     programme = selectors.programme_get(member, programme_id)
     form = HostPartnerForm(request.POST, candidates=selectors.host_partner_candidates(member))
@@ -126,7 +122,9 @@ def programme_host_partner(request: HttpRequest, programme_id: uuid.UUID) -> Htt
     else:
         try:
             services.host_partner_assign(
-                actor=request.user, programme=programme, membership=form.cleaned_data["membership"]
+                membership=member,
+                programme=programme,
+                host_partner=form.cleaned_data["membership"],
             )
         except services.ProgrammeError as error:
             _refused(request, error)
@@ -136,7 +134,7 @@ def programme_host_partner(request: HttpRequest, programme_id: uuid.UUID) -> Htt
 
 
 @requires(Permission.VIEW_HOSTED_APPLICATIONS)
-def hosted_applications(request: HttpRequest) -> HttpResponse:
+def hosted_applications(request: HavenRequest) -> HttpResponse:
     """A host partner's list: reference, programme, window, status; nothing about the case."""
     return render(
         request,
@@ -145,14 +143,14 @@ def hosted_applications(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _window_form_page(request: HttpRequest, programme: Any, window: Any = None) -> HttpResponse:
+def _window_form_page(request: HavenRequest, programme: Any, window: Any = None) -> HttpResponse:
     status = 200
     if request.method == "POST":
         form = IntakeWindowForm(request.POST, programme=programme)
         if form.is_valid():
             try:
                 services.intake_window_save(
-                    actor=request.user,
+                    membership=_member(request),
                     programme=programme,
                     window=window,
                     data=form.service_data(),
@@ -175,13 +173,13 @@ def _window_form_page(request: HttpRequest, programme: Any, window: Any = None) 
 
 
 @requires(Permission.MANAGE_PROGRAMMES)
-def window_create(request: HttpRequest, programme_id: uuid.UUID) -> HttpResponse:
+def window_create(request: HavenRequest, programme_id: uuid.UUID) -> HttpResponse:
     programme = selectors.programme_get(_member(request), programme_id)
     return _window_form_page(request, programme)
 
 
 @requires(Permission.MANAGE_PROGRAMMES)
-def window_edit(request: HttpRequest, window_id: uuid.UUID) -> HttpResponse:
+def window_edit(request: HavenRequest, window_id: uuid.UUID) -> HttpResponse:
     window = selectors.intake_window_get(_member(request), window_id)
     return _window_form_page(request, window.programme, window)
 
@@ -198,7 +196,7 @@ def _application_form(member: Membership, data: Any = None) -> ApplicationForm:
 
 
 @requires(Permission.MANAGE_APPLICATIONS)
-def case_applications(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+def case_applications(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
     member = _member(request)
     case = selectors.case_get(member, case_id)
     status = 200
@@ -207,7 +205,7 @@ def case_applications(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
         if form.is_valid():
             try:
                 application = services.application_create(
-                    actor=request.user,
+                    membership=_member(request),
                     case=case,
                     programme=form.cleaned_data["programme"],
                     intake_window=form.cleaned_data["intake_window"],
@@ -222,8 +220,7 @@ def case_applications(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
         status = 400
     else:
         form = _application_form(member)
-    with keyring_scope():
-        reach = selectors.persecutor_reach(case)
+    reach = selectors.persecutor_reach(case)
     return render(
         request,
         "programmes/case_applications.html",
@@ -239,7 +236,7 @@ def case_applications(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 
 @requires(Permission.MANAGE_APPLICATIONS)
 @require_POST
-def case_persecutor_reach(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+def case_persecutor_reach(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
     case = selectors.case_get(_member(request), case_id)
     form = PersecutorReachForm(request.POST)
     if not form.is_valid():
@@ -247,7 +244,9 @@ def case_persecutor_reach(request: HttpRequest, case_id: uuid.UUID) -> HttpRespo
     else:
         try:
             services.persecutor_reach_set(
-                actor=request.user, case=case, host_countries=form.cleaned_data["host_countries"]
+                membership=_member(request),
+                case=case,
+                host_countries=form.cleaned_data["host_countries"],
             )
         except services.ProgrammeError as error:
             _refused(request, error)
@@ -257,7 +256,7 @@ def case_persecutor_reach(request: HttpRequest, case_id: uuid.UUID) -> HttpRespo
 
 
 @requires(Permission.REVIEW_APPLICATIONS)
-def application_list(request: HttpRequest) -> HttpResponse:
+def application_list(request: HavenRequest) -> HttpResponse:
     """Every application of the organisation, by status: where a coordinator shortlists from."""
     form = ApplicationFilterForm(request.GET or None)
     status = form.cleaned_data["status"] if form.is_valid() else None
@@ -273,14 +272,13 @@ def application_list(request: HttpRequest) -> HttpResponse:
 
 
 @requires(Permission.MANAGE_APPLICATIONS)
-def application_detail(request: HttpRequest, application_id: uuid.UUID) -> HttpResponse:
+def application_detail(request: HavenRequest, application_id: uuid.UUID) -> HttpResponse:
     member = _member(request)
     application = selectors.application_get(member, application_id)
     allowed = services.TRANSITIONS[application.status]
     if not may(member, Permission.REVIEW_APPLICATIONS):
         allowed = allowed - services.REVIEW_STATUSES
-    with keyring_scope():
-        eligibility = application.eligibility or {}
+    eligibility = selectors.application_eligibility(application)
     return render(
         request,
         "programmes/application_detail.html",
@@ -299,35 +297,40 @@ def application_detail(request: HttpRequest, application_id: uuid.UUID) -> HttpR
     )
 
 
-@requires(Permission.MANAGE_APPLICATIONS)
-@require_POST
-def application_eligibility(request: HttpRequest, application_id: uuid.UUID) -> HttpResponse:
-    application = selectors.application_get(_member(request), application_id)
+def _application_action(
+    request: HavenRequest, application_id: uuid.UUID, service: Callable[..., object], done: str
+) -> HttpResponse:
+    """Run ``service`` on an application the member may see; back to it with ``done`` or why not."""
+    member = _member(request)
+    application = selectors.application_get(member, application_id)
     try:
-        services.application_check_eligibility(actor=request.user, application=application)
+        service(membership=member, application=application)
     except services.ProgrammeError as error:
         _refused(request, error)
     else:
-        messages.success(request, _("Eligibility checked again on the case's current facts."))
+        messages.success(request, done)
     return redirect("programmes:application", application_id=application.pk)
 
 
 @requires(Permission.MANAGE_APPLICATIONS)
 @require_POST
-def application_consent(request: HttpRequest, application_id: uuid.UUID) -> HttpResponse:
-    application = selectors.application_get(_member(request), application_id)
-    try:
-        services.application_record_consent(actor=request.user, application=application)
-    except services.ProgrammeError as error:
-        _refused(request, error)
-    else:
-        messages.success(request, _("The defender's informed consent is recorded."))
-    return redirect("programmes:application", application_id=application.pk)
+def application_eligibility(request: HavenRequest, application_id: uuid.UUID) -> HttpResponse:
+    done = _("Eligibility checked again on the case's current facts.")
+    return _application_action(
+        request, application_id, services.application_check_eligibility, done
+    )
 
 
 @requires(Permission.MANAGE_APPLICATIONS)
 @require_POST
-def application_status(request: HttpRequest, application_id: uuid.UUID) -> HttpResponse:
+def application_consent(request: HavenRequest, application_id: uuid.UUID) -> HttpResponse:
+    done = _("The defender's informed consent is recorded.")
+    return _application_action(request, application_id, services.application_record_consent, done)
+
+
+@requires(Permission.MANAGE_APPLICATIONS)
+@require_POST
+def application_status(request: HavenRequest, application_id: uuid.UUID) -> HttpResponse:
     member = _member(request)
     application = selectors.application_get(member, application_id)
     form = ApplicationStatusForm(request.POST)
@@ -335,12 +338,9 @@ def application_status(request: HttpRequest, application_id: uuid.UUID) -> HttpR
         messages.error(request, _("Choose one of the listed statuses."))
         return redirect("programmes:application", application_id=application.pk)
     status = form.cleaned_data["status"]
-    if status in services.REVIEW_STATUSES and not may(member, Permission.REVIEW_APPLICATIONS):
-        messages.error(request, _("Only a coordinator shortlists applications or makes offers."))
-        return redirect("programmes:application", application_id=application.pk)
     try:
         services.application_change_status(
-            actor=request.user, application=application, status=status
+            membership=_member(request), application=application, status=status
         )
     except services.ProgrammeError as error:
         _refused(request, error)
@@ -353,7 +353,7 @@ def application_status(request: HttpRequest, application_id: uuid.UUID) -> HttpR
 
 
 @requires(Permission.RUN_MATCHING)
-def run_list(request: HttpRequest) -> HttpResponse:
+def run_list(request: HavenRequest) -> HttpResponse:
     member = _member(request)
     windows = selectors.intake_window_list(member)
     status = 200
@@ -362,7 +362,7 @@ def run_list(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             try:
                 run = services.matching_run_create(
-                    actor=request.user,
+                    membership=_member(request),
                     organisation=member.organisation,
                     windows=form.cleaned_data["windows"],
                     seed=form.cleaned_data["seed"] or 0,
@@ -384,7 +384,7 @@ def run_list(request: HttpRequest) -> HttpResponse:
 
 
 @requires(Permission.RUN_MATCHING)
-def run_detail(request: HttpRequest, run_id: uuid.UUID) -> HttpResponse:
+def run_detail(request: HavenRequest, run_id: uuid.UUID) -> HttpResponse:
     member = _member(request)
     run = selectors.matching_run_get(member, run_id)
     return render(
@@ -400,10 +400,10 @@ def run_detail(request: HttpRequest, run_id: uuid.UUID) -> HttpResponse:
 
 @requires(Permission.RUN_MATCHING)
 @require_POST
-def run_approve(request: HttpRequest, run_id: uuid.UUID) -> HttpResponse:
+def run_approve(request: HavenRequest, run_id: uuid.UUID) -> HttpResponse:
     run = selectors.matching_run_get(_member(request), run_id)
     try:
-        offered = services.matching_run_approve(actor=request.user, run=run)
+        offered = services.matching_run_approve(membership=_member(request), run=run)
     except services.ProgrammeError as error:
         _refused(request, error)
     else:

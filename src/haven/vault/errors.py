@@ -7,6 +7,8 @@ ciphertext or plaintext: messages end up in logs and on terminals (CRY-08, AUD-0
 
 from django.core.exceptions import ImproperlyConfigured
 
+from haven.organisations.errors import ApplicationError
+
 
 class VaultError(Exception):
     """Base class of every vault failure."""
@@ -36,5 +38,5 @@ class DecryptionFailedError(VaultError):
     """A ciphertext failed authentication: tampered, truncated, or moved from another row."""
 
 
-class SearchRateLimitedError(VaultError):
-    """A user ran more blind-index searches than the hourly limit allows (BI-04)."""
+class SearchRateLimitedError(ApplicationError, VaultError):
+    """A user ran more blind-index searches than the hourly limit allows (BI-04); they read why."""

@@ -6,14 +6,14 @@ from datetime import date
 
 from django import forms
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from haven.accounts.access import requires
+from haven.accounts.requests import HavenRequest, acting_member
 from haven.audit.events import EventType
 from haven.audit.selectors import AuditFilter, actor_names, audit_event_list
-from haven.organisations.models import Membership
 from haven.organisations.policy import Permission
 
 PAGE_SIZE = 50
@@ -65,9 +65,8 @@ class AuditFilterForm(forms.Form):
 
 
 @requires(Permission.VIEW_AUDIT_LOG)
-def event_list(request: HttpRequest) -> HttpResponse:
-    member = request.membership  # type: ignore[attr-defined]
-    assert isinstance(member, Membership)
+def event_list(request: HavenRequest) -> HttpResponse:
+    member = acting_member(request)
     names = actor_names(member)
     form = AuditFilterForm(request.GET or None, actors=names)
     filters = AuditFilter()

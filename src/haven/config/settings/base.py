@@ -34,6 +34,8 @@ INSTALLED_APPS = [
     "haven.vault",
     "haven.cases",
     "haven.programmes",
+    "haven.reports",
+    "haven.api",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,107 @@
+"""Erasing a case by crypto-shredding: one coordinator asks, a second approves within 72 hours."""
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from haven.accounts.acting import record_action
+from haven.audit.events import EventType
+from haven.cases.errors import CaseError
+from haven.cases.models import Case, CaseDefender, CaseErasure, CaseStatus, Defender, ErasureState
+from haven.cases.selectors import is_coordinator
+from haven.cases.services.guards import check_live
+from haven.organisations.models import Membership
+from haven.vault.blind_index import blind_index_delete
+from haven.vault.keyring import keyring_scope
+
+ERASURE_APPROVAL_WINDOW = datetime.timedelta(hours=72)
+NOT_A_COORDINATOR = _(
+    "Only a coordinator of the case's organisation can request or approve erasure."
+)
+SAME_COORDINATOR = _("A second coordinator must approve the erasure: the requester cannot.")
+ERASURE_PENDING = _("An erasure of this case is already waiting for approval.")
+ERASURE_NOT_PENDING = _("This erasure request is not waiting for approval.")
+ERASURE_EXPIRED = _("This erasure request expired; ask again.")
+
+
+@transaction.atomic
+def case_erasure_request(*, membership: Membership, case: Case) -> CaseErasure:
+    """
+    Ask for a case to be erased; a second coordinator must approve within 72 hours.
+
+    Checks itself that ``membership`` is a coordinator of the case's organisation. Side effect:
+    one ``vault.shred_requested`` event. Raises CaseError otherwise, or when a request is pending.
+    """
+    organisation = case.organisation
+    if not is_coordinator(membership.user, organisation):
+        raise CaseError(NOT_A_COORDINATOR)
+    check_live(case)
+    now = timezone.now()
+    if CaseErasure.objects.filter(
+        case=case, state=ErasureState.PENDING, expires_at__gt=now
+    ).exists():
+        raise CaseError(ERASURE_PENDING)
+    erasure = CaseErasure.objects.create(
+        organisation=organisation,
+        case=case,
+        requested_by=membership.user,
+        requested_at=now,
+        expires_at=now + ERASURE_APPROVAL_WINDOW,
+    )
+    record_action(EventType.SHRED_REQUESTED, membership, case, {"erasure_id": erasure.pk})
+    return erasure
+
+
+@transaction.atomic
+def case_erasure_approve(*, membership: Membership, erasure: CaseErasure) -> CaseErasure:
+    """
+    Approve an erasure and crypto-shred the case at once.
+
+    Checks itself that ``membership`` is a coordinator of the same organisation and not the
+    requester. Destroys the case's data key and the keys of its defenders that no other live case
+    refers to, deletes their blind-index tokens, and marks the rows erased; every encrypted field
+    then raises KeyDestroyedError. Side effects: ``vault.shred_approved`` and ``vault.case_shredded``
+    events holding identifiers only. Raises CaseError when the approval is not allowed.
+    """
+    erasure = CaseErasure.objects.select_for_update().get(pk=erasure.pk)
+    case = Case.objects.select_for_update().get(pk=erasure.case_id)
+    if erasure.state != ErasureState.PENDING:
+        raise CaseError(ERASURE_NOT_PENDING)
+    if not is_coordinator(membership.user, case.organisation):
+        raise CaseError(NOT_A_COORDINATOR)
+    if membership.user_id == erasure.requested_by_id:
+        raise CaseError(SAME_COORDINATOR)
+    now = timezone.now()
+    if erasure.expires_at <= now:
+        raise CaseError(ERASURE_EXPIRED)
+
+    with keyring_scope() as ring:
+        ring.destroy_data_key(case.vault_key_ref())
+        erased_defenders = []
+        for defender in case.defenders.filter(erased_at__isnull=True):
+            still_needed = (
+                CaseDefender.objects.filter(defender=defender)
+                .exclude(case=case)
+                .exclude(case__status=CaseStatus.ERASED)
+                .exists()
+            )
+            if not still_needed:
+                ring.destroy_data_key(defender.vault_key_ref())
+                erased_defenders.append(defender.pk)
+        blind_index_delete(erased_defenders)
+        Defender.objects.filter(pk__in=erased_defenders).update(erased_at=now)
+    Case.objects.filter(pk=case.pk).update(status=CaseStatus.ERASED, erased_at=now)
+    erasure.state = ErasureState.APPROVED
+    erasure.approved_by = membership.user
+    erasure.approved_at = now
+    erasure.save(update_fields=["state", "approved_by", "approved_at"])
+    record_action(
+        EventType.SHRED_APPROVED,
+        membership,
+        case,
+        {"erasure_id": erasure.pk, "requested_by": erasure.requested_by.public_id},
+    )
+    record_action(EventType.CASE_SHREDDED, membership, case, {"defender_ids": erased_defenders})
+    return erasure

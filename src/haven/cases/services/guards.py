@@ -1,0 +1,86 @@
+"""
+Checks that several case services make before they write: the case is live, a reason is long
+enough, an urgency is known, and the facts still pass the engines' parser.
+"""
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from haven.cases.errors import CaseError
+from haven.cases.models import Case, CaseStatus, Urgency
+from haven.cases.selectors import case_facts
+from haven.domain.facts import FactsError, parse_facts
+
+CASE_ERASED = _("This case was erased and can no longer be changed.")
+UNKNOWN_URGENCY = _("That urgency is not one Haven knows.")
+REASON_REQUIRED = _("Give a reason of at least %(minimum)s characters.")
+FACTS_INVALID = _("These facts cannot be saved: %(problems)s")
+MINIMUM_REASON = 10
+
+
+def check_live(case: Case) -> None:
+    """Refuse any change to an erased case."""
+    if case.status == CaseStatus.ERASED:
+        raise CaseError(CASE_ERASED)
+
+
+def check_urgency(urgency: str) -> None:
+    """Refuse an urgency the model does not define."""
+    if urgency not in Urgency.values:
+        raise CaseError(UNKNOWN_URGENCY)
+
+
+def touch(case: Case) -> None:
+    """Mark the case changed now, for the lists ordered by last change."""
+    Case.objects.filter(pk=case.pk).update(updated_at=timezone.now())
+
+
+def required_reason(reason: str) -> str:
+    """Return the reason stripped, refusing one shorter than ``MINIMUM_REASON`` characters."""
+    cleaned = (reason or "").strip()
+    if len(cleaned) < MINIMUM_REASON:
+        raise CaseError(REASON_REQUIRED, minimum=MINIMUM_REASON)
+    return cleaned
+
+
+def facts_problems(
+    case: Case, *, document: Mapping[str, Any] | None = None, extra: Any = None
+) -> list[tuple[str, str]]:
+    """Return what is wrong with the case's facts once ``document`` and ``extra`` rows are applied."""
+    facts = case_facts(case, assessed_on=timezone.localdate())
+    if document is not None:
+        rebuilt = dict(document)
+        for key in ("threats", "prosecutions"):
+            if key in facts:
+                rebuilt[key] = facts[key]
+        dependants = facts.get("defender", {}).get("dependants")
+        if dependants:
+            rebuilt.setdefault("defender", {})["dependants"] = dependants
+        rebuilt["assessed_on"] = facts["assessed_on"]
+        facts = rebuilt
+    if extra is not None:
+        section, item = extra
+        if section == "dependants":
+            facts.setdefault("defender", {}).setdefault("dependants", []).append(item)
+        else:
+            facts.setdefault(section, []).append(item)
+    return parse_problems(facts)
+
+
+def parse_problems(facts: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """Return every problem the engines' parser finds in ``facts`` (none when they pass)."""
+    try:
+        parse_facts(facts)
+    except FactsError as error:
+        return list(error.problems)
+    return []
+
+
+def raise_problems(problems: list[tuple[str, str]]) -> None:
+    """Refuse with every problem listed, when there is any."""
+    if problems:
+        text = "; ".join(f"{path}: {message}" for path, message in problems)
+        raise CaseError(FACTS_INVALID, problems=text)

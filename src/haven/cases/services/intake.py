@@ -1,0 +1,62 @@
+"""Taking in a new defender from the staff intake form."""
+
+import uuid
+from collections.abc import Mapping
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from haven.cases.models import Case, ConsentPurpose
+from haven.cases.services.access import case_assign
+from haven.cases.services.consents import consent_record
+from haven.cases.services.guards import parse_problems, raise_problems
+from haven.cases.services.opening import case_open
+from haven.cases.services.receipts import form_receipt_claim
+from haven.organisations.models import Membership
+
+
+@transaction.atomic
+def case_intake(
+    *,
+    membership: Membership,
+    identity: Mapping[str, Any],
+    facts: Mapping[str, Any],
+    urgency: str,
+    consent_scope: str | None,
+    submission_token: uuid.UUID | None = None,
+) -> Case:
+    """
+    Take in a new defender from the staff intake form: open the case, put the member who took it
+    on its access list, and record the consent to processing when the defender gave it.
+
+    Permission: the caller checked Permission.CASE_OPEN. Side effects: ``case.opened``,
+    ``case.assigned`` and, with consent, ``case.consent_recorded``; the form's
+    ``submission_token`` is claimed and names the case. Raises CaseError (nothing saved) for an
+    incomplete identity or facts that fail the engines' checks, DuplicateSubmissionError for a
+    token used before.
+    """
+    receipt = form_receipt_claim(token=submission_token)
+    checked = dict(facts)
+    checked["assessed_on"] = timezone.localdate().isoformat()
+    raise_problems(parse_problems(checked))
+    case = case_open(
+        membership=membership,
+        organisation=membership.organisation,
+        identity=identity,
+        facts=facts,
+        urgency=urgency,
+    )
+    case_assign(membership=membership, case=case, assignee=membership)
+    if consent_scope is not None:
+        consent_record(
+            membership=membership,
+            case=case,
+            purpose=ConsentPurpose.PROCESSING,
+            given_on=timezone.localdate(),
+            scope=consent_scope,
+        )
+    if receipt is not None:
+        receipt.case = case
+        receipt.save(update_fields=["case"])
+    return case

@@ -1,0 +1,136 @@
+"""Moving a case through its lifecycle, with the requirements its records show to be met."""
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from haven.accounts.acting import record_action
+from haven.audit.events import EventType
+from haven.cases.errors import CaseError
+from haven.cases.models import (
+    Assessment,
+    Case,
+    CaseStatus,
+    Consent,
+    ConsentPurpose,
+    StatusChange,
+    Threat,
+)
+from haven.domain.lifecycle import CASE_MACHINE, TransitionError
+from haven.domain.lifecycle import CaseStatus as Lifecycle
+from haven.organisations.models import Membership
+from haven.vault.keyring import keyring_scope
+
+ERASE_THROUGH_ERASURE = _(
+    "Erasure needs a request and a second coordinator's approval, not a move."
+)
+
+# Requirements Haven can see in the records; all others are confirmed by the member making the move.
+DERIVED_REQUIREMENTS = {
+    "intake_recorded",
+    "consent_to_processing_recorded",
+    "consent_to_share_with_programme",
+    "asylum_referral_consent_recorded",
+    "risk_assessment_recorded",
+    "protection_assessment_recorded",
+    "new_threat_recorded",
+}
+
+
+def derived_requirements(case: Case, *, records: Any = None) -> set[str]:
+    """
+    Return the requirements the case's records show to be met; ``records`` (a
+    ``selectors.CaseRecords``) saves reading them again.
+    """
+    if records is not None:
+        return _derived_from(case, records.consents, records.assessments, records.threats)
+    latest = Assessment.objects.filter(case=case).order_by("-recorded_at")[:1]
+    newer_threats = (
+        list(Threat.objects.filter(case=case, recorded_at__gt=latest[0].recorded_at)[:1])
+        if latest
+        else []
+    )
+    consents = list(Consent.objects.filter(case=case, withdrawn_at__isnull=True))
+    return _derived_from(case, consents, list(latest), newer_threats)
+
+
+def _derived_from(
+    case: Case, consents: list[Consent], assessments: list[Assessment], threats: list[Threat]
+) -> set[str]:
+    met: set[str] = set()
+    if case.status != CaseStatus.ERASED:
+        met.add("intake_recorded")  # every live case was opened with its defender's intake
+    purposes = {
+        consent.details.get("purpose")
+        for consent in consents
+        if consent.withdrawn_at is None and consent.details
+    }
+    if ConsentPurpose.PROCESSING in purposes:
+        met.add("consent_to_processing_recorded")
+    if ConsentPurpose.SHARE_WITH_PROGRAMME in purposes:
+        met.add("consent_to_share_with_programme")
+    if ConsentPurpose.ASYLUM_REFERRAL in purposes:
+        met.add("asylum_referral_consent_recorded")
+    if assessments:
+        latest = max(assessment.recorded_at for assessment in assessments)
+        met.update({"risk_assessment_recorded", "protection_assessment_recorded"})
+        if any(threat.recorded_at > latest for threat in threats):
+            met.add("new_threat_recorded")
+    return met
+
+
+@transaction.atomic
+def case_transition(
+    *,
+    membership: Membership,
+    case: Case,
+    target: str,
+    confirmed: list[str],
+    reason: str = "",
+) -> StatusChange:
+    """
+    Move a case to ``target`` if the lifecycle machine allows it for this member's role now.
+
+    Requirements the records show are derived here; the rest must be in ``confirmed`` (the member
+    attests them). The case row is locked, so a double submit finds the case already moved and is
+    refused. Erasure is not a move made here (it has its own four-eyes service). Side effect: one
+    ``case.status_changed`` event. Raises CaseError with the machine's reasons.
+    """
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    if target == CaseStatus.ERASED:
+        raise CaseError(ERASE_THROUGH_ERASURE)
+    derived = derived_requirements(locked)
+    confirmed_only = sorted(set(confirmed) - DERIVED_REQUIREMENTS)
+    try:
+        source = Lifecycle(locked.status)
+        CASE_MACHINE.transition(
+            source,
+            Lifecycle(target),
+            role=membership.role,
+            satisfied=derived | set(confirmed_only),
+        )
+    except ValueError as error:
+        message = error.message if isinstance(error, TransitionError) else str(error)
+        raise CaseError(message) from None
+    with keyring_scope():
+        change = StatusChange(
+            case=locked,
+            organisation_id=locked.organisation_id,
+            recorded_by=membership.user,
+            from_status=locked.status,
+            to_status=target,
+            confirmed=confirmed_only,
+            reason=reason.strip() or None,
+        )
+        change.save()
+    Case.objects.filter(pk=case.pk).update(status=target, updated_at=timezone.now())
+    case.status = target
+    record_action(
+        EventType.CASE_STATUS_CHANGED,
+        membership,
+        case,
+        {"from": change.from_status, "to": target, "confirmed": confirmed_only},
+    )
+    return change

@@ -1,0 +1,224 @@
+"""
+A case's own records: its facts document and settings, notes, and the threat, prosecution and
+dependant rows. Every row is checked with the engines' parser as part of the whole facts first.
+"""
+
+import datetime
+import uuid
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from django.db import transaction
+from django.utils import timezone
+
+from haven.accounts.acting import Acting, acting_user, record_action
+from haven.audit.events import EventType
+from haven.cases.models import URGENCY_RANK, Case, Dependant, Note, Prosecution, Threat, Urgency
+from haven.cases.services.guards import (
+    check_live,
+    check_urgency,
+    facts_problems,
+    raise_problems,
+    touch,
+)
+from haven.cases.services.receipts import form_receipt_claim
+from haven.organisations.models import Membership
+from haven.vault.keyring import keyring_scope
+
+
+@transaction.atomic
+def case_update(
+    *,
+    membership: Acting,
+    case: Case,
+    facts: Mapping[str, Any] | None = None,
+    external_reference: str | None = None,
+) -> Case:
+    """Replace a case's facts and/or external reference. Side effect: one ``case.updated`` event."""
+    check_live(case)
+    changed = []
+    with keyring_scope():
+        if facts is not None:
+            case.facts = dict(facts)
+            changed.append("facts")
+        if external_reference is not None:
+            case.external_reference = external_reference
+            changed.append("external_reference")
+        case.save()
+        record_action(EventType.CASE_UPDATED, membership, case, {"fields": changed})
+    return case
+
+
+@transaction.atomic
+def note_add(
+    *, membership: Acting, case: Case, body: str, submission_token: uuid.UUID | None = None
+) -> Note:
+    """Add a note encrypted under the case's key. Side effect: one ``case.note_added`` event."""
+    form_receipt_claim(token=submission_token, case=case)
+    check_live(case)
+    with keyring_scope():
+        note = Note(
+            case=case,
+            organisation_id=case.organisation_id,
+            author=acting_user(membership),
+            body=body,
+        )
+        note.save()
+        record_action(EventType.NOTE_ADDED, membership, case, {"note_id": note.pk})
+    return note
+
+
+@transaction.atomic
+def threat_record(
+    *,
+    membership: Membership,
+    case: Case,
+    details: Mapping[str, Any],
+    narrative: str | None = None,
+    submission_token: uuid.UUID | None = None,
+) -> Threat:
+    """
+    Add a threat or incident (case-facts threat fields, encrypted) with its encrypted narrative.
+
+    The whole facts document is checked with the engines' parser first (schema and semantic
+    checks: a threat dated after today, a response without a report, ...). Side effect: one
+    ``case.threat_recorded`` event. Raises CaseError listing every problem; nothing is saved.
+    """
+    form_receipt_claim(token=submission_token, case=case)
+    check_live(case)
+    item = dict(details)
+    if narrative:
+        item["note"] = narrative
+    raise_problems(facts_problems(case, extra=("threats", item)))
+    with keyring_scope():
+        threat = Threat(
+            case=case,
+            organisation_id=case.organisation_id,
+            recorded_by=membership.user,
+            details=dict(details),
+            narrative=narrative or None,
+        )
+        threat.save()
+    touch(case)
+    record_action(EventType.THREAT_RECORDED, membership, case, {"threat_id": threat.pk})
+    return threat
+
+
+Row = TypeVar("Row", Prosecution, Dependant)
+
+
+def _fact_row_record(
+    model: type[Row],
+    facts_key: str,
+    event_type: EventType,
+    membership: Membership,
+    case: Case,
+    details: Mapping[str, Any],
+) -> Row:
+    """Check ``details`` as one more entry of ``facts[facts_key]``, store it encrypted, audit it."""
+    check_live(case)
+    raise_problems(facts_problems(case, extra=(facts_key, dict(details))))
+    with keyring_scope():
+        row = model(
+            case=case,
+            organisation_id=case.organisation_id,
+            recorded_by=membership.user,
+            details=dict(details),
+        )
+        row.save()
+    touch(case)
+    record_action(event_type, membership, case, {f"{model._meta.model_name}_id": row.pk})
+    return row
+
+
+@transaction.atomic
+def prosecution_record(
+    *,
+    membership: Membership,
+    case: Case,
+    details: Mapping[str, Any],
+    submission_token: uuid.UUID | None = None,
+) -> Prosecution:
+    """Add a prosecution (checked like a threat). Side effect: ``case.prosecution_recorded``."""
+    form_receipt_claim(token=submission_token, case=case)
+    return _fact_row_record(
+        Prosecution, "prosecutions", EventType.PROSECUTION_RECORDED, membership, case, details
+    )
+
+
+@transaction.atomic
+def dependant_record(
+    *,
+    membership: Membership,
+    case: Case,
+    details: Mapping[str, Any],
+    submission_token: uuid.UUID | None = None,
+) -> Dependant:
+    """Add a dependant (checked like a threat). Side effect: ``case.dependant_recorded``."""
+    form_receipt_claim(token=submission_token, case=case)
+    return _fact_row_record(
+        Dependant, "dependants", EventType.DEPENDANT_RECORDED, membership, case, details
+    )
+
+
+@transaction.atomic
+def facts_section_update(
+    *, membership: Membership, case: Case, section: str, values: Mapping[str, Any]
+) -> Case:
+    """
+    Replace one section of the case's own facts document (defender profile, context, claim,
+    relocation, or the vulnerability and capacity lists) and check the whole facts.
+
+    Side effect: one ``case.updated`` event naming the section. Raises CaseError listing every
+    problem the engines' parser finds; nothing is saved then.
+    """
+    check_live(case)
+    document = dict(case.facts or {"schema": "haven.case-facts/1"})
+    if section == "exposure":
+        for key in ("vulnerabilities", "capacities"):
+            if values.get(key):
+                document[key] = list(values[key])
+            else:
+                document.pop(key, None)
+    else:
+        kept = {}
+        if section == "defender":
+            kept = {"dependants": document.get("defender", {}).get("dependants")}
+        new_section = {key: value for key, value in values.items() if value is not None}
+        new_section.update({key: value for key, value in kept.items() if value})
+        if new_section:
+            document[section] = new_section
+        else:
+            document.pop(section, None)
+    raise_problems(facts_problems(case, document=document))
+    with keyring_scope():
+        case.facts = document
+        case.updated_at = timezone.now()
+        case.save()
+    record_action(
+        EventType.CASE_UPDATED, membership, case, {"fields": ["facts"], "section": section}
+    )
+    return case
+
+
+@transaction.atomic
+def case_settings_update(
+    *, membership: Membership, case: Case, urgency: str, next_due_on: datetime.date | None
+) -> Case:
+    """Change a case's urgency and next due date (plain columns). Side effect: ``case.updated``."""
+    check_live(case)
+    check_urgency(urgency)
+    Case.objects.filter(pk=case.pk).update(
+        urgency=urgency,
+        urgency_rank=URGENCY_RANK[Urgency(urgency)],
+        next_due_on=next_due_on,
+        updated_at=timezone.now(),
+    )
+    case.urgency, case.next_due_on = urgency, next_due_on
+    record_action(
+        EventType.CASE_UPDATED,
+        membership,
+        case,
+        {"fields": ["urgency", "next_due_on"], "urgency": urgency},
+    )
+    return case

@@ -1,0 +1,223 @@
+"""Matching runs: solve the placement problem for chosen windows, then approve it as offers."""
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from haven.accounts.acting import Acting, acting_user, record_action
+from haven.audit.events import EventType
+from haven.cases.models import Assessment
+from haven.cases.selectors import CLOSED_STATUSES
+from haven.domain.matching import parse_problem, result_to_json, solve
+from haven.domain.matching.engine import ENGINE_VERSION
+from haven.domain.risk import LEVELS as RISK_LEVELS
+from haven.organisations.models import Organisation
+from haven.programmes.errors import ProgrammeError
+from haven.programmes.matching_problem import build_problem
+from haven.programmes.models import (
+    Application,
+    IntakeWindow,
+    MatchingRun,
+    MatchingRunStatus,
+    PersecutorReach,
+)
+from haven.programmes.services.applications import MATCHABLE_STATUSES, S, application_status_move
+from haven.vault.keyring import keyring_scope
+
+NO_WINDOW_CHOSEN = _("Choose at least one intake window.")
+WINDOW_ELSEWHERE = _("Every intake window must be one of this organisation's.")
+NOTHING_TO_MATCH = _("No submitted or shortlisted application is waiting for these windows.")
+RUN_STALE = _("%(count)d application(s) changed since this run was made; run matching again.")
+RUN_ALREADY_APPROVED = _("This run was approved already.")
+
+
+def _matchable_applications(windows: list[IntakeWindow]) -> list[Application]:
+    """
+    The waiting applications for ``windows``; each programme row is loaded once, not per
+    application, since a run reads hundreds of applications to a handful of programmes.
+    """
+    window_ids = {window.pk for window in windows}
+    programmes = {window.programme_id: window.programme for window in windows}
+    candidates = (
+        Application.objects.filter(
+            organisation_id=windows[0].organisation_id,
+            status__in=MATCHABLE_STATUSES,
+            programme_id__in=programmes,
+        )
+        .exclude(case__status__in=CLOSED_STATUSES)
+        .select_related("case__data_key__organisation_key")
+        .order_by("created_at")
+    )
+    matchable = []
+    for application in candidates:
+        if application.intake_window_id in (None, *window_ids):
+            application.programme = programmes[application.programme_id]
+            matchable.append(application)
+    return matchable
+
+
+def _recorded_risk_levels(case_ids: set[Any]) -> dict[str, str]:
+    """
+    The risk level of each case's latest recorded assessment: the more severe of the engine's
+    level and the staff level recorded with it (decrypts; call inside a key-ring scope).
+    """
+    latest: dict[Any, Any] = {}
+    for case_id, assessment_id in (
+        Assessment.objects.filter(case_id__in=case_ids)
+        .order_by("case_id", "-recorded_at")
+        .values_list("case_id", "pk")
+    ):
+        latest.setdefault(case_id, assessment_id)
+    levels = {}
+    for assessment in Assessment.objects.filter(pk__in=latest.values()).select_related(
+        "case__data_key__organisation_key"
+    ):
+        recorded = [
+            (assessment.output or {}).get("risk", {}).get("level"),
+            assessment.staff_risk_level,
+        ]
+        known = [level for level in recorded if level in RISK_LEVELS]
+        if known:
+            levels[str(assessment.case_id)] = max(known, key=RISK_LEVELS.index)
+    return levels
+
+
+def _committed(windows: list[IntakeWindow]) -> list[Application]:
+    return list(
+        Application.objects.filter(
+            intake_window__in=windows, status__in=[S.OFFERED, S.ACCEPTED]
+        ).select_related("case__data_key__organisation_key")
+    )
+
+
+@transaction.atomic
+def matching_run_create(
+    *,
+    membership: Acting,
+    organisation: Organisation,
+    windows: Iterable[IntakeWindow],
+    seed: int = 0,
+    time_limit_s: float = 20.0,
+) -> MatchingRun:
+    """
+    Build the matching problem for the chosen intake windows, solve it, and keep the proposal.
+
+    Applicants are the cases with a submitted or shortlisted application to a chosen window (or
+    to its programme without a window). See ``matching_problem.build_problem`` for tiers, scores
+    and exclusions. Nothing is offered yet: a coordinator reviews and approves. Permission:
+    RUN_MATCHING. Side effect: one ``programme.matching_run_created`` event. Raises
+    ProgrammeError when a window is of another organisation or nobody can be matched.
+    """
+    chosen = list(windows)
+    if not chosen:
+        raise ProgrammeError(NO_WINDOW_CHOSEN)
+    if any(window.organisation_id != organisation.pk for window in chosen):
+        raise ProgrammeError(WINDOW_ELSEWHERE)
+    with keyring_scope():
+        applications = _matchable_applications(chosen)
+        if not applications:
+            raise ProgrammeError(NOTHING_TO_MATCH)
+        case_ids = {application.case_id for application in applications}
+        built = build_problem(
+            windows=chosen,
+            applications=applications,
+            recorded_risk_by_case=_recorded_risk_levels(case_ids),
+            committed=_committed(chosen),
+            reach_by_case={
+                str(record.case_id): list(record.host_countries or [])
+                for record in PersecutorReach.objects.filter(case_id__in=case_ids).select_related(
+                    "case__data_key"
+                )
+            },
+            time_limit_s=time_limit_s,
+        )
+    problem = parse_problem(built.document)
+    result = result_to_json(solve(problem, seed=seed))
+    with keyring_scope() as ring:
+        run = MatchingRun(
+            organisation=organisation,
+            engine_version=ENGINE_VERSION,
+            input_sha256=problem.input_sha256,
+            seed=seed,
+            created_by=acting_user(membership),
+        )
+        run.data_key = ring.create_data_key(run.vault_key_ref())
+        run.problem = built.document
+        run.result = result
+        run.detail = built.detail
+        run.save()
+    run.windows.set(chosen)
+    record_action(
+        EventType.MATCHING_RUN_CREATED,
+        membership,
+        run,
+        {
+            "windows": [window.pk for window in chosen],
+            "applicants": problem.applicant_count,
+            "placed": len(result["assignments"]),
+            "status": result["status"],
+            "input_sha256": problem.input_sha256,
+            "engine_version": ENGINE_VERSION,
+        },
+    )
+    return run
+
+
+@transaction.atomic
+def matching_run_approve(*, membership: Acting, run: MatchingRun) -> list[Application]:
+    """
+    Approve a proposed run: every proposed placement becomes an offer at its intake window.
+
+    All or nothing: if any application behind a placement is no longer submitted or
+    shortlisted (withdrawn since, or offered elsewhere), nothing changes and the coordinator is
+    asked to run matching again. Permission: RUN_MATCHING. Side effects: one
+    ``programme.matching_run_approved`` event and one status event per offer.
+    """
+    run = MatchingRun.objects.select_for_update().get(pk=run.pk)
+    if run.status != MatchingRunStatus.PROPOSED:
+        raise ProgrammeError(RUN_ALREADY_APPROVED)
+    windows = {str(window.pk): window for window in run.windows.all()}
+    wanted = []
+    for assignment in run.result["assignments"]:
+        case_entry = run.detail["applicants"][assignment["applicant"]]
+        wanted.append(
+            (case_entry["applications"][assignment["placement"]], windows[assignment["placement"]])
+        )
+    applications = {
+        str(application.pk): application
+        for application in Application.objects.select_for_update().filter(
+            pk__in=[application_id for application_id, _window in wanted]
+        )
+    }
+    stale = [
+        application_id
+        for application_id, _window in wanted
+        if application_id not in applications
+        or applications[application_id].status not in MATCHABLE_STATUSES
+    ]
+    if stale:
+        raise ProgrammeError(RUN_STALE, count=len(stale))
+    offered = []
+    for application_id, window in wanted:
+        application = applications[application_id]
+        application.intake_window = window
+        application.save(update_fields=["intake_window"])
+        offered.append(
+            application_status_move(
+                membership=membership, application=application, status=S.OFFERED, run=run
+            )
+        )
+    run.status = MatchingRunStatus.APPROVED
+    run.approved_by = acting_user(membership)
+    run.approved_at = timezone.now()
+    run.save(update_fields=["status", "approved_by", "approved_at"])
+    record_action(
+        EventType.MATCHING_RUN_APPROVED,
+        membership,
+        run,
+        {"offers": [application.pk for application in offered]},
+    )
+    return offered

@@ -1,0 +1,1 @@
+"""Aggregate reports for analysts and coordinators: counts that never single out a defender."""

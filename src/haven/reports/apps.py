@@ -1,0 +1,25 @@
+from typing import Any
+
+from django.apps import AppConfig
+from django.db import connections
+from django.db.models.signals import post_migrate
+
+from haven.reports.tally import install_tally_triggers, rebuild_tally
+
+
+def _keep_tally_triggers(using: str = "default", **kwargs: Any) -> None:
+    """SQLite loses a table's triggers when a migration rebuilds it: put them back, recount."""
+    connection = connections[using]
+    if "reports_casetally" not in connection.introspection.table_names():
+        return
+    install_tally_triggers(connection)
+    rebuild_tally(connection)
+
+
+class ReportsConfig(AppConfig):
+    name = "haven.reports"
+    label = "reports"
+    verbose_name = "Reports"
+
+    def ready(self) -> None:
+        post_migrate.connect(_keep_tally_triggers, sender=self)

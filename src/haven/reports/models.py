@@ -1,0 +1,31 @@
+"""
+Running counts of cases, kept by the database itself, so reports cost the same at any size.
+
+``CaseTally`` holds, for each organisation, how many cases are in each stage and urgency, by the
+month they were opened. Triggers on the cases table (migration 0001) add and remove one on every
+insert, update and delete, in the same transaction as the change, whoever makes it: a service, an
+import, a restore or an erasure. The report reads a few hundred tally rows instead of every case.
+The table holds counts only, never an identifier of a case, and is rebuilt from the cases table
+when a backup is restored, so it is not itself backed up.
+"""
+
+from django.db import models
+
+
+class CaseTally(models.Model):
+    organisation_id = models.UUIDField()
+    status = models.CharField(max_length=32)
+    urgency = models.CharField(max_length=16)
+    month = models.CharField(max_length=7, help_text="YYYY-MM, in UTC, of the case's opening")
+    cases = models.IntegerField(default=0)
+    id = models.BigAutoField(primary_key=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation_id", "status", "urgency", "month"], name="one_tally_per_cell"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.status}/{self.urgency}/{self.month}: {self.cases}"

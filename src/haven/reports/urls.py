@@ -1,0 +1,10 @@
+from django.urls import path
+
+from haven.reports import views
+
+app_name = "reports"
+
+urlpatterns = [
+    path("", views.report, name="report"),
+    path("<str:table>.csv", views.table_csv, name="table_csv"),
+]

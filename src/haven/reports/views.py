@@ -1,0 +1,49 @@
+"""The report page and its CSV downloads: the same suppressed tables in both."""
+
+import csv
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from haven.accounts.access import requires
+from haven.organisations.models import Membership
+from haven.organisations.policy import Permission
+from haven.reports.selectors import analyst_report
+from haven.uploads.downloads import content_disposition
+
+#: Characters that make a spreadsheet treat a cell as a formula (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _membership(request: HttpRequest) -> Membership:
+    membership = request.membership  # type: ignore[attr-defined]
+    assert isinstance(membership, Membership)
+    return membership
+
+
+@requires(Permission.VIEW_REPORTS)
+def report(request: HttpRequest) -> HttpResponse:
+    """Every table with its chart; readable without JavaScript and on a phone."""
+    return render(
+        request, "reports/report.html", {"report": analyst_report(membership=_membership(request))}
+    )
+
+
+def _spreadsheet_safe(text: str) -> str:
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+@requires(Permission.VIEW_REPORTS)
+def table_csv(request: HttpRequest, table: str) -> HttpResponse:
+    """One table as CSV, suppressed exactly as on the page."""
+    found = analyst_report(membership=_membership(request)).table(table)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    # A download like any other (UPL-06): an attachment, never sniffed, sandboxed, never cached.
+    response["Content-Disposition"] = content_disposition(f"{found.slug}.csv")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    response["Cache-Control"] = "no-store"
+    writer = csv.writer(response)
+    for row in found.csv_rows():
+        writer.writerow([_spreadsheet_safe(cell) for cell in row])
+    return response

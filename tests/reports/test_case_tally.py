@@ -1,0 +1,80 @@
+"""
+The running counts behind the report (``reports_casetally``) stay equal to counting the cases
+table, whatever changes the cases: new cases, moves between stages, urgency changes, erasure,
+deletion; and they come back right after SQLite lost its triggers in a table rebuild.
+"""
+
+import random
+
+from django.db import connection
+from django.db.models import Count
+
+from haven.cases.models import Case, CaseStatus, Urgency
+from haven.reports.apps import _keep_tally_triggers
+from haven.reports.models import CaseTally
+from haven.reports.tally import remove_tally_triggers
+from tests.cases.factories import open_canary_case
+
+
+def _counted_from_cases() -> dict[tuple[str, str, str, str], int]:
+    counted: dict[tuple[str, str, str, str], int] = {}
+    for case in Case.objects.values("organisation_id", "status", "urgency", "created_at"):
+        key = (
+            str(case["organisation_id"]),
+            case["status"],
+            case["urgency"],
+            case["created_at"].strftime("%Y-%m"),
+        )
+        counted[key] = counted.get(key, 0) + 1
+    return counted
+
+
+def _tallied() -> dict[tuple[str, str, str, str], int]:
+    return {
+        (str(row.organisation_id), row.status, row.urgency, row.month): row.cases
+        for row in CaseTally.objects.filter(cases__gt=0)
+    }
+
+
+def test_the_tally_follows_every_change_to_the_cases(organisation, other_organisation, coordinator):
+    rng = random.Random(20261130)
+    cases = [open_canary_case(organisation, coordinator, suffix=str(i)) for i in range(6)]
+    cases += [open_canary_case(other_organisation, None, suffix=f"n{i}") for i in range(3)]
+    assert _tallied() == _counted_from_cases()
+
+    statuses = list(CaseStatus.values)
+    urgencies = list(Urgency.values)
+    for _step in range(60):
+        case = rng.choice(cases)
+        change = rng.choice(["status", "urgency", "both"])
+        fields = {}
+        if change in {"status", "both"}:
+            fields["status"] = rng.choice(statuses)
+        if change in {"urgency", "both"}:
+            fields["urgency"] = rng.choice(urgencies)
+        Case.objects.filter(pk=case.pk).update(**fields)
+    assert _tallied() == _counted_from_cases()
+
+    Case.objects.filter(pk=cases[0].pk).delete()
+    assert _tallied() == _counted_from_cases()
+
+
+def test_lost_triggers_are_put_back_and_the_counts_redone_after_migrate(organisation, coordinator):
+    open_canary_case(organisation, coordinator, suffix="before")
+    remove_tally_triggers(connection)
+    open_canary_case(organisation, coordinator, suffix="unseen")
+    assert _tallied() != _counted_from_cases()
+
+    _keep_tally_triggers(using="default")
+    open_canary_case(organisation, coordinator, suffix="after")
+
+    assert _tallied() == _counted_from_cases()
+    assert sum(_tallied().values()) == Case.objects.count()
+
+
+def test_the_report_counts_what_the_cases_table_counts(organisation, coordinator):
+    for i in range(7):
+        open_canary_case(organisation, coordinator, suffix=str(i))
+    by_status = Case.objects.values("status").annotate(n=Count("id"))
+    assert {row["status"]: row["n"] for row in by_status} == {CaseStatus.INTAKE: 7}
+    assert _tallied() == _counted_from_cases()
