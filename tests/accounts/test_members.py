@@ -22,8 +22,8 @@ def invite(coordinator, role=Role.CASEWORKER):
 
 def accept(client, token, username="ines.invited", password="a long fresh passphrase 9"):
     return client.post(
-        reverse("accounts:invitation_accept", kwargs={"token": token}),
-        {"username": username, "password": password, "password_again": password},
+        reverse("accounts:invitation_accept"),
+        {"code": token, "username": username, "password": password, "password_again": password},
     )
 
 
@@ -34,8 +34,10 @@ def test_a_coordinator_creates_an_invitation_link_shown_once(coordinator, sign_i
     response = client.post(reverse("members:invite"), {"role": Role.ANALYST, "username": ""})
 
     link = response.context["link"]
-    token = link.rstrip("/").rsplit("/", 1)[1]
+    path, token = link.split("#")
     invitation = Invitation.objects.get()
+    assert path.endswith(reverse("accounts:invitation_accept"))
+    assert token == response.context["code"] and token not in path
     assert invitation.role == Role.ANALYST
     assert token not in invitation.token_digest
     assert AuditEvent.objects.filter(event_type=EventType.INVITATION_CREATED.value).count() == 1
@@ -72,19 +74,19 @@ def test_an_invitation_works_once(client, coordinator):
 
     again = accept(Client(), token, username="someone.else")
 
-    assert again.status_code == 404
+    assert again.status_code == 400
     assert not User.objects.filter(username="someone.else").exists()
 
 
 def test_an_expired_or_tampered_link_is_refused(client, coordinator):
-    """After 72 hours, or with a changed token, the link shows a clear 404 and changes nothing."""
+    """After 72 hours, or with a changed code, the page answers 400 with a message; nothing changes."""
     _invitation, token = invite(coordinator)
 
-    tampered = client.get(reverse("accounts:invitation_accept", kwargs={"token": token + "x"}))
+    tampered = accept(client, token[:-1] + ("0" if token[-1] != "0" else "1"))
     with time_machine.travel(timezone.now() + timedelta(hours=73)):
         expired = accept(client, token)
 
-    assert tampered.status_code == 404 and expired.status_code == 404
+    assert tampered.status_code == 400 and expired.status_code == 400
     assert "not valid any more" in expired.content.decode()
     assert User.objects.count() == 1
 
@@ -95,7 +97,7 @@ def test_a_weak_password_is_refused_and_nothing_is_created(client, coordinator):
 
     response = accept(client, token, password="password12345")
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert response.context["form"].errors
     assert not User.objects.filter(username="ines.invited").exists()
 

@@ -1,13 +1,14 @@
 """The audit log's hash chain catches every kind of tampering (AUD-02, AUD-03)."""
 
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.utils import DatabaseError
 
 from haven.audit.events import EventType
 from haven.audit.models import AuditEvent
 from haven.audit.services import AuditDataError, record_event
 from haven.audit.verification import verify_chain
+from tests.audit.tampering import drop_append_only_guard
 
 
 @pytest.fixture
@@ -20,16 +21,6 @@ def chain(organisation):
             object_id=f"c{index}",
         )
     return list(AuditEvent.objects.order_by("seq"))
-
-
-def _drop_append_only_guard() -> None:
-    """Tampering tests play an attacker with DDL rights, who can remove the trigger first."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("DROP TRIGGER IF EXISTS audit_event_no_change ON audit_auditevent")
-        else:
-            cursor.execute("DROP TRIGGER IF EXISTS audit_event_no_update")
-            cursor.execute("DROP TRIGGER IF EXISTS audit_event_no_delete")
 
 
 def test_untouched_chain_is_intact(chain):
@@ -47,7 +38,7 @@ def test_gapless_sequence(chain):
 
 def test_changed_event_is_caught(chain):
     """Editing one field of an event names that event."""
-    _drop_append_only_guard()
+    drop_append_only_guard()
     AuditEvent.objects.filter(seq=3).update(object_id="forged")
 
     report = verify_chain()
@@ -58,7 +49,7 @@ def test_changed_event_is_caught(chain):
 
 def test_deleted_event_is_caught(chain):
     """Removing an event from the middle names the missing sequence number."""
-    _drop_append_only_guard()
+    drop_append_only_guard()
     AuditEvent.objects.filter(seq=2).delete()
 
     assert verify_chain().first_bad_seq == 2
@@ -66,7 +57,7 @@ def test_deleted_event_is_caught(chain):
 
 def test_removed_tail_is_caught(chain):
     """Removing the newest events disagrees with the chain head."""
-    _drop_append_only_guard()
+    drop_append_only_guard()
     AuditEvent.objects.filter(seq__gte=4).delete()
 
     assert verify_chain().first_bad_seq == 4
@@ -74,7 +65,7 @@ def test_removed_tail_is_caught(chain):
 
 def test_reordered_events_are_caught(chain):
     """Swapping the positions of two events breaks the chain at the first of them."""
-    _drop_append_only_guard()
+    drop_append_only_guard()
     AuditEvent.objects.filter(seq=2).update(seq=-2)
     AuditEvent.objects.filter(seq=4).update(seq=2)
     AuditEvent.objects.filter(seq=-2).update(seq=4)

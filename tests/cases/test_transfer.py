@@ -9,7 +9,14 @@ from haven.accounts.acting import SYSTEM
 from haven.audit.events import EventType
 from haven.audit.models import AuditEvent
 from haven.cases.models import Case, Defender
-from haven.cases.transfer import ImportInvalidError, cases_export, cases_import, export_document
+from haven.cases.selectors import visible_cases
+from haven.cases.transfer import (
+    ImportConflictError,
+    ImportInvalidError,
+    cases_export,
+    cases_import,
+    export_document,
+)
 from haven.vault import archives
 from tests.cases.factories import CANARY_NAME, CANARY_NOTE, canary_facts, canary_identity
 
@@ -150,3 +157,49 @@ def test_importing_an_existing_code_replaces_its_threats(organisation):
     cases_import(membership=SYSTEM, organisation=organisation, document=first)
 
     assert Threat.objects.count() == 1
+
+
+# Batched, resumable imports (issue 11, item 7) ------------------------------------------------
+
+
+def test_an_interrupted_import_is_invisible_then_completed_by_a_rerun(organisation, coordinator):
+    """Batches commit one by one; staged cases stay hidden; the same file finishes the run."""
+    document = import_document(" A", " B", " C", " D", " E")
+    member = coordinator.memberships.get()
+
+    partial = cases_import(
+        membership=SYSTEM,
+        organisation=organisation,
+        document=document,
+        batch_size=2,
+        batch_seconds=None,
+        max_batches=2,
+    )
+
+    assert not partial.finished
+    assert Case.objects.filter(staged=True).count() == 4  # committed, but...
+    assert list(visible_cases(member)) == []  # ...nobody sees them
+    assert not AuditEvent.objects.filter(event_type=EventType.CASES_IMPORTED).exists()
+
+    finished = cases_import(
+        membership=SYSTEM, organisation=organisation, document=document, batch_size=2
+    )
+
+    assert finished.finished and finished.run_id == partial.run_id
+    assert (finished.created, finished.updated) == (5, 0)
+    assert Case.objects.count() == 5 and not Case.objects.filter(staged=True).exists()
+    assert visible_cases(member).count() == 5
+    assert AuditEvent.objects.filter(event_type=EventType.CASES_IMPORTED).count() == 1
+
+
+def test_another_file_waits_for_the_unfinished_import(organisation):
+    cases_import(
+        membership=SYSTEM,
+        organisation=organisation,
+        document=import_document(" A", " B", " C"),
+        batch_size=1,
+        max_batches=1,
+    )
+
+    with pytest.raises(ImportConflictError):
+        cases_import(membership=SYSTEM, organisation=organisation, document=import_document(" Z"))

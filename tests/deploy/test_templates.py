@@ -48,3 +48,17 @@ def test_the_portal_onion_serves_only_the_portal():
     assert proxied == ["/portal/"]
     assert "limit_req zone=haven_portal" in portal_server
     assert "127.0.0.1:8081" in (DEPLOY / "torrc").read_text()
+
+
+def test_access_logs_hold_no_query_strings():
+    """Issue 11 item 6: access logs keep the path only, never the query or the raw request line."""
+    nginx = (DEPLOY / "nginx.conf").read_text()
+    formats = re.findall(r"log_format\s+\S+\s+([^;]+);", nginx)
+    service = (DEPLOY / "haven.service").read_text()
+    gunicorn_format = re.search(r'--access-logformat\s+"([^"]+)"', service)
+
+    assert formats and gunicorn_format
+    for variable in ("$request ", "$request_uri", "$args", "$query_string", "$arg_"):
+        assert all(variable not in log_format + " " for log_format in formats), variable
+    for atom in ("%(r)s", "%(q)s", "%(f)s", "%(h)s", "%(u)s"):
+        assert atom.replace("%", "%%") not in gunicorn_format.group(1), atom

@@ -217,7 +217,6 @@ OBJECT_FACTORIES: dict[str, ObjectFactory] = {
 
 # Values for string parameters, which never name an object of an organisation.
 STRING_VALUES: dict[str, str] = {
-    "token": "no-such-invitation-token",
     "section": "defender",
     "language": "ar",
     "table": "cases-by-status",

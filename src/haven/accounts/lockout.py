@@ -4,7 +4,9 @@ Account lockout for django-axes, keyed on the username (AUTH-08).
 Tor users share exit addresses, so locking by address would lock out the people Haven serves;
 locking for ever would let an adversary lock named staff out in a crisis. The cool-off therefore
 escalates with repeated lockouts of the same name (5, 10, 20 ... minutes) and is capped at two
-hours; a successful sign-in, or a day without a lockout, starts the count again.
+hours; a successful sign-in, or a day without a lockout, starts the count again. During a cool-off
+the owner still gets in by giving the password and a second-factor code on one form, which
+answers alike whichever is wrong (so it is no password oracle), and is reported to them.
 """
 
 import hashlib
@@ -15,7 +17,6 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from haven.accounts.models import LockoutRecord
 
@@ -75,6 +76,12 @@ def lockout_recorded(username: str) -> bool:
     return True
 
 
+def is_locked_out(username: str) -> bool:
+    """True while ``username`` is inside a cool-off."""
+    record = LockoutRecord.objects.filter(username_digest=_username_digest(username)).first()
+    return bool(record and record.locked_until and record.locked_until > timezone.now())
+
+
 def lockout_history_clear(username: str) -> None:
     """Forget a name's lockouts after it signs in with both factors."""
     LockoutRecord.objects.filter(username_digest=_username_digest(username)).delete()
@@ -86,14 +93,9 @@ def no_client_address(request: HttpRequest) -> str:
 
 
 def lockout_response(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-    """Answer a locked account with 429 and the same page whatever the account (AUTH-09)."""
-    return render(
-        request,
-        "web/error.html",
-        {
-            "title": _("Too many attempts"),
-            "message": _("Sign-in is paused for this account for a few minutes. Try again later."),
-            "status": 429,
-        },
-        status=429,
-    )
+    """
+    Answer a locked account with 429 and the same page whatever the account (AUTH-09).
+
+    The page offers the owner the way through: the password and the second factor together.
+    """
+    return render(request, "accounts/locked.html", status=429)

@@ -7,12 +7,14 @@ import hashlib
 import uuid
 
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_otp.models import Device, ThrottlingMixin
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from haven.accounts.usernames import validate_single_script
 from haven.organisations.models import Organisation, Role
 from haven.vault.system_secrets import open_system_secret
 
@@ -27,6 +29,14 @@ class User(AbstractUser):  # type: ignore[django-manager-missing]
 
     def __str__(self) -> str:
         return self.username
+
+    def clean(self) -> None:
+        """Normalise the username (NFKC, in Django's ``clean``), then refuse mixed scripts."""
+        super().clean()
+        try:
+            validate_single_script(self.username)
+        except ValidationError as error:
+            raise ValidationError({"username": error}) from None
 
 
 class Invitation(models.Model):
@@ -183,6 +193,10 @@ class SecurityNoticeKind(models.TextChoices):
     BACKUP_CODES_REGENERATED = "backup_codes_regenerated", _("New backup codes were made")
     PASSWORD_CHANGED = "password_changed", _("Your password was changed")
     ACCOUNT_LOCKED = "account_locked", _("Your account was locked after wrong passwords")
+    SIGNED_IN_DURING_LOCKOUT = (
+        "signed_in_during_lockout",
+        _("You signed in with both factors while your account was locked"),
+    )
 
 
 class SecurityNotice(models.Model):

@@ -118,6 +118,18 @@ def sign_in_failure_record(*, username: str) -> None:
 
 
 @transaction.atomic
+def lockout_passed_by_owner_record(*, user: User, method: str) -> None:
+    """
+    Report that the account's owner signed in during a lockout with both factors (issue 11).
+
+    Side effects: one ``auth.signed_in_during_lockout`` event and a security notice, so the
+    owner learns that someone has been guessing their password.
+    """
+    account_event_record(EventType.SIGNED_IN_DURING_LOCKOUT, user, data={"method": method})
+    security_notice_create(user=user, kind=SecurityNoticeKind.SIGNED_IN_DURING_LOCKOUT)
+
+
+@transaction.atomic
 def second_factor_failure_record(*, user: User, method: str) -> None:
     """Record a refused second-factor code (AUTH-05)."""
     account_event_record(EventType.SECOND_FACTOR_FAILED, user, {"method": method})
@@ -298,12 +310,12 @@ def invitation_create(
         raise MembershipError(NOT_A_MEMBER_MANAGER)
     organisation = membership.organisation
     role = Role(role)
-    token = secrets.token_urlsafe(32)
+    token = invitation_code_new()
     invitation = Invitation.objects.create(
         organisation=organisation,
         role=role,
         username=username.strip(),
-        token_digest=_digest(token),
+        token_digest=_digest(invitation_code_normalise(token)),
         created_by=membership.user,
         expires_at=timezone.now() + INVITATION_LIFETIME,
     )
@@ -318,11 +330,31 @@ def invitation_create(
     return invitation, token
 
 
+# Invitation codes: 16 characters of Crockford's base32 (80 random bits), typeable from a phone
+# and read aloud without ambiguity. The code travels in the link's fragment, which browsers never
+# send, so it reaches no access log (issue 11, item 6); without JavaScript it is typed on the page.
+CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+CODE_LENGTH = 16
+_CODE_LOOKALIKES = str.maketrans({"O": "0", "I": "1", "L": "1"})
+
+
+def invitation_code_new() -> str:
+    """Return a new invitation code, grouped as ``XXXX-XXXX-XXXX-XXXX`` for reading."""
+    code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+    return "-".join(code[start : start + 4] for start in range(0, CODE_LENGTH, 4))
+
+
+def invitation_code_normalise(code: str) -> str:
+    """Return the canonical form of a typed code: no spaces or dashes, upper case, O=0, I=L=1."""
+    compact = "".join(code.split()).replace("-", "").upper()
+    return compact.translate(_CODE_LOOKALIKES)
+
+
 def invitation_find_open(token: str) -> Invitation | None:
-    """Return the open invitation for a token from a link, or None (expired, used, revoked, unknown)."""
+    """Return the open invitation for a code, or None (expired, used, revoked, unknown)."""
     invitation = (
         Invitation.objects.select_related("organisation")
-        .filter(token_digest=_digest(token))
+        .filter(token_digest=_digest(invitation_code_normalise(token)))
         .first()
     )
     if invitation is None or not invitation.is_open or not invitation.organisation.is_active:

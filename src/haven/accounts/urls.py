@@ -6,6 +6,7 @@ app_name = "accounts"
 
 urlpatterns = [
     path("login/", views.sign_in, name="login"),
+    path("login/both-factors/", views.sign_in_with_both_factors, name="login_both_factors"),
     path("two-factor/", views.second_factor, name="second_factor"),
     path("two-factor/setup/", views.enrol, name="enrol"),
     path("logout/", views.sign_out, name="logout"),
@@ -20,5 +21,5 @@ urlpatterns = [
     path("security/backup-codes/", views.recovery_codes_regenerate, name="recovery_codes"),
     path("sessions/<uuid:session_id>/end/", views.session_end, name="session_end"),
     path("organisation/", views.organisation_switch, name="organisation_switch"),
-    path("invitations/<str:token>/", views.invitation_accept, name="invitation_accept"),
+    path("invitations/accept/", views.invitation_accept, name="invitation_accept"),
 ]

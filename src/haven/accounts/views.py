@@ -11,6 +11,7 @@ from typing import cast
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -32,12 +33,14 @@ from haven.accounts.access import (
 )
 from haven.accounts.forms import (
     AcceptInvitationForm,
+    BothFactorsForm,
     CodeForm,
     EnrolmentCodeForm,
     InvitationForm,
     OrganisationChoiceForm,
     RoleForm,
 )
+from haven.accounts.lockout import is_locked_out
 from haven.accounts.models import RecoveryCodeDevice, User
 from haven.accounts.requests import HavenRequest, acting_member
 from haven.organisations.models import Membership
@@ -80,6 +83,53 @@ def sign_in(request: HttpRequest) -> HttpResponse:
             return redirect(signin.second_factor_entry_url(user))
         services.sign_in_failure_record(username=request.POST.get("username", ""))
     return render(request, "accounts/login.html", {"form": form, "next": next_url})
+
+
+BOTH_FACTORS_REFUSED = gettext_lazy(
+    "That did not work. Check your username, password and code, and try again."
+)
+
+
+@public
+@sensitive_post_parameters("password", "code")
+@never_cache
+def sign_in_with_both_factors(request: HttpRequest) -> HttpResponse:
+    """
+    Sign in with the password and the second factor on one form, even during a lockout.
+
+    A stranger who types wrong passwords pauses the normal sign-in of a named account (AUTH-08);
+    the owner, holding both factors, comes through here (issue 11, item 11). Any mistake gets the
+    same answer, so the page tells a password guesser nothing, and wrong codes meet the same
+    throttle as on the code page. Signing in while the account is locked is reported to the
+    owner (security notice) and audited.
+    """
+    form = BothFactorsForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        user = User.objects.filter(username=data["username"]).first()
+        if user is None:
+            make_password(data["password"])  # take as long as a real check
+        password_ok = bool(user and user.is_active and user.check_password(data["password"]))
+        device = totp.confirmed_device(user) if user and password_ok else None
+        if user is not None and device is not None:
+            was_locked = is_locked_out(user.get_username())
+            check = _code_check(user, device, data["code"])
+            if check.accepted and check.device is not None:
+                signin.password_accepted(request, user)
+                next_url = signin.second_factor_accepted(request, check.device, check.method)
+                if was_locked:
+                    services.lockout_passed_by_owner_record(user=user, method=check.method)
+                return redirect(next_url)
+            services.second_factor_failure_record(user=user, method=check.method)
+        else:
+            services.sign_in_failure_record(username=data["username"])
+        form.add_error(None, BOTH_FACTORS_REFUSED)
+    return render(
+        request,
+        "accounts/login_both_factors.html",
+        {"form": form},
+        status=400 if form.errors else 200,
+    )
 
 
 @sign_in_step
@@ -278,41 +328,40 @@ def organisation_switch(request: HttpRequest) -> HttpResponse:
 
 
 @public
-@sensitive_post_parameters("password", "password_again")
+@sensitive_post_parameters("code", "password", "password_again")
 @never_cache
-def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
-    """Open a one-time invitation link: choose a name and password, then set up the second factor."""
-    invitation = services.invitation_find_open(token)
-    if invitation is None:
-        return render(
-            request,
-            "web/error.html",
-            {"title": _("Invitation not valid"), "message": services.INVITATION_NOT_USABLE},
-            status=404,
-        )
-    form = AcceptInvitationForm(request.POST or None, initial={"username": invitation.username})
+def invitation_accept(request: HttpRequest) -> HttpResponse:
+    """
+    Accept a one-time invitation: its code, a name and a password, then the second factor.
+
+    The code never appears in a URL the server sees: the link carries it in the fragment, which a
+    small script copies into the form, and without JavaScript the person types it. An unknown,
+    used or expired code is a 400 with the form and its message; nothing is created.
+    """
+    form = AcceptInvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            user = services.invitation_accept(
-                token=token,
-                username=form.cleaned_data["username"],
-                password=form.cleaned_data["password"],
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
+        invitation = services.invitation_find_open(form.cleaned_data["code"])
+        if invitation is None:
+            form.add_error("code", services.INVITATION_NOT_USABLE)
         else:
-            if request.user.is_authenticated:
-                signin.sign_out(request, reason="switched_account", by_owner=True)
-            signin.password_accepted(request, user)
-            return redirect("accounts:enrol")
+            try:
+                user = services.invitation_accept(
+                    token=form.cleaned_data["code"],
+                    username=form.cleaned_data["username"],
+                    password=form.cleaned_data["password"],
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                if request.user.is_authenticated:
+                    signin.sign_out(request, reason="switched_account", by_owner=True)
+                signin.password_accepted(request, user)
+                return redirect("accounts:enrol")
     return render(
         request,
         "accounts/invitation_accept.html",
-        {
-            "form": form,
-            "organisation": invitation.organisation,
-            "role": invitation.get_role_display(),
-        },
+        {"form": form},
+        status=400 if form.errors else 200,
     )
 
 
@@ -353,11 +402,11 @@ def invitation_create(request: HttpRequest) -> HttpResponse:
     invitation, token = services.invitation_create(
         membership=member, role=form.cleaned_data["role"], username=form.cleaned_data["username"]
     )
-    link = request.build_absolute_uri(
-        reverse("accounts:invitation_accept", kwargs={"token": token})
-    )
+    link = request.build_absolute_uri(reverse("accounts:invitation_accept")) + "#" + token
     return render(
-        request, "accounts/invitation_created.html", {"invitation": invitation, "link": link}
+        request,
+        "accounts/invitation_created.html",
+        {"invitation": invitation, "link": link, "code": token},
     )
 
 

@@ -15,6 +15,7 @@ class EventType(StrEnum):
     LOGIN_SUCCEEDED = "auth.login_succeeded"
     LOGIN_FAILED = "auth.login_failed"
     ACCOUNT_LOCKED = "auth.account_locked"
+    SIGNED_IN_DURING_LOCKOUT = "auth.signed_in_during_lockout"
     SECOND_FACTOR_SUCCEEDED = "auth.second_factor_succeeded"
     SECOND_FACTOR_FAILED = "auth.second_factor_failed"
     SECOND_FACTOR_ENROLLED = "auth.second_factor_enrolled"
@@ -27,6 +28,10 @@ class EventType(StrEnum):
     ALL_SESSIONS_ENDED = "auth.all_sessions_ended"
     STEP_UP_SUCCEEDED = "auth.step_up_succeeded"
     STEP_UP_FAILED = "auth.step_up_failed"
+
+    # The audit chain itself (AUD-04)
+    CHAIN_ANCHORED = "audit.chain_anchored"
+    CHECKPOINT_WRITTEN = "audit.checkpoint_written"
 
     # Organisations, membership and roles
     ORGANISATION_CREATED = "org.created"

@@ -1,9 +1,10 @@
 """
 The tamper-evident audit log.
 
-Events form a hash chain: each event's hash covers the previous event's hash and the event's own
-canonical content, so editing, deleting, inserting or reordering any event breaks every hash after
-it, which ``haven audit verify`` reports. A one-row ``ChainHead`` serialises appends, keeping
+Events form a keyed hash chain: each event's hash is an HMAC, under a key derived from the master
+key, of the previous event's hash and the event's own canonical content, so editing, deleting,
+inserting or reordering any event breaks every hash after it, which ``haven audit verify``
+reports, and nobody without the master key can recompute the chain to hide it. A one-row ``ChainHead`` serialises appends, keeping
 ``seq`` gapless across processes. Events hold identifiers and enumerated values only; names and
 free text never enter the chain, so the log can be shown, exported and kept after a case is erased.
 """
@@ -24,6 +25,9 @@ class AuditEvent(models.Model):
     data = models.JSONField(default=dict, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+    # The public id of the master key whose derived MAC key sealed ``hash``; empty for events
+    # written before the chain was keyed (their ``hash`` is unkeyed SHA-256, see audit/chain.py).
+    key_id = models.CharField(max_length=16, blank=True, default="")
 
     class Meta:
         ordering = ["seq"]
@@ -38,6 +42,7 @@ class ChainHead(models.Model):
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     seq = models.BigIntegerField(default=0)
     hash = models.CharField(max_length=64)
+    key_id = models.CharField(max_length=16, blank=True, default="")
 
     def __str__(self) -> str:
         return f"head #{self.seq}"

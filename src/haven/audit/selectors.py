@@ -37,7 +37,7 @@ def audit_event_list(member: Membership, filters: AuditFilter) -> QuerySet[Audit
         events = events.filter(object_id=filters.object_id)
     if filters.date_from:
         events = events.filter(occurred_at__gte=_start_of(filters.date_from))
-    if filters.date_to:
+    if filters.date_to and filters.date_to < date.max:
         events = events.filter(occurred_at__lt=_start_of(filters.date_to + timedelta(days=1)))
     return events.order_by("-seq")
 

@@ -8,9 +8,11 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from haven.audit.chain import GENESIS_HASH, canonical_content, link_hash
+from haven.audit import keys
+from haven.audit.chain import GENESIS_HASH, event_content, keyed_link_hash
 from haven.audit.events import EventType
 from haven.audit.models import AuditEvent, ChainHead
+from haven.audit.verification import verify_chain
 
 # An event may carry identifiers, numbers, booleans and enumerated words, nothing a person typed.
 _TOKEN = re.compile(r"^[A-Za-z0-9_.:@/+=-]{0,100}$")
@@ -73,6 +75,7 @@ def record_event(
         raise AuditDataError(NOT_AN_IDENTIFIER.format(key="object_id"))
     actor_id = _identifier(actor)
     organisation_id = _identifier(organisation)
+    secret = keys.current_secret()
     with transaction.atomic():
         head, _created = ChainHead.objects.select_for_update().get_or_create(
             id=1, defaults={"seq": 0, "hash": GENESIS_HASH}
@@ -87,22 +90,62 @@ def record_event(
             object_id=object_ref,
             data=checked,
             prev_hash=head.hash,
+            key_id=secret.key_id,
         )
-        event.hash = link_hash(
-            head.hash,
-            canonical_content(
-                seq=event.seq,
-                occurred_at=event.occurred_at,
-                event_type=event.event_type,
-                actor_id=actor_id,
-                organisation_id=organisation_id,
-                object_type=event.object_type,
-                object_id=event.object_id,
-                data=event.data,
-            ),
+        event.hash = keyed_link_hash(
+            keys.mac_key(secret), secret.key_id, head.hash, event_content(event)
         )
         event.save(force_insert=True)
         head.seq = event.seq
         head.hash = event.hash
-        head.save(update_fields=["seq", "hash"])
+        head.key_id = event.key_id
+        head.save(update_fields=["seq", "hash", "key_id"])
     return event
+
+
+class ChainBrokenError(Exception):
+    """The chain fails verification, so it must not be anchored or checkpointed."""
+
+
+CANNOT_ANCHOR = "The audit chain cannot be sealed: {problem}."
+
+
+def anchor_chain() -> AuditEvent | None:
+    """
+    Vouch, under the current key, for every event that cannot be checked with a configured key.
+
+    Events written before the chain was keyed, and events sealed under a master key that is about
+    to be retired, are verified as they stand (unkeyed hash, or the old key while it is still
+    configured); then one ``audit.chain_anchored`` event records the unkeyed content digest of
+    everything before it. Its own HMAC protects that digest, so the older events stay verifiable
+    after the old key is gone, without rewriting a single row (the table is append-only, AUD-03).
+    Returns None when nothing needed anchoring. Raises ChainBrokenError if the chain is broken or
+    holds events under a key that is not configured.
+    """
+    with transaction.atomic():
+        ChainHead.objects.select_for_update().get_or_create(
+            id=1, defaults={"seq": 0, "hash": GENESIS_HASH}
+        )
+        report = verify_chain()
+        if report.intact and not _has_retiring_keys():
+            return None
+        if not report.intact and (not report.unanchored_only or report.unknown_key_seq):
+            raise ChainBrokenError(CANNOT_ANCHOR.format(problem=report.problem))
+        return record_event(
+            EventType.CHAIN_ANCHORED,
+            object_type="audit_chain",
+            object_id=str(report.checked),
+            data={"through": report.checked, "digest": report.digest},
+        )
+
+
+def _has_retiring_keys() -> bool:
+    """True when events since the last anchor were sealed with a key other than the current one."""
+    current = keys.current_secret().key_id
+    last_anchor = (
+        AuditEvent.objects.filter(event_type=EventType.CHAIN_ANCHORED, key_id=current)
+        .order_by("-seq")
+        .values_list("seq", flat=True)
+        .first()
+    )
+    return AuditEvent.objects.filter(seq__gt=last_anchor or 0).exclude(key_id=current).exists()

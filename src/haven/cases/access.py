@@ -56,7 +56,8 @@ def visible_cases_filter(membership: Membership) -> Q:
     of two correlated ``EXISTS``, as this used to be, cannot become a join, and the planner then
     guesses that most of the table matches (issue 17).
     """
-    same_organisation = Q(organisation_id=membership.organisation_id)
+    # Cases staged by an unfinished import are nobody's yet (see ImportRun).
+    same_organisation = Q(organisation_id=membership.organisation_id, staged=False)
     if supervises_all_cases(membership):
         return same_organisation
     assigned = Q(
@@ -74,7 +75,7 @@ def visible_cases_filter(membership: Membership) -> Q:
 
 def may_see_case(membership: Membership, permission: Permission, case: Any) -> bool:
     """The object rule for ``Case``: the organisation's, and assigned or broken into."""
-    if case.organisation_id != membership.organisation_id:
+    if case.organisation_id != membership.organisation_id or case.staged:
         return False
     if supervises_all_cases(membership):
         return True

@@ -129,6 +129,36 @@ class Defender(models.Model):
         )
 
 
+class ImportRun(models.Model):
+    """
+    One ``haven cases import`` of one file into one organisation, committed batch by batch.
+
+    ``next_index`` is the first item of the file not yet imported; it advances in the same
+    transaction as the batch it closes, so a run killed at any point resumes exactly there when
+    the same file is imported again (matched by ``digest``). Cases it creates stay *staged*,
+    invisible to every member, until ``finished_at`` is set in the closing transaction: to the
+    people using Haven the import appears all at once or not at all.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="import_runs"
+    )
+    digest = models.CharField(max_length=64)
+    total = models.PositiveIntegerField()
+    next_index = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    started_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["organisation", "digest"])]
+
+    def __str__(self) -> str:
+        return f"import {self.pk} ({self.next_index}/{self.total})"
+
+
 class Case(models.Model):
     """One defender's protection case; ``code`` is the only identifier shown in lists and URLs."""
 
@@ -164,6 +194,11 @@ class Case(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
     erased_at = models.DateTimeField(null=True, blank=True)
+    # Opened by an import that has not finished: hidden from everyone until it does.
+    staged = models.BooleanField(default=False)
+    import_run = models.ForeignKey(
+        ImportRun, on_delete=models.PROTECT, null=True, blank=True, related_name="cases"
+    )
 
     class Meta:
         ordering = ["created_at"]

@@ -94,7 +94,7 @@ def case_get(membership: Membership | None, case_id: uuid.UUID | str) -> Case:
 def case_by_code(organisation: Organisation, code: str) -> Case | None:
     """Return the organisation's live case with ``code``; for break-glass, which audits every try."""
     return (
-        Case.objects.filter(organisation=organisation, code=code.strip().upper())
+        Case.objects.filter(organisation=organisation, code=code.strip().upper(), staged=False)
         .exclude(status=CaseStatus.ERASED)
         .select_related(CASE_KEYS)
         .first()

@@ -2,29 +2,43 @@
 Import and export of cases in the ``haven.case-import/1`` format (spec/case-import.schema.json).
 
 An import is validated as a whole before anything is written, and every error is reported with
-its JSON path; then it runs in one transaction, so a failure half-way leaves the database as it
-was. An export is built in memory, encrypted by the caller's ``seal`` function (age) and only the
+its JSON path; then it runs in small batches that each commit (an ``ImportRun`` records how far it
+got), so it never holds the database or the audit chain for long, and a run cut off half-way is
+completed by importing the same file again. New cases stay staged, invisible, until the last
+batch is in. An export is built in memory, encrypted by the caller's ``seal`` function (age) and only the
 encrypted artifact leaves this module; its size and SHA-256 are audited (EXP-01, EXP-02).
 """
 
 import hashlib
 import json
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Prefetch
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from jsonschema import Draft202012Validator, FormatChecker
 from referencing import Registry, Resource
 
 from haven.accounts.acting import Acting, record_action
 from haven.audit.events import EventType
+from haven.cases.errors import CaseError
 from haven.cases.facts_mapping import build_facts
-from haven.cases.models import Case, CaseDefender, CaseStatus, Dependant, Note, Prosecution, Threat
+from haven.cases.models import (
+    Case,
+    CaseDefender,
+    CaseStatus,
+    Dependant,
+    ImportRun,
+    Note,
+    Prosecution,
+    Threat,
+)
 from haven.cases.selectors import case_principal_defender
 from haven.cases.services import (
     IDENTITY_FIELDS,
@@ -55,6 +69,8 @@ class ImportInvalidError(Exception):
 class ImportReport:
     created: int
     updated: int
+    run_id: str = ""
+    finished: bool = True
 
 
 def _schema_text(name: str) -> Any:
@@ -101,67 +117,152 @@ def validate_import(document: Any, organisation: Organisation) -> list[tuple[str
     return sorted(errors)
 
 
-@transaction.atomic
-def cases_import(*, membership: Acting, organisation: Organisation, document: Any) -> ImportReport:
+IMPORT_BATCH_SIZE = 10
+# A batch also ends after this long, however few cases it holds, so a slow machine or large cases
+# never hold the database for longer than this at a time.
+BATCH_SECONDS = 0.5
+SQLITE_GAP_SECONDS = 0.12
+ANOTHER_IMPORT_UNFINISHED = _(
+    "Another import into this organisation (id %(run)s) is unfinished: run it again with the same "
+    "file to complete it before importing a different one."
+)
+
+
+class ImportConflictError(CaseError):
+    """A different file's import into the same organisation is still unfinished."""
+
+
+def document_digest(document: Any) -> str:
+    """Return the SHA-256 of the document's canonical JSON: how a rerun finds its import run."""
+    canonical = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _import_item(
+    *, membership: Acting, organisation: Organisation, item: Mapping[str, Any], run: ImportRun
+) -> bool:
+    """Create or update one case of the file; return True when it was created."""
+    identity = item["identity"]
+    existing = (
+        Case.objects.filter(organisation=organisation, code=item["code"]).first()
+        if item.get("code")
+        else None
+    )
+    if existing is None:
+        case = case_open(
+            membership=membership,
+            organisation=organisation,
+            identity=identity,
+            facts=item["facts"],
+            external_reference=item.get("external_reference"),
+            code=item.get("code"),
+        )
+        Case.objects.filter(pk=case.pk).update(staged=True, import_run=run)
+        known_notes: set[str] = set()
+        created = True
+    else:
+        case = case_replace_facts(membership=membership, case=existing, facts=item["facts"])
+        if item.get("external_reference") is not None:
+            case_update(
+                membership=membership, case=case, external_reference=item["external_reference"]
+            )
+        defender = case_principal_defender(case)
+        if defender is not None:
+            full_identity = {name: identity.get(name) for name in IDENTITY_FIELDS}
+            defender_update(membership=membership, defender=defender, identity=full_identity)
+        known_notes = {note.body for note in Note.objects.filter(case=case)}
+        created = False
+    for body in item.get("notes", []):
+        if body not in known_notes:
+            note_add(membership=membership, case=case, body=body)
+            known_notes.add(body)
+    return created
+
+
+def _open_run(organisation: Organisation, document: Any) -> ImportRun:
+    """Return the unfinished run of this very file, or a new one; refuse beside another file's."""
+    digest = document_digest(document)
+    with transaction.atomic():
+        unfinished = ImportRun.objects.select_for_update().filter(
+            organisation=organisation, finished_at__isnull=True
+        )
+        for run in unfinished:
+            if run.digest == digest:
+                return run
+            raise ImportConflictError(ANOTHER_IMPORT_UNFINISHED, run=run.pk)
+        return ImportRun.objects.create(
+            organisation=organisation, digest=digest, total=len(document["cases"])
+        )
+
+
+def cases_import(
+    *,
+    membership: Acting,
+    organisation: Organisation,
+    document: Any,
+    batch_size: int = IMPORT_BATCH_SIZE,
+    batch_seconds: float | None = BATCH_SECONDS,
+    max_batches: int | None = None,
+) -> ImportReport:
     """
-    Create or update the cases in ``document`` (validated here) all or nothing.
+    Create or update the cases in ``document`` (validated here), in batches that each commit.
 
     A case whose ``code`` exists in the organisation is updated: facts (with their threat,
     prosecution and dependant rows), external reference and the principal defender's identity are
-    replaced, notes not already present are added. Any other
-    case is opened with its code (or a new one). Side effect: one ``vault.cases_imported`` event
-    with the counts. Raises ImportInvalidError listing each error's JSON path.
+    replaced, notes not already present are added. Any other case is opened with its code (or a
+    new one) and stays staged, invisible to members, until the whole file is in.
+
+    Each batch of ``batch_size`` items (or fewer, once ``batch_seconds`` have passed; None for no
+    time limit, as the benchmark's one-transaction baseline needs) is one transaction that also advances the ``ImportRun``, so
+    the audit chain head and the database are held for one batch at a time, never for the whole
+    file, and a run cut off anywhere resumes where it stopped when the same file is imported
+    again. ``max_batches`` stops early (for slicing, and for tests of an interrupted run); the
+    report then says ``finished=False``. Side effect: one ``vault.cases_imported`` event with the
+    counts, in the transaction that releases the staged cases. Raises ImportInvalidError listing
+    each error's JSON path, and ImportConflictError while another file's import is unfinished.
     """
     errors = validate_import(document, organisation)
     if errors:
         raise ImportInvalidError(errors)
-    created = updated = 0
-    with keyring_scope():
-        for item in document["cases"]:
-            identity = item["identity"]
-            existing = (
-                Case.objects.filter(organisation=organisation, code=item["code"]).first()
-                if item.get("code")
-                else None
+    run = _open_run(organisation, document)
+    items = document["cases"]
+    batches = 0
+    while run.next_index < len(items):
+        if max_batches is not None and batches >= max_batches:
+            return ImportReport(run.created, run.updated, run_id=str(run.pk), finished=False)
+        with transaction.atomic(), keyring_scope():
+            run = ImportRun.objects.select_for_update().get(pk=run.pk)
+            started = time.monotonic()
+            stop = min(run.next_index + batch_size, len(items))
+            for index in range(run.next_index, stop):
+                if _import_item(
+                    membership=membership, organisation=organisation, item=items[index], run=run
+                ):
+                    run.created += 1
+                else:
+                    run.updated += 1
+                run.next_index = index + 1
+                if batch_seconds is not None and time.monotonic() - started > batch_seconds:
+                    break
+            run.save(update_fields=["next_index", "created", "updated"])
+        batches += 1
+        if connection.vendor == "sqlite":
+            # SQLite's busy handler polls a waiting writer only every 100 ms; without a gap the
+            # next batch would take the lock again first and starve the web app's writes.
+            time.sleep(SQLITE_GAP_SECONDS)
+    with transaction.atomic():
+        run = ImportRun.objects.select_for_update().get(pk=run.pk)
+        if run.finished_at is None:
+            Case.objects.filter(import_run=run, staged=True).update(staged=False)
+            run.finished_at = timezone.now()
+            run.save(update_fields=["finished_at"])
+            record_action(
+                EventType.CASES_IMPORTED,
+                membership,
+                run,
+                {"created": run.created, "updated": run.updated},
             )
-            if existing is None:
-                case = case_open(
-                    membership=membership,
-                    organisation=organisation,
-                    identity=identity,
-                    facts=item["facts"],
-                    external_reference=item.get("external_reference"),
-                    code=item.get("code"),
-                )
-                known_notes: set[str] = set()
-                created += 1
-            else:
-                case = case_replace_facts(membership=membership, case=existing, facts=item["facts"])
-                if item.get("external_reference") is not None:
-                    case_update(
-                        membership=membership,
-                        case=case,
-                        external_reference=item["external_reference"],
-                    )
-                defender = case_principal_defender(case)
-                if defender is not None:
-                    full_identity = {name: identity.get(name) for name in IDENTITY_FIELDS}
-                    defender_update(
-                        membership=membership, defender=defender, identity=full_identity
-                    )
-                known_notes = {note.body for note in Note.objects.filter(case=case)}
-                updated += 1
-            for body in item.get("notes", []):
-                if body not in known_notes:
-                    note_add(membership=membership, case=case, body=body)
-                    known_notes.add(body)
-        record_action(
-            EventType.CASES_IMPORTED,
-            membership,
-            organisation,
-            {"created": created, "updated": updated},
-        )
-    return ImportReport(created=created, updated=updated)
+    return ImportReport(run.created, run.updated, run_id=str(run.pk), finished=True)
 
 
 def _identity_of(case: Case) -> dict[str, Any]:
@@ -181,7 +282,7 @@ def _identity_of(case: Case) -> dict[str, Any]:
 def export_document(*, organisation: Organisation) -> dict[str, Any]:
     """Return every live case of ``organisation`` in the import format, decrypted (in memory only)."""
     cases = (
-        Case.objects.filter(organisation=organisation)
+        Case.objects.filter(organisation=organisation, staged=False)
         .exclude(status=CaseStatus.ERASED)
         .select_related("data_key__organisation_key")
         .prefetch_related(

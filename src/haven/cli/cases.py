@@ -13,11 +13,21 @@ def _fail(command: str, message: object) -> int:
     return 2
 
 
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if not 1 <= value <= 10_000:
+        raise argparse.ArgumentTypeError("give a number from 1 to 10000")
+    return value
+
+
 def import_cases(args: argparse.Namespace) -> int:
     django_setup.setup()
     from haven.accounts.acting import SYSTEM
     from haven.cases.errors import CaseError
-    from haven.cases.transfer import ImportInvalidError, cases_import
+    from haven.cases.transfer import ImportConflictError, ImportInvalidError, cases_import
     from haven.organisations.models import Organisation
     from haven.vault import archives
     from haven.vault.errors import VaultError
@@ -48,7 +58,10 @@ def import_cases(args: argparse.Namespace) -> int:
                     "import", f"{args.file} is encrypted: give --passphrase-file or --identity-file"
                 )
         report = cases_import(
-            membership=SYSTEM, organisation=organisation, document=parse_document(data)
+            membership=SYSTEM,
+            organisation=organisation,
+            document=parse_document(data),
+            batch_size=args.batch_size,
         )
     except DocumentError as invalid:
         print(f"haven cases import: {args.file} is invalid; nothing was imported:", file=sys.stderr)
@@ -60,9 +73,18 @@ def import_cases(args: argparse.Namespace) -> int:
         for path, message in invalid.errors:
             print(f"  {path}: {message}", file=sys.stderr)
         return 2
+    except ImportConflictError as error:
+        return _fail("import", error)
     except (archives.ArchiveError, VaultError, CaseError) as error:
-        return _fail("import", f"{error} Nothing was imported.")
-    print(f"imported into {organisation.slug}: {report.created} new, {report.updated} updated")
+        return _fail(
+            "import",
+            f"{error} Cases already committed stay staged, invisible to members; import the "
+            "same file again to finish.",
+        )
+    print(
+        f"imported into {organisation.slug}: {report.created} new, {report.updated} updated "
+        f"(import {report.run_id})"
+    )
     return 0
 
 
@@ -109,13 +131,21 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
         help="import cases from a haven.case-import/1 file, all or nothing",
         description="Import cases from a JSON file in the haven.case-import/1 format, plain or "
         "age-encrypted. An invalid file is rejected with each error's JSON path and nothing is "
-        "written. A case whose code exists is updated.",
+        "written. A case whose code exists is updated. The import commits in small batches so "
+        "the web app keeps answering; new cases stay invisible until the last batch is in, and "
+        "if the command is interrupted, running it again with the same file finishes the job.",
     )
     importer.add_argument("file", help="the file to import")
     importer.add_argument("--org", required=True, help="the organisation's slug")
     secret = importer.add_mutually_exclusive_group()
     secret.add_argument("--passphrase-file", help="passphrase of an age-encrypted file")
     secret.add_argument("--identity-file", help="age identity (AGE-SECRET-KEY-...) for the file")
+    importer.add_argument(
+        "--batch-size",
+        type=_positive,
+        default=10,
+        help="cases per committed batch (default 10); smaller batches hold locks for less time",
+    )
     importer.set_defaults(handler=import_cases)
 
     exporter = commands.add_parser(

@@ -48,8 +48,9 @@ def rotate_master(args: argparse.Namespace) -> int:
         print(f"{report.remaining} keys remain: run the same command again to finish")
         return 0
     print(
-        f"done: point HAVEN_MASTER_KEY_FILE at {path}, then destroy the old master key once "
-        "every backup made under it has expired"
+        f"done: make {path}'s key the first in the server's key file and keep the old one second, "
+        "run `haven audit seal` so the audit events the old key sealed stay verifiable, then "
+        "remove the old key and destroy it once every backup made under it has expired"
     )
     return 0
 

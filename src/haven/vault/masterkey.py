@@ -20,8 +20,11 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from haven.audit.keys import AuditSecret
 from haven.vault.aead import KEY_BYTES, new_key
 from haven.vault.errors import MasterKeyInvalidError, MasterKeyMissingError
 
@@ -43,10 +46,27 @@ KEY_FILE_EXISTS = "{path} already exists; a master key file is never overwritten
 
 @dataclass(frozen=True)
 class MasterKey:
-    """A loaded master key: its id and a ready AES-GCM instance (the raw bytes are not kept)."""
+    """
+    A loaded master key: its id, a ready AES-GCM instance and the audit chain's secret.
+
+    The raw bytes are not kept; the audit secret is derived from them with HKDF under its own
+    label, so it reveals nothing about the key that wraps organisation keys.
+    """
 
     key_id: str
     cipher: AESGCM = field(repr=False)
+    audit_secret: AuditSecret = field(repr=False)
+
+
+_AUDIT_LABEL = b"haven audit chain secret v1"
+
+
+def _loaded(raw: bytes) -> MasterKey:
+    key_id = master_key_id(raw)
+    audit = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=_AUDIT_LABEL).derive(raw)
+    return MasterKey(
+        key_id=key_id, cipher=AESGCM(raw), audit_secret=AuditSecret(key_id=key_id, secret=audit)
+    )
 
 
 def parse_master_key(text: str, *, source: str) -> MasterKey:
@@ -57,7 +77,7 @@ def parse_master_key(text: str, *, source: str) -> MasterKey:
         raise MasterKeyInvalidError(NOT_A_KEY.format(source=source)) from None
     if len(raw) != KEY_BYTES:
         raise MasterKeyInvalidError(NOT_A_KEY.format(source=source))
-    return MasterKey(key_id=master_key_id(raw), cipher=AESGCM(raw))
+    return _loaded(raw)
 
 
 def master_key_id(raw: bytes) -> str:
@@ -119,6 +139,11 @@ def _parsed_keys(text: str, source: str) -> tuple[MasterKey, ...]:
     return keys
 
 
+def configured_audit_secrets() -> list[AuditSecret]:
+    """Return the audit chain's secrets, current first: the key source the vault registers."""
+    return [key.audit_secret for key in configured_master_keys()]
+
+
 def configured_master_key() -> MasterKey:
     """Return the current master key (the first configured one)."""
     return configured_master_keys()[0]
@@ -140,7 +165,7 @@ def write_master_key_file(path: Path) -> MasterKey:
         raise MasterKeyInvalidError(KEY_FILE_EXISTS.format(path=path)) from None
     with os.fdopen(descriptor, "w", encoding="ascii") as handle:
         handle.write(base64.b64encode(raw).decode() + "\n")
-    return MasterKey(key_id=master_key_id(raw), cipher=AESGCM(raw))
+    return _loaded(raw)
 
 
 def ensure_demo_master_key(path: Path) -> bool:

@@ -2,6 +2,8 @@
 
 A screen, so it lives in the web layer above the audit core it reads."""
 
+from datetime import date
+
 from django import forms
 from django.core.paginator import Paginator
 from django.http import HttpResponse
@@ -16,6 +18,12 @@ from haven.organisations.policy import Permission
 from haven.web.audit_labels import event_label, object_label
 
 PAGE_SIZE = 50
+
+# The audit log cannot hold events before Haven existed or after the calendar's end; a date
+# outside this window is a typing slip, answered with a message rather than an overflow.
+EARLIEST_DATE = date(1970, 1, 1)
+LATEST_DATE = date(2999, 12, 31)
+DATE_OUT_OF_RANGE = _("Choose a date between %(earliest)s and %(latest)s.")
 
 
 class AuditFilterForm(forms.Form):
@@ -34,6 +42,22 @@ class AuditFilterForm(forms.Form):
     date_to = forms.DateField(
         label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+
+    def _date_in_range(self, name: str) -> date | None:
+        value: date | None = self.cleaned_data.get(name)
+        if value is not None and not EARLIEST_DATE <= value <= LATEST_DATE:
+            raise forms.ValidationError(
+                DATE_OUT_OF_RANGE,
+                code="date_out_of_range",
+                params={"earliest": EARLIEST_DATE.isoformat(), "latest": LATEST_DATE.isoformat()},
+            )
+        return value
+
+    def clean_date_from(self) -> date | None:
+        return self._date_in_range("date_from")
+
+    def clean_date_to(self) -> date | None:
+        return self._date_in_range("date_to")
 
     def __init__(self, *args: object, actors: dict[str, str], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]

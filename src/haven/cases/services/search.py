@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -34,7 +35,8 @@ def defender_search(
     the false positives that truncation creates on purpose (BI-02). Checks itself that the member's
     account is an active member of ``organisation`` (an outsider gets the same empty answer as a
     miss, BI-04) and allows ``SEARCHES_PER_HOUR`` searches per account per hour, counted from the
-    audit log, so the limit holds across processes. Side effect: one ``vault.blind_search`` event
+    audit log under a lock on the account's row, so the limit holds across processes and
+    concurrent requests. Side effect: one ``vault.blind_search`` event
     holding the token, never the term. Raises SearchRateLimitedError past the limit and CaseError
     for a field without an index.
     """
@@ -44,6 +46,10 @@ def defender_search(
         raise CaseError(SEARCH_FIELD_UNKNOWN, field=repr(field)) from None
     user = membership.user
     with transaction.atomic(), keyring_scope() as ring:
+        # Count and record under one lock on the searcher's row, or concurrent searches all read
+        # the same count and slip past the limit together (issue 11, item 10). SQLite serialises
+        # writers already: its transactions begin IMMEDIATE (settings).
+        list(get_user_model().objects.select_for_update().filter(pk=user.pk).values_list("pk"))
         since = timezone.now() - datetime.timedelta(hours=1)
         recent = AuditEvent.objects.filter(
             event_type=EventType.BLIND_SEARCH, actor_id=user.public_id, occurred_at__gte=since
