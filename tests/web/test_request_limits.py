@@ -91,12 +91,19 @@ def test_a_large_upload_stays_in_memory_and_never_reaches_a_temporary_file(
 
 
 def test_nginx_caps_bodies_exactly_where_the_app_does():
-    """UPL-01: every nginx server block's client_max_body_size equals HAVEN_MAX_REQUEST_BYTES."""
+    """
+    UPL-01: the staff servers' client_max_body_size equals HAVEN_MAX_REQUEST_BYTES, and no server
+    allows more (the portal's onion server allows less: three small files and a form).
+    """
     config = (DEPLOY / "nginx.conf").read_text()
-    caps = re.findall(r"client_max_body_size\s+(\d+)m;", config)
+    portal_server = config[config.index("listen 127.0.0.1:8081;") :]
+    staff_servers = config[: config.index("listen 127.0.0.1:8081;")]
+    staff_caps = re.findall(r"client_max_body_size\s+(\d+)m;", staff_servers)
+    portal_caps = re.findall(r"client_max_body_size\s+(\d+)m;", portal_server)
 
-    assert caps
-    assert {int(cap) * 1024 * 1024 for cap in caps} == {settings.HAVEN_MAX_REQUEST_BYTES}
+    assert staff_caps and portal_caps
+    assert {int(cap) * 1024 * 1024 for cap in staff_caps} == {settings.HAVEN_MAX_REQUEST_BYTES}
+    assert all(int(cap) * 1024 * 1024 <= settings.HAVEN_MAX_REQUEST_BYTES for cap in portal_caps)
 
 
 def test_nginx_sends_no_version_and_spools_no_request_body():
