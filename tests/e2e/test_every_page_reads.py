@@ -88,7 +88,13 @@ def _problems(page, response, usernames: set[str]) -> list[str]:
         return [f"server error {response.status if response else 'none'}"]
     if "text/html" not in (response.headers.get("content-type") or ""):
         return []
-    text = page.inner_text("body")
+    # Text marked translate="no" is literal on purpose (a placeholder to type, a token prefix).
+    text = page.evaluate(
+        """() => { const copy = document.body.cloneNode(true);
+                   copy.querySelectorAll('[translate="no"]').forEach((node) => node.remove());
+                   document.documentElement.appendChild(copy);
+                   const text = copy.innerText; copy.remove(); return text; }"""
+    )
     for username in usernames:
         text = text.replace(username, "")
     raw = sorted(set(RAW_IDENTIFIER.findall(text)))

@@ -24,4 +24,5 @@ def portal_messages(context: Any, case: Any) -> dict[str, Any]:
         "form": TeamMessageForm(),
         "csrf_token": context.get("csrf_token"),
         "haven_permissions": context.get("haven_permissions", set()),
+        "Permission": context.get("Permission"),
     }
