@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "haven.programmes",
     "haven.portal",
     "haven.relocations",
+    "haven.asylum",
+    "haven.counsel",
     "haven.reports",
     "haven.api",
 ]
