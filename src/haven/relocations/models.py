@@ -198,6 +198,13 @@ class WellbeingFlag(models.TextChoices):
     HOST_SHOULD_CHANGE = "host_should_change", _("Something the host should change")
 
 
+class RecordSource(models.TextChoices):
+    """Who wrote a check-in or incident: the team (staff or host) or the defender, on the portal."""
+
+    STAFF = "staff", _("The team")
+    DEFENDER = "defender", _("The defender, through the portal")
+
+
 class CheckIn(StayRecord):
     """A voluntary wellbeing check-in: flags and a confidential note, no clinical detail."""
 
@@ -206,6 +213,14 @@ class CheckIn(StayRecord):
     flags = EncryptedJSONField()
     note = EncryptedTextField(max_length=2000)
     psychosocial_referral = models.BooleanField(default=False)
+    source = models.CharField(
+        max_length=16, choices=RecordSource.choices, default=RecordSource.STAFF
+    )
+
+    def flag_labels(self) -> list[str]:
+        """The shared flags in words, in the reader's language."""
+        known = dict(WellbeingFlag.choices)
+        return [str(known[flag]) for flag in self.flags or [] if flag in known]
 
     def __str__(self) -> str:
         return f"check-in {self.pk}"
@@ -253,6 +268,9 @@ class StayEvent(StayRecord):
     kind = models.CharField(max_length=16, choices=StayEventKind.choices)
     details = EncryptedJSONField()
     narrative = EncryptedTextField(max_length=2000)
+    source = models.CharField(
+        max_length=16, choices=RecordSource.choices, default=RecordSource.STAFF
+    )
 
     def __str__(self) -> str:
         return f"{self.kind} {self.pk}"

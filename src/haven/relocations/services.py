@@ -17,7 +17,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from haven.accounts.acting import Acting, acting_user
+from haven.accounts.acting import Acting, SystemActor, acting_user
 from haven.audit.events import EventType
 from haven.audit.services import record_event
 from haven.cases.models import CaseStatus, Dependant
@@ -44,6 +44,7 @@ from haven.relocations.models import (
     Extension,
     ExtensionDecision,
     Preparation,
+    RecordSource,
     Stay,
     StayEvent,
     VisaApplication,
@@ -418,12 +419,23 @@ def arrival_confirm(
     return _refresh(stay, membership=membership)
 
 
-def _arrived(membership: Membership, stay: Stay) -> Stay:
-    """Lock a stay a host partner or staff member may write to, once it is under way."""
-    permission = (
-        Permission.STAY_HOST if may(membership, Permission.STAY_HOST) else Permission.STAY_MANAGE
-    )
-    _reachable(membership, permission, stay)
+def _arrived(membership: Acting, stay: Stay, source: str = RecordSource.STAFF) -> Stay:
+    """
+    Lock a stay a host partner or staff member may write to, once it is under way.
+
+    A record from the defender comes through the portal, which has no member: it passes
+    ``SYSTEM`` after opening the stay from the defender's own receipt (``haven.portal.stays``).
+    A member cannot file a record as the defender's (refused as "not found").
+    """
+    if source == RecordSource.DEFENDER and not isinstance(membership, SystemActor):
+        raise Http404
+    if not isinstance(membership, SystemActor):
+        permission = (
+            Permission.STAY_HOST
+            if may(membership, Permission.STAY_HOST)
+            else Permission.STAY_MANAGE
+        )
+        _reachable(membership, permission, stay)
     stay = lock_stay(stay)
     refuse_if_closed(stay)
     if stay.arrived_on is None:
@@ -434,22 +446,24 @@ def _arrived(membership: Membership, stay: Stay) -> Stay:
 @transaction.atomic
 def check_in_record(
     *,
-    membership: Membership,
+    membership: Acting,
     stay: Stay,
     done_on: datetime.date,
     mode: str,
     flags: Iterable[str],
     note: str = "",
     psychosocial_referral: bool = False,
+    source: str = RecordSource.STAFF,
 ) -> CheckIn:
     """
     Record a voluntary wellbeing check-in: non-clinical flags and a confidential note; a referral
     to psychosocial support is a yes, never a clinical note.
 
-    Permission: STAY_HOST or STAY_MANAGE. Side effect: ``relocation.record_saved``; the next
-    check-in due moves on (each check-in answers the earliest one owed).
+    Permission: STAY_HOST or STAY_MANAGE; ``SYSTEM`` with ``source`` DEFENDER for the portal.
+    Side effect: ``relocation.record_saved`` naming the source; the next check-in due moves on
+    (each check-in answers the earliest one owed).
     """
-    stay = _arrived(membership, stay)
+    stay = _arrived(membership, stay, source)
     if done_on > timezone.localdate():
         raise StayError(FUTURE_DATE)
     if stay.arrived_on is not None and done_on < stay.arrived_on:
@@ -459,12 +473,13 @@ def check_in_record(
             case_id=stay.case_id,
             stay=stay,
             organisation_id=stay.organisation_id,
-            recorded_by=membership.user,
+            recorded_by=acting_user(membership),
             done_on=done_on,
             mode=mode,
             flags=sorted(set(flags)),
             note=note.strip() or None,
             psychosocial_referral=psychosocial_referral,
+            source=source,
         )
         check_in.save()
         record_stay_event(
@@ -473,6 +488,7 @@ def check_in_record(
             EventType.STAY_RECORD_SAVED,
             record="check_in",
             referral=psychosocial_referral,
+            source=source,
         )
         _refresh(stay, membership=membership)
     return check_in
@@ -481,21 +497,22 @@ def check_in_record(
 @transaction.atomic
 def stay_event_record(
     *,
-    membership: Membership,
+    membership: Acting,
     stay: Stay,
     kind: str,
     details: Mapping[str, Any],
     narrative: str = "",
+    source: str = RecordSource.STAFF,
 ) -> StayEvent:
     """
     Record public activity or a security incident during the stay. Incidents become threats
     after departure in the case facts, and public activity feeds the sur place facts, so the next
     assessment weighs both (``case_records.contribute``).
 
-    Permission: STAY_HOST or STAY_MANAGE. Side effect: ``relocation.record_saved`` naming the
-    kind only.
+    Permission: STAY_HOST or STAY_MANAGE; ``SYSTEM`` with ``source`` DEFENDER for the portal.
+    Side effect: ``relocation.record_saved`` naming the kind and the source only.
     """
-    stay = _arrived(membership, stay)
+    stay = _arrived(membership, stay, source)
     happened_on = details.get("date")
     if isinstance(happened_on, datetime.date):
         if happened_on > timezone.localdate():
@@ -506,13 +523,14 @@ def stay_event_record(
             case_id=stay.case_id,
             stay=stay,
             organisation_id=stay.organisation_id,
-            recorded_by=membership.user,
+            recorded_by=acting_user(membership),
             kind=kind,
             details=dict(details),
             narrative=narrative.strip() or None,
+            source=source,
         )
         event.save()
-        record_stay_event(membership, stay, EventType.STAY_RECORD_SAVED, record=kind)
+        record_stay_event(membership, stay, EventType.STAY_RECORD_SAVED, record=kind, source=source)
     return event
 
 
