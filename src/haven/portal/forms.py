@@ -1,10 +1,12 @@
 """Forms of the portal (what a defender fills in) and of the staff intake queue."""
 
+import datetime
 from typing import Any
 
 from django import forms
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from haven.cases.models import Urgency
@@ -12,12 +14,14 @@ from haven.organisations.models import Organisation
 from haven.portal import receipts
 from haven.portal.models import ContactChannel
 from haven.portal.selectors import portal_organisations
+from haven.relocations.models import IncidentType, WellbeingFlag
 
 PASSPHRASES_DIFFER = _("The two passphrases are not the same.")
 TOO_MANY_FILES = _("Send at most %(limit)d files.")
 FILE_TOO_LARGE = _("Each file may be at most %(megabytes)d MB.")
 PASSPHRASE_TOO_SHORT = _("A passphrase has at least %(limit_value)d characters.")
 PASSPHRASE_TOO_LONG = _("A passphrase has at most %(limit_value)d characters.")
+DAY_NOT_COME = _("That day has not come yet: give the day it happened.")
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -134,6 +138,77 @@ class DefenderMessageForm(AntiAbuseFields):
         widget=forms.Textarea(attrs={"rows": 5}),
         max_length=5000,
     )
+
+
+#: The wellbeing answers in the defender's own words; the stored values are the stay's flags.
+DEFENDER_WELLBEING_CHOICES = [
+    (WellbeingFlag.RESTED, _("I am resting well")),
+    (WellbeingFlag.NOT_RESTED, _("I am not resting well")),
+    (WellbeingFlag.FEELS_UNSAFE, _("I do not feel safe")),
+    (WellbeingFlag.WORRIED_ABOUT_FAMILY, _("I am worried about my family at home")),
+    (WellbeingFlag.OVERLOADED, _("I have too much work or too many appointments")),
+    (WellbeingFlag.WANTS_PROVIDER, _("I would like to talk to someone about how I feel")),
+    (WellbeingFlag.HOST_SHOULD_CHANGE, _("There is something my host should change")),
+]
+
+#: Incident types in the defender's words; the stored values are the stay's incident vocabulary.
+DEFENDER_INCIDENT_CHOICES = [
+    (IncidentType.SURVEILLANCE, _("I was watched or followed")),
+    (IncidentType.ONLINE_HARASSMENT, _("Threats online, or my accounts or devices were hacked")),
+    (IncidentType.INTIMIDATION, _("Someone from the embassy, or an informant, approached me")),
+    (IncidentType.THREATS_TO_FAMILY, _("My family at home was pressured")),
+    (IncidentType.SMEAR_CAMPAIGN, _("A campaign to discredit me")),
+    (IncidentType.DEATH_THREAT, _("A death threat")),
+    (IncidentType.PHYSICAL_ATTACK, _("A physical attack")),
+    (IncidentType.JUDICIAL_HARASSMENT, _("An Interpol notice or a court case at home")),
+]
+
+
+class DefenderCheckInForm(AntiAbuseFields):
+    """How the defender is, in their own words: answers to choose and an optional note."""
+
+    flags = forms.MultipleChoiceField(
+        label=_("How are you? Choose what you want to share"),
+        choices=DEFENDER_WELLBEING_CHOICES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    note = forms.CharField(
+        label=_("Anything else the team should know (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "check_in_%s")
+        super().__init__(*args, **kwargs)
+
+
+class DefenderIncidentForm(AntiAbuseFields):
+    """A security incident during the stay: what, when, and what the defender wants to say."""
+
+    type = forms.ChoiceField(label=_("What happened?"), choices=DEFENDER_INCIDENT_CHOICES)
+    date = forms.DateField(label=_("On what day?"), widget=forms.DateInput(attrs={"type": "date"}))
+    home_state_link = forms.BooleanField(
+        label=_("I think the authorities of my country are behind it"), required=False
+    )
+    narrative = forms.CharField(
+        label=_("Tell the team what happened (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "incident_%s")
+        super().__init__(*args, **kwargs)
+
+    def clean_date(self) -> datetime.date:
+        day: datetime.date = self.cleaned_data["date"]
+        if day > timezone.localdate():
+            raise forms.ValidationError(DAY_NOT_COME)
+        return day
 
 
 class OpenCaseForm(forms.Form):

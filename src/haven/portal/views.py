@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.http import urlencode
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -33,6 +34,8 @@ from haven.organisations.policy import Permission
 from haven.portal import abuse, receipts, selectors, services, sessions, stays
 from haven.portal.forms import (
     DeclineForm,
+    DefenderCheckInForm,
+    DefenderIncidentForm,
     DefenderMessageForm,
     LinkCaseForm,
     OpenCaseForm,
@@ -42,6 +45,8 @@ from haven.portal.forms import (
 )
 from haven.portal.models import Referral, ReferralStatus
 from haven.uploads import RejectionCode, UploadRejected
+
+StrOrPromise = str | Promise
 
 BUSY = _("The portal is very busy right now. Nothing was saved. Please try again in a minute.")
 FORM_EXPIRED = _("This form was too old or damaged. Nothing was saved; please send it again.")
@@ -59,6 +64,11 @@ FILE_MESSAGES = {
     RejectionCode.TOO_LARGE: FILE_TOO_BIG,
 }
 NO_ORGANISATION = _("No organisation takes requests here at the moment.")
+CHECK_IN_RECEIVED = _("Thank you. The team has your check-in.")
+INCIDENT_RECEIVED = _(
+    "Thank you. The team has your report. If you are in danger now, also call the emergency "
+    "number of the country you are in."
+)
 
 
 def portal_languages() -> dict[str, str]:
@@ -230,8 +240,19 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     return _portal_render(request, "portal/sign_in.html", {"form": form})
 
 
+def _fresh(form_class: type[forms.Form]) -> Any:
+    return form_class(initial={"form_token": abuse.issue_form_token()})
+
+
 def _status_page(
-    request: HttpRequest, referral: Referral, form: DefenderMessageForm | None, status: int = 200
+    request: HttpRequest,
+    referral: Referral,
+    form: DefenderMessageForm | None,
+    status: int = 200,
+    *,
+    check_in_form: DefenderCheckInForm | None = None,
+    incident_form: DefenderIncidentForm | None = None,
+    stay_notice: StrOrPromise = "",
 ) -> HttpResponse:
     case = referral.case
     can_write = referral.case_id is not None and referral.status != ReferralStatus.DECLINED
@@ -244,8 +265,11 @@ def _status_page(
             "referral": referral,
             "messages_thread": selectors.messages_for_defender(referral),
             "can_write": can_write,
-            "form": form or DefenderMessageForm(initial={"form_token": abuse.issue_form_token()}),
+            "form": form or _fresh(DefenderMessageForm),
             "active_stay": stays.case_has_active_stay(case),
+            "check_in_form": check_in_form or _fresh(DefenderCheckInForm),
+            "incident_form": incident_form or _fresh(DefenderIncidentForm),
+            "stay_notice": stay_notice,
         },
         status=status,
     )
@@ -289,6 +313,78 @@ def message_send(request: HttpRequest) -> HttpResponse:
             else:
                 return redirect(_with_lang(request, "portal:status") + "#messages")
     return _status_page(request, session.referral, form, status=400)
+
+
+def _accepted_token(form: DefenderCheckInForm | DefenderIncidentForm) -> abuse.FormToken | None:
+    """The form's one-time token once it is valid and its wait or work is done; else an error."""
+    challenge = form.cleaned_data["form_token"]
+    token = abuse.read_form_token(challenge)
+    if token is None:
+        form.add_error(None, FORM_EXPIRED)
+        return None
+    if wait := abuse.seconds_left_to_wait(token, challenge, form.cleaned_data["work"]):
+        form.add_error(None, PLEASE_WAIT % {"seconds": wait})
+        return None
+    return token
+
+
+@public
+@portal_page
+@require_POST
+def check_in_send(request: HttpRequest) -> HttpResponse:
+    """
+    The defender tells the team how they are during the stay. The answer is the status page
+    itself, so nothing about the check-in lands in the browser's history or a URL.
+    """
+    session = sessions.current(request)
+    if session is None:
+        return redirect(_with_lang(request, "portal:sign_in"))
+    if not abuse.within_rate_limits("check_in"):
+        return _busy(request)
+    form = DefenderCheckInForm(request.POST)
+    if form.is_valid() and (token := _accepted_token(form)) is not None:
+        try:
+            stays.check_in_from_defender(
+                referral=session.referral,
+                flags=form.cleaned_data["flags"],
+                note=form.cleaned_data["note"],
+                form_token=token,
+            )
+        except ApplicationError as error:
+            form.add_error(None, str(error))
+        else:
+            return _status_page(request, session.referral, None, stay_notice=CHECK_IN_RECEIVED)
+    return _status_page(request, session.referral, None, status=400, check_in_form=form)
+
+
+@public
+@portal_page
+@require_POST
+def incident_send(request: HttpRequest) -> HttpResponse:
+    """The defender reports a security incident during the stay; answered like a check-in."""
+    session = sessions.current(request)
+    if session is None:
+        return redirect(_with_lang(request, "portal:sign_in"))
+    if not abuse.within_rate_limits("check_in"):
+        return _busy(request)
+    form = DefenderIncidentForm(request.POST)
+    if form.is_valid() and (token := _accepted_token(form)) is not None:
+        try:
+            stays.incident_from_defender(
+                referral=session.referral,
+                report=stays.IncidentReport(
+                    type=form.cleaned_data["type"],
+                    date=form.cleaned_data["date"],
+                    home_state_link=form.cleaned_data["home_state_link"],
+                    narrative=form.cleaned_data["narrative"],
+                ),
+                form_token=token,
+            )
+        except ApplicationError as error:
+            form.add_error(None, str(error))
+        else:
+            return _status_page(request, session.referral, None, stay_notice=INCIDENT_RECEIVED)
+    return _status_page(request, session.referral, None, status=400, incident_form=form)
 
 
 @public

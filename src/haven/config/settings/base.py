@@ -256,6 +256,7 @@ HAVEN_PORTAL_RATE_LIMITS = {
     "referral": (30, 60),
     "sign_in": (60, 60),
     "message": (60, 60),
+    "check_in": (30, 60),
     "total": (120, 60),
 }
 HAVEN_PORTAL_QUEUE_CAP = 1000
