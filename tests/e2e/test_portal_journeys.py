@@ -13,7 +13,9 @@ from django.utils import timezone
 from haven.portal import stays
 from haven.portal.models import PortalMessage, Referral, ReferralStatus
 from haven.portal.receipts import normalise_receipt
+from haven.relocations.models import CheckIn, StayEvent
 from tests.portal.helpers import CANARY_ACCOUNT, CANARY_NAME, PASSPHRASE
+from tests.relocations.factories import arrived_stay
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -131,12 +133,56 @@ def test_another_organisations_staff_cannot_see_the_referral(
     assert CANARY_ACCOUNT not in page.content()
 
 
+def test_a_check_in_during_a_stay_without_javascript(
+    page_without_js, page, live_server, organisation, coordinator, sign_in_through_browser
+):
+    """
+    A relocated defender, with JavaScript off and in Spanish, sends a wellbeing check-in and an
+    incident report with the receipt they already hold; the case team sees both on the stay,
+    marked as from the defender.
+    """
+    stay = arrived_stay(organisation, coordinator)
+    defender = page_without_js
+    code = send_referral(defender, live_server, organisation, lang="es")
+    defender.context.clear_cookies()
+
+    sign_in_through_browser(page, coordinator)
+    page.goto(f"{live_server.url}/intake/{Referral.objects.get().pk}/")
+    page.fill("#link-case input[name=case_code]", stay.case.code)
+    page.click("#link-case button[type=submit]")
+    page.wait_for_url("**/cases/*/")
+
+    open_receipt(defender, live_server, code)
+    defender.goto(f"{live_server.url}/portal/status/?lang=es")
+    assert "Durante su estancia" in defender.inner_text("#stay-entry")
+    defender.get_by_label("No me siento segura o seguro").check()
+    defender.fill("#check_in_note", "Alguien pregunta por mí en la residencia ficticia.")
+    defender.click("#check-in button[type=submit]")
+    assert "El equipo ha recibido su seguimiento" in defender.inner_text("#stay-notice")
+
+    defender.select_option("#incident_type", "surveillance")
+    defender.fill("#incident_date", (timezone.localdate() - datetime.timedelta(days=1)).isoformat())
+    defender.check("#incident_home_state_link")
+    defender.fill("#incident_narrative", "Un coche ficticio esperó frente a la casa dos noches.")
+    defender.click("#incident button[type=submit]")
+    assert "ha recibido su informe" in defender.inner_text("#stay-notice")
+    assert defender.get_attribute("html", "lang") == "es"
+
+    page.goto(f"{live_server.url}/relocations/{stay.pk}/")
+    stay_page = page.inner_text("main")
+    assert stay_page.count("from the defender, through the portal") == 2
+    assert "Does not feel safe" in stay_page
+    assert "residencia ficticia" in stay_page
+    assert "Un coche ficticio" in stay_page
+    assert CheckIn.objects.get().source == StayEvent.objects.get().source == "defender"
+
+
 def test_during_a_stay_the_check_in_entry_shows_and_quick_exit_leaves(
     page, live_server, organisation, coordinator, monkeypatch
 ):
     """
     With JavaScript: the stay entry appears when the case has an active stay, and Escape is a
-    quick exit that ends the portal session. (The check-in form itself waits for relocations.)
+    quick exit that ends the portal session.
     """
     code = send_referral(page, live_server, organisation)
     monkeypatch.setattr(stays, "case_has_active_stay", lambda case: True)
