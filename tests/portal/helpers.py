@@ -13,7 +13,16 @@ CANARY_ACCOUNT = "CANARY-PORTAL-ACCOUNT-7f3b: soldiers came to the fictional off
 CANARY_HANDLE = "@canary_portal_handle_51c2"
 CANARY_NAME = "Canary Portalova Fictional"
 CANARY_MESSAGE = "CANARY-PORTAL-MESSAGE-a94e from the defender"
-PORTAL_CANARIES = (CANARY_ACCOUNT, CANARY_HANDLE, CANARY_NAME, CANARY_MESSAGE)
+CANARY_CHECK_IN = "CANARY-PORTAL-CHECK-IN-52be a fictional neighbour asks about me"
+CANARY_INCIDENT = "CANARY-PORTAL-INCIDENT-e07a a fictional car waited two nights"
+PORTAL_CANARIES = (
+    CANARY_ACCOUNT,
+    CANARY_HANDLE,
+    CANARY_NAME,
+    CANARY_MESSAGE,
+    CANARY_CHECK_IN,
+    CANARY_INCIDENT,
+)
 RECEIPT = re.compile(r'id="receipt-code"[^>]*>(.*?)</p>', re.S)
 
 

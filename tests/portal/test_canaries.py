@@ -4,7 +4,8 @@ Canary strings sent through the portal appear nowhere at rest: not in the SQLite
 
 A separate ``haven`` process runs with the development settings against a fresh database: it
 posts a referral (with a file) through the real middleware and views, a staff member opens a case
-from it and the two exchange messages. Its logs are captured at DEBUG level.
+from it and the two exchange messages; during a stay the defender sends a check-in and an
+incident report. Its logs are captured at DEBUG level.
 """
 
 import base64
@@ -63,6 +64,23 @@ with keyring_scope():
     services.message_from_defender(
         referral=referral, body=CANARY_MESSAGE, form_token=read_form_token(issue_form_token())
     )
+# A relocated defender's check-in and incident report, through the portal's own forms.
+import datetime
+from django.utils import timezone
+from haven.portal.models import ReferralStatus
+from tests.portal.helpers import CANARY_CHECK_IN, CANARY_INCIDENT
+from tests.relocations.factories import arrived_stay
+stay = arrived_stay(organisation, user)
+Referral.objects.filter(pk=referral.pk).update(case=stay.case, status=ReferralStatus.LINKED)
+check_in = client.post("/portal/status/check-in/", {{
+    "flags": ["feels_unsafe"], "note": CANARY_CHECK_IN, "form_token": issue_form_token(), "lang": "en",
+}})
+assert check_in.status_code == 200, check_in.status_code
+incident = client.post("/portal/status/incident/", {{
+    "type": "surveillance", "date": (timezone.localdate() - datetime.timedelta(days=1)).isoformat(),
+    "narrative": CANARY_INCIDENT, "form_token": issue_form_token(), "lang": "en",
+}})
+assert incident.status_code == 200, incident.status_code
 print("portal session done")
 """
 
