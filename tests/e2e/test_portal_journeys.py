@@ -14,6 +14,7 @@ from haven.portal import stays
 from haven.portal.models import PortalMessage, Referral, ReferralStatus
 from haven.portal.receipts import normalise_receipt
 from haven.relocations.models import CheckIn, StayEvent
+from tests.e2e.test_every_page_reads import _problems
 from tests.portal.helpers import CANARY_ACCOUNT, CANARY_NAME, PASSPHRASE
 from tests.relocations.factories import arrived_stay
 
@@ -175,6 +176,28 @@ def test_a_check_in_during_a_stay_without_javascript(
     assert "residencia ficticia" in stay_page
     assert "Un coche ficticio" in stay_page
     assert CheckIn.objects.get().source == StayEvent.objects.get().source == "defender"
+
+
+def test_the_stay_forms_read_well_in_persian_at_phone_width(
+    browser, live_server, organisation, coordinator
+):
+    """The status page with both stay forms: right to left, 390 pixels, no axe violation."""
+    stay = arrived_stay(organisation, coordinator)
+    # axe-core is injected by the test, so this context lets it past the page's CSP.
+    context = browser.new_context(viewport={"width": 390, "height": 844}, bypass_csp=True)
+    try:
+        defender = context.new_page()
+        code = send_referral(defender, live_server, organisation, lang="fa")
+        referral = Referral.objects.get()
+        Referral.objects.filter(pk=referral.pk).update(case=stay.case, status=ReferralStatus.LINKED)
+        open_receipt(defender, live_server, code)
+        response = defender.goto(f"{live_server.url}/portal/status/?lang=fa")
+        defender.wait_for_selector("#incident")
+
+        assert defender.get_attribute("html", "dir") == "rtl"
+        assert _problems(defender, response, set()) == []
+    finally:
+        context.close()
 
 
 def test_during_a_stay_the_check_in_entry_shows_and_quick_exit_leaves(
