@@ -33,6 +33,7 @@ from haven.organisations.errors import ApplicationError
 from haven.organisations.policy import Permission
 from haven.portal import abuse, receipts, selectors, services, sessions, stays
 from haven.portal.forms import (
+    AntiAbuseFields,
     DeclineForm,
     DefenderCheckInForm,
     DefenderIncidentForm,
@@ -296,27 +297,20 @@ def message_send(request: HttpRequest) -> HttpResponse:
     if not abuse.within_rate_limits("message"):
         return _busy(request)
     form = DefenderMessageForm(request.POST)
-    if form.is_valid():
-        challenge = form.cleaned_data["form_token"]
-        token = abuse.read_form_token(challenge)
-        if token is None:
-            form.add_error(None, FORM_EXPIRED)
-        elif wait := abuse.seconds_left_to_wait(token, challenge, form.cleaned_data["work"]):
-            form.add_error(None, PLEASE_WAIT % {"seconds": wait})
+    if form.is_valid() and (token := _accepted_token(form)) is not None:
+        try:
+            services.message_from_defender(
+                referral=session.referral, body=form.cleaned_data["body"], form_token=token
+            )
+        except ApplicationError as error:
+            form.add_error(None, str(error))
         else:
-            try:
-                services.message_from_defender(
-                    referral=session.referral, body=form.cleaned_data["body"], form_token=token
-                )
-            except ApplicationError as error:
-                form.add_error(None, str(error))
-            else:
-                return redirect(_with_lang(request, "portal:status") + "#messages")
+            return redirect(_with_lang(request, "portal:status") + "#messages")
     return _status_page(request, session.referral, form, status=400)
 
 
-def _accepted_token(form: DefenderCheckInForm | DefenderIncidentForm) -> abuse.FormToken | None:
-    """The form's one-time token once it is valid and its wait or work is done; else an error."""
+def _accepted_token(form: AntiAbuseFields) -> abuse.FormToken | None:
+    """The valid form's one-time token once its wait or work is done; else None and an error."""
     challenge = form.cleaned_data["form_token"]
     token = abuse.read_form_token(challenge)
     if token is None:
@@ -328,63 +322,68 @@ def _accepted_token(form: DefenderCheckInForm | DefenderIncidentForm) -> abuse.F
     return token
 
 
-@public
-@portal_page
-@require_POST
-def check_in_send(request: HttpRequest) -> HttpResponse:
+def _stay_form_send(
+    request: HttpRequest,
+    form: DefenderCheckInForm | DefenderIncidentForm,
+    write: Callable[[Referral, dict[str, Any], abuse.FormToken], object],
+    received: StrOrPromise,
+) -> HttpResponse:
     """
-    The defender tells the team how they are during the stay. The answer is the status page
-    itself, so nothing about the check-in lands in the browser's history or a URL.
+    Check a stay form's session, rate limit and token, then ``write`` it. The answer is the
+    status page itself, so nothing about a check-in or incident lands in a URL or the history.
     """
     session = sessions.current(request)
     if session is None:
         return redirect(_with_lang(request, "portal:sign_in"))
     if not abuse.within_rate_limits("check_in"):
         return _busy(request)
-    form = DefenderCheckInForm(request.POST)
     if form.is_valid() and (token := _accepted_token(form)) is not None:
         try:
-            stays.check_in_from_defender(
-                referral=session.referral,
-                flags=form.cleaned_data["flags"],
-                note=form.cleaned_data["note"],
-                form_token=token,
-            )
+            write(session.referral, form.cleaned_data, token)
         except ApplicationError as error:
             form.add_error(None, str(error))
         else:
-            return _status_page(request, session.referral, None, stay_notice=CHECK_IN_RECEIVED)
-    return _status_page(request, session.referral, None, status=400, check_in_form=form)
+            return _status_page(request, session.referral, None, stay_notice=received)
+    if isinstance(form, DefenderCheckInForm):
+        return _status_page(request, session.referral, None, status=400, check_in_form=form)
+    return _status_page(request, session.referral, None, status=400, incident_form=form)
+
+
+@public
+@portal_page
+@require_POST
+def check_in_send(request: HttpRequest) -> HttpResponse:
+    """The defender tells the team how they are during the stay."""
+    return _stay_form_send(
+        request,
+        DefenderCheckInForm(request.POST),
+        lambda referral, data, token: stays.check_in_from_defender(
+            referral=referral, flags=data["flags"], note=data["note"], form_token=token
+        ),
+        CHECK_IN_RECEIVED,
+    )
 
 
 @public
 @portal_page
 @require_POST
 def incident_send(request: HttpRequest) -> HttpResponse:
-    """The defender reports a security incident during the stay; answered like a check-in."""
-    session = sessions.current(request)
-    if session is None:
-        return redirect(_with_lang(request, "portal:sign_in"))
-    if not abuse.within_rate_limits("check_in"):
-        return _busy(request)
-    form = DefenderIncidentForm(request.POST)
-    if form.is_valid() and (token := _accepted_token(form)) is not None:
-        try:
-            stays.incident_from_defender(
-                referral=session.referral,
-                report=stays.IncidentReport(
-                    type=form.cleaned_data["type"],
-                    date=form.cleaned_data["date"],
-                    home_state_link=form.cleaned_data["home_state_link"],
-                    narrative=form.cleaned_data["narrative"],
-                ),
-                form_token=token,
-            )
-        except ApplicationError as error:
-            form.add_error(None, str(error))
-        else:
-            return _status_page(request, session.referral, None, stay_notice=INCIDENT_RECEIVED)
-    return _status_page(request, session.referral, None, status=400, incident_form=form)
+    """The defender reports a security incident during the stay."""
+    return _stay_form_send(
+        request,
+        DefenderIncidentForm(request.POST),
+        lambda referral, data, token: stays.incident_from_defender(
+            referral=referral,
+            report=stays.IncidentReport(
+                type=data["type"],
+                date=data["date"],
+                home_state_link=data["home_state_link"],
+                narrative=data["narrative"],
+            ),
+            form_token=token,
+        ),
+        INCIDENT_RECEIVED,
+    )
 
 
 @public
