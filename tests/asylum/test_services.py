@@ -10,6 +10,7 @@ import datetime
 import pytest
 from django.db import connection
 from django.http import Http404
+from django.utils import timezone
 
 from haven.asylum import services
 from haven.asylum.models import (
@@ -98,7 +99,7 @@ def test_the_conversation_is_encrypted_and_audited_without_content(case, member)
         ({"wishes": "  "}, "wishes"),
         ({"language": ""}, "language"),
         ({"decision": "sign_a_waiver"}, "decision"),
-        ({"held_on": datetime.date.today() + datetime.timedelta(days=3)}, "not come"),
+        ({"held_on": timezone.localdate() + datetime.timedelta(days=3)}, "not come"),
     ],
 )
 def test_an_incomplete_conversation_is_refused_and_nothing_saved(case, member, overrides, message):
@@ -326,7 +327,7 @@ def test_a_decision_needs_its_outcome(case, member):
 
 def test_a_coming_interview_becomes_the_cases_next_deadline(case, member):
     lodge(member, case)
-    interview_on = datetime.date.today() + datetime.timedelta(days=12)
+    interview_on = timezone.localdate() + datetime.timedelta(days=12)
 
     services.procedure_step_record(
         membership=member,

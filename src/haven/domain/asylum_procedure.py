@@ -182,7 +182,7 @@ def asylum_side(steps: Sequence[Step]) -> AsylumSide:
         return _GRANTS.get(outcome, AsylumSide.REFUSED)
     decisions = [step for step in steps if step.kind is StepKind.DECISION]
     if decisions and decisions[-1].outcome in _GRANTS:
-        return _GRANTS[decisions[-1].outcome]  # type: ignore[index]
+        return _GRANTS[decisions[-1].outcome]
     return AsylumSide.CLAIM_PENDING
 
 
