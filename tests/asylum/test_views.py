@@ -224,3 +224,18 @@ def test_the_regimes_report_is_suppressed_and_for_analysts(case, organisation, s
     assert "How the two regimes meet" in text
     assert "&lt;5" in text  # one case in the stay: never shown as "1"
     assert sign_in_as(caseworker).get(reverse("reports:regimes")).status_code == 404
+
+
+def test_the_rest_of_the_team_reaches_the_opinion_page_but_cannot_post(
+    case, coordinator, sign_in_as
+):
+    url = reverse("asylum:opinion", kwargs={"case_id": case.pk})
+    client = sign_in_as(coordinator)
+
+    page = client.get(url)
+
+    assert page.status_code == 200
+    assert "Only a legal adviser gives a legal opinion." in page.content.decode()
+    data, _first = _opinion_post(case)
+    assert client.post(url, data).status_code == 404
+    assert not LegalOpinion.objects.exists()

@@ -9,7 +9,7 @@ import uuid
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,7 +23,7 @@ from haven.cases.models import Assignment, Case
 from haven.cases.services import DuplicateSubmissionError
 from haven.cases.vocabulary import term
 from haven.organisations.models import Membership, Role
-from haven.organisations.policy import Permission
+from haven.organisations.policy import Permission, may
 from haven.vault.keyring import keyring_scope
 
 STAFF_ROLES = (Role.COORDINATOR, Role.CASEWORKER, Role.LEGAL_ADVISER)
@@ -121,12 +121,20 @@ def _finding_label(value: str) -> str:
     return str(OpinionFinding(value).label) if value in OpinionFinding.values else term(value)
 
 
-@requires(Permission.ASYLUM_LEGAL_OPINION)
+@requires(Permission.ASYLUM_VIEW)
 def opinion_record(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
-    """The legal adviser's opinion on the latest assessment, element by element."""
+    """
+    The legal adviser's opinion on the latest assessment, element by element. The rest of the
+    case team reaches the page but is told only a legal adviser gives an opinion; the service
+    refuses anyone else's POST (404) whatever the page showed.
+    """
     member = acting_member(request)
     case = selectors.asylum_case_get(member, case_id)
     assessment = selectors.latest_assessment(case)
+    if not may(member, Permission.ASYLUM_LEGAL_OPINION):
+        if request.method == "POST":
+            raise Http404
+        return render(request, "asylum/opinion_form.html", {"case": case, "legal_only": True})
     with keyring_scope():
         engine = services.engine_elements(assessment) if assessment is not None else {}
         protection: dict[str, Any] = (
