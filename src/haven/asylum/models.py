@@ -25,6 +25,13 @@ from haven.vault.fields import EncryptedJSONField, EncryptedTextField
 from haven.vault.keyring import KeyRef
 
 
+def choice_label(choices: type[models.TextChoices], value: object) -> str:
+    """The label of a stored value (decrypted), or nothing for a value Haven no longer knows."""
+    if not isinstance(value, str) or value not in choices.values:
+        return ""
+    return str(choices(value).label)
+
+
 class ExplainedTopic(models.TextChoices):
     """What staff owe the defender before a decision (``asylum-bridge.md`` section 1)."""
 
@@ -84,8 +91,7 @@ class ConsentConversation(CaseKeyedRecord):
         return f"consent conversation {self.pk}"
 
     def decision_label(self) -> str:
-        value = self.decision
-        return str(ConsentDecision(value).label) if value in ConsentDecision.values else ""
+        return choice_label(ConsentDecision, self.decision)
 
 
 class ExplainedItem(CaseKeyedRecord):
@@ -106,8 +112,7 @@ class ExplainedItem(CaseKeyedRecord):
         return f"explained item {self.pk}"
 
     def topic_label(self) -> str:
-        value = self.topic
-        return str(ExplainedTopic(value).label) if value in ExplainedTopic.values else ""
+        return choice_label(ExplainedTopic, self.topic)
 
 
 class ElementView(models.TextChoices):
@@ -156,12 +161,10 @@ class LegalOpinion(CaseKeyedRecord):
         return f"legal opinion {self.pk}"
 
     def overall_label(self) -> str:
-        value = self.overall
-        return str(OpinionOutcome(value).label) if value in OpinionOutcome.values else ""
+        return choice_label(OpinionOutcome, self.overall)
 
     def engine_outcome_label(self) -> str:
-        value = self.engine_outcome
-        return str(OpinionOutcome(value).label) if value in OpinionOutcome.values else ""
+        return choice_label(OpinionOutcome, self.engine_outcome)
 
     def disagreements(self) -> list[str]:
         """The elements the adviser disagrees on (needs an open key ring)."""
@@ -215,8 +218,7 @@ class ProcedureStep(CaseKeyedRecord):
         return f"procedure step {self.pk}"
 
     def outcome_label(self) -> str:
-        value = (self.details or {}).get("outcome")
-        return str(ProcedureOutcome(value).label) if value in ProcedureOutcome.values else ""
+        return choice_label(ProcedureOutcome, (self.details or {}).get("outcome"))
 
 
 class StayAspect(models.TextChoices):
@@ -278,12 +280,10 @@ class StayEffect(CaseKeyedRecord):
         return f"stay effect {self.pk}"
 
     def aspect_label(self) -> str:
-        value = self.aspect
-        return str(StayAspect(value).label) if value in StayAspect.values else ""
+        return choice_label(StayAspect, self.aspect)
 
     def decision_label(self) -> str:
-        value = self.decision
-        return str(StayEffectDecision(value).label) if value in StayEffectDecision.values else ""
+        return choice_label(StayEffectDecision, self.decision)
 
 
 class CaseRegime(models.Model):
