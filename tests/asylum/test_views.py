@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from haven.asylum import selectors
 from haven.asylum.models import ConsentConversation, ExplainedItem, LegalOpinion, RegimeTally
+from haven.audit.models import AuditEvent
 from haven.cases.models import Case
 from haven.organisations.models import Role
 from haven.relocations import returns
@@ -34,6 +35,8 @@ def test_the_case_team_sees_the_asylum_page(case, coordinator, sign_in_as):
 
     assert response.status_code == 200
     assert "I want to stay safe" in response.content.decode()
+    viewed = AuditEvent.objects.get(event_type="asylum.records_viewed")
+    assert viewed.object_id == str(case.pk) and not viewed.data
 
 
 @pytest.mark.parametrize("role", [Role.HOST_PARTNER, Role.ANALYST, Role.AUDITOR])

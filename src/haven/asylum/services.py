@@ -125,6 +125,17 @@ def _audit(event: EventType, membership: Membership, case: Case, record: object)
     record_action(event, membership, case, {"record": str(getattr(record, "pk", ""))})
 
 
+def asylum_records_viewed(*, membership: Membership, case: Case) -> None:
+    """
+    Record that a member opened a case's asylum records, as ``case_viewed`` does for the case
+    page (T3: bulk browsing by an insider shows in the audit log). Permission: ASYLUM_VIEW on the
+    case. Side effect: one ``asylum.records_viewed`` event with no data.
+    """
+    if not may_reach_case_records(membership, Permission.ASYLUM_VIEW, case):
+        raise Http404
+    record_action(EventType.ASYLUM_RECORDS_VIEWED, membership, case, {})
+
+
 # --- The informed-consent conversation ---------------------------------------------------------
 
 

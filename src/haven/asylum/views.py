@@ -41,6 +41,7 @@ def asylum_case(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
     """The case's asylum records, all on one page."""
     member = acting_member(request)
     case = selectors.asylum_case_get(member, case_id)
+    services.asylum_records_viewed(membership=member, case=case)
     with keyring_scope():
         records = selectors.asylum_records(member, case=case)
         return render(request, "asylum/case.html", {"case": case, "records": records})

@@ -118,6 +118,7 @@ class EventType(StrEnum):
     ASYLUM_OPINION_RECORDED = "asylum.opinion_recorded"
     ASYLUM_STEP_RECORDED = "asylum.procedure_step_recorded"
     ASYLUM_STAY_EFFECT_RECORDED = "asylum.stay_effect_recorded"
+    ASYLUM_RECORDS_VIEWED = "asylum.records_viewed"
     # The JSON API
     API_TOKEN_CREATED = "api.token_created"
     API_TOKEN_REVOKED = "api.token_revoked"

@@ -101,6 +101,7 @@ EVENT_LABELS: dict[EventType, Promise] = {
     EventType.ASYLUM_OPINION_RECORDED: _("Legal opinion recorded"),
     EventType.ASYLUM_STEP_RECORDED: _("Asylum procedure step recorded"),
     EventType.ASYLUM_STAY_EFFECT_RECORDED: _("Effect on the stay recorded"),
+    EventType.ASYLUM_RECORDS_VIEWED: _("Asylum bridge records opened"),
     EventType.API_TOKEN_CREATED: _("API token made"),
     EventType.API_TOKEN_REVOKED: _("API token revoked"),
     EventType.API_CALLED: _("API used"),
