@@ -195,6 +195,15 @@ def _follow_up(organisation: Organisation, member: User) -> uuid.UUID:
     return FollowUp.objects.filter(stay=returned_stay(organisation, member)).first().pk
 
 
+def _conversation(organisation: Organisation, member: User) -> uuid.UUID:
+    from haven.cases.models import Case
+    from tests.asylum.factories import record_conversation
+
+    case = Case.objects.get(pk=_case(organisation, member))
+    membership = Membership.objects.get(user=member, organisation=organisation)
+    return record_conversation(membership, case).pk
+
+
 OBJECT_FACTORIES: dict[str, ObjectFactory] = {
     "token_id": _api_token,
     "membership_id": _membership,
@@ -213,6 +222,7 @@ OBJECT_FACTORIES: dict[str, ObjectFactory] = {
     "stay_id": _stay,
     "extension_id": _extension,
     "follow_up_id": _follow_up,
+    "conversation_id": _conversation,
 }
 
 # Values for string parameters, which never name an object of an organisation.

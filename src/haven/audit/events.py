@@ -112,6 +112,13 @@ class EventType(StrEnum):
     STAY_ARRIVAL_CONFIRMED = "relocation.arrival_confirmed"
     STAY_EXTENSION_DECIDED = "relocation.extension_decided"
     STAY_LETTER_GENERATED = "relocation.letter_generated"
+    # The asylum bridge
+    ASYLUM_CONSENT_RECORDED = "asylum.consent_recorded"
+    ASYLUM_CONSENT_WITHDRAWN = "asylum.consent_withdrawn"
+    ASYLUM_OPINION_RECORDED = "asylum.opinion_recorded"
+    ASYLUM_STEP_RECORDED = "asylum.procedure_step_recorded"
+    ASYLUM_STAY_EFFECT_RECORDED = "asylum.stay_effect_recorded"
+    ASYLUM_RECORDS_VIEWED = "asylum.records_viewed"
     # The JSON API
     API_TOKEN_CREATED = "api.token_created"
     API_TOKEN_REVOKED = "api.token_revoked"

@@ -387,6 +387,17 @@ TERMS: dict[str, Promise] = {
     "would_accompany": _("Would come along"),
     "would_continue_activity_on_return": _("Would continue the work on return"),
     "writer": _("Writer"),
+    "no_stay": _("No stay"),
+    "in_stay": _("In or before the stay"),
+    "relocated_again": _("Relocated again"),
+    "sought_asylum": _("Sought asylum"),
+    "resettled": _("Resettled"),
+    "ended_early": _("Stay ended early"),
+    "no_claim": _("No claim"),
+    "claim_pending": _("Claim pending"),
+    "recognised": _("Recognised as a refugee"),
+    "refused": _("Refused"),
+    "claimed_asylum": _("Claimed asylum"),
 }
 
 

@@ -19,6 +19,7 @@ SEEDERS = [
     "haven.demo.portal.seed_portal",
     "haven.demo.relocations.seed_relocations",
     "haven.demo.portal.seed_portal_stay",
+    "haven.demo.asylum.seed_asylum",
 ]
 
 

@@ -46,6 +46,9 @@ class Permission(StrEnum):
     STAY_DECIDE = "relocations.decide"
     STAY_HOST = "relocations.host"
     VIEW_REPORTS = "reports.view"
+    ASYLUM_VIEW = "asylum.view"
+    ASYLUM_RECORD = "asylum.record"
+    ASYLUM_LEGAL_OPINION = "asylum.legal_opinion"
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {

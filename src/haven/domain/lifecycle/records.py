@@ -4,7 +4,10 @@ Moves the records make, not a person.
 Once a stay's records meet every requirement of one of these moves, the case follows on its own:
 an accepted offer opens the preparation; a confirmed arrival with the visa and the travel plan in
 place starts the stay; an opened return review starts the review; a recorded return, after a
-review in which the defender chose to go home and a return plan, starts the follow-up. Nobody's
+review in which the defender chose to go home and a return plan, starts the follow-up. In the
+asylum bridge: a claim lodged (during the return review or pathway planning, with a protection
+assessment on record) opens the bridge, and the defender's recorded, informed decision not to seek
+asylum takes the case back to the return review or to pathway planning. Nobody's
 role is asked, because nobody chooses: the records decide.
 """
 
@@ -22,6 +25,10 @@ RECORD_DRIVEN_MOVES: frozenset[tuple[CaseStatus, CaseStatus]] = frozenset(
         (CaseStatus.RELOCATION_PREPARATION, CaseStatus.IN_RELOCATION),
         (CaseStatus.IN_RELOCATION, CaseStatus.RETURN_REVIEW),
         (CaseStatus.RETURN_REVIEW, CaseStatus.RETURNED_FOLLOW_UP),
+        (CaseStatus.RETURN_REVIEW, CaseStatus.ASYLUM_BRIDGE),
+        (CaseStatus.PATHWAY_PLANNING, CaseStatus.ASYLUM_BRIDGE),
+        (CaseStatus.ASYLUM_BRIDGE, CaseStatus.RETURN_REVIEW),
+        (CaseStatus.ASYLUM_BRIDGE, CaseStatus.PATHWAY_PLANNING),
     }
 )
 

@@ -1,0 +1,93 @@
+"""
+What the asylum bridge tells the rest of Haven, registered at start-up so that ``cases`` and
+``relocations`` never import this app:
+
+- the lifecycle requirement its records meet (the defender's informed decision not to seek
+  asylum, from the latest conversation not withdrawn), derived and never a box to tick;
+- the case page's notices: a link to the asylum records, and a warning when the legal adviser's
+  latest opinion diverges from the engine, for members who may see asylum records only;
+- both regimes' counts, refreshed whenever a stay is saved (its outcome, the return) and when a
+  return review hands a stay over to the bridge.
+"""
+
+from typing import Any
+
+from django.db.models.signals import post_save
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from haven.asylum.access import may_reach_case_records
+from haven.asylum.models import ConsentConversation, LegalOpinion
+from haven.asylum.regimes import regime_refresh
+from haven.cases.case_notices import CaseNotice, register_notice_source
+from haven.cases.models import Case
+from haven.cases.record_sources import register_requirement_source
+from haven.cases.vocabulary import term
+from haven.domain.lifecycle import Requirement
+from haven.organisations.models import Membership
+from haven.organisations.policy import Permission
+from haven.relocations.models import ReturnReview, Stay
+from haven.relocations.returns import register_asylum_handover
+from haven.vault.keyring import keyring_scope
+
+
+def requirements_met(case: Case) -> set[str]:
+    latest = (
+        ConsentConversation.objects.filter(case=case, withdrawn_at__isnull=True)
+        .order_by("-held_on", "-recorded_at")
+        .only("defender_declines")
+        .first()
+    )
+    if latest is not None and latest.defender_declines:
+        return {Requirement.DEFENDER_DECLINES_ASYLUM.value}
+    return set()
+
+
+def notices(membership: Membership, case: Case) -> list[CaseNotice]:
+    """The asylum bridge's lines on the case page, for the case team only."""
+    if not may_reach_case_records(membership, Permission.ASYLUM_VIEW, case):
+        return []
+    url = reverse("asylum:case", kwargs={"case_id": case.pk})
+    found = [
+        CaseNotice(
+            text=_("Informed consent, the legal opinion and the asylum procedure are kept apart."),
+            url=url,
+            link_text=_("Open the asylum bridge records"),
+        )
+    ]
+    opinion = LegalOpinion.objects.filter(case=case).order_by("-recorded_at").first()
+    if opinion is not None and opinion.diverges:
+        with keyring_scope():
+            details = tuple(term(name) for name in opinion.disagreements())
+            differs_overall = opinion.overall != opinion.engine_outcome
+            overall = opinion.overall_label()
+        text = _("The legal adviser's opinion differs from the engine's.")
+        if differs_overall:
+            text += " " + _("Overall opinion: %(overall)s.") % {"overall": overall}
+        found.append(
+            CaseNotice(
+                text=text,
+                url=url + "#legal-opinion",
+                link_text=_("Read the legal opinion"),
+                warning=True,
+                details=details,
+            )
+        )
+    return found
+
+
+def _stay_saved(sender: Any, instance: Stay, **kwargs: Any) -> None:
+    regime_refresh(Case.objects.get(pk=instance.case_id))
+
+
+def _handed_over(membership: Membership, stay: Stay, review: ReturnReview) -> None:
+    regime_refresh(Case.objects.get(pk=stay.case_id))
+
+
+def install() -> None:
+    register_requirement_source(
+        requirements_met, names={Requirement.DEFENDER_DECLINES_ASYLUM.value}
+    )
+    register_notice_source(notices)
+    register_asylum_handover(_handed_over)
+    post_save.connect(_stay_saved, sender=Stay, dispatch_uid="asylum_regime_on_stay_saved")

@@ -1,0 +1,118 @@
+"""
+Reads of the asylum bridge. Each takes the acting member first and raises Http404 for a case or
+record the member may not reach (AZ-02): host partners, analysts, auditors and other
+organisations get the same answer as for a record that does not exist.
+"""
+
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.http import Http404
+
+from haven.asylum.access import may_reach_case_records
+from haven.asylum.models import (
+    ConsentConversation,
+    ExplainedItem,
+    ExplainedTopic,
+    LegalOpinion,
+    ProcedureStep,
+    StayEffect,
+)
+from haven.asylum.regimes import regime_of
+from haven.cases.models import Assessment, Case
+from haven.cases.selectors import case_get
+from haven.domain.asylum_procedure import AsylumSide, RegimeOutcome, StaySide
+from haven.organisations.models import Membership
+from haven.organisations.policy import Permission
+
+
+def asylum_case_get(membership: Membership | None, case_id: uuid.UUID | str) -> Case:
+    """The case, if the member may see it and its asylum records; Http404 otherwise."""
+    case = case_get(membership, case_id)
+    if not may_reach_case_records(membership, Permission.ASYLUM_VIEW, case):
+        raise Http404
+    return case
+
+
+def conversation_get(
+    membership: Membership | None, conversation_id: uuid.UUID
+) -> ConsentConversation:
+    """One conversation of a case the member may reach; Http404 otherwise."""
+    conversation = (
+        ConsentConversation.objects.select_related("case").filter(pk=conversation_id).first()
+    )
+    if conversation is None or not may_reach_case_records(
+        membership, Permission.ASYLUM_VIEW, conversation.case
+    ):
+        raise Http404
+    return conversation
+
+
+def latest_assessment(case: Case) -> Assessment | None:
+    return Assessment.objects.filter(case=case).order_by("-recorded_at").first()
+
+
+@dataclass
+class AsylumRecords:
+    """Everything the asylum page shows of one case (read inside an open key ring)."""
+
+    conversations: list[ConsentConversation]
+    items: dict[Any, list[ExplainedItem]]
+    opinions: list[LegalOpinion]
+    steps: list[ProcedureStep]
+    effects: list[StayEffect]
+    stay_side: StaySide
+    asylum_side: AsylumSide
+    outcome: RegimeOutcome | None
+    unexplained: dict[Any, list[str]] = field(default_factory=dict)
+
+    @property
+    def current_conversation(self) -> ConsentConversation | None:
+        live = [c for c in self.conversations if c.withdrawn_at is None]
+        return live[-1] if live else None
+
+    @property
+    def latest_opinion(self) -> LegalOpinion | None:
+        return self.opinions[-1] if self.opinions else None
+
+
+def asylum_records(membership: Membership | None, *, case: Case) -> AsylumRecords:
+    """The case's asylum records (``case`` comes from ``asylum_case_get``); needs an open key ring."""
+    if not may_reach_case_records(membership, Permission.ASYLUM_VIEW, case):
+        raise Http404
+    conversations = list(
+        ConsentConversation.objects.filter(case=case)
+        .select_related("recorded_by", "withdrawn_by")
+        .order_by("held_on", "recorded_at")
+    )
+    items: dict[Any, list[ExplainedItem]] = {c.pk: [] for c in conversations}
+    for item in ExplainedItem.objects.filter(case=case).select_related("explained_by"):
+        items.setdefault(item.conversation_id, []).append(item)
+    order = list(ExplainedTopic.values)
+    for rows in items.values():
+        rows.sort(key=lambda row: order.index(row.topic) if row.topic in order else len(order))
+    unexplained = {
+        key: [
+            str(label)
+            for value, label in ExplainedTopic.choices
+            if value not in {row.topic for row in rows}
+        ]
+        for key, rows in items.items()
+    }
+    stay_side, asylum_side, outcome = regime_of(case)
+    return AsylumRecords(
+        conversations=conversations,
+        items=items,
+        opinions=list(
+            LegalOpinion.objects.filter(case=case)
+            .select_related("recorded_by", "assessment")
+            .order_by("recorded_at")
+        ),
+        steps=list(ProcedureStep.objects.filter(case=case).order_by("happened_on", "recorded_at")),
+        effects=list(StayEffect.objects.filter(case=case).order_by("effective_on", "recorded_at")),
+        stay_side=stay_side,
+        asylum_side=asylum_side,
+        outcome=outcome,
+        unexplained=unexplained,
+    )

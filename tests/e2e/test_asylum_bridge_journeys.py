@@ -1,0 +1,122 @@
+"""
+Asylum-bridge journeys in a browser without JavaScript (issue 13): the informed-consent
+conversation recorded by the caseworker, and a legal opinion that disagrees with the engine on
+one element, seen by the caseworker on the case page. Every person is fictional.
+"""
+
+import pytest
+
+from haven.asylum.models import ConsentConversation, ExplainedItem, LegalOpinion
+from haven.cases.models import Case
+from haven.organisations.models import Role
+from haven.vault.keyring import keyring_scope
+from tests.asylum.factories import stay_in_review
+from tests.conftest import make_member
+from tests.programmes.factories import assign
+from tests.relocations.factories import days_ago
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def _submit(page, selector: str) -> None:
+    with page.expect_navigation():
+        page.click(selector)
+
+
+def _case_in_review(organisation, coordinator, caseworker):
+    case = Case.objects.get(pk=stay_in_review(organisation, coordinator).case_id)
+    assign(case, caseworker)
+    return case
+
+
+def test_consent_conversation_recorded(
+    page_without_js, live_server, organisation, coordinator, caseworker, sign_in_through_browser
+):
+    page = page_without_js
+    case = _case_in_review(organisation, coordinator, caseworker)
+    sign_in_through_browser(page, caseworker)
+    page.wait_for_url(f"{live_server.url}/")
+
+    page.goto(f"{live_server.url}/cases/{case.pk}/")
+    page.click("text=Open the asylum bridge records")
+    page.click("text=Record a conversation")
+    page.fill("#id_held_on", days_ago(1).isoformat())
+    for topic in ("programme_policy", "stipend", "right_not_waivable", "independent_advice"):
+        page.check(f"input[name=explained][value={topic}]")
+    page.fill("#id_how_rights", "Nothing she signed for the programme takes the right away.")
+    page.fill("#id_language", "Spanish")
+    page.fill("#id_interpreter", "Fictional community interpreter")
+    page.select_option("#id_decision", "advice_first")
+    page.fill("#id_wishes", "Talk to an independent lawyer first; keep the programme out of it.")
+    page.check("#id_no_pressure")
+    _submit(page, "main form button[type=submit]")
+
+    body = page.text_content("main")
+    assert "The conversation is recorded." in page.text_content("body")
+    assert "Wants independent legal advice before deciding" in body
+    assert "keep the programme out of it" in body
+    assert "The right to seek asylum cannot be waived or signed away" in body
+    assert "The effect of a claim on housing" in body  # listed as not explained
+    conversation = ConsentConversation.objects.get(case=case)
+    assert ExplainedItem.objects.filter(conversation=conversation).count() == 4
+    assert conversation.no_pressure_attested
+
+
+def test_consent_conversation_without_the_attestation_saves_nothing(
+    page_without_js, live_server, organisation, coordinator, caseworker, sign_in_through_browser
+):
+    page = page_without_js
+    case = _case_in_review(organisation, coordinator, caseworker)
+    sign_in_through_browser(page, caseworker)
+    page.wait_for_url(f"{live_server.url}/")
+
+    page.goto(f"{live_server.url}/asylum/cases/{case.pk}/consent/")
+    page.check("input[name=explained][value=right_not_waivable]")
+    page.check("input[name=explained][value=independent_advice]")
+    page.fill("#id_language", "Spanish")
+    page.fill("#id_wishes", "Not sure yet.")
+    _submit(page, "main form button[type=submit]")
+
+    assert "This field is required." in page.text_content("main")
+    assert not ConsentConversation.objects.exists()
+
+
+def test_legal_opinion_disagreement_visible_to_caseworker(
+    page_without_js, live_server, organisation, coordinator, caseworker, sign_in_through_browser
+):
+    page = page_without_js
+    case = _case_in_review(organisation, coordinator, caseworker)
+    legal = make_member(organisation, Role.LEGAL_ADVISER, "lena.legal")
+    assign(case, legal)
+    with keyring_scope():
+        protection = case.assessments.order_by("-recorded_at").first().output["protection"]
+    name, element = next(iter(protection["elements"].items()))
+    own = "not_met" if element["finding"] != "not_met" else "met"
+
+    sign_in_through_browser(page, legal)
+    page.wait_for_url(f"{live_server.url}/")
+    page.goto(f"{live_server.url}/asylum/cases/{case.pk}/")
+    page.click("text=Give a legal opinion on the latest assessment")
+    page.check(f"input[name={name}__view][value=disagree]")
+    _submit(page, "main form button[type=submit]")  # no reasons yet: refused, nothing saved
+    assert "A disagreement needs reasons." in page.text_content("main")
+    assert not LegalOpinion.objects.exists()
+
+    page.check(f"input[name={name}__view][value=disagree]")
+    page.select_option(f"#id_{name}__finding", own)
+    page.fill(f"#id_{name}__reasons", "The fictional court record shows the opposite.")
+    page.fill(f"#id_{name}__sources", "Fictional court record, page 3")
+    page.select_option("#id_overall", protection["outcome"])
+    page.fill("#id_overall_reasons", "Same overall outcome, one element read differently.")
+    _submit(page, "main form button[type=submit]")
+    assert "The legal opinion is recorded." in page.text_content("body")
+    page.context.clear_cookies()
+
+    sign_in_through_browser(page, caseworker)
+    page.wait_for_url(f"{live_server.url}/")
+    page.goto(f"{live_server.url}/cases/{case.pk}/")
+    notices = page.text_content("#case-notices")
+    assert "The legal adviser's opinion differs from the engine's." in notices
+    page.click("text=Read the legal opinion")
+    assert "The fictional court record shows the opposite." in page.text_content("#legal-opinion")
+    assert "disagrees" in page.text_content("#legal-opinion")
