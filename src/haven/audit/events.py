@@ -112,6 +112,11 @@ class EventType(StrEnum):
     STAY_ARRIVAL_CONFIRMED = "relocation.arrival_confirmed"
     STAY_EXTENSION_DECIDED = "relocation.extension_decided"
     STAY_LETTER_GENERATED = "relocation.letter_generated"
+    # Referral to counsel (ids and enumerated values only: never a name, a key or a passphrase)
+    COUNSEL_PARTNER_SAVED = "counsel.partner_saved"
+    COUNSEL_REFERRAL_CREATED = "counsel.referral_created"
+    COUNSEL_ITEM_CONSENT_WITHDRAWN = "counsel.item_consent_withdrawn"
+    COUNSEL_PACK_EXPORTED = "counsel.pack_exported"
     # The JSON API
     API_TOKEN_CREATED = "api.token_created"
     API_TOKEN_REVOKED = "api.token_revoked"

@@ -16,6 +16,7 @@ urlpatterns = [
     path("portal/", include("haven.portal.urls")),
     path("intake/", include("haven.portal.staff_urls")),
     path("relocations/", include("haven.relocations.urls")),
+    path("counsel/", include("haven.counsel.urls")),
     path("reports/", include("haven.reports.urls")),
     path("api/v1/", include("haven.api.urls")),
     path("i18n/setlang/", public(set_language), name="set_language"),

@@ -46,6 +46,8 @@ class Permission(StrEnum):
     STAY_DECIDE = "relocations.decide"
     STAY_HOST = "relocations.host"
     VIEW_REPORTS = "reports.view"
+    COUNSEL_DIRECTORY_MANAGE = "counsel.directory_manage"
+    COUNSEL_REFER = "counsel.refer"
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
