@@ -133,7 +133,7 @@ def case_referrals(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
                     form.add_error(None, str(error))
                 else:
                     messages.success(request, _("The referral is recorded. Export the pack below."))
-                    return redirect("counsel:referral", referral_id=referral.pk)
+                    return redirect("counsel:referral", counsel_referral_id=referral.pk)
             status = 400
         context: dict[str, Any] = {
             "case": case,
@@ -146,10 +146,10 @@ def case_referrals(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
 
 
 def _referral_page(
-    request: HavenRequest, referral_id: uuid.UUID, *, form: Any = None, status: int = 200
+    request: HavenRequest, counsel_referral_id: uuid.UUID, *, form: Any = None, status: int = 200
 ) -> HttpResponse:
     member = acting_member(request)
-    referral = selectors.referral_get(member, referral_id)
+    referral = selectors.referral_get(member, counsel_referral_id)
     with keyring_scope():
         page = selectors.referral_page(member, referral)
         context = {
@@ -166,21 +166,26 @@ def _referral_page(
 
 
 @requires(Permission.COUNSEL_REFER)
-def referral_detail(request: HavenRequest, referral_id: uuid.UUID) -> HttpResponse:
+def referral_detail(request: HavenRequest, counsel_referral_id: uuid.UUID) -> HttpResponse:
     """One referral: counsel, date, consent, what was chosen, what was sent and when."""
-    return _referral_page(request, referral_id)
+    return _referral_page(request, counsel_referral_id)
 
 
 @requires(Permission.COUNSEL_REFER)
 @requires_recent_second_factor(return_to="counsel:referral")
-@require_POST
-def pack_export(request: HavenRequest, referral_id: uuid.UUID) -> HttpResponse:
-    """The pack, age-encrypted, as a download that is never cached and never kept on the server."""
+@require_http_methods(["GET", "POST"])
+def pack_export(request: HavenRequest, counsel_referral_id: uuid.UUID) -> HttpResponse:
+    """
+    The pack, age-encrypted, as a download that is never cached and never kept on the server.
+    Only a POST exports; a GET (a reload, a shared link) goes back to the referral page.
+    """
     member = acting_member(request)
-    referral = selectors.referral_get(member, referral_id)
+    referral = selectors.referral_get(member, counsel_referral_id)
+    if request.method != "POST":
+        return redirect("counsel:referral", counsel_referral_id=referral.pk)
     form = forms.ExportForm(request.POST)
     if not form.is_valid():
-        return _referral_page(request, referral_id, form=form, status=400)
+        return _referral_page(request, counsel_referral_id, form=form, status=400)
     try:
         exported = services.pack_export(
             membership=member,
@@ -192,7 +197,7 @@ def pack_export(request: HavenRequest, referral_id: uuid.UUID) -> HttpResponse:
         )
     except services.CounselError as error:
         form.add_error(None, str(error))
-        return _referral_page(request, referral_id, form=form, status=400)
+        return _referral_page(request, counsel_referral_id, form=form, status=400)
     response = HttpResponse(exported.data)
     headers = download_headers(
         exported.file_name, "application/octet-stream", size=len(exported.data)
@@ -204,14 +209,14 @@ def pack_export(request: HavenRequest, referral_id: uuid.UUID) -> HttpResponse:
 
 @requires(Permission.COUNSEL_REFER)
 @require_POST
-def item_withdraw(request: HavenRequest, item_id: uuid.UUID) -> HttpResponse:
+def item_withdraw(request: HavenRequest, pack_item_id: uuid.UUID) -> HttpResponse:
     """The defender withdrew consent to share one item: later exports leave it out."""
     member = acting_member(request)
-    item = selectors.item_get(member, item_id)
+    item = selectors.item_get(member, pack_item_id)
     try:
         services.item_consent_withdraw(membership=member, item=item)
     except services.CounselError as error:
         messages.error(request, str(error))
     else:
         messages.success(request, _("Consent for this item is withdrawn: it will not be sent."))
-    return redirect("counsel:referral", referral_id=item.referral_id)
+    return redirect("counsel:referral", counsel_referral_id=item.referral_id)
