@@ -106,7 +106,7 @@ def test_referral_records_each_item_with_consent_and_audits_ids_only(
 
 def test_no_referral_without_the_defenders_consent(organisation, coordinator, caseworker):
     partner = add_partner(organisation, coordinator)
-    case, threat, _attachment, _none = referral_case(
+    case, _threat, _attachment, _none = referral_case(
         organisation, coordinator, caseworker, consent=False
     )
     with pytest.raises(services.CounselError, match="not consented"):

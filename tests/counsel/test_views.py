@@ -36,7 +36,7 @@ def _referral_post(partner, consent, keys, **extra):
 
 def _made_referral(organisation, coordinator, caseworker, identity=None):
     partner = add_partner(organisation, coordinator, identity=identity)
-    case, threat, attachment, consent = referral_case(organisation, coordinator, caseworker)
+    case, _threat, attachment, consent = referral_case(organisation, coordinator, caseworker)
     referral = referral_create(
         membership=acting(caseworker or coordinator, organisation),
         case=case,
@@ -121,7 +121,7 @@ def test_referral_without_consent_is_refused_on_the_page(
     organisation, coordinator, caseworker, sign_in_as
 ):
     partner = add_partner(organisation, coordinator)
-    case, threat, _attachment, _none = referral_case(
+    case, _threat, _attachment, _none = referral_case(
         organisation, coordinator, caseworker, consent=False
     )
     client = sign_in_as(caseworker)
@@ -219,8 +219,7 @@ def test_an_unassigned_caseworker_gets_404(organisation, coordinator, caseworker
         == 404
     )
     assert (
-        client.get(reverse("counsel:case", kwargs={"case_id": referral.case_id})).status_code
-        == 404
+        client.get(reverse("counsel:case", kwargs={"case_id": referral.case_id})).status_code == 404
     )
 
 

@@ -131,6 +131,8 @@ def _assessment_choices(case: Case) -> list[PackChoice]:
 
 
 def _assessment_content(case: Case, object_id: uuid.UUID | None) -> PackContent | None:
+    if object_id is None:
+        return None
     row = Assessment.objects.filter(case=case, pk=object_id).first()
     if row is None:
         return None
@@ -169,6 +171,8 @@ def _threat_choices(case: Case) -> list[PackChoice]:
 
 
 def _threat_content(case: Case, object_id: uuid.UUID | None) -> PackContent | None:
+    if object_id is None:
+        return None
     row = Threat.objects.filter(case=case, pk=object_id).first()
     if row is None:
         return None
@@ -192,6 +196,8 @@ def _attachment_choices(case: Case) -> list[PackChoice]:
 
 
 def _attachment_content(case: Case, object_id: uuid.UUID | None) -> PackContent | None:
+    if object_id is None:
+        return None
     row = Attachment.objects.filter(case=case, pk=object_id).first()
     ring = current_keyring()
     if row is None or ring is None:
@@ -229,6 +235,8 @@ def _stay_choices(case: Case) -> list[PackChoice]:
 
 
 def _stay_content(case: Case, object_id: uuid.UUID | None) -> PackContent | None:
+    if object_id is None:
+        return None
     stay = Stay.objects.filter(case=case, pk=object_id).select_related("programme").first()
     if stay is None:
         return None

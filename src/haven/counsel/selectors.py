@@ -145,8 +145,8 @@ def referral_page(membership: Membership, referral: CounselReferral) -> Referral
             )
         )
     exports = list(
-        referral.exports.select_related("exported_by").prefetch_related("items").order_by(
-            "-exported_at"
-        )
+        referral.exports.select_related("exported_by")
+        .prefetch_related("items")
+        .order_by("-exported_at")
     )
     return ReferralPage(referral, rows, exports)
