@@ -18,6 +18,7 @@ SEEDERS = [
     "haven.demo.programmes.seed_programmes",
     "haven.demo.portal.seed_portal",
     "haven.demo.relocations.seed_relocations",
+    "haven.demo.counsel.seed_counsel",
 ]
 
 
