@@ -2,6 +2,7 @@
 
 import io
 import json
+import time
 import uuid
 import zipfile
 
@@ -10,6 +11,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from haven.accounts import signin
 from haven.audit.models import AuditEvent
 from haven.counsel.models import CounselReferral, LegalPartner, PackExport
 from haven.counsel.services import referral_create
@@ -233,3 +235,19 @@ def test_withdrawing_an_items_consent_from_the_page(
     assert response.status_code == 302
     item.refresh_from_db()
     assert item.withdrawn_at is not None
+
+
+def test_export_needs_a_fresh_second_factor(organisation, coordinator, caseworker, sign_in_as):
+    """SESS-04: a session whose second factor is an hour old cannot take the pack away."""
+    referral = _made_referral(organisation, coordinator, caseworker)
+    client = sign_in_as(caseworker)
+    session = client.session
+    session[signin.SECOND_FACTOR_AT] = time.time() - 3600
+    session.save()
+    response = client.post(
+        reverse("counsel:export", kwargs={"counsel_referral_id": referral.pk}),
+        {"mode": "recipient"},
+    )
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:step_up"))
+    assert not PackExport.objects.exists()
