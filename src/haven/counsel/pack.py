@@ -14,21 +14,19 @@ dates, the programme and the host state, never the travel plan or the host city.
 """
 
 import datetime
-import io
 import re
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.files.storage import default_storage
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from haven.cases.models import Assessment, Attachment, Case, Threat
 from haven.cases.selectors import case_facts, case_principal_defender
+from haven.cases.services import attachment_plaintext
 from haven.relocations.models import Stay
-from haven.vault.files import attachment_key_open, file_aad, open_stream
 from haven.vault.keyring import current_keyring
 
 WHOLE_CASE = None
@@ -202,16 +200,12 @@ def _attachment_content(case: Case, object_id: uuid.UUID | None) -> PackContent 
     ring = current_keyring()
     if row is None or ring is None:
         return None
-    ref = case.vault_key_ref()
-    cipher = attachment_key_open(ring, ref, row.pk, bytes(row.wrapped_key))
-    plain = io.BytesIO()
-    with default_storage.open(row.storage_name, "rb") as stored:
-        open_stream(cipher, stored, plain, file_aad(ref, row.pk))  # type: ignore[arg-type]  # a File reads like a stream
     row.case = case
+    data = attachment_plaintext(row, ring)
     safe = _UNSAFE_NAME.sub("_", row.name or "file").strip("._")[:80] or "file"
     path = f"files/{str(row.pk)[:8]}-{safe}"
     return PackContent(
-        {"file": path, "media_type": row.media_type, "size": row.size}, [(path, plain.getvalue())]
+        {"file": path, "media_type": row.media_type, "size": row.size}, [(path, data)]
     )
 
 
