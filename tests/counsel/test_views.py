@@ -251,3 +251,26 @@ def test_export_needs_a_fresh_second_factor(organisation, coordinator, caseworke
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:step_up"))
     assert not PackExport.objects.exists()
+
+
+def test_counsel_in_the_stays_host_state_come_first(organisation, coordinator, sign_in_as):
+    from tests.relocations.factories import open_stay
+
+    stay = open_stay(organisation, coordinator)
+    add_partner(organisation, coordinator, name="Alder Legal (fictional)", host_state="DE")
+    add_partner(organisation, coordinator, name="Dune Law Centre (fictional)", host_state="NL")
+    client = sign_in_as(coordinator)
+    page = client.get(reverse("counsel:case", kwargs={"case_id": stay.case_id})).content.decode()
+    assert "The defender's stay is in Netherlands" in page
+    assert page.index("Dune Law Centre") < page.index("Alder Legal")
+    assert "no counsel with a current key in that state" not in page
+
+
+def test_a_stay_where_the_directory_has_no_counsel_is_said(organisation, coordinator, sign_in_as):
+    from tests.relocations.factories import open_stay
+
+    stay = open_stay(organisation, coordinator)
+    add_partner(organisation, coordinator, name="Alder Legal (fictional)", host_state="DE")
+    client = sign_in_as(coordinator)
+    page = client.get(reverse("counsel:case", kwargs={"case_id": stay.case_id})).content.decode()
+    assert "no counsel with a current key in that state" in page

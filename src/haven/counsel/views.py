@@ -20,6 +20,7 @@ from haven.cases.selectors import case_get
 from haven.counsel import forms, pack, selectors, services
 from haven.counsel.models import ExportMode, LegalPartner
 from haven.organisations.policy import Permission
+from haven.relocations.selectors import case_active_stay
 from haven.uploads.downloads import download_headers
 from haven.vault.keyring import keyring_scope
 
@@ -96,8 +97,14 @@ def case_referrals(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
     """A case's referrals to counsel, and the form for a new one with its pack chosen item by item."""
     member = acting_member(request)
     case = case_get(member, case_id)
+    stay = case_active_stay(member, case)
+    host_state = stay.host_country if stay else ""
     with keyring_scope():
-        partners = selectors.partners_to_refer_to(member)
+        # Counsel in the state where the defender is staying come first: a claim is made there.
+        partners = sorted(
+            selectors.partners_to_refer_to(member),
+            key=lambda partner: partner.host_state != host_state,
+        )
         consents = selectors.referral_consents(case)
         choices = pack.available_choices(case)
         form = forms.ReferralForm(
@@ -141,6 +148,9 @@ def case_referrals(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
             "referrals": selectors.referrals_of_case(member, case),
             "has_partners": bool(partners),
             "has_consent": bool(consents),
+            "stay_host_state": host_state,
+            "no_partner_there": bool(host_state)
+            and not any(partner.host_state == host_state for partner in partners),
         }
         return render(request, "counsel/case_referrals.html", context, status=status)
 
