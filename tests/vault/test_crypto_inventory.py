@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from haven.cases.models import CASE_KEY, DEFENDER_KEY, Defender
+from haven.counsel.models import PARTNER_KEY
 from haven.portal.models import REFERRAL_KEY
 from haven.vault.blind_index import declared_indexes, qualified_index_name
 from haven.vault.models import KeyPurpose
@@ -19,11 +20,12 @@ KEY_NAMES = [
     "portal receipt",
     "portal passphrase",
     "portal session",
+    "referral pack recipient",
     "audit:secret",
     "audit:hmac",
     "audit:checkpoint",
     *(f"organisation:{purpose}" for purpose in KeyPurpose.values),
-    *(f"datakey:{owner}" for owner in (CASE_KEY, DEFENDER_KEY, REFERRAL_KEY)),
+    *(f"datakey:{owner}" for owner in (CASE_KEY, DEFENDER_KEY, REFERRAL_KEY, PARTNER_KEY)),
     *(f"bidx:{qualified_index_name(Defender, index)}" for index in declared_indexes(Defender)),
 ]
 

@@ -204,6 +204,40 @@ def _conversation(organisation: Organisation, member: User) -> uuid.UUID:
     return record_conversation(membership, case).pk
 
 
+def _counsel_referral_objects(organisation: Organisation, member: User):
+    from django.utils import timezone
+
+    from haven.counsel.services import referral_create
+    from tests.counsel.factories import add_partner, referral_case
+
+    partner = add_partner(organisation, member)
+    case, threat, _attachment, consent = referral_case(organisation, member)
+
+    return referral_create(
+        membership=acting(member, organisation),
+        case=case,
+        partner=partner,
+        consent_id=consent.pk,
+        referred_on=timezone.localdate(),
+        items_agreed_on=timezone.localdate(),
+        item_keys=["case_summary", f"threat:{threat.pk}"],
+    )
+
+
+def _legal_partner(organisation: Organisation, member: User) -> uuid.UUID:
+    from tests.counsel.factories import add_partner
+
+    return add_partner(organisation, member).pk
+
+
+def _counsel_referral(organisation: Organisation, member: User) -> uuid.UUID:
+    return _counsel_referral_objects(organisation, member).pk
+
+
+def _pack_item(organisation: Organisation, member: User) -> uuid.UUID:
+    return _counsel_referral_objects(organisation, member).items.first().pk
+
+
 OBJECT_FACTORIES: dict[str, ObjectFactory] = {
     "token_id": _api_token,
     "membership_id": _membership,
@@ -223,6 +257,9 @@ OBJECT_FACTORIES: dict[str, ObjectFactory] = {
     "extension_id": _extension,
     "follow_up_id": _follow_up,
     "conversation_id": _conversation,
+    "partner_id": _legal_partner,
+    "counsel_referral_id": _counsel_referral,
+    "pack_item_id": _pack_item,
 }
 
 # Values for string parameters, which never name an object of an organisation.

@@ -119,6 +119,11 @@ class EventType(StrEnum):
     ASYLUM_STEP_RECORDED = "asylum.procedure_step_recorded"
     ASYLUM_STAY_EFFECT_RECORDED = "asylum.stay_effect_recorded"
     ASYLUM_RECORDS_VIEWED = "asylum.records_viewed"
+    # Referral to counsel (ids and enumerated values only: never a name, a key or a passphrase)
+    COUNSEL_PARTNER_SAVED = "counsel.partner_saved"
+    COUNSEL_REFERRAL_CREATED = "counsel.referral_created"
+    COUNSEL_ITEM_CONSENT_WITHDRAWN = "counsel.item_consent_withdrawn"
+    COUNSEL_PACK_EXPORTED = "counsel.pack_exported"
     # The JSON API
     API_TOKEN_CREATED = "api.token_created"
     API_TOKEN_REVOKED = "api.token_revoked"

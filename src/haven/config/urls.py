@@ -17,6 +17,7 @@ urlpatterns = [
     path("intake/", include("haven.portal.staff_urls")),
     path("relocations/", include("haven.relocations.urls")),
     path("asylum/", include("haven.asylum.urls")),
+    path("counsel/", include("haven.counsel.urls")),
     path("reports/", include("haven.reports.urls")),
     path("api/v1/", include("haven.api.urls")),
     path("i18n/setlang/", public(set_language), name="set_language"),

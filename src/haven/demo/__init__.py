@@ -20,6 +20,7 @@ SEEDERS = [
     "haven.demo.relocations.seed_relocations",
     "haven.demo.portal.seed_portal_stay",
     "haven.demo.asylum.seed_asylum",
+    "haven.demo.counsel.seed_counsel",
 ]
 
 

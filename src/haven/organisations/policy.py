@@ -49,6 +49,8 @@ class Permission(StrEnum):
     ASYLUM_VIEW = "asylum.view"
     ASYLUM_RECORD = "asylum.record"
     ASYLUM_LEGAL_OPINION = "asylum.legal_opinion"
+    COUNSEL_DIRECTORY_MANAGE = "counsel.directory_manage"
+    COUNSEL_REFER = "counsel.refer"
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {

@@ -22,7 +22,12 @@ from haven.cases.services.access import (
     notifications_mark_read,
 )
 from haven.cases.services.assessments import assessment_run
-from haven.cases.services.attachments import attachment_add, attachment_read, attachment_verify
+from haven.cases.services.attachments import (
+    attachment_add,
+    attachment_plaintext,
+    attachment_read,
+    attachment_verify,
+)
 from haven.cases.services.consents import consent_record, consent_withdraw
 from haven.cases.services.defenders import IDENTITY_FIELDS, defender_update
 from haven.cases.services.erasure import case_erasure_approve, case_erasure_request
@@ -55,6 +60,7 @@ __all__ = [
     "DuplicateSubmissionError",
     "assessment_run",
     "attachment_add",
+    "attachment_plaintext",
     "attachment_read",
     "attachment_verify",
     "break_glass_open",

@@ -100,19 +100,27 @@ def attachment_read(*, membership: Membership, attachment: Attachment) -> bytes:
     """
     case = attachment.case
     with transaction.atomic(), keyring_scope() as ring:
-        cipher = attachment_key_open(
-            ring, case.vault_key_ref(), attachment.pk, bytes(attachment.wrapped_key)
-        )
-        plain = io.BytesIO()
-        with default_storage.open(attachment.storage_name, "rb") as stored:
-            open_stream(
-                cipher,
-                stored,  # type: ignore[arg-type]  # a File reads like a binary stream
-                plain,
-                file_aad(case.vault_key_ref(), attachment.pk),
-            )
+        plain = attachment_plaintext(attachment, ring)
         record_action(
             EventType.ATTACHMENT_DOWNLOADED, membership, case, {"attachment_id": attachment.pk}
+        )
+    return plain
+
+
+def attachment_plaintext(attachment: Attachment, ring: KeyRing) -> bytes:
+    """
+    Decrypt a stored attachment in memory, with no audit event of its own: for a caller that
+    files its own (the download above, the referral pack to counsel, which lists the file's id).
+    """
+    ref = attachment.case.vault_key_ref()
+    cipher = attachment_key_open(ring, ref, attachment.pk, bytes(attachment.wrapped_key))
+    plain = io.BytesIO()
+    with default_storage.open(attachment.storage_name, "rb") as stored:
+        open_stream(
+            cipher,
+            stored,  # type: ignore[arg-type]  # a File reads like a binary stream
+            plain,
+            file_aad(ref, attachment.pk),
         )
     return plain.getvalue()
 
