@@ -26,6 +26,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from haven.accounts.access import public, requires
 from haven.accounts.requests import HavenRequest, acting_member
+from haven.asylum.deadlines import defender_warnings
 from haven.cases.selectors import CLOSED_STATUSES, case_get
 from haven.cases.services import CaseError
 from haven.organisations.errors import ApplicationError
@@ -246,6 +247,8 @@ def _status_page(
             "can_write": can_write,
             "form": form or DefenderMessageForm(initial={"form_token": abuse.issue_form_token()}),
             "active_stay": stays.case_has_active_stay(case),
+            # The asylum bridge: host-state deadline warnings, for the defender's own case only.
+            "asylum_deadlines": defender_warnings(case),
         },
         status=status,
     )
