@@ -107,7 +107,9 @@ def test_flagged_exactly_when_return_is_expected_and_something_pulls_against_it(
     assert finding.flag == (expects is not False and pulls)
     # Whenever it is flagged, every duty is listed, and asking for the policy exactly when unknown.
     if finding.flag:
-        assert {Owed.INDEPENDENT_ADVICE, Owed.NO_PRESSURE, Owed.INFORMED_CONSENT} <= set(finding.owed)
+        assert {Owed.INDEPENDENT_ADVICE, Owed.NO_PRESSURE, Owed.INFORMED_CONSENT} <= set(
+            finding.owed
+        )
         assert (Owed.ASK_POLICY in finding.owed) == (not policy)
     else:
         assert finding.owed == ()
