@@ -184,3 +184,19 @@ def test_a_defender_in_spain_recorded_under_uk_standards_gets_a_warning(
     assert "but the case records United Kingdom" in text
     with keyring_scope():
         assert case_facts(stay.case)["claim"]["jurisdiction"] == "EU"
+
+
+def test_my_cases_on_the_dashboard_lists_the_warning_for_the_assigned_caseworker_only(
+    organisation, coordinator, caseworker, sign_in_as
+):
+    stay = stay_in(organisation, coordinator, "ES", arrived_days_ago=25)
+    other = make_member(organisation, Role.CASEWORKER, "cora.notassigned")
+    host = host_partner_of(stay.programme, organisation)
+
+    assert "Asylum deadlines on my cases" not in sign_in_as(caseworker).get("/").content.decode()
+    assign(stay.case, caseworker)
+    text = sign_in_as(caseworker).get("/").content.decode()
+    assert "Asylum deadlines on my cases" in text and stay.case.code in text
+    assert "Within 7 days" in text
+    for user in (other, host):
+        assert "Asylum deadlines" not in sign_in_as(user).get("/").content.decode()

@@ -41,7 +41,14 @@ from haven.domain.host_states import (
 from haven.organisations.models import Membership
 from haven.organisations.policy import Permission, may
 from haven.reference import host_state_catalogue
-from haven.relocations.models import StayEvent, StayEventKind, VisaApplication, VisaOutcome
+from haven.relocations.models import (
+    Stay,
+    StayEvent,
+    StayEventKind,
+    StayStatus,
+    VisaApplication,
+    VisaOutcome,
+)
 from haven.vault.keyring import keyring_scope
 
 TEMPLATE = "asylum/_host_state.html"
@@ -230,6 +237,37 @@ def host_state_view(case: Case, today: datetime.date | None = None) -> HostState
         cautions=tuple(cautions),
         catalogue_version=catalogue.version,
     )
+
+
+@dataclass(frozen=True)
+class CaseWarning:
+    case: Case
+    line: DeadlineLine
+
+
+def team_warnings(cases: list[Case], today: datetime.date | None = None) -> list[CaseWarning]:
+    """
+    The deadline warnings due today on ``cases``, for the dashboard's My cases.
+
+    ``cases`` must be cases the member may see (My cases: their own assigned cases, AZ-03). Only
+    cases with a stay under way can have a dated deadline, so one query finds them and the rest
+    cost nothing: the dashboard does not grow with the number of cases.
+    """
+    under_way = set(
+        Stay.objects.filter(
+            case_id__in=[case.pk for case in cases], arrived_on__isnull=False, ended_on__isnull=True
+        )
+        .exclude(status=StayStatus.CANCELLED)
+        .values_list("case_id", flat=True)
+    )
+    found = []
+    for case in cases:
+        if case.pk not in under_way:
+            continue
+        view = host_state_view(case, today)
+        if view is not None:
+            found += [CaseWarning(case, line) for line in view.warnings]
+    return sorted(found, key=lambda item: item.line.days_left)
 
 
 def defender_warnings(case: Case | None) -> HostStateView | None:
