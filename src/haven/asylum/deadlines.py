@@ -142,7 +142,7 @@ class HostStateView:
 
 def _words(notice: Notice) -> str:
     params = dict(notice.params)
-    if "state" in params and notice.key != "host_state.unknown":
+    if "state" in params:
         params["state"] = country_name(_code_for(params["state"]))
     if "issuer" in params:
         params["issuer"] = country_name(params["issuer"])

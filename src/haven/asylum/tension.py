@@ -154,33 +154,61 @@ def _recorded_levels(assessment: Assessment | None, facts: dict[str, Any]) -> di
     }
 
 
-def tension_input(case: Case, programme: Programme) -> tuple[TensionInput, str]:
-    """What the tension depends on for ``case`` and ``programme``, and where the risk came from."""
+@dataclass(frozen=True)
+class CaseSide:
+    """The defender's side of the tension, read once per case and reused for every programme."""
+
+    risk_on_return: str | None
+    source: str
+    staff_risk: str | None
+    own_risk: str | None
+    intends_to_return: bool | None
+    wishes: frozenset[str]
+
+
+def case_side(case: Case) -> CaseSide:
+    """Read the case's facts and latest assessment, and run the risk engine on return once."""
     with keyring_scope():
         facts = case_facts(case, assessed_on=timezone.localdate())
         latest = Assessment.objects.filter(case=case).order_by("-recorded_at").first()
         recorded = _recorded_levels(latest, facts)
     engine = _engine_on_return(facts)
     on_return = most_severe((engine, recorded["on_return"]))
-    source = SOURCE_ENGINE if on_return == engine else SOURCE_ASSESSMENT
     defender = facts.get("defender") or {}
-    data = TensionInput(
-        expects_return=programme.requires_return_intent,
-        asylum_policy_recorded=bool((programme.asylum_policy or "").strip()),
+    return CaseSide(
         risk_on_return=on_return,
+        source=str(SOURCE_ENGINE if on_return == engine else SOURCE_ASSESSMENT),
         staff_risk=recorded["staff"],
         own_risk=most_severe((defender.get("own_risk_level"), recorded["own"])),
         intends_to_return=defender.get("intends_to_return"),
         wishes=frozenset(defender.get("wishes") or ()),
     )
-    return data, str(source)
+
+
+def tension_input(side: CaseSide, programme: Programme) -> TensionInput:
+    """What the tension depends on for one defender and one programme."""
+    return TensionInput(
+        expects_return=programme.requires_return_intent,
+        asylum_policy_recorded=bool((programme.asylum_policy or "").strip()),
+        risk_on_return=side.risk_on_return,
+        staff_risk=side.staff_risk,
+        own_risk=side.own_risk,
+        intends_to_return=side.intends_to_return,
+        wishes=side.wishes,
+    )
 
 
 def tension_view(
-    case: Case, programme: Programme, *, before_submission: bool = False
+    case: Case,
+    programme: Programme,
+    *,
+    before_submission: bool = False,
+    side: CaseSide | None = None,
 ) -> TensionView | None:
     """The tension between ``case`` and ``programme`` in words, or ``None`` when there is none."""
-    data, source = tension_input(case, programme)
+    side = side or case_side(case)
+    data = tension_input(side, programme)
+    source = side.source
     finding = return_tension(data)
     if not finding.flag:
         return None
@@ -228,7 +256,10 @@ def case_panel(membership: Membership, case: Case, subject: Any) -> Panel | None
     stay = current_stay(case)
     if stay is not None and stay.ended_on is None:
         programmes.setdefault(stay.programme_id, stay.programme)
-    views = [tension_view(case, programme) for programme in programmes.values()]
+    if not programmes:
+        return None
+    side = case_side(case)
+    views = [tension_view(case, programme, side=side) for programme in programmes.values()]
     return _panel([view for view in views if view is not None])
 
 
