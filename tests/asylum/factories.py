@@ -7,23 +7,35 @@ import datetime
 
 from django.utils import timezone
 
+from haven.cases.services import case_open
 from haven.programmes import services as programme_services
 from haven.programmes.models import ApplicationRoute
 from tests.acting import acting
-from tests.programmes.factories import make_programme, open_fictional_case
-from tests.programmes.fictional_facts import CRITICAL_THREATS
+from tests.programmes.factories import make_programme
+from tests.programmes.fictional_facts import fictional_facts
 from tests.relocations.factories import arrived_stay
+
+#: The issue's example: a warrant on a terrorism charge for peaceful reporting, up to 15 years.
+WARRANT = {
+    "charge": "terrorism",
+    "stage": "warrant",
+    "max_penalty_years": 15,
+    "underlying_activity_protected": True,
+    "fair_trial_available": False,
+}
 
 
 def journalist_facing_a_warrant(organisation, actor=None):
-    """An in-country journalist at critical risk at home (the issue's example, fictional)."""
-    return open_fictional_case(
-        organisation,
-        actor,
-        name="Tomasa Villaverde",
-        threats=CRITICAL_THREATS,
-        visibility="high",
-        profiles=["journalist"],
+    """An in-country journalist facing a 15-year warrant at home (the issue's example, fictional)."""
+    facts = fictional_facts(
+        threats=[], profiles=["journalist"], activities=["press_freedom"], visibility="high"
+    )
+    facts["prosecutions"] = [WARRANT]
+    return case_open(
+        membership=acting(actor),
+        organisation=organisation,
+        identity={"legal_name": "Tomasa Villaverde (fictional)"},
+        facts=facts,
     )
 
 
