@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from haven.cases.services import case_open
 from haven.programmes import services as programme_services
-from haven.programmes.models import ApplicationRoute
+from haven.programmes.models import ApplicationRoute, Programme
 from tests.acting import acting
 from tests.programmes.factories import make_programme
 from tests.programmes.fictional_facts import fictional_facts
@@ -53,9 +53,10 @@ def draft_application(actor, case, programme):
 
 def stay_in(organisation, coordinator, country: str, *, arrived_days_ago: int):
     """A stay in ``country`` whose arrival was confirmed ``arrived_days_ago`` days ago."""
-    programme = make_programme(
-        organisation, catalogue_id=f"harbour_{country.lower()}", host_countries=[country]
-    )
+    catalogue_id = f"harbour_{country.lower()}"
+    programme = Programme.objects.filter(
+        organisation=organisation, catalogue_id=catalogue_id
+    ).first() or make_programme(organisation, catalogue_id=catalogue_id, host_countries=[country])
     return arrived_stay(
         organisation, coordinator, programme=programme, started_days_ago=arrived_days_ago
     )

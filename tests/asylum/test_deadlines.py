@@ -7,6 +7,8 @@ date, computed from the stay's confirmed arrival; seen by the case team and the 
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from haven.asylum.deadlines import host_state_view
@@ -25,6 +27,12 @@ from tests.relocations.factories import host_partner_of
 pytestmark = pytest.mark.django_db
 
 WARNINGS = 'id="deadline-warnings"'
+
+
+def count_queries(action) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        action()
+    return len(captured.captured_queries)
 
 
 def _arrived_for_us(days_left: int) -> int:
@@ -200,3 +208,24 @@ def test_my_cases_on_the_dashboard_lists_the_warning_for_the_assigned_caseworker
     assert "Within 7 days" in text
     for user in (other, host):
         assert "Asylum deadlines" not in sign_in_as(user).get("/").content.decode()
+
+
+def test_the_dashboard_does_not_grow_with_stays_under_deadlines(
+    organisation, coordinator, caseworker, sign_in_as
+):
+    """Stays, visas and incidents are read in three queries, however many cases have warnings."""
+
+    def stay_with_warning():
+        stay = stay_in(organisation, coordinator, "ES", arrived_days_ago=25)
+        assign(stay.case, caseworker)
+
+    client = sign_in_as(caseworker)
+    stay_with_warning()
+    few = count_queries(lambda: client.get("/"))
+    for _index in range(3):
+        stay_with_warning()
+
+    many = count_queries(lambda: client.get("/"))
+
+    assert many == few
+    assert client.get("/").content.decode().count("Within 7 days") == 4

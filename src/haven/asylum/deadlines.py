@@ -160,13 +160,36 @@ def _code_for(english_name: str) -> str:
     return english_name
 
 
-def _latest_fear_event(stay: Any) -> datetime.date | None:
-    dates = [
-        datetime.date.fromisoformat(event.details["date"])
-        for event in StayEvent.objects.filter(stay=stay, kind=StayEventKind.INCIDENT)
-        if (event.details or {}).get("date")
-    ]
-    return max(dates, default=None)
+def _stay_dates(stays: list[Stay]) -> dict[Any, StayDates]:
+    """
+    The dates of several stays under way, in three queries whatever their number: the stays'
+    own columns, their latest granted visas, and their incidents (the latest is the date of the
+    events that caused the fear; its date is encrypted, read under the case's key).
+    """
+    visas = {}
+    granted = VisaApplication.objects.filter(stay__in=stays, outcome=VisaOutcome.GRANTED)
+    for visa in granted.order_by("recorded_at"):
+        visas[visa.stay_id] = visa.valid_until  # the latest recorded wins
+    fear: dict[Any, datetime.date] = {}
+    with keyring_scope():
+        incidents = StayEvent.objects.filter(
+            stay__in=stays, kind=StayEventKind.INCIDENT
+        ).select_related("case__data_key__organisation_key")
+        for event in incidents:
+            text = (event.details or {}).get("date")
+            if text:
+                happened = datetime.date.fromisoformat(text)
+                fear[event.stay_id] = max(happened, fear.get(event.stay_id, happened))
+    return {
+        stay.pk: StayDates(
+            host_state=stay.host_country.upper(),
+            last_arrival=stay.arrived_on,
+            visa_expiry=visas.get(stay.pk),
+            status_end=visas.get(stay.pk),
+            fear_events_on=fear.get(stay.pk),
+        )
+        for stay in stays
+    }
 
 
 def stay_dates(case: Case) -> tuple[StayDates, bool] | None:
@@ -177,26 +200,12 @@ def stay_dates(case: Case) -> tuple[StayDates, bool] | None:
     granted visa's end the end of lawful status). Otherwise the host state is where the defender
     is, when that is outside the country of risk, with no entry date.
     """
-    with keyring_scope():
-        host = current_host(case)
-        if host is None:
-            return None
-        if host.stay is None:
-            return StayDates(host_state=host.state), False
-        visa = (
-            VisaApplication.objects.filter(stay=host.stay, outcome=VisaOutcome.GRANTED)
-            .order_by("-recorded_at")
-            .first()
-        )
-        expiry = visa.valid_until if visa is not None else None
-        dates = StayDates(
-            host_state=host.state,
-            last_arrival=host.stay.arrived_on,
-            visa_expiry=expiry,
-            status_end=expiry,
-            fear_events_on=_latest_fear_event(host.stay),
-        )
-    return dates, True
+    host = current_host(case)
+    if host is None:
+        return None
+    if host.stay is None:
+        return StayDates(host_state=host.state), False
+    return _stay_dates([host.stay])[host.stay.pk], True
 
 
 def _line(deadline: Deadline, today: datetime.date) -> DeadlineLine:
@@ -214,12 +223,7 @@ def _line(deadline: Deadline, today: datetime.date) -> DeadlineLine:
     )
 
 
-def host_state_view(case: Case, today: datetime.date | None = None) -> HostStateView | None:
-    """The host state's rules and deadlines for ``case``, or ``None`` when it is in no host state."""
-    found = stay_dates(case)
-    if found is None:
-        return None
-    dates, from_stay = found
+def _view(dates: StayDates, from_stay: bool, today: datetime.date | None) -> HostStateView:
     today = today or timezone.localdate()
     catalogue = host_state_catalogue()
     advice = host_state_advice(catalogue, dates)
@@ -239,6 +243,14 @@ def host_state_view(case: Case, today: datetime.date | None = None) -> HostState
     )
 
 
+def host_state_view(case: Case, today: datetime.date | None = None) -> HostStateView | None:
+    """The host state's rules and deadlines for ``case``, or ``None`` when it is in no host state."""
+    found = stay_dates(case)
+    if found is None:
+        return None
+    return _view(*found, today)
+
+
 @dataclass(frozen=True)
 class CaseWarning:
     case: Case
@@ -250,23 +262,24 @@ def team_warnings(cases: list[Case], today: datetime.date | None = None) -> list
     The deadline warnings due today on ``cases``, for the dashboard's My cases.
 
     ``cases`` must be cases the member may see (My cases: their own assigned cases, AZ-03). Only
-    cases with a stay under way can have a dated deadline, so one query finds them and the rest
-    cost nothing: the dashboard does not grow with the number of cases.
+    cases with a stay under way can have a dated deadline; their stays, visas and incidents are
+    read in three queries, so the dashboard does not grow with the number of cases or stays.
     """
-    under_way = set(
-        Stay.objects.filter(
-            case_id__in=[case.pk for case in cases], arrived_on__isnull=False, ended_on__isnull=True
-        )
-        .exclude(status=StayStatus.CANCELLED)
-        .values_list("case_id", flat=True)
+    current: dict[Any, Stay] = {}
+    stays = Stay.objects.filter(case_id__in=[case.pk for case in cases]).exclude(
+        status=StayStatus.CANCELLED
     )
+    for each in stays.order_by("created_at"):
+        current[each.case_id] = each  # the latest stay, as ``current_stay`` reads it
+    under_way = [s for s in current.values() if s.arrived_on is not None and s.ended_on is None]
+    dates = _stay_dates(under_way)
     found = []
     for case in cases:
-        if case.pk not in under_way:
+        latest = current.get(case.pk)
+        if latest is None or latest.pk not in dates:
             continue
-        view = host_state_view(case, today)
-        if view is not None:
-            found += [CaseWarning(case, line) for line in view.warnings]
+        view = _view(dates[latest.pk], True, today)
+        found += [CaseWarning(case, line) for line in view.warnings]
     return sorted(found, key=lambda item: item.line.days_left)
 
 
