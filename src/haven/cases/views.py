@@ -27,6 +27,7 @@ from haven.cases.case_notices import case_notices
 from haven.cases.errors import CaseError
 from haven.cases.models import Case, CaseStatus
 from haven.cases.pagination import cursor_arguments, query_without_cursor
+from haven.cases.panels import panels_for
 from haven.cases.services import DuplicateSubmissionError
 from haven.domain.lifecycle import CASE_MACHINE, REQUIREMENT_DESCRIPTIONS, Requirement
 from haven.domain.lifecycle import CaseStatus as Lifecycle
@@ -221,6 +222,7 @@ def case_detail(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
         "attachment_form": forms.AttachmentForm(),
         "sections": forms.FACTS_SECTIONS,
         "editable": case.status != CaseStatus.ERASED,
+        "panels": panels_for("case", membership=membership, case=case),
     }
     return render(request, "cases/case_detail.html", context)
 

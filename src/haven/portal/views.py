@@ -27,6 +27,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from haven.accounts.access import public, requires
 from haven.accounts.requests import HavenRequest, acting_member
+from haven.asylum.deadlines import defender_warnings
 from haven.cases.selectors import CLOSED_STATUSES, case_get
 from haven.cases.services import CaseError
 from haven.organisations.errors import ApplicationError
@@ -271,6 +272,8 @@ def _status_page(
             "check_in_form": check_in_form or _fresh(DefenderCheckInForm),
             "incident_form": incident_form or _fresh(DefenderIncidentForm),
             "stay_notice": stay_notice,
+            # The asylum bridge: host-state deadline warnings, for the defender's own case only.
+            "asylum_deadlines": defender_warnings(case),
         },
         status=status,
     )

@@ -12,6 +12,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from haven.cases.models import Urgency
+from haven.cases.panels import Panel, panels_for
 from haven.cases.vocabulary import term
 from haven.domain.matching.explanation import NO_OPTIONS
 from haven.organisations.models import Membership
@@ -74,6 +75,7 @@ class ReviewRow:
     score: int = 0
     components: list[tuple[str, int]] = field(default_factory=list)
     reasons: list[str] = field(default_factory=list)
+    panels: list[Panel] = field(default_factory=list)
 
 
 @dataclass
@@ -117,6 +119,13 @@ def run_review(member: Membership, run: MatchingRun) -> RunReview:
     for assignment in run.result["assignments"]:
         placed = row(assignment["applicant"])
         placed.window = labels.get(assignment["placement"], "")
+        case = cases.get(assignment["applicant"])
+        window = windows.get(assignment["placement"])
+        if case is not None and window is not None:
+            # Apps above programmes flag what the placement means (the asylum bridge's tension).
+            placed.panels = panels_for(
+                "matching_placement", membership=member, case=case, subject=window.programme
+            )
         placed.score = int(assignment.get("score", 0))
         components = detail.get(assignment["applicant"], {}).get("components", {})
         placed.components = [

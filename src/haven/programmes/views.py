@@ -20,6 +20,7 @@ from haven.accounts.access import requires
 from haven.accounts.requests import HavenRequest
 from haven.accounts.requests import acting_member as _member
 from haven.cases.pagination import KeysetCursorForm, cursor_arguments, query_without_cursor
+from haven.cases.panels import panels_for
 from haven.organisations.models import Membership
 from haven.organisations.policy import Permission, may
 from haven.programmes import selectors, services
@@ -293,6 +294,9 @@ def application_detail(request: HavenRequest, application_id: uuid.UUID) -> Http
             "open_statuses": sorted(services.OPEN_STATUSES),
             "asylum_policy_text": asylum_policy_text(application.programme),
             "return_expectation_text": return_expectation_text(application.programme),
+            "panels": panels_for(
+                "application", membership=member, case=application.case, subject=application
+            ),
             "next_statuses": [
                 (value, label)
                 for value, label in ApplicationStatusForm.base_fields["status"].choices  # type: ignore[attr-defined]

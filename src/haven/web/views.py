@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from haven.accounts.access import signed_in
 from haven.accounts.selectors import security_notices_open
+from haven.asylum.deadlines import team_warnings
 from haven.cases import selectors as case_selectors
 from haven.organisations.policy import Permission, may
 from haven.relocations.reminders import unread_reminders
@@ -22,12 +23,15 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     membership = getattr(request, "membership", None)
     context = {}
     if may(membership, Permission.CASE_VIEW):
+        mine = case_selectors.my_cases(membership)
         context = {
-            "my_cases": case_selectors.my_cases(membership),
+            "my_cases": mine,
             "notifications": case_selectors.unread_notifications(membership),
             "relocation_due": due_items(membership),
             "stay_reminders": unread_reminders(membership),
         }
+        # The asylum bridge: host-state deadlines on the member's own cases (the case team only).
+        context["asylum_deadlines"] = team_warnings(mine)
     # AUTH-10: changes to the account's factors, or a lockout, are told here until dismissed.
     context["security_notices"] = security_notices_open(request.user)  # type: ignore[arg-type]
     return render(request, "web/dashboard.html", context)
