@@ -277,6 +277,10 @@ class IntakeForm(SubmissionTokenMixin):
     consent_scope = forms.CharField(
         label=_("What they agreed to (in their words)"), required=False, max_length=1000
     )
+    # Shown only once the duplicate check has warned: the member read the warning and goes on.
+    open_despite_duplicates = forms.BooleanField(
+        label=_("I have checked: this is a different person, open a new case"), required=False
+    )
 
     def identity(self) -> dict[str, Any]:
         data = self.cleaned_data
@@ -393,9 +397,8 @@ class AttachmentForm(forms.Form):
 
 
 SEARCH_FIELDS = [
-    ("legal_name", _("Legal name")),
-    ("other_names", _("Other name")),
-    ("phone", _("Phone")),
+    ("name", _("Name, or a part of one")),
+    ("phone", _("Phone, in any format")),
     ("email", _("E-mail")),
     ("document_number", _("Document number")),
 ]
@@ -403,7 +406,14 @@ SEARCH_FIELDS = [
 
 class SearchForm(forms.Form):
     field = forms.ChoiceField(label=_("Search by"), choices=SEARCH_FIELDS)
-    value = forms.CharField(label=_("Exact value"), max_length=300)
+    value = forms.CharField(
+        label=_("Search for"),
+        max_length=300,
+        help_text=_(
+            "Accents and capitals do not matter. A name: at least three letters of a first name "
+            "or a surname. A phone: national or international, at least the last seven digits."
+        ),
+    )
 
 
 class ListFilterForm(KeysetCursorForm):

@@ -98,10 +98,34 @@ def case_list(request: HavenRequest) -> HttpResponse:
 @requires(Permission.CASE_OPEN)
 @sensitive_post_parameters()
 def intake(request: HavenRequest) -> HttpResponse:
-    """The staff intake form: a new defender and their case, assigned to whoever takes it in."""
+    """
+    The staff intake form: a new defender and their case, assigned to whoever takes it in.
+
+    Before opening it checks for an existing case of the same person (name, phone, e-mail or
+    document). On a possible duplicate the form comes back with a warning: the cases the member
+    may see are linked, the others only said to exist ("ask a coordinator"); the member opens the
+    case anyway by ticking ``open_despite_duplicates``, or goes to the existing case.
+    """
     membership = _member(request)
     form = forms.IntakeForm(request.POST or None, initial={"submission_token": uuid.uuid4()})
+    duplicates: services.PossibleDuplicates | None = None
     if request.method == "POST" and form.is_valid():
+        if not form.cleaned_data["open_despite_duplicates"]:
+            try:
+                duplicates = services.intake_duplicates(
+                    membership=membership, identity=form.identity()
+                )
+            except SearchRateLimitedError:
+                messages.warning(
+                    request,
+                    _(
+                        "The check for an existing case of the same person could not run: you "
+                        "reached the hourly search limit. Ask a coordinator to check for a "
+                        "duplicate."
+                    ),
+                )
+        if duplicates:
+            return render(request, "cases/intake.html", {"form": form, "duplicates": duplicates})
         consent = form.cleaned_data["consent_to_processing"]
         try:
             case = services.case_intake(
@@ -129,7 +153,7 @@ def intake(request: HavenRequest) -> HttpResponse:
                 request, _("Case %(code)s opened. You are assigned to it.") % {"code": case.code}
             )
             return redirect(_case_url(case.pk))
-    return render(request, "cases/intake.html", {"form": form})
+    return render(request, "cases/intake.html", {"form": form, "duplicates": duplicates})
 
 
 @requires(Permission.CASE_BREAK_GLASS)
