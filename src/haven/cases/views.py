@@ -113,7 +113,9 @@ def intake(request: HavenRequest) -> HttpResponse:
         if not form.cleaned_data["open_despite_duplicates"]:
             try:
                 duplicates = services.intake_duplicates(
-                    membership=membership, identity=form.identity()
+                    membership=membership,
+                    identity=form.identity(),
+                    submission_token=form.cleaned_data["submission_token"],
                 )
             except SearchRateLimitedError:
                 messages.warning(

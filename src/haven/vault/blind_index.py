@@ -61,7 +61,7 @@ COARSE_TOO_PRECISE = (
 _SPACES = re.compile(r"\s+")
 _APOSTROPHES = re.compile("['\u2019\u02bc\u2018`\u00b4]")
 _WORDS = re.compile(r"\w+")
-# Letters Arabic and Persian writers use interchangeably, folded to one form for comparison.
+# Letters writers use interchangeably (Arabic and Persian forms, Turkish i), folded to one form.
 _ARABIC_FOLDS = str.maketrans(
     {
         "\u0623": "\u0627",  # alef with hamza above -> alef
@@ -73,6 +73,7 @@ _ARABIC_FOLDS = str.maketrans(
         "\u06a9": "\u0643",  # Persian keheh -> kaf
         "\u0629": "\u0647",  # teh marbuta -> heh
         "\u0640": None,  # tatweel (a stretching stroke, not a letter)
+        "\u0131": "i",  # Turkish dotless i, which capitals turn into I: Işık is found as isik
     }
 )
 _PHONE_SEPARATORS = re.compile(r"[\s\-().\u00a0/]")

@@ -8,6 +8,7 @@ are decrypted to drop the false positives that truncation and coarse indexes cre
 """
 
 import datetime
+import uuid
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,7 +22,7 @@ from haven.audit.events import EventType
 from haven.audit.models import AuditEvent
 from haven.audit.services import record_event
 from haven.cases.errors import CaseError
-from haven.cases.models import Case, CaseStatus, Defender
+from haven.cases.models import Case, CaseStatus, Defender, FormReceipt
 from haven.cases.selectors import membership_roles, visible_cases
 from haven.organisations.models import Membership, Organisation
 from haven.vault.blind_index import (
@@ -318,7 +319,12 @@ def _same_person(defender: Defender, identity: Mapping[str, Any]) -> bool:
     return False
 
 
-def intake_duplicates(*, membership: Membership, identity: Mapping[str, Any]) -> PossibleDuplicates:
+def intake_duplicates(
+    *,
+    membership: Membership,
+    identity: Mapping[str, Any],
+    submission_token: uuid.UUID | None = None,
+) -> PossibleDuplicates:
     """
     Check a defender about to be taken in against the organisation's defenders: the same whole
     name (legal or other, either way round), phone number (any format), e-mail or document.
@@ -327,8 +333,12 @@ def intake_duplicates(*, membership: Membership, identity: Mapping[str, Any]) ->
     exists, so that they can ask a coordinator (a deliberate, audited exception to BI-04, which
     would hide them). Counts as one search against the hourly limit and records a
     ``vault.blind_search`` event (index ``intake``) with tokens and counts only.
-    Raises SearchRateLimitedError past the limit.
+    A form whose ``submission_token`` was already saved is not checked again (no search, no
+    event): ``case_intake`` answers it as a double submit. Raises SearchRateLimitedError past the
+    limit.
     """
+    if submission_token is not None and FormReceipt.objects.filter(pk=submission_token).exists():
+        return PossibleDuplicates(visible=[], others_exist=False)
     organisation = membership.organisation
     names = [identity.get("legal_name") or "", *(identity.get("other_names") or [])]
     matched_ids: list[Any] = []
