@@ -416,6 +416,19 @@ class SearchForm(forms.Form):
     )
 
 
+SORT_CHOICES = [
+    ("", _("Urgency and due date (usual order)")),
+    ("country", _("Country, A to Z")),
+    ("-country", _("Country, Z to A")),
+    ("profile", _("Profile, A to Z")),
+    ("-profile", _("Profile, Z to A")),
+    ("-risk", _("Risk, highest first")),
+    ("risk", _("Risk, lowest first")),
+    ("stage", _("Stage, earliest first")),
+    ("-stage", _("Stage, latest first")),
+]
+
+
 class ListFilterForm(KeysetCursorForm):
     status = forms.MultipleChoiceField(
         label=_("Status"), required=False, choices=CASE_STATUS_CHOICES[:-1]
@@ -425,3 +438,8 @@ class ListFilterForm(KeysetCursorForm):
     )
     mine = forms.BooleanField(label=_("Only my cases"), required=False)
     closed = forms.BooleanField(label=_("Include closed"), required=False)
+    # Not validated here: the view parses it (haven.cases.listing.parse_sort), so an unknown
+    # column is refused with its own message instead of dropping every filter with it.
+    sort = forms.CharField(
+        label=_("Sort by"), required=False, widget=forms.Select(choices=SORT_CHOICES)
+    )
