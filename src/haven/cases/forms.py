@@ -21,6 +21,7 @@ from haven.cases.countries import COUNTRY_LIST_HELP, CountryField, CountryListFi
 from haven.cases.models import CASE_STATUS_CHOICES, CaseStatus, ConsentPurpose, Urgency
 from haven.cases.pagination import KeysetCursorForm
 from haven.cases.vocabulary import TERMS, term
+from haven.domain.digits import ascii_digits
 from haven.reference import schema
 
 UNKNOWN = ("", _("Not known"))
@@ -281,6 +282,13 @@ class IntakeForm(SubmissionTokenMixin):
     open_despite_duplicates = forms.BooleanField(
         label=_("I have checked: this is a different person, open a new case"), required=False
     )
+
+    def clean_phone(self) -> str:
+        """Stored with ASCII digits, however typed (٠٧٩٠ is 0790), like every number shown."""
+        return ascii_digits(self.cleaned_data["phone"])
+
+    def clean_document_number(self) -> str:
+        return ascii_digits(self.cleaned_data["document_number"])
 
     def identity(self) -> dict[str, Any]:
         data = self.cleaned_data

@@ -73,7 +73,7 @@ _ARABIC_FOLDS = str.maketrans(
         "\u06a9": "\u0643",  # Persian keheh -> kaf
         "\u0629": "\u0647",  # teh marbuta -> heh
         "\u0640": None,  # tatweel (a stretching stroke, not a letter)
-        "\u0131": "i",  # Turkish dotless i, which capitals turn into I: Işık is found as isik
+        "\u0131": "i",  # Turkish dotless i, which capitals turn into I: "Isik" finds it
     }
 )
 _PHONE_SEPARATORS = re.compile(r"[\s\-().\u00a0/]")
