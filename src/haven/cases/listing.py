@@ -130,7 +130,8 @@ def _summary(facts: Any, risk: str | None) -> ListSummary:
     defender = facts.get("defender") if isinstance(facts.get("defender"), dict) else {}
     context = facts.get("context") if isinstance(facts.get("context"), dict) else {}
     country = context.get("country") or defender.get("current_country")
-    profiles = defender.get("profiles") if isinstance(defender.get("profiles"), list) else []
+    listed = defender.get("profiles")
+    profiles: list[Any] = listed if isinstance(listed, list) else []
     return ListSummary(
         country=country if isinstance(country, str) else None,
         profiles=tuple(str(profile) for profile in profiles),
@@ -203,7 +204,8 @@ def _decrypted_sort_page(
     column = sort.column or ""
     ordered = list(cases.order_by(*(key.order(forward=True) for key in CASE_LIST_ORDER)))
     summaries = _summaries([case.pk for case in ordered])
-    with_value, without = [], []
+    with_value: list[tuple[Any, Any]] = []
+    without: list[tuple[Any, Any]] = []
     for case in ordered:
         case.summary = summaries[case.pk]
         value = _sort_value(case.summary, column)
@@ -254,6 +256,7 @@ def sorted_case_page(
                 TOO_MANY_TO_SORT, limit=SORT_DECRYPT_LIMIT, column=COLUMN_LABELS[sort.column]
             )
         return _decrypted_sort_page(cases, sort, size=size, after=after, before=before, last=last)
+    keys: tuple[SortKey, ...]
     if sort.column == "stage":
         keys = (SortKey("stage_rank", descending=sort.descending), *CASE_LIST_ORDER)
         rows = cases.annotate(stage_rank=STAGE_RANK)

@@ -53,4 +53,4 @@ def install() -> None:
     for field_class in NUMBER_AND_DATE_FIELDS:
         current = field_class.__dict__.get("to_python", field_class.to_python)
         if not getattr(current, _MARK, False):
-            field_class.to_python = _accepting_any_digits(current)  # type: ignore[method-assign]
+            field_class.to_python = _accepting_any_digits(current)  # type: ignore[method-assign,assignment]
