@@ -17,8 +17,8 @@ Partial search (the first letters of one word of a name, the last digits of a ph
 indexes whose value *expands* into several pieces, each with its own token. A piece such as a
 name's first three letters has little entropy, so those indexes are declared ``coarse``: their
 tokens are at least ``COARSE_MARGIN_BITS`` narrower than the input's entropy, so each token stands
-for at least sixteen different inputs and is no code book; and they may be padded with random
-tokens to a fixed count per row, so the number of tokens does not tell how many words a name has.
+for at least sixteen different inputs and is no code book; and they may be padded with keyed
+dummy tokens to a fixed count per row, so the number of tokens does not tell how many words a name has.
 docs/vault.md ("Partial search") says what they leak.
 """
 
@@ -26,7 +26,6 @@ import hashlib
 import hmac
 import math
 import re
-import secrets
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -271,6 +270,16 @@ class BlindIndexer:
         """Return the token of one piece an expanding index produced (already normalised)."""
         return token(self._key(qualified_index_name(model, index)), piece, index.bits)
 
+    def padding_token(self, model: type, index: BlindIndex, owner_id: Any, counter: int) -> str:
+        """
+        A padding token for ``pad_to``: keyed on the row's id and a counter, never on a value, so
+        it looks like the real ones and stays the same when the row is indexed again (two
+        backups do not tell padding from real tokens by which ones changed).
+        """
+        key = self._key(qualified_index_name(model, index))
+        # The NUL byte keeps padding inputs apart from every normalised value.
+        return token(key, f"\x00pad|{owner_id}|{counter}", index.bits)
+
     def tokens_for(self, model: type, index: BlindIndex, value: str) -> set[str]:
         """Every token ``value`` gets in ``index``: one, or one per piece of an expanding index."""
         if index.expand is None:
@@ -317,8 +326,10 @@ def blind_index_update(instance: Any, keyring: KeyRing) -> None:
         for value in values:
             if isinstance(value, str):
                 tokens |= indexer.tokens_for(model, index, value)
+        counter = 0
         while len(tokens) < index.pad_to:
-            tokens.add(random_token(index.bits))
+            tokens.add(indexer.padding_token(model, index, instance.pk, counter))
+            counter += 1
         entries.extend(
             BlindIndexEntry(
                 organisation_id=instance.organisation_id,
@@ -330,11 +341,6 @@ def blind_index_update(instance: Any, keyring: KeyRing) -> None:
             if item
         )
     BlindIndexEntry.objects.bulk_create(entries)
-
-
-def random_token(bits: int) -> str:
-    """A token no value produced, shaped like the real ones (padding for ``pad_to``)."""
-    return f"{secrets.randbits(bits):0{(bits + 3) // 4}x}"
 
 
 def blind_index_owners(
