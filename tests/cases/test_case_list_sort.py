@@ -67,6 +67,12 @@ def _codes(response):
     return re.findall(r'href="/cases/[0-9a-f-]+/">([^<]+)</a>', response.content.decode())
 
 
+def _follow(client, response, rel):
+    """Follow the page link ``rel`` (next, prev) of a list page; return its query and the page."""
+    query = re.search(rf'href="\?([^"]+)" rel="{rel}"', response.content.decode()).group(1)
+    return query, client.get(reverse("cases:list") + "?" + query.replace("&amp;", "&"))
+
+
 def _order(cases, *keys):
     return [cases[key].code for key in keys]
 
@@ -146,14 +152,12 @@ def test_pages_keep_the_sort(cases, caseworker, sign_in_as, monkeypatch):
     client = sign_in_as(caseworker)
 
     first = client.get(reverse("cases:list"), {"sort": "country"})
-    next_link = re.search(r'href="\?([^"]+)" rel="next"', first.content.decode()).group(1)
-    second = client.get(reverse("cases:list") + "?" + next_link.replace("&amp;", "&"))
+    next_link, second = _follow(client, first, "next")
 
     assert "sort=country" in next_link
     assert _codes(first)[:3] == _order(cases, "co", "ke", "mx")
     assert _codes(second) == _order(cases, "es")
-    previous = re.search(r'href="\?([^"]+)" rel="prev"', second.content.decode()).group(1)
-    back = client.get(reverse("cases:list") + "?" + previous.replace("&amp;", "&"))
+    _previous, back = _follow(client, second, "prev")
     assert _codes(back)[:3] == _order(cases, "co", "ke", "mx")
 
 
@@ -162,8 +166,7 @@ def test_stage_pages_through_the_database(cases, caseworker, sign_in_as, monkeyp
     client = sign_in_as(caseworker)
 
     first = client.get(reverse("cases:list"), {"sort": "-stage"})
-    next_link = re.search(r'href="\?([^"]+)" rel="next"', first.content.decode()).group(1)
-    second = client.get(reverse("cases:list") + "?" + next_link.replace("&amp;", "&"))
+    _next_link, second = _follow(client, first, "next")
 
     assert _codes(first)[:2] + _codes(second)[:2] == _order(cases, "es", "ke", "co", "mx")
 

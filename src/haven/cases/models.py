@@ -85,6 +85,25 @@ def case_key_ref(record: Any) -> KeyRef:
     )
 
 
+def _name_prefix_index(name: str, field: str) -> BlindIndex:
+    """
+    Partial names: the first three letters of each word, 8-bit tokens. About 4,000 word
+    beginnings occur in names (~12 bits), so each token stands for ~16 of them (coarse);
+    C = 10000 / 2**8 ~ 39 rows per token. Padded to six tokens per row so that their number
+    does not tell how many words a name has. docs/vault.md, "Partial search".
+    """
+    return BlindIndex(
+        name,
+        field,
+        normalise_name,
+        bits=8,
+        input_entropy_bits=12,
+        expand=name_prefixes,
+        coarse=True,
+        pad_to=6,
+    )
+
+
 class Defender(models.Model):
     """A human rights defender: identity and contact details, under the defender's own data key."""
 
@@ -110,30 +129,9 @@ class Defender(models.Model):
     vault_blind_indexes = (
         BlindIndex("legal_name", "legal_name", normalise_name, bits=12, input_entropy_bits=24),
         BlindIndex("other_names", "other_names", normalise_name, bits=12, input_entropy_bits=24),
-        # Partial names: the first three letters of each word, 8-bit tokens. About 4,000 word
-        # beginnings occur in names (~12 bits), so each token stands for ~16 of them (coarse);
-        # C = 10000 / 2**8 ~ 39 rows per token. Padded to six tokens per row so that their number
-        # does not tell how many words a name has. docs/vault.md, "Partial search".
-        BlindIndex(
-            "name_prefixes",
-            "legal_name",
-            normalise_name,
-            bits=8,
-            input_entropy_bits=12,
-            expand=name_prefixes,
-            coarse=True,
-            pad_to=6,
-        ),
-        BlindIndex(
-            "other_name_prefixes",
-            "other_names",
-            normalise_name,
-            bits=8,
-            input_entropy_bits=12,
-            expand=name_prefixes,
-            coarse=True,
-            pad_to=6,
-        ),
+        # Partial names (see _name_prefix_index).
+        _name_prefix_index("name_prefixes", "legal_name"),
+        _name_prefix_index("other_name_prefixes", "other_names"),
         BlindIndex("phone", "phone", normalise_phone, bits=12, input_entropy_bits=30),
         # Local formats: the last seven digits (~23 bits), shared by +44 7700 900123 and
         # 07700 900123; search decrypts the candidates and compares the significant digits.
