@@ -15,6 +15,7 @@ from haven.audit.events import EventType
 from haven.audit.models import AuditEvent
 from haven.cases.models import Defender
 from haven.cases.services import CaseError, case_open, defender_search, defenders_reindex
+from haven.cli import main
 from haven.vault.blind_index import qualified_index_name
 from haven.vault.models import BlindIndexEntry
 from tests.acting import acting
@@ -206,3 +207,21 @@ def test_padding_tokens_do_not_change_when_indexed_again(people):
     defenders_reindex()
 
     assert sorted(BlindIndexEntry.objects.values_list("owner_id", "index_name", "token")) == before
+
+
+def test_reindex_command_prints_how_many(people, capsys):
+    """``haven vault reindex`` re-indexes the live defenders and says how many."""
+    BlindIndexEntry.objects.all().delete()
+
+    assert main(["vault", "reindex", "--batch-size", "3"]) == 0
+
+    assert "re-indexed 4 defenders" in capsys.readouterr().out
+    assert BlindIndexEntry.objects.filter(index_name__endswith="phone_tail").count() == 4
+
+
+def test_reindex_without_the_master_key_exits_2(people, capsys, settings):
+    settings.HAVEN_MASTER_KEY = ""
+    settings.HAVEN_MASTER_KEY_FILE = ""
+
+    assert main(["vault", "reindex"]) == 2
+    assert "haven vault reindex:" in capsys.readouterr().err
