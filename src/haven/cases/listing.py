@@ -41,7 +41,7 @@ from haven.cases.vocabulary import term
 from haven.domain.risk import LEVELS
 
 #: Above this many cases in the filtered list, sorting on an encrypted column is refused.
-SORT_DECRYPT_LIMIT = 2_000
+SORT_DECRYPT_LIMIT = 1_000
 #: The columns a list may be sorted on, in the order of the table's headings.
 SORT_COLUMNS = ("country", "profile", "risk", "stage")
 ENCRYPTED_SORTS = ("country", "profile", "risk")
