@@ -21,6 +21,7 @@ from haven.cases.countries import COUNTRY_LIST_HELP, CountryField, CountryListFi
 from haven.cases.models import CASE_STATUS_CHOICES, CaseStatus, ConsentPurpose, Urgency
 from haven.cases.pagination import KeysetCursorForm
 from haven.cases.vocabulary import TERMS, term
+from haven.domain.digits import ascii_digits
 from haven.reference import schema
 
 UNKNOWN = ("", _("Not known"))
@@ -277,6 +278,17 @@ class IntakeForm(SubmissionTokenMixin):
     consent_scope = forms.CharField(
         label=_("What they agreed to (in their words)"), required=False, max_length=1000
     )
+    # Shown only once the duplicate check has warned: the member read the warning and goes on.
+    open_despite_duplicates = forms.BooleanField(
+        label=_("I have checked: this is a different person, open a new case"), required=False
+    )
+
+    def clean_phone(self) -> str:
+        """Stored with ASCII digits, however typed (٠٧٩٠ is 0790), like every number shown."""
+        return ascii_digits(self.cleaned_data["phone"])
+
+    def clean_document_number(self) -> str:
+        return ascii_digits(self.cleaned_data["document_number"])
 
     def identity(self) -> dict[str, Any]:
         data = self.cleaned_data
@@ -393,9 +405,8 @@ class AttachmentForm(forms.Form):
 
 
 SEARCH_FIELDS = [
-    ("legal_name", _("Legal name")),
-    ("other_names", _("Other name")),
-    ("phone", _("Phone")),
+    ("name", _("Name, or a part of one")),
+    ("phone", _("Phone, in any format")),
     ("email", _("E-mail")),
     ("document_number", _("Document number")),
 ]
@@ -403,7 +414,27 @@ SEARCH_FIELDS = [
 
 class SearchForm(forms.Form):
     field = forms.ChoiceField(label=_("Search by"), choices=SEARCH_FIELDS)
-    value = forms.CharField(label=_("Exact value"), max_length=300)
+    value = forms.CharField(
+        label=_("Search for"),
+        max_length=300,
+        help_text=_(
+            "Accents and capitals do not matter. A name: at least three letters of a first name "
+            "or a surname. A phone: national or international, at least the last seven digits."
+        ),
+    )
+
+
+SORT_CHOICES = [
+    ("", _("Urgency and due date (usual order)")),
+    ("country", _("Country, A to Z")),
+    ("-country", _("Country, Z to A")),
+    ("profile", _("Profile, A to Z")),
+    ("-profile", _("Profile, Z to A")),
+    ("-risk", _("Risk, highest first")),
+    ("risk", _("Risk, lowest first")),
+    ("stage", _("Stage, earliest first")),
+    ("-stage", _("Stage, latest first")),
+]
 
 
 class ListFilterForm(KeysetCursorForm):
@@ -415,3 +446,8 @@ class ListFilterForm(KeysetCursorForm):
     )
     mine = forms.BooleanField(label=_("Only my cases"), required=False)
     closed = forms.BooleanField(label=_("Include closed"), required=False)
+    # Not validated here: the view parses it (haven.cases.listing.parse_sort), so an unknown
+    # column is refused with its own message instead of dropping every filter with it.
+    sort = forms.CharField(
+        label=_("Sort by"), required=False, widget=forms.Select(choices=SORT_CHOICES)
+    )

@@ -24,10 +24,12 @@ from haven.domain.lifecycle import CaseStatus as CaseStatus  # re-exported: the 
 from haven.organisations.models import Organisation
 from haven.vault.blind_index import (
     BlindIndex,
+    name_prefixes,
     normalise_document_number,
     normalise_email,
+    normalise_name,
     normalise_phone,
-    normalise_text,
+    phone_tail,
 )
 from haven.vault.fields import EncryptedDateField, EncryptedJSONField, EncryptedTextField
 from haven.vault.keyring import KeyRef, preloaded_relation
@@ -83,6 +85,25 @@ def case_key_ref(record: Any) -> KeyRef:
     )
 
 
+def _name_prefix_index(name: str, field: str) -> BlindIndex:
+    """
+    Partial names: the first three letters of each word, 8-bit tokens. About 4,000 word
+    beginnings occur in names (~12 bits), so each token stands for ~16 of them (coarse);
+    C = 10000 / 2**8 ~ 39 rows per token. Padded to six tokens per row so that their number
+    does not tell how many words a name has. docs/vault.md, "Partial search".
+    """
+    return BlindIndex(
+        name,
+        field,
+        normalise_name,
+        bits=8,
+        input_entropy_bits=12,
+        expand=name_prefixes,
+        coarse=True,
+        pad_to=6,
+    )
+
+
 class Defender(models.Model):
     """A human rights defender: identity and contact details, under the defender's own data key."""
 
@@ -103,10 +124,25 @@ class Defender(models.Model):
 
     # Sized for 10,000 defenders per organisation: C = 10000 / 2**12 ~ 2.4 rows share a token (BI-02).
     # Input entropy is a conservative guess for each kind of value; all are well above 16 bits.
+    # Names compare accent- and case-blind (normalise_name); changing a normaliser changes every
+    # token, so it needs a re-index (``haven vault reindex``, run by cases migration 0008).
     vault_blind_indexes = (
-        BlindIndex("legal_name", "legal_name", normalise_text, bits=12, input_entropy_bits=24),
-        BlindIndex("other_names", "other_names", normalise_text, bits=12, input_entropy_bits=24),
+        BlindIndex("legal_name", "legal_name", normalise_name, bits=12, input_entropy_bits=24),
+        BlindIndex("other_names", "other_names", normalise_name, bits=12, input_entropy_bits=24),
+        # Partial names (see _name_prefix_index).
+        _name_prefix_index("name_prefixes", "legal_name"),
+        _name_prefix_index("other_name_prefixes", "other_names"),
         BlindIndex("phone", "phone", normalise_phone, bits=12, input_entropy_bits=30),
+        # Local formats: the last seven digits (~23 bits), shared by +44 7700 900123 and
+        # 07700 900123; search decrypts the candidates and compares the significant digits.
+        BlindIndex(
+            "phone_tail",
+            "phone",
+            normalise_phone,
+            bits=12,
+            input_entropy_bits=23,
+            expand=phone_tail,
+        ),
         BlindIndex("email", "email", normalise_email, bits=12, input_entropy_bits=30),
         BlindIndex(
             "document_number",

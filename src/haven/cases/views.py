@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 from haven.accounts.access import requires, requires_recent_second_factor
 from haven.accounts.requests import HavenRequest
 from haven.accounts.requests import acting_member as _member
-from haven.cases import forms, selectors, services
+from haven.cases import forms, listing, selectors, services
 from haven.cases.case_notices import case_notices
 from haven.cases.errors import CaseError
 from haven.cases.models import Case, CaseStatus
@@ -52,8 +52,10 @@ def _refused(request: HavenRequest, error: Exception) -> None:
 @requires(Permission.CASE_VIEW)
 def case_list(request: HavenRequest) -> HttpResponse:
     """
-    Cases the member may see, filtered on plain columns (GET); exact search by a defender's
-    name, phone, e-mail or document goes through blind indexes and is a POST (WEB-05).
+    Cases the member may see, filtered on plain columns and sorted by ``?sort=`` (country,
+    profile, risk or stage; ``-`` reverses; an unknown column is refused with a message and the
+    usual order) (GET); search by a part of a defender's name, a phone, an e-mail or a document
+    goes through blind indexes and is a POST (WEB-05).
     """
     membership = _member(request)
     filters = forms.ListFilterForm(request.GET or None)
@@ -76,20 +78,35 @@ def case_list(request: HavenRequest) -> HttpResponse:
                 selectors.visible_cases(membership).filter(defenders__in=defenders).distinct()
             )
         )
-    page = selectors.case_list_page(
+    try:
+        sort = listing.parse_sort(request.GET.get("sort"))
+    except listing.SortError as error:
+        _refused(request, error)
+        sort = listing.ListSort()
+    cases = selectors.case_list(
         membership,
         statuses=cleaned.get("status") or None,
         urgency=cleaned.get("urgency") or None,
         assigned_to_me=bool(cleaned.get("mine")),
         include_closed=bool(cleaned.get("closed")),
-        **cursor_arguments(cleaned),
     )
+    arguments = cursor_arguments(cleaned)
+    try:
+        page = listing.sorted_case_page(cases, sort, size=selectors.CASES_PER_PAGE, **arguments)
+    except listing.SortError as error:
+        _refused(request, error)
+        sort = listing.ListSort()
+        page = listing.sorted_case_page(cases, sort, size=selectors.CASES_PER_PAGE, **arguments)
+    unsorted = request.GET.copy()
+    unsorted.pop("sort", None)
     context = {
         "filters": filters,
         "search": search,
         "search_results": search_results,
         "page": page,
-        "query": query_without_cursor(request.GET),
+        "sort": sort,
+        "sort_columns": listing.heading_links(sort, query_without_cursor(unsorted)),
+        "query": query_without_cursor(request.GET if sort.column else unsorted),
     }
     template = (
         "cases/_case_table.html" if request.headers.get("HX-Request") else "cases/case_list.html"
@@ -100,10 +117,36 @@ def case_list(request: HavenRequest) -> HttpResponse:
 @requires(Permission.CASE_OPEN)
 @sensitive_post_parameters()
 def intake(request: HavenRequest) -> HttpResponse:
-    """The staff intake form: a new defender and their case, assigned to whoever takes it in."""
+    """
+    The staff intake form: a new defender and their case, assigned to whoever takes it in.
+
+    Before opening it checks for an existing case of the same person (name, phone, e-mail or
+    document). On a possible duplicate the form comes back with a warning: the cases the member
+    may see are linked, the others only said to exist ("ask a coordinator"); the member opens the
+    case anyway by ticking ``open_despite_duplicates``, or goes to the existing case.
+    """
     membership = _member(request)
     form = forms.IntakeForm(request.POST or None, initial={"submission_token": uuid.uuid4()})
+    duplicates: services.PossibleDuplicates | None = None
     if request.method == "POST" and form.is_valid():
+        if not form.cleaned_data["open_despite_duplicates"]:
+            try:
+                duplicates = services.intake_duplicates(
+                    membership=membership,
+                    identity=form.identity(),
+                    submission_token=form.cleaned_data["submission_token"],
+                )
+            except SearchRateLimitedError:
+                messages.warning(
+                    request,
+                    _(
+                        "The check for an existing case of the same person could not run: you "
+                        "reached the hourly search limit. Ask a coordinator to check for a "
+                        "duplicate."
+                    ),
+                )
+        if duplicates:
+            return render(request, "cases/intake.html", {"form": form, "duplicates": duplicates})
         consent = form.cleaned_data["consent_to_processing"]
         try:
             case = services.case_intake(
@@ -131,7 +174,7 @@ def intake(request: HavenRequest) -> HttpResponse:
                 request, _("Case %(code)s opened. You are assigned to it.") % {"code": case.code}
             )
             return redirect(_case_url(case.pk))
-    return render(request, "cases/intake.html", {"form": form})
+    return render(request, "cases/intake.html", {"form": form, "duplicates": duplicates})
 
 
 @requires(Permission.CASE_BREAK_GLASS)

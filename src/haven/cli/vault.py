@@ -1,4 +1,7 @@
-"""``haven vault verify``: open every encrypted value and every stored file (after restore or rotation)."""
+"""
+``haven vault verify``: open every encrypted value and every stored file (after restore or
+rotation). ``haven vault reindex``: recompute every blind-index token (after a normaliser changes).
+"""
 
 import argparse
 import sys
@@ -34,6 +37,20 @@ def verify(args: argparse.Namespace) -> int:
     return 1
 
 
+def reindex(args: argparse.Namespace) -> int:
+    django_setup.setup()
+    from haven.cases.services import defenders_reindex
+    from haven.vault.errors import VaultError
+
+    try:
+        count = defenders_reindex(batch_size=args.batch_size)
+    except VaultError as error:
+        print(f"haven vault reindex: {error}", file=sys.stderr)
+        return 2
+    print(f"re-indexed {count} defenders")
+    return 0
+
+
 def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
     vault = subparsers.add_parser("vault", help="check the encrypted data and files")
     commands = vault.add_subparsers(dest="vault_command", metavar="COMMAND", required=True)
@@ -47,3 +64,13 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
         "after a restore or a key rotation.",
     )
     verify_parser.set_defaults(handler=verify)
+    reindex_parser = commands.add_parser(
+        "reindex",
+        help="recompute every defender's blind-index tokens",
+        description="Recompute the search tokens of every defender who is not erased with the "
+        "current normalisers, a batch at a time (each batch commits; run again to finish a run "
+        "that was stopped). Cases migration 0008 runs it once when it adds the partial-search "
+        "indexes. Exits 2 when the master key is missing or wrong.",
+    )
+    reindex_parser.add_argument("--batch-size", type=int, default=200)
+    reindex_parser.set_defaults(handler=reindex)

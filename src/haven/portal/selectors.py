@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from haven.cases.models import Case, CaseDefender, Defender
 from haven.cases.selectors import visible_cases
-from haven.cases.services import defender_search
+from haven.cases.services import CaseError, defender_search
 from haven.organisations.models import Membership, Organisation
 from haven.organisations.policy import Permission, may
 from haven.portal.models import PortalMessage, Referral, ReferralStatus
@@ -117,6 +117,9 @@ def duplicate_cases(*, membership: Membership, referral: Referral) -> list[Case]
             )
         except SearchRateLimitedError:
             return None
+        except CaseError:
+            # A handle too short to search by (fewer than seven digits for a phone) finds no one.
+            continue
         defenders.update(defender.pk for defender in found)
     if not defenders:
         return []

@@ -50,7 +50,12 @@ from haven.cases.services.records import (
     prosecution_record,
     threat_record,
 )
-from haven.cases.services.search import defender_search
+from haven.cases.services.search import (
+    PossibleDuplicates,
+    defender_search,
+    defenders_reindex,
+    intake_duplicates,
+)
 
 __all__ = [
     "BREAK_GLASS_HOURS",
@@ -58,6 +63,7 @@ __all__ = [
     "IDENTITY_FIELDS",
     "CaseError",
     "DuplicateSubmissionError",
+    "PossibleDuplicates",
     "assessment_run",
     "attachment_add",
     "attachment_plaintext",
@@ -80,11 +86,13 @@ __all__ = [
     "consent_withdraw",
     "defender_search",
     "defender_update",
+    "defenders_reindex",
     "dependant_record",
     "derived_requirement_names",
     "derived_requirements",
     "facts_section_update",
     "identity_reveal",
+    "intake_duplicates",
     "note_add",
     "notifications_mark_read",
     "prosecution_record",
