@@ -100,7 +100,7 @@ def _seed_organisation(organisation: Organisation, seed: int) -> None:
                     membership=caseworker, case=case, defender_risk_level=None
                 )
                 assessment_decide(
-                    membership=caseworker,
+                    membership=(team or [caseworker])[-1],
                     assessment=assessment,
                     staff_risk_level=rng.choice(LEVELS[1:]),
                     reasons="Fictional demo decision, made after reading the engines' result.",
