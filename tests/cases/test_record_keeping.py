@@ -418,3 +418,49 @@ def test_a_record_of_another_organisation_or_an_unknown_kind_is_not_found(
             details={**threat.details, "actor": "police"},
             reason=CORRECTION_REASON,
         )
+
+
+def test_a_consent_records_how_and_in_which_language_it_was_given(
+    organisation, caseworker, sign_in_as
+):
+    """The consent form asks the method and language; a correction keeps them; both encrypted."""
+    case = assigned_case(organisation, caseworker)
+    client = sign_in_as(caseworker)
+
+    missing = client.post(
+        reverse("cases:consent_add", kwargs={"case_id": case.pk}),
+        {
+            "submission_token": str(uuid.uuid4()),
+            "purpose": "processing",
+            "given_on": "2026-01-05",
+            "scope": "processing for protection",
+        },
+    )
+    client.post(
+        reverse("cases:consent_add", kwargs={"case_id": case.pk}),
+        {
+            "submission_token": str(uuid.uuid4()),
+            "purpose": "processing",
+            "given_on": "2026-01-05",
+            "scope": "processing for protection",
+            "method": "in_person",
+            "language": "es",
+        },
+    )
+    consent = Consent.objects.get()
+    record_correct(
+        membership=membership_of(caseworker, organisation),
+        case=case,
+        kind="consent",
+        record_id=consent.pk,
+        details={"purpose": "processing", "given_on": "2026-01-06", "scope": "processing"},
+        reason=CORRECTION_REASON,
+    )
+
+    assert missing.status_code == 200, "method and language are asked for"
+    details = Consent.objects.get().details
+    assert details["method"] == "in_person" and details["language"] == "es"
+    assert details["given_on"] == "2026-01-06"
+    assert "in_person" not in raw("cases_consent", "details")
+    page = client.get(reverse("cases:detail", kwargs={"case_id": case.pk})).content.decode()
+    assert "In person" in page and "Spanish" in page

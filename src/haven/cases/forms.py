@@ -344,6 +344,15 @@ class ConsentForm(SubmissionTokenMixin):
     scope = forms.CharField(
         label=_("What they agreed to"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
     )
+    method = forms.ChoiceField(
+        label=_("How the defender gave it"),
+        choices=[("", _("Choose how")), *ConsentMethod.choices],
+    )
+    language = forms.ChoiceField(label=_("The language they used"), choices=[])
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = language_choices()  # type: ignore[attr-defined]
 
 
 class AssessmentForm(SubmissionTokenMixin):

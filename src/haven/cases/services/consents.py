@@ -33,10 +33,13 @@ def consent_record(
     purpose: str,
     given_on: datetime.date,
     scope: str,
+    method: str | None = None,
+    language: str | None = None,
     submission_token: uuid.UUID | None = None,
 ) -> Consent:
     """
-    Record what the defender agreed to, when and for what purpose (encrypted).
+    Record what the defender agreed to, when and for what purpose, and how and in which language
+    they gave it when known (all encrypted; the intake and imports may not know the last two).
 
     Side effect: one ``case.consent_recorded`` event with the consent's id (the purpose is not in
     the chain: an asylum referral is itself sensitive).
@@ -47,11 +50,18 @@ def consent_record(
         raise CaseError(UNKNOWN_CONSENT_PURPOSE)
     if given_on > timezone.localdate():
         raise CaseError(CONSENT_IN_FUTURE)
+    if method is not None and method not in ConsentMethod.values:
+        raise CaseError(UNKNOWN_CONSENT_METHOD)
+    if language is not None and not known_language(language):
+        raise CaseError(UNKNOWN_LANGUAGE)
+    details = {"purpose": purpose, "given_on": given_on.isoformat(), "scope": scope}
+    details |= {"method": method} if method else {}
+    details |= {"language": language} if language else {}
     with keyring_scope():
         consent = Consent(
             case=case, organisation_id=case.organisation_id, recorded_by=acting_user(membership)
         )
-        consent.details = {"purpose": purpose, "given_on": given_on.isoformat(), "scope": scope}
+        consent.details = details
         consent.save()
     touch(case)
     record_action(EventType.CONSENT_RECORDED, membership, case, {"consent_id": consent.pk})

@@ -126,6 +126,10 @@ def record_correct(
             raise Http404
         record.case = case
         new_details = dict(details)
+        if kind == CorrectedRecord.CONSENT:
+            # The correction form edits purpose, date and scope; how and in which language the
+            # consent was given stay as recorded.
+            new_details = {**(record.details or {}), **new_details}
         previous: dict[str, Any] = {"details": record.details}
         if kind == CorrectedRecord.THREAT:
             previous["narrative"] = record.narrative
