@@ -422,6 +422,25 @@ def consent_add(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
     )
 
 
+def _saved_then_case(
+    request: HavenRequest, case_id: Any, save: Callable[[], object], success: str
+) -> HttpResponse | None:
+    """
+    Run ``save``; back to the case page when it saved (or was a double submit), or ``None``
+    when it was refused, with the reason shown, so the view renders its form again.
+    """
+    try:
+        save()
+    except DuplicateSubmissionError as duplicate:
+        messages.warning(request, str(duplicate))
+    except CaseError as error:
+        _refused(request, error)
+        return None
+    else:
+        messages.success(request, success)
+    return redirect(_case_url(case_id))
+
+
 @requires(Permission.CASE_EDIT)
 def consent_withdraw(request: HavenRequest, consent_id: uuid.UUID) -> HttpResponse:
     """
@@ -434,23 +453,22 @@ def consent_withdraw(request: HavenRequest, consent_id: uuid.UUID) -> HttpRespon
         request.POST or None, initial={"submission_token": uuid.uuid4()}
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            services.consent_withdraw(
+        data = form.cleaned_data
+        done = _saved_then_case(
+            request,
+            consent.case_id,
+            lambda: services.consent_withdraw(
                 membership=membership,
                 consent=consent,
-                reason=form.cleaned_data["reason"],
-                method=form.cleaned_data["method"],
-                language=form.cleaned_data["language"],
-                submission_token=form.cleaned_data["submission_token"],
-            )
-        except DuplicateSubmissionError as duplicate:
-            messages.warning(request, str(duplicate))
-            return redirect(_case_url(consent.case_id))
-        except CaseError as error:
-            _refused(request, error)
-        else:
-            messages.success(request, _("Consent marked as withdrawn."))
-            return redirect(_case_url(consent.case_id))
+                reason=data["reason"],
+                method=data["method"],
+                language=data["language"],
+                submission_token=data["submission_token"],
+            ),
+            _("Consent marked as withdrawn."),
+        )
+        if done is not None:
+            return done
     return render(
         request,
         "cases/consent_withdraw.html",
@@ -475,8 +493,10 @@ def record_correct(request: HavenRequest, kind: str, record_id: uuid.UUID) -> Ht
         token = data.pop("submission_token")
         reason = data.pop("correction_reason")
         narrative = data.pop("narrative", None)
-        try:
-            services.record_correct(
+        done = _saved_then_case(
+            request,
+            case.pk,
+            lambda: services.record_correct(
                 membership=membership,
                 case=case,
                 kind=kind,
@@ -485,15 +505,11 @@ def record_correct(request: HavenRequest, kind: str, record_id: uuid.UUID) -> Ht
                 narrative=narrative,
                 reason=reason,
                 submission_token=token,
-            )
-        except DuplicateSubmissionError as duplicate:
-            messages.warning(request, str(duplicate))
-            return redirect(_case_url(case.pk))
-        except CaseError as error:
-            _refused(request, error)
-        else:
-            messages.success(request, _("Correction saved. What the record said before is kept."))
-            return redirect(_case_url(case.pk))
+            ),
+            _("Correction saved. What the record said before is kept."),
+        )
+        if done is not None:
+            return done
     return render(
         request,
         "cases/record_correct.html",
