@@ -331,9 +331,7 @@ def test_an_assessment_records_input_output_version_and_shows_the_tension(
         reverse("cases:assessment_new", kwargs={"case_id": case.pk}),
         {
             "submission_token": str(uuid.uuid4()),
-            "staff_risk_level": "medium",
             "defender_risk_level": "critical",
-            "staff_decision": "Refer to independent legal advice before the stay ends.",
         },
         follow=True,
     )
@@ -538,8 +536,17 @@ def test_a_consent_is_withdrawn_once(organisation, caseworker, sign_in_as):
     client = sign_in_as(caseworker)
     url = reverse("cases:consent_withdraw", kwargs={"consent_id": consent.pk})
 
-    client.post(url)
-    again = client.post(url, follow=True)
+    def withdrawal():
+        return {
+            "submission_token": str(uuid.uuid4()),
+            "reason": "The defender no longer wants to be nominated.",
+            "method": "phone",
+            "language": "es",
+            "confirm": "on",
+        }
+
+    client.post(url, withdrawal())
+    again = client.post(url, withdrawal(), follow=True)
 
     assert Consent.objects.get().withdrawn_at is not None
     assert "already withdrawn" in again.content.decode()

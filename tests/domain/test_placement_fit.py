@@ -1,5 +1,7 @@
 """Tiers, fit scores and exclusions for one defender and one programme (matching research note 2.1)."""
 
+import datetime
+
 import pytest
 
 from haven.domain.placement_fit import (
@@ -9,7 +11,10 @@ from haven.domain.placement_fit import (
     NO_LANGUAGE_REQUIREMENT_POINTS,
     PREFERENCE_POINTS,
     REGION_POINTS,
+    START_NOT_KNOWN,
+    STARTS_AFTER_MUST_LEAVE_BY,
     WISH_POINTS,
+    departure_conflict,
     fit,
     household_size,
     reached_host_countries,
@@ -118,3 +123,19 @@ def test_any_reached_host_country_is_reported():
     """One possible host country within the persecutor's reach is enough to report it."""
     assert reached_host_countries(["GE", "AM"], ["RU", "GE"]) == ["GE"]
     assert reached_host_countries(["NL"], ["RU"]) == []
+
+
+@pytest.mark.parametrize(
+    ("starts", "leave_by", "expected"),
+    [
+        (datetime.date(2027, 3, 1), None, None),
+        (None, None, None),
+        (datetime.date(2027, 3, 1), datetime.date(2027, 3, 1), None),
+        (datetime.date(2027, 2, 1), datetime.date(2027, 3, 1), None),
+        (datetime.date(2027, 3, 2), datetime.date(2027, 3, 1), STARTS_AFTER_MUST_LEAVE_BY),
+        (None, datetime.date(2027, 3, 1), START_NOT_KNOWN),
+    ],
+)
+def test_a_stay_must_begin_by_the_date_the_defender_must_leave(starts, leave_by, expected):
+    """Starting on the day is in time, a day later is not, and an unknown start is not shown in time."""
+    assert departure_conflict(starts, leave_by) == expected

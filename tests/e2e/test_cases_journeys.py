@@ -74,7 +74,6 @@ def test_running_an_assessment_shows_the_tension(
 
     page.goto(f"{live_server.url}{reverse('cases:detail', kwargs={'case_id': case.pk})}")
     page.click("text=Run an assessment")
-    page.select_option("#id_staff_risk_level", "medium")
     page.select_option("#id_defender_risk_level", "critical")
     page.click("main button[type=submit]")
     page.wait_for_url("**/cases/assessments/*/")

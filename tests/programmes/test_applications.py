@@ -1,6 +1,7 @@
 """Applications: eligibility on record, informed consent before submission, the status machine."""
 
 import pytest
+from django.http import Http404
 
 from haven.audit.events import EventType
 from haven.audit.models import AuditEvent
@@ -19,6 +20,7 @@ from haven.programmes.services import (
 from haven.vault.keyring import keyring_scope
 from tests.acting import acting
 from tests.programmes.factories import (
+    assign,
     make_programme,
     make_window,
     open_fictional_case,
@@ -216,15 +218,21 @@ def test_a_programme_or_window_of_elsewhere_is_refused(
 
 
 def test_persecutor_reach_is_encrypted_and_audited_by_count(organisation, caseworker):
-    """The reachable host countries are stored encrypted; the event holds only their number."""
+    """
+    The reachable host countries are stored encrypted; the event holds only their number. A
+    caseworker not on the case's team is answered as if it did not exist (AZ-02).
+    """
     case = open_fictional_case(organisation)
+    with pytest.raises(Http404):
+        persecutor_reach_set(membership=acting(caseworker), case=case, host_countries=["GE"])
+    assign(case, caseworker)
 
     persecutor_reach_set(membership=acting(caseworker), case=case, host_countries=["ge", " AM", ""])
 
     with keyring_scope():
         assert persecutor_reach(case) == ["AM", "GE"]
     [event] = AuditEvent.objects.filter(event_type=EventType.PERSECUTOR_REACH_UPDATED)
-    assert event.data == {"countries": 2}
+    assert event.data == {"countries": 2, "must_leave_by": False}
 
 
 def test_eligibility_is_checked_again_on_changed_facts(organisation, caseworker):

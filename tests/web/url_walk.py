@@ -248,6 +248,7 @@ OBJECT_FACTORIES: dict[str, ObjectFactory] = {
     "assessment_id": _assessment,
     "attachment_id": _attachment,
     "consent_id": _consent,
+    "record_id": _consent,
     "programme_id": _programme,
     "window_id": _intake_window,
     "application_id": _application,
@@ -265,6 +266,7 @@ OBJECT_FACTORIES: dict[str, ObjectFactory] = {
 # Values for string parameters, which never name an object of an organisation.
 STRING_VALUES: dict[str, str] = {
     "section": "defender",
+    "kind": "consent",
     "language": "ar",
     "table": "cases-by-status",
 }

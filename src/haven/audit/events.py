@@ -81,6 +81,8 @@ class EventType(StrEnum):
     ATTACHMENT_DOWNLOADED = "case.attachment_downloaded"
     ATTACHMENT_REJECTED = "case.attachment_rejected"
     ASSESSMENT_RECORDED = "case.assessment_recorded"
+    ASSESSMENT_DECIDED = "case.assessment_decided"
+    RECORD_CORRECTED = "case.record_corrected"
     CASE_SEARCHED = "case.searched"
 
     # Programmes, applications and matching
@@ -91,6 +93,7 @@ class EventType(StrEnum):
     APPLICATION_STATUS_CHANGED = "programme.application_status_changed"
     MATCHING_RUN_CREATED = "programme.matching_run_created"
     MATCHING_RUN_APPROVED = "programme.matching_run_approved"
+    MATCHING_PLACEMENT_REMOVED = "programme.matching_placement_removed"
     APPLICATION_CONSENT_RECORDED = "programme.application_consent_recorded"
     PERSECUTOR_REACH_UPDATED = "programme.persecutor_reach_updated"
     HOST_PARTNER_ASSIGNED = "programme.host_partner_assigned"

@@ -14,11 +14,19 @@ from collections.abc import Mapping
 from typing import Any
 
 from django import forms
+from django.conf.locale import LANG_INFO
 from django.utils import timezone
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from haven.cases.countries import COUNTRY_LIST_HELP, CountryField, CountryListField
-from haven.cases.models import CASE_STATUS_CHOICES, CaseStatus, ConsentPurpose, Urgency
+from haven.cases.models import (
+    CASE_STATUS_CHOICES,
+    CaseStatus,
+    ConsentMethod,
+    ConsentPurpose,
+    Urgency,
+)
 from haven.cases.pagination import KeysetCursorForm
 from haven.cases.vocabulary import TERMS, term
 from haven.domain.digits import ascii_digits
@@ -348,20 +356,82 @@ class ConsentForm(SubmissionTokenMixin):
     scope = forms.CharField(
         label=_("What they agreed to"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
     )
+    method = forms.ChoiceField(
+        label=_("How the defender gave it"),
+        choices=[("", _("Choose how")), *ConsentMethod.choices],
+    )
+    language = forms.ChoiceField(label=_("The language they used"), choices=[])
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = language_choices()  # type: ignore[attr-defined]
 
 
 class AssessmentForm(SubmissionTokenMixin):
-    staff_risk_level = forms.ChoiceField(label=_("Staff view of the risk"), choices=RISK_LEVELS)
+    """Running the engines: the defender's own view goes in; the staff decision comes after."""
+
     defender_risk_level = forms.ChoiceField(
         label=_("The defender's own view of their risk"),
         required=False,
         choices=[UNKNOWN, *RISK_LEVELS],
     )
-    staff_decision = forms.CharField(
-        label=_("Staff decision and reasons (encrypted)"),
-        required=False,
-        max_length=5000,
+
+
+def language_choices() -> list[tuple[str, str]]:
+    """Every language Django names, by its name in the reader's language, sorted by that name."""
+    named = [
+        (code, str(get_language_info(code)["name_translated"]))
+        for code, info in LANG_INFO.items()
+        if "name" in info
+    ]
+    return [("", str(_("Choose a language"))), *sorted(named, key=lambda item: item[1].lower())]
+
+
+class ConsentWithdrawalForm(SubmissionTokenMixin):
+    """Withdrawing a consent: why, how the defender said it, in which language, and a confirmation."""
+
+    reason = forms.CharField(
+        label=_("Why the defender withdrew it (encrypted)"),
+        min_length=10,
+        max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    method = forms.ChoiceField(
+        label=_("How the defender told you"),
+        choices=[("", _("Choose how")), *ConsentMethod.choices],
+    )
+    language = forms.ChoiceField(label=_("The language they used"), choices=[])
+    confirm = forms.BooleanField(
+        label=_("I confirm the defender withdrew this consent. This cannot be undone."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = language_choices()  # type: ignore[attr-defined]
+
+
+class AssessmentDecisionForm(SubmissionTokenMixin):
+    """The staff decision, recorded after the engines' result was read."""
+
+    staff_risk_level = forms.ChoiceField(
+        label=_("Your decision on the risk"), choices=[("", _("Choose a level")), *RISK_LEVELS]
+    )
+    reasons = forms.CharField(
+        label=_("Your reasons (encrypted)"),
+        min_length=10,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+class CorrectionReasonForm(forms.Form):
+    """Why a record is corrected: kept with what it said before."""
+
+    correction_reason = forms.CharField(
+        label=_("Why this correction (encrypted)"),
+        min_length=10,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 
@@ -451,3 +521,56 @@ class ListFilterForm(KeysetCursorForm):
     sort = forms.CharField(
         label=_("Sort by"), required=False, widget=forms.Select(choices=SORT_CHOICES)
     )
+
+
+CORRECTION_TITLES = {
+    "threat": _("Correct a threat or incident"),
+    "prosecution": _("Correct a prosecution"),
+    "dependant": _("Correct a dependant"),
+    "consent": _("Correct a consent"),
+}
+
+
+class ConsentDetailsForm(forms.Form):
+    purpose = ConsentForm.base_fields["purpose"]
+    given_on = ConsentForm.base_fields["given_on"]
+    scope = ConsentForm.base_fields["scope"]
+
+
+_CORRECTION_BASES: dict[str, type[forms.Form]] = {
+    "threat": ThreatForm,
+    "prosecution": ProsecutionForm,
+    "dependant": DependantForm,
+    "consent": ConsentDetailsForm,
+}
+
+
+def correction_form_class(kind: str) -> type[forms.Form]:
+    """The record's own form, with a one-time token and the reason for the correction."""
+    base = _CORRECTION_BASES[kind]
+    fields = dict(base.base_fields)
+    fields.update(CorrectionReasonForm.base_fields)
+    fields["submission_token"] = forms.UUIDField(widget=forms.HiddenInput)
+    return type(f"{kind.title()}CorrectionForm", (forms.Form,), fields)
+
+
+def correction_initial(kind: str, record: Any) -> dict[str, Any]:
+    """What the record says now, as the form's starting values."""
+    details = dict(record.details or {})
+    if kind == "consent":
+        return {key: details.get(key) for key in ("purpose", "given_on", "scope")}
+    initial = initial_from_object(details)
+    if kind == "threat":
+        initial["narrative"] = record.narrative or ""
+    return initial
+
+
+def correction_details(kind: str, cleaned: Mapping[str, Any]) -> dict[str, Any]:
+    """The corrected record's details from the form (the reason and token already taken out)."""
+    if kind == "consent":
+        return {
+            "purpose": cleaned["purpose"],
+            "given_on": cleaned["given_on"].isoformat(),
+            "scope": cleaned["scope"],
+        }
+    return object_from_cleaned(cleaned)

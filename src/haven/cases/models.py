@@ -506,6 +506,17 @@ class ConsentPurpose(models.TextChoices):
     OTHER = "other", _("Another purpose (described)")
 
 
+class ConsentMethod(models.TextChoices):
+    """How the defender said it: the channel of a consent's withdrawal."""
+
+    IN_PERSON = "in_person", _("In person")
+    PHONE = "phone", _("By phone")
+    VIDEO_CALL = "video_call", _("In a video call")
+    SECURE_MESSAGE = "secure_message", _("In a secure message")
+    WRITING = "writing", _("In writing (letter or signed form)")
+    REPRESENTATIVE = "representative", _("Through their representative")
+
+
 class Consent(CaseKeyedRecord):
     """What the defender agreed to, when and for what purpose; withdrawable, never deleted."""
 
@@ -514,6 +525,12 @@ class Consent(CaseKeyedRecord):
     # alone (an asylum referral) says something about the defender.
     details = EncryptedJSONField()
     withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # {"reason": text, "method": ConsentMethod, "language": language code}: encrypted, since the
+    # reason is the defender's own words and the language says where they may be from.
+    withdrawal = EncryptedJSONField()
 
     def __str__(self) -> str:
         return f"consent {self.pk}"
@@ -538,6 +555,59 @@ class Assessment(CaseKeyedRecord):
 
     def __str__(self) -> str:
         return f"assessment {self.pk}"
+
+
+class AssessmentDecision(CaseKeyedRecord):
+    """
+    The staff decision on an assessment, made after the engines' result was seen.
+
+    Kept beside the engines' advice it answers: ``engine_version`` and ``engine_risk_level`` are
+    copied from the assessment, so the decision reads on its own. A later decision on the same
+    assessment supersedes this one; every decision stays on record (who, when, why).
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="assessment_decisions")
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="decisions")
+    engine_version = models.CharField(max_length=80)
+    engine_risk_level = EncryptedTextField(max_length=16)
+    staff_risk_level = EncryptedTextField(max_length=16)
+    reasons = EncryptedTextField(max_length=5000)
+
+    def __str__(self) -> str:
+        return f"decision {self.pk}"
+
+    @property
+    def follows_engine(self) -> bool:
+        return bool(self.staff_risk_level == self.engine_risk_level)
+
+
+class CorrectedRecord(models.TextChoices):
+    """The kinds of case record that can be corrected."""
+
+    THREAT = "threat", _("Threat or incident")
+    PROSECUTION = "prosecution", _("Prosecution")
+    DEPENDANT = "dependant", _("Dependant")
+    CONSENT = "consent", _("Consent")
+
+
+class RecordCorrection(CaseKeyedRecord):
+    """
+    One correction of a threat, prosecution, dependant or consent: what it said before, and why
+    it was changed, by whom and when. Records are corrected, never silently overwritten.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="corrections")
+    record_kind = models.CharField(max_length=16, choices=CorrectedRecord.choices)
+    record_id = models.UUIDField()
+    # The record's encrypted content before the correction ({"details": ..., "narrative": ...}).
+    previous = EncryptedJSONField()
+    reason = EncryptedTextField(max_length=2000)
+
+    class Meta(CaseKeyedRecord.Meta):
+        indexes = [models.Index(fields=["record_kind", "record_id"])]
+
+    def __str__(self) -> str:
+        return f"correction of {self.record_kind} {self.record_id}"
 
 
 class Attachment(CaseKeyedRecord):

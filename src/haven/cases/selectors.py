@@ -22,6 +22,7 @@ from haven.cases.access import supervises_all_cases, visible_cases_filter
 from haven.cases.facts_mapping import build_facts
 from haven.cases.models import (
     Assessment,
+    AssessmentDecision,
     Assignment,
     Attachment,
     Case,
@@ -32,6 +33,7 @@ from haven.cases.models import (
     Note,
     Notification,
     Prosecution,
+    RecordCorrection,
     StatusChange,
     Threat,
 )
@@ -276,6 +278,8 @@ class CaseRecords:
     dependants: list[Dependant]
     consents: list[Consent]
     assessments: list[Assessment]
+    decisions: list[AssessmentDecision]
+    corrections: list[RecordCorrection]
     status_changes: list[StatusChange]
     attachments: list[Attachment]
     notes: list[Note]
@@ -298,6 +302,8 @@ class CaseRecords:
             for kind, records in (
                 ("threat", self.threats),
                 ("assessment", self.assessments),
+                ("decision", self.decisions),
+                ("correction", self.corrections),
                 ("status", self.status_changes),
                 ("consent", self.consents),
                 ("prosecution", self.prosecutions),
@@ -329,6 +335,8 @@ def case_records(membership: Membership | None, *, case: Case) -> CaseRecords:
         dependants=rows(Dependant),
         consents=rows(Consent),
         assessments=rows(Assessment),
+        decisions=rows(AssessmentDecision),
+        corrections=rows(RecordCorrection),
         status_changes=rows(StatusChange),
         attachments=rows(Attachment),
         notes=notes,
@@ -366,6 +374,53 @@ def attachment_get(membership: Membership | None, *, attachment_id: uuid.UUID) -
     """Return one attachment of a case the member may see, or 404."""
     attachment: Attachment = _record_get(membership, Attachment, attachment_id)
     return attachment
+
+
+def assessment_decisions(
+    membership: Membership | None, *, assessment: Assessment
+) -> list[AssessmentDecision]:
+    """Every staff decision on an assessment (``assessment`` from ``assessment_get``), newest first."""
+    decisions = list(
+        AssessmentDecision.objects.filter(assessment=assessment)
+        .select_related("recorded_by")
+        .order_by("-recorded_at")
+    )
+    for decision in decisions:
+        decision.case = assessment.case
+    return decisions
+
+
+def record_corrections(
+    membership: Membership | None, *, case: Case, kind: str, record_id: uuid.UUID
+) -> list[RecordCorrection]:
+    """The corrections of one record of ``case`` (from ``case_get``), newest first."""
+    corrections = list(
+        RecordCorrection.objects.filter(case=case, record_kind=kind, record_id=record_id)
+        .select_related("recorded_by")
+        .order_by("-recorded_at")
+    )
+    for correction in corrections:
+        correction.case = case
+    return corrections
+
+
+#: The records that can be corrected, by the kind named in the correction URL.
+CORRECTABLE_MODELS: dict[str, Any] = {
+    "threat": Threat,
+    "prosecution": Prosecution,
+    "dependant": Dependant,
+    "consent": Consent,
+}
+
+
+def correctable_record_get(
+    membership: Membership | None, *, kind: str, record_id: uuid.UUID
+) -> Any:
+    """Return a threat, prosecution, dependant or consent of a case the member may see, or 404."""
+    model = CORRECTABLE_MODELS.get(kind)
+    if model is None:
+        raise CaseNotFoundError
+    return _record_get(membership, model, record_id)
 
 
 def consent_get(membership: Membership | None, *, consent_id: uuid.UUID) -> Consent:

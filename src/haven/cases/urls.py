@@ -23,7 +23,17 @@ urlpatterns = [
     path("<uuid:case_id>/facts/<str:section>/", views.facts_section, name="facts_section"),
     path("<uuid:case_id>/assessments/new/", views.assessment_new, name="assessment_new"),
     path("<uuid:case_id>/attachments/new/", views.attachment_add, name="attachment_add"),
+    path(
+        "records/<str:kind>/<uuid:record_id>/correct/",
+        views.record_correct,
+        name="record_correct",
+    ),
     path("assessments/<uuid:assessment_id>/", views.assessment_detail, name="assessment"),
+    path(
+        "assessments/<uuid:assessment_id>/decision/",
+        views.assessment_decide,
+        name="assessment_decide",
+    ),
     path("attachments/<uuid:attachment_id>/", views.attachment_download, name="attachment"),
     path("consents/<uuid:consent_id>/withdraw/", views.consent_withdraw, name="consent_withdraw"),
 ]

@@ -469,17 +469,108 @@ def consent_add(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
     )
 
 
-@requires(Permission.CASE_EDIT)
-@require_POST
-def consent_withdraw(request: HavenRequest, consent_id: uuid.UUID) -> HttpResponse:
-    membership = _member(request)
-    consent = selectors.consent_get(membership, consent_id=consent_id)
+def _saved_then_case(
+    request: HavenRequest, case_id: Any, save: Callable[[], object], success: str
+) -> HttpResponse | None:
+    """
+    Run ``save``; back to the case page when it saved (or was a double submit), or ``None``
+    when it was refused, with the reason shown, so the view renders its form again.
+    """
     try:
-        services.consent_withdraw(membership=membership, consent=consent)
-        messages.success(request, _("Consent marked as withdrawn."))
+        save()
+    except DuplicateSubmissionError as duplicate:
+        messages.warning(request, str(duplicate))
     except CaseError as error:
         _refused(request, error)
-    return redirect(_case_url(consent.case_id))
+        return None
+    else:
+        messages.success(request, success)
+    return redirect(_case_url(case_id))
+
+
+@requires(Permission.CASE_EDIT)
+def consent_withdraw(request: HavenRequest, consent_id: uuid.UUID) -> HttpResponse:
+    """
+    Record that the defender withdrew a consent: asks for a confirmation, the reason, how they
+    said it and in which language. The consent stays on record, marked withdrawn.
+    """
+    membership = _member(request)
+    consent = selectors.consent_get(membership, consent_id=consent_id)
+    form = forms.ConsentWithdrawalForm(
+        request.POST or None, initial={"submission_token": uuid.uuid4()}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        done = _saved_then_case(
+            request,
+            consent.case_id,
+            lambda: services.consent_withdraw(
+                membership=membership,
+                consent=consent,
+                reason=data["reason"],
+                method=data["method"],
+                language=data["language"],
+                submission_token=data["submission_token"],
+            ),
+            _("Consent marked as withdrawn."),
+        )
+        if done is not None:
+            return done
+    return render(
+        request,
+        "cases/consent_withdraw.html",
+        {"case": consent.case, "consent": consent, "form": form},
+    )
+
+
+@requires(Permission.CASE_EDIT)
+def record_correct(request: HavenRequest, kind: str, record_id: uuid.UUID) -> HttpResponse:
+    """
+    Correct a threat, prosecution, dependant or consent: the form starts from what the record
+    says, asks why, and the correction keeps what it said before (shown below the form).
+    """
+    membership = _member(request)
+    record = selectors.correctable_record_get(membership, kind=kind, record_id=record_id)
+    case = record.case
+    form_class = forms.correction_form_class(kind)
+    initial = forms.correction_initial(kind, record)
+    form = form_class(request.POST or None, initial={**initial, "submission_token": uuid.uuid4()})
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        token = data.pop("submission_token")
+        reason = data.pop("correction_reason")
+        narrative = data.pop("narrative", None)
+        done = _saved_then_case(
+            request,
+            case.pk,
+            lambda: services.record_correct(
+                membership=membership,
+                case=case,
+                kind=kind,
+                record_id=record.pk,
+                details=forms.correction_details(kind, data),
+                narrative=narrative,
+                reason=reason,
+                submission_token=token,
+            ),
+            _("Correction saved. What the record said before is kept."),
+        )
+        if done is not None:
+            return done
+    return render(
+        request,
+        "cases/record_correct.html",
+        {
+            "case": case,
+            "form": form,
+            "kind": kind,
+            "record": record,
+            "title": forms.CORRECTION_TITLES[kind],
+            "corrections": selectors.record_corrections(
+                membership, case=case, kind=kind, record_id=record.pk
+            ),
+        },
+    )
 
 
 @requires(Permission.CASE_EDIT)
@@ -560,9 +651,7 @@ def assessment_new(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
             assessment = services.assessment_run(
                 membership=membership,
                 case=case,
-                staff_risk_level=form.cleaned_data["staff_risk_level"],
                 defender_risk_level=form.cleaned_data["defender_risk_level"] or None,
-                staff_decision=form.cleaned_data["staff_decision"],
                 submission_token=form.cleaned_data["submission_token"],
             )
         except DuplicateSubmissionError as duplicate:
@@ -578,13 +667,14 @@ def assessment_new(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
 _ELEMENT_ORDER = {name: index for index, name in enumerate(ELEMENT_QUESTIONS)}
 
 
-@requires(Permission.CASE_VIEW)
-def assessment_detail(request: HavenRequest, assessment_id: uuid.UUID) -> HttpResponse:
-    """Risk and its drivers, the two-regime map, ranked pathways, tension, protection findings."""
+def _assessment_page(
+    request: HavenRequest, assessment: Any, decision_form: forms.AssessmentDecisionForm
+) -> HttpResponse:
     membership = _member(request)
-    assessment = selectors.assessment_get(membership, assessment_id=assessment_id)
     output = assessment.output or {}
     elements = output.get("protection", {}).get("elements", {})
+    history = selectors.case_assessments(membership, case=assessment.case)
+    decisions = selectors.assessment_decisions(membership, assessment=assessment)
     return render(
         request,
         "cases/assessment_detail.html",
@@ -594,9 +684,49 @@ def assessment_detail(request: HavenRequest, assessment_id: uuid.UUID) -> HttpRe
             "output": output,
             # Stored JSON may have sorted its keys: show the elements in the order the law asks them.
             "elements": sorted(elements.items(), key=lambda item: _ELEMENT_ORDER.get(item[0], 99)),
-            "history": selectors.case_assessments(membership, case=assessment.case),
+            "history": history,
+            "decisions": decisions,
+            "is_latest": bool(history) and history[0].pk == assessment.pk,
+            "decision_form": decision_form,
         },
     )
+
+
+@requires(Permission.CASE_VIEW)
+def assessment_detail(request: HavenRequest, assessment_id: uuid.UUID) -> HttpResponse:
+    """Risk and its drivers, the two-regime map, ranked pathways, tension, protection findings,
+    and the staff decision on them (recorded here, after the result is read)."""
+    membership = _member(request)
+    assessment = selectors.assessment_get(membership, assessment_id=assessment_id)
+    form = forms.AssessmentDecisionForm(initial={"submission_token": uuid.uuid4()})
+    return _assessment_page(request, assessment, form)
+
+
+@requires(Permission.CASE_EDIT)
+@require_POST
+def assessment_decide(request: HavenRequest, assessment_id: uuid.UUID) -> HttpResponse:
+    """Record the staff decision on an assessment, beside the engines' advice and version."""
+    membership = _member(request)
+    assessment = selectors.assessment_get(membership, assessment_id=assessment_id)
+    form = forms.AssessmentDecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.assessment_decide(
+                membership=membership,
+                assessment=assessment,
+                staff_risk_level=form.cleaned_data["staff_risk_level"],
+                reasons=form.cleaned_data["reasons"],
+                submission_token=form.cleaned_data["submission_token"],
+            )
+        except DuplicateSubmissionError as duplicate:
+            messages.warning(request, str(duplicate))
+        except CaseError as error:
+            _refused(request, error)
+            return _assessment_page(request, assessment, form)
+        else:
+            messages.success(request, _("Your decision is recorded beside the engines' advice."))
+        return redirect("cases:assessment", assessment_id=assessment.pk)
+    return _assessment_page(request, assessment, form)
 
 
 # Attachments ---------------------------------------------------------------------------------

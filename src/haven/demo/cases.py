@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from haven.cases.models import URGENCY_RANK, Case, CaseStatus, StatusChange, Urgency
-from haven.cases.services import assessment_run, case_assign
+from haven.cases.services import assessment_decide, assessment_run, case_assign
 from haven.cases.transfer import cases_import
 from haven.demo import DemoLogin, require_demo_settings
 from haven.demo.platform import ORGANISATIONS
@@ -96,12 +96,14 @@ def _seed_organisation(organisation: Organisation, seed: int) -> None:
             for member in team or [caseworker]:
                 case_assign(membership=coordinator, case=case, assignee=member)
             if status in ASSESSED_STATUSES:
-                assessment_run(
-                    membership=caseworker,
-                    case=case,
+                assessment = assessment_run(
+                    membership=caseworker, case=case, defender_risk_level=None
+                )
+                assessment_decide(
+                    membership=(team or [caseworker])[-1],
+                    assessment=assessment,
                     staff_risk_level=rng.choice(LEVELS[1:]),
-                    defender_risk_level=None,
-                    staff_decision="Fictional demo assessment.",
+                    reasons="Fictional demo decision, made after reading the engines' result.",
                 )
 
 

@@ -19,6 +19,7 @@ The score is the sum of five bounded components, at most ``MAX_SCORE`` (the sche
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -189,3 +190,28 @@ def reached_host_countries(
     countries, so the caller passes all of them: one reached country excludes the placement.
     """
     return sorted(set(possible_hosts) & set(persecutor_reach))
+
+
+#: Why a placement cannot meet the date a defender must leave by (``departure_conflict``).
+STARTS_AFTER_MUST_LEAVE_BY = "starts_after_must_leave_by"
+START_NOT_KNOWN = "start_not_known"
+
+
+def departure_conflict(
+    stay_starts_on: datetime.date | None, must_leave_by: datetime.date | None
+) -> str | None:
+    """
+    Whether a placement's stay begins too late for a defender who must leave by a date.
+
+    A stay starting on the must-leave-by day itself is in time; one starting later is not. A
+    placement whose start is not known cannot be shown to be in time, so it is excluded too
+    (security before fit, research note 2.1): staff set the start, then match again. No date to
+    leave by means no conflict.
+    """
+    if must_leave_by is None:
+        return None
+    if stay_starts_on is None:
+        return START_NOT_KNOWN
+    if stay_starts_on > must_leave_by:
+        return STARTS_AFTER_MUST_LEAVE_BY
+    return None

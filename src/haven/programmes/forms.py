@@ -301,6 +301,15 @@ class PersecutorReachForm(forms.Form):
             "Type each country's name, separated by semicolons. No placement there is ever proposed."
         ),
     )
+    must_leave_by = forms.DateField(
+        label=_("The defender must leave by"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_(
+            "No placement whose stay starts after this date is ever proposed. Leave empty when "
+            "there is no such date."
+        ),
+    )
 
 
 class ApplicationStatusForm(forms.Form):
@@ -330,6 +339,18 @@ class MatchingRunForm(forms.Form):
     def __init__(self, *args: Any, windows: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["windows"].queryset = windows.select_related("programme")  # type: ignore[attr-defined]
+
+
+class RemovePlacementForm(forms.Form):
+    """Take one case's placement out of a proposed run, with the reason."""
+
+    case = forms.UUIDField(widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label=_("Why take this placement out (encrypted)"),
+        min_length=10,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 class HostPartnerForm(forms.Form):

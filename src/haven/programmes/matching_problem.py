@@ -13,15 +13,19 @@ Building the ``haven.matching-problem/1`` document from stored applications.
   case of higher risk: low 1-3, medium 4-6, high 7-9, critical 10-12.
 * **Options** are only the eligible pairs. A pair is excluded, with a code the review screen
   explains, when a possible host country is one the persecutor reaches (checked first: security
-  comes before everything, research note 2.4), when the engine finds the case not eligible, or
-  when eligibility is unclear (staff must resolve it before a machine proposes an offer), or when
-  the defender is available only after the window's stay starts.
+  comes before everything, research note 2.4), when the window's stay starts after the date the
+  defender must leave by or has no start date while such a date is set (dates come next), when
+  the engine finds the case not eligible, or when eligibility is unclear (staff must resolve it
+  before a machine proposes an offer), or when the defender is available only after the
+  window's stay starts. The reached countries and the must-leave-by date are kept in ``detail``
+  (sealed with the run), so the review can say which country and which date.
 * **Scores** come from ``haven.domain.placement_fit``; only their points are kept in ``detail``,
   the words are rendered again on screen from the component names.
 
 Call inside a key-ring scope: the facts and persecutor-reach lists are decrypted here.
 """
 
+import datetime
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -31,7 +35,10 @@ from haven.cases.models import Urgency
 from haven.domain.facts import CaseFacts
 from haven.domain.matching.problem import PROBLEM_SCHEMA_ID
 from haven.domain.placement_fit import (
+    START_NOT_KNOWN,
+    STARTS_AFTER_MUST_LEAVE_BY,
     TIER_BY_RISK_LEVEL,
+    departure_conflict,
     fit,
     household_size,
     reached_host_countries,
@@ -49,6 +56,13 @@ EXCLUDED_PERSECUTOR_REACH = "persecutor_reach"
 EXCLUDED_NOT_ELIGIBLE = "not_eligible"
 EXCLUDED_UNCLEAR = "eligibility_unclear"
 EXCLUDED_NOT_AVAILABLE = "not_available_in_time"
+EXCLUDED_AFTER_MUST_LEAVE_BY = "starts_after_must_leave_by"
+EXCLUDED_START_NOT_KNOWN = "start_not_known_before_must_leave_by"
+#: The placement-fit engine's departure conflicts, as exclusion codes.
+DEPARTURE_EXCLUSIONS: Mapping[str, str] = {
+    STARTS_AFTER_MUST_LEAVE_BY: EXCLUDED_AFTER_MUST_LEAVE_BY,
+    START_NOT_KNOWN: EXCLUDED_START_NOT_KNOWN,
+}
 LOWEST_RISK_TIER = 1
 #: Tiers inside one risk band, one per urgency; the lowest urgency takes the band's first tier.
 URGENCY_STEP: Mapping[str, int] = {Urgency.ROUTINE: 0, Urgency.PRIORITY: 1, Urgency.EMERGENCY: 2}
@@ -100,6 +114,7 @@ def build_problem(
     committed: Sequence[Application],
     reach_by_case: Mapping[str, list[str]],
     recorded_risk_by_case: Mapping[str, str] | None = None,
+    leave_by_by_case: Mapping[str, datetime.date] | None = None,
     time_limit_s: float | None = None,
 ) -> BuiltProblem:
     """
@@ -107,9 +122,11 @@ def build_problem(
 
     ``committed`` are the offered and accepted applications already holding room in the windows;
     ``reach_by_case`` maps case id to the host countries its persecutor reaches;
-    ``recorded_risk_by_case`` maps case id to the risk level of its latest recorded assessment.
+    ``recorded_risk_by_case`` maps case id to the risk level of its latest recorded assessment;
+    ``leave_by_by_case`` maps case id to the date its defender must leave by.
     """
     recorded_risk = recorded_risk_by_case or {}
+    leave_by = leave_by_by_case or {}
     resources = sorted({resource for window in windows for resource in window.capacities})
     documents = case_facts_documents(
         {
@@ -150,12 +167,16 @@ def build_problem(
         available_from = assessment.facts.defender.available_from if assessment.facts else None
         options = []
         risk_level = recorded_risk.get(case_id) or assessment.risk_level
+        must_leave_by = leave_by.get(case_id)
         entry: dict[str, Any] = {
             "applications": {},
             "components": {},
             "excluded": {},
+            "reached": {},
             "risk_source": "assessment" if case_id in recorded_risk else "engine",
         }
+        if must_leave_by is not None:
+            entry["must_leave_by"] = must_leave_by.isoformat()
         for application in case_applications:
             catalogue = catalogue_entry(application.programme)
             verdict = assessment.eligibility(application.programme.catalogue_id)["verdict"]
@@ -166,8 +187,13 @@ def build_problem(
                     continue
                 window_id = str(window.pk)
                 entry["applications"][window_id] = str(application.pk)
-                if reached_host_countries(_possible_hosts(window), reach):
+                reached = reached_host_countries(_possible_hosts(window), reach)
+                conflict = departure_conflict(window.stay_starts_on, must_leave_by)
+                if reached:
                     entry["excluded"][window_id] = EXCLUDED_PERSECUTOR_REACH
+                    entry["reached"][window_id] = reached
+                elif conflict is not None:
+                    entry["excluded"][window_id] = DEPARTURE_EXCLUSIONS[conflict]
                 elif verdict == "not_eligible":
                     entry["excluded"][window_id] = EXCLUDED_NOT_ELIGIBLE
                 elif verdict != "eligible" or assessment.facts is None:

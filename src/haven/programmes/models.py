@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from haven.cases.models import Case, case_key_ref
 from haven.organisations.models import Membership, Organisation
-from haven.vault.fields import EncryptedJSONField
+from haven.vault.fields import EncryptedDateField, EncryptedJSONField
 from haven.vault.keyring import KeyRef, preloaded_relation
 from haven.vault.models import DataKey
 
@@ -138,16 +138,19 @@ class IntakeWindow(models.Model):
 
 class PersecutorReach(models.Model):
     """
-    The host countries staff judge the persecutor of one case able to reach.
+    The limits staff set on where and when one case may be placed: the host countries they judge
+    the persecutor able to reach, and the date the defender must leave by.
 
-    A placement in one of them is never proposed (a matching exclusion, not a score). Encrypted
-    under the case's key: the list hints at who the persecutor is.
+    A placement in a reached country, or one whose stay starts after the must-leave-by date, is
+    never proposed (matching exclusions, not scores). Encrypted under the case's key: the list
+    hints at who the persecutor is, and the date at how close the danger is.
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="persecutor_reach")
     host_countries = EncryptedJSONField()
+    must_leave_by = EncryptedDateField()
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

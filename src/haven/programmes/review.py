@@ -6,20 +6,26 @@ The stored run names cases and windows by id; this module puts case codes and wi
 and words the score components and exclusion codes in the reader's language.
 """
 
+import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from haven.accounts.models import User
+from haven.cases.countries import country_names
 from haven.cases.models import Urgency
 from haven.cases.panels import Panel, panels_for
 from haven.cases.vocabulary import term
 from haven.domain.matching.explanation import NO_OPTIONS
 from haven.organisations.models import Membership
 from haven.programmes.matching_problem import (
+    EXCLUDED_AFTER_MUST_LEAVE_BY,
     EXCLUDED_NOT_AVAILABLE,
     EXCLUDED_NOT_ELIGIBLE,
     EXCLUDED_PERSECUTOR_REACH,
+    EXCLUDED_START_NOT_KNOWN,
     EXCLUDED_UNCLEAR,
     tier_parts,
 )
@@ -45,7 +51,46 @@ EXCLUSION_REASONS = {
     EXCLUDED_NOT_AVAILABLE: _(
         "excluded: the defender is available only after this window's stay starts"
     ),
+    EXCLUDED_AFTER_MUST_LEAVE_BY: _(
+        "excluded: this window's stay starts after the date the defender must leave by"
+    ),
+    EXCLUDED_START_NOT_KNOWN: _(
+        "excluded: this window has no start date, so it cannot be shown to start before the "
+        "date the defender must leave by"
+    ),
 }
+#: The same exclusions, said with the countries and dates of the case and the window.
+REACHED_COUNTRIES = _("excluded: the persecutor is known to reach %(countries)s")
+STARTS_TOO_LATE = _(
+    "excluded: this window's stay starts on %(starts)s, after %(leave_by)s, the date the "
+    "defender must leave by"
+)
+START_UNKNOWN = _(
+    "excluded: this window has no start date, so it cannot be shown to start by %(leave_by)s, "
+    "the date the defender must leave by"
+)
+
+
+def _date(value: Any) -> str:
+    if isinstance(value, str):
+        value = datetime.date.fromisoformat(value)
+    return str(date_format(value, "DATE_FORMAT"))
+
+
+def exclusion_reason(
+    code: str, entry: dict[str, Any], window_id: str, window: IntakeWindow | None
+) -> str:
+    """One exclusion in words, naming the reached countries and the dates where they are known."""
+    if code == EXCLUDED_PERSECUTOR_REACH and entry.get("reached", {}).get(window_id):
+        return str(REACHED_COUNTRIES % {"countries": country_names(entry["reached"][window_id])})
+    leave_by = entry.get("must_leave_by")
+    if code == EXCLUDED_AFTER_MUST_LEAVE_BY and leave_by and window and window.stay_starts_on:
+        return str(
+            STARTS_TOO_LATE % {"starts": _date(window.stay_starts_on), "leave_by": _date(leave_by)}
+        )
+    if code == EXCLUDED_START_NOT_KNOWN and leave_by:
+        return str(START_UNKNOWN % {"leave_by": _date(leave_by)})
+    return str(EXCLUSION_REASONS.get(code, code))
 
 
 RISK_SOURCES = {
@@ -76,6 +121,10 @@ class ReviewRow:
     components: list[tuple[str, int]] = field(default_factory=list)
     reasons: list[str] = field(default_factory=list)
     panels: list[Panel] = field(default_factory=list)
+    removed_by: str = ""
+    removed_at: str = ""
+    removed_reason: str = ""
+    remove_form: Any = None
 
 
 @dataclass
@@ -84,6 +133,7 @@ class RunReview:
     unplaced: list[ReviewRow]
     result: dict[str, Any]
     tiers: list[tuple[str, int, int]]
+    removed: list[ReviewRow] = field(default_factory=list)
 
 
 def _window_label(window: IntakeWindow | None) -> str:
@@ -115,9 +165,25 @@ def run_review(member: Membership, run: MatchingRun) -> RunReview:
             text = text.replace(window_id, label)
         return text
 
+    def exclusions(case_id: str) -> list[str]:
+        entry = detail.get(case_id, {})
+        return [
+            f"{labels.get(window_id, '')}: "
+            f"{exclusion_reason(code, entry, window_id, windows.get(window_id))}"
+            for window_id, code in entry.get("excluded", {}).items()
+        ]
+
+    removals = run.detail.get("removed", {})
+    names = dict(
+        User.objects.filter(
+            pk__in=[removal["by"] for removal in removals.values() if removal.get("by")]
+        ).values_list("pk", "username")
+    )
     placements = []
+    removed = []
     for assignment in run.result["assignments"]:
         placed = row(assignment["applicant"])
+        placed.reasons = exclusions(assignment["applicant"])
         placed.window = labels.get(assignment["placement"], "")
         case = cases.get(assignment["applicant"])
         window = windows.get(assignment["placement"])
@@ -132,16 +198,22 @@ def run_review(member: Membership, run: MatchingRun) -> RunReview:
             (str(COMPONENT_LABELS.get(name, name)), int(points))
             for name, points in components.get(assignment["placement"], {}).items()
         ]
-        placements.append(placed)
+        removal = removals.get(assignment["applicant"])
+        if removal is not None:
+            placed.removed_by = next(
+                (name for pk, name in names.items() if str(pk) == removal.get("by")), ""
+            )
+            placed.removed_at = _date(removal["on"]) if removal.get("on") else ""
+            placed.removed_reason = str(removal.get("reason") or "")
+            removed.append(placed)
+        else:
+            placements.append(placed)
 
     unplaced = []
     for item in run.result["unplaced"]:
         left = row(item["applicant"])
         excluded = detail.get(item["applicant"], {}).get("excluded", {})
-        left.reasons = [
-            f"{labels.get(window_id, '')}: {EXCLUSION_REASONS.get(code, code)}"
-            for window_id, code in excluded.items()
-        ]
+        left.reasons = exclusions(item["applicant"])
         matcher_reasons = [in_words(reason) for reason in item["reasons"]]
         if excluded and matcher_reasons == [NO_OPTIONS]:
             matcher_reasons = []
@@ -156,4 +228,6 @@ def run_review(member: Membership, run: MatchingRun) -> RunReview:
     ]
     placements.sort(key=lambda item: (-item.tier, item.case_code))
     unplaced.sort(key=lambda item: (-item.tier, item.case_code))
-    return RunReview(placements=placements, unplaced=unplaced, result=run.result, tiers=tiers)
+    return RunReview(
+        placements=placements, unplaced=unplaced, result=run.result, tiers=tiers, removed=removed
+    )

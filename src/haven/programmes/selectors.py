@@ -6,6 +6,7 @@ Each takes the acting membership first and returns only what it may see; anythin
 only through their case, so they follow the case selectors' rules.
 """
 
+import datetime
 import uuid
 from typing import Any
 
@@ -129,6 +130,16 @@ def application_get(member: Membership, application_id: uuid.UUID) -> Applicatio
         )
     except Application.DoesNotExist:
         raise Http404 from None
+
+
+def must_leave_by(case: Case) -> datetime.date | None:
+    """The date staff recorded the case's defender must leave by, if any (decrypts)."""
+    record = PersecutorReach.objects.filter(case=case).select_related("case__data_key").first()
+    if record is None:
+        return None
+    with keyring_scope():
+        leave_by: datetime.date | None = record.must_leave_by
+        return leave_by
 
 
 def persecutor_reach(case: Case) -> list[str]:

@@ -43,4 +43,5 @@ urlpatterns = [
     path("runs/", views.run_list, name="runs"),
     path("runs/<uuid:run_id>/", views.run_detail, name="run"),
     path("runs/<uuid:run_id>/approve/", views.run_approve, name="run_approve"),
+    path("runs/<uuid:run_id>/remove/", views.run_remove_placement, name="run_remove_placement"),
 ]

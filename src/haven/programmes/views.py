@@ -34,6 +34,7 @@ from haven.programmes.forms import (
     MatchingRunForm,
     PersecutorReachForm,
     ProgrammeForm,
+    RemovePlacementForm,
 )
 from haven.programmes.models import ApplicationStatus, MatchingRunStatus
 from haven.programmes.review import run_review
@@ -230,7 +231,9 @@ def case_applications(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse
             "case": case,
             "applications": selectors.application_list_for_case(member, case),
             "form": form,
-            "reach_form": PersecutorReachForm(initial={"host_countries": reach}),
+            "reach_form": PersecutorReachForm(
+                initial={"host_countries": reach, "must_leave_by": selectors.must_leave_by(case)}
+            ),
         },
         status=status,
     )
@@ -242,18 +245,24 @@ def case_persecutor_reach(request: HavenRequest, case_id: uuid.UUID) -> HttpResp
     case = selectors.case_get(_member(request), case_id)
     form = PersecutorReachForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(str(error) for error in form.errors["host_countries"]))
+        messages.error(
+            request,
+            " ".join(str(error) for errors in form.errors.values() for error in errors),
+        )
     else:
         try:
-            services.persecutor_reach_set(
+            services.matching_limits_set(
                 membership=_member(request),
                 case=case,
                 host_countries=form.cleaned_data["host_countries"],
+                must_leave_by=form.cleaned_data["must_leave_by"],
             )
         except services.ProgrammeError as error:
             _refused(request, error)
         else:
-            messages.success(request, _("Host countries the persecutor reaches saved."))
+            messages.success(
+                request, _("Where the persecutor reaches and the date to leave by are saved.")
+            )
     return redirect("programmes:case_applications", case_id=case.pk)
 
 
@@ -398,15 +407,49 @@ def run_list(request: HavenRequest) -> HttpResponse:
 def run_detail(request: HavenRequest, run_id: uuid.UUID) -> HttpResponse:
     member = _member(request)
     run = selectors.matching_run_get(member, run_id)
+    review = run_review(member, run)
+    proposed = run.status == MatchingRunStatus.PROPOSED
+    if proposed:
+        for index, row in enumerate(review.placements):
+            if row.case_id:  # one form per placement, each with its own field ids
+                row.remove_form = RemovePlacementForm(
+                    initial={"case": row.case_id}, auto_id=f"id_remove_{index}_%s"
+                )
     return render(
         request,
         "programmes/run_detail.html",
-        {
-            "run": run,
-            "review": run_review(member, run),
-            "proposed": run.status == MatchingRunStatus.PROPOSED,
-        },
+        {"run": run, "review": review, "proposed": proposed},
     )
+
+
+@requires(Permission.RUN_MATCHING)
+@require_POST
+def run_remove_placement(request: HavenRequest, run_id: uuid.UUID) -> HttpResponse:
+    """Take one placement out of a proposed run; the rest stays for approval."""
+    member = _member(request)
+    run = selectors.matching_run_get(member, run_id)
+    form = RemovePlacementForm(request.POST)
+    if not form.is_valid():
+        messages.error(
+            request,
+            _("Give a reason of at least 10 characters. Nothing was changed."),
+        )
+        return redirect("programmes:run", run_id=run.pk)
+    try:
+        services.matching_run_remove_placement(
+            membership=member,
+            run=run,
+            case_id=str(form.cleaned_data["case"]),
+            reason=form.cleaned_data["reason"],
+        )
+    except services.ProgrammeError as error:
+        _refused(request, error)
+    else:
+        messages.success(
+            request,
+            _("The placement is out of the proposal; the others stay as proposed."),
+        )
+    return redirect("programmes:run", run_id=run.pk)
 
 
 @requires(Permission.RUN_MATCHING)

@@ -21,7 +21,7 @@ from haven.cases.services.access import (
     identity_reveal,
     notifications_mark_read,
 )
-from haven.cases.services.assessments import assessment_run
+from haven.cases.services.assessments import assessment_decide, assessment_run
 from haven.cases.services.attachments import (
     attachment_add,
     attachment_plaintext,
@@ -29,6 +29,7 @@ from haven.cases.services.attachments import (
     attachment_verify,
 )
 from haven.cases.services.consents import consent_record, consent_withdraw
+from haven.cases.services.corrections import CORRECTABLE, record_correct
 from haven.cases.services.defenders import IDENTITY_FIELDS, defender_update
 from haven.cases.services.erasure import case_erasure_approve, case_erasure_request
 from haven.cases.services.intake import case_intake
@@ -59,11 +60,13 @@ from haven.cases.services.search import (
 
 __all__ = [
     "BREAK_GLASS_HOURS",
+    "CORRECTABLE",
     "DERIVED_REQUIREMENTS",
     "IDENTITY_FIELDS",
     "CaseError",
     "DuplicateSubmissionError",
     "PossibleDuplicates",
+    "assessment_decide",
     "assessment_run",
     "attachment_add",
     "attachment_plaintext",
@@ -96,5 +99,6 @@ __all__ = [
     "note_add",
     "notifications_mark_read",
     "prosecution_record",
+    "record_correct",
     "threat_record",
 ]

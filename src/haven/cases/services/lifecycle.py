@@ -11,6 +11,7 @@ from haven.audit.events import EventType
 from haven.cases.errors import CaseError
 from haven.cases.models import (
     Assessment,
+    AssessmentDecision,
     Case,
     CaseStatus,
     Consent,
@@ -55,19 +56,29 @@ def derived_requirements(case: Case, *, records: Any = None) -> set[str]:
 
 def _derived_here(case: Case, *, records: Any = None) -> set[str]:
     if records is not None:
-        return _derived_from(case, records.consents, records.assessments, records.threats)
-    latest = Assessment.objects.filter(case=case).order_by("-recorded_at")[:1]
+        decided = {decision.assessment_id for decision in records.decisions}
+        return _derived_from(case, records.consents, records.assessments, records.threats, decided)
+    latest = list(Assessment.objects.filter(case=case).order_by("-recorded_at")[:1])
     newer_threats = (
         list(Threat.objects.filter(case=case, recorded_at__gt=latest[0].recorded_at)[:1])
         if latest
         else []
     )
+    decided = set(
+        AssessmentDecision.objects.filter(assessment__in=latest).values_list(
+            "assessment_id", flat=True
+        )
+    )
     consents = list(Consent.objects.filter(case=case, withdrawn_at__isnull=True))
-    return _derived_from(case, consents, list(latest), newer_threats)
+    return _derived_from(case, consents, latest, newer_threats, decided)
 
 
 def _derived_from(
-    case: Case, consents: list[Consent], assessments: list[Assessment], threats: list[Threat]
+    case: Case,
+    consents: list[Consent],
+    assessments: list[Assessment],
+    threats: list[Threat],
+    decided: set[Any],
 ) -> set[str]:
     met: set[str] = set()
     if case.status != CaseStatus.ERASED:
@@ -84,8 +95,12 @@ def _derived_from(
     if ConsentPurpose.ASYLUM_REFERRAL in purposes:
         met.add("asylum_referral_consent_recorded")
     if assessments:
-        latest = max(assessment.recorded_at for assessment in assessments)
-        met.update({"risk_assessment_recorded", "protection_assessment_recorded"})
+        newest = max(assessments, key=lambda assessment: assessment.recorded_at)
+        latest = newest.recorded_at
+        met.add("protection_assessment_recorded")
+        # The risk is assessed once staff have read the engines' latest result and decided.
+        if newest.pk in decided:
+            met.add("risk_assessment_recorded")
         if any(threat.recorded_at > latest for threat in threats):
             met.add("new_threat_recorded")
     return met

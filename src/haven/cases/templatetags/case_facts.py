@@ -18,7 +18,7 @@ from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from haven.cases.countries import country_name, country_names
-from haven.cases.models import CASE_STATUS_LABELS, CaseStatus, ConsentPurpose
+from haven.cases.models import CASE_STATUS_LABELS, CaseStatus, ConsentMethod, ConsentPurpose
 from haven.cases.vocabulary import TERMS, in_words, programme_name, term
 from haven.reference import schema
 
@@ -137,6 +137,18 @@ def case_status(value: Any) -> str:
 def consent_purpose(value: Any) -> str:
     """The label of a consent's purpose."""
     return _choice_label(ConsentPurpose, value)
+
+
+@register.filter
+def consent_method(value: Any) -> str:
+    """How the defender said it, in words."""
+    return _choice_label(ConsentMethod, value)
+
+
+@register.filter
+def language_name(code: Any) -> str:
+    """One language by name in the reader's language."""
+    return language_names([code]) if code else ""
 
 
 @register.filter

@@ -18,6 +18,7 @@ from haven.programmes.services.applications import (
     application_create,
     application_record_consent,
     application_status_move,
+    matching_limits_set,
     persecutor_reach_set,
 )
 from haven.programmes.services.catalogue import (
@@ -25,7 +26,11 @@ from haven.programmes.services.catalogue import (
     programme_catalogue_seed,
     programme_update,
 )
-from haven.programmes.services.matching import matching_run_approve, matching_run_create
+from haven.programmes.services.matching import (
+    matching_run_approve,
+    matching_run_create,
+    matching_run_remove_placement,
+)
 from haven.programmes.services.windows import WINDOW_FIELDS, intake_window_save
 
 __all__ = [
@@ -42,8 +47,10 @@ __all__ = [
     "application_status_move",
     "host_partner_assign",
     "intake_window_save",
+    "matching_limits_set",
     "matching_run_approve",
     "matching_run_create",
+    "matching_run_remove_placement",
     "persecutor_reach_set",
     "programme_catalogue_seed",
     "programme_update",

@@ -1,9 +1,11 @@
 """Applications of cases to programmes, their status machine, and the persecutor's reach."""
 
+import datetime
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.db import transaction
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -67,12 +69,48 @@ def persecutor_reach_set(
     *, membership: Acting, case: Case, host_countries: Iterable[str]
 ) -> list[str]:
     """
-    Record the host countries the case's persecutor is known to reach (encrypted).
+    Record the host countries the case's persecutor is known to reach (encrypted); the date
+    the defender must leave by is kept as it was (``matching_limits_set`` sets both).
 
     Matching never proposes a placement there. Permission: MANAGE_APPLICATIONS and a case the
     actor may see. Side effect: one ``programme.persecutor_reach_updated`` event holding the
     number of countries only (the list itself hints at the persecutor).
     """
+    countries, _leave_by = _limits_save(membership, case, host_countries, keep_leave_by=True)
+    return countries
+
+
+@transaction.atomic
+def matching_limits_set(
+    *,
+    membership: Acting,
+    case: Case,
+    host_countries: Iterable[str],
+    must_leave_by: datetime.date | None,
+) -> tuple[list[str], datetime.date | None]:
+    """
+    Record where the case's persecutor reaches and the date the defender must leave by (both
+    encrypted under the case's key); ``None`` clears the date.
+
+    Matching never proposes a placement in a reached country, nor one whose stay starts after
+    that date (or whose start is not known while a date is set). Permission:
+    MANAGE_APPLICATIONS and a case the actor may see. Side effect: one
+    ``programme.persecutor_reach_updated`` event holding the number of countries and whether a
+    date is set (never the countries or the date).
+    """
+    return _limits_save(membership, case, host_countries, must_leave_by=must_leave_by)
+
+
+def _limits_save(
+    membership: Acting,
+    case: Case,
+    host_countries: Iterable[str],
+    *,
+    must_leave_by: datetime.date | None = None,
+    keep_leave_by: bool = False,
+) -> tuple[list[str], datetime.date | None]:
+    if not permits(membership, Permission.MANAGE_APPLICATIONS, case):
+        raise Http404
     if case.status in CLOSED_STATUSES:
         raise ProgrammeError(CASE_NOT_OPEN)
     countries = sorted({code.strip().upper() for code in host_countries if code.strip()})
@@ -81,13 +119,18 @@ def persecutor_reach_set(
             organisation_id=case.organisation_id, case=case
         )
         record.host_countries = countries
+        if not keep_leave_by:
+            record.must_leave_by = must_leave_by
         record.updated_by = acting_user(membership)
         record.updated_at = timezone.now()
         record.save()
         record_action(
-            EventType.PERSECUTOR_REACH_UPDATED, membership, case, {"countries": len(countries)}
+            EventType.PERSECUTOR_REACH_UPDATED,
+            membership,
+            case,
+            {"countries": len(countries), "must_leave_by": record.must_leave_by is not None},
         )
-    return countries
+    return countries, record.must_leave_by
 
 
 @transaction.atomic

@@ -4,17 +4,19 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from haven.accounts.acting import Acting, acting_user, record_action
+from haven.accounts.acting import Acting, acting_user, permits, record_action
 from haven.audit.events import EventType
 from haven.cases.models import Assessment
 from haven.cases.selectors import CLOSED_STATUSES
 from haven.domain.matching import parse_problem, result_to_json, solve
 from haven.domain.matching.engine import ENGINE_VERSION
 from haven.domain.risk import LEVELS as RISK_LEVELS
-from haven.organisations.models import Organisation
+from haven.organisations.models import Membership, Organisation
+from haven.organisations.policy import Permission
 from haven.programmes.errors import ProgrammeError
 from haven.programmes.matching_problem import build_problem
 from haven.programmes.models import (
@@ -32,6 +34,10 @@ WINDOW_ELSEWHERE = _("Every intake window must be one of this organisation's.")
 NOTHING_TO_MATCH = _("No submitted or shortlisted application is waiting for these windows.")
 RUN_STALE = _("%(count)d application(s) changed since this run was made; run matching again.")
 RUN_ALREADY_APPROVED = _("This run was approved already.")
+NOT_IN_PROPOSAL = _("That case has no placement in this proposal.")
+ALREADY_REMOVED = _("That placement was already taken out of this proposal.")
+REMOVAL_REASON_REQUIRED = _("Give a reason of at least %(minimum)s characters.")
+MINIMUM_REMOVAL_REASON = 10
 
 
 def _matchable_applications(windows: list[IntakeWindow]) -> list[Application]:
@@ -121,16 +127,21 @@ def matching_run_create(
         if not applications:
             raise ProgrammeError(NOTHING_TO_MATCH)
         case_ids = {application.case_id for application in applications}
+        limits = list(
+            PersecutorReach.objects.filter(case_id__in=case_ids).select_related("case__data_key")
+        )
         built = build_problem(
             windows=chosen,
             applications=applications,
             recorded_risk_by_case=_recorded_risk_levels(case_ids),
             committed=_committed(chosen),
             reach_by_case={
-                str(record.case_id): list(record.host_countries or [])
-                for record in PersecutorReach.objects.filter(case_id__in=case_ids).select_related(
-                    "case__data_key"
-                )
+                str(record.case_id): list(record.host_countries or []) for record in limits
+            },
+            leave_by_by_case={
+                str(record.case_id): record.must_leave_by
+                for record in limits
+                if record.must_leave_by is not None
             },
             time_limit_s=time_limit_s,
         )
@@ -169,7 +180,8 @@ def matching_run_create(
 @transaction.atomic
 def matching_run_approve(*, membership: Acting, run: MatchingRun) -> list[Application]:
     """
-    Approve a proposed run: every proposed placement becomes an offer at its intake window.
+    Approve a proposed run: every proposed placement becomes an offer at its intake window,
+    except those a coordinator took out of the proposal (``matching_run_remove_placement``).
 
     All or nothing: if any application behind a placement is no longer submitted or
     shortlisted (withdrawn since, or offered elsewhere), nothing changes and the coordinator is
@@ -180,8 +192,11 @@ def matching_run_approve(*, membership: Acting, run: MatchingRun) -> list[Applic
     if run.status != MatchingRunStatus.PROPOSED:
         raise ProgrammeError(RUN_ALREADY_APPROVED)
     windows = {str(window.pk): window for window in run.windows.all()}
+    removed = run.detail.get("removed", {})
     wanted = []
     for assignment in run.result["assignments"]:
+        if assignment["applicant"] in removed:
+            continue  # taken out of the proposal by a coordinator: no offer
         case_entry = run.detail["applicants"][assignment["applicant"]]
         wanted.append(
             (case_entry["applications"][assignment["placement"]], windows[assignment["placement"]])
@@ -221,3 +236,54 @@ def matching_run_approve(*, membership: Acting, run: MatchingRun) -> list[Applic
         {"offers": [application.pk for application in offered]},
     )
     return offered
+
+
+@transaction.atomic
+def matching_run_remove_placement(
+    *, membership: Membership, run: MatchingRun, case_id: str, reason: str
+) -> MatchingRun:
+    """
+    Take one case's placement out of a proposed run before it is approved; the other placements
+    stay as proposed, and approving the run makes no offer for this one.
+
+    The removal (who, when and why) is sealed in the run's ``detail`` under the run's own key,
+    beside the proposal it changes; the proposal itself is kept as the matcher made it, so the
+    run can still be reproduced. Permission: RUN_MATCHING on the run's organisation (404
+    otherwise). Side effect: one ``programme.matching_placement_removed`` event with the case and
+    window ids (never the reason). Raises ProgrammeError for an approved run, a case with no
+    placement in it, one already removed, or a reason under ten characters.
+    """
+    if not permits(membership, Permission.RUN_MATCHING, run):
+        raise Http404
+    locked = MatchingRun.objects.select_for_update().get(pk=run.pk)
+    if locked.status != MatchingRunStatus.PROPOSED:
+        raise ProgrammeError(RUN_ALREADY_APPROVED)
+    cleaned = (reason or "").strip()
+    if len(cleaned) < MINIMUM_REMOVAL_REASON:
+        raise ProgrammeError(REMOVAL_REASON_REQUIRED, minimum=MINIMUM_REMOVAL_REASON)
+    with keyring_scope():
+        placements = {
+            assignment["applicant"]: assignment["placement"]
+            for assignment in locked.result["assignments"]
+        }
+        if str(case_id) not in placements:
+            raise ProgrammeError(NOT_IN_PROPOSAL)
+        detail = dict(locked.detail)
+        removed = dict(detail.get("removed", {}))
+        if str(case_id) in removed:
+            raise ProgrammeError(ALREADY_REMOVED)
+        removed[str(case_id)] = {
+            "by": str(membership.user.pk),
+            "on": timezone.localdate().isoformat(),
+            "reason": cleaned,
+        }
+        detail["removed"] = removed
+        locked.detail = detail
+        locked.save(update_fields=["detail"])
+    record_action(
+        EventType.MATCHING_PLACEMENT_REMOVED,
+        membership,
+        locked,
+        {"case_id": str(case_id), "window_id": placements[str(case_id)]},
+    )
+    return locked
