@@ -112,6 +112,8 @@ class EventType(StrEnum):
     STAY_ARRIVAL_CONFIRMED = "relocation.arrival_confirmed"
     STAY_EXTENSION_DECIDED = "relocation.extension_decided"
     STAY_LETTER_GENERATED = "relocation.letter_generated"
+    STAY_TRAVEL_PLAN_SHREDDED = "relocation.travel_plan_shredded"
+    STAY_CANCELLED = "relocation.stay_cancelled"
     # The JSON API
     API_TOKEN_CREATED = "api.token_created"
     API_TOKEN_REVOKED = "api.token_revoked"

@@ -87,6 +87,8 @@ EVENT_LABELS: dict[EventType, Promise] = {
     EventType.STAY_ARRIVAL_CONFIRMED: _("Arrival confirmed"),
     EventType.STAY_EXTENSION_DECIDED: _("Extension decided"),
     EventType.STAY_LETTER_GENERATED: _("Consulate letter made"),
+    EventType.STAY_TRAVEL_PLAN_SHREDDED: _("Travel plan shredded"),
+    EventType.STAY_CANCELLED: _("Stay cancelled"),
     EventType.PORTAL_REFERRAL_RECEIVED: _("Referral received through the portal"),
     EventType.PORTAL_REFERRAL_VIEWED: _("Portal referral opened"),
     EventType.PORTAL_REFERRAL_CASE_OPENED: _("Case opened from a portal referral"),
