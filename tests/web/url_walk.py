@@ -188,6 +188,12 @@ def _extension(organisation: Organisation, member: User) -> uuid.UUID:
     ).pk
 
 
+def _traveller(organisation: Organisation, member: User) -> uuid.UUID:
+    from tests.relocations.factories import url_walk_traveller
+
+    return url_walk_traveller(organisation, member)
+
+
 def _follow_up(organisation: Organisation, member: User) -> uuid.UUID:
     from haven.relocations.models import FollowUp
     from tests.relocations.factories import returned_stay
@@ -213,6 +219,7 @@ OBJECT_FACTORIES: dict[str, ObjectFactory] = {
     "stay_id": _stay,
     "extension_id": _extension,
     "follow_up_id": _follow_up,
+    "traveller_id": _traveller,
 }
 
 # Values for string parameters, which never name an object of an organisation.

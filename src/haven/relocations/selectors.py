@@ -28,11 +28,13 @@ from haven.relocations.models import (
     ExtensionDecision,
     FollowUp,
     Preparation,
+    ReminderKind,
     ReturnPlan,
     ReturnReview,
     Stay,
     StayEvent,
     StayStatus,
+    TravellingDependant,
     VisaApplication,
 )
 
@@ -129,6 +131,7 @@ class StayRecords:
     return_review: ReturnReview | None = None
     return_plan: ReturnPlan | None = None
     follow_ups: list[FollowUp] = field(default_factory=list)
+    travellers: list[TravellingDependant] = field(default_factory=list)
 
     @property
     def pending_extension(self) -> Extension | None:
@@ -168,6 +171,11 @@ def stay_records(membership: Membership, stay: Stay) -> StayRecords:
         follow_ups=list(
             FollowUp.objects.filter(stay=stay).select_related(*related).order_by("due_on")
         ),
+        travellers=list(
+            TravellingDependant.objects.filter(stay=stay)
+            .select_related("dependant__case__data_key__organisation_key", *related)
+            .order_by("recorded_at")
+        ),
     )
 
 
@@ -181,6 +189,16 @@ def extension_get(membership: Membership, extension_id: uuid.UUID) -> Extension:
         raise Http404 from None
 
 
+URGENT_KINDS = frozenset(
+    {
+        ReminderKind.CHECK_IN_OVERDUE,
+        ReminderKind.ARRIVAL_UNCONFIRMED,
+        ReminderKind.VISA_EXPIRING,
+        ReminderKind.PASSPORT_EXPIRING,
+    }
+)
+
+
 @dataclass(frozen=True)
 class DueItem:
     """Something owed on a stay, for My cases: which case, what is due, since when."""
@@ -188,6 +206,15 @@ class DueItem:
     stay: Stay
     what: str
     due_on: datetime.date
+
+    @property
+    def label(self) -> str:
+        return str(ReminderKind(self.what).label)
+
+    @property
+    def urgent(self) -> bool:
+        """Items about the defender's safety or legal stay, shown as a warning."""
+        return self.what in URGENT_KINDS
 
 
 #: Visa expiry reminders start this long before the earliest visa ends (the first warning).
@@ -329,6 +356,18 @@ def due_items(
             *(getattr(stay, column) for column in DUE_COLUMNS), today=today
         )
     ]
+
+
+def traveller_get(membership: Membership, traveller_id: uuid.UUID) -> TravellingDependant:
+    """A travelling dependant of a stay the member may reach (staff only), or a 404."""
+    if is_host_partner(membership):
+        raise Http404
+    try:
+        return TravellingDependant.objects.select_related("stay").get(
+            pk=traveller_id, stay__in=reachable_stays(membership)
+        )
+    except TravellingDependant.DoesNotExist:
+        raise Http404 from None
 
 
 def follow_up_get(membership: Membership, follow_up_id: uuid.UUID) -> FollowUp:
