@@ -74,6 +74,7 @@ def test_visa_warnings_fall_at_thirty_then_fourteen_days_before_the_end():
 
 # --- the programme's settings reach the stay ---------------------------------------------------
 
+
 @pytest.mark.django_db
 def test_the_return_review_follows_the_programme_setting(organisation, coordinator):
     programme = programme_with_maximum(organisation)
@@ -114,9 +115,7 @@ def test_the_programme_edit_form_saves_the_schedule(organisation, coordinator, s
         "travel_plan_shred_days": "10",
     }
 
-    response = client.post(
-        reverse("programmes:edit", kwargs={"programme_id": programme.pk}), data
-    )
+    response = client.post(reverse("programmes:edit", kwargs={"programme_id": programme.pk}), data)
 
     programme.refresh_from_db()
     assert response.status_code == 302, response.context["form"].errors

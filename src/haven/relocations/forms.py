@@ -122,7 +122,9 @@ class PreparationForm(forms.Form):
         label=_("Scheduled landing (local time)"),
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
-        help_text=_("If the arrival is not confirmed within the programme's hours, the case team is alerted."),
+        help_text=_(
+            "If the arrival is not confirmed within the programme's hours, the case team is alerted."
+        ),
     )
     passport_expires_on = _date(_("The defender's passport expires on"), required=False)
 

@@ -223,7 +223,9 @@ class TravellingDependant(StayRecord):
     class Meta(StayRecord.Meta):
         ordering = ["recorded_at"]
         constraints = [
-            models.UniqueConstraint(fields=["stay", "dependant"], name="one_traveller_per_dependant")
+            models.UniqueConstraint(
+                fields=["stay", "dependant"], name="one_traveller_per_dependant"
+            )
         ]
 
     def __str__(self) -> str:

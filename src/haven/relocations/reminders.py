@@ -19,8 +19,8 @@ from django_tasks import task
 from haven.accounts.acting import SYSTEM
 from haven.organisations.models import Membership
 from haven.relocations.models import Stay, StayReminder
-from haven.relocations.services import StayError, travel_plan_shred
 from haven.relocations.selectors import ARRIVAL_GRACE, DUE_COLUMNS, due_kinds, newly_due_filter
+from haven.relocations.services import StayError, travel_plan_shred
 
 REMINDER_WINDOW = datetime.timedelta(days=7)
 

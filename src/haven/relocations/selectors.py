@@ -16,11 +16,11 @@ from django.http import Http404
 from django.utils import timezone
 
 from haven.cases.models import Assignment, Case, Dependant
+from haven.domain.stay import DEFAULT_RULES, document_reminders
 from haven.organisations.models import Membership
 from haven.organisations.policy import Permission, may
 from haven.programmes.models import Application
 from haven.programmes.selectors import application_get
-from haven.domain.stay import DEFAULT_RULES, document_reminders
 from haven.relocations.access import is_host_partner, reachable_stays_filter
 from haven.relocations.models import (
     CheckIn,

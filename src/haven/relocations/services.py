@@ -96,7 +96,9 @@ BEFORE_ARRIVAL = _("This date is before the arrival (%(arrived)s).")
 STAY_CLOSED = _("This stay has ended or was cancelled; nothing more can be recorded on it.")
 ARRIVAL_BEFORE_LANDING = _("The scheduled landing cannot be before the planned start.")
 NOTHING_TO_SHRED = _("There is no travel plan left to shred.")
-SHRED_BEFORE_ARRIVAL = _("The travel plan is shredded after the arrival, or when the stay is cancelled.")
+SHRED_BEFORE_ARRIVAL = _(
+    "The travel plan is shredded after the arrival, or when the stay is cancelled."
+)
 CANCEL_DATE_WRONG = _("The cancellation date cannot be in the future or before the arrival.")
 NOT_CANCELLABLE = _("This stay has already ended or been cancelled.")
 
@@ -157,18 +159,24 @@ def stay_rules(programme: Programme) -> StayRules:
 
 
 def _expected_arrival(preparation: Preparation | None) -> datetime.datetime | None:
-    if preparation is None or preparation.travel_plan_shredded_at or not preparation.expected_arrival:
+    if (
+        preparation is None
+        or preparation.travel_plan_shredded_at
+        or not preparation.expected_arrival
+    ):
         return None
     return datetime.datetime.fromisoformat(preparation.expected_arrival)
 
 
 def _visa_expires_on(stay: Stay, visa: VisaApplication | None) -> datetime.date | None:
     """The earliest end of the travellers' granted visas: the defender's and each dependant's."""
-    ends = list(
-        TravellingDependant.objects.filter(
+    ends: list[datetime.date] = [
+        end
+        for end in TravellingDependant.objects.filter(
             stay=stay, visa_outcome=VisaOutcome.GRANTED, visa_valid_until__isnull=False
         ).values_list("visa_valid_until", flat=True)
-    )
+        if end is not None
+    ]
     if visa is not None and visa.outcome == VisaOutcome.GRANTED and visa.valid_until:
         ends.append(visa.valid_until)
     return min(ends) if ends else None
