@@ -36,6 +36,15 @@ class StayStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+class CancelGround(models.TextChoices):
+    DEFENDER_WITHDREW = "defender_withdrew", _("The defender withdrew")
+    VISA_REFUSED = "visa_refused", _("The visa was refused")
+    SECURITY = "security", _("A security reason")
+    HEALTH = "health", _("Health")
+    PROGRAMME_WITHDREW = "programme_withdrew", _("The programme or host withdrew")
+    OTHER = "other", _("Another reason")
+
+
 class Stay(models.Model):
     """A defender's temporary relocation at one programme, opened by accepting its offer."""
 
@@ -82,7 +91,7 @@ class Stay(models.Model):
     # The day the reminder job shreds the travel plan (arrival plus the programme's days).
     travel_plan_shred_on = models.DateField(null=True, blank=True)
     cancelled_on = models.DateField(null=True, blank=True)
-    cancel_ground = models.CharField(max_length=24, blank=True)
+    cancel_ground = models.CharField(max_length=24, choices=CancelGround.choices, blank=True)
     cancel_note = EncryptedTextField(max_length=2000)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
@@ -198,15 +207,6 @@ class Preparation(StayRecord):
 
     def __str__(self) -> str:
         return f"preparation {self.pk}"
-
-
-class CancelGround(models.TextChoices):
-    DEFENDER_WITHDREW = "defender_withdrew", _("The defender withdrew")
-    VISA_REFUSED = "visa_refused", _("The visa was refused")
-    SECURITY = "security", _("A security reason")
-    HEALTH = "health", _("Health")
-    PROGRAMME_WITHDREW = "programme_withdrew", _("The programme or host withdrew")
-    OTHER = "other", _("Another reason")
 
 
 class TravellingDependant(StayRecord):
