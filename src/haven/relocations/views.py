@@ -12,6 +12,7 @@ from django import forms as django_forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -499,11 +500,15 @@ def travel_plan_shred(request: HttpRequest, stay_id: uuid.UUID) -> HttpResponse:
 
 
 @requires(Permission.STAY_MANAGE)
-@require_POST
+@require_http_methods(["GET", "POST"])
 def traveller_record(request: HttpRequest, traveller_id: uuid.UUID) -> HttpResponse:
-    """Record one travelling dependant's visa and arrival."""
+    """Record one travelling dependant's visa and arrival (a GET shows the stay's travellers)."""
     member = _member(request)
     traveller = selectors.traveller_get(member, traveller_id)
+    if request.method != "POST":
+        return redirect(
+            reverse("relocations:detail", kwargs={"stay_id": traveller.stay_id}) + "#travellers"
+        )
     form = forms.TravellerForm(request.POST)
     if form.is_valid():
         try:
