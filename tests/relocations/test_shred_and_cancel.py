@@ -11,6 +11,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from haven.audit.models import AuditEvent
+from haven.cases.models import Case, CaseStatus
 from haven.programmes.models import Programme
 from haven.relocations import services
 from haven.relocations.models import Preparation, Stay, StayOutcome, StayStatus
@@ -184,7 +185,40 @@ def test_cancelling_before_departure_shreds_the_plan_and_hides_the_stay_from_the
     assert len(_events(stay, "relocation.travel_plan_shredded")) == 1
 
 
+def test_a_cancelled_relocation_sends_the_case_back_to_pathway_planning(organisation, coordinator):
+    stay = open_stay(organisation, coordinator, started_days_ago=-10)
+    assert Case.objects.get(pk=stay.case_id).status == CaseStatus.RELOCATION_PREPARATION
+
+    services.stay_cancel(
+        membership=membership_of(coordinator, organisation),
+        stay=stay,
+        ground="defender_withdrew",
+        on=timezone.localdate(),
+    )
+
+    assert Case.objects.get(pk=stay.case_id).status == CaseStatus.PATHWAY_PLANNING
+    moved = AuditEvent.objects.filter(
+        event_type="case.status_changed", object_id=str(stay.case_id)
+    ).order_by("-seq")[0]
+    assert moved.data["to"] == "pathway_planning" and moved.data["by_records"] is True
+
+
+def test_a_stay_with_an_extension_waiting_cannot_be_cancelled(organisation, coordinator):
+    stay = arrived_stay(organisation, coordinator)
+    member = membership_of(coordinator, organisation)
+    services.extension_request(
+        membership=member,
+        stay=stay,
+        ground="health",
+        requested_end=stay.planned_end + datetime.timedelta(days=10),
+    )
+
+    with pytest.raises(services.StayError, match="extension"):
+        services.stay_cancel(membership=member, stay=stay, ground="health", on=days_ago(0))
+
+
 def test_cancelling_after_arrival_ends_the_stay_early(organisation, coordinator):
+    """The relocation machine has no move from in_stay to cancelled: the stay ends, early."""
     stay = arrived_stay(organisation, coordinator, started_days_ago=20)
 
     services.stay_cancel(
@@ -195,7 +229,7 @@ def test_cancelling_after_arrival_ends_the_stay_early(organisation, coordinator)
     )
 
     stay = Stay.objects.get(pk=stay.pk)
-    assert stay.status == StayStatus.CANCELLED
+    assert stay.status == StayStatus.ENDED and stay.cancel_ground == "health"
     assert stay.ended_on == days_ago(1) and stay.outcome == StayOutcome.ENDED_EARLY
     # The plan is not shredded at once after arrival: the schedule keeps its day.
     assert Preparation.objects.get(stay=stay).travel_plan == PLAN
@@ -259,3 +293,23 @@ def test_a_caseworker_cannot_cancel(organisation, coordinator, caseworker):
             on=timezone.localdate(),
         )
     assert Stay.objects.get(pk=stay.pk).cancelled_on is None
+
+
+@pytest.mark.parametrize(
+    ("status", "arrived", "target"),
+    [
+        ("planned", False, "cancelled"),
+        ("visa_refused", False, "cancelled"),
+        ("travelling", False, "cancelled"),
+        ("in_stay", True, "ended"),
+        ("extended", True, "ended"),
+        ("extension_requested", True, None),
+        ("ended", True, None),
+        ("cancelled", False, None),
+    ],
+)
+def test_the_relocation_machine_decides_where_cancelling_goes(status, arrived, target):
+    from haven.domain.lifecycle import RelocationStatus
+    from haven.domain.stay import cancel_target
+
+    assert cancel_target(RelocationStatus(status), arrived=arrived) == target

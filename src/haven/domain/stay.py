@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum, unique
 
-from haven.domain.lifecycle import RelocationStatus
+from haven.domain.lifecycle import RELOCATION_MACHINE, RelocationStatus
 
 __all__ = [
     "DEFAULT_RULES",
@@ -26,6 +26,7 @@ __all__ = [
     "StayRules",
     "add_months",
     "arrival_alert_at",
+    "cancel_target",
     "check_in_schedule",
     "document_reminders",
     "extension_problems",
@@ -255,8 +256,16 @@ class StayRecords:
     cancelled: bool = False
 
 
-#: The stages a stay can be cancelled from: any stage but the two ends.
-CANCELLABLE = frozenset(RelocationStatus) - {RelocationStatus.ENDED, RelocationStatus.CANCELLED}
+def cancel_target(status: RelocationStatus, *, arrived: bool) -> RelocationStatus | None:
+    """
+    Where cancelling takes a stay, by the relocation machine (``RELOCATION_MACHINE``): before the
+    arrival to ``cancelled``; after it the stay has happened, so it ends (early). None when the
+    machine has no such move from ``status`` (a stay already ended or cancelled, or one with an
+    extension waiting for its decision).
+    """
+    target = RelocationStatus.ENDED if arrived else RelocationStatus.CANCELLED
+    moves = RELOCATION_MACHINE.transitions_from(status)
+    return target if any(move.target == target for move in moves) else None
 
 
 def stay_status(records: StayRecords) -> RelocationStatus:

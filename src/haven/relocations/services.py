@@ -24,12 +24,12 @@ from haven.cases.models import CaseStatus, Dependant
 from haven.cases.services import case_follow_records
 from haven.domain.lifecycle import RelocationStatus
 from haven.domain.stay import (
-    CANCELLABLE,
     DEFAULT_RULES,
     StayProblem,
     StayRecords,
     StayRules,
     arrival_alert_at,
+    cancel_target,
     check_in_schedule,
     extension_problems,
     next_due,
@@ -101,6 +101,7 @@ SHRED_BEFORE_ARRIVAL = _(
 )
 CANCEL_DATE_WRONG = _("The cancellation date cannot be in the future or before the arrival.")
 NOT_CANCELLABLE = _("This stay has already ended or been cancelled.")
+EXTENSION_FIRST = _("Decide the extension waiting on this stay first, then end it.")
 
 
 def _reachable(membership: Membership, permission: Permission, obj: Any) -> None:
@@ -198,7 +199,8 @@ def _refresh(stay: Stay, *, membership: Acting) -> Stay:
         extension_pending=ExtensionDecision.PENDING in extensions,
         extensions_granted=extensions.count(ExtensionDecision.GRANTED),
         ended_on=stay.ended_on,
-        cancelled=stay.cancelled_on is not None,
+        # Cancelled after the arrival, the stay happened and ended early (``ended_on``).
+        cancelled=stay.cancelled_on is not None and stay.arrived_on is None,
     )
     stay.status = stay_status(records)
     stay.extensions_used = records.extensions_granted
@@ -815,17 +817,23 @@ def stay_cancel(
     """
     Cancel a stay, before the departure or after the arrival, with its ground and a note.
 
-    Permission: STAY_DECIDE (the coordinator decides what the programme funds). Only a stay
-    not yet ended or cancelled can be cancelled; the date cannot be in the future nor before
-    the arrival. A stay cancelled after the arrival has ended early: its end is the date given
-    and its outcome "ended early" (updatable later). Before travel, the travel plan has no more
-    use and is shredded at once. Host partners no longer see a cancelled stay. Side effects:
-    ``relocation.stay_cancelled`` with the ground (an enumerated value; the note is encrypted),
-    and ``relocation.travel_plan_shredded`` when a plan was shredded.
+    Permission: STAY_DECIDE (the coordinator decides what the programme funds). The relocation
+    machine decides where it goes (``cancel_target``): before the arrival the stay is
+    ``cancelled``, its travel plan shredded at once (it has no more use) and the case, if it was
+    preparing this relocation, goes back to pathway planning by its records. After the arrival
+    the stay ``ended`` early on the date given, outcome "ended early" (updatable later); the
+    return and its follow-ups stay with the staff. A stay already ended or cancelled, or one
+    with an extension waiting, is refused; so is a date in the future or before the arrival.
+    Host partners no longer see a cancelled stay. Side effects: ``relocation.stay_cancelled``
+    with the ground (an enumerated value; the note is encrypted), and
+    ``relocation.travel_plan_shredded`` when a plan was shredded.
     """
     _reachable(membership, Permission.STAY_DECIDE, stay)
     stay = lock_stay(stay)
-    if stay.status not in CANCELLABLE:
+    target = cancel_target(RelocationStatus(stay.status), arrived=stay.arrived_on is not None)
+    if target is None:
+        if stay.status == RelocationStatus.EXTENSION_REQUESTED:
+            raise StayError(EXTENSION_FIRST)
         raise StayError(NOT_CANCELLABLE)
     if ground not in CancelGround.values:
         raise Http404
@@ -860,4 +868,12 @@ def stay_cancel(
             record_stay_event(
                 membership, stay, EventType.STAY_TRAVEL_PLAN_SHREDDED, scheduled=False
             )
-        return _refresh(stay, membership=membership)
+        stay = _refresh(stay, membership=membership)
+    if not after_arrival:
+        case_follow_records(
+            membership=membership,
+            case=stay.case,
+            source=CaseStatus.RELOCATION_PREPARATION,
+            target=CaseStatus.PATHWAY_PLANNING,
+        )
+    return stay

@@ -22,6 +22,8 @@ RECORD_DRIVEN_MOVES: frozenset[tuple[CaseStatus, CaseStatus]] = frozenset(
         (CaseStatus.RELOCATION_PREPARATION, CaseStatus.IN_RELOCATION),
         (CaseStatus.IN_RELOCATION, CaseStatus.RETURN_REVIEW),
         (CaseStatus.RETURN_REVIEW, CaseStatus.RETURNED_FOLLOW_UP),
+        # A relocation cancelled before departure sends the case back to pathway planning.
+        (CaseStatus.RELOCATION_PREPARATION, CaseStatus.PATHWAY_PLANNING),
     }
 )
 
