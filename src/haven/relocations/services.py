@@ -159,6 +159,10 @@ def stay_rules(programme: Programme) -> StayRules:
     return StayRules(**{**rules.__dict__, **changes}) if changes else rules
 
 
+def _local_day(moment: datetime.datetime) -> datetime.date:
+    return timezone.localdate(moment) if timezone.is_aware(moment) else moment.date()
+
+
 def _expected_arrival(preparation: Preparation | None) -> datetime.datetime | None:
     if (
         preparation is None
@@ -441,7 +445,7 @@ def preparation_save(
     refuse_if_closed(stay)
     if expectations_acknowledged_on and expectations_acknowledged_on > timezone.localdate():
         raise StayError(FUTURE_DATE)
-    if expected_arrival is not None and expected_arrival.date() < stay.planned_start:
+    if expected_arrival is not None and _local_day(expected_arrival) < stay.planned_start:
         raise StayError(ARRIVAL_BEFORE_LANDING)
     programme = stay.programme
     with keyring_scope():
