@@ -44,6 +44,23 @@ def _raw_columns(preparation):
     )
 
 
+def _planned_stay(organisation, coordinator, **extra):
+    """A stay starting in ten days whose travel plan is recorded, and the coordinator."""
+    stay = open_stay(organisation, coordinator, started_days_ago=-10)
+    member = membership_of(coordinator, organisation)
+    services.preparation_save(
+        membership=member,
+        stay=stay,
+        travel_plan=PLAN,
+        digital_check_done=False,
+        insurance={},
+        stipend={},
+        expectations_acknowledged_on=None,
+        **extra,
+    )
+    return stay, member
+
+
 # --- shredding ---------------------------------------------------------------------------------
 
 
@@ -90,17 +107,7 @@ def test_the_default_is_thirty_days_after_arrival(organisation, coordinator):
 
 
 def test_a_plan_cannot_be_shredded_before_the_arrival(organisation, coordinator):
-    stay = open_stay(organisation, coordinator, started_days_ago=-10)
-    member = membership_of(coordinator, organisation)
-    services.preparation_save(
-        membership=member,
-        stay=stay,
-        travel_plan=PLAN,
-        digital_check_done=False,
-        insurance={},
-        stipend={},
-        expectations_acknowledged_on=None,
-    )
+    stay, member = _planned_stay(organisation, coordinator)
 
     with pytest.raises(services.StayError):
         services.travel_plan_shred(membership=member, stay=stay)
@@ -152,17 +159,8 @@ def test_a_host_partner_cannot_shred(organisation, coordinator):
 def test_cancelling_before_departure_shreds_the_plan_and_hides_the_stay_from_the_host(
     organisation, coordinator
 ):
-    stay = open_stay(organisation, coordinator, started_days_ago=-10)
-    member = membership_of(coordinator, organisation)
-    services.preparation_save(
-        membership=member,
-        stay=stay,
-        travel_plan=PLAN,
-        digital_check_done=False,
-        insurance={},
-        stipend={},
-        expectations_acknowledged_on=None,
-        expected_arrival=timezone.now() + datetime.timedelta(days=10),
+    stay, member = _planned_stay(
+        organisation, coordinator, expected_arrival=timezone.now() + datetime.timedelta(days=10)
     )
     host = host_partner_of(stay.programme, organisation)
 
