@@ -37,6 +37,7 @@ from django.utils import timezone  # noqa: E402
 from tests.conftest import make_member, sign_in  # noqa: E402
 from tests.relocations.factories import arrived_stay  # noqa: E402
 
+from haven.accounts.acting import SYSTEM  # noqa: E402
 from haven.accounts.services import organisation_create  # noqa: E402
 from haven.cases.models import Assignment, Case, CaseStatus  # noqa: E402
 from haven.organisations.models import Membership, Role  # noqa: E402
@@ -155,7 +156,9 @@ def median_time(action, *, before=None) -> float:
 
 def main() -> int:
     call_command("migrate", verbosity=0)
-    organisation = organisation_create(slug="bench-stays", name="Bench Stays (fictional)")
+    organisation = organisation_create(
+        membership=SYSTEM, slug="bench-stays", name="Bench Stays (fictional)"
+    )
     caseworker_user = make_member(organisation, Role.CASEWORKER, "bench.caseworker")
     coordinator_user = make_member(organisation, Role.COORDINATOR, "bench.coordinator")
     caseworker = Membership.objects.get(user=caseworker_user)

@@ -11,11 +11,13 @@ import pypdf
 import pytest
 
 from haven.cases.models import Case, CaseStatus
-from haven.relocations.models import Extension, FollowUp, Stay
+from haven.relocations.models import Extension, FollowUp, Preparation, Stay
+from haven.relocations.selectors import stay_list
 from tests.relocations.factories import (
     arrived_stay,
     days_ago,
     host_partner_of,
+    membership_of,
     offered_application,
     open_stay,
     returned_stay,
@@ -76,8 +78,8 @@ def test_the_host_partner_confirms_the_arrival(
     page.click("text=Stays to host")
     page.click(f"text={stay.reference}")
     assert stay.case.code not in page.text_content("main")
-    page.fill("#id_arrived_on", days_ago(0).isoformat())
-    page.check("#id_housing_handed_over")
+    page.fill("#id_arrival_form_arrived_on", days_ago(0).isoformat())
+    page.check("#id_arrival_form_housing_handed_over")
     _submit(page, _form("/arrival/") + " button[type=submit]")
 
     assert "Arrival confirmed." in page.text_content("body")
@@ -162,3 +164,46 @@ def test_follow_ups_after_return_are_recorded(
     assert "Follow-up recorded." in page.text_content("body")
     assert "Safe" in page.text_content("#follow-ups")
     assert Case.objects.get(pk=stay.case_id).status == CaseStatus.RETURNED_FOLLOW_UP
+
+
+def test_the_travel_plan_is_shredded_after_the_arrival(
+    page_without_js, live_server, organisation, coordinator, sign_in_through_browser
+):
+    page = page_without_js
+    stay = arrived_stay(organisation, coordinator, started_days_ago=5)
+    sign_in_through_browser(page, coordinator)
+    page.wait_for_url(f"{live_server.url}/")
+    page.goto(f"{live_server.url}/relocations/{stay.pk}/")
+    assert "safe transit" in page.text_content("#travel-plan")
+
+    _submit(page, "#shred-travel-plan")
+
+    assert "Travel plan shredded." in page.text_content("body")
+    assert "safe transit" not in page.text_content("main")
+    assert "Shredded on" in page.text_content("#travel-plan-shredded")
+    assert Preparation.objects.get(stay=stay).travel_plan is None
+
+
+def test_a_stay_is_cancelled_before_departure_with_a_reason(
+    page_without_js, live_server, organisation, coordinator, sign_in_through_browser
+):
+    page = page_without_js
+    stay = open_stay(organisation, coordinator, started_days_ago=-20)
+    host = host_partner_of(stay.programme, organisation)
+    sign_in_through_browser(page, coordinator)
+    page.wait_for_url(f"{live_server.url}/")
+    page.goto(f"{live_server.url}/relocations/{stay.pk}/")
+
+    cancel = _form("/cancel/")
+    page.select_option(f"{cancel} [name=ground]", "defender_withdrew")
+    page.fill(f"{cancel} [name=on]", days_ago(0).isoformat())
+    page.fill(f"{cancel} [name=note]", "The defender chose to stay with the family.")
+    _submit(page, f"{cancel} button[type=submit]")
+
+    assert "Stay cancelled." in page.text_content("body")
+    assert page.text_content("#stay-stage").strip() == "Cancelled"
+    assert "The defender withdrew" in page.text_content("#stay-cancelled")
+    assert page.locator(_form("/cancel/")).count() == 0
+    stay.refresh_from_db()
+    assert stay.status == "cancelled" and stay.cancel_ground == "defender_withdrew"
+    assert stay_list(membership_of(host, organisation)) == []

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from haven.accounts.acting import SYSTEM
 from haven.accounts.models import User
-from haven.cases.models import Case, CaseStatus
+from haven.cases.models import Case, CaseStatus, Dependant
 from haven.organisations.models import Membership, Role
 from haven.programmes import services as programme_services
 from haven.programmes.models import Programme
@@ -38,11 +38,14 @@ def programme_with_maximum(organisation, months: float = 6, **fields) -> Program
     ).first() or make_programme(organisation, duration_months_max=months, **fields)
 
 
-def offered_application(organisation, coordinator, *, programme=None, caseworker=None):
+def offered_application(
+    organisation, coordinator, *, programme=None, caseworker=None, dependants=None
+):
     """A case at "applying" whose application was shortlisted and offered a place."""
     programme = programme or programme_with_maximum(organisation)
     window = make_window(programme, coordinator)
-    case = open_fictional_case(organisation, coordinator)
+    facts = {"dependants": dependants} if dependants is not None else {}
+    case = open_fictional_case(organisation, coordinator, **facts)
     Case.objects.filter(pk=case.pk).update(status=CaseStatus.APPLYING)
     if caseworker is not None:
         assign(case, caseworker)
@@ -58,10 +61,22 @@ def days_ago(days: int) -> datetime.date:
     return timezone.localdate() - datetime.timedelta(days=days)
 
 
-def open_stay(organisation, coordinator, *, started_days_ago: int = 10, months: int = 3, **kwargs):
-    """An accepted offer with its stay, starting ``started_days_ago`` days ago."""
-    application = offered_application(organisation, coordinator, **kwargs)
+def open_stay(
+    organisation,
+    coordinator,
+    *,
+    started_days_ago: int = 10,
+    months: int = 3,
+    dependants=None,
+    **kwargs,
+):
+    """
+    An accepted offer with its stay, starting ``started_days_ago`` days ago. ``dependants``
+    (case-facts dependant dicts) are recorded on the case and all travel.
+    """
+    application = offered_application(organisation, coordinator, dependants=dependants, **kwargs)
     start = days_ago(started_days_ago)
+    travelling = Dependant.objects.filter(case=application.case).values_list("pk", flat=True)
     return services.stay_open(
         membership=membership_of(coordinator, organisation),
         application=application,
@@ -69,6 +84,7 @@ def open_stay(organisation, coordinator, *, started_days_ago: int = 10, months: 
         planned_start=start,
         planned_end=start + datetime.timedelta(days=30 * months),
         needs="A ground-floor room",
+        travelling_dependants=list(travelling),
     )
 
 
@@ -122,3 +138,16 @@ def returned_stay(organisation, coordinator):
         membership=member, stay=stay, security_plan="Met at arrivals.", contacts="", support=""
     )
     return returns.return_record(membership=member, stay=stay, returned_on=days_ago(1))
+
+
+def travelling_child() -> list[dict]:
+    """One fictional child who travels with the defender."""
+    return [{"relation": "child", "age": 9, "would_accompany": True}]
+
+
+def url_walk_traveller(organisation, member):
+    """For the URL walk: a travelling dependant of an open stay."""
+    from haven.relocations.models import TravellingDependant
+
+    stay = open_stay(organisation, member, dependants=travelling_child())
+    return TravellingDependant.objects.get(stay=stay).pk

@@ -2,7 +2,14 @@
 
 from haven.cases.models import CaseStatus
 from haven.demo import seed_all
-from haven.relocations.models import Extension, FollowUp, Stay, StayReminder, StayStatus
+from haven.relocations.models import (
+    Extension,
+    FollowUp,
+    Preparation,
+    Stay,
+    StayReminder,
+    StayStatus,
+)
 
 
 def test_the_demo_has_a_stay_at_every_stage_and_seeds_once(db, settings):
@@ -26,4 +33,12 @@ def test_the_demo_has_a_stay_at_every_stage_and_seeds_once(db, settings):
     assert Extension.objects.filter(decision="pending").exists()
     assert FollowUp.objects.exists()
     kinds = set(StayReminder.objects.values_list("kind", flat=True))
-    assert {"check_in_overdue", "extension_waiting", "return_review_due"} <= kinds
+    assert {
+        "check_in_overdue",
+        "extension_waiting",
+        "return_review_due",
+        "arrival_unconfirmed",
+        "passport_expiring",
+    } <= kinds
+    assert StayStatus.CANCELLED in statuses
+    assert Preparation.objects.filter(travel_plan_shredded_at__isnull=False).exists()

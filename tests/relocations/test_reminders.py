@@ -51,3 +51,17 @@ def test_reminders_show_on_the_dashboard_until_read(
 
     assert 'id="stay-reminders"' in shown and stay.case.code in shown
     assert 'id="stay-reminders"' not in after
+
+
+def test_the_shredding_job_destroys_plans_whose_day_has_come(organisation, coordinator):
+    """relocation-practice.md: route and dates are shredded 30 days after arrival (design default)."""
+    from haven.relocations.models import Preparation
+    from haven.relocations.reminders import shred_travel_plans
+
+    old = arrived_stay(organisation, coordinator, started_days_ago=31)
+    recent = arrived_stay(organisation, coordinator, started_days_ago=29)
+
+    shred_travel_plans.enqueue()
+
+    assert Preparation.objects.get(stay=old).travel_plan_shredded_at is not None
+    assert Preparation.objects.get(stay=recent).travel_plan is not None

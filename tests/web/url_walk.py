@@ -188,6 +188,12 @@ def _extension(organisation: Organisation, member: User) -> uuid.UUID:
     ).pk
 
 
+def _traveller(organisation: Organisation, member: User) -> uuid.UUID:
+    from tests.relocations.factories import url_walk_traveller
+
+    return url_walk_traveller(organisation, member)
+
+
 def _follow_up(organisation: Organisation, member: User) -> uuid.UUID:
     from haven.relocations.models import FollowUp
     from tests.relocations.factories import returned_stay
@@ -261,6 +267,7 @@ OBJECT_FACTORIES: dict[str, ObjectFactory] = {
     "partner_id": _legal_partner,
     "counsel_referral_id": _counsel_referral,
     "pack_item_id": _pack_item,
+    "traveller_id": _traveller,
 }
 
 # Values for string parameters, which never name an object of an organisation.

@@ -127,6 +127,8 @@ class EventType(StrEnum):
     COUNSEL_REFERRAL_CREATED = "counsel.referral_created"
     COUNSEL_ITEM_CONSENT_WITHDRAWN = "counsel.item_consent_withdrawn"
     COUNSEL_PACK_EXPORTED = "counsel.pack_exported"
+    STAY_TRAVEL_PLAN_SHREDDED = "relocation.travel_plan_shredded"
+    STAY_CANCELLED = "relocation.stay_cancelled"
     # The JSON API
     API_TOKEN_CREATED = "api.token_created"
     API_TOKEN_REVOKED = "api.token_revoked"

@@ -1,7 +1,8 @@
 """
 ``haven worker``: the background worker, run beside the server (``haven demo`` starts one).
 
-Every ``--interval`` seconds it enqueues the stay reminder job and then works through the
+Every ``--interval`` seconds it enqueues the stay reminder job and the travel-plan shredding job,
+and then works through the
 django-tasks database queue (``db_worker --batch``): reminders, and any other job the apps
 enqueue. Reminders appear in the app only; nothing is ever sent by e-mail.
 """
@@ -16,10 +17,11 @@ def worker(args: argparse.Namespace) -> int:
     setup()
     from django.core.management import call_command
 
-    from haven.relocations.reminders import send_stay_reminders
+    from haven.relocations.reminders import send_stay_reminders, shred_travel_plans
 
     while True:
         send_stay_reminders.enqueue()
+        shred_travel_plans.enqueue()
         call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
         if args.once:
             return 0

@@ -25,7 +25,7 @@ from haven.programmes.services import (
 )
 from haven.relocations import returns, services
 from haven.relocations.models import Stay, VisaOutcome
-from haven.relocations.reminders import remind
+from haven.relocations.reminders import remind, shred_due_travel_plans
 
 #: The demo stays are at ProtectDefenders.eu's programme: up to 12 months, so extensions fit.
 DEMO_PROGRAMME = "protectdefenders_eu_tr"
@@ -180,6 +180,17 @@ def _seed(organisation: Organisation, seed: int) -> None:
         consulate="Consulate of Spain (fictional desk)",
         lodged_on=_ago(5),
     )
+    # Its passport ends two months after the planned end: "Passport expiring" on My cases.
+    services.preparation_save(
+        membership=coordinator,
+        stay=before,
+        travel_plan="",
+        digital_check_done=False,
+        insurance={},
+        stipend={},
+        expectations_acknowledged_on=None,
+        passport_expires_on=before.planned_end + datetime.timedelta(days=60),
+    )
     # In the stay, no check-in since arriving 9 days ago: the first one is overdue on My cases.
     _arrive(stay(2, _ago(9), 6), coordinator)
     # An extension waiting for the coordinator.
@@ -217,7 +228,34 @@ def _seed(organisation: Organisation, seed: int) -> None:
     case_transition(
         membership=legal, case=asylum.case, target=CaseStatus.ASYLUM_BRIDGE, confirmed=[]
     )
+    # Landed eight hours ago and nobody has confirmed it: the arrival alert is on My cases.
+    landing = stay(7, _ago(1), 3)
+    services.visa_record(
+        membership=coordinator, stay=landing, route="visa_free", outcome=VisaOutcome.NOT_REQUIRED
+    )
+    services.preparation_save(
+        membership=coordinator,
+        stay=landing,
+        travel_plan="Direct flight; the host meets the defender at arrivals.",
+        digital_check_done=True,
+        insurance={"insurer": "Fictional Mutual"},
+        stipend={},
+        expectations_acknowledged_on=_ago(10),
+        flight_details="Fictional flight XX 000, seat withheld.",
+        expected_arrival=timezone.now() - datetime.timedelta(hours=8),
+    )
+    # Cancelled before departure: the visa was refused; the travel plan was shredded with it.
+    cancelled = stay(8, _ago(-20), 3)
+    services.stay_cancel(
+        membership=coordinator,
+        stay=cancelled,
+        ground="visa_refused",
+        on=_today(),
+        note="The consulate refused the visa; the defender may apply to another programme.",
+    )
     remind()
+    # Stays that arrived more than thirty days ago have their travel plans shredded by the job.
+    shred_due_travel_plans()
 
 
 @transaction.atomic

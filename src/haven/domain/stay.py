@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum, unique
 
-from haven.domain.lifecycle import RelocationStatus
+from haven.domain.lifecycle import RELOCATION_MACHINE, RelocationStatus
 
 __all__ = [
     "DEFAULT_RULES",
@@ -25,14 +25,19 @@ __all__ = [
     "StayRecords",
     "StayRules",
     "add_months",
+    "arrival_alert_at",
+    "cancel_target",
     "check_in_schedule",
+    "document_reminders",
     "extension_problems",
     "follow_up_schedule",
     "next_due",
+    "passport_too_short",
     "relocation_facts",
     "return_review_due_on",
     "stay_problems",
     "stay_status",
+    "travel_plan_shred_on",
 ]
 
 SOURCE = "Relocation practice reference, sections 2 and 3 (design defaults)"
@@ -67,8 +72,18 @@ class StayRules:
     #: Follow-ups after return: within a day, after a week, then 1, 3, 6 and 12 months.
     follow_up_days: tuple[int, ...] = (1, 7)
     follow_up_months: tuple[int, ...] = (1, 3, 6, 12)
-    #: Arrival is overdue once the day after the planned arrival has begun.
+    #: Arrival is overdue once the day after the planned arrival has begun (no landing time known).
     arrival_grace_days: int = 1
+    #: A programme's own return-review offset in weeks before the planned end; None: the above.
+    return_review_weeks: int | None = None
+    #: With a scheduled landing time, arrival is overdue this many hours after it.
+    arrival_alert_hours: int = 6
+    #: The travel plan (route, transits, flights) is shredded this many days after arrival.
+    travel_plan_shred_days: int = 30
+    #: The passport should stay valid this many months after the planned end.
+    passport_margin_months: int = 6
+    #: Visa expiry reminders, in days before the visa ends (latest first reached wins).
+    visa_warning_days: tuple[int, ...] = (30, 14)
 
 
 DEFAULT_RULES = StayRules()
@@ -161,10 +176,71 @@ def next_due(schedule: Sequence[datetime.date], done: int) -> datetime.date | No
 def return_review_due_on(
     *, start: datetime.date, end: datetime.date, rules: StayRules = DEFAULT_RULES
 ) -> datetime.date:
-    """When the return review falls due: earlier before a long stay ends than a short one."""
+    """
+    When the return review falls due: the programme's own offset when it sets one, otherwise
+    earlier before a long stay ends than before a short one.
+    """
+    if rules.return_review_weeks is not None:
+        return end - datetime.timedelta(weeks=rules.return_review_weeks)
     if end <= add_months(start, rules.short_stay_months):
         return end - datetime.timedelta(weeks=rules.short_stay_review_weeks)
     return add_months(end, -rules.long_stay_review_months)
+
+
+def arrival_alert_at(
+    expected: datetime.datetime, *, rules: StayRules = DEFAULT_RULES
+) -> datetime.datetime:
+    """The moment an unconfirmed arrival becomes an alert: the scheduled landing plus N hours."""
+    return expected + datetime.timedelta(hours=rules.arrival_alert_hours)
+
+
+def travel_plan_shred_on(
+    arrived_on: datetime.date, *, rules: StayRules = DEFAULT_RULES
+) -> datetime.date:
+    """The day the travel plan is shredded: a set number of days after the arrival."""
+    return arrived_on + datetime.timedelta(days=rules.travel_plan_shred_days)
+
+
+def passport_too_short(
+    *,
+    planned_end: datetime.date,
+    passport_expires_on: datetime.date | None,
+    rules: StayRules = DEFAULT_RULES,
+) -> bool:
+    """Whether the passport ends within ``passport_margin_months`` of the stay's planned end."""
+    return passport_expires_on is not None and passport_expires_on < add_months(
+        planned_end, rules.passport_margin_months
+    )
+
+
+def document_reminders(
+    *,
+    passport_alert_on: datetime.date | None,
+    visa_expires_on: datetime.date | None,
+    today: datetime.date,
+    rules: StayRules = DEFAULT_RULES,
+) -> list[tuple[str, datetime.date]]:
+    """
+    What is owed about travel documents, as (kind, since) pairs:
+
+    - ``passport_expiring``: since the day a passport too short for the stay was first seen
+      (``passport_too_short``), until it is replaced or the stay ends;
+    - ``visa_expiring``: the visa (the earliest of the travellers') ends in at most 30 or 14
+      days; ``since`` is the latest warning day already reached, so each warning is a distinct
+      reminder and My cases shows one item.
+    """
+    owed: list[tuple[str, datetime.date]] = []
+    if passport_alert_on is not None and passport_alert_on <= today:
+        owed.append(("passport_expiring", passport_alert_on))
+    if visa_expires_on is not None:
+        reached = [
+            visa_expires_on - datetime.timedelta(days=days)
+            for days in rules.visa_warning_days
+            if visa_expires_on - datetime.timedelta(days=days) <= today
+        ]
+        if reached:
+            owed.append(("visa_expiring", max(reached)))
+    return owed
 
 
 @dataclass(frozen=True)
@@ -178,6 +254,18 @@ class StayRecords:
     extensions_granted: int = 0
     ended_on: datetime.date | None = None
     cancelled: bool = False
+
+
+def cancel_target(status: RelocationStatus, *, arrived: bool) -> RelocationStatus | None:
+    """
+    Where cancelling takes a stay, by the relocation machine (``RELOCATION_MACHINE``): before the
+    arrival to ``cancelled``; after it the stay has happened, so it ends (early). None when the
+    machine has no such move from ``status`` (a stay already ended or cancelled, or one with an
+    extension waiting for its decision).
+    """
+    target = RelocationStatus.ENDED if arrived else RelocationStatus.CANCELLED
+    moves = RELOCATION_MACHINE.transitions_from(status)
+    return target if any(move.target == target for move in moves) else None
 
 
 def stay_status(records: StayRecords) -> RelocationStatus:

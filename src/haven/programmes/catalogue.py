@@ -47,6 +47,10 @@ CATALOGUE_FIELDS = (
     "places_per_year",
 )
 
+#: The programme's own stay schedule: read from programmes.json when an entry sets it, edited
+#: with the catalogue, but not part of what the engines read (empty: the design defaults).
+SCHEDULE_FIELDS = ("return_review_weeks", "arrival_alert_hours", "travel_plan_shred_days")
+
 
 def catalogue_entry(programme: Programme) -> dict[str, Any]:
     """Return the programme as the engines read it: a programmes.json entry."""

@@ -178,6 +178,27 @@ class ProgrammeForm(forms.Form):
     source_url = forms.URLField(
         label=_("Source"), required=False, max_length=500, assume_scheme="https"
     )
+    return_review_weeks = forms.IntegerField(
+        label=_("Return review, weeks before the planned end"),
+        required=False,
+        min_value=1,
+        max_value=52,
+        help_text=_("Empty: six weeks for stays of up to three months, three months for longer."),
+    )
+    arrival_alert_hours = forms.IntegerField(
+        label=_("Alert when an arrival is not confirmed, hours after landing"),
+        required=False,
+        min_value=1,
+        max_value=72,
+        help_text=_("Empty: six hours."),
+    )
+    travel_plan_shred_days = forms.IntegerField(
+        label=_("Shred the travel plan, days after arrival"),
+        required=False,
+        min_value=0,
+        max_value=365,
+        help_text=_("Empty: thirty days."),
+    )
 
     def clean_host_cities(self) -> list[str]:
         text: str = self.cleaned_data["host_cities"]

@@ -67,6 +67,11 @@ class Programme(models.Model):
     asylum_policy = models.TextField(null=True, blank=True)  # noqa: DJ001
     places_per_year = models.PositiveIntegerField(null=True, blank=True)
     source_url = models.URLField(max_length=500, blank=True)
+    # The programme's own stay schedule; empty means the design defaults of the relocation
+    # practice reference (haven.domain.stay.StayRules).
+    return_review_weeks = models.PositiveSmallIntegerField(null=True, blank=True)
+    arrival_alert_hours = models.PositiveSmallIntegerField(null=True, blank=True)
+    travel_plan_shred_days = models.PositiveSmallIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 

@@ -39,6 +39,7 @@ STAY_REQUIREMENTS = frozenset(
         Requirement.DEFENDER_CHOOSES_RETURN,
         Requirement.RETURN_SECURITY_PLAN_RECORDED,
         Requirement.FOLLOW_UP_COMPLETED,
+        Requirement.RELOCATION_OUTCOME_RECORDED,
     }
 )
 
@@ -56,6 +57,10 @@ def current_stay(case: Case) -> Stay | None:
 
 def requirements_met(case: Case) -> set[str]:
     """The lifecycle requirements the case's current stay shows to be met."""
+    latest = Stay.objects.filter(case=case).order_by("-created_at").only("status").first()
+    if latest is not None and latest.status == RelocationStatus.CANCELLED:
+        # The relocation did not go ahead, and its cancellation (ground, date) is on record.
+        return {Requirement.RELOCATION_OUTCOME_RECORDED.value}
     stay = current_stay(case)
     if stay is None:
         return set()

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from haven.domain.risk import LEVELS
 from haven.relocations.models import (
     ActivityType,
+    CancelGround,
     CheckInMode,
     ExtensionGround,
     FollowUpStatus,
@@ -110,6 +111,22 @@ class PreparationForm(forms.Form):
         _("The defender acknowledged the return expectation and asylum policy on"),
         required=False,
     )
+    flight_details = forms.CharField(
+        label=_("Flights (numbers, times, seats)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Shredded with the travel plan after the arrival."),
+    )
+    expected_arrival = forms.DateTimeField(
+        label=_("Scheduled landing (local time)"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        help_text=_(
+            "If the arrival is not confirmed within the programme's hours, the case team is alerted."
+        ),
+    )
+    passport_expires_on = _date(_("The defender's passport expires on"), required=False)
 
     def insurance(self) -> dict[str, Any]:
         data = self.cleaned_data
@@ -297,3 +314,22 @@ class FollowUpForm(forms.Form):
 class OutcomeForm(forms.Form):
     outcome = forms.ChoiceField(label=_("Outcome"), choices=StayOutcome.choices)
     on = _date(_("Since"))
+
+
+class TravellerForm(forms.Form):
+    """Where one travelling dependant's own visa and arrival stand."""
+
+    visa_outcome = forms.ChoiceField(label=_("Their visa"), choices=VisaOutcome.choices)
+    visa_valid_until = _date(_("Visa valid until"), required=False)
+    arrived_on = _date(_("Arrived on"), required=False)
+
+
+class CancelForm(forms.Form):
+    ground = forms.ChoiceField(label=_("Why the stay is cancelled"), choices=CancelGround.choices)
+    on = _date(_("Cancelled on"))
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

@@ -14,7 +14,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from haven.cases.models import Case, CaseKeyedRecord, case_key_ref
+from haven.cases.models import Case, CaseKeyedRecord, Dependant, case_key_ref
 from haven.organisations.models import Organisation
 from haven.programmes.models import Application, Programme
 from haven.vault.fields import EncryptedJSONField, EncryptedTextField
@@ -34,6 +34,15 @@ class StayStatus(models.TextChoices):
     EXTENDED = "extended", _("Extended")
     ENDED = "ended", _("Ended")
     CANCELLED = "cancelled", _("Cancelled")
+
+
+class CancelGround(models.TextChoices):
+    DEFENDER_WITHDREW = "defender_withdrew", _("The defender withdrew")
+    VISA_REFUSED = "visa_refused", _("The visa was refused")
+    SECURITY = "security", _("A security reason")
+    HEALTH = "health", _("Health")
+    PROGRAMME_WITHDREW = "programme_withdrew", _("The programme or host withdrew")
+    OTHER = "other", _("Another reason")
 
 
 class Stay(models.Model):
@@ -69,6 +78,21 @@ class Stay(models.Model):
     # one indexed query instead of decrypting every stay.
     next_check_in_due = models.DateField(null=True, blank=True)
     return_review_due = models.DateField(null=True, blank=True)
+    # When an unconfirmed arrival becomes an alert: the scheduled landing plus the programme's
+    # hours. It says roughly when the defender lands, so it is cleared once the arrival is
+    # confirmed, the travel plan shredded or the stay cancelled.
+    arrival_alert_at = models.DateTimeField(null=True, blank=True)
+    # Travel documents, for the expiry reminders: the passport's end, and the earliest end of
+    # the travellers' granted visas (kept from the visa records).
+    passport_expires_on = models.DateField(null=True, blank=True)
+    # The day a passport too short for the stay was first seen; None while it is long enough.
+    passport_alert_on = models.DateField(null=True, blank=True)
+    visa_expires_on = models.DateField(null=True, blank=True)
+    # The day the reminder job shreds the travel plan (arrival plus the programme's days).
+    travel_plan_shred_on = models.DateField(null=True, blank=True)
+    cancelled_on = models.DateField(null=True, blank=True)
+    cancel_ground = models.CharField(max_length=24, choices=CancelGround.choices, blank=True)
+    cancel_note = EncryptedTextField(max_length=2000)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 
@@ -172,12 +196,40 @@ class Preparation(StayRecord):
     # defender acknowledged them: information given, never a waiver of the right to seek asylum.
     expectations_shown = EncryptedJSONField()
     expectations_acknowledged_on = models.DateField(null=True, blank=True)
+    # Flights (numbers, times, seats) and the scheduled landing: shredded with the travel plan.
+    flight_details = EncryptedTextField(max_length=2000)
+    expected_arrival = EncryptedTextField(max_length=32)
+    # When the travel plan, flight details and landing time were destroyed (never restored).
+    travel_plan_shredded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta(StayRecord.Meta):
         constraints = [models.UniqueConstraint(fields=["stay"], name="one_preparation_per_stay")]
 
     def __str__(self) -> str:
         return f"preparation {self.pk}"
+
+
+class TravellingDependant(StayRecord):
+    """
+    One dependant who travels with the defender: their own visa and arrival. The person is the
+    case's dependant record (encrypted there); this row holds only where their journey stands.
+    """
+
+    dependant = models.ForeignKey(Dependant, on_delete=models.CASCADE, related_name="+")
+    visa_outcome = models.CharField(max_length=16, choices=VisaOutcome.choices, default="pending")
+    visa_valid_until = models.DateField(null=True, blank=True)
+    arrived_on = models.DateField(null=True, blank=True)
+
+    class Meta(StayRecord.Meta):
+        ordering = ["recorded_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["stay", "dependant"], name="one_traveller_per_dependant"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"traveller {self.pk}"
 
 
 class CheckInMode(models.TextChoices):
@@ -455,6 +507,8 @@ class ReminderKind(models.TextChoices):
     ARRIVAL_UNCONFIRMED = "arrival_unconfirmed", _("Arrival not confirmed")
     RETURN_REVIEW_DUE = "return_review_due", _("Return review due")
     EXTENSION_WAITING = "extension_waiting", _("Extension waiting for a decision")
+    VISA_EXPIRING = "visa_expiring", _("Visa expiring")
+    PASSPORT_EXPIRING = "passport_expiring", _("Passport expiring")
 
 
 class StayReminder(models.Model):

@@ -5,7 +5,8 @@ the app; never an e-mail, so no case content leaves Haven.
 ``remind`` finds, in one query, every open stay with something newly owed (a check-in gone
 overdue, an arrival not confirmed, a return review fallen due, an extension waiting) together
 with the members assigned to its case, and records one ``StayReminder`` per member and item. It
-is idempotent: running it again makes nothing twice. ``haven worker`` enqueues it on a schedule and runs the
+is idempotent: running it again makes nothing twice. ``shred_due_travel_plans`` destroys the
+travel plans whose day has come (``relocation-practice.md``: 30 days after arrival by default). ``haven worker`` enqueues it on a schedule and runs the
 queue beside the server.
 """
 
@@ -15,14 +16,16 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
+from haven.accounts.acting import SYSTEM
 from haven.organisations.models import Membership
 from haven.relocations.models import Stay, StayReminder
 from haven.relocations.selectors import ARRIVAL_GRACE, DUE_COLUMNS, due_kinds, newly_due_filter
+from haven.relocations.services import StayError, travel_plan_shred
 
 REMINDER_WINDOW = datetime.timedelta(days=7)
 
 
-def remind(*, today: datetime.date | None = None) -> int:
+def remind(*, today: datetime.date | None = None, now: datetime.datetime | None = None) -> int:
     """
     Record the reminders due today for every organisation; return how many are new.
 
@@ -31,8 +34,9 @@ def remind(*, today: datetime.date | None = None) -> int:
     reads (those stays with their assigned members, and the reminders they already have) and
     one insert of only what is new.
     """
-    today = today or timezone.localdate()
-    due = Stay.objects.filter(newly_due_filter(today, window=REMINDER_WINDOW))
+    now = now or timezone.now()
+    today = today or timezone.localdate(now)
+    due = Stay.objects.filter(newly_due_filter(today, window=REMINDER_WINDOW, now=now))
     rows = due.filter(case__assignments__isnull=False).values_list(
         "pk", "organisation_id", "case__assignments__membership_id", *DUE_COLUMNS
     )
@@ -50,7 +54,7 @@ def remind(*, today: datetime.date | None = None) -> int:
             due_on=since,
         )
         for stay_id, organisation_id, membership_id, *columns in rows
-        for kind, since in due_kinds(*columns, today=today)
+        for kind, since in due_kinds(*columns, today=today, now=now)
         if since >= today - REMINDER_WINDOW - ARRIVAL_GRACE
         and (membership_id, stay_id, kind, since) not in made
     ]
@@ -64,6 +68,32 @@ def remind(*, today: datetime.date | None = None) -> int:
 def send_stay_reminders() -> int:
     """The background job: ``remind`` for today."""
     return remind()
+
+
+def shred_due_travel_plans(*, today: datetime.date | None = None) -> int:
+    """
+    Shred every travel plan whose day has come (the arrival plus the programme's days, kept in
+    ``Stay.travel_plan_shred_on``); return how many. Each is shredded by ``travel_plan_shred``
+    as ``SYSTEM``, in its own transaction with its own audit event, so one failure leaves the
+    others done and the next run tries again.
+    """
+    today = today or timezone.localdate()
+    due = Stay.objects.filter(travel_plan_shred_on__lte=today).select_related("programme")
+    shredded = 0
+    for stay in due:
+        try:
+            travel_plan_shred(membership=SYSTEM, stay=stay)
+        except StayError:
+            # Shredded meanwhile (a person pressed the button): nothing left to do.
+            continue
+        shredded += 1
+    return shredded
+
+
+@task()
+def shred_travel_plans() -> int:
+    """The background job: ``shred_due_travel_plans`` for today."""
+    return shred_due_travel_plans()
 
 
 def unread_reminders(membership: Membership | None) -> list[StayReminder]:

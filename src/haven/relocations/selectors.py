@@ -16,6 +16,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from haven.cases.models import Assignment, Case, Dependant
+from haven.domain.stay import DEFAULT_RULES, document_reminders
 from haven.organisations.models import Membership
 from haven.organisations.policy import Permission, may
 from haven.programmes.models import Application
@@ -27,11 +28,13 @@ from haven.relocations.models import (
     ExtensionDecision,
     FollowUp,
     Preparation,
+    ReminderKind,
     ReturnPlan,
     ReturnReview,
     Stay,
     StayEvent,
     StayStatus,
+    TravellingDependant,
     VisaApplication,
 )
 
@@ -128,6 +131,7 @@ class StayRecords:
     return_review: ReturnReview | None = None
     return_plan: ReturnPlan | None = None
     follow_ups: list[FollowUp] = field(default_factory=list)
+    travellers: list[TravellingDependant] = field(default_factory=list)
 
     @property
     def pending_extension(self) -> Extension | None:
@@ -167,6 +171,11 @@ def stay_records(membership: Membership, stay: Stay) -> StayRecords:
         follow_ups=list(
             FollowUp.objects.filter(stay=stay).select_related(*related).order_by("due_on")
         ),
+        travellers=list(
+            TravellingDependant.objects.filter(stay=stay)
+            .select_related("dependant__case__data_key__organisation_key", *related)
+            .order_by("recorded_at")
+        ),
     )
 
 
@@ -180,6 +189,16 @@ def extension_get(membership: Membership, extension_id: uuid.UUID) -> Extension:
         raise Http404 from None
 
 
+URGENT_KINDS = frozenset(
+    {
+        ReminderKind.CHECK_IN_OVERDUE,
+        ReminderKind.ARRIVAL_UNCONFIRMED,
+        ReminderKind.VISA_EXPIRING,
+        ReminderKind.PASSPORT_EXPIRING,
+    }
+)
+
+
 @dataclass(frozen=True)
 class DueItem:
     """Something owed on a stay, for My cases: which case, what is due, since when."""
@@ -188,32 +207,63 @@ class DueItem:
     what: str
     due_on: datetime.date
 
+    @property
+    def label(self) -> str:
+        return str(ReminderKind(self.what).label)
 
-def due_filter(today: datetime.date) -> Q:
-    """The SQL condition for open stays with something owed today (what ``due_kinds`` finds)."""
-    return Q(status__in=OPEN_STATUSES) & (
-        Q(status__in=UNDER_WAY, next_check_in_due__lt=today)
-        | Q(arrived_on__isnull=True, planned_start__lte=today - ARRIVAL_GRACE)
-        | Q(status__in=UNDER_WAY, return_review_due__lte=today)
-        | Q(status=StayStatus.EXTENSION_REQUESTED)
+    @property
+    def urgent(self) -> bool:
+        """Items about the defender's safety or legal stay, shown as a warning."""
+        return self.what in URGENT_KINDS
+
+
+#: Visa expiry reminders start this long before the earliest visa ends (the first warning).
+VISA_HORIZON = datetime.timedelta(days=max(DEFAULT_RULES.visa_warning_days))
+
+
+def _arrival_overdue(now: datetime.datetime, today: datetime.date) -> Q:
+    """By the hour when the landing time is known, else by the day after the planned start."""
+    return Q(arrived_on__isnull=True) & (
+        Q(arrival_alert_at__lte=now)
+        | Q(arrival_alert_at__isnull=True, planned_start__lte=today - ARRIVAL_GRACE)
     )
 
 
-def newly_due_filter(today: datetime.date, *, window: datetime.timedelta) -> Q:
+def due_filter(today: datetime.date, now: datetime.datetime | None = None) -> Q:
+    """The SQL condition for open stays with something owed today (what ``due_kinds`` finds)."""
+    now = now or timezone.now()
+    return Q(status__in=OPEN_STATUSES) & (
+        Q(status__in=UNDER_WAY, next_check_in_due__lt=today)
+        | _arrival_overdue(now, today)
+        | Q(status__in=UNDER_WAY, return_review_due__lte=today)
+        | Q(status=StayStatus.EXTENSION_REQUESTED)
+        | Q(visa_expires_on__lte=today + VISA_HORIZON)
+        | Q(passport_alert_on__lte=today)
+    )
+
+
+def newly_due_filter(
+    today: datetime.date, *, window: datetime.timedelta, now: datetime.datetime | None = None
+) -> Q:
     """
     The SQL condition for stays whose item fell due within ``window`` before ``today``: what a
     reminder announces. Older items stay on My cases (``due_filter``) but were announced already.
     """
     since = today - window
+    now = now or timezone.now()
     return Q(status__in=OPEN_STATUSES) & (
         Q(status__in=UNDER_WAY, next_check_in_due__lt=today, next_check_in_due__gte=since)
         | Q(
             arrived_on__isnull=True,
+            arrival_alert_at__isnull=True,
             planned_start__lte=today - ARRIVAL_GRACE,
             planned_start__gte=since - ARRIVAL_GRACE,
         )
+        | Q(arrived_on__isnull=True, arrival_alert_at__lte=now, arrival_alert_at__date__gte=since)
         | Q(status__in=UNDER_WAY, return_review_due__lte=today, return_review_due__gte=since)
         | Q(status=StayStatus.EXTENSION_REQUESTED)
+        | Q(visa_expires_on__lte=today + VISA_HORIZON)
+        | Q(passport_alert_on__lte=today, passport_alert_on__gte=since)
     )
 
 
@@ -225,6 +275,9 @@ DUE_COLUMNS = (
     "planned_start",
     "return_review_due",
     "planned_end",
+    "arrival_alert_at",
+    "passport_alert_on",
+    "visa_expires_on",
 )
 
 
@@ -235,20 +288,40 @@ def due_kinds(
     planned_start: datetime.date,
     return_review_due: datetime.date | None,
     planned_end: datetime.date,
+    arrival_alert_at: datetime.datetime | None = None,
+    passport_alert_on: datetime.date | None = None,
+    visa_expires_on: datetime.date | None = None,
     *,
     today: datetime.date,
+    now: datetime.datetime | None = None,
 ) -> list[tuple[str, datetime.date]]:
-    """What is owed on one stay today, as (kind, since) pairs, from its plain columns."""
+    """
+    What is owed on one stay today, as (kind, since) pairs, from its plain columns. An arrival
+    with a scheduled landing is overdue by the hour (landing plus the programme's hours), one
+    without by the day; passport and visa expiry follow ``haven.domain.stay.document_reminders``.
+    """
     owed: list[tuple[str, datetime.date]] = []
+    if status not in OPEN_STATUSES:
+        return owed
+    now = now or timezone.now()
     under_way = status in UNDER_WAY
     if under_way and next_check_in_due and next_check_in_due < today:
         owed.append(("check_in_overdue", next_check_in_due))
-    if arrived_on is None and status in OPEN_STATUSES and planned_start + ARRIVAL_GRACE <= today:
-        owed.append(("arrival_unconfirmed", planned_start))
+    if arrived_on is None:
+        if arrival_alert_at is not None:
+            if arrival_alert_at <= now:
+                owed.append(("arrival_unconfirmed", timezone.localdate(arrival_alert_at)))
+        elif planned_start + ARRIVAL_GRACE <= today:
+            owed.append(("arrival_unconfirmed", planned_start))
     if under_way and return_review_due and return_review_due <= today:
         owed.append(("return_review_due", return_review_due))
     if status == StayStatus.EXTENSION_REQUESTED:
         owed.append(("extension_waiting", planned_end))
+    owed += document_reminders(
+        passport_alert_on=passport_alert_on,
+        visa_expires_on=visa_expires_on,
+        today=today,
+    )
     return owed
 
 
@@ -283,6 +356,18 @@ def due_items(
             *(getattr(stay, column) for column in DUE_COLUMNS), today=today
         )
     ]
+
+
+def traveller_get(membership: Membership, traveller_id: uuid.UUID) -> TravellingDependant:
+    """A travelling dependant of a stay the member may reach (staff only), or a 404."""
+    if is_host_partner(membership):
+        raise Http404
+    try:
+        return TravellingDependant.objects.select_related("stay").get(
+            pk=traveller_id, stay__in=reachable_stays(membership)
+        )
+    except TravellingDependant.DoesNotExist:
+        raise Http404 from None
 
 
 def follow_up_get(membership: Membership, follow_up_id: uuid.UUID) -> FollowUp:

@@ -17,29 +17,36 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from haven.accounts.acting import Acting, SystemActor, acting_user
+from haven.accounts.acting import Acting, SystemActor, acting_user, permits
 from haven.audit.events import EventType
 from haven.audit.services import record_event
 from haven.cases.models import CaseStatus, Dependant
 from haven.cases.services import case_follow_records
 from haven.domain.lifecycle import RelocationStatus
 from haven.domain.stay import (
+    DEFAULT_RULES,
     StayProblem,
     StayRecords,
+    StayRules,
+    arrival_alert_at,
+    cancel_target,
     check_in_schedule,
     extension_problems,
     next_due,
+    passport_too_short,
     return_review_due_on,
     stay_problems,
     stay_status,
+    travel_plan_shred_on,
 )
 from haven.organisations.errors import ApplicationError
 from haven.organisations.models import Membership
 from haven.organisations.policy import Permission, may
-from haven.programmes.models import Application, ApplicationStatus
+from haven.programmes.models import Application, ApplicationStatus, Programme
 from haven.programmes.services import application_status_move
 from haven.relocations.models import (
     TRACEABLE_CHANNELS,
+    CancelGround,
     CheckIn,
     Extension,
     ExtensionDecision,
@@ -47,7 +54,10 @@ from haven.relocations.models import (
     RecordSource,
     Stay,
     StayEvent,
+    StayOutcome,
+    TravellingDependant,
     VisaApplication,
+    VisaOutcome,
 )
 from haven.vault.keyring import keyring_scope
 
@@ -85,6 +95,14 @@ UNKNOWN_DEPENDANT = _("Choose dependants recorded on the case.")
 FUTURE_DATE = _("This date has not come yet.")
 BEFORE_ARRIVAL = _("This date is before the arrival (%(arrived)s).")
 STAY_CLOSED = _("This stay has ended or was cancelled; nothing more can be recorded on it.")
+ARRIVAL_BEFORE_LANDING = _("The scheduled landing cannot be before the planned start.")
+NOTHING_TO_SHRED = _("There is no travel plan left to shred.")
+SHRED_BEFORE_ARRIVAL = _(
+    "The travel plan is shredded after the arrival, or when the stay is cancelled."
+)
+CANCEL_DATE_WRONG = _("The cancellation date cannot be in the future or before the arrival.")
+NOT_CANCELLABLE = _("This stay has already ended or been cancelled.")
+EXTENSION_FIRST = _("Decide the extension waiting on this stay first, then end it.")
 
 
 def _reachable(membership: Membership, permission: Permission, obj: Any) -> None:
@@ -129,31 +147,93 @@ def record_stay_event(membership: Acting, stay: Stay, event: EventType, **data: 
     )
 
 
+def stay_rules(programme: Programme) -> StayRules:
+    """The stay schedule of a programme: its own settings, design defaults for the rest."""
+    rules = DEFAULT_RULES
+    changes: dict[str, int] = {}
+    if programme.return_review_weeks is not None:
+        changes["return_review_weeks"] = programme.return_review_weeks
+    if programme.arrival_alert_hours is not None:
+        changes["arrival_alert_hours"] = programme.arrival_alert_hours
+    if programme.travel_plan_shred_days is not None:
+        changes["travel_plan_shred_days"] = programme.travel_plan_shred_days
+    return StayRules(**{**rules.__dict__, **changes}) if changes else rules
+
+
+def _local_day(moment: datetime.datetime) -> datetime.date:
+    return timezone.localdate(moment) if timezone.is_aware(moment) else moment.date()
+
+
+def _expected_arrival(preparation: Preparation | None) -> datetime.datetime | None:
+    if (
+        preparation is None
+        or preparation.travel_plan_shredded_at
+        or not preparation.expected_arrival
+    ):
+        return None
+    return datetime.datetime.fromisoformat(preparation.expected_arrival)
+
+
+def _visa_expires_on(stay: Stay, visa: VisaApplication | None) -> datetime.date | None:
+    """The earliest end of the travellers' granted visas: the defender's and each dependant's."""
+    ends: list[datetime.date] = [
+        end
+        for end in TravellingDependant.objects.filter(
+            stay=stay, visa_outcome=VisaOutcome.GRANTED, visa_valid_until__isnull=False
+        ).values_list("visa_valid_until", flat=True)
+        if end is not None
+    ]
+    if visa is not None and visa.outcome == VisaOutcome.GRANTED and visa.valid_until:
+        ends.append(visa.valid_until)
+    return min(ends) if ends else None
+
+
 def _refresh(stay: Stay, *, membership: Acting) -> Stay:
     """
     Read the stay's stage and due dates from its records, save them, and let the case follow.
     Runs inside the caller's transaction with the stay locked.
     """
+    rules = stay_rules(stay.programme)
     visa = VisaApplication.objects.filter(stay=stay).order_by("-recorded_at").first()
+    preparation = Preparation.objects.filter(stay=stay).first()
     extensions = list(Extension.objects.filter(stay=stay).values_list("decision", flat=True))
     records = StayRecords(
         visa_outcome=visa.outcome if visa else None,
-        travel_plan_recorded=Preparation.objects.filter(
-            stay=stay, travel_plan_recorded=True
-        ).exists(),
+        travel_plan_recorded=preparation is not None and preparation.travel_plan_recorded,
         arrived_on=stay.arrived_on,
         extension_pending=ExtensionDecision.PENDING in extensions,
         extensions_granted=extensions.count(ExtensionDecision.GRANTED),
         ended_on=stay.ended_on,
+        # Cancelled after the arrival, the stay happened and ended early (``ended_on``).
+        cancelled=stay.cancelled_on is not None and stay.arrived_on is None,
     )
     stay.status = stay_status(records)
     stay.extensions_used = records.extensions_granted
     stay.return_review_due = return_review_due_on(
-        start=stay.arrived_on or stay.planned_start, end=stay.planned_end
+        start=stay.arrived_on or stay.planned_start, end=stay.planned_end, rules=rules
     )
     if stay.arrived_on is not None:
-        schedule = check_in_schedule(arrived_on=stay.arrived_on, end=stay.planned_end)
+        schedule = check_in_schedule(arrived_on=stay.arrived_on, end=stay.planned_end, rules=rules)
         stay.next_check_in_due = next_due(schedule, CheckIn.objects.filter(stay=stay).count())
+    expected = _expected_arrival(preparation)
+    stay.arrival_alert_at = (
+        arrival_alert_at(expected, rules=rules)
+        if expected is not None and stay.arrived_on is None and stay.cancelled_on is None
+        else None
+    )
+    shredded = preparation is not None and preparation.travel_plan_shredded_at is not None
+    stay.travel_plan_shred_on = (
+        travel_plan_shred_on(stay.arrived_on, rules=rules)
+        if stay.arrived_on is not None and preparation is not None and not shredded
+        else None
+    )
+    stay.visa_expires_on = _visa_expires_on(stay, visa)
+    if not passport_too_short(
+        planned_end=stay.planned_end, passport_expires_on=stay.passport_expires_on, rules=rules
+    ):
+        stay.passport_alert_on = None
+    elif stay.passport_alert_on is None:
+        stay.passport_alert_on = timezone.localdate()
     stay.updated_at = timezone.now()
     stay.save(
         update_fields=[
@@ -161,6 +241,10 @@ def _refresh(stay: Stay, *, membership: Acting) -> Stay:
             "extensions_used",
             "return_review_due",
             "next_check_in_due",
+            "arrival_alert_at",
+            "travel_plan_shred_on",
+            "visa_expires_on",
+            "passport_alert_on",
             "updated_at",
         ]
     )
@@ -265,6 +349,16 @@ def stay_open(
                 stay.save()
         except IntegrityError:
             raise StayError(ALREADY_OPEN) from None
+        TravellingDependant.objects.bulk_create(
+            TravellingDependant(
+                case_id=stay.case_id,
+                stay=stay,
+                organisation_id=stay.organisation_id,
+                recorded_by=membership.user,
+                dependant_id=dependant_id,
+            )
+            for dependant_id in dependants
+        )
         record_stay_event(membership, stay, EventType.STAY_OPENED, application_id=locked.pk)
         return _refresh(stay, membership=membership)
 
@@ -333,6 +427,9 @@ def preparation_save(
     insurance: Mapping[str, Any],
     stipend: Mapping[str, Any],
     expectations_acknowledged_on: datetime.date | None,
+    flight_details: str = "",
+    expected_arrival: datetime.datetime | None = None,
+    passport_expires_on: datetime.date | None = None,
 ) -> Preparation:
     """
     Save what is prepared before departure (one record per stay, replaced as it firms up).
@@ -340,13 +437,17 @@ def preparation_save(
     The programme's return expectation and asylum policy are stored as shown, beside the day
     the defender acknowledged them: information, never a waiver. Permission: STAY_MANAGE.
     Side effect: ``relocation.record_saved`` (with whether a plan exists and whether the stipend
-    channel is traceable, never their content).
+    channel is traceable, never their content). The scheduled landing (``expected_arrival``)
+    starts the arrival alert clock; the passport's end feeds the expiry reminders. Once the travel
+    plan is shredded, the plan, flights and landing given here are ignored: nothing comes back.
     """
     _reachable(membership, Permission.STAY_MANAGE, stay)
     stay = lock_stay(stay)
     refuse_if_closed(stay)
     if expectations_acknowledged_on and expectations_acknowledged_on > timezone.localdate():
         raise StayError(FUTURE_DATE)
+    if expected_arrival is not None and _local_day(expected_arrival) < stay.planned_start:
+        raise StayError(ARRIVAL_BEFORE_LANDING)
     programme = stay.programme
     with keyring_scope():
         preparation = Preparation.objects.filter(stay=stay).first() or Preparation(
@@ -354,8 +455,13 @@ def preparation_save(
         )
         preparation.recorded_by = membership.user
         preparation.recorded_at = timezone.now()
-        preparation.travel_plan = travel_plan.strip() or None
-        preparation.travel_plan_recorded = bool(travel_plan.strip())
+        if preparation.travel_plan_shredded_at is None:
+            preparation.travel_plan = travel_plan.strip() or None
+            preparation.travel_plan_recorded = bool(travel_plan.strip())
+            preparation.flight_details = flight_details.strip() or None
+            preparation.expected_arrival = (
+                expected_arrival.isoformat() if expected_arrival is not None else None
+            )
         preparation.digital_check_done = digital_check_done
         preparation.insurance = dict(insurance)
         preparation.stipend = dict(stipend)
@@ -365,6 +471,8 @@ def preparation_save(
         }
         preparation.expectations_acknowledged_on = expectations_acknowledged_on
         preparation.save()
+        stay.passport_expires_on = passport_expires_on
+        stay.save(update_fields=["passport_expires_on"])
         record_stay_event(
             membership,
             stay,
@@ -410,6 +518,10 @@ def arrival_confirm(
     stay.housing_handed_over = housing_handed_over
     stay.arrival_confirmed_by = membership.user
     stay.save(update_fields=["arrived_on", "housing_handed_over", "arrival_confirmed_by"])
+    # The dependants travelling with the defender arrive with them unless recorded otherwise.
+    TravellingDependant.objects.filter(stay=stay, arrived_on__isnull=True).update(
+        arrived_on=arrived_on
+    )
     record_stay_event(
         membership,
         stay,
@@ -625,3 +737,165 @@ def extension_decide(*, membership: Membership, extension: Extension, grant: boo
     )
     _refresh(stay, membership=membership)
     return locked
+
+
+@transaction.atomic
+def traveller_record(
+    *,
+    membership: Membership,
+    traveller: TravellingDependant,
+    visa_outcome: str,
+    visa_valid_until: datetime.date | None = None,
+    arrived_on: datetime.date | None = None,
+) -> TravellingDependant:
+    """
+    Record where one travelling dependant's own journey stands: their visa and their arrival.
+
+    Permission: STAY_MANAGE. An arrival in the future or before the stay's planned start, or a
+    validity on a visa not granted, is refused. Side effect: ``relocation.record_saved`` with the
+    visa outcome only; the stay's visa expiry reminder follows the earliest traveller's visa.
+    """
+    _reachable(membership, Permission.STAY_MANAGE, traveller.stay)
+    stay = lock_stay(traveller.stay)
+    refuse_if_closed(stay)
+    if arrived_on is not None and arrived_on > timezone.localdate():
+        raise StayError(ARRIVAL_IN_FUTURE)
+    if arrived_on is not None and arrived_on < stay.planned_start:
+        _refuse([StayProblem.ARRIVAL_BEFORE_START])
+    locked = TravellingDependant.objects.select_for_update().get(pk=traveller.pk, stay=stay)
+    locked.visa_outcome = visa_outcome
+    locked.visa_valid_until = visa_valid_until if visa_outcome == VisaOutcome.GRANTED else None
+    locked.arrived_on = arrived_on
+    locked.recorded_by = membership.user
+    locked.save(update_fields=["visa_outcome", "visa_valid_until", "arrived_on", "recorded_by"])
+    record_stay_event(
+        membership,
+        stay,
+        EventType.STAY_RECORD_SAVED,
+        record="traveller",
+        traveller_id=locked.pk,
+        outcome=visa_outcome,
+    )
+    _refresh(stay, membership=membership)
+    return locked
+
+
+def _shred(preparation: Preparation) -> None:
+    preparation.travel_plan = None
+    preparation.flight_details = None
+    preparation.expected_arrival = None
+    preparation.travel_plan_shredded_at = timezone.now()
+    preparation.save(
+        update_fields=[
+            "travel_plan",
+            "flight_details",
+            "expected_arrival",
+            "travel_plan_shredded_at",
+        ]
+    )
+
+
+@transaction.atomic
+def travel_plan_shred(*, membership: Acting, stay: Stay) -> Preparation:
+    """
+    Destroy the travel plan: route and transits, flight details and the scheduled landing are
+    overwritten with nothing (their ciphertext is gone from the row), and the stay forgets when
+    the defender was due to land. That a plan existed stays on record, so the stage holds.
+
+    Called by staff after the arrival (STAY_MANAGE), and by the reminder job as ``SYSTEM`` once
+    the programme's days after arrival have passed (``relocation-practice.md``: 30 days by
+    default). Refused before the arrival of a stay under way, and when nothing is left to shred.
+    Side effect: one ``relocation.travel_plan_shredded`` event saying whether a person or the
+    schedule did it.
+    """
+    if not permits(membership, Permission.STAY_MANAGE, stay):
+        raise Http404
+    stay = lock_stay(stay)
+    if stay.arrived_on is None and stay.cancelled_on is None:
+        raise StayError(SHRED_BEFORE_ARRIVAL)
+    preparation = Preparation.objects.select_for_update().filter(stay=stay).first()
+    if preparation is None or preparation.travel_plan_shredded_at is not None:
+        raise StayError(NOTHING_TO_SHRED)
+    _shred(preparation)
+    record_stay_event(
+        membership,
+        stay,
+        EventType.STAY_TRAVEL_PLAN_SHREDDED,
+        scheduled=isinstance(membership, SystemActor),
+    )
+    _refresh(stay, membership=membership)
+    return preparation
+
+
+@transaction.atomic
+def stay_cancel(
+    *,
+    membership: Membership,
+    stay: Stay,
+    ground: str,
+    on: datetime.date,
+    note: str = "",
+) -> Stay:
+    """
+    Cancel a stay, before the departure or after the arrival, with its ground and a note.
+
+    Permission: STAY_DECIDE (the coordinator decides what the programme funds). The relocation
+    machine decides where it goes (``cancel_target``): before the arrival the stay is
+    ``cancelled``, its travel plan shredded at once (it has no more use) and the case, if it was
+    preparing this relocation, goes back to pathway planning by its records. After the arrival
+    the stay ``ended`` early on the date given, outcome "ended early" (updatable later); the
+    return and its follow-ups stay with the staff. A stay already ended or cancelled, or one
+    with an extension waiting, is refused; so is a date in the future or before the arrival.
+    Host partners no longer see a cancelled stay. Side effects: ``relocation.stay_cancelled``
+    with the ground (an enumerated value; the note is encrypted), and
+    ``relocation.travel_plan_shredded`` when a plan was shredded.
+    """
+    _reachable(membership, Permission.STAY_DECIDE, stay)
+    stay = lock_stay(stay)
+    target = cancel_target(RelocationStatus(stay.status), arrived=stay.arrived_on is not None)
+    if target is None:
+        if stay.status == RelocationStatus.EXTENSION_REQUESTED:
+            raise StayError(EXTENSION_FIRST)
+        raise StayError(NOT_CANCELLABLE)
+    if ground not in CancelGround.values:
+        raise Http404
+    if on > timezone.localdate() or (stay.arrived_on is not None and on < stay.arrived_on):
+        raise StayError(CANCEL_DATE_WRONG)
+    after_arrival = stay.arrived_on is not None
+    with keyring_scope():
+        stay.cancelled_on = on
+        stay.cancel_ground = ground
+        stay.cancel_note = note.strip() or None
+        fields = ["cancelled_on", "cancel_ground", "cancel_note"]
+        if after_arrival:
+            stay.ended_on = on
+            stay.outcome = StayOutcome.ENDED_EARLY
+            stay.outcome_on = on
+            fields += ["ended_on", "outcome", "outcome_on"]
+        stay.save(update_fields=fields)
+        record_stay_event(
+            membership,
+            stay,
+            EventType.STAY_CANCELLED,
+            ground=ground,
+            after_arrival=after_arrival,
+        )
+        preparation = Preparation.objects.select_for_update().filter(stay=stay).first()
+        if (
+            not after_arrival
+            and preparation is not None
+            and preparation.travel_plan_shredded_at is None
+        ):
+            _shred(preparation)
+            record_stay_event(
+                membership, stay, EventType.STAY_TRAVEL_PLAN_SHREDDED, scheduled=False
+            )
+        stay = _refresh(stay, membership=membership)
+    if not after_arrival:
+        case_follow_records(
+            membership=membership,
+            case=stay.case,
+            source=CaseStatus.RELOCATION_PREPARATION,
+            target=CaseStatus.PATHWAY_PLANNING,
+        )
+    return stay

@@ -32,6 +32,9 @@ urlpatterns = [
     path("<uuid:stay_id>/return/", views.return_record, name="return"),
     path("<uuid:stay_id>/outcome/", views.outcome_record, name="outcome"),
     path("follow-ups/<uuid:follow_up_id>/", views.follow_up_record, name="follow_up"),
+    path("<uuid:stay_id>/cancel/", views.stay_cancel, name="cancel"),
+    path("<uuid:stay_id>/travel-plan/shred/", views.travel_plan_shred, name="shred"),
+    path("travellers/<uuid:traveller_id>/", views.traveller_record, name="traveller"),
     path(
         "extensions/<uuid:extension_id>/decide/",
         views.extension_decide,

@@ -12,8 +12,9 @@ from django import forms as django_forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from haven.accounts.access import requires, requires_recent_second_factor
 from haven.cases.selectors import case_facts
@@ -118,8 +119,35 @@ STAFF_FORMS: dict[str, type[django_forms.Form]] = {
     "return_form": forms.ReturnForm,
     "follow_up_form": forms.FollowUpForm,
     "outcome_form": forms.OutcomeForm,
+    "cancel_form": forms.CancelForm,
 }
 HOST_FORMS = ("arrival_form", "check_in_form", "incident_form", "activity_form", "extension_form")
+
+
+def _page_form(name: str, data: Any = None) -> django_forms.Form:
+    """
+    One of the stay page's forms. Several forms share field names (date, type, narrative), so
+    each gets ids of its own (``id_<form>_<field>``): a label then names its own input, never
+    the first one on the page with that id (axe "label" and "select-name").
+    """
+    return STAFF_FORMS[name](data, auto_id=f"id_{name}_%s")
+
+
+def _traveller_forms(travellers: list[Any]) -> list[tuple[Any, django_forms.Form]]:
+    return [
+        (
+            traveller,
+            forms.TravellerForm(
+                auto_id=f"id_traveller_{number}_%s",
+                initial={
+                    "visa_outcome": traveller.visa_outcome,
+                    "visa_valid_until": traveller.visa_valid_until,
+                    "arrived_on": traveller.arrived_on,
+                },
+            ),
+        )
+        for number, traveller in enumerate(travellers, start=1)
+    ]
 
 
 def _stay_page(
@@ -132,7 +160,7 @@ def _stay_page(
     member = _member(request)
     host = is_host_partner(member)
     names = HOST_FORMS if host else tuple(STAFF_FORMS)
-    page_forms = {name: STAFF_FORMS[name]() for name in names} | (bound or {})
+    page_forms = {name: _page_form(name) for name in names} | (bound or {})
     with keyring_scope():
         records = selectors.stay_records(member, stay)
         languages = LetterLanguage.choices
@@ -147,7 +175,8 @@ def _stay_page(
             "may_manage": may(member, Permission.STAY_MANAGE, stay),
             "may_decide": may(member, Permission.STAY_DECIDE, stay),
             "may_write": host or may(member, Permission.STAY_MANAGE, stay),
-            "decision_form": forms.ExtensionDecisionForm(),
+            "decision_form": forms.ExtensionDecisionForm(auto_id="id_decision_%s"),
+            "traveller_forms": _traveller_forms(records.travellers),
             "traceable_channels": sorted(TRACEABLE_CHANNELS),
             "letter_languages": languages,
             **page_forms,
@@ -179,7 +208,7 @@ def _record(
     stay = selectors.stay_get(member, stay_id)
     if request.method != "POST":
         return _stay_page(request, stay)
-    form = STAFF_FORMS[form_name](request.POST)
+    form = _page_form(form_name, request.POST)
     if form.is_valid():
         try:
             write(member, stay, form)
@@ -213,6 +242,9 @@ def preparation_save(request: HttpRequest, stay_id: uuid.UUID) -> HttpResponse:
             insurance=form.insurance(),
             stipend=form.stipend(),
             expectations_acknowledged_on=data["expectations_acknowledged_on"],
+            flight_details=data["flight_details"],
+            expected_arrival=data["expected_arrival"],
+            passport_expires_on=data["passport_expires_on"],
         )
         if data["stipend_channel"] in TRACEABLE_CHANNELS:
             messages.warning(
@@ -441,3 +473,51 @@ def follow_up_record(request: HttpRequest, follow_up_id: uuid.UUID) -> HttpRespo
 def reminders_read(request: HttpRequest) -> HttpResponse:
     reminders.reminders_mark_read(membership=_member(request))
     return redirect("web:dashboard")
+
+
+@requires(Permission.STAY_DECIDE)
+@require_http_methods(["GET", "POST"])
+def stay_cancel(request: HttpRequest, stay_id: uuid.UUID) -> HttpResponse:
+    def write(member: Membership, stay: Stay, form: Any) -> None:
+        services.stay_cancel(membership=member, stay=stay, **form.cleaned_data)
+
+    return _record(request, stay_id, "cancel_form", write, _("Stay cancelled."))
+
+
+@requires(Permission.STAY_MANAGE)
+@require_POST
+def travel_plan_shred(request: HttpRequest, stay_id: uuid.UUID) -> HttpResponse:
+    """Shred the travel plan now, without waiting for the programme's days after arrival."""
+    member = _member(request)
+    stay = selectors.stay_get(member, stay_id)
+    try:
+        services.travel_plan_shred(membership=member, stay=stay)
+    except services.StayError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Travel plan shredded."))
+    return redirect("relocations:detail", stay_id=stay.pk)
+
+
+@requires(Permission.STAY_MANAGE)
+@require_http_methods(["GET", "POST"])
+def traveller_record(request: HttpRequest, traveller_id: uuid.UUID) -> HttpResponse:
+    """Record one travelling dependant's visa and arrival (a GET shows the stay's travellers)."""
+    member = _member(request)
+    traveller = selectors.traveller_get(member, traveller_id)
+    if request.method != "POST":
+        return redirect(
+            reverse("relocations:detail", kwargs={"stay_id": traveller.stay_id}) + "#travellers"
+        )
+    form = forms.TravellerForm(request.POST)
+    if form.is_valid():
+        try:
+            services.traveller_record(membership=member, traveller=traveller, **form.cleaned_data)
+        except services.StayError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Traveller recorded."))
+            return redirect("relocations:detail", stay_id=traveller.stay_id)
+    else:
+        messages.error(request, _("Check the traveller's dates."))
+    return _stay_page(request, traveller.stay, status=400)

@@ -94,6 +94,8 @@ EVENT_LABELS: dict[EventType, Promise] = {
     EventType.COUNSEL_REFERRAL_CREATED: _("Referral to counsel recorded"),
     EventType.COUNSEL_ITEM_CONSENT_WITHDRAWN: _("Consent to share a referral item withdrawn"),
     EventType.COUNSEL_PACK_EXPORTED: _("Referral pack exported for counsel"),
+    EventType.STAY_TRAVEL_PLAN_SHREDDED: _("Travel plan shredded"),
+    EventType.STAY_CANCELLED: _("Stay cancelled"),
     EventType.PORTAL_REFERRAL_RECEIVED: _("Referral received through the portal"),
     EventType.PORTAL_REFERRAL_VIEWED: _("Portal referral opened"),
     EventType.PORTAL_REFERRAL_CASE_OPENED: _("Case opened from a portal referral"),

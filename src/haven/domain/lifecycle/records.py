@@ -29,6 +29,8 @@ RECORD_DRIVEN_MOVES: frozenset[tuple[CaseStatus, CaseStatus]] = frozenset(
         (CaseStatus.PATHWAY_PLANNING, CaseStatus.ASYLUM_BRIDGE),
         (CaseStatus.ASYLUM_BRIDGE, CaseStatus.RETURN_REVIEW),
         (CaseStatus.ASYLUM_BRIDGE, CaseStatus.PATHWAY_PLANNING),
+        # A relocation cancelled before departure sends the case back to pathway planning.
+        (CaseStatus.RELOCATION_PREPARATION, CaseStatus.PATHWAY_PLANNING),
     }
 )
 

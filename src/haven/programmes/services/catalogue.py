@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from haven.accounts.acting import Acting, record_action
 from haven.audit.events import EventType
 from haven.organisations.models import Membership, Organisation, Role
-from haven.programmes.catalogue import CATALOGUE_FIELDS
+from haven.programmes.catalogue import CATALOGUE_FIELDS, SCHEDULE_FIELDS
 from haven.programmes.errors import ProgrammeError
 from haven.programmes.models import HostPartnerAssignment, Programme
 from haven.reference import seed_programmes
@@ -52,6 +52,8 @@ def programme_catalogue_seed(*, membership: Acting, organisation: Organisation) 
             if value is None and field in NEVER_NULL:
                 value = copy.copy(NEVER_NULL[field])
             setattr(programme, field, value)
+        for field in SCHEDULE_FIELDS:
+            setattr(programme, field, entry.get(field))
         programme.save()
         record_action(
             EventType.PROGRAMME_CREATED,
@@ -75,7 +77,7 @@ def programme_update(
     (never their values) when anything changed. Raises ProgrammeError for a field outside the
     catalogue.
     """
-    unknown = sorted(set(changes) - set(CATALOGUE_FIELDS))
+    unknown = sorted(set(changes) - set(CATALOGUE_FIELDS) - set(SCHEDULE_FIELDS))
     if unknown:
         raise ProgrammeError(NOT_CATALOGUE_FIELDS, fields=", ".join(unknown))
     changed = sorted(
