@@ -131,7 +131,13 @@ def test_a_withdrawn_or_other_consent_does_not_count(organisation, coordinator, 
     )
     with pytest.raises(services.CounselError, match="not consented"):
         _refer(caseworker, organisation, case, partner, processing, ["case_summary"])
-    consent_withdraw(membership=acting(coordinator, organisation), consent=consent)
+    consent_withdraw(
+        membership=acting(coordinator, organisation),
+        consent=consent,
+        reason="She asked us to stop sharing anything with counsel.",
+        method="in_person",
+        language="es",
+    )
     with pytest.raises(services.CounselError, match="not consented"):
         _refer(caseworker, organisation, case, partner, consent, ["case_summary"])
     assert not CounselReferral.objects.exists()
@@ -276,7 +282,13 @@ def test_withdrawn_items_and_consent_are_respected(organisation, coordinator, ca
     services.item_consent_withdraw(membership=member, item=summary_item)
     with pytest.raises(services.CounselError, match="every item"):
         services.pack_export(membership=member, referral=referral, mode="recipient")
-    consent_withdraw(membership=acting(coordinator, organisation), consent=consent)
+    consent_withdraw(
+        membership=acting(coordinator, organisation),
+        consent=consent,
+        reason="She asked us to stop sharing anything with counsel.",
+        method="in_person",
+        language="es",
+    )
     with pytest.raises(services.CounselError, match="withdrew"):
         services.pack_export(membership=member, referral=referral, mode="recipient")
     assert PackExport.objects.count() == 1
