@@ -18,7 +18,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from haven.cases.countries import COUNTRY_LIST_HELP, CountryField, CountryListField
-from haven.cases.models import CASE_STATUS_CHOICES, CaseStatus, ConsentPurpose, Urgency
+from haven.cases.models import (
+    CASE_STATUS_CHOICES,
+    CaseStatus,
+    ConsentPurpose,
+    ErasureReason,
+    Urgency,
+)
 from haven.cases.pagination import KeysetCursorForm
 from haven.cases.vocabulary import TERMS, term
 from haven.reference import schema
@@ -382,6 +388,14 @@ class TransitionForm(forms.Form):
             self.fields["target"].choices = [  # type: ignore[attr-defined]
                 (value, label) for value, label in CASE_STATUS_CHOICES if value in targets
             ]
+
+
+class ErasureRequestForm(forms.Form):
+    reason = forms.ChoiceField(
+        label=_("Why should the case be erased?"),
+        choices=ErasureReason.choices,
+        widget=forms.RadioSelect,
+    )
 
 
 class AssignForm(forms.Form):

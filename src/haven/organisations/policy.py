@@ -46,6 +46,8 @@ class Permission(StrEnum):
     STAY_DECIDE = "relocations.decide"
     STAY_HOST = "relocations.host"
     VIEW_REPORTS = "reports.view"
+    CASE_ERASE = "cases.erase"
+    VIEW_OVERVIEW = "reports.overview"
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
