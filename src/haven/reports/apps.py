@@ -23,3 +23,7 @@ class ReportsConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(_keep_tally_triggers, sender=self)
+        from haven.organisations.models import Role  # models load after the app registry
+        from haven.organisations.policy import Permission, grant
+
+        grant(Role.COORDINATOR, Permission.VIEW_OVERVIEW)
