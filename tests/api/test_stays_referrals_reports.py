@@ -82,7 +82,14 @@ def test_referrals_answer_plain_columns_to_members_who_triage(
     assert [item["id"] for item in listed["items"]] == [str(referral_id)]
     assert one.status_code == 200
     assert set(one.json()) == {
-        "id", "reference", "status", "urgency", "language", "submitted_at", "decided_at", "case_id"
+        "id",
+        "reference",
+        "status",
+        "urgency",
+        "language",
+        "submitted_at",
+        "decided_at",
+        "case_id",
     }
     assert "CANARY" not in one.content.decode()
 
@@ -104,9 +111,7 @@ def analyst(organisation):
     return make_member(organisation, Role.ANALYST, "ana.analyst")
 
 
-def test_an_analyst_token_reads_suppressed_report_tables(
-    stay, analyst, make_token, api_client
-):
+def test_an_analyst_token_reads_suppressed_report_tables(stay, analyst, make_token, api_client):
     client = api_client(make_token(analyst, scopes=("reports:read",)))
 
     tables = client.get(reverse("api:report_list")).json()

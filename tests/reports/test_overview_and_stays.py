@@ -8,15 +8,15 @@ like every other table (no count from 1 to 4), and time in stage counts each sta
 import datetime
 
 import pytest
-from django.test.utils import CaptureQueriesContext
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from haven.cases.models import Case, CaseStatus, StatusChange
-from haven.portal.models import Referral
 from haven.cases.services import case_erasure_request
 from haven.organisations.models import Role
+from haven.portal.models import Referral
 from haven.relocations.models import Stay, StayStatus
 from haven.reports.overview import coordinator_overview
 from haven.reports.selectors import analyst_report
@@ -38,7 +38,7 @@ def _cell(table, label):
 
 
 def test_stays_are_counted_by_stage_and_small_counts_hidden(organisation, coordinator, analyst):
-    stays = [open_stay(organisation, coordinator) for i in range(7)]
+    stays = [open_stay(organisation, coordinator) for _i in range(7)]
     Stay.objects.filter(pk__in=[s.pk for s in stays[:5]]).update(status=StayStatus.IN_STAY)
 
     report = analyst_report(membership=acting(analyst))
@@ -82,7 +82,7 @@ def test_the_report_query_count_does_not_grow_with_stays(organisation, coordinat
     open_stay(organisation, coordinator)
     with CaptureQueriesContext(connection) as few:
         analyst_report(membership=acting(analyst))
-    for i in range(5):
+    for _i in range(5):
         open_stay(organisation, coordinator)
     with CaptureQueriesContext(connection) as many:
         analyst_report(membership=acting(analyst))

@@ -46,7 +46,8 @@ def referral_list(request: HttpRequest) -> QuerySet[Referral]:
     # The queue's selector checks the triage permission (404 otherwise) and orders the waiting
     # referrals; its paginator holds the whole ordered query, which the API pages itself.
     queue = selectors.intake_queue(membership=_membership(request))
-    waiting: QuerySet[Referral] = queue.paginator.object_list
+    waiting = queue.paginator.object_list
+    assert isinstance(waiting, QuerySet)
     return waiting.only(
         "id", "reference", "status", "urgency", "language", "submitted_at", "decided_at", "case"
     )

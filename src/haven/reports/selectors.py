@@ -9,6 +9,7 @@ outcome is encrypted (it can say "sought asylum"), so this report counts stays b
 stage, host country and programme only.
 """
 
+import uuid
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -98,7 +99,7 @@ def _stay_phase(status: str) -> str:
     return "open"
 
 
-def _stay_tables(organisation_id: object) -> tuple[ReportTable, ...]:
+def _stay_tables(organisation_id: uuid.UUID) -> tuple[ReportTable, ...]:
     """Stays by stage, host country and programme: one grouped read of plain columns."""
     groups = (
         Stay.objects.filter(organisation_id=organisation_id)
