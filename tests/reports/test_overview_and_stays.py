@@ -129,3 +129,41 @@ def test_the_overview_says_how_old_the_portal_queue_is(organisation, coordinator
 
     assert overview.queue.waiting == 2
     assert overview.queue_age_days == 4
+
+
+def test_the_stage_tally_kept_by_the_trigger_matches_a_full_recount(organisation, coordinator):
+    from haven.reports.models import StageTally
+    from haven.reports.stages import rebuild_stage_tally
+
+    cases = [open_canary_case(organisation, coordinator, suffix=f"t{i}") for i in range(3)]
+    opened = timezone.now() - datetime.timedelta(days=200)
+    for number, case in enumerate(cases):
+        Case.objects.filter(pk=case.pk).update(created_at=opened)
+        moved = opened
+        for days, before, after in [
+            (2 + number * 10, CaseStatus.INTAKE, CaseStatus.SCREENING),
+            (100, CaseStatus.SCREENING, CaseStatus.ASSESSMENT),
+        ]:
+            moved += datetime.timedelta(days=days)
+            StatusChange.objects.create(
+                organisation=organisation,
+                case=case,
+                from_status=before,
+                to_status=after,
+                recorded_at=moved,
+            )
+
+    def cells():
+        return sorted(
+            StageTally.objects.filter(moves__gt=0).values_list("stage", "bucket", "moves")
+        )
+
+    kept = cells()
+    rebuild_stage_tally(connection)
+
+    assert kept == cells()
+    assert kept == [
+        ("intake", "month", 2),  # 12 and 22 days
+        ("intake", "week", 1),  # 2 days
+        ("screening", "longer", 3),
+    ]

@@ -3,8 +3,8 @@ The analyst's report: cases, stays and placements counted, never listed.
 
 Cases are counted from ``CaseTally``, which the database keeps in step with the cases table, so
 the page reads a few hundred rows however large the organisation; applications and stays are
-grouped in one read each, and the time spent in each stage is counted by the database
-(``haven.reports.stages``). Nothing here decrypts a field or reads a row of a person: a stay's
+grouped in one read each, and the time spent in each stage comes from ``StageTally``, which a
+trigger keeps as cases move (``haven.reports.stages``). Nothing here decrypts a field or reads a row of a person: a stay's
 outcome is encrypted (it can say "sought asylum"), so this report counts stays by their plain
 stage, host country and programme only.
 """
@@ -27,8 +27,7 @@ from haven.organisations.models import Membership
 from haven.organisations.policy import Permission, may
 from haven.programmes.models import Application, ApplicationStatus
 from haven.relocations.models import Stay, StayStatus
-from haven.reports.models import CaseTally
-from haven.reports.stages import time_in_stage
+from haven.reports.models import CaseTally, StageTally
 from haven.reports.tables import ReportTable, report_table
 
 MONTHS_SHOWN = 12
@@ -89,6 +88,14 @@ def _one_way(
         rows=keys,
         columns=column,
     )
+
+
+def time_in_stage(organisation_id: uuid.UUID) -> dict[tuple[str, str], int]:
+    """Counts of stage stays by (stage, bucket) for one organisation, from ``StageTally``."""
+    rows = StageTally.objects.filter(organisation_id=organisation_id, moves__gt=0).values_list(
+        "stage", "bucket", "moves"
+    )
+    return {(stage, bucket): moves for stage, bucket, moves in rows}
 
 
 def _stay_phase(status: str) -> str:
@@ -204,7 +211,7 @@ def analyst_report(*, membership: Membership) -> AnalystReport:
         if value in {s for _p, s in by_programme}
     ] or list(ApplicationStatus.choices)[:1]
 
-    stage_times = time_in_stage(organisation.pk, erased=CaseStatus.ERASED.value)
+    stage_times = time_in_stage(organisation.pk)
     stages_left = {stage for stage, _bucket in stage_times}
 
     tables = (

@@ -1,17 +1,18 @@
 """
-How long cases stayed in each stage, counted in the database from the lifecycle's status changes.
+How long cases stayed in each stage, counted by the database as the lifecycle moves them.
 
 Each ``StatusChange`` closes one stay of a case in a stage (``from_status``): it began at the
-case's previous change, or at its opening for the first one. The query pairs each change with the
-one before it (a window function, so no row of a case reaches Python), puts the duration in a
-bucket and counts: the answer is a few dozen rows of counts, whatever the number of cases. Its cost
-grows with the number of moves recorded, not with the page. Erased cases are left out, as in every
-other table of the report.
+case's previous change, or at its opening for the first one. A trigger on the status-change table
+puts each new change's duration in a bucket and adds one to ``StageTally`` for its organisation,
+stage and bucket, in the same transaction, whoever makes the move. The report reads a few dozen
+tally rows, so its cost does not grow with the number of moves (measured by ``bench/reports.py``).
+
+Moves are counted once and stay counted: a case erased later keeps its moves in these counts (they
+are numbers only, with no identifier of a case). A restore or an import of older moves is put
+right by ``rebuild_stage_tally``, which counts every move again with a window function.
 """
 
-import uuid
-
-from django.db import connection
+from django.db.backends.base.base import BaseDatabaseWrapper
 
 #: Buckets of days spent in a stage: (key, upper bound in days, exclusive); the last has none.
 BUCKETS: tuple[tuple[str, float | None], ...] = (
@@ -21,37 +22,95 @@ BUCKETS: tuple[tuple[str, float | None], ...] = (
     ("longer", None),
 )
 
-_BUCKET_SQL = (
-    "CASE "
-    + " ".join(f"WHEN days < {bound} THEN '{key}'" for key, bound in BUCKETS if bound is not None)
-    + f" ELSE '{BUCKETS[-1][0]}' END"
+
+def _bucket(days: str) -> str:
+    whens = " ".join(
+        f"WHEN {days} < {bound} THEN '{key}'" for key, bound in BUCKETS if bound is not None
+    )
+    return f"CASE {whens} ELSE '{BUCKETS[-1][0]}' END"
+
+
+_PREVIOUS = (
+    "(SELECT MAX(p.recorded_at) FROM cases_statuschange p "
+    "WHERE p.case_id = NEW.case_id AND p.recorded_at < NEW.recorded_at)"
 )
+_OPENED = "(SELECT c.created_at FROM cases_case c WHERE c.id = NEW.case_id)"
+_UPSERT = (
+    "INSERT INTO reports_stagetally (organisation_id, stage, bucket, moves) "
+    "SELECT NEW.organisation_id, NEW.from_status, {bucket}, 1 "
+    "FROM (SELECT {days} AS days) moved WHERE true "
+    "ON CONFLICT (organisation_id, stage, bucket) DO UPDATE SET moves = {table}moves + 1;"
+)
+
+SQLITE_CREATE = [
+    "CREATE TRIGGER IF NOT EXISTS reports_stage_moved AFTER INSERT ON cases_statuschange BEGIN "
+    + _UPSERT.format(
+        bucket=_bucket("days"),
+        days=f"julianday(NEW.recorded_at) - julianday(COALESCE({_PREVIOUS}, {_OPENED}))",
+        table="",
+    )
+    + " END;"
+]
+SQLITE_DROP = ["DROP TRIGGER IF EXISTS reports_stage_moved;"]
+
+POSTGRES_CREATE = [
+    "CREATE OR REPLACE FUNCTION reports_stage_tally() RETURNS trigger AS $$ BEGIN "
+    + _UPSERT.format(
+        bucket=_bucket("days"),
+        days="EXTRACT(EPOCH FROM (NEW.recorded_at - COALESCE("
+        + _PREVIOUS
+        + ", "
+        + _OPENED
+        + "))) / 86400.0",
+        table="reports_stagetally.",
+    )
+    + " RETURN NULL; END; $$ LANGUAGE plpgsql;",
+    "DROP TRIGGER IF EXISTS reports_stage_tally ON cases_statuschange;",
+    "CREATE TRIGGER reports_stage_tally AFTER INSERT ON cases_statuschange "
+    "FOR EACH ROW EXECUTE FUNCTION reports_stage_tally();",
+]
+POSTGRES_DROP = [
+    "DROP TRIGGER IF EXISTS reports_stage_tally ON cases_statuschange;",
+    "DROP FUNCTION IF EXISTS reports_stage_tally();",
+]
 
 _DAYS = {
     "postgresql": "EXTRACT(EPOCH FROM (sc.recorded_at - {start})) / 86400.0",
     "sqlite": "julianday(sc.recorded_at) - julianday({start})",
 }
-
-_QUERY = (
-    "SELECT from_status, {bucket} AS bucket, COUNT(*) FROM ("
-    " SELECT sc.from_status AS from_status, {days} AS days"
-    " FROM cases_statuschange sc JOIN cases_case c ON c.id = sc.case_id"
-    " WHERE c.organisation_id = %s AND c.status <> %s"
-    ") moves GROUP BY from_status, bucket"
-)
 _START = (
     "COALESCE(LAG(sc.recorded_at) OVER (PARTITION BY sc.case_id ORDER BY sc.recorded_at), "
     "c.created_at)"
 )
+_BACKFILL = (
+    "INSERT INTO reports_stagetally (organisation_id, stage, bucket, moves) "
+    "SELECT organisation_id, from_status, {bucket}, COUNT(*) FROM ("
+    " SELECT c.organisation_id AS organisation_id, sc.from_status AS from_status, {days} AS days"
+    " FROM cases_statuschange sc JOIN cases_case c ON c.id = sc.case_id"
+    ") moves GROUP BY 1, 2, 3;"
+)
 
 
-def time_in_stage(organisation_id: uuid.UUID, *, erased: str) -> dict[tuple[str, str], int]:
-    """Counts of stage stays by (stage, bucket) for one organisation's cases that are not erased."""
+def install_stage_triggers(connection: BaseDatabaseWrapper) -> None:
+    """Create the trigger where it is missing; nothing else changes."""
+    statements = {"sqlite": SQLITE_CREATE, "postgresql": POSTGRES_CREATE}.get(connection.vendor, [])
+    with connection.cursor() as cursor:
+        for statement in statements:
+            cursor.execute(statement)
+
+
+def remove_stage_triggers(connection: BaseDatabaseWrapper) -> None:
+    statements = {"sqlite": SQLITE_DROP, "postgresql": POSTGRES_DROP}.get(connection.vendor, [])
+    with connection.cursor() as cursor:
+        for statement in statements:
+            cursor.execute(statement)
+
+
+def rebuild_stage_tally(connection: BaseDatabaseWrapper) -> None:
+    """Count every move again from scratch (after a restore, an import, or on first install)."""
     days = _DAYS.get(connection.vendor)
     if days is None:
-        raise NotImplementedError(connection.vendor)
-    sql = _QUERY.format(bucket=_BUCKET_SQL, days=days.format(start=_START))
-    key = organisation_id.hex if connection.vendor == "sqlite" else organisation_id
+        return
     with connection.cursor() as cursor:
-        cursor.execute(sql, [key, erased])
-        return {(stage, bucket): count for stage, bucket, count in cursor.fetchall()}
+        cursor.execute("DELETE FROM reports_stagetally;")
+        cursor.execute(_BACKFILL.format(bucket=_bucket("days"), days=days.format(start=_START)))
