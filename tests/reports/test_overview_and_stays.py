@@ -167,3 +167,45 @@ def test_the_stage_tally_kept_by_the_trigger_matches_a_full_recount(organisation
         ("intake", "week", 1),  # 2 days
         ("screening", "longer", 3),
     ]
+
+
+def test_moves_inserted_out_of_time_order_are_counted_as_in_order(organisation, coordinator):
+    """A restore inserts status changes in id order; the tally must end the same."""
+    from haven.reports.models import StageTally
+    from haven.reports.stages import rebuild_stage_tally
+
+    case = open_canary_case(organisation, coordinator, suffix="restore")
+    opened = timezone.now() - datetime.timedelta(days=300)
+    Case.objects.filter(pk=case.pk).update(created_at=opened)
+    moves = [
+        (opened + datetime.timedelta(days=3), CaseStatus.INTAKE, CaseStatus.SCREENING),
+        (opened + datetime.timedelta(days=13), CaseStatus.SCREENING, CaseStatus.ASSESSMENT),
+        (opened + datetime.timedelta(days=95), CaseStatus.ASSESSMENT, CaseStatus.CLOSED),
+    ]
+    for at, before, after in [moves[2], moves[0], moves[1]]:
+        StatusChange.objects.create(
+            organisation=organisation,
+            case=case,
+            from_status=before,
+            to_status=after,
+            recorded_at=at,
+        )
+
+    def cells():
+        return sorted(
+            StageTally.objects.filter(moves__gt=0).values_list("stage", "bucket", "moves")
+        )
+
+    kept = cells()
+    rebuild_stage_tally(connection)
+
+    assert (
+        kept
+        == cells()
+        == [
+            ("assessment", "quarter", 1),  # 82 days, not the 95 since opening
+            ("intake", "week", 1),
+            ("screening", "month", 1),
+        ]
+    )
+    assert not StageTally.objects.filter(moves__lt=0).exists()
