@@ -130,7 +130,8 @@ def side_by_side(client: Client, organisation, membership) -> tuple[float, float
         started = time.perf_counter()
         count_cases(organisation)
         count_times.append(time.perf_counter() - started)
-    return statistics.median(page_times), statistics.median(count_times), len(queries)
+    # ``len(queries)`` is read from the live log, which every request empties: keep the count.
+    return statistics.median(page_times), statistics.median(count_times), report_queries
 
 
 def measure() -> int:
@@ -168,7 +169,7 @@ def measure() -> int:
     )
     ratio = large_page / large_count
     print(f"report / COUNT(*) at {LARGE:,} cases: {ratio:.2f} (goal <= {GOAL})")
-    print(f"report queries at {SMALL:,} and {LARGE:,} cases: {small_queries} and {large_queries}")
+    print(f"page queries at {SMALL:,} and {LARGE:,} cases: {small_queries} and {large_queries}")
     return 0
 
 
