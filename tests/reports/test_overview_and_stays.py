@@ -209,3 +209,24 @@ def test_moves_inserted_out_of_time_order_are_counted_as_in_order(organisation, 
         ]
     )
     assert not StageTally.objects.filter(moves__lt=0).exists()
+
+
+def test_the_overview_query_count_does_not_grow(organisation, coordinator):
+    open_stay(organisation, coordinator)
+    case_erasure_request(
+        membership=acting(coordinator), case=open_canary_case(organisation, coordinator, "e0")
+    )
+    member = acting(coordinator)
+    coordinator_overview(membership=member)
+    with CaptureQueriesContext(connection) as few:
+        coordinator_overview(membership=member)
+    few_count = len(few)
+    for i in range(3):
+        open_stay(organisation, coordinator)
+        case_erasure_request(
+            membership=acting(coordinator),
+            case=open_canary_case(organisation, coordinator, f"e{i + 1}"),
+        )
+    with CaptureQueriesContext(connection) as many:
+        coordinator_overview(membership=member)
+    assert len(many) == few_count
