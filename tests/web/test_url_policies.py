@@ -124,7 +124,18 @@ def _all_scopes_token(user, organisation):
 
 
 def test_the_walk_finds_the_api():
-    assert {"api:me", "api:case_list", "api:case_detail"} <= {r.name for r in API_OPERATIONS}
+    assert {
+        "api:me",
+        "api:case_list",
+        "api:case_detail",
+        "api:stay_list",
+        "api:stay_detail",
+        "api:stay_check_ins",
+        "api:referral_list",
+        "api:referral_detail",
+        "api:report_list",
+        "api:report_table",
+    } <= {r.name for r in API_OPERATIONS}
 
 
 @pytest.mark.parametrize("route", API_OPERATIONS, ids=str)

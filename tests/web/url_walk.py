@@ -62,6 +62,17 @@ def _case(organisation: Organisation, member: User) -> uuid.UUID:
     return open_canary_case(organisation, member, suffix=uuid.uuid4().hex[:6]).pk
 
 
+def _erasure(organisation: Organisation, member: User) -> uuid.UUID:
+    from haven.cases.services import case_erasure_request
+
+    case_id = _case(organisation, member)
+    from haven.cases.models import Case
+
+    return case_erasure_request(
+        membership=acting(member, organisation), case=Case.objects.get(pk=case_id)
+    ).pk
+
+
 def _assessment(organisation: Organisation, member: User) -> uuid.UUID:
     from haven.cases.models import Case
     from haven.cases.services import assessment_run
@@ -251,6 +262,7 @@ OBJECT_FACTORIES: dict[str, ObjectFactory] = {
     "session_id": _login_session,
     "notice_id": _security_notice,
     "case_id": _case,
+    "erasure_id": _erasure,
     "assessment_id": _assessment,
     "attachment_id": _attachment,
     "consent_id": _consent,

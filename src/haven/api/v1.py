@@ -13,7 +13,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI, Schema
 
-from haven.api import cases
+from haven.api import cases, referrals, reports, stays
 from haven.api.models import AccessToken
 from haven.api.operations import TokenAuth, TokenRateThrottle, answers, operation
 from haven.organisations.errors import ApplicationError
@@ -33,6 +33,9 @@ api = NinjaAPI(
     throttle=[TokenRateThrottle(f"{REQUESTS_PER_MINUTE}/m")],
 )
 api.add_router("/", cases.router)
+api.add_router("/", stays.router)
+api.add_router("/", referrals.router)
+api.add_router("/", reports.router)
 
 
 @api.exception_handler(ApplicationError)

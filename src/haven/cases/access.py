@@ -24,6 +24,7 @@ CASE_PERMISSIONS = {
         Permission.CASE_EDIT,
         Permission.CASE_ASSIGN,
         Permission.CASE_REVEAL_IDENTITY,
+        Permission.CASE_ERASE,
     ),
     Role.CASEWORKER: (
         Permission.CASE_VIEW,

@@ -25,6 +25,7 @@ from haven.cases.models import (
     CaseStatus,
     ConsentMethod,
     ConsentPurpose,
+    ErasureReason,
     Urgency,
 )
 from haven.cases.pagination import KeysetCursorForm
@@ -464,6 +465,14 @@ class TransitionForm(forms.Form):
             self.fields["target"].choices = [  # type: ignore[attr-defined]
                 (value, label) for value, label in CASE_STATUS_CHOICES if value in targets
             ]
+
+
+class ErasureRequestForm(forms.Form):
+    reason = forms.ChoiceField(
+        label=_("Why should the case be erased?"),
+        choices=ErasureReason.choices,
+        widget=forms.RadioSelect,
+    )
 
 
 class AssignForm(forms.Form):

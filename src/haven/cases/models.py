@@ -321,6 +321,16 @@ class Note(models.Model):
 class ErasureState(models.TextChoices):
     PENDING = "pending", _("Waiting for a second coordinator")
     APPROVED = "approved", _("Approved: the case is erased")
+    DECLINED = "declined", _("Declined: the case was kept")
+
+
+class ErasureReason(models.TextChoices):
+    """Why erasure is asked for: a choice, never free text, so it can outlive the case's keys."""
+
+    RETENTION_ENDED = "retention_ended", _("The retention period has ended")
+    DEFENDER_ASKED = "defender_asked", _("The defender asked for their data to be erased")
+    OPENED_IN_ERROR = "opened_in_error", _("The case was opened by mistake or twice")
+    DANGER_OF_SEIZURE = "danger_of_seizure", _("Keeping the data puts the defender in danger")
 
 
 class CaseErasure(models.Model):
@@ -345,6 +355,13 @@ class CaseErasure(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     approved_at = models.DateTimeField(null=True, blank=True)
+    reason = models.CharField(
+        max_length=24, choices=ErasureReason.choices, default=ErasureReason.RETENTION_ENDED
+    )
+    declined_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    declined_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["requested_at"]

@@ -26,10 +26,12 @@ from haven.cases.models import (
     Assignment,
     Attachment,
     Case,
+    CaseErasure,
     CaseStatus,
     Consent,
     Defender,
     Dependant,
+    ErasureState,
     Note,
     Notification,
     Prosecution,
@@ -40,6 +42,7 @@ from haven.cases.models import (
 from haven.cases.pagination import KeysetPage, SortKey, keyset_page
 from haven.cases.record_sources import contribute_facts
 from haven.organisations.models import Membership, Organisation, Role
+from haven.organisations.policy import Permission, may
 
 CASE_KEYS = "data_key__organisation_key"
 CLOSED_STATUSES = (CaseStatus.CLOSED, CaseStatus.ERASED, CaseStatus.NOT_ELIGIBLE)
@@ -460,3 +463,39 @@ def sees_by_break_glass(
     return case.break_glass_grants.filter(
         membership=membership, expires_at__gt=timezone.now()
     ).exists()
+
+
+# Erasure requests -------------------------------------------------------------------------------
+
+ERASURE_PEOPLE = ("case", "requested_by", "approved_by", "declined_by")
+
+
+def _erasures(membership: Membership | None) -> QuerySet[CaseErasure]:
+    """The erasure requests of the member's organisation, for coordinators only (else none)."""
+    if membership is None or not may(membership, Permission.CASE_ERASE):
+        return CaseErasure.objects.none()
+    return CaseErasure.objects.filter(organisation_id=membership.organisation_id).select_related(
+        *ERASURE_PEOPLE
+    )
+
+
+def erasure_get(membership: Membership | None, erasure_id: uuid.UUID) -> CaseErasure:
+    """One erasure request of the member's organisation, for a coordinator; Http404 otherwise."""
+    try:
+        return _erasures(membership).get(pk=erasure_id)
+    except CaseErasure.DoesNotExist:
+        raise Http404 from None
+
+
+def erasures_pending(membership: Membership | None) -> list[CaseErasure]:
+    """Requests waiting for a second coordinator and not yet expired, oldest first."""
+    return list(
+        _erasures(membership)
+        .filter(state=ErasureState.PENDING, expires_at__gt=timezone.now())
+        .order_by("requested_at")[:CASES_PER_PAGE]
+    )
+
+
+def case_erasures(membership: Membership | None, case: Case) -> list[CaseErasure]:
+    """The erasure requests of a case fetched with ``case_get``, newest first."""
+    return list(_erasures(membership).filter(case=case).order_by("-requested_at"))

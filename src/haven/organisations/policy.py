@@ -51,6 +51,8 @@ class Permission(StrEnum):
     ASYLUM_LEGAL_OPINION = "asylum.legal_opinion"
     COUNSEL_DIRECTORY_MANAGE = "counsel.directory_manage"
     COUNSEL_REFER = "counsel.refer"
+    CASE_ERASE = "cases.erase"
+    VIEW_OVERVIEW = "reports.overview"
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {

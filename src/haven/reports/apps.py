@@ -4,6 +4,7 @@ from django.apps import AppConfig
 from django.db import connections
 from django.db.models.signals import post_migrate
 
+from haven.reports.stages import install_stage_triggers, rebuild_stage_tally
 from haven.reports.tally import install_tally_triggers, rebuild_tally
 
 
@@ -14,6 +15,9 @@ def _keep_tally_triggers(using: str = "default", **kwargs: Any) -> None:
         return
     install_tally_triggers(connection)
     rebuild_tally(connection)
+    if "reports_stagetally" in connection.introspection.table_names():
+        install_stage_triggers(connection)
+        rebuild_stage_tally(connection)
 
 
 class ReportsConfig(AppConfig):
@@ -23,3 +27,7 @@ class ReportsConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(_keep_tally_triggers, sender=self)
+        from haven.organisations.models import Role  # models load after the app registry
+        from haven.organisations.policy import Permission, grant
+
+        grant(Role.COORDINATOR, Permission.VIEW_OVERVIEW)

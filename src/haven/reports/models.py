@@ -29,3 +29,27 @@ class CaseTally(models.Model):
 
     def __str__(self) -> str:
         return f"{self.status}/{self.urgency}/{self.month}: {self.cases}"
+
+
+class StageTally(models.Model):
+    """
+    How many times cases of an organisation left each stage after a given time in it.
+
+    Kept by a trigger on the status-change table (``haven.reports.stages``); counts only.
+    """
+
+    organisation_id = models.UUIDField()
+    stage = models.CharField(max_length=32)
+    bucket = models.CharField(max_length=16, help_text="week, month, quarter or longer")
+    moves = models.IntegerField(default=0)
+    id = models.BigAutoField(primary_key=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation_id", "stage", "bucket"], name="one_stage_tally_per_cell"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.stage}/{self.bucket}: {self.moves}"

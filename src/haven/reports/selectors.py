@@ -1,11 +1,15 @@
 """
-The analyst's report: cases and placements counted, never listed.
+The analyst's report: cases, stays and placements counted, never listed.
 
 Cases are counted from ``CaseTally``, which the database keeps in step with the cases table, so
-the page reads a few hundred rows however large the organisation; applications are grouped in one
-read. Nothing here decrypts a field or reads a row of a person.
+the page reads a few hundred rows however large the organisation; applications and stays are
+grouped in one read each, and the time spent in each stage comes from ``StageTally``, which a
+trigger keeps as cases move (``haven.reports.stages``). Nothing here decrypts a field or reads a row of a person: a stay's
+outcome is encrypted (it can say "sought asylum"), so this report counts stays by their plain
+stage, host country and programme only.
 """
 
+import uuid
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -16,16 +20,31 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django_countries import countries
 
 from haven.cases.models import CASE_STATUS_CHOICES, CaseStatus, Urgency
 from haven.organisations.models import Membership
 from haven.organisations.policy import Permission, may
 from haven.programmes.models import Application, ApplicationStatus
-from haven.reports.models import CaseTally
+from haven.relocations.models import Stay, StayStatus
+from haven.reports.models import CaseTally, StageTally
 from haven.reports.tables import ReportTable, report_table
 
 MONTHS_SHOWN = 12
 COUNT_COLUMN: list[tuple[str, str | Promise]] = [("count", _("Cases"))]
+STAY_COLUMN: list[tuple[str, str | Promise]] = [("count", _("Stays"))]
+STAGE_TIMES: list[tuple[str, str | Promise]] = [
+    ("week", _("Under a week")),
+    ("month", _("1 to 4 weeks")),
+    ("quarter", _("1 to 3 months")),
+    ("longer", _("Over 3 months")),
+]
+#: Stays grouped for the table by programme: still to come or under way, ended, cancelled.
+STAY_PHASES: list[tuple[str, str | Promise]] = [
+    ("open", _("Planned or under way")),
+    ("ended", _("Ended")),
+    ("cancelled", _("Cancelled")),
+]
 
 
 @dataclass(frozen=True)
@@ -54,7 +73,12 @@ Labelled = Sequence[tuple[str, str | Promise]]
 
 
 def _one_way(
-    slug: str, title: Promise, heading: Promise, counts: Counter[str], keys: Labelled
+    slug: str,
+    title: Promise,
+    heading: Promise,
+    counts: Counter[str],
+    keys: Labelled,
+    column: Labelled = COUNT_COLUMN,
 ) -> ReportTable:
     return report_table(
         slug=slug,
@@ -62,7 +86,73 @@ def _one_way(
         row_heading=heading,
         counts={(key, "count"): counts.get(key, 0) for key, _label in keys},
         rows=keys,
-        columns=COUNT_COLUMN,
+        columns=column,
+    )
+
+
+def time_in_stage(organisation_id: uuid.UUID) -> dict[tuple[str, str], int]:
+    """Counts of stage stays by (stage, bucket) for one organisation, from ``StageTally``."""
+    rows = StageTally.objects.filter(organisation_id=organisation_id, moves__gt=0).values_list(
+        "stage", "bucket", "moves"
+    )
+    return {(stage, bucket): moves for stage, bucket, moves in rows}
+
+
+def _stay_phase(status: str) -> str:
+    if status == StayStatus.ENDED:
+        return "ended"
+    if status == StayStatus.CANCELLED:
+        return "cancelled"
+    return "open"
+
+
+def _stay_tables(organisation_id: uuid.UUID) -> tuple[ReportTable, ...]:
+    """Stays by stage, host country and programme: one grouped read of plain columns."""
+    groups = (
+        Stay.objects.filter(organisation_id=organisation_id)
+        .exclude(case__status=CaseStatus.ERASED)
+        .values("status", "host_country", "programme_id", "programme__name")
+        .annotate(stays=Count("id"))
+        .order_by()
+    )
+    by_stage: Counter[str] = Counter()
+    by_country: Counter[str] = Counter()
+    by_programme: Counter[tuple[str, str]] = Counter()
+    programme_names: dict[str, str] = {}
+    for group in groups:
+        by_stage[group["status"]] += group["stays"]
+        by_country[group["host_country"]] += group["stays"]
+        key = str(group["programme_id"])
+        programme_names[key] = group["programme__name"]
+        by_programme[(key, _stay_phase(group["status"]))] += group["stays"]
+    country_rows = sorted(
+        ((code, str(countries.name(code)) or code) for code in by_country), key=lambda r: r[1]
+    )
+    return (
+        _one_way(
+            "stays-by-stage",
+            _("Stays by stage"),
+            _("Stage"),
+            by_stage,
+            list(StayStatus.choices),
+            STAY_COLUMN,
+        ),
+        _one_way(
+            "stays-by-country",
+            _("Stays by host country"),
+            _("Host country"),
+            by_country,
+            country_rows,
+            STAY_COLUMN,
+        ),
+        report_table(
+            slug="stays-by-programme",
+            title=_("Stays by programme"),
+            row_heading=_("Programme"),
+            counts=by_programme,
+            rows=sorted(programme_names.items(), key=lambda item: item[1]),
+            columns=STAY_PHASES,
+        ),
     )
 
 
@@ -121,6 +211,9 @@ def analyst_report(*, membership: Membership) -> AnalystReport:
         if value in {s for _p, s in by_programme}
     ] or list(ApplicationStatus.choices)[:1]
 
+    stage_times = time_in_stage(organisation.pk)
+    stages_left = {stage for stage, _bucket in stage_times}
+
     tables = (
         _one_way("cases-by-status", _("Cases by stage"), _("Stage"), by_status, statuses),
         _one_way("cases-by-urgency", _("Cases by urgency"), _("Urgency"), by_urgency, urgencies),
@@ -141,5 +234,14 @@ def analyst_report(*, membership: Membership) -> AnalystReport:
             rows=sorted(programme_names.items(), key=lambda item: item[1]),
             columns=application_statuses,
         ),
+        report_table(
+            slug="time-in-stage",
+            title=_("Time spent in each stage, by cases that moved on"),
+            row_heading=_("Stage"),
+            counts=stage_times,
+            rows=[(value, label) for value, label in statuses if value in stages_left],
+            columns=STAGE_TIMES,
+        ),
+        *_stay_tables(organisation.pk),
     )
     return AnalystReport(organisation.name, today, tables)

@@ -34,6 +34,12 @@ class Row:
     label: str
     cells: tuple[Cell, ...]
     total: Cell
+    column_labels: tuple[str, ...] = ()
+
+    @property
+    def labelled_cells(self) -> list[tuple[str, Cell]]:
+        """Each cell with its column's heading, for ``data-label`` on phones."""
+        return list(zip(self.column_labels, self.cells, strict=True))
 
 
 @dataclass(frozen=True)
@@ -51,6 +57,10 @@ class ReportTable:
     @property
     def one_way(self) -> bool:
         return len(self.column_labels) == 1
+
+    @property
+    def labelled_totals(self) -> list[tuple[str, Cell]]:
+        return list(zip(self.column_labels, self.totals, strict=True))
 
     @property
     def largest(self) -> int:
@@ -97,16 +107,18 @@ def report_table(
     row_keys = [key for key, _label in rows]
     column_keys = [key for key, _label in columns]
     table = suppress(counts, row_keys, column_keys)
+    column_labels = tuple(str(label) for _key, label in columns)
     return ReportTable(
         slug=slug,
         title=str(title),
         row_heading=str(row_heading),
-        column_labels=tuple(str(label) for _key, label in columns),
+        column_labels=column_labels,
         rows=tuple(
             Row(
                 str(label),
                 tuple(_cell(table, key, column) for column in column_keys),
                 _cell(table, key, TOTAL),
+                column_labels,
             )
             for key, label in rows
         ),

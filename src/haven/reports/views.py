@@ -8,6 +8,7 @@ from django.shortcuts import render
 from haven.accounts.access import requires
 from haven.organisations.models import Membership
 from haven.organisations.policy import Permission
+from haven.reports.overview import coordinator_overview
 from haven.reports.selectors import analyst_report
 from haven.uploads.downloads import content_disposition
 
@@ -26,6 +27,16 @@ def report(request: HttpRequest) -> HttpResponse:
     """Every table with its chart; readable without JavaScript and on a phone."""
     return render(
         request, "reports/report.html", {"report": analyst_report(membership=_membership(request))}
+    )
+
+
+@requires(Permission.VIEW_OVERVIEW)
+def overview(request: HttpRequest) -> HttpResponse:
+    """The coordinator's overview: what is overdue, what waits for a decision, the queue's age."""
+    return render(
+        request,
+        "reports/overview.html",
+        {"overview": coordinator_overview(membership=_membership(request))},
     )
 
 

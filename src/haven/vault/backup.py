@@ -60,10 +60,11 @@ FILE_PIECE_BYTES = 3 * 64 * 1024
 # zlib's window bits for the gzip container (16 + 15): the stream opens with ``gzip``.
 GZIP_WBITS = 31
 BATCH_ROWS = 500
-# Sessions are not restored: a restored server must not revive anyone's login. The case tally
-# (``reports.casetally``) is derived: database triggers count the restored cases as they are
-# inserted, so carrying its rows too would count every case twice.
-SKIPPED_MODELS = {"sessions.session", "reports.casetally"}
+# Sessions are not restored: a restored server must not revive anyone's login. The case and stage
+# tallies (``reports.casetally``, ``reports.stagetally``) are derived: database triggers count the
+# restored cases and status changes as they are inserted, so carrying their rows too would count
+# everything twice.
+SKIPPED_MODELS = {"sessions.session", "reports.casetally", "reports.stagetally"}
 # Tables that must be empty for a restore to go ahead.
 MUST_BE_EMPTY = (
     "organisations.organisation",

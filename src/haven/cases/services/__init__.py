@@ -31,7 +31,11 @@ from haven.cases.services.attachments import (
 from haven.cases.services.consents import consent_record, consent_withdraw
 from haven.cases.services.corrections import CORRECTABLE, record_correct
 from haven.cases.services.defenders import IDENTITY_FIELDS, defender_update
-from haven.cases.services.erasure import case_erasure_approve, case_erasure_request
+from haven.cases.services.erasure import (
+    case_erasure_approve,
+    case_erasure_decline,
+    case_erasure_request,
+)
 from haven.cases.services.intake import case_intake
 from haven.cases.services.lifecycle import (
     DERIVED_REQUIREMENTS,
@@ -75,6 +79,7 @@ __all__ = [
     "break_glass_open",
     "case_assign",
     "case_erasure_approve",
+    "case_erasure_decline",
     "case_erasure_request",
     "case_follow_records",
     "case_intake",

@@ -1,4 +1,7 @@
-"""Erasing a case by crypto-shredding: one coordinator asks, a second approves within 72 hours."""
+"""
+Erasing a case by crypto-shredding: one coordinator asks with a reason, a second approves within
+72 hours (or any coordinator declines), and the approval destroys the keys at once.
+"""
 
 import datetime
 
@@ -9,7 +12,15 @@ from django.utils.translation import gettext_lazy as _
 from haven.accounts.acting import record_action
 from haven.audit.events import EventType
 from haven.cases.errors import CaseError
-from haven.cases.models import Case, CaseDefender, CaseErasure, CaseStatus, Defender, ErasureState
+from haven.cases.models import (
+    Case,
+    CaseDefender,
+    CaseErasure,
+    CaseStatus,
+    Defender,
+    ErasureReason,
+    ErasureState,
+)
 from haven.cases.selectors import is_coordinator
 from haven.cases.services.guards import check_live
 from haven.organisations.models import Membership
@@ -24,19 +35,26 @@ SAME_COORDINATOR = _("A second coordinator must approve the erasure: the request
 ERASURE_PENDING = _("An erasure of this case is already waiting for approval.")
 ERASURE_NOT_PENDING = _("This erasure request is not waiting for approval.")
 ERASURE_EXPIRED = _("This erasure request expired; ask again.")
+UNKNOWN_REASON = _("Choose why the case should be erased.")
 
 
 @transaction.atomic
-def case_erasure_request(*, membership: Membership, case: Case) -> CaseErasure:
+def case_erasure_request(
+    *, membership: Membership, case: Case, reason: str = ErasureReason.RETENTION_ENDED
+) -> CaseErasure:
     """
-    Ask for a case to be erased; a second coordinator must approve within 72 hours.
+    Ask for a case to be erased, giving one of ``ErasureReason``; a second coordinator must
+    approve within 72 hours.
 
     Checks itself that ``membership`` is a coordinator of the case's organisation. Side effect:
-    one ``vault.shred_requested`` event. Raises CaseError otherwise, or when a request is pending.
+    one ``vault.shred_requested`` event with the erasure's id and reason. Raises CaseError
+    otherwise, for an unknown reason, or when a request is pending.
     """
     organisation = case.organisation
     if not is_coordinator(membership.user, organisation):
         raise CaseError(NOT_A_COORDINATOR)
+    if reason not in ErasureReason.values:
+        raise CaseError(UNKNOWN_REASON)
     check_live(case)
     now = timezone.now()
     if CaseErasure.objects.filter(
@@ -49,8 +67,33 @@ def case_erasure_request(*, membership: Membership, case: Case) -> CaseErasure:
         requested_by=membership.user,
         requested_at=now,
         expires_at=now + ERASURE_APPROVAL_WINDOW,
+        reason=reason,
     )
-    record_action(EventType.SHRED_REQUESTED, membership, case, {"erasure_id": erasure.pk})
+    record_action(
+        EventType.SHRED_REQUESTED, membership, case, {"erasure_id": erasure.pk, "reason": reason}
+    )
+    return erasure
+
+
+@transaction.atomic
+def case_erasure_decline(*, membership: Membership, erasure: CaseErasure) -> CaseErasure:
+    """
+    Decline a pending erasure: the case and its keys are kept, and a new request can be made.
+
+    Any coordinator of the organisation may decline, the requester included (withdrawing their
+    own request is the safe direction). Side effect: one ``vault.shred_rejected`` event. Raises
+    CaseError when ``membership`` is not a coordinator or the request is no longer pending.
+    """
+    erasure = CaseErasure.objects.select_for_update().select_related("case").get(pk=erasure.pk)
+    if not is_coordinator(membership.user, erasure.case.organisation):
+        raise CaseError(NOT_A_COORDINATOR)
+    if erasure.state != ErasureState.PENDING:
+        raise CaseError(ERASURE_NOT_PENDING)
+    erasure.state = ErasureState.DECLINED
+    erasure.declined_by = membership.user
+    erasure.declined_at = timezone.now()
+    erasure.save(update_fields=["state", "declined_by", "declined_at"])
+    record_action(EventType.SHRED_REJECTED, membership, erasure.case, {"erasure_id": erasure.pk})
     return erasure
 
 

@@ -1,0 +1,60 @@
+"""
+Portal referrals through the API: the triage queue's selectors, for members who triage.
+
+Only the plain columns are answered (reference, status, urgency, language, times and the case a
+referral became): what the defender wrote stays on the triage page, behind the same permission,
+where reading it is a deliberate act.
+"""
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from ninja import Router, Schema
+from ninja.pagination import paginate
+
+from haven.api.models import Scope
+from haven.api.operations import Pages, answers, operation
+from haven.portal import selectors
+from haven.portal.models import Referral
+
+router = Router(tags=["portal referrals"])
+
+
+class ReferralOut(Schema):
+    id: uuid.UUID
+    reference: str
+    status: str
+    urgency: str
+    language: str
+    submitted_at: datetime
+    decided_at: datetime | None
+    case_id: uuid.UUID | None
+
+
+def _membership(request: HttpRequest) -> Any:
+    return request.membership  # type: ignore[attr-defined]
+
+
+@router.get("/referrals", response=answers(list[ReferralOut]))
+@paginate(Pages)
+@operation(Scope.READ_CASES)
+def referral_list(request: HttpRequest) -> QuerySet[Referral]:
+    """The referrals waiting for triage, most urgent and oldest first (the intake queue)."""
+    # The queue's selector checks the triage permission (404 otherwise) and orders the waiting
+    # referrals; its paginator holds the whole ordered query, which the API pages itself.
+    queue = selectors.intake_queue(membership=_membership(request))
+    waiting = queue.paginator.object_list
+    assert isinstance(waiting, QuerySet)
+    return waiting.only(
+        "id", "reference", "status", "urgency", "language", "submitted_at", "decided_at", "case"
+    )
+
+
+@router.get("/referrals/{uuid:referral_id}", response=answers(ReferralOut))
+@operation(Scope.READ_CASES)
+def referral_detail(request: HttpRequest, referral_id: uuid.UUID) -> Referral:
+    """One referral of the member's organisation, waiting or decided."""
+    return selectors.referral_get(membership=_membership(request), referral_id=referral_id)
