@@ -53,9 +53,12 @@ class Codes(str):
     codes: tuple[str, ...]
     separator: str
 
-    def __new__(cls, codes: Iterable[str], separator: str = ", ") -> Codes:
+    def __new__(
+        cls, codes: Iterable[str], separator: str = ", ", *, as_written: bool = False
+    ) -> Codes:
         items = tuple(str(code) for code in codes)
-        value = super().__new__(cls, separator.join(code.replace("_", " ") for code in items))
+        words = items if as_written else tuple(code.replace("_", " ") for code in items)
+        value = super().__new__(cls, separator.join(words))
         value.codes = items
         value.separator = separator
         return value
