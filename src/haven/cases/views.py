@@ -15,6 +15,7 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
@@ -22,7 +23,7 @@ from django.views.decorators.http import require_POST
 from haven.accounts.access import requires, requires_recent_second_factor
 from haven.accounts.requests import HavenRequest
 from haven.accounts.requests import acting_member as _member
-from haven.cases import forms, selectors, services
+from haven.cases import engine_messages, forms, selectors, services
 from haven.cases.errors import CaseError
 from haven.cases.models import Case, CaseStatus
 from haven.cases.pagination import cursor_arguments, query_without_cursor
@@ -537,6 +538,11 @@ def assessment_detail(request: HavenRequest, assessment_id: uuid.UUID) -> HttpRe
     membership = _member(request)
     assessment = selectors.assessment_get(membership, assessment_id=assessment_id)
     output = assessment.output or {}
+    # Reasons stored with their message keys read in the reader's language; an assessment stored
+    # before reasons were keyed shows its English as written, marked as English.
+    keyed = bool(assessment.output_messages)
+    if keyed:
+        output = engine_messages.localise(output, assessment.output_messages)
     elements = output.get("protection", {}).get("elements", {})
     return render(
         request,
@@ -545,6 +551,8 @@ def assessment_detail(request: HavenRequest, assessment_id: uuid.UUID) -> HttpRe
             "case": assessment.case,
             "assessment": assessment,
             "output": output,
+            "rlang": translation.get_language() if keyed else "en",
+            "rdir": "rtl" if keyed and translation.get_language_bidi() else "ltr",
             # Stored JSON may have sorted its keys: show the elements in the order the law asks them.
             "elements": sorted(elements.items(), key=lambda item: _ELEMENT_ORDER.get(item[0], 99)),
             "history": selectors.case_assessments(membership, case=assessment.case),

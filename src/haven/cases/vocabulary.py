@@ -416,6 +416,10 @@ def programme_name(identifier: object) -> str:
     return _catalogue_names().get(str(identifier)) or term(identifier)
 
 
+class Localised(str):
+    """An engine reason already in the reader's language: ``in_words`` leaves it as it is."""
+
+
 def in_words(text: object) -> str:
     """
     Put words in place of identifiers inside an English sentence from the engines.
@@ -430,5 +434,7 @@ def in_words(text: object) -> str:
             return _catalogue_names()[identifier]
         return term(identifier)
 
+    if isinstance(text, Localised):
+        return text
     with override("en"):
         return IDENTIFIER.sub(words, str(text))
