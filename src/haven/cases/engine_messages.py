@@ -57,9 +57,9 @@ def _encode_param(value: str) -> Any:
 def _label(code: str) -> str:
     """An identifier's label, in lower case inside a sentence (unless it starts with an acronym)."""
     label = term(code)
-    if len(label) > 1 and label[1].islower():
-        return label[0].lower() + label[1:]
-    return label
+    if len(label) > 1 and label[1].isupper():
+        return label
+    return label[:1].lower() + label[1:]
 
 
 def _render_param(value: Any) -> str:

@@ -365,6 +365,7 @@ TERMS: dict[str, Promise] = {
     "undue_hardship": _("Relocating would be unduly harsh"),
     "UNHCR": _("UNHCR"),
     "unknown": _("Not known"),
+    "unspecified": _("Unspecified"),
     "urgent_relocation": _("Urgent relocation"),
     "US": _("United States"),
     "valid_passport": _("Valid passport"),
