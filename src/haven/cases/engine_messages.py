@@ -21,7 +21,6 @@ from django.utils.translation import gettext
 from haven.cases.vocabulary import Localised, term
 from haven.domain.messages import Codes, Joined, Message
 
-
 #: The output's keys whose strings are reasons or cautions (everything else is a code or an id).
 REASON_KEYS = frozenset({"reasons", "cautions", "actions"})
 
@@ -50,7 +49,10 @@ def _encode_param(value: str) -> Any:
     if isinstance(value, Codes):
         return {"codes": list(value.codes), "separator": value.separator}
     if isinstance(value, Joined):
-        return {"parts": [_encode_param(part) for part in value.parts], "separator": value.separator}
+        return {
+            "parts": [_encode_param(part) for part in value.parts],
+            "separator": value.separator,
+        }
     return str(value)
 
 

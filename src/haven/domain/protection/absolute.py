@@ -28,7 +28,7 @@ def absolute_risk_grounds(facts: CaseFacts, risk: RiskAssessment) -> list[str]:
     """
     claim = facts.claim
     jurisdiction = claim.jurisdiction or DEFAULT_JURISDICTION
-    grounds = []
+    grounds: list[str] = []
     if claim.torture_risk_by_or_with_state:
         grounds.append(
             say(

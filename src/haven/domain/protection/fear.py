@@ -138,7 +138,7 @@ def outside_country(facts: CaseFacts) -> Element:
             ),
             sources,
         )
-    reasons = [
+    reasons: list[str] = [
         say(
             "protection.outside_country.outside",
             gettext_noop("The defender is in %(country)s, outside %(home)s."),
@@ -203,7 +203,7 @@ def credibility(facts: CaseFacts) -> Element:
             sources,
         )
     if claim.credibility in ("accepted", "partly_accepted"):
-        reasons = [
+        reasons: list[str] = [
             say(
                 "protection.credibility.accepted",
                 gettext_noop("A legal adviser has accepted the account."),
@@ -247,7 +247,7 @@ def well_founded_fear(facts: CaseFacts, risk: RiskAssessment, standard: str) -> 
         "QD art 4(4)",
         standard.split(":")[0] + " standard of proof",
     )
-    reasons = [
+    reasons: list[str] = [
         say(
             "protection.fear.risk_rating",
             gettext_noop("The engine rates the risk %(level)s (score %(score)s)."),
@@ -429,7 +429,9 @@ def well_founded_fear(facts: CaseFacts, risk: RiskAssessment, standard: str) -> 
 
 def prosecution_is_persecution(facts: CaseFacts) -> tuple[list[str], list[str], list[str]]:
     """Split prosecutions into persecutory, legitimate and unclear ones (Handbook paras 56-60)."""
-    persecutory, legitimate, unclear = [], [], []
+    persecutory: list[str] = []
+    legitimate: list[str] = []
+    unclear: list[str] = []
     for prosecution in facts.prosecutions:
         label = say(
             "protection.prosecution.label",

@@ -181,7 +181,7 @@ def relocation_defeaters(facts: CaseFacts) -> list[str]:
     """Every recorded reason why no internal relocation alternative is relevant or reasonable."""
     context = facts.context
     safe_area = context.safe_area
-    defeaters = []
+    defeaters: list[str] = []
     if state_involved(facts):
         defeaters.append(
             say(
