@@ -436,6 +436,7 @@ def in_words(text: object) -> str:
         return term(identifier)
 
     if isinstance(text, Localised):
-        return text
+        # Already in the reader's language: identifiers in it read as labels in that language.
+        return Localised(IDENTIFIER.sub(words, text))
     with override("en"):
         return IDENTIFIER.sub(words, str(text))
