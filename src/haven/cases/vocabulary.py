@@ -425,8 +425,9 @@ def in_words(text: object) -> str:
     """
     Put words in place of identifiers inside an English sentence from the engines.
 
-    The engines still write their reasons in English (their message keys are coming); until then
-    a reason at least names facts and programmes in words, and the page marks it ``lang="en"``.
+    A reason stored with its message key is shown translated (``haven.cases.engine_messages``,
+    a ``Localised`` string: identifiers in it read as labels in the active language); one stored
+    in English only still names facts and programmes in words, and the page marks it ``lang="en"``.
     """
 
     def words(match: re.Match[str]) -> str:
