@@ -19,7 +19,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from haven.domain.facts import CaseFacts
-from haven.domain.messages import Codes, Joined, gettext_noop, say
+from haven.domain.messages import Codes, Joined, MessageTemplate, gettext_noop, say
 from haven.domain.protection import (
     ProtectionAssessment,
     relocation_defeaters,
@@ -83,6 +83,13 @@ def programme_expects_return(facts: CaseFacts, catalogue_rule: bool | None) -> b
     return catalogue_rule
 
 
+#: The regime map and the tension engine say it alike when something pulls against return.
+EXPECTS_RETURN_BUT = MessageTemplate(
+    "pathways.regime.expects_return",
+    gettext_noop("The programme expects return, but %(pulls)s."),
+)
+
+
 def map_regimes(
     facts: CaseFacts,
     *,
@@ -137,11 +144,7 @@ def map_regimes(
         }[status or ""]
         if pulls and expects_return is not False:
             pulled = (
-                say(
-                    "pathways.regime.expects_return",
-                    gettext_noop("The programme expects return, but %(pulls)s."),
-                    pulls=Joined(pulls),
-                )
+                EXPECTS_RETURN_BUT(pulls=Joined(pulls))
                 if expects_return
                 else say(
                     "pathways.regime.may_expect_return",
@@ -308,11 +311,7 @@ def flag_tension(
             (),
         )
     reasons: list[str] = [
-        say(
-            "pathways.regime.expects_return",
-            gettext_noop("The programme expects return, but %(pulls)s."),
-            pulls=Joined(pulls),
-        )
+        EXPECTS_RETURN_BUT(pulls=Joined(pulls))
         if expects_return
         else say(
             "pathways.tension.may_expect_return",
