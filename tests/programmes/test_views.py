@@ -8,6 +8,7 @@ from haven.audit.models import AuditEvent
 from haven.organisations.models import Role
 from haven.programmes.models import Application, IntakeWindow, MatchingRun, Programme
 from haven.programmes.services import application_create, matching_run_create
+from haven.vault.keyring import keyring_scope
 from tests.acting import acting
 from tests.programmes.factories import (
     assign,
@@ -311,3 +312,30 @@ def test_the_case_page_links_to_its_applications_for_those_who_may_apply(
         response = sign_in_as(personas[role]).get(case_page)
         assert response.status_code == 200
         assert (link in response.content.decode()) is shown, role
+
+
+def test_the_eligibility_reasons_read_in_the_readers_language(organisation, caseworker, sign_in_as):
+    """Rule 12 of issue 10: a snapshot with message keys reads in Spanish; one without, in English."""
+    programme = make_programme(organisation)
+    case = assign(open_fictional_case(organisation), caseworker)
+    client = sign_in_as(caseworker)
+    created = client.post(
+        reverse("programmes:case_applications", kwargs={"case_id": case.pk}),
+        {"programme": programme.pk, "route": "applied", "preference_rank": "1"},
+    )
+    client.post(reverse("set_language"), {"language": "es", "next": "/"})
+
+    page = client.get(created["Location"]).content.decode()
+    assert "Trabaja en en (" in page
+    assert "Works in en" not in page
+    assert '<ul lang="es" dir="ltr">' in page
+
+    application = Application.objects.get(case=case)
+    with keyring_scope():
+        snapshot = dict(application.eligibility)
+        del snapshot["reason_messages"]
+        application.eligibility = snapshot
+        application.save(update_fields=["eligibility"])
+    page = client.get(created["Location"]).content.decode()
+    assert "Works in en (" in page
+    assert '<ul lang="en" dir="ltr">' in page

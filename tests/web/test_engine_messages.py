@@ -46,7 +46,9 @@ def test_outcome_reason_reads_in_each_language(language):
         shown = translate(reason)
 
     assert shown != str(reason)
-    assert "exclusion (serious non political crime)" in shown
+    assert "serious non political crime" not in shown, "identifiers read as their labels"
+    with translation.override(language):
+        assert translate(reason.params["limits"].parts[0]) in shown
     with translation.override(language):
         assert translate(reason.params["why"]) in shown
 

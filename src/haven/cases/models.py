@@ -565,6 +565,9 @@ class Assessment(CaseKeyedRecord):
     engine_version = models.CharField(max_length=80)
     facts_input = EncryptedJSONField()
     output = EncryptedJSONField()
+    # The message keys and parameters of the output's reasons (haven.cases.engine_messages.encode),
+    # so the page can show them in the reader's language; empty for assessments stored before.
+    output_messages = EncryptedJSONField(null=True, blank=True)
     staff_risk_level = EncryptedTextField(max_length=16)
     defender_risk_level = EncryptedTextField(max_length=16)
     staff_decision = EncryptedTextField(max_length=5000)

@@ -15,7 +15,7 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 from haven.accounts.access import requires, requires_recent_second_factor
 from haven.accounts.requests import HavenRequest
 from haven.accounts.requests import acting_member as _member
-from haven.cases import forms, listing, selectors, services
+from haven.cases import engine_messages, forms, listing, selectors, services
 from haven.cases.case_notices import case_notices
 from haven.cases.errors import CaseError
 from haven.cases.models import Case, CaseStatus
@@ -675,6 +675,11 @@ def _assessment_page(
 ) -> HttpResponse:
     membership = _member(request)
     output = assessment.output or {}
+    # Reasons stored with their message keys read in the reader's language; an assessment stored
+    # before reasons were keyed shows its English as written, marked as English.
+    keyed = bool(assessment.output_messages)
+    if keyed:
+        output = engine_messages.localise(output, assessment.output_messages)
     elements = output.get("protection", {}).get("elements", {})
     history = selectors.case_assessments(membership, case=assessment.case)
     decisions = selectors.assessment_decisions(membership, assessment=assessment)
@@ -685,6 +690,8 @@ def _assessment_page(
             "case": assessment.case,
             "assessment": assessment,
             "output": output,
+            "rlang": translation.get_language() if keyed else "en",
+            "rdir": "rtl" if keyed and translation.get_language_bidi() else "ltr",
             # Stored JSON may have sorted its keys: show the elements in the order the law asks them.
             "elements": sorted(elements.items(), key=lambda item: _ELEMENT_ORDER.get(item[0], 99)),
             "history": history,

@@ -365,6 +365,7 @@ TERMS: dict[str, Promise] = {
     "undue_hardship": _("Relocating would be unduly harsh"),
     "UNHCR": _("UNHCR"),
     "unknown": _("Not known"),
+    "unspecified": _("Unspecified"),
     "urgent_relocation": _("Urgent relocation"),
     "US": _("United States"),
     "valid_passport": _("Valid passport"),
@@ -427,12 +428,17 @@ def programme_name(identifier: object) -> str:
     return _catalogue_names().get(str(identifier)) or term(identifier)
 
 
+class Localised(str):
+    """An engine reason already in the reader's language: ``in_words`` leaves it as it is."""
+
+
 def in_words(text: object) -> str:
     """
     Put words in place of identifiers inside an English sentence from the engines.
 
-    The engines still write their reasons in English (their message keys are coming); until then
-    a reason at least names facts and programmes in words, and the page marks it ``lang="en"``.
+    A reason stored with its message key is shown translated (``haven.cases.engine_messages``,
+    a ``Localised`` string: identifiers in it read as labels in the active language); one stored
+    in English only still names facts and programmes in words, and the page marks it ``lang="en"``.
     """
 
     def words(match: re.Match[str]) -> str:
@@ -441,5 +447,8 @@ def in_words(text: object) -> str:
             return _catalogue_names()[identifier]
         return term(identifier)
 
+    if isinstance(text, Localised):
+        # Already in the reader's language: identifiers in it read as labels in that language.
+        return Localised(IDENTIFIER.sub(words, text))
     with override("en"):
         return IDENTIFIER.sub(words, str(text))

@@ -17,6 +17,7 @@ from typing import Any
 from haven.domain.eligibility import EligibilityInput, evaluate_catalogue
 from haven.domain.facts import CaseFacts
 from haven.domain.hrd import screen_defender
+from haven.domain.messages import gettext_noop, say
 from haven.domain.pathways import flag_tension, map_regimes, programme_expects_return, rank_pathways
 from haven.domain.protection import ELEMENT_QUESTIONS, assess_protection
 from haven.domain.risk import (
@@ -71,7 +72,15 @@ def assess(
             risk.level,
             risk.score,
             (
-                f"Risk now is the risk the defender would face in {facts.context.country}; they are in {facts.defender.current_country}.",
+                say(
+                    "risk.now_elsewhere",
+                    gettext_noop(
+                        "Risk now is the risk the defender would face in %(country)s; they are in "
+                        "%(current)s."
+                    ),
+                    country=facts.context.country,
+                    current=str(facts.defender.current_country),
+                ),
                 *risk.reasons,
             ),
         )

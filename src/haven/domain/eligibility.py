@@ -19,6 +19,7 @@ from typing import Any
 
 from haven.domain.facts import CaseFacts
 from haven.domain.hrd import HrdScreening
+from haven.domain.messages import Codes, gettext_noop, say
 from haven.domain.vocabulary import HrdStatus, ProtectionOutcome, Verdict
 
 SOURCE = "programme catalogue rule"
@@ -50,20 +51,44 @@ Rule = Callable[[Mapping[str, Any], EligibilityInput], RuleResult | None]
 
 
 def _words(codes: Sequence[str]) -> str:
-    return ", ".join(code.replace("_", " ") for code in codes)
+    return Codes(codes)
 
 
 def defender_rule(programme: Mapping[str, Any], data: EligibilityInput) -> RuleResult:
     """Every programme is for human rights defenders working peacefully."""
     if data.hrd.status == HrdStatus.NOT_DEFENDER:
         return RuleResult(
-            False, "Not eligible: the screening finds the person is not a human rights defender."
+            False,
+            say(
+                "eligibility.not_defender",
+                gettext_noop(
+                    "Not eligible: the screening finds the person is not a human rights defender."
+                ),
+            ),
         )
     if data.facts.defender.peaceful_means is False:
-        return RuleResult(False, "Not eligible: the defender does not work by peaceful means.")
+        return RuleResult(
+            False,
+            say(
+                "eligibility.not_peaceful",
+                gettext_noop("Not eligible: the defender does not work by peaceful means."),
+            ),
+        )
     if data.hrd.status == HrdStatus.UNCLEAR:
-        return RuleResult(None, "Unclear: the defender screening is unclear.")
-    return RuleResult(True, "A human rights defender working peacefully.")
+        return RuleResult(
+            None,
+            say(
+                "eligibility.screening_unclear",
+                gettext_noop("Unclear: the defender screening is unclear."),
+            ),
+        )
+    return RuleResult(
+        True,
+        say(
+            "eligibility.defender",
+            gettext_noop("A human rights defender working peacefully."),
+        ),
+    )
 
 
 def profiles_rule(programme: Mapping[str, Any], data: EligibilityInput) -> RuleResult:
@@ -71,20 +96,51 @@ def profiles_rule(programme: Mapping[str, Any], data: EligibilityInput) -> RuleR
     listed = programme.get("eligible_profiles")
     if listed is None:
         return RuleResult(
-            None, "Unclear: the programme's eligible profiles are not recorded (eligible_profiles)."
+            None,
+            say(
+                "eligibility.profiles_unrecorded",
+                gettext_noop(
+                    "Unclear: the programme's eligible profiles are not recorded (eligible_profiles)."
+                ),
+            ),
         )
     if "any_hrd" in listed:
-        return RuleResult(True, "Open to any defender (eligible_profiles).")
+        return RuleResult(
+            True,
+            say(
+                "eligibility.any_profile", gettext_noop("Open to any defender (eligible_profiles).")
+            ),
+        )
     profiles = data.facts.defender.profiles
     if not profiles:
         return RuleResult(
             None,
-            f"Unclear: open only to {_words(listed)}, and the defender's profiles are not recorded (eligible_profiles).",
+            say(
+                "eligibility.profiles_unknown",
+                gettext_noop(
+                    "Unclear: open only to %(profiles)s, and the defender's profiles are not recorded (eligible_profiles)."
+                ),
+                profiles=_words(listed),
+            ),
         )
     matching = [profile for profile in profiles if profile in listed]
     if matching:
-        return RuleResult(True, f"Profile {_words(matching)} is eligible (eligible_profiles).")
-    return RuleResult(False, f"Not eligible: open only to {_words(listed)} (eligible_profiles).")
+        return RuleResult(
+            True,
+            say(
+                "eligibility.profile_eligible",
+                gettext_noop("Profile %(profiles)s is eligible (eligible_profiles)."),
+                profiles=_words(matching),
+            ),
+        )
+    return RuleResult(
+        False,
+        say(
+            "eligibility.profile_not_eligible",
+            gettext_noop("Not eligible: open only to %(profiles)s (eligible_profiles)."),
+            profiles=_words(listed),
+        ),
+    )
 
 
 def nationalities_rule(programme: Mapping[str, Any], data: EligibilityInput) -> RuleResult | None:
@@ -95,21 +151,42 @@ def nationalities_rule(programme: Mapping[str, Any], data: EligibilityInput) -> 
     nationalities = data.facts.defender.nationalities
     if not nationalities:
         why = (
-            "the defender is stateless"
+            say("eligibility.stateless", gettext_noop("the defender is stateless"))
             if data.facts.defender.stateless
-            else "the defender's nationalities are not recorded"
+            else say(
+                "eligibility.nationalities_unrecorded",
+                gettext_noop("the defender's nationalities are not recorded"),
+            )
         )
         return RuleResult(
-            None, f"Unclear: open only to some nationalities, and {why} (eligible_nationalities)."
+            None,
+            say(
+                "eligibility.nationality_unclear",
+                gettext_noop(
+                    "Unclear: open only to some nationalities, and %(why)s (eligible_nationalities)."
+                ),
+                why=why,
+            ),
         )
     matching = [code for code in nationalities if code in listed]
     if matching:
         return RuleResult(
-            True, f"Nationality {', '.join(matching)} is eligible (eligible_nationalities)."
+            True,
+            say(
+                "eligibility.nationality_eligible",
+                gettext_noop("Nationality %(nationalities)s is eligible (eligible_nationalities)."),
+                nationalities=", ".join(matching),
+            ),
         )
     return RuleResult(
         False,
-        f"Not eligible: nationality {', '.join(nationalities)} is not among those the programme accepts (eligible_nationalities).",
+        say(
+            "eligibility.nationality_not_eligible",
+            gettext_noop(
+                "Not eligible: nationality %(nationalities)s is not among those the programme accepts (eligible_nationalities)."
+            ),
+            nationalities=", ".join(nationalities),
+        ),
     )
 
 
@@ -121,20 +198,44 @@ def languages_rule(programme: Mapping[str, Any], data: EligibilityInput) -> Rule
     if required is None:
         return RuleResult(
             None,
-            "Unclear: the programme's language requirement is not recorded (languages_required).",
+            say(
+                "eligibility.languages_unrecorded",
+                gettext_noop(
+                    "Unclear: the programme's language requirement is not recorded (languages_required)."
+                ),
+            ),
         )
     languages = data.facts.defender.languages
     if languages is None:
         return RuleResult(
             None,
-            f"Unclear: the programme needs one of {', '.join(required)}, and the defender's languages are not recorded (languages_required).",
+            say(
+                "eligibility.languages_unknown",
+                gettext_noop(
+                    "Unclear: the programme needs one of %(languages)s, and the defender's languages are not recorded (languages_required)."
+                ),
+                languages=", ".join(required),
+            ),
         )
     shared = [code for code in languages if code in required]
     if shared:
-        return RuleResult(True, f"Works in {', '.join(shared)} (languages_required).")
+        return RuleResult(
+            True,
+            say(
+                "eligibility.languages_shared",
+                gettext_noop("Works in %(languages)s (languages_required)."),
+                languages=", ".join(shared),
+            ),
+        )
     return RuleResult(
         False,
-        f"Not eligible: the programme needs one of {', '.join(required)} (languages_required).",
+        say(
+            "eligibility.languages_not_eligible",
+            gettext_noop(
+                "Not eligible: the programme needs one of %(languages)s (languages_required)."
+            ),
+            languages=", ".join(required),
+        ),
     )
 
 
@@ -146,20 +247,41 @@ def return_intent_rule(programme: Mapping[str, Any], data: EligibilityInput) -> 
         if intends is False:
             return RuleResult(
                 False,
-                "Not eligible: the programme requires an intention to return, and the defender does not intend to return (requires_return_intent).",
+                say(
+                    "eligibility.return_intent_missing",
+                    gettext_noop(
+                        "Not eligible: the programme requires an intention to return, and the defender does not intend to return (requires_return_intent)."
+                    ),
+                ),
             )
         if intends is None:
             return RuleResult(
                 None,
-                "Unclear: the programme requires an intention to return, and the defender's intention is not recorded (requires_return_intent).",
+                say(
+                    "eligibility.return_intent_unrecorded",
+                    gettext_noop(
+                        "Unclear: the programme requires an intention to return, and the defender's intention is not recorded (requires_return_intent)."
+                    ),
+                ),
             )
         return RuleResult(
-            True, "Intends to return, as the programme requires (requires_return_intent)."
+            True,
+            say(
+                "eligibility.return_intent",
+                gettext_noop(
+                    "Intends to return, as the programme requires (requires_return_intent)."
+                ),
+            ),
         )
     if required is None and intends is False:
         return RuleResult(
             None,
-            "Unclear: the defender does not intend to return, and whether the programme requires it is not recorded (requires_return_intent).",
+            say(
+                "eligibility.return_rule_unrecorded",
+                gettext_noop(
+                    "Unclear: the defender does not intend to return, and whether the programme requires it is not recorded (requires_return_intent)."
+                ),
+            ),
         )
     return None
 
@@ -175,14 +297,30 @@ def family_rule(programme: Mapping[str, Any], data: EligibilityInput) -> RuleRes
     if allowed is False:
         return RuleResult(
             False,
-            "Not eligible with family: the programme does not take dependants, and a dependant would accompany the defender; the defender may still go alone (family_allowed).",
+            say(
+                "eligibility.family_not_allowed",
+                gettext_noop(
+                    "Not eligible with family: the programme does not take dependants, and a dependant would accompany the defender; the defender may still go alone (family_allowed)."
+                ),
+            ),
         )
     if allowed is None:
         return RuleResult(
             None,
-            "Unclear: a dependant would accompany the defender, and whether the programme takes family is not recorded (family_allowed).",
+            say(
+                "eligibility.family_unrecorded",
+                gettext_noop(
+                    "Unclear: a dependant would accompany the defender, and whether the programme takes family is not recorded (family_allowed)."
+                ),
+            ),
         )
-    return RuleResult(True, "The programme takes accompanying family (family_allowed).")
+    return RuleResult(
+        True,
+        say(
+            "eligibility.family_allowed",
+            gettext_noop("The programme takes accompanying family (family_allowed)."),
+        ),
+    )
 
 
 def duration_rule(programme: Mapping[str, Any], data: EligibilityInput) -> RuleResult | None:
@@ -194,14 +332,34 @@ def duration_rule(programme: Mapping[str, Any], data: EligibilityInput) -> RuleR
     if minimum is None:
         return RuleResult(
             None,
-            f"Unclear: the defender can be away {available:g} months, and the programme's minimum stay is not recorded (duration_months_min).",
+            say(
+                "eligibility.duration_unrecorded",
+                gettext_noop(
+                    "Unclear: the defender can be away %(months)s months, and the programme's minimum stay is not recorded (duration_months_min)."
+                ),
+                months=f"{available:g}",
+            ),
         )
     if available < minimum:
         return RuleResult(
             False,
-            f"Not eligible: the defender can be away {available:g} months, below the minimum stay of {minimum:g} (duration_months_min).",
+            say(
+                "eligibility.duration_short",
+                gettext_noop(
+                    "Not eligible: the defender can be away %(months)s months, below the minimum stay of %(minimum)s (duration_months_min)."
+                ),
+                months=f"{available:g}",
+                minimum=f"{minimum:g}",
+            ),
         )
-    return RuleResult(True, f"Can stay the minimum of {minimum:g} months (duration_months_min).")
+    return RuleResult(
+        True,
+        say(
+            "eligibility.duration",
+            gettext_noop("Can stay the minimum of %(minimum)s months (duration_months_min)."),
+            minimum=f"{minimum:g}",
+        ),
+    )
 
 
 def refugee_status_rule(programme: Mapping[str, Any], data: EligibilityInput) -> RuleResult | None:
@@ -212,16 +370,32 @@ def refugee_status_rule(programme: Mapping[str, Any], data: EligibilityInput) ->
     if outcome == ProtectionOutcome.REFUGEE:
         return RuleResult(
             True,
-            "The protection assessment points to refugee status, which the programme requires (requires_refugee_status).",
+            say(
+                "eligibility.refugee_status",
+                gettext_noop(
+                    "The protection assessment points to refugee status, which the programme requires (requires_refugee_status)."
+                ),
+            ),
         )
     if outcome == ProtectionOutcome.FURTHER_EVIDENCE_NEEDED:
         return RuleResult(
             None,
-            "Unclear: the programme requires refugee status, and the protection assessment needs further evidence (requires_refugee_status).",
+            say(
+                "eligibility.refugee_status_open",
+                gettext_noop(
+                    "Unclear: the programme requires refugee status, and the protection assessment needs further evidence (requires_refugee_status)."
+                ),
+            ),
         )
     return RuleResult(
         False,
-        f"Not eligible: the programme requires refugee status, and the protection assessment gives {ProtectionOutcome(outcome).words} (requires_refugee_status).",
+        say(
+            "eligibility.refugee_status_missing",
+            gettext_noop(
+                "Not eligible: the programme requires refugee status, and the protection assessment gives %(outcome)s (requires_refugee_status)."
+            ),
+            outcome=Codes([ProtectionOutcome(outcome)]),
+        ),
     )
 
 
@@ -233,15 +407,31 @@ def outside_home_rule(programme: Mapping[str, Any], data: EligibilityInput) -> R
     if defender.current_country is None:
         return RuleResult(
             None,
-            "Unclear: the programme takes only defenders outside their own country, and where the defender is now is not recorded (must_be_outside_home_country).",
+            say(
+                "eligibility.whereabouts_unrecorded",
+                gettext_noop(
+                    "Unclear: the programme takes only defenders outside their own country, and where the defender is now is not recorded (must_be_outside_home_country)."
+                ),
+            ),
         )
     if defender.current_country in defender.nationalities:
         return RuleResult(
             False,
-            "Not eligible: the programme takes only defenders outside their own country (must_be_outside_home_country).",
+            say(
+                "eligibility.in_home_country",
+                gettext_noop(
+                    "Not eligible: the programme takes only defenders outside their own country (must_be_outside_home_country)."
+                ),
+            ),
         )
     return RuleResult(
-        True, "Outside their own country, as the programme requires (must_be_outside_home_country)."
+        True,
+        say(
+            "eligibility.outside_home",
+            gettext_noop(
+                "Outside their own country, as the programme requires (must_be_outside_home_country)."
+            ),
+        ),
     )
 
 
@@ -251,7 +441,13 @@ def host_countries_rule(programme: Mapping[str, Any], data: EligibilityInput) ->
     nationalities = set(data.facts.defender.nationalities)
     if hosts and nationalities and all(host in nationalities for host in hosts):
         return RuleResult(
-            False, "Not eligible: every host country is the defender's own (host_countries)."
+            False,
+            say(
+                "eligibility.host_is_home",
+                gettext_noop(
+                    "Not eligible: every host country is the defender's own (host_countries)."
+                ),
+            ),
         )
     return None
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from haven.domain.facts import CaseFacts
+from haven.domain.messages import Codes, gettext_noop, say
 from haven.domain.vocabulary import HrdStatus
 
 SOURCE_DECLARATION = "UN Declaration on Human Rights Defenders (A/RES/53/144) art 1"
@@ -56,10 +57,6 @@ class HrdScreening:
     missing: tuple[str, ...]
 
 
-def _words(code: str) -> str:
-    return code.replace("_", " ")
-
-
 def screen_defender(facts: CaseFacts) -> HrdScreening:
     """Screen the defender against the Declaration and Fact Sheet 29; see the module docstring."""
     defender = facts.defender
@@ -68,51 +65,115 @@ def screen_defender(facts: CaseFacts) -> HrdScreening:
     failed = False
 
     if defender.activities:
-        activities = ", ".join(_words(activity) for activity in defender.activities)
-        reasons.append(f"Works to protect human rights ({activities}) [{SOURCE_DECLARATION}].")
+        reasons.append(
+            say(
+                "hrd.activities",
+                gettext_noop("Works to protect human rights (%(activities)s) [%(source)s]."),
+                activities=Codes(defender.activities),
+                source=SOURCE_DECLARATION,
+            )
+        )
         work_known = True
     else:
         work_known = False
         hinted = sorted(set(defender.profiles) & ROLE_PROFILES)
-        hint = f" The profile ({', '.join(map(_words, hinted))}) suggests it." if hinted else ""
+        hint = (
+            say(
+                "hrd.profile_hint",
+                gettext_noop(" The profile (%(profiles)s) suggests it."),
+                profiles=Codes(hinted),
+            )
+            if hinted
+            else ""
+        )
         reasons.append(
-            "No human rights activity is recorded, and a defender is recognised by what they do, "
-            f"not by title or identity.{hint} [{SOURCE_DECLARATION}]"
+            say(
+                "hrd.no_activity",
+                gettext_noop(
+                    "No human rights activity is recorded, and a defender is recognised by what they do, not by title or identity.%(hint)s [%(source)s]"
+                ),
+                hint=hint,
+                source=SOURCE_DECLARATION,
+            )
         )
         missing.append("defender.activities")
 
     if defender.peaceful_means is False:
         failed = True
         reasons.append(
-            f"Uses or advocates violence, so falls outside the protection for defenders [{SOURCE_PEACEFUL}]."
+            say(
+                "hrd.violent",
+                gettext_noop(
+                    "Uses or advocates violence, so falls outside the protection for defenders [%(source)s]."
+                ),
+                source=SOURCE_PEACEFUL,
+            )
         )
     elif defender.peaceful_means is None:
         missing.append("defender.peaceful_means")
-        reasons.append(f"Whether the work is peaceful is not recorded [{SOURCE_PEACEFUL}].")
+        reasons.append(
+            say(
+                "hrd.peaceful_unknown",
+                gettext_noop("Whether the work is peaceful is not recorded [%(source)s]."),
+                source=SOURCE_PEACEFUL,
+            )
+        )
     else:
-        reasons.append(f"Works by peaceful means [{SOURCE_PEACEFUL}].")
+        reasons.append(
+            say(
+                "hrd.peaceful",
+                gettext_noop("Works by peaceful means [%(source)s]."),
+                source=SOURCE_PEACEFUL,
+            )
+        )
 
     if defender.accepts_universality is False:
         failed = True
         reasons.append(
-            f"Denies the rights of others, so does not accept universality [{SOURCE_UNIVERSALITY}]."
+            say(
+                "hrd.denies_rights",
+                gettext_noop(
+                    "Denies the rights of others, so does not accept universality [%(source)s]."
+                ),
+                source=SOURCE_UNIVERSALITY,
+            )
         )
     elif defender.accepts_universality is None:
         missing.append("defender.accepts_universality")
         reasons.append(
-            f"Whether they accept the universality of rights is not recorded [{SOURCE_UNIVERSALITY}]."
+            say(
+                "hrd.universality_unknown",
+                gettext_noop(
+                    "Whether they accept the universality of rights is not recorded [%(source)s]."
+                ),
+                source=SOURCE_UNIVERSALITY,
+            )
         )
     else:
         reasons.append(
-            f"Defends rights without denying the rights of others [{SOURCE_UNIVERSALITY}]."
+            say(
+                "hrd.universality",
+                gettext_noop("Defends rights without denying the rights of others [%(source)s]."),
+                source=SOURCE_UNIVERSALITY,
+            )
         )
 
     if defender.organisation_backing:
         reasons.append(
-            "An organisation or network vouches for the work (supporting evidence, not a requirement)."
+            say(
+                "hrd.organisation_backing",
+                gettext_noop(
+                    "An organisation or network vouches for the work (supporting evidence, not a requirement)."
+                ),
+            )
         )
     if any(threat.linked_to_work for threat in facts.threats):
-        reasons.append("Threats are linked to the work, which corroborates it.")
+        reasons.append(
+            say(
+                "hrd.threats_linked",
+                gettext_noop("Threats are linked to the work, which corroborates it."),
+            )
+        )
 
     if failed:
         status = HrdStatus.NOT_DEFENDER
@@ -120,5 +181,11 @@ def screen_defender(facts: CaseFacts) -> HrdScreening:
         status = HrdStatus.DEFENDER
     else:
         status = HrdStatus.UNCLEAR
-        reasons.append("Unclear until these facts are recorded: " + ", ".join(missing) + ".")
+        reasons.append(
+            say(
+                "hrd.missing",
+                gettext_noop("Unclear until these facts are recorded: %(missing)s."),
+                missing=", ".join(missing),
+            )
+        )
     return HrdScreening(status=status, reasons=tuple(reasons), missing=tuple(missing))

@@ -11,13 +11,18 @@ The domain never imports Django. Templates are marked with this module's ``gette
 function that returns its argument: ``makemessages`` finds strings by the marker's name, so the
 templates land in ``locale/*/django.po`` like any other interface string.
 
-Which reasons are keyed so far: every outcome reason of the protection engine
-(``PROTECTION_OUTCOME_MESSAGES``). Element, risk, pathway and eligibility reasons are English only.
+Outcome reasons are module-level templates (``PROTECTION_OUTCOME_MESSAGES``); the other
+reasons are made where they are written with ``say(key, gettext_noop(text), **params)``.
+Parameters are strings; two ``str`` subclasses keep their parts so the web can translate them
+too: ``Codes`` (identifiers joined in English words, shown by their labels) and ``Joined``
+(several reasons or phrases joined by a separator). ``tests/web/test_engine_messages.py`` runs
+the engines on every fixture and on generated facts and fails on any reason without a key or a
+translation.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 
@@ -35,6 +40,42 @@ class MessageTemplate:
 
     def __call__(self, **params: str) -> Message:
         return Message(self, params)
+
+
+def say(key: str, text: str, **params: str) -> Message:
+    """One keyed reason, its template written where it is used (mark ``text`` with gettext_noop)."""
+    return Message(MessageTemplate(key, text), params)
+
+
+class Codes(str):
+    """Identifiers in English words joined by ``separator`` ("death threat, torture")."""
+
+    codes: tuple[str, ...]
+    separator: str
+
+    def __new__(
+        cls, codes: Iterable[str], separator: str = ", ", *, as_written: bool = False
+    ) -> Codes:
+        items = tuple(str(code) for code in codes)
+        words = items if as_written else tuple(code.replace("_", " ") for code in items)
+        value = super().__new__(cls, separator.join(words))
+        value.codes = items
+        value.separator = separator
+        return value
+
+
+class Joined(str):
+    """Several reasons or phrases joined by ``separator``; each part may itself be a Message."""
+
+    parts: tuple[str, ...]
+    separator: str
+
+    def __new__(cls, parts: Iterable[str], separator: str = "; ") -> Joined:
+        items = tuple(parts)
+        value = super().__new__(cls, separator.join(items))
+        value.parts = items
+        value.separator = separator
+        return value
 
 
 class Message(str):

@@ -19,6 +19,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from haven.domain.facts import CaseFacts
+from haven.domain.messages import Codes, Joined, MessageTemplate, gettext_noop, say
 from haven.domain.protection import (
     ProtectionAssessment,
     relocation_defeaters,
@@ -82,6 +83,13 @@ def programme_expects_return(facts: CaseFacts, catalogue_rule: bool | None) -> b
     return catalogue_rule
 
 
+#: The regime map and the tension engine say it alike when something pulls against return.
+EXPECTS_RETURN_BUT = MessageTemplate(
+    "pathways.regime.expects_return",
+    gettext_noop("The programme expects return, but %(pulls)s."),
+)
+
+
 def map_regimes(
     facts: CaseFacts,
     *,
@@ -94,43 +102,83 @@ def map_regimes(
     if status in IN_PROGRAMME:
         pulls = []
         if facts.defender.intends_to_return is False:
-            pulls.append("the defender does not intend to return")
-        if _at_least(risk_on_return, RiskLevel.HIGH):
-            pulls.append(f"risk on return is {risk_on_return.level if risk_on_return else ''}")
-        if protection.outcome in POSITIVE_OUTCOMES:
-            pulls.append(f"the protection assessment points to {protection.outcome.words}")
-        where = {
-            "applied": "has applied to",
-            "accepted": "is accepted by",
-            "in_relocation": "is on",
-        }[status or ""]
-        base = (
-            f"The defender {where} a relocation programme"
-            + (f" ({facts.relocation.programme_id})" if facts.relocation.programme_id else "")
-            + "."
-        )
-        if pulls and expects_return is not False:
-            expectation = "expects return" if expects_return else "may expect return (not recorded)"
-            relocation = Standing(
-                RegimeStatus.CONTESTED,
-                (base, f"The programme {expectation}, but " + "; ".join(pulls) + "."),
+            pulls.append(
+                say(
+                    "pathways.pull.no_return_intent",
+                    gettext_noop("the defender does not intend to return"),
+                )
             )
+        if _at_least(risk_on_return, RiskLevel.HIGH):
+            pulls.append(
+                say(
+                    "pathways.pull.risk_on_return",
+                    gettext_noop("risk on return is %(level)s"),
+                    level=Codes([risk_on_return.level] if risk_on_return else []),
+                )
+            )
+        if protection.outcome in POSITIVE_OUTCOMES:
+            pulls.append(
+                say(
+                    "pathways.pull.protection",
+                    gettext_noop("the protection assessment points to %(outcome)s"),
+                    outcome=Codes([protection.outcome]),
+                )
+            )
+        programme = f" ({facts.relocation.programme_id})" if facts.relocation.programme_id else ""
+        base = {
+            "applied": say(
+                "pathways.regime.applied",
+                gettext_noop("The defender has applied to a relocation programme%(programme)s."),
+                programme=programme,
+            ),
+            "accepted": say(
+                "pathways.regime.accepted",
+                gettext_noop("The defender is accepted by a relocation programme%(programme)s."),
+                programme=programme,
+            ),
+            "in_relocation": say(
+                "pathways.regime.on_programme",
+                gettext_noop("The defender is on a relocation programme%(programme)s."),
+                programme=programme,
+            ),
+        }[status or ""]
+        if pulls and expects_return is not False:
+            pulled = (
+                EXPECTS_RETURN_BUT(pulls=Joined(pulls))
+                if expects_return
+                else say(
+                    "pathways.regime.may_expect_return",
+                    gettext_noop("The programme may expect return (not recorded), but %(pulls)s."),
+                    pulls=Joined(pulls),
+                )
+            )
+            relocation = Standing(RegimeStatus.CONTESTED, (base, pulled))
         else:
             relocation = Standing(RegimeStatus.WITHIN, (base,))
     elif status == "returned":
         relocation = Standing(
             RegimeStatus.OUTSIDE,
             (
-                "The defender has returned from relocation; follow-up and risk on return matter now.",
+                say(
+                    "pathways.regime.returned",
+                    gettext_noop(
+                        "The defender has returned from relocation; follow-up and risk on return matter now."
+                    ),
+                ),
             ),
         )
     else:
         relocation = Standing(
             RegimeStatus.OUTSIDE,
             (
-                "The defender is not in or applying to a relocation programme."
+                say(
+                    "pathways.regime.not_in_programme",
+                    gettext_noop("The defender is not in or applying to a relocation programme."),
+                )
                 if status == "none"
-                else "No relocation is recorded.",
+                else say(
+                    "pathways.regime.no_relocation", gettext_noop("No relocation is recorded.")
+                ),
             ),
         )
 
@@ -139,19 +187,36 @@ def map_regimes(
         refugee = Standing(
             RegimeStatus.WITHIN,
             (
-                f"The protection assessment points to {outcome.words}.",
+                say(
+                    "pathways.protection_points_to",
+                    gettext_noop("The protection assessment points to %(outcome)s."),
+                    outcome=Codes([outcome]),
+                ),
                 *protection.reasons,
             ),
         )
     elif outcome == ProtectionOutcome.FURTHER_EVIDENCE_NEEDED:
         refugee = Standing(
             RegimeStatus.CONTESTED,
-            ("Whether the defender needs international protection is open.", *protection.reasons),
+            (
+                say(
+                    "pathways.regime.protection_open",
+                    gettext_noop("Whether the defender needs international protection is open."),
+                ),
+                *protection.reasons,
+            ),
         )
     else:
         refugee = Standing(
             RegimeStatus.OUTSIDE,
-            (f"The protection assessment gives {outcome.words}.", *protection.reasons),
+            (
+                say(
+                    "pathways.regime.protection_gives",
+                    gettext_noop("The protection assessment gives %(outcome)s."),
+                    outcome=Codes([outcome]),
+                ),
+                *protection.reasons,
+            ),
         )
     return {"relocation": relocation, "refugee": refugee}
 
@@ -177,50 +242,138 @@ def flag_tension(
     if not in_programme:
         return Tension(
             False,
-            ("The defender is not in or heading to a relocation programme that expects return.",),
+            (
+                say(
+                    "pathways.tension.no_programme",
+                    gettext_noop(
+                        "The defender is not in or heading to a relocation programme that expects return."
+                    ),
+                ),
+            ),
             (),
         )
     if expects_return is False:
-        return Tension(False, ("The programme does not expect the defender to return.",), ())
+        return Tension(
+            False,
+            (
+                say(
+                    "pathways.tension.no_return_expected",
+                    gettext_noop("The programme does not expect the defender to return."),
+                ),
+            ),
+            (),
+        )
     pulls = []
     if _at_least(risk_on_return, RiskLevel.HIGH):
-        pulls.append(f"risk on return is {risk_on_return.level if risk_on_return else ''}")
+        pulls.append(
+            say(
+                "pathways.pull.risk_on_return",
+                gettext_noop("risk on return is %(level)s"),
+                level=Codes([risk_on_return.level] if risk_on_return else []),
+            )
+        )
     if protection.outcome in POSITIVE_OUTCOMES:
-        pulls.append(f"the protection assessment points to {protection.outcome.words}")
+        pulls.append(
+            say(
+                "pathways.pull.protection",
+                gettext_noop("the protection assessment points to %(outcome)s"),
+                outcome=Codes([protection.outcome]),
+            )
+        )
     if defender.intends_to_return is False:
-        pulls.append("the defender does not intend to return")
+        pulls.append(
+            say(
+                "pathways.pull.no_return_intent",
+                gettext_noop("the defender does not intend to return"),
+            )
+        )
     if set(defender.wishes) & {"asylum", "resettlement", "onward_relocation"}:
         pulls.append(
-            "the defender wishes for "
-            + ", ".join(
-                sorted(set(defender.wishes) & {"asylum", "resettlement", "onward_relocation"})
-            ).replace("_", " ")
+            say(
+                "pathways.pull.wishes",
+                gettext_noop("the defender wishes for %(wishes)s"),
+                wishes=Codes(
+                    sorted(set(defender.wishes) & {"asylum", "resettlement", "onward_relocation"})
+                ),
+            )
         )
     if not pulls:
         return Tension(
-            False, ("The programme expects return and nothing recorded stands against it.",), ()
+            False,
+            (
+                say(
+                    "pathways.tension.none",
+                    gettext_noop(
+                        "The programme expects return and nothing recorded stands against it."
+                    ),
+                ),
+            ),
+            (),
         )
-    expectation = (
-        "expects return" if expects_return else "may expect return (its rule is not recorded)"
-    )
-    reasons = [f"The programme {expectation}, but " + "; ".join(pulls) + "."]
+    reasons: list[str] = [
+        EXPECTS_RETURN_BUT(pulls=Joined(pulls))
+        if expects_return
+        else say(
+            "pathways.tension.may_expect_return",
+            gettext_noop(
+                "The programme may expect return (its rule is not recorded), but %(pulls)s."
+            ),
+            pulls=Joined(pulls),
+        )
+    ]
     if defender.intends_to_return and protection.outcome in POSITIVE_OUTCOMES:
         reasons.append(
-            "The defender intends to return although protection is indicated: respect their choice, and make sure it is informed."
+            say(
+                "pathways.tension.informed_choice",
+                gettext_noop(
+                    "The defender intends to return although protection is indicated: respect their choice, and make sure it is informed."
+                ),
+            )
         )
     days_left = _days_left(facts)
     deadline = ""
     if days_left is not None and facts.relocation.end_date is not None:
-        deadline = f" before the stay ends on {facts.relocation.end_date.isoformat()} ({days_left} days left)"
+        deadline = say(
+            "pathways.tension.deadline",
+            gettext_noop(" before the stay ends on %(date)s (%(days)s days left)"),
+            date=facts.relocation.end_date.isoformat(),
+            days=str(days_left),
+        )
     policy = (
-        f" The programme's asylum policy: {asylum_policy}"
+        say(
+            "pathways.tension.policy",
+            gettext_noop(" The programme's asylum policy: %(policy)s"),
+            policy=asylum_policy,
+        )
         if asylum_policy
-        else " The programme's asylum policy is not recorded: ask the programme and tell the defender."
+        else say(
+            "pathways.tension.policy_unrecorded",
+            gettext_noop(
+                " The programme's asylum policy is not recorded: ask the programme and tell the defender."
+            ),
+        )
     )
-    actions = [
-        f"Tell the defender of their right to seek asylum and of the programme's asylum policy{deadline}.{policy}",
-        "Refer the defender to independent legal advice on asylum and complementary protection in the host country.",
-        "Record the defender's informed consent to whatever they decide: return, extension, onward relocation or asylum.",
+    actions: list[str] = [
+        say(
+            "pathways.tension.tell_right",
+            gettext_noop(
+                "Tell the defender of their right to seek asylum and of the programme's asylum policy%(deadline)s.%(policy)s"
+            ),
+            deadline=deadline,
+            policy=policy,
+        ),
+        say(
+            "pathways.tension.legal_advice",
+            gettext_noop(
+                "Refer the defender to independent legal advice on asylum and complementary protection in the host country."
+            ),
+        ),
+        say(
+            "pathways.tension.informed_consent",
+            gettext_noop(
+                "Record the defender's informed consent to whatever they decide: return, extension, onward relocation or asylum."
+            ),
+        ),
         _visa_action(facts),
     ]
     return Tension(True, tuple(reasons), tuple(actions))
@@ -228,12 +381,32 @@ def flag_tension(
 
 def _visa_action(facts: CaseFacts) -> str:
     visa = facts.relocation.visa
-    host = facts.relocation.host_country or "the host country"
+    host = facts.relocation.host_country or say(
+        "pathways.visa.the_host_country", gettext_noop("the host country")
+    )
     if visa in ("short_stay", "visa_free"):
-        return f"Check what the {visa.replace('_', ' ')} status allows in {host}: it rarely allows a change of status, but an asylum claim can be made from any status."
+        return say(
+            "pathways.visa.short",
+            gettext_noop(
+                "Check what the %(visa)s status allows in %(host)s: it rarely allows a change of status, but an asylum claim can be made from any status."
+            ),
+            visa=Codes([visa]),
+            host=host,
+        )
     if visa in ("long_stay", "residence_permit"):
-        return f"Check what the {visa.replace('_', ' ')} in {host} allows: whether it can be extended or changed, and how an asylum claim would affect it."
-    return f"Check what the defender's visa or status in {host} allows (not recorded)."
+        return say(
+            "pathways.visa.long",
+            gettext_noop(
+                "Check what the %(visa)s in %(host)s allows: whether it can be extended or changed, and how an asylum claim would affect it."
+            ),
+            visa=Codes([visa]),
+            host=host,
+        )
+    return say(
+        "pathways.visa.unrecorded",
+        gettext_noop("Check what the defender's visa or status in %(host)s allows (not recorded)."),
+        host=host,
+    )
 
 
 @dataclass(frozen=True)
@@ -262,11 +435,23 @@ def _travel_cautions(facts: CaseFacts, abroad: bool | None) -> tuple[str, ...]:
     defender = facts.defender
     cautions = []
     if defender.travel_ban:
-        cautions.append("A travel ban may stop the defender leaving through official exits.")
+        cautions.append(
+            say(
+                "pathways.caution.travel_ban",
+                gettext_noop("A travel ban may stop the defender leaving through official exits."),
+            )
+        )
     if defender.valid_passport is False:
-        cautions.append("The defender has no valid passport.")
+        cautions.append(
+            say("pathways.caution.no_passport", gettext_noop("The defender has no valid passport."))
+        )
     if defender.valid_passport is None and not abroad:
-        cautions.append("Whether the defender holds a valid passport is not recorded.")
+        cautions.append(
+            say(
+                "pathways.caution.passport_unrecorded",
+                gettext_noop("Whether the defender holds a valid passport is not recorded."),
+            )
+        )
     return tuple(cautions)
 
 
@@ -275,7 +460,14 @@ def in_country_protection(situation: Situation) -> Pathway:
     name, risk = PathwayName.IN_COUNTRY_PROTECTION, situation.risk
     if situation.abroad:
         return Pathway(
-            name, Suitability.NOT_SUITABLE, ("The defender is abroad; see return with protection.",)
+            name,
+            Suitability.NOT_SUITABLE,
+            (
+                say(
+                    "pathways.in_country.abroad",
+                    gettext_noop("The defender is abroad; see return with protection."),
+                ),
+            ),
         )
     state = situation.state_persecutor
     if risk.level == RiskLevel.CRITICAL or (
@@ -285,13 +477,21 @@ def in_country_protection(situation: Situation) -> Pathway:
             name,
             Suitability.NOT_SUITABLE,
             (
-                f"Risk is {risk.level}"
-                + (
-                    " and the state is the persecutor in a repressed or closed civic space"
-                    if state
-                    else ""
+                say(
+                    "pathways.in_country.state_persecutor",
+                    gettext_noop(
+                        "Risk is %(level)s and the state is the persecutor in a repressed or closed civic space: protective measures at home are unlikely to be enough."
+                    ),
+                    level=Codes([risk.level]),
                 )
-                + ": protective measures at home are unlikely to be enough.",
+                if state
+                else say(
+                    "pathways.in_country.not_enough",
+                    gettext_noop(
+                        "Risk is %(level)s: protective measures at home are unlikely to be enough."
+                    ),
+                    level=Codes([risk.level]),
+                ),
             ),
         )
     suitability = (
@@ -300,10 +500,21 @@ def in_country_protection(situation: Situation) -> Pathway:
         else Suitability.POSSIBLE
     )
     reasons = [
-        f"Risk is {risk.level}: protective measures at home (security plan, accompaniment, legal support, networks) can reduce it."
+        say(
+            "pathways.in_country.measures",
+            gettext_noop(
+                "Risk is %(level)s: protective measures at home (security plan, accompaniment, legal support, networks) can reduce it."
+            ),
+            level=Codes([risk.level]),
+        )
     ]
     if situation.facts.context.national_protection_mechanism == "effective":
-        reasons.append("The national protection mechanism is effective.")
+        reasons.append(
+            say(
+                "pathways.in_country.mechanism_effective",
+                gettext_noop("The national protection mechanism is effective."),
+            )
+        )
     return Pathway(name, suitability, tuple(reasons))
 
 
@@ -316,7 +527,11 @@ def internal_relocation(situation: Situation) -> Pathway:
     """
     name = PathwayName.INTERNAL_RELOCATION
     if situation.abroad:
-        return Pathway(name, Suitability.NOT_SUITABLE, ("The defender is already abroad.",))
+        return Pathway(
+            name,
+            Suitability.NOT_SUITABLE,
+            (say("pathways.internal.abroad", gettext_noop("The defender is already abroad.")),),
+        )
     facts = situation.facts
     reasons = situation.protection.elements["internal_relocation"].reasons
     if relocation_defeaters(facts):
@@ -329,7 +544,17 @@ def internal_relocation(situation: Situation) -> Pathway:
             else Suitability.NOT_SUITABLE,
             reasons,
         )
-    return Pathway(name, Suitability.POSSIBLE, reasons, ("Complete the safe-area facts first.",))
+    return Pathway(
+        name,
+        Suitability.POSSIBLE,
+        reasons,
+        (
+            say(
+                "pathways.internal.complete_facts",
+                gettext_noop("Complete the safe-area facts first."),
+            ),
+        ),
+    )
 
 
 def regional_relocation(situation: Situation) -> Pathway:
@@ -339,20 +564,40 @@ def regional_relocation(situation: Situation) -> Pathway:
         return Pathway(
             name,
             Suitability.NOT_SUITABLE,
-            ("The defender is already abroad; see onward relocation.",),
+            (
+                say(
+                    "pathways.regional.abroad",
+                    gettext_noop("The defender is already abroad; see onward relocation."),
+                ),
+            ),
         )
     if risk.level.rank < RiskLevel.MEDIUM.rank:
-        return Pathway(name, Suitability.NOT_SUITABLE, ("Risk is low.",))
+        return Pathway(
+            name,
+            Suitability.NOT_SUITABLE,
+            (say("pathways.risk_low", gettext_noop("Risk is low.")),),
+        )
     cautions = [*situation.travel_cautions]
     if situation.facts.context.diaspora_monitored:
         cautions.append(
-            "The persecutor watches defenders abroad; a neighbouring country may be within reach."
+            say(
+                "pathways.regional.diaspora_monitored",
+                gettext_noop(
+                    "The persecutor watches defenders abroad; a neighbouring country may be within reach."
+                ),
+            )
         )
     return Pathway(
         name,
         Suitability.POSSIBLE,
         (
-            f"Risk is {risk.level}: a stay in the region keeps the defender close to their work and community.",
+            say(
+                "pathways.regional.possible",
+                gettext_noop(
+                    "Risk is %(level)s: a stay in the region keeps the defender close to their work and community."
+                ),
+                level=Codes([risk.level]),
+            ),
         ),
         tuple(cautions),
     )
@@ -367,19 +612,38 @@ def temporary_international_relocation(situation: Situation) -> Pathway:
             name,
             Suitability.NOT_SUITABLE,
             (
-                "The defender is already on a relocation programme; see extension and onward relocation.",
+                say(
+                    "pathways.temporary.on_programme",
+                    gettext_noop(
+                        "The defender is already on a relocation programme; see extension and onward relocation."
+                    ),
+                ),
             ),
         )
     if situation.forward.level.rank < RiskLevel.MEDIUM.rank:
-        return Pathway(name, Suitability.NOT_SUITABLE, ("Risk is low.",))
+        return Pathway(
+            name,
+            Suitability.NOT_SUITABLE,
+            (say("pathways.risk_low", gettext_noop("Risk is low.")),),
+        )
     cautions = [*situation.travel_cautions]
     if defender.intends_to_return is False:
         cautions.append(
-            "Relocation programmes expect return; the defender does not intend to return. Explain programme asylum policies before they apply."
+            say(
+                "pathways.temporary.no_return_intent",
+                gettext_noop(
+                    "Relocation programmes expect return; the defender does not intend to return. Explain programme asylum policies before they apply."
+                ),
+            )
         )
     if _at_least(situation.risk_on_return, RiskLevel.CRITICAL):
         cautions.append(
-            "Risk on return is critical: a short stay followed by return may not be safe."
+            say(
+                "pathways.temporary.critical_on_return",
+                gettext_noop(
+                    "Risk on return is critical: a short stay followed by return may not be safe."
+                ),
+            )
         )
     suitability = (
         Suitability.RECOMMENDED
@@ -389,7 +653,15 @@ def temporary_international_relocation(situation: Situation) -> Pathway:
     return Pathway(
         name,
         suitability,
-        (f"Risk is {risk.level}: a temporary stay abroad gives respite and keeps the work going.",),
+        (
+            say(
+                "pathways.temporary.respite",
+                gettext_noop(
+                    "Risk is %(level)s: a temporary stay abroad gives respite and keeps the work going."
+                ),
+                level=Codes([risk.level]),
+            ),
+        ),
         tuple(cautions),
     )
 
@@ -399,23 +671,57 @@ def extension(situation: Situation) -> Pathway:
     name = PathwayName.EXTENSION
     if not situation.in_relocation:
         return Pathway(
-            name, Suitability.NOT_SUITABLE, ("The defender is not on a relocation programme.",)
+            name,
+            Suitability.NOT_SUITABLE,
+            (
+                say(
+                    "pathways.extension.not_on_programme",
+                    gettext_noop("The defender is not on a relocation programme."),
+                ),
+            ),
         )
     risk_on_return = situation.risk_on_return
     reasons = []
     if _at_least(risk_on_return, RiskLevel.HIGH):
         reasons.append(
-            f"Risk on return is {risk_on_return.level if risk_on_return else ''}: more time abroad is safer while other options are prepared."
+            say(
+                "pathways.extension.safer",
+                gettext_noop(
+                    "Risk on return is %(level)s: more time abroad is safer while other options are prepared."
+                ),
+                level=Codes([risk_on_return.level] if risk_on_return else []),
+            )
         )
         suitability = Suitability.RECOMMENDED
     else:
-        reasons.append("An extension gives time to prepare a safe return.")
+        reasons.append(
+            say(
+                "pathways.extension.prepare_return",
+                gettext_noop("An extension gives time to prepare a safe return."),
+            )
+        )
         suitability = Suitability.POSSIBLE
     days_left = _days_left(situation.facts)
     if days_left is not None:
-        reasons.append(f"The stay ends in {days_left} days.")
+        reasons.append(
+            say(
+                "pathways.extension.days_left",
+                gettext_noop("The stay ends in %(days)s days."),
+                days=str(days_left),
+            )
+        )
     used = situation.facts.relocation.extensions_used
-    cautions = (f"{used} extension(s) already used.",) if used else ()
+    cautions = (
+        (
+            say(
+                "pathways.extension.used",
+                gettext_noop("%(count)s extension(s) already used."),
+                count=str(used),
+            ),
+        )
+        if used
+        else ()
+    )
     return Pathway(name, suitability, tuple(reasons), cautions)
 
 
@@ -423,21 +729,45 @@ def onward_relocation(situation: Situation) -> Pathway:
     """A further stay elsewhere for a defender already away, recommended at high forward risk."""
     name, forward = PathwayName.ONWARD_RELOCATION, situation.forward
     if not (situation.abroad or situation.in_relocation):
-        return Pathway(name, Suitability.NOT_SUITABLE, ("The defender is not abroad.",))
+        return Pathway(
+            name,
+            Suitability.NOT_SUITABLE,
+            (say("pathways.onward.not_abroad", gettext_noop("The defender is not abroad.")),),
+        )
     if not (
         _at_least(forward, RiskLevel.HIGH) or "onward_relocation" in situation.facts.defender.wishes
     ):
         return Pathway(
-            name, Suitability.POSSIBLE, ("An onward stay is an option if return is delayed.",)
+            name,
+            Suitability.POSSIBLE,
+            (
+                say(
+                    "pathways.onward.option",
+                    gettext_noop("An onward stay is an option if return is delayed."),
+                ),
+            ),
         )
     cautions = []
     if situation.facts.context.diaspora_monitored:
-        cautions.append("The persecutor watches defenders abroad: choose a host beyond its reach.")
+        cautions.append(
+            say(
+                "pathways.onward.diaspora_monitored",
+                gettext_noop(
+                    "The persecutor watches defenders abroad: choose a host beyond its reach."
+                ),
+            )
+        )
     return Pathway(
         name,
         Suitability.RECOMMENDED if _at_least(forward, RiskLevel.HIGH) else Suitability.POSSIBLE,
         (
-            f"Risk on return is {forward.level}: a further stay in another country keeps the defender away from it.",
+            say(
+                "pathways.onward.recommended",
+                gettext_noop(
+                    "Risk on return is %(level)s: a further stay in another country keeps the defender away from it."
+                ),
+                level=Codes([forward.level]),
+            ),
         ),
         tuple(cautions),
     )
@@ -447,26 +777,54 @@ def return_with_protection(situation: Situation) -> Pathway:
     """Going home with a security plan, never with an arrest waiting or at high forward risk."""
     name, forward, facts = PathwayName.RETURN_WITH_PROTECTION, situation.forward, situation.facts
     if not (situation.abroad or situation.in_relocation or facts.relocation.status == "returned"):
-        return Pathway(name, Suitability.NOT_SUITABLE, ("The defender has not left.",))
+        return Pathway(
+            name,
+            Suitability.NOT_SUITABLE,
+            (say("pathways.return.not_left", gettext_noop("The defender has not left.")),),
+        )
     arrest = any(p.stage in ("warrant", "convicted", "in_absentia") for p in facts.prosecutions)
     if arrest or _at_least(forward, RiskLevel.HIGH):
         why = (
-            "a prosecution means arrest on arrival"
+            say("pathways.return.arrest", gettext_noop("a prosecution means arrest on arrival"))
             if arrest
-            else f"risk on return is {forward.level}"
+            else say(
+                "pathways.pull.risk_on_return",
+                gettext_noop("risk on return is %(level)s"),
+                level=Codes([forward.level]),
+            )
         )
-        return Pathway(name, Suitability.NOT_SUITABLE, (f"Not safe now: {why}.",))
+        return Pathway(
+            name,
+            Suitability.NOT_SUITABLE,
+            (say("pathways.return.not_safe", gettext_noop("Not safe now: %(why)s."), why=why),),
+        )
     return Pathway(
         name,
         Suitability.RECOMMENDED if facts.defender.intends_to_return else Suitability.POSSIBLE,
         (
-            f"Risk on return is {forward.level}: return with a security plan, follow-up calls and network support.",
+            say(
+                "pathways.return.with_plan",
+                gettext_noop(
+                    "Risk on return is %(level)s: return with a security plan, follow-up calls and network support."
+                ),
+                level=Codes([forward.level]),
+            ),
         ),
-        ("Review risk on return shortly before travel.",),
+        (
+            say(
+                "pathways.return.review",
+                gettext_noop("Review risk on return shortly before travel."),
+            ),
+        ),
     )
 
 
-ASYLUM_CAUTION = "Seeking asylum is the defender's decision, after independent legal advice; it may end a programme stay and make return harder."
+ASYLUM_CAUTION = say(
+    "pathways.asylum.caution",
+    gettext_noop(
+        "Seeking asylum is the defender's decision, after independent legal advice; it may end a programme stay and make return harder."
+    ),
+)
 
 
 def asylum(situation: Situation) -> Pathway:
@@ -476,24 +834,49 @@ def asylum(situation: Situation) -> Pathway:
         return Pathway(
             name,
             Suitability.RECOMMENDED,
-            (f"The protection assessment points to {outcome.words}.",),
+            (
+                say(
+                    "pathways.protection_points_to",
+                    gettext_noop("The protection assessment points to %(outcome)s."),
+                    outcome=Codes([outcome]),
+                ),
+            ),
             (ASYLUM_CAUTION,),
         )
     if outcome == ProtectionOutcome.FURTHER_EVIDENCE_NEEDED:
         return Pathway(
             name,
             Suitability.POSSIBLE,
-            ("The protection need is open: gather evidence and take legal advice.",),
+            (
+                say(
+                    "pathways.asylum.open",
+                    gettext_noop(
+                        "The protection need is open: gather evidence and take legal advice."
+                    ),
+                ),
+            ),
             (ASYLUM_CAUTION,),
         )
     if outcome == ProtectionOutcome.NOT_APPLICABLE:
         return Pathway(
             name,
             Suitability.NOT_SUITABLE,
-            ("Asylum can only be sought outside the country of nationality.",),
+            (
+                say(
+                    "pathways.asylum.in_own_country",
+                    gettext_noop("Asylum can only be sought outside the country of nationality."),
+                ),
+            ),
         )
     return Pathway(
-        name, Suitability.NOT_SUITABLE, ("No protection need is shown on the facts recorded.",)
+        name,
+        Suitability.NOT_SUITABLE,
+        (
+            say(
+                "pathways.asylum.no_need",
+                gettext_noop("No protection need is shown on the facts recorded."),
+            ),
+        ),
     )
 
 
@@ -505,16 +888,31 @@ def resettlement(situation: Situation) -> Pathway:
             name,
             Suitability.POSSIBLE,
             (
-                "A refugee outside their country may be referred for resettlement (for example Canada's stream for defenders).",
+                say(
+                    "pathways.resettlement.possible",
+                    gettext_noop(
+                        "A refugee outside their country may be referred for resettlement (for example Canada's stream for defenders)."
+                    ),
+                ),
             ),
             (
-                "Resettlement usually needs recognition by UNHCR or the host state and takes months.",
+                say(
+                    "pathways.resettlement.caution",
+                    gettext_noop(
+                        "Resettlement usually needs recognition by UNHCR or the host state and takes months."
+                    ),
+                ),
             ),
         )
     return Pathway(
         name,
         Suitability.NOT_SUITABLE,
-        ("Resettlement needs a recognised refugee outside their country.",),
+        (
+            say(
+                "pathways.resettlement.not_suitable",
+                gettext_noop("Resettlement needs a recognised refugee outside their country."),
+            ),
+        ),
     )
 
 
@@ -526,14 +924,34 @@ def humanitarian_visa(situation: Situation) -> Pathway:
             name,
             Suitability.POSSIBLE,
             (
-                f"Risk is {risk.level} in the country: a humanitarian visa allows travel to seek protection.",
+                say(
+                    "pathways.humanitarian.possible",
+                    gettext_noop(
+                        "Risk is %(level)s in the country: a humanitarian visa allows travel to seek protection."
+                    ),
+                    level=Codes([risk.level]),
+                ),
             ),
-            ("Few states issue them, and decisions are slow.", *situation.travel_cautions),
+            (
+                say(
+                    "pathways.humanitarian.caution",
+                    gettext_noop("Few states issue them, and decisions are slow."),
+                ),
+                *situation.travel_cautions,
+            ),
         )
     return Pathway(
         name,
         Suitability.NOT_SUITABLE,
-        ("The defender is abroad." if situation.abroad else f"Risk is {risk.level}.",),
+        (
+            say("pathways.humanitarian.abroad", gettext_noop("The defender is abroad."))
+            if situation.abroad
+            else say(
+                "pathways.humanitarian.risk",
+                gettext_noop("Risk is %(level)s."),
+                level=Codes([risk.level]),
+            ),
+        ),
     )
 
 
@@ -577,7 +995,7 @@ def rank_pathways(
         Pathway(
             item.pathway,
             item.suitability,
-            (*item.reasons, "The defender wishes for this.")
+            (*item.reasons, say("pathways.wished", gettext_noop("The defender wishes for this.")))
             if WISH_FOR_PATHWAY.get(item.pathway) in wishes
             and item.suitability != Suitability.NOT_SUITABLE
             else item.reasons,

@@ -35,6 +35,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from haven.domain.facts import CaseFacts, FearedHarm, Prosecution, Threat
+from haven.domain.messages import Codes, Joined, gettext_noop, say
 from haven.domain.vocabulary import RISK_LEVEL_ORDER, RiskLevel
 
 LEVELS = RISK_LEVEL_ORDER
@@ -215,10 +216,6 @@ def level_rank(level: str) -> int:
     return RiskLevel(level).rank
 
 
-def _words(code: str) -> str:
-    return code.replace("_", " ")
-
-
 def _level_for(score: float) -> RiskLevel:
     for threshold, level in LEVEL_THRESHOLDS:
         if score >= threshold:
@@ -326,36 +323,60 @@ def combined_load(weights: list[float]) -> float:
 
 
 def _describe_threat(threat: Threat) -> str:
-    parts = [_words(threat.kind)]
+    parts: list[str] = [Codes([threat.kind])]
     if threat.actor:
-        parts.append(f"by {_words(threat.actor)}")
+        parts.append(
+            say("risk.threat.by", gettext_noop("by %(actor)s"), actor=Codes([threat.actor]))
+        )
     if threat.directed_at and threat.directed_at != "defender":
-        parts.append(f"against {threat.directed_at}")
+        parts.append(
+            say(
+                "risk.threat.against",
+                gettext_noop("against %(target)s"),
+                target=Codes([threat.directed_at], as_written=True),
+            )
+        )
     if threat.date:
         parts.append(f"({threat.date.isoformat()})")
     if threat.ongoing:
-        parts.append("ongoing")
+        parts.append(say("risk.threat.ongoing", gettext_noop("ongoing")))
     if threat.after_departure:
-        parts.append("after departure")
-    return " ".join(parts)
+        parts.append(say("risk.threat.after_departure", gettext_noop("after departure")))
+    return Joined(parts, " ")
 
 
 def _describe_prosecution(prosecution: Prosecution) -> str:
-    charge = _words(prosecution.charge or "unspecified")
-    stage = _words(prosecution.stage or "stage unknown")
-    return f"prosecution on a {charge} charge ({stage})"
+    charge = Codes([prosecution.charge or "unspecified"])
+    stage = (
+        Codes([prosecution.stage])
+        if prosecution.stage
+        else say("risk.prosecution.stage_unknown", gettext_noop("stage unknown"))
+    )
+    return say(
+        "risk.prosecution",
+        gettext_noop("prosecution on a %(charge)s charge (%(stage)s)"),
+        charge=charge,
+        stage=stage,
+    )
 
 
 def civic_space_for(facts: CaseFacts, ratings: CivicSpaceRatings | None) -> tuple[str | None, str]:
     """The civic-space rating and where it came from (the facts, or the fallback ratings)."""
     if facts.context.civic_space:
-        return facts.context.civic_space, "as recorded"
+        return facts.context.civic_space, say(
+            "risk.civic_space.as_recorded", gettext_noop("as recorded")
+        )
     country = facts.context.country
     if ratings is not None and country and country in ratings.ratings:
-        return ratings.ratings[
-            country
-        ], f"{ratings.source} rating for {country}, used because the facts do not record it"
-    return None, "not recorded"
+        return ratings.ratings[country], say(
+            "risk.civic_space.fallback",
+            gettext_noop(
+                "%(source)s rating for %(country)s, used because the facts do not record it"
+            ),
+            source=ratings.source,
+            country=country,
+        )
+    return None, say("risk.civic_space.not_recorded", gettext_noop("not recorded"))
 
 
 def _assess(
@@ -375,11 +396,22 @@ def _assess(
         items += [
             (
                 feared_harm_weight(harm),
-                f"feared {_words(harm.kind)}"
-                + (f" by {_words(harm.actor)}" if harm.actor else "")
-                + " (founded on "
-                + ", ".join(_words(basis) for basis in harm.basis)
-                + ")",
+                (
+                    say(
+                        "risk.feared_harm.by",
+                        gettext_noop("feared %(harm)s by %(actor)s (founded on %(basis)s)"),
+                        harm=Codes([harm.kind]),
+                        actor=Codes([harm.actor]),
+                        basis=Codes(harm.basis),
+                    )
+                    if harm.actor
+                    else say(
+                        "risk.feared_harm",
+                        gettext_noop("feared %(harm)s (founded on %(basis)s)"),
+                        harm=Codes([harm.kind]),
+                        basis=Codes(harm.basis),
+                    )
+                ),
             )
             for harm in founded_feared_harms(facts)
         ]
@@ -387,13 +419,34 @@ def _assess(
     reasons: list[str] = []
     if items:
         top = sorted(items, key=lambda item: item[0], reverse=True)[:3]
-        drivers = "; ".join(f"{description} (weight {weight:.1f})" for weight, description in top)
+        drivers = Joined(
+            say(
+                "risk.driver",
+                gettext_noop("%(description)s (weight %(weight)s)"),
+                description=description,
+                weight=f"{weight:.1f}",
+            )
+            for weight, description in top
+        )
         reasons.append(
-            f"Threat load {load:.1f} from {len(items)} threat(s) and prosecution(s); main drivers: {drivers}."
+            say(
+                "risk.load",
+                gettext_noop(
+                    "Threat load %(load)s from %(count)s threat(s) and prosecution(s); main drivers: %(drivers)s."
+                ),
+                load=f"{load:.1f}",
+                count=str(len(items)),
+                drivers=drivers,
+            )
         )
     else:
         reasons.append(
-            "No threats or prosecutions are recorded, so the score rests on context alone and may understate the risk."
+            say(
+                "risk.no_threats",
+                gettext_noop(
+                    "No threats or prosecutions are recorded, so the score rests on context alone and may understate the risk."
+                ),
+            )
         )
 
     exposure = (
@@ -402,9 +455,24 @@ def _assess(
         + VISIBILITY_WEIGHT.get(facts.defender.visibility or "low", 0.0)
     )
     if facts.vulnerabilities or facts.defender.visibility in ("medium", "high"):
-        named = ", ".join(_words(item) for item in sorted(facts.vulnerabilities)) or "none listed"
+        named = Codes(sorted(facts.vulnerabilities)) or say(
+            "risk.none_listed", gettext_noop("none listed")
+        )
+        visibility = (
+            Codes([facts.defender.visibility])
+            if facts.defender.visibility
+            else say("risk.civic_space.not_recorded", gettext_noop("not recorded"))
+        )
         reasons.append(
-            f"Exposure x{exposure:.2f}: vulnerabilities ({named}); visibility {facts.defender.visibility or 'not recorded'}."
+            say(
+                "risk.exposure",
+                gettext_noop(
+                    "Exposure x%(factor)s: vulnerabilities (%(vulnerabilities)s); visibility %(visibility)s."
+                ),
+                factor=f"{exposure:.2f}",
+                vulnerabilities=named,
+                visibility=visibility,
+            )
         )
 
     context_factor = 1.0
@@ -413,22 +481,51 @@ def _assess(
     if civic_space:
         context_factor *= CIVIC_SPACE_WEIGHT[civic_space]
         context_notes.append(
-            f"civic space {civic_space} ({civic_origin}) x{CIVIC_SPACE_WEIGHT[civic_space]}"
+            say(
+                "risk.context.civic_space",
+                gettext_noop("civic space %(rating)s (%(origin)s) x%(factor)s"),
+                rating=Codes([civic_space]),
+                origin=civic_origin,
+                factor=f"{CIVIC_SPACE_WEIGHT[civic_space]}",
+            )
         )
     if context.impunity_for_attacks_on_defenders:
         context_factor *= IMPUNITY_WEIGHT
-        context_notes.append(f"impunity for attacks on defenders x{IMPUNITY_WEIGHT}")
+        context_notes.append(
+            say(
+                "risk.context.impunity",
+                gettext_noop("impunity for attacks on defenders x%(factor)s"),
+                factor=f"{IMPUNITY_WEIGHT}",
+            )
+        )
     if context.armed_conflict:
         context_factor *= ARMED_CONFLICT_WEIGHT
-        context_notes.append(f"armed conflict x{ARMED_CONFLICT_WEIGHT}")
+        context_notes.append(
+            say(
+                "risk.context.armed_conflict",
+                gettext_noop("armed conflict x%(factor)s"),
+                factor=f"{ARMED_CONFLICT_WEIGHT}",
+            )
+        )
     if context.similarly_placed_harmed:
         context_factor *= SIMILARLY_PLACED_HARMED_WEIGHT
-        context_notes.append(f"similarly placed defenders harmed x{SIMILARLY_PLACED_HARMED_WEIGHT}")
+        context_notes.append(
+            say(
+                "risk.context.similarly_placed",
+                gettext_noop("similarly placed defenders harmed x%(factor)s"),
+                factor=f"{SIMILARLY_PLACED_HARMED_WEIGHT}",
+            )
+        )
     if context.national_protection_mechanism:
         weight = PROTECTION_MECHANISM_WEIGHT[context.national_protection_mechanism]
         context_factor *= weight
         context_notes.append(
-            f"national protection mechanism {context.national_protection_mechanism} x{weight}"
+            say(
+                "risk.context.mechanism",
+                gettext_noop("national protection mechanism %(mechanism)s x%(factor)s"),
+                mechanism=Codes([context.national_protection_mechanism]),
+                factor=f"{weight}",
+            )
         )
 
     floors: list[tuple[RiskLevel, str]] = []
@@ -438,14 +535,25 @@ def _assess(
         if context.diaspora_monitored:
             context_factor *= DIASPORA_MONITORED_WEIGHT
             context_notes.append(
-                "the persecutor monitors defenders abroad or screens returnees"
-                f" x{DIASPORA_MONITORED_WEIGHT}"
+                say(
+                    "risk.context.diaspora_monitored",
+                    gettext_noop(
+                        "the persecutor monitors defenders abroad or screens returnees x%(factor)s"
+                    ),
+                    factor=f"{DIASPORA_MONITORED_WEIGHT}",
+                )
             )
         elif relocation.incidents_abroad:
             context_factor *= DIASPORA_MONITORED_WEIGHT
             context_notes.append(
-                f"{relocation.incidents_abroad} security incident(s) during the stay abroad"
-                f" x{DIASPORA_MONITORED_WEIGHT}"
+                say(
+                    "risk.context.incidents_abroad",
+                    gettext_noop(
+                        "%(count)s security incident(s) during the stay abroad x%(factor)s"
+                    ),
+                    count=str(relocation.incidents_abroad),
+                    factor=f"{DIASPORA_MONITORED_WEIGHT}",
+                )
             )
         visible_abroad = sur_place.activities_abroad or relocation.activities_abroad_visible
         if visible_abroad and (
@@ -455,33 +563,66 @@ def _assess(
         ):
             context_factor *= ACTIVITY_ABROAD_KNOWN_WEIGHT
             context_notes.append(
-                "activity abroad known to, or watched by, the persecutor"
-                f" x{ACTIVITY_ABROAD_KNOWN_WEIGHT}"
+                say(
+                    "risk.context.activity_abroad_known",
+                    gettext_noop(
+                        "activity abroad known to, or watched by, the persecutor x%(factor)s"
+                    ),
+                    factor=f"{ACTIVITY_ABROAD_KNOWN_WEIGHT}",
+                )
             )
         if facts.claim.would_continue_activity_on_return:
             context_factor *= CONTINUES_WORK_ON_RETURN_WEIGHT
             context_notes.append(
-                f"would continue the work on return x{CONTINUES_WORK_ON_RETURN_WEIGHT}"
+                say(
+                    "risk.context.continues_work",
+                    gettext_noop("would continue the work on return x%(factor)s"),
+                    factor=f"{CONTINUES_WORK_ON_RETURN_WEIGHT}",
+                )
             )
         for prosecution in facts.prosecutions:
             if prosecution.stage in ARREST_ON_ARRIVAL_STAGES:
                 floors.append(
                     (
                         RiskLevel.HIGH,
-                        f"a {_words(prosecution.stage or '')} prosecution means arrest on arrival",
+                        say(
+                            "risk.floor.arrest_on_arrival",
+                            gettext_noop("a %(stage)s prosecution means arrest on arrival"),
+                            stage=Codes([prosecution.stage or ""]),
+                        ),
                     )
                 )
     if context_notes:
-        reasons.append(f"Context x{context_factor:.2f}: " + "; ".join(context_notes) + ".")
+        reasons.append(
+            say(
+                "risk.context",
+                gettext_noop("Context x%(factor)s: %(notes)s."),
+                factor=f"{context_factor:.2f}",
+                notes=Joined(context_notes),
+            )
+        )
     elif civic_origin == "not recorded":
-        reasons.append("Civic space and the rest of the country context are not recorded.")
+        reasons.append(
+            say(
+                "risk.context.none",
+                gettext_noop("Civic space and the rest of the country context are not recorded."),
+            )
+        )
 
     capacity_factor = 1.0 + CAPACITY_STEP * len(facts.capacities)
     if facts.capacities:
-        named = ", ".join(_words(item) for item in sorted(facts.capacities))
-        reasons.append(f"Capacities divide the score by {capacity_factor:.1f}: {named}.")
+        reasons.append(
+            say(
+                "risk.capacities",
+                gettext_noop("Capacities divide the score by %(factor)s: %(capacities)s."),
+                factor=f"{capacity_factor:.1f}",
+                capacities=Codes(sorted(facts.capacities)),
+            )
+        )
     else:
-        reasons.append("No protective capacities are recorded.")
+        reasons.append(
+            say("risk.capacities.none", gettext_noop("No protective capacities are recorded."))
+        )
 
     for threat in facts.threats:
         months = _months_before(threat.date, assessed_on)
@@ -490,7 +631,11 @@ def _assess(
             floors.append(
                 (
                     RiskLevel.HIGH,
-                    f"{_describe_threat(threat)} puts the defender's life or liberty in danger",
+                    say(
+                        "risk.floor.grave_harm",
+                        gettext_noop("%(threat)s puts the defender's life or liberty in danger"),
+                        threat=_describe_threat(threat),
+                    ),
                 )
             )
 
@@ -499,9 +644,24 @@ def _assess(
     for floor_level, why in floors:
         if floor_level.rank > level.rank:
             level = floor_level
-            reasons.append(f"Raised to {floor_level}: {why}.")
+            reasons.append(
+                say(
+                    "risk.raised",
+                    gettext_noop("Raised to %(level)s: %(why)s."),
+                    level=Codes([floor_level]),
+                    why=why,
+                )
+            )
     reasons.append(
-        f"Score {score:.1f} gives {level} (low < 4 <= medium < 10 <= high < 20 <= critical) [{SOURCE_METHOD}]."
+        say(
+            "risk.score",
+            gettext_noop(
+                "Score %(score)s gives %(level)s (low < 4 <= medium < 10 <= high < 20 <= critical) [%(source)s]."
+            ),
+            score=f"{score:.1f}",
+            level=Codes([level]),
+            source=SOURCE_METHOD,
+        )
     )
     return RiskAssessment(level=level, score=round(score, 2), reasons=tuple(reasons))
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from haven.cases.engine_messages import encode
 from haven.cases.facts_mapping import build_facts
 from haven.cases.models import Case, Dependant, Prosecution, Threat
 from haven.cases.selectors import case_facts as case_facts_document
@@ -117,6 +118,8 @@ class CaseAssessment:
                 return {
                     "verdict": {True: "eligible", False: "not_eligible"}.get(eligible, "unclear"),
                     "reasons": list(verdict["reasons"]),
+                    # Keys and parameters, so the page shows the reasons in the reader's language.
+                    "reason_messages": encode(list(verdict["reasons"])),
                     "engine_version": self.assessment["engine_version"],
                 }
         raise KeyError(catalogue_id)

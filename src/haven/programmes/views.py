@@ -13,12 +13,14 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from haven.accounts.access import requires
 from haven.accounts.requests import HavenRequest
 from haven.accounts.requests import acting_member as _member
+from haven.cases.engine_messages import localise
 from haven.cases.pagination import KeysetCursorForm, cursor_arguments, query_without_cursor
 from haven.cases.panels import panels_for
 from haven.organisations.models import Membership
@@ -294,12 +296,18 @@ def application_detail(request: HavenRequest, application_id: uuid.UUID) -> Http
     if not may(member, Permission.REVIEW_APPLICATIONS):
         allowed = allowed - services.REVIEW_STATUSES
     eligibility = selectors.application_eligibility(application)
+    # A snapshot taken since reasons carry keys reads in the reader's language; older ones in English.
+    keyed = bool(eligibility.get("reason_messages"))
+    if keyed:
+        eligibility["reasons"] = localise(eligibility["reasons"], eligibility["reason_messages"])
     return render(
         request,
         "programmes/application_detail.html",
         {
             "application": application,
             "eligibility": eligibility,
+            "rlang": translation.get_language() if keyed else "en",
+            "rdir": "rtl" if keyed and translation.get_language_bidi() else "ltr",
             "open_statuses": sorted(services.OPEN_STATUSES),
             "asylum_policy_text": asylum_policy_text(application.programme),
             "return_expectation_text": return_expectation_text(application.programme),

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from haven.accounts.acting import permits, record_action
 from haven.audit.events import EventType
+from haven.cases.engine_messages import encode
 from haven.cases.errors import CaseError
 from haven.cases.models import Assessment, AssessmentDecision, Case
 from haven.cases.selectors import case_facts
@@ -81,6 +82,7 @@ def assessment_run(
             engine_version=output["engine_version"],
             facts_input=facts,
             output=output,
+            output_messages=encode(output),
             staff_risk_level=staff_risk_level,
             defender_risk_level=facts.get("defender", {}).get("own_risk_level"),
             staff_decision=staff_decision.strip() or None,

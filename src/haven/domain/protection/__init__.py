@@ -133,7 +133,13 @@ def assess_protection(
     jurisdiction = facts.claim.jurisdiction or DEFAULT_JURISDICTION
     standard = STANDARDS_OF_PROOF[jurisdiction]
     if facts.claim.jurisdiction is None:
-        standard += " (No jurisdiction is recorded; UNHCR's standard is used.)"
+        standard = messages.say(
+            "protection.standard.default",
+            messages.gettext_noop(
+                "%(standard)s (No jurisdiction is recorded; UNHCR's standard is used.)"
+            ),
+            standard=standard,
+        )
     elements = {
         "outside_country": outside_country(facts),
         "credibility": credibility(facts),
@@ -198,15 +204,32 @@ def _limits(facts: CaseFacts, elements: Mapping[str, Element]) -> str:
     limits = []
     if set(claim.exclusion_indicators) - {"danger_to_host_security"}:
         limits.append(
-            "exclusion ("
-            + join_codes(sorted(set(claim.exclusion_indicators) - {"danger_to_host_security"}))
-            + ")"
+            messages.say(
+                "protection.limits.exclusion",
+                messages.gettext_noop("exclusion (%(indicators)s)"),
+                indicators=join_codes(
+                    sorted(set(claim.exclusion_indicators) - {"danger_to_host_security"})
+                ),
+            )
         )
     if "danger_to_host_security" in claim.exclusion_indicators:
-        limits.append("danger to the host's security (art 33(2); QD art 14(4)-(6))")
+        limits.append(
+            messages.say(
+                "protection.limits.danger_to_host",
+                messages.gettext_noop(
+                    "danger to the host's security (art 33(2); QD art 14(4)-(6))"
+                ),
+            )
+        )
     if elements["cessation"].finding == NOT_MET:
-        limits.append("cessation (" + join_codes(claim.cessation_indicators) + ")")
-    return "; ".join(limits)
+        limits.append(
+            messages.say(
+                "protection.limits.cessation",
+                messages.gettext_noop("cessation (%(indicators)s)"),
+                indicators=join_codes(claim.cessation_indicators),
+            )
+        )
+    return messages.Joined(limits)
 
 
 def _tree_outcome(
@@ -253,7 +276,7 @@ def _tree_outcome(
             reasons.append(caution())
         return Outcome.REFUGEE, reasons
     if failing:
-        names = ", ".join(failing)
+        names = messages.Codes(failing, as_written=True)
         if complementary == MET or absolute:
             if subsidiary_excluded:
                 if absolute:
@@ -267,7 +290,7 @@ def _tree_outcome(
                 messages.FAILS_COMPLEMENTARY_OPEN(elements=names)
             ]
         return Outcome.NO_PROTECTION_NEED_SHOWN, [messages.FAILS(elements=names)]
-    names = ", ".join(open_)
+    names = messages.Codes(open_, as_written=True)
     if absolute or complementary == MET:
         if subsidiary_excluded and absolute:
             return Outcome.NON_REFOULEMENT_ONLY, [

@@ -9,6 +9,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from haven.domain.facts import CaseFacts
+from haven.domain.messages import Codes
 from haven.domain.risk import STATE_ACTORS, founded_feared_harms
 from haven.domain.vocabulary import (
     Finding,
@@ -136,11 +137,11 @@ class ProtectionAssessment:
 
 
 def code_words(code: str) -> str:
-    return code.replace("_", " ")
+    return Codes([code])
 
 
 def join_codes(codes: Iterable[str]) -> str:
-    return ", ".join(code_words(code) for code in codes)
+    return Codes(codes)
 
 
 def home_countries(facts: CaseFacts) -> set[str]:

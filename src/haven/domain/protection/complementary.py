@@ -6,6 +6,7 @@ refugee definition does not reach.
 from __future__ import annotations
 
 from haven.domain.facts import CaseFacts
+from haven.domain.messages import Joined, gettext_noop, say
 from haven.domain.protection.absolute import absolute_risk_grounds
 from haven.domain.protection.common import (
     DEATH_PENALTY_ABOLITION_BOUND,
@@ -38,16 +39,32 @@ def complementary(facts: CaseFacts, risk: RiskAssessment, jurisdiction: str) -> 
     }.get(jurisdiction, [])
     absolute = absolute_risk_grounds(facts, risk)
     grounds: list[str] = [
-        f"{ground}: an absolute bar on return (ECHR art 3; CAT art 3; ICCPR arts 6-7; QD art 15(a)-(b))"
+        say(
+            "protection.complementary.absolute_ground",
+            gettext_noop(
+                "%(ground)s: an absolute bar on return (ECHR art 3; CAT art 3; ICCPR arts 6-7; QD art 15(a)-(b))"
+            ),
+            ground=ground,
+        )
         for ground in absolute
     ]
     if absolute:
         sources += [source for source in SOURCES_ABSOLUTE if source not in sources]
     if claim.death_penalty_risk and jurisdiction not in DEATH_PENALTY_ABOLITION_BOUND:
-        grounds.append("a risk of the death penalty or execution (QD art 15(a))")
+        grounds.append(
+            say(
+                "protection.complementary.death_penalty",
+                gettext_noop("a risk of the death penalty or execution (QD art 15(a))"),
+            )
+        )
     if context.armed_conflict and context.indiscriminate_violence == "exceptional":
         grounds.append(
-            "indiscriminate violence so exceptional that presence alone is a real risk (QD art 15(c); Elgafaji C-465/07)"
+            say(
+                "protection.complementary.exceptional_violence",
+                gettext_noop(
+                    "indiscriminate violence so exceptional that presence alone is a real risk (QD art 15(c); Elgafaji C-465/07)"
+                ),
+            )
         )
     elif (
         context.armed_conflict
@@ -55,34 +72,70 @@ def complementary(facts: CaseFacts, risk: RiskAssessment, jurisdiction: str) -> 
         and risk.level.rank >= RiskLevel.HIGH.rank
     ):
         grounds.append(
-            "indiscriminate violence in armed conflict with individual risk factors on the Elgafaji sliding scale (QD art 15(c))"
+            say(
+                "protection.complementary.sliding_scale",
+                gettext_noop(
+                    "indiscriminate violence in armed conflict with individual risk factors on the Elgafaji sliding scale (QD art 15(c))"
+                ),
+            )
         )
     if risk.level == RiskLevel.CRITICAL and any(
         threat.kind in LIFE_OR_FREEDOM_HARMS for threat in facts.threats
     ):
         grounds.append(
-            "a critical risk of irreparable harm to life or person (ICCPR arts 6-7; QD art 15(b))"
+            say(
+                "protection.complementary.critical",
+                gettext_noop(
+                    "a critical risk of irreparable harm to life or person (ICCPR arts 6-7; QD art 15(b))"
+                ),
+            )
         )
     reasons: list[str] = []
     if grounds:
         finding = MET
-        reasons.append("Serious harm on return: " + "; ".join(grounds) + ".")
+        reasons.append(
+            say(
+                "protection.complementary.serious_harm",
+                gettext_noop("Serious harm on return: %(grounds)s."),
+                grounds=Joined(grounds),
+            )
+        )
     elif risk.level.rank >= RiskLevel.HIGH.rank:
         finding = UNCLEAR
         reasons.append(
-            "The risk is high: a legal adviser should assess whether the feared treatment reaches the art 3 threshold."
+            say(
+                "protection.complementary.high_risk_open",
+                gettext_noop(
+                    "The risk is high: a legal adviser should assess whether the feared treatment reaches the art 3 threshold."
+                ),
+            )
         )
     else:
         finding = NOT_MET
         reasons.append(
-            "No real risk of serious harm in the sense of QD art 15, ECHR art 3 or CAT art 3 is recorded."
+            say(
+                "protection.complementary.none",
+                gettext_noop(
+                    "No real risk of serious harm in the sense of QD art 15, ECHR art 3 or CAT art 3 is recorded."
+                ),
+            )
         )
     if claim.diplomatic_assurances:
         reasons.append(
-            "Diplomatic assurances do not remove the risk by themselves; their quality and reliability must be assessed (Othman v UK 2012)."
+            say(
+                "protection.complementary.diplomatic_assurances",
+                gettext_noop(
+                    "Diplomatic assurances do not remove the risk by themselves; their quality and reliability must be assessed (Othman v UK 2012)."
+                ),
+            )
         )
     if claim.exclusion_indicators:
         reasons.append(
-            "QD art 17 excludes subsidiary protection on these indicators; ECHR art 3 and CAT art 3 stay absolute."
+            say(
+                "protection.complementary.art_17",
+                gettext_noop(
+                    "QD art 17 excludes subsidiary protection on these indicators; ECHR art 3 and CAT art 3 stay absolute."
+                ),
+            )
         )
     return Element(finding, tuple(reasons), tuple(sources))

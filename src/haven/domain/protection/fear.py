@@ -7,6 +7,7 @@ prosecution as persecution.
 from __future__ import annotations
 
 from haven.domain.facts import CaseFacts
+from haven.domain.messages import Joined, gettext_noop, say
 from haven.domain.protection.common import (
     LIFE_OR_FREEDOM_HARMS,
     MET,
@@ -36,7 +37,10 @@ def past_persecution_found(facts: CaseFacts) -> str | None:
     when serious harm linked to the defender's work struck them before they left (rule 3).
     """
     if facts.claim.past_persecution:
-        return "A legal adviser records past persecution."
+        return say(
+            "protection.past_persecution.adviser",
+            gettext_noop("A legal adviser records past persecution."),
+        )
     serious = sorted(
         {
             threat.kind
@@ -49,7 +53,14 @@ def past_persecution_found(facts: CaseFacts) -> str | None:
         }
     )
     if serious:
-        return f"The engine finds past persecution: {join_codes(serious)} against the defender, linked to their work, before they left."
+        return say(
+            "protection.past_persecution.engine",
+            gettext_noop(
+                "The engine finds past persecution: %(harms)s against the defender, linked to "
+                "their work, before they left."
+            ),
+            harms=join_codes(serious),
+        )
     return None
 
 
@@ -69,9 +80,25 @@ def continuation_reason(facts: CaseFacts) -> str | None:
     if not harms_the_work:
         return None
     if claim.would_continue_activity_on_return:
-        return "The defender would continue their protected work on return, and the persecutor harms people for it: they cannot be expected to stop, hide or change it to be safe, so the fear is well founded and the harm persecutory (HJ (Iran) [2010] UKSC 31 para 82; RT (Zimbabwe) [2012] UKSC 38; Y and Z)."
+        return say(
+            "protection.continuation.would_continue",
+            gettext_noop(
+                "The defender would continue their protected work on return, and the persecutor "
+                "harms people for it: they cannot be expected to stop, hide or change it to be "
+                "safe, so the fear is well founded and the harm persecutory (HJ (Iran) [2010] "
+                "UKSC 31 para 82; RT (Zimbabwe) [2012] UKSC 38; Y and Z)."
+            ),
+        )
     if claim.would_continue_activity_on_return is False:
-        return "The defender would stop their work on return; if they would stop only out of fear, being safe only by stopping is itself persecution (HJ (Iran) [2010] UKSC 31 para 82; RT (Zimbabwe) [2012] UKSC 38). Record any other reason they would stop."
+        return say(
+            "protection.continuation.would_stop",
+            gettext_noop(
+                "The defender would stop their work on return; if they would stop only out of "
+                "fear, being safe only by stopping is itself persecution (HJ (Iran) [2010] UKSC "
+                "31 para 82; RT (Zimbabwe) [2012] UKSC 38). Record any other reason they would "
+                "stop."
+            ),
+        )
     return None
 
 
@@ -84,7 +111,14 @@ def outside_country(facts: CaseFacts) -> Element:
         return Element(
             UNCLEAR,
             (
-                f"Not known where the defender is, or of which country they are a national ({missing}).",
+                say(
+                    "protection.outside_country.unknown",
+                    gettext_noop(
+                        "Not known where the defender is, or of which country they are a "
+                        "national (%(missing)s)."
+                    ),
+                    missing=missing,
+                ),
             ),
             sources,
         )
@@ -92,20 +126,45 @@ def outside_country(facts: CaseFacts) -> Element:
         return Element(
             NOT_MET,
             (
-                f"The defender is in {current}, their own country. The refugee definition applies only outside it: "
-                "look at in-country protection, internal or regional relocation, or a relocation programme.",
+                say(
+                    "protection.outside_country.at_home",
+                    gettext_noop(
+                        "The defender is in %(country)s, their own country. The refugee "
+                        "definition applies only outside it: look at in-country protection, "
+                        "internal or regional relocation, or a relocation programme."
+                    ),
+                    country=current,
+                ),
             ),
             sources,
         )
-    reasons = [f"The defender is in {current}, outside {', '.join(sorted(home))}."]
+    reasons: list[str] = [
+        say(
+            "protection.outside_country.outside",
+            gettext_noop("The defender is in %(country)s, outside %(home)s."),
+            country=current,
+            home=", ".join(sorted(home)),
+        )
+    ]
     if facts.relocation.status == "in_relocation":
         reasons.append(
-            "Leaving lawfully on a relocation programme visa does not matter (Handbook paras 94-96)."
+            say(
+                "protection.outside_country.lawful_departure",
+                gettext_noop(
+                    "Leaving lawfully on a relocation programme visa does not matter (Handbook "
+                    "paras 94-96)."
+                ),
+            )
         )
     if len(facts.defender.nationalities) > 1:
         reasons.append(
-            "They hold several nationalities: protection must be lacking in every one of them "
-            "(art 1A(2) second paragraph; Handbook paras 106-107; Canada v Ward)."
+            say(
+                "protection.outside_country.several_nationalities",
+                gettext_noop(
+                    "They hold several nationalities: protection must be lacking in every one "
+                    "of them (art 1A(2) second paragraph; Handbook paras 106-107; Canada v Ward)."
+                ),
+            )
         )
         sources = (*sources, "Canada (AG) v Ward [1993] 2 SCR 689")
     return Element(MET, tuple(reasons), sources)
@@ -118,7 +177,13 @@ def credibility(facts: CaseFacts) -> Element:
         return Element(
             NOT_MET,
             (
-                "A legal adviser has rejected the core account. Check whether risk arises from accepted facts alone (profile, activity abroad).",
+                say(
+                    "protection.credibility.rejected",
+                    gettext_noop(
+                        "A legal adviser has rejected the core account. Check whether risk "
+                        "arises from accepted facts alone (profile, activity abroad)."
+                    ),
+                ),
             ),
             sources,
         )
@@ -126,23 +191,50 @@ def credibility(facts: CaseFacts) -> Element:
         return Element(
             NOT_MET,
             (
-                "The evidence is recorded as insufficient. Threat logs, complaints to the police, letters from defender networks and UN communications can fill the gap.",
+                say(
+                    "protection.credibility.insufficient",
+                    gettext_noop(
+                        "The evidence is recorded as insufficient. Threat logs, complaints to the "
+                        "police, letters from defender networks and UN communications can fill "
+                        "the gap."
+                    ),
+                ),
             ),
             sources,
         )
     if claim.credibility in ("accepted", "partly_accepted"):
-        reasons = [
-            "A legal adviser has accepted the account."
+        reasons: list[str] = [
+            say(
+                "protection.credibility.accepted",
+                gettext_noop("A legal adviser has accepted the account."),
+            )
             if claim.credibility == "accepted"
-            else "The account is partly accepted: the assessment rests on the accepted facts."
+            else say(
+                "protection.credibility.partly_accepted",
+                gettext_noop(
+                    "The account is partly accepted: the assessment rests on the accepted facts."
+                ),
+            )
         ]
         if claim.evidence != "sufficient":
-            reasons.append("The sufficiency of the evidence is not yet assessed.")
+            reasons.append(
+                say(
+                    "protection.credibility.evidence_unassessed",
+                    gettext_noop("The sufficiency of the evidence is not yet assessed."),
+                )
+            )
         return Element(MET, tuple(reasons), sources)
     return Element(
         UNCLEAR,
         (
-            "Credibility is not yet assessed: the engine takes the facts as recorded, which is a caution, not a bar; the benefit of the doubt applies where the account is generally credible.",
+            say(
+                "protection.credibility.unassessed",
+                gettext_noop(
+                    "Credibility is not yet assessed: the engine takes the facts as recorded, "
+                    "which is a caution, not a bar; the benefit of the doubt applies where the "
+                    "account is generally credible."
+                ),
+            ),
         ),
         sources,
     )
@@ -155,7 +247,14 @@ def well_founded_fear(facts: CaseFacts, risk: RiskAssessment, standard: str) -> 
         "QD art 4(4)",
         standard.split(":")[0] + " standard of proof",
     )
-    reasons = [f"The engine rates the risk {risk.level} (score {risk.score:.1f})."]
+    reasons: list[str] = [
+        say(
+            "protection.fear.risk_rating",
+            gettext_noop("The engine rates the risk %(level)s (score %(score)s)."),
+            level=code_words(risk.level),
+            score=f"{risk.score:.1f}",
+        )
+    ]
     grave_or_direct = any(
         threat.kind in LIFE_OR_FREEDOM_HARMS and threat.directed_at in (None, "defender")
         for threat in facts.threats
@@ -170,8 +269,14 @@ def well_founded_fear(facts: CaseFacts, risk: RiskAssessment, standard: str) -> 
     if past:
         objective = MET
         reasons.append(
-            past
-            + " Past persecution presumes a well-founded fear unless good reasons show it will not recur (QD art 4(4); 8 CFR 1208.13(b)(1))."
+            say(
+                "protection.fear.past_persecution",
+                gettext_noop(
+                    "%(past)s Past persecution presumes a well-founded fear unless good reasons "
+                    "show it will not recur (QD art 4(4); 8 CFR 1208.13(b)(1))."
+                ),
+                past=past,
+            )
         )
         sources = (*sources, *SOURCES_PAST_PERSECUTION)
     elif continuation and claim.would_continue_activity_on_return:
@@ -181,39 +286,85 @@ def well_founded_fear(facts: CaseFacts, risk: RiskAssessment, standard: str) -> 
     elif founded:
         objective = MET
         reasons.append(
-            "No past harm is needed: "
-            + "; ".join(
-                f"{code_words(harm.kind)}" + (f" by {code_words(harm.actor)}" if harm.actor else "")
-                for harm in founded
+            say(
+                "protection.fear.without_past_harm",
+                gettext_noop(
+                    "No past harm is needed: %(harms)s is feared from an actor who knows, or will "
+                    "probably learn, of the defender and harms people placed like them (Handbook "
+                    "paras 43, 45; QD art 5(2))."
+                ),
+                harms=Joined(
+                    (
+                        say(
+                            "protection.fear.harm_by_actor",
+                            gettext_noop("%(harm)s by %(actor)s"),
+                            harm=code_words(harm.kind),
+                            actor=code_words(harm.actor),
+                        )
+                        if harm.actor
+                        else code_words(harm.kind)
+                    )
+                    for harm in founded
+                ),
             )
-            + " is feared from an actor who knows, or will probably learn, of the defender and harms people placed like them (Handbook paras 43, 45; QD art 5(2))."
         )
         sources = (*sources, *SOURCES_RISK_WITHOUT_PAST_HARM)
     elif persecutory and pending:
         objective = MET
         reasons.append(
-            "A pending prosecution that is persecutory supports a well-founded fear (Handbook paras 56-60; QD art 9(2)(b)-(d))."
+            say(
+                "protection.fear.persecutory_prosecution",
+                gettext_noop(
+                    "A pending prosecution that is persecutory supports a well-founded fear "
+                    "(Handbook paras 56-60; QD art 9(2)(b)-(d))."
+                ),
+            )
         )
         sources = (*sources, "UNHCR Handbook paras 56-60", "QD art 9(2)(b)-(d)")
     elif risk.level.rank >= RiskLevel.HIGH.rank:
         objective = MET
         reasons.append(
-            "A high or critical risk is at least a reasonable possibility of serious harm."
+            say(
+                "protection.fear.high_risk",
+                gettext_noop(
+                    "A high or critical risk is at least a reasonable possibility of serious harm."
+                ),
+            )
         )
     elif risk.level == RiskLevel.MEDIUM:
         if facts.context.similarly_placed_harmed or grave_or_direct:
             objective = MET
             reasons.append(
-                "A medium risk with direct threats to life or liberty, or harm to similarly placed defenders, reaches the low forward-looking threshold (Handbook paras 43-45)."
+                say(
+                    "protection.fear.medium_risk_met",
+                    gettext_noop(
+                        "A medium risk with direct threats to life or liberty, or harm to "
+                        "similarly placed defenders, reaches the low forward-looking threshold "
+                        "(Handbook paras 43-45)."
+                    ),
+                )
             )
         else:
             objective = UNCLEAR
             reasons.append(
-                "A medium risk may or may not reach the threshold: record the treatment of similarly placed defenders and what the persecutor knows."
+                say(
+                    "protection.fear.medium_risk_open",
+                    gettext_noop(
+                        "A medium risk may or may not reach the threshold: record the treatment "
+                        "of similarly placed defenders and what the persecutor knows."
+                    ),
+                )
             )
     elif not facts.threats and not facts.prosecutions:
         objective = UNCLEAR
-        reasons.append("No threats or prosecutions are recorded: the facts are too thin to judge.")
+        reasons.append(
+            say(
+                "protection.fear.nothing_recorded",
+                gettext_noop(
+                    "No threats or prosecutions are recorded: the facts are too thin to judge."
+                ),
+            )
+        )
     elif (
         facts.context.country is None
         and facts.context.civic_space is None
@@ -221,53 +372,128 @@ def well_founded_fear(facts: CaseFacts, risk: RiskAssessment, standard: str) -> 
     ):
         objective = UNCLEAR
         reasons.append(
-            "The risk scores low, but neither the country context nor a credibility finding is recorded: the facts are too thin to rule out a well-founded fear."
+            say(
+                "protection.fear.low_thin_facts",
+                gettext_noop(
+                    "The risk scores low, but neither the country context nor a credibility "
+                    "finding is recorded: the facts are too thin to rule out a well-founded fear."
+                ),
+            )
         )
     elif credibility_unassessed(facts):
         objective = UNCLEAR
         reasons.append(
-            "The risk scores low, but credibility and evidence are not yet assessed: no firm answer before the facts are established (Handbook paras 195-196, 203-205)."
+            say(
+                "protection.fear.low_unassessed",
+                gettext_noop(
+                    "The risk scores low, but credibility and evidence are not yet assessed: no "
+                    "firm answer before the facts are established (Handbook paras 195-196, "
+                    "203-205)."
+                ),
+            )
         )
         sources = (*sources, *SOURCES_UNASSESSED)
     else:
         objective = NOT_MET
         reasons.append(
-            "On the recorded facts the risk is low, below a reasonable possibility of serious harm."
+            say(
+                "protection.fear.low",
+                gettext_noop(
+                    "On the recorded facts the risk is low, below a reasonable possibility of "
+                    "serious harm."
+                ),
+            )
         )
     if claim.subjective_fear is False:
         reasons.append(
-            "The defender is not recorded as fearing return; the Handbook treats fear as subjective and objective (paras 37-41), so this needs a closer look."
+            say(
+                "protection.fear.no_subjective_fear",
+                gettext_noop(
+                    "The defender is not recorded as fearing return; the Handbook treats fear as "
+                    "subjective and objective (paras 37-41), so this needs a closer look."
+                ),
+            )
         )
         finding = UNCLEAR if objective == MET else objective
     else:
         if claim.subjective_fear is None:
-            reasons.append("The defender's own fear is not recorded.")
+            reasons.append(
+                say(
+                    "protection.fear.own_fear_unrecorded",
+                    gettext_noop("The defender's own fear is not recorded."),
+                )
+            )
         finding = objective
     return Element(finding, tuple(reasons), sources)
 
 
 def prosecution_is_persecution(facts: CaseFacts) -> tuple[list[str], list[str], list[str]]:
     """Split prosecutions into persecutory, legitimate and unclear ones (Handbook paras 56-60)."""
-    persecutory, legitimate, unclear = [], [], []
+    persecutory: list[str] = []
+    legitimate: list[str] = []
+    unclear: list[str] = []
     for prosecution in facts.prosecutions:
-        label = f"the {code_words(prosecution.charge or 'unspecified')} prosecution"
+        label = say(
+            "protection.prosecution.label",
+            gettext_noop("the %(charge)s prosecution"),
+            charge=code_words(prosecution.charge or "unspecified"),
+        )
         signs = []
         if prosecution.underlying_activity_protected:
-            signs.append("punishes protected peaceful activity")
+            signs.append(
+                say(
+                    "protection.prosecution.protected_activity",
+                    gettext_noop("punishes protected peaceful activity"),
+                )
+            )
         if prosecution.law_meets_rights_standards is False:
-            signs.append("the law breaches human rights standards")
+            signs.append(
+                say(
+                    "protection.prosecution.law_breaches_rights",
+                    gettext_noop("the law breaches human rights standards"),
+                )
+            )
         if prosecution.applied_discriminatorily:
-            signs.append("it is applied discriminatorily")
+            signs.append(
+                say(
+                    "protection.prosecution.discriminatory",
+                    gettext_noop("it is applied discriminatorily"),
+                )
+            )
         if prosecution.penalty_disproportionate:
-            signs.append("the penalty is disproportionate")
+            signs.append(
+                say(
+                    "protection.prosecution.disproportionate",
+                    gettext_noop("the penalty is disproportionate"),
+                )
+            )
         if prosecution.fair_trial_available is False:
-            signs.append("no fair trial is available")
+            signs.append(
+                say(
+                    "protection.prosecution.no_fair_trial",
+                    gettext_noop("no fair trial is available"),
+                )
+            )
         elif prosecution.stage == "in_absentia" and prosecution.fair_trial_available is not True:
             signs.append(
-                "a conviction in absentia without a guaranteed retrial fails the fair-trial test (Sejdovic v Italy (GC 2006); Othman (Abu Qatada) v UK (2012))"
+                say(
+                    "protection.prosecution.in_absentia",
+                    gettext_noop(
+                        "a conviction in absentia without a guaranteed retrial fails the "
+                        "fair-trial test (Sejdovic v Italy (GC 2006); Othman (Abu Qatada) v UK "
+                        "(2012))"
+                    ),
+                )
             )
         if signs:
-            persecutory.append(f"{label}: {', '.join(signs)}")
+            persecutory.append(
+                say(
+                    "protection.prosecution.signs",
+                    gettext_noop("%(prosecution)s: %(signs)s"),
+                    prosecution=label,
+                    signs=Joined(signs, ", "),
+                )
+            )
         elif (
             prosecution.underlying_activity_protected is False
             and prosecution.law_meets_rights_standards is True
@@ -293,35 +519,72 @@ def persecution(facts: CaseFacts) -> Element:
     if serious:
         met = True
         reasons.append(
-            f"Threats to life or freedom ({join_codes(serious)}) are always persecution when on a Convention ground (Handbook para 51; QD art 9(2)(a))."
+            say(
+                "protection.persecution.serious",
+                gettext_noop(
+                    "Threats to life or freedom (%(harms)s) are always persecution when on a "
+                    "Convention ground (Handbook para 51; QD art 9(2)(a))."
+                ),
+                harms=join_codes(serious),
+            )
         )
     if persecutory:
         met = True
         reasons.append(
-            "Prosecution as persecution: "
-            + "; ".join(persecutory)
-            + " (Handbook paras 56-60; QD art 9(2)(b)-(d))."
+            say(
+                "protection.persecution.prosecution",
+                gettext_noop(
+                    "Prosecution as persecution: %(prosecutions)s (Handbook paras 56-60; QD art "
+                    "9(2)(b)-(d))."
+                ),
+                prosecutions=Joined(persecutory),
+            )
         )
     if legitimate:
         reasons.append(
-            "Legitimate prosecution is not persecution: "
-            + ", ".join(legitimate)
-            + " (Handbook para 56)."
+            say(
+                "protection.persecution.legitimate",
+                gettext_noop(
+                    "Legitimate prosecution is not persecution: %(prosecutions)s (Handbook para 56)."
+                ),
+                prosecutions=Joined(legitimate, ", "),
+            )
         )
     if unclear:
         reasons.append(
-            "Not enough is recorded to tell prosecution from persecution for "
-            + ", ".join(unclear)
-            + ": compare the charge with the underlying activity, the fairness of the trial and the likely sentence."
+            say(
+                "protection.persecution.prosecution_unclear",
+                gettext_noop(
+                    "Not enough is recorded to tell prosecution from persecution for "
+                    "%(prosecutions)s: compare the charge with the underlying activity, the "
+                    "fairness of the trial and the likely sentence."
+                ),
+                prosecutions=Joined(unclear, ", "),
+            )
         )
     if len(lesser) >= 3:
         met = True
         reasons.append(
-            f"{len(lesser)} lesser measures ({join_codes(sorted({threat.kind for threat in lesser}))}) add up to persecution on cumulative grounds (Handbook paras 53-55; QD art 9(1)(b))."
+            say(
+                "protection.persecution.cumulative",
+                gettext_noop(
+                    "%(count)s lesser measures (%(harms)s) add up to persecution on cumulative "
+                    "grounds (Handbook paras 53-55; QD art 9(1)(b))."
+                ),
+                count=str(len(lesser)),
+                harms=join_codes(sorted({threat.kind for threat in lesser})),
+            )
         )
     elif lesser:
         reasons.append(
-            f"Lesser measures ({join_codes(sorted({threat.kind for threat in lesser}))}) may add up with others; on their own they may fall below the threshold (Handbook paras 53-55)."
+            say(
+                "protection.persecution.lesser",
+                gettext_noop(
+                    "Lesser measures (%(harms)s) may add up with others; on their own they may "
+                    "fall below the threshold (Handbook paras 53-55)."
+                ),
+                harms=join_codes(sorted({threat.kind for threat in lesser})),
+            )
         )
     if any(
         p.stage == "in_absentia" and p.fair_trial_available is not True for p in facts.prosecutions
@@ -337,7 +600,14 @@ def persecution(facts: CaseFacts) -> Element:
     if serious_feared:
         met = True
         reasons.append(
-            f"The feared {join_codes(serious_feared)} would be serious harm, and the fear is founded without past harm (QD art 5(2); Handbook para 45)."
+            say(
+                "protection.persecution.feared_serious",
+                gettext_noop(
+                    "The feared %(harms)s would be serious harm, and the fear is founded without "
+                    "past harm (QD art 5(2); Handbook para 45)."
+                ),
+                harms=join_codes(serious_feared),
+            )
         )
         sources += list(SOURCES_RISK_WITHOUT_PAST_HARM)
     continuation = continuation_reason(facts)
@@ -353,5 +623,10 @@ def persecution(facts: CaseFacts) -> Element:
         finding = NOT_MET
     else:
         finding = UNCLEAR
-        reasons.append("No harm is recorded that could be weighed.")
+        reasons.append(
+            say(
+                "protection.persecution.nothing",
+                gettext_noop("No harm is recorded that could be weighed."),
+            )
+        )
     return Element(finding, tuple(reasons), tuple(sources))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from haven.domain.facts import CaseFacts
 from haven.domain.hrd import HrdScreening
+from haven.domain.messages import Joined, gettext_noop, say
 from haven.domain.protection.common import (
     LIFE_OR_FREEDOM_HARMS,
     MET,
@@ -34,34 +35,80 @@ def convention_ground(facts: CaseFacts, hrd: HrdScreening) -> Element:
         grounds.append("political_opinion")
     if claim.opinion_imputed_by_persecutor:
         reasons.append(
-            "The persecutor attributes a political opinion to the defender; that is enough whether or not they hold it (QD art 10(2); Handbook para 80)."
+            say(
+                "protection.ground.imputed",
+                gettext_noop(
+                    "The persecutor attributes a political opinion to the defender; that is enough whether or not they hold it (QD art 10(2); Handbook para 80)."
+                ),
+            )
         )
     profiles = set(facts.defender.profiles)
     hints = []
     if "lgbti" in profiles and "particular_social_group" not in grounds:
-        hints.append("particular social group (LGBTI defenders; UNHCR GIP No. 2)")
+        hints.append(
+            say(
+                "protection.ground.hint_lgbti",
+                gettext_noop("particular social group (LGBTI defenders; UNHCR GIP No. 2)"),
+            )
+        )
     if "indigenous" in profiles and "race" not in grounds:
-        hints.append("race or ethnicity (indigenous defenders)")
+        hints.append(
+            say(
+                "protection.ground.hint_indigenous",
+                gettext_noop("race or ethnicity (indigenous defenders)"),
+            )
+        )
     if "religious_leader" in profiles and "religion" not in grounds:
-        hints.append("religion")
+        hints.append(say("protection.ground.hint_religion", gettext_noop("religion")))
     if grounds:
-        reasons.insert(0, f"Ground(s): {join_codes(grounds)}.")
+        reasons.insert(
+            0,
+            say(
+                "protection.ground.grounds",
+                gettext_noop("Ground(s): %(grounds)s."),
+                grounds=join_codes(grounds),
+            ),
+        )
         if "political_opinion" in grounds:
             reasons.append(
-                "Political opinion covers any matter in which the machinery of state, government and policy may be engaged, including corruption and human rights work (Canada v Ward; QD art 10(1)(e))."
+                say(
+                    "protection.ground.political_opinion",
+                    gettext_noop(
+                        "Political opinion covers any matter in which the machinery of state, government and policy may be engaged, including corruption and human rights work (Canada v Ward; QD art 10(1)(e))."
+                    ),
+                )
             )
             sources.append("Canada (AG) v Ward [1993] 2 SCR 689")
         if hints:
-            reasons.append("Also consider: " + "; ".join(hints) + ".")
+            reasons.append(
+                say(
+                    "protection.ground.also_consider",
+                    gettext_noop("Also consider: %(hints)s."),
+                    hints=Joined(hints),
+                )
+            )
         return Element(MET, tuple(reasons), tuple(sources))
     if hrd.status == HrdStatus.DEFENDER and any(threat.linked_to_work for threat in facts.threats):
         reasons.append(
-            "No ground is recorded, but the threats are linked to human rights work, which is usually political opinion, actual or imputed (Canada v Ward; QD art 10(1)(e)): a legal adviser should record the ground."
+            say(
+                "protection.ground.linked_to_work",
+                gettext_noop(
+                    "No ground is recorded, but the threats are linked to human rights work, which is usually political opinion, actual or imputed (Canada v Ward; QD art 10(1)(e)): a legal adviser should record the ground."
+                ),
+            )
         )
     else:
-        reasons.append("No Convention ground is recorded.")
+        reasons.append(
+            say("protection.ground.none", gettext_noop("No Convention ground is recorded."))
+        )
     if hints:
-        reasons.append("Consider: " + "; ".join(hints) + ".")
+        reasons.append(
+            say(
+                "protection.ground.consider",
+                gettext_noop("Consider: %(hints)s."),
+                hints=Joined(hints),
+            )
+        )
     return Element(UNCLEAR, tuple(reasons), tuple(sources))
 
 
@@ -89,7 +136,12 @@ def nexus(facts: CaseFacts, jurisdiction: str) -> Element:
         return Element(
             MET,
             (
-                "The law is applied to the defender discriminatorily: discriminatory prosecution on a Convention ground shows the link (Handbook paras 56-60; QD art 9(2)(c), 9(3)).",
+                say(
+                    "protection.nexus.discriminatory",
+                    gettext_noop(
+                        "The law is applied to the defender discriminatorily: discriminatory prosecution on a Convention ground shows the link (Handbook paras 56-60; QD art 9(2)(c), 9(3))."
+                    ),
+                ),
             ),
             (*sources, "UNHCR Handbook paras 56-60", "QD art 9(2)(c)"),
         )
@@ -101,7 +153,12 @@ def nexus(facts: CaseFacts, jurisdiction: str) -> Element:
         return Element(
             NOT_MET,
             (
-                "The harm is explained only by a private dispute or by acts done in official duties; harm to an official for official acts is not by itself evidence of a political motive (Matter of N-M-, 25 I&N Dec. 526 (BIA 2011); Lepetiuk, 11th Cir. 2019).",
+                say(
+                    "protection.nexus.private_or_official",
+                    gettext_noop(
+                        "The harm is explained only by a private dispute or by acts done in official duties; harm to an official for official acts is not by itself evidence of a political motive (Matter of N-M-, 25 I&N Dec. 526 (BIA 2011); Lepetiuk, 11th Cir. 2019)."
+                    ),
+                ),
             ),
             (
                 *sources,
@@ -112,28 +169,55 @@ def nexus(facts: CaseFacts, jurisdiction: str) -> Element:
     motive = claim.persecutor_motive_evidence
     if motive == "direct":
         return Element(
-            MET, ("There is direct evidence of the persecutor's motive.",), tuple(sources)
+            MET,
+            (
+                say(
+                    "protection.nexus.direct",
+                    gettext_noop("There is direct evidence of the persecutor's motive."),
+                ),
+            ),
+            tuple(sources),
         )
     if motive == "circumstantial":
         reasons = [
-            "The persecutor's motive rests on circumstantial evidence; mixed motives are possible (Osorio; Fedunyak)."
+            say(
+                "protection.nexus.circumstantial",
+                gettext_noop(
+                    "The persecutor's motive rests on circumstantial evidence; mixed motives are possible (Osorio; Fedunyak)."
+                ),
+            )
         ]
         if jurisdiction == "US":
-            reasons.append("In the US the ground must be at least one central reason.")
+            reasons.append(
+                say(
+                    "protection.nexus.us_central_reason",
+                    gettext_noop("In the US the ground must be at least one central reason."),
+                )
+            )
         return Element(MET, tuple(reasons), tuple(sources))
     if motive == "none":
         if jurisdiction == "EU":
             return Element(
                 UNCLEAR,
                 (
-                    "No evidence of the persecutor's motive; under QD art 9(3) the link may instead run to the absence of protection.",
+                    say(
+                        "protection.nexus.eu_no_motive",
+                        gettext_noop(
+                            "No evidence of the persecutor's motive; under QD art 9(3) the link may instead run to the absence of protection."
+                        ),
+                    ),
                 ),
                 tuple(sources),
             )
         return Element(
             NOT_MET,
             (
-                "There is no evidence of the persecutor's motive, and the persecutor's motive is what counts (Elias-Zacarias).",
+                say(
+                    "protection.nexus.no_motive",
+                    gettext_noop(
+                        "There is no evidence of the persecutor's motive, and the persecutor's motive is what counts (Elias-Zacarias)."
+                    ),
+                ),
             ),
             tuple(sources),
         )
@@ -142,7 +226,12 @@ def nexus(facts: CaseFacts, jurisdiction: str) -> Element:
         return Element(
             MET,
             (
-                "The threats or prosecutions are linked to the defender's work, which is circumstantial evidence of motive; record the motive evidence.",
+                say(
+                    "protection.nexus.linked_to_work",
+                    gettext_noop(
+                        "The threats or prosecutions are linked to the defender's work, which is circumstantial evidence of motive; record the motive evidence."
+                    ),
+                ),
             ),
             tuple(sources),
         )
@@ -150,7 +239,12 @@ def nexus(facts: CaseFacts, jurisdiction: str) -> Element:
         return Element(
             UNCLEAR,
             (
-                "Only lesser harm is linked to the defender's work; the serious harm is not. The Convention reason must attach to the harm that is persecution (art 1A(2) 'for reasons of'; QD art 9(3)).",
+                say(
+                    "protection.nexus.lesser_linked",
+                    gettext_noop(
+                        "Only lesser harm is linked to the defender's work; the serious harm is not. The Convention reason must attach to the harm that is persecution (art 1A(2) 'for reasons of'; QD art 9(3))."
+                    ),
+                ),
             ),
             (*sources, SOURCE_ART_1A2),
         )
@@ -159,12 +253,24 @@ def nexus(facts: CaseFacts, jurisdiction: str) -> Element:
         return Element(
             MET,
             (
-                "The feared harm rests on the defender's profile or activity, which is circumstantial evidence that it would be for that reason; record the motive evidence.",
+                say(
+                    "protection.nexus.profile",
+                    gettext_noop(
+                        "The feared harm rests on the defender's profile or activity, which is circumstantial evidence that it would be for that reason; record the motive evidence."
+                    ),
+                ),
             ),
             (*sources, *SOURCES_RISK_WITHOUT_PAST_HARM),
         )
     return Element(
-        UNCLEAR, ("Nothing recorded links the harm to a protected ground.",), tuple(sources)
+        UNCLEAR,
+        (
+            say(
+                "protection.nexus.none",
+                gettext_noop("Nothing recorded links the harm to a protected ground."),
+            ),
+        ),
+        tuple(sources),
     )
 
 
@@ -176,7 +282,12 @@ def sur_place(facts: CaseFacts, jurisdiction: str) -> Element:
     if not after_departure and not in_absentia and not sur_place.activities_abroad:
         return Element(
             NOT_APPLICABLE,
-            ("No events after departure and no activity abroad are recorded.",),
+            (
+                say(
+                    "protection.sur_place.none",
+                    gettext_noop("No events after departure and no activity abroad are recorded."),
+                ),
+            ),
             tuple(sources),
         )
     reasons: list[str] = []
@@ -184,7 +295,13 @@ def sur_place(facts: CaseFacts, jurisdiction: str) -> Element:
     if after_departure or in_absentia:
         findings.append(MET)
         reasons.append(
-            f"Events at home after departure ({len(after_departure) + len(in_absentia)}) can found a well-founded fear (Handbook para 95; QD art 5(1))."
+            say(
+                "protection.sur_place.events_after_departure",
+                gettext_noop(
+                    "Events at home after departure (%(count)s) can found a well-founded fear (Handbook para 95; QD art 5(1))."
+                ),
+                count=str(len(after_departure) + len(in_absentia)),
+            )
         )
     if sur_place.activities_abroad:
         known = sur_place.known_to_persecutor or facts.context.diaspora_monitored
@@ -192,46 +309,93 @@ def sur_place(facts: CaseFacts, jurisdiction: str) -> Element:
             if jurisdiction == "UK":
                 findings.append(MET if known else UNCLEAR)
                 reasons.append(
-                    "Activity abroad that is not genuine can still create a real risk in the UK if the authorities know of it and would hold it against the defender (Danian [1999] EWCA Civ 3000; XX (PJAK) Iran CG [2022] UKUT 23)."
+                    say(
+                        "protection.sur_place.uk_not_genuine",
+                        gettext_noop(
+                            "Activity abroad that is not genuine can still create a real risk in the UK if the authorities know of it and would hold it against the defender (Danian [1999] EWCA Civ 3000; XX (PJAK) Iran CG [2022] UKUT 23)."
+                        ),
+                    )
                 )
                 sources.append("Danian v SSHD [1999] EWCA Civ 3000")
             elif jurisdiction == "NZ":
                 findings.append(NOT_MET)
                 reasons.append(
-                    "New Zealand applies a good-faith limit to self-created claims (Refugee Appeal No. 2254/94; check the position under the Immigration Act 2009)."
+                    say(
+                        "protection.sur_place.nz_good_faith",
+                        gettext_noop(
+                            "New Zealand applies a good-faith limit to self-created claims (Refugee Appeal No. 2254/94; check the position under the Immigration Act 2009)."
+                        ),
+                    )
                 )
                 sources.append("Refugee Appeal No. 2254/94 (NZ RSAA)")
             elif jurisdiction == "EU" and sur_place.subsequent_application:
                 findings.append(NOT_MET)
                 reasons.append(
-                    "In a subsequent application a member state may refuse refugee status where the risk rests on circumstances created on purpose after leaving (QD art 5(3)); subsidiary protection and non-refoulement remain."
+                    say(
+                        "protection.sur_place.eu_subsequent",
+                        gettext_noop(
+                            "In a subsequent application a member state may refuse refugee status where the risk rests on circumstances created on purpose after leaving (QD art 5(3)); subsidiary protection and non-refoulement remain."
+                        ),
+                    )
                 )
             else:
                 findings.append(UNCLEAR)
                 reasons.append(
-                    "Activity abroad recorded as not genuine: whether it was undertaken only to create a claim weighs in the assessment (QD art 4(3)(d)); the risk still depends on what the persecutor knows."
+                    say(
+                        "protection.sur_place.not_genuine",
+                        gettext_noop(
+                            "Activity abroad recorded as not genuine: whether it was undertaken only to create a claim weighs in the assessment (QD art 4(3)(d)); the risk still depends on what the persecutor knows."
+                        ),
+                    )
                 )
         elif known:
             findings.append(MET)
             reasons.append(
-                "Activity abroad is known to, or watched by, the persecutor (Handbook para 96; S.F. and Others v Sweden, ECtHR 2012)."
+                say(
+                    "protection.sur_place.known",
+                    gettext_noop(
+                        "Activity abroad is known to, or watched by, the persecutor (Handbook para 96; S.F. and Others v Sweden, ECtHR 2012)."
+                    ),
+                )
             )
             sources.append("S.F. and Others v Sweden (ECtHR 2012)")
             if sur_place.genuine:
-                reasons.append("It continues convictions held before departure (QD art 5(2)).")
+                reasons.append(
+                    say(
+                        "protection.sur_place.genuine",
+                        gettext_noop(
+                            "It continues convictions held before departure (QD art 5(2))."
+                        ),
+                    )
+                )
             else:
                 reasons.append(
-                    "Record the continuity between the work at home and abroad: it supports genuineness (QD art 5(2))."
+                    say(
+                        "protection.sur_place.record_continuity",
+                        gettext_noop(
+                            "Record the continuity between the work at home and abroad: it supports genuineness (QD art 5(2))."
+                        ),
+                    )
                 )
         elif sur_place.known_to_persecutor is False:
             findings.append(NOT_MET if not findings else UNCLEAR)
             reasons.append(
-                "The activity abroad is not known to the persecutor, so on its own it adds no risk."
+                say(
+                    "protection.sur_place.unknown_to_persecutor",
+                    gettext_noop(
+                        "The activity abroad is not known to the persecutor, so on its own it adds no risk."
+                    ),
+                )
             )
         else:
             findings.append(UNCLEAR)
             reasons.append(
-                "Not recorded whether the persecutor knows of the activity abroad (surveillance, informants, social media, returnee screening)."
+                say(
+                    "protection.sur_place.knowledge_unrecorded",
+                    gettext_noop(
+                        "Not recorded whether the persecutor knows of the activity abroad (surveillance, informants, social media, returnee screening)."
+                    ),
+                )
             )
     finding = MET if MET in findings else NOT_MET if findings == [NOT_MET] else UNCLEAR
     return Element(finding, tuple(reasons), tuple(sources))

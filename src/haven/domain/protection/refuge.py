@@ -6,6 +6,7 @@ home state, and an internal relocation alternative (who must show it, and when i
 from __future__ import annotations
 
 from haven.domain.facts import CaseFacts
+from haven.domain.messages import Joined, gettext_noop, say
 from haven.domain.protection.common import (
     MET,
     NOT_MET,
@@ -16,6 +17,7 @@ from haven.domain.protection.common import (
     UNCLEAR,
     Element,
     actors_of,
+    code_words,
     join_codes,
     state_involved,
 )
@@ -33,14 +35,30 @@ def actor(facts: CaseFacts) -> Element:
     reasons = []
     if state:
         reasons.append(
-            f"State actor(s): {join_codes(state)} (QD art 6(a)-(b)); protection is presumptively unavailable."
+            say(
+                "protection.actor.state",
+                gettext_noop(
+                    "State actor(s): %(actors)s (QD art 6(a)-(b)); protection is presumptively unavailable."
+                ),
+                actors=join_codes(state),
+            )
         )
     if other:
         reasons.append(
-            f"Non-state actor(s): {join_codes(other)}; they count only if the state cannot or will not protect (QD art 6(c), art 7)."
+            say(
+                "protection.actor.non_state",
+                gettext_noop(
+                    "Non-state actor(s): %(actors)s; they count only if the state cannot or will not protect (QD art 6(c), art 7)."
+                ),
+                actors=join_codes(other),
+            )
         )
     if not reasons:
-        return Element(UNCLEAR, ("No actor is identified.",), sources)
+        return Element(
+            UNCLEAR,
+            (say("protection.actor.none", gettext_noop("No actor is identified.")),),
+            sources,
+        )
     return Element(MET, tuple(reasons), sources)
 
 
@@ -56,43 +74,90 @@ def state_protection(facts: CaseFacts) -> Element:
     if state_involved(facts):
         finding = MET
         reasons.append(
-            "The state (or the party controlling it) is the persecutor, or prosecutes the defender: it cannot be expected to protect them (Node 9; refugee-law notes Part 2.1)."
+            say(
+                "protection.state_protection.state_persecutor",
+                gettext_noop(
+                    "The state (or the party controlling it) is the persecutor, or prosecutes the defender: it cannot be expected to protect them (Node 9; refugee-law notes Part 2.1)."
+                ),
+            )
         )
     else:
         failures = []
         if context.national_protection_mechanism in ("none", "ineffective"):
             failures.append(
-                f"the national protection mechanism for defenders is {context.national_protection_mechanism}"
+                say(
+                    "protection.state_protection.mechanism",
+                    gettext_noop(
+                        "the national protection mechanism for defenders is %(mechanism)s"
+                    ),
+                    mechanism=code_words(context.national_protection_mechanism),
+                )
             )
         if context.impunity_for_attacks_on_defenders:
-            failures.append("attacks on defenders go unpunished")
+            failures.append(
+                say(
+                    "protection.state_protection.impunity",
+                    gettext_noop("attacks on defenders go unpunished"),
+                )
+            )
         reported = [threat for threat in facts.threats if threat.reported_to_authorities]
         if any(
             threat.authority_response in ("none", "ineffective", "hostile") for threat in reported
         ):
-            failures.append("complaints to the authorities produced nothing or hostility")
+            failures.append(
+                say(
+                    "protection.state_protection.complaints_failed",
+                    gettext_noop("complaints to the authorities produced nothing or hostility"),
+                )
+            )
         if any(threat.ongoing for threat in reported):
-            failures.append("threats continue despite complaints (Fedunyak; Castro)")
+            failures.append(
+                say(
+                    "protection.state_protection.threats_continue",
+                    gettext_noop("threats continue despite complaints (Fedunyak; Castro)"),
+                )
+            )
         if failures:
             finding = MET
-            reasons.append("Protection is not effective: " + "; ".join(failures) + ".")
+            reasons.append(
+                say(
+                    "protection.state_protection.not_effective",
+                    gettext_noop("Protection is not effective: %(failures)s."),
+                    failures=Joined(failures),
+                )
+            )
         elif context.national_protection_mechanism == "effective" or any(
             threat.authority_response == "effective" for threat in reported
         ):
             finding = NOT_MET
             reasons.append(
-                "Effective, non-temporary protection appears available and accessible (QD art 7(2); Horvath: a system plus the willingness to operate it)."
+                say(
+                    "protection.state_protection.effective",
+                    gettext_noop(
+                        "Effective, non-temporary protection appears available and accessible (QD art 7(2); Horvath: a system plus the willingness to operate it)."
+                    ),
+                )
             )
         elif past_persecution_found(facts):
             finding = MET
             reasons.append(
-                "Past persecution presumes that state protection is lacking unless good reasons show otherwise, and none are recorded (QD art 4(4); 8 CFR 1208.13(b)(1))."
+                say(
+                    "protection.state_protection.past_persecution",
+                    gettext_noop(
+                        "Past persecution presumes that state protection is lacking unless good reasons show otherwise, and none are recorded (QD art 4(4); 8 CFR 1208.13(b)(1))."
+                    ),
+                )
             )
             sources += list(SOURCES_PAST_PERSECUTION)
         else:
             finding = UNCLEAR
             reasons.append(
-                "Nothing is recorded about the state's ability or willingness to protect; the state is presumed able to protect until clear evidence rebuts it (Canada v Ward)."
+                say(
+                    "protection.state_protection.unrecorded",
+                    gettext_noop(
+                        "Nothing is recorded about the state's ability or willingness to protect; the state is presumed able to protect until clear evidence rebuts it (Canada v Ward)."
+                    ),
+                )
             )
     others = sorted(
         set(facts.defender.nationalities) - ({context.country} if context.country else set())
@@ -100,7 +165,13 @@ def state_protection(facts: CaseFacts) -> Element:
     if context.country and others and finding == MET:
         finding = UNCLEAR
         reasons.append(
-            f"Protection in the other state(s) of nationality ({', '.join(others)}) is not assessed; it must be lacking in each (art 1A(2) second paragraph; Ward)."
+            say(
+                "protection.state_protection.other_nationalities",
+                gettext_noop(
+                    "Protection in the other state(s) of nationality (%(countries)s) is not assessed; it must be lacking in each (art 1A(2) second paragraph; Ward)."
+                ),
+                countries=", ".join(others),
+            )
         )
         sources.append("Canada (AG) v Ward [1993] 2 SCR 689")
     return Element(finding, tuple(reasons), tuple(sources))
@@ -110,23 +181,50 @@ def relocation_defeaters(facts: CaseFacts) -> list[str]:
     """Every recorded reason why no internal relocation alternative is relevant or reasonable."""
     context = facts.context
     safe_area = context.safe_area
-    defeaters = []
+    defeaters: list[str] = []
     if state_involved(facts):
         defeaters.append(
-            "the persecutor is the state, so no part of the country is presumed safe (GIP No. 4 para 7)"
+            say(
+                "protection.relocation.state_persecutor",
+                gettext_noop(
+                    "the persecutor is the state, so no part of the country is presumed safe (GIP No. 4 para 7)"
+                ),
+            )
         )
     if context.actor_national_reach:
-        defeaters.append("the persecutor can reach the defender anywhere in the country")
+        defeaters.append(
+            say(
+                "protection.relocation.national_reach",
+                gettext_noop("the persecutor can reach the defender anywhere in the country"),
+            )
+        )
     if safe_area.requires_stopping_activity:
         defeaters.append(
-            "being safe there would require the defender to stop or hide their work, which cannot be required (SZATV [2007] HCA 40; SA (Pakistan) [2011] UKUT 30; HJ (Iran))"
+            say(
+                "protection.relocation.requires_stopping",
+                gettext_noop(
+                    "being safe there would require the defender to stop or hide their work, which cannot be required (SZATV [2007] HCA 40; SA (Pakistan) [2011] UKUT 30; HJ (Iran))"
+                ),
+            )
         )
     if safe_area.exists is False:
-        defeaters.append("no safe area exists")
+        defeaters.append(
+            say("protection.relocation.no_safe_area", gettext_noop("no safe area exists"))
+        )
     if safe_area.accessible is False:
-        defeaters.append("the safe area cannot be reached safely and legally")
+        defeaters.append(
+            say(
+                "protection.relocation.inaccessible",
+                gettext_noop("the safe area cannot be reached safely and legally"),
+            )
+        )
     if safe_area.undue_hardship:
-        defeaters.append("living there would mean undue hardship (reasonableness test)")
+        defeaters.append(
+            say(
+                "protection.relocation.undue_hardship",
+                gettext_noop("living there would mean undue hardship (reasonableness test)"),
+            )
+        )
     return defeaters
 
 
@@ -156,16 +254,30 @@ def internal_relocation(facts: CaseFacts) -> Element:
     if defeaters:
         finding = MET
         reasons.append(
-            "No reasonable internal relocation alternative: " + "; ".join(defeaters) + "."
+            say(
+                "protection.relocation.none_reasonable",
+                gettext_noop("No reasonable internal relocation alternative: %(defeaters)s."),
+                defeaters=Joined(defeaters),
+            )
         )
     elif safe_area_shown(facts):
         finding = NOT_MET
         reasons.append(
-            "A safe area exists, can be reached, allows the work to continue and would not cause undue hardship: an internal relocation alternative appears available (GIP No. 4 relevance and reasonableness tests)."
+            say(
+                "protection.relocation.available",
+                gettext_noop(
+                    "A safe area exists, can be reached, allows the work to continue and would not cause undue hardship: an internal relocation alternative appears available (GIP No. 4 relevance and reasonableness tests)."
+                ),
+            )
         )
         if past:
             reasons.append(
-                "Past persecution presumes there is no relocation alternative; an identified area shown safe, accessible and reasonable is the kind of good reason that rebuts it (QD art 4(4); 8 CFR 1208.13(b)(1)(i)(B), (b)(3)(ii))."
+                say(
+                    "protection.relocation.past_persecution_rebutted",
+                    gettext_noop(
+                        "Past persecution presumes there is no relocation alternative; an identified area shown safe, accessible and reasonable is the kind of good reason that rebuts it (QD art 4(4); 8 CFR 1208.13(b)(1)(i)(B), (b)(3)(ii))."
+                    ),
+                )
             )
             sources += list(SOURCES_PAST_PERSECUTION)
     else:
@@ -185,15 +297,24 @@ def internal_relocation(facts: CaseFacts) -> Element:
             if value is None
         ]
         reasons.append(
-            "Internal relocation defeats a claim only where a specific area is identified and shown to be safe, accessible and reasonable; that is not shown (not recorded: "
-            + ", ".join(missing)
-            + "), so it does not defeat this claim."
+            say(
+                "protection.relocation.not_shown",
+                gettext_noop(
+                    "Internal relocation defeats a claim only where a specific area is identified and shown to be safe, accessible and reasonable; that is not shown (not recorded: %(missing)s), so it does not defeat this claim."
+                ),
+                missing=", ".join(missing),
+            )
         )
         sources += list(SOURCES_RELOCATION_BURDEN)
         if past:
             sources += list(SOURCES_PAST_PERSECUTION)
     if {"land", "indigenous"} & set(facts.defender.profiles):
         reasons.append(
-            "For a land or indigenous defender, reasonableness must weigh the loss of land, community and the purpose of the work (GIP No. 4 reasonableness factors)."
+            say(
+                "protection.relocation.land_indigenous",
+                gettext_noop(
+                    "For a land or indigenous defender, reasonableness must weigh the loss of land, community and the purpose of the work (GIP No. 4 reasonableness factors)."
+                ),
+            )
         )
     return Element(finding, tuple(reasons), tuple(sources))
