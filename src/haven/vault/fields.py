@@ -304,14 +304,15 @@ class EncryptedTextField(EncryptedField):
     def encode(self, value: Any) -> bytes:
         if value.__class__ is not str and not isinstance(value, str):
             raise TypeError(f"{self.name} holds text, not {type(value).__name__}.")
-        if value.isascii():  # constant time in CPython; the bytes are the text's UTF-8 too
-            return value.encode("ascii")
-        if sys.getsizeof(value) - len(value) == _ONE_BYTE_STRING:
+        text: str = value
+        if text.isascii():  # constant time in CPython; the bytes are the text's UTF-8 too
+            return text.encode("ascii")
+        if sys.getsizeof(text) - len(text) == _ONE_BYTE_STRING:
             try:
-                return LATIN_1_TEXT + value.encode("latin-1")
+                return LATIN_1_TEXT + text.encode("latin-1")
             except UnicodeEncodeError:  # the hint was wrong (another Python): use UTF-8
                 pass
-        return value.encode()
+        return text.encode()
 
     def decode(self, data: bytes) -> str:
         if data[:1] == LATIN_1_TEXT:

@@ -108,9 +108,9 @@ def event_list(request: HavenRequest) -> HttpResponse:
         **cursor_arguments(cursor.cleaned_data if cursor.is_valid() else {}),
     )
     for event in page.rows:
-        event.actor_name = names.get(str(event.actor_id), "")  # type: ignore[attr-defined]
-        event.label = event_label(event.event_type)  # type: ignore[attr-defined]
-        event.object_label = object_label(event.object_type)  # type: ignore[attr-defined]
+        event.actor_name = names.get(str(event.actor_id), "")
+        event.label = event_label(event.event_type)
+        event.object_label = object_label(event.object_type)
     return render(
         request,
         "audit/event_list.html",
