@@ -53,7 +53,7 @@ def bulk_cases(organisation, count: int, *, first: int = 0) -> None:
     if organisation_key is None:
         raise SystemExit("the organisation has no data key to copy the key reference from")
     now = timezone.now()
-    statuses = [s for s in CaseStatus.values if s != CaseStatus.ERASED]
+    statuses = [s.value for s in CaseStatus if s != CaseStatus.ERASED]
     urgencies = list(Urgency)
     for start in range(0, count, 5_000):
         size = min(5_000, count - start)
