@@ -23,8 +23,6 @@ import base64
 import datetime
 import json
 import logging
-import sys
-from codecs import latin_1_decode
 from typing import Any
 
 from django.core import checks
@@ -284,9 +282,10 @@ class EncryptedField(models.BinaryField):  # type: ignore[type-arg]
 
 #: First byte of a text sealed as Latin-1 (see ``EncryptedTextField``); never a byte of UTF-8.
 LATIN_1_TEXT = b"\xff"
-#: ``sys.getsizeof`` of a CPython string of one byte per character, less its length: a cheap
+#: The memory size of a CPython string of one byte per character, less its length: a cheap
 #: hint that text fits Latin-1 (the encoding below is tried either way, so it only saves time).
-_ONE_BYTE_STRING = sys.getsizeof("\xe9") - 1
+_STRING_SIZE = str.__sizeof__
+_ONE_BYTE_STRING = _STRING_SIZE("\xe9") - 1
 
 
 class EncryptedTextField(EncryptedField):
@@ -307,7 +306,7 @@ class EncryptedTextField(EncryptedField):
         text: str = value
         if text.isascii():  # constant time in CPython; the bytes are the text's UTF-8 too
             return text.encode("ascii")
-        if sys.getsizeof(text) - len(text) == _ONE_BYTE_STRING:
+        if _STRING_SIZE(text) - len(text) == _ONE_BYTE_STRING:
             try:
                 return LATIN_1_TEXT + text.encode("latin-1")
             except UnicodeEncodeError:  # the hint was wrong (another Python): use UTF-8
@@ -315,8 +314,8 @@ class EncryptedTextField(EncryptedField):
         return text.encode()
 
     def decode(self, data: bytes) -> str:
-        if data[:1] == LATIN_1_TEXT:
-            return latin_1_decode(memoryview(data)[1:])[0]
+        if data.startswith(LATIN_1_TEXT):
+            return data.decode("latin-1")[1:]
         return data.decode()
 
 
