@@ -52,6 +52,7 @@ from haven.accounts.models import User  # noqa: E402
 from haven.accounts.services import organisation_create  # noqa: E402
 from haven.cases import forms  # noqa: E402
 from haven.cases.models import (  # noqa: E402
+    CASE_STATUS_CHOICES,
     URGENCY_RANK,
     Assessment,
     Assignment,
@@ -100,7 +101,7 @@ def bulk_cases(organisation, membership: Membership, count: int, *, first: int =
     organisation_key = DataKey.objects.filter(organisation=organisation).first().organisation_key
     now = timezone.now()
     today = now.date()
-    statuses = [s for s in CaseStatus.values if s != CaseStatus.ERASED]
+    statuses = [s.value for s in CaseStatus if s != CaseStatus.ERASED]
     urgencies = list(Urgency)
     batch = 5_000
     for start in range(0, count, batch):
@@ -188,7 +189,7 @@ def plaintext_models() -> dict[str, type[models.Model]]:
     """Tables like the case's, with plain columns where the real ones are encrypted."""
     case_fields = {
         "code": models.CharField(max_length=20),
-        "status": models.CharField(max_length=32, choices=CaseStatus.choices),
+        "status": models.CharField(max_length=32, choices=CASE_STATUS_CHOICES),
         "urgency": models.CharField(max_length=16, choices=Urgency.choices),
         "next_due_on": models.DateField(null=True),
         "facts": models.JSONField(null=True),

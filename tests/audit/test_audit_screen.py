@@ -3,6 +3,8 @@
 from datetime import date
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from haven.audit.events import EventType
@@ -38,10 +40,10 @@ def test_filters_narrow_by_event_type_actor_and_object(
     by_actor = client.get(reverse("audit:events"), {"actor": str(auditor.public_id)})
     by_object = client.get(reverse("audit:events"), {"object_id": "b2"})
 
-    assert [e.object_id for e in by_type.context["page"]] == ["a1"]
-    assert {e.object_id for e in by_actor.context["page"]} >= {"b2"}
-    assert "a1" not in {e.object_id for e in by_actor.context["page"]}
-    assert [e.object_id for e in by_object.context["page"]] == ["b2"]
+    assert [e.object_id for e in by_type.context["page"].rows] == ["a1"]
+    assert {e.object_id for e in by_actor.context["page"].rows} >= {"b2"}
+    assert "a1" not in {e.object_id for e in by_actor.context["page"].rows}
+    assert [e.object_id for e in by_object.context["page"].rows] == ["b2"]
 
 
 def test_a_bad_filter_is_a_clear_400(auditor, sign_in_as):
@@ -81,3 +83,57 @@ def test_a_caseworker_has_no_audit_screen(caseworker, sign_in_as):
     client = sign_in_as(caseworker)
 
     assert client.get(reverse("audit:events")).status_code == 404
+
+
+def test_pages_follow_the_log_newest_first_with_a_capped_count(
+    auditor, organisation, other_organisation, sign_in_as, monkeypatch
+):
+    """Keyset pages: next, previous and last walk the log; the count stops at the cap."""
+    monkeypatch.setattr("haven.web.audit_log.PAGE_SIZE", 3)
+    monkeypatch.setattr("haven.cases.pagination.COUNT_CAP", 5)
+    for number in range(7):
+        record_event(EventType.CASE_OPENED, organisation=organisation, object_id=f"e{number}")
+    foreign = record_event(EventType.CASE_OPENED, organisation=other_organisation, object_id="x")
+    client = sign_in_as(auditor)
+    url = reverse("audit:events")
+    filters = {"event_type": "case.opened"}
+
+    def ids(response):
+        return [event.object_id for event in response.context["page"].rows]
+
+    first = client.get(url, filters)
+    page = first.context["page"]
+    second = client.get(url, {**filters, "after": page.last_id})
+    back = client.get(url, {**filters, "before": second.context["page"].first_id})
+    last = client.get(url, {**filters, "last": "1"})
+    foreign_cursor = client.get(url, {**filters, "after": foreign.pk})
+    malformed = client.get(url, {**filters, "after": "not-a-number"})
+
+    assert ids(first) == ["e6", "e5", "e4"]
+    assert page.count_is_capped and "More than 5 results" in first.content.decode()
+    assert ids(second) == ["e3", "e2", "e1"]
+    assert ids(back) == ["e6", "e5", "e4"]
+    assert ids(last) == ["e2", "e1", "e0"]
+    assert ids(foreign_cursor) == ids(malformed) == ["e6", "e5", "e4"]
+
+
+def test_a_deep_page_costs_the_queries_of_the_first(auditor, organisation, sign_in_as):
+    """No page reads an exact count or an offset: the last page runs as many queries as the first."""
+    for number in range(60):
+        record_event(EventType.CASE_VIEWED, organisation=organisation, object_id=f"v{number}")
+    client = sign_in_as(auditor)
+    url = reverse("audit:events")
+    client.get(url)
+
+    with CaptureQueriesContext(connection) as first:
+        client.get(url)
+    with CaptureQueriesContext(connection) as last:
+        response = client.get(url, {"last": "1"})
+
+    assert response.status_code == 200
+    assert len(last.captured_queries) <= len(first.captured_queries) + 1
+    assert not any("OFFSET" in query["sql"].upper() for query in last.captured_queries)
+    assert not any(
+        "COUNT(*)" in query["sql"].upper() and "LIMIT" not in query["sql"].upper()
+        for query in first.captured_queries
+    )

@@ -12,6 +12,7 @@ from haven.cases.models import Case, Defender, Note
 from haven.cases.selectors import case_principal_defender
 from haven.cases.services import note_add
 from haven.vault.errors import DecryptionFailedError
+from haven.vault.fields import LATIN_1_TEXT
 from tests.cases.factories import (
     CANARY_NAME,
     CANARY_NOTE,
@@ -144,3 +145,45 @@ def test_notes_use_the_case_key(case):
 
     assert Note.objects.get(pk=note.pk).body == CANARY_NOTE
     assert CANARY_NOTE.encode() not in raw_column("cases_note", "body", note.pk)
+
+
+TEXTS_IN_EVERY_ENCODING = [
+    "",
+    "Zeph Canarywood",  # ASCII: sealed as UTF-8 (the same bytes)
+    "María Peña, río Óscar, garçon, ÿ",  # Latin-1: sealed with the marker byte
+    "بيت آمن في المدينة",  # Arabic: UTF-8
+    "Ana 🙂 José",  # beyond the Basic Multilingual Plane: UTF-8
+    "\xff leading",  # the marker's own character as text
+]
+
+
+@pytest.mark.parametrize("text", TEXTS_IN_EVERY_ENCODING)
+def test_text_in_any_script_round_trips(case, text):
+    """Whatever encoding a text is sealed in, it reads back exactly, after a fresh load."""
+    defender = case_principal_defender(case)
+    defender.legal_name = text
+    defender.save()
+
+    stored = raw_column("cases_defender", "legal_name", defender.pk)
+    fresh = Defender.objects.get(pk=defender.pk)
+
+    assert fresh.legal_name == text
+    assert stored.startswith(b"v1\x01")
+    if text:
+        assert text.encode() not in stored
+        assert text.encode("utf-16-le") not in stored
+
+
+def test_latin_1_text_uses_the_marker_and_utf8_text_never_starts_with_it():
+    """The Latin-1 marker never begins UTF-8, so values sealed before it read unchanged."""
+    field = Defender._meta.get_field("legal_name")
+
+    assert field.encode("María") == LATIN_1_TEXT + "María".encode("latin-1")
+    assert field.encode("Maria") == b"Maria"
+    for text in TEXTS_IN_EVERY_ENCODING:
+        utf8 = text.encode()
+        assert not utf8.startswith(LATIN_1_TEXT)
+        assert field.decode(utf8) == text  # as sealed before the marker existed
+        assert field.decode(field.encode(text)) == text
+    with pytest.raises(TypeError):
+        field.encode(b"bytes")

@@ -31,6 +31,10 @@ class AuditEvent(models.Model):
 
     class Meta:
         ordering = ["seq"]
+        indexes = [
+            # The audit screen: one organisation's events, newest first, a keyset page at a time.
+            models.Index(fields=["organisation_id", "-seq"], name="audit_org_newest_first"),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.event_type}"

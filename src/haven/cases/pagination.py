@@ -15,11 +15,11 @@ The total is counted only up to ``COUNT_CAP`` rows ("more than 1,000"): beyond t
 through by number, and an exact count is the one read that still grows with the table.
 """
 
-import uuid
 from dataclasses import dataclass
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import F, OrderBy, Q, QuerySet
 from django.http import QueryDict
 
@@ -123,8 +123,8 @@ def keyset_page(
     keys: tuple[SortKey, ...],
     *,
     size: int,
-    after: str | None = None,
-    before: str | None = None,
+    after: Any = None,
+    before: Any = None,
     last: bool = False,
 ) -> KeysetPage:
     """
@@ -157,12 +157,14 @@ def keyset_page(
 
 
 def _cursor_values(
-    rows: QuerySet[Any], keys: tuple[SortKey, ...], cursor_id: str
+    rows: QuerySet[Any], keys: tuple[SortKey, ...], cursor_id: Any
 ) -> tuple[Any, ...] | None:
     """The sort values of the cursor row, if it is one of ``rows`` (else: start afresh)."""
-    try:
-        identifier = uuid.UUID(str(cursor_id))
-    except ValueError:
+    try:  # a UUID for Haven's own rows, a number for the audit log's events
+        identifier = rows.model._meta.pk.to_python(cursor_id)
+    except (ValidationError, ValueError, TypeError):
+        return None
+    if identifier is None:
         return None
     values = rows.filter(pk=identifier).values_list(*(key.field for key in keys)).first()
     return tuple(values) if values is not None else None

@@ -23,6 +23,7 @@ from haven.domain.facts import CaseFacts, FactsError, parse_facts
 from haven.domain.version import engine_version
 from haven.programmes.models import Programme
 from haven.reference import civicus_ratings
+from haven.vault.keyring import current_keyring
 
 #: Catalogue fields copied one to one between programmes.json and the Programme model.
 CATALOGUE_FIELDS = (
@@ -136,6 +137,7 @@ def case_facts_documents(cases: Iterable[Case]) -> dict[Any, dict[str, Any]]:
     matching run reads hundreds of cases). Decrypts; call inside a key-ring scope.
     """
     by_id = {case.pk: case for case in cases}
+    _open_case_keys(by_id.values())
     threats: dict[Any, list[tuple[Any, Any]]] = defaultdict(list)
     prosecutions: dict[Any, list[Any]] = defaultdict(list)
     dependants: dict[Any, list[Any]] = defaultdict(list)
@@ -154,6 +156,23 @@ def case_facts_documents(cases: Iterable[Case]) -> dict[Any, dict[str, Any]]:
         )
         for case_id, case in by_id.items()
     }
+
+
+def _open_case_keys(cases: Iterable[Case]) -> None:
+    """
+    Open the data keys of ``cases`` before their record rows are read: from the key rows the
+    caller's query joined, and the others in one query. Threat, prosecution and dependant rows
+    carry no key row of their own, so otherwise the first record of each case fetched its case's
+    key with a query of its own (one per case in a matching run).
+    """
+    ring = current_keyring()
+    if ring is None:
+        return
+    refs = [case.vault_key_ref() for case in cases]
+    for ref in refs:
+        if ref.preloaded is not None and ref.preloaded.destroyed_at is None:
+            ring.opened_data_key(ref)
+    ring.prefetch(ref for ref in refs if ref.preloaded is None)
 
 
 def case_facts(case: Case, document: Mapping[str, Any] | None = None) -> CaseFacts | None:

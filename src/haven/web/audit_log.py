@@ -5,7 +5,6 @@ A screen, so it lives in the web layer above the audit core it reads."""
 from datetime import date
 
 from django import forms
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
@@ -14,16 +13,31 @@ from haven.accounts.access import requires
 from haven.accounts.requests import HavenRequest, acting_member
 from haven.audit.events import EventType
 from haven.audit.selectors import AuditFilter, actor_names, audit_event_list
+from haven.cases.pagination import SortKey, cursor_arguments, keyset_page, query_without_cursor
 from haven.organisations.policy import Permission
 from haven.web.audit_labels import event_label, object_label
 
 PAGE_SIZE = 50
+#: Newest first. ``seq`` is unique, so it is the whole sort key, and its index serves every page.
+AUDIT_ORDER = (SortKey("seq", descending=True),)
 
 # The audit log cannot hold events before Haven existed or after the calendar's end; a date
 # outside this window is a typing slip, answered with a message rather than an overflow.
 EARLIEST_DATE = date(1970, 1, 1)
 LATEST_DATE = date(2999, 12, 31)
 DATE_OUT_OF_RANGE = _("Choose a date between %(earliest)s and %(latest)s.")
+
+
+class AuditCursorForm(forms.Form):
+    """
+    The page shown: after or before one event, or the last (oldest) page. The cursor is the
+    event's row number, looked up again among the member's own filtered events, so a cursor to
+    another organisation's event just starts at the first page.
+    """
+
+    after = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    before = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    last = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
 
 class AuditFilterForm(forms.Form):
@@ -84,16 +98,22 @@ def event_list(request: HavenRequest) -> HttpResponse:
             )
         else:
             status = 400
-    page = Paginator(audit_event_list(member, filters), PAGE_SIZE).get_page(request.GET.get("page"))
-    for event in page:
-        event.actor_name = names.get(str(event.actor_id), "")  # type: ignore[attr-defined]
-        event.label = event_label(event.event_type)  # type: ignore[attr-defined]
-        event.object_label = object_label(event.object_type)  # type: ignore[attr-defined]
-    query = request.GET.copy()
-    query.pop("page", None)
+    # Keyset pages and a count capped at COUNT_CAP: the log only grows, and an exact count or a
+    # deep OFFSET would read every event of the organisation on every request.
+    cursor = AuditCursorForm(request.GET)
+    page = keyset_page(
+        audit_event_list(member, filters),
+        AUDIT_ORDER,
+        size=PAGE_SIZE,
+        **cursor_arguments(cursor.cleaned_data if cursor.is_valid() else {}),
+    )
+    for event in page.rows:
+        event.actor_name = names.get(str(event.actor_id), "")
+        event.label = event_label(event.event_type)
+        event.object_label = object_label(event.object_type)
     return render(
         request,
         "audit/event_list.html",
-        {"form": form, "page": page, "names": names, "query": query.urlencode()},
+        {"form": form, "page": page, "names": names, "query": query_without_cursor(request.GET)},
         status=status,
     )

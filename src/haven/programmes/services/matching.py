@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from haven.accounts.acting import Acting, acting_user, permits, record_action
 from haven.audit.events import EventType
-from haven.cases.models import Assessment
+from haven.cases.models import Assessment, Case
 from haven.cases.selectors import CLOSED_STATUSES
 from haven.domain.matching import parse_problem, result_to_json, solve
 from haven.domain.matching.engine import ENGINE_VERSION
@@ -43,7 +43,9 @@ MINIMUM_REMOVAL_REASON = 10
 def _matchable_applications(windows: list[IntakeWindow]) -> list[Application]:
     """
     The waiting applications for ``windows``; each programme row is loaded once, not per
-    application, since a run reads hundreds of applications to a handful of programmes.
+    application, since a run reads hundreds of applications to a handful of programmes, and
+    each case (with its data key) once, shared by its applications, so that its facts are
+    decrypted once and no case is built two or three times from a join.
     """
     window_ids = {window.pk for window in windows}
     programmes = {window.programme_id: window.programme for window in windows}
@@ -54,15 +56,28 @@ def _matchable_applications(windows: list[IntakeWindow]) -> list[Application]:
             programme_id__in=programmes,
         )
         .exclude(case__status__in=CLOSED_STATUSES)
-        .select_related("case__data_key__organisation_key")
         .order_by("created_at")
     )
-    matchable = []
-    for application in candidates:
-        if application.intake_window_id in (None, *window_ids):
-            application.programme = programmes[application.programme_id]
-            matchable.append(application)
+    matchable = [
+        application
+        for application in candidates
+        if application.intake_window_id in (None, *window_ids)
+    ]
+    cases = _cases_with_keys({application.case_id for application in matchable})
+    for application in matchable:
+        application.programme = programmes[application.programme_id]
+        application.case = cases[application.case_id]
     return matchable
+
+
+def _cases_with_keys(case_ids: set[Any]) -> dict[Any, Case]:
+    """The cases by id, each with its data key row joined, for the key ring to open."""
+    return {
+        case.pk: case
+        for case in Case.objects.filter(pk__in=case_ids).select_related(
+            "data_key__organisation_key"
+        )
+    }
 
 
 def _recorded_risk_levels(case_ids: set[Any]) -> dict[str, str]:
@@ -92,11 +107,13 @@ def _recorded_risk_levels(case_ids: set[Any]) -> dict[str, str]:
 
 
 def _committed(windows: list[IntakeWindow]) -> list[Application]:
-    return list(
-        Application.objects.filter(
-            intake_window__in=windows, status__in=[S.OFFERED, S.ACCEPTED]
-        ).select_related("case__data_key__organisation_key")
+    committed = list(
+        Application.objects.filter(intake_window__in=windows, status__in=[S.OFFERED, S.ACCEPTED])
     )
+    cases = _cases_with_keys({application.case_id for application in committed})
+    for application in committed:
+        application.case = cases[application.case_id]
+    return committed
 
 
 @transaction.atomic
