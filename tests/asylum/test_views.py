@@ -13,6 +13,7 @@ from haven.asylum import selectors
 from haven.asylum.models import ConsentConversation, ExplainedItem, LegalOpinion, RegimeTally
 from haven.audit.models import AuditEvent
 from haven.cases.models import Case
+from haven.cases.panels import panels_for
 from haven.organisations.models import Role
 from haven.relocations import returns
 from haven.vault.keyring import keyring_scope
@@ -170,10 +171,8 @@ def test_the_caseworker_sees_the_divergence_on_the_case_page(case, organisation,
 def test_the_case_page_shows_no_asylum_link_to_a_member_without_the_permission(
     case, organisation, client
 ):
-    from haven.cases.case_notices import case_notices
-
     auditor = membership_of(make_member(organisation, Role.AUDITOR, "aud.itor"))
-    assert case_notices(auditor, case) == []
+    assert panels_for("case", membership=auditor, case=case) == []
 
 
 # --- Both regimes ------------------------------------------------------------------------------

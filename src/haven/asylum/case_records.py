@@ -4,7 +4,7 @@ What the asylum bridge tells the rest of Haven, registered at start-up so that `
 
 - the lifecycle requirement its records meet (the defender's informed decision not to seek
   asylum, from the latest conversation not withdrawn), derived and never a box to tick;
-- the case page's notices: a link to the asylum records, and a warning when the legal adviser's
+- the case page's notices panel (``haven.cases.panels``): a link to the asylum records, and a warning when the legal adviser's
   latest opinion diverges from the engine, for members who may see asylum records only;
 - both regimes' counts, refreshed whenever a stay is saved (its outcome, the return) and when a
   return review hands a stay over to the bridge.
@@ -19,8 +19,8 @@ from django.utils.translation import gettext as _
 from haven.asylum.access import may_reach_case_records
 from haven.asylum.models import ConsentConversation, LegalOpinion
 from haven.asylum.regimes import regime_refresh
-from haven.cases.case_notices import CaseNotice, register_notice_source
 from haven.cases.models import Case
+from haven.cases.panels import CaseNotice, Panel, notices_panel, register_panel
 from haven.cases.record_sources import register_requirement_source
 from haven.cases.vocabulary import term
 from haven.domain.lifecycle import Requirement
@@ -43,10 +43,10 @@ def requirements_met(case: Case) -> set[str]:
     return set()
 
 
-def notices(membership: Membership, case: Case) -> list[CaseNotice]:
+def notices(membership: Membership, case: Case, subject: Any = None) -> Panel | None:
     """The asylum bridge's lines on the case page, for the case team only."""
     if not may_reach_case_records(membership, Permission.ASYLUM_VIEW, case):
-        return []
+        return None
     url = reverse("asylum:case", kwargs={"case_id": case.pk})
     found = [
         CaseNotice(
@@ -73,7 +73,7 @@ def notices(membership: Membership, case: Case) -> list[CaseNotice]:
                 details=details,
             )
         )
-    return found
+    return notices_panel(found)
 
 
 def _stay_saved(sender: Any, instance: Stay, **kwargs: Any) -> None:
@@ -88,6 +88,6 @@ def install() -> None:
     register_requirement_source(
         requirements_met, names={Requirement.DEFENDER_DECLINES_ASYLUM.value}
     )
-    register_notice_source(notices)
+    register_panel("case", notices)
     register_asylum_handover(_handed_over)
     post_save.connect(_stay_saved, sender=Stay, dispatch_uid="asylum_regime_on_stay_saved")
