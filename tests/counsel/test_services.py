@@ -12,13 +12,15 @@ import pytest
 from django.db import connection
 from pyrage import passphrase as age_passphrase
 
+from haven.asylum import services as asylum_services
 from haven.audit.models import AuditEvent
-from haven.cases.services import consent_withdraw
-from haven.counsel import services
+from haven.cases.services import assessment_run, consent_withdraw
+from haven.counsel import pack, services
 from haven.counsel.models import CounselReferral, LegalPartner, PackExport, ReferralItem
 from haven.organisations.models import Role
 from haven.vault.keyring import keyring_scope
 from tests.acting import acting
+from tests.asylum.factories import legal_adviser_on, record_conversation
 from tests.conftest import make_member
 from tests.counsel.factories import (
     add_partner,
@@ -131,7 +133,13 @@ def test_a_withdrawn_or_other_consent_does_not_count(organisation, coordinator, 
     )
     with pytest.raises(services.CounselError, match="not consented"):
         _refer(caseworker, organisation, case, partner, processing, ["case_summary"])
-    consent_withdraw(membership=acting(coordinator, organisation), consent=consent)
+    consent_withdraw(
+        membership=acting(coordinator, organisation),
+        consent=consent,
+        reason="She no longer wants counsel contacted (fictional).",
+        method="in_person",
+        language="es",
+    )
     with pytest.raises(services.CounselError, match="not consented"):
         _refer(caseworker, organisation, case, partner, consent, ["case_summary"])
     assert not CounselReferral.objects.exists()
@@ -276,7 +284,13 @@ def test_withdrawn_items_and_consent_are_respected(organisation, coordinator, ca
     services.item_consent_withdraw(membership=member, item=summary_item)
     with pytest.raises(services.CounselError, match="every item"):
         services.pack_export(membership=member, referral=referral, mode="recipient")
-    consent_withdraw(membership=acting(coordinator, organisation), consent=consent)
+    consent_withdraw(
+        membership=acting(coordinator, organisation),
+        consent=consent,
+        reason="She no longer wants counsel contacted (fictional).",
+        method="in_person",
+        language="es",
+    )
     with pytest.raises(services.CounselError, match="withdrew"):
         services.pack_export(membership=member, referral=referral, mode="recipient")
     assert PackExport.objects.count() == 1
@@ -297,3 +311,56 @@ def test_host_partners_analysts_and_auditors_cannot_refer_or_export(
             membership=acting(stranger, organisation), referral=referral, mode="recipient"
         )
     assert PackExport.objects.count() == 0
+
+
+def test_the_pack_carries_the_legal_opinion_and_the_defenders_decision_and_wishes(
+    organisation, coordinator, caseworker
+):
+    """Issue 13 item 5 joined to item 4: the opinion and the decision travel as agreed items."""
+    identity = new_identity()
+    partner = add_partner(organisation, coordinator, identity=identity)
+    case, _threat, _attachment, consent = referral_case(organisation, coordinator, caseworker)
+    legal = legal_adviser_on(case, make_member(organisation, Role.LEGAL_ADVISER, "lena.legal"))
+    member = acting(coordinator, organisation)
+    assessment = assessment_run(membership=member, case=case)
+    with keyring_scope():
+        engine = asylum_services.engine_elements(assessment)
+        outcome = assessment.output["protection"]["outcome"]
+    opinion = asylum_services.legal_opinion_record(
+        membership=legal,
+        case=case,
+        assessment=assessment,
+        elements={name: asylum_services.ElementOpinion(view="agree") for name in engine},
+        overall=outcome,
+        overall_reasons="The warrant's charge is a pretext for her reporting (fictional).",
+    )
+    withdrawn = record_conversation(member, case, wishes="An earlier wish, withdrawn.")
+    asylum_services.consent_conversation_withdraw(membership=member, conversation=withdrawn)
+    conversation = record_conversation(member, case)
+
+    with keyring_scope():
+        offered = {choice.key for choice in pack.available_choices(case)}
+    assert f"legal_opinion:{opinion.pk}" in offered
+    assert f"consent_decision:{conversation.pk}" in offered
+    assert f"consent_decision:{withdrawn.pk}" not in offered  # a withdrawn conversation is not
+
+    referral = _refer(
+        caseworker,
+        organisation,
+        case,
+        partner,
+        consent,
+        [f"legal_opinion:{opinion.pk}", f"consent_decision:{conversation.pk}"],
+    )
+    exported = services.pack_export(
+        membership=acting(caseworker, organisation), referral=referral, mode="recipient"
+    )
+    assert b"pretext" not in exported.data and b"river communities" not in exported.data
+    items = json.loads(_open(exported.data, identity).read("referral.json"))["items"]
+    assert [item["kind"] for item in items] == ["legal_opinion", "consent_decision"]
+    assert "pretext" in items[0]["content"]["overall_reasons"]
+    assert items[0]["content"]["engine_version"] == assessment.engine_version
+    assert set(items[0]["content"]["elements"]) == set(engine)
+    assert items[1]["content"]["decision"] == "seek_asylum"
+    assert "river communities" in items[1]["content"]["wishes"]
+    assert set(items[1]["content"]) == {"held_on", "decision", "wishes"}  # no notes, no interpreter
