@@ -2,8 +2,9 @@
 What the asylum bridge tells the rest of Haven, registered at start-up so that ``cases`` and
 ``relocations`` never import this app:
 
-- the lifecycle requirement its records meet (the defender's informed decision not to seek
-  asylum, from the latest conversation not withdrawn), derived and never a box to tick;
+- the lifecycle requirements its records meet (the defender's informed decision not to seek
+  asylum, from the latest conversation not withdrawn; a claim lodged), derived and never a box
+  to tick;
 - the case page's notices panel (``haven.cases.panels``): a link to the asylum records, and a warning when the legal adviser's
   latest opinion diverges from the engine, for members who may see asylum records only;
 - both regimes' counts, refreshed whenever a stay is saved (its outcome, the return) and when a
@@ -17,7 +18,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from haven.asylum.access import may_reach_case_records
-from haven.asylum.models import ConsentConversation, LegalOpinion
+from haven.asylum.models import (
+    ConsentConversation,
+    LegalOpinion,
+    ProcedureStep,
+    ProcedureStepKind,
+)
 from haven.asylum.regimes import regime_refresh
 from haven.cases.models import Case
 from haven.cases.panels import CaseNotice, Panel, notices_panel, register_panel
@@ -32,6 +38,9 @@ from haven.vault.keyring import keyring_scope
 
 
 def requirements_met(case: Case) -> set[str]:
+    met = set()
+    if ProcedureStep.objects.filter(case=case, kind=ProcedureStepKind.LODGED).exists():
+        met.add(Requirement.ASYLUM_CLAIM_LODGED.value)
     latest = (
         ConsentConversation.objects.filter(case=case, withdrawn_at__isnull=True)
         .order_by("-held_on", "-recorded_at")
@@ -39,8 +48,8 @@ def requirements_met(case: Case) -> set[str]:
         .first()
     )
     if latest is not None and latest.defender_declines:
-        return {Requirement.DEFENDER_DECLINES_ASYLUM.value}
-    return set()
+        met.add(Requirement.DEFENDER_DECLINES_ASYLUM.value)
+    return met
 
 
 def notices(membership: Membership, case: Case, subject: Any = None) -> Panel | None:
@@ -86,7 +95,11 @@ def _handed_over(membership: Membership, stay: Stay, review: ReturnReview) -> No
 
 def install() -> None:
     register_requirement_source(
-        requirements_met, names={Requirement.DEFENDER_DECLINES_ASYLUM.value}
+        requirements_met,
+        names={
+            Requirement.DEFENDER_DECLINES_ASYLUM.value,
+            Requirement.ASYLUM_CLAIM_LODGED.value,
+        },
     )
     register_panel("case", notices)
     register_asylum_handover(_handed_over)
