@@ -10,8 +10,8 @@ import pytest
 from django.urls import reverse
 
 from haven.asylum import selectors, services
-from haven.asylum.selectors import final_outcomes
 from haven.asylum.models import ConsentConversation, ExplainedItem, LegalOpinion, RegimeTally
+from haven.asylum.selectors import final_outcomes
 from haven.audit.models import AuditEvent
 from haven.cases.models import Case
 from haven.cases.panels import panels_for

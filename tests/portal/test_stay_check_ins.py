@@ -317,9 +317,7 @@ def test_the_case_team_is_notified_in_the_app_without_the_content(
         for user in (coordinator, caseworker)
         for kind in ("defender_check_in", "defender_incident")
     )
-    assert not Notification.objects.filter(
-        recipient__user__in=[unassigned, host]
-    ).exists()
+    assert not Notification.objects.filter(recipient__user__in=[unassigned, host]).exists()
     assert {notification.case_id for notification in Notification.objects.all()} == {stay.case_id}
     assert {notification.actor_id for notification in Notification.objects.all()} == {None}
 
