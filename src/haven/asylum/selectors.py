@@ -25,7 +25,7 @@ from haven.cases.models import Assessment, Case
 from haven.cases.selectors import case_get
 from haven.domain.asylum_procedure import AsylumSide, RegimeOutcome, StaySide
 from haven.organisations.models import Membership
-from haven.organisations.policy import Permission
+from haven.organisations.policy import Permission, may
 from haven.vault.keyring import keyring_scope
 
 
@@ -123,17 +123,14 @@ def asylum_records(membership: Membership | None, *, case: Case) -> AsylumRecord
 def final_outcomes(membership: Membership | None, cases: list[Case]) -> dict[Any, str]:
     """
     The asylum procedure's final outcome (refugee status, refused, ...) per case, translated, for
-    My cases: ``{case_id: label}``, only for cases with a final outcome recorded and only those
-    this member may see asylum records of. One query whatever the number of cases; the outcome is
-    decrypted under each case's key.
+    My cases: ``{case_id: label}``, only for cases with a final outcome recorded, and nothing to
+    a member whose role may not see asylum records. ``cases`` must be cases the member may see (My
+    cases: their own assigned cases, AZ-03), as for ``deadlines.team_warnings``. One query whatever
+    the number of cases; the outcome is decrypted under each case's key.
     """
-    visible = [
-        case.pk
-        for case in cases
-        if may_reach_case_records(membership, Permission.ASYLUM_VIEW, case)
-    ]
-    if not visible:
+    if not may(membership, Permission.ASYLUM_VIEW):
         return {}
+    visible = [case.pk for case in cases]
     found: dict[Any, str] = {}
     steps = (
         ProcedureStep.objects.filter(case_id__in=visible, kind=ProcedureStepKind.FINAL_OUTCOME)
