@@ -9,6 +9,7 @@ import datetime
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from haven.asylum.deadlines import host_state_view
@@ -17,6 +18,7 @@ from haven.cases.selectors import case_facts
 from haven.domain.host_states import add_months
 from haven.organisations.models import Role
 from haven.portal.models import Referral, ReferralStatus
+from haven.relocations.models import VisaApplication
 from haven.vault.keyring import keyring_scope
 from tests.asylum.factories import stay_in
 from tests.conftest import make_member
@@ -229,3 +231,73 @@ def test_the_dashboard_does_not_grow_with_stays_under_deadlines(
 
     assert many == few
     assert client.get("/").content.decode().count("Within 7 days") == 4
+
+
+# --- Dublin III art 12 on a real case: the visa's issuing state recorded on the stay page ------
+
+
+def _visa_through_the_stay_page(client, stay, issuer: str, valid_until: datetime.date):
+    return client.post(
+        reverse("relocations:visa", kwargs={"stay_id": stay.pk}),
+        {
+            "route": "schengen_short_stay",
+            "outcome": "granted",
+            "issuing_state": issuer,
+            "valid_from": (stay.arrived_on - datetime.timedelta(days=10)).isoformat(),
+            "valid_until": valid_until.isoformat(),
+        },
+    )
+
+
+def test_a_schengen_visa_from_another_state_shows_the_dublin_point_on_the_case(
+    organisation, coordinator, sign_in_as
+):
+    """Dublin III art 12(2)/(4): a visa issued by Germany, the defender in the Netherlands."""
+    stay = stay_in(organisation, coordinator, "NL", arrived_days_ago=20)
+    valid_until = timezone.localdate() + datetime.timedelta(days=40)
+    client = sign_in_as(coordinator)
+
+    response = _visa_through_the_stay_page(client, stay, "Germany", valid_until)
+
+    assert response.status_code == 302
+    visa = VisaApplication.objects.filter(stay=stay).order_by("-recorded_at").first()
+    assert visa.issuing_state == "DE"
+    stay_page = client.get(reverse("relocations:detail", kwargs={"stay_id": stay.pk}))
+    assert "State that issued the visa" in stay_page.content.decode()
+    assert "Germany" in stay_page.content.decode()
+    view = host_state_view(stay.case)
+    lines = [line.sentence for line in (*view.warnings, *view.later)]
+    [dublin] = [line for line in lines if "The visa was issued by Germany" in line]
+    assert "transferred to Germany" in dublin
+    case_page = client.get(reverse("cases:detail", kwargs={"case_id": stay.case_id}))
+    assert "The visa was issued by Germany" in case_page.content.decode()
+
+
+def test_a_visa_from_the_host_state_itself_raises_no_dublin_point(
+    organisation, coordinator, sign_in_as
+):
+    stay = stay_in(organisation, coordinator, "NL", arrived_days_ago=20)
+    client = sign_in_as(coordinator)
+
+    _visa_through_the_stay_page(
+        client, stay, "NL", timezone.localdate() + datetime.timedelta(days=40)
+    )
+
+    view = host_state_view(stay.case)
+    assert not [
+        line for line in (*view.warnings, *view.later) if "The visa was issued by" in line.sentence
+    ]
+
+
+def test_an_issuing_state_that_is_no_country_is_refused_and_nothing_saved(
+    organisation, coordinator, sign_in_as
+):
+    stay = stay_in(organisation, coordinator, "NL", arrived_days_ago=20)
+    before = VisaApplication.objects.filter(stay=stay).count()
+
+    response = _visa_through_the_stay_page(
+        sign_in_as(coordinator), stay, "Atlantis", timezone.localdate()
+    )
+
+    assert response.status_code == 400
+    assert VisaApplication.objects.filter(stay=stay).count() == before

@@ -46,7 +46,8 @@ def test_the_records_name_both_regimes(case, coordinator):
 
     with keyring_scope():
         records = selectors.asylum_records(member, case=case)
-    assert records.stay_side is StaySide.IN_STAY
+    # Lodged in the stay's host state, so the stay's outcome is now "sought asylum".
+    assert records.stay_side is StaySide.SOUGHT_ASYLUM
     assert records.asylum_side is AsylumSide.CLAIM_PENDING
     assert records.outcome is RegimeOutcome.CLAIMED_ASYLUM
     assert [step.kind for step in records.steps] == ["lodged"]

@@ -6,6 +6,7 @@ audit log, encrypted fields).
 """
 
 import datetime
+import json
 
 import pytest
 from django.db import connection
@@ -26,11 +27,13 @@ from haven.audit.models import AuditEvent
 from haven.cases.models import Case, CaseStatus
 from haven.cases.services import assessment_run
 from haven.organisations.models import Role
+from haven.relocations.models import Stay, StayOutcome
 from haven.vault.keyring import keyring_scope
 from tests.asylum.factories import (
     legal_adviser_on,
     lodge,
     record_conversation,
+    stay_in,
     stay_in_review,
 )
 from tests.conftest import make_member
@@ -290,6 +293,48 @@ def test_lodging_a_claim_moves_the_case_into_the_asylum_bridge(case, member):
     assert moved.last().data["by_records"] is True
 
 
+def test_a_claim_lodged_during_the_stay_sets_its_outcome_and_opens_the_bridge(
+    organisation, coordinator
+):
+    """Issue 14 item 4: the stay's outcome "sought asylum", and in_relocation -> asylum_bridge."""
+    stay = stay_in(organisation, coordinator, "NL", arrived_days_ago=20)
+    case = Case.objects.get(pk=stay.case_id)
+    assert case.status == CaseStatus.IN_RELOCATION
+    member = membership_of(coordinator, organisation)
+
+    lodge(member, case, on=days_ago(3), state="NL")
+
+    stay.refresh_from_db()
+    with keyring_scope():
+        assert Stay.objects.get(pk=stay.pk).outcome == StayOutcome.SOUGHT_ASYLUM
+    assert stay.outcome_on == days_ago(3)
+    assert Case.objects.get(pk=case.pk).status == CaseStatus.ASYLUM_BRIDGE
+    moved = AuditEvent.objects.filter(event_type="case.status_changed", object_id=str(case.pk))
+    assert moved.last().data == {
+        "from": "in_relocation",
+        "to": "asylum_bridge",
+        "confirmed": [],
+        "by_records": True,
+    }
+    step_event = AuditEvent.objects.filter(event_type="asylum.procedure_step_recorded").last()
+    assert step_event.data["stay"] == str(stay.pk)
+    assert "sought" not in json.dumps(step_event.data)  # ids only, never the outcome
+
+
+def test_a_claim_lodged_in_another_state_leaves_the_stays_outcome_to_staff(
+    organisation, coordinator
+):
+    stay = stay_in(organisation, coordinator, "NL", arrived_days_ago=20)
+    case = Case.objects.get(pk=stay.case_id)
+
+    lodge(membership_of(coordinator, organisation), case, state="DE")
+
+    with keyring_scope():
+        assert not Stay.objects.get(pk=stay.pk).outcome
+    # The claim is on record all the same, so the case enters the bridge.
+    assert Case.objects.get(pk=case.pk).status == CaseStatus.ASYLUM_BRIDGE
+
+
 def test_a_step_dated_before_the_claim_was_lodged_is_refused(case, member):
     lodge(member, case, on=days_ago(5))
 
@@ -346,7 +391,7 @@ def test_procedure_details_are_encrypted(case, member):
         (raw,) = cursor.fetchone()
     assert b"FICT-SECRET-77" not in bytes(raw)
     event = AuditEvent.objects.get(event_type="asylum.procedure_step_recorded")
-    assert set(event.data) == {"record"}
+    assert set(event.data) == {"record", "stay"}  # ids only (the stay whose outcome it set)
 
 
 def test_an_effect_on_the_stay_must_belong_to_its_aspect(case, member):

@@ -9,15 +9,18 @@ import uuid
 import pytest
 from django.urls import reverse
 
-from haven.asylum import selectors
+from haven.asylum import selectors, services
 from haven.asylum.models import ConsentConversation, ExplainedItem, LegalOpinion, RegimeTally
+from haven.asylum.selectors import final_outcomes
 from haven.audit.models import AuditEvent
 from haven.cases.models import Case
+from haven.cases.panels import panels_for
 from haven.organisations.models import Role
 from haven.relocations import returns
 from haven.vault.keyring import keyring_scope
 from tests.asylum.factories import legal_adviser_on, lodge, record_conversation, stay_in_review
 from tests.conftest import make_member
+from tests.programmes.factories import assign
 from tests.relocations.factories import days_ago, membership_of
 
 pytestmark = pytest.mark.django_db
@@ -170,10 +173,8 @@ def test_the_caseworker_sees_the_divergence_on_the_case_page(case, organisation,
 def test_the_case_page_shows_no_asylum_link_to_a_member_without_the_permission(
     case, organisation, client
 ):
-    from haven.cases.case_notices import case_notices
-
     auditor = membership_of(make_member(organisation, Role.AUDITOR, "aud.itor"))
-    assert case_notices(auditor, case) == []
+    assert panels_for("case", membership=auditor, case=case) == []
 
 
 # --- Both regimes ------------------------------------------------------------------------------
@@ -184,8 +185,6 @@ def test_a_claim_and_its_final_outcome_move_the_regime_counts(case, coordinator)
     assert RegimeTally.objects.get(stay_side="in_stay", asylum_side="no_claim").cases == 1
 
     lodge(member, case)
-    from haven.asylum import services
-
     services.procedure_step_record(
         membership=member,
         case=case,
@@ -194,8 +193,9 @@ def test_a_claim_and_its_final_outcome_move_the_regime_counts(case, coordinator)
 
     counts = {(cell.stay_side, cell.asylum_side): cell.cases for cell in RegimeTally.objects.all()}
     assert counts[("in_stay", "no_claim")] == 0
-    assert counts[("in_stay", "claim_pending")] == 0
-    assert counts[("in_stay", "recognised")] == 1
+    # Lodged in the stay's host state: the stay's outcome became "sought asylum" with the claim.
+    assert counts[("sought_asylum", "claim_pending")] == 0
+    assert counts[("sought_asylum", "recognised")] == 1
 
 
 def test_a_returned_stay_counts_as_returned(organisation, coordinator):
@@ -242,3 +242,24 @@ def test_the_rest_of_the_team_reaches_the_opinion_page_but_cannot_post(
     data, _first = _opinion_post(case)
     assert client.post(url, data).status_code == 404
     assert not LegalOpinion.objects.exists()
+
+
+def test_a_final_outcome_shows_on_my_cases_for_the_case_team_only(case, coordinator, sign_in_as):
+    """Issue 14 item 4 follow-up: recognised or refused shows beside the status on My cases."""
+    member = membership_of(coordinator)
+    lodge(member, case)
+    caseworker = make_member(case.organisation, Role.CASEWORKER, "casey.worker")
+    assign(case, caseworker)
+    client = sign_in_as(caseworker)
+    assert "final outcome" not in client.get("/").content.decode()
+
+    services.procedure_step_record(
+        membership=member,
+        case=case,
+        step=services.StepInput(kind="final_outcome", happened_on=days_ago(1), outcome="refused"),
+    )
+
+    page = client.get("/").content.decode()
+    assert "Asylum, final outcome: Refused" in page
+    auditor = membership_of(make_member(case.organisation, Role.AUDITOR, "aud.itor"))
+    assert final_outcomes(auditor, [case]) == {}

@@ -7,6 +7,7 @@ warning for a defender in a host state with a hard filing deadline, seen by the 
 the defender on their portal page. Every person is fictional.
 """
 
+import datetime
 import io
 import json
 import os
@@ -17,19 +18,21 @@ import zipfile
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from haven.asylum.models import ConsentConversation, ExplainedItem, LegalOpinion
 from haven.cases.models import Case
 from haven.counsel.models import CounselReferral, PackExport
 from haven.organisations.models import Role
 from haven.portal.models import Referral, ReferralStatus
+from haven.relocations import services as relocation_services
 from haven.vault.keyring import keyring_scope
 from tests.asylum.factories import journalist_facing_a_warrant, stay_in, stay_in_review
 from tests.conftest import make_member
 from tests.counsel.factories import referral_case
 from tests.portal.helpers import PASSPHRASE, submit_referral
 from tests.programmes.factories import assign, make_programme
-from tests.relocations.factories import days_ago, host_partner_of
+from tests.relocations.factories import days_ago, host_partner_of, membership_of, open_stay
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -302,3 +305,49 @@ def test_deadline_warning_for_hard_deadline_state(
     assert "A time limit may be near" in mine
     assert "Spain: a claim is due by" in mine
     assert "nobody may pressure you either way" in mine
+
+
+def test_visa_issued_elsewhere_shows_the_dublin_point(
+    page_without_js, live_server, organisation, coordinator, sign_in_through_browser
+):
+    """Dublin III art 12: before departure the coordinator records, on the stay page, a Schengen
+    visa issued by Germany for a stay in the Netherlands; once the defender has arrived, the case
+    page names Germany as normally responsible for a claim."""
+    page = page_without_js
+    programme = make_programme(organisation, catalogue_id="harbour_nl", host_countries=["NL"])
+    stay = open_stay(organisation, coordinator, programme=programme, started_days_ago=20)
+    sign_in_through_browser(page, coordinator)
+    page.wait_for_url(f"{live_server.url}/")
+
+    page.goto(f"{live_server.url}/relocations/{stay.pk}/")
+    form = page.locator(f"form[action='/relocations/{stay.pk}/visa/']")
+    form.locator("select[name=route]").select_option("schengen_short_stay")
+    form.locator("select[name=outcome]").select_option("granted")
+    form.locator("input[name=issuing_state]").fill("Germany")
+    form.locator("input[name=valid_from]").fill(days_ago(30).isoformat())
+    form.locator("input[name=valid_until]").fill(
+        (timezone.localdate() + datetime.timedelta(days=60)).isoformat()
+    )
+    with page.expect_navigation():
+        form.locator("button[type=submit]").click()
+    assert "Visa recorded." in page.text_content("body")
+    assert "Germany" in page.text_content("main")
+
+    member = membership_of(coordinator, organisation)
+    relocation_services.preparation_save(
+        membership=member,
+        stay=stay,
+        travel_plan="Train to the border, flight via a safe transit, call on landing.",
+        digital_check_done=True,
+        insurance={"insurer": "Fictional Mutual"},
+        stipend={"amount": "900", "currency": "EUR", "channel": "host_bank_account"},
+        expectations_acknowledged_on=days_ago(25),
+    )
+    relocation_services.arrival_confirm(
+        membership=member, stay=stay, arrived_on=stay.planned_start, housing_handed_over=True
+    )
+
+    page.goto(f"{live_server.url}/cases/{stay.case_id}/")
+    rules = page.inner_text("#host-state")
+    assert "The visa was issued by Germany" in rules
+    assert "transferred to Germany" in rules

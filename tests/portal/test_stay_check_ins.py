@@ -13,7 +13,8 @@ from django.utils import timezone
 
 from haven.audit.events import EventType
 from haven.audit.models import AuditEvent
-from haven.cases.models import Case, CaseStatus
+from haven.cases.models import Case, CaseStatus, Notification
+from haven.organisations.models import Role
 from haven.portal import services as portal_services
 from haven.portal import stays
 from haven.portal.abuse import issue_form_token, read_form_token
@@ -29,8 +30,10 @@ from haven.relocations.models import (
     StayStatus,
     WellbeingFlag,
 )
+from tests.conftest import make_member
 from tests.portal.helpers import sign_in, submit_referral
-from tests.relocations.factories import arrived_stay, membership_of, open_stay
+from tests.programmes.factories import assign
+from tests.relocations.factories import arrived_stay, host_partner_of, membership_of, open_stay
 
 CANARY_NOTE = "CANARY-STAY-NOTE-3c1d the fictional neighbour asked questions"
 CANARY_INCIDENT = "CANARY-STAY-INCIDENT-8e2f a fictional car waited outside"
@@ -291,3 +294,34 @@ def test_the_forms_speak_the_defenders_language(client, organisation, coordinato
 
     assert 'lang="es"' in page
     assert "No me siento segura" in page
+
+
+def test_the_case_team_is_notified_in_the_app_without_the_content(
+    defender, stay, organisation, coordinator, caseworker, sign_in_as
+):
+    """Issue 14 follow-up: coordinators and the assigned staff are told; nobody else; no words."""
+    assign(stay.case, caseworker)
+    unassigned = make_member(organisation, Role.CASEWORKER, "una.assigned")
+    host = host_partner_of(stay.programme, organisation)
+
+    defender.post("/portal/status/check-in/", check_in_data())
+    defender.post("/portal/status/incident/", incident_data())
+    defender.post("/portal/status/check-in/", check_in_data(flags=[], note=""))  # refused: none
+
+    told = sorted(
+        (notification.recipient.user.username, notification.kind)
+        for notification in Notification.objects.select_related("recipient__user")
+    )
+    assert told == sorted(
+        (user.username, kind)
+        for user in (coordinator, caseworker)
+        for kind in ("defender_check_in", "defender_incident")
+    )
+    assert not Notification.objects.filter(recipient__user__in=[unassigned, host]).exists()
+    assert {notification.case_id for notification in Notification.objects.all()} == {stay.case_id}
+    assert {notification.actor_id for notification in Notification.objects.all()} == {None}
+
+    page = sign_in_as(caseworker).get("/").content.decode()
+    assert f"The defender sent a check-in on case {stay.case.code}." in page
+    assert f"The defender reported an incident on case {stay.case.code}." in page
+    assert "CANARY" not in page

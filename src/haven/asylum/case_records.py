@@ -2,9 +2,10 @@
 What the asylum bridge tells the rest of Haven, registered at start-up so that ``cases`` and
 ``relocations`` never import this app:
 
-- the lifecycle requirement its records meet (the defender's informed decision not to seek
-  asylum, from the latest conversation not withdrawn), derived and never a box to tick;
-- the case page's notices: a link to the asylum records, and a warning when the legal adviser's
+- the lifecycle requirements its records meet (the defender's informed decision not to seek
+  asylum, from the latest conversation not withdrawn; a claim lodged), derived and never a box
+  to tick;
+- the case page's notices panel (``haven.cases.panels``): a link to the asylum records, and a warning when the legal adviser's
   latest opinion diverges from the engine, for members who may see asylum records only;
 - both regimes' counts, refreshed whenever a stay is saved (its outcome, the return) and when a
   return review hands a stay over to the bridge.
@@ -17,10 +18,15 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from haven.asylum.access import may_reach_case_records
-from haven.asylum.models import ConsentConversation, LegalOpinion
+from haven.asylum.models import (
+    ConsentConversation,
+    LegalOpinion,
+    ProcedureStep,
+    ProcedureStepKind,
+)
 from haven.asylum.regimes import regime_refresh
-from haven.cases.case_notices import CaseNotice, register_notice_source
 from haven.cases.models import Case
+from haven.cases.panels import CaseNotice, Panel, notices_panel, register_panel
 from haven.cases.record_sources import register_requirement_source
 from haven.cases.vocabulary import term
 from haven.domain.lifecycle import Requirement
@@ -32,6 +38,9 @@ from haven.vault.keyring import keyring_scope
 
 
 def requirements_met(case: Case) -> set[str]:
+    met = set()
+    if ProcedureStep.objects.filter(case=case, kind=ProcedureStepKind.LODGED).exists():
+        met.add(Requirement.ASYLUM_CLAIM_LODGED.value)
     latest = (
         ConsentConversation.objects.filter(case=case, withdrawn_at__isnull=True)
         .order_by("-held_on", "-recorded_at")
@@ -39,14 +48,14 @@ def requirements_met(case: Case) -> set[str]:
         .first()
     )
     if latest is not None and latest.defender_declines:
-        return {Requirement.DEFENDER_DECLINES_ASYLUM.value}
-    return set()
+        met.add(Requirement.DEFENDER_DECLINES_ASYLUM.value)
+    return met
 
 
-def notices(membership: Membership, case: Case) -> list[CaseNotice]:
+def notices(membership: Membership, case: Case, subject: Any = None) -> Panel | None:
     """The asylum bridge's lines on the case page, for the case team only."""
     if not may_reach_case_records(membership, Permission.ASYLUM_VIEW, case):
-        return []
+        return None
     url = reverse("asylum:case", kwargs={"case_id": case.pk})
     found = [
         CaseNotice(
@@ -73,7 +82,7 @@ def notices(membership: Membership, case: Case) -> list[CaseNotice]:
                 details=details,
             )
         )
-    return found
+    return notices_panel(found)
 
 
 def _stay_saved(sender: Any, instance: Stay, **kwargs: Any) -> None:
@@ -86,8 +95,12 @@ def _handed_over(membership: Membership, stay: Stay, review: ReturnReview) -> No
 
 def install() -> None:
     register_requirement_source(
-        requirements_met, names={Requirement.DEFENDER_DECLINES_ASYLUM.value}
+        requirements_met,
+        names={
+            Requirement.DEFENDER_DECLINES_ASYLUM.value,
+            Requirement.ASYLUM_CLAIM_LODGED.value,
+        },
     )
-    register_notice_source(notices)
+    register_panel("case", notices)
     register_asylum_handover(_handed_over)
     post_save.connect(_stay_saved, sender=Stay, dispatch_uid="asylum_regime_on_stay_saved")

@@ -3,8 +3,9 @@ The host state's rules and the deadlines they set, for the case team and the def
 
 The dates come from ``haven.domain.host_states`` (the rules are data in
 ``haven/data/host_states.json``, versioned), fed with the stay in ``haven.relocations``: the host
-country, the confirmed arrival (the last entry), the visa's end, and the latest incident abroad (in
-Spain the month can run from the events that caused the fear). Without a stay under way, the host
+country, the confirmed arrival (the last entry), the visa's end and the state that issued it (Dublin
+III art 12: a Schengen visa from another state makes that state responsible), and the latest
+incident abroad (in Spain the month can run from the events that caused the fear). Without a stay under way, the host
 state is where the defender is, when that is outside the country of risk; no entry date is
 recorded there, so the rules are shown and no date is guessed.
 
@@ -166,10 +167,10 @@ def _stay_dates(stays: list[Stay]) -> dict[Any, StayDates]:
     own columns, their latest granted visas, and their incidents (the latest is the date of the
     events that caused the fear; its date is encrypted, read under the case's key).
     """
-    visas = {}
+    visas: dict[Any, VisaApplication] = {}
     granted = VisaApplication.objects.filter(stay__in=stays, outcome=VisaOutcome.GRANTED)
-    for visa in granted.order_by("recorded_at"):
-        visas[visa.stay_id] = visa.valid_until  # the latest recorded wins
+    for visa in granted.order_by("recorded_at").only("stay", "valid_until", "issuing_state"):
+        visas[visa.stay_id] = visa  # the latest recorded wins
     fear: dict[Any, datetime.date] = {}
     with keyring_scope():
         incidents = StayEvent.objects.filter(
@@ -184,8 +185,9 @@ def _stay_dates(stays: list[Stay]) -> dict[Any, StayDates]:
         stay.pk: StayDates(
             host_state=stay.host_country.upper(),
             last_arrival=stay.arrived_on,
-            visa_expiry=visas.get(stay.pk),
-            status_end=visas.get(stay.pk),
+            visa_expiry=visas[stay.pk].valid_until if stay.pk in visas else None,
+            status_end=visas[stay.pk].valid_until if stay.pk in visas else None,
+            visa_issuing_state=(visas[stay.pk].issuing_state or None) if stay.pk in visas else None,
             fear_events_on=fear.get(stay.pk),
         )
         for stay in stays

@@ -17,6 +17,7 @@ from haven.asylum.models import (
     ExplainedTopic,
     LegalOpinion,
     ProcedureStep,
+    ProcedureStepKind,
     StayEffect,
 )
 from haven.asylum.regimes import regime_of
@@ -24,7 +25,8 @@ from haven.cases.models import Assessment, Case
 from haven.cases.selectors import case_get
 from haven.domain.asylum_procedure import AsylumSide, RegimeOutcome, StaySide
 from haven.organisations.models import Membership
-from haven.organisations.policy import Permission
+from haven.organisations.policy import Permission, may
+from haven.vault.keyring import keyring_scope
 
 
 def asylum_case_get(membership: Membership | None, case_id: uuid.UUID | str) -> Case:
@@ -116,3 +118,28 @@ def asylum_records(membership: Membership | None, *, case: Case) -> AsylumRecord
         outcome=outcome,
         unexplained=unexplained,
     )
+
+
+def final_outcomes(membership: Membership | None, cases: list[Case]) -> dict[Any, str]:
+    """
+    The asylum procedure's final outcome (refugee status, refused, ...) per case, translated, for
+    My cases: ``{case_id: label}``, only for cases with a final outcome recorded, and nothing to
+    a member whose role may not see asylum records. ``cases`` must be cases the member may see (My
+    cases: their own assigned cases, AZ-03), as for ``deadlines.team_warnings``. One query whatever
+    the number of cases; the outcome is decrypted under each case's key.
+    """
+    if not may(membership, Permission.ASYLUM_VIEW):
+        return {}
+    visible = [case.pk for case in cases]
+    found: dict[Any, str] = {}
+    steps = (
+        ProcedureStep.objects.filter(case_id__in=visible, kind=ProcedureStepKind.FINAL_OUTCOME)
+        .select_related("case__data_key__organisation_key")
+        .order_by("happened_on", "recorded_at")
+    )
+    with keyring_scope():
+        for step in steps:
+            label = step.outcome_label()
+            if label:
+                found[step.case_id] = label  # the latest final outcome recorded wins
+    return found

@@ -56,7 +56,7 @@ from haven.organisations.models import Membership
 from haven.organisations.policy import Permission
 from haven.programmes.catalogue import asylum_policy_text
 from haven.relocations.case_records import current_stay
-from haven.relocations.models import ReturnReview
+from haven.relocations.models import ReturnReview, Stay, StayOutcome
 from haven.vault.keyring import keyring_scope
 
 
@@ -372,6 +372,27 @@ class StepInput:
 
 
 @transaction.atomic
+def _stay_sought_asylum(case: Case, step: StepInput) -> Stay | None:
+    """
+    The stay whose outcome a claim lodged sets to "sought asylum": the case's current stay, once
+    the defender has arrived, when the claim is lodged in its host state. A claim lodged elsewhere
+    (after onward travel) says nothing about this stay's outcome, and is left to staff.
+    """
+    stay = current_stay(case)
+    if stay is None or stay.arrived_on is None:
+        return None
+    if (step.state or "").upper() != stay.host_country.upper():
+        return None
+    locked = Stay.objects.select_for_update().get(pk=stay.pk)
+    with keyring_scope():
+        if locked.outcome == StayOutcome.SOUGHT_ASYLUM:
+            return None
+        locked.outcome = StayOutcome.SOUGHT_ASYLUM
+        locked.outcome_on = step.happened_on
+        locked.save(update_fields=["outcome", "outcome_on"])
+    return locked
+
+
 def procedure_step_record(
     *,
     membership: Membership,
@@ -385,8 +406,11 @@ def procedure_step_record(
     "next date", which My cases shows as the case's next deadline when it is the nearest).
 
     Permission: ASYLUM_RECORD on the case. Side effects: ``asylum.procedure_step_recorded``; the
-    case's next deadline; both regimes' counts; a claim lodged moves the case into the asylum
-    bridge from the return review or pathway planning. Raises AsylumError (nothing saved).
+    case's next deadline; both regimes' counts. A claim lodged in the host state of the case's
+    stay sets that stay's outcome to "sought asylum" (dated the day it was lodged; the event names
+    the stay's id, never the outcome), and moves the case into the asylum bridge from the stay
+    itself, the return review or pathway planning (``RECORD_DRIVEN_MOVES``). Raises AsylumError
+    (nothing saved).
     """
     case = _case_for(membership, case, Permission.ASYLUM_RECORD)
     if step.kind not in ProcedureStepKind.values or (
@@ -432,11 +456,18 @@ def procedure_step_record(
         )
         record.save()
         due = next_procedure_due([*existing, new], today=today)
-    _audit(EventType.ASYLUM_STEP_RECORDED, membership, case, record)
+    stay = _stay_sought_asylum(case, step) if step.kind == ProcedureStepKind.LODGED else None
+    record_action(
+        EventType.ASYLUM_STEP_RECORDED,
+        membership,
+        case,
+        {"record": str(record.pk)} | ({"stay": str(stay.pk)} if stay is not None else {}),
+    )
     _follow_due(case, due, today)
     regime_refresh(case)
     if step.kind == ProcedureStepKind.LODGED:
-        for source in (CaseStatus.RETURN_REVIEW, CaseStatus.PATHWAY_PLANNING):
+        sources = (CaseStatus.IN_RELOCATION, CaseStatus.RETURN_REVIEW, CaseStatus.PATHWAY_PLANNING)
+        for source in sources:
             case_follow_records(
                 membership=membership, case=case, source=source, target=CaseStatus.ASYLUM_BRIDGE
             )

@@ -437,6 +437,8 @@ class BreakGlassGrant(CaseKeyedRecord):
 
 class NotificationKind(models.TextChoices):
     BREAK_GLASS = "break_glass", _("Emergency access to a case")
+    DEFENDER_CHECK_IN = "defender_check_in", _("A check-in from the defender")
+    DEFENDER_INCIDENT = "defender_incident", _("An incident reported by the defender")
 
 
 class Notification(models.Model):

@@ -7,6 +7,10 @@ place; the page asks ``panels_for(place, ...)`` and includes each panel's templa
 decides itself whether the acting member may see what it shows and returns ``None`` otherwise,
 so a panel never widens who sees a page's data.
 
+Notices are one kind of panel: a source that only has lines to tell the case team (a link to
+records kept elsewhere, a warning) returns ``notices_panel(notices)``, which shows them in the
+shared ``cases/_notices.html`` template, warnings first.
+
 Places: ``case`` (the case page), ``application`` (one application, before and after
 submission) and ``matching_placement`` (one proposed placement in a matching run's review; the
 subject is the placement's programme).
@@ -28,6 +32,28 @@ class Panel:
 
     template: str
     context: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class CaseNotice:
+    """One line of a notices panel: translated text, an optional link, and whether it warns."""
+
+    text: str
+    url: str = ""
+    link_text: str = ""
+    warning: bool = False
+    details: tuple[str, ...] = ()
+
+
+NOTICES_TEMPLATE = "cases/_notices.html"
+
+
+def notices_panel(notices: list[CaseNotice]) -> Panel | None:
+    """A panel listing ``notices``, warnings first; ``None`` when there is nothing to say."""
+    if not notices:
+        return None
+    ordered = sorted(notices, key=lambda notice: not notice.warning)
+    return Panel(NOTICES_TEMPLATE, {"notices": ordered})
 
 
 PanelSource = Callable[[Membership, Case, Any], Panel | None]

@@ -24,7 +24,6 @@ from haven.accounts.access import requires, requires_recent_second_factor
 from haven.accounts.requests import HavenRequest
 from haven.accounts.requests import acting_member as _member
 from haven.cases import engine_messages, forms, listing, selectors, services
-from haven.cases.case_notices import case_notices
 from haven.cases.errors import CaseError
 from haven.cases.models import Case, CaseStatus
 from haven.cases.pagination import cursor_arguments, query_without_cursor
@@ -256,7 +255,6 @@ def case_detail(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
         if may(membership, Permission.CASE_ASSIGN)
         else [],
         "by_break_glass": by_break_glass,
-        "notices": case_notices(membership, case),
         "moves": moves,
         "transition_form": forms.TransitionForm(
             requirements=attestable, targets=[option.target.value for option in moves]

@@ -4,13 +4,15 @@ The items a referral pack can hold: a small registry of providers.
 Each provider knows one kind of item (the case summary, an assessment, a threat, an attachment, a
 stay). It lists what the case has to offer (``choices``, one per record, so the defender consents
 item by item) and, at export time, writes the chosen item into the pack (``content``). A new kind
-(the legal adviser's opinion, once the asylum app has it) is one more ``register`` call; nothing
-else changes. Providers read records of a case the caller already reached through ``case_get``
+is one more ``register`` call; nothing else changes (the legal adviser's opinion and the
+consent conversation's decision and wishes are two such kinds, from ``haven.asylum``). Providers read records of a case the caller already reached through ``case_get``
 and run inside a key-ring scope; they make no audit events of their own (the export makes one).
 
 What counsel needs and no more (``asylum-bridge.md`` section 5): no wellbeing or clinical notes,
 no security-plan details, no sources, no other defenders' data. The stay item therefore carries
-dates, the programme and the host state, never the travel plan or the host city.
+dates, the programme and the host state, never the travel plan or the host city. The consent
+conversation's item carries the defender's decision and wishes only (not what staff explained or
+the interpreter), and a withdrawn conversation is never offered.
 """
 
 import datetime
@@ -23,6 +25,7 @@ from typing import Any
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from haven.asylum.models import ConsentConversation, LegalOpinion
 from haven.cases.models import Assessment, Attachment, Case, Threat
 from haven.cases.selectors import case_facts, case_principal_defender
 from haven.cases.services import attachment_plaintext
@@ -247,6 +250,72 @@ def _stay_content(case: Case, object_id: uuid.UUID | None) -> PackContent | None
     )
 
 
+# --- The legal adviser's opinion --------------------------------------------------------------
+
+
+def _opinion_choices(case: Case) -> list[PackChoice]:
+    return [
+        PackChoice(
+            "legal_opinion",
+            row.pk,
+            str(_("Legal adviser's opinion of %(date)s (engine %(version)s)"))
+            % {"date": row.recorded_at.date().isoformat(), "version": row.engine_version},
+        )
+        for row in LegalOpinion.objects.filter(case=case).order_by("-recorded_at")
+    ]
+
+
+def _opinion_content(case: Case, object_id: uuid.UUID | None) -> PackContent | None:
+    if object_id is None:
+        return None
+    row = LegalOpinion.objects.filter(case=case, pk=object_id).first()
+    if row is None:
+        return None
+    row.case = case
+    return PackContent(
+        {
+            "recorded_at": row.recorded_at.isoformat(),
+            "assessment": str(row.assessment_id),
+            "engine_version": row.engine_version,
+            "engine_outcome": row.engine_outcome,
+            "overall": row.overall,
+            "overall_reasons": row.overall_reasons or "",
+            "diverges_from_engine": row.diverges,
+            "elements": row.elements or {},
+        }
+    )
+
+
+# --- The consent conversation's decision and wishes ---------------------------------------------
+
+
+def _conversation_choices(case: Case) -> list[PackChoice]:
+    rows = ConsentConversation.objects.filter(case=case, withdrawn_at__isnull=True)
+    return [
+        PackChoice(
+            "consent_decision",
+            row.pk,
+            str(_("The defender's decision and wishes about asylum, %(date)s"))
+            % {"date": row.held_on.isoformat()},
+        )
+        for row in rows.order_by("-held_on", "-recorded_at")
+    ]
+
+
+def _conversation_content(case: Case, object_id: uuid.UUID | None) -> PackContent | None:
+    if object_id is None:
+        return None
+    row = ConsentConversation.objects.filter(
+        case=case, pk=object_id, withdrawn_at__isnull=True
+    ).first()
+    if row is None:
+        return None
+    row.case = case
+    return PackContent(
+        {"held_on": row.held_on.isoformat(), "decision": row.decision, "wishes": row.wishes or ""}
+    )
+
+
 register(PackProvider("case_summary", _("Who the defender is"), _summary_choices, _summary_content))
 register(
     PackProvider("assessment", _("Protection assessment"), _assessment_choices, _assessment_content)
@@ -254,3 +323,14 @@ register(
 register(PackProvider("threat", _("Threat"), _threat_choices, _threat_content))
 register(PackProvider("attachment", _("File"), _attachment_choices, _attachment_content))
 register(PackProvider("stay", _("Relocation stay"), _stay_choices, _stay_content))
+register(
+    PackProvider("legal_opinion", _("Legal adviser's opinion"), _opinion_choices, _opinion_content)
+)
+register(
+    PackProvider(
+        "consent_decision",
+        _("The defender's decision and wishes about asylum"),
+        _conversation_choices,
+        _conversation_content,
+    )
+)

@@ -8,6 +8,9 @@ sends, so a defender reaches no stay but their own (need to know). The writes go
 relocations services as ``SYSTEM`` with ``source=DEFENDER``, which is how the case team sees them
 marked "from the defender" on the stay page; those services write the one audit event
 (``relocation.record_saved`` with the record kind and the source, ids and enumerations only).
+Each check-in or incident also puts an in-app notification before the case team (the
+organisation's coordinators and the staff assigned to the case), naming the case and the kind of
+message only, never its content (``cases.services.case_team_notify``).
 The defender is shown nothing about the stay itself (host, programme, dates): only that the
 forms are open.
 """
@@ -21,8 +24,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from haven.accounts.acting import SYSTEM
-from haven.cases.models import Case
+from haven.cases.models import Case, NotificationKind
 from haven.cases.selectors import CLOSED_STATUSES
+from haven.cases.services import case_team_notify
 from haven.organisations.errors import ApplicationError
 from haven.portal import abuse
 from haven.portal.models import Referral
@@ -113,7 +117,7 @@ def check_in_from_defender(
     with transaction.atomic(), keyring_scope():
         stay = _defender_stay(referral)
         _claim(form_token)
-        return check_in_record(
+        check_in = check_in_record(
             membership=SYSTEM,
             stay=stay,
             done_on=timezone.localdate(),
@@ -122,6 +126,8 @@ def check_in_from_defender(
             note=note,
             source=RecordSource.DEFENDER,
         )
+        case_team_notify(case=stay.case, kind=NotificationKind.DEFENDER_CHECK_IN)
+        return check_in
 
 
 def incident_from_defender(
@@ -138,7 +144,7 @@ def incident_from_defender(
     with transaction.atomic(), keyring_scope():
         stay = _defender_stay(referral)
         _claim(form_token)
-        return stay_event_record(
+        event = stay_event_record(
             membership=SYSTEM,
             stay=stay,
             kind=StayEventKind.INCIDENT,
@@ -150,3 +156,5 @@ def incident_from_defender(
             narrative=report.narrative,
             source=RecordSource.DEFENDER,
         )
+        case_team_notify(case=stay.case, kind=NotificationKind.DEFENDER_INCIDENT)
+        return event

@@ -9,6 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from haven.cases.countries import CountryField
 from haven.domain.risk import LEVELS
 from haven.relocations.models import (
     ActivityType,
@@ -75,6 +76,7 @@ class VisaForm(forms.Form):
     route = forms.ChoiceField(label=_("Route"), choices=VisaRoute.choices)
     outcome = forms.ChoiceField(label=_("Where it stands"), choices=VisaOutcome.choices)
     consulate = forms.CharField(label=_("Consulate"), required=False, max_length=200)
+    issuing_state = CountryField(label=_("State that issued the visa"), required=False)
     lodged_on = _date(_("Lodged on"), required=False)
     decided_on = _date(_("Decided on"), required=False)
     valid_from = _date(_("Valid from"), required=False)

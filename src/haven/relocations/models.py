@@ -150,6 +150,11 @@ class VisaApplication(StayRecord):
 
     route = models.CharField(max_length=32, choices=VisaRoute.choices)
     consulate = EncryptedTextField(max_length=200)
+    # The state whose consulate issued the visa (ISO code). Under Dublin III art 12 that state is
+    # normally responsible for an asylum claim made while, or soon after, the visa is valid; the
+    # asylum bridge reads it for its deadline warning. A state's code, like the stay's host
+    # country, and never a person's data.
+    issuing_state = models.CharField(max_length=2, blank=True, default="")
     lodged_on = models.DateField(null=True, blank=True)
     decided_on = models.DateField(null=True, blank=True)
     outcome = models.CharField(max_length=16, choices=VisaOutcome.choices)

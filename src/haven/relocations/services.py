@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from haven.accounts.acting import Acting, SystemActor, acting_user, permits
 from haven.audit.events import EventType
 from haven.audit.services import record_event
+from haven.cases.countries import country_code
 from haven.cases.models import CaseStatus, Dependant
 from haven.cases.services import case_follow_records
 from haven.domain.lifecycle import RelocationStatus
@@ -371,6 +372,7 @@ def visa_record(
     route: str,
     outcome: str,
     consulate: str = "",
+    issuing_state: str = "",
     lodged_on: datetime.date | None = None,
     decided_on: datetime.date | None = None,
     valid_from: datetime.date | None = None,
@@ -380,7 +382,9 @@ def visa_record(
     Record the visa application as it stands (a new row each time, so its history stays).
 
     Permission: STAY_MANAGE. A decision before lodging, or a validity that ends before it starts,
-    is refused. Side effect: ``relocation.record_saved``; a granted visa (or none needed) lets the
+    is refused, and so is an issuing state that is no country (the state is kept as its code, for
+    the asylum bridge's Dublin III art 12 warning). Side effect: ``relocation.record_saved``; a
+    granted visa (or none needed) lets the
     case start the stay once the arrival and travel plan are recorded.
     """
     _reachable(membership, Permission.STAY_MANAGE, stay)
@@ -390,6 +394,7 @@ def visa_record(
         _refuse([StayProblem.DECISION_BEFORE_LODGING])
     if valid_from and valid_until and valid_until <= valid_from:
         _refuse([StayProblem.VALIDITY_ENDS_BEFORE_START])
+    issuer = country_code(issuing_state) if issuing_state.strip() else ""
     with keyring_scope():
         visa = VisaApplication(
             case_id=stay.case_id,
@@ -399,6 +404,7 @@ def visa_record(
             route=route,
             outcome=outcome,
             consulate=consulate.strip() or None,
+            issuing_state=issuer,
             lodged_on=lodged_on,
             decided_on=decided_on,
             valid_from=valid_from,

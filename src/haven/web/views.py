@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from haven.accounts.access import signed_in
 from haven.accounts.selectors import security_notices_open
 from haven.asylum.deadlines import team_warnings
+from haven.asylum.selectors import final_outcomes
 from haven.cases import selectors as case_selectors
 from haven.organisations.policy import Permission, may
 from haven.relocations.reminders import unread_reminders
@@ -32,6 +33,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         }
         # The asylum bridge: host-state deadlines on the member's own cases (the case team only).
         context["asylum_deadlines"] = team_warnings(mine)
+        # And the procedure's final outcome (recognised, refused...) beside the case's status.
+        context["asylum_outcomes"] = final_outcomes(membership, mine)
     # AUTH-10: changes to the account's factors, or a lockout, are told here until dismissed.
     context["security_notices"] = security_notices_open(request.user)  # type: ignore[arg-type]
     return render(request, "web/dashboard.html", context)

@@ -6,6 +6,7 @@ defender's identity, and the record of who opened which case.
 import datetime
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -88,6 +89,33 @@ def break_glass_open(*, membership: Membership, code: str, reason: str) -> Case:
         raise CaseError(ALREADY_VISIBLE)
     with transaction.atomic():
         return _break_glass_grant(membership=membership, case=case, reason=cleaned)
+
+
+#: Who the case team is, for the notifications the defender's own messages raise.
+CASE_TEAM_ROLES = (Role.COORDINATOR, Role.CASEWORKER, Role.LEGAL_ADVISER)
+
+
+def case_team_notify(*, case: Case, kind: str) -> int:
+    """
+    Tell the case team in the app that something arrived on ``case`` (a check-in or an incident
+    the defender sent from the portal): the organisation's coordinators and the staff assigned to
+    the case, each active. The notification names the case by id and the kind only, never what
+    was sent. Called inside the writing service's transaction, which writes the one audit event;
+    no actor (the defender is no member). Returns how many were told.
+    """
+    if kind not in NotificationKind.values:
+        raise ValueError(kind)
+    team = Membership.objects.filter(
+        Q(role=Role.COORDINATOR) | Q(case_assignments__case=case),
+        organisation_id=case.organisation_id,
+        is_active=True,
+        role__in=CASE_TEAM_ROLES,
+    ).distinct()
+    created = Notification.objects.bulk_create(
+        Notification(organisation_id=case.organisation_id, recipient=member, kind=kind, case=case)
+        for member in team
+    )
+    return len(created)
 
 
 def _break_glass_grant(*, membership: Membership, case: Case, reason: str) -> Case:

@@ -182,6 +182,14 @@ CASE_TRANSITIONS: tuple[Transition[CaseStatus], ...] = (
         rule_source=_NON_REFOULEMENT,
     ),
     _case(
+        CaseStatus.IN_RELOCATION,
+        CaseStatus.ASYLUM_BRIDGE,
+        "Claim lodged during the stay: open the asylum bridge",
+        _LEGAL,
+        Requirement.ASYLUM_CLAIM_LODGED,
+        rule_source=_NON_REFOULEMENT,
+    ),
+    _case(
         CaseStatus.ONWARD_RELOCATION,
         CaseStatus.IN_RELOCATION,
         "Arrived at the onward placement",

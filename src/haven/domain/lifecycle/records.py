@@ -6,7 +6,7 @@ an accepted offer opens the preparation; a confirmed arrival with the visa and t
 place starts the stay; an opened return review starts the review; a recorded return, after a
 review in which the defender chose to go home and a return plan, starts the follow-up. In the
 asylum bridge: a claim lodged (during the return review or pathway planning, with a protection
-assessment on record) opens the bridge, and the defender's recorded, informed decision not to seek
+assessment on record, or during the stay itself) opens the bridge, and the defender's recorded, informed decision not to seek
 asylum takes the case back to the return review or to pathway planning. Nobody's
 role is asked, because nobody chooses: the records decide.
 """
@@ -27,6 +27,8 @@ RECORD_DRIVEN_MOVES: frozenset[tuple[CaseStatus, CaseStatus]] = frozenset(
         (CaseStatus.RETURN_REVIEW, CaseStatus.RETURNED_FOLLOW_UP),
         (CaseStatus.RETURN_REVIEW, CaseStatus.ASYLUM_BRIDGE),
         (CaseStatus.PATHWAY_PLANNING, CaseStatus.ASYLUM_BRIDGE),
+        # A claim lodged mid-stay, before any return review: the claim is a fact of record.
+        (CaseStatus.IN_RELOCATION, CaseStatus.ASYLUM_BRIDGE),
         (CaseStatus.ASYLUM_BRIDGE, CaseStatus.RETURN_REVIEW),
         (CaseStatus.ASYLUM_BRIDGE, CaseStatus.PATHWAY_PLANNING),
         # A relocation cancelled before departure sends the case back to pathway planning.

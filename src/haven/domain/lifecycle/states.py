@@ -84,6 +84,7 @@ class Requirement(StrEnum):
     ASYLUM_REFERRAL_CONSENT_RECORDED = "asylum_referral_consent_recorded"
     REFERRAL_TO_COUNSEL_MADE = "referral_to_counsel_made"
     DEFENDER_DECLINES_ASYLUM = "defender_declines_asylum"
+    ASYLUM_CLAIM_LODGED = "asylum_claim_lodged"
     FOLLOW_UP_COMPLETED = "follow_up_completed"
     NEW_THREAT_RECORDED = "new_threat_recorded"
     RETENTION_PERIOD_ENDED = "retention_period_ended"
@@ -131,6 +132,7 @@ REQUIREMENT_DESCRIPTIONS: dict[Requirement, str] = {
     Requirement.ASYLUM_REFERRAL_CONSENT_RECORDED: "the defender's informed consent to the asylum referral is recorded",
     Requirement.REFERRAL_TO_COUNSEL_MADE: "the referral to legal counsel has been made",
     Requirement.DEFENDER_DECLINES_ASYLUM: "the defender's informed decision not to seek asylum is recorded",
+    Requirement.ASYLUM_CLAIM_LODGED: "the defender's asylum claim is lodged in the host state",
     Requirement.FOLLOW_UP_COMPLETED: "the follow-up after return is completed",
     Requirement.NEW_THREAT_RECORDED: "a new threat is recorded",
     Requirement.RETENTION_PERIOD_ENDED: "the retention period has ended and no hold applies",
