@@ -17,6 +17,7 @@ from ninja.pagination import paginate
 
 from haven.api.models import Scope
 from haven.api.operations import Pages, answers, operation
+from haven.organisations.models import Membership
 from haven.relocations import selectors
 from haven.relocations.access import is_host_partner
 from haven.relocations.models import Stay
@@ -52,7 +53,7 @@ def _membership(request: HttpRequest) -> Any:
     return request.membership  # type: ignore[attr-defined]
 
 
-def _stay_out(membership: Any, stay: Stay) -> dict[str, Any]:
+def _stay_out(membership: Membership, stay: Stay) -> dict[str, Any]:
     """A stay's plain columns; the case only for staff (host partners never learn it)."""
     return {
         **{field: getattr(stay, field) for field in StayOut.model_fields if field != "case_id"},

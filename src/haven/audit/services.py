@@ -5,6 +5,7 @@ import uuid
 from collections.abc import Mapping
 from typing import Any
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
@@ -55,7 +56,7 @@ def _identifier(value: Any) -> str | None:
 def record_event(
     event_type: EventType,
     *,
-    actor: Any = None,
+    actor: AbstractBaseUser | uuid.UUID | None = None,
     organisation: Any = None,
     object_type: str = "",
     object_id: Any = "",

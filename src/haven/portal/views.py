@@ -31,6 +31,7 @@ from haven.asylum.deadlines import defender_warnings
 from haven.cases.selectors import CLOSED_STATUSES, case_get
 from haven.cases.services import CaseError
 from haven.organisations.errors import ApplicationError
+from haven.organisations.models import Membership
 from haven.organisations.policy import Permission
 from haven.portal import abuse, receipts, selectors, services, sessions, stays
 from haven.portal.forms import (
@@ -494,7 +495,7 @@ def _triage(
 @requires(Permission.PORTAL_TRIAGE)
 @require_POST
 def referral_open_case(request: HavenRequest, referral_id: uuid.UUID) -> HttpResponse:
-    def decide(membership: Any, referral: Referral, data: dict[str, Any]) -> HttpResponse:
+    def decide(membership: Membership, referral: Referral, data: dict[str, Any]) -> HttpResponse:
         case = services.referral_open_case(
             membership=membership, referral=referral, legal_name=data["legal_name"]
         )
@@ -507,7 +508,7 @@ def referral_open_case(request: HavenRequest, referral_id: uuid.UUID) -> HttpRes
 @requires(Permission.PORTAL_TRIAGE)
 @require_POST
 def referral_link(request: HavenRequest, referral_id: uuid.UUID) -> HttpResponse:
-    def decide(membership: Any, referral: Referral, data: dict[str, Any]) -> HttpResponse:
+    def decide(membership: Membership, referral: Referral, data: dict[str, Any]) -> HttpResponse:
         case = selectors.case_for_link(membership=membership, code=data["case_code"])
         services.referral_link_case(membership=membership, referral=referral, case=case)
         messages.success(request, _("The referral was added to the case."))
@@ -519,7 +520,7 @@ def referral_link(request: HavenRequest, referral_id: uuid.UUID) -> HttpResponse
 @requires(Permission.PORTAL_TRIAGE)
 @require_POST
 def referral_decline(request: HavenRequest, referral_id: uuid.UUID) -> HttpResponse:
-    def decide(membership: Any, referral: Referral, data: dict[str, Any]) -> HttpResponse:
+    def decide(membership: Membership, referral: Referral, data: dict[str, Any]) -> HttpResponse:
         services.referral_decline(membership=membership, referral=referral, reason=data["reason"])
         messages.success(request, _("The referral was declined; the defender will read why."))
         return redirect("intake:queue")
