@@ -136,7 +136,12 @@ def stored_file_names() -> Iterator[str]:
     """Yield the storage name of every file a row refers to, in a stable order."""
     for label, attname in _STORED_FILE_COLUMNS:
         model = apps.get_model(label)
-        names = model._base_manager.order_by(attname).values_list(attname, flat=True)
+        # An empty name is a row whose file was deleted on purpose (an erased case's attachment).
+        names = (
+            model._base_manager.exclude(**{attname: ""})
+            .order_by(attname)
+            .values_list(attname, flat=True)
+        )
         yield from names.iterator(chunk_size=BATCH_ROWS)
 
 
