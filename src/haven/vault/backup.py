@@ -355,6 +355,9 @@ def restore(data: bytes) -> RestoreReport:
 
 # How much decompressed text the reader asks zlib for at a time.
 TEXT_PIECE_BYTES = 256 * 1024
+# The longest single value (a row) the reader will gather; a backup's rows are far smaller, so a
+# damaged file cannot make the reader pull the rest of the stream into memory looking for an end.
+MAX_VALUE_CHARS = 64 * 1024 * 1024
 _WHITESPACE = " \t\n\r"
 _BASE64_ALPHABET = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=")
 
@@ -457,6 +460,8 @@ class _JsonReader:
                 self._at = end
                 return value
             wanted = 2 * (len(self._buffer) - self._at) + 1
+            if wanted > MAX_VALUE_CHARS:
+                raise _BadDocumentError
             grew = False
             while len(self._buffer) - self._at < wanted and self._fill():
                 grew = True
