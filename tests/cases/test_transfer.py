@@ -8,16 +8,22 @@ from pyrage import x25519
 from haven.accounts.acting import SYSTEM
 from haven.audit.events import EventType
 from haven.audit.models import AuditEvent
-from haven.cases.models import Case, Defender
+from haven.audit.verification import verify_chain
+from haven.cases.errors import CaseError
+from haven.cases.models import Case, Defender, ImportRun, Note
 from haven.cases.selectors import visible_cases
 from haven.cases.transfer import (
     ImportConflictError,
     ImportInvalidError,
     cases_export,
     cases_import,
+    cases_import_abandon,
     export_document,
 )
+from haven.cli import main
 from haven.vault import archives
+from haven.vault.keyring import keyring_scope
+from haven.vault.models import BlindIndexEntry, DataKey
 from tests.cases.factories import CANARY_NAME, CANARY_NOTE, canary_facts, canary_identity
 
 
@@ -203,3 +209,100 @@ def test_another_file_waits_for_the_unfinished_import(organisation):
 
     with pytest.raises(ImportConflictError):
         cases_import(membership=SYSTEM, organisation=organisation, document=import_document(" Z"))
+
+
+# Abandoning an unfinished import (issue 11 leftovers) ---------------------------------------
+
+
+def interrupted_import(organisation, document):
+    return cases_import(
+        membership=SYSTEM,
+        organisation=organisation,
+        document=document,
+        batch_size=2,
+        batch_seconds=None,
+        max_batches=2,
+    )
+
+
+def test_abandon_removes_the_staged_cases_their_defenders_and_keys(organisation):
+    """The staged rows go (cases, notes, defenders, blind-index tokens, data keys), audited with
+    ids and counts only; the same file then imports afresh."""
+    before_keys = DataKey.objects.count()
+    before_tokens = BlindIndexEntry.objects.count()
+    document = import_document(" A", " B", " C", " D", " E")
+    partial = interrupted_import(organisation, document)
+    assert Case.objects.filter(staged=True).count() == 4
+
+    report = cases_import_abandon(
+        membership=SYSTEM, organisation=organisation, run_id=partial.run_id, batch_size=3
+    )
+
+    assert (report.removed, report.updated_kept) == (4, 0)
+    assert not Case.objects.exists()
+    assert not Defender.objects.exists()
+    assert not Note.objects.exists()
+    assert not ImportRun.objects.exists()
+    assert DataKey.objects.count() == before_keys
+    assert BlindIndexEntry.objects.count() == before_tokens
+    event = AuditEvent.objects.get(event_type=EventType.CASES_IMPORT_ABANDONED)
+    assert event.data == {"run_id": partial.run_id, "removed": 4, "updated_kept": 0}
+    assert CANARY_NAME not in json.dumps(event.data)
+    assert verify_chain().intact
+
+    again = cases_import(membership=SYSTEM, organisation=organisation, document=document)
+    assert again.run_id != partial.run_id and (again.created, again.updated) == (5, 0)
+
+
+def test_abandon_keeps_updates_already_made_to_existing_cases(organisation):
+    """An existing case the run updated was visible at once; abandoning does not undo it."""
+    cases_import(membership=SYSTEM, organisation=organisation, document=import_document(" A"))
+    existing = Case.objects.get()
+    document = import_document(" A", " B", " C", " D", " E")
+    document["cases"][0]["code"] = existing.code
+    document["cases"][0]["external_reference"] = "REF-UPDATED"
+    partial = interrupted_import(organisation, document)
+
+    report = cases_import_abandon(
+        membership=SYSTEM, organisation=organisation, run_id=partial.run_id
+    )
+
+    assert (report.removed, report.updated_kept) == (3, 1)
+    assert list(Case.objects.all()) == [existing]
+    with keyring_scope():
+        assert Case.objects.get().external_reference == "REF-UPDATED"
+
+
+def test_abandon_refuses_a_finished_or_foreign_import(organisation, other_organisation):
+    finished = cases_import(
+        membership=SYSTEM, organisation=organisation, document=import_document(" A")
+    )
+    partial = interrupted_import(organisation, import_document(" B", " C", " D", " E", " F"))
+
+    with pytest.raises(CaseError):
+        cases_import_abandon(membership=SYSTEM, organisation=organisation, run_id=finished.run_id)
+    with pytest.raises(CaseError):
+        cases_import_abandon(
+            membership=SYSTEM, organisation=other_organisation, run_id=partial.run_id
+        )
+    assert Case.objects.filter(staged=True).count() == 4
+
+
+def test_the_command_abandons_by_id(organisation, tmp_path, capsys):
+    """``haven cases import --org SLUG --abandon ID``; the conflict message points to it."""
+    partial = interrupted_import(organisation, import_document(" A", " B", " C", " D", " E"))
+    other = tmp_path / "other.json"
+    other.write_text(json.dumps(import_document(" Z")))
+
+    assert main(["cases", "import", str(other), "--org", organisation.slug]) == 2
+    assert f"--abandon {partial.run_id}" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as refused:  # argparse: exit 2 and its usage message
+        main(["cases", "import", "--org", organisation.slug, "--abandon", "nonsense"])
+    assert refused.value.code == 2
+    assert main(["cases", "import", "--org", organisation.slug]) == 2
+
+    assert main(["cases", "import", "--org", organisation.slug, "--abandon", partial.run_id]) == 0
+
+    assert "4 staged cases removed" in capsys.readouterr().out
+    assert not Case.objects.exists()
+    assert main(["cases", "import", str(other), "--org", organisation.slug]) == 0

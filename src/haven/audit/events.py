@@ -58,6 +58,7 @@ class EventType(StrEnum):
     SHRED_REJECTED = "vault.shred_rejected"
     CASE_SHREDDED = "vault.case_shredded"
     CASES_IMPORTED = "vault.cases_imported"
+    CASES_IMPORT_ABANDONED = "vault.cases_import_abandoned"
     CASES_EXPORTED = "vault.cases_exported"
     BACKUP_CREATED = "vault.backup_created"
     BACKUP_RESTORED = "vault.backup_restored"

@@ -33,6 +33,7 @@ from haven.cases.models import (
     Case,
     CaseDefender,
     CaseStatus,
+    Defender,
     Dependant,
     ImportRun,
     Note,
@@ -49,7 +50,9 @@ from haven.cases.services import (
     note_add,
 )
 from haven.organisations.models import Organisation
+from haven.vault.blind_index import blind_index_delete
 from haven.vault.keyring import keyring_scope
+from haven.vault.models import DataKey
 
 SCHEMA_ID = "haven.case-import/1"
 CODE_TOO_LONG = "case code is longer than 20 characters"
@@ -124,7 +127,7 @@ BATCH_SECONDS = 0.5
 SQLITE_GAP_SECONDS = 0.12
 ANOTHER_IMPORT_UNFINISHED = _(
     "Another import into this organisation (id %(run)s) is unfinished: run it again with the same "
-    "file to complete it before importing a different one."
+    "file to complete it, or abandon it with --abandon %(run)s, before importing a different one."
 )
 
 
@@ -263,6 +266,87 @@ def cases_import(
                 {"created": run.created, "updated": run.updated},
             )
     return ImportReport(run.created, run.updated, run_id=str(run.pk), finished=True)
+
+
+IMPORT_NOT_FOUND = _("No unfinished import with the id %(run)s in this organisation.")
+ABANDON_BATCH_SIZE = 50
+
+
+@dataclass(frozen=True)
+class AbandonReport:
+    removed: int
+    updated_kept: int
+
+
+def _remove_staged_batch(run: ImportRun, size: int) -> int:
+    """Delete up to ``size`` staged cases of ``run`` with their defenders and keys; return how many."""
+    cases = list(
+        Case.objects.select_for_update().filter(import_run=run, staged=True).order_by("pk")[:size]
+    )
+    if not cases:
+        return 0
+    links = CaseDefender.objects.filter(case__in=cases)
+    defender_ids = set(links.values_list("defender_id", flat=True))
+    shared = set(
+        CaseDefender.objects.filter(defender_id__in=defender_ids)
+        .exclude(case__in=cases)
+        .values_list("defender_id", flat=True)
+    )
+    defenders = list(Defender.objects.filter(pk__in=defender_ids - shared))
+    with keyring_scope() as ring:
+        for case in cases:
+            ring.destroy_data_key(case.vault_key_ref())
+        for defender in defenders:
+            ring.destroy_data_key(defender.vault_key_ref())
+    blind_index_delete([defender.pk for defender in defenders])
+    key_ids = [case.data_key_id for case in cases] + [d.data_key_id for d in defenders]
+    Case.objects.filter(pk__in=[case.pk for case in cases]).delete()
+    Defender.objects.filter(pk__in=[defender.pk for defender in defenders]).delete()
+    DataKey.objects.filter(pk__in=key_ids).delete()
+    return len(cases)
+
+
+def cases_import_abandon(
+    *, membership: Acting, organisation: Organisation, run_id: Any, batch_size: int = 0
+) -> AbandonReport:
+    """
+    Give up an unfinished import: delete the cases it staged, then the run itself.
+
+    The staged cases were never visible to members. Each is removed with its notes and other
+    records, the defenders no other case names, their blind-index tokens, and their data keys
+    (destroyed first, then deleted), a batch of ``batch_size`` cases per transaction, so an
+    abandon never holds the database for long and one cut off is finished by running it again.
+    Existing cases the run already updated keep their updates (they were committed and visible;
+    the report counts them). The caller has checked that ``membership`` may import (the ``haven
+    cases import`` command acts as ``SYSTEM``). Side effect: one ``vault.cases_import_abandoned``
+    event with the run id and counts, in the transaction that deletes the run. Raises CaseError
+    when the organisation has no unfinished import with that id.
+    """
+    size = batch_size or ABANDON_BATCH_SIZE
+    run = ImportRun.objects.filter(
+        organisation=organisation, pk=run_id, finished_at__isnull=True
+    ).first()
+    if run is None:
+        raise CaseError(IMPORT_NOT_FOUND, run=run_id)
+    removed = 0
+    while True:
+        with transaction.atomic():
+            locked = ImportRun.objects.select_for_update().filter(pk=run.pk).first()
+            if locked is None or locked.finished_at is not None:
+                raise CaseError(IMPORT_NOT_FOUND, run=run_id)
+            batch = _remove_staged_batch(locked, size)
+            if not batch:
+                data = {
+                    "run_id": str(locked.pk),
+                    "removed": removed,
+                    "updated_kept": locked.updated,
+                }
+                record_action(EventType.CASES_IMPORT_ABANDONED, membership, organisation, data)
+                locked.delete()
+                return AbandonReport(removed=removed, updated_kept=locked.updated)
+        removed += batch
+        if connection.vendor == "sqlite":
+            time.sleep(SQLITE_GAP_SECONDS)
 
 
 def _identity_of(case: Case) -> dict[str, Any]:

@@ -1,6 +1,7 @@
 """``haven backup`` and ``haven restore``: encrypted snapshots without the master key (BAK-01)."""
 
 import argparse
+import itertools
 import sys
 from pathlib import Path
 
@@ -44,24 +45,26 @@ def restore(args: argparse.Namespace) -> int:
     from haven.audit.events import EventType
     from haven.audit.services import record_event
     from haven.vault import archives
-    from haven.vault.backup import restore as restore_snapshot
+    from haven.vault.backup import restore_stream
     from haven.vault.errors import VaultError
 
-    try:
-        data = Path(args.file).read_bytes()
-    except OSError:
+    path = Path(args.file)
+    if not path.is_file():
         return _fail("restore", f"{args.file} cannot be read")
     try:
         if args.passphrase_file:
-            plain = archives.decrypt(
-                data, name=args.file, passphrase=archives.read_passphrase_file(args.passphrase_file)
+            pieces = archives.decrypt_file_chunks(
+                path, name=args.file, passphrase=archives.read_passphrase_file(args.passphrase_file)
             )
         else:
-            plain = archives.decrypt(
-                data, name=args.file, identities=archives.read_identity_file(args.identity_file)
+            pieces = archives.decrypt_file_chunks(
+                path, name=args.file, identities=archives.read_identity_file(args.identity_file)
             )
+        # The first piece proves the passphrase or identity before the database is touched; the
+        # rest is decrypted, decompressed and loaded as it is read (memory stays flat).
+        first = next(pieces, b"")
         call_command("migrate", verbosity=0, interactive=False)
-        report = restore_snapshot(plain)
+        report = restore_stream(itertools.chain([first], pieces))
     except (archives.ArchiveError, VaultError) as error:
         return _fail("restore", error)
     record_event(EventType.BACKUP_RESTORED, data={"rows": report.rows})

@@ -2,10 +2,15 @@
 
 import argparse
 import sys
+import uuid
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from haven.cli import django_setup
 from haven.cli.documents import DocumentError, parse_document
+
+if TYPE_CHECKING:
+    from haven.organisations.models import Organisation
 
 
 def _fail(command: str, message: object) -> int:
@@ -35,6 +40,10 @@ def import_cases(args: argparse.Namespace) -> int:
     organisation = Organisation.objects.filter(slug=args.org).first()
     if organisation is None:
         return _fail("import", f"no organisation with the slug {args.org!r}")
+    if args.abandon:
+        return _abandon(organisation, args.abandon)
+    if not args.file:
+        return _fail("import", "give the file to import, or --abandon with an import id")
     try:
         data = Path(args.file).read_bytes()
     except OSError:
@@ -79,13 +88,36 @@ def import_cases(args: argparse.Namespace) -> int:
         return _fail(
             "import",
             f"{error} Cases already committed stay staged, invisible to members; import the "
-            "same file again to finish.",
+            "same file again to finish, or give the import up with --abandon and its id.",
         )
     print(
         f"imported into {organisation.slug}: {report.created} new, {report.updated} updated "
         f"(import {report.run_id})"
     )
     return 0
+
+
+def _abandon(organisation: "Organisation", run_id: uuid.UUID) -> int:
+    from haven.accounts.acting import SYSTEM
+    from haven.cases.errors import CaseError
+    from haven.cases.transfer import cases_import_abandon
+
+    try:
+        report = cases_import_abandon(membership=SYSTEM, organisation=organisation, run_id=run_id)
+    except CaseError as error:
+        return _fail("import", error)
+    print(
+        f"abandoned import {run_id} into {organisation.slug}: {report.removed} staged cases "
+        f"removed; {report.updated_kept} existing cases it had updated keep those updates"
+    )
+    return 0
+
+
+def _import_id(text: str) -> uuid.UUID:
+    try:
+        return uuid.UUID(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text[:60]!r} is not an import id") from None
 
 
 def export_cases(args: argparse.Namespace) -> int:
@@ -135,7 +167,7 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
         "the web app keeps answering; new cases stay invisible until the last batch is in, and "
         "if the command is interrupted, running it again with the same file finishes the job.",
     )
-    importer.add_argument("file", help="the file to import")
+    importer.add_argument("file", nargs="?", help="the file to import")
     importer.add_argument("--org", required=True, help="the organisation's slug")
     secret = importer.add_mutually_exclusive_group()
     secret.add_argument("--passphrase-file", help="passphrase of an age-encrypted file")
@@ -145,6 +177,13 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
         type=_positive,
         default=10,
         help="cases per committed batch (default 10); smaller batches hold locks for less time",
+    )
+    importer.add_argument(
+        "--abandon",
+        metavar="IMPORT_ID",
+        type=_import_id,
+        help="instead of importing, give up the unfinished import with this id (printed by the "
+        "import and in its error): its staged cases are deleted; cases it updated stay updated",
     )
     importer.set_defaults(handler=import_cases)
 

@@ -15,6 +15,7 @@ def verify(args: argparse.Namespace) -> int:
     django_setup.setup()
     from haven.vault.errors import VaultError
     from haven.vault.integrity import verify_vault
+    from haven.vault.storage import delete_orphans
 
     try:
         report = verify_vault()
@@ -26,6 +27,13 @@ def verify(args: argparse.Namespace) -> int:
         f"{report.values_erased} values and {report.files_erased} files belong to erased "
         "records and are unreadable by design"
     )
+    if report.orphans:
+        print(f"{len(report.orphans)} stored files are named by no record (orphans):")
+        for name in report.orphans[:MAX_FAILURES_LISTED]:
+            print(f"ORPHAN {name}")
+        if args.delete_orphans:
+            deleted = delete_orphans(report.orphans)
+            print(f"deleted {deleted} orphans older than an hour")
     if report.intact:
         print("vault intact")
         return 0
@@ -62,6 +70,12 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
         "keys were destroyed on purpose. Exits 0 when everything opens, 1 listing each failure "
         "(table, column and row id only), 2 when the master key is missing or wrong. Run it "
         "after a restore or a key rotation.",
+    )
+    verify_parser.add_argument(
+        "--delete-orphans",
+        action="store_true",
+        help="delete stored files no record names (an erased case's file whose deletion failed), "
+        "if older than an hour",
     )
     verify_parser.set_defaults(handler=verify)
     reindex_parser = commands.add_parser(

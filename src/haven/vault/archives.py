@@ -11,8 +11,10 @@ even a killed process, leaves nothing behind.
 import contextlib
 import io
 import os
+import queue
 import secrets
 import tempfile
+import threading
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -102,6 +104,105 @@ def decrypt(
         return bytes(pyrage.decrypt(data, list(identities or [])))
     except (pyrage.DecryptError, ValueError):
         raise ArchiveError(CANNOT_DECRYPT.format(name=name)) from None
+
+
+# Decrypted pieces waiting between pyrage's thread and the reader: a few age chunks at most.
+PENDING_PIECES = 8
+
+
+def decrypt_file_chunks(
+    path: Path,
+    *,
+    name: str,
+    passphrase: str | None = None,
+    identities: list[x25519.Identity] | None = None,
+) -> Iterator[bytes]:
+    """
+    Yield the plaintext of the age file at ``path`` in pieces, as they are decrypted.
+
+    To X25519 identities the file is read and decrypted as it is consumed (``pyrage.decrypt_io``
+    in a thread feeding a short queue), so memory holds a few age chunks whatever the file's
+    size. age authenticates each 64 KiB chunk on its own, so every piece yielded is authentic; a
+    file cut short or changed raises ArchiveError at the piece where it stops being so, and the
+    caller must discard what it made of the earlier pieces (a restore rolls back). pyrage has no
+    streaming passphrase mode, so a passphrase file is decrypted whole in memory and yielded once.
+    """
+    path = Path(path)
+    try:
+        with path.open("rb") as head:
+            if head.read(len(AGE_HEADER)) != AGE_HEADER:
+                raise ArchiveError(NOT_AGE.format(name=name))
+    except OSError:
+        raise ArchiveError(UNREADABLE.format(path=name)) from None
+    if passphrase is not None:
+        try:
+            data = path.read_bytes()
+        except OSError:
+            raise ArchiveError(UNREADABLE.format(path=name)) from None
+        yield decrypt(data, name=name, passphrase=passphrase)
+        return
+    yield from _decrypt_streamed(path, name, list(identities or []))
+
+
+class _End:
+    pass
+
+
+class _CancelledError(Exception):
+    pass
+
+
+def _decrypt_streamed(path: Path, name: str, identities: list[x25519.Identity]) -> Iterator[bytes]:
+    pieces: queue.Queue[bytes | _End | BaseException] = queue.Queue(maxsize=PENDING_PIECES)
+    stop = threading.Event()
+
+    def hand_over(item: bytes | _End | BaseException) -> None:
+        while not stop.is_set():
+            try:
+                pieces.put(item, timeout=0.1)
+                return
+            except queue.Full:
+                continue
+        raise _CancelledError
+
+    class Writer(io.RawIOBase):
+        def writable(self) -> bool:
+            return True
+
+        def write(self, data: Any) -> int:
+            hand_over(bytes(data))
+            return len(data)
+
+    def run() -> None:
+        try:
+            with path.open("rb") as source:
+                pyrage.decrypt_io(source, Writer(), identities)
+        except _CancelledError:
+            return
+        except BaseException as error:  # handed to the reading thread
+            with contextlib.suppress(_CancelledError):
+                hand_over(error)
+            return
+        with contextlib.suppress(_CancelledError):
+            hand_over(_End())
+
+    worker = threading.Thread(target=run, name="haven-age-decrypt", daemon=True)
+    worker.start()
+    try:
+        while True:
+            item = pieces.get()
+            if isinstance(item, _End):
+                return
+            if isinstance(item, BaseException):
+                if stop.is_set() or not isinstance(
+                    item, pyrage.DecryptError | ValueError | OSError
+                ):
+                    raise item
+                raise ArchiveError(CANNOT_DECRYPT.format(name=name)) from None
+            yield item
+    finally:
+        stop.set()
+        worker.join()
 
 
 def write_atomically(path: Path, data: bytes) -> None:

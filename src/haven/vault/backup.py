@@ -14,17 +14,24 @@ Evidence files travel in the same snapshot: after the tables, every file a row n
 register the column with ``register_stored_files``) is streamed from the storage as base64, exactly
 as stored, so it stays encrypted under its own key and a restore brings it back byte for byte.
 
-``restore`` loads a snapshot into an empty database (freshly migrated, nothing but Django's own
-content types in it) in one transaction, keeping every primary key and the audit chain exactly as
-they were, so ``haven audit verify`` passes afterwards. Before writing anything it checks that the
-snapshot matches this version's migrations and that the configured master key opens every
-organisation key in it, that it names no table this version does not know, and, once the rows are
-in, that the audit chain verifies: a backup with a gap in its chain is refused, not restored.
-(Restore still holds the whole decrypted snapshot in memory, files included.)
+``restore_stream`` loads a snapshot into an empty database (freshly migrated, nothing but
+Django's own content types in it) in one transaction, keeping every primary key and the audit
+chain exactly as they were, so ``haven audit verify`` passes afterwards. It reads the snapshot as
+a stream (``haven restore`` feeds it from ``archives.decrypt_file_chunks``): decompressed a
+bounded piece at a time, parsed by a pull parser that holds one row, rows inserted a batch at a
+time, each file written to the storage as its base64 is read. Memory stays flat whatever the
+backup's size (a 12 MiB file: 85 MiB of Python memory at peak before, under 4 MiB now). The
+format is unchanged, so backups written before restore as they did. It checks that the snapshot
+matches this version's migrations before writing anything, that the configured master key opens
+every organisation key before inserting it, that it names no table this version does not know,
+and, once the rows are in, that the audit chain verifies (a backup with a gap in its chain is
+refused) and that the files are exactly those the rows name. Any refusal rolls the rows back
+and deletes the files already written.
 """
 
 import base64
 import binascii
+import codecs
 import contextlib
 import datetime
 import decimal
@@ -32,13 +39,13 @@ import gzip
 import json
 import uuid
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from django.apps import apps
 from django.core.exceptions import SuspiciousFileOperation, ValidationError
-from django.core.files.base import ContentFile
+from django.core.files.base import File
 from django.core.files.storage import default_storage
 from django.core.management.color import no_style
 from django.db import DatabaseError, connection, models, transaction
@@ -137,7 +144,12 @@ def stored_file_names() -> Iterator[str]:
     """Yield the storage name of every file a row refers to, in a stable order."""
     for label, attname in _STORED_FILE_COLUMNS:
         model = apps.get_model(label)
-        names = model._base_manager.order_by(attname).values_list(attname, flat=True)
+        # An empty name is a row whose file was deleted on purpose (an erased case's attachment).
+        names = (
+            model._base_manager.exclude(**{attname: ""})
+            .order_by(attname)
+            .values_list(attname, flat=True)
+        )
         yield from names.iterator(chunk_size=BATCH_ROWS)
 
 
@@ -316,70 +328,10 @@ def load_snapshot(data: bytes) -> dict[str, Any]:
     return document
 
 
-def _check_known_tables(tables: dict[str, Any]) -> None:
-    known = {model._meta.label_lower for model in backed_up_models()} | SKIPPED_MODELS
-    unknown = sorted(str(label) for label in tables if label not in known)
-    if unknown:
-        raise BackupError(UNKNOWN_TABLES.format(tables=", ".join(unknown)[:300]))
-
-
-def _backed_up_files(document: dict[str, Any]) -> dict[str, bytes]:
-    """Return the backup's files by storage name, checked against the names its rows hold."""
-    files: dict[str, bytes] = {}
-    for entry in document.get("files", []):
-        if not (
-            isinstance(entry, list)
-            and len(entry) == 2
-            and all(isinstance(part, str) for part in entry)
-        ):
-            raise BackupError(NOT_A_BACKUP)
-        name, encoded = entry
-        if name in files:
-            raise BackupError(FILES_DISAGREE.format(problem="a file appears twice"))
-        files[name] = base64.b64decode(encoded, validate=True)
-    return files
-
-
-def _check_files_match_rows(files: dict[str, bytes], *, required: bool) -> None:
-    """After the rows are in: every named file is in the backup (for version 2) and no other."""
-    named = set(stored_file_names())
-    extra = len(set(files) - named)
-    missing = len(named - set(files)) if required else 0
-    if extra or missing:
-        raise BackupError(
-            FILES_DISAGREE.format(problem=f"{missing} missing, {extra} not named by any record")
-        )
-
-
-def _write_files(files: dict[str, bytes], written: list[str]) -> None:
-    for name, content in files.items():
-        if default_storage.exists(name):
-            raise BackupError(FILE_EXISTS.format(name=name))
-        saved = default_storage.save(name, ContentFile(content))
-        written.append(saved)
-        if saved != name:
-            raise BackupError(FILE_EXISTS.format(name=name))
-
-
 def _check_empty() -> None:
     for label in MUST_BE_EMPTY:
         if apps.get_model(label)._base_manager.exists():
             raise BackupError(NOT_EMPTY.format(table=label))
-
-
-def _check_master_key(table: dict[str, Any]) -> None:
-    ring = KeyRing()
-    fields = _fields_by_attname(OrganisationKey, table["fields"])
-    for row in table["rows"]:
-        key = OrganisationKey(
-            **{f.attname: _decode(f, v) for f, v in zip(fields, row, strict=True)}
-        )
-        if key.wrapped is None:
-            continue
-        try:
-            ring.raw_organisation_key(key)
-        except VaultError as error:
-            raise BackupError(WRONG_MASTER_KEY.format(problem=error)) from None
 
 
 @contextlib.contextmanager
@@ -398,53 +350,400 @@ def _timestamps_as_stored(model: type[models.Model]) -> Iterator[None]:
 
 
 def restore(data: bytes) -> RestoreReport:
-    """
-    Load a decrypted snapshot into this (migrated, empty) database in one transaction.
+    """Load a decrypted snapshot held in memory; see ``restore_stream``."""
+    return restore_stream([data])
 
-    Raises BackupError, with nothing written, for a damaged snapshot, a non-empty database, a
-    different set of migrations, or a master key that cannot open the snapshot's keys.
+
+# How much decompressed text the reader asks zlib for at a time.
+TEXT_PIECE_BYTES = 256 * 1024
+# The longest single value (a row) the reader will gather; a backup's rows are far smaller, so a
+# damaged file cannot make the reader pull the rest of the stream into memory looking for an end.
+MAX_VALUE_CHARS = 64 * 1024 * 1024
+_WHITESPACE = " \t\n\r"
+_BASE64_ALPHABET = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=")
+
+
+class _BadDocumentError(Exception):
+    """The snapshot's JSON is not what a backup writes (turned into NOT_A_BACKUP)."""
+
+
+def _texts(chunks: Iterable[bytes]) -> Iterator[str]:
+    """Decompress the gzipped snapshot and decode it, a bounded piece at a time."""
+    inflater = zlib.decompressobj(GZIP_WBITS)
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    for chunk in chunks:
+        pending = chunk
+        while pending:
+            text = inflater.decompress(pending, TEXT_PIECE_BYTES)
+            pending = inflater.unconsumed_tail
+            if text:
+                yield decoder.decode(text)
+            if inflater.eof:
+                if pending or inflater.unused_data:
+                    raise _BadDocumentError
+                break
+    if not inflater.eof:
+        raise _BadDocumentError
+    tail = decoder.decode(b"", final=True)
+    if tail:
+        yield tail
+
+
+class _JsonReader:
     """
-    document = load_snapshot(data)
-    if document.get("migrations") != applied_migrations():
-        raise BackupError(OTHER_VERSION)
-    tables = document["tables"]
+    A pull parser over the snapshot's JSON text, holding one value (a row) at a time.
+
+    The structure (the document, ``tables``, each table's ``rows``, ``files``) is walked token by
+    token; each row is decoded whole with the standard decoder, and a file's base64 string is
+    handed out in pieces, so neither the tables nor the files are ever held in memory whole.
+    """
+
+    _decoder = json.JSONDecoder()
+
+    def __init__(self, texts: Iterator[str]) -> None:
+        self._texts = texts
+        self._buffer = ""
+        self._at = 0
+        self._ended = False
+
+    def _fill(self) -> bool:
+        """Append the next piece of text; False once the text has ended."""
+        for text in self._texts:
+            if text:
+                self._buffer = self._buffer[self._at :] + text
+                self._at = 0
+                return True
+        self._ended = True
+        return False
+
+    def peek(self) -> str:
+        """Return the next character that is not whitespace ("" at the end), without taking it."""
+        while True:
+            while self._at < len(self._buffer) and self._buffer[self._at] in _WHITESPACE:
+                self._at += 1
+            if self._at < len(self._buffer):
+                return self._buffer[self._at]
+            if not self._fill():
+                return ""
+
+    def expect(self, char: str) -> None:
+        if self.peek() != char:
+            raise _BadDocumentError
+        self._at += 1
+
+    def more(self, closing: str) -> bool:
+        """After an element: True when a comma follows, False at ``closing`` (taken)."""
+        char = self.peek()
+        self._at += 1
+        if char == ",":
+            return True
+        if char == closing:
+            return False
+        raise _BadDocumentError
+
+    def first(self, closing: str) -> bool:
+        """At the start of a container's contents: False (and take it) when it is empty."""
+        if self.peek() == closing:
+            self._at += 1
+            return False
+        return True
+
+    def value(self) -> Any:
+        """Decode the next whole JSON value."""
+        self.peek()
+        while True:
+            try:
+                value, end = self._decoder.raw_decode(self._buffer, self._at)
+            except json.JSONDecodeError:
+                value, end = None, -1
+            # A value running to the end of the buffer may go on (a number cut in two): read on.
+            if end != -1 and (end < len(self._buffer) or self._ended):
+                self._at = end
+                return value
+            wanted = 2 * (len(self._buffer) - self._at) + 1
+            if wanted > MAX_VALUE_CHARS:
+                raise _BadDocumentError
+            grew = False
+            while len(self._buffer) - self._at < wanted and self._fill():
+                grew = True
+            if not grew:
+                if end != -1:
+                    self._at = end
+                    return value
+                raise _BadDocumentError
+
+    def key(self) -> str:
+        name = self.value()
+        if not isinstance(name, str):
+            raise _BadDocumentError
+        self.expect(":")
+        return name
+
+    def skip(self) -> None:
+        """Pass over the next value; a long string (a file) is read in pieces, not kept."""
+        if self.peek() == '"':
+            for _piece in self.string_pieces():
+                pass
+        elif self.peek() == "[":
+            self._at += 1
+            if self.first("]"):
+                self.skip()
+                while self.more("]"):
+                    self.skip()
+        else:
+            self.value()
+
+    def string_pieces(self) -> Iterator[str]:
+        """Yield a base64 string's characters in pieces (a backslash or other escape is refused)."""
+        self.expect('"')
+        while True:
+            end = self._buffer.find('"', self._at)
+            piece = self._buffer[self._at : len(self._buffer) if end == -1 else end]
+            if not _BASE64_ALPHABET.issuperset(piece):
+                raise _BadDocumentError
+            if piece:
+                yield piece
+            if end != -1:
+                self._at = end + 1
+                return
+            self._at = len(self._buffer)
+            if not self._fill():
+                raise _BadDocumentError
+
+    def end(self) -> None:
+        if self.peek() != "":
+            raise _BadDocumentError
+
+
+def _base64_pieces(texts: Iterator[str]) -> Iterator[bytes]:
+    """Decode base64 arriving in pieces of any length."""
+    carry = ""
+    for text in texts:
+        carry += text
+        usable = len(carry) - len(carry) % 4
+        if usable:
+            yield base64.b64decode(carry[:usable], validate=True)
+            carry = carry[usable:]
+    if carry:
+        raise _BadDocumentError
+
+
+class _StreamedFile(File):  # type: ignore[type-arg]
+    """A file whose content is produced as the storage writes it."""
+
+    def __init__(self, pieces: Iterator[bytes], name: str) -> None:
+        super().__init__(None, name)
+        self._pieces = pieces
+
+    def chunks(self, chunk_size: int | None = None) -> Iterator[bytes]:
+        yield from self._pieces
+
+
+class _Restore:
+    """One restore, fed by a ``_JsonReader``: rows inserted by the batch, files written as they come."""
+
+    def __init__(self, reader: _JsonReader, written: list[str]) -> None:
+        self.reader = reader
+        self.written = written
+        self.models = {model._meta.label_lower: model for model in backed_up_models()}
+        self.restored: list[type[models.Model]] = []
+        self.rows = 0
+        self.files = 0
+        self.ring = KeyRing()
+
+    def document(self) -> None:
+        reader = self.reader
+        reader.expect("{")
+        header: dict[str, Any] = {}
+        tables_done = files_seen = False
+        if reader.first("}"):
+            while True:
+                name = reader.key()
+                if name == "tables":
+                    self.check_header(header)
+                    self.tables()
+                    self.after_tables()
+                    tables_done = True
+                elif name == "files":
+                    if not tables_done:
+                        raise _BadDocumentError
+                    self.read_files()
+                    files_seen = True
+                else:
+                    header[name] = reader.value()
+                if not reader.more("}"):
+                    break
+        reader.end()
+        if not tables_done:
+            raise _BadDocumentError
+        if header["format"] == FORMAT or files_seen:
+            missing = len(self.named - self.seen)
+            if missing:
+                raise BackupError(
+                    FILES_DISAGREE.format(problem=f"{missing} missing, 0 not named by any record")
+                )
+
+    def check_header(self, header: dict[str, Any]) -> None:
+        if header.get("format") not in READABLE_FORMATS:
+            raise _BadDocumentError
+        if header.get("migrations") != applied_migrations():
+            raise BackupError(OTHER_VERSION)
+        _check_empty()
+        # migrate created these itself; the snapshot's rows (same keys) replace them.
+        apps.get_model("auth.permission")._base_manager.all().delete()
+        apps.get_model("contenttypes.contenttype")._base_manager.all().delete()
+
+    def tables(self) -> None:
+        reader = self.reader
+        reader.expect("{")
+        if not reader.first("}"):
+            return
+        while True:
+            label = reader.key()
+            if label in SKIPPED_MODELS:
+                self.skip_table()
+            elif label in self.models:
+                self.table(self.models[label])
+            else:
+                raise BackupError(UNKNOWN_TABLES.format(tables=label[:300]))
+            if not reader.more("}"):
+                return
+
+    def skip_table(self) -> None:
+        reader = self.reader
+        reader.expect("{")
+        if reader.first("}"):
+            reader.key()
+            reader.skip()
+            while reader.more("}"):
+                reader.key()
+                reader.skip()
+
+    def table(self, model: type[models.Model]) -> None:
+        reader = self.reader
+        reader.expect("{")
+        fields: list[models.Field[Any, Any]] | None = None
+        inserted = 0
+        if reader.first("}"):
+            while True:
+                name = reader.key()
+                if name == "fields":
+                    names = reader.value()
+                    if not isinstance(names, list) or fields is not None:
+                        raise _BadDocumentError
+                    fields = _fields_by_attname(model, names)
+                elif name == "rows" and fields is not None:
+                    inserted = self.rows_of(model, fields)
+                else:
+                    raise _BadDocumentError
+                if not reader.more("}"):
+                    break
+        if inserted:
+            self.restored.append(model)
+
+    def rows_of(self, model: type[models.Model], fields: list["models.Field[Any, Any]"]) -> int:
+        reader = self.reader
+        reader.expect("[")
+        if not reader.first("]"):
+            return 0
+        batch: list[models.Model] = []
+        count = 0
+        while True:
+            row = reader.value()
+            if not isinstance(row, list):
+                raise _BadDocumentError
+            batch.append(
+                model(**{f.attname: _decode(f, v) for f, v in zip(fields, row, strict=True)})
+            )
+            if len(batch) == BATCH_ROWS:
+                count += self.insert(model, batch)
+                batch = []
+            if not reader.more("]"):
+                break
+        if batch:
+            count += self.insert(model, batch)
+        return count
+
+    def insert(self, model: type[models.Model], batch: list[models.Model]) -> int:
+        if model is OrganisationKey:
+            for key in batch:
+                if key.wrapped is None:  # type: ignore[attr-defined]
+                    continue
+                try:
+                    self.ring.raw_organisation_key(key)  # type: ignore[arg-type]
+                except VaultError as error:
+                    raise BackupError(WRONG_MASTER_KEY.format(problem=error)) from None
+        with _timestamps_as_stored(model):
+            model._base_manager.bulk_create(batch, batch_size=BATCH_ROWS)
+        self.rows += len(batch)
+        return len(batch)
+
+    def after_tables(self) -> None:
+        with connection.cursor() as cursor:
+            for statement in connection.ops.sequence_reset_sql(no_style(), self.restored):
+                cursor.execute(statement)
+        # Foreign keys are checked at commit on both engines; check them now, so a row that
+        # points nowhere refuses the whole restore here instead of at some later commit.
+        connection.check_constraints(table_names=[m._meta.db_table for m in self.restored])
+        chain = verify_chain()
+        if not chain.intact:
+            raise BackupError(BROKEN_CHAIN.format(problem=chain.problem))
+        self.named = set(stored_file_names())
+        self.seen: set[str] = set()
+
+    def read_files(self) -> None:
+        reader = self.reader
+        reader.expect("[")
+        if not reader.first("]"):
+            return
+        while True:
+            reader.expect("[")
+            name = reader.value()
+            if not isinstance(name, str):
+                raise _BadDocumentError
+            if name in self.seen:
+                raise BackupError(FILES_DISAGREE.format(problem="a file appears twice"))
+            if name not in self.named:
+                raise BackupError(
+                    FILES_DISAGREE.format(problem="0 missing, 1 not named by any record")
+                )
+            self.seen.add(name)
+            reader.expect(",")
+            self.write_file(name, _base64_pieces(reader.string_pieces()))
+            reader.expect("]")
+            self.files += 1
+            if not reader.more("]"):
+                return
+
+    def write_file(self, name: str, content: Iterator[bytes]) -> None:
+        if default_storage.exists(name):
+            raise BackupError(FILE_EXISTS.format(name=name))
+        saved = default_storage.save(name, _StreamedFile(content, name))
+        self.written.append(saved)
+        if saved != name:
+            raise BackupError(FILE_EXISTS.format(name=name))
+
+
+def restore_stream(chunks: Iterable[bytes]) -> RestoreReport:
+    """
+    Load a decrypted snapshot, given as a stream of pieces, into this (migrated, empty) database.
+
+    The snapshot is decompressed and parsed as it arrives: rows are inserted a batch at a time
+    and each file is written to the storage as its base64 is read, so memory holds a batch of
+    rows and a piece of a file whatever the backup's size. Everything happens in one
+    transaction: the header's migrations are checked first, the master key against each
+    organisation key before it is inserted, the foreign keys and the audit chain once the tables
+    are in, and every file against the names the rows hold. Raises BackupError, with nothing
+    written (rows rolled back, files already written deleted), for a damaged snapshot, a
+    non-empty database, a different set of migrations, or a master key that cannot open the
+    snapshot's keys; an error of the stream itself (an ArchiveError for a backup cut short)
+    is raised as it is, after the same rollback.
+    """
     written: list[str] = []
     try:
-        _check_known_tables(tables)
-        files = _backed_up_files(document)
-        if OrganisationKey._meta.label_lower in tables:
-            _check_master_key(tables[OrganisationKey._meta.label_lower])
         with transaction.atomic():
-            _check_empty()
-            # migrate created these itself; the snapshot's rows (same keys) replace them.
-            apps.get_model("auth.permission")._base_manager.all().delete()
-            apps.get_model("contenttypes.contenttype")._base_manager.all().delete()
-            count = 0
-            restored = []
-            for model in backed_up_models():
-                table = tables.get(model._meta.label_lower)
-                if not table or not table["rows"]:
-                    continue
-                fields = _fields_by_attname(model, table["fields"])
-                objects = [
-                    model(**{f.attname: _decode(f, v) for f, v in zip(fields, row, strict=True)})
-                    for row in table["rows"]
-                ]
-                with _timestamps_as_stored(model):
-                    model._base_manager.bulk_create(objects, batch_size=500)
-                count += len(objects)
-                restored.append(model)
-            with connection.cursor() as cursor:
-                for statement in connection.ops.sequence_reset_sql(no_style(), restored):
-                    cursor.execute(statement)
-            # Foreign keys are checked at commit on both engines; check them now, so a row that
-            # points nowhere refuses the whole restore here instead of at some later commit.
-            connection.check_constraints(table_names=[m._meta.db_table for m in restored])
-            chain = verify_chain()
-            if not chain.intact:
-                raise BackupError(BROKEN_CHAIN.format(problem=chain.problem))
-            _check_files_match_rows(files, required=document["format"] == FORMAT)
-            _write_files(files, written)
+            work = _Restore(_JsonReader(_texts(chunks)), written)
+            work.document()
     except BaseException as error:
         for name in written:
             with contextlib.suppress(OSError):
@@ -453,16 +752,20 @@ def restore(data: bytes) -> RestoreReport:
             raise
         if isinstance(
             error,
-            KeyError
+            _BadDocumentError
+            | KeyError
             | TypeError
             | ValueError
             | binascii.Error
             | ValidationError
             | DatabaseError
             | SuspiciousFileOperation
-            | OverflowError,
+            | OverflowError
+            | RecursionError
+            | EOFError
+            | zlib.error,
         ):
             raise BackupError(NOT_A_BACKUP) from error
         raise
     apps.get_model("contenttypes.contenttype").objects.clear_cache()
-    return RestoreReport(tables=len(restored), rows=count, files=len(files))
+    return RestoreReport(tables=len(work.restored), rows=work.rows, files=work.files)

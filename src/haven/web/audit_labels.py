@@ -46,6 +46,7 @@ EVENT_LABELS: dict[EventType, Promise] = {
     EventType.SHRED_REJECTED: _("Erasure refused"),
     EventType.CASE_SHREDDED: _("Case erased"),
     EventType.CASES_IMPORTED: _("Cases imported"),
+    EventType.CASES_IMPORT_ABANDONED: _("Unfinished case import abandoned"),
     EventType.CASES_EXPORTED: _("Cases exported"),
     EventType.BACKUP_CREATED: _("Backup made"),
     EventType.BACKUP_RESTORED: _("Backup restored"),

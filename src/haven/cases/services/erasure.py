@@ -13,6 +13,7 @@ from haven.accounts.acting import record_action
 from haven.audit.events import EventType
 from haven.cases.errors import CaseError
 from haven.cases.models import (
+    Attachment,
     Case,
     CaseDefender,
     CaseErasure,
@@ -26,6 +27,7 @@ from haven.cases.services.guards import check_live
 from haven.organisations.models import Membership
 from haven.vault.blind_index import blind_index_delete
 from haven.vault.keyring import keyring_scope
+from haven.vault.storage import delete_files_after_commit
 
 ERASURE_APPROVAL_WINDOW = datetime.timedelta(hours=72)
 NOT_A_COORDINATOR = _(
@@ -105,8 +107,10 @@ def case_erasure_approve(*, membership: Membership, erasure: CaseErasure) -> Cas
     Checks itself that ``membership`` is a coordinator of the same organisation and not the
     requester. Destroys the case's data key and the keys of its defenders that no other live case
     refers to, deletes their blind-index tokens, and marks the rows erased; every encrypted field
-    then raises KeyDestroyedError. Side effects: ``vault.shred_approved`` and ``vault.case_shredded``
-    events holding identifiers only. Raises CaseError when the approval is not allowed.
+    then raises KeyDestroyedError. The case's attachment rows let go of their stored files, which
+    are deleted from the storage once this transaction commits (``vault.storage``; a file that
+    cannot be deleted is logged and left as an orphan ``haven vault verify`` lists). Side effects:
+    ``vault.shred_approved`` and ``vault.case_shredded`` events holding identifiers and counts only. Raises CaseError when the approval is not allowed.
     """
     erasure = CaseErasure.objects.select_for_update().get(pk=erasure.pk)
     case = Case.objects.select_for_update().get(pk=erasure.case_id)
@@ -136,6 +140,10 @@ def case_erasure_approve(*, membership: Membership, erasure: CaseErasure) -> Cas
         blind_index_delete(erased_defenders)
         Defender.objects.filter(pk__in=erased_defenders).update(erased_at=now)
     Case.objects.filter(pk=case.pk).update(status=CaseStatus.ERASED, erased_at=now)
+    attachments = Attachment.objects.filter(case=case).exclude(storage_name="")
+    stored = list(attachments.values_list("storage_name", flat=True))
+    attachments.update(storage_name="")
+    delete_files_after_commit(stored)
     erasure.state = ErasureState.APPROVED
     erasure.approved_by = membership.user
     erasure.approved_at = now
@@ -146,5 +154,10 @@ def case_erasure_approve(*, membership: Membership, erasure: CaseErasure) -> Cas
         case,
         {"erasure_id": erasure.pk, "requested_by": erasure.requested_by.public_id},
     )
-    record_action(EventType.CASE_SHREDDED, membership, case, {"defender_ids": erased_defenders})
+    record_action(
+        EventType.CASE_SHREDDED,
+        membership,
+        case,
+        {"defender_ids": erased_defenders, "files": len(stored)},
+    )
     return erasure
