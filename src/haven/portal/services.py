@@ -47,6 +47,7 @@ from haven.vault.files import (
     open_stream,
     seal_stream,
 )
+from haven.vault.integrity import Discard
 from haven.vault.keyring import KeyRing, keyring_scope
 
 SIGN_IN_FAILURES_BEFORE_COOL_OFF = 5
@@ -371,6 +372,20 @@ def _referral_file_bytes(ring: KeyRing, stored: ReferralFile) -> bytes:
     with default_storage.open(stored.storage_name, "rb") as sealed:
         open_stream(cipher, sealed, plain, file_aad(ref, stored.pk))  # type: ignore[arg-type]
     return plain.getvalue()
+
+
+def referral_file_verify(stored: ReferralFile, ring: KeyRing) -> None:
+    """
+    Decrypt a referral's stored file to nowhere, for ``haven vault verify``; nothing is recorded.
+
+    A defender's evidence waits here until staff open a case from it, so it is checked (and backed
+    up) like a case's attachment. Raises KeyDestroyedError for a shredded referral,
+    FileNotFoundError for a missing file and DecryptionFailedError for a file changed on disk.
+    """
+    ref = stored.vault_key_ref()
+    cipher = attachment_key_open(ring, ref, stored.pk, bytes(stored.wrapped_key))
+    with default_storage.open(stored.storage_name, "rb") as sealed:
+        open_stream(cipher, sealed, Discard(), file_aad(ref, stored.pk))  # type: ignore[arg-type]
 
 
 def _move_to_case(*, membership: Membership, referral: Referral, case: Case) -> None:
