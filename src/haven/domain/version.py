@@ -17,7 +17,10 @@ RULE_MODULES = (
     "messages",
     "facts",
     "hrd",
-    "risk",
+    "risk/weights",
+    "risk/factors",
+    "risk/scoring",
+    "risk/__init__",
     "protection/common",
     "protection/absolute",
     "protection/fear",
@@ -26,13 +29,19 @@ RULE_MODULES = (
     "protection/exclusion",
     "protection/complementary",
     "protection/__init__",
-    "pathways",
+    "pathways/common",
+    "pathways/regimes",
+    "pathways/tension",
+    "pathways/relocation",
+    "pathways/protection",
+    "pathways/ranking",
+    "pathways/__init__",
     "eligibility",
     "assessment",
 )
 
 ENGINE_VERSION = "1.1.0"
-RULES_DIGEST = "146246ff581b5d6951531a58f48411ee8761c10583818fc186e7208eef0e0d70"
+RULES_DIGEST = "4417ce4b1256e4c768c136865b9c4fa39b7ed304e4ff08df5eab2bdca4cd1cc8"
 
 
 def engine_version() -> str:

@@ -1,0 +1,102 @@
+"""
+Shared shapes of the pathway engine: regime standing, pathways, tension and the situation every
+rule reads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from haven.domain.facts import CaseFacts
+from haven.domain.messages import MessageTemplate, gettext_noop
+from haven.domain.protection import ProtectionAssessment
+from haven.domain.risk import RiskAssessment
+from haven.domain.vocabulary import (
+    PathwayName,
+    RegimeStatus,
+    RiskLevel,
+    Suitability,
+)
+
+IN_PROGRAMME = ("applied", "accepted", "in_relocation")
+SUITABILITY_ORDER: tuple[Suitability, ...] = tuple(Suitability)
+
+#: The wish that speaks for each pathway.
+WISH_FOR_PATHWAY: Mapping[str, str] = {
+    "in_country_protection": "stay_and_continue",
+    "temporary_international_relocation": "respite",
+    "extension": "extend",
+    "onward_relocation": "onward_relocation",
+    "return_with_protection": "return",
+    "asylum": "asylum",
+    "resettlement": "resettlement",
+}
+
+
+@dataclass(frozen=True)
+class Standing:
+    status: RegimeStatus
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Pathway:
+    pathway: PathwayName
+    suitability: Suitability
+    reasons: tuple[str, ...]
+    cautions: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Tension:
+    flag: bool
+    reasons: tuple[str, ...]
+    actions: tuple[str, ...]
+
+
+def _at_least(risk: RiskAssessment | None, level: RiskLevel) -> bool:
+    return risk is not None and risk.level.rank >= level.rank
+
+
+def programme_expects_return(facts: CaseFacts, catalogue_rule: bool | None) -> bool | None:
+    """Whether the defender's programme expects return: the facts first, then the catalogue."""
+    if facts.relocation.programme_requires_return is not None:
+        return facts.relocation.programme_requires_return
+    return catalogue_rule
+
+
+def _days_left(facts: CaseFacts) -> int | None:
+    end = facts.relocation.end_date
+    if end is None or facts.assessed_on is None:
+        return None
+    return (end - facts.assessed_on).days
+
+
+#: The regime map and the tension engine say it alike when something pulls against return.
+EXPECTS_RETURN_BUT = MessageTemplate(
+    "pathways.regime.expects_return",
+    gettext_noop("The programme expects return, but %(pulls)s."),
+)
+
+
+@dataclass(frozen=True)
+class Situation:
+    """What every pathway rule reads: the facts, the engine results and a few derived answers."""
+
+    facts: CaseFacts
+    risk: RiskAssessment
+    risk_on_return: RiskAssessment | None
+    protection: ProtectionAssessment
+    abroad: bool | None
+    in_relocation: bool
+    state_persecutor: bool
+    travel_cautions: tuple[str, ...]
+
+    @property
+    def forward(self) -> RiskAssessment:
+        """The risk the defender faces next: on return when that is assessed, else now."""
+        return self.risk_on_return or self.risk
+
+
+PathwayRule = Callable[[Situation], Pathway]
