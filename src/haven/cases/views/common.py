@@ -1,0 +1,68 @@
+"""
+What the case views share: the case page's address, how a refused write is shown, and the
+form-then-save pattern of the record views (a double submit warns, a refusal shows its reason).
+"""
+
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from haven.accounts.requests import HavenRequest
+from haven.accounts.requests import acting_member as _member
+from haven.cases import selectors
+from haven.cases.errors import CaseError
+from haven.cases.services import DuplicateSubmissionError
+
+
+def _case_url(case_id: Any) -> str:
+    return reverse("cases:detail", kwargs={"case_id": case_id})
+
+
+def _refused(request: HavenRequest, error: Exception) -> None:
+    messages.error(request, str(error))
+
+
+def _record_view(
+    request: HavenRequest, case_id: uuid.UUID, *, form_class: Any, title: str, save: Any
+) -> HttpResponse:
+    membership = _member(request)
+    case = selectors.case_get(membership, case_id)
+    form = form_class(request.POST or None, initial={"submission_token": uuid.uuid4()})
+    if request.method == "POST" and form.is_valid():
+        token = form.cleaned_data.pop("submission_token")
+        try:
+            save(membership, case, form, token)
+        except DuplicateSubmissionError as duplicate:
+            messages.warning(request, str(duplicate))
+            return redirect(_case_url(case.pk))
+        except CaseError as error:
+            _refused(request, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(_case_url(case.pk))
+    return render(request, "cases/record_form.html", {"case": case, "form": form, "title": title})
+
+
+def _saved_then_case(
+    request: HavenRequest, case_id: Any, save: Callable[[], object], success: str
+) -> HttpResponse | None:
+    """
+    Run ``save``; back to the case page when it saved (or was a double submit), or ``None``
+    when it was refused, with the reason shown, so the view renders its form again.
+    """
+    try:
+        save()
+    except DuplicateSubmissionError as duplicate:
+        messages.warning(request, str(duplicate))
+    except CaseError as error:
+        _refused(request, error)
+        return None
+    else:
+        messages.success(request, success)
+    return redirect(_case_url(case_id))

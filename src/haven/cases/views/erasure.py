@@ -1,0 +1,98 @@
+"""
+Erasure of a case: requested, then approved or declined by a second coordinator.
+"""
+
+import uuid
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from haven.accounts.access import requires, requires_recent_second_factor
+from haven.accounts.requests import HavenRequest
+from haven.accounts.requests import acting_member as _member
+from haven.cases import forms, selectors, services
+from haven.cases.errors import CaseError
+from haven.cases.views.common import (
+    _refused,
+)
+from haven.organisations.policy import Permission
+
+
+def _erasure_url(erasure_id: Any) -> str:
+    return reverse("cases:erasure", kwargs={"erasure_id": erasure_id})
+
+
+@requires(Permission.CASE_ERASE)
+def erasure_request(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
+    """Ask for the case to be erased (POST), after reading what that means and its past requests."""
+    membership = _member(request)
+    case = selectors.case_get(membership, case_id)
+    form = forms.ErasureRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            erasure = services.case_erasure_request(
+                membership=membership, case=case, reason=form.cleaned_data["reason"]
+            )
+        except CaseError as error:
+            _refused(request, error)
+        else:
+            messages.success(request, _("Erasure requested. A second coordinator must approve it."))
+            return redirect(_erasure_url(erasure.pk))
+    return render(
+        request,
+        "cases/erasure_request.html",
+        {"case": case, "form": form, "erasures": selectors.case_erasures(membership, case)},
+    )
+
+
+@requires(Permission.CASE_ERASE)
+def erasure_detail(request: HavenRequest, erasure_id: uuid.UUID) -> HttpResponse:
+    """One request: who asked, why, until when, and the decision (approve or decline)."""
+    membership = _member(request)
+    erasure = selectors.erasure_get(membership, erasure_id)
+    return render(
+        request,
+        "cases/erasure_detail.html",
+        {
+            "erasure": erasure,
+            "is_requester": erasure.requested_by_id == membership.user_id,
+            "expired": erasure.expires_at <= timezone.now(),
+        },
+    )
+
+
+@requires(Permission.CASE_ERASE)
+@requires_recent_second_factor(return_to="cases:erasure")
+@require_POST
+def erasure_approve(request: HavenRequest, erasure_id: uuid.UUID) -> HttpResponse:
+    """A second coordinator approves: the case's keys are destroyed at once (SESS-04 step-up)."""
+    membership = _member(request)
+    erasure = selectors.erasure_get(membership, erasure_id)
+    try:
+        services.case_erasure_approve(membership=membership, erasure=erasure)
+    except CaseError as error:
+        _refused(request, error)
+    else:
+        messages.success(request, _("The case is erased: its keys are destroyed."))
+    return redirect(_erasure_url(erasure.pk))
+
+
+@requires(Permission.CASE_ERASE)
+@require_POST
+def erasure_decline(request: HavenRequest, erasure_id: uuid.UUID) -> HttpResponse:
+    """Decline (or, for the requester, withdraw) the request: the case is kept."""
+    membership = _member(request)
+    erasure = selectors.erasure_get(membership, erasure_id)
+    try:
+        services.case_erasure_decline(membership=membership, erasure=erasure)
+    except CaseError as error:
+        _refused(request, error)
+    else:
+        messages.success(request, _("Erasure declined. The case is kept."))
+    return redirect(_erasure_url(erasure.pk))

@@ -1,0 +1,187 @@
+"""
+Records on a case: threats, prosecutions, dependants, notes, fact sections and corrections.
+"""
+
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from haven.accounts.access import requires
+from haven.accounts.requests import HavenRequest
+from haven.accounts.requests import acting_member as _member
+from haven.cases import forms, selectors, services
+from haven.cases.errors import CaseError
+from haven.cases.models import Case
+from haven.cases.views.common import (
+    _case_url,
+    _record_view,
+    _refused,
+    _saved_then_case,
+)
+from haven.organisations.models import Membership
+from haven.organisations.policy import Permission
+
+
+@requires(Permission.CASE_EDIT)
+def threat_add(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
+    """Log a threat or incident: the case-facts fields and an encrypted narrative."""
+
+    def save(membership: Membership, case: Case, form: Any, token: uuid.UUID) -> None:
+        data = dict(form.cleaned_data)
+        narrative = data.pop("narrative", "")
+        services.threat_record(
+            membership=membership,
+            case=case,
+            details=forms.object_from_cleaned(data),
+            narrative=narrative,
+            submission_token=token,
+        )
+
+    return _record_view(
+        request,
+        case_id,
+        form_class=forms.ThreatForm,
+        title=_("Log a threat or incident"),
+        save=save,
+    )
+
+
+def _saves_details(service: Callable[..., object]) -> Callable[..., None]:
+    """The save step of a record whose form holds case-facts fields only."""
+
+    def save(membership: Membership, case: Case, form: Any, token: uuid.UUID) -> None:
+        details = forms.object_from_cleaned(form.cleaned_data)
+        service(membership=membership, case=case, details=details, submission_token=token)
+
+    return save
+
+
+@requires(Permission.CASE_EDIT)
+def prosecution_add(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
+    save = _saves_details(services.prosecution_record)
+    title = _("Record a prosecution")
+    return _record_view(request, case_id, form_class=forms.ProsecutionForm, title=title, save=save)
+
+
+@requires(Permission.CASE_EDIT)
+def dependant_add(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
+    save = _saves_details(services.dependant_record)
+    title = _("Record a dependant")
+    return _record_view(request, case_id, form_class=forms.DependantForm, title=title, save=save)
+
+
+@requires(Permission.CASE_EDIT)
+def record_correct(request: HavenRequest, kind: str, record_id: uuid.UUID) -> HttpResponse:
+    """
+    Correct a threat, prosecution, dependant or consent: the form starts from what the record
+    says, asks why, and the correction keeps what it said before (shown below the form).
+    """
+    membership = _member(request)
+    record = selectors.correctable_record_get(membership, kind=kind, record_id=record_id)
+    case = record.case
+    form_class = forms.correction_form_class(kind)
+    initial = forms.correction_initial(kind, record)
+    form = form_class(request.POST or None, initial={**initial, "submission_token": uuid.uuid4()})
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        token = data.pop("submission_token")
+        reason = data.pop("correction_reason")
+        narrative = data.pop("narrative", None)
+        done = _saved_then_case(
+            request,
+            case.pk,
+            lambda: services.record_correct(
+                membership=membership,
+                case=case,
+                kind=kind,
+                record_id=record.pk,
+                details=forms.correction_details(kind, data),
+                narrative=narrative,
+                reason=reason,
+                submission_token=token,
+            ),
+            _("Correction saved. What the record said before is kept."),
+        )
+        if done is not None:
+            return done
+    return render(
+        request,
+        "cases/record_correct.html",
+        {
+            "case": case,
+            "form": form,
+            "kind": kind,
+            "record": record,
+            "title": forms.CORRECTION_TITLES[kind],
+            "corrections": selectors.record_corrections(
+                membership, case=case, kind=kind, record_id=record.pk
+            ),
+        },
+    )
+
+
+@requires(Permission.CASE_EDIT)
+@require_POST
+def note_add(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
+    membership = _member(request)
+    case = selectors.case_get(membership, case_id)
+    form = forms.NoteForm(request.POST)
+    if not form.is_valid():
+        messages.error(
+            request, _("A note needs text of at most 20,000 characters. Nothing was saved.")
+        )
+        return redirect(_case_url(case.pk))
+    try:
+        services.note_add(
+            membership=membership,
+            case=case,
+            body=form.cleaned_data["body"],
+            submission_token=form.cleaned_data["submission_token"],
+        )
+        messages.success(request, _("Note added."))
+    except CaseError as error:
+        _refused(request, error)
+    return redirect(_case_url(case.pk))
+
+
+@requires(Permission.CASE_EDIT)
+def facts_section(request: HavenRequest, case_id: uuid.UUID, section: str) -> HttpResponse:
+    """Edit one section of the case's own facts; the whole document is checked before saving."""
+    if section not in forms.FACTS_SECTIONS:
+        raise Http404
+    membership = _member(request)
+    case = selectors.case_get(membership, case_id)
+    form_class = forms.facts_section_form_class(section)
+    stored = case.facts or {}
+    current = (
+        {key: stored.get(key) for key in ("vulnerabilities", "capacities")}
+        if section == "exposure"
+        else stored.get(section)
+    )
+    form = form_class(request.POST or None, initial=forms.initial_from_object(current))
+    if request.method == "POST" and form.is_valid():
+        values = (
+            dict(form.cleaned_data)
+            if section == "exposure"
+            else forms.object_from_cleaned(form.cleaned_data)
+        )
+        try:
+            services.facts_section_update(
+                membership=membership, case=case, section=section, values=values
+            )
+        except CaseError as error:
+            _refused(request, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(_case_url(case.pk))
+    return render(
+        request,
+        "cases/record_form.html",
+        {"case": case, "form": form, "title": forms.FACTS_SECTIONS[section]},
+    )

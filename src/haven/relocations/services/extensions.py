@@ -1,0 +1,131 @@
+"""
+Extensions: asked for, then granted or declined within the programme's maximum.
+"""
+
+import datetime
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from haven.audit.events import EventType
+from haven.domain.stay import (
+    extension_problems,
+)
+from haven.organisations.models import Membership
+from haven.organisations.policy import Permission
+from haven.relocations.models import (
+    Extension,
+    ExtensionDecision,
+    Stay,
+)
+from haven.relocations.services.arrival import (
+    _arrived,
+)
+from haven.relocations.services.common import (
+    StayError,
+    _months,
+    _reachable,
+    _refresh,
+    _refuse,
+    lock_stay,
+    record_stay_event,
+    refuse_if_closed,
+)
+from haven.vault.keyring import keyring_scope
+
+EXTENSION_PENDING = _("An extension is already waiting for a decision.")
+EXTENSION_DECIDED = _("This extension was already decided.")
+
+
+@transaction.atomic
+def extension_request(
+    *,
+    membership: Membership,
+    stay: Stay,
+    ground: str,
+    requested_end: datetime.date,
+    evidence: str = "",
+) -> Extension:
+    """
+    Ask to extend the stay. The requested end must be later than the current one and within the
+    programme's maximum counted from the start; one request waits at a time.
+
+    Permission: STAY_MANAGE. Side effect: ``relocation.record_saved``.
+    """
+    stay = _arrived(membership, stay)
+    _refuse(
+        extension_problems(
+            start=stay.arrived_on or stay.planned_start,
+            current_end=stay.planned_end,
+            requested_end=requested_end,
+            maximum_months=stay.programme.duration_months_max,
+        ),
+        end=stay.planned_end.isoformat(),
+        months=_months(stay.programme.duration_months_max),
+    )
+    with keyring_scope():
+        extension = Extension(
+            case_id=stay.case_id,
+            stay=stay,
+            organisation_id=stay.organisation_id,
+            recorded_by=membership.user,
+            ground=ground,
+            requested_end=requested_end,
+            evidence=evidence.strip() or None,
+        )
+        try:
+            with transaction.atomic():
+                extension.save()
+        except IntegrityError:
+            raise StayError(EXTENSION_PENDING) from None
+        record_stay_event(
+            membership, stay, EventType.STAY_RECORD_SAVED, record="extension", ground=ground
+        )
+        _refresh(stay, membership=membership)
+    return extension
+
+
+@transaction.atomic
+def extension_decide(*, membership: Membership, extension: Extension, grant: bool) -> Extension:
+    """
+    The coordinator's decision on an extension. Granting moves the stay's planned end (checked
+    again against the programme's maximum, which may have changed) and re-plans check-ins and the
+    return review.
+
+    Permission: STAY_DECIDE. Side effect: ``relocation.extension_decided``. A decided request
+    cannot be decided again (a double submit is refused).
+    """
+    stay = extension.stay
+    _reachable(membership, Permission.STAY_DECIDE, stay)
+    stay = lock_stay(stay)
+    refuse_if_closed(stay)
+    locked = Extension.objects.select_for_update().get(pk=extension.pk)
+    if locked.decision != ExtensionDecision.PENDING:
+        raise StayError(EXTENSION_DECIDED)
+    if grant:
+        _refuse(
+            extension_problems(
+                start=stay.arrived_on or stay.planned_start,
+                current_end=stay.planned_end,
+                requested_end=locked.requested_end,
+                maximum_months=stay.programme.duration_months_max,
+            ),
+            end=stay.planned_end.isoformat(),
+            months=_months(stay.programme.duration_months_max),
+        )
+        stay.planned_end = locked.requested_end
+        stay.save(update_fields=["planned_end"])
+    locked.decision = ExtensionDecision.GRANTED if grant else ExtensionDecision.REFUSED
+    locked.decided_by = membership.user
+    locked.decided_at = timezone.now()
+    locked.save(update_fields=["decision", "decided_by", "decided_at"])
+    record_stay_event(
+        membership,
+        stay,
+        EventType.STAY_EXTENSION_DECIDED,
+        extension_id=locked.pk,
+        decision=locked.decision,
+    )
+    _refresh(stay, membership=membership)
+    return locked
