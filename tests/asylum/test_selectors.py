@@ -32,7 +32,7 @@ def test_the_records_show_the_live_conversation_and_what_it_left_out(case, coord
     )
 
     with keyring_scope():
-        records = selectors.asylum_records(member, case=case)
+        records = selectors.asylum_records(membership=member, case=case)
         assert records.current_conversation.pk == second.pk
         assert len(records.conversations) == 2
         assert len(records.items[second.pk]) == 2
@@ -45,7 +45,7 @@ def test_the_records_name_both_regimes(case, coordinator):
     lodge(member, case)
 
     with keyring_scope():
-        records = selectors.asylum_records(member, case=case)
+        records = selectors.asylum_records(membership=member, case=case)
     # Lodged in the stay's host state, so the stay's outcome is now "sought asylum".
     assert records.stay_side is StaySide.SOUGHT_ASYLUM
     assert records.asylum_side is AsylumSide.CLAIM_PENDING
@@ -59,16 +59,18 @@ def test_roles_outside_the_case_team_get_404(case, coordinator, organisation, ro
     member = membership_of(make_member(organisation, role, f"not-team-{role}"))
 
     with pytest.raises(Http404):
-        selectors.asylum_case_get(member, case.pk)
+        selectors.asylum_case_get(membership=member, case_id=case.pk)
     with pytest.raises(Http404):
-        selectors.conversation_get(member, conversation.pk)
+        selectors.conversation_get(membership=member, conversation_id=conversation.pk)
     with pytest.raises(Http404), keyring_scope():
-        selectors.asylum_records(member, case=case)
+        selectors.asylum_records(membership=member, case=case)
 
 
 def test_another_organisation_gets_404(case, coordinator, outsider):
     conversation = record_conversation(membership_of(coordinator), case)
     with pytest.raises(Http404):
-        selectors.conversation_get(membership_of(outsider), conversation.pk)
+        selectors.conversation_get(
+            membership=membership_of(outsider), conversation_id=conversation.pk
+        )
     with pytest.raises(Http404):
-        selectors.asylum_case_get(membership_of(outsider), case.pk)
+        selectors.asylum_case_get(membership=membership_of(outsider), case_id=case.pk)

@@ -70,7 +70,7 @@ def test_another_organisation_gets_404(case, outsider, sign_in_as):
 def test_an_unassigned_caseworker_cannot_reach_the_records(case, organisation):
     caseworker = membership_of(make_member(organisation, Role.CASEWORKER, "una.assigned"))
     with pytest.raises(Exception) as refused:
-        selectors.asylum_case_get(caseworker, case.pk)
+        selectors.asylum_case_get(membership=caseworker, case_id=case.pk)
     assert refused.value.__class__.__name__ in {"Http404", "CaseNotFoundError"}
 
 
@@ -262,4 +262,4 @@ def test_a_final_outcome_shows_on_my_cases_for_the_case_team_only(case, coordina
     page = client.get("/").content.decode()
     assert "Asylum, final outcome: Refused" in page
     auditor = membership_of(make_member(case.organisation, Role.AUDITOR, "aud.itor"))
-    assert final_outcomes(auditor, [case]) == {}
+    assert final_outcomes(membership=auditor, cases=[case]) == {}

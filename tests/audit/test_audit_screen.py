@@ -73,7 +73,9 @@ def test_the_selector_accepts_the_last_date_of_the_calendar(auditor, organisatio
     record_event(EventType.CASE_OPENED, organisation=organisation, object_id="kept")
     member = Membership.objects.get(user=auditor)
 
-    events = audit_event_list(member, AuditFilter(date_to=date.max, date_from=date.min))
+    events = audit_event_list(
+        membership=member, filters=AuditFilter(date_to=date.max, date_from=date.min)
+    )
 
     assert [event.object_id for event in events if event.object_id == "kept"] == ["kept"]
 

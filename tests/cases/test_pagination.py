@@ -70,7 +70,7 @@ def expected_order(cases: list[Case]) -> list:
 
 def test_paging_forward_shows_every_case_once_in_order(organisation, caseworker, shaped_cases):
     membership = membership_of(caseworker, organisation)
-    rows = case_list(membership)
+    rows = case_list(membership=membership)
     seen, after = [], None
     while True:
         page = keyset_page(rows, CASE_LIST_ORDER, size=3, after=after)
@@ -87,7 +87,7 @@ def test_paging_back_from_the_last_page_shows_every_case_once_in_order(
     organisation, caseworker, shaped_cases
 ):
     membership = membership_of(caseworker, organisation)
-    rows = case_list(membership)
+    rows = case_list(membership=membership)
     page = keyset_page(rows, CASE_LIST_ORDER, size=3, last=True)
     seen = [case.pk for case in page.rows]
     assert not page.has_next
@@ -106,7 +106,7 @@ def test_a_cursor_to_a_case_the_member_may_not_see_starts_at_the_first_page(
     hidden = open_canary_case(organisation, suffix=" hidden")
     membership = membership_of(caseworker, organisation)
 
-    page = case_list_page(membership, after=str(hidden.pk))
+    page = case_list_page(membership=membership, after=str(hidden.pk))
 
     assert [case.pk for case in page.rows] == expected_order(shaped_cases)
     assert not page.has_previous
@@ -116,11 +116,11 @@ def test_the_count_stops_at_the_cap(organisation, caseworker, shaped_cases, monk
     membership = membership_of(caseworker, organisation)
     monkeypatch.setattr(pagination, "COUNT_CAP", 5)
 
-    page = case_list_page(membership)
+    page = case_list_page(membership=membership)
 
     assert page.count == 5 and page.count_is_capped
     monkeypatch.setattr(pagination, "COUNT_CAP", len(SHAPES))
-    page = case_list_page(membership)
+    page = case_list_page(membership=membership)
     assert page.count == len(SHAPES) and not page.count_is_capped
 
 

@@ -57,7 +57,7 @@ def test_my_cases_is_one_query(organisation, caseworker, django_assert_num_queri
     membership = membership_of(caseworker, organisation)
 
     with django_assert_num_queries(1):
-        cases = my_cases(membership)
+        cases = my_cases(membership=membership)
 
     assert len(cases) == 4
 

@@ -23,12 +23,14 @@ def member(user, organisation):
 def test_caseworkers_see_the_cases_they_are_assigned_to(organisation, caseworker):
     """A caseworker lists an organisation's case once assigned to it, and not before (AZ-03)."""
     case = open_canary_case(organisation)
-    before = list(visible_cases(member(caseworker, organisation)))
+    before = list(visible_cases(membership=member(caseworker, organisation)))
 
     case_assign(membership=SYSTEM, case=case, assignee=member(caseworker, organisation))
 
     assert before == []
-    assert [case.pk] == [item.pk for item in visible_cases(member(caseworker, organisation))]
+    assert [case.pk] == [
+        item.pk for item in visible_cases(membership=member(caseworker, organisation))
+    ]
 
 
 def test_outsiders_and_auditors_see_nothing(organisation, other_organisation):
@@ -41,16 +43,16 @@ def test_outsiders_and_auditors_see_nothing(organisation, other_organisation):
         member(outsider, other_organisation),
         member(auditor, organisation),
     ):
-        assert list(visible_cases(membership)) == []
+        assert list(visible_cases(membership=membership)) == []
         with pytest.raises(CaseNotFoundError):
-            case_get(membership, case.pk)
+            case_get(membership=membership, case_id=case.pk)
 
 
 def test_missing_and_forbidden_look_the_same(organisation, coordinator):
     """An unknown id and a malformed id raise the same error as a forbidden case."""
     for case_id in (uuid.uuid4(), "not-a-uuid"):
         with pytest.raises(CaseNotFoundError):
-            case_get(member(coordinator, organisation), case_id)
+            case_get(membership=member(coordinator, organisation), case_id=case_id)
 
 
 def test_list_page_decrypts_without_extra_queries(
@@ -69,7 +71,7 @@ def test_list_page_decrypts_without_extra_queries(
         )
 
     with keyring_scope(), django_assert_num_queries(2):
-        references = [case.external_reference for case in visible_cases(membership)]
+        references = [case.external_reference for case in visible_cases(membership=membership)]
 
     assert references == [CANARY_REFERENCE] * 5
 

@@ -184,7 +184,7 @@ def test_an_interrupted_import_is_invisible_then_completed_by_a_rerun(organisati
 
     assert not partial.finished
     assert Case.objects.filter(staged=True).count() == 4  # committed, but...
-    assert list(visible_cases(member)) == []  # ...nobody sees them
+    assert list(visible_cases(membership=member)) == []  # ...nobody sees them
     assert not AuditEvent.objects.filter(event_type=EventType.CASES_IMPORTED).exists()
 
     finished = cases_import(
@@ -194,7 +194,7 @@ def test_an_interrupted_import_is_invisible_then_completed_by_a_rerun(organisati
     assert finished.finished and finished.run_id == partial.run_id
     assert (finished.created, finished.updated) == (5, 0)
     assert Case.objects.count() == 5 and not Case.objects.filter(staged=True).exists()
-    assert visible_cases(member).count() == 5
+    assert visible_cases(membership=member).count() == 5
     assert AuditEvent.objects.filter(event_type=EventType.CASES_IMPORTED).count() == 1
 
 

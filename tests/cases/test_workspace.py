@@ -488,7 +488,7 @@ def test_legal_advisers_see_only_assigned_cases_but_coordinators_see_all(organis
     for user, expected in ((adviser, False), (coordinator, True)):
         membership = membership_of(user, organisation)
         assert may(membership, Permission.CASE_VIEW, case) is expected
-        assert visible_cases(membership).filter(pk=case.pk).exists() is expected
+        assert visible_cases(membership=membership).filter(pk=case.pk).exists() is expected
 
 
 def test_a_coordinator_assigns_and_unassigns_a_caseworker(

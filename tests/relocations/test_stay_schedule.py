@@ -165,7 +165,7 @@ def test_my_cases_shows_the_overdue_arrival_by_the_hour(organisation, coordinato
     landing = timezone.now() - datetime.timedelta(hours=7)
     _prepare(stay, coordinator, organisation, expected_arrival=landing)
 
-    items = due_items(membership_of(caseworker, organisation))
+    items = due_items(membership=membership_of(caseworker, organisation))
 
     assert [item.what for item in items] == ["arrival_unconfirmed"]
     assert items[0].label == "Arrival not confirmed"
@@ -219,9 +219,9 @@ def test_a_passport_too_short_for_the_stay_reminds_the_case_team(
     assert remind() == 1
     reminder = StayReminder.objects.get()
     assert (reminder.kind, reminder.due_on) == ("passport_expiring", timezone.localdate())
-    assert [item.what for item in due_items(membership_of(caseworker, organisation))] == [
-        "passport_expiring"
-    ]
+    assert [
+        item.what for item in due_items(membership=membership_of(caseworker, organisation))
+    ] == ["passport_expiring"]
 
 
 @pytest.mark.django_db

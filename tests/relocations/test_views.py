@@ -136,7 +136,7 @@ def test_the_stay_list_does_not_grow_with_stays(organisation, coordinator, sign_
     many = count_queries(lambda: client.get(reverse("relocations:list")))
 
     assert many == few
-    assert len(stay_list(membership_of(coordinator, organisation))) == 6
+    assert len(stay_list(membership=membership_of(coordinator, organisation))) == 6
 
 
 def test_due_items_are_one_query(organisation, coordinator, caseworker, django_assert_num_queries):
@@ -147,7 +147,7 @@ def test_due_items_are_one_query(organisation, coordinator, caseworker, django_a
     member = membership_of(caseworker, organisation)
 
     with django_assert_num_queries(2):
-        items = due_items(member)
+        items = due_items(membership=member)
 
     assert [item.what for item in items].count("check_in_overdue") == 3
 

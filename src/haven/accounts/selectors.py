@@ -31,41 +31,45 @@ def membership_current(user: User, chosen_organisation_id: str | None) -> Member
     return memberships[0] if memberships else None
 
 
-def member_list(member: Membership) -> QuerySet[Membership]:
+def member_list(*, membership: Membership) -> QuerySet[Membership]:
     """Return every membership of the member's organisation, for people who manage members."""
-    if not may(member, Permission.MANAGE_MEMBERS):
+    if not may(membership, Permission.MANAGE_MEMBERS):
         return Membership.objects.none()
     return (
-        Membership.objects.filter(organisation_id=member.organisation_id)
+        Membership.objects.filter(organisation_id=membership.organisation_id)
         .select_related("user", "organisation")
         .order_by("user__username")
     )
 
 
-def member_get(member: Membership, membership_id: uuid.UUID, permission: Permission) -> Membership:
+def member_get(
+    *, membership: Membership, membership_id: uuid.UUID, permission: Permission
+) -> Membership:
     """Return one membership of the member's organisation, or raise ``Http404``."""
     target = (
         Membership.objects.select_related("user", "organisation").filter(pk=membership_id).first()
     )
-    if target is None or not may(member, permission, target):
+    if target is None or not may(membership, permission, target):
         raise Http404
     return target
 
 
-def invitation_list_open(member: Membership) -> list[Invitation]:
+def invitation_list_open(*, membership: Membership) -> list[Invitation]:
     """Return the organisation's invitations that can still be accepted."""
-    if not may(member, Permission.MANAGE_MEMBERS):
+    if not may(membership, Permission.MANAGE_MEMBERS):
         return []
     invitations = Invitation.objects.filter(
-        organisation_id=member.organisation_id, accepted_at__isnull=True, revoked_at__isnull=True
+        organisation_id=membership.organisation_id,
+        accepted_at__isnull=True,
+        revoked_at__isnull=True,
     ).order_by("-created_at")
     return [invitation for invitation in invitations if invitation.is_open]
 
 
-def invitation_get(member: Membership, invitation_id: uuid.UUID) -> Invitation:
+def invitation_get(*, membership: Membership, invitation_id: uuid.UUID) -> Invitation:
     """Return one invitation of the member's organisation, or raise ``Http404``."""
     invitation = Invitation.objects.filter(pk=invitation_id).first()
-    if invitation is None or not may(member, Permission.MANAGE_MEMBERS, invitation):
+    if invitation is None or not may(membership, Permission.MANAGE_MEMBERS, invitation):
         raise Http404
     return invitation
 

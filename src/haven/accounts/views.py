@@ -375,8 +375,8 @@ def member_list(request: HttpRequest) -> HttpResponse:
         request,
         "accounts/member_list.html",
         {
-            "memberships": selectors.member_list(member),
-            "invitations": selectors.invitation_list_open(member),
+            "memberships": selectors.member_list(membership=member),
+            "invitations": selectors.invitation_list_open(membership=member),
             "form": InvitationForm(),
         },
     )
@@ -393,8 +393,8 @@ def invitation_create(request: HttpRequest) -> HttpResponse:
             request,
             "accounts/member_list.html",
             {
-                "memberships": selectors.member_list(member),
-                "invitations": selectors.invitation_list_open(member),
+                "memberships": selectors.member_list(membership=member),
+                "invitations": selectors.invitation_list_open(membership=member),
                 "form": form,
             },
             status=400,
@@ -413,7 +413,7 @@ def invitation_create(request: HttpRequest) -> HttpResponse:
 @requires(Permission.MANAGE_MEMBERS)
 @require_POST
 def invitation_revoke(request: HttpRequest, invitation_id: uuid.UUID) -> HttpResponse:
-    invitation = selectors.invitation_get(_member(request), invitation_id)
+    invitation = selectors.invitation_get(membership=_member(request), invitation_id=invitation_id)
     services.invitation_revoke(membership=_member(request), invitation=invitation)
     messages.success(request, _("The invitation was revoked."))
     return redirect("members:list")
@@ -421,7 +421,11 @@ def invitation_revoke(request: HttpRequest, invitation_id: uuid.UUID) -> HttpRes
 
 @requires(Permission.MANAGE_MEMBERS)
 def member_detail(request: HttpRequest, membership_id: uuid.UUID) -> HttpResponse:
-    target = selectors.member_get(_member(request), membership_id, Permission.MANAGE_MEMBERS)
+    target = selectors.member_get(
+        membership=_member(request),
+        membership_id=membership_id,
+        permission=Permission.MANAGE_MEMBERS,
+    )
     return render(
         request,
         "accounts/member_detail.html",
@@ -435,7 +439,9 @@ def member_detail(request: HttpRequest, membership_id: uuid.UUID) -> HttpRespons
 
 def _member_change(request: HttpRequest, membership_id: uuid.UUID, change: str) -> HttpResponse:
     member = _member(request)
-    target = selectors.member_get(member, membership_id, Permission.MANAGE_MEMBERS)
+    target = selectors.member_get(
+        membership=member, membership_id=membership_id, permission=Permission.MANAGE_MEMBERS
+    )
     try:
         if change == "role":
             form = RoleForm(request.POST)
@@ -481,7 +487,9 @@ def member_reactivate(request: HttpRequest, membership_id: uuid.UUID) -> HttpRes
 def member_end_sessions(request: HttpRequest, membership_id: uuid.UUID) -> HttpResponse:
     """End every session of a member at once ("colleague arrested", SESS-03)."""
     member = _member(request)
-    target = selectors.member_get(member, membership_id, Permission.END_MEMBER_SESSIONS)
+    target = selectors.member_get(
+        membership=member, membership_id=membership_id, permission=Permission.END_MEMBER_SESSIONS
+    )
     ended = services.login_sessions_end_all(membership=member, member=target)
     messages.success(request, _("%(count)d session(s) ended.") % {"count": ended})
     return redirect("members:detail", membership_id=target.pk)

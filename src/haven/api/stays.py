@@ -67,7 +67,9 @@ def _stay_out(membership: Membership, stay: Stay) -> dict[str, Any]:
 def stay_list(request: HttpRequest) -> list[dict[str, Any]] | QuerySet[Stay]:
     """The stays the token's member may reach, soonest first, closed ones included."""
     membership = _membership(request)
-    stays = selectors.reachable_stays(membership).order_by("planned_start", "created_at", "id")
+    stays = selectors.reachable_stays(membership=membership).order_by(
+        "planned_start", "created_at", "id"
+    )
     if is_host_partner(membership):
         return [_stay_out(membership, stay) for stay in stays]
     return stays
@@ -78,7 +80,7 @@ def stay_list(request: HttpRequest) -> list[dict[str, Any]] | QuerySet[Stay]:
 def stay_detail(request: HttpRequest, stay_id: uuid.UUID) -> dict[str, Any]:
     """One stay the member may reach."""
     membership = _membership(request)
-    return _stay_out(membership, selectors.stay_get(membership, stay_id))
+    return _stay_out(membership, selectors.stay_get(membership=membership, stay_id=stay_id))
 
 
 @router.get("/stays/{uuid:stay_id}/check-ins", response=answers(list[CheckInOut]))
@@ -86,7 +88,7 @@ def stay_detail(request: HttpRequest, stay_id: uuid.UUID) -> dict[str, Any]:
 def stay_check_ins(request: HttpRequest, stay_id: uuid.UUID) -> list[dict[str, Any]]:
     """The stay's check-ins, newest first; none for a host partner (need-to-know)."""
     membership = _membership(request)
-    stay = selectors.stay_get(membership, stay_id)
+    stay = selectors.stay_get(membership=membership, stay_id=stay_id)
     return [
         {
             "id": check_in.pk,
@@ -96,5 +98,5 @@ def stay_check_ins(request: HttpRequest, stay_id: uuid.UUID) -> list[dict[str, A
             "note": check_in.note or "",
             "psychosocial_referral": check_in.psychosocial_referral,
         }
-        for check_in in selectors.stay_records(membership, stay).check_ins
+        for check_in in selectors.stay_records(membership=membership, stay=stay).check_ins
     ]

@@ -29,16 +29,16 @@ from haven.organisations.policy import Permission, may
 from haven.vault.keyring import keyring_scope
 
 
-def asylum_case_get(membership: Membership | None, case_id: uuid.UUID | str) -> Case:
+def asylum_case_get(*, membership: Membership | None, case_id: uuid.UUID | str) -> Case:
     """The case, if the member may see it and its asylum records; Http404 otherwise."""
-    case = case_get(membership, case_id)
+    case = case_get(membership=membership, case_id=case_id)
     if not may_reach_case_records(membership, Permission.ASYLUM_VIEW, case):
         raise Http404
     return case
 
 
 def conversation_get(
-    membership: Membership | None, conversation_id: uuid.UUID
+    *, membership: Membership | None, conversation_id: uuid.UUID
 ) -> ConsentConversation:
     """One conversation of a case the member may reach; Http404 otherwise."""
     conversation = (
@@ -79,7 +79,7 @@ class AsylumRecords:
         return self.opinions[-1] if self.opinions else None
 
 
-def asylum_records(membership: Membership | None, *, case: Case) -> AsylumRecords:
+def asylum_records(*, membership: Membership | None, case: Case) -> AsylumRecords:
     """The case's asylum records (``case`` comes from ``asylum_case_get``); needs an open key ring."""
     if not may_reach_case_records(membership, Permission.ASYLUM_VIEW, case):
         raise Http404
@@ -120,7 +120,7 @@ def asylum_records(membership: Membership | None, *, case: Case) -> AsylumRecord
     )
 
 
-def final_outcomes(membership: Membership | None, cases: list[Case]) -> dict[Any, str]:
+def final_outcomes(*, membership: Membership | None, cases: list[Case]) -> dict[Any, str]:
     """
     The asylum procedure's final outcome (refugee status, refused, ...) per case, translated, for
     My cases: ``{case_id: label}``, only for cases with a final outcome recorded, and nothing to

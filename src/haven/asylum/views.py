@@ -40,10 +40,10 @@ def _back(case: Case, anchor: str = "") -> HttpResponse:
 def asylum_case(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
     """The case's asylum records, all on one page."""
     member = acting_member(request)
-    case = selectors.asylum_case_get(member, case_id)
+    case = selectors.asylum_case_get(membership=member, case_id=case_id)
     services.asylum_records_viewed(membership=member, case=case)
     with keyring_scope():
-        records = selectors.asylum_records(member, case=case)
+        records = selectors.asylum_records(membership=member, case=case)
         return render(request, "asylum/case.html", {"case": case, "records": records})
 
 
@@ -62,7 +62,7 @@ def _team(case: Case, member: Membership) -> list[tuple[str, str]]:
 def consent_record(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
     """Record an informed-consent conversation."""
     member = acting_member(request)
-    case = selectors.asylum_case_get(member, case_id)
+    case = selectors.asylum_case_get(membership=member, case_id=case_id)
     team = _team(case, member)
     form = forms.ConsentConversationForm(
         request.POST or None,
@@ -108,7 +108,7 @@ def consent_record(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
 @require_POST
 def consent_withdraw(request: HavenRequest, conversation_id: uuid.UUID) -> HttpResponse:
     member = acting_member(request)
-    conversation = selectors.conversation_get(member, conversation_id)
+    conversation = selectors.conversation_get(membership=member, conversation_id=conversation_id)
     try:
         services.consent_conversation_withdraw(membership=member, conversation=conversation)
     except services.AsylumError as error:
@@ -130,7 +130,7 @@ def opinion_record(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
     refuses anyone else's POST (404) whatever the page showed.
     """
     member = acting_member(request)
-    case = selectors.asylum_case_get(member, case_id)
+    case = selectors.asylum_case_get(membership=member, case_id=case_id)
     assessment = selectors.latest_assessment(case)
     if not may(member, Permission.ASYLUM_LEGAL_OPINION):
         if request.method == "POST":
@@ -192,7 +192,7 @@ def opinion_record(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
 def procedure_record(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
     """Record a step of the asylum procedure, or an effect of the claim on the stay."""
     member = acting_member(request)
-    case = selectors.asylum_case_get(member, case_id)
+    case = selectors.asylum_case_get(membership=member, case_id=case_id)
     step_form = forms.ProcedureStepForm(
         request.POST if request.POST.get("form") == "step" else None,
         initial={"submission_token": uuid.uuid4()},

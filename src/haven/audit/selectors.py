@@ -24,11 +24,11 @@ def _start_of(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
 
 
-def audit_event_list(member: Membership, filters: AuditFilter) -> QuerySet[AuditEvent]:
+def audit_event_list(*, membership: Membership, filters: AuditFilter) -> QuerySet[AuditEvent]:
     """Return the member's organisation's events, newest first, narrowed by ``filters``."""
-    if not may(member, Permission.VIEW_AUDIT_LOG):
+    if not may(membership, Permission.VIEW_AUDIT_LOG):
         return AuditEvent.objects.none()
-    events = AuditEvent.objects.filter(organisation_id=member.organisation_id)
+    events = AuditEvent.objects.filter(organisation_id=membership.organisation_id)
     if filters.event_type:
         events = events.filter(event_type=filters.event_type)
     if filters.actor_id:
@@ -42,9 +42,9 @@ def audit_event_list(member: Membership, filters: AuditFilter) -> QuerySet[Audit
     return events.order_by("-seq")
 
 
-def actor_names(member: Membership) -> dict[str, str]:
+def actor_names(*, membership: Membership) -> dict[str, str]:
     """Map the public ids of the organisation's members to their usernames, for display."""
-    memberships = Membership.objects.filter(organisation_id=member.organisation_id).select_related(
-        "user"
-    )
+    memberships = Membership.objects.filter(
+        organisation_id=membership.organisation_id
+    ).select_related("user")
     return {str(m.user.public_id): m.user.username for m in memberships}

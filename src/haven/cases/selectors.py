@@ -76,7 +76,7 @@ def _active(membership: Membership | None) -> bool:
     )
 
 
-def visible_cases(membership: Membership | None) -> QuerySet[Case]:
+def visible_cases(*, membership: Membership | None) -> QuerySet[Case]:
     """Return the live cases ``membership`` may see, with their keys, newest first."""
     if membership is None or not _active(membership):
         return Case.objects.none()
@@ -88,10 +88,10 @@ def visible_cases(membership: Membership | None) -> QuerySet[Case]:
     )
 
 
-def case_get(membership: Membership | None, case_id: uuid.UUID | str) -> Case:
+def case_get(*, membership: Membership | None, case_id: uuid.UUID | str) -> Case:
     """Return one case the member may see, or raise CaseNotFoundError (a 404) for anything else."""
     try:
-        return visible_cases(membership).get(pk=case_id)
+        return visible_cases(membership=membership).get(pk=case_id)
     except (Case.DoesNotExist, ValueError, ValidationError):
         raise CaseNotFoundError from None
 
@@ -141,8 +141,8 @@ def _listed_cases(membership: Membership) -> QuerySet[Case]:
 
 
 def case_list(
-    membership: Membership | None,
     *,
+    membership: Membership | None,
     statuses: list[str] | None = None,
     urgency: str | None = None,
     assigned_to_me: bool = False,
@@ -169,8 +169,8 @@ def case_list(
 
 
 def case_list_page(
-    membership: Membership | None,
     *,
+    membership: Membership | None,
     after: str | None = None,
     before: str | None = None,
     last: bool = False,
@@ -182,7 +182,7 @@ def case_list_page(
     with the number of cases (``bench/cases.py``).
     """
     return keyset_page(
-        with_assignees(case_list(membership, **filters)),
+        with_assignees(case_list(membership=membership, **filters)),
         CASE_LIST_ORDER,
         size=CASES_PER_PAGE,
         after=after,
@@ -206,7 +206,7 @@ def with_assignees(cases: QuerySet[Case]) -> QuerySet[Case]:
     )
 
 
-def my_cases(membership: Membership | None) -> list[Case]:
+def my_cases(*, membership: Membership | None) -> list[Case]:
     """
     The "My cases" list: the member's open assigned cases, divergent risk views first, then urgency
     and the nearest due date. Being assigned is itself what lets a member see a case (AZ-03), so
@@ -223,7 +223,7 @@ def my_cases(membership: Membership | None) -> list[Case]:
     return list(cases[:CASES_PER_PAGE])
 
 
-def unread_notifications(membership: Membership | None) -> list[Notification]:
+def unread_notifications(*, membership: Membership | None) -> list[Notification]:
     """Return the member's unread in-app notifications with their cases' codes, newest first."""
     if membership is None:
         return []
@@ -241,7 +241,7 @@ def case_principal_defender(case: Case) -> Defender | None:
     )
 
 
-def notes_for_case(membership: Membership | None, *, case: Case) -> QuerySet[Note]:
+def notes_for_case(*, membership: Membership | None, case: Case) -> QuerySet[Note]:
     """Return the notes of a case (``case`` comes from ``case_get``, which checked access)."""
     return Note.objects.filter(case=case, organisation_id=case.organisation_id).order_by(
         "created_at"
@@ -320,7 +320,7 @@ class CaseRecords:
         return entries
 
 
-def case_records(membership: Membership | None, *, case: Case) -> CaseRecords:
+def case_records(*, membership: Membership | None, case: Case) -> CaseRecords:
     """Read every record of a case (``case`` comes from ``case_get``): one query per table."""
 
     def rows(model: Any) -> list[Any]:
@@ -329,7 +329,7 @@ def case_records(membership: Membership | None, *, case: Case) -> CaseRecords:
             record.case = case  # the case's key is already at hand: no query per row
         return records
 
-    notes = list(notes_for_case(membership, case=case).select_related("author"))
+    notes = list(notes_for_case(membership=membership, case=case).select_related("author"))
     for note in notes:
         note.case = case
     return CaseRecords(
@@ -349,7 +349,7 @@ def case_records(membership: Membership | None, *, case: Case) -> CaseRecords:
     )
 
 
-def case_assessments(membership: Membership | None, *, case: Case) -> list[Assessment]:
+def case_assessments(*, membership: Membership | None, case: Case) -> list[Assessment]:
     return list(Assessment.objects.filter(case=case).order_by("-recorded_at"))
 
 
@@ -361,26 +361,26 @@ def _record_get(membership: Membership | None, model: Any, record_id: uuid.UUID)
         record = None
     if record is None:
         raise CaseNotFoundError
-    case = case_get(membership, record.case_id)
+    case = case_get(membership=membership, case_id=record.case_id)
     full = model.objects.get(pk=record_id)
     full.case = case
     return full
 
 
-def assessment_get(membership: Membership | None, *, assessment_id: uuid.UUID) -> Assessment:
+def assessment_get(*, membership: Membership | None, assessment_id: uuid.UUID) -> Assessment:
     """Return one assessment of a case the member may see, or 404."""
     assessment: Assessment = _record_get(membership, Assessment, assessment_id)
     return assessment
 
 
-def attachment_get(membership: Membership | None, *, attachment_id: uuid.UUID) -> Attachment:
+def attachment_get(*, membership: Membership | None, attachment_id: uuid.UUID) -> Attachment:
     """Return one attachment of a case the member may see, or 404."""
     attachment: Attachment = _record_get(membership, Attachment, attachment_id)
     return attachment
 
 
 def assessment_decisions(
-    membership: Membership | None, *, assessment: Assessment
+    *, membership: Membership | None, assessment: Assessment
 ) -> list[AssessmentDecision]:
     """Every staff decision on an assessment (``assessment`` from ``assessment_get``), newest first."""
     decisions = list(
@@ -394,7 +394,7 @@ def assessment_decisions(
 
 
 def record_corrections(
-    membership: Membership | None, *, case: Case, kind: str, record_id: uuid.UUID
+    *, membership: Membership | None, case: Case, kind: str, record_id: uuid.UUID
 ) -> list[RecordCorrection]:
     """The corrections of one record of ``case`` (from ``case_get``), newest first."""
     corrections = list(
@@ -417,7 +417,7 @@ CORRECTABLE_MODELS: dict[str, Any] = {
 
 
 def correctable_record_get(
-    membership: Membership | None, *, kind: str, record_id: uuid.UUID
+    *, membership: Membership | None, kind: str, record_id: uuid.UUID
 ) -> Any:
     """Return a threat, prosecution, dependant or consent of a case the member may see, or 404."""
     model = CORRECTABLE_MODELS.get(kind)
@@ -426,7 +426,7 @@ def correctable_record_get(
     return _record_get(membership, model, record_id)
 
 
-def consent_get(membership: Membership | None, *, consent_id: uuid.UUID) -> Consent:
+def consent_get(*, membership: Membership | None, consent_id: uuid.UUID) -> Consent:
     """Return one consent record of a case the member may see, or 404."""
     consent: Consent = _record_get(membership, Consent, consent_id)
     return consent
@@ -445,12 +445,12 @@ def case_assignable_members(case: Case) -> QuerySet[Membership]:
     )
 
 
-def is_assigned(membership: Membership, case: Case) -> bool:
+def is_assigned(*, membership: Membership, case: Case) -> bool:
     return Assignment.objects.filter(case=case, membership=membership).exists()
 
 
 def sees_by_break_glass(
-    membership: Membership, case: Case, *, assignments: list[Assignment] | None = None
+    *, membership: Membership, case: Case, assignments: list[Assignment] | None = None
 ) -> bool:
     """Whether the member sees the case only through an emergency grant (the page says so)."""
     if supervises_all_cases(membership):
@@ -458,7 +458,7 @@ def sees_by_break_glass(
     if assignments is not None:
         # ``case`` came from ``case_get``: not assigned means it is visible through a grant.
         return membership.pk not in {assignment.membership_id for assignment in assignments}
-    if is_assigned(membership, case):
+    if is_assigned(membership=membership, case=case):
         return False
     return case.break_glass_grants.filter(
         membership=membership, expires_at__gt=timezone.now()
@@ -479,7 +479,7 @@ def _erasures(membership: Membership | None) -> QuerySet[CaseErasure]:
     )
 
 
-def erasure_get(membership: Membership | None, erasure_id: uuid.UUID) -> CaseErasure:
+def erasure_get(*, membership: Membership | None, erasure_id: uuid.UUID) -> CaseErasure:
     """One erasure request of the member's organisation, for a coordinator; Http404 otherwise."""
     try:
         return _erasures(membership).get(pk=erasure_id)
@@ -487,7 +487,7 @@ def erasure_get(membership: Membership | None, erasure_id: uuid.UUID) -> CaseEra
         raise Http404 from None
 
 
-def erasures_pending(membership: Membership | None) -> list[CaseErasure]:
+def erasures_pending(*, membership: Membership | None) -> list[CaseErasure]:
     """Requests waiting for a second coordinator and not yet expired, oldest first."""
     return list(
         _erasures(membership)
@@ -496,6 +496,6 @@ def erasures_pending(membership: Membership | None) -> list[CaseErasure]:
     )
 
 
-def case_erasures(membership: Membership | None, case: Case) -> list[CaseErasure]:
+def case_erasures(*, membership: Membership | None, case: Case) -> list[CaseErasure]:
     """The erasure requests of a case fetched with ``case_get``, newest first."""
     return list(_erasures(membership).filter(case=case).order_by("-requested_at"))

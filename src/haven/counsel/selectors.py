@@ -30,14 +30,14 @@ def _partners(membership: Membership | None) -> QuerySet[LegalPartner]:
     )
 
 
-def partner_list(membership: Membership | None) -> list[LegalPartner]:
+def partner_list(*, membership: Membership | None) -> list[LegalPartner]:
     """The whole directory, by host state: for the coordinators who keep it."""
     if not may(membership, Permission.COUNSEL_DIRECTORY_MANAGE):
         return []
     return list(_partners(membership).order_by("host_state", "created_at"))
 
 
-def partner_get(membership: Membership | None, partner_id: uuid.UUID) -> LegalPartner:
+def partner_get(*, membership: Membership | None, partner_id: uuid.UUID) -> LegalPartner:
     """One partner of the member's organisation, for a coordinator; 404 otherwise."""
     if not may(membership, Permission.COUNSEL_DIRECTORY_MANAGE):
         raise Http404
@@ -47,7 +47,7 @@ def partner_get(membership: Membership | None, partner_id: uuid.UUID) -> LegalPa
         raise Http404 from None
 
 
-def partners_to_refer_to(membership: Membership | None) -> list[LegalPartner]:
+def partners_to_refer_to(*, membership: Membership | None) -> list[LegalPartner]:
     """Active partners whose key has not expired, for the referral form."""
     if not may(membership, Permission.COUNSEL_REFER):
         return []
@@ -58,7 +58,7 @@ def partners_to_refer_to(membership: Membership | None) -> list[LegalPartner]:
     )
 
 
-def referral_partner(membership: Membership, partner_id: uuid.UUID | str) -> LegalPartner:
+def referral_partner(*, membership: Membership, partner_id: uuid.UUID | str) -> LegalPartner:
     """The active partner chosen on the referral form (expired keys are refused by the service)."""
     try:
         return _partners(membership).get(pk=partner_id, active=True)
@@ -80,16 +80,16 @@ def _referrals(membership: Membership | None) -> QuerySet[CounselReferral]:
     if not may(membership, Permission.COUNSEL_REFER):
         return CounselReferral.objects.none()
     return CounselReferral.objects.filter(
-        case__in=visible_cases(membership).values("pk")
+        case__in=visible_cases(membership=membership).values("pk")
     ).select_related(*REFERRAL_KEYS, "consent")
 
 
-def referrals_of_case(membership: Membership | None, case: Case) -> list[CounselReferral]:
+def referrals_of_case(*, membership: Membership | None, case: Case) -> list[CounselReferral]:
     """The referrals of a case fetched with ``case_get``, newest first."""
     return list(_referrals(membership).filter(case=case).order_by("-recorded_at"))
 
 
-def referral_get(membership: Membership | None, referral_id: uuid.UUID) -> CounselReferral:
+def referral_get(*, membership: Membership | None, referral_id: uuid.UUID) -> CounselReferral:
     """One referral of a case the member sees, or 404."""
     try:
         return _referrals(membership).get(pk=referral_id)
@@ -97,7 +97,7 @@ def referral_get(membership: Membership | None, referral_id: uuid.UUID) -> Couns
         raise Http404 from None
 
 
-def item_get(membership: Membership | None, item_id: uuid.UUID) -> ReferralItem:
+def item_get(*, membership: Membership | None, item_id: uuid.UUID) -> ReferralItem:
     """One pack item of a referral the member may reach, or 404."""
     referrals = _referrals(membership)
     try:
@@ -126,7 +126,7 @@ class ReferralPage:
     exports: list[PackExport]
 
 
-def referral_page(membership: Membership, referral: CounselReferral) -> ReferralPage:
+def referral_page(*, membership: Membership, referral: CounselReferral) -> ReferralPage:
     """The referral with its items labelled (inside a key-ring scope) and its exports."""
     case = referral.case
     offered = {

@@ -43,7 +43,7 @@ def partner_list(request: HavenRequest) -> HttpResponse:
                 return redirect("counsel:partners")
         status = 400
     with keyring_scope():
-        partners = selectors.partner_list(member)
+        partners = selectors.partner_list(membership=member)
         return render(
             request,
             "counsel/partner_list.html",
@@ -58,7 +58,7 @@ def partner_edit(request: HavenRequest, partner_id: uuid.UUID) -> HttpResponse:
     """Change a partner: a new key and its expiry, the contact, or take them out of use."""
     member = acting_member(request)
     with keyring_scope():
-        partner = selectors.partner_get(member, partner_id)
+        partner = selectors.partner_get(membership=member, partner_id=partner_id)
         initial = {
             "name": partner.name,
             "host_state": partner.host_state,
@@ -96,13 +96,13 @@ def _partner_label(partner: LegalPartner) -> str:
 def case_referrals(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
     """A case's referrals to counsel, and the form for a new one with its pack chosen item by item."""
     member = acting_member(request)
-    case = case_get(member, case_id)
-    stay = case_active_stay(member, case)
+    case = case_get(membership=member, case_id=case_id)
+    stay = case_active_stay(membership=member, case=case)
     host_state = stay.host_country if stay else ""
     with keyring_scope():
         # Counsel in the state where the defender is staying come first: a claim is made there.
         partners = sorted(
-            selectors.partners_to_refer_to(member),
+            selectors.partners_to_refer_to(membership=member),
             key=lambda partner: partner.host_state != host_state,
         )
         consents = selectors.referral_consents(case)
@@ -128,7 +128,9 @@ def case_referrals(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
                     referral = services.referral_create(
                         membership=member,
                         case=case,
-                        partner=selectors.referral_partner(member, data["partner"]),
+                        partner=selectors.referral_partner(
+                            membership=member, partner_id=data["partner"]
+                        ),
                         consent_id=uuid.UUID(data["consent"]) if data["consent"] else None,
                         referred_on=data["referred_on"],
                         items_agreed_on=data["items_agreed_on"],
@@ -145,7 +147,7 @@ def case_referrals(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
         context: dict[str, Any] = {
             "case": case,
             "form": form,
-            "referrals": selectors.referrals_of_case(member, case),
+            "referrals": selectors.referrals_of_case(membership=member, case=case),
             "has_partners": bool(partners),
             "has_consent": bool(consents),
             "stay_host_state": host_state,
@@ -159,9 +161,9 @@ def _referral_page(
     request: HavenRequest, counsel_referral_id: uuid.UUID, *, form: Any = None, status: int = 200
 ) -> HttpResponse:
     member = acting_member(request)
-    referral = selectors.referral_get(member, counsel_referral_id)
+    referral = selectors.referral_get(membership=member, referral_id=counsel_referral_id)
     with keyring_scope():
-        page = selectors.referral_page(member, referral)
+        page = selectors.referral_page(membership=member, referral=referral)
         context = {
             "page": page,
             "referral": referral,
@@ -190,7 +192,7 @@ def pack_export(request: HavenRequest, counsel_referral_id: uuid.UUID) -> HttpRe
     Only a POST exports; a GET (a reload, a shared link) goes back to the referral page.
     """
     member = acting_member(request)
-    referral = selectors.referral_get(member, counsel_referral_id)
+    referral = selectors.referral_get(membership=member, referral_id=counsel_referral_id)
     if request.method != "POST":
         return redirect("counsel:referral", counsel_referral_id=referral.pk)
     form = forms.ExportForm(request.POST)
@@ -222,7 +224,7 @@ def pack_export(request: HavenRequest, counsel_referral_id: uuid.UUID) -> HttpRe
 def item_withdraw(request: HavenRequest, pack_item_id: uuid.UUID) -> HttpResponse:
     """The defender withdrew consent to share one item: later exports leave it out."""
     member = acting_member(request)
-    item = selectors.item_get(member, pack_item_id)
+    item = selectors.item_get(membership=member, item_id=pack_item_id)
     try:
         services.item_consent_withdraw(membership=member, item=item)
     except services.CounselError as error:

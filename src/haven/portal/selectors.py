@@ -57,10 +57,10 @@ def intake_queue(*, membership: Membership | None, page: int | str | None = 1) -
     Reads plain columns only (reference, urgency, language, time), so the page decrypts nothing
     and costs the same few queries at 10 or 10,000 waiting referrals.
     """
-    member = _require_triage(membership)
+    membership = _require_triage(membership)
     waiting = (
         Referral.objects.filter(
-            organisation_id=member.organisation_id, status=ReferralStatus.PENDING
+            organisation_id=membership.organisation_id, status=ReferralStatus.PENDING
         )
         .order_by("urgency_rank", "submitted_at")
         .only("id", "reference", "urgency", "language", "submitted_at")
@@ -70,22 +70,22 @@ def intake_queue(*, membership: Membership | None, page: int | str | None = 1) -
 
 def queue_summary(*, membership: Membership | None) -> QueueSummary:
     """Count and age of the organisation's waiting referrals, in one query."""
-    member = _require_triage(membership)
+    membership = _require_triage(membership)
     row = Referral.objects.filter(
-        organisation_id=member.organisation_id, status=ReferralStatus.PENDING
+        organisation_id=membership.organisation_id, status=ReferralStatus.PENDING
     ).aggregate(waiting=Count("id"), oldest=Min("submitted_at"))
     return QueueSummary(row["waiting"], row["oldest"])
 
 
 def referral_get(*, membership: Membership | None, referral_id: uuid.UUID) -> Referral:
     """Return one referral of the member's organisation (keys preloaded), or Http404."""
-    member = _require_triage(membership)
+    membership = _require_triage(membership)
     referral = (
         Referral.objects.select_related("data_key__organisation_key")
-        .filter(pk=referral_id, organisation_id=member.organisation_id)
+        .filter(pk=referral_id, organisation_id=membership.organisation_id)
         .first()
     )
-    if referral is None or not may(member, Permission.PORTAL_TRIAGE, referral):
+    if referral is None or not may(membership, Permission.PORTAL_TRIAGE, referral):
         raise Http404
     return referral
 
@@ -124,12 +124,14 @@ def duplicate_cases(*, membership: Membership, referral: Referral) -> list[Case]
     if not defenders:
         return []
     case_ids = CaseDefender.objects.filter(defender_id__in=defenders).values("case_id")
-    return list(visible_cases(membership).filter(pk__in=case_ids, erased_at__isnull=True))
+    return list(
+        visible_cases(membership=membership).filter(pk__in=case_ids, erased_at__isnull=True)
+    )
 
 
 def case_for_link(*, membership: Membership, code: str) -> Case:
     """The case with ``code`` that the member can see, or Http404."""
-    case = visible_cases(membership).filter(code=code.strip().upper()).first()
+    case = visible_cases(membership=membership).filter(code=code.strip().upper()).first()
     if case is None:
         raise Http404
     return case

@@ -533,7 +533,7 @@ def referral_decline(request: HavenRequest, referral_id: uuid.UUID) -> HttpRespo
 def team_message(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
     """A case team member writes to the defender; the thread is shown on the case page."""
     membership = acting_member(request)
-    case = case_get(membership, case_id)
+    case = case_get(membership=membership, case_id=case_id)
     form = TeamMessageForm(request.POST)
     if form.is_valid():
         try:

@@ -148,7 +148,7 @@ def run_review(member: Membership, run: MatchingRun) -> RunReview:
     labels = {window_id: _window_label(window) for window_id, window in windows.items()}
     applicants = {entry["id"]: entry for entry in run.problem["applicants"]}
     detail = run.detail.get("applicants", {})
-    cases = cases_by_id(member, applicants)
+    cases = cases_by_id(membership=member, case_ids=applicants)
 
     def row(case_id: str) -> ReviewRow:
         case = cases.get(case_id)

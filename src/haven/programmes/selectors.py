@@ -28,51 +28,51 @@ from haven.programmes.models import (
 from haven.vault.keyring import keyring_scope
 
 
-def programme_list(member: Membership) -> QuerySet[Programme]:
-    return Programme.objects.filter(organisation_id=member.organisation_id).order_by("name")
+def programme_list(*, membership: Membership) -> QuerySet[Programme]:
+    return Programme.objects.filter(organisation_id=membership.organisation_id).order_by("name")
 
 
-def programme_get(member: Membership, programme_id: uuid.UUID) -> Programme:
+def programme_get(*, membership: Membership, programme_id: uuid.UUID) -> Programme:
     try:
-        return programme_list(member).get(pk=programme_id)
+        return programme_list(membership=membership).get(pk=programme_id)
     except Programme.DoesNotExist:
         raise Http404 from None
 
 
-def intake_window_list(member: Membership) -> QuerySet[IntakeWindow]:
+def intake_window_list(*, membership: Membership) -> QuerySet[IntakeWindow]:
     return (
-        IntakeWindow.objects.filter(organisation_id=member.organisation_id)
+        IntakeWindow.objects.filter(organisation_id=membership.organisation_id)
         .select_related("programme")
         .order_by("programme__name", "opens_on")
     )
 
 
-def intake_window_get(member: Membership, window_id: uuid.UUID) -> IntakeWindow:
+def intake_window_get(*, membership: Membership, window_id: uuid.UUID) -> IntakeWindow:
     try:
-        return intake_window_list(member).get(pk=window_id)
+        return intake_window_list(membership=membership).get(pk=window_id)
     except IntakeWindow.DoesNotExist:
         raise Http404 from None
 
 
-def case_get(member: Membership, case_id: uuid.UUID) -> Case:
+def case_get(*, membership: Membership, case_id: uuid.UUID) -> Case:
     """Return a case the member may see, through the cases app's need-to-know rule (a 404 if not)."""
-    return case_selectors.case_get(member, case_id)
+    return case_selectors.case_get(membership=membership, case_id=case_id)
 
 
-def application_list_for_case(member: Membership, case: Case) -> QuerySet[Application]:
+def application_list_for_case(*, membership: Membership, case: Case) -> QuerySet[Application]:
     """The applications of a case fetched with ``case_get``."""
     return (
-        Application.objects.filter(organisation_id=member.organisation_id, case=case)
+        Application.objects.filter(organisation_id=membership.organisation_id, case=case)
         .select_related("programme", "intake_window")
         .order_by("-created_at")
     )
 
 
-def application_list(member: Membership, *, status: str | None = None) -> QuerySet[Application]:
+def application_list(*, membership: Membership, status: str | None = None) -> QuerySet[Application]:
     """The organisation's applications whose case the member may see, newest change first."""
-    visible = case_selectors.visible_cases(member)
+    visible = case_selectors.visible_cases(membership=membership)
     applications = Application.objects.filter(
-        organisation_id=member.organisation_id, case__in=visible
+        organisation_id=membership.organisation_id, case__in=visible
     )
     if status:
         applications = applications.filter(status=status)
@@ -98,15 +98,15 @@ APPLICATION_LIST_COLUMNS = (
 
 
 def application_list_page(
-    member: Membership,
     *,
+    membership: Membership,
     status: str | None = None,
     after: str | None = None,
     before: str | None = None,
     last: bool = False,
 ) -> KeysetPage:
     """One page of ``application_list``: after or before an application, the last, or the first."""
-    shown = application_list(member, status=status).only(*APPLICATION_LIST_COLUMNS)
+    shown = application_list(membership=membership, status=status).only(*APPLICATION_LIST_COLUMNS)
     return keyset_page(
         shown,
         APPLICATION_LIST_ORDER,
@@ -117,12 +117,12 @@ def application_list_page(
     )
 
 
-def application_get(member: Membership, application_id: uuid.UUID) -> Application:
+def application_get(*, membership: Membership, application_id: uuid.UUID) -> Application:
     """Return an application whose case the member may see."""
-    visible = case_selectors.visible_cases(member)
+    visible = case_selectors.visible_cases(membership=membership)
     try:
         return (
-            Application.objects.filter(organisation_id=member.organisation_id, case__in=visible)
+            Application.objects.filter(organisation_id=membership.organisation_id, case__in=visible)
             .select_related(
                 "case__data_key__organisation_key", "programme", "intake_window", "nominated_by"
             )
@@ -157,22 +157,22 @@ def application_eligibility(application: Application) -> dict[str, Any]:
         return dict(application.eligibility or {})
 
 
-def matching_run_list(member: Membership) -> QuerySet[MatchingRun]:
-    return MatchingRun.objects.filter(organisation_id=member.organisation_id).order_by(
+def matching_run_list(*, membership: Membership) -> QuerySet[MatchingRun]:
+    return MatchingRun.objects.filter(organisation_id=membership.organisation_id).order_by(
         "-created_at"
     )
 
 
-def matching_run_get(member: Membership, run_id: uuid.UUID) -> MatchingRun:
+def matching_run_get(*, membership: Membership, run_id: uuid.UUID) -> MatchingRun:
     try:
-        return matching_run_list(member).get(pk=run_id)
+        return matching_run_list(membership=membership).get(pk=run_id)
     except MatchingRun.DoesNotExist:
         raise Http404 from None
 
 
-def cases_by_id(member: Membership, case_ids: Any) -> dict[str, Case]:
+def cases_by_id(*, membership: Membership, case_ids: Any) -> dict[str, Case]:
     """The member's visible cases among ``case_ids``, keyed by id as text (for run reviews)."""
-    visible = case_selectors.visible_cases(member)
+    visible = case_selectors.visible_cases(membership=membership)
     return {str(case.pk): case for case in visible.filter(pk__in=list(case_ids))}
 
 
@@ -184,18 +184,18 @@ HOSTED_STATUSES = (
 )
 
 
-def host_partner_candidates(member: Membership) -> QuerySet[Membership]:
+def host_partner_candidates(*, membership: Membership) -> QuerySet[Membership]:
     """The organisation's active host partners, for the coordinator's assignment form."""
     return (
         Membership.objects.filter(
-            organisation_id=member.organisation_id, role=Role.HOST_PARTNER, is_active=True
+            organisation_id=membership.organisation_id, role=Role.HOST_PARTNER, is_active=True
         )
         .select_related("user")
         .order_by("user__username")
     )
 
 
-def hosted_applications(member: Membership) -> QuerySet[Application]:
+def hosted_applications(*, membership: Membership) -> QuerySet[Application]:
     """
     The applications at the programmes assigned to this host partner, with minimum data.
 
@@ -204,8 +204,8 @@ def hosted_applications(member: Membership) -> QuerySet[Application]:
     """
     return (
         Application.objects.filter(
-            organisation_id=member.organisation_id,
-            programme__host_partners__membership=member,
+            organisation_id=membership.organisation_id,
+            programme__host_partners__membership=membership,
             status__in=HOSTED_STATUSES,
         )
         .select_related("programme", "intake_window")

@@ -55,7 +55,7 @@ def programme_list(request: HavenRequest) -> HttpResponse:
     return render(
         request,
         "programmes/programme_list.html",
-        {"programmes": selectors.programme_list(member)},
+        {"programmes": selectors.programme_list(membership=member)},
     )
 
 
@@ -73,7 +73,7 @@ def programme_seed(request: HavenRequest) -> HttpResponse:
 @requires(Permission.VIEW_PROGRAMMES)
 def programme_detail(request: HavenRequest, programme_id: uuid.UUID) -> HttpResponse:
     member = _member(request)
-    programme = selectors.programme_get(member, programme_id)
+    programme = selectors.programme_get(membership=member, programme_id=programme_id)
     return render(
         request,
         "programmes/programme_detail.html",
@@ -81,7 +81,7 @@ def programme_detail(request: HavenRequest, programme_id: uuid.UUID) -> HttpResp
             "programme": programme,
             "host_partners": programme.host_partners.select_related("membership__user"),
             "host_partner_form": HostPartnerForm(
-                candidates=selectors.host_partner_candidates(member)
+                candidates=selectors.host_partner_candidates(membership=member)
             ),
             "windows": programme.windows.all(),
             "asylum_policy_text": asylum_policy_text(programme),
@@ -92,7 +92,7 @@ def programme_detail(request: HavenRequest, programme_id: uuid.UUID) -> HttpResp
 
 @requires(Permission.MANAGE_PROGRAMMES)
 def programme_edit(request: HavenRequest, programme_id: uuid.UUID) -> HttpResponse:
-    programme = selectors.programme_get(_member(request), programme_id)
+    programme = selectors.programme_get(membership=_member(request), programme_id=programme_id)
     if request.method == "POST":
         form = ProgrammeForm(request.POST, initial=ProgrammeForm.initial_for(programme))
         if form.is_valid():
@@ -120,8 +120,10 @@ def programme_edit(request: HavenRequest, programme_id: uuid.UUID) -> HttpRespon
 @require_POST
 def programme_host_partner(request: HavenRequest, programme_id: uuid.UUID) -> HttpResponse:
     member = _member(request)
-    programme = selectors.programme_get(member, programme_id)
-    form = HostPartnerForm(request.POST, candidates=selectors.host_partner_candidates(member))
+    programme = selectors.programme_get(membership=member, programme_id=programme_id)
+    form = HostPartnerForm(
+        request.POST, candidates=selectors.host_partner_candidates(membership=member)
+    )
     if not form.is_valid():
         messages.error(request, _("Choose one of the listed host partners."))
     else:
@@ -144,7 +146,7 @@ def hosted_applications(request: HavenRequest) -> HttpResponse:
     return render(
         request,
         "programmes/hosted_applications.html",
-        {"applications": selectors.hosted_applications(_member(request))},
+        {"applications": selectors.hosted_applications(membership=_member(request))},
     )
 
 
@@ -179,13 +181,13 @@ def _window_form_page(request: HavenRequest, programme: Any, window: Any = None)
 
 @requires(Permission.MANAGE_PROGRAMMES)
 def window_create(request: HavenRequest, programme_id: uuid.UUID) -> HttpResponse:
-    programme = selectors.programme_get(_member(request), programme_id)
+    programme = selectors.programme_get(membership=_member(request), programme_id=programme_id)
     return _window_form_page(request, programme)
 
 
 @requires(Permission.MANAGE_PROGRAMMES)
 def window_edit(request: HavenRequest, window_id: uuid.UUID) -> HttpResponse:
-    window = selectors.intake_window_get(_member(request), window_id)
+    window = selectors.intake_window_get(membership=_member(request), window_id=window_id)
     return _window_form_page(request, window.programme, window)
 
 
@@ -195,15 +197,15 @@ def window_edit(request: HavenRequest, window_id: uuid.UUID) -> HttpResponse:
 def _application_form(member: Membership, data: Any = None) -> ApplicationForm:
     return ApplicationForm(
         data,
-        programmes=selectors.programme_list(member),
-        windows=selectors.intake_window_list(member),
+        programmes=selectors.programme_list(membership=member),
+        windows=selectors.intake_window_list(membership=member),
     )
 
 
 @requires(Permission.MANAGE_APPLICATIONS)
 def case_applications(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
     member = _member(request)
-    case = selectors.case_get(member, case_id)
+    case = selectors.case_get(membership=member, case_id=case_id)
     status = 200
     if request.method == "POST":
         form = _application_form(member, request.POST)
@@ -231,7 +233,7 @@ def case_applications(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse
         "programmes/case_applications.html",
         {
             "case": case,
-            "applications": selectors.application_list_for_case(member, case),
+            "applications": selectors.application_list_for_case(membership=member, case=case),
             "form": form,
             "reach_form": PersecutorReachForm(
                 initial={"host_countries": reach, "must_leave_by": selectors.must_leave_by(case)}
@@ -244,7 +246,7 @@ def case_applications(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse
 @requires(Permission.MANAGE_APPLICATIONS)
 @require_POST
 def case_persecutor_reach(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
-    case = selectors.case_get(_member(request), case_id)
+    case = selectors.case_get(membership=_member(request), case_id=case_id)
     form = PersecutorReachForm(request.POST)
     if not form.is_valid():
         messages.error(
@@ -275,7 +277,7 @@ def application_list(request: HavenRequest) -> HttpResponse:
     status = form.cleaned_data["status"] if form.is_valid() else None
     cursor = KeysetCursorForm(request.GET)
     page = selectors.application_list_page(
-        _member(request),
+        membership=_member(request),
         status=status,
         **cursor_arguments(cursor.cleaned_data if cursor.is_valid() else {}),
     )
@@ -290,7 +292,7 @@ def application_list(request: HavenRequest) -> HttpResponse:
 @requires(Permission.MANAGE_APPLICATIONS)
 def application_detail(request: HavenRequest, application_id: uuid.UUID) -> HttpResponse:
     member = _member(request)
-    application = selectors.application_get(member, application_id)
+    application = selectors.application_get(membership=member, application_id=application_id)
     # Accepting an offer opens the relocation stay: that form (relocations) asks where and when.
     allowed = services.TRANSITIONS[application.status] - {ApplicationStatus.ACCEPTED}
     if not may(member, Permission.REVIEW_APPLICATIONS):
@@ -328,7 +330,7 @@ def _application_action(
 ) -> HttpResponse:
     """Run ``service`` on an application the member may see; back to it with ``done`` or why not."""
     member = _member(request)
-    application = selectors.application_get(member, application_id)
+    application = selectors.application_get(membership=member, application_id=application_id)
     try:
         service(membership=member, application=application)
     except services.ProgrammeError as error:
@@ -358,7 +360,7 @@ def application_consent(request: HavenRequest, application_id: uuid.UUID) -> Htt
 @require_POST
 def application_status(request: HavenRequest, application_id: uuid.UUID) -> HttpResponse:
     member = _member(request)
-    application = selectors.application_get(member, application_id)
+    application = selectors.application_get(membership=member, application_id=application_id)
     form = ApplicationStatusForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose one of the listed statuses."))
@@ -383,7 +385,7 @@ def application_status(request: HavenRequest, application_id: uuid.UUID) -> Http
 @requires(Permission.RUN_MATCHING)
 def run_list(request: HavenRequest) -> HttpResponse:
     member = _member(request)
-    windows = selectors.intake_window_list(member)
+    windows = selectors.intake_window_list(membership=member)
     status = 200
     if request.method == "POST":
         form = MatchingRunForm(request.POST, windows=windows)
@@ -406,7 +408,7 @@ def run_list(request: HavenRequest) -> HttpResponse:
     return render(
         request,
         "programmes/run_list.html",
-        {"form": form, "runs": selectors.matching_run_list(member)},
+        {"form": form, "runs": selectors.matching_run_list(membership=member)},
         status=status,
     )
 
@@ -414,7 +416,7 @@ def run_list(request: HavenRequest) -> HttpResponse:
 @requires(Permission.RUN_MATCHING)
 def run_detail(request: HavenRequest, run_id: uuid.UUID) -> HttpResponse:
     member = _member(request)
-    run = selectors.matching_run_get(member, run_id)
+    run = selectors.matching_run_get(membership=member, run_id=run_id)
     review = run_review(member, run)
     proposed = run.status == MatchingRunStatus.PROPOSED
     if proposed:
@@ -435,7 +437,7 @@ def run_detail(request: HavenRequest, run_id: uuid.UUID) -> HttpResponse:
 def run_remove_placement(request: HavenRequest, run_id: uuid.UUID) -> HttpResponse:
     """Take one placement out of a proposed run; the rest stays for approval."""
     member = _member(request)
-    run = selectors.matching_run_get(member, run_id)
+    run = selectors.matching_run_get(membership=member, run_id=run_id)
     form = RemovePlacementForm(request.POST)
     if not form.is_valid():
         messages.error(
@@ -463,7 +465,7 @@ def run_remove_placement(request: HavenRequest, run_id: uuid.UUID) -> HttpRespon
 @requires(Permission.RUN_MATCHING)
 @require_POST
 def run_approve(request: HavenRequest, run_id: uuid.UUID) -> HttpResponse:
-    run = selectors.matching_run_get(_member(request), run_id)
+    run = selectors.matching_run_get(membership=_member(request), run_id=run_id)
     try:
         offered = services.matching_run_approve(membership=_member(request), run=run)
     except services.ProgrammeError as error:

@@ -55,27 +55,31 @@ UNDER_WAY = (StayStatus.IN_STAY, StayStatus.EXTENSION_REQUESTED, StayStatus.EXTE
 ARRIVAL_GRACE = datetime.timedelta(days=1)
 
 
-def reachable_stays(membership: Membership | None) -> QuerySet[Stay]:
+def reachable_stays(*, membership: Membership | None) -> QuerySet[Stay]:
     """The stays ``membership`` may reach: host partners theirs, staff those of cases they see."""
     if membership is None or not may(membership, Permission.STAY_VIEW):
         return Stay.objects.none()
     return Stay.objects.filter(reachable_stays_filter(membership))
 
 
-def stay_get(membership: Membership | None, stay_id: uuid.UUID) -> Stay:
+def stay_get(*, membership: Membership | None, stay_id: uuid.UUID) -> Stay:
     """One stay the member may reach, with its case key and programme, or a 404."""
     try:
-        return reachable_stays(membership).select_related(STAY_KEYS, "programme").get(pk=stay_id)
+        return (
+            reachable_stays(membership=membership)
+            .select_related(STAY_KEYS, "programme")
+            .get(pk=stay_id)
+        )
     except Stay.DoesNotExist:
         raise Http404 from None
 
 
-def stay_list(membership: Membership | None, *, include_closed: bool = False) -> list[Stay]:
+def stay_list(*, membership: Membership | None, include_closed: bool = False) -> list[Stay]:
     """
     The stays the member may reach, soonest first. Staff rows carry the case (for its code) and
     the programme; host-partner rows only the programme and the plain host columns.
     """
-    stays = reachable_stays(membership).select_related("programme")
+    stays = reachable_stays(membership=membership).select_related("programme")
     if membership is not None and not is_host_partner(membership):
         stays = stays.select_related("case")
     if not include_closed:
@@ -83,23 +87,23 @@ def stay_list(membership: Membership | None, *, include_closed: bool = False) ->
     return list(stays.order_by("planned_start", "created_at")[:STAYS_PER_PAGE])
 
 
-def stays_of_case(membership: Membership | None, case: Case) -> list[Stay]:
+def stays_of_case(*, membership: Membership | None, case: Case) -> list[Stay]:
     """The stays of a case fetched with ``case_get`` (which checked access)."""
     return list(
-        reachable_stays(membership)
+        reachable_stays(membership=membership)
         .filter(case=case)
         .select_related("programme")
         .order_by("-created_at")
     )
 
 
-def case_active_stay(membership: Membership | None, case: Case) -> Stay | None:
+def case_active_stay(*, membership: Membership | None, case: Case) -> Stay | None:
     """
     The case's stay that has not ended or been cancelled, if the member may reach it; None when
     there is none or it is out of the member's reach (other apps ask "is this defender away?").
     """
     return (
-        reachable_stays(membership)
+        reachable_stays(membership=membership)
         .filter(case=case, status__in=OPEN_STATUSES)
         .select_related("programme")
         .order_by("-created_at")
@@ -107,9 +111,9 @@ def case_active_stay(membership: Membership | None, case: Case) -> Stay | None:
     )
 
 
-def application_for_stay(membership: Membership, application_id: uuid.UUID) -> Application:
+def application_for_stay(*, membership: Membership, application_id: uuid.UUID) -> Application:
     """An application whose case the member may see, for the accept-and-open form (else 404)."""
-    return application_get(membership, application_id)
+    return application_get(membership=membership, application_id=application_id)
 
 
 def case_dependants(case: Case) -> list[Dependant]:
@@ -138,7 +142,7 @@ class StayRecords:
         return next((e for e in self.extensions if e.decision == ExtensionDecision.PENDING), None)
 
 
-def stay_records(membership: Membership, stay: Stay) -> StayRecords:
+def stay_records(*, membership: Membership, stay: Stay) -> StayRecords:
     """
     The records of a stay fetched with ``stay_get``. Host partners get none of them: what the
     defender said in check-ins, the travel plan and the incidents are for staff (need-to-know).
@@ -179,11 +183,11 @@ def stay_records(membership: Membership, stay: Stay) -> StayRecords:
     )
 
 
-def extension_get(membership: Membership, extension_id: uuid.UUID) -> Extension:
+def extension_get(*, membership: Membership, extension_id: uuid.UUID) -> Extension:
     """An extension of a stay the member may reach, or a 404."""
     try:
         return Extension.objects.select_related("stay").get(
-            pk=extension_id, stay__in=reachable_stays(membership)
+            pk=extension_id, stay__in=reachable_stays(membership=membership)
         )
     except Extension.DoesNotExist:
         raise Http404 from None
@@ -326,7 +330,7 @@ def due_kinds(
 
 
 def due_items(
-    membership: Membership | None, *, today: datetime.date | None = None
+    *, membership: Membership | None, today: datetime.date | None = None
 ) -> list[DueItem]:
     """
     What is owed on the stays of the member's assigned cases: overdue check-ins, unconfirmed
@@ -343,7 +347,7 @@ def due_items(
         Assignment.objects.filter(case_id=OuterRef("case_id"), membership_id=membership.pk)
     )
     stays = (
-        reachable_stays(membership)
+        reachable_stays(membership=membership)
         .filter(assigned)
         .filter(due_filter(today))
         .select_related("case", "programme")
@@ -358,23 +362,23 @@ def due_items(
     ]
 
 
-def traveller_get(membership: Membership, traveller_id: uuid.UUID) -> TravellingDependant:
+def traveller_get(*, membership: Membership, traveller_id: uuid.UUID) -> TravellingDependant:
     """A travelling dependant of a stay the member may reach (staff only), or a 404."""
     if is_host_partner(membership):
         raise Http404
     try:
         return TravellingDependant.objects.select_related("stay").get(
-            pk=traveller_id, stay__in=reachable_stays(membership)
+            pk=traveller_id, stay__in=reachable_stays(membership=membership)
         )
     except TravellingDependant.DoesNotExist:
         raise Http404 from None
 
 
-def follow_up_get(membership: Membership, follow_up_id: uuid.UUID) -> FollowUp:
+def follow_up_get(*, membership: Membership, follow_up_id: uuid.UUID) -> FollowUp:
     """A follow-up of a stay the member may reach, or a 404."""
     try:
         return FollowUp.objects.select_related("stay").get(
-            pk=follow_up_id, stay__in=reachable_stays(membership)
+            pk=follow_up_id, stay__in=reachable_stays(membership=membership)
         )
     except FollowUp.DoesNotExist:
         raise Http404 from None

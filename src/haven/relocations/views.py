@@ -42,7 +42,7 @@ def stay_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "relocations/stay_list.html",
-        {"stays": selectors.stay_list(member), "host_view": host},
+        {"stays": selectors.stay_list(membership=member), "host_view": host},
     )
 
 
@@ -61,7 +61,7 @@ def _dependant_choices(stay_or_case: Any) -> list[tuple[str, str]]:
 def stay_open(request: HttpRequest, application_id: uuid.UUID) -> HttpResponse:
     """Accept an offered place and open its stay."""
     member = _member(request)
-    application = selectors.application_for_stay(member, application_id)
+    application = selectors.application_for_stay(membership=member, application_id=application_id)
     if application.status not in (ApplicationStatus.OFFERED, ApplicationStatus.ACCEPTED):
         messages.error(request, _("Only an offered place can be accepted."))
         return redirect("programmes:application", application_id=application.pk)
@@ -162,7 +162,7 @@ def _stay_page(
     names = HOST_FORMS if host else tuple(STAFF_FORMS)
     page_forms = {name: _page_form(name) for name in names} | (bound or {})
     with keyring_scope():
-        records = selectors.stay_records(member, stay)
+        records = selectors.stay_records(membership=member, stay=stay)
         languages = LetterLanguage.choices
         if not host:
             # The case's own language first: the letter a consulate officer reads is in it.
@@ -192,7 +192,7 @@ def _stay_page(
 
 @requires(Permission.STAY_VIEW)
 def stay_detail(request: HttpRequest, stay_id: uuid.UUID) -> HttpResponse:
-    stay = selectors.stay_get(_member(request), stay_id)
+    stay = selectors.stay_get(membership=_member(request), stay_id=stay_id)
     return _stay_page(request, stay)
 
 
@@ -205,7 +205,7 @@ def _record(
 ) -> HttpResponse:
     """Bind the named form, call ``write(member, stay, form)``, and redirect or show the errors."""
     member = _member(request)
-    stay = selectors.stay_get(member, stay_id)
+    stay = selectors.stay_get(membership=member, stay_id=stay_id)
     if request.method != "POST":
         return _stay_page(request, stay)
     form = _page_form(form_name, request.POST)
@@ -319,9 +319,9 @@ def extension_request(request: HttpRequest, stay_id: uuid.UUID) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def extension_decide(request: HttpRequest, extension_id: uuid.UUID) -> HttpResponse:
     member = _member(request)
-    extension = selectors.extension_get(member, extension_id)
+    extension = selectors.extension_get(membership=member, extension_id=extension_id)
     if request.method != "POST":
-        return _stay_page(request, selectors.stay_get(member, extension.stay_id))
+        return _stay_page(request, selectors.stay_get(membership=member, stay_id=extension.stay_id))
     form = forms.ExtensionDecisionForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose to grant or to refuse."))
@@ -334,7 +334,9 @@ def extension_decide(request: HttpRequest, extension_id: uuid.UUID) -> HttpRespo
         )
     except services.StayError as error:
         messages.error(request, str(error))
-        return _stay_page(request, selectors.stay_get(member, extension.stay_id), status=400)
+        return _stay_page(
+            request, selectors.stay_get(membership=member, stay_id=extension.stay_id), status=400
+        )
     messages.success(request, _("Extension decided."))
     return redirect("relocations:detail", stay_id=extension.stay_id)
 
@@ -344,7 +346,7 @@ def extension_decide(request: HttpRequest, extension_id: uuid.UUID) -> HttpRespo
 def letter_download(request: HttpRequest, stay_id: uuid.UUID, language: str) -> HttpResponse:
     """The consulate letter as a PDF; the file name names no one (a reference and a language)."""
     member = _member(request)
-    stay = selectors.stay_get(member, stay_id)
+    stay = selectors.stay_get(membership=member, stay_id=stay_id)
     if language not in LetterLanguage.values:
         raise Http404
     pdf = letters.letter_generate(membership=member, stay=stay, language=language)
@@ -363,7 +365,7 @@ def letter_download(request: HttpRequest, stay_id: uuid.UUID, language: str) -> 
 def letter_template(request: HttpRequest, programme_id: uuid.UUID, language: str) -> HttpResponse:
     """A coordinator edits the programme's wording of the consulate letter in one language."""
     member = _member(request)
-    programme = programme_get(member, programme_id)
+    programme = programme_get(membership=member, programme_id=programme_id)
     if language not in LetterLanguage.values:
         raise Http404
     form = forms.LetterTemplateForm(
@@ -460,7 +462,7 @@ def outcome_record(request: HttpRequest, stay_id: uuid.UUID) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def follow_up_record(request: HttpRequest, follow_up_id: uuid.UUID) -> HttpResponse:
     member = _member(request)
-    follow_up = selectors.follow_up_get(member, follow_up_id)
+    follow_up = selectors.follow_up_get(membership=member, follow_up_id=follow_up_id)
 
     def write(member: Membership, stay: Stay, form: Any) -> None:
         returns.follow_up_record(membership=member, follow_up=follow_up, **form.cleaned_data)
@@ -489,7 +491,7 @@ def stay_cancel(request: HttpRequest, stay_id: uuid.UUID) -> HttpResponse:
 def travel_plan_shred(request: HttpRequest, stay_id: uuid.UUID) -> HttpResponse:
     """Shred the travel plan now, without waiting for the programme's days after arrival."""
     member = _member(request)
-    stay = selectors.stay_get(member, stay_id)
+    stay = selectors.stay_get(membership=member, stay_id=stay_id)
     try:
         services.travel_plan_shred(membership=member, stay=stay)
     except services.StayError as error:
@@ -504,7 +506,7 @@ def travel_plan_shred(request: HttpRequest, stay_id: uuid.UUID) -> HttpResponse:
 def traveller_record(request: HttpRequest, traveller_id: uuid.UUID) -> HttpResponse:
     """Record one travelling dependant's visa and arrival (a GET shows the stay's travellers)."""
     member = _member(request)
-    traveller = selectors.traveller_get(member, traveller_id)
+    traveller = selectors.traveller_get(membership=member, traveller_id=traveller_id)
     if request.method != "POST":
         return redirect(
             reverse("relocations:detail", kwargs={"stay_id": traveller.stay_id}) + "#travellers"

@@ -66,7 +66,7 @@ def coordinator_overview(*, membership: Membership) -> Overview:
         raise Http404
     today = timezone.localdate()
     now = timezone.now()
-    stays = reachable_stays(membership)
+    stays = reachable_stays(membership=membership)
 
     owed: Counter[str] = Counter()
     for columns in stays.filter(due_filter(today)).values_list(*DUE_COLUMNS):
@@ -85,7 +85,7 @@ def coordinator_overview(*, membership: Membership) -> Overview:
     runs: tuple[MatchingRun, ...] = ()
     if may(membership, Permission.RUN_MATCHING):
         runs = tuple(
-            matching_run_list(membership)
+            matching_run_list(membership=membership)
             .filter(status=MatchingRunStatus.PROPOSED)
             .select_related("created_by")[:SHOWN]
         )
@@ -107,7 +107,7 @@ def coordinator_overview(*, membership: Membership) -> Overview:
         arrivals_unconfirmed=owed["arrival_unconfirmed"],
         extensions_waiting=owed["extension_waiting"],
         stays_by_stage=by_stage,
-        erasures=tuple(erasures_pending(membership)[:SHOWN]),
+        erasures=tuple(erasures_pending(membership=membership)[:SHOWN]),
         matching_runs=runs,
         break_glass=grants,
         queue=queue,

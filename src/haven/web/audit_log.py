@@ -82,7 +82,7 @@ class AuditFilterForm(forms.Form):
 @requires(Permission.VIEW_AUDIT_LOG)
 def event_list(request: HavenRequest) -> HttpResponse:
     member = acting_member(request)
-    names = actor_names(member)
+    names = actor_names(membership=member)
     form = AuditFilterForm(request.GET or None, actors=names)
     filters = AuditFilter()
     status = 200
@@ -102,7 +102,7 @@ def event_list(request: HavenRequest) -> HttpResponse:
     # deep OFFSET would read every event of the organisation on every request.
     cursor = AuditCursorForm(request.GET)
     page = keyset_page(
-        audit_event_list(member, filters),
+        audit_event_list(membership=member, filters=filters),
         AUDIT_ORDER,
         size=PAGE_SIZE,
         **cursor_arguments(cursor.cleaned_data if cursor.is_valid() else {}),

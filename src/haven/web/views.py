@@ -24,17 +24,17 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     membership = getattr(request, "membership", None)
     context = {}
     if may(membership, Permission.CASE_VIEW):
-        mine = case_selectors.my_cases(membership)
+        mine = case_selectors.my_cases(membership=membership)
         context = {
             "my_cases": mine,
-            "notifications": case_selectors.unread_notifications(membership),
-            "relocation_due": due_items(membership),
+            "notifications": case_selectors.unread_notifications(membership=membership),
+            "relocation_due": due_items(membership=membership),
             "stay_reminders": unread_reminders(membership),
         }
         # The asylum bridge: host-state deadlines on the member's own cases (the case team only).
         context["asylum_deadlines"] = team_warnings(mine)
         # And the procedure's final outcome (recognised, refused...) beside the case's status.
-        context["asylum_outcomes"] = final_outcomes(membership, mine)
+        context["asylum_outcomes"] = final_outcomes(membership=membership, cases=mine)
     # AUTH-10: changes to the account's factors, or a lockout, are told here until dismissed.
     context["security_notices"] = security_notices_open(request.user)  # type: ignore[arg-type]
     return render(request, "web/dashboard.html", context)

@@ -85,7 +85,7 @@ def break_glass_open(*, membership: Membership, code: str, reason: str) -> Case:
                 data={"outcome": "no_such_case"},
             )
         raise CaseError(NO_CASE_WITH_CODE)
-    if visible_cases(membership).filter(pk=case.pk).exists():
+    if visible_cases(membership=membership).filter(pk=case.pk).exists():
         raise CaseError(ALREADY_VISIBLE)
     with transaction.atomic():
         return _break_glass_grant(membership=membership, case=case, reason=cleaned)

@@ -379,7 +379,7 @@ def intake_duplicates(
         .distinct()
     )
     matching_ids = set(matching)
-    visible = list(visible_cases(membership).filter(pk__in=matching_ids))
+    visible = list(visible_cases(membership=membership).filter(pk__in=matching_ids))
     return PossibleDuplicates(visible=visible, others_exist=len(visible) < len(matching_ids))
 
 

@@ -30,7 +30,7 @@ from haven.organisations.policy import Permission
 def assessment_new(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
     """Run the engines on the case's records and record the result with the staff's decision."""
     membership = _member(request)
-    case = selectors.case_get(membership, case_id)
+    case = selectors.case_get(membership=membership, case_id=case_id)
     own = (case.facts or {}).get("defender", {}).get("own_risk_level", "")
     form = forms.AssessmentForm(
         request.POST or None, initial={"submission_token": uuid.uuid4(), "defender_risk_level": own}
@@ -67,8 +67,8 @@ def _assessment_page(
     if keyed:
         output = engine_messages.localise(output, assessment.output_messages)
     elements = output.get("protection", {}).get("elements", {})
-    history = selectors.case_assessments(membership, case=assessment.case)
-    decisions = selectors.assessment_decisions(membership, assessment=assessment)
+    history = selectors.case_assessments(membership=membership, case=assessment.case)
+    decisions = selectors.assessment_decisions(membership=membership, assessment=assessment)
     return render(
         request,
         "cases/assessment_detail.html",
@@ -93,7 +93,7 @@ def assessment_detail(request: HavenRequest, assessment_id: uuid.UUID) -> HttpRe
     """Risk and its drivers, the two-regime map, ranked pathways, tension, protection findings,
     and the staff decision on them (recorded here, after the result is read)."""
     membership = _member(request)
-    assessment = selectors.assessment_get(membership, assessment_id=assessment_id)
+    assessment = selectors.assessment_get(membership=membership, assessment_id=assessment_id)
     form = forms.AssessmentDecisionForm(initial={"submission_token": uuid.uuid4()})
     return _assessment_page(request, assessment, form)
 
@@ -103,7 +103,7 @@ def assessment_detail(request: HavenRequest, assessment_id: uuid.UUID) -> HttpRe
 def assessment_decide(request: HavenRequest, assessment_id: uuid.UUID) -> HttpResponse:
     """Record the staff decision on an assessment, beside the engines' advice and version."""
     membership = _member(request)
-    assessment = selectors.assessment_get(membership, assessment_id=assessment_id)
+    assessment = selectors.assessment_get(membership=membership, assessment_id=assessment_id)
     form = forms.AssessmentDecisionForm(request.POST)
     if form.is_valid():
         try:

@@ -28,7 +28,7 @@ from haven.uploads import DEFAULT_MAX_BYTES, RejectionCode, UploadRejected, down
 def attachment_add(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
     """Upload evidence: checked by content, cleaned, encrypted; refusals say why."""
     membership = _member(request)
-    case = selectors.case_get(membership, case_id)
+    case = selectors.case_get(membership=membership, case_id=case_id)
     form = forms.AttachmentForm(request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, _("Choose a file to upload. Nothing was saved."))
@@ -51,7 +51,7 @@ def attachment_add(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
 def attachment_download(request: HavenRequest, attachment_id: uuid.UUID) -> HttpResponse:
     """Send a file as an attachment with a sandbox CSP, never inline (UPL-06)."""
     membership = _member(request)
-    attachment = selectors.attachment_get(membership, attachment_id=attachment_id)
+    attachment = selectors.attachment_get(membership=membership, attachment_id=attachment_id)
     content = services.attachment_read(membership=membership, attachment=attachment)
     response = HttpResponse(content)
     for header, value in download_headers(

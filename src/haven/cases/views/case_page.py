@@ -50,11 +50,11 @@ def _requirements_to_confirm(
 def case_detail(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
     """The case page: status and moves, facts by section, records, assessments and the timeline."""
     membership = _member(request)
-    case = selectors.case_get(membership, case_id)
-    records = selectors.case_records(membership, case=case)
+    case = selectors.case_get(membership=membership, case_id=case_id)
+    records = selectors.case_records(membership=membership, case=case)
     moves, attestable = _requirements_to_confirm(case, membership, records)
     by_break_glass = selectors.sees_by_break_glass(
-        membership, case, assignments=records.assignments
+        membership=membership, case=case, assignments=records.assignments
     )
     services.case_viewed(membership=membership, case=case, by_break_glass=by_break_glass)
     assigned = {assignment.membership_id for assignment in records.assignments}
@@ -98,7 +98,7 @@ def identity_reveal(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
     POST's response only: nothing stays revealed and no URL carries it.
     """
     membership = _member(request)
-    case = selectors.case_get(membership, case_id)
+    case = selectors.case_get(membership=membership, case_id=case_id)
     form = forms.ReasonForm(request.POST or None)
     defender = None
     if request.method == "POST" and form.is_valid():
@@ -115,7 +115,7 @@ def identity_reveal(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
 @require_POST
 def case_settings(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
     membership = _member(request)
-    case = selectors.case_get(membership, case_id)
+    case = selectors.case_get(membership=membership, case_id=case_id)
     form = forms.CaseSettingsForm(request.POST)
     if form.is_valid():
         try:
@@ -138,7 +138,7 @@ def case_settings(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
 def case_transition(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
     """Move the case through the lifecycle; the machine's reasons are shown when it refuses."""
     membership = _member(request)
-    case = selectors.case_get(membership, case_id)
+    case = selectors.case_get(membership=membership, case_id=case_id)
     _moves, attestable = _requirements_to_confirm(case, membership)
     form = forms.TransitionForm(request.POST, requirements=attestable)
     if form.is_valid():
@@ -175,7 +175,7 @@ def _chosen_member(request: HavenRequest, case: Case) -> Membership | None:
 @require_POST
 def case_assign(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
     membership = _member(request)
-    case = selectors.case_get(membership, case_id)
+    case = selectors.case_get(membership=membership, case_id=case_id)
     target = _chosen_member(request, case)
     if target is None:
         messages.error(request, _("Choose a member of this organisation. Nothing was changed."))
@@ -192,7 +192,7 @@ def case_assign(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
 @require_POST
 def case_unassign(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
     membership = _member(request)
-    case = selectors.case_get(membership, case_id)
+    case = selectors.case_get(membership=membership, case_id=case_id)
     target = _chosen_member(request, case)
     if target is None:
         messages.error(request, _("Choose a member of this organisation. Nothing was changed."))

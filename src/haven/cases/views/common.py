@@ -32,7 +32,7 @@ def _record_view(
     request: HavenRequest, case_id: uuid.UUID, *, form_class: Any, title: str, save: Any
 ) -> HttpResponse:
     membership = _member(request)
-    case = selectors.case_get(membership, case_id)
+    case = selectors.case_get(membership=membership, case_id=case_id)
     form = form_class(request.POST or None, initial={"submission_token": uuid.uuid4()})
     if request.method == "POST" and form.is_valid():
         token = form.cleaned_data.pop("submission_token")

@@ -41,7 +41,7 @@ def consent_withdraw(request: HavenRequest, consent_id: uuid.UUID) -> HttpRespon
     said it and in which language. The consent stays on record, marked withdrawn.
     """
     membership = _member(request)
-    consent = selectors.consent_get(membership, consent_id=consent_id)
+    consent = selectors.consent_get(membership=membership, consent_id=consent_id)
     form = forms.ConsentWithdrawalForm(
         request.POST or None, initial={"submission_token": uuid.uuid4()}
     )

@@ -32,7 +32,7 @@ def _erasure_url(erasure_id: Any) -> str:
 def erasure_request(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
     """Ask for the case to be erased (POST), after reading what that means and its past requests."""
     membership = _member(request)
-    case = selectors.case_get(membership, case_id)
+    case = selectors.case_get(membership=membership, case_id=case_id)
     form = forms.ErasureRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -47,7 +47,11 @@ def erasure_request(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
     return render(
         request,
         "cases/erasure_request.html",
-        {"case": case, "form": form, "erasures": selectors.case_erasures(membership, case)},
+        {
+            "case": case,
+            "form": form,
+            "erasures": selectors.case_erasures(membership=membership, case=case),
+        },
     )
 
 
@@ -55,7 +59,7 @@ def erasure_request(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
 def erasure_detail(request: HavenRequest, erasure_id: uuid.UUID) -> HttpResponse:
     """One request: who asked, why, until when, and the decision (approve or decline)."""
     membership = _member(request)
-    erasure = selectors.erasure_get(membership, erasure_id)
+    erasure = selectors.erasure_get(membership=membership, erasure_id=erasure_id)
     return render(
         request,
         "cases/erasure_detail.html",
@@ -73,7 +77,7 @@ def erasure_detail(request: HavenRequest, erasure_id: uuid.UUID) -> HttpResponse
 def erasure_approve(request: HavenRequest, erasure_id: uuid.UUID) -> HttpResponse:
     """A second coordinator approves: the case's keys are destroyed at once (SESS-04 step-up)."""
     membership = _member(request)
-    erasure = selectors.erasure_get(membership, erasure_id)
+    erasure = selectors.erasure_get(membership=membership, erasure_id=erasure_id)
     try:
         services.case_erasure_approve(membership=membership, erasure=erasure)
     except CaseError as error:
@@ -88,7 +92,7 @@ def erasure_approve(request: HavenRequest, erasure_id: uuid.UUID) -> HttpRespons
 def erasure_decline(request: HavenRequest, erasure_id: uuid.UUID) -> HttpResponse:
     """Decline (or, for the requester, withdraw) the request: the case is kept."""
     membership = _member(request)
-    erasure = selectors.erasure_get(membership, erasure_id)
+    erasure = selectors.erasure_get(membership=membership, erasure_id=erasure_id)
     try:
         services.case_erasure_decline(membership=membership, erasure=erasure)
     except CaseError as error:

@@ -73,7 +73,9 @@ def intake(request: HavenRequest) -> HttpResponse:
             messages.warning(request, str(duplicate))
             if (
                 duplicate.case_id
-                and selectors.visible_cases(membership).filter(pk=duplicate.case_id).exists()
+                and selectors.visible_cases(membership=membership)
+                .filter(pk=duplicate.case_id)
+                .exists()
             ):
                 return redirect(_case_url(duplicate.case_id))
             return redirect("cases:list")

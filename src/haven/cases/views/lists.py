@@ -52,7 +52,9 @@ def case_list(request: HavenRequest) -> HttpResponse:
             defenders = []
         search_results = list(
             selectors.with_assignees(
-                selectors.visible_cases(membership).filter(defenders__in=defenders).distinct()
+                selectors.visible_cases(membership=membership)
+                .filter(defenders__in=defenders)
+                .distinct()
             )
         )
     try:
@@ -61,7 +63,7 @@ def case_list(request: HavenRequest) -> HttpResponse:
         _refused(request, error)
         sort = listing.ListSort()
     cases = selectors.case_list(
-        membership,
+        membership=membership,
         statuses=cleaned.get("status") or None,
         urgency=cleaned.get("urgency") or None,
         assigned_to_me=bool(cleaned.get("mine")),

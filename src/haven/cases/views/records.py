@@ -83,7 +83,7 @@ def record_correct(request: HavenRequest, kind: str, record_id: uuid.UUID) -> Ht
     says, asks why, and the correction keeps what it said before (shown below the form).
     """
     membership = _member(request)
-    record = selectors.correctable_record_get(membership, kind=kind, record_id=record_id)
+    record = selectors.correctable_record_get(membership=membership, kind=kind, record_id=record_id)
     case = record.case
     form_class = forms.correction_form_class(kind)
     initial = forms.correction_initial(kind, record)
@@ -120,7 +120,7 @@ def record_correct(request: HavenRequest, kind: str, record_id: uuid.UUID) -> Ht
             "record": record,
             "title": forms.CORRECTION_TITLES[kind],
             "corrections": selectors.record_corrections(
-                membership, case=case, kind=kind, record_id=record.pk
+                membership=membership, case=case, kind=kind, record_id=record.pk
             ),
         },
     )
@@ -130,7 +130,7 @@ def record_correct(request: HavenRequest, kind: str, record_id: uuid.UUID) -> Ht
 @require_POST
 def note_add(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
     membership = _member(request)
-    case = selectors.case_get(membership, case_id)
+    case = selectors.case_get(membership=membership, case_id=case_id)
     form = forms.NoteForm(request.POST)
     if not form.is_valid():
         messages.error(
@@ -156,7 +156,7 @@ def facts_section(request: HavenRequest, case_id: uuid.UUID, section: str) -> Ht
     if section not in forms.FACTS_SECTIONS:
         raise Http404
     membership = _member(request)
-    case = selectors.case_get(membership, case_id)
+    case = selectors.case_get(membership=membership, case_id=case_id)
     form_class = forms.facts_section_form_class(section)
     stored = case.facts or {}
     current = (
