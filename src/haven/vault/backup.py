@@ -31,7 +31,6 @@ and deletes the files already written.
 
 import base64
 import binascii
-import codecs
 import contextlib
 import datetime
 import decimal
@@ -54,6 +53,13 @@ from django.utils import timezone
 from django.utils.duration import duration_iso_string
 
 from haven.audit.verification import verify_chain
+from haven.vault.backup_reader import (
+    GZIP_WBITS,
+    BadDocumentError,
+    JsonReader,
+    base64_pieces,
+    decompressed_texts,
+)
 from haven.vault.errors import VaultError
 from haven.vault.fields import Ciphertext, EncryptedField
 from haven.vault.keyring import KeyRing
@@ -65,7 +71,6 @@ READABLE_FORMATS = {"haven.backup/1", FORMAT}
 # Files are read in pieces of a multiple of 3 bytes, so their base64 pieces join into one string.
 FILE_PIECE_BYTES = 3 * 64 * 1024
 # zlib's window bits for the gzip container (16 + 15): the stream opens with ``gzip``.
-GZIP_WBITS = 31
 BATCH_ROWS = 500
 # Sessions are not restored: a restored server must not revive anyone's login. The case and stage
 # tallies (``reports.casetally``, ``reports.stagetally``) are derived: database triggers count the
@@ -354,180 +359,6 @@ def restore(data: bytes) -> RestoreReport:
     return restore_stream([data])
 
 
-# How much decompressed text the reader asks zlib for at a time.
-TEXT_PIECE_BYTES = 256 * 1024
-# The longest single value (a row) the reader will gather; a backup's rows are far smaller, so a
-# damaged file cannot make the reader pull the rest of the stream into memory looking for an end.
-MAX_VALUE_CHARS = 64 * 1024 * 1024
-_WHITESPACE = " \t\n\r"
-_BASE64_ALPHABET = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=")
-
-
-class _BadDocumentError(Exception):
-    """The snapshot's JSON is not what a backup writes (turned into NOT_A_BACKUP)."""
-
-
-def _texts(chunks: Iterable[bytes]) -> Iterator[str]:
-    """Decompress the gzipped snapshot and decode it, a bounded piece at a time."""
-    inflater = zlib.decompressobj(GZIP_WBITS)
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    for chunk in chunks:
-        pending = chunk
-        while pending:
-            text = inflater.decompress(pending, TEXT_PIECE_BYTES)
-            pending = inflater.unconsumed_tail
-            if text:
-                yield decoder.decode(text)
-            if inflater.eof:
-                if pending or inflater.unused_data:
-                    raise _BadDocumentError
-                break
-    if not inflater.eof:
-        raise _BadDocumentError
-    tail = decoder.decode(b"", final=True)
-    if tail:
-        yield tail
-
-
-class _JsonReader:
-    """
-    A pull parser over the snapshot's JSON text, holding one value (a row) at a time.
-
-    The structure (the document, ``tables``, each table's ``rows``, ``files``) is walked token by
-    token; each row is decoded whole with the standard decoder, and a file's base64 string is
-    handed out in pieces, so neither the tables nor the files are ever held in memory whole.
-    """
-
-    _decoder = json.JSONDecoder()
-
-    def __init__(self, texts: Iterator[str]) -> None:
-        self._texts = texts
-        self._buffer = ""
-        self._at = 0
-        self._ended = False
-
-    def _fill(self) -> bool:
-        """Append the next piece of text; False once the text has ended."""
-        for text in self._texts:
-            if text:
-                self._buffer = self._buffer[self._at :] + text
-                self._at = 0
-                return True
-        self._ended = True
-        return False
-
-    def peek(self) -> str:
-        """Return the next character that is not whitespace ("" at the end), without taking it."""
-        while True:
-            while self._at < len(self._buffer) and self._buffer[self._at] in _WHITESPACE:
-                self._at += 1
-            if self._at < len(self._buffer):
-                return self._buffer[self._at]
-            if not self._fill():
-                return ""
-
-    def expect(self, char: str) -> None:
-        if self.peek() != char:
-            raise _BadDocumentError
-        self._at += 1
-
-    def more(self, closing: str) -> bool:
-        """After an element: True when a comma follows, False at ``closing`` (taken)."""
-        char = self.peek()
-        self._at += 1
-        if char == ",":
-            return True
-        if char == closing:
-            return False
-        raise _BadDocumentError
-
-    def first(self, closing: str) -> bool:
-        """At the start of a container's contents: False (and take it) when it is empty."""
-        if self.peek() == closing:
-            self._at += 1
-            return False
-        return True
-
-    def value(self) -> Any:
-        """Decode the next whole JSON value."""
-        self.peek()
-        while True:
-            try:
-                value, end = self._decoder.raw_decode(self._buffer, self._at)
-            except json.JSONDecodeError:
-                value, end = None, -1
-            # A value running to the end of the buffer may go on (a number cut in two): read on.
-            if end != -1 and (end < len(self._buffer) or self._ended):
-                self._at = end
-                return value
-            wanted = 2 * (len(self._buffer) - self._at) + 1
-            if wanted > MAX_VALUE_CHARS:
-                raise _BadDocumentError
-            grew = False
-            while len(self._buffer) - self._at < wanted and self._fill():
-                grew = True
-            if not grew:
-                if end != -1:
-                    self._at = end
-                    return value
-                raise _BadDocumentError
-
-    def key(self) -> str:
-        name = self.value()
-        if not isinstance(name, str):
-            raise _BadDocumentError
-        self.expect(":")
-        return name
-
-    def skip(self) -> None:
-        """Pass over the next value; a long string (a file) is read in pieces, not kept."""
-        if self.peek() == '"':
-            for _piece in self.string_pieces():
-                pass
-        elif self.peek() == "[":
-            self._at += 1
-            if self.first("]"):
-                self.skip()
-                while self.more("]"):
-                    self.skip()
-        else:
-            self.value()
-
-    def string_pieces(self) -> Iterator[str]:
-        """Yield a base64 string's characters in pieces (a backslash or other escape is refused)."""
-        self.expect('"')
-        while True:
-            end = self._buffer.find('"', self._at)
-            piece = self._buffer[self._at : len(self._buffer) if end == -1 else end]
-            if not _BASE64_ALPHABET.issuperset(piece):
-                raise _BadDocumentError
-            if piece:
-                yield piece
-            if end != -1:
-                self._at = end + 1
-                return
-            self._at = len(self._buffer)
-            if not self._fill():
-                raise _BadDocumentError
-
-    def end(self) -> None:
-        if self.peek() != "":
-            raise _BadDocumentError
-
-
-def _base64_pieces(texts: Iterator[str]) -> Iterator[bytes]:
-    """Decode base64 arriving in pieces of any length."""
-    carry = ""
-    for text in texts:
-        carry += text
-        usable = len(carry) - len(carry) % 4
-        if usable:
-            yield base64.b64decode(carry[:usable], validate=True)
-            carry = carry[usable:]
-    if carry:
-        raise _BadDocumentError
-
-
 class _StreamedFile(File):  # type: ignore[type-arg]
     """A file whose content is produced as the storage writes it."""
 
@@ -540,9 +371,9 @@ class _StreamedFile(File):  # type: ignore[type-arg]
 
 
 class _Restore:
-    """One restore, fed by a ``_JsonReader``: rows inserted by the batch, files written as they come."""
+    """One restore, fed by a ``JsonReader``: rows inserted by the batch, files written as they come."""
 
-    def __init__(self, reader: _JsonReader, written: list[str]) -> None:
+    def __init__(self, reader: JsonReader, written: list[str]) -> None:
         self.reader = reader
         self.written = written
         self.models = {model._meta.label_lower: model for model in backed_up_models()}
@@ -566,7 +397,7 @@ class _Restore:
                     tables_done = True
                 elif name == "files":
                     if not tables_done:
-                        raise _BadDocumentError
+                        raise BadDocumentError
                     self.read_files()
                     files_seen = True
                 else:
@@ -575,7 +406,7 @@ class _Restore:
                     break
         reader.end()
         if not tables_done:
-            raise _BadDocumentError
+            raise BadDocumentError
         if header["format"] == FORMAT or files_seen:
             missing = len(self.named - self.seen)
             if missing:
@@ -585,7 +416,7 @@ class _Restore:
 
     def check_header(self, header: dict[str, Any]) -> None:
         if header.get("format") not in READABLE_FORMATS:
-            raise _BadDocumentError
+            raise BadDocumentError
         if header.get("migrations") != applied_migrations():
             raise BackupError(OTHER_VERSION)
         _check_empty()
@@ -630,12 +461,12 @@ class _Restore:
                 if name == "fields":
                     names = reader.value()
                     if not isinstance(names, list) or fields is not None:
-                        raise _BadDocumentError
+                        raise BadDocumentError
                     fields = _fields_by_attname(model, names)
                 elif name == "rows" and fields is not None:
                     inserted = self.rows_of(model, fields)
                 else:
-                    raise _BadDocumentError
+                    raise BadDocumentError
                 if not reader.more("}"):
                     break
         if inserted:
@@ -651,7 +482,7 @@ class _Restore:
         while True:
             row = reader.value()
             if not isinstance(row, list):
-                raise _BadDocumentError
+                raise BadDocumentError
             batch.append(
                 model(**{f.attname: _decode(f, v) for f, v in zip(fields, row, strict=True)})
             )
@@ -700,7 +531,7 @@ class _Restore:
             reader.expect("[")
             name = reader.value()
             if not isinstance(name, str):
-                raise _BadDocumentError
+                raise BadDocumentError
             if name in self.seen:
                 raise BackupError(FILES_DISAGREE.format(problem="a file appears twice"))
             if name not in self.named:
@@ -709,7 +540,7 @@ class _Restore:
                 )
             self.seen.add(name)
             reader.expect(",")
-            self.write_file(name, _base64_pieces(reader.string_pieces()))
+            self.write_file(name, base64_pieces(reader.string_pieces()))
             reader.expect("]")
             self.files += 1
             if not reader.more("]"):
@@ -742,7 +573,7 @@ def restore_stream(chunks: Iterable[bytes]) -> RestoreReport:
     written: list[str] = []
     try:
         with transaction.atomic():
-            work = _Restore(_JsonReader(_texts(chunks)), written)
+            work = _Restore(JsonReader(decompressed_texts(chunks)), written)
             work.document()
     except BaseException as error:
         for name in written:
@@ -752,7 +583,7 @@ def restore_stream(chunks: Iterable[bytes]) -> RestoreReport:
             raise
         if isinstance(
             error,
-            _BadDocumentError
+            BadDocumentError
             | KeyError
             | TypeError
             | ValueError
