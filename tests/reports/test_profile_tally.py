@@ -5,10 +5,12 @@ counts live cases only, never mixes organisations, and the tables are suppressed
 (no count from 1 to 4 on the page or in the CSV; CRYPTO-shredded cases are not counted).
 """
 
+import argparse
 import csv
 import datetime
 import io
 
+import django.core.management
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -16,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from haven.cases.services import case_erasure_approve, case_erasure_request
+from haven.cli import django_setup, worker
 from haven.organisations.models import Role
 from haven.reports.models import ProfileTally
 from haven.reports.profiles import recount_all_profiles, recount_profiles
@@ -172,3 +175,17 @@ def test_the_report_query_count_does_not_grow_with_tally_rows(
 
 def test_the_tally_is_left_out_of_backups():
     assert "reports.profiletally" in SKIPPED_MODELS
+
+
+def test_the_worker_enqueues_the_recount(organisation, profiled, monkeypatch):
+    monkeypatch.setattr(django_setup, "setup", lambda: None)
+    queue_runs = []
+    monkeypatch.setattr(
+        django.core.management, "call_command", lambda *a, **k: queue_runs.append(a)
+    )
+
+    # The test settings run a task as soon as it is enqueued.
+    assert worker.worker(argparse.Namespace(once=True, interval=1)) == 0
+
+    assert queue_runs == [("db_worker", "--batch", "--no-startup-delay")]
+    assert _tally(organisation)[("country", "MX")] == 6

@@ -55,9 +55,7 @@ def count_profiles(organisation_id: uuid.UUID) -> dict[str, Counter[str]]:
 
 
 @transaction.atomic
-def recount_profiles(
-    organisation_id: uuid.UUID, *, now: datetime.datetime | None = None
-) -> int:
+def recount_profiles(organisation_id: uuid.UUID, *, now: datetime.datetime | None = None) -> int:
     """Replace the organisation's ``ProfileTally`` rows with a fresh count; returns rows written."""
     counted_at = now or timezone.now()
     counts = count_profiles(organisation_id)

@@ -170,7 +170,11 @@ def _profile_tables(organisation_id: uuid.UUID) -> tuple[datetime | None, tuple[
     rows = ProfileTally.objects.filter(organisation_id=organisation_id).values_list(
         "dimension", "value", "cases", "computed_at"
     )
-    counts: dict[str, Counter[str]] = {"risk": Counter(), "country": Counter(), "profile": Counter()}
+    counts: dict[str, Counter[str]] = {
+        "risk": Counter(),
+        "country": Counter(),
+        "profile": Counter(),
+    }
     counted_at: datetime | None = None
     for dimension, value, number, computed_at in rows:
         if dimension in counts:
@@ -180,7 +184,9 @@ def _profile_tables(organisation_id: uuid.UUID) -> tuple[datetime | None, tuple[
     def labelled(dimension: str, name: object) -> Labelled:
         values = [value for value in counts[dimension] if value]
         if dimension == "risk":
-            values.sort(key=lambda v: (RISK_ORDER.index(v) if v in RISK_ORDER else len(RISK_ORDER), v))
+            values.sort(
+                key=lambda v: (RISK_ORDER.index(v) if v in RISK_ORDER else len(RISK_ORDER), v)
+            )
         named = [(value, str(name(value))) for value in values]  # type: ignore[operator]
         if dimension != "risk":
             named.sort(key=lambda pair: pair[1].casefold())
