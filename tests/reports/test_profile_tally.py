@@ -17,8 +17,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from haven.cases.models import Case, CaseStatus
 from haven.cases.services import case_erasure_approve, case_erasure_request
 from haven.cli import django_setup, worker
+from haven.demo import seed_all
 from haven.organisations.models import Role
 from haven.reports.models import ProfileTally
 from haven.reports.profiles import recount_all_profiles, recount_profiles
@@ -189,3 +191,12 @@ def test_the_worker_enqueues_the_recount(organisation, profiled, monkeypatch):
 
     assert queue_runs == [("db_worker", "--batch", "--no-startup-delay")]
     assert _tally(organisation)[("country", "MX")] == 6
+
+
+def test_the_demo_seed_counts_its_cases_once_at_the_end(db, settings):
+    settings.HAVEN_DEMO = True
+    seed_all()
+
+    counted = ProfileTally.objects.filter(dimension="country").values_list("cases", flat=True)
+    live = Case.objects.exclude(status=CaseStatus.ERASED).count()
+    assert live > 0 and sum(counted) == live  # one country (or "not recorded") per live case
