@@ -54,12 +54,11 @@ def count_profiles(organisation_id: uuid.UUID) -> dict[str, Counter[str]]:
     return counts
 
 
-@transaction.atomic
 def recount_profiles(organisation_id: uuid.UUID, *, now: datetime.datetime | None = None) -> int:
     """Replace the organisation's ``ProfileTally`` rows with a fresh count; returns rows written."""
     counted_at = now or timezone.now()
+    # Decrypt and count outside the transaction; only the swap of rows holds it.
     counts = count_profiles(organisation_id)
-    ProfileTally.objects.filter(organisation_id=organisation_id).delete()
     rows = [
         ProfileTally(
             organisation_id=organisation_id,
@@ -71,7 +70,9 @@ def recount_profiles(organisation_id: uuid.UUID, *, now: datetime.datetime | Non
         for dimension, counter in counts.items()
         for value, number in counter.items()
     ]
-    ProfileTally.objects.bulk_create(rows)
+    with transaction.atomic():
+        ProfileTally.objects.filter(organisation_id=organisation_id).delete()
+        ProfileTally.objects.bulk_create(rows)
     return len(rows)
 
 
