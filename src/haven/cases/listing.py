@@ -139,7 +139,7 @@ def _summary(facts: Any, risk: str | None) -> ListSummary:
     )
 
 
-def _summaries(case_ids: list[Any]) -> dict[Any, ListSummary]:
+def case_summaries(case_ids: list[Any]) -> dict[Any, ListSummary]:
     """Decrypt the facts and latest staff risk level of the given cases: two or three queries."""
     if not case_ids:
         return {}
@@ -166,7 +166,7 @@ def _summaries(case_ids: list[Any]) -> dict[Any, ListSummary]:
 
 def attach_summaries(rows: list[Any]) -> None:
     """Give each row of a page its ``summary`` (country, profiles, risk)."""
-    summaries = _summaries([row.pk for row in rows])
+    summaries = case_summaries([row.pk for row in rows])
     empty = ListSummary(country=None, profiles=(), risk=None)
     for row in rows:
         row.summary = summaries.get(row.pk, empty)
@@ -203,7 +203,7 @@ def _decrypted_sort_page(
 ) -> KeysetPage:
     column = sort.column or ""
     ordered = list(cases.order_by(*(key.order(forward=True) for key in CASE_LIST_ORDER)))
-    summaries = _summaries([case.pk for case in ordered])
+    summaries = case_summaries([case.pk for case in ordered])
     with_value: list[tuple[Any, Any]] = []
     without: list[tuple[Any, Any]] = []
     for case in ordered:

@@ -2,6 +2,7 @@
 ``haven worker``: the background worker, run beside the server (``haven demo`` starts one).
 
 Every ``--interval`` seconds it enqueues the stay reminder job and the travel-plan shredding job,
+every hour the recount of cases by risk level, country and profile (``haven.reports.profiles``),
 and then works through the
 django-tasks database queue (``db_worker --batch``): reminders, and any other job the apps
 enqueue. Reminders appear in the app only; nothing is ever sent by e-mail.
@@ -18,10 +19,15 @@ def worker(args: argparse.Namespace) -> int:
     from django.core.management import call_command
 
     from haven.relocations.reminders import send_stay_reminders, shred_travel_plans
+    from haven.reports.profiles import RECOUNT_EVERY, recount_profile_tallies
 
+    last_recount: float | None = None
     while True:
         send_stay_reminders.enqueue()
         shred_travel_plans.enqueue()
+        if last_recount is None or time.monotonic() - last_recount >= RECOUNT_EVERY:
+            recount_profile_tallies.enqueue()
+            last_recount = time.monotonic()
         call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
         if args.once:
             return 0

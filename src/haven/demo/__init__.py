@@ -21,6 +21,8 @@ SEEDERS = [
     "haven.demo.portal.seed_portal_stay",
     "haven.demo.asylum.seed_asylum",
     "haven.demo.counsel.seed_counsel",
+    # Last: counts every seeded case by risk level, country and profile.
+    "haven.demo.reports.seed_profile_tallies",
 ]
 
 

@@ -53,3 +53,31 @@ class StageTally(models.Model):
 
     def __str__(self) -> str:
         return f"{self.stage}/{self.bucket}: {self.moves}"
+
+
+class ProfileTally(models.Model):
+    """
+    How many live cases of an organisation have each risk level, country and profile.
+
+    These values are encrypted in each case, so no trigger can count them: a background job
+    (``haven.reports.profiles``) decrypts the live cases and replaces an organisation's rows,
+    hourly in ``haven worker``. Counts only, never an identifier of a case; ``computed_at`` tells
+    readers how old the counts are. Not backed up: the next run recounts.
+    """
+
+    organisation_id = models.UUIDField()
+    dimension = models.CharField(max_length=16, help_text="risk, country or profile")
+    value = models.CharField(max_length=64, help_text="a code, or '' when not recorded")
+    cases = models.IntegerField(default=0)
+    computed_at = models.DateTimeField()
+    id = models.BigAutoField(primary_key=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation_id", "dimension", "value"], name="one_profile_tally_per_cell"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dimension}/{self.value}: {self.cases}"

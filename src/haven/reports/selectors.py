@@ -13,7 +13,7 @@ import uuid
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db.models import Count
 from django.http import Http404
@@ -22,12 +22,14 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from haven.cases.countries import country_name
 from haven.cases.models import CASE_STATUS_CHOICES, CaseStatus, Urgency
+from haven.cases.vocabulary import term
 from haven.organisations.models import Membership
 from haven.organisations.policy import Permission, may
 from haven.programmes.models import Application, ApplicationStatus
 from haven.relocations.models import Stay, StayStatus
-from haven.reports.models import CaseTally, StageTally
+from haven.reports.models import CaseTally, ProfileTally, StageTally
 from haven.reports.tables import ReportTable, report_table
 
 MONTHS_SHOWN = 12
@@ -45,6 +47,10 @@ STAY_PHASES: list[tuple[str, str | Promise]] = [
     ("ended", _("Ended")),
     ("cancelled", _("Cancelled")),
 ]
+NOT_RECORDED = _("Not recorded")
+#: Tables counted by the hourly job (``haven.reports.profiles``), not kept live.
+PROFILE_TABLES = ("cases-by-risk", "cases-by-country", "cases-by-profile")
+RISK_ORDER = ("low", "medium", "high", "critical")
 
 
 @dataclass(frozen=True)
@@ -52,6 +58,9 @@ class AnalystReport:
     organisation_name: str
     as_of: date
     tables: tuple[ReportTable, ...]
+    #: When the risk, country and profile tables were counted (None: not yet).
+    profiles_counted_at: datetime | None = None
+    profile_tables: tuple[str, ...] = PROFILE_TABLES
 
     def table(self, slug: str) -> ReportTable:
         for table in self.tables:
@@ -156,6 +165,60 @@ def _stay_tables(organisation_id: uuid.UUID) -> tuple[ReportTable, ...]:
     )
 
 
+def _profile_tables(organisation_id: uuid.UUID) -> tuple[datetime | None, tuple[ReportTable, ...]]:
+    """Cases by risk level, country and profile, from the job's snapshot: one read."""
+    rows = ProfileTally.objects.filter(organisation_id=organisation_id).values_list(
+        "dimension", "value", "cases", "computed_at"
+    )
+    counts: dict[str, Counter[str]] = {
+        "risk": Counter(),
+        "country": Counter(),
+        "profile": Counter(),
+    }
+    counted_at: datetime | None = None
+    for dimension, value, number, computed_at in rows:
+        if dimension in counts:
+            counts[dimension][value] += number
+        counted_at = computed_at if counted_at is None else max(counted_at, computed_at)
+
+    def labelled(dimension: str, name: object) -> Labelled:
+        values = [value for value in counts[dimension] if value]
+        if dimension == "risk":
+            values.sort(
+                key=lambda v: (RISK_ORDER.index(v) if v in RISK_ORDER else len(RISK_ORDER), v)
+            )
+        named = [(value, str(name(value))) for value in values]  # type: ignore[operator]
+        if dimension != "risk":
+            named.sort(key=lambda pair: pair[1].casefold())
+        if counts[dimension][""]:
+            named.append(("", str(NOT_RECORDED)))
+        return named
+
+    return counted_at, (
+        _one_way(
+            "cases-by-risk",
+            _("Cases by risk level (latest assessment)"),
+            _("Risk level"),
+            counts["risk"],
+            labelled("risk", term),
+        ),
+        _one_way(
+            "cases-by-country",
+            _("Cases by country"),
+            _("Country"),
+            counts["country"],
+            labelled("country", country_name),
+        ),
+        _one_way(
+            "cases-by-profile",
+            _("Cases by profile (a case with several profiles counts under each)"),
+            _("Profile"),
+            counts["profile"],
+            labelled("profile", term),
+        ),
+    )
+
+
 def analyst_report(*, membership: Membership) -> AnalystReport:
     """
     The organisation's aggregate report, every table suppressed (no count from 1 to 4 anywhere).
@@ -212,6 +275,7 @@ def analyst_report(*, membership: Membership) -> AnalystReport:
     ] or list(ApplicationStatus.choices)[:1]
 
     stage_times = time_in_stage(organisation.pk)
+    counted_at, profile_tables = _profile_tables(organisation.pk)
     stages_left = {stage for stage, _bucket in stage_times}
 
     tables = (
@@ -242,6 +306,7 @@ def analyst_report(*, membership: Membership) -> AnalystReport:
             rows=[(value, label) for value, label in statuses if value in stages_left],
             columns=STAGE_TIMES,
         ),
+        *profile_tables,
         *_stay_tables(organisation.pk),
     )
-    return AnalystReport(organisation.name, today, tables)
+    return AnalystReport(organisation.name, today, tables, counted_at)

@@ -76,7 +76,12 @@ BATCH_ROWS = 500
 # tallies (``reports.casetally``, ``reports.stagetally``) are derived: database triggers count the
 # restored cases and status changes as they are inserted, so carrying their rows too would count
 # everything twice.
-SKIPPED_MODELS = {"sessions.session", "reports.casetally", "reports.stagetally"}
+SKIPPED_MODELS = {
+    "sessions.session",
+    "reports.casetally",
+    "reports.stagetally",
+    "reports.profiletally",
+}
 # Tables that must be empty for a restore to go ahead.
 MUST_BE_EMPTY = (
     "organisations.organisation",
