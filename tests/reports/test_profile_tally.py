@@ -17,6 +17,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from haven.audit.events import EventType
+from haven.audit.models import AuditEvent
 from haven.cases.models import Case, CaseStatus
 from haven.cases.services import case_erasure_approve, case_erasure_request
 from haven.cli import django_setup, worker
@@ -119,6 +121,16 @@ def test_a_recount_replaces_the_organisations_rows(organisation, coordinator, pr
         )
     )
     assert len(stamps) == 1 and stamps != {earlier}
+
+
+def test_each_recount_is_in_the_organisations_audit_log(organisation, profiled):
+    """The job decrypts every live case: each run leaves one event holding a row count only."""
+    rows = recount_profiles(organisation.pk)
+
+    events = AuditEvent.objects.filter(event_type=EventType.REPORT_PROFILES_COUNTED)
+    assert [(str(e.organisation_id), e.data) for e in events] == [
+        (str(organisation.pk), {"rows": rows})
+    ]
 
 
 def test_the_report_shows_the_tables_in_words_with_small_counts_hidden(

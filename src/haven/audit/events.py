@@ -59,6 +59,8 @@ class EventType(StrEnum):
     CASE_SHREDDED = "vault.case_shredded"
     CASES_IMPORTED = "vault.cases_imported"
     CASES_IMPORT_ABANDONED = "vault.cases_import_abandoned"
+    # The background count behind the report's risk, country and profile tables (counts only).
+    REPORT_PROFILES_COUNTED = "reports.profiles_counted"
     CASES_EXPORTED = "vault.cases_exported"
     BACKUP_CREATED = "vault.backup_created"
     BACKUP_RESTORED = "vault.backup_restored"

@@ -21,6 +21,8 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
+from haven.audit.events import EventType
+from haven.audit.services import record_event
 from haven.cases.listing import case_summaries
 from haven.cases.models import Case, CaseStatus
 from haven.organisations.models import Organisation
@@ -73,6 +75,12 @@ def recount_profiles(organisation_id: uuid.UUID, *, now: datetime.datetime | Non
     with transaction.atomic():
         ProfileTally.objects.filter(organisation_id=organisation_id).delete()
         ProfileTally.objects.bulk_create(rows)
+        # The job decrypted every live case of the organisation: say so in its audit log.
+        record_event(
+            EventType.REPORT_PROFILES_COUNTED,
+            organisation=organisation_id,
+            data={"rows": len(rows)},
+        )
     return len(rows)
 
 

@@ -47,6 +47,9 @@ EVENT_LABELS: dict[EventType, Promise] = {
     EventType.CASE_SHREDDED: _("Case erased"),
     EventType.CASES_IMPORTED: _("Cases imported"),
     EventType.CASES_IMPORT_ABANDONED: _("Unfinished case import abandoned"),
+    EventType.REPORT_PROFILES_COUNTED: _(
+        "Cases counted by risk, country and profile for the report"
+    ),
     EventType.CASES_EXPORTED: _("Cases exported"),
     EventType.BACKUP_CREATED: _("Backup made"),
     EventType.BACKUP_RESTORED: _("Backup restored"),
