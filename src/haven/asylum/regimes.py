@@ -25,7 +25,8 @@ from haven.domain.asylum_procedure import (
     asylum_side,
     regime_outcome,
 )
-from haven.relocations.models import ReturnPlan, Stay, StayOutcome, StayStatus
+from haven.relocations.case_records import current_stay
+from haven.relocations.models import ReturnPlan, StayOutcome
 from haven.vault.keyring import keyring_scope
 
 _STAY_OUTCOME_SIDES = {
@@ -56,12 +57,7 @@ def procedure_steps(case: Case) -> list[Step]:
 
 def stay_side(case: Case) -> StaySide:
     """Where the case's latest stay that was not cancelled left the defender."""
-    stay = (
-        Stay.objects.filter(case=case)
-        .exclude(status=StayStatus.CANCELLED)
-        .order_by("-created_at")
-        .first()
-    )
+    stay = current_stay(case)
     if stay is None:
         return StaySide.NO_STAY
     if stay.outcome in _STAY_OUTCOME_SIDES:
