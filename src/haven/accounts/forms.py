@@ -3,8 +3,23 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from haven.accounts.reading import Digits
 from haven.accounts.usernames import validate_single_script
 from haven.organisations.models import Role
+
+
+class DigitsForm(forms.Form):
+    """How the account reads numbers and dates: as its language writes them, or 0-9."""
+
+    digits = forms.ChoiceField(
+        label=_("Digits"),
+        choices=Digits.choices,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Arabic pages write numbers and dates in Arabic-Indic digits; choose Western digits "
+            "if you write 0-9. Case codes, phone numbers and codes always keep 0-9."
+        ),
+    )
 
 
 class CodeForm(forms.Form):

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django_otp.models import Device, ThrottlingMixin
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from haven.accounts.reading import Digits
 from haven.accounts.usernames import validate_single_script
 from haven.organisations.models import Organisation, Role
 from haven.vault.system_secrets import open_system_secret
@@ -23,6 +24,9 @@ class User(AbstractUser):  # type: ignore[django-manager-missing]
     """A staff account. The login name is ``username``; nothing else about the person is required."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # Arabic pages write numbers in Arabic-Indic digits; a reader from the Maghreb, where Arabic
+    # is written with 0-9, chooses Western digits (``haven.accounts.reading``).
+    digits = models.CharField(max_length=16, choices=Digits.choices, default=Digits.LANGUAGE)
 
     class Meta:
         ordering = ["username"]

@@ -30,6 +30,7 @@ from haven.accounts.models import (
     User,
     recovery_code_digest,
 )
+from haven.accounts.reading import Digits
 from haven.audit.events import EventType
 from haven.audit.services import record_event
 from haven.organisations.errors import ApplicationError
@@ -522,6 +523,18 @@ def security_notice_dismiss(*, user: User, notice: SecurityNotice) -> None:
         raise ValidationError(_("That notice is not yours."))
     notice.dismissed_at = timezone.now()
     notice.save(update_fields=["dismissed_at"])
+
+
+def account_digits_set(*, user: User, digits: Digits) -> None:
+    """
+    Set how the account reads numbers and dates (``haven.accounts.reading``).
+
+    Permission: the account changes its own preference (the caller is signed in as ``user``).
+    Side effects: none beyond the field; no audit event, as for a dismissed notice: it changes
+    how pages look to this account, not anyone's data or access.
+    """
+    user.digits = digits
+    user.save(update_fields=["digits"])
 
 
 @transaction.atomic

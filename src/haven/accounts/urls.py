@@ -13,6 +13,7 @@ urlpatterns = [
     path("step-up/", views.step_up, name="step_up"),
     path("security/", views.security, name="security"),
     path("security/password/", views.password_change, name="password_change"),
+    path("security/digits/", views.digits_set, name="digits"),
     path(
         "security/notices/<uuid:notice_id>/dismiss/",
         views.security_notice_dismiss,

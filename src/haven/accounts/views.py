@@ -35,6 +35,7 @@ from haven.accounts.forms import (
     AcceptInvitationForm,
     BothFactorsForm,
     CodeForm,
+    DigitsForm,
     EnrolmentCodeForm,
     InvitationForm,
     OrganisationChoiceForm,
@@ -42,6 +43,7 @@ from haven.accounts.forms import (
 )
 from haven.accounts.lockout import is_locked_out
 from haven.accounts.models import RecoveryCodeDevice, User
+from haven.accounts.reading import Digits
 from haven.accounts.requests import HavenRequest, acting_member
 from haven.organisations.models import Membership
 from haven.organisations.policy import Permission
@@ -255,8 +257,22 @@ def security(request: HttpRequest) -> HttpResponse:
             "sessions": selectors.login_session_list(_user(request)),
             "current_id": current.pk if current else None,
             "security_notices": selectors.security_notices_open(_user(request)),
+            "digits_form": DigitsForm(initial={"digits": _user(request).digits}),
         },
     )
+
+
+@signed_in
+@require_POST
+def digits_set(request: HttpRequest) -> HttpResponse:
+    """Choose the digits the account's pages show numbers and dates in."""
+    form = DigitsForm(request.POST)
+    if form.is_valid():
+        services.account_digits_set(user=_user(request), digits=Digits(form.cleaned_data["digits"]))
+        messages.success(request, _("Your choice of digits was saved."))
+    else:
+        messages.error(request, _("Choose one of the two ways of writing numbers."))
+    return redirect("accounts:security")
 
 
 @signed_in

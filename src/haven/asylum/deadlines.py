@@ -23,9 +23,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from haven.accounts import reading
 from haven.asylum.jurisdiction import current_host, jurisdiction_notices
 from haven.cases.countries import country_name
 from haven.cases.models import Case
@@ -148,7 +148,7 @@ def _words(notice: Notice) -> str:
     if "issuer" in params:
         params["issuer"] = country_name(params["issuer"])
     if "date" in params:
-        params["date"] = date_format(datetime.date.fromisoformat(params["date"]), "DATE_FORMAT")
+        params["date"] = reading.date(datetime.date.fromisoformat(params["date"]))
     template = NOTICE_WORDS.get(notice.key)
     return str(template) % params if template is not None else notice.text
 

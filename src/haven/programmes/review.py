@@ -10,9 +10,9 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from haven.accounts import reading
 from haven.accounts.models import User
 from haven.cases.countries import country_names
 from haven.cases.models import Urgency
@@ -74,7 +74,7 @@ START_UNKNOWN = _(
 def _date(value: Any) -> str:
     if isinstance(value, str):
         value = datetime.date.fromisoformat(value)
-    return str(date_format(value, "DATE_FORMAT"))
+    return reading.date(value)
 
 
 def exclusion_reason(

@@ -1,6 +1,7 @@
 from django.apps import AppConfig
 
 from haven.web import digits
+from haven.web.templatetags import reading
 
 
 class WebConfig(AppConfig):
@@ -11,3 +12,5 @@ class WebConfig(AppConfig):
     def ready(self) -> None:
         # Every form's number, date and time fields read Arabic-Indic and Persian digits too.
         digits.install()
+        # Numbers and dates in translated sentences are written in the reader's digits.
+        reading.install()

@@ -13,10 +13,10 @@ from typing import Any
 
 from django import template
 from django.db import models
-from django.utils import formats
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
+from haven.accounts import reading
 from haven.cases.countries import country_name, country_names
 from haven.cases.models import CASE_STATUS_LABELS, CaseStatus, ConsentMethod, ConsentPurpose
 from haven.cases.vocabulary import TERMS, in_words, programme_name, term
@@ -84,7 +84,7 @@ def terms(values: Any) -> str:
 
 def _date(text: str) -> Any:
     try:
-        return formats.date_format(datetime.date.fromisoformat(text), "DATE_FORMAT")
+        return reading.date(datetime.date.fromisoformat(text))
     except ValueError:
         return None
 
@@ -108,9 +108,9 @@ def fact_value(value: Any, name: str = "") -> str:
     if isinstance(value, Mapping):
         return "; ".join(f"{term(key)}: {fact_value(item, key)}" for key, item in value.items())
     if isinstance(value, float) and value.is_integer():
-        return formats.localize(int(value))
+        return reading.number(int(value))
     if isinstance(value, int | float):
-        return formats.localize(value)
+        return reading.number(value)
     text = str(value)
     if text in TERMS:
         return term(text)

@@ -54,6 +54,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "haven.accounts.reading.ReadingMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "haven.accounts.middleware.AccessMiddleware",
@@ -84,6 +85,10 @@ TEMPLATES = [
                 "csp.context_processors.nonce",
                 "haven.accounts.context_processors.membership",
             ],
+            # Dates, durations and numbers a person reads, in the reader's digits (the `date`,
+            # `time`, `timesince`, `timeuntil`, `floatformat` and `filesizeformat` filters wrap
+            # Django's; `number` and `percent` are added): docs/developing.md, "Numbers".
+            "builtins": ["haven.web.templatetags.reading"],
         },
     }
 ]
@@ -208,6 +213,12 @@ LANGUAGES = [("en", _("English")), ("es", _("Spanish")), ("fr", _("French")), ("
 # The portal also speaks Russian and Persian (catalogues started). They are not in LANGUAGES on
 # purpose: staff pages would then offer two languages in which almost nothing is translated.
 HAVEN_PORTAL_LANGUAGES = [*LANGUAGES, ("ru", "Русский"), ("fa", "فارسی")]
+# The CLDR locale whose numbering system and number signs each language reads, where it is not
+# the language itself. CLDR's region-less Arabic has used 0-9 since CLDR 42; Haven's Arabic
+# follows the Mashriq (Egypt's Arabic: Arabic-Indic digits and signs), and a reader who writes
+# 0-9 (the Maghreb) chooses Western digits on the account page. "ar_MA" here would make 0-9 every
+# Arabic reader's default.
+HAVEN_NUMBER_LOCALES = {"ar": "ar_EG"}
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 USE_I18N = True
 TIME_ZONE = "UTC"
