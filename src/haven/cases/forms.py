@@ -293,7 +293,7 @@ class IntakeForm(SubmissionTokenMixin):
     )
 
     def clean_phone(self) -> str:
-        """Stored with ASCII digits, however typed (٠٧٩٠ is 0790), like every number shown."""
+        """Stored and shown with ASCII digits, however typed (٠٧٩٠ is 0790): an identifier."""
         return ascii_digits(self.cleaned_data["phone"])
 
     def clean_document_number(self) -> str:

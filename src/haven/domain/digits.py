@@ -2,8 +2,9 @@
 Digits as people type them: Arabic-Indic (٠١٢), Persian (۰۱۲) and every other Unicode decimal
 digit read as the ASCII digit of the same value.
 
-Haven accepts numbers typed in any script (searches, dates, phone numbers, counts) and shows
-every number with ASCII digits, in every language (docs/translating.md, "Numbers").
+Haven accepts numbers typed in any script (searches, dates, phone numbers, counts) and stores
+identifiers with ASCII digits; what a person reads is written in their language's digits by
+``haven.domain.numerals`` (docs/developing.md, "Numbers").
 """
 
 import unicodedata

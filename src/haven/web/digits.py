@@ -7,8 +7,8 @@ Installed once, when the web app is ready, by wrapping ``to_python`` of Django's
 fields: the value is read with ASCII digits before Django parses it. Free text (names, notes,
 narratives) is left as typed; search terms, phone numbers and document numbers are compared with
 ASCII digits by the vault's normalisers (``haven.vault.blind_index``), and intake stores phone
-numbers with ASCII digits. Pages show every number with ASCII digits in every language
-(docs/developing.md, "Numbers").
+numbers with ASCII digits. Pages write the numbers people read in the digits of the reader's
+language (``haven.accounts.reading``; docs/developing.md, "Numbers").
 """
 
 from collections.abc import Callable
