@@ -12,7 +12,9 @@ only; the browser context bypasses the site's CSP to inject it, and no page of H
 import base64
 import re
 from collections import deque
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 from urllib.parse import urldefrag, urlsplit
 
 import pytest
@@ -35,6 +37,11 @@ WIDEST_ALLOWED = 400
 PAGES_PER_ROUTE = 2
 # Links that change state or leave the signed-in session: following them would end the walk.
 NOT_FOLLOWED = {"accounts:logout", "set_language"}
+
+# Arabic-Indic and Persian digits: the reader's digits in Arabic, never in what machines read.
+LOCALE_DIGITS = re.compile("[\u0660-\u0669\u06f0-\u06f9]")
+# A case code, stay reference or receipt written with such digits: identifiers keep 0-9.
+LOCALISED_IDENTIFIER = re.compile("[A-Z]{2,}-[0-9A-Z\u0660-\u0669]*[\u0660-\u0669]")
 
 RAW_IDENTIFIER = re.compile(
     r"\b[a-z]+(?:_[a-z0-9]+)+\b"  # snake_case words
@@ -113,8 +120,28 @@ def _problems(page, response, usernames: set[str]) -> list[str]:
     return problems
 
 
+def _ascii_identifiers(page) -> list[str]:
+    """In Arabic: links, form values and data attributes keep 0-9, and so do case codes."""
+    machine_read = page.evaluate(
+        """() => [...document.querySelectorAll('a[href], input[value], option[value], [data-pow-bits]')]
+                   .map((node) => node.getAttribute('href') || node.getAttribute('value')
+                        || node.getAttribute('data-pow-bits') || '')"""
+    )
+    problems = [
+        f"locale digits in {value!r}" for value in machine_read if LOCALE_DIGITS.search(value)
+    ]
+    codes = LOCALISED_IDENTIFIER.findall(page.evaluate("document.body.innerText"))
+    if codes:
+        problems.append(f"identifiers in locale digits {codes[:4]}")
+    return problems
+
+
 def _walk(
-    page, base: str, usernames: set[str], per_route_limit: int = PAGES_PER_ROUTE
+    page,
+    base: str,
+    usernames: set[str],
+    per_route_limit: int = PAGES_PER_ROUTE,
+    also: Callable[[Any], list[str]] | None = None,
 ) -> dict[str, list[str]]:
     seen: set[str] = set()
     per_route: dict[str, int] = {}
@@ -133,6 +160,8 @@ def _walk(
         per_route[route] = per_route.get(route, 0) + 1
         response = page.goto(url)
         problems = _problems(page, response, usernames)
+        if also is not None and response is not None and response.status < 500:
+            problems += also(page)
         if problems:
             faults[urlsplit(url).path] = problems
         if response is not None and "text/html" in (response.headers.get("content-type") or ""):
@@ -178,7 +207,9 @@ def test_every_page_reads_for_every_role(browser, live_server, demo):
 def test_every_page_reads_right_to_left_in_arabic(browser, live_server, demo):
     """
     The coordinator, who reaches the most pages, walks them in Arabic: the page is mirrored
-    (``dir="rtl"``) and fits the phone, and the same checks hold. One page per route keeps it short.
+    (``dir="rtl"``) and fits the phone, and the same checks hold; numbers people read are in
+    Arabic-Indic digits, while links, form values and case codes keep 0-9. One page per route
+    keeps it short.
     """
     coordinator = next(login for login in demo if login.username.startswith("coordinator."))
     context = browser.new_context(viewport=PHONE, bypass_csp=True)
@@ -187,7 +218,15 @@ def test_every_page_reads_right_to_left_in_arabic(browser, live_server, demo):
     try:
         _sign_in(page, live_server.url, coordinator.username, coordinator.totp_secret)
         assert page.get_attribute("html", "dir") == "rtl"
-        faults = _walk(page, live_server.url, {login.username for login in demo}, per_route_limit=1)
+        faults = _walk(
+            page,
+            live_server.url,
+            {login.username for login in demo},
+            per_route_limit=1,
+            also=_ascii_identifiers,
+        )
+        page.goto(f"{live_server.url}/cases/")
+        assert LOCALE_DIGITS.search(page.evaluate("document.body.innerText")), "no Arabic digits"
     finally:
         context.close()
     report = "\n".join(f"{path}: {'; '.join(problems)}" for path, problems in faults.items())
