@@ -158,7 +158,26 @@ class CheckInForm(forms.Form):
     )
 
 
-class IncidentForm(forms.Form):
+class StayEventForm(forms.Form):
+    """
+    An activity or an incident of the stay. ``details()`` is what the event's encrypted details
+    hold: its type and date, the ``detail_fields`` as typed and the ``detail_flags`` as yes or no.
+    """
+
+    detail_fields: tuple[str, ...] = ()
+    detail_flags: tuple[str, ...] = ()
+
+    def details(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "type": data["type"],
+            "date": data["date"],
+            **{name: data.get(name, "") for name in self.detail_fields},
+            **{name: bool(data.get(name)) for name in self.detail_flags},
+        }
+
+
+class IncidentForm(StayEventForm):
     type = forms.ChoiceField(label=_("What happened"), choices=IncidentType.choices)
     date = date_field(_("Date"))
     coarse_place = forms.CharField(
@@ -169,19 +188,11 @@ class IncidentForm(forms.Form):
     police_report = forms.BooleanField(label=_("Reported to the police"), required=False)
     narrative = text_area(_("What happened and what was done"), rows=3)
 
-    def details(self) -> dict[str, Any]:
-        data = self.cleaned_data
-        return {
-            "type": data["type"],
-            "date": data["date"],
-            "coarse_place": data.get("coarse_place", ""),
-            "severity": data["severity"],
-            "home_state_link": bool(data.get("home_state_link")),
-            "police_report": bool(data.get("police_report")),
-        }
+    detail_fields = ("coarse_place", "severity")
+    detail_flags = ("home_state_link", "police_report")
 
 
-class ActivityForm(forms.Form):
+class ActivityForm(StayEventForm):
     type = forms.ChoiceField(label=_("Activity"), choices=ActivityType.choices)
     date = date_field(_("Date"))
     public = forms.BooleanField(label=_("Public (media, talk, publication)"), required=False)
@@ -190,14 +201,7 @@ class ActivityForm(forms.Form):
     )
     narrative = text_area(_("Risk note"), rows=3)
 
-    def details(self) -> dict[str, Any]:
-        data = self.cleaned_data
-        return {
-            "type": data["type"],
-            "date": data["date"],
-            "public": bool(data.get("public")),
-            "publicity_consent": bool(data.get("publicity_consent")),
-        }
+    detail_flags = ("public", "publicity_consent")
 
 
 class ExtensionForm(forms.Form):
