@@ -33,9 +33,15 @@ def check_urgency(urgency: str) -> None:
         raise CaseError(UNKNOWN_URGENCY)
 
 
-def touch(case: Case) -> None:
-    """Mark the case changed now, for the lists ordered by last change."""
-    Case.objects.filter(pk=case.pk).update(updated_at=timezone.now())
+def touch(case: Case, **columns: Any) -> None:
+    """
+    Mark the case changed now, for the lists ordered by last change, writing ``columns`` (plain
+    columns of the case row) in the same UPDATE and onto ``case``, so the caller's copy says what
+    the row now says.
+    """
+    Case.objects.filter(pk=case.pk).update(**columns, updated_at=timezone.now())
+    for name, value in columns.items():
+        setattr(case, name, value)
 
 
 def required_reason(reason: str) -> str:

@@ -208,13 +208,12 @@ def case_settings_update(
     """Change a case's urgency and next due date (plain columns). Side effect: ``case.updated``."""
     check_live(case)
     check_urgency(urgency)
-    Case.objects.filter(pk=case.pk).update(
+    touch(
+        case,
         urgency=urgency,
         urgency_rank=URGENCY_RANK[Urgency(urgency)],
         next_due_on=next_due_on,
-        updated_at=timezone.now(),
     )
-    case.urgency, case.next_due_on = urgency, next_due_on
     record_action(
         EventType.CASE_UPDATED,
         membership,
