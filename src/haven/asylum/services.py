@@ -41,6 +41,7 @@ from haven.asylum.regimes import procedure_steps, regime_refresh
 from haven.audit.events import EventType
 from haven.cases.models import Assessment, Case, CaseStatus
 from haven.cases.services import case_follow_records
+from haven.cases.services.guards import touch
 from haven.cases.services.receipts import form_receipt_claim
 from haven.cases.vocabulary import term
 from haven.domain.asylum_procedure import (
@@ -486,8 +487,7 @@ def _follow_due(case: Case, due: datetime.date | None, today: datetime.date) -> 
     current = case.next_due_on
     if due is None or (current is not None and today <= current <= due):
         return
-    Case.objects.filter(pk=case.pk).update(next_due_on=due, updated_at=timezone.now())
-    case.next_due_on = due
+    touch(case, next_due_on=due)
 
 
 @transaction.atomic
