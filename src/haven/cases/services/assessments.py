@@ -13,7 +13,7 @@ from haven.cases.engine_messages import encode
 from haven.cases.errors import CaseError
 from haven.cases.models import Assessment, AssessmentDecision, Case
 from haven.cases.selectors import case_facts
-from haven.cases.services.guards import check_live, raise_problems, required_reason, touch
+from haven.cases.services.guards import check_live, on_case, raise_problems, required_reason, touch
 from haven.cases.services.receipts import form_receipt_claim
 from haven.domain.assessment import assess
 from haven.domain.facts import FactsError, parse_facts
@@ -76,9 +76,7 @@ def assessment_run(
         )
         diverge = any("divergence" in view for view in output.get("risk_views", []))
         assessment = Assessment(
-            case=case,
-            organisation_id=case.organisation_id,
-            recorded_by=membership.user,
+            **on_case(case, membership),
             engine_version=output["engine_version"],
             facts_input=facts,
             output=output,

@@ -30,6 +30,7 @@ from haven.cases.selectors import CORRECTABLE_MODELS
 from haven.cases.services.consents import check_consent_purpose
 from haven.cases.services.guards import (
     check_live,
+    on_case,
     parse_problems,
     raise_problems,
     required_reason,
@@ -147,9 +148,7 @@ def record_correct(
                 parse_problems(_facts_with(case, kind, record.pk, new_details, new_narrative))
             )
         correction = RecordCorrection(
-            case=case,
-            organisation_id=case.organisation_id,
-            recorded_by=membership.user,
+            **on_case(case, membership),
             record_kind=kind,
             record_id=record.pk,
             previous=previous,

@@ -18,6 +18,7 @@ from haven.cases.services.guards import (
     check_live,
     check_urgency,
     facts_problems,
+    on_case,
     raise_problems,
     touch,
 )
@@ -92,9 +93,7 @@ def threat_record(
     raise_problems(facts_problems(case, extra=("threats", item)))
     with keyring_scope():
         threat = Threat(
-            case=case,
-            organisation_id=case.organisation_id,
-            recorded_by=membership.user,
+            **on_case(case, membership),
             details=dict(details),
             narrative=narrative or None,
         )
@@ -120,9 +119,7 @@ def _fact_row_record(
     raise_problems(facts_problems(case, extra=(facts_key, dict(details))))
     with keyring_scope():
         row = model(
-            case=case,
-            organisation_id=case.organisation_id,
-            recorded_by=membership.user,
+            **on_case(case, membership),
             details=dict(details),
         )
         row.save()
