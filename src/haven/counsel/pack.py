@@ -119,17 +119,27 @@ def _summary_content(case: Case, object_id: uuid.UUID | None) -> PackContent:
 # --- Assessments ------------------------------------------------------------------------------
 
 
-def _assessment_choices(case: Case) -> list[PackChoice]:
-    rows = Assessment.objects.filter(case=case).order_by("-recorded_at")
+def _engine_dated_choices(
+    kind: str, rows: QuerySet[Assessment] | QuerySet[LegalOpinion], label: Promise
+) -> list[PackChoice]:
+    """One choice per row, newest first, named by its day and the engine version it read."""
     return [
         PackChoice(
-            "assessment",
+            kind,
             row.pk,
-            str(_("Protection assessment of %(date)s (engine %(version)s)"))
+            str(label)
             % {"date": row.recorded_at.date().isoformat(), "version": row.engine_version},
         )
-        for row in rows
+        for row in rows.order_by("-recorded_at")
     ]
+
+
+def _assessment_choices(case: Case) -> list[PackChoice]:
+    return _engine_dated_choices(
+        "assessment",
+        Assessment.objects.filter(case=case),
+        _("Protection assessment of %(date)s (engine %(version)s)"),
+    )
 
 
 #: The records a pack item is read from, each kept on one case.
@@ -263,15 +273,11 @@ def _stay_content(case: Case, object_id: uuid.UUID | None) -> PackContent | None
 
 
 def _opinion_choices(case: Case) -> list[PackChoice]:
-    return [
-        PackChoice(
-            "legal_opinion",
-            row.pk,
-            str(_("Legal adviser's opinion of %(date)s (engine %(version)s)"))
-            % {"date": row.recorded_at.date().isoformat(), "version": row.engine_version},
-        )
-        for row in LegalOpinion.objects.filter(case=case).order_by("-recorded_at")
-    ]
+    return _engine_dated_choices(
+        "legal_opinion",
+        LegalOpinion.objects.filter(case=case),
+        _("Legal adviser's opinion of %(date)s (engine %(version)s)"),
+    )
 
 
 def _opinion_content(case: Case, object_id: uuid.UUID | None) -> PackContent | None:
