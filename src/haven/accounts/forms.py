@@ -1,11 +1,25 @@
 """Forms for signing in, second factors, invitations and members. Fields are listed explicitly (AZ-08)."""
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from haven.accounts.reading import Digits
 from haven.accounts.usernames import validate_single_script
 from haven.organisations.models import Role
+
+
+def password_field(label: Any, *, autocomplete: str) -> forms.CharField:
+    """
+    A password typed as is: not stripped (spaces count), hidden, and marked for password managers
+    as the one in use (``current-password``) or one being chosen (``new-password``).
+    """
+    return forms.CharField(
+        label=label,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": autocomplete}),
+    )
 
 
 class DigitsForm(forms.Form):
@@ -35,11 +49,7 @@ class BothFactorsForm(forms.Form):
     """Password and second factor together: the way in while an account's sign-in is paused."""
 
     username = forms.CharField(label=_("Username"), max_length=150)
-    password = forms.CharField(
-        label=_("Password"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-    )
+    password = password_field(_("Password"), autocomplete="current-password")
     code = forms.CharField(
         label=_("Code from your authenticator app, or a backup code"),
         max_length=32,
@@ -88,16 +98,8 @@ class AcceptInvitationForm(forms.Form):
         validators=[validate_single_script],
         error_messages={"invalid": _("Use letters, digits and . @ + - _ only.")},
     )
-    password = forms.CharField(
-        label=_("Password (at least 12 characters)"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
-    password_again = forms.CharField(
-        label=_("Password again"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
+    password = password_field(_("Password (at least 12 characters)"), autocomplete="new-password")
+    password_again = password_field(_("Password again"), autocomplete="new-password")
 
     def clean(self) -> dict[str, object]:
         cleaned = super().clean() or {}

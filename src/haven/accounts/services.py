@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from haven.accounts.acting import SystemActor, acting_user
+from haven.accounts.acting import SystemActor, record_action
 from haven.accounts.models import (
     Invitation,
     LoginSession,
@@ -62,16 +62,20 @@ def home_organisation(user: User) -> Organisation | None:
 
 
 def account_event_record(
-    event_type: EventType, user: User | None, data: Mapping[str, Any] | None = None
+    event_type: EventType,
+    user: User | None,
+    data: Mapping[str, Any] | None = None,
+    *,
+    organisation: Organisation | None = None,
 ) -> None:
     """
     Record an event about an account, acted by that account (or by no one for an unknown name),
-    filed under its home organisation.
+    filed under its home organisation (``organisation`` when the caller has already read it).
     """
     record_event(
         event_type,
         actor=user,
-        organisation=home_organisation(user) if user else None,
+        organisation=organisation or (home_organisation(user) if user else None),
         object_type="user",
         object_id=user.public_id if user else "",
         data=data,
@@ -95,13 +99,7 @@ def organisation_create(*, membership: SystemActor, slug: str, name: str) -> Org
     organisation = Organisation(slug=slug, name=name)
     organisation.full_clean()
     organisation.save()
-    record_event(
-        EventType.ORGANISATION_CREATED,
-        actor=acting_user(membership),
-        organisation=organisation,
-        object_type="organisation",
-        object_id=organisation.pk,
-    )
+    record_action(EventType.ORGANISATION_CREATED, membership, organisation)
     return organisation
 
 
@@ -211,22 +209,11 @@ def login_session_start(*, user: User, session_key: str, method: str) -> LoginSe
     """
     organisation = home_organisation(user)
     login_session = LoginSession.objects.create(user=user, session_key_digest=_digest(session_key))
-    record_event(
-        EventType.SECOND_FACTOR_SUCCEEDED,
-        actor=user,
-        organisation=organisation,
-        object_type="user",
-        object_id=user.public_id,
-        data={"method": method},
+    account_event_record(
+        EventType.SECOND_FACTOR_SUCCEEDED, user, {"method": method}, organisation=organisation
     )
     if method == "recovery_code":
-        record_event(
-            EventType.BACKUP_CODE_USED,
-            actor=user,
-            organisation=organisation,
-            object_type="user",
-            object_id=user.public_id,
-        )
+        account_event_record(EventType.BACKUP_CODE_USED, user, organisation=organisation)
     record_event(
         EventType.LOGIN_SUCCEEDED,
         actor=user,
@@ -320,14 +307,7 @@ def invitation_create(
         created_by=membership.user,
         expires_at=timezone.now() + INVITATION_LIFETIME,
     )
-    record_event(
-        EventType.INVITATION_CREATED,
-        actor=membership.user,
-        organisation=organisation,
-        object_type="invitation",
-        object_id=invitation.pk,
-        data={"role": role.value},
-    )
+    record_action(EventType.INVITATION_CREATED, membership, invitation, {"role": role.value})
     return invitation, token
 
 
@@ -412,13 +392,7 @@ def invitation_revoke(*, membership: Membership, invitation: Invitation) -> None
         return
     invitation.revoked_at = timezone.now()
     invitation.save(update_fields=["revoked_at"])
-    record_event(
-        EventType.INVITATION_REVOKED,
-        actor=membership.user,
-        organisation=invitation.organisation_id,
-        object_type="invitation",
-        object_id=invitation.pk,
-    )
+    record_action(EventType.INVITATION_REVOKED, membership, invitation)
 
 
 def _refuse_own(membership: Membership, member: Membership) -> None:
@@ -427,13 +401,7 @@ def _refuse_own(membership: Membership, member: Membership) -> None:
 
 
 def _record_member_event(event_type: EventType, membership: Membership, member: Membership) -> None:
-    record_event(
-        event_type,
-        actor=membership.user,
-        organisation=member.organisation_id,
-        object_type="membership",
-        object_id=member.pk,
-    )
+    record_action(event_type, membership, member)
 
 
 @transaction.atomic
@@ -454,13 +422,8 @@ def membership_change_role(
         return member
     member.role = role
     member.save(update_fields=["role"])
-    record_event(
-        EventType.MEMBER_ROLE_CHANGED,
-        actor=membership.user,
-        organisation=member.organisation_id,
-        object_type="membership",
-        object_id=member.pk,
-        data={"from": previous, "to": role.value},
+    record_action(
+        EventType.MEMBER_ROLE_CHANGED, membership, member, {"from": previous, "to": role.value}
     )
     return member
 

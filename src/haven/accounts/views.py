@@ -45,6 +45,7 @@ from haven.accounts.lockout import is_locked_out
 from haven.accounts.models import RecoveryCodeDevice, User
 from haven.accounts.reading import Digits
 from haven.accounts.requests import HavenRequest, acting_member
+from haven.accounts.shortcuts import refusal_shown
 from haven.organisations.models import Membership
 from haven.organisations.policy import Permission
 
@@ -384,8 +385,9 @@ def invitation_accept(request: HttpRequest) -> HttpResponse:
 # Members (coordinators) ----------------------------------------------------------------------
 
 
-@requires(Permission.MANAGE_MEMBERS)
-def member_list(request: HttpRequest) -> HttpResponse:
+def _member_list_page(
+    request: HttpRequest, form: InvitationForm, status: int = 200
+) -> HttpResponse:
     member = _member(request)
     return render(
         request,
@@ -393,9 +395,16 @@ def member_list(request: HttpRequest) -> HttpResponse:
         {
             "memberships": selectors.member_list(membership=member),
             "invitations": selectors.invitation_list_open(membership=member),
-            "form": InvitationForm(),
+            "form": form,
         },
+        status=status,
     )
+
+
+@requires(Permission.MANAGE_MEMBERS)
+def member_list(request: HttpRequest) -> HttpResponse:
+    """The organisation's members, its open invitations and the form for a new one."""
+    return _member_list_page(request, InvitationForm())
 
 
 @requires(Permission.MANAGE_MEMBERS)
@@ -405,16 +414,7 @@ def invitation_create(request: HttpRequest) -> HttpResponse:
     member = _member(request)
     form = InvitationForm(request.POST)
     if not form.is_valid():
-        return render(
-            request,
-            "accounts/member_list.html",
-            {
-                "memberships": selectors.member_list(membership=member),
-                "invitations": selectors.invitation_list_open(membership=member),
-                "form": form,
-            },
-            status=400,
-        )
+        return _member_list_page(request, form, status=400)
     invitation, token = services.invitation_create(
         membership=member, role=form.cleaned_data["role"], username=form.cleaned_data["username"]
     )
@@ -458,7 +458,7 @@ def _member_change(request: HttpRequest, membership_id: uuid.UUID, change: str) 
     target = selectors.member_get(
         membership=member, membership_id=membership_id, permission=Permission.MANAGE_MEMBERS
     )
-    try:
+    with refusal_shown(request):
         if change == "role":
             form = RoleForm(request.POST)
             if not form.is_valid():
@@ -471,9 +471,6 @@ def _member_change(request: HttpRequest, membership_id: uuid.UUID, change: str) 
             services.membership_deactivate(membership=member, member=target)
         else:
             services.membership_reactivate(membership=member, member=target)
-    except services.MembershipError as error:
-        messages.error(request, str(error))
-    else:
         messages.success(request, _("Saved."))
     return redirect("members:detail", membership_id=target.pk)
 

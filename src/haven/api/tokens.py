@@ -10,7 +10,9 @@ the account or the organisation is deactivated, as well as when it expires or is
 import hashlib
 import secrets
 import uuid
+from collections.abc import Mapping
 from datetime import timedelta
+from typing import Any
 
 from django.db import transaction
 from django.db.models import QuerySet
@@ -92,15 +94,30 @@ def token_create(
         scopes=[scope.value for scope in chosen],
         expires_at=timezone.now() + timedelta(days=lifetime_days),
     )
-    record_event(
+    _record_token_event(
         EventType.API_TOKEN_CREATED,
+        membership,
+        token,
+        {"scopes": token.scopes, "days": lifetime_days},
+    )
+    return token, raw
+
+
+def _record_token_event(
+    event_type: EventType,
+    membership: Membership,
+    token: AccessToken,
+    data: Mapping[str, Any] | None = None,
+) -> None:
+    """One audit event about a token, acted by its own member (only they create and revoke it)."""
+    record_event(
+        event_type,
         actor=membership.user,
         organisation=membership.organisation,
         object_type="api_token",
         object_id=token.pk,
-        data={"scopes": token.scopes, "days": lifetime_days},
+        data=data,
     )
-    return token, raw
 
 
 def tokens_of(*, membership: Membership) -> QuerySet[AccessToken]:
@@ -122,13 +139,7 @@ def token_revoke(*, membership: Membership, token_id: uuid.UUID) -> AccessToken:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
-        record_event(
-            EventType.API_TOKEN_REVOKED,
-            actor=membership.user,
-            organisation=membership.organisation,
-            object_type="api_token",
-            object_id=token.pk,
-        )
+        _record_token_event(EventType.API_TOKEN_REVOKED, membership, token)
     return token
 
 

@@ -23,36 +23,17 @@ from haven.asylum.models import (
     StayEffectDecision,
 )
 from haven.cases.countries import CountryField
+from haven.cases.form_fields import date_field, text_area
 
 DISAGREE_NEEDS_REASONS = _("A disagreement needs reasons.")
 DISAGREE_NEEDS_FINDING = _("Choose your own finding, different from the engine's.")
 EFFECT_NOT_FOR_ASPECT = _("This decision does not belong to that aspect of the stay.")
 
 
-def _date(label: Any, *, required: bool = True, help_text: Any = "") -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        required=required,
-        help_text=help_text,
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
-
-
-def _text(
-    label: Any, *, max_length: int = 2000, rows: int = 2, required: bool = False
-) -> forms.CharField:
-    return forms.CharField(
-        label=label,
-        required=required,
-        max_length=max_length,
-        widget=forms.Textarea(attrs={"rows": rows}),
-    )
-
-
 class ConsentConversationForm(forms.Form):
     """The conversation: what was explained and how, by whom, in which language; the decision."""
 
-    held_on = _date(_("Held on"))
+    held_on = date_field(_("Held on"))
     explained_by = forms.ChoiceField(label=_("Explained by"))
     explained = forms.MultipleChoiceField(
         label=_("What was explained"),
@@ -63,9 +44,11 @@ class ConsentConversationForm(forms.Form):
             "reach independent advice are always needed."
         ),
     )
-    how_policy = _text(_("How the programme's policy was put, and the defender's questions"))
-    how_effects = _text(_("How the effects on stipend, housing and visa were put"))
-    how_rights = _text(_("How the right and independent advice were put"))
+    how_policy = text_area(
+        _("How the programme's policy was put, and the defender's questions"), rows=2
+    )
+    how_effects = text_area(_("How the effects on stipend, housing and visa were put"), rows=2)
+    how_rights = text_area(_("How the right and independent advice were put"), rows=2)
     language = forms.CharField(label=_("Language of the conversation"), max_length=100)
     interpreter = forms.CharField(
         label=_("Interpreter (name or service), if any"), max_length=200, required=False
@@ -73,7 +56,7 @@ class ConsentConversationForm(forms.Form):
     decision = forms.ChoiceField(
         label=_("The defender's decision"), choices=ConsentDecision.choices
     )
-    wishes = _text(
+    wishes = text_area(
         _("The defender's wishes, in their own words"), max_length=3000, rows=4, required=True
     )
     no_pressure = forms.BooleanField(
@@ -107,7 +90,7 @@ class LegalOpinionForm(forms.Form):
     """One group of fields per element of the engine's output, then the overall opinion."""
 
     overall = forms.ChoiceField(label=_("Your overall opinion"), choices=OpinionOutcome.choices)
-    overall_reasons = _text(
+    overall_reasons = text_area(
         _("Reasons for your overall opinion"), max_length=5000, rows=4, required=True
     )
 
@@ -128,8 +111,8 @@ class LegalOpinionForm(forms.Form):
                 choices=[("", "—"), *OpinionFinding.choices],
                 required=False,
             )
-            self.fields[f"{name}__reasons"] = _text(
-                _("Reasons on %(element)s (needed to disagree)") % {"element": label}
+            self.fields[f"{name}__reasons"] = text_area(
+                _("Reasons on %(element)s (needed to disagree)") % {"element": label}, rows=2
             )
             self.fields[f"{name}__sources"] = forms.CharField(
                 label=_("Sources on %(element)s") % {"element": label},
@@ -153,8 +136,8 @@ class LegalOpinionForm(forms.Form):
 
 class ProcedureStepForm(forms.Form):
     kind = forms.ChoiceField(label=_("Step"), choices=ProcedureStepKind.choices)
-    happened_on = _date(_("Date of the step"))
-    due_on = _date(
+    happened_on = date_field(_("Date of the step"))
+    due_on = date_field(
         _("Next date"),
         required=False,
         help_text=_(
@@ -172,15 +155,15 @@ class ProcedureStepForm(forms.Form):
     dependants = forms.IntegerField(
         label=_("Dependants included in the claim"), min_value=0, max_value=30, required=False
     )
-    note = _text(_("Note"))
+    note = text_area(_("Note"), rows=2)
     submission_token = forms.UUIDField(widget=forms.HiddenInput)
 
 
 class StayEffectForm(forms.Form):
     aspect = forms.ChoiceField(label=_("Aspect of the stay"), choices=StayAspect.choices)
     decision = forms.ChoiceField(label=_("What was decided"), choices=StayEffectDecision.choices)
-    effective_on = _date(_("From"))
-    note = _text(_("Note"))
+    effective_on = date_field(_("From"))
+    note = text_area(_("Note"), rows=2)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

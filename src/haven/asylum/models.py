@@ -10,19 +10,16 @@ kind and date (to refuse a step dated before the claim without decrypting), whet
 diverges from the engine (the case page's warning, like ``Assessment.views_diverge``).
 """
 
-import uuid
-
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from haven.cases.models import Assessment, Case, CaseKeyedRecord, case_key_ref
+from haven.cases.models import Assessment, Case, CaseKeyedModel, CaseKeyedRecord
 from haven.domain.asylum_procedure import AsylumSide, DecisionOutcome, StaySide, StepKind
 from haven.organisations.models import Organisation
+from haven.organisations.records import user_reference
 from haven.relocations.models import Stay
 from haven.vault.fields import EncryptedJSONField, EncryptedTextField
-from haven.vault.keyring import KeyRef
 
 
 def choice_label(choices: type[models.TextChoices], value: object) -> str:
@@ -80,9 +77,7 @@ class ConsentConversation(CaseKeyedRecord):
     # asylum endangers no one; every other decision stays in the encrypted column only.
     defender_declines = models.BooleanField(default=False)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
-    withdrawn_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    withdrawn_by = user_reference()
 
     class Meta(CaseKeyedRecord.Meta):
         ordering = ["held_on", "recorded_at"]
@@ -102,9 +97,7 @@ class ExplainedItem(CaseKeyedRecord):
         ConsentConversation, on_delete=models.CASCADE, related_name="items"
     )
     topic = EncryptedTextField(max_length=32)
-    explained_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    explained_by = user_reference(blank=False)
     explained_on = models.DateField()
     note = EncryptedTextField(max_length=2000)
 
@@ -286,14 +279,12 @@ class StayEffect(CaseKeyedRecord):
         return choice_label(StayEffectDecision, self.decision)
 
 
-class CaseRegime(models.Model):
+class CaseRegime(CaseKeyedModel):
     """
     Where each regime left one case, encrypted (it says "claimed asylum"): kept so that the
     counts in ``RegimeTally`` can be moved when the case's outcome changes.
     """
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="+")
     stay_side = EncryptedTextField(max_length=24)
     asylum_side = EncryptedTextField(max_length=32)
@@ -301,9 +292,6 @@ class CaseRegime(models.Model):
 
     def __str__(self) -> str:
         return f"case regime {self.pk}"
-
-    def vault_key_ref(self) -> KeyRef:
-        return case_key_ref(self)
 
 
 class RegimeTally(models.Model):

@@ -41,6 +41,7 @@ from haven.asylum.regimes import procedure_steps, regime_refresh
 from haven.audit.events import EventType
 from haven.cases.models import Assessment, Case, CaseStatus
 from haven.cases.services import case_follow_records
+from haven.cases.services.guards import on_case, touch
 from haven.cases.services.receipts import form_receipt_claim
 from haven.cases.vocabulary import term
 from haven.domain.asylum_procedure import (
@@ -185,9 +186,7 @@ def consent_conversation_record(
     stay = current_stay(case)
     with keyring_scope():
         conversation = ConsentConversation(
-            case=case,
-            organisation_id=case.organisation_id,
-            recorded_by=membership.user,
+            **on_case(case, membership),
             stay=stay,
             held_on=held_on,
             language=language.strip(),
@@ -201,9 +200,7 @@ def consent_conversation_record(
         conversation.save()
         ExplainedItem.objects.bulk_create(
             ExplainedItem(
-                case=case,
-                organisation_id=case.organisation_id,
-                recorded_by=membership.user,
+                **on_case(case, membership),
                 conversation=conversation,
                 topic=topic,
                 explained_by=explained_by.user,
@@ -322,9 +319,7 @@ def legal_opinion_record(
         if overall not in OpinionOutcome.values or not overall_reasons.strip():
             raise AsylumError(OVERALL_MISSING)
         opinion = LegalOpinion(
-            case=case,
-            organisation_id=case.organisation_id,
-            recorded_by=membership.user,
+            **on_case(case, membership),
             assessment=assessment,
             engine_version=assessment.engine_version,
             engine_outcome=engine_outcome,
@@ -445,9 +440,7 @@ def procedure_step_record(
         if step.dependants is not None:
             details["dependants"] = step.dependants
         record = ProcedureStep(
-            case=case,
-            organisation_id=case.organisation_id,
-            recorded_by=membership.user,
+            **on_case(case, membership),
             kind=step.kind,
             happened_on=step.happened_on,
             due_on=step.due_on,
@@ -486,8 +479,7 @@ def _follow_due(case: Case, due: datetime.date | None, today: datetime.date) -> 
     current = case.next_due_on
     if due is None or (current is not None and today <= current <= due):
         return
-    Case.objects.filter(pk=case.pk).update(next_due_on=due, updated_at=timezone.now())
-    case.next_due_on = due
+    touch(case, next_due_on=due)
 
 
 @transaction.atomic
@@ -511,9 +503,7 @@ def stay_effect_record(
         raise AsylumError(EFFECT_IN_FUTURE)
     with keyring_scope():
         effect = StayEffect(
-            case=case,
-            organisation_id=case.organisation_id,
-            recorded_by=membership.user,
+            **on_case(case, membership),
             stay=current_stay(case),
             effective_on=effective_on,
             aspect=aspect,

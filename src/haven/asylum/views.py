@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from haven.accounts.access import requires
 from haven.accounts.requests import HavenRequest, acting_member
+from haven.accounts.shortcuts import page_status, refusal_shown, shown_as_warning
 from haven.asylum import forms, selectors, services
 from haven.asylum.models import ElementView, OpinionFinding
 from haven.cases.models import Assignment, Case
@@ -73,12 +74,11 @@ def consent_record(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
             "explained_by": str(member.pk),
         },
     )
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            data = form.cleaned_data
-            explainer = Membership.objects.select_related("user").get(pk=data["explained_by"])
-            try:
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        explainer = Membership.objects.select_related("user").get(pk=data["explained_by"])
+        with refusal_shown(request, form):
+            with shown_as_warning(request, DuplicateSubmissionError):
                 services.consent_conversation_record(
                     membership=member,
                     case=case,
@@ -92,15 +92,9 @@ def consent_record(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
                     no_pressure_attested=data["no_pressure"],
                     submission_token=data["submission_token"],
                 )
-            except DuplicateSubmissionError as duplicate:
-                messages.warning(request, str(duplicate))
-                return _back(case, "consent")
-            except services.AsylumError as error:
-                form.add_error(None, str(error))
-            else:
                 messages.success(request, _("The conversation is recorded."))
-                return _back(case, "consent")
-        status = 400
+            return _back(case, "consent")
+    status = page_status(request)
     return render(request, "asylum/consent_form.html", {"case": case, "form": form}, status=status)
 
 
@@ -109,11 +103,8 @@ def consent_record(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
 def consent_withdraw(request: HavenRequest, conversation_id: uuid.UUID) -> HttpResponse:
     member = acting_member(request)
     conversation = selectors.conversation_get(membership=member, conversation_id=conversation_id)
-    try:
+    with refusal_shown(request):
         services.consent_conversation_withdraw(membership=member, conversation=conversation)
-    except services.AsylumError as error:
-        messages.error(request, str(error))
-    else:
         messages.success(request, _("The conversation is withdrawn; it stays in the history."))
     return _back(conversation.case, "consent")
 
@@ -147,7 +138,7 @@ def opinion_record(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
         if request.method == "POST" and assessment is not None:
             if form.is_valid():
                 data = form.cleaned_data
-                try:
+                with refusal_shown(request, form):
                     services.legal_opinion_record(
                         membership=member,
                         case=case,
@@ -164,9 +155,6 @@ def opinion_record(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
                         overall=data["overall"],
                         overall_reasons=data["overall_reasons"],
                     )
-                except services.AsylumError as error:
-                    form.add_error(None, str(error))
-                else:
                     messages.success(request, _("The legal opinion is recorded."))
                     return _back(case, "legal-opinion")
             status = 400
@@ -200,11 +188,10 @@ def procedure_record(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
     effect_form = forms.StayEffectForm(
         request.POST if request.POST.get("form") == "effect" else None
     )
-    status = 200
-    if request.method == "POST":
-        if step_form.is_bound and step_form.is_valid():
-            data = step_form.cleaned_data
-            try:
+    if step_form.is_bound and step_form.is_valid():
+        data = step_form.cleaned_data
+        with refusal_shown(request, step_form):
+            with shown_as_warning(request, DuplicateSubmissionError):
                 services.procedure_step_record(
                     membership=member,
                     case=case,
@@ -221,34 +208,16 @@ def procedure_record(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
                     ),
                     submission_token=data["submission_token"],
                 )
-            except DuplicateSubmissionError as duplicate:
-                messages.warning(request, str(duplicate))
-                return _back(case, "procedure")
-            except services.AsylumError as error:
-                step_form.add_error(None, str(error))
-            else:
                 messages.success(request, _("The step is recorded."))
-                return _back(case, "procedure")
-        elif effect_form.is_bound and effect_form.is_valid():
-            data = effect_form.cleaned_data
-            try:
-                services.stay_effect_record(
-                    membership=member,
-                    case=case,
-                    aspect=data["aspect"],
-                    decision=data["decision"],
-                    effective_on=data["effective_on"],
-                    note=data["note"],
-                )
-            except services.AsylumError as error:
-                effect_form.add_error(None, str(error))
-            else:
-                messages.success(request, _("The effect on the stay is recorded."))
-                return _back(case, "stay-effects")
-        status = 400
+            return _back(case, "procedure")
+    elif effect_form.is_bound and effect_form.is_valid():
+        with refusal_shown(request, effect_form):
+            services.stay_effect_record(membership=member, case=case, **effect_form.cleaned_data)
+            messages.success(request, _("The effect on the stay is recorded."))
+            return _back(case, "stay-effects")
     return render(
         request,
         "asylum/procedure_form.html",
         {"case": case, "step_form": step_form, "effect_form": effect_form},
-        status=status,
+        status=page_status(request),
     )

@@ -20,6 +20,7 @@ from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from haven.cases.countries import COUNTRY_LIST_HELP, CountryField, CountryListField
+from haven.cases.form_fields import date_field, reason_field, text_area
 from haven.cases.models import (
     CASE_STATUS_CHOICES,
     CaseStatus,
@@ -93,9 +94,7 @@ def field_for(name: str, spec: Mapping[str, Any]) -> forms.Field | None:
     if kind == "number":
         return forms.FloatField(label=label, required=False, min_value=spec.get("minimum"))
     if kind == "string" and spec.get("format") == "date":
-        return forms.DateField(
-            label=label, required=False, widget=forms.DateInput(attrs={"type": "date"})
-        )
+        return date_field(label, required=False)
     if kind == "string" and spec.get("pattern") == "^[A-Z]{2}$":
         return CountryField(label=label, required=False, max_length=100)
     if kind == "string":
@@ -219,14 +218,7 @@ def _record_form(section: str, *, extra: dict[str, forms.Field] | None = None) -
 
 ThreatForm = _record_form(
     "threats",
-    extra={
-        "narrative": forms.CharField(
-            label=_("What happened (encrypted)"),
-            required=False,
-            max_length=2000,
-            widget=forms.Textarea(attrs={"rows": 4}),
-        )
-    },
+    extra={"narrative": text_area(_("What happened (encrypted)"), rows=4)},
 )
 ProsecutionForm = _record_form("prosecutions")
 DependantForm = _record_form("dependants")
@@ -240,29 +232,14 @@ class SubmissionTokenMixin(forms.Form):
 
 class IntakeForm(SubmissionTokenMixin):
     legal_name = forms.CharField(label=_("Legal name"), max_length=300)
-    other_names = forms.CharField(
-        label=_("Other names (one per line)"),
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
-    birth_date = forms.DateField(
-        label=_("Date of birth"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-        validators=[NotInFuture()],
-    )
+    other_names = text_area(_("Other names (one per line)"), rows=2)
+    birth_date = date_field(_("Date of birth"), required=False, validators=[NotInFuture()])
     phone = forms.CharField(label=_("Safe phone"), required=False, max_length=50)
     email = forms.EmailField(label=_("Safe e-mail"), required=False, max_length=254)
     document_number = forms.CharField(
         label=_("Identity document number"), required=False, max_length=100
     )
-    address = forms.CharField(
-        label=_("Address"),
-        required=False,
-        max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
+    address = text_area(_("Address"), rows=2, max_length=1000)
     urgency = forms.ChoiceField(
         label=_("Urgency"), choices=Urgency.choices, initial=Urgency.ROUTINE
     )
@@ -329,18 +306,11 @@ class IntakeForm(SubmissionTokenMixin):
 
 
 class NoteForm(SubmissionTokenMixin):
-    body = forms.CharField(
-        label=_("Note (encrypted)"), max_length=20_000, widget=forms.Textarea(attrs={"rows": 4})
-    )
+    body = text_area(_("Note (encrypted)"), rows=4, max_length=20_000, required=True)
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Why do you need this?"),
-        min_length=10,
-        max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
+    reason = reason_field(_("Why do you need this?"), max_length=1000)
 
 
 class BreakGlassForm(ReasonForm):
@@ -349,14 +319,8 @@ class BreakGlassForm(ReasonForm):
 
 class ConsentForm(SubmissionTokenMixin):
     purpose = forms.ChoiceField(label=_("Purpose"), choices=ConsentPurpose.choices)
-    given_on = forms.DateField(
-        label=_("Given on"),
-        widget=forms.DateInput(attrs={"type": "date"}),
-        validators=[NotInFuture()],
-    )
-    scope = forms.CharField(
-        label=_("What they agreed to"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
-    )
+    given_on = date_field(_("Given on"), validators=[NotInFuture()])
+    scope = text_area(_("What they agreed to"), rows=2, max_length=1000, required=True)
     method = forms.ChoiceField(
         label=_("How the defender gave it"),
         choices=[("", _("Choose how")), *ConsentMethod.choices],
@@ -391,12 +355,7 @@ def language_choices() -> list[tuple[str, str]]:
 class ConsentWithdrawalForm(SubmissionTokenMixin):
     """Withdrawing a consent: why, how the defender said it, in which language, and a confirmation."""
 
-    reason = forms.CharField(
-        label=_("Why the defender withdrew it (encrypted)"),
-        min_length=10,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
+    reason = reason_field(_("Why the defender withdrew it (encrypted)"), rows=3)
     method = forms.ChoiceField(
         label=_("How the defender told you"),
         choices=[("", _("Choose how")), *ConsentMethod.choices],
@@ -417,30 +376,18 @@ class AssessmentDecisionForm(SubmissionTokenMixin):
     staff_risk_level = forms.ChoiceField(
         label=_("Your decision on the risk"), choices=[("", _("Choose a level")), *RISK_LEVELS]
     )
-    reasons = forms.CharField(
-        label=_("Your reasons (encrypted)"),
-        min_length=10,
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-    )
+    reasons = reason_field(_("Your reasons (encrypted)"), rows=4, max_length=5000)
 
 
 class CorrectionReasonForm(forms.Form):
     """Why a record is corrected: kept with what it said before."""
 
-    correction_reason = forms.CharField(
-        label=_("Why this correction (encrypted)"),
-        min_length=10,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
+    correction_reason = reason_field(_("Why this correction (encrypted)"))
 
 
 class CaseSettingsForm(forms.Form):
     urgency = forms.ChoiceField(label=_("Urgency"), choices=Urgency.choices)
-    next_due_on = forms.DateField(
-        label=_("Next action due"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    next_due_on = date_field(_("Next action due"), required=False)
 
 
 class TransitionForm(forms.Form):

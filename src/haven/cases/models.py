@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from haven.domain.lifecycle import CaseStatus as CaseStatus  # re-exported: the one definition
 from haven.organisations.models import Organisation
+from haven.organisations.records import OrganisationRecord, user_reference
 from haven.vault.blind_index import (
     BlindIndex,
     name_prefixes,
@@ -83,6 +84,16 @@ def case_key_ref(record: Any) -> KeyRef:
         record.case_id,
         preloaded_relation(record, "case", "data_key"),
     )
+
+
+class CaseKeyedModel(OrganisationRecord):
+    """An organisation's row about one case, whose vault fields use the case's data key."""
+
+    class Meta:
+        abstract = True
+
+    def vault_key_ref(self) -> KeyRef:
+        return case_key_ref(self)
 
 
 def _name_prefix_index(name: str, field: str) -> BlindIndex:
@@ -296,15 +307,11 @@ class CaseDefender(models.Model):
         return f"{self.case_id}:{self.defender_id}"
 
 
-class Note(models.Model):
+class Note(CaseKeyedModel):
     """A caseworker's note; the body is encrypted under the case's data key."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notes")
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    author = user_reference()
     body = EncryptedTextField(max_length=20_000)
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -313,9 +320,6 @@ class Note(models.Model):
 
     def __str__(self) -> str:
         return f"note {self.pk}"
-
-    def vault_key_ref(self) -> KeyRef:
-        return case_key_ref(self)
 
 
 class ErasureState(models.TextChoices):
@@ -333,15 +337,13 @@ class ErasureReason(models.TextChoices):
     DANGER_OF_SEIZURE = "danger_of_seizure", _("Keeping the data puts the defender in danger")
 
 
-class CaseErasure(models.Model):
+class CaseErasure(OrganisationRecord):
     """
     A request to erase a case, its second-coordinator approval, and afterwards its tombstone.
 
     Holds no personal data, so it survives the erasure and says who asked, who approved and when.
     """
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="erasures")
     state = models.CharField(
         max_length=16, choices=ErasureState.choices, default=ErasureState.PENDING
@@ -370,7 +372,7 @@ class CaseErasure(models.Model):
         return f"erasure of {self.case_id} ({self.state})"
 
 
-class CaseKeyedRecord(models.Model):
+class CaseKeyedRecord(CaseKeyedModel):
     """
     A record of a case, encrypted under the case's data key.
 
@@ -378,19 +380,12 @@ class CaseKeyedRecord(models.Model):
     record says lives in encrypted fields.
     """
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    recorded_by = user_reference()
     recorded_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         abstract = True
         ordering = ["recorded_at"]
-
-    def vault_key_ref(self) -> KeyRef:
-        return case_key_ref(self)
 
 
 class Assignment(models.Model):
@@ -401,9 +396,7 @@ class Assignment(models.Model):
     membership = models.ForeignKey(
         "organisations.Membership", on_delete=models.CASCADE, related_name="case_assignments"
     )
-    assigned_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    assigned_by = user_reference()
     assigned_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -544,9 +537,7 @@ class Consent(CaseKeyedRecord):
     # alone (an asylum referral) says something about the defender.
     details = EncryptedJSONField()
     withdrawn_at = models.DateTimeField(null=True, blank=True)
-    withdrawn_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    withdrawn_by = user_reference()
     # {"reason": text, "method": ConsentMethod, "language": language code}: encrypted, since the
     # reason is the defender's own words and the language says where they may be from.
     withdrawal = EncryptedJSONField()

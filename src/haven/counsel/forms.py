@@ -10,14 +10,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from haven.cases.countries import CountryField
+from haven.cases.form_fields import date_field, text_area
 from haven.cases.forms import SubmissionTokenMixin
 from haven.counsel.models import ExportMode
 
 PASSPHRASES_DIFFER = _("The two passphrases differ.")
-
-
-def _date(label: Any, **kwargs: Any) -> forms.DateField:
-    return forms.DateField(label=label, widget=forms.DateInput(attrs={"type": "date"}), **kwargs)
 
 
 class PartnerForm(forms.Form):
@@ -25,17 +22,13 @@ class PartnerForm(forms.Form):
 
     name = forms.CharField(label=_("Name of the organisation or lawyer"), max_length=200)
     host_state = CountryField(label=_("Host state where they work"))
-    contact = forms.CharField(
-        label=_("How to reach them safely"),
-        max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
+    contact = text_area(_("How to reach them safely"), rows=3, max_length=1000, required=True)
     age_recipient = forms.CharField(
         label=_("Their age recipient key (starts with age1)"),
         max_length=100,
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
-    key_expires_on = _date(_("The key is valid until"))
+    key_expires_on = date_field(_("The key is valid until"))
     active = forms.BooleanField(label=_("In use"), required=False, initial=True)
 
 
@@ -43,7 +36,7 @@ class ReferralForm(SubmissionTokenMixin):
     """A referral: counsel, date, the defender's consent, and the items they agreed to share."""
 
     partner = forms.ChoiceField(label=_("Counsel"))
-    referred_on = _date(_("Referred on"))
+    referred_on = date_field(_("Referred on"))
     consent = forms.ChoiceField(
         label=_("The defender's consent to a referral to counsel"), required=False
     )
@@ -56,13 +49,8 @@ class ReferralForm(SubmissionTokenMixin):
             "details and sources are left out unless the defender asks."
         ),
     )
-    items_agreed_on = _date(_("The defender agreed to these items on"))
-    note = forms.CharField(
-        label=_("Note for counsel (optional)"),
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
+    items_agreed_on = date_field(_("The defender agreed to these items on"))
+    note = text_area(_("Note for counsel (optional)"), rows=3)
 
     def __init__(
         self,

@@ -16,15 +16,13 @@ Referral to independent counsel (issue 13, item 5; ``asylum-bridge.md`` section 
 """
 
 import datetime
-import uuid
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from haven.cases.models import Case, CaseKeyedRecord, Consent
-from haven.organisations.models import Organisation
+from haven.organisations.records import OrganisationRecord, user_reference
 from haven.vault.fields import EncryptedTextField
 from haven.vault.keyring import KeyRef, preloaded_relation
 from haven.vault.models import DataKey
@@ -32,11 +30,9 @@ from haven.vault.models import DataKey
 PARTNER_KEY = "counsel_partner"
 
 
-class LegalPartner(models.Model):
+class LegalPartner(OrganisationRecord):
     """A legal-aid partner of one organisation in one host state, with counsel's age recipient."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     data_key = models.OneToOneField(DataKey, on_delete=models.PROTECT, related_name="+")
     name = EncryptedTextField(max_length=200)
     contact = EncryptedTextField(max_length=1000)
@@ -86,19 +82,15 @@ class CounselReferral(CaseKeyedRecord):
         return str(self.pk)[:8].upper()
 
 
-class ReferralItem(models.Model):
+class ReferralItem(OrganisationRecord):
     """One item of the pack, shared only with the defender's consent to share it with this counsel."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     referral = models.ForeignKey(CounselReferral, on_delete=models.CASCADE, related_name="items")
     kind = models.CharField(max_length=32)
     # The record the item names (a threat, an attachment, a stay...); none for whole-case items.
     object_id = models.UUIDField(null=True, blank=True)
     consent_given_on = models.DateField()
-    consent_recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    consent_recorded_by = user_reference()
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     position = models.PositiveSmallIntegerField(default=0)
 
@@ -119,17 +111,13 @@ class ExportMode(models.TextChoices):
     PASSPHRASE = "passphrase", _("To a passphrase")
 
 
-class PackExport(models.Model):
+class PackExport(OrganisationRecord):
     """One time the pack left Haven; lists the items it held, never their content."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     referral = models.ForeignKey(CounselReferral, on_delete=models.CASCADE, related_name="exports")
     mode = models.CharField(max_length=16, choices=ExportMode.choices)
     items = models.ManyToManyField(ReferralItem, related_name="exports")
-    exported_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    exported_by = user_reference()
     exported_at = models.DateTimeField(default=timezone.now)
     size = models.PositiveIntegerField(default=0)
 

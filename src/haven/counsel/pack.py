@@ -20,8 +20,9 @@ import re
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
+from django.db.models import QuerySet
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -118,26 +119,50 @@ def _summary_content(case: Case, object_id: uuid.UUID | None) -> PackContent:
 # --- Assessments ------------------------------------------------------------------------------
 
 
-def _assessment_choices(case: Case) -> list[PackChoice]:
-    rows = Assessment.objects.filter(case=case).order_by("-recorded_at")
+def _engine_dated_choices(
+    kind: str, rows: QuerySet[Assessment] | QuerySet[LegalOpinion], label: Promise
+) -> list[PackChoice]:
+    """One choice per row, newest first, named by its day and the engine version it read."""
     return [
         PackChoice(
-            "assessment",
+            kind,
             row.pk,
-            str(_("Protection assessment of %(date)s (engine %(version)s)"))
+            str(label)
             % {"date": row.recorded_at.date().isoformat(), "version": row.engine_version},
         )
-        for row in rows
+        for row in rows.order_by("-recorded_at")
     ]
 
 
-def _assessment_content(case: Case, object_id: uuid.UUID | None) -> PackContent | None:
+def _assessment_choices(case: Case) -> list[PackChoice]:
+    return _engine_dated_choices(
+        "assessment",
+        Assessment.objects.filter(case=case),
+        _("Protection assessment of %(date)s (engine %(version)s)"),
+    )
+
+
+#: The records a pack item is read from, each kept on one case.
+_CaseRow = TypeVar("_CaseRow", Assessment, Attachment, ConsentConversation, LegalOpinion, Threat)
+
+
+def _case_row(rows: QuerySet[_CaseRow], case: Case, object_id: uuid.UUID | None) -> _CaseRow | None:
+    """
+    The row ``object_id`` among ``rows`` if it is the case's, or None. The row is given the case
+    already read (with its key), so its encrypted fields open without reading the case again.
+    """
     if object_id is None:
         return None
-    row = Assessment.objects.filter(case=case, pk=object_id).first()
+    row = rows.filter(case=case, pk=object_id).first()
+    if row is not None:
+        row.case = case
+    return row
+
+
+def _assessment_content(case: Case, object_id: uuid.UUID | None) -> PackContent | None:
+    row = _case_row(Assessment.objects.all(), case, object_id)
     if row is None:
         return None
-    row.case = case
     output = row.output or {}
     return PackContent(
         {
@@ -172,12 +197,9 @@ def _threat_choices(case: Case) -> list[PackChoice]:
 
 
 def _threat_content(case: Case, object_id: uuid.UUID | None) -> PackContent | None:
-    if object_id is None:
-        return None
-    row = Threat.objects.filter(case=case, pk=object_id).first()
+    row = _case_row(Threat.objects.all(), case, object_id)
     if row is None:
         return None
-    row.case = case
     return PackContent({"details": row.details or {}, "narrative": row.narrative or ""})
 
 
@@ -197,13 +219,10 @@ def _attachment_choices(case: Case) -> list[PackChoice]:
 
 
 def _attachment_content(case: Case, object_id: uuid.UUID | None) -> PackContent | None:
-    if object_id is None:
-        return None
-    row = Attachment.objects.filter(case=case, pk=object_id).first()
+    row = _case_row(Attachment.objects.all(), case, object_id)
     ring = current_keyring()
     if row is None or ring is None:
         return None
-    row.case = case
     data = attachment_plaintext(row, ring)
     safe = _UNSAFE_NAME.sub("_", row.name or "file").strip("._")[:80] or "file"
     path = f"files/{str(row.pk)[:8]}-{safe}"
@@ -254,24 +273,17 @@ def _stay_content(case: Case, object_id: uuid.UUID | None) -> PackContent | None
 
 
 def _opinion_choices(case: Case) -> list[PackChoice]:
-    return [
-        PackChoice(
-            "legal_opinion",
-            row.pk,
-            str(_("Legal adviser's opinion of %(date)s (engine %(version)s)"))
-            % {"date": row.recorded_at.date().isoformat(), "version": row.engine_version},
-        )
-        for row in LegalOpinion.objects.filter(case=case).order_by("-recorded_at")
-    ]
+    return _engine_dated_choices(
+        "legal_opinion",
+        LegalOpinion.objects.filter(case=case),
+        _("Legal adviser's opinion of %(date)s (engine %(version)s)"),
+    )
 
 
 def _opinion_content(case: Case, object_id: uuid.UUID | None) -> PackContent | None:
-    if object_id is None:
-        return None
-    row = LegalOpinion.objects.filter(case=case, pk=object_id).first()
+    row = _case_row(LegalOpinion.objects.all(), case, object_id)
     if row is None:
         return None
-    row.case = case
     return PackContent(
         {
             "recorded_at": row.recorded_at.isoformat(),
@@ -303,14 +315,9 @@ def _conversation_choices(case: Case) -> list[PackChoice]:
 
 
 def _conversation_content(case: Case, object_id: uuid.UUID | None) -> PackContent | None:
-    if object_id is None:
-        return None
-    row = ConsentConversation.objects.filter(
-        case=case, pk=object_id, withdrawn_at__isnull=True
-    ).first()
+    row = _case_row(ConsentConversation.objects.filter(withdrawn_at__isnull=True), case, object_id)
     if row is None:
         return None
-    row.case = case
     return PackContent(
         {"held_on": row.held_on.isoformat(), "decision": row.decision, "wishes": row.wishes or ""}
     )

@@ -22,7 +22,7 @@ from django_countries import countries
 from haven.accounts.acting import acting_user, record_action
 from haven.audit.events import EventType
 from haven.cases.models import Case, Consent, ConsentPurpose
-from haven.cases.services.guards import check_live, touch
+from haven.cases.services.guards import check_live, on_case, touch
 from haven.cases.services.receipts import form_receipt_claim
 from haven.counsel import pack
 from haven.counsel.models import (
@@ -210,9 +210,7 @@ def referral_create(
                 raise CounselError(UNKNOWN_ITEM)
             chosen.append(offered[key])
         referral = CounselReferral(
-            case=case,
-            organisation_id=case.organisation_id,
-            recorded_by=acting_user(membership),
+            **on_case(case, membership),
             partner=partner,
             consent=consent,
             host_state=partner.host_state,

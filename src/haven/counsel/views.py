@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from haven.accounts.access import requires, requires_recent_second_factor
 from haven.accounts.requests import HavenRequest, acting_member
+from haven.accounts.shortcuts import page_status, refusal_shown
 from haven.cases.countries import country_name
 from haven.cases.selectors import case_get
 from haven.counsel import forms, pack, selectors, services
@@ -31,24 +32,18 @@ def partner_list(request: HavenRequest) -> HttpResponse:
     """The directory of legal-aid partners by host state, and the form to add one."""
     member = acting_member(request)
     form = forms.PartnerForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.partner_save(membership=member, **form.cleaned_data)
-            except services.CounselError as error:
-                form.add_error(None, str(error))
-            else:
-                messages.success(request, _("The partner is in the directory."))
-                return redirect("counsel:partners")
-        status = 400
+    if request.method == "POST" and form.is_valid():
+        with refusal_shown(request, form):
+            services.partner_save(membership=member, **form.cleaned_data)
+            messages.success(request, _("The partner is in the directory."))
+            return redirect("counsel:partners")
     with keyring_scope():
         partners = selectors.partner_list(membership=member)
         return render(
             request,
             "counsel/partner_list.html",
             {"partners": partners, "form": form},
-            status=status,
+            status=page_status(request),
         )
 
 
@@ -68,22 +63,16 @@ def partner_edit(request: HavenRequest, partner_id: uuid.UUID) -> HttpResponse:
             "active": partner.active,
         }
         form = forms.PartnerForm(request.POST or None, initial=initial)
-        status = 200
-        if request.method == "POST":
-            if form.is_valid():
-                try:
-                    services.partner_save(membership=member, partner=partner, **form.cleaned_data)
-                except services.CounselError as error:
-                    form.add_error(None, str(error))
-                else:
-                    messages.success(request, _("The partner was updated."))
-                    return redirect("counsel:partners")
-            status = 400
+        if request.method == "POST" and form.is_valid():
+            with refusal_shown(request, form):
+                services.partner_save(membership=member, partner=partner, **form.cleaned_data)
+                messages.success(request, _("The partner was updated."))
+                return redirect("counsel:partners")
         return render(
             request,
             "counsel/partner_edit.html",
             {"partner": partner, "form": form},
-            status=status,
+            status=page_status(request),
         )
 
 
@@ -120,30 +109,24 @@ def case_referrals(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
             ],
             items=[(choice.key, choice.label) for choice in choices],
         )
-        status = 200
-        if request.method == "POST":
-            if form.is_valid():
-                data = form.cleaned_data
-                try:
-                    referral = services.referral_create(
-                        membership=member,
-                        case=case,
-                        partner=selectors.referral_partner(
-                            membership=member, partner_id=data["partner"]
-                        ),
-                        consent_id=uuid.UUID(data["consent"]) if data["consent"] else None,
-                        referred_on=data["referred_on"],
-                        items_agreed_on=data["items_agreed_on"],
-                        item_keys=data["items"],
-                        note=data["note"],
-                        submission_token=data["submission_token"],
-                    )
-                except services.CounselError as error:
-                    form.add_error(None, str(error))
-                else:
-                    messages.success(request, _("The referral is recorded. Export the pack below."))
-                    return redirect("counsel:referral", counsel_referral_id=referral.pk)
-            status = 400
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            with refusal_shown(request, form):
+                referral = services.referral_create(
+                    membership=member,
+                    case=case,
+                    partner=selectors.referral_partner(
+                        membership=member, partner_id=data["partner"]
+                    ),
+                    consent_id=uuid.UUID(data["consent"]) if data["consent"] else None,
+                    referred_on=data["referred_on"],
+                    items_agreed_on=data["items_agreed_on"],
+                    item_keys=data["items"],
+                    note=data["note"],
+                    submission_token=data["submission_token"],
+                )
+                messages.success(request, _("The referral is recorded. Export the pack below."))
+                return redirect("counsel:referral", counsel_referral_id=referral.pk)
         context: dict[str, Any] = {
             "case": case,
             "form": form,
@@ -154,7 +137,7 @@ def case_referrals(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
             "no_partner_there": bool(host_state)
             and not any(partner.host_state == host_state for partner in partners),
         }
-        return render(request, "counsel/case_referrals.html", context, status=status)
+        return render(request, "counsel/case_referrals.html", context, status=page_status(request))
 
 
 def _referral_page(
@@ -198,7 +181,7 @@ def pack_export(request: HavenRequest, counsel_referral_id: uuid.UUID) -> HttpRe
     form = forms.ExportForm(request.POST)
     if not form.is_valid():
         return _referral_page(request, counsel_referral_id, form=form, status=400)
-    try:
+    with refusal_shown(request, form):
         exported = services.pack_export(
             membership=member,
             referral=referral,
@@ -207,16 +190,11 @@ def pack_export(request: HavenRequest, counsel_referral_id: uuid.UUID) -> HttpRe
             if form.cleaned_data["mode"] == ExportMode.PASSPHRASE
             else "",
         )
-    except services.CounselError as error:
-        form.add_error(None, str(error))
-        return _referral_page(request, counsel_referral_id, form=form, status=400)
-    response = HttpResponse(exported.data)
-    headers = download_headers(
-        exported.file_name, "application/octet-stream", size=len(exported.data)
-    )
-    for header, value in headers.items():
-        response[header] = value
-    return response
+        headers = download_headers(
+            exported.file_name, "application/octet-stream", size=len(exported.data)
+        )
+        return HttpResponse(exported.data, headers=headers)
+    return _referral_page(request, counsel_referral_id, form=form, status=400)
 
 
 @requires(Permission.COUNSEL_REFER)
@@ -225,10 +203,7 @@ def item_withdraw(request: HavenRequest, pack_item_id: uuid.UUID) -> HttpRespons
     """The defender withdrew consent to share one item: later exports leave it out."""
     member = acting_member(request)
     item = selectors.item_get(membership=member, item_id=pack_item_id)
-    try:
+    with refusal_shown(request):
         services.item_consent_withdraw(membership=member, item=item)
-    except services.CounselError as error:
-        messages.error(request, str(error))
-    else:
         messages.success(request, _("Consent for this item is withdrawn: it will not be sent."))
     return redirect("counsel:referral", counsel_referral_id=item.referral_id)

@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from haven.domain.facts import CaseFacts
-from haven.domain.messages import Codes, gettext_noop, say
+from haven.domain.messages import Codes, MessageTemplate, gettext_noop, say
 from haven.domain.vocabulary import HrdStatus
 
 SOURCE_DECLARATION = "UN Declaration on Human Rights Defenders (A/RES/53/144) art 1"
@@ -45,6 +45,60 @@ ROLE_PROFILES = frozenset(
         "whistleblower",
         "political_activist",
     }
+)
+
+
+@dataclass(frozen=True)
+class MinimumStandard:
+    """
+    One of Fact Sheet 29's minimum standards: the defender's fact that answers it, its source, and
+    the reason given when the answer is no (not a defender), unknown (unclear) or yes.
+    """
+
+    fact: str
+    source: str
+    breached: MessageTemplate
+    unknown: MessageTemplate
+    met: MessageTemplate
+
+
+#: The two minimum standards (OHCHR Fact Sheet 29), asked in this order for every defender.
+MINIMUM_STANDARDS = (
+    MinimumStandard(
+        "peaceful_means",
+        SOURCE_PEACEFUL,
+        breached=MessageTemplate(
+            "hrd.violent",
+            gettext_noop(
+                "Uses or advocates violence, so falls outside the protection for defenders [%(source)s]."
+            ),
+        ),
+        unknown=MessageTemplate(
+            "hrd.peaceful_unknown",
+            gettext_noop("Whether the work is peaceful is not recorded [%(source)s]."),
+        ),
+        met=MessageTemplate("hrd.peaceful", gettext_noop("Works by peaceful means [%(source)s].")),
+    ),
+    MinimumStandard(
+        "accepts_universality",
+        SOURCE_UNIVERSALITY,
+        breached=MessageTemplate(
+            "hrd.denies_rights",
+            gettext_noop(
+                "Denies the rights of others, so does not accept universality [%(source)s]."
+            ),
+        ),
+        unknown=MessageTemplate(
+            "hrd.universality_unknown",
+            gettext_noop(
+                "Whether they accept the universality of rights is not recorded [%(source)s]."
+            ),
+        ),
+        met=MessageTemplate(
+            "hrd.universality",
+            gettext_noop("Defends rights without denying the rights of others [%(source)s]."),
+        ),
+    ),
 )
 
 
@@ -98,65 +152,16 @@ def screen_defender(facts: CaseFacts) -> HrdScreening:
         )
         missing.append("defender.activities")
 
-    if defender.peaceful_means is False:
-        failed = True
-        reasons.append(
-            say(
-                "hrd.violent",
-                gettext_noop(
-                    "Uses or advocates violence, so falls outside the protection for defenders [%(source)s]."
-                ),
-                source=SOURCE_PEACEFUL,
-            )
-        )
-    elif defender.peaceful_means is None:
-        missing.append("defender.peaceful_means")
-        reasons.append(
-            say(
-                "hrd.peaceful_unknown",
-                gettext_noop("Whether the work is peaceful is not recorded [%(source)s]."),
-                source=SOURCE_PEACEFUL,
-            )
-        )
-    else:
-        reasons.append(
-            say(
-                "hrd.peaceful",
-                gettext_noop("Works by peaceful means [%(source)s]."),
-                source=SOURCE_PEACEFUL,
-            )
-        )
-
-    if defender.accepts_universality is False:
-        failed = True
-        reasons.append(
-            say(
-                "hrd.denies_rights",
-                gettext_noop(
-                    "Denies the rights of others, so does not accept universality [%(source)s]."
-                ),
-                source=SOURCE_UNIVERSALITY,
-            )
-        )
-    elif defender.accepts_universality is None:
-        missing.append("defender.accepts_universality")
-        reasons.append(
-            say(
-                "hrd.universality_unknown",
-                gettext_noop(
-                    "Whether they accept the universality of rights is not recorded [%(source)s]."
-                ),
-                source=SOURCE_UNIVERSALITY,
-            )
-        )
-    else:
-        reasons.append(
-            say(
-                "hrd.universality",
-                gettext_noop("Defends rights without denying the rights of others [%(source)s]."),
-                source=SOURCE_UNIVERSALITY,
-            )
-        )
+    for standard in MINIMUM_STANDARDS:
+        answer = getattr(defender, standard.fact)
+        if answer is False:
+            failed = True
+            reasons.append(standard.breached(source=standard.source))
+        elif answer is None:
+            missing.append(f"defender.{standard.fact}")
+            reasons.append(standard.unknown(source=standard.source))
+        else:
+            reasons.append(standard.met(source=standard.source))
 
     if defender.organisation_backing:
         reasons.append(

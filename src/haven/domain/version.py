@@ -41,7 +41,7 @@ RULE_MODULES = (
 )
 
 ENGINE_VERSION = "1.1.0"
-RULES_DIGEST = "4417ce4b1256e4c768c136865b9c4fa39b7ed304e4ff08df5eab2bdca4cd1cc8"
+RULES_DIGEST = "71fb1eabc891c256929c45e9b4e9fe0ceeddab9756b3235c5836d3825faf92bf"
 
 
 def engine_version() -> str:

@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from haven.cases.form_fields import date_field, text_area
 from haven.cases.models import Urgency
 from haven.organisations.models import Organisation
 from haven.portal import receipts
@@ -89,11 +90,7 @@ class ReferralForm(AntiAbuseFields):
     when = forms.CharField(
         label=_("When did it happen? (optional)"), required=False, max_length=200
     )
-    account = forms.CharField(
-        label=_("What happened?"),
-        widget=forms.Textarea(attrs={"rows": 8}),
-        max_length=5000,
-    )
+    account = text_area(_("What happened?"), rows=8, max_length=5000, required=True)
     urgency = forms.ChoiceField(
         label=_("How urgent is it?"), choices=Urgency.choices, initial=Urgency.ROUTINE
     )
@@ -133,11 +130,7 @@ class SignInForm(forms.Form):
 
 
 class DefenderMessageForm(AntiAbuseFields):
-    body = forms.CharField(
-        label=_("Your message to the team"),
-        widget=forms.Textarea(attrs={"rows": 5}),
-        max_length=5000,
-    )
+    body = text_area(_("Your message to the team"), rows=5, max_length=5000, required=True)
 
 
 #: The wellbeing answers in the defender's own words; the stored values are the stay's flags.
@@ -173,12 +166,7 @@ class DefenderCheckInForm(AntiAbuseFields):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    note = forms.CharField(
-        label=_("Anything else the team should know (optional)"),
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
+    note = text_area(_("Anything else the team should know (optional)"), rows=3)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("auto_id", "check_in_%s")
@@ -189,16 +177,11 @@ class DefenderIncidentForm(AntiAbuseFields):
     """A security incident during the stay: what, when, and what the defender wants to say."""
 
     type = forms.ChoiceField(label=_("What happened?"), choices=DEFENDER_INCIDENT_CHOICES)
-    date = forms.DateField(label=_("On what day?"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = date_field(_("On what day?"))
     home_state_link = forms.BooleanField(
         label=_("I think the authorities of my country are behind it"), required=False
     )
-    narrative = forms.CharField(
-        label=_("Tell the team what happened (optional)"),
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-    )
+    narrative = text_area(_("Tell the team what happened (optional)"), rows=4)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("auto_id", "incident_%s")
@@ -224,16 +207,8 @@ class LinkCaseForm(forms.Form):
 
 
 class DeclineForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Reason the defender will read"),
-        widget=forms.Textarea(attrs={"rows": 4}),
-        max_length=2000,
-    )
+    reason = text_area(_("Reason the defender will read"), rows=4, required=True)
 
 
 class TeamMessageForm(forms.Form):
-    body = forms.CharField(
-        label=_("Message to the defender"),
-        widget=forms.Textarea(attrs={"rows": 4}),
-        max_length=5000,
-    )
+    body = text_area(_("Message to the defender"), rows=4, max_length=5000, required=True)

@@ -11,13 +11,12 @@ and an Argon2id hash of the passphrase.
 
 import uuid
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from haven.cases.models import Case, Urgency, case_key_ref
-from haven.organisations.models import Organisation
+from haven.cases.models import Case, CaseKeyedModel, Urgency
+from haven.organisations.records import OrganisationRecord, user_reference
 from haven.vault.fields import EncryptedJSONField, EncryptedTextField
 from haven.vault.keyring import KeyRef, preloaded_relation
 from haven.vault.models import DataKey
@@ -41,11 +40,9 @@ class ContactChannel(models.TextChoices):
     OTHER = "other", _("Another way (say which)")
 
 
-class Referral(models.Model):
+class Referral(OrganisationRecord):
     """One self-referral from the portal, encrypted under its own key until staff triage it."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     data_key = models.OneToOneField(DataKey, on_delete=models.PROTECT, related_name="+")
     # A short random label staff can say aloud; it reveals nothing and opens nothing.
     reference = models.CharField(max_length=16)
@@ -57,9 +54,7 @@ class Referral(models.Model):
     language = models.CharField(max_length=8)
     submitted_at = models.DateTimeField(default=timezone.now)
     decided_at = models.DateTimeField(null=True, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    decided_by = user_reference()
     case = models.ForeignKey(
         Case, null=True, blank=True, on_delete=models.SET_NULL, related_name="portal_referrals"
     )
@@ -86,12 +81,10 @@ class Referral(models.Model):
         )
 
 
-class ReferralFile(models.Model):
+class ReferralFile(OrganisationRecord):
     """A cleaned file sent with a referral, encrypted under its own key wrapped by the referral's."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="files")
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     name = EncryptedTextField(max_length=300)
     media_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()
@@ -118,17 +111,13 @@ class MessageDirection(models.TextChoices):
     FROM_TEAM = "from_team", _("From the case team")
 
 
-class PortalMessage(models.Model):
+class PortalMessage(CaseKeyedModel):
     """A message between the defender and the case team, encrypted under the case's key."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="portal_messages")
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="messages")
     direction = models.CharField(max_length=16, choices=MessageDirection.choices)
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    author = user_reference()
     body = EncryptedTextField(max_length=5000)
     sent_at = models.DateTimeField(default=timezone.now)
 
@@ -137,9 +126,6 @@ class PortalMessage(models.Model):
 
     def __str__(self) -> str:
         return f"portal message {self.pk}"
-
-    def vault_key_ref(self) -> KeyRef:
-        return case_key_ref(self)
 
 
 class PortalSession(models.Model):

@@ -22,6 +22,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from haven.accounts.acting import record_action
 from haven.audit.events import EventType
 from haven.audit.services import record_event
 from haven.cases.facts_mapping import FACTS_SCHEMA_ID
@@ -317,13 +318,11 @@ def message_from_team(*, membership: Membership, case: Case, body: str) -> Porta
         )
         message.body = body
         message.save()
-        record_event(
+        record_action(
             EventType.PORTAL_MESSAGE_FROM_STAFF,
-            actor=membership.user,
-            organisation=case.organisation_id,
-            object_type="case",
-            object_id=case.pk,
-            data={"message_id": message.pk, "referral_id": referral.pk},
+            membership,
+            case,
+            {"message_id": message.pk, "referral_id": referral.pk},
         )
     return message
 
@@ -420,14 +419,7 @@ def _settle_on_case(
     _decided(referral, membership, status)
     referral.case = case
     referral.save(update_fields=["status", "decided_at", "decided_by", "case"])
-    record_event(
-        event,
-        actor=membership.user,
-        organisation=referral.organisation_id,
-        object_type="referral",
-        object_id=referral.pk,
-        data={"case_id": case.pk},
-    )
+    record_action(event, membership, referral, {"case_id": case.pk})
 
 
 @transaction.atomic
@@ -501,23 +493,11 @@ def referral_decline(*, membership: Membership, referral: Referral, reason: str)
         referral.decline_reason = reason.strip()
         _decided(referral, membership, ReferralStatus.DECLINED)
         referral.save(update_fields=["status", "decided_at", "decided_by", "decline_reason"])
-        record_event(
-            EventType.PORTAL_REFERRAL_DECLINED,
-            actor=membership.user,
-            organisation=referral.organisation_id,
-            object_type="referral",
-            object_id=referral.pk,
-        )
+        record_action(EventType.PORTAL_REFERRAL_DECLINED, membership, referral)
     return referral
 
 
 @transaction.atomic
 def referral_viewed(*, membership: Membership, referral: Referral) -> None:
     """Record that a member read a referral's decrypted content (AUD-01)."""
-    record_event(
-        EventType.PORTAL_REFERRAL_VIEWED,
-        actor=membership.user,
-        organisation=referral.organisation_id,
-        object_type="referral",
-        object_id=referral.pk,
-    )
+    record_action(EventType.PORTAL_REFERRAL_VIEWED, membership, referral)

@@ -82,8 +82,12 @@ class IncidentReport:
     narrative: str
 
 
-def _defender_stay(referral: Referral) -> Stay:
-    """The referral's case's stay under way, locked; refused in words when there is none."""
+def _defender_stay(referral: Referral, form_token: abuse.FormToken) -> Stay:
+    """
+    The referral's case's stay under way, locked, with the form's token claimed (a second send
+    is refused); refused in words when there is no stay. Runs in the caller's transaction, so a
+    refused save releases the token.
+    """
     if referral.case_id is None:
         raise ApplicationError(NO_STAY_NOW)
     case = Case.objects.get(pk=referral.case_id)
@@ -92,12 +96,10 @@ def _defender_stay(referral: Referral) -> Stay:
     stay = stay_under_way(case)
     if stay is None:
         raise ApplicationError(NO_STAY_NOW)
-    return lock_stay(stay)
-
-
-def _claim(form_token: abuse.FormToken) -> None:
+    locked = lock_stay(stay)
     if not abuse.claim_form_token(form_token):
         raise ApplicationError(STAY_ALREADY_SENT)
+    return locked
 
 
 def check_in_from_defender(
@@ -115,8 +117,7 @@ def check_in_from_defender(
     if not chosen and not note.strip():
         raise ApplicationError(EMPTY_CHECK_IN)
     with transaction.atomic(), keyring_scope():
-        stay = _defender_stay(referral)
-        _claim(form_token)
+        stay = _defender_stay(referral, form_token)
         check_in = check_in_record(
             membership=SYSTEM,
             stay=stay,
@@ -142,8 +143,7 @@ def incident_from_defender(
     the relocation service.
     """
     with transaction.atomic(), keyring_scope():
-        stay = _defender_stay(referral)
-        _claim(form_token)
+        stay = _defender_stay(referral, form_token)
         event = stay_event_record(
             membership=SYSTEM,
             stay=stay,

@@ -27,9 +27,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from haven.accounts.access import public, requires
 from haven.accounts.requests import HavenRequest, acting_member
+from haven.accounts.shortcuts import refusal_shown
 from haven.asylum.deadlines import defender_warnings
 from haven.cases.selectors import CLOSED_STATUSES, case_get
-from haven.cases.services import CaseError
 from haven.organisations.errors import ApplicationError
 from haven.organisations.models import Membership
 from haven.organisations.policy import Permission
@@ -228,14 +228,11 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         if not abuse.within_rate_limits("sign_in"):
             return _busy(request)
         if form.is_valid():
-            try:
+            with refusal_shown(request, form):
                 referral = services.portal_sign_in(
                     receipt_code=form.cleaned_data["receipt"],
                     passphrase=form.cleaned_data["passphrase"],
                 )
-            except ApplicationError as error:
-                form.add_error(None, str(error))
-            else:
                 response = redirect(_with_lang(request, "portal:status"))
                 sessions.start(response, referral)
                 return response
@@ -302,13 +299,10 @@ def message_send(request: HttpRequest) -> HttpResponse:
         return _busy(request)
     form = DefenderMessageForm(request.POST)
     if form.is_valid() and (token := _accepted_token(form)) is not None:
-        try:
+        with refusal_shown(request, form):
             services.message_from_defender(
                 referral=session.referral, body=form.cleaned_data["body"], form_token=token
             )
-        except ApplicationError as error:
-            form.add_error(None, str(error))
-        else:
             return redirect(_with_lang(request, "portal:status") + "#messages")
     return _status_page(request, session.referral, form, status=400)
 
@@ -342,11 +336,8 @@ def _stay_form_send(
     if not abuse.within_rate_limits("check_in"):
         return _busy(request)
     if form.is_valid() and (token := _accepted_token(form)) is not None:
-        try:
+        with refusal_shown(request, form):
             write(session.referral, form.cleaned_data, token)
-        except ApplicationError as error:
-            form.add_error(None, str(error))
-        else:
             return _status_page(request, session.referral, None, stay_notice=received)
     if isinstance(form, DefenderCheckInForm):
         return _status_page(request, session.referral, None, status=400, check_in_form=form)
@@ -487,7 +478,7 @@ def _triage(
         return decide(membership, referral, form.cleaned_data)
     except Http404:
         messages.error(request, NO_SUCH_CASE)
-    except (ApplicationError, CaseError) as error:
+    except ApplicationError as error:
         messages.error(request, str(error))
     return redirect("intake:referral_detail", referral_id=referral.pk)
 
@@ -536,13 +527,10 @@ def team_message(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
     case = case_get(membership=membership, case_id=case_id)
     form = TeamMessageForm(request.POST)
     if form.is_valid():
-        try:
+        with refusal_shown(request):
             services.message_from_team(
                 membership=membership, case=case, body=form.cleaned_data["body"]
             )
-        except ApplicationError as error:
-            messages.error(request, str(error))
-        else:
             messages.success(request, _("Message sent to the defender's portal."))
     else:
         messages.error(request, _("Write a message before sending."))

@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from haven.cases.countries import COUNTRY_LIST_HELP, CountryListField
+from haven.cases.form_fields import date_field, reason_field, text_area
 from haven.organisations.models import Membership
 from haven.programmes.models import (
     ApplicationRoute,
@@ -106,12 +107,7 @@ class ProgrammeForm(forms.Form):
     """Edit one programme's catalogue facts; initial values come from the stored programme."""
 
     name = forms.CharField(label=_("Name"), max_length=200)
-    operator = forms.CharField(
-        label=_("Operator"),
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
+    operator = text_area(_("Operator"), rows=2)
     kind = forms.ChoiceField(label=_("Kind"), choices=ProgrammeKind.choices)
     scope = forms.ChoiceField(label=_("Scope"), choices=ProgrammeScope.choices)
     host_countries = CountryListField(
@@ -164,14 +160,11 @@ class ProgrammeForm(forms.Form):
         pattern=CATALOGUE_CODE,
         help_text=_("Codes such as housing, stipend, medical, psychosocial."),
     )
-    intake = forms.CharField(
-        label=_("Intake"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
-    )
-    asylum_policy = forms.CharField(
-        label=_("Asylum policy"),
-        required=False,
+    intake = text_area(_("Intake"), rows=3, max_length=4000)
+    asylum_policy = text_area(
+        _("Asylum policy"),
+        rows=3,
         max_length=4000,
-        widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Shown to the defender before they apply. Empty if not recorded."),
     )
     places_per_year = forms.IntegerField(label=_("Places per year"), required=False, min_value=0)
@@ -228,16 +221,10 @@ class IntakeWindowForm(forms.Form):
     """Create or change an intake window; capacities are entered per resource."""
 
     name = forms.CharField(label=_("Name"), max_length=120)
-    opens_on = forms.DateField(label=_("Opens on"), widget=forms.DateInput(attrs={"type": "date"}))
-    closes_on = forms.DateField(
-        label=_("Closes on"), widget=forms.DateInput(attrs={"type": "date"})
-    )
-    stay_starts_on = forms.DateField(
-        label=_("Stay starts on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    stay_ends_on = forms.DateField(
-        label=_("Stay ends on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    opens_on = date_field(_("Opens on"))
+    closes_on = date_field(_("Closes on"))
+    stay_starts_on = date_field(_("Stay starts on"), required=False)
+    stay_ends_on = date_field(_("Stay ends on"), required=False)
     host_country = forms.ChoiceField(label=_("Host country"), required=False)
     places = forms.IntegerField(label=_("Places"), min_value=0)
     beds = forms.IntegerField(
@@ -322,10 +309,9 @@ class PersecutorReachForm(forms.Form):
             "Type each country's name, separated by semicolons. No placement there is ever proposed."
         ),
     )
-    must_leave_by = forms.DateField(
-        label=_("The defender must leave by"),
+    must_leave_by = date_field(
+        _("The defender must leave by"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_(
             "No placement whose stay starts after this date is ever proposed. Leave empty when "
             "there is no such date."
@@ -366,12 +352,7 @@ class RemovePlacementForm(forms.Form):
     """Take one case's placement out of a proposed run, with the reason."""
 
     case = forms.UUIDField(widget=forms.HiddenInput)
-    reason = forms.CharField(
-        label=_("Why take this placement out (encrypted)"),
-        min_length=10,
-        max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
+    reason = reason_field(_("Why take this placement out (encrypted)"), max_length=1000)
 
 
 class HostPartnerForm(forms.Form):

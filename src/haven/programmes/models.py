@@ -9,13 +9,13 @@ vault fields under the case's data key.
 
 import uuid
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from haven.cases.models import Case, case_key_ref
+from haven.cases.models import Case, CaseKeyedModel
 from haven.organisations.models import Membership, Organisation
+from haven.organisations.records import OrganisationRecord, user_reference
 from haven.vault.fields import EncryptedDateField, EncryptedJSONField
 from haven.vault.keyring import KeyRef, preloaded_relation
 from haven.vault.models import DataKey
@@ -87,11 +87,9 @@ class Programme(models.Model):
         return self.name
 
 
-class HostPartnerAssignment(models.Model):
+class HostPartnerAssignment(OrganisationRecord):
     """A host partner's membership linked to a programme it hosts: what it may see, nothing more."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="host_partners")
     membership = models.ForeignKey(
         Membership, on_delete=models.CASCADE, related_name="hosted_programmes"
@@ -116,11 +114,9 @@ class IntakeWindowStatus(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
-class IntakeWindow(models.Model):
+class IntakeWindow(OrganisationRecord):
     """One cohort of a programme: when it takes applications, when the stay runs, its capacity."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="windows")
     name = models.CharField(max_length=120)
     opens_on = models.DateField()
@@ -141,7 +137,7 @@ class IntakeWindow(models.Model):
         return self.name
 
 
-class PersecutorReach(models.Model):
+class PersecutorReach(CaseKeyedModel):
     """
     The limits staff set on where and when one case may be placed: the host countries they judge
     the persecutor able to reach, and the date the defender must leave by.
@@ -151,21 +147,14 @@ class PersecutorReach(models.Model):
     hints at who the persecutor is, and the date at how close the danger is.
     """
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="persecutor_reach")
     host_countries = EncryptedJSONField()
     must_leave_by = EncryptedDateField()
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    updated_by = user_reference(blank=False)
     updated_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:
         return f"persecutor reach for {self.case_id}"
-
-    def vault_key_ref(self) -> KeyRef:
-        return case_key_ref(self)
 
 
 class ApplicationStatus(models.TextChoices):
@@ -183,7 +172,7 @@ class ApplicationRoute(models.TextChoices):
     NOMINATED = "nominated", _("Nominated by the organisation")
 
 
-class Application(models.Model):
+class Application(CaseKeyedModel):
     """
     A case's application to (or nomination for) one programme, optionally one intake window.
 
@@ -193,8 +182,6 @@ class Application(models.Model):
     recorded their informed consent; an application cannot be submitted without them.
     """
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="applications")
     programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="applications")
     intake_window = models.ForeignKey(
@@ -209,17 +196,9 @@ class Application(models.Model):
         max_length=16, choices=ApplicationStatus.choices, default=ApplicationStatus.DRAFT
     )
     preference_rank = models.PositiveSmallIntegerField(null=True, blank=True)
-    nominated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    nominated_by = user_reference(blank=False)
     eligibility = EncryptedJSONField()
-    consent_recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    consent_recorded_by = user_reference()
     consent_recorded_at = models.DateTimeField(null=True, blank=True)
     consent_asylum_policy_shown = models.TextField(blank=True)
     consent_return_expectation_shown = models.TextField(blank=True)
@@ -238,9 +217,6 @@ class Application(models.Model):
     def __str__(self) -> str:
         return f"application {self.pk}"
 
-    def vault_key_ref(self) -> KeyRef:
-        return case_key_ref(self)
-
     @property
     def has_consent(self) -> bool:
         return self.consent_recorded_at is not None
@@ -251,7 +227,7 @@ class MatchingRunStatus(models.TextChoices):
     APPROVED = "approved", _("Approved: offers made")
 
 
-class MatchingRun(models.Model):
+class MatchingRun(OrganisationRecord):
     """
     One run of the matcher over chosen intake windows, kept so the proposal can be reproduced.
 
@@ -263,8 +239,6 @@ class MatchingRun(models.Model):
     that defender is in, and the exclusions say where their persecutor reaches.
     """
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     windows = models.ManyToManyField(IntakeWindow, related_name="matching_runs")
     status = models.CharField(
         max_length=16, choices=MatchingRunStatus.choices, default=MatchingRunStatus.PROPOSED
@@ -276,17 +250,9 @@ class MatchingRun(models.Model):
     engine_version = models.CharField(max_length=50)
     input_sha256 = models.CharField(max_length=64)
     seed = models.PositiveIntegerField(default=0)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = user_reference(blank=False)
     created_at = models.DateTimeField(default=timezone.now)
-    approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    approved_by = user_reference()
     approved_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from haven.accounts.access import requires
 from haven.accounts.requests import HavenRequest
 from haven.accounts.requests import acting_member as _member
+from haven.accounts.shortcuts import page_status, refusal_shown
 from haven.cases.engine_messages import localise
 from haven.cases.pagination import KeysetCursorForm, cursor_arguments, query_without_cursor
 from haven.cases.panels import panels_for
@@ -40,11 +41,6 @@ from haven.programmes.forms import (
 )
 from haven.programmes.models import ApplicationStatus, MatchingRunStatus
 from haven.programmes.review import run_review
-
-
-def _refused(request: HavenRequest, error: services.ProgrammeError) -> None:
-    messages.error(request, str(error))
-
 
 # --- Catalogue -------------------------------------------------------------------------------
 
@@ -127,15 +123,12 @@ def programme_host_partner(request: HavenRequest, programme_id: uuid.UUID) -> Ht
     if not form.is_valid():
         messages.error(request, _("Choose one of the listed host partners."))
     else:
-        try:
+        with refusal_shown(request):
             services.host_partner_assign(
                 membership=member,
                 programme=programme,
                 host_partner=form.cleaned_data["membership"],
             )
-        except services.ProgrammeError as error:
-            _refused(request, error)
-        else:
             messages.success(request, _("The host partner now sees this programme's applications."))
     return redirect("programmes:detail", programme_id=programme.pk)
 
@@ -151,23 +144,18 @@ def hosted_applications(request: HavenRequest) -> HttpResponse:
 
 
 def _window_form_page(request: HavenRequest, programme: Any, window: Any = None) -> HttpResponse:
-    status = 200
     if request.method == "POST":
         form = IntakeWindowForm(request.POST, programme=programme)
         if form.is_valid():
-            try:
+            with refusal_shown(request, form):
                 services.intake_window_save(
                     membership=_member(request),
                     programme=programme,
                     window=window,
                     data=form.service_data(),
                 )
-            except services.ProgrammeError as error:
-                form.add_error(None, str(error))
-            else:
                 messages.success(request, _("Intake window saved."))
                 return redirect("programmes:detail", programme_id=programme.pk)
-        status = 400
     else:
         initial = IntakeWindowForm.initial_for(window) if window else {"places": 1}
         form = IntakeWindowForm(initial=initial, programme=programme)
@@ -175,7 +163,7 @@ def _window_form_page(request: HavenRequest, programme: Any, window: Any = None)
         request,
         "programmes/window_edit.html",
         {"programme": programme, "window": window, "form": form},
-        status=status,
+        status=page_status(request),
     )
 
 
@@ -206,25 +194,15 @@ def _application_form(member: Membership, data: Any = None) -> ApplicationForm:
 def case_applications(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
     member = _member(request)
     case = selectors.case_get(membership=member, case_id=case_id)
-    status = 200
     if request.method == "POST":
         form = _application_form(member, request.POST)
         if form.is_valid():
-            try:
+            with refusal_shown(request, form):
                 application = services.application_create(
-                    membership=_member(request),
-                    case=case,
-                    programme=form.cleaned_data["programme"],
-                    intake_window=form.cleaned_data["intake_window"],
-                    route=form.cleaned_data["route"],
-                    preference_rank=form.cleaned_data["preference_rank"],
+                    membership=member, case=case, **form.cleaned_data
                 )
-            except services.ProgrammeError as error:
-                form.add_error(None, str(error))
-            else:
                 messages.success(request, _("Draft application started."))
                 return redirect("programmes:application", application_id=application.pk)
-        status = 400
     else:
         form = _application_form(member)
     reach = selectors.persecutor_reach(case)
@@ -239,7 +217,7 @@ def case_applications(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse
                 initial={"host_countries": reach, "must_leave_by": selectors.must_leave_by(case)}
             ),
         },
-        status=status,
+        status=page_status(request),
     )
 
 
@@ -254,16 +232,10 @@ def case_persecutor_reach(request: HavenRequest, case_id: uuid.UUID) -> HttpResp
             " ".join(str(error) for errors in form.errors.values() for error in errors),
         )
     else:
-        try:
+        with refusal_shown(request):
             services.matching_limits_set(
-                membership=_member(request),
-                case=case,
-                host_countries=form.cleaned_data["host_countries"],
-                must_leave_by=form.cleaned_data["must_leave_by"],
+                membership=_member(request), case=case, **form.cleaned_data
             )
-        except services.ProgrammeError as error:
-            _refused(request, error)
-        else:
             messages.success(
                 request, _("Where the persecutor reaches and the date to leave by are saved.")
             )
@@ -331,11 +303,8 @@ def _application_action(
     """Run ``service`` on an application the member may see; back to it with ``done`` or why not."""
     member = _member(request)
     application = selectors.application_get(membership=member, application_id=application_id)
-    try:
+    with refusal_shown(request):
         service(membership=member, application=application)
-    except services.ProgrammeError as error:
-        _refused(request, error)
-    else:
         messages.success(request, done)
     return redirect("programmes:application", application_id=application.pk)
 
@@ -368,13 +337,10 @@ def application_status(request: HavenRequest, application_id: uuid.UUID) -> Http
     status = form.cleaned_data["status"]
     if status == ApplicationStatus.ACCEPTED:
         return redirect("relocations:open", application_id=application.pk)
-    try:
+    with refusal_shown(request):
         services.application_change_status(
-            membership=_member(request), application=application, status=status
+            membership=member, application=application, status=status
         )
-    except services.ProgrammeError as error:
-        _refused(request, error)
-    else:
         messages.success(request, _("Application status changed."))
     return redirect("programmes:application", application_id=application.pk)
 
@@ -386,30 +352,25 @@ def application_status(request: HavenRequest, application_id: uuid.UUID) -> Http
 def run_list(request: HavenRequest) -> HttpResponse:
     member = _member(request)
     windows = selectors.intake_window_list(membership=member)
-    status = 200
     if request.method == "POST":
         form = MatchingRunForm(request.POST, windows=windows)
         if form.is_valid():
-            try:
+            with refusal_shown(request, form):
                 run = services.matching_run_create(
-                    membership=_member(request),
+                    membership=member,
                     organisation=member.organisation,
                     windows=form.cleaned_data["windows"],
                     seed=form.cleaned_data["seed"] or 0,
                 )
-            except services.ProgrammeError as error:
-                form.add_error(None, str(error))
-            else:
                 messages.success(request, _("Matching run made: review the proposal."))
                 return redirect("programmes:run", run_id=run.pk)
-        status = 400
     else:
         form = MatchingRunForm(windows=windows)
     return render(
         request,
         "programmes/run_list.html",
         {"form": form, "runs": selectors.matching_run_list(membership=member)},
-        status=status,
+        status=page_status(request),
     )
 
 
@@ -445,16 +406,13 @@ def run_remove_placement(request: HavenRequest, run_id: uuid.UUID) -> HttpRespon
             _("Give a reason of at least 10 characters. Nothing was changed."),
         )
         return redirect("programmes:run", run_id=run.pk)
-    try:
+    with refusal_shown(request):
         services.matching_run_remove_placement(
             membership=member,
             run=run,
             case_id=str(form.cleaned_data["case"]),
             reason=form.cleaned_data["reason"],
         )
-    except services.ProgrammeError as error:
-        _refused(request, error)
-    else:
         messages.success(
             request,
             _("The placement is out of the proposal; the others stay as proposed."),
@@ -465,11 +423,9 @@ def run_remove_placement(request: HavenRequest, run_id: uuid.UUID) -> HttpRespon
 @requires(Permission.RUN_MATCHING)
 @require_POST
 def run_approve(request: HavenRequest, run_id: uuid.UUID) -> HttpResponse:
-    run = selectors.matching_run_get(membership=_member(request), run_id=run_id)
-    try:
-        offered = services.matching_run_approve(membership=_member(request), run=run)
-    except services.ProgrammeError as error:
-        _refused(request, error)
-    else:
+    member = _member(request)
+    run = selectors.matching_run_get(membership=member, run_id=run_id)
+    with refusal_shown(request):
+        offered = services.matching_run_approve(membership=member, run=run)
         messages.success(request, _("%(count)d offer(s) made.") % {"count": len(offered)})
     return redirect("programmes:run", run_id=run.pk)

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from haven.cases.countries import CountryField
+from haven.cases.form_fields import date_field, text_area
 from haven.domain.risk import LEVELS
 from haven.relocations.models import (
     ActivityType,
@@ -31,12 +32,6 @@ from haven.relocations.models import (
 END_BEFORE_START = _("The end must be after the start.")
 
 
-def _date(label: Any, *, required: bool = True) -> forms.DateField:
-    return forms.DateField(
-        label=label, required=required, widget=forms.DateInput(attrs={"type": "date"})
-    )
-
-
 class StayOpenForm(forms.Form):
     """Accept the offer: where the stay is, when, and who travels."""
 
@@ -46,19 +41,14 @@ class StayOpenForm(forms.Form):
         regex=r"^[A-Z]{2}$",
         required=False,
     )
-    planned_start = _date(_("Planned start"))
-    planned_end = _date(_("Planned end"))
+    planned_start = date_field(_("Planned start"))
+    planned_end = date_field(_("Planned end"))
     travelling_dependants = forms.MultipleChoiceField(
         label=_("Dependants who travel"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    needs = forms.CharField(
-        label=_("Needs the host should know (housing, access, diet)"),
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
+    needs = text_area(_("Needs the host should know (housing, access, diet)"), rows=3)
 
     def __init__(self, *args: Any, dependants: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -77,23 +67,22 @@ class VisaForm(forms.Form):
     outcome = forms.ChoiceField(label=_("Where it stands"), choices=VisaOutcome.choices)
     consulate = forms.CharField(label=_("Consulate"), required=False, max_length=200)
     issuing_state = CountryField(label=_("State that issued the visa"), required=False)
-    lodged_on = _date(_("Lodged on"), required=False)
-    decided_on = _date(_("Decided on"), required=False)
-    valid_from = _date(_("Valid from"), required=False)
-    valid_until = _date(_("Valid until"), required=False)
+    lodged_on = date_field(_("Lodged on"), required=False)
+    decided_on = date_field(_("Decided on"), required=False)
+    valid_from = date_field(_("Valid from"), required=False)
+    valid_until = date_field(_("Valid until"), required=False)
 
 
 class PreparationForm(forms.Form):
-    travel_plan = forms.CharField(
-        label=_("Travel and security plan (route, transits, check-in points, missed-contact rule)"),
-        required=False,
+    travel_plan = text_area(
+        _("Travel and security plan (route, transits, check-in points, missed-contact rule)"),
+        rows=4,
         max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 4}),
     )
     digital_check_done = forms.BooleanField(label=_("Digital-security check done"), required=False)
     insurer = forms.CharField(label=_("Insurer"), required=False, max_length=200)
     policy_number = forms.CharField(label=_("Policy number"), required=False, max_length=100)
-    insured_until = _date(_("Insured until"), required=False)
+    insured_until = date_field(_("Insured until"), required=False)
     mental_health_covered = forms.BooleanField(
         label=_("Mental health care is covered"), required=False
     )
@@ -109,15 +98,13 @@ class PreparationForm(forms.Form):
     stipend_channel = forms.ChoiceField(
         label=_("Payment channel"), choices=[("", "—"), *PaymentChannel.choices], required=False
     )
-    expectations_acknowledged_on = _date(
+    expectations_acknowledged_on = date_field(
         _("The defender acknowledged the return expectation and asylum policy on"),
         required=False,
     )
-    flight_details = forms.CharField(
-        label=_("Flights (numbers, times, seats)"),
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2}),
+    flight_details = text_area(
+        _("Flights (numbers, times, seats)"),
+        rows=2,
         help_text=_("Shredded with the travel plan after the arrival."),
     )
     expected_arrival = forms.DateTimeField(
@@ -128,7 +115,7 @@ class PreparationForm(forms.Form):
             "If the arrival is not confirmed within the programme's hours, the case team is alerted."
         ),
     )
-    passport_expires_on = _date(_("The defender's passport expires on"), required=False)
+    passport_expires_on = date_field(_("The defender's passport expires on"), required=False)
 
     def insurance(self) -> dict[str, Any]:
         data = self.cleaned_data
@@ -152,12 +139,12 @@ class PreparationForm(forms.Form):
 
 
 class ArrivalForm(forms.Form):
-    arrived_on = _date(_("Arrived on"))
+    arrived_on = date_field(_("Arrived on"))
     housing_handed_over = forms.BooleanField(label=_("Housing handed over"), required=False)
 
 
 class CheckInForm(forms.Form):
-    done_on = _date(_("Date"))
+    done_on = date_field(_("Date"))
     mode = forms.ChoiceField(label=_("How"), choices=CheckInMode.choices)
     flags = forms.MultipleChoiceField(
         label=_("What the defender chose to share"),
@@ -165,78 +152,62 @@ class CheckInForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    note = forms.CharField(
-        label=_("Note (no clinical details)"),
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
+    note = text_area(_("Note (no clinical details)"), rows=3)
     psychosocial_referral = forms.BooleanField(
         label=_("Referred to psychosocial support, at the defender's wish"), required=False
     )
 
 
-class IncidentForm(forms.Form):
+class StayEventForm(forms.Form):
+    """
+    An activity or an incident of the stay. ``details()`` is what the event's encrypted details
+    hold: its type and date, the ``detail_fields`` as typed and the ``detail_flags`` as yes or no.
+    """
+
+    detail_fields: tuple[str, ...] = ()
+    detail_flags: tuple[str, ...] = ()
+
+    def details(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "type": data["type"],
+            "date": data["date"],
+            **{name: data.get(name, "") for name in self.detail_fields},
+            **{name: bool(data.get(name)) for name in self.detail_flags},
+        }
+
+
+class IncidentForm(StayEventForm):
     type = forms.ChoiceField(label=_("What happened"), choices=IncidentType.choices)
-    date = _date(_("Date"))
+    date = date_field(_("Date"))
     coarse_place = forms.CharField(
         label=_("Where, roughly (a city, not an address)"), required=False, max_length=100
     )
     severity = forms.ChoiceField(label=_("Severity"), choices=Severity.choices)
     home_state_link = forms.BooleanField(label=_("Linked to the home state"), required=False)
     police_report = forms.BooleanField(label=_("Reported to the police"), required=False)
-    narrative = forms.CharField(
-        label=_("What happened and what was done"),
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
+    narrative = text_area(_("What happened and what was done"), rows=3)
 
-    def details(self) -> dict[str, Any]:
-        data = self.cleaned_data
-        return {
-            "type": data["type"],
-            "date": data["date"],
-            "coarse_place": data.get("coarse_place", ""),
-            "severity": data["severity"],
-            "home_state_link": bool(data.get("home_state_link")),
-            "police_report": bool(data.get("police_report")),
-        }
+    detail_fields = ("coarse_place", "severity")
+    detail_flags = ("home_state_link", "police_report")
 
 
-class ActivityForm(forms.Form):
+class ActivityForm(StayEventForm):
     type = forms.ChoiceField(label=_("Activity"), choices=ActivityType.choices)
-    date = _date(_("Date"))
+    date = date_field(_("Date"))
     public = forms.BooleanField(label=_("Public (media, talk, publication)"), required=False)
     publicity_consent = forms.BooleanField(
         label=_("The defender agreed to be named or shown"), required=False
     )
-    narrative = forms.CharField(
-        label=_("Risk note"),
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
+    narrative = text_area(_("Risk note"), rows=3)
 
-    def details(self) -> dict[str, Any]:
-        data = self.cleaned_data
-        return {
-            "type": data["type"],
-            "date": data["date"],
-            "public": bool(data.get("public")),
-            "publicity_consent": bool(data.get("publicity_consent")),
-        }
+    detail_flags = ("public", "publicity_consent")
 
 
 class ExtensionForm(forms.Form):
     ground = forms.ChoiceField(label=_("Ground"), choices=ExtensionGround.choices)
-    requested_end = _date(_("Extend until"))
-    evidence = forms.CharField(
-        label=_("Evidence"),
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
+    requested_end = date_field(_("Extend until"))
+    evidence = text_area(_("Evidence"), rows=3)
 
 
 class ExtensionDecisionForm(forms.Form):
@@ -246,9 +217,7 @@ class ExtensionDecisionForm(forms.Form):
 
 
 class LetterTemplateForm(forms.Form):
-    body = forms.CharField(
-        label=_("Letter text"), max_length=5000, widget=forms.Textarea(attrs={"rows": 14})
-    )
+    body = text_area(_("Letter text"), rows=14, max_length=5000, required=True)
 
 
 RISK_LEVELS = [(level, level) for level in LEVELS]
@@ -279,59 +248,40 @@ class ReturnReviewDecisionForm(forms.Form):
 
 
 class ReturnPlanForm(forms.Form):
-    security_plan = forms.CharField(
-        label=_("Travel, the first 72 hours and the security and digital plan"),
+    security_plan = text_area(
+        _("Travel, the first 72 hours and the security and digital plan"),
+        rows=4,
         max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 4}),
+        required=True,
     )
-    contacts = forms.CharField(
-        label=_("Local contacts"),
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
-    support = forms.CharField(
-        label=_("Reintegration support (grants, psychosocial and legal help)"),
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
+    contacts = text_area(_("Local contacts"), rows=2)
+    support = text_area(_("Reintegration support (grants, psychosocial and legal help)"), rows=2)
 
 
 class ReturnForm(forms.Form):
-    returned_on = _date(_("Returned on"))
+    returned_on = date_field(_("Returned on"))
 
 
 class FollowUpForm(forms.Form):
-    done_on = _date(_("Date"))
+    done_on = date_field(_("Date"))
     status = forms.ChoiceField(label=_("How the defender is"), choices=FollowUpStatus.choices)
-    needs = forms.CharField(
-        label=_("Needs and referrals"),
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
+    needs = text_area(_("Needs and referrals"), rows=2)
 
 
 class OutcomeForm(forms.Form):
     outcome = forms.ChoiceField(label=_("Outcome"), choices=StayOutcome.choices)
-    on = _date(_("Since"))
+    on = date_field(_("Since"))
 
 
 class TravellerForm(forms.Form):
     """Where one travelling dependant's own visa and arrival stand."""
 
     visa_outcome = forms.ChoiceField(label=_("Their visa"), choices=VisaOutcome.choices)
-    visa_valid_until = _date(_("Visa valid until"), required=False)
-    arrived_on = _date(_("Arrived on"), required=False)
+    visa_valid_until = date_field(_("Visa valid until"), required=False)
+    arrived_on = date_field(_("Arrived on"), required=False)
 
 
 class CancelForm(forms.Form):
     ground = forms.ChoiceField(label=_("Why the stay is cancelled"), choices=CancelGround.choices)
-    on = _date(_("Cancelled on"))
-    note = forms.CharField(
-        label=_("Note"),
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
+    on = date_field(_("Cancelled on"))
+    note = text_area(_("Note"), rows=2)

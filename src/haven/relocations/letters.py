@@ -24,14 +24,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from fpdf import FPDF, XPos, YPos
 
+from haven.accounts.acting import record_action
 from haven.audit.events import EventType
-from haven.audit.services import record_event
 from haven.cases.selectors import case_facts, case_principal_defender
 from haven.organisations.errors import ApplicationError
 from haven.organisations.models import Membership
 from haven.organisations.policy import Permission, may
 from haven.programmes.models import Programme
 from haven.relocations.models import LetterLanguage, LetterTemplate, Stay
+from haven.relocations.services import record_stay_event
 from haven.vault.keyring import keyring_scope
 
 #: The placeholders a template may use, each filled from the stay when the letter is made.
@@ -142,13 +143,11 @@ def template_save(
             "updated_at": timezone.now(),
         },
     )
-    record_event(
+    record_action(
         EventType.PROGRAMME_UPDATED,
-        actor=membership.user,
-        organisation=programme.organisation_id,
-        object_type="programme",
-        object_id=programme.pk,
-        data={"fields": ["letter_template"], "language": language},
+        membership,
+        programme,
+        {"fields": ["letter_template"], "language": language},
     )
     return template
 
@@ -226,12 +225,5 @@ def letter_generate(*, membership: Membership, stay: Stay, language: str) -> byt
     with keyring_scope():
         facts = case_facts(stay.case)
         text = template_text(stay.programme, language).format_map(_values(stay, facts))
-    record_event(
-        EventType.STAY_LETTER_GENERATED,
-        actor=membership.user,
-        organisation=stay.organisation_id,
-        object_type="stay",
-        object_id=stay.pk,
-        data={"case_id": stay.case_id, "language": language},
-    )
+    record_stay_event(membership, stay, EventType.STAY_LETTER_GENERATED, language=language)
     return render_pdf(text, language=language)

@@ -9,16 +9,15 @@ they feel is a vault field under the case's data key (``relocation-practice.md``
 
 import uuid
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from haven.cases.models import Case, CaseKeyedRecord, Dependant, case_key_ref
+from haven.cases.models import Case, CaseKeyedModel, CaseKeyedRecord, Dependant
 from haven.organisations.models import Organisation
+from haven.organisations.records import OrganisationRecord, user_reference
 from haven.programmes.models import Application, Programme
 from haven.vault.fields import EncryptedJSONField, EncryptedTextField
-from haven.vault.keyring import KeyRef
 
 
 class StayStatus(models.TextChoices):
@@ -45,11 +44,9 @@ class CancelGround(models.TextChoices):
     OTHER = "other", _("Another reason")
 
 
-class Stay(models.Model):
+class Stay(CaseKeyedModel):
     """A defender's temporary relocation at one programme, opened by accepting its offer."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="stays")
     # One stay per application: a second submit of the same acceptance finds this taken.
     application = models.OneToOneField(Application, on_delete=models.PROTECT, related_name="stay")
@@ -65,9 +62,7 @@ class Stay(models.Model):
     needs = EncryptedTextField(max_length=2000)
     status = models.CharField(max_length=24, choices=StayStatus.choices, default=StayStatus.PLANNED)
     arrived_on = models.DateField(null=True, blank=True)
-    arrival_confirmed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    arrival_confirmed_by = user_reference()
     housing_handed_over = models.BooleanField(default=False)
     extensions_used = models.PositiveSmallIntegerField(default=0)
     ended_on = models.DateField(null=True, blank=True)
@@ -105,9 +100,6 @@ class Stay(models.Model):
 
     def __str__(self) -> str:
         return f"stay {self.pk}"
-
-    def vault_key_ref(self) -> KeyRef:
-        return case_key_ref(self)
 
     def outcome_label(self) -> str:
         return str(StayOutcome(self.outcome).label) if self.outcome in StayOutcome.values else ""
@@ -355,9 +347,7 @@ class Extension(StayRecord):
     decision = models.CharField(
         max_length=16, choices=ExtensionDecision.choices, default=ExtensionDecision.PENDING
     )
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    decided_by = user_reference()
     decided_at = models.DateTimeField(null=True, blank=True)
 
     class Meta(StayRecord.Meta):
@@ -380,22 +370,18 @@ class LetterLanguage(models.TextChoices):
     AR = "ar", "العربية"
 
 
-class LetterTemplate(models.Model):
+class LetterTemplate(OrganisationRecord):
     """
     A programme's own wording of the consulate letter in one language, replacing Haven's default.
     It holds placeholders only, never a defender's data: the letter is filled in when generated.
     """
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     programme = models.ForeignKey(
         Programme, on_delete=models.CASCADE, related_name="letter_templates"
     )
     language = models.CharField(max_length=2, choices=LetterLanguage.choices)
     body = models.TextField(max_length=5000)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    updated_by = user_reference()
     updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -12,14 +12,14 @@ registered with ``register_asylum_handover``, inside the same transaction, and t
 import datetime
 from collections.abc import Callable, Iterable
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from haven.audit.events import EventType
 from haven.cases.models import CaseStatus
-from haven.cases.services import CaseError, assessment_run, case_follow_records, threat_record
+from haven.cases.services import CaseError, assessment_run, threat_record
 from haven.domain.stay import follow_up_schedule
 from haven.organisations.models import Membership
 from haven.organisations.policy import Permission, may
@@ -39,6 +39,7 @@ from haven.relocations.services import (
     record_stay_event,
     refuse_if_closed,
 )
+from haven.relocations.services.common import case_follows_stay, on_stay, save_once
 from haven.vault.keyring import keyring_scope
 
 AsylumHandover = Callable[[Membership, Stay, ReturnReview], None]
@@ -109,24 +110,14 @@ def return_review_open(
         raise StayError(ASSESSMENT_REFUSED, problems=str(error)) from None
     with keyring_scope():
         review = ReturnReview(
-            case_id=stay.case_id,
-            stay=stay,
-            organisation_id=stay.organisation_id,
-            recorded_by=membership.user,
+            **on_stay(stay, membership),
             assessment=assessment,
             options=[],
         )
-        try:
-            with transaction.atomic():
-                review.save()
-        except IntegrityError:
-            raise StayError(REVIEW_EXISTS) from None
+        save_once(review, REVIEW_EXISTS)
     record_stay_event(membership, stay, EventType.STAY_RECORD_SAVED, record="return_review")
-    case_follow_records(
-        membership=membership,
-        case=stay.case,
-        source=CaseStatus.IN_RELOCATION,
-        target=CaseStatus.RETURN_REVIEW,
+    case_follows_stay(
+        membership, stay, source=CaseStatus.IN_RELOCATION, target=CaseStatus.RETURN_REVIEW
     )
     return review
 
@@ -231,21 +222,15 @@ def return_record(*, membership: Membership, stay: Stay, returned_on: datetime.d
     with keyring_scope():
         FollowUp.objects.bulk_create(
             FollowUp(
-                case_id=stay.case_id,
-                stay=stay,
-                organisation_id=stay.organisation_id,
-                recorded_by=membership.user,
+                **on_stay(stay, membership),
                 due_on=due_on,
                 findings={},
             )
             for due_on in follow_up_schedule(returned_on=returned_on)
         )
     record_stay_event(membership, stay, EventType.STAY_RECORD_SAVED, record="return")
-    case_follow_records(
-        membership=membership,
-        case=stay.case,
-        source=CaseStatus.RETURN_REVIEW,
-        target=CaseStatus.RETURNED_FOLLOW_UP,
+    case_follows_stay(
+        membership, stay, source=CaseStatus.RETURN_REVIEW, target=CaseStatus.RETURNED_FOLLOW_UP
     )
     return stay
 

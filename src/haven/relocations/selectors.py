@@ -10,6 +10,7 @@ does not grow with the number of stays (``tests/relocations/test_query_counts.py
 import datetime
 import uuid
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
@@ -183,14 +184,25 @@ def stay_records(*, membership: Membership, stay: Stay) -> StayRecords:
     )
 
 
+#: The records of a stay that are fetched by their own id.
+_StayRecord = TypeVar("_StayRecord", Extension, FollowUp, TravellingDependant)
+
+
+def _stay_record_get(
+    model: type[_StayRecord], *, membership: Membership, pk: uuid.UUID
+) -> _StayRecord:
+    """One record of a stay the member may reach, with its stay, or a 404 (AZ-02)."""
+    try:
+        return model.objects.select_related("stay").get(
+            pk=pk, stay__in=reachable_stays(membership=membership)
+        )
+    except model.DoesNotExist:
+        raise Http404 from None
+
+
 def extension_get(*, membership: Membership, extension_id: uuid.UUID) -> Extension:
     """An extension of a stay the member may reach, or a 404."""
-    try:
-        return Extension.objects.select_related("stay").get(
-            pk=extension_id, stay__in=reachable_stays(membership=membership)
-        )
-    except Extension.DoesNotExist:
-        raise Http404 from None
+    return _stay_record_get(Extension, membership=membership, pk=extension_id)
 
 
 URGENT_KINDS = frozenset(
@@ -366,19 +378,9 @@ def traveller_get(*, membership: Membership, traveller_id: uuid.UUID) -> Travell
     """A travelling dependant of a stay the member may reach (staff only), or a 404."""
     if is_host_partner(membership):
         raise Http404
-    try:
-        return TravellingDependant.objects.select_related("stay").get(
-            pk=traveller_id, stay__in=reachable_stays(membership=membership)
-        )
-    except TravellingDependant.DoesNotExist:
-        raise Http404 from None
+    return _stay_record_get(TravellingDependant, membership=membership, pk=traveller_id)
 
 
 def follow_up_get(*, membership: Membership, follow_up_id: uuid.UUID) -> FollowUp:
     """A follow-up of a stay the member may reach, or a 404."""
-    try:
-        return FollowUp.objects.select_related("stay").get(
-            pk=follow_up_id, stay__in=reachable_stays(membership=membership)
-        )
-    except FollowUp.DoesNotExist:
-        raise Http404 from None
+    return _stay_record_get(FollowUp, membership=membership, pk=follow_up_id)

@@ -6,17 +6,21 @@ record) and nothing of the case. Bad input is shown again on the page with statu
 """
 
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from django import forms as django_forms
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from haven.accounts.access import requires, requires_recent_second_factor
+from haven.accounts.requests import HavenRequest
+from haven.accounts.requests import acting_member as _member
+from haven.accounts.shortcuts import page_status, refusal_shown
 from haven.cases.selectors import case_facts
 from haven.organisations.models import Membership
 from haven.organisations.policy import Permission, may
@@ -29,14 +33,8 @@ from haven.uploads.downloads import download_headers
 from haven.vault.keyring import keyring_scope
 
 
-def _member(request: HttpRequest) -> Membership:
-    member = request.membership  # type: ignore[attr-defined]
-    assert isinstance(member, Membership)
-    return member
-
-
 @requires(Permission.STAY_VIEW)
-def stay_list(request: HttpRequest) -> HttpResponse:
+def stay_list(request: HavenRequest) -> HttpResponse:
     member = _member(request)
     host = is_host_partner(member)
     return render(
@@ -58,7 +56,7 @@ def _dependant_choices(stay_or_case: Any) -> list[tuple[str, str]]:
 
 
 @requires(Permission.STAY_MANAGE)
-def stay_open(request: HttpRequest, application_id: uuid.UUID) -> HttpResponse:
+def stay_open(request: HavenRequest, application_id: uuid.UUID) -> HttpResponse:
     """Accept an offered place and open its stay."""
     member = _member(request)
     application = selectors.application_for_stay(membership=member, application_id=application_id)
@@ -77,31 +75,18 @@ def stay_open(request: HttpRequest, application_id: uuid.UUID) -> HttpResponse:
             else {}
         )
         form = forms.StayOpenForm(request.POST or None, dependants=dependants, initial=initial)
-        status = 200
-        if request.method == "POST":
-            if form.is_valid():
-                try:
-                    stay = services.stay_open(
-                        membership=member,
-                        application=application,
-                        host_city=form.cleaned_data["host_city"],
-                        planned_start=form.cleaned_data["planned_start"],
-                        planned_end=form.cleaned_data["planned_end"],
-                        travelling_dependants=form.cleaned_data["travelling_dependants"],
-                        needs=form.cleaned_data["needs"],
-                        host_country=form.cleaned_data["host_country"],
-                    )
-                except services.StayError as error:
-                    form.add_error(None, str(error))
-                else:
-                    messages.success(request, _("Offer accepted: the stay is open."))
-                    return redirect("relocations:detail", stay_id=stay.pk)
-            status = 400
+        if request.method == "POST" and form.is_valid():
+            with refusal_shown(request, form):
+                stay = services.stay_open(
+                    membership=member, application=application, **form.cleaned_data
+                )
+                messages.success(request, _("Offer accepted: the stay is open."))
+                return redirect("relocations:detail", stay_id=stay.pk)
         return render(
             request,
             "relocations/stay_open.html",
             {"application": application, "form": form},
-            status=status,
+            status=page_status(request),
         )
 
 
@@ -151,7 +136,7 @@ def _traveller_forms(travellers: list[Any]) -> list[tuple[Any, django_forms.Form
 
 
 def _stay_page(
-    request: HttpRequest,
+    request: HavenRequest,
     stay: Stay,
     *,
     bound: dict[str, django_forms.Form] | None = None,
@@ -191,16 +176,19 @@ def _stay_page(
 
 
 @requires(Permission.STAY_VIEW)
-def stay_detail(request: HttpRequest, stay_id: uuid.UUID) -> HttpResponse:
+def stay_detail(request: HavenRequest, stay_id: uuid.UUID) -> HttpResponse:
     stay = selectors.stay_get(membership=_member(request), stay_id=stay_id)
     return _stay_page(request, stay)
 
 
+Write = Callable[[Membership, Stay, Any], object]
+
+
 def _record(
-    request: HttpRequest,
+    request: HavenRequest,
     stay_id: uuid.UUID,
     form_name: str,
-    write: Any,
+    write: Write,
     done: str,
 ) -> HttpResponse:
     """Bind the named form, call ``write(member, stay, form)``, and redirect or show the errors."""
@@ -210,28 +198,47 @@ def _record(
         return _stay_page(request, stay)
     form = _page_form(form_name, request.POST)
     if form.is_valid():
-        try:
+        with refusal_shown(request, form):
             write(member, stay, form)
-        except services.StayError as error:
-            form.add_error(None, str(error))
-        else:
             messages.success(request, done)
             return redirect("relocations:detail", stay_id=stay.pk)
     return _stay_page(request, stay, bound={form_name: form}, status=400)
 
 
+def _fields_to(service: Callable[..., object]) -> Write:
+    """The write step of a form whose fields are the service's own keyword arguments."""
+
+    def write(member: Membership, stay: Stay, form: Any) -> None:
+        service(membership=member, stay=stay, **form.cleaned_data)
+
+    return write
+
+
+def _stay_event(kind: StayEventKind) -> Write:
+    """The write step of the incident and activity forms: one stay event of ``kind``."""
+
+    def write(member: Membership, stay: Stay, form: Any) -> None:
+        services.stay_event_record(
+            membership=member,
+            stay=stay,
+            kind=kind,
+            details=form.details(),
+            narrative=form.cleaned_data["narrative"],
+        )
+
+    return write
+
+
 @requires(Permission.STAY_MANAGE)
 @require_http_methods(["GET", "POST"])
-def visa_record(request: HttpRequest, stay_id: uuid.UUID) -> HttpResponse:
-    def write(member: Membership, stay: Stay, form: Any) -> None:
-        services.visa_record(membership=member, stay=stay, **form.cleaned_data)
-
+def visa_record(request: HavenRequest, stay_id: uuid.UUID) -> HttpResponse:
+    write = _fields_to(services.visa_record)
     return _record(request, stay_id, "visa_form", write, _("Visa recorded."))
 
 
 @requires(Permission.STAY_MANAGE)
 @require_http_methods(["GET", "POST"])
-def preparation_save(request: HttpRequest, stay_id: uuid.UUID) -> HttpResponse:
+def preparation_save(request: HavenRequest, stay_id: uuid.UUID) -> HttpResponse:
     def write(member: Membership, stay: Stay, form: Any) -> None:
         data = form.cleaned_data
         services.preparation_save(
@@ -260,64 +267,42 @@ def preparation_save(request: HttpRequest, stay_id: uuid.UUID) -> HttpResponse:
 
 @requires(Permission.STAY_VIEW)
 @require_http_methods(["GET", "POST"])
-def arrival_confirm(request: HttpRequest, stay_id: uuid.UUID) -> HttpResponse:
-    def write(member: Membership, stay: Stay, form: Any) -> None:
-        services.arrival_confirm(membership=member, stay=stay, **form.cleaned_data)
-
+def arrival_confirm(request: HavenRequest, stay_id: uuid.UUID) -> HttpResponse:
+    write = _fields_to(services.arrival_confirm)
     return _record(request, stay_id, "arrival_form", write, _("Arrival confirmed."))
 
 
 @requires(Permission.STAY_VIEW)
 @require_http_methods(["GET", "POST"])
-def check_in_record(request: HttpRequest, stay_id: uuid.UUID) -> HttpResponse:
-    def write(member: Membership, stay: Stay, form: Any) -> None:
-        services.check_in_record(membership=member, stay=stay, **form.cleaned_data)
-
+def check_in_record(request: HavenRequest, stay_id: uuid.UUID) -> HttpResponse:
+    write = _fields_to(services.check_in_record)
     return _record(request, stay_id, "check_in_form", write, _("Check-in recorded."))
 
 
 @requires(Permission.STAY_VIEW)
 @require_http_methods(["GET", "POST"])
-def incident_record(request: HttpRequest, stay_id: uuid.UUID) -> HttpResponse:
-    def write(member: Membership, stay: Stay, form: Any) -> None:
-        services.stay_event_record(
-            membership=member,
-            stay=stay,
-            kind=StayEventKind.INCIDENT,
-            details=form.details(),
-            narrative=form.cleaned_data["narrative"],
-        )
-
+def incident_record(request: HavenRequest, stay_id: uuid.UUID) -> HttpResponse:
+    write = _stay_event(StayEventKind.INCIDENT)
     return _record(request, stay_id, "incident_form", write, _("Incident recorded."))
 
 
 @requires(Permission.STAY_VIEW)
 @require_http_methods(["GET", "POST"])
-def activity_record(request: HttpRequest, stay_id: uuid.UUID) -> HttpResponse:
-    def write(member: Membership, stay: Stay, form: Any) -> None:
-        services.stay_event_record(
-            membership=member,
-            stay=stay,
-            kind=StayEventKind.ACTIVITY,
-            details=form.details(),
-            narrative=form.cleaned_data["narrative"],
-        )
-
+def activity_record(request: HavenRequest, stay_id: uuid.UUID) -> HttpResponse:
+    write = _stay_event(StayEventKind.ACTIVITY)
     return _record(request, stay_id, "activity_form", write, _("Activity recorded."))
 
 
 @requires(Permission.STAY_VIEW)
 @require_http_methods(["GET", "POST"])
-def extension_request(request: HttpRequest, stay_id: uuid.UUID) -> HttpResponse:
-    def write(member: Membership, stay: Stay, form: Any) -> None:
-        services.extension_request(membership=member, stay=stay, **form.cleaned_data)
-
+def extension_request(request: HavenRequest, stay_id: uuid.UUID) -> HttpResponse:
+    write = _fields_to(services.extension_request)
     return _record(request, stay_id, "extension_form", write, _("Extension requested."))
 
 
 @requires(Permission.STAY_DECIDE)
 @require_http_methods(["GET", "POST"])
-def extension_decide(request: HttpRequest, extension_id: uuid.UUID) -> HttpResponse:
+def extension_decide(request: HavenRequest, extension_id: uuid.UUID) -> HttpResponse:
     member = _member(request)
     extension = selectors.extension_get(membership=member, extension_id=extension_id)
     if request.method != "POST":
@@ -326,43 +311,38 @@ def extension_decide(request: HttpRequest, extension_id: uuid.UUID) -> HttpRespo
     if not form.is_valid():
         messages.error(request, _("Choose to grant or to refuse."))
         return _stay_page(request, extension.stay, status=400)
-    try:
+    with refusal_shown(request):
         services.extension_decide(
             membership=member,
             extension=extension,
             grant=form.cleaned_data["decision"] == "grant",
         )
-    except services.StayError as error:
-        messages.error(request, str(error))
-        return _stay_page(
-            request, selectors.stay_get(membership=member, stay_id=extension.stay_id), status=400
-        )
-    messages.success(request, _("Extension decided."))
-    return redirect("relocations:detail", stay_id=extension.stay_id)
+        messages.success(request, _("Extension decided."))
+        return redirect("relocations:detail", stay_id=extension.stay_id)
+    return _stay_page(
+        request, selectors.stay_get(membership=member, stay_id=extension.stay_id), status=400
+    )
 
 
 @requires(Permission.STAY_MANAGE)
 @requires_recent_second_factor
-def letter_download(request: HttpRequest, stay_id: uuid.UUID, language: str) -> HttpResponse:
+def letter_download(request: HavenRequest, stay_id: uuid.UUID, language: str) -> HttpResponse:
     """The consulate letter as a PDF; the file name names no one (a reference and a language)."""
     member = _member(request)
     stay = selectors.stay_get(membership=member, stay_id=stay_id)
     if language not in LetterLanguage.values:
         raise Http404
     pdf = letters.letter_generate(membership=member, stay=stay, language=language)
-    response = HttpResponse(pdf)
     # Sent like an upload: an attachment under a sandbox CSP, never rendered inline (UPL-06).
     headers = download_headers(
         f"invitation-{stay.reference}-{language}.pdf", "application/pdf", size=len(pdf)
     )
-    for header, value in headers.items():
-        response[header] = value
-    return response
+    return HttpResponse(pdf, headers=headers)
 
 
 @requires(Permission.MANAGE_PROGRAMMES)
 @require_http_methods(["GET", "POST"])
-def letter_template(request: HttpRequest, programme_id: uuid.UUID, language: str) -> HttpResponse:
+def letter_template(request: HavenRequest, programme_id: uuid.UUID, language: str) -> HttpResponse:
     """A coordinator edits the programme's wording of the consulate letter in one language."""
     member = _member(request)
     programme = programme_get(membership=member, programme_id=programme_id)
@@ -371,24 +351,18 @@ def letter_template(request: HttpRequest, programme_id: uuid.UUID, language: str
     form = forms.LetterTemplateForm(
         request.POST or None, initial={"body": letters.template_text(programme, language)}
     )
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                letters.template_save(
-                    membership=member,
-                    programme=programme,
-                    language=language,
-                    body=form.cleaned_data["body"],
-                )
-            except letters.LetterError as error:
-                form.add_error("body", str(error))
-            else:
-                messages.success(request, _("Letter template saved."))
-                return redirect(
-                    "relocations:letter_template", programme_id=programme.pk, language=language
-                )
-        status = 400
+    if request.method == "POST" and form.is_valid():
+        with refusal_shown(request, form, field="body"):
+            letters.template_save(
+                membership=member,
+                programme=programme,
+                language=language,
+                body=form.cleaned_data["body"],
+            )
+            messages.success(request, _("Letter template saved."))
+            return redirect(
+                "relocations:letter_template", programme_id=programme.pk, language=language
+            )
     return render(
         request,
         "relocations/letter_template.html",
@@ -399,13 +373,13 @@ def letter_template(request: HttpRequest, programme_id: uuid.UUID, language: str
             "form": form,
             "placeholders": letters.PLACEHOLDERS,
         },
-        status=status,
+        status=page_status(request),
     )
 
 
 @requires(Permission.STAY_MANAGE)
 @require_http_methods(["GET", "POST"])
-def return_review_open(request: HttpRequest, stay_id: uuid.UUID) -> HttpResponse:
+def return_review_open(request: HavenRequest, stay_id: uuid.UUID) -> HttpResponse:
     def write(member: Membership, stay: Stay, form: Any) -> None:
         returns.return_review_open(
             membership=member,
@@ -419,34 +393,28 @@ def return_review_open(request: HttpRequest, stay_id: uuid.UUID) -> HttpResponse
 
 @requires(Permission.STAY_DECIDE)
 @require_http_methods(["GET", "POST"])
-def return_review_decide(request: HttpRequest, stay_id: uuid.UUID) -> HttpResponse:
-    def write(member: Membership, stay: Stay, form: Any) -> None:
-        returns.return_review_decide(membership=member, stay=stay, **form.cleaned_data)
-
+def return_review_decide(request: HavenRequest, stay_id: uuid.UUID) -> HttpResponse:
+    write = _fields_to(returns.return_review_decide)
     return _record(request, stay_id, "review_decision_form", write, _("Return review decided."))
 
 
 @requires(Permission.STAY_MANAGE)
 @require_http_methods(["GET", "POST"])
-def return_plan_save(request: HttpRequest, stay_id: uuid.UUID) -> HttpResponse:
-    def write(member: Membership, stay: Stay, form: Any) -> None:
-        returns.return_plan_save(membership=member, stay=stay, **form.cleaned_data)
-
+def return_plan_save(request: HavenRequest, stay_id: uuid.UUID) -> HttpResponse:
+    write = _fields_to(returns.return_plan_save)
     return _record(request, stay_id, "return_plan_form", write, _("Return plan saved."))
 
 
 @requires(Permission.STAY_MANAGE)
 @require_http_methods(["GET", "POST"])
-def return_record(request: HttpRequest, stay_id: uuid.UUID) -> HttpResponse:
-    def write(member: Membership, stay: Stay, form: Any) -> None:
-        returns.return_record(membership=member, stay=stay, **form.cleaned_data)
-
+def return_record(request: HavenRequest, stay_id: uuid.UUID) -> HttpResponse:
+    write = _fields_to(returns.return_record)
     return _record(request, stay_id, "return_form", write, _("Return recorded."))
 
 
 @requires(Permission.STAY_DECIDE)
 @require_http_methods(["GET", "POST"])
-def outcome_record(request: HttpRequest, stay_id: uuid.UUID) -> HttpResponse:
+def outcome_record(request: HavenRequest, stay_id: uuid.UUID) -> HttpResponse:
     def write(member: Membership, stay: Stay, form: Any) -> None:
         returns.outcome_record(
             membership=member,
@@ -460,7 +428,7 @@ def outcome_record(request: HttpRequest, stay_id: uuid.UUID) -> HttpResponse:
 
 @requires(Permission.STAY_MANAGE)
 @require_http_methods(["GET", "POST"])
-def follow_up_record(request: HttpRequest, follow_up_id: uuid.UUID) -> HttpResponse:
+def follow_up_record(request: HavenRequest, follow_up_id: uuid.UUID) -> HttpResponse:
     member = _member(request)
     follow_up = selectors.follow_up_get(membership=member, follow_up_id=follow_up_id)
 
@@ -472,38 +440,33 @@ def follow_up_record(request: HttpRequest, follow_up_id: uuid.UUID) -> HttpRespo
 
 @requires(Permission.STAY_VIEW)
 @require_http_methods(["POST"])
-def reminders_read(request: HttpRequest) -> HttpResponse:
+def reminders_read(request: HavenRequest) -> HttpResponse:
     reminders.reminders_mark_read(membership=_member(request))
     return redirect("web:dashboard")
 
 
 @requires(Permission.STAY_DECIDE)
 @require_http_methods(["GET", "POST"])
-def stay_cancel(request: HttpRequest, stay_id: uuid.UUID) -> HttpResponse:
-    def write(member: Membership, stay: Stay, form: Any) -> None:
-        services.stay_cancel(membership=member, stay=stay, **form.cleaned_data)
-
+def stay_cancel(request: HavenRequest, stay_id: uuid.UUID) -> HttpResponse:
+    write = _fields_to(services.stay_cancel)
     return _record(request, stay_id, "cancel_form", write, _("Stay cancelled."))
 
 
 @requires(Permission.STAY_MANAGE)
 @require_POST
-def travel_plan_shred(request: HttpRequest, stay_id: uuid.UUID) -> HttpResponse:
+def travel_plan_shred(request: HavenRequest, stay_id: uuid.UUID) -> HttpResponse:
     """Shred the travel plan now, without waiting for the programme's days after arrival."""
     member = _member(request)
     stay = selectors.stay_get(membership=member, stay_id=stay_id)
-    try:
+    with refusal_shown(request):
         services.travel_plan_shred(membership=member, stay=stay)
-    except services.StayError as error:
-        messages.error(request, str(error))
-    else:
         messages.success(request, _("Travel plan shredded."))
     return redirect("relocations:detail", stay_id=stay.pk)
 
 
 @requires(Permission.STAY_MANAGE)
 @require_http_methods(["GET", "POST"])
-def traveller_record(request: HttpRequest, traveller_id: uuid.UUID) -> HttpResponse:
+def traveller_record(request: HavenRequest, traveller_id: uuid.UUID) -> HttpResponse:
     """Record one travelling dependant's visa and arrival (a GET shows the stay's travellers)."""
     member = _member(request)
     traveller = selectors.traveller_get(membership=member, traveller_id=traveller_id)
@@ -513,11 +476,8 @@ def traveller_record(request: HttpRequest, traveller_id: uuid.UUID) -> HttpRespo
         )
     form = forms.TravellerForm(request.POST)
     if form.is_valid():
-        try:
+        with refusal_shown(request):
             services.traveller_record(membership=member, traveller=traveller, **form.cleaned_data)
-        except services.StayError as error:
-            messages.error(request, str(error))
-        else:
             messages.success(request, _("Traveller recorded."))
             return redirect("relocations:detail", stay_id=traveller.stay_id)
     else:

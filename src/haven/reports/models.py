@@ -12,13 +12,21 @@ when a backup is restored, so it is not itself backed up.
 from django.db import models
 
 
-class CaseTally(models.Model):
+class Tally(models.Model):
+    """One cell of an organisation's counts: the organisation by its id, a count, no case."""
+
     organisation_id = models.UUIDField()
+    id = models.BigAutoField(primary_key=True)
+
+    class Meta:
+        abstract = True
+
+
+class CaseTally(Tally):
     status = models.CharField(max_length=32)
     urgency = models.CharField(max_length=16)
     month = models.CharField(max_length=7, help_text="YYYY-MM, in UTC, of the case's opening")
     cases = models.IntegerField(default=0)
-    id = models.BigAutoField(primary_key=True)
 
     class Meta:
         constraints = [
@@ -31,18 +39,16 @@ class CaseTally(models.Model):
         return f"{self.status}/{self.urgency}/{self.month}: {self.cases}"
 
 
-class StageTally(models.Model):
+class StageTally(Tally):
     """
     How many times cases of an organisation left each stage after a given time in it.
 
     Kept by a trigger on the status-change table (``haven.reports.stages``); counts only.
     """
 
-    organisation_id = models.UUIDField()
     stage = models.CharField(max_length=32)
     bucket = models.CharField(max_length=16, help_text="week, month, quarter or longer")
     moves = models.IntegerField(default=0)
-    id = models.BigAutoField(primary_key=True)
 
     class Meta:
         constraints = [
@@ -55,7 +61,7 @@ class StageTally(models.Model):
         return f"{self.stage}/{self.bucket}: {self.moves}"
 
 
-class ProfileTally(models.Model):
+class ProfileTally(Tally):
     """
     How many live cases of an organisation have each risk level, country and profile.
 
@@ -65,12 +71,10 @@ class ProfileTally(models.Model):
     readers how old the counts are. Not backed up: the next run recounts.
     """
 
-    organisation_id = models.UUIDField()
     dimension = models.CharField(max_length=16, help_text="risk, country or profile")
     value = models.CharField(max_length=64, help_text="a code, or '' when not recorded")
     cases = models.IntegerField(default=0)
     computed_at = models.DateTimeField()
-    id = models.BigAutoField(primary_key=True)
 
     class Meta:
         constraints = [

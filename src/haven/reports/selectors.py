@@ -11,7 +11,7 @@ stage, host country and programme only.
 
 import uuid
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -79,6 +79,24 @@ def _months_back(today: date, months: int) -> list[date]:
 
 
 Labelled = Sequence[tuple[str, str | Promise]]
+
+
+def _by_programme(
+    slug: str,
+    title: Promise,
+    counts: Mapping[tuple[str, str], int],
+    programme_names: Mapping[str, str],
+    columns: Labelled,
+) -> ReportTable:
+    """A table with a row per programme that has something to count, in the order of their names."""
+    return report_table(
+        slug=slug,
+        title=title,
+        row_heading=_("Programme"),
+        counts=counts,
+        rows=sorted(programme_names.items(), key=lambda item: item[1]),
+        columns=columns,
+    )
 
 
 def _one_way(
@@ -154,13 +172,12 @@ def _stay_tables(organisation_id: uuid.UUID) -> tuple[ReportTable, ...]:
             country_rows,
             STAY_COLUMN,
         ),
-        report_table(
-            slug="stays-by-programme",
-            title=_("Stays by programme"),
-            row_heading=_("Programme"),
-            counts=by_programme,
-            rows=sorted(programme_names.items(), key=lambda item: item[1]),
-            columns=STAY_PHASES,
+        _by_programme(
+            "stays-by-programme",
+            _("Stays by programme"),
+            by_programme,
+            programme_names,
+            STAY_PHASES,
         ),
     )
 
@@ -290,13 +307,12 @@ def analyst_report(*, membership: Membership) -> AnalystReport:
             columns=urgencies,
         ),
         _one_way("cases-by-month", _("Cases opened each month"), _("Month"), by_month, month_rows),
-        report_table(
-            slug="applications-by-programme",
-            title=_("Applications by programme and status"),
-            row_heading=_("Programme"),
-            counts=by_programme,
-            rows=sorted(programme_names.items(), key=lambda item: item[1]),
-            columns=application_statuses,
+        _by_programme(
+            "applications-by-programme",
+            _("Applications by programme and status"),
+            by_programme,
+            programme_names,
+            application_statuses,
         ),
         report_table(
             slug="time-in-stage",

@@ -15,6 +15,8 @@ right by ``rebuild_stage_tally``, which counts every move again with a window fu
 
 from django.db.backends.base.base import BaseDatabaseWrapper
 
+from haven.reports.tally import execute_for_vendor
+
 #: Buckets of days spent in a stage: (key, upper bound in days, exclusive); the last has none.
 BUCKETS: tuple[tuple[str, float | None], ...] = (
     ("week", 7),
@@ -124,17 +126,11 @@ _BACKFILL = (
 
 def install_stage_triggers(connection: BaseDatabaseWrapper) -> None:
     """Create the trigger where it is missing; nothing else changes."""
-    statements = {"sqlite": SQLITE_CREATE, "postgresql": POSTGRES_CREATE}.get(connection.vendor, [])
-    with connection.cursor() as cursor:
-        for statement in statements:
-            cursor.execute(statement)
+    execute_for_vendor(connection, sqlite=SQLITE_CREATE, postgresql=POSTGRES_CREATE)
 
 
 def remove_stage_triggers(connection: BaseDatabaseWrapper) -> None:
-    statements = {"sqlite": SQLITE_DROP, "postgresql": POSTGRES_DROP}.get(connection.vendor, [])
-    with connection.cursor() as cursor:
-        for statement in statements:
-            cursor.execute(statement)
+    execute_for_vendor(connection, sqlite=SQLITE_DROP, postgresql=POSTGRES_DROP)
 
 
 def rebuild_stage_tally(connection: BaseDatabaseWrapper) -> None:

@@ -6,6 +6,8 @@ installed by the migration and checked again after every ``migrate`` (``ReportsC
 statement is safe to run twice.
 """
 
+from collections.abc import Sequence
+
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 CELL_SQLITE = "{row}.organisation_id, {row}.status, {row}.urgency, substr({row}.created_at, 1, 7)"
@@ -84,19 +86,23 @@ BACKFILL = {
 }
 
 
-def install_tally_triggers(connection: BaseDatabaseWrapper) -> None:
-    """Create the triggers where they are missing; nothing else changes."""
-    statements = {"sqlite": SQLITE_CREATE, "postgresql": POSTGRES_CREATE}.get(connection.vendor, [])
+def execute_for_vendor(
+    connection: BaseDatabaseWrapper, *, sqlite: Sequence[str], postgresql: Sequence[str]
+) -> None:
+    """Run, in order, the statements written for the connection's database; none for another."""
+    statements = {"sqlite": sqlite, "postgresql": postgresql}.get(connection.vendor, ())
     with connection.cursor() as cursor:
         for statement in statements:
             cursor.execute(statement)
+
+
+def install_tally_triggers(connection: BaseDatabaseWrapper) -> None:
+    """Create the triggers where they are missing; nothing else changes."""
+    execute_for_vendor(connection, sqlite=SQLITE_CREATE, postgresql=POSTGRES_CREATE)
 
 
 def remove_tally_triggers(connection: BaseDatabaseWrapper) -> None:
-    statements = {"sqlite": SQLITE_DROP, "postgresql": POSTGRES_DROP}.get(connection.vendor, [])
-    with connection.cursor() as cursor:
-        for statement in statements:
-            cursor.execute(statement)
+    execute_for_vendor(connection, sqlite=SQLITE_DROP, postgresql=POSTGRES_DROP)
 
 
 def rebuild_tally(connection: BaseDatabaseWrapper) -> None:

@@ -2,11 +2,12 @@
 
 import csv
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
 from haven.accounts.access import requires
-from haven.organisations.models import Membership
+from haven.accounts.requests import HavenRequest
+from haven.accounts.requests import acting_member as _membership
 from haven.organisations.policy import Permission
 from haven.reports.overview import coordinator_overview
 from haven.reports.selectors import analyst_report
@@ -16,14 +17,8 @@ from haven.uploads.downloads import content_disposition
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _membership(request: HttpRequest) -> Membership:
-    membership = request.membership  # type: ignore[attr-defined]
-    assert isinstance(membership, Membership)
-    return membership
-
-
 @requires(Permission.VIEW_REPORTS)
-def report(request: HttpRequest) -> HttpResponse:
+def report(request: HavenRequest) -> HttpResponse:
     """Every table with its chart; readable without JavaScript and on a phone."""
     return render(
         request, "reports/report.html", {"report": analyst_report(membership=_membership(request))}
@@ -31,7 +26,7 @@ def report(request: HttpRequest) -> HttpResponse:
 
 
 @requires(Permission.VIEW_OVERVIEW)
-def overview(request: HttpRequest) -> HttpResponse:
+def overview(request: HavenRequest) -> HttpResponse:
     """The coordinator's overview: what is overdue, what waits for a decision, the queue's age."""
     return render(
         request,
@@ -45,7 +40,7 @@ def _spreadsheet_safe(text: str) -> str:
 
 
 @requires(Permission.VIEW_REPORTS)
-def table_csv(request: HttpRequest, table: str) -> HttpResponse:
+def table_csv(request: HavenRequest, table: str) -> HttpResponse:
     """One table as CSV, suppressed exactly as on the page."""
     found = analyst_report(membership=_membership(request)).table(table)
     response = HttpResponse(content_type="text/csv; charset=utf-8")

@@ -13,7 +13,7 @@ from haven.cases.engine_messages import encode
 from haven.cases.errors import CaseError
 from haven.cases.models import Assessment, AssessmentDecision, Case
 from haven.cases.selectors import case_facts
-from haven.cases.services.guards import check_live, raise_problems, required_reason
+from haven.cases.services.guards import check_live, on_case, raise_problems, required_reason, touch
 from haven.cases.services.receipts import form_receipt_claim
 from haven.domain.assessment import assess
 from haven.domain.facts import FactsError, parse_facts
@@ -76,9 +76,7 @@ def assessment_run(
         )
         diverge = any("divergence" in view for view in output.get("risk_views", []))
         assessment = Assessment(
-            case=case,
-            organisation_id=case.organisation_id,
-            recorded_by=membership.user,
+            **on_case(case, membership),
             engine_version=output["engine_version"],
             facts_input=facts,
             output=output,
@@ -89,8 +87,7 @@ def assessment_run(
             views_diverge=diverge,
         )
         assessment.save()
-    Case.objects.filter(pk=case.pk).update(risk_views_diverge=diverge, updated_at=timezone.now())
-    case.risk_views_diverge = diverge
+    touch(case, risk_views_diverge=diverge)
     record_action(
         EventType.ASSESSMENT_RECORDED,
         membership,
@@ -159,8 +156,7 @@ def assessment_decide(
         locked.staff_risk_level = staff_risk_level
         locked.views_diverge = diverge
         locked.save(update_fields=["staff_risk_level", "views_diverge"])
-    Case.objects.filter(pk=case.pk).update(risk_views_diverge=diverge, updated_at=timezone.now())
-    case.risk_views_diverge = diverge
+    touch(case, risk_views_diverge=diverge)
     record_action(
         EventType.ASSESSMENT_DECIDED,
         membership,

@@ -8,11 +8,11 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from haven.accounts.acting import Acting, acting_user, record_action
+from haven.accounts.acting import Acting, record_action
 from haven.audit.events import EventType
 from haven.cases.errors import CaseError
 from haven.cases.models import Attachment, Case
-from haven.cases.services.guards import check_live
+from haven.cases.services.guards import check_live, on_case
 from haven.organisations.models import Membership
 from haven.uploads import UploadRejected, sanitise_in_worker
 from haven.vault.files import (
@@ -55,9 +55,7 @@ def attachment_add(*, membership: Acting, case: Case, name: str, data: bytes) ->
         raise
     with transaction.atomic(), keyring_scope() as ring:
         attachment = Attachment(
-            case=case,
-            organisation_id=case.organisation_id,
-            recorded_by=acting_user(membership),
+            **on_case(case, membership),
             media_type=cleaned.media_type,
             size=len(cleaned.content),
             storage_name=f"attachments/{uuid.uuid4()}",

@@ -25,6 +25,17 @@ UNKNOWN_CONSENT_METHOD = _("Choose how the defender told you.")
 UNKNOWN_LANGUAGE = _("Choose the language the defender used from the list.")
 
 
+def check_consent_purpose(purpose: object, given_on: datetime.date | None) -> None:
+    """
+    Refuse a purpose Haven does not know and a consent dated after today, for a new consent and
+    for a correction of one alike (``corrections``).
+    """
+    if purpose not in ConsentPurpose.values:
+        raise CaseError(UNKNOWN_CONSENT_PURPOSE)
+    if given_on is not None and given_on > timezone.localdate():
+        raise CaseError(CONSENT_IN_FUTURE)
+
+
 @transaction.atomic
 def consent_record(
     *,
@@ -46,10 +57,7 @@ def consent_record(
     """
     form_receipt_claim(token=submission_token, case=case)
     check_live(case)
-    if purpose not in ConsentPurpose.values:
-        raise CaseError(UNKNOWN_CONSENT_PURPOSE)
-    if given_on > timezone.localdate():
-        raise CaseError(CONSENT_IN_FUTURE)
+    check_consent_purpose(purpose, given_on)
     if method is not None and method not in ConsentMethod.values:
         raise CaseError(UNKNOWN_CONSENT_METHOD)
     if language is not None and not known_language(language):

@@ -19,7 +19,6 @@ from haven.cases.errors import CaseError
 from haven.cases.facts_mapping import build_facts
 from haven.cases.models import (
     Case,
-    ConsentPurpose,
     CorrectedRecord,
     Dependant,
     Prosecution,
@@ -28,8 +27,10 @@ from haven.cases.models import (
 )
 from haven.cases.record_sources import contribute_facts
 from haven.cases.selectors import CORRECTABLE_MODELS
+from haven.cases.services.consents import check_consent_purpose
 from haven.cases.services.guards import (
     check_live,
+    on_case,
     parse_problems,
     raise_problems,
     required_reason,
@@ -42,8 +43,6 @@ from haven.vault.keyring import keyring_scope
 
 NOTHING_CORRECTED = _("Nothing was changed: the record already says this.")
 WITHDRAWN_CONSENT_IS_FINAL = _("A withdrawn consent stays as it was; record a new consent instead.")
-UNKNOWN_CONSENT_PURPOSE = _("That consent purpose is not one Haven knows.")
-CONSENT_IN_FUTURE = _("Consent cannot be dated in the future.")
 
 CORRECTABLE = CORRECTABLE_MODELS
 
@@ -83,11 +82,11 @@ def _facts_with(
 
 
 def _check_consent(details: Mapping[str, Any]) -> None:
-    if details.get("purpose") not in ConsentPurpose.values:
-        raise CaseError(UNKNOWN_CONSENT_PURPOSE)
     given_on = details.get("given_on")
-    if given_on and datetime.date.fromisoformat(str(given_on)) > timezone.localdate():
-        raise CaseError(CONSENT_IN_FUTURE)
+    check_consent_purpose(
+        details.get("purpose"),
+        datetime.date.fromisoformat(str(given_on)) if given_on else None,
+    )
 
 
 @transaction.atomic
@@ -149,9 +148,7 @@ def record_correct(
                 parse_problems(_facts_with(case, kind, record.pk, new_details, new_narrative))
             )
         correction = RecordCorrection(
-            case=case,
-            organisation_id=case.organisation_id,
-            recorded_by=membership.user,
+            **on_case(case, membership),
             record_kind=kind,
             record_id=record.pk,
             previous=previous,

@@ -1,6 +1,8 @@
 """
 Checks that several case services make before they write: the case is live, a reason is long
-enough, an urgency is known, and the facts still pass the engines' parser.
+enough, an urgency is known, and the facts still pass the engines' parser. Also the two shapes
+every write to a case shares: ``on_case`` (the fields a record kept on a case starts with) and
+``touch`` (the case marked changed).
 """
 
 from collections.abc import Mapping
@@ -9,6 +11,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from haven.accounts.acting import Acting, acting_user
 from haven.cases.errors import CaseError
 from haven.cases.models import Case, CaseStatus, Urgency
 from haven.cases.selectors import case_facts
@@ -33,9 +36,27 @@ def check_urgency(urgency: str) -> None:
         raise CaseError(UNKNOWN_URGENCY)
 
 
-def touch(case: Case) -> None:
-    """Mark the case changed now, for the lists ordered by last change."""
-    Case.objects.filter(pk=case.pk).update(updated_at=timezone.now())
+def on_case(case: Case, membership: Acting) -> dict[str, Any]:
+    """
+    The fields every record kept on a case starts with: the case, the organisation it is filed
+    under and who recorded it (none for ``SYSTEM``), so no record is filed apart from its case.
+    """
+    return {
+        "case": case,
+        "organisation_id": case.organisation_id,
+        "recorded_by": acting_user(membership),
+    }
+
+
+def touch(case: Case, **columns: Any) -> None:
+    """
+    Mark the case changed now, for the lists ordered by last change, writing ``columns`` (plain
+    columns of the case row) in the same UPDATE and onto ``case``, so the caller's copy says what
+    the row now says.
+    """
+    Case.objects.filter(pk=case.pk).update(**columns, updated_at=timezone.now())
+    for name, value in columns.items():
+        setattr(case, name, value)
 
 
 def required_reason(reason: str) -> str:

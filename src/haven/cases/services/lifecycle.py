@@ -3,7 +3,6 @@
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from haven.accounts.acting import Acting, acting_user, record_action
@@ -20,6 +19,7 @@ from haven.cases.models import (
     Threat,
 )
 from haven.cases.record_sources import derived_elsewhere, requirements_met_elsewhere
+from haven.cases.services.guards import touch
 from haven.domain.lifecycle import CASE_MACHINE, TransitionError, follow_records
 from haven.domain.lifecycle import CaseStatus as Lifecycle
 from haven.organisations.models import Membership
@@ -139,26 +139,9 @@ def case_transition(
     except ValueError as error:
         message = error.message if isinstance(error, TransitionError) else str(error)
         raise CaseError(message) from None
-    with keyring_scope():
-        change = StatusChange(
-            case=locked,
-            organisation_id=locked.organisation_id,
-            recorded_by=membership.user,
-            from_status=locked.status,
-            to_status=target,
-            confirmed=confirmed_only,
-            reason=reason.strip() or None,
-        )
-        change.save()
-    Case.objects.filter(pk=case.pk).update(status=target, updated_at=timezone.now())
-    case.status = target
-    record_action(
-        EventType.CASE_STATUS_CHANGED,
-        membership,
-        case,
-        {"from": change.from_status, "to": target, "confirmed": confirmed_only},
+    return _status_change_save(
+        membership, case, locked, target=target, confirmed=confirmed_only, reason=reason
     )
-    return change
 
 
 @transaction.atomic
@@ -182,23 +165,42 @@ def case_follow_records(
         follow_records(Lifecycle(source), Lifecycle(target), satisfied=derived_requirements(locked))
     except TransitionError:
         return None
+    return _status_change_save(
+        membership, case, locked, target=target, confirmed=[], reason="", by_records=True
+    )
+
+
+def _status_change_save(
+    membership: Acting,
+    case: Case,
+    locked: Case,
+    *,
+    target: str,
+    confirmed: list[str],
+    reason: str,
+    **data: Any,
+) -> StatusChange:
+    """
+    Record the move of ``locked`` (the case row, locked by the caller) from its status to
+    ``target``, set the case's status and file one ``case.status_changed`` event, so a move
+    staff make and one the records make leave the same trace (``data`` marks the second).
+    """
     with keyring_scope():
         change = StatusChange(
             case=locked,
             organisation_id=locked.organisation_id,
             recorded_by=acting_user(membership),
-            from_status=source,
+            from_status=locked.status,
             to_status=target,
-            confirmed=[],
-            reason=None,
+            confirmed=confirmed,
+            reason=reason.strip() or None,
         )
         change.save()
-    Case.objects.filter(pk=case.pk).update(status=target, updated_at=timezone.now())
-    case.status = target
+    touch(case, status=target)
     record_action(
         EventType.CASE_STATUS_CHANGED,
         membership,
         case,
-        {"from": source, "to": target, "confirmed": [], "by_records": True},
+        {"from": change.from_status, "to": target, "confirmed": confirmed, **data},
     )
     return change

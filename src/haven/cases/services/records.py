@@ -18,6 +18,7 @@ from haven.cases.services.guards import (
     check_live,
     check_urgency,
     facts_problems,
+    on_case,
     raise_problems,
     touch,
 )
@@ -92,9 +93,7 @@ def threat_record(
     raise_problems(facts_problems(case, extra=("threats", item)))
     with keyring_scope():
         threat = Threat(
-            case=case,
-            organisation_id=case.organisation_id,
-            recorded_by=membership.user,
+            **on_case(case, membership),
             details=dict(details),
             narrative=narrative or None,
         )
@@ -120,9 +119,7 @@ def _fact_row_record(
     raise_problems(facts_problems(case, extra=(facts_key, dict(details))))
     with keyring_scope():
         row = model(
-            case=case,
-            organisation_id=case.organisation_id,
-            recorded_by=membership.user,
+            **on_case(case, membership),
             details=dict(details),
         )
         row.save()
@@ -208,13 +205,12 @@ def case_settings_update(
     """Change a case's urgency and next due date (plain columns). Side effect: ``case.updated``."""
     check_live(case)
     check_urgency(urgency)
-    Case.objects.filter(pk=case.pk).update(
+    touch(
+        case,
         urgency=urgency,
         urgency_rank=URGENCY_RANK[Urgency(urgency)],
         next_due_on=next_due_on,
-        updated_at=timezone.now(),
     )
-    case.urgency, case.next_due_on = urgency, next_due_on
     record_action(
         EventType.CASE_UPDATED,
         membership,

@@ -15,13 +15,10 @@ from django.views.decorators.http import require_POST
 from haven.accounts.access import requires
 from haven.accounts.requests import HavenRequest
 from haven.accounts.requests import acting_member as _member
+from haven.accounts.shortcuts import refusal_shown, shown_as_warning
 from haven.cases import engine_messages, forms, selectors, services
-from haven.cases.errors import CaseError
 from haven.cases.services import DuplicateSubmissionError
-from haven.cases.views.common import (
-    _case_url,
-    _refused,
-)
+from haven.cases.views.common import _case_url
 from haven.domain.protection import ELEMENT_QUESTIONS
 from haven.organisations.policy import Permission
 
@@ -36,19 +33,17 @@ def assessment_new(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
         request.POST or None, initial={"submission_token": uuid.uuid4(), "defender_risk_level": own}
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            assessment = services.assessment_run(
-                membership=membership,
-                case=case,
-                defender_risk_level=form.cleaned_data["defender_risk_level"] or None,
-                submission_token=form.cleaned_data["submission_token"],
-            )
-        except DuplicateSubmissionError as duplicate:
-            messages.warning(request, str(duplicate))
-            return redirect(_case_url(case.pk))
-        except CaseError as error:
-            _refused(request, error)
-        else:
+        with refusal_shown(request):
+            try:
+                assessment = services.assessment_run(
+                    membership=membership,
+                    case=case,
+                    defender_risk_level=form.cleaned_data["defender_risk_level"] or None,
+                    submission_token=form.cleaned_data["submission_token"],
+                )
+            except DuplicateSubmissionError as duplicate:
+                messages.warning(request, str(duplicate))
+                return redirect(_case_url(case.pk))
             return redirect("cases:assessment", assessment_id=assessment.pk)
     return render(request, "cases/assessment_new.html", {"case": case, "form": form})
 
@@ -106,20 +101,13 @@ def assessment_decide(request: HavenRequest, assessment_id: uuid.UUID) -> HttpRe
     assessment = selectors.assessment_get(membership=membership, assessment_id=assessment_id)
     form = forms.AssessmentDecisionForm(request.POST)
     if form.is_valid():
-        try:
-            services.assessment_decide(
-                membership=membership,
-                assessment=assessment,
-                staff_risk_level=form.cleaned_data["staff_risk_level"],
-                reasons=form.cleaned_data["reasons"],
-                submission_token=form.cleaned_data["submission_token"],
-            )
-        except DuplicateSubmissionError as duplicate:
-            messages.warning(request, str(duplicate))
-        except CaseError as error:
-            _refused(request, error)
-            return _assessment_page(request, assessment, form)
-        else:
-            messages.success(request, _("Your decision is recorded beside the engines' advice."))
-        return redirect("cases:assessment", assessment_id=assessment.pk)
+        with refusal_shown(request):
+            with shown_as_warning(request, DuplicateSubmissionError):
+                services.assessment_decide(
+                    membership=membership, assessment=assessment, **form.cleaned_data
+                )
+                messages.success(
+                    request, _("Your decision is recorded beside the engines' advice.")
+                )
+            return redirect("cases:assessment", assessment_id=assessment.pk)
     return _assessment_page(request, assessment, form)

@@ -53,9 +53,7 @@ def attachment_download(request: HavenRequest, attachment_id: uuid.UUID) -> Http
     membership = _member(request)
     attachment = selectors.attachment_get(membership=membership, attachment_id=attachment_id)
     content = services.attachment_read(membership=membership, attachment=attachment)
-    response = HttpResponse(content)
-    for header, value in download_headers(
+    headers = download_headers(
         attachment.name or "download", attachment.media_type, size=len(content)
-    ).items():
-        response[header] = value
-    return response
+    )
+    return HttpResponse(content, headers=headers)

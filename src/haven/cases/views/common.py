@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 
 from haven.accounts.requests import HavenRequest
 from haven.accounts.requests import acting_member as _member
+from haven.accounts.shortcuts import refusal_shown, shown_as_warning
 from haven.cases import selectors
-from haven.cases.errors import CaseError
 from haven.cases.services import DuplicateSubmissionError
 
 
@@ -36,16 +36,11 @@ def _record_view(
     form = form_class(request.POST or None, initial={"submission_token": uuid.uuid4()})
     if request.method == "POST" and form.is_valid():
         token = form.cleaned_data.pop("submission_token")
-        try:
-            save(membership, case, form, token)
-        except DuplicateSubmissionError as duplicate:
-            messages.warning(request, str(duplicate))
-            return redirect(_case_url(case.pk))
-        except CaseError as error:
-            _refused(request, error)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect(_case_url(case.pk))
+        done = _saved_then_case(
+            request, case.pk, lambda: save(membership, case, form, token), _("Saved.")
+        )
+        if done is not None:
+            return done
     return render(request, "cases/record_form.html", {"case": case, "form": form, "title": title})
 
 
@@ -56,13 +51,9 @@ def _saved_then_case(
     Run ``save``; back to the case page when it saved (or was a double submit), or ``None``
     when it was refused, with the reason shown, so the view renders its form again.
     """
-    try:
-        save()
-    except DuplicateSubmissionError as duplicate:
-        messages.warning(request, str(duplicate))
-    except CaseError as error:
-        _refused(request, error)
-        return None
-    else:
-        messages.success(request, success)
-    return redirect(_case_url(case_id))
+    with refusal_shown(request):
+        with shown_as_warning(request, DuplicateSubmissionError):
+            save()
+            messages.success(request, success)
+        return redirect(_case_url(case_id))
+    return None

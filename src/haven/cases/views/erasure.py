@@ -16,11 +16,8 @@ from django.views.decorators.http import require_POST
 from haven.accounts.access import requires, requires_recent_second_factor
 from haven.accounts.requests import HavenRequest
 from haven.accounts.requests import acting_member as _member
+from haven.accounts.shortcuts import refusal_shown
 from haven.cases import forms, selectors, services
-from haven.cases.errors import CaseError
-from haven.cases.views.common import (
-    _refused,
-)
 from haven.organisations.policy import Permission
 
 
@@ -35,13 +32,10 @@ def erasure_request(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
     case = selectors.case_get(membership=membership, case_id=case_id)
     form = forms.ErasureRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_shown(request):
             erasure = services.case_erasure_request(
                 membership=membership, case=case, reason=form.cleaned_data["reason"]
             )
-        except CaseError as error:
-            _refused(request, error)
-        else:
             messages.success(request, _("Erasure requested. A second coordinator must approve it."))
             return redirect(_erasure_url(erasure.pk))
     return render(
@@ -78,11 +72,8 @@ def erasure_approve(request: HavenRequest, erasure_id: uuid.UUID) -> HttpRespons
     """A second coordinator approves: the case's keys are destroyed at once (SESS-04 step-up)."""
     membership = _member(request)
     erasure = selectors.erasure_get(membership=membership, erasure_id=erasure_id)
-    try:
+    with refusal_shown(request):
         services.case_erasure_approve(membership=membership, erasure=erasure)
-    except CaseError as error:
-        _refused(request, error)
-    else:
         messages.success(request, _("The case is erased: its keys are destroyed."))
     return redirect(_erasure_url(erasure.pk))
 
@@ -93,10 +84,7 @@ def erasure_decline(request: HavenRequest, erasure_id: uuid.UUID) -> HttpRespons
     """Decline (or, for the requester, withdraw) the request: the case is kept."""
     membership = _member(request)
     erasure = selectors.erasure_get(membership=membership, erasure_id=erasure_id)
-    try:
+    with refusal_shown(request):
         services.case_erasure_decline(membership=membership, erasure=erasure)
-    except CaseError as error:
-        _refused(request, error)
-    else:
         messages.success(request, _("Erasure declined. The case is kept."))
     return redirect(_erasure_url(erasure.pk))

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from haven.accounts.access import requires
 from haven.accounts.requests import HavenRequest
 from haven.accounts.requests import acting_member as _member
+from haven.accounts.shortcuts import refusal_shown
 from haven.cases import forms, listing, selectors, services
 from haven.cases.errors import CaseError
 from haven.cases.models import Case
@@ -99,15 +100,8 @@ def break_glass(request: HavenRequest) -> HttpResponse:
     """Emergency access to a case one is not assigned to: code, reason, audit, coordinators told."""
     form = forms.BreakGlassForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            case = services.break_glass_open(
-                membership=_member(request),
-                code=form.cleaned_data["code"],
-                reason=form.cleaned_data["reason"],
-            )
-        except CaseError as error:
-            _refused(request, error)
-        else:
+        with refusal_shown(request):
+            case = services.break_glass_open(membership=_member(request), **form.cleaned_data)
             messages.warning(
                 request,
                 _("Emergency access granted for %(hours)s hours. Your coordinators have been told.")

@@ -15,13 +15,12 @@ from django.views.decorators.http import require_POST
 from haven.accounts.access import requires
 from haven.accounts.requests import HavenRequest
 from haven.accounts.requests import acting_member as _member
+from haven.accounts.shortcuts import refusal_shown
 from haven.cases import forms, selectors, services
-from haven.cases.errors import CaseError
 from haven.cases.models import Case
 from haven.cases.views.common import (
     _case_url,
     _record_view,
-    _refused,
     _saved_then_case,
 )
 from haven.organisations.models import Membership
@@ -137,16 +136,9 @@ def note_add(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
             request, _("A note needs text of at most 20,000 characters. Nothing was saved.")
         )
         return redirect(_case_url(case.pk))
-    try:
-        services.note_add(
-            membership=membership,
-            case=case,
-            body=form.cleaned_data["body"],
-            submission_token=form.cleaned_data["submission_token"],
-        )
+    with refusal_shown(request):
+        services.note_add(membership=membership, case=case, **form.cleaned_data)
         messages.success(request, _("Note added."))
-    except CaseError as error:
-        _refused(request, error)
     return redirect(_case_url(case.pk))
 
 
@@ -171,13 +163,10 @@ def facts_section(request: HavenRequest, case_id: uuid.UUID, section: str) -> Ht
             if section == "exposure"
             else forms.object_from_cleaned(form.cleaned_data)
         )
-        try:
+        with refusal_shown(request):
             services.facts_section_update(
                 membership=membership, case=case, section=section, values=values
             )
-        except CaseError as error:
-            _refused(request, error)
-        else:
             messages.success(request, _("Saved."))
             return redirect(_case_url(case.pk))
     return render(

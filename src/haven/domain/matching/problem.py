@@ -87,6 +87,26 @@ def document_sha256(document: Mapping[str, Any]) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
+def _read_amounts(
+    row: IntArray, item: Mapping[str, Any], what: str, resource_index: Mapping[str, int], path: str
+) -> list[ProblemIssue]:
+    """
+    Write a placement's ``capacity`` or an applicant's ``demand`` (``what``) into its ``row``, one
+    column per declared resource; an amount of an undeclared resource is reported and left out.
+    """
+    issues = []
+    for resource, amount in item[what].items():
+        if resource not in resource_index:
+            issues.append(
+                ProblemIssue(
+                    f"{path}.{what}.{resource}", f"{what} on undeclared resource {resource!r}"
+                )
+            )
+            continue
+        row[resource_index[resource]] = int(amount)
+    return issues
+
+
 def _duplicate_issues(ids: Sequence[str], collection: str) -> list[ProblemIssue]:
     first_seen: dict[str, int] = {}
     issues = []
@@ -135,16 +155,9 @@ def parse_problem(document: Mapping[str, Any]) -> MatchingProblem:
 
     capacity = np.zeros((len(placements), len(resources)), dtype=np.int64)
     for p_index, placement in enumerate(placements):
-        for resource, amount in placement["capacity"].items():
-            if resource not in resource_index:
-                issues.append(
-                    ProblemIssue(
-                        f"$.placements[{p_index}].capacity.{resource}",
-                        f"capacity on undeclared resource {resource!r}",
-                    )
-                )
-                continue
-            capacity[p_index, resource_index[resource]] = int(amount)
+        issues += _read_amounts(
+            capacity[p_index], placement, "capacity", resource_index, f"$.placements[{p_index}]"
+        )
 
     demand = np.zeros((len(applicants), len(resources)), dtype=np.int64)
     tiers = np.zeros(len(applicants), dtype=np.int64)
@@ -153,16 +166,9 @@ def parse_problem(document: Mapping[str, Any]) -> MatchingProblem:
     option_score: list[int] = []
     for a_index, applicant in enumerate(applicants):
         tiers[a_index] = int(applicant["tier"])
-        for resource, amount in applicant["demand"].items():
-            if resource not in resource_index:
-                issues.append(
-                    ProblemIssue(
-                        f"$.applicants[{a_index}].demand.{resource}",
-                        f"demand on undeclared resource {resource!r}",
-                    )
-                )
-                continue
-            demand[a_index, resource_index[resource]] = int(amount)
+        issues += _read_amounts(
+            demand[a_index], applicant, "demand", resource_index, f"$.applicants[{a_index}]"
+        )
         named: set[int] = set()
         for o_index, option in enumerate(applicant["options"]):
             target = placement_index.get(option["placement"])

@@ -9,10 +9,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from haven.domain.facts import CaseFacts
-from haven.domain.messages import MessageTemplate, gettext_noop
+from haven.domain.messages import Codes, MessageTemplate, gettext_noop, say
 from haven.domain.protection import ProtectionAssessment
 from haven.domain.risk import RiskAssessment
 from haven.domain.vocabulary import (
+    POSITIVE_OUTCOMES,
     PathwayName,
     RegimeStatus,
     RiskLevel,
@@ -71,6 +72,34 @@ def _days_left(facts: CaseFacts) -> int | None:
     if end is None or facts.assessed_on is None:
         return None
     return (end - facts.assessed_on).days
+
+
+def _return_pulls(
+    risk_on_return: RiskAssessment | None, protection: ProtectionAssessment
+) -> list[str]:
+    """
+    What the engines' findings hold against a return the programme expects: a high risk on
+    return, and a protection assessment that points to protection. The regime map and the tension
+    flag read the same two findings, so they cannot disagree on when a return is in doubt.
+    """
+    pulls: list[str] = []
+    if _at_least(risk_on_return, RiskLevel.HIGH):
+        pulls.append(
+            say(
+                "pathways.pull.risk_on_return",
+                gettext_noop("risk on return is %(level)s"),
+                level=Codes([risk_on_return.level] if risk_on_return else []),
+            )
+        )
+    if protection.outcome in POSITIVE_OUTCOMES:
+        pulls.append(
+            say(
+                "pathways.pull.protection",
+                gettext_noop("the protection assessment points to %(outcome)s"),
+                outcome=Codes([protection.outcome]),
+            )
+        )
+    return pulls
 
 
 #: The regime map and the tension engine say it alike when something pulls against return.

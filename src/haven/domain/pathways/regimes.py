@@ -11,7 +11,7 @@ from haven.domain.pathways.common import (
     EXPECTS_RETURN_BUT,
     IN_PROGRAMME,
     Standing,
-    _at_least,
+    _return_pulls,
 )
 from haven.domain.protection import ProtectionAssessment
 from haven.domain.risk import RiskAssessment
@@ -19,7 +19,6 @@ from haven.domain.vocabulary import (
     POSITIVE_OUTCOMES,
     ProtectionOutcome,
     RegimeStatus,
-    RiskLevel,
 )
 
 
@@ -33,7 +32,7 @@ def map_regimes(
     """Where the defender stands in the relocation regime and in the refugee regime, and why."""
     status = facts.relocation.status
     if status in IN_PROGRAMME:
-        pulls = []
+        pulls: list[str] = []
         if facts.defender.intends_to_return is False:
             pulls.append(
                 say(
@@ -41,22 +40,7 @@ def map_regimes(
                     gettext_noop("the defender does not intend to return"),
                 )
             )
-        if _at_least(risk_on_return, RiskLevel.HIGH):
-            pulls.append(
-                say(
-                    "pathways.pull.risk_on_return",
-                    gettext_noop("risk on return is %(level)s"),
-                    level=Codes([risk_on_return.level] if risk_on_return else []),
-                )
-            )
-        if protection.outcome in POSITIVE_OUTCOMES:
-            pulls.append(
-                say(
-                    "pathways.pull.protection",
-                    gettext_noop("the protection assessment points to %(outcome)s"),
-                    outcome=Codes([protection.outcome]),
-                )
-            )
+        pulls += _return_pulls(risk_on_return, protection)
         programme = f" ({facts.relocation.programme_id})" if facts.relocation.programme_id else ""
         base = {
             "applied": say(

@@ -11,14 +11,13 @@ from haven.domain.pathways.common import (
     EXPECTS_RETURN_BUT,
     IN_PROGRAMME,
     Tension,
-    _at_least,
     _days_left,
+    _return_pulls,
 )
 from haven.domain.protection import ProtectionAssessment
 from haven.domain.risk import RiskAssessment
 from haven.domain.vocabulary import (
     POSITIVE_OUTCOMES,
-    RiskLevel,
 )
 
 
@@ -57,23 +56,7 @@ def flag_tension(
             ),
             (),
         )
-    pulls = []
-    if _at_least(risk_on_return, RiskLevel.HIGH):
-        pulls.append(
-            say(
-                "pathways.pull.risk_on_return",
-                gettext_noop("risk on return is %(level)s"),
-                level=Codes([risk_on_return.level] if risk_on_return else []),
-            )
-        )
-    if protection.outcome in POSITIVE_OUTCOMES:
-        pulls.append(
-            say(
-                "pathways.pull.protection",
-                gettext_noop("the protection assessment points to %(outcome)s"),
-                outcome=Codes([protection.outcome]),
-            )
-        )
+    pulls = _return_pulls(risk_on_return, protection)
     if defender.intends_to_return is False:
         pulls.append(
             say(

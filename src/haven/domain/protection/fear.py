@@ -7,7 +7,7 @@ prosecution as persecution.
 from __future__ import annotations
 
 from haven.domain.facts import CaseFacts
-from haven.domain.messages import Joined, gettext_noop, say
+from haven.domain.messages import Joined, MessageTemplate, gettext_noop, say
 from haven.domain.protection.common import (
     LIFE_OR_FREEDOM_HARMS,
     MET,
@@ -427,6 +427,59 @@ def well_founded_fear(facts: CaseFacts, risk: RiskAssessment, standard: str) -> 
     return Element(finding, tuple(reasons), sources)
 
 
+#: What makes a prosecution persecution (UNHCR Handbook paras 56-60): the prosecution's fact, the
+#: answer that is a sign, and the sign in words, in the order the reason lists them.
+PERSECUTION_SIGNS: tuple[tuple[str, bool, MessageTemplate], ...] = (
+    (
+        "underlying_activity_protected",
+        True,
+        MessageTemplate(
+            "protection.prosecution.protected_activity",
+            gettext_noop("punishes protected peaceful activity"),
+        ),
+    ),
+    (
+        "law_meets_rights_standards",
+        False,
+        MessageTemplate(
+            "protection.prosecution.law_breaches_rights",
+            gettext_noop("the law breaches human rights standards"),
+        ),
+    ),
+    (
+        "applied_discriminatorily",
+        True,
+        MessageTemplate(
+            "protection.prosecution.discriminatory", gettext_noop("it is applied discriminatorily")
+        ),
+    ),
+    (
+        "penalty_disproportionate",
+        True,
+        MessageTemplate(
+            "protection.prosecution.disproportionate",
+            gettext_noop("the penalty is disproportionate"),
+        ),
+    ),
+    (
+        "fair_trial_available",
+        False,
+        MessageTemplate(
+            "protection.prosecution.no_fair_trial", gettext_noop("no fair trial is available")
+        ),
+    ),
+)
+#: When no one has said whether a fair trial is available, a conviction in absentia is the sign.
+IN_ABSENTIA_SIGN = MessageTemplate(
+    "protection.prosecution.in_absentia",
+    gettext_noop(
+        "a conviction in absentia without a guaranteed retrial fails the "
+        "fair-trial test (Sejdovic v Italy (GC 2006); Othman (Abu Qatada) v UK "
+        "(2012))"
+    ),
+)
+
+
 def prosecution_is_persecution(facts: CaseFacts) -> tuple[list[str], list[str], list[str]]:
     """Split prosecutions into persecutory, legitimate and unclear ones (Handbook paras 56-60)."""
     persecutory: list[str] = []
@@ -438,53 +491,13 @@ def prosecution_is_persecution(facts: CaseFacts) -> tuple[list[str], list[str], 
             gettext_noop("the %(charge)s prosecution"),
             charge=code_words(prosecution.charge or "unspecified"),
         )
-        signs = []
-        if prosecution.underlying_activity_protected:
-            signs.append(
-                say(
-                    "protection.prosecution.protected_activity",
-                    gettext_noop("punishes protected peaceful activity"),
-                )
-            )
-        if prosecution.law_meets_rights_standards is False:
-            signs.append(
-                say(
-                    "protection.prosecution.law_breaches_rights",
-                    gettext_noop("the law breaches human rights standards"),
-                )
-            )
-        if prosecution.applied_discriminatorily:
-            signs.append(
-                say(
-                    "protection.prosecution.discriminatory",
-                    gettext_noop("it is applied discriminatorily"),
-                )
-            )
-        if prosecution.penalty_disproportionate:
-            signs.append(
-                say(
-                    "protection.prosecution.disproportionate",
-                    gettext_noop("the penalty is disproportionate"),
-                )
-            )
-        if prosecution.fair_trial_available is False:
-            signs.append(
-                say(
-                    "protection.prosecution.no_fair_trial",
-                    gettext_noop("no fair trial is available"),
-                )
-            )
-        elif prosecution.stage == "in_absentia" and prosecution.fair_trial_available is not True:
-            signs.append(
-                say(
-                    "protection.prosecution.in_absentia",
-                    gettext_noop(
-                        "a conviction in absentia without a guaranteed retrial fails the "
-                        "fair-trial test (Sejdovic v Italy (GC 2006); Othman (Abu Qatada) v UK "
-                        "(2012))"
-                    ),
-                )
-            )
+        signs: list[str] = [
+            sign()
+            for fact, answer, sign in PERSECUTION_SIGNS
+            if getattr(prosecution, fact) is answer
+        ]
+        if prosecution.fair_trial_available is None and prosecution.stage == "in_absentia":
+            signs.append(IN_ABSENTIA_SIGN())
         if signs:
             persecutory.append(
                 say(

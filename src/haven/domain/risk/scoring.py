@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from haven.domain.facts import CaseFacts
-from haven.domain.messages import Codes, Joined, gettext_noop, say
+from haven.domain.messages import Codes, Joined, MessageTemplate, gettext_noop, say
 from haven.domain.risk.factors import (
     CivicSpaceRatings,
     RiskAssessment,
@@ -41,6 +41,31 @@ from haven.domain.risk.weights import (
     VULNERABILITY_STEP,
 )
 from haven.domain.vocabulary import RiskLevel
+
+#: The yes/no facts of the country context that multiply the risk, each with its weight and its
+#: note, applied in this order (after civic space, before the protection mechanism).
+CONTEXT_MULTIPLIERS: tuple[tuple[str, float, MessageTemplate], ...] = (
+    (
+        "impunity_for_attacks_on_defenders",
+        IMPUNITY_WEIGHT,
+        MessageTemplate(
+            "risk.context.impunity", gettext_noop("impunity for attacks on defenders x%(factor)s")
+        ),
+    ),
+    (
+        "armed_conflict",
+        ARMED_CONFLICT_WEIGHT,
+        MessageTemplate("risk.context.armed_conflict", gettext_noop("armed conflict x%(factor)s")),
+    ),
+    (
+        "similarly_placed_harmed",
+        SIMILARLY_PLACED_HARMED_WEIGHT,
+        MessageTemplate(
+            "risk.context.similarly_placed",
+            gettext_noop("similarly placed defenders harmed x%(factor)s"),
+        ),
+    ),
+)
 
 
 def _assess(
@@ -153,33 +178,10 @@ def _assess(
                 factor=f"{CIVIC_SPACE_WEIGHT[civic_space]}",
             )
         )
-    if context.impunity_for_attacks_on_defenders:
-        context_factor *= IMPUNITY_WEIGHT
-        context_notes.append(
-            say(
-                "risk.context.impunity",
-                gettext_noop("impunity for attacks on defenders x%(factor)s"),
-                factor=f"{IMPUNITY_WEIGHT}",
-            )
-        )
-    if context.armed_conflict:
-        context_factor *= ARMED_CONFLICT_WEIGHT
-        context_notes.append(
-            say(
-                "risk.context.armed_conflict",
-                gettext_noop("armed conflict x%(factor)s"),
-                factor=f"{ARMED_CONFLICT_WEIGHT}",
-            )
-        )
-    if context.similarly_placed_harmed:
-        context_factor *= SIMILARLY_PLACED_HARMED_WEIGHT
-        context_notes.append(
-            say(
-                "risk.context.similarly_placed",
-                gettext_noop("similarly placed defenders harmed x%(factor)s"),
-                factor=f"{SIMILARLY_PLACED_HARMED_WEIGHT}",
-            )
-        )
+    for fact, weight, note in CONTEXT_MULTIPLIERS:
+        if getattr(context, fact):
+            context_factor *= weight
+            context_notes.append(note(factor=f"{weight}"))
     if context.national_protection_mechanism:
         weight = PROTECTION_MECHANISM_WEIGHT[context.national_protection_mechanism]
         context_factor *= weight

@@ -6,8 +6,11 @@ the audit event, the programme's rules, and ``_refresh`` (stage and due dates re
 import datetime
 from typing import Any
 
+from django.db import IntegrityError, transaction
+from django.db.models import Model
 from django.http import Http404
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from haven.accounts.acting import Acting, acting_user
@@ -113,6 +116,37 @@ def record_stay_event(membership: Acting, stay: Stay, event: EventType, **data: 
     )
 
 
+def on_stay(stay: Stay, membership: Acting) -> dict[str, Any]:
+    """
+    The fields every record kept on a stay starts with: its case, the stay, the organisation it is
+    filed under and who recorded it (none for ``SYSTEM``), so no record is filed apart from its stay.
+    """
+    return {
+        "case_id": stay.case_id,
+        "stay": stay,
+        "organisation_id": stay.organisation_id,
+        "recorded_by": acting_user(membership),
+    }
+
+
+def save_once(record: Model, refusal: str | Promise) -> None:
+    """
+    Save a new record that a unique constraint allows once (a stay per offer, one pending
+    extension, one return review), refusing a second with ``refusal``. The savepoint keeps the
+    caller's transaction usable, so the refusal, not a broken transaction, is what the member sees.
+    """
+    try:
+        with transaction.atomic():
+            record.save()
+    except IntegrityError:
+        raise StayError(refusal) from None
+
+
+def case_follows_stay(membership: Acting, stay: Stay, *, source: str, target: str) -> None:
+    """Move the stay's case from ``source`` to ``target`` if its records now meet that move."""
+    case_follow_records(membership=membership, case=stay.case, source=source, target=target)
+
+
 def stay_rules(programme: Programme) -> StayRules:
     """The stay schedule of a programme: its own settings, design defaults for the rest."""
     rules = DEFAULT_RULES
@@ -210,16 +244,10 @@ def _refresh(stay: Stay, *, membership: Acting) -> Stay:
             "updated_at",
         ]
     )
-    case_follow_records(
-        membership=membership,
-        case=stay.case,
-        source=CaseStatus.APPLYING,
-        target=CaseStatus.RELOCATION_PREPARATION,
+    case_follows_stay(
+        membership, stay, source=CaseStatus.APPLYING, target=CaseStatus.RELOCATION_PREPARATION
     )
-    case_follow_records(
-        membership=membership,
-        case=stay.case,
-        source=CaseStatus.RELOCATION_PREPARATION,
-        target=CaseStatus.IN_RELOCATION,
+    case_follows_stay(
+        membership, stay, source=CaseStatus.RELOCATION_PREPARATION, target=CaseStatus.IN_RELOCATION
     )
     return stay

@@ -12,7 +12,6 @@ from django.utils.translation import gettext_lazy as _
 from haven.accounts.acting import Acting, SystemActor, permits
 from haven.audit.events import EventType
 from haven.cases.models import CaseStatus
-from haven.cases.services import case_follow_records
 from haven.domain.lifecycle import RelocationStatus
 from haven.domain.stay import (
     cancel_target,
@@ -29,6 +28,7 @@ from haven.relocations.services.common import (
     StayError,
     _reachable,
     _refresh,
+    case_follows_stay,
     lock_stay,
     record_stay_event,
 )
@@ -155,9 +155,9 @@ def stay_cancel(
             )
         stay = _refresh(stay, membership=membership)
     if not after_arrival:
-        case_follow_records(
-            membership=membership,
-            case=stay.case,
+        case_follows_stay(
+            membership,
+            stay,
             source=CaseStatus.RELOCATION_PREPARATION,
             target=CaseStatus.PATHWAY_PLANNING,
         )

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from haven.accounts.acting import Acting, acting_user
+from haven.accounts.acting import Acting
 from haven.audit.events import EventType
 from haven.relocations.models import (
     CheckIn,
@@ -25,6 +25,7 @@ from haven.relocations.services.common import (
     FUTURE_DATE,
     StayError,
     _refresh,
+    on_stay,
     record_stay_event,
 )
 from haven.vault.keyring import keyring_scope
@@ -59,10 +60,7 @@ def check_in_record(
         raise StayError(BEFORE_ARRIVAL, arrived=stay.arrived_on.isoformat())
     with keyring_scope():
         check_in = CheckIn(
-            case_id=stay.case_id,
-            stay=stay,
-            organisation_id=stay.organisation_id,
-            recorded_by=acting_user(membership),
+            **on_stay(stay, membership),
             done_on=done_on,
             mode=mode,
             flags=sorted(set(flags)),
@@ -109,10 +107,7 @@ def stay_event_record(
         details = {**details, "date": happened_on.isoformat()}
     with keyring_scope():
         event = StayEvent(
-            case_id=stay.case_id,
-            stay=stay,
-            organisation_id=stay.organisation_id,
-            recorded_by=acting_user(membership),
+            **on_stay(stay, membership),
             kind=kind,
             details=dict(details),
             narrative=narrative.strip() or None,

@@ -4,7 +4,7 @@ Extensions: asked for, then granted or declined within the programme's maximum.
 
 import datetime
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -29,8 +29,10 @@ from haven.relocations.services.common import (
     _refresh,
     _refuse,
     lock_stay,
+    on_stay,
     record_stay_event,
     refuse_if_closed,
+    save_once,
 )
 from haven.vault.keyring import keyring_scope
 
@@ -66,19 +68,12 @@ def extension_request(
     )
     with keyring_scope():
         extension = Extension(
-            case_id=stay.case_id,
-            stay=stay,
-            organisation_id=stay.organisation_id,
-            recorded_by=membership.user,
+            **on_stay(stay, membership),
             ground=ground,
             requested_end=requested_end,
             evidence=evidence.strip() or None,
         )
-        try:
-            with transaction.atomic():
-                extension.save()
-        except IntegrityError:
-            raise StayError(EXTENSION_PENDING) from None
+        save_once(extension, EXTENSION_PENDING)
         record_stay_event(
             membership, stay, EventType.STAY_RECORD_SAVED, record="extension", ground=ground
         )

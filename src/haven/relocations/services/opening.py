@@ -6,7 +6,7 @@ import datetime
 from collections.abc import Iterable
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from haven.audit.events import EventType
@@ -28,7 +28,9 @@ from haven.relocations.services.common import (
     _reachable,
     _refresh,
     _refuse,
+    on_stay,
     record_stay_event,
+    save_once,
 )
 from haven.vault.keyring import keyring_scope
 
@@ -119,17 +121,10 @@ def stay_open(
             travelling_dependants=dependants,
             needs=needs.strip() or None,
         )
-        try:
-            with transaction.atomic():
-                stay.save()
-        except IntegrityError:
-            raise StayError(ALREADY_OPEN) from None
+        save_once(stay, ALREADY_OPEN)
         TravellingDependant.objects.bulk_create(
             TravellingDependant(
-                case_id=stay.case_id,
-                stay=stay,
-                organisation_id=stay.organisation_id,
-                recorded_by=membership.user,
+                **on_stay(stay, membership),
                 dependant_id=dependant_id,
             )
             for dependant_id in dependants

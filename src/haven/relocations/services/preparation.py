@@ -33,6 +33,7 @@ from haven.relocations.services.common import (
     _refresh,
     _refuse,
     lock_stay,
+    on_stay,
     record_stay_event,
     refuse_if_closed,
 )
@@ -78,10 +79,7 @@ def visa_record(
     issuer = country_code(issuing_state) if issuing_state.strip() else ""
     with keyring_scope():
         visa = VisaApplication(
-            case_id=stay.case_id,
-            stay=stay,
-            organisation_id=stay.organisation_id,
-            recorded_by=membership.user,
+            **on_stay(stay, membership),
             route=route,
             outcome=outcome,
             consulate=consulate.strip() or None,
