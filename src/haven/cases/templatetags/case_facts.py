@@ -13,8 +13,7 @@ from typing import Any
 
 from django import template
 from django.db import models
-from django.utils import formats
-from django.utils import translation
+from django.utils import formats, translation
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
