@@ -41,7 +41,7 @@ RULE_MODULES = (
 )
 
 ENGINE_VERSION = "1.1.0"
-RULES_DIGEST = "4417ce4b1256e4c768c136865b9c4fa39b7ed304e4ff08df5eab2bdca4cd1cc8"
+RULES_DIGEST = "6519f99161e1310eac0c95e2aaf42c2fc42597ed240818fe9ace632cc6efb87f"
 
 
 def engine_version() -> str:
