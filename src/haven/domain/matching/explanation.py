@@ -163,6 +163,23 @@ def explain_unplaced(problem: MatchingProblem, assignment: IntArray) -> dict[int
         any_lower.tolist(),
         strict=True,
     )
+    # The common reasons repeat across applicants (one placement full for hundreds of them), and
+    # a reason is an immutable string: each distinct one is made once and shared.
+    made: dict[tuple[MessageTemplate, str, int], Message] = {}
+
+    def said(template: MessageTemplate, name: str, number: int = 0) -> Message:
+        key = (template, name, number)
+        message = made.get(key)
+        if message is None:
+            if template is BELOW_SAME_TIER:
+                message = template(placement=name, points=str(number))
+            elif template is TIED_SAME_TIER:
+                message = template(score=str(number), placement=name)
+            else:
+                message = template(placement=name)
+            made[key] = message
+        return message
+
     for index, (applicant, placement, score, never, lacks, higher, floor, lower) in enumerate(rows):
         name = names[placement]
         if never:
@@ -173,13 +190,13 @@ def explain_unplaced(problem: MatchingProblem, assignment: IntArray) -> dict[int
                 capacity=str(int(problem.capacity[placement, resource])),
             )
         elif not lacks:
-            reason = STOPPED_WITH_ROOM(placement=name)
+            reason = said(STOPPED_WITH_ROOM, name)
         elif higher:
-            reason = FULL_WITH_HIGHER_TIERS(placement=name)
+            reason = said(FULL_WITH_HIGHER_TIERS, name)
         elif floor != _NONE and score < floor:
-            reason = BELOW_SAME_TIER(placement=name, points=str(floor - score))
+            reason = said(BELOW_SAME_TIER, name, floor - score)
         elif floor != _NONE and score == floor:
-            reason = TIED_SAME_TIER(score=str(score), placement=name)
+            reason = said(TIED_SAME_TIER, name, score)
         else:
             reason = _room_reason(
                 problem,
