@@ -35,7 +35,7 @@ def seed_programmes() -> list[dict[str, Any]]:
 
 @cache
 def civicus_ratings() -> CivicSpaceRatings:
-    """CIVICUS Monitor ratings (partial: 70 countries), used when the facts leave civic space out."""
+    """CIVICUS Monitor ratings (partial: 71 countries), used when the facts leave civic space out."""
     data = _read_json("data/civicus.json")
     return CivicSpaceRatings(ratings=data["ratings"], source=f"CIVICUS Monitor {data['year']}")
 

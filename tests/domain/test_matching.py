@@ -22,6 +22,7 @@ from haven.domain.matching import (
 )
 from haven.domain.matching.deadline import call_before
 from haven.domain.matching.engine import _solve_network, usable_options
+from haven.domain.matching.explanation import UNPLACED_MESSAGES
 from haven.domain.matching.transportation import least_prices
 
 
@@ -329,6 +330,10 @@ def test_every_unplaced_applicant_has_a_reason_per_option(problem):
         options = int(np.count_nonzero(problem.option_applicant == applicant))
         assert max(1, options) == len(reasons[applicant])
         assert not any("time limit" in reason for reason in reasons[applicant])
+        for reason in reasons[applicant]:
+            # Rule 12 of issue 10: keyed, from the explanation catalogue, the same English.
+            assert UNPLACED_MESSAGES[reason.key] is reason.template
+            assert reason == reason.template.text % reason.params
 
 
 def test_same_input_same_hash_and_result():

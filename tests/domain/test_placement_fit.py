@@ -4,17 +4,24 @@ import datetime
 
 import pytest
 
+from haven.domain.messages import LANGUAGE, Message
 from haven.domain.placement_fit import (
+    EXCLUDED_AFTER_MUST_LEAVE_BY,
+    EXCLUDED_PERSECUTOR_REACH,
+    EXCLUDED_START_NOT_KNOWN,
+    FIT_MESSAGES,
     LANGUAGE_POINTS,
     MAX_SCORE,
     NEEDS_POINTS,
     NO_LANGUAGE_REQUIREMENT_POINTS,
+    PLACEMENT_MESSAGES,
     PREFERENCE_POINTS,
     REGION_POINTS,
     START_NOT_KNOWN,
     STARTS_AFTER_MUST_LEAVE_BY,
     WISH_POINTS,
     departure_conflict,
+    exclusion_message,
     fit,
     household_size,
     reached_host_countries,
@@ -139,3 +146,80 @@ def test_any_reached_host_country_is_reported():
 def test_a_stay_must_begin_by_the_date_the_defender_must_leave(starts, leave_by, expected):
     """Starting on the day is in time, a day later is not, and an unknown start is not shown in time."""
     assert departure_conflict(starts, leave_by) == expected
+
+
+@pytest.mark.parametrize(
+    ("defender", "rank", "programme_changes"),
+    [
+        ({"languages": ["fr"], "health_needs": ["medical"], "wishes": ["respite"]}, 1, {}),
+        ({"health_needs": ["medical", "disability_access"]}, None, {"kind": "fellowship"}),
+        ({"languages": ["de"]}, 2, {"languages_required": None, "scope": "regional"}),
+        ({"nationalities": ["NL"]}, 3, {"scope": "regional", "eligible_nationalities": ["NL"]}),
+        ({"languages": ["de"]}, None, {}),
+    ],
+)
+def test_every_fit_reason_carries_its_key_and_parameters(defender, rank, programme_changes):
+    """Rule 12: each component's reason is a keyed message of the fit catalogue, same English."""
+    facts = make_facts(defender=defender)
+
+    result = fit(facts, PROGRAMME | programme_changes, preference_rank=rank)
+
+    for component in result.components:
+        assert isinstance(component.reason, Message)
+        assert FIT_MESSAGES[component.reason.key] is component.reason.template
+        assert component.reason == component.reason.template.text % component.reason.params
+
+
+def test_a_shared_language_is_a_language_code_parameter():
+    """The web names the shared languages in the reader's language, so they stay codes here."""
+    facts = make_facts(defender={"languages": ["fr", "en"]})
+
+    language = next(c for c in fit(facts, PROGRAMME).components if c.name == "language")
+
+    assert language.reason == "Shares a working language: fr, en."
+    assert language.reason.params["languages"].codes == ("fr", "en")
+    assert language.reason.params["languages"].kind == LANGUAGE
+
+
+@pytest.mark.parametrize(
+    ("code", "details", "key", "english"),
+    [
+        (
+            EXCLUDED_PERSECUTOR_REACH,
+            {"reached": ["GE", "AM"]},
+            "matching.excluded.persecutor_reaches",
+            "excluded: the persecutor is known to reach AM, GE",
+        ),
+        (
+            EXCLUDED_AFTER_MUST_LEAVE_BY,
+            {
+                "must_leave_by": datetime.date(2026, 3, 1),
+                "stay_starts_on": datetime.date(2026, 4, 1),
+            },
+            "matching.excluded.starts_too_late",
+            "excluded: this window's stay starts on 2026-04-01, after 2026-03-01, the date the "
+            "defender must leave by",
+        ),
+        (
+            EXCLUDED_START_NOT_KNOWN,
+            {"must_leave_by": datetime.date(2026, 3, 1)},
+            "matching.excluded.start_unknown",
+            "excluded: this window has no start date, so it cannot be shown to start by "
+            "2026-03-01, the date the defender must leave by",
+        ),
+        (
+            EXCLUDED_AFTER_MUST_LEAVE_BY,
+            {},
+            "matching.excluded.starts_after_must_leave_by",
+            "excluded: this window's stay starts after the date the defender must leave by",
+        ),
+        ("a_later_code", {}, "matching.excluded.other", "excluded: a_later_code"),
+    ],
+)
+def test_an_exclusion_is_a_keyed_message_with_its_countries_and_dates(code, details, key, english):
+    """Exclusions name what is known (reached countries, dates) as parameters the web translates."""
+    message = exclusion_message(code, **details)
+
+    assert message.key == key
+    assert message == english
+    assert PLACEMENT_MESSAGES[key] is message.template

@@ -8,7 +8,11 @@ import datetime
 
 import pytest
 from django.db import connection
+from django.urls import reverse
+from django.utils import translation
+from django.utils.html import escape
 
+from haven.cases.engine_messages import render
 from haven.cases.models import Case, CaseStatus, Threat
 from haven.relocations import returns, services
 from haven.relocations.models import FollowUp, StayStatus
@@ -147,3 +151,24 @@ def test_the_outcome_is_encrypted_and_labelled(organisation, coordinator):
         cursor.execute("SELECT outcome FROM relocations_stay")
         (raw,) = cursor.fetchone()
     assert raw and b"sought_asylum" not in bytes(raw)
+
+
+def test_the_return_reviews_risk_on_return_reads_in_the_readers_language(
+    organisation, coordinator, sign_in_as
+):
+    """Issue 15 item 1: the risk-on-return reasons on the stay page come through their keys."""
+    stay, review, _member = _reviewed(organisation, coordinator)
+    with keyring_scope():
+        reasons = review.assessment.output["risk_on_return"]["reasons"]
+        keyed = review.assessment.output_messages["risk_on_return"]["reasons"]
+    client = sign_in_as(coordinator)
+    client.post(reverse("set_language"), {"language": "es", "next": "/"})
+
+    page = client.get(reverse("relocations:detail", kwargs={"stay_id": stay.pk})).content.decode()
+
+    with translation.override("es"):
+        spanish = [render(entry) for entry in keyed]
+    assert reasons and spanish != reasons
+    assert all(escape(reason) not in page for reason in reasons if reason not in spanish)
+    assert escape(spanish[0]) in page
+    assert '<ul lang="es" dir="ltr">' in page

@@ -14,12 +14,15 @@ English as written, marked ``lang="en"`` by the page.
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
-from django.utils.translation import gettext
+from django.utils.formats import date_format
+from django.utils.translation import get_language_info, gettext
 
+from haven.cases.countries import country_name
 from haven.cases.vocabulary import Localised, term
-from haven.domain.messages import Codes, Joined, Message
+from haven.domain.messages import COUNTRY, LANGUAGE, Codes, Day, Joined, Message
 
 #: The output's keys whose strings are reasons or cautions (everything else is a code or an id).
 REASON_KEYS = frozenset({"reasons", "cautions", "actions"})
@@ -47,7 +50,11 @@ def _encode_param(value: str) -> Any:
     if isinstance(value, Message):
         return encode(value)
     if isinstance(value, Codes):
+        if value.kind:
+            return {"codes": list(value.codes), "separator": value.separator, "kind": value.kind}
         return {"codes": list(value.codes), "separator": value.separator}
+    if isinstance(value, Day):
+        return {"date": str(value)}
     if isinstance(value, Joined):
         return {
             "parts": [_encode_param(part) for part in value.parts],
@@ -64,11 +71,26 @@ def _label(code: str) -> str:
     return label[:1].lower() + label[1:]
 
 
+def _language_name(code: str) -> str:
+    """A language by its name in the reader's language (Django's list); the code when unknown."""
+    try:
+        return str(get_language_info(code)["name_translated"])
+    except KeyError:
+        return code
+
+
+#: How the codes of a ``Codes`` parameter with a ``kind`` are named.
+_NAMERS = {COUNTRY: country_name, LANGUAGE: _language_name}
+
+
 def _render_param(value: Any) -> str:
     if isinstance(value, dict) and "key" in value:
         return render(value)
     if isinstance(value, dict) and "codes" in value:
-        return str(value["separator"]).join(_label(code) for code in value["codes"])
+        name = _NAMERS.get(value.get("kind", ""), _label)
+        return str(value["separator"]).join(name(str(code)) for code in value["codes"])
+    if isinstance(value, dict) and "date" in value:
+        return str(date_format(datetime.date.fromisoformat(value["date"]), "DATE_FORMAT"))
     if isinstance(value, dict) and "parts" in value:
         return str(value["separator"]).join(_render_param(part) for part in value["parts"])
     return str(value)

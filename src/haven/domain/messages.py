@@ -13,9 +13,10 @@ templates land in ``locale/*/django.po`` like any other interface string.
 
 Outcome reasons are module-level templates (``PROTECTION_OUTCOME_MESSAGES``); the other
 reasons are made where they are written with ``say(key, gettext_noop(text), **params)``.
-Parameters are strings; two ``str`` subclasses keep their parts so the web can translate them
-too: ``Codes`` (identifiers joined in English words, shown by their labels) and ``Joined``
-(several reasons or phrases joined by a separator). ``tests/web/test_engine_messages.py`` runs
+Parameters are strings; three ``str`` subclasses keep their parts so the web can translate them
+too: ``Codes`` (identifiers joined in English words, shown by their labels, or, with a ``kind``,
+by their names: countries, languages), ``Joined`` (several reasons or phrases joined by a
+separator) and ``Day`` (a date, shown in the reader's date format). ``tests/web/test_engine_messages.py`` runs
 the engines on every fixture and on generated facts and fails on any reason without a key or a
 translation.
 """
@@ -47,21 +48,43 @@ def say(key: str, text: str, **params: str) -> Message:
     return Message(MessageTemplate(key, text), params)
 
 
+#: What a ``Codes`` parameter names, when its codes are not the engines' own identifiers: the web
+#: shows ISO 3166 country codes and ISO 639 language codes by their names in the reader's language.
+COUNTRY = "country"
+LANGUAGE = "language"
+
+
 class Codes(str):
-    """Identifiers in English words joined by ``separator`` ("death threat, torture")."""
+    """
+    Identifiers in English words joined by ``separator`` ("death threat, torture").
+
+    ``kind`` says what the codes are when they are not identifiers with labels (``COUNTRY``,
+    ``LANGUAGE``); such codes are written as they are in the English text.
+    """
 
     codes: tuple[str, ...]
     separator: str
+    kind: str
 
     def __new__(
-        cls, codes: Iterable[str], separator: str = ", ", *, as_written: bool = False
+        cls,
+        codes: Iterable[str],
+        separator: str = ", ",
+        *,
+        as_written: bool = False,
+        kind: str = "",
     ) -> Codes:
         items = tuple(str(code) for code in codes)
-        words = items if as_written else tuple(code.replace("_", " ") for code in items)
+        words = items if as_written or kind else tuple(code.replace("_", " ") for code in items)
         value = super().__new__(cls, separator.join(words))
         value.codes = items
         value.separator = separator
+        value.kind = kind
         return value
+
+
+class Day(str):
+    """A date as its ISO form in the English text; the web shows it in the reader's format."""
 
 
 class Joined(str):

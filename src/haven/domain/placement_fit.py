@@ -25,6 +25,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from haven.domain.facts import CaseFacts
+from haven.domain.messages import (
+    COUNTRY,
+    LANGUAGE,
+    Codes,
+    Day,
+    Message,
+    MessageTemplate,
+    gettext_noop,
+)
 
 MAX_SCORE = 1000
 TIER_BY_RISK_LEVEL: Mapping[str, int] = {"low": 1, "medium": 2, "high": 3, "critical": 4}
@@ -47,13 +56,86 @@ PROVISION_FOR_NEED: Mapping[str, frozenset[str]] = {
 REGIONAL_SCOPES = frozenset({"regional", "in_country_or_regional"})
 
 
+PREFERENCE_UNRANKED = MessageTemplate(
+    "matching.fit.preference.unranked", gettext_noop("The defender did not rank this programme.")
+)
+PREFERENCE_RANKED = MessageTemplate(
+    "matching.fit.preference.ranked",
+    gettext_noop("The defender ranks this programme %(rank)s of 3."),
+)
+WISHES_ANSWERED = MessageTemplate(
+    "matching.fit.wishes.answered", gettext_noop("Answers the defender's wish for %(wishes)s.")
+)
+WISHES_UNANSWERED = MessageTemplate(
+    "matching.fit.wishes.unanswered",
+    gettext_noop("The programme's kind does not answer a wish the defender recorded."),
+)
+NEEDS_NONE = MessageTemplate(
+    "matching.fit.needs.none", gettext_noop("No health needs are recorded.")
+)
+NEEDS_ALL = MessageTemplate(
+    "matching.fit.needs.all", gettext_noop("Provides for every health need recorded.")
+)
+NEEDS_SOME = MessageTemplate(
+    "matching.fit.needs.some",
+    gettext_noop("Provides for %(met)s of %(needs)s health needs; nothing recorded for %(unmet)s."),
+)
+LANGUAGE_UNRECORDED = MessageTemplate(
+    "matching.fit.language.unrecorded",
+    gettext_noop("The programme records no working language, so none can be checked."),
+)
+LANGUAGE_SHARED = MessageTemplate(
+    "matching.fit.language.shared", gettext_noop("Shares a working language: %(languages)s.")
+)
+LANGUAGE_NONE = MessageTemplate(
+    "matching.fit.language.none", gettext_noop("No working language in common is recorded.")
+)
+REGION_INTERNATIONAL = MessageTemplate(
+    "matching.fit.region.international",
+    gettext_noop("An international programme, far from the region."),
+)
+REGION_NEAR = MessageTemplate(
+    "matching.fit.region.near",
+    gettext_noop("A regional programme serving the defender's region, close to their work."),
+)
+REGION_ELSEWHERE = MessageTemplate(
+    "matching.fit.region.elsewhere",
+    gettext_noop("A regional programme, but the defender's region is not one it lists."),
+)
+
+#: Every keyed message of the fit score, by key (the catalogue tests walk it).
+FIT_MESSAGES: Mapping[str, MessageTemplate] = {
+    template.key: template
+    for template in (
+        PREFERENCE_UNRANKED,
+        PREFERENCE_RANKED,
+        WISHES_ANSWERED,
+        WISHES_UNANSWERED,
+        NEEDS_NONE,
+        NEEDS_ALL,
+        NEEDS_SOME,
+        LANGUAGE_UNRECORDED,
+        LANGUAGE_SHARED,
+        LANGUAGE_NONE,
+        REGION_INTERNATIONAL,
+        REGION_NEAR,
+        REGION_ELSEWHERE,
+    )
+}
+
+
 @dataclass(frozen=True)
 class ScoreComponent:
-    """One part of a fit score: its name (a stable code), its points and the reason in words."""
+    """
+    One part of a fit score: its name (a stable code), its points and the reason in words.
+
+    The reason is a keyed ``Message`` (``haven.domain.messages``): English text, with the key and
+    parameters the web needs to say it in the reader's language.
+    """
 
     name: str
     points: int
-    reason: str
+    reason: Message
 
 
 @dataclass(frozen=True)
@@ -80,10 +162,8 @@ def household_size(facts: CaseFacts) -> int:
 
 def _preference(rank: int | None) -> ScoreComponent:
     if rank is None or rank not in PREFERENCE_POINTS:
-        return ScoreComponent("preference", 0, "The defender did not rank this programme.")
-    return ScoreComponent(
-        "preference", PREFERENCE_POINTS[rank], f"The defender ranks this programme {rank} of 3."
-    )
+        return ScoreComponent("preference", 0, PREFERENCE_UNRANKED())
+    return ScoreComponent("preference", PREFERENCE_POINTS[rank], PREFERENCE_RANKED(rank=str(rank)))
 
 
 def _wish(facts: CaseFacts, programme: Mapping[str, Any]) -> ScoreComponent:
@@ -101,30 +181,23 @@ def _wish(facts: CaseFacts, programme: Mapping[str, Any]) -> ScoreComponent:
         answered.append("return")
     if answered:
         return ScoreComponent(
-            "wishes",
-            WISH_POINTS,
-            f"Answers the defender's wish for {', '.join(sorted(set(answered)))}.",
+            "wishes", WISH_POINTS, WISHES_ANSWERED(wishes=Codes(sorted(set(answered))))
         )
-    return ScoreComponent(
-        "wishes", 0, "The programme's kind does not answer a wish the defender recorded."
-    )
+    return ScoreComponent("wishes", 0, WISHES_UNANSWERED())
 
 
 def _needs(facts: CaseFacts, programme: Mapping[str, Any]) -> ScoreComponent:
     needs = sorted(set(facts.defender.health_needs))
     if not needs:
-        return ScoreComponent("needs", NEEDS_POINTS, "No health needs are recorded.")
+        return ScoreComponent("needs", NEEDS_POINTS, NEEDS_NONE())
     provides = set(programme.get("provides") or ())
     met = [need for need in needs if PROVISION_FOR_NEED.get(need, frozenset()) & provides]
     unmet = [need for need in needs if need not in met]
     points = NEEDS_POINTS * len(met) // len(needs)
     if not unmet:
-        return ScoreComponent("needs", points, "Provides for every health need recorded.")
-    words = ", ".join(need.replace("_", " ") for need in unmet)
+        return ScoreComponent("needs", points, NEEDS_ALL())
     return ScoreComponent(
-        "needs",
-        points,
-        f"Provides for {len(met)} of {len(needs)} health needs; nothing recorded for {words}.",
+        "needs", points, NEEDS_SOME(met=str(len(met)), needs=str(len(needs)), unmet=Codes(unmet))
     )
 
 
@@ -132,22 +205,18 @@ def _language(facts: CaseFacts, programme: Mapping[str, Any]) -> ScoreComponent:
     required = programme.get("languages_required")
     languages = facts.defender.languages or ()
     if not required:
-        return ScoreComponent(
-            "language",
-            NO_LANGUAGE_REQUIREMENT_POINTS,
-            "The programme records no working language, so none can be checked.",
-        )
+        return ScoreComponent("language", NO_LANGUAGE_REQUIREMENT_POINTS, LANGUAGE_UNRECORDED())
     shared = [code for code in languages if code in required]
     if shared:
         return ScoreComponent(
-            "language", LANGUAGE_POINTS, f"Shares a working language: {', '.join(shared)}."
+            "language", LANGUAGE_POINTS, LANGUAGE_SHARED(languages=Codes(shared, kind=LANGUAGE))
         )
-    return ScoreComponent("language", 0, "No working language in common is recorded.")
+    return ScoreComponent("language", 0, LANGUAGE_NONE())
 
 
 def _region(facts: CaseFacts, programme: Mapping[str, Any]) -> ScoreComponent:
     if programme.get("scope") not in REGIONAL_SCOPES:
-        return ScoreComponent("region", 0, "An international programme, far from the region.")
+        return ScoreComponent("region", 0, REGION_INTERNATIONAL())
     defender = facts.defender
     served = set(programme.get("eligible_nationalities") or ())
     hosts = set(programme.get("host_countries") or ())
@@ -155,14 +224,8 @@ def _region(facts: CaseFacts, programme: Mapping[str, Any]) -> ScoreComponent:
         defender.current_country is not None and defender.current_country in hosts
     )
     if near:
-        return ScoreComponent(
-            "region",
-            REGION_POINTS,
-            "A regional programme serving the defender's region, close to their work.",
-        )
-    return ScoreComponent(
-        "region", 0, "A regional programme, but the defender's region is not one it lists."
-    )
+        return ScoreComponent("region", REGION_POINTS, REGION_NEAR())
+    return ScoreComponent("region", 0, REGION_ELSEWHERE())
 
 
 def fit(
@@ -215,3 +278,108 @@ def departure_conflict(
     if stay_starts_on > must_leave_by:
         return STARTS_AFTER_MUST_LEAVE_BY
     return None
+
+
+#: Why a pair of defender and placement is no option at all (checked in this order: security
+#: first, then dates, then eligibility, then availability; research note 2.4).
+EXCLUDED_PERSECUTOR_REACH = "persecutor_reach"
+EXCLUDED_AFTER_MUST_LEAVE_BY = "starts_after_must_leave_by"
+EXCLUDED_START_NOT_KNOWN = "start_not_known_before_must_leave_by"
+EXCLUDED_NOT_ELIGIBLE = "not_eligible"
+EXCLUDED_UNCLEAR = "eligibility_unclear"
+EXCLUDED_NOT_AVAILABLE = "not_available_in_time"
+
+#: Each exclusion in words when nothing more is known about it (a run stored without the dates).
+EXCLUSION_MESSAGES: Mapping[str, MessageTemplate] = {
+    EXCLUDED_PERSECUTOR_REACH: MessageTemplate(
+        "matching.excluded.persecutor_reach",
+        gettext_noop("excluded: a possible host country is one the persecutor is known to reach"),
+    ),
+    EXCLUDED_NOT_ELIGIBLE: MessageTemplate(
+        "matching.excluded.not_eligible",
+        gettext_noop("excluded: the eligibility engine finds the case not eligible"),
+    ),
+    EXCLUDED_UNCLEAR: MessageTemplate(
+        "matching.excluded.eligibility_unclear",
+        gettext_noop(
+            "excluded: eligibility is unclear; resolve the open questions on the application first"
+        ),
+    ),
+    EXCLUDED_NOT_AVAILABLE: MessageTemplate(
+        "matching.excluded.not_available_in_time",
+        gettext_noop("excluded: the defender is available only after this window's stay starts"),
+    ),
+    EXCLUDED_AFTER_MUST_LEAVE_BY: MessageTemplate(
+        "matching.excluded.starts_after_must_leave_by",
+        gettext_noop(
+            "excluded: this window's stay starts after the date the defender must leave by"
+        ),
+    ),
+    EXCLUDED_START_NOT_KNOWN: MessageTemplate(
+        "matching.excluded.start_not_known",
+        gettext_noop(
+            "excluded: this window has no start date, so it cannot be shown to start before the "
+            "date the defender must leave by"
+        ),
+    ),
+}
+OTHER_EXCLUSION = MessageTemplate("matching.excluded.other", gettext_noop("excluded: %(code)s"))
+#: The same exclusions, said with the countries and dates of the case and the window.
+REACHED_COUNTRIES = MessageTemplate(
+    "matching.excluded.persecutor_reaches",
+    gettext_noop("excluded: the persecutor is known to reach %(countries)s"),
+)
+STARTS_TOO_LATE = MessageTemplate(
+    "matching.excluded.starts_too_late",
+    gettext_noop(
+        "excluded: this window's stay starts on %(starts)s, after %(leave_by)s, the date the "
+        "defender must leave by"
+    ),
+)
+START_UNKNOWN = MessageTemplate(
+    "matching.excluded.start_unknown",
+    gettext_noop(
+        "excluded: this window has no start date, so it cannot be shown to start by %(leave_by)s, "
+        "the date the defender must leave by"
+    ),
+)
+
+
+def exclusion_message(
+    code: str,
+    *,
+    reached: Iterable[str] = (),
+    must_leave_by: datetime.date | None = None,
+    stay_starts_on: datetime.date | None = None,
+) -> Message:
+    """
+    One exclusion in words, naming the reached countries and the dates where they are known.
+
+    An unknown code is said as written (a run stored by a later engine), under a key that says so.
+    """
+    countries = sorted(reached)
+    if code == EXCLUDED_PERSECUTOR_REACH and countries:
+        return REACHED_COUNTRIES(countries=Codes(countries, kind=COUNTRY))
+    if code == EXCLUDED_AFTER_MUST_LEAVE_BY and must_leave_by and stay_starts_on:
+        return STARTS_TOO_LATE(
+            starts=Day(stay_starts_on.isoformat()), leave_by=Day(must_leave_by.isoformat())
+        )
+    if code == EXCLUDED_START_NOT_KNOWN and must_leave_by:
+        return START_UNKNOWN(leave_by=Day(must_leave_by.isoformat()))
+    template = EXCLUSION_MESSAGES.get(code)
+    if template is None:
+        return OTHER_EXCLUSION(code=code)
+    return template()
+
+
+#: Every keyed message of the exclusions, by key (the catalogue tests walk it).
+PLACEMENT_MESSAGES: Mapping[str, MessageTemplate] = {
+    template.key: template
+    for template in (
+        *EXCLUSION_MESSAGES.values(),
+        OTHER_EXCLUSION,
+        REACHED_COUNTRIES,
+        STARTS_TOO_LATE,
+        START_UNKNOWN,
+    )
+}

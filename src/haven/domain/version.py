@@ -40,8 +40,8 @@ RULE_MODULES = (
     "assessment",
 )
 
-ENGINE_VERSION = "1.1.0"
-RULES_DIGEST = "71fb1eabc891c256929c45e9b4e9fe0ceeddab9756b3235c5836d3825faf92bf"
+ENGINE_VERSION = "1.1.1"
+RULES_DIGEST = "aa8c5662795ce3a05e6a1d83e90aab62efa84eb497e27823b461c4b1cf30db93"
 
 
 def engine_version() -> str:

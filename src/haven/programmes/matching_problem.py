@@ -19,8 +19,11 @@ Building the ``haven.matching-problem/1`` document from stored applications.
   before a machine proposes an offer), or when the defender is available only after the
   window's stay starts. The reached countries and the must-leave-by date are kept in ``detail``
   (sealed with the run), so the review can say which country and which date.
-* **Scores** come from ``haven.domain.placement_fit``; only their points are kept in ``detail``,
-  the words are rendered again on screen from the component names.
+* **Scores** come from ``haven.domain.placement_fit``; ``detail`` keeps each component's points
+  and its reason in keyed form (``fit_reasons``: key, English template and parameters, as
+  ``haven.cases.engine_messages.encode`` writes them), so the review says why in the reader's
+  language. Exclusions are kept as codes; the review words them with
+  ``placement_fit.exclusion_message``.
 
 Call inside a key-ring scope: the facts and persecutor-reach lists are decrypted here.
 """
@@ -31,10 +34,17 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from haven.cases.engine_messages import encode
 from haven.cases.models import Urgency
 from haven.domain.facts import CaseFacts
 from haven.domain.matching.problem import PROBLEM_SCHEMA_ID
 from haven.domain.placement_fit import (
+    EXCLUDED_AFTER_MUST_LEAVE_BY,
+    EXCLUDED_NOT_AVAILABLE,
+    EXCLUDED_NOT_ELIGIBLE,
+    EXCLUDED_PERSECUTOR_REACH,
+    EXCLUDED_START_NOT_KNOWN,
+    EXCLUDED_UNCLEAR,
     START_NOT_KNOWN,
     STARTS_AFTER_MUST_LEAVE_BY,
     TIER_BY_RISK_LEVEL,
@@ -52,12 +62,6 @@ from haven.programmes.catalogue import (
 )
 from haven.programmes.models import Application, IntakeWindow
 
-EXCLUDED_PERSECUTOR_REACH = "persecutor_reach"
-EXCLUDED_NOT_ELIGIBLE = "not_eligible"
-EXCLUDED_UNCLEAR = "eligibility_unclear"
-EXCLUDED_NOT_AVAILABLE = "not_available_in_time"
-EXCLUDED_AFTER_MUST_LEAVE_BY = "starts_after_must_leave_by"
-EXCLUDED_START_NOT_KNOWN = "start_not_known_before_must_leave_by"
 #: The placement-fit engine's departure conflicts, as exclusion codes.
 DEPARTURE_EXCLUSIONS: Mapping[str, str] = {
     STARTS_AFTER_MUST_LEAVE_BY: EXCLUDED_AFTER_MUST_LEAVE_BY,
@@ -171,6 +175,7 @@ def build_problem(
         entry: dict[str, Any] = {
             "applications": {},
             "components": {},
+            "fit_reasons": {},
             "excluded": {},
             "reached": {},
             "risk_source": "assessment" if case_id in recorded_risk else "engine",
@@ -210,6 +215,10 @@ def build_problem(
                     )
                     entry["components"][window_id] = {
                         component.name: component.points for component in placement_fit.components
+                    }
+                    entry["fit_reasons"][window_id] = {
+                        component.name: encode(component.reason)
+                        for component in placement_fit.components
                     }
                     options.append({"placement": window_id, "score": placement_fit.score})
         applicants.append(

@@ -3,7 +3,9 @@ The review of a matching run, in words: who would go where and why, who would no
 and how the optimum compares with the greedy-by-urgency baseline a coordinator would do by hand.
 
 The stored run names cases and windows by id; this module puts case codes and window names back,
-and words the score components and exclusion codes in the reader's language.
+and says the engines' keyed reasons (score components, exclusions, the matcher's reasons for the
+unplaced) in the reader's language through ``haven.cases.engine_messages``. A run stored before
+the matcher's reasons were keyed shows them in English, marked as such by the page.
 """
 
 import datetime
@@ -14,21 +16,14 @@ from django.utils.translation import gettext_lazy as _
 
 from haven.accounts import reading
 from haven.accounts.models import User
-from haven.cases.countries import country_names
+from haven.cases.engine_messages import encode, render
 from haven.cases.models import Urgency
 from haven.cases.panels import Panel, panels_for
 from haven.cases.vocabulary import term
 from haven.domain.matching.explanation import NO_OPTIONS
+from haven.domain.placement_fit import exclusion_message
 from haven.organisations.models import Membership
-from haven.programmes.matching_problem import (
-    EXCLUDED_AFTER_MUST_LEAVE_BY,
-    EXCLUDED_NOT_AVAILABLE,
-    EXCLUDED_NOT_ELIGIBLE,
-    EXCLUDED_PERSECUTOR_REACH,
-    EXCLUDED_START_NOT_KNOWN,
-    EXCLUDED_UNCLEAR,
-    tier_parts,
-)
+from haven.programmes.matching_problem import tier_parts
 from haven.programmes.models import IntakeWindow, MatchingRun
 from haven.programmes.selectors import cases_by_id
 
@@ -40,36 +35,6 @@ COMPONENT_LABELS = {
     "region": _("regional proximity"),
 }
 
-EXCLUSION_REASONS = {
-    EXCLUDED_PERSECUTOR_REACH: _(
-        "excluded: a possible host country is one the persecutor is known to reach"
-    ),
-    EXCLUDED_NOT_ELIGIBLE: _("excluded: the eligibility engine finds the case not eligible"),
-    EXCLUDED_UNCLEAR: _(
-        "excluded: eligibility is unclear; resolve the open questions on the application first"
-    ),
-    EXCLUDED_NOT_AVAILABLE: _(
-        "excluded: the defender is available only after this window's stay starts"
-    ),
-    EXCLUDED_AFTER_MUST_LEAVE_BY: _(
-        "excluded: this window's stay starts after the date the defender must leave by"
-    ),
-    EXCLUDED_START_NOT_KNOWN: _(
-        "excluded: this window has no start date, so it cannot be shown to start before the "
-        "date the defender must leave by"
-    ),
-}
-#: The same exclusions, said with the countries and dates of the case and the window.
-REACHED_COUNTRIES = _("excluded: the persecutor is known to reach %(countries)s")
-STARTS_TOO_LATE = _(
-    "excluded: this window's stay starts on %(starts)s, after %(leave_by)s, the date the "
-    "defender must leave by"
-)
-START_UNKNOWN = _(
-    "excluded: this window has no start date, so it cannot be shown to start by %(leave_by)s, "
-    "the date the defender must leave by"
-)
-
 
 def _date(value: Any) -> str:
     if isinstance(value, str):
@@ -80,17 +45,33 @@ def _date(value: Any) -> str:
 def exclusion_reason(
     code: str, entry: dict[str, Any], window_id: str, window: IntakeWindow | None
 ) -> str:
-    """One exclusion in words, naming the reached countries and the dates where they are known."""
-    if code == EXCLUDED_PERSECUTOR_REACH and entry.get("reached", {}).get(window_id):
-        return str(REACHED_COUNTRIES % {"countries": country_names(entry["reached"][window_id])})
+    """
+    One exclusion in the reader's language, naming the reached countries and the dates where
+    they are known: the placement-fit engine's keyed message (``exclusion_message``), translated.
+    """
     leave_by = entry.get("must_leave_by")
-    if code == EXCLUDED_AFTER_MUST_LEAVE_BY and leave_by and window and window.stay_starts_on:
-        return str(
-            STARTS_TOO_LATE % {"starts": _date(window.stay_starts_on), "leave_by": _date(leave_by)}
-        )
-    if code == EXCLUDED_START_NOT_KNOWN and leave_by:
-        return str(START_UNKNOWN % {"leave_by": _date(leave_by)})
-    return str(EXCLUSION_REASONS.get(code, code))
+    message = exclusion_message(
+        code,
+        reached=entry.get("reached", {}).get(window_id) or (),
+        must_leave_by=datetime.date.fromisoformat(leave_by) if leave_by else None,
+        stay_starts_on=window.stay_starts_on if window else None,
+    )
+    return render(encode(message))
+
+
+def _named(encoded: Any, labels: dict[str, str]) -> Any:
+    """An encoded matcher reason with each ``placement`` parameter (a window id) by its name."""
+    if isinstance(encoded, dict) and "key" in encoded:
+        params = {
+            name: labels.get(value, value)
+            if name == "placement" and isinstance(value, str)
+            else _named(value, labels)
+            for name, value in (encoded.get("params") or {}).items()
+        }
+        return {**encoded, "params": params}
+    if isinstance(encoded, dict) and "parts" in encoded:
+        return {**encoded, "parts": [_named(part, labels) for part in encoded["parts"]]}
+    return encoded
 
 
 RISK_SOURCES = {
@@ -119,7 +100,10 @@ class ReviewRow:
     window: str = ""
     score: int = 0
     components: list[tuple[str, int]] = field(default_factory=list)
+    fit_reasons: list[str] = field(default_factory=list)
     reasons: list[str] = field(default_factory=list)
+    #: The matcher's reasons of a run stored before they were keyed: English as written.
+    english_reasons: list[str] = field(default_factory=list)
     panels: list[Panel] = field(default_factory=list)
     removed_by: str = ""
     removed_at: str = ""
@@ -165,6 +149,8 @@ def run_review(member: Membership, run: MatchingRun) -> RunReview:
             text = text.replace(window_id, label)
         return text
 
+    keyed_unplaced = run.detail.get("unplaced_messages", {})
+
     def exclusions(case_id: str) -> list[str]:
         entry = detail.get(case_id, {})
         return [
@@ -198,6 +184,13 @@ def run_review(member: Membership, run: MatchingRun) -> RunReview:
             (str(COMPONENT_LABELS.get(name, name)), int(points))
             for name, points in components.get(assignment["placement"], {}).items()
         ]
+        fit_reasons = detail.get(assignment["applicant"], {}).get("fit_reasons", {})
+        scored = components.get(assignment["placement"], {})
+        placed.fit_reasons = [
+            render(encoded)
+            for name, encoded in fit_reasons.get(assignment["placement"], {}).items()
+            if encoded and scored.get(name)
+        ]
         removal = removals.get(assignment["applicant"])
         if removal is not None:
             placed.removed_by = next(
@@ -214,10 +207,13 @@ def run_review(member: Membership, run: MatchingRun) -> RunReview:
         left = row(item["applicant"])
         excluded = detail.get(item["applicant"], {}).get("excluded", {})
         left.reasons = exclusions(item["applicant"])
-        matcher_reasons = [in_words(reason) for reason in item["reasons"]]
-        if excluded and matcher_reasons == [NO_OPTIONS]:
-            matcher_reasons = []
-        left.reasons += matcher_reasons
+        if excluded and item["reasons"] == [str(NO_OPTIONS)]:
+            # The exclusions already say why there is no option.
+            pass
+        elif len(keyed := keyed_unplaced.get(item["applicant"], [])) == len(item["reasons"]):
+            left.reasons += [render(_named(encoded, labels)) for encoded in keyed]
+        else:
+            left.english_reasons = [in_words(reason) for reason in item["reasons"]]
         unplaced.append(left)
 
     placed_by_tier = run.result.get("placed_by_tier", {})

@@ -13,10 +13,12 @@ from typing import Any
 
 from django import template
 from django.db import models
+from django.utils import translation
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from haven.accounts import reading
+from haven.cases import engine_messages
 from haven.cases.countries import country_name, country_names
 from haven.cases.models import CASE_STATUS_LABELS, CaseStatus, ConsentMethod, ConsentPurpose
 from haven.cases.vocabulary import TERMS, in_words, programme_name, term
@@ -175,3 +177,27 @@ register.filter("country", country_name)
 register.filter("countries", country_names)
 register.filter("reason", in_words)
 register.filter("programme", programme_name)
+
+
+@register.filter
+def localised_output(assessment: Any) -> Any:
+    """
+    An assessment's engine output with its keyed reasons in the reader's language (the same as
+    the assessment page shows); one stored before reasons were keyed, as written.
+    """
+    output = getattr(assessment, "output", None) or {}
+    keyed = getattr(assessment, "output_messages", None)
+    return engine_messages.localise(output, keyed) if keyed else output
+
+
+@register.filter
+def reasons_lang(assessment: Any) -> str:
+    """The ``lang`` of an assessment's reasons: the reader's when keyed, English when not."""
+    return translation.get_language() if getattr(assessment, "output_messages", None) else "en"
+
+
+@register.filter
+def reasons_dir(assessment: Any) -> str:
+    """The ``dir`` of an assessment's reasons, to go with ``reasons_lang``."""
+    keyed = getattr(assessment, "output_messages", None)
+    return "rtl" if keyed and translation.get_language_bidi() else "ltr"
