@@ -42,6 +42,20 @@ def split_facts(facts: Mapping[str, Any]) -> SplitFacts:
     return SplitFacts(document, threats, prosecutions, dependants)
 
 
+def _copy_json(value: Any) -> Any:
+    """
+    A deep copy of a JSON value (dicts, lists and immutable scalars), as ``copy.deepcopy`` makes
+    it but several times faster: a matching run copies hundreds of facts documents.
+    """
+    if value.__class__ is dict:
+        return {key: _copy_json(item) for key, item in value.items()}
+    if value.__class__ is list:
+        return [_copy_json(item) for item in value]
+    if isinstance(value, dict | list):  # a subclass: keep deepcopy's exact behaviour
+        return copy.deepcopy(value)
+    return value
+
+
 def build_facts(
     document: Mapping[str, Any] | None,
     *,
@@ -51,7 +65,7 @@ def build_facts(
     assessed_on: datetime.date | None = None,
 ) -> dict[str, Any]:
     """Return the full facts document; empty lists are left out, as absent means "not known"."""
-    facts = copy.deepcopy(dict(document or {}))
+    facts = {key: _copy_json(value) for key, value in (document or {}).items()}
     facts["schema"] = FACTS_SCHEMA_ID
     if assessed_on is not None:
         facts["assessed_on"] = assessed_on.isoformat()

@@ -8,10 +8,11 @@ expectation) are worded here, once, so the consent record stores exactly what th
 """
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from haven.cases.engine_messages import encode
@@ -24,6 +25,8 @@ from haven.domain.version import engine_version
 from haven.programmes.models import Programme
 from haven.reference import civicus_ratings
 from haven.vault.keyring import current_keyring
+
+RecordModel = TypeVar("RecordModel", Threat, Prosecution, Dependant)
 
 #: Catalogue fields copied one to one between programmes.json and the Programme model.
 CATALOGUE_FIELDS = (
@@ -91,6 +94,10 @@ def return_expectation_text(programme: Programme) -> str:
     return text
 
 
+#: The engine's ``eligible`` (true, false or null) as the verdict an application stores.
+VERDICTS: Mapping[bool | None, str] = {True: "eligible", False: "not_eligible"}
+
+
 @dataclass(frozen=True)
 class CaseAssessment:
     """The engines' view of one case: its parsed facts (when valid) and the assessment."""
@@ -113,16 +120,29 @@ class CaseAssessment:
                 ],
                 "engine_version": engine_version(),
             }
-        for verdict in self.assessment.get("programmes", []):
+        verdict = self._programme(catalogue_id)
+        return {
+            "verdict": VERDICTS.get(verdict["eligible"], "unclear"),
+            "reasons": list(verdict["reasons"]),
+            # Keys and parameters, so the page shows the reasons in the reader's language.
+            "reason_messages": encode(list(verdict["reasons"])),
+            "engine_version": self.assessment["engine_version"],
+        }
+
+    def verdict(self, catalogue_id: str) -> str:
+        """
+        The verdict of ``eligibility`` alone (eligible, not_eligible or unclear): a matching run
+        reads only this for every application, so it skips wording and encoding the reasons.
+        """
+        if self.assessment is None:
+            return "unclear"
+        return VERDICTS.get(self._programme(catalogue_id)["eligible"], "unclear")
+
+    def _programme(self, catalogue_id: str) -> dict[str, Any]:
+        """The engine's verdict on one programme; KeyError when it was not assessed."""
+        for verdict in self.assessment.get("programmes", []):  # type: ignore[union-attr]
             if verdict["id"] == catalogue_id:
-                eligible = verdict["eligible"]
-                return {
-                    "verdict": {True: "eligible", False: "not_eligible"}.get(eligible, "unclear"),
-                    "reasons": list(verdict["reasons"]),
-                    # Keys and parameters, so the page shows the reasons in the reader's language.
-                    "reason_messages": encode(list(verdict["reasons"])),
-                    "engine_version": self.assessment["engine_version"],
-                }
+                return verdict  # type: ignore[no-any-return]
         raise KeyError(catalogue_id)
 
     @property
@@ -141,11 +161,13 @@ def case_facts_documents(cases: Iterable[Case]) -> dict[Any, dict[str, Any]]:
     threats: dict[Any, list[tuple[Any, Any]]] = defaultdict(list)
     prosecutions: dict[Any, list[Any]] = defaultdict(list)
     dependants: dict[Any, list[Any]] = defaultdict(list)
-    for threat in Threat.objects.filter(case_id__in=by_id).order_by("recorded_at"):
+    # Only the columns the facts and the row's key need (the key's owner, and the organisation
+    # and primary key its associated data binds): the rest cost a conversion per row.
+    for threat in _records(Threat, by_id, "details", "narrative"):
         threats[threat.case_id].append((threat.details, threat.narrative))
-    for prosecution in Prosecution.objects.filter(case_id__in=by_id).order_by("recorded_at"):
+    for prosecution in _records(Prosecution, by_id, "details"):
         prosecutions[prosecution.case_id].append(prosecution.details)
-    for dependant in Dependant.objects.filter(case_id__in=by_id).order_by("recorded_at"):
+    for dependant in _records(Dependant, by_id, "details"):
         dependants[dependant.case_id].append(dependant.details)
     return {
         case_id: build_facts(
@@ -156,6 +178,17 @@ def case_facts_documents(cases: Iterable[Case]) -> dict[Any, dict[str, Any]]:
         )
         for case_id, case in by_id.items()
     }
+
+
+def _records(
+    model: type[RecordModel], case_ids: Iterable[Any], *fields: str
+) -> QuerySet[RecordModel]:
+    """The case records of ``model`` for ``case_ids`` in timeline order, with ``fields`` only."""
+    return (
+        model.objects.filter(case_id__in=case_ids)
+        .order_by("recorded_at")
+        .only("id", "organisation_id", "case_id", *fields)
+    )
 
 
 def _open_case_keys(cases: Iterable[Case]) -> None:
@@ -197,13 +230,23 @@ def case_assessment(
     that fail validation give an assessment of ``None``: every verdict is then unclear.
     ``document`` is the case's facts document when the caller built it already.
     """
+    return document_assessment(
+        document if document is not None else case_facts_document(case),
+        [catalogue_entry(programme) for programme in programmes],
+    )
+
+
+def document_assessment(
+    document: Mapping[str, Any], entries: Sequence[Mapping[str, Any]]
+) -> CaseAssessment:
+    """
+    ``case_assessment`` of a facts document already built, against catalogue entries already
+    made (``catalogue_entry``): a matching run makes each programme's entry once, not per case.
+    """
     try:
-        facts = parse_facts(document if document is not None else case_facts_document(case))
+        facts = parse_facts(document)
     except FactsError as error:
         return CaseAssessment(None, None, problem_count=len(error.problems))
-    result = assess(
-        facts,
-        programmes=[catalogue_entry(programme) for programme in programmes],
-        civic_space_ratings=civicus_ratings(),
+    return CaseAssessment(
+        facts, assess(facts, programmes=entries, civic_space_ratings=civicus_ratings())
     )
-    return CaseAssessment(facts, result)

@@ -55,10 +55,10 @@ from haven.domain.placement_fit import (
     tier_for_risk,
 )
 from haven.programmes.catalogue import (
-    case_assessment,
     case_facts,
     case_facts_documents,
     catalogue_entry,
+    document_assessment,
 )
 from haven.programmes.models import Application, IntakeWindow
 
@@ -159,14 +159,19 @@ def build_problem(
     for application in applications:
         by_case[str(application.case_id)].append(application)
 
+    # Each programme's catalogue entry once for the whole run, not once per case and application.
+    entries = {
+        application.programme_id: catalogue_entry(application.programme)
+        for application in applications
+    }
     applicants = []
     detail: dict[str, Any] = {"applicants": {}}
     for case_id, case_applications in by_case.items():
-        programmes = {
-            application.programme_id: application.programme for application in case_applications
-        }
+        programme_ids = dict.fromkeys(application.programme_id for application in case_applications)
         case = case_applications[0].case
-        assessment = case_assessment(case, programmes.values(), documents[case.pk])
+        assessment = document_assessment(
+            documents[case.pk], [entries[programme_id] for programme_id in programme_ids]
+        )
         reach = reach_by_case.get(case_id, [])
         available_from = assessment.facts.defender.available_from if assessment.facts else None
         options = []
@@ -183,8 +188,8 @@ def build_problem(
         if must_leave_by is not None:
             entry["must_leave_by"] = must_leave_by.isoformat()
         for application in case_applications:
-            catalogue = catalogue_entry(application.programme)
-            verdict = assessment.eligibility(application.programme.catalogue_id)["verdict"]
+            catalogue = entries[application.programme_id]
+            verdict = assessment.verdict(application.programme.catalogue_id)
             for window in windows:
                 if window.programme_id != application.programme_id:
                     continue

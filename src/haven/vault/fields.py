@@ -29,7 +29,7 @@ from django.core import checks
 from django.db import models
 from django.db.models.query_utils import DeferredAttribute
 
-from haven.vault import aead
+from haven.vault.aead import open_prepared, seal_prepared
 from haven.vault.errors import DecryptionFailedError
 from haven.vault.keyring import KeyRef, KeyRing, current_keyring
 
@@ -129,18 +129,45 @@ class EncryptedAttribute(DeferredAttribute):
     def __init__(self, field: "EncryptedField") -> None:
         super().__init__(field)
         self.attname = field.attname
+        self.decode = field.decode
 
     def __get__(self, instance: Any, cls: Any = None) -> Any:
+        """
+        Return the plaintext, decrypting it on the first read and caching it on the value.
+
+        This is the field layer's hot path (every value a page shows comes through here once),
+        so the row-key check and the decryption are written out here rather than in a method
+        of the field: each Python call saved is a few percent of a small value's cost.
+        """
         if instance is None:
             return self
-        value = instance.__dict__.get(self.attname, _NOT_LOADED)
-        if value.__class__ is Ciphertext:
-            return value.plain if value.encoded is not None else self.field.reveal(instance, value)
-        if value is _NOT_LOADED:  # a deferred column: let Django load it
-            value = super().__get__(instance, cls)
-            if isinstance(value, Ciphertext):
-                return self.field.reveal(instance, value)
-        return value
+        values = instance.__dict__
+        value = values.get(self.attname, _NOT_LOADED)
+        if value.__class__ is not Ciphertext:
+            if value is not _NOT_LOADED:
+                return value  # None, or plaintext assigned and not saved yet
+            value = super().__get__(instance, cls)  # a deferred column: let Django load it
+            if not isinstance(value, Ciphertext):
+                return value
+        if value.encoded is not None:
+            return value.plain
+        keys = values.get("_vault_row")
+        if keys is None or keys.opened.cipher is None or keys.pk is not values.get(keys.pk_attname):
+            keys = row_keys(instance)
+        opened = keys.opened
+        try:
+            encoded = open_prepared(
+                opened.cipher,
+                opened.header,
+                value.blob,
+                keys.aad.get(self.attname) or keys.aad_for(self.field),
+            )
+        except DecryptionFailedError:
+            self.field.report_failure(instance, keys.ref)
+            raise
+        value.plain = plain = self.decode(encoded)
+        value.encoded = encoded
+        return plain
 
     def __set__(self, instance: Any, value: Any) -> None:
         instance.__dict__[self.attname] = value
@@ -149,7 +176,7 @@ class EncryptedAttribute(DeferredAttribute):
 class EncryptedField(models.BinaryField):  # type: ignore[type-arg]
     """Base class: a BinaryField whose attribute is plaintext and whose column is ciphertext."""
 
-    descriptor_class = EncryptedAttribute
+    descriptor_class = EncryptedAttribute  # which decrypts (see its ``__get__``)
     mutable = False
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -237,33 +264,12 @@ class EncryptedField(models.BinaryField):  # type: ignore[type-arg]
         encoded = self.encode(value)
         opened = keys.opened
         aad = keys.aad.get(self.attname) or keys.aad_for(self)
-        blob = aead.seal_prepared(opened.cipher, opened.header, encoded, aad)  # type: ignore[arg-type]
+        blob = seal_prepared(opened.cipher, opened.header, encoded, aad)  # type: ignore[arg-type]
         plain = value if self.mutable or value.__class__ is str else self.decode(encoded)
         values[self.attname] = Ciphertext(blob, plain, encoded)
         return blob
 
-    def reveal(self, instance: models.Model, stored: Ciphertext) -> Any:
-        """Decrypt ``stored`` for ``instance``, caching the plaintext on it."""
-        if stored.encoded is not None:
-            return stored.plain
-        values = instance.__dict__
-        keys = values.get("_vault_row")
-        if (  # row_keys' fast path, inlined: this runs once per encrypted field read
-            keys is None or keys.opened.cipher is None or keys.pk is not values.get(keys.pk_attname)
-        ):
-            keys = row_keys(instance)
-        opened = keys.opened
-        aad = keys.aad.get(self.attname) or keys.aad_for(self)
-        try:
-            encoded = aead.open_prepared(opened.cipher, opened.header, stored.blob, aad)  # type: ignore[arg-type]
-        except DecryptionFailedError:
-            self._report_failure(instance, keys.ref)
-            raise
-        stored.plain = self.decode(encoded)
-        stored.encoded = encoded
-        return stored.plain
-
-    def _report_failure(self, instance: models.Model, ref: KeyRef) -> None:
+    def report_failure(self, instance: models.Model, ref: KeyRef) -> None:
         logger.warning(
             "decrypt_failed",
             extra={
@@ -282,6 +288,8 @@ class EncryptedField(models.BinaryField):  # type: ignore[type-arg]
 
 #: First byte of a text sealed as Latin-1 (see ``EncryptedTextField``); never a byte of UTF-8.
 LATIN_1_TEXT = b"\xff"
+_LATIN_1_MARKER = LATIN_1_TEXT[0]
+_LATIN_1_PREFIX = LATIN_1_TEXT.decode("latin-1")
 #: The memory size of a CPython string of one byte per character, less its length: a cheap
 #: hint that text fits Latin-1 (the encoding below is tried either way, so it only saves time).
 _STRING_SIZE = str.__sizeof__
@@ -308,13 +316,13 @@ class EncryptedTextField(EncryptedField):
             return text.encode("ascii")
         if _STRING_SIZE(text) - len(text) == _ONE_BYTE_STRING:
             try:
-                return LATIN_1_TEXT + text.encode("latin-1")
+                return (_LATIN_1_PREFIX + text).encode("latin-1")
             except UnicodeEncodeError:  # the hint was wrong (another Python): use UTF-8
                 pass
         return text.encode()
 
     def decode(self, data: bytes) -> str:
-        if data.startswith(LATIN_1_TEXT):
+        if data and data[0] == _LATIN_1_MARKER:  # an int comparison: cheaper than startswith
             return data.decode("latin-1")[1:]
         return data.decode()
 

@@ -58,6 +58,8 @@ def _matchable_applications(windows: list[IntakeWindow]) -> list[Application]:
         )
         .exclude(case__status__in=CLOSED_STATUSES)
         .order_by("created_at")
+        # What the problem reads: the rest would cost a conversion per row and stay unread.
+        .only("id", "case_id", "programme_id", "intake_window_id", "preference_rank")
     )
     matchable = [
         application
