@@ -6,9 +6,9 @@ read transaction on SQLite), so rows written meanwhile are either wholly in or w
 are stored as the database holds them: encrypted columns stay ciphertext and organisation keys
 stay wrapped, so the backup is useless without the master key, which is escrowed separately
 (BAK-01). ``snapshot_chunks`` streams the gzipped JSON a batch of rows at a time, and a backup
-to an age recipient is encrypted into the file as it comes (``archives.encrypt_to_file``), so
-the database is never held in memory whole and plaintext never reaches the disk. (A passphrase
-backup still gathers the compressed snapshot in memory: pyrage cannot stream that mode.)
+(to an age recipient or to a passphrase) is encrypted into the file as it comes
+(``archives.encrypt_to_file``), so the database is never held in memory whole and plaintext
+never reaches the disk.
 
 Evidence files travel in the same snapshot: after the tables, every file a row names (models
 register the column with ``register_stored_files``) is streamed from the storage as base64, exactly
@@ -554,7 +554,13 @@ class _Restore:
     def write_file(self, name: str, content: Iterator[bytes]) -> None:
         if default_storage.exists(name):
             raise BackupError(FILE_EXISTS.format(name=name))
-        saved = default_storage.save(name, _StreamedFile(content, name))
+        try:
+            saved = default_storage.save(name, _StreamedFile(content, name))
+        except BaseException:
+            # A stream cut off mid-file (a truncated or changed backup): the storage does not
+            # remove what it wrote so far, under the name just checked to be free.
+            self.written.append(name)
+            raise
         self.written.append(saved)
         if saved != name:
             raise BackupError(FILE_EXISTS.format(name=name))
