@@ -163,6 +163,14 @@ def stored_file_names() -> Iterator[str]:
         yield from names.iterator(chunk_size=BATCH_ROWS)
 
 
+def named_by_a_record(name: str) -> bool:
+    """True when some row of a registered column still names the stored file ``name``."""
+    return any(
+        apps.get_model(label)._base_manager.filter(**{attname: name}).exists()
+        for label, attname in _STORED_FILE_COLUMNS
+    )
+
+
 def _file_pieces(name: str) -> Iterator[bytes]:
     """Yield one file as a JSON pair ``["name","base64"]``, a piece of the file at a time."""
     if not default_storage.exists(name):
