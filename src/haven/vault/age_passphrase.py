@@ -35,7 +35,7 @@ import re
 import time
 from collections.abc import Iterable, Iterator
 from hashlib import sha256
-from typing import BinaryIO
+from typing import Any, BinaryIO, Protocol
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
@@ -220,7 +220,12 @@ def _file_key(stanzas: list[tuple[list[bytes], bytes]], passphrase: str, max_log
         raise PassphraseFileError from None
 
 
-def _read_exactly(source: BinaryIO, size: int) -> bytes:
+class Readable(Protocol):
+    def read(self, size: int, /) -> Any: ...
+
+
+def read_exactly(source: Readable, size: int) -> bytes:
+    """Read ``size`` bytes unless the stream ends first (``read`` may return less mid-stream)."""
     parts = []
     wanted = size
     while wanted:
@@ -248,15 +253,15 @@ def decrypt_stream(
     expected = hmac.new(_hkdf(file_key, b"", b"header"), covered, sha256).digest()
     if not hmac.compare_digest(expected, mac):
         raise PassphraseFileError
-    nonce = _read_exactly(source, NONCE_BYTES)
+    nonce = read_exactly(source, NONCE_BYTES)
     if len(nonce) != NONCE_BYTES:
         raise PassphraseFileError
     aead = ChaCha20Poly1305(_hkdf(file_key, nonce, b"payload"))
     sealed_size = CHUNK_BYTES + TAG_BYTES
-    current = _read_exactly(source, sealed_size)
+    current = read_exactly(source, sealed_size)
     counter = 0
     while True:
-        following = _read_exactly(source, sealed_size) if len(current) == sealed_size else b""
+        following = read_exactly(source, sealed_size) if len(current) == sealed_size else b""
         last = not following
         # A short chunk must be the last; an empty last chunk only when it is the only one.
         if len(current) < TAG_BYTES or (last and counter and len(current) == TAG_BYTES):

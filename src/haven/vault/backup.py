@@ -53,6 +53,7 @@ from django.utils import timezone
 from django.utils.duration import duration_iso_string
 
 from haven.audit.verification import verify_chain
+from haven.vault.age_passphrase import read_exactly
 from haven.vault.backup_reader import (
     GZIP_WBITS,
     BadDocumentError,
@@ -178,25 +179,12 @@ def _file_pieces(name: str) -> Iterator[bytes]:
     yield b"[" + _json(name) + b',"'
     with default_storage.open(name, "rb") as stored:
         while True:
-            piece = _read_exactly(stored, FILE_PIECE_BYTES)
+            piece = read_exactly(stored, FILE_PIECE_BYTES)
             if piece:
                 yield base64.b64encode(piece)
             if len(piece) < FILE_PIECE_BYTES:
                 break
     yield b'"]'
-
-
-def _read_exactly(stored: Any, size: int) -> bytes:
-    """Read ``size`` bytes unless the file ends first (a short read mid-file would break base64)."""
-    parts = []
-    wanted = size
-    while wanted:
-        part = stored.read(wanted)
-        if not part:
-            break
-        parts.append(part)
-        wanted -= len(part)
-    return b"".join(parts)
 
 
 def backed_up_models() -> list[type[models.Model]]:
