@@ -52,12 +52,20 @@ def writing_into(pid: int, folder: Path) -> bool:
 
 
 @pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs Linux /proc")
-def test_a_backup_killed_mid_write_leaves_nothing_and_a_rerun_completes(tmp_path):
+@pytest.mark.parametrize("mode", ["recipient", "passphrase"])
+def test_a_backup_killed_mid_write_leaves_nothing_and_a_rerun_completes(tmp_path, mode):
+    """To a recipient (pyrage) and to a passphrase (``age_passphrase``), both streamed."""
     master_key = base64.b64encode(os.urandom(32)).decode()
     source = environment(tmp_path / "source", master_key, None)
     partner = x25519.Identity.generate()
     identity_file = tmp_path / "partner.key"
-    identity_file.write_text(f"{partner}\n")
+    if mode == "recipient":
+        identity_file.write_text(f"{partner}\n")
+        writing = ["--recipient", str(partner.to_public())]
+        reading = ["--identity-file", str(identity_file)]
+    else:
+        identity_file.write_text("fictional reliability passphrase of five words\n")
+        writing = reading = ["--passphrase-file", str(identity_file)]
     import_file = tmp_path / "cases.json"
     import_file.write_text(
         json.dumps(
@@ -91,8 +99,7 @@ def test_a_backup_killed_mid_write_leaves_nothing_and_a_rerun_completes(tmp_path
             "backup",
             "--out",
             str(backup),
-            "--recipient",
-            str(partner.to_public()),
+            *writing,
         ],
         env=source,
         stdout=subprocess.DEVNULL,
@@ -111,10 +118,10 @@ def test_a_backup_killed_mid_write_leaves_nothing_and_a_rerun_completes(tmp_path
     assert "vault intact" in check(haven(source, "vault", "verify"))
     assert "intact" in check(haven(source, "audit", "verify"))
 
-    check(haven(source, "backup", "--out", str(backup), "--recipient", str(partner.to_public())))
+    check(haven(source, "backup", "--out", str(backup), *writing))
     assert [path.name for path in out_dir.iterdir()] == ["haven.age"]
     target = environment(tmp_path / "target", master_key, None)
-    restored = check(haven(target, "restore", str(backup), "--identity-file", str(identity_file)))
+    restored = check(haven(target, "restore", str(backup), *reading))
     assert f"and {EVIDENCE_FILES} files" in restored
     assert "vault intact" in check(haven(target, "vault", "verify"))
     assert "intact" in check(haven(target, "audit", "verify"))

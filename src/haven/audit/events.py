@@ -57,6 +57,8 @@ class EventType(StrEnum):
     SHRED_APPROVED = "vault.shred_approved"
     SHRED_REJECTED = "vault.shred_rejected"
     CASE_SHREDDED = "vault.case_shredded"
+    # The worker's retry of stored-file deletions that failed after an erasure (counts only).
+    FILE_DELETIONS_RETRIED = "vault.file_deletions_retried"
     CASES_IMPORTED = "vault.cases_imported"
     CASES_IMPORT_ABANDONED = "vault.cases_import_abandoned"
     # The background count behind the report's risk, country and profile tables (counts only).

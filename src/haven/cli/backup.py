@@ -79,13 +79,18 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
     writer = subparsers.add_parser(
         "backup",
         help="write an age-encrypted snapshot of the database (without the master key)",
-        description="Write a consistent snapshot of every table, encrypted with age to a "
-        "passphrase or an X25519 recipient. Encrypted fields stay encrypted and organisation "
-        "keys stay wrapped: restoring needs the same master key, kept apart from backups.",
+        description="Write a consistent snapshot of every table and evidence file, encrypted "
+        "with age to a passphrase or an X25519 recipient as it is read, so memory does not grow "
+        "with the database. Encrypted fields stay encrypted and organisation keys stay wrapped: "
+        "restoring needs the same master key, kept apart from backups.",
     )
     writer.add_argument("--out", required=True, help="the encrypted file to write")
     secret = writer.add_mutually_exclusive_group(required=True)
-    secret.add_argument("--passphrase-file", help="file holding the passphrase")
+    secret.add_argument(
+        "--passphrase-file",
+        help="file holding the passphrase (age's scrypt mode, work factor timed to about a "
+        "second on this machine)",
+    )
     secret.add_argument("--recipient", help="an age public key (age1...), ideally kept offline")
     writer.set_defaults(handler=backup)
 
@@ -93,7 +98,7 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
         "restore",
         help="load a backup into a new, empty database",
         description="Migrate the configured database, then load the backup into it in one "
-        "transaction. Refuses a database that already holds data, a wrong passphrase or "
+        "transaction, decrypting and reading it as a stream. Refuses a database that already holds data, a wrong passphrase or "
         "identity, a damaged file, or a master key that cannot open the backup's keys; in "
         "each case nothing is written.",
     )

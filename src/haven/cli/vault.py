@@ -27,6 +27,17 @@ def verify(args: argparse.Namespace) -> int:
         f"{report.values_erased} values and {report.files_erased} files belong to erased "
         "records and are unreadable by design"
     )
+    if report.pending:
+        print(
+            f"{len(report.pending)} stored files of erased records wait for deletion "
+            "(`haven worker` tries again):"
+        )
+        for pending in report.pending[:MAX_FAILURES_LISTED]:
+            print(
+                f"PENDING {pending.storage_name} attempts {pending.attempts}"
+                f"{f' ({pending.last_error})' if pending.last_error else ''}, "
+                f"next {pending.next_attempt_at:%Y-%m-%d %H:%M} UTC"
+            )
     if report.orphans:
         print(f"{len(report.orphans)} stored files are named by no record (orphans):")
         for name in report.orphans[:MAX_FAILURES_LISTED]:
@@ -67,15 +78,17 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
         help="open every encrypted value and every stored file; exit 1 on any failure",
         description="Decrypt every encrypted value of every record and every stored evidence "
         "file, then report how many opened. Records of erased cases are counted apart: their "
-        "keys were destroyed on purpose. Exits 0 when everything opens, 1 listing each failure "
+        "keys were destroyed on purpose. Stored files waiting for a deletion `haven worker` "
+        "retries are listed as PENDING, other files no record names as ORPHAN. Exits 0 when everything opens, 1 listing each failure "
         "(table, column and row id only), 2 when the master key is missing or wrong. Run it "
         "after a restore or a key rotation.",
     )
     verify_parser.add_argument(
         "--delete-orphans",
         action="store_true",
-        help="delete stored files no record names (an erased case's file whose deletion failed), "
-        "if older than an hour",
+        help="delete stored files no record names and no pending deletion covers (an upload "
+        "cut off before its record was saved), if older than an hour; deletions pending after an "
+        "erasure are retried by `haven worker`",
     )
     verify_parser.set_defaults(handler=verify)
     reindex_parser = commands.add_parser(

@@ -5,7 +5,9 @@ age is used so a partner or an operator can open a file with the standard ``age`
 X25519 recipient (``age1...``) or to a passphrase (scrypt). Plaintext never touches the disk:
 the caller hands bytes in memory (or a stream of them to ``encrypt_to_file``), and only the
 encrypted result is written, into a file that has no name until it is complete, so a failure,
-even a killed process, leaves nothing behind.
+even a killed process, leaves nothing behind. Streams (backups, restores) go through pyrage's
+``encrypt_io`` and ``decrypt_io`` to recipients, and through ``age_passphrase`` to a passphrase,
+since pyrage streams only the former.
 """
 
 import contextlib
@@ -20,8 +22,10 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 import pyrage
-from pyrage import passphrase as age_passphrase
+from pyrage import passphrase as pyrage_passphrase
 from pyrage import x25519
+
+from haven.vault import age_passphrase
 
 AGE_HEADER = b"age-encryption.org/v1"
 
@@ -34,6 +38,10 @@ BAD_RECIPIENT = "{value!r} is not an age X25519 recipient (it should start with 
 EMPTY_PASSPHRASE = "The passphrase file {path} is empty."  # noqa: S105 (a message, not a secret)
 UNREADABLE = "{path} cannot be read."
 NO_IDENTITY = "{path} holds no age identity (a line starting AGE-SECRET-KEY-)."
+WORK_FACTOR_TOO_HIGH = (
+    "{name} asks for an scrypt work factor of 2^{work_factor}, more than the 2^{limit} Haven "
+    "accepts (it would need gigabytes of memory); it was not written by Haven or age."
+)
 
 
 class ArchiveError(Exception):
@@ -84,7 +92,7 @@ def encrypt(
     if (passphrase is None) == (not recipients):
         raise ArchiveError("Encrypt to either a passphrase or recipients.")
     if passphrase is not None:
-        return bytes(age_passphrase.encrypt(data, passphrase))
+        return bytes(pyrage_passphrase.encrypt(data, passphrase))
     return bytes(pyrage.encrypt(data, list(recipients or [])))
 
 
@@ -100,7 +108,7 @@ def decrypt(
         raise ArchiveError(NOT_AGE.format(name=name))
     try:
         if passphrase is not None:
-            return bytes(age_passphrase.decrypt(data, passphrase))
+            return bytes(pyrage_passphrase.decrypt(data, passphrase))
         return bytes(pyrage.decrypt(data, list(identities or [])))
     except (pyrage.DecryptError, ValueError):
         raise ArchiveError(CANNOT_DECRYPT.format(name=name)) from None
@@ -124,8 +132,9 @@ def decrypt_file_chunks(
     in a thread feeding a short queue), so memory holds a few age chunks whatever the file's
     size. age authenticates each 64 KiB chunk on its own, so every piece yielded is authentic; a
     file cut short or changed raises ArchiveError at the piece where it stops being so, and the
-    caller must discard what it made of the earlier pieces (a restore rolls back). pyrage has no
-    streaming passphrase mode, so a passphrase file is decrypted whole in memory and yielded once.
+    caller must discard what it made of the earlier pieces (a restore rolls back). To a
+    passphrase the file is read and decrypted a 64 KiB chunk at a time by ``age_passphrase``
+    (pyrage has no streaming passphrase mode), after its header proved the passphrase.
     """
     path = Path(path)
     try:
@@ -135,13 +144,27 @@ def decrypt_file_chunks(
     except OSError:
         raise ArchiveError(UNREADABLE.format(path=name)) from None
     if passphrase is not None:
-        try:
-            data = path.read_bytes()
-        except OSError:
-            raise ArchiveError(UNREADABLE.format(path=name)) from None
-        yield decrypt(data, name=name, passphrase=passphrase)
+        yield from _decrypt_passphrase_streamed(path, name, passphrase)
         return
     yield from _decrypt_streamed(path, name, list(identities or []))
+
+
+def _decrypt_passphrase_streamed(path: Path, name: str, passphrase: str) -> Iterator[bytes]:
+    try:
+        with path.open("rb") as source:
+            yield from age_passphrase.decrypt_stream(source, passphrase)
+    except age_passphrase.WorkFactorTooHighError as error:
+        raise ArchiveError(
+            WORK_FACTOR_TOO_HIGH.format(
+                name=name,
+                work_factor=error.work_factor,
+                limit=age_passphrase.MAX_WORK_FACTOR,
+            )
+        ) from None
+    except age_passphrase.PassphraseFileError:
+        raise ArchiveError(CANNOT_DECRYPT.format(name=name)) from None
+    except OSError:
+        raise ArchiveError(UNREADABLE.format(path=name)) from None
 
 
 class _End:
@@ -221,17 +244,17 @@ def encrypt_to_file(
     """
     Encrypt a stream of plaintext pieces into ``path`` (atomically, mode 0600); return its size.
 
-    To recipients the pieces are encrypted as they arrive, so memory holds one piece and one age
-    chunk at a time. age's passphrase mode has no streaming interface in pyrage, so a
-    passphrase-encrypted file is built in memory as before.
+    The pieces are encrypted as they arrive, so memory holds one piece and one age chunk at a
+    time: to recipients by pyrage's ``encrypt_io``, to a passphrase by ``age_passphrase`` (with
+    the scrypt work factor pyrage would choose). Either way the file is a standard age file.
     """
     if (passphrase is None) == (not recipients):
         raise ArchiveError("Encrypt to either a passphrase or recipients.")
     path = Path(path)
     if passphrase is not None:
-        artifact = encrypt(b"".join(chunks), passphrase=passphrase)
-        write_atomically(path, artifact)
-        return len(artifact)
+        with _atomic_file(path) as handle:
+            age_passphrase.encrypt_stream(chunks, handle, passphrase)
+        return path.stat().st_size
     reader = _ChunkReader(chunks)
     with _atomic_file(path) as handle:
         try:

@@ -6,9 +6,9 @@ read transaction on SQLite), so rows written meanwhile are either wholly in or w
 are stored as the database holds them: encrypted columns stay ciphertext and organisation keys
 stay wrapped, so the backup is useless without the master key, which is escrowed separately
 (BAK-01). ``snapshot_chunks`` streams the gzipped JSON a batch of rows at a time, and a backup
-to an age recipient is encrypted into the file as it comes (``archives.encrypt_to_file``), so
-the database is never held in memory whole and plaintext never reaches the disk. (A passphrase
-backup still gathers the compressed snapshot in memory: pyrage cannot stream that mode.)
+(to an age recipient or to a passphrase) is encrypted into the file as it comes
+(``archives.encrypt_to_file``), so the database is never held in memory whole and plaintext
+never reaches the disk.
 
 Evidence files travel in the same snapshot: after the tables, every file a row names (models
 register the column with ``register_stored_files``) is streamed from the storage as base64, exactly
@@ -53,6 +53,7 @@ from django.utils import timezone
 from django.utils.duration import duration_iso_string
 
 from haven.audit.verification import verify_chain
+from haven.vault.age_passphrase import read_exactly
 from haven.vault.backup_reader import (
     GZIP_WBITS,
     BadDocumentError,
@@ -163,6 +164,14 @@ def stored_file_names() -> Iterator[str]:
         yield from names.iterator(chunk_size=BATCH_ROWS)
 
 
+def named_by_a_record(name: str) -> bool:
+    """True when some row of a registered column still names the stored file ``name``."""
+    return any(
+        apps.get_model(label)._base_manager.filter(**{attname: name}).exists()
+        for label, attname in _STORED_FILE_COLUMNS
+    )
+
+
 def _file_pieces(name: str) -> Iterator[bytes]:
     """Yield one file as a JSON pair ``["name","base64"]``, a piece of the file at a time."""
     if not default_storage.exists(name):
@@ -170,25 +179,12 @@ def _file_pieces(name: str) -> Iterator[bytes]:
     yield b"[" + _json(name) + b',"'
     with default_storage.open(name, "rb") as stored:
         while True:
-            piece = _read_exactly(stored, FILE_PIECE_BYTES)
+            piece = read_exactly(stored, FILE_PIECE_BYTES)
             if piece:
                 yield base64.b64encode(piece)
             if len(piece) < FILE_PIECE_BYTES:
                 break
     yield b'"]'
-
-
-def _read_exactly(stored: Any, size: int) -> bytes:
-    """Read ``size`` bytes unless the file ends first (a short read mid-file would break base64)."""
-    parts = []
-    wanted = size
-    while wanted:
-        part = stored.read(wanted)
-        if not part:
-            break
-        parts.append(part)
-        wanted -= len(part)
-    return b"".join(parts)
 
 
 def backed_up_models() -> list[type[models.Model]]:
@@ -554,7 +550,13 @@ class _Restore:
     def write_file(self, name: str, content: Iterator[bytes]) -> None:
         if default_storage.exists(name):
             raise BackupError(FILE_EXISTS.format(name=name))
-        saved = default_storage.save(name, _StreamedFile(content, name))
+        try:
+            saved = default_storage.save(name, _StreamedFile(content, name))
+        except BaseException:
+            # A stream cut off mid-file (a truncated or changed backup): the storage does not
+            # remove what it wrote so far, under the name just checked to be free.
+            self.written.append(name)
+            raise
         self.written.append(saved)
         if saved != name:
             raise BackupError(FILE_EXISTS.format(name=name))

@@ -21,7 +21,8 @@ from haven.vault.backup import stored_file_names
 from haven.vault.errors import KeyDestroyedError, VaultError
 from haven.vault.fields import EncryptedField
 from haven.vault.keyring import KeyRing, keyring_scope
-from haven.vault.storage import orphan_files
+from haven.vault.models import PendingFileDeletion
+from haven.vault.storage import orphan_files, pending_deletions
 
 BATCH_ROWS = 500
 MISSING_FILE = "missing from the file storage"
@@ -37,9 +38,11 @@ class IntegrityReport:
     files_opened: int = 0
     files_erased: int = 0
     failures: list[str] = field(default_factory=list)
-    # Stored files no row names (a deletion after erasure that failed, an upload cut off before
-    # its row committed): listed for the operator, not failures, since nothing readable is lost.
+    # Stored files no row names and no pending deletion covers (an upload cut off before its
+    # row committed): listed for the operator, not failures, since nothing readable is lost.
     orphans: list[str] = field(default_factory=list)
+    # Deletions after an erasure that failed or have not run yet; ``haven worker`` retries them.
+    pending: list[PendingFileDeletion] = field(default_factory=list)
 
     @property
     def intact(self) -> bool:
@@ -137,7 +140,9 @@ def verify_vault() -> IntegrityReport:
     report = IntegrityReport()
     verify_values(report)
     verify_files(report)
-    report.orphans = orphan_files(set(stored_file_names()))
+    report.pending = pending_deletions()
+    covered = {pending.storage_name for pending in report.pending}
+    report.orphans = orphan_files(set(stored_file_names()) | covered)
     return report
 
 

@@ -100,3 +100,27 @@ class BlindIndexEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.index_name}:{self.token}"
+
+
+class PendingFileDeletion(models.Model):
+    """
+    A stored file to delete, written in the transaction that let go of it (an erasure).
+
+    The deletion is tried once the transaction commits; the row goes when the file is gone. A
+    deletion that fails, or never ran (the process killed after the commit), leaves the row, and
+    ``haven worker`` tries again with a growing delay (``haven.vault.storage``). The name is a
+    random storage name (``attachments/<uuid>``), never a person's file name.
+    """
+
+    storage_name = models.CharField(max_length=100, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now, db_index=True)
+    # The exception's class name only (``PermissionError``): never a path or a message.
+    last_error = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["next_attempt_at", "id"]
+
+    def __str__(self) -> str:
+        return self.storage_name

@@ -45,6 +45,7 @@ EVENT_LABELS: dict[EventType, Promise] = {
     EventType.SHRED_APPROVED: _("Erasure approved"),
     EventType.SHRED_REJECTED: _("Erasure refused"),
     EventType.CASE_SHREDDED: _("Case erased"),
+    EventType.FILE_DELETIONS_RETRIED: _("Deletion of erased files tried again"),
     EventType.CASES_IMPORTED: _("Cases imported"),
     EventType.CASES_IMPORT_ABANDONED: _("Unfinished case import abandoned"),
     EventType.REPORT_PROFILES_COUNTED: _(

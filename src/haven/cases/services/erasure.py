@@ -108,8 +108,9 @@ def case_erasure_approve(*, membership: Membership, erasure: CaseErasure) -> Cas
     requester. Destroys the case's data key and the keys of its defenders that no other live case
     refers to, deletes their blind-index tokens, and marks the rows erased; every encrypted field
     then raises KeyDestroyedError. The case's attachment rows let go of their stored files, which
-    are deleted from the storage once this transaction commits (``vault.storage``; a file that
-    cannot be deleted is logged and left as an orphan ``haven vault verify`` lists). Side effects:
+    are deleted from the storage once this transaction commits (``vault.storage``: a pending
+    deletion is recorded in this transaction, so a file that cannot be deleted then is retried
+    by ``haven worker`` and listed by ``haven vault verify``). Side effects:
     ``vault.shred_approved`` and ``vault.case_shredded`` events holding identifiers and counts only. Raises CaseError when the approval is not allowed.
     """
     erasure = CaseErasure.objects.select_for_update().get(pk=erasure.pk)
