@@ -62,3 +62,16 @@ def test_access_logs_hold_no_query_strings():
         assert all(variable not in log_format + " " for log_format in formats), variable
     for atom in ("%(r)s", "%(q)s", "%(f)s", "%(h)s", "%(u)s"):
         assert atom.replace("%", "%%") not in gunicorn_format.group(1), atom
+
+
+def test_the_worker_unit_runs_the_worker_with_the_web_units_confinement():
+    """Issue 11: failed file deletions are retried only where a worker runs; deploy/ ships its unit."""
+    web = (DEPLOY / "haven.service").read_text()
+    worker = (DEPLOY / "haven-worker.service").read_text()
+
+    assert "/srv/haven/.venv/bin/haven worker" in worker
+    for line in web.splitlines():
+        if line.startswith(
+            ("LoadCredential=", "ProtectSystem=", "ReadWritePaths=", "User=", "NoNewPrivileges=")
+        ):
+            assert line in worker.splitlines(), line
