@@ -8,6 +8,7 @@ import datetime
 from typing import Any
 
 from haven.cases.models import Case
+from haven.cases.reading import read_once
 from haven.cases.record_sources import register_facts_contributor, register_requirement_source
 from haven.domain.lifecycle import RelocationStatus, Requirement
 from haven.domain.stay import Incident, incident_threats, relocation_facts, sur_place_facts
@@ -45,13 +46,19 @@ STAY_REQUIREMENTS = frozenset(
 
 
 def current_stay(case: Case) -> Stay | None:
-    """The case's latest stay that was not cancelled."""
-    return (
-        Stay.objects.filter(case=case)
-        .exclude(status=RelocationStatus.CANCELLED)
-        .select_related("programme")
-        .order_by("-created_at")
-        .first()
+    """
+    The case's latest stay that was not cancelled; asked once per case page reading, where the
+    lifecycle's requirements and several asylum panels all read it.
+    """
+    return read_once(
+        ("current stay", case.pk),
+        lambda: (
+            Stay.objects.filter(case=case)
+            .exclude(status=RelocationStatus.CANCELLED)
+            .select_related("programme")
+            .order_by("-created_at")
+            .first()
+        ),
     )
 
 
