@@ -191,7 +191,7 @@ def test_the_workspace_without_javascript(
     page.click("main form button[type=submit]")
     page.wait_for_url("**/cases/*/")
     page.goto(f"{live_server.url}{reverse('cases:list')}")
-    page.select_option("#id_urgency", "emergency")
+    page.select_option("#id_urgency", "priority")
     page.click("form.filters button[type=submit] >> nth=0")
     page.wait_for_url("**/cases/?*")
 
