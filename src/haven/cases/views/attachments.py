@@ -38,14 +38,9 @@ def attachment_add(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
     membership = _member(request)
     case = selectors.case_get(membership=membership, case_id=case_id)
     if request.method != "POST":
+        form = forms.AttachmentForm()
         return case_form_page(
-            request,
-            case,
-            forms.AttachmentForm(),
-            title=str(UPLOAD_TITLE),
-            button=str(UPLOAD_BUTTON),
-            action=request.path,
-            multipart=True,
+            request, case, form, title=UPLOAD_TITLE, button=UPLOAD_BUTTON, multipart=True
         )
     form = forms.AttachmentForm(request.POST, request.FILES)
     if not form.is_valid():

@@ -134,17 +134,10 @@ def case_detail(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
 
 
 def case_form_page(
-    request: HavenRequest,
-    case: Case,
-    form: Any,
-    *,
-    title: str,
-    button: str,
-    action: str,
-    **extra: Any,
+    request: HavenRequest, case: Case, form: Any, *, title: Any, button: Any, **extra: Any
 ) -> HttpResponse:
-    """A form of the case page that opens on its own page, posting where it always posted."""
-    context = {"case": case, "form": form, "title": title, "button": button, "action": action}
+    """A form of the case page that opens on its own page (GET), posting to the same URL."""
+    context = {"case": case, "form": form, "title": title, "button": button, "action": request.path}
     return render(request, "cases/case_form.html", {**context, **extra})
 
 
@@ -180,14 +173,7 @@ def case_settings(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
         form = forms.CaseSettingsForm(
             initial={"urgency": case.urgency, "next_due_on": case.next_due_on}
         )
-        return case_form_page(
-            request,
-            case,
-            form,
-            title=str(SETTINGS_TITLE),
-            button=str(SETTINGS_BUTTON),
-            action=request.path,
-        )
+        return case_form_page(request, case, form, title=SETTINGS_TITLE, button=SETTINGS_BUTTON)
     form = forms.CaseSettingsForm(request.POST)
     if form.is_valid():
         try:
@@ -221,15 +207,7 @@ def case_transition(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
         form = forms.TransitionForm(
             requirements=attestable, targets=[option.target.value for option in moves]
         )
-        return case_form_page(
-            request,
-            case,
-            form,
-            title=str(MOVE_TITLE),
-            button=str(MOVE_TITLE),
-            action=request.path,
-            moves=moves,
-        )
+        return case_form_page(request, case, form, title=MOVE_TITLE, button=MOVE_TITLE, moves=moves)
     form = forms.TransitionForm(request.POST, requirements=attestable)
     if form.is_valid():
         try:
