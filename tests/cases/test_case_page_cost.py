@@ -98,3 +98,20 @@ def test_templates_come_from_the_cached_loader():
     assert "loaders" not in settings.TEMPLATES[0].get("OPTIONS", {})
     [(loader, _wrapped)] = engines["django"].engine.loaders
     assert loader == "django.template.loaders.cached.Loader"
+
+
+def test_the_case_page_reads_the_stay_once_for_every_panel(organisation, coordinator, sign_in_as):
+    """A stay under way feeds the lifecycle, the tension and the deadline panels from one query."""
+    from tests.relocations.factories import arrived_stay
+
+    stay = arrived_stay(organisation, coordinator)
+    client = sign_in_as(coordinator)
+    url = reverse("cases:detail", kwargs={"case_id": stay.case_id})
+    client.get(url)
+
+    with CaptureQueriesContext(connection) as captured:
+        page = client.get(url)
+
+    assert page.status_code == 200
+    stay_reads = [q for q in captured.captured_queries if 'FROM "relocations_stay"' in q["sql"]]
+    assert len(stay_reads) == 1
