@@ -171,7 +171,10 @@ def test_another_organisations_member_is_refused_on_every_case_url(
 def test_the_workspace_without_javascript(
     page_without_js, live_server, caseworker, sign_in_through_browser
 ):
-    """With JavaScript off, a caseworker takes in a defender, adds a note and filters the list."""
+    """
+    With JavaScript off, a caseworker takes in a defender, adds a note, changes the urgency on its
+    own page and filters the list.
+    """
     page = page_without_js
     sign_in_through_browser(page, caseworker)
     page.wait_for_url(f"{live_server.url}/")
@@ -183,13 +186,18 @@ def test_the_workspace_without_javascript(
     page.click("#add-note button[type=submit]")
     page.wait_for_url("**/cases/*/")
     note_shown = "Called back on the safe line" in page.text_content("#timeline")
+    page.click("text=Change the urgency or the deadline")  # a rare form: its own page
+    page.select_option("#id_urgency", "priority")
+    page.click("main form button[type=submit]")
+    page.wait_for_url("**/cases/*/")
     page.goto(f"{live_server.url}{reverse('cases:list')}")
-    page.select_option("#id_urgency", "emergency")
+    page.select_option("#id_urgency", "priority")
     page.click("form.filters button[type=submit] >> nth=0")
     page.wait_for_url("**/cases/?*")
 
     case = Case.objects.get()
     assert note_shown
+    assert case.urgency == "priority"
     assert case.code in page.text_content("#case-table")
 
 

@@ -14,6 +14,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from haven.cases.models import Assignment, BreakGlassGrant, Case
+from haven.cases.reading import already_known, read_once
 from haven.organisations.models import Membership, Role
 from haven.organisations.policy import Permission, grant, register_object_rule
 
@@ -74,15 +75,17 @@ def visible_cases_filter(membership: Membership) -> Q:
     return same_organisation & assigned
 
 
-def may_see_case(membership: Membership, permission: Permission, case: Any) -> bool:
-    """The object rule for ``Case``: the organisation's, and assigned or broken into."""
-    if case.organisation_id != membership.organisation_id or case.staged:
-        return False
+def one_case_filter(membership: Membership) -> Q:
+    """
+    The condition for one case ``membership`` may see, looked up by primary key.
+
+    For a single row, two probes by primary key in one ``EXISTS`` each cost less than the extra
+    query ``visible_cases_filter`` makes to read the live grants first (which a list needs so
+    that the planner can join).
+    """
+    same_organisation = Q(organisation_id=membership.organisation_id, staged=False)
     if supervises_all_cases(membership):
-        return True
-    # One row, one query: the list's condition reads the live grants first so that the planner
-    # can join (see ``visible_cases_filter``); for a single case, two probes by primary key in
-    # one ``EXISTS`` each cost less than that extra query, run several times per case page.
+        return same_organisation
     assigned = Exists(
         Assignment.objects.filter(case_id=OuterRef("pk"), membership_id=membership.pk)
     )
@@ -91,10 +94,29 @@ def may_see_case(membership: Membership, permission: Permission, case: Any) -> b
             case_id=OuterRef("pk"), membership_id=membership.pk, expires_at__gt=timezone.now()
         )
     )
-    return (
-        Case.objects.filter(pk=case.pk, organisation_id=membership.organisation_id, staged=False)
-        .filter(assigned | broken_into)
-        .exists()
+    return same_organisation & (Q(assigned) | Q(broken_into))
+
+
+def _seen_key(membership: Membership, case: Any) -> tuple[str, Any, Any]:
+    return ("case seen by", membership.pk, case.pk)
+
+
+def case_seen(membership: Membership, case: Case) -> None:
+    """Tell the page's reading that ``membership`` sees ``case`` (it was found through
+    ``one_case_filter``), so the panels' own checks need no query."""
+    already_known(_seen_key(membership, case), True)
+
+
+def may_see_case(membership: Membership, permission: Permission, case: Any) -> bool:
+    """The object rule for ``Case``: the organisation's, and assigned or broken into."""
+    if case.organisation_id != membership.organisation_id or case.staged:
+        return False
+    if supervises_all_cases(membership):
+        return True
+    # One row, one query, asked once per page reading (several panels check the case).
+    return read_once(
+        _seen_key(membership, case),
+        lambda: Case.objects.filter(one_case_filter(membership), pk=case.pk).exists(),
     )
 
 

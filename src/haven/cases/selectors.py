@@ -18,7 +18,12 @@ from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from haven.cases.access import supervises_all_cases, visible_cases_filter
+from haven.cases.access import (
+    case_seen,
+    one_case_filter,
+    supervises_all_cases,
+    visible_cases_filter,
+)
 from haven.cases.facts_mapping import build_facts
 from haven.cases.models import (
     Assessment,
@@ -90,10 +95,19 @@ def visible_cases(*, membership: Membership | None) -> QuerySet[Case]:
 
 def case_get(*, membership: Membership | None, case_id: uuid.UUID | str) -> Case:
     """Return one case the member may see, or raise CaseNotFoundError (a 404) for anything else."""
+    if membership is None or not _active(membership):
+        raise CaseNotFoundError
     try:
-        return visible_cases(membership=membership).get(pk=case_id)
+        case = (
+            Case.objects.filter(one_case_filter(membership), pk=case_id)
+            .exclude(status=CaseStatus.ERASED)
+            .select_related(CASE_KEYS)
+            .get()
+        )
     except (Case.DoesNotExist, ValueError, ValidationError):
         raise CaseNotFoundError from None
+    case_seen(membership, case)
+    return case
 
 
 def case_by_code(organisation: Organisation, code: str) -> Case | None:

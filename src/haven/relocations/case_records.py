@@ -8,6 +8,7 @@ import datetime
 from typing import Any
 
 from haven.cases.models import Case
+from haven.cases.reading import already_known, read_once
 from haven.cases.record_sources import register_facts_contributor, register_requirement_source
 from haven.domain.lifecycle import RelocationStatus, Requirement
 from haven.domain.stay import Incident, incident_threats, relocation_facts, sur_place_facts
@@ -44,24 +45,36 @@ STAY_REQUIREMENTS = frozenset(
 )
 
 
+def _current_stay_key(case: Case) -> tuple[str, Any]:
+    return ("current stay", case.pk)
+
+
 def current_stay(case: Case) -> Stay | None:
-    """The case's latest stay that was not cancelled."""
-    return (
-        Stay.objects.filter(case=case)
-        .exclude(status=RelocationStatus.CANCELLED)
-        .select_related("programme")
-        .order_by("-created_at")
-        .first()
+    """
+    The case's latest stay that was not cancelled; asked once per case page reading, where the
+    lifecycle's requirements and several asylum panels all read it.
+    """
+    return read_once(
+        _current_stay_key(case),
+        lambda: (
+            Stay.objects.filter(case=case)
+            .exclude(status=RelocationStatus.CANCELLED)
+            .select_related("programme")
+            .order_by("-created_at")
+            .first()
+        ),
     )
 
 
 def requirements_met(case: Case) -> set[str]:
     """The lifecycle requirements the case's current stay shows to be met."""
-    latest = Stay.objects.filter(case=case).order_by("-created_at").only("status").first()
-    if latest is not None and latest.status == RelocationStatus.CANCELLED:
+    latest = Stay.objects.filter(case=case).select_related("programme").order_by("-created_at")
+    stay = latest.first()
+    if stay is not None and stay.status == RelocationStatus.CANCELLED:
         # The relocation did not go ahead, and its cancellation (ground, date) is on record.
         return {Requirement.RELOCATION_OUTCOME_RECORDED.value}
-    stay = current_stay(case)
+    # The latest stay, not cancelled, is the current stay: the page's reading need not ask again.
+    already_known(_current_stay_key(case), stay)
     if stay is None:
         return set()
     met = {Requirement.PLACEMENT_ACCEPTED.value}

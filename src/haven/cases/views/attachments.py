@@ -8,13 +8,15 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
 
 from haven.accounts.access import requires
 from haven.accounts.requests import HavenRequest
 from haven.accounts.requests import acting_member as _member
 from haven.cases import forms, selectors, services
 from haven.cases.errors import CaseError
+from haven.cases.views.case_page import case_form_page
 from haven.cases.views.common import (
     _case_url,
     _refused,
@@ -22,13 +24,24 @@ from haven.cases.views.common import (
 from haven.organisations.policy import Permission
 from haven.uploads import DEFAULT_MAX_BYTES, RejectionCode, UploadRejected, download_headers
 
+UPLOAD_TITLE = gettext_lazy("Upload a file")
+UPLOAD_BUTTON = gettext_lazy("Upload")
+
 
 @requires(Permission.CASE_EDIT)
-@require_POST
+@require_http_methods(["GET", "POST"])
 def attachment_add(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
-    """Upload evidence: checked by content, cleaned, encrypted; refusals say why."""
+    """
+    Upload evidence: the form on GET (its own page, so the case page renders no upload form);
+    on POST checked by content, cleaned, encrypted; refusals say why.
+    """
     membership = _member(request)
     case = selectors.case_get(membership=membership, case_id=case_id)
+    if request.method != "POST":
+        form = forms.AttachmentForm()
+        return case_form_page(
+            request, case, form, title=UPLOAD_TITLE, button=UPLOAD_BUTTON, multipart=True
+        )
     form = forms.AttachmentForm(request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, _("Choose a file to upload. Nothing was saved."))

@@ -3,14 +3,17 @@ The case page, revealing the identity, settings, status moves and assignment.
 """
 
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from haven.accounts.access import requires, requires_recent_second_factor
 from haven.accounts.requests import HavenRequest
@@ -19,6 +22,7 @@ from haven.cases import forms, selectors, services
 from haven.cases.errors import CaseError
 from haven.cases.models import Case, CaseStatus
 from haven.cases.panels import panels_for
+from haven.cases.reading import one_reading
 from haven.cases.views.common import (
     _case_url,
     _refused,
@@ -46,47 +50,95 @@ def _requirements_to_confirm(
     return moves, sorted(attestable.items())
 
 
+#: Titles and buttons of the forms that open on their own page (issue 17: the case page renders
+#: no form for an action that is rarely taken, only a link to it).
+SETTINGS_TITLE = gettext_lazy("Change the urgency or the deadline")
+SETTINGS_BUTTON = gettext_lazy("Save urgency and due date")
+MOVE_TITLE = gettext_lazy("Move the case")
+
+
+#: Stands for a row's id in a URL reversed once per kind of row.
+_ROW = uuid.UUID(int=0)
+
+
+def _row_url(name: str, param: str, **fixed: str) -> Callable[[Any], str]:
+    """The URL of view ``name`` for any row id, reversed once rather than once per row."""
+    before, after = reverse(name, kwargs={**fixed, param: _ROW}).split(str(_ROW))
+    return lambda pk: f"{before}{pk}{after}"
+
+
+def _precompute_links(records: Any) -> None:
+    """Put each record's links on it (correct, withdraw, open), so the page reverses no URL per row."""
+    for kind in ("threat", "prosecution", "dependant", "consent"):
+        correct = _row_url("cases:record_correct", "record_id", kind=kind)
+        for record in getattr(records, f"{kind}s"):
+            record.correct_url = correct(record.pk)
+    withdraw = _row_url("cases:consent_withdraw", "consent_id")
+    for consent in records.consents:
+        consent.withdraw_url = withdraw(consent.pk)
+    assessment = _row_url("cases:assessment", "assessment_id")
+    for row in records.assessments:
+        row.url = assessment(row.pk)
+    for decision in records.decisions:
+        decision.assessment_url = assessment(decision.assessment_id)
+    attachment = _row_url("cases:attachment", "attachment_id")
+    for file in records.attachments:
+        file.url = attachment(file.pk)
+
+
 @requires(Permission.CASE_VIEW)
 def case_detail(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
-    """The case page: status and moves, facts by section, records, assessments and the timeline."""
+    """
+    The case page: status and moves, facts by section, records, assessments and the timeline.
+
+    One reading (``haven.cases.reading``): the current stay and the member's sight of the case are
+    looked up once, however many panels and record sources ask. The forms of rare actions
+    (urgency, moves, uploads) have their own pages; only the note form is here, in a <details>.
+    """
     membership = _member(request)
-    case = selectors.case_get(membership=membership, case_id=case_id)
-    records = selectors.case_records(membership=membership, case=case)
-    moves, attestable = _requirements_to_confirm(case, membership, records)
-    by_break_glass = selectors.sees_by_break_glass(
-        membership=membership, case=case, assignments=records.assignments
-    )
-    services.case_viewed(membership=membership, case=case, by_break_glass=by_break_glass)
-    assigned = {assignment.membership_id for assignment in records.assignments}
-    context = {
-        "case": case,
-        "facts": records.facts(case),
-        "records": records,
-        "timeline": records.timeline(),
-        "assessments": sorted(records.assessments, key=lambda a: a.recorded_at, reverse=True),
-        "assignments": records.assignments,
-        "assignable": [
-            member
-            for member in selectors.case_assignable_members(case)
-            if member.pk not in assigned
-        ]
-        if may(membership, Permission.CASE_ASSIGN)
-        else [],
-        "by_break_glass": by_break_glass,
-        "moves": moves,
-        "transition_form": forms.TransitionForm(
-            requirements=attestable, targets=[option.target.value for option in moves]
-        ),
-        "settings_form": forms.CaseSettingsForm(
-            initial={"urgency": case.urgency, "next_due_on": case.next_due_on}
-        ),
-        "note_form": forms.NoteForm(initial={"submission_token": uuid.uuid4()}),
-        "attachment_form": forms.AttachmentForm(),
-        "sections": forms.FACTS_SECTIONS,
-        "editable": case.status != CaseStatus.ERASED,
-        "panels": panels_for("case", membership=membership, case=case),
-    }
-    return render(request, "cases/case_detail.html", context)
+    with one_reading():
+        case = selectors.case_get(membership=membership, case_id=case_id)
+        records = selectors.case_records(membership=membership, case=case)
+        moves, _attestable = _requirements_to_confirm(case, membership, records)
+        by_break_glass = selectors.sees_by_break_glass(
+            membership=membership, case=case, assignments=records.assignments
+        )
+        services.case_viewed(membership=membership, case=case, by_break_glass=by_break_glass)
+        assigned = {assignment.membership_id for assignment in records.assignments}
+        _precompute_links(records)
+        editable = case.status != CaseStatus.ERASED
+        context = {
+            "case": case,
+            "facts": records.facts(case),
+            "records": records,
+            "timeline": records.timeline(),
+            "assessments": sorted(records.assessments, key=lambda a: a.recorded_at, reverse=True),
+            "assignments": records.assignments,
+            "assignable": [
+                member
+                for member in selectors.case_assignable_members(case)
+                if member.pk not in assigned
+            ]
+            if may(membership, Permission.CASE_ASSIGN)
+            else [],
+            "by_break_glass": by_break_glass,
+            "moves": moves,
+            "note_form": forms.NoteForm(initial={"submission_token": uuid.uuid4()}),
+            "sections": forms.FACTS_SECTIONS,
+            "editable": editable,
+            # Asked once here instead of in every row of every list.
+            "can_edit": editable and may(membership, Permission.CASE_EDIT),
+            "panels": panels_for("case", membership=membership, case=case),
+        }
+        return render(request, "cases/case_detail.html", context)
+
+
+def case_form_page(
+    request: HavenRequest, case: Case, form: Any, *, title: Any, button: Any, **extra: Any
+) -> HttpResponse:
+    """A form of the case page that opens on its own page (GET), posting to the same URL."""
+    context = {"case": case, "form": form, "title": title, "button": button, "action": request.path}
+    return render(request, "cases/case_form.html", {**context, **extra})
 
 
 @requires(Permission.CASE_REVEAL_IDENTITY)
@@ -112,10 +164,16 @@ def identity_reveal(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
 
 
 @requires(Permission.CASE_EDIT)
-@require_POST
+@require_http_methods(["GET", "POST"])
 def case_settings(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
+    """The urgency and the next deadline: the form on GET, saved on POST."""
     membership = _member(request)
     case = selectors.case_get(membership=membership, case_id=case_id)
+    if request.method != "POST":
+        form = forms.CaseSettingsForm(
+            initial={"urgency": case.urgency, "next_due_on": case.next_due_on}
+        )
+        return case_form_page(request, case, form, title=SETTINGS_TITLE, button=SETTINGS_BUTTON)
     form = forms.CaseSettingsForm(request.POST)
     if form.is_valid():
         try:
@@ -134,12 +192,22 @@ def case_settings(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
 
 
 @requires(Permission.CASE_EDIT)
-@require_POST
+@require_http_methods(["GET", "POST"])
 def case_transition(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
-    """Move the case through the lifecycle; the machine's reasons are shown when it refuses."""
+    """
+    Move the case through the lifecycle: the next steps and the form on GET, the move on POST;
+    the machine's reasons are shown when it refuses.
+    """
     membership = _member(request)
     case = selectors.case_get(membership=membership, case_id=case_id)
-    _moves, attestable = _requirements_to_confirm(case, membership)
+    moves, attestable = _requirements_to_confirm(case, membership)
+    if request.method != "POST":
+        if not moves:
+            return redirect(_case_url(case.pk))
+        form = forms.TransitionForm(
+            requirements=attestable, targets=[option.target.value for option in moves]
+        )
+        return case_form_page(request, case, form, title=MOVE_TITLE, button=MOVE_TITLE, moves=moves)
     form = forms.TransitionForm(request.POST, requirements=attestable)
     if form.is_valid():
         try:

@@ -1,0 +1,117 @@
+"""
+The case page costs what it shows (issue 17): forms of rare actions open on their own pages, the
+panels' shared questions are asked once, and templates come from the cached loader.
+"""
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.template import engines
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from haven.cases.access import may_see_case
+from haven.cases.reading import one_reading, read_once
+from haven.organisations.models import Role
+from haven.organisations.policy import Permission
+from tests.cases.factories import assigned_case, membership_of
+from tests.conftest import make_member
+
+pytestmark = pytest.mark.django_db
+
+RARE_ACTIONS = {
+    "cases:settings": 'name="next_due_on"',
+    "cases:transition": 'name="target"',
+    "cases:attachment_add": 'type="file"',
+}
+
+
+def test_the_case_page_links_to_rare_forms_which_open_on_their_own_page(
+    organisation, caseworker, sign_in_as
+):
+    """No urgency, move or upload form on the case page; each link opens a page with its form."""
+    case = assigned_case(organisation, caseworker)
+    client = sign_in_as(caseworker)
+
+    page = client.get(reverse("cases:detail", kwargs={"case_id": case.pk})).content.decode()
+
+    for name, field in RARE_ACTIONS.items():
+        url = reverse(name, kwargs={"case_id": case.pk})
+        assert f'href="{url}"' in page
+        assert field not in page
+        own_page = client.get(url)
+        assert own_page.status_code == 200
+        assert field in own_page.content.decode()
+        assert f'action="{url}"' in own_page.content.decode()
+    assert 'name="body"' in page  # notes are frequent: their form stays, in a <details>
+
+
+def test_forms_pages_answer_404_outside_the_case_team(organisation, caseworker, sign_in_as):
+    """A caseworker not assigned to the case cannot open its forms either (AZ-03)."""
+    case = assigned_case(organisation, caseworker)
+    client = sign_in_as(make_member(organisation, Role.CASEWORKER, "outsider.caseworker"))
+
+    for name in RARE_ACTIONS:
+        assert client.get(reverse(name, kwargs={"case_id": case.pk})).status_code == 404
+
+
+def test_the_case_page_asks_once_whether_the_member_sees_the_case(
+    organisation, caseworker, sign_in_as
+):
+    """The case is found with its sight check; the panels' own checks add no query."""
+    case = assigned_case(organisation, caseworker)
+    client = sign_in_as(caseworker)
+    url = reverse("cases:detail", kwargs={"case_id": case.pk})
+    client.get(url)
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+
+    case_reads = [q["sql"] for q in captured.captured_queries if 'FROM "cases_case"' in q["sql"]]
+    assert len(case_reads) == 1
+
+
+def test_a_reading_keeps_answers_only_inside_it(organisation, caseworker):
+    """Outside ``one_reading`` every question is asked again, so no write is ever read stale."""
+    calls = []
+
+    def ask() -> int:
+        calls.append(1)
+        return len(calls)
+
+    with one_reading():
+        assert read_once("question", ask) == read_once("question", ask) == 1
+    assert read_once("question", ask) == 2
+    assert read_once("question", ask) == 3
+
+    case = assigned_case(organisation, caseworker)
+    membership = membership_of(caseworker, organisation)
+    with one_reading():
+        assert may_see_case(membership, Permission.CASE_VIEW, case)
+        case.assignments.all().delete()
+        assert may_see_case(membership, Permission.CASE_VIEW, case)  # the page's one reading
+    assert not may_see_case(membership, Permission.CASE_VIEW, case)
+
+
+def test_templates_come_from_the_cached_loader():
+    """Production and the demo set no loaders, so Django wraps them in its cached loader."""
+    assert "loaders" not in settings.TEMPLATES[0].get("OPTIONS", {})
+    [(loader, _wrapped)] = engines["django"].engine.loaders
+    assert loader == "django.template.loaders.cached.Loader"
+
+
+def test_the_case_page_reads_the_stay_once_for_every_panel(organisation, coordinator, sign_in_as):
+    """A stay under way feeds the lifecycle, the tension and the deadline panels from one query."""
+    from tests.relocations.factories import arrived_stay
+
+    stay = arrived_stay(organisation, coordinator)
+    client = sign_in_as(coordinator)
+    url = reverse("cases:detail", kwargs={"case_id": stay.case_id})
+    client.get(url)
+
+    with CaptureQueriesContext(connection) as captured:
+        page = client.get(url)
+
+    assert page.status_code == 200
+    stay_reads = [q for q in captured.captured_queries if 'FROM "relocations_stay"' in q["sql"]]
+    assert len(stay_reads) == 1
