@@ -3,6 +3,8 @@ Matching runs: the problem Haven builds from applications (tiers, scores, exclus
 the proposal and its approval into offers, all audited.
 """
 
+import gc
+
 import pytest
 from django.db import connection
 
@@ -446,3 +448,27 @@ def test_the_review_explains_each_tier(organisation, coordinator):
     [row] = review.placements
     assert row.tier_reason.startswith("risk Low, urgency Emergency")
     assert "no assessment recorded" in row.tier_reason
+
+
+def test_a_run_leaves_the_garbage_collector_as_it_found_it(organisation, coordinator):
+    """
+    Building a run pauses the cyclic collector (a process-wide switch), so it must be back on
+    afterwards, after a refusal too, and stay off if something else had turned it off.
+    """
+    window = make_window(make_programme(organisation))
+    submitted_application(coordinator, open_fictional_case(organisation), window.programme, window)
+    empty = make_window(make_programme(organisation, catalogue_id="gc_empty"))
+
+    assert gc.isenabled()
+    run_for(coordinator, organisation, [window])
+    assert gc.isenabled()
+    with pytest.raises(ProgrammeError, match="No submitted or shortlisted"):
+        run_for(coordinator, organisation, [empty])
+    assert gc.isenabled()
+
+    gc.disable()
+    try:
+        run_for(coordinator, organisation, [window])
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
