@@ -15,7 +15,11 @@ def membership(request: HttpRequest) -> dict[str, object]:
     user = getattr(request, "user", None)
     others = []
     if current is not None and user is not None and user.is_authenticated:
-        others = [m for m in memberships_of(user) if m.pk != current.pk]
+        # The middleware already read them; requests it did not see (API, tests) ask again.
+        memberships = getattr(request, "memberships", None)
+        if memberships is None:
+            memberships = list(memberships_of(user))
+        others = [m for m in memberships if m.pk != current.pk]
     return {
         "haven_membership": current,
         "haven_permissions": {permission.value for permission in permissions_of(current)},

@@ -28,7 +28,7 @@ from haven.accounts import signin
 from haven.accounts.access import AccessKind, policy_of
 from haven.accounts.models import LoginSession, User
 from haven.accounts.requests import HavenRequest
-from haven.accounts.selectors import membership_current
+from haven.accounts.selectors import membership_chosen, memberships_of
 from haven.audit.events import EventType
 from haven.audit.services import record_event
 from haven.organisations.policy import may
@@ -44,6 +44,7 @@ class AccessMiddleware:
     def __call__(self, request: HavenRequest) -> HttpResponse:
         request.membership = None
         request.organisation = None
+        request.memberships = []
         if request.user.is_authenticated:
             ended_because = self._session_problem(request)
             if ended_because:
@@ -74,7 +75,11 @@ class AccessMiddleware:
     def _resolve_membership(self, request: HavenRequest) -> None:
         user = request.user
         assert isinstance(user, User)
-        membership = membership_current(user, request.session.get(signin.ORGANISATION_ID))
+        # Kept on the request: the layout lists the other organisations without asking again.
+        request.memberships = list(memberships_of(user))
+        membership = membership_chosen(
+            request.memberships, request.session.get(signin.ORGANISATION_ID)
+        )
         request.membership = membership
         request.organisation = membership.organisation if membership else None
 

@@ -13,6 +13,8 @@ class HavenRequest(HttpRequest):
 
     membership: Membership | None
     organisation: Organisation | None
+    # Every active membership of the user, read once by the middleware (the layout lists them).
+    memberships: list[Membership]
 
 
 def acting_member(request: HavenRequest) -> Membership:

@@ -22,9 +22,10 @@ def memberships_of(user: User) -> QuerySet[Membership]:
     )
 
 
-def membership_current(user: User, chosen_organisation_id: str | None) -> Membership | None:
+def membership_chosen(
+    memberships: list[Membership], chosen_organisation_id: str | None
+) -> Membership | None:
     """Return the membership a request acts under: the chosen organisation's, else the first."""
-    memberships = list(memberships_of(user))
     for membership in memberships:
         if str(membership.organisation_id) == chosen_organisation_id:
             return membership

@@ -16,8 +16,9 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from haven.cases.countries import country_name
-from haven.cases.models import Assessment, Case
+from haven.cases.models import Case
 from haven.cases.record_sources import register_facts_contributor
+from haven.cases.selectors import latest_assessment
 from haven.cases.vocabulary import term
 from haven.domain.host_states import jurisdiction_warning
 from haven.reference import host_state_catalogue
@@ -68,7 +69,7 @@ def jurisdiction_notices(case: Case, host_state: str) -> list[str]:
     catalogue = host_state_catalogue()
     with keyring_scope():
         recorded = ((case.facts or {}).get("claim") or {}).get("jurisdiction")
-        latest = Assessment.objects.filter(case=case).order_by("-recorded_at").first()
+        latest = latest_assessment(case)
         assessed = (
             ((latest.output or {}).get("protection") or {}).get("jurisdiction") if latest else None
         )

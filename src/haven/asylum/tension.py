@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from haven.cases.models import Assessment, Case
 from haven.cases.panels import Panel, register_panel
-from haven.cases.selectors import case_facts
+from haven.cases.selectors import case_facts, latest_assessment
 from haven.cases.vocabulary import term
 from haven.domain.facts import FactsError, parse_facts
 from haven.domain.pathways import IN_PROGRAMME
@@ -170,7 +170,7 @@ def case_side(case: Case) -> CaseSide:
     """Read the case's facts and latest assessment, and run the risk engine on return once."""
     with keyring_scope():
         facts = case_facts(case, assessed_on=timezone.localdate())
-        latest = Assessment.objects.filter(case=case).order_by("-recorded_at").first()
+        latest = latest_assessment(case)
         recorded = _recorded_levels(latest, facts)
     engine = _engine_on_return(facts)
     on_return = most_severe((engine, recorded["on_return"]))

@@ -45,6 +45,7 @@ from haven.cases.models import (
     Threat,
 )
 from haven.cases.pagination import KeysetPage, SortKey, keyset_page
+from haven.cases.reading import already_known, read_once
 from haven.cases.record_sources import contribute_facts
 from haven.organisations.models import Membership, Organisation, Role
 from haven.organisations.policy import Permission, may
@@ -346,7 +347,7 @@ def case_records(*, membership: Membership | None, case: Case) -> CaseRecords:
     notes = list(notes_for_case(membership=membership, case=case).select_related("author"))
     for note in notes:
         note.case = case
-    return CaseRecords(
+    records = CaseRecords(
         threats=rows(Threat),
         prosecutions=rows(Prosecution),
         dependants=rows(Dependant),
@@ -360,6 +361,26 @@ def case_records(*, membership: Membership | None, case: Case) -> CaseRecords:
         assignments=list(
             case.assignments.select_related("membership__user").order_by("assigned_at")
         ),
+    )
+    # The page's panels ask for the latest assessment: it is the last of the rows just read.
+    already_known(
+        _latest_assessment_key(case), records.assessments[-1] if records.assessments else None
+    )
+    return records
+
+
+def _latest_assessment_key(case: Case) -> tuple[str, Any]:
+    return ("latest assessment", case.pk)
+
+
+def latest_assessment(case: Case) -> Assessment | None:
+    """
+    The case's latest assessment; asked once per case page reading, where the page has read every
+    assessment already and the asylum bridge's tension and deadline panels each want the latest.
+    """
+    return read_once(
+        _latest_assessment_key(case),
+        lambda: Assessment.objects.filter(case=case).order_by("-recorded_at").first(),
     )
 
 

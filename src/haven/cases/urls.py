@@ -10,6 +10,7 @@ urlpatterns = [
     path("break-glass/", views.break_glass, name="break_glass"),
     path("notifications/read/", views.notifications_read, name="notifications_read"),
     path("<uuid:case_id>/", views.case_detail, name="detail"),
+    path("<uuid:case_id>/timeline/", views.case_timeline, name="timeline"),
     path("<uuid:case_id>/reveal/", views.identity_reveal, name="reveal"),
     path("<uuid:case_id>/erasure/", views.erasure_request, name="erasure_request"),
     path("erasures/<uuid:erasure_id>/", views.erasure_detail, name="erasure"),

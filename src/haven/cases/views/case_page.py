@@ -86,6 +86,10 @@ def _precompute_links(records: Any) -> None:
         file.url = attachment(file.pk)
 
 
+#: How many timeline entries the case page shows; the rest are on the case's timeline page.
+TIMELINE_ON_CASE_PAGE = 10
+
+
 @requires(Permission.CASE_VIEW)
 def case_detail(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
     """
@@ -107,11 +111,14 @@ def case_detail(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
         assigned = {assignment.membership_id for assignment in records.assignments}
         _precompute_links(records)
         editable = case.status != CaseStatus.ERASED
+        timeline = records.timeline()
         context = {
             "case": case,
             "facts": records.facts(case),
             "records": records,
-            "timeline": records.timeline(),
+            # The latest entries only: rendering every entry was the page's largest cost.
+            "timeline": timeline[:TIMELINE_ON_CASE_PAGE],
+            "timeline_more": len(timeline) - TIMELINE_ON_CASE_PAGE,
             "assessments": sorted(records.assessments, key=lambda a: a.recorded_at, reverse=True),
             "assignments": records.assignments,
             "assignable": [
@@ -131,6 +138,29 @@ def case_detail(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
             "panels": panels_for("case", membership=membership, case=case),
         }
         return render(request, "cases/case_detail.html", context)
+
+
+@requires(Permission.CASE_VIEW)
+def case_timeline(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
+    """
+    Every entry of the case's timeline, newest first: the case page shows only the latest ones.
+    It shows the case's records, so the view is audited like the case page's.
+    """
+    membership = _member(request)
+    with one_reading():
+        case = selectors.case_get(membership=membership, case_id=case_id)
+        records = selectors.case_records(membership=membership, case=case)
+        by_break_glass = selectors.sees_by_break_glass(
+            membership=membership, case=case, assignments=records.assignments
+        )
+        services.case_viewed(membership=membership, case=case, by_break_glass=by_break_glass)
+        _precompute_links(records)
+        context = {
+            "case": case,
+            "timeline": records.timeline(),
+            "can_edit": case.status != CaseStatus.ERASED and may(membership, Permission.CASE_EDIT),
+        }
+        return render(request, "cases/case_timeline.html", context)
 
 
 def case_form_page(
