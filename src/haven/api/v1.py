@@ -1,8 +1,9 @@
 """
 The API object: authentication, rate limit, errors and the routers, served under ``/api/v1/``.
 
-The interactive documentation page is off: django-ninja's page loads its assets from a CDN, and
-no Haven page may make a request to another host. The OpenAPI schema at ``/api/v1/openapi.json``
+The interactive documentation page is off, and its viewer is Haven's own
+(``haven.api.docs.SchemaOnlyDocs``): django-ninja's loads its assets from a CDN, and no Haven page
+may make a request to another host. The OpenAPI schema at ``/api/v1/openapi.json``
 describes every operation; it holds no data, so it needs no token.
 """
 
@@ -14,6 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI, Schema
 
 from haven.api import cases, referrals, reports, stays
+from haven.api.docs import SchemaOnlyDocs
 from haven.api.models import AccessToken
 from haven.api.operations import TokenAuth, TokenRateThrottle, answers, operation
 from haven.organisations.errors import ApplicationError
@@ -28,6 +30,7 @@ api = NinjaAPI(
         "as the token's member may see them. Send `Authorization: Bearer <token>`."
     ),
     urls_namespace="api",
+    docs=SchemaOnlyDocs(),
     docs_url=None,
     auth=TokenAuth(),
     throttle=[TokenRateThrottle(f"{REQUESTS_PER_MINUTE}/m")],
