@@ -17,10 +17,7 @@ from haven.accounts.requests import acting_member as _member
 from haven.cases import forms, selectors, services
 from haven.cases.errors import CaseError
 from haven.cases.views.case_page import case_form_page
-from haven.cases.views.common import (
-    _case_url,
-    _refused,
-)
+from haven.cases.views.common import _case_url
 from haven.organisations.policy import Permission
 from haven.uploads import DEFAULT_MAX_BYTES, RejectionCode, UploadRejected, download_headers
 
@@ -56,7 +53,7 @@ def attachment_add(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
         )
         messages.success(request, _("File cleaned, encrypted and added."))
     except (UploadRejected, CaseError) as error:
-        _refused(request, error)
+        messages.error(request, str(error))
     return redirect(_case_url(case.pk))
 
 

@@ -18,15 +18,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 from haven.accounts.access import requires, requires_recent_second_factor
 from haven.accounts.requests import HavenRequest
 from haven.accounts.requests import acting_member as _member
+from haven.accounts.shortcuts import refusal_shown
 from haven.cases import forms, selectors, services
-from haven.cases.errors import CaseError
 from haven.cases.models import Case, CaseStatus
 from haven.cases.panels import panels_for
 from haven.cases.reading import one_reading
-from haven.cases.views.common import (
-    _case_url,
-    _refused,
-)
+from haven.cases.views.common import _case_url
 from haven.domain.lifecycle import CASE_MACHINE, REQUIREMENT_DESCRIPTIONS, Requirement
 from haven.domain.lifecycle import CaseStatus as Lifecycle
 from haven.organisations.models import Membership
@@ -184,12 +181,10 @@ def identity_reveal(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
     form = forms.ReasonForm(request.POST or None)
     defender = None
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_shown(request):
             defender = services.identity_reveal(
                 membership=membership, case=case, reason=form.cleaned_data["reason"]
             )
-        except CaseError as error:
-            _refused(request, error)
     return render(request, "cases/reveal.html", {"case": case, "form": form, "defender": defender})
 
 
@@ -206,7 +201,7 @@ def case_settings(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
         return case_form_page(request, case, form, title=SETTINGS_TITLE, button=SETTINGS_BUTTON)
     form = forms.CaseSettingsForm(request.POST)
     if form.is_valid():
-        try:
+        with refusal_shown(request):
             services.case_settings_update(
                 membership=membership,
                 case=case,
@@ -214,8 +209,6 @@ def case_settings(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
                 next_due_on=form.cleaned_data["next_due_on"],
             )
             messages.success(request, _("Urgency and due date saved."))
-        except CaseError as error:
-            _refused(request, error)
     else:
         messages.error(request, _("Choose an urgency and a valid date. Nothing was changed."))
     return redirect(_case_url(case.pk))
@@ -240,7 +233,7 @@ def case_transition(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
         return case_form_page(request, case, form, title=MOVE_TITLE, button=MOVE_TITLE, moves=moves)
     form = forms.TransitionForm(request.POST, requirements=attestable)
     if form.is_valid():
-        try:
+        with refusal_shown(request):
             services.case_transition(
                 membership=membership,
                 case=case,
@@ -251,8 +244,6 @@ def case_transition(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
             messages.success(
                 request, _("Status changed to %(status)s.") % {"status": case.get_status_display()}
             )
-        except CaseError as error:
-            _refused(request, error)
     else:
         messages.error(request, _("Choose where the case should move. Nothing was changed."))
     return redirect(_case_url(case.pk))
@@ -278,11 +269,9 @@ def case_assign(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
     if target is None:
         messages.error(request, _("Choose a member of this organisation. Nothing was changed."))
     else:
-        try:
+        with refusal_shown(request):
             services.case_assign(membership=membership, case=case, assignee=target)
             messages.success(request, _("%(name)s is assigned.") % {"name": target.user.username})
-        except CaseError as error:
-            _refused(request, error)
     return redirect(_case_url(case.pk))
 
 

@@ -24,10 +24,6 @@ def _case_url(case_id: Any) -> str:
     return reverse("cases:detail", kwargs={"case_id": case_id})
 
 
-def _refused(request: HavenRequest, error: Exception) -> None:
-    messages.error(request, str(error))
-
-
 def _record_view(
     request: HavenRequest, case_id: uuid.UUID, *, form_class: Any, title: str, save: Any
 ) -> HttpResponse:

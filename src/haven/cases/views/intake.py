@@ -16,10 +16,7 @@ from haven.accounts.requests import acting_member as _member
 from haven.cases import forms, selectors, services
 from haven.cases.errors import CaseError
 from haven.cases.services import DuplicateSubmissionError
-from haven.cases.views.common import (
-    _case_url,
-    _refused,
-)
+from haven.cases.views.common import _case_url
 from haven.organisations.policy import Permission
 from haven.vault.errors import SearchRateLimitedError
 
@@ -80,7 +77,7 @@ def intake(request: HavenRequest) -> HttpResponse:
                 return redirect(_case_url(duplicate.case_id))
             return redirect("cases:list")
         except CaseError as error:
-            _refused(request, error)
+            messages.error(request, str(error))
         else:
             messages.success(
                 request, _("Case %(code)s opened. You are assigned to it.") % {"code": case.code}

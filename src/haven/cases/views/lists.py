@@ -19,10 +19,7 @@ from haven.cases import forms, listing, selectors, services
 from haven.cases.errors import CaseError
 from haven.cases.models import Case
 from haven.cases.pagination import cursor_arguments, query_without_cursor
-from haven.cases.views.common import (
-    _case_url,
-    _refused,
-)
+from haven.cases.views.common import _case_url
 from haven.organisations.policy import Permission
 from haven.vault.errors import SearchRateLimitedError
 
@@ -49,7 +46,7 @@ def case_list(request: HavenRequest) -> HttpResponse:
                 value=search.cleaned_data["value"],
             )
         except (SearchRateLimitedError, CaseError) as error:
-            _refused(request, error)
+            messages.error(request, str(error))
             defenders = []
         search_results = list(
             selectors.with_assignees(
@@ -61,7 +58,7 @@ def case_list(request: HavenRequest) -> HttpResponse:
     try:
         sort = listing.parse_sort(request.GET.get("sort"))
     except listing.SortError as error:
-        _refused(request, error)
+        messages.error(request, str(error))
         sort = listing.ListSort()
     cases = selectors.case_list(
         membership=membership,
@@ -74,7 +71,7 @@ def case_list(request: HavenRequest) -> HttpResponse:
     try:
         page = listing.sorted_case_page(cases, sort, size=selectors.CASES_PER_PAGE, **arguments)
     except listing.SortError as error:
-        _refused(request, error)
+        messages.error(request, str(error))
         sort = listing.ListSort()
         page = listing.sorted_case_page(cases, sort, size=selectors.CASES_PER_PAGE, **arguments)
     unsorted = request.GET.copy()
