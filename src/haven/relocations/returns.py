@@ -33,13 +33,14 @@ from haven.relocations.models import (
     StayOutcome,
     StayStatus,
 )
-from haven.relocations.services import (
-    StayError,
-    lock_stay,
-    record_stay_event,
-    refuse_if_closed,
+from haven.relocations.services import StayError, lock_stay, record_stay_event
+from haven.relocations.services.common import (
+    case_follows_stay,
+    on_stay,
+    record_to_replace,
+    save_once,
+    writable_stay,
 )
-from haven.relocations.services.common import case_follows_stay, on_stay, save_once
 from haven.vault.keyring import keyring_scope
 
 AsylumHandover = Callable[[Membership, Stay, ReturnReview], None]
@@ -71,14 +72,6 @@ def register_asylum_handover(handler: AsylumHandover) -> None:
         _ASYLUM_HANDOVERS.append(handler)
 
 
-def _stay_for(membership: Membership, stay: Stay, permission: Permission) -> Stay:
-    if not may(membership, permission, stay):
-        raise Http404
-    locked = lock_stay(stay)
-    refuse_if_closed(locked)
-    return locked
-
-
 @transaction.atomic
 def return_review_open(
     *,
@@ -93,7 +86,7 @@ def return_review_open(
     with the review. Permission: STAY_MANAGE. Side effects: the assessment's own event and
     ``relocation.record_saved``; the case moves to the return review once a check-in exists.
     """
-    stay = _stay_for(membership, stay, Permission.STAY_MANAGE)
+    stay = writable_stay(membership, Permission.STAY_MANAGE, stay)
     if stay.arrived_on is None:
         raise StayError(NOT_UNDER_WAY)
     if ReturnReview.objects.filter(stay=stay).exists():
@@ -138,7 +131,7 @@ def return_review_decide(
     asylum runs the asylum hand-over handlers. Permission: STAY_DECIDE. Side effect:
     ``relocation.record_saved`` with the decision only (never the defender's preference).
     """
-    stay = _stay_for(membership, stay, Permission.STAY_DECIDE)
+    stay = writable_stay(membership, Permission.STAY_DECIDE, stay)
     review = ReturnReview.objects.select_for_update().filter(stay=stay).first()
     if review is None:
         raise StayError(NO_REVIEW)
@@ -176,15 +169,11 @@ def return_plan_save(
     Save the return plan (one per stay, replaced as it firms up). Permission: STAY_MANAGE.
     Side effect: ``relocation.record_saved``.
     """
-    stay = _stay_for(membership, stay, Permission.STAY_MANAGE)
+    stay = writable_stay(membership, Permission.STAY_MANAGE, stay)
     if not security_plan.strip():
         raise StayError(NO_RETURN_PLAN)
     with keyring_scope():
-        plan = ReturnPlan.objects.filter(stay=stay).first() or ReturnPlan(
-            case_id=stay.case_id, stay=stay, organisation_id=stay.organisation_id
-        )
-        plan.recorded_by = membership.user
-        plan.recorded_at = timezone.now()
+        plan = record_to_replace(ReturnPlan, stay, membership)
         plan.security_plan = security_plan.strip() or None
         plan.contacts = contacts.strip() or None
         plan.support = support.strip() or None
@@ -201,7 +190,7 @@ def return_record(*, membership: Membership, stay: Stay, returned_on: datetime.d
     review, the defender's choice to return and the return plan are all on record.
     Permission: STAY_MANAGE. Refused: a return before the arrival, or in the future.
     """
-    stay = _stay_for(membership, stay, Permission.STAY_MANAGE)
+    stay = writable_stay(membership, Permission.STAY_MANAGE, stay)
     plan = ReturnPlan.objects.filter(stay=stay).first()
     if plan is None:
         raise StayError(NO_RETURN_PLAN)

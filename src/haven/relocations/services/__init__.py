@@ -3,10 +3,12 @@ Every write to a stay, one function per use case, one module per topic, re-expor
 
 Each takes the acting member first, checks its own permission (so the web, the CLI and a future
 API get the same answer), runs in one transaction and writes its audit event (ids and enumerated
-values only) in it. After each write ``_refresh`` (in ``common``) reads the stay's stage and due
-dates from its records (``haven.domain.stay``) and lets the case follow where the records now lead.
+values only) in it. Most writes open with ``writable_stay`` (in ``common``: reached, locked, still
+open) and close with ``stay_written`` (the audit event, then ``_refresh``, which reads the stay's
+stage and due dates from its records, ``haven.domain.stay``, and lets the case follow where the
+records now lead).
 
-Read first: ``common`` (locking, refusals, the refresh), ``opening`` (an accepted offer becomes a
+Read first: ``common`` (opening and closing a write, refusals, the refresh), ``opening`` (an accepted offer becomes a
 stay), ``preparation`` (visa, travel plan, travellers), ``arrival``, ``events`` (check-ins and
 incidents), ``extensions``, ``ending`` (shredding the travel plan, cancelling).
 """

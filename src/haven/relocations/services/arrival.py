@@ -15,7 +15,7 @@ from haven.domain.stay import (
     StayProblem,
 )
 from haven.organisations.models import Membership
-from haven.organisations.policy import Permission, may
+from haven.organisations.policy import Permission
 from haven.relocations.models import (
     RecordSource,
     Stay,
@@ -25,12 +25,10 @@ from haven.relocations.models import (
 from haven.relocations.services.common import (
     ARRIVAL_IN_FUTURE,
     StayError,
-    _reachable,
-    _refresh,
     _refuse,
-    lock_stay,
-    record_stay_event,
-    refuse_if_closed,
+    host_or_staff,
+    stay_written,
+    writable_stay,
 )
 
 NOT_ARRIVED = _("Record the arrival first: check-ins and incidents belong to a stay under way.")
@@ -53,12 +51,8 @@ def arrival_confirm(
     ``relocation.arrival_confirmed``; check-ins are scheduled from the arrival; the case moves
     into the relocation once the visa and travel plan are recorded too.
     """
-    permission = (
-        Permission.STAY_HOST if may(membership, Permission.STAY_HOST) else Permission.STAY_MANAGE
-    )
-    _reachable(membership, permission, stay)
-    stay = lock_stay(stay)
-    refuse_if_closed(stay)
+    permission = host_or_staff(membership)
+    stay = writable_stay(membership, permission, stay)
     if stay.arrived_on is not None:
         raise StayError(ALREADY_ARRIVED)
     if arrived_on > timezone.localdate():
@@ -74,13 +68,12 @@ def arrival_confirm(
     TravellingDependant.objects.filter(stay=stay, arrived_on__isnull=True).update(
         arrived_on=arrived_on
     )
-    record_stay_event(
+    return stay_written(
         membership,
         stay,
         EventType.STAY_ARRIVAL_CONFIRMED,
         by_host=permission == Permission.STAY_HOST,
     )
-    return _refresh(stay, membership=membership)
 
 
 def _arrived(membership: Acting, stay: Stay, source: str = RecordSource.STAFF) -> Stay:
@@ -93,15 +86,7 @@ def _arrived(membership: Acting, stay: Stay, source: str = RecordSource.STAFF) -
     """
     if source == RecordSource.DEFENDER and not isinstance(membership, SystemActor):
         raise Http404
-    if not isinstance(membership, SystemActor):
-        permission = (
-            Permission.STAY_HOST
-            if may(membership, Permission.STAY_HOST)
-            else Permission.STAY_MANAGE
-        )
-        _reachable(membership, permission, stay)
-    stay = lock_stay(stay)
-    refuse_if_closed(stay)
+    stay = writable_stay(membership, host_or_staff(membership), stay)
     if stay.arrived_on is None:
         raise StayError(NOT_ARRIVED)
     return stay

@@ -1,10 +1,11 @@
 """
-What every stay write shares: the error type, refusal messages used by several topics, locking,
-the audit event, the programme's rules, and ``_refresh`` (stage and due dates read from the records).
+What every stay write shares: the error type, refusal messages used by several topics, its opening
+(``writable_stay``: reach, lock, still open), the audit event, the programme's rules, and its close
+(``stay_written``: the event, then ``_refresh``, stage and due dates read from the records).
 """
 
 import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import IntegrityError, transaction
 from django.db.models import Model
@@ -13,7 +14,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from haven.accounts.acting import Acting, acting_user
+from haven.accounts.acting import Acting, acting_user, permits
 from haven.audit.events import EventType
 from haven.audit.services import record_event
 from haven.cases.models import CaseStatus
@@ -34,13 +35,14 @@ from haven.domain.stay import (
 )
 from haven.organisations.errors import ApplicationError
 from haven.organisations.models import Membership
-from haven.organisations.policy import Permission, may
+from haven.organisations.policy import Permission
 from haven.programmes.models import Programme
 from haven.relocations.models import (
     CheckIn,
     Extension,
     ExtensionDecision,
     Preparation,
+    ReturnPlan,
     Stay,
     TravellingDependant,
     VisaApplication,
@@ -74,9 +76,9 @@ FUTURE_DATE = _("This date has not come yet.")
 STAY_CLOSED = _("This stay has ended or was cancelled; nothing more can be recorded on it.")
 
 
-def _reachable(membership: Membership, permission: Permission, obj: Any) -> None:
-    """Refuse, as "not found", anything the member may not reach (AZ-02)."""
-    if not may(membership, permission, obj):
+def _reachable(membership: Acting, permission: Permission, obj: Any) -> None:
+    """Refuse, as "not found", anything the member may not reach (AZ-02); ``SYSTEM`` reaches all."""
+    if not permits(membership, permission, obj):
         raise Http404
 
 
@@ -104,6 +106,30 @@ def refuse_if_closed(stay: Stay) -> None:
         raise StayError(STAY_CLOSED)
 
 
+def writable_stay(membership: Acting, permission: Permission, stay: Stay) -> Stay:
+    """
+    The opening of most stay writes: the stay re-read locked for this transaction, once the
+    member may reach it with ``permission`` (Http404 otherwise, AZ-02; ``SYSTEM`` may) and while
+    it is neither ended nor cancelled (StayError).
+    """
+    _reachable(membership, permission, stay)
+    locked = lock_stay(stay)
+    refuse_if_closed(locked)
+    return locked
+
+
+def host_or_staff(membership: Acting) -> Permission:
+    """
+    The permission a stay under way is written to with: a host partner of the programme writes as
+    its host (STAY_HOST), anyone else as staff (STAY_MANAGE).
+    """
+    return (
+        Permission.STAY_HOST
+        if permits(membership, Permission.STAY_HOST)
+        else Permission.STAY_MANAGE
+    )
+
+
 def record_stay_event(membership: Acting, stay: Stay, event: EventType, **data: Any) -> None:
     """One audit event about a stay: its id, its case's id and enumerated values only."""
     record_event(
@@ -127,6 +153,23 @@ def on_stay(stay: Stay, membership: Acting) -> dict[str, Any]:
         "organisation_id": stay.organisation_id,
         "recorded_by": acting_user(membership),
     }
+
+
+Replaced = TypeVar("Replaced", Preparation, ReturnPlan)
+
+
+def record_to_replace(model: type[Replaced], stay: Stay, membership: Membership) -> Replaced:
+    """
+    The one record of ``model`` a stay keeps and that is replaced as it firms up (the preparation,
+    the return plan): the saved one, or a new one the first time, marked as recorded now by
+    ``membership`` so it names who wrote it last.
+    """
+    record = model.objects.filter(stay=stay).first() or model(
+        case_id=stay.case_id, stay=stay, organisation_id=stay.organisation_id
+    )
+    record.recorded_by = membership.user
+    record.recorded_at = timezone.now()
+    return record
 
 
 def save_once(record: Model, refusal: str | Promise) -> None:
@@ -182,6 +225,16 @@ def _visa_expires_on(stay: Stay, visa: VisaApplication | None) -> datetime.date 
     if visa is not None and visa.outcome == VisaOutcome.GRANTED and visa.valid_until:
         ends.append(visa.valid_until)
     return min(ends) if ends else None
+
+
+def stay_written(membership: Acting, stay: Stay, event: EventType, **data: Any) -> Stay:
+    """
+    The close of every write that changes what a stay's stage is read from: its audit event
+    (``record_stay_event``), then the stage and due dates read again (``_refresh``), in the
+    caller's transaction with the stay locked.
+    """
+    record_stay_event(membership, stay, event, **data)
+    return _refresh(stay, membership=membership)
 
 
 def _refresh(stay: Stay, *, membership: Acting) -> Stay:

@@ -9,7 +9,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from haven.accounts.acting import Acting, SystemActor, permits
+from haven.accounts.acting import Acting, SystemActor
 from haven.audit.events import EventType
 from haven.cases.models import CaseStatus
 from haven.domain.lifecycle import RelocationStatus
@@ -31,6 +31,7 @@ from haven.relocations.services.common import (
     case_follows_stay,
     lock_stay,
     record_stay_event,
+    stay_written,
 )
 from haven.vault.keyring import keyring_scope
 
@@ -71,8 +72,7 @@ def travel_plan_shred(*, membership: Acting, stay: Stay) -> Preparation:
     Side effect: one ``relocation.travel_plan_shredded`` event saying whether a person or the
     schedule did it.
     """
-    if not permits(membership, Permission.STAY_MANAGE, stay):
-        raise Http404
+    _reachable(membership, Permission.STAY_MANAGE, stay)
     stay = lock_stay(stay)
     if stay.arrived_on is None and stay.cancelled_on is None:
         raise StayError(SHRED_BEFORE_ARRIVAL)
@@ -80,13 +80,12 @@ def travel_plan_shred(*, membership: Acting, stay: Stay) -> Preparation:
     if preparation is None or preparation.travel_plan_shredded_at is not None:
         raise StayError(NOTHING_TO_SHRED)
     _shred(preparation)
-    record_stay_event(
+    stay_written(
         membership,
         stay,
         EventType.STAY_TRAVEL_PLAN_SHREDDED,
         scheduled=isinstance(membership, SystemActor),
     )
-    _refresh(stay, membership=membership)
     return preparation
 
 

@@ -24,9 +24,9 @@ from haven.relocations.services.arrival import (
 from haven.relocations.services.common import (
     FUTURE_DATE,
     StayError,
-    _refresh,
     on_stay,
     record_stay_event,
+    stay_written,
 )
 from haven.vault.keyring import keyring_scope
 
@@ -69,7 +69,7 @@ def check_in_record(
             source=source,
         )
         check_in.save()
-        record_stay_event(
+        stay_written(
             membership,
             stay,
             EventType.STAY_RECORD_SAVED,
@@ -77,7 +77,6 @@ def check_in_record(
             referral=psychosocial_referral,
             source=source,
         )
-        _refresh(stay, membership=membership)
     return check_in
 
 

@@ -25,19 +25,34 @@ from haven.relocations.services.arrival import (
 from haven.relocations.services.common import (
     StayError,
     _months,
-    _reachable,
-    _refresh,
     _refuse,
-    lock_stay,
     on_stay,
-    record_stay_event,
-    refuse_if_closed,
     save_once,
+    stay_written,
+    writable_stay,
 )
 from haven.vault.keyring import keyring_scope
 
 EXTENSION_PENDING = _("An extension is already waiting for a decision.")
 EXTENSION_DECIDED = _("This extension was already decided.")
+
+
+def _refuse_extension(stay: Stay, requested_end: datetime.date) -> None:
+    """
+    Refuse an end that is not later than the stay's, or past the programme's maximum counted from
+    the start: asked when an extension is requested, and again when it is granted (the maximum
+    may have changed meanwhile).
+    """
+    _refuse(
+        extension_problems(
+            start=stay.arrived_on or stay.planned_start,
+            current_end=stay.planned_end,
+            requested_end=requested_end,
+            maximum_months=stay.programme.duration_months_max,
+        ),
+        end=stay.planned_end.isoformat(),
+        months=_months(stay.programme.duration_months_max),
+    )
 
 
 @transaction.atomic
@@ -56,16 +71,7 @@ def extension_request(
     Permission: STAY_MANAGE. Side effect: ``relocation.record_saved``.
     """
     stay = _arrived(membership, stay)
-    _refuse(
-        extension_problems(
-            start=stay.arrived_on or stay.planned_start,
-            current_end=stay.planned_end,
-            requested_end=requested_end,
-            maximum_months=stay.programme.duration_months_max,
-        ),
-        end=stay.planned_end.isoformat(),
-        months=_months(stay.programme.duration_months_max),
-    )
+    _refuse_extension(stay, requested_end)
     with keyring_scope():
         extension = Extension(
             **on_stay(stay, membership),
@@ -74,10 +80,9 @@ def extension_request(
             evidence=evidence.strip() or None,
         )
         save_once(extension, EXTENSION_PENDING)
-        record_stay_event(
+        stay_written(
             membership, stay, EventType.STAY_RECORD_SAVED, record="extension", ground=ground
         )
-        _refresh(stay, membership=membership)
     return extension
 
 
@@ -91,36 +96,23 @@ def extension_decide(*, membership: Membership, extension: Extension, grant: boo
     Permission: STAY_DECIDE. Side effect: ``relocation.extension_decided``. A decided request
     cannot be decided again (a double submit is refused).
     """
-    stay = extension.stay
-    _reachable(membership, Permission.STAY_DECIDE, stay)
-    stay = lock_stay(stay)
-    refuse_if_closed(stay)
+    stay = writable_stay(membership, Permission.STAY_DECIDE, extension.stay)
     locked = Extension.objects.select_for_update().get(pk=extension.pk)
     if locked.decision != ExtensionDecision.PENDING:
         raise StayError(EXTENSION_DECIDED)
     if grant:
-        _refuse(
-            extension_problems(
-                start=stay.arrived_on or stay.planned_start,
-                current_end=stay.planned_end,
-                requested_end=locked.requested_end,
-                maximum_months=stay.programme.duration_months_max,
-            ),
-            end=stay.planned_end.isoformat(),
-            months=_months(stay.programme.duration_months_max),
-        )
+        _refuse_extension(stay, locked.requested_end)
         stay.planned_end = locked.requested_end
         stay.save(update_fields=["planned_end"])
     locked.decision = ExtensionDecision.GRANTED if grant else ExtensionDecision.REFUSED
     locked.decided_by = membership.user
     locked.decided_at = timezone.now()
     locked.save(update_fields=["decision", "decided_by", "decided_at"])
-    record_stay_event(
+    stay_written(
         membership,
         stay,
         EventType.STAY_EXTENSION_DECIDED,
         extension_id=locked.pk,
         decision=locked.decision,
     )
-    _refresh(stay, membership=membership)
     return locked

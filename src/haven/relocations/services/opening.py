@@ -26,11 +26,10 @@ from haven.relocations.services.common import (
     StayError,
     _months,
     _reachable,
-    _refresh,
     _refuse,
     on_stay,
-    record_stay_event,
     save_once,
+    stay_written,
 )
 from haven.vault.keyring import keyring_scope
 
@@ -129,5 +128,4 @@ def stay_open(
             )
             for dependant_id in dependants
         )
-        record_stay_event(membership, stay, EventType.STAY_OPENED, application_id=locked.pk)
-        return _refresh(stay, membership=membership)
+        return stay_written(membership, stay, EventType.STAY_OPENED, application_id=locked.pk)

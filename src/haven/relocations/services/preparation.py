@@ -29,13 +29,11 @@ from haven.relocations.services.common import (
     ARRIVAL_IN_FUTURE,
     FUTURE_DATE,
     StayError,
-    _reachable,
-    _refresh,
     _refuse,
-    lock_stay,
     on_stay,
-    record_stay_event,
-    refuse_if_closed,
+    record_to_replace,
+    stay_written,
+    writable_stay,
 )
 from haven.vault.keyring import keyring_scope
 
@@ -69,9 +67,7 @@ def visa_record(
     granted visa (or none needed) lets the
     case start the stay once the arrival and travel plan are recorded.
     """
-    _reachable(membership, Permission.STAY_MANAGE, stay)
-    stay = lock_stay(stay)
-    refuse_if_closed(stay)
+    stay = writable_stay(membership, Permission.STAY_MANAGE, stay)
     if lodged_on and decided_on and decided_on < lodged_on:
         _refuse([StayProblem.DECISION_BEFORE_LODGING])
     if valid_from and valid_until and valid_until <= valid_from:
@@ -90,10 +86,7 @@ def visa_record(
             valid_until=valid_until,
         )
         visa.save()
-        record_stay_event(
-            membership, stay, EventType.STAY_RECORD_SAVED, record="visa", outcome=outcome
-        )
-        _refresh(stay, membership=membership)
+        stay_written(membership, stay, EventType.STAY_RECORD_SAVED, record="visa", outcome=outcome)
     return visa
 
 
@@ -126,20 +119,14 @@ def preparation_save(
     starts the arrival alert clock; the passport's end feeds the expiry reminders. Once the travel
     plan is shredded, the plan, flights and landing given here are ignored: nothing comes back.
     """
-    _reachable(membership, Permission.STAY_MANAGE, stay)
-    stay = lock_stay(stay)
-    refuse_if_closed(stay)
+    stay = writable_stay(membership, Permission.STAY_MANAGE, stay)
     if expectations_acknowledged_on and expectations_acknowledged_on > timezone.localdate():
         raise StayError(FUTURE_DATE)
     if expected_arrival is not None and _local_day(expected_arrival) < stay.planned_start:
         raise StayError(ARRIVAL_BEFORE_LANDING)
     programme = stay.programme
     with keyring_scope():
-        preparation = Preparation.objects.filter(stay=stay).first() or Preparation(
-            case_id=stay.case_id, stay=stay, organisation_id=stay.organisation_id
-        )
-        preparation.recorded_by = membership.user
-        preparation.recorded_at = timezone.now()
+        preparation = record_to_replace(Preparation, stay, membership)
         if preparation.travel_plan_shredded_at is None:
             preparation.travel_plan = travel_plan.strip() or None
             preparation.travel_plan_recorded = bool(travel_plan.strip())
@@ -158,7 +145,7 @@ def preparation_save(
         preparation.save()
         stay.passport_expires_on = passport_expires_on
         stay.save(update_fields=["passport_expires_on"])
-        record_stay_event(
+        stay_written(
             membership,
             stay,
             EventType.STAY_RECORD_SAVED,
@@ -166,7 +153,6 @@ def preparation_save(
             travel_plan=preparation.travel_plan_recorded,
             traceable_stipend=stipend_traceable(stipend),
         )
-        _refresh(stay, membership=membership)
     return preparation
 
 
@@ -186,9 +172,7 @@ def traveller_record(
     validity on a visa not granted, is refused. Side effect: ``relocation.record_saved`` with the
     visa outcome only; the stay's visa expiry reminder follows the earliest traveller's visa.
     """
-    _reachable(membership, Permission.STAY_MANAGE, traveller.stay)
-    stay = lock_stay(traveller.stay)
-    refuse_if_closed(stay)
+    stay = writable_stay(membership, Permission.STAY_MANAGE, traveller.stay)
     if arrived_on is not None and arrived_on > timezone.localdate():
         raise StayError(ARRIVAL_IN_FUTURE)
     if arrived_on is not None and arrived_on < stay.planned_start:
@@ -199,7 +183,7 @@ def traveller_record(
     locked.arrived_on = arrived_on
     locked.recorded_by = membership.user
     locked.save(update_fields=["visa_outcome", "visa_valid_until", "arrived_on", "recorded_by"])
-    record_stay_event(
+    stay_written(
         membership,
         stay,
         EventType.STAY_RECORD_SAVED,
@@ -207,5 +191,4 @@ def traveller_record(
         traveller_id=locked.pk,
         outcome=visa_outcome,
     )
-    _refresh(stay, membership=membership)
     return locked
