@@ -143,6 +143,26 @@ class StayRecords:
         return next((e for e in self.extensions if e.decision == ExtensionDecision.PENDING), None)
 
 
+#: The records kept on a stay, each read on the staff page.
+_Kept = TypeVar(
+    "_Kept",
+    VisaApplication,
+    Preparation,
+    CheckIn,
+    StayEvent,
+    Extension,
+    ReturnReview,
+    ReturnPlan,
+    FollowUp,
+    TravellingDependant,
+)
+
+
+def _kept_on(stay: Stay, model: type[_Kept], *related: str) -> QuerySet[_Kept]:
+    """The ``model`` records kept on ``stay``, with ``related`` and the case key that opens them."""
+    return model.objects.filter(stay=stay).select_related(*related, STAY_KEYS)
+
+
 def stay_records(*, membership: Membership, stay: Stay) -> StayRecords:
     """
     The records of a stay fetched with ``stay_get``. Host partners get none of them: what the
@@ -150,36 +170,19 @@ def stay_records(*, membership: Membership, stay: Stay) -> StayRecords:
     """
     if is_host_partner(membership):
         return StayRecords()
-    related = ("case__data_key__organisation_key",)
     return StayRecords(
-        visas=list(
-            VisaApplication.objects.filter(stay=stay)
-            .select_related(*related)
-            .order_by("-recorded_at")
-        ),
-        preparation=Preparation.objects.filter(stay=stay).select_related(*related).first(),
-        check_ins=list(
-            CheckIn.objects.filter(stay=stay).select_related(*related).order_by("-done_on")
-        ),
-        events=list(
-            StayEvent.objects.filter(stay=stay).select_related(*related).order_by("-recorded_at")
-        ),
-        extensions=list(
-            Extension.objects.filter(stay=stay)
-            .select_related("decided_by", *related)
-            .order_by("-recorded_at")
-        ),
-        return_review=ReturnReview.objects.filter(stay=stay)
-        .select_related("assessment", *related)
-        .first(),
-        return_plan=ReturnPlan.objects.filter(stay=stay).select_related(*related).first(),
-        follow_ups=list(
-            FollowUp.objects.filter(stay=stay).select_related(*related).order_by("due_on")
-        ),
+        visas=list(_kept_on(stay, VisaApplication).order_by("-recorded_at")),
+        preparation=_kept_on(stay, Preparation).first(),
+        check_ins=list(_kept_on(stay, CheckIn).order_by("-done_on")),
+        events=list(_kept_on(stay, StayEvent).order_by("-recorded_at")),
+        extensions=list(_kept_on(stay, Extension, "decided_by").order_by("-recorded_at")),
+        return_review=_kept_on(stay, ReturnReview, "assessment").first(),
+        return_plan=_kept_on(stay, ReturnPlan).first(),
+        follow_ups=list(_kept_on(stay, FollowUp).order_by("due_on")),
         travellers=list(
-            TravellingDependant.objects.filter(stay=stay)
-            .select_related("dependant__case__data_key__organisation_key", *related)
-            .order_by("recorded_at")
+            _kept_on(
+                stay, TravellingDependant, "dependant__case__data_key__organisation_key"
+            ).order_by("recorded_at")
         ),
     )
 
