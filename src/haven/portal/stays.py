@@ -27,6 +27,7 @@ from haven.accounts.acting import SYSTEM
 from haven.cases.models import Case, NotificationKind
 from haven.cases.selectors import CLOSED_STATUSES
 from haven.cases.services import case_team_notify
+from haven.cases.services.receipts import ALREADY_SUBMITTED
 from haven.organisations.errors import ApplicationError
 from haven.portal import abuse
 from haven.portal.models import Referral
@@ -47,7 +48,6 @@ NO_STAY_NOW = _(
     "recorded. Nothing was saved. You can still write to the team below if your case is open."
 )
 STAY_CASE_CLOSED = _("This case is closed, so nothing more can be sent. Nothing was saved.")
-STAY_ALREADY_SENT = _("This form was already sent and saved once; it was not saved again.")
 EMPTY_CHECK_IN = _("Choose at least one answer or write a few words, then send.")
 
 
@@ -98,7 +98,7 @@ def _defender_stay(referral: Referral, form_token: abuse.FormToken) -> Stay:
         raise ApplicationError(NO_STAY_NOW)
     locked = lock_stay(stay)
     if not abuse.claim_form_token(form_token):
-        raise ApplicationError(STAY_ALREADY_SENT)
+        raise ApplicationError(ALREADY_SUBMITTED)
     return locked
 
 
