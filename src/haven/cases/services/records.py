@@ -85,42 +85,52 @@ def threat_record(
     checks: a threat dated after today, a response without a report, ...). Side effect: one
     ``case.threat_recorded`` event. Raises CaseError listing every problem; nothing is saved.
     """
-    form_receipt_claim(token=submission_token, case=case)
-    check_live(case)
-    item = dict(details)
-    if narrative:
-        item["note"] = narrative
-    raise_problems(facts_problems(case, extra=("threats", item)))
-    with keyring_scope():
-        threat = Threat(
-            **on_case(case, membership),
-            details=dict(details),
-            narrative=narrative or None,
-        )
-        threat.save()
-    touch(case)
-    record_action(EventType.THREAT_RECORDED, membership, case, {"threat_id": threat.pk})
-    return threat
+    entry = {**details, "note": narrative} if narrative else dict(details)
+    return _fact_row_record(
+        Threat,
+        membership,
+        case,
+        details,
+        submission_token,
+        entry=entry,
+        narrative=narrative or None,
+    )
 
 
-Row = TypeVar("Row", Prosecution, Dependant)
+Row = TypeVar("Row", Threat, Prosecution, Dependant)
+
+#: The rows kept beside a case's facts: the facts list each joins, and its audit event.
+FACT_ROWS: dict[type[Threat | Prosecution | Dependant], tuple[str, EventType]] = {
+    Threat: ("threats", EventType.THREAT_RECORDED),
+    Prosecution: ("prosecutions", EventType.PROSECUTION_RECORDED),
+    Dependant: ("dependants", EventType.DEPENDANT_RECORDED),
+}
 
 
 def _fact_row_record(
     model: type[Row],
-    facts_key: str,
-    event_type: EventType,
     membership: Membership,
     case: Case,
     details: Mapping[str, Any],
+    submission_token: uuid.UUID | None,
+    *,
+    entry: Mapping[str, Any] | None = None,
+    **columns: Any,
 ) -> Row:
-    """Check ``details`` as one more entry of ``facts[facts_key]``, store it encrypted, audit it."""
+    """
+    Claim the form's token, check ``entry`` (``details`` unless given) as one more entry of the
+    model's facts list (``FACT_ROWS``), store the row encrypted with ``details`` and ``columns``,
+    and audit it with the model's event.
+    """
+    facts_key, event_type = FACT_ROWS[model]
+    form_receipt_claim(token=submission_token, case=case)
     check_live(case)
-    raise_problems(facts_problems(case, extra=(facts_key, dict(details))))
+    raise_problems(facts_problems(case, extra=(facts_key, dict(entry or details))))
     with keyring_scope():
         row = model(
             **on_case(case, membership),
             details=dict(details),
+            **columns,
         )
         row.save()
     touch(case)
@@ -137,10 +147,7 @@ def prosecution_record(
     submission_token: uuid.UUID | None = None,
 ) -> Prosecution:
     """Add a prosecution (checked like a threat). Side effect: ``case.prosecution_recorded``."""
-    form_receipt_claim(token=submission_token, case=case)
-    return _fact_row_record(
-        Prosecution, "prosecutions", EventType.PROSECUTION_RECORDED, membership, case, details
-    )
+    return _fact_row_record(Prosecution, membership, case, details, submission_token)
 
 
 @transaction.atomic
@@ -152,10 +159,7 @@ def dependant_record(
     submission_token: uuid.UUID | None = None,
 ) -> Dependant:
     """Add a dependant (checked like a threat). Side effect: ``case.dependant_recorded``."""
-    form_receipt_claim(token=submission_token, case=case)
-    return _fact_row_record(
-        Dependant, "dependants", EventType.DEPENDANT_RECORDED, membership, case, details
-    )
+    return _fact_row_record(Dependant, membership, case, details, submission_token)
 
 
 @transaction.atomic
