@@ -22,7 +22,7 @@ from haven.cases.models import CaseStatus
 from haven.cases.services import CaseError, assessment_run, threat_record
 from haven.domain.stay import follow_up_schedule
 from haven.organisations.models import Membership
-from haven.organisations.policy import Permission, may
+from haven.organisations.policy import Permission
 from haven.relocations.models import (
     FollowUp,
     FollowUpStatus,
@@ -35,6 +35,7 @@ from haven.relocations.models import (
 )
 from haven.relocations.services import StayError, lock_stay, record_stay_event
 from haven.relocations.services.common import (
+    _reachable,
     case_follows_stay,
     on_stay,
     record_to_replace,
@@ -239,9 +240,7 @@ def follow_up_record(
     STAY_MANAGE. Side effects: ``relocation.record_saved`` and, for a new threat, the threat's
     own event.
     """
-    stay = follow_up.stay
-    if not may(membership, Permission.STAY_MANAGE, stay):
-        raise Http404
+    _reachable(membership, Permission.STAY_MANAGE, follow_up.stay)
     locked = FollowUp.objects.select_for_update().select_related("stay__case").get(pk=follow_up.pk)
     if locked.done_on is not None:
         raise StayError(FOLLOW_UP_DONE)
@@ -274,7 +273,8 @@ def outcome_record(*, membership: Membership, stay: Stay, outcome: str, on: date
     Record (or update) the stay's one primary outcome. Permission: STAY_DECIDE. The outcome is
     encrypted; the audit event says only that it changed.
     """
-    if not may(membership, Permission.STAY_DECIDE, stay) or outcome not in StayOutcome.values:
+    _reachable(membership, Permission.STAY_DECIDE, stay)
+    if outcome not in StayOutcome.values:
         raise Http404
     locked = lock_stay(stay)
     with keyring_scope():
