@@ -13,7 +13,7 @@ from django.db.models import Count
 from haven.cases.models import Case, CaseStatus, Urgency
 from haven.reports.apps import _keep_tally_triggers
 from haven.reports.models import CaseTally
-from haven.reports.tally import remove_tally_triggers
+from haven.reports.tally import CASE_TALLY
 from haven.vault.backup import load_snapshot, restore, snapshot
 from tests.cases.factories import open_canary_case
 from tests.vault.records import wipe_database
@@ -64,7 +64,7 @@ def test_the_tally_follows_every_change_to_the_cases(organisation, other_organis
 
 def test_lost_triggers_are_put_back_and_the_counts_redone_after_migrate(organisation, coordinator):
     open_canary_case(organisation, coordinator, suffix="before")
-    remove_tally_triggers(connection)
+    CASE_TALLY.remove(connection)
     open_canary_case(organisation, coordinator, suffix="unseen")
     assert _tallied() != _counted_from_cases()
 

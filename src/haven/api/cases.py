@@ -6,6 +6,7 @@ case; the services check the record itself (the engines' parser) exactly as for 
 """
 
 import uuid
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any, Literal
 
@@ -91,6 +92,17 @@ def _editable_case(request: HttpRequest, case_id: uuid.UUID) -> Case:
     return case
 
 
+def _recorded(
+    request: HttpRequest, case_id: uuid.UUID, record: Callable[..., Any], sent: Schema
+) -> Status[Any]:
+    """
+    Run the write service ``record`` on a case the member may edit and answer 201 with what it
+    recorded. Each input schema's fields are its service's own arguments, passed as sent.
+    """
+    case = _editable_case(request, case_id)
+    return Status(201, record(membership=_membership(request), case=case, **sent.model_dump()))
+
+
 @router.get("/cases", response=answers(list[CaseSummary]))
 @paginate(Pages)
 @operation(Scope.READ_CASES)
@@ -143,14 +155,7 @@ def case_assessments(request: HttpRequest, case_id: uuid.UUID) -> list[Any]:
 @operation(Scope.WRITE_RECORDS)
 def threat_create(request: HttpRequest, case_id: uuid.UUID, threat: ThreatIn) -> Status[Any]:
     """Record a threat on the case; refused with the engines' reasons when its facts do not hold."""
-    case = _editable_case(request, case_id)
-    recorded = services.threat_record(
-        membership=_membership(request),
-        case=case,
-        details=threat.details,
-        narrative=threat.narrative,
-    )
-    return Status(201, recorded)
+    return _recorded(request, case_id, services.threat_record, threat)
 
 
 @router.post("/cases/{uuid:case_id}/assessments", response=answers(AssessmentOut, status=201))
@@ -159,12 +164,4 @@ def assessment_create(
     request: HttpRequest, case_id: uuid.UUID, assessment: AssessmentIn
 ) -> Status[Any]:
     """Run the engines on the case's records and store the result beside the staff's view."""
-    case = _editable_case(request, case_id)
-    recorded = services.assessment_run(
-        membership=_membership(request),
-        case=case,
-        staff_risk_level=assessment.staff_risk_level,
-        defender_risk_level=assessment.defender_risk_level,
-        staff_decision=assessment.staff_decision,
-    )
-    return Status(201, recorded)
+    return _recorded(request, case_id, services.assessment_run, assessment)

@@ -50,16 +50,7 @@ def seed_portal() -> list[DemoLogin]:
     if Referral.objects.filter(organisation=organisation).exists():
         return []
     for content in FICTIONAL_REFERRALS:
-        token = abuse.read_form_token(abuse.issue_form_token())
-        assert token is not None
-        referral_submit(
-            organisation=organisation,
-            content=content,
-            # Nobody holds these receipts: the demo referrals are there to be triaged.
-            passphrase=secrets.token_urlsafe(16),
-            files=[],
-            form_token=token,
-        )
+        _submitted(organisation, content)
     return []
 
 
@@ -81,6 +72,18 @@ def _token() -> abuse.FormToken:
     return token
 
 
+def _submitted(organisation: Organisation, content: ReferralContent) -> Referral:
+    """Send ``content`` through the portal as a defender would; nobody holds the receipt."""
+    referral, _code = referral_submit(
+        organisation=organisation,
+        content=content,
+        passphrase=secrets.token_urlsafe(16),
+        files=[],
+        form_token=_token(),
+    )
+    return referral
+
+
 @transaction.atomic
 def seed_portal_stay() -> list[DemoLogin]:
     """
@@ -100,13 +103,7 @@ def seed_portal_stay() -> list[DemoLogin]:
     ).first()
     if coordinator is None:
         return []
-    referral, _code = referral_submit(
-        organisation=organisation,
-        content=RELOCATED_DEFENDER,
-        passphrase=secrets.token_urlsafe(16),
-        files=[],
-        form_token=_token(),
-    )
+    referral = _submitted(organisation, RELOCATED_DEFENDER)
     referral_link_case(membership=coordinator, referral=referral, case=stay.case)
     referral.refresh_from_db()
     stays.check_in_from_defender(

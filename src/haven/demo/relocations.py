@@ -102,17 +102,36 @@ def _stay(
     )
 
 
-def _arrive(stay: Stay, member: Membership) -> Stay:
+def _spanish_visa(
+    stay: Stay,
+    member: Membership,
+    outcome: VisaOutcome,
+    *,
+    lodged_on: datetime.date,
+    decided_on: datetime.date | None = None,
+) -> None:
+    """The demo programme's visa: national long-stay, at one fictional consulate; a grant covers the stay."""
+    granted = outcome == VisaOutcome.GRANTED
     services.visa_record(
         membership=member,
         stay=stay,
         route="national_long_stay",
-        outcome=VisaOutcome.GRANTED,
+        outcome=outcome,
         consulate="Consulate of Spain (fictional desk)",
+        lodged_on=lodged_on,
+        decided_on=decided_on,
+        valid_from=stay.planned_start if granted else None,
+        valid_until=stay.planned_end if granted else None,
+    )
+
+
+def _arrive(stay: Stay, member: Membership) -> Stay:
+    _spanish_visa(
+        stay,
+        member,
+        VisaOutcome.GRANTED,
         lodged_on=stay.planned_start - datetime.timedelta(days=40),
         decided_on=stay.planned_start - datetime.timedelta(days=20),
-        valid_from=stay.planned_start,
-        valid_until=stay.planned_end,
     )
     services.preparation_save(
         membership=member,
@@ -172,14 +191,7 @@ def _seed(organisation: Organisation, seed: int) -> None:
 
     # Before departure: the visa is lodged and waiting.
     before = stay(1, _ago(-35), 6)
-    services.visa_record(
-        membership=coordinator,
-        stay=before,
-        route="national_long_stay",
-        outcome=VisaOutcome.PENDING,
-        consulate="Consulate of Spain (fictional desk)",
-        lodged_on=_ago(5),
-    )
+    _spanish_visa(before, coordinator, VisaOutcome.PENDING, lodged_on=_ago(5))
     # Its passport ends two months after the planned end: "Passport expiring" on My cases.
     services.preparation_save(
         membership=coordinator,

@@ -4,20 +4,18 @@ from django.apps import AppConfig
 from django.db import connections
 from django.db.models.signals import post_migrate
 
-from haven.reports.stages import install_stage_triggers, rebuild_stage_tally
-from haven.reports.tally import install_tally_triggers, rebuild_tally
+from haven.reports.stages import STAGE_TALLY
+from haven.reports.tally import CASE_TALLY
 
 
 def _keep_tally_triggers(using: str = "default", **kwargs: Any) -> None:
     """SQLite loses a table's triggers when a migration rebuilds it: put them back, recount."""
     connection = connections[using]
-    if "reports_casetally" not in connection.introspection.table_names():
-        return
-    install_tally_triggers(connection)
-    rebuild_tally(connection)
-    if "reports_stagetally" in connection.introspection.table_names():
-        install_stage_triggers(connection)
-        rebuild_stage_tally(connection)
+    migrated = connection.introspection.table_names()
+    for tally in (CASE_TALLY, STAGE_TALLY):
+        if tally.table in migrated:
+            tally.install(connection)
+            tally.rebuild(connection)
 
 
 class ReportsConfig(AppConfig):

@@ -10,12 +10,10 @@ tally rows, so its cost does not grow with the number of moves (measured by ``be
 
 Moves are counted once and stay counted: a case erased later keeps its moves in these counts (they
 are numbers only, with no identifier of a case). A restore or an import of older moves is put
-right by ``rebuild_stage_tally``, which counts every move again with a window function.
+right by ``STAGE_TALLY.rebuild``, which counts every move again with a window function.
 """
 
-from django.db.backends.base.base import BaseDatabaseWrapper
-
-from haven.reports.tally import execute_for_vendor
+from haven.reports.triggers import TriggeredTally
 
 #: Buckets of days spent in a stage: (key, upper bound in days, exclusive); the last has none.
 BUCKETS: tuple[tuple[str, float | None], ...] = (
@@ -124,20 +122,12 @@ _BACKFILL = (
 )
 
 
-def install_stage_triggers(connection: BaseDatabaseWrapper) -> None:
-    """Create the trigger where it is missing; nothing else changes."""
-    execute_for_vendor(connection, sqlite=SQLITE_CREATE, postgresql=POSTGRES_CREATE)
-
-
-def remove_stage_triggers(connection: BaseDatabaseWrapper) -> None:
-    execute_for_vendor(connection, sqlite=SQLITE_DROP, postgresql=POSTGRES_DROP)
-
-
-def rebuild_stage_tally(connection: BaseDatabaseWrapper) -> None:
-    """Count every move again from scratch (after a restore, an import, or on first install)."""
-    days = _DAYS.get(connection.vendor)
-    if days is None:
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("DELETE FROM reports_stagetally;")
-        cursor.execute(_BACKFILL.format(bucket=_bucket("days"), days=days.format(start=_LAG_START)))
+STAGE_TALLY = TriggeredTally(
+    table="reports_stagetally",
+    create={"sqlite": SQLITE_CREATE, "postgresql": POSTGRES_CREATE},
+    drop={"sqlite": SQLITE_DROP, "postgresql": POSTGRES_DROP},
+    recount={
+        vendor: _BACKFILL.format(bucket=_bucket("days"), days=days.format(start=_LAG_START))
+        for vendor, days in _DAYS.items()
+    },
+)

@@ -3,12 +3,10 @@ The SQL that keeps ``reports_casetally`` in step with the cases table, for SQLit
 
 SQLite drops a table's triggers when Django rebuilds the table to alter it, so the triggers are
 installed by the migration and checked again after every ``migrate`` (``ReportsConfig``): each
-statement is safe to run twice.
+statement is safe to run twice (``haven.reports.triggers``).
 """
 
-from collections.abc import Sequence
-
-from django.db.backends.base.base import BaseDatabaseWrapper
+from haven.reports.triggers import TriggeredTally
 
 CELL_SQLITE = "{row}.organisation_id, {row}.status, {row}.urgency, substr({row}.created_at, 1, 7)"
 ADD_SQLITE = (
@@ -86,30 +84,9 @@ BACKFILL = {
 }
 
 
-def execute_for_vendor(
-    connection: BaseDatabaseWrapper, *, sqlite: Sequence[str], postgresql: Sequence[str]
-) -> None:
-    """Run, in order, the statements written for the connection's database; none for another."""
-    statements = {"sqlite": sqlite, "postgresql": postgresql}.get(connection.vendor, ())
-    with connection.cursor() as cursor:
-        for statement in statements:
-            cursor.execute(statement)
-
-
-def install_tally_triggers(connection: BaseDatabaseWrapper) -> None:
-    """Create the triggers where they are missing; nothing else changes."""
-    execute_for_vendor(connection, sqlite=SQLITE_CREATE, postgresql=POSTGRES_CREATE)
-
-
-def remove_tally_triggers(connection: BaseDatabaseWrapper) -> None:
-    execute_for_vendor(connection, sqlite=SQLITE_DROP, postgresql=POSTGRES_DROP)
-
-
-def rebuild_tally(connection: BaseDatabaseWrapper) -> None:
-    """Count every case again from scratch (after the triggers were missing, or on first install)."""
-    statement = BACKFILL.get(connection.vendor)
-    if statement is None:
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("DELETE FROM reports_casetally;")
-        cursor.execute(statement)
+CASE_TALLY = TriggeredTally(
+    table="reports_casetally",
+    create={"sqlite": SQLITE_CREATE, "postgresql": POSTGRES_CREATE},
+    drop={"sqlite": SQLITE_DROP, "postgresql": POSTGRES_DROP},
+    recount=BACKFILL,
+)

@@ -360,6 +360,26 @@ def restore(data: bytes) -> RestoreReport:
     return restore_stream([data])
 
 
+def _elements(reader: JsonReader, opening: str, closing: str) -> Iterator[None]:
+    """
+    Step through the JSON array or object that comes next, once per element: the loop's body
+    reads the element; the brackets and the commas between elements are taken here.
+    """
+    reader.expect(opening)
+    if not reader.first(closing):
+        return
+    while True:
+        yield
+        if not reader.more(closing):
+            return
+
+
+def _keys(reader: JsonReader) -> Iterator[str]:
+    """Each key of the JSON object that comes next; the loop's body reads the key's value."""
+    for _element in _elements(reader, "{", "}"):
+        yield reader.key()
+
+
 class _StreamedFile(File):  # type: ignore[type-arg]
     """A file whose content is produced as the storage writes it."""
 
@@ -385,26 +405,21 @@ class _Restore:
 
     def document(self) -> None:
         reader = self.reader
-        reader.expect("{")
         header: dict[str, Any] = {}
         tables_done = files_seen = False
-        if reader.first("}"):
-            while True:
-                name = reader.key()
-                if name == "tables":
-                    self.check_header(header)
-                    self.tables()
-                    self.after_tables()
-                    tables_done = True
-                elif name == "files":
-                    if not tables_done:
-                        raise BadDocumentError
-                    self.read_files()
-                    files_seen = True
-                else:
-                    header[name] = reader.value()
-                if not reader.more("}"):
-                    break
+        for name in _keys(reader):
+            if name == "tables":
+                self.check_header(header)
+                self.tables()
+                self.after_tables()
+                tables_done = True
+            elif name == "files":
+                if not tables_done:
+                    raise BadDocumentError
+                self.read_files()
+                files_seen = True
+            else:
+                header[name] = reader.value()
         reader.end()
         if not tables_done:
             raise BadDocumentError
@@ -426,61 +441,40 @@ class _Restore:
         apps.get_model("contenttypes.contenttype")._base_manager.all().delete()
 
     def tables(self) -> None:
-        reader = self.reader
-        reader.expect("{")
-        if not reader.first("}"):
-            return
-        while True:
-            label = reader.key()
+        for label in _keys(self.reader):
             if label in SKIPPED_MODELS:
                 self.skip_table()
             elif label in self.models:
                 self.table(self.models[label])
             else:
                 raise BackupError(UNKNOWN_TABLES.format(tables=label[:300]))
-            if not reader.more("}"):
-                return
 
     def skip_table(self) -> None:
-        reader = self.reader
-        reader.expect("{")
-        if reader.first("}"):
-            reader.key()
-            reader.skip()
-            while reader.more("}"):
-                reader.key()
-                reader.skip()
+        for _name in _keys(self.reader):
+            self.reader.skip()
 
     def table(self, model: type[models.Model]) -> None:
         reader = self.reader
-        reader.expect("{")
         fields: list[models.Field[Any, Any]] | None = None
         inserted = 0
-        if reader.first("}"):
-            while True:
-                name = reader.key()
-                if name == "fields":
-                    names = reader.value()
-                    if not isinstance(names, list) or fields is not None:
-                        raise BadDocumentError
-                    fields = _fields_by_attname(model, names)
-                elif name == "rows" and fields is not None:
-                    inserted = self.rows_of(model, fields)
-                else:
+        for name in _keys(reader):
+            if name == "fields":
+                names = reader.value()
+                if not isinstance(names, list) or fields is not None:
                     raise BadDocumentError
-                if not reader.more("}"):
-                    break
+                fields = _fields_by_attname(model, names)
+            elif name == "rows" and fields is not None:
+                inserted = self.rows_of(model, fields)
+            else:
+                raise BadDocumentError
         if inserted:
             self.restored.append(model)
 
     def rows_of(self, model: type[models.Model], fields: list["models.Field[Any, Any]"]) -> int:
         reader = self.reader
-        reader.expect("[")
-        if not reader.first("]"):
-            return 0
         batch: list[models.Model] = []
         count = 0
-        while True:
+        for _row in _elements(reader, "[", "]"):
             row = reader.value()
             if not isinstance(row, list):
                 raise BadDocumentError
@@ -490,8 +484,6 @@ class _Restore:
             if len(batch) == BATCH_ROWS:
                 count += self.insert(model, batch)
                 batch = []
-            if not reader.more("]"):
-                break
         if batch:
             count += self.insert(model, batch)
         return count
@@ -525,10 +517,7 @@ class _Restore:
 
     def read_files(self) -> None:
         reader = self.reader
-        reader.expect("[")
-        if not reader.first("]"):
-            return
-        while True:
+        for _file in _elements(reader, "[", "]"):
             reader.expect("[")
             name = reader.value()
             if not isinstance(name, str):
@@ -544,8 +533,6 @@ class _Restore:
             self.write_file(name, base64_pieces(reader.string_pieces()))
             reader.expect("]")
             self.files += 1
-            if not reader.more("]"):
-                return
 
     def write_file(self, name: str, content: Iterator[bytes]) -> None:
         if default_storage.exists(name):

@@ -7,16 +7,16 @@ runs after every ``migrate`` (SQLite drops triggers when it rebuilds a table).
 
 from django.db import migrations
 
-from haven.reports.tally import install_tally_triggers, rebuild_tally, remove_tally_triggers
+from haven.reports.tally import CASE_TALLY
 
 
 def _install(apps, schema_editor):
-    install_tally_triggers(schema_editor.connection)
-    rebuild_tally(schema_editor.connection)
+    CASE_TALLY.install(schema_editor.connection)
+    CASE_TALLY.rebuild(schema_editor.connection)
 
 
 def _remove(apps, schema_editor):
-    remove_tally_triggers(schema_editor.connection)
+    CASE_TALLY.remove(schema_editor.connection)
 
 
 class Migration(migrations.Migration):

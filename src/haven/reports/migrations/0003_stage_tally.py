@@ -7,16 +7,16 @@ are counted once here.
 
 from django.db import migrations, models
 
-from haven.reports.stages import install_stage_triggers, rebuild_stage_tally, remove_stage_triggers
+from haven.reports.stages import STAGE_TALLY
 
 
 def _install(apps, schema_editor):
-    install_stage_triggers(schema_editor.connection)
-    rebuild_stage_tally(schema_editor.connection)
+    STAGE_TALLY.install(schema_editor.connection)
+    STAGE_TALLY.rebuild(schema_editor.connection)
 
 
 def _remove(apps, schema_editor):
-    remove_stage_triggers(schema_editor.connection)
+    STAGE_TALLY.remove(schema_editor.connection)
 
 
 class Migration(migrations.Migration):
