@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from haven.accounts.access import requires
 from haven.accounts.requests import HavenRequest, acting_member
+from haven.accounts.routing import Routes
 from haven.accounts.shortcuts import page_status, refusal_shown, shown_as_warning
 from haven.asylum import forms, selectors, services
 from haven.asylum.models import ElementView, OpinionFinding
@@ -26,6 +27,9 @@ from haven.cases.vocabulary import term
 from haven.organisations.models import Membership, Role
 from haven.organisations.policy import Permission, may
 from haven.vault.keyring import keyring_scope
+
+#: The URL table of ``haven.asylum.urls``: each view's address stands above it.
+routes = Routes()
 
 STAFF_ROLES = (Role.COORDINATOR, Role.CASEWORKER, Role.LEGAL_ADVISER)
 
@@ -37,6 +41,7 @@ def _back(case: Case, anchor: str = "") -> HttpResponse:
     return response
 
 
+@routes.path("cases/<uuid:case_id>/", name="case")
 @requires(Permission.ASYLUM_VIEW)
 def asylum_case(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
     """The case's asylum records, all on one page."""
@@ -59,6 +64,7 @@ def _team(case: Case, member: Membership) -> list[tuple[str, str]]:
     return [(str(m.pk), f"{m.user.username} ({m.get_role_display()})") for m in team]
 
 
+@routes.path("cases/<uuid:case_id>/consent/", name="consent")
 @requires(Permission.ASYLUM_RECORD)
 def consent_record(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
     """Record an informed-consent conversation."""
@@ -98,6 +104,7 @@ def consent_record(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
     return render(request, "asylum/consent_form.html", {"case": case, "form": form}, status=status)
 
 
+@routes.path("conversations/<uuid:conversation_id>/withdraw/", name="consent_withdraw")
 @requires(Permission.ASYLUM_RECORD)
 @require_POST
 def consent_withdraw(request: HavenRequest, conversation_id: uuid.UUID) -> HttpResponse:
@@ -113,6 +120,7 @@ def _finding_label(value: str) -> str:
     return str(OpinionFinding(value).label) if value in OpinionFinding.values else term(value)
 
 
+@routes.path("cases/<uuid:case_id>/opinion/", name="opinion")
 @requires(Permission.ASYLUM_VIEW)
 def opinion_record(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
     """
@@ -176,6 +184,7 @@ def opinion_record(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
         )
 
 
+@routes.path("cases/<uuid:case_id>/procedure/", name="procedure")
 @requires(Permission.ASYLUM_RECORD)
 def procedure_record(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
     """Record a step of the asylum procedure, or an effect of the claim on the stay."""

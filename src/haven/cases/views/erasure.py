@@ -18,6 +18,7 @@ from haven.accounts.requests import HavenRequest
 from haven.accounts.requests import acting_member as _member
 from haven.accounts.shortcuts import refusal_shown
 from haven.cases import forms, selectors, services
+from haven.cases.views.common import routes
 from haven.organisations.policy import Permission
 
 
@@ -25,6 +26,7 @@ def _erasure_url(erasure_id: Any) -> str:
     return reverse("cases:erasure", kwargs={"erasure_id": erasure_id})
 
 
+@routes.path("<uuid:case_id>/erasure/", name="erasure_request")
 @requires(Permission.CASE_ERASE)
 def erasure_request(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
     """Ask for the case to be erased (POST), after reading what that means and its past requests."""
@@ -49,6 +51,7 @@ def erasure_request(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
     )
 
 
+@routes.path("erasures/<uuid:erasure_id>/", name="erasure")
 @requires(Permission.CASE_ERASE)
 def erasure_detail(request: HavenRequest, erasure_id: uuid.UUID) -> HttpResponse:
     """One request: who asked, why, until when, and the decision (approve or decline)."""
@@ -65,6 +68,7 @@ def erasure_detail(request: HavenRequest, erasure_id: uuid.UUID) -> HttpResponse
     )
 
 
+@routes.path("erasures/<uuid:erasure_id>/approve/", name="erasure_approve")
 @requires(Permission.CASE_ERASE)
 @requires_recent_second_factor(return_to="cases:erasure")
 @require_POST
@@ -78,6 +82,7 @@ def erasure_approve(request: HavenRequest, erasure_id: uuid.UUID) -> HttpRespons
     return redirect(_erasure_url(erasure.pk))
 
 
+@routes.path("erasures/<uuid:erasure_id>/decline/", name="erasure_decline")
 @requires(Permission.CASE_ERASE)
 @require_POST
 def erasure_decline(request: HavenRequest, erasure_id: uuid.UUID) -> HttpResponse:
