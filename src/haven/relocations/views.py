@@ -437,14 +437,7 @@ def return_record(request: HavenRequest, stay_id: uuid.UUID) -> HttpResponse:
 @requires(Permission.STAY_DECIDE)
 @require_http_methods(["GET", "POST"])
 def outcome_record(request: HavenRequest, stay_id: uuid.UUID) -> HttpResponse:
-    def write(member: Membership, stay: Stay, form: Any) -> None:
-        returns.outcome_record(
-            membership=member,
-            stay=stay,
-            outcome=form.cleaned_data["outcome"],
-            on=form.cleaned_data["on"],
-        )
-
+    write = _fields_to(returns.outcome_record)
     return _record(request, stay_id, "outcome_form", write, _("Outcome recorded."))
 
 
