@@ -6,6 +6,7 @@ each record has its own form page. Bad input is shown again with status 400, not
 """
 
 import uuid
+from dataclasses import fields
 from typing import Any
 
 from django.contrib import messages
@@ -204,16 +205,9 @@ def procedure_record(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
                 services.procedure_step_record(
                     membership=member,
                     case=case,
+                    # The form's fields are named after the step's: the dataclass lists them once.
                     step=services.StepInput(
-                        kind=data["kind"],
-                        happened_on=data["happened_on"],
-                        due_on=data["due_on"],
-                        state=data["state"],
-                        authority=data["authority"],
-                        reference=data["reference"],
-                        outcome=data["outcome"],
-                        dependants=data["dependants"],
-                        note=data["note"],
+                        **{f.name: data[f.name] for f in fields(services.StepInput)}
                     ),
                     submission_token=data["submission_token"],
                 )

@@ -10,6 +10,7 @@ permission views.
 import functools
 import uuid
 from collections.abc import Callable
+from dataclasses import fields
 from typing import Any
 
 from django import forms
@@ -381,11 +382,9 @@ def incident_send(request: HttpRequest) -> HttpResponse:
         DefenderIncidentForm(request.POST),
         lambda referral, data, token: stays.incident_from_defender(
             referral=referral,
+            # The form's fields are named after the report's (beside its anti-abuse ones).
             report=stays.IncidentReport(
-                type=data["type"],
-                date=data["date"],
-                home_state_link=data["home_state_link"],
-                narrative=data["narrative"],
+                **{f.name: data[f.name] for f in fields(stays.IncidentReport)}
             ),
             form_token=token,
         ),
