@@ -142,3 +142,23 @@ def test_a_caseworker_cannot_see_the_member_list(caseworker, sign_in_as):
 
     assert client.get(reverse("members:list")).status_code == 404
     assert AuditEvent.objects.filter(event_type=EventType.ACCESS_DENIED.value).count() == 1
+
+
+def test_a_role_not_in_the_list_is_refused_and_nothing_changes(caseworker, coordinator, sign_in_as):
+    """A tampered role is shown as an error on the member's page, not saved and not "Saved."."""
+    membership = caseworker.memberships.get()
+    client = sign_in_as(coordinator)
+
+    response = client.post(
+        reverse("members:role", kwargs={"membership_id": membership.pk}),
+        {"role": "overlord"},
+        follow=True,
+    )
+
+    membership.refresh_from_db()
+    notices = [str(message) for message in response.context["messages"]]
+    assert membership.role == Role.CASEWORKER
+    assert notices == ["Choose one of the listed roles."]
+    assert response.redirect_chain[-1][0] == reverse(
+        "members:detail", kwargs={"membership_id": membership.pk}
+    )

@@ -5,6 +5,7 @@ Each view declares its access policy (``haven.accounts.access``); ``AccessMiddle
 """
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import cast
 
@@ -47,6 +48,7 @@ from haven.accounts.reading import Digits
 from haven.accounts.requests import HavenRequest, acting_member
 from haven.accounts.routing import Routes
 from haven.accounts.shortcuts import refusal_shown
+from haven.organisations.errors import ApplicationError
 from haven.organisations.models import Membership
 from haven.organisations.policy import Permission
 
@@ -477,24 +479,22 @@ def member_detail(request: HttpRequest, membership_id: uuid.UUID) -> HttpRespons
     )
 
 
-def _member_change(request: HttpRequest, membership_id: uuid.UUID, change: str) -> HttpResponse:
+ROLE_NOT_LISTED = gettext_lazy("Choose one of the listed roles.")
+
+
+def _member_change(
+    request: HttpRequest, membership_id: uuid.UUID, change: Callable[..., object]
+) -> HttpResponse:
+    """
+    Run ``change(membership=..., member=...)`` (a membership service) on a member the acting member
+    manages (404 for anyone else), then back to that member's page with "Saved." or the refusal.
+    """
     member = _member(request)
     target = selectors.member_get(
         membership=member, membership_id=membership_id, permission=Permission.MANAGE_MEMBERS
     )
     with refusal_shown(request):
-        if change == "role":
-            form = RoleForm(request.POST)
-            if not form.is_valid():
-                messages.error(request, _("Choose one of the listed roles."))
-                return redirect("members:detail", membership_id=target.pk)
-            services.membership_change_role(
-                membership=member, member=target, role=form.cleaned_data["role"]
-            )
-        elif change == "deactivate":
-            services.membership_deactivate(membership=member, member=target)
-        else:
-            services.membership_reactivate(membership=member, member=target)
+        change(membership=member, member=target)
         messages.success(request, _("Saved."))
     return redirect("members:detail", membership_id=target.pk)
 
@@ -504,14 +504,23 @@ def _member_change(request: HttpRequest, membership_id: uuid.UUID, change: str) 
 @requires_recent_second_factor(return_to="members:detail")
 @require_POST
 def member_role(request: HttpRequest, membership_id: uuid.UUID) -> HttpResponse:
-    return _member_change(request, membership_id, "role")
+    form = RoleForm(request.POST)
+
+    def change_role(*, membership: Membership, member: Membership) -> None:
+        if not form.is_valid():
+            raise ApplicationError(ROLE_NOT_LISTED)
+        services.membership_change_role(
+            membership=membership, member=member, role=form.cleaned_data["role"]
+        )
+
+    return _member_change(request, membership_id, change_role)
 
 
 @member_routes.path("<uuid:membership_id>/deactivate/", name="deactivate")
 @requires(Permission.MANAGE_MEMBERS)
 @require_POST
 def member_deactivate(request: HttpRequest, membership_id: uuid.UUID) -> HttpResponse:
-    return _member_change(request, membership_id, "deactivate")
+    return _member_change(request, membership_id, services.membership_deactivate)
 
 
 @member_routes.path("<uuid:membership_id>/reactivate/", name="reactivate")
@@ -519,7 +528,7 @@ def member_deactivate(request: HttpRequest, membership_id: uuid.UUID) -> HttpRes
 @requires_recent_second_factor(return_to="members:detail")
 @require_POST
 def member_reactivate(request: HttpRequest, membership_id: uuid.UUID) -> HttpResponse:
-    return _member_change(request, membership_id, "reactivate")
+    return _member_change(request, membership_id, services.membership_reactivate)
 
 
 @member_routes.path("<uuid:membership_id>/end-sessions/", name="end_sessions")
