@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import time_machine
+from django.contrib.messages import get_messages
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -142,3 +143,18 @@ def test_a_caseworker_cannot_see_the_member_list(caseworker, sign_in_as):
 
     assert client.get(reverse("members:list")).status_code == 404
     assert AuditEvent.objects.filter(event_type=EventType.ACCESS_DENIED.value).count() == 1
+
+
+def test_a_role_not_in_the_list_is_refused_and_nothing_changes(caseworker, coordinator, sign_in_as):
+    """A tampered role is shown as an error on the member's page, not saved and not "Saved."."""
+    membership = caseworker.memberships.get()
+    page = reverse("members:detail", kwargs={"membership_id": membership.pk})
+    role_change = reverse("members:role", kwargs={"membership_id": membership.pk})
+
+    response = sign_in_as(coordinator).post(role_change, {"role": "overlord"})
+
+    membership.refresh_from_db()
+    assert membership.role == Role.CASEWORKER
+    assert response["Location"] == page
+    notices = [str(message) for message in get_messages(response.wsgi_request)]
+    assert notices == ["Choose one of the listed roles."]

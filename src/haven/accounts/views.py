@@ -5,6 +5,7 @@ Each view declares its access policy (``haven.accounts.access``); ``AccessMiddle
 """
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import cast
 
@@ -45,9 +46,16 @@ from haven.accounts.lockout import is_locked_out
 from haven.accounts.models import RecoveryCodeDevice, User
 from haven.accounts.reading import Digits
 from haven.accounts.requests import HavenRequest, acting_member
+from haven.accounts.routing import Routes
 from haven.accounts.shortcuts import refusal_shown
+from haven.organisations.errors import ApplicationError
 from haven.organisations.models import Membership
 from haven.organisations.policy import Permission
+
+#: The URL tables of ``haven.accounts.urls`` and ``haven.accounts.member_urls``: each view's
+#: address stands above it (``haven.accounts.routing``).
+routes = Routes()
+member_routes = Routes()
 
 CODE_REFUSED = gettext_lazy("That code was not accepted. Check it and try again.")
 TOO_MANY_CODES = gettext_lazy("Too many wrong codes. Wait a minute, then try again.")
@@ -66,6 +74,7 @@ def _member(request: HttpRequest) -> Membership:
 # Signing in ----------------------------------------------------------------------------------
 
 
+@routes.path("login/", name="login")
 @public
 @sensitive_post_parameters("password")
 @never_cache
@@ -93,6 +102,7 @@ BOTH_FACTORS_REFUSED = gettext_lazy(
 )
 
 
+@routes.path("login/both-factors/", name="login_both_factors")
 @public
 @sensitive_post_parameters("password", "code")
 @never_cache
@@ -135,6 +145,7 @@ def sign_in_with_both_factors(request: HttpRequest) -> HttpResponse:
     )
 
 
+@routes.path("two-factor/", name="second_factor")
 @sign_in_step
 @sensitive_post_parameters("code")
 @never_cache
@@ -180,6 +191,7 @@ def _code_check(user: User, device: Device, typed: str) -> _CodeCheck:
     return _CodeCheck("recovery_code", recovery, allowed, accepted)
 
 
+@routes.path("step-up/", name="step_up")
 @signed_in
 @sensitive_post_parameters("code")
 @never_cache
@@ -206,6 +218,7 @@ def step_up(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/step_up.html", {"form": form, "next": next_path})
 
 
+@routes.path("two-factor/setup/", name="enrol")
 @sign_in_step
 @sensitive_post_parameters("code")
 @never_cache
@@ -234,6 +247,7 @@ def enrol(request: HttpRequest) -> HttpResponse:
     )
 
 
+@routes.path("logout/", name="logout")
 @sign_in_step
 @require_POST
 def sign_out(request: HttpRequest) -> HttpResponse:
@@ -247,6 +261,7 @@ def sign_out(request: HttpRequest) -> HttpResponse:
 # The signed-in account's own security --------------------------------------------------------
 
 
+@routes.path("security/", name="security")
 @signed_in
 def security(request: HttpRequest) -> HttpResponse:
     """The account's open sessions, each of which can be ended, and its backup codes."""
@@ -263,6 +278,7 @@ def security(request: HttpRequest) -> HttpResponse:
     )
 
 
+@routes.path("security/digits/", name="digits")
 @signed_in
 @require_POST
 def digits_set(request: HttpRequest) -> HttpResponse:
@@ -276,6 +292,7 @@ def digits_set(request: HttpRequest) -> HttpResponse:
     return redirect("accounts:security")
 
 
+@routes.path("security/notices/<uuid:notice_id>/dismiss/", name="security_notice_dismiss")
 @signed_in
 @require_POST
 def security_notice_dismiss(request: HttpRequest, notice_id: uuid.UUID) -> HttpResponse:
@@ -286,6 +303,7 @@ def security_notice_dismiss(request: HttpRequest, notice_id: uuid.UUID) -> HttpR
     return redirect("accounts:security")
 
 
+@routes.path("security/password/", name="password_change")
 @signed_in
 @sensitive_post_parameters("old_password", "new_password1", "new_password2")
 @never_cache
@@ -302,6 +320,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/password_change.html", {"form": form}, status=status)
 
 
+@routes.path("sessions/<uuid:session_id>/end/", name="session_end")
 @signed_in
 @require_POST
 def session_end(request: HttpRequest, session_id: uuid.UUID) -> HttpResponse:
@@ -316,6 +335,7 @@ def session_end(request: HttpRequest, session_id: uuid.UUID) -> HttpResponse:
     return redirect("accounts:security")
 
 
+@routes.path("security/backup-codes/", name="recovery_codes")
 @signed_in
 @requires_recent_second_factor(return_to="accounts:security")
 @require_POST
@@ -329,6 +349,7 @@ def recovery_codes_regenerate(request: HttpRequest) -> HttpResponse:
     )
 
 
+@routes.path("organisation/", name="organisation_switch")
 @signed_in
 @require_POST
 def organisation_switch(request: HttpRequest) -> HttpResponse:
@@ -344,6 +365,7 @@ def organisation_switch(request: HttpRequest) -> HttpResponse:
 # Invitations ---------------------------------------------------------------------------------
 
 
+@routes.path("invitations/accept/", name="invitation_accept")
 @public
 @sensitive_post_parameters("code", "password", "password_again")
 @never_cache
@@ -401,12 +423,14 @@ def _member_list_page(
     )
 
 
+@member_routes.path("", name="list")
 @requires(Permission.MANAGE_MEMBERS)
 def member_list(request: HttpRequest) -> HttpResponse:
     """The organisation's members, its open invitations and the form for a new one."""
     return _member_list_page(request, InvitationForm())
 
 
+@member_routes.path("invite/", name="invite")
 @requires(Permission.MANAGE_MEMBERS)
 @requires_recent_second_factor(return_to="members:list")
 @require_POST
@@ -426,6 +450,7 @@ def invitation_create(request: HttpRequest) -> HttpResponse:
     )
 
 
+@member_routes.path("invitations/<uuid:invitation_id>/revoke/", name="revoke")
 @requires(Permission.MANAGE_MEMBERS)
 @require_POST
 def invitation_revoke(request: HttpRequest, invitation_id: uuid.UUID) -> HttpResponse:
@@ -435,6 +460,7 @@ def invitation_revoke(request: HttpRequest, invitation_id: uuid.UUID) -> HttpRes
     return redirect("members:list")
 
 
+@member_routes.path("<uuid:membership_id>/", name="detail")
 @requires(Permission.MANAGE_MEMBERS)
 def member_detail(request: HttpRequest, membership_id: uuid.UUID) -> HttpResponse:
     target = selectors.member_get(
@@ -453,48 +479,59 @@ def member_detail(request: HttpRequest, membership_id: uuid.UUID) -> HttpRespons
     )
 
 
-def _member_change(request: HttpRequest, membership_id: uuid.UUID, change: str) -> HttpResponse:
+ROLE_NOT_LISTED = gettext_lazy("Choose one of the listed roles.")
+
+
+def _member_change(
+    request: HttpRequest, membership_id: uuid.UUID, change: Callable[..., object]
+) -> HttpResponse:
+    """
+    Run ``change(membership=..., member=...)`` (a membership service) on a member the acting member
+    manages (404 for anyone else), then back to that member's page with "Saved." or the refusal.
+    """
     member = _member(request)
     target = selectors.member_get(
         membership=member, membership_id=membership_id, permission=Permission.MANAGE_MEMBERS
     )
     with refusal_shown(request):
-        if change == "role":
-            form = RoleForm(request.POST)
-            if not form.is_valid():
-                messages.error(request, _("Choose one of the listed roles."))
-                return redirect("members:detail", membership_id=target.pk)
-            services.membership_change_role(
-                membership=member, member=target, role=form.cleaned_data["role"]
-            )
-        elif change == "deactivate":
-            services.membership_deactivate(membership=member, member=target)
-        else:
-            services.membership_reactivate(membership=member, member=target)
+        change(membership=member, member=target)
         messages.success(request, _("Saved."))
     return redirect("members:detail", membership_id=target.pk)
 
 
+@member_routes.path("<uuid:membership_id>/role/", name="role")
 @requires(Permission.MANAGE_MEMBERS)
 @requires_recent_second_factor(return_to="members:detail")
 @require_POST
 def member_role(request: HttpRequest, membership_id: uuid.UUID) -> HttpResponse:
-    return _member_change(request, membership_id, "role")
+    form = RoleForm(request.POST)
+
+    def change_role(*, membership: Membership, member: Membership) -> None:
+        if not form.is_valid():
+            raise ApplicationError(ROLE_NOT_LISTED)
+        services.membership_change_role(
+            membership=membership, member=member, role=form.cleaned_data["role"]
+        )
+
+    return _member_change(request, membership_id, change_role)
 
 
+@member_routes.path("<uuid:membership_id>/deactivate/", name="deactivate")
 @requires(Permission.MANAGE_MEMBERS)
 @require_POST
 def member_deactivate(request: HttpRequest, membership_id: uuid.UUID) -> HttpResponse:
-    return _member_change(request, membership_id, "deactivate")
+    return _member_change(request, membership_id, services.membership_deactivate)
 
 
+@member_routes.path("<uuid:membership_id>/reactivate/", name="reactivate")
 @requires(Permission.MANAGE_MEMBERS)
 @requires_recent_second_factor(return_to="members:detail")
 @require_POST
 def member_reactivate(request: HttpRequest, membership_id: uuid.UUID) -> HttpResponse:
-    return _member_change(request, membership_id, "reactivate")
+    return _member_change(request, membership_id, services.membership_reactivate)
 
 
+@member_routes.path("<uuid:membership_id>/end-sessions/", name="end_sessions")
 @requires(Permission.END_MEMBER_SESSIONS)
 @require_POST
 def member_end_sessions(request: HttpRequest, membership_id: uuid.UUID) -> HttpResponse:

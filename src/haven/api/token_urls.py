@@ -1,11 +1,6 @@
-from django.urls import path
+"""The ``tokens`` URLs: each stands above the view it serves, in ``haven.api.views``."""
 
 from haven.api import views
 
 app_name = "tokens"
-
-urlpatterns = [
-    path("", views.token_list, name="list"),
-    path("new/", views.token_create, name="create"),
-    path("<uuid:token_id>/revoke/", views.token_revoke, name="revoke"),
-]
+urlpatterns = views.routes.urlpatterns

@@ -7,10 +7,14 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from haven.accounts.access import requires_recent_second_factor, signed_in
+from haven.accounts.routing import Routes
 from haven.api import tokens
 from haven.api.forms import TokenForm
 from haven.organisations.errors import ApplicationError
 from haven.organisations.models import Membership
+
+#: The URL table of ``haven.api.token_urls``: each view's address stands above it.
+routes = Routes()
 
 
 def _membership(request: HttpRequest) -> Membership:
@@ -30,6 +34,7 @@ def _page(request: HttpRequest, form: TokenForm, status: int = 200) -> HttpRespo
     )
 
 
+@routes.path("", name="list")
 @signed_in
 def token_list(request: HttpRequest) -> HttpResponse:
     """The member's tokens, and a form for a new one."""
@@ -37,6 +42,7 @@ def token_list(request: HttpRequest) -> HttpResponse:
     return _page(request, TokenForm(scopes=tokens.scopes_for(membership)))
 
 
+@routes.path("new/", name="create")
 @signed_in
 @requires_recent_second_factor(return_to="tokens:list")
 @require_POST
@@ -59,6 +65,7 @@ def token_create(request: HttpRequest) -> HttpResponse:
     return render(request, "api/token_created.html", {"token": token, "secret": secret})
 
 
+@routes.path("<uuid:token_id>/revoke/", name="revoke")
 @signed_in
 @require_POST
 def token_revoke(request: HttpRequest, token_id: uuid.UUID) -> HttpResponse:

@@ -1,17 +1,6 @@
-from django.urls import path
+"""The ``asylum`` URLs: each stands above the view it serves, in ``haven.asylum.views``."""
 
 from haven.asylum import views
 
 app_name = "asylum"
-
-urlpatterns = [
-    path("cases/<uuid:case_id>/", views.asylum_case, name="case"),
-    path("cases/<uuid:case_id>/consent/", views.consent_record, name="consent"),
-    path("cases/<uuid:case_id>/opinion/", views.opinion_record, name="opinion"),
-    path("cases/<uuid:case_id>/procedure/", views.procedure_record, name="procedure"),
-    path(
-        "conversations/<uuid:conversation_id>/withdraw/",
-        views.consent_withdraw,
-        name="consent_withdraw",
-    ),
-]
+urlpatterns = views.routes.urlpatterns

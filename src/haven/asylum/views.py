@@ -6,6 +6,7 @@ each record has its own form page. Bad input is shown again with status 400, not
 """
 
 import uuid
+from dataclasses import fields
 from typing import Any
 
 from django.contrib import messages
@@ -17,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from haven.accounts.access import requires
 from haven.accounts.requests import HavenRequest, acting_member
+from haven.accounts.routing import Routes
 from haven.accounts.shortcuts import page_status, refusal_shown, shown_as_warning
 from haven.asylum import forms, selectors, services
 from haven.asylum.models import ElementView, OpinionFinding
@@ -26,6 +28,9 @@ from haven.cases.vocabulary import term
 from haven.organisations.models import Membership, Role
 from haven.organisations.policy import Permission, may
 from haven.vault.keyring import keyring_scope
+
+#: The URL table of ``haven.asylum.urls``: each view's address stands above it.
+routes = Routes()
 
 STAFF_ROLES = (Role.COORDINATOR, Role.CASEWORKER, Role.LEGAL_ADVISER)
 
@@ -37,6 +42,7 @@ def _back(case: Case, anchor: str = "") -> HttpResponse:
     return response
 
 
+@routes.path("cases/<uuid:case_id>/", name="case")
 @requires(Permission.ASYLUM_VIEW)
 def asylum_case(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
     """The case's asylum records, all on one page."""
@@ -59,6 +65,7 @@ def _team(case: Case, member: Membership) -> list[tuple[str, str]]:
     return [(str(m.pk), f"{m.user.username} ({m.get_role_display()})") for m in team]
 
 
+@routes.path("cases/<uuid:case_id>/consent/", name="consent")
 @requires(Permission.ASYLUM_RECORD)
 def consent_record(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
     """Record an informed-consent conversation."""
@@ -98,6 +105,7 @@ def consent_record(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
     return render(request, "asylum/consent_form.html", {"case": case, "form": form}, status=status)
 
 
+@routes.path("conversations/<uuid:conversation_id>/withdraw/", name="consent_withdraw")
 @requires(Permission.ASYLUM_RECORD)
 @require_POST
 def consent_withdraw(request: HavenRequest, conversation_id: uuid.UUID) -> HttpResponse:
@@ -113,6 +121,7 @@ def _finding_label(value: str) -> str:
     return str(OpinionFinding(value).label) if value in OpinionFinding.values else term(value)
 
 
+@routes.path("cases/<uuid:case_id>/opinion/", name="opinion")
 @requires(Permission.ASYLUM_VIEW)
 def opinion_record(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
     """
@@ -176,6 +185,7 @@ def opinion_record(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
         )
 
 
+@routes.path("cases/<uuid:case_id>/procedure/", name="procedure")
 @requires(Permission.ASYLUM_RECORD)
 def procedure_record(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
     """Record a step of the asylum procedure, or an effect of the claim on the stay."""
@@ -195,16 +205,9 @@ def procedure_record(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
                 services.procedure_step_record(
                     membership=member,
                     case=case,
+                    # The form's fields are named after the step's: the dataclass lists them once.
                     step=services.StepInput(
-                        kind=data["kind"],
-                        happened_on=data["happened_on"],
-                        due_on=data["due_on"],
-                        state=data["state"],
-                        authority=data["authority"],
-                        reference=data["reference"],
-                        outcome=data["outcome"],
-                        dependants=data["dependants"],
-                        note=data["note"],
+                        **{f.name: data[f.name] for f in fields(services.StepInput)}
                     ),
                     submission_token=data["submission_token"],
                 )

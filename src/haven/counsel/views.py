@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from haven.accounts.access import requires, requires_recent_second_factor
 from haven.accounts.requests import HavenRequest, acting_member
+from haven.accounts.routing import Routes
 from haven.accounts.shortcuts import page_status, refusal_shown
 from haven.cases.countries import country_name
 from haven.cases.selectors import case_get
@@ -25,7 +26,11 @@ from haven.relocations.selectors import case_active_stay
 from haven.uploads.downloads import download_headers
 from haven.vault.keyring import keyring_scope
 
+#: The URL table of ``haven.counsel.urls``: each view's address stands above it.
+routes = Routes()
 
+
+@routes.path("partners/", name="partners")
 @requires(Permission.COUNSEL_DIRECTORY_MANAGE)
 @require_http_methods(["GET", "POST"])
 def partner_list(request: HavenRequest) -> HttpResponse:
@@ -47,6 +52,7 @@ def partner_list(request: HavenRequest) -> HttpResponse:
         )
 
 
+@routes.path("partners/<uuid:partner_id>/", name="partner")
 @requires(Permission.COUNSEL_DIRECTORY_MANAGE)
 @require_http_methods(["GET", "POST"])
 def partner_edit(request: HavenRequest, partner_id: uuid.UUID) -> HttpResponse:
@@ -80,6 +86,7 @@ def _partner_label(partner: LegalPartner) -> str:
     return f"{partner.name} ({country_name(partner.host_state)})"
 
 
+@routes.path("cases/<uuid:case_id>/", name="case")
 @requires(Permission.COUNSEL_REFER)
 @require_http_methods(["GET", "POST"])
 def case_referrals(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
@@ -160,12 +167,14 @@ def _referral_page(
         return render(request, "counsel/referral_detail.html", context, status=status)
 
 
+@routes.path("referrals/<uuid:counsel_referral_id>/", name="referral")
 @requires(Permission.COUNSEL_REFER)
 def referral_detail(request: HavenRequest, counsel_referral_id: uuid.UUID) -> HttpResponse:
     """One referral: counsel, date, consent, what was chosen, what was sent and when."""
     return _referral_page(request, counsel_referral_id)
 
 
+@routes.path("referrals/<uuid:counsel_referral_id>/export/", name="export")
 @requires(Permission.COUNSEL_REFER)
 @requires_recent_second_factor(return_to="counsel:referral")
 @require_http_methods(["GET", "POST"])
@@ -197,6 +206,7 @@ def pack_export(request: HavenRequest, counsel_referral_id: uuid.UUID) -> HttpRe
     return _referral_page(request, counsel_referral_id, form=form, status=400)
 
 
+@routes.path("items/<uuid:pack_item_id>/withdraw/", name="item_withdraw")
 @requires(Permission.COUNSEL_REFER)
 @require_POST
 def item_withdraw(request: HavenRequest, pack_item_id: uuid.UUID) -> HttpResponse:

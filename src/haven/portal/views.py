@@ -10,6 +10,7 @@ permission views.
 import functools
 import uuid
 from collections.abc import Callable
+from dataclasses import fields
 from typing import Any
 
 from django import forms
@@ -27,6 +28,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from haven.accounts.access import public, requires
 from haven.accounts.requests import HavenRequest, acting_member
+from haven.accounts.routing import Routes
 from haven.accounts.shortcuts import refusal_shown
 from haven.asylum.deadlines import defender_warnings
 from haven.cases.selectors import CLOSED_STATUSES, case_get
@@ -48,6 +50,11 @@ from haven.portal.forms import (
 )
 from haven.portal.models import Referral, ReferralStatus
 from haven.uploads import RejectionCode, UploadRejected
+
+#: The URL tables of ``haven.portal.urls`` (the defenders' pages) and ``haven.portal.staff_urls``
+#: (the staff side, under /intake/): each view's address stands above it.
+routes = Routes()
+intake_routes = Routes()
 
 StrOrPromise = str | Promise
 
@@ -145,6 +152,7 @@ def _uploads(form: ReferralForm) -> list[services.UploadedFile]:
     ]
 
 
+@routes.path("", name="referral_new")
 @public
 @portal_page
 @require_http_methods(["GET", "POST"])
@@ -218,6 +226,7 @@ def _refreshed(request: HttpRequest) -> ReferralForm:
     return refreshed
 
 
+@routes.path("status/open/", name="sign_in")
 @public
 @portal_page
 @require_http_methods(["GET", "POST"])
@@ -277,6 +286,7 @@ def _status_page(
     )
 
 
+@routes.path("status/", name="status")
 @public
 @portal_page
 def status(request: HttpRequest) -> HttpResponse:
@@ -287,6 +297,7 @@ def status(request: HttpRequest) -> HttpResponse:
     return _status_page(request, session.referral, None)
 
 
+@routes.path("status/messages/", name="message_send")
 @public
 @portal_page
 @require_POST
@@ -344,6 +355,7 @@ def _stay_form_send(
     return _status_page(request, session.referral, None, status=400, incident_form=form)
 
 
+@routes.path("status/check-in/", name="check_in_send")
 @public
 @portal_page
 @require_POST
@@ -359,6 +371,7 @@ def check_in_send(request: HttpRequest) -> HttpResponse:
     )
 
 
+@routes.path("status/incident/", name="incident_send")
 @public
 @portal_page
 @require_POST
@@ -369,11 +382,9 @@ def incident_send(request: HttpRequest) -> HttpResponse:
         DefenderIncidentForm(request.POST),
         lambda referral, data, token: stays.incident_from_defender(
             referral=referral,
+            # The form's fields are named after the report's (beside its anti-abuse ones).
             report=stays.IncidentReport(
-                type=data["type"],
-                date=data["date"],
-                home_state_link=data["home_state_link"],
-                narrative=data["narrative"],
+                **{f.name: data[f.name] for f in fields(stays.IncidentReport)}
             ),
             form_token=token,
         ),
@@ -381,6 +392,7 @@ def incident_send(request: HttpRequest) -> HttpResponse:
     )
 
 
+@routes.path("status/close/", name="sign_out")
 @public
 @portal_page
 @require_POST
@@ -390,6 +402,7 @@ def sign_out(request: HttpRequest) -> HttpResponse:
     return response
 
 
+@routes.path("exit/", name="exit")
 @public
 @portal_page
 def quick_exit(request: HttpRequest) -> HttpResponse:
@@ -408,6 +421,7 @@ def quick_exit(request: HttpRequest) -> HttpResponse:
 # Staff: the intake queue ---------------------------------------------------------------------
 
 
+@intake_routes.path("", name="queue")
 @requires(Permission.PORTAL_TRIAGE)
 def intake_queue(request: HavenRequest) -> HttpResponse:
     membership = acting_member(request)
@@ -428,6 +442,7 @@ def _form_problem(form: Any) -> str:
     return str(_("Check the form and try again."))
 
 
+@intake_routes.path("<uuid:referral_id>/", name="referral_detail")
 @requires(Permission.PORTAL_TRIAGE)
 def referral_detail(request: HavenRequest, referral_id: uuid.UUID) -> HttpResponse:
     """One referral decrypted for triage (audited), its duplicate check and the three decisions."""
@@ -483,6 +498,7 @@ def _triage(
     return redirect("intake:referral_detail", referral_id=referral.pk)
 
 
+@intake_routes.path("<uuid:referral_id>/open-case/", name="open_case")
 @requires(Permission.PORTAL_TRIAGE)
 @require_POST
 def referral_open_case(request: HavenRequest, referral_id: uuid.UUID) -> HttpResponse:
@@ -496,6 +512,7 @@ def referral_open_case(request: HavenRequest, referral_id: uuid.UUID) -> HttpRes
     return _triage(request, referral_id, OpenCaseForm, decide)
 
 
+@intake_routes.path("<uuid:referral_id>/link/", name="link")
 @requires(Permission.PORTAL_TRIAGE)
 @require_POST
 def referral_link(request: HavenRequest, referral_id: uuid.UUID) -> HttpResponse:
@@ -508,6 +525,7 @@ def referral_link(request: HavenRequest, referral_id: uuid.UUID) -> HttpResponse
     return _triage(request, referral_id, LinkCaseForm, decide)
 
 
+@intake_routes.path("<uuid:referral_id>/decline/", name="decline")
 @requires(Permission.PORTAL_TRIAGE)
 @require_POST
 def referral_decline(request: HavenRequest, referral_id: uuid.UUID) -> HttpResponse:
@@ -519,6 +537,7 @@ def referral_decline(request: HavenRequest, referral_id: uuid.UUID) -> HttpRespo
     return _triage(request, referral_id, DeclineForm, decide)
 
 
+@intake_routes.path("cases/<uuid:case_id>/messages/", name="team_message")
 @requires(Permission.CASE_EDIT)
 @require_POST
 def team_message(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from haven.accounts.access import requires
 from haven.accounts.requests import HavenRequest
 from haven.accounts.requests import acting_member as _member
+from haven.accounts.routing import Routes
 from haven.accounts.shortcuts import page_status, refusal_shown
 from haven.cases.engine_messages import localise
 from haven.cases.pagination import KeysetCursorForm, cursor_arguments, query_without_cursor
@@ -42,9 +43,13 @@ from haven.programmes.forms import (
 from haven.programmes.models import ApplicationStatus, MatchingRunStatus
 from haven.programmes.review import run_review
 
+#: The URL table of ``haven.programmes.urls``: each view's address stands above it.
+routes = Routes()
+
 # --- Catalogue -------------------------------------------------------------------------------
 
 
+@routes.path("", name="list")
 @requires(Permission.VIEW_PROGRAMMES)
 def programme_list(request: HavenRequest) -> HttpResponse:
     member = _member(request)
@@ -55,6 +60,7 @@ def programme_list(request: HavenRequest) -> HttpResponse:
     )
 
 
+@routes.path("seed/", name="seed")
 @requires(Permission.MANAGE_PROGRAMMES)
 @require_POST
 def programme_seed(request: HavenRequest) -> HttpResponse:
@@ -66,6 +72,7 @@ def programme_seed(request: HavenRequest) -> HttpResponse:
     return redirect("programmes:list")
 
 
+@routes.path("<uuid:programme_id>/", name="detail")
 @requires(Permission.VIEW_PROGRAMMES)
 def programme_detail(request: HavenRequest, programme_id: uuid.UUID) -> HttpResponse:
     member = _member(request)
@@ -86,6 +93,7 @@ def programme_detail(request: HavenRequest, programme_id: uuid.UUID) -> HttpResp
     )
 
 
+@routes.path("<uuid:programme_id>/edit/", name="edit")
 @requires(Permission.MANAGE_PROGRAMMES)
 def programme_edit(request: HavenRequest, programme_id: uuid.UUID) -> HttpResponse:
     programme = selectors.programme_get(membership=_member(request), programme_id=programme_id)
@@ -112,6 +120,7 @@ def programme_edit(request: HavenRequest, programme_id: uuid.UUID) -> HttpRespon
     )
 
 
+@routes.path("<uuid:programme_id>/host-partners/", name="host_partner")
 @requires(Permission.MANAGE_PROGRAMMES)
 @require_POST
 def programme_host_partner(request: HavenRequest, programme_id: uuid.UUID) -> HttpResponse:
@@ -133,6 +142,7 @@ def programme_host_partner(request: HavenRequest, programme_id: uuid.UUID) -> Ht
     return redirect("programmes:detail", programme_id=programme.pk)
 
 
+@routes.path("hosted/", name="hosted")
 @requires(Permission.VIEW_HOSTED_APPLICATIONS)
 def hosted_applications(request: HavenRequest) -> HttpResponse:
     """A host partner's list: reference, programme, window, status; nothing about the case."""
@@ -167,12 +177,14 @@ def _window_form_page(request: HavenRequest, programme: Any, window: Any = None)
     )
 
 
+@routes.path("<uuid:programme_id>/windows/new/", name="window_create")
 @requires(Permission.MANAGE_PROGRAMMES)
 def window_create(request: HavenRequest, programme_id: uuid.UUID) -> HttpResponse:
     programme = selectors.programme_get(membership=_member(request), programme_id=programme_id)
     return _window_form_page(request, programme)
 
 
+@routes.path("windows/<uuid:window_id>/edit/", name="window_edit")
 @requires(Permission.MANAGE_PROGRAMMES)
 def window_edit(request: HavenRequest, window_id: uuid.UUID) -> HttpResponse:
     window = selectors.intake_window_get(membership=_member(request), window_id=window_id)
@@ -190,6 +202,7 @@ def _application_form(member: Membership, data: Any = None) -> ApplicationForm:
     )
 
 
+@routes.path("cases/<uuid:case_id>/applications/", name="case_applications")
 @requires(Permission.MANAGE_APPLICATIONS)
 def case_applications(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
     member = _member(request)
@@ -221,6 +234,7 @@ def case_applications(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse
     )
 
 
+@routes.path("cases/<uuid:case_id>/persecutor-reach/", name="case_persecutor_reach")
 @requires(Permission.MANAGE_APPLICATIONS)
 @require_POST
 def case_persecutor_reach(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
@@ -242,6 +256,7 @@ def case_persecutor_reach(request: HavenRequest, case_id: uuid.UUID) -> HttpResp
     return redirect("programmes:case_applications", case_id=case.pk)
 
 
+@routes.path("applications/", name="applications")
 @requires(Permission.REVIEW_APPLICATIONS)
 def application_list(request: HavenRequest) -> HttpResponse:
     """Every application of the organisation, by status: where a coordinator shortlists from."""
@@ -261,6 +276,7 @@ def application_list(request: HavenRequest) -> HttpResponse:
     )
 
 
+@routes.path("applications/<uuid:application_id>/", name="application")
 @requires(Permission.MANAGE_APPLICATIONS)
 def application_detail(request: HavenRequest, application_id: uuid.UUID) -> HttpResponse:
     member = _member(request)
@@ -309,6 +325,7 @@ def _application_action(
     return redirect("programmes:application", application_id=application.pk)
 
 
+@routes.path("applications/<uuid:application_id>/eligibility/", name="application_eligibility")
 @requires(Permission.MANAGE_APPLICATIONS)
 @require_POST
 def application_eligibility(request: HavenRequest, application_id: uuid.UUID) -> HttpResponse:
@@ -318,6 +335,7 @@ def application_eligibility(request: HavenRequest, application_id: uuid.UUID) ->
     )
 
 
+@routes.path("applications/<uuid:application_id>/consent/", name="application_consent")
 @requires(Permission.MANAGE_APPLICATIONS)
 @require_POST
 def application_consent(request: HavenRequest, application_id: uuid.UUID) -> HttpResponse:
@@ -325,6 +343,7 @@ def application_consent(request: HavenRequest, application_id: uuid.UUID) -> Htt
     return _application_action(request, application_id, services.application_record_consent, done)
 
 
+@routes.path("applications/<uuid:application_id>/status/", name="application_status")
 @requires(Permission.MANAGE_APPLICATIONS)
 @require_POST
 def application_status(request: HavenRequest, application_id: uuid.UUID) -> HttpResponse:
@@ -348,6 +367,7 @@ def application_status(request: HavenRequest, application_id: uuid.UUID) -> Http
 # --- Matching runs --------------------------------------------------------------------------
 
 
+@routes.path("runs/", name="runs")
 @requires(Permission.RUN_MATCHING)
 def run_list(request: HavenRequest) -> HttpResponse:
     member = _member(request)
@@ -374,6 +394,7 @@ def run_list(request: HavenRequest) -> HttpResponse:
     )
 
 
+@routes.path("runs/<uuid:run_id>/", name="run")
 @requires(Permission.RUN_MATCHING)
 def run_detail(request: HavenRequest, run_id: uuid.UUID) -> HttpResponse:
     member = _member(request)
@@ -393,6 +414,7 @@ def run_detail(request: HavenRequest, run_id: uuid.UUID) -> HttpResponse:
     )
 
 
+@routes.path("runs/<uuid:run_id>/remove/", name="run_remove_placement")
 @requires(Permission.RUN_MATCHING)
 @require_POST
 def run_remove_placement(request: HavenRequest, run_id: uuid.UUID) -> HttpResponse:
@@ -420,6 +442,7 @@ def run_remove_placement(request: HavenRequest, run_id: uuid.UUID) -> HttpRespon
     return redirect("programmes:run", run_id=run.pk)
 
 
+@routes.path("runs/<uuid:run_id>/approve/", name="run_approve")
 @requires(Permission.RUN_MATCHING)
 @require_POST
 def run_approve(request: HavenRequest, run_id: uuid.UUID) -> HttpResponse:

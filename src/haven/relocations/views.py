@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from haven.accounts.access import requires, requires_recent_second_factor
 from haven.accounts.requests import HavenRequest
 from haven.accounts.requests import acting_member as _member
+from haven.accounts.routing import Routes
 from haven.accounts.shortcuts import page_status, refusal_shown
 from haven.cases.selectors import case_facts
 from haven.organisations.models import Membership
@@ -32,7 +33,11 @@ from haven.relocations.models import TRACEABLE_CHANNELS, LetterLanguage, Stay, S
 from haven.uploads.downloads import download_headers
 from haven.vault.keyring import keyring_scope
 
+#: The URL table of ``haven.relocations.urls``: each view's address stands above it.
+routes = Routes()
 
+
+@routes.path("", name="list")
 @requires(Permission.STAY_VIEW)
 def stay_list(request: HavenRequest) -> HttpResponse:
     member = _member(request)
@@ -55,6 +60,7 @@ def _dependant_choices(stay_or_case: Any) -> list[tuple[str, str]]:
     return choices
 
 
+@routes.path("offers/<uuid:application_id>/accept/", name="open")
 @requires(Permission.STAY_MANAGE)
 def stay_open(request: HavenRequest, application_id: uuid.UUID) -> HttpResponse:
     """Accept an offered place and open its stay."""
@@ -175,6 +181,7 @@ def _stay_page(
     return response
 
 
+@routes.path("<uuid:stay_id>/", name="detail")
 @requires(Permission.STAY_VIEW)
 def stay_detail(request: HavenRequest, stay_id: uuid.UUID) -> HttpResponse:
     stay = selectors.stay_get(membership=_member(request), stay_id=stay_id)
@@ -229,6 +236,7 @@ def _stay_event(kind: StayEventKind) -> Write:
     return write
 
 
+@routes.path("<uuid:stay_id>/visa/", name="visa")
 @requires(Permission.STAY_MANAGE)
 @require_http_methods(["GET", "POST"])
 def visa_record(request: HavenRequest, stay_id: uuid.UUID) -> HttpResponse:
@@ -236,6 +244,7 @@ def visa_record(request: HavenRequest, stay_id: uuid.UUID) -> HttpResponse:
     return _record(request, stay_id, "visa_form", write, _("Visa recorded."))
 
 
+@routes.path("<uuid:stay_id>/preparation/", name="preparation")
 @requires(Permission.STAY_MANAGE)
 @require_http_methods(["GET", "POST"])
 def preparation_save(request: HavenRequest, stay_id: uuid.UUID) -> HttpResponse:
@@ -265,6 +274,7 @@ def preparation_save(request: HavenRequest, stay_id: uuid.UUID) -> HttpResponse:
     return _record(request, stay_id, "preparation_form", write, _("Preparation saved."))
 
 
+@routes.path("<uuid:stay_id>/arrival/", name="arrival")
 @requires(Permission.STAY_VIEW)
 @require_http_methods(["GET", "POST"])
 def arrival_confirm(request: HavenRequest, stay_id: uuid.UUID) -> HttpResponse:
@@ -272,6 +282,7 @@ def arrival_confirm(request: HavenRequest, stay_id: uuid.UUID) -> HttpResponse:
     return _record(request, stay_id, "arrival_form", write, _("Arrival confirmed."))
 
 
+@routes.path("<uuid:stay_id>/check-ins/", name="check_in")
 @requires(Permission.STAY_VIEW)
 @require_http_methods(["GET", "POST"])
 def check_in_record(request: HavenRequest, stay_id: uuid.UUID) -> HttpResponse:
@@ -279,6 +290,7 @@ def check_in_record(request: HavenRequest, stay_id: uuid.UUID) -> HttpResponse:
     return _record(request, stay_id, "check_in_form", write, _("Check-in recorded."))
 
 
+@routes.path("<uuid:stay_id>/incidents/", name="incident")
 @requires(Permission.STAY_VIEW)
 @require_http_methods(["GET", "POST"])
 def incident_record(request: HavenRequest, stay_id: uuid.UUID) -> HttpResponse:
@@ -286,6 +298,7 @@ def incident_record(request: HavenRequest, stay_id: uuid.UUID) -> HttpResponse:
     return _record(request, stay_id, "incident_form", write, _("Incident recorded."))
 
 
+@routes.path("<uuid:stay_id>/activities/", name="activity")
 @requires(Permission.STAY_VIEW)
 @require_http_methods(["GET", "POST"])
 def activity_record(request: HavenRequest, stay_id: uuid.UUID) -> HttpResponse:
@@ -293,6 +306,7 @@ def activity_record(request: HavenRequest, stay_id: uuid.UUID) -> HttpResponse:
     return _record(request, stay_id, "activity_form", write, _("Activity recorded."))
 
 
+@routes.path("<uuid:stay_id>/extensions/", name="extension")
 @requires(Permission.STAY_VIEW)
 @require_http_methods(["GET", "POST"])
 def extension_request(request: HavenRequest, stay_id: uuid.UUID) -> HttpResponse:
@@ -300,6 +314,7 @@ def extension_request(request: HavenRequest, stay_id: uuid.UUID) -> HttpResponse
     return _record(request, stay_id, "extension_form", write, _("Extension requested."))
 
 
+@routes.path("extensions/<uuid:extension_id>/decide/", name="extension_decide")
 @requires(Permission.STAY_DECIDE)
 @require_http_methods(["GET", "POST"])
 def extension_decide(request: HavenRequest, extension_id: uuid.UUID) -> HttpResponse:
@@ -324,6 +339,7 @@ def extension_decide(request: HavenRequest, extension_id: uuid.UUID) -> HttpResp
     )
 
 
+@routes.path("<uuid:stay_id>/letter/<str:language>/", name="letter")
 @requires(Permission.STAY_MANAGE)
 @requires_recent_second_factor
 def letter_download(request: HavenRequest, stay_id: uuid.UUID, language: str) -> HttpResponse:
@@ -340,6 +356,7 @@ def letter_download(request: HavenRequest, stay_id: uuid.UUID, language: str) ->
     return HttpResponse(pdf, headers=headers)
 
 
+@routes.path("programmes/<uuid:programme_id>/letter/<str:language>/", name="letter_template")
 @requires(Permission.MANAGE_PROGRAMMES)
 @require_http_methods(["GET", "POST"])
 def letter_template(request: HavenRequest, programme_id: uuid.UUID, language: str) -> HttpResponse:
@@ -377,6 +394,7 @@ def letter_template(request: HavenRequest, programme_id: uuid.UUID, language: st
     )
 
 
+@routes.path("<uuid:stay_id>/return-review/", name="review_open")
 @requires(Permission.STAY_MANAGE)
 @require_http_methods(["GET", "POST"])
 def return_review_open(request: HavenRequest, stay_id: uuid.UUID) -> HttpResponse:
@@ -391,6 +409,7 @@ def return_review_open(request: HavenRequest, stay_id: uuid.UUID) -> HttpRespons
     return _record(request, stay_id, "review_open_form", write, _("Return review opened."))
 
 
+@routes.path("<uuid:stay_id>/return-review/decision/", name="review_decide")
 @requires(Permission.STAY_DECIDE)
 @require_http_methods(["GET", "POST"])
 def return_review_decide(request: HavenRequest, stay_id: uuid.UUID) -> HttpResponse:
@@ -398,6 +417,7 @@ def return_review_decide(request: HavenRequest, stay_id: uuid.UUID) -> HttpRespo
     return _record(request, stay_id, "review_decision_form", write, _("Return review decided."))
 
 
+@routes.path("<uuid:stay_id>/return-plan/", name="return_plan")
 @requires(Permission.STAY_MANAGE)
 @require_http_methods(["GET", "POST"])
 def return_plan_save(request: HavenRequest, stay_id: uuid.UUID) -> HttpResponse:
@@ -405,6 +425,7 @@ def return_plan_save(request: HavenRequest, stay_id: uuid.UUID) -> HttpResponse:
     return _record(request, stay_id, "return_plan_form", write, _("Return plan saved."))
 
 
+@routes.path("<uuid:stay_id>/return/", name="return")
 @requires(Permission.STAY_MANAGE)
 @require_http_methods(["GET", "POST"])
 def return_record(request: HavenRequest, stay_id: uuid.UUID) -> HttpResponse:
@@ -412,20 +433,15 @@ def return_record(request: HavenRequest, stay_id: uuid.UUID) -> HttpResponse:
     return _record(request, stay_id, "return_form", write, _("Return recorded."))
 
 
+@routes.path("<uuid:stay_id>/outcome/", name="outcome")
 @requires(Permission.STAY_DECIDE)
 @require_http_methods(["GET", "POST"])
 def outcome_record(request: HavenRequest, stay_id: uuid.UUID) -> HttpResponse:
-    def write(member: Membership, stay: Stay, form: Any) -> None:
-        returns.outcome_record(
-            membership=member,
-            stay=stay,
-            outcome=form.cleaned_data["outcome"],
-            on=form.cleaned_data["on"],
-        )
-
+    write = _fields_to(returns.outcome_record)
     return _record(request, stay_id, "outcome_form", write, _("Outcome recorded."))
 
 
+@routes.path("follow-ups/<uuid:follow_up_id>/", name="follow_up")
 @requires(Permission.STAY_MANAGE)
 @require_http_methods(["GET", "POST"])
 def follow_up_record(request: HavenRequest, follow_up_id: uuid.UUID) -> HttpResponse:
@@ -438,6 +454,7 @@ def follow_up_record(request: HavenRequest, follow_up_id: uuid.UUID) -> HttpResp
     return _record(request, follow_up.stay_id, "follow_up_form", write, _("Follow-up recorded."))
 
 
+@routes.path("reminders/read/", name="reminders_read")
 @requires(Permission.STAY_VIEW)
 @require_http_methods(["POST"])
 def reminders_read(request: HavenRequest) -> HttpResponse:
@@ -445,6 +462,7 @@ def reminders_read(request: HavenRequest) -> HttpResponse:
     return redirect("web:dashboard")
 
 
+@routes.path("<uuid:stay_id>/cancel/", name="cancel")
 @requires(Permission.STAY_DECIDE)
 @require_http_methods(["GET", "POST"])
 def stay_cancel(request: HavenRequest, stay_id: uuid.UUID) -> HttpResponse:
@@ -452,6 +470,7 @@ def stay_cancel(request: HavenRequest, stay_id: uuid.UUID) -> HttpResponse:
     return _record(request, stay_id, "cancel_form", write, _("Stay cancelled."))
 
 
+@routes.path("<uuid:stay_id>/travel-plan/shred/", name="shred")
 @requires(Permission.STAY_MANAGE)
 @require_POST
 def travel_plan_shred(request: HavenRequest, stay_id: uuid.UUID) -> HttpResponse:
@@ -464,6 +483,7 @@ def travel_plan_shred(request: HavenRequest, stay_id: uuid.UUID) -> HttpResponse
     return redirect("relocations:detail", stay_id=stay.pk)
 
 
+@routes.path("travellers/<uuid:traveller_id>/", name="traveller")
 @requires(Permission.STAY_MANAGE)
 @require_http_methods(["GET", "POST"])
 def traveller_record(request: HavenRequest, traveller_id: uuid.UUID) -> HttpResponse:

@@ -1,9 +1,6 @@
-from django.urls import path
+"""The ``web`` URLs: each stands above the view it serves, in ``haven.web.views``."""
 
 from haven.web import views
 
 app_name = "web"
-
-urlpatterns = [
-    path("", views.dashboard, name="dashboard"),
-]
+urlpatterns = views.routes.urlpatterns

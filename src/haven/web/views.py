@@ -5,6 +5,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from haven.accounts.access import signed_in
+from haven.accounts.routing import Routes
 from haven.accounts.selectors import security_notices_open
 from haven.asylum.deadlines import team_warnings
 from haven.asylum.selectors import final_outcomes
@@ -13,7 +14,11 @@ from haven.organisations.policy import Permission, may
 from haven.relocations.reminders import unread_reminders
 from haven.relocations.selectors import due_items
 
+#: The URL table of ``haven.web.urls``: each view's address stands above it.
+routes = Routes()
 
+
+@routes.path("", name="dashboard")
 @signed_in
 def dashboard(request: HttpRequest) -> HttpResponse:
     """

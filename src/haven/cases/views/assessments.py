@@ -18,11 +18,12 @@ from haven.accounts.requests import acting_member as _member
 from haven.accounts.shortcuts import refusal_shown, shown_as_warning
 from haven.cases import engine_messages, forms, selectors, services
 from haven.cases.services import DuplicateSubmissionError
-from haven.cases.views.common import _case_url
+from haven.cases.views.common import _case_url, routes
 from haven.domain.protection import ELEMENT_QUESTIONS
 from haven.organisations.policy import Permission
 
 
+@routes.path("<uuid:case_id>/assessments/new/", name="assessment_new")
 @requires(Permission.CASE_EDIT)
 def assessment_new(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
     """Run the engines on the case's records and record the result with the staff's decision."""
@@ -83,6 +84,7 @@ def _assessment_page(
     )
 
 
+@routes.path("assessments/<uuid:assessment_id>/", name="assessment")
 @requires(Permission.CASE_VIEW)
 def assessment_detail(request: HavenRequest, assessment_id: uuid.UUID) -> HttpResponse:
     """Risk and its drivers, the two-regime map, ranked pathways, tension, protection findings,
@@ -93,6 +95,7 @@ def assessment_detail(request: HavenRequest, assessment_id: uuid.UUID) -> HttpRe
     return _assessment_page(request, assessment, form)
 
 
+@routes.path("assessments/<uuid:assessment_id>/decision/", name="assessment_decide")
 @requires(Permission.CASE_EDIT)
 @require_POST
 def assessment_decide(request: HavenRequest, assessment_id: uuid.UUID) -> HttpResponse:

@@ -17,7 +17,7 @@ from haven.accounts.requests import acting_member as _member
 from haven.cases import forms, selectors, services
 from haven.cases.errors import CaseError
 from haven.cases.views.case_page import case_form_page
-from haven.cases.views.common import _case_url
+from haven.cases.views.common import _case_url, routes
 from haven.organisations.policy import Permission
 from haven.uploads import DEFAULT_MAX_BYTES, RejectionCode, UploadRejected, download_headers
 
@@ -25,6 +25,7 @@ UPLOAD_TITLE = gettext_lazy("Upload a file")
 UPLOAD_BUTTON = gettext_lazy("Upload")
 
 
+@routes.path("<uuid:case_id>/attachments/new/", name="attachment_add")
 @requires(Permission.CASE_EDIT)
 @require_http_methods(["GET", "POST"])
 def attachment_add(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
@@ -57,6 +58,7 @@ def attachment_add(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
     return redirect(_case_url(case.pk))
 
 
+@routes.path("attachments/<uuid:attachment_id>/", name="attachment")
 @requires(Permission.CASE_VIEW)
 def attachment_download(request: HavenRequest, attachment_id: uuid.UUID) -> HttpResponse:
     """Send a file as an attachment with a sandbox CSP, never inline (UPL-06)."""

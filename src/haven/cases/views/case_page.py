@@ -23,7 +23,7 @@ from haven.cases import forms, selectors, services
 from haven.cases.models import Case, CaseStatus
 from haven.cases.panels import panels_for
 from haven.cases.reading import one_reading
-from haven.cases.views.common import _case_url
+from haven.cases.views.common import _case_url, routes
 from haven.domain.lifecycle import CASE_MACHINE, REQUIREMENT_DESCRIPTIONS, Requirement
 from haven.domain.lifecycle import CaseStatus as Lifecycle
 from haven.organisations.models import Membership
@@ -87,6 +87,7 @@ def _precompute_links(records: Any) -> None:
 TIMELINE_ON_CASE_PAGE = 10
 
 
+@routes.path("<uuid:case_id>/", name="detail")
 @requires(Permission.CASE_VIEW)
 def case_detail(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
     """
@@ -137,6 +138,7 @@ def case_detail(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
         return render(request, "cases/case_detail.html", context)
 
 
+@routes.path("<uuid:case_id>/timeline/", name="timeline")
 @requires(Permission.CASE_VIEW)
 def case_timeline(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
     """
@@ -168,6 +170,7 @@ def case_form_page(
     return render(request, "cases/case_form.html", {**context, **extra})
 
 
+@routes.path("<uuid:case_id>/reveal/", name="reveal")
 @requires(Permission.CASE_REVEAL_IDENTITY)
 @requires_recent_second_factor
 @sensitive_post_parameters()
@@ -188,6 +191,7 @@ def identity_reveal(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
     return render(request, "cases/reveal.html", {"case": case, "form": form, "defender": defender})
 
 
+@routes.path("<uuid:case_id>/settings/", name="settings")
 @requires(Permission.CASE_EDIT)
 @require_http_methods(["GET", "POST"])
 def case_settings(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
@@ -214,6 +218,7 @@ def case_settings(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
     return redirect(_case_url(case.pk))
 
 
+@routes.path("<uuid:case_id>/status/", name="transition")
 @requires(Permission.CASE_EDIT)
 @require_http_methods(["GET", "POST"])
 def case_transition(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
@@ -260,6 +265,7 @@ def _chosen_member(request: HavenRequest, case: Case) -> Membership | None:
     return member
 
 
+@routes.path("<uuid:case_id>/assign/", name="assign")
 @requires(Permission.CASE_ASSIGN)
 @require_POST
 def case_assign(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
@@ -275,6 +281,7 @@ def case_assign(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
     return redirect(_case_url(case.pk))
 
 
+@routes.path("<uuid:case_id>/unassign/", name="unassign")
 @requires(Permission.CASE_ASSIGN)
 @require_POST
 def case_unassign(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:

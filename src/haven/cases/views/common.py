@@ -15,9 +15,14 @@ from django.utils.translation import gettext as _
 
 from haven.accounts.requests import HavenRequest
 from haven.accounts.requests import acting_member as _member
+from haven.accounts.routing import Routes
 from haven.accounts.shortcuts import refusal_shown, shown_as_warning
 from haven.cases import selectors
 from haven.cases.services import DuplicateSubmissionError
+
+#: The URL table of ``haven.cases.urls``, filled by every module of this package: each view's
+#: address stands above it (``haven.accounts.routing``).
+routes = Routes()
 
 
 def _case_url(case_id: Any) -> str:

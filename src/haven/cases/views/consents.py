@@ -17,11 +17,13 @@ from haven.cases.models import Case
 from haven.cases.views.common import (
     _record_view,
     _saved_then_case,
+    routes,
 )
 from haven.organisations.models import Membership
 from haven.organisations.policy import Permission
 
 
+@routes.path("<uuid:case_id>/consents/new/", name="consent_add")
 @requires(Permission.CASE_EDIT)
 def consent_add(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
     def save(membership: Membership, case: Case, form: Any, token: uuid.UUID) -> None:
@@ -34,6 +36,7 @@ def consent_add(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
     )
 
 
+@routes.path("consents/<uuid:consent_id>/withdraw/", name="consent_withdraw")
 @requires(Permission.CASE_EDIT)
 def consent_withdraw(request: HavenRequest, consent_id: uuid.UUID) -> HttpResponse:
     """

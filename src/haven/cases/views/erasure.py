@@ -3,6 +3,7 @@ Erasure of a case: requested, then approved or declined by a second coordinator.
 """
 
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -18,6 +19,7 @@ from haven.accounts.requests import HavenRequest
 from haven.accounts.requests import acting_member as _member
 from haven.accounts.shortcuts import refusal_shown
 from haven.cases import forms, selectors, services
+from haven.cases.views.common import routes
 from haven.organisations.policy import Permission
 
 
@@ -25,6 +27,7 @@ def _erasure_url(erasure_id: Any) -> str:
     return reverse("cases:erasure", kwargs={"erasure_id": erasure_id})
 
 
+@routes.path("<uuid:case_id>/erasure/", name="erasure_request")
 @requires(Permission.CASE_ERASE)
 def erasure_request(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
     """Ask for the case to be erased (POST), after reading what that means and its past requests."""
@@ -49,6 +52,7 @@ def erasure_request(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
     )
 
 
+@routes.path("erasures/<uuid:erasure_id>/", name="erasure")
 @requires(Permission.CASE_ERASE)
 def erasure_detail(request: HavenRequest, erasure_id: uuid.UUID) -> HttpResponse:
     """One request: who asked, why, until when, and the decision (approve or decline)."""
@@ -65,26 +69,35 @@ def erasure_detail(request: HavenRequest, erasure_id: uuid.UUID) -> HttpResponse
     )
 
 
+def _erasure_decided(
+    request: HavenRequest, erasure_id: uuid.UUID, decide: Callable[..., object], done: str
+) -> HttpResponse:
+    """
+    Approve or decline alike: the request the member may see, the decision (a refusal, such as a
+    request no longer pending, shown as its reason), then back to the request's page.
+    """
+    membership = _member(request)
+    erasure = selectors.erasure_get(membership=membership, erasure_id=erasure_id)
+    with refusal_shown(request):
+        decide(membership=membership, erasure=erasure)
+        messages.success(request, done)
+    return redirect(_erasure_url(erasure.pk))
+
+
+@routes.path("erasures/<uuid:erasure_id>/approve/", name="erasure_approve")
 @requires(Permission.CASE_ERASE)
 @requires_recent_second_factor(return_to="cases:erasure")
 @require_POST
 def erasure_approve(request: HavenRequest, erasure_id: uuid.UUID) -> HttpResponse:
     """A second coordinator approves: the case's keys are destroyed at once (SESS-04 step-up)."""
-    membership = _member(request)
-    erasure = selectors.erasure_get(membership=membership, erasure_id=erasure_id)
-    with refusal_shown(request):
-        services.case_erasure_approve(membership=membership, erasure=erasure)
-        messages.success(request, _("The case is erased: its keys are destroyed."))
-    return redirect(_erasure_url(erasure.pk))
+    done = _("The case is erased: its keys are destroyed.")
+    return _erasure_decided(request, erasure_id, services.case_erasure_approve, done)
 
 
+@routes.path("erasures/<uuid:erasure_id>/decline/", name="erasure_decline")
 @requires(Permission.CASE_ERASE)
 @require_POST
 def erasure_decline(request: HavenRequest, erasure_id: uuid.UUID) -> HttpResponse:
     """Decline (or, for the requester, withdraw) the request: the case is kept."""
-    membership = _member(request)
-    erasure = selectors.erasure_get(membership=membership, erasure_id=erasure_id)
-    with refusal_shown(request):
-        services.case_erasure_decline(membership=membership, erasure=erasure)
-        messages.success(request, _("Erasure declined. The case is kept."))
-    return redirect(_erasure_url(erasure.pk))
+    done = _("Erasure declined. The case is kept.")
+    return _erasure_decided(request, erasure_id, services.case_erasure_decline, done)

@@ -16,11 +16,12 @@ from haven.accounts.requests import acting_member as _member
 from haven.cases import forms, selectors, services
 from haven.cases.errors import CaseError
 from haven.cases.services import DuplicateSubmissionError
-from haven.cases.views.common import _case_url
+from haven.cases.views.common import _case_url, routes
 from haven.organisations.policy import Permission
 from haven.vault.errors import SearchRateLimitedError
 
 
+@routes.path("new/", name="intake")
 @requires(Permission.CASE_OPEN)
 @sensitive_post_parameters()
 def intake(request: HavenRequest) -> HttpResponse:

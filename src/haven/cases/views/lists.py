@@ -19,11 +19,12 @@ from haven.cases import forms, listing, selectors, services
 from haven.cases.errors import CaseError
 from haven.cases.models import Case
 from haven.cases.pagination import cursor_arguments, query_without_cursor
-from haven.cases.views.common import _case_url
+from haven.cases.views.common import _case_url, routes
 from haven.organisations.policy import Permission
 from haven.vault.errors import SearchRateLimitedError
 
 
+@routes.path("", name="list")
 @requires(Permission.CASE_VIEW)
 def case_list(request: HavenRequest) -> HttpResponse:
     """
@@ -91,6 +92,7 @@ def case_list(request: HavenRequest) -> HttpResponse:
     return render(request, template, context)
 
 
+@routes.path("break-glass/", name="break_glass")
 @requires(Permission.CASE_BREAK_GLASS)
 @sensitive_post_parameters()
 def break_glass(request: HavenRequest) -> HttpResponse:
@@ -108,6 +110,7 @@ def break_glass(request: HavenRequest) -> HttpResponse:
     return render(request, "cases/break_glass.html", {"form": form})
 
 
+@routes.path("notifications/read/", name="notifications_read")
 @requires(Permission.CASE_VIEW)
 @require_POST
 def notifications_read(request: HavenRequest) -> HttpResponse:

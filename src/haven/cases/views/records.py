@@ -22,11 +22,13 @@ from haven.cases.views.common import (
     _case_url,
     _record_view,
     _saved_then_case,
+    routes,
 )
 from haven.organisations.models import Membership
 from haven.organisations.policy import Permission
 
 
+@routes.path("<uuid:case_id>/threats/new/", name="threat_add")
 @requires(Permission.CASE_EDIT)
 def threat_add(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
     """Log a threat or incident: the case-facts fields and an encrypted narrative."""
@@ -61,6 +63,7 @@ def _saves_details(service: Callable[..., object]) -> Callable[..., None]:
     return save
 
 
+@routes.path("<uuid:case_id>/prosecutions/new/", name="prosecution_add")
 @requires(Permission.CASE_EDIT)
 def prosecution_add(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
     save = _saves_details(services.prosecution_record)
@@ -68,6 +71,7 @@ def prosecution_add(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
     return _record_view(request, case_id, form_class=forms.ProsecutionForm, title=title, save=save)
 
 
+@routes.path("<uuid:case_id>/dependants/new/", name="dependant_add")
 @requires(Permission.CASE_EDIT)
 def dependant_add(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
     save = _saves_details(services.dependant_record)
@@ -75,6 +79,7 @@ def dependant_add(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
     return _record_view(request, case_id, form_class=forms.DependantForm, title=title, save=save)
 
 
+@routes.path("records/<str:kind>/<uuid:record_id>/correct/", name="record_correct")
 @requires(Permission.CASE_EDIT)
 def record_correct(request: HavenRequest, kind: str, record_id: uuid.UUID) -> HttpResponse:
     """
@@ -125,6 +130,7 @@ def record_correct(request: HavenRequest, kind: str, record_id: uuid.UUID) -> Ht
     )
 
 
+@routes.path("<uuid:case_id>/notes/new/", name="note_add")
 @requires(Permission.CASE_EDIT)
 @require_POST
 def note_add(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
@@ -142,6 +148,7 @@ def note_add(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
     return redirect(_case_url(case.pk))
 
 
+@routes.path("<uuid:case_id>/facts/<str:section>/", name="facts_section")
 @requires(Permission.CASE_EDIT)
 def facts_section(request: HavenRequest, case_id: uuid.UUID, section: str) -> HttpResponse:
     """Edit one section of the case's own facts; the whole document is checked before saving."""
