@@ -102,6 +102,12 @@ def _return_pulls(
     return pulls
 
 
+#: The regime map and the asylum pathway say it alike when the protection outcome is positive.
+PROTECTION_POINTS_TO = MessageTemplate(
+    "pathways.protection_points_to",
+    gettext_noop("The protection assessment points to %(outcome)s."),
+)
+
 #: The regime map and the tension engine say it alike when something pulls against return.
 EXPECTS_RETURN_BUT = MessageTemplate(
     "pathways.regime.expects_return",
