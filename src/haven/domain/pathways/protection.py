@@ -13,6 +13,7 @@ from haven.domain.pathways.common import (
     Pathway,
     Situation,
     _at_least,
+    _not_suitable,
 )
 from haven.domain.vocabulary import (
     POSITIVE_OUTCOMES,
@@ -95,14 +96,11 @@ def resettlement(situation: Situation) -> Pathway:
                 ),
             ),
         )
-    return Pathway(
+    return _not_suitable(
         name,
-        Suitability.NOT_SUITABLE,
-        (
-            say(
-                "pathways.resettlement.not_suitable",
-                gettext_noop("Resettlement needs a recognised refugee outside their country."),
-            ),
+        say(
+            "pathways.resettlement.not_suitable",
+            gettext_noop("Resettlement needs a recognised refugee outside their country."),
         ),
     )
 
@@ -131,16 +129,13 @@ def humanitarian_visa(situation: Situation) -> Pathway:
                 *situation.travel_cautions,
             ),
         )
-    return Pathway(
+    return _not_suitable(
         name,
-        Suitability.NOT_SUITABLE,
-        (
-            say("pathways.humanitarian.abroad", gettext_noop("The defender is abroad."))
-            if situation.abroad
-            else say(
-                "pathways.humanitarian.risk",
-                gettext_noop("Risk is %(level)s."),
-                level=Codes([risk.level]),
-            ),
+        say("pathways.humanitarian.abroad", gettext_noop("The defender is abroad."))
+        if situation.abroad
+        else say(
+            "pathways.humanitarian.risk",
+            gettext_noop("Risk is %(level)s."),
+            level=Codes([risk.level]),
         ),
     )

@@ -7,10 +7,12 @@ from __future__ import annotations
 
 from haven.domain.messages import Codes, gettext_noop, say
 from haven.domain.pathways.common import (
+    RISK_LOW,
     Pathway,
     Situation,
     _at_least,
     _days_left,
+    _not_suitable,
 )
 from haven.domain.protection import (
     relocation_defeaters,
@@ -27,39 +29,33 @@ def in_country_protection(situation: Situation) -> Pathway:
     """Protective measures at home, unless the risk or a repressive state makes them futile."""
     name, risk = PathwayName.IN_COUNTRY_PROTECTION, situation.risk
     if situation.abroad:
-        return Pathway(
+        return _not_suitable(
             name,
-            Suitability.NOT_SUITABLE,
-            (
-                say(
-                    "pathways.in_country.abroad",
-                    gettext_noop("The defender is abroad; see return with protection."),
-                ),
+            say(
+                "pathways.in_country.abroad",
+                gettext_noop("The defender is abroad; see return with protection."),
             ),
         )
     state = situation.state_persecutor
     if risk.level == RiskLevel.CRITICAL or (
         state and situation.facts.context.civic_space in ("repressed", "closed")
     ):
-        return Pathway(
+        return _not_suitable(
             name,
-            Suitability.NOT_SUITABLE,
-            (
-                say(
-                    "pathways.in_country.state_persecutor",
-                    gettext_noop(
-                        "Risk is %(level)s and the state is the persecutor in a repressed or closed civic space: protective measures at home are unlikely to be enough."
-                    ),
-                    level=Codes([risk.level]),
-                )
-                if state
-                else say(
-                    "pathways.in_country.not_enough",
-                    gettext_noop(
-                        "Risk is %(level)s: protective measures at home are unlikely to be enough."
-                    ),
-                    level=Codes([risk.level]),
+            say(
+                "pathways.in_country.state_persecutor",
+                gettext_noop(
+                    "Risk is %(level)s and the state is the persecutor in a repressed or closed civic space: protective measures at home are unlikely to be enough."
                 ),
+                level=Codes([risk.level]),
+            )
+            if state
+            else say(
+                "pathways.in_country.not_enough",
+                gettext_noop(
+                    "Risk is %(level)s: protective measures at home are unlikely to be enough."
+                ),
+                level=Codes([risk.level]),
             ),
         )
     suitability = (
@@ -95,10 +91,8 @@ def internal_relocation(situation: Situation) -> Pathway:
     """
     name = PathwayName.INTERNAL_RELOCATION
     if situation.abroad:
-        return Pathway(
-            name,
-            Suitability.NOT_SUITABLE,
-            (say("pathways.internal.abroad", gettext_noop("The defender is already abroad.")),),
+        return _not_suitable(
+            name, say("pathways.internal.abroad", gettext_noop("The defender is already abroad."))
         )
     facts = situation.facts
     reasons = situation.protection.elements["internal_relocation"].reasons
@@ -129,22 +123,15 @@ def regional_relocation(situation: Situation) -> Pathway:
     """A stay in the region from medium risk, for a defender still at home."""
     name, risk = PathwayName.REGIONAL_RELOCATION, situation.risk
     if situation.abroad:
-        return Pathway(
+        return _not_suitable(
             name,
-            Suitability.NOT_SUITABLE,
-            (
-                say(
-                    "pathways.regional.abroad",
-                    gettext_noop("The defender is already abroad; see onward relocation."),
-                ),
+            say(
+                "pathways.regional.abroad",
+                gettext_noop("The defender is already abroad; see onward relocation."),
             ),
         )
     if risk.level.rank < RiskLevel.MEDIUM.rank:
-        return Pathway(
-            name,
-            Suitability.NOT_SUITABLE,
-            (say("pathways.risk_low", gettext_noop("Risk is low.")),),
-        )
+        return _not_suitable(name, RISK_LOW())
     cautions = [*situation.travel_cautions]
     if situation.facts.context.diaspora_monitored:
         cautions.append(
@@ -176,24 +163,17 @@ def temporary_international_relocation(situation: Situation) -> Pathway:
     name, risk = PathwayName.TEMPORARY_INTERNATIONAL_RELOCATION, situation.risk
     defender = situation.facts.defender
     if situation.in_relocation:
-        return Pathway(
+        return _not_suitable(
             name,
-            Suitability.NOT_SUITABLE,
-            (
-                say(
-                    "pathways.temporary.on_programme",
-                    gettext_noop(
-                        "The defender is already on a relocation programme; see extension and onward relocation."
-                    ),
+            say(
+                "pathways.temporary.on_programme",
+                gettext_noop(
+                    "The defender is already on a relocation programme; see extension and onward relocation."
                 ),
             ),
         )
     if situation.forward.level.rank < RiskLevel.MEDIUM.rank:
-        return Pathway(
-            name,
-            Suitability.NOT_SUITABLE,
-            (say("pathways.risk_low", gettext_noop("Risk is low.")),),
-        )
+        return _not_suitable(name, RISK_LOW())
     cautions = [*situation.travel_cautions]
     if defender.intends_to_return is False:
         cautions.append(
@@ -238,14 +218,11 @@ def extension(situation: Situation) -> Pathway:
     """A longer stay for a defender on a programme, recommended when return is dangerous."""
     name = PathwayName.EXTENSION
     if not situation.in_relocation:
-        return Pathway(
+        return _not_suitable(
             name,
-            Suitability.NOT_SUITABLE,
-            (
-                say(
-                    "pathways.extension.not_on_programme",
-                    gettext_noop("The defender is not on a relocation programme."),
-                ),
+            say(
+                "pathways.extension.not_on_programme",
+                gettext_noop("The defender is not on a relocation programme."),
             ),
         )
     risk_on_return = situation.risk_on_return
@@ -297,10 +274,8 @@ def onward_relocation(situation: Situation) -> Pathway:
     """A further stay elsewhere for a defender already away, recommended at high forward risk."""
     name, forward = PathwayName.ONWARD_RELOCATION, situation.forward
     if not (situation.abroad or situation.in_relocation):
-        return Pathway(
-            name,
-            Suitability.NOT_SUITABLE,
-            (say("pathways.onward.not_abroad", gettext_noop("The defender is not abroad.")),),
+        return _not_suitable(
+            name, say("pathways.onward.not_abroad", gettext_noop("The defender is not abroad."))
         )
     if not (
         _at_least(forward, RiskLevel.HIGH) or "onward_relocation" in situation.facts.defender.wishes
@@ -345,10 +320,8 @@ def return_with_protection(situation: Situation) -> Pathway:
     """Going home with a security plan, never with an arrest waiting or at high forward risk."""
     name, forward, facts = PathwayName.RETURN_WITH_PROTECTION, situation.forward, situation.facts
     if not (situation.abroad or situation.in_relocation or facts.relocation.status == "returned"):
-        return Pathway(
-            name,
-            Suitability.NOT_SUITABLE,
-            (say("pathways.return.not_left", gettext_noop("The defender has not left.")),),
+        return _not_suitable(
+            name, say("pathways.return.not_left", gettext_noop("The defender has not left."))
         )
     arrest = any(p.stage in ("warrant", "convicted", "in_absentia") for p in facts.prosecutions)
     if arrest or _at_least(forward, RiskLevel.HIGH):
@@ -361,10 +334,8 @@ def return_with_protection(situation: Situation) -> Pathway:
                 level=Codes([forward.level]),
             )
         )
-        return Pathway(
-            name,
-            Suitability.NOT_SUITABLE,
-            (say("pathways.return.not_safe", gettext_noop("Not safe now: %(why)s."), why=why),),
+        return _not_suitable(
+            name, say("pathways.return.not_safe", gettext_noop("Not safe now: %(why)s."), why=why)
         )
     return Pathway(
         name,
