@@ -13,7 +13,6 @@ from haven.domain.pathways.common import (
     Pathway,
     Situation,
     _at_least,
-    _not_suitable,
 )
 from haven.domain.vocabulary import (
     POSITIVE_OUTCOMES,
@@ -96,11 +95,14 @@ def resettlement(situation: Situation) -> Pathway:
                 ),
             ),
         )
-    return _not_suitable(
+    return Pathway(
         name,
-        say(
-            "pathways.resettlement.not_suitable",
-            gettext_noop("Resettlement needs a recognised refugee outside their country."),
+        Suitability.NOT_SUITABLE,
+        (
+            say(
+                "pathways.resettlement.not_suitable",
+                gettext_noop("Resettlement needs a recognised refugee outside their country."),
+            ),
         ),
     )
 
@@ -129,13 +131,16 @@ def humanitarian_visa(situation: Situation) -> Pathway:
                 *situation.travel_cautions,
             ),
         )
-    return _not_suitable(
+    return Pathway(
         name,
-        say("pathways.humanitarian.abroad", gettext_noop("The defender is abroad."))
-        if situation.abroad
-        else say(
-            "pathways.humanitarian.risk",
-            gettext_noop("Risk is %(level)s."),
-            level=Codes([risk.level]),
+        Suitability.NOT_SUITABLE,
+        (
+            say("pathways.humanitarian.abroad", gettext_noop("The defender is abroad."))
+            if situation.abroad
+            else say(
+                "pathways.humanitarian.risk",
+                gettext_noop("Risk is %(level)s."),
+                level=Codes([risk.level]),
+            ),
         ),
     )
