@@ -5,7 +5,9 @@ country, extension, onward relocation and return.
 
 from __future__ import annotations
 
-from haven.domain.messages import Codes, gettext_noop, say
+from collections.abc import Iterable, Mapping
+
+from haven.domain.messages import Codes, MessageTemplate, gettext_noop, say
 from haven.domain.pathways.common import (
     RISK_LOW,
     Pathway,
@@ -24,18 +26,62 @@ from haven.domain.vocabulary import (
     Suitability,
 )
 
+#: The pathways open only to a defender still in their country, and why they are not, abroad.
+ABROAD: Mapping[PathwayName, MessageTemplate] = {
+    PathwayName.IN_COUNTRY_PROTECTION: MessageTemplate(
+        "pathways.in_country.abroad",
+        gettext_noop("The defender is abroad; see return with protection."),
+    ),
+    PathwayName.INTERNAL_RELOCATION: MessageTemplate(
+        "pathways.internal.abroad", gettext_noop("The defender is already abroad.")
+    ),
+    PathwayName.REGIONAL_RELOCATION: MessageTemplate(
+        "pathways.regional.abroad",
+        gettext_noop("The defender is already abroad; see onward relocation."),
+    ),
+}
+
+#: Why each open pathway of the relocation regime suits the defender, naming the risk it answers.
+OPEN_AT_RISK: Mapping[PathwayName, MessageTemplate] = {
+    PathwayName.REGIONAL_RELOCATION: MessageTemplate(
+        "pathways.regional.possible",
+        gettext_noop(
+            "Risk is %(level)s: a stay in the region keeps the defender close to their work and community."
+        ),
+    ),
+    PathwayName.TEMPORARY_INTERNATIONAL_RELOCATION: MessageTemplate(
+        "pathways.temporary.respite",
+        gettext_noop(
+            "Risk is %(level)s: a temporary stay abroad gives respite and keeps the work going."
+        ),
+    ),
+    PathwayName.ONWARD_RELOCATION: MessageTemplate(
+        "pathways.onward.recommended",
+        gettext_noop(
+            "Risk on return is %(level)s: a further stay in another country keeps the defender away from it."
+        ),
+    ),
+    PathwayName.RETURN_WITH_PROTECTION: MessageTemplate(
+        "pathways.return.with_plan",
+        gettext_noop(
+            "Risk on return is %(level)s: return with a security plan, follow-up calls and network support."
+        ),
+    ),
+}
+
+
+def _open_at_risk(
+    name: PathwayName, suitability: Suitability, level: RiskLevel, cautions: Iterable[str] = ()
+) -> Pathway:
+    """An open pathway for the reason ``OPEN_AT_RISK`` gives, with what to watch out for."""
+    return Pathway(name, suitability, (OPEN_AT_RISK[name](level=Codes([level])),), tuple(cautions))
+
 
 def in_country_protection(situation: Situation) -> Pathway:
     """Protective measures at home, unless the risk or a repressive state makes them futile."""
     name, risk = PathwayName.IN_COUNTRY_PROTECTION, situation.risk
     if situation.abroad:
-        return _not_suitable(
-            name,
-            say(
-                "pathways.in_country.abroad",
-                gettext_noop("The defender is abroad; see return with protection."),
-            ),
-        )
+        return _not_suitable(name, ABROAD[name]())
     state = situation.state_persecutor
     if risk.level == RiskLevel.CRITICAL or (
         state and situation.facts.context.civic_space in ("repressed", "closed")
@@ -91,9 +137,7 @@ def internal_relocation(situation: Situation) -> Pathway:
     """
     name = PathwayName.INTERNAL_RELOCATION
     if situation.abroad:
-        return _not_suitable(
-            name, say("pathways.internal.abroad", gettext_noop("The defender is already abroad."))
-        )
+        return _not_suitable(name, ABROAD[name]())
     facts = situation.facts
     reasons = situation.protection.elements["internal_relocation"].reasons
     if relocation_defeaters(facts):
@@ -123,13 +167,7 @@ def regional_relocation(situation: Situation) -> Pathway:
     """A stay in the region from medium risk, for a defender still at home."""
     name, risk = PathwayName.REGIONAL_RELOCATION, situation.risk
     if situation.abroad:
-        return _not_suitable(
-            name,
-            say(
-                "pathways.regional.abroad",
-                gettext_noop("The defender is already abroad; see onward relocation."),
-            ),
-        )
+        return _not_suitable(name, ABROAD[name]())
     if risk.level.rank < RiskLevel.MEDIUM.rank:
         return _not_suitable(name, RISK_LOW())
     cautions = [*situation.travel_cautions]
@@ -142,20 +180,7 @@ def regional_relocation(situation: Situation) -> Pathway:
                 ),
             )
         )
-    return Pathway(
-        name,
-        Suitability.POSSIBLE,
-        (
-            say(
-                "pathways.regional.possible",
-                gettext_noop(
-                    "Risk is %(level)s: a stay in the region keeps the defender close to their work and community."
-                ),
-                level=Codes([risk.level]),
-            ),
-        ),
-        tuple(cautions),
-    )
+    return _open_at_risk(name, Suitability.POSSIBLE, risk.level, cautions)
 
 
 def temporary_international_relocation(situation: Situation) -> Pathway:
@@ -198,20 +223,7 @@ def temporary_international_relocation(situation: Situation) -> Pathway:
         if risk.level.rank >= RiskLevel.HIGH.rank and defender.intends_to_return is not False
         else Suitability.POSSIBLE
     )
-    return Pathway(
-        name,
-        suitability,
-        (
-            say(
-                "pathways.temporary.respite",
-                gettext_noop(
-                    "Risk is %(level)s: a temporary stay abroad gives respite and keeps the work going."
-                ),
-                level=Codes([risk.level]),
-            ),
-        ),
-        tuple(cautions),
-    )
+    return _open_at_risk(name, suitability, risk.level, cautions)
 
 
 def extension(situation: Situation) -> Pathway:
@@ -300,19 +312,11 @@ def onward_relocation(situation: Situation) -> Pathway:
                 ),
             )
         )
-    return Pathway(
+    return _open_at_risk(
         name,
         Suitability.RECOMMENDED if _at_least(forward, RiskLevel.HIGH) else Suitability.POSSIBLE,
-        (
-            say(
-                "pathways.onward.recommended",
-                gettext_noop(
-                    "Risk on return is %(level)s: a further stay in another country keeps the defender away from it."
-                ),
-                level=Codes([forward.level]),
-            ),
-        ),
-        tuple(cautions),
+        forward.level,
+        cautions,
     )
 
 
@@ -337,18 +341,10 @@ def return_with_protection(situation: Situation) -> Pathway:
         return _not_suitable(
             name, say("pathways.return.not_safe", gettext_noop("Not safe now: %(why)s."), why=why)
         )
-    return Pathway(
+    return _open_at_risk(
         name,
         Suitability.RECOMMENDED if facts.defender.intends_to_return else Suitability.POSSIBLE,
-        (
-            say(
-                "pathways.return.with_plan",
-                gettext_noop(
-                    "Risk on return is %(level)s: return with a security plan, follow-up calls and network support."
-                ),
-                level=Codes([forward.level]),
-            ),
-        ),
+        forward.level,
         (
             say(
                 "pathways.return.review",
