@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from haven.accounts import reading
@@ -94,14 +95,14 @@ ENTRY_NOT_RECORDED = _(
 )
 
 #: Each warning level in words, and the badge it wears (the site's risk colours).
-LEVEL_DISPLAY: Mapping[WarningLevel, tuple[str, str]] = {
+LEVEL_DISPLAY: Mapping[WarningLevel, tuple[str | Promise, str]] = {
     WarningLevel.DAYS_90: (_("Within 90 days"), "medium"),
     WarningLevel.DAYS_30: (_("Within 30 days"), "high"),
     WarningLevel.DAYS_7: (_("Within 7 days"), "critical"),
     WarningLevel.PASSED: (_("Passed"), "critical"),
 }
 #: A deadline with no warning due yet: no words, the lowest badge.
-NO_WARNING_DISPLAY = ("", "low")
+NO_WARNING_DISPLAY: tuple[str | Promise, str] = ("", "low")
 
 
 @dataclass(frozen=True)

@@ -188,9 +188,8 @@ def _visa_action(facts: CaseFacts) -> str:
     host = facts.relocation.host_country or say(
         "pathways.visa.the_host_country", gettext_noop("the host country")
     )
-    check = VISA_CHECKS.get(visa or "")
-    if check is not None:
-        return check(visa=Codes([visa]), host=host)
+    if visa is not None and visa in VISA_CHECKS:
+        return VISA_CHECKS[visa](visa=Codes([visa]), host=host)
     return say(
         "pathways.visa.unrecorded",
         gettext_noop("Check what the defender's visa or status in %(host)s allows (not recorded)."),
