@@ -27,7 +27,8 @@ from haven.domain.vocabulary import (
 
 #: Grounds a defender's profile points to when the claim does not record them yet: the profile,
 #: the ground, and the hint (UNHCR Guidelines on International Protection No. 2 on particular
-#: social groups; race covers ethnicity, Handbook para 68).
+#: social groups; race in its widest sense covers ethnic groups, Handbook para 68; religion,
+#: Handbook paras 71-73).
 GROUND_HINTS: tuple[tuple[str, str, MessageTemplate], ...] = (
     (
         "lgbti",
