@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from haven.accounts import reading
@@ -93,20 +94,15 @@ ENTRY_NOT_RECORDED = _(
     "computed: ask the defender, and ask counsel."
 )
 
-LEVEL_WORDS = {
-    WarningLevel.DAYS_90: _("Within 90 days"),
-    WarningLevel.DAYS_30: _("Within 30 days"),
-    WarningLevel.DAYS_7: _("Within 7 days"),
-    WarningLevel.PASSED: _("Passed"),
+#: Each warning level in words, and the badge it wears (the site's risk colours).
+LEVEL_DISPLAY: Mapping[WarningLevel, tuple[str | Promise, str]] = {
+    WarningLevel.DAYS_90: (_("Within 90 days"), "medium"),
+    WarningLevel.DAYS_30: (_("Within 30 days"), "high"),
+    WarningLevel.DAYS_7: (_("Within 7 days"), "critical"),
+    WarningLevel.PASSED: (_("Passed"), "critical"),
 }
-
-#: The badge each warning level wears (the site's risk colours).
-LEVEL_BADGES = {
-    WarningLevel.DAYS_90: "medium",
-    WarningLevel.DAYS_30: "high",
-    WarningLevel.DAYS_7: "critical",
-    WarningLevel.PASSED: "critical",
-}
+#: A deadline with no warning due yet: no words, the lowest badge.
+NO_WARNING_DISPLAY: tuple[str | Promise, str] = ("", "low")
 
 
 @dataclass(frozen=True)
@@ -213,14 +209,15 @@ def stay_dates(case: Case) -> tuple[StayDates, bool] | None:
 def _line(deadline: Deadline, today: datetime.date) -> DeadlineLine:
     [warning] = deadline_warnings([deadline], today) or [None]
     level = warning.level if warning is not None else None
+    level_words, badge = LEVEL_DISPLAY[level] if level else NO_WARNING_DISPLAY
     return DeadlineLine(
         sentence=_words(deadline.explanation),
         due_on=deadline.due_on,
         hard=deadline.hard,
         days_left=(deadline.due_on - today).days,
         level=level.value if level else "",
-        level_words=str(LEVEL_WORDS[level]) if level else "",
-        badge=LEVEL_BADGES[level] if level else "low",
+        level_words=str(level_words),
+        badge=badge,
         sources=deadline.explanation.sources,
     )
 

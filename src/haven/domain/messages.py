@@ -43,6 +43,17 @@ class MessageTemplate:
         return Message(self, params)
 
 
+def templates_by_key(*templates: MessageTemplate) -> Mapping[str, MessageTemplate]:
+    """
+    A catalogue of templates by key, which the catalogue tests walk; every engine's catalogue is
+    built here. Two templates under one key would make one of them unreachable, so that fails.
+    """
+    catalogue = {template.key: template for template in templates}
+    if len(catalogue) != len(templates):
+        raise ValueError("two message templates share a key")
+    return catalogue
+
+
 def say(key: str, text: str, **params: str) -> Message:
     """One keyed reason, its template written where it is used (mark ``text`` with gettext_noop)."""
     return Message(MessageTemplate(key, text), params)
@@ -258,29 +269,26 @@ NO_FIRM_NO = MessageTemplate(
 )
 
 #: Every keyed protection outcome message, by key.
-PROTECTION_OUTCOME_MESSAGES: Mapping[str, MessageTemplate] = {
-    template.key: template
-    for template in (
-        WHY_EXCLUDED,
-        WHY_CEASED,
-        IN_OWN_COUNTRY,
-        REJECTED_BUT_ABSOLUTE,
-        REJECTED,
-        BARRED_COMPLEMENTARY,
-        BARRED_BUT_ABSOLUTE,
-        BARRED,
-        REFUGEE,
-        DANGER_TO_HOST,
-        DANGER_TO_HOST_ABSOLUTE,
-        FAILS_EXCLUDED_BUT_ABSOLUTE,
-        FAILS_EXCLUDED,
-        FAILS_COMPLEMENTARY,
-        FAILS_COMPLEMENTARY_OPEN,
-        FAILS,
-        OPEN_EXCLUDED_BUT_ABSOLUTE,
-        OPEN_COMPLEMENTARY,
-        OPEN,
-        IF_ACCOUNT_ACCEPTED,
-        NO_FIRM_NO,
-    )
-}
+PROTECTION_OUTCOME_MESSAGES: Mapping[str, MessageTemplate] = templates_by_key(
+    WHY_EXCLUDED,
+    WHY_CEASED,
+    IN_OWN_COUNTRY,
+    REJECTED_BUT_ABSOLUTE,
+    REJECTED,
+    BARRED_COMPLEMENTARY,
+    BARRED_BUT_ABSOLUTE,
+    BARRED,
+    REFUGEE,
+    DANGER_TO_HOST,
+    DANGER_TO_HOST_ABSOLUTE,
+    FAILS_EXCLUDED_BUT_ABSOLUTE,
+    FAILS_EXCLUDED,
+    FAILS_COMPLEMENTARY,
+    FAILS_COMPLEMENTARY_OPEN,
+    FAILS,
+    OPEN_EXCLUDED_BUT_ABSOLUTE,
+    OPEN_COMPLEMENTARY,
+    OPEN,
+    IF_ACCOUNT_ACCEPTED,
+    NO_FIRM_NO,
+)

@@ -33,6 +33,7 @@ from haven.domain.messages import (
     Message,
     MessageTemplate,
     gettext_noop,
+    templates_by_key,
 )
 
 MAX_SCORE = 1000
@@ -104,24 +105,21 @@ REGION_ELSEWHERE = MessageTemplate(
 )
 
 #: Every keyed message of the fit score, by key (the catalogue tests walk it).
-FIT_MESSAGES: Mapping[str, MessageTemplate] = {
-    template.key: template
-    for template in (
-        PREFERENCE_UNRANKED,
-        PREFERENCE_RANKED,
-        WISHES_ANSWERED,
-        WISHES_UNANSWERED,
-        NEEDS_NONE,
-        NEEDS_ALL,
-        NEEDS_SOME,
-        LANGUAGE_UNRECORDED,
-        LANGUAGE_SHARED,
-        LANGUAGE_NONE,
-        REGION_INTERNATIONAL,
-        REGION_NEAR,
-        REGION_ELSEWHERE,
-    )
-}
+FIT_MESSAGES: Mapping[str, MessageTemplate] = templates_by_key(
+    PREFERENCE_UNRANKED,
+    PREFERENCE_RANKED,
+    WISHES_ANSWERED,
+    WISHES_UNANSWERED,
+    NEEDS_NONE,
+    NEEDS_ALL,
+    NEEDS_SOME,
+    LANGUAGE_UNRECORDED,
+    LANGUAGE_SHARED,
+    LANGUAGE_NONE,
+    REGION_INTERNATIONAL,
+    REGION_NEAR,
+    REGION_ELSEWHERE,
+)
 
 
 @dataclass(frozen=True)
@@ -373,13 +371,10 @@ def exclusion_message(
 
 
 #: Every keyed message of the exclusions, by key (the catalogue tests walk it).
-PLACEMENT_MESSAGES: Mapping[str, MessageTemplate] = {
-    template.key: template
-    for template in (
-        *EXCLUSION_MESSAGES.values(),
-        OTHER_EXCLUSION,
-        REACHED_COUNTRIES,
-        STARTS_TOO_LATE,
-        START_UNKNOWN,
-    )
-}
+PLACEMENT_MESSAGES: Mapping[str, MessageTemplate] = templates_by_key(
+    *EXCLUSION_MESSAGES.values(),
+    OTHER_EXCLUSION,
+    REACHED_COUNTRIES,
+    STARTS_TOO_LATE,
+    START_UNKNOWN,
+)

@@ -109,14 +109,22 @@ def _latest_end(start: datetime.date, maximum_months: float | None) -> datetime.
     return add_months(start, whole) + datetime.timedelta(days=days)
 
 
+def _past_maximum(start: datetime.date, end: datetime.date, maximum_months: float | None) -> bool:
+    """
+    Whether a stay from ``start`` ends after the programme's maximum allows, counted from its
+    start: the one limit a planned stay and an extension share. No maximum recorded, no limit.
+    """
+    latest = _latest_end(start, maximum_months)
+    return latest is not None and end > latest
+
+
 def stay_problems(
     *, start: datetime.date, end: datetime.date, maximum_months: float | None
 ) -> list[StayProblem]:
     """Why a planned stay cannot be recorded: an end not after the start, or past the maximum."""
     if end <= start:
         return [StayProblem.END_NOT_AFTER_START]
-    latest = _latest_end(start, maximum_months)
-    if latest is not None and end > latest:
+    if _past_maximum(start, end, maximum_months):
         return [StayProblem.LONGER_THAN_PROGRAMME]
     return []
 
@@ -134,8 +142,7 @@ def extension_problems(
     """
     if requested_end <= current_end:
         return [StayProblem.EXTENSION_NOT_LATER]
-    latest = _latest_end(start, maximum_months)
-    if latest is not None and requested_end > latest:
+    if _past_maximum(start, requested_end, maximum_months):
         return [StayProblem.EXTENSION_PAST_MAXIMUM]
     return []
 

@@ -41,7 +41,7 @@ RULE_MODULES = (
 )
 
 ENGINE_VERSION = "1.1.1"
-RULES_DIGEST = "aa8c5662795ce3a05e6a1d83e90aab62efa84eb497e27823b461c4b1cf30db93"
+RULES_DIGEST = "d7966ee6c84237b4bbee80bdc65ecf89682ad8ac723e45359962d7eb057b37ea"
 
 
 def engine_version() -> str:

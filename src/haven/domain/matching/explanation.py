@@ -15,11 +15,20 @@ A placement is a parameter named ``placement`` holding its id, which the review 
 the intake window's name; resources are ``Codes`` shown by their labels.
 """
 
+from collections.abc import Mapping
+
 import numpy as np
 
 from haven.domain.matching.greedy import UNPLACED
 from haven.domain.matching.problem import IntArray, MatchingProblem
-from haven.domain.messages import Codes, Joined, Message, MessageTemplate, gettext_noop
+from haven.domain.messages import (
+    Codes,
+    Joined,
+    Message,
+    MessageTemplate,
+    gettext_noop,
+    templates_by_key,
+)
 
 NO_OPTIONS = MessageTemplate(
     "matching.unplaced.no_options",
@@ -83,22 +92,19 @@ LACKS_ROOM_STOPPED = MessageTemplate(
 )
 
 #: Every keyed message of the matcher's explanations, by key (the catalogue tests walk it).
-UNPLACED_MESSAGES: dict[str, MessageTemplate] = {
-    template.key: template
-    for template in (
-        NO_OPTIONS.template,
-        UNITS,
-        NEVER_FITS,
-        STOPPED_WITH_ROOM,
-        FULL_WITH_HIGHER_TIERS,
-        BELOW_SAME_TIER,
-        TIED_SAME_TIER,
-        SHORTFALL,
-        LACKS_ROOM_SAME_OR_HIGHER,
-        LACKS_ROOM_EVEN_COUNTING_LOWER,
-        LACKS_ROOM_STOPPED,
-    )
-}
+UNPLACED_MESSAGES: Mapping[str, MessageTemplate] = templates_by_key(
+    NO_OPTIONS.template,
+    UNITS,
+    NEVER_FITS,
+    STOPPED_WITH_ROOM,
+    FULL_WITH_HIGHER_TIERS,
+    BELOW_SAME_TIER,
+    TIED_SAME_TIER,
+    SHORTFALL,
+    LACKS_ROOM_SAME_OR_HIGHER,
+    LACKS_ROOM_EVEN_COUNTING_LOWER,
+    LACKS_ROOM_STOPPED,
+)
 
 
 def _units(amount: int, resource: str) -> Message:

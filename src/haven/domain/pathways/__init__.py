@@ -15,7 +15,9 @@ pathway the defender wishes for comes first. The defender decides.
 Modules by topic: ``common`` (the shapes and the situation every rule reads), ``regimes`` (the
 two-regime map), ``tension`` (the tension flag and what staff owe the defender), ``relocation``
 and ``protection`` (one small rule per pathway), ``ranking`` (the rules in order, best first).
-Everything is re-exported here, so ``from haven.domain.pathways import ...`` keeps working.
+The shapes, the ranking, the map and the flag are re-exported here. The pathway rules themselves
+are reached through ``PATHWAY_RULES``, the one list that names them all in order; import a single
+rule from its module.
 """
 
 from haven.domain.pathways.common import (
@@ -30,23 +32,9 @@ from haven.domain.pathways.common import (
     Tension,
     programme_expects_return,
 )
-from haven.domain.pathways.protection import (
-    ASYLUM_CAUTION,
-    asylum,
-    humanitarian_visa,
-    resettlement,
-)
+from haven.domain.pathways.protection import ASYLUM_CAUTION
 from haven.domain.pathways.ranking import PATHWAY_RULES, rank_pathways
 from haven.domain.pathways.regimes import map_regimes
-from haven.domain.pathways.relocation import (
-    extension,
-    in_country_protection,
-    internal_relocation,
-    onward_relocation,
-    regional_relocation,
-    return_with_protection,
-    temporary_international_relocation,
-)
 from haven.domain.pathways.tension import flag_tension
 
 __all__ = [
@@ -61,18 +49,8 @@ __all__ = [
     "Situation",
     "Standing",
     "Tension",
-    "asylum",
-    "extension",
     "flag_tension",
-    "humanitarian_visa",
-    "in_country_protection",
-    "internal_relocation",
     "map_regimes",
-    "onward_relocation",
     "programme_expects_return",
     "rank_pathways",
-    "regional_relocation",
-    "resettlement",
-    "return_with_protection",
-    "temporary_international_relocation",
 ]

@@ -60,6 +60,15 @@ def _at_least(risk: RiskAssessment | None, level: RiskLevel) -> bool:
     return risk is not None and risk.level.rank >= level.rank
 
 
+def _not_suitable(name: PathwayName, reason: str) -> Pathway:
+    """A pathway ruled out for one reason, with no cautions: nothing to prepare for it."""
+    return Pathway(name, Suitability.NOT_SUITABLE, (reason,))
+
+
+#: Relocation needs at least a medium risk; below it the pathway is ruled out in these words.
+RISK_LOW = MessageTemplate("pathways.risk_low", gettext_noop("Risk is low."))
+
+
 def programme_expects_return(facts: CaseFacts, catalogue_rule: bool | None) -> bool | None:
     """Whether the defender's programme expects return: the facts first, then the catalogue."""
     if facts.relocation.programme_requires_return is not None:
@@ -101,6 +110,12 @@ def _return_pulls(
         )
     return pulls
 
+
+#: The regime map and the asylum pathway say it alike when the protection outcome is positive.
+PROTECTION_POINTS_TO = MessageTemplate(
+    "pathways.protection_points_to",
+    gettext_noop("The protection assessment points to %(outcome)s."),
+)
 
 #: The regime map and the tension engine say it alike when something pulls against return.
 EXPECTS_RETURN_BUT = MessageTemplate(

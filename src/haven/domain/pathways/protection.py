@@ -5,8 +5,11 @@ humanitarian visa.
 
 from __future__ import annotations
 
-from haven.domain.messages import Codes, gettext_noop, say
+from collections.abc import Mapping
+
+from haven.domain.messages import Codes, MessageTemplate, gettext_noop, say
 from haven.domain.pathways.common import (
+    PROTECTION_POINTS_TO,
     Pathway,
     Situation,
     _at_least,
@@ -27,57 +30,45 @@ ASYLUM_CAUTION = say(
 )
 
 
+#: The asylum pathway when the protection outcome is not positive: how suitable it is, and why.
+#: Any outcome not listed shows no protection need.
+ASYLUM_UNLESS_POSITIVE: Mapping[ProtectionOutcome, tuple[Suitability, MessageTemplate]] = {
+    ProtectionOutcome.FURTHER_EVIDENCE_NEEDED: (
+        Suitability.POSSIBLE,
+        MessageTemplate(
+            "pathways.asylum.open",
+            gettext_noop("The protection need is open: gather evidence and take legal advice."),
+        ),
+    ),
+    ProtectionOutcome.NOT_APPLICABLE: (
+        Suitability.NOT_SUITABLE,
+        MessageTemplate(
+            "pathways.asylum.in_own_country",
+            gettext_noop("Asylum can only be sought outside the country of nationality."),
+        ),
+    ),
+}
+NO_PROTECTION_NEED = MessageTemplate(
+    "pathways.asylum.no_need", gettext_noop("No protection need is shown on the facts recorded.")
+)
+
+
 def asylum(situation: Situation) -> Pathway:
-    """Follows the protection outcome; the decision to claim stays the defender's."""
+    """
+    Follows the protection outcome; the decision to claim stays the defender's, so the asylum
+    caution goes with the pathway whenever it is open (recommended or possible).
+    """
     name, outcome = PathwayName.ASYLUM, situation.protection.outcome
     if outcome in POSITIVE_OUTCOMES:
-        return Pathway(
-            name,
-            Suitability.RECOMMENDED,
-            (
-                say(
-                    "pathways.protection_points_to",
-                    gettext_noop("The protection assessment points to %(outcome)s."),
-                    outcome=Codes([outcome]),
-                ),
-            ),
-            (ASYLUM_CAUTION,),
+        suitability = Suitability.RECOMMENDED
+        reason = PROTECTION_POINTS_TO(outcome=Codes([outcome]))
+    else:
+        suitability, template = ASYLUM_UNLESS_POSITIVE.get(
+            outcome, (Suitability.NOT_SUITABLE, NO_PROTECTION_NEED)
         )
-    if outcome == ProtectionOutcome.FURTHER_EVIDENCE_NEEDED:
-        return Pathway(
-            name,
-            Suitability.POSSIBLE,
-            (
-                say(
-                    "pathways.asylum.open",
-                    gettext_noop(
-                        "The protection need is open: gather evidence and take legal advice."
-                    ),
-                ),
-            ),
-            (ASYLUM_CAUTION,),
-        )
-    if outcome == ProtectionOutcome.NOT_APPLICABLE:
-        return Pathway(
-            name,
-            Suitability.NOT_SUITABLE,
-            (
-                say(
-                    "pathways.asylum.in_own_country",
-                    gettext_noop("Asylum can only be sought outside the country of nationality."),
-                ),
-            ),
-        )
-    return Pathway(
-        name,
-        Suitability.NOT_SUITABLE,
-        (
-            say(
-                "pathways.asylum.no_need",
-                gettext_noop("No protection need is shown on the facts recorded."),
-            ),
-        ),
-    )
+        reason = template()
+    cautions = () if suitability == Suitability.NOT_SUITABLE else (ASYLUM_CAUTION,)
+    return Pathway(name, suitability, (reason,), cautions)
 
 
 def resettlement(situation: Situation) -> Pathway:

@@ -10,6 +10,7 @@ from haven.domain.messages import Codes, Joined, gettext_noop, say
 from haven.domain.pathways.common import (
     EXPECTS_RETURN_BUT,
     IN_PROGRAMME,
+    PROTECTION_POINTS_TO,
     Standing,
     _return_pulls,
 )
@@ -101,38 +102,20 @@ def map_regimes(
 
     outcome = protection.outcome
     if outcome in POSITIVE_OUTCOMES:
-        refugee = Standing(
-            RegimeStatus.WITHIN,
-            (
-                say(
-                    "pathways.protection_points_to",
-                    gettext_noop("The protection assessment points to %(outcome)s."),
-                    outcome=Codes([outcome]),
-                ),
-                *protection.reasons,
-            ),
-        )
+        refugee_status = RegimeStatus.WITHIN
+        why = PROTECTION_POINTS_TO(outcome=Codes([outcome]))
     elif outcome == ProtectionOutcome.FURTHER_EVIDENCE_NEEDED:
-        refugee = Standing(
-            RegimeStatus.CONTESTED,
-            (
-                say(
-                    "pathways.regime.protection_open",
-                    gettext_noop("Whether the defender needs international protection is open."),
-                ),
-                *protection.reasons,
-            ),
+        refugee_status = RegimeStatus.CONTESTED
+        why = say(
+            "pathways.regime.protection_open",
+            gettext_noop("Whether the defender needs international protection is open."),
         )
     else:
-        refugee = Standing(
-            RegimeStatus.OUTSIDE,
-            (
-                say(
-                    "pathways.regime.protection_gives",
-                    gettext_noop("The protection assessment gives %(outcome)s."),
-                    outcome=Codes([outcome]),
-                ),
-                *protection.reasons,
-            ),
+        refugee_status = RegimeStatus.OUTSIDE
+        why = say(
+            "pathways.regime.protection_gives",
+            gettext_noop("The protection assessment gives %(outcome)s."),
+            outcome=Codes([outcome]),
         )
+    refugee = Standing(refugee_status, (why, *protection.reasons))
     return {"relocation": relocation, "refugee": refugee}

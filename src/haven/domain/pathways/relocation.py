@@ -5,12 +5,16 @@ country, extension, onward relocation and return.
 
 from __future__ import annotations
 
-from haven.domain.messages import Codes, gettext_noop, say
+from collections.abc import Iterable, Mapping
+
+from haven.domain.messages import Codes, MessageTemplate, gettext_noop, say
 from haven.domain.pathways.common import (
+    RISK_LOW,
     Pathway,
     Situation,
     _at_least,
     _days_left,
+    _not_suitable,
 )
 from haven.domain.protection import (
     relocation_defeaters,
@@ -22,44 +26,82 @@ from haven.domain.vocabulary import (
     Suitability,
 )
 
+#: The pathways open only to a defender still in their country, and why they are not, abroad.
+ABROAD: Mapping[PathwayName, MessageTemplate] = {
+    PathwayName.IN_COUNTRY_PROTECTION: MessageTemplate(
+        "pathways.in_country.abroad",
+        gettext_noop("The defender is abroad; see return with protection."),
+    ),
+    PathwayName.INTERNAL_RELOCATION: MessageTemplate(
+        "pathways.internal.abroad", gettext_noop("The defender is already abroad.")
+    ),
+    PathwayName.REGIONAL_RELOCATION: MessageTemplate(
+        "pathways.regional.abroad",
+        gettext_noop("The defender is already abroad; see onward relocation."),
+    ),
+}
+
+#: Why each open pathway of the relocation regime suits the defender, naming the risk it answers.
+OPEN_AT_RISK: Mapping[PathwayName, MessageTemplate] = {
+    PathwayName.REGIONAL_RELOCATION: MessageTemplate(
+        "pathways.regional.possible",
+        gettext_noop(
+            "Risk is %(level)s: a stay in the region keeps the defender close to their work and community."
+        ),
+    ),
+    PathwayName.TEMPORARY_INTERNATIONAL_RELOCATION: MessageTemplate(
+        "pathways.temporary.respite",
+        gettext_noop(
+            "Risk is %(level)s: a temporary stay abroad gives respite and keeps the work going."
+        ),
+    ),
+    PathwayName.ONWARD_RELOCATION: MessageTemplate(
+        "pathways.onward.recommended",
+        gettext_noop(
+            "Risk on return is %(level)s: a further stay in another country keeps the defender away from it."
+        ),
+    ),
+    PathwayName.RETURN_WITH_PROTECTION: MessageTemplate(
+        "pathways.return.with_plan",
+        gettext_noop(
+            "Risk on return is %(level)s: return with a security plan, follow-up calls and network support."
+        ),
+    ),
+}
+
+
+def _open_at_risk(
+    name: PathwayName, suitability: Suitability, level: RiskLevel, cautions: Iterable[str] = ()
+) -> Pathway:
+    """An open pathway for the reason ``OPEN_AT_RISK`` gives, with what to watch out for."""
+    return Pathway(name, suitability, (OPEN_AT_RISK[name](level=Codes([level])),), tuple(cautions))
+
 
 def in_country_protection(situation: Situation) -> Pathway:
     """Protective measures at home, unless the risk or a repressive state makes them futile."""
     name, risk = PathwayName.IN_COUNTRY_PROTECTION, situation.risk
     if situation.abroad:
-        return Pathway(
-            name,
-            Suitability.NOT_SUITABLE,
-            (
-                say(
-                    "pathways.in_country.abroad",
-                    gettext_noop("The defender is abroad; see return with protection."),
-                ),
-            ),
-        )
+        return _not_suitable(name, ABROAD[name]())
     state = situation.state_persecutor
     if risk.level == RiskLevel.CRITICAL or (
         state and situation.facts.context.civic_space in ("repressed", "closed")
     ):
-        return Pathway(
+        return _not_suitable(
             name,
-            Suitability.NOT_SUITABLE,
-            (
-                say(
-                    "pathways.in_country.state_persecutor",
-                    gettext_noop(
-                        "Risk is %(level)s and the state is the persecutor in a repressed or closed civic space: protective measures at home are unlikely to be enough."
-                    ),
-                    level=Codes([risk.level]),
-                )
-                if state
-                else say(
-                    "pathways.in_country.not_enough",
-                    gettext_noop(
-                        "Risk is %(level)s: protective measures at home are unlikely to be enough."
-                    ),
-                    level=Codes([risk.level]),
+            say(
+                "pathways.in_country.state_persecutor",
+                gettext_noop(
+                    "Risk is %(level)s and the state is the persecutor in a repressed or closed civic space: protective measures at home are unlikely to be enough."
                 ),
+                level=Codes([risk.level]),
+            )
+            if state
+            else say(
+                "pathways.in_country.not_enough",
+                gettext_noop(
+                    "Risk is %(level)s: protective measures at home are unlikely to be enough."
+                ),
+                level=Codes([risk.level]),
             ),
         )
     suitability = (
@@ -95,11 +137,7 @@ def internal_relocation(situation: Situation) -> Pathway:
     """
     name = PathwayName.INTERNAL_RELOCATION
     if situation.abroad:
-        return Pathway(
-            name,
-            Suitability.NOT_SUITABLE,
-            (say("pathways.internal.abroad", gettext_noop("The defender is already abroad.")),),
-        )
+        return _not_suitable(name, ABROAD[name]())
     facts = situation.facts
     reasons = situation.protection.elements["internal_relocation"].reasons
     if relocation_defeaters(facts):
@@ -129,22 +167,9 @@ def regional_relocation(situation: Situation) -> Pathway:
     """A stay in the region from medium risk, for a defender still at home."""
     name, risk = PathwayName.REGIONAL_RELOCATION, situation.risk
     if situation.abroad:
-        return Pathway(
-            name,
-            Suitability.NOT_SUITABLE,
-            (
-                say(
-                    "pathways.regional.abroad",
-                    gettext_noop("The defender is already abroad; see onward relocation."),
-                ),
-            ),
-        )
+        return _not_suitable(name, ABROAD[name]())
     if risk.level.rank < RiskLevel.MEDIUM.rank:
-        return Pathway(
-            name,
-            Suitability.NOT_SUITABLE,
-            (say("pathways.risk_low", gettext_noop("Risk is low.")),),
-        )
+        return _not_suitable(name, RISK_LOW())
     cautions = [*situation.travel_cautions]
     if situation.facts.context.diaspora_monitored:
         cautions.append(
@@ -155,20 +180,7 @@ def regional_relocation(situation: Situation) -> Pathway:
                 ),
             )
         )
-    return Pathway(
-        name,
-        Suitability.POSSIBLE,
-        (
-            say(
-                "pathways.regional.possible",
-                gettext_noop(
-                    "Risk is %(level)s: a stay in the region keeps the defender close to their work and community."
-                ),
-                level=Codes([risk.level]),
-            ),
-        ),
-        tuple(cautions),
-    )
+    return _open_at_risk(name, Suitability.POSSIBLE, risk.level, cautions)
 
 
 def temporary_international_relocation(situation: Situation) -> Pathway:
@@ -176,24 +188,17 @@ def temporary_international_relocation(situation: Situation) -> Pathway:
     name, risk = PathwayName.TEMPORARY_INTERNATIONAL_RELOCATION, situation.risk
     defender = situation.facts.defender
     if situation.in_relocation:
-        return Pathway(
+        return _not_suitable(
             name,
-            Suitability.NOT_SUITABLE,
-            (
-                say(
-                    "pathways.temporary.on_programme",
-                    gettext_noop(
-                        "The defender is already on a relocation programme; see extension and onward relocation."
-                    ),
+            say(
+                "pathways.temporary.on_programme",
+                gettext_noop(
+                    "The defender is already on a relocation programme; see extension and onward relocation."
                 ),
             ),
         )
     if situation.forward.level.rank < RiskLevel.MEDIUM.rank:
-        return Pathway(
-            name,
-            Suitability.NOT_SUITABLE,
-            (say("pathways.risk_low", gettext_noop("Risk is low.")),),
-        )
+        return _not_suitable(name, RISK_LOW())
     cautions = [*situation.travel_cautions]
     if defender.intends_to_return is False:
         cautions.append(
@@ -218,34 +223,18 @@ def temporary_international_relocation(situation: Situation) -> Pathway:
         if risk.level.rank >= RiskLevel.HIGH.rank and defender.intends_to_return is not False
         else Suitability.POSSIBLE
     )
-    return Pathway(
-        name,
-        suitability,
-        (
-            say(
-                "pathways.temporary.respite",
-                gettext_noop(
-                    "Risk is %(level)s: a temporary stay abroad gives respite and keeps the work going."
-                ),
-                level=Codes([risk.level]),
-            ),
-        ),
-        tuple(cautions),
-    )
+    return _open_at_risk(name, suitability, risk.level, cautions)
 
 
 def extension(situation: Situation) -> Pathway:
     """A longer stay for a defender on a programme, recommended when return is dangerous."""
     name = PathwayName.EXTENSION
     if not situation.in_relocation:
-        return Pathway(
+        return _not_suitable(
             name,
-            Suitability.NOT_SUITABLE,
-            (
-                say(
-                    "pathways.extension.not_on_programme",
-                    gettext_noop("The defender is not on a relocation programme."),
-                ),
+            say(
+                "pathways.extension.not_on_programme",
+                gettext_noop("The defender is not on a relocation programme."),
             ),
         )
     risk_on_return = situation.risk_on_return
@@ -297,10 +286,8 @@ def onward_relocation(situation: Situation) -> Pathway:
     """A further stay elsewhere for a defender already away, recommended at high forward risk."""
     name, forward = PathwayName.ONWARD_RELOCATION, situation.forward
     if not (situation.abroad or situation.in_relocation):
-        return Pathway(
-            name,
-            Suitability.NOT_SUITABLE,
-            (say("pathways.onward.not_abroad", gettext_noop("The defender is not abroad.")),),
+        return _not_suitable(
+            name, say("pathways.onward.not_abroad", gettext_noop("The defender is not abroad."))
         )
     if not (
         _at_least(forward, RiskLevel.HIGH) or "onward_relocation" in situation.facts.defender.wishes
@@ -325,19 +312,11 @@ def onward_relocation(situation: Situation) -> Pathway:
                 ),
             )
         )
-    return Pathway(
+    return _open_at_risk(
         name,
         Suitability.RECOMMENDED if _at_least(forward, RiskLevel.HIGH) else Suitability.POSSIBLE,
-        (
-            say(
-                "pathways.onward.recommended",
-                gettext_noop(
-                    "Risk on return is %(level)s: a further stay in another country keeps the defender away from it."
-                ),
-                level=Codes([forward.level]),
-            ),
-        ),
-        tuple(cautions),
+        forward.level,
+        cautions,
     )
 
 
@@ -345,10 +324,8 @@ def return_with_protection(situation: Situation) -> Pathway:
     """Going home with a security plan, never with an arrest waiting or at high forward risk."""
     name, forward, facts = PathwayName.RETURN_WITH_PROTECTION, situation.forward, situation.facts
     if not (situation.abroad or situation.in_relocation or facts.relocation.status == "returned"):
-        return Pathway(
-            name,
-            Suitability.NOT_SUITABLE,
-            (say("pathways.return.not_left", gettext_noop("The defender has not left.")),),
+        return _not_suitable(
+            name, say("pathways.return.not_left", gettext_noop("The defender has not left."))
         )
     arrest = any(p.stage in ("warrant", "convicted", "in_absentia") for p in facts.prosecutions)
     if arrest or _at_least(forward, RiskLevel.HIGH):
@@ -361,23 +338,13 @@ def return_with_protection(situation: Situation) -> Pathway:
                 level=Codes([forward.level]),
             )
         )
-        return Pathway(
-            name,
-            Suitability.NOT_SUITABLE,
-            (say("pathways.return.not_safe", gettext_noop("Not safe now: %(why)s."), why=why),),
+        return _not_suitable(
+            name, say("pathways.return.not_safe", gettext_noop("Not safe now: %(why)s."), why=why)
         )
-    return Pathway(
+    return _open_at_risk(
         name,
         Suitability.RECOMMENDED if facts.defender.intends_to_return else Suitability.POSSIBLE,
-        (
-            say(
-                "pathways.return.with_plan",
-                gettext_noop(
-                    "Risk on return is %(level)s: return with a security plan, follow-up calls and network support."
-                ),
-                level=Codes([forward.level]),
-            ),
-        ),
+        forward.level,
         (
             say(
                 "pathways.return.review",

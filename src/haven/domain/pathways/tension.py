@@ -5,8 +5,10 @@ return) pull apart.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from haven.domain.facts import CaseFacts
-from haven.domain.messages import Codes, Joined, gettext_noop, say
+from haven.domain.messages import Codes, Joined, MessageTemplate, gettext_noop, say
 from haven.domain.pathways.common import (
     EXPECTS_RETURN_BUT,
     IN_PROGRAMME,
@@ -156,29 +158,38 @@ def flag_tension(
     return Tension(True, tuple(reasons), tuple(actions))
 
 
+#: What to check for each kind of visa or status the case facts record. A short stay rarely allows
+#: a change of status; a long stay or residence permit may be extended or changed. Either way an
+#: asylum claim can be made from any status.
+VISA_CHECKS: Mapping[str, MessageTemplate] = {
+    **dict.fromkeys(
+        ("short_stay", "visa_free"),
+        MessageTemplate(
+            "pathways.visa.short",
+            gettext_noop(
+                "Check what the %(visa)s status allows in %(host)s: it rarely allows a change of status, but an asylum claim can be made from any status."
+            ),
+        ),
+    ),
+    **dict.fromkeys(
+        ("long_stay", "residence_permit"),
+        MessageTemplate(
+            "pathways.visa.long",
+            gettext_noop(
+                "Check what the %(visa)s in %(host)s allows: whether it can be extended or changed, and how an asylum claim would affect it."
+            ),
+        ),
+    ),
+}
+
+
 def _visa_action(facts: CaseFacts) -> str:
     visa = facts.relocation.visa
     host = facts.relocation.host_country or say(
         "pathways.visa.the_host_country", gettext_noop("the host country")
     )
-    if visa in ("short_stay", "visa_free"):
-        return say(
-            "pathways.visa.short",
-            gettext_noop(
-                "Check what the %(visa)s status allows in %(host)s: it rarely allows a change of status, but an asylum claim can be made from any status."
-            ),
-            visa=Codes([visa]),
-            host=host,
-        )
-    if visa in ("long_stay", "residence_permit"):
-        return say(
-            "pathways.visa.long",
-            gettext_noop(
-                "Check what the %(visa)s in %(host)s allows: whether it can be extended or changed, and how an asylum claim would affect it."
-            ),
-            visa=Codes([visa]),
-            host=host,
-        )
+    if visa is not None and visa in VISA_CHECKS:
+        return VISA_CHECKS[visa](visa=Codes([visa]), host=host)
     return say(
         "pathways.visa.unrecorded",
         gettext_noop("Check what the defender's visa or status in %(host)s allows (not recorded)."),

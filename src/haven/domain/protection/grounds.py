@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from haven.domain.facts import CaseFacts
 from haven.domain.hrd import HrdScreening
-from haven.domain.messages import Joined, gettext_noop, say
+from haven.domain.messages import Joined, MessageTemplate, gettext_noop, say
 from haven.domain.protection.common import (
     LIFE_OR_FREEDOM_HARMS,
     MET,
@@ -24,6 +24,40 @@ from haven.domain.vocabulary import (
     Finding,
     HrdStatus,
 )
+
+#: Grounds a defender's profile points to when the claim does not record them yet: the profile,
+#: the ground, and the hint (UNHCR Guidelines on International Protection No. 2 on particular
+#: social groups; race in its widest sense covers ethnic groups, Handbook para 68; religion,
+#: Handbook paras 71-73).
+GROUND_HINTS: tuple[tuple[str, str, MessageTemplate], ...] = (
+    (
+        "lgbti",
+        "particular_social_group",
+        MessageTemplate(
+            "protection.ground.hint_lgbti",
+            gettext_noop("particular social group (LGBTI defenders; UNHCR GIP No. 2)"),
+        ),
+    ),
+    (
+        "indigenous",
+        "race",
+        MessageTemplate(
+            "protection.ground.hint_indigenous",
+            gettext_noop("race or ethnicity (indigenous defenders)"),
+        ),
+    ),
+    (
+        "religious_leader",
+        "religion",
+        MessageTemplate("protection.ground.hint_religion", gettext_noop("religion")),
+    ),
+)
+#: The hints close the reasons: as further grounds beside those recorded, or as the grounds to
+#: consider when none is.
+ALSO_CONSIDER = MessageTemplate(
+    "protection.ground.also_consider", gettext_noop("Also consider: %(hints)s.")
+)
+CONSIDER = MessageTemplate("protection.ground.consider", gettext_noop("Consider: %(hints)s."))
 
 
 def convention_ground(facts: CaseFacts, hrd: HrdScreening) -> Element:
@@ -43,23 +77,11 @@ def convention_ground(facts: CaseFacts, hrd: HrdScreening) -> Element:
             )
         )
     profiles = set(facts.defender.profiles)
-    hints = []
-    if "lgbti" in profiles and "particular_social_group" not in grounds:
-        hints.append(
-            say(
-                "protection.ground.hint_lgbti",
-                gettext_noop("particular social group (LGBTI defenders; UNHCR GIP No. 2)"),
-            )
-        )
-    if "indigenous" in profiles and "race" not in grounds:
-        hints.append(
-            say(
-                "protection.ground.hint_indigenous",
-                gettext_noop("race or ethnicity (indigenous defenders)"),
-            )
-        )
-    if "religious_leader" in profiles and "religion" not in grounds:
-        hints.append(say("protection.ground.hint_religion", gettext_noop("religion")))
+    hints = [
+        hint()
+        for profile, ground, hint in GROUND_HINTS
+        if profile in profiles and ground not in grounds
+    ]
     if grounds:
         reasons.insert(
             0,
@@ -79,37 +101,25 @@ def convention_ground(facts: CaseFacts, hrd: HrdScreening) -> Element:
                 )
             )
             sources.append("Canada (AG) v Ward [1993] 2 SCR 689")
-        if hints:
+        finding, consider = MET, ALSO_CONSIDER
+    else:
+        finding, consider = UNCLEAR, CONSIDER
+        if hrd.status == HrdStatus.DEFENDER and any(t.linked_to_work for t in facts.threats):
             reasons.append(
                 say(
-                    "protection.ground.also_consider",
-                    gettext_noop("Also consider: %(hints)s."),
-                    hints=Joined(hints),
+                    "protection.ground.linked_to_work",
+                    gettext_noop(
+                        "No ground is recorded, but the threats are linked to human rights work, which is usually political opinion, actual or imputed (Canada v Ward; QD art 10(1)(e)): a legal adviser should record the ground."
+                    ),
                 )
             )
-        return Element(MET, tuple(reasons), tuple(sources))
-    if hrd.status == HrdStatus.DEFENDER and any(threat.linked_to_work for threat in facts.threats):
-        reasons.append(
-            say(
-                "protection.ground.linked_to_work",
-                gettext_noop(
-                    "No ground is recorded, but the threats are linked to human rights work, which is usually political opinion, actual or imputed (Canada v Ward; QD art 10(1)(e)): a legal adviser should record the ground."
-                ),
+        else:
+            reasons.append(
+                say("protection.ground.none", gettext_noop("No Convention ground is recorded."))
             )
-        )
-    else:
-        reasons.append(
-            say("protection.ground.none", gettext_noop("No Convention ground is recorded."))
-        )
     if hints:
-        reasons.append(
-            say(
-                "protection.ground.consider",
-                gettext_noop("Consider: %(hints)s."),
-                hints=Joined(hints),
-            )
-        )
-    return Element(UNCLEAR, tuple(reasons), tuple(sources))
+        reasons.append(consider(hints=Joined(hints)))
+    return Element(finding, tuple(reasons), tuple(sources))
 
 
 def persecutory_harm_linked(facts: CaseFacts) -> bool | None:
