@@ -82,9 +82,6 @@ class ConsentConversation(CaseKeyedRecord):
     class Meta(CaseKeyedRecord.Meta):
         ordering = ["held_on", "recorded_at"]
 
-    def __str__(self) -> str:
-        return f"consent conversation {self.pk}"
-
     def decision_label(self) -> str:
         return choice_label(ConsentDecision, self.decision)
 
@@ -100,9 +97,6 @@ class ExplainedItem(CaseKeyedRecord):
     explained_by = user_reference(blank=False)
     explained_on = models.DateField()
     note = EncryptedTextField(max_length=2000)
-
-    def __str__(self) -> str:
-        return f"explained item {self.pk}"
 
     def topic_label(self) -> str:
         return choice_label(ExplainedTopic, self.topic)
@@ -149,9 +143,6 @@ class LegalOpinion(CaseKeyedRecord):
     overall = EncryptedTextField(max_length=32)
     overall_reasons = EncryptedTextField(max_length=5000)
     diverges = models.BooleanField(default=False)
-
-    def __str__(self) -> str:
-        return f"legal opinion {self.pk}"
 
     def overall_label(self) -> str:
         return choice_label(OpinionOutcome, self.overall)
@@ -206,9 +197,6 @@ class ProcedureStep(CaseKeyedRecord):
 
     class Meta(CaseKeyedRecord.Meta):
         ordering = ["happened_on", "recorded_at"]
-
-    def __str__(self) -> str:
-        return f"procedure step {self.pk}"
 
     def outcome_label(self) -> str:
         return choice_label(ProcedureOutcome, (self.details or {}).get("outcome"))
@@ -269,9 +257,6 @@ class StayEffect(CaseKeyedRecord):
     class Meta(CaseKeyedRecord.Meta):
         ordering = ["effective_on", "recorded_at"]
 
-    def __str__(self) -> str:
-        return f"stay effect {self.pk}"
-
     def aspect_label(self) -> str:
         return choice_label(StayAspect, self.aspect)
 
@@ -289,9 +274,6 @@ class CaseRegime(CaseKeyedModel):
     stay_side = EncryptedTextField(max_length=24)
     asylum_side = EncryptedTextField(max_length=32)
     updated_at = models.DateTimeField(default=timezone.now)
-
-    def __str__(self) -> str:
-        return f"case regime {self.pk}"
 
 
 class RegimeTally(models.Model):

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from haven.domain.lifecycle import CaseStatus as CaseStatus  # re-exported: the one definition
 from haven.organisations.models import Organisation
-from haven.organisations.records import OrganisationRecord, user_reference
+from haven.organisations.records import NamedByKind, OrganisationRecord, user_reference
 from haven.vault.blind_index import (
     BlindIndex,
     name_prefixes,
@@ -115,7 +115,7 @@ def _name_prefix_index(name: str, field: str) -> BlindIndex:
     )
 
 
-class Defender(models.Model):
+class Defender(NamedByKind):
     """A human rights defender: identity and contact details, under the defender's own data key."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -166,9 +166,6 @@ class Defender(models.Model):
 
     class Meta:
         ordering = ["created_at"]
-
-    def __str__(self) -> str:
-        return f"defender {self.pk}"
 
     def vault_key_ref(self) -> KeyRef:
         return KeyRef(
@@ -318,9 +315,6 @@ class Note(CaseKeyedModel):
     class Meta:
         ordering = ["created_at"]
 
-    def __str__(self) -> str:
-        return f"note {self.pk}"
-
 
 class ErasureState(models.TextChoices):
     PENDING = "pending", _("Waiting for a second coordinator")
@@ -424,9 +418,6 @@ class BreakGlassGrant(CaseKeyedRecord):
     class Meta(CaseKeyedRecord.Meta):
         indexes = [models.Index(fields=["membership", "expires_at"])]
 
-    def __str__(self) -> str:
-        return f"break-glass {self.pk}"
-
 
 class NotificationKind(models.TextChoices):
     BREAK_GLASS = "break_glass", _("Emergency access to a case")
@@ -434,7 +425,7 @@ class NotificationKind(models.TextChoices):
     DEFENDER_INCIDENT = "defender_incident", _("An incident reported by the defender")
 
 
-class Notification(models.Model):
+class Notification(NamedByKind):
     """An in-app message to one member; it names the case by id only (the page shows the code)."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -453,18 +444,12 @@ class Notification(models.Model):
     class Meta:
         ordering = ["-created_at"]
 
-    def __str__(self) -> str:
-        return f"notification {self.pk}"
-
 
 class IdentityReveal(CaseKeyedRecord):
     """One time a member opened a defender's identity, and why (AZ-04, AUD-01)."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="identity_reveals")
     reason = EncryptedTextField(max_length=1000)
-
-    def __str__(self) -> str:
-        return f"reveal {self.pk}"
 
 
 class StatusChange(CaseKeyedRecord):
@@ -487,9 +472,6 @@ class Threat(CaseKeyedRecord):
     details = EncryptedJSONField()
     narrative = EncryptedTextField(max_length=2000)
 
-    def __str__(self) -> str:
-        return f"threat {self.pk}"
-
 
 class Prosecution(CaseKeyedRecord):
     """A prosecution of the defender, in the case-facts prosecution fields (encrypted)."""
@@ -497,18 +479,12 @@ class Prosecution(CaseKeyedRecord):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="prosecutions")
     details = EncryptedJSONField()
 
-    def __str__(self) -> str:
-        return f"prosecution {self.pk}"
-
 
 class Dependant(CaseKeyedRecord):
     """A person who depends on the defender, in the case-facts dependant fields (encrypted)."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="dependants")
     details = EncryptedJSONField()
-
-    def __str__(self) -> str:
-        return f"dependant {self.pk}"
 
 
 class ConsentPurpose(models.TextChoices):
@@ -542,9 +518,6 @@ class Consent(CaseKeyedRecord):
     # reason is the defender's own words and the language says where they may be from.
     withdrawal = EncryptedJSONField()
 
-    def __str__(self) -> str:
-        return f"consent {self.pk}"
-
 
 class Assessment(CaseKeyedRecord):
     """
@@ -566,9 +539,6 @@ class Assessment(CaseKeyedRecord):
     staff_decision = EncryptedTextField(max_length=5000)
     views_diverge = models.BooleanField(default=False)
 
-    def __str__(self) -> str:
-        return f"assessment {self.pk}"
-
 
 class AssessmentDecision(CaseKeyedRecord):
     """
@@ -585,9 +555,6 @@ class AssessmentDecision(CaseKeyedRecord):
     engine_risk_level = EncryptedTextField(max_length=16)
     staff_risk_level = EncryptedTextField(max_length=16)
     reasons = EncryptedTextField(max_length=5000)
-
-    def __str__(self) -> str:
-        return f"decision {self.pk}"
 
     @property
     def follows_engine(self) -> bool:
@@ -641,11 +608,8 @@ class Attachment(CaseKeyedRecord):
     storage_name = models.CharField(max_length=100)
     received_fingerprint = models.CharField(max_length=64)
 
-    def __str__(self) -> str:
-        return f"attachment {self.pk}"
 
-
-class FormReceipt(models.Model):
+class FormReceipt(NamedByKind):
     """
     The one-time token of a submitted form: its primary key makes a second submission of the same
     form fail inside the transaction, so a double click never saves twice.
@@ -654,6 +618,3 @@ class FormReceipt(models.Model):
     token = models.UUIDField(primary_key=True)
     case = models.ForeignKey(Case, null=True, on_delete=models.CASCADE, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
-
-    def __str__(self) -> str:
-        return f"receipt {self.token}"

@@ -48,9 +48,6 @@ class LegalPartner(OrganisationRecord):
         ordering = ["host_state", "created_at"]
         indexes = [models.Index(fields=["organisation", "host_state"])]
 
-    def __str__(self) -> str:
-        return f"legal partner {self.pk}"
-
     def vault_key_ref(self) -> KeyRef:
         return KeyRef(
             self.organisation_id, PARTNER_KEY, self.pk, preloaded_relation(self, "data_key")
@@ -72,9 +69,6 @@ class CounselReferral(CaseKeyedRecord):
 
     class Meta(CaseKeyedRecord.Meta):
         indexes = [models.Index(fields=["case", "recorded_at"])]
-
-    def __str__(self) -> str:
-        return f"counsel referral {self.pk}"
 
     @property
     def reference(self) -> str:
@@ -102,9 +96,6 @@ class ReferralItem(OrganisationRecord):
             ),
         ]
 
-    def __str__(self) -> str:
-        return f"referral item {self.pk}"
-
 
 class ExportMode(models.TextChoices):
     RECIPIENT = "recipient", _("To counsel's key")
@@ -123,6 +114,3 @@ class PackExport(OrganisationRecord):
 
     class Meta:
         ordering = ["exported_at"]
-
-    def __str__(self) -> str:
-        return f"pack export {self.pk}"

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from haven.cases.models import Case, CaseKeyedModel, Urgency
-from haven.organisations.records import OrganisationRecord, user_reference
+from haven.organisations.records import NamedByKind, OrganisationRecord, user_reference
 from haven.vault.fields import EncryptedJSONField, EncryptedTextField
 from haven.vault.keyring import KeyRef, preloaded_relation
 from haven.vault.models import DataKey
@@ -94,9 +94,6 @@ class ReferralFile(OrganisationRecord):
     class Meta:
         ordering = ["id"]
 
-    def __str__(self) -> str:
-        return f"referral file {self.pk}"
-
     def vault_key_ref(self) -> KeyRef:
         return KeyRef(
             self.organisation_id,
@@ -124,11 +121,8 @@ class PortalMessage(CaseKeyedModel):
     class Meta:
         ordering = ["sent_at"]
 
-    def __str__(self) -> str:
-        return f"portal message {self.pk}"
 
-
-class PortalSession(models.Model):
+class PortalSession(NamedByKind):
     """
     A defender's signed-in visit, opened by receipt and passphrase.
 
@@ -145,11 +139,8 @@ class PortalSession(models.Model):
     class Meta:
         ordering = ["started_at"]
 
-    def __str__(self) -> str:
-        return f"portal session {self.pk}"
 
-
-class PortalFormToken(models.Model):
+class PortalFormToken(NamedByKind):
     """A portal form's one-time token, claimed when the form is saved: a replay saves nothing."""
 
     token = models.UUIDField(primary_key=True)
@@ -157,9 +148,6 @@ class PortalFormToken(models.Model):
 
     class Meta:
         ordering = ["used_at"]
-
-    def __str__(self) -> str:
-        return f"form token {self.token}"
 
 
 class PortalCounter(models.Model):

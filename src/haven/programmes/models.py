@@ -214,9 +214,6 @@ class Application(CaseKeyedModel):
             ),
         ]
 
-    def __str__(self) -> str:
-        return f"application {self.pk}"
-
     @property
     def has_consent(self) -> bool:
         return self.consent_recorded_at is not None
@@ -257,9 +254,6 @@ class MatchingRun(OrganisationRecord):
 
     class Meta:
         ordering = ["-created_at"]
-
-    def __str__(self) -> str:
-        return f"matching run {self.pk}"
 
     def vault_key_ref(self) -> KeyRef:
         return KeyRef(

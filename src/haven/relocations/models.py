@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from haven.cases.models import Case, CaseKeyedModel, CaseKeyedRecord, Dependant
 from haven.organisations.models import Organisation
-from haven.organisations.records import OrganisationRecord, user_reference
+from haven.organisations.records import NamedByKind, OrganisationRecord, user_reference
 from haven.programmes.models import Application, Programme
 from haven.vault.fields import EncryptedJSONField, EncryptedTextField
 
@@ -98,9 +98,6 @@ class Stay(CaseKeyedModel):
             models.Index(fields=["next_check_in_due"]),
         ]
 
-    def __str__(self) -> str:
-        return f"stay {self.pk}"
-
     def outcome_label(self) -> str:
         return str(StayOutcome(self.outcome).label) if self.outcome in StayOutcome.values else ""
 
@@ -153,9 +150,6 @@ class VisaApplication(StayRecord):
     valid_from = models.DateField(null=True, blank=True)
     valid_until = models.DateField(null=True, blank=True)
 
-    def __str__(self) -> str:
-        return f"visa {self.pk}"
-
 
 class StipendFrequency(models.TextChoices):
     MONTHLY = "monthly", _("Monthly")
@@ -202,9 +196,6 @@ class Preparation(StayRecord):
     class Meta(StayRecord.Meta):
         constraints = [models.UniqueConstraint(fields=["stay"], name="one_preparation_per_stay")]
 
-    def __str__(self) -> str:
-        return f"preparation {self.pk}"
-
 
 class TravellingDependant(StayRecord):
     """
@@ -224,9 +215,6 @@ class TravellingDependant(StayRecord):
                 fields=["stay", "dependant"], name="one_traveller_per_dependant"
             )
         ]
-
-    def __str__(self) -> str:
-        return f"traveller {self.pk}"
 
 
 class CheckInMode(models.TextChoices):
@@ -270,9 +258,6 @@ class CheckIn(StayRecord):
         """The shared flags in words, in the reader's language."""
         known = dict(WellbeingFlag.choices)
         return [str(known[flag]) for flag in self.flags or [] if flag in known]
-
-    def __str__(self) -> str:
-        return f"check-in {self.pk}"
 
 
 class StayEventKind(models.TextChoices):
@@ -359,9 +344,6 @@ class Extension(StayRecord):
             )
         ]
 
-    def __str__(self) -> str:
-        return f"extension {self.pk}"
-
 
 class LetterLanguage(models.TextChoices):
     EN = "en", "English"
@@ -425,9 +407,6 @@ class ReturnReview(StayRecord):
     class Meta(StayRecord.Meta):
         constraints = [models.UniqueConstraint(fields=["stay"], name="one_return_review_per_stay")]
 
-    def __str__(self) -> str:
-        return f"return review {self.pk}"
-
     def option_labels(self) -> list[str]:
         return [str(ReturnOption(value).label) for value in self.options or []]
 
@@ -451,9 +430,6 @@ class ReturnPlan(StayRecord):
     class Meta(StayRecord.Meta):
         constraints = [models.UniqueConstraint(fields=["stay"], name="one_return_plan_per_stay")]
 
-    def __str__(self) -> str:
-        return f"return plan {self.pk}"
-
 
 class FollowUpStatus(models.TextChoices):
     SAFE = "safe", _("Safe")
@@ -473,9 +449,6 @@ class FollowUp(StayRecord):
 
     class Meta(StayRecord.Meta):
         ordering = ["due_on"]
-
-    def __str__(self) -> str:
-        return f"follow-up {self.pk}"
 
     def status_label(self) -> str:
         value = (self.findings or {}).get("status")
@@ -502,7 +475,7 @@ class ReminderKind(models.TextChoices):
     PASSPORT_EXPIRING = "passport_expiring", _("Passport expiring")
 
 
-class StayReminder(models.Model):
+class StayReminder(NamedByKind):
     """
     An in-app reminder to one member about one stay, made by the reminder job. It names the stay
     by id and the kind of thing due, nothing else, and is never sent by e-mail.
@@ -528,6 +501,3 @@ class StayReminder(models.Model):
             )
         ]
         indexes = [models.Index(fields=["recipient", "read_at"])]
-
-    def __str__(self) -> str:
-        return f"reminder {self.pk}"
