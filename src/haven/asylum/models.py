@@ -29,6 +29,29 @@ def choice_label(choices: type[models.TextChoices], value: object) -> str:
     return str(choices(value).label)
 
 
+class BridgeRecord(CaseKeyedRecord):
+    """
+    A record of the asylum bridge about one case. The case lists none of them by name
+    (``related_name="+"``): each is read through the bridge's selectors, under its own permission.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
+
+    class Meta(CaseKeyedRecord.Meta):
+        abstract = True
+
+
+class StayBridgeRecord(BridgeRecord):
+    """A bridge record that may concern a stay; the record outlives the stay's deletion."""
+
+    stay = models.ForeignKey(
+        Stay, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta(BridgeRecord.Meta):
+        abstract = True
+
+
 class ExplainedTopic(models.TextChoices):
     """What staff owe the defender before a decision (``asylum-bridge.md`` section 1)."""
 
@@ -54,7 +77,7 @@ class ConsentDecision(models.TextChoices):
     NOT_SEEKING = "not_seeking", _("Does not want to seek asylum")
 
 
-class ConsentConversation(CaseKeyedRecord):
+class ConsentConversation(StayBridgeRecord):
     """
     One informed-consent conversation with the defender. ``held_on`` is plain (a date tells
     nothing without the record's content); the language, interpreter, the programme's policy as
@@ -62,10 +85,6 @@ class ConsentConversation(CaseKeyedRecord):
     longer counts.
     """
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
-    stay = models.ForeignKey(
-        Stay, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
     held_on = models.DateField()
     language = EncryptedTextField(max_length=100)
     interpreter = EncryptedTextField(max_length=200)
@@ -79,17 +98,16 @@ class ConsentConversation(CaseKeyedRecord):
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     withdrawn_by = user_reference()
 
-    class Meta(CaseKeyedRecord.Meta):
+    class Meta(StayBridgeRecord.Meta):
         ordering = ["held_on", "recorded_at"]
 
     def decision_label(self) -> str:
         return choice_label(ConsentDecision, self.decision)
 
 
-class ExplainedItem(CaseKeyedRecord):
+class ExplainedItem(BridgeRecord):
     """One thing explained in a conversation: what, by whom and when, with how it was put."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
     conversation = models.ForeignKey(
         ConsentConversation, on_delete=models.CASCADE, related_name="items"
     )
@@ -127,7 +145,7 @@ class OpinionOutcome(models.TextChoices):
     NOT_APPLICABLE = "not_applicable", _("Not applicable")
 
 
-class LegalOpinion(CaseKeyedRecord):
+class LegalOpinion(BridgeRecord):
     """
     A legal adviser's opinion on one assessment, element by element, stored beside what the
     engine said then (its outcome, findings and version), so a later engine cannot rewrite what
@@ -135,7 +153,6 @@ class LegalOpinion(CaseKeyedRecord):
     "reasons", "sources"}``.
     """
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
     assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="+")
     engine_version = models.CharField(max_length=80)
     engine_outcome = EncryptedTextField(max_length=32)
@@ -179,7 +196,7 @@ class ProcedureOutcome(models.TextChoices):
     WITHDRAWN = DecisionOutcome.WITHDRAWN.value, _("Claim withdrawn")
 
 
-class ProcedureStep(CaseKeyedRecord):
+class ProcedureStep(BridgeRecord):
     """
     One step of the asylum procedure. ``kind`` and ``happened_on`` are plain, so the order of
     steps is checked without decrypting; where (state, authority), the reference, the outcome,
@@ -188,14 +205,13 @@ class ProcedureStep(CaseKeyedRecord):
     stay's due dates, so My cases shows the nearest one.
     """
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=24, choices=ProcedureStepKind.choices)
     happened_on = models.DateField()
     due_on = models.DateField(null=True, blank=True)
     details = EncryptedJSONField()
     note = EncryptedTextField(max_length=2000)
 
-    class Meta(CaseKeyedRecord.Meta):
+    class Meta(BridgeRecord.Meta):
         ordering = ["happened_on", "recorded_at"]
 
     def outcome_label(self) -> str:
@@ -242,19 +258,15 @@ DECISIONS_BY_ASPECT = {
 }
 
 
-class StayEffect(CaseKeyedRecord):
+class StayEffect(StayBridgeRecord):
     """One decision a claim brought about for the stay, dated: the aspect and what was decided."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
-    stay = models.ForeignKey(
-        Stay, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
     effective_on = models.DateField()
     aspect = EncryptedTextField(max_length=16)
     decision = EncryptedTextField(max_length=32)
     note = EncryptedTextField(max_length=2000)
 
-    class Meta(CaseKeyedRecord.Meta):
+    class Meta(StayBridgeRecord.Meta):
         ordering = ["effective_on", "recorded_at"]
 
     def aspect_label(self) -> str:
