@@ -14,7 +14,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from haven.cases.models import Assessment, Case, CaseKeyedModel, CaseKeyedRecord
+from haven.cases.models import Assessment, Case, CaseKeyedModel, UnlistedCaseRecord
 from haven.domain.asylum_procedure import AsylumSide, DecisionOutcome, StaySide, StepKind
 from haven.organisations.models import Organisation
 from haven.organisations.records import user_reference
@@ -29,26 +29,14 @@ def choice_label(choices: type[models.TextChoices], value: object) -> str:
     return str(choices(value).label)
 
 
-class BridgeRecord(CaseKeyedRecord):
-    """
-    A record of the asylum bridge about one case. The case lists none of them by name
-    (``related_name="+"``): each is read through the bridge's selectors, under its own permission.
-    """
-
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
-
-    class Meta(CaseKeyedRecord.Meta):
-        abstract = True
-
-
-class StayBridgeRecord(BridgeRecord):
+class StayBridgeRecord(UnlistedCaseRecord):
     """A bridge record that may concern a stay; the record outlives the stay's deletion."""
 
     stay = models.ForeignKey(
         Stay, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
-    class Meta(BridgeRecord.Meta):
+    class Meta(UnlistedCaseRecord.Meta):
         abstract = True
 
 
@@ -105,7 +93,7 @@ class ConsentConversation(StayBridgeRecord):
         return choice_label(ConsentDecision, self.decision)
 
 
-class ExplainedItem(BridgeRecord):
+class ExplainedItem(UnlistedCaseRecord):
     """One thing explained in a conversation: what, by whom and when, with how it was put."""
 
     conversation = models.ForeignKey(
@@ -145,7 +133,7 @@ class OpinionOutcome(models.TextChoices):
     NOT_APPLICABLE = "not_applicable", _("Not applicable")
 
 
-class LegalOpinion(BridgeRecord):
+class LegalOpinion(UnlistedCaseRecord):
     """
     A legal adviser's opinion on one assessment, element by element, stored beside what the
     engine said then (its outcome, findings and version), so a later engine cannot rewrite what
@@ -196,7 +184,7 @@ class ProcedureOutcome(models.TextChoices):
     WITHDRAWN = DecisionOutcome.WITHDRAWN.value, _("Claim withdrawn")
 
 
-class ProcedureStep(BridgeRecord):
+class ProcedureStep(UnlistedCaseRecord):
     """
     One step of the asylum procedure. ``kind`` and ``happened_on`` are plain, so the order of
     steps is checked without decrypting; where (state, authority), the reference, the outcome,
@@ -211,7 +199,7 @@ class ProcedureStep(BridgeRecord):
     details = EncryptedJSONField()
     note = EncryptedTextField(max_length=2000)
 
-    class Meta(BridgeRecord.Meta):
+    class Meta(UnlistedCaseRecord.Meta):
         ordering = ["happened_on", "recorded_at"]
 
     def outcome_label(self) -> str:

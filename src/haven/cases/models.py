@@ -382,6 +382,18 @@ class CaseKeyedRecord(CaseKeyedModel):
         ordering = ["recorded_at"]
 
 
+class UnlistedCaseRecord(CaseKeyedRecord):
+    """
+    A record another app keeps about a case (a stay's, the asylum bridge's). The case does not
+    list it (``related_name="+"``): that app's selectors read it, under that app's permissions.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
+
+    class Meta(CaseKeyedRecord.Meta):
+        abstract = True
+
+
 class Assignment(models.Model):
     """A member on a case's access list (AZ-03): they see it and work on it."""
 

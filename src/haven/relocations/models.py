@@ -13,7 +13,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from haven.cases.models import Case, CaseKeyedModel, CaseKeyedRecord, Dependant
+from haven.cases.models import Case, CaseKeyedModel, Dependant, UnlistedCaseRecord
 from haven.organisations.models import Organisation
 from haven.organisations.records import NamedByKind, OrganisationRecord, user_reference
 from haven.programmes.models import Application, Programme
@@ -107,13 +107,12 @@ class Stay(CaseKeyedModel):
         return str(self.pk)[:8].upper()
 
 
-class StayRecord(CaseKeyedRecord):
+class StayRecord(UnlistedCaseRecord):
     """A record of one stay, encrypted under the case's key; ``case`` is kept for the key."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
     stay = models.ForeignKey(Stay, on_delete=models.CASCADE, related_name="+")
 
-    class Meta(CaseKeyedRecord.Meta):
+    class Meta(UnlistedCaseRecord.Meta):
         abstract = True
 
 
