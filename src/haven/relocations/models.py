@@ -208,7 +208,6 @@ class TravellingDependant(StayRecord):
     arrived_on = models.DateField(null=True, blank=True)
 
     class Meta(StayRecord.Meta):
-        ordering = ["recorded_at"]
         constraints = [
             models.UniqueConstraint(
                 fields=["stay", "dependant"], name="one_traveller_per_dependant"
