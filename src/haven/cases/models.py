@@ -437,11 +437,27 @@ class NotificationKind(models.TextChoices):
     DEFENDER_INCIDENT = "defender_incident", _("An incident reported by the defender")
 
 
-class Notification(NamedByKind):
-    """An in-app message to one member; it names the case by id only (the page shows the code)."""
+class InAppNotice(NamedByKind):
+    """
+    A message Haven leaves one member in the app, newest first; ``read_at`` once they have seen it.
+
+    Never sent by e-mail, which the people Haven protects against may read. It names what it is
+    about by id only: the page it links to shows the rest to whoever may see it.
+    """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at"]
+
+
+class Notification(InAppNotice):
+    """A notice about one case; it names the case by id only (the page shows the code)."""
+
     recipient = models.ForeignKey(
         "organisations.Membership", on_delete=models.CASCADE, related_name="notifications"
     )
@@ -450,11 +466,6 @@ class Notification(NamedByKind):
     actor = models.ForeignKey(
         "organisations.Membership", null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    created_at = models.DateTimeField(default=timezone.now)
-    read_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at"]
 
 
 class IdentityReveal(CaseKeyedRecord):

@@ -7,15 +7,18 @@ the stage); everything that says where the defender is, how they travel, what th
 they feel is a vault field under the case's data key (``relocation-practice.md`` section 5).
 """
 
-import uuid
-
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from haven.cases.models import Case, CaseKeyedModel, Dependant, UnlistedCaseRecord
-from haven.organisations.models import Organisation
-from haven.organisations.records import NamedByKind, OrganisationRecord, user_reference
+from haven.cases.models import (
+    Case,
+    CaseKeyedModel,
+    Dependant,
+    InAppNotice,
+    UnlistedCaseRecord,
+)
+from haven.organisations.records import OrganisationRecord, user_reference
 from haven.programmes.models import Application, Programme
 from haven.vault.fields import EncryptedJSONField, EncryptedTextField
 
@@ -473,25 +476,20 @@ class ReminderKind(models.TextChoices):
     PASSPORT_EXPIRING = "passport_expiring", _("Passport expiring")
 
 
-class StayReminder(NamedByKind):
+class StayReminder(InAppNotice):
     """
-    An in-app reminder to one member about one stay, made by the reminder job. It names the stay
-    by id and the kind of thing due, nothing else, and is never sent by e-mail.
+    A reminder to one member about one stay, made by the reminder job. It names the stay by id
+    and the kind of thing due, nothing else.
     """
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     recipient = models.ForeignKey(
         "organisations.Membership", on_delete=models.CASCADE, related_name="stay_reminders"
     )
     stay = models.ForeignKey(Stay, on_delete=models.CASCADE, related_name="reminders")
     kind = models.CharField(max_length=24, choices=ReminderKind.choices)
     due_on = models.DateField()
-    created_at = models.DateTimeField(default=timezone.now)
-    read_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
-        ordering = ["-created_at"]
+    class Meta(InAppNotice.Meta):
         constraints = [
             # The job runs again and again: the same reminder is made once.
             models.UniqueConstraint(
