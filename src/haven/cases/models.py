@@ -34,7 +34,7 @@ from haven.vault.blind_index import (
 )
 from haven.vault.fields import EncryptedDateField, EncryptedJSONField, EncryptedTextField
 from haven.vault.keyring import KeyRef, preloaded_relation
-from haven.vault.models import DataKey
+from haven.vault.records import OwnKeyRecord
 
 CASE_KEY = "case"
 #: Where a case without a due date sorts in lists: after every real date.
@@ -115,14 +115,15 @@ def _name_prefix_index(name: str, field: str) -> BlindIndex:
     )
 
 
-class Defender(NamedByKind):
+class Defender(NamedByKind, OwnKeyRecord):
     """A human rights defender: identity and contact details, under the defender's own data key."""
+
+    key_owner_type = DEFENDER_KEY
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="defenders"
     )
-    data_key = models.OneToOneField(DataKey, on_delete=models.PROTECT, related_name="+")
     legal_name = EncryptedTextField(max_length=300)
     other_names = EncryptedJSONField()
     birth_date = EncryptedDateField()
@@ -167,11 +168,6 @@ class Defender(NamedByKind):
     class Meta:
         ordering = ["created_at"]
 
-    def vault_key_ref(self) -> KeyRef:
-        return KeyRef(
-            self.organisation_id, DEFENDER_KEY, self.pk, preloaded_relation(self, "data_key")
-        )
-
 
 class ImportRun(models.Model):
     """
@@ -203,13 +199,14 @@ class ImportRun(models.Model):
         return f"import {self.pk} ({self.next_index}/{self.total})"
 
 
-class Case(models.Model):
+class Case(OwnKeyRecord):
     """One defender's protection case; ``code`` is the only identifier shown in lists and URLs."""
+
+    key_owner_type = CASE_KEY
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="cases")
     code = models.CharField(max_length=20)
-    data_key = models.OneToOneField(DataKey, on_delete=models.PROTECT, related_name="+")
     status = models.CharField(
         max_length=32, choices=CASE_STATUS_CHOICES, default=CaseStatus.INTAKE.value
     )
@@ -274,9 +271,6 @@ class Case(models.Model):
 
     def __str__(self) -> str:
         return self.code
-
-    def vault_key_ref(self) -> KeyRef:
-        return KeyRef(self.organisation_id, CASE_KEY, self.pk, preloaded_relation(self, "data_key"))
 
 
 class CaseDefenderRole(models.TextChoices):

@@ -19,7 +19,7 @@ from haven.cases.models import Case, CaseKeyedModel, Urgency
 from haven.organisations.records import NamedByKind, OrganisationRecord, user_reference
 from haven.vault.fields import EncryptedJSONField, EncryptedTextField
 from haven.vault.keyring import KeyRef, preloaded_relation
-from haven.vault.models import DataKey
+from haven.vault.records import OwnKeyRecord
 
 REFERRAL_KEY = "referral"
 
@@ -40,10 +40,11 @@ class ContactChannel(models.TextChoices):
     OTHER = "other", _("Another way (say which)")
 
 
-class Referral(OrganisationRecord):
+class Referral(OrganisationRecord, OwnKeyRecord):
     """One self-referral from the portal, encrypted under its own key until staff triage it."""
 
-    data_key = models.OneToOneField(DataKey, on_delete=models.PROTECT, related_name="+")
+    key_owner_type = REFERRAL_KEY
+
     # A short random label staff can say aloud; it reveals nothing and opens nothing.
     reference = models.CharField(max_length=16)
     status = models.CharField(
@@ -74,11 +75,6 @@ class Referral(OrganisationRecord):
 
     def __str__(self) -> str:
         return self.reference
-
-    def vault_key_ref(self) -> KeyRef:
-        return KeyRef(
-            self.organisation_id, REFERRAL_KEY, self.pk, preloaded_relation(self, "data_key")
-        )
 
 
 class ReferralFile(OrganisationRecord):

@@ -17,8 +17,7 @@ from haven.cases.models import Case, CaseKeyedModel
 from haven.organisations.models import Membership, Organisation
 from haven.organisations.records import OrganisationRecord, user_reference
 from haven.vault.fields import EncryptedDateField, EncryptedJSONField
-from haven.vault.keyring import KeyRef, preloaded_relation
-from haven.vault.models import DataKey
+from haven.vault.records import OwnKeyRecord
 
 #: Owner type of a matching run's own data key in the vault.
 MATCHING_RUN_KEY = "matching_run"
@@ -224,7 +223,7 @@ class MatchingRunStatus(models.TextChoices):
     APPROVED = "approved", _("Approved: offers made")
 
 
-class MatchingRun(OrganisationRecord):
+class MatchingRun(OrganisationRecord, OwnKeyRecord):
     """
     One run of the matcher over chosen intake windows, kept so the proposal can be reproduced.
 
@@ -236,11 +235,12 @@ class MatchingRun(OrganisationRecord):
     that defender is in, and the exclusions say where their persecutor reaches.
     """
 
+    key_owner_type = MATCHING_RUN_KEY
+
     windows = models.ManyToManyField(IntakeWindow, related_name="matching_runs")
     status = models.CharField(
         max_length=16, choices=MatchingRunStatus.choices, default=MatchingRunStatus.PROPOSED
     )
-    data_key = models.OneToOneField(DataKey, on_delete=models.PROTECT, related_name="+")
     problem = EncryptedJSONField()
     result = EncryptedJSONField()
     detail = EncryptedJSONField()
@@ -254,8 +254,3 @@ class MatchingRun(OrganisationRecord):
 
     class Meta:
         ordering = ["-created_at"]
-
-    def vault_key_ref(self) -> KeyRef:
-        return KeyRef(
-            self.organisation_id, MATCHING_RUN_KEY, self.pk, preloaded_relation(self, "data_key")
-        )
