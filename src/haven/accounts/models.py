@@ -17,6 +17,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from haven.accounts.reading import Digits
 from haven.accounts.usernames import validate_single_script
 from haven.organisations.models import Organisation, Role
+from haven.organisations.records import NamedByKind
 from haven.vault.system_secrets import open_system_secret
 
 
@@ -43,7 +44,7 @@ class User(AbstractUser):  # type: ignore[django-manager-missing]
             raise ValidationError({"username": error}) from None
 
 
-class Invitation(models.Model):
+class Invitation(NamedByKind):
     """
     A one-time link that lets someone join an organisation with a given role.
 
@@ -72,9 +73,6 @@ class Invitation(models.Model):
     class Meta:
         ordering = ["-created_at"]
 
-    def __str__(self) -> str:
-        return f"invitation {self.id}"
-
     @property
     def is_open(self) -> bool:
         return (
@@ -84,7 +82,7 @@ class Invitation(models.Model):
         )
 
 
-class LoginSession(models.Model):
+class LoginSession(NamedByKind):
     """
     One signed-in browser session, so people can see and end their sessions (SESS-03).
 
@@ -101,9 +99,6 @@ class LoginSession(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-
-    def __str__(self) -> str:
-        return f"session {self.id}"
 
 
 class RecoveryCodeDevice(ThrottlingMixin, Device):  # type: ignore[misc]
@@ -134,7 +129,7 @@ class RecoveryCodeDevice(ThrottlingMixin, Device):  # type: ignore[misc]
         return 1
 
 
-class RecoveryCode(models.Model):
+class RecoveryCode(NamedByKind):
     device = models.ForeignKey(RecoveryCodeDevice, on_delete=models.CASCADE, related_name="codes")
     code_digest = models.CharField(max_length=64)
     used_at = models.DateTimeField(null=True, blank=True)
@@ -144,9 +139,6 @@ class RecoveryCode(models.Model):
             models.UniqueConstraint(fields=["device", "code_digest"], name="one_digest_per_device"),
         ]
 
-    def __str__(self) -> str:
-        return f"recovery code {self.pk}"
-
 
 def recovery_code_digest(code: str) -> str:
     """Return the stored form of a backup code: case, spaces and dashes do not matter."""
@@ -154,7 +146,7 @@ def recovery_code_digest(code: str) -> str:
     return hashlib.sha256(normalised.encode()).hexdigest()
 
 
-class LockoutRecord(models.Model):
+class LockoutRecord(NamedByKind):
     """
     How often one login name has been locked out, so each new lockout lasts longer (AUTH-08).
 
@@ -165,9 +157,6 @@ class LockoutRecord(models.Model):
     username_digest = models.CharField(max_length=64, unique=True)
     lockouts = models.PositiveIntegerField(default=0)
     locked_until = models.DateTimeField(null=True, blank=True)
-
-    def __str__(self) -> str:
-        return f"lockout record {self.pk}"
 
 
 TOTP_SECRET_PURPOSE = "otp_totp"  # noqa: S105 (a label for the sealed secret, not a secret)
@@ -203,7 +192,7 @@ class SecurityNoticeKind(models.TextChoices):
     )
 
 
-class SecurityNotice(models.Model):
+class SecurityNotice(NamedByKind):
     """
     An in-app notice to one account that its sign-in factors changed or it was locked (AUTH-10).
 
@@ -219,6 +208,3 @@ class SecurityNotice(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-
-    def __str__(self) -> str:
-        return f"security notice {self.id}"

@@ -14,7 +14,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from haven.cases.models import Assessment, Case, CaseKeyedModel, CaseKeyedRecord
+from haven.cases.models import Assessment, Case, CaseKeyedModel, UnlistedCaseRecord
 from haven.domain.asylum_procedure import AsylumSide, DecisionOutcome, StaySide, StepKind
 from haven.organisations.models import Organisation
 from haven.organisations.records import user_reference
@@ -27,6 +27,17 @@ def choice_label(choices: type[models.TextChoices], value: object) -> str:
     if not isinstance(value, str) or value not in choices.values:
         return ""
     return str(choices(value).label)
+
+
+class StayBridgeRecord(UnlistedCaseRecord):
+    """A bridge record that may concern a stay; the record outlives the stay's deletion."""
+
+    stay = models.ForeignKey(
+        Stay, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta(UnlistedCaseRecord.Meta):
+        abstract = True
 
 
 class ExplainedTopic(models.TextChoices):
@@ -54,7 +65,7 @@ class ConsentDecision(models.TextChoices):
     NOT_SEEKING = "not_seeking", _("Does not want to seek asylum")
 
 
-class ConsentConversation(CaseKeyedRecord):
+class ConsentConversation(StayBridgeRecord):
     """
     One informed-consent conversation with the defender. ``held_on`` is plain (a date tells
     nothing without the record's content); the language, interpreter, the programme's policy as
@@ -62,10 +73,6 @@ class ConsentConversation(CaseKeyedRecord):
     longer counts.
     """
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
-    stay = models.ForeignKey(
-        Stay, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
     held_on = models.DateField()
     language = EncryptedTextField(max_length=100)
     interpreter = EncryptedTextField(max_length=200)
@@ -79,20 +86,16 @@ class ConsentConversation(CaseKeyedRecord):
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     withdrawn_by = user_reference()
 
-    class Meta(CaseKeyedRecord.Meta):
+    class Meta(StayBridgeRecord.Meta):
         ordering = ["held_on", "recorded_at"]
-
-    def __str__(self) -> str:
-        return f"consent conversation {self.pk}"
 
     def decision_label(self) -> str:
         return choice_label(ConsentDecision, self.decision)
 
 
-class ExplainedItem(CaseKeyedRecord):
+class ExplainedItem(UnlistedCaseRecord):
     """One thing explained in a conversation: what, by whom and when, with how it was put."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
     conversation = models.ForeignKey(
         ConsentConversation, on_delete=models.CASCADE, related_name="items"
     )
@@ -100,9 +103,6 @@ class ExplainedItem(CaseKeyedRecord):
     explained_by = user_reference(blank=False)
     explained_on = models.DateField()
     note = EncryptedTextField(max_length=2000)
-
-    def __str__(self) -> str:
-        return f"explained item {self.pk}"
 
     def topic_label(self) -> str:
         return choice_label(ExplainedTopic, self.topic)
@@ -133,7 +133,7 @@ class OpinionOutcome(models.TextChoices):
     NOT_APPLICABLE = "not_applicable", _("Not applicable")
 
 
-class LegalOpinion(CaseKeyedRecord):
+class LegalOpinion(UnlistedCaseRecord):
     """
     A legal adviser's opinion on one assessment, element by element, stored beside what the
     engine said then (its outcome, findings and version), so a later engine cannot rewrite what
@@ -141,7 +141,6 @@ class LegalOpinion(CaseKeyedRecord):
     "reasons", "sources"}``.
     """
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
     assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="+")
     engine_version = models.CharField(max_length=80)
     engine_outcome = EncryptedTextField(max_length=32)
@@ -149,9 +148,6 @@ class LegalOpinion(CaseKeyedRecord):
     overall = EncryptedTextField(max_length=32)
     overall_reasons = EncryptedTextField(max_length=5000)
     diverges = models.BooleanField(default=False)
-
-    def __str__(self) -> str:
-        return f"legal opinion {self.pk}"
 
     def overall_label(self) -> str:
         return choice_label(OpinionOutcome, self.overall)
@@ -188,7 +184,7 @@ class ProcedureOutcome(models.TextChoices):
     WITHDRAWN = DecisionOutcome.WITHDRAWN.value, _("Claim withdrawn")
 
 
-class ProcedureStep(CaseKeyedRecord):
+class ProcedureStep(UnlistedCaseRecord):
     """
     One step of the asylum procedure. ``kind`` and ``happened_on`` are plain, so the order of
     steps is checked without decrypting; where (state, authority), the reference, the outcome,
@@ -197,18 +193,14 @@ class ProcedureStep(CaseKeyedRecord):
     stay's due dates, so My cases shows the nearest one.
     """
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=24, choices=ProcedureStepKind.choices)
     happened_on = models.DateField()
     due_on = models.DateField(null=True, blank=True)
     details = EncryptedJSONField()
     note = EncryptedTextField(max_length=2000)
 
-    class Meta(CaseKeyedRecord.Meta):
+    class Meta(UnlistedCaseRecord.Meta):
         ordering = ["happened_on", "recorded_at"]
-
-    def __str__(self) -> str:
-        return f"procedure step {self.pk}"
 
     def outcome_label(self) -> str:
         return choice_label(ProcedureOutcome, (self.details or {}).get("outcome"))
@@ -254,23 +246,16 @@ DECISIONS_BY_ASPECT = {
 }
 
 
-class StayEffect(CaseKeyedRecord):
+class StayEffect(StayBridgeRecord):
     """One decision a claim brought about for the stay, dated: the aspect and what was decided."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
-    stay = models.ForeignKey(
-        Stay, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
     effective_on = models.DateField()
     aspect = EncryptedTextField(max_length=16)
     decision = EncryptedTextField(max_length=32)
     note = EncryptedTextField(max_length=2000)
 
-    class Meta(CaseKeyedRecord.Meta):
+    class Meta(StayBridgeRecord.Meta):
         ordering = ["effective_on", "recorded_at"]
-
-    def __str__(self) -> str:
-        return f"stay effect {self.pk}"
 
     def aspect_label(self) -> str:
         return choice_label(StayAspect, self.aspect)
@@ -289,9 +274,6 @@ class CaseRegime(CaseKeyedModel):
     stay_side = EncryptedTextField(max_length=24)
     asylum_side = EncryptedTextField(max_length=32)
     updated_at = models.DateTimeField(default=timezone.now)
-
-    def __str__(self) -> str:
-        return f"case regime {self.pk}"
 
 
 class RegimeTally(models.Model):

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from haven.domain.lifecycle import CaseStatus as CaseStatus  # re-exported: the one definition
 from haven.organisations.models import Organisation
-from haven.organisations.records import OrganisationRecord, user_reference
+from haven.organisations.records import NamedByKind, OrganisationRecord, user_reference
 from haven.vault.blind_index import (
     BlindIndex,
     name_prefixes,
@@ -34,7 +34,7 @@ from haven.vault.blind_index import (
 )
 from haven.vault.fields import EncryptedDateField, EncryptedJSONField, EncryptedTextField
 from haven.vault.keyring import KeyRef, preloaded_relation
-from haven.vault.models import DataKey
+from haven.vault.records import OwnKeyRecord
 
 CASE_KEY = "case"
 #: Where a case without a due date sorts in lists: after every real date.
@@ -115,14 +115,15 @@ def _name_prefix_index(name: str, field: str) -> BlindIndex:
     )
 
 
-class Defender(models.Model):
+class Defender(NamedByKind, OwnKeyRecord):
     """A human rights defender: identity and contact details, under the defender's own data key."""
+
+    key_owner_type = DEFENDER_KEY
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="defenders"
     )
-    data_key = models.OneToOneField(DataKey, on_delete=models.PROTECT, related_name="+")
     legal_name = EncryptedTextField(max_length=300)
     other_names = EncryptedJSONField()
     birth_date = EncryptedDateField()
@@ -167,14 +168,6 @@ class Defender(models.Model):
     class Meta:
         ordering = ["created_at"]
 
-    def __str__(self) -> str:
-        return f"defender {self.pk}"
-
-    def vault_key_ref(self) -> KeyRef:
-        return KeyRef(
-            self.organisation_id, DEFENDER_KEY, self.pk, preloaded_relation(self, "data_key")
-        )
-
 
 class ImportRun(models.Model):
     """
@@ -206,13 +199,14 @@ class ImportRun(models.Model):
         return f"import {self.pk} ({self.next_index}/{self.total})"
 
 
-class Case(models.Model):
+class Case(OwnKeyRecord):
     """One defender's protection case; ``code`` is the only identifier shown in lists and URLs."""
+
+    key_owner_type = CASE_KEY
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="cases")
     code = models.CharField(max_length=20)
-    data_key = models.OneToOneField(DataKey, on_delete=models.PROTECT, related_name="+")
     status = models.CharField(
         max_length=32, choices=CASE_STATUS_CHOICES, default=CaseStatus.INTAKE.value
     )
@@ -278,9 +272,6 @@ class Case(models.Model):
     def __str__(self) -> str:
         return self.code
 
-    def vault_key_ref(self) -> KeyRef:
-        return KeyRef(self.organisation_id, CASE_KEY, self.pk, preloaded_relation(self, "data_key"))
-
 
 class CaseDefenderRole(models.TextChoices):
     PRINCIPAL = "principal", _("The defender at risk")
@@ -317,9 +308,6 @@ class Note(CaseKeyedModel):
 
     class Meta:
         ordering = ["created_at"]
-
-    def __str__(self) -> str:
-        return f"note {self.pk}"
 
 
 class ErasureState(models.TextChoices):
@@ -388,6 +376,18 @@ class CaseKeyedRecord(CaseKeyedModel):
         ordering = ["recorded_at"]
 
 
+class UnlistedCaseRecord(CaseKeyedRecord):
+    """
+    A record another app keeps about a case (a stay's, the asylum bridge's). The case does not
+    list it (``related_name="+"``): that app's selectors read it, under that app's permissions.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
+
+    class Meta(CaseKeyedRecord.Meta):
+        abstract = True
+
+
 class Assignment(models.Model):
     """A member on a case's access list (AZ-03): they see it and work on it."""
 
@@ -424,9 +424,6 @@ class BreakGlassGrant(CaseKeyedRecord):
     class Meta(CaseKeyedRecord.Meta):
         indexes = [models.Index(fields=["membership", "expires_at"])]
 
-    def __str__(self) -> str:
-        return f"break-glass {self.pk}"
-
 
 class NotificationKind(models.TextChoices):
     BREAK_GLASS = "break_glass", _("Emergency access to a case")
@@ -434,11 +431,27 @@ class NotificationKind(models.TextChoices):
     DEFENDER_INCIDENT = "defender_incident", _("An incident reported by the defender")
 
 
-class Notification(models.Model):
-    """An in-app message to one member; it names the case by id only (the page shows the code)."""
+class InAppNotice(NamedByKind):
+    """
+    A message Haven leaves one member in the app, newest first; ``read_at`` once they have seen it.
+
+    Never sent by e-mail, which the people Haven protects against may read. It names what it is
+    about by id only: the page it links to shows the rest to whoever may see it.
+    """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at"]
+
+
+class Notification(InAppNotice):
+    """A notice about one case; it names the case by id only (the page shows the code)."""
+
     recipient = models.ForeignKey(
         "organisations.Membership", on_delete=models.CASCADE, related_name="notifications"
     )
@@ -447,14 +460,6 @@ class Notification(models.Model):
     actor = models.ForeignKey(
         "organisations.Membership", null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    created_at = models.DateTimeField(default=timezone.now)
-    read_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-
-    def __str__(self) -> str:
-        return f"notification {self.pk}"
 
 
 class IdentityReveal(CaseKeyedRecord):
@@ -462,9 +467,6 @@ class IdentityReveal(CaseKeyedRecord):
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="identity_reveals")
     reason = EncryptedTextField(max_length=1000)
-
-    def __str__(self) -> str:
-        return f"reveal {self.pk}"
 
 
 class StatusChange(CaseKeyedRecord):
@@ -487,9 +489,6 @@ class Threat(CaseKeyedRecord):
     details = EncryptedJSONField()
     narrative = EncryptedTextField(max_length=2000)
 
-    def __str__(self) -> str:
-        return f"threat {self.pk}"
-
 
 class Prosecution(CaseKeyedRecord):
     """A prosecution of the defender, in the case-facts prosecution fields (encrypted)."""
@@ -497,18 +496,12 @@ class Prosecution(CaseKeyedRecord):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="prosecutions")
     details = EncryptedJSONField()
 
-    def __str__(self) -> str:
-        return f"prosecution {self.pk}"
-
 
 class Dependant(CaseKeyedRecord):
     """A person who depends on the defender, in the case-facts dependant fields (encrypted)."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="dependants")
     details = EncryptedJSONField()
-
-    def __str__(self) -> str:
-        return f"dependant {self.pk}"
 
 
 class ConsentPurpose(models.TextChoices):
@@ -542,9 +535,6 @@ class Consent(CaseKeyedRecord):
     # reason is the defender's own words and the language says where they may be from.
     withdrawal = EncryptedJSONField()
 
-    def __str__(self) -> str:
-        return f"consent {self.pk}"
-
 
 class Assessment(CaseKeyedRecord):
     """
@@ -566,9 +556,6 @@ class Assessment(CaseKeyedRecord):
     staff_decision = EncryptedTextField(max_length=5000)
     views_diverge = models.BooleanField(default=False)
 
-    def __str__(self) -> str:
-        return f"assessment {self.pk}"
-
 
 class AssessmentDecision(CaseKeyedRecord):
     """
@@ -585,9 +572,6 @@ class AssessmentDecision(CaseKeyedRecord):
     engine_risk_level = EncryptedTextField(max_length=16)
     staff_risk_level = EncryptedTextField(max_length=16)
     reasons = EncryptedTextField(max_length=5000)
-
-    def __str__(self) -> str:
-        return f"decision {self.pk}"
 
     @property
     def follows_engine(self) -> bool:
@@ -641,11 +625,8 @@ class Attachment(CaseKeyedRecord):
     storage_name = models.CharField(max_length=100)
     received_fingerprint = models.CharField(max_length=64)
 
-    def __str__(self) -> str:
-        return f"attachment {self.pk}"
 
-
-class FormReceipt(models.Model):
+class FormReceipt(NamedByKind):
     """
     The one-time token of a submitted form: its primary key makes a second submission of the same
     form fail inside the transaction, so a double click never saves twice.
@@ -654,6 +635,3 @@ class FormReceipt(models.Model):
     token = models.UUIDField(primary_key=True)
     case = models.ForeignKey(Case, null=True, on_delete=models.CASCADE, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
-
-    def __str__(self) -> str:
-        return f"receipt {self.token}"

@@ -24,16 +24,16 @@ from django.utils.translation import gettext_lazy as _
 from haven.cases.models import Case, CaseKeyedRecord, Consent
 from haven.organisations.records import OrganisationRecord, user_reference
 from haven.vault.fields import EncryptedTextField
-from haven.vault.keyring import KeyRef, preloaded_relation
-from haven.vault.models import DataKey
+from haven.vault.records import OwnKeyRecord
 
 PARTNER_KEY = "counsel_partner"
 
 
-class LegalPartner(OrganisationRecord):
+class LegalPartner(OrganisationRecord, OwnKeyRecord):
     """A legal-aid partner of one organisation in one host state, with counsel's age recipient."""
 
-    data_key = models.OneToOneField(DataKey, on_delete=models.PROTECT, related_name="+")
+    key_owner_type = PARTNER_KEY
+
     name = EncryptedTextField(max_length=200)
     contact = EncryptedTextField(max_length=1000)
     host_state = models.CharField(max_length=2)
@@ -47,14 +47,6 @@ class LegalPartner(OrganisationRecord):
     class Meta:
         ordering = ["host_state", "created_at"]
         indexes = [models.Index(fields=["organisation", "host_state"])]
-
-    def __str__(self) -> str:
-        return f"legal partner {self.pk}"
-
-    def vault_key_ref(self) -> KeyRef:
-        return KeyRef(
-            self.organisation_id, PARTNER_KEY, self.pk, preloaded_relation(self, "data_key")
-        )
 
     def key_expired(self, today: datetime.date | None = None) -> bool:
         return self.key_expires_on < (today or timezone.localdate())
@@ -72,9 +64,6 @@ class CounselReferral(CaseKeyedRecord):
 
     class Meta(CaseKeyedRecord.Meta):
         indexes = [models.Index(fields=["case", "recorded_at"])]
-
-    def __str__(self) -> str:
-        return f"counsel referral {self.pk}"
 
     @property
     def reference(self) -> str:
@@ -102,9 +91,6 @@ class ReferralItem(OrganisationRecord):
             ),
         ]
 
-    def __str__(self) -> str:
-        return f"referral item {self.pk}"
-
 
 class ExportMode(models.TextChoices):
     RECIPIENT = "recipient", _("To counsel's key")
@@ -123,6 +109,3 @@ class PackExport(OrganisationRecord):
 
     class Meta:
         ordering = ["exported_at"]
-
-    def __str__(self) -> str:
-        return f"pack export {self.pk}"

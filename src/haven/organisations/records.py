@@ -8,6 +8,9 @@ deleted while its records exist, no reverse accessor on ``Organisation`` (``rela
 nothing lists an organisation's rows of every kind by accident, and ``SET_NULL`` on a person so
 that deleting an account keeps the record and forgets only who wrote it.
 
+Every record also names itself the same way, by its kind and its id (``NamedByKind``): the name
+says which row it is in a log line or a shell, and, like a URL, never what the row holds.
+
 The definitions are exactly those the migrations already hold, so using them changes no schema.
 """
 
@@ -20,7 +23,22 @@ from django.db import models
 from haven.organisations.models import Organisation
 
 
-class OrganisationRecord(models.Model):
+class NamedByKind(models.Model):
+    """
+    A row whose ``str()`` is its kind and its id (``"threat 3f2c..."``), never what it holds.
+
+    The kind is the model's verbose name, so no record repeats its own ``__str__``; most hold
+    encrypted data, which must not leak into logs or error pages through a representation.
+    """
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.pk}"
+
+
+class OrganisationRecord(NamedByKind):
     """A row owned by one organisation, named outside by a UUID."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)

@@ -16,10 +16,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from haven.cases.models import Case, CaseKeyedModel, Urgency
-from haven.organisations.records import OrganisationRecord, user_reference
+from haven.organisations.records import NamedByKind, OrganisationRecord, user_reference
 from haven.vault.fields import EncryptedJSONField, EncryptedTextField
 from haven.vault.keyring import KeyRef, preloaded_relation
-from haven.vault.models import DataKey
+from haven.vault.records import OwnKeyRecord
 
 REFERRAL_KEY = "referral"
 
@@ -40,10 +40,11 @@ class ContactChannel(models.TextChoices):
     OTHER = "other", _("Another way (say which)")
 
 
-class Referral(OrganisationRecord):
+class Referral(OrganisationRecord, OwnKeyRecord):
     """One self-referral from the portal, encrypted under its own key until staff triage it."""
 
-    data_key = models.OneToOneField(DataKey, on_delete=models.PROTECT, related_name="+")
+    key_owner_type = REFERRAL_KEY
+
     # A short random label staff can say aloud; it reveals nothing and opens nothing.
     reference = models.CharField(max_length=16)
     status = models.CharField(
@@ -75,11 +76,6 @@ class Referral(OrganisationRecord):
     def __str__(self) -> str:
         return self.reference
 
-    def vault_key_ref(self) -> KeyRef:
-        return KeyRef(
-            self.organisation_id, REFERRAL_KEY, self.pk, preloaded_relation(self, "data_key")
-        )
-
 
 class ReferralFile(OrganisationRecord):
     """A cleaned file sent with a referral, encrypted under its own key wrapped by the referral's."""
@@ -93,9 +89,6 @@ class ReferralFile(OrganisationRecord):
 
     class Meta:
         ordering = ["id"]
-
-    def __str__(self) -> str:
-        return f"referral file {self.pk}"
 
     def vault_key_ref(self) -> KeyRef:
         return KeyRef(
@@ -124,11 +117,8 @@ class PortalMessage(CaseKeyedModel):
     class Meta:
         ordering = ["sent_at"]
 
-    def __str__(self) -> str:
-        return f"portal message {self.pk}"
 
-
-class PortalSession(models.Model):
+class PortalSession(NamedByKind):
     """
     A defender's signed-in visit, opened by receipt and passphrase.
 
@@ -145,11 +135,8 @@ class PortalSession(models.Model):
     class Meta:
         ordering = ["started_at"]
 
-    def __str__(self) -> str:
-        return f"portal session {self.pk}"
 
-
-class PortalFormToken(models.Model):
+class PortalFormToken(NamedByKind):
     """A portal form's one-time token, claimed when the form is saved: a replay saves nothing."""
 
     token = models.UUIDField(primary_key=True)
@@ -157,9 +144,6 @@ class PortalFormToken(models.Model):
 
     class Meta:
         ordering = ["used_at"]
-
-    def __str__(self) -> str:
-        return f"form token {self.token}"
 
 
 class PortalCounter(models.Model):

@@ -17,8 +17,7 @@ from haven.cases.models import Case, CaseKeyedModel
 from haven.organisations.models import Membership, Organisation
 from haven.organisations.records import OrganisationRecord, user_reference
 from haven.vault.fields import EncryptedDateField, EncryptedJSONField
-from haven.vault.keyring import KeyRef, preloaded_relation
-from haven.vault.models import DataKey
+from haven.vault.records import OwnKeyRecord
 
 #: Owner type of a matching run's own data key in the vault.
 MATCHING_RUN_KEY = "matching_run"
@@ -214,9 +213,6 @@ class Application(CaseKeyedModel):
             ),
         ]
 
-    def __str__(self) -> str:
-        return f"application {self.pk}"
-
     @property
     def has_consent(self) -> bool:
         return self.consent_recorded_at is not None
@@ -227,7 +223,7 @@ class MatchingRunStatus(models.TextChoices):
     APPROVED = "approved", _("Approved: offers made")
 
 
-class MatchingRun(OrganisationRecord):
+class MatchingRun(OrganisationRecord, OwnKeyRecord):
     """
     One run of the matcher over chosen intake windows, kept so the proposal can be reproduced.
 
@@ -239,11 +235,12 @@ class MatchingRun(OrganisationRecord):
     that defender is in, and the exclusions say where their persecutor reaches.
     """
 
+    key_owner_type = MATCHING_RUN_KEY
+
     windows = models.ManyToManyField(IntakeWindow, related_name="matching_runs")
     status = models.CharField(
         max_length=16, choices=MatchingRunStatus.choices, default=MatchingRunStatus.PROPOSED
     )
-    data_key = models.OneToOneField(DataKey, on_delete=models.PROTECT, related_name="+")
     problem = EncryptedJSONField()
     result = EncryptedJSONField()
     detail = EncryptedJSONField()
@@ -257,11 +254,3 @@ class MatchingRun(OrganisationRecord):
 
     class Meta:
         ordering = ["-created_at"]
-
-    def __str__(self) -> str:
-        return f"matching run {self.pk}"
-
-    def vault_key_ref(self) -> KeyRef:
-        return KeyRef(
-            self.organisation_id, MATCHING_RUN_KEY, self.pk, preloaded_relation(self, "data_key")
-        )

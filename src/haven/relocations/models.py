@@ -7,14 +7,17 @@ the stage); everything that says where the defender is, how they travel, what th
 they feel is a vault field under the case's data key (``relocation-practice.md`` section 5).
 """
 
-import uuid
-
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from haven.cases.models import Case, CaseKeyedModel, CaseKeyedRecord, Dependant
-from haven.organisations.models import Organisation
+from haven.cases.models import (
+    Case,
+    CaseKeyedModel,
+    Dependant,
+    InAppNotice,
+    UnlistedCaseRecord,
+)
 from haven.organisations.records import OrganisationRecord, user_reference
 from haven.programmes.models import Application, Programme
 from haven.vault.fields import EncryptedJSONField, EncryptedTextField
@@ -98,9 +101,6 @@ class Stay(CaseKeyedModel):
             models.Index(fields=["next_check_in_due"]),
         ]
 
-    def __str__(self) -> str:
-        return f"stay {self.pk}"
-
     def outcome_label(self) -> str:
         return str(StayOutcome(self.outcome).label) if self.outcome in StayOutcome.values else ""
 
@@ -110,13 +110,12 @@ class Stay(CaseKeyedModel):
         return str(self.pk)[:8].upper()
 
 
-class StayRecord(CaseKeyedRecord):
+class StayRecord(UnlistedCaseRecord):
     """A record of one stay, encrypted under the case's key; ``case`` is kept for the key."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
     stay = models.ForeignKey(Stay, on_delete=models.CASCADE, related_name="+")
 
-    class Meta(CaseKeyedRecord.Meta):
+    class Meta(UnlistedCaseRecord.Meta):
         abstract = True
 
 
@@ -152,9 +151,6 @@ class VisaApplication(StayRecord):
     outcome = models.CharField(max_length=16, choices=VisaOutcome.choices)
     valid_from = models.DateField(null=True, blank=True)
     valid_until = models.DateField(null=True, blank=True)
-
-    def __str__(self) -> str:
-        return f"visa {self.pk}"
 
 
 class StipendFrequency(models.TextChoices):
@@ -202,9 +198,6 @@ class Preparation(StayRecord):
     class Meta(StayRecord.Meta):
         constraints = [models.UniqueConstraint(fields=["stay"], name="one_preparation_per_stay")]
 
-    def __str__(self) -> str:
-        return f"preparation {self.pk}"
-
 
 class TravellingDependant(StayRecord):
     """
@@ -218,15 +211,11 @@ class TravellingDependant(StayRecord):
     arrived_on = models.DateField(null=True, blank=True)
 
     class Meta(StayRecord.Meta):
-        ordering = ["recorded_at"]
         constraints = [
             models.UniqueConstraint(
                 fields=["stay", "dependant"], name="one_traveller_per_dependant"
             )
         ]
-
-    def __str__(self) -> str:
-        return f"traveller {self.pk}"
 
 
 class CheckInMode(models.TextChoices):
@@ -270,9 +259,6 @@ class CheckIn(StayRecord):
         """The shared flags in words, in the reader's language."""
         known = dict(WellbeingFlag.choices)
         return [str(known[flag]) for flag in self.flags or [] if flag in known]
-
-    def __str__(self) -> str:
-        return f"check-in {self.pk}"
 
 
 class StayEventKind(models.TextChoices):
@@ -359,9 +345,6 @@ class Extension(StayRecord):
             )
         ]
 
-    def __str__(self) -> str:
-        return f"extension {self.pk}"
-
 
 class LetterLanguage(models.TextChoices):
     EN = "en", "English"
@@ -425,9 +408,6 @@ class ReturnReview(StayRecord):
     class Meta(StayRecord.Meta):
         constraints = [models.UniqueConstraint(fields=["stay"], name="one_return_review_per_stay")]
 
-    def __str__(self) -> str:
-        return f"return review {self.pk}"
-
     def option_labels(self) -> list[str]:
         return [str(ReturnOption(value).label) for value in self.options or []]
 
@@ -451,9 +431,6 @@ class ReturnPlan(StayRecord):
     class Meta(StayRecord.Meta):
         constraints = [models.UniqueConstraint(fields=["stay"], name="one_return_plan_per_stay")]
 
-    def __str__(self) -> str:
-        return f"return plan {self.pk}"
-
 
 class FollowUpStatus(models.TextChoices):
     SAFE = "safe", _("Safe")
@@ -473,9 +450,6 @@ class FollowUp(StayRecord):
 
     class Meta(StayRecord.Meta):
         ordering = ["due_on"]
-
-    def __str__(self) -> str:
-        return f"follow-up {self.pk}"
 
     def status_label(self) -> str:
         value = (self.findings or {}).get("status")
@@ -502,25 +476,20 @@ class ReminderKind(models.TextChoices):
     PASSPORT_EXPIRING = "passport_expiring", _("Passport expiring")
 
 
-class StayReminder(models.Model):
+class StayReminder(InAppNotice):
     """
-    An in-app reminder to one member about one stay, made by the reminder job. It names the stay
-    by id and the kind of thing due, nothing else, and is never sent by e-mail.
+    A reminder to one member about one stay, made by the reminder job. It names the stay by id
+    and the kind of thing due, nothing else.
     """
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     recipient = models.ForeignKey(
         "organisations.Membership", on_delete=models.CASCADE, related_name="stay_reminders"
     )
     stay = models.ForeignKey(Stay, on_delete=models.CASCADE, related_name="reminders")
     kind = models.CharField(max_length=24, choices=ReminderKind.choices)
     due_on = models.DateField()
-    created_at = models.DateTimeField(default=timezone.now)
-    read_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
-        ordering = ["-created_at"]
+    class Meta(InAppNotice.Meta):
         constraints = [
             # The job runs again and again: the same reminder is made once.
             models.UniqueConstraint(
@@ -528,6 +497,3 @@ class StayReminder(models.Model):
             )
         ]
         indexes = [models.Index(fields=["recipient", "read_at"])]
-
-    def __str__(self) -> str:
-        return f"reminder {self.pk}"

@@ -9,7 +9,14 @@ The table holds counts only, never an identifier of a case, and is rebuilt from 
 when a backup is restored, so it is not itself backed up.
 """
 
+from typing import ClassVar
+
 from django.db import models
+
+
+def one_row_per_cell(*cell: str, name: str) -> models.UniqueConstraint:
+    """The constraint of every tally: one row per organisation and cell, which the triggers rely on."""
+    return models.UniqueConstraint(fields=["organisation_id", *cell], name=name)
 
 
 class Tally(models.Model):
@@ -18,8 +25,21 @@ class Tally(models.Model):
     organisation_id = models.UUIDField()
     id = models.BigAutoField(primary_key=True)
 
+    #: The column that holds the count; the cell is what ``one_row_per_cell`` makes unique.
+    count_column: ClassVar[str] = "cases"
+
     class Meta:
         abstract = True
+
+    def __str__(self) -> str:
+        """The cell and its count (``"intake/routine/2026-11: 4"``): counts only, nothing to name."""
+        columns = next(
+            constraint.fields
+            for constraint in self._meta.constraints
+            if isinstance(constraint, models.UniqueConstraint)
+        )
+        cell = "/".join(str(getattr(self, column)) for column in columns[1:])
+        return f"{cell}: {getattr(self, self.count_column)}"
 
 
 class CaseTally(Tally):
@@ -29,14 +49,7 @@ class CaseTally(Tally):
     cases = models.IntegerField(default=0)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["organisation_id", "status", "urgency", "month"], name="one_tally_per_cell"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.status}/{self.urgency}/{self.month}: {self.cases}"
+        constraints = [one_row_per_cell("status", "urgency", "month", name="one_tally_per_cell")]
 
 
 class StageTally(Tally):
@@ -50,15 +63,10 @@ class StageTally(Tally):
     bucket = models.CharField(max_length=16, help_text="week, month, quarter or longer")
     moves = models.IntegerField(default=0)
 
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["organisation_id", "stage", "bucket"], name="one_stage_tally_per_cell"
-            )
-        ]
+    count_column = "moves"
 
-    def __str__(self) -> str:
-        return f"{self.stage}/{self.bucket}: {self.moves}"
+    class Meta:
+        constraints = [one_row_per_cell("stage", "bucket", name="one_stage_tally_per_cell")]
 
 
 class ProfileTally(Tally):
@@ -77,11 +85,4 @@ class ProfileTally(Tally):
     computed_at = models.DateTimeField()
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["organisation_id", "dimension", "value"], name="one_profile_tally_per_cell"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.dimension}/{self.value}: {self.cases}"
+        constraints = [one_row_per_cell("dimension", "value", name="one_profile_tally_per_cell")]
