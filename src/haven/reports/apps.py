@@ -1,9 +1,9 @@
 from typing import Any
 
-from django.apps import AppConfig
 from django.db import connections
 from django.db.models.signals import post_migrate
 
+from haven.organisations.app_config import HavenAppConfig
 from haven.reports.stages import install_stage_triggers, rebuild_stage_tally
 from haven.reports.tally import install_tally_triggers, rebuild_tally
 
@@ -20,12 +20,11 @@ def _keep_tally_triggers(using: str = "default", **kwargs: Any) -> None:
         rebuild_stage_tally(connection)
 
 
-class ReportsConfig(AppConfig):
-    name = "haven.reports"
-    label = "reports"
+class ReportsConfig(HavenAppConfig):
     verbose_name = "Reports"
 
     def ready(self) -> None:
+        super().ready()
         post_migrate.connect(_keep_tally_triggers, sender=self)
         from haven.organisations.models import Role  # models load after the app registry
         from haven.organisations.policy import Permission, grant
