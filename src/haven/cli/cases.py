@@ -10,6 +10,7 @@ from haven.cli.age_options import add_opening_options, add_sealing_options, open
 from haven.cli.commands import Subparsers, add_command, command_group, refuse
 from haven.cli.django_setup import needs_django
 from haven.cli.documents import DocumentError, parse_document
+from haven.cli.orgs import organisation_by_slug
 
 if TYPE_CHECKING:
     from haven.organisations.models import Organisation
@@ -38,11 +39,10 @@ def import_cases(args: argparse.Namespace) -> int:
     from haven.accounts.acting import SYSTEM
     from haven.cases.errors import CaseError
     from haven.cases.transfer import ImportConflictError, ImportInvalidError, cases_import
-    from haven.organisations.models import Organisation
     from haven.vault import archives
     from haven.vault.errors import VaultError
 
-    organisation = Organisation.objects.filter(slug=args.org).first()
+    organisation = organisation_by_slug(args.org)
     if organisation is None:
         return refuse("cases import", f"no organisation with the slug {args.org!r}")
     if args.abandon:
@@ -125,11 +125,10 @@ def export_cases(args: argparse.Namespace) -> int:
     """
     from haven.accounts.acting import SYSTEM
     from haven.cases.transfer import cases_export
-    from haven.organisations.models import Organisation
     from haven.vault import archives
     from haven.vault.errors import VaultError
 
-    organisation = Organisation.objects.filter(slug=args.org).first()
+    organisation = organisation_by_slug(args.org)
     if organisation is None:
         return refuse("cases export", f"no organisation with the slug {args.org!r}")
     out = Path(args.out)

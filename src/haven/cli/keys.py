@@ -6,6 +6,7 @@ from pathlib import Path
 
 from haven.cli.commands import Subparsers, add_command, command_group, refuse
 from haven.cli.django_setup import needs_django
+from haven.cli.orgs import organisation_by_slug
 
 
 @needs_django
@@ -60,12 +61,6 @@ def rotate_master(args: argparse.Namespace) -> int:
     return 0
 
 
-def _organisation(slug: str):  # type: ignore[no-untyped-def]
-    from haven.organisations.models import Organisation
-
-    return Organisation.objects.filter(slug=slug).first()
-
-
 @needs_django
 def rotate_org(args: argparse.Namespace) -> int:
     """start or resume rotating one organisation's key (re-wraps its data keys)
@@ -76,7 +71,7 @@ def rotate_org(args: argparse.Namespace) -> int:
     from haven.vault.errors import VaultError
     from haven.vault.rotation import rotate_organisation
 
-    organisation = _organisation(args.slug)
+    organisation = organisation_by_slug(args.slug)
     if organisation is None:
         return refuse("keys rotate-org", f"no organisation with the slug {args.slug!r}")
     try:
@@ -100,7 +95,7 @@ def destroy_retired(args: argparse.Namespace) -> int:
 
     from haven.vault.rotation import destroy_retired_keys
 
-    organisation = _organisation(args.slug)
+    organisation = organisation_by_slug(args.slug)
     if organisation is None:
         return refuse("keys destroy-retired", f"no organisation with the slug {args.slug!r}")
     if args.older_than_days < 0:

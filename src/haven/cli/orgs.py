@@ -2,9 +2,20 @@
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
 
 from haven.cli.commands import Subparsers, add_command, command_group
 from haven.cli.django_setup import needs_django
+
+if TYPE_CHECKING:
+    from haven.organisations.models import Organisation
+
+
+def organisation_by_slug(slug: str) -> "Organisation | None":
+    """The organisation a command names by its slug (``--org`` or an argument), if there is one."""
+    from haven.organisations.models import Organisation
+
+    return Organisation.objects.filter(slug=slug).first()
 
 
 @needs_django
