@@ -1,13 +1,13 @@
-from django.apps import AppConfig
+from haven.organisations.app_config import HavenAppConfig
 
 
-class AccountsConfig(AppConfig):
-    name = "haven.accounts"
-    label = "accounts"
+class AccountsConfig(HavenAppConfig):
     verbose_name = "Accounts and organisations"
+    # Connects the axes lockout receiver.
+    registering_modules = ("haven.accounts.signals",)
 
     def ready(self) -> None:
-        from haven.accounts import signals  # noqa: F401  (connects the axes lockout receiver)
+        super().ready()
         from haven.accounts.models import SealedTOTPDevice
         from haven.vault.integrity import register_value_opener
 

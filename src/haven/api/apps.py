@@ -1,7 +1,5 @@
-from django.apps import AppConfig
+from haven.organisations.app_config import HavenAppConfig
 
 
-class ApiConfig(AppConfig):
-    name = "haven.api"
-    label = "api"
+class ApiConfig(HavenAppConfig):
     verbose_name = "JSON API"

@@ -1,7 +1,5 @@
-from django.apps import AppConfig
+from haven.organisations.app_config import HavenAppConfig
 
 
-class AuditConfig(AppConfig):
-    name = "haven.audit"
-    label = "audit"
+class AuditConfig(HavenAppConfig):
     verbose_name = "Audit"

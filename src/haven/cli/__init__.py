@@ -1,9 +1,11 @@
 """
 The ``haven`` command.
 
-Each command group lives in its own module under ``haven.cli`` and exposes ``register(subparsers)``.
-Commands that need the database call ``haven.cli.django_setup.setup()`` themselves, so pure
-commands (``assess``, ``match``) start without loading Django at all.
+Each command group lives in its own module under ``haven.cli`` and exposes ``register(subparsers)``,
+which adds each command with its handler (``haven.cli.commands.add_command``: the handler's
+docstring is its help). Handlers that need the database are decorated with
+``haven.cli.django_setup.needs_django`` and import models inside themselves, so pure commands
+(``assess``, ``match``) start without loading Django at all.
 """
 
 import argparse

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from haven.cli.commands import Subparsers, add_command
 from haven.cli.documents import DocumentError, parse_document
 
 EXIT_INVALID = 2
@@ -95,6 +96,12 @@ def catalogue_problems(catalogue: Any) -> list[tuple[str, str]]:
 
 
 def run_assess(args: argparse.Namespace) -> int:
+    """advise on one defender's case facts (screening, risk, protection, pathways, programmes)
+
+    Run Haven's decision engines on a haven.case-facts/1 file. The output advises staff and legal
+    advisers; it never decides. Exit status 2 means the facts were invalid (each problem is printed
+    on stderr with its JSON path).
+    """
     from haven.domain.assessment import assess
     from haven.domain.facts import FactsError, parse_facts
     from haven.reference import civicus_ratings
@@ -122,16 +129,8 @@ def run_assess(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
-    parser = subparsers.add_parser(
-        "assess",
-        help="advise on one defender's case facts (screening, risk, protection, pathways, programmes)",
-        description=(
-            "Run Haven's decision engines on a haven.case-facts/1 file. The output advises staff and legal "
-            "advisers; it never decides. Exit status 2 means the facts were invalid (each problem is printed "
-            "on stderr with its JSON path)."
-        ),
-    )
+def register(subparsers: Subparsers) -> None:
+    parser = add_command(subparsers, "assess", run_assess)
     parser.add_argument("facts", metavar="FACTS.json", help="a haven.case-facts/1 document")
     parser.add_argument(
         "--programmes",
@@ -144,4 +143,3 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
         default="json",
         help="json (machine format, default) or text (printable report)",
     )
-    parser.set_defaults(handler=run_assess)

@@ -6,11 +6,19 @@ import sys
 import syslog
 from pathlib import Path
 
-from haven.cli import django_setup
+from haven.cli.commands import Subparsers, add_command, command_group, refuse
+from haven.cli.django_setup import needs_django
 
 
+@needs_django
 def verify(args: argparse.Namespace) -> int:
-    django_setup.setup()
+    """recompute the keyed hash chain; exit 0 if intact, 1 naming the first bad event
+
+    Recompute every link of the audit chain with the key derived from the master key. Exits 0 when
+    the chain is intact and 1, naming the first changed, missing or reordered event, when it is not.
+    With --checkpoint, also proves that none of the events the checkpoint vouches for was removed
+    or changed since it was written.
+    """
     from haven.audit.checkpoints import CheckpointError, parse_checkpoint, verify_against
     from haven.audit.verification import verify_chain
 
@@ -18,8 +26,7 @@ def verify(args: argparse.Namespace) -> int:
         try:
             text = Path(args.checkpoint).read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
-            print(f"haven audit verify: {args.checkpoint} cannot be read", file=sys.stderr)
-            return 2
+            return refuse("audit verify", f"{args.checkpoint} cannot be read")
         try:
             checkpoint = parse_checkpoint(text)
         except CheckpointError as error:
@@ -44,15 +51,21 @@ def verify(args: argparse.Namespace) -> int:
     return 0
 
 
+@needs_django
 def seal(args: argparse.Namespace) -> int:
-    django_setup.setup()
+    """vouch under the current key for events it cannot check (old chains, old keys)
+
+    Verify the chain, then append one anchor event, sealed with the current master key, that
+    vouches for every earlier event: run it once after upgrading to the keyed chain, and during a
+    master key rotation while both keys are configured (the new one first), before the old key is
+    removed. Exits 1 if the chain is broken.
+    """
     from haven.audit.services import ChainBrokenError, anchor_chain
 
     try:
         anchor = anchor_chain()
     except ChainBrokenError as error:
-        print(f"haven audit seal: {error}", file=sys.stderr)
-        return 1
+        return refuse("audit seal", error, status=1)
     if anchor is None:
         print("nothing to seal: every event is sealed with the current master key")
     else:
@@ -60,22 +73,27 @@ def seal(args: argparse.Namespace) -> int:
     return 0
 
 
+@needs_django
 def checkpoint(args: argparse.Namespace) -> int:
-    django_setup.setup()
+    """write a signed checkpoint of the chain head to ship off this host
+
+    Verify the chain, then print a checkpoint (event count, head, content digest, time) signed with
+    an Ed25519 key derived from the master key. Ship it off the host;
+    `haven audit verify --checkpoint FILE` later proves that nothing before it was removed or
+    changed. Exits 1, writing nothing, if the chain is broken.
+    """
     from haven.audit.checkpoints import checkpoint_create
     from haven.audit.services import ChainBrokenError
 
     try:
         signed = checkpoint_create()
     except ChainBrokenError as error:
-        print(f"haven audit checkpoint: {error}", file=sys.stderr)
-        return 1
+        return refuse("audit checkpoint", error, status=1)
     line = json.dumps(signed, sort_keys=True, separators=(",", ":"))
     if args.out:
         out = Path(args.out)
         if not out.parent.is_dir():
-            print(f"haven audit checkpoint: the folder of {out} does not exist", file=sys.stderr)
-            return 2
+            return refuse("audit checkpoint", f"the folder of {out} does not exist")
         partial = out.with_name(out.name + ".part")
         partial.write_text(line + "\n", encoding="ascii")
         partial.replace(out)
@@ -89,42 +107,15 @@ def checkpoint(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
-    audit = subparsers.add_parser("audit", help="work with the tamper-evident audit log")
-    commands = audit.add_subparsers(dest="audit_command", metavar="COMMAND", required=True)
-    verify_parser = commands.add_parser(
-        "verify",
-        help="recompute the keyed hash chain; exit 0 if intact, 1 naming the first bad event",
-        description="Recompute every link of the audit chain with the key derived from the "
-        "master key. Exits 0 when the chain is intact and 1, naming the first changed, missing or "
-        "reordered event, when it is not. With --checkpoint, also proves that none of the events "
-        "the checkpoint vouches for was removed or changed since it was written.",
-    )
+def register(subparsers: Subparsers) -> None:
+    commands = command_group(subparsers, "audit", summary="work with the tamper-evident audit log")
+    verify_parser = add_command(commands, "verify", verify)
     verify_parser.add_argument(
         "--checkpoint", metavar="FILE", help="a checkpoint written by `haven audit checkpoint`"
     )
-    verify_parser.set_defaults(handler=verify)
-
-    seal_parser = commands.add_parser(
-        "seal",
-        help="vouch under the current key for events it cannot check (old chains, old keys)",
-        description="Verify the chain, then append one anchor event, sealed with the current "
-        "master key, that vouches for every earlier event: run it once after upgrading to the "
-        "keyed chain, and during a master key rotation while both keys are configured (the new "
-        "one first), before the old key is removed. Exits 1 if the chain is broken.",
-    )
-    seal_parser.set_defaults(handler=seal)
-
-    checkpoint_parser = commands.add_parser(
-        "checkpoint",
-        help="write a signed checkpoint of the chain head to ship off this host",
-        description="Verify the chain, then print a checkpoint (event count, head, content "
-        "digest, time) signed with an Ed25519 key derived from the master key. Ship it off the "
-        "host; `haven audit verify --checkpoint FILE` later proves that nothing before it was "
-        "removed or changed. Exits 1, writing nothing, if the chain is broken.",
-    )
+    add_command(commands, "seal", seal)
+    checkpoint_parser = add_command(commands, "checkpoint", checkpoint)
     checkpoint_parser.add_argument("--out", metavar="FILE", help="write it to FILE, not stdout")
     checkpoint_parser.add_argument(
         "--syslog", action="store_true", help="also send it as one line to syslog (facility auth)"
     )
-    checkpoint_parser.set_defaults(handler=checkpoint)

@@ -2,19 +2,22 @@
 
 import argparse
 import itertools
-import sys
 from pathlib import Path
 
-from haven.cli import django_setup
+from haven.cli.age_options import add_opening_options, add_sealing_options, opened_with, sealed_to
+from haven.cli.commands import Subparsers, add_command, refuse
+from haven.cli.django_setup import needs_django
 
 
-def _fail(command: str, message: object) -> int:
-    print(f"haven {command}: {message}", file=sys.stderr)
-    return 2
-
-
+@needs_django
 def backup(args: argparse.Namespace) -> int:
-    django_setup.setup()
+    """write an age-encrypted snapshot of the database (without the master key)
+
+    Write a consistent snapshot of every table and evidence file, encrypted with age to a
+    passphrase or an X25519 recipient as it is read, so memory does not grow with the database.
+    Encrypted fields stay encrypted and organisation keys stay wrapped: restoring needs the same
+    master key, kept apart from backups.
+    """
     from haven.audit.events import EventType
     from haven.audit.services import record_event
     from haven.vault import archives
@@ -23,23 +26,25 @@ def backup(args: argparse.Namespace) -> int:
 
     out = Path(args.out)
     if not out.parent.is_dir():
-        return _fail("backup", f"the folder of {out} does not exist")
+        return refuse("backup", f"the folder of {out} does not exist")
     try:
-        if args.passphrase_file:
-            passphrase = archives.read_passphrase_file(args.passphrase_file)
-            size = archives.encrypt_to_file(snapshot_chunks(), out, passphrase=passphrase)
-        else:
-            recipient = archives.parse_recipient(args.recipient)
-            size = archives.encrypt_to_file(snapshot_chunks(), out, recipients=[recipient])
+        size = archives.encrypt_to_file(snapshot_chunks(), out, **sealed_to(args))
     except (archives.ArchiveError, VaultError) as error:
-        return _fail("backup", f"{error} Nothing was written.")
+        return refuse("backup", f"{error} Nothing was written.")
     record_event(EventType.BACKUP_CREATED, data={"bytes": size})
     print(f"backup written to {out} (age-encrypted; the master key is not in it)")
     return 0
 
 
+@needs_django
 def restore(args: argparse.Namespace) -> int:
-    django_setup.setup()
+    """load a backup into a new, empty database
+
+    Migrate the configured database, then load the backup into it in one transaction, decrypting
+    and reading it as a stream. Refuses a database that already holds data, a wrong passphrase or
+    identity, a damaged file, or a master key that cannot open the backup's keys; in each case
+    nothing is written.
+    """
     from django.core.management import call_command
 
     from haven.audit.events import EventType
@@ -50,23 +55,16 @@ def restore(args: argparse.Namespace) -> int:
 
     path = Path(args.file)
     if not path.is_file():
-        return _fail("restore", f"{args.file} cannot be read")
+        return refuse("restore", f"{args.file} cannot be read")
     try:
-        if args.passphrase_file:
-            pieces = archives.decrypt_file_chunks(
-                path, name=args.file, passphrase=archives.read_passphrase_file(args.passphrase_file)
-            )
-        else:
-            pieces = archives.decrypt_file_chunks(
-                path, name=args.file, identities=archives.read_identity_file(args.identity_file)
-            )
+        pieces = archives.decrypt_file_chunks(path, name=args.file, **opened_with(args))
         # The first piece proves the passphrase or identity before the database is touched; the
         # rest is decrypted, decompressed and loaded as it is read (memory stays flat).
         first = next(pieces, b"")
         call_command("migrate", verbosity=0, interactive=False)
         report = restore_stream(itertools.chain([first], pieces))
     except (archives.ArchiveError, VaultError) as error:
-        return _fail("restore", error)
+        return refuse("restore", error)
     record_event(EventType.BACKUP_RESTORED, data={"rows": report.rows})
     print(
         f"restored {report.rows} rows in {report.tables} tables and {report.files} files; "
@@ -75,35 +73,20 @@ def restore(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
-    writer = subparsers.add_parser(
-        "backup",
-        help="write an age-encrypted snapshot of the database (without the master key)",
-        description="Write a consistent snapshot of every table and evidence file, encrypted "
-        "with age to a passphrase or an X25519 recipient as it is read, so memory does not grow "
-        "with the database. Encrypted fields stay encrypted and organisation keys stay wrapped: "
-        "restoring needs the same master key, kept apart from backups.",
-    )
+def register(subparsers: Subparsers) -> None:
+    writer = add_command(subparsers, "backup", backup)
     writer.add_argument("--out", required=True, help="the encrypted file to write")
-    secret = writer.add_mutually_exclusive_group(required=True)
-    secret.add_argument(
-        "--passphrase-file",
-        help="file holding the passphrase (age's scrypt mode, work factor timed to about a "
-        "second on this machine)",
+    add_sealing_options(
+        writer,
+        "file holding the passphrase (age's scrypt mode, work factor timed to "
+        "about a second on this machine)",
+        "an age public key (age1...), ideally kept offline",
     )
-    secret.add_argument("--recipient", help="an age public key (age1...), ideally kept offline")
-    writer.set_defaults(handler=backup)
-
-    reader = subparsers.add_parser(
-        "restore",
-        help="load a backup into a new, empty database",
-        description="Migrate the configured database, then load the backup into it in one "
-        "transaction, decrypting and reading it as a stream. Refuses a database that already holds data, a wrong passphrase or "
-        "identity, a damaged file, or a master key that cannot open the backup's keys; in "
-        "each case nothing is written.",
-    )
+    reader = add_command(subparsers, "restore", restore)
     reader.add_argument("file", help="the backup file")
-    secret = reader.add_mutually_exclusive_group(required=True)
-    secret.add_argument("--passphrase-file", help="file holding the passphrase")
-    secret.add_argument("--identity-file", help="age identity file (AGE-SECRET-KEY-...)")
-    reader.set_defaults(handler=restore)
+    add_opening_options(
+        reader,
+        "file holding the passphrase",
+        "age identity file (AGE-SECRET-KEY-...)",
+        required=True,
+    )

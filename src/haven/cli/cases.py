@@ -6,16 +6,14 @@ import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from haven.cli import django_setup
+from haven.cli.age_options import add_opening_options, add_sealing_options, opened_with, sealed_to
+from haven.cli.commands import Subparsers, add_command, command_group, refuse
+from haven.cli.django_setup import needs_django
 from haven.cli.documents import DocumentError, parse_document
+from haven.cli.orgs import organisation_by_slug
 
 if TYPE_CHECKING:
     from haven.organisations.models import Organisation
-
-
-def _fail(command: str, message: object) -> int:
-    print(f"haven cases {command}: {message}", file=sys.stderr)
-    return 2
 
 
 def _positive(text: str) -> int:
@@ -28,44 +26,41 @@ def _positive(text: str) -> int:
     return value
 
 
+@needs_django
 def import_cases(args: argparse.Namespace) -> int:
-    django_setup.setup()
+    """import cases from a haven.case-import/1 file, all or nothing
+
+    Import cases from a JSON file in the haven.case-import/1 format, plain or age-encrypted. An
+    invalid file is rejected with each error's JSON path and nothing is written. A case whose code
+    exists is updated. The import commits in small batches so the web app keeps answering; new
+    cases stay invisible until the last batch is in, and if the command is interrupted, running it
+    again with the same file finishes the job.
+    """
     from haven.accounts.acting import SYSTEM
     from haven.cases.errors import CaseError
     from haven.cases.transfer import ImportConflictError, ImportInvalidError, cases_import
-    from haven.organisations.models import Organisation
     from haven.vault import archives
     from haven.vault.errors import VaultError
 
-    organisation = Organisation.objects.filter(slug=args.org).first()
+    organisation = organisation_by_slug(args.org)
     if organisation is None:
-        return _fail("import", f"no organisation with the slug {args.org!r}")
+        return refuse("cases import", f"no organisation with the slug {args.org!r}")
     if args.abandon:
         return _abandon(organisation, args.abandon)
     if not args.file:
-        return _fail("import", "give the file to import, or --abandon with an import id")
+        return refuse("cases import", "give the file to import, or --abandon with an import id")
     try:
         data = Path(args.file).read_bytes()
     except OSError:
-        return _fail("import", f"{args.file} cannot be read")
+        return refuse("cases import", f"{args.file} cannot be read")
     try:
         if data.startswith(archives.AGE_HEADER):
-            if args.passphrase_file:
-                data = archives.decrypt(
-                    data,
-                    name=args.file,
-                    passphrase=archives.read_passphrase_file(args.passphrase_file),
+            if not (args.passphrase_file or args.identity_file):
+                return refuse(
+                    "cases import",
+                    f"{args.file} is encrypted: give --passphrase-file or --identity-file",
                 )
-            elif args.identity_file:
-                data = archives.decrypt(
-                    data,
-                    name=args.file,
-                    identities=archives.read_identity_file(args.identity_file),
-                )
-            else:
-                return _fail(
-                    "import", f"{args.file} is encrypted: give --passphrase-file or --identity-file"
-                )
+            data = archives.decrypt(data, name=args.file, **opened_with(args))
         report = cases_import(
             membership=SYSTEM,
             organisation=organisation,
@@ -83,10 +78,10 @@ def import_cases(args: argparse.Namespace) -> int:
             print(f"  {path}: {message}", file=sys.stderr)
         return 2
     except ImportConflictError as error:
-        return _fail("import", error)
+        return refuse("cases import", error)
     except (archives.ArchiveError, VaultError, CaseError) as error:
-        return _fail(
-            "import",
+        return refuse(
+            "cases import",
             f"{error} Cases already committed stay staged, invisible to members; import the "
             "same file again to finish, or give the import up with --abandon and its id.",
         )
@@ -105,7 +100,7 @@ def _abandon(organisation: "Organisation", run_id: uuid.UUID) -> int:
     try:
         report = cases_import_abandon(membership=SYSTEM, organisation=organisation, run_id=run_id)
     except CaseError as error:
-        return _fail("import", error)
+        return refuse("cases import", error)
     print(
         f"abandoned import {run_id} into {organisation.slug}: {report.removed} staged cases "
         f"removed; {report.updated_kept} existing cases it had updated keep those updates"
@@ -120,58 +115,52 @@ def _import_id(text: str) -> uuid.UUID:
         raise argparse.ArgumentTypeError(f"{text[:60]!r} is not an import id") from None
 
 
+@needs_django
 def export_cases(args: argparse.Namespace) -> int:
-    django_setup.setup()
+    """export an organisation's cases, age-encrypted
+
+    Write every live case of the organisation in the haven.case-import/1 format, encrypted with age
+    to a passphrase or an X25519 recipient. A plaintext file is never written; open it with
+    `age -d`.
+    """
     from haven.accounts.acting import SYSTEM
     from haven.cases.transfer import cases_export
-    from haven.organisations.models import Organisation
     from haven.vault import archives
     from haven.vault.errors import VaultError
 
-    organisation = Organisation.objects.filter(slug=args.org).first()
+    organisation = organisation_by_slug(args.org)
     if organisation is None:
-        return _fail("export", f"no organisation with the slug {args.org!r}")
+        return refuse("cases export", f"no organisation with the slug {args.org!r}")
     out = Path(args.out)
     if not out.parent.is_dir():
-        return _fail("export", f"the folder of {out} does not exist")
+        return refuse("cases export", f"the folder of {out} does not exist")
     try:
-        if args.passphrase_file:
-            passphrase = archives.read_passphrase_file(args.passphrase_file)
+        sealed = sealed_to(args)
 
-            def seal(data: bytes) -> bytes:
-                return archives.encrypt(data, passphrase=passphrase)
-        else:
-            recipient = archives.parse_recipient(args.recipient)
-
-            def seal(data: bytes) -> bytes:
-                return archives.encrypt(data, recipients=[recipient])
+        def seal(data: bytes) -> bytes:
+            return archives.encrypt(data, **sealed)
 
         artifact = cases_export(membership=SYSTEM, organisation=organisation, seal=seal)
         archives.write_atomically(out, artifact)
     except (archives.ArchiveError, VaultError) as error:
-        return _fail("export", f"{error} Nothing was written.")
+        return refuse("cases export", f"{error} Nothing was written.")
     print(f"exported {organisation.slug} to {out} (age-encrypted)")
     return 0
 
 
-def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
-    cases = subparsers.add_parser("cases", help="import and export cases (encrypted with age)")
-    commands = cases.add_subparsers(dest="cases_command", metavar="COMMAND", required=True)
-
-    importer = commands.add_parser(
-        "import",
-        help="import cases from a haven.case-import/1 file, all or nothing",
-        description="Import cases from a JSON file in the haven.case-import/1 format, plain or "
-        "age-encrypted. An invalid file is rejected with each error's JSON path and nothing is "
-        "written. A case whose code exists is updated. The import commits in small batches so "
-        "the web app keeps answering; new cases stay invisible until the last batch is in, and "
-        "if the command is interrupted, running it again with the same file finishes the job.",
+def register(subparsers: Subparsers) -> None:
+    commands = command_group(
+        subparsers, "cases", summary="import and export cases (encrypted with age)"
     )
+    importer = add_command(commands, "import", import_cases)
     importer.add_argument("file", nargs="?", help="the file to import")
     importer.add_argument("--org", required=True, help="the organisation's slug")
-    secret = importer.add_mutually_exclusive_group()
-    secret.add_argument("--passphrase-file", help="passphrase of an age-encrypted file")
-    secret.add_argument("--identity-file", help="age identity (AGE-SECRET-KEY-...) for the file")
+    add_opening_options(
+        importer,
+        "passphrase of an age-encrypted file",
+        "age identity (AGE-SECRET-KEY-...) for the file",
+        required=False,
+    )
     importer.add_argument(
         "--batch-size",
         type=_positive,
@@ -185,18 +174,12 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
         help="instead of importing, give up the unfinished import with this id (printed by the "
         "import and in its error): its staged cases are deleted; cases it updated stay updated",
     )
-    importer.set_defaults(handler=import_cases)
 
-    exporter = commands.add_parser(
-        "export",
-        help="export an organisation's cases, age-encrypted",
-        description="Write every live case of the organisation in the haven.case-import/1 "
-        "format, encrypted with age to a passphrase or an X25519 recipient. A plaintext file is "
-        "never written; open it with `age -d`.",
-    )
+    exporter = add_command(commands, "export", export_cases)
     exporter.add_argument("--org", required=True, help="the organisation's slug")
     exporter.add_argument("--out", required=True, help="the encrypted file to write")
-    secret = exporter.add_mutually_exclusive_group(required=True)
-    secret.add_argument("--passphrase-file", help="file holding the passphrase")
-    secret.add_argument("--recipient", help="the partner's age public key (age1...)")
-    exporter.set_defaults(handler=export_cases)
+    add_sealing_options(
+        exporter,
+        "file holding the passphrase",
+        "the partner's age public key (age1...)",
+    )

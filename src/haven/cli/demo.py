@@ -2,15 +2,22 @@
 
 import argparse
 import os
-import sys
 
-from haven.cli import django_setup, serving
+from haven.cli import serving
+from haven.cli.commands import Subparsers, add_command, refuse
+from haven.cli.django_setup import needs_django
 
 DEFAULT_PORT = 8000
 
 
+@needs_django
 def demo(args: argparse.Namespace) -> int:
-    django_setup.setup()
+    """migrate, seed fictional demo data and serve Haven on 127.0.0.1 with gunicorn
+
+    Create or update the embedded demo database (.haven/), seed two fictional organisations with
+    one account per role, print their logins and serve Haven on 127.0.0.1 with gunicorn, as
+    production serves it. Refuses to run with production settings.
+    """
     from django.conf import settings
     from django.core.management import call_command
     from django.db import connections
@@ -23,14 +30,12 @@ def demo(args: argparse.Namespace) -> int:
     try:
         require_demo_settings()
     except DemoRefusedError as refusal:
-        print(f"haven demo: {refusal}", file=sys.stderr)
-        return 2
+        return refuse("demo", refusal)
     if args.code:
         user = User.objects.filter(username=args.code).first()
         device = totp.confirmed_device(user) if user else None
         if device is None:
-            print(f"haven demo: no demo account named {args.code!r}", file=sys.stderr)
-            return 2
+            return refuse("demo", f"no demo account named {args.code!r}")
         print(totp.current_code(totp.secret_bytes(device)))
         return 0
     master_key_file = settings.HAVEN_MASTER_KEY_FILE
@@ -56,15 +61,8 @@ def demo(args: argparse.Namespace) -> int:
     return serving.serve_demo(port=args.port, settings_module=os.environ["DJANGO_SETTINGS_MODULE"])
 
 
-def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
-    parser = subparsers.add_parser(
-        "demo",
-        help="migrate, seed fictional demo data and serve Haven on 127.0.0.1 with gunicorn",
-        description="Create or update the embedded demo database (.haven/), seed two fictional "
-        "organisations with one account per role, print their logins and serve Haven on "
-        "127.0.0.1 with gunicorn, as production serves it. Refuses to run with production "
-        "settings.",
-    )
+def register(subparsers: Subparsers) -> None:
+    parser = add_command(subparsers, "demo", demo)
     parser.add_argument(
         "--port",
         type=int,
@@ -79,4 +77,3 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
         metavar="USERNAME",
         help="print the current TOTP code of a demo account and exit",
     )
-    parser.set_defaults(handler=demo)

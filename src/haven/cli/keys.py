@@ -2,19 +2,19 @@
 
 import argparse
 import datetime
-import sys
 from pathlib import Path
 
-from haven.cli import django_setup
+from haven.cli.commands import Subparsers, add_command, command_group, refuse
+from haven.cli.django_setup import needs_django
+from haven.cli.orgs import organisation_by_slug
 
 
-def _fail(command: str, message: object) -> int:
-    print(f"haven keys {command}: {message}", file=sys.stderr)
-    return 2
-
-
+@needs_django
 def init_master(args: argparse.Namespace) -> int:
-    django_setup.setup()
+    """write a new random master key file (never overwrites one)
+
+    Write a new master key (mode 0600) to --out or HAVEN_MASTER_KEY_FILE.
+    """
     from django.conf import settings
 
     from haven.vault.errors import VaultError
@@ -22,17 +22,23 @@ def init_master(args: argparse.Namespace) -> int:
 
     path = Path(args.out) if args.out else settings.HAVEN_MASTER_KEY_FILE
     if not path:
-        return _fail("init-master", "no --out given and HAVEN_MASTER_KEY_FILE is not set")
+        return refuse("keys init-master", "no --out given and HAVEN_MASTER_KEY_FILE is not set")
     try:
         key = write_master_key_file(Path(path))
     except VaultError as error:
-        return _fail("init-master", error)
+        return refuse("keys init-master", error)
     print(f"master key {key.key_id} written to {path} (mode 0600); escrow a copy off this host")
     return 0
 
 
+@needs_django
 def rotate_master(args: argparse.Namespace) -> int:
-    django_setup.setup()
+    """re-wrap every organisation key under a new master key (resumable)
+
+    Re-wrap every organisation key under the master key in --new-key-file (created if absent). The
+    current master key must still be configured. Safe to stop and run again: it carries on with the
+    keys that are left.
+    """
     from haven.vault.errors import VaultError
     from haven.vault.masterkey import read_master_key_file, write_master_key_file
     from haven.vault.rotation import rotate_master as rotate
@@ -42,7 +48,7 @@ def rotate_master(args: argparse.Namespace) -> int:
         new_master = read_master_key_file(path) if path.exists() else write_master_key_file(path)
         report = rotate(new_master=new_master, max_rows=args.max_rows)
     except VaultError as error:
-        return _fail("rotate-master", error)
+        return refuse("keys rotate-master", error)
     print(f"re-wrapped {report.rewrapped} organisation keys under master key {new_master.key_id}")
     if not report.finished:
         print(f"{report.remaining} keys remain: run the same command again to finish")
@@ -55,41 +61,45 @@ def rotate_master(args: argparse.Namespace) -> int:
     return 0
 
 
-def _organisation(slug: str):  # type: ignore[no-untyped-def]
-    from haven.organisations.models import Organisation
-
-    return Organisation.objects.filter(slug=slug).first()
-
-
+@needs_django
 def rotate_org(args: argparse.Namespace) -> int:
-    django_setup.setup()
+    """start or resume rotating one organisation's key (re-wraps its data keys)
+
+    Create a new organisation data key and re-wrap every case and defender data key under it. If an
+    earlier run was interrupted, resume it instead. Safe to stop and run again.
+    """
     from haven.vault.errors import VaultError
     from haven.vault.rotation import rotate_organisation
 
-    organisation = _organisation(args.slug)
+    organisation = organisation_by_slug(args.slug)
     if organisation is None:
-        return _fail("rotate-org", f"no organisation with the slug {args.slug!r}")
+        return refuse("keys rotate-org", f"no organisation with the slug {args.slug!r}")
     try:
         report = rotate_organisation(organisation=organisation, max_rows=args.max_rows)
     except VaultError as error:
-        return _fail("rotate-org", error)
+        return refuse("keys rotate-org", error)
     print(f"re-wrapped {report.rewrapped} data keys under organisation key v{report.version}")
     if not report.finished:
         print(f"{report.remaining} data keys remain: run the same command again to finish")
     return 0
 
 
+@needs_django
 def destroy_retired(args: argparse.Namespace) -> int:
-    django_setup.setup()
+    """destroy retired organisation keys once backups made under them have expired
+
+    Destroy retired organisation data keys no live record uses, retired at least --older-than-days
+    ago (set it to the backup retention). Erased cases in older backups become unreadable for good.
+    """
     from django.utils import timezone
 
     from haven.vault.rotation import destroy_retired_keys
 
-    organisation = _organisation(args.slug)
+    organisation = organisation_by_slug(args.slug)
     if organisation is None:
-        return _fail("destroy-retired", f"no organisation with the slug {args.slug!r}")
+        return refuse("keys destroy-retired", f"no organisation with the slug {args.slug!r}")
     if args.older_than_days < 0:
-        return _fail("destroy-retired", "--older-than-days cannot be negative")
+        return refuse("keys destroy-retired", "--older-than-days cannot be negative")
     cutoff = timezone.now() - datetime.timedelta(days=args.older_than_days)
     destroyed = destroy_retired_keys(organisation=organisation, retired_before=cutoff)
     print(f"destroyed {destroyed} retired organisation key version(s)")
@@ -103,47 +113,21 @@ def _positive(text: str) -> int:
     return value
 
 
-def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
-    keys = subparsers.add_parser("keys", help="create the master key and rotate encryption keys")
-    commands = keys.add_subparsers(dest="keys_command", metavar="COMMAND", required=True)
-
-    init = commands.add_parser(
-        "init-master",
-        help="write a new random master key file (never overwrites one)",
-        description="Write a new master key (mode 0600) to --out or HAVEN_MASTER_KEY_FILE.",
+def register(subparsers: Subparsers) -> None:
+    commands = command_group(
+        subparsers, "keys", summary="create the master key and rotate encryption keys"
     )
+    init = add_command(commands, "init-master", init_master)
     init.add_argument("--out", help="where to write the key (default: HAVEN_MASTER_KEY_FILE)")
-    init.set_defaults(handler=init_master)
 
-    master = commands.add_parser(
-        "rotate-master",
-        help="re-wrap every organisation key under a new master key (resumable)",
-        description="Re-wrap every organisation key under the master key in --new-key-file "
-        "(created if absent). The current master key must still be configured. Safe to stop "
-        "and run again: it carries on with the keys that are left.",
-    )
+    master = add_command(commands, "rotate-master", rotate_master)
     master.add_argument("--new-key-file", required=True, help="file holding the new master key")
     master.add_argument("--max-rows", type=_positive, help="stop after re-wrapping this many keys")
-    master.set_defaults(handler=rotate_master)
 
-    org = commands.add_parser(
-        "rotate-org",
-        help="start or resume rotating one organisation's key (re-wraps its data keys)",
-        description="Create a new organisation data key and re-wrap every case and defender "
-        "data key under it. If an earlier run was interrupted, resume it instead. Safe to stop "
-        "and run again.",
-    )
+    org = add_command(commands, "rotate-org", rotate_org)
     org.add_argument("slug", help="the organisation's slug")
     org.add_argument("--max-rows", type=_positive, help="stop after re-wrapping this many keys")
-    org.set_defaults(handler=rotate_org)
 
-    destroy = commands.add_parser(
-        "destroy-retired",
-        help="destroy retired organisation keys once backups made under them have expired",
-        description="Destroy retired organisation data keys no live record uses, retired at "
-        "least --older-than-days ago (set it to the backup retention). Erased cases in older "
-        "backups become unreadable for good.",
-    )
+    destroy = add_command(commands, "destroy-retired", destroy_retired)
     destroy.add_argument("slug", help="the organisation's slug")
     destroy.add_argument("--older-than-days", type=int, required=True)
-    destroy.set_defaults(handler=destroy_retired)

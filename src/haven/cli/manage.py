@@ -1,7 +1,8 @@
 """``haven manage ...``: Django's management commands with Haven's settings."""
 
-import argparse
 import os
+
+from haven.cli.commands import Subparsers
 
 
 def run_manage(argv: list[str]) -> int:
@@ -13,7 +14,7 @@ def run_manage(argv: list[str]) -> int:
     return 0
 
 
-def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+def register(subparsers: Subparsers) -> None:
     subparsers.add_parser(
         "manage",
         help="run a Django management command (haven manage migrate, haven manage check --deploy, ...)",

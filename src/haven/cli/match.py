@@ -18,6 +18,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from haven.cli.commands import Subparsers, add_command
 from haven.cli.documents import DocumentError, parse_document
 
 EXIT_INVALID = 2
@@ -68,6 +69,13 @@ def _fail(lines: Iterable[str]) -> int:
 
 
 def run_match(args: argparse.Namespace) -> int:
+    """place applicants in programme placements, most urgent first, and explain the rest
+
+    Read a matching problem (haven.matching-problem/1) and print the result
+    (haven.matching-result/1): as many applicants of the highest tier as possible, then the next
+    tier, then the greatest total score; families are never split. Exit 2 on an invalid problem,
+    naming each error's JSON path.
+    """
     from haven.domain.matching import MatchingProblemError, parse_problem, result_to_json, solve
 
     try:
@@ -97,15 +105,8 @@ def _non_negative_seconds(text: str) -> float:
     return value
 
 
-def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
-    parser = subparsers.add_parser(
-        "match",
-        help="place applicants in programme placements, most urgent first, and explain the rest",
-        description="Read a matching problem (haven.matching-problem/1) and print the result "
-        "(haven.matching-result/1): as many applicants of the highest tier as possible, then the "
-        "next tier, then the greatest total score; families are never split. Exit 2 on an invalid "
-        "problem, naming each error's JSON path.",
-    )
+def register(subparsers: Subparsers) -> None:
+    parser = add_command(subparsers, "match", run_match)
     parser.add_argument("problem", metavar="PROBLEM.json", help="the problem document")
     parser.add_argument(
         "--time-limit",
@@ -120,4 +121,3 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
         "--seed", type=int, default=0, help="lottery seed for the greedy baseline (default 0)"
     )
     parser.add_argument("--pretty", action="store_true", help="indent the JSON output")
-    parser.set_defaults(handler=run_match)

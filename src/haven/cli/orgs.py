@@ -2,12 +2,28 @@
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
 
-from haven.cli import django_setup
+from haven.cli.commands import Subparsers, add_command, command_group
+from haven.cli.django_setup import needs_django
+
+if TYPE_CHECKING:
+    from haven.organisations.models import Organisation
 
 
+def organisation_by_slug(slug: str) -> "Organisation | None":
+    """The organisation a command names by its slug (``--org`` or an argument), if there is one."""
+    from haven.organisations.models import Organisation
+
+    return Organisation.objects.filter(slug=slug).first()
+
+
+@needs_django
 def list_orgs(args: argparse.Namespace) -> int:
-    django_setup.setup()
+    """print one organisation per line: slug, tab, name
+
+    Print one organisation per line, slug first.
+    """
     from haven.organisations.models import Organisation
 
     for organisation in Organisation.objects.order_by("slug"):
@@ -16,8 +32,12 @@ def list_orgs(args: argparse.Namespace) -> int:
     return 0
 
 
+@needs_django
 def create_org(args: argparse.Namespace) -> int:
-    django_setup.setup()
+    """create an organisation
+
+    Create an organisation (a tenant).
+    """
     from django.core.exceptions import ValidationError
 
     from haven.accounts.acting import SYSTEM
@@ -33,17 +53,9 @@ def create_org(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
-    orgs = subparsers.add_parser("orgs", help="list and create organisations (tenants)")
-    commands = orgs.add_subparsers(dest="orgs_command", metavar="COMMAND", required=True)
-    commands.add_parser(
-        "list",
-        help="print one organisation per line: slug, tab, name",
-        description="Print one organisation per line, slug first.",
-    ).set_defaults(handler=list_orgs)
-    create = commands.add_parser(
-        "create", help="create an organisation", description="Create an organisation (a tenant)."
-    )
+def register(subparsers: Subparsers) -> None:
+    commands = command_group(subparsers, "orgs", summary="list and create organisations (tenants)")
+    add_command(commands, "list", list_orgs)
+    create = add_command(commands, "create", create_org)
     create.add_argument("slug", help="short lowercase identifier, e.g. shelter-north")
     create.add_argument("--name", required=True, help="the organisation's display name")
-    create.set_defaults(handler=create_org)

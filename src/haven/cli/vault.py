@@ -6,13 +6,23 @@ rotation). ``haven vault reindex``: recompute every blind-index token (after a n
 import argparse
 import sys
 
-from haven.cli import django_setup
+from haven.cli.commands import Subparsers, add_command, command_group, refuse
+from haven.cli.django_setup import needs_django
 
 MAX_FAILURES_LISTED = 50
 
 
+@needs_django
 def verify(args: argparse.Namespace) -> int:
-    django_setup.setup()
+    """open every encrypted value and every stored file; exit 1 on any failure
+
+    Decrypt every encrypted value of every record and every stored evidence file, then report how
+    many opened. Records of erased cases are counted apart: their keys were destroyed on purpose.
+    Stored files waiting for a deletion `haven worker` retries are listed as PENDING, other files
+    no record names as ORPHAN. Exits 0 when everything opens, 1 listing each failure (table, column
+    and row id only), 2 when the master key is missing or wrong. Run it after a restore or a key
+    rotation.
+    """
     from haven.vault.errors import VaultError
     from haven.vault.integrity import verify_vault
     from haven.vault.storage import delete_orphans
@@ -20,8 +30,7 @@ def verify(args: argparse.Namespace) -> int:
     try:
         report = verify_vault()
     except VaultError as error:
-        print(f"haven vault verify: {error}", file=sys.stderr)
-        return 2
+        return refuse("vault verify", error)
     print(
         f"opened {report.values_opened} encrypted values and {report.files_opened} files; "
         f"{report.values_erased} values and {report.files_erased} files belong to erased "
@@ -56,33 +65,29 @@ def verify(args: argparse.Namespace) -> int:
     return 1
 
 
+@needs_django
 def reindex(args: argparse.Namespace) -> int:
-    django_setup.setup()
+    """recompute every defender's blind-index tokens
+
+    Recompute the search tokens of every defender who is not erased with the current normalisers,
+    a batch at a time (each batch commits; run again to finish a run that was stopped). Cases
+    migration 0008 runs it once when it adds the partial-search indexes. Exits 2 when the master
+    key is missing or wrong.
+    """
     from haven.cases.services import defenders_reindex
     from haven.vault.errors import VaultError
 
     try:
         count = defenders_reindex(batch_size=args.batch_size)
     except VaultError as error:
-        print(f"haven vault reindex: {error}", file=sys.stderr)
-        return 2
+        return refuse("vault reindex", error)
     print(f"re-indexed {count} defenders")
     return 0
 
 
-def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
-    vault = subparsers.add_parser("vault", help="check the encrypted data and files")
-    commands = vault.add_subparsers(dest="vault_command", metavar="COMMAND", required=True)
-    verify_parser = commands.add_parser(
-        "verify",
-        help="open every encrypted value and every stored file; exit 1 on any failure",
-        description="Decrypt every encrypted value of every record and every stored evidence "
-        "file, then report how many opened. Records of erased cases are counted apart: their "
-        "keys were destroyed on purpose. Stored files waiting for a deletion `haven worker` "
-        "retries are listed as PENDING, other files no record names as ORPHAN. Exits 0 when everything opens, 1 listing each failure "
-        "(table, column and row id only), 2 when the master key is missing or wrong. Run it "
-        "after a restore or a key rotation.",
-    )
+def register(subparsers: Subparsers) -> None:
+    commands = command_group(subparsers, "vault", summary="check the encrypted data and files")
+    verify_parser = add_command(commands, "verify", verify)
     verify_parser.add_argument(
         "--delete-orphans",
         action="store_true",
@@ -90,14 +95,5 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
         "cut off before its record was saved), if older than an hour; deletions pending after an "
         "erasure are retried by `haven worker`",
     )
-    verify_parser.set_defaults(handler=verify)
-    reindex_parser = commands.add_parser(
-        "reindex",
-        help="recompute every defender's blind-index tokens",
-        description="Recompute the search tokens of every defender who is not erased with the "
-        "current normalisers, a batch at a time (each batch commits; run again to finish a run "
-        "that was stopped). Cases migration 0008 runs it once when it adds the partial-search "
-        "indexes. Exits 2 when the master key is missing or wrong.",
-    )
+    reindex_parser = add_command(commands, "reindex", reindex)
     reindex_parser.add_argument("--batch-size", type=int, default=200)
-    reindex_parser.set_defaults(handler=reindex)

@@ -12,11 +12,19 @@ enqueue. Reminders appear in the app only; nothing is ever sent by e-mail.
 import argparse
 import time
 
+from haven.cli.commands import Subparsers, add_command
+from haven.cli.django_setup import needs_django
 
+
+@needs_django
 def worker(args: argparse.Namespace) -> int:
-    from haven.cli.django_setup import setup
+    """run background jobs (stay reminders, retried file deletions) from the queue
 
-    setup()
+    Enqueue the background jobs on a schedule and run the database task queue: stay reminders
+    (shown in Haven only, never e-mailed), travel plans due for shredding, the hourly report counts,
+    and the deletion of erased cases' stored files that failed before (tried again with a doubling
+    delay, up to a day, until they are gone; `haven vault verify` lists those still pending).
+    """
     from django.core.management import call_command
 
     from haven.relocations.reminders import send_stay_reminders, shred_travel_plans
@@ -37,16 +45,8 @@ def worker(args: argparse.Namespace) -> int:
         time.sleep(args.interval)
 
 
-def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
-    parser = subparsers.add_parser(
-        "worker",
-        help="run background jobs (stay reminders, retried file deletions) from the queue",
-        description="Enqueue the background jobs on a schedule and run the database task "
-        "queue: stay reminders (shown in Haven only, never e-mailed), travel plans due for "
-        "shredding, the hourly report counts, and the deletion of erased cases' stored files "
-        "that failed before (tried again with a doubling delay, up to a day, until they are "
-        "gone; `haven vault verify` lists those still pending).",
-    )
+def register(subparsers: Subparsers) -> None:
+    parser = add_command(subparsers, "worker", worker)
     parser.add_argument(
         "--interval",
         type=int,
@@ -54,4 +54,3 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
         help="seconds between runs (default: %(default)s)",
     )
     parser.add_argument("--once", action="store_true", help="run the queue once and exit")
-    parser.set_defaults(handler=worker)

@@ -1,15 +1,11 @@
 """Referral to independent counsel: each organisation's legal-aid partners by host state, referrals,
 and the referral pack the defender chose item by item, exported age-encrypted."""
 
-from django.apps import AppConfig
+from haven.organisations.app_config import HavenAppConfig
 
 
-class CounselConfig(AppConfig):
-    name = "haven.counsel"
-    label = "counsel"
+class CounselConfig(HavenAppConfig):
     verbose_name = "Referral to counsel"
-
-    def ready(self) -> None:
-        from haven.counsel import access, pack  # noqa: F401 (pack registers its providers)
-
-        access.install()
+    # The pack registers its providers (what a referral pack may hold) when imported.
+    registering_modules = ("haven.counsel.pack",)
+    installs = ("haven.counsel.access.install",)

@@ -1,7 +1,5 @@
-from django.apps import AppConfig
+from haven.organisations.app_config import HavenAppConfig
 
 
-class OrganisationsConfig(AppConfig):
-    name = "haven.organisations"
-    label = "organisations"
+class OrganisationsConfig(HavenAppConfig):
     verbose_name = "Organisations and members"

@@ -1,12 +1,11 @@
-from django.apps import AppConfig
+from haven.organisations.app_config import HavenAppConfig
 
 
-class PortalConfig(AppConfig):
-    name = "haven.portal"
-    label = "portal"
+class PortalConfig(HavenAppConfig):
     verbose_name = "Portal"
 
     def ready(self) -> None:
+        super().ready()
         from haven.organisations.models import Role
         from haven.organisations.policy import Permission, grant
         from haven.portal.services import referral_file_verify

@@ -1,12 +1,6 @@
-from django.apps import AppConfig
+from haven.organisations.app_config import HavenAppConfig
 
 
-class ProgrammesConfig(AppConfig):
-    name = "haven.programmes"
-    label = "programmes"
+class ProgrammesConfig(HavenAppConfig):
     verbose_name = "Programmes, applications and matching"
-
-    def ready(self) -> None:
-        from haven.programmes import policy
-
-        policy.install()
+    installs = ("haven.programmes.policy.install",)

@@ -1,13 +1,6 @@
-from django.apps import AppConfig
+from haven.organisations.app_config import HavenAppConfig
 
 
-class RelocationsConfig(AppConfig):
-    name = "haven.relocations"
-    label = "relocations"
+class RelocationsConfig(HavenAppConfig):
     verbose_name = "Relocation stays"
-
-    def ready(self) -> None:
-        from haven.relocations import access, case_records
-
-        access.install()
-        case_records.install()
+    installs = ("haven.relocations.access.install", "haven.relocations.case_records.install")

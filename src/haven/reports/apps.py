@@ -1,9 +1,9 @@
 from typing import Any
 
-from django.apps import AppConfig
 from django.db import connections
 from django.db.models.signals import post_migrate
 
+from haven.organisations.app_config import HavenAppConfig
 from haven.reports.stages import STAGE_TALLY
 from haven.reports.tally import CASE_TALLY
 
@@ -18,12 +18,11 @@ def _keep_tally_triggers(using: str = "default", **kwargs: Any) -> None:
             tally.rebuild(connection)
 
 
-class ReportsConfig(AppConfig):
-    name = "haven.reports"
-    label = "reports"
+class ReportsConfig(HavenAppConfig):
     verbose_name = "Reports"
 
     def ready(self) -> None:
+        super().ready()
         post_migrate.connect(_keep_tally_triggers, sender=self)
         from haven.organisations.models import Role  # models load after the app registry
         from haven.organisations.policy import Permission, grant

@@ -1,16 +1,11 @@
-from django.apps import AppConfig
-
-from haven.web import digits
-from haven.web.templatetags import reading
+from haven.organisations.app_config import HavenAppConfig
 
 
-class WebConfig(AppConfig):
-    name = "haven.web"
-    label = "web"
+class WebConfig(HavenAppConfig):
     verbose_name = "Web"
-
-    def ready(self) -> None:
+    installs = (
         # Every form's number, date and time fields read Arabic-Indic and Persian digits too.
-        digits.install()
+        "haven.web.digits.install",
         # Numbers and dates in translated sentences are written in the reader's digits.
-        reading.install()
+        "haven.web.templatetags.reading.install",
+    )
