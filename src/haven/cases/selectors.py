@@ -315,16 +315,6 @@ class CaseRecords:
     notes: list[Note]
     assignments: list[Assignment]
 
-    def facts(self, case: Case, *, assessed_on: Any = None) -> dict[str, Any]:
-        """The full facts document, as ``case_facts`` builds it, from the rows already read."""
-        return build_facts(
-            case.facts,
-            threats=[(threat.details, threat.narrative) for threat in self.threats],
-            prosecutions=[item.details for item in self.prosecutions],
-            dependants=[item.details for item in self.dependants],
-            assessed_on=assessed_on,
-        )
-
     def shown_facts(self, case: Case) -> dict[str, Any]:
         """
         The facts the case page shows: the case's own document with its dependants, as ``facts``

@@ -92,7 +92,7 @@ def _summary(*parts: str) -> str:
     return " · ".join(part for part in parts if part)
 
 
-def _precompute_rows(records: Any) -> None:
+def _precompute_summaries(records: Any) -> None:
     """
     Put each record's one-line summary on it, in words, as the record lists and the timeline show
     it (the page renders plain strings rather than running filters on every row of every list).
@@ -157,9 +157,12 @@ def _fact_sections(case: Case, facts: dict[str, Any], *, can_edit: bool) -> list
     return sections
 
 
-def _precompute_links(records: Any) -> None:
-    """Put each record's links on it (correct, withdraw, open), so the page reverses no URL per row."""
-    _precompute_rows(records)
+def _precompute_rows(records: Any) -> None:
+    """
+    Put each record's summary and links on it (correct, withdraw, open), so the page reverses no
+    URL and runs no filter chain per row.
+    """
+    _precompute_summaries(records)
     for kind in ("threat", "prosecution", "dependant", "consent"):
         correct = _row_url("cases:record_correct", "record_id", kind=kind)
         for record in getattr(records, f"{kind}s"):
@@ -200,7 +203,7 @@ def case_detail(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
         )
         services.case_viewed(membership=membership, case=case, by_break_glass=by_break_glass)
         assigned = {assignment.membership_id for assignment in records.assignments}
-        _precompute_links(records)
+        _precompute_rows(records)
         editable = case.status != CaseStatus.ERASED
         can_edit = editable and may(membership, Permission.CASE_EDIT)
         timeline = records.timeline()
@@ -247,7 +250,7 @@ def case_timeline(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
             membership=membership, case=case, assignments=records.assignments
         )
         services.case_viewed(membership=membership, case=case, by_break_glass=by_break_glass)
-        _precompute_links(records)
+        _precompute_rows(records)
         context = {
             "case": case,
             "timeline": records.timeline(),
