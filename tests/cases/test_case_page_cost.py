@@ -12,6 +12,8 @@ from django.urls import reverse
 
 from haven.cases.access import may_see_case
 from haven.cases.reading import one_reading, read_once
+from haven.cases.services import prosecution_record
+from haven.cases.vocabulary import term
 from haven.organisations.models import Role
 from haven.organisations.policy import Permission
 from tests.cases.factories import assigned_case, membership_of
@@ -115,3 +117,33 @@ def test_the_case_page_reads_the_stay_once_for_every_panel(organisation, coordin
     assert page.status_code == 200
     stay_reads = [q for q in captured.captured_queries if 'FROM "relocations_stay"' in q["sql"]]
     assert len(stay_reads) == 1
+
+
+def _table_reads(captured, table: str) -> list[str]:
+    """Queries that read ``table`` itself (the case's query only asks whether it holds a row)."""
+    return [q["sql"] for q in captured.captured_queries if q["sql"].startswith(f'SELECT "{table}"')]
+
+
+def test_the_case_page_reads_only_the_record_tables_that_hold_rows(
+    organisation, caseworker, sign_in_as
+):
+    """A case without prosecutions costs no read of them; once one is recorded, the page lists it."""
+    case = assigned_case(organisation, caseworker)
+    client = sign_in_as(caseworker)
+    url = reverse("cases:detail", kwargs={"case_id": case.pk})
+    client.get(url)
+
+    with CaptureQueriesContext(connection) as empty:
+        assert client.get(url).status_code == 200
+    prosecution_record(
+        membership=membership_of(caseworker, organisation),
+        case=case,
+        details={"charge": "foreign_agent", "stage": "charged"},
+    )
+    with CaptureQueriesContext(connection) as recorded:
+        page = client.get(url)
+
+    assert not _table_reads(empty, "cases_prosecution")
+    assert len(_table_reads(recorded, "cases_prosecution")) == 1
+    assert len(recorded.captured_queries) == len(empty.captured_queries) + 1
+    assert f"{term('foreign_agent')} · {term('charged')}" in page.content.decode()

@@ -14,7 +14,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db import connection
+from django.db.models import BooleanField, Exists, OuterRef, Prefetch, QuerySet
+from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.utils import timezone
 
@@ -94,17 +96,27 @@ def visible_cases(*, membership: Membership | None) -> QuerySet[Case]:
     )
 
 
-def case_get(*, membership: Membership | None, case_id: uuid.UUID | str) -> Case:
-    """Return one case the member may see, or raise CaseNotFoundError (a 404) for anything else."""
+def case_get(
+    *, membership: Membership | None, case_id: uuid.UUID | str, with_records: bool = False
+) -> Case:
+    """
+    Return one case the member may see, or raise CaseNotFoundError (a 404) for anything else.
+
+    ``with_records`` asks, in the same query, which of the case's record tables hold any row, so
+    that ``case_records`` reads only those (the case page: most cases have no prosecution, no
+    dependant, no correction or no file, and each table read is a round trip).
+    """
     if membership is None or not _active(membership):
         raise CaseNotFoundError
     try:
-        case = (
+        cases = (
             Case.objects.filter(one_case_filter(membership), pk=case_id)
             .exclude(status=CaseStatus.ERASED)
             .select_related(CASE_KEYS)
-            .get()
         )
+        if with_records:
+            cases = cases.annotate(**_record_presence())
+        case = cases.get()
     except (Case.DoesNotExist, ValueError, ValidationError):
         raise CaseNotFoundError from None
     case_seen(membership, case)
@@ -303,15 +315,13 @@ class CaseRecords:
     notes: list[Note]
     assignments: list[Assignment]
 
-    def facts(self, case: Case, *, assessed_on: Any = None) -> dict[str, Any]:
-        """The full facts document, as ``case_facts`` builds it, from the rows already read."""
-        return build_facts(
-            case.facts,
-            threats=[(threat.details, threat.narrative) for threat in self.threats],
-            prosecutions=[item.details for item in self.prosecutions],
-            dependants=[item.details for item in self.dependants],
-            assessed_on=assessed_on,
-        )
+    def shown_facts(self, case: Case) -> dict[str, Any]:
+        """
+        The facts the case page shows: the case's own document with its dependants, as ``facts``
+        builds them, without the threats and prosecutions the page lists from their own rows (so
+        no threat's narrative is decrypted for the facts card).
+        """
+        return build_facts(case.facts, dependants=[item.details for item in self.dependants])
 
     def timeline(self) -> list[TimelineEntry]:
         """Threats, assessments, status changes, notes, consents and files, newest first."""
@@ -335,32 +345,95 @@ class CaseRecords:
         return entries
 
 
-def case_records(*, membership: Membership | None, case: Case) -> CaseRecords:
-    """Read every record of a case (``case`` comes from ``case_get``): one query per table."""
+#: The tables ``case_records`` reads, by the name ``CaseRecords`` gives their rows.
+RECORD_TABLES: dict[str, Any] = {
+    "threats": Threat,
+    "prosecutions": Prosecution,
+    "dependants": Dependant,
+    "consents": Consent,
+    "assessments": Assessment,
+    "decisions": AssessmentDecision,
+    "corrections": RecordCorrection,
+    "status_changes": StatusChange,
+    "attachments": Attachment,
+    "notes": Note,
+    "assignments": Assignment,
+}
+#: Columns no reader of ``case_records`` shows or uses: the facts an assessment was run on and
+#: its engine messages are read on the assessment's own page, never decrypted for the case page.
+UNSHOWN_COLUMNS: dict[str, tuple[str, ...]] = {
+    "assessments": ("facts_input", "output_messages", "staff_decision"),
+}
 
-    def rows(model: Any) -> list[Any]:
-        records = list(model.objects.filter(case=case).order_by("recorded_at"))
+
+def _holds(name: str) -> str:
+    return f"holds_{name}"
+
+
+def _record_presence() -> dict[str, RawSQL]:
+    """
+    For ``case_get(with_records=True)``: whether each record table has a row of the case, as
+    one ``EXISTS`` on its indexed ``case_id`` each. Written as SQL because the ORM's ``Exists``
+    compiles a whole subquery per table on every request, which cost more than the reads saved.
+    """
+    quote = connection.ops.quote_name
+    case_id = f"{quote(Case._meta.db_table)}.{quote('id')}"
+    # Only table and column names from the models' own metadata, quoted: no outside input.
+    return {
+        _holds(name): RawSQL(  # noqa: S611
+            f"EXISTS (SELECT 1 FROM {quote(model._meta.db_table)} WHERE {quote('case_id')} = {case_id})",  # noqa: S608
+            (),
+            output_field=BooleanField(),
+        )
+        for name, model in RECORD_TABLES.items()
+    }
+
+
+def case_records(*, membership: Membership | None, case: Case) -> CaseRecords:
+    """
+    Read every record of a case (``case`` comes from ``case_get``): one query per table, none
+    for a table that ``case_get(with_records=True)`` found empty.
+    """
+
+    def held(name: str) -> bool:
+        return bool(getattr(case, _holds(name), True))
+
+    def rows(name: str) -> list[Any]:
+        if not held(name):
+            return []
+        model = RECORD_TABLES[name]
+        records = list(
+            model.objects.filter(case=case)
+            .defer(*UNSHOWN_COLUMNS.get(name, ()))
+            .order_by("recorded_at")
+        )
         for record in records:
             record.case = case  # the case's key is already at hand: no query per row
         return records
 
-    notes = list(notes_for_case(membership=membership, case=case).select_related("author"))
+    notes = (
+        list(notes_for_case(membership=membership, case=case).select_related("author"))
+        if held("notes")
+        else []
+    )
     for note in notes:
         note.case = case
     records = CaseRecords(
-        threats=rows(Threat),
-        prosecutions=rows(Prosecution),
-        dependants=rows(Dependant),
-        consents=rows(Consent),
-        assessments=rows(Assessment),
-        decisions=rows(AssessmentDecision),
-        corrections=rows(RecordCorrection),
-        status_changes=rows(StatusChange),
-        attachments=rows(Attachment),
+        threats=rows("threats"),
+        prosecutions=rows("prosecutions"),
+        dependants=rows("dependants"),
+        consents=rows("consents"),
+        assessments=rows("assessments"),
+        decisions=rows("decisions"),
+        corrections=rows("corrections"),
+        status_changes=rows("status_changes"),
+        attachments=rows("attachments"),
         notes=notes,
         assignments=list(
             case.assignments.select_related("membership__user").order_by("assigned_at")
-        ),
+        )
+        if held("assignments")
+        else [],
     )
     # The page's panels ask for the latest assessment: it is the last of the rows just read.
     already_known(

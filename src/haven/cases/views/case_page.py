@@ -23,7 +23,15 @@ from haven.cases import forms, selectors, services
 from haven.cases.models import Case, CaseStatus
 from haven.cases.panels import panels_for
 from haven.cases.reading import one_reading
+from haven.cases.templatetags.case_facts import (
+    consent_method,
+    consent_purpose,
+    fact_value,
+    language_name,
+    terms,
+)
 from haven.cases.views.common import _case_url, routes
+from haven.cases.vocabulary import term
 from haven.domain.lifecycle import CASE_MACHINE, REQUIREMENT_DESCRIPTIONS, Requirement
 from haven.domain.lifecycle import CaseStatus as Lifecycle
 from haven.organisations.models import Membership
@@ -64,8 +72,97 @@ def _row_url(name: str, param: str, **fixed: str) -> Callable[[Any], str]:
     return lambda pk: f"{before}{pk}{after}"
 
 
-def _precompute_links(records: Any) -> None:
-    """Put each record's links on it (correct, withdraw, open), so the page reverses no URL per row."""
+class _Labels:
+    """
+    The labels of one page, each identifier translated once: a case's threats repeat the same
+    kinds and actors, and every row of the page once went through the ``term`` filter anew.
+    """
+
+    def __init__(self) -> None:
+        self.known: dict[Any, str] = {}
+
+    def __call__(self, identifier: Any) -> str:
+        if identifier not in self.known:
+            self.known[identifier] = term(identifier)
+        return self.known[identifier]
+
+
+def _summary(*parts: str) -> str:
+    """One line of a record list: the parts it has, joined as the page joins them."""
+    return " · ".join(part for part in parts if part)
+
+
+def _precompute_summaries(records: Any) -> None:
+    """
+    Put each record's one-line summary on it, in words, as the record lists and the timeline show
+    it (the page renders plain strings rather than running filters on every row of every list).
+    """
+    label = _Labels()
+    for threat in records.threats:
+        details = threat.details or {}
+        date = details.get("date")
+        threat.summary = _summary(
+            label(details.get("kind")),
+            label(details.get("actor")) if details.get("actor") else "",
+            fact_value(date, "date") if date else "",
+        )
+    for prosecution in records.prosecutions:
+        details = prosecution.details or {}
+        prosecution.summary = _summary(
+            label(details.get("charge")),
+            label(details.get("stage")) if details.get("stage") else "",
+        )
+    for consent in records.consents:
+        details = consent.details or {}
+        consent.summary = _summary(
+            consent_purpose(details.get("purpose")),
+            fact_value(details.get("given_on"), "given_on"),
+        )
+        consent.manner = _summary(
+            consent_method(details.get("method")) if details.get("method") else "",
+            language_name(details.get("language")) if details.get("language") else "",
+        )
+
+
+def _fact_sections(case: Case, facts: dict[str, Any], *, can_edit: bool) -> list[dict[str, Any]]:
+    """
+    The facts card, section by section, in words: each section's facts as (label, value) pairs,
+    or None when it records nothing (the exposure section always lists its two facts).
+    """
+    sections = []
+    for key, title in forms.FACTS_SECTIONS.items():
+        shown: list[tuple[str, str]] | None
+        if key == "exposure":
+            shown = [
+                (_("Vulnerabilities"), terms(facts.get("vulnerabilities")) or "—"),
+                (_("Capacities"), terms(facts.get("capacities")) or "—"),
+            ]
+        else:
+            section = facts.get(key)
+            shown = (
+                [
+                    (term(name), fact_value(value, name))
+                    for name, value in section.items()
+                    if name != "dependants"
+                ]
+                if section
+                else None
+            )
+        edit_url = (
+            reverse("cases:facts_section", kwargs={"case_id": case.pk, "section": key})
+            if can_edit
+            else ""
+        )
+        sections.append({"key": key, "title": title, "facts": shown, "edit_url": edit_url})
+    return sections
+
+
+def _precompute_rows(records: Any) -> None:
+    """
+    Put each record's summary and links on it (correct, withdraw, open), so the page reverses no
+    URL and runs no filter chain per row.
+    """
+    _precompute_summaries(records)
     for kind in ("threat", "prosecution", "dependant", "consent"):
         correct = _row_url("cases:record_correct", "record_id", kind=kind)
         for record in getattr(records, f"{kind}s"):
@@ -99,7 +196,7 @@ def case_detail(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
     """
     membership = _member(request)
     with one_reading():
-        case = selectors.case_get(membership=membership, case_id=case_id)
+        case = selectors.case_get(membership=membership, case_id=case_id, with_records=True)
         records = selectors.case_records(membership=membership, case=case)
         moves, _attestable = _requirements_to_confirm(case, membership, records)
         by_break_glass = selectors.sees_by_break_glass(
@@ -107,12 +204,15 @@ def case_detail(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
         )
         services.case_viewed(membership=membership, case=case, by_break_glass=by_break_glass)
         assigned = {assignment.membership_id for assignment in records.assignments}
-        _precompute_links(records)
+        _precompute_rows(records)
         editable = case.status != CaseStatus.ERASED
+        can_edit = editable and may(membership, Permission.CASE_EDIT)
         timeline = records.timeline()
+        facts = records.shown_facts(case)
         context = {
             "case": case,
-            "facts": records.facts(case),
+            "facts": facts,
+            "fact_sections": _fact_sections(case, facts, can_edit=can_edit),
             "records": records,
             # The latest entries only: rendering every entry was the page's largest cost.
             "timeline": timeline[:TIMELINE_ON_CASE_PAGE],
@@ -129,10 +229,9 @@ def case_detail(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
             "by_break_glass": by_break_glass,
             "moves": moves,
             "note_form": forms.NoteForm(initial={"submission_token": uuid.uuid4()}),
-            "sections": forms.FACTS_SECTIONS,
             "editable": editable,
             # Asked once here instead of in every row of every list.
-            "can_edit": editable and may(membership, Permission.CASE_EDIT),
+            "can_edit": can_edit,
             "panels": panels_for("case", membership=membership, case=case),
         }
         return render(request, "cases/case_detail.html", context)
@@ -147,13 +246,13 @@ def case_timeline(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
     """
     membership = _member(request)
     with one_reading():
-        case = selectors.case_get(membership=membership, case_id=case_id)
+        case = selectors.case_get(membership=membership, case_id=case_id, with_records=True)
         records = selectors.case_records(membership=membership, case=case)
         by_break_glass = selectors.sees_by_break_glass(
             membership=membership, case=case, assignments=records.assignments
         )
         services.case_viewed(membership=membership, case=case, by_break_glass=by_break_glass)
-        _precompute_links(records)
+        _precompute_rows(records)
         context = {
             "case": case,
             "timeline": records.timeline(),
