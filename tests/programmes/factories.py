@@ -23,13 +23,15 @@ def open_fictional_case(
     urgency: str = "routine",
     **facts: Any,
 ):
-    return case_open(
+    """A case opened by ``actor`` (``SYSTEM`` when none), who is then on its team."""
+    case = case_open(
         membership=acting(actor),
         organisation=organisation,
         identity={"legal_name": f"{name} (fictional)"},
         facts=fictional_facts(**facts),
         urgency=urgency,
     )
+    return case if actor is None else assign(case, actor)
 
 
 def assign(case, user):
