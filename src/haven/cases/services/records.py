@@ -16,6 +16,7 @@ from haven.audit.events import EventType
 from haven.cases.models import URGENCY_RANK, Case, Dependant, Note, Prosecution, Threat, Urgency
 from haven.cases.services.guards import (
     check_live,
+    check_permitted,
     check_urgency,
     facts_problems,
     on_case,
@@ -24,6 +25,7 @@ from haven.cases.services.guards import (
 )
 from haven.cases.services.receipts import form_receipt_claim
 from haven.organisations.models import Membership
+from haven.organisations.policy import Permission
 from haven.vault.keyring import keyring_scope
 
 
@@ -35,7 +37,11 @@ def case_update(
     facts: Mapping[str, Any] | None = None,
     external_reference: str | None = None,
 ) -> Case:
-    """Replace a case's facts and/or external reference. Side effect: one ``case.updated`` event."""
+    """
+    Replace a case's facts and/or external reference. Permission: CASE_EDIT on the case (Http404
+    otherwise). Side effect: one ``case.updated`` event.
+    """
+    check_permitted(membership, Permission.CASE_EDIT, case)
     check_live(case)
     changed = []
     with keyring_scope():
@@ -54,7 +60,11 @@ def case_update(
 def note_add(
     *, membership: Acting, case: Case, body: str, submission_token: uuid.UUID | None = None
 ) -> Note:
-    """Add a note encrypted under the case's key. Side effect: one ``case.note_added`` event."""
+    """
+    Add a note encrypted under the case's key. Permission: CASE_EDIT on the case (Http404
+    otherwise). Side effect: one ``case.note_added`` event.
+    """
+    check_permitted(membership, Permission.CASE_EDIT, case)
     form_receipt_claim(token=submission_token, case=case)
     check_live(case)
     with keyring_scope():
@@ -82,9 +92,11 @@ def threat_record(
     Add a threat or incident (case-facts threat fields, encrypted) with its encrypted narrative.
 
     The whole facts document is checked with the engines' parser first (schema and semantic
-    checks: a threat dated after today, a response without a report, ...). Side effect: one
-    ``case.threat_recorded`` event. Raises CaseError listing every problem; nothing is saved.
+    checks: a threat dated after today, a response without a report, ...). Permission: CASE_EDIT
+    on the case (Http404 otherwise). Side effect: one ``case.threat_recorded`` event. Raises
+    CaseError listing every problem; nothing is saved.
     """
+    check_permitted(membership, Permission.CASE_EDIT, case)
     form_receipt_claim(token=submission_token, case=case)
     check_live(case)
     item = dict(details)
@@ -114,7 +126,11 @@ def _fact_row_record(
     case: Case,
     details: Mapping[str, Any],
 ) -> Row:
-    """Check ``details`` as one more entry of ``facts[facts_key]``, store it encrypted, audit it."""
+    """
+    Check ``details`` as one more entry of ``facts[facts_key]``, store it encrypted, audit it.
+    Permission: CASE_EDIT on the case (Http404 otherwise).
+    """
+    check_permitted(membership, Permission.CASE_EDIT, case)
     check_live(case)
     raise_problems(facts_problems(case, extra=(facts_key, dict(details))))
     with keyring_scope():
@@ -137,6 +153,7 @@ def prosecution_record(
     submission_token: uuid.UUID | None = None,
 ) -> Prosecution:
     """Add a prosecution (checked like a threat). Side effect: ``case.prosecution_recorded``."""
+    check_permitted(membership, Permission.CASE_EDIT, case)
     form_receipt_claim(token=submission_token, case=case)
     return _fact_row_record(
         Prosecution, "prosecutions", EventType.PROSECUTION_RECORDED, membership, case, details
@@ -152,6 +169,7 @@ def dependant_record(
     submission_token: uuid.UUID | None = None,
 ) -> Dependant:
     """Add a dependant (checked like a threat). Side effect: ``case.dependant_recorded``."""
+    check_permitted(membership, Permission.CASE_EDIT, case)
     form_receipt_claim(token=submission_token, case=case)
     return _fact_row_record(
         Dependant, "dependants", EventType.DEPENDANT_RECORDED, membership, case, details
@@ -166,9 +184,11 @@ def facts_section_update(
     Replace one section of the case's own facts document (defender profile, context, claim,
     relocation, or the vulnerability and capacity lists) and check the whole facts.
 
-    Side effect: one ``case.updated`` event naming the section. Raises CaseError listing every
-    problem the engines' parser finds; nothing is saved then.
+    Permission: CASE_EDIT on the case (Http404 otherwise). Side effect: one ``case.updated``
+    event naming the section. Raises CaseError listing every problem the engines' parser finds;
+    nothing is saved then.
     """
+    check_permitted(membership, Permission.CASE_EDIT, case)
     check_live(case)
     document = dict(case.facts or {"schema": "haven.case-facts/1"})
     if section == "exposure":
@@ -202,7 +222,11 @@ def facts_section_update(
 def case_settings_update(
     *, membership: Membership, case: Case, urgency: str, next_due_on: datetime.date | None
 ) -> Case:
-    """Change a case's urgency and next due date (plain columns). Side effect: ``case.updated``."""
+    """
+    Change a case's urgency and next due date (plain columns). Permission: CASE_EDIT on the case
+    (Http404 otherwise). Side effect: ``case.updated``.
+    """
+    check_permitted(membership, Permission.CASE_EDIT, case)
     check_live(case)
     check_urgency(urgency)
     touch(
