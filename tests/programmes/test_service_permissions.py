@@ -16,6 +16,7 @@ from django.http import Http404
 from haven.audit.models import AuditEvent
 from haven.organisations.models import Role
 from haven.programmes.models import Application, HostPartnerAssignment, IntakeWindow, Programme
+from haven.programmes.selectors import matching_run_get, matching_run_list
 from haven.programmes.services import (
     ProgrammeError,
     application_change_status,
@@ -24,6 +25,7 @@ from haven.programmes.services import (
     application_record_consent,
     host_partner_assign,
     intake_window_save,
+    matching_run_create,
     programme_catalogue_seed,
     programme_update,
 )
@@ -31,7 +33,12 @@ from haven.programmes.services.applications import NOT_AN_APPLICATIONS_MANAGER
 from haven.programmes.services.guards import NOT_A_PROGRAMME_MANAGER
 from tests.acting import acting
 from tests.conftest import make_member
-from tests.programmes.factories import make_programme, open_fictional_case
+from tests.programmes.factories import (
+    make_programme,
+    make_window,
+    open_fictional_case,
+    submitted_application,
+)
 
 #: What each refused write might have left behind, read before and after the call.
 WRITTEN: tuple[Callable[[], Any], ...] = (
@@ -190,3 +197,19 @@ def test_a_catalogue_write_is_refused_without_the_permission_or_the_programme(
             lambda role=role: write(people[role], programme, host), NOT_A_PROGRAMME_MANAGER
         )
     refused_as_missing(lambda: write(people["outsider"], programme, host))
+
+
+def test_matching_runs_are_read_only_by_roles_that_run_matching(organisation, people):
+    """A caseworker, host partner or analyst finds no run, listed or by id; a coordinator does."""
+    window = make_window(make_programme(organisation))
+    coordinator = people[Role.COORDINATOR]
+    submitted_application(coordinator, open_fictional_case(organisation), window.programme)
+    run = matching_run_create(membership=coordinator, organisation=organisation, windows=[window])
+
+    for role in (Role.CASEWORKER, Role.HOST_PARTNER, Role.ANALYST, Role.AUDITOR):
+        assert not matching_run_list(membership=people[role]).exists()
+        with pytest.raises(Http404):
+            matching_run_get(membership=people[role], run_id=run.pk)
+    with pytest.raises(Http404):
+        matching_run_get(membership=people["outsider"], run_id=run.pk)
+    assert matching_run_get(membership=coordinator, run_id=run.pk) == run
