@@ -22,6 +22,7 @@ from haven.cases.models import (
     Threat,
 )
 from haven.cases.services import (
+    case_intake,
     case_settings_update,
     case_transition,
     case_update,
@@ -129,3 +130,21 @@ def test_a_legal_adviser_off_the_team_finds_no_case_to_reveal(organisation):
     with pytest.raises(Http404):
         identity_reveal(membership=adviser, case=case, reason=REASON)
     assert not IdentityReveal.objects.exists()
+
+
+@pytest.mark.parametrize("role", [Role.AUDITOR, Role.ANALYST, Role.HOST_PARTNER])
+def test_intake_is_not_found_for_a_role_that_does_not_open_cases(organisation, personas, role):
+    """Taking in a defender needs CASE_OPEN: no case, defender or event for anyone else."""
+    before = AuditEvent.objects.count()
+
+    with pytest.raises(Http404):
+        case_intake(
+            membership=acting(personas[role]),
+            identity={"legal_name": "Ottilie Brambleworth (fictional)"},
+            facts=canary_facts(),
+            urgency="routine",
+            consent_scope=None,
+        )
+
+    assert not Case.objects.exists()
+    assert AuditEvent.objects.count() == before
