@@ -8,7 +8,7 @@ from typing import Any
 
 from haven.accounts.acting import SYSTEM
 from haven.cases.services import case_assign, case_open
-from haven.organisations.models import Membership
+from haven.organisations.models import Membership, Role
 from haven.programmes import services
 from haven.programmes.models import ApplicationRoute, Programme
 from tests.acting import acting
@@ -23,13 +23,20 @@ def open_fictional_case(
     urgency: str = "routine",
     **facts: Any,
 ):
-    return case_open(
+    """
+    A case opened by ``actor`` (``SYSTEM`` when none). Anyone but a coordinator (who sees every
+    case already) is then put on its team, as the intake form does, so they may write to it.
+    """
+    case = case_open(
         membership=acting(actor),
         organisation=organisation,
         identity={"legal_name": f"{name} (fictional)"},
         facts=fictional_facts(**facts),
         urgency=urgency,
     )
+    if actor is None or acting(actor).role == Role.COORDINATOR:
+        return case
+    return assign(case, actor)
 
 
 def assign(case, user):

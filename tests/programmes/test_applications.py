@@ -80,7 +80,9 @@ def test_the_eligibility_snapshot_is_encrypted_at_rest(organisation, caseworker)
 
 def test_submission_needs_recorded_consent(organisation, caseworker):
     """Without informed consent a draft cannot be submitted, and stays a draft with no event."""
-    application = start(caseworker, open_fictional_case(organisation), make_programme(organisation))
+    application = start(
+        caseworker, open_fictional_case(organisation, caseworker), make_programme(organisation)
+    )
 
     with pytest.raises(ProgrammeError, match="informed consent"):
         application_change_status(
@@ -95,7 +97,7 @@ def test_submission_needs_recorded_consent(organisation, caseworker):
 def test_consent_keeps_the_texts_the_defender_was_shown(organisation, caseworker):
     """The consent record stores who, when, and the asylum policy and return texts shown then."""
     programme = make_programme(organisation, duration_months_max=6)
-    application = start(caseworker, open_fictional_case(organisation), programme)
+    application = start(caseworker, open_fictional_case(organisation, caseworker), programme)
 
     application_record_consent(membership=acting(caseworker), application=application)
     programme.asylum_policy = "A later, different policy."
@@ -112,7 +114,7 @@ def test_consent_keeps_the_texts_the_defender_was_shown(organisation, caseworker
 def test_a_programme_without_a_recorded_policy_says_so_before_consent(organisation, caseworker):
     """No asylum policy in the catalogue is shown in words, never as an empty line."""
     programme = make_programme(organisation, asylum_policy=None, requires_return_intent=None)
-    application = start(caseworker, open_fictional_case(organisation), programme)
+    application = start(caseworker, open_fictional_case(organisation, caseworker), programme)
 
     consented = application_record_consent(membership=acting(caseworker), application=application)
 
@@ -123,7 +125,7 @@ def test_a_programme_without_a_recorded_policy_says_so_before_consent(organisati
 def test_the_status_machine_runs_draft_to_accepted(organisation, caseworker, coordinator):
     """Submitted, shortlisted, offered, accepted: each step one audited event."""
     application = submitted_application(
-        caseworker, open_fictional_case(organisation), make_programme(organisation)
+        caseworker, open_fictional_case(organisation, caseworker), make_programme(organisation)
     )
     for status in ("shortlisted", "offered", "accepted"):
         application = application_change_status(
@@ -190,7 +192,7 @@ def test_withdrawal_is_possible_from_every_open_status(organisation, coordinator
 
 def test_one_open_application_per_programme_and_case(organisation, caseworker):
     """A second open application to the same programme is refused; after withdrawal it is allowed."""
-    case = open_fictional_case(organisation)
+    case = open_fictional_case(organisation, caseworker)
     programme = make_programme(organisation)
     first = start(caseworker, case, programme)
 
@@ -205,7 +207,7 @@ def test_a_programme_or_window_of_elsewhere_is_refused(
     organisation, other_organisation, caseworker
 ):
     """A case cannot apply to another organisation's programme, nor to a mismatched window."""
-    case = open_fictional_case(organisation)
+    case = open_fictional_case(organisation, caseworker)
     foreign = make_programme(other_organisation)
     own = make_programme(organisation)
     other_window = make_window(make_programme(organisation, catalogue_id="second_fellowship"))
@@ -237,7 +239,7 @@ def test_persecutor_reach_is_encrypted_and_audited_by_count(organisation, casewo
 
 def test_eligibility_is_checked_again_on_changed_facts(organisation, caseworker):
     """After the facts change, a re-check stores the new verdict and audits its code."""
-    case = open_fictional_case(organisation, languages=["es"])
+    case = open_fictional_case(organisation, caseworker, languages=["es"])
     application = start(caseworker, case, make_programme(organisation))
     with keyring_scope():
         assert Application.objects.get(pk=application.pk).eligibility["verdict"] == "not_eligible"
@@ -254,7 +256,9 @@ def test_eligibility_is_checked_again_on_changed_facts(organisation, caseworker)
 
 def test_a_closed_application_keeps_its_verdict(organisation, caseworker):
     """A withdrawn application's verdict is history: a re-check is refused."""
-    application = start(caseworker, open_fictional_case(organisation), make_programme(organisation))
+    application = start(
+        caseworker, open_fictional_case(organisation, caseworker), make_programme(organisation)
+    )
     application_change_status(
         membership=acting(caseworker), application=application, status="withdrawn"
     )
@@ -266,7 +270,7 @@ def test_a_closed_application_keeps_its_verdict(organisation, caseworker):
 def test_consent_is_taken_on_drafts_only(organisation, caseworker):
     """Once submitted, consent cannot be recorded again over the texts first shown."""
     application = submitted_application(
-        caseworker, open_fictional_case(organisation), make_programme(organisation)
+        caseworker, open_fictional_case(organisation, caseworker), make_programme(organisation)
     )
 
     with pytest.raises(ProgrammeError, match="on a draft"):

@@ -15,6 +15,7 @@ from typing import Any
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -256,10 +257,16 @@ def login_sessions_end_all(*, membership: Membership, member: Membership) -> int
     End every open session of ``member``'s account at once ("colleague arrested", SESS-03) and
     return how many.
 
-    Permission: ``membership`` may end sessions of this member (``Permission.END_MEMBER_SESSIONS``,
-    or ``MANAGE_MEMBERS`` when deactivating), with ``member`` fetched by ``member_get``.
-    Side effects: one ``auth.all_sessions_ended`` event with the count.
+    Permission: ``Permission.END_MEMBER_SESSIONS`` over a member of the same organisation, checked
+    here (``membership_deactivate`` ends them under ``MANAGE_MEMBERS``). Side effects: one
+    ``auth.all_sessions_ended`` event with the count. Raises MembershipError for a role without
+    the permission; a member of another organisation is Http404.
     """
+    _check_member_manager(membership, member, Permission.END_MEMBER_SESSIONS)
+    return _sessions_end_all(membership, member)
+
+
+def _sessions_end_all(membership: Membership, member: Membership) -> int:
     user = member.user
     ended = LoginSession.objects.filter(user=user, ended_at__isnull=True).update(
         ended_at=timezone.now()
@@ -281,6 +288,19 @@ INVITATION_NOT_USABLE = _("This invitation link is not valid any more. Ask for a
 USERNAME_TAKEN = _("This username is taken. Choose another.")
 CANNOT_CHANGE_OWN_MEMBERSHIP = _("You cannot change or deactivate your own membership.")
 NOT_A_MEMBER_MANAGER = _("Your role does not manage members.")
+
+
+def _check_member_manager(
+    membership: Membership, subject: object, permission: Permission = Permission.MANAGE_MEMBERS
+) -> None:
+    """
+    Refuse a role without ``permission`` (MembershipError), and answer a member or invitation of
+    another organisation as not found (AZ-02), whatever the page or command checked before.
+    """
+    if not may(membership, permission):
+        raise MembershipError(NOT_A_MEMBER_MANAGER)
+    if not may(membership, permission, subject):
+        raise Http404
 
 
 @transaction.atomic
@@ -385,9 +405,11 @@ def invitation_revoke(*, membership: Membership, invitation: Invitation) -> None
     """
     Make an open invitation unusable.
 
-    Permission: as ``invitation_create``, with the invitation fetched by ``invitation_get``.
-    Side effects: one ``org.invitation_revoked`` event.
+    Permission: ``Permission.MANAGE_MEMBERS`` over an invitation to the member's organisation,
+    checked here. Side effects: one ``org.invitation_revoked`` event. Raises MembershipError for a
+    role without the permission; another organisation's invitation is Http404.
     """
+    _check_member_manager(membership, invitation)
     if invitation.revoked_at is not None or invitation.accepted_at is not None:
         return
     invitation.revoked_at = timezone.now()
@@ -395,7 +417,9 @@ def invitation_revoke(*, membership: Membership, invitation: Invitation) -> None
     record_action(EventType.INVITATION_REVOKED, membership, invitation)
 
 
-def _refuse_own(membership: Membership, member: Membership) -> None:
+def _check_member_change(membership: Membership, member: Membership) -> None:
+    """Check MANAGE_MEMBERS over ``member`` and refuse a change to one's own membership."""
+    _check_member_manager(membership, member)
     if member.user_id == membership.user_id:
         raise MembershipError(CANNOT_CHANGE_OWN_MEMBERSHIP)
 
@@ -411,11 +435,12 @@ def membership_change_role(
     """
     Give ``member`` another role; it takes effect on their next request.
 
-    Permission: ``Permission.MANAGE_MEMBERS``, ``member`` fetched by ``member_get``.
+    Permission: ``Permission.MANAGE_MEMBERS`` over a member of the same organisation, checked
+    here (MembershipError for a role without it, Http404 for another organisation's member).
     Side effects: one ``org.member_role_changed`` event with both roles. Raises
     ``MembershipError`` for the acting member's own membership.
     """
-    _refuse_own(membership, member)
+    _check_member_change(membership, member)
     role = Role(role)
     previous = member.role
     if previous == role:
@@ -433,16 +458,17 @@ def membership_deactivate(*, membership: Membership, member: Membership) -> Memb
     """
     Withdraw a member's access and end all their sessions at once.
 
-    Permission: ``Permission.MANAGE_MEMBERS``, ``member`` fetched by ``member_get``.
+    Permission: ``Permission.MANAGE_MEMBERS`` over a member of the same organisation, checked
+    here (MembershipError for a role without it, Http404 for another organisation's member).
     Side effects: ``org.member_deactivated`` and ``auth.all_sessions_ended`` events. Raises
     ``MembershipError`` for the acting member's own membership.
     """
-    _refuse_own(membership, member)
+    _check_member_change(membership, member)
     if member.is_active:
         member.is_active = False
         member.save(update_fields=["is_active"])
         _record_member_event(EventType.MEMBER_DEACTIVATED, membership, member)
-    login_sessions_end_all(membership=membership, member=member)
+    _sessions_end_all(membership, member)
     return member
 
 
@@ -451,10 +477,11 @@ def membership_reactivate(*, membership: Membership, member: Membership) -> Memb
     """
     Give a deactivated member their access back (with their existing second factor).
 
-    Permission: ``Permission.MANAGE_MEMBERS``, ``member`` fetched by ``member_get``.
+    Permission: ``Permission.MANAGE_MEMBERS`` over a member of the same organisation, checked
+    here (MembershipError for a role without it, Http404 for another organisation's member).
     Side effects: one ``org.member_reactivated`` event.
     """
-    _refuse_own(membership, member)
+    _check_member_change(membership, member)
     if not member.is_active:
         member.is_active = True
         member.save(update_fields=["is_active"])

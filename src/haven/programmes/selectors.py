@@ -17,6 +17,7 @@ from haven.cases import selectors as case_selectors
 from haven.cases.models import Case
 from haven.cases.pagination import KeysetPage, SortKey, keyset_page
 from haven.organisations.models import Membership, Role
+from haven.organisations.policy import Permission, may
 from haven.programmes.models import (
     Application,
     ApplicationStatus,
@@ -158,9 +159,14 @@ def application_eligibility(application: Application) -> dict[str, Any]:
 
 
 def matching_run_list(*, membership: Membership) -> QuerySet[MatchingRun]:
-    return MatchingRun.objects.filter(organisation_id=membership.organisation_id).order_by(
-        "-created_at"
-    )
+    """
+    The organisation's matching runs, newest first; none for a role that does not run matching,
+    since a run names the cases it places (so ``matching_run_get`` is then 404).
+    """
+    runs = MatchingRun.objects.filter(organisation_id=membership.organisation_id)
+    if not may(membership, Permission.RUN_MATCHING):
+        runs = runs.none()
+    return runs.order_by("-created_at")
 
 
 def matching_run_get(*, membership: Membership, run_id: uuid.UUID) -> MatchingRun:

@@ -24,8 +24,9 @@ from haven.cases.models import (
     NotificationKind,
 )
 from haven.cases.selectors import case_by_code, case_principal_defender, visible_cases
-from haven.cases.services.guards import check_live, required_reason
+from haven.cases.services.guards import check_live, check_permitted, required_reason
 from haven.organisations.models import Membership, Role
+from haven.organisations.policy import Permission
 from haven.vault.keyring import keyring_scope
 
 BREAK_GLASS_HOURS = 8
@@ -168,8 +169,10 @@ def identity_reveal(*, membership: Membership, case: Case, reason: str) -> Defen
     Permission: the caller checked Permission.CASE_REVEAL_IDENTITY and fetched the case with
     ``case_get``. Nothing stays revealed: the identity is shown in the response to this request
     only. Side effect: one ``case.identity_revealed`` event with the reveal's id (the reason is
-    stored encrypted, never in the audit chain). Raises CaseError for a short reason.
+    stored encrypted, never in the audit chain). Raises CaseError for a short reason; checks
+    itself that the member may reveal this case's identity (Http404 otherwise).
     """
+    check_permitted(membership, Permission.CASE_REVEAL_IDENTITY, case)
     check_live(case)
     cleaned = required_reason(reason)
     defender = case_principal_defender(case)

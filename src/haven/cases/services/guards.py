@@ -1,6 +1,7 @@
 """
 Checks that several case services make before they write: the case is live, a reason is long
-enough, an urgency is known, and the facts still pass the engines' parser. Also the two shapes
+enough, an urgency is known, the facts still pass the engines' parser, and the member may do
+this to the case at all. Also the two shapes
 every write to a case shares: ``on_case`` (the fields a record kept on a case starts with) and
 ``touch`` (the case marked changed).
 """
@@ -8,20 +9,31 @@ every write to a case shares: ``on_case`` (the fields a record kept on a case st
 from collections.abc import Mapping
 from typing import Any
 
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from haven.accounts.acting import Acting, acting_user
+from haven.accounts.acting import Acting, acting_user, permits
 from haven.cases.errors import CaseError
 from haven.cases.models import Case, CaseStatus, Urgency
 from haven.cases.selectors import case_facts
 from haven.domain.facts import FactsError, parse_facts
+from haven.organisations.policy import Permission
 
 CASE_ERASED = _("This case was erased and can no longer be changed.")
 UNKNOWN_URGENCY = _("That urgency is not one Haven knows.")
 REASON_REQUIRED = _("Give a reason of at least %(minimum)s characters.")
 FACTS_INVALID = _("These facts cannot be saved: %(problems)s")
 MINIMUM_REASON = 10
+
+
+def check_permitted(membership: Acting, permission: Permission, case: Case) -> None:
+    """
+    Refuse, as not found (AZ-02), a member who may not do ``permission`` to ``case``: the
+    service asks itself, so a page, the ``haven`` command and the API get the same answer.
+    """
+    if not permits(membership, permission, case):
+        raise Http404
 
 
 def check_live(case: Case) -> None:

@@ -19,10 +19,11 @@ from haven.cases.models import (
     Threat,
 )
 from haven.cases.record_sources import derived_elsewhere, requirements_met_elsewhere
-from haven.cases.services.guards import touch
+from haven.cases.services.guards import check_permitted, touch
 from haven.domain.lifecycle import CASE_MACHINE, TransitionError, follow_records
 from haven.domain.lifecycle import CaseStatus as Lifecycle
 from haven.organisations.models import Membership
+from haven.organisations.policy import Permission
 from haven.vault.keyring import keyring_scope
 
 ERASE_THROUGH_ERASURE = _(
@@ -121,9 +122,11 @@ def case_transition(
     Requirements the records show are derived here; the rest must be in ``confirmed`` (the member
     attests them). The case row is locked, so a double submit finds the case already moved and is
     refused. Erasure is not a move made here (it has its own four-eyes service). Side effect: one
-    ``case.status_changed`` event. Raises CaseError with the machine's reasons.
+    ``case.status_changed`` event. Raises CaseError with the machine's reasons. Permission:
+    CASE_EDIT on the case, checked here (Http404 otherwise).
     """
     locked = Case.objects.select_for_update().get(pk=case.pk)
+    check_permitted(membership, Permission.CASE_EDIT, locked)
     if target == CaseStatus.ERASED:
         raise CaseError(ERASE_THROUGH_ERASURE)
     derived = derived_requirements(locked)

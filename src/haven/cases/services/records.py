@@ -16,6 +16,7 @@ from haven.audit.events import EventType
 from haven.cases.models import URGENCY_RANK, Case, Dependant, Note, Prosecution, Threat, Urgency
 from haven.cases.services.guards import (
     check_live,
+    check_permitted,
     check_urgency,
     facts_problems,
     on_case,
@@ -24,6 +25,7 @@ from haven.cases.services.guards import (
 )
 from haven.cases.services.receipts import form_receipt_claim
 from haven.organisations.models import Membership
+from haven.organisations.policy import Permission
 from haven.vault.keyring import keyring_scope
 
 
@@ -35,7 +37,11 @@ def case_update(
     facts: Mapping[str, Any] | None = None,
     external_reference: str | None = None,
 ) -> Case:
-    """Replace a case's facts and/or external reference. Side effect: one ``case.updated`` event."""
+    """
+    Replace a case's facts and/or external reference. Permission: CASE_EDIT on the case (Http404
+    otherwise). Side effect: one ``case.updated`` event.
+    """
+    check_permitted(membership, Permission.CASE_EDIT, case)
     check_live(case)
     changed = []
     with keyring_scope():
@@ -54,7 +60,11 @@ def case_update(
 def note_add(
     *, membership: Acting, case: Case, body: str, submission_token: uuid.UUID | None = None
 ) -> Note:
-    """Add a note encrypted under the case's key. Side effect: one ``case.note_added`` event."""
+    """
+    Add a note encrypted under the case's key. Permission: CASE_EDIT on the case (Http404
+    otherwise). Side effect: one ``case.note_added`` event.
+    """
+    check_permitted(membership, Permission.CASE_EDIT, case)
     form_receipt_claim(token=submission_token, case=case)
     check_live(case)
     with keyring_scope():
@@ -82,8 +92,9 @@ def threat_record(
     Add a threat or incident (case-facts threat fields, encrypted) with its encrypted narrative.
 
     The whole facts document is checked with the engines' parser first (schema and semantic
-    checks: a threat dated after today, a response without a report, ...). Side effect: one
-    ``case.threat_recorded`` event. Raises CaseError listing every problem; nothing is saved.
+    checks: a threat dated after today, a response without a report, ...). Permission: CASE_EDIT
+    on the case (Http404 otherwise). Side effect: one ``case.threat_recorded`` event. Raises
+    CaseError listing every problem; nothing is saved.
     """
     entry = {**details, "note": narrative} if narrative else dict(details)
     return _fact_row_record(
@@ -120,8 +131,9 @@ def _fact_row_record(
     """
     Claim the form's token, check ``entry`` (``details`` unless given) as one more entry of the
     model's facts list (``FACT_ROWS``), store the row encrypted with ``details`` and ``columns``,
-    and audit it with the model's event.
+    and audit it with the model's event. Permission: CASE_EDIT on the case (Http404 otherwise).
     """
+    check_permitted(membership, Permission.CASE_EDIT, case)
     facts_key, event_type = FACT_ROWS[model]
     form_receipt_claim(token=submission_token, case=case)
     check_live(case)
@@ -170,9 +182,11 @@ def facts_section_update(
     Replace one section of the case's own facts document (defender profile, context, claim,
     relocation, or the vulnerability and capacity lists) and check the whole facts.
 
-    Side effect: one ``case.updated`` event naming the section. Raises CaseError listing every
-    problem the engines' parser finds; nothing is saved then.
+    Permission: CASE_EDIT on the case (Http404 otherwise). Side effect: one ``case.updated``
+    event naming the section. Raises CaseError listing every problem the engines' parser finds;
+    nothing is saved then.
     """
+    check_permitted(membership, Permission.CASE_EDIT, case)
     check_live(case)
     document = dict(case.facts or {"schema": "haven.case-facts/1"})
     if section == "exposure":
@@ -206,7 +220,11 @@ def facts_section_update(
 def case_settings_update(
     *, membership: Membership, case: Case, urgency: str, next_due_on: datetime.date | None
 ) -> Case:
-    """Change a case's urgency and next due date (plain columns). Side effect: ``case.updated``."""
+    """
+    Change a case's urgency and next due date (plain columns). Permission: CASE_EDIT on the case
+    (Http404 otherwise). Side effect: ``case.updated``.
+    """
+    check_permitted(membership, Permission.CASE_EDIT, case)
     check_live(case)
     check_urgency(urgency)
     touch(

@@ -25,6 +25,7 @@ from haven.programmes.models import (
     PersecutorReach,
     Programme,
 )
+from haven.programmes.services.guards import check_permitted
 from haven.vault.keyring import keyring_scope
 
 NOT_AN_APPLICATIONS_MANAGER = _("Your role does not manage applications.")
@@ -62,6 +63,11 @@ TRANSITIONS: Mapping[str, frozenset[str]] = {
 #: Statuses that are the organisation's decision rather than the defender's or caseworker's.
 REVIEW_STATUSES = frozenset({S.SHORTLISTED, S.OFFERED})
 MATCHABLE_STATUSES = frozenset({S.SUBMITTED, S.SHORTLISTED})
+
+
+def _check_manager(membership: Acting, case: Case) -> None:
+    """A role without MANAGE_APPLICATIONS is refused; a case the member may not see is Http404."""
+    check_permitted(membership, Permission.MANAGE_APPLICATIONS, case, NOT_AN_APPLICATIONS_MANAGER)
 
 
 @transaction.atomic
@@ -149,8 +155,10 @@ def application_create(
     The verdict, its reasons and the engine version are stored encrypted under the case's key.
     Permission: MANAGE_APPLICATIONS and a case the actor may see. Side effect: one
     ``programme.application_created`` event. Raises ProgrammeError for a closed case, a programme
-    or window of another organisation, or an open application to the same programme.
+    or window of another organisation, or an open application to the same programme, and for a
+    role without MANAGE_APPLICATIONS; a case the actor may not see is Http404.
     """
+    _check_manager(membership, case)
     if case.status in CLOSED_STATUSES:
         raise ProgrammeError(CLOSED_CASE_CANNOT_APPLY)
     if programme.organisation_id != case.organisation_id:
@@ -205,14 +213,17 @@ def application_check_eligibility(
     Run the engines again on the case's current facts and store the new snapshot.
 
     For an open application whose case facts changed since the verdict was taken. Permission:
-    MANAGE_APPLICATIONS. Side effect: one ``programme.application_eligibility_checked`` event with
-    the verdict code. Raises ProgrammeError for a closed application (its verdict is history).
+    MANAGE_APPLICATIONS and a case the actor may see. Side effect: one
+    ``programme.application_eligibility_checked`` event with the verdict code. Raises
+    ProgrammeError for a closed application (its verdict is history) and for a role without
+    MANAGE_APPLICATIONS; a case the actor may not see is Http404.
     """
     application = (
         Application.objects.select_for_update(of=("self",))
         .select_related("case__data_key__organisation_key", "programme")
         .get(pk=application.pk)
     )
+    _check_manager(membership, application.case)
     if application.status not in OPEN_STATUSES:
         raise ProgrammeError(VERDICT_IS_HISTORY)
     with keyring_scope():
@@ -236,13 +247,16 @@ def application_record_consent(*, membership: Acting, application: Application) 
     and return expectation; the texts as shown now are kept with the record.
 
     Only a draft takes consent (a submitted application was consented to already). Permission:
-    MANAGE_APPLICATIONS. Side effect: one ``programme.application_consent_recorded`` event.
+    MANAGE_APPLICATIONS and a case the actor may see. Side effect: one
+    ``programme.application_consent_recorded`` event. Raises ProgrammeError for a role without
+    MANAGE_APPLICATIONS; a case the actor may not see is Http404.
     """
     application = (
         Application.objects.select_for_update(of=("self",))
-        .select_related("programme")
+        .select_related("case", "programme")
         .get(pk=application.pk)
     )
+    _check_manager(membership, application.case)
     if application.status != S.DRAFT:
         raise ProgrammeError(CONSENT_ON_DRAFT_ONLY)
     application.consent_recorded_by = acting_user(membership)
@@ -274,13 +288,12 @@ def application_change_status(
     """
     Move an application along the status machine (``TRANSITIONS``) for a member.
 
-    Permission, checked here so every caller gets the same answer: MANAGE_APPLICATIONS on the
-    application, and REVIEW_APPLICATIONS for ``REVIEW_STATUSES`` (shortlisting and offering are
-    the organisation's decision). Raises ProgrammeError when the member lacks them; otherwise as
-    ``application_status_move``.
+    Permission, checked here so every caller gets the same answer: MANAGE_APPLICATIONS on a case
+    the member may see, and REVIEW_APPLICATIONS for ``REVIEW_STATUSES`` (shortlisting and
+    offering are the organisation's decision). Raises ProgrammeError when the member lacks them
+    and Http404 for a case they may not see; otherwise as ``application_status_move``.
     """
-    if not permits(membership, Permission.MANAGE_APPLICATIONS, application):
-        raise ProgrammeError(NOT_AN_APPLICATIONS_MANAGER)
+    _check_manager(membership, application.case)
     if status in REVIEW_STATUSES and not permits(membership, Permission.REVIEW_APPLICATIONS):
         raise ProgrammeError(NOT_A_REVIEWER)
     return application_status_move(membership=membership, application=application, status=status)

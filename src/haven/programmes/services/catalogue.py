@@ -5,15 +5,18 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.db import transaction
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from haven.accounts.acting import Acting, record_action
 from haven.audit.events import EventType
 from haven.organisations.models import Membership, Organisation, Role
+from haven.organisations.policy import Permission
 from haven.programmes.catalogue import CATALOGUE_FIELDS, SCHEDULE_FIELDS
 from haven.programmes.errors import ProgrammeError
 from haven.programmes.models import HostPartnerAssignment, Programme
+from haven.programmes.services.guards import NOT_A_PROGRAMME_MANAGER, check_permitted
 from haven.reference import seed_programmes
 
 #: Catalogue fields the model stores without null: a missing list is empty, missing text blank.
@@ -36,9 +39,13 @@ def programme_catalogue_seed(*, membership: Acting, organisation: Organisation) 
     Add the seed catalogue's programmes the organisation does not have yet; return those added.
 
     Idempotent: a programme is matched by its catalogue id, and one the organisation has edited
-    is left as it is. Permission: the caller has checked Permission.MANAGE_PROGRAMMES (or is the
-    demo seeder). Side effect: one ``programme.created`` event per programme added.
+    is left as it is. Permission: MANAGE_PROGRAMMES in ``organisation`` (or ``SYSTEM``, the demo
+    seeder). Side effect: one ``programme.created`` event per programme added. Raises
+    ProgrammeError for a role without it; another organisation is Http404.
     """
+    check_permitted(membership, Permission.MANAGE_PROGRAMMES, None, NOT_A_PROGRAMME_MANAGER)
+    if isinstance(membership, Membership) and membership.organisation_id != organisation.pk:
+        raise Http404
     existing = set(
         Programme.objects.filter(organisation=organisation).values_list("catalogue_id", flat=True)
     )
@@ -72,11 +79,12 @@ def programme_update(
     """
     Apply edited catalogue fields to a programme; return the names of the fields that changed.
 
-    ``changes`` comes from a form listing its fields (AZ-08). Permission: MANAGE_PROGRAMMES,
-    checked by the caller. Side effect: one ``programme.updated`` event naming the changed fields
-    (never their values) when anything changed. Raises ProgrammeError for a field outside the
-    catalogue.
+    ``changes`` comes from a form listing its fields (AZ-08). Permission: MANAGE_PROGRAMMES on a
+    programme of the member's organisation. Side effect: one ``programme.updated`` event naming the
+    changed fields (never their values) when anything changed. Raises ProgrammeError for a field
+    outside the catalogue or a role without the permission; another organisation's is Http404.
     """
+    check_permitted(membership, Permission.MANAGE_PROGRAMMES, programme, NOT_A_PROGRAMME_MANAGER)
     unknown = sorted(set(changes) - set(CATALOGUE_FIELDS) - set(SCHEDULE_FIELDS))
     if unknown:
         raise ProgrammeError(NOT_CATALOGUE_FIELDS, fields=", ".join(unknown))
@@ -102,8 +110,10 @@ def host_partner_assign(
 
     Permission: MANAGE_PROGRAMMES. Side effect: one ``programme.host_partner_assigned`` event.
     Raises ProgrammeError unless ``host_partner`` is an active host partner of the same
-    organisation; assigning twice returns the existing assignment without a second event.
+    organisation, or a role without MANAGE_PROGRAMMES; another organisation's programme is
+    Http404. Assigning twice returns the existing assignment without a second event.
     """
+    check_permitted(membership, Permission.MANAGE_PROGRAMMES, programme, NOT_A_PROGRAMME_MANAGER)
     if (
         host_partner.organisation_id != programme.organisation_id
         or host_partner.role != Role.HOST_PARTNER

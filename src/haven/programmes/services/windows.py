@@ -8,8 +8,10 @@ from django.utils.translation import gettext_lazy as _
 
 from haven.accounts.acting import Acting, record_action
 from haven.audit.events import EventType
+from haven.organisations.policy import Permission
 from haven.programmes.errors import ProgrammeError
 from haven.programmes.models import IntakeWindow, Programme
+from haven.programmes.services.guards import NOT_A_PROGRAMME_MANAGER, check_permitted
 
 WINDOW_CLOSES_BEFORE_OPENING = _("The window cannot close before it opens.")
 STAY_ENDS_BEFORE_STARTING = _("The stay cannot end before it starts.")
@@ -63,9 +65,12 @@ def intake_window_save(
     Create an intake window for ``programme``, or change ``window``.
 
     ``data`` holds ``WINDOW_FIELDS``; capacities are ``{"places": n, "beds": m}``. Permission:
-    MANAGE_PROGRAMMES. Side effect: one ``programme.intake_window_saved`` event with the changed
-    field names. Raises ProgrammeError listing every problem; nothing is saved then.
+    MANAGE_PROGRAMMES on a programme of the member's organisation. Side effect: one
+    ``programme.intake_window_saved`` event with the changed field names. Raises ProgrammeError
+    listing every problem, or for a role without the permission; another organisation's
+    programme is Http404. Nothing is saved then.
     """
+    check_permitted(membership, Permission.MANAGE_PROGRAMMES, programme, NOT_A_PROGRAMME_MANAGER)
     problems = _window_problems(programme, data)
     if problems:
         raise ProgrammeError(" ".join(problems))

@@ -1,0 +1,150 @@
+"""
+The case record services check their permission themselves (issue 9), as ``assessment_run`` and
+``consent_withdraw`` already did: called directly, as the ``haven`` command or the API would, a
+member whose role lacks it, a caseworker off the case's team and a member of another organisation
+are all answered Http404, like a case that does not exist (AZ-02). Nothing is written, no event.
+"""
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.http import Http404
+
+from haven.audit.models import AuditEvent
+from haven.cases.models import (
+    Case,
+    Dependant,
+    IdentityReveal,
+    Note,
+    Prosecution,
+    StatusChange,
+    Threat,
+)
+from haven.cases.services import (
+    case_intake,
+    case_settings_update,
+    case_transition,
+    case_update,
+    dependant_record,
+    facts_section_update,
+    identity_reveal,
+    note_add,
+    prosecution_record,
+    threat_record,
+)
+from haven.organisations.models import Role
+from tests.acting import acting
+from tests.cases.factories import canary_facts, open_canary_case
+from tests.conftest import make_member
+from tests.programmes.factories import assign
+
+REASON = "Checking the fictional defender's document for the visa."
+
+#: Each service, with a call that would write to ``case`` if it were allowed.
+WRITES: dict[str, Callable[[Any, Case], Any]] = {
+    "case_update": lambda member, case: case_update(
+        membership=member, case=case, external_reference="CHANGED-REF"
+    ),
+    "note_add": lambda member, case: note_add(membership=member, case=case, body="A note."),
+    "threat_record": lambda member, case: threat_record(
+        membership=member, case=case, details={"date": "2026-06-01", "kind": "surveillance"}
+    ),
+    "prosecution_record": lambda member, case: prosecution_record(
+        membership=member, case=case, details={"status": "investigation"}
+    ),
+    "dependant_record": lambda member, case: dependant_record(
+        membership=member, case=case, details={"relationship": "child"}
+    ),
+    "facts_section_update": lambda member, case: facts_section_update(
+        membership=member, case=case, section="context", values={"country": "CO"}
+    ),
+    "case_settings_update": lambda member, case: case_settings_update(
+        membership=member, case=case, urgency="urgent", next_due_on=None
+    ),
+    "case_transition": lambda member, case: case_transition(
+        membership=member, case=case, target="closed", confirmed=[], reason=REASON
+    ),
+    "identity_reveal": lambda member, case: identity_reveal(
+        membership=member, case=case, reason=REASON
+    ),
+}
+
+
+def state(case: Case) -> list[Any]:
+    case.refresh_from_db()
+    return [
+        AuditEvent.objects.count(),
+        case.updated_at,
+        case.status,
+        case.urgency,
+        Note.objects.count(),
+        Threat.objects.count(),
+        Prosecution.objects.count(),
+        Dependant.objects.count(),
+        IdentityReveal.objects.count(),
+        StatusChange.objects.count(),
+    ]
+
+
+@pytest.mark.parametrize("write", WRITES.values(), ids=WRITES.keys())
+def test_a_case_write_is_not_found_for_a_member_who_may_not_do_it(
+    organisation, other_organisation, personas, outsider, write
+):
+    """An auditor, a caseworker off the team and North Star's coordinator: 404, nothing saved."""
+    case = open_canary_case(organisation)
+    off_the_team = acting(personas[Role.CASEWORKER])
+    strangers = (
+        acting(personas[Role.AUDITOR]),
+        acting(personas[Role.HOST_PARTNER]),
+        off_the_team,
+        acting(outsider, other_organisation),
+    )
+    before = state(case)
+
+    for member in strangers:
+        with pytest.raises(Http404):
+            write(member, case)
+
+    assert state(case) == before
+
+
+def test_a_member_on_the_team_still_writes(organisation, caseworker):
+    """The same calls pass for the caseworker once on the team (the refusal is not blanket)."""
+    case = open_canary_case(organisation)
+    member = acting(caseworker)
+    assign(case, caseworker)
+
+    note_add(membership=member, case=case, body="A note.")
+    facts_section_update(membership=member, case=case, section="context", values={"country": "CO"})
+
+    assert Note.objects.filter(case=case).count() == 1
+    assert canary_facts()["defender"] == case.facts["defender"]
+
+
+def test_a_legal_adviser_off_the_team_finds_no_case_to_reveal(organisation):
+    """Revealing an identity needs the case too, not only the role's CASE_REVEAL_IDENTITY."""
+    case = open_canary_case(organisation)
+    adviser = acting(make_member(organisation, Role.LEGAL_ADVISER, "lia.adviser"))
+
+    with pytest.raises(Http404):
+        identity_reveal(membership=adviser, case=case, reason=REASON)
+    assert not IdentityReveal.objects.exists()
+
+
+@pytest.mark.parametrize("role", [Role.AUDITOR, Role.ANALYST, Role.HOST_PARTNER])
+def test_intake_is_not_found_for_a_role_that_does_not_open_cases(organisation, personas, role):
+    """Taking in a defender needs CASE_OPEN: no case, defender or event for anyone else."""
+    before = AuditEvent.objects.count()
+
+    with pytest.raises(Http404):
+        case_intake(
+            membership=acting(personas[role]),
+            identity={"legal_name": "Ottilie Brambleworth (fictional)"},
+            facts=canary_facts(),
+            urgency="routine",
+            consent_scope=None,
+        )
+
+    assert not Case.objects.exists()
+    assert AuditEvent.objects.count() == before
