@@ -47,7 +47,13 @@ def test_values_rows_open_to_what_the_attributes_read(organisation, django_asser
             }
 
     assert opened == {case.pk: (canary_facts(), CANARY_REFERENCE) for case in cases}
-    assert FACTS.open(ring, _ref(organisation.pk, cases[0].pk), cases[0].pk, None) is None
+    with keyring_scope() as ring:
+        first = cases[0]
+        ref = _ref(organisation.pk, first.pk)
+        assert FACTS.open(ring, ref, first.pk, None) is None
+        # The column's bytes read some other way (raw SQL) open the same.
+        stored = raw_column("cases_case", "external_reference", first.pk)
+        assert REFERENCE.open(ring, ref, first.pk, stored) == CANARY_REFERENCE
 
 
 def test_only_encrypted_columns_can_be_opened():

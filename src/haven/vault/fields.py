@@ -314,17 +314,23 @@ class SealedColumn:
         self.column_bytes = field.column_bytes
         self.decode = field.decode
 
-    def open(self, ring: KeyRing, ref: KeyRef, pk: Any, stored: Ciphertext | None) -> Any:
-        """The plaintext of ``stored``, the column's value in row ``pk`` sealed under ``ref``."""
+    def open(
+        self, ring: KeyRing, ref: KeyRef, pk: Any, stored: Ciphertext | bytes | memoryview | None
+    ) -> Any:
+        """
+        The plaintext of ``stored``, the column's value in row ``pk`` sealed under ``ref``: as
+        the field loads it (a ``Ciphertext``), or the column's bytes read some other way.
+        """
         if stored is None:
             return None
+        blob = stored.blob if isinstance(stored, Ciphertext) else bytes(stored)
         opened = ring.opened_data_key(ref)
         if opened.cipher is None:  # revoked: fail closed, as ``KeyRing.data_key`` does
             raise KeyNotFoundError(NO_DATA_KEY.format(owner_type=ref.owner_type))
         row = f"field|{ref.organisation_id}|{self.table}|{pk}|".encode()
         aad = opened.header + row + self.column_bytes
         try:
-            return self.decode(open_prepared(opened.cipher, opened.header, stored.blob, aad))
+            return self.decode(open_prepared(opened.cipher, opened.header, blob, aad))
         except DecryptionFailedError:
             report_failure(ring, self.model, self.column, ref, pk)
             raise

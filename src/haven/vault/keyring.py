@@ -400,7 +400,18 @@ class KeyRing:
             "organisation_key__state",
             "organisation_key__master_key_id",
         )
-        for owner_type, owner_id, organisation_id, version, wrapped, *organisation_key in rows:
+        for (
+            owner_type,
+            owner_id,
+            organisation_id,
+            version,
+            wrapped,
+            key_purpose,
+            key_version,
+            key_wrapped,
+            key_state,
+            master_key_id,
+        ) in rows:
             ref = wanted.get((owner_type, owner_id))
             if ref is not None:
                 self._open_wrapped_data_key(
@@ -409,7 +420,14 @@ class KeyRing:
                     version=version,
                     wrapped=wrapped,
                     organisation_cipher=self._organisation_cipher_of(
-                        WrappedOrganisationKey(organisation_id, *organisation_key)
+                        WrappedOrganisationKey(
+                            organisation_id,
+                            key_purpose,
+                            key_version,
+                            key_wrapped,
+                            key_state,
+                            master_key_id,
+                        )
                     ),
                 )
 
