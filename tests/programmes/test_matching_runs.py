@@ -419,12 +419,12 @@ def test_facts_read_in_bulk_equal_the_cases_own_facts_document(organisation, coo
     ]
 
     with keyring_scope():
-        documents = case_facts_documents(cases)
-        expected = {case.pk: case_facts(case) for case in cases}
+        read = case_facts_documents(case.pk for case in cases)
+        expected = {case.pk: (case.urgency, case_facts(case)) for case in cases}
 
-    assert documents == expected
-    assert len(documents[cases[0].pk]["threats"]) == len(CRITICAL_THREATS)
-    assert documents[cases[1].pk]["defender"]["dependants"][0]["relation"] == "child"
+    assert {case_id: (case.urgency, case.facts) for case_id, case in read.items()} == expected
+    assert len(read[cases[0].pk].facts["threats"]) == len(CRITICAL_THREATS)
+    assert read[cases[1].pk].facts["defender"]["dependants"][0]["relation"] == "child"
 
 
 @pytest.mark.parametrize("risk_level", ["low", "medium", "high", "critical"])

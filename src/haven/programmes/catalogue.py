@@ -8,23 +8,23 @@ expectation) are worded here, once, so the consent record stores exactly what th
 """
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
-from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from haven.cases.engine_messages import encode
 from haven.cases.facts_mapping import build_facts
-from haven.cases.models import Case, Dependant, Prosecution, Threat
+from haven.cases.models import CASE_KEY, Case, Dependant, Prosecution, Threat
 from haven.cases.selectors import case_facts as case_facts_document
 from haven.domain.assessment import assess
 from haven.domain.facts import CaseFacts, FactsError, parse_facts
 from haven.domain.version import engine_version
 from haven.programmes.models import Programme
 from haven.reference import civicus_ratings
-from haven.vault.keyring import current_keyring
+from haven.vault.fields import SealedColumn
+from haven.vault.keyring import KeyRef, keyring_scope
 
 RecordModel = TypeVar("RecordModel", Threat, Prosecution, Dependant)
 
@@ -150,62 +150,84 @@ class CaseAssessment:
         return None if self.assessment is None else str(self.assessment["risk"]["level"])
 
 
-def case_facts_documents(cases: Iterable[Case]) -> dict[Any, dict[str, Any]]:
+class CaseForEngines(NamedTuple):
+    """What a matching run reads of one case: its urgency and its full facts document."""
+
+    urgency: str
+    facts: dict[str, Any]
+
+
+#: The encrypted columns a facts document is built from, each opened without model instances.
+CASE_FACTS = SealedColumn(Case, "facts")
+THREAT_DETAILS = SealedColumn(Threat, "details")
+THREAT_NARRATIVE = SealedColumn(Threat, "narrative")
+PROSECUTION_DETAILS = SealedColumn(Prosecution, "details")
+DEPENDANT_DETAILS = SealedColumn(Dependant, "details")
+
+
+def case_facts_documents(case_ids: Iterable[Any]) -> dict[Any, CaseForEngines]:
     """
-    The full facts documents of many cases, by case id: what ``cases.selectors.case_facts`` builds
-    for one case, with one query per record table for all of them instead of three per case (a
-    matching run reads hundreds of cases). Decrypts; call inside a key-ring scope.
+    The full facts documents of many cases, by case id, each with the case's urgency: what
+    ``cases.selectors.case_facts`` builds for one case, with one query per table for all of
+    them instead of three per case (a matching run reads hundreds of cases).
+
+    Rows are read as values and decrypted column by column (``SealedColumn``), never built as
+    model instances, and every case's key is opened with one query before any value is read:
+    threat, prosecution and dependant rows are sealed under their case's key.
     """
-    by_id = {case.pk: case for case in cases}
-    _open_case_keys(by_id.values())
-    threats: dict[Any, list[tuple[Any, Any]]] = defaultdict(list)
-    prosecutions: dict[Any, list[Any]] = defaultdict(list)
-    dependants: dict[Any, list[Any]] = defaultdict(list)
-    # Only the columns the facts and the row's key need (the key's owner, and the organisation
-    # and primary key its associated data binds): the rest cost a conversion per row.
-    for threat in _records(Threat, by_id, "details", "narrative"):
-        threats[threat.case_id].append((threat.details, threat.narrative))
-    for prosecution in _records(Prosecution, by_id, "details"):
-        prosecutions[prosecution.case_id].append(prosecution.details)
-    for dependant in _records(Dependant, by_id, "details"):
-        dependants[dependant.case_id].append(dependant.details)
-    return {
-        case_id: build_facts(
-            case.facts,
-            threats=threats[case_id],
-            prosecutions=prosecutions[case_id],
-            dependants=dependants[case_id],
+    with keyring_scope() as ring:
+        cases = list(
+            Case.objects.filter(pk__in=set(case_ids)).values_list(
+                "id", "organisation_id", "urgency", "facts"
+            )
         )
-        for case_id, case in by_id.items()
-    }
+        ring.prefetch(
+            KeyRef(organisation_id, CASE_KEY, case_id) for case_id, organisation_id, *_ in cases
+        )
+        threats: dict[Any, list[tuple[Any, Any]]] = defaultdict(list)
+        prosecutions: dict[Any, list[Any]] = defaultdict(list)
+        dependants: dict[Any, list[Any]] = defaultdict(list)
+        by_id = [case_id for case_id, *_ in cases]
+        for pk, ref, details, narrative in _records(Threat, by_id, "details", "narrative"):
+            threats[ref.owner_id].append(
+                (
+                    THREAT_DETAILS.open(ring, ref, pk, details),
+                    THREAT_NARRATIVE.open(ring, ref, pk, narrative),
+                )
+            )
+        for pk, ref, details in _records(Prosecution, by_id, "details"):
+            prosecutions[ref.owner_id].append(PROSECUTION_DETAILS.open(ring, ref, pk, details))
+        for pk, ref, details in _records(Dependant, by_id, "details"):
+            dependants[ref.owner_id].append(DEPENDANT_DETAILS.open(ring, ref, pk, details))
+        documents = {}
+        for case_id, organisation_id, urgency, facts in cases:
+            ref = KeyRef(organisation_id, CASE_KEY, case_id)
+            documents[case_id] = CaseForEngines(
+                urgency,
+                build_facts(
+                    CASE_FACTS.open(ring, ref, case_id, facts),
+                    threats=threats[case_id],
+                    prosecutions=prosecutions[case_id],
+                    dependants=dependants[case_id],
+                ),
+            )
+    return documents
 
 
 def _records(
-    model: type[RecordModel], case_ids: Iterable[Any], *fields: str
-) -> QuerySet[RecordModel]:
-    """The case records of ``model`` for ``case_ids`` in timeline order, with ``fields`` only."""
-    return (
+    model: type[RecordModel], case_ids: Sequence[Any], *fields: str
+) -> Iterator[tuple[Any, ...]]:
+    """
+    The case records of ``model`` for ``case_ids`` in timeline order: each row's primary key,
+    the reference of the key it is sealed under (its case's), and the stored ``fields``.
+    """
+    rows = (
         model.objects.filter(case_id__in=case_ids)
         .order_by("recorded_at")
-        .only("id", "organisation_id", "case_id", *fields)
+        .values_list("id", "organisation_id", "case_id", *fields)
     )
-
-
-def _open_case_keys(cases: Iterable[Case]) -> None:
-    """
-    Open the data keys of ``cases`` before their record rows are read: from the key rows the
-    caller's query joined, and the others in one query. Threat, prosecution and dependant rows
-    carry no key row of their own, so otherwise the first record of each case fetched its case's
-    key with a query of its own (one per case in a matching run).
-    """
-    ring = current_keyring()
-    if ring is None:
-        return
-    refs = [case.vault_key_ref() for case in cases]
-    for ref in refs:
-        if ref.preloaded is not None and ref.preloaded.destroyed_at is None:
-            ring.opened_data_key(ref)
-    ring.prefetch(ref for ref in refs if ref.preloaded is None)
+    for pk, organisation_id, case_id, *stored in rows:
+        yield (pk, KeyRef(organisation_id, CASE_KEY, case_id), *stored)
 
 
 def case_facts(case: Case, document: Mapping[str, Any] | None = None) -> CaseFacts | None:
@@ -214,8 +236,13 @@ def case_facts(case: Case, document: Mapping[str, Any] | None = None) -> CaseFac
     rows), parsed; ``None`` when they fail validation. ``document`` saves the reads when the
     caller built it already (``case_facts_documents``).
     """
+    return parsed_facts(document if document is not None else case_facts_document(case))
+
+
+def parsed_facts(document: Mapping[str, Any]) -> CaseFacts | None:
+    """A facts document parsed, or ``None`` when it fails validation."""
     try:
-        return parse_facts(document if document is not None else case_facts_document(case))
+        return parse_facts(document)
     except FactsError:
         return None
 

@@ -25,14 +25,15 @@ Building the ``haven.matching-problem/1`` document from stored applications.
   language. Exclusions are kept as codes; the review words them with
   ``placement_fit.exclusion_message``.
 
-Call inside a key-ring scope: the facts and persecutor-reach lists are decrypted here.
+Everything arrives decrypted: the service reads the cases, their facts and the persecutor reach
+(``services.matching``); nothing here touches the database or a key.
 """
 
 import datetime
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from haven.cases.engine_messages import encode
 from haven.cases.models import Urgency
@@ -55,12 +56,12 @@ from haven.domain.placement_fit import (
     tier_for_risk,
 )
 from haven.programmes.catalogue import (
-    case_facts,
-    case_facts_documents,
+    CaseForEngines,
     catalogue_entry,
     document_assessment,
+    parsed_facts,
 )
-from haven.programmes.models import Application, IntakeWindow
+from haven.programmes.models import IntakeWindow
 
 #: The placement-fit engine's departure conflicts, as exclusion codes.
 DEPARTURE_EXCLUSIONS: Mapping[str, str] = {
@@ -71,6 +72,23 @@ LOWEST_RISK_TIER = 1
 #: Tiers inside one risk band, one per urgency; the lowest urgency takes the band's first tier.
 URGENCY_STEP: Mapping[str, int] = {Urgency.ROUTINE: 0, Urgency.PRIORITY: 1, Urgency.EMERGENCY: 2}
 TIERS_PER_RISK_LEVEL = len(URGENCY_STEP)
+
+
+class MatchableApplication(NamedTuple):
+    """The columns of a waiting application that the problem reads."""
+
+    id: Any
+    case_id: Any
+    programme_id: Any
+    intake_window_id: Any
+    preference_rank: int | None
+
+
+class CommittedPlace(NamedTuple):
+    """An offered or accepted application: its case holds room at its intake window."""
+
+    case_id: Any
+    intake_window_id: Any
 
 
 @dataclass(frozen=True)
@@ -114,8 +132,9 @@ def _demand(facts: CaseFacts | None, resources: Sequence[str]) -> dict[str, int]
 def build_problem(
     *,
     windows: Sequence[IntakeWindow],
-    applications: Sequence[Application],
-    committed: Sequence[Application],
+    applications: Sequence[MatchableApplication],
+    committed: Sequence[CommittedPlace],
+    cases: Mapping[Any, CaseForEngines],
     reach_by_case: Mapping[str, list[str]],
     recorded_risk_by_case: Mapping[str, str] | None = None,
     leave_by_by_case: Mapping[str, datetime.date] | None = None,
@@ -125,6 +144,8 @@ def build_problem(
     Return the problem document and the review detail for ``applications`` at ``windows``.
 
     ``committed`` are the offered and accepted applications already holding room in the windows;
+    ``cases`` holds the urgency and facts document of every case of both, by case id
+    (``catalogue.case_facts_documents``);
     ``reach_by_case`` maps case id to the host countries its persecutor reaches;
     ``recorded_risk_by_case`` maps case id to the risk level of its latest recorded assessment;
     ``leave_by_by_case`` maps case id to the date its defender must leave by.
@@ -132,16 +153,11 @@ def build_problem(
     recorded_risk = recorded_risk_by_case or {}
     leave_by = leave_by_by_case or {}
     resources = sorted({resource for window in windows for resource in window.capacities})
-    documents = case_facts_documents(
-        {
-            application.case_id: application.case for application in [*applications, *committed]
-        }.values()
-    )
     used: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for application in committed:
-        facts = case_facts(application.case, documents[application.case_id])
+    for place in committed:
+        facts = parsed_facts(cases[place.case_id].facts)
         for resource, amount in _demand(facts, resources).items():
-            used[str(application.intake_window_id)][resource] += amount
+            used[str(place.intake_window_id)][resource] += amount
     placements = [
         {
             "id": str(window.pk),
@@ -155,22 +171,26 @@ def build_problem(
         for window in windows
     ]
 
-    by_case: dict[str, list[Application]] = defaultdict(list)
+    by_case: dict[str, list[MatchableApplication]] = defaultdict(list)
     for application in applications:
         by_case[str(application.case_id)].append(application)
 
-    # Each programme's catalogue entry once for the whole run, not once per case and application.
+    # Each programme's catalogue entry, and what each window contributes to an option (its id,
+    # its possible host countries), once for the whole run, not per case and application.
+    programmes = {window.programme_id: window.programme for window in windows}
     entries = {
-        application.programme_id: catalogue_entry(application.programme)
-        for application in applications
+        programme_id: catalogue_entry(programme) for programme_id, programme in programmes.items()
     }
+    windows_of: dict[Any, list[tuple[IntakeWindow, str, list[str]]]] = defaultdict(list)
+    for window in windows:
+        windows_of[window.programme_id].append((window, str(window.pk), _possible_hosts(window)))
     applicants = []
     detail: dict[str, Any] = {"applicants": {}}
     for case_id, case_applications in by_case.items():
         programme_ids = dict.fromkeys(application.programme_id for application in case_applications)
-        case = case_applications[0].case
+        case = cases[case_applications[0].case_id]
         assessment = document_assessment(
-            documents[case.pk], [entries[programme_id] for programme_id in programme_ids]
+            case.facts, [entries[programme_id] for programme_id in programme_ids]
         )
         reach = reach_by_case.get(case_id, [])
         available_from = assessment.facts.defender.available_from if assessment.facts else None
@@ -189,15 +209,13 @@ def build_problem(
             entry["must_leave_by"] = must_leave_by.isoformat()
         for application in case_applications:
             catalogue = entries[application.programme_id]
-            verdict = assessment.verdict(application.programme.catalogue_id)
-            for window in windows:
-                if window.programme_id != application.programme_id:
-                    continue
+            verdict = assessment.verdict(catalogue["id"])
+            application_id = str(application.id)
+            for window, window_id, hosts in windows_of[application.programme_id]:
                 if application.intake_window_id not in (None, window.pk):
                     continue
-                window_id = str(window.pk)
-                entry["applications"][window_id] = str(application.pk)
-                reached = reached_host_countries(_possible_hosts(window), reach)
+                entry["applications"][window_id] = application_id
+                reached = reached_host_countries(hosts, reach)
                 conflict = departure_conflict(window.stay_starts_on, must_leave_by)
                 if reached:
                     entry["excluded"][window_id] = EXCLUDED_PERSECUTOR_REACH

@@ -30,8 +30,8 @@ from django.db import models
 from django.db.models.query_utils import DeferredAttribute
 
 from haven.vault.aead import open_prepared, seal_prepared
-from haven.vault.errors import DecryptionFailedError
-from haven.vault.keyring import KeyRef, KeyRing, current_keyring
+from haven.vault.errors import DecryptionFailedError, KeyNotFoundError
+from haven.vault.keyring import NO_DATA_KEY, KeyRef, KeyRing, current_keyring
 
 logger = logging.getLogger("haven.vault")
 
@@ -270,20 +270,70 @@ class EncryptedField(models.BinaryField):  # type: ignore[type-arg]
         return blob
 
     def report_failure(self, instance: models.Model, ref: KeyRef) -> None:
-        logger.warning(
-            "decrypt_failed",
-            extra={
-                "table": instance._meta.db_table,
-                "column": self.column,
-                "row": str(instance.pk),
-            },
-        )
-        keyring_for(instance).report_decryption_failure(
-            organisation_id=ref.organisation_id,
-            object_type=instance._meta.model_name or "",
-            object_id=str(instance.pk),
-            column=self.column,
-        )
+        report_failure(keyring_for(instance), type(instance), self.column, ref, instance.pk)
+
+
+def report_failure(
+    ring: KeyRing, model: type[models.Model], column: str, ref: KeyRef, pk: Any
+) -> None:
+    """Log and audit a value of ``column`` in row ``pk`` that failed to decrypt (CRY-08)."""
+    logger.warning(
+        "decrypt_failed",
+        extra={"table": model._meta.db_table, "column": column, "row": str(pk)},
+    )
+    ring.report_decryption_failure(
+        organisation_id=ref.organisation_id,
+        object_type=model._meta.model_name or "",
+        object_id=str(pk),
+        column=column,
+    )
+
+
+class SealedColumn:
+    """
+    One encrypted column of rows read as plain values (``values_list``), decrypted without
+    model instances.
+
+    For reads that decrypt every row of a large set once, such as a matching run reading
+    hundreds of cases' facts and records: building a model instance per row, its row keys and
+    its cached plaintext cost more than the decryption. Each value is opened exactly as the
+    attribute opens it: the key of ``ref`` from the ring (open the keys of the whole set first
+    with ``KeyRing.prefetch``), the same associated data (header, organisation, table, primary
+    key, column: CRY-02), and a failure logged and audited the same way (CRY-08).
+    """
+
+    __slots__ = ("column", "column_bytes", "decode", "model", "table")
+
+    def __init__(self, model: type[models.Model], name: str) -> None:
+        field = model._meta.get_field(name)
+        if not isinstance(field, EncryptedField):
+            raise TypeError(f"{model.__name__}.{name} is not an encrypted field.")
+        self.model = model
+        self.table = model._meta.db_table
+        self.column = field.column
+        self.column_bytes = field.column_bytes
+        self.decode = field.decode
+
+    def open(
+        self, ring: KeyRing, ref: KeyRef, pk: Any, stored: Ciphertext | bytes | memoryview | None
+    ) -> Any:
+        """
+        The plaintext of ``stored``, the column's value in row ``pk`` sealed under ``ref``: as
+        the field loads it (a ``Ciphertext``), or the column's bytes read some other way.
+        """
+        if stored is None:
+            return None
+        blob = stored.blob if isinstance(stored, Ciphertext) else bytes(stored)
+        opened = ring.opened_data_key(ref)
+        if opened.cipher is None:  # revoked: fail closed, as ``KeyRing.data_key`` does
+            raise KeyNotFoundError(NO_DATA_KEY.format(owner_type=ref.owner_type))
+        row = f"field|{ref.organisation_id}|{self.table}|{pk}|".encode()
+        aad = opened.header + row + self.column_bytes
+        try:
+            return self.decode(open_prepared(opened.cipher, opened.header, blob, aad))
+        except DecryptionFailedError:
+            report_failure(ring, self.model, self.column, ref, pk)
+            raise
 
 
 #: First byte of a text sealed as Latin-1 (see ``EncryptedTextField``); never a byte of UTF-8.

@@ -356,27 +356,28 @@ class KeyRing:
             master_key_id,
         ) = found
         organisation_id = _as_uuid(organisation_id)
-
-        def organisation_cipher() -> AESGCM:
-            cached = self._organisation.get((organisation_id, key_purpose, key_version))
-            if cached is not None:
-                return cached
-            return self.open_organisation_row(
-                WrappedOrganisationKey(
-                    organisation_id, key_purpose, key_version, key_wrapped, key_state, master_key_id
-                )
-            )
-
         return self._open_wrapped_data_key(
             ref,
             organisation_id=organisation_id,
             version=version,
             wrapped=None if destroyed_at is not None else wrapped,
-            organisation_cipher=organisation_cipher,
+            organisation_cipher=self._organisation_cipher_of(
+                WrappedOrganisationKey(
+                    organisation_id, key_purpose, key_version, key_wrapped, key_state, master_key_id
+                )
+            ),
         )
 
     def prefetch(self, refs: Iterable[KeyRef]) -> None:
-        """Open the data keys of many records with one query (list pages, exports)."""
+        """
+        Open the data keys of many records with one query (list pages, exports, matching runs).
+
+        One unwrap per key not yet in the ring, however many records share it. The key rows are
+        read as plain values, not model instances: a matching run opens a key for each of
+        hundreds of cases, and building a ``DataKey`` and an ``OrganisationKey`` per case cost
+        more than unwrapping. Destroyed keys are skipped; reading a record of an erased case
+        still raises ``KeyDestroyedError`` when its key is asked for.
+        """
         wanted = {
             (ref.owner_type, ref.owner_id): ref
             for ref in refs
@@ -385,13 +386,61 @@ class KeyRing:
         if not wanted:
             return
         owner_ids = {owner_id for _type, owner_id in wanted}
-        rows = DataKey.objects.select_related("organisation_key").filter(
+        rows = DataKey.objects.filter(
             owner_id__in=owner_ids, destroyed_at__isnull=True
+        ).values_list(
+            "owner_type",
+            "owner_id",
+            "organisation_id",
+            "version",
+            "wrapped",
+            "organisation_key__purpose",
+            "organisation_key__version",
+            "organisation_key__wrapped",
+            "organisation_key__state",
+            "organisation_key__master_key_id",
         )
-        for row in rows:
-            ref = wanted.get((row.owner_type, row.owner_id))
+        for (
+            owner_type,
+            owner_id,
+            organisation_id,
+            version,
+            wrapped,
+            key_purpose,
+            key_version,
+            key_wrapped,
+            key_state,
+            master_key_id,
+        ) in rows:
+            ref = wanted.get((owner_type, owner_id))
             if ref is not None:
-                self._open_data_row(ref, row)
+                self._open_wrapped_data_key(
+                    ref,
+                    organisation_id=organisation_id,
+                    version=version,
+                    wrapped=wrapped,
+                    organisation_cipher=self._organisation_cipher_of(
+                        WrappedOrganisationKey(
+                            organisation_id,
+                            key_purpose,
+                            key_version,
+                            key_wrapped,
+                            key_state,
+                            master_key_id,
+                        )
+                    ),
+                )
+
+    def _organisation_cipher_of(self, row: WrappedOrganisationKey) -> Callable[[], AESGCM]:
+        """Open ``row``'s organisation key when first needed, from the ring's cache if it is there."""
+
+        def organisation_cipher() -> AESGCM:
+            cached = self._organisation.get((row.organisation_id, row.purpose, row.version))
+            if cached is not None:
+                return cached
+            return self.open_organisation_row(row)
+
+        return organisation_cipher
 
     def create_data_key(self, ref: KeyRef) -> DataKey:
         """Create, wrap, store and cache a new data key for ``ref``; return its row."""

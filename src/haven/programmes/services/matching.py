@@ -1,5 +1,6 @@
 """Matching runs: solve the placement problem for chosen windows, then approve it as offers."""
 
+import datetime
 import gc
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -13,15 +14,21 @@ from django.utils.translation import gettext_lazy as _
 from haven.accounts.acting import Acting, acting_user, permits, record_action
 from haven.audit.events import EventType
 from haven.cases.engine_messages import encode
-from haven.cases.models import Assessment, Case
+from haven.cases.models import CASE_KEY, Assessment
 from haven.cases.selectors import CLOSED_STATUSES
 from haven.domain.matching import parse_problem, result_to_json, solve
 from haven.domain.matching.engine import ENGINE_VERSION
 from haven.domain.risk import LEVELS as RISK_LEVELS
 from haven.organisations.models import Membership, Organisation
 from haven.organisations.policy import Permission
+from haven.programmes.catalogue import case_facts_documents
 from haven.programmes.errors import ProgrammeError
-from haven.programmes.matching_problem import build_problem
+from haven.programmes.matching_problem import (
+    BuiltProblem,
+    CommittedPlace,
+    MatchableApplication,
+    build_problem,
+)
 from haven.programmes.models import (
     Application,
     IntakeWindow,
@@ -30,7 +37,8 @@ from haven.programmes.models import (
     PersecutorReach,
 )
 from haven.programmes.services.applications import MATCHABLE_STATUSES, S, application_status_move
-from haven.vault.keyring import keyring_scope
+from haven.vault.fields import SealedColumn
+from haven.vault.keyring import KeyRef, KeyRing, keyring_scope
 
 NO_WINDOW_CHOSEN = _("Choose at least one intake window.")
 WINDOW_ELSEWHERE = _("Every intake window must be one of this organisation's.")
@@ -69,52 +77,56 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _matchable_applications(windows: list[IntakeWindow]) -> list[Application]:
+#: Where an application's intake window sits in the columns a run reads.
+MATCHABLE_WINDOW = MatchableApplication._fields.index("intake_window_id")
+
+
+def _matchable_applications(windows: list[IntakeWindow]) -> list[MatchableApplication]:
     """
-    The waiting applications for ``windows``; each programme row is loaded once, not per
-    application, since a run reads hundreds of applications to a handful of programmes, and
-    each case (with its data key) once, shared by its applications, so that its facts are
-    decrypted once and no case is built two or three times from a join.
+    The waiting applications for ``windows``, as the columns the problem reads: a run reads
+    hundreds of applications, and a model instance each cost more than the rest of their
+    reading.
     """
     window_ids = {window.pk for window in windows}
-    programmes = {window.programme_id: window.programme for window in windows}
     candidates = (
         Application.objects.filter(
             organisation_id=windows[0].organisation_id,
             status__in=MATCHABLE_STATUSES,
-            programme_id__in=programmes,
+            programme_id__in={window.programme_id for window in windows},
         )
         .exclude(case__status__in=CLOSED_STATUSES)
         .order_by("created_at")
-        # What the problem reads: the rest would cost a conversion per row and stay unread.
-        .only("id", "case_id", "programme_id", "intake_window_id", "preference_rank")
+        .values_list("id", "case_id", "programme_id", "intake_window_id", "preference_rank")
     )
-    matchable = [
-        application
-        for application in candidates
-        if application.intake_window_id in (None, *window_ids)
+    return [
+        MatchableApplication._make(row)
+        for row in candidates
+        if row[MATCHABLE_WINDOW] is None or row[MATCHABLE_WINDOW] in window_ids
     ]
-    cases = _cases_with_keys({application.case_id for application in matchable})
-    for application in matchable:
-        application.programme = programmes[application.programme_id]
-        application.case = cases[application.case_id]
-    return matchable
 
 
-def _cases_with_keys(case_ids: set[Any]) -> dict[Any, Case]:
-    """The cases by id, each with its data key row joined, for the key ring to open."""
-    return {
-        case.pk: case
-        for case in Case.objects.filter(pk__in=case_ids).select_related(
-            "data_key__organisation_key"
-        )
-    }
+def _committed(windows: list[IntakeWindow]) -> list[CommittedPlace]:
+    """The offered and accepted applications holding room at ``windows``."""
+    return [
+        CommittedPlace._make(row)
+        for row in Application.objects.filter(
+            intake_window__in=windows, status__in=[S.OFFERED, S.ACCEPTED]
+        ).values_list("case_id", "intake_window_id")
+    ]
 
 
-def _recorded_risk_levels(case_ids: set[Any]) -> dict[str, str]:
+#: The encrypted columns a run reads besides the facts, opened without model instances.
+ASSESSMENT_OUTPUT = SealedColumn(Assessment, "output")
+ASSESSMENT_STAFF_RISK = SealedColumn(Assessment, "staff_risk_level")
+REACH_COUNTRIES = SealedColumn(PersecutorReach, "host_countries")
+REACH_LEAVE_BY = SealedColumn(PersecutorReach, "must_leave_by")
+
+
+def _recorded_risk_levels(ring: KeyRing, case_ids: set[Any]) -> dict[str, str]:
     """
     The risk level of each case's latest recorded assessment: the more severe of the engine's
-    level and the staff level recorded with it (decrypts; call inside a key-ring scope).
+    level and the staff level recorded with it (decrypts with ``ring``, which holds the cases'
+    keys already).
     """
     latest: dict[Any, Any] = {}
     for case_id, assessment_id in (
@@ -124,27 +136,65 @@ def _recorded_risk_levels(case_ids: set[Any]) -> dict[str, str]:
     ):
         latest.setdefault(case_id, assessment_id)
     levels = {}
-    for assessment in Assessment.objects.filter(pk__in=latest.values()).select_related(
-        "case__data_key__organisation_key"
-    ):
+    for pk, organisation_id, case_id, output, staff_level in Assessment.objects.filter(
+        pk__in=latest.values()
+    ).values_list("id", "organisation_id", "case_id", "output", "staff_risk_level"):
+        ref = KeyRef(organisation_id, CASE_KEY, case_id)
         recorded = [
-            (assessment.output or {}).get("risk", {}).get("level"),
-            assessment.staff_risk_level,
+            (ASSESSMENT_OUTPUT.open(ring, ref, pk, output) or {}).get("risk", {}).get("level"),
+            ASSESSMENT_STAFF_RISK.open(ring, ref, pk, staff_level),
         ]
         known = [level for level in recorded if level in RISK_LEVELS]
         if known:
-            levels[str(assessment.case_id)] = max(known, key=RISK_LEVELS.index)
+            levels[str(case_id)] = max(known, key=RISK_LEVELS.index)
     return levels
 
 
-def _committed(windows: list[IntakeWindow]) -> list[Application]:
-    committed = list(
-        Application.objects.filter(intake_window__in=windows, status__in=[S.OFFERED, S.ACCEPTED])
-    )
-    cases = _cases_with_keys({application.case_id for application in committed})
-    for application in committed:
-        application.case = cases[application.case_id]
-    return committed
+def _persecutor_reach(
+    ring: KeyRing, case_ids: set[Any]
+) -> tuple[dict[str, list[str]], dict[str, datetime.date]]:
+    """
+    The host countries each case's persecutor reaches and the date each defender must leave
+    by, by case id (decrypts with ``ring``, which holds the cases' keys already).
+    """
+    reach, leave_by = {}, {}
+    for pk, organisation_id, case_id, countries, must_leave_by in PersecutorReach.objects.filter(
+        case_id__in=case_ids
+    ).values_list("id", "organisation_id", "case_id", "host_countries", "must_leave_by"):
+        ref = KeyRef(organisation_id, CASE_KEY, case_id)
+        reach[str(case_id)] = list(REACH_COUNTRIES.open(ring, ref, pk, countries) or [])
+        date = REACH_LEAVE_BY.open(ring, ref, pk, must_leave_by)
+        if date is not None:
+            leave_by[str(case_id)] = date
+    return reach, leave_by
+
+
+def _built_problem(windows: list[IntakeWindow], time_limit_s: float) -> BuiltProblem:
+    """
+    Read everything the problem needs for ``windows`` and build it (see ``build_problem``).
+
+    A function of its own so that what it reads (hundreds of facts documents) is freed as it
+    returns, before the collector paused around it walks what is left.
+    """
+    with keyring_scope() as ring:
+        applications = _matchable_applications(windows)
+        if not applications:
+            raise ProgrammeError(NOTHING_TO_MATCH)
+        committed = _committed(windows)
+        case_ids = {application.case_id for application in applications}
+        # One read of every case involved, its key opened once, before any of its records.
+        cases = case_facts_documents(case_ids | {place.case_id for place in committed})
+        reach, leave_by = _persecutor_reach(ring, case_ids)
+        return build_problem(
+            windows=windows,
+            applications=applications,
+            committed=committed,
+            cases=cases,
+            recorded_risk_by_case=_recorded_risk_levels(ring, case_ids),
+            reach_by_case=reach,
+            leave_by_by_case=leave_by,
+            time_limit_s=time_limit_s,
+        )
 
 
 @transaction.atomic
@@ -170,29 +220,8 @@ def matching_run_create(
         raise ProgrammeError(NO_WINDOW_CHOSEN)
     if any(window.organisation_id != organisation.pk for window in chosen):
         raise ProgrammeError(WINDOW_ELSEWHERE)
-    with _collector_paused(), keyring_scope():
-        applications = _matchable_applications(chosen)
-        if not applications:
-            raise ProgrammeError(NOTHING_TO_MATCH)
-        case_ids = {application.case_id for application in applications}
-        limits = list(
-            PersecutorReach.objects.filter(case_id__in=case_ids).select_related("case__data_key")
-        )
-        built = build_problem(
-            windows=chosen,
-            applications=applications,
-            recorded_risk_by_case=_recorded_risk_levels(case_ids),
-            committed=_committed(chosen),
-            reach_by_case={
-                str(record.case_id): list(record.host_countries or []) for record in limits
-            },
-            leave_by_by_case={
-                str(record.case_id): record.must_leave_by
-                for record in limits
-                if record.must_leave_by is not None
-            },
-            time_limit_s=time_limit_s,
-        )
+    with _collector_paused():
+        built = _built_problem(chosen, time_limit_s)
     problem = parse_problem(built.document)
     result = result_to_json(solve(problem, seed=seed))
     with _collector_paused(), keyring_scope() as ring:
@@ -216,7 +245,7 @@ def matching_run_create(
             },
         }
         run.save()
-    run.windows.set(chosen)
+    run.windows.add(*chosen)  # a new run: nothing to compare with first, as ``set`` would
     record_action(
         EventType.MATCHING_RUN_CREATED,
         membership,
