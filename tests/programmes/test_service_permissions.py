@@ -8,14 +8,23 @@ Http404 like a missing one. Either way nothing is written and no event is record
 import datetime
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import partial
 from typing import Any
 
 import pytest
 from django.http import Http404
 
+from haven.audit.events import EventType
 from haven.audit.models import AuditEvent
 from haven.organisations.models import Role
-from haven.programmes.models import Application, HostPartnerAssignment, IntakeWindow, Programme
+from haven.programmes.models import (
+    Application,
+    HostPartnerAssignment,
+    IntakeWindow,
+    MatchingRun,
+    MatchingRunStatus,
+    Programme,
+)
 from haven.programmes.selectors import matching_run_get, matching_run_list
 from haven.programmes.services import (
     ProgrammeError,
@@ -25,12 +34,14 @@ from haven.programmes.services import (
     application_record_consent,
     host_partner_assign,
     intake_window_save,
+    matching_run_approve,
     matching_run_create,
     programme_catalogue_seed,
     programme_update,
 )
 from haven.programmes.services.applications import NOT_AN_APPLICATIONS_MANAGER
 from haven.programmes.services.guards import NOT_A_PROGRAMME_MANAGER
+from haven.programmes.services.matching import NOT_A_MATCHER
 from tests.acting import acting
 from tests.conftest import make_member
 from tests.programmes.factories import (
@@ -213,3 +224,43 @@ def test_matching_runs_are_read_only_by_roles_that_run_matching(organisation, pe
     with pytest.raises(Http404):
         matching_run_get(membership=people["outsider"], run_id=run.pk)
     assert matching_run_get(membership=coordinator, run_id=run.pk) == run
+
+
+def test_running_matching_is_refused_without_the_permission_or_the_organisation(
+    organisation, other_organisation, people
+):
+    """Only a role that runs matching builds a run, and only for its own organisation."""
+    window = make_window(make_programme(organisation))
+    coordinator = people[Role.COORDINATOR]
+    submitted_application(coordinator, open_fictional_case(organisation), window.programme)
+
+    def run_as(member: Any) -> Any:
+        return matching_run_create(membership=member, organisation=organisation, windows=[window])
+
+    for role in (Role.CASEWORKER, Role.LEGAL_ADVISER, Role.HOST_PARTNER, Role.ANALYST):
+        with pytest.raises(ProgrammeError) as refusal:
+            run_as(people[role])
+        assert str(refusal.value) == str(NOT_A_MATCHER)
+    with pytest.raises(Http404):
+        run_as(people["outsider"])
+    assert not MatchingRun.objects.exists()
+    assert not AuditEvent.objects.filter(event_type=EventType.MATCHING_RUN_CREATED).exists()
+    assert run_as(coordinator).organisation == organisation
+
+
+def test_approving_a_run_is_refused_without_the_permission_or_the_organisation(
+    organisation, people
+):
+    """A caseworker cannot turn a proposal into offers, nor can another organisation's member."""
+    window = make_window(make_programme(organisation))
+    coordinator = people[Role.COORDINATOR]
+    submitted_application(coordinator, open_fictional_case(organisation), window.programme)
+    run = matching_run_create(membership=coordinator, organisation=organisation, windows=[window])
+
+    for role in (Role.CASEWORKER, Role.HOST_PARTNER, Role.ANALYST):
+        member = people[role]
+        refused_as_role(partial(matching_run_approve, membership=member, run=run), NOT_A_MATCHER)
+    refused_as_missing(lambda: matching_run_approve(membership=people["outsider"], run=run))
+    run.refresh_from_db()
+    assert run.status == MatchingRunStatus.PROPOSED
+    assert len(matching_run_approve(membership=coordinator, run=run)) == 1

@@ -37,6 +37,7 @@ from haven.programmes.models import (
     PersecutorReach,
 )
 from haven.programmes.services.applications import MATCHABLE_STATUSES, S, application_status_move
+from haven.programmes.services.guards import check_permitted
 from haven.vault.fields import SealedColumn
 from haven.vault.keyring import KeyRef, KeyRing, keyring_scope
 
@@ -46,6 +47,7 @@ NOTHING_TO_MATCH = _("No submitted or shortlisted application is waiting for the
 RUN_STALE = _("%(count)d application(s) changed since this run was made; run matching again.")
 RUN_ALREADY_APPROVED = _("This run was approved already.")
 NOT_IN_PROPOSAL = _("That case has no placement in this proposal.")
+NOT_A_MATCHER = _("Only a coordinator runs matching or approves its proposal.")
 ALREADY_REMOVED = _("That placement was already taken out of this proposal.")
 REMOVAL_REASON_REQUIRED = _("Give a reason of at least %(minimum)s characters.")
 MINIMUM_REMOVAL_REASON = 10
@@ -213,8 +215,13 @@ def matching_run_create(
     to its programme without a window). See ``matching_problem.build_problem`` for tiers, scores
     and exclusions. Nothing is offered yet: a coordinator reviews and approves. Permission:
     RUN_MATCHING. Side effect: one ``programme.matching_run_created`` event. Raises
-    ProgrammeError when a window is of another organisation or nobody can be matched.
+    ProgrammeError when a window is of another organisation or nobody can be matched; a role
+    without the permission is refused, and another organisation's member answered 404.
     """
+    if not permits(membership, Permission.RUN_MATCHING):
+        raise ProgrammeError(NOT_A_MATCHER)
+    if isinstance(membership, Membership) and membership.organisation_id != organisation.pk:
+        raise Http404
     chosen = list(windows)
     if not chosen:
         raise ProgrammeError(NO_WINDOW_CHOSEN)
@@ -271,9 +278,11 @@ def matching_run_approve(*, membership: Acting, run: MatchingRun) -> list[Applic
     All or nothing: if any application behind a placement is no longer submitted or
     shortlisted (withdrawn since, or offered elsewhere), nothing changes and the coordinator is
     asked to run matching again. Permission: RUN_MATCHING. Side effects: one
-    ``programme.matching_run_approved`` event and one status event per offer.
+    ``programme.matching_run_approved`` event and one status event per offer. A role without
+    the permission is refused, and a run of another organisation answered 404.
     """
     run = MatchingRun.objects.select_for_update().get(pk=run.pk)
+    check_permitted(membership, Permission.RUN_MATCHING, run, NOT_A_MATCHER)
     if run.status != MatchingRunStatus.PROPOSED:
         raise ProgrammeError(RUN_ALREADY_APPROVED)
     windows = {str(window.pk): window for window in run.windows.all()}
