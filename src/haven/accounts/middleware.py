@@ -71,22 +71,24 @@ class AccessMiddleware:
             return "idle_limit"
         user = request.user
         assert isinstance(user, User)
+        memberships: list[Membership]
         if user.is_verified():  # type: ignore[attr-defined]
             login_session_id = request.session.get(signin.LOGIN_SESSION_ID)
             if not login_session_id:
                 return "ended"
-            memberships = list(
+            with_login_session = list(
                 memberships_of(user).annotate(
                     login_session_open=Exists(signin.open_login_sessions(user, login_session_id))
                 )
             )
             # With no membership the answer has no row to ride on: ask on its own.
             if not (
-                memberships[0].login_session_open  # type: ignore[attr-defined]
-                if memberships
+                with_login_session[0].login_session_open
+                if with_login_session
                 else signin.open_login_sessions(user, login_session_id).exists()
             ):
                 return "ended"
+            memberships = list(with_login_session)
             if now - last_seen > LAST_SEEN_RESOLUTION_SECONDS:
                 LoginSession.objects.filter(pk=login_session_id).update(last_seen_at=timezone.now())
         else:
