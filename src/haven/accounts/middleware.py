@@ -19,6 +19,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
+from django.db.models import Exists
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
@@ -31,6 +32,7 @@ from haven.accounts.requests import HavenRequest
 from haven.accounts.selectors import membership_chosen, memberships_of
 from haven.audit.events import EventType
 from haven.audit.services import record_event
+from haven.organisations.models import Membership
 from haven.organisations.policy import may
 
 # Writing the last-seen time on every request would make every page a database write.
@@ -50,11 +52,16 @@ class AccessMiddleware:
             if ended_because:
                 signin.sign_out(request, reason=ended_because, by_owner=False)
                 messages.info(request, _("Your session ended. Please sign in again."))
-            else:
-                self._resolve_membership(request)
         return self.get_response(request)
 
-    def _session_problem(self, request: HttpRequest) -> str:
+    def _session_problem(self, request: HavenRequest) -> str:
+        """
+        Return why the session must end ("" if it may go on), and otherwise put the account's
+        memberships on the request.
+
+        A verified session's ``LoginSession`` is checked in the same query that reads the
+        memberships, so a session ended elsewhere is still refused on its very next request.
+        """
         now = time.time()
         started = float(request.session.get(signin.STARTED_AT, 0))
         last_seen = float(request.session.get(signin.LAST_SEEN_AT, 0))
@@ -62,24 +69,39 @@ class AccessMiddleware:
             return "absolute_limit"
         if now - last_seen > settings.HAVEN_SESSION_IDLE_SECONDS:
             return "idle_limit"
-        if request.user.is_verified():  # type: ignore[union-attr]
-            login_session = signin.current_login_session(request)
-            if login_session is None:
-                return "ended"
-            if now - last_seen > LAST_SEEN_RESOLUTION_SECONDS:
-                LoginSession.objects.filter(pk=login_session.pk).update(last_seen_at=timezone.now())
-        if now - last_seen > LAST_SEEN_RESOLUTION_SECONDS:
-            request.session[signin.LAST_SEEN_AT] = now
-        return ""
-
-    def _resolve_membership(self, request: HavenRequest) -> None:
         user = request.user
         assert isinstance(user, User)
+        memberships: list[Membership]
+        if user.is_verified():  # type: ignore[attr-defined]
+            login_session_id = request.session.get(signin.LOGIN_SESSION_ID)
+            if not login_session_id:
+                return "ended"
+            with_login_session = list(
+                memberships_of(user).annotate(
+                    login_session_open=Exists(signin.open_login_sessions(user, login_session_id))
+                )
+            )
+            # With no membership the answer has no row to ride on: ask on its own.
+            if not (
+                with_login_session[0].login_session_open
+                if with_login_session
+                else signin.open_login_sessions(user, login_session_id).exists()
+            ):
+                return "ended"
+            memberships = list(with_login_session)
+            if now - last_seen > LAST_SEEN_RESOLUTION_SECONDS:
+                LoginSession.objects.filter(pk=login_session_id).update(last_seen_at=timezone.now())
+        else:
+            memberships = list(memberships_of(user))
+        if now - last_seen > LAST_SEEN_RESOLUTION_SECONDS:
+            request.session[signin.LAST_SEEN_AT] = now
+        self._resolve_membership(request, memberships)
+        return ""
+
+    def _resolve_membership(self, request: HavenRequest, memberships: list[Membership]) -> None:
         # Kept on the request: the layout lists the other organisations without asking again.
-        request.memberships = list(memberships_of(user))
-        membership = membership_chosen(
-            request.memberships, request.session.get(signin.ORGANISATION_ID)
-        )
+        request.memberships = memberships
+        membership = membership_chosen(memberships, request.session.get(signin.ORGANISATION_ID))
         request.membership = membership
         request.organisation = membership.organisation if membership else None
 

@@ -11,6 +11,7 @@ import time
 
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -97,14 +98,18 @@ def safe_next_path(candidate: str) -> str:
     return reverse("web:dashboard")
 
 
+def open_login_sessions(user: User, login_session_id: str) -> QuerySet[LoginSession]:
+    """The session's ``LoginSession`` if it belongs to ``user`` and was not ended (SESS-03)."""
+    return LoginSession.objects.filter(pk=login_session_id, user=user, ended_at__isnull=True)
+
+
 def current_login_session(request: HttpRequest) -> LoginSession | None:
     """Return the open ``LoginSession`` behind this request, or None."""
     session_id = request.session.get(LOGIN_SESSION_ID)
     if not session_id or not request.user.is_authenticated:
         return None
-    return LoginSession.objects.filter(
-        pk=session_id, user=request.user, ended_at__isnull=True
-    ).first()
+    assert isinstance(request.user, User)
+    return open_login_sessions(request.user, session_id).first()
 
 
 def sign_out(request: HttpRequest, *, reason: str, by_owner: bool) -> None:

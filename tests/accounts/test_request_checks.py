@@ -1,0 +1,93 @@
+"""
+What the middleware checks on every signed-in request, in as few queries as it can: a session,
+login session, membership or second factor taken away elsewhere counts on the very next request.
+"""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from haven.accounts import signin, totp
+from haven.accounts.models import LoginSession, User
+from haven.organisations.models import Role
+from tests.conftest import KNOWN_TOTP_SECRET, PASSWORD, make_member, sign_in
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_login_session_ended_elsewhere_is_refused_on_the_next_request(caseworker, sign_in_as):
+    client = sign_in_as(caseworker)
+    assert client.get(reverse("web:dashboard")).status_code == 200
+
+    LoginSession.objects.filter(user=caseworker).update(ended_at=timezone.now())
+
+    assert client.get(reverse("web:dashboard"))["Location"].startswith(reverse("accounts:login"))
+    assert "_auth_user_id" not in client.session
+
+
+def test_an_ended_login_session_is_refused_for_an_account_with_no_membership(client, db):
+    """Without a membership row to read it with, the login session is still asked about."""
+    user = User.objects.create_user(username="nora.nomember", password=PASSWORD)
+    totp.create_device_with_secret(user, KNOWN_TOTP_SECRET)
+    sign_in(client, user)
+    assert client.get(reverse("accounts:security")).status_code == 200
+
+    LoginSession.objects.filter(user=user).update(ended_at=timezone.now())
+
+    assert client.get(reverse("accounts:security")).status_code == 302
+    assert "_auth_user_id" not in client.session
+
+
+def test_another_accounts_login_session_does_not_keep_a_session_open(
+    organisation, caseworker, sign_in_as
+):
+    client = sign_in_as(caseworker)
+    other = make_member(organisation, Role.CASEWORKER, "otto.other")
+    foreign = LoginSession.objects.create(user=other, session_key_digest="0" * 64)
+    LoginSession.objects.filter(user=caseworker).delete()
+    session = client.session
+    session[signin.LOGIN_SESSION_ID] = str(foreign.pk)
+    session.save()
+
+    assert client.get(reverse("web:dashboard")).status_code == 302
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_removed_second_factor_counts_on_the_next_request(caseworker, sign_in_as):
+    client = sign_in_as(caseworker)
+    assert client.get(reverse("web:dashboard")).status_code == 200
+
+    TOTPDevice.objects.filter(user=caseworker).delete()
+
+    assert client.get(reverse("web:dashboard"))["Location"] == reverse("accounts:enrol")
+
+
+def test_a_deactivated_membership_counts_on_the_next_request(organisation, caseworker, sign_in_as):
+    client = sign_in_as(caseworker)
+    assert client.get(reverse("cases:list")).status_code == 200
+
+    caseworker.memberships.update(is_active=False)
+
+    assert client.get(reverse("cases:list")).status_code == 404
+
+
+def test_the_login_session_is_read_with_the_memberships(caseworker, sign_in_as):
+    """One query answers both "is this login session still open" and "as which member"."""
+    client = sign_in_as(caseworker)
+    url = reverse("tokens:list")
+    client.get(url)
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+
+    # Each query named by the table of its first column: the login session's is a subquery.
+    tables = [q["sql"].split(".")[0].removeprefix("SELECT ") for q in captured.captured_queries]
+    assert '"accounts_loginsession"' not in tables
+    assert tables.count('"accounts_membership"') == 1
+    assert (
+        "accounts_loginsession"
+        in captured.captured_queries[tables.index('"accounts_membership"')]["sql"]
+    )
