@@ -115,8 +115,41 @@ def test_the_case_page_reads_the_stay_once_for_every_panel(organisation, coordin
         page = client.get(url)
 
     assert page.status_code == 200
-    stay_reads = [q for q in captured.captured_queries if 'FROM "relocations_stay"' in q["sql"]]
-    assert len(stay_reads) == 1
+    assert len(_table_reads(captured, "relocations_stay")) == 1
+
+
+#: The tables the other apps' contributions to the case page read (the lifecycle's requirements,
+#: the asylum notices, the tension panel, the portal thread).
+OTHER_APPS_TABLES = (
+    "relocations_stay",
+    "asylum_procedurestep",
+    "asylum_consentconversation",
+    "asylum_legalopinion",
+    "programmes_application",
+    "portal_referral",
+)
+
+
+def test_the_other_apps_questions_are_answered_in_the_case_query(
+    organisation, caseworker, sign_in_as
+):
+    """
+    A case with no stay, asylum record, application or referral costs the other apps' panels and
+    requirement checks no query of their own: the case's query answers whether each has rows.
+    """
+    case = assigned_case(organisation, caseworker)
+    client = sign_in_as(caseworker)
+    url = reverse("cases:detail", kwargs={"case_id": case.pk})
+    client.get(url)
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+
+    for table in OTHER_APPS_TABLES:
+        assert not _table_reads(captured, table), table
+    [case_read] = [q["sql"] for q in captured.captured_queries if 'FROM "cases_case"' in q["sql"]]
+    for table in OTHER_APPS_TABLES:
+        assert f'FROM "{table}"' in case_read, table
 
 
 def _table_reads(captured, table: str) -> list[str]:
