@@ -56,18 +56,14 @@ from haven.cases.models import (  # noqa: E402
     URGENCY_RANK,
     Assessment,
     Assignment,
-    Attachment,
     Case,
     CaseStatus,
     Consent,
-    Dependant,
     Note,
-    Prosecution,
-    StatusChange,
     Threat,
     Urgency,
 )
-from haven.cases.selectors import TimelineEntry  # noqa: E402
+from haven.cases.selectors import CaseRecords  # noqa: E402
 from haven.cases.services import (  # noqa: E402
     assessment_run,
     case_assign,
@@ -75,10 +71,11 @@ from haven.cases.services import (  # noqa: E402
     note_add,
     threat_record,
 )
+from haven.cases.views import case_page  # noqa: E402
 from haven.domain.lifecycle import CASE_MACHINE  # noqa: E402
 from haven.domain.lifecycle import CaseStatus as Lifecycle  # noqa: E402
 from haven.organisations.models import Membership, Role  # noqa: E402
-from haven.organisations.policy import Permission  # noqa: E402
+from haven.organisations.policy import Permission, may  # noqa: E402
 from haven.vault.keyring import keyring_scope  # noqa: E402
 from haven.vault.models import DataKey  # noqa: E402
 
@@ -194,6 +191,8 @@ def plaintext_models() -> dict[str, type[models.Model]]:
         "next_due_on": models.DateField(null=True),
         "facts": models.JSONField(null=True),
         "external_reference": models.TextField(null=True),
+        # The real case, whose (unencrypted) assignments the twin shows.
+        "original_id": models.UUIDField(null=True),
     }
     plain = {"case": twin_model("case", case_fields)}
 
@@ -234,6 +233,7 @@ def plaintext_models() -> dict[str, type[models.Model]]:
 def copy_to_plaintext(case: Case, plain: dict[str, type[models.Model]]) -> uuid.UUID:
     with keyring_scope():
         twin = plain["case"].objects.create(
+            original_id=case.pk,
             code=case.code,
             status=case.status,
             urgency=case.urgency,
@@ -274,7 +274,12 @@ def copy_to_plaintext(case: Case, plain: dict[str, type[models.Model]]) -> uuid.
 
 
 def plaintext_view(plain: dict[str, type[models.Model]]):  # type: ignore[no-untyped-def]
-    """The case page's work over the plaintext tables: same queries, same template, no audit."""
+    """
+    The case page's work over the plaintext tables: the same context, built as
+    ``haven.cases.views.case_page`` builds it (records with their summaries and links, the facts
+    card by section, the latest timeline entries), the same template, no audit and no panels of
+    the other apps (the copy has no stay, application or referral for them to show).
+    """
 
     @requires(Permission.CASE_VIEW)
     def view(request, case_id):  # type: ignore[no-untyped-def]
@@ -286,43 +291,55 @@ def plaintext_view(plain: dict[str, type[models.Model]]):  # type: ignore[no-unt
         assessments = list(
             plain["assessment"].objects.filter(case=case).select_related("recorded_by")
         )
-        # The tables this copy has no rows in are still read, as the real page reads them.
-        for model in (Prosecution, Dependant, StatusChange, Attachment):
-            list(model.objects.filter(case_id=case_id))
-        facts = dict(case.facts or {})
-        facts["threats"] = [dict(t.details, note=t.narrative) for t in threats]
-        timeline = [TimelineEntry("threat", t.recorded_at, t) for t in threats]
-        timeline += [TimelineEntry("assessment", a.recorded_at, a) for a in assessments]
-        timeline += [TimelineEntry("consent", c.recorded_at, c) for c in consents]
         for note in notes:
             note.author = note.recorded_by
             note.created_at = note.recorded_at
-            timeline.append(TimelineEntry("note", note.recorded_at, note))
-        timeline.sort(key=lambda entry: entry.at, reverse=True)
+        # The real page reads only the tables that hold rows of the case; the copy has rows in
+        # these four and in the (plaintext) assignments.
+        records = CaseRecords(
+            threats=threats,
+            prosecutions=[],
+            dependants=[],
+            consents=consents,
+            assessments=sorted(assessments, key=lambda a: a.recorded_at),
+            decisions=[],
+            corrections=[],
+            status_changes=[],
+            attachments=[],
+            notes=notes,
+            assignments=list(
+                Assignment.objects.filter(case_id=case.original_id)
+                .select_related("membership__user")
+                .order_by("assigned_at")
+            ),
+        )
         derived = {"intake_recorded"}
         if any(c.details.get("purpose") == "processing" for c in consents):
             derived.add("consent_to_processing_recorded")
         options = CASE_MACHINE.options(
             Lifecycle(case.status), role=membership.role, satisfied=derived
         )
-        case.assignments = Assignment.objects.filter(case_id=case_id)
+        # The real page's own steps, so the twin's rows and facts card are the real page's.
+        case_page._precompute_rows(records)
+        can_edit = may(membership, Permission.CASE_EDIT)
+        timeline = records.timeline()
+        facts = records.shown_facts(case)
         context = {
             "case": case,
             "facts": facts,
-            "timeline": timeline,
+            "fact_sections": case_page._fact_sections(case, facts, can_edit=can_edit),
+            "records": records,
+            "timeline": timeline[: case_page.TIMELINE_ON_CASE_PAGE],
+            "timeline_more": len(timeline) - case_page.TIMELINE_ON_CASE_PAGE,
             "assessments": sorted(assessments, key=lambda a: a.recorded_at, reverse=True),
-            "assignments": list(Membership.objects.filter(pk=membership.pk).select_related("user")),
+            "assignments": records.assignments,
             "assignable": [],
             "by_break_glass": False,
-            "moves": list(options),
-            "transition_form": forms.TransitionForm(requirements=[]),
-            "settings_form": forms.CaseSettingsForm(
-                initial={"urgency": case.urgency, "next_due_on": case.next_due_on}
-            ),
+            "moves": [option for option in options if option.target != Lifecycle.ERASED],
             "note_form": forms.NoteForm(initial={"submission_token": uuid.uuid4()}),
-            "attachment_form": forms.AttachmentForm(),
-            "sections": forms.FACTS_SECTIONS,
             "editable": True,
+            "can_edit": can_edit,
+            "panels": [],
         }
         return render(request, "cases/case_detail.html", context)
 

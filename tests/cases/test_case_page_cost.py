@@ -57,17 +57,22 @@ def test_forms_pages_answer_404_outside_the_case_team(organisation, caseworker, 
         assert client.get(reverse(name, kwargs={"case_id": case.pk})).status_code == 404
 
 
-def test_the_case_page_asks_once_whether_the_member_sees_the_case(
-    organisation, caseworker, sign_in_as
-):
-    """The case is found with its sight check; the panels' own checks add no query."""
+def _assigned_case_page_queries(organisation, caseworker, sign_in_as) -> CaptureQueriesContext:
+    """The queries of a second visit to the page of a case assigned to ``caseworker``."""
     case = assigned_case(organisation, caseworker)
     client = sign_in_as(caseworker)
     url = reverse("cases:detail", kwargs={"case_id": case.pk})
     client.get(url)
-
     with CaptureQueriesContext(connection) as captured:
         assert client.get(url).status_code == 200
+    return captured
+
+
+def test_the_case_page_asks_once_whether_the_member_sees_the_case(
+    organisation, caseworker, sign_in_as
+):
+    """The case is found with its sight check; the panels' own checks add no query."""
+    captured = _assigned_case_page_queries(organisation, caseworker, sign_in_as)
 
     case_reads = [q["sql"] for q in captured.captured_queries if 'FROM "cases_case"' in q["sql"]]
     assert len(case_reads) == 1
@@ -115,8 +120,35 @@ def test_the_case_page_reads_the_stay_once_for_every_panel(organisation, coordin
         page = client.get(url)
 
     assert page.status_code == 200
-    stay_reads = [q for q in captured.captured_queries if 'FROM "relocations_stay"' in q["sql"]]
-    assert len(stay_reads) == 1
+    assert len(_table_reads(captured, "relocations_stay")) == 1
+
+
+#: The tables the other apps' contributions to the case page read (the lifecycle's requirements,
+#: the asylum notices, the tension panel, the portal thread).
+OTHER_APPS_TABLES = (
+    "relocations_stay",
+    "asylum_procedurestep",
+    "asylum_consentconversation",
+    "asylum_legalopinion",
+    "programmes_application",
+    "portal_referral",
+)
+
+
+def test_the_other_apps_questions_are_answered_in_the_case_query(
+    organisation, caseworker, sign_in_as
+):
+    """
+    A case with no stay, asylum record, application or referral costs the other apps' panels and
+    requirement checks no query of their own: the case's query answers whether each has rows.
+    """
+    captured = _assigned_case_page_queries(organisation, caseworker, sign_in_as)
+
+    for table in OTHER_APPS_TABLES:
+        assert not _table_reads(captured, table), table
+    [case_read] = [q["sql"] for q in captured.captured_queries if 'FROM "cases_case"' in q["sql"]]
+    for table in OTHER_APPS_TABLES:
+        assert f'FROM "{table}"' in case_read, table
 
 
 def _table_reads(captured, table: str) -> list[str]:

@@ -13,6 +13,7 @@ What the asylum bridge tells the rest of Haven, registered at start-up so that `
 
 from typing import Any
 
+from django.db.models import Exists, OuterRef, Subquery
 from django.db.models.signals import post_save
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -27,6 +28,7 @@ from haven.asylum.models import (
 from haven.asylum.regimes import regime_refresh
 from haven.cases.models import Case
 from haven.cases.panels import CaseNotice, Panel, notices_panel, register_panel
+from haven.cases.reading import case_answer, register_case_question
 from haven.cases.record_sources import register_requirement_source
 from haven.cases.vocabulary import term
 from haven.domain.lifecycle import Requirement
@@ -36,18 +38,33 @@ from haven.relocations.models import ReturnReview, Stay
 from haven.relocations.returns import register_asylum_handover
 from haven.vault.keyring import keyring_scope
 
+#: The questions the bridge asks about every case shown, answered in the case page's case query.
+CLAIM_LODGED = "asylum_claim_lodged"
+DEFENDER_DECLINES = "asylum_defender_declines"
+OPINION_DIVERGES = "asylum_opinion_diverges"
+
+
+def _claim_lodged() -> Exists:
+    return Exists(ProcedureStep.objects.filter(case=OuterRef("pk"), kind=ProcedureStepKind.LODGED))
+
+
+def _defender_declines() -> Subquery:
+    """Whether the latest conversation not withdrawn records the defender's decision not to."""
+    latest = ConsentConversation.objects.filter(case=OuterRef("pk"), withdrawn_at__isnull=True)
+    return Subquery(latest.order_by("-held_on", "-recorded_at").values("defender_declines")[:1])
+
+
+def _opinion_diverges() -> Subquery:
+    """Whether the latest legal opinion diverges from the engine (a plain column: no decryption)."""
+    latest = LegalOpinion.objects.filter(case=OuterRef("pk")).order_by("-recorded_at")
+    return Subquery(latest.values("diverges")[:1])
+
 
 def requirements_met(case: Case) -> set[str]:
     met = set()
-    if ProcedureStep.objects.filter(case=case, kind=ProcedureStepKind.LODGED).exists():
+    if case_answer(case, CLAIM_LODGED):
         met.add(Requirement.ASYLUM_CLAIM_LODGED.value)
-    latest = (
-        ConsentConversation.objects.filter(case=case, withdrawn_at__isnull=True)
-        .order_by("-held_on", "-recorded_at")
-        .only("defender_declines")
-        .first()
-    )
-    if latest is not None and latest.defender_declines:
+    if case_answer(case, DEFENDER_DECLINES):
         met.add(Requirement.DEFENDER_DECLINES_ASYLUM.value)
     return met
 
@@ -64,7 +81,12 @@ def notices(membership: Membership, case: Case, subject: Any = None) -> Panel | 
             link_text=_("Open the asylum bridge records"),
         )
     ]
-    opinion = LegalOpinion.objects.filter(case=case).order_by("-recorded_at").first()
+    # The opinion itself is read only when the latest diverges, the rare case with a warning.
+    opinion = (
+        LegalOpinion.objects.filter(case=case).order_by("-recorded_at").first()
+        if case_answer(case, OPINION_DIVERGES)
+        else None
+    )
     if opinion is not None and opinion.diverges:
         with keyring_scope():
             details = tuple(term(name) for name in opinion.disagreements())
@@ -94,6 +116,9 @@ def _handed_over(membership: Membership, stay: Stay, review: ReturnReview) -> No
 
 
 def install() -> None:
+    register_case_question(CLAIM_LODGED, _claim_lodged)
+    register_case_question(DEFENDER_DECLINES, _defender_declines)
+    register_case_question(OPINION_DIVERGES, _opinion_diverges)
     register_requirement_source(
         requirements_met,
         names={

@@ -13,11 +13,13 @@ member may see the case; host partners, analysts and other organisations never r
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from haven.cases.models import Assessment, Case
 from haven.cases.panels import Panel, register_panel
+from haven.cases.reading import case_answer, register_case_question
 from haven.cases.selectors import case_facts, latest_assessment
 from haven.cases.vocabulary import term
 from haven.domain.facts import FactsError, parse_facts
@@ -48,6 +50,17 @@ LIVE_APPLICATION_STATUSES = (
     ApplicationStatus.OFFERED,
     ApplicationStatus.ACCEPTED,
 )
+
+#: Whether the case has a live application, asked in the case page's case query: most cases have
+#: none, and then the panel reads no application.
+LIVE_APPLICATION = "programmes_live_application"
+
+
+def _live_application() -> Exists:
+    return Exists(
+        Application.objects.filter(case=OuterRef("pk"), status__in=LIVE_APPLICATION_STATUSES)
+    )
+
 
 HEADING_EXPECTS = _("This programme expects return, but the defender may not be able to go back")
 HEADING_UNKNOWN = _(
@@ -248,9 +261,13 @@ def case_panel(membership: Membership, case: Case, subject: Any) -> Panel | None
     if not may(membership, Permission.CASE_VIEW, case):
         return None
     programmes: dict[Any, Programme] = {}
-    applications = Application.objects.filter(
-        case=case, status__in=LIVE_APPLICATION_STATUSES
-    ).select_related("programme")
+    applications = (
+        Application.objects.filter(case=case, status__in=LIVE_APPLICATION_STATUSES).select_related(
+            "programme"
+        )
+        if case_answer(case, LIVE_APPLICATION)
+        else []
+    )
     for application in applications:
         programmes.setdefault(application.programme_id, application.programme)
     stay = current_stay(case)
@@ -282,6 +299,7 @@ def placement_panel(membership: Membership, case: Case, subject: Any) -> Panel |
 
 
 def install() -> None:
+    register_case_question(LIVE_APPLICATION, _live_application)
     register_panel("case", case_panel)
     register_panel("application", application_panel)
     register_panel("matching_placement", placement_panel)

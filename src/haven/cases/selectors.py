@@ -47,7 +47,12 @@ from haven.cases.models import (
     Threat,
 )
 from haven.cases.pagination import KeysetPage, SortKey, keyset_page
-from haven.cases.reading import already_known, read_once
+from haven.cases.reading import (
+    already_known,
+    case_questions,
+    read_once,
+    remember_case_answers,
+)
 from haven.cases.record_sources import contribute_facts
 from haven.organisations.models import Membership, Organisation, Role
 from haven.organisations.policy import Permission, may
@@ -104,7 +109,8 @@ def case_get(
 
     ``with_records`` asks, in the same query, which of the case's record tables hold any row, so
     that ``case_records`` reads only those (the case page: most cases have no prosecution, no
-    dependant, no correction or no file, and each table read is a round trip).
+    dependant, no correction or no file, and each table read is a round trip), and the questions
+    other apps registered about the case (``haven.cases.reading``), answered for the reading.
     """
     if membership is None or not _active(membership):
         raise CaseNotFoundError
@@ -115,8 +121,10 @@ def case_get(
             .select_related(CASE_KEYS)
         )
         if with_records:
-            cases = cases.annotate(**_record_presence())
+            cases = cases.annotate(**_record_presence(), **case_questions())
         case = cases.get()
+        if with_records:
+            remember_case_answers(case)
     except (Case.DoesNotExist, ValueError, ValidationError):
         raise CaseNotFoundError from None
     case_seen(membership, case)

@@ -3,6 +3,8 @@ from haven.organisations.app_config import HavenAppConfig
 
 class PortalConfig(HavenAppConfig):
     verbose_name = "Portal"
+    # The case page's question whether a portal referral led to the case.
+    installs = ("haven.portal.selectors.install",)
 
     def ready(self) -> None:
         super().ready()

@@ -8,11 +8,12 @@ import uuid
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Min, QuerySet
+from django.db.models import Count, Exists, Min, OuterRef, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from haven.cases.models import Case, CaseDefender, Defender
+from haven.cases.reading import case_answer, register_case_question
 from haven.cases.selectors import visible_cases
 from haven.cases.services import CaseError, defender_search
 from haven.organisations.models import Membership, Organisation
@@ -148,8 +149,21 @@ def case_messages(*, membership: Membership | None, case: Case) -> list[PortalMe
     )
 
 
+#: Whether a portal referral led to the case, asked in the case page's case query.
+PORTAL_REFERRAL = "portal_referral"
+
+
+def _portal_referral() -> Exists:
+    return Exists(Referral.objects.filter(case=OuterRef("pk")))
+
+
 def case_has_portal_referral(case: Case) -> bool:
-    return Referral.objects.filter(case=case).exists()
+    return bool(case_answer(case, PORTAL_REFERRAL))
+
+
+def install() -> None:
+    """Have the case page's case query ask whether a referral led to the case (app start-up)."""
+    register_case_question(PORTAL_REFERRAL, _portal_referral)
 
 
 def messages_for_defender(referral: Referral) -> list[PortalMessage]:

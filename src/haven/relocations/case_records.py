@@ -7,8 +7,15 @@ relocation facts the engines read. Registered with ``haven.cases.record_sources`
 import datetime
 from typing import Any
 
+from django.db.models import Exists, OuterRef
+
 from haven.cases.models import Case
-from haven.cases.reading import already_known, read_once
+from haven.cases.reading import (
+    already_known,
+    known_case_answer,
+    read_once,
+    register_case_question,
+)
 from haven.cases.record_sources import register_facts_contributor, register_requirement_source
 from haven.domain.lifecycle import RelocationStatus, Requirement
 from haven.domain.stay import Incident, incident_threats, relocation_facts, sur_place_facts
@@ -45,6 +52,15 @@ STAY_REQUIREMENTS = frozenset(
 )
 
 
+#: Whether the case has any stay, asked in the case page's case query: most cases have none, and
+#: then the page reads no stay.
+ANY_STAY = "relocations_any_stay"
+
+
+def _any_stay() -> Exists:
+    return Exists(Stay.objects.filter(case=OuterRef("pk")))
+
+
 def _current_stay_key(case: Case) -> tuple[str, Any]:
     return ("current stay", case.pk)
 
@@ -54,6 +70,8 @@ def current_stay(case: Case) -> Stay | None:
     The case's latest stay that was not cancelled; asked once per case page reading, where the
     lifecycle's requirements and several asylum panels all read it.
     """
+    if known_case_answer(case, ANY_STAY) is False:
+        return None
     return read_once(
         _current_stay_key(case),
         lambda: (
@@ -68,6 +86,9 @@ def current_stay(case: Case) -> Stay | None:
 
 def requirements_met(case: Case) -> set[str]:
     """The lifecycle requirements the case's current stay shows to be met."""
+    if known_case_answer(case, ANY_STAY) is False:
+        already_known(_current_stay_key(case), None)
+        return set()
     latest = Stay.objects.filter(case=case).select_related("programme").order_by("-created_at")
     stay = latest.first()
     if stay is not None and stay.status == RelocationStatus.CANCELLED:
@@ -147,5 +168,6 @@ def contribute(case: Case, facts: dict[str, Any]) -> None:
 
 
 def install() -> None:
+    register_case_question(ANY_STAY, _any_stay)
     register_requirement_source(requirements_met, names={r.value for r in STAY_REQUIREMENTS})
     register_facts_contributor(contribute)
