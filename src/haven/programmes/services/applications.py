@@ -28,24 +28,6 @@ from haven.programmes.models import (
 from haven.programmes.services.guards import check_permitted
 from haven.vault.keyring import keyring_scope
 
-NOT_AN_APPLICATIONS_MANAGER = _("Your role does not manage applications.")
-NOT_A_REVIEWER = _("Only a coordinator shortlists applications or makes offers.")
-CANNOT_BECOME = _("An application that is %(current)s cannot become %(status)s.")
-CONSENT_FIRST = _(
-    "Record the defender's informed consent first: they must see the "
-    "programme's asylum policy and return expectation before applying."
-)
-CASE_NOT_OPEN = _("Only an open case can be changed.")
-CLOSED_CASE_CANNOT_APPLY = _("Only an open case can apply to a programme.")
-PROGRAMME_ELSEWHERE = _("That programme is not in this organisation's catalogue.")
-APPLICATION_WINDOW_ELSEWHERE = _("That intake window belongs to another programme.")
-UNKNOWN_ROUTE = _("Say whether the defender applies or is nominated.")
-UNKNOWN_PREFERENCE_RANK = _("A preference rank is 1, 2 or 3.")
-ALREADY_APPLYING = _("This case already has an open application to that programme.")
-VERDICT_IS_HISTORY = _("A closed application keeps the verdict it was decided on.")
-CONSENT_ON_DRAFT_ONLY = _("Consent is recorded on a draft, before it is submitted.")
-
-
 S = ApplicationStatus
 OPEN_STATUSES = frozenset({S.DRAFT, S.SUBMITTED, S.SHORTLISTED, S.OFFERED})
 
@@ -63,6 +45,9 @@ TRANSITIONS: Mapping[str, frozenset[str]] = {
 #: Statuses that are the organisation's decision rather than the defender's or caseworker's.
 REVIEW_STATUSES = frozenset({S.SHORTLISTED, S.OFFERED})
 MATCHABLE_STATUSES = frozenset({S.SUBMITTED, S.SHORTLISTED})
+
+
+NOT_AN_APPLICATIONS_MANAGER = _("Your role does not manage applications.")
 
 
 def _check_manager(membership: Acting, case: Case) -> None:
@@ -107,6 +92,9 @@ def matching_limits_set(
     return _limits_save(membership, case, host_countries, must_leave_by=must_leave_by)
 
 
+CASE_NOT_OPEN = _("Only an open case can be changed.")
+
+
 def _limits_save(
     membership: Acting,
     case: Case,
@@ -139,6 +127,42 @@ def _limits_save(
     return countries, record.must_leave_by
 
 
+CLOSED_CASE_CANNOT_APPLY = _("Only an open case can apply to a programme.")
+PROGRAMME_ELSEWHERE = _("That programme is not in this organisation's catalogue.")
+APPLICATION_WINDOW_ELSEWHERE = _("That intake window belongs to another programme.")
+UNKNOWN_ROUTE = _("Say whether the defender applies or is nominated.")
+UNKNOWN_PREFERENCE_RANK = _("A preference rank is 1, 2 or 3.")
+ALREADY_APPLYING = _("This case already has an open application to that programme.")
+
+
+def _refuse_unfit_application(
+    case: Case,
+    programme: Programme,
+    intake_window: IntakeWindow | None,
+    route: str,
+    preference_rank: int | None,
+) -> None:
+    """
+    Refuse an application the permission allows but the records do not: a closed case, a
+    programme or window that is not the case's organisation's, an unknown route or rank, or a
+    second open application to the same programme.
+    """
+    if case.status in CLOSED_STATUSES:
+        raise ProgrammeError(CLOSED_CASE_CANNOT_APPLY)
+    if programme.organisation_id != case.organisation_id:
+        raise ProgrammeError(PROGRAMME_ELSEWHERE)
+    if intake_window is not None and intake_window.programme_id != programme.pk:
+        raise ProgrammeError(APPLICATION_WINDOW_ELSEWHERE)
+    if route not in ApplicationRoute.values:
+        raise ProgrammeError(UNKNOWN_ROUTE)
+    if preference_rank is not None and preference_rank not in (1, 2, 3):
+        raise ProgrammeError(UNKNOWN_PREFERENCE_RANK)
+    if Application.objects.filter(
+        case=case, programme=programme, status__in=OPEN_STATUSES
+    ).exists():
+        raise ProgrammeError(ALREADY_APPLYING)
+
+
 @transaction.atomic
 def application_create(
     *,
@@ -159,20 +183,7 @@ def application_create(
     role without MANAGE_APPLICATIONS; a case the actor may not see is Http404.
     """
     _check_manager(membership, case)
-    if case.status in CLOSED_STATUSES:
-        raise ProgrammeError(CLOSED_CASE_CANNOT_APPLY)
-    if programme.organisation_id != case.organisation_id:
-        raise ProgrammeError(PROGRAMME_ELSEWHERE)
-    if intake_window is not None and intake_window.programme_id != programme.pk:
-        raise ProgrammeError(APPLICATION_WINDOW_ELSEWHERE)
-    if route not in ApplicationRoute.values:
-        raise ProgrammeError(UNKNOWN_ROUTE)
-    if preference_rank is not None and preference_rank not in (1, 2, 3):
-        raise ProgrammeError(UNKNOWN_PREFERENCE_RANK)
-    if Application.objects.filter(
-        case=case, programme=programme, status__in=OPEN_STATUSES
-    ).exists():
-        raise ProgrammeError(ALREADY_APPLYING)
+    _refuse_unfit_application(case, programme, intake_window, route, preference_rank)
     with keyring_scope():
         application = Application(
             organisation_id=case.organisation_id,
@@ -205,6 +216,23 @@ def _eligibility_snapshot(case: Case, programme: Programme) -> dict[str, Any]:
     return snapshot
 
 
+def _locked(application: Application, *related: str) -> Application:
+    """
+    Re-read ``application`` locked for this transaction, its own row only (the case and
+    programme read with it stay unlocked), so two moves of one application run one after the
+    other and each sees the other's status.
+    """
+    locked: Application = (
+        Application.objects.select_for_update(of=("self",))
+        .select_related(*related)
+        .get(pk=application.pk)
+    )
+    return locked
+
+
+VERDICT_IS_HISTORY = _("A closed application keeps the verdict it was decided on.")
+
+
 @transaction.atomic
 def application_check_eligibility(
     *, membership: Acting, application: Application
@@ -218,11 +246,7 @@ def application_check_eligibility(
     ProgrammeError for a closed application (its verdict is history) and for a role without
     MANAGE_APPLICATIONS; a case the actor may not see is Http404.
     """
-    application = (
-        Application.objects.select_for_update(of=("self",))
-        .select_related("case__data_key__organisation_key", "programme")
-        .get(pk=application.pk)
-    )
+    application = _locked(application, "case__data_key__organisation_key", "programme")
     _check_manager(membership, application.case)
     if application.status not in OPEN_STATUSES:
         raise ProgrammeError(VERDICT_IS_HISTORY)
@@ -240,6 +264,9 @@ def application_check_eligibility(
     return snapshot
 
 
+CONSENT_ON_DRAFT_ONLY = _("Consent is recorded on a draft, before it is submitted.")
+
+
 @transaction.atomic
 def application_record_consent(*, membership: Acting, application: Application) -> Application:
     """
@@ -251,11 +278,7 @@ def application_record_consent(*, membership: Acting, application: Application) 
     ``programme.application_consent_recorded`` event. Raises ProgrammeError for a role without
     MANAGE_APPLICATIONS; a case the actor may not see is Http404.
     """
-    application = (
-        Application.objects.select_for_update(of=("self",))
-        .select_related("case", "programme")
-        .get(pk=application.pk)
-    )
+    application = _locked(application, "case", "programme")
     _check_manager(membership, application.case)
     if application.status != S.DRAFT:
         raise ProgrammeError(CONSENT_ON_DRAFT_ONLY)
@@ -282,6 +305,9 @@ def application_record_consent(*, membership: Acting, application: Application) 
     return application
 
 
+NOT_A_REVIEWER = _("Only a coordinator shortlists applications or makes offers.")
+
+
 def application_change_status(
     *, membership: Acting, application: Application, status: str
 ) -> Application:
@@ -299,6 +325,13 @@ def application_change_status(
     return application_status_move(membership=membership, application=application, status=status)
 
 
+CANNOT_BECOME = _("An application that is %(current)s cannot become %(status)s.")
+CONSENT_FIRST = _(
+    "Record the defender's informed consent first: they must see the "
+    "programme's asylum policy and return expectation before applying."
+)
+
+
 @transaction.atomic
 def application_status_move(
     *, membership: Acting, application: Application, status: str, run: MatchingRun | None = None
@@ -312,11 +345,7 @@ def application_status_move(
     of an approved run). Side effect: one ``programme.application_status_changed`` event. Raises
     ProgrammeError for a move the machine does not allow or a submission without consent.
     """
-    application = (
-        Application.objects.select_for_update(of=("self",))
-        .select_related("case__data_key__organisation_key", "programme")
-        .get(pk=application.pk)
-    )
+    application = _locked(application, "case__data_key__organisation_key", "programme")
     current = application.status
     if status not in TRANSITIONS.get(current, frozenset()):
         raise ProgrammeError(
