@@ -25,10 +25,6 @@ from haven.asylum.models import (
 from haven.cases.countries import CountryField
 from haven.cases.form_fields import date_field, text_area
 
-DISAGREE_NEEDS_REASONS = _("A disagreement needs reasons.")
-DISAGREE_NEEDS_FINDING = _("Choose your own finding, different from the engine's.")
-EFFECT_NOT_FOR_ASPECT = _("This decision does not belong to that aspect of the stay.")
-
 
 class ConsentConversationForm(forms.Form):
     """The conversation: what was explained and how, by whom, in which language; the decision."""
@@ -84,6 +80,10 @@ class ConsentConversationForm(forms.Form):
             ExplainedTopic.INDEPENDENT_ADVICE: data.get("how_rights", ""),
         }
         return {topic: groups[ExplainedTopic(topic)] for topic in data.get("explained", [])}
+
+
+DISAGREE_NEEDS_REASONS = _("A disagreement needs reasons.")
+DISAGREE_NEEDS_FINDING = _("Choose your own finding, different from the engine's.")
 
 
 class LegalOpinionForm(forms.Form):
@@ -157,6 +157,9 @@ class ProcedureStepForm(forms.Form):
     )
     note = text_area(_("Note"), rows=2)
     submission_token = forms.UUIDField(widget=forms.HiddenInput)
+
+
+EFFECT_NOT_FOR_ASPECT = _("This decision does not belong to that aspect of the stay.")
 
 
 class StayEffectForm(forms.Form):

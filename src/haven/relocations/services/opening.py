@@ -33,9 +33,6 @@ from haven.relocations.services.common import (
 )
 from haven.vault.keyring import keyring_scope
 
-NOT_AN_OFFER = _("Only an offered place can be accepted; this application is %(status)s.")
-NOT_A_HOST_COUNTRY = _("This programme hosts in %(countries)s only.")
-ALREADY_OPEN = _("This offer was already accepted and its stay opened.")
 UNKNOWN_DEPENDANT = _("Choose dependants recorded on the case.")
 
 
@@ -48,6 +45,49 @@ def _dependant_ids(application: Application, chosen: Iterable[Any]) -> list[str]
     if not wanted <= known:
         raise StayError(UNKNOWN_DEPENDANT)
     return sorted(wanted)
+
+
+NOT_AN_OFFER = _("Only an offered place can be accepted; this application is %(status)s.")
+ALREADY_OPEN = _("This offer was already accepted and its stay opened.")
+
+
+def _locked_offer(application: Application) -> Application:
+    """
+    Re-read the application locked for this transaction, refusing anything but an open offer: a
+    double submit finds the offer accepted and its stay open, and is told so.
+    """
+    locked: Application = (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("programme", "case", "intake_window")
+        .get(pk=application.pk)
+    )
+    if (
+        locked.status == ApplicationStatus.ACCEPTED
+        and Stay.objects.filter(application=locked).exists()
+    ):
+        raise StayError(ALREADY_OPEN)
+    if locked.status != ApplicationStatus.OFFERED:
+        raise StayError(NOT_AN_OFFER, status=ApplicationStatus(locked.status).label)
+    return locked
+
+
+NOT_A_HOST_COUNTRY = _("This programme hosts in %(countries)s only.")
+
+
+def _host_country(application: Application, chosen: str) -> str:
+    """
+    The stay's host country: the one chosen, which must be one the programme hosts in; else the
+    intake window's; else the programme's only one; else none yet ("").
+    """
+    window = application.intake_window
+    hosts = list(application.programme.host_countries or [])
+    if chosen and hosts and chosen not in hosts:
+        raise StayError(NOT_A_HOST_COUNTRY, countries=", ".join(hosts))
+    return (
+        chosen
+        or (window.host_country if window and window.host_country else "")
+        or (hosts[0] if len(hosts) == 1 else "")
+    )
 
 
 @transaction.atomic
@@ -72,18 +112,7 @@ def stay_open(
     applying to relocation preparation. Raises StayError.
     """
     _reachable(membership, Permission.STAY_MANAGE, application.case)
-    locked = (
-        Application.objects.select_for_update(of=("self",))
-        .select_related("programme", "case", "intake_window")
-        .get(pk=application.pk)
-    )
-    if (
-        locked.status == ApplicationStatus.ACCEPTED
-        and Stay.objects.filter(application=locked).exists()
-    ):
-        raise StayError(ALREADY_OPEN)
-    if locked.status != ApplicationStatus.OFFERED:
-        raise StayError(NOT_AN_OFFER, status=ApplicationStatus(locked.status).label)
+    locked = _locked_offer(application)
     programme = locked.programme
     _refuse(
         stay_problems(
@@ -92,15 +121,7 @@ def stay_open(
         months=_months(programme.duration_months_max),
     )
     dependants = _dependant_ids(locked, travelling_dependants)
-    window = locked.intake_window
-    hosts = list(programme.host_countries or [])
-    if host_country and hosts and host_country not in hosts:
-        raise StayError(NOT_A_HOST_COUNTRY, countries=", ".join(hosts))
-    host_country = (
-        host_country
-        or (window.host_country if window and window.host_country else "")
-        or (hosts[0] if len(hosts) == 1 else "")
-    )
+    host_country = _host_country(locked, host_country)
     # STAY_MANAGE, checked above, is the permission to accept an offer: the move itself is the
     # programmes status machine's.
     application_status_move(
