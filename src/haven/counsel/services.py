@@ -41,48 +41,23 @@ from haven.vault.keyring import keyring_scope
 PACK_FORMAT = "haven-referral-pack/1"
 MINIMUM_PASSPHRASE = 20
 
-NOT_ALLOWED = _("You may not do that.")
-UNKNOWN_HOST_STATE = _("Choose the host state from the list.")
-INVALID_KEY = _(
-    "That is not a valid age recipient key. It starts with age1 and is about 62 characters long: "
-    "ask counsel to send the output of age-keygen -y again."
-)
-KEY_EXPIRY_PAST = _("The key's expiry date is already past: ask counsel for a current key.")
-NO_CONSENT = _(
-    "The defender has not consented to a referral to counsel. Record their consent (purpose: "
-    "referral to legal counsel for asylum) on the case first; nothing was sent."
-)
-CONSENT_WITHDRAWN = _(
-    "The defender withdrew their consent to the referral: the pack cannot be sent."
-)
-NOTHING_CHOSEN = _(
-    "Choose at least one item the defender agreed to share. Nothing was saved or sent."
-)
-UNKNOWN_ITEM = _("One of the chosen items no longer exists on this case. Choose again.")
-PARTNER_UNAVAILABLE = _("That legal-aid partner is not in your organisation's directory.")
-PARTNER_KEY_EXPIRED = _(
-    "Counsel's key expired on %(date)s. Ask counsel for a new key and update the directory, or "
-    "export to a passphrase instead. Nothing was sent."
-)
-DATE_IN_FUTURE = _("The date cannot be in the future.")
-CONSENT_AFTER_REFERRAL = _("The defender's consent cannot be dated after the referral.")
-NO_ITEMS_LEFT = _(
-    "The defender has withdrawn consent for every item of this pack: there is nothing to send."
-)
-PASSPHRASE_TOO_SHORT = _(
-    "Use a passphrase of at least %(minimum)s characters (five or more random words), and give "
-    "it to counsel by another channel than the file."
-)
-ITEM_ALREADY_WITHDRAWN = _("Consent for this item was already withdrawn.")
-
 
 class CounselError(ApplicationError):
     """A referral or a pack was refused; nothing was saved or sent."""
 
 
+NOT_ALLOWED = _("You may not do that.")
+
+
 def _require(membership: Membership, permission: Permission, obj: object = None) -> None:
     if not may(membership, permission, obj):
         raise CounselError(NOT_ALLOWED)
+
+
+INVALID_KEY = _(
+    "That is not a valid age recipient key. It starts with age1 and is about 62 characters long: "
+    "ask counsel to send the output of age-keygen -y again."
+)
 
 
 def check_recipient(value: str) -> str:
@@ -95,6 +70,11 @@ def check_recipient(value: str) -> str:
     except archives.ArchiveError:
         raise CounselError(INVALID_KEY) from None
     return cleaned
+
+
+UNKNOWN_HOST_STATE = _("Choose the host state from the list.")
+KEY_EXPIRY_PAST = _("The key's expiry date is already past: ask counsel for a current key.")
+PARTNER_UNAVAILABLE = _("That legal-aid partner is not in your organisation's directory.")
 
 
 @transaction.atomic
@@ -160,6 +140,22 @@ def live_referral_consent(case: Case, consent_id: uuid.UUID | None) -> Consent |
     if details.get("purpose") != ConsentPurpose.ASYLUM_REFERRAL:
         return None
     return consent
+
+
+DATE_IN_FUTURE = _("The date cannot be in the future.")
+CONSENT_AFTER_REFERRAL = _("The defender's consent cannot be dated after the referral.")
+PARTNER_KEY_EXPIRED = _(
+    "Counsel's key expired on %(date)s. Ask counsel for a new key and update the directory, or "
+    "export to a passphrase instead. Nothing was sent."
+)
+NO_CONSENT = _(
+    "The defender has not consented to a referral to counsel. Record their consent (purpose: "
+    "referral to legal counsel for asylum) on the case first; nothing was sent."
+)
+NOTHING_CHOSEN = _(
+    "Choose at least one item the defender agreed to share. Nothing was saved or sent."
+)
+UNKNOWN_ITEM = _("One of the chosen items no longer exists on this case. Choose again.")
 
 
 @transaction.atomic
@@ -250,6 +246,9 @@ def _item_ref(kind: str, object_id: uuid.UUID | None) -> dict[str, str | None]:
     return {"kind": kind, "id": str(object_id) if object_id else None}
 
 
+ITEM_ALREADY_WITHDRAWN = _("Consent for this item was already withdrawn.")
+
+
 @transaction.atomic
 def item_consent_withdraw(*, membership: Membership, item: ReferralItem) -> ReferralItem:
     """
@@ -320,6 +319,18 @@ def _build_archive(referral: CounselReferral, items: list[ReferralItem]) -> byte
         for path, data in files:
             archive.writestr(path, data)
     return buffer.getvalue()
+
+
+PASSPHRASE_TOO_SHORT = _(
+    "Use a passphrase of at least %(minimum)s characters (five or more random words), and give "
+    "it to counsel by another channel than the file."
+)
+CONSENT_WITHDRAWN = _(
+    "The defender withdrew their consent to the referral: the pack cannot be sent."
+)
+NO_ITEMS_LEFT = _(
+    "The defender has withdrawn consent for every item of this pack: there is nothing to send."
+)
 
 
 @transaction.atomic
