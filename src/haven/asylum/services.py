@@ -65,51 +65,6 @@ class AsylumError(ApplicationError):
     """A refused write to the asylum bridge; nothing was saved."""
 
 
-NO_PRESSURE_NOT_ATTESTED = _(
-    "Confirm that no pressure was applied either way: the conversation cannot be recorded "
-    "without it."
-)
-TOPICS_MISSING = _(
-    "A conversation must explain that the right to seek asylum cannot be waived, and how to "
-    "reach independent legal advice."
-)
-UNKNOWN_TOPIC = _("Choose what was explained from the list.")
-UNKNOWN_DECISION = _("Choose the defender's decision from the list.")
-WISHES_MISSING = _("Write down the defender's wishes in their own words.")
-LANGUAGE_MISSING = _("Say in which language the conversation was held.")
-HELD_IN_FUTURE = _("A conversation cannot be recorded for a day that has not come.")
-EXPLAINER_NOT_ON_TEAM = _("The person who explained must be an active member of this organisation.")
-ALREADY_WITHDRAWN = _("This conversation was already withdrawn.")
-NO_PROTECTION_OUTPUT = _("This assessment has no protection findings to give an opinion on.")
-ELEMENTS_MISSING = _("Give a view on every element: %(elements)s.")
-DISAGREEMENT_WITHOUT_REASONS = _(
-    "A disagreement needs reasons: say why you disagree on %(elements)s."
-)
-DISAGREEMENT_SAME_FINDING = _(
-    "You disagree on %(elements)s but chose the engine's own finding: choose your finding."
-)
-UNKNOWN_FINDING = _("Choose a finding from the list.")
-OVERALL_MISSING = _("Give your overall opinion, with its reasons.")
-STEP_PROBLEMS = {
-    ProcedureProblem.NOT_LODGED: _("Record where and when the claim was lodged first."),
-    ProcedureProblem.ALREADY_LODGED: _("The claim's lodging is already recorded."),
-    ProcedureProblem.BEFORE_LODGED: _(
-        "This step is dated before the claim was lodged (%(lodged)s): check the date."
-    ),
-    ProcedureProblem.IN_FUTURE: _(
-        "A step cannot be dated in the future; put a coming interview or deadline in “Next date”."
-    ),
-    ProcedureProblem.OUTCOME_NEEDED: _("A decision or final outcome needs its outcome."),
-    ProcedureProblem.OUTCOME_NOT_FOR_STEP: _("This kind of step has no such outcome."),
-    ProcedureProblem.DUE_BEFORE_STEP: _("The next date cannot be before the step itself."),
-    ProcedureProblem.ALREADY_FINAL: _("The final outcome is already recorded."),
-}
-LODGING_NEEDS_PLACE = _("Say in which state, and with which authority, the claim was lodged.")
-UNKNOWN_STEP = _("Choose the kind of step from the list.")
-UNKNOWN_EFFECT = _("Choose a decision that belongs to the aspect of the stay.")
-EFFECT_IN_FUTURE = _("Record an effect once it is decided, dated no later than today.")
-
-
 def _case_for(membership: Membership, case: Case, permission: Permission) -> Case:
     """Re-read the case locked for this transaction; 404 for anyone who may not write to it."""
     if not may_reach_case_records(membership, permission, case):
@@ -140,6 +95,13 @@ def asylum_records_viewed(*, membership: Membership, case: Case) -> None:
 # --- The informed-consent conversation ---------------------------------------------------------
 
 
+NO_PRESSURE_NOT_ATTESTED = _(
+    "Confirm that no pressure was applied either way: the conversation cannot be recorded "
+    "without it."
+)
+EXPLAINER_NOT_ON_TEAM = _("The person who explained must be an active member of this organisation.")
+
+
 @transaction.atomic
 def consent_conversation_record(
     *,
@@ -168,18 +130,7 @@ def consent_conversation_record(
     case = _case_for(membership, case, Permission.ASYLUM_RECORD)
     if not no_pressure_attested:
         raise AsylumError(NO_PRESSURE_NOT_ATTESTED)
-    if not set(explained) <= set(ExplainedTopic.values):
-        raise AsylumError(UNKNOWN_TOPIC)
-    if not set(explained) >= REQUIRED_TOPICS:
-        raise AsylumError(TOPICS_MISSING)
-    if decision not in ConsentDecision.values:
-        raise AsylumError(UNKNOWN_DECISION)
-    if not wishes.strip():
-        raise AsylumError(WISHES_MISSING)
-    if not language.strip():
-        raise AsylumError(LANGUAGE_MISSING)
-    if held_on > timezone.localdate():
-        raise AsylumError(HELD_IN_FUTURE)
+    _refuse_unfit_conversation(explained, decision, wishes, language, held_on)
     if explained_by.organisation_id != case.organisation_id or not explained_by.is_active:
         raise AsylumError(EXPLAINER_NOT_ON_TEAM)
     form_receipt_claim(token=submission_token, case=case)
@@ -216,6 +167,42 @@ def consent_conversation_record(
     return conversation
 
 
+UNKNOWN_TOPIC = _("Choose what was explained from the list.")
+TOPICS_MISSING = _(
+    "A conversation must explain that the right to seek asylum cannot be waived, and how to "
+    "reach independent legal advice."
+)
+UNKNOWN_DECISION = _("Choose the defender's decision from the list.")
+WISHES_MISSING = _("Write down the defender's wishes in their own words.")
+LANGUAGE_MISSING = _("Say in which language the conversation was held.")
+HELD_IN_FUTURE = _("A conversation cannot be recorded for a day that has not come.")
+
+
+def _refuse_unfit_conversation(
+    explained: Mapping[str, str],
+    decision: str,
+    wishes: str,
+    language: str,
+    held_on: datetime.date,
+) -> None:
+    """
+    Refuse a conversation record that leaves out what it must say: known topics including the
+    required ones, the defender's decision and wishes, its language, and a day that has come.
+    """
+    if not set(explained) <= set(ExplainedTopic.values):
+        raise AsylumError(UNKNOWN_TOPIC)
+    if not set(explained) >= REQUIRED_TOPICS:
+        raise AsylumError(TOPICS_MISSING)
+    if decision not in ConsentDecision.values:
+        raise AsylumError(UNKNOWN_DECISION)
+    if not wishes.strip():
+        raise AsylumError(WISHES_MISSING)
+    if not language.strip():
+        raise AsylumError(LANGUAGE_MISSING)
+    if held_on > timezone.localdate():
+        raise AsylumError(HELD_IN_FUTURE)
+
+
 def _follow_decline(membership: Membership, case: Case) -> None:
     """Out of the asylum bridge: to the return review while a stay is under way, else planning."""
     stay = current_stay(case)
@@ -230,6 +217,9 @@ def _follow_decline(membership: Membership, case: Case) -> None:
         source=CaseStatus.ASYLUM_BRIDGE,
         target=CaseStatus.RETURN_REVIEW if under_way else CaseStatus.PATHWAY_PLANNING,
     )
+
+
+ALREADY_WITHDRAWN = _("This conversation was already withdrawn.")
 
 
 @transaction.atomic
@@ -254,6 +244,18 @@ def consent_conversation_withdraw(
 
 
 # --- The legal opinion -------------------------------------------------------------------------
+
+
+NO_PROTECTION_OUTPUT = _("This assessment has no protection findings to give an opinion on.")
+ELEMENTS_MISSING = _("Give a view on every element: %(elements)s.")
+DISAGREEMENT_WITHOUT_REASONS = _(
+    "A disagreement needs reasons: say why you disagree on %(elements)s."
+)
+DISAGREEMENT_SAME_FINDING = _(
+    "You disagree on %(elements)s but chose the engine's own finding: choose your finding."
+)
+UNKNOWN_FINDING = _("Choose a finding from the list.")
+OVERALL_MISSING = _("Give your overall opinion, with its reasons.")
 
 
 @dataclass(frozen=True)
@@ -351,6 +353,12 @@ def _names(elements: Sequence[str]) -> str:
 
 
 # --- The procedure -----------------------------------------------------------------------------
+
+
+LODGING_NEEDS_PLACE = _("Say in which state, and with which authority, the claim was lodged.")
+UNKNOWN_STEP = _("Choose the kind of step from the list.")
+UNKNOWN_EFFECT = _("Choose a decision that belongs to the aspect of the stay.")
+EFFECT_IN_FUTURE = _("Record an effect once it is decided, dated no later than today.")
 
 
 @dataclass(frozen=True)
@@ -465,6 +473,22 @@ def procedure_step_record(
                 membership=membership, case=case, source=source, target=CaseStatus.ASYLUM_BRIDGE
             )
     return record
+
+
+STEP_PROBLEMS = {
+    ProcedureProblem.NOT_LODGED: _("Record where and when the claim was lodged first."),
+    ProcedureProblem.ALREADY_LODGED: _("The claim's lodging is already recorded."),
+    ProcedureProblem.BEFORE_LODGED: _(
+        "This step is dated before the claim was lodged (%(lodged)s): check the date."
+    ),
+    ProcedureProblem.IN_FUTURE: _(
+        "A step cannot be dated in the future; put a coming interview or deadline in “Next date”."
+    ),
+    ProcedureProblem.OUTCOME_NEEDED: _("A decision or final outcome needs its outcome."),
+    ProcedureProblem.OUTCOME_NOT_FOR_STEP: _("This kind of step has no such outcome."),
+    ProcedureProblem.DUE_BEFORE_STEP: _("The next date cannot be before the step itself."),
+    ProcedureProblem.ALREADY_FINAL: _("The final outcome is already recorded."),
+}
 
 
 def _refuse_step(problem: ProcedureProblem, existing: Sequence[Step]) -> None:
