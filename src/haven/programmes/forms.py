@@ -103,6 +103,17 @@ class CodeListField(forms.CharField):
         return list(dict.fromkeys(codes))
 
 
+def schedule_field(label: Any, *, minimum: int, maximum: int, default: Any) -> forms.IntegerField:
+    """
+    One figure of the programme's own stay schedule (``catalogue.SCHEDULE_FIELDS``): a whole
+    number from ``minimum`` to ``maximum``, or empty for the design default, which ``default``
+    tells in words.
+    """
+    return forms.IntegerField(
+        label=label, required=False, min_value=minimum, max_value=maximum, help_text=default
+    )
+
+
 class ProgrammeForm(forms.Form):
     """Edit one programme's catalogue facts; initial values come from the stored programme."""
 
@@ -171,26 +182,23 @@ class ProgrammeForm(forms.Form):
     source_url = forms.URLField(
         label=_("Source"), required=False, max_length=500, assume_scheme="https"
     )
-    return_review_weeks = forms.IntegerField(
-        label=_("Return review, weeks before the planned end"),
-        required=False,
-        min_value=1,
-        max_value=52,
-        help_text=_("Empty: six weeks for stays of up to three months, three months for longer."),
+    return_review_weeks = schedule_field(
+        _("Return review, weeks before the planned end"),
+        minimum=1,
+        maximum=52,
+        default=_("Empty: six weeks for stays of up to three months, three months for longer."),
     )
-    arrival_alert_hours = forms.IntegerField(
-        label=_("Alert when an arrival is not confirmed, hours after landing"),
-        required=False,
-        min_value=1,
-        max_value=72,
-        help_text=_("Empty: six hours."),
+    arrival_alert_hours = schedule_field(
+        _("Alert when an arrival is not confirmed, hours after landing"),
+        minimum=1,
+        maximum=72,
+        default=_("Empty: six hours."),
     )
-    travel_plan_shred_days = forms.IntegerField(
-        label=_("Shred the travel plan, days after arrival"),
-        required=False,
-        min_value=0,
-        max_value=365,
-        help_text=_("Empty: thirty days."),
+    travel_plan_shred_days = schedule_field(
+        _("Shred the travel plan, days after arrival"),
+        minimum=0,
+        maximum=365,
+        default=_("Empty: thirty days."),
     )
 
     def clean_host_cities(self) -> list[str]:
