@@ -406,20 +406,20 @@ def _decided(referral: Referral, membership: Membership, status: str) -> None:
     referral.decided_by = membership.user
 
 
-def _settle_on_case(
-    *,
-    membership: Membership,
-    referral: Referral,
-    case: Case,
-    status: ReferralStatus,
-    event: EventType,
-) -> None:
+#: The two ways a referral settles on a case, and the audit event each files.
+_SETTLED_ON_CASE = {
+    ReferralStatus.CASE_OPENED: EventType.PORTAL_REFERRAL_CASE_OPENED,
+    ReferralStatus.LINKED: EventType.PORTAL_REFERRAL_LINKED,
+}
+
+
+def _settle_on_case(membership: Membership, referral: Referral, case: Case, status: str) -> None:
     """Move the referral's account and files onto ``case``, record the decision and its event."""
     _move_to_case(membership=membership, referral=referral, case=case)
     _decided(referral, membership, status)
     referral.case = case
     referral.save(update_fields=["status", "decided_at", "decided_by", "case"])
-    record_action(event, membership, referral, {"case_id": case.pk})
+    record_action(_SETTLED_ON_CASE[status], membership, referral, {"case_id": case.pk})
 
 
 @transaction.atomic
@@ -444,13 +444,7 @@ def referral_open_case(*, membership: Membership, referral: Referral, legal_name
             urgency=referral.urgency,
         )
         case_assign(membership=membership, case=case, assignee=membership)
-        _settle_on_case(
-            membership=membership,
-            referral=referral,
-            case=case,
-            status=ReferralStatus.CASE_OPENED,
-            event=EventType.PORTAL_REFERRAL_CASE_OPENED,
-        )
+        _settle_on_case(membership, referral, case, ReferralStatus.CASE_OPENED)
     return case
 
 
@@ -468,13 +462,7 @@ def referral_link_case(*, membership: Membership, referral: Referral, case: Case
         referral = _pending_for_update(membership, referral)
         if case.status in CLOSED_STATUSES or case.erased_at is not None:
             raise ApplicationError(CASE_CLOSED)
-        _settle_on_case(
-            membership=membership,
-            referral=referral,
-            case=case,
-            status=ReferralStatus.LINKED,
-            event=EventType.PORTAL_REFERRAL_LINKED,
-        )
+        _settle_on_case(membership, referral, case, ReferralStatus.LINKED)
     return case
 
 
