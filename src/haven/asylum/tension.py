@@ -36,20 +36,15 @@ from haven.domain.risk import assess_risk_on_return
 from haven.organisations.models import Membership
 from haven.organisations.policy import Permission, may
 from haven.programmes.models import Application, ApplicationStatus, Programme
+from haven.programmes.services import OPEN_STATUSES
 from haven.reference import civicus_ratings
 from haven.relocations.case_records import current_stay
 from haven.vault.keyring import keyring_scope
 
 TEMPLATE = "asylum/_tension.html"
 
-#: Applications whose programme the defender may still go to.
-LIVE_APPLICATION_STATUSES = (
-    ApplicationStatus.DRAFT,
-    ApplicationStatus.SUBMITTED,
-    ApplicationStatus.SHORTLISTED,
-    ApplicationStatus.OFFERED,
-    ApplicationStatus.ACCEPTED,
-)
+#: Applications whose programme the defender may still go to: the open ones, and one accepted.
+LIVE_APPLICATION_STATUSES = OPEN_STATUSES | {ApplicationStatus.ACCEPTED}
 
 #: Whether the case has a live application, asked in the case page's case query: most cases have
 #: none, and then the panel reads no application.
