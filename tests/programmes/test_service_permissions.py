@@ -17,6 +17,7 @@ from django.http import Http404
 from haven.audit.events import EventType
 from haven.audit.models import AuditEvent
 from haven.organisations.models import Role
+from haven.programmes import services
 from haven.programmes.models import (
     Application,
     HostPartnerAssignment,
@@ -264,3 +265,12 @@ def test_approving_a_run_is_refused_without_the_permission_or_the_organisation(
     run.refresh_from_db()
     assert run.status == MatchingRunStatus.PROPOSED
     assert len(matching_run_approve(membership=coordinator, run=run)) == 1
+
+
+def test_the_unchecked_status_move_is_not_offered_outside_the_services():
+    """
+    The status machine's own move checks no permission (its callers do), so it stays private:
+    another app accepts an offer through ``application_change_status``, which checks its own.
+    """
+    assert "application_status_move" not in services.__all__
+    assert not hasattr(services, "application_status_move")

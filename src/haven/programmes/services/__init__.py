@@ -17,7 +17,6 @@ from haven.programmes.services.applications import (
     application_check_eligibility,
     application_create,
     application_record_consent,
-    application_status_move,
     matching_limits_set,
     persecutor_reach_set,
 )
@@ -44,7 +43,6 @@ __all__ = [
     "application_check_eligibility",
     "application_create",
     "application_record_consent",
-    "application_status_move",
     "host_partner_assign",
     "intake_window_save",
     "matching_limits_set",

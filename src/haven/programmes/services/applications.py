@@ -317,12 +317,12 @@ def application_change_status(
     Permission, checked here so every caller gets the same answer: MANAGE_APPLICATIONS on a case
     the member may see, and REVIEW_APPLICATIONS for ``REVIEW_STATUSES`` (shortlisting and
     offering are the organisation's decision). Raises ProgrammeError when the member lacks them
-    and Http404 for a case they may not see; otherwise as ``application_status_move``.
+    and Http404 for a case they may not see; otherwise as ``_application_status_move``.
     """
     _check_manager(membership, application.case)
     if status in REVIEW_STATUSES and not permits(membership, Permission.REVIEW_APPLICATIONS):
         raise ProgrammeError(NOT_A_REVIEWER)
-    return application_status_move(membership=membership, application=application, status=status)
+    return _application_status_move(membership=membership, application=application, status=status)
 
 
 CANNOT_BECOME = _("An application that is %(current)s cannot become %(status)s.")
@@ -333,7 +333,7 @@ CONSENT_FIRST = _(
 
 
 @transaction.atomic
-def application_status_move(
+def _application_status_move(
     *, membership: Acting, application: Application, status: str, run: MatchingRun | None = None
 ) -> Application:
     """

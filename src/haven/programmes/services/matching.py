@@ -36,7 +36,11 @@ from haven.programmes.models import (
     MatchingRunStatus,
     PersecutorReach,
 )
-from haven.programmes.services.applications import MATCHABLE_STATUSES, S, application_status_move
+from haven.programmes.services.applications import (
+    MATCHABLE_STATUSES,
+    S,
+    _application_status_move,
+)
 from haven.programmes.services.guards import check_permitted
 from haven.vault.fields import SealedColumn
 from haven.vault.keyring import KeyRef, KeyRing, keyring_scope
@@ -315,7 +319,7 @@ def matching_run_approve(*, membership: Acting, run: MatchingRun) -> list[Applic
         application.intake_window = window
         application.save(update_fields=["intake_window"])
         offered.append(
-            application_status_move(
+            _application_status_move(
                 membership=membership, application=application, status=S.OFFERED, run=run
             )
         )

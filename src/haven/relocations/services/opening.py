@@ -17,7 +17,7 @@ from haven.domain.stay import (
 from haven.organisations.models import Membership
 from haven.organisations.policy import Permission
 from haven.programmes.models import Application, ApplicationStatus
-from haven.programmes.services import application_status_move
+from haven.programmes.services import application_change_status
 from haven.relocations.models import (
     Stay,
     TravellingDependant,
@@ -122,9 +122,9 @@ def stay_open(
     )
     dependants = _dependant_ids(locked, travelling_dependants)
     host_country = _host_country(locked, host_country)
-    # STAY_MANAGE, checked above, is the permission to accept an offer: the move itself is the
-    # programmes status machine's.
-    application_status_move(
+    # Accepting is a move on the programmes status machine, which checks its own permission
+    # (MANAGE_APPLICATIONS on the case, held by every role that manages stays).
+    application_change_status(
         membership=membership, application=locked, status=ApplicationStatus.ACCEPTED
     )
     with keyring_scope():
