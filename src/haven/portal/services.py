@@ -413,7 +413,9 @@ _SETTLED_ON_CASE = {
 }
 
 
-def _settle_on_case(membership: Membership, referral: Referral, case: Case, status: str) -> None:
+def _settle_on_case(
+    membership: Membership, referral: Referral, case: Case, status: ReferralStatus
+) -> None:
     """Move the referral's account and files onto ``case``, record the decision and its event."""
     _move_to_case(membership=membership, referral=referral, case=case)
     _decided(referral, membership, status)
