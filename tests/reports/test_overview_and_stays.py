@@ -108,8 +108,8 @@ def test_the_overview_shows_overdue_check_ins_and_pending_erasures(
     case_erasure_request(membership=acting(coordinator), case=case)
 
     overview = coordinator_overview(membership=acting(coordinator))
-    assert overview.check_ins_overdue == 1
-    assert overview.return_reviews_due == 1
+    assert overview.owed["check_in_overdue"] == 1
+    assert overview.owed["return_review_due"] == 1
     assert [e.case_id for e in overview.erasures] == [case.pk]
     assert [s.count for s in overview.stays_by_stage] == [1]
 

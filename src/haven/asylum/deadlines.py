@@ -33,11 +33,11 @@ from haven.cases.models import Case
 from haven.cases.panels import Panel, register_panel
 from haven.domain.host_states import (
     Deadline,
+    DeadlineWarning,
     HostStateRules,
     Notice,
     StayDates,
     WarningLevel,
-    deadline_warnings,
     host_state_advice,
 )
 from haven.organisations.models import Membership
@@ -113,10 +113,26 @@ class DeadlineLine:
     due_on: datetime.date
     hard: bool
     days_left: int
-    level: str
-    level_words: str
-    badge: str
+    warning: WarningLevel | None
     sources: tuple[str, ...]
+
+    @property
+    def level(self) -> str:
+        """The warning level's code, or "" when no warning is due yet."""
+        return self.warning.value if self.warning else ""
+
+    @property
+    def level_words(self) -> str:
+        """The warning in words and its badge follow from the level (``LEVEL_DISPLAY``)."""
+        return str(self._display[0])
+
+    @property
+    def badge(self) -> str:
+        return self._display[1]
+
+    @property
+    def _display(self) -> tuple[str | Promise, str]:
+        return LEVEL_DISPLAY[self.warning] if self.warning else NO_WARNING_DISPLAY
 
 
 @dataclass(frozen=True)
@@ -207,17 +223,13 @@ def stay_dates(case: Case) -> tuple[StayDates, bool] | None:
 
 
 def _line(deadline: Deadline, today: datetime.date) -> DeadlineLine:
-    [warning] = deadline_warnings([deadline], today) or [None]
-    level = warning.level if warning is not None else None
-    level_words, badge = LEVEL_DISPLAY[level] if level else NO_WARNING_DISPLAY
+    warning = DeadlineWarning.due(deadline, today)
     return DeadlineLine(
         sentence=_words(deadline.explanation),
         due_on=deadline.due_on,
         hard=deadline.hard,
         days_left=(deadline.due_on - today).days,
-        level=level.value if level else "",
-        level_words=str(level_words),
-        badge=badge,
+        warning=warning.level if warning is not None else None,
         sources=deadline.explanation.sources,
     )
 

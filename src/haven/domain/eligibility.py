@@ -27,15 +27,35 @@ SOURCE = "programme catalogue rule"
 
 @dataclass(frozen=True)
 class RuleResult:
+    """What one rule finds: passes (``True``), fails (``False``) or unclear (``None``), and why."""
+
     passed: bool | None
     reason: str
+
+    @classmethod
+    def said(cls, passed: bool | None, key: str, text: str, **params: str) -> RuleResult:
+        """A finding with its keyed reason (``say``; mark ``text`` with gettext_noop)."""
+        return cls(passed, say(key, text, **params))
 
 
 @dataclass(frozen=True)
 class Eligibility:
+    """One programme's verdict with every reason, failures first."""
+
     programme_id: str
     eligible: Verdict
     reasons: tuple[str, ...]
+
+    @classmethod
+    def combine(cls, programme_id: str, results: Sequence[RuleResult]) -> Eligibility:
+        """Not eligible if any rule fails; otherwise unclear if any is unclear; else eligible."""
+        failed = [result.reason for result in results if result.passed is False]
+        unclear = [result.reason for result in results if result.passed is None]
+        passed = [result.reason for result in results if result.passed is True]
+        verdict = (
+            Verdict.NOT_ELIGIBLE if failed else Verdict.UNCLEAR if unclear else Verdict.ELIGIBLE
+        )
+        return cls(programme_id, verdict, (*failed, *unclear, *passed))
 
 
 @dataclass(frozen=True)
@@ -57,37 +77,27 @@ def _words(codes: Sequence[str]) -> str:
 def defender_rule(programme: Mapping[str, Any], data: EligibilityInput) -> RuleResult:
     """Every programme is for human rights defenders working peacefully."""
     if data.hrd.status == HrdStatus.NOT_DEFENDER:
-        return RuleResult(
+        return RuleResult.said(
             False,
-            say(
-                "eligibility.not_defender",
-                gettext_noop(
-                    "Not eligible: the screening finds the person is not a human rights defender."
-                ),
+            "eligibility.not_defender",
+            gettext_noop(
+                "Not eligible: the screening finds the person is not a human rights defender."
             ),
         )
     if data.facts.defender.peaceful_means is False:
-        return RuleResult(
+        return RuleResult.said(
             False,
-            say(
-                "eligibility.not_peaceful",
-                gettext_noop("Not eligible: the defender does not work by peaceful means."),
-            ),
+            "eligibility.not_peaceful",
+            gettext_noop("Not eligible: the defender does not work by peaceful means."),
         )
     if data.hrd.status == HrdStatus.UNCLEAR:
-        return RuleResult(
+        return RuleResult.said(
             None,
-            say(
-                "eligibility.screening_unclear",
-                gettext_noop("Unclear: the defender screening is unclear."),
-            ),
+            "eligibility.screening_unclear",
+            gettext_noop("Unclear: the defender screening is unclear."),
         )
-    return RuleResult(
-        True,
-        say(
-            "eligibility.defender",
-            gettext_noop("A human rights defender working peacefully."),
-        ),
+    return RuleResult.said(
+        True, "eligibility.defender", gettext_noop("A human rights defender working peacefully.")
     )
 
 
@@ -95,51 +105,42 @@ def profiles_rule(programme: Mapping[str, Any], data: EligibilityInput) -> RuleR
     """``eligible_profiles``: any defender if it lists ``any_hrd``."""
     listed = programme.get("eligible_profiles")
     if listed is None:
-        return RuleResult(
+        return RuleResult.said(
             None,
-            say(
-                "eligibility.profiles_unrecorded",
-                gettext_noop(
-                    "Unclear: the programme's eligible profiles are not recorded (eligible_profiles)."
-                ),
+            "eligibility.profiles_unrecorded",
+            gettext_noop(
+                "Unclear: the programme's eligible profiles are not recorded (eligible_profiles)."
             ),
         )
     if "any_hrd" in listed:
-        return RuleResult(
+        return RuleResult.said(
             True,
-            say(
-                "eligibility.any_profile", gettext_noop("Open to any defender (eligible_profiles).")
-            ),
+            "eligibility.any_profile",
+            gettext_noop("Open to any defender (eligible_profiles)."),
         )
     profiles = data.facts.defender.profiles
     if not profiles:
-        return RuleResult(
+        return RuleResult.said(
             None,
-            say(
-                "eligibility.profiles_unknown",
-                gettext_noop(
-                    "Unclear: open only to %(profiles)s, and the defender's profiles are not recorded (eligible_profiles)."
-                ),
-                profiles=_words(listed),
+            "eligibility.profiles_unknown",
+            gettext_noop(
+                "Unclear: open only to %(profiles)s, and the defender's profiles are not recorded (eligible_profiles)."
             ),
+            profiles=_words(listed),
         )
     matching = [profile for profile in profiles if profile in listed]
     if matching:
-        return RuleResult(
+        return RuleResult.said(
             True,
-            say(
-                "eligibility.profile_eligible",
-                gettext_noop("Profile %(profiles)s is eligible (eligible_profiles)."),
-                profiles=_words(matching),
-            ),
+            "eligibility.profile_eligible",
+            gettext_noop("Profile %(profiles)s is eligible (eligible_profiles)."),
+            profiles=_words(matching),
         )
-    return RuleResult(
+    return RuleResult.said(
         False,
-        say(
-            "eligibility.profile_not_eligible",
-            gettext_noop("Not eligible: open only to %(profiles)s (eligible_profiles)."),
-            profiles=_words(listed),
-        ),
+        "eligibility.profile_not_eligible",
+        gettext_noop("Not eligible: open only to %(profiles)s (eligible_profiles)."),
+        profiles=_words(listed),
     )
 
 
@@ -158,35 +159,29 @@ def nationalities_rule(programme: Mapping[str, Any], data: EligibilityInput) -> 
                 gettext_noop("the defender's nationalities are not recorded"),
             )
         )
-        return RuleResult(
+        return RuleResult.said(
             None,
-            say(
-                "eligibility.nationality_unclear",
-                gettext_noop(
-                    "Unclear: open only to some nationalities, and %(why)s (eligible_nationalities)."
-                ),
-                why=why,
+            "eligibility.nationality_unclear",
+            gettext_noop(
+                "Unclear: open only to some nationalities, and %(why)s (eligible_nationalities)."
             ),
+            why=why,
         )
     matching = [code for code in nationalities if code in listed]
     if matching:
-        return RuleResult(
+        return RuleResult.said(
             True,
-            say(
-                "eligibility.nationality_eligible",
-                gettext_noop("Nationality %(nationalities)s is eligible (eligible_nationalities)."),
-                nationalities=", ".join(matching),
-            ),
+            "eligibility.nationality_eligible",
+            gettext_noop("Nationality %(nationalities)s is eligible (eligible_nationalities)."),
+            nationalities=", ".join(matching),
         )
-    return RuleResult(
+    return RuleResult.said(
         False,
-        say(
-            "eligibility.nationality_not_eligible",
-            gettext_noop(
-                "Not eligible: nationality %(nationalities)s is not among those the programme accepts (eligible_nationalities)."
-            ),
-            nationalities=", ".join(nationalities),
+        "eligibility.nationality_not_eligible",
+        gettext_noop(
+            "Not eligible: nationality %(nationalities)s is not among those the programme accepts (eligible_nationalities)."
         ),
+        nationalities=", ".join(nationalities),
     )
 
 
@@ -196,46 +191,38 @@ def languages_rule(programme: Mapping[str, Any], data: EligibilityInput) -> Rule
     if required == []:
         return None
     if required is None:
-        return RuleResult(
+        return RuleResult.said(
             None,
-            say(
-                "eligibility.languages_unrecorded",
-                gettext_noop(
-                    "Unclear: the programme's language requirement is not recorded (languages_required)."
-                ),
+            "eligibility.languages_unrecorded",
+            gettext_noop(
+                "Unclear: the programme's language requirement is not recorded (languages_required)."
             ),
         )
     languages = data.facts.defender.languages
     if languages is None:
-        return RuleResult(
+        return RuleResult.said(
             None,
-            say(
-                "eligibility.languages_unknown",
-                gettext_noop(
-                    "Unclear: the programme needs one of %(languages)s, and the defender's languages are not recorded (languages_required)."
-                ),
-                languages=", ".join(required),
+            "eligibility.languages_unknown",
+            gettext_noop(
+                "Unclear: the programme needs one of %(languages)s, and the defender's languages are not recorded (languages_required)."
             ),
+            languages=", ".join(required),
         )
     shared = [code for code in languages if code in required]
     if shared:
-        return RuleResult(
+        return RuleResult.said(
             True,
-            say(
-                "eligibility.languages_shared",
-                gettext_noop("Works in %(languages)s (languages_required)."),
-                languages=", ".join(shared),
-            ),
+            "eligibility.languages_shared",
+            gettext_noop("Works in %(languages)s (languages_required)."),
+            languages=", ".join(shared),
         )
-    return RuleResult(
+    return RuleResult.said(
         False,
-        say(
-            "eligibility.languages_not_eligible",
-            gettext_noop(
-                "Not eligible: the programme needs one of %(languages)s (languages_required)."
-            ),
-            languages=", ".join(required),
+        "eligibility.languages_not_eligible",
+        gettext_noop(
+            "Not eligible: the programme needs one of %(languages)s (languages_required)."
         ),
+        languages=", ".join(required),
     )
 
 
@@ -245,42 +232,32 @@ def return_intent_rule(programme: Mapping[str, Any], data: EligibilityInput) -> 
     intends = data.facts.defender.intends_to_return
     if required is True:
         if intends is False:
-            return RuleResult(
+            return RuleResult.said(
                 False,
-                say(
-                    "eligibility.return_intent_missing",
-                    gettext_noop(
-                        "Not eligible: the programme requires an intention to return, and the defender does not intend to return (requires_return_intent)."
-                    ),
+                "eligibility.return_intent_missing",
+                gettext_noop(
+                    "Not eligible: the programme requires an intention to return, and the defender does not intend to return (requires_return_intent)."
                 ),
             )
         if intends is None:
-            return RuleResult(
+            return RuleResult.said(
                 None,
-                say(
-                    "eligibility.return_intent_unrecorded",
-                    gettext_noop(
-                        "Unclear: the programme requires an intention to return, and the defender's intention is not recorded (requires_return_intent)."
-                    ),
+                "eligibility.return_intent_unrecorded",
+                gettext_noop(
+                    "Unclear: the programme requires an intention to return, and the defender's intention is not recorded (requires_return_intent)."
                 ),
             )
-        return RuleResult(
+        return RuleResult.said(
             True,
-            say(
-                "eligibility.return_intent",
-                gettext_noop(
-                    "Intends to return, as the programme requires (requires_return_intent)."
-                ),
-            ),
+            "eligibility.return_intent",
+            gettext_noop("Intends to return, as the programme requires (requires_return_intent)."),
         )
     if required is None and intends is False:
-        return RuleResult(
+        return RuleResult.said(
             None,
-            say(
-                "eligibility.return_rule_unrecorded",
-                gettext_noop(
-                    "Unclear: the defender does not intend to return, and whether the programme requires it is not recorded (requires_return_intent)."
-                ),
+            "eligibility.return_rule_unrecorded",
+            gettext_noop(
+                "Unclear: the defender does not intend to return, and whether the programme requires it is not recorded (requires_return_intent)."
             ),
         )
     return None
@@ -295,31 +272,25 @@ def family_rule(programme: Mapping[str, Any], data: EligibilityInput) -> RuleRes
         return None
     allowed = programme.get("family_allowed")
     if allowed is False:
-        return RuleResult(
+        return RuleResult.said(
             False,
-            say(
-                "eligibility.family_not_allowed",
-                gettext_noop(
-                    "Not eligible with family: the programme does not take dependants, and a dependant would accompany the defender; the defender may still go alone (family_allowed)."
-                ),
+            "eligibility.family_not_allowed",
+            gettext_noop(
+                "Not eligible with family: the programme does not take dependants, and a dependant would accompany the defender; the defender may still go alone (family_allowed)."
             ),
         )
     if allowed is None:
-        return RuleResult(
+        return RuleResult.said(
             None,
-            say(
-                "eligibility.family_unrecorded",
-                gettext_noop(
-                    "Unclear: a dependant would accompany the defender, and whether the programme takes family is not recorded (family_allowed)."
-                ),
+            "eligibility.family_unrecorded",
+            gettext_noop(
+                "Unclear: a dependant would accompany the defender, and whether the programme takes family is not recorded (family_allowed)."
             ),
         )
-    return RuleResult(
+    return RuleResult.said(
         True,
-        say(
-            "eligibility.family_allowed",
-            gettext_noop("The programme takes accompanying family (family_allowed)."),
-        ),
+        "eligibility.family_allowed",
+        gettext_noop("The programme takes accompanying family (family_allowed)."),
     )
 
 
@@ -330,35 +301,29 @@ def duration_rule(programme: Mapping[str, Any], data: EligibilityInput) -> RuleR
         return None
     minimum = programme.get("duration_months_min")
     if minimum is None:
-        return RuleResult(
+        return RuleResult.said(
             None,
-            say(
-                "eligibility.duration_unrecorded",
-                gettext_noop(
-                    "Unclear: the defender can be away %(months)s months, and the programme's minimum stay is not recorded (duration_months_min)."
-                ),
-                months=f"{available:g}",
+            "eligibility.duration_unrecorded",
+            gettext_noop(
+                "Unclear: the defender can be away %(months)s months, and the programme's minimum stay is not recorded (duration_months_min)."
             ),
+            months=f"{available:g}",
         )
     if available < minimum:
-        return RuleResult(
+        return RuleResult.said(
             False,
-            say(
-                "eligibility.duration_short",
-                gettext_noop(
-                    "Not eligible: the defender can be away %(months)s months, below the minimum stay of %(minimum)s (duration_months_min)."
-                ),
-                months=f"{available:g}",
-                minimum=f"{minimum:g}",
+            "eligibility.duration_short",
+            gettext_noop(
+                "Not eligible: the defender can be away %(months)s months, below the minimum stay of %(minimum)s (duration_months_min)."
             ),
-        )
-    return RuleResult(
-        True,
-        say(
-            "eligibility.duration",
-            gettext_noop("Can stay the minimum of %(minimum)s months (duration_months_min)."),
+            months=f"{available:g}",
             minimum=f"{minimum:g}",
-        ),
+        )
+    return RuleResult.said(
+        True,
+        "eligibility.duration",
+        gettext_noop("Can stay the minimum of %(minimum)s months (duration_months_min)."),
+        minimum=f"{minimum:g}",
     )
 
 
@@ -368,34 +333,28 @@ def refugee_status_rule(programme: Mapping[str, Any], data: EligibilityInput) ->
         return None
     outcome = data.protection_outcome
     if outcome == ProtectionOutcome.REFUGEE:
-        return RuleResult(
+        return RuleResult.said(
             True,
-            say(
-                "eligibility.refugee_status",
-                gettext_noop(
-                    "The protection assessment points to refugee status, which the programme requires (requires_refugee_status)."
-                ),
+            "eligibility.refugee_status",
+            gettext_noop(
+                "The protection assessment points to refugee status, which the programme requires (requires_refugee_status)."
             ),
         )
     if outcome == ProtectionOutcome.FURTHER_EVIDENCE_NEEDED:
-        return RuleResult(
+        return RuleResult.said(
             None,
-            say(
-                "eligibility.refugee_status_open",
-                gettext_noop(
-                    "Unclear: the programme requires refugee status, and the protection assessment needs further evidence (requires_refugee_status)."
-                ),
+            "eligibility.refugee_status_open",
+            gettext_noop(
+                "Unclear: the programme requires refugee status, and the protection assessment needs further evidence (requires_refugee_status)."
             ),
         )
-    return RuleResult(
+    return RuleResult.said(
         False,
-        say(
-            "eligibility.refugee_status_missing",
-            gettext_noop(
-                "Not eligible: the programme requires refugee status, and the protection assessment gives %(outcome)s (requires_refugee_status)."
-            ),
-            outcome=Codes([ProtectionOutcome(outcome)]),
+        "eligibility.refugee_status_missing",
+        gettext_noop(
+            "Not eligible: the programme requires refugee status, and the protection assessment gives %(outcome)s (requires_refugee_status)."
         ),
+        outcome=Codes([ProtectionOutcome(outcome)]),
     )
 
 
@@ -405,32 +364,26 @@ def outside_home_rule(programme: Mapping[str, Any], data: EligibilityInput) -> R
         return None
     defender = data.facts.defender
     if defender.current_country is None:
-        return RuleResult(
+        return RuleResult.said(
             None,
-            say(
-                "eligibility.whereabouts_unrecorded",
-                gettext_noop(
-                    "Unclear: the programme takes only defenders outside their own country, and where the defender is now is not recorded (must_be_outside_home_country)."
-                ),
+            "eligibility.whereabouts_unrecorded",
+            gettext_noop(
+                "Unclear: the programme takes only defenders outside their own country, and where the defender is now is not recorded (must_be_outside_home_country)."
             ),
         )
     if defender.current_country in defender.nationalities:
-        return RuleResult(
+        return RuleResult.said(
             False,
-            say(
-                "eligibility.in_home_country",
-                gettext_noop(
-                    "Not eligible: the programme takes only defenders outside their own country (must_be_outside_home_country)."
-                ),
+            "eligibility.in_home_country",
+            gettext_noop(
+                "Not eligible: the programme takes only defenders outside their own country (must_be_outside_home_country)."
             ),
         )
-    return RuleResult(
+    return RuleResult.said(
         True,
-        say(
-            "eligibility.outside_home",
-            gettext_noop(
-                "Outside their own country, as the programme requires (must_be_outside_home_country)."
-            ),
+        "eligibility.outside_home",
+        gettext_noop(
+            "Outside their own country, as the programme requires (must_be_outside_home_country)."
         ),
     )
 
@@ -440,13 +393,11 @@ def host_countries_rule(programme: Mapping[str, Any], data: EligibilityInput) ->
     hosts = programme.get("host_countries") or []
     nationalities = set(data.facts.defender.nationalities)
     if hosts and nationalities and all(host in nationalities for host in hosts):
-        return RuleResult(
+        return RuleResult.said(
             False,
-            say(
-                "eligibility.host_is_home",
-                gettext_noop(
-                    "Not eligible: every host country is the defender's own (host_countries)."
-                ),
+            "eligibility.host_is_home",
+            gettext_noop(
+                "Not eligible: every host country is the defender's own (host_countries)."
             ),
         )
     return None
@@ -469,13 +420,7 @@ RULES: tuple[Rule, ...] = (
 def evaluate_programme(programme: Mapping[str, Any], data: EligibilityInput) -> Eligibility:
     """One programme's verdict with every reason, failures first."""
     results = [result for rule in RULES if (result := rule(programme, data)) is not None]
-    failed = [result.reason for result in results if result.passed is False]
-    unclear = [result.reason for result in results if result.passed is None]
-    passed = [result.reason for result in results if result.passed is True]
-    verdict = Verdict.NOT_ELIGIBLE if failed else Verdict.UNCLEAR if unclear else Verdict.ELIGIBLE
-    return Eligibility(
-        programme_id=str(programme["id"]), eligible=verdict, reasons=(*failed, *unclear, *passed)
-    )
+    return Eligibility.combine(str(programme["id"]), results)
 
 
 def evaluate_catalogue(

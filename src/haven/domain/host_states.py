@@ -85,6 +85,30 @@ class HostStateRules:
     checks: tuple[str, ...]
     sources: tuple[str, ...]
 
+    @classmethod
+    def from_entry(cls, code: str, entry: Mapping[str, Any]) -> HostStateRules:
+        """One state's rules from its catalogue entry; a missing required key fails loudly."""
+        rule = entry["deadline"]
+        return cls(
+            code=code,
+            name=entry["name"],
+            jurisdiction=entry["jurisdiction"],
+            where_to_claim=entry["where_to_claim"],
+            deadline=DeadlineRule(
+                kind=rule["kind"],
+                amount=int(rule.get("amount", 0)),
+                hard=bool(rule.get("hard", False)),
+                from_events=bool(rule.get("from_events", False)),
+                only_if_unlawful_stay=bool(rule.get("only_if_unlawful_stay", False)),
+            ),
+            delay_penalty=entry["delay_penalty"],
+            visa_holder_can_claim=bool(entry["visa_holder_can_claim"]),
+            visa_lapses_on_claim=bool(entry["visa_lapses_on_claim"]),
+            claim_while_lawful=bool(entry["claim_while_lawful"]),
+            checks=tuple(entry.get("checks", ())),
+            sources=tuple(entry.get("sources", ())),
+        )
+
 
 @dataclass(frozen=True)
 class HostStateCatalogue:
@@ -108,6 +132,13 @@ class StayDates:
     fear_events_on: date | None = None
     """The latest incident abroad that caused fear, for host states whose clock can run from it."""
 
+    @property
+    def events_after_arrival(self) -> date | None:
+        """The incident abroad that caused fear, when it came after the last arrival."""
+        if self.last_arrival is None or self.fear_events_on is None:
+            return None
+        return self.fear_events_on if self.fear_events_on > self.last_arrival else None
+
 
 @dataclass(frozen=True)
 class Deadline:
@@ -123,6 +154,22 @@ class DeadlineWarning:
     level: WarningLevel
     days_left: int
 
+    @classmethod
+    def due(cls, deadline: Deadline, today: date) -> DeadlineWarning | None:
+        """The warning due today on ``deadline``: within 90, 30 or 7 days of it, or past it."""
+        days_left = (deadline.due_on - today).days
+        if days_left < 0:
+            level = WarningLevel.PASSED
+        elif days_left <= WARNING_DAYS[2]:
+            level = WarningLevel.DAYS_7
+        elif days_left <= WARNING_DAYS[1]:
+            level = WarningLevel.DAYS_30
+        elif days_left <= WARNING_DAYS[0]:
+            level = WarningLevel.DAYS_90
+        else:
+            return None
+        return cls(deadline, level, days_left)
+
 
 @dataclass(frozen=True)
 class HostStateAdvice:
@@ -137,32 +184,12 @@ class HostStateAdvice:
 
 def parse_catalogue(data: Mapping[str, Any]) -> HostStateCatalogue:
     """Build the catalogue from its JSON form; a malformed file fails loudly, not silently."""
-    states: dict[str, HostStateRules] = {}
-    for code, entry in data["states"].items():
-        rule = entry["deadline"]
-        states[code] = HostStateRules(
-            code=code,
-            name=entry["name"],
-            jurisdiction=entry["jurisdiction"],
-            where_to_claim=entry["where_to_claim"],
-            deadline=DeadlineRule(
-                kind=rule["kind"],
-                amount=int(rule.get("amount", 0)),
-                hard=bool(rule.get("hard", False)),
-                from_events=bool(rule.get("from_events", False)),
-                only_if_unlawful_stay=bool(rule.get("only_if_unlawful_stay", False)),
-            ),
-            delay_penalty=entry["delay_penalty"],
-            visa_holder_can_claim=bool(entry["visa_holder_can_claim"]),
-            visa_lapses_on_claim=bool(entry["visa_lapses_on_claim"]),
-            claim_while_lawful=bool(entry["claim_while_lawful"]),
-            checks=tuple(entry.get("checks", ())),
-            sources=tuple(entry.get("sources", ())),
-        )
     return HostStateCatalogue(
         version=str(data["version"]),
         dublin_area=frozenset(data["dublin_area"]),
-        states=states,
+        states={
+            code: HostStateRules.from_entry(code, entry) for code, entry in data["states"].items()
+        },
     )
 
 
@@ -190,13 +217,9 @@ def _filing_deadline(rules: HostStateRules, stay: StayDates) -> Deadline | None:
     rule = rules.deadline
     if rule.kind == "none" or stay.last_arrival is None:
         return None
-    start = stay.last_arrival
-    runs_from_events = (
-        rule.from_events and stay.fear_events_on is not None and stay.fear_events_on > start
-    )
-    if runs_from_events:
-        assert stay.fear_events_on is not None
-        start = stay.fear_events_on
+    events = stay.events_after_arrival if rule.from_events else None
+    runs_from_events = events is not None
+    start = events or stay.last_arrival
     if rule.kind == "calendar_months_from_entry":
         due = add_months(start, rule.amount)
     elif rule.kind == "days_from_entry":
@@ -334,21 +357,8 @@ def host_state_advice(catalogue: HostStateCatalogue, stay: StayDates) -> HostSta
 
 def deadline_warnings(deadlines: Sequence[Deadline], today: date) -> tuple[DeadlineWarning, ...]:
     """The warnings due today: within 90, 30 or 7 days of a deadline, or past it."""
-    warnings: list[DeadlineWarning] = []
-    for deadline in deadlines:
-        days_left = (deadline.due_on - today).days
-        if days_left < 0:
-            level = WarningLevel.PASSED
-        elif days_left <= WARNING_DAYS[2]:
-            level = WarningLevel.DAYS_7
-        elif days_left <= WARNING_DAYS[1]:
-            level = WarningLevel.DAYS_30
-        elif days_left <= WARNING_DAYS[0]:
-            level = WarningLevel.DAYS_90
-        else:
-            continue
-        warnings.append(DeadlineWarning(deadline, level, days_left))
-    return tuple(warnings)
+    warnings = (DeadlineWarning.due(deadline, today) for deadline in deadlines)
+    return tuple(warning for warning in warnings if warning is not None)
 
 
 def jurisdiction_warning(

@@ -41,7 +41,7 @@ RULE_MODULES = (
 )
 
 ENGINE_VERSION = "1.1.1"
-RULES_DIGEST = "d7966ee6c84237b4bbee80bdc65ecf89682ad8ac723e45359962d7eb057b37ea"
+RULES_DIGEST = "d485406bb2ebabc4b3af33f24071eb2dd358c6caeef8629f421bd8504e6727be"
 
 
 def engine_version() -> str:

@@ -38,10 +38,10 @@ class StageCount:
 @dataclass(frozen=True)
 class Overview:
     as_of: datetime.date
-    check_ins_overdue: int
-    return_reviews_due: int
-    arrivals_unconfirmed: int
-    extensions_waiting: int
+    #: What the reachable stays owe, counted by due kind (``due_kinds``: ``check_in_overdue``,
+    #: ``return_review_due``, ``arrival_unconfirmed``, ``extension_waiting``); a kind never
+    #: counted reads 0.
+    owed: Counter[str]
     stays_by_stage: tuple[StageCount, ...]
     erasures: tuple[CaseErasure, ...]
     matching_runs: tuple[MatchingRun, ...]
@@ -102,10 +102,7 @@ def coordinator_overview(*, membership: Membership) -> Overview:
     )
     return Overview(
         as_of=today,
-        check_ins_overdue=owed["check_in_overdue"],
-        return_reviews_due=owed["return_review_due"],
-        arrivals_unconfirmed=owed["arrival_unconfirmed"],
-        extensions_waiting=owed["extension_waiting"],
+        owed=owed,
         stays_by_stage=by_stage,
         erasures=tuple(erasures_pending(membership=membership)[:SHOWN]),
         matching_runs=runs,

@@ -11,14 +11,11 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
-from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.http import Http404
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from haven.accounts.access import requires
-from haven.accounts.requests import HavenRequest, acting_member
 from haven.asylum.models import RegimeTally
 from haven.domain.asylum_procedure import AsylumSide, RegimeOutcome, StaySide, regime_outcome
 from haven.organisations.models import Membership
@@ -98,13 +95,3 @@ def regimes_report(*, membership: Membership) -> RegimesReport:
         ),
     )
     return RegimesReport(membership.organisation.name, timezone.localdate(), tables)
-
-
-@requires(Permission.VIEW_REPORTS)
-def regimes(request: HavenRequest) -> HttpResponse:
-    """The two regimes' page: counts only, readable without JavaScript and on a phone."""
-    return render(
-        request,
-        "reports/regimes.html",
-        {"report": regimes_report(membership=acting_member(request))},
-    )

@@ -69,24 +69,21 @@ POSTGRES_DROP = [
     "DROP FUNCTION IF EXISTS reports_case_tally();",
 ]
 
-BACKFILL = {
-    "sqlite": (
-        "INSERT INTO reports_casetally (organisation_id, status, urgency, month, cases) "
-        "SELECT organisation_id, status, urgency, substr(created_at, 1, 7), COUNT(*) "
-        "FROM cases_case GROUP BY 1, 2, 3, 4;"
-    ),
-    "postgresql": (
-        "INSERT INTO reports_casetally (organisation_id, status, urgency, month, cases) "
-        "SELECT organisation_id, status, urgency, "
-        "to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM'), COUNT(*) "
-        "FROM cases_case GROUP BY 1, 2, 3, 4;"
-    ),
+#: The month a case was opened in ("2026-03"), as each vendor writes it, for the recount.
+MONTH = {
+    "sqlite": "substr(created_at, 1, 7)",
+    "postgresql": "to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM')",
 }
+BACKFILL = (
+    "INSERT INTO reports_casetally (organisation_id, status, urgency, month, cases) "
+    "SELECT organisation_id, status, urgency, {month}, COUNT(*) "
+    "FROM cases_case GROUP BY 1, 2, 3, 4;"
+)
 
 
 CASE_TALLY = TriggeredTally(
     table="reports_casetally",
     create={"sqlite": SQLITE_CREATE, "postgresql": POSTGRES_CREATE},
     drop={"sqlite": SQLITE_DROP, "postgresql": POSTGRES_DROP},
-    recount=BACKFILL,
+    recount={vendor: BACKFILL.format(month=month) for vendor, month in MONTH.items()},
 )

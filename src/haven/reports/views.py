@@ -1,6 +1,7 @@
-"""The report page and its CSV downloads: the same suppressed tables in both."""
+"""The report pages (the analyst's tables, the two regimes, the coordinator's overview) and the CSV downloads."""
 
 import csv
+from collections.abc import Callable
 
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -10,6 +11,7 @@ from haven.accounts.requests import HavenRequest
 from haven.accounts.requests import acting_member as _membership
 from haven.organisations.policy import Permission
 from haven.reports.overview import coordinator_overview
+from haven.reports.regimes import regimes_report
 from haven.reports.selectors import analyst_report
 from haven.uploads.downloads import content_disposition
 
@@ -17,22 +19,32 @@ from haven.uploads.downloads import content_disposition
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
+def _page(
+    request: HavenRequest, template: str, name: str, build: Callable[..., object]
+) -> HttpResponse:
+    """
+    A report page: ``build`` (a selector) makes the one object the template shows, for the acting
+    member; the selector checks the permission again and answers 404 to anyone else.
+    """
+    return render(request, template, {name: build(membership=_membership(request))})
+
+
 @requires(Permission.VIEW_REPORTS)
 def report(request: HavenRequest) -> HttpResponse:
     """Every table with its chart; readable without JavaScript and on a phone."""
-    return render(
-        request, "reports/report.html", {"report": analyst_report(membership=_membership(request))}
-    )
+    return _page(request, "reports/report.html", "report", analyst_report)
+
+
+@requires(Permission.VIEW_REPORTS)
+def regimes(request: HavenRequest) -> HttpResponse:
+    """The two regimes' page: counts only, readable without JavaScript and on a phone."""
+    return _page(request, "reports/regimes.html", "report", regimes_report)
 
 
 @requires(Permission.VIEW_OVERVIEW)
 def overview(request: HavenRequest) -> HttpResponse:
     """The coordinator's overview: what is overdue, what waits for a decision, the queue's age."""
-    return render(
-        request,
-        "reports/overview.html",
-        {"overview": coordinator_overview(membership=_membership(request))},
-    )
+    return _page(request, "reports/overview.html", "overview", coordinator_overview)
 
 
 def _spreadsheet_safe(text: str) -> str:
