@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from haven.cases.models import Assessment, Case, CaseKeyedModel, UnlistedCaseRecord
 from haven.domain.asylum_procedure import AsylumSide, DecisionOutcome, StaySide, StepKind
+from haven.organisations.constraints import one_row_per
 from haven.organisations.models import Organisation
 from haven.organisations.records import user_reference
 from haven.relocations.models import Stay
@@ -290,9 +291,7 @@ class RegimeTally(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(
-                fields=["organisation", "stay_side", "asylum_side"], name="one_regime_tally_cell"
-            )
+            one_row_per("organisation", "stay_side", "asylum_side", name="one_regime_tally_cell")
         ]
 
     def __str__(self) -> str:
