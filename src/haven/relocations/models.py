@@ -18,6 +18,7 @@ from haven.cases.models import (
     InAppNotice,
     UnlistedCaseRecord,
 )
+from haven.organisations.choices import choice_label
 from haven.organisations.constraints import one_row_per
 from haven.organisations.records import OrganisationRecord, user_reference
 from haven.programmes.models import Application, Programme
@@ -103,7 +104,7 @@ class Stay(CaseKeyedModel):
         ]
 
     def outcome_label(self) -> str:
-        return str(StayOutcome(self.outcome).label) if self.outcome in StayOutcome.values else ""
+        return choice_label(StayOutcome, self.outcome)
 
     @property
     def reference(self) -> str:
@@ -404,12 +405,10 @@ class ReturnReview(StayRecord):
         return [str(ReturnOption(value).label) for value in self.options or []]
 
     def preference_label(self) -> str:
-        value = self.defender_preference
-        return str(ReturnOption(value).label) if value in ReturnOption.values else ""
+        return choice_label(ReturnOption, self.defender_preference)
 
     def decision_label(self) -> str:
-        value = self.staff_decision
-        return str(ReturnOption(value).label) if value in ReturnOption.values else ""
+        return choice_label(ReturnOption, self.staff_decision)
 
 
 class ReturnPlan(StayRecord):
@@ -444,8 +443,7 @@ class FollowUp(StayRecord):
         ordering = ["due_on"]
 
     def status_label(self) -> str:
-        value = (self.findings or {}).get("status")
-        return str(FollowUpStatus(value).label) if value in FollowUpStatus.values else ""
+        return choice_label(FollowUpStatus, (self.findings or {}).get("status"))
 
 
 class StayOutcome(models.TextChoices):
