@@ -16,6 +16,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from haven.accounts.reading import Digits
 from haven.accounts.usernames import validate_single_script
+from haven.organisations.constraints import one_row_per
 from haven.organisations.models import Organisation, Role
 from haven.organisations.records import NamedByKind
 from haven.vault.system_secrets import open_system_secret
@@ -135,9 +136,7 @@ class RecoveryCode(NamedByKind):
     used_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["device", "code_digest"], name="one_digest_per_device"),
-        ]
+        constraints = [one_row_per("device", "code_digest", name="one_digest_per_device")]
 
 
 def recovery_code_digest(code: str) -> str:

@@ -16,17 +16,12 @@ from django.utils.translation import gettext_lazy as _
 
 from haven.cases.models import Assessment, Case, CaseKeyedModel, UnlistedCaseRecord
 from haven.domain.asylum_procedure import AsylumSide, DecisionOutcome, StaySide, StepKind
+from haven.organisations.choices import choice_label
+from haven.organisations.constraints import one_row_per
 from haven.organisations.models import Organisation
 from haven.organisations.records import user_reference
 from haven.relocations.models import Stay
 from haven.vault.fields import EncryptedJSONField, EncryptedTextField
-
-
-def choice_label(choices: type[models.TextChoices], value: object) -> str:
-    """The label of a stored value (decrypted), or nothing for a value Haven no longer knows."""
-    if not isinstance(value, str) or value not in choices.values:
-        return ""
-    return str(choices(value).label)
 
 
 class StayBridgeRecord(UnlistedCaseRecord):
@@ -290,9 +285,7 @@ class RegimeTally(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(
-                fields=["organisation", "stay_side", "asylum_side"], name="one_regime_tally_cell"
-            )
+            one_row_per("organisation", "stay_side", "asylum_side", name="one_regime_tally_cell")
         ]
 
     def __str__(self) -> str:

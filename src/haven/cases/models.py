@@ -21,6 +21,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from haven.domain.lifecycle import CaseStatus as CaseStatus  # re-exported: the one definition
+from haven.organisations.constraints import one_row_per
 from haven.organisations.models import Organisation
 from haven.organisations.records import NamedByKind, OrganisationRecord, user_reference
 from haven.vault.blind_index import (
@@ -243,11 +244,7 @@ class Case(OwnKeyRecord):
 
     class Meta:
         ordering = ["created_at"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["organisation", "code"], name="case_code_unique_per_org"
-            ),
-        ]
+        constraints = [one_row_per("organisation", "code", name="case_code_unique_per_org")]
         indexes = [
             models.Index(fields=["organisation", "status"]),
             # One index per list sort order (selectors.CASE_LIST_ORDER, MY_CASES_ORDER), so a
@@ -278,7 +275,7 @@ class CaseDefenderRole(models.TextChoices):
     FAMILY = "family", _("A family member in the case")
 
 
-class CaseDefender(models.Model):
+class CaseDefender(NamedByKind):
     """The link between a case and a defender it concerns."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -290,12 +287,7 @@ class CaseDefender(models.Model):
 
     class Meta:
         ordering = ["case", "role"]
-        constraints = [
-            models.UniqueConstraint(fields=["case", "defender"], name="one_link_per_case_defender"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.case_id}:{self.defender_id}"
+        constraints = [one_row_per("case", "defender", name="one_link_per_case_defender")]
 
 
 class Note(CaseKeyedModel):
@@ -388,7 +380,7 @@ class UnlistedCaseRecord(CaseKeyedRecord):
         abstract = True
 
 
-class Assignment(models.Model):
+class Assignment(NamedByKind):
     """A member on a case's access list (AZ-03): they see it and work on it."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -401,14 +393,7 @@ class Assignment(models.Model):
 
     class Meta:
         ordering = ["assigned_at"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["case", "membership"], name="one_assignment_per_member"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.membership_id} on {self.case_id}"
+        constraints = [one_row_per("case", "membership", name="one_assignment_per_member")]
 
 
 class BreakGlassGrant(CaseKeyedRecord):

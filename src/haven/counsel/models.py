@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from haven.cases.models import Case, CaseKeyedRecord, Consent
+from haven.organisations.constraints import one_row_per
 from haven.organisations.records import OrganisationRecord, user_reference
 from haven.vault.fields import EncryptedTextField
 from haven.vault.records import OwnKeyRecord
@@ -86,9 +87,7 @@ class ReferralItem(OrganisationRecord):
     class Meta:
         ordering = ["referral", "position"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["referral", "kind", "object_id"], name="counsel_item_once_per_referral"
-            ),
+            one_row_per("referral", "kind", "object_id", name="counsel_item_once_per_referral")
         ]
 
 

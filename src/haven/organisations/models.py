@@ -14,6 +14,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from haven.organisations.constraints import one_row_per
+
 
 class Organisation(models.Model):
     """A protection organisation: the unit of tenancy, keys and data."""
@@ -58,9 +60,7 @@ class Membership(models.Model):
     class Meta:
         db_table = "accounts_membership"
         ordering = ["organisation__slug", "user__username"]
-        constraints = [
-            models.UniqueConstraint(fields=["user", "organisation"], name="one_membership_per_org"),
-        ]
+        constraints = [one_row_per("user", "organisation", name="one_membership_per_org")]
 
     def __str__(self) -> str:
         return f"{self.user_id}@{self.organisation_id}:{self.role}"

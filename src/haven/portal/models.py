@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from haven.cases.models import Case, CaseKeyedModel, Urgency
+from haven.organisations.constraints import one_row_per
 from haven.organisations.records import NamedByKind, OrganisationRecord, user_reference
 from haven.vault.fields import EncryptedJSONField, EncryptedTextField
 from haven.vault.keyring import KeyRef, preloaded_relation
@@ -146,7 +147,7 @@ class PortalFormToken(NamedByKind):
         ordering = ["used_at"]
 
 
-class PortalCounter(models.Model):
+class PortalCounter(NamedByKind):
     """How many times something happened on the portal in one time window (rate limits)."""
 
     scope = models.CharField(max_length=40)
@@ -155,11 +156,4 @@ class PortalCounter(models.Model):
 
     class Meta:
         ordering = ["window_start"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["scope", "window_start"], name="one_counter_per_window"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.scope}@{self.window_start}: {self.count}"
+        constraints = [one_row_per("scope", "window_start", name="one_counter_per_window")]

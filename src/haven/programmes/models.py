@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from haven.cases.models import Case, CaseKeyedModel
+from haven.organisations.constraints import one_row_per
 from haven.organisations.models import Membership, Organisation
 from haven.organisations.records import OrganisationRecord, user_reference
 from haven.vault.fields import EncryptedDateField, EncryptedJSONField
@@ -77,9 +78,7 @@ class Programme(models.Model):
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["organisation", "catalogue_id"], name="programme_catalogue_id_per_org"
-            ),
+            one_row_per("organisation", "catalogue_id", name="programme_catalogue_id_per_org")
         ]
 
     def __str__(self) -> str:
@@ -98,13 +97,8 @@ class HostPartnerAssignment(OrganisationRecord):
     class Meta:
         ordering = ["created_at"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["programme", "membership"], name="one_assignment_per_host_partner"
-            ),
+            one_row_per("programme", "membership", name="one_assignment_per_host_partner")
         ]
-
-    def __str__(self) -> str:
-        return f"{self.membership_id} hosts {self.programme_id}"
 
 
 class IntakeWindowStatus(models.TextChoices):

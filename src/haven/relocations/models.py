@@ -18,6 +18,8 @@ from haven.cases.models import (
     InAppNotice,
     UnlistedCaseRecord,
 )
+from haven.organisations.choices import choice_label
+from haven.organisations.constraints import one_row_per
 from haven.organisations.records import OrganisationRecord, user_reference
 from haven.programmes.models import Application, Programme
 from haven.vault.fields import EncryptedJSONField, EncryptedTextField
@@ -102,7 +104,7 @@ class Stay(CaseKeyedModel):
         ]
 
     def outcome_label(self) -> str:
-        return str(StayOutcome(self.outcome).label) if self.outcome in StayOutcome.values else ""
+        return choice_label(StayOutcome, self.outcome)
 
     @property
     def reference(self) -> str:
@@ -196,7 +198,7 @@ class Preparation(StayRecord):
     travel_plan_shredded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta(StayRecord.Meta):
-        constraints = [models.UniqueConstraint(fields=["stay"], name="one_preparation_per_stay")]
+        constraints = [one_row_per("stay", name="one_preparation_per_stay")]
 
 
 class TravellingDependant(StayRecord):
@@ -211,11 +213,7 @@ class TravellingDependant(StayRecord):
     arrived_on = models.DateField(null=True, blank=True)
 
     class Meta(StayRecord.Meta):
-        constraints = [
-            models.UniqueConstraint(
-                fields=["stay", "dependant"], name="one_traveller_per_dependant"
-            )
-        ]
+        constraints = [one_row_per("stay", "dependant", name="one_traveller_per_dependant")]
 
 
 class CheckInMode(models.TextChoices):
@@ -338,10 +336,10 @@ class Extension(StayRecord):
 
     class Meta(StayRecord.Meta):
         constraints = [
-            models.UniqueConstraint(
-                fields=["stay"],
-                condition=models.Q(decision="pending"),
+            one_row_per(
+                "stay",
                 name="one_pending_extension_per_stay",
+                condition=models.Q(decision="pending"),
             )
         ]
 
@@ -369,13 +367,8 @@ class LetterTemplate(OrganisationRecord):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(
-                fields=["programme", "language"], name="one_letter_template_per_language"
-            )
+            one_row_per("programme", "language", name="one_letter_template_per_language")
         ]
-
-    def __str__(self) -> str:
-        return f"letter template {self.programme_id} {self.language}"
 
 
 class ReturnOption(models.TextChoices):
@@ -406,18 +399,16 @@ class ReturnReview(StayRecord):
     defender_chooses_return = models.BooleanField(default=False)
 
     class Meta(StayRecord.Meta):
-        constraints = [models.UniqueConstraint(fields=["stay"], name="one_return_review_per_stay")]
+        constraints = [one_row_per("stay", name="one_return_review_per_stay")]
 
     def option_labels(self) -> list[str]:
         return [str(ReturnOption(value).label) for value in self.options or []]
 
     def preference_label(self) -> str:
-        value = self.defender_preference
-        return str(ReturnOption(value).label) if value in ReturnOption.values else ""
+        return choice_label(ReturnOption, self.defender_preference)
 
     def decision_label(self) -> str:
-        value = self.staff_decision
-        return str(ReturnOption(value).label) if value in ReturnOption.values else ""
+        return choice_label(ReturnOption, self.staff_decision)
 
 
 class ReturnPlan(StayRecord):
@@ -429,7 +420,7 @@ class ReturnPlan(StayRecord):
     returned_on = models.DateField(null=True, blank=True)
 
     class Meta(StayRecord.Meta):
-        constraints = [models.UniqueConstraint(fields=["stay"], name="one_return_plan_per_stay")]
+        constraints = [one_row_per("stay", name="one_return_plan_per_stay")]
 
 
 class FollowUpStatus(models.TextChoices):
@@ -452,8 +443,7 @@ class FollowUp(StayRecord):
         ordering = ["due_on"]
 
     def status_label(self) -> str:
-        value = (self.findings or {}).get("status")
-        return str(FollowUpStatus(value).label) if value in FollowUpStatus.values else ""
+        return choice_label(FollowUpStatus, (self.findings or {}).get("status"))
 
 
 class StayOutcome(models.TextChoices):
@@ -492,8 +482,6 @@ class StayReminder(InAppNotice):
     class Meta(InAppNotice.Meta):
         constraints = [
             # The job runs again and again: the same reminder is made once.
-            models.UniqueConstraint(
-                fields=["recipient", "stay", "kind", "due_on"], name="one_reminder_per_due_item"
-            )
+            one_row_per("recipient", "stay", "kind", "due_on", name="one_reminder_per_due_item")
         ]
         indexes = [models.Index(fields=["recipient", "read_at"])]

@@ -13,10 +13,12 @@ from typing import ClassVar
 
 from django.db import models
 
+from haven.organisations.constraints import one_row_per
+
 
 def one_row_per_cell(*cell: str, name: str) -> models.UniqueConstraint:
     """The constraint of every tally: one row per organisation and cell, which the triggers rely on."""
-    return models.UniqueConstraint(fields=["organisation_id", *cell], name=name)
+    return one_row_per("organisation_id", *cell, name=name)
 
 
 class Tally(models.Model):

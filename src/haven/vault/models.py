@@ -14,6 +14,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from haven.organisations.constraints import one_row_per
 from haven.organisations.models import Organisation
 
 
@@ -45,13 +46,12 @@ class OrganisationKey(models.Model):
     class Meta:
         ordering = ["organisation_id", "purpose", "version"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["organisation", "purpose", "version"], name="one_org_key_per_version"
-            ),
-            models.UniqueConstraint(
-                fields=["purpose", "version"],
-                condition=models.Q(organisation__isnull=True),
+            one_row_per("organisation", "purpose", "version", name="one_org_key_per_version"),
+            one_row_per(
+                "purpose",
+                "version",
                 name="one_system_key_per_version",
+                condition=models.Q(organisation__isnull=True),
             ),
         ]
 
@@ -76,11 +76,7 @@ class DataKey(models.Model):
 
     class Meta:
         ordering = ["created_at"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["owner_type", "owner_id"], name="one_data_key_per_owner"
-            ),
-        ]
+        constraints = [one_row_per("owner_type", "owner_id", name="one_data_key_per_owner")]
 
     def __str__(self) -> str:
         return f"{self.owner_type}:{self.owner_id}"
