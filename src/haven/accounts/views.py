@@ -26,6 +26,7 @@ from django_otp.models import Device
 
 from haven.accounts import selectors, services, signin, totp
 from haven.accounts.access import (
+    ViewFunction,
     public,
     requires,
     requires_recent_second_factor,
@@ -71,13 +72,24 @@ def _member(request: HttpRequest) -> Membership:
     return acting_member(cast(HavenRequest, request))
 
 
+def _takes_secrets(*fields: str) -> Callable[[ViewFunction], ViewFunction]:
+    """
+    For a page whose form carries a password or a code: Django's error reports leave ``fields``
+    out, and the page is never cached, so neither the secret nor the form that took it is kept.
+    """
+
+    def decorator(view: ViewFunction) -> ViewFunction:
+        return sensitive_post_parameters(*fields)(never_cache(view))
+
+    return decorator
+
+
 # Signing in ----------------------------------------------------------------------------------
 
 
 @routes.path("login/", name="login")
 @public
-@sensitive_post_parameters("password")
-@never_cache
+@_takes_secrets("password")
 def sign_in(request: HttpRequest) -> HttpResponse:
     """Step one: the password. Unknown names, wrong passwords and inactive accounts look alike."""
     if request.user.is_authenticated:
@@ -104,8 +116,7 @@ BOTH_FACTORS_REFUSED = gettext_lazy(
 
 @routes.path("login/both-factors/", name="login_both_factors")
 @public
-@sensitive_post_parameters("password", "code")
-@never_cache
+@_takes_secrets("password", "code")
 def sign_in_with_both_factors(request: HttpRequest) -> HttpResponse:
     """
     Sign in with the password and the second factor on one form, even during a lockout.
@@ -147,8 +158,7 @@ def sign_in_with_both_factors(request: HttpRequest) -> HttpResponse:
 
 @routes.path("two-factor/", name="second_factor")
 @sign_in_step
-@sensitive_post_parameters("code")
-@never_cache
+@_takes_secrets("code")
 def second_factor(request: HttpRequest) -> HttpResponse:
     """Step two: a code from the authenticator app, or one backup code (AUTH-05, AUTH-07)."""
     user = _user(request)
@@ -157,13 +167,9 @@ def second_factor(request: HttpRequest) -> HttpResponse:
     device = totp.confirmed_device(user)
     if device is None:
         return redirect("accounts:enrol")
-    form = CodeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        check = _code_check(user, device, form.cleaned_data["code"])
-        if check.accepted and check.device is not None:
-            return redirect(signin.second_factor_accepted(request, check.device, check.method))
-        services.second_factor_failure_record(user=user, method=check.method)
-        form.add_error("code", TOO_MANY_CODES if not check.allowed else CODE_REFUSED)
+    form, check = _code_form(request, user, device, services.second_factor_failure_record)
+    if check is not None and check.device is not None:
+        return redirect(signin.second_factor_accepted(request, check.device, check.method))
     return render(request, "accounts/second_factor.html", {"form": form})
 
 
@@ -191,10 +197,27 @@ def _code_check(user: User, device: Device, typed: str) -> _CodeCheck:
     return _CodeCheck("recovery_code", recovery, allowed, accepted)
 
 
+def _code_form(
+    request: HttpRequest, user: User, device: Device, failure_record: Callable[..., object]
+) -> tuple[CodeForm, _CodeCheck | None]:
+    """
+    The code form of the second-factor and step-up pages: the check of a sent code when it was
+    accepted; otherwise no check, and the failure recorded (``failure_record(user=, method=)``)
+    with the reason on the form, as both pages refuse a wrong or throttled code alike.
+    """
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        check = _code_check(user, device, form.cleaned_data["code"])
+        if check.accepted:
+            return form, check
+        failure_record(user=user, method=check.method)
+        form.add_error("code", TOO_MANY_CODES if not check.allowed else CODE_REFUSED)
+    return form, None
+
+
 @routes.path("step-up/", name="step_up")
 @signed_in
-@sensitive_post_parameters("code")
-@never_cache
+@_takes_secrets("code")
 def step_up(request: HttpRequest) -> HttpResponse:
     """
     Ask again for the second factor before a sensitive action (SESS-04), then go back to it.
@@ -207,21 +230,16 @@ def step_up(request: HttpRequest) -> HttpResponse:
     device = totp.confirmed_device(user)
     if device is None:
         return redirect("web:dashboard")
-    form = CodeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        check = _code_check(user, device, form.cleaned_data["code"])
-        if check.accepted:
-            signin.step_up_accepted(request, check.method)
-            return redirect(next_path)
-        services.step_up_failure_record(user=user, method=check.method)
-        form.add_error("code", TOO_MANY_CODES if not check.allowed else CODE_REFUSED)
+    form, check = _code_form(request, user, device, services.step_up_failure_record)
+    if check is not None:
+        signin.step_up_accepted(request, check.method)
+        return redirect(next_path)
     return render(request, "accounts/step_up.html", {"form": form, "next": next_path})
 
 
 @routes.path("two-factor/setup/", name="enrol")
 @sign_in_step
-@sensitive_post_parameters("code")
-@never_cache
+@_takes_secrets("code")
 def enrol(request: HttpRequest) -> HttpResponse:
     """First sign-in: set up the authenticator app, confirm one code, then show backup codes once."""
     user = _user(request)
@@ -305,8 +323,7 @@ def security_notice_dismiss(request: HttpRequest, notice_id: uuid.UUID) -> HttpR
 
 @routes.path("security/password/", name="password_change")
 @signed_in
-@sensitive_post_parameters("old_password", "new_password1", "new_password2")
-@never_cache
+@_takes_secrets("old_password", "new_password1", "new_password2")
 def password_change(request: HttpRequest) -> HttpResponse:
     """Change one's own password after giving the current one; the account is told in the app."""
     user = _user(request)
@@ -367,8 +384,7 @@ def organisation_switch(request: HttpRequest) -> HttpResponse:
 
 @routes.path("invitations/accept/", name="invitation_accept")
 @public
-@sensitive_post_parameters("code", "password", "password_again")
-@never_cache
+@_takes_secrets("code", "password", "password_again")
 def invitation_accept(request: HttpRequest) -> HttpResponse:
     """
     Accept a one-time invitation: its code, a name and a password, then the second factor.

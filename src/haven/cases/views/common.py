@@ -18,7 +18,9 @@ from haven.accounts.requests import acting_member as _member
 from haven.accounts.routing import Routes
 from haven.accounts.shortcuts import refusal_shown, shown_as_warning
 from haven.cases import selectors
+from haven.cases.models import Case
 from haven.cases.services import DuplicateSubmissionError
+from haven.organisations.models import Membership
 
 #: The URL table of ``haven.cases.urls``, filled by every module of this package: each view's
 #: address stands above it (``haven.accounts.routing``).
@@ -29,20 +31,61 @@ def _case_url(case_id: Any) -> str:
     return reverse("cases:detail", kwargs={"case_id": case_id})
 
 
+#: The save step of a record page: ``save(membership, case, data, token)``, where ``data`` is the
+#: form's cleaned data without its one-time ``submission_token``.
+RecordSave = Callable[[Membership, Case, dict[str, Any], uuid.UUID], object]
+
+
 def _record_view(
-    request: HavenRequest, case_id: uuid.UUID, *, form_class: Any, title: str, save: Any
+    request: HavenRequest, case_id: uuid.UUID, *, form_class: Any, title: str, save: RecordSave
 ) -> HttpResponse:
     membership = _member(request)
     case = selectors.case_get(membership=membership, case_id=case_id)
-    form = form_class(request.POST or None, initial={"submission_token": uuid.uuid4()})
+
+    def save_record(data: dict[str, Any]) -> None:
+        token = data.pop("submission_token")
+        save(membership, case, data, token)
+
+    return _case_form_page(
+        request,
+        form_class(request.POST or None, initial={"submission_token": uuid.uuid4()}),
+        case_id=case.pk,
+        save=save_record,
+        success=_("Saved."),
+        template="cases/record_form.html",
+        page_context=lambda: {"case": case, "title": title},
+    )
+
+
+def _saves_fields(service: Callable[..., object]) -> RecordSave:
+    """The save step of a record whose form fields are the service's own keyword arguments."""
+
+    def save(membership: Membership, case: Case, data: dict[str, Any], token: uuid.UUID) -> None:
+        service(membership=membership, case=case, submission_token=token, **data)
+
+    return save
+
+
+def _case_form_page(
+    request: HavenRequest,
+    form: Any,
+    *,
+    case_id: Any,
+    save: Callable[[dict[str, Any]], object],
+    success: str,
+    template: str,
+    page_context: Callable[[], dict[str, Any]],
+) -> HttpResponse:
+    """
+    A page of one form whose record is kept on a case. A valid POST is saved by ``save`` (given a
+    copy of the cleaned data), then the case page (``_saved_then_case``); a GET, bad input or a
+    refusal shows ``template`` with the form and ``page_context()``, read only when it is shown.
+    """
     if request.method == "POST" and form.is_valid():
-        token = form.cleaned_data.pop("submission_token")
-        done = _saved_then_case(
-            request, case.pk, lambda: save(membership, case, form, token), _("Saved.")
-        )
+        done = _saved_then_case(request, case_id, lambda: save(dict(form.cleaned_data)), success)
         if done is not None:
             return done
-    return render(request, "cases/record_form.html", {"case": case, "form": form, "title": title})
+    return render(request, template, {**page_context(), "form": form})
 
 
 def _saved_then_case(

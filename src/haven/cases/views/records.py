@@ -18,12 +18,7 @@ from haven.accounts.requests import acting_member as _member
 from haven.accounts.shortcuts import refusal_shown
 from haven.cases import forms, selectors, services
 from haven.cases.models import Case
-from haven.cases.views.common import (
-    _case_url,
-    _record_view,
-    _saved_then_case,
-    routes,
-)
+from haven.cases.views.common import RecordSave, _case_form_page, _case_url, _record_view, routes
 from haven.organisations.models import Membership
 from haven.organisations.policy import Permission
 
@@ -33,8 +28,7 @@ from haven.organisations.policy import Permission
 def threat_add(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
     """Log a threat or incident: the case-facts fields and an encrypted narrative."""
 
-    def save(membership: Membership, case: Case, form: Any, token: uuid.UUID) -> None:
-        data = dict(form.cleaned_data)
+    def save(membership: Membership, case: Case, data: dict[str, Any], token: uuid.UUID) -> None:
         narrative = data.pop("narrative", "")
         services.threat_record(
             membership=membership,
@@ -53,11 +47,11 @@ def threat_add(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
     )
 
 
-def _saves_details(service: Callable[..., object]) -> Callable[..., None]:
+def _saves_details(service: Callable[..., object]) -> RecordSave:
     """The save step of a record whose form holds case-facts fields only."""
 
-    def save(membership: Membership, case: Case, form: Any, token: uuid.UUID) -> None:
-        details = forms.object_from_cleaned(form.cleaned_data)
+    def save(membership: Membership, case: Case, data: dict[str, Any], token: uuid.UUID) -> None:
+        details = forms.object_from_cleaned(data)
         service(membership=membership, case=case, details=details, submission_token=token)
 
     return save
@@ -92,34 +86,28 @@ def record_correct(request: HavenRequest, kind: str, record_id: uuid.UUID) -> Ht
     form_class = forms.correction_form_class(kind)
     initial = forms.correction_initial(kind, record)
     form = form_class(request.POST or None, initial={**initial, "submission_token": uuid.uuid4()})
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        token = data.pop("submission_token")
-        reason = data.pop("correction_reason")
-        narrative = data.pop("narrative", None)
-        done = _saved_then_case(
-            request,
-            case.pk,
-            lambda: services.record_correct(
-                membership=membership,
-                case=case,
-                kind=kind,
-                record_id=record.pk,
-                details=forms.correction_details(kind, data),
-                narrative=narrative,
-                reason=reason,
-                submission_token=token,
-            ),
-            _("Correction saved. What the record said before is kept."),
+
+    def save(data: dict[str, Any]) -> None:
+        services.record_correct(
+            membership=membership,
+            case=case,
+            kind=kind,
+            record_id=record.pk,
+            reason=data.pop("correction_reason"),
+            narrative=data.pop("narrative", None),
+            submission_token=data.pop("submission_token"),
+            details=forms.correction_details(kind, data),
         )
-        if done is not None:
-            return done
-    return render(
+
+    return _case_form_page(
         request,
-        "cases/record_correct.html",
-        {
+        form,
+        case_id=case.pk,
+        save=save,
+        success=_("Correction saved. What the record said before is kept."),
+        template="cases/record_correct.html",
+        page_context=lambda: {
             "case": case,
-            "form": form,
             "kind": kind,
             "record": record,
             "title": forms.CORRECTION_TITLES[kind],
