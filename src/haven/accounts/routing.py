@@ -27,8 +27,14 @@ class Routes:
     def __init__(self) -> None:
         self.urlpatterns: list[URLPattern] = []
 
-    def path(self, route: str, *, name: str) -> Callable[[View], View]:
-        """Serve the decorated view at ``route`` (as ``django.urls.path``) under ``name``."""
+    def path(
+        self, route: str, *, name: str, kwargs: dict[str, Any] | None = None
+    ) -> Callable[[View], View]:
+        """
+        Serve the decorated view at ``route`` (as ``django.urls.path``) under ``name``; ``kwargs``
+        are passed to the view beside the route's own parameters, so one view can serve several
+        addresses that differ only in what they record (each route stacked above the next).
+        """
 
         def declare(view: View) -> View:
             if policy_of(view) is None:
@@ -38,7 +44,7 @@ class Routes:
                     f"{view.__qualname__}: put @routes.path above the access declaration "
                     "(@public, @sign_in_step, @signed_in or @requires)"
                 )
-            self.urlpatterns.append(path(route, view, name=name))
+            self.urlpatterns.append(path(route, view, kwargs=kwargs or {}, name=name))
             return view
 
         return declare

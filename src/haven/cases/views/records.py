@@ -6,10 +6,13 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
+from django import forms as django_forms
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from haven.accounts.access import requires
@@ -57,20 +60,32 @@ def _saves_details(service: Callable[..., object]) -> RecordSave:
     return save
 
 
-@routes.path("<uuid:case_id>/prosecutions/new/", name="prosecution_add")
-@requires(Permission.CASE_EDIT)
-def prosecution_add(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
-    save = _saves_details(services.prosecution_record)
-    title = _("Record a prosecution")
-    return _record_view(request, case_id, form_class=forms.ProsecutionForm, title=title, save=save)
+#: The records whose form holds case-facts fields only, by the kind their address names: the
+#: form, the service that keeps one on the case, and the page's title.
+DETAILS_RECORDS: dict[str, tuple[type[django_forms.Form], Callable[..., object], Promise]] = {
+    "prosecution": (
+        forms.ProsecutionForm,
+        services.prosecution_record,
+        gettext_lazy("Record a prosecution"),
+    ),
+    "dependant": (
+        forms.DependantForm,
+        services.dependant_record,
+        gettext_lazy("Record a dependant"),
+    ),
+}
 
 
-@routes.path("<uuid:case_id>/dependants/new/", name="dependant_add")
+@routes.path(
+    "<uuid:case_id>/prosecutions/new/", name="prosecution_add", kwargs={"kind": "prosecution"}
+)
+@routes.path("<uuid:case_id>/dependants/new/", name="dependant_add", kwargs={"kind": "dependant"})
 @requires(Permission.CASE_EDIT)
-def dependant_add(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
-    save = _saves_details(services.dependant_record)
-    title = _("Record a dependant")
-    return _record_view(request, case_id, form_class=forms.DependantForm, title=title, save=save)
+def details_record_add(request: HavenRequest, case_id: uuid.UUID, kind: str) -> HttpResponse:
+    """Record a prosecution or a dependant: the same page, form of case facts and save for both."""
+    form_class, service, title = DETAILS_RECORDS[kind]
+    save = _saves_details(service)
+    return _record_view(request, case_id, form_class=form_class, title=str(title), save=save)
 
 
 @routes.path("records/<str:kind>/<uuid:record_id>/correct/", name="record_correct")
