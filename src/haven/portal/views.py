@@ -48,7 +48,7 @@ from haven.portal.forms import (
     SignInForm,
     TeamMessageForm,
 )
-from haven.portal.models import Referral, ReferralStatus
+from haven.portal.models import PortalSession, Referral, ReferralStatus
 from haven.uploads import RejectionCode, UploadRejected
 
 #: The URL tables of ``haven.portal.urls`` (the defenders' pages) and ``haven.portal.staff_urls``
@@ -145,6 +145,12 @@ def _fresh_referral_form(request: HttpRequest) -> ReferralForm:
     return ReferralForm(initial=initial)
 
 
+#: What the defender writes in the referral form, by the names the form and the content share.
+REFERRAL_CONTENT_FIELDS = tuple(
+    field.name for field in fields(services.ReferralContent) if field.name != "language"
+)
+
+
 def _uploads(form: ReferralForm) -> list[services.UploadedFile]:
     return [
         services.UploadedFile(name=upload.name or "file", data=upload.read())
@@ -180,14 +186,9 @@ def referral_new(request: HttpRequest) -> HttpResponse:
             try:
                 referral, code = services.referral_submit(
                     organisation=form.cleaned_data["organisation"],
+                    # The form's fields are named after the content's; the language is the page's.
                     content=services.ReferralContent(
-                        name=form.cleaned_data["name"],
-                        channel=form.cleaned_data["channel"],
-                        handle=form.cleaned_data["handle"],
-                        country=form.cleaned_data["country"],
-                        when=form.cleaned_data["when"],
-                        account=form.cleaned_data["account"],
-                        urgency=form.cleaned_data["urgency"],
+                        **{name: form.cleaned_data[name] for name in REFERRAL_CONTENT_FIELDS},
                         language=request.portal_lang,  # type: ignore[attr-defined]
                     ),
                     passphrase=form.cleaned_data["passphrase"],
@@ -249,6 +250,23 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     return _portal_render(request, "portal/sign_in.html", {"form": form})
 
 
+def with_defender_session(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """
+    For the pages behind a receipt code: the view is given the defender's live portal session;
+    without one the visitor is sent to the sign-in page instead. Below ``portal_page``, whose
+    language the sign-in address keeps.
+    """
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        session = sessions.current(request)
+        if session is None:
+            return redirect(_with_lang(request, "portal:sign_in"))
+        return view(request, session, *args, **kwargs)
+
+    return wrapper
+
+
 def _fresh(form_class: type[forms.Form]) -> Any:
     return form_class(initial={"form_token": abuse.issue_form_token()})
 
@@ -289,11 +307,9 @@ def _status_page(
 @routes.path("status/", name="status")
 @public
 @portal_page
-def status(request: HttpRequest) -> HttpResponse:
+@with_defender_session
+def status(request: HttpRequest, session: PortalSession) -> HttpResponse:
     """What happened to the referral, the decline reason if any, and the message thread."""
-    session = sessions.current(request)
-    if session is None:
-        return redirect(_with_lang(request, "portal:sign_in"))
     return _status_page(request, session.referral, None)
 
 
@@ -301,11 +317,9 @@ def status(request: HttpRequest) -> HttpResponse:
 @public
 @portal_page
 @require_POST
-def message_send(request: HttpRequest) -> HttpResponse:
+@with_defender_session
+def message_send(request: HttpRequest, session: PortalSession) -> HttpResponse:
     """The defender writes to the case team."""
-    session = sessions.current(request)
-    if session is None:
-        return redirect(_with_lang(request, "portal:sign_in"))
     if not abuse.within_rate_limits("message"):
         return _busy(request)
     form = DefenderMessageForm(request.POST)
@@ -331,21 +345,45 @@ def _accepted_token(form: AntiAbuseFields) -> abuse.FormToken | None:
     return token
 
 
-def _stay_form_send(
-    request: HttpRequest,
-    form: DefenderCheckInForm | DefenderIncidentForm,
-    write: Callable[[Referral, dict[str, Any], abuse.FormToken], object],
-    received: StrOrPromise,
-) -> HttpResponse:
+def _check_in_write(referral: Referral, data: dict[str, Any], token: abuse.FormToken) -> object:
+    return stays.check_in_from_defender(
+        referral=referral, flags=data["flags"], note=data["note"], form_token=token
+    )
+
+
+def _incident_write(referral: Referral, data: dict[str, Any], token: abuse.FormToken) -> object:
+    # The form's fields are named after the report's (beside its anti-abuse ones).
+    report = stays.IncidentReport(**{f.name: data[f.name] for f in fields(stays.IncidentReport)})
+    return stays.incident_from_defender(referral=referral, report=report, form_token=token)
+
+
+StayFormClass = type[DefenderCheckInForm] | type[DefenderIncidentForm]
+StayWrite = Callable[[Referral, dict[str, Any], abuse.FormToken], object]
+
+#: The defender's two forms during a stay, by the kind their address names: the form, what
+#: writes it, and the thanks shown for it.
+STAY_FORMS: dict[str, tuple[StayFormClass, StayWrite, StrOrPromise]] = {
+    "check_in": (DefenderCheckInForm, _check_in_write, CHECK_IN_RECEIVED),
+    "incident": (DefenderIncidentForm, _incident_write, INCIDENT_RECEIVED),
+}
+
+
+@routes.path("status/check-in/", name="check_in_send", kwargs={"kind": "check_in"})
+@routes.path("status/incident/", name="incident_send", kwargs={"kind": "incident"})
+@public
+@portal_page
+@require_POST
+@with_defender_session
+def stay_form_send(request: HttpRequest, session: PortalSession, kind: str) -> HttpResponse:
     """
-    Check a stay form's session, rate limit and token, then ``write`` it. The answer is the
-    status page itself, so nothing about a check-in or incident lands in a URL or the history.
+    The defender tells the team how they are during the stay (a check-in), or reports a security
+    incident. After the session, rate limit and token are checked, the answer is the status page
+    itself, so nothing about a check-in or incident lands in a URL or the history.
     """
-    session = sessions.current(request)
-    if session is None:
-        return redirect(_with_lang(request, "portal:sign_in"))
+    form_class, write, received = STAY_FORMS[kind]
     if not abuse.within_rate_limits("check_in"):
         return _busy(request)
+    form = form_class(request.POST)
     if form.is_valid() and (token := _accepted_token(form)) is not None:
         with refusal_shown(request, form):
             write(session.referral, form.cleaned_data, token)
@@ -353,43 +391,6 @@ def _stay_form_send(
     if isinstance(form, DefenderCheckInForm):
         return _status_page(request, session.referral, None, status=400, check_in_form=form)
     return _status_page(request, session.referral, None, status=400, incident_form=form)
-
-
-@routes.path("status/check-in/", name="check_in_send")
-@public
-@portal_page
-@require_POST
-def check_in_send(request: HttpRequest) -> HttpResponse:
-    """The defender tells the team how they are during the stay."""
-    return _stay_form_send(
-        request,
-        DefenderCheckInForm(request.POST),
-        lambda referral, data, token: stays.check_in_from_defender(
-            referral=referral, flags=data["flags"], note=data["note"], form_token=token
-        ),
-        CHECK_IN_RECEIVED,
-    )
-
-
-@routes.path("status/incident/", name="incident_send")
-@public
-@portal_page
-@require_POST
-def incident_send(request: HttpRequest) -> HttpResponse:
-    """The defender reports a security incident during the stay."""
-    return _stay_form_send(
-        request,
-        DefenderIncidentForm(request.POST),
-        lambda referral, data, token: stays.incident_from_defender(
-            referral=referral,
-            # The form's fields are named after the report's (beside its anti-abuse ones).
-            report=stays.IncidentReport(
-                **{f.name: data[f.name] for f in fields(stays.IncidentReport)}
-            ),
-            form_token=token,
-        ),
-        INCIDENT_RECEIVED,
-    )
 
 
 @routes.path("status/close/", name="sign_out")
@@ -474,11 +475,12 @@ def referral_detail(request: HavenRequest, referral_id: uuid.UUID) -> HttpRespon
 NO_SUCH_CASE = _("You have no open case with that code.")
 
 
+#: A triage decision: ``decide(request, membership, referral, cleaned_data)`` acts and answers.
+Decide = Callable[[HavenRequest, Membership, Referral, dict[str, Any]], HttpResponse]
+
+
 def _triage(
-    request: HavenRequest,
-    referral_id: uuid.UUID,
-    form_class: type[forms.Form],
-    decide: Callable[[Any, Referral, dict[str, Any]], HttpResponse],
+    request: HavenRequest, referral_id: uuid.UUID, form_class: type[forms.Form], decide: Decide
 ) -> HttpResponse:
     """
     The shape every triage decision shares: fetch the referral (404 if not the member's), check
@@ -490,7 +492,7 @@ def _triage(
     try:
         if not form.is_valid():
             raise ApplicationError(_form_problem(form))
-        return decide(membership, referral, form.cleaned_data)
+        return decide(request, membership, referral, form.cleaned_data)
     except Http404:
         messages.error(request, NO_SUCH_CASE)
     except ApplicationError as error:
@@ -498,43 +500,52 @@ def _triage(
     return redirect("intake:referral_detail", referral_id=referral.pk)
 
 
-@intake_routes.path("<uuid:referral_id>/open-case/", name="open_case")
+def _open_case(
+    request: HavenRequest, membership: Membership, referral: Referral, data: dict[str, Any]
+) -> HttpResponse:
+    case = services.referral_open_case(
+        membership=membership, referral=referral, legal_name=data["legal_name"]
+    )
+    messages.success(request, _("Case opened from the referral."))
+    return redirect("cases:detail", case_id=case.pk)
+
+
+def _link_case(
+    request: HavenRequest, membership: Membership, referral: Referral, data: dict[str, Any]
+) -> HttpResponse:
+    case = selectors.case_for_link(membership=membership, code=data["case_code"])
+    services.referral_link_case(membership=membership, referral=referral, case=case)
+    messages.success(request, _("The referral was added to the case."))
+    return redirect("cases:detail", case_id=case.pk)
+
+
+def _decline(
+    request: HavenRequest, membership: Membership, referral: Referral, data: dict[str, Any]
+) -> HttpResponse:
+    services.referral_decline(membership=membership, referral=referral, reason=data["reason"])
+    messages.success(request, _("The referral was declined; the defender will read why."))
+    return redirect("intake:queue")
+
+
+#: The triage decisions, by the address each is sent to: its form and what it does.
+TRIAGE_DECISIONS: dict[str, tuple[type[forms.Form], Decide]] = {
+    "open_case": (OpenCaseForm, _open_case),
+    "link": (LinkCaseForm, _link_case),
+    "decline": (DeclineForm, _decline),
+}
+
+
+@intake_routes.path(
+    "<uuid:referral_id>/open-case/", name="open_case", kwargs={"decision": "open_case"}
+)
+@intake_routes.path("<uuid:referral_id>/link/", name="link", kwargs={"decision": "link"})
+@intake_routes.path("<uuid:referral_id>/decline/", name="decline", kwargs={"decision": "decline"})
 @requires(Permission.PORTAL_TRIAGE)
 @require_POST
-def referral_open_case(request: HavenRequest, referral_id: uuid.UUID) -> HttpResponse:
-    def decide(membership: Membership, referral: Referral, data: dict[str, Any]) -> HttpResponse:
-        case = services.referral_open_case(
-            membership=membership, referral=referral, legal_name=data["legal_name"]
-        )
-        messages.success(request, _("Case opened from the referral."))
-        return redirect("cases:detail", case_id=case.pk)
-
-    return _triage(request, referral_id, OpenCaseForm, decide)
-
-
-@intake_routes.path("<uuid:referral_id>/link/", name="link")
-@requires(Permission.PORTAL_TRIAGE)
-@require_POST
-def referral_link(request: HavenRequest, referral_id: uuid.UUID) -> HttpResponse:
-    def decide(membership: Membership, referral: Referral, data: dict[str, Any]) -> HttpResponse:
-        case = selectors.case_for_link(membership=membership, code=data["case_code"])
-        services.referral_link_case(membership=membership, referral=referral, case=case)
-        messages.success(request, _("The referral was added to the case."))
-        return redirect("cases:detail", case_id=case.pk)
-
-    return _triage(request, referral_id, LinkCaseForm, decide)
-
-
-@intake_routes.path("<uuid:referral_id>/decline/", name="decline")
-@requires(Permission.PORTAL_TRIAGE)
-@require_POST
-def referral_decline(request: HavenRequest, referral_id: uuid.UUID) -> HttpResponse:
-    def decide(membership: Membership, referral: Referral, data: dict[str, Any]) -> HttpResponse:
-        services.referral_decline(membership=membership, referral=referral, reason=data["reason"])
-        messages.success(request, _("The referral was declined; the defender will read why."))
-        return redirect("intake:queue")
-
-    return _triage(request, referral_id, DeclineForm, decide)
+def referral_decide(request: HavenRequest, referral_id: uuid.UUID, decision: str) -> HttpResponse:
+    """Open a case from the referral, add it to an existing case, or decline it."""
+    form_class, decide = TRIAGE_DECISIONS[decision]
+    return _triage(request, referral_id, form_class, decide)
 
 
 @intake_routes.path("cases/<uuid:case_id>/messages/", name="team_message")
