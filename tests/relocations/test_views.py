@@ -11,7 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from haven.cases.models import CaseStatus
-from haven.relocations.models import Stay
+from haven.relocations import services
+from haven.relocations.models import Stay, TravellingDependant
 from haven.relocations.selectors import due_items, stay_list
 from tests.programmes.factories import make_programme
 from tests.relocations.factories import (
@@ -21,6 +22,7 @@ from tests.relocations.factories import (
     membership_of,
     offered_application,
     open_stay,
+    travelling_child,
 )
 
 pytestmark = pytest.mark.django_db
@@ -162,3 +164,39 @@ def test_the_dashboard_does_not_grow_with_stays(organisation, coordinator, casew
     many = count_queries(lambda: client.get(reverse("web:dashboard")))
 
     assert many == few
+
+
+def test_an_extension_decision_from_the_stay_page(organisation, coordinator, sign_in_as):
+    """
+    Bad input and a refusal come back on the stay page with their reason (400); a decision goes
+    back to the stay, and a traveller's bad dates are answered the same way.
+    """
+    stay = arrived_stay(organisation, coordinator, months=3, dependants=travelling_child())
+    extension = services.extension_request(
+        membership=membership_of(coordinator, organisation),
+        stay=stay,
+        ground="risk_unchanged",
+        requested_end=stay.planned_end + datetime.timedelta(days=60),
+    )
+    client = sign_in_as(coordinator)
+    decide = reverse("relocations:extension_decide", kwargs={"extension_id": extension.pk})
+
+    shown = client.get(decide)
+    unchosen = client.post(decide, {"decision": "maybe"})
+    granted = client.post(decide, {"decision": "grant"})
+    again = client.post(decide, {"decision": "refuse"})
+    traveller = TravellingDependant.objects.get(stay=stay)
+    bad_dates = client.post(
+        reverse("relocations:traveller", kwargs={"traveller_id": traveller.pk}),
+        {"visa_outcome": "granted", "visa_valid_until": "not a date"},
+    )
+
+    assert shown.status_code == 200
+    assert unchosen.status_code == 400
+    assert "Choose to grant or to refuse." in unchosen.content.decode()
+    assert granted.status_code == 302
+    assert granted["Location"] == reverse("relocations:detail", kwargs={"stay_id": stay.pk})
+    assert again.status_code == 400
+    assert "already decided" in again.content.decode()
+    assert bad_dates.status_code == 400
+    assert "Check the traveller&#x27;s dates." in bad_dates.content.decode()

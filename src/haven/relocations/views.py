@@ -314,6 +314,31 @@ def extension_request(request: HavenRequest, stay_id: uuid.UUID) -> HttpResponse
     return _record(request, stay_id, "extension_form", write, _("Extension requested."))
 
 
+def _sent_from_stay_page(
+    request: HavenRequest,
+    stay_id: uuid.UUID,
+    form: django_forms.Form,
+    write: Callable[[Membership, dict[str, Any]], object],
+    done: str,
+    bad_input: str,
+) -> HttpResponse:
+    """
+    A form about one of a stay's records (an extension's decision, a travelling dependant), sent
+    from the stay page: ``write(member, cleaned_data)``, then back to the stay with ``done``. Bad
+    input (``bad_input``) or a refusal is said in a message over the stay page, answered 400;
+    the page's own copy of the form stays blank.
+    """
+    member = _member(request)
+    if not form.is_valid():
+        messages.error(request, bad_input)
+    else:
+        with refusal_shown(request):
+            write(member, form.cleaned_data)
+            messages.success(request, done)
+            return redirect("relocations:detail", stay_id=stay_id)
+    return _stay_page(request, selectors.stay_get(membership=member, stay_id=stay_id), status=400)
+
+
 @routes.path("extensions/<uuid:extension_id>/decide/", name="extension_decide")
 @requires(Permission.STAY_DECIDE)
 @require_http_methods(["GET", "POST"])
@@ -322,21 +347,14 @@ def extension_decide(request: HavenRequest, extension_id: uuid.UUID) -> HttpResp
     extension = selectors.extension_get(membership=member, extension_id=extension_id)
     if request.method != "POST":
         return _stay_page(request, selectors.stay_get(membership=member, stay_id=extension.stay_id))
+
+    def decide(membership: Membership, data: dict[str, Any]) -> None:
+        grant = data["decision"] == "grant"
+        services.extension_decide(membership=membership, extension=extension, grant=grant)
+
     form = forms.ExtensionDecisionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Choose to grant or to refuse."))
-        return _stay_page(request, extension.stay, status=400)
-    with refusal_shown(request):
-        services.extension_decide(
-            membership=member,
-            extension=extension,
-            grant=form.cleaned_data["decision"] == "grant",
-        )
-        messages.success(request, _("Extension decided."))
-        return redirect("relocations:detail", stay_id=extension.stay_id)
-    return _stay_page(
-        request, selectors.stay_get(membership=member, stay_id=extension.stay_id), status=400
-    )
+    done, bad_input = _("Extension decided."), _("Choose to grant or to refuse.")
+    return _sent_from_stay_page(request, extension.stay_id, form, decide, done, bad_input)
 
 
 @routes.path("<uuid:stay_id>/letter/<str:language>/", name="letter")
@@ -445,8 +463,7 @@ def outcome_record(request: HavenRequest, stay_id: uuid.UUID) -> HttpResponse:
 @requires(Permission.STAY_MANAGE)
 @require_http_methods(["GET", "POST"])
 def follow_up_record(request: HavenRequest, follow_up_id: uuid.UUID) -> HttpResponse:
-    member = _member(request)
-    follow_up = selectors.follow_up_get(membership=member, follow_up_id=follow_up_id)
+    follow_up = selectors.follow_up_get(membership=_member(request), follow_up_id=follow_up_id)
 
     def write(member: Membership, stay: Stay, form: Any) -> None:
         returns.follow_up_record(membership=member, follow_up=follow_up, **form.cleaned_data)
@@ -488,18 +505,15 @@ def travel_plan_shred(request: HavenRequest, stay_id: uuid.UUID) -> HttpResponse
 @require_http_methods(["GET", "POST"])
 def traveller_record(request: HavenRequest, traveller_id: uuid.UUID) -> HttpResponse:
     """Record one travelling dependant's visa and arrival (a GET shows the stay's travellers)."""
-    member = _member(request)
-    traveller = selectors.traveller_get(membership=member, traveller_id=traveller_id)
+    traveller = selectors.traveller_get(membership=_member(request), traveller_id=traveller_id)
     if request.method != "POST":
         return redirect(
             reverse("relocations:detail", kwargs={"stay_id": traveller.stay_id}) + "#travellers"
         )
+
+    def record(member: Membership, data: dict[str, Any]) -> None:
+        services.traveller_record(membership=member, traveller=traveller, **data)
+
     form = forms.TravellerForm(request.POST)
-    if form.is_valid():
-        with refusal_shown(request):
-            services.traveller_record(membership=member, traveller=traveller, **form.cleaned_data)
-            messages.success(request, _("Traveller recorded."))
-            return redirect("relocations:detail", stay_id=traveller.stay_id)
-    else:
-        messages.error(request, _("Check the traveller's dates."))
-    return _stay_page(request, traveller.stay, status=400)
+    done, bad_input = _("Traveller recorded."), _("Check the traveller's dates.")
+    return _sent_from_stay_page(request, traveller.stay_id, form, record, done, bad_input)
