@@ -208,7 +208,7 @@ def _code_form(
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         check = _code_check(user, device, form.cleaned_data["code"])
-        if check.accepted:
+        if check.accepted and check.device is not None:
             return form, check
         failure_record(user=user, method=check.method)
         form.add_error("code", TOO_MANY_CODES if not check.allowed else CODE_REFUSED)
