@@ -77,10 +77,6 @@ def membership_roles(user: Any, organisation: Organisation) -> set[str]:
     )
 
 
-def is_coordinator(user: Any, organisation: Organisation) -> bool:
-    return Role.COORDINATOR in membership_roles(user, organisation)
-
-
 def _active(membership: Membership | None) -> bool:
     return (
         membership is not None

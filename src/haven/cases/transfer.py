@@ -172,7 +172,9 @@ def _import_item(
         defender = case_principal_defender(case)
         if defender is not None:
             full_identity = {name: identity.get(name) for name in IDENTITY_FIELDS}
-            defender_update(membership=membership, defender=defender, identity=full_identity)
+            defender_update(
+                membership=membership, case=case, defender=defender, identity=full_identity
+            )
         known_notes = {note.body for note in Note.objects.filter(case=case)}
         created = False
     for body in item.get("notes", []):

@@ -28,7 +28,7 @@ from haven.audit.services import record_event
 from haven.cases.facts_mapping import FACTS_SCHEMA_ID
 from haven.cases.models import URGENCY_RANK, Case, Urgency
 from haven.cases.selectors import CLOSED_STATUSES
-from haven.cases.services import attachment_add, case_assign, case_open, note_add
+from haven.cases.services import attachment_add, case_open, note_add
 from haven.organisations.errors import ApplicationError
 from haven.organisations.models import Membership, Organisation
 from haven.organisations.policy import Permission, may
@@ -445,7 +445,6 @@ def referral_open_case(*, membership: Membership, referral: Referral, legal_name
             facts={"schema": FACTS_SCHEMA_ID},
             urgency=referral.urgency,
         )
-        case_assign(membership=membership, case=case, assignee=membership)
         _settle_on_case(membership, referral, case, ReferralStatus.CASE_OPENED)
     return case
 

@@ -40,8 +40,19 @@ def case_assign(*, membership: Acting, case: Case, assignee: Membership) -> Assi
     """
     Put ``assignee`` on the case's access list (AZ-03); assigning twice changes nothing.
 
-    Permission: the caller checked Permission.CASE_ASSIGN (or is opening the case). Side effect:
-    one ``case.assigned`` event. Raises CaseError for a member of another organisation.
+    Permission: CASE_ASSIGN on the case, checked here (Http404 otherwise, AZ-02); the member who
+    opens a case is put on its list by ``case_open`` itself. Side effect: one ``case.assigned``
+    event. Raises CaseError for a member of another organisation.
+    """
+    check_permitted(membership, Permission.CASE_ASSIGN, case)
+    return access_list_add(membership=membership, case=case, assignee=assignee)
+
+
+def access_list_add(*, membership: Acting, case: Case, assignee: Membership) -> Assignment:
+    """
+    Add ``assignee`` to the case's access list for a caller that has checked the permission:
+    ``case_assign``, or ``case_open`` putting the member who opens the case on it. Runs in the
+    caller's transaction.
     """
     check_live(case)
     if assignee.organisation_id != case.organisation_id or not assignee.is_active:
@@ -58,7 +69,13 @@ def case_assign(*, membership: Acting, case: Case, assignee: Membership) -> Assi
 
 @transaction.atomic
 def case_unassign(*, membership: Acting, case: Case, assignee: Membership) -> None:
-    """Take a member off the access list; their next request no longer sees the case (AZ-03)."""
+    """
+    Take a member off the access list; their next request no longer sees the case (AZ-03).
+
+    Permission: CASE_ASSIGN on the case, checked here (Http404 otherwise, AZ-02). Side effect:
+    one ``case.unassigned`` event when they were on it.
+    """
+    check_permitted(membership, Permission.CASE_ASSIGN, case)
     deleted, _count = Assignment.objects.filter(case=case, membership=assignee).delete()
     if deleted:
         record_action(EventType.CASE_UNASSIGNED, membership, case, {"membership": str(assignee.pk)})

@@ -20,10 +20,17 @@ from haven.cases.models import (
     Threat,
     Urgency,
 )
+from haven.cases.services.access import access_list_add
 from haven.cases.services.defenders import defender_create
-from haven.cases.services.guards import check_urgency
+from haven.cases.services.guards import (
+    check_live,
+    check_permitted,
+    check_permitted_in,
+    check_urgency,
+)
 from haven.cases.services.records import case_update
-from haven.organisations.models import Organisation
+from haven.organisations.models import Membership, Organisation
+from haven.organisations.policy import Permission
 from haven.vault.keyring import keyring_scope
 
 CASE_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -53,11 +60,13 @@ def case_open(
 
     Creates the defender (own data key), the case (own data key, encrypted facts and external
     reference), the link between them, and one row per threat, prosecution and dependant found
-    in ``facts`` (``facts_mapping.split_facts``). The caller has checked that ``membership`` may
-    open cases in ``organisation`` (``case_intake`` is the member's way in) and that ``facts``
-    follow the case-facts schema. Side effect: one ``case.opened`` event. Raises CaseError when
-    the identity is incomplete.
+    in ``facts`` (``facts_mapping.split_facts``); the caller has checked that ``facts`` follow the
+    case-facts schema. A member who opens a case is put on its access list, so they can go on
+    working on it (``SYSTEM``, the import, is no one). Permission: CASE_OPEN in
+    ``organisation``, checked here (Http404 otherwise, AZ-02). Side effects: one ``case.opened``
+    event, and ``case.assigned`` for a member. Raises CaseError when the identity is incomplete.
     """
+    check_permitted_in(membership, Permission.CASE_OPEN, organisation)
     check_urgency(urgency)
     with keyring_scope() as ring:
         defender = defender_create(organisation=organisation, identity=identity)
@@ -77,6 +86,8 @@ def case_open(
         record_action(
             EventType.CASE_OPENED, membership, case, {"code": case.code, "defender_id": defender.pk}
         )
+        if isinstance(membership, Membership):
+            access_list_add(membership=membership, case=case, assignee=membership)
     return case
 
 
@@ -102,8 +113,12 @@ def case_replace_facts(*, membership: Acting, case: Case, facts: Mapping[str, An
     Replace every fact of a case with ``facts`` (an import of a case that exists).
 
     The threat, prosecution and dependant rows are replaced by those of the document. Runs in the
-    caller's transaction. Side effect: one ``case.updated`` event.
+    caller's transaction. Permission: CASE_EDIT on the case, checked here before anything is
+    deleted (Http404 otherwise, AZ-02). Side effect: one ``case.updated`` event. Raises CaseError
+    for an erased case.
     """
+    check_permitted(membership, Permission.CASE_EDIT, case)
+    check_live(case)
     split = split_facts(facts)
     Threat.objects.filter(case=case).delete()
     Prosecution.objects.filter(case=case).delete()
