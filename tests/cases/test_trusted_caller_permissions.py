@@ -12,9 +12,10 @@ from django.http import Http404
 from haven.accounts.acting import SYSTEM
 from haven.audit.models import AuditEvent
 from haven.cases.errors import CaseError
-from haven.cases.models import Assignment, Case, CaseErasure, Threat
+from haven.cases.models import Assignment, BreakGlassGrant, Case, CaseErasure, Threat
 from haven.cases.selectors import case_principal_defender
 from haven.cases.services import (
+    break_glass_open,
     case_assign,
     case_erasure_request,
     case_open,
@@ -23,12 +24,14 @@ from haven.cases.services import (
     defender_update,
 )
 from haven.cases.services.erasure import NOT_A_COORDINATOR
+from haven.cases.transfer import cases_export, cases_import
 from haven.organisations.models import Membership, Role
 from haven.vault.keyring import keyring_scope
 from tests.acting import acting
 from tests.cases.factories import canary_facts, canary_identity, open_canary_case
 from tests.programmes.factories import assign
 
+REASON = "A fictional emergency: the defender called from a police station."
 THREATENED = {
     **canary_facts(),
     "threats": [{"date": "2026-06-01", "kind": "surveillance"}],
@@ -164,3 +167,37 @@ def test_a_suspended_organisation_erases_nothing(organisation, coordinator):
         case_erasure_request(membership=member, case=case)
 
     assert not CaseErasure.objects.exists()
+
+
+@pytest.mark.parametrize("role", [Role.AUDITOR, Role.ANALYST, Role.HOST_PARTNER])
+def test_break_glass_is_not_found_for_a_role_without_it(organisation, personas, role):
+    """AZ-01, AZ-02: CASE_BREAK_GLASS is checked by the service; no grant, no event."""
+    case = open_canary_case(organisation)
+    before = AuditEvent.objects.count()
+
+    with pytest.raises(Http404):
+        break_glass_open(membership=acting(personas[role]), code=case.code, reason=REASON)
+
+    assert not BreakGlassGrant.objects.exists()
+    assert AuditEvent.objects.count() == before
+
+
+def test_no_member_imports_or_exports_in_bulk(organisation, coordinator):
+    """
+    AZ-01, AZ-03: a bulk import or export reaches every case past the access lists, which no role
+    grants; only the operator's ``haven cases`` command (``SYSTEM``) may run one.
+    """
+    open_canary_case(organisation)
+    member = acting(coordinator)
+    before = AuditEvent.objects.count()
+
+    with pytest.raises(Http404):
+        cases_export(membership=member, organisation=organisation, seal=bytes)
+    with pytest.raises(Http404):
+        cases_import(
+            membership=member,
+            organisation=organisation,
+            document={"schema": "haven.case-import/1", "cases": []},
+        )
+
+    assert AuditEvent.objects.count() == before

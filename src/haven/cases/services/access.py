@@ -7,10 +7,11 @@ import datetime
 
 from django.db import transaction
 from django.db.models import Q
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from haven.accounts.acting import Acting, acting_user, record_action
+from haven.accounts.acting import Acting, acting_user, permits, record_action
 from haven.audit.events import EventType
 from haven.audit.services import record_event
 from haven.cases.errors import CaseError
@@ -85,12 +86,14 @@ def break_glass_open(*, membership: Membership, code: str, reason: str) -> Case:
     """
     Give a member emergency access to a case of their organisation they are not assigned to.
 
-    Permission: the caller checked Permission.CASE_BREAK_GLASS. The grant lasts
+    Permission: CASE_BREAK_GLASS, checked here (Http404 otherwise, AZ-02). The grant lasts
     ``BREAK_GLASS_HOURS``; the reason is kept encrypted under the case key; every active
     coordinator of the organisation gets an in-app notification. Side effect: one
     ``authz.break_glass`` event (also for a code that matches nothing, so probing is on record).
     Raises CaseError for a short reason or an unknown code.
     """
+    if not permits(membership, Permission.CASE_BREAK_GLASS):
+        raise Http404
     cleaned = required_reason(reason)
     case = case_by_code(membership.organisation, code)
     if case is None:
@@ -183,11 +186,10 @@ def identity_reveal(*, membership: Membership, case: Case, reason: str) -> Defen
     """
     Record that a member opens the defender's identity, and why; return the defender to show.
 
-    Permission: the caller checked Permission.CASE_REVEAL_IDENTITY and fetched the case with
-    ``case_get``. Nothing stays revealed: the identity is shown in the response to this request
-    only. Side effect: one ``case.identity_revealed`` event with the reveal's id (the reason is
-    stored encrypted, never in the audit chain). Raises CaseError for a short reason; checks
-    itself that the member may reveal this case's identity (Http404 otherwise).
+    Permission: CASE_REVEAL_IDENTITY on the case, checked here (Http404 otherwise, AZ-02).
+    Nothing stays revealed: the identity is shown in the response to this request only. Side
+    effect: one ``case.identity_revealed`` event with the reveal's id (the reason is stored
+    encrypted, never in the audit chain). Raises CaseError for a short reason.
     """
     check_permitted(membership, Permission.CASE_REVEAL_IDENTITY, case)
     check_live(case)
