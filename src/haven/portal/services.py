@@ -9,7 +9,6 @@ audit event, which holds ids and enumerated values only: nothing a defender wrot
 
 import datetime
 import io
-import secrets
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -29,6 +28,7 @@ from haven.cases.facts_mapping import FACTS_SCHEMA_ID
 from haven.cases.models import URGENCY_RANK, Case, Urgency
 from haven.cases.selectors import CLOSED_STATUSES
 from haven.cases.services import attachment_add, case_open, note_add
+from haven.organisations.codes import unused_code
 from haven.organisations.errors import ApplicationError
 from haven.organisations.models import Membership, Organisation
 from haven.organisations.policy import Permission, may
@@ -104,11 +104,9 @@ class UploadedFile:
 
 
 def _new_reference(organisation: Organisation) -> str:
-    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-    while True:
-        reference = "R-" + "".join(secrets.choice(alphabet) for _ in range(6))
-        if not Referral.objects.filter(organisation=organisation, reference=reference).exists():
-            return reference
+    """Return a reference no referral of the organisation has yet (random, see ``unused_code``)."""
+    referrals = Referral.objects.filter(organisation=organisation)
+    return unused_code("R-", taken=lambda reference: referrals.filter(reference=reference).exists())
 
 
 def _store_file(ring: KeyRing, referral: Referral, name: str, cleaned: SanitisedFile) -> None:

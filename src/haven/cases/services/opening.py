@@ -1,7 +1,6 @@
 """Opening a case for a new defender, and replacing every fact of one (the import)."""
 
 import datetime
-import secrets
 from collections.abc import Mapping
 from typing import Any
 
@@ -29,19 +28,16 @@ from haven.cases.services.guards import (
     check_urgency,
 )
 from haven.cases.services.records import case_update
+from haven.organisations.codes import unused_code
 from haven.organisations.models import Membership, Organisation
 from haven.organisations.policy import Permission
 from haven.vault.keyring import keyring_scope
 
-CASE_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-
 
 def _new_case_code(organisation: Organisation) -> str:
-    """Return a random code: sequential numbers would reveal how many cases an organisation has."""
-    while True:
-        code = "HV-" + "".join(secrets.choice(CASE_CODE_ALPHABET) for _ in range(6))
-        if not Case.objects.filter(organisation=organisation, code=code).exists():
-            return code
+    """Return a code no case of the organisation has yet (random, see ``unused_code``)."""
+    cases = Case.objects.filter(organisation=organisation)
+    return unused_code("HV-", taken=lambda code: cases.filter(code=code).exists())
 
 
 @transaction.atomic
