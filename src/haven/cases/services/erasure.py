@@ -30,12 +30,6 @@ from haven.vault.keyring import keyring_scope
 from haven.vault.storage import delete_files_after_commit
 
 ERASURE_APPROVAL_WINDOW = datetime.timedelta(hours=72)
-SAME_COORDINATOR = _("A second coordinator must approve the erasure: the requester cannot.")
-ERASURE_PENDING = _("An erasure of this case is already waiting for approval.")
-ERASURE_NOT_PENDING = _("This erasure request is not waiting for approval.")
-ERASURE_EXPIRED = _("This erasure request expired; ask again.")
-UNKNOWN_REASON = _("Choose why the case should be erased.")
-
 NOT_A_COORDINATOR = _(
     "Only a coordinator of the case's organisation can request or approve erasure."
 )
@@ -50,6 +44,10 @@ def check_may_erase(membership: Membership, case: Case) -> None:
     """
     if not may(membership, Permission.CASE_ERASE, case):
         raise CaseError(NOT_A_COORDINATOR)
+
+
+UNKNOWN_REASON = _("Choose why the case should be erased.")
+ERASURE_PENDING = _("An erasure of this case is already waiting for approval.")
 
 
 @transaction.atomic
@@ -87,6 +85,10 @@ def case_erasure_request(
     return erasure
 
 
+#: Also raised by ``case_erasure_approve``.
+ERASURE_NOT_PENDING = _("This erasure request is not waiting for approval.")
+
+
 @transaction.atomic
 def case_erasure_decline(*, membership: Membership, erasure: CaseErasure) -> CaseErasure:
     """
@@ -107,6 +109,10 @@ def case_erasure_decline(*, membership: Membership, erasure: CaseErasure) -> Cas
     erasure.save(update_fields=["state", "declined_by", "declined_at"])
     record_action(EventType.SHRED_REJECTED, membership, erasure.case, {"erasure_id": erasure.pk})
     return erasure
+
+
+SAME_COORDINATOR = _("A second coordinator must approve the erasure: the requester cannot.")
+ERASURE_EXPIRED = _("This erasure request expired; ask again.")
 
 
 @transaction.atomic
