@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 
 from django.db.models import QuerySet
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from haven.cases import selectors as case_selectors
 from haven.cases.models import Case
@@ -50,10 +51,7 @@ def programme_list(*, membership: Membership) -> QuerySet[Programme]:
 
 
 def programme_get(*, membership: Membership, programme_id: uuid.UUID) -> Programme:
-    try:
-        return programme_list(membership=membership).get(pk=programme_id)
-    except Programme.DoesNotExist:
-        raise Http404 from None
+    return get_object_or_404(programme_list(membership=membership), pk=programme_id)
 
 
 def intake_window_list(*, membership: Membership) -> QuerySet[IntakeWindow]:
@@ -66,10 +64,7 @@ def intake_window_list(*, membership: Membership) -> QuerySet[IntakeWindow]:
 
 
 def intake_window_get(*, membership: Membership, window_id: uuid.UUID) -> IntakeWindow:
-    try:
-        return intake_window_list(membership=membership).get(pk=window_id)
-    except IntakeWindow.DoesNotExist:
-        raise Http404 from None
+    return get_object_or_404(intake_window_list(membership=membership), pk=window_id)
 
 
 def case_get(*, membership: Membership, case_id: uuid.UUID) -> Case:
@@ -200,10 +195,7 @@ def matching_run_list(*, membership: Membership) -> QuerySet[MatchingRun]:
 
 
 def matching_run_get(*, membership: Membership, run_id: uuid.UUID) -> MatchingRun:
-    try:
-        return matching_run_list(membership=membership).get(pk=run_id)
-    except MatchingRun.DoesNotExist:
-        raise Http404 from None
+    return get_object_or_404(matching_run_list(membership=membership), pk=run_id)
 
 
 def cases_by_id(*, membership: Membership, case_ids: Any) -> dict[str, Case]:
