@@ -97,4 +97,5 @@ def assigned_case(organisation, user, *, facts=None, suffix: str = ""):
         identity=canary_identity(suffix),
         facts=facts or canary_facts(),
         external_reference=CANARY_REFERENCE,
+        assign_opener=True,
     )

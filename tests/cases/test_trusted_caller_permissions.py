@@ -74,13 +74,24 @@ def test_a_coordinator_cannot_open_a_case_in_another_organisation(
     assert not Case.objects.exists()
 
 
-def test_the_member_who_opens_a_case_is_on_its_team(organisation, caseworker):
-    """AZ-03: the caseworker who takes a defender in may go on working on the case (no CASE_ASSIGN)."""
+def test_the_member_who_opens_a_case_may_join_its_team(organisation, caseworker):
+    """
+    AZ-03: the caseworker who takes a defender in goes on working on the case without
+    CASE_ASSIGN (``assign_opener``, as intake and triage open); opening alone assigns no one.
+    """
     member = acting(caseworker)
 
-    case = _open(member)
+    joined = case_open(
+        membership=member,
+        organisation=organisation,
+        identity=canary_identity(),
+        facts=canary_facts(),
+        assign_opener=True,
+    )
+    apart = _open(member)
 
-    assert Assignment.objects.filter(case=case, membership=member).exists()
+    assert Assignment.objects.filter(case=joined, membership=member).exists()
+    assert not Assignment.objects.filter(case=apart).exists()
 
 
 def test_replacing_facts_deletes_nothing_for_a_member_off_the_team(

@@ -442,6 +442,7 @@ def referral_open_case(*, membership: Membership, referral: Referral, legal_name
             identity={"legal_name": legal_name},
             facts={"schema": FACTS_SCHEMA_ID},
             urgency=referral.urgency,
+            assign_opener=True,
         )
         _settle_on_case(membership, referral, case, ReferralStatus.CASE_OPENED)
     return case

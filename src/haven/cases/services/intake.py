@@ -51,6 +51,7 @@ def case_intake(
         identity=identity,
         facts=facts,
         urgency=urgency,
+        assign_opener=True,
     )
     if consent_scope is not None:
         consent_record(

@@ -50,6 +50,7 @@ def case_open(
     external_reference: str | None = None,
     code: str | None = None,
     urgency: str = Urgency.ROUTINE,
+    assign_opener: bool = False,
 ) -> Case:
     """
     Open a case for a new defender and return it.
@@ -57,10 +58,12 @@ def case_open(
     Creates the defender (own data key), the case (own data key, encrypted facts and external
     reference), the link between them, and one row per threat, prosecution and dependant found
     in ``facts`` (``facts_mapping.split_facts``); the caller has checked that ``facts`` follow the
-    case-facts schema. A member who opens a case is put on its access list, so they can go on
-    working on it (``SYSTEM``, the import, is no one). Permission: CASE_OPEN in
-    ``organisation``, checked here (Http404 otherwise, AZ-02). Side effects: one ``case.opened``
-    event, and ``case.assigned`` for a member. Raises CaseError when the identity is incomplete.
+    case-facts schema. With ``assign_opener`` the member who opens the case is put on its access
+    list in the same step, so they can go on working on it (the intake form and portal triage
+    do): the one way onto a team without CASE_ASSIGN, and only onto the case one is opening.
+    Permission: CASE_OPEN in ``organisation``, checked here (Http404 otherwise, AZ-02). Side
+    effects: one ``case.opened`` event, and ``case.assigned`` for an opener put on the team.
+    Raises CaseError when the identity is incomplete.
     """
     check_permitted_in(membership, Permission.CASE_OPEN, organisation)
     check_urgency(urgency)
@@ -82,7 +85,7 @@ def case_open(
         record_action(
             EventType.CASE_OPENED, membership, case, {"code": case.code, "defender_id": defender.pk}
         )
-        if isinstance(membership, Membership):
+        if assign_opener and isinstance(membership, Membership):
             access_list_add(membership=membership, case=case, assignee=membership)
     return case
 
