@@ -422,7 +422,7 @@ def rich_case(organisation, caseworker: User) -> Case:
             defender_risk_level="high",
             staff_decision="Fictional decision.",
         )
-    case_assign(membership=acting(caseworker), case=case, assignee=membership)
+    case_assign(membership=SYSTEM, case=case, assignee=membership)
     return case
 
 

@@ -90,15 +90,12 @@ def membership_of(user, organisation):
 
 
 def assigned_case(organisation, user, *, facts=None, suffix: str = ""):
-    """Open a canary case (optionally with ``facts``) and assign ``user`` to it."""
-    from haven.cases.services import case_assign
-
-    case = case_open(
+    """Open a canary case (optionally with ``facts``) as ``user``, who is put on its team."""
+    return case_open(
         membership=acting(user),
         organisation=organisation,
         identity=canary_identity(suffix),
         facts=facts or canary_facts(),
         external_reference=CANARY_REFERENCE,
+        assign_opener=True,
     )
-    case_assign(membership=acting(user), case=case, assignee=membership_of(user, organisation))
-    return case

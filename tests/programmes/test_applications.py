@@ -232,7 +232,7 @@ def test_persecutor_reach_is_encrypted_and_audited_by_count(organisation, casewo
     persecutor_reach_set(membership=acting(caseworker), case=case, host_countries=["ge", " AM", ""])
 
     with keyring_scope():
-        assert persecutor_reach(case) == ["AM", "GE"]
+        assert persecutor_reach(membership=acting(caseworker), case=case) == ["AM", "GE"]
     [event] = AuditEvent.objects.filter(event_type=EventType.PERSECUTOR_REACH_UPDATED)
     assert event.data == {"countries": 2, "must_leave_by": False}
 

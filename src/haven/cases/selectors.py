@@ -77,10 +77,6 @@ def membership_roles(user: Any, organisation: Organisation) -> set[str]:
     )
 
 
-def is_coordinator(user: Any, organisation: Organisation) -> bool:
-    return Role.COORDINATOR in membership_roles(user, organisation)
-
-
 def _active(membership: Membership | None) -> bool:
     return (
         membership is not None
@@ -523,12 +519,10 @@ def record_corrections(
     return corrections
 
 
-#: The records that can be corrected, by the kind named in the correction URL.
+#: The records that can be corrected, by the kind named in the correction URL: the model's name,
+#: as ``RecordCorrection.record_kind`` stores it.
 CORRECTABLE_MODELS: dict[str, Any] = {
-    "threat": Threat,
-    "prosecution": Prosecution,
-    "dependant": Dependant,
-    "consent": Consent,
+    str(model._meta.model_name): model for model in (Threat, Prosecution, Dependant, Consent)
 }
 
 

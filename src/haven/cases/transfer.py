@@ -20,12 +20,13 @@ from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import Prefetch
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from jsonschema import Draft202012Validator, FormatChecker
 from referencing import Registry, Resource
 
-from haven.accounts.acting import Acting, record_action
+from haven.accounts.acting import Acting, SystemActor, record_action
 from haven.audit.events import EventType
 from haven.cases.errors import CaseError
 from haven.cases.facts_mapping import build_facts
@@ -141,6 +142,16 @@ def document_digest(document: Any) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
+def check_operator(membership: Acting) -> None:
+    """
+    Refuse every member, as not found (AZ-01, AZ-02): a bulk import or export reaches every case
+    of the organisation past their access lists (AZ-03), which no role grants, so only an
+    operator's ``haven cases`` command, acting as ``SYSTEM``, may run one.
+    """
+    if not isinstance(membership, SystemActor):
+        raise Http404
+
+
 def _import_item(
     *, membership: Acting, organisation: Organisation, item: Mapping[str, Any], run: ImportRun
 ) -> bool:
@@ -172,7 +183,9 @@ def _import_item(
         defender = case_principal_defender(case)
         if defender is not None:
             full_identity = {name: identity.get(name) for name in IDENTITY_FIELDS}
-            defender_update(membership=membership, defender=defender, identity=full_identity)
+            defender_update(
+                membership=membership, case=case, defender=defender, identity=full_identity
+            )
         known_notes = {note.body for note in Note.objects.filter(case=case)}
         created = False
     for body in item.get("notes", []):
@@ -223,7 +236,9 @@ def cases_import(
     report then says ``finished=False``. Side effect: one ``vault.cases_imported`` event with the
     counts, in the transaction that releases the staged cases. Raises ImportInvalidError listing
     each error's JSON path, and ImportConflictError while another file's import is unfinished.
+    Permission: ``SYSTEM`` only (``check_operator``).
     """
+    check_operator(membership)
     errors = validate_import(document, organisation)
     if errors:
         raise ImportInvalidError(errors)
@@ -317,11 +332,11 @@ def cases_import_abandon(
     (destroyed first, then deleted), a batch of ``batch_size`` cases per transaction, so an
     abandon never holds the database for long and one cut off is finished by running it again.
     Existing cases the run already updated keep their updates (they were committed and visible;
-    the report counts them). The caller has checked that ``membership`` may import (the ``haven
-    cases import`` command acts as ``SYSTEM``). Side effect: one ``vault.cases_import_abandoned``
+    the report counts them). Permission: ``SYSTEM`` only (``check_operator``). Side effect: one ``vault.cases_import_abandoned``
     event with the run id and counts, in the transaction that deletes the run. Raises CaseError
     when the organisation has no unfinished import with that id.
     """
+    check_operator(membership)
     size = batch_size or ABANDON_BATCH_SIZE
     run = ImportRun.objects.filter(
         organisation=organisation, pk=run_id, finished_at__isnull=True
@@ -415,10 +430,11 @@ def cases_export(
     """
     Return every live case of ``organisation`` as an encrypted artifact made by ``seal``.
 
-    The caller has checked that ``membership`` may export (the ``haven cases export`` command
-    acts as ``SYSTEM``). Side effect: one ``vault.cases_exported``
-    event with the case count, the artifact's size and its SHA-256.
+    Permission: ``SYSTEM`` only (``check_operator``; the ``haven cases export`` command). Side
+    effect: one ``vault.cases_exported`` event with the case count, the artifact's size and its
+    SHA-256.
     """
+    check_operator(membership)
     document = export_document(organisation=organisation)
     artifact = seal(json.dumps(document, ensure_ascii=False, indent=1).encode())
     sha256 = hashlib.sha256(artifact).hexdigest()

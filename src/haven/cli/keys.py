@@ -3,10 +3,14 @@
 import argparse
 import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from haven.cli.commands import Subparsers, add_command, command_group, refuse
 from haven.cli.django_setup import needs_django
 from haven.cli.orgs import organisation_by_slug
+
+if TYPE_CHECKING:
+    from haven.vault.rotation import RotationReport
 
 
 @needs_django
@@ -31,6 +35,16 @@ def init_master(args: argparse.Namespace) -> int:
     return 0
 
 
+def _progress_shown(report: "RotationReport", keys: str, new_key: str) -> None:
+    """
+    Say what one run of a resumable rotation re-wrapped and, while ``keys`` are left, that the
+    same command carries on with them: both rotations stop after --max-rows and resume.
+    """
+    print(f"re-wrapped {report.rewrapped} {keys} under {new_key}")
+    if not report.finished:
+        print(f"{report.remaining} {keys} remain: run the same command again to finish")
+
+
 @needs_django
 def rotate_master(args: argparse.Namespace) -> int:
     """re-wrap every organisation key under a new master key (resumable)
@@ -49,9 +63,8 @@ def rotate_master(args: argparse.Namespace) -> int:
         report = rotate(new_master=new_master, max_rows=args.max_rows)
     except VaultError as error:
         return refuse("keys rotate-master", error)
-    print(f"re-wrapped {report.rewrapped} organisation keys under master key {new_master.key_id}")
+    _progress_shown(report, "organisation keys", f"master key {new_master.key_id}")
     if not report.finished:
-        print(f"{report.remaining} keys remain: run the same command again to finish")
         return 0
     print(
         f"done: make {path}'s key the first in the server's key file and keep the old one second, "
@@ -78,9 +91,7 @@ def rotate_org(args: argparse.Namespace) -> int:
         report = rotate_organisation(organisation=organisation, max_rows=args.max_rows)
     except VaultError as error:
         return refuse("keys rotate-org", error)
-    print(f"re-wrapped {report.rewrapped} data keys under organisation key v{report.version}")
-    if not report.finished:
-        print(f"{report.remaining} data keys remain: run the same command again to finish")
+    _progress_shown(report, "data keys", f"organisation key v{report.version}")
     return 0
 
 

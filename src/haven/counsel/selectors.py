@@ -111,42 +111,35 @@ def item_get(*, membership: Membership | None, item_id: uuid.UUID) -> ReferralIt
 
 
 @dataclass(frozen=True)
-class ItemRow:
-    """One pack item as the referral page lists it."""
-
-    item: ReferralItem
-    kind_label: str
-    label: str
-
-
-@dataclass(frozen=True)
 class ReferralPage:
-    referral: CounselReferral
-    items: list[ItemRow]
+    """
+    What the referral page lists beside the referral: its pack items, each with the label it is
+    shown under (worked out while the key ring is open), and the packs exported so far.
+    """
+
+    labelled_items: list[tuple[ReferralItem, str]]
     exports: list[PackExport]
 
 
 def referral_page(*, membership: Membership, referral: CounselReferral) -> ReferralPage:
-    """The referral with its items labelled (inside a key-ring scope) and its exports."""
+    """
+    The referral's items labelled (inside a key-ring scope) and its exports. An item is named by
+    the record it offers, or by its kind once that record is gone from the case's choices.
+    """
     case = referral.case
     offered = {
         (choice.kind, choice.object_id): choice.label
         for provider in PROVIDERS.values()
         for choice in provider.choices(case)
     }
-    rows = []
+    labelled = []
     for item in referral.items.order_by("position"):
         provider = PROVIDERS.get(item.kind)
-        rows.append(
-            ItemRow(
-                item,
-                str(provider.label) if provider else item.kind,
-                offered.get((item.kind, item.object_id), ""),
-            )
-        )
+        kind_label = str(provider.label) if provider else item.kind
+        labelled.append((item, offered.get((item.kind, item.object_id)) or kind_label))
     exports = list(
         referral.exports.select_related("exported_by")
         .prefetch_related("items")
         .order_by("-exported_at")
     )
-    return ReferralPage(referral, rows, exports)
+    return ReferralPage(labelled, exports)

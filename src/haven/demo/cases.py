@@ -14,6 +14,7 @@ import random
 from django.db import transaction
 from django.utils import timezone
 
+from haven.accounts.acting import SYSTEM
 from haven.cases.models import URGENCY_RANK, Case, CaseStatus, StatusChange, Urgency
 from haven.cases.services import assessment_decide, assessment_run, case_assign
 from haven.cases.transfer import cases_import
@@ -57,7 +58,7 @@ def _seed_organisation(organisation: Organisation, seed: int) -> None:
     coordinator = _member(organisation, Role.COORDINATOR)
     caseworker = _member(organisation, Role.CASEWORKER)
     adviser = _member(organisation, Role.LEGAL_ADVISER)
-    cases_import(membership=coordinator, organisation=organisation, document=generated.document)
+    cases_import(membership=SYSTEM, organisation=organisation, document=generated.document)
     rng = random.Random(seed)  # noqa: S311 (fictional data, not a secret)
     today = timezone.localdate()
     with keyring_scope():

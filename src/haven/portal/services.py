@@ -9,7 +9,6 @@ audit event, which holds ids and enumerated values only: nothing a defender wrot
 
 import datetime
 import io
-import secrets
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -28,7 +27,8 @@ from haven.audit.services import record_event
 from haven.cases.facts_mapping import FACTS_SCHEMA_ID
 from haven.cases.models import URGENCY_RANK, Case, Urgency
 from haven.cases.selectors import CLOSED_STATUSES
-from haven.cases.services import attachment_add, case_assign, case_open, note_add
+from haven.cases.services import attachment_add, case_open, note_add
+from haven.organisations.codes import unused_code
 from haven.organisations.errors import ApplicationError
 from haven.organisations.models import Membership, Organisation
 from haven.organisations.policy import Permission, may
@@ -104,11 +104,9 @@ class UploadedFile:
 
 
 def _new_reference(organisation: Organisation) -> str:
-    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-    while True:
-        reference = "R-" + "".join(secrets.choice(alphabet) for _ in range(6))
-        if not Referral.objects.filter(organisation=organisation, reference=reference).exists():
-            return reference
+    """Return a reference no referral of the organisation has yet (random, see ``unused_code``)."""
+    referrals = Referral.objects.filter(organisation=organisation)
+    return unused_code("R-", taken=lambda reference: referrals.filter(reference=reference).exists())
 
 
 def _store_file(ring: KeyRing, referral: Referral, name: str, cleaned: SanitisedFile) -> None:
@@ -444,8 +442,8 @@ def referral_open_case(*, membership: Membership, referral: Referral, legal_name
             identity={"legal_name": legal_name},
             facts={"schema": FACTS_SCHEMA_ID},
             urgency=referral.urgency,
+            assign_opener=True,
         )
-        case_assign(membership=membership, case=case, assignee=membership)
         _settle_on_case(membership, referral, case, ReferralStatus.CASE_OPENED)
     return case
 

@@ -8,10 +8,11 @@ only through their case, so they follow the case selectors' rules.
 
 import datetime
 import uuid
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db.models import QuerySet
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from haven.cases import selectors as case_selectors
 from haven.cases.models import Case
@@ -28,31 +29,42 @@ from haven.programmes.models import (
 )
 from haven.vault.keyring import keyring_scope
 
+Row = TypeVar("Row", Programme, IntakeWindow, MatchingRun)
+
+
+def _of_organisation(
+    rows: QuerySet[Row], membership: Membership, permission: Permission
+) -> QuerySet[Row]:
+    """The rows of the member's organisation; none for a role without ``permission``."""
+    if not may(membership, permission):
+        return rows.none()
+    return rows.filter(organisation_id=membership.organisation_id)
+
 
 def programme_list(*, membership: Membership) -> QuerySet[Programme]:
-    return Programme.objects.filter(organisation_id=membership.organisation_id).order_by("name")
+    """
+    The organisation's programmes, by name; none for a role that does not read the catalogue
+    (VIEW_PROGRAMMES), so ``programme_get`` is then 404 (AZ-02).
+    """
+    programmes = _of_organisation(Programme.objects.all(), membership, Permission.VIEW_PROGRAMMES)
+    return programmes.order_by("name")
 
 
 def programme_get(*, membership: Membership, programme_id: uuid.UUID) -> Programme:
-    try:
-        return programme_list(membership=membership).get(pk=programme_id)
-    except Programme.DoesNotExist:
-        raise Http404 from None
+    return get_object_or_404(programme_list(membership=membership), pk=programme_id)
 
 
 def intake_window_list(*, membership: Membership) -> QuerySet[IntakeWindow]:
+    """The intake windows of the programmes ``programme_list`` shows the member."""
     return (
-        IntakeWindow.objects.filter(organisation_id=membership.organisation_id)
+        _of_organisation(IntakeWindow.objects.all(), membership, Permission.VIEW_PROGRAMMES)
         .select_related("programme")
         .order_by("programme__name", "opens_on")
     )
 
 
 def intake_window_get(*, membership: Membership, window_id: uuid.UUID) -> IntakeWindow:
-    try:
-        return intake_window_list(membership=membership).get(pk=window_id)
-    except IntakeWindow.DoesNotExist:
-        raise Http404 from None
+    return get_object_or_404(intake_window_list(membership=membership), pk=window_id)
 
 
 def case_get(*, membership: Membership, case_id: uuid.UUID) -> Case:
@@ -133,9 +145,19 @@ def application_get(*, membership: Membership, application_id: uuid.UUID) -> App
         raise Http404 from None
 
 
-def must_leave_by(case: Case) -> datetime.date | None:
+def _persecutor_reach_record(membership: Membership, case: Case) -> PersecutorReach | None:
+    """
+    The case's persecutor-reach record, for a member who manages its applications
+    (MANAGE_APPLICATIONS on the case, as ``persecutor_reach_set`` writes it); Http404 otherwise.
+    """
+    if not may(membership, Permission.MANAGE_APPLICATIONS, case):
+        raise Http404
+    return PersecutorReach.objects.filter(case=case).select_related("case__data_key").first()
+
+
+def must_leave_by(*, membership: Membership, case: Case) -> datetime.date | None:
     """The date staff recorded the case's defender must leave by, if any (decrypts)."""
-    record = PersecutorReach.objects.filter(case=case).select_related("case__data_key").first()
+    record = _persecutor_reach_record(membership, case)
     if record is None:
         return None
     with keyring_scope():
@@ -143,17 +165,22 @@ def must_leave_by(case: Case) -> datetime.date | None:
         return leave_by
 
 
-def persecutor_reach(case: Case) -> list[str]:
+def persecutor_reach(*, membership: Membership, case: Case) -> list[str]:
     """The host countries staff recorded as reachable by the case's persecutor (decrypts)."""
-    record = PersecutorReach.objects.filter(case=case).select_related("case__data_key").first()
+    record = _persecutor_reach_record(membership, case)
     if record is None:
         return []
     with keyring_scope():
         return list(record.host_countries or [])
 
 
-def application_eligibility(application: Application) -> dict[str, Any]:
-    """The eligibility snapshot stored with an application, decrypted (empty before the first)."""
+def application_eligibility(*, membership: Membership, application: Application) -> dict[str, Any]:
+    """
+    The eligibility snapshot stored with an application, decrypted (empty before the first), for
+    a member who manages the applications of its case; Http404 otherwise (AZ-02).
+    """
+    if not may(membership, Permission.MANAGE_APPLICATIONS, application.case):
+        raise Http404
     with keyring_scope():
         return dict(application.eligibility or {})
 
@@ -163,17 +190,12 @@ def matching_run_list(*, membership: Membership) -> QuerySet[MatchingRun]:
     The organisation's matching runs, newest first; none for a role that does not run matching,
     since a run names the cases it places (so ``matching_run_get`` is then 404).
     """
-    runs = MatchingRun.objects.filter(organisation_id=membership.organisation_id)
-    if not may(membership, Permission.RUN_MATCHING):
-        runs = runs.none()
+    runs = _of_organisation(MatchingRun.objects.all(), membership, Permission.RUN_MATCHING)
     return runs.order_by("-created_at")
 
 
 def matching_run_get(*, membership: Membership, run_id: uuid.UUID) -> MatchingRun:
-    try:
-        return matching_run_list(membership=membership).get(pk=run_id)
-    except MatchingRun.DoesNotExist:
-        raise Http404 from None
+    return get_object_or_404(matching_run_list(membership=membership), pk=run_id)
 
 
 def cases_by_id(*, membership: Membership, case_ids: Any) -> dict[str, Case]:

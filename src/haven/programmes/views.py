@@ -218,7 +218,7 @@ def case_applications(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse
                 return redirect("programmes:application", application_id=application.pk)
     else:
         form = _application_form(member)
-    reach = selectors.persecutor_reach(case)
+    reach = selectors.persecutor_reach(membership=member, case=case)
     return render(
         request,
         "programmes/case_applications.html",
@@ -227,7 +227,10 @@ def case_applications(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse
             "applications": selectors.application_list_for_case(membership=member, case=case),
             "form": form,
             "reach_form": PersecutorReachForm(
-                initial={"host_countries": reach, "must_leave_by": selectors.must_leave_by(case)}
+                initial={
+                    "host_countries": reach,
+                    "must_leave_by": selectors.must_leave_by(membership=member, case=case),
+                }
             ),
         },
         status=page_status(request),
@@ -285,7 +288,7 @@ def application_detail(request: HavenRequest, application_id: uuid.UUID) -> Http
     allowed = services.TRANSITIONS[application.status] - {ApplicationStatus.ACCEPTED}
     if not may(member, Permission.REVIEW_APPLICATIONS):
         allowed = allowed - services.REVIEW_STATUSES
-    eligibility = selectors.application_eligibility(application)
+    eligibility = selectors.application_eligibility(membership=member, application=application)
     # A snapshot taken since reasons carry keys reads in the reader's language; older ones in English.
     keyed = bool(eligibility.get("reason_messages"))
     if keyed:

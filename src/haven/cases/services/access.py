@@ -7,10 +7,11 @@ import datetime
 
 from django.db import transaction
 from django.db.models import Q
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from haven.accounts.acting import Acting, acting_user, record_action
+from haven.accounts.acting import Acting, acting_user, permits, record_action
 from haven.audit.events import EventType
 from haven.audit.services import record_event
 from haven.cases.errors import CaseError
@@ -40,8 +41,19 @@ def case_assign(*, membership: Acting, case: Case, assignee: Membership) -> Assi
     """
     Put ``assignee`` on the case's access list (AZ-03); assigning twice changes nothing.
 
-    Permission: the caller checked Permission.CASE_ASSIGN (or is opening the case). Side effect:
-    one ``case.assigned`` event. Raises CaseError for a member of another organisation.
+    Permission: CASE_ASSIGN on the case, checked here (Http404 otherwise, AZ-02); the member who
+    opens a case is put on its list by ``case_open`` itself. Side effect: one ``case.assigned``
+    event. Raises CaseError for a member of another organisation.
+    """
+    check_permitted(membership, Permission.CASE_ASSIGN, case)
+    return access_list_add(membership=membership, case=case, assignee=assignee)
+
+
+def access_list_add(*, membership: Acting, case: Case, assignee: Membership) -> Assignment:
+    """
+    Add ``assignee`` to the case's access list for a caller that has checked the permission:
+    ``case_assign``, or ``case_open`` putting the member who opens the case on it. Runs in the
+    caller's transaction.
     """
     check_live(case)
     if assignee.organisation_id != case.organisation_id or not assignee.is_active:
@@ -58,7 +70,13 @@ def case_assign(*, membership: Acting, case: Case, assignee: Membership) -> Assi
 
 @transaction.atomic
 def case_unassign(*, membership: Acting, case: Case, assignee: Membership) -> None:
-    """Take a member off the access list; their next request no longer sees the case (AZ-03)."""
+    """
+    Take a member off the access list; their next request no longer sees the case (AZ-03).
+
+    Permission: CASE_ASSIGN on the case, checked here (Http404 otherwise, AZ-02). Side effect:
+    one ``case.unassigned`` event when they were on it.
+    """
+    check_permitted(membership, Permission.CASE_ASSIGN, case)
     deleted, _count = Assignment.objects.filter(case=case, membership=assignee).delete()
     if deleted:
         record_action(EventType.CASE_UNASSIGNED, membership, case, {"membership": str(assignee.pk)})
@@ -68,12 +86,14 @@ def break_glass_open(*, membership: Membership, code: str, reason: str) -> Case:
     """
     Give a member emergency access to a case of their organisation they are not assigned to.
 
-    Permission: the caller checked Permission.CASE_BREAK_GLASS. The grant lasts
+    Permission: CASE_BREAK_GLASS, checked here (Http404 otherwise, AZ-02). The grant lasts
     ``BREAK_GLASS_HOURS``; the reason is kept encrypted under the case key; every active
     coordinator of the organisation gets an in-app notification. Side effect: one
     ``authz.break_glass`` event (also for a code that matches nothing, so probing is on record).
     Raises CaseError for a short reason or an unknown code.
     """
+    if not permits(membership, Permission.CASE_BREAK_GLASS):
+        raise Http404
     cleaned = required_reason(reason)
     case = case_by_code(membership.organisation, code)
     if case is None:
@@ -166,11 +186,10 @@ def identity_reveal(*, membership: Membership, case: Case, reason: str) -> Defen
     """
     Record that a member opens the defender's identity, and why; return the defender to show.
 
-    Permission: the caller checked Permission.CASE_REVEAL_IDENTITY and fetched the case with
-    ``case_get``. Nothing stays revealed: the identity is shown in the response to this request
-    only. Side effect: one ``case.identity_revealed`` event with the reveal's id (the reason is
-    stored encrypted, never in the audit chain). Raises CaseError for a short reason; checks
-    itself that the member may reveal this case's identity (Http404 otherwise).
+    Permission: CASE_REVEAL_IDENTITY on the case, checked here (Http404 otherwise, AZ-02).
+    Nothing stays revealed: the identity is shown in the response to this request only. Side
+    effect: one ``case.identity_revealed`` event with the reveal's id (the reason is stored
+    encrypted, never in the audit chain). Raises CaseError for a short reason.
     """
     check_permitted(membership, Permission.CASE_REVEAL_IDENTITY, case)
     check_live(case)

@@ -4,14 +4,16 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.db import transaction
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from haven.accounts.acting import Acting, record_action
 from haven.audit.events import EventType
 from haven.cases.errors import CaseError
-from haven.cases.models import Defender
-from haven.cases.services.guards import CASE_ERASED
+from haven.cases.models import Case, CaseDefender, Defender
+from haven.cases.services.guards import CASE_ERASED, check_permitted
 from haven.organisations.models import Organisation
+from haven.organisations.policy import Permission
 from haven.vault.blind_index import blind_index_update
 from haven.vault.keyring import keyring_scope
 
@@ -56,9 +58,19 @@ def defender_create(*, organisation: Organisation, identity: Mapping[str, Any]) 
 
 @transaction.atomic
 def defender_update(
-    *, membership: Acting, defender: Defender, identity: Mapping[str, Any]
+    *, membership: Acting, case: Case, defender: Defender, identity: Mapping[str, Any]
 ) -> Defender:
-    """Replace the given identity fields and refresh the defender's blind-index tokens."""
+    """
+    Replace the given identity fields of a defender of ``case`` and refresh their blind-index
+    tokens.
+
+    Permission: CASE_EDIT on the case, and the defender must be one of its defenders, checked
+    here (Http404 otherwise, AZ-02). Side effect: one ``case.updated`` event naming the fields.
+    Raises CaseError for an erased defender or an unknown identity field.
+    """
+    check_permitted(membership, Permission.CASE_EDIT, case)
+    if not CaseDefender.objects.filter(case=case, defender=defender).exists():
+        raise Http404
     if defender.erased_at is not None:
         raise CaseError(CASE_ERASED)
     with keyring_scope() as ring:

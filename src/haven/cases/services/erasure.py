@@ -22,9 +22,9 @@ from haven.cases.models import (
     ErasureReason,
     ErasureState,
 )
-from haven.cases.selectors import is_coordinator
 from haven.cases.services.guards import check_live
 from haven.organisations.models import Membership
+from haven.organisations.policy import Permission, may
 from haven.vault.blind_index import blind_index_delete
 from haven.vault.keyring import keyring_scope
 from haven.vault.storage import delete_files_after_commit
@@ -33,11 +33,21 @@ ERASURE_APPROVAL_WINDOW = datetime.timedelta(hours=72)
 NOT_A_COORDINATOR = _(
     "Only a coordinator of the case's organisation can request or approve erasure."
 )
-SAME_COORDINATOR = _("A second coordinator must approve the erasure: the requester cannot.")
-ERASURE_PENDING = _("An erasure of this case is already waiting for approval.")
-ERASURE_NOT_PENDING = _("This erasure request is not waiting for approval.")
-ERASURE_EXPIRED = _("This erasure request expired; ask again.")
+
+
+def check_may_erase(membership: Membership, case: Case) -> None:
+    """
+    Refuse a member the policy does not let erase ``case`` (CASE_ERASE on it: a coordinator of
+    its organisation, acting for it with an active membership). The policy is asked, not the
+    member's role in some organisation, so another membership of the same person counts for
+    nothing.
+    """
+    if not may(membership, Permission.CASE_ERASE, case):
+        raise CaseError(NOT_A_COORDINATOR)
+
+
 UNKNOWN_REASON = _("Choose why the case should be erased.")
+ERASURE_PENDING = _("An erasure of this case is already waiting for approval.")
 
 
 @transaction.atomic
@@ -48,13 +58,11 @@ def case_erasure_request(
     Ask for a case to be erased, giving one of ``ErasureReason``; a second coordinator must
     approve within 72 hours.
 
-    Checks itself that ``membership`` is a coordinator of the case's organisation. Side effect:
-    one ``vault.shred_requested`` event with the erasure's id and reason. Raises CaseError
+    Permission: CASE_ERASE on the case, checked here (``check_may_erase``). Side effect: one
+    ``vault.shred_requested`` event with the erasure's id and reason. Raises CaseError
     otherwise, for an unknown reason, or when a request is pending.
     """
-    organisation = case.organisation
-    if not is_coordinator(membership.user, organisation):
-        raise CaseError(NOT_A_COORDINATOR)
+    check_may_erase(membership, case)
     if reason not in ErasureReason.values:
         raise CaseError(UNKNOWN_REASON)
     check_live(case)
@@ -64,7 +72,7 @@ def case_erasure_request(
     ).exists():
         raise CaseError(ERASURE_PENDING)
     erasure = CaseErasure.objects.create(
-        organisation=organisation,
+        organisation_id=case.organisation_id,
         case=case,
         requested_by=membership.user,
         requested_at=now,
@@ -77,18 +85,22 @@ def case_erasure_request(
     return erasure
 
 
+#: Also raised by ``case_erasure_approve``.
+ERASURE_NOT_PENDING = _("This erasure request is not waiting for approval.")
+
+
 @transaction.atomic
 def case_erasure_decline(*, membership: Membership, erasure: CaseErasure) -> CaseErasure:
     """
     Decline a pending erasure: the case and its keys are kept, and a new request can be made.
 
     Any coordinator of the organisation may decline, the requester included (withdrawing their
-    own request is the safe direction). Side effect: one ``vault.shred_rejected`` event. Raises
-    CaseError when ``membership`` is not a coordinator or the request is no longer pending.
+    own request is the safe direction). Permission: CASE_ERASE on the case (``check_may_erase``).
+    Side effect: one ``vault.shred_rejected`` event. Raises CaseError when ``membership`` may not
+    or the request is no longer pending.
     """
     erasure = CaseErasure.objects.select_for_update().select_related("case").get(pk=erasure.pk)
-    if not is_coordinator(membership.user, erasure.case.organisation):
-        raise CaseError(NOT_A_COORDINATOR)
+    check_may_erase(membership, erasure.case)
     if erasure.state != ErasureState.PENDING:
         raise CaseError(ERASURE_NOT_PENDING)
     erasure.state = ErasureState.DECLINED
@@ -99,13 +111,16 @@ def case_erasure_decline(*, membership: Membership, erasure: CaseErasure) -> Cas
     return erasure
 
 
+SAME_COORDINATOR = _("A second coordinator must approve the erasure: the requester cannot.")
+ERASURE_EXPIRED = _("This erasure request expired; ask again.")
+
+
 @transaction.atomic
 def case_erasure_approve(*, membership: Membership, erasure: CaseErasure) -> CaseErasure:
     """
     Approve an erasure and crypto-shred the case at once.
 
-    Checks itself that ``membership`` is a coordinator of the same organisation and not the
-    requester. Destroys the case's data key and the keys of its defenders that no other live case
+    Permission: CASE_ERASE on the case (``check_may_erase``), and not the requester. Destroys the case's data key and the keys of its defenders that no other live case
     refers to, deletes their blind-index tokens, and marks the rows erased; every encrypted field
     then raises KeyDestroyedError. The case's attachment rows let go of their stored files, which
     are deleted from the storage once this transaction commits (``vault.storage``: a pending
@@ -117,8 +132,7 @@ def case_erasure_approve(*, membership: Membership, erasure: CaseErasure) -> Cas
     case = Case.objects.select_for_update().get(pk=erasure.case_id)
     if erasure.state != ErasureState.PENDING:
         raise CaseError(ERASURE_NOT_PENDING)
-    if not is_coordinator(membership.user, case.organisation):
-        raise CaseError(NOT_A_COORDINATOR)
+    check_may_erase(membership, case)
     if membership.user_id == erasure.requested_by_id:
         raise CaseError(SAME_COORDINATOR)
     now = timezone.now()

@@ -18,6 +18,7 @@ from haven.cases.errors import CaseError
 from haven.cases.models import Case, CaseStatus, Urgency
 from haven.cases.selectors import case_facts
 from haven.domain.facts import FactsError, parse_facts
+from haven.organisations.models import Membership, Organisation
 from haven.organisations.policy import Permission
 
 CASE_ERASED = _("This case was erased and can no longer be changed.")
@@ -33,6 +34,20 @@ def check_permitted(membership: Acting, permission: Permission, case: Case) -> N
     service asks itself, so a page, the ``haven`` command and the API get the same answer.
     """
     if not permits(membership, permission, case):
+        raise Http404
+
+
+def check_permitted_in(
+    membership: Acting, permission: Permission, organisation: Organisation
+) -> None:
+    """
+    Refuse, as not found (AZ-02), a member whose role lacks ``permission`` or who acts for
+    another organisation than ``organisation``: for writes with no case yet, such as opening one.
+    ``SYSTEM`` passes.
+    """
+    if not permits(membership, permission):
+        raise Http404
+    if isinstance(membership, Membership) and membership.organisation_id != organisation.pk:
         raise Http404
 
 

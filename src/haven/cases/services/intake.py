@@ -10,7 +10,6 @@ from django.utils import timezone
 
 from haven.accounts.acting import permits
 from haven.cases.models import Case, ConsentPurpose
-from haven.cases.services.access import case_assign
 from haven.cases.services.consents import consent_record
 from haven.cases.services.guards import parse_problems, raise_problems
 from haven.cases.services.opening import case_open
@@ -52,8 +51,8 @@ def case_intake(
         identity=identity,
         facts=facts,
         urgency=urgency,
+        assign_opener=True,
     )
-    case_assign(membership=membership, case=case, assignee=membership)
     if consent_scope is not None:
         consent_record(
             membership=membership,

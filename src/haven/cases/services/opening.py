@@ -1,7 +1,6 @@
 """Opening a case for a new defender, and replacing every fact of one (the import)."""
 
 import datetime
-import secrets
 from collections.abc import Mapping
 from typing import Any
 
@@ -20,21 +19,25 @@ from haven.cases.models import (
     Threat,
     Urgency,
 )
+from haven.cases.services.access import access_list_add
 from haven.cases.services.defenders import defender_create
-from haven.cases.services.guards import check_urgency
+from haven.cases.services.guards import (
+    check_live,
+    check_permitted,
+    check_permitted_in,
+    check_urgency,
+)
 from haven.cases.services.records import case_update
-from haven.organisations.models import Organisation
+from haven.organisations.codes import unused_code
+from haven.organisations.models import Membership, Organisation
+from haven.organisations.policy import Permission
 from haven.vault.keyring import keyring_scope
-
-CASE_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 
 def _new_case_code(organisation: Organisation) -> str:
-    """Return a random code: sequential numbers would reveal how many cases an organisation has."""
-    while True:
-        code = "HV-" + "".join(secrets.choice(CASE_CODE_ALPHABET) for _ in range(6))
-        if not Case.objects.filter(organisation=organisation, code=code).exists():
-            return code
+    """Return a code no case of the organisation has yet (random, see ``unused_code``)."""
+    cases = Case.objects.filter(organisation=organisation)
+    return unused_code("HV-", taken=lambda code: cases.filter(code=code).exists())
 
 
 @transaction.atomic
@@ -47,17 +50,22 @@ def case_open(
     external_reference: str | None = None,
     code: str | None = None,
     urgency: str = Urgency.ROUTINE,
+    assign_opener: bool = False,
 ) -> Case:
     """
     Open a case for a new defender and return it.
 
     Creates the defender (own data key), the case (own data key, encrypted facts and external
     reference), the link between them, and one row per threat, prosecution and dependant found
-    in ``facts`` (``facts_mapping.split_facts``). The caller has checked that ``membership`` may
-    open cases in ``organisation`` (``case_intake`` is the member's way in) and that ``facts``
-    follow the case-facts schema. Side effect: one ``case.opened`` event. Raises CaseError when
-    the identity is incomplete.
+    in ``facts`` (``facts_mapping.split_facts``); the caller has checked that ``facts`` follow the
+    case-facts schema. With ``assign_opener`` the member who opens the case is put on its access
+    list in the same step, so they can go on working on it (the intake form and portal triage
+    do): the one way onto a team without CASE_ASSIGN, and only onto the case one is opening.
+    Permission: CASE_OPEN in ``organisation``, checked here (Http404 otherwise, AZ-02). Side
+    effects: one ``case.opened`` event, and ``case.assigned`` for an opener put on the team.
+    Raises CaseError when the identity is incomplete.
     """
+    check_permitted_in(membership, Permission.CASE_OPEN, organisation)
     check_urgency(urgency)
     with keyring_scope() as ring:
         defender = defender_create(organisation=organisation, identity=identity)
@@ -77,6 +85,8 @@ def case_open(
         record_action(
             EventType.CASE_OPENED, membership, case, {"code": case.code, "defender_id": defender.pk}
         )
+        if assign_opener and isinstance(membership, Membership):
+            access_list_add(membership=membership, case=case, assignee=membership)
     return case
 
 
@@ -102,8 +112,12 @@ def case_replace_facts(*, membership: Acting, case: Case, facts: Mapping[str, An
     Replace every fact of a case with ``facts`` (an import of a case that exists).
 
     The threat, prosecution and dependant rows are replaced by those of the document. Runs in the
-    caller's transaction. Side effect: one ``case.updated`` event.
+    caller's transaction. Permission: CASE_EDIT on the case, checked here before anything is
+    deleted (Http404 otherwise, AZ-02). Side effect: one ``case.updated`` event. Raises CaseError
+    for an erased case.
     """
+    check_permitted(membership, Permission.CASE_EDIT, case)
+    check_live(case)
     split = split_facts(facts)
     Threat.objects.filter(case=case).delete()
     Prosecution.objects.filter(case=case).delete()

@@ -29,9 +29,6 @@ NEVER_NULL: Mapping[str, Any] = {
     "provides": [],
 }
 
-NOT_CATALOGUE_FIELDS = _("These are not catalogue fields: %(fields)s.")
-NOT_A_HOST_PARTNER = _("Choose an active host partner of this organisation.")
-
 
 @transaction.atomic
 def programme_catalogue_seed(*, membership: Acting, organisation: Organisation) -> list[Programme]:
@@ -72,6 +69,9 @@ def programme_catalogue_seed(*, membership: Acting, organisation: Organisation) 
     return added
 
 
+NOT_CATALOGUE_FIELDS = _("These are not catalogue fields: %(fields)s.")
+
+
 @transaction.atomic
 def programme_update(
     *, membership: Acting, programme: Programme, changes: Mapping[str, Any]
@@ -99,6 +99,9 @@ def programme_update(
     programme.save()
     record_action(EventType.PROGRAMME_UPDATED, membership, programme, {"fields": changed})
     return changed
+
+
+NOT_A_HOST_PARTNER = _("Choose an active host partner of this organisation.")
 
 
 @transaction.atomic

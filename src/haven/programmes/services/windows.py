@@ -17,7 +17,6 @@ WINDOW_CLOSES_BEFORE_OPENING = _("The window cannot close before it opens.")
 STAY_ENDS_BEFORE_STARTING = _("The stay cannot end before it starts.")
 HOST_COUNTRY_NOT_OFFERED = _("The host country must be one of the programme's host countries.")
 PLACES_REQUIRED = _("Give the window a number of places.")
-WINDOW_OF_ANOTHER_PROGRAMME = _("This window belongs to another programme.")
 CAPACITY_NOT_WHOLE = _("Capacity %(resource)s must be a whole number of at least 0.")
 
 
@@ -51,6 +50,9 @@ def _window_problems(programme: Programme, data: Mapping[str, Any]) -> list[str]
         if not isinstance(amount, int) or isinstance(amount, bool) or amount < 0:
             problems.append(str(CAPACITY_NOT_WHOLE) % {"resource": resource})
     return problems
+
+
+WINDOW_OF_ANOTHER_PROGRAMME = _("This window belongs to another programme.")
 
 
 @transaction.atomic
