@@ -19,11 +19,12 @@ Building the ``haven.matching-problem/1`` document from stored applications.
   before a machine proposes an offer), or when the defender is available only after the
   window's stay starts. The reached countries and the must-leave-by date are kept in ``detail``
   (sealed with the run), so the review can say which country and which date.
-* **Scores** come from ``haven.domain.placement_fit``; ``detail`` keeps each component's points
-  and its reason in keyed form (``fit_reasons``: key, English template and parameters, as
+* **Scores** come from ``haven.domain.placement_fit``; ``detail`` keeps each option's component
+  points, and for the placement the matcher proposes each component's reason in keyed form
+  (``fit_reasons``: key, English template and parameters, as
   ``haven.cases.engine_messages.encode`` writes them), so the review says why in the reader's
-  language. Exclusions are kept as codes; the review words them with
-  ``placement_fit.exclusion_message``.
+  language (``review_detail``, once the problem is solved). Exclusions are kept as codes; the
+  review words them with ``placement_fit.exclusion_message``.
 
 Everything arrives decrypted: the service reads the cases, their facts and the persecutor reach
 (``services.matching``); nothing here touches the database or a key.
@@ -49,6 +50,7 @@ from haven.domain.placement_fit import (
     START_NOT_KNOWN,
     STARTS_AFTER_MUST_LEAVE_BY,
     TIER_BY_RISK_LEVEL,
+    Fit,
     departure_conflict,
     fit,
     household_size,
@@ -95,6 +97,9 @@ class CommittedPlace(NamedTuple):
 class BuiltProblem:
     document: dict[str, Any]
     detail: dict[str, Any]
+    #: Each option's placement fit by case id and window id, kept in memory (never stored) so
+    #: that ``review_detail`` words the reasons of the proposed placements only.
+    fits: dict[str, dict[str, Fit]]
 
 
 def applicant_tier(risk_level: str | None, urgency: str) -> int:
@@ -186,6 +191,7 @@ def build_problem(
         windows_of[window.programme_id].append((window, str(window.pk), _possible_hosts(window)))
     applicants = []
     detail: dict[str, Any] = {"applicants": {}}
+    fits: dict[str, dict[str, Fit]] = defaultdict(dict)
     for case_id, case_applications in by_case.items():
         programme_ids = dict.fromkeys(application.programme_id for application in case_applications)
         case = cases[case_applications[0].case_id]
@@ -239,10 +245,7 @@ def build_problem(
                     entry["components"][window_id] = {
                         component.name: component.points for component in placement_fit.components
                     }
-                    entry["fit_reasons"][window_id] = {
-                        component.name: encode(component.reason)
-                        for component in placement_fit.components
-                    }
+                    fits[case_id][window_id] = placement_fit
                     options.append({"placement": window_id, "score": placement_fit.score})
         applicants.append(
             {
@@ -262,4 +265,34 @@ def build_problem(
     }
     if time_limit_s is not None:
         document["time_limit_s"] = time_limit_s
-    return BuiltProblem(document=document, detail=detail)
+    return BuiltProblem(document=document, detail=detail, fits=fits)
+
+
+def review_detail(built: BuiltProblem, result: Mapping[str, Any]) -> dict[str, Any]:
+    """
+    The ``detail`` a run stores for its review, once ``result`` (the solved problem, as
+    ``result_to_json`` writes it) is known: ``built.detail`` with the keyed reasons of each
+    proposed placement's fit, and the matcher's keyed reasons for each case left unplaced.
+
+    The review shows why a case fits the placement proposed for it, never the other options, so
+    only those reasons are encoded and kept: they were two thirds of the stored document (about
+    200 KB for 200 cases) and of the time taken to seal it. Every option's component points stay
+    in ``detail``. The result document keeps the matcher's reasons in English, as the schema
+    says; the keyed ones let the review say them in the reader's language.
+    """
+    applicants = built.detail["applicants"]
+    for assignment in result["assignments"]:
+        case_id, window_id = assignment["applicant"], assignment["placement"]
+        applicants[case_id]["fit_reasons"] = {
+            window_id: {
+                component.name: encode(component.reason)
+                for component in built.fits[case_id][window_id].components
+            }
+        }
+    return {
+        **built.detail,
+        "unplaced_messages": {
+            item["applicant"]: [encode(reason) for reason in item["reasons"]]
+            for item in result["unplaced"]
+        },
+    }
