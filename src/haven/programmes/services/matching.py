@@ -185,7 +185,9 @@ def _built_problem(windows: list[IntakeWindow], time_limit_s: float) -> BuiltPro
         committed = _committed(windows)
         case_ids = {application.case_id for application in applications}
         # One read of every case involved, its key opened once, before any of its records.
-        cases = case_facts_documents(case_ids | {place.case_id for place in committed})
+        cases = case_facts_documents(
+            windows[0].organisation_id, case_ids | {place.case_id for place in committed}
+        )
         reach, leave_by = _persecutor_reach(ring, case_ids)
         return build_problem(
             windows=windows,
