@@ -210,6 +210,7 @@ def case_facts_documents(
                     threats=threats[case_id],
                     prosecutions=prosecutions[case_id],
                     dependants=dependants[case_id],
+                    handed_over=True,
                 ),
             )
             for case_id, urgency, facts in cases
