@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple, TypeVar
 
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 
 from haven.cases.engine_messages import encode
@@ -182,25 +183,33 @@ def case_facts_documents(
     column (``SealedColumn``), never built as model instances, and every case's key is opened
     with one query before any value is read: threat, prosecution and dependant rows are sealed
     under their case's key, whose reference is made once per case. Only ``organisation_id``'s
-    rows are read, so no row's organisation is read or converted.
+    rows are read, so no row's organisation is read or converted. The cases' own query tells
+    which of them hold threats, prosecutions and dependants, so each table is asked only about
+    those cases, and not at all when none does.
     """
     with keyring_scope() as ring:
         cases = list(
             Case.objects.filter(organisation_id=organisation_id, pk__in=set(case_ids)).values_list(
-                "id", "urgency", "facts"
+                "id",
+                "urgency",
+                "facts",
+                *(_holds(model) for model in (Threat, Prosecution, Dependant)),
             )
         )
         refs = {case_id: KeyRef(organisation_id, CASE_KEY, case_id) for case_id, *_ in cases}
         ring.prefetch(refs.values())
-        case_list = list(refs)
+        holding = [
+            [case_id for case_id, _urgency, _facts, *held in cases if held[index]]
+            for index in range(3)
+        ]
         threats: dict[Any, list[tuple[Any, None]]] = defaultdict(list)
         prosecutions: dict[Any, list[Any]] = defaultdict(list)
         dependants: dict[Any, list[Any]] = defaultdict(list)
-        for pk, case_id, details in _records(Threat, organisation_id, case_list, "details"):
+        for pk, case_id, details in _records(Threat, organisation_id, holding[0]):
             threats[case_id].append((THREAT_DETAILS.open(ring, refs[case_id], pk, details), None))
-        for pk, case_id, details in _records(Prosecution, organisation_id, case_list, "details"):
+        for pk, case_id, details in _records(Prosecution, organisation_id, holding[1]):
             prosecutions[case_id].append(PROSECUTION_DETAILS.open(ring, refs[case_id], pk, details))
-        for pk, case_id, details in _records(Dependant, organisation_id, case_list, "details"):
+        for pk, case_id, details in _records(Dependant, organisation_id, holding[2]):
             dependants[case_id].append(DEPENDANT_DETAILS.open(ring, refs[case_id], pk, details))
         return {
             case_id: CaseForEngines(
@@ -213,21 +222,29 @@ def case_facts_documents(
                     handed_over=True,
                 ),
             )
-            for case_id, urgency, facts in cases
+            for case_id, urgency, facts, *_held in cases
         }
 
 
+def _holds(model: type[RecordModel]) -> Exists:
+    """Whether the case holds rows of ``model``, answered inside the case's own query."""
+    return Exists(model.objects.filter(case_id=OuterRef("pk")))
+
+
 def _records(
-    model: type[RecordModel], organisation_id: Any, case_ids: Iterable[Any], field: str
+    model: type[RecordModel], organisation_id: Any, case_ids: list[Any]
 ) -> Iterable[tuple[Any, Any, Any]]:
     """
-    The case records of ``model`` for ``case_ids`` in timeline order: each row's primary key,
-    its case's id and the stored ``field``.
+    The case records of ``model`` for ``case_ids`` (those holding some: ``_holds``) in timeline
+    order: each row's primary key, its case's id and its stored details. No query when no case
+    holds any.
     """
+    if not case_ids:
+        return ()
     return (
         model.objects.filter(organisation_id=organisation_id, case_id__in=case_ids)
         .order_by("recorded_at")
-        .values_list("id", "case_id", field)
+        .values_list("id", "case_id", "details")
     )
 
 
