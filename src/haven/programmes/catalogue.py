@@ -193,7 +193,9 @@ def case_facts_documents(
                 "id",
                 "urgency",
                 "facts",
-                *(_holds(model) for model in (Threat, Prosecution, Dependant)),
+                _holds(Threat),
+                _holds(Prosecution),
+                _holds(Dependant),
             )
         )
         refs = {case_id: KeyRef(organisation_id, CASE_KEY, case_id) for case_id, *_ in cases}

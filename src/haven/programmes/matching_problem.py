@@ -152,7 +152,8 @@ def build_problem(
     time_limit_s: float | None = None,
 ) -> BuiltProblem:
     """
-    Return the problem document and the review detail for ``applications`` at ``windows``.
+    Return the problem document and what the review needs of it for ``applications`` at
+    ``windows`` (``BuiltProblem``; ``review_detail`` completes it once the problem is solved).
 
     ``committed`` are the offered and accepted applications already holding room in the windows;
     ``cases`` holds the urgency and facts document of every case of both, by case id
