@@ -178,8 +178,8 @@ def case_facts_documents(
     without the threats' narratives.
 
     The engines never read a threat's narrative (its ``note``: ``parse_facts`` drops it, and the
-    model holds it to the schema's 2,000 characters), so it is neither read nor decrypted: a
-    third of the values a run would open. Rows are read as values and decrypted column by
+    model holds it to the schema's 2,000 characters), so it is neither read nor decrypted: one
+    value fewer per threat. Rows are read as values and decrypted column by
     column (``SealedColumn``), never built as model instances, and every case's key is opened
     with one query before any value is read: threat, prosecution and dependant rows are sealed
     under their case's key, whose reference is made once per case. Only ``organisation_id``'s

@@ -231,9 +231,9 @@ class MatchingRun(OrganisationRecord, OwnKeyRecord):
     applicants are named by case id and placements by intake-window id, so they carry no names.
     ``detail`` holds, per case, the code of every exclusion and, for the placement proposed to it,
     the application behind it and its score components with their reasons, for the review
-    screen. All three are sealed under the
-    run's own data key: a tier beside a case id tells a reader of the database how much danger
-    that defender is in, and the exclusions say where their persecutor reaches.
+    screen. All three are sealed under the run's own data key: a tier beside a case id tells a
+    reader of the database how much danger that defender is in, and the exclusions say where
+    their persecutor reaches.
     """
 
     key_owner_type = MATCHING_RUN_KEY
