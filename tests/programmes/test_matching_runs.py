@@ -12,6 +12,7 @@ from haven.audit.events import EventType
 from haven.audit.models import AuditEvent
 from haven.cases.selectors import case_facts
 from haven.cases.services import assessment_run
+from haven.domain.facts import parse_facts
 from haven.domain.placement_fit import PREFERENCE_POINTS
 from haven.organisations.models import Membership
 from haven.programmes.catalogue import case_facts_documents
@@ -408,10 +409,15 @@ def test_an_offered_family_holds_its_beds(organisation, coordinator):
 def test_facts_read_in_bulk_equal_the_cases_own_facts_document(organisation, coordinator):
     """
     A run reads every case's threats, prosecutions and dependants in one query per table; the
-    documents it builds are exactly what the cases app builds for each case alone.
+    documents it builds are exactly what the cases app builds for each case alone, less the
+    threats' narratives, which the engines never read: parsed, they are the same facts.
     """
+    noted = [
+        {**threat, "note": "Seen outside the office twice (fictional)."}
+        for threat in CRITICAL_THREATS
+    ]
     cases = [
-        open_fictional_case(organisation, threats=CRITICAL_THREATS, visibility="high"),
+        open_fictional_case(organisation, threats=noted, visibility="high"),
         open_fictional_case(
             organisation, threats=[], dependants=[{"relation": "child", "would_accompany": True}]
         ),
@@ -419,10 +425,15 @@ def test_facts_read_in_bulk_equal_the_cases_own_facts_document(organisation, coo
     ]
 
     with keyring_scope():
-        read = case_facts_documents(case.pk for case in cases)
+        read = case_facts_documents(organisation.pk, (case.pk for case in cases))
         expected = {case.pk: (case.urgency, case_facts(case)) for case in cases}
 
+    assert any("note" in threat for threat in expected[cases[0].pk][1]["threats"])
+    for document in (facts for _urgency, facts in expected.values()):
+        for threat in document.get("threats", []):
+            threat.pop("note", None)
     assert {case_id: (case.urgency, case.facts) for case_id, case in read.items()} == expected
+    assert parse_facts(read[cases[0].pk].facts) == parse_facts(case_facts(cases[0]))
     assert len(read[cases[0].pk].facts["threats"]) == len(CRITICAL_THREATS)
     assert read[cases[1].pk].facts["defender"]["dependants"][0]["relation"] == "child"
 

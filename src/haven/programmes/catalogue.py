@@ -8,10 +8,11 @@ expectation) are worded here, once, so the consent record stores exactly what th
 """
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple, TypeVar
 
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 
 from haven.cases.engine_messages import encode
@@ -151,7 +152,10 @@ class CaseAssessment:
 
 
 class CaseForEngines(NamedTuple):
-    """What a matching run reads of one case: its urgency and its full facts document."""
+    """
+    What a matching run reads of one case: its urgency and its facts document as the engines
+    read it (``case_facts_documents``).
+    """
 
     urgency: str
     facts: dict[str, Any]
@@ -160,74 +164,90 @@ class CaseForEngines(NamedTuple):
 #: The encrypted columns a facts document is built from, each opened without model instances.
 CASE_FACTS = SealedColumn(Case, "facts")
 THREAT_DETAILS = SealedColumn(Threat, "details")
-THREAT_NARRATIVE = SealedColumn(Threat, "narrative")
 PROSECUTION_DETAILS = SealedColumn(Prosecution, "details")
 DEPENDANT_DETAILS = SealedColumn(Dependant, "details")
 
 
-def case_facts_documents(case_ids: Iterable[Any]) -> dict[Any, CaseForEngines]:
+def case_facts_documents(
+    organisation_id: Any, case_ids: Iterable[Any]
+) -> dict[Any, CaseForEngines]:
     """
-    The full facts documents of many cases, by case id, each with the case's urgency: what
-    ``cases.selectors.case_facts`` builds for one case, with one query per table for all of
-    them instead of three per case (a matching run reads hundreds of cases).
+    The facts documents of many cases of one organisation, by case id, each with the case's
+    urgency: what ``cases.selectors.case_facts`` builds for one case, with one query per table
+    for all of them instead of three per case (a matching run reads hundreds of cases), and
+    without the threats' narratives.
 
-    Rows are read as values and decrypted column by column (``SealedColumn``), never built as
-    model instances, and every case's key is opened with one query before any value is read:
-    threat, prosecution and dependant rows are sealed under their case's key.
+    The engines never read a threat's narrative (its ``note``: ``parse_facts`` drops it, and the
+    model holds it to the schema's 2,000 characters), so it is neither read nor decrypted: one
+    value fewer per threat. Rows are read as values and decrypted column by
+    column (``SealedColumn``), never built as model instances, and every case's key is opened
+    with one query before any value is read: threat, prosecution and dependant rows are sealed
+    under their case's key, whose reference is made once per case. Only ``organisation_id``'s
+    rows are read, so no row's organisation is read or converted. The cases' own query tells
+    which of them hold threats, prosecutions and dependants, so each table is asked only about
+    those cases, and not at all when none does.
     """
     with keyring_scope() as ring:
         cases = list(
-            Case.objects.filter(pk__in=set(case_ids)).values_list(
-                "id", "organisation_id", "urgency", "facts"
+            Case.objects.filter(organisation_id=organisation_id, pk__in=set(case_ids)).values_list(
+                "id",
+                "urgency",
+                "facts",
+                _holds(Threat),
+                _holds(Prosecution),
+                _holds(Dependant),
             )
         )
-        ring.prefetch(
-            KeyRef(organisation_id, CASE_KEY, case_id) for case_id, organisation_id, *_ in cases
-        )
-        threats: dict[Any, list[tuple[Any, Any]]] = defaultdict(list)
+        refs = {case_id: KeyRef(organisation_id, CASE_KEY, case_id) for case_id, *_ in cases}
+        ring.prefetch(refs.values())
+        holding = [
+            [case_id for case_id, _urgency, _facts, *held in cases if held[index]]
+            for index in range(3)
+        ]
+        threats: dict[Any, list[tuple[Any, None]]] = defaultdict(list)
         prosecutions: dict[Any, list[Any]] = defaultdict(list)
         dependants: dict[Any, list[Any]] = defaultdict(list)
-        by_id = [case_id for case_id, *_ in cases]
-        for pk, ref, details, narrative in _records(Threat, by_id, "details", "narrative"):
-            threats[ref.owner_id].append(
-                (
-                    THREAT_DETAILS.open(ring, ref, pk, details),
-                    THREAT_NARRATIVE.open(ring, ref, pk, narrative),
-                )
-            )
-        for pk, ref, details in _records(Prosecution, by_id, "details"):
-            prosecutions[ref.owner_id].append(PROSECUTION_DETAILS.open(ring, ref, pk, details))
-        for pk, ref, details in _records(Dependant, by_id, "details"):
-            dependants[ref.owner_id].append(DEPENDANT_DETAILS.open(ring, ref, pk, details))
-        documents = {}
-        for case_id, organisation_id, urgency, facts in cases:
-            ref = KeyRef(organisation_id, CASE_KEY, case_id)
-            documents[case_id] = CaseForEngines(
+        for pk, case_id, details in _records(Threat, organisation_id, holding[0]):
+            threats[case_id].append((THREAT_DETAILS.open(ring, refs[case_id], pk, details), None))
+        for pk, case_id, details in _records(Prosecution, organisation_id, holding[1]):
+            prosecutions[case_id].append(PROSECUTION_DETAILS.open(ring, refs[case_id], pk, details))
+        for pk, case_id, details in _records(Dependant, organisation_id, holding[2]):
+            dependants[case_id].append(DEPENDANT_DETAILS.open(ring, refs[case_id], pk, details))
+        return {
+            case_id: CaseForEngines(
                 urgency,
                 build_facts(
-                    CASE_FACTS.open(ring, ref, case_id, facts),
+                    CASE_FACTS.open(ring, refs[case_id], case_id, facts),
                     threats=threats[case_id],
                     prosecutions=prosecutions[case_id],
                     dependants=dependants[case_id],
+                    handed_over=True,
                 ),
             )
-    return documents
+            for case_id, urgency, facts, *_held in cases
+        }
+
+
+def _holds(model: type[RecordModel]) -> Exists:
+    """Whether the case holds rows of ``model``, answered inside the case's own query."""
+    return Exists(model.objects.filter(case_id=OuterRef("pk")))
 
 
 def _records(
-    model: type[RecordModel], case_ids: Sequence[Any], *fields: str
-) -> Iterator[tuple[Any, ...]]:
+    model: type[RecordModel], organisation_id: Any, case_ids: list[Any]
+) -> Iterable[tuple[Any, Any, Any]]:
     """
-    The case records of ``model`` for ``case_ids`` in timeline order: each row's primary key,
-    the reference of the key it is sealed under (its case's), and the stored ``fields``.
+    The case records of ``model`` for ``case_ids`` (those holding some: ``_holds``) in timeline
+    order: each row's primary key, its case's id and its stored details. No query when no case
+    holds any.
     """
-    rows = (
-        model.objects.filter(case_id__in=case_ids)
+    if not case_ids:
+        return ()
+    return (
+        model.objects.filter(organisation_id=organisation_id, case_id__in=case_ids)
         .order_by("recorded_at")
-        .values_list("id", "organisation_id", "case_id", *fields)
+        .values_list("id", "case_id", "details")
     )
-    for pk, organisation_id, case_id, *stored in rows:
-        yield (pk, KeyRef(organisation_id, CASE_KEY, case_id), *stored)
 
 
 def case_facts(case: Case, document: Mapping[str, Any] | None = None) -> CaseFacts | None:

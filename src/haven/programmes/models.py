@@ -223,10 +223,11 @@ class MatchingRun(OrganisationRecord, OwnKeyRecord):
 
     ``problem`` and ``result`` are the ``haven.matching-problem/1`` and ``-result/1`` documents;
     applicants are named by case id and placements by intake-window id, so they carry no names.
-    ``detail`` holds, per case, the application behind each option, its score components (points
-    only) and the code of every exclusion, for the review screen. All three are sealed under the
-    run's own data key: a tier beside a case id tells a reader of the database how much danger
-    that defender is in, and the exclusions say where their persecutor reaches.
+    ``detail`` holds, per case, the code of every exclusion and, for the placement proposed to it,
+    the application behind it and its score components with their reasons, for the review
+    screen. All three are sealed under the run's own data key: a tier beside a case id tells a
+    reader of the database how much danger that defender is in, and the exclusions say where
+    their persecutor reaches.
     """
 
     key_owner_type = MATCHING_RUN_KEY

@@ -13,7 +13,6 @@ from django.utils.translation import gettext_lazy as _
 
 from haven.accounts.acting import Acting, acting_user, permits, record_action
 from haven.audit.events import EventType
-from haven.cases.engine_messages import encode
 from haven.cases.models import CASE_KEY, Assessment
 from haven.cases.selectors import CLOSED_STATUSES
 from haven.domain.matching import parse_problem, result_to_json, solve
@@ -28,6 +27,7 @@ from haven.programmes.matching_problem import (
     CommittedPlace,
     MatchableApplication,
     build_problem,
+    review_detail,
 )
 from haven.programmes.models import (
     Application,
@@ -189,7 +189,9 @@ def _built_problem(windows: list[IntakeWindow], time_limit_s: float) -> BuiltPro
         committed = _committed(windows)
         case_ids = {application.case_id for application in applications}
         # One read of every case involved, its key opened once, before any of its records.
-        cases = case_facts_documents(case_ids | {place.case_id for place in committed})
+        cases = case_facts_documents(
+            windows[0].organisation_id, case_ids | {place.case_id for place in committed}
+        )
         reach, leave_by = _persecutor_reach(ring, case_ids)
         return build_problem(
             windows=windows,
@@ -246,15 +248,7 @@ def matching_run_create(
         run.data_key = ring.create_data_key(run.vault_key_ref())
         run.problem = built.document
         run.result = result
-        # The matcher's reasons for the unplaced, keyed, so the review says them in the reader's
-        # language; the result document keeps their English, as the schema says.
-        run.detail = {
-            **built.detail,
-            "unplaced_messages": {
-                item["applicant"]: [encode(reason) for reason in item["reasons"]]
-                for item in result["unplaced"]
-            },
-        }
+        run.detail = review_detail(built, result)
         run.save()
     run.windows.add(*chosen)  # a new run: nothing to compare with first, as ``set`` would
     record_action(
