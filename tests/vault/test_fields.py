@@ -11,8 +11,9 @@ from haven.audit.models import AuditEvent
 from haven.cases.models import Case, Defender, Note
 from haven.cases.selectors import case_principal_defender
 from haven.cases.services import note_add
+from haven.vault.aead import seal_prepared
 from haven.vault.errors import DecryptionFailedError
-from haven.vault.fields import LATIN_1_TEXT
+from haven.vault.fields import LATIN_1_TEXT, row_keys
 from tests.cases.factories import (
     CANARY_NAME,
     CANARY_NOTE,
@@ -187,3 +188,16 @@ def test_latin_1_text_uses_the_marker_and_utf8_text_never_starts_with_it():
         assert field.decode(field.encode(text)) == text
     with pytest.raises(TypeError):
         field.encode(b"bytes")
+
+
+@pytest.mark.parametrize("text", TEXTS_IN_EVERY_ENCODING)
+def test_text_sealed_as_utf8_before_the_marker_reads_through_the_attribute(case, text):
+    """Values written before the Latin-1 marker existed (all UTF-8) still read, as pages read them."""
+    defender = case_principal_defender(case)
+    field = Defender._meta.get_field("legal_name")
+    keys = row_keys(defender)
+    opened = keys.opened
+    old_blob = seal_prepared(opened.cipher, opened.header, text.encode(), keys.aad_for(field))
+    write_raw_column("cases_defender", "legal_name", defender.pk, old_blob)
+
+    assert Defender.objects.get(pk=defender.pk).legal_name == text

@@ -70,7 +70,8 @@ def open_prepared(cipher: AESGCM, header: bytes, blob: bytes, header_and_aad: by
     A value with any other header (another key version, or not a ciphertext at all) goes through
     ``open_sealed`` with the plain associated data, so the result and every failure are the same.
     """
-    if len(blob) < OVERHEAD or not blob.startswith(header):
+    # A slice compared, not ``startswith``: CPython 3.11 packs that method's arguments in a tuple.
+    if blob[:HEADER_BYTES] != header or len(blob) < OVERHEAD:
         return open_sealed(cipher, blob, header_and_aad[HEADER_BYTES:])
     try:
         return cipher.decrypt(blob[HEADER_BYTES:_BODY_START], blob[_BODY_START:], header_and_aad)

@@ -118,9 +118,6 @@ def keyring_for(instance: models.Model) -> KeyRing:
     return ring
 
 
-_NOT_LOADED = object()
-
-
 class EncryptedAttribute(DeferredAttribute):
     """Descriptor that turns a loaded ciphertext into plaintext on first read."""
 
@@ -130,6 +127,8 @@ class EncryptedAttribute(DeferredAttribute):
         super().__init__(field)
         self.attname = field.attname
         self.decode = field.decode
+        # Text (most encrypted values) is decoded in ``__get__`` itself; see there.
+        self.text = isinstance(field, EncryptedTextField)
 
     def __get__(self, instance: Any, cls: Any = None) -> Any:
         """
@@ -137,35 +136,44 @@ class EncryptedAttribute(DeferredAttribute):
 
         This is the field layer's hot path (every value a page shows comes through here once),
         so the row-key check and the decryption are written out here rather than in a method
-        of the field: each Python call saved is a few percent of a small value's cost.
+        of the field, and text is decoded here as ``EncryptedTextField.decode`` does it rather
+        than through that method: each Python call saved is a few percent of a small value's
+        cost (``bench/vault.py``). ``tests/vault/test_fields.py`` reads text in every encoding,
+        including UTF-8 sealed before the Latin-1 marker, through this path.
         """
         if instance is None:
             return self
         values = instance.__dict__
-        value = values.get(self.attname, _NOT_LOADED)
-        if value.__class__ is not Ciphertext:
-            if value is not _NOT_LOADED:
-                return value  # None, or plaintext assigned and not saved yet
+        try:
+            value = values[self.attname]
+        except KeyError:
             value = super().__get__(instance, cls)  # a deferred column: let Django load it
-            if not isinstance(value, Ciphertext):
-                return value
+        if value.__class__ is not Ciphertext:
+            return value  # None, or plaintext assigned and not saved yet
         if value.encoded is not None:
             return value.plain
         keys = values.get("_vault_row")
         if keys is None or keys.opened.cipher is None or keys.pk is not values.get(keys.pk_attname):
             keys = row_keys(instance)
+        try:
+            aad = keys.aad[self.attname]
+        except KeyError:
+            aad = keys.aad_for(self.field)
         opened = keys.opened
         try:
-            encoded = open_prepared(
-                opened.cipher,
-                opened.header,
-                value.blob,
-                keys.aad.get(self.attname) or keys.aad_for(self.field),
-            )
+            encoded = open_prepared(opened.cipher, opened.header, value.blob, aad)
         except DecryptionFailedError:
             self.field.report_failure(instance, keys.ref)
             raise
-        value.plain = plain = self.decode(encoded)
+        if self.text:  # ``EncryptedTextField.decode``, written out
+            plain = (
+                encoded.decode("latin-1")[1:]
+                if encoded and encoded[0] == _LATIN_1_MARKER
+                else encoded.decode()
+            )
+        else:
+            plain = self.decode(encoded)
+        value.plain = plain
         value.encoded = encoded
         return plain
 
@@ -262,10 +270,13 @@ class EncryptedField(models.BinaryField):  # type: ignore[type-arg]
         if keys is None or keys.opened.cipher is None or keys.pk is not values.get(keys.pk_attname):
             keys = row_keys(instance)
         encoded = self.encode(value)
+        try:
+            aad = keys.aad[self.attname]
+        except KeyError:
+            aad = keys.aad_for(self)
         opened = keys.opened
-        aad = keys.aad.get(self.attname) or keys.aad_for(self)
         blob = seal_prepared(opened.cipher, opened.header, encoded, aad)  # type: ignore[arg-type]
-        plain = value if self.mutable or value.__class__ is str else self.decode(encoded)
+        plain = value if value.__class__ is str or self.mutable else self.decode(encoded)
         values[self.attname] = Ciphertext(blob, plain, encoded)
         return blob
 
@@ -363,7 +374,7 @@ class EncryptedTextField(EncryptedField):
             raise TypeError(f"{self.name} holds text, not {type(value).__name__}.")
         text: str = value
         if text.isascii():  # constant time in CPython; the bytes are the text's UTF-8 too
-            return text.encode("ascii")
+            return text.encode()
         if _STRING_SIZE(text) - len(text) == _ONE_BYTE_STRING:
             try:
                 return (_LATIN_1_PREFIX + text).encode("latin-1")
