@@ -210,3 +210,41 @@ def test_the_case_page_reads_only_the_record_tables_that_hold_rows(
     assert len(_table_reads(recorded, "cases_prosecution")) == 1
     assert len(recorded.captured_queries) == len(empty.captured_queries) + 1
     assert f"{term('foreign_agent')} · {term('charged')}" in page.content.decode()
+
+
+def test_the_case_page_sight_check_keeps_need_to_know(organisation, caseworker, sign_in_as):
+    """
+    AZ-03 through the case page's one query: the assigned member and a live break-glass grant
+    see the case; an unassigned colleague, an expired grant and a removed assignment (on the very
+    next request) get 404.
+    """
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from haven.cases.models import Assignment, BreakGlassGrant
+
+    case = assigned_case(organisation, caseworker)
+    url = reverse("cases:detail", kwargs={"case_id": case.pk})
+    colleague = make_member(organisation, Role.CASEWORKER, "colleague.caseworker")
+    colleague_client = sign_in_as(colleague)
+    assert colleague_client.get(url).status_code == 404
+
+    grant = BreakGlassGrant(
+        case=case,
+        organisation_id=case.organisation_id,
+        membership=membership_of(colleague, organisation),
+        reason="The defender is in danger tonight",
+        expires_at=timezone.now() + timedelta(hours=1),
+    )
+    grant.save()
+    assert colleague_client.get(url).status_code == 200
+    BreakGlassGrant.objects.filter(pk=grant.pk).update(
+        expires_at=timezone.now() - timedelta(seconds=1)
+    )
+    assert colleague_client.get(url).status_code == 404
+
+    client = sign_in_as(caseworker)
+    assert client.get(url).status_code == 200
+    Assignment.objects.filter(case=case).delete()
+    assert client.get(url).status_code == 404
