@@ -26,26 +26,53 @@ RARE_ACTIONS = {
     "cases:transition": 'name="target"',
     "cases:attachment_add": 'type="file"',
 }
+#: Notes are frequent, but a form's widgets cost more than its link: every view of the case paid
+#: for a note form that few of them open.
+FORM_PAGES = {**RARE_ACTIONS, "cases:note_add": 'name="body"'}
 
 
-def test_the_case_page_links_to_rare_forms_which_open_on_their_own_page(
+def test_the_case_page_links_to_forms_which_open_on_their_own_page(
     organisation, caseworker, sign_in_as
 ):
-    """No urgency, move or upload form on the case page; each link opens a page with its form."""
+    """No urgency, move, upload or note form on the case page; each link opens its form."""
     case = assigned_case(organisation, caseworker)
     client = sign_in_as(caseworker)
 
     page = client.get(reverse("cases:detail", kwargs={"case_id": case.pk})).content.decode()
 
-    for name, field in RARE_ACTIONS.items():
+    for name, field in FORM_PAGES.items():
         url = reverse(name, kwargs={"case_id": case.pk})
         assert f'href="{url}"' in page
         assert field not in page
         own_page = client.get(url)
         assert own_page.status_code == 200
         assert field in own_page.content.decode()
-        assert f'action="{url}"' in own_page.content.decode()
-    assert 'name="body"' in page  # notes are frequent: their form stays, in a <details>
+        assert _posts_to(url, own_page.content.decode())
+    # Past the team's assign buttons, the case page holds no form at all.
+    assert "<form" not in page.split('id="case-team"')[1].split("</main>")[0]
+
+
+def _posts_to(url: str, page: str) -> bool:
+    """Whether the page's form posts to ``url``, named or (no action) as the page's own address."""
+    form = page.split("<main", 1)[1].split('<form method="post"', 1)[1].split(">", 1)[0]
+    return f'action="{url}"' in form or "action=" not in form
+
+
+def test_a_note_is_added_on_its_own_page(organisation, caseworker, sign_in_as):
+    """The note page saves the note, then returns to the case page, which shows it."""
+    case = assigned_case(organisation, caseworker)
+    client = sign_in_as(caseworker)
+    url = reverse("cases:note_add", kwargs={"case_id": case.pk})
+    token = client.get(url).context["form"].initial["submission_token"]
+
+    response = client.post(
+        url, {"body": "Called back on the safe line.", "submission_token": token}
+    )
+
+    case_url = reverse("cases:detail", kwargs={"case_id": case.pk})
+    assert response.status_code == 302
+    assert response["Location"] == case_url
+    assert "Called back on the safe line." in client.get(case_url).content.decode()
 
 
 def test_forms_pages_answer_404_outside_the_case_team(organisation, caseworker, sign_in_as):
@@ -53,7 +80,7 @@ def test_forms_pages_answer_404_outside_the_case_team(organisation, caseworker, 
     case = assigned_case(organisation, caseworker)
     client = sign_in_as(make_member(organisation, Role.CASEWORKER, "outsider.caseworker"))
 
-    for name in RARE_ACTIONS:
+    for name in FORM_PAGES:
         assert client.get(reverse(name, kwargs={"case_id": case.pk})).status_code == 404
 
 
@@ -183,3 +210,41 @@ def test_the_case_page_reads_only_the_record_tables_that_hold_rows(
     assert len(_table_reads(recorded, "cases_prosecution")) == 1
     assert len(recorded.captured_queries) == len(empty.captured_queries) + 1
     assert f"{term('foreign_agent')} · {term('charged')}" in page.content.decode()
+
+
+def test_the_case_page_sight_check_keeps_need_to_know(organisation, caseworker, sign_in_as):
+    """
+    AZ-03 through the case page's one query: the assigned member and a live break-glass grant
+    see the case; an unassigned colleague, an expired grant and a removed assignment (on the very
+    next request) get 404.
+    """
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from haven.cases.models import Assignment, BreakGlassGrant
+
+    case = assigned_case(organisation, caseworker)
+    url = reverse("cases:detail", kwargs={"case_id": case.pk})
+    colleague = make_member(organisation, Role.CASEWORKER, "colleague.caseworker")
+    colleague_client = sign_in_as(colleague)
+    assert colleague_client.get(url).status_code == 404
+
+    grant = BreakGlassGrant(
+        case=case,
+        organisation_id=case.organisation_id,
+        membership=membership_of(colleague, organisation),
+        reason="The defender is in danger tonight",
+        expires_at=timezone.now() + timedelta(hours=1),
+    )
+    grant.save()
+    assert colleague_client.get(url).status_code == 200
+    BreakGlassGrant.objects.filter(pk=grant.pk).update(
+        expires_at=timezone.now() - timedelta(seconds=1)
+    )
+    assert colleague_client.get(url).status_code == 404
+
+    client = sign_in_as(caseworker)
+    assert client.get(url).status_code == 200
+    Assignment.objects.filter(case=case).delete()
+    assert client.get(url).status_code == 404

@@ -181,9 +181,9 @@ def test_the_workspace_without_javascript(
 
     take_in_a_defender(page, live_server)
     page.wait_for_url("**/cases/*/")
-    page.click("#add-note summary")  # forms open where they are used, in <details>, without JS
+    page.click("#add-note a")  # every form has its own page: the case page renders none
     page.fill("#id_body", "Called back on the safe line; fictional.")
-    page.click("#add-note button[type=submit]")
+    page.click("main form button[type=submit]")
     page.wait_for_url("**/cases/*/")
     note_shown = "Called back on the safe line" in page.text_content("#timeline")
     page.click("text=Change the urgency or the deadline")  # a rare form: its own page

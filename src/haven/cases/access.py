@@ -10,7 +10,9 @@ and the tests check that both agree.
 
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q
+from django.db import connection
+from django.db.models import BooleanField, Exists, OuterRef, Q
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from haven.cases.models import Assignment, BreakGlassGrant, Case
@@ -77,24 +79,48 @@ def visible_cases_filter(membership: Membership) -> Q:
 
 def one_case_filter(membership: Membership) -> Q:
     """
-    The condition for one case ``membership`` may see, looked up by primary key.
+    The condition for one case ``membership`` may see, looked up by primary key, in a query on
+    ``Case`` itself (the ``EXISTS`` probes name its table).
 
     For a single row, two probes by primary key in one ``EXISTS`` each cost less than the extra
     query ``visible_cases_filter`` makes to read the live grants first (which a list needs so
-    that the planner can join).
+    that the planner can join). They are written as SQL because building the ORM's ``Exists``
+    for them on every case page cost more than the query (issue 17); the member's id and the time
+    are parameters, and every name comes from the models' metadata, quoted.
     """
     same_organisation = Q(organisation_id=membership.organisation_id, staged=False)
     if supervises_all_cases(membership):
         return same_organisation
-    assigned = Exists(
-        Assignment.objects.filter(case_id=OuterRef("pk"), membership_id=membership.pk)
-    )
-    broken_into = Exists(
-        BreakGlassGrant.objects.filter(
-            case_id=OuterRef("pk"), membership_id=membership.pk, expires_at__gt=timezone.now()
-        )
-    )
+    member = _column_value(Assignment, "membership", membership.pk)
+    now = _column_value(BreakGlassGrant, "expires_at", timezone.now())
+    assigned = _probe(Assignment, (member,))
+    broken_into = _probe(BreakGlassGrant, (member, now), unexpired=True)
     return same_organisation & (Q(assigned) | Q(broken_into))
+
+
+def _column_value(model: Any, field_name: str, value: Any) -> Any:
+    """``value`` as the database stores ``model.field_name`` (SQLite keeps ids and times as text)."""
+    field = model._meta.get_field(field_name)
+    return getattr(field, "target_field", field).get_db_prep_value(value, connection)
+
+
+def _probe(model: Any, params: tuple[Any, ...], *, unexpired: bool = False) -> RawSQL:
+    """
+    ``EXISTS`` a row of ``model`` for the outer case and the member (the first parameter), and
+    with ``unexpired`` one whose ``expires_at`` is after the second.
+    """
+    quote = connection.ops.quote_name
+
+    def column(name: str) -> str:
+        return quote(model._meta.get_field(name).column)
+
+    outer_case_id = f"{quote(Case._meta.db_table)}.{quote(Case._meta.pk.column)}"
+    sql = (
+        f"EXISTS (SELECT 1 FROM {quote(model._meta.db_table)} "  # noqa: S608
+        f"WHERE {column('case')} = {outer_case_id} AND {column('membership')} = %s"
+        + (f" AND {column('expires_at')} > %s)" if unexpired else ")")
+    )
+    return RawSQL(sql, params, output_field=BooleanField())  # noqa: S611
 
 
 def _seen_key(membership: Membership, case: Any) -> tuple[str, Any, Any]:

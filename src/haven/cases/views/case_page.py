@@ -191,8 +191,8 @@ def case_detail(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
     The case page: status and moves, facts by section, records, assessments and the timeline.
 
     One reading (``haven.cases.reading``): the current stay and the member's sight of the case are
-    looked up once, however many panels and record sources ask. The forms of rare actions
-    (urgency, moves, uploads) have their own pages; only the note form is here, in a <details>.
+    looked up once, however many panels and record sources ask. Every form has its own page
+    (urgency, moves, notes, uploads): the case page renders links, never a form's widgets.
     """
     membership = _member(request)
     with one_reading():
@@ -208,6 +208,7 @@ def case_detail(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
         editable = case.status != CaseStatus.ERASED
         can_edit = editable and may(membership, Permission.CASE_EDIT)
         timeline = records.timeline()
+        latest = max(records.assessments, key=lambda row: row.recorded_at, default=None)
         facts = records.shown_facts(case)
         context = {
             "case": case,
@@ -217,7 +218,10 @@ def case_detail(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
             # The latest entries only: rendering every entry was the page's largest cost.
             "timeline": timeline[:TIMELINE_ON_CASE_PAGE],
             "timeline_more": len(timeline) - TIMELINE_ON_CASE_PAGE,
-            "assessments": sorted(records.assessments, key=lambda a: a.recorded_at, reverse=True),
+            # The latest only, with a link to its page and the history there (issue 17).
+            "latest_assessment": latest,
+            "latest_assessments": [latest] if latest else [],
+            "earlier_assessments": len(records.assessments) - 1,
             "assignments": records.assignments,
             "assignable": [
                 member
@@ -228,7 +232,6 @@ def case_detail(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
             else [],
             "by_break_glass": by_break_glass,
             "moves": moves,
-            "note_form": forms.NoteForm(initial={"submission_token": uuid.uuid4()}),
             "editable": editable,
             # Asked once here instead of in every row of every list.
             "can_edit": can_edit,

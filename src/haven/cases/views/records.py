@@ -13,7 +13,6 @@ from django.shortcuts import redirect, render
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
 
 from haven.accounts.access import requires
 from haven.accounts.requests import HavenRequest
@@ -21,7 +20,14 @@ from haven.accounts.requests import acting_member as _member
 from haven.accounts.shortcuts import refusal_shown
 from haven.cases import forms, selectors, services
 from haven.cases.models import Case
-from haven.cases.views.common import RecordSave, _case_form_page, _case_url, _record_view, routes
+from haven.cases.views.common import (
+    RecordSave,
+    _case_form_page,
+    _case_url,
+    _record_view,
+    _saves_fields,
+    routes,
+)
 from haven.organisations.models import Membership
 from haven.organisations.policy import Permission
 
@@ -135,20 +141,19 @@ def record_correct(request: HavenRequest, kind: str, record_id: uuid.UUID) -> Ht
 
 @routes.path("<uuid:case_id>/notes/new/", name="note_add")
 @requires(Permission.CASE_EDIT)
-@require_POST
 def note_add(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
-    membership = _member(request)
-    case = selectors.case_get(membership=membership, case_id=case_id)
-    form = forms.NoteForm(request.POST)
-    if not form.is_valid():
-        messages.error(
-            request, _("A note needs text of at most 20,000 characters. Nothing was saved.")
-        )
-        return redirect(_case_url(case.pk))
-    with refusal_shown(request):
-        services.note_add(membership=membership, case=case, **form.cleaned_data)
-        messages.success(request, _("Note added."))
-    return redirect(_case_url(case.pk))
+    """
+    Add a note on its own page, like every other record: the case page links here rather than
+    rendering a form on every view of the case (issue 17).
+    """
+
+    return _record_view(
+        request,
+        case_id,
+        form_class=forms.NoteForm,
+        title=_("Add a note"),
+        save=_saves_fields(services.note_add),
+    )
 
 
 @routes.path("<uuid:case_id>/facts/<str:section>/", name="facts_section")

@@ -94,13 +94,23 @@ TEMPLATES = [
 ]
 
 
+#: How long a gunicorn worker keeps its database connection between requests. Opening one per
+#: request cost every signed-in page a connection (on SQLite, its pragmas and Django's functions)
+#: that the sign-in page, which reads no table, never pays. gunicorn's sync workers serve one
+#: request at a time in their own process, so a kept connection is never shared.
+CONNECTION_SECONDS = 60
+
+
 def database_from_url(url: str | None) -> dict[str, object]:
     """Return the default database: PostgreSQL from ``DATABASE_URL``, else embedded SQLite."""
     if url:
-        return dict(dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True))
+        return dict(
+            dj_database_url.parse(url, conn_max_age=CONNECTION_SECONDS, conn_health_checks=True)
+        )
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": DATA_DIR / "haven.sqlite3",
+        "CONN_MAX_AGE": CONNECTION_SECONDS,
         "OPTIONS": {
             # IMMEDIATE takes the write lock at BEGIN, so two writers queue instead of failing
             # half-way through a transaction with "database is locked".
