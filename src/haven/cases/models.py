@@ -35,7 +35,7 @@ from haven.vault.blind_index import (
 )
 from haven.vault.fields import EncryptedDateField, EncryptedJSONField, EncryptedTextField
 from haven.vault.keyring import KeyRef, preloaded_relation
-from haven.vault.records import OwnKeyRecord
+from haven.vault.records import EncryptedFileRecord, OwnKeyRecord
 
 CASE_KEY = "case"
 #: Where a case without a due date sorts in lists: after every real date.
@@ -592,22 +592,15 @@ class RecordCorrection(CaseKeyedRecord):
         return f"correction of {self.record_kind} {self.record_id}"
 
 
-class Attachment(CaseKeyedRecord):
+class Attachment(CaseKeyedRecord, EncryptedFileRecord):
     """
-    A cleaned, encrypted evidence file (UPL-04, UPL-05).
+    A cleaned, encrypted evidence file (UPL-04, UPL-05), its key wrapped by the case's key.
 
-    The bytes live in the default storage under a random name, encrypted with their own key,
-    which is wrapped by the case's key and kept here; the file name the user gave is encrypted.
     ``received_fingerprint`` is the keyed hash of the file as received (never its bare SHA-256,
     which would outlive the case's erasure as a fingerprint).
     """
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments")
-    name = EncryptedTextField(max_length=300)
-    media_type = models.CharField(max_length=100)
-    size = models.PositiveIntegerField()
-    wrapped_key = models.BinaryField()
-    storage_name = models.CharField(max_length=100)
     received_fingerprint = models.CharField(max_length=64)
 
 

@@ -20,7 +20,7 @@ from haven.organisations.constraints import one_row_per
 from haven.organisations.records import NamedByKind, OrganisationRecord, user_reference
 from haven.vault.fields import EncryptedJSONField, EncryptedTextField
 from haven.vault.keyring import KeyRef, preloaded_relation
-from haven.vault.records import OwnKeyRecord
+from haven.vault.records import EncryptedFileRecord, OwnKeyRecord
 
 REFERRAL_KEY = "referral"
 
@@ -78,15 +78,10 @@ class Referral(OrganisationRecord, OwnKeyRecord):
         return self.reference
 
 
-class ReferralFile(OrganisationRecord):
+class ReferralFile(OrganisationRecord, EncryptedFileRecord):
     """A cleaned file sent with a referral, encrypted under its own key wrapped by the referral's."""
 
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="files")
-    name = EncryptedTextField(max_length=300)
-    media_type = models.CharField(max_length=100)
-    size = models.PositiveIntegerField()
-    wrapped_key = models.BinaryField()
-    storage_name = models.CharField(max_length=100)
 
     class Meta:
         ordering = ["id"]

@@ -8,7 +8,11 @@ the key reference once keeps every owner alike: the key row cannot be deleted wh
 exists (``PROTECT``), no key lists its owner (``related_name="+"``), and a query that
 ``select_related`` the key hands it to the key ring, which then reads no row of its own.
 
-The column is exactly the one the migrations already hold, so using the base changes no schema.
+A row that names an encrypted file in the default storage (a case's attachment, a referral's file)
+keeps the same five columns whoever owns it: ``EncryptedFileRecord`` declares them once, so the
+upload, download, backup and erasure code that reads them can rely on one shape.
+
+The columns are exactly the ones the migrations already hold, so using the bases changes no schema.
 """
 
 import uuid
@@ -16,6 +20,7 @@ from typing import ClassVar
 
 from django.db import models
 
+from haven.vault.fields import EncryptedTextField
 from haven.vault.keyring import KeyRef, preloaded_relation
 from haven.vault.models import DataKey
 
@@ -37,3 +42,20 @@ class OwnKeyRecord(models.Model):
         return KeyRef(
             self.organisation_id, self.key_owner_type, self.pk, preloaded_relation(self, "data_key")
         )
+
+
+class EncryptedFileRecord(models.Model):
+    """
+    A file's stored half: its bytes live in the default storage under the random
+    ``storage_name``, sealed with a key of their own that is kept here wrapped by the owner's key;
+    the name the user gave is encrypted under the row's key.
+    """
+
+    name = EncryptedTextField(max_length=300)
+    media_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    wrapped_key = models.BinaryField()
+    storage_name = models.CharField(max_length=100)
+
+    class Meta:
+        abstract = True
