@@ -221,7 +221,7 @@ def case_detail(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
             "assignments": records.assignments,
             "assignable": [
                 member
-                for member in selectors.case_assignable_members(case)
+                for member in selectors.case_assignable_members(membership=membership, case=case)
                 if member.pk not in assigned
             ]
             if may(membership, Permission.CASE_ASSIGN)
@@ -353,13 +353,15 @@ def case_transition(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
     return redirect(_case_url(case.pk))
 
 
-def _chosen_member(request: HavenRequest, case: Case) -> Membership | None:
+def _chosen_member(request: HavenRequest, membership: Membership, case: Case) -> Membership | None:
     """The member of the case's organisation named by the assignment form, if any."""
     form = forms.AssignForm(request.POST)
     if not form.is_valid():
         return None
     member: Membership | None = (
-        selectors.case_assignable_members(case).filter(pk=form.cleaned_data["membership"]).first()
+        selectors.case_assignable_members(membership=membership, case=case)
+        .filter(pk=form.cleaned_data["membership"])
+        .first()
     )
     return member
 
@@ -370,7 +372,7 @@ def _chosen_member(request: HavenRequest, case: Case) -> Membership | None:
 def case_assign(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
     membership = _member(request)
     case = selectors.case_get(membership=membership, case_id=case_id)
-    target = _chosen_member(request, case)
+    target = _chosen_member(request, membership, case)
     if target is None:
         messages.error(request, _("Choose a member of this organisation. Nothing was changed."))
     else:
@@ -386,7 +388,7 @@ def case_assign(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
 def case_unassign(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
     membership = _member(request)
     case = selectors.case_get(membership=membership, case_id=case_id)
-    target = _chosen_member(request, case)
+    target = _chosen_member(request, membership, case)
     if target is None:
         messages.error(request, _("Choose a member of this organisation. Nothing was changed."))
     else:
