@@ -64,7 +64,7 @@ def test_the_defenders_own_view_alone_flags_it_and_is_named(organisation, coordi
     programme = make_programme(organisation)
     case = open_fictional_case(organisation, coordinator, threats=[], own_risk_level="high")
 
-    view = tension_view(case, programme)
+    view = tension_view(membership=acting(coordinator), case=case, programme=programme)
 
     assert view is not None
     assert view.pulls == ("The defender's own view of their risk is High.",)
@@ -77,7 +77,7 @@ def test_nothing_is_flagged_when_nothing_stands_against_return(
     case = open_fictional_case(organisation, coordinator, threats=[])
     application = draft_application(coordinator, case, programme)
 
-    assert tension_view(case, programme) is None
+    assert tension_view(membership=acting(coordinator), case=case, programme=programme) is None
     page = sign_in_as(coordinator).get(f"/programmes/applications/{application.pk}/")
     assert TENSION not in page.content.decode()
 
@@ -86,14 +86,14 @@ def test_a_programme_that_does_not_expect_return_raises_nothing(organisation, co
     programme = make_programme(organisation, requires_return_intent=False)
     case = journalist_facing_a_warrant(organisation, coordinator)
 
-    assert tension_view(case, programme) is None
+    assert tension_view(membership=acting(coordinator), case=case, programme=programme) is None
 
 
 def test_an_unrecorded_return_rule_and_asylum_policy_are_said_in_words(organisation, coordinator):
     programme = make_programme(organisation, requires_return_intent=None, asylum_policy=None)
     case = open_fictional_case(organisation, coordinator, threats=[], intends_to_return=False)
 
-    view = tension_view(case, programme)
+    view = tension_view(membership=acting(coordinator), case=case, programme=programme)
 
     assert view is not None
     assert "its rule is not recorded" in view.heading

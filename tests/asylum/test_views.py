@@ -13,7 +13,7 @@ from haven.asylum import selectors, services
 from haven.asylum.models import ConsentConversation, ExplainedItem, LegalOpinion, RegimeTally
 from haven.asylum.selectors import final_outcomes
 from haven.audit.models import AuditEvent
-from haven.cases.models import Case
+from haven.cases.models import Assessment, Case
 from haven.cases.panels import panels_for
 from haven.organisations.models import Role
 from haven.relocations import returns
@@ -119,7 +119,7 @@ def test_a_conversation_without_the_attestation_is_shown_again_and_nothing_saved
 
 
 def _opinion_post(case, disagree_on=None, reasons="The governor controls the police."):
-    assessment = selectors.latest_assessment(case)
+    assessment = Assessment.objects.filter(case=case).latest("recorded_at")
     with keyring_scope():
         elements = assessment.output["protection"]["elements"]
         outcome = assessment.output["protection"]["outcome"]

@@ -1,9 +1,10 @@
 """
-The case services that used to trust their caller ("the caller checked") ask the policy
-themselves now (issue 9, item 3): opening a case, replacing its facts on import, changing a
-defender's identity, putting someone on a case's team or taking them off, and erasure. Called
-directly, as the ``haven`` command or an API would, a member who may not is refused and nothing
-is written.
+The case services and selectors that used to trust their caller ("the caller checked") ask the
+policy themselves now (issue 9, item 3): opening a case, replacing its facts on import, changing a
+defender's identity, putting someone on a case's team or taking them off, erasure, finding a case
+by its code for break-glass, listing whom a case may be assigned to and reading its latest
+assessment. Called directly, as the ``haven`` command or an API would, a member who may not is
+refused and nothing is written or shown.
 """
 
 import pytest
@@ -13,7 +14,12 @@ from haven.accounts.acting import SYSTEM
 from haven.audit.models import AuditEvent
 from haven.cases.errors import CaseError
 from haven.cases.models import Assignment, BreakGlassGrant, Case, CaseErasure, Threat
-from haven.cases.selectors import case_principal_defender
+from haven.cases.selectors import (
+    case_assignable_members,
+    case_by_code,
+    case_principal_defender,
+    latest_assessment,
+)
 from haven.cases.services import (
     break_glass_open,
     case_assign,
@@ -29,6 +35,7 @@ from haven.organisations.models import Membership, Role
 from haven.vault.keyring import keyring_scope
 from tests.acting import acting
 from tests.cases.factories import canary_facts, canary_identity, open_canary_case
+from tests.conftest import make_member
 from tests.programmes.factories import assign
 
 REASON = "A fictional emergency: the defender called from a police station."
@@ -212,3 +219,47 @@ def test_no_member_imports_or_exports_in_bulk(organisation, coordinator):
         )
 
     assert AuditEvent.objects.count() == before
+
+
+def test_finding_a_case_by_code_is_not_found_without_break_glass(
+    organisation, personas, outsider, other_organisation
+):
+    """
+    AZ-02: ``case_by_code`` finds a case the member is not assigned to, so it asks for
+    CASE_BREAK_GLASS itself; a caseworker of another organisation finds nothing of ours.
+    """
+    case = open_canary_case(organisation)
+    stranger = make_member(other_organisation, Role.CASEWORKER, "nadia.north")
+
+    for user in (personas[Role.AUDITOR], outsider):
+        with pytest.raises(Http404):
+            case_by_code(membership=acting(user), code=case.code)
+    assert case_by_code(membership=acting(stranger), code=case.code) is None
+    assert case_by_code(membership=acting(personas[Role.CASEWORKER]), code=case.code) == case
+
+
+def test_whom_a_case_may_be_assigned_to_needs_case_assign_on_that_case(
+    organisation, caseworker, coordinator, outsider, other_organisation
+):
+    """AZ-02, AZ-03: a caseworker on the team, or another organisation's coordinator, gets 404."""
+    case = open_canary_case(organisation)
+    assign(case, caseworker)
+
+    for member in (acting(caseworker), acting(outsider, other_organisation)):
+        with pytest.raises(Http404):
+            case_assignable_members(membership=member, case=case)
+
+    assert acting(caseworker) in case_assignable_members(membership=acting(coordinator), case=case)
+
+
+def test_a_case_s_latest_assessment_is_not_found_off_its_team(
+    organisation, caseworker, coordinator, outsider, other_organisation
+):
+    """AZ-02, AZ-03: an unassigned caseworker, or another organisation's coordinator, gets 404."""
+    case = open_canary_case(organisation)
+
+    for member in (acting(caseworker), acting(outsider, other_organisation)):
+        with pytest.raises(Http404):
+            latest_assessment(membership=member, case=case)
+
+    assert latest_assessment(membership=acting(coordinator), case=case) is None

@@ -309,7 +309,7 @@ def case_panel(membership: Membership, case: Case, subject: Any) -> Panel | None
     view = host_state_view(case)
     if view is None:
         return None
-    notices = jurisdiction_notices(case, view.host_state)
+    notices = jurisdiction_notices(membership=membership, case=case, host_state=view.host_state)
     return Panel(TEMPLATE, {"host": view, "jurisdiction": notices})
 
 

@@ -21,6 +21,7 @@ from haven.cases.record_sources import register_facts_contributor
 from haven.cases.selectors import latest_assessment
 from haven.cases.vocabulary import term
 from haven.domain.host_states import jurisdiction_warning
+from haven.organisations.models import Membership
 from haven.reference import host_state_catalogue
 from haven.relocations.case_records import current_stay
 from haven.relocations.models import Stay
@@ -64,12 +65,12 @@ def host_jurisdiction(host_state: str) -> str | None:
     return rules.jurisdiction if rules is not None else None
 
 
-def jurisdiction_notices(case: Case, host_state: str) -> list[str]:
+def jurisdiction_notices(*, membership: Membership, case: Case, host_state: str) -> list[str]:
     """Warnings, in words, when the recorded or the last assessed jurisdiction is not the host's."""
     catalogue = host_state_catalogue()
     with keyring_scope():
         recorded = ((case.facts or {}).get("claim") or {}).get("jurisdiction")
-        latest = latest_assessment(case)
+        latest = latest_assessment(membership=membership, case=case)
         assessed = (
             ((latest.output or {}).get("protection") or {}).get("jurisdiction") if latest else None
         )

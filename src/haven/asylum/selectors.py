@@ -21,7 +21,7 @@ from haven.asylum.models import (
     StayEffect,
 )
 from haven.asylum.regimes import regime_of
-from haven.cases.models import Assessment, Case
+from haven.cases.models import Case
 from haven.cases.selectors import case_get
 from haven.domain.asylum_procedure import AsylumSide, RegimeOutcome, StaySide
 from haven.organisations.models import Membership
@@ -49,10 +49,6 @@ def conversation_get(
     ):
         raise Http404
     return conversation
-
-
-def latest_assessment(case: Case) -> Assessment | None:
-    return Assessment.objects.filter(case=case).order_by("-recorded_at").first()
 
 
 @dataclass

@@ -174,11 +174,11 @@ class CaseSide:
     wishes: frozenset[str]
 
 
-def case_side(case: Case) -> CaseSide:
+def case_side(*, membership: Membership, case: Case) -> CaseSide:
     """Read the case's facts and latest assessment, and run the risk engine on return once."""
     with keyring_scope():
         facts = case_facts(case, assessed_on=timezone.localdate())
-        latest = latest_assessment(case)
+        latest = latest_assessment(membership=membership, case=case)
         recorded = _recorded_levels(latest, facts)
     engine = _engine_on_return(facts)
     on_return = most_severe((engine, recorded["on_return"]))
@@ -207,14 +207,15 @@ def tension_input(side: CaseSide, programme: Programme) -> TensionInput:
 
 
 def tension_view(
+    *,
+    membership: Membership,
     case: Case,
     programme: Programme,
-    *,
     before_submission: bool = False,
     side: CaseSide | None = None,
 ) -> TensionView | None:
     """The tension between ``case`` and ``programme`` in words, or ``None`` when there is none."""
-    side = side or case_side(case)
+    side = side or case_side(membership=membership, case=case)
     data = tension_input(side, programme)
     source = side.source
     finding = return_tension(data)
@@ -270,8 +271,11 @@ def case_panel(membership: Membership, case: Case, subject: Any) -> Panel | None
         programmes.setdefault(stay.programme_id, stay.programme)
     if not programmes:
         return None
-    side = case_side(case)
-    views = [tension_view(case, programme, side=side) for programme in programmes.values()]
+    side = case_side(membership=membership, case=case)
+    views = [
+        tension_view(membership=membership, case=case, programme=programme, side=side)
+        for programme in programmes.values()
+    ]
     return _panel([view for view in views if view is not None])
 
 
@@ -280,7 +284,10 @@ def application_panel(membership: Membership, case: Case, subject: Any) -> Panel
     if not isinstance(subject, Application) or not may(membership, Permission.CASE_VIEW, case):
         return None
     view = tension_view(
-        case, subject.programme, before_submission=subject.status == ApplicationStatus.DRAFT
+        membership=membership,
+        case=case,
+        programme=subject.programme,
+        before_submission=subject.status == ApplicationStatus.DRAFT,
     )
     return _panel([view] if view is not None else [])
 
@@ -289,7 +296,7 @@ def placement_panel(membership: Membership, case: Case, subject: Any) -> Panel |
     """One proposed placement of a matching run: the subject is the placement's programme."""
     if not isinstance(subject, Programme) or not may(membership, Permission.CASE_VIEW, case):
         return None
-    view = tension_view(case, subject)
+    view = tension_view(membership=membership, case=case, programme=subject)
     return _panel([view] if view is not None else [], case_code=case.code)
 
 

@@ -23,6 +23,7 @@ from haven.accounts.shortcuts import page_status, refusal_shown, shown_as_warnin
 from haven.asylum import forms, selectors, services
 from haven.asylum.models import ElementView, OpinionFinding
 from haven.cases.models import Assignment, Case
+from haven.cases.selectors import latest_assessment
 from haven.cases.services import DuplicateSubmissionError
 from haven.cases.vocabulary import term
 from haven.organisations.models import Membership, Role
@@ -131,7 +132,7 @@ def opinion_record(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
     """
     member = acting_member(request)
     case = selectors.asylum_case_get(membership=member, case_id=case_id)
-    assessment = selectors.latest_assessment(case)
+    assessment = latest_assessment(membership=member, case=case)
     if not may(member, Permission.ASYLUM_LEGAL_OPINION):
         if request.method == "POST":
             raise Http404

@@ -127,10 +127,18 @@ def case_get(
     return case
 
 
-def case_by_code(organisation: Organisation, code: str) -> Case | None:
-    """Return the organisation's live case with ``code``; for break-glass, which audits every try."""
+def case_by_code(*, membership: Membership | None, code: str) -> Case | None:
+    """
+    Return the member's organisation's live case with ``code``, for break-glass (which audits every
+    try): it finds a case the member is not assigned to, so only CASE_BREAK_GLASS may ask (404
+    otherwise, AZ-02).
+    """
+    if membership is None or not may(membership, Permission.CASE_BREAK_GLASS):
+        raise CaseNotFoundError
     return (
-        Case.objects.filter(organisation=organisation, code=code.strip().upper(), staged=False)
+        Case.objects.filter(
+            organisation_id=membership.organisation_id, code=code.strip().upper(), staged=False
+        )
         .exclude(status=CaseStatus.ERASED)
         .select_related(CASE_KEYS)
         .first()
@@ -450,11 +458,14 @@ def _latest_assessment_key(case: Case) -> tuple[str, Any]:
     return ("latest assessment", case.pk)
 
 
-def latest_assessment(case: Case) -> Assessment | None:
+def latest_assessment(*, membership: Membership | None, case: Case) -> Assessment | None:
     """
-    The case's latest assessment; asked once per case page reading, where the page has read every
-    assessment already and the asylum bridge's tension and deadline panels each want the latest.
+    The case's latest assessment, for a member who may see the case (404 otherwise, AZ-02); asked
+    once per case page reading, where the page has read every assessment already and the asylum
+    bridge's tension and deadline panels each want the latest.
     """
+    if not may(membership, Permission.CASE_VIEW, case):
+        raise CaseNotFoundError
     return read_once(
         _latest_assessment_key(case),
         lambda: Assessment.objects.filter(case=case).order_by("-recorded_at").first(),
@@ -542,8 +553,13 @@ def consent_get(*, membership: Membership | None, consent_id: uuid.UUID) -> Cons
     return consent
 
 
-def case_assignable_members(case: Case) -> QuerySet[Membership]:
-    """Members of the case's organisation who can work on cases, for the assignment form."""
+def case_assignable_members(*, membership: Membership | None, case: Case) -> QuerySet[Membership]:
+    """
+    Members of the case's organisation who can work on cases, for the assignment form: for a member
+    who may change that case's team; 404 for anyone else (AZ-02, AZ-03).
+    """
+    if not may(membership, Permission.CASE_ASSIGN, case):
+        raise CaseNotFoundError
     return (
         Membership.objects.filter(
             organisation_id=case.organisation_id,

@@ -66,8 +66,13 @@ def referral_partner(*, membership: Membership, partner_id: uuid.UUID | str) -> 
         raise Http404 from None
 
 
-def referral_consents(case: Case) -> list[Consent]:
-    """The case's live consents to a referral to counsel (decrypted: the purpose is encrypted)."""
+def referral_consents(*, membership: Membership | None, case: Case) -> list[Consent]:
+    """
+    The case's live consents to a referral to counsel (decrypted: the purpose is encrypted), for a
+    member who may refer that case; 404 for anyone else (AZ-02, AZ-03).
+    """
+    if not may(membership, Permission.COUNSEL_REFER, case):
+        raise Http404
     consents = []
     for consent in Consent.objects.filter(case=case, withdrawn_at__isnull=True):
         consent.case = case

@@ -101,7 +101,7 @@ def case_referrals(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
             selectors.partners_to_refer_to(membership=member),
             key=lambda partner: partner.host_state != host_state,
         )
-        consents = selectors.referral_consents(case)
+        consents = selectors.referral_consents(membership=member, case=case)
         choices = pack.available_choices(case)
         form = forms.ReferralForm(
             request.POST or None,

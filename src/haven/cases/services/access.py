@@ -95,7 +95,7 @@ def break_glass_open(*, membership: Membership, code: str, reason: str) -> Case:
     if not permits(membership, Permission.CASE_BREAK_GLASS):
         raise Http404
     cleaned = required_reason(reason)
-    case = case_by_code(membership.organisation, code)
+    case = case_by_code(membership=membership, code=code)
     if case is None:
         with transaction.atomic():
             record_event(

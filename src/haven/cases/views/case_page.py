@@ -225,7 +225,7 @@ def case_detail(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
             "assignments": records.assignments,
             "assignable": [
                 member
-                for member in selectors.case_assignable_members(case)
+                for member in selectors.case_assignable_members(membership=membership, case=case)
                 if member.pk not in assigned
             ]
             if may(membership, Permission.CASE_ASSIGN)
@@ -356,13 +356,15 @@ def case_transition(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
     return redirect(_case_url(case.pk))
 
 
-def _chosen_member(request: HavenRequest, case: Case) -> Membership | None:
+def _chosen_member(request: HavenRequest, membership: Membership, case: Case) -> Membership | None:
     """The member of the case's organisation named by the assignment form, if any."""
     form = forms.AssignForm(request.POST)
     if not form.is_valid():
         return None
     member: Membership | None = (
-        selectors.case_assignable_members(case).filter(pk=form.cleaned_data["membership"]).first()
+        selectors.case_assignable_members(membership=membership, case=case)
+        .filter(pk=form.cleaned_data["membership"])
+        .first()
     )
     return member
 
@@ -373,7 +375,7 @@ def _chosen_member(request: HavenRequest, case: Case) -> Membership | None:
 def case_assign(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
     membership = _member(request)
     case = selectors.case_get(membership=membership, case_id=case_id)
-    target = _chosen_member(request, case)
+    target = _chosen_member(request, membership, case)
     if target is None:
         messages.error(request, _("Choose a member of this organisation. Nothing was changed."))
     else:
@@ -389,7 +391,7 @@ def case_assign(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
 def case_unassign(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
     membership = _member(request)
     case = selectors.case_get(membership=membership, case_id=case_id)
-    target = _chosen_member(request, case)
+    target = _chosen_member(request, membership, case)
     if target is None:
         messages.error(request, _("Choose a member of this organisation. Nothing was changed."))
     else:
