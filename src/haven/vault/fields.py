@@ -313,7 +313,7 @@ class SealedColumn:
     key, column: CRY-02), and a failure logged and audited the same way (CRY-08).
     """
 
-    __slots__ = ("column", "column_bytes", "decode", "model", "table")
+    __slots__ = ("column", "column_bytes", "decode", "model", "row_prefixes", "table")
 
     def __init__(self, model: type[models.Model], name: str) -> None:
         field = model._meta.get_field(name)
@@ -324,6 +324,9 @@ class SealedColumn:
         self.column = field.column
         self.column_bytes = field.column_bytes
         self.decode = field.decode
+        #: ``field|organisation|table|`` by organisation id: the associated data's start, the
+        #: same for every row of one organisation, so its UUID is formatted once, not per value.
+        self.row_prefixes: dict[Any, str] = {}
 
     def open(
         self, ring: KeyRing, ref: KeyRef, pk: Any, stored: Ciphertext | bytes | memoryview | None
@@ -338,8 +341,12 @@ class SealedColumn:
         opened = ring.opened_data_key(ref)
         if opened.cipher is None:  # revoked: fail closed, as ``KeyRing.data_key`` does
             raise KeyNotFoundError(NO_DATA_KEY.format(owner_type=ref.owner_type))
-        row = f"field|{ref.organisation_id}|{self.table}|{pk}|".encode()
-        aad = opened.header + row + self.column_bytes
+        prefix = self.row_prefixes.get(ref.organisation_id)
+        if prefix is None:
+            prefix = self.row_prefixes[ref.organisation_id] = (
+                f"field|{ref.organisation_id}|{self.table}|"
+            )
+        aad = opened.header + f"{prefix}{pk}|".encode() + self.column_bytes
         try:
             return self.decode(open_prepared(opened.cipher, opened.header, blob, aad))
         except DecryptionFailedError:
@@ -388,16 +395,32 @@ class EncryptedTextField(EncryptedField):
         return data.decode()
 
 
+#: The one encoder and decoder of every JSON value sealed: ``json.dumps`` and ``json.loads``
+#: build an encoder per call and sniff the bytes' encoding, a third of a small value's cost,
+#: and a matching run decodes some 700 values (``bench/matching_runs.py``).
+_JSON_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+_JSON_DECODER = json.JSONDecoder()
+
+
 class EncryptedJSONField(EncryptedField):
-    """Encrypted JSON (dicts and lists); changes made in place are saved too."""
+    """
+    Encrypted JSON (dicts and lists); changes made in place are saved too.
+
+    Values are sealed as compact UTF-8 JSON with sorted keys, the canonical form
+    ``haven.domain.matching.problem.document_sha256`` hashes, so the same bytes serve both.
+    """
 
     mutable = True
 
     def encode(self, value: Any) -> bytes:
-        return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode()
+        return _JSON_ENCODER.encode(value).encode()
 
     def decode(self, data: bytes) -> Any:
-        return json.loads(data)
+        try:
+            text = data.decode()  # ``encode`` writes UTF-8 only
+        except UnicodeDecodeError:
+            return json.loads(data)  # any other encoding JSON allows, as before
+        return _JSON_DECODER.decode(text)
 
 
 class EncryptedDateField(EncryptedField):

@@ -318,7 +318,11 @@ class KeyRing:
         organisation_cipher: Callable[[], AESGCM],
     ) -> OpenedKey:
         """Check a data key belongs to ``ref``'s organisation and is intact, then unwrap and cache it."""
-        if str(organisation_id) != str(ref.organisation_id):
+        # Compared as values first (two UUIDs, the usual case), as text only when they differ,
+        # since one side may be a UUID and the other its text.
+        if organisation_id != ref.organisation_id and str(organisation_id) != str(
+            ref.organisation_id
+        ):
             raise KeyNotFoundError(OTHER_ORGANISATION.format(owner_type=ref.owner_type))
         if wrapped is None:
             raise KeyDestroyedError(ERASED)

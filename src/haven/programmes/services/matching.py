@@ -233,23 +233,27 @@ def matching_run_create(
         raise ProgrammeError(NO_WINDOW_CHOSEN)
     if any(window.organisation_id != organisation.pk for window in chosen):
         raise ProgrammeError(WINDOW_ELSEWHERE)
-    with _collector_paused():
-        built = _built_problem(chosen, time_limit_s)
-    problem = parse_problem(built.document)
-    result = result_to_json(solve(problem, seed=seed))
-    with _collector_paused(), keyring_scope() as ring:
-        run = MatchingRun(
-            organisation=organisation,
-            engine_version=ENGINE_VERSION,
-            input_sha256=problem.input_sha256,
-            seed=seed,
-            created_by=acting_user(membership),
-        )
-        run.data_key = ring.create_data_key(run.vault_key_ref())
-        run.problem = built.document
-        run.result = result
-        run.detail = review_detail(built, result)
-        run.save()
+    # One key ring for reading the cases and sealing the run, as a request's ring already is
+    # when a coordinator runs matching from the page: the organisation key the cases' keys were
+    # opened with then wraps the run's key without being fetched and unwrapped again.
+    with keyring_scope() as ring:
+        with _collector_paused():
+            built = _built_problem(chosen, time_limit_s)
+        problem = parse_problem(built.document)
+        result = result_to_json(solve(problem, seed=seed))
+        with _collector_paused():
+            run = MatchingRun(
+                organisation=organisation,
+                engine_version=ENGINE_VERSION,
+                input_sha256=problem.input_sha256,
+                seed=seed,
+                created_by=acting_user(membership),
+            )
+            run.data_key = ring.create_data_key(run.vault_key_ref())
+            run.problem = built.document
+            run.result = result
+            run.detail = review_detail(built, result)
+            run.save()
     run.windows.add(*chosen)  # a new run: nothing to compare with first, as ``set`` would
     record_action(
         EventType.MATCHING_RUN_CREATED,
