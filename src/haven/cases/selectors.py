@@ -296,11 +296,13 @@ def case_facts(case: Case, *, assessed_on: Any = None) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class TimelineEntry:
-    """One dated thing that happened on a case, for the case page."""
+    """One dated thing that happened on a case, for the case page (``when``: ``at`` in words,
+    put there by the page that shows it)."""
 
     kind: str
     at: Any
     record: Any
+    when: str = ""
 
 
 @dataclass(frozen=True)
