@@ -376,23 +376,30 @@ def _holds(name: str) -> str:
     return f"holds_{name}"
 
 
+#: ``_record_presence``'s expressions, by database vendor: built at the first case page only.
+_PRESENCE: dict[str, dict[str, RawSQL]] = {}
+
+
 def _record_presence() -> dict[str, RawSQL]:
     """
     For ``case_get(with_records=True)``: whether each record table has a row of the case, as
     one ``EXISTS`` on its indexed ``case_id`` each. Written as SQL because the ORM's ``Exists``
-    compiles a whole subquery per table on every request, which cost more than the reads saved.
+    compiles a whole subquery per table on every request, which cost more than the reads saved;
+    built once per process, as nothing in it changes between requests.
     """
-    quote = connection.ops.quote_name
-    case_id = f"{quote(Case._meta.db_table)}.{quote('id')}"
-    # Only table and column names from the models' own metadata, quoted: no outside input.
-    return {
-        _holds(name): RawSQL(  # noqa: S611
-            f"EXISTS (SELECT 1 FROM {quote(model._meta.db_table)} WHERE {quote('case_id')} = {case_id})",  # noqa: S608
-            (),
-            output_field=BooleanField(),
-        )
-        for name, model in RECORD_TABLES.items()
-    }
+    if connection.vendor not in _PRESENCE:
+        quote = connection.ops.quote_name
+        case_id = f"{quote(Case._meta.db_table)}.{quote('id')}"
+        # Only table and column names from the models' own metadata, quoted: no outside input.
+        _PRESENCE[connection.vendor] = {
+            _holds(name): RawSQL(  # noqa: S611
+                f"EXISTS (SELECT 1 FROM {quote(model._meta.db_table)} WHERE {quote('case_id')} = {case_id})",  # noqa: S608
+                (),
+                output_field=BooleanField(),
+            )
+            for name, model in RECORD_TABLES.items()
+        }
+    return dict(_PRESENCE[connection.vendor])
 
 
 #: Stand for the case and its organisation in a record read compiled once (``_compiled_read``).
