@@ -418,17 +418,18 @@ def _record_query(name: str) -> QuerySet[Any]:
             .annotate(author_name=F("author__username"))
             .order_by("created_at")
         )
-    return (
-        RECORD_TABLES[name]
-        .objects.filter(case_id=_ANY_CASE)
+    model: Any = RECORD_TABLES[name]
+    rows: QuerySet[Any] = (
+        model.objects.filter(case_id=_ANY_CASE)
         .defer(*UNSHOWN_COLUMNS.get(name, ()))
         .order_by("recorded_at")
     )
+    return rows
 
 
 def _stored_id(value: uuid.UUID) -> Any:
     """An id as the database stores it (SQLite keeps ids as text)."""
-    return Case._meta.pk.get_db_prep_value(value, connection)  # type: ignore[union-attr]
+    return Case._meta.pk.get_db_prep_value(value, connection)
 
 
 def _compiled_read(name: str, case: Case) -> list[Any]:
