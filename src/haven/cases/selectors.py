@@ -15,7 +15,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import BooleanField, Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import BooleanField, Exists, F, OuterRef, Prefetch, QuerySet
 from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.utils import timezone
@@ -304,11 +304,13 @@ def case_facts(case: Case, *, assessed_on: Any = None) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class TimelineEntry:
-    """One dated thing that happened on a case, for the case page."""
+    """One dated thing that happened on a case, for the case page (``when``: ``at`` in words,
+    put there by the page that shows it)."""
 
     kind: str
     at: Any
     record: Any
+    when: str = ""
 
 
 @dataclass(frozen=True)
@@ -382,54 +384,95 @@ def _holds(name: str) -> str:
     return f"holds_{name}"
 
 
+#: ``_record_presence``'s expressions, by database vendor: built at the first case page only.
+_PRESENCE: dict[str, dict[str, RawSQL]] = {}
+
+
 def _record_presence() -> dict[str, RawSQL]:
     """
     For ``case_get(with_records=True)``: whether each record table has a row of the case, as
     one ``EXISTS`` on its indexed ``case_id`` each. Written as SQL because the ORM's ``Exists``
-    compiles a whole subquery per table on every request, which cost more than the reads saved.
+    compiles a whole subquery per table on every request, which cost more than the reads saved;
+    built once per process, as nothing in it changes between requests.
     """
-    quote = connection.ops.quote_name
-    case_id = f"{quote(Case._meta.db_table)}.{quote('id')}"
-    # Only table and column names from the models' own metadata, quoted: no outside input.
-    return {
-        _holds(name): RawSQL(  # noqa: S611
-            f"EXISTS (SELECT 1 FROM {quote(model._meta.db_table)} WHERE {quote('case_id')} = {case_id})",  # noqa: S608
-            (),
-            output_field=BooleanField(),
+    if connection.vendor not in _PRESENCE:
+        quote = connection.ops.quote_name
+        case_id = f"{quote(Case._meta.db_table)}.{quote('id')}"
+        # Only table and column names from the models' own metadata, quoted: no outside input.
+        _PRESENCE[connection.vendor] = {
+            _holds(name): RawSQL(  # noqa: S611
+                f"EXISTS (SELECT 1 FROM {quote(model._meta.db_table)} WHERE {quote('case_id')} = {case_id})",  # noqa: S608
+                (),
+                output_field=BooleanField(),
+            )
+            for name, model in RECORD_TABLES.items()
+        }
+    return dict(_PRESENCE[connection.vendor])
+
+
+#: Stand for the case and its organisation in a record read compiled once (``_compiled_read``).
+_ANY_CASE = uuid.UUID(int=0)
+_ANY_ORGANISATION = uuid.UUID(int=1)
+#: Each record read's SQL and parameters, by database vendor and table name.
+_COMPILED_READS: dict[tuple[str, str], tuple[str, tuple[Any, ...]]] = {}
+
+
+def _record_query(name: str) -> QuerySet[Any]:
+    """The read of table ``name``'s rows of the case ``_ANY_CASE``, oldest first."""
+    if name == "notes":
+        # Only the author's name is shown: no user row is built per note.
+        return (
+            Note.objects.filter(case_id=_ANY_CASE, organisation_id=_ANY_ORGANISATION)
+            .annotate(author_name=F("author__username"))
+            .order_by("created_at")
         )
-        for name, model in RECORD_TABLES.items()
+    model: Any = RECORD_TABLES[name]
+    rows: QuerySet[Any] = (
+        model.objects.filter(case_id=_ANY_CASE)
+        .defer(*UNSHOWN_COLUMNS.get(name, ()))
+        .order_by("recorded_at")
+    )
+    return rows
+
+
+def _stored_id(value: uuid.UUID) -> Any:
+    """An id as the database stores it (SQLite keeps ids as text)."""
+    return Case._meta.pk.get_db_prep_value(value, connection)
+
+
+def _compiled_read(name: str, case: Case) -> list[Any]:
+    """
+    The rows of table ``name`` for ``case``, from SQL compiled once per process: building and
+    compiling the same query on every case page cost as much as running it (issue 17). Only the
+    case's id and its organisation's change between calls; both are parameters.
+    """
+    key = (connection.vendor, name)
+    if key not in _COMPILED_READS:
+        _COMPILED_READS[key] = _record_query(name).query.sql_with_params()
+    sql, fixed = _COMPILED_READS[key]
+    values = {
+        _stored_id(_ANY_CASE): _stored_id(case.pk),
+        _stored_id(_ANY_ORGANISATION): _stored_id(case.organisation_id),
     }
+    params = [values.get(param, param) for param in fixed]
+    return list(RECORD_TABLES[name].objects.raw(sql, params))
 
 
 def case_records(*, membership: Membership | None, case: Case) -> CaseRecords:
     """
     Read every record of a case (``case`` comes from ``case_get``): one query per table, none
-    for a table that ``case_get(with_records=True)`` found empty.
+    for a table that ``case_get(with_records=True)`` found empty. A note carries its author's
+    name as ``author_name``.
     """
 
-    def held(name: str) -> bool:
-        return bool(getattr(case, _holds(name), True))
-
     def rows(name: str) -> list[Any]:
-        if not held(name):
+        if not getattr(case, _holds(name), True):
             return []
-        model = RECORD_TABLES[name]
-        records = list(
-            model.objects.filter(case=case)
-            .defer(*UNSHOWN_COLUMNS.get(name, ()))
-            .order_by("recorded_at")
-        )
+        records = _compiled_read(name, case)
         for record in records:
             record.case = case  # the case's key is already at hand: no query per row
         return records
 
-    notes = (
-        list(notes_for_case(membership=membership, case=case).select_related("author"))
-        if held("notes")
-        else []
-    )
-    for note in notes:
-        note.case = case
     records = CaseRecords(
         threats=rows("threats"),
         prosecutions=rows("prosecutions"),
@@ -440,11 +483,11 @@ def case_records(*, membership: Membership | None, case: Case) -> CaseRecords:
         corrections=rows("corrections"),
         status_changes=rows("status_changes"),
         attachments=rows("attachments"),
-        notes=notes,
+        notes=rows("notes"),
         assignments=list(
             case.assignments.select_related("membership__user").order_by("assigned_at")
         )
-        if held("assignments")
+        if getattr(case, _holds("assignments"), True)
         else [],
     )
     # The page's panels ask for the latest assessment: it is the last of the rows just read.

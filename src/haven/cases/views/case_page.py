@@ -2,19 +2,23 @@
 The case page, revealing the identity, settings, status moves and assignment.
 """
 
+import functools
 import uuid
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
+from haven.accounts import reading
 from haven.accounts.access import requires, requires_recent_second_factor
 from haven.accounts.requests import HavenRequest
 from haven.accounts.requests import acting_member as _member
@@ -66,10 +70,48 @@ MOVE_TITLE = gettext_lazy("Move the case")
 _ROW = uuid.UUID(int=0)
 
 
+@functools.cache
+def _around_row(
+    name: str, param: str, fixed: tuple[tuple[str, str], ...], prefix: str, urlconf: Any
+) -> tuple[str, str]:
+    """What comes before and after a row's id in view ``name``'s URL, reversed once per process
+    (and per script prefix and URL configuration, which the reversal depends on)."""
+    before, after = reverse(name, kwargs={**dict(fixed), param: _ROW}).split(str(_ROW))
+    return before, after
+
+
 def _row_url(name: str, param: str, **fixed: str) -> Callable[[Any], str]:
-    """The URL of view ``name`` for any row id, reversed once rather than once per row."""
-    before, after = reverse(name, kwargs={**fixed, param: _ROW}).split(str(_ROW))
+    """The URL of view ``name`` for any row id, without reversing it on every page."""
+    before, after = _around_row(
+        name, param, tuple(sorted(fixed.items())), get_script_prefix(), get_urlconf()
+    )
     return lambda pk: f"{before}{pk}{after}"
+
+
+#: The links of the case page to the case's other pages, by the name the template uses.
+CASE_LINKS = {
+    "reveal": "cases:reveal",
+    "settings": "cases:settings",
+    "transition": "cases:transition",
+    "erasure_request": "cases:erasure_request",
+    "assign": "cases:assign",
+    "unassign": "cases:unassign",
+    "threat_add": "cases:threat_add",
+    "prosecution_add": "cases:prosecution_add",
+    "dependant_add": "cases:dependant_add",
+    "consent_add": "cases:consent_add",
+    "assessment_new": "cases:assessment_new",
+    "attachment_add": "cases:attachment_add",
+    "note_add": "cases:note_add",
+    "timeline": "cases:timeline",
+    "applications": "programmes:case_applications",
+    "counsel": "counsel:case",
+}
+
+
+def _case_links(case: Case) -> dict[str, str]:
+    """Every link of the case page to the case's other pages (no URL reversed per request)."""
+    return {key: _row_url(name, "case_id")(case.pk) for key, name in CASE_LINKS.items()}
 
 
 class _Labels:
@@ -149,9 +191,7 @@ def _fact_sections(case: Case, facts: dict[str, Any], *, can_edit: bool) -> list
                 else None
             )
         edit_url = (
-            reverse("cases:facts_section", kwargs={"case_id": case.pk, "section": key})
-            if can_edit
-            else ""
+            _row_url("cases:facts_section", "case_id", section=key)(case.pk) if can_edit else ""
         )
         sections.append({"key": key, "title": title, "facts": shown, "edit_url": edit_url})
     return sections
@@ -178,6 +218,25 @@ def _precompute_rows(records: Any) -> None:
     attachment = _row_url("cases:attachment", "attachment_id")
     for file in records.attachments:
         file.url = attachment(file.pk)
+
+
+def _shown_timeline(entries: list[selectors.TimelineEntry]) -> list[selectors.TimelineEntry]:
+    """
+    The entries as the timeline shows them: each one's time in words, and each assessment's and
+    staff decision's risk levels as labels, worked out here once rather than by filters per entry.
+    """
+    label = _Labels()
+    for entry in entries:
+        record = entry.record
+        if entry.kind == "assessment":
+            record.risk_label = label(((record.output or {}).get("risk") or {}).get("level"))
+        elif entry.kind == "decision":
+            record.staff_label = label(record.staff_risk_level)
+            record.engine_label = label(record.engine_risk_level)
+    return [
+        replace(entry, when=reading.date(timezone.localtime(entry.at), "DATETIME_FORMAT"))
+        for entry in entries
+    ]
 
 
 #: How many timeline entries the case page shows; the rest are on the case's timeline page.
@@ -212,11 +271,12 @@ def case_detail(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
         facts = records.shown_facts(case)
         context = {
             "case": case,
+            "links": _case_links(case),
             "facts": facts,
             "fact_sections": _fact_sections(case, facts, can_edit=can_edit),
             "records": records,
             # The latest entries only: rendering every entry was the page's largest cost.
-            "timeline": timeline[:TIMELINE_ON_CASE_PAGE],
+            "timeline": _shown_timeline(timeline[:TIMELINE_ON_CASE_PAGE]),
             "timeline_more": len(timeline) - TIMELINE_ON_CASE_PAGE,
             # The latest only, with a link to its page and the history there (issue 17).
             "latest_assessment": latest,
@@ -258,7 +318,7 @@ def case_timeline(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
         _precompute_rows(records)
         context = {
             "case": case,
-            "timeline": records.timeline(),
+            "timeline": _shown_timeline(records.timeline()),
             "can_edit": case.status != CaseStatus.ERASED and may(membership, Permission.CASE_EDIT),
         }
         return render(request, "cases/case_timeline.html", context)

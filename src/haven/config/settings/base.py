@@ -84,6 +84,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "haven.accounts.context_processors.membership",
+                "haven.web.navigation.navigation",
             ],
             # Dates, durations and numbers a person reads, in the reader's digits (the `date`,
             # `time`, `timesince`, `timeuntil`, `floatformat` and `filesizeformat` filters wrap

@@ -1,0 +1,36 @@
+"""The main navigation lists the links the member's role grants, with URLs reversed once."""
+
+import pytest
+
+from haven.organisations.models import Role
+from tests.conftest import make_member
+
+
+def _navigation(client) -> list[tuple[str, str]]:
+    response = client.get("/")
+    assert response.status_code == 200
+    return [(str(label), url) for label, url in response.context["haven_navigation"]]
+
+
+@pytest.mark.django_db
+def test_a_caseworker_sees_cases_but_not_the_audit_log(sign_in_as, caseworker):
+    links = _navigation(sign_in_as(caseworker))
+    assert ("Cases", "/cases/") in links
+    assert links[0][0] == "Dashboard"
+    assert links[-1][0] == "Security and sessions"
+    assert "Audit log" not in {label for label, _ in links}
+    assert "Members" not in {label for label, _ in links}
+
+
+@pytest.mark.django_db
+def test_a_host_partner_is_offered_the_stays_to_host(sign_in_as, organisation):
+    links = _navigation(sign_in_as(make_member(organisation, Role.HOST_PARTNER, "nav.host")))
+    labels = {label for label, _ in links}
+    assert "Stays to host" in labels
+    assert "Stays" not in labels
+    assert "Cases" not in labels
+
+
+def test_the_sign_in_page_has_no_navigation(client, db):
+    response = client.get("/accounts/login/")
+    assert list(response.context["haven_navigation"]) == []
