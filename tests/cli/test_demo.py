@@ -92,16 +92,24 @@ def free_port() -> int:
 
 
 def test_the_demo_is_served_by_gunicorn_and_stops_on_ctrl_c(tmp_path):
-    """``haven demo`` serves with gunicorn, as production does, and Ctrl+C stops every process."""
+    """
+    ``haven demo`` serves with gunicorn, as production does, and Ctrl+C stops every process,
+    even when it was started with SIGINT ignored, as a shell's background job (or a test runner's
+    worker) starts it: it then never stopped and left gunicorn and the worker running.
+    """
     env = fresh_demo_environment(tmp_path)
     port = free_port()
-    demo = subprocess.Popen(
-        [sys.executable, "-m", "haven", "demo", "--port", str(port)],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    inherited = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        demo = subprocess.Popen(
+            [sys.executable, "-m", "haven", "demo", "--port", str(port)],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+    finally:
+        signal.signal(signal.SIGINT, inherited)
     try:
         response = None
         deadline = time.monotonic() + 240

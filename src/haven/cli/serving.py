@@ -49,9 +49,22 @@ def serve_demo(*, port: int, settings_module: str) -> int:
     return run_together(commands, environment={"DJANGO_SETTINGS_MODULE": settings_module})
 
 
+def _interrupted(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def run_together(commands: Sequence[list[str]], *, environment: dict[str, str]) -> int:
-    """Start ``commands`` side by side; when one ends (or on Ctrl+C), stop the others."""
+    """
+    Start ``commands`` side by side; when one ends, or on Ctrl+C or SIGTERM, stop the others.
+
+    Both signals are handled explicitly: a process started in the background by a shell, or by a
+    runner that ignores SIGINT, inherits SIGINT ignored and would otherwise never stop on Ctrl+C,
+    and an unhandled SIGTERM would end this process while its children went on serving.
+    """
     env = {**os.environ, **environment}
+    previous = {
+        signum: signal.signal(signum, _interrupted) for signum in (signal.SIGINT, signal.SIGTERM)
+    }
     # Our own fixed command lines (sys.executable and module names), no outside input.
     processes = [subprocess.Popen(command, env=env) for command in commands]  # noqa: S603
     status = 0
@@ -73,4 +86,6 @@ def run_together(commands: Sequence[list[str]], *, environment: dict[str, str]) 
                 process.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 process.kill()
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
     return status
