@@ -23,7 +23,6 @@ from haven.asylum.models import (
     ConsentConversation,
     LegalOpinion,
     ProcedureStep,
-    ProcedureStepKind,
 )
 from haven.asylum.regimes import regime_refresh
 from haven.cases.models import Case
@@ -31,6 +30,7 @@ from haven.cases.panels import CaseNotice, Panel, notices_panel, register_panel
 from haven.cases.reading import case_answer, register_case_question
 from haven.cases.record_sources import register_requirement_source
 from haven.cases.vocabulary import term
+from haven.domain.asylum_procedure import StepKind
 from haven.domain.lifecycle import Requirement
 from haven.organisations.models import Membership
 from haven.organisations.policy import Permission
@@ -45,7 +45,7 @@ OPINION_DIVERGES = "asylum_opinion_diverges"
 
 
 def _claim_lodged() -> Exists:
-    return Exists(ProcedureStep.objects.filter(case=OuterRef("pk"), kind=ProcedureStepKind.LODGED))
+    return Exists(ProcedureStep.objects.filter(case=OuterRef("pk"), kind=StepKind.LODGED))
 
 
 def _defender_declines() -> Subquery:

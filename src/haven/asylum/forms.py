@@ -12,13 +12,13 @@ from django.utils.translation import gettext_lazy as _
 
 from haven.asylum.models import (
     DECISIONS_BY_ASPECT,
+    OPINION_FINDINGS,
+    OPINION_OUTCOMES,
+    PROCEDURE_OUTCOMES,
+    PROCEDURE_STEP_KINDS,
     ConsentDecision,
     ElementView,
     ExplainedTopic,
-    OpinionFinding,
-    OpinionOutcome,
-    ProcedureOutcome,
-    ProcedureStepKind,
     StayAspect,
     StayEffectDecision,
 )
@@ -89,7 +89,7 @@ DISAGREE_NEEDS_FINDING = _("Choose your own finding, different from the engine's
 class LegalOpinionForm(forms.Form):
     """One group of fields per element of the engine's output, then the overall opinion."""
 
-    overall = forms.ChoiceField(label=_("Your overall opinion"), choices=OpinionOutcome.choices)
+    overall = forms.ChoiceField(label=_("Your overall opinion"), choices=OPINION_OUTCOMES.choices)
     overall_reasons = text_area(
         _("Reasons for your overall opinion"), max_length=5000, rows=4, required=True
     )
@@ -108,7 +108,7 @@ class LegalOpinionForm(forms.Form):
             )
             self.fields[f"{name}__finding"] = forms.ChoiceField(
                 label=_("Your finding on %(element)s, if you disagree") % {"element": label},
-                choices=[("", "—"), *OpinionFinding.choices],
+                choices=[("", "—"), *OPINION_FINDINGS.choices],
                 required=False,
             )
             self.fields[f"{name}__reasons"] = text_area(
@@ -135,7 +135,7 @@ class LegalOpinionForm(forms.Form):
 
 
 class ProcedureStepForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Step"), choices=ProcedureStepKind.choices)
+    kind = forms.ChoiceField(label=_("Step"), choices=PROCEDURE_STEP_KINDS.choices)
     happened_on = date_field(_("Date of the step"))
     due_on = date_field(
         _("Next date"),
@@ -149,7 +149,7 @@ class ProcedureStepForm(forms.Form):
     reference = forms.CharField(label=_("Reference"), max_length=100, required=False)
     outcome = forms.ChoiceField(
         label=_("Outcome (decision or final outcome)"),
-        choices=[("", "—"), *ProcedureOutcome.choices],
+        choices=[("", "—"), *PROCEDURE_OUTCOMES.choices],
         required=False,
     )
     dependants = forms.IntegerField(

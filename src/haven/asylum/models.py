@@ -16,7 +16,8 @@ from django.utils.translation import gettext_lazy as _
 
 from haven.cases.models import Assessment, Case, CaseKeyedModel, UnlistedCaseRecord
 from haven.domain.asylum_procedure import AsylumSide, DecisionOutcome, StaySide, StepKind
-from haven.organisations.choices import choice_label
+from haven.domain.vocabulary import Finding, ProtectionOutcome
+from haven.organisations.choices import LabelledVocabulary, choice_label
 from haven.organisations.constraints import one_row_per
 from haven.organisations.models import Organisation
 from haven.organisations.records import user_reference
@@ -108,24 +109,29 @@ class ElementView(models.TextChoices):
     DISAGREE = "disagree", _("Disagrees with the engine")
 
 
-class OpinionFinding(models.TextChoices):
-    """The engine's findings, in the engine's meaning: ``met`` always favours protection."""
+#: The engine's findings, in the engine's meaning: ``met`` always favours protection.
+OPINION_FINDINGS = LabelledVocabulary(
+    Finding,
+    {
+        Finding.MET: _("Met (favours protection)"),
+        Finding.NOT_MET: _("Not met"),
+        Finding.UNCLEAR: _("Unclear"),
+        Finding.NOT_APPLICABLE: _("Not applicable"),
+    },
+)
 
-    MET = "met", _("Met (favours protection)")
-    NOT_MET = "not_met", _("Not met")
-    UNCLEAR = "unclear", _("Unclear")
-    NOT_APPLICABLE = "not_applicable", _("Not applicable")
-
-
-class OpinionOutcome(models.TextChoices):
-    """The protection engine's outcomes, for the adviser's overall opinion."""
-
-    REFUGEE = "refugee", _("Refugee status")
-    COMPLEMENTARY_PROTECTION = "complementary_protection", _("Complementary protection")
-    NON_REFOULEMENT_ONLY = "non_refoulement_only", _("Protection from removal only")
-    FURTHER_EVIDENCE_NEEDED = "further_evidence_needed", _("Further evidence needed")
-    NO_PROTECTION_NEED_SHOWN = "no_protection_need_shown", _("No protection need shown")
-    NOT_APPLICABLE = "not_applicable", _("Not applicable")
+#: The protection engine's outcomes, for the adviser's overall opinion.
+OPINION_OUTCOMES = LabelledVocabulary(
+    ProtectionOutcome,
+    {
+        ProtectionOutcome.REFUGEE: _("Refugee status"),
+        ProtectionOutcome.COMPLEMENTARY_PROTECTION: _("Complementary protection"),
+        ProtectionOutcome.NON_REFOULEMENT_ONLY: _("Protection from removal only"),
+        ProtectionOutcome.FURTHER_EVIDENCE_NEEDED: _("Further evidence needed"),
+        ProtectionOutcome.NO_PROTECTION_NEED_SHOWN: _("No protection need shown"),
+        ProtectionOutcome.NOT_APPLICABLE: _("Not applicable"),
+    },
+)
 
 
 class LegalOpinion(UnlistedCaseRecord):
@@ -145,10 +151,10 @@ class LegalOpinion(UnlistedCaseRecord):
     diverges = models.BooleanField(default=False)
 
     def overall_label(self) -> str:
-        return choice_label(OpinionOutcome, self.overall)
+        return OPINION_OUTCOMES.label(self.overall)
 
     def engine_outcome_label(self) -> str:
-        return choice_label(OpinionOutcome, self.engine_outcome)
+        return OPINION_OUTCOMES.label(self.engine_outcome)
 
     def disagreements(self) -> list[str]:
         """The elements the adviser disagrees on (needs an open key ring)."""
@@ -159,24 +165,31 @@ class LegalOpinion(UnlistedCaseRecord):
         ]
 
 
-class ProcedureStepKind(models.TextChoices):
-    LODGED = StepKind.LODGED.value, _("Claim lodged")
-    DUBLIN = StepKind.DUBLIN.value, _("Dublin determination")
-    INTERVIEW = StepKind.INTERVIEW.value, _("Interview")
-    DECISION = StepKind.DECISION.value, _("Decision")
-    APPEAL = StepKind.APPEAL.value, _("Appeal lodged")
-    FINAL_OUTCOME = StepKind.FINAL_OUTCOME.value, _("Final outcome")
-    FAMILY_REUNIFICATION = StepKind.FAMILY_REUNIFICATION.value, _("Family reunification")
+PROCEDURE_STEP_KINDS = LabelledVocabulary(
+    StepKind,
+    {
+        StepKind.LODGED: _("Claim lodged"),
+        StepKind.DUBLIN: _("Dublin determination"),
+        StepKind.INTERVIEW: _("Interview"),
+        StepKind.DECISION: _("Decision"),
+        StepKind.APPEAL: _("Appeal lodged"),
+        StepKind.FINAL_OUTCOME: _("Final outcome"),
+        StepKind.FAMILY_REUNIFICATION: _("Family reunification"),
+    },
+)
 
-
-class ProcedureOutcome(models.TextChoices):
-    REFUGEE = DecisionOutcome.REFUGEE.value, _("Refugee status")
-    SUBSIDIARY = DecisionOutcome.SUBSIDIARY.value, _("Subsidiary protection")
-    HUMANITARIAN = DecisionOutcome.HUMANITARIAN.value, _("Humanitarian status")
-    REFUSED = DecisionOutcome.REFUSED.value, _("Refused")
-    INADMISSIBLE = DecisionOutcome.INADMISSIBLE.value, _("Inadmissible")
-    DUBLIN_TRANSFER = DecisionOutcome.DUBLIN_TRANSFER.value, _("Transfer to another Dublin state")
-    WITHDRAWN = DecisionOutcome.WITHDRAWN.value, _("Claim withdrawn")
+PROCEDURE_OUTCOMES = LabelledVocabulary(
+    DecisionOutcome,
+    {
+        DecisionOutcome.REFUGEE: _("Refugee status"),
+        DecisionOutcome.SUBSIDIARY: _("Subsidiary protection"),
+        DecisionOutcome.HUMANITARIAN: _("Humanitarian status"),
+        DecisionOutcome.REFUSED: _("Refused"),
+        DecisionOutcome.INADMISSIBLE: _("Inadmissible"),
+        DecisionOutcome.DUBLIN_TRANSFER: _("Transfer to another Dublin state"),
+        DecisionOutcome.WITHDRAWN: _("Claim withdrawn"),
+    },
+)
 
 
 class ProcedureStep(UnlistedCaseRecord):
@@ -188,7 +201,7 @@ class ProcedureStep(UnlistedCaseRecord):
     stay's due dates, so My cases shows the nearest one.
     """
 
-    kind = models.CharField(max_length=24, choices=ProcedureStepKind.choices)
+    kind = models.CharField(max_length=24, choices=PROCEDURE_STEP_KINDS.choices)
     happened_on = models.DateField()
     due_on = models.DateField(null=True, blank=True)
     details = EncryptedJSONField()
@@ -198,7 +211,7 @@ class ProcedureStep(UnlistedCaseRecord):
         ordering = ["happened_on", "recorded_at"]
 
     def outcome_label(self) -> str:
-        return choice_label(ProcedureOutcome, (self.details or {}).get("outcome"))
+        return PROCEDURE_OUTCOMES.label((self.details or {}).get("outcome"))
 
 
 class StayAspect(models.TextChoices):

@@ -17,13 +17,12 @@ from haven.asylum.models import (
     ExplainedTopic,
     LegalOpinion,
     ProcedureStep,
-    ProcedureStepKind,
     StayEffect,
 )
 from haven.asylum.regimes import regime_of
 from haven.cases.models import Case
 from haven.cases.selectors import case_get
-from haven.domain.asylum_procedure import AsylumSide, RegimeOutcome, StaySide
+from haven.domain.asylum_procedure import AsylumSide, RegimeOutcome, StaySide, StepKind
 from haven.organisations.models import Membership
 from haven.organisations.policy import Permission, may
 from haven.vault.keyring import keyring_scope
@@ -129,7 +128,7 @@ def final_outcomes(*, membership: Membership | None, cases: list[Case]) -> dict[
     visible = [case.pk for case in cases]
     found: dict[Any, str] = {}
     steps = (
-        ProcedureStep.objects.filter(case_id__in=visible, kind=ProcedureStepKind.FINAL_OUTCOME)
+        ProcedureStep.objects.filter(case_id__in=visible, kind=StepKind.FINAL_OUTCOME)
         .select_related("case__data_key__organisation_key")
         .order_by("happened_on", "recorded_at")
     )

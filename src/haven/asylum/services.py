@@ -22,6 +22,10 @@ from haven.accounts.acting import record_action
 from haven.asylum.access import may_reach_case_records
 from haven.asylum.models import (
     DECISIONS_BY_ASPECT,
+    OPINION_FINDINGS,
+    OPINION_OUTCOMES,
+    PROCEDURE_OUTCOMES,
+    PROCEDURE_STEP_KINDS,
     REQUIRED_TOPICS,
     ConsentConversation,
     ConsentDecision,
@@ -29,11 +33,7 @@ from haven.asylum.models import (
     ExplainedItem,
     ExplainedTopic,
     LegalOpinion,
-    OpinionFinding,
-    OpinionOutcome,
-    ProcedureOutcome,
     ProcedureStep,
-    ProcedureStepKind,
     StayAspect,
     StayEffect,
 )
@@ -310,7 +310,7 @@ def legal_opinion_record(
         ):
             raise AsylumError(ELEMENTS_MISSING, elements=_names(missing or list(engine)))
         disagreed = [name for name in engine if elements[name].view == ElementView.DISAGREE]
-        if any(elements[name].finding not in OpinionFinding.values for name in disagreed):
+        if any(elements[name].finding not in OPINION_FINDINGS.values for name in disagreed):
             raise AsylumError(UNKNOWN_FINDING)
         unreasoned = [name for name in disagreed if not elements[name].reasons.strip()]
         if unreasoned:
@@ -318,7 +318,7 @@ def legal_opinion_record(
         same = [name for name in disagreed if elements[name].finding == engine[name]]
         if same:
             raise AsylumError(DISAGREEMENT_SAME_FINDING, elements=_names(same))
-        if overall not in OpinionOutcome.values or not overall_reasons.strip():
+        if overall not in OPINION_OUTCOMES.values or not overall_reasons.strip():
             raise AsylumError(OVERALL_MISSING)
         opinion = LegalOpinion(
             **on_case(case, membership),
@@ -416,11 +416,11 @@ def procedure_step_record(
     (nothing saved).
     """
     case = _case_for(membership, case, Permission.ASYLUM_RECORD)
-    if step.kind not in ProcedureStepKind.values or (
-        step.outcome and step.outcome not in ProcedureOutcome.values
+    if step.kind not in PROCEDURE_STEP_KINDS.values or (
+        step.outcome and step.outcome not in PROCEDURE_OUTCOMES.values
     ):
         raise AsylumError(UNKNOWN_STEP)
-    if step.kind == ProcedureStepKind.LODGED and not (step.state and step.authority.strip()):
+    if step.kind == StepKind.LODGED and not (step.state and step.authority.strip()):
         raise AsylumError(LODGING_NEEDS_PLACE)
     today = timezone.localdate()
     with keyring_scope():
@@ -457,7 +457,7 @@ def procedure_step_record(
         )
         record.save()
         due = next_procedure_due([*existing, new], today=today)
-    stay = _stay_sought_asylum(case, step) if step.kind == ProcedureStepKind.LODGED else None
+    stay = _stay_sought_asylum(case, step) if step.kind == StepKind.LODGED else None
     record_action(
         EventType.ASYLUM_STEP_RECORDED,
         membership,
@@ -466,7 +466,7 @@ def procedure_step_record(
     )
     _follow_due(case, due, today)
     regime_refresh(case)
-    if step.kind == ProcedureStepKind.LODGED:
+    if step.kind == StepKind.LODGED:
         sources = (CaseStatus.IN_RELOCATION, CaseStatus.RETURN_REVIEW, CaseStatus.PATHWAY_PLANNING)
         for source in sources:
             case_follow_records(

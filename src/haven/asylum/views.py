@@ -21,7 +21,7 @@ from haven.accounts.requests import HavenRequest, acting_member
 from haven.accounts.routing import Routes
 from haven.accounts.shortcuts import page_status, refusal_shown, shown_as_warning
 from haven.asylum import forms, selectors, services
-from haven.asylum.models import ElementView, OpinionFinding
+from haven.asylum.models import OPINION_FINDINGS, ElementView
 from haven.cases.models import Assignment, Case
 from haven.cases.selectors import latest_assessment
 from haven.cases.services import DuplicateSubmissionError
@@ -119,7 +119,7 @@ def consent_withdraw(request: HavenRequest, conversation_id: uuid.UUID) -> HttpR
 
 
 def _finding_label(value: str) -> str:
-    return str(OpinionFinding(value).label) if value in OpinionFinding.values else term(value)
+    return OPINION_FINDINGS.label(value) or term(value)
 
 
 @routes.path("cases/<uuid:case_id>/opinion/", name="opinion")
