@@ -18,26 +18,32 @@ from haven.cases.models import (
     InAppNotice,
     UnlistedCaseRecord,
 )
-from haven.organisations.choices import choice_label
+from haven.domain.lifecycle import RelocationStatus
+from haven.organisations.choices import LabelledVocabulary, choice_label
 from haven.organisations.constraints import one_row_per
 from haven.organisations.records import OrganisationRecord, user_reference
 from haven.programmes.models import Application, Programme
 from haven.vault.fields import EncryptedJSONField, EncryptedTextField
 
+#: A stay's stage is ``haven.domain.lifecycle.RelocationStatus``, read from the stay's records; the
+#: name is the one the relocation code reads it by.
+StayStatus = RelocationStatus
 
-class StayStatus(models.TextChoices):
-    """The values of ``haven.domain.lifecycle.RelocationStatus``, read from the stay's records."""
-
-    PLANNED = "planned", _("Planned")
-    VISA_APPLIED = "visa_applied", _("Visa applied for")
-    VISA_GRANTED = "visa_granted", _("Visa granted")
-    VISA_REFUSED = "visa_refused", _("Visa refused")
-    TRAVELLING = "travelling", _("Ready to travel")
-    IN_STAY = "in_stay", _("In the stay")
-    EXTENSION_REQUESTED = "extension_requested", _("Extension requested")
-    EXTENDED = "extended", _("Extended")
-    ENDED = "ended", _("Ended")
-    CANCELLED = "cancelled", _("Cancelled")
+STAY_STATUSES = LabelledVocabulary(
+    RelocationStatus,
+    {
+        RelocationStatus.PLANNED: _("Planned"),
+        RelocationStatus.VISA_APPLIED: _("Visa applied for"),
+        RelocationStatus.VISA_GRANTED: _("Visa granted"),
+        RelocationStatus.VISA_REFUSED: _("Visa refused"),
+        RelocationStatus.TRAVELLING: _("Ready to travel"),
+        RelocationStatus.IN_STAY: _("In the stay"),
+        RelocationStatus.EXTENSION_REQUESTED: _("Extension requested"),
+        RelocationStatus.EXTENDED: _("Extended"),
+        RelocationStatus.ENDED: _("Ended"),
+        RelocationStatus.CANCELLED: _("Cancelled"),
+    },
+)
 
 
 class CancelGround(models.TextChoices):
@@ -65,7 +71,9 @@ class Stay(CaseKeyedModel):
     # should know of (housing, access, diet): encrypted, shown to the host partner on purpose.
     travelling_dependants = EncryptedJSONField()
     needs = EncryptedTextField(max_length=2000)
-    status = models.CharField(max_length=24, choices=StayStatus.choices, default=StayStatus.PLANNED)
+    status = models.CharField(
+        max_length=24, choices=STAY_STATUSES.choices, default=StayStatus.PLANNED.value
+    )
     arrived_on = models.DateField(null=True, blank=True)
     arrival_confirmed_by = user_reference()
     housing_handed_over = models.BooleanField(default=False)

@@ -23,7 +23,7 @@ from haven.organisations.policy import Permission, may
 from haven.portal.selectors import QueueSummary, queue_summary
 from haven.programmes.models import MatchingRun, MatchingRunStatus
 from haven.programmes.selectors import matching_run_list
-from haven.relocations.models import StayStatus
+from haven.relocations.models import STAY_STATUSES
 from haven.relocations.selectors import DUE_COLUMNS, due_filter, due_kinds, reachable_stays
 
 SHOWN = 20
@@ -78,7 +78,7 @@ def coordinator_overview(*, membership: Membership) -> Overview:
     )
     by_stage = tuple(
         StageCount(str(label), counted.get(value, 0))
-        for value, label in StayStatus.choices
+        for value, label in STAY_STATUSES.choices
         if counted.get(value)
     )
 

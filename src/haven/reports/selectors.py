@@ -28,7 +28,7 @@ from haven.cases.vocabulary import term
 from haven.organisations.models import Membership
 from haven.organisations.policy import Permission, may
 from haven.programmes.models import Application, ApplicationStatus
-from haven.relocations.models import Stay, StayStatus
+from haven.relocations.models import STAY_STATUSES, Stay, StayStatus
 from haven.reports.models import CaseTally, ProfileTally, StageTally
 from haven.reports.tables import ReportTable, report_table
 
@@ -161,7 +161,7 @@ def _stay_tables(organisation_id: uuid.UUID) -> tuple[ReportTable, ...]:
             _("Stays by stage"),
             _("Stage"),
             by_stage,
-            list(StayStatus.choices),
+            list(STAY_STATUSES.choices),
             STAY_COLUMN,
         ),
         _one_way(
