@@ -11,8 +11,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from haven.cases.access import may_see_case
+from haven.cases.models import Prosecution
 from haven.cases.reading import one_reading, read_once
-from haven.cases.services import prosecution_record
+from haven.cases.services import details_record
 from haven.cases.vocabulary import term
 from haven.organisations.models import Role
 from haven.organisations.policy import Permission
@@ -198,9 +199,10 @@ def test_the_case_page_reads_only_the_record_tables_that_hold_rows(
     client.get(url)
 
     empty = _revisit(client, url)
-    prosecution_record(
+    details_record(
         membership=membership_of(caseworker, organisation),
         case=case,
+        model=Prosecution,
         details={"charge": "foreign_agent", "stage": "charged"},
     )
     with CaptureQueriesContext(connection) as recorded:

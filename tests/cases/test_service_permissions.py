@@ -26,11 +26,10 @@ from haven.cases.services import (
     case_settings_update,
     case_transition,
     case_update,
-    dependant_record,
+    details_record,
     facts_section_update,
     identity_reveal,
     note_add,
-    prosecution_record,
     threat_record,
 )
 from haven.organisations.models import Role
@@ -50,11 +49,11 @@ WRITES: dict[str, Callable[[Any, Case], Any]] = {
     "threat_record": lambda member, case: threat_record(
         membership=member, case=case, details={"date": "2026-06-01", "kind": "surveillance"}
     ),
-    "prosecution_record": lambda member, case: prosecution_record(
-        membership=member, case=case, details={"status": "investigation"}
+    "details_record (prosecution)": lambda member, case: details_record(
+        membership=member, case=case, model=Prosecution, details={"status": "investigation"}
     ),
-    "dependant_record": lambda member, case: dependant_record(
-        membership=member, case=case, details={"relationship": "child"}
+    "details_record (dependant)": lambda member, case: details_record(
+        membership=member, case=case, model=Dependant, details={"relationship": "child"}
     ),
     "facts_section_update": lambda member, case: facts_section_update(
         membership=member, case=case, section="context", values={"country": "CO"}

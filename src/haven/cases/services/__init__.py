@@ -50,10 +50,9 @@ from haven.cases.services.receipts import DuplicateSubmissionError
 from haven.cases.services.records import (
     case_settings_update,
     case_update,
-    dependant_record,
+    details_record,
     facts_section_update,
     note_add,
-    prosecution_record,
     threat_record,
 )
 from haven.cases.services.search import (
@@ -97,15 +96,14 @@ __all__ = [
     "defender_search",
     "defender_update",
     "defenders_reindex",
-    "dependant_record",
     "derived_requirement_names",
     "derived_requirements",
+    "details_record",
     "facts_section_update",
     "identity_reveal",
     "intake_duplicates",
     "note_add",
     "notifications_mark_read",
-    "prosecution_record",
     "record_correct",
     "threat_record",
 ]

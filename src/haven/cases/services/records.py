@@ -150,28 +150,25 @@ def _fact_row_record(
     return row
 
 
-@transaction.atomic
-def prosecution_record(
-    *,
-    membership: Membership,
-    case: Case,
-    details: Mapping[str, Any],
-    submission_token: uuid.UUID | None = None,
-) -> Prosecution:
-    """Add a prosecution (checked like a threat). Side effect: ``case.prosecution_recorded``."""
-    return _fact_row_record(Prosecution, membership, case, details, submission_token)
+DetailsRow = TypeVar("DetailsRow", Prosecution, Dependant)
 
 
 @transaction.atomic
-def dependant_record(
+def details_record(
     *,
     membership: Membership,
     case: Case,
+    model: type[DetailsRow],
     details: Mapping[str, Any],
     submission_token: uuid.UUID | None = None,
-) -> Dependant:
-    """Add a dependant (checked like a threat). Side effect: ``case.dependant_recorded``."""
-    return _fact_row_record(Dependant, membership, case, details, submission_token)
+) -> DetailsRow:
+    """
+    Add a prosecution or a dependant (``model``), a row of case-facts fields checked like a
+    threat. Permission: CASE_EDIT on the case (Http404 otherwise). Side effect:
+    ``case.prosecution_recorded`` or ``case.dependant_recorded``. Raises CaseError listing every
+    problem; nothing is saved.
+    """
+    return _fact_row_record(model, membership, case, details, submission_token)
 
 
 @transaction.atomic

@@ -3,7 +3,6 @@ Records on a case: threats, prosecutions, dependants, notes, fact sections and c
 """
 
 import uuid
-from collections.abc import Callable
 from typing import Any
 
 from django import forms as django_forms
@@ -19,7 +18,8 @@ from haven.accounts.requests import HavenRequest
 from haven.accounts.requests import acting_member as _member
 from haven.accounts.shortcuts import refusal_shown
 from haven.cases import forms, selectors, services
-from haven.cases.models import Case
+from haven.cases.models import Case, Dependant, Prosecution
+from haven.cases.services.records import DetailsRow
 from haven.cases.views.common import (
     RecordSave,
     _case_form_page,
@@ -56,27 +56,29 @@ def threat_add(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
     )
 
 
-def _saves_details(service: Callable[..., object]) -> RecordSave:
-    """The save step of a record whose form holds case-facts fields only."""
+def _saves_details(model: type[DetailsRow]) -> RecordSave:
+    """The save step of a record whose form holds case-facts fields only: a ``model`` row."""
 
     def save(membership: Membership, case: Case, data: dict[str, Any], token: uuid.UUID) -> None:
         details = forms.object_from_cleaned(data)
-        service(membership=membership, case=case, details=details, submission_token=token)
+        services.details_record(
+            membership=membership, case=case, model=model, details=details, submission_token=token
+        )
 
     return save
 
 
 #: The records whose form holds case-facts fields only, by the kind their address names: the
-#: form, the service that keeps one on the case, and the page's title.
-DETAILS_RECORDS: dict[str, tuple[type[django_forms.Form], Callable[..., object], Promise]] = {
+#: form, the save that keeps one on the case, and the page's title.
+DETAILS_RECORDS: dict[str, tuple[type[django_forms.Form], RecordSave, Promise]] = {
     "prosecution": (
         forms.ProsecutionForm,
-        services.prosecution_record,
+        _saves_details(Prosecution),
         gettext_lazy("Record a prosecution"),
     ),
     "dependant": (
         forms.DependantForm,
-        services.dependant_record,
+        _saves_details(Dependant),
         gettext_lazy("Record a dependant"),
     ),
 }
@@ -89,8 +91,7 @@ DETAILS_RECORDS: dict[str, tuple[type[django_forms.Form], Callable[..., object],
 @requires(Permission.CASE_EDIT)
 def details_record_add(request: HavenRequest, case_id: uuid.UUID, kind: str) -> HttpResponse:
     """Record a prosecution or a dependant: the same page, form of case facts and save for both."""
-    form_class, service, title = DETAILS_RECORDS[kind]
-    save = _saves_details(service)
+    form_class, save, title = DETAILS_RECORDS[kind]
     return _record_view(request, case_id, form_class=form_class, title=str(title), save=save)
 
 
