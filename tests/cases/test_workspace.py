@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
+from haven.accounts.acting import SYSTEM
 from haven.audit.events import EventType
 from haven.audit.models import AuditEvent
 from haven.cases.models import (
@@ -581,7 +582,7 @@ def test_prosecutions_and_dependants_are_recorded_and_reach_the_engines(
         },
     )
 
-    facts = case_facts(Case.objects.get(pk=case.pk))
+    facts = case_facts(membership=SYSTEM, case=Case.objects.get(pk=case.pk))
     assert facts["prosecutions"] == [
         {"charge": "foreign_agent", "stage": "charged", "max_penalty_years": 8.0}
     ]

@@ -8,6 +8,7 @@ import gc
 import pytest
 from django.db import connection
 
+from haven.accounts.acting import SYSTEM
 from haven.audit.events import EventType
 from haven.audit.models import AuditEvent
 from haven.cases.selectors import case_facts
@@ -426,14 +427,18 @@ def test_facts_read_in_bulk_equal_the_cases_own_facts_document(organisation, coo
 
     with keyring_scope():
         read = case_facts_documents(organisation.pk, (case.pk for case in cases))
-        expected = {case.pk: (case.urgency, case_facts(case)) for case in cases}
+        expected = {
+            case.pk: (case.urgency, case_facts(membership=SYSTEM, case=case)) for case in cases
+        }
 
     assert any("note" in threat for threat in expected[cases[0].pk][1]["threats"])
     for document in (facts for _urgency, facts in expected.values()):
         for threat in document.get("threats", []):
             threat.pop("note", None)
     assert {case_id: (case.urgency, case.facts) for case_id, case in read.items()} == expected
-    assert parse_facts(read[cases[0].pk].facts) == parse_facts(case_facts(cases[0]))
+    assert parse_facts(read[cases[0].pk].facts) == parse_facts(
+        case_facts(membership=SYSTEM, case=cases[0])
+    )
     assert len(read[cases[0].pk].facts["threats"]) == len(CRITICAL_THREATS)
     assert read[cases[1].pk].facts["defender"]["dependants"][0]["relation"] == "child"
 

@@ -51,7 +51,7 @@ def case(organisation):
 def test_round_trip_returns_every_value(case):
     """Every encrypted field reads back, after a fresh load, exactly as written."""
     fresh = Case.objects.get(pk=case.pk)
-    defender = Defender.objects.get(pk=case_principal_defender(fresh).pk)
+    defender = Defender.objects.get(pk=case_principal_defender(membership=SYSTEM, case=fresh).pk)
 
     assert canary_facts() == fresh.facts
     assert fresh.external_reference == CANARY_REFERENCE
@@ -62,7 +62,7 @@ def test_round_trip_returns_every_value(case):
 
 def test_column_holds_versioned_ciphertext_not_plaintext(case):
     """The column starts with the v1 header and contains no canary (CRY-01)."""
-    defender = case_principal_defender(case)
+    defender = case_principal_defender(membership=SYSTEM, case=case)
     stored = raw_column("cases_defender", "legal_name", defender.pk)
 
     assert stored.startswith(b"v1\x01")
@@ -99,7 +99,7 @@ def test_ciphertext_moved_to_another_row_fails_closed(organisation):
 
 def test_ciphertext_moved_to_another_column_fails(case):
     """A ciphertext copied into another column of the same row fails to decrypt (CRY-02)."""
-    defender = case_principal_defender(case)
+    defender = case_principal_defender(membership=SYSTEM, case=case)
     write_raw_column(
         "cases_defender", "phone", defender.pk, raw_column("cases_defender", "email", defender.pk)
     )
@@ -161,7 +161,7 @@ TEXTS_IN_EVERY_ENCODING = [
 @pytest.mark.parametrize("text", TEXTS_IN_EVERY_ENCODING)
 def test_text_in_any_script_round_trips(case, text):
     """Whatever encoding a text is sealed in, it reads back exactly, after a fresh load."""
-    defender = case_principal_defender(case)
+    defender = case_principal_defender(membership=SYSTEM, case=case)
     defender.legal_name = text
     defender.save()
 
@@ -193,7 +193,7 @@ def test_latin_1_text_uses_the_marker_and_utf8_text_never_starts_with_it():
 @pytest.mark.parametrize("text", TEXTS_IN_EVERY_ENCODING)
 def test_text_sealed_as_utf8_before_the_marker_reads_through_the_attribute(case, text):
     """Values written before the Latin-1 marker existed (all UTF-8) still read, as pages read them."""
-    defender = case_principal_defender(case)
+    defender = case_principal_defender(membership=SYSTEM, case=case)
     field = Defender._meta.get_field("legal_name")
     keys = row_keys(defender)
     opened = keys.opened

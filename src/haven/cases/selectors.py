@@ -20,6 +20,7 @@ from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.utils import timezone
 
+from haven.accounts.acting import Acting, permits
 from haven.cases.access import (
     case_seen,
     one_case_filter,
@@ -54,7 +55,7 @@ from haven.cases.reading import (
     remember_case_answers,
 )
 from haven.cases.record_sources import contribute_facts
-from haven.organisations.models import Membership, Organisation, Role
+from haven.organisations.models import Membership, Role
 from haven.organisations.policy import Permission, may
 
 CASE_KEYS = "data_key__organisation_key"
@@ -64,17 +65,6 @@ CASES_PER_PAGE = 50
 
 class CaseNotFoundError(Http404):
     """The case does not exist or the member may not see it; the two are never told apart."""
-
-
-def membership_roles(user: Any, organisation: Organisation) -> set[str]:
-    """Return the user's active roles in ``organisation`` (empty for an outsider)."""
-    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
-        return set()
-    return set(
-        Membership.objects.filter(user=user, organisation=organisation, is_active=True).values_list(
-            "role", flat=True
-        )
-    )
 
 
 def _active(membership: Membership | None) -> bool:
@@ -273,22 +263,39 @@ def unread_notifications(*, membership: Membership | None) -> list[Notification]
     )
 
 
-def case_principal_defender(case: Case) -> Defender | None:
-    """Return the defender at the centre of ``case``."""
+def _check_sees(membership: Acting | None, case: Case) -> None:
+    """
+    Refuse, as not found (AZ-02, AZ-03), a member who may not see ``case``; ``SYSTEM`` (the
+    ``haven cases`` command, a service called with no person behind it) passes, as in the
+    services' own checks. Inside a case page reading the case's object rule costs no query:
+    ``case_get`` already answered it.
+    """
+    if membership is None or not permits(membership, Permission.CASE_VIEW, case):
+        raise CaseNotFoundError
+
+
+def case_principal_defender(*, membership: Acting, case: Case) -> Defender | None:
+    """Return the defender at the centre of ``case``, for a member who may see it (404 otherwise)."""
+    _check_sees(membership, case)
     return (
         case.defenders.select_related(CASE_KEYS).order_by("case_links__role", "created_at").first()
     )
 
 
 def notes_for_case(*, membership: Membership | None, case: Case) -> QuerySet[Note]:
-    """Return the notes of a case (``case`` comes from ``case_get``, which checked access)."""
+    """Return the notes of a case, for a member who may see it (404 otherwise, AZ-02)."""
+    _check_sees(membership, case)
     return Note.objects.filter(case=case, organisation_id=case.organisation_id).order_by(
         "created_at"
     )
 
 
-def case_facts(case: Case, *, assessed_on: Any = None) -> dict[str, Any]:
-    """Return the case's full facts document: its own part and its threat, prosecution and dependant rows."""
+def case_facts(*, membership: Acting, case: Case, assessed_on: Any = None) -> dict[str, Any]:
+    """
+    Return the case's full facts document: its own part and its threat, prosecution and dependant
+    rows, for a member who may see the case (404 otherwise, AZ-02).
+    """
+    _check_sees(membership, case)
     threats = Threat.objects.filter(case=case).order_by("recorded_at")
     prosecutions = Prosecution.objects.filter(case=case).order_by("recorded_at")
     dependants = Dependant.objects.filter(case=case).order_by("recorded_at")
@@ -516,6 +523,8 @@ def latest_assessment(*, membership: Membership | None, case: Case) -> Assessmen
 
 
 def case_assessments(*, membership: Membership | None, case: Case) -> list[Assessment]:
+    """Every assessment of the case, newest first, for a member who may see it (404 otherwise)."""
+    _check_sees(membership, case)
     return list(Assessment.objects.filter(case=case).order_by("-recorded_at"))
 
 

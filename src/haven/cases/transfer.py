@@ -180,7 +180,7 @@ def _import_item(
             case_update(
                 membership=membership, case=case, external_reference=item["external_reference"]
             )
-        defender = case_principal_defender(case)
+        defender = case_principal_defender(membership=membership, case=case)
         if defender is not None:
             full_identity = {name: identity.get(name) for name in IDENTITY_FIELDS}
             defender_update(

@@ -7,6 +7,8 @@ item by item) and, at export time, writes the chosen item into the pack (``conte
 is one more ``register`` call; nothing else changes (the legal adviser's opinion and the
 consent conversation's decision and wishes are two such kinds, from ``haven.asylum``). Providers read records of a case the caller already reached through ``case_get``
 and run inside a key-ring scope; they make no audit events of their own (the export makes one).
+``content`` gets the acting member first and hands it to the case selectors it reads through
+(``case_facts``, ``case_principal_defender``), which ask the policy themselves.
 
 What counsel needs and no more (``asylum-bridge.md`` section 5): no wellbeing or clinical notes,
 no security-plan details, no sources, no other defenders' data. The stay item therefore carries
@@ -30,6 +32,7 @@ from haven.asylum.models import ConsentConversation, LegalOpinion
 from haven.cases.models import Assessment, Attachment, Case, Threat
 from haven.cases.selectors import case_facts, case_principal_defender
 from haven.cases.services import attachment_plaintext
+from haven.organisations.models import Membership
 from haven.relocations.models import Stay
 from haven.vault.keyring import current_keyring
 
@@ -63,7 +66,7 @@ class PackProvider:
     kind: str
     label: str | Promise
     choices: Callable[[Case], list[PackChoice]]
-    content: Callable[[Case, uuid.UUID | None], PackContent | None]
+    content: Callable[[Membership, Case, uuid.UUID | None], PackContent | None]
 
 
 PROVIDERS: dict[str, PackProvider] = {}
@@ -98,10 +101,12 @@ def _summary_choices(case: Case) -> list[PackChoice]:
     return [PackChoice("case_summary", WHOLE_CASE, str(_("Who the defender is")))]
 
 
-def _summary_content(case: Case, object_id: uuid.UUID | None) -> PackContent:
-    facts = case_facts(case)
+def _summary_content(
+    membership: Membership, case: Case, object_id: uuid.UUID | None
+) -> PackContent:
+    facts = case_facts(membership=membership, case=case)
     defender_facts = facts.get("defender", {})
-    defender = case_principal_defender(case)
+    defender = case_principal_defender(membership=membership, case=case)
     return PackContent(
         {
             "case": case.code,
@@ -159,7 +164,9 @@ def _case_row(rows: QuerySet[_CaseRow], case: Case, object_id: uuid.UUID | None)
     return row
 
 
-def _assessment_content(case: Case, object_id: uuid.UUID | None) -> PackContent | None:
+def _assessment_content(
+    membership: Membership, case: Case, object_id: uuid.UUID | None
+) -> PackContent | None:
     row = _case_row(Assessment.objects.all(), case, object_id)
     if row is None:
         return None
@@ -196,7 +203,9 @@ def _threat_choices(case: Case) -> list[PackChoice]:
     return choices
 
 
-def _threat_content(case: Case, object_id: uuid.UUID | None) -> PackContent | None:
+def _threat_content(
+    membership: Membership, case: Case, object_id: uuid.UUID | None
+) -> PackContent | None:
     row = _case_row(Threat.objects.all(), case, object_id)
     if row is None:
         return None
@@ -218,7 +227,9 @@ def _attachment_choices(case: Case) -> list[PackChoice]:
     return choices
 
 
-def _attachment_content(case: Case, object_id: uuid.UUID | None) -> PackContent | None:
+def _attachment_content(
+    membership: Membership, case: Case, object_id: uuid.UUID | None
+) -> PackContent | None:
     row = _case_row(Attachment.objects.all(), case, object_id)
     ring = current_keyring()
     if row is None or ring is None:
@@ -250,7 +261,9 @@ def _stay_choices(case: Case) -> list[PackChoice]:
     ]
 
 
-def _stay_content(case: Case, object_id: uuid.UUID | None) -> PackContent | None:
+def _stay_content(
+    membership: Membership, case: Case, object_id: uuid.UUID | None
+) -> PackContent | None:
     if object_id is None:
         return None
     stay = Stay.objects.filter(case=case, pk=object_id).select_related("programme").first()
@@ -280,7 +293,9 @@ def _opinion_choices(case: Case) -> list[PackChoice]:
     )
 
 
-def _opinion_content(case: Case, object_id: uuid.UUID | None) -> PackContent | None:
+def _opinion_content(
+    membership: Membership, case: Case, object_id: uuid.UUID | None
+) -> PackContent | None:
     row = _case_row(LegalOpinion.objects.all(), case, object_id)
     if row is None:
         return None
@@ -314,7 +329,9 @@ def _conversation_choices(case: Case) -> list[PackChoice]:
     ]
 
 
-def _conversation_content(case: Case, object_id: uuid.UUID | None) -> PackContent | None:
+def _conversation_content(
+    membership: Membership, case: Case, object_id: uuid.UUID | None
+) -> PackContent | None:
     row = _case_row(ConsentConversation.objects.filter(withdrawn_at__isnull=True), case, object_id)
     if row is None:
         return None

@@ -157,7 +157,7 @@ def _stay_page(
         languages = LetterLanguage.choices
         if not host:
             # The case's own language first: the letter a consulate officer reads is in it.
-            first = letters.case_language(case_facts(stay.case))
+            first = letters.case_language(case_facts(membership=member, case=stay.case))
             languages = sorted(languages, key=lambda choice: choice[0] != first)
         context = {
             "stay": stay,
