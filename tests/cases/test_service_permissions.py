@@ -7,7 +7,6 @@ Reading a file back is checked the same way: nothing is decrypted and no downloa
 """
 
 import datetime
-
 from collections.abc import Callable
 from typing import Any
 
