@@ -374,7 +374,7 @@ def test_lifecycle_moves_need_their_requirements(organisation, caseworker, sign_
 
     assert "consent to the processing" in refused.content.decode()
     assert Case.objects.get(pk=case.pk).status == CaseStatus.SCREENING
-    assert "cannot move from screening to screening" in again.content.decode()
+    assert "cannot move from Screening to Screening" in again.content.decode()
     assert events(EventType.CASE_STATUS_CHANGED).count() == 1
 
 
