@@ -14,6 +14,7 @@ from haven.audit.models import AuditEvent
 from haven.cases.selectors import case_facts
 from haven.cases.services import assessment_run
 from haven.domain.facts import parse_facts
+from haven.domain.matching.problem import document_sha256
 from haven.domain.placement_fit import PREFERENCE_POINTS
 from haven.organisations.models import Membership
 from haven.programmes.catalogue import case_facts_documents
@@ -300,6 +301,8 @@ def test_the_most_urgent_case_takes_the_last_place(organisation, coordinator):
     assert "higher tiers" in unplaced["reasons"][0]
     assert run.result["baseline"]["placed_by_tier"] == {"10": 1, "1": 0}
     assert run.input_sha256 == run.result["input_sha256"]
+    with keyring_scope():  # the hash is the stored document's own, though encoded only once
+        assert run.input_sha256 == document_sha256(MatchingRun.objects.get(pk=run.pk).problem)
     assert run.engine_version == run.result["engine_version"]
 
 

@@ -1,6 +1,7 @@
 """Encrypted fields: plaintext in memory, ciphertext bound to its row in the database (CRY-01..03)."""
 
 import datetime
+import json
 
 import pytest
 from django.db import connection
@@ -11,9 +12,9 @@ from haven.audit.models import AuditEvent
 from haven.cases.models import Case, Defender, Note
 from haven.cases.selectors import case_principal_defender
 from haven.cases.services import note_add
-from haven.vault.aead import seal_prepared
+from haven.vault.aead import open_prepared, seal_prepared
 from haven.vault.errors import DecryptionFailedError
-from haven.vault.fields import LATIN_1_TEXT, row_keys
+from haven.vault.fields import LATIN_1_TEXT, Encoded, row_keys
 from tests.cases.factories import (
     CANARY_NAME,
     CANARY_NOTE,
@@ -131,6 +132,29 @@ def test_in_place_json_changes_are_saved(case):
     fresh.save()
 
     assert Case.objects.get(pk=case.pk).facts["assessed_on"] == "2025-01-02"
+
+
+def test_a_value_assigned_with_its_encoding_seals_those_bytes(case):
+    """``Encoded`` reads as its plaintext before saving, and saving seals the bytes given."""
+    fresh = Case.objects.get(pk=case.pk)
+    facts = {**fresh.facts, "assessed_on": "2025-01-03"}
+    field = Case._meta.get_field("facts")
+    encoded = json.dumps(facts).encode()  # not the field's own form, to tell the two apart
+    assert encoded != field.encode(facts)
+    fresh.facts = Encoded(facts, encoded)
+
+    assert fresh.facts is facts
+    fresh.save()
+    assert fresh.facts is facts
+
+    stored = raw_column("cases_case", "facts", case.pk)
+    assert encoded not in stored
+    keys = row_keys(fresh)
+    assert (
+        open_prepared(keys.opened.cipher, keys.opened.header, stored, keys.aad_for(field))
+        == encoded
+    )
+    assert Case.objects.get(pk=case.pk).facts == facts
 
 
 def test_unread_fields_are_not_decrypted(case, django_assert_num_queries):
