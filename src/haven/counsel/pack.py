@@ -82,14 +82,6 @@ def available_choices(case: Case) -> list[PackChoice]:
     return [choice for provider in PROVIDERS.values() for choice in provider.choices(case)]
 
 
-def parse_key(key: str) -> tuple[str, uuid.UUID | None]:
-    """Split a choice key back into its kind and record id; ValueError for anything else."""
-    kind, _sep, object_id = key.partition(":")
-    if kind not in PROVIDERS:
-        raise ValueError(key)
-    return kind, uuid.UUID(object_id) if object_id else None
-
-
 def _iso(value: Any) -> str | None:
     return value.isoformat() if isinstance(value, datetime.date) else value
 
