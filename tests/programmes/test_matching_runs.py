@@ -214,7 +214,7 @@ def test_a_case_with_two_applications_is_one_applicant(organisation, coordinator
 
 
 def test_a_host_country_the_persecutor_reaches_is_excluded(organisation, coordinator):
-    """Staff's persecutor-reach list removes the option whatever the score (research note 2.1)."""
+    """Staff's persecutor-reach list removes the option whatever the score (security before fit)."""
     programme = make_programme(organisation, host_countries=["NL", "GE"])
     fixed_elsewhere = make_window(programme, host_country="NL")
     not_fixed = make_window(programme)

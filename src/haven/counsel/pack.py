@@ -10,9 +10,9 @@ and run inside a key-ring scope; they make no audit events of their own (the exp
 ``content`` gets the acting member first and hands it to the case selectors it reads through
 (``case_facts``, ``case_principal_defender``), which ask the policy themselves.
 
-What counsel needs and no more (``asylum-bridge.md`` section 5): no wellbeing or clinical notes,
-no security-plan details, no sources, no other defenders' data. The stay item therefore carries
-dates, the programme and the host state, never the travel plan or the host city. The consent
+What counsel needs and no more, since the pack leaves the organisation: no wellbeing or clinical
+notes, no security-plan details, no sources, no other defenders' data. The stay item therefore
+carries dates, the programme and the host state, never the travel plan or the host city. The consent
 conversation's item carries the defender's decision and wishes only (not what staff explained or
 the interpreter), and a withdrawn conversation is never offered.
 """
@@ -80,14 +80,6 @@ def register(provider: PackProvider) -> None:
 def available_choices(case: Case) -> list[PackChoice]:
     """Every item the case can offer, provider by provider, in registration order."""
     return [choice for provider in PROVIDERS.values() for choice in provider.choices(case)]
-
-
-def parse_key(key: str) -> tuple[str, uuid.UUID | None]:
-    """Split a choice key back into its kind and record id; ValueError for anything else."""
-    kind, _sep, object_id = key.partition(":")
-    if kind not in PROVIDERS:
-        raise ValueError(key)
-    return kind, uuid.UUID(object_id) if object_id else None
 
 
 def _iso(value: Any) -> str | None:

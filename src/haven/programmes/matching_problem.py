@@ -13,7 +13,7 @@ Building the ``haven.matching-problem/1`` document from stored applications.
   case of higher risk: low 1-3, medium 4-6, high 7-9, critical 10-12.
 * **Options** are only the eligible pairs. A pair is excluded, with a code the review screen
   explains, when a possible host country is one the persecutor reaches (checked first: security
-  comes before everything, research note 2.4), when the window's stay starts after the date the
+  comes before everything), when the window's stay starts after the date the
   defender must leave by or has no start date while such a date is set (dates come next), when
   the engine finds the case not eligible, or when eligibility is unclear (staff must resolve it
   before a machine proposes an offer), or when the defender is available only after the
