@@ -61,12 +61,16 @@ class PackContent:
     files: list[tuple[str, bytes]] = field(default_factory=list)
 
 
+#: Writes one chosen item into the pack: the acting member, the case, the record's id or None.
+ContentBuilder = Callable[[Membership, Case, uuid.UUID | None], PackContent | None]
+
+
 @dataclass(frozen=True)
 class PackProvider:
     kind: str
     label: str | Promise
     choices: Callable[[Case], list[PackChoice]]
-    content: Callable[[Membership, Case, uuid.UUID | None], PackContent | None]
+    content: ContentBuilder
 
 
 PROVIDERS: dict[str, PackProvider] = {}
@@ -140,28 +144,36 @@ def _assessment_choices(case: Case) -> list[PackChoice]:
 
 
 #: The records a pack item is read from, each kept on one case.
-_CaseRow = TypeVar("_CaseRow", Assessment, Attachment, ConsentConversation, LegalOpinion, Threat)
+_CaseRow = TypeVar(
+    "_CaseRow", Assessment, Attachment, ConsentConversation, LegalOpinion, Stay, Threat
+)
 
 
-def _case_row(rows: QuerySet[_CaseRow], case: Case, object_id: uuid.UUID | None) -> _CaseRow | None:
+def _one_record(
+    rows: QuerySet[_CaseRow], build: Callable[[_CaseRow], PackContent | None]
+) -> ContentBuilder:
     """
-    The row ``object_id`` among ``rows`` if it is the case's, or None. The row is given the case
-    already read (with its key), so its encrypted fields open without reading the case again.
+    The content of a provider whose items are records of one table: the record ``object_id``
+    among ``rows``, if it is the case's, written into the pack by ``build``. The record is given
+    the case already read (with its key), so its encrypted fields open without reading the case
+    again; a record of another case, or none chosen, puts nothing in the pack.
     """
-    if object_id is None:
-        return None
-    row = rows.filter(case=case, pk=object_id).first()
-    if row is not None:
+
+    def content(
+        membership: Membership, case: Case, object_id: uuid.UUID | None
+    ) -> PackContent | None:
+        if object_id is None:
+            return None
+        row = rows.filter(case=case, pk=object_id).first()
+        if row is None:
+            return None
         row.case = case
-    return row
+        return build(row)
+
+    return content
 
 
-def _assessment_content(
-    membership: Membership, case: Case, object_id: uuid.UUID | None
-) -> PackContent | None:
-    row = _case_row(Assessment.objects.all(), case, object_id)
-    if row is None:
-        return None
+def _assessment_content(row: Assessment) -> PackContent:
     output = row.output or {}
     return PackContent(
         {
@@ -195,12 +207,7 @@ def _threat_choices(case: Case) -> list[PackChoice]:
     return choices
 
 
-def _threat_content(
-    membership: Membership, case: Case, object_id: uuid.UUID | None
-) -> PackContent | None:
-    row = _case_row(Threat.objects.all(), case, object_id)
-    if row is None:
-        return None
+def _threat_content(row: Threat) -> PackContent:
     return PackContent({"details": row.details or {}, "narrative": row.narrative or ""})
 
 
@@ -219,12 +226,9 @@ def _attachment_choices(case: Case) -> list[PackChoice]:
     return choices
 
 
-def _attachment_content(
-    membership: Membership, case: Case, object_id: uuid.UUID | None
-) -> PackContent | None:
-    row = _case_row(Attachment.objects.all(), case, object_id)
+def _attachment_content(row: Attachment) -> PackContent | None:
     ring = current_keyring()
-    if row is None or ring is None:
+    if ring is None:
         return None
     data = attachment_plaintext(row, ring)
     safe = _UNSAFE_NAME.sub("_", row.name or "file").strip("._")[:80] or "file"
@@ -253,14 +257,7 @@ def _stay_choices(case: Case) -> list[PackChoice]:
     ]
 
 
-def _stay_content(
-    membership: Membership, case: Case, object_id: uuid.UUID | None
-) -> PackContent | None:
-    if object_id is None:
-        return None
-    stay = Stay.objects.filter(case=case, pk=object_id).select_related("programme").first()
-    if stay is None:
-        return None
+def _stay_content(stay: Stay) -> PackContent:
     return PackContent(
         {
             "programme": stay.programme.name,
@@ -285,12 +282,7 @@ def _opinion_choices(case: Case) -> list[PackChoice]:
     )
 
 
-def _opinion_content(
-    membership: Membership, case: Case, object_id: uuid.UUID | None
-) -> PackContent | None:
-    row = _case_row(LegalOpinion.objects.all(), case, object_id)
-    if row is None:
-        return None
+def _opinion_content(row: LegalOpinion) -> PackContent:
     return PackContent(
         {
             "recorded_at": row.recorded_at.isoformat(),
@@ -321,12 +313,7 @@ def _conversation_choices(case: Case) -> list[PackChoice]:
     ]
 
 
-def _conversation_content(
-    membership: Membership, case: Case, object_id: uuid.UUID | None
-) -> PackContent | None:
-    row = _case_row(ConsentConversation.objects.filter(withdrawn_at__isnull=True), case, object_id)
-    if row is None:
-        return None
+def _conversation_content(row: ConsentConversation) -> PackContent:
     return PackContent(
         {"held_on": row.held_on.isoformat(), "decision": row.decision, "wishes": row.wishes or ""}
     )
@@ -334,19 +321,49 @@ def _conversation_content(
 
 register(PackProvider("case_summary", _("Who the defender is"), _summary_choices, _summary_content))
 register(
-    PackProvider("assessment", _("Protection assessment"), _assessment_choices, _assessment_content)
+    PackProvider(
+        "assessment",
+        _("Protection assessment"),
+        _assessment_choices,
+        _one_record(Assessment.objects.all(), _assessment_content),
+    )
 )
-register(PackProvider("threat", _("Threat"), _threat_choices, _threat_content))
-register(PackProvider("attachment", _("File"), _attachment_choices, _attachment_content))
-register(PackProvider("stay", _("Relocation stay"), _stay_choices, _stay_content))
 register(
-    PackProvider("legal_opinion", _("Legal adviser's opinion"), _opinion_choices, _opinion_content)
+    PackProvider(
+        "threat", _("Threat"), _threat_choices, _one_record(Threat.objects.all(), _threat_content)
+    )
+)
+register(
+    PackProvider(
+        "attachment",
+        _("File"),
+        _attachment_choices,
+        _one_record(Attachment.objects.all(), _attachment_content),
+    )
+)
+register(
+    PackProvider(
+        "stay",
+        _("Relocation stay"),
+        _stay_choices,
+        _one_record(Stay.objects.select_related("programme"), _stay_content),
+    )
+)
+register(
+    PackProvider(
+        "legal_opinion",
+        _("Legal adviser's opinion"),
+        _opinion_choices,
+        _one_record(LegalOpinion.objects.all(), _opinion_content),
+    )
 )
 register(
     PackProvider(
         "consent_decision",
         _("The defender's decision and wishes about asylum"),
         _conversation_choices,
-        _conversation_content,
+        _one_record(
+            ConsentConversation.objects.filter(withdrawn_at__isnull=True), _conversation_content
+        ),
     )
 )
