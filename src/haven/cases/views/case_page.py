@@ -191,13 +191,13 @@ def _fact_sections(case: Case, facts: dict[str, Any], *, can_edit: bool) -> list
                 if section
                 else None
             )
-        title = str(title)
-        section_shown: dict[str, Any] = {"key": key, "title": title, "facts": shown}
+        heading = str(title)
+        section_shown: dict[str, Any] = {"key": key, "title": heading, "facts": shown}
         if can_edit:
             section_shown["edit_url"] = _row_url("cases:facts_section", "case_id", section=key)(
                 case.pk
             )
-            section_shown["edit_text"] = _("Edit: %(section)s") % {"section": title}
+            section_shown["edit_text"] = _("Edit: %(section)s") % {"section": heading}
         sections.append(section_shown)
     return sections
 
