@@ -14,8 +14,8 @@ def _user_query(*, user: int) -> QuerySet[User]:
     return User._default_manager.filter(pk=user)
 
 
-#: A stand-in for an account's id that no row has (ids count up from 1).
-ANY_USER = -7_000_000_002
+#: A stand-in for an account's id that no row has (ids count up from 1), within a 32-bit integer.
+ANY_USER = -2_000_000_002
 
 _user_read = CompiledRead(_user_query, user=ANY_USER)
 

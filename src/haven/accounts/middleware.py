@@ -176,8 +176,8 @@ def _device_query(model: type[Device]) -> Callable[..., QuerySet[Device]]:
     return query
 
 
-#: A stand-in for a device's id that no row has (ids count up from 1).
-_ANY_DEVICE = -7_000_000_001
+#: A stand-in for a device's id that no row has (ids count up from 1), within a 32-bit integer.
+_ANY_DEVICE = -2_000_000_001
 
 
 class SecondFactorMiddleware(OTPMiddleware):  # type: ignore[misc]
