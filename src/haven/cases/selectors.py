@@ -10,6 +10,7 @@ related rows: neither a page's query count nor its time grows with the number of
 """
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,6 +22,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from haven.accounts.acting import Acting, permits
+from haven.accounts.compiled import CompiledRead
 from haven.cases.access import (
     case_seen,
     one_case_filter,
@@ -417,52 +419,31 @@ def _record_presence() -> dict[str, RawSQL]:
     return dict(_PRESENCE[connection.vendor])
 
 
-#: Stand for the case and its organisation in a record read compiled once (``_compiled_read``).
-_ANY_CASE = uuid.UUID(int=0)
-_ANY_ORGANISATION = uuid.UUID(int=1)
-#: Each record read's SQL and parameters, by database vendor and table name.
-_COMPILED_READS: dict[tuple[str, str], tuple[str, tuple[Any, ...]]] = {}
-
-
-def _record_query(name: str) -> QuerySet[Any]:
-    """The read of table ``name``'s rows of the case ``_ANY_CASE``, oldest first."""
-    if name == "notes":
-        # Only the author's name is shown: no user row is built per note.
-        return (
-            Note.objects.filter(case_id=_ANY_CASE, organisation_id=_ANY_ORGANISATION)
-            .annotate(author_name=F("author__username"))
-            .order_by("created_at")
-        )
+def _record_query(name: str) -> Callable[..., QuerySet[Any]]:
+    """
+    The read of table ``name``'s rows of one case of one organisation, oldest first: the case
+    and the organisation are its two parameters, so it is compiled once per process (issue 17).
+    """
     model: Any = RECORD_TABLES[name]
-    rows: QuerySet[Any] = (
-        model.objects.filter(case_id=_ANY_CASE)
-        .defer(*UNSHOWN_COLUMNS.get(name, ()))
-        .order_by("recorded_at")
-    )
-    return rows
+
+    def query(*, case: uuid.UUID, organisation: uuid.UUID) -> QuerySet[Any]:
+        rows: QuerySet[Any] = model.objects.filter(case_id=case, organisation_id=organisation)
+        if name == "notes":
+            # Only the author's name is shown: no user row is built per note.
+            named: QuerySet[Any] = rows.annotate(author_name=F("author__username"))
+            return named.order_by("created_at")
+        return rows.defer(*UNSHOWN_COLUMNS.get(name, ())).order_by("recorded_at")
+
+    return query
 
 
-def _stored_id(value: uuid.UUID) -> Any:
-    """An id as the database stores it (SQLite keeps ids as text)."""
-    return Case._meta.pk.get_db_prep_value(value, connection)
-
-
-def _compiled_read(name: str, case: Case) -> list[Any]:
-    """
-    The rows of table ``name`` for ``case``, from SQL compiled once per process: building and
-    compiling the same query on every case page cost as much as running it (issue 17). Only the
-    case's id and its organisation's change between calls; both are parameters.
-    """
-    key = (connection.vendor, name)
-    if key not in _COMPILED_READS:
-        _COMPILED_READS[key] = _record_query(name).query.sql_with_params()
-    sql, fixed = _COMPILED_READS[key]
-    values = {
-        _stored_id(_ANY_CASE): _stored_id(case.pk),
-        _stored_id(_ANY_ORGANISATION): _stored_id(case.organisation_id),
-    }
-    params = [values.get(param, param) for param in fixed]
-    return list(RECORD_TABLES[name].objects.raw(sql, params))
+#: Each record table's read, compiled at its first use (ids no row has stand for the case and
+#: its organisation). Assignments are read through the ORM: their rows bring the member's user.
+_RECORD_READS: dict[str, CompiledRead[Any]] = {
+    name: CompiledRead(_record_query(name), case=uuid.UUID(int=0), organisation=uuid.UUID(int=1))
+    for name in RECORD_TABLES
+    if name != "assignments"
+}
 
 
 def case_records(*, membership: Membership | None, case: Case) -> CaseRecords:
@@ -475,7 +456,7 @@ def case_records(*, membership: Membership | None, case: Case) -> CaseRecords:
     def rows(name: str) -> list[Any]:
         if not getattr(case, _holds(name), True):
             return []
-        records = _compiled_read(name, case)
+        records = _RECORD_READS[name](case=case.pk, organisation=case.organisation_id)
         for record in records:
             record.case = case  # the case's key is already at hand: no query per row
         return records
