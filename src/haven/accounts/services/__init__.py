@@ -5,7 +5,9 @@ re-exported here.
 Each function runs in one transaction and records its audit event in it, so a change and its
 record stand or fall together. The member services check their permission themselves; the
 account's own writes (sign-in, sessions, notices, password) assume the caller has checked who is
-asking, and each docstring says what it assumes.
+asking, and each docstring says what it assumes. Refusals are ``MembershipError`` (invitations and
+members), ``OrganisationError`` or ``AccountError`` (``haven.accounts.errors``) with a translated
+message; a name or password that fails Django's validators is still a ``ValidationError``.
 
 Read first: ``members`` (roles, deactivation, and the ``MANAGE_MEMBERS`` check), ``invitations``
 (how anyone joins), ``sign_in`` (refusals recorded, the second factor and backup codes),
@@ -13,7 +15,7 @@ Read first: ``members`` (roles, deactivation, and the ``MANAGE_MEMBERS`` check),
 tenant) and ``common`` (the account event and the stored digest of a secret).
 """
 
-from haven.accounts.errors import MembershipError
+from haven.accounts.errors import AccountError, MembershipError, OrganisationError
 from haven.accounts.services.account import account_digits_set, password_change
 from haven.accounts.services.common import account_event_record, home_organisation
 from haven.accounts.services.invitations import (
@@ -37,7 +39,11 @@ from haven.accounts.services.members import (
     membership_deactivate,
     membership_reactivate,
 )
-from haven.accounts.services.notices import security_notice_create, security_notice_dismiss
+from haven.accounts.services.notices import (
+    NOTICE_NOT_YOURS,
+    security_notice_create,
+    security_notice_dismiss,
+)
 from haven.accounts.services.organisations import ORGANISATION_SLUG_TAKEN, organisation_create
 from haven.accounts.services.sessions import login_session_end, login_session_start
 from haven.accounts.services.sign_in import (
@@ -57,11 +63,14 @@ __all__ = [
     "CODE_LENGTH",
     "INVITATION_LIFETIME",
     "INVITATION_NOT_USABLE",
+    "NOTICE_NOT_YOURS",
     "NOT_A_MEMBER_MANAGER",
     "ORGANISATION_SLUG_TAKEN",
     "RECOVERY_CODE_COUNT",
     "USERNAME_TAKEN",
+    "AccountError",
     "MembershipError",
+    "OrganisationError",
     "account_digits_set",
     "account_event_record",
     "home_organisation",

@@ -7,7 +7,6 @@ import secrets
 from datetime import timedelta
 
 from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -93,17 +92,18 @@ def invitation_accept(*, token: str, username: str, password: str) -> User:
     Create the invited account and its membership, and use up the invitation.
 
     Permission: anyone holding the link. Validates the password (AUTH-02) and the username.
-    Side effects: one ``org.invitation_accepted`` event. Raises ``ValidationError`` and changes
-    nothing when the link is not usable, the name is taken or the password is weak.
+    Side effects: one ``org.invitation_accepted`` event. Changes nothing and raises
+    ``MembershipError`` when the link is not usable or the name is taken, ``ValidationError`` when
+    the name or the password fails its validators.
     """
     invitation = invitation_find_open(token)
     if invitation is None:
-        raise ValidationError(INVITATION_NOT_USABLE)
+        raise MembershipError(INVITATION_NOT_USABLE)
     locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if locked.accepted_at is not None:
-        raise ValidationError(INVITATION_NOT_USABLE)
+        raise MembershipError(INVITATION_NOT_USABLE)
     if User.objects.filter(username__iexact=username).exists():
-        raise ValidationError(USERNAME_TAKEN)
+        raise MembershipError(USERNAME_TAKEN)
     user = User(username=username)
     validate_password(password, user)
     user.set_password(password)

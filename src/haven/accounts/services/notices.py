@@ -1,11 +1,13 @@
 """In-app security notices (AUTH-10): what changed on an account, shown to its owner."""
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from haven.accounts.errors import AccountError
 from haven.accounts.models import SecurityNotice, SecurityNoticeKind, User
+
+NOTICE_NOT_YOURS = _("That notice is not yours.")
 
 
 def security_notice_create(*, user: User, kind: SecurityNoticeKind) -> SecurityNotice:
@@ -23,9 +25,10 @@ def security_notice_dismiss(*, user: User, notice: SecurityNotice) -> None:
     Hide a notice the account has read.
 
     Permission: the caller fetched ``notice`` with ``selectors.security_notice_get_own``.
-    Side effects: sets ``dismissed_at``; no audit event (the change it reported has one).
+    Side effects: sets ``dismissed_at``; no audit event (the change it reported has one). Raises
+    ``AccountError`` for another account's notice.
     """
     if notice.user_id != user.pk:
-        raise ValidationError(_("That notice is not yours."))
+        raise AccountError(NOTICE_NOT_YOURS)
     notice.dismissed_at = timezone.now()
     notice.save(update_fields=["dismissed_at"])
