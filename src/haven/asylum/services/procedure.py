@@ -63,7 +63,6 @@ class StepInput:
     note: str = ""
 
 
-@transaction.atomic
 def _stay_sought_asylum(case: Case, step: StepInput) -> Stay | None:
     """
     The stay whose outcome a claim lodged sets to "sought asylum": the case's current stay, once
@@ -85,6 +84,7 @@ def _stay_sought_asylum(case: Case, step: StepInput) -> Stay | None:
     return locked
 
 
+@transaction.atomic
 def procedure_step_record(
     *,
     membership: Membership,
