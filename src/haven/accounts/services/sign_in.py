@@ -87,7 +87,6 @@ def _new_recovery_code() -> str:
 
 
 @transaction.atomic
-@transaction.atomic
 def recovery_codes_issue(*, user: User) -> list[str]:
     """
     Replace the user's backup codes with a fresh set and return them in clear, once.
