@@ -33,6 +33,7 @@ from haven.accounts.access import (
     sign_in_step,
     signed_in,
 )
+from haven.accounts.errors import MembershipError
 from haven.accounts.forms import (
     AcceptInvitationForm,
     BothFactorsForm,
@@ -404,8 +405,10 @@ def invitation_accept(request: HttpRequest) -> HttpResponse:
                     username=form.cleaned_data["username"],
                     password=form.cleaned_data["password"],
                 )
-            except ValidationError as error:
+            except ValidationError as error:  # the name or password fails its validators
                 form.add_error(None, error)
+            except MembershipError as error:  # the code was used meanwhile, or the name is taken
+                form.add_error(None, str(error))
             else:
                 if request.user.is_authenticated:
                     signin.sign_out(request, reason="switched_account", by_owner=True)
