@@ -107,16 +107,25 @@ def test_translations_keep_the_placeholders_and_markup_of_the_source(language):
     assert mismatched == []
 
 
-def test_arabic_plurals_fill_all_six_forms():
-    """Arabic declares six plural forms, and every plural entry translates each of them."""
-    path = catalogue_path("ar")
-    header = path.read_text(encoding="utf-8")
+@pytest.mark.parametrize("language", TRANSLATED_LANGUAGES)
+def test_plural_entries_fill_every_form_the_language_declares(language):
+    """
+    Every plural entry translates each form its header declares: Arabic six, Spanish three
+    (the third for most counts), French two. A missing form shows the English plural on screen
+    for the counts that select it ("5 years old" on a Spanish page).
+    """
+    path = catalogue_path(language)
+    declared = re.search(r"nplurals=(\d+);", path.read_text(encoding="utf-8"))
+    assert declared is not None, "the catalogue's header declares no plural forms"
+    count = int(declared.group(1))
+    if language == "ar":
+        assert count == ARABIC_PLURAL_FORMS
     plural_entries = [e for e in read_catalogue(path) if "msgid_plural" in e.fields]
 
-    assert f"nplurals={ARABIC_PLURAL_FORMS};" in header
+    assert plural_entries, "no plural entry read"
     for entry in plural_entries:
-        forms = sorted(key for key in entry.translations)
-        assert forms == [f"msgstr[{n}]" for n in range(ARABIC_PLURAL_FORMS)], entry.describe()
+        forms = sorted(key for key, value in entry.translations.items() if value)
+        assert forms == [f"msgstr[{n}]" for n in range(count)], entry.describe()
 
 
 @pytest.mark.parametrize("language", TRANSLATED_LANGUAGES)
