@@ -206,4 +206,4 @@ def test_a_stay_is_cancelled_before_departure_with_a_reason(
     assert page.locator(_form("/cancel/")).count() == 0
     stay.refresh_from_db()
     assert stay.status == "cancelled" and stay.cancel_ground == "defender_withdrew"
-    assert stay_list(membership=membership_of(host, organisation)) == []
+    assert stay_list(membership=membership_of(host, organisation)).rows == []

@@ -22,6 +22,7 @@ from haven.accounts.requests import HavenRequest
 from haven.accounts.requests import acting_member as _member
 from haven.accounts.routing import Routes
 from haven.accounts.shortcuts import page_status, refusal_shown
+from haven.cases.pagination import KeysetCursorForm, cursor_arguments
 from haven.cases.selectors import case_facts
 from haven.organisations.models import Membership
 from haven.organisations.policy import Permission, may
@@ -40,13 +41,14 @@ routes = Routes()
 @routes.path("", name="list")
 @requires(Permission.STAY_VIEW)
 def stay_list(request: HavenRequest) -> HttpResponse:
+    """The stays the member may reach, a page at a time (keyset pages, links work without JS)."""
     member = _member(request)
-    host = is_host_partner(member)
-    return render(
-        request,
-        "relocations/stay_list.html",
-        {"stays": selectors.stay_list(membership=member), "host_view": host},
+    cursor = KeysetCursorForm(request.GET)
+    page = selectors.stay_list(
+        membership=member, **cursor_arguments(cursor.cleaned_data if cursor.is_valid() else {})
     )
+    context = {"page": page, "host_view": is_host_partner(member), "query": ""}
+    return render(request, "relocations/stay_list.html", context)
 
 
 def _dependant_choices(stay_or_case: Any) -> list[tuple[str, str]]:
