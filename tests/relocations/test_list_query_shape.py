@@ -8,10 +8,15 @@ at the cap. A query count cannot see a join or an uncapped count creep in.
 import pytest
 from django.urls import reverse
 
-from haven.cases.pagination import COUNT_CAP
 from haven.relocations import selectors
 from haven.relocations.selectors import STAYS_PER_PAGE, due_items
-from tests.cases.test_list_query_shape import queries_of, the_query
+from tests.cases.test_list_query_shape import (
+    assert_one_keyset_page,
+    assert_the_count_stops_at_the_cap,
+    list_page,
+    queries_of,
+    the_query,
+)
 from tests.relocations.factories import arrived_stay, host_partner_of, membership_of
 
 pytestmark = pytest.mark.django_db
@@ -43,25 +48,19 @@ def stays(organisation, coordinator, caseworker):
 def test_a_stay_list_page_reads_one_page_in_the_order_of_its_index(
     stays, coordinator, sign_in_as, query, order
 ):
-    client = sign_in_as(coordinator)
+    rows, queries = list_page(sign_in_as(coordinator), reverse("relocations:list") + query, order)
 
-    queries = queries_of(lambda: client.get(reverse("relocations:list") + query))
-
-    rows = the_query(queries, order)
-    assert f"LIMIT {STAYS_PER_PAGE + 1}" in rows
-    assert "OFFSET" not in rows
+    assert_one_keyset_page(rows, order, STAYS_PER_PAGE + 1)
     assert_no_key_table_and_nothing_encrypted(rows)
-    count = the_query(queries, "COUNT(")
-    assert f"LIMIT {COUNT_CAP + 1}" in count
+    assert_the_count_stops_at_the_cap(queries)
 
 
 def test_a_host_partners_list_joins_no_case(stays, organisation, coordinator, sign_in_as):
     """Host partners see the reference (the id) and the programme, never the case's row."""
     host = host_partner_of(stays[0].programme, organisation)
 
-    queries = queries_of(lambda: sign_in_as(host).get(reverse("relocations:list")))
+    rows, _queries = list_page(sign_in_as(host), reverse("relocations:list"), LIST_ORDER)
 
-    rows = the_query(queries, LIST_ORDER)
     assert '"cases_case"' not in rows
     assert_no_key_table_and_nothing_encrypted(rows)
 
