@@ -1,9 +1,9 @@
 """
 Benchmark of the matcher: Haven's engine against greedy-by-urgency and an independent solver.
 
-Seeded instances (200x20, 1,000x50, 5,000x300), unit demand and families, shaped like the
-research note's experiment: 3-5 tiers, scores 0-1000, each applicant eligible for a limited
-share of placements, total places = 0.6 x applicants; families need one place and 1-4 beds, with
+Seeded instances (200x20, 1,000x50, 5,000x300), unit demand and families, of this shape: 3-5
+tiers, scores 0-1000, each applicant eligible for a limited share of placements, total places =
+0.6 x applicants; families need one place and 1-4 beds, with
 1.6 beds per place. Each instance is solved by Haven's ``solve``, by ``greedy``, and, when
 OR-Tools is installed (``requirements/bench.txt``), by OR-Tools: min-cost flow on the same
 tier-weighted network for unit demand, CP-SAT tier by tier for families. It also times the whole

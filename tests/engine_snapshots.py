@@ -8,7 +8,7 @@ left it unchanged.
 The inputs are gathered once, at ``record`` time, and kept in ``DIR/inputs`` so that ``compare``
 runs exactly the same documents even after the generators in the repository change:
 
-* every case-facts file under ``tests/domain/cases`` and ``../shared/spec/examples`` (when present);
+* every case-facts file under ``tests/domain/cases`` (the schema's published examples among them);
 * the facts of 360 fictional cases (``haven.fictional``, three seeds);
 * 400 documents drawn, derandomised, from the Hypothesis strategy the property tests use;
 * matching problems: the CLI test's problem, seeded benchmark instances (unit demand and families)
@@ -36,7 +36,6 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED_EXAMPLES = ROOT.parent.parent / "shared" / "spec" / "examples"
 CATALOGUE = ROOT / "src" / "haven" / "data" / "programmes.json"
 RULES_DIGEST_PREFIX = re.compile(r"\+rules\.[0-9a-f]{12}")
 SOLVER_SECONDS_FIELD = re.compile(r'"seconds": [0-9.e-]+')
@@ -51,11 +50,6 @@ def _facts_inputs() -> dict[str, Any]:
     inputs: dict[str, Any] = {}
     for path in sorted((ROOT / "tests" / "domain" / "cases").glob("*.json")):
         inputs[f"tests-{path.stem}"] = json.loads(path.read_text(encoding="utf-8"))
-    if SHARED_EXAMPLES.is_dir():
-        for path in sorted(SHARED_EXAMPLES.glob("*.json")):
-            document = json.loads(path.read_text(encoding="utf-8"))
-            if document.get("schema") == "haven.case-facts/1":
-                inputs[f"spec-{path.stem}"] = document
     for seed in (1, 2, 3):
         for case in generate_cases(120, seed=seed).document["cases"]:
             inputs[f"fictional-{seed}-{case['external_reference']}"] = case["facts"]

@@ -92,6 +92,20 @@ def test_an_expired_or_tampered_link_is_refused(client, coordinator):
     assert User.objects.count() == 1
 
 
+def test_a_taken_name_is_refused_on_the_form_and_nothing_is_created(client, coordinator):
+    """The service's refusal is shown above the fields with a 400; the link stays usable."""
+    _invitation, token = invite(coordinator)
+
+    response = accept(client, token, username=coordinator.username)
+
+    assert response.status_code == 400
+    assert response.context["form"].non_field_errors() == [
+        "This username is taken. Choose another."
+    ]
+    assert User.objects.count() == 1
+    assert accept(Client(), token)["Location"] == reverse("accounts:enrol")
+
+
 def test_a_weak_password_is_refused_and_nothing_is_created(client, coordinator):
     """A common password gets a clear message; no account appears (AUTH-02)."""
     _invitation, token = invite(coordinator)

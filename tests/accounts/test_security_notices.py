@@ -144,3 +144,16 @@ def test_nobody_else_can_dismiss_a_notice(caseworker, coordinator):
 
     assert response.status_code == 404
     assert _kinds(caseworker) == [SecurityNoticeKind.PASSWORD_CHANGED]
+
+
+def test_the_dismiss_service_refuses_another_accounts_notice(caseworker, coordinator):
+    """Called directly with someone else's notice, the service refuses it and the notice stays."""
+    notice = services.security_notice_create(
+        user=caseworker, kind=SecurityNoticeKind.PASSWORD_CHANGED
+    )
+
+    with pytest.raises(services.AccountError) as refusal:
+        services.security_notice_dismiss(user=coordinator, notice=notice)
+
+    assert refusal.value.message == services.NOTICE_NOT_YOURS
+    assert _kinds(caseworker) == [SecurityNoticeKind.PASSWORD_CHANGED]

@@ -3,8 +3,14 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from haven.accounts.models import User
-from haven.accounts.services import invitation_accept, invitation_create
+from haven.accounts.models import Invitation, User
+from haven.accounts.services import (
+    INVITATION_NOT_USABLE,
+    USERNAME_TAKEN,
+    MembershipError,
+    invitation_accept,
+    invitation_create,
+)
 from haven.accounts.usernames import is_single_script
 from haven.organisations.models import Role
 
@@ -38,3 +44,31 @@ def test_accepting_an_invitation_with_a_homoglyph_name_creates_nothing(coordinat
 
     assert "username" in error.value.message_dict
     assert not User.objects.filter(username__startswith="c\u043e").exists()
+
+
+def test_a_name_taken_in_another_case_is_refused_and_the_invitation_stays_open(coordinator):
+    """The name is compared without case; the refusal is a MembershipError and nothing changes."""
+    _invitation, token = invitation_create(
+        membership=coordinator.memberships.get(), role=Role.CASEWORKER
+    )
+
+    with pytest.raises(MembershipError) as refusal:
+        invitation_accept(token=token, username=coordinator.username.upper(), password=PASSWORD)
+
+    assert refusal.value.message == USERNAME_TAKEN
+    assert User.objects.count() == 1
+    assert Invitation.objects.get().accepted_at is None
+
+
+def test_a_used_code_is_refused_by_the_service_itself(coordinator):
+    """Called without the page's own check (the CLI, the API), a used code is a MembershipError."""
+    _invitation, token = invitation_create(
+        membership=coordinator.memberships.get(), role=Role.CASEWORKER
+    )
+    invitation_accept(token=token, username="ines.invited", password=PASSWORD)
+
+    with pytest.raises(MembershipError) as refusal:
+        invitation_accept(token=token, username="someone.else", password=PASSWORD)
+
+    assert refusal.value.message == INVITATION_NOT_USABLE
+    assert not User.objects.filter(username="someone.else").exists()

@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from haven.accounts.acting import SYSTEM
 from haven.asylum.deadlines import host_state_view
 from haven.cases.models import Case
 from haven.cases.selectors import case_facts
@@ -174,7 +175,7 @@ def test_the_engines_use_the_host_states_jurisdiction(organisation, coordinator)
     stay = stay_in(organisation, coordinator, "ES", arrived_days_ago=10)
 
     with keyring_scope():
-        assert case_facts(stay.case)["claim"]["jurisdiction"] == "EU"
+        assert case_facts(membership=SYSTEM, case=stay.case)["claim"]["jurisdiction"] == "EU"
 
 
 def test_a_defender_in_spain_recorded_under_uk_standards_gets_a_warning(
@@ -193,7 +194,7 @@ def test_a_defender_in_spain_recorded_under_uk_standards_gets_a_warning(
     )
     assert "but the case records United Kingdom" in text
     with keyring_scope():
-        assert case_facts(stay.case)["claim"]["jurisdiction"] == "EU"
+        assert case_facts(membership=SYSTEM, case=stay.case)["claim"]["jurisdiction"] == "EU"
 
 
 def test_my_cases_on_the_dashboard_lists_the_warning_for_the_assigned_caseworker_only(

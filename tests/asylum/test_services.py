@@ -23,6 +23,7 @@ from haven.asylum.models import (
     ProcedureStep,
     StayEffect,
 )
+from haven.asylum.services import procedure
 from haven.audit.models import AuditEvent
 from haven.cases.models import Case, CaseStatus
 from haven.cases.services import assessment_run
@@ -368,6 +369,21 @@ def test_a_decision_needs_its_outcome(case, member):
             case=case,
             step=services.StepInput(kind="decision", happened_on=days_ago(1)),
         )
+
+
+def test_a_step_is_saved_with_all_it_changes_or_not_at_all(case, member, monkeypatch):
+    """A failure after the step is written (here the regimes' refresh) leaves no step behind."""
+
+    def refresh_fails(case):
+        raise RuntimeError("refresh failed")
+
+    monkeypatch.setattr(procedure, "regime_refresh", refresh_fails)
+
+    with pytest.raises(RuntimeError):
+        lodge(member, case)
+
+    assert not ProcedureStep.objects.exists()
+    assert Case.objects.get(pk=case.pk).next_due_on == case.next_due_on
 
 
 def test_a_coming_interview_becomes_the_cases_next_deadline(case, member):

@@ -48,7 +48,7 @@ def erase(case, coordinator, second_coordinator):
 
 def test_every_field_raises_erased(case, coordinator, second_coordinator):
     """After erasure every encrypted field of the case, its notes and its defender raises KeyDestroyedError."""
-    defender_id = case_principal_defender(case).pk
+    defender_id = case_principal_defender(membership=SYSTEM, case=case).pk
     erase(case, coordinator, second_coordinator)
 
     fresh_case = Case.objects.get(pk=case.pk)
@@ -92,7 +92,7 @@ def test_keys_and_index_tokens_are_gone(
     case, coordinator, second_coordinator, caseworker, organisation
 ):
     """Wrapped keys are destroyed, tokens deleted, and a search for the old name finds nothing."""
-    defender_id = case_principal_defender(case).pk
+    defender_id = case_principal_defender(membership=SYSTEM, case=case).pk
     erase(case, coordinator, second_coordinator)
 
     assert not DataKey.objects.filter(
@@ -164,7 +164,7 @@ def test_defender_in_another_live_case_keeps_their_key(
 ):
     """A defender still linked to a live case is not erased with the first case."""
     first = open_canary_case(organisation)
-    defender = case_principal_defender(first)
+    defender = case_principal_defender(membership=SYSTEM, case=first)
     second = open_canary_case(organisation, suffix=" other")
     second.defenders.add(defender)
 

@@ -2,6 +2,7 @@
 
 import pytest
 
+from haven.accounts.acting import SYSTEM
 from haven.audit.events import EventType
 from haven.audit.models import AuditEvent
 from haven.cases.selectors import case_principal_defender
@@ -27,7 +28,9 @@ def test_finds_by_name_whatever_the_spacing_and_case(case, caseworker, organisat
         value=f"  {CANARY_NAME.upper()} ",
     )
 
-    assert [case_principal_defender(case).pk] == [defender.pk for defender in found]
+    assert [case_principal_defender(membership=SYSTEM, case=case).pk] == [
+        defender.pk for defender in found
+    ]
 
 
 @pytest.mark.parametrize("phone", ["+573105550199", "0057 310 555 0199", "+57-310-555-0199"])

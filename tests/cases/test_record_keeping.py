@@ -11,7 +11,7 @@ import pytest
 from django.db import connection
 from django.http import Http404
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from haven.audit.events import EventType
 from haven.audit.models import AuditEvent
@@ -25,6 +25,7 @@ from haven.cases.models import (
     RecordCorrection,
     Threat,
 )
+from haven.cases.requirements import REQUIREMENT_LABELS
 from haven.cases.services import (
     assessment_decide,
     assessment_run,
@@ -35,6 +36,8 @@ from haven.cases.services import (
     record_correct,
     threat_record,
 )
+from haven.cases.services.lifecycle import MOVE_BLOCKED, NO_SUCH_MOVE
+from haven.domain.lifecycle import Requirement
 from tests.acting import acting
 from tests.cases.factories import assigned_case, membership_of, tension_facts
 
@@ -225,6 +228,36 @@ def test_the_case_moves_on_from_assessment_only_after_a_decision(organisation, c
     case_transition(membership=member, case=case, target="pathway_planning", confirmed=[])
 
     assert Case.objects.get(pk=case.pk).status == CaseStatus.PATHWAY_PLANNING
+
+
+def test_a_refused_move_reads_in_the_language_of_whoever_reads_it(organisation, caseworker):
+    """
+    A move refused in English reads in Spanish when a Spanish reader reads it: the statuses and
+    what is missing are labels translated then, not the lifecycle machine's English and codes.
+    """
+    case = assigned_case(organisation, caseworker)
+    member = membership_of(caseworker, organisation)
+
+    with translation.override("en"):
+        with pytest.raises(CaseError) as blocked:
+            case_transition(membership=member, case=case, target="screening", confirmed=[])
+        with pytest.raises(CaseError) as impossible:
+            case_transition(membership=member, case=case, target="in_relocation", confirmed=[])
+    with translation.override("es"):
+        needs = str(REQUIREMENT_LABELS[Requirement.CONSENT_TO_PROCESSING_RECORDED])
+        expected_blocked = str(MOVE_BLOCKED) % {
+            "source": "Recepción",
+            "target": "Evaluación preliminar",
+            "needs": needs,
+        }
+        expected_impossible = str(NO_SUCH_MOVE) % {
+            "source": "Recepción",
+            "target": "En reubicación",
+        }
+        read = (str(blocked.value), str(impossible.value))
+
+    assert read == (expected_blocked, expected_impossible)
+    assert Case.objects.get(pk=case.pk).status == CaseStatus.INTAKE
 
 
 def test_a_decision_is_taken_on_the_latest_assessment_and_a_new_one_supersedes_it(

@@ -3,17 +3,24 @@ The case record services check their permission themselves (issue 9), as ``asses
 ``consent_withdraw`` already did: called directly, as the ``haven`` command or the API would, a
 member whose role lacks it, a caseworker off the case's team and a member of another organisation
 are all answered Http404, like a case that does not exist (AZ-02). Nothing is written, no event.
+Reading a file back is checked the same way: nothing is decrypted and no download is recorded.
 """
 
+import datetime
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 from django.http import Http404
 
+from haven.accounts.acting import SYSTEM
+from haven.audit.events import EventType
 from haven.audit.models import AuditEvent
 from haven.cases.models import (
+    Attachment,
     Case,
+    Consent,
+    ConsentPurpose,
     Dependant,
     IdentityReveal,
     Note,
@@ -22,10 +29,13 @@ from haven.cases.models import (
     Threat,
 )
 from haven.cases.services import (
+    attachment_add,
+    attachment_read,
     case_intake,
     case_settings_update,
     case_transition,
     case_update,
+    consent_record,
     details_record,
     facts_section_update,
     identity_reveal,
@@ -39,6 +49,7 @@ from tests.conftest import make_member
 from tests.programmes.factories import assign
 
 REASON = "Checking the fictional defender's document for the visa."
+STATEMENT = b"A fictional statement about the fictional harbour of Vessa.\n"
 
 #: Each service, with a call that would write to ``case`` if it were allowed.
 WRITES: dict[str, Callable[[Any, Case], Any]] = {
@@ -67,6 +78,16 @@ WRITES: dict[str, Callable[[Any, Case], Any]] = {
     "identity_reveal": lambda member, case: identity_reveal(
         membership=member, case=case, reason=REASON
     ),
+    "consent_record": lambda member, case: consent_record(
+        membership=member,
+        case=case,
+        purpose=ConsentPurpose.PROCESSING,
+        given_on=datetime.date(2026, 1, 5),
+        scope="processing for protection",
+    ),
+    "attachment_add": lambda member, case: attachment_add(
+        membership=member, case=case, name="statement.txt", data=STATEMENT
+    ),
 }
 
 
@@ -83,7 +104,19 @@ def state(case: Case) -> list[Any]:
         Dependant.objects.count(),
         IdentityReveal.objects.count(),
         StatusChange.objects.count(),
+        Consent.objects.count(),
+        Attachment.objects.count(),
     ]
+
+
+def strangers_to(personas, outsider, other_organisation) -> tuple[Any, ...]:
+    """An auditor, a host partner, a caseworker off the team and North Star's coordinator."""
+    return (
+        acting(personas[Role.AUDITOR]),
+        acting(personas[Role.HOST_PARTNER]),
+        acting(personas[Role.CASEWORKER]),
+        acting(outsider, other_organisation),
+    )
 
 
 @pytest.mark.parametrize("write", WRITES.values(), ids=WRITES.keys())
@@ -92,20 +125,38 @@ def test_a_case_write_is_not_found_for_a_member_who_may_not_do_it(
 ):
     """An auditor, a caseworker off the team and North Star's coordinator: 404, nothing saved."""
     case = open_canary_case(organisation)
-    off_the_team = acting(personas[Role.CASEWORKER])
-    strangers = (
-        acting(personas[Role.AUDITOR]),
-        acting(personas[Role.HOST_PARTNER]),
-        off_the_team,
-        acting(outsider, other_organisation),
-    )
     before = state(case)
 
-    for member in strangers:
+    for member in strangers_to(personas, outsider, other_organisation):
         with pytest.raises(Http404):
             write(member, case)
 
     assert state(case) == before
+
+
+def test_a_file_is_not_found_for_a_member_who_may_not_see_its_case(
+    organisation, other_organisation, personas, outsider
+):
+    """``attachment_read`` asks for CASE_VIEW itself: 404, nothing decrypted, no download filed."""
+    case = open_canary_case(organisation)
+    attachment = attachment_add(membership=SYSTEM, case=case, name="statement.txt", data=STATEMENT)
+    before = AuditEvent.objects.count()
+
+    for member in strangers_to(personas, outsider, other_organisation):
+        with pytest.raises(Http404):
+            attachment_read(membership=member, attachment=attachment)
+
+    assert AuditEvent.objects.count() == before
+
+
+def test_a_member_on_the_team_reads_the_file(organisation, caseworker):
+    """The same read passes once the caseworker is on the team, and files the download."""
+    case = open_canary_case(organisation)
+    attachment = attachment_add(membership=SYSTEM, case=case, name="statement.txt", data=STATEMENT)
+    assign(case, caseworker)
+
+    assert attachment_read(membership=acting(caseworker), attachment=attachment) == STATEMENT
+    assert AuditEvent.objects.filter(event_type=EventType.ATTACHMENT_DOWNLOADED).count() == 1
 
 
 def test_a_member_on_the_team_still_writes(organisation, caseworker):
@@ -116,8 +167,10 @@ def test_a_member_on_the_team_still_writes(organisation, caseworker):
 
     note_add(membership=member, case=case, body="A note.")
     facts_section_update(membership=member, case=case, section="context", values={"country": "CO"})
+    WRITES["consent_record"](member, case)
 
     assert Note.objects.filter(case=case).count() == 1
+    assert Consent.objects.filter(case=case).count() == 1
     assert canary_facts()["defender"] == case.facts["defender"]
 
 

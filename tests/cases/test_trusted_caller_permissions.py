@@ -121,7 +121,7 @@ def test_changing_a_defender_identity_needs_their_case(organisation, caseworker)
     case = open_canary_case(organisation)
     other = open_canary_case(organisation, suffix=" other")
     with keyring_scope():
-        defender = case_principal_defender(case)
+        defender = case_principal_defender(membership=SYSTEM, case=case)
     member = acting(caseworker)
 
     with pytest.raises(Http404):
@@ -131,7 +131,10 @@ def test_changing_a_defender_identity_needs_their_case(organisation, caseworker)
         defender_update(membership=member, case=other, defender=defender, identity={"phone": "1"})
 
     with keyring_scope():
-        assert case_principal_defender(case).phone == canary_identity()["phone"]
+        assert (
+            case_principal_defender(membership=SYSTEM, case=case).phone
+            == canary_identity()["phone"]
+        )
 
 
 def test_a_team_member_without_case_assign_cannot_change_the_team(

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
+from haven.accounts.acting import SYSTEM
 from haven.audit.events import EventType
 from haven.audit.models import AuditEvent
 from haven.cases.models import (
@@ -373,7 +374,7 @@ def test_lifecycle_moves_need_their_requirements(organisation, caseworker, sign_
 
     assert "consent to the processing" in refused.content.decode()
     assert Case.objects.get(pk=case.pk).status == CaseStatus.SCREENING
-    assert "cannot move from screening to screening" in again.content.decode()
+    assert "cannot move from Screening to Screening" in again.content.decode()
     assert events(EventType.CASE_STATUS_CHANGED).count() == 1
 
 
@@ -581,7 +582,7 @@ def test_prosecutions_and_dependants_are_recorded_and_reach_the_engines(
         },
     )
 
-    facts = case_facts(Case.objects.get(pk=case.pk))
+    facts = case_facts(membership=SYSTEM, case=Case.objects.get(pk=case.pk))
     assert facts["prosecutions"] == [
         {"charge": "foreign_agent", "stage": "charged", "max_penalty_years": 8.0}
     ]

@@ -1,6 +1,6 @@
 """
 Referral to counsel: the directory, referrals under the defender's consent item by item, and the
-age-encrypted pack (issue 13 item 5; asylum-bridge.md section 5; EXP-01, AUD-01, AZ-03).
+age-encrypted pack (issue 13 item 5; docs/asylum-bridge.md; EXP-01, AUD-01, AZ-03).
 """
 
 import io

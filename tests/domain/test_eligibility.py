@@ -103,7 +103,7 @@ def test_open_programme_is_eligible_with_reasons():
     ],
 )
 def test_rule_table(programme, defender, expected):
-    """Each catalogue rule fails, passes or is unclear exactly as programmes.md says."""
+    """Each catalogue rule fails, passes or is unclear exactly as docs/decision-logic.md section 7 says."""
     assert expected == verdict(programme, defender).eligible.as_json()
 
 
@@ -116,7 +116,7 @@ def test_rule_table(programme, defender, expected):
     ],
 )
 def test_refugee_status_rule(outcome, expected):
-    """`requires_refugee_status` reads the protection engine's outcome (programmes.md)."""
+    """`requires_refugee_status` reads the protection engine's outcome (docs/decision-logic.md section 7)."""
     assert (
         expected == verdict({"requires_refugee_status": True}, outcome=outcome).eligible.as_json()
     )
@@ -124,7 +124,7 @@ def test_refugee_status_rule(outcome, expected):
 
 @pytest.mark.parametrize(("status", "expected"), [("not_defender", False), ("unclear", "unclear")])
 def test_defender_rule(status, expected):
-    """The screening result gates every programme (programmes.md, defender rule)."""
+    """The screening result gates every programme (docs/decision-logic.md section 7, defender rule)."""
     assert (
         expected
         == verdict(hrd=HrdScreening(status=status, reasons=(), missing=())).eligible.as_json()

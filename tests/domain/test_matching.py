@@ -1,6 +1,7 @@
 """The matcher: lexicographic optimum, feasibility, never worse than greedy, explained outcomes."""
 
 import itertools
+import json
 import time
 
 import numpy as np
@@ -23,6 +24,7 @@ from haven.domain.matching import (
 from haven.domain.matching.deadline import call_before
 from haven.domain.matching.engine import _solve_network, usable_options
 from haven.domain.matching.explanation import UNPLACED_MESSAGES
+from haven.domain.matching.problem import canonical_json, document_sha256
 from haven.domain.matching.transportation import least_prices
 
 
@@ -334,6 +336,20 @@ def test_every_unplaced_applicant_has_a_reason_per_option(problem):
             # Rule 12 of issue 10: keyed, from the explanation catalogue, the same English.
             assert UNPLACED_MESSAGES[reason.key] is reason.template
             assert reason == reason.template.text % reason.params
+
+
+def test_the_hash_of_canonical_bytes_handed_over_is_the_documents_own():
+    """A caller that encoded the document already hands the bytes over and gets the same hash."""
+    doc = document({"P": ONE}, [("nïa", 1, ONE, [("P", 5)]), ("ömar", 1, ONE, [("P", 5)])])
+    doc["time_limit_s"] = 2.5
+    canonical = canonical_json(doc)
+
+    assert (
+        canonical
+        == json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    )
+    assert parse_problem(doc, canonical=canonical).input_sha256 == document_sha256(doc)
+    assert parse_problem(doc, canonical=canonical + b" ").input_sha256 != document_sha256(doc)
 
 
 def test_same_input_same_hash_and_result():

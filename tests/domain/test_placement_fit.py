@@ -1,4 +1,4 @@
-"""Tiers, fit scores and exclusions for one defender and one programme (matching research note 2.1)."""
+"""Tiers, fit scores and exclusions for one defender and one programme (exclusions, then tier, then fit)."""
 
 import datetime
 

@@ -404,7 +404,7 @@ def _refugee_case(**claim):
     ],
 )
 def test_outcome_table(claim, expected):
-    """Outcomes follow the compact order of the decision tree (refugee-law.md Part 1; Chahal for the absolute bar)."""
+    """Outcomes follow the order a decision maker examines the elements (Chahal for the absolute bar)."""
     assert expected == _refugee_case(**claim).outcome
 
 
@@ -419,7 +419,7 @@ def test_inside_the_country_is_not_applicable():
 
 @pytest.mark.parametrize("jurisdiction", ["UNHCR", "EU", "UK", "US", "CA", "AU", "NZ"])
 def test_standard_of_proof_per_jurisdiction(jurisdiction):
-    """Each jurisdiction states its own standard of proof (refugee-law.md node 0)."""
+    """Each jurisdiction states its own standard of proof (the first question of every claim)."""
     assert protection_of(claim={"jurisdiction": jurisdiction}).standard_of_proof.startswith(
         {
             "UNHCR": "UNHCR",

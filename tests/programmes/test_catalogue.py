@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.utils import translation
 
 from haven.accounts.acting import SYSTEM
 from haven.audit.events import EventType
@@ -151,3 +152,20 @@ def test_a_bad_window_is_refused_and_nothing_is_saved(organisation, coordinator,
 
     assert not IntakeWindow.objects.exists()
     assert events(EventType.INTAKE_WINDOW_SAVED) == []
+
+
+def test_a_bad_window_is_refused_in_the_language_of_whoever_reads_it(organisation, coordinator):
+    """The refusal is raised in English and read in Spanish: every problem is translated then."""
+    programme = make_programme(organisation)
+
+    with translation.override("en"), pytest.raises(ProgrammeError) as refused:
+        make_window(
+            programme, coordinator, closes_on=datetime.date(2026, 12, 1), capacities={"places": -1}
+        )
+    with translation.override("es"):
+        read = str(refused.value)
+
+    assert read == (
+        "La convocatoria no puede cerrarse antes de abrirse."
+        " La capacidad places debe ser un número entero igual o mayor que 0."
+    )

@@ -8,11 +8,13 @@ import gc
 import pytest
 from django.db import connection
 
+from haven.accounts.acting import SYSTEM
 from haven.audit.events import EventType
 from haven.audit.models import AuditEvent
 from haven.cases.selectors import case_facts
 from haven.cases.services import assessment_run
 from haven.domain.facts import parse_facts
+from haven.domain.matching.problem import document_sha256
 from haven.domain.placement_fit import PREFERENCE_POINTS
 from haven.organisations.models import Membership
 from haven.programmes.catalogue import case_facts_documents
@@ -212,7 +214,7 @@ def test_a_case_with_two_applications_is_one_applicant(organisation, coordinator
 
 
 def test_a_host_country_the_persecutor_reaches_is_excluded(organisation, coordinator):
-    """Staff's persecutor-reach list removes the option whatever the score (research note 2.1)."""
+    """Staff's persecutor-reach list removes the option whatever the score (security before fit)."""
     programme = make_programme(organisation, host_countries=["NL", "GE"])
     fixed_elsewhere = make_window(programme, host_country="NL")
     not_fixed = make_window(programme)
@@ -299,6 +301,8 @@ def test_the_most_urgent_case_takes_the_last_place(organisation, coordinator):
     assert "higher tiers" in unplaced["reasons"][0]
     assert run.result["baseline"]["placed_by_tier"] == {"10": 1, "1": 0}
     assert run.input_sha256 == run.result["input_sha256"]
+    with keyring_scope():  # the hash is the stored document's own, though encoded only once
+        assert run.input_sha256 == document_sha256(MatchingRun.objects.get(pk=run.pk).problem)
     assert run.engine_version == run.result["engine_version"]
 
 
@@ -426,14 +430,18 @@ def test_facts_read_in_bulk_equal_the_cases_own_facts_document(organisation, coo
 
     with keyring_scope():
         read = case_facts_documents(organisation.pk, (case.pk for case in cases))
-        expected = {case.pk: (case.urgency, case_facts(case)) for case in cases}
+        expected = {
+            case.pk: (case.urgency, case_facts(membership=SYSTEM, case=case)) for case in cases
+        }
 
     assert any("note" in threat for threat in expected[cases[0].pk][1]["threats"])
     for document in (facts for _urgency, facts in expected.values()):
         for threat in document.get("threats", []):
             threat.pop("note", None)
     assert {case_id: (case.urgency, case.facts) for case_id, case in read.items()} == expected
-    assert parse_facts(read[cases[0].pk].facts) == parse_facts(case_facts(cases[0]))
+    assert parse_facts(read[cases[0].pk].facts) == parse_facts(
+        case_facts(membership=SYSTEM, case=cases[0])
+    )
     assert len(read[cases[0].pk].facts["threats"]) == len(CRITICAL_THREATS)
     assert read[cases[1].pk].facts["defender"]["dependants"][0]["relation"] == "child"
 

@@ -54,7 +54,7 @@ def test_reminders_show_on_the_dashboard_until_read(
 
 
 def test_the_shredding_job_destroys_plans_whose_day_has_come(organisation, coordinator):
-    """relocation-practice.md: route and dates are shredded 30 days after arrival (design default)."""
+    """Route and dates are shredded 30 days after arrival (design default)."""
     from haven.relocations.models import Preparation
     from haven.relocations.reminders import shred_travel_plans
 

@@ -1,6 +1,6 @@
 """
-Shredding the travel plan after arrival (relocation-practice.md section 1: "shred them 30 days
-after arrival"; security.md asset A2) and cancelling a stay with a reason, before or after the
+Shredding the travel plan 30 days after arrival (route and dates are the most dangerous data
+before travel and serve no one after it) and cancelling a stay with a reason, before or after the
 arrival, through the stay's state machine.
 """
 

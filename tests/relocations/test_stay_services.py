@@ -8,6 +8,7 @@ import datetime
 import pytest
 from django.http import Http404
 
+from haven.accounts.acting import SYSTEM
 from haven.audit.models import AuditEvent
 from haven.cases.models import Case, CaseStatus
 from haven.cases.selectors import case_facts
@@ -46,7 +47,7 @@ def test_the_case_facts_carry_the_stay_so_the_assessment_sees_it(organisation, c
     stay = arrived_stay(organisation, coordinator)
 
     with keyring_scope():
-        facts = case_facts(Case.objects.get(pk=stay.case_id))
+        facts = case_facts(membership=SYSTEM, case=Case.objects.get(pk=stay.case_id))
 
     assert facts["relocation"]["status"] == "in_relocation"
     assert facts["relocation"]["programme_id"] == "harbour_test_fellowship"
@@ -192,7 +193,7 @@ def test_incidents_abroad_feed_risk_on_return_and_sur_place(organisation, coordi
     case = Case.objects.get(pk=stay.case_id)
 
     with keyring_scope():
-        facts = case_facts(case)
+        facts = case_facts(membership=SYSTEM, case=case)
     assessment = assessment_run(
         membership=member,
         case=case,

@@ -1,6 +1,7 @@
 """Encrypted fields: plaintext in memory, ciphertext bound to its row in the database (CRY-01..03)."""
 
 import datetime
+import json
 
 import pytest
 from django.db import connection
@@ -11,9 +12,9 @@ from haven.audit.models import AuditEvent
 from haven.cases.models import Case, Defender, Note
 from haven.cases.selectors import case_principal_defender
 from haven.cases.services import note_add
-from haven.vault.aead import seal_prepared
+from haven.vault.aead import open_prepared, seal_prepared
 from haven.vault.errors import DecryptionFailedError
-from haven.vault.fields import LATIN_1_TEXT, row_keys
+from haven.vault.fields import LATIN_1_TEXT, Encoded, row_keys
 from tests.cases.factories import (
     CANARY_NAME,
     CANARY_NOTE,
@@ -51,7 +52,7 @@ def case(organisation):
 def test_round_trip_returns_every_value(case):
     """Every encrypted field reads back, after a fresh load, exactly as written."""
     fresh = Case.objects.get(pk=case.pk)
-    defender = Defender.objects.get(pk=case_principal_defender(fresh).pk)
+    defender = Defender.objects.get(pk=case_principal_defender(membership=SYSTEM, case=fresh).pk)
 
     assert canary_facts() == fresh.facts
     assert fresh.external_reference == CANARY_REFERENCE
@@ -62,7 +63,7 @@ def test_round_trip_returns_every_value(case):
 
 def test_column_holds_versioned_ciphertext_not_plaintext(case):
     """The column starts with the v1 header and contains no canary (CRY-01)."""
-    defender = case_principal_defender(case)
+    defender = case_principal_defender(membership=SYSTEM, case=case)
     stored = raw_column("cases_defender", "legal_name", defender.pk)
 
     assert stored.startswith(b"v1\x01")
@@ -99,7 +100,7 @@ def test_ciphertext_moved_to_another_row_fails_closed(organisation):
 
 def test_ciphertext_moved_to_another_column_fails(case):
     """A ciphertext copied into another column of the same row fails to decrypt (CRY-02)."""
-    defender = case_principal_defender(case)
+    defender = case_principal_defender(membership=SYSTEM, case=case)
     write_raw_column(
         "cases_defender", "phone", defender.pk, raw_column("cases_defender", "email", defender.pk)
     )
@@ -133,6 +134,29 @@ def test_in_place_json_changes_are_saved(case):
     assert Case.objects.get(pk=case.pk).facts["assessed_on"] == "2025-01-02"
 
 
+def test_a_value_assigned_with_its_encoding_seals_those_bytes(case):
+    """``Encoded`` reads as its plaintext before saving, and saving seals the bytes given."""
+    fresh = Case.objects.get(pk=case.pk)
+    facts = {**fresh.facts, "assessed_on": "2025-01-03"}
+    field = Case._meta.get_field("facts")
+    encoded = json.dumps(facts).encode()  # not the field's own form, to tell the two apart
+    assert encoded != field.encode(facts)
+    fresh.facts = Encoded(facts, encoded)
+
+    assert fresh.facts is facts
+    fresh.save()
+    assert fresh.facts is facts
+
+    stored = raw_column("cases_case", "facts", case.pk)
+    assert encoded not in stored
+    keys = row_keys(fresh)
+    assert (
+        open_prepared(keys.opened.cipher, keys.opened.header, stored, keys.aad_for(field))
+        == encoded
+    )
+    assert Case.objects.get(pk=case.pk).facts == facts
+
+
 def test_unread_fields_are_not_decrypted(case, django_assert_num_queries):
     """Loading a case and reading only its code opens no key (lazy decryption)."""
     with django_assert_num_queries(1):
@@ -161,7 +185,7 @@ TEXTS_IN_EVERY_ENCODING = [
 @pytest.mark.parametrize("text", TEXTS_IN_EVERY_ENCODING)
 def test_text_in_any_script_round_trips(case, text):
     """Whatever encoding a text is sealed in, it reads back exactly, after a fresh load."""
-    defender = case_principal_defender(case)
+    defender = case_principal_defender(membership=SYSTEM, case=case)
     defender.legal_name = text
     defender.save()
 
@@ -193,7 +217,7 @@ def test_latin_1_text_uses_the_marker_and_utf8_text_never_starts_with_it():
 @pytest.mark.parametrize("text", TEXTS_IN_EVERY_ENCODING)
 def test_text_sealed_as_utf8_before_the_marker_reads_through_the_attribute(case, text):
     """Values written before the Latin-1 marker existed (all UTF-8) still read, as pages read them."""
-    defender = case_principal_defender(case)
+    defender = case_principal_defender(membership=SYSTEM, case=case)
     field = Defender._meta.get_field("legal_name")
     keys = row_keys(defender)
     opened = keys.opened

@@ -13,20 +13,27 @@ One middleware so the order of the checks is plain to read:
 """
 
 import time
+import uuid
 from collections.abc import Callable
+from contextlib import suppress
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.db.models import Exists
+from django.db.models import Exists, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_otp.middleware import OTPMiddleware
+from django_otp.models import Device
 
 from haven.accounts import signin
 from haven.accounts.access import AccessKind, policy_of
+from haven.accounts.backends import ANY_USER
+from haven.accounts.compiled import CompiledRead
 from haven.accounts.models import LoginSession, User
 from haven.accounts.requests import HavenRequest
 from haven.accounts.selectors import membership_chosen, memberships_of
@@ -34,6 +41,25 @@ from haven.audit.events import EventType
 from haven.audit.services import record_event
 from haven.organisations.models import Membership
 from haven.organisations.policy import may
+
+
+def _memberships_with_login_session_query(
+    *, user: int, login_session: uuid.UUID
+) -> QuerySet[Membership]:
+    """The account's memberships, each telling whether the session's ``LoginSession`` is open."""
+    account = User(pk=user)
+    return memberships_of(account).annotate(
+        login_session_open=Exists(signin.open_login_sessions(account, str(login_session)))
+    )
+
+
+#: Read on every signed-in request: compiled once per process (issue 17).
+_memberships_with_login_session = CompiledRead(
+    _memberships_with_login_session_query,
+    user=ANY_USER,
+    login_session=uuid.UUID(int=0),
+)
+
 
 # Writing the last-seen time on every request would make every page a database write.
 LAST_SEEN_RESOLUTION_SECONDS = 30
@@ -76,14 +102,16 @@ class AccessMiddleware:
             login_session_id = request.session.get(signin.LOGIN_SESSION_ID)
             if not login_session_id:
                 return "ended"
-            with_login_session = list(
-                memberships_of(user).annotate(
-                    login_session_open=Exists(signin.open_login_sessions(user, login_session_id))
-                )
+            try:
+                login_session = uuid.UUID(str(login_session_id))
+            except ValueError:
+                return "ended"
+            with_login_session = _memberships_with_login_session(
+                user=user.pk, login_session=login_session
             )
             # With no membership the answer has no row to ride on: ask on its own.
             if not (
-                with_login_session[0].login_session_open
+                with_login_session[0].login_session_open  # type: ignore[attr-defined]
                 if with_login_session
                 else signin.open_login_sessions(user, login_session_id).exists()
             ):
@@ -138,3 +166,36 @@ class AccessMiddleware:
             data={"permission": policy.permission.value},
         )
         raise Http404
+
+
+def _device_query(model: type[Device]) -> Callable[..., QuerySet[Device]]:
+    def query(*, device: int) -> QuerySet[Device]:
+        rows: QuerySet[Device] = model.objects.filter(id=device)[:1]
+        return rows
+
+    return query
+
+
+#: A stand-in for a device's id that no row has (ids count up from 1), within a 32-bit integer.
+_ANY_DEVICE = -2_000_000_001
+
+
+class SecondFactorMiddleware(OTPMiddleware):  # type: ignore[misc]
+    """
+    django-otp's middleware (``request.user.otp_device``, ``is_verified()``), reading the session's
+    device with SQL compiled once per process and device model (issue 17). django-otp still checks
+    that the device is the user's and confirmed (AUTH-03).
+    """
+
+    _reads: dict[type[Device], CompiledRead[Device]] = {}
+
+    def _device_from_persistent_id(self, persistent_id: str) -> Device | None:
+        with suppress(ValueError, LookupError):
+            model_label, device_id = self._normalize_persistent_id(persistent_id).rsplit("/", 1)
+            model = apps.get_model(model_label)
+            if issubclass(model, Device):
+                if model not in self._reads:
+                    self._reads[model] = CompiledRead(_device_query(model), device=_ANY_DEVICE)
+                found = self._reads[model](device=int(device_id))
+                return found[0] if found else None
+        return None

@@ -5,6 +5,7 @@ runs, so views read ``request.membership`` without casts or ``type: ignore``.
 
 from django.http import HttpRequest
 
+from haven.accounts.models import User
 from haven.organisations.models import Membership, Organisation
 
 
@@ -25,3 +26,14 @@ def acting_member(request: HavenRequest) -> Membership:
     membership = request.membership
     assert membership is not None, "acting_member() is for views behind @requires"
     return membership
+
+
+def authenticated_user(request: HttpRequest) -> User:
+    """
+    Return the account the request is authenticated as. Only code that knows an account is there
+    calls it: views behind ``@signed_in`` (or a stricter policy), or after checking
+    ``request.user.is_authenticated``.
+    """
+    user = request.user
+    assert isinstance(user, User), "authenticated_user() needs an authenticated request"
+    return user

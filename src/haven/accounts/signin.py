@@ -36,7 +36,7 @@ STEP_UP_WINDOW_SECONDS = 5 * 60
 
 def password_accepted(request: HttpRequest, user: User, next_url: str = "") -> None:
     """Start a half-signed-in session after a correct password."""
-    auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    auth_login(request, user, backend="haven.accounts.backends.AccountBackend")
     now = time.time()
     request.session[STARTED_AT] = now
     request.session[LAST_SEEN_AT] = now

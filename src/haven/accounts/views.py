@@ -33,6 +33,7 @@ from haven.accounts.access import (
     sign_in_step,
     signed_in,
 )
+from haven.accounts.errors import MembershipError
 from haven.accounts.forms import (
     AcceptInvitationForm,
     BothFactorsForm,
@@ -46,7 +47,7 @@ from haven.accounts.forms import (
 from haven.accounts.lockout import is_locked_out
 from haven.accounts.models import RecoveryCodeDevice, User
 from haven.accounts.reading import Digits
-from haven.accounts.requests import HavenRequest, acting_member
+from haven.accounts.requests import HavenRequest, acting_member, authenticated_user
 from haven.accounts.routing import Routes
 from haven.accounts.shortcuts import refusal_shown
 from haven.organisations.errors import ApplicationError
@@ -60,12 +61,6 @@ member_routes = Routes()
 
 CODE_REFUSED = gettext_lazy("That code was not accepted. Check it and try again.")
 TOO_MANY_CODES = gettext_lazy("Too many wrong codes. Wait a minute, then try again.")
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
 
 
 def _member(request: HttpRequest) -> Membership:
@@ -93,7 +88,7 @@ def _takes_secrets(*fields: str) -> Callable[[ViewFunction], ViewFunction]:
 def sign_in(request: HttpRequest) -> HttpResponse:
     """Step one: the password. Unknown names, wrong passwords and inactive accounts look alike."""
     if request.user.is_authenticated:
-        user = _user(request)
+        user = authenticated_user(request)
         if user.is_verified():  # type: ignore[attr-defined]
             return redirect("web:dashboard")
         return redirect(signin.second_factor_entry_url(user))
@@ -161,7 +156,7 @@ def sign_in_with_both_factors(request: HttpRequest) -> HttpResponse:
 @_takes_secrets("code")
 def second_factor(request: HttpRequest) -> HttpResponse:
     """Step two: a code from the authenticator app, or one backup code (AUTH-05, AUTH-07)."""
-    user = _user(request)
+    user = authenticated_user(request)
     if user.is_verified():  # type: ignore[attr-defined]
         return redirect("web:dashboard")
     device = totp.confirmed_device(user)
@@ -225,7 +220,7 @@ def step_up(request: HttpRequest) -> HttpResponse:
     ``next`` is kept only when it is a path on this site, so the page cannot be used to send
     someone elsewhere.
     """
-    user = _user(request)
+    user = authenticated_user(request)
     next_path = signin.safe_next_path(request.POST.get("next") or request.GET.get("next", ""))
     device = totp.confirmed_device(user)
     if device is None:
@@ -242,7 +237,7 @@ def step_up(request: HttpRequest) -> HttpResponse:
 @_takes_secrets("code")
 def enrol(request: HttpRequest) -> HttpResponse:
     """First sign-in: set up the authenticator app, confirm one code, then show backup codes once."""
-    user = _user(request)
+    user = authenticated_user(request)
     if user.is_verified() or totp.confirmed_device(user) is not None:  # type: ignore[attr-defined]
         return redirect("accounts:second_factor")
     device = totp.pending_device(user)
@@ -288,10 +283,10 @@ def security(request: HttpRequest) -> HttpResponse:
         request,
         "accounts/security.html",
         {
-            "sessions": selectors.login_session_list(_user(request)),
+            "sessions": selectors.login_session_list(authenticated_user(request)),
             "current_id": current.pk if current else None,
-            "security_notices": selectors.security_notices_open(_user(request)),
-            "digits_form": DigitsForm(initial={"digits": _user(request).digits}),
+            "security_notices": selectors.security_notices_open(authenticated_user(request)),
+            "digits_form": DigitsForm(initial={"digits": authenticated_user(request).digits}),
         },
     )
 
@@ -303,7 +298,9 @@ def digits_set(request: HttpRequest) -> HttpResponse:
     """Choose the digits the account's pages show numbers and dates in."""
     form = DigitsForm(request.POST)
     if form.is_valid():
-        services.account_digits_set(user=_user(request), digits=Digits(form.cleaned_data["digits"]))
+        services.account_digits_set(
+            user=authenticated_user(request), digits=Digits(form.cleaned_data["digits"])
+        )
         messages.success(request, _("Your choice of digits was saved."))
     else:
         messages.error(request, _("Choose one of the two ways of writing numbers."))
@@ -315,7 +312,7 @@ def digits_set(request: HttpRequest) -> HttpResponse:
 @require_POST
 def security_notice_dismiss(request: HttpRequest, notice_id: uuid.UUID) -> HttpResponse:
     """Hide one of the account's own security notices once read (AUTH-10)."""
-    user = _user(request)
+    user = authenticated_user(request)
     notice = selectors.security_notice_get_own(user, notice_id)
     services.security_notice_dismiss(user=user, notice=notice)
     return redirect("accounts:security")
@@ -326,7 +323,7 @@ def security_notice_dismiss(request: HttpRequest, notice_id: uuid.UUID) -> HttpR
 @_takes_secrets("old_password", "new_password1", "new_password2")
 def password_change(request: HttpRequest) -> HttpResponse:
     """Change one's own password after giving the current one; the account is told in the app."""
-    user = _user(request)
+    user = authenticated_user(request)
     form = PasswordChangeForm(user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.password_change(user=user, new_password=form.cleaned_data["new_password1"])
@@ -342,7 +339,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
 @require_POST
 def session_end(request: HttpRequest, session_id: uuid.UUID) -> HttpResponse:
     """End one of the account's own sessions; ending the current one logs out."""
-    user = _user(request)
+    user = authenticated_user(request)
     login_session = selectors.login_session_get_own(user, session_id)
     current = signin.current_login_session(request)
     services.login_session_end(actor=user, login_session=login_session, reason="ended_by_owner")
@@ -358,7 +355,7 @@ def session_end(request: HttpRequest, session_id: uuid.UUID) -> HttpResponse:
 @require_POST
 def recovery_codes_regenerate(request: HttpRequest) -> HttpResponse:
     """Replace the backup codes and show the new ones once."""
-    codes = services.recovery_codes_issue(user=_user(request))
+    codes = services.recovery_codes_issue(user=authenticated_user(request))
     return render(
         request,
         "accounts/recovery_codes.html",
@@ -374,7 +371,10 @@ def organisation_switch(request: HttpRequest) -> HttpResponse:
     form = OrganisationChoiceForm(request.POST)
     if form.is_valid():
         chosen = str(form.cleaned_data["organisation"])
-        if any(str(m.organisation_id) == chosen for m in selectors.memberships_of(_user(request))):
+        if any(
+            str(m.organisation_id) == chosen
+            for m in selectors.memberships_of(authenticated_user(request))
+        ):
             request.session[signin.ORGANISATION_ID] = chosen
     return redirect("web:dashboard")
 
@@ -405,8 +405,10 @@ def invitation_accept(request: HttpRequest) -> HttpResponse:
                     username=form.cleaned_data["username"],
                     password=form.cleaned_data["password"],
                 )
-            except ValidationError as error:
+            except ValidationError as error:  # the name or password fails its validators
                 form.add_error(None, error)
+            except MembershipError as error:  # the code was used meanwhile, or the name is taken
+                form.add_error(None, str(error))
             else:
                 if request.user.is_authenticated:
                     signin.sign_out(request, reason="switched_account", by_owner=True)

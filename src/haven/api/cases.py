@@ -11,12 +11,13 @@ from datetime import date, datetime
 from typing import Any, Literal
 
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from haven.api.models import Scope
 from haven.api.operations import Pages, answers, operation
+from haven.api.requests import ApiRequest
 from haven.cases import selectors, services
 from haven.cases.models import Case
 from haven.organisations.policy import Permission, may
@@ -79,13 +80,9 @@ class AssessmentIn(Schema):
     staff_decision: str = Field(default="", max_length=5000)
 
 
-def _membership(request: HttpRequest) -> Any:
-    return request.membership  # type: ignore[attr-defined]
-
-
-def _editable_case(request: HttpRequest, case_id: uuid.UUID) -> Case:
+def _editable_case(request: ApiRequest, case_id: uuid.UUID) -> Case:
     """The case, if the member may see it and edit it; 404 either way otherwise."""
-    membership = _membership(request)
+    membership = request.membership
     case = selectors.case_get(membership=membership, case_id=case_id)
     if not may(membership, Permission.CASE_EDIT, case):
         raise Http404
@@ -93,29 +90,29 @@ def _editable_case(request: HttpRequest, case_id: uuid.UUID) -> Case:
 
 
 def _recorded(
-    request: HttpRequest, case_id: uuid.UUID, record: Callable[..., Any], sent: Schema
+    request: ApiRequest, case_id: uuid.UUID, record: Callable[..., Any], sent: Schema
 ) -> Status[Any]:
     """
     Run the write service ``record`` on a case the member may edit and answer 201 with what it
     recorded. Each input schema's fields are its service's own arguments, passed as sent.
     """
     case = _editable_case(request, case_id)
-    return Status(201, record(membership=_membership(request), case=case, **sent.model_dump()))
+    return Status(201, record(membership=request.membership, case=case, **sent.model_dump()))
 
 
 @router.get("/cases", response=answers(list[CaseSummary]))
 @paginate(Pages)
 @operation(Scope.READ_CASES)
-def case_list(request: HttpRequest) -> QuerySet[Case]:
+def case_list(request: ApiRequest) -> QuerySet[Case]:
     """The cases the token's member may see, newest first; no identities."""
-    return selectors.visible_cases(membership=_membership(request)).order_by("-created_at", "id")
+    return selectors.visible_cases(membership=request.membership).order_by("-created_at", "id")
 
 
 @router.get("/cases/{uuid:case_id}", response=answers(CaseDetail))
 @operation(Scope.READ_CASES)
-def case_detail(request: HttpRequest, case_id: uuid.UUID) -> dict[str, Any]:
+def case_detail(request: ApiRequest, case_id: uuid.UUID) -> dict[str, Any]:
     """One case: its status, team and how many threats and assessments it holds."""
-    membership = _membership(request)
+    membership = request.membership
     case = selectors.case_get(membership=membership, case_id=case_id)
     records = selectors.case_records(membership=membership, case=case)
     return {
@@ -135,25 +132,25 @@ def case_detail(request: HttpRequest, case_id: uuid.UUID) -> dict[str, Any]:
 
 @router.get("/cases/{uuid:case_id}/threats", response=answers(list[ThreatOut]))
 @operation(Scope.READ_CASES)
-def case_threats(request: HttpRequest, case_id: uuid.UUID) -> list[Any]:
+def case_threats(request: ApiRequest, case_id: uuid.UUID) -> list[Any]:
     """The case's threat log, oldest first."""
-    membership = _membership(request)
+    membership = request.membership
     case = selectors.case_get(membership=membership, case_id=case_id)
     return selectors.case_records(membership=membership, case=case).threats
 
 
 @router.get("/cases/{uuid:case_id}/assessments", response=answers(list[AssessmentOut]))
 @operation(Scope.READ_CASES)
-def case_assessments(request: HttpRequest, case_id: uuid.UUID) -> list[Any]:
+def case_assessments(request: ApiRequest, case_id: uuid.UUID) -> list[Any]:
     """Every assessment of the case, newest first, with the engines' output and version."""
-    membership = _membership(request)
+    membership = request.membership
     case = selectors.case_get(membership=membership, case_id=case_id)
     return selectors.case_assessments(membership=membership, case=case)
 
 
 @router.post("/cases/{uuid:case_id}/threats", response=answers(ThreatOut, status=201))
 @operation(Scope.WRITE_RECORDS)
-def threat_create(request: HttpRequest, case_id: uuid.UUID, threat: ThreatIn) -> Status[Any]:
+def threat_create(request: ApiRequest, case_id: uuid.UUID, threat: ThreatIn) -> Status[Any]:
     """Record a threat on the case; refused with the engines' reasons when its facts do not hold."""
     return _recorded(request, case_id, services.threat_record, threat)
 
@@ -161,7 +158,7 @@ def threat_create(request: HttpRequest, case_id: uuid.UUID, threat: ThreatIn) ->
 @router.post("/cases/{uuid:case_id}/assessments", response=answers(AssessmentOut, status=201))
 @operation(Scope.WRITE_RECORDS)
 def assessment_create(
-    request: HttpRequest, case_id: uuid.UUID, assessment: AssessmentIn
+    request: ApiRequest, case_id: uuid.UUID, assessment: AssessmentIn
 ) -> Status[Any]:
     """Run the engines on the case's records and store the result beside the staff's view."""
     return _recorded(request, case_id, services.assessment_run, assessment)

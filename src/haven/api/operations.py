@@ -10,7 +10,7 @@ ids and enumerated values only, never what was sent or returned.
 import functools
 import uuid
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from django.http import Http404, HttpRequest
 from ninja import Field, Schema
@@ -19,6 +19,7 @@ from ninja.security import HttpBearer
 from ninja.throttling import SimpleRateThrottle
 
 from haven.api.models import AccessToken, Scope
+from haven.api.requests import ApiRequest
 from haven.api.tokens import token_authenticate
 from haven.audit.events import EventType
 from haven.audit.services import record_event
@@ -59,7 +60,8 @@ class TokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> AccessToken | None:
         access = token_authenticate(token)
         if access is not None:
-            request.membership = access.membership  # type: ignore[attr-defined]
+            # From here on the request is an ApiRequest; django-ninja sets ``auth`` to ``access``.
+            cast(ApiRequest, request).membership = access.membership
         return access
 
 
@@ -81,8 +83,8 @@ def _object_named(kwargs: dict[str, Any]) -> tuple[str, str]:
     return "", ""
 
 
-def _record_call(request: HttpRequest, operation: str, kwargs: dict[str, Any], status: int) -> None:
-    token: AccessToken = request.auth  # type: ignore[attr-defined]
+def _record_call(request: ApiRequest, operation: str, kwargs: dict[str, Any], status: int) -> None:
+    token = request.auth
     object_type, object_id = _object_named(kwargs)
     record_event(
         EventType.API_CALLED,
@@ -99,8 +101,8 @@ def operation(scope: Scope | None) -> Callable[[Operation], Operation]:
 
     def decorator(handler: Operation) -> Operation:
         @functools.wraps(handler)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-            token = request.auth  # type: ignore[attr-defined]
+        def wrapper(request: ApiRequest, *args: Any, **kwargs: Any) -> Any:
+            token = request.auth
             name = handler.__name__
             if not isinstance(token, AccessToken) or (scope and not token.allows(scope)):
                 _record_call(request, name, kwargs, 404)

@@ -8,15 +8,14 @@ where reading it is a deliberate act.
 
 import uuid
 from datetime import datetime
-from typing import Any
 
 from django.db.models import QuerySet
-from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.pagination import paginate
 
 from haven.api.models import Scope
 from haven.api.operations import Pages, answers, operation
+from haven.api.requests import ApiRequest
 from haven.portal import selectors
 from haven.portal.models import Referral
 
@@ -34,18 +33,14 @@ class ReferralOut(Schema):
     case_id: uuid.UUID | None
 
 
-def _membership(request: HttpRequest) -> Any:
-    return request.membership  # type: ignore[attr-defined]
-
-
 @router.get("/referrals", response=answers(list[ReferralOut]))
 @paginate(Pages)
 @operation(Scope.READ_CASES)
-def referral_list(request: HttpRequest) -> QuerySet[Referral]:
+def referral_list(request: ApiRequest) -> QuerySet[Referral]:
     """The referrals waiting for triage, most urgent and oldest first (the intake queue)."""
     # The queue's selector checks the triage permission (404 otherwise) and orders the waiting
     # referrals; its paginator holds the whole ordered query, which the API pages itself.
-    queue = selectors.intake_queue(membership=_membership(request))
+    queue = selectors.intake_queue(membership=request.membership)
     waiting = queue.paginator.object_list
     assert isinstance(waiting, QuerySet)
     return waiting.only(
@@ -55,6 +50,6 @@ def referral_list(request: HttpRequest) -> QuerySet[Referral]:
 
 @router.get("/referrals/{uuid:referral_id}", response=answers(ReferralOut))
 @operation(Scope.READ_CASES)
-def referral_detail(request: HttpRequest, referral_id: uuid.UUID) -> Referral:
+def referral_detail(request: ApiRequest, referral_id: uuid.UUID) -> Referral:
     """One referral of the member's organisation, waiting or decided."""
-    return selectors.referral_get(membership=_membership(request), referral_id=referral_id)
+    return selectors.referral_get(membership=request.membership, referral_id=referral_id)

@@ -7,11 +7,11 @@ count is never sent, so no client can give away what the page hides.
 
 from typing import Any
 
-from django.http import HttpRequest
 from ninja import Router, Schema
 
 from haven.api.models import Scope
 from haven.api.operations import answers, operation
+from haven.api.requests import ApiRequest
 from haven.reports.selectors import analyst_report
 from haven.reports.tables import Cell, ReportTable
 
@@ -65,15 +65,15 @@ def _table(table: ReportTable) -> dict[str, Any]:
 
 @router.get("/reports", response=answers(list[TableSummary]))
 @operation(Scope.READ_REPORTS)
-def report_list(request: HttpRequest) -> list[dict[str, str]]:
+def report_list(request: ApiRequest) -> list[dict[str, str]]:
     """The report's tables, by slug and title in the request's language."""
-    report = analyst_report(membership=request.membership)  # type: ignore[attr-defined]
+    report = analyst_report(membership=request.membership)
     return [{"slug": table.slug, "title": table.title} for table in report.tables]
 
 
 @router.get("/reports/{table}", response=answers(TableOut))
 @operation(Scope.READ_REPORTS)
-def report_table(request: HttpRequest, table: str) -> dict[str, Any]:
+def report_table(request: ApiRequest, table: str) -> dict[str, Any]:
     """One table, suppressed exactly as on the page: counts from 1 to 4 read "<5"."""
-    report = analyst_report(membership=request.membership)  # type: ignore[attr-defined]
+    report = analyst_report(membership=request.membership)
     return _table(report.table(table))

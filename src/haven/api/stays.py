@@ -11,12 +11,12 @@ from datetime import date
 from typing import Any
 
 from django.db.models import QuerySet
-from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.pagination import paginate
 
 from haven.api.models import Scope
 from haven.api.operations import Pages, answers, operation
+from haven.api.requests import ApiRequest
 from haven.organisations.models import Membership
 from haven.relocations import selectors
 from haven.relocations.access import is_host_partner
@@ -49,10 +49,6 @@ class CheckInOut(Schema):
     psychosocial_referral: bool
 
 
-def _membership(request: HttpRequest) -> Any:
-    return request.membership  # type: ignore[attr-defined]
-
-
 def _stay_out(membership: Membership, stay: Stay) -> dict[str, Any]:
     """A stay's plain columns; the case only for staff (host partners never learn it)."""
     return {
@@ -64,9 +60,9 @@ def _stay_out(membership: Membership, stay: Stay) -> dict[str, Any]:
 @router.get("/stays", response=answers(list[StayOut]))
 @paginate(Pages)
 @operation(Scope.READ_CASES)
-def stay_list(request: HttpRequest) -> list[dict[str, Any]] | QuerySet[Stay]:
+def stay_list(request: ApiRequest) -> list[dict[str, Any]] | QuerySet[Stay]:
     """The stays the token's member may reach, soonest first, closed ones included."""
-    membership = _membership(request)
+    membership = request.membership
     stays = selectors.reachable_stays(membership=membership).order_by(
         "planned_start", "created_at", "id"
     )
@@ -77,17 +73,17 @@ def stay_list(request: HttpRequest) -> list[dict[str, Any]] | QuerySet[Stay]:
 
 @router.get("/stays/{uuid:stay_id}", response=answers(StayOut))
 @operation(Scope.READ_CASES)
-def stay_detail(request: HttpRequest, stay_id: uuid.UUID) -> dict[str, Any]:
+def stay_detail(request: ApiRequest, stay_id: uuid.UUID) -> dict[str, Any]:
     """One stay the member may reach."""
-    membership = _membership(request)
+    membership = request.membership
     return _stay_out(membership, selectors.stay_get(membership=membership, stay_id=stay_id))
 
 
 @router.get("/stays/{uuid:stay_id}/check-ins", response=answers(list[CheckInOut]))
 @operation(Scope.READ_CASES)
-def stay_check_ins(request: HttpRequest, stay_id: uuid.UUID) -> list[dict[str, Any]]:
+def stay_check_ins(request: ApiRequest, stay_id: uuid.UUID) -> list[dict[str, Any]]:
     """The stay's check-ins, newest first; none for a host partner (need-to-know)."""
-    membership = _membership(request)
+    membership = request.membership
     stay = selectors.stay_get(membership=membership, stay_id=stay_id)
     return [
         {

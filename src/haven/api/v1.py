@@ -16,8 +16,8 @@ from ninja import NinjaAPI, Schema
 
 from haven.api import cases, referrals, reports, stays
 from haven.api.docs import SchemaOnlyDocs
-from haven.api.models import AccessToken
 from haven.api.operations import TokenAuth, TokenRateThrottle, answers, operation
+from haven.api.requests import ApiRequest
 from haven.organisations.errors import ApplicationError
 
 REQUESTS_PER_MINUTE = 120
@@ -57,9 +57,9 @@ class TokenInfo(Schema):
 
 @api.get("/me", response=answers(TokenInfo), tags=["tokens"])
 @operation(None)
-def me(request: HttpRequest) -> dict[str, Any]:
+def me(request: ApiRequest) -> dict[str, Any]:
     """Who the token acts as, what it may do and until when."""
-    token: AccessToken = request.auth  # type: ignore[attr-defined]
+    token = request.auth
     return {
         "organisation": token.membership.organisation.slug,
         "role": token.membership.role,

@@ -2,11 +2,12 @@
 
 import uuid
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from haven.accounts.access import requires_recent_second_factor, signed_in
+from haven.accounts.requests import HavenRequest
 from haven.accounts.routing import Routes
 from haven.api import tokens
 from haven.api.forms import TokenForm
@@ -17,14 +18,14 @@ from haven.organisations.models import Membership
 routes = Routes()
 
 
-def _membership(request: HttpRequest) -> Membership:
-    membership = getattr(request, "membership", None)
-    if not isinstance(membership, Membership):
+def _membership(request: HavenRequest) -> Membership:
+    """The member whose tokens these are: an account signed in without a membership has none."""
+    if request.membership is None:
         raise Http404
-    return membership
+    return request.membership
 
 
-def _page(request: HttpRequest, form: TokenForm, status: int = 200) -> HttpResponse:
+def _page(request: HavenRequest, form: TokenForm, status: int = 200) -> HttpResponse:
     membership = _membership(request)
     return render(
         request,
@@ -36,7 +37,7 @@ def _page(request: HttpRequest, form: TokenForm, status: int = 200) -> HttpRespo
 
 @routes.path("", name="list")
 @signed_in
-def token_list(request: HttpRequest) -> HttpResponse:
+def token_list(request: HavenRequest) -> HttpResponse:
     """The member's tokens, and a form for a new one."""
     membership = _membership(request)
     return _page(request, TokenForm(scopes=tokens.scopes_for(membership)))
@@ -46,7 +47,7 @@ def token_list(request: HttpRequest) -> HttpResponse:
 @signed_in
 @requires_recent_second_factor(return_to="tokens:list")
 @require_POST
-def token_create(request: HttpRequest) -> HttpResponse:
+def token_create(request: HavenRequest) -> HttpResponse:
     """Make a token and show its secret once; a wrong form comes back with what to fix."""
     membership = _membership(request)
     form = TokenForm(request.POST, scopes=tokens.scopes_for(membership))
@@ -68,7 +69,7 @@ def token_create(request: HttpRequest) -> HttpResponse:
 @routes.path("<uuid:token_id>/revoke/", name="revoke")
 @signed_in
 @require_POST
-def token_revoke(request: HttpRequest, token_id: uuid.UUID) -> HttpResponse:
+def token_revoke(request: HavenRequest, token_id: uuid.UUID) -> HttpResponse:
     """Revoke one of the member's own tokens at once."""
     tokens.token_revoke(membership=_membership(request), token_id=token_id)
     return redirect("tokens:list")

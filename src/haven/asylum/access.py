@@ -1,5 +1,6 @@
 """
-Who reaches the asylum bridge's records (AZ-03, need-to-know; ``asylum-bridge.md`` section 6).
+Who reaches the asylum bridge's records (AZ-03, need-to-know: that a defender considers asylum,
+a claim and legal advice are never shared without the defender's consent).
 
 Only the case team: coordinators, caseworkers and legal advisers who may see the case. Host
 partners, analysts and auditors hold none of these permissions, so every asylum page answers

@@ -3,11 +3,11 @@ The asylum bridge's records of a case: the informed-consent conversation (each i
 fact of its own, with who explained it and when), the legal adviser's opinion beside the engine's
 output, the procedure after a claim, its effects on the stay, and both regimes' outcome.
 
-Everything a record says lives in vault fields under the case's data key (``asylum-bridge.md``
-section 6: that a defender considers asylum, a claim and its status, legal advice, are never
-shared without consent). Plain columns hold ids, dates and the few flags lists need: a step's
-kind and date (to refuse a step dated before the claim without decrypting), whether an opinion
-diverges from the engine (the case page's warning, like ``Assessment.views_diverge``).
+Everything a record says lives in vault fields under the case's data key (that a defender
+considers asylum, a claim and its status, legal advice, are never shared without consent). Plain
+columns hold ids, dates and the few flags lists need: a step's kind and date (to refuse a step
+dated before the claim without decrypting), whether an opinion diverges from the engine (the case
+page's warning, like ``Assessment.views_diverge``).
 """
 
 from django.db import models
@@ -37,7 +37,7 @@ class StayBridgeRecord(UnlistedCaseRecord):
 
 
 class ExplainedTopic(models.TextChoices):
-    """What staff owe the defender before a decision (``asylum-bridge.md`` section 1)."""
+    """What staff owe the defender before a decision: the facts an informed choice rests on."""
 
     PROGRAMME_POLICY = "programme_policy", _("What the programme does if a claim is made")
     STIPEND = "stipend", _("The effect of a claim on the stipend")
@@ -221,7 +221,7 @@ class StayAspect(models.TextChoices):
 
 
 class StayEffectDecision(models.TextChoices):
-    """What a claim changed for the stay (``asylum-bridge.md`` section 5)."""
+    """What a claim changed for the stay (the programme decides what it funds, not the right)."""
 
     STIPEND_CONTINUES = "stipend_continues", _("Stipend continues to the planned end")
     STIPEND_BRIDGE = "stipend_bridge", _("A bridge grant")

@@ -177,7 +177,7 @@ class CaseSide:
 def case_side(*, membership: Membership, case: Case) -> CaseSide:
     """Read the case's facts and latest assessment, and run the risk engine on return once."""
     with keyring_scope():
-        facts = case_facts(case, assessed_on=timezone.localdate())
+        facts = case_facts(membership=membership, case=case, assessed_on=timezone.localdate())
         latest = latest_assessment(membership=membership, case=case)
         recorded = _recorded_levels(latest, facts)
     engine = _engine_on_return(facts)

@@ -28,7 +28,6 @@ from haven.cases.services import DuplicateSubmissionError
 from haven.cases.vocabulary import term
 from haven.organisations.models import Membership, Role
 from haven.organisations.policy import Permission, may
-from haven.vault.keyring import keyring_scope
 
 #: The URL table of ``haven.asylum.urls``: each view's address stands above it.
 routes = Routes()
@@ -50,9 +49,8 @@ def asylum_case(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
     member = acting_member(request)
     case = selectors.asylum_case_get(membership=member, case_id=case_id)
     services.asylum_records_viewed(membership=member, case=case)
-    with keyring_scope():
-        records = selectors.asylum_records(membership=member, case=case)
-        return render(request, "asylum/case.html", {"case": case, "records": records})
+    records = selectors.asylum_records(membership=member, case=case)
+    return render(request, "asylum/case.html", {"case": case, "records": records})
 
 
 def _team(case: Case, member: Membership) -> list[tuple[str, str]]:
@@ -137,53 +135,52 @@ def opinion_record(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
         if request.method == "POST":
             raise Http404
         return render(request, "asylum/opinion_form.html", {"case": case, "legal_only": True})
-    with keyring_scope():
-        engine = services.engine_elements(assessment) if assessment is not None else {}
-        protection: dict[str, Any] = (
-            (assessment.output or {}).get("protection") or {} if assessment is not None else {}
-        )
-        elements = [(name, term(name), _finding_label(finding)) for name, finding in engine.items()]
-        form = forms.LegalOpinionForm(request.POST or None, elements=elements)
-        status = 200
-        if request.method == "POST" and assessment is not None:
-            if form.is_valid():
-                data = form.cleaned_data
-                with refusal_shown(request, form):
-                    services.legal_opinion_record(
-                        membership=member,
-                        case=case,
-                        assessment=assessment,
-                        elements={
-                            name: services.ElementOpinion(
-                                view=data[f"{name}__view"],
-                                finding=data[f"{name}__finding"],
-                                reasons=data[f"{name}__reasons"],
-                                sources=data[f"{name}__sources"],
-                            )
-                            for name in engine
-                        },
-                        overall=data["overall"],
-                        overall_reasons=data["overall_reasons"],
-                    )
-                    messages.success(request, _("The legal opinion is recorded."))
-                    return _back(case, "legal-opinion")
-            status = 400
-        return render(
-            request,
-            "asylum/opinion_form.html",
-            {
-                "case": case,
-                "form": form,
-                "assessment": assessment,
-                "protection": protection,
-                "element_groups": [
-                    [form[f"{name}__{part}"] for part in ("view", "finding", "reasons", "sources")]
-                    for name in engine
-                ],
-                "agree": ElementView.AGREE,
-            },
-            status=status,
-        )
+    engine = services.engine_elements(assessment) if assessment is not None else {}
+    protection: dict[str, Any] = (
+        (assessment.output or {}).get("protection") or {} if assessment is not None else {}
+    )
+    elements = [(name, term(name), _finding_label(finding)) for name, finding in engine.items()]
+    form = forms.LegalOpinionForm(request.POST or None, elements=elements)
+    status = 200
+    if request.method == "POST" and assessment is not None:
+        if form.is_valid():
+            data = form.cleaned_data
+            with refusal_shown(request, form):
+                services.legal_opinion_record(
+                    membership=member,
+                    case=case,
+                    assessment=assessment,
+                    elements={
+                        name: services.ElementOpinion(
+                            view=data[f"{name}__view"],
+                            finding=data[f"{name}__finding"],
+                            reasons=data[f"{name}__reasons"],
+                            sources=data[f"{name}__sources"],
+                        )
+                        for name in engine
+                    },
+                    overall=data["overall"],
+                    overall_reasons=data["overall_reasons"],
+                )
+                messages.success(request, _("The legal opinion is recorded."))
+                return _back(case, "legal-opinion")
+        status = 400
+    return render(
+        request,
+        "asylum/opinion_form.html",
+        {
+            "case": case,
+            "form": form,
+            "assessment": assessment,
+            "protection": protection,
+            "element_groups": [
+                [form[f"{name}__{part}"] for part in ("view", "finding", "reasons", "sources")]
+                for name in engine
+            ],
+            "agree": ElementView.AGREE,
+        },
+        status=status,
+    )
 
 
 @routes.path("cases/<uuid:case_id>/procedure/", name="procedure")

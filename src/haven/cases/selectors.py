@@ -10,6 +10,7 @@ related rows: neither a page's query count nor its time grows with the number of
 """
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +21,8 @@ from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.utils import timezone
 
+from haven.accounts.acting import Acting, permits
+from haven.accounts.compiled import CompiledRead
 from haven.cases.access import (
     case_seen,
     one_case_filter,
@@ -54,7 +57,7 @@ from haven.cases.reading import (
     remember_case_answers,
 )
 from haven.cases.record_sources import contribute_facts
-from haven.organisations.models import Membership, Organisation, Role
+from haven.organisations.models import Membership, Role
 from haven.organisations.policy import Permission, may
 
 CASE_KEYS = "data_key__organisation_key"
@@ -64,17 +67,6 @@ CASES_PER_PAGE = 50
 
 class CaseNotFoundError(Http404):
     """The case does not exist or the member may not see it; the two are never told apart."""
-
-
-def membership_roles(user: Any, organisation: Organisation) -> set[str]:
-    """Return the user's active roles in ``organisation`` (empty for an outsider)."""
-    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
-        return set()
-    return set(
-        Membership.objects.filter(user=user, organisation=organisation, is_active=True).values_list(
-            "role", flat=True
-        )
-    )
 
 
 def _active(membership: Membership | None) -> bool:
@@ -273,22 +265,39 @@ def unread_notifications(*, membership: Membership | None) -> list[Notification]
     )
 
 
-def case_principal_defender(case: Case) -> Defender | None:
-    """Return the defender at the centre of ``case``."""
+def _check_sees(membership: Acting | None, case: Case) -> None:
+    """
+    Refuse, as not found (AZ-02, AZ-03), a member who may not see ``case``; ``SYSTEM`` (the
+    ``haven cases`` command, a service called with no person behind it) passes, as in the
+    services' own checks. Inside a case page reading the case's object rule costs no query:
+    ``case_get`` already answered it.
+    """
+    if membership is None or not permits(membership, Permission.CASE_VIEW, case):
+        raise CaseNotFoundError
+
+
+def case_principal_defender(*, membership: Acting, case: Case) -> Defender | None:
+    """Return the defender at the centre of ``case``, for a member who may see it (404 otherwise)."""
+    _check_sees(membership, case)
     return (
         case.defenders.select_related(CASE_KEYS).order_by("case_links__role", "created_at").first()
     )
 
 
 def notes_for_case(*, membership: Membership | None, case: Case) -> QuerySet[Note]:
-    """Return the notes of a case (``case`` comes from ``case_get``, which checked access)."""
+    """Return the notes of a case, for a member who may see it (404 otherwise, AZ-02)."""
+    _check_sees(membership, case)
     return Note.objects.filter(case=case, organisation_id=case.organisation_id).order_by(
         "created_at"
     )
 
 
-def case_facts(case: Case, *, assessed_on: Any = None) -> dict[str, Any]:
-    """Return the case's full facts document: its own part and its threat, prosecution and dependant rows."""
+def case_facts(*, membership: Acting, case: Case, assessed_on: Any = None) -> dict[str, Any]:
+    """
+    Return the case's full facts document: its own part and its threat, prosecution and dependant
+    rows, for a member who may see the case (404 otherwise, AZ-02).
+    """
+    _check_sees(membership, case)
     threats = Threat.objects.filter(case=case).order_by("recorded_at")
     prosecutions = Prosecution.objects.filter(case=case).order_by("recorded_at")
     dependants = Dependant.objects.filter(case=case).order_by("recorded_at")
@@ -410,52 +419,31 @@ def _record_presence() -> dict[str, RawSQL]:
     return dict(_PRESENCE[connection.vendor])
 
 
-#: Stand for the case and its organisation in a record read compiled once (``_compiled_read``).
-_ANY_CASE = uuid.UUID(int=0)
-_ANY_ORGANISATION = uuid.UUID(int=1)
-#: Each record read's SQL and parameters, by database vendor and table name.
-_COMPILED_READS: dict[tuple[str, str], tuple[str, tuple[Any, ...]]] = {}
-
-
-def _record_query(name: str) -> QuerySet[Any]:
-    """The read of table ``name``'s rows of the case ``_ANY_CASE``, oldest first."""
-    if name == "notes":
-        # Only the author's name is shown: no user row is built per note.
-        return (
-            Note.objects.filter(case_id=_ANY_CASE, organisation_id=_ANY_ORGANISATION)
-            .annotate(author_name=F("author__username"))
-            .order_by("created_at")
-        )
+def _record_query(name: str) -> Callable[..., QuerySet[Any]]:
+    """
+    The read of table ``name``'s rows of one case of one organisation, oldest first: the case
+    and the organisation are its two parameters, so it is compiled once per process (issue 17).
+    """
     model: Any = RECORD_TABLES[name]
-    rows: QuerySet[Any] = (
-        model.objects.filter(case_id=_ANY_CASE)
-        .defer(*UNSHOWN_COLUMNS.get(name, ()))
-        .order_by("recorded_at")
-    )
-    return rows
+
+    def query(*, case: uuid.UUID, organisation: uuid.UUID) -> QuerySet[Any]:
+        rows: QuerySet[Any] = model.objects.filter(case_id=case, organisation_id=organisation)
+        if name == "notes":
+            # Only the author's name is shown: no user row is built per note.
+            named: QuerySet[Any] = rows.annotate(author_name=F("author__username"))
+            return named.order_by("created_at")
+        return rows.defer(*UNSHOWN_COLUMNS.get(name, ())).order_by("recorded_at")
+
+    return query
 
 
-def _stored_id(value: uuid.UUID) -> Any:
-    """An id as the database stores it (SQLite keeps ids as text)."""
-    return Case._meta.pk.get_db_prep_value(value, connection)
-
-
-def _compiled_read(name: str, case: Case) -> list[Any]:
-    """
-    The rows of table ``name`` for ``case``, from SQL compiled once per process: building and
-    compiling the same query on every case page cost as much as running it (issue 17). Only the
-    case's id and its organisation's change between calls; both are parameters.
-    """
-    key = (connection.vendor, name)
-    if key not in _COMPILED_READS:
-        _COMPILED_READS[key] = _record_query(name).query.sql_with_params()
-    sql, fixed = _COMPILED_READS[key]
-    values = {
-        _stored_id(_ANY_CASE): _stored_id(case.pk),
-        _stored_id(_ANY_ORGANISATION): _stored_id(case.organisation_id),
-    }
-    params = [values.get(param, param) for param in fixed]
-    return list(RECORD_TABLES[name].objects.raw(sql, params))
+#: Each record table's read, compiled at its first use (ids no row has stand for the case and
+#: its organisation). Assignments are read through the ORM: their rows bring the member's user.
+_RECORD_READS: dict[str, CompiledRead[Any]] = {
+    name: CompiledRead(_record_query(name), case=uuid.UUID(int=0), organisation=uuid.UUID(int=1))
+    for name in RECORD_TABLES
+    if name != "assignments"
+}
 
 
 def case_records(*, membership: Membership | None, case: Case) -> CaseRecords:
@@ -468,7 +456,7 @@ def case_records(*, membership: Membership | None, case: Case) -> CaseRecords:
     def rows(name: str) -> list[Any]:
         if not getattr(case, _holds(name), True):
             return []
-        records = _compiled_read(name, case)
+        records = _RECORD_READS[name](case=case.pk, organisation=case.organisation_id)
         for record in records:
             record.case = case  # the case's key is already at hand: no query per row
         return records
@@ -516,6 +504,8 @@ def latest_assessment(*, membership: Membership | None, case: Case) -> Assessmen
 
 
 def case_assessments(*, membership: Membership | None, case: Case) -> list[Assessment]:
+    """Every assessment of the case, newest first, for a member who may see it (404 otherwise)."""
+    _check_sees(membership, case)
     return list(Assessment.objects.filter(case=case).order_by("-recorded_at"))
 
 

@@ -18,6 +18,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+import fastjsonschema
 from django.db import connection, transaction
 from django.db.models import Prefetch
 from django.http import Http404
@@ -50,6 +51,7 @@ from haven.cases.services import (
     defender_update,
     note_add,
 )
+from haven.domain.facts import is_real_date
 from haven.organisations.models import Organisation
 from haven.vault.blind_index import blind_index_delete
 from haven.vault.keyring import keyring_scope
@@ -97,11 +99,45 @@ def import_validator() -> Draft202012Validator:
     )
 
 
+@cache
+def fast_import_validator() -> Callable[[object], object]:
+    """
+    The import format compiled to Python by fastjsonschema, which only answers "valid?", several
+    times faster than ``jsonschema`` (issue 17: the validation fast path).
+
+    The case-facts schema is put in place of its ``$ref`` and its ``$defs`` at the root, where
+    its own ``#/$defs/...`` references find them; both schemas use no keyword whose meaning
+    differs in draft 7 (``haven.domain.facts``). Formats are checked as ``jsonschema`` checks
+    them here: a date must exist on the calendar; a date-time is not checked (``jsonschema``
+    checks it only with ``rfc3339-validator``, which Haven does not install).
+    """
+    facts = _schema_text("case-facts.schema.json")
+    definitions = facts.pop("$defs")
+    envelope = _schema_text("case-import.schema.json")
+    for schema in (facts, envelope):
+        del schema["$id"], schema["$schema"]
+    envelope["properties"]["cases"]["items"]["properties"]["facts"] = facts
+    envelope |= {"$defs": definitions, "$schema": "http://json-schema.org/draft-07/schema#"}
+    validate: Callable[[object], object] = fastjsonschema.compile(
+        envelope, formats={"date": is_real_date, "date-time": lambda _value: True}
+    )
+    return validate
+
+
 def validate_import(document: Any, organisation: Organisation) -> list[tuple[str, str]]:
-    """Return every problem in ``document`` as ``(json_path, message)``, sorted by path."""
-    errors = [
-        (error.json_path, error.message) for error in import_validator().iter_errors(document)
-    ]
+    """
+    Return every problem in ``document`` as ``(json_path, message)``, sorted by path.
+
+    A valid document takes the fast path; ``jsonschema`` is asked only for one already known to
+    be invalid, to list every error with its path.
+    """
+    try:
+        fast_import_validator()(document)
+        errors = []
+    except fastjsonschema.JsonSchemaValueException:
+        errors = [
+            (error.json_path, error.message) for error in import_validator().iter_errors(document)
+        ]
     if not errors:
         seen: set[str] = set()
         for index, item in enumerate(document["cases"]):
@@ -180,7 +216,7 @@ def _import_item(
             case_update(
                 membership=membership, case=case, external_reference=item["external_reference"]
             )
-        defender = case_principal_defender(case)
+        defender = case_principal_defender(membership=membership, case=case)
         if defender is not None:
             full_identity = {name: identity.get(name) for name in IDENTITY_FIELDS}
             defender_update(

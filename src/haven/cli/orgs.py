@@ -41,12 +41,14 @@ def create_org(args: argparse.Namespace) -> int:
     from django.core.exceptions import ValidationError
 
     from haven.accounts.acting import SYSTEM
-    from haven.accounts.services import organisation_create
+    from haven.accounts.services import OrganisationError, organisation_create
 
     try:
         organisation = organisation_create(membership=SYSTEM, slug=args.slug, name=args.name)
-    except ValidationError as error:
-        for message in error.messages:
+    except (ValidationError, OrganisationError) as error:
+        # A slug Django's validators refuse (a message for each reason), or one already taken.
+        messages = error.messages if isinstance(error, ValidationError) else [str(error)]
+        for message in messages:
             print(f"haven orgs create: {message}", file=sys.stderr)
         return 2
     print(organisation.slug)

@@ -1,5 +1,6 @@
 """
-Referral to independent counsel (issue 13, item 5; ``asylum-bridge.md`` section 5).
+Referral to independent counsel (issue 13, item 5; ``docs/asylum-bridge.md``, "Referral to
+counsel").
 
 - ``LegalPartner``: one organisation's directory of legal-aid partners by host state. The name and
   the contact are encrypted under the partner's own data key (counsel's identity is among the facts

@@ -7,10 +7,12 @@ item by item) and, at export time, writes the chosen item into the pack (``conte
 is one more ``register`` call; nothing else changes (the legal adviser's opinion and the
 consent conversation's decision and wishes are two such kinds, from ``haven.asylum``). Providers read records of a case the caller already reached through ``case_get``
 and run inside a key-ring scope; they make no audit events of their own (the export makes one).
+``content`` gets the acting member first and hands it to the case selectors it reads through
+(``case_facts``, ``case_principal_defender``), which ask the policy themselves.
 
-What counsel needs and no more (``asylum-bridge.md`` section 5): no wellbeing or clinical notes,
-no security-plan details, no sources, no other defenders' data. The stay item therefore carries
-dates, the programme and the host state, never the travel plan or the host city. The consent
+What counsel needs and no more, since the pack leaves the organisation: no wellbeing or clinical
+notes, no security-plan details, no sources, no other defenders' data. The stay item therefore
+carries dates, the programme and the host state, never the travel plan or the host city. The consent
 conversation's item carries the defender's decision and wishes only (not what staff explained or
 the interpreter), and a withdrawn conversation is never offered.
 """
@@ -30,6 +32,7 @@ from haven.asylum.models import ConsentConversation, LegalOpinion
 from haven.cases.models import Assessment, Attachment, Case, Threat
 from haven.cases.selectors import case_facts, case_principal_defender
 from haven.cases.services import attachment_plaintext
+from haven.organisations.models import Membership
 from haven.relocations.models import Stay
 from haven.vault.keyring import current_keyring
 
@@ -58,12 +61,16 @@ class PackContent:
     files: list[tuple[str, bytes]] = field(default_factory=list)
 
 
+#: Writes one chosen item into the pack: the acting member, the case, the record's id or None.
+ContentBuilder = Callable[[Membership, Case, uuid.UUID | None], PackContent | None]
+
+
 @dataclass(frozen=True)
 class PackProvider:
     kind: str
     label: str | Promise
     choices: Callable[[Case], list[PackChoice]]
-    content: Callable[[Case, uuid.UUID | None], PackContent | None]
+    content: ContentBuilder
 
 
 PROVIDERS: dict[str, PackProvider] = {}
@@ -79,14 +86,6 @@ def available_choices(case: Case) -> list[PackChoice]:
     return [choice for provider in PROVIDERS.values() for choice in provider.choices(case)]
 
 
-def parse_key(key: str) -> tuple[str, uuid.UUID | None]:
-    """Split a choice key back into its kind and record id; ValueError for anything else."""
-    kind, _sep, object_id = key.partition(":")
-    if kind not in PROVIDERS:
-        raise ValueError(key)
-    return kind, uuid.UUID(object_id) if object_id else None
-
-
 def _iso(value: Any) -> str | None:
     return value.isoformat() if isinstance(value, datetime.date) else value
 
@@ -98,10 +97,12 @@ def _summary_choices(case: Case) -> list[PackChoice]:
     return [PackChoice("case_summary", WHOLE_CASE, str(_("Who the defender is")))]
 
 
-def _summary_content(case: Case, object_id: uuid.UUID | None) -> PackContent:
-    facts = case_facts(case)
+def _summary_content(
+    membership: Membership, case: Case, object_id: uuid.UUID | None
+) -> PackContent:
+    facts = case_facts(membership=membership, case=case)
     defender_facts = facts.get("defender", {})
-    defender = case_principal_defender(case)
+    defender = case_principal_defender(membership=membership, case=case)
     return PackContent(
         {
             "case": case.code,
@@ -143,26 +144,36 @@ def _assessment_choices(case: Case) -> list[PackChoice]:
 
 
 #: The records a pack item is read from, each kept on one case.
-_CaseRow = TypeVar("_CaseRow", Assessment, Attachment, ConsentConversation, LegalOpinion, Threat)
+_CaseRow = TypeVar(
+    "_CaseRow", Assessment, Attachment, ConsentConversation, LegalOpinion, Stay, Threat
+)
 
 
-def _case_row(rows: QuerySet[_CaseRow], case: Case, object_id: uuid.UUID | None) -> _CaseRow | None:
+def _one_record(
+    rows: QuerySet[_CaseRow], build: Callable[[_CaseRow], PackContent | None]
+) -> ContentBuilder:
     """
-    The row ``object_id`` among ``rows`` if it is the case's, or None. The row is given the case
-    already read (with its key), so its encrypted fields open without reading the case again.
+    The content of a provider whose items are records of one table: the record ``object_id``
+    among ``rows``, if it is the case's, written into the pack by ``build``. The record is given
+    the case already read (with its key), so its encrypted fields open without reading the case
+    again; a record of another case, or none chosen, puts nothing in the pack.
     """
-    if object_id is None:
-        return None
-    row = rows.filter(case=case, pk=object_id).first()
-    if row is not None:
+
+    def content(
+        membership: Membership, case: Case, object_id: uuid.UUID | None
+    ) -> PackContent | None:
+        if object_id is None:
+            return None
+        row = rows.filter(case=case, pk=object_id).first()
+        if row is None:
+            return None
         row.case = case
-    return row
+        return build(row)
+
+    return content
 
 
-def _assessment_content(case: Case, object_id: uuid.UUID | None) -> PackContent | None:
-    row = _case_row(Assessment.objects.all(), case, object_id)
-    if row is None:
-        return None
+def _assessment_content(row: Assessment) -> PackContent:
     output = row.output or {}
     return PackContent(
         {
@@ -196,10 +207,7 @@ def _threat_choices(case: Case) -> list[PackChoice]:
     return choices
 
 
-def _threat_content(case: Case, object_id: uuid.UUID | None) -> PackContent | None:
-    row = _case_row(Threat.objects.all(), case, object_id)
-    if row is None:
-        return None
+def _threat_content(row: Threat) -> PackContent:
     return PackContent({"details": row.details or {}, "narrative": row.narrative or ""})
 
 
@@ -218,10 +226,9 @@ def _attachment_choices(case: Case) -> list[PackChoice]:
     return choices
 
 
-def _attachment_content(case: Case, object_id: uuid.UUID | None) -> PackContent | None:
-    row = _case_row(Attachment.objects.all(), case, object_id)
+def _attachment_content(row: Attachment) -> PackContent | None:
     ring = current_keyring()
-    if row is None or ring is None:
+    if ring is None:
         return None
     data = attachment_plaintext(row, ring)
     safe = _UNSAFE_NAME.sub("_", row.name or "file").strip("._")[:80] or "file"
@@ -250,12 +257,7 @@ def _stay_choices(case: Case) -> list[PackChoice]:
     ]
 
 
-def _stay_content(case: Case, object_id: uuid.UUID | None) -> PackContent | None:
-    if object_id is None:
-        return None
-    stay = Stay.objects.filter(case=case, pk=object_id).select_related("programme").first()
-    if stay is None:
-        return None
+def _stay_content(stay: Stay) -> PackContent:
     return PackContent(
         {
             "programme": stay.programme.name,
@@ -280,10 +282,7 @@ def _opinion_choices(case: Case) -> list[PackChoice]:
     )
 
 
-def _opinion_content(case: Case, object_id: uuid.UUID | None) -> PackContent | None:
-    row = _case_row(LegalOpinion.objects.all(), case, object_id)
-    if row is None:
-        return None
+def _opinion_content(row: LegalOpinion) -> PackContent:
     return PackContent(
         {
             "recorded_at": row.recorded_at.isoformat(),
@@ -314,10 +313,7 @@ def _conversation_choices(case: Case) -> list[PackChoice]:
     ]
 
 
-def _conversation_content(case: Case, object_id: uuid.UUID | None) -> PackContent | None:
-    row = _case_row(ConsentConversation.objects.filter(withdrawn_at__isnull=True), case, object_id)
-    if row is None:
-        return None
+def _conversation_content(row: ConsentConversation) -> PackContent:
     return PackContent(
         {"held_on": row.held_on.isoformat(), "decision": row.decision, "wishes": row.wishes or ""}
     )
@@ -325,19 +321,49 @@ def _conversation_content(case: Case, object_id: uuid.UUID | None) -> PackConten
 
 register(PackProvider("case_summary", _("Who the defender is"), _summary_choices, _summary_content))
 register(
-    PackProvider("assessment", _("Protection assessment"), _assessment_choices, _assessment_content)
+    PackProvider(
+        "assessment",
+        _("Protection assessment"),
+        _assessment_choices,
+        _one_record(Assessment.objects.all(), _assessment_content),
+    )
 )
-register(PackProvider("threat", _("Threat"), _threat_choices, _threat_content))
-register(PackProvider("attachment", _("File"), _attachment_choices, _attachment_content))
-register(PackProvider("stay", _("Relocation stay"), _stay_choices, _stay_content))
 register(
-    PackProvider("legal_opinion", _("Legal adviser's opinion"), _opinion_choices, _opinion_content)
+    PackProvider(
+        "threat", _("Threat"), _threat_choices, _one_record(Threat.objects.all(), _threat_content)
+    )
+)
+register(
+    PackProvider(
+        "attachment",
+        _("File"),
+        _attachment_choices,
+        _one_record(Attachment.objects.all(), _attachment_content),
+    )
+)
+register(
+    PackProvider(
+        "stay",
+        _("Relocation stay"),
+        _stay_choices,
+        _one_record(Stay.objects.select_related("programme"), _stay_content),
+    )
+)
+register(
+    PackProvider(
+        "legal_opinion",
+        _("Legal adviser's opinion"),
+        _opinion_choices,
+        _one_record(LegalOpinion.objects.all(), _opinion_content),
+    )
 )
 register(
     PackProvider(
         "consent_decision",
         _("The defender's decision and wishes about asylum"),
         _conversation_choices,
-        _conversation_content,
+        _one_record(
+            ConsentConversation.objects.filter(withdrawn_at__isnull=True), _conversation_content
+        ),
     )
 )

@@ -280,14 +280,16 @@ class ExportedPack:
     file_name: str
 
 
-def _build_archive(referral: CounselReferral, items: list[ReferralItem]) -> bytes:
+def _build_archive(
+    membership: Membership, referral: CounselReferral, items: list[ReferralItem]
+) -> bytes:
     """The pack as a ZIP in memory: ``referral.json`` and the chosen files. Never written to disk."""
     case = referral.case
     sections = []
     files: list[tuple[str, bytes]] = []
     for item in items:
         provider = pack.PROVIDERS.get(item.kind)
-        content = provider.content(case, item.object_id) if provider else None
+        content = provider.content(membership, case, item.object_id) if provider else None
         if content is None:
             raise CounselError(UNKNOWN_ITEM)
         sections.append(
@@ -371,7 +373,7 @@ def pack_export(
         items = list(referral.items.filter(withdrawn_at__isnull=True).order_by("position"))
         if not items:
             raise CounselError(NO_ITEMS_LEFT)
-        plain = _build_archive(referral, items)
+        plain = _build_archive(membership, referral, items)
     if recipient is not None:
         data = archives.encrypt(plain, recipients=[recipient])
     else:

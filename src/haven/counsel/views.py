@@ -24,7 +24,6 @@ from haven.counsel.models import ExportMode, LegalPartner
 from haven.organisations.policy import Permission
 from haven.relocations.selectors import case_active_stay
 from haven.uploads.downloads import download_headers
-from haven.vault.keyring import keyring_scope
 
 #: The URL table of ``haven.counsel.urls``: each view's address stands above it.
 routes = Routes()
@@ -42,14 +41,13 @@ def partner_list(request: HavenRequest) -> HttpResponse:
             services.partner_save(membership=member, **form.cleaned_data)
             messages.success(request, _("The partner is in the directory."))
             return redirect("counsel:partners")
-    with keyring_scope():
-        partners = selectors.partner_list(membership=member)
-        return render(
-            request,
-            "counsel/partner_list.html",
-            {"partners": partners, "form": form},
-            status=page_status(request),
-        )
+    partners = selectors.partner_list(membership=member)
+    return render(
+        request,
+        "counsel/partner_list.html",
+        {"partners": partners, "form": form},
+        status=page_status(request),
+    )
 
 
 @routes.path("partners/<uuid:partner_id>/", name="partner")
@@ -58,28 +56,27 @@ def partner_list(request: HavenRequest) -> HttpResponse:
 def partner_edit(request: HavenRequest, partner_id: uuid.UUID) -> HttpResponse:
     """Change a partner: a new key and its expiry, the contact, or take them out of use."""
     member = acting_member(request)
-    with keyring_scope():
-        partner = selectors.partner_get(membership=member, partner_id=partner_id)
-        initial = {
-            "name": partner.name,
-            "host_state": partner.host_state,
-            "contact": partner.contact,
-            "age_recipient": partner.age_recipient,
-            "key_expires_on": partner.key_expires_on,
-            "active": partner.active,
-        }
-        form = forms.PartnerForm(request.POST or None, initial=initial)
-        if request.method == "POST" and form.is_valid():
-            with refusal_shown(request, form):
-                services.partner_save(membership=member, partner=partner, **form.cleaned_data)
-                messages.success(request, _("The partner was updated."))
-                return redirect("counsel:partners")
-        return render(
-            request,
-            "counsel/partner_edit.html",
-            {"partner": partner, "form": form},
-            status=page_status(request),
-        )
+    partner = selectors.partner_get(membership=member, partner_id=partner_id)
+    initial = {
+        "name": partner.name,
+        "host_state": partner.host_state,
+        "contact": partner.contact,
+        "age_recipient": partner.age_recipient,
+        "key_expires_on": partner.key_expires_on,
+        "active": partner.active,
+    }
+    form = forms.PartnerForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        with refusal_shown(request, form):
+            services.partner_save(membership=member, partner=partner, **form.cleaned_data)
+            messages.success(request, _("The partner was updated."))
+            return redirect("counsel:partners")
+    return render(
+        request,
+        "counsel/partner_edit.html",
+        {"partner": partner, "form": form},
+        status=page_status(request),
+    )
 
 
 def _partner_label(partner: LegalPartner) -> str:
@@ -95,56 +92,53 @@ def case_referrals(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
     case = case_get(membership=member, case_id=case_id)
     stay = case_active_stay(membership=member, case=case)
     host_state = stay.host_country if stay else ""
-    with keyring_scope():
-        # Counsel in the state where the defender is staying come first: a claim is made there.
-        partners = sorted(
-            selectors.partners_to_refer_to(membership=member),
-            key=lambda partner: partner.host_state != host_state,
-        )
-        consents = selectors.referral_consents(membership=member, case=case)
-        choices = pack.available_choices(case)
-        form = forms.ReferralForm(
-            request.POST or None,
-            initial={"submission_token": uuid.uuid4()},
-            partners=[(str(partner.pk), _partner_label(partner)) for partner in partners],
-            consents=[
-                (
-                    str(consent.pk),
-                    _("Given on %(date)s") % {"date": (consent.details or {}).get("given_on")},
-                )
-                for consent in consents
-            ],
-            items=[(choice.key, choice.label) for choice in choices],
-        )
-        if request.method == "POST" and form.is_valid():
-            data = form.cleaned_data
-            with refusal_shown(request, form):
-                referral = services.referral_create(
-                    membership=member,
-                    case=case,
-                    partner=selectors.referral_partner(
-                        membership=member, partner_id=data["partner"]
-                    ),
-                    consent_id=uuid.UUID(data["consent"]) if data["consent"] else None,
-                    referred_on=data["referred_on"],
-                    items_agreed_on=data["items_agreed_on"],
-                    item_keys=data["items"],
-                    note=data["note"],
-                    submission_token=data["submission_token"],
-                )
-                messages.success(request, _("The referral is recorded. Export the pack below."))
-                return redirect("counsel:referral", counsel_referral_id=referral.pk)
-        context: dict[str, Any] = {
-            "case": case,
-            "form": form,
-            "referrals": selectors.referrals_of_case(membership=member, case=case),
-            "has_partners": bool(partners),
-            "has_consent": bool(consents),
-            "stay_host_state": host_state,
-            "no_partner_there": bool(host_state)
-            and not any(partner.host_state == host_state for partner in partners),
-        }
-        return render(request, "counsel/case_referrals.html", context, status=page_status(request))
+    # Counsel in the state where the defender is staying come first: a claim is made there.
+    partners = sorted(
+        selectors.partners_to_refer_to(membership=member),
+        key=lambda partner: partner.host_state != host_state,
+    )
+    consents = selectors.referral_consents(membership=member, case=case)
+    choices = pack.available_choices(case)
+    form = forms.ReferralForm(
+        request.POST or None,
+        initial={"submission_token": uuid.uuid4()},
+        partners=[(str(partner.pk), _partner_label(partner)) for partner in partners],
+        consents=[
+            (
+                str(consent.pk),
+                _("Given on %(date)s") % {"date": (consent.details or {}).get("given_on")},
+            )
+            for consent in consents
+        ],
+        items=[(choice.key, choice.label) for choice in choices],
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        with refusal_shown(request, form):
+            referral = services.referral_create(
+                membership=member,
+                case=case,
+                partner=selectors.referral_partner(membership=member, partner_id=data["partner"]),
+                consent_id=uuid.UUID(data["consent"]) if data["consent"] else None,
+                referred_on=data["referred_on"],
+                items_agreed_on=data["items_agreed_on"],
+                item_keys=data["items"],
+                note=data["note"],
+                submission_token=data["submission_token"],
+            )
+            messages.success(request, _("The referral is recorded. Export the pack below."))
+            return redirect("counsel:referral", counsel_referral_id=referral.pk)
+    context: dict[str, Any] = {
+        "case": case,
+        "form": form,
+        "referrals": selectors.referrals_of_case(membership=member, case=case),
+        "has_partners": bool(partners),
+        "has_consent": bool(consents),
+        "stay_host_state": host_state,
+        "no_partner_there": bool(host_state)
+        and not any(partner.host_state == host_state for partner in partners),
+    }
+    return render(request, "counsel/case_referrals.html", context, status=page_status(request))
 
 
 def _referral_page(
@@ -152,19 +146,18 @@ def _referral_page(
 ) -> HttpResponse:
     member = acting_member(request)
     referral = selectors.referral_get(membership=member, referral_id=counsel_referral_id)
-    with keyring_scope():
-        page = selectors.referral_page(membership=member, referral=referral)
-        context = {
-            "page": page,
-            "referral": referral,
-            "case": referral.case,
-            "partner": referral.partner,
-            "key_expired": referral.partner.key_expired(),
-            "export_form": form or forms.ExportForm(),
-            "consent_live": services.live_referral_consent(referral.case, referral.consent_id)
-            is not None,
-        }
-        return render(request, "counsel/referral_detail.html", context, status=status)
+    page = selectors.referral_page(membership=member, referral=referral)
+    context = {
+        "page": page,
+        "referral": referral,
+        "case": referral.case,
+        "partner": referral.partner,
+        "key_expired": referral.partner.key_expired(),
+        "export_form": form or forms.ExportForm(),
+        "consent_live": services.live_referral_consent(referral.case, referral.consent_id)
+        is not None,
+    }
+    return render(request, "counsel/referral_detail.html", context, status=status)
 
 
 @routes.path("referrals/<uuid:counsel_referral_id>/", name="referral")

@@ -97,11 +97,13 @@ def _seed_organisation(organisation: Organisation, seed: int) -> None:
             for member in team or [caseworker]:
                 case_assign(membership=coordinator, case=case, assignee=member)
             if status in ASSESSED_STATUSES:
+                # Someone on the case's team runs the engines: the case is out of sight of others.
+                assessor = (team or [caseworker])[-1]
                 assessment = assessment_run(
-                    membership=caseworker, case=case, defender_risk_level=None
+                    membership=assessor, case=case, defender_risk_level=None
                 )
                 assessment_decide(
-                    membership=(team or [caseworker])[-1],
+                    membership=assessor,
                     assessment=assessment,
                     staff_risk_level=rng.choice(LEVELS[1:]),
                     reasons="Fictional demo decision, made after reading the engines' result.",

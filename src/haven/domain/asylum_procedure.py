@@ -2,7 +2,7 @@
 The asylum procedure after a claim, and how the two regimes meet, as pure functions.
 
 A claim moves through steps (``StepKind``): lodged, the Dublin determination, interview, decision,
-appeal, final outcome and family reunification (``asylum-bridge.md`` section 5, "Track"). Each step
+appeal, final outcome and family reunification (the track of a claim in an EU host state). Each step
 is dated; nothing but the lodging itself can come before the claim was lodged, and no step is dated
 in the future (a coming interview or deadline is a step's ``due_on``, not its date). Every refusal
 is a ``ProcedureProblem`` code; the Django side turns codes into translated sentences.
@@ -47,7 +47,7 @@ class StepKind(StrEnum):
 
 @unique
 class DecisionOutcome(StrEnum):
-    """A decision's or a final outcome's category (``asylum-bridge.md`` section 5)."""
+    """A decision's or a final outcome's category: which regime, if any, protects the defender."""
 
     REFUGEE = "refugee"
     SUBSIDIARY = "subsidiary"

@@ -1,6 +1,8 @@
 """
-Programme eligibility in three-valued logic, applying exactly the rules in
-``shared/reference/programmes.md``.
+Programme eligibility in three-valued logic, applying exactly the rules the programme catalogue
+(``haven/data/programmes.json``) is written for: each catalogue field is a programme's published
+condition (who it takes, for how long, whether it expects return), read from its own pages. The
+table of rules is in ``docs/decision-logic.md``, section 7.
 
 Each rule is a small function returning a ``RuleResult``: ``True`` (passes), ``False`` (fails) or
 ``None`` (unclear), with a reason naming the catalogue field it reads. They combine as the

@@ -2,15 +2,17 @@
 How well a placement suits a defender: the urgency tier, the fit score and the hard exclusions
 that turn recorded case facts into one applicant of a ``haven.matching-problem/1`` document.
 
-The matching research note (section 2.1) orders the layers: hard exclusions first (a host country
-the persecutor reaches is never a soft score), then urgency as a lexicographic tier, then fit as a
-bounded integer score inside a tier. This module computes each layer for one defender and one
+The layers come in this order, as in the refugee-resettlement matching literature (Trapp et al.,
+"Placement optimization in refugee resettlement", Operations Research 2021; Delacretaz, Kominers
+and Teytelboym, "Matching mechanisms for refugee resettlement"): hard exclusions first (a host
+country the persecutor reaches is never a soft score), then urgency as a lexicographic tier, then
+fit as a bounded integer score inside a tier. This module computes each layer for one defender and one
 programme and says why in plain words; the Django side only gathers the facts and stores the result.
 
 The score is the sum of five bounded components, at most ``MAX_SCORE`` (the schema's limit):
 
 * the defender's own ranking of the programmes they applied to (top three, fixed points per rank,
-  as the research note recommends so cardinal weights cannot be gamed);
+  so that cardinal weights, which an applicant could overstate, cannot be gamed);
 * whether the programme's kind answers what the defender wishes for;
 * the share of the defender's health needs the programme provides for;
 * a shared working language;
@@ -35,9 +37,15 @@ from haven.domain.messages import (
     gettext_noop,
     templates_by_key,
 )
+from haven.domain.vocabulary import RiskLevel
 
 MAX_SCORE = 1000
-TIER_BY_RISK_LEVEL: Mapping[str, int] = {"low": 1, "medium": 2, "high": 3, "critical": 4}
+TIER_BY_RISK_LEVEL: Mapping[RiskLevel, int] = {
+    RiskLevel.LOW: 1,
+    RiskLevel.MEDIUM: 2,
+    RiskLevel.HIGH: 3,
+    RiskLevel.CRITICAL: 4,
+}
 PREFERENCE_POINTS: Mapping[int, int] = {1: 400, 2: 300, 3: 200}
 WISH_POINTS = 100
 NEEDS_POINTS = 200
@@ -148,8 +156,8 @@ class Fit:
 def tier_for_risk(level: str) -> int:
     """Return the matching tier (4 = most urgent) for an engine risk level."""
     try:
-        return TIER_BY_RISK_LEVEL[level]
-    except KeyError:
+        return TIER_BY_RISK_LEVEL[RiskLevel(level)]
+    except ValueError:
         raise ValueError(f"unknown risk level {level!r}") from None
 
 
@@ -266,7 +274,7 @@ def departure_conflict(
 
     A stay starting on the must-leave-by day itself is in time; one starting later is not. A
     placement whose start is not known cannot be shown to be in time, so it is excluded too
-    (security before fit, research note 2.1): staff set the start, then match again. No date to
+    (security comes before fit): staff set the start, then match again. No date to
     leave by means no conflict.
     """
     if must_leave_by is None:
@@ -279,7 +287,7 @@ def departure_conflict(
 
 
 #: Why a pair of defender and placement is no option at all (checked in this order: security
-#: first, then dates, then eligibility, then availability; research note 2.4).
+#: first, then dates, then eligibility, then availability).
 EXCLUDED_PERSECUTOR_REACH = "persecutor_reach"
 EXCLUDED_AFTER_MUST_LEAVE_BY = "starts_after_must_leave_by"
 EXCLUDED_START_NOT_KNOWN = "start_not_known_before_must_leave_by"

@@ -3,10 +3,10 @@ The rules of one temporary relocation stay, as pure functions: dates that make s
 programme's maximum, when check-ins, the return review and follow-ups fall due, which stage the
 stay is in given its records, and the relocation facts the engines read.
 
-Values marked "design default" come from the relocation practice reference
-(``relocation-practice.md``): they are proposals, not documented practice, so each can be
-overridden by the caller (per programme). Every refusal is a ``StayProblem`` code; the Django side
-turns codes into translated sentences, so this module stays free of Django.
+Values marked "design default" are Haven's proposals, not documented practice of the
+programmes, so each can be overridden by the caller (per programme). Every refusal is a
+``StayProblem`` code; the Django side turns codes into translated sentences, so this module stays
+free of Django.
 """
 
 from __future__ import annotations

@@ -10,9 +10,10 @@ hold ids, numbers or enum labels, never a defender's data.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable
+from typing import Any, cast
 
-from django.utils.functional import Promise
+from django.utils.functional import Promise, lazy
 
 
 class ApplicationError(Exception):
@@ -26,3 +27,28 @@ class ApplicationError(Exception):
     def __str__(self) -> str:
         text = str(self.message)
         return text % self.params if self.params else text
+
+
+def _join(parts: tuple[str | Promise, ...], separator: str) -> str:
+    return separator.join(str(part) for part in parts)
+
+
+def _fill(message: str | Promise, params: dict[str, Any]) -> str:
+    return str(message) % params
+
+
+_joined = lazy(_join, str)
+_filled = lazy(_fill, str)
+
+
+def joined(parts: Iterable[str | Promise], separator: str) -> Promise:
+    """
+    ``parts`` (lazy messages) joined by ``separator`` when read, not now: a refusal listing several
+    problems, or a parameter naming several labels, is read in the reader's language.
+    """
+    return cast(Promise, _joined(tuple(parts), separator))  # a lazy str, whatever the stubs say
+
+
+def filled(message: str | Promise, /, **params: Any) -> Promise:
+    """``message`` with its ``%(name)s`` placeholders filled when read, translated then."""
+    return cast(Promise, _filled(message, params))

@@ -15,6 +15,7 @@ from typing import Any, NamedTuple, TypeVar
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 
+from haven.accounts.acting import Acting
 from haven.cases.engine_messages import encode
 from haven.cases.facts_mapping import build_facts
 from haven.cases.models import CASE_KEY, Case, Dependant, Prosecution, Threat
@@ -250,15 +251,6 @@ def _records(
     )
 
 
-def case_facts(case: Case, document: Mapping[str, Any] | None = None) -> CaseFacts | None:
-    """
-    The case's full facts (its own document joined with its threat, prosecution and dependant
-    rows), parsed; ``None`` when they fail validation. ``document`` saves the reads when the
-    caller built it already (``case_facts_documents``).
-    """
-    return parsed_facts(document if document is not None else case_facts_document(case))
-
-
 def parsed_facts(document: Mapping[str, Any]) -> CaseFacts | None:
     """A facts document parsed, or ``None`` when it fails validation."""
     try:
@@ -268,17 +260,22 @@ def parsed_facts(document: Mapping[str, Any]) -> CaseFacts | None:
 
 
 def case_assessment(
-    case: Case, programmes: Iterable[Programme], document: Mapping[str, Any] | None = None
+    *,
+    membership: Acting,
+    case: Case,
+    programmes: Iterable[Programme],
+    document: Mapping[str, Any] | None = None,
 ) -> CaseAssessment:
     """
-    Run the engines on the case's full facts (records included) against ``programmes``.
+    Run the engines on the case's full facts (records included) against ``programmes``, for a
+    member who may see the case (404 otherwise, from ``case_facts``).
 
     The facts are decrypted through the vault field, so call this inside a key-ring scope. Facts
     that fail validation give an assessment of ``None``: every verdict is then unclear.
     ``document`` is the case's facts document when the caller built it already.
     """
     return document_assessment(
-        document if document is not None else case_facts_document(case),
+        document if document is not None else case_facts_document(membership=membership, case=case),
         [catalogue_entry(programme) for programme in programmes],
     )
 

@@ -13,7 +13,7 @@ Building the ``haven.matching-problem/1`` document from stored applications.
   case of higher risk: low 1-3, medium 4-6, high 7-9, critical 10-12.
 * **Options** are only the eligible pairs. A pair is excluded, with a code the review screen
   explains, when a possible host country is one the persecutor reaches (checked first: security
-  comes before everything, research note 2.4), when the window's stay starts after the date the
+  comes before everything), when the window's stay starts after the date the
   defender must leave by or has no start date while such a date is set (dates come next), when
   the engine finds the case not eligible, or when eligibility is unclear (staff must resolve it
   before a machine proposes an offer), or when the defender is available only after the
@@ -98,13 +98,14 @@ class BuiltProblem:
     """
     The problem document and what the review needs of it: ``detail``, each case's tier source
     and exclusions, and, kept in memory only until the problem is solved (``review_detail``),
-    the application behind each window a case applied to and each option's placement fit, both
-    by case id and window id.
+    the application behind each window a case applied to (its id as read, written out as text
+    only for the placement proposed) and each option's placement fit, both by case id and
+    window id.
     """
 
     document: dict[str, Any]
     detail: dict[str, Any]
-    applications: dict[str, dict[str, str]]
+    applications: dict[str, dict[str, Any]]
     fits: dict[str, dict[str, Fit]]
 
 
@@ -183,9 +184,10 @@ def build_problem(
         for window in windows
     ]
 
-    by_case: dict[str, list[MatchableApplication]] = defaultdict(list)
+    # By the case's id as read: each id is written out as text once per case, not per application.
+    by_case: dict[Any, list[MatchableApplication]] = defaultdict(list)
     for application in applications:
-        by_case[str(application.case_id)].append(application)
+        by_case[application.case_id].append(application)
 
     # Each programme's catalogue entry, and what each window contributes to an option (its id,
     # its possible host countries), once for the whole run, not per case and application.
@@ -198,11 +200,12 @@ def build_problem(
         windows_of[window.programme_id].append((window, str(window.pk), _possible_hosts(window)))
     applicants = []
     detail: dict[str, Any] = {"applicants": {}}
-    applications_of: dict[str, dict[str, str]] = {}
+    applications_of: dict[str, dict[str, Any]] = {}
     fits: dict[str, dict[str, Fit]] = {}
-    for case_id, case_applications in by_case.items():
+    for read_case_id, case_applications in by_case.items():
+        case_id = str(read_case_id)
         programme_ids = dict.fromkeys(application.programme_id for application in case_applications)
-        case = cases[case_applications[0].case_id]
+        case = cases[read_case_id]
         assessment = document_assessment(
             case.facts, [entries[programme_id] for programme_id in programme_ids]
         )
@@ -228,11 +231,10 @@ def build_problem(
         for application in case_applications:
             catalogue = entries[application.programme_id]
             verdict = assessment.verdict(catalogue["id"])
-            application_id = str(application.id)
             for window, window_id, hosts in windows_of[application.programme_id]:
                 if application.intake_window_id not in (None, window.pk):
                     continue
-                application_at[window_id] = application_id
+                application_at[window_id] = application.id
                 reached = reached_host_countries(hosts, reach) if reach else None
                 conflict = departure_conflict(window.stay_starts_on, must_leave_by)
                 if reached:
@@ -296,7 +298,7 @@ def review_detail(built: BuiltProblem, result: Mapping[str, Any]) -> dict[str, A
         case_id, window_id = assignment["applicant"], assignment["placement"]
         components = built.fits[case_id][window_id].components
         entry = applicants[case_id]
-        entry["applications"] = {window_id: built.applications[case_id][window_id]}
+        entry["applications"] = {window_id: str(built.applications[case_id][window_id])}
         entry["components"] = {window_id: {part.name: part.points for part in components}}
         entry["fit_reasons"] = {window_id: {part.name: encode(part.reason) for part in components}}
     return {

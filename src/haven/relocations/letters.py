@@ -160,8 +160,8 @@ def case_language(facts: Mapping[str, Any]) -> str:
     return LetterLanguage.EN
 
 
-def _values(stay: Stay, facts: Mapping[str, Any]) -> dict[str, str]:
-    defender = case_principal_defender(stay.case)
+def _values(membership: Membership, stay: Stay, facts: Mapping[str, Any]) -> dict[str, str]:
+    defender = case_principal_defender(membership=membership, case=stay.case)
     nationalities = facts.get("defender", {}).get("nationalities", [])
     programme = stay.programme
     return {
@@ -223,7 +223,7 @@ def letter_generate(*, membership: Membership, stay: Stay, language: str) -> byt
     if not may(membership, Permission.STAY_MANAGE, stay) or language not in LetterLanguage.values:
         raise Http404
     with keyring_scope():
-        facts = case_facts(stay.case)
-        text = template_text(stay.programme, language).format_map(_values(stay, facts))
+        facts = case_facts(membership=membership, case=stay.case)
+        text = template_text(stay.programme, language).format_map(_values(membership, stay, facts))
     record_stay_event(membership, stay, EventType.STAY_LETTER_GENERATED, language=language)
     return render_pdf(text, language=language)

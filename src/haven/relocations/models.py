@@ -4,7 +4,7 @@ The relocation stay and its records, from the accepted offer to the end of the s
 One ``Stay`` per accepted application. Its plain columns hold only what lists, reminders and the
 host partner need without decrypting (programme, host country, dates, how many people travel,
 the stage); everything that says where the defender is, how they travel, what they fear or how
-they feel is a vault field under the case's data key (``relocation-practice.md`` section 5).
+they feel is a vault field under the case's data key.
 """
 
 from django.db import models

@@ -6,8 +6,8 @@ the app; never an e-mail, so no case content leaves Haven.
 overdue, an arrival not confirmed, a return review fallen due, an extension waiting) together
 with the members assigned to its case, and records one ``StayReminder`` per member and item. It
 is idempotent: running it again makes nothing twice. ``shred_due_travel_plans`` destroys the
-travel plans whose day has come (``relocation-practice.md``: 30 days after arrival by default). ``haven worker`` enqueues it on a schedule and runs the
-queue beside the server.
+travel plans whose day has come (30 days after arrival by default). ``haven worker`` enqueues it
+on a schedule and runs the queue beside the server.
 """
 
 import datetime

@@ -122,16 +122,6 @@ def stay_list(
     )
 
 
-def stays_of_case(*, membership: Membership | None, case: Case) -> list[Stay]:
-    """The stays of a case fetched with ``case_get`` (which checked access)."""
-    return list(
-        reachable_stays(membership=membership)
-        .filter(case=case)
-        .select_related("programme")
-        .order_by("-created_at")
-    )
-
-
 def case_active_stay(*, membership: Membership | None, case: Case) -> Stay | None:
     """
     The case's stay that has not ended or been cancelled, if the member may reach it; None when

@@ -32,7 +32,6 @@ from haven.relocations import forms, letters, reminders, returns, selectors, ser
 from haven.relocations.access import is_host_partner
 from haven.relocations.models import TRACEABLE_CHANNELS, LetterLanguage, Stay, StayEventKind
 from haven.uploads.downloads import download_headers
-from haven.vault.keyring import keyring_scope
 
 #: The URL table of ``haven.relocations.urls``: each view's address stands above it.
 routes = Routes()
@@ -74,28 +73,27 @@ def stay_open(request: HavenRequest, application_id: uuid.UUID) -> HttpResponse:
     existing = Stay.objects.filter(application=application).only("pk").first()
     if existing is not None:
         return redirect("relocations:detail", stay_id=existing.pk)
-    with keyring_scope():
-        dependants = _dependant_choices(application.case)
-        window = application.intake_window
-        initial = (
-            {"planned_start": window.stay_starts_on, "planned_end": window.stay_ends_on}
-            if window
-            else {}
-        )
-        form = forms.StayOpenForm(request.POST or None, dependants=dependants, initial=initial)
-        if request.method == "POST" and form.is_valid():
-            with refusal_shown(request, form):
-                stay = services.stay_open(
-                    membership=member, application=application, **form.cleaned_data
-                )
-                messages.success(request, _("Offer accepted: the stay is open."))
-                return redirect("relocations:detail", stay_id=stay.pk)
-        return render(
-            request,
-            "relocations/stay_open.html",
-            {"application": application, "form": form},
-            status=page_status(request),
-        )
+    dependants = _dependant_choices(application.case)
+    window = application.intake_window
+    initial = (
+        {"planned_start": window.stay_starts_on, "planned_end": window.stay_ends_on}
+        if window
+        else {}
+    )
+    form = forms.StayOpenForm(request.POST or None, dependants=dependants, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        with refusal_shown(request, form):
+            stay = services.stay_open(
+                membership=member, application=application, **form.cleaned_data
+            )
+            messages.success(request, _("Offer accepted: the stay is open."))
+            return redirect("relocations:detail", stay_id=stay.pk)
+    return render(
+        request,
+        "relocations/stay_open.html",
+        {"application": application, "form": form},
+        status=page_status(request),
+    )
 
 
 STAFF_FORMS: dict[str, type[django_forms.Form]] = {
@@ -168,29 +166,27 @@ def _stay_page(request: HavenRequest, stay: Stay) -> HttpResponse:
     """
     member = _member(request)
     host = is_host_partner(member)
-    with keyring_scope():
-        records = selectors.stay_records(membership=member, stay=stay)
-        languages = LetterLanguage.choices
-        if not host:
-            # The case's own language first: the letter a consulate officer reads is in it.
-            first = letters.case_language(case_facts(stay.case))
-            languages = sorted(languages, key=lambda choice: choice[0] != first)
-        context = {
-            "stay": stay,
-            "records": records,
-            "host_view": host,
-            "may_manage": may(member, Permission.STAY_MANAGE, stay),
-            "may_decide": may(member, Permission.STAY_DECIDE, stay),
-            "may_write": host or may(member, Permission.STAY_MANAGE, stay),
-            "traceable_channels": sorted(TRACEABLE_CHANNELS),
-            "letter_languages": languages,
-        }
-        response = render(
-            request,
-            "relocations/host_stay.html" if host else "relocations/stay_detail.html",
-            context,
-        )
-    return response
+    records = selectors.stay_records(membership=member, stay=stay)
+    languages = LetterLanguage.choices
+    if not host:
+        # The case's own language first: the letter a consulate officer reads is in it.
+        first = letters.case_language(case_facts(membership=member, case=stay.case))
+        languages = sorted(languages, key=lambda choice: choice[0] != first)
+    context = {
+        "stay": stay,
+        "records": records,
+        "host_view": host,
+        "may_manage": may(member, Permission.STAY_MANAGE, stay),
+        "may_decide": may(member, Permission.STAY_DECIDE, stay),
+        "may_write": host or may(member, Permission.STAY_MANAGE, stay),
+        "traceable_channels": sorted(TRACEABLE_CHANNELS),
+        "letter_languages": languages,
+    }
+    return render(
+        request,
+        "relocations/host_stay.html" if host else "relocations/stay_detail.html",
+        context,
+    )
 
 
 def _saved_or_shown(

@@ -117,7 +117,7 @@ def _one_way(
     )
 
 
-def time_in_stage(organisation_id: uuid.UUID) -> dict[tuple[str, str], int]:
+def _time_in_stage(organisation_id: uuid.UUID) -> dict[tuple[str, str], int]:
     """Counts of stage stays by (stage, bucket) for one organisation, from ``StageTally``."""
     rows = StageTally.objects.filter(organisation_id=organisation_id, moves__gt=0).values_list(
         "stage", "bucket", "moves"
@@ -291,7 +291,7 @@ def analyst_report(*, membership: Membership) -> AnalystReport:
         if value in {s for _p, s in by_programme}
     ] or list(ApplicationStatus.choices)[:1]
 
-    stage_times = time_in_stage(organisation.pk)
+    stage_times = _time_in_stage(organisation.pk)
     counted_at, profile_tables = _profile_tables(organisation.pk)
     stages_left = {stage for stage, _bucket in stage_times}
 

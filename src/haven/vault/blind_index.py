@@ -363,18 +363,3 @@ def blind_index_delete(owner_ids: Iterable[Any]) -> int:
     """Delete every token of the given owners (part of crypto-shredding, CRY-06)."""
     deleted, _detail = BlindIndexEntry.objects.filter(owner_id__in=list(owner_ids)).delete()
     return deleted
-
-
-def blind_index_candidates(
-    keyring: KeyRing, organisation_id: Any, model: type, index: BlindIndex, value: str
-) -> tuple[str | None, list[Any]]:
-    """Return the token searched for and the owner ids sharing it in one organisation."""
-    searched = BlindIndexer(keyring, organisation_id).token_for(model, index, value)
-    if searched is None:
-        return None, []
-    owners = BlindIndexEntry.objects.filter(
-        organisation_id=organisation_id,
-        index_name=qualified_index_name(model, index),
-        token=searched,
-    ).values_list("owner_id", flat=True)
-    return searched, list(owners)

@@ -59,6 +59,24 @@ class Ciphertext:
         return (Ciphertext, (self.blob,))
 
 
+class Encoded:
+    """
+    A plaintext assigned with its encoding already made (``EncryptedField.encode``), for a caller
+    that needed the bytes too: a matching run hashes the canonical JSON of its problem document,
+    the very bytes its ``EncryptedJSONField`` seals, so it encodes the document once for both.
+    ``save()`` seals ``encoded`` as given; the attribute reads ``plain`` until then.
+    """
+
+    __slots__ = ("encoded", "plain")
+
+    def __init__(self, plain: Any, encoded: bytes) -> None:
+        self.plain = plain
+        self.encoded = encoded
+
+    def __repr__(self) -> str:
+        return f"<Encoded {len(self.encoded)} bytes>"
+
+
 class RowKeys:
     """
     What every encrypted field of one row needs, worked out once per row and key ring.
@@ -149,7 +167,8 @@ class EncryptedAttribute(DeferredAttribute):
         except KeyError:
             value = super().__get__(instance, cls)  # a deferred column: let Django load it
         if value.__class__ is not Ciphertext:
-            return value  # None, or plaintext assigned and not saved yet
+            # None, or plaintext assigned and not saved yet (perhaps with its encoding)
+            return value if value.__class__ is not Encoded else value.plain
         if value.encoded is not None:
             return value.plain
         keys = values.get("_vault_row")
@@ -253,6 +272,8 @@ class EncryptedField(models.BinaryField):  # type: ignore[type-arg]
         value = model_instance.__dict__.get(self.attname)
         if value is None:
             return None
+        if value.__class__ is Encoded:
+            return self.seal_for(model_instance, value.plain, value.encoded)
         if isinstance(value, Ciphertext):
             if (
                 not self.mutable
@@ -263,13 +284,17 @@ class EncryptedField(models.BinaryField):  # type: ignore[type-arg]
             value = value.plain
         return self.seal_for(model_instance, value)
 
-    def seal_for(self, instance: models.Model, value: Any) -> bytes:
-        """Encrypt ``value`` for this column of ``instance`` and keep it cached as read."""
+    def seal_for(self, instance: models.Model, value: Any, encoded: bytes | None = None) -> bytes:
+        """
+        Encrypt ``value`` for this column of ``instance`` and keep it cached as read; ``encoded``
+        is ``self.encode(value)`` when the caller made it already (``Encoded``).
+        """
         values = instance.__dict__
         keys = values.get("_vault_row")
         if keys is None or keys.opened.cipher is None or keys.pk is not values.get(keys.pk_attname):
             keys = row_keys(instance)
-        encoded = self.encode(value)
+        if encoded is None:
+            encoded = self.encode(value)
         try:
             aad = keys.aad[self.attname]
         except KeyError:
@@ -407,7 +432,8 @@ class EncryptedJSONField(EncryptedField):
     Encrypted JSON (dicts and lists); changes made in place are saved too.
 
     Values are sealed as compact UTF-8 JSON with sorted keys, the canonical form
-    ``haven.domain.matching.problem.document_sha256`` hashes, so the same bytes serve both.
+    ``haven.domain.matching.problem.canonical_json`` writes and ``input_sha256`` hashes, so the
+    same bytes serve both (a matching run assigns its problem as ``Encoded``).
     """
 
     mutable = True

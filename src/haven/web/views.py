@@ -5,6 +5,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from haven.accounts.access import signed_in
+from haven.accounts.requests import HavenRequest, authenticated_user
 from haven.accounts.routing import Routes
 from haven.accounts.selectors import security_notices_open
 from haven.asylum.deadlines import team_warnings
@@ -20,13 +21,13 @@ routes = Routes()
 
 @routes.path("", name="dashboard")
 @signed_in
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: HavenRequest) -> HttpResponse:
     """
     The landing page after signing in: what this member's role can use, and nothing else. For
     case staff it opens on "My cases" (divergent risk views first, then urgency and due dates)
     and their unread notifications.
     """
-    membership = getattr(request, "membership", None)
+    membership = request.membership
     context = {}
     if may(membership, Permission.CASE_VIEW):
         mine = case_selectors.my_cases(membership=membership)
@@ -41,7 +42,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         # And the procedure's final outcome (recognised, refused...) beside the case's status.
         context["asylum_outcomes"] = final_outcomes(membership=membership, cases=mine)
     # AUTH-10: changes to the account's factors, or a lockout, are told here until dismissed.
-    context["security_notices"] = security_notices_open(request.user)  # type: ignore[arg-type]
+    context["security_notices"] = security_notices_open(authenticated_user(request))
     return render(request, "web/dashboard.html", context)
 
 

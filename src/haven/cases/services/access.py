@@ -194,7 +194,7 @@ def identity_reveal(*, membership: Membership, case: Case, reason: str) -> Defen
     check_permitted(membership, Permission.CASE_REVEAL_IDENTITY, case)
     check_live(case)
     cleaned = required_reason(reason)
-    defender = case_principal_defender(case)
+    defender = case_principal_defender(membership=membership, case=case)
     with keyring_scope():
         reveal = IdentityReveal(
             case=case, organisation_id=case.organisation_id, recorded_by=membership.user

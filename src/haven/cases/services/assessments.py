@@ -60,7 +60,7 @@ def assessment_run(
     ):
         raise CaseError(UNKNOWN_RISK_LEVEL)
     with keyring_scope():
-        facts = case_facts(case, assessed_on=timezone.localdate())
+        facts = case_facts(membership=membership, case=case, assessed_on=timezone.localdate())
         if defender_risk_level:
             facts.setdefault("defender", {})["own_risk_level"] = defender_risk_level
         try:

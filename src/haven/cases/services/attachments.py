@@ -12,8 +12,9 @@ from haven.accounts.acting import Acting, record_action
 from haven.audit.events import EventType
 from haven.cases.errors import CaseError
 from haven.cases.models import Attachment, Case
-from haven.cases.services.guards import check_live, on_case
+from haven.cases.services.guards import check_live, check_permitted, on_case
 from haven.organisations.models import Membership
+from haven.organisations.policy import Permission
 from haven.uploads import UploadRejected, sanitise_in_worker
 from haven.vault.files import (
     attachment_key_create,
@@ -36,12 +37,15 @@ def attachment_add(*, membership: Acting, case: Case, name: str, data: bytes) ->
     limits), encrypt it under its own key wrapped by the case key, and store it under a random
     name (UPL-02, UPL-03, UPL-04, UPL-05).
 
-    Side effect: one ``case.attachment_added`` event with the attachment id, size and the keyed
-    fingerprint of the file as received (``vault.files.received_fingerprint``: shredding the
-    case makes it unmatchable, unlike a bare SHA-256). Raises ``UploadRejected`` (after a
+    Permission: CASE_EDIT on the case (Http404 otherwise, AZ-02), for the portal's triage too,
+    which adds a referral's files as the member who opened or linked the case. Side effect: one
+    ``case.attachment_added`` event with the attachment id, size and the keyed fingerprint of
+    the file as received (``vault.files.received_fingerprint``: shredding the case makes it
+    unmatchable, unlike a bare SHA-256). Raises ``UploadRejected`` (after a
     ``case.attachment_rejected`` event, written even though nothing else is) or CaseError past
     the per-case limit.
     """
+    check_permitted(membership, Permission.CASE_EDIT, case)
     check_live(case)
     if Attachment.objects.filter(case=case).count() >= ATTACHMENTS_PER_CASE:
         raise CaseError(TOO_MANY_ATTACHMENTS, limit=ATTACHMENTS_PER_CASE)
@@ -93,10 +97,12 @@ def attachment_add(*, membership: Acting, case: Case, name: str, data: bytes) ->
 
 def attachment_read(*, membership: Membership, attachment: Attachment) -> bytes:
     """
-    Decrypt a stored attachment for download. Side effect: one ``case.attachment_downloaded``
-    event. Raises DecryptionFailedError for a file changed on disk.
+    Decrypt a stored attachment for download. Permission: CASE_VIEW on its case (Http404
+    otherwise, AZ-02). Side effect: one ``case.attachment_downloaded`` event. Raises
+    DecryptionFailedError for a file changed on disk.
     """
     case = attachment.case
+    check_permitted(membership, Permission.CASE_VIEW, case)
     with transaction.atomic(), keyring_scope() as ring:
         plain = attachment_plaintext(attachment, ring)
         record_action(

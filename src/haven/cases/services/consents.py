@@ -13,7 +13,7 @@ from haven.accounts.acting import Acting, acting_user, permits, record_action
 from haven.audit.events import EventType
 from haven.cases.errors import CaseError
 from haven.cases.models import Case, Consent, ConsentMethod, ConsentPurpose
-from haven.cases.services.guards import check_live, required_reason, touch
+from haven.cases.services.guards import check_live, check_permitted, required_reason, touch
 from haven.cases.services.receipts import form_receipt_claim
 from haven.organisations.policy import Permission
 from haven.vault.keyring import keyring_scope
@@ -52,9 +52,11 @@ def consent_record(
     Record what the defender agreed to, when and for what purpose, and how and in which language
     they gave it when known (all encrypted; the intake and imports may not know the last two).
 
-    Side effect: one ``case.consent_recorded`` event with the consent's id (the purpose is not in
-    the chain: an asylum referral is itself sensitive).
+    Permission: CASE_EDIT on the case (Http404 otherwise, AZ-02). Side effect: one
+    ``case.consent_recorded`` event with the consent's id (the purpose is not in the chain: an
+    asylum referral is itself sensitive).
     """
+    check_permitted(membership, Permission.CASE_EDIT, case)
     form_receipt_claim(token=submission_token, case=case)
     check_live(case)
     check_consent_purpose(purpose, given_on)

@@ -95,10 +95,14 @@ def required_reason(reason: str) -> str:
 
 
 def facts_problems(
-    case: Case, *, document: Mapping[str, Any] | None = None, extra: Any = None
+    membership: Acting,
+    case: Case,
+    *,
+    document: Mapping[str, Any] | None = None,
+    extra: Any = None,
 ) -> list[tuple[str, str]]:
     """Return what is wrong with the case's facts once ``document`` and ``extra`` rows are applied."""
-    facts = case_facts(case, assessed_on=timezone.localdate())
+    facts = case_facts(membership=membership, case=case, assessed_on=timezone.localdate())
     if document is not None:
         rebuilt = dict(document)
         for key in ("threats", "prosecutions"):

@@ -9,6 +9,7 @@ from haven.accounts.acting import Acting, acting_user, record_action
 from haven.audit.events import EventType
 from haven.cases.errors import CaseError
 from haven.cases.models import (
+    CASE_STATUS_LABELS,
     Assessment,
     AssessmentDecision,
     Case,
@@ -19,9 +20,11 @@ from haven.cases.models import (
     Threat,
 )
 from haven.cases.record_sources import derived_elsewhere, requirements_met_elsewhere
+from haven.cases.requirements import REQUIREMENT_LABELS
 from haven.cases.services.guards import check_permitted, touch
 from haven.domain.lifecycle import CASE_MACHINE, TransitionError, follow_records
 from haven.domain.lifecycle import CaseStatus as Lifecycle
+from haven.organisations.errors import joined
 from haven.organisations.models import Membership
 from haven.organisations.policy import Permission
 from haven.vault.keyring import keyring_scope
@@ -29,6 +32,10 @@ from haven.vault.keyring import keyring_scope
 ERASE_THROUGH_ERASURE = _(
     "Erasure needs a request and a second coordinator's approval, not a move."
 )
+UNKNOWN_STATUS = _("That status is not one Haven knows.")
+NO_SUCH_MOVE = _("This case cannot move from %(source)s to %(target)s.")
+MOVE_NOT_FOR_ROLE = _("Your role cannot move this case from %(source)s to %(target)s.")
+MOVE_BLOCKED = _("This case cannot move from %(source)s to %(target)s yet. It needs: %(needs)s.")
 
 # Requirements Haven can see in the records; all others are confirmed by the member making the move.
 DERIVED_REQUIREMENTS = {
@@ -122,29 +129,45 @@ def case_transition(
     Requirements the records show are derived here; the rest must be in ``confirmed`` (the member
     attests them). The case row is locked, so a double submit finds the case already moved and is
     refused. Erasure is not a move made here (it has its own four-eyes service). Side effect: one
-    ``case.status_changed`` event. Raises CaseError with the machine's reasons. Permission:
-    CASE_EDIT on the case, checked here (Http404 otherwise).
+    ``case.status_changed`` event. Raises CaseError, in the reader's language, for an unknown
+    status or a move the machine refuses, naming what it still needs. Permission: CASE_EDIT on
+    the case, checked here (Http404 otherwise).
     """
     locked = Case.objects.select_for_update().get(pk=case.pk)
     check_permitted(membership, Permission.CASE_EDIT, locked)
     if target == CaseStatus.ERASED:
         raise CaseError(ERASE_THROUGH_ERASURE)
-    derived = derived_requirements(locked)
-    confirmed_only = sorted(set(confirmed) - derived_requirement_names())
     try:
-        source = Lifecycle(locked.status)
-        CASE_MACHINE.transition(
-            source,
-            Lifecycle(target),
-            role=membership.role,
-            satisfied=derived | set(confirmed_only),
-        )
-    except ValueError as error:
-        message = error.message if isinstance(error, TransitionError) else str(error)
-        raise CaseError(message) from None
+        source, wanted = Lifecycle(locked.status), Lifecycle(target)
+    except ValueError:
+        raise CaseError(UNKNOWN_STATUS) from None
+    confirmed_only = sorted(set(confirmed) - derived_requirement_names())
+    satisfied = derived_requirements(locked) | set(confirmed_only)
+    try:
+        CASE_MACHINE.transition(source, wanted, role=membership.role, satisfied=satisfied)
+    except TransitionError:
+        raise _move_refused(source, wanted, role=membership.role, satisfied=satisfied) from None
     return _status_change_save(
         membership, case, locked, target=target, confirmed=confirmed_only, reason=reason
     )
+
+
+def _move_refused(
+    source: Lifecycle, target: Lifecycle, *, role: str, satisfied: set[str]
+) -> CaseError:
+    """
+    The refusal of a move the lifecycle machine turned down, in the reader's language (the
+    machine's own reasons are English, with status codes): no such move, a role that may not
+    make it, or the requirements still unmet, by their labels.
+    """
+    statuses = {"source": CASE_STATUS_LABELS[source], "target": CASE_STATUS_LABELS[target]}
+    move = next((t for t in CASE_MACHINE.transitions_from(source) if t.target == target), None)
+    if move is None:
+        return CaseError(NO_SUCH_MOVE, **statuses)
+    if role not in move.roles:
+        return CaseError(MOVE_NOT_FOR_ROLE, **statuses)
+    unmet = [REQUIREMENT_LABELS[need] for need in move.requirements if need not in satisfied]
+    return CaseError(MOVE_BLOCKED, **statuses, needs=joined(unmet, "; "))
 
 
 @transaction.atomic

@@ -137,7 +137,7 @@ def _fact_row_record(
     facts_key, event_type = FACT_ROWS[model]
     form_receipt_claim(token=submission_token, case=case)
     check_live(case)
-    raise_problems(facts_problems(case, extra=(facts_key, dict(entry or details))))
+    raise_problems(facts_problems(membership, case, extra=(facts_key, dict(entry or details))))
     with keyring_scope():
         row = model(
             **on_case(case, membership),
@@ -202,7 +202,7 @@ def facts_section_update(
             document[section] = new_section
         else:
             document.pop(section, None)
-    raise_problems(facts_problems(case, document=document))
+    raise_problems(facts_problems(membership, case, document=document))
     with keyring_scope():
         case.facts = document
         case.updated_at = timezone.now()

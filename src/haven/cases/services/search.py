@@ -23,8 +23,9 @@ from haven.audit.models import AuditEvent
 from haven.audit.services import record_event
 from haven.cases.errors import CaseError
 from haven.cases.models import Case, CaseStatus, Defender, FormReceipt
-from haven.cases.selectors import membership_roles, visible_cases
+from haven.cases.selectors import visible_cases
 from haven.organisations.models import Membership, Organisation
+from haven.organisations.policy import Permission, may
 from haven.vault.blind_index import (
     NAME_PREFIX_LETTERS,
     PHONE_TAIL_DIGITS,
@@ -81,8 +82,9 @@ def _search_audited(
     Counts and records under one lock on the searcher's row, or concurrent searches all read the
     same count and slip past the limit together (issue 11, item 10). SQLite serialises writers
     already: its transactions begin IMMEDIATE (settings). ``run`` gets whether the member may see
-    anything of the organisation at all (an outsider's search looks up tokens but finds nothing,
-    the same answer as a miss, BI-04).
+    anything of the organisation at all: the acting membership is the organisation's and its role
+    grants CASE_VIEW (an outsider's search looks up tokens but finds nothing, the same answer as a
+    miss, BI-04).
     """
     user = membership.user
     with transaction.atomic(), keyring_scope() as ring:
@@ -93,7 +95,9 @@ def _search_audited(
         ).count()
         if recent >= SEARCHES_PER_HOUR:
             raise SearchRateLimitedError(SEARCH_LIMIT_REACHED, limit=SEARCHES_PER_HOUR)
-        allowed = bool(membership_roles(user, organisation))
+        allowed = (
+            may(membership, Permission.CASE_VIEW) and membership.organisation_id == organisation.pk
+        )
         lookup = _Lookup()
         matches = run(ring, allowed, lookup)
         record_event(
@@ -220,8 +224,8 @@ def defender_search(
     ``document_number``: the whole value, normalised.
 
     Looks the term's tokens up through the blind indexes, then decrypts only those candidates to
-    drop false positives. Checks itself that the member's account is an active member of
-    ``organisation`` (an outsider gets the same empty answer as a miss, BI-04) and allows
+    drop false positives. Checks itself that the acting membership is ``organisation``'s and may
+    see its cases (CASE_VIEW; anyone else gets the same empty answer as a miss, BI-04) and allows
     ``SEARCHES_PER_HOUR`` searches per account per hour, counted from the audit log. Side effect:
     one ``vault.blind_search`` event holding the tokens and counts, never the term. Raises
     SearchRateLimitedError past the limit and CaseError for an unknown field or a term too short.

@@ -18,6 +18,7 @@ from haven.accounts.requests import acting_member as _member
 from haven.accounts.shortcuts import refusal_shown, shown_as_warning
 from haven.cases import engine_messages, forms, selectors, services
 from haven.cases.services import DuplicateSubmissionError
+from haven.cases.views.case_page import shown_assessments
 from haven.cases.views.common import _case_url, routes
 from haven.domain.protection import ELEMENT_QUESTIONS
 from haven.organisations.policy import Permission
@@ -64,6 +65,7 @@ def _assessment_page(
         output = engine_messages.localise(output, assessment.output_messages)
     elements = output.get("protection", {}).get("elements", {})
     history = selectors.case_assessments(membership=membership, case=assessment.case)
+    shown_assessments(history)
     decisions = selectors.assessment_decisions(membership=membership, assessment=assessment)
     return render(
         request,

@@ -4,7 +4,7 @@ The case page, revealing the identity, settings, status moves and assignment.
 
 import functools
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from typing import Any
 
@@ -169,7 +169,8 @@ def _precompute_summaries(records: Any) -> None:
 def _fact_sections(case: Case, facts: dict[str, Any], *, can_edit: bool) -> list[dict[str, Any]]:
     """
     The facts card, section by section, in words: each section's facts as (label, value) pairs,
-    or None when it records nothing (the exposure section always lists its two facts).
+    or None when it records nothing (the exposure section always lists its two facts), and the
+    link to edit it, its words translated once here rather than by a sentence tag per section.
     """
     sections = []
     for key, title in forms.FACTS_SECTIONS.items():
@@ -190,11 +191,34 @@ def _fact_sections(case: Case, facts: dict[str, Any], *, can_edit: bool) -> list
                 if section
                 else None
             )
-        edit_url = (
-            _row_url("cases:facts_section", "case_id", section=key)(case.pk) if can_edit else ""
-        )
-        sections.append({"key": key, "title": title, "facts": shown, "edit_url": edit_url})
+        heading = str(title)
+        section_shown: dict[str, Any] = {"key": key, "title": heading, "facts": shown}
+        if can_edit:
+            section_shown["edit_url"] = _row_url("cases:facts_section", "case_id", section=key)(
+                case.pk
+            )
+            section_shown["edit_text"] = _("Edit: %(section)s") % {"section": heading}
+        sections.append(section_shown)
     return sections
+
+
+def shown_assessments(rows: Iterable[Any]) -> None:
+    """
+    Put on each assessment its link, its time and its risk levels in words, as the assessment
+    table and the case's summary show them: worked out once here rather than by a URL reversal
+    and a filter per row and per place. Only the rows shown: each one's output is decrypted.
+    """
+    label = _Labels()
+    url = _row_url("cases:assessment", "assessment_id")
+    for row in rows:
+        output = row.output or {}
+        row.url = url(row.pk)
+        row.when = reading.date(timezone.localtime(row.recorded_at), "DATETIME_FORMAT")
+        row.risk_label = label((output.get("risk") or {}).get("level"))
+        on_return = output.get("risk_on_return")
+        row.return_label = label(on_return.get("level")) if on_return else ""
+        row.staff_label = label(row.staff_risk_level)
+        row.defender_label = label(row.defender_risk_level) or "—"
 
 
 def _precompute_rows(records: Any) -> None:
@@ -268,6 +292,7 @@ def case_detail(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
         can_edit = editable and may(membership, Permission.CASE_EDIT)
         timeline = records.timeline()
         latest = max(records.assessments, key=lambda row: row.recorded_at, default=None)
+        shown_assessments([latest] if latest else [])
         facts = records.shown_facts(case)
         context = {
             "case": case,

@@ -55,7 +55,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "haven.accounts.reading.ReadingMiddleware",
-    "django_otp.middleware.OTPMiddleware",
+    "haven.accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "haven.accounts.middleware.AccessMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -127,7 +127,7 @@ AUTH_USER_MODEL = "accounts.User"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "haven.accounts.backends.AccountBackend",
 ]
 
 # AUTH-01: Argon2id first; older hashes are upgraded on the next login.
@@ -152,7 +152,7 @@ LOGIN_REDIRECT_URL = "web:dashboard"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Sessions live in the database so any of them can be ended from the server (SESS-03).
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_ENGINE = "haven.accounts.sessions"
 SESSION_COOKIE_NAME = "haven_session"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -1,7 +1,8 @@
 """
 The optimal matcher: most urgent tiers first, then the greatest total score, families never split.
 
-Three exact routes, chosen by the structure of the demands (matching research note, section 4.4).
+Three exact routes, chosen by the structure of the demands: each the cheapest exact method for
+that structure.
 When every applicant needs one unit of the same resources the problem is a transportation problem,
 solved as an assignment on capacity slots and proven with integer prices (``transportation``);
 otherwise one of the two below. Every solver call runs in a forked child killed at its deadline
@@ -24,7 +25,8 @@ otherwise one of the two below. Every solver call runs in a forked child killed 
 
 * **Tiered integer route.** Families (several units, or resources that do not nest) make it a
   multidimensional knapsack, where a weighted sum silently trades an urgent case for several small
-  low-tier families (research note, section 3.3). HiGHS ``milp`` maximises the count of each tier
+  low-tier families (on a seeded benchmark of families, a weight of ``100 * urgency + fit`` placed
+  fewer urgent applicants than greedy did). HiGHS ``milp`` maximises the count of each tier
   in turn, fixing the counts already won, then the score. Each stage has an equal share of the
   time left and runs in a forked child that is killed when the share is over (``deadline``), so
   the limit holds even where HiGHS overruns its own (its presolve does on large models). A stage

@@ -4,8 +4,8 @@ The greedy-by-urgency baseline: what a careful coordinator would do by hand.
 Applicants are served one at a time, most urgent tier first and, within a tier, in a seeded
 lottery order; each takes their best-scoring option that still has room for their whole family
 and never gives it up. It is always computed beside the optimiser, as the yardstick the optimum
-is reported against (matching research note, section 4.1) and as the fallback incumbent when a
-time limit stops the integer programme before it finds anything better.
+is reported against (serial dictatorship by urgency, the usual hand method) and as the fallback
+incumbent when a time limit stops the integer programme before it finds anything better.
 """
 
 import numpy as np

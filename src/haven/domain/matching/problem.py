@@ -81,10 +81,15 @@ class MatchingProblem:
         return sorted({int(tier) for tier in self.tiers}, reverse=True)
 
 
+def canonical_json(document: Mapping[str, Any]) -> bytes:
+    """The document as canonical JSON: UTF-8, sorted keys, no spaces (what ``input_sha256`` hashes)."""
+    text = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return text.encode("utf-8")
+
+
 def document_sha256(document: Mapping[str, Any]) -> str:
     """Hash the document in canonical JSON form, so a reordered key or spacing gives the same hash."""
-    canonical = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    return hashlib.sha256(canonical_json(document)).hexdigest()
 
 
 def _read_amounts(
@@ -123,9 +128,15 @@ def _duplicate_issues(ids: Sequence[str], collection: str) -> list[ProblemIssue]
     return issues
 
 
-def parse_problem(document: Mapping[str, Any]) -> MatchingProblem:
+def parse_problem(
+    document: Mapping[str, Any], *, canonical: bytes | None = None
+) -> MatchingProblem:
     """
     Build a ``MatchingProblem`` from a schema-valid problem document.
+
+    ``canonical`` is the document's ``canonical_json`` when the caller has it already (a matching
+    run encodes its problem once to store it): ``input_sha256`` is then the hash of those bytes,
+    the same as ``document_sha256`` would give, without serialising the document again.
 
     Raises ``MatchingProblemError`` listing every semantic error: an empty problem, duplicate
     resource, placement or applicant ids, an option naming an unknown placement or naming the
@@ -207,5 +218,7 @@ def parse_problem(document: Mapping[str, Any]) -> MatchingProblem:
         option_placement=np.asarray(option_placement, dtype=np.int64),
         option_score=np.asarray(option_score, dtype=np.int64),
         time_limit_s=None if time_limit is None else float(time_limit),
-        input_sha256=document_sha256(document),
+        input_sha256=hashlib.sha256(
+            canonical_json(document) if canonical is None else canonical
+        ).hexdigest(),
     )

@@ -1,8 +1,9 @@
 """
 Refugee status and complementary protection, element by element.
 
-The engine follows the decision structure in ``shared/reference/refugee-law.md`` (nodes 0-12):
-standard of proof; outside the country; credibility; sur place; well-founded fear; persecution
+The engine follows the order in which decision makers examine a claim under the 1951 Convention
+(art 1A(2), 1C-1F, 33(2)) and complementary protection, twelve questions in turn after the
+standard of proof: outside the country; credibility; sur place; well-founded fear; persecution
 (including prosecution as persecution and the rule that nobody must stop protected work to be
 safe); Convention ground, actual or imputed; nexus; actors; state protection; internal relocation;
 exclusion (1D, 1E, 1F), cessation (1C) and art 33(2); complementary protection (QD art 15, ECHR
@@ -181,8 +182,8 @@ def _outcome(
     facts: CaseFacts, elements: Mapping[str, Element], absolute: Sequence[str]
 ) -> tuple[ProtectionOutcome, list[str]]:
     """
-    Combine the elements as the decision tree does (refugee-law.md, compact order), then apply the
-    two guards of the rules of law: an absolute prohibition gives at least non-refoulement for a
+    Combine the elements in the order a decision maker examines them (the order above), then
+    apply the two guards of the rules of law: an absolute prohibition gives at least non-refoulement for a
     person outside their country (rule 1), and no firm "no" rests on unassessed facts (rule 5).
     Every reason is a keyed ``Message`` (rule 12).
     """

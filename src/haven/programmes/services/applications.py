@@ -194,7 +194,7 @@ def application_create(
             preference_rank=preference_rank,
             nominated_by=acting_user(membership),
         )
-        application.eligibility = _eligibility_snapshot(case, programme)
+        application.eligibility = _eligibility_snapshot(membership, case, programme)
         application.save()
         record_action(
             EventType.APPLICATION_CREATED,
@@ -210,8 +210,9 @@ def application_create(
     return application
 
 
-def _eligibility_snapshot(case: Case, programme: Programme) -> dict[str, Any]:
-    snapshot = case_assessment(case, [programme]).eligibility(programme.catalogue_id)
+def _eligibility_snapshot(membership: Acting, case: Case, programme: Programme) -> dict[str, Any]:
+    assessment = case_assessment(membership=membership, case=case, programmes=[programme])
+    snapshot = assessment.eligibility(programme.catalogue_id)
     snapshot["assessed_at"] = timezone.now().isoformat()
     return snapshot
 
@@ -251,7 +252,7 @@ def application_check_eligibility(
     if application.status not in OPEN_STATUSES:
         raise ProgrammeError(VERDICT_IS_HISTORY)
     with keyring_scope():
-        snapshot = _eligibility_snapshot(application.case, application.programme)
+        snapshot = _eligibility_snapshot(membership, application.case, application.programme)
         application.eligibility = snapshot
         application.updated_at = timezone.now()
         application.save(update_fields=["eligibility", "updated_at"])
@@ -358,7 +359,9 @@ def _application_status_move(
         if status == S.SUBMITTED:
             if not application.has_consent:
                 raise ProgrammeError(CONSENT_FIRST)
-            application.eligibility = _eligibility_snapshot(application.case, application.programme)
+            application.eligibility = _eligibility_snapshot(
+                membership, application.case, application.programme
+            )
             fields.append("eligibility")
         application.status = status
         application.updated_at = timezone.now()

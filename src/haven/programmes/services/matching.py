@@ -42,7 +42,7 @@ from haven.programmes.services.applications import (
     _application_status_move,
 )
 from haven.programmes.services.guards import check_permitted
-from haven.vault.fields import SealedColumn
+from haven.vault.fields import Encoded, SealedColumn
 from haven.vault.keyring import KeyRef, KeyRing, keyring_scope
 
 NO_WINDOW_CHOSEN = _("Choose at least one intake window.")
@@ -126,6 +126,9 @@ ASSESSMENT_OUTPUT = SealedColumn(Assessment, "output")
 ASSESSMENT_STAFF_RISK = SealedColumn(Assessment, "staff_risk_level")
 REACH_COUNTRIES = SealedColumn(PersecutorReach, "host_countries")
 REACH_LEAVE_BY = SealedColumn(PersecutorReach, "must_leave_by")
+#: The column a run's problem is sealed in: its encoding is the canonical JSON the run's
+#: ``input_sha256`` hashes, so the document is serialised once for both.
+RUN_PROBLEM = MatchingRun._meta.get_field("problem")
 
 
 def _recorded_risk_levels(ring: KeyRing, case_ids: set[Any]) -> dict[str, str]:
@@ -239,7 +242,8 @@ def matching_run_create(
     with keyring_scope() as ring:
         with _collector_paused():
             built = _built_problem(chosen, time_limit_s)
-        problem = parse_problem(built.document)
+        encoded_problem = RUN_PROBLEM.encode(built.document)
+        problem = parse_problem(built.document, canonical=encoded_problem)
         result = result_to_json(solve(problem, seed=seed))
         with _collector_paused():
             run = MatchingRun(
@@ -250,7 +254,7 @@ def matching_run_create(
                 created_by=acting_user(membership),
             )
             run.data_key = ring.create_data_key(run.vault_key_ref())
-            run.problem = built.document
+            run.problem = Encoded(built.document, encoded_problem)
             run.result = result
             run.detail = review_detail(built, result)
             run.save()

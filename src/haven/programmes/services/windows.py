@@ -4,10 +4,12 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.db import transaction
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from haven.accounts.acting import Acting, record_action
 from haven.audit.events import EventType
+from haven.organisations.errors import filled, joined
 from haven.organisations.policy import Permission
 from haven.programmes.errors import ProgrammeError
 from haven.programmes.models import IntakeWindow, Programme
@@ -32,23 +34,23 @@ WINDOW_FIELDS = (
 )
 
 
-def _window_problems(programme: Programme, data: Mapping[str, Any]) -> list[str]:
-    """Every problem of the window ``data``, in the reader's language."""
-    problems: list[str] = []
+def _window_problems(programme: Programme, data: Mapping[str, Any]) -> list[Promise]:
+    """Every problem of the window ``data``, translated when read (in the reader's language)."""
+    problems: list[Promise] = []
     if data["closes_on"] < data["opens_on"]:
-        problems.append(str(WINDOW_CLOSES_BEFORE_OPENING))
+        problems.append(WINDOW_CLOSES_BEFORE_OPENING)
     starts, ends = data.get("stay_starts_on"), data.get("stay_ends_on")
     if starts and ends and ends < starts:
-        problems.append(str(STAY_ENDS_BEFORE_STARTING))
+        problems.append(STAY_ENDS_BEFORE_STARTING)
     host = data.get("host_country") or ""
     if host and host not in (programme.host_countries or []):
-        problems.append(str(HOST_COUNTRY_NOT_OFFERED))
+        problems.append(HOST_COUNTRY_NOT_OFFERED)
     capacities = data.get("capacities") or {}
     if not capacities or "places" not in capacities:
-        problems.append(str(PLACES_REQUIRED))
+        problems.append(PLACES_REQUIRED)
     for resource, amount in capacities.items():
         if not isinstance(amount, int) or isinstance(amount, bool) or amount < 0:
-            problems.append(str(CAPACITY_NOT_WHOLE) % {"resource": resource})
+            problems.append(filled(CAPACITY_NOT_WHOLE, resource=resource))
     return problems
 
 
@@ -75,7 +77,7 @@ def intake_window_save(
     check_permitted(membership, Permission.MANAGE_PROGRAMMES, programme, NOT_A_PROGRAMME_MANAGER)
     problems = _window_problems(programme, data)
     if problems:
-        raise ProgrammeError(" ".join(problems))
+        raise ProgrammeError(joined(problems, " "))
     created = window is None
     if window is None:
         window = IntakeWindow(organisation_id=programme.organisation_id, programme=programme)

@@ -67,8 +67,9 @@ def travel_plan_shred(*, membership: Acting, stay: Stay) -> Preparation:
     the defender was due to land. That a plan existed stays on record, so the stage holds.
 
     Called by staff after the arrival (STAY_MANAGE), and by the reminder job as ``SYSTEM`` once
-    the programme's days after arrival have passed (``relocation-practice.md``: 30 days by
-    default). Refused before the arrival of a stay under way, and when nothing is left to shred.
+    the programme's days after arrival have passed (30 days by default: route and dates are the
+    most dangerous data before travel and serve no one once the defender has arrived). Refused
+    before the arrival of a stay under way, and when nothing is left to shred.
     Side effect: one ``relocation.travel_plan_shredded`` event saying whether a person or the
     schedule did it.
     """

@@ -1,0 +1,77 @@
+"""
+The per-request reads compiled once per process (issue 17) answer each request with its own
+values: the session's row, its account, its device and its memberships (AUTH-03, SESS-03).
+"""
+
+from django.contrib.sessions.models import Session
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from haven.accounts import signin, totp
+from haven.accounts.backends import AccountBackend
+from haven.accounts.models import LoginSession
+from haven.organisations.models import Role
+from tests.conftest import make_member, sign_in
+
+
+def test_the_backend_reads_each_account_and_refuses_inactive_and_malformed_ones(
+    caseworker, coordinator
+):
+    backend = AccountBackend()
+    coordinator.is_active = False
+    coordinator.save()
+
+    assert backend.get_user(str(caseworker.pk)) == caseworker
+    assert backend.get_user(caseworker.pk) == caseworker
+    assert backend.get_user(str(coordinator.pk)) is None
+    assert backend.get_user("not-an-id") is None
+    assert backend.get_user(str(caseworker.pk + coordinator.pk + 1000)) is None
+
+
+def test_each_session_reaches_its_own_account_and_organisation(organisation, other_organisation):
+    ours = make_member(organisation, Role.CASEWORKER, "compiled.ours")
+    theirs = make_member(other_organisation, Role.CASEWORKER, "compiled.theirs")
+    our_client, their_client = Client(), Client()
+    sign_in(our_client, ours)
+    sign_in(their_client, theirs)
+
+    for client, user, org in (
+        (our_client, ours, organisation),
+        (their_client, theirs, other_organisation),
+    ):
+        response = client.get(reverse("accounts:security"))
+        assert response.status_code == 200
+        assert response.wsgi_request.user == user
+        assert response.wsgi_request.organisation == org
+
+
+def test_a_session_ended_elsewhere_is_refused_on_its_next_request(client, caseworker):
+    login_session = sign_in(client, caseworker)
+    assert client.get(reverse("web:dashboard")).status_code == 200
+
+    LoginSession.objects.filter(pk=login_session.pk).update(ended_at=timezone.now())
+
+    assert client.get(reverse("web:dashboard")).status_code == 302
+
+
+def test_a_session_whose_row_is_gone_is_signed_out(client, caseworker):
+    sign_in(client, caseworker)
+    Session.objects.filter(session_key=client.session.session_key).delete()
+
+    assert client.get(reverse("web:dashboard")).status_code == 302
+
+
+def test_another_accounts_device_in_the_session_is_no_second_factor(
+    client, caseworker, coordinator
+):
+    """The device read by its persistent id must still be the account's own (AUTH-03)."""
+    sign_in(client, caseworker)
+    session = client.session
+    session["otp_device_id"] = totp.confirmed_device(coordinator).persistent_id
+    session.save()
+
+    response = client.get(reverse("web:dashboard"))
+
+    assert response.status_code == 302
+    assert response["Location"] == signin.second_factor_entry_url(caseworker)
