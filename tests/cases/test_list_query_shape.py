@@ -61,12 +61,28 @@ def unbounded_case_reads(queries: list[str]) -> list[str]:
     ]
 
 
-def assert_one_page_through_the_index(sql: str, order: str, size: int) -> None:
+def list_page(client, address: str, order: str) -> tuple[str, list[str]]:
+    """The queries of one list page, and among them the one that reads its rows in ``order``."""
+    queries = queries_of(lambda: client.get(address))
+    return the_query(queries, order), queries
+
+
+def assert_one_keyset_page(sql: str, order: str, size: int) -> None:
+    """One page read in the order of the list's index: ``size`` rows at most, never an OFFSET."""
     assert order in sql
     assert f"LIMIT {size}" in sql
     assert "OFFSET" not in sql
+
+
+def assert_one_page_through_the_index(sql: str, order: str, size: int) -> None:
+    assert_one_keyset_page(sql, order, size)
     # A list decrypts nothing, so it joins no key table (nor anything else).
     assert "JOIN" not in sql
+
+
+def assert_the_count_stops_at_the_cap(queries: list[str]) -> None:
+    """The list's total is one count, bounded by ``COUNT_CAP`` ("more than 1,000")."""
+    assert f"LIMIT {COUNT_CAP + 1}" in the_query(queries, "COUNT(")
 
 
 @pytest.fixture
@@ -80,27 +96,20 @@ def test_a_case_list_page_reads_one_page_in_the_order_of_its_index(
     listed, caseworker, sign_in_as, query, order
 ):
     """The first and the last page both read 51 rows in the index's order, the other way round."""
-    client = sign_in_as(caseworker)
+    rows, queries = list_page(sign_in_as(caseworker), reverse("cases:list") + query, order)
 
-    queries = queries_of(lambda: client.get(reverse("cases:list") + query))
-
-    rows = the_query(queries, order)
     assert_one_page_through_the_index(rows, order, CASES_PER_PAGE + 1)
     # Need-to-know is one semi-join on the member's assignments, not a join or an id list.
     assert rows.count("EXISTS(") == 1
     assert '"cases_assignment"' in rows
-    count = the_query(queries, "COUNT(")
-    assert f"LIMIT {COUNT_CAP + 1}" in count
+    assert_the_count_stops_at_the_cap(queries)
     assert unbounded_case_reads(queries) == []
 
 
 def test_a_coordinators_case_list_has_no_need_to_know_filter(listed, coordinator, sign_in_as):
     """Coordinators see their whole organisation: the page reads the index with no EXISTS."""
-    client = sign_in_as(coordinator)
+    rows, queries = list_page(sign_in_as(coordinator), reverse("cases:list"), LIST_ORDER)
 
-    queries = queries_of(lambda: client.get(reverse("cases:list")))
-
-    rows = the_query(queries, LIST_ORDER)
     assert_one_page_through_the_index(rows, LIST_ORDER, CASES_PER_PAGE + 1)
     assert "EXISTS" not in rows
     assert unbounded_case_reads(queries) == []

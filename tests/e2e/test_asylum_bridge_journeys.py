@@ -320,6 +320,8 @@ def test_visa_issued_elsewhere_shows_the_dublin_point(
     page.wait_for_url(f"{live_server.url}/")
 
     page.goto(f"{live_server.url}/relocations/{stay.pk}/")
+    with page.expect_navigation():  # the visa form opens on its own page (issue 17)
+        page.click(f"main a[href='/relocations/{stay.pk}/visa/']")
     form = page.locator(f"form[action='/relocations/{stay.pk}/visa/']")
     form.locator("select[name=route]").select_option("schengen_short_stay")
     form.locator("select[name=outcome]").select_option("granted")

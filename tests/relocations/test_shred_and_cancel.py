@@ -176,7 +176,7 @@ def test_cancelling_before_departure_shreds_the_plan_and_hides_the_stay_from_the
     assert stay.status == StayStatus.CANCELLED and stay.cancelled_on == timezone.localdate()
     assert stay.arrival_alert_at is None and stay.ended_on is None
     assert Preparation.objects.get(stay=stay).travel_plan is None
-    assert stay_list(membership=membership_of(host, organisation)) == []
+    assert stay_list(membership=membership_of(host, organisation)).rows == []
     [event] = _events(stay, "relocation.stay_cancelled")
     assert event.data["ground"] == "visa_refused" and event.data["after_arrival"] is False
     assert "consulate" not in str(event.data)

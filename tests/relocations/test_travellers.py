@@ -143,22 +143,42 @@ def _unlabelled_controls(html: str) -> list[str]:
     return [control for control in controls if control not in labelled]
 
 
-def test_every_control_on_the_stay_page_has_its_own_id_and_label(
+def test_every_control_on_the_stay_forms_has_its_own_id_and_label(
     organisation, coordinator, sign_in_as
 ):
-    """The axe gap of the crawl: forms sharing field names shared ids, so selects lost labels."""
+    """
+    The axe gap of the crawl: forms sharing field names shared ids, so selects lost labels. The
+    stay page now renders no form (issue 17); each form's own page labels every control.
+    """
     stay = arrived_stay(organisation, coordinator, dependants=travelling_child())
-    services.extension_request(
+    extension = services.extension_request(
         membership=membership_of(coordinator, organisation),
         stay=stay,
         ground="health",
         requested_end=stay.planned_end + datetime.timedelta(days=20),
     )
+    traveller = TravellingDependant.objects.get(stay=stay)
     host = host_partner_of(stay.programme, organisation)
-    url = reverse("relocations:detail", kwargs={"stay_id": stay.pk})
+    stay_page = reverse("relocations:detail", kwargs={"stay_id": stay.pk})
+    on_stay = [
+        reverse(f"relocations:{name}", kwargs={"stay_id": stay.pk})
+        for name in ("check_in", "incident", "activity")
+    ]
+    staff_only = [
+        reverse("relocations:extension_decide", kwargs={"extension_id": extension.pk}),
+        reverse("relocations:traveller", kwargs={"traveller_id": traveller.pk}),
+        reverse("relocations:cancel", kwargs={"stay_id": stay.pk}),
+    ]
 
-    for user in (coordinator, host):
-        html = sign_in_as(user).get(url).content.decode()
-        assert _duplicate_ids(html) == []
-        assert _unlabelled_controls(html) == []
+    for user, urls in ((coordinator, on_stay + staff_only), (host, on_stay)):
+        client = sign_in_as(user)
+        page = client.get(stay_page).content.decode()
+        main = page.split('<main id="main">')[1].split("</main>")[0]
+        # The only form left on the stay page is a button (the travel plan's shredding).
+        assert "<select" not in main and "<textarea" not in main
+        assert all(f'href="{url}"' in main for url in on_stay)
+        for url in urls:
+            html = client.get(url).content.decode()
+            assert _duplicate_ids(html) == []
+            assert _unlabelled_controls(html) == []
         assert "<select" in html

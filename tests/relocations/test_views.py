@@ -138,7 +138,7 @@ def test_the_stay_list_does_not_grow_with_stays(organisation, coordinator, sign_
     many = count_queries(lambda: client.get(reverse("relocations:list")))
 
     assert many == few
-    assert len(stay_list(membership=membership_of(coordinator, organisation))) == 6
+    assert len(stay_list(membership=membership_of(coordinator, organisation)).rows) == 6
 
 
 def test_due_items_are_one_query(organisation, coordinator, caseworker, django_assert_num_queries):

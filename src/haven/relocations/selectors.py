@@ -17,6 +17,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from haven.cases.models import Assignment, Case, Dependant
+from haven.cases.pagination import KeysetPage, SortKey, keyset_page
 from haven.domain.stay import DEFAULT_RULES, document_reminders
 from haven.organisations.models import Membership
 from haven.organisations.policy import Permission, may
@@ -75,17 +76,50 @@ def stay_get(*, membership: Membership | None, stay_id: uuid.UUID) -> Stay:
         raise Http404 from None
 
 
-def stay_list(*, membership: Membership | None, include_closed: bool = False) -> list[Stay]:
+#: The stay list's order, soonest start first; indexed as ``stay_list_order``.
+STAY_LIST_ORDER = (SortKey("planned_start"), SortKey("created_at"), SortKey("id"))
+#: What a row of the stay list shows (host partners: the reference, which is the id), and
+#: nothing encrypted: the list joins the programme for its name and no key table.
+STAY_LIST_COLUMNS = (
+    "id",
+    "organisation_id",
+    "programme",
+    "programme__name",
+    "status",
+    "planned_start",
+    "planned_end",
+    "people_count",
+    "created_at",
+)
+#: Staff rows also name the case by its code.
+STAFF_STAY_LIST_COLUMNS = (*STAY_LIST_COLUMNS, "case", "case__code")
+
+
+def stay_list(
+    *,
+    membership: Membership | None,
+    include_closed: bool = False,
+    after: uuid.UUID | None = None,
+    before: uuid.UUID | None = None,
+    last: bool = False,
+) -> KeysetPage:
     """
-    The stays the member may reach, soonest first. Staff rows carry the case (for its code) and
-    the programme; host-partner rows only the programme and the plain host columns.
+    One page of the stays the member may reach, soonest first: after or before a stay, the last
+    page, or the first. Staff rows carry the case's code and the programme's name; host-partner
+    rows only the programme and the plain host columns. Its cost does not grow with the number
+    of stays (keyset pages, a count capped at ``COUNT_CAP``).
     """
-    stays = reachable_stays(membership=membership).select_related("programme")
-    if membership is not None and not is_host_partner(membership):
-        stays = stays.select_related("case")
+    staff = membership is not None and not is_host_partner(membership)
+    stays = (
+        reachable_stays(membership=membership)
+        .select_related("programme", *(("case",) if staff else ()))
+        .only(*(STAFF_STAY_LIST_COLUMNS if staff else STAY_LIST_COLUMNS))
+    )
     if not include_closed:
         stays = stays.filter(status__in=OPEN_STATUSES)
-    return list(stays.order_by("planned_start", "created_at")[:STAYS_PER_PAGE])
+    return keyset_page(
+        stays, STAY_LIST_ORDER, size=STAYS_PER_PAGE, after=after, before=before, last=last
+    )
 
 
 def case_active_stay(*, membership: Membership | None, case: Case) -> Stay | None:
@@ -356,7 +390,8 @@ def due_items(
         .filter(assigned)
         .filter(due_filter(today))
         .select_related("case", "programme")
-        .order_by("planned_start")[:STAYS_PER_PAGE]
+        .only(*STAFF_STAY_LIST_COLUMNS, *DUE_COLUMNS)
+        .order_by(*(key.order(forward=True) for key in STAY_LIST_ORDER))[:STAYS_PER_PAGE]
     )
     return [
         DueItem(stay, kind, since)

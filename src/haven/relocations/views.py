@@ -13,8 +13,8 @@ from django import forms as django_forms
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from haven.accounts.access import requires, requires_recent_second_factor
@@ -22,6 +22,7 @@ from haven.accounts.requests import HavenRequest
 from haven.accounts.requests import acting_member as _member
 from haven.accounts.routing import Routes
 from haven.accounts.shortcuts import page_status, refusal_shown
+from haven.cases.pagination import KeysetCursorForm, cursor_arguments
 from haven.cases.selectors import case_facts
 from haven.organisations.models import Membership
 from haven.organisations.policy import Permission, may
@@ -39,13 +40,14 @@ routes = Routes()
 @routes.path("", name="list")
 @requires(Permission.STAY_VIEW)
 def stay_list(request: HavenRequest) -> HttpResponse:
+    """The stays the member may reach, a page at a time (keyset pages, links work without JS)."""
     member = _member(request)
-    host = is_host_partner(member)
-    return render(
-        request,
-        "relocations/stay_list.html",
-        {"stays": selectors.stay_list(membership=member), "host_view": host},
+    cursor = KeysetCursorForm(request.GET)
+    page = selectors.stay_list(
+        membership=member, **cursor_arguments(cursor.cleaned_data if cursor.is_valid() else {})
     )
+    context = {"page": page, "host_view": is_host_partner(member), "query": ""}
+    return render(request, "relocations/stay_list.html", context)
 
 
 def _dependant_choices(stay_or_case: Any) -> list[tuple[str, str]]:
@@ -110,46 +112,60 @@ STAFF_FORMS: dict[str, type[django_forms.Form]] = {
     "outcome_form": forms.OutcomeForm,
     "cancel_form": forms.CancelForm,
 }
-HOST_FORMS = ("arrival_form", "check_in_form", "incident_form", "activity_form", "extension_form")
+#: The heading and button of each form's own page, in the words the stay page links with.
+FORM_PAGES: dict[str, tuple[Any, Any]] = {
+    "visa_form": (gettext_lazy("Record the visa"), gettext_lazy("Record the visa")),
+    "preparation_form": (
+        gettext_lazy("Travel, security, insurance and stipend"),
+        gettext_lazy("Save the preparation"),
+    ),
+    "arrival_form": (gettext_lazy("Confirm the arrival"), gettext_lazy("Confirm the arrival")),
+    "check_in_form": (
+        gettext_lazy("Record a wellbeing check-in"),
+        gettext_lazy("Record the check-in"),
+    ),
+    "incident_form": (
+        gettext_lazy("Record a security incident"),
+        gettext_lazy("Record the incident"),
+    ),
+    "activity_form": (gettext_lazy("Record an activity"), gettext_lazy("Record the activity")),
+    "extension_form": (
+        gettext_lazy("Request an extension"),
+        gettext_lazy("Request the extension"),
+    ),
+    "review_open_form": (
+        gettext_lazy("Open the return review"),
+        gettext_lazy("Run the assessment and open the review"),
+    ),
+    "review_decision_form": (
+        gettext_lazy("Record the options and the decision"),
+        gettext_lazy("Record the decision"),
+    ),
+    "return_plan_form": (gettext_lazy("Return plan"), gettext_lazy("Save the return plan")),
+    "return_form": (gettext_lazy("Record the return"), gettext_lazy("Record the return")),
+    "follow_up_form": (gettext_lazy("Follow-ups after return"), gettext_lazy("Record")),
+    "outcome_form": (gettext_lazy("Outcome of the stay"), gettext_lazy("Record the outcome")),
+    "cancel_form": (gettext_lazy("Cancel the stay"), gettext_lazy("Cancel the stay")),
+    "decision_form": (gettext_lazy("Extensions"), gettext_lazy("Decide")),
+    "traveller_form": (gettext_lazy("Dependants travelling"), gettext_lazy("Save the traveller")),
+}
 
 
 def _page_form(name: str, data: Any = None) -> django_forms.Form:
     """
-    One of the stay page's forms. Several forms share field names (date, type, narrative), so
-    each gets ids of its own (``id_<form>_<field>``): a label then names its own input, never
-    the first one on the page with that id (axe "label" and "select-name").
+    One of the stay's forms. Several forms share field names (date, type, narrative), so each
+    keeps ids of its own (``id_<form>_<field>``), as when they all stood on the stay page.
     """
     return STAFF_FORMS[name](data, auto_id=f"id_{name}_%s")
 
 
-def _traveller_forms(travellers: list[Any]) -> list[tuple[Any, django_forms.Form]]:
-    return [
-        (
-            traveller,
-            forms.TravellerForm(
-                auto_id=f"id_traveller_{number}_%s",
-                initial={
-                    "visa_outcome": traveller.visa_outcome,
-                    "visa_valid_until": traveller.visa_valid_until,
-                    "arrived_on": traveller.arrived_on,
-                },
-            ),
-        )
-        for number, traveller in enumerate(travellers, start=1)
-    ]
-
-
-def _stay_page(
-    request: HavenRequest,
-    stay: Stay,
-    *,
-    bound: dict[str, django_forms.Form] | None = None,
-    status: int = 200,
-) -> HttpResponse:
+def _stay_page(request: HavenRequest, stay: Stay) -> HttpResponse:
+    """
+    The stay and its records. It renders no form (issue 17): each action is a link to the
+    form's own page, so the page costs what it shows.
+    """
     member = _member(request)
     host = is_host_partner(member)
-    names = HOST_FORMS if host else tuple(STAFF_FORMS)
-    page_forms = {name: _page_form(name) for name in names} | (bound or {})
     records = selectors.stay_records(membership=member, stay=stay)
     languages = LetterLanguage.choices
     if not host:
@@ -163,18 +179,49 @@ def _stay_page(
         "may_manage": may(member, Permission.STAY_MANAGE, stay),
         "may_decide": may(member, Permission.STAY_DECIDE, stay),
         "may_write": host or may(member, Permission.STAY_MANAGE, stay),
-        "decision_form": forms.ExtensionDecisionForm(auto_id="id_decision_%s"),
-        "traveller_forms": _traveller_forms(records.travellers),
         "traceable_channels": sorted(TRACEABLE_CHANNELS),
         "letter_languages": languages,
-        **page_forms,
     }
     return render(
         request,
         "relocations/host_stay.html" if host else "relocations/stay_detail.html",
         context,
-        status=status,
     )
+
+
+def _saved_or_shown(
+    request: HavenRequest,
+    stay: Stay,
+    name: str,
+    form: django_forms.Form,
+    save: Callable[[django_forms.Form], object],
+    done: str,
+    bad_input: str | None = None,
+) -> HttpResponse:
+    """
+    A stay's form on its own page: a valid POST is saved by ``save(form)``, then back to the
+    stay with ``done``; a GET shows the form, and bad input (said as ``bad_input`` too, when
+    given) or a refusal shows it again with its reasons, answered 400.
+    """
+    if request.method == "POST":
+        if form.is_valid():
+            with refusal_shown(request, form):
+                save(form)
+                messages.success(request, done)
+                return redirect("relocations:detail", stay_id=stay.pk)
+        elif bad_input:
+            messages.error(request, bad_input)
+    heading, button = FORM_PAGES[name]
+    context = {
+        "stay": stay,
+        "host_view": is_host_partner(_member(request)),
+        "form": form,
+        "form_name": name,
+        "heading": heading,
+        "button": button,
+        "action": request.path,
+    }
+    return render(request, "relocations/stay_form.html", context, status=page_status(request))
 
 
 @routes.path("<uuid:stay_id>/", name="detail")
@@ -194,18 +241,13 @@ def _record(
     write: Write,
     done: str,
 ) -> HttpResponse:
-    """Bind the named form, call ``write(member, stay, form)``, and redirect or show the errors."""
+    """The named form on its own page; a valid POST calls ``write(member, stay, form)``."""
     member = _member(request)
     stay = selectors.stay_get(membership=member, stay_id=stay_id)
-    if request.method != "POST":
-        return _stay_page(request, stay)
-    form = _page_form(form_name, request.POST)
-    if form.is_valid():
-        with refusal_shown(request, form):
-            write(member, stay, form)
-            messages.success(request, done)
-            return redirect("relocations:detail", stay_id=stay.pk)
-    return _stay_page(request, stay, bound={form_name: form}, status=400)
+    form = _page_form(form_name, request.POST if request.method == "POST" else None)
+    return _saved_or_shown(
+        request, stay, form_name, form, lambda bound: write(member, stay, bound), done
+    )
 
 
 def _fields_to(service: Callable[..., object]) -> Write:
@@ -310,47 +352,24 @@ def extension_request(request: HavenRequest, stay_id: uuid.UUID) -> HttpResponse
     return _record(request, stay_id, "extension_form", write, _("Extension requested."))
 
 
-def _sent_from_stay_page(
-    request: HavenRequest,
-    stay_id: uuid.UUID,
-    form: django_forms.Form,
-    write: Callable[[Membership, dict[str, Any]], object],
-    done: str,
-    bad_input: str,
-) -> HttpResponse:
-    """
-    A form about one of a stay's records (an extension's decision, a travelling dependant), sent
-    from the stay page: ``write(member, cleaned_data)``, then back to the stay with ``done``. Bad
-    input (``bad_input``) or a refusal is said in a message over the stay page, answered 400;
-    the page's own copy of the form stays blank.
-    """
-    member = _member(request)
-    if not form.is_valid():
-        messages.error(request, bad_input)
-    else:
-        with refusal_shown(request):
-            write(member, form.cleaned_data)
-            messages.success(request, done)
-            return redirect("relocations:detail", stay_id=stay_id)
-    return _stay_page(request, selectors.stay_get(membership=member, stay_id=stay_id), status=400)
-
-
 @routes.path("extensions/<uuid:extension_id>/decide/", name="extension_decide")
 @requires(Permission.STAY_DECIDE)
 @require_http_methods(["GET", "POST"])
 def extension_decide(request: HavenRequest, extension_id: uuid.UUID) -> HttpResponse:
+    """Grant or refuse an extension, on its own page."""
     member = _member(request)
     extension = selectors.extension_get(membership=member, extension_id=extension_id)
-    if request.method != "POST":
-        return _stay_page(request, selectors.stay_get(membership=member, stay_id=extension.stay_id))
+    stay = selectors.stay_get(membership=member, stay_id=extension.stay_id)
 
-    def decide(membership: Membership, data: dict[str, Any]) -> None:
-        grant = data["decision"] == "grant"
-        services.extension_decide(membership=membership, extension=extension, grant=grant)
+    def decide(form: django_forms.Form) -> None:
+        grant = form.cleaned_data["decision"] == "grant"
+        services.extension_decide(membership=member, extension=extension, grant=grant)
 
-    form = forms.ExtensionDecisionForm(request.POST)
+    form = forms.ExtensionDecisionForm(
+        request.POST if request.method == "POST" else None, auto_id="id_decision_%s"
+    )
     done, bad_input = _("Extension decided."), _("Choose to grant or to refuse.")
-    return _sent_from_stay_page(request, extension.stay_id, form, decide, done, bad_input)
+    return _saved_or_shown(request, stay, "decision_form", form, decide, done, bad_input)
 
 
 @routes.path("<uuid:stay_id>/letter/<str:language>/", name="letter")
@@ -500,16 +519,22 @@ def travel_plan_shred(request: HavenRequest, stay_id: uuid.UUID) -> HttpResponse
 @requires(Permission.STAY_MANAGE)
 @require_http_methods(["GET", "POST"])
 def traveller_record(request: HavenRequest, traveller_id: uuid.UUID) -> HttpResponse:
-    """Record one travelling dependant's visa and arrival (a GET shows the stay's travellers)."""
-    traveller = selectors.traveller_get(membership=_member(request), traveller_id=traveller_id)
-    if request.method != "POST":
-        return redirect(
-            reverse("relocations:detail", kwargs={"stay_id": traveller.stay_id}) + "#travellers"
-        )
+    """Record one travelling dependant's visa and arrival, on its own page."""
+    member = _member(request)
+    traveller = selectors.traveller_get(membership=member, traveller_id=traveller_id)
+    stay = selectors.stay_get(membership=member, stay_id=traveller.stay_id)
 
-    def record(member: Membership, data: dict[str, Any]) -> None:
-        services.traveller_record(membership=member, traveller=traveller, **data)
+    def record(form: django_forms.Form) -> None:
+        services.traveller_record(membership=member, traveller=traveller, **form.cleaned_data)
 
-    form = forms.TravellerForm(request.POST)
+    form = forms.TravellerForm(
+        request.POST if request.method == "POST" else None,
+        auto_id="id_traveller_%s",
+        initial={
+            "visa_outcome": traveller.visa_outcome,
+            "visa_valid_until": traveller.visa_valid_until,
+            "arrived_on": traveller.arrived_on,
+        },
+    )
     done, bad_input = _("Traveller recorded."), _("Check the traveller's dates.")
-    return _sent_from_stay_page(request, traveller.stay_id, form, record, done, bad_input)
+    return _saved_or_shown(request, stay, "traveller_form", form, record, done, bad_input)
