@@ -19,9 +19,11 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 from django.conf import settings
+from django.core.signals import setting_changed
 from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.utils import formats, translation
+from django.utils.dateformat import DateFormat, TimeFormat, re_escaped, re_formatchars
 from django.utils.translation import gettext_lazy as _
 
 from haven.domain.numerals import Numerals, numerals_for
@@ -51,11 +53,36 @@ def reader(prefers_western: Callable[[], bool] | bool) -> Iterator[None]:
         _prefers_western.reset(token)
 
 
+# What is the same for every reader of one language, worked out once per process (a page formats
+# dozens of dates): how a language and a digit preference write numbers, each date format's
+# pieces, and the translated words of a date (month and day names, a.m., noon). Nothing here
+# depends on the reader beyond the language and the digit preference; every cache is emptied
+# when a test changes a setting (the formats, the languages, the catalogues' paths).
+_numerals: dict[tuple[str, bool], Numerals] = {}
+_patterns: dict[tuple[str | None, str], "_Pattern"] = {}
+_words: dict[tuple[str | None, str, tuple[int, ...]], str] = {}
+
+
+def _forget(**_kwargs: object) -> None:
+    _numerals.clear()
+    _patterns.clear()
+    _words.clear()
+
+
+setting_changed.connect(_forget, dispatch_uid="haven.accounts.reading.forget")
+
+
 def numerals(language: str | None = None) -> Numerals:
     """How the reader of ``language`` (by default the active one) writes numbers."""
     language = language or translation.get_language() or settings.LANGUAGE_CODE
-    locales: dict[str, str] = settings.HAVEN_NUMBER_LOCALES
-    return numerals_for(locales.get(language, language), western=_prefers_western.get()())
+    western = _prefers_western.get()()
+    try:
+        return _numerals[language, western]
+    except KeyError:
+        locales: dict[str, str] = settings.HAVEN_NUMBER_LOCALES
+        written = numerals_for(locales.get(language, language), western=western)
+        _numerals[language, western] = written
+        return written
 
 
 def shown(text: str) -> str:
@@ -86,9 +113,88 @@ def percent(value: int | float | decimal.Decimal, places: int = 0) -> str:
     return numerals().percent(value, places)
 
 
+def _month(value: datetime.date) -> tuple[int, ...]:
+    return (value.month,)
+
+
+def _weekday(value: datetime.date) -> tuple[int, ...]:
+    return (value.weekday(),)
+
+
+def _hour(value: datetime.date) -> tuple[int, ...]:
+    return (value.hour,)  # type: ignore[attr-defined]  # a time specifier: a datetime's
+
+
+def _hour_minute(value: datetime.date) -> tuple[int, ...]:
+    return (value.hour, value.minute)  # type: ignore[attr-defined]
+
+
+# Django's specifiers whose output is a translated word: what of the value each one depends on.
+_WORDS: dict[str, Callable[[datetime.date], tuple[int, ...]]] = {
+    "b": _month,
+    "E": _month,
+    "F": _month,
+    "M": _month,
+    "N": _month,
+    "D": _weekday,
+    "l": _weekday,
+    "a": _hour,
+    "A": _hour,
+    "P": _hour_minute,
+}
+
+
+class _Pattern:
+    """A format string split once as Django's ``Formatter.format`` splits it on every call."""
+
+    def __init__(self, format_string: str) -> None:
+        #: (specifier, text): a specifier to call on the value, or text written as it is.
+        self.pieces: list[tuple[str | None, str]] = []
+        for index, piece in enumerate(re_formatchars.split(format_string)):
+            if index % 2:
+                self.pieces.append((piece, ""))
+            elif piece:
+                self.pieces.append((None, re_escaped.sub(r"\1", piece)))
+        self.has_time = any(
+            specifier is not None and hasattr(TimeFormat, specifier)
+            for specifier, _text in self.pieces
+        )
+
+    def format(self, value: datetime.date, language: str | None) -> str:
+        formatter = DateFormat(value)
+        written: list[str] = []
+        for specifier, text in self.pieces:
+            if specifier is None:
+                written.append(text)
+                continue
+            depends_on = _WORDS.get(specifier)
+            if depends_on is None:
+                written.append(str(getattr(formatter, specifier)()))
+                continue
+            key = (language, specifier, depends_on(value))
+            word = _words.get(key)
+            if word is None:
+                word = _words[key] = str(getattr(formatter, specifier)())
+            written.append(word)
+        return "".join(written)
+
+
 def date(value: datetime.date | datetime.datetime, format_name: str = "DATE_FORMAT") -> str:
-    """A date in the active language's format (``DATE_FORMAT`` or any Django format name)."""
-    return shown(formats.date_format(value, format_name))
+    """
+    A date in the active language's format (``DATE_FORMAT`` or any Django format name).
+
+    The same characters as ``shown(formats.date_format(value, format_name))``
+    (``tests/accounts/test_reading_dates.py`` compares them), with the format's pieces and its
+    translated words worked out once per language.
+    """
+    language = translation.get_language()
+    try:
+        pattern = _patterns[language, format_name]
+    except KeyError:
+        pattern = _patterns[language, format_name] = _Pattern(str(formats.get_format(format_name)))
+    if pattern.has_time and type(value) is datetime.date:
+        return shown(formats.date_format(value, format_name))  # Django refuses it, as before
+    return numerals(language).digits(pattern.format(value, language))
 
 
 class ReadingMiddleware:

@@ -10,9 +10,10 @@ that every property name and enumerated value in the schemas has its label here.
 import re
 from functools import cache
 
+from django.core.signals import setting_changed
 from django.utils.functional import Promise
+from django.utils.translation import get_language, override
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import override
 
 from haven.reference import seed_programmes
 
@@ -402,6 +403,19 @@ TERMS: dict[str, Promise] = {
 }
 
 
+# Each label as each language writes it, translated once per process: ``TERMS`` is fixed, and a
+# label is the same for every reader of a language. Emptied when a test changes a setting (the
+# languages, the catalogues' paths).
+_labels: dict[tuple[str | None, str], str] = {}
+
+
+def _forget_labels(**_kwargs: object) -> None:
+    _labels.clear()
+
+
+setting_changed.connect(_forget_labels, dispatch_uid="haven.cases.vocabulary.forget_labels")
+
+
 def term(identifier: object) -> str:
     """
     Return the label of an identifier in the active language.
@@ -412,9 +426,14 @@ def term(identifier: object) -> str:
     if identifier is None or identifier == "":
         return ""
     key = str(identifier)
+    language = get_language()
+    known = _labels.get((language, key))
+    if known is not None:
+        return known
     label = TERMS.get(key)
     if label is not None:
-        return str(label)
+        _labels[language, key] = str(label)
+        return _labels[language, key]
     return key.replace("_", " ").capitalize()
 
 
