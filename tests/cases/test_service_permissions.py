@@ -17,6 +17,7 @@ from haven.accounts.acting import SYSTEM
 from haven.audit.events import EventType
 from haven.audit.models import AuditEvent
 from haven.cases.models import (
+    Assessment,
     Attachment,
     Case,
     Consent,
@@ -29,6 +30,7 @@ from haven.cases.models import (
     Threat,
 )
 from haven.cases.services import (
+    assessment_run,
     attachment_add,
     attachment_read,
     case_intake,
@@ -43,6 +45,7 @@ from haven.cases.services import (
     threat_record,
 )
 from haven.organisations.models import Role
+from haven.organisations.policy import ROLE_PERMISSIONS, Permission
 from tests.acting import acting
 from tests.cases.factories import canary_facts, open_canary_case
 from tests.conftest import make_member
@@ -88,6 +91,7 @@ WRITES: dict[str, Callable[[Any, Case], Any]] = {
     "attachment_add": lambda member, case: attachment_add(
         membership=member, case=case, name="statement.txt", data=STATEMENT
     ),
+    "assessment_run": lambda member, case: assessment_run(membership=member, case=case),
 }
 
 
@@ -200,3 +204,19 @@ def test_intake_is_not_found_for_a_role_that_does_not_open_cases(organisation, p
 
     assert not Case.objects.exists()
     assert AuditEvent.objects.count() == before
+
+
+def test_running_an_assessment_asks_for_case_edit_not_only_sight(organisation, monkeypatch):
+    """
+    ``assessment_run`` checks CASE_EDIT itself, as its page declares: a member who may see the
+    case but not edit it (here a legal adviser whose role is given CASE_VIEW only) gets 404.
+    """
+    case = open_canary_case(organisation)
+    adviser = make_member(organisation, Role.LEGAL_ADVISER, "lia.adviser")
+    assign(case, adviser)
+    sight_only = ROLE_PERMISSIONS[Role.LEGAL_ADVISER] - {Permission.CASE_EDIT}
+    monkeypatch.setitem(ROLE_PERMISSIONS, Role.LEGAL_ADVISER, sight_only)
+
+    with pytest.raises(Http404):
+        assessment_run(membership=acting(adviser), case=case)
+    assert not Assessment.objects.filter(case=case).exists()

@@ -11,9 +11,9 @@ from hypothesis import strategies as st
 
 from haven.domain.host_states import (
     DeadlineKind,
+    DeadlineWarning,
     StayDates,
     WarningLevel,
-    deadline_warnings,
     host_state_advice,
 )
 from haven.reference import host_state_catalogue
@@ -38,7 +38,7 @@ def test_the_warning_climbs_step_by_step_and_never_goes_back(state, arrival):
     seen = []
     for offset in range(-100, 3):
         today = filing.due_on + timedelta(days=offset)
-        [warning] = deadline_warnings([filing], today) or [None]
+        warning = DeadlineWarning.due(filing, today)
         level = warning.level if warning else None
         if warning is not None:
             assert warning.days_left == -offset
@@ -51,7 +51,7 @@ def test_the_warning_climbs_step_by_step_and_never_goes_back(state, arrival):
 def test_the_level_is_the_narrowest_window_the_days_left_fall_in(days_left):
     advice = host_state_advice(CATALOGUE, StayDates("US", last_arrival=date(2026, 3, 1)))
     [filing] = [item for item in advice.deadlines if item.kind == DeadlineKind.FILING]
-    found = deadline_warnings([filing], filing.due_on - timedelta(days=days_left))
+    found = DeadlineWarning.due(filing, filing.due_on - timedelta(days=days_left))
     expected = (
         WarningLevel.PASSED if days_left < 0
         else WarningLevel.DAYS_7 if days_left <= 7
@@ -59,4 +59,4 @@ def test_the_level_is_the_narrowest_window_the_days_left_fall_in(days_left):
         else WarningLevel.DAYS_90 if days_left <= 90
         else None
     )  # fmt: skip
-    assert (found[0].level if found else None) == expected
+    assert (found.level if found else None) == expected

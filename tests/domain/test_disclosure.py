@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from haven.domain.disclosure import TOTAL, suppress, suppress_counts
+from haven.domain.disclosure import TOTAL, suppress
 
 counts = st.integers(min_value=0, max_value=40)
 
@@ -58,9 +58,14 @@ def test_shown_totals_are_true_and_visible_lines_add_up(table_input):
         assert grand == sum(cells.values())
 
 
+def one_column(by_key):
+    """A one-way table (cases by status, by country...): one column, "count", and its total."""
+    return suppress({(key, "count"): n for key, n in by_key.items()}, by_key.keys(), ["count"])
+
+
 @given(st.dictionaries(st.sampled_from("abcdefgh"), counts, min_size=1))
 def test_one_way_tables_hide_small_counts_and_their_complement(by_key):
-    table = suppress_counts(by_key)
+    table = one_column(by_key)
     visible = table.visible_counts()
     assert not [count for count in visible if 1 <= count <= 4]
     hidden_rows = [key for key in by_key if table.shown(key, "count") is None]
@@ -68,7 +73,7 @@ def test_one_way_tables_hide_small_counts_and_their_complement(by_key):
 
 
 def test_small_cells_are_marked_apart_from_their_complements():
-    table = suppress_counts({"open": 3, "closed": 12, "in stay": 20})
+    table = one_column({"open": 3, "closed": 12, "in stay": 20})
     assert table.shown("open", "count") is None
     assert ("open", "count") in table.small
     assert table.shown("closed", "count") is None
@@ -78,10 +83,10 @@ def test_small_cells_are_marked_apart_from_their_complements():
 
 
 def test_a_table_of_one_small_cell_hides_its_total_too():
-    table = suppress_counts({"recognised": 2})
+    table = one_column({"recognised": 2})
     assert table.visible_counts() == []
 
 
 def test_negative_counts_are_refused():
     with pytest.raises(ValueError, match="negative"):
-        suppress_counts({"open": -1})
+        one_column({"open": -1})

@@ -11,10 +11,10 @@ from hypothesis import strategies as st
 
 from haven.domain.host_states import (
     DeadlineKind,
+    DeadlineWarning,
     StayDates,
     WarningLevel,
     add_working_days,
-    deadline_warnings,
     host_state_advice,
     jurisdiction_warning,
 )
@@ -126,19 +126,19 @@ def test_an_unknown_host_state_says_so_instead_of_inventing_a_rule():
 def test_warnings_at_ninety_thirty_and_seven_days_and_after():
     [deadline] = _filing(StayDates("US", last_arrival=date(2026, 1, 1)))
     due = deadline.due_on
-    levels = {
-        days: [w.level for w in deadline_warnings([deadline], due - timedelta(days=days))]
-        for days in (91, 90, 31, 30, 8, 7, 0, -1)
-    }
+    levels = {}
+    for days in (91, 90, 31, 30, 8, 7, 0, -1):
+        warning = DeadlineWarning.due(deadline, due - timedelta(days=days))
+        levels[days] = warning.level if warning else None
     assert levels == {
-        91: [],
-        90: [WarningLevel.DAYS_90],
-        31: [WarningLevel.DAYS_90],
-        30: [WarningLevel.DAYS_30],
-        8: [WarningLevel.DAYS_30],
-        7: [WarningLevel.DAYS_7],
-        0: [WarningLevel.DAYS_7],
-        -1: [WarningLevel.PASSED],
+        91: None,
+        90: WarningLevel.DAYS_90,
+        31: WarningLevel.DAYS_90,
+        30: WarningLevel.DAYS_30,
+        8: WarningLevel.DAYS_30,
+        7: WarningLevel.DAYS_7,
+        0: WarningLevel.DAYS_7,
+        -1: WarningLevel.PASSED,
     }
 
 

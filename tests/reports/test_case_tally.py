@@ -5,6 +5,8 @@ deletion; they come back right after SQLite lost its triggers in a table rebuild
 backup counts each case once (the tally is derived, so backups leave it out).
 """
 
+import gzip
+import json
 import random
 
 from django.db import connection
@@ -14,7 +16,7 @@ from haven.cases.models import Case, CaseStatus, Urgency
 from haven.reports.apps import _keep_tally_triggers
 from haven.reports.models import CaseTally
 from haven.reports.tally import CASE_TALLY
-from haven.vault.backup import load_snapshot, restore, snapshot
+from haven.vault.backup import restore, snapshot
 from tests.cases.factories import open_canary_case
 from tests.vault.records import wipe_database
 
@@ -90,7 +92,7 @@ def test_a_restored_backup_counts_each_case_once(organisation, other_organisatio
     open_canary_case(other_organisation, None, suffix="other")
     counted = _counted_from_cases()
     data = snapshot()
-    assert CaseTally._meta.label_lower not in load_snapshot(data)["tables"]
+    assert CaseTally._meta.label_lower not in json.loads(gzip.decompress(data))["tables"]
     wipe_database()
     assert _tallied() == {}
 

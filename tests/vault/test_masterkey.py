@@ -9,7 +9,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from haven.vault.errors import MasterKeyInvalidError, MasterKeyMissingError
 from haven.vault.masterkey import (
-    configured_master_key,
+    configured_master_keys,
     ensure_demo_master_key,
     read_master_key_file,
 )
@@ -21,7 +21,7 @@ def test_missing_master_key_refuses(settings):
     settings.HAVEN_MASTER_KEY_FILE = None
 
     with pytest.raises(MasterKeyMissingError) as raised:
-        configured_master_key()
+        configured_master_keys()
     assert isinstance(raised.value, ImproperlyConfigured)
     assert "SECRET_KEY" in str(raised.value)
 
@@ -32,7 +32,7 @@ def test_missing_key_file_names_the_file(settings, tmp_path):
     settings.HAVEN_MASTER_KEY_FILE = tmp_path / "absent.key"
 
     with pytest.raises(MasterKeyMissingError, match=r"absent\.key"):
-        configured_master_key()
+        configured_master_keys()
 
 
 @pytest.mark.parametrize("value", ["not base64!", base64.b64encode(b"short").decode()])
@@ -41,7 +41,7 @@ def test_malformed_key_is_refused(settings, value):
     settings.HAVEN_MASTER_KEY = value
 
     with pytest.raises(MasterKeyInvalidError) as raised:
-        configured_master_key()
+        configured_master_keys()
     assert value not in str(raised.value)
 
 
@@ -63,7 +63,7 @@ def test_key_file_is_the_configured_key(settings, tmp_path):
     settings.HAVEN_MASTER_KEY = None
     settings.HAVEN_MASTER_KEY_FILE = path
 
-    assert configured_master_key().key_id == read_master_key_file(path).key_id
+    assert configured_master_keys()[0].key_id == read_master_key_file(path).key_id
 
 
 @pytest.mark.parametrize("mode", [0o644, 0o640, 0o604, 0o660])
@@ -77,7 +77,7 @@ def test_a_key_file_other_accounts_can_read_is_refused(settings, tmp_path, mode)
     settings.HAVEN_MASTER_KEY_FILE = path
 
     with pytest.raises(MasterKeyInvalidError, match="chmod 600") as raised:
-        configured_master_key()
+        configured_master_keys()
     with pytest.raises(MasterKeyInvalidError):
         read_master_key_file(path)
     assert key_text not in str(raised.value)
@@ -91,4 +91,4 @@ def test_a_read_only_key_file_for_its_owner_is_accepted(settings, tmp_path):
     settings.HAVEN_MASTER_KEY = None
     settings.HAVEN_MASTER_KEY_FILE = path
 
-    assert configured_master_key().key_id == read_master_key_file(path).key_id
+    assert configured_master_keys()[0].key_id == read_master_key_file(path).key_id

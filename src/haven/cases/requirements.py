@@ -1,10 +1,14 @@
 """
-The words people read for each requirement of a case move, in their language.
+The words people read for each requirement of a case move, and for the rule a move encodes, in
+their language.
 
-The requirements themselves, and the English the engines and the case page's list of moves use,
-are ``haven.domain.lifecycle`` (which imports no Django); a refused move names the unmet ones
-with these labels, so it reads in the member's language (``services.lifecycle``).
+The requirements themselves, and the English the engines use, are ``haven.domain.lifecycle``
+(which imports no Django); a refused move (``services.lifecycle``) and the case page's list of
+moves name the unmet ones with these labels, so they read in the member's language.
 """
+
+from collections.abc import Collection
+from typing import Any
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -74,3 +78,27 @@ REQUIREMENT_LABELS: dict[Requirement, Promise] = {
     Requirement.RETENTION_PERIOD_ENDED: _("the retention period has ended and no hold applies"),
     Requirement.ERASURE_APPROVED_BY_SECOND_PERSON: _("a second person has approved the erasure"),
 }
+
+
+#: The rule each case move encodes (``Transition.rule_source``), in the reader's language: the
+#: domain names it in English, with the repository path of Haven's own documents.
+RULE_SOURCE_LABELS: dict[str, Promise] = {
+    "Haven case lifecycle (docs/case-lifecycle.md)": _("Haven case lifecycle"),
+    "UN Declaration on Human Rights Defenders (GA res 53/144, 1998), art 1": _(
+        "UN Declaration on Human Rights Defenders (GA res 53/144, 1998), art. 1"
+    ),
+    "Refugee Convention 1951 art 33; ECHR art 3; CAT art 3 (no return to a real risk of serious harm)": _(
+        "Refugee Convention 1951 art. 33; ECHR art. 3; CAT art. 3 (no return to a real risk of serious harm)"
+    ),
+    "Refugee Convention 1951 art 1A(2); Directive 2011/95/EU art 15": _(
+        "Refugee Convention 1951 art. 1A(2); Directive 2011/95/EU art. 15"
+    ),
+    "Informed consent to each disclosure of the defender's data (Haven security requirements)": _(
+        "Informed consent to each disclosure of the defender's data (Haven security requirements)"
+    ),
+}
+
+
+def unmet_labels(transition: Any, satisfied: Collection[str]) -> list[Promise]:
+    """The labels of the requirements of a case move (a ``Transition``) not yet satisfied."""
+    return [REQUIREMENT_LABELS[need] for need in transition.requirements if need not in satisfied]

@@ -122,16 +122,3 @@ def suppress(
                 hidden.add(complement)
                 changed = True
     return SuppressedTable(row_keys, column_keys, values, small, frozenset(hidden))
-
-
-def suppress_counts(
-    counts: Mapping[Key, int], *, smallest_shown: int = SMALLEST_SHOWN
-) -> SuppressedTable:
-    """A one-way table (cases by status, by country...) as a table of one column and its total."""
-    column = "count"
-    return suppress(
-        {(key, column): count for key, count in counts.items()},
-        counts.keys(),
-        [column],
-        smallest_shown=smallest_shown,
-    )

@@ -18,7 +18,7 @@ confirm, never a legal determination.
 from __future__ import annotations
 
 import calendar
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
@@ -353,12 +353,6 @@ def host_state_advice(catalogue: HostStateCatalogue, stay: StayDates) -> HostSta
     )
     deadlines.sort(key=lambda deadline: deadline.due_on)
     return HostStateAdvice(catalogue.version, host, rules, tuple(deadlines), tuple(cautions))
-
-
-def deadline_warnings(deadlines: Sequence[Deadline], today: date) -> tuple[DeadlineWarning, ...]:
-    """The warnings due today: within 90, 30 or 7 days of a deadline, or past it."""
-    warnings = (DeadlineWarning.due(deadline, today) for deadline in deadlines)
-    return tuple(warning for warning in warnings if warning is not None)
 
 
 def jurisdiction_warning(

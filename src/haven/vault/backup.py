@@ -34,7 +34,6 @@ import binascii
 import contextlib
 import datetime
 import decimal
-import gzip
 import json
 import uuid
 import zlib
@@ -317,21 +316,6 @@ def _fields_by_attname(
 ) -> list["models.Field[Any, Any]"]:
     by_attname = {field.attname: field for field in model._meta.concrete_fields}
     return [by_attname[name] for name in names]
-
-
-def load_snapshot(data: bytes) -> dict[str, Any]:
-    """Return the document inside a decrypted snapshot, or raise BackupError."""
-    try:
-        document = json.loads(gzip.decompress(data))
-    except (OSError, EOFError, ValueError, RecursionError):
-        raise BackupError(NOT_A_BACKUP) from None
-    if not isinstance(document, dict) or document.get("format") not in READABLE_FORMATS:
-        raise BackupError(NOT_A_BACKUP)
-    if not isinstance(document.get("tables"), dict):
-        raise BackupError(NOT_A_BACKUP)
-    if not isinstance(document.get("files", []), list):
-        raise BackupError(NOT_A_BACKUP)
-    return document
 
 
 def _check_empty() -> None:

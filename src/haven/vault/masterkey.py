@@ -144,11 +144,6 @@ def configured_audit_secrets() -> list[AuditSecret]:
     return [key.audit_secret for key in configured_master_keys()]
 
 
-def configured_master_key() -> MasterKey:
-    """Return the current master key (the first configured one)."""
-    return configured_master_keys()[0]
-
-
 def write_master_key_file(path: Path) -> MasterKey:
     """
     Create ``path`` holding a new random master key, readable by this account only (mode 0600).

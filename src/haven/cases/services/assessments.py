@@ -13,7 +13,14 @@ from haven.cases.engine_messages import encode
 from haven.cases.errors import CaseError
 from haven.cases.models import Assessment, AssessmentDecision, Case
 from haven.cases.selectors import case_facts
-from haven.cases.services.guards import check_live, on_case, raise_problems, required_reason, touch
+from haven.cases.services.guards import (
+    check_live,
+    check_permitted,
+    on_case,
+    raise_problems,
+    required_reason,
+    touch,
+)
 from haven.cases.services.receipts import form_receipt_claim
 from haven.domain.assessment import assess
 from haven.domain.facts import FactsError, parse_facts
@@ -52,7 +59,10 @@ def assessment_run(
     (``assessment_decide``); the workspace runs the engines without a staff level. The API and the
     demo may still give a staff view here: it is kept as the view given with the run, and is not
     a decision (the lifecycle asks for one before the case moves on to pathway planning).
+
+    Permission: CASE_EDIT on the case (404 otherwise, AZ-02), as the page that runs it declares.
     """
+    check_permitted(membership, Permission.CASE_EDIT, case)
     form_receipt_claim(token=submission_token, case=case)
     check_live(case)
     if (staff_risk_level is not None and staff_risk_level not in LEVELS) or (

@@ -20,7 +20,7 @@ from haven.cases.models import (
     Threat,
 )
 from haven.cases.record_sources import derived_elsewhere, requirements_met_elsewhere
-from haven.cases.requirements import REQUIREMENT_LABELS
+from haven.cases.requirements import unmet_labels
 from haven.cases.services.guards import check_permitted, touch
 from haven.domain.lifecycle import CASE_MACHINE, TransitionError, follow_records
 from haven.domain.lifecycle import CaseStatus as Lifecycle
@@ -166,8 +166,7 @@ def _move_refused(
         return CaseError(NO_SUCH_MOVE, **statuses)
     if role not in move.roles:
         return CaseError(MOVE_NOT_FOR_ROLE, **statuses)
-    unmet = [REQUIREMENT_LABELS[need] for need in move.requirements if need not in satisfied]
-    return CaseError(MOVE_BLOCKED, **statuses, needs=joined(unmet, "; "))
+    return CaseError(MOVE_BLOCKED, **statuses, needs=joined(unmet_labels(move, satisfied), "; "))
 
 
 @transaction.atomic

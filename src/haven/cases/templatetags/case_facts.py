@@ -7,7 +7,6 @@ turns them into labels (``haven.cases.vocabulary``), country names in the reader
 """
 
 import datetime
-import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -151,12 +150,6 @@ def consent_method(value: Any) -> str:
 def language_name(code: Any) -> str:
     """One language by name in the reader's language."""
     return language_names([code]) if code else ""
-
-
-@register.filter
-def without_path(source: Any) -> str:
-    """A rule's source without a repository path in brackets: people read the name of the rule."""
-    return re.sub(r"\s*\([^)]*\.md\)", "", str(source or ""))
 
 
 @register.filter

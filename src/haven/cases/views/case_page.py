@@ -4,8 +4,8 @@ The case page, revealing the identity, settings, status moves and assignment.
 
 import functools
 import uuid
-from collections.abc import Callable, Iterable
-from dataclasses import replace
+from collections.abc import Callable, Collection, Iterable
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.contrib import messages
@@ -24,9 +24,11 @@ from haven.accounts.requests import HavenRequest
 from haven.accounts.requests import acting_member as _member
 from haven.accounts.shortcuts import refusal_shown
 from haven.cases import forms, selectors, services
-from haven.cases.models import Case, CaseStatus
+from haven.cases.models import CASE_STATUS_LABELS, Case, CaseStatus
 from haven.cases.panels import panels_for
 from haven.cases.reading import one_reading
+from haven.cases.requirements import REQUIREMENT_LABELS, RULE_SOURCE_LABELS, unmet_labels
+from haven.cases.services.lifecycle import MOVE_NOT_FOR_ROLE
 from haven.cases.templatetags.case_facts import (
     consent_method,
     consent_purpose,
@@ -36,15 +38,48 @@ from haven.cases.templatetags.case_facts import (
 )
 from haven.cases.views.common import _case_url, routes
 from haven.cases.vocabulary import term
-from haven.domain.lifecycle import CASE_MACHINE, REQUIREMENT_DESCRIPTIONS, Requirement
+from haven.domain.lifecycle import CASE_MACHINE, Requirement
 from haven.domain.lifecycle import CaseStatus as Lifecycle
 from haven.organisations.models import Membership
 from haven.organisations.policy import Permission, may
 
 
+@dataclass(frozen=True)
+class ShownMove:
+    """A next status as the case page lists it: its target, and what still blocks it, in words."""
+
+    target: Lifecycle
+    blocked_by: tuple[str, ...]
+    rule: str
+
+    @property
+    def allowed(self) -> bool:
+        return not self.blocked_by
+
+
+def _shown_move(option: Any, membership: Membership, satisfied: Collection[str]) -> ShownMove:
+    """
+    One move of the machine in the reader's language: the machine's own reasons are English
+    with status codes, so the role that may not make it and each unmet requirement are named
+    here by their labels, as a refused move names them (``services.lifecycle``).
+    """
+    transition = option.transition
+    statuses = {
+        "source": CASE_STATUS_LABELS[transition.source],
+        "target": CASE_STATUS_LABELS[transition.target],
+    }
+    reasons = [] if membership.role in transition.roles else [str(MOVE_NOT_FOR_ROLE % statuses)]
+    reasons.extend(str(label) for label in unmet_labels(transition, satisfied))
+    return ShownMove(
+        target=transition.target,
+        blocked_by=tuple(reasons),
+        rule=str(RULE_SOURCE_LABELS[transition.rule_source]),
+    )
+
+
 def _requirements_to_confirm(
     case: Case, membership: Membership, records: Any = None
-) -> tuple[list[Any], list[tuple[str, str]]]:
+) -> tuple[list[ShownMove], list[tuple[str, str]]]:
     """Return the next moves with what blocks them, and the requirements a member may attest."""
     derived = services.derived_requirements(case, records=records)
     options = CASE_MACHINE.options(Lifecycle(case.status), role=membership.role, satisfied=derived)
@@ -54,8 +89,12 @@ def _requirements_to_confirm(
             continue  # erasure has its own screen (request, second coordinator), never a tick-box
         for requirement in option.transition.requirements:
             if requirement.value not in services.derived_requirement_names():
-                attestable[requirement.value] = REQUIREMENT_DESCRIPTIONS[Requirement(requirement)]
-    moves = [option for option in options if option.target != Lifecycle.ERASED]
+                attestable[requirement.value] = str(REQUIREMENT_LABELS[Requirement(requirement)])
+    moves = [
+        _shown_move(option, membership, derived)
+        for option in options
+        if option.target != Lifecycle.ERASED
+    ]
     return moves, sorted(attestable.items())
 
 
