@@ -11,7 +11,7 @@ related rows: neither a page's query count nor its time grows with the number of
 
 Read first: ``common`` (the 404 and the check every read makes), ``case`` (the cases a member may
 see, one case by id or code), ``lists`` (the case list, "My cases", their orders and paging),
-``records`` (everything recorded on a case for its page; ``presence`` says which tables to read).
+``records`` (everything recorded on a case for its page, reading only the tables that hold a row).
 Then ``facts`` (the defender and the facts document the engines use), ``assessments``,
 ``corrections``, ``team`` (assignment and break-glass), ``notifications`` and ``erasures``.
 """
@@ -22,7 +22,13 @@ from haven.cases.selectors.assessments import (
     case_assessments,
     latest_assessment,
 )
-from haven.cases.selectors.case import case_by_code, case_get, visible_cases
+from haven.cases.selectors.case import (
+    attachment_get,
+    case_by_code,
+    case_get,
+    consent_get,
+    visible_cases,
+)
 from haven.cases.selectors.common import (
     CASE_KEYS,
     CASES_PER_PAGE,
@@ -51,14 +57,12 @@ from haven.cases.selectors.lists import (
     with_assignees,
 )
 from haven.cases.selectors.notifications import unread_notifications
-from haven.cases.selectors.presence import RECORD_TABLES
 from haven.cases.selectors.records import (
+    RECORD_TABLES,
     UNSHOWN_COLUMNS,
     CaseRecords,
     TimelineEntry,
-    attachment_get,
     case_records,
-    consent_get,
     notes_for_case,
 )
 from haven.cases.selectors.team import case_assignable_members, is_assigned, sees_by_break_glass

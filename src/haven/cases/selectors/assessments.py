@@ -2,11 +2,7 @@
 
 import uuid
 
-from haven.cases.models import (
-    Assessment,
-    AssessmentDecision,
-    Case,
-)
+from haven.cases.models import Assessment, AssessmentDecision, Case
 from haven.cases.reading import read_once
 from haven.cases.selectors.case import _record_get
 from haven.cases.selectors.common import CaseNotFoundError, _check_sees

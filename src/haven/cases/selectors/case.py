@@ -1,7 +1,7 @@
 """
 The case itself: the cases a member may see, one case by id (with its record tables' presence and
-the other apps' questions, for the case page) or by code (break-glass), and one record by id through
-its case's check.
+the other apps' questions, for the case page) or by code (break-glass), and one record of a case (an
+attachment, a consent) by id through its case's check.
 """
 
 import uuid
@@ -10,18 +10,11 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 
-from haven.cases.access import (
-    case_seen,
-    one_case_filter,
-    visible_cases_filter,
-)
-from haven.cases.models import (
-    Case,
-    CaseStatus,
-)
+from haven.cases.access import case_seen, one_case_filter, visible_cases_filter
+from haven.cases.models import Attachment, Case, CaseStatus, Consent
 from haven.cases.reading import case_questions, remember_case_answers
 from haven.cases.selectors.common import CASE_KEYS, CaseNotFoundError, _active
-from haven.cases.selectors.presence import _record_presence
+from haven.cases.selectors.records import _record_presence
 from haven.organisations.models import Membership
 from haven.organisations.policy import Permission, may
 
@@ -98,3 +91,15 @@ def _record_get(membership: Membership | None, model: Any, record_id: uuid.UUID)
     full = model.objects.get(pk=record_id)
     full.case = case
     return full
+
+
+def attachment_get(*, membership: Membership | None, attachment_id: uuid.UUID) -> Attachment:
+    """Return one attachment of a case the member may see, or 404."""
+    attachment: Attachment = _record_get(membership, Attachment, attachment_id)
+    return attachment
+
+
+def consent_get(*, membership: Membership | None, consent_id: uuid.UUID) -> Consent:
+    """Return one consent record of a case the member may see, or 404."""
+    consent: Consent = _record_get(membership, Consent, consent_id)
+    return consent

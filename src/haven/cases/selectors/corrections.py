@@ -3,14 +3,7 @@
 import uuid
 from typing import Any
 
-from haven.cases.models import (
-    Case,
-    Consent,
-    Dependant,
-    Prosecution,
-    RecordCorrection,
-    Threat,
-)
+from haven.cases.models import Case, Consent, Dependant, Prosecution, RecordCorrection, Threat
 from haven.cases.selectors.case import _record_get
 from haven.cases.selectors.common import CaseNotFoundError
 from haven.organisations.models import Membership

@@ -6,11 +6,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from haven.cases.models import (
-    Case,
-    CaseErasure,
-    ErasureState,
-)
+from haven.cases.models import Case, CaseErasure, ErasureState
 from haven.cases.selectors.common import CASES_PER_PAGE
 from haven.organisations.models import Membership
 from haven.organisations.policy import Permission, may

@@ -1,6 +1,7 @@
 """
 Every record of one case for the case page (``case_records``: one compiled read per table that
-holds a row, ``CaseRecords`` and its timeline), the notes, and one attachment or consent by id.
+holds a row, ``CaseRecords`` and its timeline), which tables hold a row of a case (asked in the
+query that reads the case, ``case_get(with_records=True)``), and the notes.
 """
 
 import uuid
@@ -8,7 +9,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import F, QuerySet
+from django.db import connection
+from django.db.models import BooleanField, F, QuerySet
+from django.db.models.expressions import RawSQL
 
 from haven.accounts.compiled import CompiledRead
 from haven.cases.facts_mapping import build_facts
@@ -27,9 +30,7 @@ from haven.cases.models import (
     Threat,
 )
 from haven.cases.reading import already_known
-from haven.cases.selectors.case import _record_get
 from haven.cases.selectors.common import _check_sees
-from haven.cases.selectors.presence import RECORD_TABLES, _holds
 from haven.organisations.models import Membership
 
 
@@ -98,11 +99,55 @@ class CaseRecords:
         return entries
 
 
+#: The tables ``case_records`` reads, by the name ``CaseRecords`` gives their rows.
+RECORD_TABLES: dict[str, Any] = {
+    "threats": Threat,
+    "prosecutions": Prosecution,
+    "dependants": Dependant,
+    "consents": Consent,
+    "assessments": Assessment,
+    "decisions": AssessmentDecision,
+    "corrections": RecordCorrection,
+    "status_changes": StatusChange,
+    "attachments": Attachment,
+    "notes": Note,
+    "assignments": Assignment,
+}
 #: Columns no reader of ``case_records`` shows or uses: the facts an assessment was run on and
 #: its engine messages are read on the assessment's own page, never decrypted for the case page.
 UNSHOWN_COLUMNS: dict[str, tuple[str, ...]] = {
     "assessments": ("facts_input", "output_messages", "staff_decision"),
 }
+
+
+def _holds(name: str) -> str:
+    return f"holds_{name}"
+
+
+#: ``_record_presence``'s expressions, by database vendor: built at the first case page only.
+_PRESENCE: dict[str, dict[str, RawSQL]] = {}
+
+
+def _record_presence() -> dict[str, RawSQL]:
+    """
+    For ``case_get(with_records=True)``: whether each record table has a row of the case, as
+    one ``EXISTS`` on its indexed ``case_id`` each. Written as SQL because the ORM's ``Exists``
+    compiles a whole subquery per table on every request, which cost more than the reads saved;
+    built once per process, as nothing in it changes between requests.
+    """
+    if connection.vendor not in _PRESENCE:
+        quote = connection.ops.quote_name
+        case_id = f"{quote(Case._meta.db_table)}.{quote('id')}"
+        # Only table and column names from the models' own metadata, quoted: no outside input.
+        _PRESENCE[connection.vendor] = {
+            _holds(name): RawSQL(  # noqa: S611
+                f"EXISTS (SELECT 1 FROM {quote(model._meta.db_table)} WHERE {quote('case_id')} = {case_id})",  # noqa: S608
+                (),
+                output_field=BooleanField(),
+            )
+            for name, model in RECORD_TABLES.items()
+        }
+    return dict(_PRESENCE[connection.vendor])
 
 
 def _record_query(name: str) -> Callable[..., QuerySet[Any]]:
@@ -173,15 +218,3 @@ def case_records(*, membership: Membership | None, case: Case) -> CaseRecords:
 
 def _latest_assessment_key(case: Case) -> tuple[str, Any]:
     return ("latest assessment", case.pk)
-
-
-def attachment_get(*, membership: Membership | None, attachment_id: uuid.UUID) -> Attachment:
-    """Return one attachment of a case the member may see, or 404."""
-    attachment: Attachment = _record_get(membership, Attachment, attachment_id)
-    return attachment
-
-
-def consent_get(*, membership: Membership | None, consent_id: uuid.UUID) -> Consent:
-    """Return one consent record of a case the member may see, or 404."""
-    consent: Consent = _record_get(membership, Consent, consent_id)
-    return consent
