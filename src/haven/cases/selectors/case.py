@@ -1,0 +1,105 @@
+"""
+The case itself: the cases a member may see, one case by id (with its record tables' presence and
+the other apps' questions, for the case page) or by code (break-glass), and one record of a case (an
+attachment, a consent) by id through its case's check.
+"""
+
+import uuid
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+
+from haven.cases.access import case_seen, one_case_filter, visible_cases_filter
+from haven.cases.models import Attachment, Case, CaseStatus, Consent
+from haven.cases.reading import case_questions, remember_case_answers
+from haven.cases.selectors.common import CASE_KEYS, CaseNotFoundError, _active
+from haven.cases.selectors.records import _record_presence
+from haven.organisations.models import Membership
+from haven.organisations.policy import Permission, may
+
+
+def visible_cases(*, membership: Membership | None) -> QuerySet[Case]:
+    """Return the live cases ``membership`` may see, with their keys, newest first."""
+    if membership is None or not _active(membership):
+        return Case.objects.none()
+    return (
+        Case.objects.filter(visible_cases_filter(membership))
+        .exclude(status=CaseStatus.ERASED)
+        .select_related(CASE_KEYS)
+        .order_by("-created_at")
+    )
+
+
+def case_get(
+    *, membership: Membership | None, case_id: uuid.UUID | str, with_records: bool = False
+) -> Case:
+    """
+    Return one case the member may see, or raise CaseNotFoundError (a 404) for anything else.
+
+    ``with_records`` asks, in the same query, which of the case's record tables hold any row, so
+    that ``case_records`` reads only those (the case page: most cases have no prosecution, no
+    dependant, no correction or no file, and each table read is a round trip), and the questions
+    other apps registered about the case (``haven.cases.reading``), answered for the reading.
+    """
+    if membership is None or not _active(membership):
+        raise CaseNotFoundError
+    try:
+        cases = (
+            Case.objects.filter(one_case_filter(membership), pk=case_id)
+            .exclude(status=CaseStatus.ERASED)
+            .select_related(CASE_KEYS)
+        )
+        if with_records:
+            cases = cases.annotate(**_record_presence(), **case_questions())
+        case = cases.get()
+        if with_records:
+            remember_case_answers(case)
+    except (Case.DoesNotExist, ValueError, ValidationError):
+        raise CaseNotFoundError from None
+    case_seen(membership, case)
+    return case
+
+
+def case_by_code(*, membership: Membership | None, code: str) -> Case | None:
+    """
+    Return the member's organisation's live case with ``code``, for break-glass (which audits every
+    try): it finds a case the member is not assigned to, so only CASE_BREAK_GLASS may ask (404
+    otherwise, AZ-02).
+    """
+    if membership is None or not may(membership, Permission.CASE_BREAK_GLASS):
+        raise CaseNotFoundError
+    return (
+        Case.objects.filter(
+            organisation_id=membership.organisation_id, code=code.strip().upper(), staged=False
+        )
+        .exclude(status=CaseStatus.ERASED)
+        .select_related(CASE_KEYS)
+        .first()
+    )
+
+
+def _record_get(membership: Membership | None, model: Any, record_id: uuid.UUID) -> Any:
+    """Return a record whose case the member may see, with that case attached, or 404."""
+    try:
+        record = model.objects.filter(pk=record_id).only("id", "case_id").first()
+    except (ValueError, ValidationError):
+        record = None
+    if record is None:
+        raise CaseNotFoundError
+    case = case_get(membership=membership, case_id=record.case_id)
+    full = model.objects.get(pk=record_id)
+    full.case = case
+    return full
+
+
+def attachment_get(*, membership: Membership | None, attachment_id: uuid.UUID) -> Attachment:
+    """Return one attachment of a case the member may see, or 404."""
+    attachment: Attachment = _record_get(membership, Attachment, attachment_id)
+    return attachment
+
+
+def consent_get(*, membership: Membership | None, consent_id: uuid.UUID) -> Consent:
+    """Return one consent record of a case the member may see, or 404."""
+    consent: Consent = _record_get(membership, Consent, consent_id)
+    return consent
