@@ -41,7 +41,7 @@ RULE_MODULES = (
 )
 
 ENGINE_VERSION = "1.1.1"
-RULES_DIGEST = "d485406bb2ebabc4b3af33f24071eb2dd358c6caeef8629f421bd8504e6727be"
+RULES_DIGEST = "a62267ae98dbbd08bc7c6aef14dc85d318eff8934ba09f7d5a4f39f3ce86b14b"
 
 
 def engine_version() -> str:
