@@ -1,6 +1,6 @@
 """
 The case reads that used to trust their caller ask the policy themselves now (issue 9, item 3):
-the case's facts, its principal defender, its notes and its assessments take the acting member
+the case's facts, its principal defender and its assessments take the acting member
 first and answer "not found" for a case the member may not see, whoever called them; and a
 defender search decides who may find anything by the policy, not by comparing roles.
 """
@@ -15,7 +15,6 @@ from haven.cases.selectors import (
     case_assessments,
     case_facts,
     case_principal_defender,
-    notes_for_case,
 )
 from haven.cases.services import assessment_run, defender_search, note_add
 from haven.organisations.models import Membership, Role
@@ -30,7 +29,6 @@ READS = {
     "case_principal_defender": lambda member, case: case_principal_defender(
         membership=member, case=case
     ),
-    "notes_for_case": lambda member, case: list(notes_for_case(membership=member, case=case)),
     "case_assessments": lambda member, case: case_assessments(membership=member, case=case),
 }
 
@@ -66,9 +64,6 @@ def test_the_case_team_and_the_operator_read_the_case(case, caseworker):
         with keyring_scope():
             assert case_facts(membership=member, case=case)["defender"]["nationalities"] == ["CO"]
             assert case_principal_defender(membership=member, case=case).legal_name == CANARY_NAME
-    with keyring_scope():
-        [note] = notes_for_case(membership=acting(caseworker), case=case)
-        assert note.body == CANARY_NOTE
     assert case_assessments(membership=acting(caseworker), case=case) == []
 
 

@@ -9,6 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from haven.cases.models import CaseStatus
 from haven.relocations import services
@@ -139,6 +140,30 @@ def test_the_stay_list_does_not_grow_with_stays(organisation, coordinator, sign_
 
     assert many == few
     assert len(stay_list(membership=membership_of(coordinator, organisation)).rows) == 6
+
+
+def test_the_stay_list_shows_cancelled_stays_only_when_asked(organisation, coordinator, sign_in_as):
+    """Open stays by default; "Include ended and cancelled stays" brings the rest back, and the
+    choice survives the links to other pages."""
+    client = sign_in_as(coordinator)
+    member = membership_of(coordinator, organisation)
+    kept = open_stay(organisation, coordinator)
+    cancelled = open_stay(organisation, coordinator)
+    services.stay_cancel(
+        membership=member,
+        stay=cancelled,
+        ground="visa_refused",
+        on=timezone.localdate(),
+        note="The consulate refused.",
+    )
+    url = reverse("relocations:list")
+
+    default = client.get(url).content.decode()
+    everything = client.get(url, {"closed": "on"}).content.decode()
+
+    assert kept.case.code in default and cancelled.case.code not in default
+    assert kept.case.code in everything and cancelled.case.code in everything
+    assert 'name="closed"' in default and "checked" in everything.split('name="closed"')[1][:40]
 
 
 def test_due_items_are_one_query(organisation, coordinator, caseworker, django_assert_num_queries):

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from haven.cases.countries import CountryField
 from haven.cases.form_fields import date_field, text_area
+from haven.cases.pagination import KeysetCursorForm
 from haven.domain.risk import LEVELS
 from haven.relocations.models import (
     ActivityType,
@@ -30,6 +31,12 @@ from haven.relocations.models import (
 )
 
 END_BEFORE_START = _("The end must be after the start.")
+
+
+class StayListFilterForm(KeysetCursorForm):
+    """The stay list's page and whether it also shows stays that have ended or were cancelled."""
+
+    closed = forms.BooleanField(label=_("Include ended and cancelled stays"), required=False)
 
 
 class StayOpenForm(forms.Form):

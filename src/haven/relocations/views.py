@@ -22,7 +22,7 @@ from haven.accounts.requests import HavenRequest
 from haven.accounts.requests import acting_member as _member
 from haven.accounts.routing import Routes
 from haven.accounts.shortcuts import page_status, refusal_shown
-from haven.cases.pagination import KeysetCursorForm, cursor_arguments
+from haven.cases.pagination import cursor_arguments, query_without_cursor
 from haven.cases.selectors import case_facts
 from haven.organisations.models import Membership
 from haven.organisations.policy import Permission, may
@@ -42,11 +42,19 @@ routes = Routes()
 def stay_list(request: HavenRequest) -> HttpResponse:
     """The stays the member may reach, a page at a time (keyset pages, links work without JS)."""
     member = _member(request)
-    cursor = KeysetCursorForm(request.GET)
+    filters = forms.StayListFilterForm(request.GET or None)
+    cleaned = filters.cleaned_data if filters.is_valid() else {}
     page = selectors.stay_list(
-        membership=member, **cursor_arguments(cursor.cleaned_data if cursor.is_valid() else {})
+        membership=member,
+        include_closed=bool(cleaned.get("closed")),
+        **cursor_arguments(cleaned),
     )
-    context = {"page": page, "host_view": is_host_partner(member), "query": ""}
+    context = {
+        "page": page,
+        "filters": filters,
+        "host_view": is_host_partner(member),
+        "query": query_without_cursor(request.GET),
+    }
     return render(request, "relocations/stay_list.html", context)
 
 

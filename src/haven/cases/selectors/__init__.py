@@ -63,7 +63,6 @@ from haven.cases.selectors.records import (
     CaseRecords,
     TimelineEntry,
     case_records,
-    notes_for_case,
 )
 from haven.cases.selectors.team import case_assignable_members, is_assigned, sees_by_break_glass
 
@@ -101,7 +100,6 @@ __all__ = [
     "is_assigned",
     "latest_assessment",
     "my_cases",
-    "notes_for_case",
     "record_corrections",
     "sees_by_break_glass",
     "unread_notifications",

@@ -30,16 +30,7 @@ from haven.cases.models import (
     Threat,
 )
 from haven.cases.reading import already_known
-from haven.cases.selectors.common import _check_sees
 from haven.organisations.models import Membership
-
-
-def notes_for_case(*, membership: Membership | None, case: Case) -> QuerySet[Note]:
-    """Return the notes of a case, for a member who may see it (404 otherwise, AZ-02)."""
-    _check_sees(membership, case)
-    return Note.objects.filter(case=case, organisation_id=case.organisation_id).order_by(
-        "created_at"
-    )
 
 
 @dataclass(frozen=True)
