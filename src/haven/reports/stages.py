@@ -53,6 +53,8 @@ _SUBTRACT = (
     "UPDATE reports_stagetally SET moves = moves - 1 WHERE organisation_id = NEW.organisation_id "
     "AND stage = {stage} AND bucket = {bucket};"
 )
+#: Days from ``{start}`` to ``{end}`` as each vendor counts them: the trigger and the recount both
+#: read it, so a rebuild puts every move in the bucket the trigger chose.
 SPAN = {
     "sqlite": "(julianday({end}) - julianday({start}))",
     "postgresql": "(EXTRACT(EPOCH FROM ({end} - {start})) / 86400.0)",
@@ -105,10 +107,6 @@ POSTGRES_DROP = [
     "DROP FUNCTION IF EXISTS reports_stage_tally();",
 ]
 
-_DAYS = {
-    "postgresql": "EXTRACT(EPOCH FROM (sc.recorded_at - {start})) / 86400.0",
-    "sqlite": "julianday(sc.recorded_at) - julianday({start})",
-}
 _LAG_START = (
     "COALESCE(LAG(sc.recorded_at) OVER (PARTITION BY sc.case_id ORDER BY sc.recorded_at), "
     "c.created_at)"
@@ -127,7 +125,9 @@ STAGE_TALLY = TriggeredTally(
     create={"sqlite": SQLITE_CREATE, "postgresql": POSTGRES_CREATE},
     drop={"sqlite": SQLITE_DROP, "postgresql": POSTGRES_DROP},
     recount={
-        vendor: _BACKFILL.format(bucket=_bucket("days"), days=days.format(start=_LAG_START))
-        for vendor, days in _DAYS.items()
+        vendor: _BACKFILL.format(
+            bucket=_bucket("days"), days=span.format(end="sc.recorded_at", start=_LAG_START)
+        )
+        for vendor, span in SPAN.items()
     },
 )
