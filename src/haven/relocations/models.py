@@ -255,7 +255,18 @@ class RecordSource(models.TextChoices):
     DEFENDER = "defender", _("The defender, through the portal")
 
 
-class CheckIn(StayRecord):
+class DefenderWritableStayRecord(StayRecord):
+    """A stay record the defender may also write, on the portal; ``source`` says who wrote it."""
+
+    source = models.CharField(
+        max_length=16, choices=RecordSource.choices, default=RecordSource.STAFF
+    )
+
+    class Meta(StayRecord.Meta):
+        abstract = True
+
+
+class CheckIn(DefenderWritableStayRecord):
     """A voluntary wellbeing check-in: flags and a confidential note, no clinical detail."""
 
     done_on = models.DateField()
@@ -263,9 +274,6 @@ class CheckIn(StayRecord):
     flags = EncryptedJSONField()
     note = EncryptedTextField(max_length=2000)
     psychosocial_referral = models.BooleanField(default=False)
-    source = models.CharField(
-        max_length=16, choices=RecordSource.choices, default=RecordSource.STAFF
-    )
 
     def flag_labels(self) -> list[str]:
         """The shared flags in words, in the reader's language."""
@@ -305,7 +313,7 @@ class Severity(models.TextChoices):
     HIGH = "high", _("High")
 
 
-class StayEvent(StayRecord):
+class StayEvent(DefenderWritableStayRecord):
     """
     Public activity or a security incident during the stay. The type says which; the details
     (type, date, public, home-state link, severity, police report) and the narrative are encrypted,
@@ -315,9 +323,6 @@ class StayEvent(StayRecord):
     kind = models.CharField(max_length=16, choices=StayEventKind.choices)
     details = EncryptedJSONField()
     narrative = EncryptedTextField(max_length=2000)
-    source = models.CharField(
-        max_length=16, choices=RecordSource.choices, default=RecordSource.STAFF
-    )
 
     def __str__(self) -> str:
         return f"{self.kind} {self.pk}"
