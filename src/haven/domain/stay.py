@@ -12,7 +12,7 @@ free of Django.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum, unique
 
@@ -24,6 +24,8 @@ __all__ = [
     "StayProblem",
     "StayRecords",
     "StayRules",
+    "VisaOutcome",
+    "VisaRoute",
     "add_months",
     "arrival_alert_at",
     "cancel_target",
@@ -55,6 +57,29 @@ class StayProblem(StrEnum):
     RETURN_BEFORE_ARRIVAL = "return_before_arrival"
     DECISION_BEFORE_LODGING = "decision_before_lodging"
     VALIDITY_ENDS_BEFORE_START = "validity_ends_before_start"
+
+
+@unique
+class VisaRoute(StrEnum):
+    """The visa a stay's travellers enter the host state on, as the stay's visa record names it."""
+
+    VISA_FREE = "visa_free"
+    SCHENGEN_SHORT_STAY = "schengen_short_stay"
+    SCHENGEN_LIMITED = "schengen_limited_territorial"
+    NATIONAL_LONG_STAY = "national_long_stay"
+    HUMANITARIAN = "humanitarian_admission"
+    OTHER_SHORT_STAY = "other_short_stay"
+    OTHER_LONG_STAY = "other_long_stay"
+
+
+@unique
+class VisaOutcome(StrEnum):
+    """Where a stay's visa application stands."""
+
+    PENDING = "pending"
+    GRANTED = "granted"
+    REFUSED = "refused"
+    NOT_REQUIRED = "not_required"
 
 
 @dataclass(frozen=True)
@@ -254,7 +279,7 @@ def document_reminders(
 class StayRecords:
     """What the records of one stay show, in the plain values the status and facts rules need."""
 
-    visa_outcome: str | None = None  # pending, granted, refused, not_required; None: no visa record
+    visa_outcome: str | None = None  # a ``VisaOutcome`` value; None: no visa record
     travel_plan_recorded: bool = False
     arrived_on: datetime.date | None = None
     extension_pending: bool = False
@@ -285,25 +310,26 @@ def stay_status(records: StayRecords) -> RelocationStatus:
         if records.extension_pending:
             return RelocationStatus.EXTENSION_REQUESTED
         return RelocationStatus.EXTENDED if records.extensions_granted else RelocationStatus.IN_STAY
-    visa_ready = records.visa_outcome in ("granted", "not_required")
+    visa_ready = records.visa_outcome in (VisaOutcome.GRANTED, VisaOutcome.NOT_REQUIRED)
     if visa_ready and records.travel_plan_recorded:
         return RelocationStatus.TRAVELLING
-    return {
-        "pending": RelocationStatus.VISA_APPLIED,
-        "granted": RelocationStatus.VISA_GRANTED,
-        "refused": RelocationStatus.VISA_REFUSED,
-    }.get(records.visa_outcome or "", RelocationStatus.PLANNED)
+    visa_stages: Mapping[str, RelocationStatus] = {
+        VisaOutcome.PENDING: RelocationStatus.VISA_APPLIED,
+        VisaOutcome.GRANTED: RelocationStatus.VISA_GRANTED,
+        VisaOutcome.REFUSED: RelocationStatus.VISA_REFUSED,
+    }
+    return visa_stages.get(records.visa_outcome or "", RelocationStatus.PLANNED)
 
 
-#: The case-facts visa values for each visa route a stay can record.
-VISA_FACTS = {
-    "visa_free": "visa_free",
-    "schengen_short_stay": "short_stay",
-    "schengen_limited_territorial": "short_stay",
-    "national_long_stay": "long_stay",
-    "humanitarian_admission": "residence_permit",
-    "other_short_stay": "short_stay",
-    "other_long_stay": "long_stay",
+#: The case-facts visa value of each visa route.
+VISA_FACTS: dict[str, str] = {
+    VisaRoute.VISA_FREE: "visa_free",
+    VisaRoute.SCHENGEN_SHORT_STAY: "short_stay",
+    VisaRoute.SCHENGEN_LIMITED: "short_stay",
+    VisaRoute.NATIONAL_LONG_STAY: "long_stay",
+    VisaRoute.HUMANITARIAN: "residence_permit",
+    VisaRoute.OTHER_SHORT_STAY: "short_stay",
+    VisaRoute.OTHER_LONG_STAY: "long_stay",
 }
 
 

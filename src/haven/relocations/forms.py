@@ -14,6 +14,8 @@ from haven.cases.form_fields import date_field, text_area
 from haven.cases.pagination import KeysetCursorForm
 from haven.domain.risk import LEVELS
 from haven.relocations.models import (
+    VISA_OUTCOMES,
+    VISA_ROUTES,
     ActivityType,
     CancelGround,
     CheckInMode,
@@ -25,8 +27,6 @@ from haven.relocations.models import (
     Severity,
     StayOutcome,
     StipendFrequency,
-    VisaOutcome,
-    VisaRoute,
     WellbeingFlag,
 )
 
@@ -70,8 +70,8 @@ class StayOpenForm(forms.Form):
 
 
 class VisaForm(forms.Form):
-    route = forms.ChoiceField(label=_("Route"), choices=VisaRoute.choices)
-    outcome = forms.ChoiceField(label=_("Where it stands"), choices=VisaOutcome.choices)
+    route = forms.ChoiceField(label=_("Route"), choices=VISA_ROUTES.choices)
+    outcome = forms.ChoiceField(label=_("Where it stands"), choices=VISA_OUTCOMES.choices)
     consulate = forms.CharField(label=_("Consulate"), required=False, max_length=200)
     issuing_state = CountryField(label=_("State that issued the visa"), required=False)
     lodged_on = date_field(_("Lodged on"), required=False)
@@ -283,7 +283,7 @@ class OutcomeForm(forms.Form):
 class TravellerForm(forms.Form):
     """Where one travelling dependant's own visa and arrival stand."""
 
-    visa_outcome = forms.ChoiceField(label=_("Their visa"), choices=VisaOutcome.choices)
+    visa_outcome = forms.ChoiceField(label=_("Their visa"), choices=VISA_OUTCOMES.choices)
     visa_valid_until = date_field(_("Visa valid until"), required=False)
     arrived_on = date_field(_("Arrived on"), required=False)
 

@@ -19,6 +19,8 @@ from haven.cases.models import (
     UnlistedCaseRecord,
 )
 from haven.domain.lifecycle import RelocationStatus
+from haven.domain.stay import VisaOutcome as VisaOutcome  # re-exported: the one definition
+from haven.domain.stay import VisaRoute as VisaRoute  # re-exported: the one definition
 from haven.organisations.choices import LabelledVocabulary, choice_label
 from haven.organisations.constraints import one_row_per
 from haven.organisations.records import OrganisationRecord, user_reference
@@ -135,27 +137,36 @@ class StayRecord(UnlistedCaseRecord):
         abstract = True
 
 
-class VisaRoute(models.TextChoices):
-    VISA_FREE = "visa_free", _("No visa needed")
-    SCHENGEN_SHORT_STAY = "schengen_short_stay", _("Schengen short-stay visa (C)")
-    SCHENGEN_LIMITED = "schengen_limited_territorial", _("Schengen visa valid in one state only")
-    NATIONAL_LONG_STAY = "national_long_stay", _("National long-stay visa (D) and permit")
-    HUMANITARIAN = "humanitarian_admission", _("Humanitarian admission")
-    OTHER_SHORT_STAY = "other_short_stay", _("Another short-stay visa")
-    OTHER_LONG_STAY = "other_long_stay", _("Another long-stay visa")
+#: The visa routes and outcomes are ``haven.domain.stay``'s, which reads them for the stay's stage
+#: and its relocation facts; here they get the words people read.
+VISA_ROUTES = LabelledVocabulary(
+    VisaRoute,
+    {
+        VisaRoute.VISA_FREE: _("No visa needed"),
+        VisaRoute.SCHENGEN_SHORT_STAY: _("Schengen short-stay visa (C)"),
+        VisaRoute.SCHENGEN_LIMITED: _("Schengen visa valid in one state only"),
+        VisaRoute.NATIONAL_LONG_STAY: _("National long-stay visa (D) and permit"),
+        VisaRoute.HUMANITARIAN: _("Humanitarian admission"),
+        VisaRoute.OTHER_SHORT_STAY: _("Another short-stay visa"),
+        VisaRoute.OTHER_LONG_STAY: _("Another long-stay visa"),
+    },
+)
 
-
-class VisaOutcome(models.TextChoices):
-    PENDING = "pending", _("Waiting for the decision")
-    GRANTED = "granted", _("Granted")
-    REFUSED = "refused", _("Refused")
-    NOT_REQUIRED = "not_required", _("No visa needed")
+VISA_OUTCOMES = LabelledVocabulary(
+    VisaOutcome,
+    {
+        VisaOutcome.PENDING: _("Waiting for the decision"),
+        VisaOutcome.GRANTED: _("Granted"),
+        VisaOutcome.REFUSED: _("Refused"),
+        VisaOutcome.NOT_REQUIRED: _("No visa needed"),
+    },
+)
 
 
 class VisaApplication(StayRecord):
     """The visa for a stay: route, consulate, the dates it moved on, and its outcome."""
 
-    route = models.CharField(max_length=32, choices=VisaRoute.choices)
+    route = models.CharField(max_length=32, choices=VISA_ROUTES.choices)
     consulate = EncryptedTextField(max_length=200)
     # The state whose consulate issued the visa (ISO code). Under Dublin III art 12 that state is
     # normally responsible for an asylum claim made while, or soon after, the visa is valid; the
@@ -164,7 +175,7 @@ class VisaApplication(StayRecord):
     issuing_state = models.CharField(max_length=2, blank=True, default="")
     lodged_on = models.DateField(null=True, blank=True)
     decided_on = models.DateField(null=True, blank=True)
-    outcome = models.CharField(max_length=16, choices=VisaOutcome.choices)
+    outcome = models.CharField(max_length=16, choices=VISA_OUTCOMES.choices)
     valid_from = models.DateField(null=True, blank=True)
     valid_until = models.DateField(null=True, blank=True)
 
@@ -222,7 +233,9 @@ class TravellingDependant(StayRecord):
     """
 
     dependant = models.ForeignKey(Dependant, on_delete=models.CASCADE, related_name="+")
-    visa_outcome = models.CharField(max_length=16, choices=VisaOutcome.choices, default="pending")
+    visa_outcome = models.CharField(
+        max_length=16, choices=VISA_OUTCOMES.choices, default=VisaOutcome.PENDING.value
+    )
     visa_valid_until = models.DateField(null=True, blank=True)
     arrived_on = models.DateField(null=True, blank=True)
 
