@@ -268,6 +268,21 @@ def test_linking_after_a_duplicate_check(client, organisation, coordinator, sign
     assert AuditEvent.objects.filter(event_type=EventType.BLIND_SEARCH).exists()
 
 
+def test_the_referral_page_names_the_contact_channel_and_language_in_words(
+    client, organisation, coordinator, sign_in_as
+):
+    """Staff read "Signal" and "Spanish", never the stored codes "signal" and "es"."""
+    submit_referral(client, organisation, lang="es")
+    referral = Referral.objects.get()
+    staff = sign_in_as(coordinator)
+
+    page = staff.get(f"/intake/{referral.pk}/").content.decode()
+
+    assert referral.language == "es"
+    assert "<dd>Signal: " in page and "<dd>signal:" not in page
+    assert "Language: Spanish" in page
+
+
 def test_another_organisations_staff_cannot_see_a_referral(
     client, organisation, outsider, sign_in_as, receipt
 ):

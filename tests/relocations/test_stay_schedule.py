@@ -148,7 +148,9 @@ def test_an_unconfirmed_landing_alerts_the_case_team_after_the_programme_hours(
 ):
     programme = programme_with_maximum(organisation)
     Programme.objects.filter(pk=programme.pk).update(arrival_alert_hours=3)
-    stay = open_stay(organisation, coordinator, caseworker=caseworker, started_days_ago=0)
+    # Started yesterday: a landing hours ago must not fall before the planned start, which it
+    # would shortly after midnight with a stay starting today.
+    stay = open_stay(organisation, coordinator, caseworker=caseworker, started_days_ago=1)
     landing = timezone.now() - datetime.timedelta(hours=2)
     _prepare(stay, coordinator, organisation, expected_arrival=landing)
     stay.refresh_from_db()
@@ -161,7 +163,7 @@ def test_an_unconfirmed_landing_alerts_the_case_team_after_the_programme_hours(
 
 @pytest.mark.django_db
 def test_my_cases_shows_the_overdue_arrival_by_the_hour(organisation, coordinator, caseworker):
-    stay = open_stay(organisation, coordinator, caseworker=caseworker, started_days_ago=0)
+    stay = open_stay(organisation, coordinator, caseworker=caseworker, started_days_ago=1)
     landing = timezone.now() - datetime.timedelta(hours=7)
     _prepare(stay, coordinator, organisation, expected_arrival=landing)
 

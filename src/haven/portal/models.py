@@ -77,6 +77,11 @@ class Referral(OrganisationRecord, OwnKeyRecord):
     def __str__(self) -> str:
         return self.reference
 
+    def channel_label(self) -> str:
+        """How the defender asked to be reached, in the reader's words (never the stored code)."""
+        channel = (self.account or {}).get("channel", "")
+        return str(ContactChannel(channel).label) if channel in ContactChannel.values else ""
+
 
 class ReferralFile(OrganisationRecord, EncryptedFileRecord):
     """A cleaned file sent with a referral, encrypted under its own key wrapped by the referral's."""

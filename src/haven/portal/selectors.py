@@ -18,12 +18,17 @@ from haven.cases.selectors import visible_cases
 from haven.cases.services import CaseError, defender_search
 from haven.organisations.models import Membership, Organisation
 from haven.organisations.policy import Permission, may
-from haven.portal.models import PortalMessage, Referral, ReferralStatus
+from haven.portal.models import ContactChannel, PortalMessage, Referral, ReferralStatus
 from haven.vault.errors import SearchRateLimitedError
 
 REFERRALS_PER_PAGE = 50
 # Which Defender blind indexes a referral's contact handle is checked against, per channel.
-HANDLE_INDEXES = {"phone": "phone", "signal": "phone", "whatsapp": "phone", "email": "email"}
+HANDLE_INDEXES = {
+    ContactChannel.PHONE: "phone",
+    ContactChannel.SIGNAL: "phone",
+    ContactChannel.WHATSAPP: "phone",
+    ContactChannel.EMAIL: "email",
+}
 
 
 @dataclass(frozen=True)

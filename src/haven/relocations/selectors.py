@@ -349,17 +349,19 @@ def due_kinds(
     now = now or timezone.now()
     under_way = status in UNDER_WAY
     if under_way and next_check_in_due and next_check_in_due < today:
-        owed.append(("check_in_overdue", next_check_in_due))
+        owed.append((ReminderKind.CHECK_IN_OVERDUE, next_check_in_due))
     if arrived_on is None:
         if arrival_alert_at is not None:
             if arrival_alert_at <= now:
-                owed.append(("arrival_unconfirmed", timezone.localdate(arrival_alert_at)))
+                owed.append(
+                    (ReminderKind.ARRIVAL_UNCONFIRMED, timezone.localdate(arrival_alert_at))
+                )
         elif planned_start + ARRIVAL_GRACE <= today:
-            owed.append(("arrival_unconfirmed", planned_start))
+            owed.append((ReminderKind.ARRIVAL_UNCONFIRMED, planned_start))
     if under_way and return_review_due and return_review_due <= today:
-        owed.append(("return_review_due", return_review_due))
+        owed.append((ReminderKind.RETURN_REVIEW_DUE, return_review_due))
     if status == StayStatus.EXTENSION_REQUESTED:
-        owed.append(("extension_waiting", planned_end))
+        owed.append((ReminderKind.EXTENSION_WAITING, planned_end))
     owed += document_reminders(
         passport_alert_on=passport_alert_on,
         visa_expires_on=visa_expires_on,
