@@ -7,7 +7,6 @@ with a message, and a form page with bad input is shown again with status 400.
 """
 
 import uuid
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -21,7 +20,7 @@ from haven.accounts.access import requires
 from haven.accounts.requests import HavenRequest
 from haven.accounts.requests import acting_member as _member
 from haven.accounts.routing import Routes
-from haven.accounts.shortcuts import page_status, refusal_shown
+from haven.accounts.shortcuts import RecordActions, page_status, refusal_shown
 from haven.cases.engine_messages import localise
 from haven.cases.pagination import KeysetCursorForm, cursor_arguments, query_without_cursor
 from haven.cases.panels import panels_for
@@ -316,16 +315,12 @@ def application_detail(request: HavenRequest, application_id: uuid.UUID) -> Http
     )
 
 
-def _application_action(
-    request: HavenRequest, application_id: uuid.UUID, service: Callable[..., object], done: str
-) -> HttpResponse:
-    """Run ``service`` on an application the member may see; back to it with ``done`` or why not."""
-    member = _member(request)
-    application = selectors.application_get(membership=member, application_id=application_id)
-    with refusal_shown(request):
-        service(membership=member, application=application)
-        messages.success(request, done)
-    return redirect("programmes:application", application_id=application.pk)
+#: The buttons of an application's page: each runs one service, then back to the application.
+_on_application = RecordActions(
+    load=lambda member, pk: selectors.application_get(membership=member, application_id=pk),
+    keyword="application",
+    back=lambda application: redirect("programmes:application", application_id=application.pk),
+)
 
 
 @routes.path("applications/<uuid:application_id>/eligibility/", name="application_eligibility")
@@ -333,7 +328,7 @@ def _application_action(
 @require_POST
 def application_eligibility(request: HavenRequest, application_id: uuid.UUID) -> HttpResponse:
     done = _("Eligibility checked again on the case's current facts.")
-    return _application_action(
+    return _on_application.act(
         request, application_id, services.application_check_eligibility, done
     )
 
@@ -343,7 +338,7 @@ def application_eligibility(request: HavenRequest, application_id: uuid.UUID) ->
 @require_POST
 def application_consent(request: HavenRequest, application_id: uuid.UUID) -> HttpResponse:
     done = _("The defender's informed consent is recorded.")
-    return _application_action(request, application_id, services.application_record_consent, done)
+    return _on_application.act(request, application_id, services.application_record_consent, done)
 
 
 @routes.path("applications/<uuid:application_id>/status/", name="application_status")
