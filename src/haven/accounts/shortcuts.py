@@ -98,13 +98,16 @@ class RecordActions(Generic[Record]):
         self,
         request: HavenRequest,
         record_id: uuid.UUID,
-        service: Callable[..., object],
-        done: str,
+        service: Callable[..., Any],
+        done: str | Callable[[Any], str],
     ) -> HttpResponse:
-        """Run ``service(membership=..., <keyword>=record)``; ``done`` or its refusal shown; back."""
+        """
+        Run ``service(membership=..., <keyword>=record)``, then back to the record's page with its
+        refusal, or ``done``: a sentence, or one made from what the service returned (a count).
+        """
         member = acting_member(request)
         record = self.load(member, record_id)
         with refusal_shown(request):
-            service(membership=member, **{self.keyword: record})
-            messages.success(request, done)
+            result = service(membership=member, **{self.keyword: record})
+            messages.success(request, done(result) if callable(done) else done)
         return self.back(record)

@@ -39,7 +39,7 @@ from haven.programmes.forms import (
     ProgrammeForm,
     RemovePlacementForm,
 )
-from haven.programmes.models import ApplicationStatus, MatchingRunStatus
+from haven.programmes.models import Application, ApplicationStatus, MatchingRunStatus
 from haven.programmes.review import run_review
 
 #: The URL table of ``haven.programmes.urls``: each view's address stands above it.
@@ -440,13 +440,19 @@ def run_remove_placement(request: HavenRequest, run_id: uuid.UUID) -> HttpRespon
     return redirect("programmes:run", run_id=run.pk)
 
 
+#: The buttons of a matching run's page: each runs one service, then back to the run.
+_on_run = RecordActions(
+    load=lambda member, pk: selectors.matching_run_get(membership=member, run_id=pk),
+    keyword="run",
+    back=lambda run: redirect("programmes:run", run_id=run.pk),
+)
+
+
 @routes.path("runs/<uuid:run_id>/approve/", name="run_approve")
 @requires(Permission.RUN_MATCHING)
 @require_POST
 def run_approve(request: HavenRequest, run_id: uuid.UUID) -> HttpResponse:
-    member = _member(request)
-    run = selectors.matching_run_get(membership=member, run_id=run_id)
-    with refusal_shown(request):
-        offered = services.matching_run_approve(membership=member, run=run)
-        messages.success(request, _("%(count)d offer(s) made.") % {"count": len(offered)})
-    return redirect("programmes:run", run_id=run.pk)
+    def done(offered: list[Application]) -> str:
+        return _("%(count)d offer(s) made.") % {"count": len(offered)}
+
+    return _on_run.act(request, run_id, services.matching_run_approve, done)
