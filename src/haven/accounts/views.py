@@ -49,7 +49,7 @@ from haven.accounts.models import RecoveryCodeDevice, User
 from haven.accounts.reading import Digits
 from haven.accounts.requests import HavenRequest, acting_member, authenticated_user
 from haven.accounts.routing import Routes
-from haven.accounts.shortcuts import RecordActions
+from haven.accounts.shortcuts import RecordActions, page_status
 from haven.organisations.errors import ApplicationError
 from haven.organisations.models import Membership
 from haven.organisations.policy import Permission
@@ -330,7 +330,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
         update_session_auth_hash(request, user)
         messages.success(request, _("Your password was changed."))
         return redirect("accounts:security")
-    status = 400 if request.method == "POST" else 200
+    status = page_status(request)
     return render(request, "accounts/password_change.html", {"form": form}, status=status)
 
 
