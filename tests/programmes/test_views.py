@@ -239,10 +239,16 @@ def test_a_coordinator_runs_reviews_and_approves_matching(organisation, coordina
     assert "the eligibility engine finds the case not eligible" in review
     assert "Spring cohort" in review
 
-    client.post(reverse("programmes:run_approve", kwargs={"run_id": run.pk}))
+    approve = reverse("programmes:run_approve", kwargs={"run_id": run.pk})
+    approved = client.post(approve, follow=True)
 
+    assert approved.redirect_chain == [(created["Location"], 302)]
+    assert "1 offer(s) made." in approved.content.decode()
     assert Application.objects.get(case=placed_case).status == "offered"
     assert Application.objects.get(case=left_case).status == "submitted"
+    again = client.post(approve, follow=True).content.decode()
+    assert "This run was approved already." in again
+    assert "offer(s) made" not in again
 
 
 def test_a_run_without_windows_is_a_400(organisation, coordinator, sign_in_as):

@@ -14,16 +14,23 @@ else`` block of six lines in every view that writes; ``refusal_shown`` says it o
 It lives in ``accounts``, the lowest layer that knows about requests, so every app can import it.
 Errors that are not refusals (a bug, a vault failure) still propagate and answer 500. A form sent
 twice is no refusal: ``shown_as_warning`` tells the member and lets the view go on as if saved.
+A button that runs one service on one record (approve, withdraw, shred) is ``RecordActions``.
 """
 
-from collections.abc import Iterator
+import uuid
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
 from django.contrib import messages
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 
+from haven.accounts.requests import HavenRequest, acting_member
 from haven.organisations.errors import ApplicationError
+from haven.organisations.models import Membership
+
+Record = TypeVar("Record")
 
 
 @contextmanager
@@ -63,3 +70,44 @@ def page_status(request: HttpRequest) -> int:
     nothing saved, since a saved form redirects), else 200.
     """
     return 400 if request.method == "POST" else 200
+
+
+@dataclass(frozen=True)
+class RecordActions(Generic[Record]):
+    """
+    The buttons of one kind of record's page, each a POST that runs one service on the record.
+    Every one loads the record the same way (``load(member, record_id)``, through its selector:
+    404 for what the member may not see), passes it to the service as ``keyword`` and goes
+    ``back`` to the record's page with ``done`` or the service's refusal shown. One instance per
+    kind of record; a view then says only which service and what to tell:
+
+        _on_erasure = RecordActions(
+            load=lambda member, pk: selectors.erasure_get(membership=member, erasure_id=pk),
+            keyword="erasure",
+            back=lambda erasure: redirect("cases:erasure", erasure_id=erasure.pk),
+        )
+        ...
+        return _on_erasure.act(request, erasure_id, services.case_erasure_decline, done)
+    """
+
+    load: Callable[[Membership, uuid.UUID], Record]
+    keyword: str
+    back: Callable[[Record], HttpResponse]
+
+    def act(
+        self,
+        request: HavenRequest,
+        record_id: uuid.UUID,
+        service: Callable[..., Any],
+        done: str | Callable[[Any], str],
+    ) -> HttpResponse:
+        """
+        Run ``service(membership=..., <keyword>=record)``, then back to the record's page with its
+        refusal, or ``done``: a sentence, or one made from what the service returned (a count).
+        """
+        member = acting_member(request)
+        record = self.load(member, record_id)
+        with refusal_shown(request):
+            result = service(membership=member, **{self.keyword: record})
+            messages.success(request, done(result) if callable(done) else done)
+        return self.back(record)

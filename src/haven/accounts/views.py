@@ -49,7 +49,7 @@ from haven.accounts.models import RecoveryCodeDevice, User
 from haven.accounts.reading import Digits
 from haven.accounts.requests import HavenRequest, acting_member, authenticated_user
 from haven.accounts.routing import Routes
-from haven.accounts.shortcuts import refusal_shown
+from haven.accounts.shortcuts import RecordActions, page_status
 from haven.organisations.errors import ApplicationError
 from haven.organisations.models import Membership
 from haven.organisations.policy import Permission
@@ -330,7 +330,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
         update_session_auth_hash(request, user)
         messages.success(request, _("Your password was changed."))
         return redirect("accounts:security")
-    status = 400 if request.method == "POST" else 200
+    status = page_status(request)
     return render(request, "accounts/password_change.html", {"form": form}, status=status)
 
 
@@ -500,28 +500,23 @@ def member_detail(request: HttpRequest, membership_id: uuid.UUID) -> HttpRespons
 ROLE_NOT_LISTED = gettext_lazy("Choose one of the listed roles.")
 
 
-def _member_change(
-    request: HttpRequest, membership_id: uuid.UUID, change: Callable[..., object]
-) -> HttpResponse:
-    """
-    Run ``change(membership=..., member=...)`` (a membership service) on a member the acting member
-    manages (404 for anyone else), then back to that member's page with "Saved." or the refusal.
-    """
-    member = _member(request)
-    target = selectors.member_get(
-        membership=member, membership_id=membership_id, permission=Permission.MANAGE_MEMBERS
-    )
-    with refusal_shown(request):
-        change(membership=member, member=target)
-        messages.success(request, _("Saved."))
-    return redirect("members:detail", membership_id=target.pk)
+#: The changes to a member the acting member manages (404 for anyone else): each runs one
+#: membership service (``membership=..., member=...``), then back to that member's page with
+#: "Saved." or the refusal.
+_on_member = RecordActions(
+    load=lambda manager, pk: selectors.member_get(
+        membership=manager, membership_id=pk, permission=Permission.MANAGE_MEMBERS
+    ),
+    keyword="member",
+    back=lambda target: redirect("members:detail", membership_id=target.pk),
+)
 
 
 @member_routes.path("<uuid:membership_id>/role/", name="role")
 @requires(Permission.MANAGE_MEMBERS)
 @requires_recent_second_factor(return_to="members:detail")
 @require_POST
-def member_role(request: HttpRequest, membership_id: uuid.UUID) -> HttpResponse:
+def member_role(request: HavenRequest, membership_id: uuid.UUID) -> HttpResponse:
     form = RoleForm(request.POST)
 
     def change_role(*, membership: Membership, member: Membership) -> None:
@@ -531,22 +526,22 @@ def member_role(request: HttpRequest, membership_id: uuid.UUID) -> HttpResponse:
             membership=membership, member=member, role=form.cleaned_data["role"]
         )
 
-    return _member_change(request, membership_id, change_role)
+    return _on_member.act(request, membership_id, change_role, _("Saved."))
 
 
 @member_routes.path("<uuid:membership_id>/deactivate/", name="deactivate")
 @requires(Permission.MANAGE_MEMBERS)
 @require_POST
-def member_deactivate(request: HttpRequest, membership_id: uuid.UUID) -> HttpResponse:
-    return _member_change(request, membership_id, services.membership_deactivate)
+def member_deactivate(request: HavenRequest, membership_id: uuid.UUID) -> HttpResponse:
+    return _on_member.act(request, membership_id, services.membership_deactivate, _("Saved."))
 
 
 @member_routes.path("<uuid:membership_id>/reactivate/", name="reactivate")
 @requires(Permission.MANAGE_MEMBERS)
 @requires_recent_second_factor(return_to="members:detail")
 @require_POST
-def member_reactivate(request: HttpRequest, membership_id: uuid.UUID) -> HttpResponse:
-    return _member_change(request, membership_id, services.membership_reactivate)
+def member_reactivate(request: HavenRequest, membership_id: uuid.UUID) -> HttpResponse:
+    return _on_member.act(request, membership_id, services.membership_reactivate, _("Saved."))
 
 
 @member_routes.path("<uuid:membership_id>/end-sessions/", name="end_sessions")

@@ -7,7 +7,6 @@ with a message, and a form page with bad input is shown again with status 400.
 """
 
 import uuid
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -21,7 +20,7 @@ from haven.accounts.access import requires
 from haven.accounts.requests import HavenRequest
 from haven.accounts.requests import acting_member as _member
 from haven.accounts.routing import Routes
-from haven.accounts.shortcuts import page_status, refusal_shown
+from haven.accounts.shortcuts import RecordActions, page_status, refusal_shown
 from haven.cases.engine_messages import localise
 from haven.cases.pagination import KeysetCursorForm, cursor_arguments, query_without_cursor
 from haven.cases.panels import panels_for
@@ -40,7 +39,7 @@ from haven.programmes.forms import (
     ProgrammeForm,
     RemovePlacementForm,
 )
-from haven.programmes.models import ApplicationStatus, MatchingRunStatus
+from haven.programmes.models import Application, ApplicationStatus, MatchingRunStatus
 from haven.programmes.review import run_review
 
 #: The URL table of ``haven.programmes.urls``: each view's address stands above it.
@@ -316,16 +315,12 @@ def application_detail(request: HavenRequest, application_id: uuid.UUID) -> Http
     )
 
 
-def _application_action(
-    request: HavenRequest, application_id: uuid.UUID, service: Callable[..., object], done: str
-) -> HttpResponse:
-    """Run ``service`` on an application the member may see; back to it with ``done`` or why not."""
-    member = _member(request)
-    application = selectors.application_get(membership=member, application_id=application_id)
-    with refusal_shown(request):
-        service(membership=member, application=application)
-        messages.success(request, done)
-    return redirect("programmes:application", application_id=application.pk)
+#: The buttons of an application's page: each runs one service, then back to the application.
+_on_application = RecordActions(
+    load=lambda member, pk: selectors.application_get(membership=member, application_id=pk),
+    keyword="application",
+    back=lambda application: redirect("programmes:application", application_id=application.pk),
+)
 
 
 @routes.path("applications/<uuid:application_id>/eligibility/", name="application_eligibility")
@@ -333,7 +328,7 @@ def _application_action(
 @require_POST
 def application_eligibility(request: HavenRequest, application_id: uuid.UUID) -> HttpResponse:
     done = _("Eligibility checked again on the case's current facts.")
-    return _application_action(
+    return _on_application.act(
         request, application_id, services.application_check_eligibility, done
     )
 
@@ -343,7 +338,7 @@ def application_eligibility(request: HavenRequest, application_id: uuid.UUID) ->
 @require_POST
 def application_consent(request: HavenRequest, application_id: uuid.UUID) -> HttpResponse:
     done = _("The defender's informed consent is recorded.")
-    return _application_action(request, application_id, services.application_record_consent, done)
+    return _on_application.act(request, application_id, services.application_record_consent, done)
 
 
 @routes.path("applications/<uuid:application_id>/status/", name="application_status")
@@ -445,13 +440,19 @@ def run_remove_placement(request: HavenRequest, run_id: uuid.UUID) -> HttpRespon
     return redirect("programmes:run", run_id=run.pk)
 
 
+#: The buttons of a matching run's page: each runs one service, then back to the run.
+_on_run = RecordActions(
+    load=lambda member, pk: selectors.matching_run_get(membership=member, run_id=pk),
+    keyword="run",
+    back=lambda run: redirect("programmes:run", run_id=run.pk),
+)
+
+
 @routes.path("runs/<uuid:run_id>/approve/", name="run_approve")
 @requires(Permission.RUN_MATCHING)
 @require_POST
 def run_approve(request: HavenRequest, run_id: uuid.UUID) -> HttpResponse:
-    member = _member(request)
-    run = selectors.matching_run_get(membership=member, run_id=run_id)
-    with refusal_shown(request):
-        offered = services.matching_run_approve(membership=member, run=run)
-        messages.success(request, _("%(count)d offer(s) made.") % {"count": len(offered)})
-    return redirect("programmes:run", run_id=run.pk)
+    def done(offered: list[Application]) -> str:
+        return _("%(count)d offer(s) made.") % {"count": len(offered)}
+
+    return _on_run.act(request, run_id, services.matching_run_approve, done)

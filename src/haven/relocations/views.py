@@ -248,13 +248,20 @@ def _record(
     form_name: str,
     write: Write,
     done: str,
+    *,
+    form: django_forms.Form | None = None,
+    bad_input: str | None = None,
 ) -> HttpResponse:
-    """The named form on its own page; a valid POST calls ``write(member, stay, form)``."""
+    """
+    The named form on its own page (or ``form``, for a record of the stay whose form the view
+    builds itself); a valid POST calls ``write(member, stay, form)``.
+    """
     member = _member(request)
     stay = selectors.stay_get(membership=member, stay_id=stay_id)
-    form = _page_form(form_name, request.POST if request.method == "POST" else None)
+    if form is None:
+        form = _page_form(form_name, request.POST if request.method == "POST" else None)
     return _saved_or_shown(
-        request, stay, form_name, form, lambda bound: write(member, stay, bound), done
+        request, stay, form_name, form, lambda bound: write(member, stay, bound), done, bad_input
     )
 
 
@@ -365,11 +372,9 @@ def extension_request(request: HavenRequest, stay_id: uuid.UUID) -> HttpResponse
 @require_http_methods(["GET", "POST"])
 def extension_decide(request: HavenRequest, extension_id: uuid.UUID) -> HttpResponse:
     """Grant or refuse an extension, on its own page."""
-    member = _member(request)
-    extension = selectors.extension_get(membership=member, extension_id=extension_id)
-    stay = selectors.stay_get(membership=member, stay_id=extension.stay_id)
+    extension = selectors.extension_get(membership=_member(request), extension_id=extension_id)
 
-    def decide(form: django_forms.Form) -> None:
+    def decide(member: Membership, stay: Stay, form: Any) -> None:
         grant = form.cleaned_data["decision"] == "grant"
         services.extension_decide(membership=member, extension=extension, grant=grant)
 
@@ -377,7 +382,9 @@ def extension_decide(request: HavenRequest, extension_id: uuid.UUID) -> HttpResp
         request.POST if request.method == "POST" else None, auto_id="id_decision_%s"
     )
     done, bad_input = _("Extension decided."), _("Choose to grant or to refuse.")
-    return _saved_or_shown(request, stay, "decision_form", form, decide, done, bad_input)
+    return _record(
+        request, extension.stay_id, "decision_form", decide, done, form=form, bad_input=bad_input
+    )
 
 
 @routes.path("<uuid:stay_id>/letter/<str:language>/", name="letter")
@@ -528,11 +535,9 @@ def travel_plan_shred(request: HavenRequest, stay_id: uuid.UUID) -> HttpResponse
 @require_http_methods(["GET", "POST"])
 def traveller_record(request: HavenRequest, traveller_id: uuid.UUID) -> HttpResponse:
     """Record one travelling dependant's visa and arrival, on its own page."""
-    member = _member(request)
-    traveller = selectors.traveller_get(membership=member, traveller_id=traveller_id)
-    stay = selectors.stay_get(membership=member, stay_id=traveller.stay_id)
+    traveller = selectors.traveller_get(membership=_member(request), traveller_id=traveller_id)
 
-    def record(form: django_forms.Form) -> None:
+    def record(member: Membership, stay: Stay, form: Any) -> None:
         services.traveller_record(membership=member, traveller=traveller, **form.cleaned_data)
 
     form = forms.TravellerForm(
@@ -545,4 +550,6 @@ def traveller_record(request: HavenRequest, traveller_id: uuid.UUID) -> HttpResp
         },
     )
     done, bad_input = _("Traveller recorded."), _("Check the traveller's dates.")
-    return _saved_or_shown(request, stay, "traveller_form", form, record, done, bad_input)
+    return _record(
+        request, traveller.stay_id, "traveller_form", record, done, form=form, bad_input=bad_input
+    )

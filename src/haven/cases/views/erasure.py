@@ -3,7 +3,6 @@ Erasure of a case: requested, then approved or declined by a second coordinator.
 """
 
 import uuid
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -17,7 +16,7 @@ from django.views.decorators.http import require_POST
 from haven.accounts.access import requires, requires_recent_second_factor
 from haven.accounts.requests import HavenRequest
 from haven.accounts.requests import acting_member as _member
-from haven.accounts.shortcuts import refusal_shown
+from haven.accounts.shortcuts import RecordActions, refusal_shown
 from haven.cases import forms, selectors, services
 from haven.cases.views.common import routes
 from haven.organisations.policy import Permission
@@ -69,19 +68,13 @@ def erasure_detail(request: HavenRequest, erasure_id: uuid.UUID) -> HttpResponse
     )
 
 
-def _erasure_decided(
-    request: HavenRequest, erasure_id: uuid.UUID, decide: Callable[..., object], done: str
-) -> HttpResponse:
-    """
-    Approve or decline alike: the request the member may see, the decision (a refusal, such as a
-    request no longer pending, shown as its reason), then back to the request's page.
-    """
-    membership = _member(request)
-    erasure = selectors.erasure_get(membership=membership, erasure_id=erasure_id)
-    with refusal_shown(request):
-        decide(membership=membership, erasure=erasure)
-        messages.success(request, done)
-    return redirect(_erasure_url(erasure.pk))
+#: Approve or decline alike: the request the member may see, the decision (a refusal, such as a
+#: request no longer pending, shown as its reason), then back to the request's page.
+_on_erasure = RecordActions(
+    load=lambda member, pk: selectors.erasure_get(membership=member, erasure_id=pk),
+    keyword="erasure",
+    back=lambda erasure: redirect(_erasure_url(erasure.pk)),
+)
 
 
 @routes.path("erasures/<uuid:erasure_id>/approve/", name="erasure_approve")
@@ -91,7 +84,7 @@ def _erasure_decided(
 def erasure_approve(request: HavenRequest, erasure_id: uuid.UUID) -> HttpResponse:
     """A second coordinator approves: the case's keys are destroyed at once (SESS-04 step-up)."""
     done = _("The case is erased: its keys are destroyed.")
-    return _erasure_decided(request, erasure_id, services.case_erasure_approve, done)
+    return _on_erasure.act(request, erasure_id, services.case_erasure_approve, done)
 
 
 @routes.path("erasures/<uuid:erasure_id>/decline/", name="erasure_decline")
@@ -100,4 +93,4 @@ def erasure_approve(request: HavenRequest, erasure_id: uuid.UUID) -> HttpRespons
 def erasure_decline(request: HavenRequest, erasure_id: uuid.UUID) -> HttpResponse:
     """Decline (or, for the requester, withdraw) the request: the case is kept."""
     done = _("Erasure declined. The case is kept.")
-    return _erasure_decided(request, erasure_id, services.case_erasure_decline, done)
+    return _on_erasure.act(request, erasure_id, services.case_erasure_decline, done)
