@@ -37,12 +37,15 @@ from haven.organisations.models import Membership
 @dataclass(frozen=True)
 class TimelineEntry:
     """One dated thing that happened on a case, for the case page (``when``: ``at`` in words,
-    put there by the page that shows it)."""
+    ``heading`` the kind's and ``tension`` the tension flag's words, put there by the page that
+    shows it)."""
 
     kind: str
     at: Any
     record: Any
     when: str = ""
+    heading: str = ""
+    tension: str = ""
 
 
 @dataclass(frozen=True)
