@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from haven.accounts.compiled import CompiledRead
+from haven.accounts.compiled import CompiledRead, Value
 from haven.cases.access import (
     case_seen,
     one_case_filter,
@@ -88,7 +88,7 @@ def _case_read(membership: Membership, *, with_records: bool) -> CompiledRead[Ca
         query = _case_query(
             supervises=supervises, with_records=with_records, annotations=annotations
         )
-        stand_ins = {"case": _CASE, "organisation": _ORGANISATION}
+        stand_ins: dict[str, Value] = {"case": _CASE, "organisation": _ORGANISATION}
         if not supervises:
             stand_ins.update(member=_MEMBER, now=_NOW)
         _CASE_READS[key] = CompiledRead(

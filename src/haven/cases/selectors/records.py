@@ -194,10 +194,10 @@ def case_records(*, membership: Membership | None, case: Case) -> CaseRecords:
     holding = [name for name in RECORD_TABLES if getattr(case, _holds(name), True)]
     read = read_together([(_RECORD_READS[name], _values(name, case)) for name in holding])
     found: dict[str, list[Any]] = {name: [] for name in RECORD_TABLES}
-    for name, records in zip(holding, read, strict=True):
-        for record in records:
+    for name, rows in zip(holding, read, strict=True):
+        for record in rows:
             record.case = case  # the case's key is already at hand: no query per row
-        found[name] = records
+        found[name] = rows
     records = CaseRecords(**found)
     # The page's panels ask for the latest assessment: it is the last of the rows just read.
     already_known(

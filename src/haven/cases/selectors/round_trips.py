@@ -42,7 +42,8 @@ def read_together(calls: Sequence[Call]) -> list[list[Any]]:
     """Each call's rows as ``read(**values)`` returns them, in one round trip on PostgreSQL."""
     if len(calls) < 2 or not _one_trip_possible():
         return [read(**values) for read, values in calls]
-    statements, params = [], []
+    statements: list[str] = []
+    params: list[Any] = []
     for read, values in calls:
         compiled = read._compile()
         statements.append(compiled.sql)
