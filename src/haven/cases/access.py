@@ -8,6 +8,7 @@ same rule exists twice, as ``may_see_case`` for one object and ``visible_cases_f
 and the tests check that both agree.
 """
 
+import datetime
 from typing import Any
 
 from django.db import connection
@@ -77,7 +78,7 @@ def visible_cases_filter(membership: Membership) -> Q:
     return same_organisation & assigned
 
 
-def one_case_filter(membership: Membership) -> Q:
+def one_case_filter(membership: Membership, *, now: datetime.datetime | None = None) -> Q:
     """
     The condition for one case ``membership`` may see, looked up by primary key, in a query on
     ``Case`` itself (the ``EXISTS`` probes name its table).
@@ -86,15 +87,16 @@ def one_case_filter(membership: Membership) -> Q:
     query ``visible_cases_filter`` makes to read the live grants first (which a list needs so
     that the planner can join). They are written as SQL because building the ORM's ``Exists``
     for them on every case page cost more than the query (issue 17); the member's id and the time
-    are parameters, and every name comes from the models' metadata, quoted.
+    are parameters, and every name comes from the models' metadata, quoted. ``now`` (the
+    current time by default) is when a break-glass grant must still run.
     """
     same_organisation = Q(organisation_id=membership.organisation_id, staged=False)
     if supervises_all_cases(membership):
         return same_organisation
     member = _column_value(Assignment, "membership", membership.pk)
-    now = _column_value(BreakGlassGrant, "expires_at", timezone.now())
+    now_stored = _column_value(BreakGlassGrant, "expires_at", now or timezone.now())
     assigned = _probe(Assignment, (member,))
-    broken_into = _probe(BreakGlassGrant, (member, now), unexpired=True)
+    broken_into = _probe(BreakGlassGrant, (member, now_stored), unexpired=True)
     return same_organisation & (Q(assigned) | Q(broken_into))
 
 

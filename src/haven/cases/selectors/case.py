@@ -4,18 +4,28 @@ the other apps' questions, for the case page) or by code (break-glass), and one 
 attachment, a consent) by id through its case's check.
 """
 
+import datetime
+import functools
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
+from django.utils import timezone
 
-from haven.cases.access import case_seen, one_case_filter, visible_cases_filter
+from haven.accounts.compiled import CompiledRead, Value
+from haven.cases.access import (
+    case_seen,
+    one_case_filter,
+    supervises_all_cases,
+    visible_cases_filter,
+)
 from haven.cases.models import Attachment, Case, CaseStatus, Consent
 from haven.cases.reading import case_questions, remember_case_answers
 from haven.cases.selectors.common import CASE_KEYS, CaseNotFoundError, _active
 from haven.cases.selectors.records import _record_presence
-from haven.organisations.models import Membership
+from haven.organisations.models import Membership, Role
 from haven.organisations.policy import Permission, may
 
 
@@ -29,6 +39,63 @@ def visible_cases(*, membership: Membership | None) -> QuerySet[Case]:
         .select_related(CASE_KEYS)
         .order_by("-created_at")
     )
+
+
+#: Stand-ins for the case read's values, compiled once per process: ids and a time no row has.
+_CASE, _ORGANISATION, _MEMBER = (uuid.UUID(int=number) for number in (1, 2, 3))
+_NOW = datetime.datetime(1901, 1, 1, tzinfo=datetime.UTC)
+
+
+def _case_query(
+    *, supervises: bool, with_records: bool, annotations: tuple[str, ...]
+) -> Callable[..., QuerySet[Case]]:
+    """
+    The query of one case a member may see, by its id, for a member who supervises every case
+    of the organisation or for one who must be assigned or hold a grant; ``with_records`` adds
+    the record tables' presence and the other apps' questions (``annotations`` names them).
+    """
+
+    def query(
+        *, case: uuid.UUID, organisation: uuid.UUID, member: uuid.UUID, now: datetime.datetime
+    ) -> QuerySet[Case]:
+        role = Role.COORDINATOR if supervises else Role.CASEWORKER
+        asking = Membership(pk=member, organisation_id=organisation, role=role)
+        cases = (
+            Case.objects.filter(one_case_filter(asking, now=now), pk=case)
+            .exclude(status=CaseStatus.ERASED)
+            .select_related(CASE_KEYS)
+        )
+        if with_records:
+            annotated = {**_record_presence(), **case_questions()}
+            assert tuple(annotated) == annotations, "the questions changed since the call"
+            cases = cases.annotate(**annotated)
+        return cases
+
+    return query
+
+
+#: ``_case_query``'s reads, compiled at their first use (issue 17: building and compiling the
+#: case's query, with its probes and questions, cost more than running it), by the member's kind,
+#: ``with_records`` and the questions registered then.
+_CASE_READS: dict[tuple[bool, bool, tuple[str, ...]], CompiledRead[Case]] = {}
+
+
+def _case_read(membership: Membership, *, with_records: bool) -> CompiledRead[Case]:
+    supervises = supervises_all_cases(membership)
+    annotations = tuple({**_record_presence(), **case_questions()}) if with_records else ()
+    key = (supervises, with_records, annotations)
+    if key not in _CASE_READS:
+        query = _case_query(
+            supervises=supervises, with_records=with_records, annotations=annotations
+        )
+        stand_ins: dict[str, Value] = {"case": _CASE, "organisation": _ORGANISATION}
+        if not supervises:
+            stand_ins.update(member=_MEMBER, now=_NOW)
+        _CASE_READS[key] = CompiledRead(
+            functools.partial(query, member=_MEMBER, now=_NOW) if supervises else query,
+            **stand_ins,
+        )
+    return _CASE_READS[key]
 
 
 def case_get(
@@ -45,18 +112,18 @@ def case_get(
     if membership is None or not _active(membership):
         raise CaseNotFoundError
     try:
-        cases = (
-            Case.objects.filter(one_case_filter(membership), pk=case_id)
-            .exclude(status=CaseStatus.ERASED)
-            .select_related(CASE_KEYS)
-        )
-        if with_records:
-            cases = cases.annotate(**_record_presence(), **case_questions())
-        case = cases.get()
-        if with_records:
-            remember_case_answers(case)
-    except (Case.DoesNotExist, ValueError, ValidationError):
+        case_pk = case_id if isinstance(case_id, uuid.UUID) else uuid.UUID(str(case_id))
+    except ValueError:
         raise CaseNotFoundError from None
+    values: dict[str, Any] = {"case": case_pk, "organisation": membership.organisation_id}
+    if not supervises_all_cases(membership):
+        values.update(member=membership.pk, now=timezone.now())
+    found = _case_read(membership, with_records=with_records)(**values)
+    if not found:
+        raise CaseNotFoundError
+    case = found[0]
+    if with_records:
+        remember_case_answers(case)
     case_seen(membership, case)
     return case
 

@@ -30,18 +30,22 @@ from haven.cases.models import (
     Threat,
 )
 from haven.cases.reading import already_known
+from haven.cases.selectors.round_trips import read_together
 from haven.organisations.models import Membership
 
 
 @dataclass(frozen=True)
 class TimelineEntry:
     """One dated thing that happened on a case, for the case page (``when``: ``at`` in words,
-    put there by the page that shows it)."""
+    ``heading`` the kind's and ``tension`` the tension flag's words, put there by the page that
+    shows it)."""
 
     kind: str
     at: Any
     record: Any
     when: str = ""
+    heading: str = ""
+    tension: str = ""
 
 
 @dataclass(frozen=True)
@@ -145,10 +149,15 @@ def _record_query(name: str) -> Callable[..., QuerySet[Any]]:
     """
     The read of table ``name``'s rows of one case of one organisation, oldest first: the case
     and the organisation are its two parameters, so it is compiled once per process (issue 17).
+    An assignment has no organisation of its own: the team is read by its case alone, each
+    member with their user (the page shows their names, the API their memberships).
     """
     model: Any = RECORD_TABLES[name]
 
-    def query(*, case: uuid.UUID, organisation: uuid.UUID) -> QuerySet[Any]:
+    def query(*, case: uuid.UUID, organisation: uuid.UUID | None = None) -> QuerySet[Any]:
+        if name == "assignments":
+            team: QuerySet[Any] = model.objects.filter(case_id=case)
+            return team.select_related("membership__user").order_by("assigned_at")
         rows: QuerySet[Any] = model.objects.filter(case_id=case, organisation_id=organisation)
         if name == "notes":
             # Only the author's name is shown: no user row is built per note.
@@ -160,46 +169,36 @@ def _record_query(name: str) -> Callable[..., QuerySet[Any]]:
 
 
 #: Each record table's read, compiled at its first use (ids no row has stand for the case and
-#: its organisation). Assignments are read through the ORM: their rows bring the member's user.
+#: its organisation).
 _RECORD_READS: dict[str, CompiledRead[Any]] = {
-    name: CompiledRead(_record_query(name), case=uuid.UUID(int=0), organisation=uuid.UUID(int=1))
+    name: CompiledRead(_record_query(name), case=uuid.UUID(int=0))
+    if name == "assignments"
+    else CompiledRead(_record_query(name), case=uuid.UUID(int=0), organisation=uuid.UUID(int=1))
     for name in RECORD_TABLES
-    if name != "assignments"
 }
+
+
+def _values(name: str, case: Case) -> dict[str, Any]:
+    """The values of table ``name``'s read for ``case``."""
+    if name == "assignments":
+        return {"case": case.pk}
+    return {"case": case.pk, "organisation": case.organisation_id}
 
 
 def case_records(*, membership: Membership | None, case: Case) -> CaseRecords:
     """
     Read every record of a case (``case`` comes from ``case_get``): one query per table, none
-    for a table that ``case_get(with_records=True)`` found empty. A note carries its author's
-    name as ``author_name``.
+    for a table that ``case_get(with_records=True)`` found empty, all sent in one round trip on
+    PostgreSQL (``round_trips``). A note carries its author's name as ``author_name``.
     """
-
-    def rows(name: str) -> list[Any]:
-        if not getattr(case, _holds(name), True):
-            return []
-        records = _RECORD_READS[name](case=case.pk, organisation=case.organisation_id)
-        for record in records:
+    holding = [name for name in RECORD_TABLES if getattr(case, _holds(name), True)]
+    read = read_together([(_RECORD_READS[name], _values(name, case)) for name in holding])
+    found: dict[str, list[Any]] = {name: [] for name in RECORD_TABLES}
+    for name, rows in zip(holding, read, strict=True):
+        for record in rows:
             record.case = case  # the case's key is already at hand: no query per row
-        return records
-
-    records = CaseRecords(
-        threats=rows("threats"),
-        prosecutions=rows("prosecutions"),
-        dependants=rows("dependants"),
-        consents=rows("consents"),
-        assessments=rows("assessments"),
-        decisions=rows("decisions"),
-        corrections=rows("corrections"),
-        status_changes=rows("status_changes"),
-        attachments=rows("attachments"),
-        notes=rows("notes"),
-        assignments=list(
-            case.assignments.select_related("membership__user").order_by("assigned_at")
-        )
-        if getattr(case, _holds("assignments"), True)
-        else [],
-    )
+        found[name] = rows
+    records = CaseRecords(**found)
     # The page's panels ask for the latest assessment: it is the last of the rows just read.
     already_known(
         _latest_assessment_key(case), records.assessments[-1] if records.assessments else None

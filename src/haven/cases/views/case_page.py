@@ -283,21 +283,50 @@ def _precompute_rows(records: Any) -> None:
         file.url = attachment(file.pk)
 
 
+#: The heading of each kind of timeline entry.
+TIMELINE_HEADINGS = {
+    "threat": gettext_lazy("Threat"),
+    "assessment": gettext_lazy("Assessment"),
+    "decision": gettext_lazy("Staff decision"),
+    "correction": gettext_lazy("Correction"),
+    "status": gettext_lazy("Status"),
+    "note": gettext_lazy("Note"),
+    "consent": gettext_lazy("Consent"),
+    "prosecution": gettext_lazy("Prosecution"),
+    "dependant": gettext_lazy("Dependant"),
+    "attachment": gettext_lazy("File"),
+}
+RISK_TEXT = gettext_lazy("risk %(level)s")
+DECISION_TEXT = gettext_lazy("risk %(level)s (the engines advised %(engine)s)")
+TENSION_FLAGGED = gettext_lazy("tension flagged")
+
+
 def _shown_timeline(entries: list[selectors.TimelineEntry]) -> list[selectors.TimelineEntry]:
     """
-    The entries as the timeline shows them: each one's time in words, and each assessment's and
-    staff decision's risk levels as labels, worked out here once rather than by filters per entry.
+    The entries as the timeline shows them: each one's heading and time in words, and each
+    assessment's and staff decision's risk levels in a sentence, worked out here once rather
+    than by a translation tag, a filter and a sentence tag per entry.
     """
     label = _Labels()
+    headings = {entry.kind: str(TIMELINE_HEADINGS[entry.kind]) for entry in entries}
+    tension = str(TENSION_FLAGGED)
     for entry in entries:
         record = entry.record
         if entry.kind == "assessment":
-            record.risk_label = label(((record.output or {}).get("risk") or {}).get("level"))
+            risk = ((record.output or {}).get("risk") or {}).get("level")
+            record.risk_text = RISK_TEXT % {"level": label(risk)}
         elif entry.kind == "decision":
-            record.staff_label = label(record.staff_risk_level)
-            record.engine_label = label(record.engine_risk_level)
+            record.decision_text = DECISION_TEXT % {
+                "level": label(record.staff_risk_level),
+                "engine": label(record.engine_risk_level),
+            }
     return [
-        replace(entry, when=reading.date(timezone.localtime(entry.at), "DATETIME_FORMAT"))
+        replace(
+            entry,
+            when=reading.date(timezone.localtime(entry.at), "DATETIME_FORMAT"),
+            heading=headings[entry.kind],
+            tension=tension,
+        )
         for entry in entries
     ]
 
