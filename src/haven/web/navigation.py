@@ -83,5 +83,5 @@ def navigation(request: HttpRequest) -> dict[str, object]:
             )
             for link in MAIN_NAVIGATION
             if link.permission is None or link.permission in granted
-        ]
+        ],
     }
