@@ -91,3 +91,57 @@ def test_the_login_session_is_read_with_the_memberships(caseworker, sign_in_as):
         "accounts_loginsession"
         in captured.captured_queries[tables.index('"accounts_membership"')]["sql"]
     )
+
+
+def test_a_disabled_account_is_refused_on_the_next_request(caseworker, sign_in_as):
+    """SESS-03: an account disabled in the database, by any path, ends its sessions at once."""
+    client = sign_in_as(caseworker)
+    assert client.get(reverse("web:dashboard")).status_code == 200
+
+    User.objects.filter(pk=caseworker.pk).update(is_active=False)
+    response = client.get(reverse("web:dashboard"))
+
+    assert response["Location"].startswith(reverse("accounts:login"))
+    assert not response.wsgi_request.user.is_authenticated
+
+
+def test_the_request_carries_the_account_itself_with_the_device_that_verified_it(
+    caseworker, sign_in_as
+):
+    """
+    AUTH-03: the second-factor middleware reads the account and its device before the view, so
+    views and templates get the account itself (no lazy proxy) with the confirmed device on it.
+    """
+    client = sign_in_as(caseworker)
+
+    request = client.get(reverse("web:dashboard")).wsgi_request
+
+    assert type(request.user) is User
+    assert request.user == caseworker
+    assert request.user.otp_device == totp.confirmed_device(caseworker)
+    assert request.user.is_verified()
+
+
+def test_a_signed_in_request_reads_its_session_account_device_and_memberships_once_each(
+    caseworker, sign_in_as
+):
+    """
+    SESS-03 and AUTH-03: every signed-in request reads the session's row, its account, its second
+    factor and its memberships (with the login session) from the database, one query each, before
+    the page reads anything of its own.
+    """
+    client = sign_in_as(caseworker)
+    url = reverse("tokens:list")
+    client.get(url)
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+
+    tables = [q["sql"].split(".")[0].removeprefix("SELECT ") for q in captured.captured_queries]
+    assert tables[:4] == [
+        '"django_session"',
+        '"accounts_user"',
+        f'"{TOTPDevice._meta.db_table}"',
+        '"accounts_membership"',
+    ]
+    assert len(tables) == 5  # and the page's own: the member's tokens

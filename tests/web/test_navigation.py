@@ -1,6 +1,7 @@
 """The main navigation lists the links the member's role grants, with URLs reversed once."""
 
 import pytest
+from django.urls import reverse
 
 from haven.organisations.models import Role
 from tests.conftest import make_member
@@ -34,3 +35,13 @@ def test_a_host_partner_is_offered_the_stays_to_host(sign_in_as, organisation):
 def test_the_sign_in_page_has_no_navigation(client, db):
     response = client.get("/accounts/login/")
     assert list(response.context["haven_navigation"]) == []
+
+
+@pytest.mark.django_db
+def test_the_layout_names_the_members_role_and_posts_log_out_to_its_page(sign_in_as, caseworker):
+    """The role's label, in the reader's language, and the log-out address, reversed once."""
+    response = sign_in_as(caseworker).get("/", headers={"accept-language": "es"})
+
+    page = response.content.decode()
+    assert f'action="{reverse("accounts:logout")}"' in page
+    assert "· Gestor/a de casos</span>" in page

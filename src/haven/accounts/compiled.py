@@ -4,8 +4,9 @@ Reads that every signed-in request makes, compiled to SQL once per process (issu
 Building and compiling an ORM query costs more than running it on a small table: the session's
 user, its second-factor device and its memberships were read on every page, each rebuilt from
 scratch. A ``CompiledRead`` builds its query once with stand-in values, keeps Django's compiled
-SQL and how its columns map onto model instances, and on each call runs the same SQL with the
-real values in the stand-ins' places. The rows become instances exactly as the ORM builds them
+SQL and how its columns map onto model instances (the columns' converters, the model's field
+names, the ``select_related`` populators), and on each call runs the same SQL with the real
+values in the stand-ins' places. The rows become instances exactly as the ORM builds them
 (``from_db``, ``select_related`` populators, annotations), so callers see the usual models.
 """
 
@@ -51,8 +52,41 @@ class _Compiled:
     params: tuple[Any, ...]
     #: Which stand-in each parameter is, by position; the others are fixed.
     slots: dict[int, str]
-    compiler: SQLCompiler
     alias: str
+    #: How the rows become instances, worked out from the compiled query once, as Django's
+    #: ``ModelIterable`` works it out on every evaluation: each column's converters (by position),
+    #: the model, where its own columns are and their attribute names, the ``select_related``
+    #: populators and where each annotation is.
+    converters: tuple[tuple[int, tuple[Any, ...], Any], ...]
+    model: type[models.Model]
+    own_columns: slice
+    field_names: tuple[str, ...]
+    populators: tuple[Any, ...]
+    annotations: tuple[tuple[str, int], ...]
+
+
+def _compiled(
+    sql: str, params: list[Any], slots: dict[int, str], compiler: SQLCompiler, alias: str
+) -> _Compiled:
+    select, klass_info = compiler.select, compiler.klass_info
+    assert klass_info is not None
+    columns = [column[0] for column in select[0 : compiler.col_count]]
+    start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
+    return _Compiled(
+        sql=sql,
+        params=tuple(params),
+        slots=slots,
+        alias=alias,
+        converters=tuple(
+            (position, tuple(functions), expression)
+            for position, (functions, expression) in compiler.get_converters(columns).items()
+        ),
+        model=klass_info["model"],
+        own_columns=slice(start, end),
+        field_names=tuple(column[0].target.attname for column in select[start:end]),
+        populators=tuple(get_related_populators(klass_info, select, alias)),
+        annotations=tuple(compiler.annotation_col_map.items()),
+    )
 
 
 class CompiledRead(Generic[M]):
@@ -82,12 +116,11 @@ class CompiledRead(Generic[M]):
             }
             if set(slots.values()) != set(self._stand_ins):
                 raise ValueError("every stand-in must appear in the compiled query")
-            self._compiled[key] = _Compiled(sql, tuple(params), slots, compiler, alias)
+            self._compiled[key] = _compiled(sql, params, slots, compiler, alias)
         return self._compiled[key]
 
     def __call__(self, **values: Value) -> list[M]:
         compiled = self._compile()
-        compiler = compiled.compiler
         alias = compiled.alias
         params: list[Any] = [
             _stored(values[compiled.slots[position]], alias)
@@ -95,22 +128,24 @@ class CompiledRead(Generic[M]):
             else param
             for position, param in enumerate(compiled.params)
         ]
-        with connections[alias].cursor() as cursor:
+        connection = connections[alias]
+        with connection.cursor() as cursor:
             cursor.execute(compiled.sql, params)
             rows = cursor.fetchall()
         # As Django's ModelIterable turns a compiled query's rows into instances.
-        select, klass_info = compiler.select, compiler.klass_info
-        assert klass_info is not None
-        model: type[M] = klass_info["model"]
-        start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
-        field_names = [column[0].target.attname for column in select[start:end]]
-        populators = get_related_populators(klass_info, select, alias)
+        model: type[M] = compiled.model  # type: ignore[assignment]
         instances = []
-        for row in compiler.results_iter([rows]):
-            instance = model.from_db(alias, field_names, row[start:end])
-            for populator in populators:
+        for fetched in rows:
+            row = list(fetched)
+            for position, converters, expression in compiled.converters:
+                value = row[position]
+                for converter in converters:
+                    value = converter(value, expression, connection)
+                row[position] = value
+            instance = model.from_db(alias, compiled.field_names, row[compiled.own_columns])
+            for populator in compiled.populators:
                 populator.populate(row, instance)
-            for name, position in compiler.annotation_col_map.items():
+            for name, position in compiled.annotations:
                 setattr(instance, name, row[position])
             instances.append(instance)
         return instances

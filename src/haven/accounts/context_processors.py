@@ -3,6 +3,7 @@
 from django.http import HttpRequest
 
 from haven.accounts.selectors import memberships_of
+from haven.organisations.models import Role
 from haven.organisations.policy import Permission, permissions_of
 
 # Templates ask ``Permission.CASE_EDIT in haven_permissions``; a template would call the enum class
@@ -22,6 +23,9 @@ def membership(request: HttpRequest) -> dict[str, object]:
         others = [m for m in memberships if m.pk != current.pk]
     return {
         "haven_membership": current,
+        # The role's label from its enum: ``get_role_display`` builds a dictionary of every
+        # role's translated label to find one, on every signed-in page (issue 17).
+        "haven_role": Role(current.role).label if current is not None else "",
         "haven_permissions": {permission.value for permission in permissions_of(current)},
         "haven_other_memberships": others,
         "Permission": PERMISSIONS_BY_NAME,

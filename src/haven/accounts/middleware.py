@@ -12,6 +12,7 @@ One middleware so the order of the checks is plain to read:
    that grants the permission, and a refusal looks like a missing page (AZ-02).
 """
 
+import functools
 import time
 import uuid
 from collections.abc import Callable
@@ -21,6 +22,7 @@ from typing import Any
 from django.apps import apps
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.middleware import get_user
 from django.contrib.auth.views import redirect_to_login
 from django.db.models import Exists, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
@@ -185,9 +187,26 @@ class SecondFactorMiddleware(OTPMiddleware):  # type: ignore[misc]
     django-otp's middleware (``request.user.otp_device``, ``is_verified()``), reading the session's
     device with SQL compiled once per process and device model (issue 17). django-otp still checks
     that the device is the user's and confirmed (AUTH-03).
+
+    The account and its device are read here, before the view, rather than behind two lazy
+    proxies (Django's around the account, django-otp's around that): ``AccessMiddleware`` asks
+    every request who it is before any view runs, so nothing is read that was not read before,
+    and every later ``request.user`` (the middleware's checks, the layout's dozens) is the account
+    itself instead of two proxies' attribute lookups (issue 17).
     """
 
     _reads: dict[type[Device], CompiledRead[Device]] = {}
+
+    def __call__(self, request: HttpRequest) -> Any:
+        if self._is_async:
+            return self.__acall__(request)
+        if getattr(request, "user", None) is not None:
+            # Django's own accessor: it reads the account once and keeps it on the request.
+            request.user = self._verify_user_sync(request, get_user(request))
+        auser = getattr(request, "auser", None)
+        if auser is not None:
+            request.auser = functools.partial(self._verify_user_async_via_auser, request, auser)
+        return self.get_response(request)
 
     def _device_from_persistent_id(self, persistent_id: str) -> Device | None:
         with suppress(ValueError, LookupError):

@@ -5,7 +5,8 @@ The layout used to reverse every link's URL and test every permission in the tem
 signed-in page (issue 17). The links' URLs do not depend on the member, so they are reversed once
 per process (and per script prefix and URL configuration, which reversing depends on); only the
 choice of links (the member's permissions) and their labels (the reader's language) are per
-request. Links not granted are not listed, exactly as the template's tests did.
+request. Links not granted are not listed, exactly as the template's tests did. The log-out form's
+address, on every signed-in page too, is reversed once in the same way.
 """
 
 import functools
@@ -64,13 +65,17 @@ def _url(name: str, prefix: str, urlconf: Any) -> str:
 
 
 def navigation(request: HttpRequest) -> dict[str, object]:
-    """The main navigation links the signed-in member may follow, as (label, URL) pairs."""
+    """
+    The main navigation links the signed-in member may follow, as (label, URL) pairs, and where
+    the log-out form posts.
+    """
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"haven_navigation": ()}
     granted = permissions_of(getattr(request, "membership", None))
     prefix, urlconf = get_script_prefix(), get_urlconf()
     return {
+        "haven_logout_url": _url("accounts:logout", prefix, urlconf),
         "haven_navigation": [
             (
                 link.instead if link.instead_for in granted else link.label,
@@ -78,5 +83,5 @@ def navigation(request: HttpRequest) -> dict[str, object]:
             )
             for link in MAIN_NAVIGATION
             if link.permission is None or link.permission in granted
-        ]
+        ],
     }
