@@ -119,19 +119,28 @@ class CompiledRead(Generic[M]):
             self._compiled[key] = _compiled(sql, params, slots, compiler, alias)
         return self._compiled[key]
 
-    def __call__(self, **values: Value) -> list[M]:
+    def statement(self, **values: Value) -> tuple[str, list[Any]]:
+        """The compiled SQL and its parameters with ``values`` in the stand-ins' places."""
         compiled = self._compile()
-        alias = compiled.alias
         params: list[Any] = [
-            _stored(values[compiled.slots[position]], alias)
+            _stored(values[compiled.slots[position]], compiled.alias)
             if position in compiled.slots
             else param
             for position, param in enumerate(compiled.params)
         ]
-        connection = connections[alias]
-        with connection.cursor() as cursor:
-            cursor.execute(compiled.sql, params)
-            rows = cursor.fetchall()
+        return compiled.sql, params
+
+    def __call__(self, **values: Value) -> list[M]:
+        sql, params = self.statement(**values)
+        with connections[self._compile().alias].cursor() as cursor:
+            cursor.execute(sql, params)
+            return self.instances(cursor.fetchall())
+
+    def instances(self, rows: list[Any]) -> list[M]:
+        """The rows of ``statement()`` as model instances."""
+        compiled = self._compile()
+        connection = connections[compiled.alias]
+        alias = compiled.alias
         # As Django's ModelIterable turns a compiled query's rows into instances.
         model: type[M] = compiled.model  # type: ignore[assignment]
         instances = []

@@ -19,10 +19,7 @@ from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections
 
-# Django's own helper for select_related columns, as its ModelIterable uses it.
-from django.db.models.query import get_related_populators  # type: ignore[attr-defined]
-
-from haven.accounts.compiled import CompiledRead, _stored
+from haven.accounts.compiled import CompiledRead
 
 #: Between the statements sent together (Django's compiled SQL holds no line break).
 STATEMENT_SEPARATOR = ";\n"
@@ -45,41 +42,14 @@ def read_together(calls: Sequence[Call]) -> list[list[Any]]:
     statements: list[str] = []
     params: list[Any] = []
     for read, values in calls:
-        compiled = read._compile()
-        statements.append(compiled.sql)
-        params.extend(
-            _stored(values[compiled.slots[position]], compiled.alias)
-            if position in compiled.slots
-            else param
-            for position, param in enumerate(compiled.params)
-        )
+        sql, read_params = read.statement(**values)
+        statements.append(sql)
+        params.extend(read_params)
     results = []
     with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
         cursor.execute(STATEMENT_SEPARATOR.join(statements), params)
         for index, (read, _values) in enumerate(calls):
             if index:
                 cursor.nextset()
-            results.append(_instances(read, cursor.fetchall()))
+            results.append(read.instances(cursor.fetchall()))
     return results
-
-
-def _instances(read: CompiledRead[Any], rows: list[Any]) -> list[Any]:
-    """The rows as model instances, exactly as ``CompiledRead`` (and Django's ModelIterable)
-    builds them."""
-    compiled = read._compile()
-    compiler, alias = compiled.compiler, compiled.alias
-    select, klass_info = compiler.select, compiler.klass_info
-    assert klass_info is not None
-    model = klass_info["model"]
-    start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
-    field_names = [column[0].target.attname for column in select[start:end]]
-    populators = get_related_populators(klass_info, select, alias)
-    instances = []
-    for row in compiler.results_iter([rows]):
-        instance = model.from_db(alias, field_names, row[start:end])
-        for populator in populators:
-            populator.populate(row, instance)
-        for name, position in compiler.annotation_col_map.items():
-            setattr(instance, name, row[position])
-        instances.append(instance)
-    return instances
