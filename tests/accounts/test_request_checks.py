@@ -74,17 +74,23 @@ def test_a_deactivated_membership_counts_on_the_next_request(organisation, casew
     assert client.get(reverse("cases:list")).status_code == 404
 
 
-def test_the_login_session_is_read_with_the_memberships(caseworker, sign_in_as):
-    """One query answers both "is this login session still open" and "as which member"."""
-    client = sign_in_as(caseworker)
+def _tokens_page_queries(client):
+    """
+    The queries of a second visit to the tokens page (a small page of the member's own), each
+    named by the table of its first column: the login session's read is a subquery.
+    """
     url = reverse("tokens:list")
     client.get(url)
-
     with CaptureQueriesContext(connection) as captured:
         assert client.get(url).status_code == 200
-
-    # Each query named by the table of its first column: the login session's is a subquery.
     tables = [q["sql"].split(".")[0].removeprefix("SELECT ") for q in captured.captured_queries]
+    return captured, tables
+
+
+def test_the_login_session_is_read_with_the_memberships(caseworker, sign_in_as):
+    """One query answers both "is this login session still open" and "as which member"."""
+    captured, tables = _tokens_page_queries(sign_in_as(caseworker))
+
     assert '"accounts_loginsession"' not in tables
     assert tables.count('"accounts_membership"') == 1
     assert (
@@ -130,14 +136,8 @@ def test_a_signed_in_request_reads_its_session_account_device_and_memberships_on
     factor and its memberships (with the login session) from the database, one query each, before
     the page reads anything of its own.
     """
-    client = sign_in_as(caseworker)
-    url = reverse("tokens:list")
-    client.get(url)
+    _captured, tables = _tokens_page_queries(sign_in_as(caseworker))
 
-    with CaptureQueriesContext(connection) as captured:
-        assert client.get(url).status_code == 200
-
-    tables = [q["sql"].split(".")[0].removeprefix("SELECT ") for q in captured.captured_queries]
     assert tables[:4] == [
         '"django_session"',
         '"accounts_user"',
