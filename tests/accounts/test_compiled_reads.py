@@ -3,15 +3,21 @@ The per-request reads compiled once per process (issue 17) answer each request w
 values: the session's row, its account, its device and its memberships (AUTH-03, SESS-03).
 """
 
+import uuid
+
+import pytest
 from django.contrib.sessions.models import Session
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from haven.accounts import signin, totp
+from haven.accounts.acting import SYSTEM
 from haven.accounts.backends import AccountBackend
+from haven.accounts.compiled import CompiledValues
 from haven.accounts.models import LoginSession
-from haven.organisations.models import Role
+from haven.accounts.services import organisation_create
+from haven.organisations.models import Organisation, Role
 from tests.conftest import make_member, sign_in
 
 
@@ -75,3 +81,50 @@ def test_another_accounts_device_in_the_session_is_no_second_factor(
 
     assert response.status_code == 302
     assert response["Location"] == signin.second_factor_entry_url(caseworker)
+
+
+READ_ORGANISATIONS = CompiledValues(
+    lambda slug, organisations: (
+        Organisation.objects.filter(pk__in=organisations)
+        .exclude(slug=slug)
+        .order_by("slug")
+        .values_list("id", "slug", "created_at")
+    ),
+    slug="stand-in-slug",
+    organisations=[uuid.UUID(int=1)],
+)
+
+
+def test_compiled_values_answer_each_list_as_the_orm_does(organisation, other_organisation):
+    third = organisation_create(membership=SYSTEM, slug="east-wind", name="East Wind (fictional)")
+    ours = {organisation.pk, other_organisation.pk}
+
+    for wanted, left_out in (
+        ([organisation.pk], "none"),
+        ([third.pk, organisation.pk, third.pk], "none"),
+        ({organisation.pk, other_organisation.pk, third.pk}, "east-wind"),
+        (ours, other_organisation.slug),
+    ):
+        expected = list(
+            Organisation.objects.filter(pk__in=wanted)
+            .exclude(slug=left_out)
+            .order_by("slug")
+            .values_list("id", "slug", "created_at")
+        )
+        assert expected
+        assert READ_ORGANISATIONS(slug=left_out, organisations=wanted) == expected
+        assert isinstance(expected[0][0], uuid.UUID)
+
+
+def test_compiled_values_read_nothing_for_an_empty_list(organisation):
+    assert READ_ORGANISATIONS(slug="none", organisations=[]) == []
+    assert READ_ORGANISATIONS(slug="none", organisations=[uuid.uuid4()]) == []
+
+
+def test_compiled_values_refuse_a_stand_in_missing_from_the_query():
+    read = CompiledValues(
+        lambda organisations: Organisation.objects.values_list("id"),
+        organisations=[uuid.UUID(int=1)],
+    )
+    with pytest.raises(ValueError):
+        read(organisations=[uuid.UUID(int=2)])

@@ -7,6 +7,7 @@ decrypted facts. The texts a defender must see before applying (asylum policy, r
 expectation) are worded here, once, so the consent record stores exactly what the screen showed.
 """
 
+import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 
 from haven.accounts.acting import Acting
+from haven.accounts.compiled import CompiledValues
 from haven.cases.engine_messages import encode
 from haven.cases.facts_mapping import build_facts
 from haven.cases.models import CASE_KEY, Case, Dependant, Prosecution, Threat
@@ -189,16 +191,7 @@ def case_facts_documents(
     those cases, and not at all when none does.
     """
     with keyring_scope() as ring:
-        cases = list(
-            Case.objects.filter(organisation_id=organisation_id, pk__in=set(case_ids)).values_list(
-                "id",
-                "urgency",
-                "facts",
-                _holds(Threat),
-                _holds(Prosecution),
-                _holds(Dependant),
-            )
-        )
+        cases = _CASES_WITH_FACTS(organisation=organisation_id, cases=case_ids)
         refs = {case_id: KeyRef(organisation_id, CASE_KEY, case_id) for case_id, *_ in cases}
         ring.prefetch(refs.values())
         holding = [
@@ -208,11 +201,13 @@ def case_facts_documents(
         threats: dict[Any, list[tuple[Any, None]]] = defaultdict(list)
         prosecutions: dict[Any, list[Any]] = defaultdict(list)
         dependants: dict[Any, list[Any]] = defaultdict(list)
-        for pk, case_id, details in _records(Threat, organisation_id, holding[0]):
+        for pk, case_id, details in _THREAT_ROWS(organisation=organisation_id, cases=holding[0]):
             threats[case_id].append((THREAT_DETAILS.open(ring, refs[case_id], pk, details), None))
-        for pk, case_id, details in _records(Prosecution, organisation_id, holding[1]):
+        for pk, case_id, details in _PROSECUTION_ROWS(
+            organisation=organisation_id, cases=holding[1]
+        ):
             prosecutions[case_id].append(PROSECUTION_DETAILS.open(ring, refs[case_id], pk, details))
-        for pk, case_id, details in _records(Dependant, organisation_id, holding[2]):
+        for pk, case_id, details in _DEPENDANT_ROWS(organisation=organisation_id, cases=holding[2]):
             dependants[case_id].append(DEPENDANT_DETAILS.open(ring, refs[case_id], pk, details))
         return {
             case_id: CaseForEngines(
@@ -234,21 +229,38 @@ def _holds(model: type[RecordModel]) -> Exists:
     return Exists(model.objects.filter(case_id=OuterRef("pk")))
 
 
-def _records(
-    model: type[RecordModel], organisation_id: Any, case_ids: list[Any]
-) -> Iterable[tuple[Any, Any, Any]]:
+def _records(model: type[RecordModel]) -> CompiledValues:
     """
-    The case records of ``model`` for ``case_ids`` (those holding some: ``_holds``) in timeline
-    order: each row's primary key, its case's id and its stored details. No query when no case
-    holds any.
+    The case records of ``model`` for some cases of one organisation (those holding some:
+    ``_holds``) in timeline order: each row's primary key, its case's id and its stored details.
+    No query when no case holds any.
     """
-    if not case_ids:
-        return ()
-    return (
-        model.objects.filter(organisation_id=organisation_id, case_id__in=case_ids)
-        .order_by("recorded_at")
-        .values_list("id", "case_id", "details")
+    return CompiledValues(
+        lambda organisation, cases: (
+            model.objects.filter(organisation_id=organisation, case_id__in=cases)
+            .order_by("recorded_at")
+            .values_list("id", "case_id", "details")
+        ),
+        organisation=_ORGANISATION,
+        cases=[_CASE],
     )
+
+
+#: Stand-ins for the compiled reads below: no organisation or case has these ids.
+_ORGANISATION, _CASE = uuid.UUID(int=1), uuid.UUID(int=2)
+#: The reads of ``case_facts_documents``, their SQL built once per process (a matching run
+#: reads hundreds of cases; building the queries and their ``IN`` lists cost about as much as
+#: running them).
+_CASES_WITH_FACTS = CompiledValues(
+    lambda organisation, cases: Case.objects.filter(
+        organisation_id=organisation, pk__in=cases
+    ).values_list("id", "urgency", "facts", _holds(Threat), _holds(Prosecution), _holds(Dependant)),
+    organisation=_ORGANISATION,
+    cases=[_CASE],
+)
+_THREAT_ROWS = _records(Threat)
+_PROSECUTION_ROWS = _records(Prosecution)
+_DEPENDANT_ROWS = _records(Dependant)
 
 
 def parsed_facts(document: Mapping[str, Any]) -> CaseFacts | None:

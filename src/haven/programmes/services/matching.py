@@ -2,6 +2,7 @@
 
 import datetime
 import gc
+import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -12,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from haven.accounts.acting import Acting, acting_user, permits, record_action
+from haven.accounts.compiled import CompiledValues
 from haven.audit.events import EventType
 from haven.cases.models import CASE_KEY, Assessment
 from haven.cases.selectors import CLOSED_STATUSES
@@ -83,6 +85,49 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+#: Stand-ins for the compiled reads below: no row has these ids.
+_STAND_IN = [uuid.UUID(int=n) for n in range(1, 4)]
+#: A run's reads, their SQL built once per process: building the queries and converting their
+#: ``IN`` lists of hundreds of ids cost about as much as running them (``bench/matching_runs.py``).
+_WAITING_APPLICATIONS = CompiledValues(
+    lambda organisation, programmes: (
+        Application.objects.filter(
+            organisation_id=organisation, status__in=MATCHABLE_STATUSES, programme_id__in=programmes
+        )
+        .exclude(case__status__in=CLOSED_STATUSES)
+        .order_by("created_at")
+        .values_list("id", "case_id", "programme_id", "intake_window_id", "preference_rank")
+    ),
+    organisation=_STAND_IN[0],
+    programmes=[_STAND_IN[1]],
+)
+_COMMITTED_PLACES = CompiledValues(
+    lambda windows: Application.objects.filter(
+        intake_window_id__in=windows, status__in=[S.OFFERED, S.ACCEPTED]
+    ).values_list("case_id", "intake_window_id"),
+    windows=[_STAND_IN[0]],
+)
+_ASSESSMENTS_NEWEST_FIRST = CompiledValues(
+    lambda cases: (
+        Assessment.objects.filter(case_id__in=cases)
+        .order_by("case_id", "-recorded_at")
+        .values_list("case_id", "pk")
+    ),
+    cases=[_STAND_IN[0]],
+)
+_ASSESSMENT_RISKS = CompiledValues(
+    lambda assessments: Assessment.objects.filter(pk__in=assessments).values_list(
+        "id", "organisation_id", "case_id", "output", "staff_risk_level"
+    ),
+    assessments=[_STAND_IN[0]],
+)
+_REACH_ROWS = CompiledValues(
+    lambda cases: PersecutorReach.objects.filter(case_id__in=cases).values_list(
+        "id", "organisation_id", "case_id", "host_countries", "must_leave_by"
+    ),
+    cases=[_STAND_IN[0]],
+)
+
 #: Where an application's intake window sits in the columns a run reads.
 MATCHABLE_WINDOW = MatchableApplication._fields.index("intake_window_id")
 
@@ -94,15 +139,9 @@ def _matchable_applications(windows: list[IntakeWindow]) -> list[MatchableApplic
     reading.
     """
     window_ids = {window.pk for window in windows}
-    candidates = (
-        Application.objects.filter(
-            organisation_id=windows[0].organisation_id,
-            status__in=MATCHABLE_STATUSES,
-            programme_id__in={window.programme_id for window in windows},
-        )
-        .exclude(case__status__in=CLOSED_STATUSES)
-        .order_by("created_at")
-        .values_list("id", "case_id", "programme_id", "intake_window_id", "preference_rank")
+    candidates = _WAITING_APPLICATIONS(
+        organisation=windows[0].organisation_id,
+        programmes=[window.programme_id for window in windows],
     )
     return [
         MatchableApplication._make(row)
@@ -115,9 +154,7 @@ def _committed(windows: list[IntakeWindow]) -> list[CommittedPlace]:
     """The offered and accepted applications holding room at ``windows``."""
     return [
         CommittedPlace._make(row)
-        for row in Application.objects.filter(
-            intake_window__in=windows, status__in=[S.OFFERED, S.ACCEPTED]
-        ).values_list("case_id", "intake_window_id")
+        for row in _COMMITTED_PLACES(windows=[window.pk for window in windows])
     ]
 
 
@@ -138,16 +175,12 @@ def _recorded_risk_levels(ring: KeyRing, case_ids: set[Any]) -> dict[str, str]:
     keys already).
     """
     latest: dict[Any, Any] = {}
-    for case_id, assessment_id in (
-        Assessment.objects.filter(case_id__in=case_ids)
-        .order_by("case_id", "-recorded_at")
-        .values_list("case_id", "pk")
-    ):
+    for case_id, assessment_id in _ASSESSMENTS_NEWEST_FIRST(cases=case_ids):
         latest.setdefault(case_id, assessment_id)
     levels = {}
-    for pk, organisation_id, case_id, output, staff_level in Assessment.objects.filter(
-        pk__in=latest.values()
-    ).values_list("id", "organisation_id", "case_id", "output", "staff_risk_level"):
+    for pk, organisation_id, case_id, output, staff_level in _ASSESSMENT_RISKS(
+        assessments=latest.values()
+    ):
         ref = KeyRef(organisation_id, CASE_KEY, case_id)
         recorded = [
             (ASSESSMENT_OUTPUT.open(ring, ref, pk, output) or {}).get("risk", {}).get("level"),
@@ -167,9 +200,7 @@ def _persecutor_reach(
     by, by case id (decrypts with ``ring``, which holds the cases' keys already).
     """
     reach, leave_by = {}, {}
-    for pk, organisation_id, case_id, countries, must_leave_by in PersecutorReach.objects.filter(
-        case_id__in=case_ids
-    ).values_list("id", "organisation_id", "case_id", "host_countries", "must_leave_by"):
+    for pk, organisation_id, case_id, countries, must_leave_by in _REACH_ROWS(cases=case_ids):
         ref = KeyRef(organisation_id, CASE_KEY, case_id)
         reach[str(case_id)] = list(REACH_COUNTRIES.open(ring, ref, pk, countries) or [])
         date = REACH_LEAVE_BY.open(ring, ref, pk, must_leave_by)
