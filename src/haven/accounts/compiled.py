@@ -89,7 +89,62 @@ def _compiled(
     )
 
 
-class CompiledRead(Generic[M]):
+def _converted(
+    fetched: Iterable[Any],
+    converters: tuple[tuple[int, tuple[Any, ...], Any], ...],
+    connection: Any,
+) -> list[Any]:
+    """One fetched row with each column's converters applied, as Django's iterables apply them."""
+    row = list(fetched)
+    for position, functions, expression in converters:
+        value = row[position]
+        for converter in functions:
+            value = converter(value, expression, connection)
+        row[position] = value
+    return row
+
+
+def _slots(stand_ins: dict[str, Any], params: list[Any], alias: str) -> dict[int, str]:
+    """
+    Which of the compiled query's parameters are stand-ins, by position: each stand-in's value
+    as the database stores it (a list stand-in by its one value) names the parameters equal to it.
+    """
+    by_value = {
+        _stored(value[0] if isinstance(value, list) else value, alias): name
+        for name, value in stand_ins.items()
+    }
+    return {
+        position: by_value[param]
+        for position, param in enumerate(params)
+        if _replaceable(param) and param in by_value
+    }
+
+
+C = TypeVar("C")
+
+
+class _CompiledPerVendor(Generic[C]):
+    """
+    A query built once with stand-in values and kept compiled per database vendor; ``_build``
+    says what is kept of the compiled query.
+    """
+
+    def __init__(self, query: Callable[..., QuerySet[Any, Any]], **stand_ins: Any) -> None:
+        self._query = query
+        self._stand_ins = stand_ins
+        self._compiled: dict[str, C] = {}
+
+    def _compile(self) -> C:
+        key = connections[DEFAULT_DB_ALIAS].vendor
+        if key not in self._compiled:
+            self._compiled[key] = self._build(self._query(**self._stand_ins))
+        return self._compiled[key]
+
+    def _build(self, queryset: QuerySet[Any, Any]) -> C:
+        raise NotImplementedError
+
+
+class CompiledRead(_CompiledPerVendor[_Compiled], Generic[M]):
     """
     ``query(**stand_ins)``'s rows from the default database, compiled once per vendor. Stand-ins are UUIDs,
     integers, strings or times that no real row or fixed parameter uses; a call passes the real values by the
@@ -97,27 +152,16 @@ class CompiledRead(Generic[M]):
     """
 
     def __init__(self, query: Callable[..., QuerySet[M]], **stand_ins: Value) -> None:
-        self._query = query
-        self._stand_ins = stand_ins
-        self._compiled: dict[str, _Compiled] = {}
+        super().__init__(query, **stand_ins)
 
-    def _compile(self) -> _Compiled:
-        key = connections[DEFAULT_DB_ALIAS].vendor
-        if key not in self._compiled:
-            queryset = self._query(**self._stand_ins)
-            alias = queryset.db
-            compiler = queryset.query.get_compiler(using=alias)
-            sql, params = compiler.as_sql()
-            by_value = {_stored(value, alias): name for name, value in self._stand_ins.items()}
-            slots = {
-                position: by_value[param]
-                for position, param in enumerate(params)
-                if _replaceable(param) and param in by_value
-            }
-            if set(slots.values()) != set(self._stand_ins):
-                raise ValueError("every stand-in must appear in the compiled query")
-            self._compiled[key] = _compiled(sql, params, slots, compiler, alias)
-        return self._compiled[key]
+    def _build(self, queryset: QuerySet[Any, Any]) -> _Compiled:
+        alias = queryset.db
+        compiler = queryset.query.get_compiler(using=alias)
+        sql, params = compiler.as_sql()
+        slots = _slots(self._stand_ins, params, alias)
+        if set(slots.values()) != set(self._stand_ins):
+            raise ValueError("every stand-in must appear in the compiled query")
+        return _compiled(sql, params, slots, compiler, alias)
 
     def statement(self, **values: Value) -> tuple[str, list[Any]]:
         """The compiled SQL and its parameters with ``values`` in the stand-ins' places."""
@@ -145,12 +189,7 @@ class CompiledRead(Generic[M]):
         model: type[M] = compiled.model  # type: ignore[assignment]
         instances = []
         for fetched in rows:
-            row = list(fetched)
-            for position, converters, expression in compiled.converters:
-                value = row[position]
-                for converter in converters:
-                    value = converter(value, expression, connection)
-                row[position] = value
+            row = _converted(fetched, compiled.converters, connection)
             instance = model.from_db(alias, compiled.field_names, row[compiled.own_columns])
             for populator in compiled.populators:
                 populator.populate(row, instance)
@@ -175,7 +214,7 @@ class _CompiledValues:
     converters: tuple[tuple[int, tuple[Any, ...], Any], ...]
 
 
-class CompiledValues:
+class CompiledValues(_CompiledPerVendor[_CompiledValues]):
     """
     ``query(**stand_ins)``'s ``values_list`` rows as tuples, compiled to SQL once per vendor, for
     reads of a fixed shape whose ``IN`` lists vary in length (a matching run's cases and their
@@ -193,58 +232,42 @@ class CompiledValues:
     def __init__(
         self, query: Callable[..., QuerySet[Any, Any]], **stand_ins: Value | ValueList
     ) -> None:
-        self._query = query
-        self._stand_ins = stand_ins
-        self._compiled: dict[str, _CompiledValues] = {}
+        super().__init__(query, **stand_ins)
 
-    def _compile(self) -> _CompiledValues:
-        key = connections[DEFAULT_DB_ALIAS].vendor
-        if key not in self._compiled:
-            queryset = self._query(**self._stand_ins)
-            query, alias = queryset.query, queryset.db
-            # As Django's ValuesListIterable: the columns come in the order asked, or it reorders.
-            names = [*query.extra_select, *query.values_select, *query.annotation_select]
-            fields: tuple[str, ...] = queryset._fields  # type: ignore[attr-defined]
-            asked = [*fields, *(n for n in query.annotation_select if n not in fields)]
-            if not fields or names != asked:
-                raise ValueError("only values_list() reads whose columns need no reordering")
-            compiler = query.get_compiler(using=alias)
-            sql, params = compiler.as_sql()
-            if "%%" in sql:
-                raise ValueError("a literal % in the compiled SQL is not supported")
-            lists = frozenset(
-                name for name, value in self._stand_ins.items() if isinstance(value, list)
-            )
-            by_value = {
-                _stored(value[0] if isinstance(value, list) else value, alias): name
-                for name, value in self._stand_ins.items()
-            }
-            slots = {
-                position: by_value[param]
-                for position, param in enumerate(params)
-                if _replaceable(param) and param in by_value
-            }
-            found = list(slots.values())
-            if set(found) != set(self._stand_ins) or any(found.count(name) != 1 for name in lists):
-                raise ValueError("every stand-in must appear in the compiled query, each list once")
-            pieces = tuple(sql.split("%s"))
-            if len(pieces) != len(params) + 1:
-                raise ValueError("the compiled SQL's placeholders do not match its parameters")
-            columns = [column[0] for column in compiler.select[0 : compiler.col_count]]
-            self._compiled[key] = _CompiledValues(
-                pieces=pieces,
-                params=tuple(params),
-                slots=slots,
-                lists=lists,
-                alias=alias,
-                converters=tuple(
-                    (position, tuple(functions), expression)
-                    for position, (functions, expression) in compiler.get_converters(
-                        columns
-                    ).items()
-                ),
-            )
-        return self._compiled[key]
+    def _build(self, queryset: QuerySet[Any, Any]) -> _CompiledValues:
+        query, alias = queryset.query, queryset.db
+        # As Django's ValuesListIterable: the columns come in the order asked, or it reorders.
+        names = [*query.extra_select, *query.values_select, *query.annotation_select]
+        fields: tuple[str, ...] = queryset._fields  # type: ignore[attr-defined]
+        asked = [*fields, *(n for n in query.annotation_select if n not in fields)]
+        if not fields or names != asked:
+            raise ValueError("only values_list() reads whose columns need no reordering")
+        compiler = query.get_compiler(using=alias)
+        sql, params = compiler.as_sql()
+        if "%%" in sql:
+            raise ValueError("a literal % in the compiled SQL is not supported")
+        lists = frozenset(
+            name for name, value in self._stand_ins.items() if isinstance(value, list)
+        )
+        slots = _slots(self._stand_ins, params, alias)
+        found = list(slots.values())
+        if set(found) != set(self._stand_ins) or any(found.count(name) != 1 for name in lists):
+            raise ValueError("every stand-in must appear in the compiled query, each list once")
+        pieces = tuple(sql.split("%s"))
+        if len(pieces) != len(params) + 1:
+            raise ValueError("the compiled SQL's placeholders do not match its parameters")
+        columns = [column[0] for column in compiler.select[0 : compiler.col_count]]
+        return _CompiledValues(
+            pieces=pieces,
+            params=tuple(params),
+            slots=slots,
+            lists=lists,
+            alias=alias,
+            converters=tuple(
+                (position, tuple(functions), expression)
+                for position, (functions, expression) in compiler.get_converters(columns).items()
+            ),
+        )
 
     def __call__(self, **values: Value | Iterable[Value]) -> list[tuple[Any, ...]]:
         compiled = self._compile()
@@ -272,13 +295,4 @@ class CompiledValues:
             rows = cursor.fetchall()
         if not compiled.converters:
             return [tuple(row) for row in rows]
-        converted = []
-        for fetched in rows:
-            row = list(fetched)
-            for position, converters, expression in compiled.converters:
-                value = row[position]
-                for converter in converters:
-                    value = converter(value, expression, connection)
-                row[position] = value
-            converted.append(tuple(row))
-        return converted
+        return [tuple(_converted(row, compiled.converters, connection)) for row in rows]
