@@ -7,6 +7,8 @@ from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import connection, transaction
+from django.db.models import Q
+from django.db.models.sql.subqueries import UpdateQuery
 from django.utils import timezone
 
 from haven.audit import keys
@@ -95,7 +97,7 @@ def record_event(
             keys.mac_key(secret), secret.key_id, head_hash, event_content(event)
         )
         event.save(force_insert=True)
-        ChainHead.objects.filter(id=1).update(seq=event.seq, hash=event.hash, key_id=event.key_id)
+        _move_head(event)
     return event
 
 
@@ -125,6 +127,26 @@ def _locked_head() -> tuple[int, str]:
         )
         return head.seq, head.hash
     return int(row[0]), str(row[1])
+
+
+#: The head's move, ``UPDATE ... SET seq, hash, key_id WHERE id = 1``, by database vendor:
+#: compiled once per process like the head's read (the three values are plain numbers and text,
+#: passed to the database as they are).
+_HEAD_MOVE: dict[str, str] = {}
+
+
+def _move_head(event: AuditEvent) -> None:
+    """Point the chain head, whose row ``_locked_head`` locked, at ``event``."""
+    if connection.vendor not in _HEAD_MOVE:
+        query = UpdateQuery(ChainHead)
+        query.add_q(Q(id=1))
+        query.add_update_values({"seq": -1, "hash": "hash", "key_id": "key_id"})
+        sql, params = query.get_compiler(connection=connection).as_sql()
+        if tuple(params) != (-1, "hash", "key_id", 1):
+            raise RuntimeError(f"Unexpected parameters for the chain head's update: {params!r}")
+        _HEAD_MOVE[connection.vendor] = sql
+    with connection.cursor() as cursor:
+        cursor.execute(_HEAD_MOVE[connection.vendor], (event.seq, event.hash, event.key_id, 1))
 
 
 class ChainBrokenError(Exception):
