@@ -6,7 +6,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Q
+from django.db.models.sql.subqueries import UpdateQuery
 from django.utils import timezone
 
 from haven.audit import keys
@@ -78,11 +80,9 @@ def record_event(
     organisation_id = _identifier(organisation)
     secret = keys.current_secret()
     with transaction.atomic():
-        head, _created = ChainHead.objects.select_for_update().get_or_create(
-            id=1, defaults={"seq": 0, "hash": GENESIS_HASH}
-        )
+        head_seq, head_hash = _locked_head()
         event = AuditEvent(
-            seq=head.seq + 1,
+            seq=head_seq + 1,
             occurred_at=timezone.now(),
             event_type=EventType(event_type).value,
             actor_id=actor_id,
@@ -90,18 +90,63 @@ def record_event(
             object_type=object_type,
             object_id=object_ref,
             data=checked,
-            prev_hash=head.hash,
+            prev_hash=head_hash,
             key_id=secret.key_id,
         )
         event.hash = keyed_link_hash(
-            keys.mac_key(secret), secret.key_id, head.hash, event_content(event)
+            keys.mac_key(secret), secret.key_id, head_hash, event_content(event)
         )
         event.save(force_insert=True)
-        head.seq = event.seq
-        head.hash = event.hash
-        head.key_id = event.key_id
-        head.save(update_fields=["seq", "hash", "key_id"])
+        _move_head(event)
     return event
+
+
+#: The chain head's locking read, ``SELECT seq, hash ... WHERE id = 1 FOR UPDATE`` where the
+#: database has row locks, by database vendor: its SQL and parameters never change, so the ORM
+#: builds and compiles it once per process instead of on every event (every case page writes one).
+_HEAD_READ: dict[str, tuple[str, tuple[Any, ...]]] = {}
+
+
+def _locked_head() -> tuple[int, str]:
+    """
+    The chain head's sequence number and hash, its row locked until the transaction ends, so
+    appends from other processes wait and ``seq`` stays gapless; the head row is created, with
+    the genesis hash, before the first event. Must run inside ``transaction.atomic()``.
+    """
+    if connection.vendor not in _HEAD_READ:
+        query = ChainHead.objects.select_for_update().filter(id=1).values_list("seq", "hash")
+        sql, params = query.query.get_compiler(connection=connection).as_sql()
+        _HEAD_READ[connection.vendor] = (sql, tuple(params))
+    sql, params = _HEAD_READ[connection.vendor]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        head, _created = ChainHead.objects.select_for_update().get_or_create(
+            id=1, defaults={"seq": 0, "hash": GENESIS_HASH}
+        )
+        return head.seq, head.hash
+    return int(row[0]), str(row[1])
+
+
+#: The head's move, ``UPDATE ... SET seq, hash, key_id WHERE id = 1``, by database vendor:
+#: compiled once per process like the head's read (the three values are plain numbers and text,
+#: passed to the database as they are).
+_HEAD_MOVE: dict[str, str] = {}
+
+
+def _move_head(event: AuditEvent) -> None:
+    """Point the chain head, whose row ``_locked_head`` locked, at ``event``."""
+    if connection.vendor not in _HEAD_MOVE:
+        query = UpdateQuery(ChainHead)
+        query.add_q(Q(id=1))
+        query.add_update_values({"seq": -1, "hash": "hash", "key_id": "key_id"})
+        sql, params = query.get_compiler(connection=connection).as_sql()
+        if tuple(params) != (-1, "hash", "key_id", 1):
+            raise RuntimeError(f"Unexpected parameters for the chain head's update: {params!r}")
+        _HEAD_MOVE[connection.vendor] = sql
+    with connection.cursor() as cursor:
+        cursor.execute(_HEAD_MOVE[connection.vendor], (event.seq, event.hash, event.key_id, 1))
 
 
 class ChainBrokenError(Exception):
