@@ -77,24 +77,32 @@ def _shown_move(option: Any, membership: Membership, satisfied: Collection[str])
     )
 
 
-def _requirements_to_confirm(
+def _next_moves(
     case: Case, membership: Membership, records: Any = None
-) -> tuple[list[ShownMove], list[tuple[str, str]]]:
-    """Return the next moves with what blocks them, and the requirements a member may attest."""
+) -> tuple[list[Any], set[str]]:
+    """The lifecycle's options for the member from the case's status, and what is already met."""
     derived = services.derived_requirements(case, records=records)
     options = CASE_MACHINE.options(Lifecycle(case.status), role=membership.role, satisfied=derived)
+    return [option for option in options if option.target != Lifecycle.ERASED], derived
+
+
+def _shown_moves(case: Case, membership: Membership, records: Any = None) -> list[ShownMove]:
+    """The next moves with what blocks them (erasure has its own screen, never a move here)."""
+    options, derived = _next_moves(case, membership, records)
+    return [_shown_move(option, membership, derived) for option in options]
+
+
+def _requirements_to_confirm(
+    case: Case, membership: Membership
+) -> tuple[list[ShownMove], list[tuple[str, str]]]:
+    """The next moves with what blocks them, and the requirements a member may attest."""
+    options, derived = _next_moves(case, membership)
     attestable: dict[str, str] = {}
     for option in options:
-        if option.target == Lifecycle.ERASED:
-            continue  # erasure has its own screen (request, second coordinator), never a tick-box
         for requirement in option.transition.requirements:
             if requirement.value not in services.derived_requirement_names():
                 attestable[requirement.value] = str(REQUIREMENT_LABELS[Requirement(requirement)])
-    moves = [
-        _shown_move(option, membership, derived)
-        for option in options
-        if option.target != Lifecycle.ERASED
-    ]
+    moves = [_shown_move(option, membership, derived) for option in options]
     return moves, sorted(attestable.items())
 
 
@@ -349,7 +357,7 @@ def case_detail(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
     with one_reading():
         case = selectors.case_get(membership=membership, case_id=case_id, with_records=True)
         records = selectors.case_records(membership=membership, case=case)
-        moves, _attestable = _requirements_to_confirm(case, membership, records)
+        moves = _shown_moves(case, membership, records)
         by_break_glass = selectors.sees_by_break_glass(
             membership=membership, case=case, assignments=records.assignments
         )
