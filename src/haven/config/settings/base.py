@@ -102,12 +102,41 @@ TEMPLATES = [
 CONNECTION_SECONDS = 60
 
 
+#: After how many executions on one connection psycopg prepares a statement (it is prepared on the
+#: next one). Preparing spares PostgreSQL the planning of a statement it has already seen, which
+#: was most of the case page's time waiting on the server: the page runs the same few dozen
+#: statements at every view. Preparing outside a pipeline costs one extra round trip, once per
+#: statement and connection, and each connection holds at most 100 prepared statements (psycopg's
+#: ``prepared_max``), so a statement must recur before it earns one: 2 leaves alone those run
+#: once (migrations, commands, a rare page) yet prepares a page's statements at its third view
+#: on a worker's connection, well within the minute that connection lives (``CONNECTION_SECONDS``);
+#: psycopg's own default, 5, would wait for the sixth.
+PREPARE_THRESHOLD = 2
+
+#: PostgreSQL options every deployment gets unless its ``DATABASE_URL`` says otherwise.
+#: Server-side binding sends the values apart from the statement (the extended protocol), the
+#: prerequisite for prepared statements; Django binds on the client by default, and disables
+#: preparing, for connection poolers that cannot follow prepared statements. Haven expects a
+#: direct connection or pgbouncer >= 1.21 with ``max_prepared_statements`` (docs/deployment.md);
+#: behind an older pgbouncer in transaction mode, ``?server_side_binding=false`` at the end of
+#: ``DATABASE_URL`` returns to client-side binding, which never prepares.
+POSTGRESQL_OPTIONS = {"server_side_binding": True, "prepare_threshold": PREPARE_THRESHOLD}
+
+
 def database_from_url(url: str | None) -> dict[str, object]:
-    """Return the default database: PostgreSQL from ``DATABASE_URL``, else embedded SQLite."""
+    """
+    Return the default database: PostgreSQL from ``DATABASE_URL``, else embedded SQLite.
+
+    On PostgreSQL, ``POSTGRESQL_OPTIONS`` are the defaults; options in the URL's query
+    (``?server_side_binding=false&prepare_threshold=5``, which dj-database-url passes to
+    ``OPTIONS`` as booleans and numbers) take precedence.
+    """
     if url:
-        return dict(
+        database = dict(
             dj_database_url.parse(url, conn_max_age=CONNECTION_SECONDS, conn_health_checks=True)
         )
+        database["OPTIONS"] = {**POSTGRESQL_OPTIONS, **database.get("OPTIONS", {})}
+        return database
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": DATA_DIR / "haven.sqlite3",
