@@ -13,7 +13,6 @@ from django.urls import reverse
 from haven.cases.access import may_see_case
 from haven.cases.models import Prosecution
 from haven.cases.reading import one_reading, read_once
-from haven.cases.selectors.round_trips import STATEMENT_SEPARATOR
 from haven.cases.services import details_record
 from haven.cases.vocabulary import term
 from haven.organisations.models import Role
@@ -186,12 +185,8 @@ def test_the_other_apps_questions_are_answered_in_the_case_query(
 
 
 def _statements(captured) -> list[str]:
-    """Every statement run, those sent together in one round trip one by one (``round_trips``)."""
-    return [
-        statement
-        for query in captured.captured_queries
-        for statement in query["sql"].split(STATEMENT_SEPARATOR)
-    ]
+    """Every statement run, those sent together in one round trip (``round_trips``) included."""
+    return [query["sql"] for query in captured.captured_queries]
 
 
 def _table_reads(captured, table: str) -> list[str]:

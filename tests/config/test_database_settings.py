@@ -1,6 +1,6 @@
 """The database settings every deployment shares (issue 17: a signed-in page's fixed cost)."""
 
-from haven.config.settings.base import database_from_url
+from haven.config.settings.base import PREPARE_THRESHOLD, database_from_url
 
 
 def test_gunicorn_workers_keep_their_connection_on_sqlite_and_postgresql():
@@ -14,3 +14,22 @@ def test_gunicorn_workers_keep_their_connection_on_sqlite_and_postgresql():
     assert sqlite["ENGINE"] == "django.db.backends.sqlite3"
     # A connection kept after the database went away is noticed at the next request.
     assert postgresql["CONN_HEALTH_CHECKS"] is True
+
+
+def test_postgresql_binds_on_the_server_and_prepares_recurring_statements():
+    """
+    Prepared statements spare PostgreSQL planning what it has already planned (issue 17); Django
+    binds on the client, which never prepares, unless told otherwise.
+    """
+    options = database_from_url("postgresql://haven@127.0.0.1:5432/haven")["OPTIONS"]
+    assert options["server_side_binding"] is True
+    assert options["prepare_threshold"] == PREPARE_THRESHOLD >= 1
+
+
+def test_the_database_url_may_turn_server_side_binding_off():
+    """Behind a pooler that cannot follow prepared statements (pgbouncer before 1.21)."""
+    url = "postgresql://haven@127.0.0.1:5432/haven?server_side_binding=false&prepare_threshold=5"
+    options = database_from_url(url)["OPTIONS"]
+    assert options["server_side_binding"] is False
+    assert options["prepare_threshold"] == 5
+    assert "server_side_binding" not in database_from_url(None)["OPTIONS"]

@@ -120,7 +120,10 @@ PREPARE_THRESHOLD = 2
 #: direct connection or pgbouncer >= 1.21 with ``max_prepared_statements`` (docs/deployment.md);
 #: behind an older pgbouncer in transaction mode, ``?server_side_binding=false`` at the end of
 #: ``DATABASE_URL`` returns to client-side binding, which never prepares.
-POSTGRESQL_OPTIONS = {"server_side_binding": True, "prepare_threshold": PREPARE_THRESHOLD}
+POSTGRESQL_OPTIONS: dict[str, object] = {
+    "server_side_binding": True,
+    "prepare_threshold": PREPARE_THRESHOLD,
+}
 
 
 def database_from_url(url: str | None) -> dict[str, object]:
@@ -132,11 +135,10 @@ def database_from_url(url: str | None) -> dict[str, object]:
     ``OPTIONS`` as booleans and numbers) take precedence.
     """
     if url:
-        database = dict(
-            dj_database_url.parse(url, conn_max_age=CONNECTION_SECONDS, conn_health_checks=True)
+        parsed = dj_database_url.parse(
+            url, conn_max_age=CONNECTION_SECONDS, conn_health_checks=True
         )
-        database["OPTIONS"] = {**POSTGRESQL_OPTIONS, **database.get("OPTIONS", {})}
-        return database
+        return {**parsed, "OPTIONS": {**POSTGRESQL_OPTIONS, **parsed.get("OPTIONS", {})}}
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": DATA_DIR / "haven.sqlite3",
