@@ -1,6 +1,12 @@
 """The database settings every deployment shares (issue 17: a signed-in page's fixed cost)."""
 
+import pytest
+from django.db import connection
+from django.db.models.functions import Now
+
+from haven.config.postgresql.base import MAX_SERVER_BOUND_VALUES
 from haven.config.settings.base import PREPARE_THRESHOLD, database_from_url
+from haven.vault.models import PendingFileDeletion
 
 
 def test_gunicorn_workers_keep_their_connection_on_sqlite_and_postgresql():
@@ -33,3 +39,24 @@ def test_the_database_url_may_turn_server_side_binding_off():
     assert options["server_side_binding"] is False
     assert options["prepare_threshold"] == 5
     assert "server_side_binding" not in database_from_url(None)["OPTIONS"]
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's protocol limit")
+def test_bulk_writes_beyond_the_servers_limit_on_a_statements_values_are_split():
+    """
+    Values bound on the server count in 16 bits; Django 5.2 splits a bulk insert by that limit on
+    Oracle and SQLite only, so Haven's backend does it on PostgreSQL (``haven.config.postgresql``).
+    A value the database computes (here ``Now()``; in bench/cases.py the cases' own columns) makes
+    Django write one ``VALUES`` row per object, four bound values each here, rather than ``UNNEST``
+    one array per column.
+    """
+    rows = [
+        PendingFileDeletion(storage_name=f"attachments/{index}", created_at=Now())
+        for index in range(17_000)
+    ]
+    assert len(rows) * 4 > MAX_SERVER_BOUND_VALUES
+
+    PendingFileDeletion.objects.bulk_create(rows)
+
+    assert PendingFileDeletion.objects.count() == len(rows)

@@ -138,7 +138,14 @@ def database_from_url(url: str | None) -> dict[str, object]:
         parsed = dj_database_url.parse(
             url, conn_max_age=CONNECTION_SECONDS, conn_health_checks=True
         )
-        return {**parsed, "OPTIONS": {**POSTGRESQL_OPTIONS, **parsed.get("OPTIONS", {})}}
+        if parsed.get("ENGINE") != "django.db.backends.postgresql":
+            return dict(parsed)
+        return {
+            **parsed,
+            # Django's, kept within the limit on the values of a statement bound on the server.
+            "ENGINE": "haven.config.postgresql",
+            "OPTIONS": {**POSTGRESQL_OPTIONS, **parsed.get("OPTIONS", {})},
+        }
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": DATA_DIR / "haven.sqlite3",
