@@ -39,10 +39,15 @@ _DATETIME: models.Field[Any, Any] = models.DateTimeField()
 
 def _stored(value: Value, alias: str) -> object:
     """A value as the database receives it (SQLite stores UUIDs and times as text)."""
+    return _stored_on(value, connections[alias])
+
+
+def _stored_on(value: Value, connection: Any) -> object:
+    """``_stored`` for a connection at hand (looking one up by alias costs a thread-local read)."""
     if isinstance(value, uuid.UUID):
-        return _UUID.get_db_prep_value(value, connections[alias])
+        return _UUID.get_db_prep_value(value, connection)
     if isinstance(value, datetime.datetime):
-        return _DATETIME.get_db_prep_value(value, connections[alias])
+        return _DATETIME.get_db_prep_value(value, connection)
     return value
 
 
@@ -203,24 +208,29 @@ class CompiledRead(_CompiledPerVendor[_Compiled], Generic[M]):
     def statement(self, **values: Value) -> tuple[str, list[Any]]:
         """The compiled SQL and its parameters with ``values`` in the stand-ins' places."""
         compiled = self._compile()
-        params: list[Any] = [
-            _stored(values[compiled.slots[position]], compiled.alias)
-            if position in compiled.slots
-            else param
+        return compiled.sql, self._params(compiled, connections[compiled.alias], values)
+
+    @staticmethod
+    def _params(compiled: _Compiled, connection: Any, values: dict[str, Value]) -> list[Any]:
+        slots = compiled.slots
+        return [
+            _stored_on(values[slots[position]], connection) if position in slots else param
             for position, param in enumerate(compiled.params)
         ]
-        return compiled.sql, params
 
     def __call__(self, **values: Value) -> list[M]:
-        sql, params = self.statement(**values)
-        with connections[self._compile().alias].cursor() as cursor:
-            cursor.execute(sql, params)
-            return self.instances(cursor.fetchall())
+        compiled = self._compile()
+        connection = connections[compiled.alias]
+        with connection.cursor() as cursor:
+            cursor.execute(compiled.sql, self._params(compiled, connection, values))
+            return self._instances(compiled, connection, cursor.fetchall())
 
     def instances(self, rows: list[Any]) -> list[M]:
         """The rows of ``statement()`` as model instances."""
         compiled = self._compile()
-        connection = connections[compiled.alias]
+        return self._instances(compiled, connections[compiled.alias], rows)
+
+    def _instances(self, compiled: _Compiled, connection: Any, rows: list[Any]) -> list[M]:
         alias = compiled.alias
         # As Django's ModelIterable turns a compiled query's rows into instances.
         model: type[M] = compiled.model  # type: ignore[assignment]
