@@ -128,3 +128,75 @@ def test_compiled_values_refuse_a_stand_in_missing_from_the_query():
     )
     with pytest.raises(ValueError):
         read(organisations=[uuid.UUID(int=2)])
+
+
+def _members_read():
+    from haven.accounts.compiled import CompiledRead
+    from haven.organisations.models import Membership
+
+    def query(*, organisation):
+        return (
+            Membership.objects.filter(organisation_id=organisation)
+            .select_related("user")
+            .order_by("pk")
+        )
+
+    return CompiledRead(query, organisation=uuid.UUID(int=7))
+
+
+def test_compiled_instances_are_the_ones_the_orm_builds(organisation, coordinator, caseworker):
+    from haven.organisations.models import Membership
+
+    read = _members_read()
+    compiled = read(organisation=organisation.pk)
+    built = list(
+        Membership.objects.filter(organisation_id=organisation.pk)
+        .select_related("user")
+        .order_by("pk")
+    )
+
+    assert len(compiled) == len(built) == 2
+    for ours, django in zip(compiled, built, strict=True):
+        assert type(ours) is Membership
+        assert ours._state.adding is False
+        assert ours._state.db == "default"
+        assert ours.get_deferred_fields() == set()
+        for field in Membership._meta.concrete_fields:
+            assert getattr(ours, field.attname) == getattr(django, field.attname), field.name
+        assert Membership.user.is_cached(ours)
+        assert ours.user == django.user
+        ours.save()  # an update of the row read, not an insert
+
+
+def test_a_compiled_instance_still_loads_a_deferred_column(organisation, caseworker):
+    from haven.accounts.compiled import CompiledRead
+    from haven.organisations.models import Membership
+
+    def query(*, organisation):
+        return Membership.objects.filter(organisation_id=organisation).defer("role")
+
+    (member,) = CompiledRead(query, organisation=uuid.UUID(int=7))(organisation=organisation.pk)
+
+    assert member.get_deferred_fields() == {"role"}
+    assert member.role == Role.CASEWORKER
+
+
+def test_an_init_receiver_still_sees_each_compiled_instance(organisation, caseworker):
+    """Instances are built without ``__init__`` only while no one listens to its signals."""
+    from django.db.models.signals import post_init
+
+    from haven.organisations.models import Membership
+
+    seen = []
+    post_init.connect(
+        lambda sender, instance, **kwargs: seen.append(instance),
+        sender=Membership,
+        weak=False,
+        dispatch_uid="test_compiled_reads",
+    )
+    try:
+        (member,) = _members_read()(organisation=organisation.pk)
+    finally:
+        post_init.disconnect(sender=Membership, dispatch_uid="test_compiled_reads")
+
+    assert seen == [member]

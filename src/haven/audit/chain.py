@@ -20,6 +20,9 @@ from typing import Any
 
 GENESIS_HASH = "0" * 64
 
+#: The canonical JSON encoder: ``json.dumps`` with these options builds a new one on every call.
+_CANONICAL_JSON = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+
 
 def canonical_content(
     *,
@@ -33,7 +36,7 @@ def canonical_content(
     data: Mapping[str, Any],
 ) -> bytes:
     """Return the bytes an event's hash covers: sorted-key JSON, UTC time to the microsecond."""
-    return json.dumps(
+    return _CANONICAL_JSON.encode(
         {
             "seq": seq,
             "occurred_at": occurred_at.isoformat(timespec="microseconds"),
@@ -43,10 +46,7 @@ def canonical_content(
             "object_type": object_type,
             "object_id": object_id,
             "data": data,
-        },
-        sort_keys=True,
-        separators=(",", ":"),
-        ensure_ascii=True,
+        }
     ).encode()
 
 
@@ -58,7 +58,7 @@ def link_hash(prev_hash: str, content: bytes) -> str:
 def keyed_link_hash(mac_key: bytes, key_id: str, prev_hash: str, content: bytes) -> str:
     """Return the keyed hash of one link: HMAC-SHA256 over the key id, previous hash and content."""
     message = key_id.encode() + b"\n" + prev_hash.encode() + b"\n" + content
-    return hmac.new(mac_key, message, hashlib.sha256).hexdigest()
+    return hmac.digest(mac_key, message, "sha256").hex()
 
 
 def event_content(event: Any) -> bytes:

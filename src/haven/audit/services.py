@@ -3,12 +3,14 @@
 import re
 import uuid
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import connection, transaction
-from django.db.models import Q
-from django.db.models.sql.subqueries import UpdateQuery
+from django.db.models import Field, Q
+from django.db.models.signals import post_save, pre_save
+from django.db.models.sql.subqueries import InsertQuery, UpdateQuery
 from django.utils import timezone
 
 from haven.audit import keys
@@ -96,8 +98,7 @@ def record_event(
         event.hash = keyed_link_hash(
             keys.mac_key(secret), secret.key_id, head_hash, event_content(event)
         )
-        event.save(force_insert=True)
-        _move_head(event)
+        _write(event)
     return event
 
 
@@ -135,8 +136,8 @@ def _locked_head() -> tuple[int, str]:
 _HEAD_MOVE: dict[str, str] = {}
 
 
-def _move_head(event: AuditEvent) -> None:
-    """Point the chain head, whose row ``_locked_head`` locked, at ``event``."""
+def _head_move_sql() -> str:
+    """The head's move, its parameters the event's ``seq``, ``hash`` and ``key_id``, then 1."""
     if connection.vendor not in _HEAD_MOVE:
         query = UpdateQuery(ChainHead)
         query.add_q(Q(id=1))
@@ -145,8 +146,90 @@ def _move_head(event: AuditEvent) -> None:
         if tuple(params) != (-1, "hash", "key_id", 1):
             raise RuntimeError(f"Unexpected parameters for the chain head's update: {params!r}")
         _HEAD_MOVE[connection.vendor] = sql
+    return _HEAD_MOVE[connection.vendor]
+
+
+def _head_move_params(event: AuditEvent) -> tuple[Any, ...]:
+    return (event.seq, event.hash, event.key_id, 1)
+
+
+def _move_head(event: AuditEvent) -> None:
+    """Point the chain head, whose row ``_locked_head`` locked, at ``event``."""
     with connection.cursor() as cursor:
-        cursor.execute(_HEAD_MOVE[connection.vendor], (event.seq, event.hash, event.key_id, 1))
+        cursor.execute(_head_move_sql(), _head_move_params(event))
+
+
+@dataclass(frozen=True)
+class _CompiledInsert:
+    """An event's ``INSERT ... RETURNING`` its id: the SQL, and the columns it takes in order."""
+
+    sql: str
+    fields: tuple[Field[Any, Any], ...]
+    #: Whether the SQL also moves the chain head (PostgreSQL: the move is a ``WITH`` of the
+    #: insert, so one statement, and one round trip, does both), its parameters first.
+    moves_head: bool
+
+
+#: The event's insert, by database vendor: the ORM compiles it once per process, as it would
+#: compile it again for every event (every case page writes one). Each value is still prepared
+#: for the database by its own field, as ``Model.save`` prepares it.
+_EVENT_INSERT: dict[str, _CompiledInsert | None] = {}
+
+
+def _compiled_insert(event: AuditEvent) -> _CompiledInsert | None:
+    """The compiled insert, or None where the database cannot return the new row's id with it."""
+    if connection.vendor not in _EVENT_INSERT:
+        compiled = None
+        if connection.features.can_return_columns_from_insert:
+            meta = AuditEvent._meta
+            fields = tuple(field for field in meta.local_concrete_fields if field is not meta.pk)
+            query = InsertQuery(AuditEvent)
+            query.insert_values(fields, [event])
+            compiler = query.get_compiler(connection=connection)
+            compiler.returning_fields = [meta.pk]
+            ((sql, params),) = compiler.as_sql()
+            if len(params) != len(fields):
+                raise RuntimeError(f"Unexpected parameters for an audit event's insert: {params!r}")
+            # PostgreSQL runs a data-modifying WITH once, whether or not the insert reads it.
+            moves_head = connection.vendor == "postgresql"
+            if moves_head:
+                sql = (
+                    f"WITH {connection.ops.quote_name('moved_head')} AS ({_head_move_sql()}) {sql}"
+                )
+            compiled = _CompiledInsert(sql=sql, fields=fields, moves_head=moves_head)
+        _EVENT_INSERT[connection.vendor] = compiled
+    return _EVENT_INSERT[connection.vendor]
+
+
+def _write(event: AuditEvent) -> None:
+    """
+    Write ``event``, a new row, as ``event.save(force_insert=True)`` writes it (the same columns
+    and values, its id read back), and move the chain head to it. The model's save signals have
+    no receivers; should one be connected, or the database return no id, ``save`` writes it,
+    signals and all.
+    """
+    compiled = _compiled_insert(event)
+    if (
+        compiled is None
+        or pre_save.has_listeners(AuditEvent)
+        or post_save.has_listeners(AuditEvent)
+    ):
+        event.save(force_insert=True)
+        _move_head(event)
+        return
+    params = [
+        field.get_db_prep_save(field.pre_save(event, True), connection=connection)
+        for field in compiled.fields
+    ]
+    if compiled.moves_head:
+        params[:0] = _head_move_params(event)
+    with connection.cursor() as cursor:
+        cursor.execute(compiled.sql, params)
+        (event.pk,) = cursor.fetchone()
+    event._state.adding = False
+    event._state.db = connection.alias
+    if not compiled.moves_head:
+        _move_head(event)
 
 
 class ChainBrokenError(Exception):

@@ -5,7 +5,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
-from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy as _
 
 REQUEST_TOO_LARGE = _(
@@ -32,8 +32,9 @@ class PrivateResponseMiddleware:
         signed_in = user is not None and user.is_authenticated
         # Pages, and the JSON API whose callers are identified by token rather than session.
         if signed_in or "text/html" in content_type or "application/json" in content_type:
+            # ``no-cache, no-store, must-revalidate, private`` and ``max-age=0``: Django's own
+            # set includes ``no-store`` and ``private``, so nothing needs patching after it.
             add_never_cache_headers(response)
-            patch_cache_control(response, no_store=True, private=True)
         if "Server" in response:
             del response["Server"]
         return response
