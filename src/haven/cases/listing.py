@@ -27,8 +27,10 @@ from django.db.models import (
     Value,
     When,
 )
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from haven.accounts import reading
 from haven.cases.countries import country_name
 from haven.cases.errors import CaseError
 from haven.cases.models import Assessment, Assignment, CaseStatus
@@ -170,6 +172,23 @@ def attach_summaries(rows: list[Any]) -> None:
         row.summary = summaries.get(row.pk, empty)
 
 
+def attach_due_dates(rows: list[Any]) -> None:
+    """
+    Give each row ``due_shown``: its due date ("" for none) exactly as ``|date:"DATE_FORMAT"``
+    writes it, through ``reading.date``, which works the format and its words out once per
+    language where the filter does it again for every date (fifty rows a page).
+    """
+    for row in rows:
+        row.due_shown = reading.date(row.next_due_on) if row.next_due_on else ""
+
+
+def attach_shown_dates(rows: list[Any]) -> None:
+    """The case list's two dates a row: ``due_shown`` and ``opened_shown`` (the day opened)."""
+    attach_due_dates(rows)
+    for row in rows:
+        row.opened_shown = reading.date(timezone.localtime(row.created_at))
+
+
 def attach_assignee_names(rows: list[Any]) -> None:
     """
     Give each row of a page ``assignee_names``: the user names of its assignees, first assigned
@@ -234,6 +253,7 @@ def _decrypted_sort_page(
         start, end = 0, size
     page = rows[start:end]
     attach_assignee_names(page)
+    attach_shown_dates(page)
     return KeysetPage(
         rows=page,
         has_previous=start > 0,
@@ -271,6 +291,7 @@ def sorted_case_page(
         keys, rows = CASE_LIST_ORDER, cases
     page = keyset_page(rows, keys, size=size, after=after, before=before, last=last)
     attach_assignee_names(page.rows)
+    attach_shown_dates(page.rows)
     attach_summaries(page.rows)
     return page
 
