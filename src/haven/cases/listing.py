@@ -15,6 +15,7 @@ Every page, whatever its order, shows the three values of its own rows: up to 50
 decrypted, with the same constant number of queries.
 """
 
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,6 +28,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -172,6 +174,21 @@ def attach_summaries(rows: list[Any]) -> None:
         row.summary = summaries.get(row.pk, empty)
 
 
+#: A case id no case has: the case page's address is reversed once with it and filled per row.
+_STAND_IN_ID = uuid.UUID(int=0)
+
+
+def attach_case_links(rows: list[Any]) -> None:
+    """
+    Give each row ``url``, the address of its case page. The route is reversed once, with a
+    stand-in id replaced by each row's (a UUID is written into the path as it is), instead of
+    once per row: fifty ``{% url %}`` tags look the same route up fifty times.
+    """
+    address = reverse("cases:detail", kwargs={"case_id": _STAND_IN_ID})
+    for row in rows:
+        row.url = address.replace(str(_STAND_IN_ID), str(row.pk))
+
+
 def attach_due_dates(rows: list[Any]) -> None:
     """
     Give each row ``due_shown``: its due date ("" for none) exactly as ``|date:"DATE_FORMAT"``
@@ -254,6 +271,7 @@ def _decrypted_sort_page(
     page = rows[start:end]
     attach_assignee_names(page)
     attach_shown_dates(page)
+    attach_case_links(page)
     return KeysetPage(
         rows=page,
         has_previous=start > 0,
@@ -292,6 +310,7 @@ def sorted_case_page(
     page = keyset_page(rows, keys, size=size, after=after, before=before, last=last)
     attach_assignee_names(page.rows)
     attach_shown_dates(page.rows)
+    attach_case_links(page.rows)
     attach_summaries(page.rows)
     return page
 
