@@ -17,6 +17,7 @@ from haven.cases.models import Case, Urgency
 from haven.cases.pagination import keyset_page
 from haven.cases.selectors import CASE_LIST_ORDER, case_list, case_list_page
 from tests.cases.factories import assigned_case, membership_of, open_canary_case
+from tests.page_forms import submitted_fields
 
 pytestmark = pytest.mark.django_db
 
@@ -151,3 +152,57 @@ def test_a_malformed_cursor_shows_the_first_page(
     assert response.status_code == 200
     first_case = Case.objects.get(pk=expected_order(shaped_cases)[0])
     assert first_case.code in response.content.decode()
+
+
+def _link(html: str, rel: str) -> str:
+    found = re.search(rf'href="([^"]+)" rel="{rel}"', html)
+    assert found is not None, f'no rel="{rel}" link'
+    return unescape(found.group(1))
+
+
+def test_a_filter_changed_on_a_later_page_shows_the_first_page_of_the_new_list(
+    organisation, caseworker, shaped_cases, sign_in_as, monkeypatch
+):
+    """
+    The filter form sent from page two, with an urgency chosen, lists that urgency's cases from
+    the first; it carries no cursor of the page it was sent from (the first page's last case is
+    an emergency, so a kept cursor would skip the list's first two emergencies).
+    """
+    monkeypatch.setattr("haven.cases.selectors.CASES_PER_PAGE", 2)
+    client = sign_in_as(caseworker)
+    url = reverse("cases:list")
+    second = client.get(url + _link(client.get(url).content.decode(), "next")).content.decode()
+    fields = submitted_fields(second)
+    fields["urgency"] = [Urgency.EMERGENCY.value]
+
+    emergencies = client.get(url, fields).content.decode()
+
+    first_two = [
+        Case.objects.get(pk=pk).code
+        for pk in expected_order(shaped_cases)
+        if Case.objects.get(pk=pk).urgency == Urgency.EMERGENCY
+    ][:2]
+    assert all(code in emergencies for code in first_two)
+    assert 'rel="prev"' not in emergencies and 'rel="next"' in emergencies
+    assert [name for name in fields if name in pagination.CURSOR_PARAMETERS] == []
+
+
+def test_the_pages_of_a_filtered_list_keep_its_filter(
+    organisation, caseworker, shaped_cases, sign_in_as, monkeypatch
+):
+    monkeypatch.setattr("haven.cases.selectors.CASES_PER_PAGE", 2)
+    client = sign_in_as(caseworker)
+    url = reverse("cases:list")
+    routine_order = [
+        pk
+        for pk in expected_order(shaped_cases)
+        if Case.objects.get(pk=pk).urgency == Urgency.ROUTINE
+    ]
+
+    first = client.get(url, {"urgency": Urgency.ROUTINE.value}).content.decode()
+    second = client.get(url + _link(first, "next")).content.decode()
+
+    assert "urgency=routine" in _link(first, "next")
+    assert Case.objects.get(pk=routine_order[2]).code in second
+    assert 'rel="next"' not in second
+    assert submitted_fields(second)["urgency"] == [Urgency.ROUTINE.value]

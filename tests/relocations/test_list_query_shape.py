@@ -17,6 +17,7 @@ from tests.cases.test_list_query_shape import (
     queries_of,
     the_query,
 )
+from tests.page_forms import submitted_fields
 from tests.relocations.factories import arrived_stay, host_partner_of, membership_of
 
 pytestmark = pytest.mark.django_db
@@ -92,3 +93,23 @@ def test_the_stay_list_pages_by_keyset_links(stays, coordinator, sign_in_as, mon
     assert "3 results" in first
     assert last_one.case.code in second and first_two[0].case.code not in second
     assert 'rel="prev"' in second and 'rel="next"' not in second
+
+
+def test_the_filter_sent_from_a_later_page_shows_the_first_page(
+    stays, coordinator, sign_in_as, monkeypatch
+):
+    """Ticking "include ended and cancelled stays" on page two lists from the first stay again;
+    the filter form carries no cursor of the page it was sent from."""
+    monkeypatch.setattr(selectors, "STAYS_PER_PAGE", 2)
+    client = sign_in_as(coordinator)
+    url = reverse("relocations:list")
+    first_two = [stays[2], stays[1]]
+    second = client.get(url, {"after": first_two[-1].pk}).content.decode()
+    fields = submitted_fields(second)
+    fields["closed"] = ["on"]
+
+    everything = client.get(url, fields).content.decode()
+
+    assert all(stay.case.code in everything for stay in first_two)
+    assert 'rel="prev"' not in everything and 'rel="next"' in everything
+    assert "closed=on" in everything.split('rel="next"')[0].rsplit("href=", 1)[1]

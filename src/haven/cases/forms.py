@@ -29,7 +29,6 @@ from haven.cases.models import (
     ErasureReason,
     Urgency,
 )
-from haven.cases.pagination import KeysetCursorForm
 from haven.cases.vocabulary import TERMS, term
 from haven.domain.digits import ascii_digits
 from haven.reference import schema
@@ -463,7 +462,9 @@ SORT_CHOICES = [
 ]
 
 
-class ListFilterForm(KeysetCursorForm):
+class ListFilterForm(forms.Form):
+    """The case list's filters and order; the page links carry the cursor (``KeysetCursorForm``)."""
+
     status = forms.MultipleChoiceField(
         label=_("Status"), required=False, choices=CASE_STATUS_CHOICES[:-1]
     )

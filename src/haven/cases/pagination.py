@@ -31,6 +31,10 @@ class KeysetCursorForm(forms.Form):
     """
     The page a list shows: after or before one of its rows, or the last page. A cursor that is
     not a row of the list starts at the first page, and a malformed one is ignored the same way.
+
+    Only the page links carry a cursor (``query_without_cursor`` plus one parameter). A list's
+    filter form has no cursor fields: a filter changed on a later page must list the new
+    selection from its first row, not from the row the old page started after.
     """
 
     after = forms.UUIDField(required=False, widget=forms.HiddenInput)
@@ -45,6 +49,15 @@ def cursor_arguments(cleaned: dict[str, Any]) -> dict[str, Any]:
         "before": cleaned.get("before"),
         "last": bool(cleaned.get("last")),
     }
+
+
+def requested_cursor(query: QueryDict) -> dict[str, Any]:
+    """
+    ``keyset_page``'s cursor arguments from a list's query string: the first page when it names
+    none or a malformed one (which leaves the list's filters as they are).
+    """
+    cursor = KeysetCursorForm(query)
+    return cursor_arguments(cursor.cleaned_data if cursor.is_valid() else {})
 
 
 def query_without_cursor(query: QueryDict) -> str:

@@ -11,7 +11,6 @@ from django.utils.translation import gettext_lazy as _
 
 from haven.cases.countries import CountryField
 from haven.cases.form_fields import date_field, text_area
-from haven.cases.pagination import KeysetCursorForm
 from haven.domain.risk import LEVELS
 from haven.relocations.models import (
     VISA_OUTCOMES,
@@ -33,8 +32,11 @@ from haven.relocations.models import (
 END_BEFORE_START = _("The end must be after the start.")
 
 
-class StayListFilterForm(KeysetCursorForm):
-    """The stay list's page and whether it also shows stays that have ended or were cancelled."""
+class StayListFilterForm(forms.Form):
+    """
+    Whether the stay list also shows stays that have ended or were cancelled; the page links
+    carry the cursor (``KeysetCursorForm``).
+    """
 
     closed = forms.BooleanField(label=_("Include ended and cancelled stays"), required=False)
 

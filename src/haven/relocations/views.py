@@ -22,7 +22,7 @@ from haven.accounts.requests import HavenRequest
 from haven.accounts.requests import acting_member as _member
 from haven.accounts.routing import Routes
 from haven.accounts.shortcuts import page_status, refusal_shown
-from haven.cases.pagination import cursor_arguments, query_without_cursor
+from haven.cases.pagination import query_without_cursor, requested_cursor
 from haven.cases.selectors import case_facts
 from haven.organisations.models import Membership
 from haven.organisations.policy import Permission, may
@@ -47,7 +47,7 @@ def stay_list(request: HavenRequest) -> HttpResponse:
     page = selectors.stay_list(
         membership=member,
         include_closed=bool(cleaned.get("closed")),
-        **cursor_arguments(cleaned),
+        **requested_cursor(request.GET),
     )
     context = {
         "page": page,

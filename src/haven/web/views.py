@@ -11,6 +11,7 @@ from haven.accounts.selectors import security_notices_open
 from haven.asylum.deadlines import team_warnings
 from haven.asylum.selectors import final_outcomes
 from haven.cases import selectors as case_selectors
+from haven.cases.listing import attach_case_links, attach_due_dates
 from haven.organisations.policy import Permission, may
 from haven.relocations.reminders import unread_reminders
 from haven.relocations.selectors import due_items
@@ -31,6 +32,8 @@ def dashboard(request: HavenRequest) -> HttpResponse:
     context = {}
     if may(membership, Permission.CASE_VIEW):
         mine = case_selectors.my_cases(membership=membership)
+        attach_due_dates(mine)
+        attach_case_links(mine)
         context = {
             "my_cases": mine,
             "notifications": case_selectors.unread_notifications(membership=membership),

@@ -19,7 +19,13 @@ from django.utils.translation import gettext_lazy as _
 from haven.accounts import reading
 from haven.cases import engine_messages
 from haven.cases.countries import country_name, country_names
-from haven.cases.models import CASE_STATUS_LABELS, CaseStatus, ConsentMethod, ConsentPurpose
+from haven.cases.models import (
+    CASE_STATUS_LABELS,
+    CaseStatus,
+    ConsentMethod,
+    ConsentPurpose,
+    Urgency,
+)
 from haven.cases.vocabulary import TERMS, in_words, programme_name, term
 from haven.reference import schema
 
@@ -132,6 +138,15 @@ def case_status(value: Any) -> str:
         return str(CASE_STATUS_LABELS[CaseStatus(str(value))])
     except ValueError:
         return term(value)
+
+
+@register.filter
+def urgency(value: Any) -> str:
+    """
+    The label of a case's urgency. Lists show it on every row: ``get_urgency_display`` would
+    rebuild and hash the translated choices on each call, this finds the one label.
+    """
+    return _choice_label(Urgency, value)
 
 
 @register.filter

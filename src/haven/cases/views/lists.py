@@ -18,7 +18,7 @@ from haven.accounts.shortcuts import refusal_shown
 from haven.cases import forms, listing, selectors, services
 from haven.cases.errors import CaseError
 from haven.cases.models import Case
-from haven.cases.pagination import cursor_arguments, query_without_cursor
+from haven.cases.pagination import query_without_cursor, requested_cursor
 from haven.cases.views.common import _case_url, routes
 from haven.organisations.policy import Permission
 from haven.vault.errors import SearchRateLimitedError
@@ -68,7 +68,7 @@ def case_list(request: HavenRequest) -> HttpResponse:
         assigned_to_me=bool(cleaned.get("mine")),
         include_closed=bool(cleaned.get("closed")),
     )
-    arguments = cursor_arguments(cleaned)
+    arguments = requested_cursor(request.GET)
     try:
         page = listing.sorted_case_page(cases, sort, size=selectors.CASES_PER_PAGE, **arguments)
     except listing.SortError as error:
