@@ -9,7 +9,7 @@ from django.templatetags import i18n
 from django.utils import translation
 from django.utils.translation.template import templatize
 
-from haven.web.templatetags.haven_i18n import LiteralTranslateNode
+from haven.web.templatetags.haven_i18n import LiteralTranslateNode, active_catalogue
 
 TAGS = [
     '{% translate "Threats" %}',
@@ -24,6 +24,11 @@ TAGS = [
     "{% translate label %}",
     "{% translate label as shown %}<{{ shown }}>",
     "{% autoescape off %}{% translate label %}{% translate 'Log out' %}{% endautoescape %}",
+    '{% translate "Log out" %}{% language "es" %}{% translate "Log out" %}{% endlanguage %}'
+    '{% translate "Log out" %}',
+    '{% language "ar" %}{% translate "Log out" %}{% language "fr" %}{% translate "Log out" %}'
+    '{% endlanguage %}{% translate "Log out" %}{% endlanguage %}{% translate "Log out" %}',
+    '{% translate "Line one\r\nline two" %}',
 ]
 
 
@@ -64,3 +69,27 @@ def test_makemessages_still_extracts_the_message():
     extracted = templatize('{% load i18n haven_i18n %}{% translate "A literal, 100% ours" %}')
 
     assert "gettext(u'A literal, 100%% ours')" in extracted
+
+
+def test_the_catalogue_is_the_one_gettext_asks():
+    """Django keeps the active translation in a private local: if that moves, this fails."""
+    message = "Log out"
+    translation.deactivate()
+    assert active_catalogue().gettext(message) == translation.gettext(message)
+    for language in ("es", "ar", "fr", "en"):
+        with translation.override(language):
+            assert active_catalogue().gettext(message) == translation.gettext(message)
+    translation.deactivate_all()
+    try:
+        assert active_catalogue().gettext(message) == translation.gettext(message) == message
+    finally:
+        translation.deactivate()
+
+
+def test_a_language_block_speaks_its_own_language():
+    source = (
+        '{% load i18n haven_i18n %}{% translate "Log out" %}|'
+        '{% language "es" %}{% translate "Log out" %}{% endlanguage %}|{% translate "Log out" %}'
+    )
+
+    assert _render(source, "fr").split("|") == ["Se déconnecter", "Cerrar sesión", "Se déconnecter"]
