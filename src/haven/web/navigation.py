@@ -42,6 +42,12 @@ class NavigationLink:
     instead: Promise | None = None
     instead_for: Permission | None = None
 
+    def label_for(self, granted: frozenset[Permission]) -> Promise:
+        """The label shown to a member holding ``granted``."""
+        if self.instead is not None and self.instead_for in granted:
+            return self.instead
+        return self.label
+
 
 MAIN_NAVIGATION = (
     NavigationLink(_("Dashboard"), "web:dashboard"),
@@ -84,7 +90,7 @@ def _links(
     """
     return tuple(
         (
-            conditional_escape(link.instead if link.instead_for in granted else link.label),
+            conditional_escape(link.label_for(granted)),
             conditional_escape(_url(link.url_name, prefix, urlconf)),
         )
         for link in MAIN_NAVIGATION
