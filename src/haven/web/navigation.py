@@ -90,7 +90,7 @@ def _links(
     """
     return tuple(
         (
-            conditional_escape(link.label_for(granted)),
+            conditional_escape(str(link.label_for(granted))),
             conditional_escape(_url(link.url_name, prefix, urlconf)),
         )
         for link in MAIN_NAVIGATION
