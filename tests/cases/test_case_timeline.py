@@ -59,3 +59,26 @@ def test_a_short_timeline_has_no_link(organisation, caseworker, sign_in_as):
 
     assert "Timeline note 01" in page
     assert reverse("cases:timeline", kwargs={"case_id": case.pk}) not in page
+
+
+@pytest.mark.parametrize(
+    ("extra", "language", "sentence"),
+    [
+        (1, "en", "The full timeline (one earlier entry)"),
+        (3, "en", "The full timeline (3 earlier entries)"),
+        (2, "ar", "السجل الزمني الكامل (إدخالان سابقان)"),
+        (3, "ar", "السجل الزمني الكامل (٣ إدخالات سابقة)"),
+    ],
+)
+def test_the_link_to_the_rest_counts_them_in_the_readers_language_and_digits(
+    organisation, caseworker, sign_in_as, extra, language, sentence
+):
+    case = assigned_case(organisation, caseworker)
+    _notes(case, caseworker, TIMELINE_ON_CASE_PAGE + extra)
+    client = sign_in_as(caseworker)
+
+    page = client.get(
+        reverse("cases:detail", kwargs={"case_id": case.pk}), headers={"accept-language": language}
+    ).content.decode()
+
+    assert f"\n    {sentence}</a></p>" in page

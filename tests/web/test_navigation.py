@@ -45,3 +45,21 @@ def test_the_layout_names_the_members_role_and_posts_log_out_to_its_page(sign_in
     page = response.content.decode()
     assert f'action="{reverse("accounts:logout")}"' in page
     assert "· Gestor/a de casos</span>" in page
+
+
+@pytest.mark.django_db
+def test_the_links_follow_the_readers_language_request_by_request(sign_in_as, caseworker):
+    """The labels a role is offered are worked out once per language, never in another one."""
+    client = sign_in_as(caseworker)
+
+    for language, cases in [("es", "Casos"), ("en", "Cases"), ("es", "Casos"), ("ar", "الحالات")]:
+        page = client.get("/", headers={"accept-language": language}).content.decode()
+        assert f'<a href="/cases/">{cases}</a>' in page
+
+
+def test_the_language_choice_names_each_language_in_its_own_words(client, db):
+    page = client.get("/accounts/login/", headers={"accept-language": "fr"}).content.decode()
+
+    assert '<option value="fr" selected lang="fr">' in page
+    assert "español</option>" in page
+    assert f'<form method="post" action="{reverse("set_language")}" class="language">' in page
