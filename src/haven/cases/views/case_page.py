@@ -349,15 +349,14 @@ def _shown_timeline(entries: list[selectors.TimelineEntry]) -> list[dict[str, An
 TIMELINE_ON_CASE_PAGE = 10
 
 
-def _counted_link(singular: str, plural: str, count: int) -> SafeString:
+def _counted_link(sentence: str, count: int) -> SafeString:
     """
-    A link's counted sentence, as ``{% blocktranslate count %}`` writes it (the count in the
-    reader's digits, the sentence trusted as a template's own text) for a fraction of its cost:
-    the case page's two such links cost it more than the rest of their cards (issue 17).
+    A link's counted sentence (``ngettext``'s, so that makemessages finds it), as
+    ``{% blocktranslate count %}`` writes it (the count in the reader's digits, the sentence
+    trusted as a template's own text) for a fraction of its cost: the case page's two such links
+    cost it more than the rest of their cards (issue 17).
     """
-    return SafeString(
-        ngettext(singular, plural, count) % {"count": reading.shown_number(localize(count))}
-    )
+    return SafeString(sentence % {"count": reading.shown_number(localize(count))})
 
 
 @routes.path("<uuid:case_id>/", name="detail")
@@ -404,8 +403,11 @@ def case_detail(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
             "timeline": _shown_timeline(timeline[:TIMELINE_ON_CASE_PAGE]),
             "timeline_more": len(timeline) - TIMELINE_ON_CASE_PAGE,
             "timeline_more_link": _counted_link(
-                "The full timeline (one earlier entry)",
-                "The full timeline (%(count)s earlier entries)",
+                ngettext(
+                    "The full timeline (one earlier entry)",
+                    "The full timeline (%(count)s earlier entries)",
+                    len(timeline) - TIMELINE_ON_CASE_PAGE,
+                ),
                 len(timeline) - TIMELINE_ON_CASE_PAGE,
             ),
             # The latest only, with a link to its page and the history there (issue 17).
@@ -413,8 +415,11 @@ def case_detail(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
             "latest_assessments": [latest] if latest else [],
             "earlier_assessments": len(records.assessments) - 1,
             "earlier_assessments_link": _counted_link(
-                "The history of assessments (one earlier assessment)",
-                "The history of assessments (%(count)s earlier assessments)",
+                ngettext(
+                    "The history of assessments (one earlier assessment)",
+                    "The history of assessments (%(count)s earlier assessments)",
+                    len(records.assessments) - 1,
+                ),
                 len(records.assessments) - 1,
             ),
             "assignments": records.assignments,
