@@ -15,26 +15,30 @@ One middleware so the order of the checks is plain to read:
 import functools
 import time
 import uuid
-from collections.abc import Callable
-from contextlib import suppress
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import ExitStack, contextmanager, suppress
+from contextvars import ContextVar
 from typing import Any
 
 from django.apps import apps
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import BACKEND_SESSION_KEY, SESSION_KEY
 from django.contrib.auth.middleware import get_user
 from django.contrib.auth.views import redirect_to_login
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Exists, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.middleware import OTPMiddleware
 from django_otp.models import Device
 
 from haven.accounts import signin
 from haven.accounts.access import AccessKind, policy_of
-from haven.accounts.backends import ANY_USER
+from haven.accounts.backends import ANY_USER, AccountBackend, account_read, account_read_ahead
 from haven.accounts.compiled import CompiledRead
 from haven.accounts.models import LoginSession, User
 from haven.accounts.requests import HavenRequest
@@ -61,6 +65,32 @@ _memberships_with_login_session = CompiledRead(
     user=ANY_USER,
     login_session=uuid.UUID(int=0),
 )
+
+
+#: Where ``SecondFactorMiddleware`` leaves the memberships it read ahead: (account id, login
+#: session, rows). ``AccessMiddleware`` takes them only for that account and login session.
+_MEMBERSHIPS_READ_AHEAD = "_haven_memberships_read_ahead"
+
+_ACCOUNT_BACKEND = f"{AccountBackend.__module__}.{AccountBackend.__qualname__}"
+
+
+def _read_together(calls: Sequence[tuple[CompiledRead[Any], dict[str, Any]]]) -> list[list[Any]]:
+    """
+    Each compiled read's rows, all sent in one psycopg pipeline: one round trip, not one each.
+
+    The accounts layer's copy of ``cases.selectors.round_trips.read_together`` (which it may not
+    import); PostgreSQL only.
+    """
+    connection = connections[DEFAULT_DB_ALIAS]
+    with ExitStack() as open_cursors:
+        cursors = [open_cursors.enter_context(connection.cursor()) for _call in calls]
+        with connection.wrap_database_errors, connection.connection.pipeline():
+            for cursor, (read, values) in zip(cursors, calls, strict=True):
+                cursor.execute(*read.statement(**values))
+        return [
+            read.instances(cursor.fetchall())
+            for cursor, (read, _values) in zip(cursors, calls, strict=True)
+        ]
 
 
 # Writing the last-seen time on every request would make every page a database write.
@@ -108,9 +138,14 @@ class AccessMiddleware:
                 login_session = uuid.UUID(str(login_session_id))
             except ValueError:
                 return "ended"
-            with_login_session = _memberships_with_login_session(
-                user=user.pk, login_session=login_session
-            )
+            with_login_session: list[Membership]
+            ahead = getattr(request, _MEMBERSHIPS_READ_AHEAD, None)
+            if ahead is not None and ahead[0] == user.pk and ahead[1] == login_session:
+                with_login_session = ahead[2]
+            else:
+                with_login_session = _memberships_with_login_session(
+                    user=user.pk, login_session=login_session
+                )
             # With no membership the answer has no row to ride on: ask on its own.
             if not (
                 with_login_session[0].login_session_open  # type: ignore[attr-defined]
@@ -178,6 +213,11 @@ def _device_query(model: type[Device]) -> Callable[..., QuerySet[Device]]:
     return query
 
 
+# The device's rows when ``SecondFactorMiddleware._read_ahead`` read them: (read, id, rows).
+_device_read_ahead: ContextVar[tuple[CompiledRead[Device], int, list[Device]] | None] = ContextVar(
+    "haven_device_read_ahead", default=None
+)
+
 #: A stand-in for a device's id that no row has (ids count up from 1), within a 32-bit integer.
 _ANY_DEVICE = -2_000_000_001
 
@@ -201,20 +241,84 @@ class SecondFactorMiddleware(OTPMiddleware):  # type: ignore[misc]
         if self._is_async:
             return self.__acall__(request)
         if getattr(request, "user", None) is not None:
-            # Django's own accessor: it reads the account once and keeps it on the request.
-            request.user = self._verify_user_sync(request, get_user(request))
+            with self._read_ahead(request):
+                # Django's own accessor (the backend, the session's password hash), then
+                # django-otp's checks of the device: both unchanged, whichever rows they get.
+                request.user = self._verify_user_sync(request, get_user(request))
         auser = getattr(request, "auser", None)
         if auser is not None:
             request.auser = functools.partial(self._verify_user_async_via_auser, request, auser)
         return self.get_response(request)
 
+    @contextmanager
+    def _read_ahead(self, request: HttpRequest) -> Iterator[None]:
+        """
+        On PostgreSQL, read the session's account, its device and its memberships in one round
+        trip instead of three in series (issue 17), for the checks below to use.
+
+        Nothing is read earlier or kept longer than before: the three reads follow the session's,
+        in the same request, as they did one by one; Django still checks the account (active,
+        the session's password hash), django-otp still checks that the device is the account's
+        and confirmed (AUTH-03), and the memberships' query still asks whether the session's
+        ``LoginSession`` is open (SESS-03), but ``AccessMiddleware`` uses its answer only if the
+        session turns out verified for that very account and login session.
+        """
+        calls = self._reads_ahead_for(request)
+        if calls is None:
+            yield
+            return
+        user, login_session, device_id, device_read = calls
+        accounts, devices, memberships = _read_together(
+            [
+                (account_read, {"user": user}),
+                (device_read, {"device": device_id}),
+                (_memberships_with_login_session, {"user": user, "login_session": login_session}),
+            ]
+        )
+        setattr(request, _MEMBERSHIPS_READ_AHEAD, (user, login_session, memberships))
+        token = _device_read_ahead.set((device_read, device_id, devices))
+        try:
+            with account_read_ahead(user, accounts):
+                yield
+        finally:
+            _device_read_ahead.reset(token)
+
+    def _reads_ahead_for(
+        self, request: HttpRequest
+    ) -> tuple[int, uuid.UUID, int, CompiledRead[Device]] | None:
+        """The account, login session, device id and device read a verified session names."""
+        if connections[DEFAULT_DB_ALIAS].vendor != "postgresql":
+            return None
+        session = request.session
+        if session.get(BACKEND_SESSION_KEY) != _ACCOUNT_BACKEND:
+            return None
+        persistent_id = session.get(DEVICE_ID_SESSION_KEY)
+        with suppress(ValueError, LookupError, TypeError):
+            user = int(session[SESSION_KEY])
+            login_session = uuid.UUID(str(session[signin.LOGIN_SESSION_ID]))
+            model_label, device_id = self._normalize_persistent_id(persistent_id).rsplit("/", 1)
+            device_read = self._device_read(apps.get_model(model_label))
+            if device_read is not None:
+                return user, login_session, int(device_id), device_read
+        return None
+
+    def _device_read(self, model: type[Any]) -> CompiledRead[Device] | None:
+        if not issubclass(model, Device):
+            return None
+        if model not in self._reads:
+            self._reads[model] = CompiledRead(_device_query(model), device=_ANY_DEVICE)
+        return self._reads[model]
+
     def _device_from_persistent_id(self, persistent_id: str) -> Device | None:
         with suppress(ValueError, LookupError):
             model_label, device_id = self._normalize_persistent_id(persistent_id).rsplit("/", 1)
-            model = apps.get_model(model_label)
-            if issubclass(model, Device):
-                if model not in self._reads:
-                    self._reads[model] = CompiledRead(_device_query(model), device=_ANY_DEVICE)
-                found = self._reads[model](device=int(device_id))
+            device_read = self._device_read(apps.get_model(model_label))
+            if device_read is not None:
+                ahead = _device_read_ahead.get()
+                found = (
+                    ahead[2]
+                    if ahead is not None and ahead[0] is device_read and ahead[1] == int(device_id)
+                    else device_read(device=int(device_id))
+                )
                 return found[0] if found else None
         return None
