@@ -12,9 +12,9 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
+from haven.accounts.round_trips import read_together
 from haven.cases.selectors import CaseNotFoundError, case_get
 from haven.cases.selectors.records import _RECORD_READS
-from haven.cases.selectors.round_trips import read_together
 from haven.cases.services import note_add, threat_record
 from haven.organisations.models import Role
 from tests.acting import acting

@@ -15,8 +15,8 @@ One middleware so the order of the checks is plain to read:
 import functools
 import time
 import uuid
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import ExitStack, contextmanager, suppress
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
 from contextvars import ContextVar
 from typing import Any
 
@@ -42,6 +42,7 @@ from haven.accounts.backends import ANY_USER, AccountBackend, account_read, acco
 from haven.accounts.compiled import CompiledRead
 from haven.accounts.models import LoginSession, User
 from haven.accounts.requests import HavenRequest
+from haven.accounts.round_trips import read_together
 from haven.accounts.selectors import membership_chosen, memberships_of
 from haven.audit.events import EventType
 from haven.audit.services import record_event
@@ -72,25 +73,6 @@ _memberships_with_login_session = CompiledRead(
 _MEMBERSHIPS_READ_AHEAD = "_haven_memberships_read_ahead"
 
 _ACCOUNT_BACKEND = f"{AccountBackend.__module__}.{AccountBackend.__qualname__}"
-
-
-def _read_together(calls: Sequence[tuple[CompiledRead[Any], dict[str, Any]]]) -> list[list[Any]]:
-    """
-    Each compiled read's rows, all sent in one psycopg pipeline: one round trip, not one each.
-
-    The accounts layer's copy of ``cases.selectors.round_trips.read_together`` (which it may not
-    import); PostgreSQL only.
-    """
-    connection = connections[DEFAULT_DB_ALIAS]
-    with ExitStack() as open_cursors:
-        cursors = [open_cursors.enter_context(connection.cursor()) for _call in calls]
-        with connection.wrap_database_errors, connection.connection.pipeline():
-            for cursor, (read, values) in zip(cursors, calls, strict=True):
-                cursor.execute(*read.statement(**values))
-        return [
-            read.instances(cursor.fetchall())
-            for cursor, (read, _values) in zip(cursors, calls, strict=True)
-        ]
 
 
 # Writing the last-seen time on every request would make every page a database write.
@@ -268,7 +250,7 @@ class SecondFactorMiddleware(OTPMiddleware):  # type: ignore[misc]
             yield
             return
         user, login_session, device_id, device_read = calls
-        accounts, devices, memberships = _read_together(
+        accounts, devices, memberships = read_together(
             [
                 (account_read, {"user": user}),
                 (device_read, {"device": device_id}),

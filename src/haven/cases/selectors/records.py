@@ -14,6 +14,7 @@ from django.db.models import BooleanField, F, QuerySet
 from django.db.models.expressions import RawSQL
 
 from haven.accounts.compiled import CompiledRead
+from haven.accounts.round_trips import read_together
 from haven.cases.facts_mapping import build_facts
 from haven.cases.models import (
     Assessment,
@@ -30,7 +31,6 @@ from haven.cases.models import (
     Threat,
 )
 from haven.cases.reading import already_known
-from haven.cases.selectors.round_trips import read_together
 from haven.organisations.models import Membership
 
 
@@ -189,7 +189,7 @@ def case_records(*, membership: Membership | None, case: Case) -> CaseRecords:
     """
     Read every record of a case (``case`` comes from ``case_get``): one query per table, none
     for a table that ``case_get(with_records=True)`` found empty, all sent in one round trip on
-    PostgreSQL (``round_trips``). A note carries its author's name as ``author_name``.
+    PostgreSQL (``haven.accounts.round_trips``). A note carries its author's name as ``author_name``.
     """
     holding = [name for name in RECORD_TABLES if getattr(case, _holds(name), True)]
     read = read_together([(_RECORD_READS[name], _values(name, case)) for name in holding])

@@ -2,7 +2,8 @@
 Several compiled reads in one round trip to PostgreSQL (issue 17).
 
 The case page reads each record table that holds a row of the case (threats, consents,
-assessments, notes, its team): five to eleven small queries, each a round trip. On PostgreSQL
+assessments, notes, its team): five to eleven small queries, each a round trip; every signed-in
+request reads the session's account, its device and its memberships (``accounts.middleware``). On PostgreSQL
 every round trip waits for the server's process to be scheduled, which on a busy machine cost
 more than the queries themselves. psycopg's pipeline mode sends the reads one after the other
 without waiting for each answer, and the server's answers come back together when the pipeline
