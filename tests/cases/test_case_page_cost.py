@@ -7,7 +7,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 from django.template import engines
-from django.test.utils import CaptureQueriesContext
+from django.test.utils import CaptureQueriesContext, override_script_prefix
 from django.urls import reverse
 
 from haven.cases.access import may_see_case
@@ -255,3 +255,28 @@ def test_the_case_page_sight_check_keeps_need_to_know(organisation, caseworker, 
     assert client.get(url).status_code == 200
     Assignment.objects.filter(case=case).delete()
     assert client.get(url).status_code == 404
+
+
+#: Links the case page shows a caseworker on the case's team.
+SHOWN_LINKS = (
+    "cases:reveal",
+    "cases:settings",
+    "cases:transition",
+    "cases:threat_add",
+    "cases:note_add",
+)
+
+
+def test_the_case_pages_links_follow_the_script_prefix(organisation, caseworker, sign_in_as):
+    """Reversed once per process, the links still follow the prefix the site is served under."""
+    case = assigned_case(organisation, caseworker)
+    client = sign_in_as(caseworker)
+    path = reverse("cases:detail", kwargs={"case_id": case.pk})
+    urls = [reverse(name, kwargs={"case_id": case.pk}) for name in SHOWN_LINKS]
+    urls.append(reverse("cases:facts_section", kwargs={"case_id": case.pk, "section": "claim"}))
+
+    for prefix in ("", "/haven", ""):
+        with override_script_prefix(prefix + "/"):
+            page = client.get(path).content.decode()
+        for url in urls:
+            assert f'href="{prefix}{url}"' in page

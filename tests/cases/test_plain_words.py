@@ -10,7 +10,7 @@ import pytest
 from django.utils import translation
 
 from haven.audit.events import EventType
-from haven.cases.countries import UnknownCountryError, country_code, country_codes
+from haven.cases.countries import UnknownCountryError, country_code, country_codes, country_name
 from haven.cases.templatetags.case_facts import fact_value
 from haven.cases.vocabulary import TERMS, in_words, term
 from haven.reference import schema
@@ -82,6 +82,20 @@ def test_an_unknown_country_is_named_in_the_refusal():
         country_code("Atlantis")
 
     assert "Atlantis" in str(refused.value)
+
+
+def test_a_country_is_named_in_each_readers_language_however_often_it_is_asked():
+    """The names are kept per language: a name asked in one language never answers another."""
+    for _ in range(2):
+        with translation.override("es"):
+            assert country_name("DE") == "Alemania"
+        with translation.override("fr"):
+            assert country_name("DE") == "Allemagne"
+        with translation.override("en"):
+            assert country_name("DE") == "Germany"
+            assert country_name("deu") == "Germany"
+            assert country_name("XX") == "XX"
+            assert country_name(None) == ""
 
 
 def test_facts_read_as_words_numbers_and_names():

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 from django import forms
+from django.core.signals import setting_changed
 from django.utils.translation import get_language, override
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
@@ -36,10 +37,30 @@ def folded(text: str) -> str:
     return re.sub(r"\s+", " ", bare).strip()
 
 
+#: Each country's name by language and code, as django-countries gave it: asking it translates the
+#: name anew (about 30 µs), a case page asks several times, and the names cannot change while the
+#: process runs. Only codes django-countries knows are kept, so what is typed cannot grow it.
+#: Emptied when a test changes a setting (the languages, the catalogues, django-countries' own).
+_NAMES_BY_LANGUAGE: dict[str, dict[str, str]] = {}
+
+
+def _forget_names(**_kwargs: object) -> None:
+    _NAMES_BY_LANGUAGE.clear()
+
+
+setting_changed.connect(_forget_names, dispatch_uid="haven.cases.countries.forget_names")
+
+
 def country_name(code: object) -> str:
     """Return the country's name in the active language, or the code itself when unknown."""
     text = str(code or "")
-    return str(countries.name(text)) or text
+    names = _NAMES_BY_LANGUAGE.setdefault(get_language() or "", {})
+    name = names.get(text)
+    if name is None:
+        name = str(countries.name(text)) or text
+        if text in countries.countries:
+            names[text] = name
+    return name
 
 
 def country_names(codes: Iterable[object] | None) -> str:

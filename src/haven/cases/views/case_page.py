@@ -130,11 +130,19 @@ def _around_row(
     return before, after
 
 
-def _row_url(name: str, param: str, **fixed: str) -> Callable[[Any], str]:
-    """The URL of view ``name`` for any row id, without reversing it on every page."""
-    before, after = _around_row(
-        name, param, tuple(sorted(fixed.items())), get_script_prefix(), get_urlconf()
-    )
+def _reversing() -> tuple[str, Any]:
+    """The script prefix and URL configuration that reversing depends on: asking them costs a
+    few microseconds each (thread-local values), so a function building several URLs asks once."""
+    return get_script_prefix(), get_urlconf()
+
+
+def _row_url(
+    name: str, param: str, *, reversing: tuple[str, Any] | None = None, **fixed: str
+) -> Callable[[Any], str]:
+    """The URL of view ``name`` for any row id, without reversing it on every page (``reversing``:
+    ``_reversing()``'s answer when the caller already has it)."""
+    prefix, urlconf = reversing or _reversing()
+    before, after = _around_row(name, param, tuple(sorted(fixed.items())), prefix, urlconf)
     return lambda pk: f"{before}{pk}{after}"
 
 
@@ -159,9 +167,25 @@ CASE_LINKS = {
 }
 
 
+@functools.cache
+def _case_link_parts(prefix: str, urlconf: Any) -> tuple[tuple[str, str, str], ...]:
+    """Each of ``CASE_LINKS`` as its key and what comes before and after the case's id, worked out
+    once per process (and per script prefix and URL configuration, as ``_around_row``)."""
+    return tuple(
+        (key, *_around_row(name, "case_id", (), prefix, urlconf))
+        for key, name in CASE_LINKS.items()
+    )
+
+
 def _case_links(case: Case) -> dict[str, str]:
-    """Every link of the case page to the case's other pages (no URL reversed per request)."""
-    return {key: _row_url(name, "case_id")(case.pk) for key, name in CASE_LINKS.items()}
+    """
+    Every link of the case page to the case's other pages (no URL reversed per request): the
+    script prefix, the URL configuration and the case's id are each asked once for all of them,
+    not once per link.
+    """
+    case_id = str(case.pk)
+    parts = _case_link_parts(*_reversing())
+    return {key: f"{before}{case_id}{after}" for key, before, after in parts}
 
 
 class _Labels:
@@ -223,6 +247,7 @@ def _fact_sections(case: Case, facts: dict[str, Any], *, can_edit: bool) -> list
     link to edit it, its words translated once here rather than by a sentence tag per section.
     """
     sections = []
+    reversing = _reversing()
     for key, title in forms.FACTS_SECTIONS.items():
         shown: list[tuple[str, str]] | None
         if key == "exposure":
@@ -244,9 +269,9 @@ def _fact_sections(case: Case, facts: dict[str, Any], *, can_edit: bool) -> list
         heading = str(title)
         section_shown: dict[str, Any] = {"key": key, "title": heading, "facts": shown}
         if can_edit:
-            section_shown["edit_url"] = _row_url("cases:facts_section", "case_id", section=key)(
-                case.pk
-            )
+            section_shown["edit_url"] = _row_url(
+                "cases:facts_section", "case_id", reversing=reversing, section=key
+            )(case.pk)
             section_shown["edit_text"] = _("Edit: %(section)s") % {"section": heading}
         sections.append(section_shown)
     return sections
@@ -277,19 +302,20 @@ def _precompute_rows(records: Any) -> None:
     URL and runs no filter chain per row.
     """
     _precompute_summaries(records)
+    reversing = _reversing()
     for kind in ("threat", "prosecution", "dependant", "consent"):
-        correct = _row_url("cases:record_correct", "record_id", kind=kind)
+        correct = _row_url("cases:record_correct", "record_id", reversing=reversing, kind=kind)
         for record in getattr(records, f"{kind}s"):
             record.correct_url = correct(record.pk)
-    withdraw = _row_url("cases:consent_withdraw", "consent_id")
+    withdraw = _row_url("cases:consent_withdraw", "consent_id", reversing=reversing)
     for consent in records.consents:
         consent.withdraw_url = withdraw(consent.pk)
-    assessment = _row_url("cases:assessment", "assessment_id")
+    assessment = _row_url("cases:assessment", "assessment_id", reversing=reversing)
     for row in records.assessments:
         row.url = assessment(row.pk)
     for decision in records.decisions:
         decision.assessment_url = assessment(decision.assessment_id)
-    attachment = _row_url("cases:attachment", "attachment_id")
+    attachment = _row_url("cases:attachment", "attachment_id", reversing=reversing)
     for file in records.attachments:
         file.url = attachment(file.pk)
 
