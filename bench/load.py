@@ -193,7 +193,9 @@ def main() -> int:
     port = free_port()
     server = subprocess.Popen(
         gunicorn_command(port=port, workers=WORKERS, access_log=False),
-        env={**os.environ, **server_env},
+        # gunicorn imports Haven from this checkout's src, not from wherever the virtualenv's
+        # editable install points (another worktree's, when comparing two codes side by side).
+        env={**os.environ, **server_env, "PYTHONPATH": str(ROOT / "src")},
         stderr=subprocess.DEVNULL,
     )
     results: list[tuple[str, int, float, float]] = []
