@@ -15,7 +15,6 @@ Every page, whatever its order, shows the three values of its own rows: up to 50
 decrypted, with the same constant number of queries.
 """
 
-import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,11 +27,11 @@ from django.db.models import (
     Value,
     When,
 )
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from haven.accounts import reading
+from haven.cases.addresses import row_url
 from haven.cases.countries import country_name
 from haven.cases.errors import CaseError
 from haven.cases.models import Assessment, Assignment, CaseStatus
@@ -174,19 +173,12 @@ def attach_summaries(rows: list[Any]) -> None:
         row.summary = summaries.get(row.pk, empty)
 
 
-#: A case id no case has: the case page's address is reversed once with it and filled per row.
-_STAND_IN_ID = uuid.UUID(int=0)
-
-
 def attach_case_links(rows: list[Any]) -> None:
-    """
-    Give each row ``url``, the address of its case page. The route is reversed once, with a
-    stand-in id replaced by each row's (a UUID is written into the path as it is), instead of
-    once per row: fifty ``{% url %}`` tags look the same route up fifty times.
-    """
-    address = reverse("cases:detail", kwargs={"case_id": _STAND_IN_ID})
+    """Give each row ``url``, the address of its case page, its route reversed once per process
+    (``addresses.row_url``) instead of once per row by fifty ``{% url %}`` tags."""
+    case_page = row_url("cases:detail", "case_id")
     for row in rows:
-        row.url = address.replace(str(_STAND_IN_ID), str(row.pk))
+        row.url = case_page(row.pk)
 
 
 def attach_due_dates(rows: list[Any]) -> None:

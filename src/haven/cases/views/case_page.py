@@ -4,14 +4,13 @@ The case page, revealing the identity, settings, status moves and assignment.
 
 import functools
 import uuid
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from django.utils.formats import localize
 from django.utils.html import conditional_escape
@@ -27,6 +26,7 @@ from haven.accounts.requests import HavenRequest
 from haven.accounts.requests import acting_member as _member
 from haven.accounts.shortcuts import refusal_shown
 from haven.cases import forms, selectors, services
+from haven.cases.addresses import around_row, reversing, row_url
 from haven.cases.models import CASE_STATUS_LABELS, Case, CaseStatus, Urgency
 from haven.cases.panels import panels_for
 from haven.cases.reading import one_reading
@@ -116,36 +116,6 @@ SETTINGS_BUTTON = gettext_lazy("Save urgency and due date")
 MOVE_TITLE = gettext_lazy("Move the case")
 
 
-#: Stands for a row's id in a URL reversed once per kind of row.
-_ROW = uuid.UUID(int=0)
-
-
-@functools.cache
-def _around_row(
-    name: str, param: str, fixed: tuple[tuple[str, str], ...], prefix: str, urlconf: Any
-) -> tuple[str, str]:
-    """What comes before and after a row's id in view ``name``'s URL, reversed once per process
-    (and per script prefix and URL configuration, which the reversal depends on)."""
-    before, after = reverse(name, kwargs={**dict(fixed), param: _ROW}).split(str(_ROW))
-    return before, after
-
-
-def _reversing() -> tuple[str, Any]:
-    """The script prefix and URL configuration that reversing depends on: asking them costs a
-    few microseconds each (thread-local values), so a function building several URLs asks once."""
-    return get_script_prefix(), get_urlconf()
-
-
-def _row_url(
-    name: str, param: str, *, reversing: tuple[str, Any] | None = None, **fixed: str
-) -> Callable[[Any], str]:
-    """The URL of view ``name`` for any row id, without reversing it on every page (``reversing``:
-    ``_reversing()``'s answer when the caller already has it)."""
-    prefix, urlconf = reversing or _reversing()
-    before, after = _around_row(name, param, tuple(sorted(fixed.items())), prefix, urlconf)
-    return lambda pk: f"{before}{pk}{after}"
-
-
 #: The links of the case page to the case's other pages, by the name the template uses.
 CASE_LINKS = {
     "reveal": "cases:reveal",
@@ -170,10 +140,9 @@ CASE_LINKS = {
 @functools.cache
 def _case_link_parts(prefix: str, urlconf: Any) -> tuple[tuple[str, str, str], ...]:
     """Each of ``CASE_LINKS`` as its key and what comes before and after the case's id, worked out
-    once per process (and per script prefix and URL configuration, as ``_around_row``)."""
+    once per process (and per script prefix and URL configuration, as ``addresses.around_row``)."""
     return tuple(
-        (key, *_around_row(name, "case_id", (), prefix, urlconf))
-        for key, name in CASE_LINKS.items()
+        (key, *around_row(name, "case_id", (), prefix, urlconf)) for key, name in CASE_LINKS.items()
     )
 
 
@@ -184,7 +153,7 @@ def _case_links(case: Case) -> dict[str, str]:
     not once per link.
     """
     case_id = str(case.pk)
-    parts = _case_link_parts(*_reversing())
+    parts = _case_link_parts(*reversing())
     return {key: f"{before}{case_id}{after}" for key, before, after in parts}
 
 
@@ -247,7 +216,7 @@ def _fact_sections(case: Case, facts: dict[str, Any], *, can_edit: bool) -> list
     link to edit it, its words translated once here rather than by a sentence tag per section.
     """
     sections = []
-    reversing = _reversing()
+    reversed_under = reversing()
     for key, title in forms.FACTS_SECTIONS.items():
         shown: list[tuple[str, str]] | None
         if key == "exposure":
@@ -269,8 +238,8 @@ def _fact_sections(case: Case, facts: dict[str, Any], *, can_edit: bool) -> list
         heading = str(title)
         section_shown: dict[str, Any] = {"key": key, "title": heading, "facts": shown}
         if can_edit:
-            section_shown["edit_url"] = _row_url(
-                "cases:facts_section", "case_id", reversing=reversing, section=key
+            section_shown["edit_url"] = row_url(
+                "cases:facts_section", "case_id", reversed_under=reversed_under, section=key
             )(case.pk)
             section_shown["edit_text"] = _("Edit: %(section)s") % {"section": heading}
         sections.append(section_shown)
@@ -284,7 +253,7 @@ def shown_assessments(rows: Iterable[Any]) -> None:
     and a filter per row and per place. Only the rows shown: each one's output is decrypted.
     """
     label = _Labels()
-    url = _row_url("cases:assessment", "assessment_id")
+    url = row_url("cases:assessment", "assessment_id")
     for row in rows:
         output = row.output or {}
         row.url = url(row.pk)
@@ -302,20 +271,22 @@ def _precompute_rows(records: Any) -> None:
     URL and runs no filter chain per row.
     """
     _precompute_summaries(records)
-    reversing = _reversing()
+    reversed_under = reversing()
     for kind in ("threat", "prosecution", "dependant", "consent"):
-        correct = _row_url("cases:record_correct", "record_id", reversing=reversing, kind=kind)
+        correct = row_url(
+            "cases:record_correct", "record_id", reversed_under=reversed_under, kind=kind
+        )
         for record in getattr(records, f"{kind}s"):
             record.correct_url = correct(record.pk)
-    withdraw = _row_url("cases:consent_withdraw", "consent_id", reversing=reversing)
+    withdraw = row_url("cases:consent_withdraw", "consent_id", reversed_under=reversed_under)
     for consent in records.consents:
         consent.withdraw_url = withdraw(consent.pk)
-    assessment = _row_url("cases:assessment", "assessment_id", reversing=reversing)
+    assessment = row_url("cases:assessment", "assessment_id", reversed_under=reversed_under)
     for row in records.assessments:
         row.url = assessment(row.pk)
     for decision in records.decisions:
         decision.assessment_url = assessment(decision.assessment_id)
-    attachment = _row_url("cases:attachment", "attachment_id", reversing=reversing)
+    attachment = row_url("cases:attachment", "attachment_id", reversed_under=reversed_under)
     for file in records.attachments:
         file.url = attachment(file.pk)
 
