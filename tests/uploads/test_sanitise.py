@@ -305,6 +305,47 @@ class TestText:
         """UPL-02: text must be UTF-8, without control characters, and not a page in disguise."""
         assert rejection(data, "notes.txt").code is code
 
+    @pytest.mark.parametrize(
+        "opening",
+        [
+            b"00",  # Sounder audio
+            b"0707012",  # cpio
+            b"caffeine",  # Apple Core Audio
+            b"BANK",  # OS/2 bitmap array
+            b"BM",  # Windows bitmap
+            b"Article 3 of the Convention",  # Usenet news message
+            b"(see the note below)",  # a Python pickle, with the final "." below
+            b"--- ",  # a patch
+            b"-----BEGIN PGP MESSAGE-----\n",
+            b"BEGIN:VCARD\n",
+            b"GIF89a was the format",
+            b"%!encoding",  # txt2tags, and EPS by its first two characters
+        ],
+    )
+    def test_text_is_text_whatever_printable_signature_it_opens_with(self, opening):
+        """A valid note that opens like a printable file signature is stored, not refused as
+        that format (one random hex log in 256 opens with "00" and was refused as audio)."""
+        body = opening + b" notes from the hearing, 10:00.\n"
+
+        cleaned = sanitise(body, "notes.txt", **LIMITS)
+
+        assert cleaned.content == body
+        assert cleaned.media_type == "text/plain; charset=utf-8"
+
+    @settings(max_examples=200, deadline=None)
+    @given(st.binary(min_size=1, max_size=64))
+    def test_any_hex_text_is_accepted(self, random_bytes):
+        """Random bytes written as hex (the reliability suite's evidence logs) are plain text."""
+        body = (random_bytes.hex() + "\n").encode()
+
+        assert sanitise(body, "log.txt", **LIMITS).content == body
+
+    def test_postscript_stays_refused_as_text(self):
+        """Browsers sniff ``%!PS-Adobe-`` as a PostScript program, so it is not accepted as text."""
+        refused = rejection(b"%!PS-Adobe-3.0\n%%Pages: 1\n", "page.txt")
+
+        assert refused.code is RejectionCode.TYPE_NOT_ALLOWED
+
     def test_the_eicar_string_in_text_is_accepted_without_a_scanner(self):
         """Without a configured scanner, EICAR is just text: only a local clamd can flag it."""
         cleaned = sanitise(files.EICAR_LIKE, "eicar.txt", **LIMITS)

@@ -9,6 +9,16 @@ because a signature found further in is how polyglots hide one format inside ano
 Plain text has no signature, so it is what is left when no signature matches; it must then be
 UTF-8 and must not open like a web page or XML document, which browsers would sniff as markup
 (WHATWG MIME Sniffing, section 7.1, "identifying a resource with an unknown MIME type").
+
+Many of puremagic's signatures are themselves short runs of printable characters ("00" for a
+Sounder audio file, "BA" for an OS/2 bitmap array, "(" for a Python pickle, "Article" for a news
+message, "caff" for Core Audio), so they match ordinary notes: one plain-text file in 256 that
+opens with two zeros was refused as audio. A file that is plain text (it passes every text check:
+strict UTF-8, no control characters, no markup opening) is therefore text whatever such a
+signature says; it is stored as ``.txt`` with ``text/plain``, which is all it can be opened as.
+The formats that are refused by content (executables, archives, Office files, GIF, ...) are
+binary and never pass those checks. The exceptions are the openings a browser sniffs as another
+type: markup (refused by the text checks) and PostScript, which stays refused.
 """
 
 from dataclasses import dataclass
@@ -17,6 +27,7 @@ from pathlib import PurePosixPath, PureWindowsPath
 
 import puremagic
 
+from haven.uploads.plain_text import clean_text
 from haven.uploads.rejections import RejectionCode, UploadRejected
 
 
@@ -62,6 +73,9 @@ _MEDIA_TYPE_KINDS: dict[str, ContentKind] = {
 # Signatures puremagic reports for data that is still plain text; the text checks decide.
 _TEXT_MEDIA_TYPES = frozenset({"text/plain", "text/csv", "application/json"})
 _UTF8_BOM = b"\xef\xbb\xbf"
+# Text a browser sniffs as something other than text or markup (WHATWG MIME Sniffing 7.1): a
+# PostScript program. ``%PDF-`` is there too and is decided as a PDF.
+_SNIFFED_AS_A_PROGRAM = (b"%!PS-Adobe-",)
 
 
 def _starts_with_signature(kind: ContentKind, data: bytes) -> bool:
@@ -73,6 +87,17 @@ def _starts_with_signature(kind: ContentKind, data: bytes) -> bool:
         return data[:4] == b"RIFF" and data[8:12] == b"WEBP"
     if kind is ContentKind.PDF:
         return data.startswith(b"%PDF-")
+    return True
+
+
+def _is_plain_text(data: bytes) -> bool:
+    """True when ``data`` passes every plain-text check (UTF-8, no control characters, no markup)."""
+    if data.startswith(_SNIFFED_AS_A_PROGRAM):
+        return False
+    try:
+        clean_text(data)
+    except UploadRejected:
+        return False
     return True
 
 
@@ -94,7 +119,8 @@ def sniff_kind(data: bytes) -> ContentKind:
     Return the allowlisted kind of ``data``, decided by content alone.
 
     Raises ``UploadRejected(TYPE_NOT_ALLOWED)`` with the detected media type as detail when a
-    signature names a type outside the allowlist, or an allowlisted signature is not at offset 0.
+    signature names a type outside the allowlist (unless the data is plain text, which such a
+    signature matched by chance), or an allowlisted signature is not at offset 0.
     """
     if data.startswith(_UTF8_BOM):
         return ContentKind.TEXT
@@ -108,7 +134,7 @@ def sniff_kind(data: bytes) -> ContentKind:
     detected = best.mime_type or best.extension or best.name
     kind = _MEDIA_TYPE_KINDS.get(best.mime_type)
     if kind is None:
-        if best.mime_type in _TEXT_MEDIA_TYPES:
+        if best.mime_type in _TEXT_MEDIA_TYPES or _is_plain_text(data):
             return ContentKind.TEXT
         raise UploadRejected(RejectionCode.TYPE_NOT_ALLOWED, detail=detected)
     if not _starts_with_signature(kind, data):
