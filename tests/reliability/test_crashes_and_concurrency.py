@@ -49,6 +49,10 @@ def _everything_decrypts(installation: Installation) -> None:
 
 
 def _kill_when(installation: Installation, process, sql: str, at_least: int) -> None:
+    """
+    SIGKILL ``process`` once ``sql`` counts ``at_least``: progress that must leave enough work
+    after it (several batches, not one poll interval) that the process is still mid-job.
+    """
     deadline = time.monotonic() + 240
     while time.monotonic() < deadline and process.poll() is None:
         if _scalar(installation, sql) >= at_least:
@@ -57,6 +61,8 @@ def _kill_when(installation: Installation, process, sql: str, at_least: int) -> 
     assert process.poll() is None, "the command finished before it could be interrupted"
     process.send_signal(signal.SIGKILL)
     process.communicate()
+    # Not 0: it did not finish on its own between the last look and the signal.
+    assert process.returncode == -signal.SIGKILL, process.returncode
 
 
 def test_kill_9_during_import_then_a_rerun_completes(installation):
@@ -75,21 +81,39 @@ def test_kill_9_during_import_then_a_rerun_completes(installation):
     _everything_decrypts(installation)
 
 
+ROTATED_EVENTS = (
+    "SELECT COUNT(*) FROM audit_auditevent WHERE event_type = 'vault.organisation_key_rotated'"
+)
+# Data keys already re-wrapped under the organisation's second data key (the rotation's).
+REWRAPPED = (
+    "SELECT COUNT(*) FROM vault_datakey JOIN vault_organisationkey"
+    " ON vault_organisationkey.id = vault_datakey.organisation_key_id"
+    " WHERE vault_organisationkey.purpose = 'data' AND vault_organisationkey.version = 2"
+)
+
+
 def test_kill_9_during_key_rotation_then_a_rerun_completes(installation):
+    """
+    Killed between two batches of re-wrapping (5 keys each, so 30 of 300 leave 54 batches to
+    go), the rotation is unfinished; ``haven keys rotate-org`` resumes it, not a new one. (It
+    used to kill once the rotation's completion event was written, after the last batch: the
+    rerun then started a third key, and a command that exited first failed the test.)
+    """
     path = installation.import_file(150)
     assert installation.haven("cases", "import", str(path), "--org", ORG).returncode == 0
-    rotating = installation.start("keys", "rotate-org", ORG)
+    keys = _scalar(installation, "SELECT COUNT(*) FROM vault_datakey")
+    rotating = installation.worker("rotate-org", ORG, "5")
 
-    _kill_when(
-        installation,
-        rotating,
-        "SELECT COUNT(*) FROM audit_auditevent WHERE event_type = 'vault.organisation_key_rotated'",
-        1,
-    )
+    _kill_when(installation, rotating, REWRAPPED, 30)
 
+    assert _scalar(installation, ROTATED_EVENTS) == 0
+    assert 30 <= _scalar(installation, REWRAPPED) < keys
     _everything_decrypts(installation)
     rerun = installation.haven("keys", "rotate-org", ORG)
     assert rerun.returncode == 0, rerun.stderr
+    assert "under organisation key v2" in rerun.stdout
+    assert _scalar(installation, REWRAPPED) == keys
+    assert _scalar(installation, ROTATED_EVENTS) == 1
     _everything_decrypts(installation)
 
 

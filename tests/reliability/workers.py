@@ -125,8 +125,25 @@ def import_file(path: str, slug: str, batch_size: int, timed: bool) -> dict[str,
     return {"created": report.created}
 
 
+def rotate_org(slug: str, batch_size: int) -> dict[str, Any]:
+    """
+    ``haven keys rotate-org`` with small batches, so a test can kill it between two of them.
+
+    The command re-wraps 200 data keys a transaction: the whole of a test organisation, so the
+    only moment to kill it mid-rotation would be a few milliseconds before it exits.
+    """
+    from haven.organisations.models import Organisation
+    from haven.vault.rotation import rotate_organisation
+
+    report = rotate_organisation(
+        organisation=Organisation.objects.get(slug=slug), batch_size=batch_size
+    )
+    return {"rewrapped": report.rewrapped, "remaining": report.remaining}
+
+
 JOBS = {
     "import": lambda argv: import_file(argv[0], argv[1], int(argv[2]), argv[3] == "timed"),
+    "rotate-org": lambda argv: rotate_org(argv[0], int(argv[1])),
     "append-events": lambda argv: append_events(int(argv[0])),
     "searches": lambda argv: concurrent_searches(int(argv[0]), int(argv[1])),
     "create-searcher": lambda argv: create_searcher(),
