@@ -1,62 +1,62 @@
 """A real gunicorn, started as deploy/haven.service starts it, sends no Server banner (WEB-06)."""
 
 import os
-import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 
+from haven.cli.serving import listen_on_loopback
+
 DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def test_gunicorn_sends_no_server_header(tmp_path):
     """WEB-06: no `Server: gunicorn` on any response, with the configuration the unit uses."""
-    port = free_port()
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "haven.config.settings.test"}
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "-c",
-            "python:haven.config.gunicorn",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "1",
-            "haven.config.wsgi",
-        ],
-        env=env,
-        cwd=tmp_path,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    log = tmp_path / "gunicorn.log"
+    # The test binds a free port and gunicorn inherits the listening socket (fd://): no other
+    # test can take the port in between, and a request made before gunicorn is ready waits in
+    # the socket's queue instead of being refused, so one request with a timeout suffices.
+    with listen_on_loopback(0) as listener, log.open("wb") as output:
+        port = listener.getsockname()[1]
+        server = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "-c",
+                "python:haven.config.gunicorn",
+                "--bind",
+                f"fd://{listener.fileno()}",
+                "--workers",
+                "1",
+                "haven.config.wsgi",
+            ],
+            env=env,
+            cwd=tmp_path,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            pass_fds=(listener.fileno(),),
+        )
+    # Only gunicorn holds the socket now: if it dies, the request below fails at once.
     try:
-        headers = None
-        deadline = time.monotonic() + 30
-        while headers is None and time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/static/none.css") as answer:
-                    headers = answer.headers
-            except urllib.error.HTTPError as refused:
-                headers = refused.headers
-            except OSError:
-                time.sleep(0.2)
+        try:
+            # Generous: gunicorn imports Django before it accepts, on a loaded CI machine.
+            with urllib.request.urlopen(
+                f"http://127.0.0.1:{port}/static/none.css", timeout=120
+            ) as answer:
+                headers = answer.headers
+        except urllib.error.HTTPError as refused:
+            headers = refused.headers
+        except OSError as error:
+            raise AssertionError(f"gunicorn did not answer: {error}\n{log.read_text()}") from None
     finally:
         server.terminate()
         server.wait(timeout=10)
 
-    assert headers is not None, "gunicorn did not answer"
-    assert "Server" not in headers
+    assert "Server" not in headers, log.read_text()
 
 
 def test_the_unit_starts_gunicorn_with_that_configuration():

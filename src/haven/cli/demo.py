@@ -45,7 +45,18 @@ def demo(args: argparse.Namespace) -> int:
         )
     call_command("migrate", verbosity=0, interactive=False)
     logins = seed_all()
-    url = f"http://127.0.0.1:{args.port}/"
+    listener = None
+    if not args.no_serve:
+        # Bound here and handed to gunicorn: the address printed below is the one served (also
+        # for --port 0, a free port), and no other program can take it in between.
+        try:
+            listener = serving.listen_on_loopback(args.port)
+        except OSError as error:
+            return refuse(
+                "demo",
+                f"cannot serve on {serving.LOOPBACK}:{args.port} ({error.strerror}); choose "
+                "another port with --port (0 picks a free one)",
+            )
     print("Haven demo: fictional organisations and people only. Do not enter real data.\n")
     print(f"Every demo account's password: {logins[0].password}")
     print("Second factor: add the secret to an authenticator app, or print the current code with")
@@ -53,12 +64,15 @@ def demo(args: argparse.Namespace) -> int:
     print(f"{'username':<28}{'organisation':<30}{'role':<16}TOTP secret")
     for login in logins:
         print(f"{login.username:<28}{login.organisation:<30}{login.role:<16}{login.totp_secret}")
-    if args.no_serve:
+    if listener is None:
         return 0
-    print(f"\nOpen {url} and sign in. Stop with Ctrl+C.", flush=True)
+    host, port = listener.getsockname()
+    print(f"\nOpen http://{host}:{port}/ and sign in. Stop with Ctrl+C.", flush=True)
     # The served processes open their own connections; none may inherit this one.
     connections.close_all()
-    return serving.serve_demo(port=args.port, settings_module=os.environ["DJANGO_SETTINGS_MODULE"])
+    return serving.serve_demo(
+        listener=listener, settings_module=os.environ["DJANGO_SETTINGS_MODULE"]
+    )
 
 
 def register(subparsers: Subparsers) -> None:
@@ -67,7 +81,7 @@ def register(subparsers: Subparsers) -> None:
         "--port",
         type=int,
         default=int(os.environ.get("PORT") or DEFAULT_PORT),
-        help="port to serve on (default: $PORT or 8000)",
+        help="port to serve on (default: $PORT or 8000; 0 picks a free port)",
     )
     parser.add_argument(
         "--no-serve", action="store_true", help="migrate, seed and print the logins, then exit"

@@ -4,13 +4,19 @@ Serving Haven the way production does: gunicorn with worker processes on loopbac
 ``haven demo`` and ``bench/load.py`` start the same command that ``deploy/haven.service`` runs, so
 the demo and the load benchmark exercise what an organisation deploys, not Django's development
 server (single process, different error handling, static files served by Django itself).
+
+The demo binds its port itself and hands the listening socket to gunicorn (``--bind fd://N``):
+the address it prints is then the one served, ``--port 0`` serves on a free port the system
+picks (and prints it), and nothing else can take the port between choosing and serving it.
 """
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 WSGI_APPLICATION = "haven.config.wsgi"
 LOOPBACK = "127.0.0.1"
@@ -19,15 +25,46 @@ ACCESS_LOG_FORMAT = "%(t)s %(r)s %(s)s %(b)s"
 DEMO_WORKERS = 2
 
 
-def gunicorn_command(*, port: int, workers: int, access_log: bool = True) -> list[str]:
-    """The gunicorn command line for Haven on ``127.0.0.1:port`` with ``workers`` processes."""
+def listen_on_loopback(port: int) -> socket.socket:
+    """
+    Return a socket listening on ``127.0.0.1:port`` (port 0: a free one the system picks), to
+    hand to gunicorn with ``gunicorn_command(listener=...)``; its ``getsockname()`` tells the
+    port. Raises OSError if the port cannot be bound (in use, or privileged).
+    """
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    try:
+        # As gunicorn sets it when it binds: a restarted demo need not wait out TIME_WAIT.
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind((LOOPBACK, port))
+        listener.listen(socket.SOMAXCONN)
+    except OSError:
+        listener.close()
+        raise
+    return listener
+
+
+def gunicorn_command(
+    *,
+    workers: int,
+    port: int | None = None,
+    listener: socket.socket | None = None,
+    access_log: bool = True,
+) -> list[str]:
+    """
+    The gunicorn command line for Haven with ``workers`` processes, serving either
+    ``127.0.0.1:port`` (gunicorn binds it) or an already listening socket (``listen_on_loopback``),
+    which the process must inherit: start it with ``Program(command, listener)``.
+    """
+    if (port is None) == (listener is None):
+        raise ValueError("Serve either a port or a listening socket.")
+    bind = f"{LOOPBACK}:{port}" if listener is None else f"fd://{listener.fileno()}"
     command = [
         sys.executable,
         "-m",
         "gunicorn",
         WSGI_APPLICATION,
         "--bind",
-        f"{LOOPBACK}:{port}",
+        bind,
         "--workers",
         str(workers),
     ]
@@ -36,26 +73,36 @@ def gunicorn_command(*, port: int, workers: int, access_log: bool = True) -> lis
     return command
 
 
-def serve_demo(*, port: int, settings_module: str) -> int:
+@dataclass(frozen=True)
+class Program:
+    """A command to run, and the listening socket it inherits, if any (gunicorn's ``fd://``)."""
+
+    command: list[str]
+    listener: socket.socket | None = None
+
+
+def serve_demo(*, listener: socket.socket, settings_module: str) -> int:
     """
-    Run the demo's processes until one of them stops or the person presses Ctrl+C, then stop
-    them all. Returns the exit status of the process that stopped first.
+    Serve the demo on ``listener`` (from ``listen_on_loopback``, closed here) until one of its
+    processes stops or the person presses Ctrl+C, then stop them all. Returns the exit status of
+    the process that stopped first.
     """
     # The server and the background worker (stay reminders), as production runs them.
-    commands = [
-        gunicorn_command(port=port, workers=DEMO_WORKERS),
-        [sys.executable, "-m", "haven", "worker"],
+    programs = [
+        Program(gunicorn_command(listener=listener, workers=DEMO_WORKERS), listener),
+        Program([sys.executable, "-m", "haven", "worker"]),
     ]
-    return run_together(commands, environment={"DJANGO_SETTINGS_MODULE": settings_module})
+    with listener:
+        return run_together(programs, environment={"DJANGO_SETTINGS_MODULE": settings_module})
 
 
 def _interrupted(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
-def run_together(commands: Sequence[list[str]], *, environment: dict[str, str]) -> int:
+def run_together(programs: Sequence[Program], *, environment: dict[str, str]) -> int:
     """
-    Start ``commands`` side by side; when one ends, or on Ctrl+C or SIGTERM, stop the others.
+    Start ``programs`` side by side; when one ends, or on Ctrl+C or SIGTERM, stop the others.
 
     Both signals are handled explicitly: a process started in the background by a shell, or by a
     runner that ignores SIGINT, inherits SIGINT ignored and would otherwise never stop on Ctrl+C,
@@ -66,7 +113,14 @@ def run_together(commands: Sequence[list[str]], *, environment: dict[str, str]) 
         signum: signal.signal(signum, _interrupted) for signum in (signal.SIGINT, signal.SIGTERM)
     }
     # Our own fixed command lines (sys.executable and module names), no outside input.
-    processes = [subprocess.Popen(command, env=env) for command in commands]  # noqa: S603
+    processes = [
+        subprocess.Popen(  # noqa: S603
+            program.command,
+            env=env,
+            pass_fds=() if program.listener is None else (program.listener.fileno(),),
+        )
+        for program in programs
+    ]
     status = 0
     try:
         while all(process.poll() is None for process in processes):
