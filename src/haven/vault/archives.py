@@ -5,16 +5,19 @@ age is used so a partner or an operator can open a file with the standard ``age`
 X25519 recipient (``age1...``) or to a passphrase (scrypt). Plaintext never touches the disk:
 the caller hands bytes in memory (or a stream of them to ``encrypt_to_file``), and only the
 encrypted result is written, into a file that has no name until it is complete, so a failure,
-even a killed process, leaves nothing behind. Streams (backups, restores) go through pyrage's
-``encrypt_io`` and ``decrypt_io`` to recipients, and through ``age_passphrase`` to a passphrase,
-since pyrage streams only the former.
+even a killed process, leaves no partial file behind (``_atomic_file`` says what a kill can leave
+when a file is replaced, and how the next write clears it). Streams (backups, restores) go
+through pyrage's ``encrypt_io`` and ``decrypt_io`` to recipients, and through ``age_passphrase``
+to a passphrase, since pyrage streams only the former.
 """
 
 import contextlib
+import fcntl
 import io
 import os
 import queue
 import secrets
+import stat
 import tempfile
 import threading
 from collections.abc import Iterable, Iterator
@@ -295,6 +298,11 @@ class _ChunkReader(io.RawIOBase):
         return size
 
 
+#: Names of temporary files being written beside their destination; see ``_atomic_file``.
+TEMPORARY_PREFIX = ".haven-"
+TEMPORARY_SUFFIX = ".part"
+
+
 @contextlib.contextmanager
 def _atomic_file(path: Path) -> Iterator[BinaryIO]:
     """
@@ -302,11 +310,19 @@ def _atomic_file(path: Path) -> Iterator[BinaryIO]:
 
     On Linux the file is created with ``O_TMPFILE``: it has no name until it is complete, so a
     process killed mid-write (kill -9, power loss) leaves nothing behind, not even a ``.part``
-    file. It is then linked under a random temporary name and renamed over ``path``, which is
-    atomic. Where ``O_TMPFILE`` is missing (other systems, some file systems) a named temporary
-    file is used, removed on any failure Python sees.
+    file. If ``path`` does not exist, the complete file is linked straight to it (atomic: a kill
+    leaves nothing or the whole file). Replacing an existing file needs a rename, so the file is
+    first linked under a temporary ``.haven-*.part`` name; a kill between that link and the
+    rename leaves the complete (encrypted) file under that name, beside the old one intact.
+    Where ``O_TMPFILE`` is missing (other systems, some file systems) a named ``.haven-*.part``
+    file is written, removed on any failure Python sees; a kill leaves it, cut short.
+
+    Each write first removes such leftovers from the folder (``_remove_abandoned``). A writer
+    holds its temporary file locked (``flock``) from before it has a name until it is renamed,
+    so a write running beside this one keeps its file.
     """
     path = Path(path)
+    _remove_abandoned(path.parent)
     try:
         descriptor = os.open(path.parent, os.O_TMPFILE | os.O_WRONLY, 0o600)  # type: ignore[attr-defined,unused-ignore]
     except (AttributeError, OSError):
@@ -314,35 +330,77 @@ def _atomic_file(path: Path) -> Iterator[BinaryIO]:
             yield handle
         return
     with os.fdopen(descriptor, "wb") as handle:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
         yield handle
         handle.flush()
         os.fsync(handle.fileno())
         os.fchmod(handle.fileno(), 0o600)
-        temporary = path.parent / f".haven-{secrets.token_hex(8)}.part"
-        # linkat(AT_SYMLINK_FOLLOW) on /proc/self/fd/N is how an O_TMPFILE file gets a name.
-        proc_fds = os.open("/proc/self/fd", os.O_RDONLY | os.O_DIRECTORY)
         try:
-            os.link(str(handle.fileno()), temporary, src_dir_fd=proc_fds, follow_symlinks=True)
-        finally:
-            os.close(proc_fds)
+            _give_name(handle.fileno(), path)
+        except FileExistsError:
+            pass
+        else:
+            return
+        temporary = path.parent / f"{TEMPORARY_PREFIX}{secrets.token_hex(8)}{TEMPORARY_SUFFIX}"
+        _give_name(handle.fileno(), temporary)
+        try:
+            os.replace(temporary, path)
+        except BaseException:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(temporary)
+            raise
+
+
+def _give_name(descriptor: int, name: Path) -> None:
+    """Link the unnamed (``O_TMPFILE``) file open as ``descriptor`` to ``name``, if it is free."""
+    # linkat(AT_SYMLINK_FOLLOW) on /proc/self/fd/N is how an O_TMPFILE file gets a name.
+    proc_fds = os.open("/proc/self/fd", os.O_RDONLY | os.O_DIRECTORY)
     try:
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temporary)
-        raise
+        os.link(str(descriptor), name, src_dir_fd=proc_fds, follow_symlinks=True)
+    finally:
+        os.close(proc_fds)
 
 
 @contextlib.contextmanager
 def _named_atomic_file(path: Path) -> Iterator[BinaryIO]:
     """Open a temporary file beside ``path``; rename it into place (mode 0600) if all went well."""
-    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=".haven-", suffix=".part")
+    descriptor, temporary = tempfile.mkstemp(
+        dir=path.parent, prefix=TEMPORARY_PREFIX, suffix=TEMPORARY_SUFFIX
+    )
     try:
         with os.fdopen(descriptor, "wb") as handle:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
             yield handle
-        os.chmod(temporary, 0o600)
-        os.replace(temporary, path)
+            handle.flush()
+            os.chmod(temporary, 0o600)
+            os.replace(temporary, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temporary)
         raise
+
+
+def _remove_abandoned(folder: Path) -> None:
+    """
+    Remove the temporary files that killed writers left in ``folder`` (see ``_atomic_file``).
+
+    A writer keeps its temporary file locked until it is renamed into place, so a file this
+    process can lock has no writer any more. An empty one is left: it may be a named temporary
+    file just created, about to be locked, and it holds nothing.
+    """
+    for candidate in folder.glob(f"{TEMPORARY_PREFIX}*{TEMPORARY_SUFFIX}"):
+        try:
+            descriptor = os.open(candidate, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+        except OSError:
+            continue  # renamed into place meanwhile, or not a file of ours to open
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            status = os.fstat(descriptor)
+            if stat.S_ISREG(status.st_mode) and status.st_size:
+                # Renamed into place since we opened it, its temporary name is gone: no matter.
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(candidate)
+        except BlockingIOError:
+            pass  # a write under way
+        finally:
+            os.close(descriptor)
