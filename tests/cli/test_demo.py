@@ -180,7 +180,9 @@ def test_the_demo_is_served_by_gunicorn_and_stops_on_ctrl_c(tmp_path):
             f"http://127.0.0.1:{served[1]}/accounts/login/", timeout=120
         ) as response:
             assert response.status == 200
-            assert "gunicorn" in response.headers.get("Server", "")
+            # With the unit's configuration: no banner (WEB-06).
+            assert "Server" not in response.headers
+        assert output.search(r"Starting gunicorn", timeout=10), f"not gunicorn:\n{output}"
     finally:
         demo.send_signal(signal.SIGINT)
         try:

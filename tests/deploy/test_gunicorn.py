@@ -2,19 +2,28 @@
 
 import os
 import subprocess
-import sys
 import urllib.error
 import urllib.request
 from pathlib import Path
 
-from haven.cli.serving import listen_on_loopback
+from haven.cli.serving import GUNICORN_CONFIGURATION, gunicorn_command, listen_on_loopback
 
 DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
 
 
-def test_gunicorn_sends_no_server_header(tmp_path):
-    """WEB-06: no `Server: gunicorn` on any response, with the configuration the unit uses."""
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "haven.config.settings.test"}
+def test_gunicorn_sends_no_server_header_and_opens_no_control_socket(tmp_path):
+    """
+    WEB-06: no `Server: gunicorn` on any response, with the command the demo and the load
+    benchmark start and the configuration the unit loads; and no `gunicornc` control socket.
+    """
+    runtime = tmp_path / "run"
+    runtime.mkdir()
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "haven.config.settings.test",
+        # Where gunicorn would put its control socket.
+        "XDG_RUNTIME_DIR": str(runtime),
+    }
     log = tmp_path / "gunicorn.log"
     # The test binds a free port and gunicorn inherits the listening socket (fd://): no other
     # test can take the port in between, and a request made before gunicorn is ready waits in
@@ -22,18 +31,7 @@ def test_gunicorn_sends_no_server_header(tmp_path):
     with listen_on_loopback(0) as listener, log.open("wb") as output:
         port = listener.getsockname()[1]
         server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "-c",
-                "python:haven.config.gunicorn",
-                "--bind",
-                f"fd://{listener.fileno()}",
-                "--workers",
-                "1",
-                "haven.config.wsgi",
-            ],
+            gunicorn_command(listener=listener, workers=1, access_log=False),
             env=env,
             cwd=tmp_path,
             stdout=output,
@@ -52,13 +50,16 @@ def test_gunicorn_sends_no_server_header(tmp_path):
             headers = refused.headers
         except OSError as error:
             raise AssertionError(f"gunicorn did not answer: {error}\n{log.read_text()}") from None
+        # The arbiter opens its control socket before it starts the worker that answered.
+        control_socket_files = sorted(path.name for path in runtime.iterdir())
     finally:
         server.terminate()
         server.wait(timeout=10)
 
     assert "Server" not in headers, log.read_text()
+    assert control_socket_files == [], log.read_text()
 
 
 def test_the_unit_starts_gunicorn_with_that_configuration():
     """The systemd unit loads haven.config.gunicorn, so production gets the same behaviour."""
-    assert "-c python:haven.config.gunicorn" in (DEPLOY / "haven.service").read_text()
+    assert f"-c {GUNICORN_CONFIGURATION} " in (DEPLOY / "haven.service").read_text()

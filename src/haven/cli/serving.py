@@ -19,6 +19,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 WSGI_APPLICATION = "haven.config.wsgi"
+#: The configuration module ``deploy/haven.service`` loads (no ``Server`` banner, no control socket).
+GUNICORN_CONFIGURATION = "python:haven.config.gunicorn"
 LOOPBACK = "127.0.0.1"
 #: Access log lines without the client's address (RET-03), as in ``deploy/haven.service``.
 ACCESS_LOG_FORMAT = "%(t)s %(r)s %(s)s %(b)s"
@@ -62,6 +64,8 @@ def gunicorn_command(
         sys.executable,
         "-m",
         "gunicorn",
+        "-c",
+        GUNICORN_CONFIGURATION,
         WSGI_APPLICATION,
         "--bind",
         bind,

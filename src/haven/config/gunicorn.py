@@ -7,6 +7,12 @@ banner tells an attacker which server and parser sit behind the proxy (WEB-06), 
 class gunicorn builds is replaced by one that leaves the header out. The sync worker looks the
 class up in ``gunicorn.http.wsgi`` for every request, which is why replacing it there works;
 ``tests/deploy/test_gunicorn.py`` runs a real gunicorn to prove it.
+
+gunicorn 25.1 and later also open a control socket (``gunicornc``: worker counts, reloads,
+shutdown) at one path per user account, ``$XDG_RUNTIME_DIR/gunicorn.ctl``. Haven is managed by
+systemd and never uses it, so it is turned off: one management interface less on the host, and
+two gunicorns run by one account (the demo beside the test suite, say) no longer replace each
+other's socket.
 """
 
 from gunicorn.http import wsgi
@@ -20,3 +26,6 @@ class ResponseWithoutBanner(wsgi.Response):  # type: ignore[misc]
 
 
 wsgi.Response = ResponseWithoutBanner
+
+#: Read by gunicorn from this module, as its ``--no-control-socket`` option.
+control_socket_disable = True
