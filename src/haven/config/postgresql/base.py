@@ -15,6 +15,7 @@ import select
 from itertools import chain
 from typing import Any
 
+import psycopg
 from django.db.backends.postgresql import base, features, operations
 from django.db.models.fields.composite import CompositePrimaryKey
 from django.utils.functional import cached_property
@@ -67,9 +68,11 @@ class DatabaseWrapper(base.DatabaseWrapper):
         is found by the next query's error instead, which closes it at the request's end
         (``errors_occurred``), as a connection that dies between the check and the query was.
         """
-        if self.connection is None or not self.health_check_enabled or self.health_check_done:
+        # Django's attributes, which its type stubs do not declare.
+        enabled = getattr(self, "health_check_enabled", False)
+        if self.connection is None or not enabled or getattr(self, "health_check_done", True):
             return
-        if self.pool is None and self._idle_socket_quiet():
+        if getattr(self, "pool", None) is None and self._idle_socket_quiet():
             self.health_check_done = True
             return
         super().close_if_health_check_failed()
@@ -81,6 +84,6 @@ class DatabaseWrapper(base.DatabaseWrapper):
             if connection.closed or connection.broken:
                 return False
             readable, _writable, _failed = select.select([connection.fileno()], [], [], 0)
-        except (OSError, ValueError, self.Database.Error):
+        except (OSError, ValueError, psycopg.Error):
             return False
         return not readable
