@@ -3,6 +3,7 @@
 import re
 import uuid
 from collections.abc import Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -89,8 +90,10 @@ def record_event(
         "data": checked,
     }
     secret = keys.current_secret()
+    ahead = _head_read_ahead.get()
+    _head_read_ahead.set(None)
     if _appends_alone():
-        head = _head()
+        head = ahead or _head()
         if head is not None:
             event = _following(head, secret, fields)
             if _write_unless_moved(event):
@@ -131,6 +134,24 @@ def _appends_alone() -> bool:
     return _unless_moved_sql() is not None and not (
         pre_save.has_listeners(AuditEvent) or post_save.has_listeners(AuditEvent)
     )
+
+
+#: The chain head as a read sent together with others found it (``head_read_ahead``), for the
+#: next event appended alone to follow instead of reading the head again: one use, then forgotten.
+_head_read_ahead: ContextVar[tuple[int, str] | None] = ContextVar(
+    "haven_audit_head_read_ahead", default=None
+)
+
+
+def head_read_ahead(head: ChainHead | None) -> None:
+    """
+    Keep ``head``, the chain head as a page's reads found it just now, for the event the page is
+    about to record (issue 17): on PostgreSQL the case page reads it in the same round trip as
+    the case's records, sparing the event's own read. The head is only a guess, never trusted:
+    the event's statement moves the head only if it is still this one (``_write_unless_moved``),
+    and otherwise the locked path runs; so a head that moved meanwhile costs time, never a link.
+    """
+    _head_read_ahead.set(None if head is None else (int(head.seq), str(head.hash)))
 
 
 #: The chain head's read without a lock, ``SELECT seq, hash ... WHERE id = 1``: compiled once.
