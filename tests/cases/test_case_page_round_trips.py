@@ -13,7 +13,10 @@ from django.db import connection
 from django.urls import reverse
 
 from haven.accounts.round_trips import read_together
-from haven.cases.selectors import CaseNotFoundError, case_get
+from haven.audit import services as audit_services
+from haven.audit.events import EventType
+from haven.audit.services import record_event
+from haven.cases.selectors import CaseNotFoundError, case_get, case_records
 from haven.cases.selectors.records import _RECORD_READS
 from haven.cases.services import note_add, threat_record
 from haven.organisations.models import Role
@@ -158,3 +161,22 @@ def test_the_compiled_case_read_keeps_need_to_know(organisation, other_organisat
     for unknown in (uuid.uuid4(), "not-a-case-id"):
         with pytest.raises(CaseNotFoundError):
             case_get(membership=assigned, case_id=unknown)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="no round trips to spare on SQLite")
+def test_the_audit_chains_head_rides_with_the_records_for_the_views_event(organisation, caseworker):
+    """
+    The case page records its view right after reading the records: the chain head is read in
+    their round trip, kept for that one event, and forgotten once the event is recorded.
+    """
+    case = _case_with_records(organisation, caseworker)
+    membership = membership_of(caseworker, organisation)
+    found = case_get(membership=membership, case_id=case.pk, with_records=True)
+
+    with _round_trips() as pipelined:
+        case_records(membership=membership, case=found)
+
+    assert _trips(pipelined) == 1
+    assert audit_services._head_read_ahead.get() == audit_services._head()
+    record_event(EventType.CASE_VIEWED, organisation=organisation.pk)
+    assert audit_services._head_read_ahead.get() is None

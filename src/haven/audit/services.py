@@ -3,6 +3,7 @@
 import re
 import uuid
 from collections.abc import Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -80,26 +81,165 @@ def record_event(
         raise AuditDataError(NOT_AN_IDENTIFIER.format(key="object_id"))
     actor_id = _identifier(actor)
     organisation_id = _identifier(organisation)
+    fields: dict[str, Any] = {
+        "event_type": EventType(event_type).value,
+        "actor_id": actor_id,
+        "organisation_id": organisation_id,
+        "object_type": object_type,
+        "object_id": object_ref,
+        "data": checked,
+    }
     secret = keys.current_secret()
+    ahead = _head_read_ahead.get()
+    _head_read_ahead.set(None)
+    if _appends_alone():
+        head = ahead or _head()
+        if head is not None:
+            event = _following(head, secret, fields)
+            if _write_unless_moved(event):
+                return event
     with transaction.atomic():
-        head_seq, head_hash = _locked_head()
-        event = AuditEvent(
-            seq=head_seq + 1,
-            occurred_at=timezone.now(),
-            event_type=EventType(event_type).value,
-            actor_id=actor_id,
-            organisation_id=organisation_id,
-            object_type=object_type,
-            object_id=object_ref,
-            data=checked,
-            prev_hash=head_hash,
-            key_id=secret.key_id,
-        )
-        event.hash = keyed_link_hash(
-            keys.mac_key(secret), secret.key_id, head_hash, event_content(event)
-        )
+        event = _following(_locked_head(), secret, fields)
         _write(event)
     return event
+
+
+def _following(
+    head: tuple[int, str], secret: keys.AuditSecret, fields: Mapping[str, Any]
+) -> AuditEvent:
+    """The event of ``fields``, linked to the chain whose head's ``seq`` and hash are ``head``."""
+    head_seq, head_hash = head
+    event = AuditEvent(
+        seq=head_seq + 1,
+        occurred_at=timezone.now(),
+        prev_hash=head_hash,
+        key_id=secret.key_id,
+        **fields,
+    )
+    event.hash = keyed_link_hash(
+        keys.mac_key(secret), secret.key_id, head_hash, event_content(event)
+    )
+    return event
+
+
+def _appends_alone() -> bool:
+    """
+    Whether the event may be appended by one statement of its own, committed as it runs
+    (``_write_unless_moved``): on PostgreSQL, outside any transaction, with the compiled insert.
+    """
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        return False
+    if not connection.get_autocommit():
+        return False
+    return _unless_moved_sql() is not None and not (
+        pre_save.has_listeners(AuditEvent) or post_save.has_listeners(AuditEvent)
+    )
+
+
+#: The chain head as a read sent together with others found it (``head_read_ahead``), for the
+#: next event appended alone to follow instead of reading the head again: one use, then forgotten.
+_head_read_ahead: ContextVar[tuple[int, str] | None] = ContextVar(
+    "haven_audit_head_read_ahead", default=None
+)
+
+
+def head_read_ahead(head: ChainHead | None) -> None:
+    """
+    Keep ``head``, the chain head as a page's reads found it just now, for the event the page is
+    about to record (issue 17): on PostgreSQL the case page reads it in the same round trip as
+    the case's records, sparing the event's own read. The head is only a guess, never trusted:
+    the event's statement moves the head only if it is still this one (``_write_unless_moved``),
+    and otherwise the locked path runs; so a head that moved meanwhile costs time, never a link.
+    """
+    _head_read_ahead.set(None if head is None else (int(head.seq), str(head.hash)))
+
+
+#: The chain head's read without a lock, ``SELECT seq, hash ... WHERE id = 1``: compiled once.
+_HEAD_PEEK: dict[str, tuple[str, tuple[Any, ...]]] = {}
+
+
+def _head() -> tuple[int, str] | None:
+    """The chain head's sequence number and hash as last committed, or None before the first."""
+    if connection.vendor not in _HEAD_PEEK:
+        query = ChainHead.objects.filter(id=1).values_list("seq", "hash")
+        sql, params = query.query.get_compiler(connection=connection).as_sql()
+        _HEAD_PEEK[connection.vendor] = (sql, tuple(params))
+    sql, params = _HEAD_PEEK[connection.vendor]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    return None if row is None else (int(row[0]), str(row[1]))
+
+
+#: ``_write_unless_moved``'s statement, by database vendor (None where there is none).
+_UNLESS_MOVED: dict[str, str | None] = {}
+
+
+def _unless_moved_sql() -> str | None:
+    """
+    On PostgreSQL: move the chain head to the event only if the head is still the one the event
+    follows (its parameters the event's ``seq``, ``hash`` and ``key_id``, 1, then the head's
+    ``seq`` and ``hash`` it follows), and insert the event only if the head moved (then the
+    event's columns, as the compiled insert takes them), returning the event's id.
+    """
+    if connection.vendor not in _UNLESS_MOVED:
+        sql = None
+        compiled = _compiled_insert(AuditEvent(data={}))
+        if compiled is not None and compiled.moves_head:
+            quote = connection.ops.quote_name
+            head, insert = compiled.sql.split(") INSERT INTO ", 1)
+            columns, values_returning = insert.split(" VALUES (", 1)
+            values, returning = values_returning.split(") RETURNING ", 1)
+            expected = ", ".join(["%s"] * len(compiled.fields))
+            if values != expected or not head.startswith("WITH "):
+                raise RuntimeError(f"Unexpected SQL for an audit event's insert: {compiled.sql}")
+            # Only the ORM's compiled SQL and quoted names: every value is a parameter.
+            sql = (
+                f"{head} AND {quote('seq')} = %s AND {quote('hash')} = %s "  # noqa: S608
+                f"RETURNING {quote('id')}) "
+                f"INSERT INTO {columns} SELECT {values} FROM {quote('moved_head')} "
+                f"RETURNING {returning}"
+            )
+        _UNLESS_MOVED[connection.vendor] = sql
+    return _UNLESS_MOVED[connection.vendor]
+
+
+def _write_unless_moved(event: AuditEvent) -> bool:
+    """
+    Append ``event`` and move the chain head to it in one statement, committed as it runs, if
+    the head is still the one the event follows; return whether it was (issue 17).
+
+    The locked path (``_locked_head``, ``_write``) costs four round trips: ``BEGIN``, the head's
+    locking read, the insert, ``COMMIT``. Here the head is read without a lock, then this one
+    statement, its own transaction, moves the head only where its ``seq`` and ``hash`` are still
+    those the event follows and inserts the event only if it did: two trips. Should another
+    process have appended meanwhile, its update holds the head's row until it commits, this one
+    then finds the head moved and changes nothing, and the caller takes the locked path. Either
+    way the chain stays gapless and each event's ``prev_hash`` is its predecessor's hash (AUD-02),
+    and the event is committed before ``record_event`` returns.
+    """
+    compiled = _compiled_insert(event)
+    sql = _unless_moved_sql()
+    assert compiled is not None
+    assert sql is not None
+    params = [
+        *_head_move_params(event),
+        event.seq - 1,
+        event.prev_hash,
+        *(
+            field.get_db_prep_save(field.pre_save(event, True), connection=connection)
+            for field in compiled.fields
+        ),
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        return False
+    (event.pk,) = row
+    event._state.adding = False
+    event._state.db = connection.alias
+    return True
 
 
 #: The chain head's locking read, ``SELECT seq, hash ... WHERE id = 1 FOR UPDATE`` where the

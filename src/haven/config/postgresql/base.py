@@ -11,9 +11,11 @@ parameters must be between 0 and 65535". Here the same batching applies whenever
 bound on the server; with client-side binding the backend is Django's, unchanged.
 """
 
+import select
 from itertools import chain
 from typing import Any
 
+import psycopg
 from django.db.backends.postgresql import base, features, operations
 from django.db.models.fields.composite import CompositePrimaryKey
 from django.utils.functional import cached_property
@@ -49,3 +51,39 @@ class DatabaseOperations(operations.DatabaseOperations):
 class DatabaseWrapper(base.DatabaseWrapper):
     features_class = DatabaseFeatures
     ops_class = DatabaseOperations
+
+    def close_if_health_check_failed(self) -> None:
+        """
+        Django's health check (``CONN_HEALTH_CHECKS``) at a request's first query, without a
+        round trip while the kept connection shows no sign of trouble (issue 17).
+
+        Django asks the server ``SELECT 1`` before every request's first query: a round trip
+        each signed-in page paid and the sign-in page, which reads no table, never did. A
+        connection idle between requests receives nothing unless the server ended it (a restart,
+        ``pg_terminate_backend``, an idle timeout: the server sends its error and closes the
+        socket) or a notification arrived. So the socket is polled without waiting: if anything
+        arrived, or the client already knows the connection broken, Django's own check
+        (``is_usable``, the ``SELECT 1``) decides as before, and a dead connection is closed and
+        replaced. A connection that died silently (a network cut, with no word from the server)
+        is found by the next query's error instead, which closes it at the request's end
+        (``errors_occurred``), as a connection that dies between the check and the query was.
+        """
+        # Django's attributes, which its type stubs do not declare.
+        enabled = getattr(self, "health_check_enabled", False)
+        if self.connection is None or not enabled or getattr(self, "health_check_done", True):
+            return
+        if getattr(self, "pool", None) is None and self._idle_socket_quiet():
+            self.health_check_done = True
+            return
+        super().close_if_health_check_failed()
+
+    def _idle_socket_quiet(self) -> bool:
+        """Whether the idle connection is open and nothing has arrived on its socket."""
+        connection = self.connection
+        try:
+            if connection.closed or connection.broken:
+                return False
+            readable, _writable, _failed = select.select([connection.fileno()], [], [], 0)
+        except (OSError, ValueError, psycopg.Error):
+            return False
+        return not readable
