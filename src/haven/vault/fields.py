@@ -447,7 +447,7 @@ class EncryptedTextField(EncryptedField):
 #: and a matching run decodes some 700 values (``bench/matching_runs.py``).
 _JSON_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True)
 _JSON_DECODER = json.JSONDecoder()
-_JSON_SCAN = _JSON_DECODER.scan_once
+_JSON_SCAN = _JSON_DECODER.scan_once  # type: ignore[attr-defined]
 
 
 class EncryptedJSONField(EncryptedField):

@@ -195,7 +195,7 @@ def _active_organisation_key_query(vendor: str) -> str:
     the model once: every new record's data key is wrapped under it (``create_data_key``).
     """
     del vendor  # part of the cache key only: quoting follows the connection in use
-    meta = OrganisationKey._meta
+    meta: Any = OrganisationKey._meta
     quote = connection.ops.quote_name
 
     def column(name: str) -> str:
@@ -507,8 +507,8 @@ class KeyRing:
             wrapped,
             *organisation_key,
         ) in rows:
-            ref = wanted.get((owner_type, owner_id))
-            if ref is None:
+            found = wanted.get((owner_type, owner_id))
+            if found is None:
                 continue
             organisation_id = organisations.get(stored_organisation_id)
             if organisation_id is None:
@@ -530,7 +530,7 @@ class KeyRing:
                     )
                 )
             self._open_wrapped_data_key(
-                ref,
+                found,
                 organisation_id=organisation_id,
                 version=version,
                 wrapped=wrapped,
