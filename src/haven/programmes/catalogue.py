@@ -8,7 +8,6 @@ expectation) are worded here, once, so the consent record stores exactly what th
 """
 
 import uuid
-from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple, TypeVar
@@ -28,7 +27,7 @@ from haven.domain.version import engine_version
 from haven.programmes.models import Programme
 from haven.reference import civicus_ratings
 from haven.vault.fields import SealedColumn
-from haven.vault.keyring import KeyRef, keyring_scope
+from haven.vault.keyring import KeyRef, KeyRing, OpenedKey, keyring_scope
 
 RecordModel = TypeVar("RecordModel", Threat, Prosecution, Dependant)
 
@@ -192,36 +191,84 @@ def case_facts_documents(
     """
     with keyring_scope() as ring:
         cases = _CASES_WITH_FACTS(organisation=organisation_id, cases=case_ids)
-        refs = {case_id: KeyRef(organisation_id, CASE_KEY, case_id) for case_id, *_ in cases}
-        ring.prefetch(refs.values())
+        read = {
+            case_id: _CaseRows(KeyRef(organisation_id, CASE_KEY, case_id)) for case_id, *_ in cases
+        }
+        ring.prefetch(case.ref for case in read.values())
         holding = [
             [case_id for case_id, _urgency, _facts, *held in cases if held[index]]
             for index in range(3)
         ]
-        threats: dict[Any, list[tuple[Any, None]]] = defaultdict(list)
-        prosecutions: dict[Any, list[Any]] = defaultdict(list)
-        dependants: dict[Any, list[Any]] = defaultdict(list)
+        # Each value is opened with its case's key and its column's associated-data start as
+        # looked up once per case and per column, not once per value (``SealedColumn.open_with``).
+        prefixes = [
+            column.row_prefix(organisation_id)
+            for column in (THREAT_DETAILS, PROSECUTION_DETAILS, DEPENDANT_DETAILS, CASE_FACTS)
+        ]
         for pk, case_id, details in _THREAT_ROWS(organisation=organisation_id, cases=holding[0]):
-            threats[case_id].append((THREAT_DETAILS.open(ring, refs[case_id], pk, details), None))
+            case = read[case_id]
+            case.threats.append(
+                (
+                    THREAT_DETAILS.open_with(
+                        ring, case.ref, case.key(ring), prefixes[0], pk, details
+                    ),
+                    None,
+                )
+            )
         for pk, case_id, details in _PROSECUTION_ROWS(
             organisation=organisation_id, cases=holding[1]
         ):
-            prosecutions[case_id].append(PROSECUTION_DETAILS.open(ring, refs[case_id], pk, details))
+            case = read[case_id]
+            case.prosecutions.append(
+                PROSECUTION_DETAILS.open_with(
+                    ring, case.ref, case.key(ring), prefixes[1], pk, details
+                )
+            )
         for pk, case_id, details in _DEPENDANT_ROWS(organisation=organisation_id, cases=holding[2]):
-            dependants[case_id].append(DEPENDANT_DETAILS.open(ring, refs[case_id], pk, details))
-        return {
-            case_id: CaseForEngines(
+            case = read[case_id]
+            case.dependants.append(
+                DEPENDANT_DETAILS.open_with(
+                    ring, case.ref, case.key(ring), prefixes[2], pk, details
+                )
+            )
+        documents = {}
+        for case_id, urgency, facts, *_held in cases:
+            case = read[case_id]
+            documents[case_id] = CaseForEngines(
                 urgency,
                 build_facts(
-                    CASE_FACTS.open(ring, refs[case_id], case_id, facts),
-                    threats=threats[case_id],
-                    prosecutions=prosecutions[case_id],
-                    dependants=dependants[case_id],
+                    None
+                    if facts is None
+                    else CASE_FACTS.open_with(
+                        ring, case.ref, case.key(ring), prefixes[3], case_id, facts
+                    ),
+                    threats=case.threats,
+                    prosecutions=case.prosecutions,
+                    dependants=case.dependants,
                     handed_over=True,
                 ),
             )
-            for case_id, urgency, facts, *_held in cases
-        }
+        return documents
+
+
+class _CaseRows:
+    """One case's key reference, its key once first used, and its record rows as opened."""
+
+    __slots__ = ("dependants", "opened", "prosecutions", "ref", "threats")
+
+    def __init__(self, ref: KeyRef) -> None:
+        self.ref = ref
+        self.opened: OpenedKey | None = None
+        self.threats: list[tuple[Any, None]] = []
+        self.prosecutions: list[Any] = []
+        self.dependants: list[Any] = []
+
+    def key(self, ring: KeyRing) -> OpenedKey:
+        """The case's key from ``ring``, looked up on its first value, as ``open`` would."""
+        opened = self.opened
+        if opened is None:
+            opened = self.opened = ring.opened_data_key(self.ref)
+        return opened
 
 
 def _holds(model: type[RecordModel]) -> Exists:

@@ -40,6 +40,7 @@ from haven.cases.engine_messages import encode
 from haven.cases.models import Urgency
 from haven.domain.facts import CaseFacts
 from haven.domain.matching.problem import PROBLEM_SCHEMA_ID
+from haven.domain.messages import Message
 from haven.domain.placement_fit import (
     EXCLUDED_AFTER_MUST_LEAVE_BY,
     EXCLUDED_NOT_AVAILABLE,
@@ -294,13 +295,27 @@ def review_detail(built: BuiltProblem, result: Mapping[str, Any]) -> dict[str, A
     let the review say them in the reader's language.
     """
     applicants = built.detail["applicants"]
+    # A reason without parameters is keyed the same wherever it is given (most components'
+    # reasons are: "no health needs recorded", "no language required"), so each template's is
+    # encoded once per run; the document is only serialised, so sharing the value is safe.
+    unparameterised: dict[int, Any] = {}
+
+    def keyed(reason: Any) -> Any:
+        if not isinstance(reason, Message) or reason.params:
+            return encode(reason)
+        # By the template's identity: every reason here is alive in ``built`` meanwhile.
+        found = unparameterised.get(id(reason.template))
+        if found is None:
+            found = unparameterised[id(reason.template)] = encode(reason)
+        return found
+
     for assignment in result["assignments"]:
         case_id, window_id = assignment["applicant"], assignment["placement"]
         components = built.fits[case_id][window_id].components
         entry = applicants[case_id]
         entry["applications"] = {window_id: str(built.applications[case_id][window_id])}
         entry["components"] = {window_id: {part.name: part.points for part in components}}
-        entry["fit_reasons"] = {window_id: {part.name: encode(part.reason) for part in components}}
+        entry["fit_reasons"] = {window_id: {part.name: keyed(part.reason) for part in components}}
     return {
         **built.detail,
         "unplaced_messages": {

@@ -145,6 +145,93 @@ def _data_key_query(vendor: str) -> str:
     return f"SELECT {', '.join(selected)} FROM {data_table} dk JOIN {key_table} ok ON {join} WHERE {owner}"  # noqa: S608
 
 
+@functools.cache
+def _data_keys_query(vendor: str) -> tuple[str, str]:
+    """
+    SQL for the live data keys of many owners joined to their organisation keys, built from the
+    models once: the text before and after the owners' ``IN`` list, whose placeholders a call
+    writes for as many owners as it asks about (``KeyRing.prefetch``).
+    """
+    del vendor  # part of the cache key only: quoting follows the connection in use
+    data, organisation = DataKey._meta, OrganisationKey._meta
+    quote = connection.ops.quote_name
+
+    def columns(meta: Any, alias: str, names: Sequence[str]) -> list[str]:
+        return [f"{alias}.{quote(meta.get_field(name).column)}" for name in names]
+
+    selected = columns(
+        data, "dk", ("owner_type", "owner_id", "organisation", "version", "wrapped")
+    ) + columns(organisation, "ok", ("purpose", "version", "wrapped", "state", "master_key_id"))
+    data_table, key_table = quote(data.db_table), quote(organisation.db_table)
+    join = (
+        f"ok.{quote(organisation.pk.column)} = "
+        f"dk.{quote(data.get_field('organisation_key').column)}"
+    )
+    # Table and column names come from the models; the owners' ids are parameters.
+    return (
+        f"SELECT {', '.join(selected)} FROM {data_table} dk JOIN {key_table} ok ON {join} "  # noqa: S608
+        f"WHERE dk.{quote(data.get_field('destroyed_at').column)} IS NULL "
+        f"AND dk.{quote(data.get_field('owner_id').column)} IN (",
+        ")",
+    )
+
+
+#: The columns of an ``OrganisationKey`` read for its active version, in the model's order.
+_ACTIVE_KEY_FIELDS = (
+    "id",
+    "organisation_id",
+    "purpose",
+    "version",
+    "wrapped",
+    "master_key_id",
+    "state",
+)
+
+
+@functools.cache
+def _active_organisation_key_query(vendor: str) -> str:
+    """
+    SQL for an organisation's active key of one purpose (its newest active version), built from
+    the model once: every new record's data key is wrapped under it (``create_data_key``).
+    """
+    del vendor  # part of the cache key only: quoting follows the connection in use
+    meta: Any = OrganisationKey._meta
+    quote = connection.ops.quote_name
+
+    def column(name: str) -> str:
+        return quote(meta.get_field(name).column)
+
+    selected = ", ".join(quote(meta.get_field(name).column) for name in _ACTIVE_KEY_FIELDS)
+    # Table and column names come from the model; the three values are parameters.
+    return (
+        f"SELECT {selected} FROM {quote(meta.db_table)} "  # noqa: S608
+        f"WHERE {column('organisation')} = %s AND {column('purpose')} = %s "
+        f"AND {column('state')} = %s ORDER BY {column('version')} DESC LIMIT 1"
+    )
+
+
+def _active_organisation_key(organisation_id: Any, purpose: str) -> OrganisationKey | None:
+    """
+    The active ``OrganisationKey`` of ``purpose`` with the highest version for one organisation,
+    as ``filter(state=ACTIVE).order_by("-version").first()`` returns it, read with SQL built
+    once per process: the ORM's compiling of that query cost more than running it, and every
+    new record's data key asks for it. Columns not read (its dates) load when first used.
+    """
+    prepare = OrganisationKey._meta.get_field("organisation").get_db_prep_value
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _active_organisation_key_query(connection.vendor),
+            [prepare(organisation_id, connection), str(purpose), KeyState.ACTIVE.value],
+        )
+        found = cursor.fetchone()
+    if found is None:
+        return None
+    pk, stored_organisation_id, *rest = found
+    return OrganisationKey.from_db(
+        connection.alias, _ACTIVE_KEY_FIELDS, [pk, _as_uuid(stored_organisation_id), *rest]
+    )
+
+
 def organisation_key_aad(organisation_id: Any, purpose: str, version: int) -> bytes:
     return f"orgkey|{organisation_id or SYSTEM_OWNER}|{purpose}|{version}".encode()
 
@@ -228,7 +315,11 @@ class KeyRing:
             if row is None:
                 raise KeyNotFoundError(NO_ORGANISATION_KEY.format(version=version, purpose=purpose))
             return row
-        row = rows.filter(state=KeyState.ACTIVE).order_by("-version").first()
+        row = (
+            _active_organisation_key(organisation_id, purpose)
+            if organisation_id is not None
+            else rows.filter(state=KeyState.ACTIVE).order_by("-version").first()
+        )
         return row or self._create_first_organisation_key(organisation_id, purpose)
 
     def _create_first_organisation_key(self, organisation_id: Any, purpose: str) -> OrganisationKey:
@@ -377,63 +468,74 @@ class KeyRing:
         Open the data keys of many records with one query (list pages, exports, matching runs).
 
         One unwrap per key not yet in the ring, however many records share it. The key rows are
-        read as plain values, not model instances: a matching run opens a key for each of
-        hundreds of cases, and building a ``DataKey`` and an ``OrganisationKey`` per case cost
-        more than unwrapping. Destroyed keys are skipped; reading a record of an erased case
-        still raises ``KeyDestroyedError`` when its key is asked for.
+        read as plain values with SQL built once per process (``_data_keys_query``), not model
+        instances or a query compiled per call: a matching run opens a key for each of hundreds
+        of cases, and building a ``DataKey`` and an ``OrganisationKey`` per case, or converting
+        every owner's id back to a UUID, cost more than unwrapping. Rows are matched to the
+        records by the owner's id as the database holds it (the parameter sent), and each
+        organisation id read is converted once. Destroyed keys are skipped; reading a record of
+        an erased case still raises ``KeyDestroyedError`` when its key is asked for.
         """
-        wanted = {
-            (ref.owner_type, ref.owner_id): ref
-            for ref in refs
-            if ref.owner_type != SYSTEM_OWNER and (ref.owner_type, ref.owner_id) not in self._data
-        }
+        native = connection.features.has_native_uuid_field
+        prepare = DataKey._meta.get_field("owner_id").get_db_prep_value
+        wanted: dict[tuple[str, Any], KeyRef] = {}
+        for ref in refs:
+            if ref.owner_type == SYSTEM_OWNER or (ref.owner_type, ref.owner_id) in self._data:
+                continue
+            owner_id = ref.owner_id
+            if native and owner_id.__class__ is uuid.UUID:
+                stored = owner_id
+            elif owner_id.__class__ is uuid.UUID:
+                stored = owner_id.hex  # how a UUID column holds it without a native type
+            else:
+                stored = prepare(owner_id, connection)
+            wanted[(ref.owner_type, stored)] = ref
         if not wanted:
             return
-        owner_ids = {owner_id for _type, owner_id in wanted}
-        rows = DataKey.objects.filter(
-            owner_id__in=owner_ids, destroyed_at__isnull=True
-        ).values_list(
-            "owner_type",
-            "owner_id",
-            "organisation_id",
-            "version",
-            "wrapped",
-            "organisation_key__purpose",
-            "organisation_key__version",
-            "organisation_key__wrapped",
-            "organisation_key__state",
-            "organisation_key__master_key_id",
-        )
+        owners = list(dict.fromkeys(stored for _type, stored in wanted))
+        before, after = _data_keys_query(connection.vendor)
+        with connection.cursor() as cursor:
+            cursor.execute(before + ", ".join(["%s"] * len(owners)) + after, owners)
+            rows = cursor.fetchall()
+        organisations: dict[Any, uuid.UUID] = {}
+        ciphers: dict[tuple[Any, ...], Callable[[], AESGCM]] = {}
         for (
             owner_type,
             owner_id,
-            organisation_id,
+            stored_organisation_id,
             version,
             wrapped,
-            key_purpose,
-            key_version,
-            key_wrapped,
-            key_state,
-            master_key_id,
+            *organisation_key,
         ) in rows:
-            ref = wanted.get((owner_type, owner_id))
-            if ref is not None:
-                self._open_wrapped_data_key(
-                    ref,
-                    organisation_id=organisation_id,
-                    version=version,
-                    wrapped=wrapped,
-                    organisation_cipher=self._organisation_cipher_of(
-                        WrappedOrganisationKey(
-                            organisation_id,
-                            key_purpose,
-                            key_version,
-                            key_wrapped,
-                            key_state,
-                            master_key_id,
-                        )
-                    ),
+            found = wanted.get((owner_type, owner_id))
+            if found is None:
+                continue
+            organisation_id = organisations.get(stored_organisation_id)
+            if organisation_id is None:
+                organisation_id = organisations[stored_organisation_id] = _as_uuid(
+                    stored_organisation_id
                 )
+            key_purpose, key_version, key_wrapped, key_state, master_key_id = organisation_key
+            which = (organisation_id, key_purpose, key_version, key_state, master_key_id)
+            organisation_cipher = ciphers.get(which)
+            if organisation_cipher is None:
+                organisation_cipher = ciphers[which] = self._organisation_cipher_of(
+                    WrappedOrganisationKey(
+                        organisation_id,
+                        key_purpose,
+                        key_version,
+                        key_wrapped,
+                        key_state,
+                        master_key_id,
+                    )
+                )
+            self._open_wrapped_data_key(
+                found,
+                organisation_id=organisation_id,
+                version=version,
+                wrapped=wrapped,
+                organisation_cipher=organisation_cipher,
+            )
 
     def _organisation_cipher_of(self, row: WrappedOrganisationKey) -> Callable[[], AESGCM]:
         """Open ``row``'s organisation key when first needed, from the ring's cache if it is there."""
