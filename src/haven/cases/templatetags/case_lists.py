@@ -1,0 +1,162 @@
+"""
+The case page's longest lists written in one pass each (issue 17): ``{% timeline_entries %}`` and
+``{% summary_rows %}``.
+
+A ``{% for %}`` over a list's rows pushes a context and updates its ``forloop`` per row, and every
+``{{ }}``, ``{% if %}`` and filter in the row resolves its names through the context's stack; for
+the timeline and the threats, whose rows are the most numerous on a case page, that was the larger
+part of the page's render. Here the rows the lists have most of are written in Python, each value
+escaped as ``{{ value }}`` escapes it, so the HTML is the same characters as the loops wrote; the
+rarer kinds of timeline entry keep their template (``cases/_timeline_entry.html``).
+"""
+
+import html
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django import template
+from django.template.base import render_value_in_context
+from django.template.defaultfilters import linebreaksbr
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext
+
+register = template.Library()
+
+#: The template of the timeline entries not written here, below their heading.
+ENTRY_TEMPLATE = "cases/_timeline_entry.html"
+
+
+def _shown(value: Any, context: template.Context) -> str:
+    """
+    ``value`` as ``{{ value }}`` writes it (``render_value_in_context``), a plain string (most
+    values here) escaped directly as Django's ``escape`` escapes it.
+    """
+    if value.__class__ is str and context.autoescape:
+        return html.escape(value)
+    written: str = render_value_in_context(value, context)
+    return written
+
+
+def _flagged(output: Any) -> bool:
+    """``{% if output.tension.flag %}``: the engines' tension flag, when the output has one."""
+    if not isinstance(output, Mapping):
+        return False
+    tension = output.get("tension")
+    return isinstance(tension, Mapping) and bool(tension.get("flag"))
+
+
+@register.simple_tag(takes_context=True)
+def timeline_entries(
+    context: template.Context, entries: Iterable[Mapping[str, Any]], empty: str
+) -> SafeString:
+    """
+    Each timeline entry (``case_page._shown_timeline``'s dictionaries) as an item of the list:
+    its kind, time and heading, then notes, threats and assessments written here and the other
+    kinds by their template; ``empty`` (translated) when there is none.
+    """
+    written: list[str] = []
+    rest = None
+    for entry in entries:
+        kind = entry["kind"]
+        record = entry["record"]
+        written.append(
+            f'<li class="card timeline-{conditional_escape(kind)}">\n<span class="muted">'
+            f"{conditional_escape(entry['when'])}</span>\n<strong>"
+            f"{conditional_escape(entry['heading'])}</strong>"
+        )
+        if kind == "note":
+            author = getattr(record, "author_name", None)
+            body = linebreaksbr(record.body, autoescape=True)
+            by = f" ({_shown(author, context)})" if author else ""
+            written.append(f"\n  {by}\n  <p>{body}</p>\n")
+        elif kind == "threat":
+            narrative = record.narrative
+            told = f"<p>{_shown(narrative, context)}</p>" if narrative else ""
+            written.append(f": {_shown(record.summary, context)}\n  {told}\n")
+        elif kind == "assessment":
+            flag = f" · {conditional_escape(entry['tension'])}" if _flagged(record.output) else ""
+            written.append(
+                f':\n  <a href="{_shown(record.url, context)}">'
+                f"{_shown(record.risk_text, context)}</a>\n  {flag}\n"
+            )
+        elif kind == "consent" and not record.withdrawn_at and not record.withdrawal:
+            # A consent in force (a withdrawn one, rarer, is written by its template).
+            details = record.details
+            scope = details.get("scope", "") if isinstance(details, Mapping) else ""
+            withdraw = (
+                f'\n  · <a href="{_shown(record.withdraw_url, context)}">'
+                # The template's own text, trusted as ``{% translate %}`` trusts it.
+                f"{gettext('The defender withdrew this consent')}</a>"
+                if context.get("can_edit")
+                else ""
+            )
+            written.append(
+                f": {_shown(record.summary, context)}\n  {withdraw}\n"
+                f"  <p>{_shown(scope, context)}</p>\n  \n"
+            )
+        else:
+            if rest is None:
+                rest = context.template.engine.get_template(ENTRY_TEMPLATE)  # type: ignore[union-attr]
+            with context.push(entry=entry):
+                written.append(rest.render(context))
+        written.append("</li>")
+    if not written:
+        return SafeString(f'<li class="muted">{conditional_escape(empty)}</li>')
+    return SafeString("".join(written))
+
+
+@register.simple_tag(takes_context=True)
+def summary_rows(
+    context: template.Context, rows: Iterable[Any], link_text: str, linked: bool, empty: str
+) -> SafeString:
+    """
+    A record list's items (the case page's threats): each record's summary in words and, when
+    ``linked`` (the member may edit), the link to correct it; ``empty`` when there is none.
+    """
+    if linked:
+        link = conditional_escape(link_text)
+        written = [
+            f"<li>{_shown(row.summary, context)}\n        · "
+            f'<a href="{_shown(row.correct_url, context)}">{link}</a></li>\n      '
+            for row in rows
+        ]
+    else:
+        written = [f"<li>{_shown(row.summary, context)}</li>\n      " for row in rows]
+    if not written:
+        return SafeString(f'<li class="muted">{conditional_escape(empty)}</li>')
+    return SafeString("".join(written))
+
+
+@register.simple_tag(takes_context=True)
+def fact_sections(
+    context: template.Context, sections: Iterable[Mapping[str, Any]], linked: bool, nothing: str
+) -> SafeString:
+    """
+    The facts card's sections (``case_page._fact_sections``): each one's title, its facts as the
+    rows of a list (``{% facts_rows %}``) or ``nothing`` (translated) when it records none, and
+    its edit link when ``linked`` (the member may edit).
+    """
+    written = []
+    for section in sections:
+        written.append(f"<div><h3>{_shown(section['title'], context)}</h3>\n    ")
+        facts = section["facts"]
+        if facts is None:
+            written.append(f'<p class="muted">{conditional_escape(nothing)}</p>')
+        else:
+            written.append('\n    <dl class="facts">')
+            # As ``{% facts_rows %}`` (haven.web.templatetags.facts_list) writes them.
+            for label, value in facts:
+                written.append(
+                    f"\n      <div><dt>{_shown(label, context)}</dt>"
+                    f"<dd>{_shown(value, context)}</dd></div>"
+                )
+            written.append("</dl>")
+        if linked:
+            written.append(
+                f'\n    \n    <a href="{_shown(section["edit_url"], context)}">'
+                f"{_shown(section['edit_text'], context)}</a>\n    </div>"
+            )
+        else:
+            written.append("\n    </div>")
+    return SafeString("".join(written))
