@@ -32,9 +32,11 @@ def _shown(value: Any, context: template.Context) -> str:
     ``value`` as ``{{ value }}`` writes it (``render_value_in_context``), a plain string (most
     values here) escaped directly as Django's ``escape`` escapes it.
     """
-    if value.__class__ is str and context.autoescape:
-        return html.escape(value)
-    written: str = render_value_in_context(value, context)
+    written: str = (
+        html.escape(value)
+        if value.__class__ is str and context.autoescape
+        else render_value_in_context(value, context)
+    )
     return written
 
 
