@@ -46,6 +46,9 @@ NEW_SECTIONS = (
     "{% fact_sections fact_sections can_edit nothing %}"
 )
 
+#: The assessment table as it was before ``{% assessment_rows %}`` wrote its rows.
+OLD_ASSESSMENT_TABLE = '{% load i18n haven_i18n %}<table class="stack">\n  {% translate "When" as when_heading %}{% translate "Engines" as engines_heading %}{% translate "Staff" as staff_heading %}\n  {% translate "Defender" as defender_heading %}{% translate "Views" as views_heading %}\n  <thead><tr><th scope="col">{{ when_heading }}</th><th scope="col">{{ engines_heading }}</th><th scope="col">{{ staff_heading }}</th>\n    <th scope="col">{{ defender_heading }}</th><th scope="col">{{ views_heading }}</th></tr></thead>\n  <tbody>\n  {% for row in rows %}<tr{% if row.pk == current.pk %} aria-current="true"{% endif %}>\n    <td data-label="{{ when_heading }}"><a href="{{ row.url }}">{{ row.when }}</a></td>\n    <td data-label="{{ engines_heading }}">{{ row.risk_label }}{% if row.output.risk_on_return %}\n      / {% translate "on return" %} {{ row.return_label }}{% endif %}</td>\n    <td data-label="{{ staff_heading }}">{{ row.staff_label }}</td>\n    <td data-label="{{ defender_heading }}">{{ row.defender_label }}</td>\n    <td data-label="{{ views_heading }}">{% if row.views_diverge %}<span class="badge level-high">{% translate "diverge" %}</span>{% else %}\n      {% translate "agree" %}{% endif %}\n      {% if row.output.tension.flag %} <span class="badge level-critical">{% translate "tension" %}</span>{% endif %}</td></tr>{% endfor %}\n  </tbody>\n</table>\n'
+
 WHEN = datetime.datetime(2026, 3, 4, 5, 6, tzinfo=datetime.UTC)
 
 
@@ -193,3 +196,36 @@ def test_the_fact_sections_are_the_loops(language, can_edit):
     ]
     context = {"fact_sections": sections, "can_edit": can_edit}
     assert _render(NEW_SECTIONS, language, context) == _render(OLD_SECTIONS, language, context)
+
+
+def _assessment(pk, output, *, diverge):
+    return _record(
+        pk=pk,
+        output=output,
+        url=f"/cases/assessments/{pk}/?a=1&b=2",
+        when="Dec. 1, 2026, <7:02> a.m.",
+        risk_label="High",
+        return_label="Very <high>",
+        staff_label="Critical",
+        defender_label="—",
+        views_diverge=diverge,
+    )
+
+
+@pytest.mark.parametrize("language", ["en", "ar", "fr"])
+@pytest.mark.parametrize("current", [None, 2])
+def test_the_assessment_rows_are_the_loops(language, current):
+    rows = [
+        _assessment(
+            1, {"risk_on_return": {"level": "high"}, "tension": {"flag": True}}, diverge=True
+        ),
+        _assessment(2, {"risk_on_return": None, "tension": {"flag": False}}, diverge=False),
+        _assessment(3, None, diverge=False),
+        _assessment(4, {}, diverge=True),
+    ]
+    context = {"rows": rows}
+    if current is not None:
+        context["current"] = rows[current - 1]
+    new = _render('{% include "cases/_assessment_table.html" %}', language, context)
+    assert new == _render(OLD_ASSESSMENT_TABLE, language, context)
+    assert ('aria-current="true"' in new) == (current is not None)

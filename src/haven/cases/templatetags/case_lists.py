@@ -162,3 +162,48 @@ def fact_sections(
         else:
             written.append("\n    </div>")
     return SafeString("".join(written))
+
+
+@register.simple_tag(takes_context=True)
+def assessment_rows(
+    context: template.Context,
+    rows: Iterable[Any],
+    current: Any,
+    when: str,
+    engines: str,
+    staff: str,
+    defender: str,
+    views: str,
+) -> SafeString:
+    """
+    The assessment table's rows (``case_page.shown_assessments`` put their link, time and
+    labels on them), ``current`` marked; each cell labelled by its column's heading, translated.
+    """
+    on_return = gettext("on return")
+    views_words = (
+        f'<span class="badge level-high">{gettext("diverge")}</span>',
+        f"\n      {gettext('agree')}",
+    )
+    tension = f' <span class="badge level-critical">{gettext("tension")}</span>'
+    headings = [conditional_escape(heading) for heading in (when, engines, staff, defender, views)]
+    current_pk = getattr(current, "pk", None) if current is not None else None
+    written = []
+    for row in rows:
+        output = row.output if isinstance(row.output, Mapping) else {}
+        returned = (
+            f"\n      / {on_return} {_shown(row.return_label, context)}"
+            if output.get("risk_on_return")
+            else ""
+        )
+        marked = ' aria-current="true"' if current_pk is not None and row.pk == current_pk else ""
+        written.append(
+            f"<tr{marked}>\n"
+            f'    <td data-label="{headings[0]}"><a href="{_shown(row.url, context)}">'
+            f"{_shown(row.when, context)}</a></td>\n"
+            f'    <td data-label="{headings[1]}">{_shown(row.risk_label, context)}{returned}</td>\n'
+            f'    <td data-label="{headings[2]}">{_shown(row.staff_label, context)}</td>\n'
+            f'    <td data-label="{headings[3]}">{_shown(row.defender_label, context)}</td>\n'
+            f'    <td data-label="{headings[4]}">{views_words[0 if row.views_diverge else 1]}\n'
+            f"      {tension if _flagged(output) else ''}</td></tr>"
+        )
+    return SafeString("".join(written))
