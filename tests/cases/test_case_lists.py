@@ -49,6 +49,9 @@ NEW_SECTIONS = (
 #: The assessment table as it was before ``{% assessment_rows %}`` wrote its rows.
 OLD_ASSESSMENT_TABLE = '{% load i18n haven_i18n %}<table class="stack">\n  {% translate "When" as when_heading %}{% translate "Engines" as engines_heading %}{% translate "Staff" as staff_heading %}\n  {% translate "Defender" as defender_heading %}{% translate "Views" as views_heading %}\n  <thead><tr><th scope="col">{{ when_heading }}</th><th scope="col">{{ engines_heading }}</th><th scope="col">{{ staff_heading }}</th>\n    <th scope="col">{{ defender_heading }}</th><th scope="col">{{ views_heading }}</th></tr></thead>\n  <tbody>\n  {% for row in rows %}<tr{% if row.pk == current.pk %} aria-current="true"{% endif %}>\n    <td data-label="{{ when_heading }}"><a href="{{ row.url }}">{{ row.when }}</a></td>\n    <td data-label="{{ engines_heading }}">{{ row.risk_label }}{% if row.output.risk_on_return %}\n      / {% translate "on return" %} {{ row.return_label }}{% endif %}</td>\n    <td data-label="{{ staff_heading }}">{{ row.staff_label }}</td>\n    <td data-label="{{ defender_heading }}">{{ row.defender_label }}</td>\n    <td data-label="{{ views_heading }}">{% if row.views_diverge %}<span class="badge level-high">{% translate "diverge" %}</span>{% else %}\n      {% translate "agree" %}{% endif %}\n      {% if row.output.tension.flag %} <span class="badge level-critical">{% translate "tension" %}</span>{% endif %}</td></tr>{% endfor %}\n  </tbody>\n</table>\n'
 
+#: The next moves as they were before ``{% move_items %}`` wrote them.
+OLD_MOVES = '{% load i18n haven_i18n case_facts %}<ul class="moves">{% for option in moves %}\n  <li>{% translate "Move to" %} <strong>{{ option.target.value|case_status }}</strong>\n    {% if option.allowed %}<span class="badge level-low">{% translate "possible now" %}</span>\n    {% else %}<br>{% translate "Not yet, because:" %}<ul class="muted">{% for reason in option.blocked_by %}<li>{{ reason }}</li>\n      {% endfor %}</ul>{% endif %}\n    <br><span class="muted">{% translate "Rule" %}: {{ option.rule }}</span></li>\n{% endfor %}</ul>\n'
+
 WHEN = datetime.datetime(2026, 3, 4, 5, 6, tzinfo=datetime.UTC)
 
 
@@ -229,3 +232,26 @@ def test_the_assessment_rows_are_the_loops(language, current):
     new = _render('{% include "cases/_assessment_table.html" %}', language, context)
     assert new == _render(OLD_ASSESSMENT_TABLE, language, context)
     assert ('aria-current="true"' in new) == (current is not None)
+
+
+@pytest.mark.parametrize("language", ["en", "ar", "fr"])
+@pytest.mark.parametrize("count", [0, 1, 3])
+def test_the_moves_are_the_loops(language, count):
+    options = [
+        _record(
+            target=_record(value="screening"),
+            allowed=True,
+            blocked_by=(),
+            rule="Consent <rule> & more",
+        ),
+        _record(
+            target=_record(value="closed"),
+            allowed=False,
+            blocked_by=("the reason <is> recorded", "a second & last"),
+            rule="Haven case lifecycle",
+        ),
+        _record(target=_record(value="not-a-status"), allowed=False, blocked_by=(), rule=""),
+    ][:count]
+    context = {"moves": options}
+    new = _render('{% include "cases/_moves.html" %}', language, context)
+    assert new == _render(OLD_MOVES, language, context)

@@ -21,6 +21,8 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 
+from haven.cases.templatetags.case_facts import case_status
+
 register = template.Library()
 
 #: The template of the timeline entries not written here, below their heading.
@@ -205,5 +207,31 @@ def assessment_rows(
             f'    <td data-label="{headings[3]}">{_shown(row.defender_label, context)}</td>\n'
             f'    <td data-label="{headings[4]}">{views_words[0 if row.views_diverge else 1]}\n'
             f"      {tension if _flagged(output) else ''}</td></tr>"
+        )
+    return SafeString("".join(written))
+
+
+@register.simple_tag(takes_context=True)
+def move_items(context: template.Context, moves: Iterable[Any]) -> SafeString:
+    """
+    The next moves of the lifecycle (``case_page.ShownMove``): each target by its label, whether
+    it is possible now or what still blocks it, and the rule it follows.
+    """
+    move_to = gettext("Move to")
+    possible = f'<span class="badge level-low">{gettext("possible now")}</span>\n    '
+    rule = gettext("Rule")
+    written = []
+    for option in moves:
+        if option.allowed:
+            state = possible
+        else:
+            reasons = "".join(
+                f"<li>{_shown(reason, context)}</li>\n      " for reason in option.blocked_by
+            )
+            state = f'<br>{gettext("Not yet, because:")}<ul class="muted">{reasons}</ul>'
+        written.append(
+            f"\n  <li>{move_to} <strong>{_shown(case_status(option.target.value), context)}"
+            f"</strong>\n    {state}\n"
+            f'    <br><span class="muted">{rule}: {_shown(option.rule, context)}</span></li>\n'
         )
     return SafeString("".join(written))
