@@ -106,13 +106,14 @@ def fact_value(value: Any, name: str = "") -> str:
     """
     if value.__class__ is str:
         # Most facts: the same answers as the checks below give a string, in their order.
+        text: str = value
         if name == "programme_id":
-            return programme_name(value)
+            return programme_name(text)
         if name in COUNTRY_FACTS:
-            return country_name(value)
-        if value in TERMS:
-            return term(value)
-        return _date(value) or value
+            return country_name(text)
+        if text in TERMS:
+            return term(text)
+        return _date(text) or text
     if value is None:
         return str(NOT_KNOWN)
     if isinstance(value, bool):
