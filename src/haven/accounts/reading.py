@@ -17,6 +17,7 @@ import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from typing import Any
 
 from django.conf import settings
 from django.core.signals import setting_changed
@@ -144,6 +145,23 @@ _WORDS: dict[str, Callable[[datetime.date], tuple[int, ...]]] = {
 }
 
 
+# Django's specifiers that write a number of the value as it is given (no time zone), as
+# ``DateFormat`` and ``TimeFormat`` write them; the time ones are only asked of a datetime
+# (``date`` hands a bare date with a time format to Django, which refuses it).
+_NUMBERS: dict[str, Callable[[Any], str]] = {
+    "d": lambda value: f"{value.day:02d}",
+    "j": lambda value: str(value.day),
+    "m": lambda value: f"{value.month:02d}",
+    "n": lambda value: str(value.month),
+    "Y": lambda value: f"{value.year:04d}",
+    "y": lambda value: f"{(value.year % 100):02d}",
+    "G": lambda value: str(value.hour),
+    "H": lambda value: f"{value.hour:02d}",
+    "i": lambda value: f"{value.minute:02d}",
+    "s": lambda value: f"{value.second:02d}",
+}
+
+
 class _Pattern:
     """A format string split once as Django's ``Formatter.format`` splits it on every call."""
 
@@ -161,19 +179,28 @@ class _Pattern:
         )
 
     def format(self, value: datetime.date, language: str | None) -> str:
-        formatter = DateFormat(value)
+        # Django's formatter is made only for a specifier written neither as a number here nor
+        # by a word already kept: making one sorts out the value's time zone, which the
+        # numbers and words of the usual formats never read (``_NUMBERS``).
+        formatter = None
         written: list[str] = []
         for specifier, text in self.pieces:
             if specifier is None:
                 written.append(text)
                 continue
+            number = _NUMBERS.get(specifier)
+            if number is not None:
+                written.append(number(value))
+                continue
             depends_on = _WORDS.get(specifier)
             if depends_on is None:
+                formatter = formatter or DateFormat(value)
                 written.append(str(getattr(formatter, specifier)()))
                 continue
             key = (language, specifier, depends_on(value))
             word = _words.get(key)
             if word is None:
+                formatter = formatter or DateFormat(value)
                 word = _words[key] = str(getattr(formatter, specifier)())
             written.append(word)
         return "".join(written)

@@ -1,7 +1,7 @@
 """
 The main navigation of the staff pages and what the layout links to, as a context processor
-(``haven_navigation``, ``haven_logout_url``, ``haven_home_url``, ``haven_set_language_url``,
-``haven_languages``).
+(``haven_navigation``, its list items written out as ``haven_navigation_items``,
+``haven_logout_url``, ``haven_home_url``, ``haven_set_language_url``, ``haven_languages``).
 
 The layout used to reverse every link's URL and test every permission in the template on every
 signed-in page (issue 17). The links' URLs do not depend on the member, so they are reversed once
@@ -98,6 +98,20 @@ def _links(
     )
 
 
+@functools.lru_cache(maxsize=128)
+def _items(granted: frozenset[Permission], catalogue: Any, prefix: str, urlconf: Any) -> SafeString:
+    """
+    The layout's list items of those links, written once per process as its loop wrote them
+    (a signed-in page renders the same dozen items on every request).
+    """
+    return SafeString(
+        "".join(
+            f'\n    <li><a href="{url}">{label}</a></li>'
+            for label, url in _links(granted, catalogue, prefix, urlconf)
+        )
+    )
+
+
 @functools.cache
 def _languages(codes: Iterable[str]) -> tuple[tuple[str, str], ...]:
     """Each language offered, by its code and its own name ("español", "العربيّة")."""
@@ -119,8 +133,10 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     if user is None or not user.is_authenticated:
         return {**layout, "haven_navigation": ()}
     granted = permissions_of(getattr(request, "membership", None))
+    catalogue = active_catalogue()
     return {
         **layout,
         "haven_logout_url": _url("accounts:logout", prefix, urlconf),
-        "haven_navigation": _links(granted, active_catalogue(), prefix, urlconf),
+        "haven_navigation": _links(granted, catalogue, prefix, urlconf),
+        "haven_navigation_items": _items(granted, catalogue, prefix, urlconf),
     }

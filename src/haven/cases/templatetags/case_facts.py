@@ -90,6 +90,8 @@ def terms(values: Any) -> str:
 
 
 def _date(text: str) -> Any:
+    if not text[:1].isdigit():
+        return None  # every ISO 8601 date starts with its year: not one, and no exception raised
     try:
         return reading.date(datetime.date.fromisoformat(text))
     except ValueError:
@@ -102,6 +104,16 @@ def fact_value(value: Any, name: str = "") -> str:
     Show one fact as a person reads it: countries by name, identifiers as labels, yes or no,
     numbers and dates in the reader's locale, lists joined and nested facts as "label: value".
     """
+    if value.__class__ is str:
+        # Most facts: the same answers as the checks below give a string, in their order.
+        text: str = value
+        if name == "programme_id":
+            return programme_name(text)
+        if name in COUNTRY_FACTS:
+            return country_name(text)
+        if text in TERMS:
+            return term(text)
+        return _date(text) or text
     if value is None:
         return str(NOT_KNOWN)
     if isinstance(value, bool):

@@ -318,7 +318,10 @@ def _shown_timeline(entries: list[selectors.TimelineEntry]) -> list[dict[str, An
     headings, the same for every entry of a kind, are escaped once per kind.
     """
     label = _Labels()
-    headings = {entry.kind: conditional_escape(TIMELINE_HEADINGS[entry.kind]) for entry in entries}
+    headings = {
+        kind: conditional_escape(TIMELINE_HEADINGS[kind])
+        for kind in {entry.kind for entry in entries}
+    }
     tension = conditional_escape(TENSION_FLAGGED)
     for entry in entries:
         record = entry.record
