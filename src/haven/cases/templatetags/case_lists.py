@@ -138,7 +138,7 @@ def fact_sections(
 ) -> SafeString:
     """
     The facts card's sections (``case_page._fact_sections``): each one's title, its facts as the
-    rows of a list (``{% facts_rows %}``) or ``nothing`` (translated) when it records none, and
+    rows of a list or ``nothing`` (translated) when it records none, and
     its edit link when ``linked`` (the member may edit).
     """
     written = []
@@ -149,7 +149,7 @@ def fact_sections(
             written.append(f'<p class="muted">{conditional_escape(nothing)}</p>')
         else:
             written.append('\n    <dl class="facts">')
-            # As ``{% facts_rows %}`` (haven.web.templatetags.facts_list) writes them.
+            # One row a fact, each value as ``{{ value }}`` writes it.
             for label, value in facts:
                 written.append(
                     f"\n      <div><dt>{_shown(label, context)}</dt>"
