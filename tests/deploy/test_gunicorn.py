@@ -1,5 +1,6 @@
 """A real gunicorn, started as deploy/haven.service starts it, sends no Server banner (WEB-06)."""
 
+import gc
 import os
 import subprocess
 import urllib.error
@@ -7,6 +8,7 @@ import urllib.request
 from pathlib import Path
 
 from haven.cli.serving import GUNICORN_CONFIGURATION, gunicorn_command, listen_on_loopback
+from haven.config import gunicorn as gunicorn_configuration
 
 DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
 
@@ -63,3 +65,13 @@ def test_gunicorn_sends_no_server_header_and_opens_no_control_socket(tmp_path):
 def test_the_unit_starts_gunicorn_with_that_configuration():
     """The systemd unit loads haven.config.gunicorn, so production gets the same behaviour."""
     assert f"-c {GUNICORN_CONFIGURATION} " in (DEPLOY / "haven.service").read_text()
+
+
+def test_each_worker_freezes_what_it_loaded():
+    """The worker hook hands the objects of the loaded application to the permanent generation."""
+    before = gc.get_freeze_count()
+    try:
+        gunicorn_configuration.post_worker_init(worker=None)
+        assert gc.get_freeze_count() > before
+    finally:
+        gc.unfreeze()
