@@ -309,16 +309,23 @@ class KeyRing:
         self, organisation_id: Any, purpose: str, version: int | None = None
     ) -> OrganisationKey:
         """Return an organisation key row, creating version 1 on first use."""
-        rows = OrganisationKey.objects.filter(organisation_id=organisation_id, purpose=purpose)
+        # The queryset is built only when used: a new record's data key reads the active key
+        # with SQL built once per process (``_active_organisation_key``).
         if version is not None:
-            row = rows.filter(version=version).first()
+            row = OrganisationKey.objects.filter(
+                organisation_id=organisation_id, purpose=purpose, version=version
+            ).first()
             if row is None:
                 raise KeyNotFoundError(NO_ORGANISATION_KEY.format(version=version, purpose=purpose))
             return row
         row = (
             _active_organisation_key(organisation_id, purpose)
             if organisation_id is not None
-            else rows.filter(state=KeyState.ACTIVE).order_by("-version").first()
+            else OrganisationKey.objects.filter(  # the system key: no organisation
+                organisation_id__isnull=True, purpose=purpose, state=KeyState.ACTIVE
+            )
+            .order_by("-version")
+            .first()
         )
         return row or self._create_first_organisation_key(organisation_id, purpose)
 
