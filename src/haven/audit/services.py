@@ -2,7 +2,8 @@
 
 import re
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
@@ -93,11 +94,21 @@ def record_event(
     ahead = _head_read_ahead.get()
     _head_read_ahead.set(None)
     if _appends_alone():
+        riding = _riding.get()
+        if ahead is not None and riding is not None and not riding:
+            event = _following(ahead, secret, fields)
+            riding.append(_Riding(event, _unless_moved_statement(event), secret, fields))
+            return event
         head = ahead or _head()
         if head is not None:
             event = _following(head, secret, fields)
             if _write_unless_moved(event):
                 return event
+    return _append_locked(secret, fields)
+
+
+def _append_locked(secret: keys.AuditSecret, fields: Mapping[str, Any]) -> AuditEvent:
+    """Append the event of ``fields`` after the head read under its lock, in a transaction."""
     with transaction.atomic():
         event = _following(_locked_head(), secret, fields)
         _write(event)
@@ -218,6 +229,14 @@ def _write_unless_moved(event: AuditEvent) -> bool:
     way the chain stays gapless and each event's ``prev_hash`` is its predecessor's hash (AUD-02),
     and the event is committed before ``record_event`` returns.
     """
+    with connection.cursor() as cursor:
+        cursor.execute(*_unless_moved_statement(event))
+        row = cursor.fetchone()
+    return _appended(event, row)
+
+
+def _unless_moved_statement(event: AuditEvent) -> tuple[str, list[Any]]:
+    """``_write_unless_moved``'s statement for ``event``: its SQL and parameters."""
     compiled = _compiled_insert(event)
     sql = _unless_moved_sql()
     assert compiled is not None
@@ -231,15 +250,75 @@ def _write_unless_moved(event: AuditEvent) -> bool:
             for field in compiled.fields
         ),
     ]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        row = cursor.fetchone()
+    return sql, params
+
+
+def _appended(event: AuditEvent, row: Any) -> bool:
+    """Whether the statement's ``row`` says ``event`` was appended (its id) or the head moved."""
     if row is None:
         return False
     (event.pk,) = row
     event._state.adding = False
     event._state.db = connection.alias
     return True
+
+
+@dataclass
+class _Riding:
+    """An event whose append waits for the next reads sent together (``appends_riding``)."""
+
+    event: AuditEvent
+    statement: tuple[str, list[Any]]
+    secret: keys.AuditSecret
+    fields: Mapping[str, Any]
+
+
+#: The events waiting to ride with the next reads (``appends_riding``); None outside one.
+_riding: ContextVar[list[_Riding] | None] = ContextVar("haven_audit_riding", default=None)
+
+
+@contextmanager
+def appends_riding() -> Iterator[None]:
+    """
+    Within the block, the next event appended alone (``_write_unless_moved``) whose head was read
+    ahead is not sent at once: its one statement goes last in the next reads sent together
+    (``haven.accounts.round_trips.read_together``), sparing the case page a round trip (issue 17).
+    The statement is unchanged, and it is committed with that round trip's end, before the reads'
+    rows come back; a head that moved meanwhile takes the locked path there and then. Should no
+    reads be sent, the event is appended alone when the block ends; should the block fail first,
+    the event is not written, as when the page failed before recording it.
+
+    Only the page that asks may leave its event waiting: it sends its reads next and renders
+    nothing before the block ends (AUD-01, the event committed before the page is sent).
+    """
+    waiting: list[_Riding] = []
+    token = _riding.set(waiting)
+    try:
+        yield
+    finally:
+        _riding.reset(token)
+    while waiting:
+        riding = waiting.pop()
+        if not _write_unless_moved(riding.event):
+            _append_locked(riding.secret, riding.fields)
+
+
+def riding_append() -> tuple[str, list[Any]] | None:
+    """The statement of the event waiting to ride with reads about to be sent, if one is."""
+    waiting = _riding.get()
+    return waiting[0].statement if waiting else None
+
+
+def riding_appended(row: Any) -> None:
+    """
+    ``riding_append``'s statement ran, its committed answer ``row``: the event was appended, or
+    the head had moved and it is appended now on the locked path. Either way it waits no more.
+    """
+    waiting = _riding.get()
+    assert waiting
+    riding = waiting.pop()
+    if not _appended(riding.event, row):
+        _append_locked(riding.secret, riding.fields)
 
 
 #: The chain head's locking read, ``SELECT seq, hash ... WHERE id = 1 FOR UPDATE`` where the

@@ -11,17 +11,21 @@ from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db import connection
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from haven.accounts.compiled import CompiledRead, Value
+from haven.accounts.round_trips import read_together
+from haven.audit.models import ChainHead
+from haven.audit.services import head_read_ahead
 from haven.cases.access import (
     case_seen,
     one_case_filter,
     supervises_all_cases,
     visible_cases_filter,
 )
-from haven.cases.models import Attachment, Case, CaseStatus, Consent
+from haven.cases.models import Assignment, Attachment, Case, CaseStatus, Consent
 from haven.cases.reading import case_questions, remember_case_answers
 from haven.cases.selectors.common import CASE_KEYS, CaseNotFoundError, _active
 from haven.cases.selectors.records import _record_presence
@@ -69,6 +73,14 @@ def _case_query(
             annotated = {**_record_presence(), **case_questions()}
             assert tuple(annotated) == annotations, "the questions changed since the call"
             cases = cases.annotate(**annotated)
+            if not supervises:
+                # Whether the member is on the case's team (else a grant let them in): the case
+                # page's event says so before the team is read (``sees_by_break_glass``).
+                cases = cases.annotate(
+                    member_assigned=Exists(
+                        Assignment.objects.filter(case_id=OuterRef("pk"), membership_id=member)
+                    )
+                )
         return cases
 
     return query
@@ -118,14 +130,41 @@ def case_get(
     values: dict[str, Any] = {"case": case_pk, "organisation": membership.organisation_id}
     if not supervises_all_cases(membership):
         values.update(member=membership.pk, now=timezone.now())
-    found = _case_read(membership, with_records=with_records)(**values)
+    read = _case_read(membership, with_records=with_records)
+    if with_records and connection.vendor == "postgresql":
+        # The case page records its view next (``case_viewed``): on PostgreSQL the audit
+        # chain's head rides in the case's round trip, sparing the event's own read of it, and
+        # is kept for the event only if the case is found (issue 17).
+        found, heads = read_together([(read, values), (_CHAIN_HEAD_READ, {})])
+    else:
+        found, heads = read(**values), []
     if not found:
         raise CaseNotFoundError
-    case = found[0]
+    case: Case = found[0]
+    if heads:
+        head_read_ahead(heads[0])
     if with_records:
         remember_case_answers(case)
     case_seen(membership, case)
     return case
+
+
+def case_by_break_glass(*, membership: Membership, case: Case) -> bool:
+    """
+    For ``case_get(with_records=True)``'s case: whether the member sees it only through an
+    emergency grant, as ``sees_by_break_glass`` answers from the case's team, without the team.
+    """
+    if supervises_all_cases(membership):
+        return False
+    return not case.member_assigned  # type: ignore[attr-defined]
+
+
+def _chain_head_query() -> QuerySet[ChainHead]:
+    return ChainHead.objects.filter(id=1)
+
+
+#: The audit chain's head, read with the case for the page's event (``head_read_ahead``).
+_CHAIN_HEAD_READ = CompiledRead(_chain_head_query)
 
 
 def case_by_code(*, membership: Membership | None, code: str) -> Case | None:

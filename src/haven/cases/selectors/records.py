@@ -15,8 +15,6 @@ from django.db.models.expressions import RawSQL
 
 from haven.accounts.compiled import CompiledRead
 from haven.accounts.round_trips import read_together
-from haven.audit.models import ChainHead
-from haven.audit.services import head_read_ahead
 from haven.cases.facts_mapping import build_facts
 from haven.cases.models import (
     Assessment,
@@ -180,14 +178,6 @@ _RECORD_READS: dict[str, CompiledRead[Any]] = {
 }
 
 
-def _chain_head_query() -> QuerySet[ChainHead]:
-    return ChainHead.objects.filter(id=1)
-
-
-#: The audit chain's head, read with the records for the view's event (``head_read_ahead``).
-_CHAIN_HEAD_READ = CompiledRead(_chain_head_query)
-
-
 def _values(name: str, case: Case) -> dict[str, Any]:
     """The values of table ``name``'s read for ``case``."""
     if name == "assignments":
@@ -203,13 +193,8 @@ def case_records(*, membership: Membership | None, case: Case) -> CaseRecords:
     """
     holding = [name for name in RECORD_TABLES if getattr(case, _holds(name), True)]
     calls = [(_RECORD_READS[name], _values(name, case)) for name in holding]
-    # The page records its view next (``case_viewed``): on PostgreSQL the audit chain's head
-    # rides in the same round trip, sparing the event's own read of it (issue 17).
-    with_head = bool(calls) and connection.vendor == "postgresql"
-    read = read_together([*calls, (_CHAIN_HEAD_READ, {})] if with_head else calls)
-    if with_head:
-        heads = read.pop()
-        head_read_ahead(heads[0] if heads else None)
+    # The case page's event rides in the same round trip, if it waits (``case_get``).
+    read = read_together(calls)
     found: dict[str, list[Any]] = {name: [] for name in RECORD_TABLES}
     for name, rows in zip(holding, read, strict=True):
         for record in rows:

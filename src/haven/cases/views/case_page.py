@@ -25,12 +25,14 @@ from haven.accounts.access import requires, requires_recent_second_factor
 from haven.accounts.requests import HavenRequest
 from haven.accounts.requests import acting_member as _member
 from haven.accounts.shortcuts import refusal_shown
+from haven.audit.services import appends_riding
 from haven.cases import forms, selectors, services
 from haven.cases.addresses import around_row, reversing, row_url
 from haven.cases.models import CASE_STATUS_LABELS, Case, CaseStatus, Urgency
 from haven.cases.panels import panels_for
 from haven.cases.reading import one_reading
 from haven.cases.requirements import REQUIREMENT_LABELS, RULE_SOURCE_LABELS, unmet_labels
+from haven.cases.selectors.case import case_by_break_glass
 from haven.cases.services.lifecycle import MOVE_NOT_FOR_ROLE
 from haven.cases.templatetags.case_facts import (
     consent_method,
@@ -372,12 +374,16 @@ def case_detail(request: HavenRequest, case_id: uuid.UUID) -> HttpResponse:
     membership = _member(request)
     with one_reading():
         case = selectors.case_get(membership=membership, case_id=case_id, with_records=True)
-        records = selectors.case_records(membership=membership, case=case)
-        moves = _shown_moves(case, membership, records)
-        by_break_glass = selectors.sees_by_break_glass(
+        by_break_glass = case_by_break_glass(membership=membership, case=case)
+        # On PostgreSQL the view's event is appended, and committed, in the records' round
+        # trip (issue 17); it is committed before anything is rendered either way (AUD-01).
+        with appends_riding():
+            services.case_viewed(membership=membership, case=case, by_break_glass=by_break_glass)
+            records = selectors.case_records(membership=membership, case=case)
+        assert by_break_glass == selectors.sees_by_break_glass(
             membership=membership, case=case, assignments=records.assignments
         )
-        services.case_viewed(membership=membership, case=case, by_break_glass=by_break_glass)
+        moves = _shown_moves(case, membership, records)
         assigned = {assignment.membership_id for assignment in records.assignments}
         _precompute_rows(records)
         editable = case.status != CaseStatus.ERASED
