@@ -370,7 +370,11 @@ def plaintext_view(plain: dict[str, type[models.Model]]):  # type: ignore[no-unt
             "assignments": records.assignments,
             "assignable": [],
             "by_break_glass": False,
-            "moves": [option for option in options if option.target != Lifecycle.ERASED],
+            "moves": [
+                case_page._shown_move(option, membership, derived)
+                for option in options
+                if option.target != Lifecycle.ERASED
+            ],
             "note_form": forms.NoteForm(initial={"submission_token": uuid.uuid4()}),
             "editable": True,
             "can_edit": can_edit,
