@@ -53,8 +53,11 @@ def dashboard(request: HavenRequest) -> HttpResponse:
         }
         # The asylum bridge: host-state deadlines on the member's own cases (the case team only).
         context["asylum_deadlines"] = team_warnings(mine)
-        # And the procedure's final outcome (recognised, refused...) beside the case's status.
-        context["asylum_outcomes"] = final_outcomes(membership=membership, cases=mine)
+        # And the procedure's final outcome (recognised, refused...) beside the case's status,
+        # on each row (a lookup per row in the template cost more).
+        outcomes = final_outcomes(membership=membership, cases=mine)
+        for case in mine:
+            case.asylum_outcome = outcomes.get(case.pk)
     # AUTH-10: changes to the account's factors, or a lockout, are told here until dismissed.
     context["security_notices"] = security_notices_open(authenticated_user(request))
     return render(request, "web/dashboard.html", context)
