@@ -7,14 +7,18 @@ import datetime
 
 import pytest
 from django.db import connection
+from django.db.models import Exists, OuterRef
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from haven.cases.models import CaseStatus
+from haven.cases import services as case_services
+from haven.cases.models import Assignment, Case, CaseStatus
+from haven.organisations.models import Role
 from haven.relocations import services
 from haven.relocations.models import Stay, TravellingDependant
-from haven.relocations.selectors import due_items, stay_list
+from haven.relocations.selectors import due_items, due_reach_filter, reachable_stays, stay_list
+from tests.conftest import make_member
 from tests.programmes.factories import make_programme
 from tests.relocations.factories import (
     arrived_stay,
@@ -167,16 +171,51 @@ def test_the_stay_list_shows_cancelled_stays_only_when_asked(organisation, coord
 
 
 def test_due_items_are_one_query(organisation, coordinator, caseworker, django_assert_num_queries):
-    """One query for the due items, plus the visibility filter's short read of live break-glass
-    grants (issue 17: one EXISTS and a list, so the planner estimates the filter sanely)."""
+    """One query for the due items: the member's assignment already implies the visibility
+    rule, so its read of live break-glass grants is not made (issue 17)."""
     for _index in range(3):
         arrived_stay(organisation, coordinator, caseworker=caseworker, started_days_ago=20)
     member = membership_of(caseworker, organisation)
 
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(1):
         items = due_items(membership=member)
 
     assert [item.what for item in items].count("check_in_overdue") == 3
+
+
+def test_due_items_reach_what_the_stay_rule_and_the_assignment_reach(
+    organisation, coordinator, caseworker
+):
+    """
+    ``due_reach_filter`` finds exactly the stays that ``reachable_stays`` and the member's own
+    assignment find together, for each staff role: an assigned case, a case the member is not
+    on, one they broke into (visible, but not theirs), and an assigned case staged by an import.
+    """
+    assigned = arrived_stay(organisation, coordinator, caseworker=caseworker, started_days_ago=20)
+    arrived_stay(organisation, coordinator, started_days_ago=20)
+    broken_into = arrived_stay(organisation, coordinator, started_days_ago=20)
+    staged = arrived_stay(organisation, coordinator, caseworker=caseworker, started_days_ago=20)
+    case_services.break_glass_open(
+        membership=membership_of(caseworker, organisation),
+        code=broken_into.case.code,
+        reason="The defender called the emergency line and their caseworker is away.",
+    )
+    Case.objects.filter(pk=staged.case_id).update(staged=True)
+    legal = make_member(organisation, Role.LEGAL_ADVISER, "lena.legal")
+    for user in (caseworker, coordinator, legal):
+        member = membership_of(user, organisation)
+        on_their_cases = Exists(
+            Assignment.objects.filter(case_id=OuterRef("case_id"), membership_id=member.pk)
+        )
+        rule = set(reachable_stays(membership=member).filter(on_their_cases))
+        assert set(Stay.objects.filter(due_reach_filter(member))) == rule
+    caseworkers = set(
+        Stay.objects.filter(due_reach_filter(membership_of(caseworker, organisation)))
+    )
+    assert caseworkers == {assigned}
+    assert {
+        item.stay for item in due_items(membership=membership_of(caseworker, organisation))
+    } == {assigned}
 
 
 def test_the_dashboard_does_not_grow_with_stays(organisation, coordinator, caseworker, sign_in_as):

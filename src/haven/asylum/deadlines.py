@@ -283,7 +283,9 @@ def team_warnings(cases: list[Case], today: datetime.date | None = None) -> list
     for each in stays.order_by("created_at"):
         current[each.case_id] = each  # the latest stay, as ``current_stay`` reads it
     under_way = [s for s in current.values() if s.arrived_on is not None and s.ended_on is None]
-    dates = _stay_dates(under_way)
+    # With no stay under way there are no dates to read: Django would build (and then not send)
+    # the two queries of ``_stay_dates``, which cost more than the rest of this function.
+    dates = _stay_dates(under_way) if under_way else {}
     found = []
     for case in cases:
         latest = current.get(case.pk)

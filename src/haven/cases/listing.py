@@ -27,7 +27,11 @@ from django.db.models import (
     Value,
     When,
 )
+from django.forms import Form
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from haven.accounts import reading
@@ -40,6 +44,7 @@ from haven.cases.pagination import COUNT_CAP, KeysetPage, SortKey, keyset_page
 from haven.cases.selectors import CASE_KEYS, CASE_LIST_ORDER
 from haven.cases.vocabulary import term
 from haven.domain.risk import LEVELS
+from haven.vault.models import DataKey
 
 #: Above this many cases in the filtered list, sorting on an encrypted column is refused.
 SORT_DECRYPT_LIMIT = 1_000
@@ -140,6 +145,18 @@ def _summary(facts: Any, risk: str | None) -> ListSummary:
     )
 
 
+#: What a summary reads of a case: its facts and the keys they are decrypted with (every column
+#: of the data key and of its organisation key, as ``select_related(CASE_KEYS)`` reads them),
+#: not the columns the row already has from the list's own query.
+SUMMARY_COLUMNS = (
+    "id",
+    "organisation_id",
+    "facts",
+    *(f"data_key__{field.name}" for field in DataKey._meta.concrete_fields),
+    CASE_KEYS,
+)
+
+
 def case_summaries(case_ids: list[Any]) -> dict[Any, ListSummary]:
     """Decrypt the facts and latest staff risk level of the given cases: two or three queries."""
     if not case_ids:
@@ -150,6 +167,7 @@ def case_summaries(case_ids: list[Any]) -> dict[Any, ListSummary]:
     cases = list(
         CaseRecord.objects.filter(pk__in=case_ids)
         .select_related(CASE_KEYS)
+        .only(*SUMMARY_COLUMNS)
         .annotate(latest_assessment=latest)
     )
     by_case = {case.pk: case for case in cases}
@@ -329,3 +347,22 @@ def heading_links(sort: ListSort, query: str) -> dict[str, HeadingLink]:
             column=column, href=f"?{parameters}sort={sort.link_for(column)}", state=state
         )
     return links
+
+
+#: ``blank_fields``' markup, by form class and language.
+_BLANK_FIELDS: dict[tuple[type[Form], str | None], SafeString] = {}
+
+
+def blank_fields(form_class: type[Form]) -> SafeString:
+    """
+    ``forms/fields.html`` for an unbound ``form_class`` (no data, no initial values, no errors),
+    written once per language in each process: the case list's filter and search forms are the
+    same markup on every plain visit, and writing their option lists through the widget templates
+    cost about as much as the table's fifty rows (issue 17). The markup holds labels, choices and
+    help only, nothing of a case or of the member; a bound form is rendered afresh.
+    """
+    key = (form_class, get_language())
+    found = _BLANK_FIELDS.get(key)
+    if found is None:
+        found = _BLANK_FIELDS[key] = render_to_string("forms/fields.html", {"form": form_class()})
+    return found

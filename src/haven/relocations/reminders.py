@@ -11,12 +11,17 @@ on a schedule and runs the queue beside the server.
 """
 
 import datetime
+import uuid
+from typing import Any
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django_tasks import task
 
 from haven.accounts.acting import SYSTEM
+from haven.accounts.compiled import CompiledRead
+from haven.accounts.round_trips import Call
 from haven.organisations.models import Membership
 from haven.relocations.models import Stay, StayReminder
 from haven.relocations.selectors import ARRIVAL_GRACE, DUE_COLUMNS, due_kinds, newly_due_filter
@@ -96,15 +101,33 @@ def shred_travel_plans() -> int:
     return shred_due_travel_plans()
 
 
-def unread_reminders(membership: Membership | None) -> list[StayReminder]:
-    """The member's unread reminders with their stays' case codes, newest first (one query)."""
-    if membership is None:
-        return []
-    return list(
-        StayReminder.objects.filter(recipient=membership, read_at__isnull=True)
+def _unread_query(*, member: Any) -> QuerySet[StayReminder]:
+    return (
+        StayReminder.objects.filter(recipient_id=member, read_at__isnull=True)
         .select_related("stay__case")
         .order_by("-created_at")[:20]
     )
+
+
+#: Compiled at its first use (an id no row has stands for the member), not on every visit to
+#: the dashboard (issue 17).
+_UNREAD = CompiledRead(_unread_query, member=uuid.UUID(int=0))
+
+
+def unread_reminders_read(membership: Membership | None) -> Call | None:
+    """``unread_reminders``' read and its values, for ``read_together``; None for nothing."""
+    if membership is None:
+        return None
+    return _UNREAD, {"member": membership.pk}
+
+
+def unread_reminders(membership: Membership | None) -> list[StayReminder]:
+    """The member's unread reminders with their stays' case codes, newest first (one query)."""
+    call = unread_reminders_read(membership)
+    if call is None:
+        return []
+    read, values = call
+    return read(**values)
 
 
 def reminders_mark_read(*, membership: Membership) -> int:

@@ -23,7 +23,7 @@ from haven.organisations.models import Membership
 from haven.organisations.policy import Permission, may
 from haven.programmes.models import Application
 from haven.programmes.selectors import application_get
-from haven.relocations.access import is_host_partner, reachable_stays_filter
+from haven.relocations.access import STAFF_ROLES, is_host_partner, reachable_stays_filter
 from haven.relocations.models import (
     CheckIn,
     Extension,
@@ -370,26 +370,45 @@ def due_kinds(
     return owed
 
 
+def due_reach_filter(membership: Membership) -> Q:
+    """
+    The stays of ``membership``'s assigned cases that it may reach, for a staff member
+    (``due_items``): ``reachable_stays_filter`` and the assignment, written as one condition.
+    """
+    assigned = Exists(
+        Assignment.objects.filter(case_id=OuterRef("case_id"), membership_id=membership.pk)
+    )
+    return Q(
+        assigned,
+        organisation_id=membership.organisation_id,
+        case__organisation_id=membership.organisation_id,
+        case__staged=False,
+    )
+
+
 def due_items(
     *, membership: Membership | None, today: datetime.date | None = None
 ) -> list[DueItem]:
     """
     What is owed on the stays of the member's assigned cases: overdue check-ins, unconfirmed
     arrivals, return reviews due and extensions waiting. One query, whatever the number of stays.
+
+    The member's own assignment narrows the staff rule of ``reachable_stays_filter`` (the stay's
+    organisation and a visible case: same organisation, not staged, and assigned, supervised or
+    broken into) to exactly: the stay and its case in the member's organisation, the case not
+    staged, and assigned to the member. So the rule's read of live break-glass grants and its
+    subquery over cases are not needed here, and are not made (issue 17);
+    ``tests/relocations/test_views.py`` checks both conditions find the same stays.
     """
     if (
         membership is None
-        or is_host_partner(membership)
+        or membership.role not in STAFF_ROLES
         or not may(membership, Permission.STAY_VIEW)
     ):
         return []
     today = today or timezone.localdate()
-    assigned = Exists(
-        Assignment.objects.filter(case_id=OuterRef("case_id"), membership_id=membership.pk)
-    )
     stays = (
-        reachable_stays(membership=membership)
-        .filter(assigned)
+        Stay.objects.filter(due_reach_filter(membership))
         .filter(due_filter(today))
         .select_related("case", "programme")
         .only(*STAFF_STAY_LIST_COLUMNS, *DUE_COLUMNS)

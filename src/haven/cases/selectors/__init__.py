@@ -54,9 +54,10 @@ from haven.cases.selectors.lists import (
     case_list,
     case_list_page,
     my_cases,
+    my_cases_read,
     with_assignees,
 )
-from haven.cases.selectors.notifications import unread_notifications
+from haven.cases.selectors.notifications import unread_notifications, unread_notifications_read
 from haven.cases.selectors.records import (
     RECORD_TABLES,
     UNSHOWN_COLUMNS,
@@ -100,9 +101,11 @@ __all__ = [
     "is_assigned",
     "latest_assessment",
     "my_cases",
+    "my_cases_read",
     "record_corrections",
     "sees_by_break_glass",
     "unread_notifications",
+    "unread_notifications_read",
     "visible_cases",
     "with_assignees",
 ]

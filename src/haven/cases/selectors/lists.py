@@ -3,10 +3,13 @@ The case list and "My cases": the columns a row shows, the lists' orders (each i
 filters on plain columns, and keyset paging (``haven.cases.pagination``).
 """
 
+import uuid
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
+from haven.accounts.compiled import CompiledRead
+from haven.accounts.round_trips import Call
 from haven.cases.access import visible_cases_filter
 from haven.cases.models import Assignment, Case, CaseStatus
 from haven.cases.pagination import KeysetPage, SortKey, keyset_page
@@ -113,18 +116,37 @@ def with_assignees(cases: QuerySet[Case]) -> QuerySet[Case]:
     )
 
 
+def _my_cases_query(*, member: Any, organisation: Any) -> QuerySet[Case]:
+    assigned = Exists(Assignment.objects.filter(case_id=OuterRef("pk"), membership_id=member))
+    cases = (
+        Case.objects.filter(assigned, organisation_id=organisation)
+        .exclude(status__in=CLOSED_STATUSES)
+        .only(*LIST_COLUMNS)
+        .order_by(*(key.order(forward=True) for key in MY_CASES_ORDER))
+    )
+    return cases[:CASES_PER_PAGE]
+
+
+#: "My cases", compiled at its first use (ids no row has stand for the member and its
+#: organisation): the dashboard built and compiled it on every visit (issue 17).
+_MY_CASES = CompiledRead(_my_cases_query, member=uuid.UUID(int=0), organisation=uuid.UUID(int=1))
+
+
+def my_cases_read(*, membership: Membership | None) -> Call | None:
+    """``my_cases``' read and its values, for ``read_together``; None when it reads nothing."""
+    if membership is None or not _active(membership):
+        return None
+    return _MY_CASES, {"member": membership.pk, "organisation": membership.organisation_id}
+
+
 def my_cases(*, membership: Membership | None) -> list[Case]:
     """
     The "My cases" list: the member's open assigned cases, divergent risk views first, then urgency
     and the nearest due date. Being assigned is itself what lets a member see a case (AZ-03), so
     the assignment semi-join is the whole visibility filter here.
     """
-    if membership is None or not _active(membership):
+    call = my_cases_read(membership=membership)
+    if call is None:
         return []
-    cases = (
-        Case.objects.filter(_assigned_to(membership), organisation_id=membership.organisation_id)
-        .exclude(status__in=CLOSED_STATUSES)
-        .only(*LIST_COLUMNS)
-        .order_by(*(key.order(forward=True) for key in MY_CASES_ORDER))
-    )
-    return list(cases[:CASES_PER_PAGE])
+    read, values = call
+    return read(**values)

@@ -1,15 +1,40 @@
 """The member's unread in-app notifications, for the dashboard."""
 
+import uuid
+from typing import Any
+
+from django.db.models import QuerySet
+
+from haven.accounts.compiled import CompiledRead
+from haven.accounts.round_trips import Call
 from haven.cases.models import Notification
 from haven.organisations.models import Membership
 
 
-def unread_notifications(*, membership: Membership | None) -> list[Notification]:
-    """Return the member's unread in-app notifications with their cases' codes, newest first."""
-    if membership is None:
-        return []
-    return list(
-        Notification.objects.filter(recipient=membership, read_at__isnull=True)
+def _unread_query(*, member: Any) -> QuerySet[Notification]:
+    return (
+        Notification.objects.filter(recipient_id=member, read_at__isnull=True)
         .select_related("case", "actor__user")
         .order_by("-created_at")[:20]
     )
+
+
+#: Compiled at its first use (an id no row has stands for the member), not on every visit to
+#: the dashboard (issue 17).
+_UNREAD = CompiledRead(_unread_query, member=uuid.UUID(int=0))
+
+
+def unread_notifications_read(*, membership: Membership | None) -> Call | None:
+    """``unread_notifications``' read and its values, for ``read_together``; None for nothing."""
+    if membership is None:
+        return None
+    return _UNREAD, {"member": membership.pk}
+
+
+def unread_notifications(*, membership: Membership | None) -> list[Notification]:
+    """Return the member's unread in-app notifications with their cases' codes, newest first."""
+    call = unread_notifications_read(membership=membership)
+    if call is None:
+        return []
+    read, values = call
+    return read(**values)

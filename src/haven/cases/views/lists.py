@@ -80,6 +80,9 @@ def case_list(request: HavenRequest) -> HttpResponse:
     context = {
         "filters": filters,
         "search": search,
+        # A plain visit's forms are unbound: their markup is the same on every visit.
+        "filters_html": None if filters.is_bound else listing.blank_fields(forms.ListFilterForm),
+        "search_html": None if search.is_bound else listing.blank_fields(forms.SearchForm),
         "search_results": search_results,
         "page": page,
         "sort": sort,
