@@ -173,3 +173,47 @@ def test_the_dashboard_is_arabic_and_right_to_left(client, sign_in_as, caseworke
     assert "حالاتي" in body
     assert "My cases" not in body
     assert "Every case you may see" not in body
+
+
+#: The calls xgettext reads a message from (Django's makemessages passes it these keywords).
+MESSAGE_CALLS = frozenset(
+    {"gettext", "gettext_lazy", "ngettext", "ngettext_lazy", "pgettext", "pgettext_lazy", "_"}
+)
+
+
+def _messages_inside_f_strings(source: str) -> list[int]:
+    """Lines where a message call sits inside an f-string's braces, which xgettext never reads."""
+    lines = []
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.JoinedStr):
+            continue
+        for part in node.values:
+            for inner in ast.walk(part):
+                if (
+                    isinstance(inner, ast.Call)
+                    and isinstance(inner.func, ast.Name)
+                    and inner.func.id in MESSAGE_CALLS
+                ):
+                    lines.append(inner.lineno)
+    return lines
+
+
+def test_a_message_inside_an_f_string_is_found():
+    """The check below can fail: a message in an f-string's braces is reported by its line."""
+    assert _messages_inside_f_strings("x = f\"<b>{gettext('tension')}</b>\"\n") == [1]
+    assert _messages_inside_f_strings('word = gettext("tension")\nx = f"<b>{word}</b>"\n') == []
+
+
+def test_no_message_is_written_inside_an_f_string():
+    """
+    xgettext does not look inside an f-string's braces, so `make messages` would drop such a
+    message from every catalogue, with its translations, and the page would fall back to
+    English: each message is a literal argument of its own call (docs/developing.md, section 7).
+    """
+    package = Path(__file__).resolve().parents[2] / "src" / "haven"
+    found = [
+        f"{path.relative_to(package)}:{line}"
+        for path in sorted(package.rglob("*.py"))
+        for line in _messages_inside_f_strings(path.read_text(encoding="utf-8"))
+    ]
+    assert found == []

@@ -88,10 +88,10 @@ def timeline_entries(
             # A consent in force (a withdrawn one, rarer, is written by its template).
             details = record.details
             scope = details.get("scope", "") if isinstance(details, Mapping) else ""
+            # The template's own text, trusted as ``{% translate %}`` trusts it.
+            withdrew = gettext("The defender withdrew this consent")
             withdraw = (
-                f'\n  · <a href="{_shown(record.withdraw_url, context)}">'
-                # The template's own text, trusted as ``{% translate %}`` trusts it.
-                f"{gettext('The defender withdrew this consent')}</a>"
+                f'\n  · <a href="{_shown(record.withdraw_url, context)}">{withdrew}</a>'
                 if context.get("can_edit")
                 else ""
             )
@@ -182,11 +182,11 @@ def assessment_rows(
     labels on them), ``current`` marked; each cell labelled by its column's heading, translated.
     """
     on_return = gettext("on return")
-    views_words = (
-        f'<span class="badge level-high">{gettext("diverge")}</span>',
-        f"\n      {gettext('agree')}",
-    )
-    tension = f' <span class="badge level-critical">{gettext("tension")}</span>'
+    diverge = gettext("diverge")
+    agree = gettext("agree")
+    tension_word = gettext("tension")
+    views_words = (f'<span class="badge level-high">{diverge}</span>', f"\n      {agree}")
+    tension = f' <span class="badge level-critical">{tension_word}</span>'
     headings = [conditional_escape(heading) for heading in (when, engines, staff, defender, views)]
     current_pk = getattr(current, "pk", None) if current is not None else None
     written = []
@@ -218,8 +218,10 @@ def move_items(context: template.Context, moves: Iterable[Any]) -> SafeString:
     it is possible now or what still blocks it, and the rule it follows.
     """
     move_to = gettext("Move to")
-    possible = f'<span class="badge level-low">{gettext("possible now")}</span>\n    '
+    possible_now = gettext("possible now")
+    not_yet = gettext("Not yet, because:")
     rule = gettext("Rule")
+    possible = f'<span class="badge level-low">{possible_now}</span>\n    '
     written = []
     for option in moves:
         if option.allowed:
@@ -228,7 +230,7 @@ def move_items(context: template.Context, moves: Iterable[Any]) -> SafeString:
             reasons = "".join(
                 f"<li>{_shown(reason, context)}</li>\n      " for reason in option.blocked_by
             )
-            state = f'<br>{gettext("Not yet, because:")}<ul class="muted">{reasons}</ul>'
+            state = f'<br>{not_yet}<ul class="muted">{reasons}</ul>'
         written.append(
             f"\n  <li>{move_to} <strong>{_shown(case_status(option.target.value), context)}"
             f"</strong>\n    {state}\n"
