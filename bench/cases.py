@@ -248,7 +248,11 @@ def plaintext_models() -> dict[str, type[models.Model]]:
     plain["note"] = record("note", {"body": models.TextField()})
     plain["consent"] = record(
         "consent",
-        {"details": models.JSONField(null=True), "withdrawn_at": models.DateTimeField(null=True)},
+        {
+            "details": models.JSONField(null=True),
+            "withdrawn_at": models.DateTimeField(null=True),
+            "withdrawal": models.JSONField(null=True),
+        },
     )
     plain["assessment"] = record(
         "assessment",
@@ -294,6 +298,7 @@ def copy_to_plaintext(case: Case, plain: dict[str, type[models.Model]]) -> uuid.
                 recorded_at=consent.recorded_at,
                 recorded_by=consent.recorded_by,
                 details=consent.details,
+                withdrawal=consent.withdrawal,
             )
         for assessment in Assessment.objects.filter(case=case):
             plain["assessment"].objects.create(
@@ -364,7 +369,7 @@ def plaintext_view(plain: dict[str, type[models.Model]]):  # type: ignore[no-unt
             "facts": facts,
             "fact_sections": case_page._fact_sections(case, facts, can_edit=can_edit),
             "records": records,
-            "timeline": timeline[: case_page.TIMELINE_ON_CASE_PAGE],
+            "timeline": case_page._shown_timeline(timeline[: case_page.TIMELINE_ON_CASE_PAGE]),
             "timeline_more": len(timeline) - case_page.TIMELINE_ON_CASE_PAGE,
             "assessments": sorted(assessments, key=lambda a: a.recorded_at, reverse=True),
             "assignments": records.assignments,
