@@ -171,15 +171,27 @@ _HEAD_PEEK: dict[str, tuple[str, tuple[Any, ...]]] = {}
 
 def _head() -> tuple[int, str] | None:
     """The chain head's sequence number and hash as last committed, or None before the first."""
-    if connection.vendor not in _HEAD_PEEK:
-        query = ChainHead.objects.filter(id=1).values_list("seq", "hash")
+    row = _head_row(_HEAD_PEEK, locked=False)
+    return None if row is None else (int(row[0]), str(row[1]))
+
+
+def _head_row(
+    compiled: dict[str, tuple[str, tuple[Any, ...]]], *, locked: bool
+) -> tuple[Any, ...] | None:
+    """
+    The chain head's ``seq`` and ``hash`` (its row locked when ``locked``), with the read's SQL
+    compiled once per process and database vendor into ``compiled``.
+    """
+    if connection.vendor not in compiled:
+        heads = ChainHead.objects.select_for_update() if locked else ChainHead.objects.all()
+        query = heads.filter(id=1).values_list("seq", "hash")
         sql, params = query.query.get_compiler(connection=connection).as_sql()
-        _HEAD_PEEK[connection.vendor] = (sql, tuple(params))
-    sql, params = _HEAD_PEEK[connection.vendor]
+        compiled[connection.vendor] = (sql, tuple(params))
+    sql, params = compiled[connection.vendor]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        row = cursor.fetchone()
-    return None if row is None else (int(row[0]), str(row[1]))
+        row: tuple[Any, ...] | None = cursor.fetchone()
+    return row
 
 
 #: ``_write_unless_moved``'s statement, by database vendor (None where there is none).
@@ -333,14 +345,7 @@ def _locked_head() -> tuple[int, str]:
     appends from other processes wait and ``seq`` stays gapless; the head row is created, with
     the genesis hash, before the first event. Must run inside ``transaction.atomic()``.
     """
-    if connection.vendor not in _HEAD_READ:
-        query = ChainHead.objects.select_for_update().filter(id=1).values_list("seq", "hash")
-        sql, params = query.query.get_compiler(connection=connection).as_sql()
-        _HEAD_READ[connection.vendor] = (sql, tuple(params))
-    sql, params = _HEAD_READ[connection.vendor]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        row = cursor.fetchone()
+    row = _head_row(_HEAD_READ, locked=True)
     if row is None:
         head, _created = ChainHead.objects.select_for_update().get_or_create(
             id=1, defaults={"seq": 0, "hash": GENESIS_HASH}

@@ -123,26 +123,40 @@ def _as_uuid(value: Any) -> uuid.UUID:
 def _data_key_query(vendor: str) -> str:
     """SQL for one owner's data key joined to its organisation key, built from the models once."""
     del vendor  # part of the cache key only: quoting follows the connection in use
+    column = _data_key_column
+    # Column names come from the model; the two values are parameters.
+    return (
+        f"{_data_keys_joined(('organisation', 'version', 'wrapped', 'destroyed_at'))} "
+        f"WHERE dk.{column('owner_type')} = %s AND dk.{column('owner_id')} = %s"
+    )
+
+
+def _data_key_column(name: str) -> str:
+    """A ``DataKey`` field's column, quoted for the connection in use."""
+    meta: Any = DataKey._meta
+    return connection.ops.quote_name(meta.get_field(name).column)
+
+
+def _data_keys_joined(data_key_fields: Sequence[str]) -> str:
+    """
+    ``SELECT`` of ``data_key_fields`` of data keys (alias ``dk``) and the columns of their
+    organisation keys (``ok``) a key ring unwraps with, ``FROM`` the two tables joined.
+    """
     data, organisation = DataKey._meta, OrganisationKey._meta
     quote = connection.ops.quote_name
 
     def columns(meta: Any, alias: str, names: Sequence[str]) -> list[str]:
         return [f"{alias}.{quote(meta.get_field(name).column)}" for name in names]
 
-    selected = columns(
-        data, "dk", ("organisation", "version", "wrapped", "destroyed_at")
-    ) + columns(organisation, "ok", ("purpose", "version", "wrapped", "state", "master_key_id"))
-    data_table, key_table = quote(data.db_table), quote(organisation.db_table)
-    join = (
-        f"ok.{quote(organisation.pk.column)} = "
-        f"dk.{quote(data.get_field('organisation_key').column)}"
+    selected = columns(data, "dk", data_key_fields) + columns(
+        organisation, "ok", ("purpose", "version", "wrapped", "state", "master_key_id")
     )
-    owner = (
-        f"dk.{quote(data.get_field('owner_type').column)} = %s "
-        f"AND dk.{quote(data.get_field('owner_id').column)} = %s"
+    join = f"ok.{quote(organisation.pk.column)} = dk.{_data_key_column('organisation_key')}"
+    # Table and column names come from the models.
+    return (
+        f"SELECT {', '.join(selected)} FROM {quote(data.db_table)} dk "  # noqa: S608
+        f"JOIN {quote(organisation.db_table)} ok ON {join}"
     )
-    # Table and column names come from the models; the two values are parameters.
-    return f"SELECT {', '.join(selected)} FROM {data_table} dk JOIN {key_table} ok ON {join} WHERE {owner}"  # noqa: S608
 
 
 @functools.cache
@@ -153,25 +167,11 @@ def _data_keys_query(vendor: str) -> tuple[str, str]:
     writes for as many owners as it asks about (``KeyRing.prefetch``).
     """
     del vendor  # part of the cache key only: quoting follows the connection in use
-    data, organisation = DataKey._meta, OrganisationKey._meta
-    quote = connection.ops.quote_name
-
-    def columns(meta: Any, alias: str, names: Sequence[str]) -> list[str]:
-        return [f"{alias}.{quote(meta.get_field(name).column)}" for name in names]
-
-    selected = columns(
-        data, "dk", ("owner_type", "owner_id", "organisation", "version", "wrapped")
-    ) + columns(organisation, "ok", ("purpose", "version", "wrapped", "state", "master_key_id"))
-    data_table, key_table = quote(data.db_table), quote(organisation.db_table)
-    join = (
-        f"ok.{quote(organisation.pk.column)} = "
-        f"dk.{quote(data.get_field('organisation_key').column)}"
-    )
-    # Table and column names come from the models; the owners' ids are parameters.
+    column = _data_key_column
+    selected = _data_keys_joined(("owner_type", "owner_id", "organisation", "version", "wrapped"))
+    # Column names come from the model; the owners' ids are parameters.
     return (
-        f"SELECT {', '.join(selected)} FROM {data_table} dk JOIN {key_table} ok ON {join} "  # noqa: S608
-        f"WHERE dk.{quote(data.get_field('destroyed_at').column)} IS NULL "
-        f"AND dk.{quote(data.get_field('owner_id').column)} IN (",
+        f"{selected} WHERE dk.{column('destroyed_at')} IS NULL AND dk.{column('owner_id')} IN (",
         ")",
     )
 
