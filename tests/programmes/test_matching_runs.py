@@ -491,25 +491,3 @@ def test_a_run_leaves_the_garbage_collector_as_it_found_it(organisation, coordin
         assert not gc.isenabled()
     finally:
         gc.enable()
-
-
-def test_a_run_leaves_nothing_frozen_and_keeps_what_others_froze(organisation, coordinator):
-    """
-    The built problem is frozen out of the collections the solve sets off (``gc.freeze``), so
-    it must be unfrozen afterwards; objects frozen by someone else before the run stay frozen.
-    """
-    window = make_window(make_programme(organisation))
-    submitted_application(coordinator, open_fictional_case(organisation), window.programme, window)
-    gc.unfreeze()
-
-    run_for(coordinator, organisation, [window])
-    assert gc.get_freeze_count() == 0
-
-    gc.freeze()
-    try:
-        frozen = gc.get_freeze_count()
-        run_for(coordinator, organisation, [window])
-        # Still frozen (less what was freed meanwhile), and nothing of the run's added.
-        assert 0 < gc.get_freeze_count() <= frozen
-    finally:
-        gc.unfreeze()

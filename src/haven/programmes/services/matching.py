@@ -85,27 +85,6 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _kept_out_of_collections() -> bool:
-    """
-    Move every object alive into the collector's permanent generation (``gc.freeze``), so that
-    the collections the solve sets off do not walk the built problem; return whether it did.
-
-    A run's build leaves about 7,500 objects alive until the run is stored (the problem and
-    review documents, every option's placement fit), all of them in the youngest generation,
-    since the collector was paused while they were made. Each collection during the solve would
-    walk them all and free none; frozen, they are not walked, and ``gc.unfreeze`` (always in a
-    ``finally``) hands them back to the oldest generation, where reference counting frees them
-    as the run returns, as before. Cycles among frozen objects are collected after the unfreeze.
-
-    Nothing is frozen when something else froze objects already (a server freezing its heap
-    before forking workers, say): unfreezing would undo that as well.
-    """
-    if gc.get_freeze_count():
-        return False
-    gc.freeze()
-    return True
-
-
 #: Stand-ins for the compiled reads below: no row has these ids.
 _STAND_IN = [uuid.UUID(int=n) for n in range(1, 4)]
 #: A run's reads, their SQL built once per process: building the queries and converting their
@@ -294,14 +273,9 @@ def matching_run_create(
     with keyring_scope() as ring:
         with _collector_paused():
             built = _built_problem(chosen, time_limit_s)
-            frozen = _kept_out_of_collections()
-        try:
-            encoded_problem = RUN_PROBLEM.encode(built.document)
-            problem = parse_problem(built.document, canonical=encoded_problem)
-            result = result_to_json(solve(problem, seed=seed))
-        finally:
-            if frozen:
-                gc.unfreeze()
+        encoded_problem = RUN_PROBLEM.encode(built.document)
+        problem = parse_problem(built.document, canonical=encoded_problem)
+        result = result_to_json(solve(problem, seed=seed))
         with _collector_paused():
             run = MatchingRun(
                 organisation=organisation,
