@@ -205,32 +205,20 @@ def case_facts_documents(
             column.row_prefix(organisation_id)
             for column in (THREAT_DETAILS, PROSECUTION_DETAILS, DEPENDANT_DETAILS, CASE_FACTS)
         ]
+        threat, prosecution, dependant, facts_prefix = prefixes
         for pk, case_id, details in _THREAT_ROWS(organisation=organisation_id, cases=holding[0]):
             case = read[case_id]
-            case.threats.append(
-                (
-                    THREAT_DETAILS.open_with(
-                        ring, case.ref, case.key(ring), prefixes[0], pk, details
-                    ),
-                    None,
-                )
-            )
+            case.threats.append((case.opened(ring, THREAT_DETAILS, threat, pk, details), None))
         for pk, case_id, details in _PROSECUTION_ROWS(
             organisation=organisation_id, cases=holding[1]
         ):
             case = read[case_id]
             case.prosecutions.append(
-                PROSECUTION_DETAILS.open_with(
-                    ring, case.ref, case.key(ring), prefixes[1], pk, details
-                )
+                case.opened(ring, PROSECUTION_DETAILS, prosecution, pk, details)
             )
         for pk, case_id, details in _DEPENDANT_ROWS(organisation=organisation_id, cases=holding[2]):
             case = read[case_id]
-            case.dependants.append(
-                DEPENDANT_DETAILS.open_with(
-                    ring, case.ref, case.key(ring), prefixes[2], pk, details
-                )
-            )
+            case.dependants.append(case.opened(ring, DEPENDANT_DETAILS, dependant, pk, details))
         documents = {}
         for case_id, urgency, facts, *_held in cases:
             case = read[case_id]
@@ -239,9 +227,7 @@ def case_facts_documents(
                 build_facts(
                     None
                     if facts is None
-                    else CASE_FACTS.open_with(
-                        ring, case.ref, case.key(ring), prefixes[3], case_id, facts
-                    ),
+                    else case.opened(ring, CASE_FACTS, facts_prefix, case_id, facts),
                     threats=case.threats,
                     prosecutions=case.prosecutions,
                     dependants=case.dependants,
@@ -254,21 +240,24 @@ def case_facts_documents(
 class _CaseRows:
     """One case's key reference, its key once first used, and its record rows as opened."""
 
-    __slots__ = ("dependants", "opened", "prosecutions", "ref", "threats")
+    __slots__ = ("dependants", "key", "prosecutions", "ref", "threats")
 
     def __init__(self, ref: KeyRef) -> None:
         self.ref = ref
-        self.opened: OpenedKey | None = None
+        self.key: OpenedKey | None = None
         self.threats: list[tuple[Any, None]] = []
         self.prosecutions: list[Any] = []
         self.dependants: list[Any] = []
 
-    def key(self, ring: KeyRing) -> OpenedKey:
-        """The case's key from ``ring``, looked up on its first value, as ``open`` would."""
-        opened = self.opened
-        if opened is None:
-            opened = self.opened = ring.opened_data_key(self.ref)
-        return opened
+    def opened(self, ring: KeyRing, column: SealedColumn, prefix: str, pk: Any, stored: Any) -> Any:
+        """
+        ``column``'s value ``stored`` in row ``pk`` of this case, opened with the case's key
+        (looked up in ``ring`` on the case's first value, as ``SealedColumn.open`` would).
+        """
+        key = self.key
+        if key is None:
+            key = self.key = ring.opened_data_key(self.ref)
+        return column.open_with(ring, self.ref, key, prefix, pk, stored)
 
 
 def _holds(model: type[RecordModel]) -> Exists:

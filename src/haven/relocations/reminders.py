@@ -115,19 +115,13 @@ _UNREAD = CompiledRead(_unread_query, member=uuid.UUID(int=0))
 
 
 def unread_reminders_read(membership: Membership | None) -> Call | None:
-    """``unread_reminders``' read and its values, for ``read_together``; None for nothing."""
+    """
+    The member's unread reminders with their stays' case codes, newest first, as a read and its
+    values for ``read_together`` (the dashboard's round trip); None for nothing to read.
+    """
     if membership is None:
         return None
     return _UNREAD, {"member": membership.pk}
-
-
-def unread_reminders(membership: Membership | None) -> list[StayReminder]:
-    """The member's unread reminders with their stays' case codes, newest first (one query)."""
-    call = unread_reminders_read(membership)
-    if call is None:
-        return []
-    read, values = call
-    return read(**values)
 
 
 def reminders_mark_read(*, membership: Membership) -> int:

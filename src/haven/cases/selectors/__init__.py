@@ -57,7 +57,7 @@ from haven.cases.selectors.lists import (
     my_cases_read,
     with_assignees,
 )
-from haven.cases.selectors.notifications import unread_notifications, unread_notifications_read
+from haven.cases.selectors.notifications import unread_notifications_read
 from haven.cases.selectors.records import (
     RECORD_TABLES,
     UNSHOWN_COLUMNS,
@@ -104,7 +104,6 @@ __all__ = [
     "my_cases_read",
     "record_corrections",
     "sees_by_break_glass",
-    "unread_notifications",
     "unread_notifications_read",
     "visible_cases",
     "with_assignees",

@@ -25,16 +25,10 @@ _UNREAD = CompiledRead(_unread_query, member=uuid.UUID(int=0))
 
 
 def unread_notifications_read(*, membership: Membership | None) -> Call | None:
-    """``unread_notifications``' read and its values, for ``read_together``; None for nothing."""
+    """
+    The member's unread in-app notifications with their cases' codes, newest first, as a read
+    and its values for ``read_together`` (the dashboard's round trip); None for nothing to read.
+    """
     if membership is None:
         return None
     return _UNREAD, {"member": membership.pk}
-
-
-def unread_notifications(*, membership: Membership | None) -> list[Notification]:
-    """Return the member's unread in-app notifications with their cases' codes, newest first."""
-    call = unread_notifications_read(membership=membership)
-    if call is None:
-        return []
-    read, values = call
-    return read(**values)

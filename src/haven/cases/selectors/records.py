@@ -193,7 +193,7 @@ def case_records(*, membership: Membership | None, case: Case) -> CaseRecords:
     """
     holding = [name for name in RECORD_TABLES if getattr(case, _holds(name), True)]
     calls = [(_RECORD_READS[name], _values(name, case)) for name in holding]
-    # The case page's event rides in the same round trip, if it waits (``case_get``).
+    # The case page's event rides in the same round trip, if one waits (``appends_riding``).
     read = read_together(calls)
     found: dict[str, list[Any]] = {name: [] for name in RECORD_TABLES}
     for name, rows in zip(holding, read, strict=True):
