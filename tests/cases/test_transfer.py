@@ -3,6 +3,8 @@
 import json
 
 import pytest
+from django.http import Http404
+from django.urls import reverse
 from pyrage import x25519
 
 from haven.accounts.acting import SYSTEM
@@ -10,8 +12,9 @@ from haven.audit.events import EventType
 from haven.audit.models import AuditEvent
 from haven.audit.verification import verify_chain
 from haven.cases.errors import CaseError
-from haven.cases.models import Case, Defender, ImportRun, Note
-from haven.cases.selectors import visible_cases
+from haven.cases.models import Assignment, Case, Defender, ImportRun, Note
+from haven.cases.selectors import my_cases, visible_cases
+from haven.cases.services import case_assign
 from haven.cases.transfer import (
     ImportConflictError,
     ImportInvalidError,
@@ -306,3 +309,41 @@ def test_the_command_abandons_by_id(organisation, tmp_path, capsys):
     assert "4 staged cases removed" in capsys.readouterr().out
     assert not Case.objects.exists()
     assert main(["cases", "import", str(other), "--org", organisation.slug]) == 0
+
+
+# Staged cases reach no list (issue 11 leftovers) ---------------------------------------------
+
+
+def test_a_staged_case_has_no_team_and_no_member_can_put_one_on_it(organisation, coordinator):
+    """The import opens its cases as ``SYSTEM``, with no one assigned; a member may not assign."""
+    member = coordinator.memberships.get()
+    interrupted_import(organisation, import_document(" A", " B", " C", " D", " E"))
+    staged = Case.objects.filter(staged=True).first()
+
+    assert not Assignment.objects.filter(case__staged=True).exists()
+    with pytest.raises(Http404):
+        case_assign(membership=member, case=staged, assignee=member)
+    assert not Assignment.objects.exists()
+
+
+def test_my_cases_and_the_dashboard_leave_out_a_staged_case_even_when_assigned(
+    organisation, caseworker, sign_in_as
+):
+    """
+    Only ``SYSTEM`` could put a member on a staged case (no code does yet): "My cases" still
+    follows the visibility rule, and a staged case is nobody's until its import finishes.
+    """
+    member = caseworker.memberships.get()
+    document = import_document(" A", " B", " C", " D", " E")
+    interrupted_import(organisation, document)
+    staged = Case.objects.filter(staged=True).order_by("code").first()
+    case_assign(membership=SYSTEM, case=staged, assignee=member)
+
+    assert my_cases(membership=member) == []
+    page = sign_in_as(caseworker).get(reverse("web:dashboard"))
+    assert page.status_code == 200
+    assert staged.code not in page.content.decode()
+
+    cases_import(membership=SYSTEM, organisation=organisation, document=document)
+
+    assert [case.pk for case in my_cases(membership=member)] == [staged.pk]

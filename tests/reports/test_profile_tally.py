@@ -17,10 +17,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from haven.accounts.acting import SYSTEM
 from haven.audit.events import EventType
 from haven.audit.models import AuditEvent
 from haven.cases.models import Case, CaseStatus
 from haven.cases.services import case_erasure_approve, case_erasure_request
+from haven.cases.transfer import cases_import
 from haven.cli import django_setup, worker
 from haven.demo import seed_all
 from haven.organisations.models import Role
@@ -30,7 +32,7 @@ from haven.reports.selectors import analyst_report
 from haven.reports.tables import COMPLEMENT, SMALL
 from haven.vault.backup import SKIPPED_MODELS
 from tests.acting import acting
-from tests.cases.factories import assigned_case
+from tests.cases.factories import assigned_case, canary_identity
 from tests.cases.test_case_list_sort import _assess, _facts
 from tests.conftest import make_member
 
@@ -212,3 +214,35 @@ def test_the_demo_seed_counts_its_cases_once_at_the_end(db, settings):
     counted = ProfileTally.objects.filter(dimension="country").values_list("cases", flat=True)
     live = Case.objects.exclude(status=CaseStatus.ERASED).count()
     assert live > 0 and sum(counted) == live  # one country (or "not recorded") per live case
+
+
+def test_the_cases_of_an_unfinished_import_are_not_counted(organisation, profiled):
+    """Staged cases are nobody's yet: the job neither decrypts nor counts them."""
+    document = {
+        "schema": "haven.case-import/1",
+        "cases": [
+            {"identity": canary_identity(suffix), "facts": _facts("KE", ["lgbti"])}
+            for suffix in (" A", " B", " C")
+        ],
+    }
+    cases_import(
+        membership=SYSTEM,
+        organisation=organisation,
+        document=document,
+        batch_size=1,
+        batch_seconds=None,
+        max_batches=2,
+    )
+    assert Case.objects.filter(staged=True).count() == 2
+
+    recount_profiles(organisation.pk)
+
+    assert ("country", "KE") not in _tally(organisation)
+    assert (
+        sum(
+            count
+            for (dimension, _value), count in _tally(organisation).items()
+            if dimension == "country"
+        )
+        == 8
+    )

@@ -50,6 +50,18 @@ with archives._atomic_file(Path(sys.argv[1])) as handle:
     os.kill(os.getpid(), signal.SIGKILL)
 """
 
+# Without O_TMPFILE, dies by SIGKILL once the named ``.part`` file exists and before a byte is
+# written (as while a passphrase's scrypt runs, before the age header).
+KILLED_BEFORE_FIRST_WRITE = """
+import os, signal, sys
+from pathlib import Path
+from haven.vault import archives
+
+del os.O_TMPFILE
+with archives._atomic_file(Path(sys.argv[1])) as handle:
+    os.kill(os.getpid(), signal.SIGKILL)
+"""
+
 
 def killed(script: str, *args: str) -> None:
     child = subprocess.run(
@@ -139,3 +151,30 @@ def test_the_clean_up_keeps_the_file_of_a_write_under_way(tmp_path, monkeypatch,
     assert names(tmp_path) == ["backup.age", "export.age"]
     assert out.read_bytes() == b"new"
     assert (tmp_path / "export.age").read_bytes() == b"beside"
+
+
+def parts(folder: Path) -> list[Path]:
+    return sorted(folder.glob(f"{archives.TEMPORARY_PREFIX}*{archives.TEMPORARY_SUFFIX}"))
+
+
+def test_an_empty_part_left_by_a_kill_is_cleared_once_no_writer_can_be_about_to_lock_it(tmp_path):
+    """
+    Without O_TMPFILE the ``.part`` file has its name before its writer locks it: killed before
+    its first byte, it is left empty and unlocked. A later write removes it once it is older than
+    any writer takes between creating and locking its file; a fresh one may be that writer's.
+    """
+    out = tmp_path / "backup.age"
+
+    killed(KILLED_BEFORE_FIRST_WRITE, str(out))
+
+    (leftover,) = parts(tmp_path)
+    assert leftover.stat().st_size == 0
+    archives.write_atomically(tmp_path / "export.age", b"next")
+    assert leftover.exists(), "a fresh empty .part may be a writer's, about to be locked"
+
+    long_ago = leftover.stat().st_mtime - archives.EMPTY_PART_GRACE_SECONDS - 1
+    os.utime(leftover, (long_ago, long_ago))
+    archives.write_atomically(out, b"whole")
+
+    assert names(tmp_path) == ["backup.age", "export.age"]
+    assert out.read_bytes() == b"whole"

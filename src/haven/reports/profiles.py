@@ -6,8 +6,9 @@ assessment's staff risk level), so the database cannot group them and the report
 decrypts, cannot either. ``recount_profiles`` opens the live cases of one organisation in batches
 with the case list's own reading (``haven.cases.listing.case_summaries``), counts them in memory
 and replaces that organisation's ``ProfileTally`` rows in one transaction, so a reader sees either
-the old snapshot or the new one. Erased cases are left out. A case with two profiles counts once
-under each; a case without a value counts under "not recorded" (value ``""``).
+the old snapshot or the new one. Erased cases, and those an unfinished import staged, are left
+out. A case with two profiles counts once under each; a case without a value counts under "not
+recorded" (value ``""``).
 
 ``haven worker`` enqueues ``recount_profile_tallies`` every hour; the demo seed runs it once.
 Nothing decrypted leaves this module: only codes and counts are stored.
@@ -37,10 +38,11 @@ RECOUNT_EVERY = 3600
 
 
 def count_profiles(organisation_id: uuid.UUID) -> dict[str, Counter[str]]:
-    """Counts of the organisation's live cases by risk level, country and profile."""
+    """Counts of the organisation's live cases by risk level, country and profile (none staged)."""
     counts: dict[str, Counter[str]] = {dimension: Counter() for dimension in DIMENSIONS}
     live = (
-        Case.objects.filter(organisation_id=organisation_id)
+        # Not the cases an unfinished import staged: nobody's yet (``cases.access``).
+        Case.objects.filter(organisation_id=organisation_id, staged=False)
         .exclude(status=CaseStatus.ERASED)
         .order_by("pk")
         .values_list("pk", flat=True)

@@ -20,6 +20,7 @@ import secrets
 import stat
 import tempfile
 import threading
+import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -301,6 +302,9 @@ class _ChunkReader(io.RawIOBase):
 #: Names of temporary files being written beside their destination; see ``_atomic_file``.
 TEMPORARY_PREFIX = ".haven-"
 TEMPORARY_SUFFIX = ".part"
+#: How long an empty, unlocked temporary file is left alone: a writer without ``O_TMPFILE``
+#: locks its file a moment after creating it, so one older than this has no writer left.
+EMPTY_PART_GRACE_SECONDS = 300
 
 
 @contextlib.contextmanager
@@ -315,7 +319,8 @@ def _atomic_file(path: Path) -> Iterator[BinaryIO]:
     first linked under a temporary ``.haven-*.part`` name; a kill between that link and the
     rename leaves the complete (encrypted) file under that name, beside the old one intact.
     Where ``O_TMPFILE`` is missing (other systems, some file systems) a named ``.haven-*.part``
-    file is written, removed on any failure Python sees; a kill leaves it, cut short.
+    file is written, removed on any failure Python sees; a kill leaves it, cut short (empty if
+    the kill came before its first byte, as while a passphrase's key is derived).
 
     Each write first removes such leftovers from the folder (``_remove_abandoned``). A writer
     holds its temporary file locked (``flock``) from before it has a name until it is renamed,
@@ -385,9 +390,11 @@ def _remove_abandoned(folder: Path) -> None:
     Remove the temporary files that killed writers left in ``folder`` (see ``_atomic_file``).
 
     A writer keeps its temporary file locked until it is renamed into place, so a file this
-    process can lock has no writer any more. An empty one is left: it may be a named temporary
-    file just created, about to be locked, and it holds nothing.
+    process can lock has no writer any more. An empty one may instead be a named temporary file
+    just created, about to be locked: it is left until it is ``EMPTY_PART_GRACE_SECONDS`` old,
+    when no writer can still be about to lock it (a writer killed before its first byte).
     """
+    abandoned_if_empty_before = time.time() - EMPTY_PART_GRACE_SECONDS
     for candidate in folder.glob(f"{TEMPORARY_PREFIX}*{TEMPORARY_SUFFIX}"):
         try:
             descriptor = os.open(candidate, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
@@ -396,7 +403,9 @@ def _remove_abandoned(folder: Path) -> None:
         try:
             fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
             status = os.fstat(descriptor)
-            if stat.S_ISREG(status.st_mode) and status.st_size:
+            if stat.S_ISREG(status.st_mode) and (
+                status.st_size or status.st_mtime < abandoned_if_empty_before
+            ):
                 # Renamed into place since we opened it, its temporary name is gone: no matter.
                 with contextlib.suppress(FileNotFoundError):
                     os.unlink(candidate)

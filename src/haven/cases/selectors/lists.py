@@ -119,7 +119,8 @@ def with_assignees(cases: QuerySet[Case]) -> QuerySet[Case]:
 def _my_cases_query(*, member: Any, organisation: Any) -> QuerySet[Case]:
     assigned = Exists(Assignment.objects.filter(case_id=OuterRef("pk"), membership_id=member))
     cases = (
-        Case.objects.filter(assigned, organisation_id=organisation)
+        # Not staged: as in ``visible_cases_filter``, an unfinished import's cases are nobody's.
+        Case.objects.filter(assigned, organisation_id=organisation, staged=False)
         .exclude(status__in=CLOSED_STATUSES)
         .only(*LIST_COLUMNS)
         .order_by(*(key.order(forward=True) for key in MY_CASES_ORDER))
@@ -143,7 +144,7 @@ def my_cases(*, membership: Membership | None) -> list[Case]:
     """
     The "My cases" list: the member's open assigned cases, divergent risk views first, then urgency
     and the nearest due date. Being assigned is itself what lets a member see a case (AZ-03), so
-    the assignment semi-join is the whole visibility filter here.
+    the assignment semi-join and the rule's "not staged" are the whole visibility filter here.
     """
     call = my_cases_read(membership=membership)
     if call is None:
