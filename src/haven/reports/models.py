@@ -2,9 +2,10 @@
 Running counts of cases, kept by the database itself, so reports cost the same at any size.
 
 ``CaseTally`` holds, for each organisation, how many cases are in each stage and urgency, by the
-month they were opened. Triggers on the cases table (migration 0001) add and remove one on every
-insert, update and delete, in the same transaction as the change, whoever makes it: a service, an
-import, a restore or an erasure. The report reads a few hundred tally rows instead of every case.
+month they were opened. Triggers on the cases table (``haven.reports.tally``, migrations 0002 and
+0005) add and remove one on every insert, update and delete, in the same transaction as the
+change, whoever makes it: a service, an import, a restore or an erasure. Cases an unfinished
+import staged are left out until it releases them. The report reads a few hundred tally rows instead of every case.
 The table holds counts only, never an identifier of a case, and is rebuilt from the cases table
 when a backup is restored, so it is not itself backed up.
 """
