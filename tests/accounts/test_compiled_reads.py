@@ -14,7 +14,7 @@ from django.utils import timezone
 from haven.accounts import signin, totp
 from haven.accounts.acting import SYSTEM
 from haven.accounts.backends import AccountBackend
-from haven.accounts.compiled import CompiledValues
+from haven.accounts.compiled import CompiledValues, _uuid_from_text, stored_uuids, uuid_text
 from haven.accounts.models import LoginSession
 from haven.accounts.services import organisation_create
 from haven.organisations.models import Organisation, Role
@@ -114,6 +114,88 @@ def test_compiled_values_answer_each_list_as_the_orm_does(organisation, other_or
         assert expected
         assert READ_ORGANISATIONS(slug=left_out, organisations=wanted) == expected
         assert isinstance(expected[0][0], uuid.UUID)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ffaf59afd82a45d49f1c4ffddfb066fd",
+        "FFAF59AFD82A45D49F1C4FFDDFB066FD",
+        "ffffffffffffffffffffffffffffffff",
+        "00000000000000000000000000000000",
+        "ffaf59af-d82a-45d4-9f1c-4ffddfb066fd",
+        "{ffaf59afd82a45d49f1c4ffddfb066f}",
+        "urn:uuid:ffaf59afd82a45d49f1c4ffd",
+        "0x" + "1" * 30,
+        "+" + "f" * 31,
+        "-" + "f" * 31,
+        " " + "a" * 31,
+        "1_" + "2" * 30,
+        "g" * 32,
+        "f" * 31,
+        "",
+    ],
+)
+def test_the_sqlite_uuid_conversion_gives_what_uuid_gives(text):
+    try:
+        expected: object = uuid.UUID(text)
+    except ValueError as error:
+        with pytest.raises(ValueError, match=str(error).replace("(", r"\(")[:20]):
+            _uuid_from_text(text, None, None)
+        return
+    converted = _uuid_from_text(text, None, None)
+    assert converted == expected and type(converted) is uuid.UUID
+    assert (str(converted), hash(converted), converted.is_safe) == (
+        str(expected),
+        hash(expected),
+        uuid.SafeUUID.unknown,
+    )
+    assert _uuid_from_text(None, None, None) is None
+
+
+READ_ORGANISATIONS_AS_STORED = CompiledValues(
+    lambda organisations: (
+        Organisation.objects.filter(pk__in=organisations)
+        .order_by("slug")
+        .values_list("id", "slug", "created_at")
+    ),
+    as_stored=("id",),
+    organisations=[uuid.UUID(int=1)],
+)
+
+
+def test_a_column_read_as_stored_is_the_database_value_and_names_its_row(
+    organisation, other_organisation
+):
+    wanted = [organisation.pk, other_organisation.pk]
+    expected = list(
+        Organisation.objects.filter(pk__in=wanted)
+        .order_by("slug")
+        .values_list("id", "slug", "created_at")
+    )
+
+    read = READ_ORGANISATIONS_AS_STORED(organisations=wanted)
+
+    assert [row[1:] for row in read] == [row[1:] for row in expected]
+    assert [row[0] for row in read] == stored_uuids(row[0] for row in expected)
+    assert [uuid_text(row[0]) for row in read] == [str(row[0]) for row in expected]
+
+
+def test_uuid_text_writes_what_str_of_the_uuid_writes():
+    for value in (uuid.uuid4(), uuid.UUID(int=0), uuid.UUID(int=2**128 - 1)):
+        assert uuid_text(value) == uuid_text(value.hex) == str(value)
+        assert uuid_text(value.hex.upper()) == str(value)
+
+
+def test_a_column_read_as_stored_must_be_read():
+    with pytest.raises(ValueError, match="read as stored"):
+        CompiledValues(
+            lambda organisations: Organisation.objects.filter(pk__in=organisations).values_list(
+                "slug"
+            ),
+            as_stored=("id",),
+            organisations=[uuid.UUID(int=1)],
+        )(organisations=[uuid.uuid4()])
 
 
 def test_compiled_values_read_nothing_for_an_empty_list(organisation):

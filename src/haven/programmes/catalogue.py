@@ -16,7 +16,7 @@ from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 
 from haven.accounts.acting import Acting
-from haven.accounts.compiled import CompiledValues
+from haven.accounts.compiled import CompiledValues, stored_uuids, uuid_text
 from haven.cases.engine_messages import encode
 from haven.cases.facts_mapping import build_facts
 from haven.cases.models import CASE_KEY, Case, Dependant, Prosecution, Threat
@@ -206,19 +206,26 @@ def case_facts_documents(
             for column in (THREAT_DETAILS, PROSECUTION_DETAILS, DEPENDANT_DETAILS, CASE_FACTS)
         ]
         threat, prosecution, dependant, facts_prefix = prefixes
+        # Record rows come with their ids as stored: matched to their case by that, and each
+        # row's id written as the text its associated data names, without a UUID built for either.
+        by_stored = dict(zip(stored_uuids(read), read.values(), strict=True))
         for pk, case_id, details in _THREAT_ROWS(organisation=organisation_id, cases=holding[0]):
-            case = read[case_id]
-            case.threats.append((case.opened(ring, THREAT_DETAILS, threat, pk, details), None))
+            case = by_stored[case_id]
+            case.threats.append(
+                (case.opened(ring, THREAT_DETAILS, threat, uuid_text(pk), details), None)
+            )
         for pk, case_id, details in _PROSECUTION_ROWS(
             organisation=organisation_id, cases=holding[1]
         ):
-            case = read[case_id]
+            case = by_stored[case_id]
             case.prosecutions.append(
-                case.opened(ring, PROSECUTION_DETAILS, prosecution, pk, details)
+                case.opened(ring, PROSECUTION_DETAILS, prosecution, uuid_text(pk), details)
             )
         for pk, case_id, details in _DEPENDANT_ROWS(organisation=organisation_id, cases=holding[2]):
-            case = read[case_id]
-            case.dependants.append(case.opened(ring, DEPENDANT_DETAILS, dependant, pk, details))
+            case = by_stored[case_id]
+            case.dependants.append(
+                case.opened(ring, DEPENDANT_DETAILS, dependant, uuid_text(pk), details)
+            )
         documents = {}
         for case_id, urgency, facts, *_held in cases:
             case = read[case_id]
@@ -269,7 +276,9 @@ def _records(model: type[RecordModel]) -> CompiledValues:
     """
     The case records of ``model`` for some cases of one organisation (those holding some:
     ``_holds``) in timeline order: each row's primary key, its case's id and its stored details.
-    No query when no case holds any.
+    No query when no case holds any. All three columns come as stored (``as_stored``): the ids
+    only match rows to cases and name them in associated data, and the details are opened by
+    ``SealedColumn`` from their bytes.
     """
     return CompiledValues(
         lambda organisation, cases: (
@@ -277,6 +286,7 @@ def _records(model: type[RecordModel]) -> CompiledValues:
             .order_by("recorded_at")
             .values_list("id", "case_id", "details")
         ),
+        as_stored=("id", "case_id", "details"),
         organisation=_ORGANISATION,
         cases=[_CASE],
     )

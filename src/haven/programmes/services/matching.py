@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from haven.accounts.acting import Acting, acting_user, permits, record_action
-from haven.accounts.compiled import CompiledValues
+from haven.accounts.compiled import CompiledValues, stored_uuids
 from haven.audit.events import EventType
 from haven.cases.models import CASE_KEY, Assessment
 from haven.cases.selectors import CLOSED_STATUSES
@@ -98,6 +98,9 @@ _WAITING_APPLICATIONS = CompiledValues(
         .order_by("created_at")
         .values_list("id", "case_id", "programme_id", "intake_window_id", "preference_rank")
     ),
+    # Only a few programmes and windows for hundreds of rows: each is looked up among the
+    # run's own (``_matchable_applications``), not built as a UUID per row.
+    as_stored=("programme_id", "intake_window_id"),
     organisation=_STAND_IN[0],
     programmes=[_STAND_IN[1]],
 )
@@ -128,9 +131,6 @@ _REACH_ROWS = CompiledValues(
     cases=[_STAND_IN[0]],
 )
 
-#: Where an application's intake window sits in the columns a run reads.
-MATCHABLE_WINDOW = MatchableApplication._fields.index("intake_window_id")
-
 
 def _matchable_applications(windows: list[IntakeWindow]) -> list[MatchableApplication]:
     """
@@ -138,15 +138,22 @@ def _matchable_applications(windows: list[IntakeWindow]) -> list[MatchableApplic
     hundreds of applications, and a model instance each cost more than the rest of their
     reading.
     """
-    window_ids = {window.pk for window in windows}
-    candidates = _WAITING_APPLICATIONS(
-        organisation=windows[0].organisation_id,
-        programmes=[window.programme_id for window in windows],
-    )
+    programme_ids = [window.programme_id for window in windows]
+    window_ids = [window.pk for window in windows]
+    # The stored ids the query returns for the programme and window columns, each to the
+    # run's own UUID: every row's programme is one of these (the query asks for no other), and
+    # an application held for a window not in the run is left out.
+    programmes = dict(zip(stored_uuids(programme_ids), programme_ids, strict=True))
+    chosen: dict[object, Any] = dict(zip(stored_uuids(window_ids), window_ids, strict=True))
+    chosen[None] = None
     return [
-        MatchableApplication._make(row)
-        for row in candidates
-        if row[MATCHABLE_WINDOW] is None or row[MATCHABLE_WINDOW] in window_ids
+        MatchableApplication(
+            application_id, case_id, programmes[programme_id], chosen[window_id], rank
+        )
+        for application_id, case_id, programme_id, window_id, rank in _WAITING_APPLICATIONS(
+            organisation=windows[0].organisation_id, programmes=programme_ids
+        )
+        if window_id in chosen
     ]
 
 
