@@ -223,3 +223,20 @@ def test_an_exclusion_is_a_keyed_message_with_its_countries_and_dates(code, deta
     assert message.key == key
     assert message == english
     assert PLACEMENT_MESSAGES[key] is message.template
+
+
+def test_equal_components_are_one_shared_instance_with_unchanged_reasons():
+    """
+    A run scores hundreds of options, so each component (and its reason) is made once and
+    shared: two defenders who rank and speak alike get the same instances, which still say the
+    same words and keys as a component made afresh.
+    """
+    first = fit(make_facts(defender={"languages": ["fr", "es"]}), PROGRAMME, preference_rank=2)
+    second = fit(make_facts(defender={"languages": ["fr", "es"]}), PROGRAMME, preference_rank=2)
+    assert all(a is b for a, b in zip(first.components, second.components, strict=True))
+    language = next(part for part in first.components if part.name == "language")
+    assert language.reason == "Shares a working language: fr."
+    assert language.reason.key == "matching.fit.language.shared"
+    assert language.reason.params["languages"].kind == LANGUAGE
+    preference = next(part for part in first.components if part.name == "preference")
+    assert (preference.points, preference.reason.params) == (PREFERENCE_POINTS[2], {"rank": "2"})

@@ -24,6 +24,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from haven.domain.facts import CaseFacts
@@ -166,10 +167,55 @@ def household_size(facts: CaseFacts) -> int:
     return 1 + sum(1 for dependant in facts.defender.dependants if dependant.would_accompany)
 
 
+# Every component is immutable and depends only on a few small values, so each is made once per
+# process and shared: a run scores hundreds of options, and making five components and their
+# messages for each cost more than the rest of its scoring, and left some 5,000 objects per run
+# for the collector to walk (``bench/matching_runs.py``). The caches of parameterised components
+# are bounded, since their parameters (languages, needs) come from case facts.
+SHARED_COMPONENTS_PER_KIND = 256
+
+_UNRANKED = ScoreComponent("preference", 0, PREFERENCE_UNRANKED())
+_RANKED: Mapping[int, ScoreComponent] = {
+    rank: ScoreComponent("preference", points, PREFERENCE_RANKED(rank=str(rank)))
+    for rank, points in PREFERENCE_POINTS.items()
+}
+_WISHES_UNANSWERED = ScoreComponent("wishes", 0, WISHES_UNANSWERED())
+_NEEDS_NONE = ScoreComponent("needs", NEEDS_POINTS, NEEDS_NONE())
+_NEEDS_ALL = ScoreComponent("needs", NEEDS_POINTS, NEEDS_ALL())
+_LANGUAGE_UNRECORDED = ScoreComponent(
+    "language", NO_LANGUAGE_REQUIREMENT_POINTS, LANGUAGE_UNRECORDED()
+)
+_LANGUAGE_NONE = ScoreComponent("language", 0, LANGUAGE_NONE())
+_REGION_INTERNATIONAL = ScoreComponent("region", 0, REGION_INTERNATIONAL())
+_REGION_NEAR = ScoreComponent("region", REGION_POINTS, REGION_NEAR())
+_REGION_ELSEWHERE = ScoreComponent("region", 0, REGION_ELSEWHERE())
+
+
+@lru_cache(maxsize=SHARED_COMPONENTS_PER_KIND)
+def _wishes_answered(answered: tuple[str, ...]) -> ScoreComponent:
+    return ScoreComponent("wishes", WISH_POINTS, WISHES_ANSWERED(wishes=Codes(answered)))
+
+
+@lru_cache(maxsize=SHARED_COMPONENTS_PER_KIND)
+def _needs_partly_met(met: int, needs: int, unmet: tuple[str, ...]) -> ScoreComponent:
+    return ScoreComponent(
+        "needs",
+        NEEDS_POINTS * met // needs,
+        NEEDS_SOME(met=str(met), needs=str(needs), unmet=Codes(unmet)),
+    )
+
+
+@lru_cache(maxsize=SHARED_COMPONENTS_PER_KIND)
+def _languages_shared(shared: tuple[str, ...]) -> ScoreComponent:
+    return ScoreComponent(
+        "language", LANGUAGE_POINTS, LANGUAGE_SHARED(languages=Codes(shared, kind=LANGUAGE))
+    )
+
+
 def _preference(rank: int | None) -> ScoreComponent:
     if rank is None or rank not in PREFERENCE_POINTS:
-        return ScoreComponent("preference", 0, PREFERENCE_UNRANKED())
-    return ScoreComponent("preference", PREFERENCE_POINTS[rank], PREFERENCE_RANKED(rank=str(rank)))
+        return _UNRANKED
+    return _RANKED[rank]
 
 
 def _wish(facts: CaseFacts, programme: Mapping[str, Any]) -> ScoreComponent:
@@ -186,43 +232,36 @@ def _wish(facts: CaseFacts, programme: Mapping[str, Any]) -> ScoreComponent:
     if "return" in wishes and "return_follow_up" in provides:
         answered.append("return")
     if answered:
-        return ScoreComponent(
-            "wishes", WISH_POINTS, WISHES_ANSWERED(wishes=Codes(sorted(set(answered))))
-        )
-    return ScoreComponent("wishes", 0, WISHES_UNANSWERED())
+        return _wishes_answered(tuple(sorted(set(answered))))
+    return _WISHES_UNANSWERED
 
 
 def _needs(facts: CaseFacts, programme: Mapping[str, Any]) -> ScoreComponent:
     needs = sorted(set(facts.defender.health_needs))
     if not needs:
-        return ScoreComponent("needs", NEEDS_POINTS, NEEDS_NONE())
+        return _NEEDS_NONE
     provides = set(programme.get("provides") or ())
     met = [need for need in needs if PROVISION_FOR_NEED.get(need, frozenset()) & provides]
     unmet = [need for need in needs if need not in met]
-    points = NEEDS_POINTS * len(met) // len(needs)
     if not unmet:
-        return ScoreComponent("needs", points, NEEDS_ALL())
-    return ScoreComponent(
-        "needs", points, NEEDS_SOME(met=str(len(met)), needs=str(len(needs)), unmet=Codes(unmet))
-    )
+        return _NEEDS_ALL
+    return _needs_partly_met(len(met), len(needs), tuple(unmet))
 
 
 def _language(facts: CaseFacts, programme: Mapping[str, Any]) -> ScoreComponent:
     required = programme.get("languages_required")
     languages = facts.defender.languages or ()
     if not required:
-        return ScoreComponent("language", NO_LANGUAGE_REQUIREMENT_POINTS, LANGUAGE_UNRECORDED())
+        return _LANGUAGE_UNRECORDED
     shared = [code for code in languages if code in required]
     if shared:
-        return ScoreComponent(
-            "language", LANGUAGE_POINTS, LANGUAGE_SHARED(languages=Codes(shared, kind=LANGUAGE))
-        )
-    return ScoreComponent("language", 0, LANGUAGE_NONE())
+        return _languages_shared(tuple(shared))
+    return _LANGUAGE_NONE
 
 
 def _region(facts: CaseFacts, programme: Mapping[str, Any]) -> ScoreComponent:
     if programme.get("scope") not in REGIONAL_SCOPES:
-        return ScoreComponent("region", 0, REGION_INTERNATIONAL())
+        return _REGION_INTERNATIONAL
     defender = facts.defender
     served = set(programme.get("eligible_nationalities") or ())
     hosts = set(programme.get("host_countries") or ())
@@ -230,8 +269,8 @@ def _region(facts: CaseFacts, programme: Mapping[str, Any]) -> ScoreComponent:
         defender.current_country is not None and defender.current_country in hosts
     )
     if near:
-        return ScoreComponent("region", REGION_POINTS, REGION_NEAR())
-    return ScoreComponent("region", 0, REGION_ELSEWHERE())
+        return _REGION_NEAR
+    return _REGION_ELSEWHERE
 
 
 def fit(

@@ -40,7 +40,6 @@ from haven.cases.engine_messages import encode
 from haven.cases.models import Urgency
 from haven.domain.facts import CaseFacts
 from haven.domain.matching.problem import PROBLEM_SCHEMA_ID
-from haven.domain.messages import Message
 from haven.domain.placement_fit import (
     EXCLUDED_AFTER_MUST_LEAVE_BY,
     EXCLUDED_NOT_AVAILABLE,
@@ -92,6 +91,19 @@ class CommittedPlace(NamedTuple):
 
     case_id: Any
     intake_window_id: Any
+
+
+class ProgrammeOptions:
+    """
+    A programme's catalogue entry and its chosen windows, each with its id as read and as text
+    and its possible host countries: what an application to the programme is offered.
+    """
+
+    __slots__ = ("entry", "windows")
+
+    def __init__(self, entry: dict[str, Any]) -> None:
+        self.entry = entry
+        self.windows: list[tuple[IntakeWindow, Any, str, list[str]]] = []
 
 
 @dataclass(frozen=True)
@@ -191,25 +203,28 @@ def build_problem(
         by_case[application.case_id].append(application)
 
     # Each programme's catalogue entry, and what each window contributes to an option (its id,
-    # its possible host countries), once for the whole run, not per case and application.
-    programmes = {window.programme_id: window.programme for window in windows}
-    entries = {
-        programme_id: catalogue_entry(programme) for programme_id, programme in programmes.items()
-    }
-    windows_of: dict[Any, list[tuple[IntakeWindow, str, list[str]]]] = defaultdict(list)
+    # its possible host countries), once for the whole run, not per case and application; found
+    # by one look-up per application (an id as read hashes and compares in Python).
+    offered_by: dict[Any, ProgrammeOptions] = {}
     for window in windows:
-        windows_of[window.programme_id].append((window, str(window.pk), _possible_hosts(window)))
+        programme = offered_by.get(window.programme_id)
+        if programme is None:
+            programme = offered_by[window.programme_id] = ProgrammeOptions(
+                catalogue_entry(window.programme)
+            )
+        programme.windows.append((window, window.pk, str(window.pk), _possible_hosts(window)))
     applicants = []
     detail: dict[str, Any] = {"applicants": {}}
     applications_of: dict[str, dict[str, Any]] = {}
     fits: dict[str, dict[str, Fit]] = {}
     for read_case_id, case_applications in by_case.items():
         case_id = str(read_case_id)
-        programme_ids = dict.fromkeys(application.programme_id for application in case_applications)
+        offers = [
+            (application, offered_by[application.programme_id]) for application in case_applications
+        ]
         case = cases[read_case_id]
-        assessment = document_assessment(
-            case.facts, [entries[programme_id] for programme_id in programme_ids]
-        )
+        assessed = dict.fromkeys(programme for _application, programme in offers)
+        assessment = document_assessment(case.facts, [programme.entry for programme in assessed])
         reach = reach_by_case.get(case_id, [])
         available_from = assessment.facts.defender.available_from if assessment.facts else None
         options = []
@@ -229,11 +244,11 @@ def build_problem(
             entry["must_leave_by"] = must_leave_by.isoformat()
         application_at = applications_of[case_id] = {}
         fit_at = fits[case_id] = {}
-        for application in case_applications:
-            catalogue = entries[application.programme_id]
+        for application, programme in offers:
+            catalogue = programme.entry
             verdict = assessment.verdict(catalogue["id"])
-            for window, window_id, hosts in windows_of[application.programme_id]:
-                if application.intake_window_id not in (None, window.pk):
+            for window, window_pk, window_id, hosts in programme.windows:
+                if application.intake_window_id not in (None, window_pk):
                     continue
                 application_at[window_id] = application.id
                 reached = reached_host_countries(hosts, reach) if reach else None
@@ -295,18 +310,15 @@ def review_detail(built: BuiltProblem, result: Mapping[str, Any]) -> dict[str, A
     let the review say them in the reader's language.
     """
     applicants = built.detail["applicants"]
-    # A reason without parameters is keyed the same wherever it is given (most components'
-    # reasons are: "no health needs recorded", "no language required"), so each template's is
-    # encoded once per run; the document is only serialised, so sharing the value is safe.
-    unparameterised: dict[int, Any] = {}
+    # A component's reason is one shared instance wherever it is given (``placement_fit`` makes
+    # each once per process), so each is encoded once per run, by identity: every reason here is
+    # alive in ``built`` meanwhile. The document is only serialised, so sharing the value is safe.
+    encoded: dict[int, Any] = {}
 
     def keyed(reason: Any) -> Any:
-        if not isinstance(reason, Message) or reason.params:
-            return encode(reason)
-        # By the template's identity: every reason here is alive in ``built`` meanwhile.
-        found = unparameterised.get(id(reason.template))
+        found = encoded.get(id(reason))
         if found is None:
-            found = unparameterised[id(reason.template)] = encode(reason)
+            found = encoded[id(reason)] = encode(reason)
         return found
 
     for assignment in result["assignments"]:
