@@ -7,6 +7,7 @@ device: otherwise they are read again by what the session names. Every check hol
 """
 
 import datetime
+import re
 import tempfile
 
 import pytest
@@ -16,10 +17,12 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
+from haven.accounts.middleware import SecondFactorMiddleware
 from haven.accounts.models import LoginSession
 from haven.accounts.services.common import secret_digest
 from haven.organisations.models import Role
-from tests.conftest import make_member
+from tests.cases.factories import assigned_case
+from tests.conftest import make_member, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -149,3 +152,34 @@ def _syncs(request) -> int:
             pgconn.untrace()
         trace.seek(0)
         return sum(1 for line in trace if line.split("\t")[2:3] == ["Sync\n"])
+
+
+def _masked(page: bytes) -> bytes:
+    """The page without what changes on every render: CSRF tokens and script nonces."""
+    page = re.sub(rb'name="csrfmiddlewaretoken" value="[^"]+"', b"csrf", page)
+    page = re.sub(rb'"X-CSRFToken": "[^"]+"', b"csrf", page)
+    return re.sub(rb'nonce="[^"]+"', b"nonce", page)
+
+
+@pytest.mark.parametrize("language", ["en", "ar"])
+def test_pages_read_by_the_sessions_key_are_the_pages_read_by_what_it_names(
+    organisation, coordinator, caseworker, client, language, monkeypatch
+):
+    """The case page and the dashboard, byte for byte, for two roles, whichever way rows came."""
+    case = assigned_case(organisation, caseworker)
+    urls = [reverse("cases:detail", kwargs={"case_id": case.pk}), reverse("web:dashboard")]
+    for user in (caseworker, coordinator):
+        sign_in(client, user)
+        pages = []
+        for by_key in (True, False):
+            if not by_key:
+                monkeypatch.setattr(
+                    SecondFactorMiddleware, "_read_with_session", staticmethod(lambda request: None)
+                )
+            for url in urls:
+                client.get(url, HTTP_ACCEPT_LANGUAGE=language)
+                page = client.get(url, HTTP_ACCEPT_LANGUAGE=language)
+                assert page.status_code == 200
+                pages.append(_masked(page.content))
+            monkeypatch.undo()
+        assert pages[: len(urls)] == pages[len(urls) :]
