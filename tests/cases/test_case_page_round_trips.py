@@ -245,8 +245,8 @@ def test_the_case_pages_event_is_appended_in_the_records_round_trip(
         assert statements[appends[0] - 1][1]
         assert statements[appends[0] - 1][0].startswith('SELECT "cases_')
         assert all(not sql.startswith("SELECT") for sql, _piped in statements[appends[0] + 1 :])
-        # Session, account with device and memberships, case with head, records with event.
-        assert _syncs(lambda: client.get(url)) == 4
+        # Session with its account, device and memberships; case with head; records with event.
+        assert _syncs(lambda: client.get(url)) == 3
 
 
 def _syncs(request) -> int:

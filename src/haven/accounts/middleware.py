@@ -27,7 +27,7 @@ from django.contrib.auth import BACKEND_SESSION_KEY, SESSION_KEY
 from django.contrib.auth.middleware import get_user
 from django.contrib.auth.views import redirect_to_login
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models import Exists, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
@@ -40,10 +40,12 @@ from haven.accounts import signin
 from haven.accounts.access import AccessKind, policy_of
 from haven.accounts.backends import ANY_USER, AccountBackend, account_read, account_read_ahead
 from haven.accounts.compiled import CompiledRead
-from haven.accounts.models import LoginSession, User
+from haven.accounts.models import LoginSession, SealedTOTPDevice, User
 from haven.accounts.requests import HavenRequest
 from haven.accounts.round_trips import read_together
 from haven.accounts.selectors import membership_chosen, memberships_of
+from haven.accounts.services.common import secret_digest
+from haven.accounts.sessions import SessionStore
 from haven.audit.events import EventType
 from haven.audit.services import record_event
 from haven.organisations.models import Membership
@@ -66,6 +68,58 @@ _memberships_with_login_session = CompiledRead(
     user=ANY_USER,
     login_session=uuid.UUID(int=0),
 )
+
+
+def _login_session_named(digest: str) -> QuerySet[LoginSession]:
+    """The ``LoginSession`` recorded for the session key whose digest is ``digest``."""
+    return LoginSession.objects.filter(session_key_digest=digest)[:1]
+
+
+def _account_by_session_key_query(*, digest: str) -> QuerySet[User]:
+    return User._default_manager.filter(pk=Subquery(_login_session_named(digest).values("user_id")))
+
+
+def _devices_by_session_key_query(*, digest: str) -> QuerySet[SealedTOTPDevice]:
+    devices: QuerySet[SealedTOTPDevice] = SealedTOTPDevice.objects.filter(
+        user_id=Subquery(_login_session_named(digest).values("user_id"))
+    )
+    return devices
+
+
+def _memberships_by_session_key_query(*, digest: str) -> QuerySet[Membership]:
+    """
+    ``memberships_of`` the account whose ``LoginSession`` the key names, each row telling which
+    ``LoginSession`` that was and, as ``_memberships_with_login_session``, whether it is open.
+    """
+    named = _login_session_named(digest)
+    return (
+        Membership.objects.filter(
+            user_id=Subquery(named.values("user_id")),
+            is_active=True,
+            organisation__is_active=True,
+        )
+        .select_related("organisation", "user")
+        .order_by("created_at")
+        .annotate(login_session_read=Subquery(named.values("pk")))
+        .annotate(
+            login_session_open=Exists(
+                LoginSession.objects.filter(
+                    pk=OuterRef("login_session_read"),
+                    user=OuterRef("user_id"),
+                    ended_at__isnull=True,
+                )
+            )
+        )
+    )
+
+
+#: A stand-in for a session key's digest: not hexadecimal, so no digest is equal to it.
+_ANY_DIGEST = "<any session key digest>"
+
+#: The reads ``SecondFactorMiddleware`` sends with the session's row, keyed by its session key.
+_account_by_session_key = CompiledRead(_account_by_session_key_query, digest=_ANY_DIGEST)
+_devices_by_session_key = CompiledRead(_devices_by_session_key_query, digest=_ANY_DIGEST)
+_memberships_by_session_key = CompiledRead(_memberships_by_session_key_query, digest=_ANY_DIGEST)
 
 
 #: Where ``SecondFactorMiddleware`` leaves the memberships it read ahead: (account id, login
@@ -235,28 +289,45 @@ class SecondFactorMiddleware(OTPMiddleware):  # type: ignore[misc]
     @contextmanager
     def _read_ahead(self, request: HttpRequest) -> Iterator[None]:
         """
-        On PostgreSQL, read the session's account, its device and its memberships in one round
-        trip instead of three in series (issue 17), for the checks below to use.
+        On PostgreSQL, read the session's row, its account, its device and its memberships in
+        one round trip instead of four in series (issue 17), for the checks below to use.
 
-        Nothing is read earlier or kept longer than before: the three reads follow the session's,
-        in the same request, as they did one by one; Django still checks the account (active,
-        the session's password hash), django-otp still checks that the device is the account's
-        and confirmed (AUTH-03), and the memberships' query still asks whether the session's
-        ``LoginSession`` is open (SESS-03), but ``AccessMiddleware`` uses its answer only if the
-        session turns out verified for that very account and login session.
+        The account, device and memberships can be read with the session's row only by its key,
+        through the ``LoginSession`` recorded for it (its indexed digest). They are used only if
+        the session's own data, decoded from its row afterwards, names that very account,
+        ``LoginSession`` and device; otherwise (a key rotated since, a session half signed in,
+        a recovery-code device) they are read again by what the session names, as before.
+
+        Nothing is read earlier or kept longer than before: the reads follow the session's key,
+        in the same request; Django still checks the account (active, the session's password
+        hash), django-otp still checks that the device is the account's and confirmed (AUTH-03),
+        and the memberships' query still asks whether the session's ``LoginSession`` is open
+        (SESS-03), but ``AccessMiddleware`` uses its answer only if the session turns out
+        verified for that very account and login session.
         """
+        keyed = self._read_with_session(request)
         calls = self._reads_ahead_for(request)
         if calls is None:
             yield
             return
         user, login_session, device_id, device_read = calls
-        accounts, devices, memberships = read_together(
-            [
-                (account_read, {"user": user}),
-                (device_read, {"device": device_id}),
-                (_memberships_with_login_session, {"user": user, "login_session": login_session}),
-            ]
+        found = (
+            self._keyed_rows_for(keyed, user, login_session, device_id, device_read)
+            if keyed is not None
+            else None
         )
+        if found is None:
+            found = read_together(
+                [
+                    (account_read, {"user": user}),
+                    (device_read, {"device": device_id}),
+                    (
+                        _memberships_with_login_session,
+                        {"user": user, "login_session": login_session},
+                    ),
+                ]
+            )
+        accounts, devices, memberships = found
         setattr(request, _MEMBERSHIPS_READ_AHEAD, (user, login_session, memberships))
         token = _device_read_ahead.set((device_read, device_id, devices))
         try:
@@ -264,6 +335,54 @@ class SecondFactorMiddleware(OTPMiddleware):  # type: ignore[misc]
                 yield
         finally:
             _device_read_ahead.reset(token)
+
+    @staticmethod
+    def _read_with_session(request: HttpRequest) -> list[list[Any]] | None:
+        """The account, devices and memberships the session's key names, read with its row."""
+        if connections[DEFAULT_DB_ALIAS].vendor != "postgresql":
+            return None
+        session = getattr(request, "session", None)
+        if not isinstance(session, SessionStore) or session.is_loaded():
+            return None
+        key = session.session_key
+        if not key:
+            return None
+        values = {"digest": secret_digest(key)}
+        return session.read_with(
+            [
+                (_account_by_session_key, values),
+                (_devices_by_session_key, values),
+                (_memberships_by_session_key, values),
+            ]
+        )
+
+    def _keyed_rows_for(
+        self,
+        keyed: list[list[Any]],
+        user: int,
+        login_session: uuid.UUID,
+        device_id: int,
+        device_read: CompiledRead[Device],
+    ) -> list[list[Any]] | None:
+        """
+        The rows read by the session's key as the reads by what the session names would return
+        them, or None unless they are certainly the same: the same account, ``LoginSession``
+        and device, the account holding a membership for the answer to ride on.
+        """
+        accounts, devices, memberships = keyed
+        if [account.pk for account in accounts] != [user]:
+            return None
+        if not memberships or any(
+            membership.user_id != user or membership.login_session_read != login_session
+            for membership in memberships
+        ):
+            return None
+        if device_read is not self._device_read(SealedTOTPDevice):
+            return None
+        device = [row for row in devices if row.pk == device_id]
+        if not device:
+            return None
+        return [accounts, device, memberships]
 
     def _reads_ahead_for(
         self, request: HttpRequest
