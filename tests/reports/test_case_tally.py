@@ -18,34 +18,15 @@ from haven.reports.models import CaseTally
 from haven.reports.tally import CASE_TALLY
 from haven.vault.backup import restore, snapshot
 from tests.cases.factories import open_canary_case
+from tests.reports.tallies import counted_from_cases, tallied
 from tests.vault.records import wipe_database
-
-
-def _counted_from_cases() -> dict[tuple[str, str, str, str], int]:
-    counted: dict[tuple[str, str, str, str], int] = {}
-    for case in Case.objects.values("organisation_id", "status", "urgency", "created_at"):
-        key = (
-            str(case["organisation_id"]),
-            case["status"],
-            case["urgency"],
-            case["created_at"].strftime("%Y-%m"),
-        )
-        counted[key] = counted.get(key, 0) + 1
-    return counted
-
-
-def _tallied() -> dict[tuple[str, str, str, str], int]:
-    return {
-        (str(row.organisation_id), row.status, row.urgency, row.month): row.cases
-        for row in CaseTally.objects.filter(cases__gt=0)
-    }
 
 
 def test_the_tally_follows_every_change_to_the_cases(organisation, other_organisation, coordinator):
     rng = random.Random(20261130)
     cases = [open_canary_case(organisation, coordinator, suffix=str(i)) for i in range(6)]
     cases += [open_canary_case(other_organisation, None, suffix=f"n{i}") for i in range(3)]
-    assert _tallied() == _counted_from_cases()
+    assert tallied() == counted_from_cases()
 
     statuses = [status.value for status in CaseStatus]
     urgencies = list(Urgency.values)
@@ -58,23 +39,23 @@ def test_the_tally_follows_every_change_to_the_cases(organisation, other_organis
         if change in {"urgency", "both"}:
             fields["urgency"] = rng.choice(urgencies)
         Case.objects.filter(pk=case.pk).update(**fields)
-    assert _tallied() == _counted_from_cases()
+    assert tallied() == counted_from_cases()
 
     Case.objects.filter(pk=cases[0].pk).delete()
-    assert _tallied() == _counted_from_cases()
+    assert tallied() == counted_from_cases()
 
 
 def test_lost_triggers_are_put_back_and_the_counts_redone_after_migrate(organisation, coordinator):
     open_canary_case(organisation, coordinator, suffix="before")
     CASE_TALLY.remove(connection)
     open_canary_case(organisation, coordinator, suffix="unseen")
-    assert _tallied() != _counted_from_cases()
+    assert tallied() != counted_from_cases()
 
     _keep_tally_triggers(using="default")
     open_canary_case(organisation, coordinator, suffix="after")
 
-    assert _tallied() == _counted_from_cases()
-    assert sum(_tallied().values()) == Case.objects.count()
+    assert tallied() == counted_from_cases()
+    assert sum(tallied().values()) == Case.objects.count()
 
 
 def test_the_report_counts_what_the_cases_table_counts(organisation, coordinator):
@@ -82,7 +63,7 @@ def test_the_report_counts_what_the_cases_table_counts(organisation, coordinator
         open_canary_case(organisation, coordinator, suffix=str(i))
     by_status = Case.objects.values("status").annotate(n=Count("id"))
     assert {row["status"]: row["n"] for row in by_status} == {CaseStatus.INTAKE: 7}
-    assert _tallied() == _counted_from_cases()
+    assert tallied() == counted_from_cases()
 
 
 def test_a_restored_backup_counts_each_case_once(organisation, other_organisation, coordinator):
@@ -90,12 +71,12 @@ def test_a_restored_backup_counts_each_case_once(organisation, other_organisatio
     for i in range(3):
         open_canary_case(organisation, coordinator, suffix=str(i))
     open_canary_case(other_organisation, None, suffix="other")
-    counted = _counted_from_cases()
+    counted = counted_from_cases()
     data = snapshot()
     assert CaseTally._meta.label_lower not in json.loads(gzip.decompress(data))["tables"]
     wipe_database()
-    assert _tallied() == {}
+    assert tallied() == {}
 
     restore(data)
 
-    assert _tallied() == _counted_from_cases() == counted
+    assert tallied() == counted_from_cases() == counted

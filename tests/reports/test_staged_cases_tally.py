@@ -15,10 +15,10 @@ from haven.accounts.acting import SYSTEM
 from haven.cases.models import Case, CaseStatus, Urgency
 from haven.cases.transfer import cases_import, cases_import_abandon
 from haven.reports.apps import _keep_tally_triggers
-from haven.reports.models import CaseTally
 from haven.reports.tally import CASE_TALLY, CASE_TALLY_COUNTING_STAGED
 from tests.cases.factories import open_canary_case
 from tests.cases.test_transfer import import_document
+from tests.reports.tallies import counted_from_cases, tallied
 
 REPLACING_MIGRATION = importlib.import_module(
     "haven.reports.migrations.0005_case_tally_leaves_out_staged_cases"
@@ -28,33 +28,9 @@ REPLACING_MIGRATION = importlib.import_module(
 #: transaction).
 SCHEMA_EDITOR = SimpleNamespace(connection=connection)
 
-Cell = tuple[str, str, str, str]
-
-
-def _counted_from_live_cases() -> dict[Cell, int]:
-    counted: dict[Cell, int] = {}
-    for case in Case.objects.filter(staged=False).values(
-        "organisation_id", "status", "urgency", "created_at"
-    ):
-        key = (
-            str(case["organisation_id"]),
-            case["status"],
-            case["urgency"],
-            case["created_at"].strftime("%Y-%m"),
-        )
-        counted[key] = counted.get(key, 0) + 1
-    return counted
-
-
-def _tallied() -> dict[Cell, int]:
-    return {
-        (str(row.organisation_id), row.status, row.urgency, row.month): row.cases
-        for row in CaseTally.objects.filter(cases__gt=0)
-    }
-
 
 def _total() -> int:
-    return sum(_tallied().values())
+    return sum(tallied().values())
 
 
 def _stage_an_import(organisation, *suffixes):
@@ -71,13 +47,13 @@ def _stage_an_import(organisation, *suffixes):
 
 def test_staged_cases_are_counted_once_when_released(organisation, coordinator):
     open_canary_case(organisation, coordinator, suffix=" live")
-    before = _tallied()
+    before = tallied()
     document_suffixes = (" A", " B", " C")
 
     partial = _stage_an_import(organisation, *document_suffixes)
 
     assert Case.objects.filter(staged=True).count() == 2
-    assert _tallied() == before == _counted_from_live_cases()
+    assert tallied() == before == counted_from_cases()
 
     finished = cases_import(
         membership=SYSTEM,
@@ -88,31 +64,31 @@ def test_staged_cases_are_counted_once_when_released(organisation, coordinator):
     assert finished.finished and finished.run_id == partial.run_id
     assert not Case.objects.filter(staged=True).exists()
     assert _total() == Case.objects.count() == 4
-    assert _tallied() == _counted_from_live_cases()
+    assert tallied() == counted_from_cases()
 
 
 def test_an_abandoned_import_leaves_the_tally_as_it_was(organisation, coordinator):
     open_canary_case(organisation, coordinator, suffix=" live")
-    before = _tallied()
+    before = tallied()
     partial = _stage_an_import(organisation, " A", " B", " C")
 
     cases_import_abandon(membership=SYSTEM, organisation=organisation, run_id=partial.run_id)
 
     assert not Case.objects.filter(staged=True).exists()
-    assert _tallied() == before == _counted_from_live_cases()
+    assert tallied() == before == counted_from_cases()
 
 
 def test_a_change_to_a_staged_case_moves_nothing(organisation, coordinator):
     open_canary_case(organisation, coordinator, suffix=" live")
     _stage_an_import(organisation, " A", " B", " C")
-    before = _tallied()
+    before = tallied()
     staged = Case.objects.filter(staged=True).order_by("code").first()
 
     Case.objects.filter(pk=staged.pk).update(status=CaseStatus.ASSESSMENT)
     Case.objects.filter(pk=staged.pk).update(urgency=Urgency.EMERGENCY)
     Case.objects.filter(pk=staged.pk).update(status=CaseStatus.CLOSED, urgency=Urgency.PRIORITY)
 
-    assert _tallied() == before == _counted_from_live_cases()
+    assert tallied() == before == counted_from_cases()
 
 
 def test_a_released_case_moves_between_cells_as_any_other(organisation, coordinator):
@@ -121,19 +97,19 @@ def test_a_released_case_moves_between_cells_as_any_other(organisation, coordina
     staged = Case.objects.filter(staged=True).order_by("code").first()
     Case.objects.filter(pk=staged.pk).update(status=CaseStatus.ASSESSMENT)
     cases_import(membership=SYSTEM, organisation=organisation, document=import_document(*suffixes))
-    assert _tallied() == _counted_from_live_cases()
+    assert tallied() == counted_from_cases()
     released = Case.objects.get(pk=staged.pk)
     cell = (str(organisation.pk), CaseStatus.ASSESSMENT, released.urgency)
 
     Case.objects.filter(pk=released.pk).update(status=CaseStatus.CLOSED, urgency=Urgency.EMERGENCY)
 
-    assert _tallied() == _counted_from_live_cases()
-    assert not any(key[:3] == cell for key in _tallied())
+    assert tallied() == counted_from_cases()
+    assert not any(key[:3] == cell for key in tallied())
     assert _total() == 3
 
     Case.objects.filter(pk=released.pk).delete()
 
-    assert _tallied() == _counted_from_live_cases()
+    assert tallied() == counted_from_cases()
     assert _total() == 2
 
 
@@ -146,7 +122,7 @@ def test_a_live_case_staged_again_leaves_the_tally(organisation, coordinator):
     assert _total() == 0
 
     Case.objects.filter(pk=case.pk).update(staged=False)
-    assert _total() == 1 and _tallied() == _counted_from_live_cases()
+    assert _total() == 1 and tallied() == counted_from_cases()
 
 
 def test_the_migration_recounts_what_the_old_triggers_counted(organisation, coordinator):
@@ -160,7 +136,7 @@ def test_the_migration_recounts_what_the_old_triggers_counted(organisation, coor
 
     REPLACING_MIGRATION.leave_out_staged_cases(None, SCHEMA_EDITOR)
 
-    assert _tallied() == _counted_from_live_cases()
+    assert tallied() == counted_from_cases()
     assert _total() == 1
     Case.objects.filter(staged=True).update(status=CaseStatus.CLOSED)
     assert _total() == 1
@@ -180,4 +156,4 @@ def test_lost_triggers_come_back_as_the_new_ones(organisation, coordinator):
     open_canary_case(organisation, coordinator, suffix=" live")
     _stage_an_import(organisation, " A", " B", " C")
 
-    assert _total() == 1 and _tallied() == _counted_from_live_cases()
+    assert _total() == 1 and tallied() == counted_from_cases()
