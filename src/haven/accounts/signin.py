@@ -8,6 +8,8 @@ on every request, so it can be listed and ended from elsewhere (SESS-03).
 """
 
 import time
+import uuid
+from contextlib import suppress
 
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
@@ -66,6 +68,23 @@ def second_factor_accepted(request: HttpRequest, device: Device, method: str) ->
     request.session[SECOND_FACTOR_AT] = time.time()
     lockout_history_clear(user.get_username())
     return str(request.session.pop(NEXT_URL, "") or reverse("web:dashboard"))
+
+
+def session_key_rotated(request: HttpRequest) -> None:
+    """
+    Record a signed-in session's new key, just given by ``cycle_key``, on the ``LoginSession`` its
+    own data names, so its next requests read their rows with the session's row (issue 17). Call it
+    in the transaction that rotated the key. Only the digest is stored, never the key.
+    """
+    user = request.user
+    session_key = request.session.session_key
+    login_session_id = request.session.get(LOGIN_SESSION_ID)
+    if not (isinstance(user, User) and session_key and login_session_id):
+        return
+    with suppress(ValueError):
+        services.login_session_key_record(
+            user=user, login_session_id=uuid.UUID(str(login_session_id)), session_key=session_key
+        )
 
 
 def second_factor_is_recent(request: HttpRequest) -> bool:

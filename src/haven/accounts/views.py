@@ -14,6 +14,7 @@ from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -326,8 +327,11 @@ def password_change(request: HttpRequest) -> HttpResponse:
     user = authenticated_user(request)
     form = PasswordChangeForm(user, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.password_change(user=user, new_password=form.cleaned_data["new_password1"])
-        update_session_auth_hash(request, user)
+        # The new password, this session's new key and its record stand or fall together.
+        with transaction.atomic():
+            services.password_change(user=user, new_password=form.cleaned_data["new_password1"])
+            update_session_auth_hash(request, user)
+            signin.session_key_rotated(request)
         messages.success(request, _("Your password was changed."))
         return redirect("accounts:security")
     status = page_status(request)

@@ -45,7 +45,11 @@ from haven.accounts.services.notices import (
     security_notice_dismiss,
 )
 from haven.accounts.services.organisations import ORGANISATION_SLUG_TAKEN, organisation_create
-from haven.accounts.services.sessions import login_session_end, login_session_start
+from haven.accounts.services.sessions import (
+    login_session_end,
+    login_session_key_record,
+    login_session_start,
+)
 from haven.accounts.services.sign_in import (
     RECOVERY_CODE_COUNT,
     lockout_passed_by_owner_record,
@@ -82,6 +86,7 @@ __all__ = [
     "invitation_revoke",
     "lockout_passed_by_owner_record",
     "login_session_end",
+    "login_session_key_record",
     "login_session_start",
     "login_sessions_end_all",
     "membership_change_role",

@@ -3,6 +3,8 @@ Login sessions: started once both factors pass, ended by their owner or the midd
 A coordinator ending all of a member's sessions is in ``members``.
 """
 
+import uuid
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -38,6 +40,24 @@ def login_session_start(*, user: User, session_key: str, method: str) -> LoginSe
         object_id=login_session.pk,
     )
     return login_session
+
+
+@transaction.atomic
+def login_session_key_record(*, user: User, login_session_id: uuid.UUID, session_key: str) -> bool:
+    """
+    Record the digest of a signed-in session's new key on that session's own open
+    ``LoginSession``, so the middleware can read its rows by that key (issue 17); return whether
+    one was updated.
+
+    Permission: the caller has just given the session ``session_key`` (``cycle_key``) and passes
+    the ``LoginSession`` the session's own data names. Only that row changes, and only while it is
+    the account's own and open: the digest can never name another session, and an ended session
+    is not made to look current (SESS-03). Side effects: none recorded; the key alone changed.
+    """
+    updated = LoginSession.objects.filter(
+        pk=login_session_id, user=user, ended_at__isnull=True
+    ).update(session_key_digest=secret_digest(session_key))
+    return bool(updated)
 
 
 @transaction.atomic
