@@ -15,6 +15,8 @@ from django.urls import reverse
 from haven.accounts import services, signin, totp
 from haven.accounts.models import LoginSession
 from haven.accounts.services.common import secret_digest
+from haven.audit.events import EventType
+from haven.audit.models import AuditEvent
 from haven.organisations.models import Role
 from tests.accounts.test_session_read_with_its_rows import _syncs
 from tests.conftest import KNOWN_TOTP_SECRET, PASSWORD, make_member, sign_in
@@ -71,29 +73,36 @@ def test_a_password_change_records_the_new_keys_digest_on_the_sessions_own_login
     assert client.get(reverse("web:dashboard")).status_code == 200
 
 
-def test_a_password_change_leaves_every_other_login_session_alone(organisation, caseworker):
+def test_a_password_change_ends_the_accounts_other_sessions_and_no_one_elses(
+    organisation, caseworker
+):
     """
-    SESS-03: the account's other session keeps its record and is signed out on its next
-    request by the new password; another account's session is untouched.
+    SESS-03: changing the password ends the account's other session (ended on the server, its
+    digest untouched, refused on its next request) but not the one that changed it, and
+    another account's session is untouched; the event counts the sessions ended.
     """
     here, elsewhere, colleague = Client(), Client(), Client()
-    sign_in(here, caseworker)
+    here_session = sign_in(here, caseworker)
     elsewhere_session = sign_in(elsewhere, caseworker)
     colleague_session = sign_in(colleague, make_member(organisation, Role.CASEWORKER, "cleo.c"))
+    sessions = [here_session, elsewhere_session, colleague_session]
     before = {
         row.pk: row.session_key_digest
-        for row in LoginSession.objects.filter(pk__in=[elsewhere_session.pk, colleague_session.pk])
+        for row in LoginSession.objects.filter(pk__in=[s.pk for s in sessions[1:]])
     }
 
     _change_password(here)
 
-    after = {
-        row.pk: row.session_key_digest
-        for row in LoginSession.objects.filter(pk__in=[elsewhere_session.pk, colleague_session.pk])
-    }
-    assert after == before
+    rows = {row.pk: row for row in LoginSession.objects.filter(pk__in=[s.pk for s in sessions])}
+    assert rows[here_session.pk].ended_at is None
+    assert rows[elsewhere_session.pk].ended_at is not None
+    assert rows[colleague_session.pk].ended_at is None
+    assert {pk: rows[pk].session_key_digest for pk in before} == before
+    event = AuditEvent.objects.filter(event_type=EventType.PASSWORD_CHANGED).get()
+    assert event.data == {"other_sessions_ended": 1}
     assert elsewhere.get(reverse("web:dashboard")).status_code == 302
     assert colleague.get(reverse("web:dashboard")).status_code == 200
+    assert here.get(reverse("web:dashboard")).status_code == 200
 
 
 def test_the_new_key_is_recorded_only_on_the_accounts_own_open_login_session(

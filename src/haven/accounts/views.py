@@ -329,7 +329,11 @@ def password_change(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         # The new password, this session's new key and its record stand or fall together.
         with transaction.atomic():
-            services.password_change(user=user, new_password=form.cleaned_data["new_password1"])
+            services.password_change(
+                user=user,
+                new_password=form.cleaned_data["new_password1"],
+                keeping=signin.current_login_session(request),
+            )
             update_session_auth_hash(request, user)
             signin.session_key_rotated(request)
         messages.success(request, _("Your password was changed."))

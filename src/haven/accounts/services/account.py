@@ -2,8 +2,9 @@
 
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
+from django.utils import timezone
 
-from haven.accounts.models import SecurityNoticeKind, User
+from haven.accounts.models import LoginSession, SecurityNoticeKind, User
 from haven.accounts.reading import Digits
 from haven.accounts.services.common import account_event_record
 from haven.accounts.services.notices import security_notice_create
@@ -23,16 +24,24 @@ def account_digits_set(*, user: User, digits: Digits) -> None:
 
 
 @transaction.atomic
-def password_change(*, user: User, new_password: str) -> None:
+def password_change(*, user: User, new_password: str, keeping: LoginSession | None = None) -> None:
     """
-    Set a new password for the account.
+    Set a new password for the account and end its other sessions.
 
+    SESS-03 asks that a changed password end all of the account's sessions, the one that
+    changed it excepted (``keeping``): whoever else held one, with the old password, is refused
+    from their next request and their sessions no longer show as open on the security page.
     Permission: the caller has checked the current password (and the session is signed in).
-    Validates the new password (AUTH-02). Side effects: one ``auth.password_changed`` event and
-    an in-app notice (AUTH-10). Raises ``ValidationError`` and changes nothing for a weak one.
+    Validates the new password (AUTH-02). Side effects: one ``auth.password_changed`` event with
+    the number of other sessions ended, and an in-app notice (AUTH-10). Raises
+    ``ValidationError`` and changes nothing for a weak one.
     """
     validate_password(new_password, user)
     user.set_password(new_password)
     user.save(update_fields=["password"])
-    account_event_record(EventType.PASSWORD_CHANGED, user)
+    others = LoginSession.objects.filter(user=user, ended_at__isnull=True)
+    if keeping is not None:
+        others = others.exclude(pk=keeping.pk)
+    ended = others.update(ended_at=timezone.now())
+    account_event_record(EventType.PASSWORD_CHANGED, user, {"other_sessions_ended": ended})
     security_notice_create(user=user, kind=SecurityNoticeKind.PASSWORD_CHANGED)
