@@ -8,7 +8,6 @@ device: otherwise they are read again by what the session names. Every check hol
 
 import datetime
 import re
-import tempfile
 
 import pytest
 from django.conf import settings
@@ -23,6 +22,7 @@ from haven.accounts.services.common import secret_digest
 from haven.organisations.models import Role
 from tests.cases.factories import assigned_case
 from tests.conftest import make_member, sign_in
+from tests.round_trips import postgresql_round_trips
 
 pytestmark = pytest.mark.django_db
 
@@ -138,20 +138,10 @@ def test_the_session_and_its_account_device_and_memberships_take_one_round_trip(
 
 
 def _syncs(request) -> int:
-    """The round trips ``request()`` makes to PostgreSQL: the Sync messages libpq sends."""
-    from psycopg import pq
-
-    connection.ensure_connection()
-    pgconn = connection.connection.pgconn
-    with tempfile.TemporaryFile("w+") as trace:
-        pgconn.trace(trace.fileno())
-        pgconn.set_trace_flags(pq.Trace.SUPPRESS_TIMESTAMPS)
-        try:
-            assert request().status_code == 200
-        finally:
-            pgconn.untrace()
-        trace.seek(0)
-        return sum(1 for line in trace if line.split("\t")[2:3] == ["Sync\n"])
+    """The round trips ``request()``, a page that must answer 200, makes to PostgreSQL."""
+    count, response = postgresql_round_trips(request)
+    assert response.status_code == 200
+    return count
 
 
 def _masked(page: bytes) -> bytes:

@@ -4,7 +4,6 @@ process and keeps need-to-know, and the record tables' reads go to PostgreSQL to
 pipeline, and are prepared once they recur.
 """
 
-import tempfile
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -27,6 +26,7 @@ from haven.organisations.models import Role
 from tests.acting import acting
 from tests.cases.factories import assigned_case, membership_of
 from tests.conftest import make_member
+from tests.round_trips import postgresql_round_trips
 
 pytestmark = pytest.mark.django_db
 
@@ -250,20 +250,8 @@ def test_the_case_pages_event_is_appended_in_the_records_round_trip(
 
 
 def _syncs(request) -> int:
-    """The round trips ``request()`` makes to PostgreSQL: the Sync messages libpq sends."""
-    from psycopg import pq
-
-    connection.ensure_connection()
-    pgconn = connection.connection.pgconn
-    with tempfile.TemporaryFile("w+") as trace:
-        pgconn.trace(trace.fileno())
-        pgconn.set_trace_flags(pq.Trace.SUPPRESS_TIMESTAMPS)
-        try:
-            request()
-        finally:
-            pgconn.untrace()
-        trace.seek(0)
-        return sum(1 for line in trace if line.split("\t")[2:3] == ["Sync\n"])
+    """The round trips ``request()`` makes to PostgreSQL."""
+    return postgresql_round_trips(request)[0]
 
 
 def _events() -> list[AuditEvent]:
