@@ -13,6 +13,8 @@ from contextlib import suppress
 
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
+from django.contrib.auth import update_session_auth_hash
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
@@ -68,6 +70,20 @@ def second_factor_accepted(request: HttpRequest, device: Device, method: str) ->
     request.session[SECOND_FACTOR_AT] = time.time()
     lockout_history_clear(user.get_username())
     return str(request.session.pop(NEXT_URL, "") or reverse("web:dashboard"))
+
+
+def password_changed_here(request: HttpRequest, user: User, new_password: str) -> None:
+    """
+    Change the signed-in account's password from this session: the account's other sessions
+    end (SESS-03), this one gets a new key, and its ``LoginSession`` records that key's digest.
+    The three stand or fall together, in one transaction.
+    """
+    with transaction.atomic():
+        services.password_change(
+            user=user, new_password=new_password, keeping=current_login_session(request)
+        )
+        update_session_auth_hash(request, user)
+        session_key_rotated(request)
 
 
 def session_key_rotated(request: HttpRequest) -> None:

@@ -10,11 +10,9 @@ from dataclasses import dataclass
 from typing import cast
 
 from django.contrib import messages
-from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -327,15 +325,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
     user = authenticated_user(request)
     form = PasswordChangeForm(user, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        # The new password, this session's new key and its record stand or fall together.
-        with transaction.atomic():
-            services.password_change(
-                user=user,
-                new_password=form.cleaned_data["new_password1"],
-                keeping=signin.current_login_session(request),
-            )
-            update_session_auth_hash(request, user)
-            signin.session_key_rotated(request)
+        signin.password_changed_here(request, user, form.cleaned_data["new_password1"])
         messages.success(request, _("Your password was changed."))
         return redirect("accounts:security")
     status = page_status(request)
